@@ -1,0 +1,1 @@
+"""The tensor core: Tensor, Variable, autodiff and ops."""

@@ -1,0 +1,51 @@
+"""Dtype names and the default float type (`floatx`), as in `keras.config`."""
+
+import numpy as np
+
+_FLOATX = "float32"
+
+_ALIASES = {
+    "float": "float32",
+    "double": "float64",
+    "half": "float16",
+    "int": "int32",
+    "long": "int64",
+    "bool_": "bool",
+}
+
+
+def floatx():
+    """Returns the default float dtype name (`"float32"`)."""
+    return _FLOATX
+
+
+def set_floatx(value):
+    """Sets the default float dtype name (`"float16"`, `"float32"` or `"float64"`)."""
+    global _FLOATX
+    value = standardize_dtype(value)
+    if value not in ("float16", "float32", "float64"):
+        raise ValueError(f"Expected floatx in float16/float32/float64. Received: {value!r}")
+    _FLOATX = value
+
+
+def standardize_dtype(dtype):
+    """Returns the canonical string name of `dtype` (None means floatx)."""
+    if dtype is None:
+        return _FLOATX
+    if isinstance(dtype, dict):  # a Keras 3 DTypePolicy config
+        dtype = dtype.get("config", {}).get("name", _FLOATX)
+    if hasattr(dtype, "name") and not isinstance(dtype, (str, np.dtype)):
+        dtype = dtype.name  # a DTypePolicy object
+    if isinstance(dtype, str):
+        dtype = _ALIASES.get(dtype, dtype)
+        if dtype.startswith("mixed_"):
+            dtype = "float32"
+    try:
+        name = np.dtype(dtype).name
+    except TypeError as e:
+        raise TypeError(f"Unknown dtype. Received: dtype={dtype!r}") from e
+    return name
+
+
+def is_float(dtype):
+    return np.issubdtype(np.dtype(dtype), np.floating)

@@ -1,0 +1,60 @@
+"""`keras.ops`: differentiable ops on numpy arrays, Tensors and Variables.
+
+Every public function also accepts symbolic `KerasTensor`s (from `keras.Input`): then it records
+an operation node in the functional graph instead of computing, as Keras 3 does.
+"""
+
+import functools
+
+from .. import tensor as _tensor_module
+from . import conv as _conv, elementwise as _elementwise, linalg as _linalg
+from . import nn as _nn, reduce as _reduce, shape as _shape
+from .conv import *  # noqa: F401,F403
+from .elementwise import *  # noqa: F401,F403
+from .linalg import *  # noqa: F401,F403
+from .nn import *  # noqa: F401,F403
+from .reduce import *  # noqa: F401,F403
+from .shape import *  # noqa: F401,F403
+
+_symbolic_hook = None  # set by minikeras.layers.core.node: (name, fn, args, kwargs) -> KerasTensor
+
+
+def _is_symbolic(x):
+    if hasattr(x, "_keras_history"):
+        return True
+    if isinstance(x, (list, tuple)):
+        return any(hasattr(i, "_keras_history") for i in x)
+    return False
+
+
+def _dispatching(name, fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if _symbolic_hook is not None and (
+            any(_is_symbolic(a) for a in args) or any(_is_symbolic(v) for v in kwargs.values())
+        ):
+            return _symbolic_hook(name, fn, args, kwargs)
+        return fn(*args, **kwargs)
+
+    wrapper._raw = fn
+    return wrapper
+
+
+_FAMILIES = (_conv, _elementwise, _linalg, _nn, _reduce, _shape)
+
+
+def _install():
+    g = globals()
+    for module in _FAMILIES:
+        for name in module.__all__:
+            if name == "EPSILON":
+                continue
+            g[name] = _dispatching(name, getattr(module, name))
+
+
+_install()
+# Tensor operators use the raw (non-dispatching) functions: they never see KerasTensors.
+_tensor_module._ops = _shape.__class__("ops_raw")
+for _m in _FAMILIES:
+    for _n in _m.__all__:
+        setattr(_tensor_module._ops, _n, getattr(_m, _n))

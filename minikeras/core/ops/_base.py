@@ -1,0 +1,75 @@
+"""Conversion helpers shared by the op families."""
+
+import numbers
+
+import numpy as np
+
+from .. import dtypes
+from ..tensor import Tensor
+
+_CONST = Tensor(np.zeros(()))  # a parent that never needs a gradient
+
+
+def check_numeric(arr, op):
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{op} expects numeric input (bool, int or float). Received dtype {arr.dtype} "
+            f"(shape {arr.shape})."
+        )
+    return arr
+
+
+def unwrap(x, op="op"):
+    """Returns `(array_or_scalar, tensor)`; Python scalars stay scalars (numpy's weak typing)."""
+    if isinstance(x, Tensor):
+        return x.data, x
+    if isinstance(x, (bool, numbers.Number)) and not isinstance(x, np.ndarray):
+        return x, _CONST
+    if hasattr(x, "_keras_history"):
+        raise TypeError(f"{op} received a symbolic KerasTensor outside a functional model.")
+    arr = np.asarray(x)
+    if arr.dtype == np.float64 and not isinstance(x, np.ndarray):
+        arr = arr.astype(dtypes.floatx())  # Python lists of floats -> floatx, as Keras does
+    return check_numeric(arr, op), _CONST
+
+
+def to_tensor(x, dtype=None, op="op"):
+    """Any array-like as a Tensor (Tensors pass through; Python floats become floatx)."""
+    if isinstance(x, Tensor):
+        if dtype is not None and x.dtype != np.dtype(dtypes.standardize_dtype(dtype)):
+            from .shape import cast
+
+            return cast(x, dtype)
+        return x
+    if hasattr(x, "_keras_history"):
+        raise TypeError(f"{op} received a symbolic KerasTensor outside a functional model.")
+    if dtype is not None:
+        return Tensor(np.asarray(x, dtype=dtypes.standardize_dtype(dtype)))
+    arr = np.asarray(x)
+    if arr.dtype.kind == "f" and not isinstance(x, np.ndarray):
+        arr = arr.astype(dtypes.floatx())
+    elif arr.dtype.kind in "iu" and not isinstance(x, np.ndarray) and arr.dtype.itemsize == 8:
+        arr = arr.astype("int32")
+    if arr.dtype.kind not in "biufU":
+        raise TypeError(f"{op} cannot convert an object of dtype {arr.dtype} to a tensor.")
+    return Tensor(arr)
+
+
+def result_float(arr):
+    """Integer inputs to float-valued math (exp, log, ...) become floatx."""
+    if arr.dtype.kind in "biu":
+        return arr.astype(dtypes.floatx())
+    return arr
+
+
+def normalize_axis(axis, ndim):
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, (int, np.integer)):
+        axis = (int(axis),)
+    out = []
+    for a in axis:
+        if not -ndim <= a < max(ndim, 1):
+            raise ValueError(f"axis {a} is out of range for a tensor of rank {ndim}.")
+        out.append(a % ndim if ndim else 0)
+    return tuple(sorted(set(out)))

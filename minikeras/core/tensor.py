@@ -1,0 +1,211 @@
+"""`Tensor`: a numpy array plus the record of the op that made it. Operators call `ops`."""
+
+import numpy as np
+
+from . import autodiff
+
+_ops = None  # minikeras.core.ops, set when that package is imported (it imports this module)
+
+
+class Tensor:
+    """A numpy array with the parents and backward function of the op that produced it.
+
+    Args:
+        data: array-like; stored as a numpy array.
+        requires_grad: whether gradients flow into this tensor.
+    """
+
+    __slots__ = ("data", "requires_grad", "_parents", "_backward", "_op", "_keras_mask", "__weakref__")
+    __array_priority__ = 1000
+
+    def __init__(self, data, requires_grad=False):
+        self.data = data if isinstance(data, np.ndarray) else np.asarray(data)
+        self.requires_grad = requires_grad
+        self._parents = ()
+        self._backward = None
+        self._op = None
+        self._keras_mask = None
+
+    @classmethod
+    def from_op(cls, out, parents, backward, op=None):
+        """Wraps an op's output array, recording `parents` and `backward` when a gradient is needed.
+
+        `backward(dout)` returns one gradient per parent (None where there is none); the engine
+        reduces broadcast gradients to each parent's shape.
+        """
+        t = cls.__new__(cls)
+        t.data = out if isinstance(out, np.ndarray) else np.asarray(out)
+        t._keras_mask = None
+        t._op = op
+        if autodiff.grad_enabled() and any(p.requires_grad for p in parents):
+            t.requires_grad = True
+            t._parents = parents
+            t._backward = backward
+        else:
+            t.requires_grad = False
+            t._parents = ()
+            t._backward = None
+        return t
+
+    # -- array protocol ---------------------------------------------------------------------
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    def numpy(self):
+        """The value as a numpy array."""
+        return self.data
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and not kwargs and ufunc.__name__ in _UFUNC_OPS:
+            return getattr(_ops, _UFUNC_OPS[ufunc.__name__])(*inputs)
+        arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
+        return getattr(ufunc, method)(*arrays, **kwargs)
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __float__(self):
+        return float(self.data)
+
+    def __int__(self):
+        return int(self.data)
+
+    def __bool__(self):
+        return bool(self.data)
+
+    def __index__(self):
+        return int(self.data)
+
+    def item(self):
+        return self.data.item()
+
+    def __repr__(self):
+        body = np.array2string(self.data, separator=", ", threshold=20)
+        return f"<Tensor shape={self.shape}, dtype={self.dtype.name}, numpy=\n{body}>"
+
+    __hash__ = object.__hash__
+
+    # -- operators (all differentiable, all via ops) ----------------------------------------
+    def __add__(self, other):
+        return _ops.add(self, other)
+
+    def __radd__(self, other):
+        return _ops.add(other, self)
+
+    def __sub__(self, other):
+        return _ops.subtract(self, other)
+
+    def __rsub__(self, other):
+        return _ops.subtract(other, self)
+
+    def __mul__(self, other):
+        return _ops.multiply(self, other)
+
+    def __rmul__(self, other):
+        return _ops.multiply(other, self)
+
+    def __truediv__(self, other):
+        return _ops.divide(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops.divide(other, self)
+
+    def __pow__(self, other):
+        return _ops.power(self, other)
+
+    def __rpow__(self, other):
+        return _ops.power(other, self)
+
+    def __matmul__(self, other):
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops.matmul(other, self)
+
+    def __neg__(self):
+        return _ops.negative(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops.abs(self)
+
+    def __getitem__(self, key):
+        return _ops.getitem(self, key)
+
+    # comparisons give plain boolean tensors (no gradient)
+    def __lt__(self, other):
+        return _ops.less(self, other)
+
+    def __le__(self, other):
+        return _ops.less_equal(self, other)
+
+    def __gt__(self, other):
+        return _ops.greater(self, other)
+
+    def __ge__(self, other):
+        return _ops.greater_equal(self, other)
+
+    def __eq__(self, other):
+        return _ops.equal(self, other)
+
+    def __ne__(self, other):
+        return _ops.not_equal(self, other)
+
+    @property
+    def T(self):
+        return _ops.transpose(self)
+
+    def reshape(self, *shape):
+        return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def astype(self, dtype):
+        return _ops.cast(self, dtype)
+
+    def sum(self, axis=None, keepdims=False):
+        return _ops.sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return _ops.mean(self, axis=axis, keepdims=keepdims)
+
+
+_UFUNC_OPS = {
+    "add": "add",
+    "subtract": "subtract",
+    "multiply": "multiply",
+    "true_divide": "divide",
+    "power": "power",
+    "negative": "negative",
+    "exp": "exp",
+    "log": "log",
+    "sqrt": "sqrt",
+    "tanh": "tanh",
+    "absolute": "abs",
+    "maximum": "maximum",
+    "minimum": "minimum",
+    "matmul": "matmul",
+    "square": "square",
+}

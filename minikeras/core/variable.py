@@ -1,0 +1,123 @@
+"""`Variable`: a named, assignable tensor that holds a model's state (as `keras.Variable`)."""
+
+import numpy as np
+
+from . import dtypes
+from .tensor import Tensor
+
+_NAME_COUNTS = {}
+
+
+def _auto_name(base):
+    n = _NAME_COUNTS.get(base, 0)
+    _NAME_COUNTS[base] = n + 1
+    return base if n == 0 else f"{base}_{n}"
+
+
+class Variable(Tensor):
+    """A mutable tensor. Trainable variables are watched by `GradientTape` automatically.
+
+    Args:
+        initializer: an array-like initial value, or an initializer (name, instance or callable
+            `(shape, dtype) -> array`) used together with `shape`.
+        shape: the shape, required when `initializer` is not an array.
+        dtype: the dtype; defaults to the value's float dtype or `floatx()`.
+        trainable: whether optimizers update it.
+        name: its name; `path` adds the owning layer's name.
+
+    >>> import minikeras as keras
+    >>> v = keras.Variable([1.0, 2.0], name="v")
+    >>> v.assign([3.0, 4.0]).numpy().tolist()
+    [3.0, 4.0]
+    """
+
+    __slots__ = ("name", "path", "trainable", "constraint", "regularizer", "_layer", "_initializer")
+
+    def __init__(
+        self,
+        initializer,
+        shape=None,
+        dtype=None,
+        trainable=True,
+        name=None,
+        autocast=True,
+        aggregation="none",
+        synchronization="auto",
+        constraint=None,
+        regularizer=None,
+    ):
+        value = _initial_value(initializer, shape, dtype)
+        super().__init__(value, requires_grad=bool(trainable))
+        self.name = name or _auto_name("variable")
+        self.path = self.name
+        self.trainable = bool(trainable)
+        self.constraint = constraint
+        self.regularizer = regularizer
+        self._layer = None
+        self._initializer = initializer if not _is_value(initializer) else None
+
+    def __setattr__(self, key, value):
+        object.__setattr__(self, key, value)
+        if key == "trainable":
+            object.__setattr__(self, "requires_grad", bool(value))
+
+    @property
+    def value(self):
+        return Tensor(self.data)
+
+    def assign(self, value):
+        """Overwrites the value in place (same shape) and returns the variable."""
+        new = np.asarray(value.data if isinstance(value, Tensor) else value)
+        if new.shape != self.data.shape:
+            raise ValueError(
+                f"Variable {self.path!r} has shape {self.data.shape}; cannot assign a value of "
+                f"shape {new.shape}."
+            )
+        self.data[...] = new
+        return self
+
+    def assign_add(self, value):
+        self.data += np.asarray(value.data if isinstance(value, Tensor) else value, self.dtype)
+        return self
+
+    def assign_sub(self, value):
+        self.data -= np.asarray(value.data if isinstance(value, Tensor) else value, self.dtype)
+        return self
+
+    def __repr__(self):
+        return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype.name}>"
+
+
+def _is_value(x):
+    return isinstance(x, (np.ndarray, Tensor, list, tuple, int, float, np.number, bool))
+
+
+def _initial_value(initializer, shape, dtype):
+    if _is_value(initializer):
+        raw = initializer.data if isinstance(initializer, Tensor) else initializer
+        arr = np.asarray(raw)
+        if dtype is None:
+            # inferred from the value: numpy arrays keep their dtype; Python floats -> floatx
+            if isinstance(raw, np.ndarray) or np.issubdtype(arr.dtype, np.bool_):
+                dtype = arr.dtype
+            elif np.issubdtype(arr.dtype, np.integer):
+                dtype = "int32"
+            else:
+                dtype = dtypes.floatx()
+        arr = np.array(arr, dtype=dtypes.standardize_dtype(dtype), copy=True)
+        if shape is not None and tuple(shape) != arr.shape:
+            raise ValueError(
+                f"Variable initial value has shape {arr.shape} but shape={tuple(shape)} was given."
+            )
+        return arr
+    if shape is None:
+        raise ValueError(
+            "Variable needs `shape` when its initializer is not an array. "
+            f"Received: initializer={initializer!r}, shape=None"
+        )
+    from .. import initializers
+
+    init = initializers.get(initializer)
+    dtype = dtypes.standardize_dtype(dtype)
+    value = np.asarray(init(tuple(shape), dtype=dtype), dtype=dtype)
+    return np.array(value, copy=True)
