@@ -58,3 +58,93 @@ def check_grad(fn, *inputs, wrt=None, rtol=1e-5, atol=1e-6, seed=0):
         assert ana is not None, f"no gradient reached input {i}"
         assert ana.shape == arrays[i].shape
         np.testing.assert_allclose(ana, num, rtol=rtol, atol=atol, err_msg=f"input {i}")
+
+
+def _weight_grad_check(layer, x, rtol, atol, kwargs):
+    """Finite differences on each trainable weight of a built float64 layer."""
+    for v in layer.trainable_weights:
+        original = v.data.copy()
+
+        def f(w, v=v):
+            v.data[...] = w.data
+            with keras.no_grad():
+                return layer(x, **kwargs)
+
+        def f_tape(w, v=v):
+            v.data[...] = w.data
+            return layer(x, **kwargs)
+
+        num, weights = numeric_grad(lambda w: f(Tensor(w)).data, [original.copy()], 0)
+        v.data[...] = original
+        with keras.GradientTape() as tape:
+            out = layer(x, **kwargs)
+        (ana,) = gradients(out, [v], output_gradient=weights.astype(out.dtype))
+        assert ana is not None, f"no gradient reached weight {v.path}"
+        np.testing.assert_allclose(ana, num, rtol=rtol, atol=atol, err_msg=f"weight {v.path}")
+
+
+def run_layer_test(layer_cls, init_kwargs=None, input_shape=None, input_dtype="float32",
+                   input_data=None, expected_output_shape=None,
+                   expected_num_trainable_weights=None, expected_num_non_trainable_weights=None,
+                   check_gradients=True, call_kwargs=None, rtol=1e-5, atol=1e-6,
+                   check_saving=True):
+    """One-declaration layer test: shapes, weight counts, config round trip, symbolic call,
+    float64 gradients (input and weights) and, where available, a file round trip.
+
+    Returns the float32 layer and its output for further checks.
+    """
+    init_kwargs = dict(init_kwargs or {})
+    call_kwargs = dict(call_kwargs or {})
+    if input_data is None:
+        if np.dtype(input_dtype).kind in "iu":
+            x = np.random.default_rng(0).integers(0, 5, size=input_shape).astype(input_dtype)
+        else:
+            x = randn(*input_shape, dtype=input_dtype)
+    else:
+        x = input_data
+        input_shape = np.shape(x)
+    keras.utils.set_random_seed(0)
+    layer = layer_cls(**init_kwargs)
+    out = layer(x, **call_kwargs)
+    out_arr = np.asarray(out)
+    if expected_output_shape is not None:
+        assert out_arr.shape == tuple(expected_output_shape), (out_arr.shape, expected_output_shape)
+    if expected_num_trainable_weights is not None:
+        assert len(layer.trainable_weights) == expected_num_trainable_weights
+    if expected_num_non_trainable_weights is not None:
+        assert len(layer.non_trainable_weights) == expected_num_non_trainable_weights
+
+    # config round trip gives a layer computing the same function
+    config = layer.get_config()
+    import json
+
+    json.dumps(config)  # configs must be JSON-friendly
+    clone = layer_cls.from_config(config)
+    clone(x, **call_kwargs)
+    clone.set_weights(layer.get_weights())
+    np.testing.assert_allclose(np.asarray(clone(x, **call_kwargs)), out_arr, rtol=1e-6, atol=1e-6)
+
+    # symbolic call infers the same shape with an unknown batch size
+    sym_in = keras.Input(shape=tuple(input_shape[1:]), dtype=str(np.asarray(x).dtype))
+    sym_out = layer_cls(**init_kwargs)(sym_in, **call_kwargs)
+    if expected_output_shape is not None and hasattr(sym_out, "shape"):
+        assert tuple(sym_out.shape[1:]) == tuple(expected_output_shape[1:]), sym_out.shape
+
+    if check_gradients:
+        layer64 = layer_cls(**{**init_kwargs, "dtype": "float64"})
+        x64 = np.asarray(x).astype("float64") if np.asarray(x).dtype.kind == "f" else np.asarray(x)
+        layer64(x64, **call_kwargs)
+        layer64.set_weights([w.astype("float64") if w.dtype.kind == "f" else w
+                             for w in layer.get_weights()])
+        if x64.dtype.kind == "f":
+            check_grad(lambda t: layer64(t, **call_kwargs), x64, rtol=rtol, atol=atol)
+        _weight_grad_check(layer64, x64, rtol, atol, call_kwargs)
+
+    if check_saving:
+        try:
+            from helpers_saving import check_saving_roundtrip
+        except ImportError:
+            check_saving_roundtrip = None
+        if check_saving_roundtrip is not None:
+            check_saving_roundtrip(layer_cls, init_kwargs, x, call_kwargs)
+    return layer, out

@@ -4,6 +4,7 @@ Every public function also accepts symbolic `KerasTensor`s (from `keras.Input`):
 an operation node in the functional graph instead of computing, as Keras 3 does.
 """
 
+import builtins
 import functools
 
 from .. import tensor as _tensor_module
@@ -23,7 +24,7 @@ def _is_symbolic(x):
     if hasattr(x, "_keras_history"):
         return True
     if isinstance(x, (list, tuple)):
-        return any(hasattr(i, "_keras_history") for i in x)
+        return builtins.any(hasattr(i, "_keras_history") for i in x)
     return False
 
 
@@ -31,7 +32,8 @@ def _dispatching(name, fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         if _symbolic_hook is not None and (
-            any(_is_symbolic(a) for a in args) or any(_is_symbolic(v) for v in kwargs.values())
+            builtins.any(_is_symbolic(a) for a in args)
+            or builtins.any(_is_symbolic(v) for v in kwargs.values())
         ):
             return _symbolic_hook(name, fn, args, kwargs)
         return fn(*args, **kwargs)

@@ -1,3 +1,390 @@
-"""Convolution and pooling ops (channels-last), built on the numba kernels in `kernels/`."""
+"""Convolution and pooling ops with Keras 3's names, layouts and padding rules.
 
-__all__ = []
+Every op moves its input to channels-last, views it as a 3-D volume `(batch, D, H, W, channels)`
+(1-D and 2-D inputs get unit spatial axes in front) and calls the kernels in `kernels/conv.py`
+and `kernels/pool.py`, which numba compiles on first use. "same" padding follows TensorFlow:
+`out = ceil(n / s)`, total padding `max((out - 1) * s + (k - 1) * d + 1 - n, 0)`, the smaller
+half before. Integer inputs compute in `floatx`, float16 in float32 (cast back at the end).
+"""
+
+import numpy as np
+
+from .. import dtypes
+from ..tensor import Tensor
+from ._base import unwrap
+
+__all__ = ["conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool", "average_pool"]
+
+_kernel_modules = None
+
+
+def _kernels():
+    """(kernels.conv, kernels.pool), imported on first use so `import minikeras` skips numba."""
+    global _kernel_modules
+    if _kernel_modules is None:
+        from ...kernels import conv as kconv, pool as kpool
+
+        _kernel_modules = (kconv, kpool)
+    return _kernel_modules
+
+
+# -- arguments ---------------------------------------------------------------------------------
+
+
+def _input(op, x, data_format):
+    """The input as a channels-last array, its parent tensor and the data format."""
+    a, t = unwrap(x, op)
+    a = np.asarray(a)
+    if a.ndim not in (3, 4, 5):
+        raise ValueError(
+            f"{op} expects inputs of rank 3, 4 or 5 (batch, spatial..., channels). "
+            f"Received: inputs.shape={a.shape}"
+        )
+    fmt = "channels_last" if data_format is None else str(data_format).lower()
+    if fmt not in ("channels_last", "channels_first"):
+        raise ValueError(
+            f"{op}: data_format must be 'channels_last' or 'channels_first'. "
+            f"Received: data_format={data_format!r}"
+        )
+    if fmt == "channels_first":
+        a = np.moveaxis(a, 1, -1)
+    return a, t, fmt
+
+
+def _kernel(op, w, a, name="kernel"):
+    k, t = unwrap(w, op)
+    k = np.asarray(k)
+    if k.ndim != a.ndim:
+        raise ValueError(
+            f"{op}: {name} must have rank {a.ndim} (spatial..., in, out) for inputs of rank "
+            f"{a.ndim}. Received: inputs.shape={a.shape}, {name}.shape={k.shape}"
+        )
+    return k, t
+
+
+def _ints(op, name, value, n, low=1):
+    """An int or a sequence of n ints, each >= low, as a tuple."""
+    if isinstance(value, (int, np.integer)):
+        value = (int(value),) * n
+    try:
+        out = tuple(int(v) for v in value)
+    except TypeError:
+        out = ()
+    if len(out) != n or any(v < low for v in out):
+        raise ValueError(
+            f"{op}: {name} must be an int or {n} ints, each >= {low}. Received: {name}={value!r}"
+        )
+    return out
+
+
+def _dtypes(*arrays):
+    """(compute dtype, output dtype): float promotion; ints -> floatx; float16 computes in 32."""
+    out = np.result_type(*arrays)
+    if out.kind != "f":
+        out = np.dtype(dtypes.floatx())
+    return (np.dtype("float32") if out.itemsize < 4 else out), out
+
+
+def _window(op, padding, a, k_shape, sizes, strides, dilation=None, causal=False):
+    """Padding before each spatial axis and the output spatial shape for a padding name."""
+    pad = str(padding).lower()
+    if pad not in ("valid", "same") and not (pad == "causal" and causal):
+        allowed = "'valid', 'same' or 'causal' (1-D only)" if causal else "'valid' or 'same'"
+        raise ValueError(f"{op}: padding must be {allowed}. Received: padding={padding!r}")
+    dilation = dilation or (1,) * len(sizes)
+    before, out = [], []
+    for n, k, s, d in zip(a.shape[1:-1], sizes, strides, dilation):
+        k_eff = (k - 1) * d + 1
+        if pad == "valid":
+            o, b = (n - k_eff) // s + 1, 0
+        elif pad == "same":
+            o = -(-n // s)
+            b = max((o - 1) * s + k_eff - n, 0) // 2
+        else:  # causal: (k_eff - 1) zeros on the left only
+            o, b = (n - 1) // s + 1, k_eff - 1
+        if n < 1 or o < 1 or (pad == "valid" and n < k_eff):
+            raise ValueError(
+                f"{op}: the window (size {k_eff} with dilation) is larger than the padded input "
+                f"(size {n}). Received: inputs.shape={a.shape}, kernel/pool shape={k_shape}, "
+                f"padding={padding!r}"
+            )
+        before.append(b)
+        out.append(o)
+    return tuple(before), tuple(out)
+
+
+def _three(t, fill):
+    """A per-spatial-axis tuple extended in front to three axes."""
+    return (fill,) * (3 - len(t)) + tuple(t)
+
+
+def _volume(a, dtype):
+    """(b, *spatial, c) -> contiguous (b, D, H, W, c) of `dtype`."""
+    return np.ascontiguousarray(a, dtype=dtype).reshape(
+        a.shape[0], *_three(a.shape[1:-1], 1), a.shape[-1]
+    )
+
+
+def _kernel_volume(w, dtype):
+    """(*spatial, in, out) -> contiguous (KD, KH, KW, in, out) of `dtype`."""
+    return np.ascontiguousarray(w, dtype=dtype).reshape(*_three(w.shape[:-2], 1), *w.shape[-2:])
+
+
+def _output(v, shape, fmt, dtype):
+    """A 5-D kernel result back to `shape` (channels-last), then to `fmt` and `dtype`."""
+    out = v.reshape(shape)
+    if fmt == "channels_first":
+        out = np.ascontiguousarray(np.moveaxis(out, -1, 1))
+    return out.astype(dtype, copy=False)
+
+
+def _grad_volume(dout, shape, fmt, dtype):
+    """An incoming gradient (in the op's data format) as a contiguous channels-last volume."""
+    d = np.asarray(dout)
+    if fmt == "channels_first":
+        d = np.moveaxis(d, 1, -1)
+    return _volume(d.reshape(shape), dtype)
+
+
+def _grad_output(v, shape, fmt):
+    out = v.reshape(shape)
+    return np.moveaxis(out, -1, 1) if fmt == "channels_first" else out
+
+
+# -- convolutions ------------------------------------------------------------------------------
+
+
+def _conv(op, a, ta, w, tw, fmt, strides, padding, dilation_rate, groups, kernel_shape):
+    """Grouped N-d convolution of channels-last `a` with `w` (spatial..., in/groups, out)."""
+    kconv = _kernels()[0]
+    r = a.ndim - 2
+    s = _ints(op, "strides", strides, r)
+    d = _ints(op, "dilation_rate", dilation_rate, r)
+    pad, out_sp = _window(op, padding, a, kernel_shape, w.shape[:r], s, d, causal=(r == 1))
+    ct, out_dt = _dtypes(a, w)
+    x5, w5 = _volume(a, ct), _kernel_volume(w, ct)
+    geometry = (_three(s, 1), _three(d, 1), _three(pad, 0))
+    out5, cols = kconv.conv(x5, w5, *geometry, _three(out_sp, 1), groups)
+    in5 = x5.shape
+    out_shape = (a.shape[0], *out_sp, w.shape[-1])
+    if not tw.requires_grad:
+        cols = None  # only the kernel gradient needs the im2col matrix
+
+    def backward(dout):
+        d5 = _grad_volume(dout, out_shape, fmt, ct)
+        dx = dkernel = None
+        if ta.requires_grad:
+            dx5 = kconv.conv_grad_input(d5, w5, in5, *geometry, groups)
+            dx = _grad_output(dx5, a.shape, fmt)
+        if tw.requires_grad:
+            dkernel = kconv.conv_grad_kernel(cols, d5, w5.shape, groups).reshape(kernel_shape)
+        return dx, dkernel
+
+    return Tensor.from_op(_output(out5, out_shape, fmt, out_dt), (ta, tw), backward, op)
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """General N-D convolution (1-D, 2-D or 3-D, from the input rank), as `keras.ops.conv`.
+
+    Args:
+        inputs: `(batch, spatial..., channels)` (or channels first with `data_format`).
+        kernel: `(spatial..., channels // groups, filters)`; grouped when the input has
+            `groups` times the kernel's input channels.
+        strides, dilation_rate: an int or one int per spatial axis.
+        padding: "valid", "same", or "causal" for 1-D (left padding only).
+        data_format: "channels_last" (default) or "channels_first".
+
+    Returns:
+        `(batch, out_spatial..., filters)`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.ops.conv(np.ones((1, 5, 5, 2)), np.ones((3, 3, 2, 4)), padding="same").shape
+    (1, 5, 5, 4)
+    """
+    a, ta, fmt = _input("conv", inputs, data_format)
+    w, tw = _kernel("conv", kernel, a)
+    c, cg, f = a.shape[-1], w.shape[-2], w.shape[-1]
+    if cg < 1 or c % cg or f % (c // cg):
+        raise ValueError(
+            "conv: the input channels must be a multiple (groups) of the kernel's input channels "
+            f"and the filters divisible by groups. Received: inputs.shape={a.shape} "
+            f"({fmt}), kernel.shape={w.shape}"
+        )
+    return _conv("conv", a, ta, w, tw, fmt, strides, padding, dilation_rate, c // cg, w.shape)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """Depthwise convolution: each channel with its own `depth_multiplier` filters.
+
+    `kernel` is `(spatial..., channels, depth_multiplier)`; output channel `c * dm + m` is channel
+    `c` convolved with `kernel[..., c, m]`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.ops.depthwise_conv(np.ones((1, 4, 4, 3)), np.ones((2, 2, 3, 2))).shape
+    (1, 3, 3, 6)
+    """
+    a, ta, fmt = _input("depthwise_conv", inputs, data_format)
+    w, tw = _kernel("depthwise_conv", kernel, a)
+    c = a.shape[-1]
+    if w.shape[-2] != c:
+        raise ValueError(
+            f"depthwise_conv: kernel.shape[-2] must equal the input channels ({c}). "
+            f"Received: inputs.shape={a.shape} ({fmt}), kernel.shape={w.shape}"
+        )
+    grouped = w.reshape(*w.shape[:-2], 1, c * w.shape[-1])  # channel c*dm+m stays in group c
+    return _conv("depthwise_conv", a, ta, grouped, tw, fmt, strides, padding, dilation_rate, c,
+                 w.shape)  # fmt: skip
+
+
+def separable_conv(
+    inputs,
+    depthwise_kernel,
+    pointwise_kernel,
+    strides=1,
+    padding="valid",
+    data_format=None,
+    dilation_rate=1,
+):
+    """Depthwise convolution followed by a pointwise (1x1) `conv`, as Keras composes it.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.ops.separable_conv(np.ones((1, 4, 4, 3)), np.ones((3, 3, 3, 2)),
+    ...                          np.ones((1, 1, 6, 5))).shape
+    (1, 2, 2, 5)
+    """
+    y = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return conv(y, pointwise_kernel, 1, "valid", data_format, 1)
+
+
+def _transpose_pads(k_eff, stride, padding, output_padding):
+    """Keras's (left, right) padding of the stride-dilated input of a transposed convolution."""
+    if padding == "valid":
+        extra = max(k_eff, stride) - k_eff if output_padding is None else output_padding
+        return k_eff - 1, k_eff - 1 + extra
+    total = stride + k_eff - 2 if output_padding is None else k_eff + k_eff % 2 - 2 + output_padding
+    left = min((total + 1) // 2, k_eff - 1)
+    return left, total - left
+
+
+def conv_transpose(
+    inputs,
+    kernel,
+    strides=1,
+    padding="valid",
+    output_padding=None,
+    data_format=None,
+    dilation_rate=1,
+):
+    """Transposed convolution (the input-gradient of `conv`), as `keras.ops.conv_transpose`.
+
+    `kernel` is `(spatial..., filters, channels)`. Output length per axis: "valid" gives
+    `(n - 1) * s + max(k, s)` and "same" gives `n * s`, with k the dilated kernel size; an
+    `output_padding` p gives `(n - 1) * s + k + p` ("valid") or `(n - 1) * s + k % 2 + p`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.ops.conv_transpose(np.ones((1, 3, 3, 4)), np.ones((3, 3, 2, 4)), 2, "same").shape
+    (1, 6, 6, 2)
+    """
+    op = "conv_transpose"
+    kconv = _kernels()[0]
+    a, ta, fmt = _input(op, inputs, data_format)
+    w, tw = _kernel(op, kernel, a)
+    if w.shape[-1] != a.shape[-1]:
+        raise ValueError(
+            f"{op}: kernel.shape[-1] must equal the input channels ({a.shape[-1]}). "
+            f"Received: inputs.shape={a.shape} ({fmt}), kernel.shape={w.shape}"
+        )
+    r = a.ndim - 2
+    s = _ints(op, "strides", strides, r)
+    d = _ints(op, "dilation_rate", dilation_rate, r)
+    pad_name = str(padding).lower()
+    if pad_name not in ("valid", "same"):
+        raise ValueError(f"{op}: padding must be 'valid' or 'same'. Received: padding={padding!r}")
+    extra = [None] * r
+    if output_padding is not None:
+        extra = _ints(op, "output_padding", output_padding, r, low=0)
+    crop, out_sp = [], []
+    for n, k, st, di, p in zip(a.shape[1:-1], w.shape[:r], s, d, extra):
+        k_eff = (k - 1) * di + 1
+        left, right = _transpose_pads(k_eff, st, pad_name, p)
+        crop.append(k_eff - 1 - left)  # rows of the full transposed output dropped at the start
+        out_sp.append((n - 1) * st + left + right - k_eff + 2)
+    if min(out_sp) < 1:
+        raise ValueError(f"{op}: empty output {tuple(out_sp)} for inputs.shape={a.shape}")
+    ct, out_dt = _dtypes(a, w)
+    x5, w5 = _volume(a, ct), _kernel_volume(w, ct)  # w5: a forward kernel (.., filters, channels)
+    geometry = (_three(s, 1), _three(d, 1), _three(crop, 0))
+    out_shape = (a.shape[0], *out_sp, w.shape[-2])
+    y5_shape = (a.shape[0], *_three(out_sp, 1), w.shape[-2])
+    out5 = kconv.conv_grad_input(x5, w5, y5_shape, *geometry)
+
+    def backward(dout):
+        d5 = _grad_volume(dout, out_shape, fmt, ct)
+        dx5, cols = kconv.conv(d5, w5, *geometry, x5.shape[1:4])
+        dx = _grad_output(dx5, a.shape, fmt) if ta.requires_grad else None
+        dkernel = None
+        if tw.requires_grad:
+            dkernel = kconv.conv_grad_kernel(cols, x5, w5.shape).reshape(w.shape)
+        return dx, dkernel
+
+    return Tensor.from_op(_output(out5, out_shape, fmt, out_dt), (ta, tw), backward, op)
+
+
+# -- pooling -----------------------------------------------------------------------------------
+
+
+def _pool(op, inputs, pool_size, strides, padding, data_format):
+    a, ta, fmt = _input(op, inputs, data_format)
+    r = a.ndim - 2
+    k = _ints(op, "pool_size", pool_size, r)
+    s = k if strides is None else _ints(op, "strides", strides, r)
+    pad, out_sp = _window(op, padding, a, k, k, s)
+    ct, out_dt = _dtypes(a)
+    x5 = _volume(a, ct)
+    geometry = (_three(k, 1), _three(s, 1), _three(pad, 0), _three(out_sp, 1))
+    return a, ta, fmt, x5, geometry, (a.shape[0], *out_sp, a.shape[-1]), ct, out_dt
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Max pooling over 1-D, 2-D or 3-D windows; `strides` defaults to `pool_size`.
+
+    Padded cells never win (TensorFlow's -inf padding); the gradient goes to the first maximum.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.ops.max_pool(np.arange(4.0).reshape(1, 4, 1), 2).numpy().ravel().tolist()
+    [1.0, 3.0]
+    """
+    kpool = _kernels()[1]
+    a, ta, fmt, x5, geometry, out_shape, ct, out_dt = _pool(
+        "max_pool", inputs, pool_size, strides, padding, data_format
+    )
+    out5, argmax = kpool.max_pool(x5, *geometry)
+    in5 = x5.shape
+
+    def backward(dout):
+        dx5 = kpool.max_pool_grad(_grad_volume(dout, out_shape, fmt, ct), argmax, in5)
+        return (_grad_output(dx5, a.shape, fmt),)
+
+    return Tensor.from_op(_output(out5, out_shape, fmt, out_dt), (ta,), backward, "max_pool")
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Average pooling; with "same" padding each window divides by its real (unpadded) cells.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.ops.average_pool(np.arange(3.0).reshape(1, 3, 1), 2, padding="same").numpy().ravel()
+    array([0.5, 2. ])
+    """
+    kpool = _kernels()[1]
+    a, ta, fmt, x5, geometry, out_shape, ct, out_dt = _pool(
+        "average_pool", inputs, pool_size, strides, padding, data_format
+    )
+    out5 = kpool.avg_pool(x5, *geometry)
+    in5 = x5.shape
+
+    def backward(dout):
+        d5 = _grad_volume(dout, out_shape, fmt, ct)
+        dx5 = kpool.avg_pool_grad(d5, in5, *geometry[:3])
+        return (_grad_output(dx5, a.shape, fmt),)
+
+    return Tensor.from_op(_output(out5, out_shape, fmt, out_dt), (ta,), backward, "average_pool")

@@ -1,7 +1,10 @@
 """Elementwise ops with numpy broadcasting: arithmetic, comparisons and unary math."""
 
+import math
+
 import numpy as np
 
+from .. import dtypes
 from ..tensor import Tensor
 from ._base import result_float, unwrap
 
@@ -10,7 +13,10 @@ __all__ = [
     "minimum", "where", "exp", "log", "log1p", "sqrt", "square", "abs", "absolute", "tanh",
     "clip", "sign", "reciprocal", "floor", "ceil", "round", "equal", "not_equal", "less",
     "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "logical_not",
-    "isnan", "isfinite", "expm1", "sin", "cos", "floor_divide", "mod", "rsqrt",
+    "isnan", "isfinite", "expm1", "sin", "cos", "floor_divide", "mod", "rsqrt", "erf", "exp2",
+    "log2", "log10", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos", "arctan", "arctan2",
+    "arcsinh", "arccosh", "arctanh", "isinf", "logical_xor", "trunc", "divide_no_nan",
+    "nan_to_num", "isclose",
 ]  # fmt: skip
 
 
@@ -54,7 +60,8 @@ def multiply(x1, x2):
 def divide(x1, x2):
     """`x1 / x2` elementwise, broadcasting (integers give floats)."""
     x, y, ta, tb, out = _binary("divide", x1, x2, np.true_divide)
-    out = result_float(out)
+    if np.asarray(x).dtype.kind in "biu" and np.asarray(y).dtype.kind in "biu":
+        out = out.astype(dtypes.floatx())  # int / int -> floatx, as Keras
 
     def backward(d):
         da = d / y if ta.requires_grad else None
@@ -188,12 +195,110 @@ def tanh(x):
     return _unary("tanh", x, np.tanh, lambda a, o, d: d * (1 - o * o))
 
 
+def exp2(x):
+    """`2 ** x`."""
+    return _unary("exp2", x, np.exp2, lambda a, o, d: d * o * math.log(2))
+
+
+def log2(x):
+    return _unary("log2", x, np.log2, lambda a, o, d: d / (a * math.log(2)))
+
+
+def log10(x):
+    return _unary("log10", x, np.log10, lambda a, o, d: d / (a * math.log(10)))
+
+
 def sin(x):
     return _unary("sin", x, np.sin, lambda a, o, d: d * np.cos(a))
 
 
 def cos(x):
     return _unary("cos", x, np.cos, lambda a, o, d: -d * np.sin(a))
+
+
+def tan(x):
+    return _unary("tan", x, np.tan, lambda a, o, d: d * (1 + o * o))
+
+
+def sinh(x):
+    return _unary("sinh", x, np.sinh, lambda a, o, d: d * np.cosh(a))
+
+
+def cosh(x):
+    return _unary("cosh", x, np.cosh, lambda a, o, d: d * np.sinh(a))
+
+
+def arcsin(x):
+    return _unary("arcsin", x, np.arcsin, lambda a, o, d: d / np.sqrt(1 - a * a))
+
+
+def arccos(x):
+    return _unary("arccos", x, np.arccos, lambda a, o, d: -d / np.sqrt(1 - a * a))
+
+
+def arctan(x):
+    return _unary("arctan", x, np.arctan, lambda a, o, d: d / (1 + a * a))
+
+
+def arcsinh(x):
+    return _unary("arcsinh", x, np.arcsinh, lambda a, o, d: d / np.sqrt(a * a + 1))
+
+
+def arccosh(x):
+    return _unary("arccosh", x, np.arccosh, lambda a, o, d: d / np.sqrt(a * a - 1))
+
+
+def arctanh(x):
+    return _unary("arctanh", x, np.arctanh, lambda a, o, d: d / (1 - a * a))
+
+
+_erf_object = np.frompyfunc(math.erf, 1, 1)  # exact to double precision; no SciPy needed
+
+
+def _erf(a):
+    return np.asarray(_erf_object(a), dtype=a.dtype)
+
+
+def erf(x):
+    """Gauss error function; d erf(x) / dx = 2 / sqrt(pi) * exp(-x**2)."""
+    c = 2 / math.sqrt(math.pi)
+    return _unary("erf", x, _erf, lambda a, o, d: d * c * np.exp(-a * a))
+
+
+def arctan2(x1, x2):
+    """Angle of the point `(x2, x1)`, i.e. `arctan(x1 / x2)` in the right quadrant."""
+    y, x, ta, tb, out = _binary("arctan2", x1, x2, np.arctan2)
+    out = result_float(out)
+
+    def backward(d):
+        r2 = np.square(x) + np.square(y)  # d/dy = x / r2, d/dx = -y / r2
+        return d * x / r2, -d * y / r2
+
+    return Tensor.from_op(out, (ta, tb), backward, "arctan2")
+
+
+def logaddexp(x1, x2):
+    """`log(exp(x1) + exp(x2))`, computed stably."""
+    x, y, ta, tb, out = _binary("logaddexp", x1, x2, np.logaddexp)
+    out = result_float(out)
+    return Tensor.from_op(
+        out, (ta, tb), lambda d: (d * np.exp(x - out), d * np.exp(y - out)), "logaddexp"
+    )
+
+
+def divide_no_nan(x1, x2):
+    """`x1 / x2`, but 0 where `x2 == 0` (and no gradient flows there)."""
+    y = unwrap(x2, "divide_no_nan")[0]
+    zero = np.asarray(y) == 0
+    return where(zero, 0, divide(x1, where(zero, 1, x2)))
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """Replaces NaN and infinities by finite numbers; the gradient flows only where finite."""
+    a, ta = unwrap(x, "nan_to_num")
+    a = np.asarray(a)
+    out = np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+    return Tensor.from_op(out, (ta,), lambda d: (d * np.isfinite(a),), "nan_to_num")
 
 
 def reciprocal(x):
@@ -230,6 +335,10 @@ def ceil(x):
 
 def round(x, decimals=0):
     return _no_grad("round", lambda a: np.round(a, decimals), x)
+
+
+def trunc(x):
+    return _no_grad("trunc", np.trunc, x)
 
 
 def floor_divide(x1, x2):
@@ -272,6 +381,10 @@ def logical_or(x1, x2):
     return _no_grad("logical_or", np.logical_or, x1, x2)
 
 
+def logical_xor(x1, x2):
+    return _no_grad("logical_xor", np.logical_xor, x1, x2)
+
+
 def logical_not(x):
     return _no_grad("logical_not", np.logical_not, x)
 
@@ -282,3 +395,11 @@ def isnan(x):
 
 def isfinite(x):
     return _no_grad("isfinite", np.isfinite, x)
+
+
+def isinf(x):
+    return _no_grad("isinf", np.isinf, x)
+
+
+def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
+    return _no_grad("isclose", lambda a, b: np.isclose(a, b, rtol, atol, equal_nan), x1, x2)

@@ -8,8 +8,12 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._base import unwrap
+from .reduce import norm  # noqa: F401  (keras.ops.linalg.norm)
 
-__all__ = ["matmul", "dot", "tensordot", "einsum", "outer", "inner", "trace"]
+__all__ = [
+    "matmul", "dot", "vdot", "tensordot", "einsum", "outer", "inner", "trace", "diagonal", "diag",
+    "inv", "det", "solve",
+]  # fmt: skip
 
 
 def _swap(a):
@@ -42,11 +46,13 @@ def matmul(x1, x2):
         # promote 1-D operands to matrices, as numpy does, then drop the added axis again
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        d2 = d
-        if a.ndim == 1:
-            d2 = np.expand_dims(d2, -2)
-        if b.ndim == 1:
-            d2 = np.expand_dims(d2, -1)
+        d2 = d  # (..., m, n), with the axes numpy dropped for 1-D operands put back
+        if a.ndim == 1 and b.ndim == 1:
+            d2 = d[..., None, None]
+        elif a.ndim == 1:
+            d2 = d[..., None, :]
+        elif b.ndim == 1:
+            d2 = d[..., None]
         da = np.matmul(d2, _swap(b2)) if ta.requires_grad else None
         db = np.matmul(_swap(a2), d2) if tb.requires_grad else None
         if da is not None and a.ndim == 1:
@@ -59,13 +65,23 @@ def matmul(x1, x2):
 
 
 def dot(x1, x2):
-    """`numpy.dot` semantics for rank <= 2 (matmul); scalars multiply."""
-    a, b = unwrap(x1)[0], unwrap(x2)[0]
-    if np.ndim(a) == 0 or np.ndim(b) == 0:
+    """`numpy.dot`: scalars multiply, rank <= 2 is matmul, and otherwise the last axis of `x1`
+    contracts with the second-to-last axis of `x2`."""
+    a, b = np.asarray(unwrap(x1, "dot")[0]), np.asarray(unwrap(x2, "dot")[0])
+    if a.ndim == 0 or b.ndim == 0:
         from .elementwise import multiply
 
         return multiply(x1, x2)
-    return matmul(x1, x2)
+    if a.ndim <= 2 and b.ndim <= 2:
+        return matmul(x1, x2)
+    return tensordot(x1, x2, axes=([a.ndim - 1], [b.ndim - 2 if b.ndim > 1 else 0]))
+
+
+def vdot(x1, x2):
+    """Dot product of the flattened inputs."""
+    from .shape import reshape
+
+    return einsum("i,i->", reshape(x1, (-1,)), reshape(x2, (-1,)))
 
 
 def _parse(subscripts, operands):
@@ -79,6 +95,48 @@ def _parse(subscripts, operands):
             sorted(c for c in set(letters) if letters.count(c) == 1)
         )
     return ins.split(","), out
+
+
+def _letter_dims(sub, arr):
+    """Pairs of (letter, size) for an operand; `...` dims are left out."""
+    head, _, tail = sub.partition("...")
+    dims = arr.shape[: len(head)] + (arr.shape[arr.ndim - len(tail) :] if tail else ())
+    return list(zip(head + tail, dims))
+
+
+def _einsum_grad(d, i, ins, out_sub, arrays):
+    """Gradient of an einsum with respect to operand `i`, shaped like that operand."""
+    sub, arr = ins[i], arrays[i]
+    others = [s for j, s in enumerate(ins) if j != i]
+    extra = [a for j, a in enumerate(arrays) if j != i]
+    avail = set(out_sub + "".join(others))
+    sizes = dict(_letter_dims(sub, arr))
+    unique = "".join(dict.fromkeys(sub.replace("...", "")))
+    # letters (and `...` dims) summed within this operand only come back through a ones operand
+    summed = "".join(c for c in unique if c not in avail)
+    if summed:
+        others.append(summed)
+        extra.append(np.ones([sizes[c] for c in summed], d.dtype))
+    target = unique
+    if "..." in sub:  # keep `...` where the operand has it
+        head, _, tail = sub.partition("...")
+        target = "".join(dict.fromkeys(head)) + "..." + "".join(
+            c for c in dict.fromkeys(tail) if c not in head
+        )
+        if "..." not in out_sub:  # its `...` dims were summed: bring them back with ones
+            others.append("...")
+            extra.append(np.ones(arr.shape[len(head) : arr.ndim - len(tail)], d.dtype))
+    spec = ",".join([out_sub] + others) + "->" + target
+    g = np.einsum(spec, d, *extra, optimize=len(extra) > 1)
+    if len(unique) == len(sub.replace("...", "")):
+        return g
+    if "..." in sub:
+        raise ValueError(f"einsum: no gradient for {sub!r}: a repeated subscript next to '...'.")
+    # a repeated letter (a diagonal, as in "ii->i"): scatter onto the diagonal positions
+    grid = np.indices(g.shape, sparse=True)
+    full = np.zeros(arr.shape, g.dtype)
+    full[tuple(grid[unique.index(c)] for c in sub)] = g
+    return full
 
 
 def einsum(subscripts, *operands):
@@ -101,23 +159,10 @@ def einsum(subscripts, *operands):
         raise ValueError(f"einsum {subscripts!r} on shapes {shapes}: {e}") from None
 
     def backward(d):
-        grads = []
-        for i, (sub, arr) in enumerate(zip(ins, arrays)):
-            if not parents[i].requires_grad:
-                grads.append(None)
-                continue
-            others = [s for j, s in enumerate(ins) if j != i]
-            avail = set(out_sub + "".join(others))
-            kept = "".join(c for c in sub if c in avail or c == ".")
-            spec = ",".join([out_sub] + others) + "->" + kept
-            g = np.einsum(spec, d, *[a for j, a in enumerate(arrays) if j != i])
-            if kept != sub:  # letters summed out within this operand only: broadcast back
-                for pos, c in enumerate(sub):
-                    if c != "." and c not in avail:
-                        g = np.expand_dims(g, pos)
-                g = np.broadcast_to(g, arr.shape)
-            grads.append(g)
-        return tuple(grads)
+        return tuple(
+            _einsum_grad(d, i, ins, out_sub, arrays) if p.requires_grad else None
+            for i, p in enumerate(parents)
+        )
 
     return Tensor.from_op(np.asarray(out), parents, backward, "einsum")
 
@@ -141,12 +186,99 @@ def tensordot(x1, x2, axes=2):
 
 
 def outer(x1, x2):
-    return einsum("i,j->ij", x1, x2)
+    """Outer product of the flattened inputs: shape (x1.size, x2.size)."""
+    from .shape import reshape
+
+    return einsum("i,j->ij", reshape(x1, (-1,)), reshape(x2, (-1,)))
 
 
 def inner(x1, x2):
-    return einsum("...i,...i->...", x1, x2)
+    """`numpy.inner`: contracts the last axes; the other axes form an outer product."""
+    a, b = np.asarray(unwrap(x1, "inner")[0]), np.asarray(unwrap(x2, "inner")[0])
+    if a.ndim == 0 or b.ndim == 0:
+        from .elementwise import multiply
+
+        return multiply(x1, x2)
+    return tensordot(x1, x2, axes=([-1], [-1]))
 
 
-def trace(x):
-    return einsum("ii->", x)
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    """The diagonal of the (axis1, axis2) planes, as a last axis (as `numpy.diagonal`)."""
+    a, ta = unwrap(x, "diagonal")
+    a = np.asarray(a)
+    if a.ndim < 2:
+        raise ValueError(f"diagonal needs a tensor of rank >= 2. Received: shape={a.shape}")
+    out = np.diagonal(a, offset, axis1, axis2).copy()
+    n = out.shape[-1]
+    rows = np.arange(n) + max(-offset, 0)
+    cols = np.arange(n) + max(offset, 0)
+
+    def backward(d):
+        g = np.zeros(a.shape, d.dtype)
+        np.moveaxis(g, (axis1, axis2), (-2, -1))[..., rows, cols] = d  # writes through the view
+        return (g,)
+
+    return Tensor.from_op(out, (ta,), backward, "diagonal")
+
+
+def trace(x, offset=0, axis1=0, axis2=1):
+    """Sum along the diagonal of the (axis1, axis2) planes."""
+    from .reduce import sum as rsum
+
+    return rsum(diagonal(x, offset, axis1, axis2), axis=-1)
+
+
+def diag(x, k=0):
+    """A 1-D input becomes a matrix with it on diagonal `k`; a matrix gives its diagonal `k`."""
+    a, ta = unwrap(x, "diag")
+    a = np.asarray(a)
+    if a.ndim == 2:
+        return diagonal(x, k)
+    if a.ndim != 1:
+        raise ValueError(f"diag needs a 1-D or 2-D tensor. Received: shape={a.shape}")
+    return Tensor.from_op(np.diag(a, k), (ta,), lambda d: (np.diagonal(d, k),), "diag")
+
+
+def inv(x):
+    """Inverse of square matrices (batched over leading axes)."""
+    a, ta = unwrap(x, "inv")
+    out = np.linalg.inv(_square("inv", a))
+    # d(A^-1) = -A^-1 dA A^-1, so dA = -A^-T dout A^-T
+    return Tensor.from_op(out, (ta,), lambda d: (-_swap(out) @ d @ _swap(out),), "inv")
+
+
+def det(x):
+    """Determinant of square matrices (batched over leading axes)."""
+    a, ta = unwrap(x, "det")
+    a = _square("det", a)
+    out = np.asarray(np.linalg.det(a))
+
+    def backward(d):
+        # d det(A) / dA = det(A) * A^-T
+        return ((d * out)[..., None, None] * _swap(np.linalg.inv(a)),)
+
+    return Tensor.from_op(out, (ta,), backward, "det")
+
+
+def solve(a, b):
+    """`x` with `a @ x = b`; `b` is a vector (1-D) or a batch of matrices."""
+    m, tm = unwrap(a, "solve")
+    v, tv = unwrap(b, "solve")
+    m, v = _square("solve", m), np.asarray(v)
+    vec = v.ndim == 1
+    out = np.linalg.solve(m, v[..., None] if vec else v)
+
+    def backward(d):
+        d = d[..., None] if vec else d
+        db = np.linalg.solve(_swap(m), d)  # A^T db = dout, dA = -db x^T
+        da = -db @ _swap(out)
+        return da, db[..., 0] if vec else db
+
+    return Tensor.from_op(out[..., 0] if vec else out, (tm, tv), backward, "solve")
+
+
+def _square(op, a):
+    a = np.asarray(a)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"{op} needs square matrices (..., n, n). Received: shape={a.shape}")
+    return a

@@ -13,7 +13,8 @@ __all__ = [
     "convert_to_numpy", "shape", "zeros", "ones", "zeros_like", "ones_like", "full", "full_like",
     "arange", "eye", "one_hot", "ravel", "flatten", "tril", "triu", "unstack", "is_tensor",
     "dtype", "size", "ndim", "identity", "copy", "linspace", "meshgrid", "sort", "argsort",
-    "top_k", "in_top_k", "unique", "array",
+    "top_k", "in_top_k", "unique", "array", "roll", "hstack", "vstack", "append", "nonzero",
+    "tri", "empty", "slice_update", "scatter", "scatter_update", "select", "diff",
 ]  # fmt: skip
 
 
@@ -99,8 +100,16 @@ def swapaxes(x, axis1, axis2):
 
 
 def moveaxis(x, source, destination):
+    """Moves axes `source` (int or tuple) to positions `destination`, keeping the others' order."""
     n = ndim(x)
-    perm = list(np.moveaxis(np.arange(n), source, destination))
+    src = [source] if np.ndim(source) == 0 else list(source)
+    dst = [destination] if np.ndim(destination) == 0 else list(destination)
+    if len(src) != len(dst):
+        raise ValueError(f"moveaxis: source {source} and destination {destination} differ in length.")
+    src, dst = [int(i) % n for i in src], [int(i) % n for i in dst]
+    perm = [i for i in range(n) if i not in src]
+    for d, s in sorted(zip(dst, src)):
+        perm.insert(d, s)
     return transpose(x, perm)
 
 
@@ -147,7 +156,8 @@ def stack(xs, axis=0):
     try:
         out = np.stack(arrays, axis=axis)
     except ValueError:
-        raise ValueError(f"stack: all shapes must be equal. Received {[a.shape for a in arrays]}.")
+        shapes = [a.shape for a in arrays]
+        raise ValueError(f"stack: all shapes must be equal. Received: {shapes}") from None
     n = len(arrays)
     return Tensor.from_op(
         out,
@@ -237,17 +247,28 @@ gather = take
 
 
 def take_along_axis(x, indices, axis=None):
+    """Picks along `axis` with `indices` shaped like `x` (other axes broadcast)."""
     a, ta = unwrap(x, "take_along_axis")
     a = np.asarray(a)
     idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    if axis is None:
+        return take_along_axis(reshape(x, (-1,)), idx.reshape(-1), axis=0)
+    if idx.ndim != a.ndim:
+        raise ValueError(
+            f"take_along_axis: indices must have the rank of x. Received: shape {idx.shape} "
+            f"for x of shape {a.shape}"
+        )
+    axis = axis % a.ndim
     _check_indices("take_along_axis", idx, a.shape[axis], axis)
     out = np.take_along_axis(a, idx, axis=axis)
 
     def backward(d):
         g = np.zeros(a.shape, dtype=d.dtype)
-        full_idx = list(np.indices(idx.shape, sparse=True))
-        full_idx[axis] = idx
-        np.add.at(g, tuple(full_idx), d)
+        grid = np.indices(out.shape, sparse=True)
+        # axes where x has size 1 but the output is wider were broadcast: they map to index 0
+        where = [idx if k == axis else (i if a.shape[k] == out.shape[k] else 0 * i)
+                 for k, i in enumerate(grid)]  # fmt: skip
+        np.add.at(g, tuple(where), d)
         return (g,)
 
     return Tensor.from_op(out, (ta,), backward, "take_along_axis")
@@ -265,10 +286,17 @@ def getitem(x, key):
         out = a[key]
     except IndexError as e:
         raise IndexError(f"Index {key!r} is invalid for a tensor of shape {a.shape}: {e}") from None
+    basic = all(
+        k is None or k is Ellipsis or isinstance(k, (builtin_slice, int, np.integer))
+        for k in (key if isinstance(key, tuple) else (key,))
+    ) and not isinstance(key, (bool, np.bool_))
 
     def backward(d):
         g = np.zeros(a.shape, dtype=d.dtype)
-        np.add.at(g, key, d)
+        if basic:  # a view: every entry is picked at most once
+            g[key] = d
+        else:  # integer arrays may pick an entry several times: accumulate
+            np.add.at(g, key, d)
         return (g,)
 
     return Tensor.from_op(np.asarray(out), (ta,), backward, "getitem")
@@ -285,12 +313,25 @@ def pad(x, pad_width, mode="constant", constant_values=None):
     a, ta = unwrap(x, "pad")
     a = np.asarray(a)
     pw = np.broadcast_to(np.asarray(pad_width, dtype=int), (a.ndim, 2))
+    if (pw < 0).any():
+        raise ValueError(f"pad: pad_width must be >= 0. Received: pad_width={pad_width}")
+    if constant_values is not None and mode != "constant":
+        raise ValueError(f"pad: constant_values needs mode='constant'. Received: mode={mode!r}")
     kw = {"constant_values": constant_values or 0} if mode == "constant" else {}
     out = np.pad(a, pw, mode=mode, **kw)
-    if mode != "constant":
-        return Tensor(out)
-    key = tuple(builtin_slice(lo, lo + n) for (lo, _), n in zip(pw, a.shape))
-    return Tensor.from_op(out, (ta,), lambda d: (d[key],), "pad")
+    if mode == "constant":
+        key = tuple(builtin_slice(lo, lo + n) for (lo, _), n in zip(pw, a.shape))
+        return Tensor.from_op(out, (ta,), lambda d: (d[key],), "pad")
+    if mode not in ("edge", "reflect", "symmetric", "wrap"):
+        return stop_gradient(out)  # statistic modes (mean, maximum, ...): no gradient
+    # copying modes: pad an array of source positions the same way, then sum back through it
+    source = np.pad(np.arange(a.size).reshape(a.shape), pw, mode=mode).reshape(-1)
+
+    def backward(d):
+        g = np.bincount(source, weights=d.reshape(-1), minlength=a.size)
+        return (g.reshape(a.shape).astype(d.dtype, copy=False),)
+
+    return Tensor.from_op(out, (ta,), backward, "pad")
 
 
 def repeat(x, repeats, axis=None):
@@ -299,18 +340,24 @@ def repeat(x, repeats, axis=None):
     a = np.asarray(a)
     out = np.repeat(a, repeats, axis=axis)
 
+    scalar = np.ndim(repeats) == 0 or np.size(repeats) == 1
+
     def backward(d):
+        r = int(np.reshape(repeats, -1)[0]) if scalar else None
         if axis is None:
-            flat = d.reshape(a.size, -1) if np.ndim(repeats) == 0 else None
-            if flat is not None:
-                return (flat.sum(1).reshape(a.shape),)
-            return (np.add.reduceat(d, np.r_[0, np.cumsum(repeats)[:-1]]).reshape(a.shape),)
-        if np.ndim(repeats) == 0:
-            ax = axis % a.ndim
-            shp = a.shape[:ax] + (a.shape[ax], repeats) + a.shape[ax + 1 :]
+            if scalar:
+                return (d.reshape(a.size, r).sum(1).reshape(a.shape),)
+            source = np.repeat(np.arange(a.size), repeats)
+            g = np.bincount(source, weights=d, minlength=a.size)
+            return (g.reshape(a.shape).astype(d.dtype, copy=False),)
+        ax = axis % a.ndim
+        if scalar:
+            shp = a.shape[:ax] + (a.shape[ax], r) + a.shape[ax + 1 :]
             return (d.reshape(shp).sum(ax + 1),)
-        starts = np.r_[0, np.cumsum(repeats)[:-1]]
-        return (np.add.reduceat(d, starts, axis=axis),)
+        g = np.zeros(a.shape, d.dtype)
+        source = np.repeat(np.arange(a.shape[ax]), repeats)
+        np.add.at(np.moveaxis(g, ax, 0), source, np.moveaxis(d, ax, 0))
+        return (g,)
 
     return Tensor.from_op(out, (ta,), backward, "repeat")
 
@@ -369,8 +416,9 @@ def stop_gradient(x):
     return Tensor(unwrap(x, "stop_gradient")[0])
 
 
-def identity(x):
-    return to_tensor(x)
+def identity(n, dtype=None):
+    """The `n x n` identity matrix (Keras's `ops.identity`)."""
+    return eye(n, dtype=dtype)
 
 
 def copy(x):
@@ -447,7 +495,9 @@ def one_hot(x, num_classes, axis=-1, dtype=None):
 
 
 def sort(x, axis=-1):
-    return Tensor(np.sort(unwrap(x)[0], axis=axis))
+    """Sorted along `axis`; the gradient follows each value back to its place."""
+    a = np.asarray(unwrap(x, "sort")[0])
+    return take_along_axis(x, np.argsort(a, axis=axis, kind="stable"), axis=axis)
 
 
 def argsort(x, axis=-1):
@@ -470,3 +520,134 @@ def in_top_k(targets, predictions, k):
 
 def unique(x):
     return Tensor(np.unique(unwrap(x)[0]))
+
+
+def empty(shape, dtype=None):
+    return zeros(shape, dtype)
+
+
+def tri(N, M=None, k=0, dtype=None):
+    return Tensor(np.tri(N, M, k, dtype=_fdt(dtype)))
+
+
+def nonzero(x):
+    """Indices of the non-zero entries, one int32 tensor per axis."""
+    return tuple(Tensor(i.astype("int32")) for i in np.nonzero(unwrap(x, "nonzero")[0]))
+
+
+def roll(x, shift, axis=None):
+    """Shifts entries along `axis` (the flattened tensor when None), wrapping around."""
+    a, ta = unwrap(x, "roll")
+    neg = -np.asarray(shift)
+    return Tensor.from_op(
+        np.roll(a, shift, axis), (ta,), lambda d: (np.roll(d, neg, axis),), "roll"
+    )
+
+
+def hstack(xs):
+    """Joins along the second axis (the first for 1-D tensors)."""
+    return concatenate(xs, axis=1 if ndim(xs[0]) > 1 else 0)
+
+
+def vstack(xs):
+    """Joins along the first axis; 1-D tensors become rows."""
+    return concatenate([reshape(x, (1, -1)) if ndim(x) == 1 else x for x in xs], axis=0)
+
+
+def append(x1, x2, axis=None):
+    """`x2` joined after `x1` along `axis` (both flattened when None)."""
+    if axis is None:
+        return concatenate([reshape(x1, (-1,)), reshape(x2, (-1,))], axis=0)
+    return concatenate([x1, x2], axis=axis)
+
+
+def diff(a, n=1, axis=-1):
+    """`n`-th discrete difference along `axis`."""
+    from .elementwise import subtract
+
+    for _ in range(n):
+        k = ndim(a)
+        head = [builtin_slice(None)] * k
+        tail = [builtin_slice(None)] * k
+        head[axis], tail[axis] = builtin_slice(1, None), builtin_slice(None, -1)
+        a = subtract(getitem(a, tuple(head)), getitem(a, tuple(tail)))
+    return a
+
+
+def select(condlist, choicelist, default=0):
+    """Per entry, the choice of the first true condition, else `default`."""
+    from .elementwise import where
+
+    if len(condlist) != len(choicelist):
+        raise ValueError(
+            f"select: {len(condlist)} conditions but {len(choicelist)} choices."
+        )
+    out = default
+    for c, v in zip(reversed(condlist), reversed(choicelist)):
+        out = where(c, v, out)
+    return to_tensor(out)
+
+
+def slice_update(inputs, start_indices, updates):
+    """`inputs` with the block at `start_indices` replaced by `updates`."""
+    a, ta = unwrap(inputs, "slice_update")
+    u, tu = unwrap(updates, "slice_update")
+    a, u = np.asarray(a), np.asarray(u)
+    if u.ndim != a.ndim or len(start_indices) != a.ndim:
+        raise ValueError(
+            f"slice_update: inputs {a.shape}, updates {u.shape} and start_indices "
+            f"{tuple(start_indices)} must have the same rank."
+        )
+    key = tuple(builtin_slice(int(s), int(s) + n) for s, n in zip(start_indices, u.shape))
+    if any(int(s) < 0 or int(s) + n > m for s, n, m in zip(start_indices, u.shape, a.shape)):
+        raise IndexError(
+            f"slice_update: a block of shape {u.shape} at {tuple(start_indices)} does not fit in "
+            f"inputs of shape {a.shape}."
+        )
+    out = a.copy()
+    out[key] = u
+
+    def backward(d):
+        da = d.copy()
+        da[key] = 0
+        return da, d[key]
+
+    return Tensor.from_op(out, (ta, tu), backward, "slice_update")
+
+
+def _nd_index(op, indices, shape):
+    idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    if idx.ndim < 1 or idx.shape[-1] > len(shape):
+        raise ValueError(
+            f"{op}: indices must be (..., k) with k <= rank {len(shape)}. Received: {idx.shape}"
+        )
+    for k in range(idx.shape[-1]):
+        _check_indices(op, idx[..., k], shape[k], k)
+    return tuple(np.moveaxis(idx, -1, 0))
+
+
+def scatter(indices, values, shape):
+    """A zero tensor of `shape` with `values` added at `indices` (N, k); duplicates sum."""
+    v, tv = unwrap(values, "scatter")
+    v = np.asarray(v)
+    key = _nd_index("scatter", indices, tuple(shape))
+    out = np.zeros(tuple(shape), v.dtype)
+    np.add.at(out, key, v)
+    return Tensor.from_op(out, (tv,), lambda d: (d[key],), "scatter")
+
+
+def scatter_update(inputs, indices, updates):
+    """`inputs` with the entries (or slices) at `indices` (N, k) replaced by `updates`."""
+    a, ta = unwrap(inputs, "scatter_update")
+    u, tu = unwrap(updates, "scatter_update")
+    a = np.asarray(a)
+    key = _nd_index("scatter_update", indices, a.shape)
+    out = a.copy()
+    out[key] = u
+
+    def backward(d):
+        da = d.copy()
+        da[key] = 0
+        return da, d[key]
+
+    return Tensor.from_op(out, (ta, tu), backward, "scatter_update")

@@ -1,0 +1,97 @@
+"""`Callback` (every Keras hook) and `CallbackList`, which calls them in order."""
+
+
+class Callback:
+    """Base class for objects that hook into `fit`, `evaluate` and `predict`.
+
+    Override any of the `on_*` methods; `self.model` is the model being trained and
+    `self.params` holds `epochs`, `steps` and `verbose`.
+
+    >>> import minikeras as keras
+    >>> class Count(keras.callbacks.Callback):
+    ...     def on_epoch_end(self, epoch, logs=None):
+    ...         print("epoch", epoch, "done")
+    """
+
+    def __init__(self):
+        self.model = None
+        self.params = {}
+        self.validation_data = None
+
+    def set_model(self, model):
+        self.model = model
+
+    def set_params(self, params):
+        self.params = params
+
+    def on_epoch_begin(self, epoch, logs=None): ...
+    def on_epoch_end(self, epoch, logs=None): ...
+    def on_train_begin(self, logs=None): ...
+    def on_train_end(self, logs=None): ...
+    def on_test_begin(self, logs=None): ...
+    def on_test_end(self, logs=None): ...
+    def on_predict_begin(self, logs=None): ...
+    def on_predict_end(self, logs=None): ...
+    def on_train_batch_begin(self, batch, logs=None): ...
+    def on_train_batch_end(self, batch, logs=None): ...
+    def on_test_batch_begin(self, batch, logs=None): ...
+    def on_test_batch_end(self, batch, logs=None): ...
+    def on_predict_batch_begin(self, batch, logs=None): ...
+    def on_predict_batch_end(self, batch, logs=None): ...
+
+    def on_batch_begin(self, batch, logs=None):
+        self.on_train_batch_begin(batch, logs)
+
+    def on_batch_end(self, batch, logs=None):
+        self.on_train_batch_end(batch, logs)
+
+
+class CallbackList(Callback):
+    """Forwards every hook to each callback in order."""
+
+    def __init__(self, callbacks=None, model=None, **params):
+        super().__init__()
+        self.callbacks = list(callbacks or [])
+        for cb in self.callbacks:
+            if not isinstance(cb, Callback):
+                raise TypeError(
+                    "callbacks must be keras.callbacks.Callback instances. Received: "
+                    f"{type(cb).__name__}"
+                )
+        if model is not None:
+            self.set_model(model)
+        if params:
+            self.set_params(params)
+
+    def append(self, cb):
+        self.callbacks.append(cb)
+        if self.model is not None:
+            cb.set_model(self.model)
+        cb.set_params(self.params)
+
+    def set_model(self, model):
+        self.model = model
+        for cb in self.callbacks:
+            cb.set_model(model)
+
+    def set_params(self, params):
+        self.params = params
+        for cb in self.callbacks:
+            cb.set_params(params)
+
+    def _each(name):
+        def method(self, *args, **kwargs):
+            for cb in self.callbacks:
+                getattr(cb, name)(*args, **kwargs)
+
+        method.__name__ = name
+        return method
+
+    for _hook in (
+        "on_epoch_begin", "on_epoch_end", "on_train_begin", "on_train_end", "on_test_begin",
+        "on_test_end", "on_predict_begin", "on_predict_end", "on_train_batch_begin",
+        "on_train_batch_end", "on_test_batch_begin", "on_test_batch_end",
+        "on_predict_batch_begin", "on_predict_batch_end",
+    ):  # fmt: skip
+        locals()[_hook] = _each(_hook)
+    del _hook, _each

@@ -1,0 +1,109 @@
+"""Progress display for fit/evaluate/predict (the only tqdm import).
+
+`verbose=1`: a bar per epoch with live metrics; `verbose=2`: one line per epoch; `verbose=0`:
+nothing. In Jupyter the bar renders as a notebook widget (`tqdm.auto`).
+"""
+
+import sys
+import time
+
+from .callback import Callback
+
+
+def _fmt(logs):
+    parts = []
+    for k in sorted(logs):
+        v = logs[k]
+        try:
+            parts.append(f"{k}: {float(v):.4f}")
+        except (TypeError, ValueError):
+            continue
+    return " - ".join(parts)
+
+
+def _bar(total, desc, leave=True):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, leave=leave, file=sys.stdout, dynamic_ncols=True,
+                unit="step", bar_format="{n_fmt}/{total_fmt} {bar} {elapsed}<{remaining} {postfix}")
+
+
+class ProgbarLogger(Callback):
+    """Prints training progress the way Keras does, through tqdm.
+
+    Args:
+        count_mode: accepted for compatibility ("steps").
+    """
+
+    def __init__(self, count_mode="steps"):
+        super().__init__()
+        self.bar = None
+        self.verbose = 1
+        self.epochs = 1
+        self._start = 0.0
+        self._seen = 0
+
+    def set_params(self, params):
+        super().set_params(params)
+        self.verbose = params.get("verbose", 1)
+        self.epochs = params.get("epochs", 1)
+
+    def _open(self, total, desc=None):
+        self._close()
+        self._start = time.time()
+        self._seen = 0
+        if self.verbose == 1:
+            self.bar = _bar(total, desc)
+
+    def _step(self, logs):
+        self._seen += 1
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix_str(_fmt(logs or {}), refresh=False)
+
+    def _close(self, logs=None):
+        if self.bar is not None:
+            if logs:
+                self.bar.set_postfix_str(_fmt(logs), refresh=False)
+            self.bar.close()
+            self.bar = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.verbose:
+            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+        self._open(self.params.get("steps"))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._step(logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._close(logs)
+        if self.verbose == 2:
+            elapsed = time.time() - self._start
+            per_step = 1000 * elapsed / max(self._seen, 1)
+            print(f"{self._seen}/{self._seen} - {elapsed:.0f}s - {per_step:.0f}ms/step - "
+                  f"{_fmt(logs or {})}", flush=True)
+
+    def on_test_begin(self, logs=None):
+        if self.params.get("_in_fit"):
+            return
+        self._open(self.params.get("test_steps"))
+
+    def on_test_batch_end(self, batch, logs=None):
+        if not self.params.get("_in_fit"):
+            self._step(logs)
+
+    def on_test_end(self, logs=None):
+        if not self.params.get("_in_fit"):
+            self._close(logs)
+            if self.verbose == 2:
+                print(_fmt(logs or {}), flush=True)
+
+    def on_predict_begin(self, logs=None):
+        self._open(self.params.get("predict_steps"))
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self._step(None)
+
+    def on_predict_end(self, logs=None):
+        self._close()

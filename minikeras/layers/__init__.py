@@ -1,0 +1,35 @@
+"""`keras.layers`: every layer class, and the functional forms of the merging layers.
+
+Each sub-package lists its public names in `__all__`; they are all exported here.
+`LAYER_CLASSES` (the closed registry used when loading files) is built from everything exported.
+"""
+
+from .layer import InputSpec, Layer
+from .node import KerasTensor
+from .core.op_layer import OpLayer
+from .core import *  # noqa: F401,F403
+from .activations import *  # noqa: F401,F403
+from .attention import *  # noqa: F401,F403
+from .convolutional import *  # noqa: F401,F403
+from .merging import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
+from .preprocessing import *  # noqa: F401,F403
+from .regularization import *  # noqa: F401,F403
+from .reshaping import *  # noqa: F401,F403
+from .rnn import *  # noqa: F401,F403
+from .spatial import *  # noqa: F401,F403
+from .wrappers import *  # noqa: F401,F403
+
+
+def _collect():
+    import inspect
+
+    return {
+        name: obj
+        for name, obj in globals().items()
+        if inspect.isclass(obj) and issubclass(obj, Layer) and not name.startswith("_")
+    }
+
+
+LAYER_CLASSES = _collect()

@@ -1,0 +1,74 @@
+"""`InputLayer` and `keras.Input`: the entry points of a functional model."""
+
+from ...core import dtypes
+from ..layer import Layer
+from ..node import KerasTensor, Node
+
+
+class InputLayer(Layer):
+    """The layer behind `keras.Input`; it owns the input's KerasTensor.
+
+    Args:
+        shape: the shape without the batch axis (None for unknown sizes).
+        batch_size: an optional fixed batch size.
+        dtype: the input's dtype (e.g. `"int32"` for token ids).
+        batch_shape: the full shape including the batch axis (instead of shape/batch_size).
+        name: the input's name.
+    """
+
+    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
+                 input_tensor=None, optional=False, name=None, **kwargs):
+        # Keras 2 spellings
+        batch_shape = batch_shape or kwargs.pop("batch_input_shape", None)
+        if shape is None and "input_shape" in kwargs:
+            shape = kwargs.pop("input_shape")
+        for k in ("ragged", "sparse"):
+            kwargs.pop(k, None)
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        if batch_shape is None:
+            if shape is None:
+                raise ValueError("InputLayer needs `shape` or `batch_shape`. Received neither.")
+            if isinstance(shape, int):
+                shape = (shape,)
+            batch_shape = (batch_size,) + tuple(shape)
+        self.batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
+        for d in self.batch_shape:
+            if d is not None and d < 0:
+                raise ValueError(f"Input shape dims must be >= 0 or None. Received: {self.batch_shape}")
+        self._dtype = dtypes.standardize_dtype(dtype)
+        self.optional = optional
+        self.built = True
+        t = KerasTensor(self.batch_shape, self._dtype, name=self.name)
+        Node(self, (), {}, [t], t).is_input = True
+        self.output = t
+
+    def get_config(self):
+        return {
+            "batch_shape": list(self.batch_shape),
+            "dtype": self._dtype,
+            "sparse": False,
+            "name": self.name,
+            "optional": self.optional,
+        }
+
+
+def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None,
+          tensor=None, optional=False):
+    """A symbolic input for a functional model.
+
+    Args:
+        shape: the shape without the batch axis, e.g. `(None, 32, 32, 3)` for clips of any length.
+        batch_size: an optional fixed batch size.
+        dtype: the dtype (default floatx); `"int32"` for token ids.
+        name: the input's name (used for dict inputs and in saved files).
+
+    Returns:
+        A `KerasTensor`.
+
+    >>> import minikeras as keras
+    >>> keras.Input(shape=(None,), dtype="int32").shape
+    (None, None)
+    """
+    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape,
+                       name=name, optional=optional)
+    return layer.output

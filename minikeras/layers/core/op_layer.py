@@ -1,0 +1,40 @@
+"""Operation nodes: `keras.ops` functions applied to KerasTensors inside a functional model."""
+
+from ...core import ops as ops_module
+from ...utils import naming
+from ..layer import Layer
+
+
+class OpLayer(Layer):
+    """Wraps one `keras.ops` call on symbolic tensors so the functional graph can replay it.
+
+    Not listed in `model.layers`, like Keras 3's operation nodes (`NotEqual`, `Add`, ...).
+    """
+
+    _is_operation = True
+
+    def __init__(self, op_name, kwargs=None, name=None, **base):
+        super().__init__(name=name or naming.uniquify(op_name), **base)
+        self.op_name = op_name
+        self.op_kwargs = dict(kwargs or {})
+        self.built = True
+        self._call_has_mask = False
+
+    def build(self, input_shape):
+        self.built = True
+
+    def call(self, *args, **kwargs):
+        fn = getattr(ops_module, self.op_name)
+        fn = getattr(fn, "_raw", fn)
+        return fn(*args, **{**self.op_kwargs, **kwargs})
+
+    def get_config(self):
+        return {"name": self.name, "op_name": self.op_name, "kwargs": self.op_kwargs}
+
+
+def _symbolic_op(name, fn, args, kwargs):
+    layer = OpLayer(name)
+    return layer(*args, **kwargs)
+
+
+ops_module._symbolic_hook = _symbolic_op

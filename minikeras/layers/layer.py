@@ -1,0 +1,550 @@
+"""`Layer`: the base of every layer and model (weights, build-on-first-call, masks, config)."""
+
+import contextlib
+import inspect
+import threading
+
+import numpy as np
+
+from ..core import dtypes
+from ..core.autodiff import no_grad
+from ..core.tensor import Tensor
+from ..core.variable import Variable
+from ..utils import naming
+from .node import KerasTensor, Node, dummy_value, flatten, is_symbolic, map_structure
+
+_ctx = threading.local()
+
+
+def in_training():
+    """The `training` value the enclosing call passed down (False outside any call)."""
+    return getattr(_ctx, "training", False)
+
+
+@contextlib.contextmanager
+def training_scope(value):
+    previous = in_training()
+    _ctx.training = bool(value)
+    try:
+        yield
+    finally:
+        _ctx.training = previous
+
+
+class InputSpec:
+    """What a layer accepts: `ndim`, `min_ndim`, `max_ndim` and fixed sizes per axis (`axes`)."""
+
+    def __init__(self, ndim=None, min_ndim=None, max_ndim=None, axes=None, dtype=None, shape=None):
+        self.ndim = len(shape) if shape is not None else ndim
+        self.min_ndim, self.max_ndim = min_ndim, max_ndim
+        self.axes = dict(axes or {})
+        self.shape = shape
+        self.dtype = dtype
+
+
+def _describe(layer):
+    return f"layer '{layer.name}' ({type(layer).__name__})"
+
+
+class Layer:
+    """Base class of all layers: holds weights, builds them on the first call, passes masks.
+
+    Subclasses implement `build(input_shape)` (create weights with `add_weight`) and
+    `call(inputs, ...)` (compute with `keras.ops`); `call` may take `training` and `mask`.
+
+    Args:
+        trainable: whether the layer's weights are updated by training.
+        name: the layer's name; unique default from the class name (`dense`, `dense_1`, ...).
+        dtype: the dtype of weights and computation (default `floatx()`).
+
+    >>> import minikeras as keras
+    >>> class Double(keras.layers.Layer):
+    ...     def call(self, x):
+    ...         return x * 2
+    >>> Double()(keras.ops.ones((1, 2))).numpy().tolist()
+    [[2.0, 2.0]]
+    """
+
+    def __init__(self, trainable=True, name=None, dtype=None, autocast=True, **kwargs):
+        object.__setattr__(self, "_tracked_layers", [])
+        object.__setattr__(self, "_own_variables", [])
+        self.name = name or naming.uniquify(naming.to_snake_case(type(self).__name__))
+        self._trainable = bool(trainable)
+        self._dtype = dtypes.standardize_dtype(dtype)
+        self.autocast = autocast
+        self.built = False
+        self.supports_masking = getattr(self, "supports_masking", False)
+        self.input_spec = None
+        self._inbound_nodes = []
+        self._losses = []
+        self._build_shapes = None
+        self.activity_regularizer = None
+        # Keras 2/3 accept these on the first layer of a Sequential
+        shape = kwargs.pop("batch_input_shape", None) or kwargs.pop("batch_shape", None)
+        input_shape = kwargs.pop("input_shape", None)
+        input_dim = kwargs.pop("input_dim", None)
+        batch_size = kwargs.pop("batch_size", None)
+        if input_dim is not None and input_shape is None:
+            input_shape = (input_dim,)
+        if input_shape is not None and shape is None:
+            shape = (batch_size,) + tuple(input_shape)
+        self._batch_input_shape = tuple(shape) if shape is not None else None
+        for ignored in ("input_length", "activity_regularizer", "weights", "time_major"):
+            kwargs.pop(ignored, None)
+        if kwargs:
+            raise TypeError(
+                f"{type(self).__name__}.__init__ got unexpected keyword argument(s) "
+                f"{sorted(kwargs)}. Check the spelling against the Keras 3 documentation."
+            )
+        sig = inspect.signature(self.call).parameters
+        self._call_has_training = "training" in sig
+        self._call_has_mask = "mask" in sig
+
+    # -- attribute tracking ---------------------------------------------------------------
+    def __setattr__(self, key, value):
+        if isinstance(value, Layer) and key != "_parent":
+            tracked = self.__dict__.get("_tracked_layers")
+            if tracked is not None and all(value is not t for t in tracked):
+                tracked.append(value)
+        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
+            tracked = self.__dict__.get("_tracked_layers")
+            if tracked is not None:
+                for v in value:
+                    if all(v is not t for t in tracked):
+                        tracked.append(v)
+        elif isinstance(value, Variable):
+            own = self.__dict__.get("_own_variables")
+            if own is not None and all(value is not v for v in own):
+                own.append(value)
+        object.__setattr__(self, key, value)
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    @property
+    def compute_dtype(self):
+        return self._dtype
+
+    @property
+    def variable_dtype(self):
+        return self._dtype
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for layer in self._flatten_layers(include_self=False):
+            layer._trainable = bool(value)
+
+    def _flatten_layers(self, include_self=True):
+        """This layer and every layer inside it, depth first, each once."""
+        out, seen, stack = [], set(), [self] if include_self else list(reversed(self._sublayers()))
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            out.append(layer)
+            stack.extend(reversed(layer._sublayers()))
+        return out
+
+    def _sublayers(self):
+        return list(self._tracked_layers)
+
+    # -- weights ---------------------------------------------------------------------------
+    def add_weight(
+        self,
+        shape=None,
+        initializer=None,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        regularizer=None,
+        constraint=None,
+        aggregation="none",
+        overwrite_with_gradient=False,
+        name=None,
+    ):
+        """Creates a weight `Variable` owned by this layer (Keras 3 argument order).
+
+        Args:
+            shape: the weight's shape (default scalar).
+            initializer: name, instance or callable; default `glorot_uniform` for floats.
+            dtype: default the layer's dtype.
+            trainable: False for state such as BatchNormalization's moving statistics.
+            regularizer: adds `regularizer(weight)` to the layer's losses.
+            constraint: applied to the weight after each optimizer update.
+            name: the weight's name (`kernel`, `bias`, ...).
+        """
+        from .. import constraints, initializers, regularizers
+
+        shape = () if shape is None else tuple(int(s) for s in shape)
+        dtype = dtypes.standardize_dtype(dtype or self._dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if dtypes.is_float(dtype) else "zeros"
+        init = initializers.get(initializer)
+        name = name or f"variable_{len(self._own_variables)}"
+        v = Variable(
+            init,
+            shape=shape,
+            dtype=dtype,
+            trainable=trainable,
+            name=name,
+            constraint=constraints.get(constraint),
+            regularizer=regularizers.get(regularizer),
+        )
+        v.path = f"{self.name}/{name}"
+        v._layer = self
+        self._own_variables.append(v)
+        return v
+
+    add_variable = add_weight
+
+    @property
+    def weights(self):
+        """All weights: this layer's own in creation order, then each sub-layer's."""
+        out, seen = [], set()
+        for layer in self._flatten_layers():
+            for v in layer._own_variables:
+                if id(v) not in seen:
+                    seen.add(id(v))
+                    out.append(v)
+        return out
+
+    variables = weights
+
+    @property
+    def trainable_weights(self):
+        if not self._trainable:
+            return []
+        out, seen = [], set()
+        for layer in self._flatten_layers():
+            if not layer._trainable:
+                continue
+            for v in layer._own_variables:
+                if v.trainable and id(v) not in seen:
+                    seen.add(id(v))
+                    out.append(v)
+        return out
+
+    trainable_variables = trainable_weights
+
+    @property
+    def non_trainable_weights(self):
+        trainable = {id(v) for v in self.trainable_weights}
+        return [v for v in self.weights if id(v) not in trainable]
+
+    non_trainable_variables = non_trainable_weights
+
+    def get_weights(self):
+        """The weights as numpy arrays, in creation order (as Keras 3's `get_weights`)."""
+        return [np.array(v.data) for v in self.weights]
+
+    def set_weights(self, weights):
+        """Sets the weights from numpy arrays in the order of `get_weights()`."""
+        params = self.weights
+        weights = list(weights)
+        if len(params) != len(weights):
+            raise ValueError(
+                f"set_weights on {_describe(self)}: expected {len(params)} arrays "
+                f"({[v.name for v in params]}), received {len(weights)}."
+            )
+        for v, w in zip(params, weights):
+            w = np.asarray(w)
+            if w.shape != v.shape:
+                raise ValueError(
+                    f"set_weights on {_describe(self)}: weight {v.path!r} has shape {v.shape}, "
+                    f"received an array of shape {w.shape}."
+                )
+        for v, w in zip(params, weights):
+            v.data[...] = np.asarray(w, dtype=v.dtype)
+
+    def count_params(self):
+        """Total number of scalars in all weights."""
+        if not self.built:
+            raise ValueError(
+                f"{_describe(self)} is not built yet, so it has no weights to count. Call it on "
+                "data or call build(input_shape) first."
+            )
+        return int(sum(v.size for v in self.weights))
+
+    # -- losses ----------------------------------------------------------------------------
+    def add_loss(self, loss):
+        """Adds a scalar loss (a Tensor) that training adds to the main loss."""
+        self._losses.append(loss)
+
+    @property
+    def losses(self):
+        """Losses from `add_loss` in the last call plus weight regularization penalties."""
+        out = []
+        for layer in self._flatten_layers():
+            out.extend(layer._losses)
+            for v in layer._own_variables:
+                if v.regularizer is not None and v.trainable:
+                    out.append(v.regularizer(v))
+        return out
+
+    def _clear_losses(self):
+        for layer in self._flatten_layers():
+            layer._losses = []
+
+    # -- build and call ----------------------------------------------------------------------
+    def build(self, input_shape):
+        """Creates the weights for inputs of `input_shape`; the base version creates none."""
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        return inputs
+
+    def compute_mask(self, inputs, mask=None):
+        """The output mask: the input mask for layers that support masking, else None."""
+        if not self.supports_masking:
+            return None
+        return mask
+
+    def compute_output_shape(self, input_shape):
+        """Output shape for `input_shape`, traced through `call` on placeholder data."""
+        ins = map_structure(lambda s: KerasTensor(s, self._dtype), _as_shape_structure(input_shape))
+        out = self.compute_output_spec(ins)
+        return map_structure(lambda t: t.shape, out)
+
+    def compute_output_spec(self, *args, **kwargs):
+        outputs, _ = self._trace(args, kwargs)
+        return outputs
+
+    def _maybe_build(self, inputs):
+        if self.built:
+            return
+        shapes = map_structure(lambda t: tuple(t.shape), inputs)
+        self._build_shapes = shapes
+        self.build(shapes)
+        self.built = True
+
+    def _check_input(self, inputs):
+        spec = self.input_spec
+        if spec is None:
+            return
+        for i, t in enumerate(flatten(inputs) if isinstance(inputs, (list, tuple)) else [inputs]):
+            shape = tuple(t.shape)
+            where = f"Input {i} of {_describe(self)} is incompatible with the layer"
+            if spec.ndim is not None and len(shape) != spec.ndim:
+                raise ValueError(f"{where}: expected ndim={spec.ndim}, found ndim={len(shape)}. "
+                                 f"Full shape received: {shape}")
+            if spec.min_ndim is not None and len(shape) < spec.min_ndim:
+                raise ValueError(f"{where}: expected min_ndim={spec.min_ndim}, found "
+                                 f"ndim={len(shape)}. Full shape received: {shape}")
+            for axis, value in spec.axes.items():
+                if value is None or not -len(shape) <= axis < len(shape):
+                    continue
+                if shape[axis] is not None and shape[axis] != value:
+                    raise ValueError(f"{where}: expected axis {axis} of input shape to have value "
+                                     f"{value}, but received input with shape {shape}")
+            break
+
+    def __call__(self, *args, **kwargs):
+        if not args:
+            if "inputs" not in kwargs:
+                raise TypeError(f"{_describe(self)} was called without inputs.")
+            args = (kwargs.pop("inputs"),)
+        if is_symbolic((args, kwargs)):
+            return self._symbolic_call(args, kwargs)
+        inputs = _to_tensors(args[0], self)
+        args = (inputs,) + tuple(args[1:])
+        if self._call_has_mask and kwargs.get("mask") is None:
+            masks = map_structure(lambda t: getattr(t, "_keras_mask", None), inputs)
+            if any(m is not None for m in flatten(masks)):
+                kwargs["mask"] = masks
+        mask = kwargs.get("mask")
+        if mask is None:
+            in_masks = map_structure(lambda t: getattr(t, "_keras_mask", None), inputs)
+            mask = in_masks if any(m is not None for m in flatten(in_masks)) else None
+        training = kwargs.get("training")
+        if training is None:
+            training = in_training()
+        if self._call_has_training:
+            kwargs["training"] = training
+        else:
+            kwargs.pop("training", None)
+        self._maybe_build(inputs)
+        self._check_input(inputs)
+        self._losses = []
+        with training_scope(training):
+            outputs = self.call(*args, **kwargs)
+        out_mask = self.compute_mask(inputs, mask)
+        if out_mask is not None:
+            _attach_masks(outputs, out_mask)
+        if self.activity_regularizer is not None:
+            for o in flatten(outputs):
+                self.add_loss(self.activity_regularizer(o) / max(o.shape[0], 1))
+        return outputs
+
+    # -- symbolic calls (functional API) --------------------------------------------------
+    def _trace(self, args, kwargs):
+        """Runs `call` on placeholder data to learn output shapes, dtypes and masks."""
+        flat_in = [t for t in flatten((args, kwargs)) if isinstance(t, KerasTensor)]
+        has_unknown = any(d is None for t in flat_in for d in t.shape[1:])
+        results = []
+        batch_unknown = any(t.shape and t.shape[0] is None for t in flat_in)
+        for sizes in ((2, 3), (3, 5)) if has_unknown else ((1, 1),):
+            rng = np.random.default_rng(0)
+
+            def fill(t, sizes=sizes, rng=rng):
+                if not isinstance(t, KerasTensor):
+                    return t
+                shape = tuple(
+                    (sizes[0] if i == 0 else sizes[1]) if d is None else d
+                    for i, d in enumerate(t.shape)
+                )
+                tensor = Tensor(dummy_value(KerasTensor(shape, t.dtype), 1, rng))
+                if t._has_mask:
+                    tensor._keras_mask = Tensor(np.ones(shape[: t._mask_ndim], dtype=bool))
+                return tensor
+
+            c_args = map_structure(fill, args)
+            c_kwargs = map_structure(fill, kwargs)
+            with no_grad(), np.errstate(all="ignore"):
+                results.append(self.__call__(*c_args, **c_kwargs))
+        first = results[0]
+        flat_first = flatten(first)
+        flat_second = flatten(results[-1])
+        outs = []
+        for a, b in zip(flat_first, flat_second):
+            a_shape = np.shape(a.data if isinstance(a, Tensor) else a)
+            b_shape = np.shape(b.data if isinstance(b, Tensor) else b)
+            shape = tuple(x if x == y else None for x, y in zip(a_shape, b_shape))
+            if shape and batch_unknown:
+                shape = (None,) + shape[1:]
+            dtype = a.dtype if isinstance(a, Tensor) else np.asarray(a).dtype
+            m = getattr(a, "_keras_mask", None)
+            kt = KerasTensor(shape, dtype.name, has_mask=m is not None)
+            kt._mask_ndim = np.ndim(m.data if isinstance(m, Tensor) else m) if m is not None else 0
+            outs.append(kt)
+        it = iter(outs)
+        structure = map_structure(lambda _: next(it), first)
+        return structure, outs
+
+    def _symbolic_call(self, args, kwargs):
+        if not self.built:
+            shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else np.shape(t), args[0])
+            self._build_shapes = shapes
+            self.build(shapes)
+            self.built = True
+        self._check_input(args[0])
+        structure, outs = self._trace(args, kwargs)
+        for i, t in enumerate(outs):
+            t.name = f"{self.name}_{len(self._inbound_nodes)}_{i}" if len(outs) > 1 else self.name
+        Node(self, args, kwargs, outs, structure)
+        return structure
+
+    # -- config ------------------------------------------------------------------------------
+    def get_config(self):
+        """The constructor arguments as a JSON-friendly dict (Keras 3 form)."""
+        config = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": {
+                "module": "keras",
+                "class_name": "DTypePolicy",
+                "config": {"name": self._dtype},
+                "registered_name": None,
+            },
+        }
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        """Creates a layer from `get_config()` output."""
+        return cls(**config)
+
+    def get_build_config(self):
+        if self._build_shapes is None:
+            return None
+        return {"input_shape": _shape_to_list(self._build_shapes)}
+
+    def build_from_config(self, config):
+        if config and "input_shape" in config and not self.built:
+            shape = _as_shape_structure(config["input_shape"])
+            self.build(shape)
+            self._build_shapes = shape
+            self.built = True
+
+    # -- per-layer saving (keys "0", "1", ... as Keras 3's weights file) -----------------------
+    def save_own_variables(self, store):
+        for i, v in enumerate(self._own_variables):
+            store[str(i)] = v.data
+
+    def load_own_variables(self, store):
+        own = self._own_variables
+        if len(store) != len(own):
+            raise ValueError(
+                f"{_describe(self)} expects {len(own)} weights, the file holds {len(store)}."
+            )
+        for i, v in enumerate(own):
+            value = np.asarray(store[str(i)])
+            if value.shape != v.shape:
+                raise ValueError(
+                    f"{_describe(self)}: weight {v.path!r} expects shape {v.shape}, the file "
+                    f"holds {value.shape}."
+                )
+            v.data[...] = value
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _shape_to_list(s):
+    if isinstance(s, tuple) and all(d is None or isinstance(d, (int, np.integer)) for d in s):
+        return [None if d is None else int(d) for d in s]
+    if isinstance(s, dict):
+        return {k: _shape_to_list(v) for k, v in s.items()}
+    return [_shape_to_list(x) for x in s]
+
+
+def _as_shape_structure(s):
+    """Lists of ints -> tuple shape; lists of lists -> list of tuple shapes."""
+    if isinstance(s, dict):
+        return {k: _as_shape_structure(v) for k, v in s.items()}
+    if isinstance(s, (list, tuple)) and s and isinstance(s[0], (list, tuple, dict)):
+        return [_as_shape_structure(x) for x in s]
+    return tuple(s)
+
+
+def _to_tensors(x, layer):
+    """numpy arrays and Python values become Tensors; floats take the layer's dtype."""
+
+    def convert(v):
+        if isinstance(v, Tensor):
+            t = v
+        elif v is None or isinstance(v, (str, bool)) or v is Ellipsis:
+            return v
+        else:
+            arr = np.asarray(v)
+            if arr.dtype.kind not in "biuf":
+                raise TypeError(
+                    f"{_describe(layer)} expects numeric input. Received an array of dtype "
+                    f"{arr.dtype} with shape {arr.shape}."
+                )
+            t = Tensor(arr)
+        if layer.autocast and t.dtype.kind == "f" and t.dtype != np.dtype(layer._dtype):
+            from ..core import ops
+
+            mask = t._keras_mask
+            t = ops.cast(t, layer._dtype)
+            t._keras_mask = mask
+        return t
+
+    return map_structure(convert, x)
+
+
+def _attach_masks(outputs, masks):
+    flat_out = flatten(outputs)
+    flat_mask = flatten(masks) if isinstance(masks, (list, tuple, dict)) else [masks]
+    if len(flat_mask) == 1 and len(flat_out) > 1:
+        flat_mask = flat_mask * len(flat_out)
+    for o, m in zip(flat_out, flat_mask):
+        if isinstance(o, Tensor):
+            o._keras_mask = m if (m is None or isinstance(m, Tensor)) else Tensor(np.asarray(m))

@@ -1,0 +1,175 @@
+"""What `compile` builds: the total loss over outputs and the metrics shown in the logs."""
+
+import numpy as np
+
+from ..core import ops
+from ..core.tensor import Tensor
+from ..layers.node import flatten
+
+
+def _per_output(value, names, what):
+    """Spreads a loss/metrics spec (single, list or dict) over the model's outputs."""
+    n = len(names)
+    if isinstance(value, dict):
+        unknown = [k for k in value if k not in names]
+        if unknown:
+            raise ValueError(
+                f"compile({what}=...) names output(s) {unknown} that the model does not have. "
+                f"Its outputs are {names}."
+            )
+        return [value.get(k) for k in names]
+    if isinstance(value, (list, tuple)) and what == "loss":
+        if len(value) != n:
+            raise ValueError(
+                f"compile(loss=[...]) has {len(value)} entries but the model has {n} outputs {names}."
+            )
+        return list(value)
+    if isinstance(value, (list, tuple)) and what == "loss_weights":
+        if len(value) != n:
+            raise ValueError(f"loss_weights has {len(value)} entries for {n} outputs.")
+        return list(value)
+    return [value] * n
+
+
+class CompileLoss:
+    """Sums each output's loss (times its `loss_weights`) and tracks the per-output values."""
+
+    def __init__(self, loss, loss_weights=None, output_names=None):
+        from .. import losses
+
+        self.spec = loss
+        self.output_names = output_names or ["output"]
+        per = _per_output(loss, self.output_names, "loss")
+        self.losses = [None if l is None else losses.get(l) for l in per]
+        if loss_weights is None:
+            self.weights = [1.0] * len(per)
+        else:
+            self.weights = [1.0 if w is None else float(w) for w in _per_output(loss_weights, self.output_names, "loss_weights")]
+        self.last_values = {}
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        y_true = flatten(y_true) if isinstance(y_true, (list, tuple, dict)) else [y_true]
+        y_pred = flatten(y_pred) if isinstance(y_pred, (list, tuple, dict)) else [y_pred]
+        sws = flatten(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) else [sample_weight] * len(y_pred)
+        if len(y_true) != len(self.losses):
+            raise ValueError(
+                f"The model has {len(self.losses)} outputs {self.output_names} but {len(y_true)} "
+                "target arrays were given."
+            )
+        total = None
+        self.last_values = {}
+        for name, fn, w, yt, yp, sw in zip(self.output_names, self.losses, self.weights, y_true, y_pred, sws):
+            if fn is None:
+                continue
+            value = apply_loss(fn, yt, yp, sw)
+            self.last_values[name] = value
+            term = value if w == 1.0 else value * w
+            total = term if total is None else total + term
+        if total is None:
+            raise ValueError("compile() got no loss for any output.")
+        return total
+
+
+def apply_loss(fn, y_true, y_pred, sample_weight=None):
+    """A scalar loss: `Loss` objects reduce themselves; plain functions are averaged."""
+    from .. import losses
+
+    yt = y_true.data if isinstance(y_true, Tensor) else np.asarray(y_true)
+    if isinstance(fn, losses.Loss):
+        return fn(yt, y_pred, sample_weight=sample_weight)
+    values = fn(yt, y_pred)
+    if sample_weight is not None:
+        sw = np.asarray(sample_weight, dtype=values.dtype)
+        while sw.ndim < values.ndim:
+            sw = sw[..., None]
+        values = values * sw
+    return ops.sum(values) / max(int(np.prod(values.shape)), 1)
+
+
+def _accuracy_for(y_true_shape, y_pred_shape):
+    from .. import metrics
+
+    is_binary = y_pred_shape[-1] == 1 if y_pred_shape else True
+    sparse = len(y_true_shape) < len(y_pred_shape) or (
+        y_true_shape and y_true_shape[-1] == 1 and y_pred_shape[-1] > 1
+    )
+    if is_binary:
+        return metrics.BinaryAccuracy(name="accuracy")
+    if sparse:
+        return metrics.SparseCategoricalAccuracy(name="accuracy")
+    return metrics.CategoricalAccuracy(name="accuracy")
+
+
+class CompileMetrics:
+    """The metrics named in `compile`, built on the first batch (when shapes are known)."""
+
+    def __init__(self, metrics, weighted_metrics=None, output_names=None):
+        self.spec = metrics
+        self.weighted_spec = weighted_metrics
+        self.output_names = output_names or ["output"]
+        self.built = False
+        self.metrics = []  # (output index, metric, weighted)
+        self.name = "compile_metrics"
+
+    def _resolve(self, spec, index, yt, yp, weighted):
+        from .. import metrics as mk_metrics
+
+        items = spec if isinstance(spec, (list, tuple)) else [spec]
+        out = []
+        for item in items:
+            if item is None:
+                continue
+            if isinstance(item, str) and item in ("accuracy", "acc"):
+                m = _accuracy_for(np.shape(yt), tuple(yp.shape))
+            else:
+                m = mk_metrics.get(item)
+                if not isinstance(m, mk_metrics.Metric):
+                    name = item if isinstance(item, str) else getattr(item, "__name__", "metric")
+                    m = mk_metrics.MeanMetricWrapper(m, name=name)
+            if len(self.output_names) > 1:
+                m.name = f"{self.output_names[index]}_{m.name}"
+            if weighted:
+                m.name = f"weighted_{m.name}" if not m.name.startswith("weighted_") else m.name
+            out.append((index, m, weighted))
+        return out
+
+    def build(self, y_true, y_pred):
+        names = self.output_names
+        for spec, weighted in ((self.spec, False), (self.weighted_spec, True)):
+            if spec is None:
+                continue
+            if isinstance(spec, dict):
+                per = _per_output(spec, names, "metrics")
+            elif isinstance(spec, (list, tuple)) and len(names) > 1 and len(spec) == len(names) and all(
+                isinstance(s, (list, tuple)) or s is None for s in spec
+            ):
+                per = list(spec)
+            else:
+                per = [spec] * len(names)
+            for i, s in enumerate(per):
+                self.metrics.extend(self._resolve(s, i, y_true[i], y_pred[i], weighted))
+        self.built = True
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true = flatten(y_true) if isinstance(y_true, (list, tuple, dict)) else [y_true]
+        y_pred = flatten(y_pred) if isinstance(y_pred, (list, tuple, dict)) else [y_pred]
+        if not self.built:
+            self.build(y_true, y_pred)
+        sws = flatten(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) else [sample_weight] * len(y_pred)
+        for index, m, weighted in self.metrics:
+            yp = y_pred[index]
+            yp = yp.data if isinstance(yp, Tensor) else np.asarray(yp)
+            yt = y_true[index]
+            yt = yt.data if isinstance(yt, Tensor) else np.asarray(yt)
+            m.update_state(yt, yp, sample_weight=sws[index] if weighted else None)
+
+    def result(self):
+        return {m.name: m.result() for _, m, _ in self.metrics}
+
+    def reset_state(self):
+        for _, m, _ in self.metrics:
+            m.reset_state()
+
+    @property
+    def variables(self):
+        return [v for _, m, _ in self.metrics for v in getattr(m, "variables", [])]

@@ -1,0 +1,226 @@
+"""Turns what users pass to `fit`/`evaluate`/`predict` into batches of numpy arrays.
+
+Accepted: numpy arrays (or lists/dicts of them), Python generators and iterators yielding
+`x`, `(x, y)` or `(x, y, sample_weight)`, and `keras.utils.PyDataset` (`Sequence`).
+"""
+
+import numpy as np
+
+from ..layers.node import flatten, map_structure
+from ..utils import random as mk_random
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """`(x,)`, `(x, y)` or `(x, y, sample_weight)` as Keras packs a batch."""
+    if y is None:
+        return (x,)
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
+
+
+def unpack_x_y_sample_weight(data):
+    """The inverse of `pack_x_y_sample_weight`: always `(x, y, sample_weight)`."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    if len(data) == 3:
+        return data
+    raise ValueError(
+        "Data should be x, (x,), (x, y) or (x, y, sample_weight). Received a tuple of "
+        f"{len(data)} elements."
+    )
+
+
+def _is_array_like(v):
+    return isinstance(v, (np.ndarray, list, tuple, dict)) or hasattr(v, "__array__")
+
+
+def _as_arrays(structure, what):
+    def conv(v):
+        if v is None:
+            return None
+        arr = np.asarray(v)
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(
+                f"`{what}` must hold numbers. Received an array of dtype {arr.dtype} "
+                f"with shape {arr.shape}; convert text or objects to numbers first."
+            )
+        return arr
+
+    if isinstance(structure, (list, tuple)) and structure and np.isscalar(flatten(structure)[0]):
+        return conv(structure)
+    return map_structure(conv, structure)
+
+
+def _num_samples(structure):
+    sizes = [len(a) for a in flatten(structure) if a is not None]
+    return sizes
+
+
+def class_weight_to_sample_weight(y, class_weight):
+    """Per-sample weights from a `{class: weight}` dict (labels sparse or one-hot)."""
+    y = np.asarray(y)
+    labels = np.argmax(y, axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(len(y), -1)[:, 0]
+    labels = np.round(labels).astype(np.int64)
+    weights = np.ones(len(labels), dtype="float32")
+    for cls, w in class_weight.items():
+        weights[labels == int(cls)] = w
+    return weights
+
+
+class ArrayData:
+    """Batches over in-memory arrays, shuffled each epoch when asked."""
+
+    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False,
+                 class_weight=None, steps=None):
+        self.x = _as_arrays(x, "x")
+        self.y = _as_arrays(y, "y") if y is not None else None
+        self.sample_weight = None if sample_weight is None else np.asarray(sample_weight)
+        sizes = _num_samples(self.x)
+        if self.y is not None:
+            ysizes = _num_samples(self.y)
+            if set(ysizes) != set(sizes) or len(set(sizes)) > 1:
+                raise ValueError(
+                    "Data cardinality is ambiguous: x sizes "
+                    f"{sizes}, y sizes {ysizes}. Make sure all arrays contain the same number "
+                    "of samples."
+                )
+        if len(set(sizes)) > 1:
+            raise ValueError(f"All input arrays must have the same number of samples. Received sizes {sizes}.")
+        self.n = sizes[0] if sizes else 0
+        if self.sample_weight is not None and len(self.sample_weight) != self.n:
+            raise ValueError(
+                f"sample_weight has {len(self.sample_weight)} entries but x has {self.n} samples."
+            )
+        if class_weight is not None:
+            if self.y is None:
+                raise ValueError("class_weight needs targets `y`.")
+            cw = class_weight_to_sample_weight(flatten(self.y)[0], class_weight)
+            self.sample_weight = cw if self.sample_weight is None else self.sample_weight * cw
+        self.batch_size = batch_size or 32
+        self.shuffle = shuffle
+        self.steps = steps
+
+    def num_batches(self):
+        full = int(np.ceil(self.n / self.batch_size)) if self.n else 0
+        return min(self.steps, full) if self.steps else full
+
+    def split(self, fraction):
+        """Holds out the last `fraction` of samples (before shuffling), as Keras does."""
+        if not 0 < fraction < 1:
+            raise ValueError(f"validation_split must be in (0, 1). Received: {fraction}")
+        cut = int(self.n * (1 - fraction))
+        if cut == 0 or cut == self.n:
+            raise ValueError(
+                f"validation_split={fraction} leaves no samples on one side ({self.n} samples)."
+            )
+
+        def part(s, lo, hi):
+            return map_structure(lambda a: None if a is None else a[lo:hi], s)
+
+        val = ArrayData(
+            part(self.x, cut, self.n),
+            part(self.y, cut, self.n) if self.y is not None else None,
+            None if self.sample_weight is None else self.sample_weight[cut:],
+            self.batch_size,
+        )
+        self.x = part(self.x, 0, cut)
+        self.y = part(self.y, 0, cut) if self.y is not None else None
+        if self.sample_weight is not None:
+            self.sample_weight = self.sample_weight[:cut]
+        self.n = cut
+        return val
+
+    def __iter__(self):
+        order = np.arange(self.n)
+        if self.shuffle == "batch":
+            starts = np.arange(0, self.n, self.batch_size)
+            mk_random.global_rng().shuffle(starts)
+            order = np.concatenate([order[s : s + self.batch_size] for s in starts])
+        elif self.shuffle:
+            order = mk_random.global_rng().permutation(self.n)
+        for b in range(self.num_batches()):
+            idx = order[b * self.batch_size : (b + 1) * self.batch_size]
+            if self.shuffle:
+                take = lambda a: None if a is None else a[idx]  # noqa: E731
+            else:
+                lo, hi = b * self.batch_size, (b + 1) * self.batch_size
+                take = lambda a, lo=lo, hi=hi: None if a is None else a[lo:hi]  # noqa: E731
+            x = map_structure(take, self.x)
+            y = map_structure(take, self.y) if self.y is not None else None
+            sw = take(self.sample_weight) if self.sample_weight is not None else None
+            yield pack_x_y_sample_weight(x, y, sw)
+
+
+class DatasetData:
+    """Batches from a `PyDataset`/`Sequence` (indexable) or from a generator/iterator."""
+
+    def __init__(self, source, steps=None, class_weight=None):
+        self.source = source
+        self.steps = steps
+        self.class_weight = class_weight
+        self.indexable = hasattr(source, "__getitem__") and hasattr(source, "__len__")
+        self._iterator = None if self.indexable else iter(source)
+
+    def num_batches(self):
+        if self.indexable:
+            n = len(self.source)
+            return min(self.steps, n) if self.steps else n
+        return self.steps  # None: unknown until the generator ends
+
+    def _fix(self, batch):
+        x, y, sw = unpack_x_y_sample_weight(batch)
+        if self.class_weight is not None and y is not None:
+            cw = class_weight_to_sample_weight(flatten(y)[0], self.class_weight)
+            sw = cw if sw is None else np.asarray(sw) * cw
+        return pack_x_y_sample_weight(x, y, sw)
+
+    def __iter__(self):
+        if self.indexable:
+            for i in range(self.num_batches()):
+                yield self._fix(self.source[i])
+            if hasattr(self.source, "on_epoch_end"):
+                self.source.on_epoch_end()
+            return
+        count = 0
+        while self.steps is None or count < self.steps:
+            try:
+                batch = next(self._iterator)
+            except StopIteration:
+                if self.steps is not None and count == 0:
+                    raise ValueError(
+                        "The generator ran out of data. Make sure it yields at least "
+                        "steps_per_epoch * epochs batches (e.g. loop forever with `while True`)."
+                    ) from None
+                return
+            count += 1
+            yield self._fix(batch)
+
+
+def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, class_weight=None,
+              steps=None, what="fit"):
+    """The right adapter for `x`; checks the arguments Keras rejects for that kind of data."""
+    if x is None:
+        raise ValueError(f"{what}() needs input data `x`. Received: x=None")
+    if _is_array_like(x) and not hasattr(x, "__next__") and not _is_dataset(x):
+        return ArrayData(x, y, sample_weight, batch_size, shuffle, class_weight, steps)
+    if y is not None:
+        raise ValueError(
+            f"{what}(): `y` must not be given when `x` is a generator or PyDataset (it yields "
+            "the targets itself)."
+        )
+    if hasattr(x, "__getitem__") and hasattr(x, "__len__") or hasattr(x, "__iter__") or hasattr(x, "__next__"):
+        return DatasetData(x, steps, class_weight)
+    raise TypeError(f"{what}() cannot read data of type {type(x).__name__}.")
+
+
+def _is_dataset(x):
+    from ..utils.py_dataset import PyDataset
+
+    return isinstance(x, PyDataset)

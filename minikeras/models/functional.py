@@ -1,0 +1,247 @@
+"""`Functional`: a model defined by a graph of layer calls from `Input`s to outputs."""
+
+import numpy as np
+
+from ..core.tensor import Tensor
+from ..layers.core.input_layer import InputLayer
+from ..layers.layer import Layer
+from ..layers.node import KerasTensor, flatten, map_structure
+from .model import Model
+
+
+def map_graph(inputs, outputs):
+    """Orders the nodes between `inputs` and `outputs` the way Keras 3 does.
+
+    Returns `(nodes_by_depth, layers)`: nodes grouped by depth (0 = output side) and the layers
+    sorted by decreasing depth, ties broken by first visit from the outputs. This order is what
+    `model.layers` shows and what legacy HDF5 files use for loading by position.
+    """
+    finished, in_progress = set(), set()
+    nodes_in_decreasing_depth, layer_indices = [], {}
+    input_ids = {id(t) for t in inputs}
+
+    def visit(tensor):
+        layer, node_index, _ = tensor._keras_history
+        node = layer._inbound_nodes[node_index]
+        if id(node) in finished:
+            return
+        if id(node) in in_progress:
+            raise ValueError(f"The graph has a cycle through layer '{layer.name}'.")
+        layer_indices.setdefault(id(layer), (len(layer_indices), layer))
+        in_progress.add(id(node))
+        if not node.is_input and id(tensor) not in input_ids:
+            for t in node.input_tensors:
+                visit(t)
+        finished.add(id(node))
+        in_progress.discard(id(node))
+        nodes_in_decreasing_depth.append(node)
+
+    for t in outputs:
+        visit(t)
+
+    node_depths, layer_depths = {}, {}
+    for node in reversed(nodes_in_decreasing_depth):
+        depth = node_depths.setdefault(id(node), 0)
+        depth = max(depth, layer_depths.get(id(node.layer), 0))
+        layer_depths[id(node.layer)] = depth
+        node_depths[id(node)] = depth
+        if node.is_input:
+            continue
+        for parent in node.parent_nodes:
+            node_depths[id(parent)] = max(depth + 1, node_depths.get(id(parent), 0))
+    for t in inputs:
+        layer = t._keras_history[0]
+        if id(layer) not in layer_depths:
+            layer_depths[id(layer)] = 0
+            layer_indices[id(layer)] = (-1, layer)
+            node_depths[id(layer._inbound_nodes[0])] = 0
+            nodes_in_decreasing_depth.append(layer._inbound_nodes[0])
+
+    nodes_by_depth = {}
+    for node in nodes_in_decreasing_depth:
+        nodes_by_depth.setdefault(node_depths[id(node)], [])
+        if all(node is not n for n in nodes_by_depth[node_depths[id(node)]]):
+            nodes_by_depth[node_depths[id(node)]].append(node)
+    layers_by_depth = {}
+    for lid, depth in layer_depths.items():
+        layers_by_depth.setdefault(depth, []).append(layer_indices[lid])
+    layers = []
+    for depth in sorted(layers_by_depth, reverse=True):
+        layers.extend(layer for _, layer in sorted(layers_by_depth[depth], key=lambda p: p[0]))
+    # every input must be reachable: an output that needs an input the model was not given
+    known = {id(t) for t in inputs}
+    for depth in sorted(nodes_by_depth, reverse=True):
+        for node in nodes_by_depth[depth]:
+            if node.is_input:
+                if id(node.outputs[0]) not in known:
+                    raise ValueError(
+                        f"Graph disconnected: the outputs need input '{node.layer.name}', which "
+                        "is not among the model's inputs. Pass it in `inputs`."
+                    )
+                continue
+            known.update(id(t) for t in node.outputs)
+    return nodes_by_depth, layers
+
+
+class Functional(Model):
+    """A model built from `Input`s and the KerasTensors that layer calls produced.
+
+    Args:
+        inputs: a KerasTensor, or a list or dict of them.
+        outputs: a KerasTensor, or a list or dict of them.
+        name: the model's name.
+
+    >>> import minikeras as keras
+    >>> x = keras.Input((3,))
+    >>> model = keras.Model(x, keras.layers.Dense(2)(x))
+    >>> model.output_shape
+    (None, 2)
+    """
+
+    def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
+        Layer.__init__(self, name=name, trainable=trainable, **kwargs)
+        self._init_trainer()
+        self._input_structure = inputs
+        self._output_structure = outputs
+        flat_in = flatten(inputs)
+        flat_out = flatten(outputs)
+        for t in flat_in + flat_out:
+            if not isinstance(t, KerasTensor):
+                raise TypeError(
+                    "Model(inputs, outputs) takes symbolic tensors from keras.Input and layer "
+                    f"calls. Received: {type(t).__name__}"
+                )
+        for t in flat_in:
+            layer = t._keras_history[0]
+            if not isinstance(layer, InputLayer):
+                raise ValueError(
+                    f"Model inputs must come from keras.Input; {t.name!r} is the output of "
+                    f"layer '{layer.name}'."
+                )
+        self.inputs = flat_in
+        self.outputs = flat_out
+        self._nodes_by_depth, all_layers = map_graph(flat_in, flat_out)
+        self._all_layers = all_layers
+        self._layers_list = [l for l in all_layers if not getattr(l, "_is_operation", False)]
+        object.__setattr__(self, "_tracked_layers", list(all_layers))
+        self._order = [
+            node
+            for depth in sorted(self._nodes_by_depth, reverse=True)
+            for node in self._nodes_by_depth[depth]
+            if not node.is_input
+        ]
+        self.built = True
+        self._build_shapes = map_structure(lambda t: t.shape, inputs)
+
+    @property
+    def layers(self):
+        return list(self._layers_list)
+
+    @property
+    def input(self):
+        return self._input_structure
+
+    @property
+    def output(self):
+        return self._output_structure
+
+    @property
+    def input_shape(self):
+        return map_structure(lambda t: t.shape, self._input_structure)
+
+    @property
+    def output_shape(self):
+        return map_structure(lambda t: t.shape, self._output_structure)
+
+    @property
+    def input_names(self):
+        return [t._keras_history[0].name for t in self.inputs]
+
+    @property
+    def output_names(self):
+        if isinstance(self._output_structure, dict):
+            return list(self._output_structure)
+        return [t._keras_history[0].name for t in self.outputs]
+
+    def build(self, input_shape):
+        self.built = True
+
+    def _standardize_inputs(self, inputs):
+        """Matches the given inputs (tensor, list or dict) to `self.inputs`, in order."""
+        names = self.input_names
+        if isinstance(inputs, dict):
+            keys = list(self._input_structure) if isinstance(self._input_structure, dict) else names
+            missing = [k for k in keys if k not in inputs]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' is missing input(s) {missing}; it expects keys {keys}. "
+                    f"Received keys {list(inputs)}."
+                )
+            if isinstance(self._input_structure, dict):
+                flat = flatten({k: inputs[k] for k in self._input_structure})
+            else:
+                flat = [inputs[k] for k in names]
+        else:
+            flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        if len(flat) != len(self.inputs):
+            raise ValueError(
+                f"Model '{self.name}' expects {len(self.inputs)} input(s) {names}, but it "
+                f"received {len(flat)} input tensor(s)."
+            )
+        for i, (x, spec) in enumerate(zip(flat, self.inputs)):
+            shape = tuple(np.shape(x.data if isinstance(x, Tensor) else x))
+            expected = spec.shape
+            ok = len(shape) == len(expected) and all(
+                e is None or e == s for e, s in zip(expected, shape)
+            )
+            if not ok:
+                raise ValueError(
+                    f"Input {i} ('{names[i]}') of model '{self.name}' is incompatible: expected "
+                    f"shape={expected}, found shape={shape}."
+                )
+        return flat
+
+    def call(self, inputs, training=None, mask=None):
+        flat = self._standardize_inputs(inputs)
+        values = {}
+        masks = flatten(mask) if mask is not None else [None] * len(flat)
+        for spec, x, m in zip(self.inputs, flat, masks):
+            t = x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+            if t.dtype.kind == "f" and spec.dtype != t.dtype.name and np.dtype(spec.dtype).kind == "f":
+                from ..core import ops
+
+                t = ops.cast(t, spec.dtype)
+            elif t.dtype.kind in "iub" and np.dtype(spec.dtype).kind == "f":
+                t = Tensor(t.data.astype(spec.dtype))
+            elif t.dtype.kind == "f" and np.dtype(spec.dtype).kind in "iu":
+                t = Tensor(t.data.astype(spec.dtype))
+            if m is not None:
+                t._keras_mask = m if isinstance(m, Tensor) else Tensor(np.asarray(m))
+            elif isinstance(x, Tensor) and x._keras_mask is not None:
+                t._keras_mask = x._keras_mask
+            values[id(spec)] = t
+
+        def lookup(v):
+            return values[id(v)] if isinstance(v, KerasTensor) else v
+
+        for node in self._order:
+            args = map_structure(lookup, node.args)
+            kwargs = map_structure(lookup, node.kwargs)
+            result = node.layer(*args, **kwargs)
+            for kt, value in zip(node.outputs, flatten(result)):
+                values[id(kt)] = value
+        return map_structure(lambda t: values[id(t)], self._output_structure)
+
+    def compute_output_spec(self, *args, **kwargs):
+        return Layer.compute_output_spec(self, *args, **kwargs)
+
+    def get_config(self):
+        from ..saving import serialization
+
+        return serialization.functional_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from ..saving import serialization
+
+        return serialization.functional_from_config(config, custom_objects)

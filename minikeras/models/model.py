@@ -1,0 +1,111 @@
+"""`Model`: a layer with training (`compile`/`fit`/...), saving and `summary`.
+
+`Model(inputs, outputs)` gives a functional model; subclassing `Model` and writing `call` gives
+a subclassed model, as in Keras 3.
+"""
+
+from ..layers.layer import Layer
+from .trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """A trainable group of layers.
+
+    Functional: `keras.Model(inputs, outputs)`. Subclassed: override `__init__` (create layers as
+    attributes) and `call(inputs, training=False)`.
+
+    >>> import minikeras as keras
+    >>> class TwoLayer(keras.Model):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.hidden = keras.layers.Dense(4, activation="relu")
+    ...         self.out = keras.layers.Dense(1)
+    ...     def call(self, x):
+    ...         return self.out(self.hidden(x))
+    >>> TwoLayer()(keras.ops.ones((2, 3))).shape
+    (2, 1)
+    """
+
+    def __new__(cls, *args, **kwargs):
+        from .functional import Functional
+
+        if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
+            return Functional.__new__(Functional)
+        return object.__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        if len(args) >= 2 or "inputs" in kwargs:
+            raise TypeError(
+                "Subclass keras.Model without passing inputs/outputs to Model.__init__, or build "
+                "a functional model with keras.Model(inputs, outputs)."
+            )
+        Layer.__init__(self, *args, **kwargs)
+        self._init_trainer()
+
+    def _sublayers(self):
+        return list(self._tracked_layers)
+
+    @property
+    def layers(self):
+        return [l for l in self._tracked_layers if not getattr(l, "_is_operation", False)]
+
+    def get_layer(self, name=None, index=None):
+        """The layer with this `name` (or at this `index` of `layers`)."""
+        if index is not None:
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(
+                    f"get_layer(index={index}) is out of range: model '{self.name}' has "
+                    f"{len(self.layers)} layers."
+                )
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"No such layer: {name}. Existing layers are: {[l.name for l in self.layers]}."
+        )
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=False, layer_range=None):
+        """Prints a table of the layers, their output shapes and parameter counts."""
+        from ..utils.summary_utils import print_summary
+
+        print_summary(self, line_length=line_length, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable)
+
+    # -- saving (implemented in minikeras.saving) ------------------------------------------
+    def save(self, filepath, overwrite=True, include_optimizer=True, **kwargs):
+        """Saves the whole model: `.keras` (Keras 3 zip) or `.h5` (legacy HDF5)."""
+        from ..saving import api
+
+        return api.save_model(self, filepath, overwrite=overwrite,
+                              include_optimizer=include_optimizer, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        """Saves the weights: `.weights.h5` (Keras 3 layout) or `.h5` (Keras 2 layout)."""
+        from ..saving import api
+
+        return api.save_weights(self, filepath, overwrite=overwrite, **kwargs)
+
+    def load_weights(self, filepath, skip_mismatch=False, by_name=False, **kwargs):
+        """Loads weights saved by minikeras, Keras 3 or Keras 2 (`.weights.h5`, `.h5`, `.keras`)."""
+        from ..saving import api
+
+        return api.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name,
+                                **kwargs)
+
+    def to_json(self, **kwargs):
+        """The model's architecture as a JSON string (`keras.models.model_from_json` reads it)."""
+        from ..saving import api
+
+        return api.model_to_json(self, **kwargs)
+
+    def get_compile_config(self):
+        return getattr(self, "_compile_config", None)
+
+    def get_config(self):
+        config = Layer.get_config(self)
+        return config

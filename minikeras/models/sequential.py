@@ -1,0 +1,150 @@
+"""`Sequential`: a plain stack of layers, each feeding the next."""
+
+from ..layers.core.input_layer import InputLayer
+from ..layers.layer import Layer
+from ..layers.node import KerasTensor
+from .model import Model
+
+
+class Sequential(Model):
+    """A linear stack of layers.
+
+    Give the input shape with `keras.Input(shape)` as the first entry to build it at once;
+    otherwise it builds on the first data it sees.
+
+    Args:
+        layers: list of layers (optionally starting with `keras.Input(...)`).
+        name: the model's name.
+
+    >>> import minikeras as keras
+    >>> model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4), keras.layers.Dense(1)])
+    >>> model.output_shape
+    (None, 1)
+    """
+
+    def __init__(self, layers=None, trainable=True, name=None, **kwargs):
+        super().__init__(trainable=trainable, name=name, **kwargs)
+        self._seq_layers = []
+        self._input_layer = None
+        self.inputs = self.outputs = None
+        for layer in layers or []:
+            self.add(layer, rebuild=False)
+        self._maybe_rebuild()
+
+    def add(self, layer, rebuild=True):
+        """Appends a layer (or `keras.Input(...)`, which sets the input shape)."""
+        if isinstance(layer, KerasTensor):
+            layer = layer._keras_history[0]
+        if isinstance(layer, InputLayer):
+            if self._seq_layers:
+                raise ValueError(
+                    f"An Input can only be the first entry of Sequential model '{self.name}'."
+                )
+            self._input_layer = layer
+        elif not isinstance(layer, Layer):
+            raise TypeError(
+                "Sequential.add() takes a keras.layers.Layer instance. Received: "
+                f"{layer!r} of type {type(layer).__name__}"
+            )
+        else:
+            if any(layer.name == l.name for l in self._seq_layers):
+                raise ValueError(
+                    f"All layers added to a Sequential model should have unique names. Name "
+                    f"'{layer.name}' is already the name of a layer in this model."
+                )
+            if not self._seq_layers and self._input_layer is None and layer._batch_input_shape:
+                self._input_layer = InputLayer(batch_shape=layer._batch_input_shape,
+                                               dtype=layer._dtype if layer._dtype else None)
+            self._seq_layers.append(layer)
+            self._tracked_layers.append(layer)
+        self.built = False
+        if rebuild:
+            self._maybe_rebuild()
+
+    def pop(self, rebuild=True):
+        """Removes and returns the last layer."""
+        if not self._seq_layers:
+            raise TypeError("There are no layers in the model.")
+        layer = self._seq_layers.pop()
+        self._tracked_layers.remove(layer)
+        self.built = False
+        if rebuild:
+            self._maybe_rebuild()
+        return layer
+
+    def _maybe_rebuild(self):
+        if self._input_layer is not None and self._seq_layers:
+            self.build(self._input_layer.batch_shape)
+
+    @property
+    def layers(self):
+        return list(self._seq_layers)
+
+    def build(self, input_shape=None):
+        if input_shape is None:
+            raise ValueError(f"Sequential model '{self.name}' needs an input shape to build.")
+        shape = (None,) + tuple(input_shape[1:])
+        if self._input_layer is None or self._input_layer.batch_shape != tuple(input_shape):
+            dtype = self._input_layer._dtype if self._input_layer is not None else None
+            self._input_layer = InputLayer(batch_shape=shape if self._input_layer is None else tuple(input_shape), dtype=dtype)
+        x = self._input_layer.output
+        self.inputs = [x]
+        for layer in self._seq_layers:
+            x = layer(x)
+        self.outputs = [x]
+        self._build_shapes = self._input_layer.batch_shape
+        self.built = True
+
+    @property
+    def input_shape(self):
+        return self.inputs[0].shape if self.inputs else None
+
+    @property
+    def output_shape(self):
+        if not self.outputs:
+            raise AttributeError(f"Sequential model '{self.name}' is not built yet.")
+        return self.outputs[0].shape
+
+    @property
+    def input(self):
+        return self.inputs[0] if self.inputs else None
+
+    @property
+    def output(self):
+        return self.outputs[0] if self.outputs else None
+
+    @property
+    def output_names(self):
+        return [self._seq_layers[-1].name] if self._seq_layers else ["output"]
+
+    def call(self, inputs, training=None, mask=None):
+        x = inputs
+        if self.inputs and not isinstance(x, (list, tuple, dict)):
+            import numpy as np
+
+            expected = self.inputs[0].shape
+            got = tuple(np.shape(getattr(x, "data", x)))
+            if len(got) != len(expected) or any(e is not None and e != g for e, g in zip(expected, got)):
+                raise ValueError(
+                    f"Input 0 of Sequential model '{self.name}' is incompatible with the layer: "
+                    f"expected shape={expected}, found shape={got}"
+                )
+            dt = self.inputs[0].dtype
+            if getattr(x, "dtype", None) is not None and np.dtype(dt).kind in "iu" and x.dtype.kind == "f":
+                from ..core import ops
+
+                x = ops.cast(x, dt)
+        for layer in self._seq_layers:
+            x = layer(x)
+        return x
+
+    def get_config(self):
+        from ..saving import serialization
+
+        return serialization.sequential_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from ..saving import serialization
+
+        return serialization.sequential_from_config(config, custom_objects)

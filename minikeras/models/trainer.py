@@ -1,0 +1,381 @@
+"""`compile`, `fit`, `evaluate`, `predict` and their batch-level forms (mixed into `Model`)."""
+
+import math
+
+import numpy as np
+
+from ..callbacks.callback import Callback, CallbackList
+from ..callbacks.history import History
+from ..callbacks.progbar import ProgbarLogger
+from ..core.autodiff import GradientTape, no_grad
+from ..core.tensor import Tensor
+from ..layers.node import flatten, map_structure
+from . import data_adapter
+from .compile_utils import CompileLoss, CompileMetrics
+
+
+def _to_python(logs):
+    out = {}
+    for k, v in logs.items():
+        if isinstance(v, dict):
+            out.update(_to_python(v))
+        elif isinstance(v, Tensor):
+            out[k] = float(v.data)
+        elif isinstance(v, np.ndarray) and v.size == 1:
+            out[k] = float(v)
+        else:
+            try:
+                out[k] = float(v)
+            except (TypeError, ValueError):
+                out[k] = v
+    return out
+
+
+def _verbose(verbose):
+    if verbose == "auto":
+        return 1
+    if verbose not in (0, 1, 2, True, False):
+        raise ValueError(f"verbose must be 0, 1, 2 or 'auto'. Received: verbose={verbose!r}")
+    return int(verbose)
+
+
+class _LossTracker:
+    """Keras's `loss` metric: a running mean of the batch losses, weighted by batch size."""
+
+    name = "loss"
+
+    def __init__(self):
+        self.reset_state()
+
+    def update_state(self, value, sample_weight=1.0):
+        v = float(value.data if isinstance(value, Tensor) else value)
+        self.total += v * sample_weight
+        self.count += sample_weight
+
+    def result(self):
+        return self.total / self.count if self.count else 0.0
+
+    def reset_state(self):
+        self.total, self.count = 0.0, 0.0
+
+
+class Trainer:
+    """Training entry points, following Keras 3's `Model` API."""
+
+    def _init_trainer(self):
+        self.optimizer = None
+        self.compiled = False
+        self.loss = None
+        self.compiled_loss = None
+        self.compiled_metrics = None
+        self._loss_tracker = _LossTracker()
+        self.stop_training = False
+        self.history = None
+        self._compile_config = None
+
+    # -- compile -------------------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True):
+        """Configures the model for training.
+
+        Args:
+            optimizer: name (`"adam"`) or optimizer instance.
+            loss: name, function or `Loss`; a list or dict for several outputs.
+            loss_weights: scalar weights of the per-output losses.
+            metrics: names, functions or `Metric`s (`"accuracy"` resolves as in Keras).
+            weighted_metrics: metrics that take `sample_weight` into account.
+
+        >>> import minikeras as keras
+        >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+        >>> model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        """
+        from .. import optimizers
+
+        self.optimizer = optimizers.get(optimizer)
+        names = self._output_names_for_compile()
+        self.loss = loss
+        self.compiled_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
+        self.compiled_metrics = CompileMetrics(metrics, weighted_metrics, names)
+        self._loss_tracker = _LossTracker()
+        self.compiled = True
+        self._compile_config = {
+            "optimizer": optimizer if isinstance(optimizer, str) else None,
+            "loss": loss,
+            "loss_weights": loss_weights,
+            "metrics": metrics,
+            "weighted_metrics": weighted_metrics,
+            "run_eagerly": run_eagerly,
+            "steps_per_execution": steps_per_execution,
+            "jit_compile": jit_compile,
+        }
+
+    def _output_names_for_compile(self):
+        names = getattr(self, "output_names", None)
+        return list(names) if names else ["output"]
+
+    def _assert_compiled(self, what):
+        if not self.compiled or self.optimizer is None:
+            raise RuntimeError(
+                f"You must call model.compile(optimizer, loss) before model.{what}()."
+            )
+
+    @property
+    def metrics(self):
+        out = []
+        if self.compiled:
+            out.append(self._loss_tracker)
+            if self.compiled_metrics is not None:
+                out.append(self.compiled_metrics)
+        return out
+
+    @property
+    def metrics_names(self):
+        names = ["loss"] if self.compiled else []
+        if self.compiled_metrics is not None and self.compiled_metrics.built:
+            names += [m.name for _, m, _ in self.compiled_metrics.metrics]
+        return names
+
+    def reset_metrics(self):
+        for m in self.metrics:
+            m.reset_state()
+
+    # -- steps -----------------------------------------------------------------------------
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss plus every `add_loss` / regularization loss of the model."""
+        total = None
+        if self.compiled_loss is not None and y is not None:
+            total = self.compiled_loss(y, y_pred, sample_weight)
+        for extra in self.losses:
+            total = extra if total is None else total + extra
+        if total is None:
+            raise ValueError(
+                "No loss to compute: compile(loss=...) was not given (or no targets `y` were "
+                "passed) and the model adds no losses itself."
+            )
+        return total
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        if self.compiled_metrics is not None and y is not None:
+            self.compiled_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        logs = {}
+        for m in self.metrics:
+            r = m.result()
+            if isinstance(r, dict):
+                logs.update(r)
+            else:
+                logs[m.name] = r
+        return _to_python(logs)
+
+    def _batch_size_of(self, x):
+        leaves = flatten(x)
+        return len(leaves[0]) if leaves else 1
+
+    def train_step(self, data):
+        """One optimisation step on a batch; override it for custom training (Keras 3 API)."""
+        x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
+        frozen = [v for v in self.non_trainable_weights if v.requires_grad]
+        for v in frozen:  # no gradient work for frozen weights
+            v.requires_grad = False
+        try:
+            with GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+        finally:
+            for v in frozen:
+                v.requires_grad = True
+        trainable = self.trainable_weights
+        loss_value = float(loss.data)
+        if not math.isfinite(loss_value):
+            self._nan_loss = True
+        grads = tape.gradient(loss, trainable)
+        self.optimizer.apply(grads, trainable)
+        self._loss_tracker.update_state(loss_value, self._batch_size_of(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data):
+        x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
+        with no_grad():
+            y_pred = self(x, training=False)
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._loss_tracker.update_state(loss, self._batch_size_of(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
+        with no_grad():
+            return self(x, training=False)
+
+    # -- loops -----------------------------------------------------------------------------
+    def _callbacks(self, callbacks, verbose, **params):
+        cbs = list(callbacks or []) if not isinstance(callbacks, CallbackList) else callbacks.callbacks
+        if not any(isinstance(c, History) for c in cbs):
+            cbs.append(History())
+        if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
+            cbs.insert(0, ProgbarLogger())
+        return CallbackList(cbs, model=self, verbose=verbose, **params)
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1):
+        """Trains the model for `epochs` epochs and returns a `History`.
+
+        Args:
+            x, y: arrays (or lists/dicts of arrays for several inputs/outputs), or a generator /
+                `PyDataset` yielding `(x, y)` or `(x, y, sample_weight)` batches as `x`.
+            batch_size: samples per step for array data (default 32).
+            epochs: index of the last epoch.
+            verbose: 0 silent, 1 progress bar, 2 one line per epoch ("auto" = 1).
+            callbacks: list of `Callback`s.
+            validation_split: fraction of array data held out (the last samples).
+            validation_data: `(x_val, y_val)`, `(x_val, y_val, sw)` or a dataset.
+            shuffle: shuffle array data every epoch.
+            class_weight, sample_weight: per-class and per-sample loss weights.
+            initial_epoch: epoch to start from (to resume training).
+            steps_per_epoch: batches per epoch (required for endless generators).
+
+        Returns:
+            A `History` whose `.history` maps each metric to its per-epoch values.
+        """
+        self._assert_compiled("fit")
+        verbose = _verbose(verbose)
+        data = data_adapter.make_data(x, y, sample_weight, batch_size, shuffle, class_weight,
+                                      steps_per_epoch, "fit")
+        val = None
+        if validation_split and validation_data is None:
+            if not isinstance(data, data_adapter.ArrayData):
+                raise ValueError("validation_split works only with array data; pass validation_data.")
+            val = data.split(validation_split)
+        elif validation_data is not None:
+            if isinstance(validation_data, (tuple, list)) and not _is_single_input(self, validation_data):
+                vx, vy, vsw = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
+                val = data_adapter.make_data(vx, vy, vsw, validation_batch_size or batch_size,
+                                             False, None, validation_steps, "fit")
+            else:
+                val = data_adapter.make_data(validation_data, None, None, validation_batch_size or batch_size,
+                                             False, None, validation_steps, "fit")
+        cbs = self._callbacks(callbacks, verbose, epochs=epochs, steps=data.num_batches())
+        self.stop_training = False
+        self._nan_loss = False
+        cbs.on_train_begin()
+        logs = {}
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            cbs.on_epoch_begin(epoch)
+            seen = 0
+            for step, batch in enumerate(data):
+                cbs.on_train_batch_begin(step)
+                logs = self.train_step(batch)
+                logs = _to_python(logs)
+                seen += 1
+                cbs.on_train_batch_end(step, logs)
+                if self.stop_training:
+                    break
+            if seen == 0:
+                raise ValueError(
+                    "fit() got no batches: the data is empty or the generator is exhausted."
+                )
+            epoch_logs = dict(logs)
+            if val is not None and (epoch + 1) % validation_freq == 0 and not self.stop_training or (
+                val is not None and epoch == epochs - 1 and (epoch + 1) % validation_freq == 0
+            ):
+                cbs.set_params({**cbs.params, "_in_fit": True})
+                val_logs = self._evaluate_data(val, cbs)
+                cbs.set_params({k: v for k, v in cbs.params.items() if k != "_in_fit"})
+                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            cbs.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
+        cbs.on_train_end(logs)
+        return next(c for c in cbs.callbacks if isinstance(c, History))
+
+    def _evaluate_data(self, data, cbs):
+        self.reset_metrics()
+        cbs.on_test_begin()
+        logs = {}
+        for step, batch in enumerate(data):
+            cbs.on_test_batch_begin(step)
+            logs = _to_python(self.test_step(batch))
+            cbs.on_test_batch_end(step, logs)
+        logs = self.get_metrics_result() if not logs else logs
+        cbs.on_test_end(logs)
+        return logs
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 steps=None, callbacks=None, return_dict=False):
+        """Loss and metrics on the given data: a scalar, a list (as `metrics_names`) or a dict."""
+        self._assert_compiled("evaluate")
+        verbose = _verbose(verbose)
+        data = data_adapter.make_data(x, y, sample_weight, batch_size, False, None, steps, "evaluate")
+        cbs = self._callbacks(callbacks, verbose, test_steps=data.num_batches())
+        logs = self._evaluate_data(data, cbs)
+        if return_dict:
+            return logs
+        values = [logs[k] for k in ["loss"] + [k for k in logs if k != "loss"] if k in logs]
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Outputs for `x`, batched; numpy arrays in the structure of the model's outputs."""
+        verbose = _verbose(verbose)
+        data = data_adapter.make_data(x, None, None, batch_size, False, None, steps, "predict")
+        cbs = self._callbacks(callbacks, verbose, predict_steps=data.num_batches())
+        cbs.on_predict_begin()
+        chunks = []
+        for step, batch in enumerate(data):
+            cbs.on_predict_batch_begin(step)
+            out = self.predict_step(batch)
+            chunks.append(map_structure(lambda t: t.data if isinstance(t, Tensor) else np.asarray(t), out))
+            cbs.on_predict_batch_end(step, {"outputs": chunks[-1]})
+        cbs.on_predict_end()
+        if not chunks:
+            raise ValueError("predict() got no batches: the input is empty.")
+        return _concat(chunks)
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One training step on one batch; returns the loss (and metrics)."""
+        self._assert_compiled("train_on_batch")
+        data = data_adapter.make_data(x, y, sample_weight, None, False, class_weight, None, "train_on_batch")
+        if isinstance(data, data_adapter.ArrayData):
+            data.batch_size = max(data.n, 1)
+        self.reset_metrics()
+        logs = {}
+        for batch in data:
+            logs = _to_python(self.train_step(batch))
+        return logs if return_dict else _values(logs)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._assert_compiled("test_on_batch")
+        data = data_adapter.make_data(x, y, sample_weight, None, False, None, None, "test_on_batch")
+        data.batch_size = max(data.n, 1)
+        self.reset_metrics()
+        logs = {}
+        for batch in data:
+            logs = _to_python(self.test_step(batch))
+        return logs if return_dict else _values(logs)
+
+    def predict_on_batch(self, x):
+        out = self.predict_step((x,))
+        return map_structure(lambda t: t.data if isinstance(t, Tensor) else np.asarray(t), out)
+
+
+def _values(logs):
+    values = [logs["loss"]] + [v for k, v in logs.items() if k != "loss"] if "loss" in logs else list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def _concat(chunks):
+    first = chunks[0]
+    if isinstance(first, dict):
+        return {k: np.concatenate([c[k] for c in chunks]) for k in first}
+    if isinstance(first, (list, tuple)):
+        return type(first)(np.concatenate([c[i] for c in chunks]) for i in range(len(first)))
+    return np.concatenate(chunks)
+
+
+def _is_single_input(model, validation_data):
+    """True when validation_data is (x_list_for_a_multi_input_model) rather than (x, y)."""
+    return False

@@ -1,0 +1,48 @@
+"""`PyDataset` (alias `Sequence`): an indexable source of batches for `fit`/`evaluate`/`predict`."""
+
+
+class PyDataset:
+    """Base class for datasets that return whole batches by index.
+
+    Subclasses implement `__len__` (number of batches) and `__getitem__(index)` returning `x`,
+    `(x, y)` or `(x, y, sample_weight)` as numpy arrays; `on_epoch_end` runs after each epoch.
+
+    Args:
+        workers, use_multiprocessing, max_queue_size: accepted for Keras compatibility; batches
+            are produced in the training thread.
+
+    >>> import numpy as np, minikeras as keras
+    >>> class Squares(keras.utils.PyDataset):
+    ...     def __len__(self):
+    ...         return 2
+    ...     def __getitem__(self, i):
+    ...         x = np.arange(4, dtype="float32").reshape(4, 1) + i
+    ...         return x, x**2
+    >>> len(Squares())
+    2
+    """
+
+    def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
+        self.workers = workers
+        self.use_multiprocessing = use_multiprocessing
+        self.max_queue_size = max_queue_size
+
+    def __getitem__(self, index):
+        raise NotImplementedError(f"{type(self).__name__} must implement __getitem__(index).")
+
+    def __len__(self):
+        raise NotImplementedError(f"{type(self).__name__} must implement __len__().")
+
+    @property
+    def num_batches(self):
+        return len(self)
+
+    def on_epoch_end(self):
+        """Called after every epoch; shuffle here if needed."""
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+
+Sequence = PyDataset
