@@ -1,0 +1,491 @@
+"""`keras.initializers`: callables `init(shape, dtype=None)` giving a weight's first value.
+
+Unseeded random initializers draw from minikeras's global generator, so
+`keras.utils.set_random_seed` makes them repeatable; a seeded one returns the same values on
+every call, as in Keras 3.
+
+>>> import minikeras as keras
+>>> keras.initializers.get("ones")((2,)).tolist()
+[1.0, 1.0]
+"""
+
+import math
+import types
+
+import numpy as np
+
+from .core import dtypes
+from .utils import random as _random
+
+_TRUNC_STD = 0.87962566103423978  # std of a unit normal truncated to [-2, 2]
+
+
+class Initializer:
+    """Base class: subclasses implement `__call__(shape, dtype=None)` and `get_config()`."""
+
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError(f"{type(self).__name__} must implement __call__(shape, dtype).")
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config.pop("dtype", None)  # tf.keras 1.x wrote the dtype into initializer configs
+        return cls(**config)
+
+    def clone(self):
+        return type(self).from_config(self.get_config())
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+def _check_shape(shape, who):
+    if isinstance(shape, (int, np.integer)):
+        shape = (shape,)
+    try:
+        dims = tuple(shape)
+    except TypeError:
+        dims = None
+    if dims is None or not all(isinstance(d, (int, np.integer)) and d >= 0 for d in dims):
+        raise ValueError(
+            f"{who} expects a shape of non-negative ints. Received: shape={shape!r}"
+        )
+    return tuple(int(d) for d in dims)
+
+
+def _float_dtype(dtype, who):
+    name = dtypes.standardize_dtype(dtype)
+    if not dtypes.is_float(name):
+        raise ValueError(f"{who} produces floating-point values only. Received: dtype={dtype!r}")
+    return name
+
+
+class Zeros(Initializer):
+    """All zeros."""
+
+    def __call__(self, shape, dtype=None):
+        return np.zeros(_check_shape(shape, "Zeros"), dtypes.standardize_dtype(dtype))
+
+
+class Ones(Initializer):
+    """All ones."""
+
+    def __call__(self, shape, dtype=None):
+        return np.ones(_check_shape(shape, "Ones"), dtypes.standardize_dtype(dtype))
+
+
+class Constant(Initializer):
+    """Every entry equal to `value` (a scalar, or an array that broadcasts to the shape)."""
+
+    def __init__(self, value=0.0):
+        if isinstance(value, dict) and value.get("class_name") == "__numpy__":
+            value = value["config"]["value"]  # Keras 3's serialized numpy array
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        shape = _check_shape(shape, "Constant")
+        value = np.asarray(self.value, dtypes.standardize_dtype(dtype))
+        try:
+            return np.array(np.broadcast_to(value, shape))
+        except ValueError:
+            raise ValueError(
+                f"Constant value of shape {value.shape} cannot fill shape {shape}."
+            ) from None
+
+    def get_config(self):
+        value = self.value
+        if isinstance(value, (np.ndarray, np.generic)):
+            value = value.tolist()  # JSON-friendly
+        return {"value": value}
+
+
+class Identity(Initializer):
+    """`gain` times the identity matrix (2-D shapes only; non-square gives `np.eye(n, m)`)."""
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        shape = _check_shape(shape, "Identity")
+        if len(shape) != 2:
+            raise ValueError(
+                "Identity initializer can only be used for 2D matrices. "
+                f"Received: shape={shape} of rank {len(shape)}."
+            )
+        return (self.gain * np.eye(*shape)).astype(dtypes.standardize_dtype(dtype))
+
+    def get_config(self):
+        return {"gain": self.gain}
+
+
+def _seed_value(seed):
+    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
+        return seed
+    if isinstance(seed, dict):  # a serialized keras.random.SeedGenerator
+        inner = seed.get("config", seed)
+        return None if inner.get("seed") is None else int(inner["seed"])
+    raise ValueError(f"Expected `seed` to be an int or None. Received: seed={seed!r}")
+
+
+class RandomInitializer(Initializer):
+    """Base for random initializers: an int `seed` fixes the values; None uses the global RNG."""
+
+    def __init__(self, seed=None):
+        self._init_seed = seed
+        self.seed = _seed_value(seed)
+
+    def _rng(self):
+        if self.seed is None:
+            return _random.global_rng()
+        return _random.make_rng(self.seed)
+
+    def get_config(self):
+        return {"seed": self._init_seed}
+
+
+def _truncated(rng, shape, mean, stddev):
+    """Normal draws, redrawing any farther than two standard deviations from the mean."""
+    z = rng.standard_normal(shape)
+    bad = np.abs(z) > 2.0
+    while bad.any():
+        z[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(z) > 2.0
+    return mean + stddev * z
+
+
+class RandomNormal(RandomInitializer):
+    """Normal draws with `mean` and `stddev`."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean, self.stddev = mean, stddev
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        shape, dtype = _check_shape(shape, "RandomNormal"), _float_dtype(dtype, "RandomNormal")
+        return (self.mean + self.stddev * self._rng().standard_normal(shape)).astype(dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+
+
+class TruncatedNormal(RandomInitializer):
+    """Normal draws with `mean` and `stddev`, redrawn when more than 2 stddev from the mean."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean, self.stddev = mean, stddev
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        shape = _check_shape(shape, "TruncatedNormal")
+        dtype = _float_dtype(dtype, "TruncatedNormal")
+        return _truncated(self._rng(), shape, self.mean, self.stddev).astype(dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "mean": self.mean, "stddev": self.stddev}
+
+
+class RandomUniform(RandomInitializer):
+    """Uniform draws in `[minval, maxval)`."""
+
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        self.minval, self.maxval = minval, maxval
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        shape, dtype = _check_shape(shape, "RandomUniform"), _float_dtype(dtype, "RandomUniform")
+        return self._rng().uniform(self.minval, self.maxval, shape).astype(dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "minval": self.minval, "maxval": self.maxval}
+
+
+def compute_fans(shape, input_axes=None, output_axes=None):
+    """`(fan_in, fan_out)` of a weight shape; for >= 3-D kernels both include the receptive field.
+
+    `input_axes`/`output_axes` (Keras 3.15), when given, name the axes whose sizes multiply into
+    each fan instead (used for einsum kernels).
+    """
+    shape = tuple(shape)
+    if input_axes is not None or output_axes is not None:
+        in_axes = [input_axes] if isinstance(input_axes, int) else list(input_axes or [-2])
+        out_axes = [output_axes] if isinstance(output_axes, int) else list(output_axes or [-1])
+        return math.prod(shape[a] for a in in_axes), math.prod(shape[a] for a in out_axes)
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive_field = math.prod(shape[:-2])  # 1 for a 2-D matrix
+    return shape[-2] * receptive_field, shape[-1] * receptive_field
+
+
+class VarianceScaling(RandomInitializer):
+    """Draws scaled to the weight's fans: variance `scale / n`, n chosen by `mode`.
+
+    Args:
+        scale: positive factor.
+        mode: `"fan_in"`, `"fan_out"` or `"fan_avg"`.
+        distribution: `"truncated_normal"` (`"normal"` means the same), `"untruncated_normal"`
+            or `"uniform"` (limit `sqrt(3 * scale / n)`).
+        seed: int or None.
+    """
+
+    def __init__(
+        self,
+        scale=1.0,
+        mode="fan_in",
+        distribution="truncated_normal",
+        seed=None,
+        input_axes=None,
+        output_axes=None,
+    ):
+        if not scale > 0:
+            raise ValueError(f"Argument `scale` must be a positive float. Received: scale={scale}")
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(
+                "Argument `mode` must be one of 'fan_in', 'fan_out', 'fan_avg'. "
+                f"Received: mode={mode!r}"
+            )
+        distribution = str(distribution).lower()
+        distribution = "truncated_normal" if distribution == "normal" else distribution
+        if distribution not in ("truncated_normal", "untruncated_normal", "uniform"):
+            raise ValueError(
+                "Argument `distribution` must be one of 'truncated_normal', 'untruncated_normal', "
+                f"'uniform'. Received: distribution={distribution!r}"
+            )
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+        self.input_axes, self.output_axes = input_axes, output_axes
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        name = type(self).__name__
+        shape, dtype = _check_shape(shape, name), _float_dtype(dtype, name)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        variance = self.scale / max(1.0, n)
+        rng = self._rng()
+        if self.distribution == "truncated_normal":
+            out = _truncated(rng, shape, 0.0, math.sqrt(variance) / _TRUNC_STD)
+        elif self.distribution == "untruncated_normal":
+            out = math.sqrt(variance) * rng.standard_normal(shape)
+        else:
+            limit = math.sqrt(3.0 * variance)
+            out = rng.uniform(-limit, limit, shape)
+        return out.astype(dtype)
+
+    def _axes_config(self):
+        return {"input_axes": self.input_axes, "output_axes": self.output_axes}
+
+    def get_config(self):
+        own = {"scale": self.scale, "mode": self.mode, "distribution": self.distribution}
+        return {**super().get_config(), **own, **self._axes_config()}
+
+
+class _Preset(VarianceScaling):
+    """VarianceScaling with a fixed `(scale, mode, distribution)`; its config holds the seed."""
+
+    _preset = (1.0, "fan_in", "truncated_normal")
+
+    def __init__(self, seed=None, input_axes=None, output_axes=None):
+        super().__init__(*self._preset, seed=seed, input_axes=input_axes, output_axes=output_axes)
+
+    def get_config(self):
+        return {"seed": self._init_seed, **self._axes_config()}
+
+
+class GlorotUniform(_Preset):
+    """Uniform in [-L, L], L = sqrt(6 / (fan_in + fan_out)) (Xavier uniform)."""
+
+    _preset = (1.0, "fan_avg", "uniform")
+
+
+class GlorotNormal(_Preset):
+    """Truncated normal with stddev sqrt(2 / (fan_in + fan_out)) (Xavier normal)."""
+
+    _preset = (1.0, "fan_avg", "truncated_normal")
+
+
+class HeUniform(_Preset):
+    """Uniform in [-L, L], L = sqrt(6 / fan_in)."""
+
+    _preset = (2.0, "fan_in", "uniform")
+
+
+class HeNormal(_Preset):
+    """Truncated normal with stddev sqrt(2 / fan_in)."""
+
+    _preset = (2.0, "fan_in", "truncated_normal")
+
+
+class LecunUniform(_Preset):
+    """Uniform in [-L, L], L = sqrt(3 / fan_in)."""
+
+    _preset = (1.0, "fan_in", "uniform")
+
+
+class LecunNormal(_Preset):
+    """Truncated normal with stddev sqrt(1 / fan_in)."""
+
+    _preset = (1.0, "fan_in", "truncated_normal")
+
+
+class Orthogonal(RandomInitializer):
+    """`gain` times an orthogonal matrix: QR of a Gaussian, signs fixed by `diag(R)`.
+
+    Shapes with more than 2 dims are treated as `(prod(shape[:-1]), shape[-1])` and reshaped.
+    With fewer rows than columns the rows are orthonormal, otherwise the columns.
+    """
+
+    def __init__(self, gain=1.0, seed=None):
+        self.gain = gain
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        shape, dtype = _check_shape(shape, "Orthogonal"), _float_dtype(dtype, "Orthogonal")
+        if len(shape) < 2:
+            raise ValueError(
+                "Orthogonal initializer needs a shape of at least 2 dims. "
+                f"Received: shape={shape} of rank {len(shape)}."
+            )
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        if rows * cols == 0:
+            return np.zeros(shape, dtype)
+        a = self._rng().standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(a)  # q: (max, min) with orthonormal columns
+        q = q * np.sign(np.diag(r))  # makes the result uniformly distributed
+        if rows < cols:
+            q = q.T
+        return (self.gain * q.reshape(shape)).astype(dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "gain": self.gain}
+
+
+# ---- lookup and (de)serialization, shared with regularizers.py and constraints.py -------------
+
+
+def _registered_object(name):
+    """The object registered as `name` with `keras.saving.register_keras_serializable`, if any."""
+    try:
+        from .saving import get_registered_object
+    except ImportError:
+        return None
+    return get_registered_object(name)
+
+
+def _registered_name(obj):
+    try:
+        from .saving import get_registered_name
+    except ImportError:
+        return None
+    try:
+        name = get_registered_name(obj)
+    except (AttributeError, TypeError):  # an instance without __name__, never registered
+        return None
+    return name if _registered_object(name) is obj else None
+
+
+def _lookup(names, table, kind, custom_objects=None):
+    """Finds the first of `names` in custom_objects, the built-ins, then the saving registry."""
+    for name in names:
+        if not isinstance(name, str):
+            continue
+        found = (custom_objects or {}).get(name) or table.get(name) or _registered_object(name)
+        if found is not None:
+            return found
+    shown = names[-1] if names else names
+    raise ValueError(
+        f"Unknown {kind}: {shown!r}. Valid names: {', '.join(sorted(table))}. Custom objects "
+        "must be registered with `keras.saving.register_keras_serializable()` or passed in "
+        "`custom_objects`."
+    )
+
+
+def _object_from_config(config, table, kind, custom_objects=None):
+    """Builds an object from a Keras 2 or 3 `{"class_name", "config"}` dict (`module` ignored)."""
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            f"Expected a {kind} name or a config dict with a 'class_name' key. "
+            f"Received: {config!r}"
+        )
+    if config["class_name"] == "function":  # a plain (registered) function, as Keras 3 writes it
+        names = [config.get("registered_name"), config.get("config")]
+        return _lookup([n for n in names if n], table, kind, custom_objects)
+    names = [config.get("registered_name"), config["class_name"]]
+    cls = _lookup([n for n in names if n], table, kind, custom_objects)
+    inner = dict(config.get("config") or {})
+    try:
+        return cls.from_config(inner) if hasattr(cls, "from_config") else cls(**inner)
+    except TypeError as e:  # an argument this version does not know
+        name = config["class_name"]
+        raise ValueError(f"Cannot build {kind} {name!r} from {inner}: {e}") from None
+
+
+def _object_to_config(obj, module, table, kind):
+    """The Keras 3 dict form of `obj`: `{"module", "class_name", "config", "registered_name"}`.
+
+    None gives None; a plain function gives Keras's `{"class_name": "function", ...}` form, which
+    loads back only if the function is registered or passed in `custom_objects`.
+    """
+    if obj is None:
+        return None
+    if isinstance(obj, types.FunctionType):
+        name = _registered_name(obj) or obj.__name__
+        return {"module": obj.__module__, "class_name": "function", "config": name,
+                "registered_name": name}  # fmt: skip
+    if not hasattr(obj, "get_config"):
+        raise ValueError(
+            f"Cannot serialize {kind} {obj!r}: it has no get_config(). Use a keras.{kind}s class, "
+            "or a registered subclass of its base class."
+        )
+    cls = type(obj)
+    builtin = table.get(cls.__name__) is cls
+    return {
+        "module": module if builtin else cls.__module__,
+        "class_name": cls.__name__,
+        "config": obj.get_config(),
+        "registered_name": None if builtin else (_registered_name(cls) or cls.__name__),
+    }
+
+
+def _snake(name):
+    out = "".join("_" + c.lower() if c.isupper() else c for c in name)
+    return out.lstrip("_")
+
+
+_CLASSES = [Initializer, Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform,
+            TruncatedNormal, VarianceScaling, GlorotUniform, GlorotNormal, HeUniform, HeNormal,
+            LecunUniform, LecunNormal, Orthogonal]  # fmt: skip
+ALL_OBJECTS_DICT = {c.__name__: c for c in _CLASSES}
+ALL_OBJECTS_DICT.update({_snake(c.__name__): c for c in _CLASSES})
+ALL_OBJECTS_DICT.update({"normal": RandomNormal, "uniform": RandomUniform, "one": Ones,
+                         "zero": Zeros, "IdentityInitializer": Identity,
+                         "OrthogonalInitializer": Orthogonal})  # fmt: skip
+
+
+def serialize(initializer):
+    """Keras 3 dict: `{"module": "keras.initializers", "class_name", "config", ...}`."""
+    return _object_to_config(initializer, "keras.initializers", ALL_OBJECTS_DICT, "initializer")
+
+
+def deserialize(config, custom_objects=None):
+    """An initializer from a name or a Keras 2/3 config dict."""
+    if isinstance(config, str):
+        config = {"class_name": config, "config": {}}
+    return _object_from_config(config, ALL_OBJECTS_DICT, "initializer", custom_objects)
+
+
+def get(identifier):
+    """An initializer from a name, config dict, class, instance or callable; None gives None."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
+    if isinstance(identifier, type):
+        return identifier()
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")

@@ -1,0 +1,152 @@
+import numpy as np
+import pytest
+
+import minikeras as keras
+from minikeras import layers, ops
+
+
+def _dense_np(x, layer):
+    k, b = layer.get_weights()
+    return x @ k + b
+
+
+def test_two_inputs_concat_matches_numpy():
+    a = keras.Input((6,), name="a")
+    b = keras.Input((4,), name="b")
+    da = layers.Dense(8, activation="tanh", name="da")
+    db = layers.Dense(5, name="db")
+    out_layer = layers.Dense(2, name="out")
+    z = ops.concatenate([da(a), db(b)], axis=-1)
+    model = keras.Model([a, b], out_layer(z))
+    assert [l.name for l in model.layers] == ["a", "b", "da", "db", "out"]
+    assert model.output_shape == (None, 2)
+    xa = np.random.default_rng(0).standard_normal((3, 6)).astype("float32")
+    xb = np.random.default_rng(1).standard_normal((3, 4)).astype("float32")
+    want = _dense_np(np.concatenate([np.tanh(_dense_np(xa, da)), _dense_np(xb, db)], -1), out_layer)
+    np.testing.assert_allclose(np.asarray(model([xa, xb])), want, rtol=1e-5, atol=1e-6)
+    # dict inputs by input name
+    np.testing.assert_allclose(np.asarray(model({"a": xa, "b": xb})), want, rtol=1e-5, atol=1e-6)
+
+
+def test_shared_layer_used_twice_has_one_set_of_weights():
+    shared = layers.Dense(3, name="shared")
+    a, b = keras.Input((4,)), keras.Input((4,))
+    model = keras.Model([a, b], layers.Add()([shared(a), shared(b)]) if hasattr(layers, "Add")
+                        else shared(a) + shared(b))
+    assert len(model.weights) == 2
+    x = np.ones((2, 4), "float32")
+    y = np.asarray(model([x, 2 * x]))
+    np.testing.assert_allclose(y, _dense_np(x, shared) + _dense_np(2 * x, shared), rtol=1e-5)
+
+
+def test_nested_model_as_layer():
+    inner_in = keras.Input((5,))
+    inner = keras.Model(inner_in, layers.Dense(4, name="inner_dense")(inner_in), name="inner")
+    x = keras.Input((5,))
+    y = layers.Dense(2, name="head")(inner(x))
+    outer = keras.Model(x, y)
+    assert [l.name for l in outer.layers][1:] == ["inner", "head"]
+    assert len(outer.weights) == 4
+    data = np.random.default_rng(0).standard_normal((3, 5)).astype("float32")
+    want = _dense_np(_dense_np(data, inner.get_layer("inner_dense")), outer.get_layer("head"))
+    np.testing.assert_allclose(np.asarray(outer(data)), want, rtol=1e-5, atol=1e-6)
+
+
+def test_dict_outputs_and_unknown_dims():
+    x = keras.Input((None, 3), name="seq")
+    h = layers.Dense(4, name="h")(x)
+    model = keras.Model(x, {"first": h, "second": layers.Dense(1, name="s")(h)})
+    assert model.output_shape == {"first": (None, None, 4), "second": (None, None, 1)}
+    out = model(np.ones((2, 7, 3), "float32"))
+    assert out["first"].shape == (2, 7, 4) and out["second"].shape == (2, 7, 1)
+
+
+def test_wrong_input_shape_names_model_and_shapes():
+    x = keras.Input((3,))
+    model = keras.Model(x, layers.Dense(1)(x), name="tiny")
+    with pytest.raises(ValueError, match=r"tiny.*expected shape=\(None, 3\).*\(2, 4\)"):
+        model(np.ones((2, 4), "float32"))
+
+
+def test_graph_disconnected_is_reported():
+    a, b = keras.Input((2,), name="in_a"), keras.Input((2,), name="in_b")
+    y = layers.Dense(1)(b)
+    with pytest.raises(ValueError, match="in_b"):
+        keras.Model(a, y)
+
+
+def test_symbolic_shape_error_names_layer():
+    x = keras.Input((3,))
+    dense = layers.Dense(2, name="proj")
+    dense(x)
+    with pytest.raises(ValueError, match="proj"):
+        dense(keras.Input((5,)))
+
+
+def test_trainable_false_on_nested_model_freezes_everything():
+    inner_in = keras.Input((3,))
+    inner = keras.Model(inner_in, layers.Dense(2)(inner_in))
+    x = keras.Input((3,))
+    outer = keras.Model(x, layers.Dense(1)(inner(x)))
+    inner.trainable = False
+    assert len(outer.trainable_weights) == 2
+    assert len(outer.non_trainable_weights) == 2
+    assert all(not l.trainable for l in inner.layers)
+
+
+def test_subclassed_model_tracks_layers():
+    class Net(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.blocks = [layers.Dense(4), layers.Dense(3)]
+            self.head = layers.Dense(1)
+
+        def call(self, x, training=False):
+            for b in self.blocks:
+                x = b(x)
+            return self.head(x)
+
+    net = Net()
+    out = net(np.ones((2, 5), "float32"))
+    assert out.shape == (2, 1)
+    assert len(net.weights) == 6 and net.name == "net"
+
+
+def test_sequential_lazy_build_add_pop():
+    model = keras.Sequential()
+    model.add(layers.Dense(3))
+    model.add(layers.Dense(2))
+    assert not model.built
+    model(np.ones((4, 6), "float32"))
+    assert model.built and model.output_shape == (None, 2)
+    popped = model.pop()
+    assert isinstance(popped, layers.Dense) and len(model.layers) == 1
+
+
+def test_sequential_input_shape_kwarg_keras2_style():
+    model = keras.Sequential([layers.Dense(4, input_shape=(7,)), layers.Dense(1)])
+    assert model.built and model.input_shape == (None, 7)
+
+
+def test_unique_default_names():
+    keras.utils.clear_session()
+    a, b = layers.Dense(1), layers.Dense(1)
+    assert (a.name, b.name) == ("dense", "dense_1")
+
+
+def test_set_weights_errors():
+    layer = layers.Dense(2)
+    layer(np.ones((1, 3), "float32"))
+    with pytest.raises(ValueError, match="expected 2 arrays"):
+        layer.set_weights([np.zeros((3, 2))])
+    with pytest.raises(ValueError, match=r"shape \(3, 2\).*\(4, 2\)"):
+        layer.set_weights([np.zeros((4, 2)), np.zeros(2)])
+
+
+def test_ops_on_symbolic_tensors_build_nodes_not_listed_as_layers():
+    x = keras.Input((4,))
+    y = ops.relu(x) * 2.0 + ops.ones((4,))
+    model = keras.Model(x, y)
+    assert [type(l).__name__ for l in model.layers] == ["InputLayer"]
+    data = np.array([[-1.0, 0.5, 2.0, -3.0]], "float32")
+    np.testing.assert_allclose(np.asarray(model(data)), np.maximum(data, 0) * 2 + 1)

@@ -1,0 +1,238 @@
+import json
+import math
+
+import numpy as np
+import pytest
+
+from minikeras import initializers
+from minikeras.utils.random import set_random_seed
+
+TRUNC = 0.87962566103423978  # std of a unit normal truncated to [-2, 2]
+
+
+def test_zeros_ones_constant_identity():
+    z = initializers.Zeros()((2, 3))
+    assert z.dtype == np.float32 and z.shape == (2, 3) and not z.any()
+    o = initializers.get("ones")((4,), dtype="float64")
+    assert o.dtype == np.float64 and (o == 1).all()
+    np.testing.assert_array_equal(initializers.Constant(2.5)((2, 2)), np.full((2, 2), 2.5))
+    np.testing.assert_array_equal(initializers.Constant([1.0, 2.0])((3, 2))[2], [1.0, 2.0])
+    np.testing.assert_array_equal(initializers.Identity(gain=3.0)((2, 3)), 3 * np.eye(2, 3))
+    assert initializers.Zeros()((2,), dtype="int32").dtype == np.int32
+
+
+def test_random_normal_uniform_truncated_statistics():
+    set_random_seed(0)
+    n = initializers.RandomNormal(mean=1.0, stddev=2.0)((200, 200))
+    assert n.dtype == np.float32
+    assert abs(n.mean() - 1.0) < 0.05 and abs(n.std() - 2.0) < 0.05
+    u = initializers.RandomUniform(-0.05, 0.05)((200, 200))
+    assert u.min() >= -0.05 and u.max() < 0.05
+    assert abs(u.std() - 0.1 / math.sqrt(12)) < 1e-3
+    t = initializers.TruncatedNormal(mean=0.5, stddev=0.1)((200, 200))
+    assert np.abs(t - 0.5).max() <= 0.2 + 1e-6  # within 2 stddev
+    assert abs(t.mean() - 0.5) < 0.005
+    assert abs(t.std() - 0.1 * TRUNC) < 0.003  # std of the truncated distribution
+
+
+@pytest.mark.parametrize(
+    "shape,fan_in,fan_out", [((300, 200), 300, 200), ((3, 3, 16, 32), 144, 288), ((5, 40), 5, 40)]
+)
+def test_glorot_uniform_limit(shape, fan_in, fan_out):
+    w = initializers.GlorotUniform(seed=1)(shape)
+    limit = math.sqrt(6 / (fan_in + fan_out))
+    assert np.abs(w).max() <= limit
+    assert np.abs(w).max() > 0.98 * limit  # the range is actually used
+    assert abs(w.std() - limit / math.sqrt(3)) < 0.05 * limit
+
+
+def test_compute_fans():
+    assert initializers.compute_fans(()) == (1, 1)
+    assert initializers.compute_fans((7,)) == (7, 7)
+    assert initializers.compute_fans((4, 9)) == (4, 9)
+    assert initializers.compute_fans((5, 3, 4)) == (15, 20)  # Conv1D kernel
+    assert initializers.compute_fans((2, 3, 4, 5, 6)) == (2 * 3 * 4 * 5, 2 * 3 * 4 * 6)
+
+
+@pytest.mark.parametrize(
+    "cls,expected_std",
+    [
+        (initializers.HeNormal, math.sqrt(2 / 400)),
+        (initializers.LecunNormal, math.sqrt(1 / 400)),
+        (initializers.GlorotNormal, math.sqrt(2 / (400 + 300))),
+    ],
+)
+def test_truncated_normal_family_std(cls, expected_std):
+    w = cls(seed=3)((400, 300))
+    # Keras divides by TRUNC so that the truncated draws have exactly the wanted std
+    assert abs(w.std() - expected_std) < 0.02 * expected_std
+    assert np.abs(w).max() <= 2 * expected_std / TRUNC + 1e-6
+
+
+@pytest.mark.parametrize(
+    "cls,limit",
+    [(initializers.HeUniform, math.sqrt(6 / 144)), (initializers.LecunUniform, math.sqrt(3 / 144))],
+)
+def test_uniform_family_limit(cls, limit):
+    w = cls(seed=4)((3, 3, 16, 64))  # fan_in = 144
+    assert np.abs(w).max() <= limit and np.abs(w).max() > 0.98 * limit
+
+
+def test_variance_scaling_modes_and_distributions():
+    vs = initializers.VarianceScaling(scale=3.0, mode="fan_out", distribution="untruncated_normal")
+    w = vs((100, 500), dtype="float64")
+    assert w.dtype == np.float64
+    assert abs(w.std() - math.sqrt(3.0 / 500)) < 0.02 * math.sqrt(3.0 / 500)
+    u = initializers.VarianceScaling(2.0, "fan_avg", "uniform", seed=0)((100, 300))
+    assert np.abs(u).max() <= math.sqrt(3 * 2.0 / 200)
+    assert initializers.VarianceScaling(distribution="normal").distribution == "truncated_normal"
+    with pytest.raises(ValueError, match="mode"):
+        initializers.VarianceScaling(mode="fan_sum")
+    with pytest.raises(ValueError, match="distribution"):
+        initializers.VarianceScaling(distribution="cauchy")
+    with pytest.raises(ValueError, match="scale"):
+        initializers.VarianceScaling(scale=0.0)
+
+
+@pytest.mark.parametrize("shape", [(6, 6), (10, 4), (4, 10), (3, 3, 2, 8)])
+def test_orthogonal(shape):
+    w = initializers.Orthogonal(gain=2.0, seed=5)(shape, dtype="float64")
+    assert w.shape == shape
+    m = w.reshape(-1, shape[-1])
+    rows, cols = m.shape
+    gram = m.T @ m if rows >= cols else m @ m.T
+    np.testing.assert_allclose(gram, 4.0 * np.eye(min(rows, cols)), atol=1e-10)
+
+
+def test_orthogonal_and_identity_reject_bad_rank():
+    with pytest.raises(ValueError, match="Orthogonal"):
+        initializers.Orthogonal()((5,))
+    with pytest.raises(ValueError, match="Identity"):
+        initializers.Identity()((2, 2, 2))
+
+
+def test_bad_shape_and_dtype():
+    with pytest.raises(ValueError, match="shape"):
+        initializers.GlorotUniform()((None, 3))
+    with pytest.raises(ValueError, match="dtype"):
+        initializers.RandomNormal()((2,), dtype="int32")
+
+
+def test_seeded_initializer_repeats_itself():
+    a = initializers.GlorotUniform(seed=7)((5, 5))
+    np.testing.assert_array_equal(a, initializers.GlorotUniform(seed=7)((5, 5)))
+    init = initializers.RandomNormal(seed=7)
+    np.testing.assert_array_equal(init((3,)), init((3,)))  # Keras 3: same values every call
+    assert not np.array_equal(a, initializers.GlorotUniform(seed=8)((5, 5)))
+
+
+def test_set_random_seed_makes_unseeded_draws_repeatable():
+    names = ["glorot_uniform", "he_normal", "orthogonal", "random_normal", "truncated_normal"]
+
+    def draw():
+        return [initializers.get(n)((4, 3)) for n in names]
+
+    set_random_seed(42)
+    first = draw()
+    set_random_seed(42)
+    second = draw()
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+    set_random_seed(43)
+    assert not np.array_equal(first[0], draw()[0])
+
+
+def test_get_forms():
+    assert initializers.get(None) is None
+    assert isinstance(initializers.get("glorot_uniform"), initializers.GlorotUniform)
+    assert isinstance(initializers.get("GlorotUniform"), initializers.GlorotUniform)
+    assert isinstance(initializers.get("uniform"), initializers.RandomUniform)
+    assert isinstance(initializers.get("random_uniform"), initializers.RandomUniform)
+    assert isinstance(initializers.get(initializers.HeNormal), initializers.HeNormal)
+    inst = initializers.Orthogonal(gain=0.5)
+    assert initializers.get(inst) is inst
+
+    def fn(shape, dtype=None):
+        return np.zeros(shape)
+
+    assert initializers.get(fn) is fn
+    for alias in ["he_normal", "zeros", "ones", "orthogonal", "random_normal", "identity",
+                  "lecun_normal", "constant", "variance_scaling", "truncated_normal"]:  # fmt: skip
+        assert isinstance(initializers.get(alias), initializers.Initializer)
+
+
+def test_get_keras2_and_keras3_dicts():
+    k3 = {
+        "module": "keras.initializers",
+        "class_name": "GlorotUniform",
+        "config": {"seed": None, "input_axes": None, "output_axes": None},
+        "registered_name": None,
+        "shared_object_id": 1234,
+    }
+    assert isinstance(initializers.get(k3), initializers.GlorotUniform)
+    k2 = {"class_name": "RandomUniform", "config": {"minval": -0.1, "maxval": 0.1, "seed": None}}
+    init = initializers.get(k2)
+    assert (init.minval, init.maxval) == (-0.1, 0.1)
+    tf_module = {"module": "tf_keras.src.initializers", "class_name": "Orthogonal",
+                 "config": {"gain": 1.0, "seed": None}, "registered_name": None}  # fmt: skip
+    assert isinstance(initializers.get(tf_module), initializers.Orthogonal)
+    old = {"class_name": "VarianceScaling",
+           "config": {"scale": 2.0, "mode": "fan_in", "distribution": "normal", "seed": None,
+                      "dtype": "float32"}}  # fmt: skip
+    assert initializers.get(old).distribution == "truncated_normal"
+
+
+def test_serialize_matches_keras3_and_round_trips():
+    got = initializers.serialize(initializers.GlorotUniform())
+    # as written by Keras 3.15.1 (shared/fixtures/keras/*_k3.h5)
+    assert got == {
+        "module": "keras.initializers",
+        "class_name": "GlorotUniform",
+        "config": {"seed": None, "input_axes": None, "output_axes": None},
+        "registered_name": None,
+    }
+    assert initializers.serialize(initializers.Zeros())["config"] == {}
+    orthogonal = initializers.serialize(initializers.Orthogonal())
+    assert orthogonal["config"] == {"gain": 1.0, "seed": None}
+    cases = [
+        initializers.Constant(np.array([1.0, 2.0])),
+        initializers.RandomNormal(0.1, 0.2, seed=3),
+        initializers.RandomUniform(-1, 1),
+        initializers.TruncatedNormal(stddev=0.3),
+        initializers.VarianceScaling(0.5, "fan_out", "uniform", seed=2),
+        initializers.HeUniform(seed=9),
+        initializers.Identity(2.0),
+        initializers.Orthogonal(0.5, seed=1),
+    ]
+    for init in cases:
+        config = json.loads(json.dumps(initializers.serialize(init)))
+        back = initializers.deserialize(config)
+        assert type(back) is type(init)
+        assert back.get_config() == config["config"]
+        assert type(init).from_config(init.get_config()).get_config() == init.get_config()
+        if config["config"].get("seed", 0) is not None:  # deterministic: same values
+            np.testing.assert_array_equal(back((3, 2)), init((3, 2)))
+
+
+def test_unknown_identifier_raises_with_name():
+    with pytest.raises(ValueError, match="glorot_uniformm.*Valid names.*glorot_uniform"):
+        initializers.get("glorot_uniformm")
+    with pytest.raises(ValueError, match="NoSuchInit"):
+        initializers.get({"class_name": "NoSuchInit", "config": {}})
+    with pytest.raises(ValueError, match="Could not interpret"):
+        initializers.get(3.5)
+    with pytest.raises(ValueError, match="RandomNormal.*bogus"):
+        initializers.get({"class_name": "RandomNormal", "config": {"bogus": 1}})
+
+
+def test_custom_objects():
+    class MyInit(initializers.Initializer):
+        def __call__(self, shape, dtype=None):
+            return np.full(shape, 7.0, dtype or "float32")
+
+    init = initializers.deserialize({"class_name": "MyInit", "config": {}}, {"MyInit": MyInit})
+    assert init((2,)).tolist() == [7.0, 7.0]
+
+
+def test_serialize_none():
+    assert initializers.serialize(None) is None
