@@ -128,7 +128,8 @@ def where(condition, x1=None, x2=None):
     try:
         out = np.where(c, x, y)
     except ValueError as e:
-        raise ValueError(f"where: shapes {np.shape(c)}, {np.shape(x)}, {np.shape(y)}: {e}") from None
+        shapes = f"{np.shape(c)}, {np.shape(x)} and {np.shape(y)}"
+        raise ValueError(f"where: shapes {shapes} cannot be broadcast together ({e}).") from None
     zero = np.zeros((), out.dtype)
     return Tensor.from_op(
         out, (ta, tb), lambda d: (np.where(c, d, zero), np.where(c, zero, d)), "where"

@@ -31,7 +31,9 @@ def matmul(x1, x2):
     b, tb = unwrap(x2, "matmul")
     a, b = np.asarray(a), np.asarray(b)
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul needs tensors of rank >= 1. Received shapes {a.shape} and {b.shape}.")
+        raise ValueError(
+            f"matmul needs tensors of rank >= 1. Received shapes {a.shape} and {b.shape}."
+        )
     if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
         raise ValueError(
             f"matmul: inner dimensions differ: {a.shape} @ {b.shape} "
@@ -126,6 +128,8 @@ def _einsum_grad(d, i, ins, out_sub, arrays):
         if "..." not in out_sub:  # its `...` dims were summed: bring them back with ones
             others.append("...")
             extra.append(np.ones(arr.shape[len(head) : arr.ndim - len(tail)], d.dtype))
+    if "..." not in target and "..." in out_sub + "".join(others):
+        target = "..." + target  # numpy keeps broadcast dims; the engine sums them away
     spec = ",".join([out_sub] + others) + "->" + target
     g = np.einsum(spec, d, *extra, optimize=len(extra) > 1)
     if len(unique) == len(sub.replace("...", "")):
@@ -133,6 +137,7 @@ def _einsum_grad(d, i, ins, out_sub, arrays):
     if "..." in sub:
         raise ValueError(f"einsum: no gradient for {sub!r}: a repeated subscript next to '...'.")
     # a repeated letter (a diagonal, as in "ii->i"): scatter onto the diagonal positions
+    g = g.sum(axis=tuple(range(g.ndim - len(unique))))  # broadcast dims from other operands
     grid = np.indices(g.shape, sparse=True)
     full = np.zeros(arr.shape, g.dtype)
     full[tuple(grid[unique.index(c)] for c in sub)] = g

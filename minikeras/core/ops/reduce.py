@@ -1,5 +1,7 @@
 """Reductions over axes: sum, mean, max, min, prod, var, std, logsumexp, argmax, argmin, ..."""
 
+import builtins  # this module defines sum, max, min, any and all as ops
+
 import numpy as np
 
 from .. import dtypes
@@ -56,7 +58,7 @@ def mean(x, axis=None, keepdims=False):
     shape = a.shape
 
     def backward(d):
-        g = _expand(d, shape, axes, keepdims) / max(n, 1)
+        g = _expand(d, shape, axes, keepdims) / builtins.max(n, 1)
         return (np.broadcast_to(g, shape).astype(a.dtype, copy=False),)
 
     return Tensor.from_op(np.asarray(out), (ta,), backward, "mean")
@@ -66,7 +68,7 @@ def _extreme(op, fn, x, axis, keepdims, initial):
     a, ta = unwrap(x, op)
     a = np.asarray(a)
     axes = normalize_axis(axis, a.ndim)
-    if initial is None and any(a.shape[i] == 0 for i in axes):
+    if initial is None and builtins.any(a.shape[i] == 0 for i in axes):
         raise ValueError(
             f"{op} over an empty axis has no value (pass `initial`). Received: shape={a.shape}, "
             f"axis={axis}"
@@ -120,7 +122,10 @@ def prod(x, axis=None, keepdims=False, dtype=None):
 def var(x, axis=None, keepdims=False):
     """Biased variance (divides by N) over `axis`, as Keras's `ops.var`."""
     from .elementwise import square, subtract
+    from .shape import cast
 
+    if np.asarray(unwrap(x, "var")[0]).dtype.kind in "biu":
+        x = cast(x, dtypes.floatx())  # integers: float math, as Keras
     m = mean(x, axis=axis, keepdims=True)
     return mean(square(subtract(x, m)), axis=axis, keepdims=keepdims)
 
@@ -280,7 +285,8 @@ def norm(x, ord=None, axis=None, keepdims=False):
     if matrix:
         if ord not in (1, -1, np.inf, -np.inf):
             raise ValueError(
-                f"norm: matrix norms support ord None, 'fro', 1, -1, inf and -inf. Received: ord={ord!r}"
+                "norm: matrix norms support ord None, 'fro', 1, -1, inf and -inf. "
+                f"Received: ord={ord!r}"
             )
         rows, cols = normalize_axis(axis, a.ndim) if axis is not None else (0, 1)
         if isinstance(axis, tuple) and (axis[0] % a.ndim) > (axis[1] % a.ndim):

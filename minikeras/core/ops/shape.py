@@ -105,7 +105,9 @@ def moveaxis(x, source, destination):
     src = [source] if np.ndim(source) == 0 else list(source)
     dst = [destination] if np.ndim(destination) == 0 else list(destination)
     if len(src) != len(dst):
-        raise ValueError(f"moveaxis: source {source} and destination {destination} differ in length.")
+        raise ValueError(
+            f"moveaxis: source {source} and destination {destination} differ in length."
+        )
     src, dst = [int(i) % n for i in src], [int(i) % n for i in dst]
     perm = [i for i in range(n) if i not in src]
     for d, s in sorted(zip(dst, src)):
@@ -287,9 +289,12 @@ def getitem(x, key):
     except IndexError as e:
         raise IndexError(f"Index {key!r} is invalid for a tensor of shape {a.shape}: {e}") from None
     basic = all(
-        k is None or k is Ellipsis or isinstance(k, (builtin_slice, int, np.integer))
+        k is None
+        or k is Ellipsis
+        or isinstance(k, builtin_slice)
+        or (isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)))
         for k in (key if isinstance(key, tuple) else (key,))
-    ) and not isinstance(key, (bool, np.bool_))
+    )
 
     def backward(d):
         g = np.zeros(a.shape, dtype=d.dtype)
@@ -407,7 +412,9 @@ def broadcast_to(x, shape):
     try:
         out = np.broadcast_to(a, shape)
     except ValueError:
-        raise ValueError(f"broadcast_to: cannot broadcast shape {np.shape(a)} to {shape}.") from None
+        raise ValueError(
+            f"broadcast_to: cannot broadcast shape {np.shape(a)} to {shape}."
+        ) from None
     return Tensor.from_op(out, (ta,), lambda d: (d,), "broadcast_to")
 
 
@@ -422,7 +429,9 @@ def identity(n, dtype=None):
 
 
 def copy(x):
-    return Tensor(np.array(unwrap(x)[0]))
+    """A new tensor with the same values (gradients pass through)."""
+    a, ta = unwrap(x, "copy")
+    return Tensor.from_op(np.array(a), (ta,), lambda d: (d,), "copy")
 
 
 def _fdt(dtype):

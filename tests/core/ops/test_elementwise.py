@@ -1,0 +1,262 @@
+"""Tests for minikeras/core/ops/elementwise.py: values against numpy, float64 gradients, dtypes."""
+
+import math
+
+import numpy as np
+import pytest
+
+from helpers import check_grad, randn
+from minikeras import ops
+from minikeras.core.autodiff import gradients
+from minikeras.core.tensor import Tensor
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+BROADCAST_SHAPES = [((2, 3), (2, 3)), ((2, 3, 4), (3, 1)), ((3, 1), (1, 4)), ((4,), (2, 3, 4)),
+                    ((), (2, 3)), ((2, 1, 3), ())]  # fmt: skip
+
+
+def positive(*shape, seed=0):
+    return np.abs(randn(*shape, seed=seed)) + 0.5
+
+
+BINARY = {
+    "add": (ops.add, np.add),
+    "subtract": (ops.subtract, np.subtract),
+    "multiply": (ops.multiply, np.multiply),
+    "divide": (ops.divide, np.divide),
+    "maximum": (ops.maximum, np.maximum),
+    "minimum": (ops.minimum, np.minimum),
+    "arctan2": (ops.arctan2, np.arctan2),
+    "logaddexp": (ops.logaddexp, lambda a, b: np.log(np.exp(a) + np.exp(b))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+@pytest.mark.parametrize("sa,sb", BROADCAST_SHAPES)
+def test_binary_values_and_grads(name, sa, sb):
+    op, ref = BINARY[name]
+    a, b = randn(*sa, seed=1), randn(*sb, seed=2)
+    if name == "divide":
+        b = np.where(np.abs(b) < 0.3, 0.7, b)  # keep away from the pole
+    np.testing.assert_allclose(op(a, b).numpy(), ref(a, b), rtol=1e-12)
+    check_grad(op, a, b)
+
+
+@pytest.mark.parametrize("sa,sb", BROADCAST_SHAPES)
+def test_power_values_and_grads(sa, sb):
+    a, b = positive(*sa, seed=3), randn(*sb, seed=4)
+    np.testing.assert_allclose(ops.power(a, b).numpy(), a**b, rtol=1e-12)
+    check_grad(ops.power, a, b)
+
+
+def test_power_with_integer_exponent_of_negative_base():
+    x = np.array([-2.0, -0.5, 1.5])
+    np.testing.assert_allclose(ops.power(x, 3).numpy(), x**3)
+    check_grad(lambda t: ops.power(t, 3), x)
+    check_grad(lambda t: ops.power(t, 2.0), x)
+
+
+def test_python_scalars_on_either_side():
+    x = randn(2, 3)
+    check_grad(lambda t: ops.add(2.5, t), x)
+    check_grad(lambda t: ops.subtract(1.0, t), x)
+    check_grad(lambda t: ops.divide(3.0, ops.add(ops.square(t), 1.0)), x)
+    check_grad(lambda t: ops.power(2.0, t), x)
+    np.testing.assert_allclose(ops.subtract(1.0, x).numpy(), 1.0 - x)
+    np.testing.assert_allclose(ops.power(2.0, x).numpy(), 2.0**x)
+
+
+def test_maximum_minimum_ties_send_gradient_to_first_argument():
+    a = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    b = Tensor(np.array([1.0, 0.0, 5.0]), requires_grad=True)
+    ga, gb = gradients(ops.maximum(a, b), [a, b])
+    np.testing.assert_array_equal(ga, [1, 1, 0])
+    np.testing.assert_array_equal(gb, [0, 0, 1])
+    ga, gb = gradients(ops.minimum(a, b), [a, b])
+    np.testing.assert_array_equal(ga, [1, 0, 1])
+    np.testing.assert_array_equal(gb, [0, 1, 0])
+
+
+UNARY = {
+    # name: (op, numpy reference, input domain)
+    "negative": (ops.negative, np.negative, "any"),
+    "exp": (ops.exp, np.exp, "any"),
+    "expm1": (ops.expm1, lambda a: np.exp(a) - 1, "any"),
+    "exp2": (ops.exp2, lambda a: 2.0**a, "any"),
+    "log": (ops.log, np.log, "pos"),
+    "log1p": (ops.log1p, lambda a: np.log(1 + a), "pos"),
+    "log2": (ops.log2, lambda a: np.log(a) / np.log(2), "pos"),
+    "log10": (ops.log10, lambda a: np.log(a) / np.log(10), "pos"),
+    "sqrt": (ops.sqrt, lambda a: a**0.5, "pos"),
+    "rsqrt": (ops.rsqrt, lambda a: a**-0.5, "pos"),
+    "square": (ops.square, lambda a: a * a, "any"),
+    "abs": (ops.abs, lambda a: np.where(a < 0, -a, a), "any"),
+    "absolute": (ops.absolute, lambda a: np.where(a < 0, -a, a), "any"),
+    "reciprocal": (ops.reciprocal, lambda a: 1 / a, "pos"),
+    "tanh": (ops.tanh, lambda a: (np.exp(2 * a) - 1) / (np.exp(2 * a) + 1), "any"),
+    "sin": (ops.sin, np.sin, "any"),
+    "cos": (ops.cos, np.cos, "any"),
+    "tan": (ops.tan, lambda a: np.sin(a) / np.cos(a), "unit"),
+    "sinh": (ops.sinh, lambda a: (np.exp(a) - np.exp(-a)) / 2, "any"),
+    "cosh": (ops.cosh, lambda a: (np.exp(a) + np.exp(-a)) / 2, "any"),
+    "arcsin": (ops.arcsin, np.arcsin, "unit"),
+    "arccos": (ops.arccos, np.arccos, "unit"),
+    "arctan": (ops.arctan, np.arctan, "any"),
+    "arcsinh": (ops.arcsinh, lambda a: np.log(a + np.sqrt(a * a + 1)), "any"),
+    "arccosh": (ops.arccosh, lambda a: np.log(a + np.sqrt(a * a - 1)), "gt1"),
+    "arctanh": (ops.arctanh, lambda a: 0.5 * np.log((1 + a) / (1 - a)), "unit"),
+}
+
+
+def domain_input(domain, shape=(2, 3), seed=0):
+    x = randn(*shape, seed=seed)
+    if domain == "pos":
+        return np.abs(x) + 0.2
+    if domain == "unit":
+        return np.tanh(x) * 0.9
+    if domain == "gt1":
+        return np.abs(x) + 1.2
+    return x
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_unary_values_and_grads(name):
+    op, ref, domain = UNARY[name]
+    x = domain_input(domain)
+    np.testing.assert_allclose(op(x).numpy(), ref(x), rtol=1e-12, atol=1e-14)
+    check_grad(op, x)
+    check_grad(op, domain_input(domain, shape=()))
+
+
+def test_erf_known_values_and_grad():
+    x = np.array([0.0, 0.5, 1.0, -2.0, 3.0])
+    expected = [0.0, 0.5204998778130465, 0.8427007929497149, -0.9953222650189527,
+                0.9999779095030014]  # fmt: skip
+    np.testing.assert_allclose(ops.erf(x).numpy(), expected, rtol=1e-14, atol=1e-16)
+    check_grad(ops.erf, (3, 4))
+    assert ops.erf(np.float32(0.5) * np.ones(3, "float32")).dtype == np.float32
+    assert ops.erf(np.array(0.5)).shape == ()
+
+
+def test_where_grads_with_broadcast_condition():
+    cond = np.array([[True], [False]])  # (2, 1) against (2, 3)
+    x1, x2 = randn(2, 3, seed=1), randn(3, seed=2)
+    np.testing.assert_array_equal(ops.where(cond, x1, x2).numpy(), np.where(cond, x1, x2))
+    check_grad(lambda a, b: ops.where(cond, a, b), x1, x2)
+    check_grad(lambda a: ops.where(cond, a, 0.0), x1)
+    out = ops.where(np.array([0, 2, 0, 1]))
+    np.testing.assert_array_equal(out[0].numpy(), [1, 3])
+
+
+def test_clip_values_and_grad():
+    x = np.array([-2.0, -0.5, 0.3, 0.9, 1.7])
+    np.testing.assert_array_equal(ops.clip(x, -1.0, 1.0).numpy(), [-1.0, -0.5, 0.3, 0.9, 1.0])
+    check_grad(lambda t: ops.clip(t, -1.0, 1.0), x)
+    t = Tensor(x, requires_grad=True)
+    (g,) = gradients(ops.clip(t, -1.0, 1.0), [t])
+    np.testing.assert_array_equal(g, [0, 1, 1, 1, 0])
+
+
+def test_divide_no_nan():
+    a, b = np.array([1.0, 2.0, 3.0]), np.array([2.0, 0.0, -1.0])
+    np.testing.assert_array_equal(ops.divide_no_nan(a, b).numpy(), [0.5, 0.0, -3.0])
+    ta, tb = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    ga, gb = gradients(ops.divide_no_nan(ta, tb), [ta, tb])
+    np.testing.assert_allclose(ga, [0.5, 0.0, -1.0])
+    np.testing.assert_allclose(gb, [-0.25, 0.0, -3.0])
+
+
+def test_nan_to_num():
+    x = np.array([np.nan, np.inf, -np.inf, 2.0])
+    out = ops.nan_to_num(x, nan=0.5, posinf=9.0, neginf=-9.0).numpy()
+    np.testing.assert_array_equal(out, [0.5, 9.0, -9.0, 2.0])
+    t = Tensor(x, requires_grad=True)
+    (g,) = gradients(ops.nan_to_num(t), [t])
+    np.testing.assert_array_equal(g, [0, 0, 0, 1])
+
+
+NO_GRAD = [
+    (ops.sign, np.sign, 1), (ops.floor, np.floor, 1), (ops.ceil, np.ceil, 1),
+    (ops.round, np.round, 1), (ops.trunc, np.trunc, 1), (ops.isnan, np.isnan, 1),
+    (ops.isfinite, np.isfinite, 1), (ops.isinf, np.isinf, 1), (ops.logical_not, np.logical_not, 1),
+    (ops.equal, np.equal, 2), (ops.not_equal, np.not_equal, 2), (ops.less, np.less, 2),
+    (ops.less_equal, np.less_equal, 2), (ops.greater, np.greater, 2),
+    (ops.greater_equal, np.greater_equal, 2), (ops.logical_and, np.logical_and, 2),
+    (ops.logical_or, np.logical_or, 2), (ops.logical_xor, np.logical_xor, 2),
+    (ops.mod, np.mod, 2), (ops.floor_divide, np.floor_divide, 2), (ops.isclose, np.isclose, 2),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("op,ref,arity", NO_GRAD, ids=lambda v: getattr(v, "__name__", str(v)))
+def test_non_differentiable_ops_match_numpy(op, ref, arity):
+    x = np.array([[-1.5, 0.0, 2.5], [0.5, -0.5, 3.0]])
+    y = np.array([2.0, -0.5, 2.5])
+    args = (x,) if arity == 1 else (x, y)
+    out = op(*args)
+    np.testing.assert_array_equal(out.numpy(), ref(*args))
+    assert not out.requires_grad
+
+
+def test_round_decimals():
+    np.testing.assert_allclose(ops.round(np.array([1.2345, -2.5551]), 2).numpy(), [1.23, -2.56])
+
+
+ALL_FLOAT_OPS = [
+    lambda x: ops.add(x, 2.5), lambda x: ops.subtract(1, x), lambda x: ops.multiply(x, 3.0),
+    lambda x: ops.divide(x, 2.0), lambda x: ops.power(ops.abs(x), 1.5),
+    lambda x: ops.maximum(x, 0.0), lambda x: ops.minimum(0, x),
+    lambda x: ops.where(x > 0, x, 0.0), lambda x: ops.clip(x, -0.5, 0.5),
+    lambda x: ops.divide_no_nan(x, x), lambda x: ops.arctan2(x, 2.0),
+    lambda x: ops.logaddexp(x, 1.0), lambda x: ops.nan_to_num(x),
+] + [lambda x, op=UNARY[n][0], d=UNARY[n][2]: op(x if d == "any" else ops.abs(x) + 1.5)
+     for n in sorted(UNARY) if n != "arcsin" and n != "arccos" and n != "arctanh" and n != "tan"]
+ALL_FLOAT_OPS += [lambda x: ops.arcsin(ops.tanh(x) * 0.5), lambda x: ops.arccos(ops.tanh(x) * 0.5),
+                  lambda x: ops.arctanh(ops.tanh(x) * 0.5), lambda x: ops.tan(ops.tanh(x)),
+                  ops.erf, ops.sign, ops.floor, ops.round]  # fmt: skip
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("k", range(len(ALL_FLOAT_OPS)))
+def test_dtype_is_kept(dtype, k):
+    x = randn(2, 3, dtype=dtype)
+    assert ALL_FLOAT_OPS[k](x).dtype == np.dtype(dtype)
+    assert ALL_FLOAT_OPS[k](Tensor(x)).dtype == np.dtype(dtype)
+
+
+def test_float32_gradient_is_float32():
+    t = Tensor(randn(3, dtype="float32"), requires_grad=True)
+    (g,) = gradients(ops.multiply(ops.exp(t), 2.0), [t])
+    assert g.dtype == np.float32
+
+
+def test_integer_division_gives_floatx():
+    out = ops.divide(np.array([1, 2], "int32"), np.array([2, 4], "int32"))
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out.numpy(), [0.5, 0.5])
+    assert ops.exp(np.array([0, 1], "int32")).dtype == np.float32
+
+
+@pytest.mark.parametrize("op", [ops.add, ops.subtract, ops.multiply, ops.divide, ops.maximum])
+def test_incompatible_shapes_name_op_and_shapes(op):
+    with pytest.raises(ValueError, match=rf"{op.__name__}.*\(2, 3\).*\(2, 4\)"):
+        op(np.ones((2, 3)), np.ones((2, 4)))
+
+
+@pytest.mark.parametrize("bad", [np.array(["a", "b"]), np.array([object(), None])])
+@pytest.mark.parametrize("op", [ops.add, ops.multiply, ops.maximum, ops.where])
+def test_string_or_object_arrays_raise_type_error(op, bad):
+    args = (np.array([True, False]), bad, 1.0) if op is ops.where else (bad, 1.0)
+    with pytest.raises(TypeError, match=op.__name__):
+        op(*args)
+
+
+@pytest.mark.parametrize("op", [ops.exp, ops.sqrt, ops.abs, ops.sign, ops.erf, ops.negative])
+def test_unary_ops_reject_strings(op):
+    with pytest.raises(TypeError, match="numeric"):
+        op(np.array(["x"]))
+
+
+def test_erf_matches_math_erf_on_a_grid():
+    x = np.linspace(-4, 4, 81)
+    np.testing.assert_allclose(ops.erf(x).numpy(), [math.erf(v) for v in x], rtol=0, atol=0)

@@ -1,0 +1,245 @@
+"""Tests for minikeras/core/ops/reduce.py: values against numpy, float64 gradients, dtypes."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
+
+from helpers import check_grad, randn
+from minikeras import ops
+from minikeras.core.autodiff import gradients
+from minikeras.core.tensor import Tensor
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+AXES = [None, 0, 1, -1, (0, 2), (-1, 0), (0, 1, 2), ()]
+
+
+def np_logsumexp(x, axis=None, keepdims=False):
+    m = np.max(x, axis=axis, keepdims=True)
+    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return out if keepdims else np.squeeze(out, axis=axis)
+
+
+def np_var(x, axis=None, keepdims=False):
+    mu = np.sum(x, axis=axis, keepdims=True) / (np.size(x) / np.size(np.sum(x, axis=axis)))
+    return np.sum((x - mu) ** 2, axis=axis, keepdims=keepdims) / (
+        np.size(x) / np.size(np.sum(x, axis=axis))
+    )
+
+
+REDUCTIONS = {
+    "sum": (ops.sum, np.sum),
+    "mean": (ops.mean, np.mean),
+    "max": (ops.max, np.max),
+    "min": (ops.min, np.min),
+    "prod": (ops.prod, np.prod),
+    "var": (ops.var, np_var),
+    "std": (ops.std, lambda x, axis=None, keepdims=False: np.sqrt(np_var(x, axis, keepdims))),
+    "logsumexp": (ops.logsumexp, np_logsumexp),
+}
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", AXES, ids=str)
+@pytest.mark.parametrize("name", sorted(REDUCTIONS))
+def test_reduction_values_and_grads(name, axis, keepdims):
+    op, ref = REDUCTIONS[name]
+    if name == "std" and axis == ():
+        pytest.skip("std over no axis is |x - x| = 0, which has no derivative")
+    x = randn(2, 3, 4, seed=5)
+    out = op(x, axis=axis, keepdims=keepdims)
+    np.testing.assert_allclose(out.numpy(), ref(x, axis=axis, keepdims=keepdims), rtol=1e-12)
+    check_grad(lambda t: op(t, axis=axis, keepdims=keepdims), x)
+
+
+def test_aliases():
+    x = randn(3, 4)
+    np.testing.assert_array_equal(ops.amax(x, axis=0).numpy(), x.max(0))
+    np.testing.assert_array_equal(ops.amin(x, axis=1).numpy(), x.min(1))
+    np.testing.assert_array_equal(ops.true_divide(x, 2.0).numpy(), x / 2.0)
+    check_grad(lambda t: ops.amax(t, axis=0), x)
+    check_grad(lambda t: ops.amin(t, axis=1), x)
+
+
+def test_prod_with_zero_entries():
+    x = np.array([[2.0, 0.0, 3.0], [1.5, -2.0, 0.5]])
+    np.testing.assert_allclose(ops.prod(x, axis=1).numpy(), [0.0, -1.5])
+    check_grad(lambda t: ops.prod(t, axis=1), x)
+    check_grad(lambda t: ops.prod(t), x)
+    t = Tensor(x, requires_grad=True)
+    (g,) = gradients(ops.prod(t, axis=1), [t])
+    np.testing.assert_allclose(g[0], [0.0, 6.0, 0.0])  # only the zero entry sees 2 * 3
+    x2 = np.array([0.0, 4.0, 0.0])
+    t2 = Tensor(x2, requires_grad=True)
+    (g2,) = gradients(ops.prod(t2), [t2])
+    np.testing.assert_array_equal(g2, [0.0, 0.0, 0.0])
+
+
+def test_max_ties_share_the_gradient():
+    t = Tensor(np.array([[1.0, 3.0, 3.0], [0.0, -1.0, 2.0]]), requires_grad=True)
+    (g,) = gradients(ops.max(t, axis=1), [t])
+    np.testing.assert_allclose(g, [[0, 0.5, 0.5], [0, 0, 1]])
+    (g,) = gradients(ops.min(t), [t])
+    np.testing.assert_allclose(g, [[0, 0, 0], [0, 1, 0]])
+
+
+def test_max_initial_and_empty_axis():
+    x = np.array([[-1.0, -2.0], [3.0, 0.5]])
+    np.testing.assert_array_equal(ops.max(x, axis=1, initial=0.0).numpy(), [0.0, 3.0])
+    t = Tensor(x, requires_grad=True)
+    (g,) = gradients(ops.max(t, axis=1, initial=0.0), [t])
+    np.testing.assert_array_equal(g, [[0, 0], [1, 0]])
+    assert ops.max(np.zeros((0, 3)), axis=1).shape == (0,)
+    with pytest.raises(ValueError, match=r"max.*empty.*\(0, 3\)"):
+        ops.max(np.zeros((0, 3)), axis=0)
+
+
+def test_mean_of_integers_is_floatx_and_sum_keeps_int32():
+    x = np.array([[1, 2], [3, 4]], "int32")
+    assert ops.mean(x).dtype == np.float32 and float(ops.mean(x)) == 2.5
+    assert ops.sum(x, axis=0).dtype == np.int32
+    assert ops.prod(x).dtype == np.int32 and int(ops.prod(x)) == 24
+    assert ops.sum(np.array([True, True, False])).dtype == np.int32
+    assert ops.cumsum(x).dtype == np.int32
+    assert ops.var(x).dtype == np.float32 and float(ops.var(x)) == 1.25
+    assert ops.std(x, axis=0).dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", sorted(REDUCTIONS))
+def test_reductions_keep_float_dtype(name, dtype):
+    out = REDUCTIONS[name][0](randn(3, 4, dtype=dtype), axis=1)
+    assert out.dtype == np.dtype(dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_other_reductions_keep_float_dtype(dtype):
+    x = randn(3, 4, dtype=dtype)
+    for out in [ops.cumsum(x, axis=1), ops.cumprod(x, axis=0), ops.norm(x), ops.norm(x, ord=1),
+                ops.average(x, axis=1, weights=np.ones(4, dtype)), ops.median(x, axis=0),
+                ops.norm(x, ord=np.inf, axis=(0, 1))]:  # fmt: skip
+        assert out.dtype == np.dtype(dtype)
+
+
+def test_argmax_argmin():
+    x = np.array([[1.0, 5.0, 2.0], [7.0, 0.0, 7.0]])
+    np.testing.assert_array_equal(ops.argmax(x, axis=1).numpy(), [1, 0])
+    np.testing.assert_array_equal(ops.argmin(x, axis=0).numpy(), [0, 1, 0])
+    assert int(ops.argmax(x)) == 3
+    assert ops.argmax(x).dtype == np.int32
+    assert ops.argmax(x, axis=1, keepdims=True).shape == (2, 1)
+    assert ops.argmax(x, keepdims=True).shape == (1, 1)
+
+
+def test_any_all_count_nonzero():
+    x = np.array([[0, 1, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(ops.any(x, axis=1).numpy(), [True, False])
+    np.testing.assert_array_equal(ops.all(x == 0, axis=0).numpy(), [True, False, True])
+    assert int(ops.count_nonzero(x)) == 1
+    np.testing.assert_array_equal(ops.count_nonzero(x, axis=1).numpy(), [1, 0])
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, -1])
+def test_cumsum_values_and_grads(axis):
+    x = randn(3, 4)
+    ref = np.cumsum(x.reshape(-1)) if axis is None else np.cumsum(x, axis=axis)
+    np.testing.assert_allclose(ops.cumsum(x, axis=axis).numpy(), ref)
+    check_grad(lambda t: ops.cumsum(t, axis=axis), x)
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_cumprod_values_and_grads_with_zeros(axis):
+    x = np.array([[1.5, 0.0, -2.0, 0.0], [0.5, 2.0, 0.0, 3.0], [1.2, -0.7, 0.9, 1.1]])
+    flat = x.reshape(-1) if axis is None else x
+    ref = np.cumprod(flat, axis=0 if axis is None else axis)
+    np.testing.assert_allclose(ops.cumprod(x, axis=axis).numpy(), ref)
+    check_grad(lambda t: ops.cumprod(t, axis=axis), x)
+    check_grad(lambda t: ops.cumprod(t, axis=axis), randn(3, 4))
+
+
+@pytest.mark.parametrize(
+    "ord,axis",
+    [(None, None), (None, 1), (2, 0), (1, -1), (np.inf, 1), (-np.inf, 1), (3, 1), (0.5, 0),
+     ("fro", (0, 1)), (1, (0, 1)), (np.inf, (0, 1)), (-1, (1, 0)), (None, (1, 0))],
+)  # fmt: skip
+def test_norm_matches_numpy(ord, axis):
+    x = randn(3, 4, seed=7)
+    out = ops.norm(x, ord=ord, axis=axis)
+    np.testing.assert_allclose(out.numpy(), np.linalg.norm(x, ord=ord, axis=axis), rtol=1e-12)
+    check_grad(lambda t: ops.norm(t, ord=ord, axis=axis), x)
+    kept = ops.norm(x, ord=ord, axis=axis, keepdims=True)
+    assert kept.shape == np.linalg.norm(x, ord=ord, axis=axis, keepdims=True).shape
+
+
+def test_norm_rejects_unsupported_orders():
+    with pytest.raises(ValueError, match="ord"):
+        ops.norm(np.ones((2, 2)), ord="nuc")
+    with pytest.raises(ValueError, match="ord"):
+        ops.norm(np.ones((2, 2)), ord=2, axis=(0, 1))
+
+
+def test_average_and_median():
+    x = randn(3, 4)
+    w = np.array([1.0, 2.0, 0.5, 3.0])
+    np.testing.assert_allclose(
+        ops.average(x, axis=1, weights=w).numpy(), (x * w).sum(1) / w.sum(), rtol=1e-12
+    )
+    np.testing.assert_allclose(ops.average(x).numpy(), x.mean())
+    check_grad(lambda t, u: ops.average(t, axis=1, weights=u), x, w)
+    np.testing.assert_allclose(ops.median(x).numpy(), np.median(x))
+    np.testing.assert_allclose(ops.median(x, axis=0).numpy(), np.median(x, axis=0))
+    np.testing.assert_allclose(ops.median(x, axis=1, keepdims=True).numpy(),
+                               np.median(x, axis=1, keepdims=True))  # fmt: skip
+    check_grad(lambda t: ops.median(t, axis=1), x)
+    with pytest.raises(ValueError, match="weights"):
+        ops.average(x, axis=1, weights=np.ones(3))
+
+
+def test_sum_and_mean_of_empty_arrays():
+    assert ops.sum(np.zeros((0, 3)), axis=0).numpy().tolist() == [0.0, 0.0, 0.0]
+    assert ops.mean(np.zeros((0, 3)), axis=1).shape == (0,)
+    assert float(ops.prod(np.zeros((0,)))) == 1.0
+
+
+def test_axis_out_of_range():
+    with pytest.raises(ValueError, match="axis 2"):
+        ops.sum(np.ones((2, 3)), axis=2)
+
+
+# -- properties -------------------------------------------------------------------------------
+
+@st.composite
+def array_and_axis(draw, min_side=1):
+    shape = draw(hnp.array_shapes(min_dims=1, max_dims=4, min_side=min_side, max_side=4))
+    x = draw(hnp.arrays(np.float64, shape, elements=st.floats(-100, 100, width=64)))
+    axes = draw(st.lists(st.integers(0, len(shape) - 1), unique=True, max_size=len(shape)))
+    axis = draw(st.sampled_from([None, tuple(axes)] + ([axes[0]] if axes else [])))
+    return x, axis, draw(st.booleans())
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(array_and_axis())
+def test_property_reductions_match_numpy(case):
+    x, axis, keepdims = case
+    for op, ref in [(ops.sum, np.sum), (ops.mean, np.mean), (ops.max, np.max), (ops.min, np.min)]:
+        out = op(x, axis=axis, keepdims=keepdims)
+        np.testing.assert_allclose(out.numpy(), ref(x, axis=axis, keepdims=keepdims), rtol=1e-10)
+        assert out.dtype == np.float64
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(array_and_axis(min_side=0))
+def test_property_sum_handles_empty_arrays(case):
+    x, axis, keepdims = case
+    out = ops.sum(x, axis=axis, keepdims=keepdims)
+    np.testing.assert_allclose(out.numpy(), np.sum(x, axis=axis, keepdims=keepdims))
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(array_and_axis())
+def test_property_sum_gradient_is_ones(case):
+    x, axis, keepdims = case
+    t = Tensor(x, requires_grad=True)
+    (g,) = gradients(ops.sum(t, axis=axis, keepdims=keepdims), [t])
+    np.testing.assert_array_equal(g, np.ones_like(x))

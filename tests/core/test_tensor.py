@@ -1,0 +1,156 @@
+"""Tests for minikeras/core/tensor.py: operators, indexing, comparisons and the array protocol."""
+
+import numpy as np
+import pytest
+
+from helpers import check_grad, randn
+from minikeras.core.autodiff import gradients
+from minikeras.core.tensor import Tensor
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def positive(*shape, seed=0):
+    return np.abs(randn(*shape, seed=seed)) + 0.5
+
+
+@pytest.mark.parametrize(
+    "fn,ref",
+    [
+        (lambda a, b: a + b, np.add),
+        (lambda a, b: a - b, np.subtract),
+        (lambda a, b: a * b, np.multiply),
+        (lambda a, b: a / b, np.divide),
+        (lambda a, b: a**b, np.power),
+    ],
+    ids=["add", "sub", "mul", "div", "pow"],
+)
+@pytest.mark.parametrize("sa,sb", [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 4)), ((), (3,))])
+def test_binary_operators_values_and_grads(fn, ref, sa, sb):
+    a, b = positive(*sa, seed=1), positive(*sb, seed=2)
+    out = fn(Tensor(a), Tensor(b))
+    assert isinstance(out, Tensor)
+    np.testing.assert_allclose(out.numpy(), ref(a, b), rtol=1e-12)
+    check_grad(fn, a, b)
+
+
+@pytest.mark.parametrize(
+    "fn,ref",
+    [
+        (lambda t: 2.0 + t, lambda a: 2.0 + a),
+        (lambda t: 2.0 - t, lambda a: 2.0 - a),
+        (lambda t: 3.0 * t, lambda a: 3.0 * a),
+        (lambda t: 3.0 / t, lambda a: 3.0 / a),
+        (lambda t: 2.0**t, lambda a: 2.0**a),
+        (lambda t: t**2, lambda a: a * a),
+        (lambda t: t - 1, lambda a: a - 1),
+        (lambda t: -t, lambda a: -a),
+        (lambda t: +t, lambda a: a),
+        (lambda t: abs(t - 1.0), lambda a: np.abs(a - 1.0)),
+        (lambda t: np.ones((2, 3)) + t, lambda a: 1 + a),
+        (lambda t: np.full((2, 3), 2.0) * t, lambda a: 2 * a),
+        (lambda t: np.ones((2, 3)) - t, lambda a: 1 - a),
+        (lambda t: np.exp(t), np.exp),
+        (lambda t: np.tanh(t) * np.sqrt(t), lambda a: np.tanh(a) * np.sqrt(a)),
+    ],
+)
+def test_scalar_array_and_unary_operators(fn, ref):
+    a = positive(2, 3)
+    out = fn(Tensor(a))
+    assert isinstance(out, Tensor)
+    np.testing.assert_allclose(out.numpy(), ref(a), rtol=1e-12)
+    check_grad(fn, a)
+
+
+@pytest.mark.parametrize(
+    "sa,sb", [((2, 3), (3, 4)), ((5, 2, 3), (3, 4)), ((3,), (3, 2)), ((3,), (3,))]
+)
+def test_matmul_operator(sa, sb):
+    a, b = randn(*sa, seed=1), randn(*sb, seed=2)
+    np.testing.assert_allclose((Tensor(a) @ Tensor(b)).numpy(), np.matmul(a, b), rtol=1e-12)
+    assert isinstance(a @ Tensor(b), Tensor)  # numpy on the left defers to the Tensor
+    check_grad(lambda x, y: x @ y, a, b)
+    check_grad(lambda x: a @ x, b)
+
+
+def test_operators_keep_float32():
+    t = Tensor(randn(2, 3, dtype="float32"))
+    for out in [t + 1, 1 - t, t * 2.5, t / 3, t**2, -t, t @ t.T, t[0], 2.0**t, abs(t)]:
+        assert out.dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "key",
+    [0, -1, (1, 2), (slice(None), 1), (slice(None, None, -1),), (Ellipsis, 2), (None, 1),
+     np.array([1, 1, 0]), (np.array([0, 1]), np.array([3, 3])), np.array([True, False, True])],
+)  # fmt: skip
+def test_indexing_and_slicing(key):
+    a = randn(3, 4)
+    np.testing.assert_array_equal(Tensor(a)[key].numpy(), a[key])
+    check_grad(lambda t: t[key], a)
+
+
+def test_index_with_integer_tensor():
+    a = randn(4, 2)
+    idx = Tensor(np.array([3, 0, 3]))
+    np.testing.assert_array_equal(Tensor(a)[idx].numpy(), a[[3, 0, 3]])
+    check_grad(lambda t: t[idx], a)
+
+
+def test_comparisons_give_boolean_tensors_without_gradient():
+    a = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    b = np.array([2.0, 2.0, 2.0])
+    cases = {
+        "lt": (a < b, [True, False, False]),
+        "le": (a <= b, [True, True, False]),
+        "gt": (a > b, [False, False, True]),
+        "ge": (a >= b, [False, True, True]),
+        "eq": (a == 2.0, [False, True, False]),
+        "ne": (a != 2.0, [True, False, True]),
+        "reversed": (2.0 < a, [False, False, True]),
+    }
+    for name, (out, expected) in cases.items():
+        assert isinstance(out, Tensor), name
+        assert out.dtype == np.bool_, name
+        assert not out.requires_grad, name
+        np.testing.assert_array_equal(out.numpy(), expected, err_msg=name)
+
+
+def test_methods_and_properties():
+    a = randn(2, 3)
+    t = Tensor(a)
+    assert t.shape == (2, 3) and t.ndim == 2 and t.size == 6 and t.dtype == np.float64
+    np.testing.assert_array_equal(t.T.numpy(), a.T)
+    np.testing.assert_array_equal(t.reshape(3, 2).numpy(), a.reshape(3, 2))
+    np.testing.assert_array_equal(t.reshape((6,)).numpy(), a.reshape(6))
+    assert t.astype("float32").dtype == np.float32
+    np.testing.assert_allclose(t.sum(axis=0).numpy(), a.sum(0))
+    np.testing.assert_allclose(t.mean(axis=1, keepdims=True).numpy(), a.mean(1, keepdims=True))
+    check_grad(lambda x: x.T.reshape(6).sum() * x.mean(), a)
+    assert len(t) == 2
+    rows = list(t)
+    assert len(rows) == 2 and isinstance(rows[0], Tensor)
+    np.testing.assert_array_equal(np.asarray(t), a)
+    assert np.asarray(t, dtype="float32").dtype == np.float32
+    s = Tensor(np.array(2.5))
+    assert float(s) == 2.5 and int(s) == 2 and s.item() == 2.5 and bool(s)
+    assert [10, 20, 30][Tensor(np.array(1))] == 20  # __index__
+    assert "shape=(2, 3)" in repr(t)
+    with pytest.raises(TypeError, match="0-d"):
+        len(s)
+
+
+def test_tensor_is_hashable_and_usable_as_dict_key():
+    t = Tensor(np.ones(2))
+    d = {t: 1}
+    assert d[t] == 1
+
+
+def test_gradient_flows_through_operator_expression():
+    w = Tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+    x = np.array([1.0, -1.0])
+    loss = ((w @ x - 1.0) ** 2).sum()
+    (g,) = gradients(loss, [w])
+    # d/dw sum((w x - 1)^2) = 2 (w x - 1) x^T
+    r = w.data @ x - 1.0
+    np.testing.assert_allclose(g, 2 * np.outer(r, x))

@@ -1,0 +1,104 @@
+"""Tests for minikeras/core/variable.py: construction, assign and the trainable flag."""
+
+import numpy as np
+import pytest
+
+import minikeras as keras
+from minikeras import ops
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def test_from_array_keeps_dtype_and_copies():
+    source = np.arange(6, dtype="float64").reshape(2, 3)
+    v = keras.Variable(source)
+    assert v.shape == (2, 3) and v.dtype == np.float64
+    source[0, 0] = 99.0
+    assert v.numpy()[0, 0] == 0.0  # a copy, not a view
+    assert keras.Variable(np.ones(2, "float32")).dtype == np.float32
+
+
+def test_from_python_values_uses_floatx_and_int32():
+    assert keras.Variable([1.0, 2.0]).dtype == np.float32
+    assert keras.Variable(3.0).shape == ()
+    assert keras.Variable([1, 2]).dtype == np.int32
+    assert keras.Variable([1.0, 2.0], dtype="float64").dtype == np.float64
+
+
+def test_from_initializer_name_and_shape():
+    v = keras.Variable("zeros", shape=(2, 3))
+    assert v.shape == (2, 3) and v.dtype == np.float32
+    np.testing.assert_array_equal(v.numpy(), np.zeros((2, 3)))
+    ones = keras.Variable(initializer="ones", shape=(4,), dtype="float64")
+    assert ones.dtype == np.float64 and ones.numpy().tolist() == [1.0] * 4
+    g = keras.Variable("glorot_uniform", shape=(30, 20))
+    limit = np.sqrt(6 / (30 + 20))
+    assert g.shape == (30, 20) and np.all(np.abs(g.numpy()) <= limit)
+    assert g.numpy().std() > 0
+
+
+def test_from_initializer_instance_and_callable():
+    v = keras.Variable(keras.initializers.Constant(2.5), shape=(2,))
+    np.testing.assert_array_equal(v.numpy(), [2.5, 2.5])
+    c = keras.Variable(lambda shape, dtype=None: np.full(shape, 7.0), shape=(3,))
+    np.testing.assert_array_equal(c.numpy(), [7.0, 7.0, 7.0])
+    assert c.dtype == np.float32
+
+
+def test_initializer_without_shape_raises():
+    with pytest.raises(ValueError, match="shape"):
+        keras.Variable("zeros")
+
+
+def test_value_with_wrong_shape_raises():
+    with pytest.raises(ValueError, match=r"\(2,\).*\(3,\)"):
+        keras.Variable(np.ones(2), shape=(3,))
+
+
+def test_assign_in_place():
+    v = keras.Variable(np.zeros((2, 2), "float32"), name="kernel")
+    buffer = v.data
+    out = v.assign([[1.0, 2.0], [3.0, 4.0]])
+    assert out is v
+    assert v.data is buffer  # same storage: the optimizer's references stay valid
+    np.testing.assert_array_equal(v.numpy(), [[1, 2], [3, 4]])
+    assert v.dtype == np.float32
+    v.assign(ops.ones((2, 2)))
+    np.testing.assert_array_equal(v.numpy(), np.ones((2, 2)))
+    v.assign_add(np.ones((2, 2)))
+    v.assign_sub(np.full((2, 2), 0.5))
+    np.testing.assert_array_equal(v.numpy(), np.full((2, 2), 1.5))
+
+
+def test_assign_shape_mismatch_names_the_shapes():
+    v = keras.Variable(np.zeros((2, 3)), name="bias")
+    with pytest.raises(ValueError, match=r"bias.*\(2, 3\).*\(3, 2\)"):
+        v.assign(np.zeros((3, 2)))
+
+
+def test_trainable_flag_controls_gradients():
+    v = keras.Variable(np.array(2.0))
+    assert v.trainable and v.requires_grad
+    frozen = keras.Variable(np.array(2.0), trainable=False)
+    assert not frozen.trainable and not frozen.requires_grad
+    with keras.GradientTape() as tape:
+        y = v * frozen
+    gv, gf = tape.gradient(y, [v, frozen])
+    assert float(gv) == 2.0 and gf is None
+    frozen.trainable = True
+    assert frozen.requires_grad
+    v.trainable = False
+    assert not v.requires_grad
+
+
+def test_names_and_operators():
+    a = keras.Variable(np.array([1.0, 2.0]), name="w")
+    assert a.name == "w" and a.path == "w"
+    assert "w" in repr(a)
+    b = keras.Variable(np.array([1.0, 2.0]))
+    c = keras.Variable(np.array([1.0, 2.0]))
+    assert b.name != c.name
+    out = a * 2.0 + b
+    assert isinstance(out, keras.Tensor) and not isinstance(out, keras.Variable)
+    np.testing.assert_array_equal(out.numpy(), [3.0, 6.0])
+    np.testing.assert_array_equal(a.value.numpy(), [1.0, 2.0])
