@@ -1,0 +1,677 @@
+"""`keras.losses`: loss functions (one value per sample) and `Loss` classes (reduced scalars).
+
+Functions take `(y_true, y_pred)` and reduce over the last axis as Keras does, so `(batch, d)`
+inputs give `(batch,)` values. Classes add Keras's reduction (`"sum_over_batch_size"` by
+default: the sum of the weighted values divided by their number), `sample_weight` and masks.
+Everything is written with `ops`, so gradients flow into `y_pred`.
+"""
+
+import inspect
+import math
+
+import numpy as np
+
+from .core import dtypes, ops
+from .core.ops.nn import EPSILON
+from .core.tensor import Tensor
+from .utils.naming import to_snake_case, uniquify
+
+REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
+
+
+# -- helpers --------------------------------------------------------------------------------
+def _pred(y_pred):
+    return ops.convert_to_tensor(y_pred)
+
+
+def _true(y_true, like):
+    return ops.cast(ops.convert_to_tensor(y_true), like.dtype)
+
+
+def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
+    """Makes the ranks equal when they differ by one trailing size-1 axis (as Keras)."""
+    r1, r2 = len(x1.shape), len(x2.shape)
+    if r1 == r2 + 1 and x1.shape[-1] == 1:
+        if r2 == 1 and expand_rank_1:
+            x2 = ops.expand_dims(x2, -1)
+        else:
+            x1 = ops.squeeze(x1, -1)
+    if r2 == r1 + 1 and x2.shape[-1] == 1:
+        if r1 == 1 and expand_rank_1:
+            x1 = ops.expand_dims(x1, -1)
+        else:
+            x2 = ops.squeeze(x2, -1)
+    return x1, x2
+
+
+def _pair(y_true, y_pred):
+    y_pred = _pred(y_pred)
+    return squeeze_or_expand_to_same_rank(_true(y_true, y_pred), y_pred)
+
+
+# -- regression -----------------------------------------------------------------------------
+def mean_squared_error(y_true, y_pred):
+    """`mean(square(y_true - y_pred), axis=-1)`."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return ops.mean(ops.square(y_true - y_pred), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    """`mean(abs(y_true - y_pred), axis=-1)`."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return ops.mean(ops.abs(y_true - y_pred), axis=-1)
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    """`100 * mean(abs((y_true - y_pred) / max(abs(y_true), 1e-7)), axis=-1)`."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    diff = ops.abs((y_true - y_pred) / ops.maximum(ops.abs(y_true), EPSILON))
+    return 100.0 * ops.mean(diff, axis=-1)
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    """`mean(square(log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1)), axis=-1)`."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    first = ops.log(ops.maximum(y_pred, EPSILON) + 1.0)
+    second = ops.log(ops.maximum(y_true, EPSILON) + 1.0)
+    return ops.mean(ops.square(first - second), axis=-1)
+
+
+def _l2_normalize(x, axis):
+    # x / max(||x||, eps), written so that a zero vector has a zero (not NaN) gradient
+    return x / ops.sqrt(ops.maximum(ops.sum(ops.square(x), axis=axis, keepdims=True), EPSILON**2))
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """`-sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)`: -1 means same direction."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return -ops.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
+
+
+def huber(y_true, y_pred, delta=1.0):
+    """Mean over the last axis of `0.5 * e**2` where `|e| <= delta`, else
+    `delta * |e| - 0.5 * delta**2` (`e = y_pred - y_true`)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    error = y_pred - y_true
+    abs_error = ops.abs(error)
+    quadratic = 0.5 * ops.square(error)
+    linear = delta * abs_error - 0.5 * delta**2
+    return ops.mean(ops.where(abs_error.data <= delta, quadratic, linear), axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    """`mean(log(cosh(y_pred - y_true)), axis=-1)`, as `x + softplus(-2x) - log(2)`."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    x = y_pred - y_true
+    return ops.mean(x + ops.softplus(-2.0 * x) - math.log(2.0), axis=-1)
+
+
+# -- probabilistic --------------------------------------------------------------------------
+def kl_divergence(y_true, y_pred):
+    """`sum(t * log(t / p), axis=-1)` with both clipped to `[1e-7, 1]`."""
+    y_pred = _pred(y_pred)
+    y_true = ops.clip(_true(y_true, y_pred), EPSILON, 1)
+    y_pred = ops.clip(y_pred, EPSILON, 1)
+    return ops.sum(y_true * ops.log(y_true / y_pred), axis=-1)
+
+
+def poisson(y_true, y_pred):
+    """`mean(y_pred - y_true * log(y_pred + 1e-7), axis=-1)`."""
+    y_pred = _pred(y_pred)
+    y_true = _true(y_true, y_pred)
+    return ops.mean(y_pred - y_true * ops.log(y_pred + EPSILON), axis=-1)
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Mean over `axis` of the elementwise binary crossentropy.
+
+    `label_smoothing` squeezes targets towards 0.5: `t * (1 - ls) + 0.5 * ls`. Probabilities
+    are clipped to `[1e-7, 1 - 1e-7]`; `from_logits=True` uses the stable sigmoid form.
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    return ops.mean(ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=axis)
+
+
+def binary_focal_crossentropy(
+    y_true,
+    y_pred,
+    apply_class_balancing=False,
+    alpha=0.25,
+    gamma=2.0,
+    from_logits=False,
+    label_smoothing=0.0,
+    axis=-1,
+):
+    """Binary crossentropy times the focal factor `(1 - p_t) ** gamma`, mean over `axis`.
+
+    `p_t = t * p + (1 - t) * (1 - p)`; with `apply_class_balancing` each term is also
+    weighted by `alpha` (class 1) or `1 - alpha` (class 0).
+    """
+    y_true, y_pred = _pair(y_true, y_pred)
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits:
+        y_pred = ops.sigmoid(y_pred)
+    bce = ops.binary_crossentropy(y_true, y_pred, from_logits=False)
+    p_t = y_true * y_pred + (1 - y_true) * (1 - y_pred)
+    focal = ops.power(1.0 - p_t, gamma) * bce
+    if apply_class_balancing:
+        focal = (y_true * alpha + (1 - y_true) * (1 - alpha)) * focal
+    return ops.mean(focal, axis=axis)
+
+
+def _smooth_categorical(y_true, label_smoothing):
+    if not label_smoothing:
+        return y_true
+    num_classes = y_true.shape[-1]
+    # t * (1 - ls) + ls / num_classes
+    return y_true * (1.0 - label_smoothing) + label_smoothing / num_classes
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """`-sum(t * log(p), axis)` for one-hot (or soft) targets.
+
+    Probabilities are renormalised to sum to 1 and clipped to `[1e-7, 1 - 1e-7]`;
+    `label_smoothing` uses `t * (1 - ls) + ls / num_classes`.
+    """
+    if isinstance(axis, bool):
+        raise ValueError(f"`axis` must be of type `int`. Received: axis={axis}")
+    y_pred = _pred(y_pred)
+    y_true = _smooth_categorical(_true(y_true, y_pred), label_smoothing)
+    return ops.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
+
+
+def categorical_focal_crossentropy(
+    y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1
+):
+    """`sum(alpha * (1 - p) ** gamma * -t * log(p), axis)` with `p` renormalised and clipped."""
+    y_pred = _pred(y_pred)
+    y_true = _smooth_categorical(_true(y_true, y_pred), label_smoothing)
+    if from_logits:
+        y_pred = ops.softmax(y_pred, axis=axis)
+    p = y_pred / ops.sum(y_pred, axis=axis, keepdims=True)
+    p = ops.clip(p, EPSILON, 1.0 - EPSILON)
+    cce = -y_true * ops.log(p)
+    return ops.sum(alpha * ops.power(1.0 - p, gamma) * cce, axis=axis)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    """Crossentropy between integer labels (shape `(batch,)` or `(batch, 1)`) and class scores.
+
+    Entries whose label equals `ignore_class` give 0 and are masked out of the reduction.
+    """
+    y_pred = _pred(y_pred)
+    labels = np.asarray(y_true.data if isinstance(y_true, Tensor) else y_true)
+    if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
+        labels = labels[..., 0]
+    if ignore_class is None:
+        return ops.sparse_categorical_crossentropy(
+            labels, y_pred, from_logits=from_logits, axis=axis
+        )
+    valid = labels != ignore_class
+    safe = np.where(valid, labels, 0)
+    res = ops.sparse_categorical_crossentropy(safe, y_pred, from_logits=from_logits, axis=axis)
+    res = ops.where(valid, res, 0.0)
+    res._keras_mask = Tensor(valid)
+    return res
+
+
+# -- hinge ----------------------------------------------------------------------------------
+def _hinge_labels(y_true):
+    t = y_true.data
+    if np.all((t == 0) | (t == 1)):  # binary labels become -1 / 1
+        return 2.0 * y_true - 1.0
+    return y_true
+
+
+def hinge(y_true, y_pred):
+    """`mean(max(1 - t * p, 0), axis=-1)`; 0/1 labels are converted to -1/1."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return ops.mean(ops.maximum(1.0 - _hinge_labels(y_true) * y_pred, 0.0), axis=-1)
+
+
+def squared_hinge(y_true, y_pred):
+    """`mean(square(max(1 - t * p, 0)), axis=-1)`; 0/1 labels are converted to -1/1."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return ops.mean(ops.square(ops.maximum(1.0 - _hinge_labels(y_true) * y_pred, 0.0)), axis=-1)
+
+
+def categorical_hinge(y_true, y_pred):
+    """`max(neg - pos + 1, 0)`, `pos = sum(t * p)`, `neg = max((1 - t) * p)` over the last axis."""
+    y_pred = _pred(y_pred)
+    y_true = _true(y_true, y_pred)
+    pos = ops.sum(y_true * y_pred, axis=-1)
+    neg = ops.max((1.0 - y_true) * y_pred, axis=-1)
+    return ops.maximum(neg - pos + 1.0, 0.0)
+
+
+# -- segmentation ---------------------------------------------------------------------------
+def dice(y_true, y_pred, axis=None):
+    """`1 - 2 * sum(t * p) / (sum(t) + sum(p) + 1e-7)` over `axis` (all axes when None)."""
+    y_pred = _pred(y_pred)
+    y_true = _true(y_true, y_pred)
+    inter = ops.sum(y_true * y_pred, axis=axis)
+    return 1 - 2.0 * inter / (ops.sum(y_true, axis=axis) + ops.sum(y_pred, axis=axis) + EPSILON)
+
+
+def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
+    """`1 - tp / (tp + alpha * fp + beta * fn + 1e-7)` with soft counts over `axis`."""
+    y_pred = _pred(y_pred)
+    y_true = _true(y_true, y_pred)
+    tp = ops.sum(y_true * y_pred, axis=axis)
+    fp = ops.sum((1 - y_pred) * y_true, axis=axis)
+    fn = ops.sum(y_pred * (1 - y_true), axis=axis)
+    return 1 - tp / (tp + fp * alpha + fn * beta + EPSILON)
+
+
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
+bce = BCE = binary_crossentropy
+
+
+# -- reduction ------------------------------------------------------------------------------
+def standardize_reduction(reduction):
+    if reduction not in REDUCTIONS:
+        raise ValueError(
+            f"Invalid value for argument `reduction`. Expected one of {REDUCTIONS}. Received: "
+            f"reduction={reduction!r}"
+        )
+    return reduction
+
+
+def _arr(x):
+    return np.asarray(x.data if isinstance(x, Tensor) else x)
+
+
+def _match_rank(values, weights):
+    """Keras's rank matching, then trailing axes added to weights shaped like leading axes."""
+    values, weights = squeeze_or_expand_to_same_rank(values, ops.convert_to_tensor(weights))
+    w = weights.data
+    while w.ndim < len(values.shape) and w.shape == tuple(values.shape[: w.ndim]):
+        w = w[..., None]  # (batch,) weights on (batch, time) values weigh whole rows
+    return values, w
+
+
+def apply_mask(sample_weight, mask, dtype, reduction):
+    """Merges a mask into the sample weights; for mean reductions valid entries get
+    `total / valid` so that the mean runs over the valid entries only."""
+    if mask is None:
+        return sample_weight
+    m = _arr(mask).astype(dtype)
+    if reduction in ("mean", "sum_over_batch_size"):
+        valid = m.sum()
+        m = m * (m.size / valid if valid else 0.0)
+    if sample_weight is None:
+        return m
+    m, sw = squeeze_or_expand_to_same_rank(Tensor(m), Tensor(_arr(sample_weight).astype(dtype)))
+    return sw.data * m.data
+
+
+def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
+    """`"sum"`: the sum; `"sum_over_batch_size"`/`"mean"`: the sum over the number of values;
+    `"mean_with_sample_weight"`: the sum over the sum of the weights; None: unchanged."""
+    if reduction in (None, "none") or tuple(values.shape) in ((), (0,)):
+        return values
+    loss = ops.sum(values)
+    if reduction in ("sum_over_batch_size", "mean", "mean_with_sample_weight"):
+        if reduction == "mean_with_sample_weight" and sample_weight is not None:
+            divisor = float(np.sum(sample_weight))
+        else:
+            divisor = float(np.prod(values.shape))
+        loss = loss / divisor if divisor else loss * 0.0
+    return loss
+
+
+def reduce_weighted_values(
+    values, sample_weight=None, mask=None, reduction="sum_over_batch_size", dtype=None
+):
+    """Weights per-sample `values` by `sample_weight` (and `mask`), then reduces them."""
+    reduction = standardize_reduction(reduction)
+    dtype = values.dtype if dtype is None else np.dtype(dtypes.standardize_dtype(dtype))
+    values = ops.cast(ops.convert_to_tensor(values), dtype)
+    sample_weight = apply_mask(
+        None if sample_weight is None else _arr(sample_weight).astype(dtype), mask, dtype, reduction
+    )
+    if sample_weight is not None:
+        values, sample_weight = _match_rank(values, sample_weight.astype(dtype))
+        values = values * sample_weight
+    return reduce_values(values, sample_weight, reduction)
+
+
+# -- classes --------------------------------------------------------------------------------
+class Loss:
+    """Base class: subclasses implement `call(y_true, y_pred)` returning per-sample values.
+
+    Args:
+        name: the loss's name.
+        reduction: `"sum_over_batch_size"` (default), `"sum"`, `"mean"`,
+            `"mean_with_sample_weight"`, or `None`/`"none"` for the unreduced values.
+        dtype: the computation dtype (default `floatx()`).
+
+    `loss(y_true, y_pred, sample_weight=None)` returns a scalar Tensor (with a reduction).
+    """
+
+    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+        self.name = name or uniquify(to_snake_case(type(self).__name__))
+        self.reduction = standardize_reduction(reduction)
+        self._dtype = dtypes.standardize_dtype(dtype)
+
+    @property
+    def dtype(self):
+        return self._dtype
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        in_mask = getattr(y_pred, "_keras_mask", None)
+        y_pred = ops.cast(ops.convert_to_tensor(y_pred), self.dtype)
+        y_true = ops.cast(ops.convert_to_tensor(y_true), self.dtype)
+        losses = self.call(y_true, y_pred)
+        out_mask = getattr(losses, "_keras_mask", None)
+        if in_mask is not None and out_mask is not None:
+            mask = _arr(in_mask).astype(bool) & _arr(out_mask).astype(bool)
+        else:
+            mask = in_mask if out_mask is None else out_mask
+        return reduce_weighted_values(losses, sample_weight, mask, self.reduction, self.dtype)
+
+    def call(self, y_true, y_pred):
+        raise NotImplementedError(f"{type(self).__name__} must implement call(y_true, y_pred).")
+
+    def get_config(self):
+        return {"name": self.name, "reduction": self.reduction}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+class LossFunctionWrapper(Loss):
+    """A `Loss` from a per-sample function `fn(y_true, y_pred, **kwargs)`."""
+
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.fn = fn
+        self._fn_kwargs = kwargs
+
+    def call(self, y_true, y_pred):
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def get_config(self):
+        return {**super().get_config(), "fn": serialize(self.fn), **self._fn_kwargs}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config.get("fn"), (str, dict)):
+            config["fn"] = deserialize(config["fn"])
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<LossFunctionWrapper({self.fn}, kwargs={self._fn_kwargs})>"
+
+
+class _FunctionLoss(LossFunctionWrapper):
+    """Base of the built-in loss classes: `_fn` with the keyword arguments named in `_args`
+    (defaults from `_fn`'s signature), plus `reduction`, `name` and `dtype`."""
+
+    _fn = None
+    _name = None
+    _args = ()
+
+    def __init__(self, *args, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        cls = type(self).__name__
+        if len(args) > len(self._args):
+            raise TypeError(f"{cls} takes at most {len(self._args)} positional arguments.")
+        kwargs.update(zip(self._args, args))
+        unknown = set(kwargs) - set(self._args)
+        if unknown:
+            raise TypeError(f"{cls} got unexpected argument(s) {sorted(unknown)}.")
+        fn = type(self)._fn
+        params = inspect.signature(fn).parameters
+        values = {k: kwargs.get(k, params[k].default) for k in self._args}
+        super().__init__(fn, reduction=reduction, name=name or self._name, dtype=dtype, **values)
+        for k, v in values.items():
+            setattr(self, k, v)
+
+    def get_config(self):
+        return {**Loss.get_config(self), **self._fn_kwargs}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class MeanSquaredError(_FunctionLoss):
+    """`mean(square(y_true - y_pred))` per sample, then reduced."""
+
+    _fn, _name = staticmethod(mean_squared_error), "mean_squared_error"
+
+
+class MeanAbsoluteError(_FunctionLoss):
+    """`mean(abs(y_true - y_pred))` per sample, then reduced."""
+
+    _fn, _name = staticmethod(mean_absolute_error), "mean_absolute_error"
+
+
+class MeanAbsolutePercentageError(_FunctionLoss):
+    """`100 * mean(abs((y_true - y_pred) / y_true))` per sample, then reduced."""
+
+    _fn, _name = staticmethod(mean_absolute_percentage_error), "mean_absolute_percentage_error"
+
+
+class MeanSquaredLogarithmicError(_FunctionLoss):
+    """`mean(square(log1p(y_pred) - log1p(y_true)))` per sample, then reduced."""
+
+    _fn, _name = staticmethod(mean_squared_logarithmic_error), "mean_squared_logarithmic_error"
+
+
+class CosineSimilarity(_FunctionLoss):
+    """Negative cosine similarity along `axis` (default -1), then reduced."""
+
+    _fn, _name, _args = staticmethod(cosine_similarity), "cosine_similarity", ("axis",)
+
+
+class Huber(_FunctionLoss):
+    """Huber loss with threshold `delta` (default 1.0), then reduced."""
+
+    _fn, _name, _args = staticmethod(huber), "huber_loss", ("delta",)
+
+
+class LogCosh(_FunctionLoss):
+    """`mean(log(cosh(y_pred - y_true)))` per sample, then reduced."""
+
+    _fn, _name = staticmethod(log_cosh), "log_cosh"
+
+
+class KLDivergence(_FunctionLoss):
+    """`sum(t * log(t / p))` per sample, then reduced."""
+
+    _fn, _name = staticmethod(kl_divergence), "kl_divergence"
+
+
+class Poisson(_FunctionLoss):
+    """`mean(p - t * log(p))` per sample, then reduced."""
+
+    _fn, _name = staticmethod(poisson), "poisson"
+
+
+class Hinge(_FunctionLoss):
+    """`mean(max(1 - t * p, 0))` per sample (0/1 labels become -1/1), then reduced."""
+
+    _fn, _name = staticmethod(hinge), "hinge"
+
+
+class SquaredHinge(_FunctionLoss):
+    """`mean(square(max(1 - t * p, 0)))` per sample, then reduced."""
+
+    _fn, _name = staticmethod(squared_hinge), "squared_hinge"
+
+
+class CategoricalHinge(_FunctionLoss):
+    """`max(neg - pos + 1, 0)` per sample, then reduced."""
+
+    _fn, _name = staticmethod(categorical_hinge), "categorical_hinge"
+
+
+class BinaryCrossentropy(_FunctionLoss):
+    """Binary crossentropy (`from_logits`, `label_smoothing`, `axis`), then reduced.
+
+    >>> loss = BinaryCrossentropy(from_logits=True)
+    >>> round(float(loss([[0, 1], [0, 0]], [[-18.6, 0.51], [2.94, -12.8]])), 4)
+    0.8655
+    """
+
+    _fn, _name = staticmethod(binary_crossentropy), "binary_crossentropy"
+    _args = ("from_logits", "label_smoothing", "axis")
+
+
+class BinaryFocalCrossentropy(_FunctionLoss):
+    """Binary focal crossentropy (`apply_class_balancing`, `alpha`, `gamma`, `from_logits`,
+    `label_smoothing`, `axis`), then reduced."""
+
+    _fn, _name = staticmethod(binary_focal_crossentropy), "binary_focal_crossentropy"
+    _args = ("apply_class_balancing", "alpha", "gamma", "from_logits", "label_smoothing", "axis")
+
+
+class CategoricalCrossentropy(_FunctionLoss):
+    """Categorical crossentropy (`from_logits`, `label_smoothing`, `axis`), then reduced."""
+
+    _fn, _name = staticmethod(categorical_crossentropy), "categorical_crossentropy"
+    _args = ("from_logits", "label_smoothing", "axis")
+
+
+class CategoricalFocalCrossentropy(_FunctionLoss):
+    """Categorical focal crossentropy (`alpha`, `gamma`, `from_logits`, `label_smoothing`,
+    `axis`), then reduced."""
+
+    _fn, _name = staticmethod(categorical_focal_crossentropy), "categorical_focal_crossentropy"
+    _args = ("alpha", "gamma", "from_logits", "label_smoothing", "axis")
+
+
+class SparseCategoricalCrossentropy(_FunctionLoss):
+    """Crossentropy with integer labels (`from_logits`, `ignore_class`, `axis`), then reduced."""
+
+    _fn, _name = staticmethod(sparse_categorical_crossentropy), "sparse_categorical_crossentropy"
+    _args = ("from_logits", "ignore_class", "axis")
+
+
+class Dice(_FunctionLoss):
+    """Dice loss over `axis`, then reduced."""
+
+    _fn, _name, _args = staticmethod(dice), "dice", ("axis",)
+
+
+class Tversky(_FunctionLoss):
+    """Tversky loss (`alpha`, `beta`, `axis`), then reduced."""
+
+    _fn, _name, _args = staticmethod(tversky), "tversky", ("alpha", "beta", "axis")
+
+
+ALL_CLASSES = (
+    Loss, LossFunctionWrapper, MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError, CosineSimilarity, Huber, LogCosh, KLDivergence, Poisson, Hinge,
+    SquaredHinge, CategoricalHinge, BinaryCrossentropy, BinaryFocalCrossentropy,
+    CategoricalCrossentropy, CategoricalFocalCrossentropy, SparseCategoricalCrossentropy, Dice,
+    Tversky,
+)  # fmt: skip
+
+
+_FUNCTIONS = (
+    mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
+    mean_squared_logarithmic_error, cosine_similarity, huber, log_cosh, kl_divergence, poisson,
+    binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
+    categorical_focal_crossentropy, sparse_categorical_crossentropy, hinge, squared_hinge,
+    categorical_hinge, dice, tversky,
+)  # fmt: skip
+ALIASES = {
+    "mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape, "msle": msle,
+    "MSLE": msle, "kld": kld, "KLD": kld, "kullback_leibler_divergence": kld, "bce": bce,
+    "BCE": bce, "logcosh": log_cosh, "huber_loss": huber,
+}  # fmt: skip
+ALL_OBJECTS_DICT = {
+    **{f.__name__: f for f in _FUNCTIONS},
+    **ALIASES,
+    **{c.__name__: c for c in ALL_CLASSES},
+}
+
+
+def serialize(loss):
+    """A `Loss` as `{"module", "class_name", "config", "registered_name"}`; a function by name."""
+    if isinstance(loss, Loss):
+        cls = type(loss)
+        builtin = ALL_OBJECTS_DICT.get(cls.__name__) is cls
+        return {
+            "module": "keras.losses" if builtin else cls.__module__,
+            "class_name": cls.__name__,
+            "config": loss.get_config(),
+            "registered_name": None if builtin else cls.__name__,
+        }
+    if callable(loss):
+        name = getattr(loss, "__name__", None)
+        if name is None:
+            raise ValueError(f"Cannot serialize the loss {loss!r}: it has no __name__.")
+        builtin = ALL_OBJECTS_DICT.get(name) is loss
+        return {
+            "module": "keras.losses" if builtin else getattr(loss, "__module__", None),
+            "class_name": "function",
+            "config": name,
+            "registered_name": "function" if builtin else name,
+        }
+    raise ValueError(f"Cannot serialize {loss!r} as a loss.")
+
+
+def _lookup(name, custom_objects):
+    obj = (custom_objects or {}).get(name) or ALL_OBJECTS_DICT.get(name)
+    if obj is None:
+        raise ValueError(
+            f"Could not interpret loss identifier: {name!r}. Valid names are "
+            f"{sorted(ALL_OBJECTS_DICT)}, or pass a callable / `custom_objects`."
+        )
+    return obj
+
+
+def deserialize(name, custom_objects=None):
+    """A loss from `serialize`'s dict, a Keras 2 `{"class_name", "config"}` dict or a name."""
+    if isinstance(name, str):
+        return _lookup(name, custom_objects)
+    if not isinstance(name, dict) or "class_name" not in name:
+        raise ValueError(f"Could not interpret loss identifier: {name!r}")
+    cls_name, config = name["class_name"], name.get("config")
+    if cls_name == "function":
+        return _lookup(config, custom_objects)
+    obj = _lookup(cls_name, custom_objects)
+    if not inspect.isclass(obj):
+        return obj
+    config = dict(config or {})
+    if config.get("reduction") == "auto":  # Keras 2's default
+        config["reduction"] = "sum_over_batch_size"
+    if isinstance(config.get("fn"), (str, dict)):
+        config["fn"] = deserialize(config["fn"], custom_objects)
+    return obj.from_config(config) if hasattr(obj, "from_config") else obj(**config)
+
+
+def get(identifier):
+    """A loss from a name (function name, alias such as `"mse"`, or class name), a config dict,
+    a `Loss` instance or a callable. Class names give instances; function names give functions.
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        obj = deserialize(identifier)
+    elif isinstance(identifier, str):
+        obj = _lookup(identifier, None)
+    else:
+        obj = identifier
+    if inspect.isclass(obj):
+        obj = obj()
+    if callable(obj):
+        return obj
+    raise ValueError(f"Could not interpret loss identifier: {identifier!r}")

@@ -1,0 +1,221 @@
+"""`keras.metrics`: stateful metrics, metric functions, `get`/`serialize`/`deserialize`, and the
+helpers `compile` uses to resolve `"accuracy"` and other names as Keras 3 does."""
+
+import inspect
+
+from .. import losses as _losses
+from ..losses import (  # the loss functions are metric functions too  # noqa: F401
+    binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
+    categorical_focal_crossentropy, categorical_hinge, hinge, huber, kl_divergence, log_cosh,
+    mean_absolute_error, mean_absolute_percentage_error, mean_squared_error,
+    mean_squared_logarithmic_error, poisson, sparse_categorical_crossentropy, squared_hinge,
+)  # fmt: skip
+from ..utils.naming import to_snake_case
+from .accuracy import (
+    Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, accuracy, binary_accuracy,
+    categorical_accuracy, sparse_categorical_accuracy, sparse_top_k_categorical_accuracy,
+    top_k_categorical_accuracy,
+)  # fmt: skip
+from .auc import AUC
+from .confusion import (
+    FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives,
+)  # fmt: skip
+from .f_score import F1Score, FBetaScore
+from .metric import Mean, MeanMetricWrapper, Metric, Sum
+from .regression import (
+    BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge,
+    KLDivergence, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
+    MeanSquaredLogarithmicError, Poisson, RootMeanSquaredError, SparseCategoricalCrossentropy,
+    SquaredHinge, cosine_similarity,
+)  # fmt: skip
+
+ALL_CLASSES = (
+    Metric, Mean, Sum, MeanMetricWrapper, MeanSquaredError, RootMeanSquaredError,
+    MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError, CosineSimilarity,
+    LogCoshError, AUC, FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives,
+    TruePositives, Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson,
+    BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, Accuracy,
+    BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, TopKCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy, F1Score, FBetaScore,
+)  # fmt: skip
+ALL_OBJECTS_DICT = {c.__name__: c for c in ALL_CLASSES}
+ALL_OBJECTS_DICT.update({to_snake_case(c.__name__): c for c in ALL_CLASSES})
+ALL_OBJECTS_DICT.update({
+    "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy, "mse": MeanSquaredError,
+    "MSE": MeanSquaredError, "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
+    "mape": MeanAbsolutePercentageError, "MAPE": MeanAbsolutePercentageError,
+    "msle": MeanSquaredLogarithmicError, "MSLE": MeanSquaredLogarithmicError,
+})  # fmt: skip
+
+# functions that a MeanMetricWrapper config may name in its "fn" entry
+METRIC_FUNCTIONS = {
+    f.__name__: f
+    for f in (
+        accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
+        top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, cosine_similarity,
+    )
+}  # fmt: skip
+
+
+def serialize_function(fn):
+    """A function as Keras 3 writes it inside configs."""
+    name = getattr(fn, "__name__", None)
+    if name is None:
+        raise ValueError(f"Cannot serialize {fn!r}: it has no __name__.")
+    return {
+        "module": "keras.metrics",
+        "class_name": "function",
+        "config": name,
+        "registered_name": "function",
+    }
+
+
+def deserialize_function(config, custom_objects=None):
+    """The function named by a string or a `{"class_name": "function", "config": name}` dict."""
+    if callable(config):
+        return config
+    name = config.get("config") if isinstance(config, dict) else config
+    fn = (custom_objects or {}).get(name) or METRIC_FUNCTIONS.get(name)
+    if fn is None and name in _losses.ALL_OBJECTS_DICT:
+        fn = _losses.ALL_OBJECTS_DICT[name]
+    if fn is None or inspect.isclass(fn):
+        raise ValueError(f"Unknown metric function: {name!r}. Known: {sorted(METRIC_FUNCTIONS)}")
+    return fn
+
+
+def serialize(metric):
+    """A `Metric` as `{"module", "class_name", "config", "registered_name"}`; a function by name."""
+    if isinstance(metric, Metric):
+        cls = type(metric)
+        builtin = ALL_OBJECTS_DICT.get(cls.__name__) is cls
+        return {
+            "module": "keras.metrics" if builtin else cls.__module__,
+            "class_name": cls.__name__,
+            "config": metric.get_config(),
+            "registered_name": None if builtin else cls.__name__,
+        }
+    if callable(metric):
+        return serialize_function(metric)
+    raise ValueError(f"Cannot serialize {metric!r} as a metric.")
+
+
+def _unknown(identifier):
+    return ValueError(
+        f"Could not interpret metric identifier: {identifier!r}. Valid names include "
+        f"{sorted(k for k in ALL_OBJECTS_DICT if k[0].islower())} and 'accuracy'/'acc' "
+        "(resolved by compile), or pass a Metric instance or a function."
+    )
+
+
+def deserialize(config, custom_objects=None):
+    """A metric from `serialize`'s dict, a Keras 2 `{"class_name", "config"}` dict or a name."""
+    if isinstance(config, str):
+        obj = (custom_objects or {}).get(config) or ALL_OBJECTS_DICT.get(config)
+        if obj is None:
+            raise _unknown(config)
+        return obj
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise _unknown(config)
+    name, cfg = config["class_name"], config.get("config")
+    if name == "function":
+        return deserialize_function(cfg, custom_objects)
+    cls = (custom_objects or {}).get(name) or ALL_OBJECTS_DICT.get(name)
+    if cls is None:
+        raise _unknown(name)
+    cfg = dict(cfg or {})
+    if "fn" in cfg:
+        cfg["fn"] = deserialize_function(cfg["fn"], custom_objects)
+    return cls.from_config(cfg)
+
+
+def get(identifier):
+    """A metric from a name (class name, its snake case, or `"mse"`-style alias), a config
+    dict, a `Metric` instance or a function. Class names give new instances."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        obj = deserialize(identifier)
+    elif isinstance(identifier, str):
+        obj = ALL_OBJECTS_DICT.get(identifier)
+        if obj is None:
+            raise _unknown(identifier)
+    else:
+        obj = identifier
+    if inspect.isclass(obj):
+        obj = obj()
+    if callable(obj) or isinstance(obj, Metric):
+        return obj
+    raise _unknown(identifier)
+
+
+# -- what compile() does with metric identifiers --------------------------------------------
+_SPARSE_LOSSES = {"sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"}
+_BINARY_LOSSES = {
+    "binary_crossentropy", "bce", "BCE", "BinaryCrossentropy", "binary_focal_crossentropy",
+    "BinaryFocalCrossentropy",
+}  # fmt: skip
+
+
+def _loss_kind(loss):
+    """ "sparse", "binary" or None from a loss identifier (name, function or Loss)."""
+    fn = getattr(loss, "fn", None)  # a LossFunctionWrapper
+    names = {
+        loss if isinstance(loss, str) else None,
+        type(loss).__name__,
+        getattr(loss, "__name__", None),
+        getattr(fn, "__name__", None),
+    }
+    if names & _SPARSE_LOSSES:
+        return "sparse"
+    if names & _BINARY_LOSSES:
+        return "binary"
+    return None
+
+
+def resolve_accuracy(loss=None, y_true_shape=None, y_pred_shape=None, name="accuracy"):
+    """The accuracy metric that `metrics=["accuracy"]` (or `"acc"`) means, named `name`.
+
+    As Keras 3, the shapes decide: predictions with last dimension 1 -> `BinaryAccuracy`;
+    targets of lower rank, or `(..., 1)` targets against several classes ->
+    `SparseCategoricalAccuracy`; otherwise `CategoricalAccuracy`. The loss (sparse or binary
+    crossentropy) decides only when the shapes cannot: unknown shapes or 1-D predictions.
+    """
+    kind = _loss_kind(loss)
+    if y_pred_shape is not None and len(y_pred_shape) >= 2:
+        p_last = y_pred_shape[-1]
+        if p_last == 1:
+            kind = "binary"
+        elif y_true_shape is not None:
+            t_rank = len(y_true_shape)
+            t_last = y_true_shape[-1] if t_rank else None
+            sparse = t_rank < len(y_pred_shape) or (t_last == 1 and p_last > 1)
+            kind = "sparse" if sparse else "categorical"
+    elif y_pred_shape is not None and len(y_pred_shape) == 1 and kind is None:
+        kind = "binary"  # one score per sample: a binary output
+    if kind == "binary":
+        return BinaryAccuracy(name=name)
+    if kind == "sparse":
+        return SparseCategoricalAccuracy(name=name)
+    return CategoricalAccuracy(name=name)
+
+
+def resolve_metric(identifier, y_true_shape=None, y_pred_shape=None, loss=None):
+    """A `Metric` for one `compile(metrics=[...])` entry, named as Keras 3 names it in logs.
+
+    `"accuracy"`/`"acc"` go through `resolve_accuracy`; a string keeps its spelling as the name
+    (`"mae"` logs as `mae`); functions are wrapped in `MeanMetricWrapper` named after them.
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc"):
+        return resolve_accuracy(loss, y_true_shape, y_pred_shape, name=identifier)
+    obj = get(identifier)
+    if isinstance(identifier, str):
+        name = identifier
+    else:
+        name = obj.name if isinstance(obj, Metric) else getattr(obj, "__name__", "metric")
+    if not isinstance(obj, Metric):
+        obj = MeanMetricWrapper(obj, name=name)
+    obj.name = name
+    return obj

@@ -1,0 +1,65 @@
+"""`keras.optimizers`: the optimizers, `get`, `serialize`, `deserialize` and `schedules`."""
+
+from . import schedules
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamax import Adamax
+from .adamw import AdamW
+from .nadam import Nadam
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+ALL_OBJECTS = (Adam, AdamW, Adamax, Nadam, SGD, RMSprop, Adagrad, Adadelta)
+ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
+
+
+def serialize(optimizer):
+    """`{"module", "class_name", "config", "registered_name"}` as Keras 3 writes it."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"serialize expects an Optimizer. Received: {optimizer!r}")
+    cls = type(optimizer)
+    builtin = ALL_OBJECTS_DICT.get(cls.__name__.lower()) is cls
+    return {
+        "module": "keras.optimizers" if builtin else cls.__module__,
+        "class_name": cls.__name__,
+        "config": optimizer.get_config(),
+        "registered_name": None if builtin else cls.__name__,
+    }
+
+
+def deserialize(config, custom_objects=None):
+    """An optimizer from `serialize`'s dict; also reads tf.keras's `Custom>Adam` and `lr`."""
+    if isinstance(config, str):
+        config = {"class_name": config, "config": {}}
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            f"Expected a dict with 'class_name' and 'config' for an optimizer. Received: {config!r}"
+        )
+    name = str(config["class_name"])
+    name = name.split(">", 1)[1] if name.startswith("Custom>") else name  # tf.keras 2.11+ names
+    cls = (custom_objects or {}).get(name) or ALL_OBJECTS_DICT.get(name.lower())
+    if cls is None:
+        raise ValueError(
+            f"Could not interpret optimizer identifier: {name!r}. Valid names are "
+            f"{sorted(ALL_OBJECTS_DICT)} (any capitalisation), or pass `custom_objects`."
+        )
+    return cls.from_config(dict(config.get("config") or {}), custom_objects=custom_objects)
+
+
+def get(identifier):
+    """An optimizer from a name (`"adam"`, `"Adam"`), a config dict or an instance."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
+
+
+__all__ = [
+    "Optimizer", "SGD", "Adam", "AdamW", "Adamax", "Nadam", "RMSprop", "Adagrad", "Adadelta",
+    "schedules", "get", "serialize", "deserialize",
+]  # fmt: skip

@@ -1,0 +1,54 @@
+"""`Adamax`: Adam with the infinity norm."""
+
+import numpy as np
+
+from .optimizer import Optimizer
+
+
+class Adamax(Optimizer):
+    """Adamax (as `keras.optimizers.Adamax`).
+
+    `m = b1 * m + (1 - b1) * g`, `u = max(b2 * u, |g|)`,
+    `w -= lr * m / ((1 - b1**t) * (u + epsilon))`.
+
+    Args:
+        learning_rate: float, schedule or callable (default 0.001).
+        beta_1: decay of the first moment (0.9).
+        beta_2: decay of the infinity norm (0.999).
+        epsilon: added to `u` (1e-7).
+        **kwargs: the base `Optimizer` arguments.
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def build(self, variables):
+        if self.built:
+            return
+        super().build(variables)
+        self._m, self._u = self.add_optimizer_variables(variables, ["momentum", "norm"])
+
+    def update_step(self, gradient, variable, learning_rate):
+        i = self._get_variable_index(variable)
+        dt = variable.dtype
+        t = float(np.asarray(self.iterations)) + 1
+        m, u = self._m[i].data, self._u[i].data
+        m += (gradient - m) * np.asarray(1 - self.beta_1, dt)  # m = b1 * m + (1 - b1) * g
+        np.maximum(np.asarray(self.beta_2, dt) * u, np.abs(gradient), out=u)  # u = max(b2 u, |g|)
+        # w -= lr * m / ((1 - b1**t) * (u + epsilon))
+        variable.data -= (
+            np.asarray(learning_rate, dt)
+            * m
+            / (np.asarray(1 - self.beta_1**t, dt) * (u + np.asarray(self.epsilon, dt)))
+        )
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }

@@ -1,0 +1,72 @@
+"""`Nadam`: Adam with Nesterov momentum (Dozat's momentum schedule)."""
+
+import numpy as np
+
+from .optimizer import Optimizer
+
+
+class Nadam(Optimizer):
+    """Nadam (as `keras.optimizers.Nadam`).
+
+    With `u_t = b1 * (1 - 0.5 * 0.96**t)` and the running product `U_t = u_1 * ... * u_t`:
+    `m = b1 * m + (1 - b1) * g`, `v = b2 * v + (1 - b2) * g**2`,
+    `m_hat = u_{t+1} * m / (1 - U_t * u_{t+1}) + (1 - u_t) * g / (1 - U_t)`,
+    `v_hat = v / (1 - b2**t)`, `w -= lr * m_hat / (sqrt(v_hat) + epsilon)`.
+
+    Args:
+        learning_rate: float, schedule or callable (default 0.001).
+        beta_1, beta_2, epsilon: as `Adam` (0.9, 0.999, 1e-7).
+        **kwargs: the base `Optimizer` arguments.
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def build(self, variables):
+        if self.built:
+            return
+        dtype = variables[0].dtype if variables else "float32"
+        super().build(variables)
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            variables, ["momentum", "velocity"]
+        )
+        self._u_product = self.add_variable((), "ones", dtype, name="u_product")
+
+    def _backend_update_step(self, grads, variables, learning_rate):
+        t = float(np.asarray(self.iterations)) + 1
+        # U_t = U_{t-1} * u_t, once per step before the per-weight updates
+        self._u_product.data *= np.asarray(
+            self.beta_1 * (1.0 - 0.5 * 0.96**t), self._u_product.dtype
+        )
+        super()._backend_update_step(grads, variables, learning_rate)
+
+    def update_step(self, gradient, variable, learning_rate):
+        i = self._get_variable_index(variable)
+        dt = variable.dtype
+        t = float(np.asarray(self.iterations)) + 1
+        b1, b2 = self.beta_1, self.beta_2
+        u_t = b1 * (1.0 - 0.5 * 0.96**t)
+        u_next = b1 * (1.0 - 0.5 * 0.96 ** (t + 1))
+        u_prod = float(self._u_product.data)
+        m, v = self._momentums[i].data, self._velocities[i].data
+        m += (gradient - m) * np.asarray(1 - b1, dt)
+        v += (gradient * gradient - v) * np.asarray(1 - b2, dt)
+        m_hat = (
+            np.asarray(u_next / (1 - u_prod * u_next), dt) * m
+            + np.asarray((1 - u_t) / (1 - u_prod), dt) * gradient
+        )
+        v_hat = v / np.asarray(1 - b2**t, dt)
+        variable.data -= (
+            np.asarray(learning_rate, dt) * m_hat / (np.sqrt(v_hat) + np.asarray(self.epsilon, dt))
+        )
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }
