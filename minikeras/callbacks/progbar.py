@@ -25,7 +25,7 @@ def _bar(total, desc, leave=True):
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc=desc, leave=leave, file=sys.stdout, dynamic_ncols=True,
-                unit="step", bar_format="{n_fmt}/{total_fmt} {bar} {elapsed}<{remaining} {postfix}")
+                unit="step", bar_format="{n_fmt}/{total_fmt} {bar} {elapsed}<{remaining} {desc}")
 
 
 class ProgbarLogger(Callback):
@@ -59,12 +59,12 @@ class ProgbarLogger(Callback):
         self._seen += 1
         if self.bar is not None:
             self.bar.update(1)
-            self.bar.set_postfix_str(_fmt(logs or {}), refresh=False)
+            self.bar.set_description_str(_fmt(logs or {}), refresh=False)
 
     def _close(self, logs=None):
         if self.bar is not None:
             if logs:
-                self.bar.set_postfix_str(_fmt(logs), refresh=False)
+                self.bar.set_description_str(_fmt(logs), refresh=False)
             self.bar.close()
             self.bar = None
 

@@ -86,20 +86,6 @@ def apply_loss(fn, y_true, y_pred, sample_weight=None):
     return ops.sum(values) / max(int(np.prod(values.shape)), 1)
 
 
-def _accuracy_for(y_true_shape, y_pred_shape):
-    from .. import metrics
-
-    is_binary = y_pred_shape[-1] == 1 if y_pred_shape else True
-    sparse = len(y_true_shape) < len(y_pred_shape) or (
-        y_true_shape and y_true_shape[-1] == 1 and y_pred_shape[-1] > 1
-    )
-    if is_binary:
-        return metrics.BinaryAccuracy(name="accuracy")
-    if sparse:
-        return metrics.SparseCategoricalAccuracy(name="accuracy")
-    return metrics.CategoricalAccuracy(name="accuracy")
-
-
 class CompileMetrics:
     """The metrics named in `compile`, built on the first batch (when shapes are known)."""
 
@@ -119,13 +105,7 @@ class CompileMetrics:
         for item in items:
             if item is None:
                 continue
-            if isinstance(item, str) and item in ("accuracy", "acc"):
-                m = _accuracy_for(np.shape(yt), tuple(yp.shape))
-            else:
-                m = mk_metrics.get(item)
-                if not isinstance(m, mk_metrics.Metric):
-                    name = item if isinstance(item, str) else getattr(item, "__name__", "metric")
-                    m = mk_metrics.MeanMetricWrapper(m, name=name)
+            m = mk_metrics.resolve_metric(item, np.shape(yt), tuple(yp.shape))
             if len(self.output_names) > 1:
                 m.name = f"{self.output_names[index]}_{m.name}"
             if weighted:

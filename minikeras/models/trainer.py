@@ -261,7 +261,10 @@ class Trainer:
         cbs = self._callbacks(callbacks, verbose, epochs=epochs, steps=data.num_batches())
         self.stop_training = False
         self._nan_loss = False
+        self._initial_epoch = None  # a callback (BackupAndRestore) may set it in on_train_begin
         cbs.on_train_begin()
+        if self._initial_epoch is not None:
+            initial_epoch = self._initial_epoch
         logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
