@@ -1,0 +1,325 @@
+"""`MultiHeadAttention`: scaled dot-product attention over several learned projections."""
+
+import math
+import string
+
+import numpy as np
+
+from ... import constraints, initializers, regularizers
+from ...core import ops
+from ...core.tensor import Tensor
+from ..activations.softmax import Softmax
+from ..core.einsum_dense import EinsumDense
+from ..layer import Layer, _shape_to_list, _to_tensors
+from ..node import KerasTensor
+from ..regularization.dropout import Dropout
+
+
+def projection_equation(free_dims, bound_dims, output_dims):
+    """EinsumDense equation and bias axes mapping `free + bound` input axes to `free + output`
+    axes, e.g. (2, 1, 2) -> `"abc,cde->abde"`, `"de"` (the query projection of a 3-D query)."""
+    letters = string.ascii_lowercase
+    free = letters[:free_dims]
+    bound = letters[free_dims : free_dims + bound_dims]
+    out = letters[free_dims + bound_dims : free_dims + bound_dims + output_dims]
+    return f"{free}{bound},{bound}{out}->{free}{out}", out
+
+
+def attention_equations(rank, attention_axes):
+    """Einsum equations of the scores and of the weighted sum, for projected tensors of `rank`
+    axes `(batch, <other>, <attention axes>, heads, channels)`.
+
+    Scores are `(<batch axes incl. heads>, <query attention axes>, <key attention axes>)`.
+    """
+    letters = string.ascii_lowercase
+    query = letters[:rank]
+    batch_axes = [i for i in range(rank - 1) if i not in attention_axes]  # heads included
+    extra = iter(letters[rank:])
+    key = "".join(next(extra) if i in attention_axes else query[i] for i in range(rank))
+    scores = "".join(
+        [query[i] for i in batch_axes]
+        + [query[i] for i in attention_axes]
+        + [key[i] for i in attention_axes]
+    )
+    return f"{key},{query}->{scores}", f"{scores},{key}->{query}", len(scores)
+
+
+def _as_bool(mask):
+    if mask is None:
+        return None
+    return np.asarray(mask.data if isinstance(mask, Tensor) else mask).astype(bool)
+
+
+class MultiHeadAttention(Layer):
+    """Multi-head attention (Vaswani et al., 2017), with Keras 3's weights and masking.
+
+    `query`, `key` and `value` are projected into `num_heads` heads, attention weights are
+    `softmax(Q K^T / sqrt(key_dim))` over the key positions (masked positions excluded), and the
+    weighted values of all heads are projected back to the query's feature size.
+
+    Args:
+        num_heads: number of attention heads.
+        key_dim: size of each head for query and key.
+        value_dim: size of each head for value (default `key_dim`).
+        dropout: dropout rate on the attention probabilities (training only).
+        use_bias: whether the projections have biases.
+        output_shape: output feature shape (default: the query's last dimension).
+        attention_axes: axes of the query attention runs over (default all but batch and
+            features).
+        kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+        activity_regularizer, kernel_constraint, bias_constraint: for the four projections.
+        seed: seed of the attention dropout.
+
+    Weights, Keras 3 order: `query_dense` kernel (Dq, H, K) and bias (H, K), `key_dense`,
+    `value_dense` (V = value_dim), `output_dense` kernel (H, V, Dout) and bias (Dout,).
+
+    Call arguments: `query` (B, T, Dq), `value` (B, S, Dv), `key` (B, S, Dk, default value),
+    `query_mask`/`value_mask`/`key_mask` (default: the inputs' Keras masks), `attention_mask`
+    (B, T, S) with True where attention is allowed, `return_attention_scores`, `training`,
+    `use_causal_mask`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> mha = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)
+    >>> x = np.ones((1, 3, 8), "float32")
+    >>> out, scores = mha(x, x, return_attention_scores=True)
+    >>> out.shape, scores.shape
+    ((1, 3, 8), (1, 2, 3, 3))
+    """
+
+    def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True,
+                 output_shape=None, attention_axes=None, flash_attention=None,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        for arg, value in (("num_heads", num_heads), ("key_dim", key_dim),
+                           ("value_dim", value_dim if value_dim else 1)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+                raise ValueError(f"MultiHeadAttention layer '{self.name}': expected a positive "
+                                 f"integer for `{arg}`. Received: {arg}={value!r}")
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
+            raise ValueError(f"MultiHeadAttention layer '{self.name}': expected `dropout` in "
+                             f"[0, 1]. Received: dropout={dropout!r}")
+        if flash_attention and dropout > 0:
+            raise ValueError("Dropout is not supported when flash attention is enabled. Please "
+                             "set dropout to 0.0 to use flash attention.")
+        self.supports_masking = True
+        self._num_heads, self._key_dim = int(num_heads), int(key_dim)
+        self._value_dim = int(value_dim) if value_dim else self._key_dim
+        self._dropout, self._use_bias = float(dropout), use_bias
+        if output_shape:
+            output_shape = (output_shape,) if isinstance(output_shape, int) else output_shape
+            try:
+                output_shape = tuple(int(d) for d in output_shape)
+            except (TypeError, ValueError):
+                raise ValueError(f"Invalid `output_shape`: {output_shape}. When specified, the "
+                                 "`output_shape` should be of type tuple, list, or int.") from None
+        self._output_shape = output_shape or None
+        if isinstance(attention_axes, int):
+            attention_axes = (attention_axes,)
+        elif attention_axes is not None and not isinstance(attention_axes, (list, tuple)):
+            raise ValueError("`attention_axes` must be an int, list, or tuple. "
+                             f"Received: attention_axes={attention_axes}")
+        self._attention_axes = None if attention_axes is None else tuple(attention_axes)
+        self._kernel_initializer = initializers.get(kernel_initializer)
+        self._bias_initializer = initializers.get(bias_initializer)
+        self._kernel_regularizer = regularizers.get(kernel_regularizer)
+        self._bias_regularizer = regularizers.get(bias_regularizer)
+        self._activity_regularizer = regularizers.get(activity_regularizer)
+        self._kernel_constraint = constraints.get(kernel_constraint)
+        self._bias_constraint = constraints.get(bias_constraint)
+        self.seed = seed
+        self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(self._key_dim))
+        self._query_dense = self._key_dense = self._value_dense = self._output_dense = None
+        self._build_shapes_dict = None
+        self._returned_scores = False
+
+    num_heads = property(lambda self: self._num_heads)
+    key_dim = property(lambda self: self._key_dim)
+    value_dim = property(lambda self: self._value_dim)
+    dropout = property(lambda self: self._dropout)
+    use_bias = property(lambda self: self._use_bias)
+    attention_axes = property(lambda self: self._attention_axes)
+    query_dense = property(lambda self: self._query_dense)
+    key_dense = property(lambda self: self._key_dense)
+    value_dense = property(lambda self: self._value_dense)
+    output_dense = property(lambda self: self._output_dense)
+
+    # -- building ------------------------------------------------------------------------------
+    def _sublayer_kwargs(self):
+        # fresh initializer objects per projection, so that seeded ones do not repeat values
+        return dict(kernel_initializer=initializers.get(initializers.serialize(self._kernel_initializer)),
+                    bias_initializer=initializers.get(initializers.serialize(self._bias_initializer)),
+                    kernel_regularizer=self._kernel_regularizer,
+                    bias_regularizer=self._bias_regularizer,
+                    activity_regularizer=self._activity_regularizer,
+                    kernel_constraint=self._kernel_constraint,
+                    bias_constraint=self._bias_constraint, dtype=self.dtype)
+
+    def _projection(self, rank, heads_dim, name):
+        equation, bias_axes = projection_equation(rank - 1, 1, 2)
+        return EinsumDense(equation, output_shape=[None] * (rank - 2) + [self._num_heads, heads_dim],
+                           bias_axes=bias_axes if self._use_bias else None, name=name,
+                           **self._sublayer_kwargs())
+
+    def build(self, query_shape, value_shape=None, key_shape=None):
+        """Creates the four projections. `Layer.__call__` passes only the query shape; the
+        projections are then created at the first call, when all shapes are known."""
+        if value_shape is None:
+            return
+        query_shape, value_shape = tuple(query_shape), tuple(value_shape)
+        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        who = f"MultiHeadAttention layer '{self.name}'"
+        if value_shape[1:-1] != key_shape[1:-1]:
+            raise ValueError(f"{who}: all dimensions of `value` and `key`, except the last one, "
+                             f"must be equal. Received: value_shape={value_shape} and "
+                             f"key_shape={key_shape}")
+        rank = len(query_shape)
+        if rank < 3 or len(value_shape) != rank:
+            raise ValueError(f"{who} expects `query` and `value` of the same rank >= 3, shaped "
+                             f"(batch, <positions>, features). Received: query_shape="
+                             f"{query_shape}, value_shape={value_shape}")
+        axes = tuple(range(1, rank - 1)) if self._attention_axes is None else tuple(
+            a if a >= 0 else rank + a for a in self._attention_axes)
+        if not axes or any(not 1 <= a <= rank - 2 for a in axes):
+            raise ValueError(f"{who}: `attention_axes` must name axes of the query other than the "
+                             f"batch and feature axes (1 to {rank - 2} for a rank-{rank} query). "
+                             f"Received: attention_axes={self._attention_axes}")
+        self._attention_axes = axes
+        self._query_dense = self._projection(rank, self._key_dim, "query")
+        self._query_dense.build(query_shape)
+        self._key_dense = self._projection(len(key_shape), self._key_dim, "key")
+        self._key_dense.build(key_shape)
+        self._value_dense = self._projection(rank, self._value_dim, "value")
+        self._value_dense.build(value_shape)
+        self._dot_equation, self._combine_equation, scores_rank = attention_equations(rank + 1, axes)
+        norm_axes = list(range(scores_rank - len(axes), scores_rank))
+        self._softmax = Softmax(axis=norm_axes, dtype=self.dtype, name="softmax")
+        self._dropout_layer = Dropout(rate=self._dropout, seed=self.seed, dtype=self.dtype,
+                                      name="dropout")
+        out_shape = self._output_shape or (query_shape[-1],)
+        equation, bias_axes = projection_equation(rank - 1, 2, len(out_shape))
+        self._output_dense = EinsumDense(
+            equation, output_shape=[None] * (rank - 2) + list(out_shape),
+            bias_axes=bias_axes if self._use_bias else None, name="attention_output",
+            **self._sublayer_kwargs())
+        self._output_dense.build(query_shape[:-1] + (self._num_heads, self._value_dim))
+        for sub in (self._query_dense, self._key_dense, self._value_dense, self._output_dense):
+            sub.built = True
+        if not self._trainable:  # the projections inherit a frozen state
+            self.trainable = False
+        shapes = {"query_shape": query_shape, "value_shape": value_shape}
+        if key_shape is not value_shape:
+            shapes["key_shape"] = key_shape
+        self._build_shapes_dict = shapes
+        self.built = True
+
+    def __call__(self, query=None, value=None, key=None, **kwargs):
+        if query is None:
+            query = kwargs.pop("inputs", None)
+        if query is None or value is None:
+            raise TypeError(f"MultiHeadAttention layer '{self.name}' must be called with `query` "
+                            "and `value` (and optionally `key`).")
+        if self._query_dense is None:
+            shape = lambda t: None if t is None else tuple(  # noqa: E731
+                t.shape if isinstance(t, (Tensor, KerasTensor)) else np.shape(t))
+            self.build(shape(query), shape(value), shape(key))
+        args = (query, value) if key is None else (query, value, key)
+        return super().__call__(*args, **kwargs)
+
+    # -- computing -----------------------------------------------------------------------------
+    def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
+             attention_mask=None, return_attention_scores=False, training=None,
+             use_causal_mask=False):
+        value = _to_tensors(value, self)
+        key = value if key is None else _to_tensors(key, self)
+        # the inputs' Keras masks take precedence, as in Keras
+        if getattr(query, "_keras_mask", None) is not None:
+            query_mask = query._keras_mask
+        if value_mask is None:
+            value_mask = getattr(value, "_keras_mask", None)
+        if key_mask is None and key is not value:
+            key_mask = getattr(key, "_keras_mask", None)
+        mask = self._attention_mask(query, value, _as_bool(query_mask), _as_bool(value_mask),
+                                    _as_bool(key_mask), _as_bool(attention_mask), use_causal_mask)
+        q = self._query_dense(query)  # (B, T, H, K)
+        k = self._key_dense(key)  # (B, S, H, K)
+        v = self._value_dense(value)  # (B, S, H, V)
+        q = q * np.asarray(self._inverse_sqrt_key_dim, dtype=q.dtype)
+        scores = ops.einsum(self._dot_equation, k, q)  # (B, H, T, S)
+        if mask is not None:
+            # mask (B, T, S) -> (B, 1, T, S): broadcast over the heads
+            at = -2 * len(self._attention_axes) - 1
+            while mask.ndim < scores.ndim:
+                mask = np.expand_dims(mask, at)
+        scores = self._softmax(scores, mask=mask)
+        scores._keras_mask = None
+        dropped = self._dropout_layer(scores, training=training) if self._dropout > 0 else scores
+        out = ops.einsum(self._combine_equation, dropped, v)  # (B, T, H, V)
+        out = self._output_dense(out)
+        self._returned_scores = bool(return_attention_scores)
+        return (out, scores) if return_attention_scores else out
+
+    def _attention_mask(self, query, value, query_mask, value_mask, key_mask, attention_mask,
+                        use_causal_mask):
+        """All masks merged with AND into one broadcastable (B, T, S) boolean array, or None."""
+        mask = attention_mask
+        parts = []
+        if query_mask is not None:
+            parts.append(query_mask[..., None])  # (B, T, 1)
+        for m in (value_mask, key_mask):
+            if m is not None:
+                parts.append(np.expand_dims(m, -2))  # (B, 1, S)
+        if use_causal_mask:
+            t, s = query.shape[1], value.shape[1]
+            parts.append(np.tril(np.ones((1, t, s), dtype=bool)))  # position i sees j <= i
+        for part in parts:
+            mask = part if mask is None else mask & part
+        return mask
+
+    def compute_mask(self, inputs, mask=None):
+        returned, self._returned_scores = self._returned_scores, False
+        return [mask, None] if returned and mask is not None else mask
+
+    def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
+        query_shape = tuple(query_shape)
+        if value_shape is not None and key_shape is not None:
+            if tuple(value_shape)[1:-1] != tuple(key_shape)[1:-1]:
+                raise ValueError("All dimensions of `value` and `key`, except the last one, must "
+                                 f"be equal. Received: value_shape={value_shape} and "
+                                 f"key_shape={key_shape}")
+        return query_shape[:-1] + self._output_shape if self._output_shape else query_shape
+
+    # -- config --------------------------------------------------------------------------------
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "num_heads": self._num_heads,
+            "key_dim": self._key_dim,
+            "value_dim": self._value_dim,
+            "dropout": self._dropout,
+            "use_bias": self._use_bias,
+            "output_shape": None if self._output_shape is None else list(self._output_shape),
+            "attention_axes": None if self._attention_axes is None else list(self._attention_axes),
+            "kernel_initializer": initializers.serialize(self._kernel_initializer),
+            "bias_initializer": initializers.serialize(self._bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self._kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self._bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self._activity_regularizer),
+            "kernel_constraint": constraints.serialize(self._kernel_constraint),
+            "bias_constraint": constraints.serialize(self._bias_constraint),
+            "seed": self.seed,
+        }
+
+    def get_build_config(self):
+        if self._build_shapes_dict is None:
+            return None
+        return {"shapes_dict": {k: _shape_to_list(v) for k, v in self._build_shapes_dict.items()}}
+
+    def build_from_config(self, config):
+        if not config or self._query_dense is not None:
+            return
+        if "shapes_dict" in config:
+            self.build(**{k: tuple(v) for k, v in config["shapes_dict"].items()})
+        elif "input_shape" in config:  # a query shape alone: self-attention
+            self.build(tuple(config["input_shape"]), tuple(config["input_shape"]))

@@ -1,0 +1,22 @@
+"""`Maximum` and `maximum`: elementwise maximum of a list of tensors."""
+
+from ...core import ops
+from .base_merge import Merge, masked_reduce
+
+
+class Maximum(Merge):
+    """Elementwise maximum of a list of tensors; masked entries are ignored.
+
+    >>> import numpy as np, minikeras as keras
+    >>> a, b = np.array([[1.0, 5.0]], "float32"), np.array([[3.0, 2.0]], "float32")
+    >>> keras.layers.Maximum()([a, b]).numpy().tolist()
+    [[3.0, 5.0]]
+    """
+
+    def _merge_function(self, inputs, masks):
+        return masked_reduce(ops.maximum, inputs, masks)
+
+
+def maximum(inputs, **kwargs):
+    """Functional form of `Maximum`: `Maximum(**kwargs)(inputs)`."""
+    return Maximum(**kwargs)(inputs)

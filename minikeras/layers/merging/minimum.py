@@ -1,0 +1,22 @@
+"""`Minimum` and `minimum`: elementwise minimum of a list of tensors."""
+
+from ...core import ops
+from .base_merge import Merge, masked_reduce
+
+
+class Minimum(Merge):
+    """Elementwise minimum of a list of tensors; masked entries are ignored.
+
+    >>> import numpy as np, minikeras as keras
+    >>> a, b = np.array([[1.0, 5.0]], "float32"), np.array([[3.0, 2.0]], "float32")
+    >>> keras.layers.Minimum()([a, b]).numpy().tolist()
+    [[1.0, 2.0]]
+    """
+
+    def _merge_function(self, inputs, masks):
+        return masked_reduce(ops.minimum, inputs, masks)
+
+
+def minimum(inputs, **kwargs):
+    """Functional form of `Minimum`: `Minimum(**kwargs)(inputs)`."""
+    return Minimum(**kwargs)(inputs)

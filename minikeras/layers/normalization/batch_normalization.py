@@ -1,0 +1,253 @@
+"""`BatchNormalization`: normalise each channel with batch statistics (training) or moving ones.
+
+The computation is one fused op (`_batch_norm`) over the data viewed as (rows, channels), using
+the numba kernels of `kernels/batchnorm.py`; its backward is the closed-form gradient, not a
+chain of elementwise ops.
+"""
+
+import numpy as np
+
+from ... import constraints, initializers, regularizers
+from ...core import ops
+from ...core.tensor import Tensor
+from ..layer import InputSpec, Layer
+
+_NO_PARENT = Tensor(np.zeros(()))  # stands in for an absent gamma or beta
+
+_kernels = None
+
+
+def _kernel_module():
+    global _kernels
+    if _kernels is None:
+        from ...kernels import batchnorm
+
+        _kernels = batchnorm
+    return _kernels
+
+
+def _as_rows(a, axis):
+    """(rows, channels) C-contiguous view/copy of `a` with `axis` last."""
+    if axis != a.ndim - 1:
+        a = np.moveaxis(a, axis, -1)
+    return np.ascontiguousarray(a).reshape(-1, a.shape[-1])
+
+
+def _from_rows(r, shape, axis):
+    moved = shape[:axis] + shape[axis + 1 :] + (shape[axis],)
+    out = r.reshape(moved)
+    return out if axis == len(shape) - 1 else np.moveaxis(out, -1, axis)
+
+
+def _batch_norm(x, gamma, beta, axis, epsilon, mean=None, variance=None):
+    """Normalises `x` along `axis`: with the batch statistics when `mean` is None (returning
+    them as float64 arrays too), else with the given `mean` and `variance`.
+
+    Returns (y, batch_mean, batch_variance); the batch statistics are None in the second case.
+    """
+    kbn = _kernel_module()
+    xa = x.data
+    rows = _as_rows(xa, axis)
+    kbn.check(rows, "inputs")
+    dt = xa.dtype
+    training = mean is None
+    if training:
+        mean, variance = kbn.moments(rows)
+    mean = np.asarray(mean, np.float64)
+    inv = 1.0 / np.sqrt(np.asarray(variance, np.float64) + epsilon)
+    g = np.ones_like(mean) if gamma is None else gamma.data.astype(np.float64)
+    b = np.zeros_like(mean) if beta is None else beta.data.astype(np.float64)
+    a = g * inv  # scale
+    y = kbn.normalize(rows, a.astype(dt), (b - mean * a).astype(dt))
+    m = rows.shape[0]
+
+    def backward(dout):
+        d = _as_rows(np.asarray(dout, dt), axis)
+        need_params = (gamma is not None and gamma.requires_grad) or (
+            beta is not None and beta.requires_grad)  # fmt: skip
+        s = t = None
+        if training or need_params:
+            s, t = kbn.grad_sums(d, rows, mean, inv)  # sum(dy), sum(dy * xhat)
+        dx = None
+        if x.requires_grad:
+            if training:  # the batch statistics depend on x too
+                bcoef = -a * inv * t / m
+                cst = -a * s / m - bcoef * mean
+            else:
+                bcoef = cst = np.zeros_like(a)
+            dx = _from_rows(kbn.grad_input(d, rows, a.astype(dt), bcoef.astype(dt),
+                                           cst.astype(dt)), xa.shape, axis)  # fmt: skip
+        dgamma = t.astype(gamma.dtype) if gamma is not None and t is not None else None
+        dbeta = s.astype(beta.dtype) if beta is not None and s is not None else None
+        return dx, dgamma, dbeta
+
+    parents = (x, gamma if gamma is not None else _NO_PARENT,
+               beta if beta is not None else _NO_PARENT)  # fmt: skip
+    out = Tensor.from_op(_from_rows(y, xa.shape, axis), parents, backward, "batch_normalization")
+    return out, (mean if training else None), (variance if training else None)
+
+
+class BatchNormalization(Layer):
+    """Normalises inputs per channel: `gamma * (x - mean) / sqrt(var + epsilon) + beta`.
+
+    Training (`training=True` and the layer trainable) uses the batch mean and biased variance
+    over every axis but `axis`, and updates the moving statistics in place:
+    `moving = moving * momentum + batch_stat * (1 - momentum)`. Otherwise (inference, or a
+    frozen layer, `trainable=False`, even with `training=True` -- as Keras) it uses
+    `moving_mean` and `moving_variance` and updates nothing.
+
+    Args:
+        axis: the channel axis (an int; a one-element list as Keras 2 configs write it is
+            accepted).
+        momentum: of the moving averages. epsilon: added to the variance.
+        center, scale: whether to create and use `beta` and `gamma`.
+        beta_/gamma_/moving_mean_/moving_variance_initializer, beta_/gamma_regularizer,
+            beta_/gamma_constraint: as Keras.
+        synchronized: accepted (a single device has nothing to synchronise).
+
+    Weights in creation order: gamma, beta, moving_mean, moving_variance (all (channels,));
+    `scale=False` drops gamma and `center=False` drops beta.
+
+    >>> import numpy as np, minikeras as keras
+    >>> bn = keras.layers.BatchNormalization()
+    >>> y = bn(np.array([[0.0], [2.0]], "float32"), training=True)
+    >>> y.numpy().ravel().round(3).tolist(), round(float(bn.moving_mean.numpy()[0]), 4)
+    ([-1.0, 1.0], 0.01)
+    """
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, synchronized=False, renorm=False, renorm_clipping=None,
+                 renorm_momentum=0.99, **kwargs):  # fmt: skip
+        kwargs.pop("fused", None)  # Keras 2: an implementation hint
+        for k in ("virtual_batch_size", "adjustment"):
+            if kwargs.pop(k, None) is not None:
+                raise NotImplementedError(f"BatchNormalization: `{k}` is not supported.")
+        super().__init__(**kwargs)
+        if isinstance(axis, (list, tuple)):
+            if len(axis) != 1:
+                raise ValueError(
+                    "BatchNormalization normalises along one axis. Received: axis="
+                    f"{list(axis)}"
+                )
+            axis = axis[0]
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"BatchNormalization: axis must be an int. Received: axis={axis!r}")
+        if renorm:
+            raise NotImplementedError("BatchNormalization: renorm=True is not supported.")
+        self.axis = int(axis)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.center, self.scale = center, scale
+        self.synchronized = synchronized
+        self.renorm, self.renorm_clipping, self.renorm_momentum = renorm, renorm_clipping, float(
+            renorm_momentum)  # fmt: skip
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        if not -ndim <= self.axis < ndim:
+            raise ValueError(
+                f"Layer '{self.name}' (BatchNormalization): axis {self.axis} is out of range "
+                f"for inputs of rank {ndim}. Received input shape {tuple(input_shape)}."
+            )
+        channels = input_shape[self.axis]
+        if channels is None:
+            raise ValueError(
+                f"Layer '{self.name}' (BatchNormalization): axis {self.axis} of the input must "
+                f"be known. Received input shape {tuple(input_shape)}."
+            )
+        shape = (channels,)
+        self.gamma = self.beta = None
+        if self.scale:
+            self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma",
+                                         regularizer=self.gamma_regularizer,
+                                         constraint=self.gamma_constraint)  # fmt: skip
+        if self.center:
+            self.beta = self.add_weight(shape, self.beta_initializer, name="beta",
+                                        regularizer=self.beta_regularizer,
+                                        constraint=self.beta_constraint)  # fmt: skip
+        self.moving_mean = self.add_weight(shape, self.moving_mean_initializer,
+                                           trainable=False, name="moving_mean")  # fmt: skip
+        self.moving_variance = self.add_weight(shape, self.moving_variance_initializer,
+                                               trainable=False, name="moving_variance")
+        self.input_spec = InputSpec(ndim=ndim, axes={self.axis: channels})
+
+    def call(self, inputs, training=False, mask=None):
+        x = inputs
+        if x.dtype.kind != "f" or x.dtype.itemsize < 4:  # float16 (and ints) compute in float32
+            x = ops.cast(x, "float32")
+        axis = self.axis % x.ndim
+        use_batch = bool(training) and self.trainable  # a frozen BN runs in inference mode
+        if mask is not None:
+            y = self._masked(x, axis, mask, use_batch)
+        elif use_batch:
+            y, mean, var = _batch_norm(x, self.gamma, self.beta, axis, self.epsilon)
+            self._update_moving(mean, var)
+        else:
+            y, _, _ = _batch_norm(x, self.gamma, self.beta, axis, self.epsilon,
+                                  self.moving_mean.data, self.moving_variance.data)
+        if inputs.dtype.kind == "f" and y.dtype != inputs.dtype:
+            y = ops.cast(y, inputs.dtype)
+        return y
+
+    def _update_moving(self, mean, var):
+        """moving = moving * momentum + stat * (1 - momentum), in place (no gradient)."""
+        for v, stat in ((self.moving_mean, mean), (self.moving_variance, var)):
+            v.data[...] = v.data * self.momentum + stat * (1.0 - self.momentum)
+
+    def _masked(self, x, axis, mask, use_batch):
+        """Keras's masked statistics: only positions where `mask` (inputs.shape[:-1]) is True."""
+        m = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+        if m.ndim != x.ndim - 1:
+            raise ValueError(
+                f"Layer '{self.name}' (BatchNormalization): the mask must have one dimension "
+                f"less than the inputs. Received: mask.shape={m.shape}, inputs.shape={x.shape}"
+            )
+        if use_batch:
+            from ... import config
+
+            w = np.expand_dims(m.astype(x.dtype), -1)
+            reduce_axes = tuple(i for i in range(x.ndim) if i != axis)
+            count = np.sum(w * np.ones(x.shape, x.dtype), axis=reduce_axes) + config.epsilon()
+            wx = x * w
+            mean = ops.sum(wx, axis=reduce_axes) / count
+            shape = [1] * x.ndim
+            shape[axis] = -1
+            diff = wx - ops.reshape(mean, shape)
+            var = ops.sum(w * ops.square(diff), axis=reduce_axes) / count
+            self._update_moving(mean.data.astype(np.float64), var.data.astype(np.float64))
+        else:
+            mean, var = self.moving_mean, self.moving_variance
+        return ops.batch_normalization(x, mean, var, axis, self.beta, self.gamma, self.epsilon)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        ser = initializers.serialize
+        return {
+            **super().get_config(),
+            "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
+            "center": self.center, "scale": self.scale,
+            "beta_initializer": ser(self.beta_initializer),
+            "gamma_initializer": ser(self.gamma_initializer),
+            "moving_mean_initializer": ser(self.moving_mean_initializer),
+            "moving_variance_initializer": ser(self.moving_variance_initializer),
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            "synchronized": self.synchronized, "renorm": self.renorm,
+            "renorm_clipping": self.renorm_clipping, "renorm_momentum": self.renorm_momentum,
+        }  # fmt: skip

@@ -1,0 +1,38 @@
+"""`RandomContrast`: scales each image's deviation from its per-channel mean by a random factor."""
+
+from ...core import ops
+from .random_base import BaseRandomLayer, parse_factor
+
+
+class RandomContrast(BaseRandomLayer):
+    """During training, `(x - mean) * c + mean` with one factor c per image drawn uniformly
+    from `[1 - lower, 1 + upper]` (mean over height and width, per channel), then clipped to
+    `value_range`.
+
+    Args:
+        factor: a number f in [0, 1] (then lower = upper = f) or a pair (lower, upper).
+        value_range: (low, high) of the pixel values, used to clip the output.
+        seed: an int for a repeatable sequence of factors.
+
+    >>> import numpy as np, minikeras as keras
+    >>> layer = keras.layers.RandomContrast(0.5, value_range=(0, 1), seed=3)
+    >>> layer(np.full((1, 2, 2, 1), 0.5), training=True).numpy().ravel().tolist()
+    [0.5, 0.5, 0.5, 0.5]
+    """
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
+        super().__init__(seed, kwargs.pop("data_format", None), **kwargs)
+        self.factor = factor
+        self.lower, self.upper = parse_factor(factor, "factor", 0.0, 1.0, symmetric=False)
+        self.value_range = tuple(value_range)
+
+    def transform(self, images, rng):
+        b = images.shape[0]
+        c = rng.uniform(1.0 - self.lower, 1.0 + self.upper, size=(b, 1, 1, 1))
+        mean = ops.mean(images, axis=(1, 2), keepdims=True)
+        y = (images - mean) * c.astype(images.dtype) + mean
+        return ops.clip(y, self.value_range[0], self.value_range[1])
+
+    def get_config(self):
+        factor = list(self.factor) if isinstance(self.factor, (list, tuple)) else self.factor
+        return {**super().get_config(), "factor": factor, "value_range": list(self.value_range)}

@@ -1,0 +1,133 @@
+"""`Resizing` and `CenterCrop`: image size changes for 3-D (single) or 4-D (batch) images."""
+
+import numpy as np
+
+from ...core import ops
+from ..convolutional.conv_utils import standardize_data_format
+from ..layer import Layer
+from . import image_utils
+
+
+def _as_float(layer, inputs):
+    """(float tensor, restore) -- integer images compute in the layer dtype and come back
+    rounded and clipped to their integer type, as Keras."""
+    if inputs.dtype.kind == "f":
+        return inputs, lambda y: y
+    info = np.iinfo(inputs.dtype) if inputs.dtype.kind in "iu" else None
+
+    def restore(y):
+        if info is None:
+            return y
+        return ops.cast(ops.clip(ops.round(y), info.min, info.max), inputs.dtype)
+
+    return ops.cast(inputs, layer.dtype), restore
+
+
+def _hw(shape, data_format):
+    return (shape[-3], shape[-2]) if data_format == "channels_last" else (shape[-2], shape[-1])
+
+
+class Resizing(Layer):
+    """Resizes images to `(height, width)`.
+
+    "bilinear" follows the half-pixel convention (output pixel o samples input coordinate
+    (o + 0.5) * in / out - 0.5, clamped to the image), "nearest" takes input pixel
+    floor((o + 0.5) * in / out); neither antialiases.
+
+    Args:
+        height, width: the output size.
+        interpolation: "bilinear" (default) or "nearest".
+        crop_to_aspect_ratio: first crop the largest centred window with the target aspect
+            ratio, so the image is not distorted.
+        pad_to_aspect_ratio: instead pad (with `fill_value`) to the target aspect ratio.
+        fill_mode, fill_value: the padding of `pad_to_aspect_ratio` ("constant" only).
+        data_format: "channels_last" (default) or "channels_first".
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.layers.Resizing(4, 6)(np.ones((2, 8, 8, 3), "float32")).shape
+    (2, 4, 6, 3)
+    """
+
+    def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
+                 pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0,
+                 data_format=None, antialias=False, **kwargs):  # fmt: skip
+        super().__init__(**kwargs)
+        if interpolation not in image_utils.INTERPOLATIONS:
+            raise ValueError(
+                f"Resizing supports interpolation {image_utils.INTERPOLATIONS}. "
+                f"Received: interpolation={interpolation!r}"
+            )
+        if crop_to_aspect_ratio and pad_to_aspect_ratio:
+            raise ValueError("Only one of `crop_to_aspect_ratio` and `pad_to_aspect_ratio` can "
+                             "be True.")
+        if antialias or fill_mode != "constant":
+            raise NotImplementedError("Resizing: antialias=True and fill_mode other than "
+                                      "'constant' are not supported.")
+        self.height, self.width = int(height), int(width)
+        if self.height < 1 or self.width < 1:
+            raise ValueError(f"Resizing: height and width must be >= 1. Received: "
+                             f"height={height}, width={width}")
+        self.interpolation = interpolation
+        self.crop_to_aspect_ratio = crop_to_aspect_ratio
+        self.pad_to_aspect_ratio = pad_to_aspect_ratio
+        self.fill_mode, self.fill_value = fill_mode, fill_value
+        self.data_format = standardize_data_format(data_format)
+
+    def call(self, inputs):
+        image_utils.check_image_rank(self, inputs.shape)
+        x, restore = _as_float(self, inputs)
+        x, undo = image_utils.to_channels_last(x, self.data_format)
+        h, w = x.shape[1], x.shape[2]
+        if self.crop_to_aspect_ratio:
+            top, left, ch, cw = image_utils.aspect_crop(h, w, self.height, self.width)
+            x = x[:, top : top + ch, left : left + cw, :]
+        elif self.pad_to_aspect_ratio:
+            ph, pw = image_utils.aspect_pad(h, w, self.height, self.width)
+            x = ops.pad(x, [(0, 0), ph, pw, (0, 0)], constant_values=self.fill_value)
+        y = image_utils.resize(x, self.height, self.width, self.interpolation)
+        return restore(undo(y))
+
+    def get_config(self):
+        return {**super().get_config(), "height": self.height, "width": self.width,
+                "interpolation": self.interpolation,
+                "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
+                "pad_to_aspect_ratio": self.pad_to_aspect_ratio, "fill_mode": self.fill_mode,
+                "fill_value": self.fill_value, "data_format": self.data_format}  # fmt: skip
+
+
+class CenterCrop(Layer):
+    """Crops the central `(height, width)` window of images.
+
+    An image smaller than the target along an axis is instead cropped to the target aspect
+    ratio and resized (bilinear), as Keras does. The crop starts at int((size - target) / 2).
+
+    >>> import numpy as np, minikeras as keras
+    >>> x = np.arange(25.0).reshape(1, 5, 5, 1)
+    >>> keras.layers.CenterCrop(3, 3)(x).numpy()[0, :, :, 0]
+    array([[ 6.,  7.,  8.],
+           [11., 12., 13.],
+           [16., 17., 18.]], dtype=float32)
+    """
+
+    def __init__(self, height, width, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.height, self.width = int(height), int(width)
+        self.data_format = standardize_data_format(data_format)
+
+    def call(self, inputs):
+        image_utils.check_image_rank(self, inputs.shape)
+        x = inputs if inputs.dtype.kind == "f" else ops.cast(inputs, self.dtype)  # float out
+        x, undo = image_utils.to_channels_last(x, self.data_format)
+        h, w = x.shape[1], x.shape[2]
+        if h >= self.height and w >= self.width:
+            top, left = int((h - self.height) / 2), int((w - self.width) / 2)
+            y = x[:, top : top + self.height, left : left + self.width, :]
+        else:
+            top, left, ch, cw = image_utils.aspect_crop(h, w, self.height, self.width)
+            y = image_utils.resize(x[:, top : top + ch, left : left + cw, :], self.height,
+                                   self.width, "bilinear")  # fmt: skip
+        return undo(y)
+
+    def get_config(self):
+        return {**super().get_config(), "height": self.height, "width": self.width,
+                "data_format": self.data_format}  # fmt: skip

@@ -1,0 +1,67 @@
+"""Shared helpers of the random regularization layers: rate checks and random generators."""
+
+import numbers
+
+from ...utils import random
+
+
+def check_rate(layer_name, rate, name="rate"):
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate <= 1:
+        raise ValueError(
+            f"Invalid value received for argument `{name}` of {layer_name}. "
+            f"Expected a float value between 0 and 1. Received: {name}={rate!r}"
+        )
+    return float(rate)
+
+
+class SeededNoise:
+    """Mixin: `self._generator()` is a generator of its own when `seed` is set (the same stream
+    after every construction with that seed), else minikeras's global one, which
+    `keras.utils.set_random_seed` resets."""
+
+    def _init_rng(self, seed):
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+            raise ValueError(f"Expected an int or None for `seed`. Received: seed={seed!r}")
+        self.seed = None if seed is None else int(seed)
+        self._rng = random.make_rng(self.seed) if seed is not None else None
+
+    def _generator(self):
+        return self._rng if self._rng is not None else random.global_rng()
+
+    def _concrete_noise_shape(self, input_shape):
+        """`noise_shape` with None entries filled from the input; it must broadcast to it."""
+        if self.noise_shape is None:
+            return tuple(input_shape)
+        if len(self.noise_shape) != len(input_shape):
+            raise ValueError(
+                f"{type(self).__name__} layer '{self.name}': noise_shape={self.noise_shape} "
+                f"must have one entry per input axis; the input has shape {tuple(input_shape)}."
+            )
+        shape = tuple(d if n is None else n for n, d in zip(self.noise_shape, input_shape))
+        for n, d in zip(shape, input_shape):
+            if n not in (1, d):
+                raise ValueError(
+                    f"{type(self).__name__} layer '{self.name}': noise_shape={self.noise_shape} "
+                    f"does not broadcast to the input shape {tuple(input_shape)} (each entry "
+                    "must be None, 1 or the input's size)."
+                )
+        return shape
+
+
+def validate_noise_shape(noise_shape):
+    if noise_shape is None:
+        return None
+    if isinstance(noise_shape, str) or not hasattr(noise_shape, "__iter__"):
+        raise ValueError(
+            "Invalid value received for argument `noise_shape`. Expected a tuple or "
+            f"list of integers or None. Received: noise_shape={noise_shape!r}"
+        )
+    noise_shape = tuple(noise_shape)
+    for i, d in enumerate(noise_shape):
+        if d is not None and (isinstance(d, bool) or not isinstance(d, int) or d <= 0):
+            raise ValueError(
+                "Invalid value received for argument `noise_shape`: entries must "
+                f"be positive integers or None. Received {d!r} at index {i} "
+                f"(noise_shape={noise_shape})."
+            )
+    return noise_shape

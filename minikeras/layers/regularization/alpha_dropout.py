@@ -1,0 +1,52 @@
+"""`AlphaDropout`: dropout that keeps the mean and variance of SELU activations."""
+
+from ..layer import Layer
+from ._noise import SeededNoise, check_rate, validate_noise_shape
+
+_ALPHA = 1.6732632423543772848170429916717
+_SCALE = 1.0507009873554804934193349852946
+
+
+class AlphaDropout(SeededNoise, Layer):
+    """In training, drops inputs to SELU's saturation value `-alpha * scale` with probability
+    `rate`, then applies the affine map `a * x + b` that restores zero mean and unit variance;
+    the identity at inference.
+
+    With `alpha_p = -alpha * scale`: `a = ((1 - rate) * (1 + rate * alpha_p**2)) ** -0.5` and
+    `b = -a * alpha_p * rate`.
+
+    Args:
+        rate: float in [0, 1], the drop probability.
+        noise_shape: optional shape of the drop pattern (as for Dropout).
+        seed: optional int seed.
+    """
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = check_rate(f"AlphaDropout layer '{self.name}'", rate)
+        self.noise_shape = validate_noise_shape(noise_shape)
+        self._init_rng(seed)
+        self.supports_masking = True
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0:
+            return inputs
+        shape = self._concrete_noise_shape(inputs.shape)
+        kept = (self._generator().uniform(size=shape) >= self.rate).astype(inputs.dtype)
+        alpha_p = -_ALPHA * _SCALE
+        a = ((1 - self.rate) * (1 + self.rate * alpha_p**2)) ** -0.5
+        b = -a * alpha_p * self.rate
+        # dropped entries become alpha_p, then everything is mapped by a * x + b
+        x = inputs * kept + (alpha_p * (1 - kept)).astype(inputs.dtype)
+        return x * a + b
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "rate": self.rate,
+            "seed": self.seed,
+            "noise_shape": None if self.noise_shape is None else list(self.noise_shape),
+        }

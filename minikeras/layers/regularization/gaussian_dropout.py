@@ -1,0 +1,40 @@
+"""`GaussianDropout`: multiplies inputs by 1-centred Gaussian noise during training."""
+
+import math
+
+from ..layer import Layer
+from ._noise import SeededNoise, check_rate
+
+
+class GaussianDropout(SeededNoise, Layer):
+    """Multiplies inputs by `normal(1, sqrt(rate / (1 - rate)))` noise when `training=True`;
+    the identity at inference.
+
+    Args:
+        rate: float in [0, 1), the drop probability of the equivalent Dropout.
+        seed: optional int seed.
+    """
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = check_rate(f"GaussianDropout layer '{self.name}'", rate)
+        self._init_rng(seed)
+        self.supports_masking = True
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0:
+            return inputs
+        if self.rate >= 1:
+            raise ValueError(
+                f"GaussianDropout layer '{self.name}': rate=1 gives infinite noise "
+                "(stddev = sqrt(rate / (1 - rate))). Use a rate below 1."
+            )
+        stddev = math.sqrt(self.rate / (1.0 - self.rate))
+        noise = self._generator().normal(1.0, stddev, size=inputs.shape)
+        return inputs * noise.astype(inputs.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}

@@ -1,0 +1,38 @@
+"""`GaussianNoise`: adds zero-centred Gaussian noise during training."""
+
+import numbers
+
+from ..layer import Layer
+from ._noise import SeededNoise
+
+
+class GaussianNoise(SeededNoise, Layer):
+    """Adds `normal(0, stddev)` noise when `training=True`; the identity at inference.
+
+    Args:
+        stddev: float >= 0, the noise's standard deviation.
+        seed: optional int seed.
+    """
+
+    def __init__(self, stddev, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(stddev, bool) or not isinstance(stddev, numbers.Real) or stddev < 0:
+            raise ValueError(
+                f"GaussianNoise layer '{self.name}' expects a float `stddev` >= 0. "
+                f"Received: stddev={stddev!r}"
+            )
+        self.stddev = float(stddev)
+        self._init_rng(seed)
+        self.supports_masking = True
+
+    def call(self, inputs, training=False):
+        if not training or self.stddev == 0:
+            return inputs
+        noise = self._generator().normal(0.0, self.stddev, size=inputs.shape)
+        return inputs + noise.astype(inputs.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}

@@ -1,0 +1,80 @@
+"""`SpatialDropout1D/2D/3D`: dropout of whole feature maps (one draw per sample and channel)."""
+
+import numpy as np
+
+from ...core import ops
+from ...utils import random
+from ..convolutional.conv_utils import channel_axis, check_rank, standardize_data_format
+from ..layer import Layer
+
+
+class BaseSpatialDropout(Layer):
+    """Zeroes each channel of each sample with probability `rate` during training only, and
+    scales the kept channels by 1 / (1 - rate); the identity at inference."""
+
+    def __init__(self, rank, rate, data_format=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise ValueError(
+                f"Invalid value received for argument `rate`. Expected a float value between "
+                f"0 and 1. Received: rate={rate!r}"
+            )
+        self.rank = rank
+        self.rate = rate
+        self.seed = seed
+        self.data_format = standardize_data_format(data_format)
+        self.supports_masking = True
+        self._rng = random.make_rng(seed)
+
+    def call(self, inputs, training=False):
+        check_rank(self, inputs.shape, self.rank, self.data_format)
+        if not training or self.rate == 0:
+            return inputs
+        shape = [1] * inputs.ndim
+        shape[0] = inputs.shape[0]
+        shape[channel_axis(self.data_format)] = inputs.shape[channel_axis(self.data_format)]
+        if self.rate >= 1:
+            return inputs * np.zeros(shape, inputs.dtype)
+        keep = self._rng.random(shape) >= self.rate
+        return inputs * (keep / (1.0 - self.rate)).astype(inputs.dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed,
+                "data_format": self.data_format}  # fmt: skip
+
+
+class SpatialDropout1D(BaseSpatialDropout):
+    """Drops whole channels of `(batch, steps, channels)` inputs (one draw per sample/channel).
+
+    >>> import numpy as np, minikeras as keras
+    >>> y = keras.layers.SpatialDropout1D(0.5, seed=1)(np.ones((2, 4, 3)), training=True)
+    >>> bool(np.all(y.numpy() == y.numpy()[:, :1]))  # a channel is kept or dropped everywhere
+    True
+    """
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(1, rate, "channels_last", seed, **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["data_format"]
+        return config
+
+
+class SpatialDropout2D(BaseSpatialDropout):
+    """Drops whole feature maps of `(batch, height, width, channels)` images.
+
+    Args:
+        rate: fraction of channels dropped. data_format: "channels_last" or "channels_first".
+        seed: an int for a repeatable sequence of masks.
+    """
+
+    def __init__(self, rate, data_format=None, seed=None, **kwargs):
+        super().__init__(2, rate, data_format, seed, **kwargs)
+
+
+class SpatialDropout3D(BaseSpatialDropout):
+    """Drops whole feature maps of `(batch, depth, height, width, channels)` volumes."""
+
+    def __init__(self, rate, data_format=None, seed=None, **kwargs):
+        super().__init__(3, rate, data_format, seed, **kwargs)

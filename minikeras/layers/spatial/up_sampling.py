@@ -1,0 +1,103 @@
+"""`UpSampling1D/2D/3D`: repeat rows/columns (nearest), or bilinear resizing for 2-D."""
+
+from ...core import ops
+from ..convolutional.conv_utils import (
+    check_rank,
+    spatial_axes,
+    standardize_data_format,
+    standardize_tuple,
+)
+from ..layer import Layer
+
+
+class BaseUpSampling(Layer):
+    """Repeats each entry of `rank` spatial axes `size` times."""
+
+    def __init__(self, rank, size, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rank = rank
+        self.size = standardize_tuple(size, rank, "size")
+        self.data_format = standardize_data_format(data_format)
+
+    def build(self, input_shape):
+        check_rank(self, input_shape, self.rank, self.data_format)
+
+    def call(self, inputs):
+        check_rank(self, inputs.shape, self.rank, self.data_format)
+        y = inputs
+        for axis, n in zip(spatial_axes(self.data_format, self.rank), self.size):
+            if n != 1:
+                y = ops.repeat(y, n, axis=axis)
+        return y
+
+    def get_config(self):
+        return {**super().get_config(), "size": list(self.size), "data_format": self.data_format}
+
+
+class UpSampling1D(BaseUpSampling):
+    """Repeats each step `size` times: `(batch, steps, features)` -> `(batch, steps * size, ...)`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.layers.UpSampling1D(2)(np.array([[[1.0], [2.0]]])).numpy().ravel().tolist()
+    [1.0, 1.0, 2.0, 2.0]
+    """
+
+    def __init__(self, size=2, **kwargs):
+        super().__init__(1, size, "channels_last", **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["data_format"]
+        config["size"] = self.size[0]
+        return config
+
+
+class UpSampling2D(BaseUpSampling):
+    """Enlarges images by `size` = (rows, cols): nearest (repeat) or bilinear interpolation.
+
+    Bilinear uses the half-pixel convention of `Resizing` (output pixel o samples input
+    coordinate (o + 0.5) / size - 0.5, clamped at the borders).
+
+    Args:
+        size: an int or (rows, cols).
+        data_format: "channels_last" (default) or "channels_first".
+        interpolation: "nearest" (default) or "bilinear".
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.layers.UpSampling2D((2, 3))(np.ones((1, 2, 2, 1))).shape
+    (1, 4, 6, 1)
+    """
+
+    def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
+        super().__init__(2, size, data_format, **kwargs)
+        if interpolation not in ("nearest", "bilinear"):
+            raise ValueError(
+                "UpSampling2D supports interpolation 'nearest' and 'bilinear'. "
+                f"Received: interpolation={interpolation!r}"
+            )
+        self.interpolation = interpolation
+
+    def call(self, inputs):
+        if self.interpolation == "nearest":
+            return super().call(inputs)
+        from ..preprocessing import image_utils
+
+        check_rank(self, inputs.shape, 2, self.data_format)
+        x, undo = image_utils.to_channels_last(inputs, self.data_format)
+        h, w = x.shape[1] * self.size[0], x.shape[2] * self.size[1]
+        return undo(image_utils.resize(x, h, w, "bilinear"))
+
+    def get_config(self):
+        return {**super().get_config(), "interpolation": self.interpolation}
+
+
+class UpSampling3D(BaseUpSampling):
+    """Repeats entries along depth, height and width by `size` (an int or 3 ints).
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.layers.UpSampling3D()(np.ones((1, 1, 2, 3, 1))).shape
+    (1, 2, 4, 6, 1)
+    """
+
+    def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
+        super().__init__(3, size, data_format, **kwargs)
