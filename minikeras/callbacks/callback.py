@@ -32,18 +32,19 @@ class Callback:
     def on_test_end(self, logs=None): ...
     def on_predict_begin(self, logs=None): ...
     def on_predict_end(self, logs=None): ...
-    def on_train_batch_begin(self, batch, logs=None): ...
-    def on_train_batch_end(self, batch, logs=None): ...
+    def on_train_batch_begin(self, batch, logs=None):
+        self.on_batch_begin(batch, logs)  # Keras 2 callbacks override on_batch_*
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs)
+
     def on_test_batch_begin(self, batch, logs=None): ...
     def on_test_batch_end(self, batch, logs=None): ...
     def on_predict_batch_begin(self, batch, logs=None): ...
     def on_predict_batch_end(self, batch, logs=None): ...
 
-    def on_batch_begin(self, batch, logs=None):
-        self.on_train_batch_begin(batch, logs)
-
-    def on_batch_end(self, batch, logs=None):
-        self.on_train_batch_end(batch, logs)
+    def on_batch_begin(self, batch, logs=None): ...
+    def on_batch_end(self, batch, logs=None): ...
 
 
 class CallbackList(Callback):
@@ -80,7 +81,12 @@ class CallbackList(Callback):
             cb.set_params(params)
 
     def _each(name):
+        takes_index = "batch" in name or "epoch" in name
+
         def method(self, *args, **kwargs):
+            # Keras always passes `logs`, so callbacks may declare it without a default
+            if "logs" not in kwargs and len(args) < (2 if takes_index else 1):
+                kwargs["logs"] = {}
             for cb in self.callbacks:
                 getattr(cb, name)(*args, **kwargs)
 

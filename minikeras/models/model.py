@@ -73,8 +73,9 @@ class Model(Trainer, Layer):
         """Prints a table of the layers, their output shapes and parameter counts."""
         from ..utils.summary_utils import print_summary
 
-        print_summary(self, line_length=line_length, print_fn=print_fn,
-                      expand_nested=expand_nested, show_trainable=show_trainable)
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable,
+                      layer_range=layer_range)
 
     # -- saving (implemented in minikeras.saving) ------------------------------------------
     def save(self, filepath, overwrite=True, include_optimizer=True, **kwargs):

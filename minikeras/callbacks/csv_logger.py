@@ -1,0 +1,82 @@
+"""`CSVLogger`: write each epoch's logs as a row of a CSV file."""
+
+import collections.abc
+import csv
+import os
+
+import numpy as np
+
+from .callback import Callback
+
+
+def _cell(value):
+    """Strings as they are; 1-D iterables as `"[a, b]"`; numbers through the csv module."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value.item()
+    if isinstance(value, collections.abc.Iterable):
+        return f'"[{", ".join(map(str, value))}]"'
+    return value
+
+
+class CSVLogger(Callback):
+    """Streams epoch results to a CSV file: a header `epoch,<sorted log keys>`, then one row per
+    epoch (epochs counted from 0), as Keras writes it.
+
+    Args:
+        filename: path of the CSV file.
+        separator: the field delimiter.
+        append: append to an existing file (writing the header only if it is empty) instead of
+            overwriting it.
+
+    >>> import minikeras as keras
+    >>> logger = keras.callbacks.CSVLogger("training.log")
+    """
+
+    def __init__(self, filename, separator=",", append=False):
+        super().__init__()
+        self.filename = os.fspath(filename)
+        self.sep = separator
+        self.append = append
+        self.keys = None
+        self.writer = None
+        self.csv_file = None
+        self.append_header = True
+
+    def on_train_begin(self, logs=None):
+        self.append_header = True
+        if self.append and os.path.exists(self.filename):
+            with open(self.filename) as f:
+                self.append_header = not f.readline()
+        if self.csv_file is not None and not self.csv_file.closed:
+            self.csv_file.close()
+        # stays open across epochs (closed in on_train_end), as Keras does
+        self.csv_file = open(self.filename, "a" if self.append else "w")  # noqa: SIM115
+        self.writer = None
+        self.keys = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.keys is None:
+            self.keys = sorted(logs)
+            # validation columns known to the model but missing this epoch (validation_freq)
+            for name in getattr(self.model, "metrics_names", []) or []:
+                if name.startswith("val_") and name not in self.keys:
+                    self.keys.append(name)
+        if self.writer is None:
+            dialect = type("KerasCSV", (csv.excel,), {"delimiter": self.sep})
+            self.writer = csv.DictWriter(
+                self.csv_file, fieldnames=["epoch"] + self.keys, dialect=dialect
+            )
+            if self.append_header:
+                self.writer.writeheader()
+        row = {"epoch": epoch}
+        row.update((k, _cell(logs.get(k, "NA"))) for k in self.keys)
+        self.writer.writerow(row)
+        self.csv_file.flush()
+
+    def on_train_end(self, logs=None):
+        if self.csv_file is not None and not self.csv_file.closed:
+            self.csv_file.close()
+        self.writer = None

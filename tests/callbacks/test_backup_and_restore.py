@@ -1,0 +1,181 @@
+"""BackupAndRestore: an interrupted fit resumes at the first unfinished epoch with the weights
+and optimizer state of the last completed one, and ends exactly where an uninterrupted run
+ends. The mechanism tests use an in-test stand-in for save_weights/load_weights (a pickle of
+the model's and optimizer's arrays); the `needs_saving` tests use the real `.weights.h5`."""
+
+import importlib.util
+import json
+import os
+import pickle
+
+import numpy as np
+import pytest
+
+import minikeras as keras
+from minikeras.callbacks import BackupAndRestore, Callback
+
+
+def _has_saving():
+    try:
+        return importlib.util.find_spec("minikeras.saving.api") is not None
+    except ImportError:
+        return False
+
+
+needs_saving = pytest.mark.skipif(not _has_saving(), reason="minikeras.saving not written yet")
+
+
+class Interrupt(Callback):
+    def __init__(self, at_epoch):
+        super().__init__()
+        self.at_epoch = at_epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.at_epoch:
+            raise RuntimeError("Interrupting!")
+
+
+def pickle_saving(model):
+    """Stand-in for the saving API: model weights + optimizer variables in a pickle."""
+
+    def save_weights(filepath, overwrite=True, **kw):
+        opt = [np.array(v.data) for v in model.optimizer.variables] if model.optimizer.built else []
+        with open(filepath, "wb") as f:
+            pickle.dump({"model": model.get_weights(), "optimizer": opt}, f)
+
+    def load_weights(filepath, **kw):
+        with open(filepath, "rb") as f:
+            state = pickle.load(f)
+        model.set_weights(state["model"])
+        for v, a in zip(model.optimizer.variables, state["optimizer"]):
+            v.assign(a)
+
+    model.save_weights = save_weights
+    model.load_weights = load_weights
+    return model
+
+
+def adam_model(seed, fake_saving):
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
+    return pickle_saving(model) if fake_saving else model
+
+
+def fit(model, data, callbacks, epochs=6):
+    x, y = data
+    return model.fit(
+        x, y, epochs=epochs, batch_size=4, shuffle=False, verbose=0, callbacks=callbacks
+    )
+
+
+def check_resume_matches_uninterrupted(data, tmp_path, fake_saving):
+    reference = adam_model(0, fake_saving)
+    fit(reference, data, [])
+
+    backup_dir = str(tmp_path / "backup")
+    first = adam_model(0, fake_saving)
+    with pytest.raises(RuntimeError, match="Interrupting"):
+        fit(first, data, [BackupAndRestore(backup_dir), Interrupt(at_epoch=3)])
+    with open(os.path.join(backup_dir, "training_metadata.json")) as f:
+        assert json.load(f)["epoch"] == 3  # epochs 0, 1, 2 completed
+
+    # a new process: fresh model (other initial weights), fresh unbuilt optimizer
+    second = adam_model(1, fake_saving)
+    h = fit(second, data, [BackupAndRestore(backup_dir)])
+    assert h.epoch == [3, 4, 5]
+    assert int(np.asarray(second.optimizer.iterations.data)) == 6 * 4  # 6 epochs x 4 batches
+    for got, want in zip(second.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+    assert not os.path.exists(backup_dir)  # deleted after a completed fit
+
+
+def test_resume_matches_uninterrupted_run(data, tmp_path):
+    check_resume_matches_uninterrupted(data, tmp_path, fake_saving=True)
+
+
+@needs_saving
+def test_resume_matches_uninterrupted_run_real_files(data, tmp_path):
+    check_resume_matches_uninterrupted(data, tmp_path, fake_saving=False)
+
+
+def test_restores_state_of_last_completed_epoch(data, tmp_path):
+    backup_dir = str(tmp_path / "b")
+    model = adam_model(0, True)
+    weights = {}
+    record = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda e, logs: weights.__setitem__(e, model.get_weights())
+    )
+    with pytest.raises(RuntimeError):
+        fit(model, data, [BackupAndRestore(backup_dir), record, Interrupt(at_epoch=2)])
+    fresh = adam_model(5, True)
+    at_start = []
+    grab = keras.callbacks.LambdaCallback(
+        on_train_begin=lambda logs: at_start.append(
+            (fresh.get_weights(), int(np.asarray(fresh.optimizer.iterations.data)))
+        )
+    )
+    fit(fresh, data, [BackupAndRestore(backup_dir), grab], epochs=3)
+    restored, iterations = at_start[0]
+    assert iterations == 2 * 4
+    for got, want in zip(restored, weights[1]):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_no_backup_starts_from_scratch(make_model, data, tmp_path):
+    model = pickle_saving(make_model())
+    h = fit(model, data, [BackupAndRestore(str(tmp_path / "b"))], epochs=2)
+    assert h.epoch == [0, 1]
+
+
+def test_keep_checkpoint(make_model, data, tmp_path):
+    backup_dir = tmp_path / "b"
+    model = pickle_saving(make_model())
+    fit(model, data, [BackupAndRestore(str(backup_dir), delete_checkpoint=False)], epochs=2)
+    assert sorted(os.listdir(backup_dir)) == [
+        "_latest.weights.h5",
+        "_training_metadata.json",
+        "latest.weights.h5",
+        "training_metadata.json",
+    ]
+    with open(backup_dir / "training_metadata.json") as f:
+        assert json.load(f)["epoch"] == 2
+    # a later fit with the same backup resumes after the last epoch: nothing left to run
+    h = fit(model, data, [BackupAndRestore(str(backup_dir))], epochs=2)
+    assert h.epoch == []
+
+
+def test_batch_level_backup(make_model, data, tmp_path):
+    backup_dir = tmp_path / "b"
+    model = pickle_saving(make_model())
+    saves = []
+    cb = BackupAndRestore(str(backup_dir), save_freq=3, delete_checkpoint=False)
+    original = cb._save
+    cb._save = lambda: (saves.append(1), original())
+    fit(model, data, [cb], epochs=2)  # 8 batches -> backups after batches 3 and 6
+    assert len(saves) == 2
+
+
+def test_fit_without_callback_after_resume_uses_initial_epoch(make_model, data, tmp_path):
+    backup_dir = str(tmp_path / "b")
+    model = pickle_saving(make_model())
+    with pytest.raises(RuntimeError):
+        fit(model, data, [BackupAndRestore(backup_dir), Interrupt(at_epoch=1)], epochs=3)
+    assert fit(model, data, [BackupAndRestore(backup_dir)], epochs=3).epoch == [1, 2]
+    assert fit(model, data, [], epochs=2).epoch == [0, 1]  # the resume point does not linger
+
+
+def test_unbuilt_model_raises(data, tmp_path):
+    model = keras.Sequential([keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match="must be built"):
+        fit(model, data, [BackupAndRestore(str(tmp_path / "b"))], epochs=1)
+
+
+def test_argument_checks():
+    with pytest.raises(ValueError, match="backup_dir"):
+        BackupAndRestore("")
+    with pytest.raises(ValueError, match="save_freq"):
+        BackupAndRestore("/tmp/x", save_freq="batch")
