@@ -221,14 +221,19 @@ class Layer:
     def trainable_weights(self):
         if not self._trainable:
             return []
-        out, seen = [], set()
-        for layer in self._flatten_layers():
-            if not layer._trainable:
+        # a frozen layer freezes its whole subtree, including sub-layers built later
+        out, seen, visited = [], set(), set()
+        stack = [self]
+        while stack:
+            layer = stack.pop()
+            if id(layer) in visited or not layer._trainable:
                 continue
+            visited.add(id(layer))
             for v in layer._own_variables:
                 if v.trainable and id(v) not in seen:
                     seen.add(id(v))
                     out.append(v)
+            stack.extend(reversed(layer._sublayers()))
         return out
 
     trainable_variables = trainable_weights

@@ -20,7 +20,7 @@ def two_vars():
 
 # -- variables: order and names as Keras 3 saves them -------------------------------------
 def test_adam_variables_interleaved_per_weight():
-    opt = optimizers.Adam()
+    opt = optimizers.Adam(name="adam")
     vs = two_vars()
     assert [v.path for v in opt.variables] == ["adam/iteration", "adam/learning_rate"]
     opt.build(vs)

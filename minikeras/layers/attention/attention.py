@@ -6,12 +6,7 @@ from ...core import ops
 from ...core.tensor import Tensor
 from ...utils import random
 from ..layer import Layer
-
-
-def _as_bool(mask):
-    if mask is None:
-        return None
-    return np.asarray(mask.data if isinstance(mask, Tensor) else mask).astype(bool)
+from .attention_utils import as_bool, causal_mask
 
 
 class Attention(Layer):
@@ -43,11 +38,19 @@ class Attention(Layer):
     def __init__(self, use_scale=False, score_mode="dot", dropout=0.0, seed=None, **kwargs):
         super().__init__(**kwargs)
         if score_mode not in ("dot", "concat"):
-            raise ValueError("Invalid value for argument score_mode. Expected one of "
-                             f"{{'dot', 'concat'}}. Received: score_mode={score_mode}")
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
-            raise ValueError(f"{type(self).__name__} layer '{self.name}': expected `dropout` in "
-                             f"[0, 1]. Received: dropout={dropout!r}")
+            raise ValueError(
+                "Invalid value for argument score_mode. Expected one of "
+                f"{{'dot', 'concat'}}. Received: score_mode={score_mode}"
+            )
+        if (
+            isinstance(dropout, bool)
+            or not isinstance(dropout, (int, float))
+            or not 0 <= dropout <= 1
+        ):
+            raise ValueError(
+                f"{type(self).__name__} layer '{self.name}': expected `dropout` in "
+                f"[0, 1]. Received: dropout={dropout!r}"
+            )
         self.use_scale = use_scale
         self.score_mode = score_mode
         self.dropout = float(dropout)
@@ -64,22 +67,29 @@ class Attention(Layer):
         if self.use_scale:
             self.scale = self.add_weight(shape=(), initializer="ones", name="scale")
         if self.score_mode == "concat":
-            self.concat_score_weight = self.add_weight(shape=(), initializer="ones",
-                                                       name="concat_score_weight")
+            self.concat_score_weight = self.add_weight(
+                shape=(), initializer="ones", name="concat_score_weight"
+            )
 
     def _check_dims(self, shapes):
         q, k = tuple(shapes[0]), tuple(shapes[2] if len(shapes) > 2 else shapes[1])
         v = tuple(shapes[1])
         who = f"{type(self).__name__} layer '{self.name}'"
         if len(q) != 3 or len(v) != 3 or len(k) != 3:
-            raise ValueError(f"{who} expects 3-D inputs (batch, steps, dim). Received shapes: "
-                             f"query={q}, value={v}, key={k}")
+            raise ValueError(
+                f"{who} expects 3-D inputs (batch, steps, dim). Received shapes: "
+                f"query={q}, value={v}, key={k}"
+            )
         if q[-1] is not None and k[-1] is not None and q[-1] != k[-1]:
-            raise ValueError(f"{who}: query and key must have the same last dimension. "
-                             f"Received shapes: query={q}, key={k}")
+            raise ValueError(
+                f"{who}: query and key must have the same last dimension. "
+                f"Received shapes: query={q}, key={k}"
+            )
         if v[1] is not None and k[1] is not None and v[1] != k[1]:
-            raise ValueError(f"{who}: value and key must have the same number of steps. "
-                             f"Received shapes: value={v}, key={k}")
+            raise ValueError(
+                f"{who}: value and key must have the same number of steps. "
+                f"Received shapes: value={v}, key={k}"
+            )
 
     def _calculate_scores(self, query, key):
         """Scores (B, Tq, Tv) of every query step against every key step."""
@@ -91,17 +101,23 @@ class Attention(Layer):
             pairs = self.scale * pairs
         return self.concat_score_weight * ops.sum(ops.tanh(pairs), axis=-1)
 
-    def call(self, inputs, mask=None, training=False, return_attention_scores=False,
-             use_causal_mask=False):
+    def call(
+        self,
+        inputs,
+        mask=None,
+        training=False,
+        return_attention_scores=False,
+        use_causal_mask=False,
+    ):
         self._validate_inputs(inputs, mask)
         query, value = inputs[0], inputs[1]
         key = inputs[2] if len(inputs) > 2 else value
-        q_mask = _as_bool(mask[0]) if mask else None
-        v_mask = _as_bool(mask[1]) if mask else None
+        q_mask = as_bool(mask[0]) if mask else None
+        v_mask = as_bool(mask[1]) if mask else None
         scores = self._calculate_scores(query, key)  # (B, Tq, Tv)
         keep = None if v_mask is None else v_mask[:, None, :]  # (B, 1, Tv)
         if use_causal_mask:
-            causal = np.tril(np.ones((1,) + tuple(scores.shape[-2:]), dtype=bool))  # j <= i
+            causal = causal_mask(*scores.shape[-2:])  # (1, Tq, Tv): j <= i
             keep = causal if keep is None else keep & causal
         if keep is not None:
             # masked positions: the score minus a large value, so exp() makes them ~0
@@ -111,7 +127,9 @@ class Attention(Layer):
         if training and self.dropout > 0:
             rng = self._rng if self._rng is not None else random.global_rng()
             kept = rng.uniform(size=tuple(weights.shape)) >= self.dropout
-            weights = weights * (kept / (1.0 - self.dropout)).astype(weights.dtype)
+            # kept weights are scaled by 1 / (1 - rate); rate 1 drops everything
+            scale = kept / (1.0 - self.dropout) if self.dropout < 1 else np.zeros(kept.shape)
+            weights = weights * scale.astype(weights.dtype)
         result = ops.matmul(weights, value)  # (B, Tq, dim)
         if q_mask is not None:
             result = result * q_mask[..., None].astype(result.dtype)
@@ -130,21 +148,37 @@ class Attention(Layer):
 
     def _validate_inputs(self, inputs, mask=None):
         name = type(self).__name__
-        if not isinstance(inputs, (list, tuple)):
-            raise ValueError(f"{name} layer must be called on a list of inputs, namely "
-                             f"[query, value] or [query, value, key]. Received: inputs={inputs}.")
+        # (a build receives a list of shapes; a lone shape is a tuple of ints)
+        if not isinstance(inputs, (list, tuple)) or any(
+            d is None or isinstance(d, (int, np.integer)) for d in inputs
+        ):
+            raise ValueError(
+                f"{name} layer must be called on a list of inputs, namely "
+                f"[query, value] or [query, value, key]. Received: inputs={inputs}."
+            )
         if not 2 <= len(inputs) <= 3:
-            raise ValueError(f"{name} layer accepts inputs list of length 2 or 3, namely "
-                             "[query, value] or [query, value, key]. Received length: "
-                             f"{len(inputs)}.")
+            raise ValueError(
+                f"{name} layer accepts inputs list of length 2 or 3, namely "
+                "[query, value] or [query, value, key]. Received length: "
+                f"{len(inputs)}."
+            )
         if mask is not None:
             if not isinstance(mask, (list, tuple)):
-                raise ValueError(f"{name} layer mask must be a list, namely [query_mask, "
-                                 f"value_mask]. Received: mask={mask}.")
+                raise ValueError(
+                    f"{name} layer mask must be a list, namely [query_mask, "
+                    f"value_mask]. Received: mask={mask}."
+                )
             if not 2 <= len(mask) <= 3:
-                raise ValueError(f"{name} layer accepts mask list of length 2 or 3. Received "
-                                 f"a mask list of length {len(mask)}.")
+                raise ValueError(
+                    f"{name} layer accepts mask list of length 2 or 3. Received "
+                    f"a mask list of length {len(mask)}."
+                )
 
     def get_config(self):
-        return {**super().get_config(), "use_scale": self.use_scale,
-                "score_mode": self.score_mode, "dropout": self.dropout, "seed": self.seed}
+        return {
+            **super().get_config(),
+            "use_scale": self.use_scale,
+            "score_mode": self.score_mode,
+            "dropout": self.dropout,
+            "seed": self.seed,
+        }

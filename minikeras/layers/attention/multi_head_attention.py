@@ -1,53 +1,21 @@
 """`MultiHeadAttention`: scaled dot-product attention over several learned projections."""
 
 import math
-import string
 
 import numpy as np
 
 from ... import constraints, initializers, regularizers
 from ...core import ops
-from ...core.tensor import Tensor
 from ..activations.softmax import Softmax
 from ..core.einsum_dense import EinsumDense
 from ..layer import Layer, _shape_to_list, _to_tensors
-from ..node import KerasTensor
 from ..regularization.dropout import Dropout
-
-
-def projection_equation(free_dims, bound_dims, output_dims):
-    """EinsumDense equation and bias axes mapping `free + bound` input axes to `free + output`
-    axes, e.g. (2, 1, 2) -> `"abc,cde->abde"`, `"de"` (the query projection of a 3-D query)."""
-    letters = string.ascii_lowercase
-    free = letters[:free_dims]
-    bound = letters[free_dims : free_dims + bound_dims]
-    out = letters[free_dims + bound_dims : free_dims + bound_dims + output_dims]
-    return f"{free}{bound},{bound}{out}->{free}{out}", out
-
-
-def attention_equations(rank, attention_axes):
-    """Einsum equations of the scores and of the weighted sum, for projected tensors of `rank`
-    axes `(batch, <other>, <attention axes>, heads, channels)`.
-
-    Scores are `(<batch axes incl. heads>, <query attention axes>, <key attention axes>)`.
-    """
-    letters = string.ascii_lowercase
-    query = letters[:rank]
-    batch_axes = [i for i in range(rank - 1) if i not in attention_axes]  # heads included
-    extra = iter(letters[rank:])
-    key = "".join(next(extra) if i in attention_axes else query[i] for i in range(rank))
-    scores = "".join(
-        [query[i] for i in batch_axes]
-        + [query[i] for i in attention_axes]
-        + [key[i] for i in attention_axes]
-    )
-    return f"{key},{query}->{scores}", f"{scores},{key}->{query}", len(scores)
-
-
-def _as_bool(mask):
-    if mask is None:
-        return None
-    return np.asarray(mask.data if isinstance(mask, Tensor) else mask).astype(bool)
+from .attention_utils import (
+    attention_equations,
+    merge_attention_masks,
+    projection_equation,
+    shape_of,
+)
 
 
 class MultiHeadAttention(Layer):
@@ -86,23 +54,51 @@ class MultiHeadAttention(Layer):
     ((1, 3, 8), (1, 2, 3, 3))
     """
 
-    def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True,
-                 output_shape=None, attention_axes=None, flash_attention=None,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, seed=None, **kwargs):
+    def __init__(
+        self,
+        num_heads,
+        key_dim,
+        value_dim=None,
+        dropout=0.0,
+        use_bias=True,
+        output_shape=None,
+        attention_axes=None,
+        flash_attention=None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        for arg, value in (("num_heads", num_heads), ("key_dim", key_dim),
-                           ("value_dim", value_dim if value_dim else 1)):
+        for arg, value in (
+            ("num_heads", num_heads),
+            ("key_dim", key_dim),
+            ("value_dim", value_dim if value_dim else 1),
+        ):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ValueError(f"MultiHeadAttention layer '{self.name}': expected a positive "
-                                 f"integer for `{arg}`. Received: {arg}={value!r}")
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout <= 1:
-            raise ValueError(f"MultiHeadAttention layer '{self.name}': expected `dropout` in "
-                             f"[0, 1]. Received: dropout={dropout!r}")
+                raise ValueError(
+                    f"MultiHeadAttention layer '{self.name}': expected a positive "
+                    f"integer for `{arg}`. Received: {arg}={value!r}"
+                )
+        if (
+            isinstance(dropout, bool)
+            or not isinstance(dropout, (int, float))
+            or not 0 <= dropout <= 1
+        ):
+            raise ValueError(
+                f"MultiHeadAttention layer '{self.name}': expected `dropout` in "
+                f"[0, 1]. Received: dropout={dropout!r}"
+            )
         if flash_attention and dropout > 0:
-            raise ValueError("Dropout is not supported when flash attention is enabled. Please "
-                             "set dropout to 0.0 to use flash attention.")
+            raise ValueError(
+                "Dropout is not supported when flash attention is enabled. Please "
+                "set dropout to 0.0 to use flash attention."
+            )
         self.supports_masking = True
         self._num_heads, self._key_dim = int(num_heads), int(key_dim)
         self._value_dim = int(value_dim) if value_dim else self._key_dim
@@ -112,14 +108,18 @@ class MultiHeadAttention(Layer):
             try:
                 output_shape = tuple(int(d) for d in output_shape)
             except (TypeError, ValueError):
-                raise ValueError(f"Invalid `output_shape`: {output_shape}. When specified, the "
-                                 "`output_shape` should be of type tuple, list, or int.") from None
+                raise ValueError(
+                    f"Invalid `output_shape`: {output_shape}. When specified, the "
+                    "`output_shape` should be of type tuple, list, or int."
+                ) from None
         self._output_shape = output_shape or None
         if isinstance(attention_axes, int):
             attention_axes = (attention_axes,)
         elif attention_axes is not None and not isinstance(attention_axes, (list, tuple)):
-            raise ValueError("`attention_axes` must be an int, list, or tuple. "
-                             f"Received: attention_axes={attention_axes}")
+            raise ValueError(
+                "`attention_axes` must be an int, list, or tuple. "
+                f"Received: attention_axes={attention_axes}"
+            )
         self._attention_axes = None if attention_axes is None else tuple(attention_axes)
         self._kernel_initializer = initializers.get(kernel_initializer)
         self._bias_initializer = initializers.get(bias_initializer)
@@ -148,19 +148,28 @@ class MultiHeadAttention(Layer):
     # -- building ------------------------------------------------------------------------------
     def _sublayer_kwargs(self):
         # fresh initializer objects per projection, so that seeded ones do not repeat values
-        return dict(kernel_initializer=initializers.get(initializers.serialize(self._kernel_initializer)),
-                    bias_initializer=initializers.get(initializers.serialize(self._bias_initializer)),
-                    kernel_regularizer=self._kernel_regularizer,
-                    bias_regularizer=self._bias_regularizer,
-                    activity_regularizer=self._activity_regularizer,
-                    kernel_constraint=self._kernel_constraint,
-                    bias_constraint=self._bias_constraint, dtype=self.dtype)
+        return {
+            "kernel_initializer": initializers.get(
+                initializers.serialize(self._kernel_initializer)
+            ),
+            "bias_initializer": initializers.get(initializers.serialize(self._bias_initializer)),
+            "kernel_regularizer": self._kernel_regularizer,
+            "bias_regularizer": self._bias_regularizer,
+            "activity_regularizer": self._activity_regularizer,
+            "kernel_constraint": self._kernel_constraint,
+            "bias_constraint": self._bias_constraint,
+            "dtype": self.dtype,
+        }
 
     def _projection(self, rank, heads_dim, name):
         equation, bias_axes = projection_equation(rank - 1, 1, 2)
-        return EinsumDense(equation, output_shape=[None] * (rank - 2) + [self._num_heads, heads_dim],
-                           bias_axes=bias_axes if self._use_bias else None, name=name,
-                           **self._sublayer_kwargs())
+        return EinsumDense(
+            equation,
+            output_shape=[None] * (rank - 2) + [self._num_heads, heads_dim],
+            bias_axes=bias_axes if self._use_bias else None,
+            name=name,
+            **self._sublayer_kwargs(),
+        )
 
     def build(self, query_shape, value_shape=None, key_shape=None):
         """Creates the four projections. `Layer.__call__` passes only the query shape; the
@@ -171,20 +180,29 @@ class MultiHeadAttention(Layer):
         key_shape = value_shape if key_shape is None else tuple(key_shape)
         who = f"MultiHeadAttention layer '{self.name}'"
         if value_shape[1:-1] != key_shape[1:-1]:
-            raise ValueError(f"{who}: all dimensions of `value` and `key`, except the last one, "
-                             f"must be equal. Received: value_shape={value_shape} and "
-                             f"key_shape={key_shape}")
+            raise ValueError(
+                f"{who}: all dimensions of `value` and `key`, except the last one, "
+                f"must be equal. Received: value_shape={value_shape} and "
+                f"key_shape={key_shape}"
+            )
         rank = len(query_shape)
         if rank < 3 or len(value_shape) != rank:
-            raise ValueError(f"{who} expects `query` and `value` of the same rank >= 3, shaped "
-                             f"(batch, <positions>, features). Received: query_shape="
-                             f"{query_shape}, value_shape={value_shape}")
-        axes = tuple(range(1, rank - 1)) if self._attention_axes is None else tuple(
-            a if a >= 0 else rank + a for a in self._attention_axes)
+            raise ValueError(
+                f"{who} expects `query` and `value` of the same rank >= 3, shaped "
+                f"(batch, <positions>, features). Received: query_shape="
+                f"{query_shape}, value_shape={value_shape}"
+            )
+        axes = (
+            tuple(range(1, rank - 1))
+            if self._attention_axes is None
+            else tuple(a if a >= 0 else rank + a for a in self._attention_axes)
+        )
         if not axes or any(not 1 <= a <= rank - 2 for a in axes):
-            raise ValueError(f"{who}: `attention_axes` must name axes of the query other than the "
-                             f"batch and feature axes (1 to {rank - 2} for a rank-{rank} query). "
-                             f"Received: attention_axes={self._attention_axes}")
+            raise ValueError(
+                f"{who}: `attention_axes` must name axes of the query other than the "
+                f"batch and feature axes (1 to {rank - 2} for a rank-{rank} query). "
+                f"Received: attention_axes={self._attention_axes}"
+            )
         self._attention_axes = axes
         self._query_dense = self._projection(rank, self._key_dim, "query")
         self._query_dense.build(query_shape)
@@ -192,17 +210,23 @@ class MultiHeadAttention(Layer):
         self._key_dense.build(key_shape)
         self._value_dense = self._projection(rank, self._value_dim, "value")
         self._value_dense.build(value_shape)
-        self._dot_equation, self._combine_equation, scores_rank = attention_equations(rank + 1, axes)
+        self._dot_equation, self._combine_equation, scores_rank = attention_equations(
+            rank + 1, axes
+        )
         norm_axes = list(range(scores_rank - len(axes), scores_rank))
         self._softmax = Softmax(axis=norm_axes, dtype=self.dtype, name="softmax")
-        self._dropout_layer = Dropout(rate=self._dropout, seed=self.seed, dtype=self.dtype,
-                                      name="dropout")
+        self._dropout_layer = Dropout(
+            rate=self._dropout, seed=self.seed, dtype=self.dtype, name="dropout"
+        )
         out_shape = self._output_shape or (query_shape[-1],)
         equation, bias_axes = projection_equation(rank - 1, 2, len(out_shape))
         self._output_dense = EinsumDense(
-            equation, output_shape=[None] * (rank - 2) + list(out_shape),
-            bias_axes=bias_axes if self._use_bias else None, name="attention_output",
-            **self._sublayer_kwargs())
+            equation,
+            output_shape=[None] * (rank - 2) + list(out_shape),
+            bias_axes=bias_axes if self._use_bias else None,
+            name="attention_output",
+            **self._sublayer_kwargs(),
+        )
         self._output_dense.build(query_shape[:-1] + (self._num_heads, self._value_dim))
         for sub in (self._query_dense, self._key_dense, self._value_dense, self._output_dense):
             sub.built = True
@@ -218,19 +242,29 @@ class MultiHeadAttention(Layer):
         if query is None:
             query = kwargs.pop("inputs", None)
         if query is None or value is None:
-            raise TypeError(f"MultiHeadAttention layer '{self.name}' must be called with `query` "
-                            "and `value` (and optionally `key`).")
+            raise TypeError(
+                f"MultiHeadAttention layer '{self.name}' must be called with `query` "
+                "and `value` (and optionally `key`)."
+            )
         if self._query_dense is None:
-            shape = lambda t: None if t is None else tuple(  # noqa: E731
-                t.shape if isinstance(t, (Tensor, KerasTensor)) else np.shape(t))
-            self.build(shape(query), shape(value), shape(key))
+            self.build(shape_of(query), shape_of(value), shape_of(key))
         args = (query, value) if key is None else (query, value, key)
         return super().__call__(*args, **kwargs)
 
     # -- computing -----------------------------------------------------------------------------
-    def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
-             attention_mask=None, return_attention_scores=False, training=None,
-             use_causal_mask=False):
+    def call(
+        self,
+        query,
+        value,
+        key=None,
+        query_mask=None,
+        value_mask=None,
+        key_mask=None,
+        attention_mask=None,
+        return_attention_scores=False,
+        training=None,
+        use_causal_mask=False,
+    ):
         value = _to_tensors(value, self)
         key = value if key is None else _to_tensors(key, self)
         # the inputs' Keras masks take precedence, as in Keras
@@ -240,8 +274,14 @@ class MultiHeadAttention(Layer):
             value_mask = getattr(value, "_keras_mask", None)
         if key_mask is None and key is not value:
             key_mask = getattr(key, "_keras_mask", None)
-        mask = self._attention_mask(query, value, _as_bool(query_mask), _as_bool(value_mask),
-                                    _as_bool(key_mask), _as_bool(attention_mask), use_causal_mask)
+        mask = merge_attention_masks(
+            query_mask,
+            value_mask,
+            key_mask,
+            attention_mask,
+            use_causal_mask,
+            steps=(query.shape[1], value.shape[1]),
+        )
         q = self._query_dense(query)  # (B, T, H, K)
         k = self._key_dense(key)  # (B, S, H, K)
         v = self._value_dense(value)  # (B, S, H, V)
@@ -260,34 +300,22 @@ class MultiHeadAttention(Layer):
         self._returned_scores = bool(return_attention_scores)
         return (out, scores) if return_attention_scores else out
 
-    def _attention_mask(self, query, value, query_mask, value_mask, key_mask, attention_mask,
-                        use_causal_mask):
-        """All masks merged with AND into one broadcastable (B, T, S) boolean array, or None."""
-        mask = attention_mask
-        parts = []
-        if query_mask is not None:
-            parts.append(query_mask[..., None])  # (B, T, 1)
-        for m in (value_mask, key_mask):
-            if m is not None:
-                parts.append(np.expand_dims(m, -2))  # (B, 1, S)
-        if use_causal_mask:
-            t, s = query.shape[1], value.shape[1]
-            parts.append(np.tril(np.ones((1, t, s), dtype=bool)))  # position i sees j <= i
-        for part in parts:
-            mask = part if mask is None else mask & part
-        return mask
-
     def compute_mask(self, inputs, mask=None):
         returned, self._returned_scores = self._returned_scores, False
         return [mask, None] if returned and mask is not None else mask
 
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
         query_shape = tuple(query_shape)
-        if value_shape is not None and key_shape is not None:
-            if tuple(value_shape)[1:-1] != tuple(key_shape)[1:-1]:
-                raise ValueError("All dimensions of `value` and `key`, except the last one, must "
-                                 f"be equal. Received: value_shape={value_shape} and "
-                                 f"key_shape={key_shape}")
+        if (
+            value_shape is not None
+            and key_shape is not None
+            and tuple(value_shape)[1:-1] != tuple(key_shape)[1:-1]
+        ):
+            raise ValueError(
+                "All dimensions of `value` and `key`, except the last one, must "
+                f"be equal. Received: value_shape={value_shape} and "
+                f"key_shape={key_shape}"
+            )
         return query_shape[:-1] + self._output_shape if self._output_shape else query_shape
 
     # -- config --------------------------------------------------------------------------------
@@ -310,6 +338,16 @@ class MultiHeadAttention(Layer):
             "bias_constraint": constraints.serialize(self._bias_constraint),
             "seed": self.seed,
         }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        # Keras 2 configs carry the build shapes
+        shapes = {k: config.pop(k, None) for k in ("query_shape", "value_shape", "key_shape")}
+        layer = cls(**config)
+        if shapes["query_shape"] is not None and shapes["value_shape"] is not None:
+            layer.build(*(None if s is None else tuple(s) for s in shapes.values()))
+        return layer
 
     def get_build_config(self):
         if self._build_shapes_dict is None:

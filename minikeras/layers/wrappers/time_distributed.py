@@ -39,8 +39,10 @@ class TimeDistributed(Wrapper):
         self._step_mask = None
 
     def _child_input_shape(self, input_shape):
-        if not isinstance(input_shape, (tuple, list)) or len(input_shape) < 3 or not all(
-            d is None or isinstance(d, (int, np.integer)) for d in input_shape
+        if (
+            not isinstance(input_shape, (tuple, list))
+            or len(input_shape) < 3
+            or not all(d is None or isinstance(d, (int, np.integer)) for d in input_shape)
         ):
             raise ValueError(
                 f"TimeDistributed layer '{self.name}' expects an input of rank >= 3, shaped "
