@@ -388,31 +388,44 @@ class Layer:
         return outputs
 
     # -- symbolic calls (functional API) --------------------------------------------------
+    def _trace_once(self, args, kwargs, sizes):
+        rng = np.random.default_rng(0)
+
+        def fill(t):
+            if not isinstance(t, KerasTensor):
+                return t
+            shape = tuple(
+                (sizes[0] if i == 0 else sizes[1]) if d is None else d
+                for i, d in enumerate(t.shape)
+            )
+            tensor = Tensor(dummy_value(KerasTensor(shape, t.dtype), 1, rng))
+            if t._has_mask:
+                tensor._keras_mask = Tensor(np.ones(shape[: t._mask_ndim], dtype=bool))
+            return tensor
+
+        c_args = map_structure(fill, args)
+        c_kwargs = map_structure(fill, kwargs)
+        with no_grad(), np.errstate(all="ignore"):
+            return self.__call__(*c_args, **c_kwargs)
+
     def _trace(self, args, kwargs):
         """Runs `call` on placeholder data to learn output shapes, dtypes and masks."""
         flat_in = [t for t in flatten((args, kwargs)) if isinstance(t, KerasTensor)]
         has_unknown = any(d is None for t in flat_in for d in t.shape[1:])
-        results = []
         batch_unknown = any(t.shape and t.shape[0] is None for t in flat_in)
-        for sizes in ((2, 3), (3, 5)) if has_unknown else ((1, 1),):
-            rng = np.random.default_rng(0)
-
-            def fill(t, sizes=sizes, rng=rng):
-                if not isinstance(t, KerasTensor):
-                    return t
-                shape = tuple(
-                    (sizes[0] if i == 0 else sizes[1]) if d is None else d
-                    for i, d in enumerate(t.shape)
-                )
-                tensor = Tensor(dummy_value(KerasTensor(shape, t.dtype), 1, rng))
-                if t._has_mask:
-                    tensor._keras_mask = Tensor(np.ones(shape[: t._mask_ndim], dtype=bool))
-                return tensor
-
-            c_args = map_structure(fill, args)
-            c_kwargs = map_structure(fill, kwargs)
-            with no_grad(), np.errstate(all="ignore"):
-                results.append(self.__call__(*c_args, **c_kwargs))
+        # unknown non-batch sizes get small placeholders first; a layer that needs more room
+        # (a 7x7 valid convolution on an image of unknown size) gets larger ones on retry
+        # each plan is two runs of (batch size, size of every other unknown axis)
+        attempts = (((2, 3), (3, 5)), ((2, 32), (3, 35)), ((2, 96), (3, 99)))
+        if not has_unknown:
+            attempts = (((1, 1),),)
+        for attempt, plan in enumerate(attempts):
+            try:
+                results = [self._trace_once(args, kwargs, sizes) for sizes in plan]
+                break
+            except (ValueError, IndexError):
+                if attempt == len(attempts) - 1:
+                    raise
         first = results[0]
         flat_first = flatten(first)
         flat_second = flatten(results[-1])

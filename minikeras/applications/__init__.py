@@ -1,0 +1,33 @@
+"""`keras.applications`: ready-made image models built from public layers only.
+
+Each model has Keras 3's layer names, weight order and defaults, so Keras weight files load
+into it. ImageNet weights are read from the local cache and never downloaded unasked (see
+`imagenet_utils`).
+"""
+
+import sys
+
+from . import imagenet_utils, inception_v3, mobilenet_v2, resnet, vgg16
+from .inception_v3 import InceptionV3
+from .mobilenet_v2 import MobileNetV2
+from .resnet import ResNet50, ResNet101, ResNet152
+from .vgg16 import VGG16
+
+# Keras also exposes ResNet50's helpers as `keras.applications.resnet50`
+resnet50 = resnet
+sys.modules[__name__ + ".resnet50"] = resnet
+
+__all__ = [
+    "VGG16",
+    "InceptionV3",
+    "MobileNetV2",
+    "ResNet50",
+    "ResNet101",
+    "ResNet152",
+    "imagenet_utils",
+    "inception_v3",
+    "mobilenet_v2",
+    "resnet",
+    "resnet50",
+    "vgg16",
+]  # fmt: skip
