@@ -1,0 +1,105 @@
+"""Atomic file replacement: write a temp file beside the target, fsync it, `os.replace` it.
+
+A reader (or a crash) then sees either the complete old file or the complete new one, never a
+half-written file. Temp files are named `.<target name>.<pid>.<random>.tmp`; ones left behind by
+a process that died are removed by the next save to the same target.
+"""
+
+import contextlib
+import os
+import tempfile
+
+_SUFFIX = ".tmp"
+
+
+def _pid_alive(pid):
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _remove_stale_temps(directory, base):
+    prefix = f".{base}."
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(_SUFFIX)):
+            continue
+        parts = name[len(prefix) : -len(_SUFFIX)].split(".")
+        if len(parts) != 2 or not parts[0].isdigit():
+            continue
+        pid = int(parts[0])
+        if pid != os.getpid() and not _pid_alive(pid):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(directory, name))
+
+
+def _fsync_path(path, directory=False):
+    flags = os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        if directory:
+            return  # some platforms cannot open directories; the data itself is synced
+        raise
+    try:
+        os.fsync(fd)
+    except OSError:
+        if not directory:
+            raise
+    finally:
+        os.close(fd)
+
+
+def _target_mode(filepath):
+    try:
+        return os.stat(filepath).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def atomic_write(filepath, overwrite=True):
+    """Yields a temp path in the target's directory; on success it replaces `filepath`.
+
+    Args:
+        filepath: the final path.
+        overwrite: if False and `filepath` exists, raise `FileExistsError` before writing.
+
+    The temp file is flushed to disk (`fsync`) before `os.replace`, and the directory entry is
+    synced after it. On any error the temp file is removed and the target is left untouched.
+    """
+    filepath = os.fspath(filepath)
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(
+            f"File {filepath!r} already exists and overwrite=False; nothing was written."
+        )
+    directory = os.path.dirname(os.path.abspath(filepath))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(
+            f"Cannot save to {filepath!r}: the directory {directory!r} does not exist."
+        )
+    base = os.path.basename(filepath)
+    _remove_stale_temps(directory, base)
+    fd, tmp = tempfile.mkstemp(prefix=f".{base}.{os.getpid()}.", suffix=_SUFFIX, dir=directory)
+    os.close(fd)
+    try:
+        yield tmp
+        os.chmod(tmp, _target_mode(filepath))
+        _fsync_path(tmp)
+        os.replace(tmp, filepath)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_path(directory, directory=True)

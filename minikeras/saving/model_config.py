@@ -1,0 +1,408 @@
+"""Functional and Sequential configs (spec section 6): writing the Keras 3 form, reading both.
+
+Reading rebuilds the graph by replaying each layer's `inbound_nodes` once its inputs exist.
+Keras 3 operation nodes (`NotEqual`, `Add`, ...) become `OpLayer`s when the op is one of
+`keras.ops` (a closed set of numeric functions); `mask` and `training` call arguments are
+dropped (masks propagate by themselves, `training` comes from the enclosing call).
+"""
+
+from ..layers.node import KerasTensor, flatten
+from ..utils.naming import to_snake_case
+from . import serialization
+from .serialization import check_name, serialize_keras_object
+
+_DROPPED_KWARGS = ("mask", "training")
+
+
+# ---- writing -----------------------------------------------------------------------------------
+
+
+def _op_class_name(op_name):
+    special = {"getitem": "GetItem"}
+    return special.get(op_name, "".join(p[:1].upper() + p[1:] for p in op_name.split("_")))
+
+
+def _layer_entry(layer):
+    if getattr(layer, "_is_operation", False):
+        return {"module": "keras.src.ops.numpy", "class_name": _op_class_name(layer.op_name),
+                "config": {"name": layer.name, **serialize_keras_object(layer.op_kwargs)},
+                "registered_name": None}  # fmt: skip
+    return serialization.serialize_layer(layer)
+
+
+def functional_config(model):
+    """The Keras 3 `Functional.get_config()` dict of `model`."""
+    from ..models import Functional
+
+    kept = {id(n) for depth in model._nodes_by_depth.values() for n in depth}
+    reindex = {}  # (layer id, node index) -> index among this model's nodes
+    for layer in model._all_layers:
+        k = 0
+        for i, node in enumerate(layer._inbound_nodes):
+            if id(node) in kept:
+                reindex[(id(layer), i)] = k
+                k += 1
+
+    def tensor_ref(t):
+        layer, node_index, tensor_index = t._keras_history
+        return [layer.name, reindex.get((id(layer), node_index), node_index), tensor_index]
+
+    def encode(value):
+        if isinstance(value, KerasTensor):
+            return {"class_name": "__keras_tensor__",
+                    "config": {"shape": list(value.shape), "dtype": value.dtype,
+                               "keras_history": tensor_ref(value)}}  # fmt: skip
+        if isinstance(value, (list, tuple)):
+            return [encode(v) for v in value]
+        if isinstance(value, dict):
+            return {k: encode(v) for k, v in value.items()}
+        return serialize_keras_object(value)
+
+    layers = []
+    for layer in model._all_layers:
+        entry = _layer_entry(layer)
+        entry["name"] = layer.name
+        entry["inbound_nodes"] = [
+            {"args": encode(list(node.args)), "kwargs": encode(dict(node.kwargs))}
+            for node in layer._inbound_nodes
+            if id(node) in kept and not node.is_input
+        ]
+        layers.append(entry)
+
+    def io_ref(t):
+        ref = tensor_ref(t)
+        if isinstance(t._keras_history[0], Functional):
+            ref[1] += 1  # Keras 3 counts a nested functional model's own node first (spec 6.3)
+        return ref
+
+    def io(structure):
+        if isinstance(structure, KerasTensor):
+            return io_ref(structure)
+        if isinstance(structure, dict):
+            return {k: io_ref(v) for k, v in structure.items()}
+        return [io_ref(t) for t in flatten(structure)]
+
+    return {
+        "name": model.name,
+        "trainable": model.trainable,
+        "layers": layers,
+        "input_layers": io(model._input_structure),
+        "output_layers": io(model._output_structure),
+    }
+
+
+def sequential_config(model):
+    """The Keras 3 `Sequential.get_config()` dict of `model`."""
+    layers = []
+    if model._input_layer is not None:
+        layers.append({"module": "keras.layers", "class_name": "InputLayer",
+                       "config": model._input_layer.get_config(), "registered_name": None})  # fmt: skip
+    layers += [serialization.serialize_layer(layer) for layer in model.layers]
+    config = {
+        "name": model.name,
+        "trainable": model.trainable,
+        "dtype": {
+            "module": "keras",
+            "class_name": "DTypePolicy",
+            "config": {"name": model.dtype},
+            "registered_name": None,
+        },
+        "layers": layers,
+    }
+    if model.built and model._build_shapes is not None:
+        config["build_input_shape"] = [None if d is None else int(d) for d in model._build_shapes]
+    return config
+
+
+def legacy_h5_model_config(model):
+    """`{"class_name", "config"}` as Keras 3 writes it into a legacy `.h5` (spec 2.6).
+
+    Top-level layer entries carry no module/registered_name/build_config, and nodes carry no
+    `mask` arguments, so Keras 3's `load_model` reads the file back.
+    """
+    config = model.get_config()
+    entries = config.get("layers", [])
+    for i, entry in enumerate(entries):
+        dropped = ("registered_name", "build_config")
+        if ".ops" not in str(entry.get("module")):  # op nodes keep it: it tells them from layers
+            dropped += ("module",)
+        entry = {k: v for k, v in entry.items() if k not in dropped}
+        for node in entry.get("inbound_nodes", []):
+            if isinstance(node, dict):
+                node["kwargs"] = {k: v for k, v in node.get("kwargs", {}).items() if k != "mask"}
+        entries[i] = entry
+    return {"class_name": type(model).__name__, "config": config}
+
+
+# ---- reading: Sequential -------------------------------------------------------------------------
+
+
+def sequential_from_config(config, custom_objects=None):
+    """A Sequential model from a Keras 2 or 3 config (a bare list for Keras <= 2.1)."""
+    from ..layers.core.input_layer import InputLayer
+    from ..models import Sequential
+
+    if isinstance(config, list):
+        config = {"layers": config}
+    name = config.get("name")
+    if name is not None:
+        check_name(name, "a model")
+    model = Sequential(name=name)
+    for entry in config.get("layers", []):
+        if not isinstance(entry, dict):
+            raise ValueError(
+                f"Sequential model '{name}': a layer entry should be a dict: {entry!r}"
+            )
+        if entry.get("class_name") == "InputLayer":
+            cfg = dict(entry.get("config") or {})
+            check_name(cfg.get("name") or "input", "an InputLayer")
+            model.add(InputLayer(**_input_kwargs(cfg)), rebuild=False)
+        else:
+            layer = serialization.deserialize_layer(entry, custom_objects)
+            model.add(layer, rebuild=False)
+    model._maybe_rebuild()
+    if not model.built and config.get("build_input_shape"):
+        model.build(tuple(config["build_input_shape"]))
+    if config.get("trainable") is False:
+        model.trainable = False
+    return model
+
+
+def _input_kwargs(cfg):
+    out = {k: v for k, v in cfg.items() if k not in ("ragged", "sparse")}
+    if isinstance(out.get("dtype"), dict):
+        out["dtype"] = (out["dtype"].get("config") or {}).get("name")
+    if "batch_input_shape" in out:
+        out["batch_shape"] = out.pop("batch_input_shape")
+    return out
+
+
+# ---- reading: Functional -------------------------------------------------------------------------
+
+
+def _is_triple(x):
+    return (isinstance(x, (list, tuple)) and len(x) in (3, 4) and isinstance(x[0], str)
+            and isinstance(x[1], int) and isinstance(x[2], int))  # fmt: skip
+
+
+def _looks_like_op(entry):
+    """Keras 3 op nodes name an ops module, or pass several positional arguments (layers take
+    their inputs as one argument)."""
+    if ".ops" in str(entry.get("module") or ""):
+        return True
+    nodes = entry.get("inbound_nodes") or []
+    return any(isinstance(n, dict) and len(n.get("args") or []) > 1 for n in nodes)
+
+
+def _op_name(class_name):
+    from ..core import ops
+
+    name = to_snake_case(class_name)
+    name = {"get_item": "getitem"}.get(name, name)
+    allowed = {n for m in ops._FAMILIES for n in m.__all__} - {"EPSILON"}
+    return name if name in allowed else None
+
+
+class _Graph:
+    """State while replaying a functional config."""
+
+    def __init__(self, config, custom_objects, input_tensors, layer_fn):
+        from ..layers.core.input_layer import InputLayer
+        from ..layers.core.op_layer import OpLayer
+
+        self.name = config.get("name")
+        self.layers, self.nodes, self.outputs, self.order = {}, {}, {}, []
+        self.keras2 = False
+        given = list(flatten(input_tensors)) if input_tensors is not None else None
+        input_names = [r[0] for r in _io_list(config.get("input_layers"))]
+        for entry in config.get("layers", []):
+            if not isinstance(entry, dict) or not isinstance(entry.get("class_name"), str):
+                raise ValueError(f"Model '{self.name}': invalid layer entry {entry!r}.")
+            cfg = entry.get("config") or {}
+            lname = entry.get("name") or cfg.get("name")
+            check_name(lname, f"a layer of model '{self.name}'")
+            if lname in self.layers:
+                raise ValueError(f"Model '{self.name}': two layers are named '{lname}'.")
+            nodes = entry.get("inbound_nodes") or []
+            if any(isinstance(n, list) for n in nodes):
+                self.keras2 = True
+            cls_name = entry["class_name"]
+            if cls_name == "InputLayer":
+                if given is not None and lname in input_names:
+                    t = given[input_names.index(lname)]
+                    layer = t._keras_history[0]
+                    self.outputs[lname] = [[t]]
+                else:
+                    layer = InputLayer(**_input_kwargs(dict(cfg)))
+                    self.outputs[lname] = [[layer.output]]
+            else:
+                op = _op_name(cls_name)
+                if op is not None and _looks_like_op(entry):
+                    layer = None  # an operation node written by Keras 3
+                else:
+                    try:
+                        layer = layer_fn(entry) if layer_fn else serialization.deserialize_layer(
+                            entry, custom_objects)  # fmt: skip
+                    except ValueError:
+                        if op is None:
+                            raise
+                        layer = None
+                if layer is None:
+                    kwargs = {k: v for k, v in cfg.items() if k != "name"}
+                    layer = OpLayer(
+                        op, kwargs=serialization._deserialize(kwargs, None, 0), name=lname
+                    )
+                self.outputs[lname] = []
+            self.layers[lname] = layer
+            self.nodes[lname] = nodes
+            self.order.append(lname)
+
+    def resolve(self, ref, where_io=False):
+        """`[layer_name, node_index, tensor_index]` -> KerasTensor (None while not built yet)."""
+        from ..models import Functional, Sequential
+
+        if not _is_triple(ref):
+            raise ValueError(f"Model '{self.name}': invalid tensor reference {ref!r}.")
+        name, node_index, tensor_index = ref[0], ref[1], ref[2]
+        if name not in self.layers:
+            raise ValueError(f"Model '{self.name}': a node refers to unknown layer '{name}'.")
+        layer = self.layers[name]
+        total = max(len(self.nodes[name]), 1)
+        index = node_index
+        if isinstance(layer, (Functional, Sequential)) and self.keras2:
+            index -= 1  # Keras 2 counts a nested model's own node first
+        elif where_io and isinstance(layer, Functional):
+            index -= 1  # Keras 3 does so in input_layers/output_layers only
+        if total == 1:
+            index = 0  # a layer called once: the index carries no information (spec 6.3)
+        if not 0 <= index < total:
+            raise ValueError(
+                f"Model '{self.name}': node {node_index} of layer '{name}' does not exist."
+            )
+        done = self.outputs[name]
+        if index >= len(done):
+            return None
+        outs = done[index]
+        if not 0 <= tensor_index < len(outs):
+            raise ValueError(f"Model '{self.name}': layer '{name}' has no output {tensor_index}.")
+        return outs[tensor_index]
+
+    def _decode(self, value):
+        """Node arguments with tensors resolved; raises _NotReady if an input is missing."""
+        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+            t = self.resolve(value["config"]["keras_history"])
+            if t is None:
+                raise _NotReady
+            return t
+        if isinstance(value, list):
+            return [self._decode(v) for v in value]
+        if isinstance(value, dict) and "class_name" not in value:
+            return {k: self._decode(v) for k, v in value.items()}
+        return serialization._deserialize(value, None, 0)
+
+    def call_args(self, node):
+        """`(args, kwargs)` for one inbound node (Keras 2 or 3 form); raises _NotReady."""
+        if isinstance(node, dict):  # Keras 3: {"args": [...], "kwargs": {...}}
+            kwargs = {
+                k: v for k, v in (node.get("kwargs") or {}).items() if k not in _DROPPED_KWARGS
+            }
+            return self._decode(list(node.get("args") or [])), self._decode(kwargs)
+        if not isinstance(node, list) or not node:
+            raise ValueError(f"Model '{self.name}': invalid inbound node {node!r}.")
+        inputs, kwargs = [], {}
+        for item in node:  # Keras 2: [[name, node_index, tensor_index, kwargs], ...]
+            if not _is_triple(item):
+                raise ValueError(f"Model '{self.name}': invalid inbound node {node!r}.")
+            t = self.resolve(item)
+            if t is None:
+                raise _NotReady
+            inputs.append(t)
+            if len(item) == 4 and isinstance(item[3], dict):
+                kwargs.update(item[3])
+        kwargs = {k: v for k, v in kwargs.items() if k not in _DROPPED_KWARGS}
+        for k, v in list(kwargs.items()):
+            if _is_triple(v) and v[0] in self.layers:
+                t = self.resolve(v)
+                if t is None:
+                    raise _NotReady
+                kwargs[k] = t
+        return [inputs[0] if len(inputs) == 1 else inputs], kwargs
+
+    def run(self):
+        """Calls layers on their inbound nodes, in config order, until nothing more is ready."""
+        progress, pending = True, True
+        while pending and progress:
+            progress, pending = False, False
+            for name in self.order:
+                nodes, done = self.nodes[name], self.outputs[name]
+                if self.layers[name].__class__.__name__ == "InputLayer":
+                    continue
+                while len(done) < len(nodes):
+                    try:
+                        args, kwargs = self.call_args(nodes[len(done)])
+                    except _NotReady:
+                        pending = True
+                        break
+                    result = self.layers[name](*args, **kwargs)
+                    done.append(flatten(result))
+                    progress = True
+        return pending
+
+
+class _NotReady(Exception):
+    pass
+
+
+def _io_list(value):
+    if value is None:
+        return []
+    if _is_triple(value):
+        return [value]
+    if isinstance(value, dict):
+        return [v for v in value.values()]
+    return list(value)
+
+
+def functional_from_config(config, custom_objects=None, input_tensors=None, layer_fn=None):
+    """A functional model from a Keras 2 or 3 config.
+
+    Args:
+        config: the `config` part of `{"class_name": "Functional", "config": {...}}`.
+        custom_objects: name -> class for user layers.
+        input_tensors: KerasTensors to use instead of new Inputs (clone_model).
+        layer_fn: `entry -> layer` replacing deserialization (clone_model).
+    """
+    from ..models import Functional
+
+    if not isinstance(config, dict) or "layers" not in config:
+        raise ValueError(
+            "A functional model config needs 'layers', 'input_layers', 'output_layers'."
+        )
+    graph = _Graph(config, custom_objects, input_tensors, layer_fn)
+    graph.run()
+
+    def build(value, what):
+        if _is_triple(value):
+            t = graph.resolve(value, where_io=True)
+            if t is None:
+                raise ValueError(
+                    f"Model '{graph.name}': could not rebuild the graph up to {what} {value[0]!r}; "
+                    "some layer's inputs never became available."
+                )
+            return t
+        if isinstance(value, dict):
+            return {k: build(v, what) for k, v in value.items()}
+        if isinstance(value, list):
+            return [build(v, what) for v in value]
+        raise ValueError(f"Model '{graph.name}': invalid {what} specification {value!r}.")
+
+    inputs = build(config.get("input_layers"), "input")
+    outputs = build(config.get("output_layers"), "output")
+    if isinstance(inputs, list) and len(inputs) == 1:
+        inputs = inputs[0]
+    if isinstance(outputs, list) and len(outputs) == 1:
+        outputs = outputs[0]
+    model = Functional(inputs, outputs, name=graph.name)
+    if config.get("trainable") is False:
+        model.trainable = False
+    return model
