@@ -65,6 +65,22 @@ class Layer:
     [[2.0, 2.0]]
     """
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:
+            user_build = cls.__dict__["build"]
+
+            def build(self, *args, **kw):
+                # as in Keras, calling build() directly marks the layer built
+                user_build(self, *args, **kw)
+                self.built = True
+                if self._build_shapes is None and args:
+                    self._build_shapes = args[0]
+
+            build.__doc__ = user_build.__doc__
+            build.__wrapped__ = user_build
+            cls.build = build
+
     def __init__(self, trainable=True, name=None, dtype=None, autocast=True, **kwargs):
         object.__setattr__(self, "_tracked_layers", [])
         object.__setattr__(self, "_own_variables", [])
@@ -405,7 +421,9 @@ class Layer:
 
         c_args = map_structure(fill, args)
         c_kwargs = map_structure(fill, kwargs)
-        with no_grad(), np.errstate(all="ignore"):
+        if "training" in c_kwargs:
+            c_kwargs["training"] = False  # tracing shapes must not touch state (BN statistics)
+        with no_grad(), np.errstate(all="ignore"), training_scope(False):
             return self.__call__(*c_args, **c_kwargs)
 
     def _trace(self, args, kwargs):
@@ -453,10 +471,28 @@ class Layer:
             self.built = True
         self._check_input(args[0])
         structure, outs = self._trace(args, kwargs)
+        self._apply_declared_shapes(args, outs)
         for i, t in enumerate(outs):
             t.name = f"{self.name}_{len(self._inbound_nodes)}_{i}" if len(outs) > 1 else self.name
         Node(self, args, kwargs, outs, structure)
         return structure
+
+    def _apply_declared_shapes(self, args, outs):
+        """A layer's own `compute_output_shape` beats shapes inferred from placeholder runs
+        (two placeholder sizes can collide after strides and pooling)."""
+        if type(self).compute_output_shape is Layer.compute_output_shape or len(outs) != 1:
+            return
+        first = args[0]
+        if not isinstance(first, KerasTensor):
+            return
+        try:
+            shape = self.compute_output_shape(first.shape)
+        except Exception:  # an incomplete declaration: keep the traced shape
+            return
+        if isinstance(shape, (tuple, list)) and len(shape) == len(outs[0].shape) and all(
+            d is None or isinstance(d, (int, np.integer)) for d in shape
+        ):
+            outs[0].shape = tuple(None if d is None else int(d) for d in shape)
 
     # -- config ------------------------------------------------------------------------------
     def get_config(self):

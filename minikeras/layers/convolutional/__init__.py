@@ -1,6 +1,5 @@
 """Convolution layers (1-D, 2-D, 3-D; regular, transposed, depthwise, separable)."""
 
-from .base_conv import BaseConv
 from .conv import Conv1D, Conv2D, Conv3D, Convolution1D, Convolution2D, Convolution3D
 from .conv_transpose import (
     Conv1DTranspose,

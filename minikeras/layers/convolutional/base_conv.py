@@ -7,6 +7,7 @@ convolution itself in `convolution_op`; `call` adds the bias and applies the act
 from ... import activations, constraints, initializers, regularizers
 from ...core import ops
 from ..layer import Layer
+from .bias_activation import bias_add_activation
 from .conv_utils import (
     channel_axis,
     check_rank,
@@ -14,6 +15,7 @@ from .conv_utils import (
     standardize_data_format,
     standardize_padding,
     standardize_tuple,
+    window_output_shape,
 )
 
 
@@ -99,8 +101,8 @@ class BaseConv(Layer):
             check_window(self, shape, self.rank, self.data_format, self.kernel_size,
                          self.dilation_rate, self.padding)  # fmt: skip
 
-    def _known_channels(self, input_shape):
-        self._check_inputs(input_shape)
+    def _known_channels(self, input_shape, window=True):
+        self._check_inputs(input_shape, window)
         channels = self._input_channels(input_shape)
         if channels is None:
             raise ValueError(
@@ -113,9 +115,13 @@ class BaseConv(Layer):
     def _add_bias(self, units):
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight(shape=(units,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint, name="bias")
+            self.bias = self.add_weight(
+                shape=(units,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+                name="bias",
+            )
 
     def build(self, input_shape):
         channels = self._known_channels(input_shape)
@@ -127,15 +133,26 @@ class BaseConv(Layer):
                 f"{tuple(input_shape)})."
             )
         shape = self.kernel_size + (channels // self.groups, self.filters)
-        self.kernel = self.add_weight(shape=shape, initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, name="kernel")
+        self.kernel = self.add_weight(
+            shape=shape,
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            name="kernel",
+        )
         self._add_bias(self.filters)
         self._built_channels = channels
+        self.built = True  # also when build() is called directly
 
     def convolution_op(self, inputs, kernel):
-        return ops.conv(inputs, kernel, strides=self.strides, padding=self.padding,
-                        data_format=self.data_format, dilation_rate=self.dilation_rate)
+        return ops.conv(
+            inputs,
+            kernel,
+            strides=self.strides,
+            padding=self.padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
 
     def call(self, inputs):
         self._check_inputs(inputs.shape)
@@ -144,12 +161,36 @@ class BaseConv(Layer):
 
     def _finish(self, y):
         """Adds the bias along the channel axis, then the activation."""
+        fusable = self.activation in (None, activations.linear, activations.relu)
+        if (
+            self.bias is not None
+            and fusable
+            and self.data_format == "channels_last"
+            and (y.dtype == self.bias.dtype)
+        ):  # the common case in one pass each way
+            return bias_add_activation(y, self.bias, relu=self.activation is activations.relu)
         if self.bias is not None:
             if self.data_format == "channels_last":
                 y = y + self.bias
             else:
                 y = y + ops.reshape(self.bias, (1, -1) + (1,) * self.rank)
         return self.activation(y) if self.activation is not None else y
+
+    def _output_channels(self, input_shape):
+        return self.filters
+
+    def compute_output_shape(self, input_shape):
+        channels = self._output_channels(input_shape)
+        return window_output_shape(
+            input_shape,
+            self.rank,
+            self.data_format,
+            self.kernel_size,
+            self.strides,
+            self.dilation_rate,
+            self.padding,
+            channels,
+        )
 
     def _base_config(self):
         return {

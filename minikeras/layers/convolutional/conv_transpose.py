@@ -9,7 +9,7 @@ convolution with the same kernel: "valid" gives `(n - 1) * s + max(k, s)` per ax
 
 from ...core import ops
 from .base_conv import BaseConv
-from .conv_utils import standardize_tuple
+from .conv_utils import channel_axis, spatial_axes, standardize_tuple, transpose_length
 
 
 class BaseConvTranspose(BaseConv):
@@ -35,13 +35,17 @@ class BaseConvTranspose(BaseConv):
                 )
 
     def build(self, input_shape):
-        channels = self._known_channels(input_shape)
-        self.kernel = self.add_weight(shape=self.kernel_size + (self.filters, channels),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, name="kernel")
+        channels = self._known_channels(input_shape, window=False)
+        self.kernel = self.add_weight(
+            shape=self.kernel_size + (self.filters, channels),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            name="kernel",
+        )
         self._add_bias(self.filters)
         self._built_channels = channels
+        self.built = True  # also when build() is called directly
 
     def call(self, inputs):
         self._check_inputs(inputs.shape, window=False)  # the output grows: any input size works
@@ -49,6 +53,16 @@ class BaseConvTranspose(BaseConv):
                                output_padding=self.output_padding, data_format=self.data_format,
                                dilation_rate=self.dilation_rate)  # fmt: skip
         return self._finish(y)
+
+    def compute_output_shape(self, input_shape):
+        out = list(input_shape)
+        extra = self.output_padding or (None,) * self.rank
+        axes = spatial_axes(self.data_format, self.rank)
+        for axis, k, s, d, p in zip(axes, self.kernel_size, self.strides, self.dilation_rate,
+                                    extra):  # fmt: skip
+            out[axis] = transpose_length(input_shape[axis], k, s, d, self.padding, p)
+        out[channel_axis(self.data_format)] = self.filters
+        return tuple(out)
 
     def get_config(self):
         config = super().get_config()
@@ -71,10 +85,26 @@ class Conv1DTranspose(BaseConvTranspose):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
-        super().__init__(1, filters, kernel_size, strides, padding, output_padding, data_format,
-                         dilation_rate, activation, use_bias, kernel_initializer,
-                         bias_initializer, kernel_regularizer, bias_regularizer,
-                         activity_regularizer, kernel_constraint, bias_constraint, **kwargs)
+        super().__init__(
+            1,
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            output_padding,
+            data_format,
+            dilation_rate,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            **kwargs,
+        )
 
 
 class Conv2DTranspose(BaseConvTranspose):
@@ -95,10 +125,26 @@ class Conv2DTranspose(BaseConvTranspose):
                  use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
-        super().__init__(2, filters, kernel_size, strides, padding, output_padding, data_format,
-                         dilation_rate, activation, use_bias, kernel_initializer,
-                         bias_initializer, kernel_regularizer, bias_regularizer,
-                         activity_regularizer, kernel_constraint, bias_constraint, **kwargs)
+        super().__init__(
+            2,
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            output_padding,
+            data_format,
+            dilation_rate,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            **kwargs,
+        )
 
 
 class Conv3DTranspose(BaseConvTranspose):
@@ -114,10 +160,26 @@ class Conv3DTranspose(BaseConvTranspose):
                  use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
-        super().__init__(3, filters, kernel_size, strides, padding, output_padding, data_format,
-                         dilation_rate, activation, use_bias, kernel_initializer,
-                         bias_initializer, kernel_regularizer, bias_regularizer,
-                         activity_regularizer, kernel_constraint, bias_constraint, **kwargs)
+        super().__init__(
+            3,
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            output_padding,
+            data_format,
+            dilation_rate,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            **kwargs,
+        )
 
 
 Convolution1DTranspose = Conv1DTranspose

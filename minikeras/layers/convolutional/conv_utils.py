@@ -117,3 +117,26 @@ def check_window(layer, shape, rank, data_format, window, dilation, padding, wha
                 f"spatial size {tuple(sizes)} with padding='valid'; each spatial axis must be "
                 f">= (size - 1) * dilation + 1. Received input shape {tuple(shape)}."
             )
+
+
+def window_output_shape(shape, rank, data_format, window, strides, dilation, padding, channels):
+    """Output shape of a convolution or pooling (None sizes stay None; channels None = kept)."""
+    out = list(shape)
+    for axis, k, s, d in zip(spatial_axes(data_format, rank), window, strides, dilation):
+        n = shape[axis]
+        if n is not None:
+            out[axis] = (n - (k - 1) * d - 1) // s + 1 if padding == "valid" else -(-n // s)
+    if channels is not None:
+        out[channel_axis(data_format)] = channels
+    return tuple(out)
+
+
+def transpose_length(n, k, s, d, padding, output_padding=None):
+    """Keras's output length of a transposed convolution along one axis."""
+    if n is None:
+        return None
+    k = (k - 1) * d + 1
+    if output_padding is None:
+        return n * s + max(k - s, 0) if padding == "valid" else n * s
+    pad = k // 2 if padding == "same" else 0
+    return (n - 1) * s + k - 2 * pad + output_padding

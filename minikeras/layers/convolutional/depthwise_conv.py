@@ -34,16 +34,30 @@ class BaseDepthwiseConv(BaseConv):
 
     def build(self, input_shape):
         channels = self._known_channels(input_shape)
-        self.kernel = self.add_weight(shape=self.kernel_size + (channels, self.depth_multiplier),
-                                      initializer=self.depthwise_initializer,
-                                      regularizer=self.depthwise_regularizer,
-                                      constraint=self.depthwise_constraint, name="kernel")
+        self.kernel = self.add_weight(
+            shape=self.kernel_size + (channels, self.depth_multiplier),
+            initializer=self.depthwise_initializer,
+            regularizer=self.depthwise_regularizer,
+            constraint=self.depthwise_constraint,
+            name="kernel",
+        )
         self._add_bias(channels * self.depth_multiplier)
         self._built_channels = channels
+        self.built = True  # also when build() is called directly
 
     def convolution_op(self, inputs, kernel):
-        return ops.depthwise_conv(inputs, kernel, strides=self.strides, padding=self.padding,
-                                  data_format=self.data_format, dilation_rate=self.dilation_rate)
+        return ops.depthwise_conv(
+            inputs,
+            kernel,
+            strides=self.strides,
+            padding=self.padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
+
+    def _output_channels(self, input_shape):
+        channels = self._input_channels(input_shape)
+        return None if channels is None else channels * self.depth_multiplier
 
     def get_config(self):
         config = {**self._base_config(), "depth_multiplier": self.depth_multiplier}
@@ -66,10 +80,25 @@ class DepthwiseConv1D(BaseDepthwiseConv):
                  depthwise_initializer="glorot_uniform", bias_initializer="zeros",
                  depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
-        super().__init__(1, depth_multiplier, kernel_size, strides, padding, data_format,
-                         dilation_rate, activation, use_bias, depthwise_initializer,
-                         bias_initializer, depthwise_regularizer, bias_regularizer,
-                         activity_regularizer, depthwise_constraint, bias_constraint, **kwargs)
+        super().__init__(
+            1,
+            depth_multiplier,
+            kernel_size,
+            strides,
+            padding,
+            data_format,
+            dilation_rate,
+            activation,
+            use_bias,
+            depthwise_initializer,
+            bias_initializer,
+            depthwise_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            depthwise_constraint,
+            bias_constraint,
+            **kwargs,
+        )
 
 
 class DepthwiseConv2D(BaseDepthwiseConv):
@@ -90,7 +119,22 @@ class DepthwiseConv2D(BaseDepthwiseConv):
                  depthwise_initializer="glorot_uniform", bias_initializer="zeros",
                  depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
-        super().__init__(2, depth_multiplier, kernel_size, strides, padding, data_format,
-                         dilation_rate, activation, use_bias, depthwise_initializer,
-                         bias_initializer, depthwise_regularizer, bias_regularizer,
-                         activity_regularizer, depthwise_constraint, bias_constraint, **kwargs)
+        super().__init__(
+            2,
+            depth_multiplier,
+            kernel_size,
+            strides,
+            padding,
+            data_format,
+            dilation_rate,
+            activation,
+            use_bias,
+            depthwise_initializer,
+            bias_initializer,
+            depthwise_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            depthwise_constraint,
+            bias_constraint,
+            **kwargs,
+        )

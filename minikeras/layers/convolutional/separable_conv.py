@@ -48,6 +48,7 @@ class BaseSeparableConv(BaseConv):
             constraint=self.pointwise_constraint, name="pointwise_kernel")  # fmt: skip
         self._add_bias(self.filters)
         self._built_channels = channels
+        self.built = True  # also when build() is called directly
 
     @property
     def kernel(self):  # for error messages: the kernel that fixes the input channels
@@ -55,9 +56,15 @@ class BaseSeparableConv(BaseConv):
 
     def call(self, inputs):
         self._check_inputs(inputs.shape)
-        y = ops.separable_conv(inputs, self.depthwise_kernel, self.pointwise_kernel,
-                               strides=self.strides, padding=self.padding,
-                               data_format=self.data_format, dilation_rate=self.dilation_rate)
+        y = ops.separable_conv(
+            inputs,
+            self.depthwise_kernel,
+            self.pointwise_kernel,
+            strides=self.strides,
+            padding=self.padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
         return self._finish(y)
 
     def get_config(self):
@@ -83,11 +90,29 @@ class SeparableConv1D(BaseSeparableConv):
                  bias_initializer="zeros", depthwise_regularizer=None, pointwise_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
-        super().__init__(1, depth_multiplier, filters, kernel_size, strides, padding, data_format,
-                         dilation_rate, activation, use_bias, depthwise_initializer,
-                         pointwise_initializer, bias_initializer, depthwise_regularizer,
-                         pointwise_regularizer, bias_regularizer, activity_regularizer,
-                         depthwise_constraint, pointwise_constraint, bias_constraint, **kwargs)
+        super().__init__(
+            1,
+            depth_multiplier,
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            data_format,
+            dilation_rate,
+            activation,
+            use_bias,
+            depthwise_initializer,
+            pointwise_initializer,
+            bias_initializer,
+            depthwise_regularizer,
+            pointwise_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            depthwise_constraint,
+            pointwise_constraint,
+            bias_constraint,
+            **kwargs,
+        )
 
 
 class SeparableConv2D(BaseSeparableConv):
@@ -109,11 +134,29 @@ class SeparableConv2D(BaseSeparableConv):
                  bias_initializer="zeros", depthwise_regularizer=None, pointwise_regularizer=None,
                  bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
-        super().__init__(2, depth_multiplier, filters, kernel_size, strides, padding, data_format,
-                         dilation_rate, activation, use_bias, depthwise_initializer,
-                         pointwise_initializer, bias_initializer, depthwise_regularizer,
-                         pointwise_regularizer, bias_regularizer, activity_regularizer,
-                         depthwise_constraint, pointwise_constraint, bias_constraint, **kwargs)
+        super().__init__(
+            2,
+            depth_multiplier,
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            data_format,
+            dilation_rate,
+            activation,
+            use_bias,
+            depthwise_initializer,
+            pointwise_initializer,
+            bias_initializer,
+            depthwise_regularizer,
+            pointwise_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            depthwise_constraint,
+            pointwise_constraint,
+            bias_constraint,
+            **kwargs,
+        )
 
 
 SeparableConvolution1D = SeparableConv1D

@@ -129,8 +129,7 @@ class BatchNormalization(Layer):
         if isinstance(axis, (list, tuple)):
             if len(axis) != 1:
                 raise ValueError(
-                    "BatchNormalization normalises along one axis. Received: axis="
-                    f"{list(axis)}"
+                    f"BatchNormalization normalises along one axis. Received: axis={list(axis)}"
                 )
             axis = axis[0]
         if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
@@ -179,9 +178,11 @@ class BatchNormalization(Layer):
                                         constraint=self.beta_constraint)  # fmt: skip
         self.moving_mean = self.add_weight(shape, self.moving_mean_initializer,
                                            trainable=False, name="moving_mean")  # fmt: skip
-        self.moving_variance = self.add_weight(shape, self.moving_variance_initializer,
-                                               trainable=False, name="moving_variance")
+        self.moving_variance = self.add_weight(
+            shape, self.moving_variance_initializer, trainable=False, name="moving_variance"
+        )
         self.input_spec = InputSpec(ndim=ndim, axes={self.axis: channels})
+        self.built = True  # also when build() is called directly
 
     def call(self, inputs, training=False, mask=None):
         x = inputs
@@ -195,8 +196,15 @@ class BatchNormalization(Layer):
             y, mean, var = _batch_norm(x, self.gamma, self.beta, axis, self.epsilon)
             self._update_moving(mean, var)
         else:
-            y, _, _ = _batch_norm(x, self.gamma, self.beta, axis, self.epsilon,
-                                  self.moving_mean.data, self.moving_variance.data)
+            y, _, _ = _batch_norm(
+                x,
+                self.gamma,
+                self.beta,
+                axis,
+                self.epsilon,
+                self.moving_mean.data,
+                self.moving_variance.data,
+            )
         if inputs.dtype.kind == "f" and y.dtype != inputs.dtype:
             y = ops.cast(y, inputs.dtype)
         return y

@@ -39,8 +39,10 @@ class GroupNormalization(Layer):
     def build(self, input_shape):
         ndim = len(input_shape)
         if not -ndim <= self.axis < ndim:
-            raise ValueError(f"Layer '{self.name}' (GroupNormalization): axis {self.axis} is out "
-                             f"of range for input shape {tuple(input_shape)}.")
+            raise ValueError(
+                f"Layer '{self.name}' (GroupNormalization): axis {self.axis} is out "
+                f"of range for input shape {tuple(input_shape)}."
+            )
         dim = input_shape[self.axis]
         if dim is None:
             raise ValueError(
@@ -65,6 +67,7 @@ class GroupNormalization(Layer):
             self.beta = self.add_weight((dim,), self.beta_initializer, name="beta",
                                         regularizer=self.beta_regularizer,
                                         constraint=self.beta_constraint)  # fmt: skip
+        self.built = True  # also when build() is called directly
 
     def call(self, inputs):
         ndim = inputs.ndim

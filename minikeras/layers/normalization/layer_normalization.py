@@ -77,6 +77,7 @@ class LayerNormalization(Layer):
             self.beta = self.add_weight(shape, self.beta_initializer, name="beta",
                                         regularizer=self.beta_regularizer,
                                         constraint=self.beta_constraint)  # fmt: skip
+        self.built = True  # also when build() is called directly
 
     def call(self, inputs):
         axes = _axes(self.axis, inputs.ndim, self)

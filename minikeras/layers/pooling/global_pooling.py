@@ -28,6 +28,12 @@ class BaseGlobalPooling(Layer):
         reduce = ops.max if self.mode == "max" else ops.mean
         return reduce(inputs, axis=axes, keepdims=self.keepdims)
 
+    def compute_output_shape(self, input_shape):
+        axes = spatial_axes(self.data_format, self.rank)
+        if self.keepdims:
+            return tuple(1 if i in axes else d for i, d in enumerate(input_shape))
+        return tuple(d for i, d in enumerate(input_shape) if i not in axes)
+
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format, "keepdims": self.keepdims}
 
@@ -147,6 +153,12 @@ class GlobalMaxPooling3D(BaseGlobalPooling):
 
 
 GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = (
-    GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D)
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAveragePooling3D,
+)
 GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = (
-    GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D)
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    GlobalMaxPooling3D,
+)

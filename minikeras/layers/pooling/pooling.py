@@ -11,6 +11,7 @@ from ..convolutional.conv_utils import (
     standardize_data_format,
     standardize_padding,
     standardize_tuple,
+    window_output_shape,
 )
 from ..layer import Layer
 
@@ -41,6 +42,19 @@ class BasePooling(Layer):
         self._check_inputs(inputs.shape)
         op = ops.max_pool if self.mode == "max" else ops.average_pool
         return op(inputs, self.pool_size, self.strides, self.padding, self.data_format)
+
+    def compute_output_shape(self, input_shape):
+        ones = (1,) * self.rank
+        return window_output_shape(
+            input_shape,
+            self.rank,
+            self.data_format,
+            self.pool_size,
+            self.strides,
+            ones,
+            self.padding,
+            None,
+        )
 
     def get_config(self):
         return {**super().get_config(), "pool_size": list(self.pool_size),

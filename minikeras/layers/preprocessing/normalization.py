@@ -84,6 +84,7 @@ class Normalization(Layer):
                 mean, variance = mean.reshape(shape), variance.reshape(shape)
             self._fixed = (np.broadcast_to(mean, self._broadcast),
                            np.broadcast_to(variance, self._broadcast))  # fmt: skip
+        self.built = True  # also when build() is called directly
 
     def adapt(self, data, batch_size=None, steps=None):
         """Computes the mean and (biased) variance of `data` over every axis but `axis`.
@@ -122,8 +123,10 @@ class Normalization(Layer):
         if total_mean is None:
             raise ValueError("Normalization.adapt() received no data (an empty iterable).")
         if self.input_mean is not None:
-            raise ValueError("Normalization.adapt() cannot be used when `mean` and `variance` "
-                             "were passed to the constructor.")
+            raise ValueError(
+                "Normalization.adapt() cannot be used when `mean` and `variance` "
+                "were passed to the constructor."
+            )
         self.adapt_mean.assign(np.asarray(total_mean, self.adapt_mean.dtype))
         self.adapt_variance.assign(np.asarray(total_var, self.adapt_variance.dtype))
 
@@ -149,5 +152,10 @@ class Normalization(Layer):
         def plain(v):
             return None if v is None else np.asarray(v).tolist()
 
-        return {**super().get_config(), "axis": list(self.axis), "invert": self.invert,
-                "mean": plain(self.input_mean), "variance": plain(self.input_variance)}
+        return {
+            **super().get_config(),
+            "axis": list(self.axis),
+            "invert": self.invert,
+            "mean": plain(self.input_mean),
+            "variance": plain(self.input_variance),
+        }

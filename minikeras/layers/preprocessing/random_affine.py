@@ -17,11 +17,14 @@ class _AffineLayer(BaseRandomLayer):
                  data_format=None, **kwargs):  # fmt: skip
         super().__init__(seed, data_format, **kwargs)
         if fill_mode not in image_utils.FILL_MODES:
-            raise NotImplementedError(f"Unknown `fill_mode` {fill_mode}. Expected of one "
-                                      f"{image_utils.FILL_MODES}.")
+            raise NotImplementedError(
+                f"Unknown `fill_mode` {fill_mode}. Expected of one {image_utils.FILL_MODES}."
+            )
         if interpolation not in image_utils.INTERPOLATIONS:
-            raise NotImplementedError(f"Unknown `interpolation` {interpolation}. Expected of one "
-                                      f"{image_utils.INTERPOLATIONS}.")
+            raise NotImplementedError(
+                f"Unknown `interpolation` {interpolation}. Expected of one "
+                f"{image_utils.INTERPOLATIONS}."
+            )
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
 
     def transform(self, images, rng):
@@ -31,8 +34,12 @@ class _AffineLayer(BaseRandomLayer):
                                             self.fill_value)  # fmt: skip
 
     def get_config(self):
-        return {**super().get_config(), "fill_mode": self.fill_mode,
-                "interpolation": self.interpolation, "fill_value": self.fill_value}
+        return {
+            **super().get_config(),
+            "fill_mode": self.fill_mode,
+            "interpolation": self.interpolation,
+            "fill_value": self.fill_value,
+        }
 
 
 def _plain(f):
@@ -104,8 +111,11 @@ class RandomZoom(_AffineLayer):
         return np.stack([zx, zero, x_off, zero, zy, y_off, zero, zero], axis=1)
 
     def get_config(self):
-        return {**super().get_config(), "height_factor": _plain(self.height_factor),
-                "width_factor": _plain(self.width_factor)}
+        return {
+            **super().get_config(),
+            "height_factor": _plain(self.height_factor),
+            "width_factor": _plain(self.width_factor),
+        }
 
 
 class RandomTranslation(_AffineLayer):
@@ -136,5 +146,8 @@ class RandomTranslation(_AffineLayer):
         return np.stack([one, zero, -dx, zero, one, -dy, zero, zero], axis=1)
 
     def get_config(self):
-        return {**super().get_config(), "height_factor": _plain(self.height_factor),
-                "width_factor": _plain(self.width_factor)}
+        return {
+            **super().get_config(),
+            "height_factor": _plain(self.height_factor),
+            "width_factor": _plain(self.width_factor),
+        }

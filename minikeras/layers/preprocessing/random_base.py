@@ -1,11 +1,13 @@
 """`BaseRandomLayer`: the shared frame of the random image augmentation layers.
 
 They act only when called with `training=True` (as inside `fit`); at inference they return the
-inputs unchanged. Their random draws come from a generator made by
-`minikeras.utils.random.make_rng(seed)` when the layer is created: a given `seed` repeats the
-same sequence of transformations, and `keras.utils.set_random_seed` fixes the unseeded ones.
+inputs unchanged (integer images cast to the layer's float dtype: Keras outputs floats). Their
+random draws come from a generator made by `minikeras.utils.random.make_rng(seed)` when the
+layer is created: a given `seed` repeats the same sequence of transformations, and
+`keras.utils.set_random_seed` fixes the unseeded ones.
 """
 
+from ...core import ops
 from ..convolutional.conv_utils import standardize_data_format
 from ..layer import Layer
 from . import image_utils
@@ -15,17 +17,23 @@ def parse_factor(value, name, low=-1.0, high=1.0, symmetric=True):
     """(lower, upper) from a number f ((-f, f), or (f, f) when not symmetric) or a pair."""
     if isinstance(value, (list, tuple)):
         if len(value) != 2:
-            raise ValueError(f"The `{name}` argument should be a number or a list of two numbers "
-                             f"in the range [{low}, {high}]. Received: {name}={value!r}")
+            raise ValueError(
+                f"The `{name}` argument should be a number or a list of two numbers "
+                f"in the range [{low}, {high}]. Received: {name}={value!r}"
+            )
         lower, upper = sorted(float(v) for v in value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         lower, upper = (-abs(value), abs(value)) if symmetric else (abs(value), abs(value))
     else:
-        raise ValueError(f"The `{name}` argument should be a number or a list of two numbers in "
-                         f"the range [{low}, {high}]. Received: {name}={value!r}")
+        raise ValueError(
+            f"The `{name}` argument should be a number or a list of two numbers in "
+            f"the range [{low}, {high}]. Received: {name}={value!r}"
+        )
     if lower < low or upper > high:
-        raise ValueError(f"The `{name}` argument should be in the range [{low}, {high}]. "
-                         f"Received: {name}={value!r}")
+        raise ValueError(
+            f"The `{name}` argument should be in the range [{low}, {high}]. "
+            f"Received: {name}={value!r}"
+        )
     return lower, upper
 
 
@@ -43,13 +51,9 @@ class BaseRandomLayer(Layer):
 
     def call(self, inputs, training=False):
         image_utils.check_image_rank(self, inputs.shape)
+        x = inputs if inputs.dtype.kind == "f" else ops.cast(inputs, self.dtype)  # float out
         if not training:
-            return inputs
-        x = inputs
-        if x.dtype.kind != "f":
-            from ...core import ops
-
-            x = ops.cast(x, self.dtype)
+            return x
         x, undo = image_utils.to_channels_last(x, self.data_format)
         return undo(self.transform(x, self._rng))
 

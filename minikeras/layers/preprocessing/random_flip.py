@@ -1,7 +1,5 @@
 """`RandomFlip`: flips each image left-right and/or upside-down with probability 1/2."""
 
-import numpy as np
-
 from ...core import ops
 from .random_base import BaseRandomLayer
 
@@ -26,8 +24,10 @@ class RandomFlip(BaseRandomLayer):
     def __init__(self, mode="horizontal_and_vertical", seed=None, data_format=None, **kwargs):
         super().__init__(seed, data_format, **kwargs)
         if mode not in _MODES:
-            raise ValueError(f"RandomFlip layer {self.name} received an unknown mode argument "
-                             f"{mode!r}; expected one of {_MODES}.")
+            raise ValueError(
+                f"RandomFlip layer {self.name} received an unknown mode argument "
+                f"{mode!r}; expected one of {_MODES}."
+            )
         self.mode = mode
 
     def transform(self, images, rng):

@@ -23,8 +23,11 @@ def _as_float(layer, inputs):
     return ops.cast(inputs, layer.dtype), restore
 
 
-def _hw(shape, data_format):
-    return (shape[-3], shape[-2]) if data_format == "channels_last" else (shape[-2], shape[-1])
+def _resized_shape(shape, height, width, data_format):
+    out = list(shape)
+    h_axis = len(shape) - (3 if data_format == "channels_last" else 2)
+    out[h_axis], out[h_axis + 1] = height, width
+    return tuple(out)
 
 
 class Resizing(Layer):
@@ -58,15 +61,18 @@ class Resizing(Layer):
                 f"Received: interpolation={interpolation!r}"
             )
         if crop_to_aspect_ratio and pad_to_aspect_ratio:
-            raise ValueError("Only one of `crop_to_aspect_ratio` and `pad_to_aspect_ratio` can "
-                             "be True.")
+            raise ValueError(
+                "Only one of `crop_to_aspect_ratio` and `pad_to_aspect_ratio` can be True."
+            )
         if antialias or fill_mode != "constant":
-            raise NotImplementedError("Resizing: antialias=True and fill_mode other than "
-                                      "'constant' are not supported.")
+            raise NotImplementedError(
+                "Resizing: antialias=True and fill_mode other than 'constant' are not supported."
+            )
         self.height, self.width = int(height), int(width)
         if self.height < 1 or self.width < 1:
-            raise ValueError(f"Resizing: height and width must be >= 1. Received: "
-                             f"height={height}, width={width}")
+            raise ValueError(
+                f"Resizing: height and width must be >= 1. Received: height={height}, width={width}"
+            )
         self.interpolation = interpolation
         self.crop_to_aspect_ratio = crop_to_aspect_ratio
         self.pad_to_aspect_ratio = pad_to_aspect_ratio
@@ -86,6 +92,9 @@ class Resizing(Layer):
             x = ops.pad(x, [(0, 0), ph, pw, (0, 0)], constant_values=self.fill_value)
         y = image_utils.resize(x, self.height, self.width, self.interpolation)
         return restore(undo(y))
+
+    def compute_output_shape(self, input_shape):
+        return _resized_shape(input_shape, self.height, self.width, self.data_format)
 
     def get_config(self):
         return {**super().get_config(), "height": self.height, "width": self.width,
@@ -127,6 +136,9 @@ class CenterCrop(Layer):
             y = image_utils.resize(x[:, top : top + ch, left : left + cw, :], self.height,
                                    self.width, "bilinear")  # fmt: skip
         return undo(y)
+
+    def compute_output_shape(self, input_shape):
+        return _resized_shape(input_shape, self.height, self.width, self.data_format)
 
     def get_config(self):
         return {**super().get_config(), "height": self.height, "width": self.width,

@@ -39,6 +39,12 @@ class BaseCropping(Layer):
             key[axis] = slice(lo, inputs.shape[axis] - hi)
         return inputs[tuple(key)]
 
+    def compute_output_shape(self, input_shape):
+        out = list(input_shape)
+        for axis, (lo, hi) in zip(spatial_axes(self.data_format, self.rank), self.cropping):
+            out[axis] = None if out[axis] is None else out[axis] - lo - hi
+        return tuple(out)
+
     def get_config(self):
         return {**super().get_config(), "cropping": [list(c) for c in self.cropping],
                 "data_format": self.data_format}  # fmt: skip
@@ -56,8 +62,11 @@ class Cropping1D(BaseCropping):
     """
 
     def __init__(self, cropping=(1, 1), **kwargs):
-        if isinstance(cropping, (list, tuple)) and len(cropping) == 2 and all(
-                isinstance(c, int) for c in cropping):
+        if (
+            isinstance(cropping, (list, tuple))
+            and len(cropping) == 2
+            and all(isinstance(c, int) for c in cropping)
+        ):
             cropping = (tuple(cropping),)
         super().__init__(1, cropping, "channels_last", **kwargs)
 

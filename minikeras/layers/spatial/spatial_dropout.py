@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from ...core import ops
 from ...utils import random
 from ..convolutional.conv_utils import channel_axis, check_rank, standardize_data_format
 from ..layer import Layer

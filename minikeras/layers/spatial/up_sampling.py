@@ -30,6 +30,12 @@ class BaseUpSampling(Layer):
                 y = ops.repeat(y, n, axis=axis)
         return y
 
+    def compute_output_shape(self, input_shape):
+        out = list(input_shape)
+        for axis, n in zip(spatial_axes(self.data_format, self.rank), self.size):
+            out[axis] = None if out[axis] is None else out[axis] * n
+        return tuple(out)
+
     def get_config(self):
         return {**super().get_config(), "size": list(self.size), "data_format": self.data_format}
 

@@ -29,6 +29,12 @@ class BaseZeroPadding(Layer):
             widths[axis] = pair
         return ops.pad(inputs, widths)
 
+    def compute_output_shape(self, input_shape):
+        out = list(input_shape)
+        for axis, (lo, hi) in zip(spatial_axes(self.data_format, self.rank), self.padding):
+            out[axis] = None if out[axis] is None else out[axis] + lo + hi
+        return tuple(out)
+
     def get_config(self):
         return {**super().get_config(), "padding": [list(p) for p in self.padding],
                 "data_format": self.data_format}  # fmt: skip
@@ -46,8 +52,11 @@ class ZeroPadding1D(BaseZeroPadding):
     """
 
     def __init__(self, padding=1, **kwargs):
-        if isinstance(padding, (list, tuple)) and len(padding) == 2 and all(
-                isinstance(p, int) for p in padding):
+        if (
+            isinstance(padding, (list, tuple))
+            and len(padding) == 2
+            and all(isinstance(p, int) for p in padding)
+        ):
             padding = (tuple(padding),)  # (left, right) of the one spatial axis
         super().__init__(1, padding, "channels_last", **kwargs)
 

@@ -42,14 +42,17 @@ def conv_ref(x, w, strides=1, padding="valid", dilation=1, bias=None):
             for g in range(groups):
                 patch = xp[(slice(None), *pos, slice(g * cg, (g + 1) * cg))]
                 out[(slice(None), *o, slice(g * fg, (g + 1) * fg))] += (
-                    patch @ w[tap][:, g * fg : (g + 1) * fg])
+                    patch @ w[tap][:, g * fg : (g + 1) * fg]
+                )
     return out if bias is None else out + bias
 
 
 def depthwise_ref(x, w, strides=1, padding="valid", dilation=1):
     """Output channel c * dm + m is input channel c correlated with w[..., c, m]."""
-    parts = [conv_ref(x[..., c : c + 1], w[..., c : c + 1, :], strides, padding, dilation)
-             for c in range(x.shape[-1])]
+    parts = [
+        conv_ref(x[..., c : c + 1], w[..., c : c + 1, :], strides, padding, dilation)
+        for c in range(x.shape[-1])
+    ]
     return np.concatenate(parts, axis=-1)
 
 
@@ -61,53 +64,77 @@ def call64(layer_cls, kwargs, x):
 # -- Conv1D / Conv2D / Conv3D --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"filters": 3, "kernel_size": 3},
-    {"filters": 2, "kernel_size": (3, 2), "padding": "same", "strides": 2},
-    {"filters": 4, "kernel_size": 2, "dilation_rate": 2, "padding": "same"},
-    {"filters": 4, "kernel_size": 2, "groups": 2, "activation": "relu"},
-    {"filters": 2, "kernel_size": 3, "use_bias": False, "strides": (1, 2)},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"filters": 3, "kernel_size": 3},
+        {"filters": 2, "kernel_size": (3, 2), "padding": "same", "strides": 2},
+        {"filters": 4, "kernel_size": 2, "dilation_rate": 2, "padding": "same"},
+        {"filters": 4, "kernel_size": 2, "groups": 2, "activation": "relu"},
+        {"filters": 2, "kernel_size": 3, "use_bias": False, "strides": (1, 2)},
+    ],
+)
 def test_conv2d_matches_loop(kwargs):
     x = randn(2, 5, 5, 2)
     layer, y = call64(L.Conv2D, kwargs, x)
     w = layer.kernel.numpy()
     b = layer.bias.numpy() if layer.bias is not None else None
-    ref = conv_ref(x, w, kwargs.get("strides", 1), kwargs.get("padding", "valid"),
-                   kwargs.get("dilation_rate", 1), b)
+    ref = conv_ref(
+        x,
+        w,
+        kwargs.get("strides", 1),
+        kwargs.get("padding", "valid"),
+        kwargs.get("dilation_rate", 1),
+        b,
+    )
     if kwargs.get("activation") == "relu":
         ref = np.maximum(ref, 0)
     np.testing.assert_allclose(y, ref, rtol=1e-10, atol=1e-12)
 
 
 def test_conv2d_layer_test_and_weights():
-    layer, _ = run_layer_test(L.Conv2D, {"filters": 3, "kernel_size": 3, "padding": "same"},
-                              input_shape=(2, 5, 5, 2), expected_output_shape=(2, 5, 5, 3),
-                              expected_num_trainable_weights=2)
-    assert [(v.name, v.shape) for v in layer.weights] == [("kernel", (3, 3, 2, 3)),
-                                                          ("bias", (3,))]
+    layer, _ = run_layer_test(
+        L.Conv2D,
+        {"filters": 3, "kernel_size": 3, "padding": "same"},
+        input_shape=(2, 5, 5, 2),
+        expected_output_shape=(2, 5, 5, 3),
+        expected_num_trainable_weights=2,
+    )
+    assert [(v.name, v.shape) for v in layer.weights] == [("kernel", (3, 3, 2, 3)), ("bias", (3,))]
 
 
 def test_conv2d_grouped_and_strided_layer_test():
-    run_layer_test(L.Conv2D, {"filters": 4, "kernel_size": 2, "groups": 2, "strides": 2},
-                   input_shape=(2, 5, 5, 2), expected_output_shape=(2, 2, 2, 4))
+    run_layer_test(
+        L.Conv2D,
+        {"filters": 4, "kernel_size": 2, "groups": 2, "strides": 2},
+        input_shape=(2, 5, 5, 2),
+        expected_output_shape=(2, 2, 2, 4),
+    )
 
 
 def test_conv2d_channels_first():
     x = randn(2, 2, 5, 4)  # (batch, channels, h, w)
-    layer, y = call64(L.Conv2D, {"filters": 3, "kernel_size": 3, "data_format": "channels_first",
-                                 "padding": "same"}, x)
+    layer, y = call64(
+        L.Conv2D,
+        {"filters": 3, "kernel_size": 3, "data_format": "channels_first", "padding": "same"},
+        x,
+    )
     ref = conv_ref(np.moveaxis(x, 1, -1), layer.kernel.numpy(), padding="same")
     np.testing.assert_allclose(y, np.moveaxis(ref, -1, 1), rtol=1e-10)
-    run_layer_test(L.Conv2D, {"filters": 2, "kernel_size": 2, "data_format": "channels_first"},
-                   input_shape=(2, 2, 4, 4), expected_output_shape=(2, 2, 3, 3))
+    run_layer_test(
+        L.Conv2D,
+        {"filters": 2, "kernel_size": 2, "data_format": "channels_first"},
+        input_shape=(2, 2, 4, 4),
+        expected_output_shape=(2, 2, 3, 3),
+    )
 
 
 @pytest.mark.parametrize("padding", ["valid", "same", "causal"])
 def test_conv1d_matches_loop(padding):
     x = randn(2, 7, 3)
-    layer, y = call64(L.Conv1D, {"filters": 2, "kernel_size": 3, "padding": padding,
-                                 "dilation_rate": 2}, x)
+    layer, y = call64(
+        L.Conv1D, {"filters": 2, "kernel_size": 3, "padding": padding, "dilation_rate": 2}, x
+    )
     ref = conv_ref(x, layer.kernel.numpy(), 1, padding, 2, layer.bias.numpy())
     np.testing.assert_allclose(y, ref, rtol=1e-10, atol=1e-12)
 
@@ -120,17 +147,26 @@ def test_conv1d_causal_sees_no_future():
     x2[0, 4] += 10.0  # changing step 4 leaves outputs 0..3 alone
     y1 = np.asarray(layer(x2))
     np.testing.assert_array_equal(y0[0, :4], y1[0, :4])
-    run_layer_test(L.Conv1D, {"filters": 2, "kernel_size": 2, "padding": "causal"},
-                   input_shape=(2, 5, 2), expected_output_shape=(2, 5, 2))
+    run_layer_test(
+        L.Conv1D,
+        {"filters": 2, "kernel_size": 2, "padding": "causal"},
+        input_shape=(2, 5, 2),
+        expected_output_shape=(2, 5, 2),
+    )
 
 
 def test_conv3d_matches_loop_and_layer_test():
     x = randn(1, 3, 4, 3, 2)
     layer, y = call64(L.Conv3D, {"filters": 2, "kernel_size": (2, 3, 2), "padding": "same"}, x)
-    np.testing.assert_allclose(y, conv_ref(x, layer.kernel.numpy(), padding="same"), rtol=1e-10,
-                               atol=1e-12)
-    run_layer_test(L.Conv3D, {"filters": 2, "kernel_size": 2}, input_shape=(1, 3, 3, 3, 2),
-                   expected_output_shape=(1, 2, 2, 2, 2))
+    np.testing.assert_allclose(
+        y, conv_ref(x, layer.kernel.numpy(), padding="same"), rtol=1e-10, atol=1e-12
+    )
+    run_layer_test(
+        L.Conv3D,
+        {"filters": 2, "kernel_size": 2},
+        input_shape=(1, 3, 3, 3, 2),
+        expected_output_shape=(1, 2, 2, 2, 2),
+    )
 
 
 def test_conv_config_is_keras_shaped():
@@ -180,7 +216,7 @@ def test_conv2d_channel_mismatch_after_build():
 
 
 def test_conv_groups_must_divide():
-    with pytest.raises(ValueError, match=r"'g'.*divisible by the number of groups.*groups=2.*3 channels"):
+    with pytest.raises(ValueError, match=r"'g'.*divisible by the number of groups.*groups=2.*3 ch"):
         L.Conv2D(4, 3, groups=2, name="g")(np.ones((1, 5, 5, 3), "float32"))
     with pytest.raises(ValueError, match="filters must be evenly divisible"):
         L.Conv2D(3, 3, groups=2)
@@ -204,29 +240,44 @@ def test_conv_bad_arguments():
 # -- depthwise and separable --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"kernel_size": 3, "depth_multiplier": 2},
-    {"kernel_size": (2, 3), "padding": "same", "strides": 2},
-    {"kernel_size": 2, "dilation_rate": 2, "use_bias": False},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"kernel_size": 3, "depth_multiplier": 2},
+        {"kernel_size": (2, 3), "padding": "same", "strides": 2},
+        {"kernel_size": 2, "dilation_rate": 2, "use_bias": False},
+    ],
+)
 def test_depthwise_conv2d_matches_loop(kwargs):
     x = randn(2, 5, 5, 3)
     layer, y = call64(L.DepthwiseConv2D, kwargs, x)
-    ref = depthwise_ref(x, layer.kernel.numpy(), kwargs.get("strides", 1),
-                        kwargs.get("padding", "valid"), kwargs.get("dilation_rate", 1))
+    ref = depthwise_ref(
+        x,
+        layer.kernel.numpy(),
+        kwargs.get("strides", 1),
+        kwargs.get("padding", "valid"),
+        kwargs.get("dilation_rate", 1),
+    )
     if layer.bias is not None:
         ref = ref + layer.bias.numpy()
     np.testing.assert_allclose(y, ref, rtol=1e-10, atol=1e-12)
 
 
 def test_depthwise_layer_tests_and_weights():
-    layer, _ = run_layer_test(L.DepthwiseConv2D, {"kernel_size": 3, "depth_multiplier": 2},
-                              input_shape=(2, 5, 5, 2), expected_output_shape=(2, 3, 3, 4))
-    assert [(v.name, v.shape) for v in layer.weights] == [("kernel", (3, 3, 2, 2)),
-                                                          ("bias", (4,))]
+    layer, _ = run_layer_test(
+        L.DepthwiseConv2D,
+        {"kernel_size": 3, "depth_multiplier": 2},
+        input_shape=(2, 5, 5, 2),
+        expected_output_shape=(2, 3, 3, 4),
+    )
+    assert [(v.name, v.shape) for v in layer.weights] == [("kernel", (3, 3, 2, 2)), ("bias", (4,))]
     assert "depthwise_initializer" in layer.get_config()
-    run_layer_test(L.DepthwiseConv1D, {"kernel_size": 2, "padding": "same"},
-                   input_shape=(2, 5, 3), expected_output_shape=(2, 5, 3))
+    run_layer_test(
+        L.DepthwiseConv1D,
+        {"kernel_size": 2, "padding": "same"},
+        input_shape=(2, 5, 3),
+        expected_output_shape=(2, 5, 3),
+    )
 
 
 def test_depthwise_conv1d_matches_loop():
@@ -240,21 +291,32 @@ def test_depthwise_conv1d_matches_loop():
 def test_separable_conv_matches_loop(rank):
     cls = L.SeparableConv1D if rank == 1 else L.SeparableConv2D
     x = randn(2, *(5,) * rank, 2)
-    layer, y = call64(cls, {"filters": 3, "kernel_size": 3, "depth_multiplier": 2,
-                            "padding": "same"}, x)
+    layer, y = call64(
+        cls, {"filters": 3, "kernel_size": 3, "depth_multiplier": 2, "padding": "same"}, x
+    )
     dw = depthwise_ref(x, layer.depthwise_kernel.numpy(), padding="same")
     ref = conv_ref(dw, layer.pointwise_kernel.numpy()) + layer.bias.numpy()
     np.testing.assert_allclose(y, ref, rtol=1e-10, atol=1e-12)
 
 
 def test_separable_layer_tests_and_weight_order():
-    layer, _ = run_layer_test(L.SeparableConv2D, {"filters": 3, "kernel_size": 2,
-                                                  "depth_multiplier": 2},
-                              input_shape=(2, 4, 4, 2), expected_output_shape=(2, 3, 3, 3))
+    layer, _ = run_layer_test(
+        L.SeparableConv2D,
+        {"filters": 3, "kernel_size": 2, "depth_multiplier": 2},
+        input_shape=(2, 4, 4, 2),
+        expected_output_shape=(2, 3, 3, 3),
+    )
     assert [(v.name, v.shape) for v in layer.weights] == [
-        ("depthwise_kernel", (2, 2, 2, 2)), ("pointwise_kernel", (1, 1, 4, 3)), ("bias", (3,))]
-    run_layer_test(L.SeparableConv1D, {"filters": 2, "kernel_size": 2, "strides": 2},
-                   input_shape=(2, 5, 2), expected_output_shape=(2, 2, 2))
+        ("depthwise_kernel", (2, 2, 2, 2)),
+        ("pointwise_kernel", (1, 1, 4, 3)),
+        ("bias", (3,)),
+    ]
+    run_layer_test(
+        L.SeparableConv1D,
+        {"filters": 2, "kernel_size": 2, "strides": 2},
+        input_shape=(2, 5, 2),
+        expected_output_shape=(2, 2, 2),
+    )
     assert L.SeparableConvolution2D is L.SeparableConv2D
 
 
@@ -277,3 +339,45 @@ def test_conv_in_functional_model_infers_shapes():
     assert tuple(y.shape) == (None, 2, 2, 5)
     model = keras.Model(inputs, y)
     assert model(np.ones((2, 8, 8, 3), "float32")).shape == (2, 2, 2, 5)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", None])
+def test_conv_bias_and_activation_epilogue(activation):
+    # relu and linear take the fused bias + activation path, others the plain ops
+    layer, _ = run_layer_test(
+        L.Conv2D,
+        {"filters": 3, "kernel_size": 2, "activation": activation},
+        input_shape=(2, 4, 4, 2),
+        expected_output_shape=(2, 3, 3, 3),
+    )
+    x = randn(2, 4, 4, 2, dtype="float32")
+    layer.bias.assign(np.array([0.5, -0.5, 0.1], "float32"))
+    ref = conv_ref(
+        x.astype("float64"), layer.kernel.numpy().astype("float64"), bias=layer.bias.numpy()
+    )
+    ref = {"relu": lambda v: np.maximum(v, 0), "tanh": np.tanh, None: lambda v: v}[activation](ref)
+    np.testing.assert_allclose(np.asarray(layer(x)), ref, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "layer,shape",
+    [
+        (L.Conv2D(3, 3, strides=2), (2, 7, 6, 2)),
+        (L.Conv1D(2, 3, padding="causal", dilation_rate=2), (2, 7, 2)),
+        (
+            L.Conv2D(2, 2, padding="same", strides=(2, 3), data_format="channels_first"),
+            (1, 2, 5, 7),
+        ),
+        (L.Conv3D(2, 2), (1, 3, 4, 3, 1)),
+        (L.DepthwiseConv2D(3, depth_multiplier=3, padding="same"), (1, 4, 5, 2)),
+        (L.SeparableConv1D(4, 3, strides=2), (2, 9, 3)),
+        (L.Conv2DTranspose(3, 3, strides=2), (1, 3, 4, 2)),
+        (L.Conv2DTranspose(3, 3, strides=2, padding="same", output_padding=1), (1, 3, 4, 2)),
+        (L.Conv1DTranspose(2, 2, strides=3, data_format="channels_first"), (1, 2, 4)),
+    ],
+)
+def test_compute_output_shape_matches_call(layer, shape):
+    expected = np.asarray(layer(np.ones(shape, "float32"))).shape
+    assert layer.compute_output_shape(shape) == expected
+    unknown = (None,) + tuple(shape[1:])
+    assert layer.compute_output_shape(unknown) == (None,) + expected[1:]

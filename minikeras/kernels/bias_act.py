@@ -1,0 +1,49 @@
+"""Fused bias add and ReLU over channels-last data viewed as `(rows, channels)`.
+
+A convolution layer's epilogue `relu(conv + bias)` as separate numpy ops makes four passes and
+three temporaries forward and backward (add, max, mask-multiply, the bias's column sum); these
+loops make one pass each way. Measured on 1 thread for (64*26*26, 32) float32 (the first layer
+of `benchmarks/cnn_step.py`, warm caches): forward 0.14 ms and backward 0.26 ms, against 1.0 and
+2.3 ms for the numpy expressions of the references.
+"""
+
+import numba
+import numpy as np
+
+
+def bias_act_ref(x, bias, relu):
+    """Reference for `bias_act`."""
+    y = x + bias
+    return np.maximum(y, 0) if relu else y
+
+
+@numba.njit(cache=True)
+def bias_act(x, bias, relu):
+    """y = x + bias (then max(., 0) when `relu`), per channel of x (rows, channels)."""
+    m, c = x.shape
+    y = np.empty_like(x)
+    for i in range(m):
+        for j in range(c):
+            v = x[i, j] + bias[j]
+            y[i, j] = max(v, 0) if relu else v
+    return y
+
+
+def bias_act_grad_ref(dout, y, relu):
+    """Reference for `bias_act_grad`: (dx, dbias) with dbias summed in float64."""
+    dx = dout * (y > 0) if relu else dout
+    return dx.astype(dout.dtype), dx.astype(np.float64).sum(axis=0)
+
+
+@numba.njit(cache=True)
+def bias_act_grad(dout, y, relu):
+    """(dx, dbias): dx = dout where y > 0 (all of dout without relu), dbias = column sums."""
+    m, c = dout.shape
+    dx = np.empty_like(dout)
+    db = np.zeros(c, np.float64)
+    for i in range(m):
+        for j in range(c):
+            g = dout[i, j] if (not relu or y[i, j] > 0) else 0
+            dx[i, j] = g
+            db[j] += g
+    return dx, db

@@ -1,0 +1,305 @@
+"""Convolution kernels on channels-last 3-D volumes: im2col/col2im in numba, the GEMM in BLAS.
+
+Every convolution here runs on the canonical layout `x: (batch, D, H, W, channels)` with kernel
+`(KD, KH, KW, channels // groups, filters)`; the ops give 1-D and 2-D inputs unit spatial axes.
+Padding is never materialised: `pad` is the zero padding before each spatial axis, and
+`out_shape` (from the op's padding rule) fixes how far the windows reach; reads outside the
+input are zeros and writes outside it are dropped.
+
+Choice, measured on 1 thread (`benchmarks/kernels.py` has the end-to-end numbers): numba builds
+im2col rows `(OD*OH*OW per image, groups * KD*KH*KW*cg)` and numpy's `matmul` (OpenBLAS) does the
+GEMM, about 3/4 of the time on the 3x3x32x64 layer. A direct numba loop (vectorised over the
+filters) took 2.4x as long there and 1.3x on the 1-channel 3x3x1x32 layer.
+The rows are built a few images at a time into one buffer of about `CHUNK_BYTES` that stays in
+cache and is reused, instead of one batch-sized matrix: a fresh 9 MB array per call cost more in
+page faults (~7 ms per training step of that layer) than the im2col itself, and the backward pass
+rebuilds the rows rather than keeping them alive in the graph. Backward: dkernel = rows^T @ dout,
+dinput = col2im(dout @ kernel^T). The loops are serial: `parallel=True` gained about 20 % on two
+threads (the copies are memory bound) and tripled the compile time.
+"""
+
+import numba
+import numpy as np
+
+CHUNK_BYTES = 1 << 20  # im2col buffer per GEMM: about one L2 cache
+
+
+# -- references --------------------------------------------------------------------------------
+
+
+def _reach(ksize, strides, dilation, out_shape):
+    """Padded input length each spatial axis needs: (out - 1) * s + (k - 1) * d + 1."""
+    axes = zip(out_shape, ksize, strides, dilation)
+    return [(o - 1) * s + (k - 1) * d + 1 for o, k, s, d in axes]
+
+
+def _padded_copy(x, ksize, strides, dilation, pad, out_shape):
+    """x with `pad` zeros before and enough zeros after each spatial axis for every window."""
+    reach = _reach(ksize, strides, dilation, out_shape)
+    after = [max(r - p - n, 0) for p, r, n in zip(pad, reach, x.shape[1:4])]
+    return np.pad(x, [(0, 0)] + list(zip(pad, after)) + [(0, 0)])
+
+
+def _taps(xp, ksize, strides, dilation, out_shape):
+    """Yields ((kd, kh, kw), strided view of the padded input that this kernel tap sees)."""
+    (od, oh, ow), (sd, sh, sw), (dd, dh, dw) = out_shape, strides, dilation
+    for i in range(ksize[0]):
+        for j in range(ksize[1]):
+            for l in range(ksize[2]):
+                view = xp[:, i * dd : i * dd + (od - 1) * sd + 1 : sd,
+                          j * dh : j * dh + (oh - 1) * sh + 1 : sh,
+                          l * dw : l * dw + (ow - 1) * sw + 1 : sw]  # fmt: skip
+                yield (i, j, l), view
+
+
+def im2col_ref(x, ksize, strides, dilation, pad, out_shape, groups):
+    """Reference for `im2col`: stacks the per-tap views of a zero-padded copy."""
+    b, c = x.shape[0], x.shape[-1]
+    xp = _padded_copy(x, ksize, strides, dilation, pad, out_shape)
+    taps = [v for _, v in _taps(xp, ksize, strides, dilation, out_shape)]
+    m, k = b * int(np.prod(out_shape)), len(taps)
+    cols = np.stack(taps, axis=-2).reshape(m, k, groups, c // groups).transpose(0, 2, 1, 3)
+    return np.ascontiguousarray(cols).reshape(m, groups * k * (c // groups))
+
+
+def col2im_ref(cols, in_shape, ksize, strides, dilation, pad, out_shape, groups):
+    """Reference for `col2im`: adds each tap's columns into a zero-padded buffer, then crops."""
+    b, c = in_shape[0], in_shape[-1]
+    xp = _padded_copy(np.zeros(in_shape, cols.dtype), ksize, strides, dilation, pad, out_shape)
+    k = int(np.prod(ksize))
+    cols = cols.reshape(b, *out_shape, groups, k, c // groups)
+    for n, (_, view) in enumerate(_taps(xp, ksize, strides, dilation, out_shape)):
+        view += cols[:, :, :, :, :, n, :].reshape(view.shape)
+    p = pad
+    return xp[:, p[0] : p[0] + in_shape[1], p[1] : p[1] + in_shape[2], p[2] : p[2] + in_shape[3]]
+
+
+# -- im2col / col2im ---------------------------------------------------------------------------
+
+
+@numba.njit(cache=True)
+def im2col(x, b0, ksize, strides, dilation, pad, out_shape, groups, cols):
+    """Writes the im2col rows of images b0, b0+1, ... of x (b, D, H, W, c) into `cols`.
+
+    `cols` is (n_images * OD*OH*OW, groups*KD*KH*KW*(c//groups)); row (image, z, y, t), column
+    (group, kd, kh, kw, channel). Taps outside x are zeros. Reads only inside x.
+    """
+    nb, nd, nh, nw, nc = x.shape
+    kd, kh, kw = ksize
+    sd, sh, sw = strides
+    dd, dh, dw = dilation
+    pd, ph, pw = pad
+    od, oh, ow = out_shape
+    cg = nc // groups
+    kg = kd * kh * kw * cg
+    rows = od * oh * ow
+    n = cols.shape[0] // rows
+    if nc != groups * cg or cols.shape[0] != n * rows or cols.shape[1] != groups * kg:
+        raise ValueError("im2col: cols shape does not match x, ksize, out_shape and groups")
+    if b0 < 0 or b0 + n > nb:
+        raise ValueError("im2col: image range outside x")
+    for b in range(b0, b0 + n):
+        for z in range(od):
+            for y in range(oh):
+                for t in range(ow):
+                    m = (((b - b0) * od + z) * oh + y) * ow + t
+                    col = 0
+                    for g in range(groups):
+                        c0 = g * cg
+                        for a in range(kd):
+                            i = z * sd - pd + a * dd
+                            for e in range(kh):
+                                j = y * sh - ph + e * dh
+                                for f in range(kw):
+                                    q = t * sw - pw + f * dw
+                                    if 0 <= i < nd and 0 <= j < nh and 0 <= q < nw:
+                                        for c in range(cg):
+                                            cols[m, col + c] = x[b, i, j, q, c0 + c]
+                                    else:
+                                        for c in range(cg):
+                                            cols[m, col + c] = 0
+                                    col += cg
+
+
+@numba.njit(cache=True)
+def col2im(cols, b0, ksize, strides, dilation, pad, out_shape, groups, dx):
+    """Adjoint of `im2col`: adds the rows of `cols` into images b0, b0+1, ... of dx."""
+    nb, nd, nh, nw, nc = dx.shape
+    kd, kh, kw = ksize
+    sd, sh, sw = strides
+    dd, dh, dw = dilation
+    pd, ph, pw = pad
+    od, oh, ow = out_shape
+    cg = nc // groups
+    kg = kd * kh * kw * cg
+    rows = od * oh * ow
+    n = cols.shape[0] // rows
+    if nc != groups * cg or cols.shape[0] != n * rows or cols.shape[1] != groups * kg:
+        raise ValueError("col2im: cols shape does not match dx, ksize, out_shape and groups")
+    if b0 < 0 or b0 + n > nb:
+        raise ValueError("col2im: image range outside dx")
+    for b in range(b0, b0 + n):
+        for z in range(od):
+            for y in range(oh):
+                for t in range(ow):
+                    m = (((b - b0) * od + z) * oh + y) * ow + t
+                    col = 0
+                    for g in range(groups):
+                        c0 = g * cg
+                        for a in range(kd):
+                            i = z * sd - pd + a * dd
+                            for e in range(kh):
+                                j = y * sh - ph + e * dh
+                                for f in range(kw):
+                                    q = t * sw - pw + f * dw
+                                    if 0 <= i < nd and 0 <= j < nh and 0 <= q < nw:
+                                        for c in range(cg):
+                                            dx[b, i, j, q, c0 + c] += cols[m, col + c]
+                                    col += cg
+
+
+# -- convolution = im2col + GEMM, a few images at a time ---------------------------------------
+
+
+def _check(x, kernel, groups):
+    if x.ndim != 5 or kernel.ndim != 5:
+        raise ValueError(f"conv kernels need 5-D x and kernel. Received {x.shape}, {kernel.shape}")
+    if x.shape[-1] != kernel.shape[3] * groups or kernel.shape[4] % groups:
+        raise ValueError(
+            f"conv kernels: x channels {x.shape[-1]} != groups {groups} * kernel in-channels "
+            f"{kernel.shape[3]}, or filters {kernel.shape[4]} not divisible by groups."
+        )
+    if x.dtype != kernel.dtype or x.dtype.kind != "f":
+        raise TypeError(f"conv kernels need one float dtype. Received {x.dtype}, {kernel.dtype}")
+
+
+def _pointwise(ksize, strides, pad, out_shape, in_spatial, groups):
+    """A 1x1 convolution without stride or padding is one GEMM on x itself: no im2col."""
+    unit = ksize == (1, 1, 1) and strides == (1, 1, 1) and pad == (0, 0, 0)
+    return unit and tuple(out_shape) == tuple(in_spatial) and groups == 1
+
+
+def _chunks(nb, out_shape, width, itemsize):
+    """(images per chunk, rows per image): chunks of about CHUNK_BYTES of im2col rows."""
+    rows = int(np.prod(out_shape))
+    return max(1, CHUNK_BYTES // max(rows * width * itemsize, 1)), rows
+
+
+def _by_group(a, groups):
+    """(m, g*k) -> (g, m, k) view."""
+    m = a.shape[0]
+    return a.reshape(m, groups, a.shape[1] // groups).transpose(1, 0, 2)
+
+
+def _gemm(a, b, groups, out):
+    """out (m, g*n) = a (m, g*k) @ b (k, g*n), block-diagonal over groups."""
+    if groups == 1:
+        return np.matmul(a, b, out=out)
+    res = np.matmul(_by_group(a, groups), _by_group(b, groups))  # (g, m, n)
+    _by_group(out, groups)[...] = res
+    return out
+
+
+def conv(x, kernel, strides, dilation, pad, out_shape, groups=1):
+    """Grouped, strided, dilated correlation: (b, D, H, W, c) -> (b, *out_shape, filters)."""
+    _check(x, kernel, groups)
+    nb, filters = x.shape[0], kernel.shape[-1]
+    ksize, w = kernel.shape[:3], kernel.reshape(-1, filters)
+    if _pointwise(ksize, strides, pad, out_shape, x.shape[1:4], groups):
+        return (x.reshape(-1, x.shape[-1]) @ w).reshape(nb, *out_shape, filters)
+    width = groups * w.shape[0]
+    per, rows = _chunks(nb, out_shape, width, x.itemsize)
+    out = np.empty((nb * rows, filters), dtype=x.dtype)
+    buf = np.empty((min(per, nb) * rows, width), dtype=x.dtype)
+    for b0 in range(0, nb, per):
+        n = min(per, nb - b0)
+        cols = buf[: n * rows]
+        im2col(x, b0, ksize, strides, dilation, pad, tuple(out_shape), groups, cols)
+        _gemm(cols, w, groups, out[b0 * rows : (b0 + n) * rows])
+    return out.reshape(nb, *out_shape, filters)
+
+
+def conv_grad_kernel(x, dout, kernel_shape, strides, dilation, pad, groups=1):
+    """d(loss)/d(kernel) = sum over images of im2col(x)^T @ dout; dout (b, OD, OH, OW, filters)."""
+    nb, out_shape, filters = x.shape[0], dout.shape[1:4], dout.shape[-1]
+    if dout.ndim != 5 or dout.shape[0] != nb or x.shape[-1] != groups * kernel_shape[3]:
+        raise ValueError(f"conv_grad_kernel: x {x.shape}, dout {dout.shape}, kernel {kernel_shape}")
+    d = dout.reshape(-1, filters)
+    ksize = tuple(kernel_shape[:3])
+    if _pointwise(ksize, strides, pad, out_shape, x.shape[1:4], groups):
+        return (x.reshape(-1, x.shape[-1]).T @ d).reshape(kernel_shape)
+    k = int(np.prod(kernel_shape[:4]))
+    per, rows = _chunks(nb, out_shape, groups * k, x.itemsize)
+    buf = np.empty((min(per, nb) * rows, groups * k), dtype=x.dtype)
+    dk = np.zeros((groups, k, filters // groups), dtype=x.dtype)
+    for b0 in range(0, nb, per):
+        n = min(per, nb - b0)
+        cols = buf[: n * rows]
+        im2col(x, b0, ksize, strides, dilation, pad, out_shape, groups, cols)
+        d_rows = d[b0 * rows : (b0 + n) * rows]
+        dk += np.matmul(_by_group(cols, groups).transpose(0, 2, 1), _by_group(d_rows, groups))
+    return dk.transpose(1, 0, 2).reshape(kernel_shape)
+
+
+def conv_grad_input(dout, kernel, in_shape, strides, dilation, pad, groups=1):
+    """d(loss)/d(x) = col2im(dout @ kernel^T); dout (b, OD, OH, OW, filters)."""
+    filters, out_shape, in_shape = kernel.shape[-1], dout.shape[1:4], tuple(in_shape)
+    if dout.ndim != 5 or dout.shape[-1] != filters or dout.shape[0] != in_shape[0]:
+        raise ValueError(f"conv_grad_input: dout {dout.shape} does not fit kernel {kernel.shape}")
+    d, w = dout.reshape(-1, filters), kernel.reshape(-1, filters)  # w: (KD*KH*KW*cg, filters)
+    ksize = kernel.shape[:3]
+    if _pointwise(ksize, strides, pad, out_shape, in_shape[1:4], groups):
+        return (d @ w.T).reshape(in_shape)
+    nb, width = in_shape[0], groups * w.shape[0]
+    per, rows = _chunks(nb, out_shape, width, dout.itemsize)
+    buf = np.empty((min(per, nb) * rows, width), dtype=dout.dtype)
+    dx = np.zeros(in_shape, dtype=dout.dtype)
+    wt = _by_group(w, groups).transpose(0, 2, 1)  # (g, n, k)
+    for b0 in range(0, nb, per):
+        n = min(per, nb - b0)
+        dcols, d_rows = buf[: n * rows], d[b0 * rows : (b0 + n) * rows]
+        if groups == 1:
+            np.matmul(d_rows, w.T, out=dcols)
+        else:
+            _by_group(dcols, groups)[...] = np.matmul(_by_group(d_rows, groups), wt)
+        col2im(dcols, b0, ksize, strides, dilation, pad, out_shape, groups, dx)
+    return dx
+
+
+def conv_ref(x, kernel, strides, dilation, pad, out_shape, groups=1):
+    """Reference for `conv` (output only): one einsum per kernel tap over a zero-padded copy."""
+    b = x.shape[0]
+    xp = _padded_copy(x, kernel.shape[:3], strides, dilation, pad, out_shape)
+    cg, f = kernel.shape[3], kernel.shape[4]
+    out = np.zeros((b, *out_shape, groups, f // groups), dtype=x.dtype)
+    for tap, view in _taps(xp, kernel.shape[:3], strides, dilation, out_shape):
+        v = view.reshape(*view.shape[:4], groups, cg)
+        out += np.einsum("bzytgc,cgo->bzytgo", v, kernel[tap].reshape(cg, groups, f // groups))
+    return out.reshape(b, *out_shape, f)
+
+
+def conv_grad_kernel_ref(x, dout, kernel_shape, strides, dilation, pad, groups=1):
+    """Reference for `conv_grad_kernel`, from x rather than cols: per-tap einsums."""
+    out_shape = dout.shape[1:4]
+    xp = _padded_copy(x, kernel_shape[:3], strides, dilation, pad, out_shape)
+    cg, f = kernel_shape[3], kernel_shape[4]
+    dk = np.zeros(kernel_shape, dtype=x.dtype)
+    d = dout.reshape(*dout.shape[:4], groups, f // groups)
+    for tap, view in _taps(xp, kernel_shape[:3], strides, dilation, out_shape):
+        v = view.reshape(*view.shape[:4], groups, cg)
+        dk[tap] = np.einsum("bzytgc,bzytgo->cgo", v, d).reshape(cg, f)
+    return dk
+
+
+def conv_grad_input_ref(dout, kernel, in_shape, strides, dilation, pad, groups=1):
+    """Reference for `conv_grad_input`: per-tap einsums added into a padded buffer, then cropped."""
+    out_shape = dout.shape[1:4]
+    xp = _padded_copy(np.zeros(in_shape, dout.dtype), kernel.shape[:3], strides, dilation, pad,
+                      out_shape)  # fmt: skip
+    cg, f = kernel.shape[3], kernel.shape[4]
+    d = dout.reshape(*dout.shape[:4], groups, f // groups)
+    for tap, view in _taps(xp, kernel.shape[:3], strides, dilation, out_shape):
+        w = kernel[tap].reshape(cg, groups, f // groups)
+        view += np.einsum("bzytgo,cgo->bzytgc", d, w).reshape(view.shape)
+    p = pad
+    return xp[:, p[0] : p[0] + in_shape[1], p[1] : p[1] + in_shape[2], p[2] : p[2] + in_shape[3]]

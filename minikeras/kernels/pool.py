@@ -1,0 +1,189 @@
+"""Max and average pooling kernels on channels-last 3-D volumes `(batch, D, H, W, channels)`.
+
+The ops pass 1-D and 2-D inputs with unit spatial axes (window 1, stride 1 there). Padding is
+implicit: `pad` is the padding before each axis and windows never read outside the input, so
+padded cells are ignored (max pooling's -inf padding; average pooling divides by the number of
+real cells, as Keras does for `padding="same"`). Every window holds at least one real cell for
+Keras's "valid" and "same" rules; a window without one gives 0 and no gradient.
+"""
+
+import numba
+import numpy as np
+
+
+def _windows(in_shape, ksize, strides, pad, out_shape):
+    """Yields (out_index, [(start, stop) per axis]) clipped to the input, for the references."""
+    for z in range(out_shape[0]):
+        for y in range(out_shape[1]):
+            for t in range(out_shape[2]):
+                bounds = []
+                for o, n, k, s, p in zip((z, y, t), in_shape, ksize, strides, pad):
+                    lo = o * s - p
+                    bounds.append((max(lo, 0), min(lo + k, n)))
+                yield (z, y, t), bounds
+
+
+# -- max pooling -------------------------------------------------------------------------------
+
+
+def max_pool_ref(x, ksize, strides, pad, out_shape):
+    """Reference for `max_pool`: numpy max over each clipped window (output only)."""
+    nb, nc = x.shape[0], x.shape[-1]
+    out = np.zeros((nb, *out_shape, nc), dtype=x.dtype)
+    for o, ((a0, a1), (b0, b1), (c0, c1)) in _windows(x.shape[1:4], ksize, strides, pad, out_shape):
+        win = x[:, a0:a1, b0:b1, c0:c1, :].reshape(nb, -1, nc)
+        if win.shape[1]:
+            out[(slice(None), *o)] = win.max(axis=1)
+    return out
+
+
+@numba.njit(cache=True)
+def max_pool(x, ksize, strides, pad, out_shape):
+    """Returns (out, argmax): the window maxima and the flat D*H*W index of each (first on ties)."""
+    nb, nd, nh, nw, nc = x.shape
+    kd, kh, kw = ksize
+    sd, sh, sw = strides
+    pd, ph, pw = pad
+    od, oh, ow = out_shape
+    out = np.zeros((nb, od, oh, ow, nc), dtype=x.dtype)
+    arg = np.full((nb, od, oh, ow, nc), -1, dtype=np.int64)
+    for b in range(nb):
+        for z in range(od):
+            for y in range(oh):
+                for t in range(ow):
+                    for a in range(kd):
+                        i = z * sd - pd + a
+                        if i < 0 or i >= nd:
+                            continue
+                        for e in range(kh):
+                            j = y * sh - ph + e
+                            if j < 0 or j >= nh:
+                                continue
+                            for f in range(kw):
+                                q = t * sw - pw + f
+                                if q < 0 or q >= nw:
+                                    continue
+                                flat = (i * nh + j) * nw + q
+                                for c in range(nc):
+                                    v = x[b, i, j, q, c]
+                                    if arg[b, z, y, t, c] < 0 or v > out[b, z, y, t, c]:
+                                        out[b, z, y, t, c] = v
+                                        arg[b, z, y, t, c] = flat
+    return out, arg
+
+
+def max_pool_grad_ref(dout, arg, in_shape):
+    """Reference for `max_pool_grad`: scatter-add with `np.add.at`."""
+    nb, nd, nh, nw, nc = in_shape
+    dx = np.zeros((nb, nd * nh * nw, nc), dtype=dout.dtype)
+    b = np.arange(nb)[:, None, None, None, None]
+    c = np.arange(nc)[None, None, None, None, :]
+    keep = arg >= 0
+    idx_b, idx_c = np.broadcast_to(b, arg.shape)[keep], np.broadcast_to(c, arg.shape)[keep]
+    np.add.at(dx, (idx_b, arg[keep], idx_c), dout[keep])
+    return dx.reshape(in_shape)
+
+
+@numba.njit(cache=True)
+def max_pool_grad(dout, arg, in_shape):
+    """Routes each output gradient to the input cell that won its window."""
+    nb, nd, nh, nw, nc = in_shape
+    if dout.shape != arg.shape or dout.shape[0] != nb or dout.shape[4] != nc:
+        raise ValueError("max_pool_grad: dout and argmax shapes do not match in_shape")
+    dx = np.zeros((nb, nd * nh * nw, nc), dtype=dout.dtype)
+    size = nd * nh * nw
+    od, oh, ow = dout.shape[1], dout.shape[2], dout.shape[3]
+    for b in range(nb):
+        for z in range(od):
+            for y in range(oh):
+                for t in range(ow):
+                    for c in range(nc):
+                        k = arg[b, z, y, t, c]
+                        if 0 <= k < size:
+                            dx[b, k, c] += dout[b, z, y, t, c]
+    return dx.reshape((nb, nd, nh, nw, nc))
+
+
+# -- average pooling ---------------------------------------------------------------------------
+
+
+def avg_pool_ref(x, ksize, strides, pad, out_shape):
+    """Reference for `avg_pool`: numpy mean over each clipped window."""
+    nb, nc = x.shape[0], x.shape[-1]
+    out = np.zeros((nb, *out_shape, nc), dtype=x.dtype)
+    for o, ((a0, a1), (b0, b1), (c0, c1)) in _windows(x.shape[1:4], ksize, strides, pad, out_shape):
+        win = x[:, a0:a1, b0:b1, c0:c1, :].reshape(nb, -1, nc)
+        if win.shape[1]:
+            out[(slice(None), *o)] = win.mean(axis=1)
+    return out
+
+
+@numba.njit(cache=True)
+def avg_pool(x, ksize, strides, pad, out_shape):
+    """Mean of each window over its real (non-padding) cells."""
+    nb, nd, nh, nw, nc = x.shape
+    kd, kh, kw = ksize
+    sd, sh, sw = strides
+    pd, ph, pw = pad
+    od, oh, ow = out_shape
+    out = np.zeros((nb, od, oh, ow, nc), dtype=x.dtype)
+    for b in range(nb):
+        for z in range(od):
+            i0, i1 = max(z * sd - pd, 0), min(z * sd - pd + kd, nd)
+            for y in range(oh):
+                j0, j1 = max(y * sh - ph, 0), min(y * sh - ph + kh, nh)
+                for t in range(ow):
+                    q0, q1 = max(t * sw - pw, 0), min(t * sw - pw + kw, nw)
+                    count = (i1 - i0) * (j1 - j0) * (q1 - q0)
+                    if i1 <= i0 or j1 <= j0 or q1 <= q0:
+                        continue
+                    for i in range(i0, i1):
+                        for j in range(j0, j1):
+                            for q in range(q0, q1):
+                                for c in range(nc):
+                                    out[b, z, y, t, c] += x[b, i, j, q, c]
+                    for c in range(nc):
+                        out[b, z, y, t, c] /= count
+    return out
+
+
+def avg_pool_grad_ref(dout, in_shape, ksize, strides, pad):
+    """Reference for `avg_pool_grad`: spreads each gradient evenly over its clipped window."""
+    nb, nc = in_shape[0], in_shape[-1]
+    dx = np.zeros(in_shape, dtype=dout.dtype)
+    windows = _windows(in_shape[1:4], ksize, strides, pad, dout.shape[1:4])
+    for o, ((a0, a1), (b0, b1), (c0, c1)) in windows:
+        count = (a1 - a0) * (b1 - b0) * (c1 - c0)
+        if a1 > a0 and b1 > b0 and c1 > c0:
+            g = dout[(slice(None), *o)] / count  # (nb, nc)
+            dx[:, a0:a1, b0:b1, c0:c1, :] += g[:, None, None, None, :]
+    return dx
+
+
+@numba.njit(cache=True)
+def avg_pool_grad(dout, in_shape, ksize, strides, pad):
+    """Adjoint of `avg_pool`: each window's gradient divided by its real-cell count."""
+    nb, nd, nh, nw, nc = in_shape
+    kd, kh, kw = ksize
+    sd, sh, sw = strides
+    pd, ph, pw = pad
+    if dout.shape[0] != nb or dout.shape[4] != nc:
+        raise ValueError("avg_pool_grad: dout shape does not match in_shape")
+    od, oh, ow = dout.shape[1], dout.shape[2], dout.shape[3]
+    dx = np.zeros((nb, nd, nh, nw, nc), dtype=dout.dtype)
+    for b in range(nb):
+        for z in range(od):
+            i0, i1 = max(z * sd - pd, 0), min(z * sd - pd + kd, nd)
+            for y in range(oh):
+                j0, j1 = max(y * sh - ph, 0), min(y * sh - ph + kh, nh)
+                for t in range(ow):
+                    q0, q1 = max(t * sw - pw, 0), min(t * sw - pw + kw, nw)
+                    if i1 <= i0 or j1 <= j0 or q1 <= q0:
+                        continue
+                    inv = 1.0 / ((i1 - i0) * (j1 - j0) * (q1 - q0))
+                    for i in range(i0, i1):
+                        for j in range(j0, j1):
+                            for q in range(q0, q1):
+                                for c in range(nc):
+                                    dx[b, i, j, q, c] += dout[b, z, y, t, c] * inv
+    return dx

@@ -1,0 +1,41 @@
+"""`bias_add_activation`: the fused `relu(y + bias)` (or `y + bias`) epilogue of a layer.
+
+One op with its own backward instead of an add, a ReLU and the bias's broadcast-sum, running
+the loops of `kernels/bias_act.py` over the channels-last output viewed as (rows, channels).
+"""
+
+import numpy as np
+
+from ...core.tensor import Tensor
+
+_kernels = None
+
+
+def _kernel_module():
+    global _kernels
+    if _kernels is None:
+        from ...kernels import bias_act
+
+        _kernels = bias_act
+    return _kernels
+
+
+def bias_add_activation(y, bias, relu):
+    """`y + bias` along the last axis, then ReLU when `relu`; y and bias share a float dtype."""
+    k = _kernel_module()
+    a = y.data
+    channels = a.shape[-1]
+    if bias.shape != (channels,) or a.dtype != bias.dtype or a.dtype.kind != "f":
+        raise ValueError(
+            f"bias_add_activation: bias of shape {bias.shape} ({bias.dtype}) does not fit an "
+            f"output of shape {a.shape} ({a.dtype})"
+        )
+    rows = np.ascontiguousarray(a).reshape(-1, channels)
+    out = k.bias_act(rows, bias.data, relu)
+
+    def backward(dout):
+        d = np.ascontiguousarray(dout, dtype=a.dtype).reshape(-1, channels)
+        dx, db = k.bias_act_grad(d, out, relu)
+        return dx.reshape(a.shape), db.astype(bias.dtype)
+
+    return Tensor.from_op(out.reshape(a.shape), (y, bias), backward, "bias_add_activation")

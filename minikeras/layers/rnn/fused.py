@@ -1,0 +1,185 @@
+"""Whole-sequence SimpleRNN/LSTM/GRU ops: one autodiff node per layer call.
+
+`x @ kernel` for all steps is one BLAS matmul; the time loop forward and backward (BPTT) runs in
+the numba kernels of `minikeras.kernels.rnn`; the weight and input gradients are BLAS matmuls
+over all steps at once. The op's output packs `(batch, T + n_states, units)`: the output sequence
+(in processing order, as Keras returns it) followed by the final states; the layer slices it.
+"""
+
+import numpy as np
+
+from ...core.ops._base import _CONST
+from ...core.tensor import Tensor
+
+
+class _Kernels:
+    """`minikeras.kernels.rnn`, imported on first use so that importing minikeras loads no numba."""
+
+    def __getattr__(self, name):
+        from ...kernels import rnn
+
+        return getattr(rnn, name)
+
+
+kernels = _Kernels()
+
+
+def _inputs(x, kernel, go_backwards):
+    """`x` in processing order as a (B*T, F) array, and `x @ kernel` as (B, T, G)."""
+    a = x.data[:, ::-1] if go_backwards else x.data
+    batch, steps, features = a.shape
+    x2 = np.ascontiguousarray(a).reshape(batch * steps, features)
+    xw = (x2 @ kernel.data).reshape(batch, steps, -1)
+    return x2, xw
+
+
+def _c(a):
+    return np.ascontiguousarray(a)
+
+
+def _mask(mask, batch, steps, go_backwards):
+    if mask is None:
+        return np.ones((batch, steps), dtype=bool)
+    return np.ascontiguousarray(mask[:, ::-1] if go_backwards else mask)
+
+
+def _grads(x, x2, kernel, dxw, go_backwards):
+    """Gradients of x and kernel from the gradient of `x @ kernel` (B, T, G)."""
+    d2 = dxw.reshape(-1, dxw.shape[-1])
+    dkernel = x2.T @ d2 if kernel.requires_grad else None
+    dx = None
+    if x.requires_grad:
+        dx = (d2 @ kernel.data.T).reshape(x.shape)
+        if go_backwards:
+            dx = np.ascontiguousarray(dx[:, ::-1])
+    return dx, dkernel
+
+
+def _outputs(packed, steps, n_states, return_sequences):
+    """(last output, sequence or None, [final states]) sliced from the op's packed output."""
+    sequence = packed[:, :steps] if return_sequences else None
+    states = [packed[:, steps + k] for k in range(n_states)]
+    return packed[:, steps - 1], sequence, states
+
+
+def _pack(y, states):
+    batch, steps, units = y.shape
+    out = np.empty((batch, steps + len(states), units), y.dtype)
+    out[:, :steps] = y
+    for k, s in enumerate(states):
+        out[:, steps + k] = s
+    return out
+
+
+def _split(dout, steps, n_states):
+    dy = np.ascontiguousarray(dout[:, :steps])
+    return dy, [np.ascontiguousarray(dout[:, steps + k]) for k in range(n_states)]
+
+
+def simple_rnn(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output,
+               return_sequences):  # fmt: skip
+    """SimpleRNN over a whole (B, T, F) sequence; `states` = [h0]."""
+    (h0,) = states
+    batch, steps = x.shape[:2]
+    x2, xw = _inputs(x, kernel, go_backwards)
+    if bias is not None:
+        xw += bias.data
+    m = _mask(mask, batch, steps, go_backwards)
+    u = _c(recurrent_kernel.data)
+    y, hprev, h_last = kernels.simple_rnn_forward(xw, np.ascontiguousarray(u.T), _c(h0.data), m,
+                                                  zero_output)  # fmt: skip
+
+    def backward(dout):
+        dy, (dh,) = _split(dout, steps, 1)
+        dpre, dh0 = kernels.simple_rnn_backward(dy, dh, u, y, m, zero_output)
+        dx, dkernel = _grads(x, x2, kernel, dpre, go_backwards)
+        d2 = dpre.reshape(-1, dpre.shape[-1])
+        drec = hprev.reshape(d2.shape[0], -1).T @ d2 if recurrent_kernel.requires_grad else None
+        dbias = d2.sum(axis=0) if bias is not None else None
+        return dx, dkernel, drec, dbias, dh0
+
+    parents = (x, kernel, recurrent_kernel, bias if bias is not None else _CONST, h0)
+    packed = Tensor.from_op(_pack(y, [h_last]), parents, backward, "simple_rnn")
+    return _outputs(packed, steps, 1, return_sequences)
+
+
+def lstm(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output,
+         return_sequences):  # fmt: skip
+    """LSTM over a whole (B, T, F) sequence; `states` = [h0, c0]."""
+    h0, c0 = states
+    batch, steps = x.shape[:2]
+    x2, xw = _inputs(x, kernel, go_backwards)
+    if bias is not None:
+        xw += bias.data
+    m = _mask(mask, batch, steps, go_backwards)
+    u = _c(recurrent_kernel.data)
+    y, hprev, cprev, act, tc, h_last, c_last = kernels.lstm_forward(
+        xw, np.ascontiguousarray(u.T), _c(h0.data), _c(c0.data), m, zero_output
+    )
+
+    def backward(dout):
+        dy, (dh, dc) = _split(dout, steps, 2)
+        dpre, dh0, dc0 = kernels.lstm_backward(dy, dh, dc, u, cprev, act, tc, m, zero_output)
+        dx, dkernel = _grads(x, x2, kernel, dpre, go_backwards)
+        d2 = dpre.reshape(-1, dpre.shape[-1])
+        drec = hprev.reshape(d2.shape[0], -1).T @ d2 if recurrent_kernel.requires_grad else None
+        dbias = d2.sum(axis=0) if bias is not None else None
+        return dx, dkernel, drec, dbias, dh0, dc0
+
+    parents = (x, kernel, recurrent_kernel, bias if bias is not None else _CONST, h0, c0)
+    packed = Tensor.from_op(_pack(y, [h_last, c_last]), parents, backward, "lstm")
+    return _outputs(packed, steps, 2, return_sequences)
+
+
+def gru(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output,
+        return_sequences, reset_after=True):  # fmt: skip
+    """GRU over a whole (B, T, F) sequence; `states` = [h0]. `bias` is (2, 3u) when
+    `reset_after` (input and recurrent bias rows), else (3u,)."""
+    (h0,) = states
+    batch, steps = x.shape[:2]
+    x2, xw = _inputs(x, kernel, go_backwards)
+    u = _c(recurrent_kernel.data)
+    units = u.shape[0]
+    if bias is not None:
+        xw += bias.data[0] if reset_after else bias.data
+    m = _mask(mask, batch, steps, go_backwards)
+    if reset_after:
+        brec = bias.data[1] if bias is not None else np.zeros(3 * units, x.dtype)
+        y, hprev, act, hn, h_last = kernels.gru_forward(xw, np.ascontiguousarray(u.T), brec,
+                                                        _c(h0.data), m, zero_output)  # fmt: skip
+    else:
+        u_zr, u_h = np.ascontiguousarray(u[:, : 2 * units]), np.ascontiguousarray(u[:, 2 * units :])
+        y, hprev, act, h_last = kernels.gru_v1_forward(
+            xw,
+            np.ascontiguousarray(u_zr.T),
+            np.ascontiguousarray(u_h.T),
+            _c(h0.data),
+            m,
+            zero_output,
+        )
+
+    def backward(dout):
+        dy, (dh,) = _split(dout, steps, 1)
+        n = batch * steps
+        h2 = hprev.reshape(n, units)
+        if reset_after:
+            dxw, drec_pre, dh0 = kernels.gru_backward(dy, dh, u, hprev, act, hn, m, zero_output)
+            r2 = drec_pre.reshape(n, -1)
+            drec = h2.T @ r2 if recurrent_kernel.requires_grad else None
+            dbias = None
+            if bias is not None:
+                dbias = np.stack([dxw.reshape(n, -1).sum(axis=0), r2.sum(axis=0)])
+        else:
+            dxw, dh0 = kernels.gru_v1_backward(dy, dh, u_zr, u_h, hprev, act, m, zero_output)
+            d2 = dxw.reshape(n, -1)
+            drec = None
+            if recurrent_kernel.requires_grad:
+                rh = act[:, :, units : 2 * units].reshape(n, units) * h2  # r * h_prev
+                drec = np.concatenate([h2.T @ d2[:, : 2 * units], rh.T @ d2[:, 2 * units :]], 1)
+            dbias = d2.sum(axis=0) if bias is not None else None
+        dx, dkernel = _grads(x, x2, kernel, dxw, go_backwards)
+        return dx, dkernel, drec, dbias, dh0
+
+    parents = (x, kernel, recurrent_kernel, bias if bias is not None else _CONST, h0)
+    packed = Tensor.from_op(_pack(y, [h_last]), parents, backward, "gru")
+    return _outputs(packed, steps, 1, return_sequences)

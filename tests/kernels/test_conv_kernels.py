@@ -1,0 +1,137 @@
+"""The im2col/col2im kernels and the conv GEMM wrappers against their numpy references."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from helpers import randn
+from minikeras.kernels import conv as kc
+
+SETTINGS = settings(max_examples=40, deadline=None, derandomize=True)
+
+
+@st.composite
+def geometries(draw):
+    """A random valid 3-D window geometry: sizes 1.., stride may exceed the kernel, dilation."""
+    groups = draw(st.integers(1, 3))
+    cg = draw(st.integers(1, 3))
+    ksize, strides, dilation, pad, in_sp, out_sp = [], [], [], [], [], []
+    for _ in range(3):
+        k, s, d = draw(st.integers(1, 3)), draw(st.integers(1, 4)), draw(st.integers(1, 2))
+        k_eff = (k - 1) * d + 1
+        before, after = draw(st.integers(0, k_eff - 1)), draw(st.integers(0, k_eff - 1))
+        n = draw(st.integers(max(1, k_eff - before - after), 7))
+        ksize.append(k), strides.append(s), dilation.append(d), pad.append(before)
+        in_sp.append(n), out_sp.append((n + before + after - k_eff) // s + 1)
+    batch = draw(st.integers(1, 2))
+    filters = groups * draw(st.integers(1, 3))
+    return dict(
+        x_shape=(batch, *in_sp, groups * cg),
+        kernel_shape=(*ksize, cg, filters),
+        geom=(tuple(strides), tuple(dilation), tuple(pad), tuple(out_sp)),
+        groups=groups,
+    )
+
+
+@SETTINGS
+@given(geometries())
+def test_im2col_and_col2im_match_references(g):
+    x = randn(*g["x_shape"], dtype="float32")
+    strides, dilation, pad, out_shape = g["geom"]
+    ksize = g["kernel_shape"][:3]
+    args = (ksize, strides, dilation, pad, out_shape, g["groups"])
+    ref = kc.im2col_ref(x, *args)
+    cols = np.full(ref.shape, np.nan, dtype="float32")
+    kc.im2col(x, 0, *args, cols)
+    np.testing.assert_array_equal(cols, ref)
+    rows = int(np.prod(out_shape))  # a chunk of images starting at image 1
+    if x.shape[0] > 1:
+        part = np.full((rows, ref.shape[1]), np.nan, dtype="float32")
+        kc.im2col(x, 1, *args, part)
+        np.testing.assert_array_equal(part, ref[rows : 2 * rows])
+    dcols = randn(*cols.shape, seed=1, dtype="float32")
+    dx = np.zeros_like(x)
+    kc.col2im(dcols, 0, *args, dx)
+    np.testing.assert_allclose(dx, kc.col2im_ref(dcols, x.shape, *args), rtol=1e-5, atol=1e-5)
+
+
+@SETTINGS
+@given(geometries())
+def test_conv_forward_and_gradients_match_references(g):
+    x = randn(*g["x_shape"], dtype="float32")
+    w = randn(*g["kernel_shape"], seed=1, dtype="float32")
+    strides, dilation, pad, out_shape = g["geom"]
+    geom = (strides, dilation, pad)
+    out = kc.conv(x, w, *geom, out_shape, g["groups"])
+    ref = kc.conv_ref(x, w, *geom, out_shape, g["groups"])
+    np.testing.assert_allclose(out, ref, rtol=1e-4, atol=1e-4)
+    dout = randn(*out.shape, seed=2, dtype="float32")
+    dk = kc.conv_grad_kernel(x, dout, w.shape, *geom, g["groups"])
+    dk_ref = kc.conv_grad_kernel_ref(x, dout, w.shape, *geom, g["groups"])
+    np.testing.assert_allclose(dk, dk_ref, rtol=1e-4, atol=1e-4)
+    dx = kc.conv_grad_input(dout, w, x.shape, *geom, g["groups"])
+    dx_ref = kc.conv_grad_input_ref(dout, w, x.shape, *geom, g["groups"])
+    np.testing.assert_allclose(dx, dx_ref, rtol=1e-4, atol=1e-4)
+
+
+def test_chunked_batches_match_references(monkeypatch):
+    # a tiny chunk budget forces one image per GEMM: chunk edges must not drop or repeat rows
+    monkeypatch.setattr(kc, "CHUNK_BYTES", 1)
+    x, w = randn(5, 2, 6, 5, 4, dtype="float32"), randn(2, 3, 2, 2, 6, dtype="float32")
+    geom, out_shape = ((1, 2, 1), (1, 1, 2), (1, 1, 0)), (3, 3, 3)
+    out = kc.conv(x, w, *geom, out_shape, 2)
+    np.testing.assert_allclose(out, kc.conv_ref(x, w, *geom, out_shape, 2), rtol=1e-4, atol=1e-4)
+    dk = kc.conv_grad_kernel(x, out, w.shape, *geom, 2)
+    dk_ref = kc.conv_grad_kernel_ref(x, out, w.shape, *geom, 2)
+    np.testing.assert_allclose(dk, dk_ref, rtol=1e-4, atol=1e-3)
+    dx = kc.conv_grad_input(out, w, x.shape, *geom, 2)
+    dx_ref = kc.conv_grad_input_ref(out, w, x.shape, *geom, 2)
+    np.testing.assert_allclose(dx, dx_ref, rtol=1e-4, atol=1e-4)
+
+
+def test_references_agree_with_a_direct_loop():
+    # guards the references themselves: one output cell computed by hand-written loops
+    x, w = randn(1, 3, 5, 4, 4), randn(2, 2, 2, 2, 4, seed=1)  # groups = 2
+    strides, dilation, pad, out_shape = (1, 2, 1), (2, 1, 2), (1, 0, 1), (2, 2, 2)
+    out = kc.conv_ref(x, w, strides, dilation, pad, out_shape, 2)
+    z, y, t, f = 1, 1, 0, 3  # filter 3 is in group 1: input channels 2, 3
+    expected = 0.0
+    for a in range(2):
+        for e in range(2):
+            for l in range(2):
+                i, j, q = z - 1 + 2 * a, y * 2 + e, t - 1 + 2 * l
+                if 0 <= i < 3 and 0 <= j < 5 and 0 <= q < 4:
+                    expected += x[0, i, j, q, 2:4] @ w[a, e, l, :, f]
+    np.testing.assert_allclose(out[0, z, y, t, f], expected)
+
+
+def test_float64_stays_float64_and_matches():
+    x, w = randn(2, 1, 6, 5, 3), randn(1, 3, 2, 3, 4, seed=1)
+    geom = ((1, 2, 1), (1, 1, 2), (0, 1, 1), (1, 3, 3))
+    out = kc.conv(x, w, *geom)
+    assert out.dtype == np.float64
+    np.testing.assert_allclose(out, kc.conv_ref(x, w, *geom), rtol=1e-12)
+
+
+def test_pointwise_conv_is_a_plain_gemm():
+    x, w = randn(2, 1, 3, 4, 5, dtype="float32"), randn(1, 1, 1, 5, 6, dtype="float32")
+    geom = ((1, 1, 1), (1, 1, 1), (0, 0, 0))
+    out = kc.conv(x, w, *geom, (1, 3, 4))
+    np.testing.assert_allclose(out, x @ w[0, 0, 0], rtol=1e-5)
+    dx = kc.conv_grad_input(out, w, x.shape, *geom)
+    np.testing.assert_allclose(dx, out @ w[0, 0, 0].T, rtol=1e-5)
+    dk = kc.conv_grad_kernel(x, out, w.shape, *geom)
+    np.testing.assert_allclose(dk[0, 0, 0], np.einsum("bzytc,bzytf->cf", x, out), rtol=1e-5)
+
+
+def test_wrappers_reject_inconsistent_arguments():
+    x, w = randn(1, 1, 4, 4, 3, dtype="float32"), randn(1, 2, 2, 2, 4, dtype="float32")
+    with pytest.raises(ValueError, match="channels"):
+        kc.conv(x, w, (1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 3, 3))
+    with pytest.raises(TypeError, match="float"):
+        kc.conv(x, randn(1, 2, 2, 3, 4), (1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 3, 3))
+    args = ((1, 2, 2), (1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 3, 3), 1)
+    with pytest.raises(ValueError, match="col2im"):
+        kc.col2im(np.zeros((5, 12), "float32"), 0, *args, np.zeros((1, 1, 4, 4, 3), "float32"))
+    with pytest.raises(ValueError, match="im2col"):  # image 1 of a batch of 1
+        kc.im2col(x, 1, *args, np.zeros((9, 12), "float32"))

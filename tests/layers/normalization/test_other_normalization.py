@@ -1,0 +1,96 @@
+"""LayerNormalization, GroupNormalization and UnitNormalization against numpy formulas."""
+
+import numpy as np
+import pytest
+
+import minikeras as keras
+from helpers import randn, run_layer_test
+
+L = keras.layers
+
+
+def set_random(layer, seed=3):
+    rng = np.random.default_rng(seed)
+    for v in layer.weights:
+        v.assign(rng.uniform(0.5, 1.5, v.shape))
+    return [v.numpy().copy() for v in layer.weights]
+
+
+def test_layer_normalization_last_axis():
+    x = randn(3, 4, 5) * 2 + 1
+    layer = L.LayerNormalization(dtype="float64")
+    layer.build(x.shape)
+    gamma, beta = set_random(layer)
+    mean, var = x.mean(-1, keepdims=True), x.var(-1, keepdims=True)
+    ref = gamma * (x - mean) / np.sqrt(var + 1e-3) + beta
+    np.testing.assert_allclose(np.asarray(layer(x)), ref, rtol=1e-10)
+
+
+def test_layer_normalization_several_axes_and_flags():
+    x = randn(2, 3, 4)
+    layer = L.LayerNormalization(axis=[1, 2], epsilon=1e-5, center=False, dtype="float64")
+    layer.build(x.shape)
+    (gamma,) = set_random(layer)
+    assert layer.gamma.shape == (3, 4) and layer.beta is None
+    mean, var = x.mean((1, 2), keepdims=True), x.var((1, 2), keepdims=True)
+    np.testing.assert_allclose(
+        np.asarray(layer(x)), gamma * (x - mean) / np.sqrt(var + 1e-5), rtol=1e-10
+    )
+    # rms_scaling: gamma only, x / sqrt(var + eps) (Keras 3's formula), no beta weight
+    rms = L.LayerNormalization(rms_scaling=True, dtype="float64")
+    rms.build(x.shape)
+    assert [v.name for v in rms.weights] == ["gamma"]
+    np.testing.assert_allclose(
+        np.asarray(rms(x)), x / np.sqrt(x.var(-1, keepdims=True) + 1e-3), rtol=1e-10
+    )
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"axis": [1, 2]}, {"scale": False}, {"rms_scaling": True}])
+def test_layer_normalization_layer_test(kwargs):
+    layer, _ = run_layer_test(
+        L.LayerNormalization, kwargs, input_shape=(2, 3, 4), expected_output_shape=(2, 3, 4)
+    )
+    assert layer.get_config()["epsilon"] == 1e-3
+
+
+def test_group_normalization_matches_numpy():
+    x = randn(2, 3, 3, 6)
+    layer = L.GroupNormalization(groups=3, dtype="float64")
+    layer.build(x.shape)
+    gamma, beta = set_random(layer)
+    g = x.reshape(2, 3, 3, 3, 2)  # (batch, h, w, groups, channels per group)
+    mean, var = g.mean((1, 2, 4), keepdims=True), g.var((1, 2, 4), keepdims=True)
+    ref = ((g - mean) / np.sqrt(var + 1e-3)).reshape(x.shape) * gamma + beta
+    np.testing.assert_allclose(np.asarray(layer(x)), ref, rtol=1e-10)
+    # channels first: groups along axis 1
+    xf = np.moveaxis(x, -1, 1)
+    first = L.GroupNormalization(groups=3, axis=1, dtype="float64")
+    first.build(xf.shape)
+    first.set_weights([gamma, beta])
+    np.testing.assert_allclose(np.asarray(first(xf)), np.moveaxis(ref, -1, 1), rtol=1e-10)
+
+
+def test_group_normalization_layer_tests_and_errors():
+    run_layer_test(
+        L.GroupNormalization, {"groups": 2}, input_shape=(2, 3, 4), expected_output_shape=(2, 3, 4)
+    )
+    inst = L.GroupNormalization(groups=-1)  # one group per channel: instance normalization
+    inst(np.ones((2, 3, 4), "float32"))
+    assert inst.groups == 4
+    with pytest.raises(ValueError, match=r"'gn'.*groups \(3\).*channels \(4\)"):
+        L.GroupNormalization(groups=3, name="gn")(np.ones((2, 4), "float32"))
+    with pytest.raises(ValueError, match="groups"):
+        L.GroupNormalization()(np.ones((2, 8), "float32"))  # default 32 groups > 8 channels
+
+
+def test_unit_normalization():
+    x = randn(3, 4, 2)
+    y = np.asarray(L.UnitNormalization(dtype="float64")(x))
+    np.testing.assert_allclose(y, x / np.linalg.norm(x, axis=-1, keepdims=True), rtol=1e-12)
+    y2 = np.asarray(L.UnitNormalization(axis=[1, 2], dtype="float64")(x))
+    np.testing.assert_allclose(y2, x / np.sqrt((x**2).sum((1, 2), keepdims=True)), rtol=1e-12)
+    zero = np.asarray(L.UnitNormalization()(np.zeros((1, 3), "float32")))
+    assert np.all(zero == 0)  # the 1e-12 floor avoids 0 / 0
+    run_layer_test(
+        L.UnitNormalization, {"axis": -1}, input_shape=(2, 3), expected_output_shape=(2, 3)
+    )
