@@ -10,12 +10,18 @@ pre-activations `dpre` (B, T, G), which the caller turns into kernel, bias and i
 BLAS matmuls (the recurrent kernel's gradient too: `hprev^T @ dpre` over all steps at once).
 
 Each batch row's recurrence is independent: the numba kernels (`_*_rows`) run their whole time
-loop over a block of rows, four rows at a time through `_matmul_nt` (4x2 register blocking,
-~75 GFLOP/s on one core here against ~90 for single-thread OpenBLAS on the same (64, 128) @
-(128, 512) step). They release the GIL, and `_run_rows` gives each thread its own block of rows:
-one kernel call per thread per sequence, no Python per step. (`parallel=True` would do the same but
-costs ~4 s more compile time per specialization.) benchmarks/lstm_step.py compares this with a
-Python loop over steps calling numpy's BLAS matmul per step, which was slower.
+loop over a block of rows, four rows at a time through `_matmul_nt` (4x2 register blocking). They
+release the GIL, and `_run_rows` hands blocks of rows to `numba.get_num_threads()` threads: one
+kernel call per block, no Python per step. (`parallel=True` would do the same but costs ~4 s more
+compile time per specialization.)
+
+Why loops and not BLAS for the per-step `h @ recurrent_kernel` (measured on one core of the
+2-core AMD EPYC dev box, CPU time, float32): `_matmul_nt` runs at OpenBLAS's speed for these small
+products, 75.6 vs 73.5 GFLOP/s for the forward (64, 128) @ (128, 512) step and 95 vs 74 for the
+backward (64, 512) @ (512, 128) one, and needs no Python call per step. The alternative, a Python
+loop over steps calling numpy's BLAS and ufuncs (`benchmarks/lstm_step.py --layer` times it), took
+77-80 ms for LSTM(128) forward + backward on (64, 80, 128) against 71-79 ms here (three runs on
+the shared machine): no faster, so the one-call-per-sequence kernels stay.
 
 float32 gates use `_exp32`, a polynomial exp that LLVM vectorizes (scalar libm tanhf/expf cost
 20/5 ns here and would dominate); its relative error is ~2e-7 (1-3 ulp). float64 uses libm.
@@ -40,7 +46,10 @@ _JIT = {"fastmath": FASTMATH, "error_model": "numpy"}  # numpy: no ZeroDivisionE
 
 _F = np.float32
 _LOG2E, _LN2_HI, _LN2_LO = _F(1.4426950408889634), _F(0.693359375), _F(-2.12194440e-4)
-_EXP_HI, _EXP_LO, _HALF, _ONE, _TWO = _F(88.0), _F(-87.0), _F(0.5), _F(1.0), _F(2.0)
+_HALF, _ONE, _TWO = _F(0.5), _F(1.0), _F(2.0)
+# exp's argument range: exp(-87) is still a normal float32, and capping at 80 keeps 1 / (1 + e)
+# and 2 / (e + 1) out of the subnormal range, which is many times slower on x86
+_EXP_HI, _EXP_LO = _F(80.0), _F(-87.0)
 # Taylor coefficients 1/k! of exp on |r| <= ln2/2 (degree 7: truncation error < 6e-9)
 _E2, _E3, _E4, _E5, _E6, _E7 = (_F(1 / 2), _F(1 / 6), _F(1 / 24), _F(1 / 120), _F(1 / 720),
                                 _F(1 / 5040))  # fmt: skip

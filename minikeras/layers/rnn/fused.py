@@ -43,16 +43,30 @@ def _mask(mask, batch, steps, go_backwards):
     return np.ascontiguousarray(mask[:, ::-1] if go_backwards else mask)
 
 
-def _grads(x, x2, kernel, dxw, go_backwards):
-    """Gradients of x and kernel from the gradient of `x @ kernel` (B, T, G)."""
-    d2 = dxw.reshape(-1, dxw.shape[-1])
+def _input_grad(x, kernel, d2, go_backwards):
+    """The gradient of x from `d2`, that of `x @ kernel` as (B * T, G)."""
+    if not x.requires_grad:
+        return None
+    dx = (d2 @ kernel.data.T).reshape(x.shape)
+    return np.ascontiguousarray(dx[:, ::-1]) if go_backwards else dx
+
+
+def _weight_grads(x2, kernel, h2, recurrent_kernel, d2):
+    """`x2^T d2` and `h2^T d2`, the kernels' gradients: one GEMM when both are needed."""
+    if kernel.requires_grad and recurrent_kernel.requires_grad:
+        both = np.concatenate([x2, h2], axis=1).T @ d2
+        return both[: x2.shape[1]], both[x2.shape[1] :]
     dkernel = x2.T @ d2 if kernel.requires_grad else None
-    dx = None
-    if x.requires_grad:
-        dx = (d2 @ kernel.data.T).reshape(x.shape)
-        if go_backwards:
-            dx = np.ascontiguousarray(dx[:, ::-1])
-    return dx, dkernel
+    return dkernel, (h2.T @ d2 if recurrent_kernel.requires_grad else None)
+
+
+def _dense_grads(x, x2, kernel, hprev, recurrent_kernel, bias, dpre, go_backwards):
+    """dx, dkernel, drecurrent, dbias when the pre-activations are x @ W + h_prev @ U + b."""
+    d2 = dpre.reshape(-1, dpre.shape[-1])
+    h2 = hprev.reshape(d2.shape[0], -1)
+    dkernel, drec = _weight_grads(x2, kernel, h2, recurrent_kernel, d2)
+    dbias = d2.sum(axis=0) if bias is not None else None
+    return _input_grad(x, kernel, d2, go_backwards), dkernel, drec, dbias
 
 
 def _outputs(packed, steps, n_states, return_sequences):
@@ -92,11 +106,8 @@ def simple_rnn(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, ze
     def backward(dout):
         dy, (dh,) = _split(dout, steps, 1)
         dpre, dh0 = kernels.simple_rnn_backward(dy, dh, u, y, m, zero_output)
-        dx, dkernel = _grads(x, x2, kernel, dpre, go_backwards)
-        d2 = dpre.reshape(-1, dpre.shape[-1])
-        drec = hprev.reshape(d2.shape[0], -1).T @ d2 if recurrent_kernel.requires_grad else None
-        dbias = d2.sum(axis=0) if bias is not None else None
-        return dx, dkernel, drec, dbias, dh0
+        grads = _dense_grads(x, x2, kernel, hprev, recurrent_kernel, bias, dpre, go_backwards)
+        return (*grads, dh0)
 
     parents = (x, kernel, recurrent_kernel, bias if bias is not None else _CONST, h0)
     packed = Tensor.from_op(_pack(y, [h_last]), parents, backward, "simple_rnn")
@@ -120,11 +131,8 @@ def lstm(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_out
     def backward(dout):
         dy, (dh, dc) = _split(dout, steps, 2)
         dpre, dh0, dc0 = kernels.lstm_backward(dy, dh, dc, u, cprev, act, tc, m, zero_output)
-        dx, dkernel = _grads(x, x2, kernel, dpre, go_backwards)
-        d2 = dpre.reshape(-1, dpre.shape[-1])
-        drec = hprev.reshape(d2.shape[0], -1).T @ d2 if recurrent_kernel.requires_grad else None
-        dbias = d2.sum(axis=0) if bias is not None else None
-        return dx, dkernel, drec, dbias, dh0, dc0
+        grads = _dense_grads(x, x2, kernel, hprev, recurrent_kernel, bias, dpre, go_backwards)
+        return (*grads, dh0, dc0)
 
     parents = (x, kernel, recurrent_kernel, bias if bias is not None else _CONST, h0, c0)
     packed = Tensor.from_op(_pack(y, [h_last, c_last]), parents, backward, "lstm")
@@ -148,15 +156,9 @@ def gru(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_outp
         y, hprev, act, hn, h_last = kernels.gru_forward(xw, np.ascontiguousarray(u.T), brec,
                                                         _c(h0.data), m, zero_output)  # fmt: skip
     else:
-        u_zr, u_h = np.ascontiguousarray(u[:, : 2 * units]), np.ascontiguousarray(u[:, 2 * units :])
-        y, hprev, act, h_last = kernels.gru_v1_forward(
-            xw,
-            np.ascontiguousarray(u_zr.T),
-            np.ascontiguousarray(u_h.T),
-            _c(h0.data),
-            m,
-            zero_output,
-        )
+        u_zr, u_h = _c(u[:, : 2 * units]), _c(u[:, 2 * units :])
+        y, hprev, act, h_last = kernels.gru_v1_forward(xw, _c(u_zr.T), _c(u_h.T), _c(h0.data), m,
+                                                       zero_output)  # fmt: skip
 
     def backward(dout):
         dy, (dh,) = _split(dout, steps, 1)
@@ -177,8 +179,9 @@ def gru(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_outp
                 rh = act[:, :, units : 2 * units].reshape(n, units) * h2  # r * h_prev
                 drec = np.concatenate([h2.T @ d2[:, : 2 * units], rh.T @ d2[:, 2 * units :]], 1)
             dbias = d2.sum(axis=0) if bias is not None else None
-        dx, dkernel = _grads(x, x2, kernel, dxw, go_backwards)
-        return dx, dkernel, drec, dbias, dh0
+        dx2 = dxw.reshape(n, -1)
+        dkernel = x2.T @ dx2 if kernel.requires_grad else None
+        return _input_grad(x, kernel, dx2, go_backwards), dkernel, drec, dbias, dh0
 
     parents = (x, kernel, recurrent_kernel, bias if bias is not None else _CONST, h0)
     packed = Tensor.from_op(_pack(y, [h_last]), parents, backward, "gru")

@@ -95,6 +95,15 @@ def test_lstm_bad_initial_state_names_layer():
         layer(x, initial_state=[np.zeros((2, 3), "float32"), np.zeros((2, 4), "float32")])
 
 
+def test_lstm_bad_input_names_layer():
+    layer = keras.layers.LSTM(3, name="reader")
+    layer(np.ones((2, 4, 5), "float32"))
+    with pytest.raises(ValueError, match="reader.*value 5.*\\(2, 4, 6\\)"):
+        layer(np.ones((2, 4, 6), "float32"))
+    with pytest.raises(ValueError, match="reader.*ndim=3"):
+        layer(np.ones((2, 5), "float32"))
+
+
 def test_lstm_bad_mask_names_layer():
     layer = keras.layers.LSTM(3, name="reader")
     with pytest.raises(ValueError, match="reader.*\\(2, 4\\).*\\(2, 5\\)"):
