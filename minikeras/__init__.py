@@ -6,6 +6,9 @@ Use it as Keras 3: `import minikeras as keras`.
 __version__ = "0.1.0"
 
 from .core import dtypes as _dtypes
+from .core import runtime as _runtime
+
+_runtime.configure()
 from .core.autodiff import GradientTape, enable_grad, no_grad
 from .core.tensor import Tensor
 from .core.variable import Variable

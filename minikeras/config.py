@@ -1,27 +1,68 @@
 """`keras.config`: global settings (default float type, epsilon, image data format, threads)."""
 
 from .core.dtypes import floatx, set_floatx
+from .core.runtime import get_num_threads, set_num_threads
 
 _EPSILON = 1e-7
 _IMAGE_DATA_FORMAT = "channels_last"
 
 
 def epsilon():
-    """The fuzz factor used in numeric expressions (1e-7, as Keras)."""
+    """Returns the fuzz factor used in numeric expressions (1e-7, as Keras).
+
+    Returns:
+        A float.
+
+    >>> import minikeras as keras
+    >>> keras.config.epsilon()
+    1e-07
+    """
     return _EPSILON
 
 
 def set_epsilon(value):
+    """Sets the value that `epsilon()` returns.
+
+    Args:
+        value: the new fuzz factor (a float).
+
+    >>> import minikeras as keras
+    >>> keras.config.set_epsilon(1e-7)  # the default
+    >>> keras.config.epsilon()
+    1e-07
+    """
     global _EPSILON
     _EPSILON = float(value)
 
 
 def image_data_format():
-    """`"channels_last"` (the default) or `"channels_first"`."""
+    """Returns the default image data format of layers and ops.
+
+    Returns:
+        `"channels_last"` (the default) or `"channels_first"`.
+
+    >>> import minikeras as keras
+    >>> keras.config.image_data_format()
+    'channels_last'
+    """
     return _IMAGE_DATA_FORMAT
 
 
 def set_image_data_format(data_format):
+    """Sets the default image data format of layers and ops.
+
+    Args:
+        data_format: `"channels_last"` or `"channels_first"`.
+
+    >>> import minikeras as keras
+    >>> keras.config.set_image_data_format("channels_last")  # the default
+    >>> keras.config.image_data_format()
+    'channels_last'
+    >>> keras.config.set_image_data_format("NHWC")
+    Traceback (most recent call last):
+        ...
+    ValueError: data_format must be 'channels_last' or 'channels_first'. Received: ...
+    """
     global _IMAGE_DATA_FORMAT
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(
@@ -32,9 +73,17 @@ def set_image_data_format(data_format):
 
 
 def backend():
-    """The name of the compute backend: always `"numpy"` (numpy + numba kernels)."""
+    """Returns the name of the compute backend: always `"numpy"` (numpy plus numba kernels).
+
+    Returns:
+        The string `"numpy"`.
+
+    >>> import minikeras as keras
+    >>> keras.config.backend()
+    'numpy'
+    """
     return "numpy"
 
 
 __all__ = ["floatx", "set_floatx", "epsilon", "set_epsilon", "image_data_format",
-           "set_image_data_format", "backend"]
+           "set_image_data_format", "backend", "set_num_threads", "get_num_threads"]
