@@ -3,8 +3,8 @@
 A clip of frames goes through a small CNN applied to every frame (`TimeDistributed`) and an LSTM;
 the question goes through `Embedding(mask_zero=True)` and an LSTM; the two codes are concatenated
 and a classifier picks the answer word. The data is generated (`keras.datasets.video_qa`): a
-coloured square or disc moves left, right, up or down, and the question asks either which way it
-moves (needs the whole clip) or what colour it is (any frame will do).
+coloured square or disc grows or shrinks and fades in or out, and the question asks which way it
+changes (needs the whole clip) or what colour it is (any frame will do).
 
 The script trains with a progress bar, reports held-out accuracy per question type, saves the
 model to HDF5, reloads it and answers a few held-out clips in words. About 2-4 minutes on 2 CPU
@@ -71,7 +71,7 @@ def per_type_accuracy(model, x, y):
     pred = model.predict(x, batch_size=64, verbose=0).argmax(axis=1)
     kinds = video_qa.question_type(y)
     return {kind: float((pred[kinds == kind] == y[kinds == kind]).mean())
-            for kind in ("motion", "colour")}
+            for kind in ("change", "colour")}
 
 
 def main():
@@ -94,7 +94,7 @@ def main():
                                                        restore_best_weights=True)])
 
     accuracy = per_type_accuracy(model, x_test, y_test)
-    print(f"held-out accuracy: motion {accuracy['motion']:.3f}, colour {accuracy['colour']:.3f}")
+    print(f"held-out accuracy: change {accuracy['change']:.3f}, colour {accuracy['colour']:.3f}")
 
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "video_qa.h5")

@@ -21,6 +21,16 @@ def _fmt(logs):
     return " - ".join(parts)
 
 
+def _interactive():
+    """A terminal or a notebook: a live bar makes sense. In logs and pipes it does not."""
+    if "ipykernel" in sys.modules:
+        return True
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _bar(total, desc, leave=True):
     from tqdm.auto import tqdm
 
@@ -31,8 +41,19 @@ def _bar(total, desc, leave=True):
 class ProgbarLogger(Callback):
     """Prints training progress the way Keras does, through tqdm.
 
+    `fit`, `evaluate` and `predict` add one when `verbose` is not 0: `verbose=1` shows a
+    progress bar, `verbose=2` one line per epoch.
+
     Args:
         count_mode: accepted for compatibility ("steps").
+
+    >>> import numpy as np, minikeras as keras
+    >>> dense = keras.layers.Dense(1, kernel_initializer="zeros")
+    >>> model = keras.Sequential([keras.Input((2,)), dense])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> _ = model.fit(np.ones((4, 2)), np.ones((4, 1)), epochs=1, verbose=2)
+    Epoch 1/1
+    1/1 - ... - loss: 1.0000
     """
 
     def __init__(self, count_mode="steps"):
@@ -52,7 +73,7 @@ class ProgbarLogger(Callback):
         self._close()
         self._start = time.time()
         self._seen = 0
-        if self.verbose == 1:
+        if self.verbose == 1 and _interactive():
             self.bar = _bar(total, desc)
 
     def _step(self, logs):
@@ -77,8 +98,10 @@ class ProgbarLogger(Callback):
         self._step(logs)
 
     def on_epoch_end(self, epoch, logs=None):
+        live = self.bar is not None
         self._close(logs)
-        if self.verbose == 2:
+        # verbose=2, or verbose=1 writing to a log file: one line per epoch, as Keras does
+        if self.verbose == 2 or (self.verbose == 1 and not live):
             elapsed = time.time() - self._start
             per_step = 1000 * elapsed / max(self._seen, 1)
             print(f"{self._seen}/{self._seen} - {elapsed:.0f}s - {per_step:.0f}ms/step - "
@@ -95,9 +118,10 @@ class ProgbarLogger(Callback):
 
     def on_test_end(self, logs=None):
         if not self.params.get("_in_fit"):
+            live = self.bar is not None
             self._close(logs)
-            if self.verbose == 2:
-                print(_fmt(logs or {}), flush=True)
+            if self.verbose == 2 or (self.verbose == 1 and not live):
+                print(f"{self._seen}/{self._seen} - {_fmt(logs or {})}", flush=True)
 
     def on_predict_begin(self, logs=None):
         self._open(self.params.get("predict_steps"))

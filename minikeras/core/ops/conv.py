@@ -40,7 +40,11 @@ def _input(op, x, data_format):
             f"{op} expects inputs of rank 3, 4 or 5 (batch, spatial..., channels). "
             f"Received: inputs.shape={a.shape}"
         )
-    fmt = "channels_last" if data_format is None else str(data_format).lower()
+    if data_format is None:
+        from ... import config  # keras.config.image_data_format(), "channels_last" by default
+
+        data_format = config.image_data_format()
+    fmt = str(data_format).lower()
     if fmt not in ("channels_last", "channels_first"):
         raise ValueError(
             f"{op}: data_format must be 'channels_last' or 'channels_first'. "
@@ -78,10 +82,10 @@ def _ints(op, name, value, n, low=1):
 
 
 def _dtypes(*arrays):
-    """(compute dtype, output dtype): float promotion; ints -> floatx; float16 computes in 32."""
-    out = np.result_type(*arrays)
-    if out.kind != "f":
-        out = np.dtype(dtypes.floatx())
+    """(compute, output) dtypes: floats promote, ints follow the floats (else floatx), and float16
+    computes in float32."""
+    floats = [a.dtype for a in arrays if a.dtype.kind == "f"]
+    out = np.result_type(*floats) if floats else np.dtype(dtypes.floatx())
     return (np.dtype("float32") if out.itemsize < 4 else out), out
 
 
@@ -164,20 +168,18 @@ def _conv(op, a, ta, w, tw, fmt, strides, padding, dilation_rate, groups, kernel
     ct, out_dt = _dtypes(a, w)
     x5, w5 = _volume(a, ct), _kernel_volume(w, ct)
     geometry = (_three(s, 1), _three(d, 1), _three(pad, 0))
-    out5, cols = kconv.conv(x5, w5, *geometry, _three(out_sp, 1), groups)
-    in5 = x5.shape
+    out5 = kconv.conv(x5, w5, *geometry, _three(out_sp, 1), groups)
     out_shape = (a.shape[0], *out_sp, w.shape[-1])
-    if not tw.requires_grad:
-        cols = None  # only the kernel gradient needs the im2col matrix
 
     def backward(dout):
         d5 = _grad_volume(dout, out_shape, fmt, ct)
         dx = dkernel = None
         if ta.requires_grad:
-            dx5 = kconv.conv_grad_input(d5, w5, in5, *geometry, groups)
+            dx5 = kconv.conv_grad_input(d5, w5, x5.shape, *geometry, groups)
             dx = _grad_output(dx5, a.shape, fmt)
         if tw.requires_grad:
-            dkernel = kconv.conv_grad_kernel(cols, d5, w5.shape, groups).reshape(kernel_shape)
+            dkernel = kconv.conv_grad_kernel(x5, d5, w5.shape, *geometry, groups)
+            dkernel = dkernel.reshape(kernel_shape)
         return dx, dkernel
 
     return Tensor.from_op(_output(out5, out_shape, fmt, out_dt), (ta, tw), backward, op)
@@ -192,7 +194,8 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
             `groups` times the kernel's input channels.
         strides, dilation_rate: an int or one int per spatial axis.
         padding: "valid", "same", or "causal" for 1-D (left padding only).
-        data_format: "channels_last" (default) or "channels_first".
+        data_format: "channels_last" or "channels_first"; None means
+            `keras.config.image_data_format()` ("channels_last" unless set).
 
     Returns:
         `(batch, out_spatial..., filters)`.
@@ -320,11 +323,11 @@ def conv_transpose(
 
     def backward(dout):
         d5 = _grad_volume(dout, out_shape, fmt, ct)
-        dx5, cols = kconv.conv(d5, w5, *geometry, x5.shape[1:4])
-        dx = _grad_output(dx5, a.shape, fmt) if ta.requires_grad else None
-        dkernel = None
+        dx = dkernel = None
+        if ta.requires_grad:
+            dx = _grad_output(kconv.conv(d5, w5, *geometry, x5.shape[1:4]), a.shape, fmt)
         if tw.requires_grad:
-            dkernel = kconv.conv_grad_kernel(cols, x5, w5.shape).reshape(w.shape)
+            dkernel = kconv.conv_grad_kernel(d5, x5, w5.shape, *geometry).reshape(w.shape)
         return dx, dkernel
 
     return Tensor.from_op(_output(out5, out_shape, fmt, out_dt), (ta, tw), backward, op)

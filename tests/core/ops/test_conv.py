@@ -24,7 +24,8 @@ def pad_input(x, ksize, strides, dilation, padding):
     pads = []
     for n, k, s, d in zip(x.shape[1:-1], ksize, strides, dilation):
         k_eff = (k - 1) * d + 1
-        pads.append({"valid": (0, 0), "same": same_pads(n, k_eff, s), "causal": (k_eff - 1, 0)}[padding])
+        rule = {"valid": (0, 0), "same": same_pads(n, k_eff, s), "causal": (k_eff - 1, 0)}
+        pads.append(rule[padding])
     return np.pad(x, [(0, 0), *pads, (0, 0)]), pads
 
 
@@ -43,8 +44,9 @@ def conv_loop(x, w, strides=1, padding="valid", dilation=1):
         for tap in itertools.product(*map(range, ksize)):
             pos = tuple(oi * si + ti * di for oi, si, ti, di in zip(o, s, tap, d))
             for g in range(groups):
-                patch = xp[(slice(None), *pos, slice(g * cg, (g + 1) * cg))]
-                out[(slice(None), *o, slice(g * fg, (g + 1) * fg))] += patch @ w[tap][:, g * fg : (g + 1) * fg]
+                patch = xp[(slice(None), *pos, slice(g * cg, (g + 1) * cg))]  # (batch, cg)
+                taps = w[tap][:, g * fg : (g + 1) * fg]  # (cg, fg)
+                out[(slice(None), *o, slice(g * fg, (g + 1) * fg))] += patch @ taps
     return out
 
 
@@ -53,7 +55,8 @@ def depthwise_loop(x, w, strides=1, padding="valid", dilation=1):
     c, dm = w.shape[-2:]
     out = []
     for ch in range(c):
-        out.append(conv_loop(x[..., ch : ch + 1], w[..., ch : ch + 1, :], strides, padding, dilation))
+        one = conv_loop(x[..., ch : ch + 1], w[..., ch : ch + 1, :], strides, padding, dilation)
+        out.append(one)
     return np.concatenate(out, axis=-1)  # channel-major: (c0 m0, c0 m1, c1 m0, ...)
 
 
@@ -130,7 +133,8 @@ def test_conv_matches_direct_loop(xs, ws, strides, padding, dilation):
     x, w = randn(*xs, dtype="float32"), randn(*ws, seed=1, dtype="float32")
     out = ops.conv(x, w, strides=strides, padding=padding, dilation_rate=dilation)
     assert out.dtype == np.float32
-    np.testing.assert_allclose(out.numpy(), conv_loop(x, w, strides, padding, dilation), rtol=1e-4, atol=1e-4)
+    expected = conv_loop(x, w, strides, padding, dilation)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-4, atol=1e-4)
 
 
 def test_conv_channels_first_is_the_transposed_channels_last():
@@ -149,7 +153,8 @@ def test_depthwise_conv_matches_direct_loop(xs, dm, strides, padding, dilation):
     x = randn(*xs)
     w = randn(*(2,) * (len(xs) - 2), xs[-1], dm, seed=1)
     out = ops.depthwise_conv(x, w, strides, padding, dilation_rate=dilation)
-    np.testing.assert_allclose(out.numpy(), depthwise_loop(x, w, strides, padding, dilation), rtol=1e-10)
+    expected = depthwise_loop(x, w, strides, padding, dilation)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-10)
 
 
 def test_separable_conv_is_depthwise_then_pointwise():
@@ -210,7 +215,8 @@ def test_pools_match_direct_loop(kind, xs, pool, strides, padding):
     fn = ops.max_pool if kind == "max" else ops.average_pool
     out = fn(x, pool, strides, padding)
     assert out.dtype == np.float32
-    np.testing.assert_allclose(out.numpy(), pool_loop(x, pool, strides, padding, kind), rtol=1e-5, atol=1e-6)
+    expected = pool_loop(x, pool, strides, padding, kind)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-5, atol=1e-6)
 
 
 def test_average_pool_same_divides_by_real_cells():
@@ -258,9 +264,14 @@ def test_conv_gradient_channels_first():
 
 
 def test_depthwise_and_separable_gradients():
-    check_grad(lambda x, w: ops.depthwise_conv(x, w, 2, "same", dilation_rate=1), (1, 5, 4, 2), (3, 3, 2, 2))
-    check_grad(lambda x, w: ops.depthwise_conv(x, w, 1, "valid", dilation_rate=2), (1, 7, 2), (2, 2, 3))
-    check_grad(lambda x, a, b: ops.separable_conv(x, a, b, 1, "same"), (1, 4, 4, 2), (2, 2, 2, 2), (1, 1, 4, 3))
+    check_grad(lambda x, w: ops.depthwise_conv(x, w, 2, "same"), (1, 5, 4, 2), (3, 3, 2, 2))
+    check_grad(
+        lambda x, w: ops.depthwise_conv(x, w, 1, "valid", dilation_rate=2), (1, 7, 2), (2, 2, 3)
+    )
+    check_grad(
+        lambda x, a, b: ops.separable_conv(x, a, b, 1, "same"), (1, 4, 4, 2), (2, 2, 2, 2),
+        (1, 1, 4, 3),
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -269,16 +280,18 @@ def test_depthwise_and_separable_gradients():
      ((1, 3, 3, 2), (3, 2, 3, 2), 2, "same", None, 1), ((1, 4, 1), (2, 2, 1), 1, "same", None, 2)],
 )  # fmt: skip
 def test_conv_transpose_gradients(xs, ws, strides, padding, output_padding, dilation):
-    check_grad(
-        lambda x, w: ops.conv_transpose(x, w, strides, padding, output_padding, dilation_rate=dilation),
-        xs,
-        ws,
-    )
+    def fn(x, w):
+        return ops.conv_transpose(x, w, strides, padding, output_padding, dilation_rate=dilation)
+
+    check_grad(fn, xs, ws)
 
 
 @pytest.mark.parametrize("fn", [ops.max_pool, ops.average_pool])
-@pytest.mark.parametrize("xs,pool,strides,padding", [((2, 7, 2), 3, 2, "same"), ((1, 5, 4, 2), 2, None, "valid"),
-                                                     ((1, 5, 5, 1), (2, 3), 2, "same"), ((1, 3, 4, 3, 1), 2, 1, "same")])  # fmt: skip
+@pytest.mark.parametrize(
+    "xs,pool,strides,padding",
+    [((2, 7, 2), 3, 2, "same"), ((1, 5, 4, 2), 2, None, "valid"),
+     ((1, 5, 5, 1), (2, 3), 2, "same"), ((1, 3, 4, 3, 1), 2, 1, "same")],
+)  # fmt: skip
 def test_pool_gradients(fn, xs, pool, strides, padding):
     check_grad(lambda x: fn(x, pool, strides, padding), xs)
 
@@ -297,7 +310,8 @@ def test_gradient_reaches_variables_through_tape():
 
 def test_bad_inputs_raise_clear_errors():
     x = np.zeros((1, 4, 4, 2), "float32")
-    with pytest.raises(ValueError, match=r"conv.*larger than the padded input.*\(1, 4, 4, 2\).*\(5, 5, 2, 3\)"):
+    shapes = r"conv.*larger than the padded input.*\(1, 4, 4, 2\).*\(5, 5, 2, 3\)"
+    with pytest.raises(ValueError, match=shapes):
         ops.conv(x, np.zeros((5, 5, 2, 3), "float32"))
     with pytest.raises(ValueError, match="conv.*input channels"):
         ops.conv(x, np.zeros((3, 3, 3, 4), "float32"))
@@ -319,3 +333,15 @@ def test_bad_inputs_raise_clear_errors():
         ops.max_pool(x, 5)
     with pytest.raises(ValueError, match="pool_size"):
         ops.average_pool(x, 0)
+
+
+def test_default_data_format_follows_config():
+    from minikeras import config
+
+    x = randn(1, 2, 5, 4)  # channels first
+    config.set_image_data_format("channels_first")
+    try:
+        out = ops.average_pool(x, 2).numpy()
+    finally:
+        config.set_image_data_format("channels_last")
+    np.testing.assert_allclose(out, ops.average_pool(x, 2, data_format="channels_first").numpy())
