@@ -1,7 +1,14 @@
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(__file__))
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)
+# tests import helper modules that sit beside them (rnn_reference, http_server, ...); with
+# --import-mode=importlib their folders must be importable too
+for _root, _dirs, _files in os.walk(_HERE):
+    _dirs[:] = [d for d in _dirs if not d.startswith((".", "__")) and d != "data"]
+    if _root != _HERE and any(f.endswith(".py") and not f.startswith(("test_", "conftest")) for f in _files):
+        sys.path.append(_root)
 
 
 def pytest_configure(config):

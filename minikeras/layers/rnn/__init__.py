@@ -1,6 +1,7 @@
 """Recurrent layers: cells, the generic `RNN` loop, SimpleRNN/LSTM/GRU and `Bidirectional`."""
 
 from .bidirectional import Bidirectional
+from .conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from .gru import GRU, GRUCell
 from .lstm import LSTM, LSTMCell
 from .rnn import RNN
@@ -12,6 +13,9 @@ __all__ = [
            "LSTM",
            "RNN",
            "Bidirectional",
+           "ConvLSTM1D",
+           "ConvLSTM2D",
+           "ConvLSTM3D",
            "GRUCell",
            "LSTMCell",
            "SimpleRNN",
