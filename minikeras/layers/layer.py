@@ -32,7 +32,31 @@ def training_scope(value):
 
 
 class InputSpec:
-    """What a layer accepts: `ndim`, `min_ndim`, `max_ndim` and fixed sizes per axis (`axes`)."""
+    """Describes what a layer accepts: rank limits, fixed axis sizes, dtype or a full shape.
+
+    A layer sets `self.input_spec`; calling the layer on an input that does not match raises a
+    `ValueError` naming the layer, the expected and the received shape.
+
+    Args:
+        ndim: the exact rank.
+        min_ndim: the smallest rank.
+        max_ndim: the largest rank.
+        axes: a dict `{axis: size}` of fixed sizes.
+        dtype: the expected dtype.
+        shape: a full shape (`None` for free dims); sets `ndim`.
+
+    >>> import minikeras as keras
+    >>> class Rows(keras.layers.Layer):
+    ...     def __init__(self, **kwargs):
+    ...         super().__init__(**kwargs)
+    ...         self.input_spec = keras.InputSpec(ndim=2)
+    ...     def call(self, x):
+    ...         return x
+    >>> Rows()(keras.ops.ones((2, 3, 4)))
+    Traceback (most recent call last):
+        ...
+    ValueError: Input 0 of layer ... expected ndim=2, found ndim=3. Full shape received: (2, 3, 4)
+    """
 
     def __init__(self, ndim=None, min_ndim=None, max_ndim=None, axes=None, dtype=None, shape=None):
         self.ndim = len(shape) if shape is not None else ndim
@@ -105,7 +129,12 @@ class Layer:
         if input_shape is not None and shape is None:
             shape = (batch_size,) + tuple(input_shape)
         self._batch_input_shape = tuple(shape) if shape is not None else None
-        for ignored in ("input_length", "activity_regularizer", "weights", "time_major"):
+        activity = kwargs.pop("activity_regularizer", None)
+        if activity is not None:
+            from .. import regularizers
+
+            self.activity_regularizer = regularizers.get(activity)
+        for ignored in ("input_length", "weights", "time_major"):
             kwargs.pop(ignored, None)
         if kwargs:
             raise TypeError(
@@ -400,7 +429,8 @@ class Layer:
             _attach_masks(outputs, out_mask)
         if self.activity_regularizer is not None:
             for o in flatten(outputs):
-                self.add_loss(self.activity_regularizer(o) / max(o.shape[0], 1))
+                # Keras 3 adds the penalty of the whole output (Keras 2 divided by batch size)
+                self.add_loss(self.activity_regularizer(o))
         return outputs
 
     # -- symbolic calls (functional API) --------------------------------------------------
