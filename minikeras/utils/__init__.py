@@ -18,3 +18,27 @@ __all__ = [
     "array_to_img", "get_file", "image_dataset_from_directory", "img_to_array", "load_img",
     "save_img", "text_dataset_from_directory",
 ]  # fmt: skip
+
+_FROM_SAVING = {
+    "register_keras_serializable": "register_keras_serializable",
+    "get_custom_objects": "get_custom_objects",
+    "custom_object_scope": "CustomObjectScope",
+    "CustomObjectScope": "CustomObjectScope",
+    "get_registered_name": "get_registered_name",
+    "get_registered_object": "get_registered_object",
+    "serialize_keras_object": "serialize_keras_object",
+    "deserialize_keras_object": "deserialize_keras_object",
+}
+
+
+def __getattr__(name):
+    # Keras 3 also exposes the serialization helpers under keras.utils; they live in saving,
+    # which imports layers, so they load on first use
+    if name in _FROM_SAVING:
+        from .. import saving
+        from ..saving import registry
+
+        value = getattr(saving, _FROM_SAVING[name], None) or getattr(registry, _FROM_SAVING[name])
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'minikeras.utils' has no attribute {name!r}")
