@@ -32,8 +32,17 @@ def _interactive():
 
 
 def _bar(total, desc, leave=True):
-    from tqdm.auto import tqdm
+    import warnings
 
+    with warnings.catch_warnings():
+        # in a notebook without ipywidgets tqdm.auto falls back to a text bar; that is fine
+        warnings.filterwarnings("ignore", message=".*IProgress not found.*")
+        from tqdm.auto import tqdm
+
+        return _make_bar(tqdm, total, desc, leave)
+
+
+def _make_bar(tqdm, total, desc, leave):
     return tqdm(total=total, desc=desc, leave=leave, file=sys.stdout, dynamic_ncols=True,
                 unit="step", bar_format="{n_fmt}/{total_fmt} {bar} {elapsed}<{remaining} {desc}")
 

@@ -61,6 +61,9 @@ _ALL_TEMPLATES = _SIZE_TEMPLATES + _FADE_TEMPLATES + _COLOUR_TEMPLATES
 def get_word_index():
     """The question vocabulary: word -> token id (ids start at 1; 0 is padding).
 
+    Returns:
+        A dict of word -> token id.
+
     >>> from minikeras.datasets import video_qa
     >>> video_qa.get_word_index()["colour"] > 0
     True
@@ -75,6 +78,12 @@ def get_word_index():
 def question_type(y):
     """`"change"` (needs the whole clip) or `"colour"` for each answer index in `y`.
 
+    Args:
+        y: answer indices into `ANSWERS` (a numpy array or list).
+
+    Returns:
+        A numpy array of `"change"` or `"colour"` strings.
+
     >>> from minikeras.datasets import video_qa
     >>> video_qa.question_type([0, 5]).tolist()
     ['change', 'colour']
@@ -85,6 +94,12 @@ def question_type(y):
 
 def decode_question(tokens):
     """Token ids back to the question text (padding dropped).
+
+    Args:
+        tokens: a sequence of token ids.
+
+    Returns:
+        The question as a string.
 
     >>> from minikeras.datasets import video_qa
     >>> ids = [video_qa.get_word_index()[w] for w in "what colour is the disc ?".split()]
@@ -115,7 +130,7 @@ def _clip(rng, frames, size, shape, colour_name, growing, appearing):
             inside = (np.abs(yy - cy) <= radius) & (np.abs(xx - cx) <= radius)
         else:
             inside = (yy - cy) ** 2 + (xx - cx) ** 2 <= radius**2
-        video[t][inside] = colour * (b0 + (b1 - b0) * a)
+        video[t][inside] = np.clip(colour * (b0 + (b1 - b0) * a), 0.0, 1.0)
     return video
 
 

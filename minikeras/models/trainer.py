@@ -98,6 +98,7 @@ class Trainer:
         self.compiled_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
         self.compiled_metrics = CompileMetrics(metrics, weighted_metrics, names)
         self._loss_tracker = _LossTracker()
+        self.__dict__.pop("_per_output_trackers", None)
         self.compiled = True
         self._compile_config = {
             "optimizer": optimizer if isinstance(optimizer, str) else None,
@@ -125,6 +126,7 @@ class Trainer:
         out = []
         if self.compiled:
             out.append(self._loss_tracker)
+            out.extend(self._output_loss_trackers().values())
             if self.compiled_metrics is not None:
                 out.append(self.compiled_metrics)
         return out
@@ -135,6 +137,23 @@ class Trainer:
         if self.compiled_metrics is not None and self.compiled_metrics.built:
             names += [m.name for _, m, _ in self.compiled_metrics.metrics]
         return names
+
+    def _output_loss_trackers(self):
+        """`<output>_loss` running means, logged for models with several outputs (Keras 3.5+)."""
+        loss = self.compiled_loss
+        if loss is None or len(loss.output_names) < 2:
+            return {}
+        trackers = self.__dict__.setdefault("_per_output_trackers", {})
+        for name, fn in zip(loss.output_names, loss.losses):
+            if fn is not None and name not in trackers:
+                trackers[name] = _LossTracker()
+                trackers[name].name = f"{name}_loss"
+        return trackers
+
+    def _track_output_losses(self, batch_size):
+        trackers = self._output_loss_trackers()
+        for name, value in (self.compiled_loss.last_values if trackers else {}).items():
+            trackers[name].update_state(value, batch_size)
 
     def reset_metrics(self):
         for m in self.metrics:
@@ -194,6 +213,7 @@ class Trainer:
         grads = tape.gradient(loss, trainable)
         self.optimizer.apply(grads, trainable)
         self._loss_tracker.update_state(loss_value, self._batch_size_of(x))
+        self._track_output_losses(self._batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def test_step(self, data):
@@ -202,6 +222,7 @@ class Trainer:
             y_pred = self(x, training=False)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
         self._loss_tracker.update_state(loss, self._batch_size_of(x))
+        self._track_output_losses(self._batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def predict_step(self, data):

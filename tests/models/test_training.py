@@ -79,6 +79,9 @@ def test_multi_output_loss_dict_weights_and_log_names():
     mse = ((p_reg - yr) ** 2).mean()
     ev = model.evaluate(x, [y, yr], verbose=0, return_dict=True)
     assert ev["loss"] == pytest.approx(ce.mean() + 0.5 * mse, rel=1e-4)
+    # Keras 3.5+ also logs each output's own loss
+    assert ev["cls_loss"] == pytest.approx(ce.mean(), rel=1e-4)
+    assert ev["reg_loss"] == pytest.approx(mse, rel=1e-4)
 
 
 def test_sample_weight_and_class_weight_change_the_loss():
