@@ -12,10 +12,26 @@ from .initializers import _lookup, _object_to_config, _registered_name
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    """Rectified linear unit with Keras's options.
+    """Rectified linear unit, with Keras's slope, cap and threshold options.
 
-    Returns `max_value` for x >= max_value, x for threshold < x < max_value (0 where x <=
-    threshold when there is no slope) and `negative_slope * (x - threshold)` below threshold.
+    With the defaults this is `max(x, 0)`. In general it returns `max_value` for
+    `x >= max_value`, `x` for `threshold < x < max_value`, and `negative_slope * (x - threshold)`
+    at or below `threshold`.
+
+    Args:
+        x: input tensor.
+        negative_slope: slope below `threshold`.
+        max_value: the largest value returned; `None` means no cap.
+        threshold: values below it are damped (or set to 0 when `negative_slope` is 0).
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.relu([-2.0, 1.0, 8.0], max_value=6.0).numpy().tolist()
+    [0.0, 1.0, 6.0]
+    >>> keras.activations.relu([-2.0, 1.0], negative_slope=0.5).numpy().tolist()
+    [-1.0, 1.0]
     """
     if negative_slope != 0 and max_value is None and threshold == 0:
         return ops.leaky_relu(x, negative_slope=negative_slope)
@@ -33,120 +49,382 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
 
 
 def leaky_relu(x, negative_slope=0.2):
-    """x for x >= 0, `negative_slope * x` below."""
+    """Leaky ReLU: `x` for `x >= 0` and `negative_slope * x` below.
+
+    Args:
+        x: input tensor.
+        negative_slope: slope for negative inputs.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.leaky_relu([-1.0, 2.0], negative_slope=0.5).numpy().tolist()
+    [-0.5, 2.0]
+    """
     return ops.leaky_relu(x, negative_slope=negative_slope)
 
 
 def relu6(x):
-    """`min(max(x, 0), 6)`."""
+    """ReLU capped at 6: `min(max(x, 0), 6)`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.relu6([-1.0, 3.0, 8.0]).numpy().tolist()
+    [0.0, 3.0, 6.0]
+    """
     return ops.relu6(x)
 
 
 def sigmoid(x):
-    """`1 / (1 + exp(-x))`."""
+    """Logistic sigmoid `1 / (1 + exp(-x))`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape, in (0, 1).
+
+    >>> import minikeras as keras
+    >>> keras.activations.sigmoid([0.0]).numpy().tolist()
+    [0.5]
+    """
     return ops.sigmoid(x)
 
 
 def hard_sigmoid(x):
-    """Keras 3's piecewise-linear sigmoid `clip(x / 6 + 0.5, 0, 1)`."""
+    """Keras 3's piecewise-linear sigmoid `clip(x / 6 + 0.5, 0, 1)`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape, in [0, 1].
+
+    >>> import minikeras as keras
+    >>> keras.activations.hard_sigmoid([-3.0, 0.0, 3.0]).numpy().tolist()
+    [0.0, 0.5, 1.0]
+    """
     return ops.hard_sigmoid(x)
 
 
 def hard_sigmoid_keras2(x):
     """Keras 2's `hard_sigmoid`, `clip(0.2 * x + 0.5, 0, 1)`, for files written by Keras 2.
 
-    `get("hard_sigmoid")` gives the Keras 3 function; loaders pick this one by keras_version.
+    `get("hard_sigmoid")` gives the Keras 3 function; loaders pick this one by `keras_version`.
     `serialize` writes it as `"hard_sigmoid"`, the name Keras 2 gave it.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape, in [0, 1].
+
+    >>> import minikeras as keras
+    >>> keras.activations.hard_sigmoid_keras2([-3.0, 0.0, 2.5]).numpy().tolist()
+    [0.0, 0.5, 1.0]
     """
     return ops.clip(ops.add(ops.multiply(x, 0.2), 0.5), 0.0, 1.0)
 
 
 def softmax(x, axis=-1):
-    """`exp(x) / sum(exp(x))` along `axis`."""
+    """Softmax `exp(x) / sum(exp(x))` along `axis`.
+
+    Args:
+        x: input tensor.
+        axis: the axis that sums to 1.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.softmax([[0.0, 0.0]]).numpy().tolist()
+    [[0.5, 0.5]]
+    """
     return ops.softmax(x, axis=axis)
 
 
 def log_softmax(x, axis=-1):
-    """`log(softmax(x))`, computed stably."""
+    """Log-softmax `log(softmax(x))` along `axis`, computed stably.
+
+    Args:
+        x: input tensor.
+        axis: the axis to normalise over.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.activations.log_softmax([0.0, 0.0]).numpy().round(4))
+    [-0.6931 -0.6931]
+    """
     return ops.log_softmax(x, axis=axis)
 
 
 def tanh(x):
+    """Hyperbolic tangent.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape, in (-1, 1).
+
+    >>> import minikeras as keras
+    >>> keras.activations.tanh([0.0]).numpy().tolist()
+    [0.0]
+    """
     return ops.tanh(x)
 
 
 def elu(x, alpha=1.0):
-    """x for x > 0, `alpha * (exp(x) - 1)` otherwise."""
+    """Exponential linear unit: `x` for `x > 0` and `alpha * (exp(x) - 1)` otherwise.
+
+    Args:
+        x: input tensor.
+        alpha: scale of the negative part.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.activations.elu([-1.0, 2.0]).numpy().round(4))
+    [-0.6321  2.    ]
+    """
     return ops.elu(x, alpha=alpha)
 
 
 def selu(x):
-    """`scale * elu(x, alpha)` with the self-normalising constants."""
+    """Scaled ELU `scale * elu(x, alpha)` with the self-normalising constants.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.activations.selu([0.0, 1.0]).numpy().round(4))
+    [0.     1.0507]
+    """
     return ops.selu(x)
 
 
 def gelu(x, approximate=False):
-    """`x * Phi(x)` (exact erf form by default, as `keras.activations.gelu`)."""
+    """Gaussian error linear unit `x * Phi(x)` (the exact erf form by default, as Keras).
+
+    Args:
+        x: input tensor.
+        approximate: whether to use the tanh approximation.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.activations.gelu([0.0, 1.0]).numpy().round(4))
+    [0.     0.8413]
+    """
     return ops.gelu(x, approximate=approximate)
 
 
 def softplus(x):
-    """`log(exp(x) + 1)`."""
+    """Softplus `log(exp(x) + 1)`, computed without overflow.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape, positive.
+
+    >>> import minikeras as keras
+    >>> print(keras.activations.softplus([0.0]).numpy().round(4))
+    [0.6931]
+    """
     return ops.softplus(x)
 
 
 def softsign(x):
-    """`x / (|x| + 1)`."""
+    """Softsign `x / (|x| + 1)`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape, in (-1, 1).
+
+    >>> import minikeras as keras
+    >>> keras.activations.softsign([1.0, -3.0]).numpy().tolist()
+    [0.5, -0.75]
+    """
     return ops.softsign(x)
 
 
 def silu(x):
-    """`x * sigmoid(x)` (also called swish)."""
+    """Sigmoid linear unit `x * sigmoid(x)` (also `swish`).
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.activations.silu([0.0, 1.0]).numpy().round(4))
+    [0.     0.7311]
+    """
     return ops.silu(x)
 
 
 def hard_silu(x):
-    """`x * hard_sigmoid(x)` (also called hard_swish)."""
+    """Hard SiLU `x * hard_sigmoid(x)` (also `hard_swish`).
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.hard_silu([0.0, 3.0]).numpy().tolist()
+    [0.0, 3.0]
+    """
     return ops.hard_silu(x)
 
 
 def exponential(x):
-    """`exp(x)`."""
+    """Exponential `exp(x)`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.exponential([0.0]).numpy().tolist()
+    [1.0]
+    """
     return ops.exp(x)
 
 
 def mish(x):
-    """`x * tanh(softplus(x))`."""
+    """Mish `x * tanh(softplus(x))`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.activations.mish([0.0, 1.0]).numpy().round(4))
+    [0.     0.8651]
+    """
     return ops.mish(x)
 
 
 def linear(x):
-    """The identity: returns `x` unchanged."""
+    """The identity activation: returns `x` unchanged.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        `x` itself.
+
+    >>> import minikeras as keras
+    >>> keras.activations.linear(3.0)
+    3.0
+    """
     return x
 
 
 def log_sigmoid(x):
-    """`log(sigmoid(x))`, computed stably."""
+    """Log-sigmoid `log(sigmoid(x))`, computed stably.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape, negative.
+
+    >>> import minikeras as keras
+    >>> print(keras.activations.log_sigmoid([0.0]).numpy().round(4))
+    [-0.6931]
+    """
     return ops.log_sigmoid(x)
 
 
 def celu(x, alpha=1.0):
-    """`max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))`, which is `alpha * elu(x / alpha)`."""
+    """Continuously differentiable ELU `max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))`.
+
+    This equals `alpha * elu(x / alpha)`.
+
+    Args:
+        x: input tensor.
+        alpha: scale of the negative part.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.activations.celu([-1.0, 2.0]).numpy().round(4))
+    [-0.6321  2.    ]
+    """
     return ops.multiply(ops.elu(ops.divide(x, alpha)), alpha)
 
 
 def hard_tanh(x):
-    """`clip(x, -1, 1)`."""
+    """Hard tanh `clip(x, -1, 1)`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.hard_tanh([-2.0, 0.5, 2.0]).numpy().tolist()
+    [-1.0, 0.5, 1.0]
+    """
     return ops.clip(x, -1.0, 1.0)
 
 
 def tanh_shrink(x):
-    """`x - tanh(x)`."""
+    """Tanh shrinkage `x - tanh(x)`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.tanh_shrink([0.0]).numpy().tolist()
+    [0.0]
+    """
     return ops.subtract(x, ops.tanh(x))
 
 
 def squareplus(x, b=4):
-    """`(x + sqrt(x**2 + b)) / 2`."""
+    """Squareplus `(x + sqrt(x**2 + b)) / 2`, a smooth ReLU.
+
+    Args:
+        x: input tensor.
+        b: smoothness (> 0).
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.squareplus([0.0]).numpy().tolist()
+    [1.0]
+    """
     return ops.divide(ops.add(x, ops.sqrt(ops.add(ops.square(x), b))), 2.0)
 
 
@@ -163,7 +441,20 @@ hard_swish = hard_silu
 
 
 def deserialize(config, custom_objects=None):
-    """An activation from its name or a Keras config dict (`{"class_name": "function", ...}`)."""
+    """Returns an activation from its name or a Keras config dict.
+
+    Args:
+        config: a name such as `"relu"`, or a dict such as
+            `{"class_name": "function", "config": "relu"}`.
+        custom_objects: optional dict of extra names to look up first.
+
+    Returns:
+        The activation function (or object).
+
+    >>> import minikeras as keras
+    >>> keras.activations.deserialize("relu") is keras.activations.relu
+    True
+    """
     if isinstance(config, dict):
         if config.get("class_name") == "function" or "class_name" not in config:
             name = config.get("registered_name") or config.get("config")
@@ -177,7 +468,20 @@ def deserialize(config, custom_objects=None):
 
 
 def get(identifier):
-    """An activation function from a name, a config dict or a callable; None gives `linear`."""
+    """Returns an activation function from a name, a config dict or a callable.
+
+    Args:
+        identifier: a name, a config dict, a callable (returned as is) or `None` (`linear`).
+
+    Returns:
+        A callable activation.
+
+    >>> import minikeras as keras
+    >>> keras.activations.get(None) is keras.activations.linear
+    True
+    >>> keras.activations.get("swish") is keras.activations.silu
+    True
+    """
     if identifier is None:
         return linear
     if isinstance(identifier, (str, dict)):
@@ -188,11 +492,22 @@ def get(identifier):
 
 
 def serialize(activation):
-    """The Keras name of an activation (`"relu"`), or a custom function's registered name.
+    """Returns the Keras name of an activation (`"relu"`), or a custom function's registered name.
 
     Functions of `keras.ops` with an activation's name (such as `keras.ops.relu`) serialize to
     that name, as in Keras. Callable objects with `get_config` give a Keras 3 config dict.
-    None gives None.
+
+    Args:
+        activation: the activation to serialize, or `None`.
+
+    Returns:
+        A name, a config dict, or `None` for `None`.
+
+    >>> import minikeras as keras
+    >>> keras.activations.serialize(keras.activations.relu)
+    'relu'
+    >>> keras.activations.serialize(keras.ops.relu)
+    'relu'
     """
     if activation is None:
         return None

@@ -5,7 +5,16 @@ from .utils.naming import reset_names
 
 
 def clear_session(free_memory=True):
-    """Resets the default layer names (`dense`, `dense_1`, ... start again)."""
+    """Resets the default layer names (`dense`, `dense_1`, ... start again).
+
+    Args:
+        free_memory: accepted for Keras compatibility (nothing else is held).
+
+    >>> import minikeras as keras
+    >>> keras.backend.clear_session()
+    >>> keras.layers.Dense(1).name
+    'dense'
+    """
     reset_names()
 
 

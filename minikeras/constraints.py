@@ -33,7 +33,18 @@ def _norms(w, axis):
 
 
 class Constraint:
-    """Base class: `__call__(w)` returns the projected weight (the base returns it unchanged)."""
+    """Base class of weight constraints: `c(w)` returns the projected weight as a numpy array.
+
+    Optimizers apply the constraint after each update and assign the result to the variable.
+    Subclasses implement `__call__(w)` and `get_config()`; the base returns `w` unchanged.
+
+    >>> import numpy as np, minikeras as keras
+    >>> class Clip(keras.constraints.Constraint):
+    ...     def __call__(self, w):
+    ...         return np.clip(np.asarray(w), -1.0, 1.0)
+    >>> Clip()([-3.0, 0.5]).tolist()
+    [-1.0, 0.5]
+    """
 
     def __call__(self, w):
         return _as_array(w)
@@ -53,9 +64,17 @@ class Constraint:
 class MaxNorm(Constraint):
     """Rescales each slice along `axis` whose L2 norm exceeds `max_value` down to `max_value`.
 
-    `w * clip(norm, 0, max_value) / (eps + norm)`, eps = 1e-7. For a Dense kernel
-    `(input_dim, units)` the default `axis=0` constrains each unit's incoming weights; for a
-    Conv2D kernel use `axis=[0, 1, 2]`.
+    The result is `w * clip(norm, 0, max_value) / (eps + norm)` with `eps = 1e-7`. For a Dense
+    kernel `(input_dim, units)` the default `axis=0` constrains each unit's incoming weights; for
+    a Conv2D kernel use `axis=[0, 1, 2]`.
+
+    Args:
+        max_value: the largest allowed norm.
+        axis: the axis (or list of axes) along which norms are taken.
+
+    >>> import minikeras as keras
+    >>> print(keras.constraints.MaxNorm(1.0)([[3.0], [4.0]]).round(4).tolist())
+    [[0.6], [0.8]]
     """
 
     def __init__(self, max_value=2, axis=0):
@@ -73,7 +92,12 @@ class MaxNorm(Constraint):
 
 
 class NonNeg(Constraint):
-    """Sets negative weights to zero."""
+    """Constraint that sets negative weights to zero.
+
+    >>> import minikeras as keras
+    >>> keras.constraints.NonNeg()([-1.0, 2.0]).tolist()
+    [0.0, 2.0]
+    """
 
     def __call__(self, w):
         w = _as_array(w)
@@ -81,7 +105,15 @@ class NonNeg(Constraint):
 
 
 class UnitNorm(Constraint):
-    """Divides each slice along `axis` by its L2 norm: `w / (eps + norm)`, eps = 1e-7."""
+    """Divides each slice along `axis` by its L2 norm: `w / (eps + norm)` with `eps = 1e-7`.
+
+    Args:
+        axis: the axis (or list of axes) along which norms are taken.
+
+    >>> import minikeras as keras
+    >>> print(keras.constraints.UnitNorm()([[3.0], [4.0]]).round(4).tolist())
+    [[0.6], [0.8]]
+    """
 
     def __init__(self, axis=0):
         self.axis = axis
@@ -98,7 +130,17 @@ class MinMaxNorm(Constraint):
     """Moves each slice's L2 norm into `[min_value, max_value]` at speed `rate`.
 
     The new norm is `rate * clip(norm, min_value, max_value) + (1 - rate) * norm`, applied as
-    `w * new_norm / (eps + norm)`, eps = 1e-7; `rate=1.0` enforces the bounds strictly.
+    `w * new_norm / (eps + norm)` with `eps = 1e-7`; `rate=1.0` enforces the bounds strictly.
+
+    Args:
+        min_value: the smallest allowed norm.
+        max_value: the largest allowed norm.
+        rate: how far to move towards the bounds each time (0 to 1).
+        axis: the axis (or list of axes) along which norms are taken.
+
+    >>> import minikeras as keras
+    >>> print(keras.constraints.MinMaxNorm(1.0, 2.0)([[0.3], [0.4]]).round(4).tolist())
+    [[0.6], [0.8]]
     """
 
     def __init__(self, min_value=0.0, max_value=1.0, rate=1.0, axis=0):
@@ -131,19 +173,54 @@ ALL_OBJECTS_DICT.update({"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": Un
 
 
 def serialize(constraint):
-    """Keras 3 dict: `{"module": "keras.constraints", "class_name", "config", ...}`."""
+    """Returns the Keras 3 config dict of a constraint.
+
+    Args:
+        constraint: a constraint object (or a plain function, or `None`).
+
+    Returns:
+        A dict `{"module", "class_name", "config", "registered_name"}`, or `None`.
+
+    >>> import minikeras as keras
+    >>> keras.constraints.serialize(keras.constraints.MaxNorm(3))["config"]
+    {'max_value': 3, 'axis': 0}
+    """
     return _object_to_config(constraint, "keras.constraints", ALL_OBJECTS_DICT, "constraint")
 
 
 def deserialize(config, custom_objects=None):
-    """A constraint from a name or a Keras 2/3 config dict."""
+    """Builds a constraint from a name or a Keras 2/3 config dict.
+
+    Args:
+        config: a name such as `"non_neg"`, or a dict with `class_name` and `config`.
+        custom_objects: optional dict of extra names to look up first.
+
+    Returns:
+        A constraint object.
+
+    >>> import minikeras as keras
+    >>> keras.constraints.deserialize({"class_name": "UnitNorm", "config": {"axis": 1}})
+    UnitNorm(axis=1)
+    """
     if isinstance(config, str):
         config = {"class_name": config, "config": {}}
     return _object_from_config(config, ALL_OBJECTS_DICT, "constraint", custom_objects)
 
 
 def get(identifier):
-    """A constraint from a name, config dict, class, instance or callable; None gives None."""
+    """Returns a constraint from a name, config dict, class, instance or callable.
+
+    Args:
+        identifier: a name, a config dict, a class (instantiated with defaults), an instance or
+            callable (returned as is), or `None` (gives `None`).
+
+    Returns:
+        A constraint, or `None`.
+
+    >>> import minikeras as keras
+    >>> keras.constraints.get("non_neg")
+    NonNeg()
+    """
     if identifier is None:
         return None
     if isinstance(identifier, (str, dict)):

@@ -21,7 +21,19 @@ _TRUNC_STD = 0.87962566103423978  # std of a unit normal truncated to [-2, 2]
 
 
 class Initializer:
-    """Base class: subclasses implement `__call__(shape, dtype=None)` and `get_config()`."""
+    """Base class of initializers: callables `init(shape, dtype=None)` returning a numpy array.
+
+    Subclasses implement `__call__(shape, dtype=None)` and, when they take arguments,
+    `get_config()`; `from_config` and `clone` then work as in Keras.
+
+    >>> import numpy as np, minikeras as keras
+    >>> class Twos(keras.initializers.Initializer):
+    ...     def __call__(self, shape, dtype=None):
+    ...         return np.full(shape, 2.0, dtype or "float32")
+    >>> layer = keras.layers.Dense(2, kernel_initializer=Twos())
+    >>> layer(np.ones((1, 3), "float32")).numpy().tolist()
+    [[6.0, 6.0]]
+    """
 
     def __call__(self, shape, dtype=None):
         raise NotImplementedError(f"{type(self).__name__} must implement __call__(shape, dtype).")
@@ -65,21 +77,39 @@ def _float_dtype(dtype, who):
 
 
 class Zeros(Initializer):
-    """All zeros."""
+    """Initializer that fills the weight with zeros.
+
+    >>> import minikeras as keras
+    >>> keras.initializers.Zeros()((2,)).tolist()
+    [0.0, 0.0]
+    """
 
     def __call__(self, shape, dtype=None):
         return np.zeros(_check_shape(shape, "Zeros"), dtypes.standardize_dtype(dtype))
 
 
 class Ones(Initializer):
-    """All ones."""
+    """Initializer that fills the weight with ones.
+
+    >>> import minikeras as keras
+    >>> keras.initializers.Ones()((2,)).tolist()
+    [1.0, 1.0]
+    """
 
     def __call__(self, shape, dtype=None):
         return np.ones(_check_shape(shape, "Ones"), dtypes.standardize_dtype(dtype))
 
 
 class Constant(Initializer):
-    """Every entry equal to `value` (a scalar, or an array that broadcasts to the shape)."""
+    """Initializer that sets every entry to `value`.
+
+    Args:
+        value: a scalar, or an array that broadcasts to the requested shape.
+
+    >>> import minikeras as keras
+    >>> keras.initializers.Constant(3.0)((2,)).tolist()
+    [3.0, 3.0]
+    """
 
     def __init__(self, value=0.0):
         if isinstance(value, dict) and value.get("class_name") == "__numpy__":
@@ -104,7 +134,17 @@ class Constant(Initializer):
 
 
 class Identity(Initializer):
-    """`gain` times the identity matrix (2-D shapes only; non-square gives `np.eye(n, m)`)."""
+    """Initializer giving `gain` times the identity matrix (2-D shapes only).
+
+    A non-square shape `(n, m)` gives `gain * numpy.eye(n, m)`.
+
+    Args:
+        gain: the factor on the diagonal.
+
+    >>> import minikeras as keras
+    >>> keras.initializers.Identity(gain=2.0)((2, 2)).tolist()
+    [[2.0, 0.0], [0.0, 2.0]]
+    """
 
     def __init__(self, gain=1.0):
         self.gain = gain
@@ -132,7 +172,19 @@ def _seed_value(seed):
 
 
 class RandomInitializer(Initializer):
-    """Base for random initializers: an int `seed` fixes the values; None uses the global RNG."""
+    """Base class of the random initializers.
+
+    An int `seed` makes every call return the same values (as in Keras 3); `None` draws from
+    minikeras's global generator, which `keras.utils.set_random_seed` seeds.
+
+    Args:
+        seed: an int, or `None`.
+
+    >>> import minikeras as keras
+    >>> init = keras.initializers.RandomNormal(seed=1)
+    >>> isinstance(init, keras.initializers.RandomInitializer)
+    True
+    """
 
     def __init__(self, seed=None):
         self._init_seed = seed
@@ -158,7 +210,19 @@ def _truncated(rng, shape, mean, stddev):
 
 
 class RandomNormal(RandomInitializer):
-    """Normal draws with `mean` and `stddev`."""
+    """Initializer drawing from a normal distribution.
+
+    Args:
+        mean: the mean of the draws.
+        stddev: their standard deviation.
+        seed: an int for repeatable values, or `None`.
+
+    >>> import minikeras as keras
+    >>> init = keras.initializers.RandomNormal(stddev=0.1, seed=0)
+    >>> w = init((3, 4))
+    >>> w.shape, w.dtype.name, bool((w == init((3, 4))).all())
+    ((3, 4), 'float32', True)
+    """
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         self.mean, self.stddev = mean, stddev
@@ -173,7 +237,20 @@ class RandomNormal(RandomInitializer):
 
 
 class TruncatedNormal(RandomInitializer):
-    """Normal draws with `mean` and `stddev`, redrawn when more than 2 stddev from the mean."""
+    """Initializer drawing from a normal distribution truncated at two standard deviations.
+
+    Draws farther than `2 * stddev` from `mean` are redrawn.
+
+    Args:
+        mean: the mean of the draws.
+        stddev: the standard deviation before truncation.
+        seed: an int for repeatable values, or `None`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> w = keras.initializers.TruncatedNormal(stddev=1.0, seed=0)((100,))
+    >>> bool(np.abs(w).max() <= 2.0)
+    True
+    """
 
     def __init__(self, mean=0.0, stddev=0.05, seed=None):
         self.mean, self.stddev = mean, stddev
@@ -189,7 +266,18 @@ class TruncatedNormal(RandomInitializer):
 
 
 class RandomUniform(RandomInitializer):
-    """Uniform draws in `[minval, maxval)`."""
+    """Initializer drawing uniformly from `[minval, maxval)`.
+
+    Args:
+        minval: the lower bound (included).
+        maxval: the upper bound (excluded).
+        seed: an int for repeatable values, or `None`.
+
+    >>> import minikeras as keras
+    >>> w = keras.initializers.RandomUniform(0.0, 1.0, seed=0)((100,))
+    >>> bool(w.min() >= 0.0 and w.max() < 1.0)
+    True
+    """
 
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         self.minval, self.maxval = minval, maxval
@@ -204,10 +292,23 @@ class RandomUniform(RandomInitializer):
 
 
 def compute_fans(shape, input_axes=None, output_axes=None):
-    """`(fan_in, fan_out)` of a weight shape; for >= 3-D kernels both include the receptive field.
+    """Returns the `(fan_in, fan_out)` of a weight shape.
 
-    `input_axes`/`output_axes` (Keras 3.15), when given, name the axes whose sizes multiply into
-    each fan instead (used for einsum kernels).
+    A 2-D `(in, out)` matrix gives `(in, out)`; for kernels of 3 or more dims both fans include
+    the receptive field `prod(shape[:-2])`. A 1-D shape gives its size twice, a scalar `(1, 1)`.
+
+    Args:
+        shape: the weight shape.
+        input_axes: optional axes whose sizes multiply into `fan_in` (Keras 3.15, for einsum
+            kernels); the default is `-2`.
+        output_axes: optional axes whose sizes multiply into `fan_out`; the default is `-1`.
+
+    Returns:
+        A tuple of two ints.
+
+    >>> import minikeras as keras
+    >>> keras.initializers.compute_fans((3, 3, 16, 32))
+    (144, 288)
     """
     shape = tuple(shape)
     if input_axes is not None or output_axes is not None:
@@ -223,14 +324,20 @@ def compute_fans(shape, input_axes=None, output_axes=None):
 
 
 class VarianceScaling(RandomInitializer):
-    """Draws scaled to the weight's fans: variance `scale / n`, n chosen by `mode`.
+    """Initializer whose draws have variance `scale / n`, `n` chosen from the weight's fans.
 
     Args:
         scale: positive factor.
-        mode: `"fan_in"`, `"fan_out"` or `"fan_avg"`.
+        mode: `"fan_in"`, `"fan_out"` or `"fan_avg"` (picks `n`).
         distribution: `"truncated_normal"` (`"normal"` means the same), `"untruncated_normal"`
             or `"uniform"` (limit `sqrt(3 * scale / n)`).
-        seed: int or None.
+        seed: an int for repeatable values, or `None`.
+        input_axes, output_axes: optional axes for `compute_fans` (einsum kernels).
+
+    >>> import numpy as np, minikeras as keras
+    >>> init = keras.initializers.VarianceScaling(3.0, "fan_in", "uniform", seed=0)
+    >>> bool(np.abs(init((9, 4))).max() <= 1.0)  # limit sqrt(3 * 3 / 9)
+    True
     """
 
     def __init__(
@@ -297,46 +404,108 @@ class _Preset(VarianceScaling):
 
 
 class GlorotUniform(_Preset):
-    """Uniform in [-L, L], L = sqrt(6 / (fan_in + fan_out)) (Xavier uniform)."""
+    """Glorot (Xavier) uniform initializer: uniform in `[-L, L]`, `L = sqrt(6 / (fan_in+fan_out))`.
+
+    Args:
+        seed: an int for repeatable values, or `None`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> w = keras.initializers.GlorotUniform(seed=0)((4, 2))
+    >>> bool(np.abs(w).max() <= 1.0)  # sqrt(6 / 6)
+    True
+    """
 
     _preset = (1.0, "fan_avg", "uniform")
 
 
 class GlorotNormal(_Preset):
-    """Truncated normal with stddev sqrt(2 / (fan_in + fan_out)) (Xavier normal)."""
+    """Glorot (Xavier) normal initializer: truncated normal, stddev `sqrt(2 / (fan_in+fan_out))`.
+
+    Args:
+        seed: an int for repeatable values, or `None`.
+
+    >>> import minikeras as keras
+    >>> keras.initializers.GlorotNormal(seed=0)((4, 2)).shape
+    (4, 2)
+    """
 
     _preset = (1.0, "fan_avg", "truncated_normal")
 
 
 class HeUniform(_Preset):
-    """Uniform in [-L, L], L = sqrt(6 / fan_in)."""
+    """He uniform initializer: uniform in `[-L, L]`, `L = sqrt(6 / fan_in)`.
+
+    Args:
+        seed: an int for repeatable values, or `None`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> w = keras.initializers.HeUniform(seed=0)((6, 3))
+    >>> bool(np.abs(w).max() <= 1.0)  # sqrt(6 / 6)
+    True
+    """
 
     _preset = (2.0, "fan_in", "uniform")
 
 
 class HeNormal(_Preset):
-    """Truncated normal with stddev sqrt(2 / fan_in)."""
+    """He normal initializer: truncated normal with stddev `sqrt(2 / fan_in)`.
+
+    Args:
+        seed: an int for repeatable values, or `None`.
+
+    >>> import minikeras as keras
+    >>> keras.initializers.HeNormal(seed=0)((4, 2)).shape
+    (4, 2)
+    """
 
     _preset = (2.0, "fan_in", "truncated_normal")
 
 
 class LecunUniform(_Preset):
-    """Uniform in [-L, L], L = sqrt(3 / fan_in)."""
+    """LeCun uniform initializer: uniform in `[-L, L]`, `L = sqrt(3 / fan_in)`.
+
+    Args:
+        seed: an int for repeatable values, or `None`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> w = keras.initializers.LecunUniform(seed=0)((3, 3))
+    >>> bool(np.abs(w).max() <= 1.0)  # sqrt(3 / 3)
+    True
+    """
 
     _preset = (1.0, "fan_in", "uniform")
 
 
 class LecunNormal(_Preset):
-    """Truncated normal with stddev sqrt(1 / fan_in)."""
+    """LeCun normal initializer: truncated normal with stddev `sqrt(1 / fan_in)`.
+
+    Args:
+        seed: an int for repeatable values, or `None`.
+
+    >>> import minikeras as keras
+    >>> keras.initializers.LecunNormal(seed=0)((4, 2)).shape
+    (4, 2)
+    """
 
     _preset = (1.0, "fan_in", "truncated_normal")
 
 
 class Orthogonal(RandomInitializer):
-    """`gain` times an orthogonal matrix: QR of a Gaussian, signs fixed by `diag(R)`.
+    """Initializer giving `gain` times a random orthogonal matrix.
 
-    Shapes with more than 2 dims are treated as `(prod(shape[:-1]), shape[-1])` and reshaped.
-    With fewer rows than columns the rows are orthonormal, otherwise the columns.
+    The matrix is the QR factor `Q` of a Gaussian matrix, its signs fixed by `diag(R)`.
+
+    Shapes with more than 2 dims are treated as `(prod(shape[:-1]), shape[-1])` and reshaped. With
+    fewer rows than columns the rows are orthonormal, otherwise the columns.
+
+    Args:
+        gain: the factor applied to the orthogonal matrix.
+        seed: an int for repeatable values, or `None`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> q = keras.initializers.Orthogonal(seed=0)((3, 3))
+    >>> bool(np.allclose(q.T @ q, np.eye(3), atol=1e-5))
+    True
     """
 
     def __init__(self, gain=1.0, seed=None):
@@ -467,19 +636,54 @@ ALL_OBJECTS_DICT.update({"normal": RandomNormal, "uniform": RandomUniform, "one"
 
 
 def serialize(initializer):
-    """Keras 3 dict: `{"module": "keras.initializers", "class_name", "config", ...}`."""
+    """Returns the Keras 3 config dict of an initializer.
+
+    Args:
+        initializer: an initializer object (or a plain function, or `None`).
+
+    Returns:
+        A dict `{"module", "class_name", "config", "registered_name"}`, or `None`.
+
+    >>> import minikeras as keras
+    >>> keras.initializers.serialize(keras.initializers.Constant(2.0))["config"]
+    {'value': 2.0}
+    """
     return _object_to_config(initializer, "keras.initializers", ALL_OBJECTS_DICT, "initializer")
 
 
 def deserialize(config, custom_objects=None):
-    """An initializer from a name or a Keras 2/3 config dict."""
+    """Builds an initializer from a name or a Keras 2/3 config dict.
+
+    Args:
+        config: a name such as `"glorot_uniform"`, or a dict with `class_name` and `config`.
+        custom_objects: optional dict of extra names to look up first.
+
+    Returns:
+        An initializer object.
+
+    >>> import minikeras as keras
+    >>> keras.initializers.deserialize({"class_name": "Constant", "config": {"value": 2.0}})
+    Constant(value=2.0)
+    """
     if isinstance(config, str):
         config = {"class_name": config, "config": {}}
     return _object_from_config(config, ALL_OBJECTS_DICT, "initializer", custom_objects)
 
 
 def get(identifier):
-    """An initializer from a name, config dict, class, instance or callable; None gives None."""
+    """Returns an initializer from a name, config dict, class, instance or callable.
+
+    Args:
+        identifier: a name, a config dict, a class (instantiated with defaults), an instance or
+            callable (returned as is), or `None` (gives `None`).
+
+    Returns:
+        An initializer, or `None`.
+
+    >>> import minikeras as keras
+    >>> keras.initializers.get("he_normal")
+    HeNormal(seed=None, input_axes=None, output_axes=None)
+    """
     if identifier is None:
         return None
     if isinstance(identifier, (str, dict)):

@@ -29,7 +29,24 @@ def _true(y_true, like):
 
 
 def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
-    """Makes the ranks equal when they differ by one trailing size-1 axis (as Keras)."""
+    """Makes two tensors' ranks equal when they differ by one trailing size-1 axis (as Keras).
+
+    The tensor with the extra axis is squeezed, except that a rank-1 partner is expanded instead
+    when `expand_rank_1` is True.
+
+    Args:
+        x1, x2: tensors.
+        expand_rank_1: whether a rank-1 tensor gains an axis rather than the other losing one.
+
+    Returns:
+        The pair `(x1, x2)`, adjusted.
+
+    >>> import minikeras as keras
+    >>> a, b = keras.losses.squeeze_or_expand_to_same_rank(keras.ops.ones((4, 3, 1)),
+    ...                                                     keras.ops.ones((4, 3)))
+    >>> a.shape, b.shape
+    ((4, 3), (4, 3))
+    """
     r1, r2 = len(x1.shape), len(x2.shape)
     if r1 == r2 + 1 and x1.shape[-1] == 1:
         if r2 == 1 and expand_rank_1:
@@ -51,26 +68,79 @@ def _pair(y_true, y_pred):
 
 # -- regression -----------------------------------------------------------------------------
 def mean_squared_error(y_true, y_pred):
-    """`mean(square(y_true - y_pred), axis=-1)`."""
+    """Mean squared error per sample: `mean(square(y_true - y_pred), axis=-1)` (also `mse`, `MSE`).
+
+    Args:
+        y_true: targets.
+        y_pred: predictions, shaped like `y_true`.
+
+    Returns:
+        A tensor of per-sample losses (the last axis reduced).
+
+    >>> import minikeras as keras
+    >>> keras.losses.mean_squared_error([[0.0, 1.0]], [[1.0, 1.0]]).numpy().tolist()
+    [0.5]
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return ops.mean(ops.square(y_true - y_pred), axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
-    """`mean(abs(y_true - y_pred), axis=-1)`."""
+    """Mean absolute error per sample: `mean(abs(y_true - y_pred), axis=-1)` (also `mae`, `MAE`).
+
+    Args:
+        y_true: targets.
+        y_pred: predictions, shaped like `y_true`.
+
+    Returns:
+        A tensor of per-sample losses (the last axis reduced).
+
+    >>> import minikeras as keras
+    >>> keras.losses.mean_absolute_error([[0.0, 1.0]], [[1.0, 3.0]]).numpy().tolist()
+    [1.5]
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return ops.mean(ops.abs(y_true - y_pred), axis=-1)
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
-    """`100 * mean(abs((y_true - y_pred) / max(abs(y_true), 1e-7)), axis=-1)`."""
+    """Mean absolute percentage error per sample (also `mape`, `MAPE`).
+
+    The value is `100 * mean(abs((y_true - y_pred) / max(abs(y_true), 1e-7)), axis=-1)`.
+
+    Args:
+        y_true: targets.
+        y_pred: predictions, shaped like `y_true`.
+
+    Returns:
+        A tensor of per-sample losses (the last axis reduced).
+
+    >>> import minikeras as keras
+    >>> keras.losses.mean_absolute_percentage_error([[2.0, 4.0]], [[1.0, 5.0]]).numpy().tolist()
+    [37.5]
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     diff = ops.abs((y_true - y_pred) / ops.maximum(ops.abs(y_true), EPSILON))
     return 100.0 * ops.mean(diff, axis=-1)
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
-    """`mean(square(log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1)), axis=-1)`."""
+    """Mean squared logarithmic error per sample (also `msle`, `MSLE`).
+
+    The value is `mean(square(log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1)), axis=-1)`
+    with `eps = 1e-7`.
+
+    Args:
+        y_true: targets.
+        y_pred: predictions, shaped like `y_true`.
+
+    Returns:
+        A tensor of per-sample losses (the last axis reduced).
+
+    >>> import minikeras as keras
+    >>> print(keras.losses.mean_squared_logarithmic_error([[3.0]], [[0.0]]).numpy().round(4))
+    [1.9218]
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     first = ops.log(ops.maximum(y_pred, EPSILON) + 1.0)
     second = ops.log(ops.maximum(y_true, EPSILON) + 1.0)
@@ -83,14 +153,45 @@ def _l2_normalize(x, axis):
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):
-    """`-sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)`: -1 means same direction."""
+    """Negative cosine similarity along `axis`: -1 means the same direction, 1 the opposite.
+
+    The value is `-sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)`.
+
+    Args:
+        y_true: targets.
+        y_pred: predictions, shaped like `y_true`.
+        axis: the axis of the vectors.
+
+    Returns:
+        A tensor with `axis` reduced.
+
+    >>> import minikeras as keras
+    >>> y_true, y_pred = [[0.0, 2.0], [1.0, 0.0]], [[0.0, 3.0], [0.0, 1.0]]
+    >>> keras.losses.cosine_similarity(y_true, y_pred).numpy().tolist()
+    [-1.0, -0.0]
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return -ops.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
 
 
 def huber(y_true, y_pred, delta=1.0):
-    """Mean over the last axis of `0.5 * e**2` where `|e| <= delta`, else
-    `delta * |e| - 0.5 * delta**2` (`e = y_pred - y_true`)."""
+    """Huber loss per sample: quadratic for small errors, linear for large ones.
+
+    With `e = y_pred - y_true`, each entry is `0.5 * e**2` where `|e| <= delta` and
+    `delta * |e| - 0.5 * delta**2` elsewhere; the mean is over the last axis.
+
+    Args:
+        y_true: targets.
+        y_pred: predictions, shaped like `y_true`.
+        delta: where the loss changes from quadratic to linear.
+
+    Returns:
+        A tensor of per-sample losses (the last axis reduced).
+
+    >>> import minikeras as keras
+    >>> keras.losses.huber([[0.0, 1.0]], [[0.5, 3.0]]).numpy().tolist()
+    [0.8125]
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     error = y_pred - y_true
     abs_error = ops.abs(error)
@@ -100,7 +201,21 @@ def huber(y_true, y_pred, delta=1.0):
 
 
 def log_cosh(y_true, y_pred):
-    """`mean(log(cosh(y_pred - y_true)), axis=-1)`, as `x + softplus(-2x) - log(2)`."""
+    """Log-cosh loss per sample: `mean(log(cosh(y_pred - y_true)), axis=-1)` (also `logcosh`).
+
+    It is computed as `x + softplus(-2x) - log(2)`, which does not overflow.
+
+    Args:
+        y_true: targets.
+        y_pred: predictions, shaped like `y_true`.
+
+    Returns:
+        A tensor of per-sample losses (the last axis reduced).
+
+    >>> import minikeras as keras
+    >>> print(keras.losses.log_cosh([[0.0]], [[1.0]]).numpy().round(4))
+    [0.4338]
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     x = y_pred - y_true
     return ops.mean(x + ops.softplus(-2.0 * x) - math.log(2.0), axis=-1)
@@ -108,7 +223,21 @@ def log_cosh(y_true, y_pred):
 
 # -- probabilistic --------------------------------------------------------------------------
 def kl_divergence(y_true, y_pred):
-    """`sum(t * log(t / p), axis=-1)` with both clipped to `[1e-7, 1]`."""
+    """Kullback-Leibler divergence per sample: `sum(t * log(t / p), axis=-1)` (also `kld`, `KLD`).
+
+    Both `t` and `p` are clipped to `[1e-7, 1]` first.
+
+    Args:
+        y_true: target distributions.
+        y_pred: predicted distributions, shaped like `y_true`.
+
+    Returns:
+        A tensor of per-sample losses (the last axis reduced).
+
+    >>> import minikeras as keras
+    >>> print(keras.losses.kl_divergence([[0.5, 0.5]], [[0.25, 0.75]]).numpy().round(4))
+    [0.1438]
+    """
     y_pred = _pred(y_pred)
     y_true = ops.clip(_true(y_true, y_pred), EPSILON, 1)
     y_pred = ops.clip(y_pred, EPSILON, 1)
@@ -116,17 +245,43 @@ def kl_divergence(y_true, y_pred):
 
 
 def poisson(y_true, y_pred):
-    """`mean(y_pred - y_true * log(y_pred + 1e-7), axis=-1)`."""
+    """Poisson loss per sample: `mean(y_pred - y_true * log(y_pred + 1e-7), axis=-1)`.
+
+    Args:
+        y_true: targets (counts).
+        y_pred: predicted rates, shaped like `y_true`.
+
+    Returns:
+        A tensor of per-sample losses (the last axis reduced).
+
+    >>> import minikeras as keras
+    >>> print(keras.losses.poisson([[1.0]], [[1.0]]).numpy().round(4))
+    [1.]
+    """
     y_pred = _pred(y_pred)
     y_true = _true(y_true, y_pred)
     return ops.mean(y_pred - y_true * ops.log(y_pred + EPSILON), axis=-1)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
-    """Mean over `axis` of the elementwise binary crossentropy.
+    """Binary crossentropy per sample, the mean over `axis` of the elementwise loss (also `bce`).
 
-    `label_smoothing` squeezes targets towards 0.5: `t * (1 - ls) + 0.5 * ls`. Probabilities
-    are clipped to `[1e-7, 1 - 1e-7]`; `from_logits=True` uses the stable sigmoid form.
+    Probabilities are clipped to `[1e-7, 1 - 1e-7]`; `from_logits=True` uses the stable sigmoid
+    form. `label_smoothing` moves targets towards 0.5: `t * (1 - ls) + 0.5 * ls`.
+
+    Args:
+        y_true: targets in [0, 1].
+        y_pred: probabilities, or logits when `from_logits=True`.
+        from_logits: whether `y_pred` holds logits.
+        label_smoothing: a float in [0, 1].
+        axis: the axis to average over.
+
+    Returns:
+        A tensor of per-sample losses.
+
+    >>> import minikeras as keras
+    >>> print(keras.losses.binary_crossentropy([[1.0, 0.0]], [[0.5, 0.5]]).numpy().round(4))
+    [0.6931]
     """
     y_true, y_pred = _pair(y_true, y_pred)
     if label_smoothing:
@@ -144,10 +299,29 @@ def binary_focal_crossentropy(
     label_smoothing=0.0,
     axis=-1,
 ):
-    """Binary crossentropy times the focal factor `(1 - p_t) ** gamma`, mean over `axis`.
+    """Binary focal crossentropy per sample: crossentropy times `(1 - p_t) ** gamma`.
 
-    `p_t = t * p + (1 - t) * (1 - p)`; with `apply_class_balancing` each term is also
-    weighted by `alpha` (class 1) or `1 - alpha` (class 0).
+    The mean is over `axis`.
+
+    Here `p_t = t * p + (1 - t) * (1 - p)`, so confident correct predictions count less. With
+    `apply_class_balancing` each term is also weighted by `alpha` (class 1) or `1 - alpha`.
+
+    Args:
+        y_true: targets in [0, 1].
+        y_pred: probabilities, or logits when `from_logits=True`.
+        apply_class_balancing: whether to weight by `alpha`.
+        alpha: the weight of class 1 when balancing.
+        gamma: the focusing exponent.
+        from_logits: whether `y_pred` holds logits.
+        label_smoothing: a float in [0, 1].
+        axis: the axis to average over.
+
+    Returns:
+        A tensor of per-sample losses.
+
+    >>> import minikeras as keras
+    >>> print(keras.losses.binary_focal_crossentropy([[1.0]], [[0.5]]).numpy().round(4))
+    [0.1733]
     """
     y_true, y_pred = _pair(y_true, y_pred)
     if label_smoothing:
@@ -171,10 +345,24 @@ def _smooth_categorical(y_true, label_smoothing):
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
-    """`-sum(t * log(p), axis)` for one-hot (or soft) targets.
+    """Categorical crossentropy per sample, `-sum(t * log(p), axis)` for one-hot or soft targets.
 
     Probabilities are renormalised to sum to 1 and clipped to `[1e-7, 1 - 1e-7]`;
     `label_smoothing` uses `t * (1 - ls) + ls / num_classes`.
+
+    Args:
+        y_true: one-hot or soft targets.
+        y_pred: probabilities, or logits when `from_logits=True`, shaped like `y_true`.
+        from_logits: whether `y_pred` holds logits.
+        label_smoothing: a float in [0, 1].
+        axis: the class axis.
+
+    Returns:
+        A tensor of per-sample losses.
+
+    >>> import minikeras as keras
+    >>> print(keras.losses.categorical_crossentropy([[0.0, 1.0]], [[0.5, 0.5]]).numpy().round(4))
+    [0.6931]
     """
     if isinstance(axis, bool):
         raise ValueError(f"`axis` must be of type `int`. Received: axis={axis}")
@@ -186,7 +374,28 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 def categorical_focal_crossentropy(
     y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1
 ):
-    """`sum(alpha * (1 - p) ** gamma * -t * log(p), axis)` with `p` renormalised and clipped."""
+    """Categorical focal crossentropy per sample.
+
+    The value is `sum(alpha * (1 - p) ** gamma * -t * log(p), axis)`, where `p` is
+    renormalised to sum to 1 and clipped to `[1e-7, 1 - 1e-7]`.
+
+    Args:
+        y_true: one-hot or soft targets.
+        y_pred: probabilities, or logits when `from_logits=True`, shaped like `y_true`.
+        alpha: the weighting factor.
+        gamma: the focusing exponent.
+        from_logits: whether `y_pred` holds logits.
+        label_smoothing: a float in [0, 1].
+        axis: the class axis.
+
+    Returns:
+        A tensor of per-sample losses.
+
+    >>> import minikeras as keras
+    >>> loss = keras.losses.categorical_focal_crossentropy([[0.0, 1.0]], [[0.5, 0.5]])
+    >>> print(loss.numpy().round(4))
+    [0.0433]
+    """
     y_pred = _pred(y_pred)
     y_true = _smooth_categorical(_true(y_true, y_pred), label_smoothing)
     if from_logits:
@@ -198,9 +407,21 @@ def categorical_focal_crossentropy(
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
-    """Crossentropy between integer labels (shape `(batch,)` or `(batch, 1)`) and class scores.
+    """Crossentropy per sample between integer labels and class scores.
 
-    Entries whose label equals `ignore_class` give 0 and are masked out of the reduction.
+    Args:
+        y_true: int labels of shape `(batch,)` or `(batch, 1)` (or with more leading axes).
+        y_pred: probabilities, or logits when `from_logits=True`, with classes on `axis`.
+        from_logits: whether `y_pred` holds logits.
+        ignore_class: a label whose entries give 0 and are masked out of the reduction.
+        axis: the class axis.
+
+    Returns:
+        A tensor of per-sample losses.
+
+    >>> import minikeras as keras
+    >>> print(keras.losses.sparse_categorical_crossentropy([1], [[0.5, 0.5]]).numpy().round(4))
+    [0.6931]
     """
     y_pred = _pred(y_pred)
     labels = np.asarray(y_true.data if isinstance(y_true, Tensor) else y_true)
@@ -227,19 +448,59 @@ def _hinge_labels(y_true):
 
 
 def hinge(y_true, y_pred):
-    """`mean(max(1 - t * p, 0), axis=-1)`; 0/1 labels are converted to -1/1."""
+    """Hinge loss per sample: `mean(max(1 - t * p, 0), axis=-1)`; 0/1 labels become -1/1.
+
+    Args:
+        y_true: labels, -1/1 or 0/1.
+        y_pred: predictions, shaped like `y_true`.
+
+    Returns:
+        A tensor of per-sample losses (the last axis reduced).
+
+    >>> import minikeras as keras
+    >>> keras.losses.hinge([[0.0, 1.0]], [[0.5, 0.5]]).numpy().tolist()
+    [1.0]
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return ops.mean(ops.maximum(1.0 - _hinge_labels(y_true) * y_pred, 0.0), axis=-1)
 
 
 def squared_hinge(y_true, y_pred):
-    """`mean(square(max(1 - t * p, 0)), axis=-1)`; 0/1 labels are converted to -1/1."""
+    """Squared hinge loss per sample: `mean(square(max(1 - t * p, 0)), axis=-1)`.
+
+    Labels 0/1 are converted to -1/1.
+
+    Args:
+        y_true: labels, -1/1 or 0/1.
+        y_pred: predictions, shaped like `y_true`.
+
+    Returns:
+        A tensor of per-sample losses (the last axis reduced).
+
+    >>> import minikeras as keras
+    >>> keras.losses.squared_hinge([[0.0, 1.0]], [[0.5, 0.5]]).numpy().tolist()
+    [1.25]
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return ops.mean(ops.square(ops.maximum(1.0 - _hinge_labels(y_true) * y_pred, 0.0)), axis=-1)
 
 
 def categorical_hinge(y_true, y_pred):
-    """`max(neg - pos + 1, 0)`, `pos = sum(t * p)`, `neg = max((1 - t) * p)` over the last axis."""
+    """Categorical hinge per sample: `max(neg - pos + 1, 0)` over the last axis.
+
+    Here `pos = sum(t * p)` and `neg = max((1 - t) * p)`.
+
+    Args:
+        y_true: one-hot targets.
+        y_pred: predictions, shaped like `y_true`.
+
+    Returns:
+        A tensor of per-sample losses.
+
+    >>> import minikeras as keras
+    >>> keras.losses.categorical_hinge([[0.0, 1.0]], [[0.25, 0.75]]).numpy().tolist()
+    [0.5]
+    """
     y_pred = _pred(y_pred)
     y_true = _true(y_true, y_pred)
     pos = ops.sum(y_true * y_pred, axis=-1)
@@ -249,7 +510,20 @@ def categorical_hinge(y_true, y_pred):
 
 # -- segmentation ---------------------------------------------------------------------------
 def dice(y_true, y_pred, axis=None):
-    """`1 - 2 * sum(t * p) / (sum(t) + sum(p) + 1e-7)` over `axis` (all axes when None)."""
+    """Dice loss `1 - 2 * sum(t * p) / (sum(t) + sum(p) + 1e-7)` over `axis`.
+
+    Args:
+        y_true: targets in [0, 1].
+        y_pred: predictions, shaped like `y_true`.
+        axis: the axes to sum over; `None` sums all of them (one value).
+
+    Returns:
+        A tensor with `axis` reduced.
+
+    >>> import minikeras as keras
+    >>> print(keras.losses.dice([[1.0, 1.0]], [[1.0, 0.0]]).numpy().round(4))
+    0.3333
+    """
     y_pred = _pred(y_pred)
     y_true = _true(y_true, y_pred)
     inter = ops.sum(y_true * y_pred, axis=axis)
@@ -257,7 +531,25 @@ def dice(y_true, y_pred, axis=None):
 
 
 def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
-    """`1 - tp / (tp + alpha * fp + beta * fn + 1e-7)` with soft counts over `axis`."""
+    """Tversky loss `1 - tp / (tp + alpha * fp + beta * fn + 1e-7)` with soft counts over `axis`.
+
+    The soft counts are `tp = sum(t * p)`, `fp = sum(t * (1 - p))` and `fn = sum((1 - t) * p)`,
+    as Keras computes them.
+
+    Args:
+        y_true: targets in [0, 1].
+        y_pred: predictions, shaped like `y_true`.
+        alpha: the weight of `fp`.
+        beta: the weight of `fn`.
+        axis: the axes to sum over; `None` sums all of them (one value).
+
+    Returns:
+        A tensor with `axis` reduced.
+
+    >>> import minikeras as keras
+    >>> print(keras.losses.tversky([[1.0, 1.0]], [[1.0, 0.0]]).numpy().round(4))
+    0.3333
+    """
     y_pred = _pred(y_pred)
     y_true = _true(y_true, y_pred)
     tp = ops.sum(y_true * y_pred, axis=axis)
@@ -277,6 +569,19 @@ bce = BCE = binary_crossentropy
 
 # -- reduction ------------------------------------------------------------------------------
 def standardize_reduction(reduction):
+    """Checks a loss reduction name and returns it unchanged.
+
+    Args:
+        reduction: one of `"sum_over_batch_size"`, `"sum"`, `"mean"`,
+            `"mean_with_sample_weight"`, `"none"` or `None`.
+
+    Returns:
+        `reduction`; anything else raises `ValueError`.
+
+    >>> import minikeras as keras
+    >>> keras.losses.standardize_reduction("sum")
+    'sum'
+    """
     if reduction not in REDUCTIONS:
         raise ValueError(
             f"Invalid value for argument `reduction`. Expected one of {REDUCTIONS}. Received: "
@@ -299,8 +604,24 @@ def _match_rank(values, weights):
 
 
 def apply_mask(sample_weight, mask, dtype, reduction):
-    """Merges a mask into the sample weights; for mean reductions valid entries get
-    `total / valid` so that the mean runs over the valid entries only."""
+    """Merges a mask into the sample weights.
+
+    For the mean reductions the valid entries get weight `total / valid`, so the mean runs over
+    the valid entries only.
+
+    Args:
+        sample_weight: per-sample weights (numpy array) or `None`.
+        mask: a boolean mask or `None` (returns `sample_weight` unchanged).
+        dtype: the dtype of the result.
+        reduction: the loss reduction.
+
+    Returns:
+        The combined weights as a numpy array, or `sample_weight`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.losses.apply_mask(None, np.array([True, False]), "float32", "mean").tolist()
+    [2.0, 0.0]
+    """
     if mask is None:
         return sample_weight
     m = _arr(mask).astype(dtype)
@@ -314,8 +635,24 @@ def apply_mask(sample_weight, mask, dtype, reduction):
 
 
 def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
-    """`"sum"`: the sum; `"sum_over_batch_size"`/`"mean"`: the sum over the number of values;
-    `"mean_with_sample_weight"`: the sum over the sum of the weights; None: unchanged."""
+    """Reduces loss values to a scalar according to `reduction`.
+
+    `"sum"` gives the sum; `"sum_over_batch_size"` and `"mean"` the sum over the number of values;
+    `"mean_with_sample_weight"` the sum over the sum of the weights; `None` or `"none"` returns the
+    values unchanged.
+
+    Args:
+        values: a tensor of (already weighted) loss values.
+        sample_weight: the weights, used by `"mean_with_sample_weight"`.
+        reduction: the reduction name.
+
+    Returns:
+        A scalar tensor, or `values`.
+
+    >>> import minikeras as keras
+    >>> float(keras.losses.reduce_values(keras.ops.convert_to_tensor([1.0, 3.0]), reduction="sum"))
+    4.0
+    """
     if reduction in (None, "none") or tuple(values.shape) in ((), (0,)):
         return values
     loss = ops.sum(values)
@@ -331,7 +668,24 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
 def reduce_weighted_values(
     values, sample_weight=None, mask=None, reduction="sum_over_batch_size", dtype=None
 ):
-    """Weights per-sample `values` by `sample_weight` (and `mask`), then reduces them."""
+    """Weights per-sample loss values by `sample_weight` (and `mask`), then reduces them.
+
+    Args:
+        values: per-sample loss values.
+        sample_weight: optional weights, broadcast against `values` (`(batch,)` weights on
+            `(batch, time)` values weigh whole rows).
+        mask: optional boolean mask of valid entries.
+        reduction: the reduction name (see `reduce_values`).
+        dtype: the computation dtype; `None` keeps the values' dtype.
+
+    Returns:
+        A scalar tensor, or the weighted values when `reduction` is `None`.
+
+    >>> import minikeras as keras
+    >>> values = keras.ops.convert_to_tensor([1.0, 3.0])
+    >>> float(keras.losses.reduce_weighted_values(values, sample_weight=[1.0, 0.0]))
+    0.5
+    """
     reduction = standardize_reduction(reduction)
     dtype = values.dtype if dtype is None else np.dtype(dtypes.standardize_dtype(dtype))
     values = ops.cast(ops.convert_to_tensor(values), dtype)
@@ -346,7 +700,10 @@ def reduce_weighted_values(
 
 # -- classes --------------------------------------------------------------------------------
 class Loss:
-    """Base class: subclasses implement `call(y_true, y_pred)` returning per-sample values.
+    """Base class of losses; subclasses implement `call(y_true, y_pred)` giving per-sample values.
+
+    Calling the loss, `loss(y_true, y_pred, sample_weight=None)`, applies the sample weights and
+    any mask carried by `y_pred`, then the reduction.
 
     Args:
         name: the loss's name.
@@ -354,7 +711,12 @@ class Loss:
             `"mean_with_sample_weight"`, or `None`/`"none"` for the unreduced values.
         dtype: the computation dtype (default `floatx()`).
 
-    `loss(y_true, y_pred, sample_weight=None)` returns a scalar Tensor (with a reduction).
+    >>> import minikeras as keras
+    >>> class AbsoluteError(keras.losses.Loss):
+    ...     def call(self, y_true, y_pred):
+    ...         return keras.ops.abs(y_true - y_pred)
+    >>> float(AbsoluteError()([1.0, 2.0], [2.0, 4.0]))
+    1.5
     """
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
@@ -393,7 +755,20 @@ class Loss:
 
 
 class LossFunctionWrapper(Loss):
-    """A `Loss` from a per-sample function `fn(y_true, y_pred, **kwargs)`."""
+    """A `Loss` made from a per-sample function `fn(y_true, y_pred, **kwargs)`.
+
+    Args:
+        fn: the per-sample loss function.
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name.
+        dtype: the computation dtype.
+        **kwargs: keyword arguments passed to `fn` (and saved in the config).
+
+    >>> import minikeras as keras
+    >>> loss = keras.losses.LossFunctionWrapper(keras.losses.huber, delta=0.5)
+    >>> float(loss([[0.0]], [[2.0]]))
+    0.875
+    """
 
     def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
@@ -450,81 +825,213 @@ class _FunctionLoss(LossFunctionWrapper):
 
 
 class MeanSquaredError(_FunctionLoss):
-    """`mean(square(y_true - y_pred))` per sample, then reduced."""
+    """Loss computing the mean squared error per sample, then the reduction.
+
+    Args:
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"mean_squared_error"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> float(keras.losses.MeanSquaredError()([[0.0, 1.0], [0.0, 0.0]], [[1.0, 1.0], [1.0, 0.0]]))
+    0.5
+    """
 
     _fn, _name = staticmethod(mean_squared_error), "mean_squared_error"
 
 
 class MeanAbsoluteError(_FunctionLoss):
-    """`mean(abs(y_true - y_pred))` per sample, then reduced."""
+    """Loss computing the mean absolute error per sample, then the reduction.
+
+    Args:
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"mean_absolute_error"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> float(keras.losses.MeanAbsoluteError()([[0.0, 1.0], [0.0, 0.0]], [[1.0, 1.0], [1.0, 0.0]]))
+    0.5
+    """
 
     _fn, _name = staticmethod(mean_absolute_error), "mean_absolute_error"
 
 
 class MeanAbsolutePercentageError(_FunctionLoss):
-    """`100 * mean(abs((y_true - y_pred) / y_true))` per sample, then reduced."""
+    """Loss computing `100 * mean(abs((y_true - y_pred) / y_true))` per sample, then the reduction.
+
+    Args:
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"mean_absolute_percentage_error"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> float(keras.losses.MeanAbsolutePercentageError()([[2.0, 4.0]], [[1.0, 5.0]]))
+    37.5
+    """
 
     _fn, _name = staticmethod(mean_absolute_percentage_error), "mean_absolute_percentage_error"
 
 
 class MeanSquaredLogarithmicError(_FunctionLoss):
-    """`mean(square(log1p(y_pred) - log1p(y_true)))` per sample, then reduced."""
+    """Loss computing `mean(square(log1p(y_pred) - log1p(y_true)))` per sample, then the reduction.
+
+    Args:
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"mean_squared_logarithmic_error"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> round(float(keras.losses.MeanSquaredLogarithmicError()([[3.0]], [[0.0]])), 4)
+    1.9218
+    """
 
     _fn, _name = staticmethod(mean_squared_logarithmic_error), "mean_squared_logarithmic_error"
 
 
 class CosineSimilarity(_FunctionLoss):
-    """Negative cosine similarity along `axis` (default -1), then reduced."""
+    """Loss computing the negative cosine similarity along `axis`, then the reduction.
+
+    Args:
+        axis: the axis of the vectors (default -1).
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"cosine_similarity"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> loss = keras.losses.CosineSimilarity()
+    >>> round(float(loss([[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]])), 4)
+    -0.5
+    """
 
     _fn, _name, _args = staticmethod(cosine_similarity), "cosine_similarity", ("axis",)
 
 
 class Huber(_FunctionLoss):
-    """Huber loss with threshold `delta` (default 1.0), then reduced."""
+    """Loss computing the Huber loss per sample (see `huber`), then the reduction.
+
+    Args:
+        delta: where the loss changes from quadratic to linear (default 1.0).
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"huber_loss"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> float(keras.losses.Huber()([[0.0, 1.0]], [[0.5, 3.0]]))
+    0.8125
+    """
 
     _fn, _name, _args = staticmethod(huber), "huber_loss", ("delta",)
 
 
 class LogCosh(_FunctionLoss):
-    """`mean(log(cosh(y_pred - y_true)))` per sample, then reduced."""
+    """Loss computing `mean(log(cosh(y_pred - y_true)))` per sample, then the reduction.
+
+    Args:
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"log_cosh"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> round(float(keras.losses.LogCosh()([[0.0]], [[1.0]])), 4)
+    0.4338
+    """
 
     _fn, _name = staticmethod(log_cosh), "log_cosh"
 
 
 class KLDivergence(_FunctionLoss):
-    """`sum(t * log(t / p))` per sample, then reduced."""
+    """Loss computing the KL divergence `sum(t * log(t / p))` per sample, then the reduction.
+
+    Args:
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"kl_divergence"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> round(float(keras.losses.KLDivergence()([[0.5, 0.5]], [[0.25, 0.75]])), 4)
+    0.1438
+    """
 
     _fn, _name = staticmethod(kl_divergence), "kl_divergence"
 
 
 class Poisson(_FunctionLoss):
-    """`mean(p - t * log(p))` per sample, then reduced."""
+    """Loss computing `mean(p - t * log(p + 1e-7))` per sample, then the reduction.
+
+    Args:
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"poisson"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> round(float(keras.losses.Poisson()([[1.0]], [[1.0]])), 4)
+    1.0
+    """
 
     _fn, _name = staticmethod(poisson), "poisson"
 
 
 class Hinge(_FunctionLoss):
-    """`mean(max(1 - t * p, 0))` per sample (0/1 labels become -1/1), then reduced."""
+    """Loss computing `mean(max(1 - t * p, 0))` per sample (0/1 labels become -1/1), then reduced.
+
+    Args:
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"hinge"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> float(keras.losses.Hinge()([[0.0, 1.0]], [[0.5, 0.5]]))
+    1.0
+    """
 
     _fn, _name = staticmethod(hinge), "hinge"
 
 
 class SquaredHinge(_FunctionLoss):
-    """`mean(square(max(1 - t * p, 0)))` per sample, then reduced."""
+    """Loss computing `mean(square(max(1 - t * p, 0)))` per sample, then the reduction.
+
+    Args:
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"squared_hinge"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> float(keras.losses.SquaredHinge()([[0.0, 1.0]], [[0.5, 0.5]]))
+    1.25
+    """
 
     _fn, _name = staticmethod(squared_hinge), "squared_hinge"
 
 
 class CategoricalHinge(_FunctionLoss):
-    """`max(neg - pos + 1, 0)` per sample, then reduced."""
+    """Loss computing the categorical hinge `max(neg - pos + 1, 0)` per sample, then the reduction.
+
+    Args:
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"categorical_hinge"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> float(keras.losses.CategoricalHinge()([[0.0, 1.0]], [[0.25, 0.75]]))
+    0.5
+    """
 
     _fn, _name = staticmethod(categorical_hinge), "categorical_hinge"
 
 
 class BinaryCrossentropy(_FunctionLoss):
-    """Binary crossentropy (`from_logits`, `label_smoothing`, `axis`), then reduced.
+    """Loss computing the binary crossentropy per sample (see `binary_crossentropy`), then reduced.
 
-    >>> loss = BinaryCrossentropy(from_logits=True)
+    Args:
+        from_logits: whether `y_pred` holds logits rather than probabilities.
+        label_smoothing: a float in [0, 1] that moves targets towards 0.5.
+        axis: the axis to average over (default -1).
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"binary_crossentropy"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> loss = keras.losses.BinaryCrossentropy(from_logits=True)
     >>> round(float(loss([[0, 1], [0, 0]], [[-18.6, 0.51], [2.94, -12.8]])), 4)
     0.8655
     """
@@ -534,43 +1041,123 @@ class BinaryCrossentropy(_FunctionLoss):
 
 
 class BinaryFocalCrossentropy(_FunctionLoss):
-    """Binary focal crossentropy (`apply_class_balancing`, `alpha`, `gamma`, `from_logits`,
-    `label_smoothing`, `axis`), then reduced."""
+    """Loss computing the binary focal crossentropy per sample, then the reduction.
+
+    Args:
+        apply_class_balancing: whether to weight class 1 by `alpha` and class 0 by `1 - alpha`.
+        alpha: the class-1 weight when balancing (default 0.25).
+        gamma: the focusing exponent (default 2.0).
+        from_logits: whether `y_pred` holds logits.
+        label_smoothing: a float in [0, 1].
+        axis: the axis to average over (default -1).
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"binary_focal_crossentropy"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> round(float(keras.losses.BinaryFocalCrossentropy(gamma=2.0)([[1.0]], [[0.5]])), 4)
+    0.1733
+    """
 
     _fn, _name = staticmethod(binary_focal_crossentropy), "binary_focal_crossentropy"
     _args = ("apply_class_balancing", "alpha", "gamma", "from_logits", "label_smoothing", "axis")
 
 
 class CategoricalCrossentropy(_FunctionLoss):
-    """Categorical crossentropy (`from_logits`, `label_smoothing`, `axis`), then reduced."""
+    """Loss computing the categorical crossentropy per sample (one-hot targets), then reduced.
+
+    Args:
+        from_logits: whether `y_pred` holds logits.
+        label_smoothing: a float in [0, 1].
+        axis: the class axis (default -1).
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"categorical_crossentropy"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> round(float(keras.losses.CategoricalCrossentropy()([[0.0, 1.0]], [[0.5, 0.5]])), 4)
+    0.6931
+    """
 
     _fn, _name = staticmethod(categorical_crossentropy), "categorical_crossentropy"
     _args = ("from_logits", "label_smoothing", "axis")
 
 
 class CategoricalFocalCrossentropy(_FunctionLoss):
-    """Categorical focal crossentropy (`alpha`, `gamma`, `from_logits`, `label_smoothing`,
-    `axis`), then reduced."""
+    """Loss computing the categorical focal crossentropy per sample, then the reduction.
+
+    Args:
+        alpha: the weighting factor (default 0.25).
+        gamma: the focusing exponent (default 2.0).
+        from_logits: whether `y_pred` holds logits.
+        label_smoothing: a float in [0, 1].
+        axis: the class axis (default -1).
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"categorical_focal_crossentropy"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> round(float(keras.losses.CategoricalFocalCrossentropy()([[0.0, 1.0]], [[0.5, 0.5]])), 4)
+    0.0433
+    """
 
     _fn, _name = staticmethod(categorical_focal_crossentropy), "categorical_focal_crossentropy"
     _args = ("alpha", "gamma", "from_logits", "label_smoothing", "axis")
 
 
 class SparseCategoricalCrossentropy(_FunctionLoss):
-    """Crossentropy with integer labels (`from_logits`, `ignore_class`, `axis`), then reduced."""
+    """Loss computing the crossentropy between integer labels and class scores, then reduced.
+
+    Args:
+        from_logits: whether `y_pred` holds logits.
+        ignore_class: a label to leave out of the loss (masked), or `None`.
+        axis: the class axis (default -1).
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"sparse_categorical_crossentropy"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> loss = keras.losses.SparseCategoricalCrossentropy(ignore_class=0)
+    >>> round(float(loss([1, 0], [[0.5, 0.5], [0.9, 0.1]])), 4)
+    0.6931
+    """
 
     _fn, _name = staticmethod(sparse_categorical_crossentropy), "sparse_categorical_crossentropy"
     _args = ("from_logits", "ignore_class", "axis")
 
 
 class Dice(_FunctionLoss):
-    """Dice loss over `axis`, then reduced."""
+    """Loss computing the Dice loss over `axis` (see `dice`), then the reduction.
+
+    Args:
+        axis: the axes to sum over; `None` (default) sums all of them.
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"dice"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> round(float(keras.losses.Dice()([[1.0, 1.0]], [[1.0, 0.0]])), 4)
+    0.3333
+    """
 
     _fn, _name, _args = staticmethod(dice), "dice", ("axis",)
 
 
 class Tversky(_FunctionLoss):
-    """Tversky loss (`alpha`, `beta`, `axis`), then reduced."""
+    """Loss computing the Tversky loss over `axis` (see `tversky`), then the reduction.
+
+    Args:
+        alpha: the weight of false positives (default 0.5).
+        beta: the weight of false negatives (default 0.5).
+        axis: the axes to sum over; `None` (default) sums all of them.
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"tversky"`).
+        dtype: the computation dtype.
+
+    >>> import minikeras as keras
+    >>> round(float(keras.losses.Tversky()([[1.0, 1.0]], [[1.0, 0.0]])), 4)
+    0.3333
+    """
 
     _fn, _name, _args = staticmethod(tversky), "tversky", ("alpha", "beta", "axis")
 
@@ -604,7 +1191,21 @@ ALL_OBJECTS_DICT = {
 
 
 def serialize(loss):
-    """A `Loss` as `{"module", "class_name", "config", "registered_name"}`; a function by name."""
+    """Returns the Keras 3 config dict of a loss.
+
+    A `Loss` gives `{"module", "class_name", "config", "registered_name"}`; a function gives
+    `{"class_name": "function", "config": name, ...}`.
+
+    Args:
+        loss: a `Loss` instance or a loss function.
+
+    Returns:
+        A dict.
+
+    >>> import minikeras as keras
+    >>> keras.losses.serialize(keras.losses.mean_squared_error)["config"]
+    'mean_squared_error'
+    """
     if isinstance(loss, Loss):
         cls = type(loss)
         builtin = ALL_OBJECTS_DICT.get(cls.__name__) is cls
@@ -639,7 +1240,19 @@ def _lookup(name, custom_objects):
 
 
 def deserialize(name, custom_objects=None):
-    """A loss from `serialize`'s dict, a Keras 2 `{"class_name", "config"}` dict or a name."""
+    """Returns a loss from `serialize`'s dict, a Keras 2 `{"class_name", "config"}` dict, or a name.
+
+    Args:
+        name: the dict or name.
+        custom_objects: optional dict of extra names to look up first.
+
+    Returns:
+        A `Loss` instance for a class config, otherwise the function or class found.
+
+    >>> import minikeras as keras
+    >>> keras.losses.deserialize({"class_name": "Huber", "config": {"delta": 2.0}}).delta
+    2.0
+    """
     if isinstance(name, str):
         return _lookup(name, custom_objects)
     if not isinstance(name, dict) or "class_name" not in name:
@@ -659,8 +1272,21 @@ def deserialize(name, custom_objects=None):
 
 
 def get(identifier):
-    """A loss from a name (function name, alias such as `"mse"`, or class name), a config dict,
-    a `Loss` instance or a callable. Class names give instances; function names give functions.
+    """Returns a loss from a name, a config dict, a `Loss` instance or a callable.
+
+    Class names give instances and function names (or aliases such as `"mse"`) give functions.
+
+    Args:
+        identifier: the name, dict, instance or callable; `None` gives `None`.
+
+    Returns:
+        A callable loss.
+
+    >>> import minikeras as keras
+    >>> keras.losses.get("mse") is keras.losses.mean_squared_error
+    True
+    >>> type(keras.losses.get("MeanSquaredError")).__name__
+    'MeanSquaredError'
     """
     if identifier is None:
         return None

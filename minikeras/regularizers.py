@@ -25,7 +25,20 @@ def _check_factor(value, name):
 
 
 class Regularizer:
-    """Base class: `__call__(x)` returns a scalar penalty; subclasses implement `get_config`."""
+    """Base class of weight regularizers: `reg(x)` returns a scalar penalty added to the loss.
+
+    Subclasses implement `__call__(x)` with `keras.ops` (so the penalty is differentiable) and
+    `get_config()`. The base class returns a zero penalty.
+
+    >>> import minikeras as keras
+    >>> class Sum(keras.regularizers.Regularizer):
+    ...     def __call__(self, x):
+    ...         return keras.ops.sum(x)
+    ...     def get_config(self):
+    ...         return {}
+    >>> float(Sum()(keras.ops.ones((2, 3))))
+    6.0
+    """
 
     def __call__(self, x):
         return ops.zeros((), ops.dtype(x))
@@ -43,7 +56,15 @@ class Regularizer:
 
 
 class L1(Regularizer):
-    """`l1 * sum(|x|)`."""
+    """L1 weight penalty `l1 * sum(|x|)`.
+
+    Args:
+        l1: the non-negative factor (`None` means 0.01).
+
+    >>> import minikeras as keras
+    >>> float(keras.regularizers.L1(0.5)([1.0, -3.0]))
+    2.0
+    """
 
     def __init__(self, l1=0.01):
         self.l1 = _check_factor(0.01 if l1 is None else l1, "l1")
@@ -56,7 +77,15 @@ class L1(Regularizer):
 
 
 class L2(Regularizer):
-    """`l2 * sum(x ** 2)`."""
+    """L2 weight penalty `l2 * sum(x ** 2)` (no factor 1/2, as Keras).
+
+    Args:
+        l2: the non-negative factor (`None` means 0.01).
+
+    >>> import minikeras as keras
+    >>> float(keras.regularizers.L2(0.5)([1.0, -3.0]))
+    5.0
+    """
 
     def __init__(self, l2=0.01):
         self.l2 = _check_factor(0.01 if l2 is None else l2, "l2")
@@ -69,7 +98,16 @@ class L2(Regularizer):
 
 
 class L1L2(Regularizer):
-    """`l1 * sum(|x|) + l2 * sum(x ** 2)`; a zero factor adds no term."""
+    """Combined penalty `l1 * sum(|x|) + l2 * sum(x ** 2)`; a zero factor adds no term.
+
+    Args:
+        l1: the non-negative L1 factor.
+        l2: the non-negative L2 factor.
+
+    >>> import minikeras as keras
+    >>> float(keras.regularizers.L1L2(l1=1.0, l2=1.0)([1.0, -3.0]))
+    14.0
+    """
 
     def __init__(self, l1=0.0, l2=0.0):
         self.l1 = _check_factor(0.0 if l1 is None else l1, "l1")
@@ -90,8 +128,17 @@ class L1L2(Regularizer):
 class OrthogonalRegularizer(Regularizer):
     """Pushes the rows (or columns) of a 2-D weight towards being orthogonal to each other.
 
-    Penalty: `factor * mean(|<u_i, u_j>|)` over pairs i < j of the L2-normalised rows
+    The penalty is `factor * mean(|<u_i, u_j>|)` over pairs `i < j` of the L2-normalised rows
     (`mode="rows"`) or columns (`mode="columns"`).
+
+    Args:
+        factor: the non-negative factor.
+        mode: `"rows"` or `"columns"`.
+
+    >>> import minikeras as keras
+    >>> reg = keras.regularizers.OrthogonalRegularizer(factor=1.0)
+    >>> float(reg([[1.0, 0.0], [0.0, 2.0]])), float(reg([[1.0, 0.0], [3.0, 0.0]]))
+    (0.0, 1.0)
     """
 
     def __init__(self, factor=0.01, mode="rows"):
@@ -130,17 +177,52 @@ ALL_OBJECTS_DICT.update({"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2,
 
 
 def l1_l2(l1=0.01, l2=0.01):
-    """`L1L2` with Keras's documented string defaults (0.01 each); `get("l1_l2")` uses it."""
+    """Returns an `L1L2` regularizer with Keras's defaults (0.01 each); `get("l1_l2")` uses it.
+
+    Args:
+        l1: the L1 factor.
+        l2: the L2 factor.
+
+    Returns:
+        An `L1L2` instance.
+
+    >>> import minikeras as keras
+    >>> keras.regularizers.l1_l2()
+    L1L2(l1=0.01, l2=0.01)
+    """
     return L1L2(l1=l1, l2=l2)
 
 
 def serialize(regularizer):
-    """Keras 3 dict: `{"module": "keras.regularizers", "class_name", "config", ...}`."""
+    """Returns the Keras 3 config dict of a regularizer.
+
+    Args:
+        regularizer: a regularizer object (or a plain function, or `None`).
+
+    Returns:
+        A dict `{"module", "class_name", "config", "registered_name"}`, or `None`.
+
+    >>> import minikeras as keras
+    >>> keras.regularizers.serialize(keras.regularizers.L2(0.1))["class_name"]
+    'L2'
+    """
     return _object_to_config(regularizer, "keras.regularizers", ALL_OBJECTS_DICT, "regularizer")
 
 
 def deserialize(config, custom_objects=None):
-    """A regularizer from a name or a Keras 2/3 config dict."""
+    """Builds a regularizer from a name or a Keras 2/3 config dict.
+
+    Args:
+        config: a name such as `"l2"`, or a dict with `class_name` and `config`.
+        custom_objects: optional dict of extra names to look up first.
+
+    Returns:
+        A regularizer object.
+
+    >>> import minikeras as keras
+    >>> keras.regularizers.deserialize({"class_name": "L1", "config": {"l1": 0.5}})
+    L1(l1=0.5)
+    """
     if isinstance(config, str):
         if config in ("l1_l2", "l1l2"):
             return l1_l2()
@@ -149,7 +231,19 @@ def deserialize(config, custom_objects=None):
 
 
 def get(identifier):
-    """A regularizer from a name, config dict, class, instance or callable; None gives None."""
+    """Returns a regularizer from a name, config dict, class, instance or callable.
+
+    Args:
+        identifier: a name, a config dict, a class (instantiated with defaults), an instance or
+            callable (returned as is), or `None` (gives `None`).
+
+    Returns:
+        A regularizer, or `None`.
+
+    >>> import minikeras as keras
+    >>> keras.regularizers.get("l2")
+    L2(l2=0.01)
+    """
     if identifier is None:
         return None
     if isinstance(identifier, (str, dict)):

@@ -130,6 +130,18 @@ def decode_predictions(preds, top=5, class_index_path=None):
 
     Returns:
         One list of `top` tuples per sample, highest score first.
+
+    >>> import json, os, tempfile, numpy as np
+    >>> from minikeras.applications import imagenet_utils
+    >>> path = os.path.join(tempfile.mkdtemp(), "imagenet_class_index.json")
+    >>> with open(path, "w") as f:
+    ...     json.dump({str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}, f)
+    >>> preds = np.zeros((1, 1000), "float32")
+    >>> preds[0, [3, 9]] = 0.25, 0.75
+    >>> best = imagenet_utils.decode_predictions(preds, top=2, class_index_path=path)[0]
+    >>> [name for _, name, _ in best]
+    ['class_9', 'class_3']
+    >>> os.remove(path)
     """
     preds = np.asarray(getattr(preds, "data", preds))
     if preds.ndim != 2 or preds.shape[1] != 1000:

@@ -38,6 +38,12 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
 
     Returns:
         A functional `keras.Model`; preprocess inputs with `inception_v3.preprocess_input`.
+
+    >>> import minikeras as keras
+    >>> model = keras.applications.InceptionV3(
+    ...     include_top=False, weights=None, input_shape=(75, 75, 3))
+    >>> model.output_shape
+    (None, 1, 1, 2048)
     """
     imagenet_utils.check_weights_arg(weights, include_top, classes)
     data_format = backend.image_data_format()
@@ -155,10 +161,47 @@ def conv2d_bn(x, filters, num_row, num_col, padding="same", strides=(1, 1), name
 
 
 def preprocess_input(x, data_format=None):
-    """Scales pixels from [0, 255] to [-1, 1] ("tf" mode)."""
+    """Preprocesses images for InceptionV3: scales pixels from [0, 255] to [-1, 1] ("tf" mode).
+
+    A float numpy input is modified in place (as Keras does).
+
+    Args:
+        x: images with values in [0, 255], 3-D or 4-D with 3 colour channels.
+        data_format: "channels_last" or "channels_first"; None means the global setting.
+
+    Returns:
+        The preprocessed array (float32 when the input was not floating point) or tensor.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.applications.inception_v3.preprocess_input(np.array([[[0.0, 127.5, 255.0]]])).tolist()
+    [[[-1.0, 0.0, 1.0]]]
+    """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
 
 
 def decode_predictions(preds, top=5, class_index_path=None):
-    """Decodes ImageNet predictions; see `imagenet_utils.decode_predictions`."""
+    """Decodes ImageNet predictions into `(class_id, class_name, score)` tuples.
+
+    See `imagenet_utils.decode_predictions`; the class index file is read from the local cache
+    (or `class_index_path`) and never downloaded.
+
+    Args:
+        preds: array (or tensor) of shape (samples, 1000).
+        top: how many top guesses to return per sample.
+        class_index_path: path to `imagenet_class_index.json`, or None for the cached copy.
+
+    Returns:
+        One list of `top` tuples per sample, highest score first.
+
+    >>> import json, os, tempfile, numpy as np, minikeras as keras
+    >>> path = os.path.join(tempfile.mkdtemp(), "imagenet_class_index.json")
+    >>> with open(path, "w") as f:
+    ...     json.dump({str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}, f)
+    >>> preds = np.zeros((1, 1000), "float32")
+    >>> preds[0, 7] = 0.5
+    >>> [(wnid, name) for wnid, name, score in keras.applications.inception_v3.decode_predictions(
+    ...     preds, top=1, class_index_path=path)[0]]
+    [('n00000007', 'class_7')]
+    >>> os.remove(path)
+    """
     return imagenet_utils.decode_predictions(preds, top=top, class_index_path=class_index_path)

@@ -125,6 +125,12 @@ def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shap
 
     Returns:
         A functional `keras.Model`; preprocess inputs with `resnet.preprocess_input` ("caffe").
+
+    >>> import minikeras as keras
+    >>> model = keras.applications.ResNet50(
+    ...     include_top=False, weights=None, input_shape=(32, 32, 3), pooling="avg")
+    >>> model.output_shape
+    (None, 2048)
     """
     return ResNet(_stages((3, 4, 6, 3)), "resnet50", include_top, weights, input_tensor,
                   input_shape, pooling, classes, classifier_activation, name)  # fmt: skip
@@ -132,23 +138,90 @@ def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shap
 
 def ResNet101(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
               pooling=None, classes=1000, classifier_activation="softmax", name="resnet101"):  # fmt: skip
-    """Instantiates ResNet101 (blocks 3, 4, 23, 3); arguments as `ResNet50`."""
+    """Instantiates ResNet101 (blocks 3, 4, 23, 3).
+
+    Args:
+        include_top, weights, input_tensor, input_shape, pooling, classes,
+            classifier_activation: as `ResNet50`.
+        name: the model's name.
+
+    Returns:
+        A functional `keras.Model`; preprocess inputs with `resnet.preprocess_input` ("caffe").
+
+    >>> import minikeras as keras
+    >>> model = keras.applications.ResNet101(
+    ...     include_top=False, weights=None, input_shape=(32, 32, 3))
+    >>> model.output_shape
+    (None, 1, 1, 2048)
+    """
     return ResNet(_stages((3, 4, 23, 3)), "resnet101", include_top, weights, input_tensor,
                   input_shape, pooling, classes, classifier_activation, name)  # fmt: skip
 
 
 def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
               pooling=None, classes=1000, classifier_activation="softmax", name="resnet152"):  # fmt: skip
-    """Instantiates ResNet152 (blocks 3, 8, 36, 3); arguments as `ResNet50`."""
+    """Instantiates ResNet152 (blocks 3, 8, 36, 3).
+
+    Args:
+        include_top, weights, input_tensor, input_shape, pooling, classes,
+            classifier_activation: as `ResNet50`.
+        name: the model's name.
+
+    Returns:
+        A functional `keras.Model`; preprocess inputs with `resnet.preprocess_input` ("caffe").
+
+    >>> import minikeras as keras
+    >>> model = keras.applications.ResNet152(
+    ...     include_top=False, weights=None, input_shape=(32, 32, 3))
+    >>> model.output_shape
+    (None, 1, 1, 2048)
+    """
     return ResNet(_stages((3, 8, 36, 3)), "resnet152", include_top, weights, input_tensor,
                   input_shape, pooling, classes, classifier_activation, name)  # fmt: skip
 
 
 def preprocess_input(x, data_format=None):
-    """RGB -> BGR, then subtracts the ImageNet BGR mean ("caffe" mode); no scaling."""
+    """Preprocesses images for ResNet50: RGB -> BGR, then subtracts the ImageNet BGR mean ("caffe").
+
+    There is no scaling; a float numpy input is modified in place (as Keras does).
+
+    Args:
+        x: images with values in [0, 255], 3-D or 4-D with 3 colour channels.
+        data_format: "channels_last" or "channels_first"; None means the global setting.
+
+    Returns:
+        The preprocessed array (float32 when the input was not floating point) or tensor.
+
+    >>> import numpy as np, minikeras as keras
+    >>> print(keras.applications.resnet.preprocess_input(np.array([[[255.0, 0.0, 0.0]]])).round(3))
+    [[[-103.939 -116.779  131.32 ]]]
+    """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
 
 
 def decode_predictions(preds, top=5, class_index_path=None):
-    """Decodes ImageNet predictions; see `imagenet_utils.decode_predictions`."""
+    """Decodes ImageNet predictions into `(class_id, class_name, score)` tuples.
+
+    See `imagenet_utils.decode_predictions`; the class index file is read from the local cache
+    (or `class_index_path`) and never downloaded.
+
+    Args:
+        preds: array (or tensor) of shape (samples, 1000).
+        top: how many top guesses to return per sample.
+        class_index_path: path to `imagenet_class_index.json`, or None for the cached copy.
+
+    Returns:
+        One list of `top` tuples per sample, highest score first.
+
+    >>> import json, os, tempfile, numpy as np, minikeras as keras
+    >>> path = os.path.join(tempfile.mkdtemp(), "imagenet_class_index.json")
+    >>> with open(path, "w") as f:
+    ...     json.dump({str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}, f)
+    >>> preds = np.zeros((1, 1000), "float32")
+    >>> preds[0, 7] = 0.5
+    >>> [(wnid, name) for wnid, name, score in keras.applications.resnet.decode_predictions(
+    ...     preds, top=1, class_index_path=path)[0]]
+    [('n00000007', 'class_7')]
+    >>> os.remove(path)
+    """
     return imagenet_utils.decode_predictions(preds, top=top, class_index_path=class_index_path)

@@ -48,7 +48,26 @@ class Callback:
 
 
 class CallbackList(Callback):
-    """Forwards every hook to each callback in order."""
+    """A callback that forwards every hook to each of its callbacks, in order.
+
+    `fit`, `evaluate` and `predict` wrap their `callbacks` argument in one.
+
+    Args:
+        callbacks: a list of `Callback` instances.
+        model: optional model passed to each callback's `set_model`.
+        **params: optional params (`epochs`, `steps`, `verbose`) passed to `set_params`.
+
+    >>> import minikeras as keras
+    >>> class Say(keras.callbacks.Callback):
+    ...     def __init__(self, word):
+    ...         super().__init__()
+    ...         self.word = word
+    ...     def on_epoch_end(self, epoch, logs=None):
+    ...         print(self.word, epoch, logs)
+    >>> keras.callbacks.CallbackList([Say("a"), Say("b")]).on_epoch_end(0)
+    a 0 {}
+    b 0 {}
+    """
 
     def __init__(self, callbacks=None, model=None, **params):
         super().__init__()

@@ -21,8 +21,9 @@ def _cell(value):
 
 
 class CSVLogger(Callback):
-    """Streams epoch results to a CSV file: a header `epoch,<sorted log keys>`, then one row per
-    epoch (epochs counted from 0), as Keras writes it.
+    """Streams epoch results to a CSV file, as Keras writes it.
+
+    The file has a header `epoch,<sorted log keys>`, then one row per epoch (counted from 0).
 
     Args:
         filename: path of the CSV file.

@@ -44,13 +44,31 @@ def as_float(value):
 
 
 class MonitorCallback(Callback):
-    """Base class for callbacks watching one logged quantity.
+    """Base class for callbacks that watch one logged quantity, such as `EarlyStopping`.
+
+    Subclasses call `_set_monitor_op()` once the model is known (for example in
+    `on_train_begin`) and then `_is_improvement(value, self.best)`.
 
     Args:
         monitor: the log key, e.g. `"val_loss"` or `"accuracy"`.
         mode: `"min"`, `"max"` or `"auto"` (inferred from the name, see `metric_direction`).
         baseline: the initial "best" value; `None` starts from +-inf.
         min_delta: an improvement must beat the best by more than this.
+
+    >>> import minikeras as keras
+    >>> class PrintBest(keras.callbacks.MonitorCallback):
+    ...     def on_train_begin(self, logs=None):
+    ...         self._set_monitor_op()
+    ...     def on_epoch_end(self, epoch, logs=None):
+    ...         if self._is_improvement(logs[self.monitor], self.best):
+    ...             self.best = logs[self.monitor]
+    ...             print("new best", self.best)
+    >>> cb = PrintBest(monitor="loss")
+    >>> cb.on_train_begin()
+    >>> for epoch, loss in enumerate([0.5, 0.7, 0.3]):
+    ...     cb.on_epoch_end(epoch, {"loss": loss})
+    new best 0.5
+    new best 0.3
     """
 
     def __init__(self, monitor="val_loss", mode="auto", baseline=None, min_delta=0):

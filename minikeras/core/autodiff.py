@@ -23,9 +23,14 @@ def grad_enabled():
 def no_grad():
     """Context manager in which ops record nothing (inference: less memory, less time).
 
+    Returns:
+        A context manager; on exit the previous recording state is restored.
+
     >>> import minikeras as keras
     >>> with keras.no_grad():
     ...     y = keras.ops.relu(keras.Variable([-1.0, 2.0]))
+    >>> y.requires_grad
+    False
     """
     previous = grad_enabled()
     _state.enabled = False
@@ -37,7 +42,19 @@ def no_grad():
 
 @contextlib.contextmanager
 def enable_grad():
-    """Context manager that turns recording back on inside `no_grad`."""
+    """Context manager that turns recording back on inside `no_grad`.
+
+    Returns:
+        A context manager; on exit the previous recording state is restored.
+
+    >>> import minikeras as keras
+    >>> v = keras.Variable([2.0])
+    >>> with keras.no_grad():
+    ...     with keras.enable_grad():
+    ...         y = v * v
+    >>> y.requires_grad
+    True
+    """
     previous = grad_enabled()
     _state.enabled = True
     try:
@@ -117,6 +134,10 @@ class GradientTape:
     """Records operations so that gradients can be taken afterwards (as `tf.GradientTape`).
 
     Trainable `Variable`s are watched automatically; `watch(tensor)` adds another tensor.
+
+    Args:
+        persistent: whether `gradient` may be called more than once.
+        watch_accessed_variables: whether trainable variables are watched automatically.
 
     >>> import minikeras as keras
     >>> w = keras.Variable(3.0)

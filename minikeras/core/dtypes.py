@@ -15,12 +15,29 @@ _ALIASES = {
 
 
 def floatx():
-    """Returns the default float dtype name (`"float32"`)."""
+    """Returns the default float dtype name (`"float32"` unless changed with `set_floatx`).
+
+    Returns:
+        A dtype name.
+
+    >>> import minikeras as keras
+    >>> keras.config.floatx()
+    'float32'
+    """
     return _FLOATX
 
 
 def set_floatx(value):
-    """Sets the default float dtype name (`"float16"`, `"float32"` or `"float64"`)."""
+    """Sets the default float dtype name used for weights, Python floats and float results.
+
+    Args:
+        value: `"float16"`, `"float32"` or `"float64"`.
+
+    >>> import minikeras as keras
+    >>> keras.config.set_floatx("float32")  # the default
+    >>> keras.ops.convert_to_tensor(1.5).dtype.name
+    'float32'
+    """
     global _FLOATX
     value = standardize_dtype(value)
     if value not in ("float16", "float32", "float64"):

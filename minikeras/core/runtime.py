@@ -72,7 +72,17 @@ def set_num_threads(n):
 
 
 def get_num_threads():
-    """The thread count minikeras set (None when left to the libraries' defaults)."""
+    """Returns the thread count minikeras set for BLAS and numba.
+
+    Returns:
+        An int, or None when the count was left to the libraries' defaults
+        (`MINIKERAS_NUM_THREADS=0`).
+
+    >>> import minikeras as keras
+    >>> n = keras.config.get_num_threads()
+    >>> n is None or n >= 1
+    True
+    """
     return _threads
 
 

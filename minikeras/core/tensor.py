@@ -10,9 +10,17 @@ _ops = None  # minikeras.core.ops, set when that package is imported (it imports
 class Tensor:
     """A numpy array with the parents and backward function of the op that produced it.
 
+    Operators (`+`, `*`, `@`, indexing, ...) call `keras.ops`, so they are differentiable.
+
     Args:
-        data: array-like; stored as a numpy array.
+        data: array-like, stored as `numpy.asarray(data)` (so Python floats give float64; use
+            `keras.ops.convert_to_tensor` for Keras's dtype rules).
         requires_grad: whether gradients flow into this tensor.
+
+    >>> import numpy as np, minikeras as keras
+    >>> t = keras.Tensor(np.array([1.0, 2.0], "float32")) * 3
+    >>> t.numpy().tolist(), t.shape, t.dtype.name
+    ([3.0, 6.0], (2,), 'float32')
     """
 
     __slots__ = ("data", "requires_grad", "_parents", "_backward", "_op", "_keras_mask", "__weakref__")

@@ -14,7 +14,27 @@ from .. import config
 
 
 def read_batches(paths, label_bytes):
-    """`(images (n, 3, 32, 32) uint8, labels (n, label_bytes) uint8)` from binary batch files."""
+    """Reads CIFAR "binary version" batch files into images and labels.
+
+    Each record is `label_bytes` label bytes followed by 3072 pixel bytes (the red, green and
+    blue 32x32 planes).
+
+    Args:
+        paths: the batch files, read in order.
+        label_bytes: 1 for CIFAR-10, 2 for CIFAR-100 (coarse, then fine).
+
+    Returns:
+        A pair `(images, labels)`: uint8 arrays of shapes `(n, 3, 32, 32)` and `(n, label_bytes)`.
+
+    >>> import os, tempfile, numpy as np
+    >>> from minikeras.datasets import cifar10
+    >>> path = os.path.join(tempfile.mkdtemp(), "batch.bin")
+    >>> np.concatenate([[7], np.zeros(3072)]).astype(np.uint8).tofile(path)
+    >>> images, labels = cifar10.read_batches([path], label_bytes=1)
+    >>> images.shape, labels.tolist()
+    ((1, 3, 32, 32), [[7]])
+    >>> os.remove(path)
+    """
     record = label_bytes + 3 * 32 * 32
     chunks = []
     for path in paths:
@@ -30,7 +50,23 @@ def read_batches(paths, label_bytes):
 
 
 def find(root, name):
-    """The path of `name` under the extraction directory `root` (any subdirectory)."""
+    """Returns the path of the file `name` anywhere under the directory `root`.
+
+    Args:
+        root: the extraction directory of an archive.
+        name: the file name to look for.
+
+    Returns:
+        The path; a missing file raises `FileNotFoundError`.
+
+    >>> import os, tempfile
+    >>> from minikeras.datasets import cifar10
+    >>> root = tempfile.mkdtemp()
+    >>> os.makedirs(os.path.join(root, "cifar-10-batches-bin"))
+    >>> open(os.path.join(root, "cifar-10-batches-bin", "test_batch.bin"), "wb").close()
+    >>> os.path.relpath(cifar10.find(root, "test_batch.bin"), root)
+    'cifar-10-batches-bin/test_batch.bin'
+    """
     for dirpath, _, files in sorted(os.walk(root)):
         if name in files:
             return os.path.join(dirpath, name)
@@ -41,7 +77,20 @@ def find(root, name):
 
 
 def to_data_format(x):
-    """Channels-last `(n, 32, 32, 3)` unless `keras.config.image_data_format()` says first."""
+    """Moves CIFAR images `(n, 3, 32, 32)` to channels last, unless the global format says first.
+
+    Args:
+        x: images of shape `(n, 3, 32, 32)`.
+
+    Returns:
+        A C-contiguous array, `(n, 32, 32, 3)` with `keras.config.image_data_format()` at its
+        default `"channels_last"`.
+
+    >>> import numpy as np
+    >>> from minikeras.datasets import cifar10
+    >>> cifar10.to_data_format(np.zeros((2, 3, 32, 32), np.uint8)).shape
+    (2, 32, 32, 3)
+    """
     if config.image_data_format() == "channels_last":
         x = x.transpose(0, 2, 3, 1)
     return np.ascontiguousarray(x)

@@ -22,6 +22,17 @@ def load_data(version="large", path="california_housing.npz", test_split=0.2, se
     Returns:
         `(x_train, y_train), (x_test, y_test)`: `x` of shape `(num_samples, 8)`, `y` of shape
         `(num_samples,)` (median house values in dollars).
+
+    The first lines download the data (1 MB, once), so the doctests skip them.
+
+    >>> from minikeras.datasets import california_housing
+    >>> (x_train, y_train), (x_test, y_test) = california_housing.load_data()  # doctest: +SKIP
+    >>> x_train.shape, x_test.shape  # doctest: +SKIP
+    ((16512, 8), (4128, 8))
+    >>> california_housing.load_data(version="medium")  # checked before any download
+    Traceback (most recent call last):
+        ...
+    ValueError: Argument `version` must be one of 'small', 'large'. Received: version='medium'
     """
     check_test_split(test_split)
     if version not in ("small", "large"):

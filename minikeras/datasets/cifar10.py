@@ -34,6 +34,13 @@ def load_data():
         `(x_train, y_train), (x_test, y_test)`: `uint8` images of shape `(50000, 32, 32, 3)` and
         `(10000, 32, 32, 3)` (channels first if `keras.config.image_data_format()` says so),
         with values 0-255, and `uint8` labels 0-9 of shape `(50000, 1)` and `(10000, 1)`.
+
+    The first lines download the data (163 MB, once), so the doctests skip them.
+
+    >>> from minikeras.datasets import cifar10
+    >>> (x_train, y_train), (x_test, y_test) = cifar10.load_data()  # doctest: +SKIP
+    >>> x_train.shape, y_train.shape  # doctest: +SKIP
+    ((50000, 32, 32, 3), (50000, 1))
     """
     root = fetch(FILENAME, FILENAME, FILE_HASH, default_base=CIFAR_URL, extract=True)
     train = [find(root, f"data_batch_{i}.bin") for i in range(1, 6)]

@@ -24,6 +24,17 @@ def load_data(label_mode="fine"):
         `(x_train, y_train), (x_test, y_test)`: `uint8` images of shape `(50000, 32, 32, 3)` and
         `(10000, 32, 32, 3)` (channels first if `keras.config.image_data_format()` says so),
         and int64 labels of shape `(50000, 1)` and `(10000, 1)` (the dtype Keras returns).
+
+    The first lines download the data (161 MB, once), so the doctests skip them.
+
+    >>> from minikeras.datasets import cifar100
+    >>> (x_train, y_train), (x_test, y_test) = cifar100.load_data()  # doctest: +SKIP
+    >>> x_train.shape, int(y_train.max())  # doctest: +SKIP
+    ((50000, 32, 32, 3), 99)
+    >>> cifar100.load_data(label_mode="superclass")  # checked before any download
+    Traceback (most recent call last):
+        ...
+    ValueError: `label_mode` must be one of "fine", "coarse". Received: label_mode='superclass'.
     """
     if label_mode not in ("fine", "coarse"):
         raise ValueError(

@@ -34,7 +34,24 @@ FILE_HASHES = {  # SHA-256 of each file, as Keras checks them
 
 
 def read_idx(path, ndim):
-    """The uint8 array in a gzipped IDX file (magic `0x0000080N`, N big-endian int32 sizes)."""
+    """Reads the uint8 array of a gzipped IDX file (magic `0x0000080N`, then N big-endian sizes).
+
+    Args:
+        path: the `.gz` file.
+        ndim: the number of dimensions N the file must have.
+
+    Returns:
+        A uint8 numpy array.
+
+    >>> import gzip, os, tempfile, numpy as np
+    >>> from minikeras.datasets import fashion_mnist
+    >>> path = os.path.join(tempfile.mkdtemp(), "tiny-idx1-ubyte.gz")
+    >>> with gzip.open(path, "wb") as f:
+    ...     _ = f.write((0x801).to_bytes(4, "big") + (3).to_bytes(4, "big") + bytes([7, 8, 9]))
+    >>> fashion_mnist.read_idx(path, 1).tolist()
+    [7, 8, 9]
+    >>> os.remove(path)
+    """
     with gzip.open(path, "rb") as f:
         data = f.read()
     magic = int.from_bytes(data[:4], "big")
@@ -56,6 +73,13 @@ def load_data():
 
     License: the copyright for Fashion-MNIST is held by Zalando SE; it is licensed under the
     MIT license.
+
+    The first lines download the data (30 MB, once), so the doctests skip them.
+
+    >>> from minikeras.datasets import fashion_mnist
+    >>> (x_train, y_train), (x_test, y_test) = fashion_mnist.load_data()  # doctest: +SKIP
+    >>> x_train.shape, x_test.shape  # doctest: +SKIP
+    ((60000, 28, 28), (10000, 28, 28))
     """
     subdir = os.path.join("datasets", "fashion-mnist")
     paths = {

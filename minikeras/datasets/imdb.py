@@ -39,6 +39,13 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
     Returns:
         `(x_train, y_train), (x_test, y_test)`: `x` are 1-D object arrays of lists of ints,
         `y` arrays of 0 (negative) or 1 (positive) labels.
+
+    The first lines download the data (17 MB, once), so the doctests skip them.
+
+    >>> from minikeras.datasets import imdb
+    >>> (x_train, y_train), (x_test, y_test) = imdb.load_data(num_words=10000)  # doctest: +SKIP
+    >>> len(x_train), len(x_test), int(y_train.max())  # doctest: +SKIP
+    (25000, 25000, 1)
     """
     path = fetch(path, "imdb.npz", FILE_HASH)
     f = load_npz(path)
@@ -68,11 +75,23 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
 
 
 def get_word_index(path="imdb_word_index.json"):
-    """The dict mapping each word to its frequency rank (its id before `index_from`).
+    """Returns the dict mapping each word to its frequency rank (its id before `index_from`).
 
     To decode a sequence from `load_data()` with the default offsets, map id `i + 3` to the
     word of rank `i`: `words = {i + 3: w for w, i in get_word_index().items()}`, plus
-    `words[1] = "[START]"` and `words[2] = "[OOV]"`.
+    `words[1] = "[START]"` and `words[2] = "[OOV]"`. The first line below downloads the index
+    (1.6 MB, once), so the doctests skip it.
+
+    Args:
+        path: the file name of the cached copy (relative to `~/.minikeras/datasets`).
+
+    Returns:
+        A dict of word -> rank.
+
+    >>> from minikeras.datasets import imdb
+    >>> word_index = imdb.get_word_index()  # doctest: +SKIP
+    >>> word_index["the"]  # doctest: +SKIP
+    1
     """
     path = fetch(path, "imdb_word_index.json", WORD_INDEX_HASH)
     with open(path, encoding="utf-8") as f:

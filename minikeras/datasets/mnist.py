@@ -19,6 +19,13 @@ def load_data(path="mnist.npz"):
     License: Yann LeCun and Corinna Cortes hold the copyright of MNIST, a derivative work of
     the original NIST datasets, made available under the Creative Commons Attribution-Share
     Alike 3.0 license.
+
+    The first lines download the data (11 MB, once), so the doctests skip them.
+
+    >>> from minikeras.datasets import mnist
+    >>> (x_train, y_train), (x_test, y_test) = mnist.load_data()  # doctest: +SKIP
+    >>> x_train.shape, y_train[:5].tolist()  # doctest: +SKIP
+    ((60000, 28, 28), [5, 0, 4, 1, 9])
     """
     path = fetch(path, "mnist.npz", FILE_HASH)
     f = load_npz(path)

@@ -42,6 +42,13 @@ def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_
     Returns:
         `(x_train, y_train), (x_test, y_test)`: `x` are 1-D object arrays of lists of ints,
         `y` arrays of topic ids 0-45 (names: `get_label_names()`).
+
+    The first lines download the data (2 MB, once), so the doctests skip them.
+
+    >>> from minikeras.datasets import reuters
+    >>> (x_train, y_train), (x_test, y_test) = reuters.load_data(num_words=10000)  # doctest: +SKIP
+    >>> len(x_train), len(x_test)  # doctest: +SKIP
+    (8982, 2246)
     """
     path = fetch(path, "reuters.npz", FILE_HASH)
     f = load_npz(path)
@@ -57,13 +64,35 @@ def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_
 
 
 def get_word_index(path="reuters_word_index.json"):
-    """The dict mapping each word to its frequency rank (its id before `index_from`, so the
-    word of rank 1 appears as id 4 in `load_data()`'s sequences by default)."""
+    """Returns the dict mapping each word to its frequency rank (its id before `index_from`).
+
+    With the default offsets the word of rank 1 appears as id 4 in `load_data()`'s sequences.
+    The first line below downloads the index (550 kB, once), so the doctests skip it.
+
+    Args:
+        path: the file name of the cached copy (relative to `~/.minikeras/datasets`).
+
+    Returns:
+        A dict of word -> rank.
+
+    >>> from minikeras.datasets import reuters
+    >>> word_index = reuters.get_word_index()  # doctest: +SKIP
+    >>> word_index["the"]  # doctest: +SKIP
+    1
+    """
     path = fetch(path, "reuters_word_index.json", WORD_INDEX_HASH)
     with open(path, encoding="utf-8") as f:
         return json.load(f)
 
 
 def get_label_names():
-    """The 46 topic names, indexed by the labels `load_data()` returns."""
+    """Returns the 46 topic names, indexed by the labels `load_data()` returns.
+
+    Returns:
+        A tuple of 46 strings.
+
+    >>> from minikeras.datasets import reuters
+    >>> len(reuters.get_label_names()), reuters.get_label_names()[:3]
+    (46, ('cocoa', 'grain', 'veg-oil'))
+    """
     return LABEL_NAMES

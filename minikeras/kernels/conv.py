@@ -22,6 +22,7 @@ import numba
 import numpy as np
 
 CHUNK_BYTES = 1 << 20  # im2col buffer per GEMM: about one L2 cache
+KEEP_BYTES = 30 << 20  # largest im2col matrix `conv(keep_cols=True)` builds whole and keeps
 
 
 # -- references --------------------------------------------------------------------------------
@@ -78,11 +79,25 @@ def col2im_ref(cols, in_shape, ksize, strides, dilation, pad, out_shape, groups)
 
 
 @numba.njit(cache=True)
+def _interior(ksize, strides, dilation, pad, in_w, out_w, groups):
+    """Output columns [ta, tb) whose whole window row (kw taps x all channels) is one contiguous
+    run of x: groups == 1, no dilation along W, and every tap inside x. Empty otherwise."""
+    kw, sw, pw = ksize[2], strides[2], pad[2]
+    if groups != 1 or dilation[2] != 1 or in_w - kw + pw < 0:
+        return 0, 0
+    ta = (pw + sw - 1) // sw
+    tb = min(out_w, (in_w - kw + pw) // sw + 1)
+    return ta, max(ta, tb)
+
+
+@numba.njit(cache=True)
 def im2col(x, b0, ksize, strides, dilation, pad, out_shape, groups, cols):
     """Writes the im2col rows of images b0, b0+1, ... of x (b, D, H, W, c) into `cols`.
 
     `cols` is (n_images * OD*OH*OW, groups*KD*KH*KW*(c//groups)); row (image, z, y, t), column
-    (group, kd, kh, kw, channel). Taps outside x are zeros. Reads only inside x.
+    (group, kd, kh, kw, channel). Taps outside x are zeros. Reads only inside x; x and cols must
+    be C-contiguous. Copies go through row views indexed by loop counters (computed indices
+    cost numba a wraparound test per element and block vectorisation: 3-5x slower).
     """
     nb, nd, nh, nw, nc = x.shape
     kd, kh, kw = ksize
@@ -98,11 +113,40 @@ def im2col(x, b0, ksize, strides, dilation, pad, out_shape, groups, cols):
         raise ValueError("im2col: cols shape does not match x, ksize, out_shape and groups")
     if b0 < 0 or b0 + n > nb:
         raise ValueError("im2col: image range outside x")
+    run = kw * cg  # one window row: kw taps x cg channels, contiguous in x on the interior
+    ta, tb = _interior(ksize, strides, dilation, pad, nw, ow, groups)
+    xr = x.reshape(nb, nd, nh, nw * nc)
     for b in range(b0, b0 + n):
         for z in range(od):
             for y in range(oh):
-                for t in range(ow):
-                    m = (((b - b0) * od + z) * oh + y) * ow + t
+                m0 = (((b - b0) * od + z) * oh + y) * ow
+                if tb > ta:  # interior columns: one window row (a, e) for all of them
+                    col = 0
+                    for a in range(kd):
+                        i = z * sd - pd + a * dd
+                        for e in range(kh):
+                            j = y * sh - ph + e * dh
+                            block = cols[m0 + ta : m0 + tb, col : col + run]
+                            col += run
+                            if i < 0 or i >= nd or j < 0 or j >= nh:
+                                block[:, :] = 0
+                                continue
+                            s0 = (ta * sw - pw) * nc
+                            xrow = xr[b, i, j]
+                            if run >= 16:  # long runs: contiguous copies
+                                for t in range(tb - ta):
+                                    src, dst = xrow[s0 + t * sw * nc :], block[t]
+                                    for u in range(run):
+                                        dst[u] = src[u]
+                            else:  # short runs: strided copies along the output row
+                                for u in range(run):
+                                    src, dst = xrow[s0 + u :: sw * nc], block[:, u]
+                                    for t in range(tb - ta):
+                                        dst[t] = src[t]
+                for t in range(ow):  # edge columns (or every column): one tap at a time
+                    if ta <= t < tb:
+                        continue
+                    crow = cols[m0 + t]
                     col = 0
                     for g in range(groups):
                         c0 = g * cg
@@ -112,18 +156,23 @@ def im2col(x, b0, ksize, strides, dilation, pad, out_shape, groups, cols):
                                 j = y * sh - ph + e * dh
                                 for f in range(kw):
                                     q = t * sw - pw + f * dw
+                                    dst = crow[col : col + cg]
+                                    col += cg
                                     if 0 <= i < nd and 0 <= j < nh and 0 <= q < nw:
+                                        src = x[b, i, j, q, c0 : c0 + cg]
                                         for c in range(cg):
-                                            cols[m, col + c] = x[b, i, j, q, c0 + c]
+                                            dst[c] = src[c]
                                     else:
                                         for c in range(cg):
-                                            cols[m, col + c] = 0
-                                    col += cg
+                                            dst[c] = 0
 
 
 @numba.njit(cache=True)
 def col2im(cols, b0, ksize, strides, dilation, pad, out_shape, groups, dx):
-    """Adjoint of `im2col`: adds the rows of `cols` into images b0, b0+1, ... of dx."""
+    """Adjoint of `im2col`: adds the rows of `cols` into images b0, b0+1, ... of dx.
+
+    dx and cols must be C-contiguous; same loop structure as `im2col`.
+    """
     nb, nd, nh, nw, nc = dx.shape
     kd, kh, kw = ksize
     sd, sh, sw = strides
@@ -138,11 +187,39 @@ def col2im(cols, b0, ksize, strides, dilation, pad, out_shape, groups, dx):
         raise ValueError("col2im: cols shape does not match dx, ksize, out_shape and groups")
     if b0 < 0 or b0 + n > nb:
         raise ValueError("col2im: image range outside dx")
+    run = kw * cg
+    ta, tb = _interior(ksize, strides, dilation, pad, nw, ow, groups)
+    dxr = dx.reshape(nb, nd, nh, nw * nc)
     for b in range(b0, b0 + n):
         for z in range(od):
             for y in range(oh):
+                m0 = (((b - b0) * od + z) * oh + y) * ow
+                if tb > ta:
+                    col = 0
+                    for a in range(kd):
+                        i = z * sd - pd + a * dd
+                        for e in range(kh):
+                            j = y * sh - ph + e * dh
+                            block = cols[m0 + ta : m0 + tb, col : col + run]
+                            col += run
+                            if i < 0 or i >= nd or j < 0 or j >= nh:
+                                continue
+                            s0 = (ta * sw - pw) * nc
+                            xrow = dxr[b, i, j]
+                            if run >= 16:
+                                for t in range(tb - ta):
+                                    dst, src = xrow[s0 + t * sw * nc :], block[t]
+                                    for u in range(run):
+                                        dst[u] += src[u]
+                            else:
+                                for u in range(run):
+                                    dst, src = xrow[s0 + u :: sw * nc], block[:, u]
+                                    for t in range(tb - ta):
+                                        dst[t] += src[t]
                 for t in range(ow):
-                    m = (((b - b0) * od + z) * oh + y) * ow + t
+                    if ta <= t < tb:
+                        continue
+                    crow = cols[m0 + t]
                     col = 0
                     for g in range(groups):
                         c0 = g * cg
@@ -153,8 +230,9 @@ def col2im(cols, b0, ksize, strides, dilation, pad, out_shape, groups, dx):
                                 for f in range(kw):
                                     q = t * sw - pw + f * dw
                                     if 0 <= i < nd and 0 <= j < nh and 0 <= q < nw:
+                                        src, dst = crow[col : col + cg], dx[b, i, j, q, c0 : c0 + cg]
                                         for c in range(cg):
-                                            dx[b, i, j, q, c0 + c] += cols[m, col + c]
+                                            dst[c] += src[c]
                                     col += cg
 
 
@@ -200,35 +278,64 @@ def _gemm(a, b, groups, out):
     return out
 
 
-def conv(x, kernel, strides, dilation, pad, out_shape, groups=1):
-    """Grouped, strided, dilated correlation: (b, D, H, W, c) -> (b, *out_shape, filters)."""
+def conv(x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False):
+    """Grouped, strided, dilated correlation: (b, D, H, W, c) -> (b, *out_shape, filters).
+
+    With `keep_cols=True` returns `(out, cols)`: `cols` is the whole batch's im2col matrix, built
+    in one piece when it fits in `KEEP_BYTES`, for `conv_grad_kernel(..., cols=cols)` to reuse
+    instead of rebuilding it; None otherwise (pointwise, or too large: built in chunks).
+    """
     _check(x, kernel, groups)
+    x = np.ascontiguousarray(x)
     nb, filters = x.shape[0], kernel.shape[-1]
-    ksize, w = kernel.shape[:3], kernel.reshape(-1, filters)
+    ksize, w = kernel.shape[:3], np.ascontiguousarray(kernel).reshape(-1, filters)
+    out_shape = tuple(out_shape)
     if _pointwise(ksize, strides, pad, out_shape, x.shape[1:4], groups):
-        return (x.reshape(-1, x.shape[-1]) @ w).reshape(nb, *out_shape, filters)
+        out = (x.reshape(-1, x.shape[-1]) @ w).reshape(nb, *out_shape, filters)
+        return (out, None) if keep_cols else out
     width = groups * w.shape[0]
-    per, rows = _chunks(nb, out_shape, width, x.itemsize)
+    rows = int(np.prod(out_shape))
     out = np.empty((nb * rows, filters), dtype=x.dtype)
+    if keep_cols and nb * rows * width * x.itemsize <= KEEP_BYTES:
+        cols = np.empty((nb * rows, width), dtype=x.dtype)
+        im2col(x, 0, ksize, strides, dilation, pad, out_shape, groups, cols)
+        _gemm(cols, w, groups, out)
+        return out.reshape(nb, *out_shape, filters), cols
+    per, rows = _chunks(nb, out_shape, width, x.itemsize)
     buf = np.empty((min(per, nb) * rows, width), dtype=x.dtype)
     for b0 in range(0, nb, per):
         n = min(per, nb - b0)
         cols = buf[: n * rows]
-        im2col(x, b0, ksize, strides, dilation, pad, tuple(out_shape), groups, cols)
+        im2col(x, b0, ksize, strides, dilation, pad, out_shape, groups, cols)
         _gemm(cols, w, groups, out[b0 * rows : (b0 + n) * rows])
-    return out.reshape(nb, *out_shape, filters)
+    out = out.reshape(nb, *out_shape, filters)
+    return (out, None) if keep_cols else out
 
 
-def conv_grad_kernel(x, dout, kernel_shape, strides, dilation, pad, groups=1):
-    """d(loss)/d(kernel) = sum over images of im2col(x)^T @ dout; dout (b, OD, OH, OW, filters)."""
-    nb, out_shape, filters = x.shape[0], dout.shape[1:4], dout.shape[-1]
+def conv_grad_kernel(x, dout, kernel_shape, strides, dilation, pad, groups=1, cols=None):
+    """d(loss)/d(kernel) = sum over images of im2col(x)^T @ dout; dout (b, OD, OH, OW, filters).
+
+    `cols`: the whole im2col matrix of x that `conv(..., keep_cols=True)` returned, or None to
+    rebuild it in chunks.
+    """
+    nb, out_shape, filters = x.shape[0], tuple(dout.shape[1:4]), dout.shape[-1]
     if dout.ndim != 5 or dout.shape[0] != nb or x.shape[-1] != groups * kernel_shape[3]:
         raise ValueError(f"conv_grad_kernel: x {x.shape}, dout {dout.shape}, kernel {kernel_shape}")
-    d = dout.reshape(-1, filters)
+    x, d = np.ascontiguousarray(x), np.ascontiguousarray(dout).reshape(-1, filters)
     ksize = tuple(kernel_shape[:3])
     if _pointwise(ksize, strides, pad, out_shape, x.shape[1:4], groups):
         return (x.reshape(-1, x.shape[-1]).T @ d).reshape(kernel_shape)
     k = int(np.prod(kernel_shape[:4]))
+    if cols is not None:
+        if cols.shape != (d.shape[0], groups * k):
+            raise ValueError(
+                f"conv_grad_kernel: cols {cols.shape} is not the im2col matrix "
+                f"({d.shape[0]}, {groups * k}) of x {x.shape} for kernel {kernel_shape}"
+            )
+        if groups == 1:
+            return (cols.T @ d).reshape(kernel_shape)
+        dk = np.matmul(_by_group(cols, groups).transpose(0, 2, 1), _by_group(d, groups))
+        return dk.transpose(1, 0, 2).reshape(kernel_shape)
     per, rows = _chunks(nb, out_shape, groups * k, x.itemsize)
     buf = np.empty((min(per, nb) * rows, groups * k), dtype=x.dtype)
     dk = np.zeros((groups, k, filters // groups), dtype=x.dtype)
@@ -246,7 +353,8 @@ def conv_grad_input(dout, kernel, in_shape, strides, dilation, pad, groups=1):
     filters, out_shape, in_shape = kernel.shape[-1], dout.shape[1:4], tuple(in_shape)
     if dout.ndim != 5 or dout.shape[-1] != filters or dout.shape[0] != in_shape[0]:
         raise ValueError(f"conv_grad_input: dout {dout.shape} does not fit kernel {kernel.shape}")
-    d, w = dout.reshape(-1, filters), kernel.reshape(-1, filters)  # w: (KD*KH*KW*cg, filters)
+    d = np.ascontiguousarray(dout).reshape(-1, filters)
+    w = np.ascontiguousarray(kernel).reshape(-1, filters)  # (KD*KH*KW*cg, filters)
     ksize = kernel.shape[:3]
     if _pointwise(ksize, strides, pad, out_shape, in_shape[1:4], groups):
         return (d @ w.T).reshape(in_shape)

@@ -11,8 +11,23 @@ from ..core import dtypes
 
 
 class KerasTensor:
-    """A symbolic tensor: shape (None for unknown dims) and dtype, produced by `keras.Input` or by
-    calling a layer on other KerasTensors."""
+    """A symbolic tensor with a shape (None for unknown dims) and a dtype, but no value.
+
+    `keras.Input` returns one; calling a layer (or a `keras.ops` function) on KerasTensors returns
+    new ones and records the call, which `keras.Model(inputs, outputs)` replays.
+
+    Args:
+        shape: the shape, `None` for unknown dims (such as the batch).
+        dtype: the dtype name.
+        name: an optional name.
+        has_mask: whether a mask travels with the tensor.
+
+    >>> import minikeras as keras
+    >>> x = keras.Input((3,))
+    >>> y = keras.layers.Dense(2)(x)
+    >>> y.shape, y.dtype
+    ((None, 2), 'float32')
+    """
 
     def __init__(self, shape, dtype="float32", name=None, has_mask=False):
         self.shape = tuple(None if d is None else int(d) for d in shape)

@@ -59,7 +59,18 @@ METRIC_FUNCTIONS = {
 
 
 def serialize_function(fn):
-    """A function as Keras 3 writes it inside configs."""
+    """Returns a metric function in the form Keras 3 writes inside configs.
+
+    Args:
+        fn: a function with a `__name__`.
+
+    Returns:
+        A dict `{"module": "keras.metrics", "class_name": "function", "config": name, ...}`.
+
+    >>> import minikeras as keras
+    >>> keras.metrics.serialize_function(keras.metrics.binary_accuracy)["config"]
+    'binary_accuracy'
+    """
     name = getattr(fn, "__name__", None)
     if name is None:
         raise ValueError(f"Cannot serialize {fn!r}: it has no __name__.")
@@ -72,7 +83,19 @@ def serialize_function(fn):
 
 
 def deserialize_function(config, custom_objects=None):
-    """The function named by a string or a `{"class_name": "function", "config": name}` dict."""
+    """Returns the metric function named by a string or a `{"class_name": "function", ...}` dict.
+
+    Args:
+        config: a name, a dict, or a callable (returned as is).
+        custom_objects: optional dict of extra names to look up first.
+
+    Returns:
+        The function (metric functions and loss functions are known).
+
+    >>> import minikeras as keras
+    >>> keras.metrics.deserialize_function("binary_accuracy") is keras.metrics.binary_accuracy
+    True
+    """
     if callable(config):
         return config
     name = config.get("config") if isinstance(config, dict) else config
@@ -85,7 +108,21 @@ def deserialize_function(config, custom_objects=None):
 
 
 def serialize(metric):
-    """A `Metric` as `{"module", "class_name", "config", "registered_name"}`; a function by name."""
+    """Returns the Keras 3 config dict of a metric.
+
+    A `Metric` gives `{"module", "class_name", "config", "registered_name"}`; a function gives the
+    `serialize_function` form.
+
+    Args:
+        metric: a `Metric` instance or a metric function.
+
+    Returns:
+        A dict.
+
+    >>> import minikeras as keras
+    >>> keras.metrics.serialize(keras.metrics.AUC())["class_name"]
+    'AUC'
+    """
     if isinstance(metric, Metric):
         cls = type(metric)
         builtin = ALL_OBJECTS_DICT.get(cls.__name__) is cls
@@ -109,7 +146,20 @@ def _unknown(identifier):
 
 
 def deserialize(config, custom_objects=None):
-    """A metric from `serialize`'s dict, a Keras 2 `{"class_name", "config"}` dict or a name."""
+    """Returns a metric from `serialize`'s dict, a Keras 2 `{"class_name", "config"}` dict, a name.
+
+    Args:
+        config: the dict or name.
+        custom_objects: optional dict of extra names to look up first.
+
+    Returns:
+        A `Metric` instance for a class config, the class or function for a name.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.deserialize({"class_name": "Precision", "config": {"thresholds": 0.3}})
+    >>> m.thresholds
+    [0.3]
+    """
     if isinstance(config, str):
         obj = (custom_objects or {}).get(config) or ALL_OBJECTS_DICT.get(config)
         if obj is None:
@@ -130,8 +180,21 @@ def deserialize(config, custom_objects=None):
 
 
 def get(identifier):
-    """A metric from a name (class name, its snake case, or `"mse"`-style alias), a config
-    dict, a `Metric` instance or a function. Class names give new instances."""
+    """Returns a metric from a name, a config dict, a `Metric` instance or a function.
+
+    Names are class names, their snake case, or aliases such as `"mse"`; they give new
+    instances. (`"accuracy"` is resolved by `compile`, see `resolve_metric`.)
+
+    Args:
+        identifier: the name, dict, instance or function; `None` gives `None`.
+
+    Returns:
+        A `Metric` or a function.
+
+    >>> import minikeras as keras
+    >>> type(keras.metrics.get("mse")).__name__
+    'MeanSquaredError'
+    """
     if identifier is None:
         return None
     if isinstance(identifier, dict):
@@ -174,12 +237,25 @@ def _loss_kind(loss):
 
 
 def resolve_accuracy(loss=None, y_true_shape=None, y_pred_shape=None, name="accuracy"):
-    """The accuracy metric that `metrics=["accuracy"]` (or `"acc"`) means, named `name`.
+    """Returns the accuracy metric that `metrics=["accuracy"]` (or `"acc"`) means, named `name`.
 
-    As Keras 3, the shapes decide: predictions with last dimension 1 -> `BinaryAccuracy`;
-    targets of lower rank, or `(..., 1)` targets against several classes ->
+    As Keras 3, the shapes decide: predictions with last dimension 1 give `BinaryAccuracy`;
+    targets of lower rank, or `(..., 1)` targets against several classes, give
     `SparseCategoricalAccuracy`; otherwise `CategoricalAccuracy`. The loss (sparse or binary
     crossentropy) decides only when the shapes cannot: unknown shapes or 1-D predictions.
+
+    Args:
+        loss: the compiled loss (a name, function or `Loss`), or `None`.
+        y_true_shape: the targets' shape, if known.
+        y_pred_shape: the predictions' shape, if known.
+        name: the metric's name.
+
+    Returns:
+        A `BinaryAccuracy`, `SparseCategoricalAccuracy` or `CategoricalAccuracy`.
+
+    >>> import minikeras as keras
+    >>> type(keras.metrics.resolve_accuracy(None, (32,), (32, 10))).__name__
+    'SparseCategoricalAccuracy'
     """
     kind = _loss_kind(loss)
     if y_pred_shape is not None and len(y_pred_shape) >= 2:
@@ -201,10 +277,24 @@ def resolve_accuracy(loss=None, y_true_shape=None, y_pred_shape=None, name="accu
 
 
 def resolve_metric(identifier, y_true_shape=None, y_pred_shape=None, loss=None):
-    """A `Metric` for one `compile(metrics=[...])` entry, named as Keras 3 names it in logs.
+    """Returns a `Metric` for one `compile(metrics=[...])` entry, named as Keras 3 names it in logs.
 
-    `"accuracy"`/`"acc"` go through `resolve_accuracy`; a string keeps its spelling as the name
-    (`"mae"` logs as `mae`); functions are wrapped in `MeanMetricWrapper` named after them.
+    `"accuracy"` and `"acc"` go through `resolve_accuracy`; a string keeps its spelling as the
+    name (`"mae"` logs as `mae`); functions are wrapped in `MeanMetricWrapper` named after them.
+
+    Args:
+        identifier: the `metrics` entry (name, function, `Metric` or `None`).
+        y_true_shape: the targets' shape, if known.
+        y_pred_shape: the predictions' shape, if known.
+        loss: the compiled loss, used for `"accuracy"`.
+
+    Returns:
+        A `Metric`, or `None`.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.resolve_metric("mae")
+    >>> type(m).__name__, m.name
+    ('MeanAbsoluteError', 'mae')
     """
     if identifier is None:
         return None

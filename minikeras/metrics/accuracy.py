@@ -11,21 +11,59 @@ def _out(x):
 
 
 def accuracy(y_true, y_pred):
-    """`mean(y_true == y_pred, axis=-1)`: exact matches."""
+    """Per-sample exact-match rate: `mean(y_true == y_pred, axis=-1)`.
+
+    Args:
+        y_true: labels.
+        y_pred: predicted labels (not probabilities), shaped like `y_true`.
+
+    Returns:
+        A float32 tensor with the last axis reduced.
+
+    >>> import minikeras as keras
+    >>> keras.metrics.accuracy([[1, 2], [3, 4]], [[1, 2], [3, 0]]).numpy().tolist()
+    [1.0, 0.5]
+    """
     y_pred = to_numpy(y_pred)
     y_true, y_pred = squeeze_or_expand(to_numpy(y_true, y_pred.dtype), y_pred)
     return _out(np.mean(y_true == y_pred, axis=-1))
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
-    """`mean(y_true == (y_pred > threshold), axis=-1)`."""
+    """Per-sample binary accuracy: `mean(y_true == (y_pred > threshold), axis=-1)`.
+
+    Args:
+        y_true: 0/1 labels.
+        y_pred: probabilities, shaped like `y_true`.
+        threshold: the decision threshold.
+
+    Returns:
+        A float32 tensor with the last axis reduced.
+
+    >>> import minikeras as keras
+    >>> keras.metrics.binary_accuracy([[1.0], [0.0]], [[0.7], [0.6]]).numpy().tolist()
+    [1.0, 0.0]
+    """
     y_true, y_pred = squeeze_or_expand(to_numpy(y_true), to_numpy(y_pred))
     predicted = (y_pred > threshold).astype(y_true.dtype)
     return _out(np.mean(y_true == predicted, axis=-1))
 
 
 def categorical_accuracy(y_true, y_pred):
-    """`argmax(y_true) == argmax(y_pred)` over the last axis, for one-hot targets."""
+    """Per-sample accuracy for one-hot labels: 1 where `argmax(y_true) == argmax(y_pred)`.
+
+    Args:
+        y_true: one-hot labels, shaped like `y_pred`.
+        y_pred: class scores.
+
+    Returns:
+        A float32 tensor with the last axis reduced.
+
+    >>> import minikeras as keras
+    >>> y_true, y_pred = [[0, 1], [1, 0]], [[0.2, 0.8], [0.3, 0.7]]
+    >>> keras.metrics.categorical_accuracy(y_true, y_pred).numpy().tolist()
+    [1.0, 0.0]
+    """
     y_true, y_pred = to_numpy(y_true), to_numpy(y_pred)
     if y_true.shape[-1:] != y_pred.shape[-1:]:
         raise ValueError(
@@ -49,7 +87,19 @@ def _labels(y_true, y_pred):
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
-    """`y_true == argmax(y_pred)` for integer labels of shape `(batch,)` or `(batch, 1)`."""
+    """Per-sample accuracy for integer labels: 1 where `y_true == argmax(y_pred)`.
+
+    Args:
+        y_true: int labels of shape `(batch,)` or `(batch, 1)`.
+        y_pred: class scores of shape `(batch, classes)`.
+
+    Returns:
+        A float32 tensor of shape `(batch,)`.
+
+    >>> import minikeras as keras
+    >>> keras.metrics.sparse_categorical_accuracy([1, 0], [[0.2, 0.8], [0.3, 0.7]]).numpy().tolist()
+    [1.0, 0.0]
+    """
     y_pred = to_numpy(y_pred)
     y_true = _labels(to_numpy(y_true), y_pred)
     return _out(y_true == np.argmax(y_pred, axis=-1))
@@ -65,19 +115,60 @@ def _in_top_k(labels, scores, k):
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
-    """1 where the true class (argmax of one-hot `y_true`) is among the `k` highest scores."""
+    """Per-sample top-k accuracy for one-hot labels: 1 where the true class is among the `k` best.
+
+    Ties with the k-th score count as in.
+
+    Args:
+        y_true: one-hot labels, shaped like `y_pred`.
+        y_pred: class scores.
+        k: how many top classes count.
+
+    Returns:
+        A float32 tensor with the last axis reduced.
+
+    >>> import minikeras as keras
+    >>> y_true, y_pred = [[0, 0, 1], [0, 1, 0]], [[0.5, 0.3, 0.2], [0.1, 0.2, 0.7]]
+    >>> keras.metrics.top_k_categorical_accuracy(y_true, y_pred, k=2).numpy().tolist()
+    [0.0, 1.0]
+    """
     y_true, y_pred = to_numpy(y_true), to_numpy(y_pred)
     return _out(_in_top_k(np.argmax(y_true, axis=-1), y_pred, k))
 
 
 def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
-    """1 where the integer label is among the `k` highest scores."""
+    """Per-sample top-k accuracy for integer labels: 1 where the label is among the `k` best scores.
+
+    Args:
+        y_true: int labels of shape `(batch,)` or `(batch, 1)`.
+        y_pred: class scores of shape `(batch, classes)`.
+        k: how many top classes count.
+
+    Returns:
+        A float32 tensor of shape `(batch,)`.
+
+    >>> import minikeras as keras
+    >>> y_pred = [[0.5, 0.3, 0.2], [0.1, 0.2, 0.7]]
+    >>> keras.metrics.sparse_top_k_categorical_accuracy([2, 1], y_pred, k=2).numpy().tolist()
+    [0.0, 1.0]
+    """
     y_pred = to_numpy(y_pred)
     return _out(_in_top_k(_labels(to_numpy(y_true), y_pred), y_pred, k))
 
 
 class Accuracy(MeanMetricWrapper):
-    """How often predictions equal labels exactly (not for probabilities; see `BinaryAccuracy`)."""
+    """Metric: how often predictions equal labels exactly (for probabilities see `BinaryAccuracy`).
+
+    Args:
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.Accuracy()
+    >>> m.update_state([[1], [2], [3], [4]], [[0], [2], [3], [4]])
+    >>> float(m.result())
+    0.75
+    """
 
     def __init__(self, name="accuracy", dtype=None):
         super().__init__(accuracy, name=name, dtype=dtype)
@@ -88,9 +179,15 @@ class Accuracy(MeanMetricWrapper):
 
 
 class BinaryAccuracy(MeanMetricWrapper):
-    """How often `y_pred > threshold` matches binary labels.
+    """Metric: how often `y_pred > threshold` matches binary labels.
 
-    >>> m = BinaryAccuracy()
+    Args:
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+        threshold: the decision threshold, in (0, 1).
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.BinaryAccuracy()
     >>> m.update_state([[1], [1], [0], [0]], [[0.98], [1], [0], [0.6]])
     >>> float(m.result())
     0.75
@@ -111,7 +208,18 @@ class BinaryAccuracy(MeanMetricWrapper):
 
 
 class CategoricalAccuracy(MeanMetricWrapper):
-    """How often `argmax(y_pred)` matches the one-hot label's class."""
+    """Metric: how often `argmax(y_pred)` matches the class of a one-hot label.
+
+    Args:
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.CategoricalAccuracy()
+    >>> m.update_state([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
+    >>> float(m.result())
+    0.5
+    """
 
     def __init__(self, name="categorical_accuracy", dtype=None):
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
@@ -122,7 +230,18 @@ class CategoricalAccuracy(MeanMetricWrapper):
 
 
 class SparseCategoricalAccuracy(MeanMetricWrapper):
-    """How often `argmax(y_pred)` matches an integer label."""
+    """Metric: how often `argmax(y_pred)` matches an integer label.
+
+    Args:
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.SparseCategoricalAccuracy()
+    >>> m.update_state([[2], [1]], [[0.1, 0.6, 0.3], [0.05, 0.95, 0]])
+    >>> float(m.result())
+    0.5
+    """
 
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
@@ -133,7 +252,19 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
 
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
-    """How often the one-hot label's class is among the `k` (default 5) highest scores."""
+    """Metric: how often the one-hot label's class is among the `k` highest scores.
+
+    Args:
+        k: how many top classes count (default 5).
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.TopKCategoricalAccuracy(k=1)
+    >>> m.update_state([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
+    >>> float(m.result())
+    0.5
+    """
 
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
         super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
@@ -145,7 +276,19 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
-    """How often the integer label is among the `k` (default 5) highest scores."""
+    """Metric: how often the integer label is among the `k` highest scores.
+
+    Args:
+        k: how many top classes count (default 5).
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.SparseTopKCategoricalAccuracy(k=1)
+    >>> m.update_state([2, 1], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
+    >>> float(m.result())
+    0.5
+    """
 
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None):
         super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k)

@@ -148,25 +148,77 @@ class _ConfusionMatrixConditionCount(Metric):
 
 
 class TruePositives(_ConfusionMatrixConditionCount):
-    """The (weighted) number of positives predicted above the threshold (default 0.5)."""
+    """Metric: the (weighted) number of positive labels predicted above the threshold.
+
+    Args:
+        thresholds: a float in [0, 1] or a list of them (default 0.5); with a list the result
+            has one count per threshold.
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.TruePositives()
+    >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
+    >>> float(m.result())
+    2.0
+    """
 
     _condition = TP
 
 
 class FalsePositives(_ConfusionMatrixConditionCount):
-    """The (weighted) number of negatives predicted above the threshold (default 0.5)."""
+    """Metric: the (weighted) number of negative labels predicted above the threshold.
+
+    Args:
+        thresholds: a float in [0, 1] or a list of them (default 0.5); with a list the result
+            has one count per threshold.
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.FalsePositives()
+    >>> m.update_state([0, 1, 0, 0], [0, 0, 1, 1])
+    >>> float(m.result())
+    2.0
+    """
 
     _condition = FP
 
 
 class TrueNegatives(_ConfusionMatrixConditionCount):
-    """The (weighted) number of negatives predicted at or below the threshold (default 0.5)."""
+    """Metric: the (weighted) number of negative labels predicted at or below the threshold.
+
+    Args:
+        thresholds: a float in [0, 1] or a list of them (default 0.5); with a list the result
+            has one count per threshold.
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.TrueNegatives()
+    >>> m.update_state([0, 1, 0, 0], [1, 1, 0, 0])
+    >>> float(m.result())
+    2.0
+    """
 
     _condition = TN
 
 
 class FalseNegatives(_ConfusionMatrixConditionCount):
-    """The (weighted) number of positives predicted at or below the threshold (default 0.5)."""
+    """Metric: the (weighted) number of positive labels predicted at or below the threshold.
+
+    Args:
+        thresholds: a float in [0, 1] or a list of them (default 0.5); with a list the result
+            has one count per threshold.
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.FalseNegatives()
+    >>> m.update_state([0, 1, 1, 1], [0, 1, 0, 0])
+    >>> float(m.result())
+    2.0
+    """
 
     _condition = FN
 
@@ -216,10 +268,18 @@ class _PrecisionRecall(Metric):
 
 
 class Precision(_PrecisionRecall):
-    """`tp / (tp + fp)` at each threshold (default 0.5), optionally over the `top_k`
-    predictions or for one `class_id`.
+    """Metric: precision `tp / (tp + fp)` at each threshold.
 
-    >>> m = Precision()
+    Args:
+        thresholds: a float in [0, 1] or a list of them (default 0.5; with `top_k`, any score
+            among the top k counts as positive).
+        top_k: only the `k` highest predictions of each row count as positive.
+        class_id: compute the metric for this class (column) only.
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.Precision()
     >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
     >>> round(float(m.result()), 4)
     0.6667
@@ -229,7 +289,21 @@ class Precision(_PrecisionRecall):
 
 
 class Recall(_PrecisionRecall):
-    """`tp / (tp + fn)` at each threshold (default 0.5), optionally over the `top_k`
-    predictions or for one `class_id`."""
+    """Metric: recall `tp / (tp + fn)` at each threshold.
+
+    Args:
+        thresholds: a float in [0, 1] or a list of them (default 0.5; with `top_k`, any score
+            among the top k counts as positive).
+        top_k: only the `k` highest predictions of each row count as positive.
+        class_id: compute the metric for this class (column) only.
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.Recall()
+    >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
+    >>> round(float(m.result()), 4)
+    0.6667
+    """
 
     _second = FN

@@ -7,14 +7,23 @@ from .metric import Metric, to_numpy
 
 
 class FBetaScore(Metric):
-    """`(1 + b^2) * precision * recall / (b^2 * precision + recall)`, per class or averaged.
+    """Metric: the F-beta score `(1 + b^2) * precision * recall / (b^2 * precision + recall)`.
+
+    Inputs are `(batch, classes)`; the score is per class or averaged.
 
     Args:
         average: None (one score per class), `"micro"` (from the summed counts), `"macro"`
             (unweighted mean of the class scores) or `"weighted"` (mean weighted by support).
         beta: weight of recall (a float > 0).
         threshold: predictions above it count as 1; None marks the row's maximum as the 1.
-        name, dtype: as every metric.
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import numpy as np, minikeras as keras
+    >>> m = keras.metrics.FBetaScore(beta=2.0, threshold=0.5, average="micro")
+    >>> m.update_state(np.array([[1, 0], [1, 1]]), np.array([[0.9, 0.1], [0.2, 0.8]]))
+    >>> round(float(m.result()), 4)  # tp=2, fp=0, fn=1: 5 * 1 * (2/3) / (4 + 2/3)
+    0.7143
     """
 
     def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
@@ -97,9 +106,16 @@ class FBetaScore(Metric):
 
 
 class F1Score(FBetaScore):
-    """`2 * precision * recall / (precision + recall)`; see `FBetaScore` for the arguments.
+    """Metric: the F1 score `2 * precision * recall / (precision + recall)`, `FBetaScore` at beta 1.
 
-    >>> m = F1Score(threshold=0.5)
+    Args:
+        average: None, `"micro"`, `"macro"` or `"weighted"` (see `FBetaScore`).
+        threshold: predictions above it count as 1; None marks the row's maximum as the 1.
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import numpy as np, minikeras as keras
+    >>> m = keras.metrics.F1Score(threshold=0.5)
     >>> m.update_state(np.array([[1, 1, 1], [1, 0, 0], [1, 1, 0]]),
     ...                np.array([[0.2, 0.6, 0.7], [0.2, 0.6, 0.6], [0.6, 0.8, 0.0]]))
     >>> [round(float(x), 4) for x in m.result().numpy()]

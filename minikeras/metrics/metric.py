@@ -53,11 +53,26 @@ class Metric:
     """Base class of stateful metrics (as `keras.metrics.Metric`).
 
     Subclasses create state with `add_variable` in `__init__`, accumulate it in
-    `update_state(y_true, y_pred, sample_weight=None)` and compute `result()` from it.
+    `update_state(y_true, y_pred, sample_weight=None)` and compute `result()` from it;
+    `reset_state()` zeroes the state at the start of each epoch.
 
     Args:
         dtype: dtype of the state and result (default `floatx()`).
         name: the name shown in training logs.
+
+    >>> import numpy as np, minikeras as keras
+    >>> class CountPositives(keras.metrics.Metric):
+    ...     def __init__(self, name="count_positives", dtype=None):
+    ...         super().__init__(name=name, dtype=dtype)
+    ...         self.count = self.add_variable((), "zeros", name="count")
+    ...     def update_state(self, y_true, y_pred, sample_weight=None):
+    ...         self.count.data += np.sum(np.asarray(y_pred) > 0)
+    ...     def result(self):
+    ...         return self.count.data.copy()
+    >>> m = CountPositives()
+    >>> m.update_state(None, [1.0, -2.0, 3.0])
+    >>> float(m.result())
+    2.0
     """
 
     def __init__(self, dtype=None, name=None):
@@ -136,9 +151,14 @@ class Metric:
 
 
 class Sum(Metric):
-    """The (weighted) sum of the values passed to `update_state(values, sample_weight)`.
+    """Metric: the (weighted) sum of the values passed to `update_state(values, sample_weight)`.
 
-    >>> m = Sum()
+    Args:
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.Sum()
     >>> m.update_state([1, 3, 5, 7], sample_weight=[1, 1, 0, 0])
     >>> float(m.result())
     4.0
@@ -157,11 +177,16 @@ class Sum(Metric):
 
 
 class Mean(Metric):
-    """The (weighted) mean of the values passed to `update_state(values, sample_weight)`.
+    """Metric: the (weighted) mean of the values passed to `update_state(values, sample_weight)`.
 
     Values of shape `(batch, ...)` are first averaged per sample; weights count samples.
 
-    >>> m = Mean()
+    Args:
+        name: the metric's name.
+        dtype: the dtype of the state and result.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.Mean()
     >>> m.update_state([1, 3, 5, 7], sample_weight=[1, 1, 0, 0])
     >>> float(m.result())
     2.0
@@ -207,13 +232,19 @@ def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
 
 
 class MeanMetricWrapper(Mean):
-    """The running mean of a per-sample function `fn(y_true, y_pred, **kwargs)`.
+    """Metric: the running mean of a per-sample function `fn(y_true, y_pred, **kwargs)`.
 
     Args:
         fn: the function; it may return a Tensor or an array.
-        name: the metric's name.
+        name: the metric's name (default: the function's name).
         dtype: the metric's dtype.
         **kwargs: passed on to `fn`.
+
+    >>> import minikeras as keras
+    >>> m = keras.metrics.MeanMetricWrapper(keras.losses.mean_absolute_error)
+    >>> m.update_state([[0.0], [0.0]], [[1.0], [3.0]])
+    >>> m.name, float(m.result())
+    ('mean_absolute_error', 2.0)
     """
 
     def __init__(self, fn, name=None, dtype=None, **kwargs):

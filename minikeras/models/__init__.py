@@ -6,7 +6,25 @@ from .sequential import Sequential
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Loads a model saved by minikeras, Keras 3 or Keras 2 (`.keras` or `.h5`)."""
+    """Loads a model saved by minikeras, Keras 3 or Keras 2 (`.keras` or `.h5`).
+
+    Args:
+        filepath: path to the file.
+        custom_objects: dict of name -> class/function for user-defined objects.
+        compile: whether to compile the model with its saved training configuration.
+        safe_mode: accepted for compatibility; loading never executes code from a file.
+
+    Returns:
+        The model, with its weights (and optimizer state, when compiled) loaded.
+
+    >>> import os, tempfile, minikeras as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+    >>> model.save(path)
+    >>> keras.models.load_model(path).output_shape
+    (None, 2)
+    >>> os.remove(path)
+    """
     from ..saving import api
 
     return api.load_model(filepath, custom_objects=custom_objects, compile=compile,
@@ -14,7 +32,20 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 
 def model_from_json(json_string, custom_objects=None):
-    """Rebuilds a model (untrained weights) from `model.to_json()` output."""
+    """Rebuilds a model (with untrained weights) from `model.to_json()` output (Keras 2 or 3 JSON).
+
+    Args:
+        json_string: the JSON text.
+        custom_objects: dict of name -> class/function for user-defined objects.
+
+    Returns:
+        The model.
+
+    >>> import minikeras as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> keras.models.model_from_json(model.to_json()).output_shape
+    (None, 2)
+    """
     from ..saving import api
 
     return api.model_from_json(json_string, custom_objects=custom_objects)
@@ -22,7 +53,24 @@ def model_from_json(json_string, custom_objects=None):
 
 def clone_model(model, input_tensors=None, clone_function=None, call_function=None,
                 recursive=False, **kwargs):
-    """A new model with the same architecture and freshly initialised weights."""
+    """Returns a new model with the same architecture and freshly initialised weights.
+
+    Args:
+        model: a Functional or Sequential model (subclassed models are rebuilt from config).
+        input_tensors: `keras.Input` tensors to build the clone on, instead of new ones.
+        clone_function: `layer -> new layer` (default: rebuild each layer from its config); not
+            applied to InputLayers.
+        call_function, recursive, **kwargs: accepted for Keras compatibility (ignored).
+
+    Returns:
+        The new model, with its own freshly initialised weights.
+
+    >>> import minikeras as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> clone = keras.models.clone_model(model)
+    >>> clone.output_shape, clone is model
+    ((None, 2), False)
+    """
     from ..saving import api
 
     return api.clone_model(model, input_tensors=input_tensors, clone_function=clone_function)

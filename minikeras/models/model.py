@@ -9,10 +9,16 @@ from .trainer import Trainer
 
 
 class Model(Trainer, Layer):
-    """A trainable group of layers.
+    """A trainable group of layers: `compile`, `fit`, `evaluate`, `predict`, saving, `summary`.
 
     Functional: `keras.Model(inputs, outputs)`. Subclassed: override `__init__` (create layers as
     attributes) and `call(inputs, training=False)`.
+
+    Args:
+        inputs: for a functional model, a KerasTensor from `keras.Input` (or a list or dict).
+        outputs: for a functional model, the KerasTensor(s) computed from `inputs`.
+        name: the model's name.
+        trainable: whether the weights are updated by training.
 
     >>> import minikeras as keras
     >>> class TwoLayer(keras.Model):

@@ -16,7 +16,18 @@ ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 
 def serialize(optimizer):
-    """`{"module", "class_name", "config", "registered_name"}` as Keras 3 writes it."""
+    """Returns an optimizer's config dict as Keras 3 writes it.
+
+    Args:
+        optimizer: an `Optimizer` instance.
+
+    Returns:
+        A dict `{"module", "class_name", "config", "registered_name"}`.
+
+    >>> import minikeras as keras
+    >>> keras.optimizers.serialize(keras.optimizers.SGD(0.5))["config"]["learning_rate"]
+    0.5
+    """
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"serialize expects an Optimizer. Received: {optimizer!r}")
     cls = type(optimizer)
@@ -30,7 +41,19 @@ def serialize(optimizer):
 
 
 def deserialize(config, custom_objects=None):
-    """An optimizer from `serialize`'s dict; also reads tf.keras's `Custom>Adam` and `lr`."""
+    """Builds an optimizer from `serialize`'s dict or a name; also reads tf.keras's `Custom>Adam`.
+
+    Args:
+        config: the dict (or a class name, any capitalisation).
+        custom_objects: optional dict of extra classes to look up first.
+
+    Returns:
+        An `Optimizer` instance.
+
+    >>> import minikeras as keras
+    >>> keras.optimizers.deserialize({"class_name": "Adam", "config": {"learning_rate": 0.01}})
+    <Adam name=adam...>
+    """
     if isinstance(config, str):
         config = {"class_name": config, "config": {}}
     if not isinstance(config, dict) or "class_name" not in config:
@@ -49,7 +72,18 @@ def deserialize(config, custom_objects=None):
 
 
 def get(identifier):
-    """An optimizer from a name (`"adam"`, `"Adam"`), a config dict or an instance."""
+    """Returns an optimizer from a name (`"adam"`, `"Adam"`), a config dict or an instance.
+
+    Args:
+        identifier: the name, dict or `Optimizer` (returned as is); `None` gives `None`.
+
+    Returns:
+        An `Optimizer` instance, or `None`.
+
+    >>> import minikeras as keras
+    >>> type(keras.optimizers.get("rmsprop")).__name__
+    'RMSprop'
+    """
     if identifier is None:
         return None
     if isinstance(identifier, Optimizer):

@@ -17,6 +17,12 @@ class Adadelta(Optimizer):
         rho: decay rate (0.95).
         epsilon: added inside both square roots (1e-7).
         **kwargs: the base `Optimizer` arguments.
+
+    >>> import numpy as np, minikeras as keras
+    >>> w = keras.Variable([1.0, 2.0])
+    >>> keras.optimizers.Adadelta(learning_rate=1.0).apply([np.array([1.0, -1.0])], [w])
+    >>> print(w.numpy().round(4))  # one step: sqrt(1e-7) / sqrt(0.05) = 0.0014
+    [0.9986 2.0014]
     """
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):

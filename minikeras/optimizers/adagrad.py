@@ -16,6 +16,12 @@ class Adagrad(Optimizer):
         initial_accumulator_value: starting value of the accumulators (0.1).
         epsilon: added inside the sqrt (1e-7).
         **kwargs: the base `Optimizer` arguments.
+
+    >>> import numpy as np, minikeras as keras
+    >>> w = keras.Variable([1.0, 2.0])
+    >>> keras.optimizers.Adagrad(learning_rate=0.1).apply([np.array([1.0, -1.0])], [w])
+    >>> print(w.numpy().round(4))  # one step
+    [0.9047 2.0953]
     """
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):

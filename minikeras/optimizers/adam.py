@@ -21,6 +21,12 @@ class Adam(Optimizer):
         epsilon: added to `sqrt(v)` (1e-7, Keras's "epsilon hat").
         amsgrad: use the AMSGrad variant.
         **kwargs: the base `Optimizer` arguments.
+
+    >>> import numpy as np, minikeras as keras
+    >>> w = keras.Variable([1.0, 2.0])
+    >>> keras.optimizers.Adam(learning_rate=0.1).apply([np.array([1.0, -1.0])], [w])
+    >>> print(w.numpy().round(4))  # one step
+    [0.9 2.1]
     """
 
     def __init__(

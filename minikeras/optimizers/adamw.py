@@ -14,6 +14,12 @@ class AdamW(Adam):
         weight_decay: the decay rate (default 0.004); must not be None.
         beta_1, beta_2, epsilon, amsgrad: as `Adam`.
         **kwargs: the base `Optimizer` arguments.
+
+    >>> import numpy as np, minikeras as keras
+    >>> w = keras.Variable([1.0, 2.0])
+    >>> keras.optimizers.AdamW(learning_rate=0.1).apply([np.array([1.0, -1.0])], [w])
+    >>> print(w.numpy().round(4))  # one step
+    [0.8996 2.0992]
     """
 
     def __init__(

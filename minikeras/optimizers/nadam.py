@@ -17,6 +17,12 @@ class Nadam(Optimizer):
         learning_rate: float, schedule or callable (default 0.001).
         beta_1, beta_2, epsilon: as `Adam` (0.9, 0.999, 1e-7).
         **kwargs: the base `Optimizer` arguments.
+
+    >>> import numpy as np, minikeras as keras
+    >>> w = keras.Variable([1.0, 2.0])
+    >>> keras.optimizers.Nadam(learning_rate=0.1).apply([np.array([1.0, -1.0])], [w])
+    >>> print(w.numpy().round(4))  # one step
+    [0.8937 2.1063]
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):

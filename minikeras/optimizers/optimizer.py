@@ -49,6 +49,15 @@ class Optimizer:
 
     Subclasses implement `build(variables)` (create slots with `add_optimizer_variables`) and
     `update_step(gradient, variable, learning_rate)`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> class PlainSGD(keras.optimizers.Optimizer):
+    ...     def update_step(self, gradient, variable, learning_rate):
+    ...         variable.data[...] -= learning_rate * gradient  # w -= lr * g, in place
+    >>> w = keras.Variable([1.0, 2.0])
+    >>> PlainSGD(learning_rate=0.5).apply([np.array([1.0, -1.0])], [w])
+    >>> w.numpy().tolist()
+    [0.5, 2.5]
     """
 
     def __init__(

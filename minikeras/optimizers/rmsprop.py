@@ -20,6 +20,12 @@ class RMSprop(Optimizer):
         epsilon: added inside the sqrt (1e-7).
         centered: normalise by the estimated variance instead of the second moment.
         **kwargs: the base `Optimizer` arguments.
+
+    >>> import numpy as np, minikeras as keras
+    >>> w = keras.Variable([1.0, 2.0])
+    >>> keras.optimizers.RMSprop(learning_rate=0.1).apply([np.array([1.0, -1.0])], [w])
+    >>> print(w.numpy().round(4))  # one step
+    [0.6838 2.3162]
     """
 
     def __init__(

@@ -25,7 +25,20 @@ def _check_positive(name, value):
 
 
 class LearningRateSchedule:
-    """Base class: implement `__call__(step)` and, to be serializable, `get_config()`."""
+    """Base class of learning rate schedules: `schedule(step)` gives the learning rate at `step`.
+
+    Subclasses implement `__call__(step)` and, to be serializable, `get_config()`. An optimizer
+    given a schedule calls it with its iteration count before each update.
+
+    >>> import minikeras as keras
+    >>> class Halving(keras.optimizers.schedules.LearningRateSchedule):
+    ...     def __call__(self, step):
+    ...         return 1.0 / 2 ** int(step)
+    ...     def get_config(self):
+    ...         return {}
+    >>> Halving()(3)
+    0.125
+    """
 
     def __call__(self, step):
         raise NotImplementedError(
@@ -44,9 +57,18 @@ class LearningRateSchedule:
 
 
 class ExponentialDecay(LearningRateSchedule):
-    """`initial_learning_rate * decay_rate ** (step / decay_steps)` (floored with `staircase`).
+    """Schedule `initial_learning_rate * decay_rate ** (step / decay_steps)`.
 
-    >>> round(float(ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)(20)), 6)
+    Args:
+        initial_learning_rate: the rate at step 0.
+        decay_steps: the number of steps over which the rate is multiplied by `decay_rate`.
+        decay_rate: the decay factor.
+        staircase: floor `step / decay_steps`, so the rate drops in steps.
+        name: the schedule's name.
+
+    >>> import minikeras as keras
+    >>> schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+    >>> round(float(schedule(20)), 6)
     0.025
     """
 
@@ -82,9 +104,17 @@ class ExponentialDecay(LearningRateSchedule):
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
-    """`values[0]` while `step <= boundaries[0]`, `values[i]` while `step <= boundaries[i]`, ...
+    """Schedule that is constant between boundaries: `values[i]` while `step <= boundaries[i]`.
 
-    >>> schedule = PiecewiseConstantDecay([10, 20], [1.0, 0.5, 0.1])
+    After the last boundary the rate is `values[-1]`.
+
+    Args:
+        boundaries: increasing step boundaries.
+        values: the rates, one more than `boundaries`.
+        name: the schedule's name.
+
+    >>> import minikeras as keras
+    >>> schedule = keras.optimizers.schedules.PiecewiseConstantDecay([10, 20], [1.0, 0.5, 0.1])
     >>> [round(float(schedule(s)), 6) for s in (10, 11, 21)]
     [1.0, 0.5, 0.1]
     """
@@ -112,9 +142,24 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
 
 class PolynomialDecay(LearningRateSchedule):
-    """`(initial - end) * (1 - step / decay_steps) ** power + end`, `step` capped at `decay_steps`.
+    """Schedule `(initial - end) * (1 - step / decay_steps) ** power + end`.
+
+    The step is capped at `decay_steps`.
 
     With `cycle=True`, `decay_steps` becomes the first multiple of itself not below `step`.
+
+    Args:
+        initial_learning_rate: the rate at step 0.
+        decay_steps: the number of steps to reach `end_learning_rate`.
+        end_learning_rate: the final rate.
+        power: the polynomial's power (1 is linear).
+        cycle: whether to restart the decay after `decay_steps`.
+        name: the schedule's name.
+
+    >>> import minikeras as keras
+    >>> schedule = keras.optimizers.schedules.PolynomialDecay(1.0, 10, end_learning_rate=0.0)
+    >>> [round(float(schedule(s)), 6) for s in (0, 5, 20)]
+    [1.0, 0.5, 0.0]
     """
 
     def __init__(
@@ -157,7 +202,20 @@ class PolynomialDecay(LearningRateSchedule):
 
 
 class InverseTimeDecay(LearningRateSchedule):
-    """`initial_learning_rate / (1 + decay_rate * step / decay_steps)` (floor with `staircase`)."""
+    """Schedule `initial_learning_rate / (1 + decay_rate * step / decay_steps)`.
+
+    Args:
+        initial_learning_rate: the rate at step 0.
+        decay_steps: the step scale of the decay.
+        decay_rate: the decay factor.
+        staircase: floor `step / decay_steps`, so the rate drops in steps.
+        name: the schedule's name.
+
+    >>> import minikeras as keras
+    >>> schedule = keras.optimizers.schedules.InverseTimeDecay(1.0, decay_steps=1, decay_rate=0.5)
+    >>> round(float(schedule(2)), 6)
+    0.5
+    """
 
     def __init__(
         self,
@@ -196,11 +254,24 @@ def _cosine(fraction, alpha):
 
 
 class CosineDecay(LearningRateSchedule):
-    """Optional linear warmup to `warmup_target`, then cosine decay to `alpha` times the peak.
+    """Schedule with an optional linear warmup to `warmup_target`, then cosine decay.
 
     Warmup (when `warmup_target` is set), for `step < warmup_steps`:
     `initial + (warmup_target - initial) * step / warmup_steps`. Decay, over `decay_steps`
     after the warmup: `peak * ((1 - alpha) * 0.5 * (1 + cos(pi * t / decay_steps)) + alpha)`.
+
+    Args:
+        initial_learning_rate: the rate at step 0.
+        decay_steps: the length of the cosine decay.
+        alpha: the final rate as a fraction of the peak.
+        name: the schedule's name.
+        warmup_target: the peak rate reached by the warmup, or `None` for no warmup.
+        warmup_steps: the length of the warmup.
+
+    >>> import minikeras as keras
+    >>> schedule = keras.optimizers.schedules.CosineDecay(1.0, decay_steps=10)
+    >>> [round(float(schedule(s)), 6) for s in (0, 5, 10)]
+    [1.0, 0.5, 0.0]
     """
 
     def __init__(
@@ -244,11 +315,24 @@ class CosineDecay(LearningRateSchedule):
 
 
 class CosineDecayRestarts(LearningRateSchedule):
-    """Cosine decay with warm restarts (SGDR).
+    """Schedule of cosine decay with warm restarts (SGDR).
 
     The first period lasts `first_decay_steps`; each next one is `t_mul` times longer and starts
     from `m_mul` times the previous peak. Within a period the multiplier is
     `(1 - alpha) * 0.5 * m_mul**i * (1 + cos(pi * fraction)) + alpha`.
+
+    Args:
+        initial_learning_rate: the peak rate of the first period.
+        first_decay_steps: the length of the first period.
+        t_mul: the growth factor of the period lengths.
+        m_mul: the factor applied to the peak at each restart.
+        alpha: the minimum rate as a fraction of `initial_learning_rate`.
+        name: the schedule's name.
+
+    >>> import minikeras as keras
+    >>> schedule = keras.optimizers.schedules.CosineDecayRestarts(1.0, first_decay_steps=10)
+    >>> [round(float(schedule(s)), 6) for s in (5, 10, 20)]  # restarts at 10, next period is 20
+    [0.5, 1.0, 0.5]
     """
 
     def __init__(
@@ -303,7 +387,19 @@ ALL_SCHEDULES = {
 
 
 def serialize(learning_rate_schedule):
-    """`{"module", "class_name", "config", "registered_name"}` as Keras 3 writes it."""
+    """Returns a schedule's config dict as Keras 3 writes it.
+
+    Args:
+        learning_rate_schedule: a `LearningRateSchedule`.
+
+    Returns:
+        A dict `{"module", "class_name", "config", "registered_name"}`.
+
+    >>> import minikeras as keras
+    >>> schedule = keras.optimizers.schedules.InverseTimeDecay(1.0, 1, 0.5)
+    >>> keras.optimizers.schedules.serialize(schedule)["class_name"]
+    'InverseTimeDecay'
+    """
     cls = type(learning_rate_schedule)
     builtin = cls.__name__ in ALL_SCHEDULES and ALL_SCHEDULES[cls.__name__] is cls
     return {
@@ -315,7 +411,21 @@ def serialize(learning_rate_schedule):
 
 
 def deserialize(config, custom_objects=None):
-    """A schedule from `serialize`'s dict (or a Keras 2 `{"class_name", "config"}` dict)."""
+    """Rebuilds a schedule from `serialize`'s dict (or a Keras 2 `{"class_name", "config"}` dict).
+
+    Args:
+        config: the dict.
+        custom_objects: optional dict of extra classes to look up first.
+
+    Returns:
+        A `LearningRateSchedule`.
+
+    >>> import minikeras as keras
+    >>> config = {"class_name": "ExponentialDecay",
+    ...           "config": {"initial_learning_rate": 1.0, "decay_steps": 1, "decay_rate": 0.5}}
+    >>> float(keras.optimizers.schedules.deserialize(config)(1))
+    0.5
+    """
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             f"Expected a dict with 'class_name' and 'config' for a schedule. Received: {config!r}"

@@ -18,13 +18,25 @@ from .registry import (
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Loads a model from a `.keras` or `.h5` file (minikeras, Keras 3 or Keras 2).
+    """Loads a model from a `.keras` or `.h5` file written by minikeras, Keras 3 or Keras 2.
 
     Args:
         filepath: path to the file.
         custom_objects: dict of name -> class/function for user-defined objects.
         compile: whether to compile the model with its saved training configuration.
         safe_mode: accepted for compatibility; loading never executes code from a file.
+
+    Returns:
+        The model, with its weights (and optimizer state, when compiled) loaded.
+
+    >>> import os, tempfile, numpy as np, minikeras as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+    >>> keras.saving.save_model(model, path)
+    >>> restored = keras.saving.load_model(path)
+    >>> bool(np.allclose(restored.get_weights()[0], model.get_weights()[0]))
+    True
+    >>> os.remove(path)
     """
     from . import api
 
@@ -33,35 +45,120 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 
 def save_model(model, filepath, overwrite=True, **kwargs):
-    """Saves `model` to `filepath` (`.keras` or `.h5`), atomically."""
+    """Saves a whole model (architecture, weights, compile settings) to `filepath`, atomically.
+
+    Args:
+        model: the model.
+        filepath: a path ending in `.keras` (Keras 3 archive) or `.h5`/`.hdf5` (legacy HDF5).
+        overwrite: if False and the file exists, raise `FileExistsError`.
+        **kwargs: e.g. `include_optimizer` for legacy `.h5` files.
+
+    Returns:
+        None.
+
+    >>> import os, tempfile, minikeras as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.h5")
+    >>> keras.saving.save_model(model, path)
+    >>> keras.saving.load_model(path).output_shape
+    (None, 2)
+    >>> os.remove(path)
+    """
     from . import api
 
     return api.save_model(model, filepath, overwrite=overwrite, **kwargs)
 
 
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):
-    """Loads weights into `model` (`.weights.h5`, `.h5` or `.keras`)."""
+    """Loads weights into `model` from a `.weights.h5`, `.h5` or `.keras` file.
+
+    Nothing is assigned unless the whole file matches the model.
+
+    Args:
+        model: a built model.
+        filepath: the file (any Keras 2/3 layout; detected from the contents).
+        skip_mismatch: skip layers whose weight counts or shapes differ (with a warning).
+        **kwargs: e.g. `by_name=True` for legacy `.h5` files.
+
+    Returns:
+        None.
+
+    >>> import os, tempfile, numpy as np, minikeras as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.weights.h5")
+    >>> keras.saving.save_weights(model, path)
+    >>> twin = keras.models.clone_model(model)  # same architecture, new weights
+    >>> keras.saving.load_weights(twin, path)
+    >>> bool(np.allclose(twin.get_weights()[0], model.get_weights()[0]))
+    True
+    >>> os.remove(path)
+    """
     from . import api
 
     return api.load_weights(model, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
 
 def save_weights(model, filepath, overwrite=True, **kwargs):
-    """Saves the weights of `model` (`.weights.h5`: Keras 3 layout; `.h5`: Keras 2 layout)."""
+    """Saves the weights of `model`, atomically.
+
+    Args:
+        model: the model.
+        filepath: a path ending in `.weights.h5` (Keras 3 layout) or `.h5` (Keras 2 layout).
+        overwrite: if False and the file exists, raise `FileExistsError`.
+        **kwargs: accepted for Keras compatibility.
+
+    Returns:
+        None.
+
+    >>> import os, tempfile, minikeras as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.weights.h5")
+    >>> keras.saving.save_weights(model, path)
+    >>> os.path.exists(path)
+    True
+    >>> os.remove(path)
+    """
     from . import api
 
     return api.save_weights(model, filepath, overwrite=overwrite, **kwargs)
 
 
 def serialize_keras_object(obj):
-    """The Keras 3 config dict of a layer, model, optimizer, function or plain value."""
+    """Returns the Keras 3 config dict of a layer, model, optimizer, function or plain value.
+
+    Args:
+        obj: the object.
+
+    Returns:
+        A dict `{"module", "class_name", "config", "registered_name"}` (plain values as is).
+
+    >>> import minikeras as keras
+    >>> config = keras.saving.serialize_keras_object(keras.layers.Dense(2))
+    >>> config["class_name"], config["config"]["units"]
+    ('Dense', 2)
+    """
     from . import serialization
 
     return serialization.serialize_keras_object(obj)
 
 
 def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs):
-    """Rebuilds an object from its config, resolving classes through the closed registry."""
+    """Rebuilds an object from its config, resolving classes through the closed registry.
+
+    Args:
+        config: a dict from `serialize_keras_object` (or a Keras 2/3 file).
+        custom_objects: dict of name -> class/function for user-defined objects.
+        safe_mode: accepted for compatibility; nothing from the config is executed.
+        **kwargs: accepted for Keras compatibility.
+
+    Returns:
+        The rebuilt object.
+
+    >>> import minikeras as keras
+    >>> config = keras.saving.serialize_keras_object(keras.layers.Dense(2))
+    >>> keras.saving.deserialize_keras_object(config).units
+    2
+    """
     from . import serialization
 
     return serialization.deserialize_keras_object(config, custom_objects=custom_objects,

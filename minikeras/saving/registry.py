@@ -64,7 +64,18 @@ def register_keras_serializable(package="Custom", name=None):
 
 
 def get_registered_name(obj):
-    """The name `obj` was registered under, or its `__name__` if it was not registered."""
+    """Returns the name `obj` was registered under, or its `__name__` if it was not registered.
+
+    Args:
+        obj: a class or function.
+
+    Returns:
+        A string such as `"Custom>MyLayer"`.
+
+    >>> import minikeras as keras
+    >>> keras.saving.get_registered_name(keras.layers.Dense)
+    'Dense'
+    """
     try:
         if obj in GLOBAL_CUSTOM_NAMES:
             return GLOBAL_CUSTOM_NAMES[obj]
@@ -74,10 +85,25 @@ def get_registered_name(obj):
 
 
 def get_registered_object(name, custom_objects=None, module_objects=None):
-    """The object registered or passed under `name`, or None.
+    """Returns the object registered or passed under `name`, or None.
 
     Looks in `custom_objects`, the active `custom_object_scope`s, the global registry
     (`"Package>Name"` keys, also matched by their `Name` part), then `module_objects`.
+
+    Args:
+        name: the registered name.
+        custom_objects: an optional dict to look in first.
+        module_objects: an optional dict to look in last.
+
+    Returns:
+        The object, or `None`.
+
+    >>> import minikeras as keras
+    >>> @keras.saving.register_keras_serializable(package="docs")
+    ... def halve(x):
+    ...     return x / 2
+    >>> keras.saving.get_registered_object("docs>halve") is halve
+    True
     """
     if not isinstance(name, str):
         return None
@@ -100,12 +126,29 @@ def get_registered_object(name, custom_objects=None, module_objects=None):
 
 
 def get_custom_objects():
-    """The global registry dict (`"Package>Name"` -> object); it may be edited directly."""
+    """Returns the global registry dict (`"Package>Name"` -> object); it may be edited directly.
+
+    Returns:
+        The dict that `register_keras_serializable` fills.
+
+    >>> import minikeras as keras
+    >>> @keras.saving.register_keras_serializable(package="docs")
+    ... def triple(x):
+    ...     return x * 3
+    >>> keras.saving.get_custom_objects()["docs>triple"] is triple
+    True
+    """
     return GLOBAL_CUSTOM_OBJECTS
 
 
 class CustomObjectScope:
     """Context manager making `custom_objects` visible to every loader inside it.
+
+    Also available as `keras.saving.custom_object_scope`.
+
+    Args:
+        custom_objects: a dict of name -> class/function.
+        *more: further dicts, merged in order.
 
     >>> import minikeras as keras
     >>> def my_act(x):

@@ -127,6 +127,18 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
         A `PyDataset` of float32 `(batch, height, width, channels)` arrays (values 0-255) with
         their labels, and attributes `class_names` and `file_paths`; with `subset="both"`, the
         pair `(training, validation)`.
+
+    >>> import os, shutil, tempfile, numpy as np, minikeras as keras
+    >>> root = tempfile.mkdtemp()
+    >>> for name in ("cats", "dogs"):
+    ...     os.makedirs(os.path.join(root, name))
+    ...     keras.utils.save_img(os.path.join(root, name, "0.png"), np.zeros((4, 4, 3)))
+    >>> ds = keras.utils.image_dataset_from_directory(root, image_size=(2, 2), shuffle=False)
+    Found 2 files belonging to 2 classes.
+    >>> images, labels = ds[0]
+    >>> images.shape, labels.tolist(), ds.class_names
+    ((2, 2, 2, 3), [0, 1], ['cats', 'dogs'])
+    >>> shutil.rmtree(root)
     """
     if color_mode not in _CHANNELS:
         raise ValueError(
@@ -174,6 +186,13 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
 
     Returns:
         A PIL image.
+
+    >>> import os, tempfile, numpy as np, minikeras as keras
+    >>> path = os.path.join(tempfile.mkdtemp(), "x.png")
+    >>> keras.utils.save_img(path, np.zeros((4, 6, 3)))
+    >>> keras.utils.load_img(path, target_size=(2, 3)).size  # PIL sizes are (width, height)
+    (3, 2)
+    >>> os.remove(path)
     """
     Image = _pil()
     if isinstance(path, (str, bytes, os.PathLike)):
@@ -215,7 +234,21 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
 
 
 def img_to_array(img, data_format=None, dtype=None):
-    """A PIL image as a numpy array `(h, w, c)` (or `(c, h, w)`), default dtype floatx."""
+    """Converts a PIL image to a numpy array `(height, width, channels)` (or channels first).
+
+    Args:
+        img: a PIL image (or anything `numpy.asarray` accepts).
+        data_format: `"channels_last"` or `"channels_first"`; default the global setting.
+        dtype: the array dtype; default `floatx`.
+
+    Returns:
+        A 3-D numpy array (grayscale images get a channel axis of size 1).
+
+    >>> import numpy as np, minikeras as keras
+    >>> img = keras.utils.array_to_img(np.zeros((2, 3, 1)))
+    >>> keras.utils.img_to_array(img).shape
+    (2, 3, 1)
+    """
     from ..config import floatx
 
     x = np.asarray(img, dtype=dtype or floatx())
@@ -227,7 +260,22 @@ def img_to_array(img, data_format=None, dtype=None):
 
 
 def array_to_img(x, data_format=None, scale=True, dtype=None):
-    """A 3-D array (1, 3 or 4 channels) as a PIL image; `scale` maps its range onto 0-255."""
+    """Converts a 3-D array (1, 3 or 4 channels) to a PIL image (needs Pillow).
+
+    Args:
+        x: the array, `(height, width, channels)` (or channels first).
+        data_format: `"channels_last"` or `"channels_first"`; default the global setting.
+        scale: whether to map the array's range onto 0-255 first.
+        dtype: the dtype used for the conversion; default `floatx`.
+
+    Returns:
+        A PIL image: mode "L" for one channel, "RGB" for 3, "RGBA" for 4.
+
+    >>> import numpy as np, minikeras as keras
+    >>> img = keras.utils.array_to_img(np.ones((2, 3, 3)))
+    >>> img.mode, img.size
+    ('RGB', (3, 2))
+    """
     from ..config import floatx
 
     Image = _pil()
@@ -254,7 +302,23 @@ def array_to_img(x, data_format=None, scale=True, dtype=None):
 
 
 def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
-    """Saves a 3-D array as an image file; the format comes from `file_format` or the suffix."""
+    """Saves a 3-D array as an image file (needs Pillow).
+
+    Args:
+        path: the file path (or a binary file object, with `file_format`).
+        x: the array, `(height, width, channels)` (or channels first), 1, 3 or 4 channels.
+        data_format: `"channels_last"` or `"channels_first"`; default the global setting.
+        file_format: `"png"`, `"jpeg"`, ...; default from the path's suffix.
+        scale: whether to map the array's range onto 0-255 first.
+        **kwargs: passed to `PIL.Image.save`.
+
+    >>> import os, tempfile, numpy as np, minikeras as keras
+    >>> path = os.path.join(tempfile.mkdtemp(), "x.png")
+    >>> keras.utils.save_img(path, np.zeros((4, 6, 3)))
+    >>> keras.utils.load_img(path).size
+    (6, 4)
+    >>> os.remove(path)
+    """
     if file_format is None and isinstance(path, (str, os.PathLike)):
         file_format = pathlib.Path(path).suffix[1:].lower() or None
     if file_format and file_format.lower() == "jpg":

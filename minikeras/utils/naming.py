@@ -6,7 +6,18 @@ _counts = {}
 
 
 def to_snake_case(name):
-    """Keras's rule: `Conv2DTranspose` -> `conv2d_transpose`, `PReLU` -> `p_re_lu`."""
+    """Converts a class name to snake case with Keras's rule.
+
+    Args:
+        name: a CamelCase name.
+
+    Returns:
+        The snake-case string: `Conv2DTranspose` gives `conv2d_transpose`, `PReLU` `p_re_lu`.
+
+    >>> import minikeras as keras
+    >>> keras.losses.to_snake_case("Conv2DTranspose"), keras.losses.to_snake_case("PReLU")
+    ('conv2d_transpose', 'p_re_lu')
+    """
     name = re.sub(r"\W+", "", name)
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
     name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name)
@@ -14,12 +25,35 @@ def to_snake_case(name):
 
 
 def uniquify(base):
-    """`base` the first time, then `base_1`, `base_2`, ... (as Keras names layers)."""
+    """Returns a unique default name: `base` the first time, then `base_1`, `base_2`, ...
+
+    This is how Keras names layers (`dense`, `dense_1`, ...); `keras.utils.clear_session()`
+    starts the counts again.
+
+    Args:
+        base: the name's stem.
+
+    Returns:
+        A name not handed out before.
+
+    >>> import minikeras as keras
+    >>> first, second = keras.losses.uniquify("doc_example"), keras.losses.uniquify("doc_example")
+    >>> first != second and second.startswith("doc_example_")
+    True
+    """
     n = _counts.get(base, 0)
     _counts[base] = n + 1
     return base if n == 0 else f"{base}_{n}"
 
 
 def reset_names():
-    """Forgets every name handed out (`keras.backend.clear_session()` / `keras.utils.clear_session`)."""
+    """Forgets every default name handed out, so `dense`, `dense_1`, ... start again.
+
+    This is `keras.utils.clear_session()` (and what `keras.backend.clear_session()` calls).
+
+    >>> import minikeras as keras
+    >>> keras.utils.clear_session()
+    >>> keras.layers.Dense(1).name
+    'dense'
+    """
     _counts.clear()

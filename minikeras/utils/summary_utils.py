@@ -183,6 +183,13 @@ def print_summary(
         expand_nested: also list the layers of nested models, indented.
         show_trainable: add a "Trainable" column (Y / N / - for weightless layers).
         layer_range: `(first_name, last_name)` (regexes) to print only part of the layers.
+
+    >>> import minikeras as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> lines = []
+    >>> keras.utils.print_summary(model, print_fn=lines.append)
+    >>> print([line for line in lines[0].splitlines() if "Total params" in line][0])
+     Total params: 8 (32.00 B)
     """
     if hasattr(model, "_all_layers"):  # Functional: every node's layer, InputLayers and ops too
         layers = list(model._all_layers)

@@ -42,6 +42,19 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
         A `PyDataset` of `(texts, labels)` batches, `texts` a 1-D object array of `str`, with
         attributes `class_names` and `file_paths`; with `subset="both"`, the pair
         `(training, validation)`.
+
+    >>> import os, shutil, tempfile, minikeras as keras
+    >>> root = tempfile.mkdtemp()
+    >>> for name in ("neg", "pos"):
+    ...     os.makedirs(os.path.join(root, name))
+    ...     with open(os.path.join(root, name, "a.txt"), "w") as f:
+    ...         _ = f.write(f"a {name} review")
+    >>> ds = keras.utils.text_dataset_from_directory(root, batch_size=2, shuffle=False)
+    Found 2 files belonging to 2 classes.
+    >>> texts, labels = ds[0]
+    >>> texts.tolist(), labels.tolist()
+    (['a neg review', 'a pos review'], [0, 1])
+    >>> shutil.rmtree(root)
     """
     if max_length is not None and (int(max_length) != max_length or max_length < 0):
         raise ValueError(

@@ -9,7 +9,7 @@ half before. Integer inputs compute in `floatx`, float16 in float32 (cast back a
 
 import numpy as np
 
-from .. import dtypes
+from .. import autodiff, dtypes
 from ..tensor import Tensor
 from ._base import unwrap
 
@@ -168,7 +168,11 @@ def _conv(op, a, ta, w, tw, fmt, strides, padding, dilation_rate, groups, kernel
     ct, out_dt = _dtypes(a, w)
     x5, w5 = _volume(a, ct), _kernel_volume(w, ct)
     geometry = (_three(s, 1), _three(d, 1), _three(pad, 0))
-    out5 = kconv.conv(x5, w5, *geometry, _three(out_sp, 1), groups)
+    cols = None  # the forward's im2col matrix, kept for the kernel gradient when small enough
+    if tw.requires_grad and autodiff.grad_enabled():
+        out5, cols = kconv.conv(x5, w5, *geometry, _three(out_sp, 1), groups, keep_cols=True)
+    else:
+        out5 = kconv.conv(x5, w5, *geometry, _three(out_sp, 1), groups)
     out_shape = (a.shape[0], *out_sp, w.shape[-1])
 
     def backward(dout):
@@ -178,7 +182,7 @@ def _conv(op, a, ta, w, tw, fmt, strides, padding, dilation_rate, groups, kernel
             dx5 = kconv.conv_grad_input(d5, w5, x5.shape, *geometry, groups)
             dx = _grad_output(dx5, a.shape, fmt)
         if tw.requires_grad:
-            dkernel = kconv.conv_grad_kernel(x5, d5, w5.shape, *geometry, groups)
+            dkernel = kconv.conv_grad_kernel(x5, d5, w5.shape, *geometry, groups, cols=cols)
             dkernel = dkernel.reshape(kernel_shape)
         return dx, dkernel
 
@@ -222,6 +226,16 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     `kernel` is `(spatial..., channels, depth_multiplier)`; output channel `c * dm + m` is channel
     `c` convolved with `kernel[..., c, m]`.
 
+    Args:
+        inputs: `(batch, spatial..., channels)` (or channels first with `data_format`).
+        kernel: `(spatial..., channels, depth_multiplier)`.
+        strides, dilation_rate: an int or one int per spatial axis.
+        padding: "valid" or "same".
+        data_format: "channels_last" or "channels_first"; None means the global setting.
+
+    Returns:
+        `(batch, out_spatial..., channels * depth_multiplier)`.
+
     >>> import numpy as np, minikeras as keras
     >>> keras.ops.depthwise_conv(np.ones((1, 4, 4, 3)), np.ones((2, 2, 3, 2))).shape
     (1, 3, 3, 6)
@@ -249,6 +263,17 @@ def separable_conv(
     dilation_rate=1,
 ):
     """Depthwise convolution followed by a pointwise (1x1) `conv`, as Keras composes it.
+
+    Args:
+        inputs: `(batch, spatial..., channels)` (or channels first with `data_format`).
+        depthwise_kernel: `(spatial..., channels, depth_multiplier)`.
+        pointwise_kernel: `(1, ..., 1, channels * depth_multiplier, filters)`.
+        strides, dilation_rate: an int or one int per spatial axis (of the depthwise step).
+        padding: "valid" or "same".
+        data_format: "channels_last" or "channels_first"; None means the global setting.
+
+    Returns:
+        `(batch, out_spatial..., filters)`.
 
     >>> import numpy as np, minikeras as keras
     >>> keras.ops.separable_conv(np.ones((1, 4, 4, 3)), np.ones((3, 3, 3, 2)),
@@ -283,6 +308,17 @@ def conv_transpose(
     `kernel` is `(spatial..., filters, channels)`. Output length per axis: "valid" gives
     `(n - 1) * s + max(k, s)` and "same" gives `n * s`, with k the dilated kernel size; an
     `output_padding` p gives `(n - 1) * s + k + p` ("valid") or `(n - 1) * s + k % 2 + p`.
+
+    Args:
+        inputs: `(batch, spatial..., channels)` (or channels first with `data_format`).
+        kernel: `(spatial..., filters, channels)`.
+        strides, dilation_rate: an int or one int per spatial axis.
+        padding: "valid" or "same".
+        output_padding: None, or an int or one int per axis, each smaller than the stride.
+        data_format: "channels_last" or "channels_first"; None means the global setting.
+
+    Returns:
+        `(batch, out_spatial..., filters)`.
 
     >>> import numpy as np, minikeras as keras
     >>> keras.ops.conv_transpose(np.ones((1, 3, 3, 4)), np.ones((3, 3, 2, 4)), 2, "same").shape
@@ -353,6 +389,16 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
 
     Padded cells never win (TensorFlow's -inf padding); the gradient goes to the first maximum.
 
+    Args:
+        inputs: `(batch, spatial..., channels)` (or channels first with `data_format`).
+        pool_size: an int or one int per spatial axis.
+        strides: an int or one int per spatial axis; None means `pool_size`.
+        padding: "valid" or "same".
+        data_format: "channels_last" or "channels_first"; None means the global setting.
+
+    Returns:
+        `(batch, out_spatial..., channels)`.
+
     >>> import numpy as np, minikeras as keras
     >>> keras.ops.max_pool(np.arange(4.0).reshape(1, 4, 1), 2).numpy().ravel().tolist()
     [1.0, 3.0]
@@ -373,6 +419,16 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     """Average pooling; with "same" padding each window divides by its real (unpadded) cells.
+
+    Args:
+        inputs: `(batch, spatial..., channels)` (or channels first with `data_format`).
+        pool_size: an int or one int per spatial axis.
+        strides: an int or one int per spatial axis; None means `pool_size`.
+        padding: "valid" or "same".
+        data_format: "channels_last" or "channels_first"; None means the global setting.
+
+    Returns:
+        `(batch, out_spatial..., channels)`.
 
     >>> import numpy as np, minikeras as keras
     >>> keras.ops.average_pool(np.arange(3.0).reshape(1, 3, 1), 2, padding="same").numpy().ravel()

@@ -36,19 +36,52 @@ def _binary(op, a, b, fn):
 
 
 def add(x1, x2):
-    """`x1 + x2` elementwise, broadcasting."""
+    """Elementwise sum `x1 + x2`, with numpy broadcasting.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars.
+
+    Returns:
+        A tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.add([1.0, 2.0], 10.0).numpy().tolist()
+    [11.0, 12.0]
+    """
     x, y, ta, tb, out = _binary("add", x1, x2, np.add)
     return Tensor.from_op(out, (ta, tb), lambda d: (d, d), "add")
 
 
 def subtract(x1, x2):
-    """`x1 - x2` elementwise, broadcasting."""
+    """Elementwise difference `x1 - x2`, with numpy broadcasting.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars.
+
+    Returns:
+        A tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.subtract([5.0, 7.0], [1.0, 2.0]).numpy().tolist()
+    [4.0, 5.0]
+    """
     x, y, ta, tb, out = _binary("subtract", x1, x2, np.subtract)
     return Tensor.from_op(out, (ta, tb), lambda d: (d, -d), "subtract")
 
 
 def multiply(x1, x2):
-    """`x1 * x2` elementwise, broadcasting."""
+    """Elementwise product `x1 * x2`, with numpy broadcasting.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars.
+
+    Returns:
+        A tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.multiply([1.0, 2.0], [3.0, 4.0]).numpy().tolist()
+    [3.0, 8.0]
+    """
     x, y, ta, tb, out = _binary("multiply", x1, x2, np.multiply)
 
     def backward(d):
@@ -58,7 +91,18 @@ def multiply(x1, x2):
 
 
 def divide(x1, x2):
-    """`x1 / x2` elementwise, broadcasting (integers give floats)."""
+    """Elementwise true division `x1 / x2`, with numpy broadcasting (also `ops.true_divide`).
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars; two integer inputs give a `floatx` result.
+
+    Returns:
+        A tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.divide([1.0, 3.0], 2.0).numpy().tolist()
+    [0.5, 1.5]
+    """
     x, y, ta, tb, out = _binary("divide", x1, x2, np.true_divide)
     if np.asarray(x).dtype.kind in "biu" and np.asarray(y).dtype.kind in "biu":
         out = out.astype(dtypes.floatx())  # int / int -> floatx, as Keras
@@ -75,7 +119,19 @@ true_divide = divide
 
 
 def power(x1, x2):
-    """`x1 ** x2` elementwise, broadcasting."""
+    """Elementwise power `x1 ** x2`, with numpy broadcasting.
+
+    Args:
+        x1: the bases.
+        x2: the exponents.
+
+    Returns:
+        A tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.power([2.0, 3.0], 2.0).numpy().tolist()
+    [4.0, 9.0]
+    """
     x, y, ta, tb, out = _binary("power", x1, x2, np.power)
 
     def backward(d):
@@ -90,13 +146,35 @@ def power(x1, x2):
 
 
 def negative(x):
-    """`-x`."""
+    """Elementwise negation `-x`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype.
+
+    >>> import minikeras as keras
+    >>> keras.ops.negative([1.0, -2.0]).numpy().tolist()
+    [-1.0, 2.0]
+    """
     a, ta = unwrap(x, "negative")
     return Tensor.from_op(np.negative(a), (ta,), lambda d: (-d,), "negative")
 
 
 def maximum(x1, x2):
-    """Elementwise maximum; ties send the gradient to `x1`."""
+    """Elementwise maximum of `x1` and `x2`, with broadcasting; ties send the gradient to `x1`.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars.
+
+    Returns:
+        A tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.maximum([1.0, 5.0], 3.0).numpy().tolist()
+    [3.0, 5.0]
+    """
     x, y, ta, tb, out = _binary("maximum", x1, x2, np.maximum)
 
     def backward(d):
@@ -107,7 +185,18 @@ def maximum(x1, x2):
 
 
 def minimum(x1, x2):
-    """Elementwise minimum; ties send the gradient to `x1`."""
+    """Elementwise minimum of `x1` and `x2`, with broadcasting; ties send the gradient to `x1`.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars.
+
+    Returns:
+        A tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.minimum([1.0, 5.0], 3.0).numpy().tolist()
+    [1.0, 3.0]
+    """
     x, y, ta, tb, out = _binary("minimum", x1, x2, np.minimum)
 
     def backward(d):
@@ -118,7 +207,21 @@ def minimum(x1, x2):
 
 
 def where(condition, x1=None, x2=None):
-    """Picks `x1` where `condition` is true, else `x2` (broadcasting all three)."""
+    """Picks `x1` where `condition` is true and `x2` elsewhere, broadcasting all three.
+
+    Args:
+        condition: boolean (or truthy) tensor.
+        x1: values taken where `condition` holds.
+        x2: values taken elsewhere. With neither `x1` nor `x2`, returns the indices of the true
+            entries instead, one int tensor per axis (as `numpy.nonzero`).
+
+    Returns:
+        A tensor of the broadcast shape, or a tuple of index tensors.
+
+    >>> import minikeras as keras
+    >>> keras.ops.where([True, False, True], [1.0, 2.0, 3.0], 0.0).numpy().tolist()
+    [1.0, 0.0, 3.0]
+    """
     c, _ = unwrap(condition, "where")
     if x1 is None and x2 is None:
         return tuple(Tensor(i) for i in np.nonzero(c))
@@ -145,44 +248,132 @@ def _unary(op, x, fwd, grad_fn):
 
 
 def exp(x):
-    """`e ** x`."""
+    """Elementwise exponential `e ** x`.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.exp([0.0]).numpy().tolist()
+    [1.0]
+    """
     return _unary("exp", x, np.exp, lambda a, o, d: d * o)
 
 
 def expm1(x):
-    """`exp(x) - 1`, accurate near 0."""
+    """Elementwise `exp(x) - 1`, accurate for `x` near 0.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.expm1([0.0]).numpy().tolist()
+    [0.0]
+    """
     return _unary("expm1", x, np.expm1, lambda a, o, d: d * (o + 1))
 
 
 def log(x):
-    """Natural logarithm."""
+    """Elementwise natural logarithm.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape (`-inf` at 0, NaN below).
+
+    >>> import minikeras as keras
+    >>> keras.ops.log([1.0]).numpy().tolist()
+    [0.0]
+    """
     return _unary("log", x, np.log, lambda a, o, d: d / a)
 
 
 def log1p(x):
-    """`log(1 + x)`, accurate near 0."""
+    """Elementwise `log(1 + x)`, accurate for `x` near 0.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.log1p([0.0]).numpy().tolist()
+    [0.0]
+    """
     return _unary("log1p", x, np.log1p, lambda a, o, d: d / (1 + a))
 
 
 def sqrt(x):
-    """Square root."""
+    """Elementwise square root.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.sqrt([4.0, 9.0]).numpy().tolist()
+    [2.0, 3.0]
+    """
     return _unary("sqrt", x, np.sqrt, lambda a, o, d: d * 0.5 / o)
 
 
 def rsqrt(x):
-    """`1 / sqrt(x)`."""
+    """Elementwise reciprocal square root `1 / sqrt(x)`.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.rsqrt([4.0]).numpy().tolist()
+    [0.5]
+    """
     return _unary("rsqrt", x, lambda a: 1 / np.sqrt(a), lambda a, o, d: d * -0.5 * o / a)
 
 
 def square(x):
-    """`x * x`."""
+    """Elementwise square `x * x`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype.
+
+    >>> import minikeras as keras
+    >>> keras.ops.square([-3.0, 2.0]).numpy().tolist()
+    [9.0, 4.0]
+    """
     a, ta = unwrap(x, "square")
     a = np.asarray(a)
     return Tensor.from_op(np.square(a), (ta,), lambda d: (d * 2 * a,), "square")
 
 
 def abs(x):
-    """Absolute value (gradient `sign(x)`)."""
+    """Elementwise absolute value (also `ops.absolute`); the gradient is `sign(x)`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype.
+
+    >>> import minikeras as keras
+    >>> keras.ops.abs([-2.0, 3.0]).numpy().tolist()
+    [2.0, 3.0]
+    """
     a, ta = unwrap(x, "abs")
     a = np.asarray(a)
     return Tensor.from_op(np.abs(a), (ta,), lambda d: (d * np.sign(a),), "abs")
@@ -192,64 +383,242 @@ absolute = abs
 
 
 def tanh(x):
-    """Hyperbolic tangent."""
+    """Elementwise hyperbolic tangent.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape, in (-1, 1).
+
+    >>> import minikeras as keras
+    >>> keras.ops.tanh([0.0]).numpy().tolist()
+    [0.0]
+    """
     return _unary("tanh", x, np.tanh, lambda a, o, d: d * (1 - o * o))
 
 
 def exp2(x):
-    """`2 ** x`."""
+    """Elementwise power of two `2 ** x`.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.exp2([3.0]).numpy().tolist()
+    [8.0]
+    """
     return _unary("exp2", x, np.exp2, lambda a, o, d: d * o * math.log(2))
 
 
 def log2(x):
+    """Elementwise base-2 logarithm.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.log2([8.0]).numpy().tolist()
+    [3.0]
+    """
     return _unary("log2", x, np.log2, lambda a, o, d: d / (a * math.log(2)))
 
 
 def log10(x):
+    """Elementwise base-10 logarithm.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import numpy as np, minikeras as keras
+    >>> np.round(keras.ops.log10([1.0, 100.0]).numpy(), 4).tolist()
+    [0.0, 2.0]
+    """
     return _unary("log10", x, np.log10, lambda a, o, d: d / (a * math.log(10)))
 
 
 def sin(x):
+    """Elementwise sine (radians).
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.sin([0.0]).numpy().tolist()
+    [0.0]
+    """
     return _unary("sin", x, np.sin, lambda a, o, d: d * np.cos(a))
 
 
 def cos(x):
+    """Elementwise cosine (radians).
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.cos([0.0]).numpy().tolist()
+    [1.0]
+    """
     return _unary("cos", x, np.cos, lambda a, o, d: -d * np.sin(a))
 
 
 def tan(x):
+    """Elementwise tangent (radians).
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.tan([0.0]).numpy().tolist()
+    [0.0]
+    """
     return _unary("tan", x, np.tan, lambda a, o, d: d * (1 + o * o))
 
 
 def sinh(x):
+    """Elementwise hyperbolic sine.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.sinh([0.0]).numpy().tolist()
+    [0.0]
+    """
     return _unary("sinh", x, np.sinh, lambda a, o, d: d * np.cosh(a))
 
 
 def cosh(x):
+    """Elementwise hyperbolic cosine.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.cosh([0.0]).numpy().tolist()
+    [1.0]
+    """
     return _unary("cosh", x, np.cosh, lambda a, o, d: d * np.sinh(a))
 
 
 def arcsin(x):
+    """Elementwise inverse sine, in radians.
+
+    Args:
+        x: input tensor with values in [-1, 1]; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape, in [-pi/2, pi/2].
+
+    >>> import minikeras as keras
+    >>> keras.ops.arcsin([0.0]).numpy().tolist()
+    [0.0]
+    """
     return _unary("arcsin", x, np.arcsin, lambda a, o, d: d / np.sqrt(1 - a * a))
 
 
 def arccos(x):
+    """Elementwise inverse cosine, in radians.
+
+    Args:
+        x: input tensor with values in [-1, 1]; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape, in [0, pi].
+
+    >>> import minikeras as keras
+    >>> keras.ops.arccos([1.0]).numpy().tolist()
+    [0.0]
+    """
     return _unary("arccos", x, np.arccos, lambda a, o, d: -d / np.sqrt(1 - a * a))
 
 
 def arctan(x):
+    """Elementwise inverse tangent, in radians.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape, in (-pi/2, pi/2).
+
+    >>> import minikeras as keras
+    >>> keras.ops.arctan([0.0]).numpy().tolist()
+    [0.0]
+    """
     return _unary("arctan", x, np.arctan, lambda a, o, d: d / (1 + a * a))
 
 
 def arcsinh(x):
+    """Elementwise inverse hyperbolic sine.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.arcsinh([0.0]).numpy().tolist()
+    [0.0]
+    """
     return _unary("arcsinh", x, np.arcsinh, lambda a, o, d: d / np.sqrt(a * a + 1))
 
 
 def arccosh(x):
+    """Elementwise inverse hyperbolic cosine.
+
+    Args:
+        x: input tensor with values >= 1; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.arccosh([1.0]).numpy().tolist()
+    [0.0]
+    """
     return _unary("arccosh", x, np.arccosh, lambda a, o, d: d / np.sqrt(a * a - 1))
 
 
 def arctanh(x):
+    """Elementwise inverse hyperbolic tangent.
+
+    Args:
+        x: input tensor with values in (-1, 1); integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.arctanh([0.0]).numpy().tolist()
+    [0.0]
+    """
     return _unary("arctanh", x, np.arctanh, lambda a, o, d: d / (1 - a * a))
 
 
@@ -261,13 +630,36 @@ def _erf(a):
 
 
 def erf(x):
-    """Gauss error function; d erf(x) / dx = 2 / sqrt(pi) * exp(-x**2)."""
+    """Elementwise Gauss error function; its derivative is `2 / sqrt(pi) * exp(-x**2)`.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape, in (-1, 1).
+
+    >>> import minikeras as keras
+    >>> keras.ops.erf([0.0]).numpy().tolist()
+    [0.0]
+    """
     c = 2 / math.sqrt(math.pi)
     return _unary("erf", x, _erf, lambda a, o, d: d * c * np.exp(-a * a))
 
 
 def arctan2(x1, x2):
-    """Angle of the point `(x2, x1)`, i.e. `arctan(x1 / x2)` in the right quadrant."""
+    """Elementwise angle of the point `(x2, x1)`: `arctan(x1 / x2)` in the right quadrant.
+
+    Args:
+        x1: the y coordinates.
+        x2: the x coordinates (broadcast against `x1`).
+
+    Returns:
+        A float tensor of angles in [-pi, pi].
+
+    >>> import minikeras as keras
+    >>> keras.ops.arctan2([0.0], [1.0]).numpy().tolist()
+    [0.0]
+    """
     y, x, ta, tb, out = _binary("arctan2", x1, x2, np.arctan2)
     out = result_float(out)
 
@@ -279,7 +671,18 @@ def arctan2(x1, x2):
 
 
 def logaddexp(x1, x2):
-    """`log(exp(x1) + exp(x2))`, computed stably."""
+    """Elementwise `log(exp(x1) + exp(x2))`, computed without overflow.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars (broadcast together).
+
+    Returns:
+        A float tensor of the broadcast shape.
+
+    >>> import numpy as np, minikeras as keras
+    >>> print(keras.ops.logaddexp(0.0, 0.0).numpy().round(4))  # log(2)
+    0.6931
+    """
     x, y, ta, tb, out = _binary("logaddexp", x1, x2, np.logaddexp)
     out = result_float(out)
     return Tensor.from_op(
@@ -288,14 +691,40 @@ def logaddexp(x1, x2):
 
 
 def divide_no_nan(x1, x2):
-    """`x1 / x2`, but 0 where `x2 == 0` (and no gradient flows there)."""
+    """Elementwise `x1 / x2`, giving 0 where `x2 == 0` (and passing no gradient there).
+
+    Args:
+        x1: the numerators.
+        x2: the denominators.
+
+    Returns:
+        A tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.divide_no_nan([1.0, 1.0], [2.0, 0.0]).numpy().tolist()
+    [0.5, 0.0]
+    """
     y = unwrap(x2, "divide_no_nan")[0]
     zero = np.asarray(y) == 0
     return where(zero, 0, divide(x1, where(zero, 1, x2)))
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
-    """Replaces NaN and infinities by finite numbers; the gradient flows only where finite."""
+    """Replaces NaN and infinities with finite numbers; the gradient flows only where `x` is finite.
+
+    Args:
+        x: input tensor.
+        nan: value for NaN entries.
+        posinf: value for `+inf`; `None` means the largest finite value of the dtype.
+        neginf: value for `-inf`; `None` means the most negative finite value of the dtype.
+
+    Returns:
+        A tensor of the same shape and dtype.
+
+    >>> import minikeras as keras
+    >>> keras.ops.nan_to_num([float("nan"), 1.0, float("inf")], posinf=9.0).numpy().tolist()
+    [0.0, 1.0, 9.0]
+    """
     a, ta = unwrap(x, "nan_to_num")
     a = np.asarray(a)
     out = np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
@@ -303,12 +732,36 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
 
 
 def reciprocal(x):
-    """`1 / x`."""
+    """Elementwise reciprocal `1 / x`.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.reciprocal([2.0, 4.0]).numpy().tolist()
+    [0.5, 0.25]
+    """
     return _unary("reciprocal", x, np.reciprocal, lambda a, o, d: -d * o * o)
 
 
 def clip(x, x_min, x_max):
-    """Limits values to `[x_min, x_max]`; the gradient is zero outside."""
+    """Limits values to `[x_min, x_max]`; the gradient is zero where `x` lies outside.
+
+    Args:
+        x: input tensor.
+        x_min: lower bound (scalar or broadcastable tensor).
+        x_max: upper bound (scalar or broadcastable tensor).
+
+    Returns:
+        A tensor of the same shape and dtype as `x`.
+
+    >>> import minikeras as keras
+    >>> keras.ops.clip([-2.0, 0.5, 3.0], 0.0, 1.0).numpy().tolist()
+    [0.0, 0.5, 1.0]
+    """
     a, ta = unwrap(x, "clip")
     a = np.asarray(a)
     lo = x_min.data if isinstance(x_min, Tensor) else x_min
@@ -323,84 +776,342 @@ def _no_grad(op, fn, *xs):
 
 
 def sign(x):
+    """Elementwise sign: -1, 0 or 1 (no gradient).
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype.
+
+    >>> import minikeras as keras
+    >>> keras.ops.sign([-3.0, 0.0, 2.0]).numpy().tolist()
+    [-1.0, 0.0, 1.0]
+    """
     return _no_grad("sign", np.sign, x)
 
 
 def floor(x):
+    """Elementwise floor: the largest integer not above `x` (no gradient).
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype.
+
+    >>> import minikeras as keras
+    >>> keras.ops.floor([1.5, -1.5]).numpy().tolist()
+    [1.0, -2.0]
+    """
     return _no_grad("floor", np.floor, x)
 
 
 def ceil(x):
+    """Elementwise ceiling: the smallest integer not below `x` (no gradient).
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype.
+
+    >>> import minikeras as keras
+    >>> keras.ops.ceil([1.5, -1.5]).numpy().tolist()
+    [2.0, -1.0]
+    """
     return _no_grad("ceil", np.ceil, x)
 
 
 def round(x, decimals=0):
+    """Rounds to `decimals` decimal places, halves to even as numpy (no gradient).
+
+    Args:
+        x: input tensor.
+        decimals: number of decimal places to keep.
+
+    Returns:
+        A tensor of the same shape and dtype.
+
+    >>> import minikeras as keras
+    >>> keras.ops.round([0.5, 1.5, 2.25], decimals=0).numpy().tolist()
+    [0.0, 2.0, 2.0]
+    """
     return _no_grad("round", lambda a: np.round(a, decimals), x)
 
 
 def trunc(x):
+    """Elementwise truncation towards zero (no gradient).
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype.
+
+    >>> import minikeras as keras
+    >>> keras.ops.trunc([1.7, -1.7]).numpy().tolist()
+    [1.0, -1.0]
+    """
     return _no_grad("trunc", np.trunc, x)
 
 
 def floor_divide(x1, x2):
+    """Elementwise floor division `x1 // x2`, with broadcasting (no gradient).
+
+    Args:
+        x1: the dividends.
+        x2: the divisors.
+
+    Returns:
+        A tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.floor_divide([7, -7], 2).numpy().tolist()
+    [3, -4]
+    """
     return _no_grad("floor_divide", np.floor_divide, x1, x2)
 
 
 def mod(x1, x2):
+    """Elementwise remainder `x1 % x2`, with the sign of the divisor as numpy (no gradient).
+
+    Args:
+        x1: the dividends.
+        x2: the divisors.
+
+    Returns:
+        A tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.mod([7, -7], 3).numpy().tolist()
+    [1, 2]
+    """
     return _no_grad("mod", np.mod, x1, x2)
 
 
 def equal(x1, x2):
+    """Elementwise `x1 == x2`, with broadcasting.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars.
+
+    Returns:
+        A bool tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.equal([1, 2], [1, 3]).numpy().tolist()
+    [True, False]
+    """
     return _no_grad("equal", np.equal, x1, x2)
 
 
 def not_equal(x1, x2):
+    """Elementwise `x1 != x2`, with broadcasting.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars.
+
+    Returns:
+        A bool tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.not_equal([1, 2], [1, 3]).numpy().tolist()
+    [False, True]
+    """
     return _no_grad("not_equal", np.not_equal, x1, x2)
 
 
 def less(x1, x2):
+    """Elementwise `x1 < x2`, with broadcasting.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars.
+
+    Returns:
+        A bool tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.less([1, 2, 3], 2).numpy().tolist()
+    [True, False, False]
+    """
     return _no_grad("less", np.less, x1, x2)
 
 
 def less_equal(x1, x2):
+    """Elementwise `x1 <= x2`, with broadcasting.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars.
+
+    Returns:
+        A bool tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.less_equal([1, 2, 3], 2).numpy().tolist()
+    [True, True, False]
+    """
     return _no_grad("less_equal", np.less_equal, x1, x2)
 
 
 def greater(x1, x2):
+    """Elementwise `x1 > x2`, with broadcasting.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars.
+
+    Returns:
+        A bool tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.greater([1, 2, 3], 2).numpy().tolist()
+    [False, False, True]
+    """
     return _no_grad("greater", np.greater, x1, x2)
 
 
 def greater_equal(x1, x2):
+    """Elementwise `x1 >= x2`, with broadcasting.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars.
+
+    Returns:
+        A bool tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.greater_equal([1, 2, 3], 2).numpy().tolist()
+    [False, True, True]
+    """
     return _no_grad("greater_equal", np.greater_equal, x1, x2)
 
 
 def logical_and(x1, x2):
+    """Elementwise logical AND of the truth values of `x1` and `x2`.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars (non-zero means true).
+
+    Returns:
+        A bool tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.logical_and([True, True, False], [True, False, False]).numpy().tolist()
+    [True, False, False]
+    """
     return _no_grad("logical_and", np.logical_and, x1, x2)
 
 
 def logical_or(x1, x2):
+    """Elementwise logical OR of the truth values of `x1` and `x2`.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars (non-zero means true).
+
+    Returns:
+        A bool tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.logical_or([True, True, False], [True, False, False]).numpy().tolist()
+    [True, True, False]
+    """
     return _no_grad("logical_or", np.logical_or, x1, x2)
 
 
 def logical_xor(x1, x2):
+    """Elementwise logical exclusive OR of the truth values of `x1` and `x2`.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars (non-zero means true).
+
+    Returns:
+        A bool tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.logical_xor([True, True, False], [True, False, False]).numpy().tolist()
+    [False, True, False]
+    """
     return _no_grad("logical_xor", np.logical_xor, x1, x2)
 
 
 def logical_not(x):
+    """Elementwise logical NOT of the truth values of `x`.
+
+    Args:
+        x: input tensor (non-zero means true).
+
+    Returns:
+        A bool tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.logical_not([True, False]).numpy().tolist()
+    [False, True]
+    """
     return _no_grad("logical_not", np.logical_not, x)
 
 
 def isnan(x):
+    """Elementwise test for NaN.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A bool tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.isnan([1.0, float("nan")]).numpy().tolist()
+    [False, True]
+    """
     return _no_grad("isnan", np.isnan, x)
 
 
 def isfinite(x):
+    """Elementwise test for finite values (neither NaN nor infinite).
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A bool tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.isfinite([1.0, float("inf"), float("nan")]).numpy().tolist()
+    [True, False, False]
+    """
     return _no_grad("isfinite", np.isfinite, x)
 
 
 def isinf(x):
+    """Elementwise test for positive or negative infinity.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A bool tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.isinf([1.0, float("-inf"), float("nan")]).numpy().tolist()
+    [False, True, False]
+    """
     return _no_grad("isinf", np.isinf, x)
 
 
 def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
+    """Elementwise `|x1 - x2| <= atol + rtol * |x2|`, as `numpy.isclose`.
+
+    Args:
+        x1, x2: tensors, arrays or Python scalars (broadcast together).
+        rtol: relative tolerance.
+        atol: absolute tolerance.
+        equal_nan: whether two NaNs count as close.
+
+    Returns:
+        A bool tensor of the broadcast shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.isclose([1.0, 1.0], [1.0 + 1e-9, 1.1]).numpy().tolist()
+    [True, False]
+    """
     return _no_grad("isclose", lambda a, b: np.isclose(a, b, rtol, atol, equal_nan), x1, x2)

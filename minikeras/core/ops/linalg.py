@@ -21,7 +21,14 @@ def _swap(a):
 
 
 def matmul(x1, x2):
-    """Matrix product with numpy semantics: batched and broadcast over leading dims.
+    """Matrix product with numpy semantics: batched and broadcast over leading axes.
+
+    Args:
+        x1: tensor of shape `(..., m, k)`, or `(k,)` (treated as a row vector).
+        x2: tensor of shape `(..., k, n)`, or `(k,)` (treated as a column vector).
+
+    Returns:
+        A tensor of shape `(..., m, n)` (vector axes dropped).
 
     >>> import numpy as np, minikeras as keras
     >>> keras.ops.matmul(np.ones((2, 3)), np.ones((3, 4))).shape
@@ -67,8 +74,21 @@ def matmul(x1, x2):
 
 
 def dot(x1, x2):
-    """`numpy.dot`: scalars multiply, rank <= 2 is matmul, and otherwise the last axis of `x1`
-    contracts with the second-to-last axis of `x2`."""
+    """Dot product with `numpy.dot` semantics.
+
+    Scalars multiply, rank <= 2 is `matmul`, and otherwise the last axis of `x1` contracts with
+    the second-to-last axis of `x2`.
+
+    Args:
+        x1, x2: tensors.
+
+    Returns:
+        The product tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.dot([1.0, 2.0], [3.0, 4.0]).numpy().tolist()
+    11.0
+    """
     a, b = np.asarray(unwrap(x1, "dot")[0]), np.asarray(unwrap(x2, "dot")[0])
     if a.ndim == 0 or b.ndim == 0:
         from .elementwise import multiply
@@ -80,7 +100,18 @@ def dot(x1, x2):
 
 
 def vdot(x1, x2):
-    """Dot product of the flattened inputs."""
+    """Dot product of the flattened inputs.
+
+    Args:
+        x1, x2: tensors with the same number of elements.
+
+    Returns:
+        A scalar tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.vdot([[1.0, 2.0]], [[3.0], [4.0]]).numpy().tolist()
+    11.0
+    """
     from .shape import reshape
 
     return einsum("i,i->", reshape(x1, (-1,)), reshape(x2, (-1,)))
@@ -145,7 +176,14 @@ def _einsum_grad(d, i, ins, out_sub, arrays):
 
 
 def einsum(subscripts, *operands):
-    """Einstein summation, differentiable in every operand.
+    """Einstein summation over the operands, differentiable in every operand.
+
+    Args:
+        subscripts: the `numpy.einsum` specification, such as `"ab,bc->ac"` (`...` allowed).
+        *operands: the input tensors, one per comma-separated term.
+
+    Returns:
+        The result tensor.
 
     >>> import numpy as np, minikeras as keras
     >>> keras.ops.einsum("ab,bc->ac", np.ones((2, 3)), np.ones((3, 4))).shape
@@ -173,7 +211,20 @@ def einsum(subscripts, *operands):
 
 
 def tensordot(x1, x2, axes=2):
-    """`numpy.tensordot`, differentiable (implemented through `einsum`)."""
+    """Tensor contraction over the given axes, as `numpy.tensordot` (computed through `einsum`).
+
+    Args:
+        x1, x2: tensors.
+        axes: an int `n` (the last `n` axes of `x1` with the first `n` of `x2`) or a pair of
+            axis lists.
+
+    Returns:
+        The contracted tensor: the free axes of `x1`, then those of `x2`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.ops.tensordot(np.ones((2, 3)), np.ones((3, 4)), axes=1).shape
+    (2, 4)
+    """
     a, b = np.asarray(unwrap(x1)[0]), np.asarray(unwrap(x2)[0])
     if isinstance(axes, int):
         ax_a = list(range(a.ndim - axes, a.ndim))
@@ -191,14 +242,36 @@ def tensordot(x1, x2, axes=2):
 
 
 def outer(x1, x2):
-    """Outer product of the flattened inputs: shape (x1.size, x2.size)."""
+    """Outer product of the flattened inputs.
+
+    Args:
+        x1, x2: tensors.
+
+    Returns:
+        A tensor of shape `(size(x1), size(x2))`.
+
+    >>> import minikeras as keras
+    >>> keras.ops.outer([1, 2], [1, 10]).numpy().tolist()
+    [[1, 10], [2, 20]]
+    """
     from .shape import reshape
 
     return einsum("i,j->ij", reshape(x1, (-1,)), reshape(x2, (-1,)))
 
 
 def inner(x1, x2):
-    """`numpy.inner`: contracts the last axes; the other axes form an outer product."""
+    """Inner product as `numpy.inner`: contracts the last axes; the others form an outer product.
+
+    Args:
+        x1, x2: tensors with the same last dimension (or scalars).
+
+    Returns:
+        A tensor of shape `x1.shape[:-1] + x2.shape[:-1]`.
+
+    >>> import minikeras as keras
+    >>> keras.ops.inner([1.0, 2.0], [3.0, 4.0]).numpy().tolist()
+    11.0
+    """
     a, b = np.asarray(unwrap(x1, "inner")[0]), np.asarray(unwrap(x2, "inner")[0])
     if a.ndim == 0 or b.ndim == 0:
         from .elementwise import multiply
@@ -208,7 +281,20 @@ def inner(x1, x2):
 
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
-    """The diagonal of the (axis1, axis2) planes, as a last axis (as `numpy.diagonal`)."""
+    """The diagonal of the `(axis1, axis2)` planes, as a new last axis (as `numpy.diagonal`).
+
+    Args:
+        x: tensor of rank >= 2.
+        offset: the diagonal: 0 is the main one, positive above it, negative below.
+        axis1, axis2: the axes that form each matrix.
+
+    Returns:
+        A tensor with `axis1` and `axis2` removed and the diagonal appended.
+
+    >>> import minikeras as keras
+    >>> keras.ops.diagonal([[1, 2], [3, 4]]).numpy().tolist()
+    [1, 4]
+    """
     a, ta = unwrap(x, "diagonal")
     a = np.asarray(a)
     if a.ndim < 2:
@@ -227,14 +313,39 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 
 
 def trace(x, offset=0, axis1=0, axis2=1):
-    """Sum along the diagonal of the (axis1, axis2) planes."""
+    """Sum along the diagonal of the `(axis1, axis2)` planes.
+
+    Args:
+        x: tensor of rank >= 2.
+        offset: the diagonal: 0 is the main one, positive above it, negative below.
+        axis1, axis2: the axes that form each matrix.
+
+    Returns:
+        A tensor with `axis1` and `axis2` removed.
+
+    >>> import minikeras as keras
+    >>> keras.ops.trace([[1, 2], [3, 4]]).numpy().tolist()
+    5
+    """
     from .reduce import sum as rsum
 
     return rsum(diagonal(x, offset, axis1, axis2), axis=-1)
 
 
 def diag(x, k=0):
-    """A 1-D input becomes a matrix with it on diagonal `k`; a matrix gives its diagonal `k`."""
+    """Builds a diagonal matrix from a vector, or extracts a diagonal from a matrix.
+
+    Args:
+        x: a 1-D tensor (placed on diagonal `k` of a square matrix) or a 2-D tensor.
+        k: the diagonal: 0 is the main one, positive above it, negative below.
+
+    Returns:
+        A 2-D tensor for a 1-D input, a 1-D tensor for a 2-D input.
+
+    >>> import minikeras as keras
+    >>> keras.ops.diag([1, 2]).numpy().tolist()
+    [[1, 0], [0, 2]]
+    """
     a, ta = unwrap(x, "diag")
     a = np.asarray(a)
     if a.ndim == 2:
@@ -245,7 +356,18 @@ def diag(x, k=0):
 
 
 def inv(x):
-    """Inverse of square matrices (batched over leading axes)."""
+    """Inverse of square matrices, batched over leading axes.
+
+    Args:
+        x: tensor of shape `(..., n, n)` of invertible matrices.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.inv([[2.0, 0.0], [0.0, 4.0]]).numpy().tolist()
+    [[0.5, 0.0], [0.0, 0.25]]
+    """
     a, ta = unwrap(x, "inv")
     out = np.linalg.inv(_square("inv", a))
     # d(A^-1) = -A^-1 dA A^-1, so dA = -A^-T dout A^-T
@@ -253,7 +375,18 @@ def inv(x):
 
 
 def det(x):
-    """Determinant of square matrices (batched over leading axes)."""
+    """Determinant of square matrices, batched over leading axes.
+
+    Args:
+        x: tensor of shape `(..., n, n)`.
+
+    Returns:
+        A tensor of shape `(...)`.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.det([[2.0, 1.0], [1.0, 3.0]]).numpy().round(4))
+    5.0
+    """
     a, ta = unwrap(x, "det")
     a = _square("det", a)
     out = np.asarray(np.linalg.det(a))
@@ -266,7 +399,19 @@ def det(x):
 
 
 def solve(a, b):
-    """`x` with `a @ x = b`; `b` is a vector (1-D) or a batch of matrices."""
+    """Solves the linear system `a @ x = b` for `x`.
+
+    Args:
+        a: square matrices of shape `(..., n, n)`.
+        b: a vector of shape `(n,)` or matrices of shape `(..., n, k)`.
+
+    Returns:
+        `x`, shaped like `b`.
+
+    >>> import minikeras as keras
+    >>> keras.ops.solve([[2.0, 0.0], [0.0, 4.0]], [1.0, 2.0]).numpy().tolist()
+    [0.5, 0.5]
+    """
     m, tm = unwrap(a, "solve")
     v, tv = unwrap(b, "solve")
     m, v = _square("solve", m), np.asarray(v)

@@ -34,22 +34,67 @@ def _sigmoid(a):
 
 
 def sigmoid(x):
-    """Logistic function `1 / (1 + exp(-x))`."""
+    """Logistic sigmoid `1 / (1 + exp(-x))`, elementwise.
+
+    Args:
+        x: input tensor; integers are converted to floats.
+
+    Returns:
+        A float tensor of the same shape, in (0, 1).
+
+    >>> import minikeras as keras
+    >>> keras.ops.sigmoid([0.0]).numpy().tolist()
+    [0.5]
+    """
     return _act("sigmoid", x, _sigmoid, lambda a, o: o * (1 - o))
 
 
 def relu(x):
-    """`max(x, 0)`."""
+    """Rectified linear unit `max(x, 0)`, elementwise.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.relu([-1.0, 2.0]).numpy().tolist()
+    [0.0, 2.0]
+    """
     return _act("relu", x, lambda a: np.maximum(a, 0), lambda a, o: a > 0)
 
 
 def relu6(x):
-    """`min(max(x, 0), 6)`."""
+    """ReLU capped at 6: `min(max(x, 0), 6)`, elementwise.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.relu6([-1.0, 3.0, 8.0]).numpy().tolist()
+    [0.0, 3.0, 6.0]
+    """
     return _act("relu6", x, lambda a: np.clip(a, 0, 6), lambda a, o: (a > 0) & (a < 6))
 
 
 def leaky_relu(x, negative_slope=0.2):
-    """`x` for x >= 0, `negative_slope * x` otherwise (Keras's default slope 0.2)."""
+    """Leaky ReLU: `x` for `x >= 0` and `negative_slope * x` otherwise.
+
+    Args:
+        x: input tensor.
+        negative_slope: slope for negative inputs (Keras's default 0.2).
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.leaky_relu([-1.0, 2.0], negative_slope=0.5).numpy().tolist()
+    [-0.5, 2.0]
+    """
     s = negative_slope
     return _act(
         "leaky_relu", x, lambda a: np.where(a >= 0, a, s * a), lambda a, o: np.where(a >= 0, 1, s)
@@ -57,7 +102,19 @@ def leaky_relu(x, negative_slope=0.2):
 
 
 def elu(x, alpha=1.0):
-    """`x` for x > 0, `alpha * (exp(x) - 1)` otherwise."""
+    """Exponential linear unit: `x` for `x > 0` and `alpha * (exp(x) - 1)` otherwise.
+
+    Args:
+        x: input tensor.
+        alpha: scale of the negative part.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.elu([-1.0, 2.0]).numpy().round(4))
+    [-0.6321  2.    ]
+    """
     return _act(
         "elu",
         x,
@@ -71,7 +128,20 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(x):
-    """Scaled ELU with the self-normalising constants."""
+    """Scaled ELU: `scale * elu(x, alpha)` with the self-normalising constants.
+
+    The constants are `alpha = 1.67326324` and `scale = 1.05070098`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.selu([0.0, 1.0]).numpy().round(4))
+    [0.     1.0507]
+    """
     al, sc = _SELU_ALPHA, _SELU_SCALE
     return _act(
         "selu",
@@ -82,7 +152,20 @@ def selu(x):
 
 
 def gelu(x, approximate=True):
-    """Gaussian error linear unit; `approximate=True` (Keras ops default) uses the tanh form."""
+    """Gaussian error linear unit `x * P(X <= x)` for a standard normal `X`.
+
+    Args:
+        x: input tensor.
+        approximate: `True` (the Keras ops default) uses the tanh approximation,
+            `False` the exact form with `erf`.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.gelu([0.0, 1.0], approximate=False).numpy().round(4))
+    [0.     0.8413]
+    """
     if approximate:
         c = math.sqrt(2 / math.pi)
 
@@ -105,19 +188,52 @@ def gelu(x, approximate=True):
 
 
 def softplus(x):
-    """`log(1 + exp(x))`, computed stably."""
+    """Softplus `log(1 + exp(x))`, computed without overflow.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape, positive.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.softplus([0.0]).numpy().round(4))
+    [0.6931]
+    """
     return _act(
         "softplus", x, lambda a: np.logaddexp(0, a).astype(a.dtype), lambda a, o: _sigmoid(a)
     )
 
 
 def softsign(x):
-    """`x / (1 + |x|)`."""
+    """Softsign `x / (1 + |x|)`, elementwise.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape, in (-1, 1).
+
+    >>> import minikeras as keras
+    >>> keras.ops.softsign([1.0, -3.0]).numpy().tolist()
+    [0.5, -0.75]
+    """
     return _act("softsign", x, lambda a: a / (1 + np.abs(a)), lambda a, o: 1 / (1 + np.abs(a)) ** 2)
 
 
 def silu(x):
-    """`x * sigmoid(x)` (also called swish)."""
+    """Sigmoid linear unit `x * sigmoid(x)` (also `ops.swish`).
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.silu([0.0, 1.0]).numpy().round(4))
+    [0.     0.7311]
+    """
 
     def grad(a, o):
         s = _sigmoid(a)
@@ -130,7 +246,18 @@ swish = silu
 
 
 def hard_sigmoid(x):
-    """Keras 3's `clip(x / 6 + 0.5, 0, 1)` (Keras 2 used `0.2 * x + 0.5`)."""
+    """Piecewise-linear sigmoid `clip(x / 6 + 0.5, 0, 1)` (Keras 3; Keras 2 used `0.2 * x + 0.5`).
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape, in [0, 1].
+
+    >>> import minikeras as keras
+    >>> keras.ops.hard_sigmoid([-3.0, 0.0, 3.0]).numpy().tolist()
+    [0.0, 0.5, 1.0]
+    """
     return _act(
         "hard_sigmoid",
         x,
@@ -140,7 +267,18 @@ def hard_sigmoid(x):
 
 
 def hard_silu(x):
-    """`x * hard_sigmoid(x)`."""
+    """Hard SiLU `x * hard_sigmoid(x)` (also `ops.hard_swish`).
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.hard_silu([-4.0, 0.0, 3.0]).numpy().tolist()
+    [-0.0, 0.0, 3.0]
+    """
 
     def grad(a, o):
         return np.where(a <= -3, 0, np.where(a >= 3, 1, a / 3 + 0.5))
@@ -152,7 +290,18 @@ hard_swish = hard_silu
 
 
 def mish(x):
-    """`x * tanh(softplus(x))`."""
+    """Mish activation `x * tanh(softplus(x))`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.mish([0.0, 1.0]).numpy().round(4))
+    [0.     0.8651]
+    """
 
     def grad(a, o):
         sp = np.logaddexp(0, a)
@@ -163,7 +312,18 @@ def mish(x):
 
 
 def log_sigmoid(x):
-    """`log(sigmoid(x))`, computed stably."""
+    """Log-sigmoid `log(sigmoid(x)) = -softplus(-x)`, computed without overflow.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape, negative.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.log_sigmoid([0.0]).numpy().round(4))
+    [-0.6931]
+    """
     return _act("log_sigmoid", x, lambda a: -np.logaddexp(0, -a), lambda a, o: 1 - _sigmoid(a))
 
 
@@ -173,7 +333,19 @@ def _softmax_array(a, axis):
 
 
 def softmax(x, axis=-1):
-    """Softmax along `axis` (the last by default)."""
+    """Softmax along an axis: `exp(x) / sum(exp(x))`, computed stably.
+
+    Args:
+        x: input tensor.
+        axis: the axis that sums to 1.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.softmax([[0.0, 0.0], [1.0, 1.0]]).numpy().tolist()
+    [[0.5, 0.5], [0.5, 0.5]]
+    """
     a, ta = unwrap(x, "softmax")
     a = result_float(np.asarray(a))
     out = _softmax_array(a, axis)
@@ -186,7 +358,19 @@ def softmax(x, axis=-1):
 
 
 def log_softmax(x, axis=-1):
-    """`log(softmax(x))` along `axis`, computed stably."""
+    """Log-softmax along an axis: `x - logsumexp(x)`, computed stably.
+
+    Args:
+        x: input tensor.
+        axis: the axis to normalise over.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.log_softmax([0.0, 0.0]).numpy().round(4))
+    [-0.6931 -0.6931]
+    """
     a, ta = unwrap(x, "log_softmax")
     a = result_float(np.asarray(a))
     shifted = a - a.max(axis=axis, keepdims=True)
@@ -201,8 +385,21 @@ def log_softmax(x, axis=-1):
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Per-sample crossentropy between integer labels and class scores along `axis`.
 
-    Labels must lie in [0, classes). From probabilities, Keras's form is used: renormalise to sum
-    1, clip to [1e-7, 1 - 1e-7], take -log of the true class.
+    From probabilities this is Keras's form: renormalise to sum 1, clip to [1e-7, 1 - 1e-7], take
+    `-log` of the true class; from logits it is `logsumexp(output) - output[label]`.
+
+    Args:
+        target: int labels in `[0, classes)`, shaped like `output` without `axis`.
+        output: class probabilities, or logits when `from_logits=True`.
+        from_logits: whether `output` holds logits.
+        axis: the class axis of `output`.
+
+    Returns:
+        A tensor of per-sample losses (no mean).
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.sparse_categorical_crossentropy([1], [[0.5, 0.5]]).numpy().round(4))
+    [0.6931]
     """
     z, tz = unwrap(output, "sparse_categorical_crossentropy")
     z = result_float(np.asarray(z))
@@ -262,10 +459,23 @@ def _as_target(target, dtype, op):
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    """Per-sample crossentropy between one-hot (or soft) targets and scores along `axis`.
+    """Per-sample crossentropy between one-hot (or soft) targets and class scores along `axis`.
 
-    From probabilities, Keras's form: renormalise to sum 1, clip to [1e-7, 1 - 1e-7], then
-    `-sum(target * log(p))`.
+    From probabilities this is Keras's form: renormalise to sum 1, clip to [1e-7, 1 - 1e-7],
+    then `-sum(target * log(p))`; from logits it uses `log_softmax`.
+
+    Args:
+        target: one-hot or soft targets, shaped like `output`.
+        output: class probabilities, or logits when `from_logits=True`.
+        from_logits: whether `output` holds logits.
+        axis: the class axis.
+
+    Returns:
+        A tensor of per-sample losses (no mean).
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.categorical_crossentropy([[0.0, 1.0]], [[0.5, 0.5]]).numpy().round(4))
+    [0.6931]
     """
     from .elementwise import clip, divide, log, multiply, negative
     from .reduce import sum as rsum
@@ -298,7 +508,20 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def binary_crossentropy(target, output, from_logits=False):
     """Elementwise binary crossentropy (Keras's `ops.binary_crossentropy`; no mean).
 
-    From probabilities: clip to [1e-7, 1 - 1e-7], then `-(t log p + (1 - t) log(1 - p))`.
+    From probabilities: clip to [1e-7, 1 - 1e-7], then `-(t log p + (1 - t) log(1 - p))`;
+    from logits the stable form `max(z, 0) - z * t + log(1 + exp(-|z|))`.
+
+    Args:
+        target: targets in [0, 1], shaped like `output`.
+        output: probabilities, or logits when `from_logits=True`.
+        from_logits: whether `output` holds logits.
+
+    Returns:
+        A tensor of elementwise losses, shaped like `output`.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.binary_crossentropy([1.0, 0.0], [0.5, 0.5]).numpy().round(4))
+    [0.6931 0.6931]
     """
     from .elementwise import add, clip, log, multiply, negative, subtract
 
@@ -321,7 +544,19 @@ def binary_crossentropy(target, output, from_logits=False):
 
 
 def celu(x, alpha=1.0):
-    """`max(x, 0) + alpha * min(exp(x / alpha) - 1, 0)`."""
+    """Continuously differentiable ELU: `max(x, 0) + alpha * min(exp(x / alpha) - 1, 0)`.
+
+    Args:
+        x: input tensor.
+        alpha: scale of the negative part.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.celu([-1.0, 2.0]).numpy().round(4))
+    [-0.6321  2.    ]
+    """
     return _act(
         "celu",
         x,
@@ -331,7 +566,19 @@ def celu(x, alpha=1.0):
 
 
 def glu(x, axis=-1):
-    """Gated linear unit: split `x` in halves `a, b` along `axis`, return `a * sigmoid(b)`."""
+    """Gated linear unit: splits `x` into halves `a, b` along `axis` and returns `a * sigmoid(b)`.
+
+    Args:
+        x: input tensor; its size along `axis` must be even.
+        axis: the axis to split.
+
+    Returns:
+        A tensor with `axis` halved.
+
+    >>> import minikeras as keras
+    >>> keras.ops.glu([[1.0, 0.0]]).numpy().tolist()
+    [[0.5]]
+    """
     from .elementwise import multiply
     from .shape import split
 
@@ -340,12 +587,35 @@ def glu(x, axis=-1):
 
 
 def hard_tanh(x):
-    """`clip(x, -1, 1)`."""
+    """Hard tanh `clip(x, -1, 1)`, elementwise.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.hard_tanh([-2.0, 0.5, 2.0]).numpy().tolist()
+    [-1.0, 0.5, 1.0]
+    """
     return _act("hard_tanh", x, lambda a: np.clip(a, -1, 1), lambda a, o: (a > -1) & (a < 1))
 
 
 def hard_shrink(x, threshold=0.5):
-    """`x` where `|x| > threshold`, else 0."""
+    """Hard shrinkage: `x` where `|x| > threshold`, else 0.
+
+    Args:
+        x: input tensor.
+        threshold: the cut-off.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.hard_shrink([-1.0, 0.25, 1.0]).numpy().tolist()
+    [-1.0, 0.0, 1.0]
+    """
     t = threshold
     return _act(
         "hard_shrink", x, lambda a: np.where(np.abs(a) > t, a, 0), lambda a, o: np.abs(a) > t
@@ -353,7 +623,19 @@ def hard_shrink(x, threshold=0.5):
 
 
 def soft_shrink(x, threshold=0.5):
-    """`x` moved `threshold` towards 0, and 0 where `|x| <= threshold`."""
+    """Soft shrinkage: `x` moved `threshold` towards 0, and 0 where `|x| <= threshold`.
+
+    Args:
+        x: input tensor.
+        threshold: the shrink amount.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.soft_shrink([-1.0, 0.25, 1.0]).numpy().tolist()
+    [-0.5, 0.0, 0.5]
+    """
     t = threshold
     return _act(
         "soft_shrink",
@@ -364,12 +646,35 @@ def soft_shrink(x, threshold=0.5):
 
 
 def tanh_shrink(x):
-    """`x - tanh(x)`."""
+    """Tanh shrinkage `x - tanh(x)`, elementwise.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.tanh_shrink([0.0, 1.0]).numpy().round(4))
+    [0.     0.2384]
+    """
     return _act("tanh_shrink", x, lambda a: a - np.tanh(a), lambda a, o: np.tanh(a) ** 2)
 
 
 def squareplus(x, b=4):
-    """`(x + sqrt(x**2 + b)) / 2`, a smooth ReLU."""
+    """Squareplus `(x + sqrt(x**2 + b)) / 2`, a smooth ReLU.
+
+    Args:
+        x: input tensor.
+        b: smoothness (> 0); `b = 0` would give ReLU.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.squareplus([0.0], b=4).numpy().tolist()
+    [1.0]
+    """
     return _act(
         "squareplus",
         x,
@@ -379,7 +684,18 @@ def squareplus(x, b=4):
 
 
 def sparse_plus(x):
-    """0 for x <= -1, `(x + 1)**2 / 4` for -1 < x < 1, and x for x >= 1."""
+    """SparsePlus: 0 for `x <= -1`, `(x + 1)**2 / 4` for `-1 < x < 1`, and `x` for `x >= 1`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.sparse_plus([-2.0, 0.0, 2.0]).numpy().tolist()
+    [0.0, 0.25, 2.0]
+    """
     return _act(
         "sparse_plus",
         x,
@@ -389,13 +705,41 @@ def sparse_plus(x):
 
 
 def threshold(x, threshold, default_value):
-    """`x` where `x > threshold`, else `default_value`."""
+    """Keeps `x` where `x > threshold` and uses `default_value` elsewhere.
+
+    Args:
+        x: input tensor.
+        threshold: the cut-off.
+        default_value: the value for entries at or below `threshold`.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.threshold([1.0, 5.0], 2.0, 0.0).numpy().tolist()
+    [0.0, 5.0]
+    """
     t, v = threshold, default_value
     return _act("threshold", x, lambda a: np.where(a > t, a, v), lambda a, o: a > t)
 
 
 def moments(x, axes, keepdims=False, synchronized=False):
-    """`(mean, variance)` over `axes` (biased variance, as Keras)."""
+    """Mean and (biased) variance over `axes`, as Keras's `ops.moments`.
+
+    Args:
+        x: input tensor.
+        axes: the axes to reduce (a list or tuple).
+        keepdims: whether to keep the reduced axes with size 1.
+        synchronized: accepted for Keras compatibility (single device).
+
+    Returns:
+        A tuple `(mean, variance)`.
+
+    >>> import minikeras as keras
+    >>> mean, variance = keras.ops.moments([1.0, 2.0, 3.0, 4.0], axes=[0])
+    >>> float(mean), float(variance)
+    (2.5, 1.25)
+    """
     from .elementwise import square, subtract
     from .reduce import mean
 
@@ -405,7 +749,21 @@ def moments(x, axes, keepdims=False, synchronized=False):
 
 
 def normalize(x, axis=-1, order=2, epsilon=None):
-    """`x / max(norm(x, order, axis), epsilon)`; `epsilon` defaults to 1e-7."""
+    """Divides `x` by its `order`-norm along `axis`: `x / max(norm(x), epsilon)`.
+
+    Args:
+        x: input tensor.
+        axis: the axis of the norm.
+        order: the norm order (an int >= 1; 2 is Euclidean).
+        epsilon: the smallest divisor; `None` means 1e-7.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.normalize([3.0, 4.0]).numpy().round(4))
+    [0.6 0.8]
+    """
     from .elementwise import divide, maximum
     from .reduce import norm
 
@@ -416,7 +774,24 @@ def normalize(x, axis=-1, order=2, epsilon=None):
 
 
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
-    """`(x - mean) / sqrt(variance + epsilon) * scale + offset`, the vectors lying along `axis`."""
+    """Normalises with given statistics: `(x - mean) / sqrt(variance + epsilon) * scale + offset`.
+
+    Args:
+        x: input tensor.
+        mean, variance: 1-D tensors laid along `axis` (or tensors broadcastable to `x`).
+        axis: the feature axis of `x`.
+        offset: optional 1-D shift (beta).
+        scale: optional 1-D scale (gamma).
+        epsilon: added to the variance.
+
+    Returns:
+        A tensor of the shape of `x`.
+
+    >>> import minikeras as keras
+    >>> keras.ops.batch_normalization([[1.0, 3.0]], mean=[0.0, 1.0], variance=[1.0, 4.0],
+    ...                               axis=-1, epsilon=0.0).numpy().tolist()
+    [[1.0, 1.0]]
+    """
     from .elementwise import add, multiply, rsqrt, subtract
     from .shape import reshape
 
@@ -435,7 +810,22 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
 
 def multi_hot(inputs, num_classes, axis=-1, dtype=None, sparse=False):
-    """1 for each class id present in a row of `inputs` ((batch, n) -> (batch, num_classes))."""
+    """Multi-hot encodes rows of class ids: 1 for each class that appears in the row.
+
+    Args:
+        inputs: int tensor of class ids, `(batch, n)` or `(n,)`.
+        num_classes: the number of classes.
+        axis: where the class axis goes before reducing over the ids.
+        dtype: the dtype; `None` means `floatx`.
+        sparse: accepted for Keras compatibility; results are dense.
+
+    Returns:
+        A tensor of shape `(batch, num_classes)` (or `(num_classes,)`).
+
+    >>> import minikeras as keras
+    >>> keras.ops.multi_hot([[0, 2], [1, 1]], 3).numpy().tolist()
+    [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+    """
     from .reduce import max as rmax
     from .shape import one_hot
 

@@ -32,7 +32,15 @@ def _int_result(dtype):
 
 
 def sum(x, axis=None, keepdims=False):
-    """Sum over `axis` (int, tuple or None for all); integer inputs keep their dtype (>= 32 bits).
+    """Sum over `axis`; integer inputs keep an integer dtype of at least 32 bits.
+
+    Args:
+        x: input tensor.
+        axis: an int, a tuple of ints, or `None` for all axes.
+        keepdims: whether to keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
 
     >>> import numpy as np, minikeras as keras
     >>> keras.ops.sum(np.ones((2, 3), "float32"), axis=(0, 1)).numpy().tolist()
@@ -49,7 +57,20 @@ def sum(x, axis=None, keepdims=False):
 
 
 def mean(x, axis=None, keepdims=False):
-    """Mean over `axis` (integers give floats)."""
+    """Arithmetic mean over `axis` (integer inputs give floats).
+
+    Args:
+        x: input tensor.
+        axis: an int, a tuple of ints, or `None` for all axes.
+        keepdims: whether to keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.mean([[1.0, 2.0], [3.0, 6.0]], axis=0).numpy().tolist()
+    [2.0, 4.0]
+    """
     a, ta = unwrap(x, "mean")
     a = result_float(np.asarray(a))
     axes = normalize_axis(axis, a.ndim)
@@ -86,12 +107,40 @@ def _extreme(op, fn, x, axis, keepdims, initial):
 
 
 def max(x, axis=None, keepdims=False, initial=None):
-    """Maximum over `axis`; tied maxima share the gradient."""
+    """Maximum over `axis` (also `ops.amax`); tied maxima share the gradient.
+
+    Args:
+        x: input tensor.
+        axis: an int, a tuple of ints, or `None` for all axes.
+        keepdims: whether to keep the reduced axes with size 1.
+        initial: a lower bound for the result; required to reduce an empty axis.
+
+    Returns:
+        The reduced tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.max([[1, 5], [3, 2]], axis=1).numpy().tolist()
+    [5, 3]
+    """
     return _extreme("max", np.max, x, axis, keepdims, initial)
 
 
 def min(x, axis=None, keepdims=False, initial=None):
-    """Minimum over `axis`; tied minima share the gradient."""
+    """Minimum over `axis` (also `ops.amin`); tied minima share the gradient.
+
+    Args:
+        x: input tensor.
+        axis: an int, a tuple of ints, or `None` for all axes.
+        keepdims: whether to keep the reduced axes with size 1.
+        initial: an upper bound for the result; required to reduce an empty axis.
+
+    Returns:
+        The reduced tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.min([[1, 5], [3, 2]], axis=1).numpy().tolist()
+    [1, 2]
+    """
     return _extreme("min", np.min, x, axis, keepdims, initial)
 
 
@@ -99,7 +148,21 @@ amax, amin = max, min
 
 
 def prod(x, axis=None, keepdims=False, dtype=None):
-    """Product over `axis`."""
+    """Product over `axis`; the gradient is exact even when some entries are zero.
+
+    Args:
+        x: input tensor.
+        axis: an int, a tuple of ints, or `None` for all axes.
+        keepdims: whether to keep the reduced axes with size 1.
+        dtype: the result dtype; `None` keeps floats and widens integers to at least 32 bits.
+
+    Returns:
+        The reduced tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.prod([[1, 2], [3, 4]], axis=0).numpy().tolist()
+    [3, 8]
+    """
     a, ta = unwrap(x, "prod")
     a = np.asarray(a)
     axes = normalize_axis(axis, a.ndim)
@@ -120,7 +183,20 @@ def prod(x, axis=None, keepdims=False, dtype=None):
 
 
 def var(x, axis=None, keepdims=False):
-    """Biased variance (divides by N) over `axis`, as Keras's `ops.var`."""
+    """Biased variance (dividing by N) over `axis`, as Keras's `ops.var`.
+
+    Args:
+        x: input tensor; integers are converted to `floatx`.
+        axis: an int, a tuple of ints, or `None` for all axes.
+        keepdims: whether to keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.var([1.0, 2.0, 3.0, 4.0]).numpy().tolist()
+    1.25
+    """
     from .elementwise import square, subtract
     from .shape import cast
 
@@ -131,14 +207,40 @@ def var(x, axis=None, keepdims=False):
 
 
 def std(x, axis=None, keepdims=False):
-    """Biased standard deviation over `axis`."""
+    """Biased standard deviation (dividing by N) over `axis`.
+
+    Args:
+        x: input tensor; integers are converted to `floatx`.
+        axis: an int, a tuple of ints, or `None` for all axes.
+        keepdims: whether to keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.std([1.0, 3.0]).numpy().tolist()
+    1.0
+    """
     from .elementwise import sqrt
 
     return sqrt(var(x, axis=axis, keepdims=keepdims))
 
 
 def logsumexp(x, axis=None, keepdims=False):
-    """`log(sum(exp(x)))` over `axis`, computed stably."""
+    """`log(sum(exp(x)))` over `axis`, computed without overflow.
+
+    Args:
+        x: input tensor.
+        axis: an int, a tuple of ints, or `None` for all axes.
+        keepdims: whether to keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.logsumexp([0.0, 0.0]).numpy().round(4))
+    0.6931
+    """
     a, ta = unwrap(x, "logsumexp")
     a = result_float(np.asarray(a))
     axes = normalize_axis(axis, a.ndim)
@@ -162,24 +264,91 @@ def _index_op(op, fn, x, axis, keepdims):
 
 
 def argmax(x, axis=None, keepdims=False):
-    """Index of the maximum along `axis` (int32, no gradient)."""
+    """Index of the largest value along `axis` (the first on ties; no gradient).
+
+    Args:
+        x: input tensor (not empty).
+        axis: the axis to search; `None` searches the flattened tensor.
+        keepdims: whether to keep the reduced axis with size 1.
+
+    Returns:
+        An int32 tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.argmax([[1, 5], [3, 2]], axis=1).numpy().tolist()
+    [1, 0]
+    """
     return _index_op("argmax", np.argmax, x, axis, keepdims)
 
 
 def argmin(x, axis=None, keepdims=False):
-    """Index of the minimum along `axis` (int32, no gradient)."""
+    """Index of the smallest value along `axis` (the first on ties; no gradient).
+
+    Args:
+        x: input tensor (not empty).
+        axis: the axis to search; `None` searches the flattened tensor.
+        keepdims: whether to keep the reduced axis with size 1.
+
+    Returns:
+        An int32 tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.argmin([[1, 5], [3, 2]], axis=1).numpy().tolist()
+    [0, 1]
+    """
     return _index_op("argmin", np.argmin, x, axis, keepdims)
 
 
 def any(x, axis=None, keepdims=False):
+    """Whether any entry is true (non-zero) over `axis`.
+
+    Args:
+        x: input tensor.
+        axis: an int, a tuple of ints, or `None` for all axes.
+        keepdims: whether to keep the reduced axes with size 1.
+
+    Returns:
+        A bool tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.any([[0, 1], [0, 0]], axis=1).numpy().tolist()
+    [True, False]
+    """
     return Tensor(np.any(unwrap(x, "any")[0], axis=axis, keepdims=keepdims))
 
 
 def all(x, axis=None, keepdims=False):
+    """Whether all entries are true (non-zero) over `axis`.
+
+    Args:
+        x: input tensor.
+        axis: an int, a tuple of ints, or `None` for all axes.
+        keepdims: whether to keep the reduced axes with size 1.
+
+    Returns:
+        A bool tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.all([[1, 1], [0, 1]], axis=1).numpy().tolist()
+    [True, False]
+    """
     return Tensor(np.all(unwrap(x, "all")[0], axis=axis, keepdims=keepdims))
 
 
 def count_nonzero(x, axis=None):
+    """Number of non-zero entries over `axis`.
+
+    Args:
+        x: input tensor.
+        axis: an int, a tuple of ints, or `None` for all axes.
+
+    Returns:
+        An integer tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.count_nonzero([[0, 1], [2, 3]], axis=1).numpy().tolist()
+    [1, 2]
+    """
     return Tensor(np.asarray(np.count_nonzero(unwrap(x, "count_nonzero")[0], axis=axis)))
 
 
@@ -199,7 +368,20 @@ def _scan_input(op, x, axis, dtype):
 
 
 def cumsum(x, axis=None, dtype=None):
-    """Cumulative sum along `axis` (of the flattened tensor when None)."""
+    """Cumulative sum along `axis`.
+
+    Args:
+        x: input tensor.
+        axis: the axis; `None` works on the flattened tensor.
+        dtype: the result dtype; `None` keeps floats and widens integers to at least 32 bits.
+
+    Returns:
+        A tensor of the same shape (1-D when `axis` is None).
+
+    >>> import minikeras as keras
+    >>> keras.ops.cumsum([1, 2, 3]).numpy().tolist()
+    [1, 3, 6]
+    """
     x, axis, res = _scan_input("cumsum", x, axis, dtype)
     a, ta = unwrap(x, "cumsum")
     out = np.cumsum(a, axis=axis).astype(res, copy=False)
@@ -207,7 +389,20 @@ def cumsum(x, axis=None, dtype=None):
 
 
 def cumprod(x, axis=None, dtype=None):
-    """Cumulative product along `axis` (of the flattened tensor when None); zeros are allowed."""
+    """Cumulative product along `axis`; the gradient is exact even with zero entries.
+
+    Args:
+        x: input tensor.
+        axis: the axis; `None` works on the flattened tensor.
+        dtype: the result dtype; `None` keeps floats and widens integers to at least 32 bits.
+
+    Returns:
+        A tensor of the same shape (1-D when `axis` is None).
+
+    >>> import minikeras as keras
+    >>> keras.ops.cumprod([1, 2, 3]).numpy().tolist()
+    [1, 2, 6]
+    """
     x, axis, res = _scan_input("cumprod", x, axis, dtype)
     a, ta = unwrap(x, "cumprod")
     a = np.asarray(a)
@@ -228,7 +423,20 @@ def cumprod(x, axis=None, dtype=None):
 
 
 def average(x, axis=None, weights=None):
-    """Mean over `axis` weighted by `weights` (1-D along `axis`, or the shape of `x`)."""
+    """Weighted mean over `axis`: `sum(x * weights) / sum(weights)`.
+
+    Args:
+        x: input tensor.
+        axis: the axis to average over; `None` means all axes.
+        weights: `None` (plain mean), a tensor shaped like `x`, or a 1-D tensor along `axis`.
+
+    Returns:
+        The reduced tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.average([1.0, 4.0], axis=0, weights=[3.0, 1.0]).numpy().tolist()
+    1.75
+    """
     from .elementwise import divide, multiply
     from .shape import reshape
 
@@ -248,7 +456,20 @@ def average(x, axis=None, weights=None):
 
 
 def median(x, axis=None, keepdims=False):
-    """Median over `axis` (the mean of the two middle values for even counts)."""
+    """Median over `axis` (the mean of the two middle values for an even count).
+
+    Args:
+        x: input tensor.
+        axis: an int, a tuple of ints, or `None` for all axes.
+        keepdims: whether to keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.median([3.0, 1.0, 4.0, 2.0]).numpy().tolist()
+    2.5
+    """
     from .shape import moveaxis, reshape, sort
 
     a = np.asarray(unwrap(x, "median")[0])
@@ -265,7 +486,17 @@ def median(x, axis=None, keepdims=False):
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
-    """Vector or matrix norm over `axis`, as `numpy.linalg.norm` (no spectral/nuclear norms).
+    """Vector or matrix norm over `axis`, as `numpy.linalg.norm` (no spectral or nuclear norms).
+
+    Args:
+        x: input tensor.
+        ord: `None` (2-norm of vectors, Frobenius norm of matrices); for vectors a number,
+            `inf` or `-inf`; for matrices `"fro"`, 1, -1, `inf` or `-inf`.
+        axis: an int (vector norm), a pair of ints (matrix norm), or `None` (all axes).
+        keepdims: whether to keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
 
     >>> import minikeras as keras
     >>> float(keras.ops.norm([3.0, -4.0]))

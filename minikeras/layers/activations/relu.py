@@ -17,8 +17,10 @@ def _check(name, value, allow_none=False):
 
 
 class ReLU(Layer):
-    """`max_value` for x >= max_value, x for threshold <= x < max_value,
-    `negative_slope * (x - threshold)` otherwise.
+    """Rectified linear unit layer, with Keras's cap, slope and threshold options.
+
+    It returns `max_value` for x >= max_value, x for threshold < x < max_value, and
+    `negative_slope * (x - threshold)` otherwise (as Keras computes it).
 
     Args:
         max_value: float >= 0 cap on the output; None means no cap.

@@ -70,6 +70,16 @@ class Conv2D(BaseConv):
 class Conv3D(BaseConv):
     """3-D convolution over volumes: inputs `(batch, depth, height, width, channels)`.
 
+    Args:
+        filters: number of output channels.
+        kernel_size: an int or (depth, height, width).
+        strides, dilation_rate: an int or 3 ints.
+        padding: "valid" or "same".
+        data_format: "channels_last" (default) or "channels_first".
+        groups: as `Conv2D`.
+        activation, use_bias, kernel_/bias_ initializer, regularizer, constraint,
+            activity_regularizer: as `Dense`.
+
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.Conv3D(2, 2)(np.ones((1, 3, 4, 5, 1), "float32")).shape
     (1, 2, 3, 4, 2)

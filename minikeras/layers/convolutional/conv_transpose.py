@@ -75,6 +75,15 @@ class BaseConvTranspose(BaseConv):
 class Conv1DTranspose(BaseConvTranspose):
     """1-D transposed convolution: `(batch, steps, channels)` -> `(batch, new_steps, filters)`.
 
+    Args:
+        filters: output channels.
+        kernel_size, strides, dilation_rate: ints.
+        padding: "valid" or "same" (output = input * strides).
+        output_padding: None or an int of extra steps, smaller than the stride.
+        data_format: "channels_last" (default) or "channels_first".
+        activation, use_bias, kernel_/bias_ initializer, regularizer, constraint,
+            activity_regularizer: as `Dense`.
+
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.Conv1DTranspose(2, 3, strides=2)(np.ones((1, 4, 3), "float32")).shape
     (1, 9, 2)
@@ -149,6 +158,15 @@ class Conv2DTranspose(BaseConvTranspose):
 
 class Conv3DTranspose(BaseConvTranspose):
     """3-D transposed convolution over `(batch, depth, height, width, channels)`.
+
+    Args:
+        filters: output channels.
+        kernel_size, strides, dilation_rate: an int or 3 ints.
+        padding: "valid" or "same" (output = input * strides).
+        output_padding: None or an int / 3 ints of extra entries, each smaller than the stride.
+        data_format: "channels_last" (default) or "channels_first".
+        activation, use_bias, kernel_/bias_ initializer, regularizer, constraint,
+            activity_regularizer: as `Dense`.
 
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.Conv3DTranspose(2, 2, 2)(np.ones((1, 2, 2, 2, 1), "float32")).shape

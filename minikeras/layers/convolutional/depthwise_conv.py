@@ -68,7 +68,16 @@ class BaseDepthwiseConv(BaseConv):
 
 
 class DepthwiseConv1D(BaseDepthwiseConv):
-    """1-D depthwise convolution: `(batch, steps, channels)` -> `(..., channels * dm)`.
+    """1-D depthwise convolution: `(batch, steps, channels)` -> `(batch, new_steps, channels * dm)`.
+
+    Args:
+        kernel_size, strides, dilation_rate: ints.
+        padding: "valid" or "same".
+        depth_multiplier: filters per input channel (`dm`).
+        data_format: "channels_last" (default) or "channels_first".
+        activation, use_bias: as `Dense`.
+        depthwise_initializer/regularizer/constraint: for `kernel`; bias_*: for `bias`.
+        activity_regularizer: optional penalty on the output.
 
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.DepthwiseConv1D(3, depth_multiplier=2)(np.ones((1, 6, 4), "float32")).shape

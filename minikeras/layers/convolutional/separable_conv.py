@@ -77,7 +77,17 @@ class BaseSeparableConv(BaseConv):
 
 
 class SeparableConv1D(BaseSeparableConv):
-    """1-D separable convolution: depthwise over steps, then a pointwise mix of channels.
+    """1-D separable convolution: depthwise over steps, then a pointwise mix of channels, plus bias.
+
+    Args:
+        filters: output channels.
+        kernel_size, strides, dilation_rate: ints.
+        padding: "valid" or "same".
+        data_format: "channels_last" (default) or "channels_first".
+        depth_multiplier: depthwise filters per input channel.
+        activation, use_bias: as `Dense`.
+        depthwise_*, pointwise_*, bias_*: initializer, regularizer, constraint of each weight.
+        activity_regularizer: optional penalty on the output.
 
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.SeparableConv1D(5, 3)(np.ones((2, 8, 4), "float32")).shape

@@ -6,14 +6,21 @@ from ..node import KerasTensor, Node
 
 
 class InputLayer(Layer):
-    """The layer behind `keras.Input`; it owns the input's KerasTensor.
+    """The layer behind `keras.Input`; it owns the input's KerasTensor (its `output`).
 
     Args:
         shape: the shape without the batch axis (None for unknown sizes).
         batch_size: an optional fixed batch size.
         dtype: the input's dtype (e.g. `"int32"` for token ids).
+        sparse: accepted for Keras compatibility; inputs are dense.
         batch_shape: the full shape including the batch axis (instead of shape/batch_size).
+        input_tensor: accepted for Keras compatibility.
+        optional: whether the input may be `None` when the model is called.
         name: the input's name.
+
+    >>> import minikeras as keras
+    >>> keras.layers.InputLayer(shape=(3,), dtype="int32").output.shape
+    (None, 3)
     """
 
     def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,

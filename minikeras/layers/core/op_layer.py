@@ -8,7 +8,20 @@ from ..layer import Layer
 class OpLayer(Layer):
     """Wraps one `keras.ops` call on symbolic tensors so the functional graph can replay it.
 
-    Not listed in `model.layers`, like Keras 3's operation nodes (`NotEqual`, `Add`, ...).
+    Calling a `keras.ops` function on KerasTensors creates one. It is not listed in
+    `model.layers`, like Keras 3's operation nodes (`NotEqual`, `Add`, ...).
+
+    Args:
+        op_name: the name of the `keras.ops` function.
+        kwargs: keyword arguments for the op, saved in the config.
+        name: the layer's name (default: the op's name, made unique).
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.layers.OpLayer("add")(np.ones(2, "float32"), np.ones(2, "float32")).numpy().tolist()
+    [2.0, 2.0]
+    >>> x = keras.Input((3,))
+    >>> [type(layer).__name__ for layer in keras.Model(x, keras.ops.relu(x)).layers]
+    ['InputLayer']
     """
 
     _is_operation = True

@@ -21,5 +21,18 @@ class Add(Merge):
 
 
 def add(inputs, **kwargs):
-    """Functional form of `Add`: `Add(**kwargs)(inputs)`."""
+    """Adds a list of tensors elementwise; the functional form of `Add`.
+
+    Args:
+        inputs: a list of tensors of the same shape (two or more).
+        **kwargs: arguments of the `Add` layer (such as `name`).
+
+    Returns:
+        The merged tensor (a KerasTensor for symbolic inputs).
+
+    >>> import numpy as np, minikeras as keras
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[10.0, 20.0]], "float32")
+    >>> keras.layers.add([a, b]).numpy().tolist()
+    [[11.0, 22.0]]
+    """
     return Add(**kwargs)(inputs)

@@ -21,5 +21,18 @@ class Average(Merge):
 
 
 def average(inputs, **kwargs):
-    """Functional form of `Average`: `Average(**kwargs)(inputs)`."""
+    """Averages a list of tensors elementwise; the functional form of `Average`.
+
+    Args:
+        inputs: a list of tensors of the same shape (two or more).
+        **kwargs: arguments of the `Average` layer (such as `name`).
+
+    Returns:
+        The merged tensor (a KerasTensor for symbolic inputs).
+
+    >>> import numpy as np, minikeras as keras
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 6.0]], "float32")
+    >>> keras.layers.average([a, b]).numpy().tolist()
+    [[2.0, 4.0]]
+    """
     return Average(**kwargs)(inputs)

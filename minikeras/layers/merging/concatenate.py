@@ -81,5 +81,19 @@ class Concatenate(Merge):
 
 
 def concatenate(inputs, axis=-1, **kwargs):
-    """Functional form of `Concatenate`: `Concatenate(axis=axis, **kwargs)(inputs)`."""
+    """Joins a list of tensors along `axis`; the functional form of `Concatenate`.
+
+    Args:
+        inputs: a list of tensors with equal shapes except along `axis`.
+        axis: the axis to join along.
+        **kwargs: arguments of the `Concatenate` layer (such as `name`).
+
+    Returns:
+        The joined tensor (a KerasTensor for symbolic inputs).
+
+    >>> import minikeras as keras
+    >>> a, b = keras.Input((3,)), keras.Input((2,))
+    >>> keras.layers.concatenate([a, b]).shape
+    (None, 5)
+    """
     return Concatenate(axis=axis, **kwargs)(inputs)

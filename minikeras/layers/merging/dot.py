@@ -116,5 +116,19 @@ class Dot(Merge):
 
 
 def dot(inputs, axes=-1, **kwargs):
-    """Functional form of `Dot`: `Dot(axes=axes, **kwargs)(inputs)`."""
+    """Dot product of two tensors along `axes`; the functional form of `Dot`.
+
+    Args:
+        inputs: a list of two tensors of shape `(batch, ...)`.
+        axes: an int or a pair of ints, the axes (not counting the batch) to contract.
+        **kwargs: arguments of the `Dot` layer, such as `normalize=True` (cosine similarity).
+
+    Returns:
+        The product tensor (a KerasTensor for symbolic inputs).
+
+    >>> import numpy as np, minikeras as keras
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 4.0]], "float32")
+    >>> keras.layers.dot([a, b], axes=1).numpy().tolist()
+    [[11.0]]
+    """
     return Dot(axes=axes, **kwargs)(inputs)

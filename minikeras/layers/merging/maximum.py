@@ -18,5 +18,18 @@ class Maximum(Merge):
 
 
 def maximum(inputs, **kwargs):
-    """Functional form of `Maximum`: `Maximum(**kwargs)(inputs)`."""
+    """Elementwise maximum of a list of tensors; the functional form of `Maximum`.
+
+    Args:
+        inputs: a list of tensors of the same shape (two or more).
+        **kwargs: arguments of the `Maximum` layer (such as `name`).
+
+    Returns:
+        The merged tensor (a KerasTensor for symbolic inputs).
+
+    >>> import numpy as np, minikeras as keras
+    >>> a, b = np.array([[1.0, 5.0]], "float32"), np.array([[3.0, 2.0]], "float32")
+    >>> keras.layers.maximum([a, b]).numpy().tolist()
+    [[3.0, 5.0]]
+    """
     return Maximum(**kwargs)(inputs)

@@ -18,5 +18,18 @@ class Minimum(Merge):
 
 
 def minimum(inputs, **kwargs):
-    """Functional form of `Minimum`: `Minimum(**kwargs)(inputs)`."""
+    """Elementwise minimum of a list of tensors; the functional form of `Minimum`.
+
+    Args:
+        inputs: a list of tensors of the same shape (two or more).
+        **kwargs: arguments of the `Minimum` layer (such as `name`).
+
+    Returns:
+        The merged tensor (a KerasTensor for symbolic inputs).
+
+    >>> import numpy as np, minikeras as keras
+    >>> a, b = np.array([[1.0, 5.0]], "float32"), np.array([[3.0, 2.0]], "float32")
+    >>> keras.layers.minimum([a, b]).numpy().tolist()
+    [[1.0, 2.0]]
+    """
     return Minimum(**kwargs)(inputs)

@@ -34,5 +34,18 @@ class Multiply(Merge):
 
 
 def multiply(inputs, **kwargs):
-    """Functional form of `Multiply`: `Multiply(**kwargs)(inputs)`."""
+    """Multiplies a list of tensors elementwise; the functional form of `Multiply`.
+
+    Args:
+        inputs: a list of tensors of the same shape (two or more).
+        **kwargs: arguments of the `Multiply` layer (such as `name`).
+
+    Returns:
+        The merged tensor (a KerasTensor for symbolic inputs).
+
+    >>> import numpy as np, minikeras as keras
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 4.0]], "float32")
+    >>> keras.layers.multiply([a, b]).numpy().tolist()
+    [[3.0, 8.0]]
+    """
     return Multiply(**kwargs)(inputs)

@@ -26,5 +26,18 @@ class Subtract(Merge):
 
 
 def subtract(inputs, **kwargs):
-    """Functional form of `Subtract`: `Subtract(**kwargs)(inputs)`."""
+    """Subtracts the second of two tensors from the first; functional form of `Subtract`.
+
+    Args:
+        inputs: two tensors of the same shape.
+        **kwargs: arguments of the `Subtract` layer (such as `name`).
+
+    Returns:
+        The merged tensor (a KerasTensor for symbolic inputs).
+
+    >>> import numpy as np, minikeras as keras
+    >>> a, b = np.array([[5.0, 7.0]], "float32"), np.array([[1.0, 2.0]], "float32")
+    >>> keras.layers.subtract([a, b]).numpy().tolist()
+    [[4.0, 5.0]]
+    """
     return Subtract(**kwargs)(inputs)

@@ -6,14 +6,18 @@ from ..layer import InputSpec, Layer
 
 
 class GroupNormalization(Layer):
-    """Splits the channels (`axis`) into `groups`; each sample's group is normalised with the
+    """Group normalization: normalises each sample over groups of channels.
+
+    The channels (`axis`) are split into `groups`; each sample's group is normalised with the
     mean and biased variance over its channels and every non-batch axis, then scaled by the
     per-channel `gamma` and shifted by `beta`.
 
     Args:
         groups: number of groups (-1 means one per channel: instance normalization); must
-            divide the number of channels. axis: the channel axis. epsilon: added to the
-            variance (1e-3). center, scale, beta_/gamma_*: as `LayerNormalization`.
+            divide the number of channels.
+        axis: the channel axis.
+        epsilon: added to the variance (1e-3).
+        center, scale, beta_/gamma_*: as `LayerNormalization`.
 
     >>> import numpy as np, minikeras as keras
     >>> y = keras.layers.GroupNormalization(groups=2)(np.arange(16.0).reshape(1, 2, 2, 4))

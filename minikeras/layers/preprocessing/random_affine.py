@@ -47,8 +47,9 @@ def _plain(f):
 
 
 class RandomRotation(_AffineLayer):
-    """Rotates each image by a random angle, drawn uniformly from `factor * 2 pi` during
-    training (positive = counter-clockwise).
+    """Rotates each image by a random angle during training.
+
+    The angle is drawn uniformly from `factor * 2 pi` (positive = counter-clockwise).
 
     Args:
         factor: a fraction f of a full turn (angles in [-f, f]) or a pair (lower, upper),
@@ -81,9 +82,11 @@ class RandomRotation(_AffineLayer):
 
 
 class RandomZoom(_AffineLayer):
-    """Zooms each image by a random factor during training: a height zoom drawn from
-    `[1 + lower, 1 + upper]` (positive = zoom out, negative = zoom in), and a width zoom from
-    `width_factor` or, when None, equal to the height zoom (aspect kept).
+    """Zooms each image by a random factor during training.
+
+    The height zoom is drawn from `[1 + lower, 1 + upper]` (positive = zoom out, negative =
+    zoom in), and the width zoom from `width_factor` or, when None, equal to the height zoom
+    (aspect kept).
 
     Args:
         height_factor, width_factor: a number f (range [-f, f]) or a pair, within [-1, 1].
@@ -119,8 +122,10 @@ class RandomZoom(_AffineLayer):
 
 
 class RandomTranslation(_AffineLayer):
-    """Shifts each image by a random fraction of its size during training: down by
-    `uniform(height range) * height` rows and right by `uniform(width range) * width` columns.
+    """Shifts each image by a random fraction of its size during training.
+
+    Images move down by `uniform(height range) * height` rows and right by
+    `uniform(width range) * width` columns.
 
     Args:
         height_factor, width_factor: a fraction f (range [-f, f]) or a pair, within [-1, 1].

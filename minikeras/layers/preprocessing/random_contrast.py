@@ -5,7 +5,9 @@ from .random_base import BaseRandomLayer, parse_factor
 
 
 class RandomContrast(BaseRandomLayer):
-    """During training, `(x - mean) * c + mean` with one factor c per image drawn uniformly
+    """Randomly changes the contrast of each image during training.
+
+    Each image becomes `(x - mean) * c + mean` with one factor c per image drawn uniformly
     from `[1 - lower, 1 + upper]` (mean over height and width, per channel), then clipped to
     `value_range`.
 

@@ -110,6 +110,10 @@ class CenterCrop(Layer):
     An image smaller than the target along an axis is instead cropped to the target aspect
     ratio and resized (bilinear), as Keras does. The crop starts at int((size - target) / 2).
 
+    Args:
+        height, width: the output size.
+        data_format: "channels_last" (default) or "channels_first".
+
     >>> import numpy as np, minikeras as keras
     >>> x = np.arange(25.0).reshape(1, 5, 5, 1)
     >>> keras.layers.CenterCrop(3, 3)(x).numpy()[0, :, :, 0]

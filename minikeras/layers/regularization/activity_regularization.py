@@ -5,8 +5,9 @@ from ..layer import Layer
 
 
 class ActivityRegularization(Layer):
-    """Returns its inputs unchanged and adds `(l1 * sum(|x|) + l2 * sum(x**2)) / batch_size`
-    to `layer.losses` (which training adds to the loss).
+    """Returns its inputs unchanged and adds an activity penalty to `layer.losses`.
+
+    The penalty is `(l1 * sum(|x|) + l2 * sum(x**2)) / batch_size`; training adds it to the loss.
 
     Args:
         l1: L1 factor (default 0).

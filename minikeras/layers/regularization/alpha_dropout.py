@@ -8,17 +8,25 @@ _SCALE = 1.0507009873554804934193349852946
 
 
 class AlphaDropout(SeededNoise, Layer):
-    """In training, drops inputs to SELU's saturation value `-alpha * scale` with probability
-    `rate`, then applies the affine map `a * x + b` that restores zero mean and unit variance;
-    the identity at inference.
+    """Dropout for SELU networks that keeps the mean and variance of its inputs.
 
-    With `alpha_p = -alpha * scale`: `a = ((1 - rate) * (1 + rate * alpha_p**2)) ** -0.5` and
-    `b = -a * alpha_p * rate`.
+    In training, each input becomes SELU's saturation value `alpha_p = -alpha * scale` with
+    probability `rate`, then the affine map `a * x + b` restores zero mean and unit variance,
+    where `a = ((1 - rate) * (1 + rate * alpha_p**2)) ** -0.5` and `b = -a * alpha_p * rate`.
+    At inference the layer is the identity.
 
     Args:
         rate: float in [0, 1], the drop probability.
         noise_shape: optional shape of the drop pattern (as for Dropout).
         seed: optional int seed.
+
+    >>> import numpy as np, minikeras as keras
+    >>> layer = keras.layers.AlphaDropout(0.5, seed=0)
+    >>> layer(np.ones((1, 3), "float32")).numpy().tolist()  # inference: unchanged
+    [[1.0, 1.0, 1.0]]
+    >>> y = layer(np.ones((1, 1000), "float32"), training=True).numpy()
+    >>> print(np.unique(y).round(4))  # dropped: a * alpha_p + b, kept: a + b
+    [-0.7792  1.6656]
     """
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):

@@ -6,8 +6,10 @@ from ._noise import SeededNoise, check_rate, validate_noise_shape
 
 
 class Dropout(SeededNoise, Layer):
-    """Sets each input to 0 with probability `rate` when `training=True`, scaling the kept ones
-    by `1 / (1 - rate)` so that the expected sum is unchanged; the identity at inference.
+    """Sets each input to 0 with probability `rate` when `training=True`.
+
+    The kept inputs are scaled by `1 / (1 - rate)` so that the expected sum is unchanged; at
+    inference the layer is the identity.
 
     Args:
         rate: float in [0, 1], the fraction of inputs to drop.

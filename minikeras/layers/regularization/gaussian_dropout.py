@@ -7,12 +7,21 @@ from ._noise import SeededNoise, check_rate
 
 
 class GaussianDropout(SeededNoise, Layer):
-    """Multiplies inputs by `normal(1, sqrt(rate / (1 - rate)))` noise when `training=True`;
-    the identity at inference.
+    """Multiplies inputs by `normal(1, sqrt(rate / (1 - rate)))` noise when `training=True`.
+
+    At inference the layer is the identity.
 
     Args:
         rate: float in [0, 1), the drop probability of the equivalent Dropout.
         seed: optional int seed.
+
+    >>> import numpy as np, minikeras as keras
+    >>> layer = keras.layers.GaussianDropout(0.2, seed=0)
+    >>> layer(np.ones((1, 3), "float32")).numpy().tolist()  # inference: unchanged
+    [[1.0, 1.0, 1.0]]
+    >>> y = layer(np.ones((1, 10000), "float32"), training=True).numpy()
+    >>> bool(abs(y.mean() - 1) < 0.02 and abs(y.std() - 0.5) < 0.02)  # sqrt(0.2 / 0.8) = 0.5
+    True
     """
 
     def __init__(self, rate, seed=None, **kwargs):

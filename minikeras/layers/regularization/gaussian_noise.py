@@ -12,6 +12,14 @@ class GaussianNoise(SeededNoise, Layer):
     Args:
         stddev: float >= 0, the noise's standard deviation.
         seed: optional int seed.
+
+    >>> import numpy as np, minikeras as keras
+    >>> layer = keras.layers.GaussianNoise(0.1, seed=0)
+    >>> layer(np.zeros((1, 3), "float32")).numpy().tolist()  # inference: unchanged
+    [[0.0, 0.0, 0.0]]
+    >>> y = layer(np.zeros((1, 10000), "float32"), training=True).numpy()
+    >>> bool(abs(y.std() - 0.1) < 0.005)
+    True
     """
 
     def __init__(self, stddev, seed=None, **kwargs):

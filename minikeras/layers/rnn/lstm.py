@@ -9,7 +9,9 @@ from .rnn_cell import CellRNN, RecurrentCell
 
 
 class LSTMCell(RecurrentCell):
-    """One LSTM step: z = x @ kernel + h @ recurrent_kernel + bias split into i, f, g, o;
+    """One LSTM step, the cell that `LSTM` runs over time.
+
+    z = x @ kernel + h @ recurrent_kernel + bias, split into i, f, g, o;
     c = sigmoid(f) c_prev + sigmoid(i) tanh(g); h = sigmoid(o) tanh(c).
 
     Args:

@@ -78,7 +78,12 @@ class Cropping1D(BaseCropping):
 
 
 class Cropping2D(BaseCropping):
-    """Crops images: cropping an int, (symmetric_h, symmetric_w) or ((top, bottom), (left, right)).
+    """Crops rows and columns of images `(batch, height, width, channels)`.
+
+    Args:
+        cropping: an int (all sides), (symmetric_height, symmetric_width) or
+            ((top, bottom), (left, right)).
+        data_format: "channels_last" (default) or "channels_first".
 
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.Cropping2D(((1, 0), (1, 1)))(np.ones((1, 4, 5, 2))).shape
@@ -90,7 +95,11 @@ class Cropping2D(BaseCropping):
 
 
 class Cropping3D(BaseCropping):
-    """Crops volumes: an int, 3 ints or 3 (start, end) pairs.
+    """Crops volumes `(batch, depth, height, width, channels)` along their three spatial axes.
+
+    Args:
+        cropping: an int (all sides), 3 ints (symmetric per axis) or 3 (start, end) pairs.
+        data_format: "channels_last" (default) or "channels_first".
 
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.Cropping3D()(np.ones((1, 3, 4, 5, 1))).shape

@@ -43,7 +43,14 @@ class BaseSpatialDropout(Layer):
 
 
 class SpatialDropout1D(BaseSpatialDropout):
-    """Drops whole channels of `(batch, steps, channels)` inputs (one draw per sample/channel).
+    """Drops whole channels of `(batch, steps, channels)` inputs (one draw per sample and channel).
+
+    During training the kept channels are scaled by `1 / (1 - rate)`; at inference the layer is
+    the identity.
+
+    Args:
+        rate: float in [0, 1], the fraction of channels dropped.
+        seed: an int for a repeatable sequence of masks.
 
     >>> import numpy as np, minikeras as keras
     >>> y = keras.layers.SpatialDropout1D(0.5, seed=1)(np.ones((2, 4, 3)), training=True)
@@ -63,9 +70,18 @@ class SpatialDropout1D(BaseSpatialDropout):
 class SpatialDropout2D(BaseSpatialDropout):
     """Drops whole feature maps of `(batch, height, width, channels)` images.
 
+    During training the kept channels are scaled by `1 / (1 - rate)`; at inference the layer is
+    the identity.
+
     Args:
-        rate: fraction of channels dropped. data_format: "channels_last" or "channels_first".
+        rate: float in [0, 1], the fraction of channels dropped.
+        data_format: "channels_last" (default) or "channels_first".
         seed: an int for a repeatable sequence of masks.
+
+    >>> import numpy as np, minikeras as keras
+    >>> y = keras.layers.SpatialDropout2D(0.5, seed=1)(np.ones((2, 3, 3, 4)), training=True)
+    >>> sorted(set(y.numpy().ravel().tolist()))  # dropped, or kept and scaled by 1 / (1 - 0.5)
+    [0.0, 2.0]
     """
 
     def __init__(self, rate, data_format=None, seed=None, **kwargs):
@@ -73,7 +89,20 @@ class SpatialDropout2D(BaseSpatialDropout):
 
 
 class SpatialDropout3D(BaseSpatialDropout):
-    """Drops whole feature maps of `(batch, depth, height, width, channels)` volumes."""
+    """Drops whole feature maps of `(batch, depth, height, width, channels)` volumes.
+
+    During training the kept channels are scaled by `1 / (1 - rate)`; at inference the layer is
+    the identity.
+
+    Args:
+        rate: float in [0, 1], the fraction of channels dropped.
+        data_format: "channels_last" (default) or "channels_first".
+        seed: an int for a repeatable sequence of masks.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.layers.SpatialDropout3D(0.5)(np.ones((1, 2, 2, 2, 3))).shape  # inference
+    (1, 2, 2, 2, 3)
+    """
 
     def __init__(self, rate, data_format=None, seed=None, **kwargs):
         super().__init__(3, rate, data_format, seed, **kwargs)

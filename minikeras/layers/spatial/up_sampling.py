@@ -43,6 +43,9 @@ class BaseUpSampling(Layer):
 class UpSampling1D(BaseUpSampling):
     """Repeats each step `size` times: `(batch, steps, features)` -> `(batch, steps * size, ...)`.
 
+    Args:
+        size: the repeat count.
+
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.UpSampling1D(2)(np.array([[[1.0], [2.0]]])).numpy().ravel().tolist()
     [1.0, 1.0, 2.0, 2.0]
@@ -98,7 +101,11 @@ class UpSampling2D(BaseUpSampling):
 
 
 class UpSampling3D(BaseUpSampling):
-    """Repeats entries along depth, height and width by `size` (an int or 3 ints).
+    """Repeats entries along depth, height and width of `(batch, depth, height, width, channels)`.
+
+    Args:
+        size: an int or (depth, height, width) repeat counts.
+        data_format: "channels_last" (default) or "channels_first".
 
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.UpSampling3D()(np.ones((1, 1, 2, 3, 1))).shape

@@ -85,7 +85,11 @@ class ZeroPadding2D(BaseZeroPadding):
 
 
 class ZeroPadding3D(BaseZeroPadding):
-    """Zeros around volumes: padding an int, 3 ints or 3 (before, after) pairs.
+    """Zeros around volumes `(batch, depth, height, width, channels)`.
+
+    Args:
+        padding: an int (all sides), 3 ints (symmetric per axis) or 3 (before, after) pairs.
+        data_format: "channels_last" (default) or "channels_first".
 
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.ZeroPadding3D()(np.ones((1, 2, 2, 2, 1))).shape

@@ -6,10 +6,18 @@ from ..layer import Layer
 class Wrapper(Layer):
     """Abstract base of wrappers: holds `layer` (saved under `layer/`) and builds it.
 
+    `trainable=False` on the wrapper freezes the wrapped layer too. Subclasses implement `call`.
+
     Args:
         layer: the `keras.layers.Layer` (or model) to wrap.
 
-    `trainable=False` on the wrapper freezes the wrapped layer too.
+    >>> import numpy as np, minikeras as keras
+    >>> class Twice(keras.layers.Wrapper):
+    ...     def call(self, x):
+    ...         return self.layer(self.layer(x))
+    >>> layer = Twice(keras.layers.Dense(2, kernel_initializer="ones"))
+    >>> layer(np.ones((1, 2), "float32")).numpy().tolist()
+    [[4.0, 4.0]]
     """
 
     def __init__(self, layer, **kwargs):
