@@ -33,6 +33,15 @@ def set_epsilon(value):
     """
     global _EPSILON
     _EPSILON = float(value)
+    # losses, ops and metrics read a module-level EPSILON; modules loaded later import the new one
+    import sys
+
+    from .core.ops import nn
+
+    nn.EPSILON = _EPSILON
+    for name, module in list(sys.modules.items()):
+        if name.startswith("minikeras.") and isinstance(getattr(module, "EPSILON", None), float):
+            module.EPSILON = _EPSILON
 
 
 def image_data_format():

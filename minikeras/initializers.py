@@ -693,3 +693,15 @@ def get(identifier):
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+
+
+def _export_snake_case_aliases():
+    # Keras 3 also exports the classes under snake-case names (`keras.regularizers.l2(1e-4)`,
+    # `keras.initializers.he_normal()`, `keras.constraints.max_norm(3)`)
+    module = globals()
+    for key in "constant glorot_normal glorot_uniform he_normal he_uniform identity lecun_normal lecun_uniform ones orthogonal random_normal random_uniform truncated_normal variance_scaling zeros".split():
+        if key not in module:
+            module[key] = ALL_OBJECTS_DICT[key]
+
+
+_export_snake_case_aliases()

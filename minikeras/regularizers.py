@@ -253,3 +253,15 @@ def get(identifier):
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+
+
+def _export_snake_case_aliases():
+    # Keras 3 also exports the classes under snake-case names (`keras.regularizers.l2(1e-4)`,
+    # `keras.initializers.he_normal()`, `keras.constraints.max_norm(3)`)
+    module = globals()
+    for key in "l1 l2 orthogonal_regularizer".split():
+        if key not in module:
+            module[key] = ALL_OBJECTS_DICT[key]
+
+
+_export_snake_case_aliases()

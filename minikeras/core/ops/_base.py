@@ -30,6 +30,8 @@ def unwrap(x, op="op"):
     arr = np.asarray(x)
     if arr.dtype == np.float64 and not isinstance(x, np.ndarray):
         arr = arr.astype(dtypes.floatx())  # Python lists of floats -> floatx, as Keras does
+    elif arr.dtype == np.int64 and not isinstance(x, np.ndarray):
+        arr = arr.astype(np.int32)  # Python lists of ints -> int32, as Keras does
     return check_numeric(arr, op), _CONST
 
 

@@ -8,7 +8,7 @@ from ._base import to_tensor, unwrap
 
 __all__ = [
     "reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack", "split", "take",
-    "take_along_axis", "gather", "getitem", "slice", "pad", "repeat", "tile", "flip", "cast",
+    "take_along_axis", "gather", "getitem", "get_item", "slice", "pad", "repeat", "tile", "flip", "cast",
     "broadcast_to", "swapaxes", "moveaxis", "stop_gradient", "convert_to_tensor",
     "convert_to_numpy", "shape", "zeros", "ones", "zeros_like", "ones_like", "full", "full_like",
     "arange", "eye", "one_hot", "ravel", "flatten", "tril", "triu", "unstack", "is_tensor",
@@ -586,6 +586,9 @@ def getitem(x, key):
         return (g,)
 
     return Tensor.from_op(np.asarray(out), (ta,), backward, "getitem")
+
+
+get_item = getitem  # the Keras 3 name
 
 
 def slice(x, start_indices, shape):
