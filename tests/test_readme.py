@@ -256,13 +256,9 @@ def section():
         "  tensors, no `keras.distribution`, no mixed-precision policies (`DTypePolicy`).",
         "- Namespaces: `keras.random`, `keras.ops.image`, `keras.tree`, `keras.export`,",
         "  `keras.quantizers`; sparse and ragged tensors.",
-        "- Lower-case aliases of classes (see the tables): `keras.regularizers.l2(1e-4)`,",
-        "  `keras.initializers.he_normal()`, `keras.constraints.max_norm(3)`, ...; the string",
-        '  names, such as `kernel_regularizer="l2"`, do work.',
         "- `keras.layers.serialize`/`deserialize`; in `keras.utils`: `plot_model`,",
         "  `timeseries_dataset_from_array`, `audio_dataset_from_directory`, `FeatureSpace`,",
-        "  `Progbar`, `get_source_inputs` and the saving aliases",
-        "  (`register_keras_serializable`, ...; use `keras.saving`).",
+        "  `Progbar`, `get_source_inputs`.",
     ]
     return "\n".join(lines)
 
