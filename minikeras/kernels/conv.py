@@ -8,21 +8,39 @@ input are zeros and writes outside it are dropped.
 
 Choice, measured on 1 thread (`benchmarks/kernels.py` has the end-to-end numbers): numba builds
 im2col rows `(OD*OH*OW per image, groups * KD*KH*KW*cg)` and numpy's `matmul` (OpenBLAS) does the
-GEMM, about 3/4 of the time on the 3x3x32x64 layer. A direct numba loop (vectorised over the
-filters) took 2.4x as long there and 1.3x on the 1-channel 3x3x1x32 layer.
-The rows are built a few images at a time into one buffer of about `CHUNK_BYTES` that stays in
-cache and is reused, instead of one batch-sized matrix: a fresh 9 MB array per call cost more in
-page faults (~7 ms per training step of that layer) than the im2col itself, and the backward pass
-rebuilds the rows rather than keeping them alive in the graph. Backward: dkernel = rows^T @ dout,
-dinput = col2im(dout @ kernel^T). The loops are serial: `parallel=True` gained about 20 % on two
-threads (the copies are memory bound) and tripled the compile time.
+GEMM. A direct numba loop (vectorised over the filters) took 2.4x as long on the 3x3x32x64
+layer and 1.3x on the 1-channel 3x3x1x32 layer; measured again for the small-K layers of the
+video QA and MNIST models (64 images; K = KH*KW*C = 27 and 9), direct loops over output pixels
+and filters lost to the old im2col + BLAS on 32x32x3 -> 16 (forward 3.7 ms against 3.3, kernel
+gradient 3.7 against 3.5) and beat it on 28x28x1 -> 32 (forward 1.3 against 2.0), but not the
+faster im2col below (0.9): numba cannot hold a runtime-length filter block in registers, so
+every multiply-add loads and stores the output. The GEMMs run at ~70 % of
+the core's peak, so the work went into everything around them:
+
+- im2col/col2im copy whole window rows (kw taps x channels are contiguous in x when groups == 1
+  and the W dilation is 1) through row views indexed by loop counters. Computed flat indices
+  cost numba a wraparound test per element and block vectorisation; the old per-tap loop ran at
+  ~1.5 ns per element. Full-batch im2col, 64 images: 32x32x3 2.3 -> 0.9 ms, 15x15x16 1.7 -> 0.5,
+  28x28x1 1.3 -> 0.3, 13x13x32 2.1 -> 0.65; col2im 13x13x32 3.1 -> 0.8 ms. Window rows of fewer
+  than 16 values are copied strided along the output row instead (fewer, longer loops).
+- `conv(keep_cols=True)` (the op asks for it when the kernel needs a gradient) builds the whole
+  batch's rows once, up to `KEEP_BYTES`, and `conv_grad_kernel(cols=...)` reuses them: forward +
+  kernel gradient 3.7 -> 2.9 ms (32x32x3 -> 16), 3.5 -> 3.2 (15x15x16 -> 32), 2.2 -> 1.7
+  (28x28x1 -> 32), 8.2 -> 7.6 (13x13x32 -> 64). Larger matrices are built a few images at a
+  time into one buffer of about `CHUNK_BYTES` that stays in cache and is reused, and rebuilt in
+  the backward pass. (A fresh 9 MB array per call once cost ~7 ms of page faults per step; the
+  allocator setting in `core/runtime.py` now keeps freed blocks up to 32 MB in the heap.)
+
+Backward: dkernel = rows^T @ dout, dinput = col2im(dout @ kernel^T). The loops are serial:
+`parallel=True` gained about 20 % on two threads (the copies are memory bound) and tripled the
+compile time.
 """
 
 import numba
 import numpy as np
 
 CHUNK_BYTES = 1 << 20  # im2col buffer per GEMM: about one L2 cache
-KEEP_BYTES = 30 << 20  # largest im2col matrix `conv(keep_cols=True)` builds whole and keeps
+KEEP_BYTES = 30 << 20  # largest im2col matrix kept whole: under glibc's 32 MB mmap threshold
 
 
 # -- references --------------------------------------------------------------------------------
@@ -230,7 +248,8 @@ def col2im(cols, b0, ksize, strides, dilation, pad, out_shape, groups, dx):
                                 for f in range(kw):
                                     q = t * sw - pw + f * dw
                                     if 0 <= i < nd and 0 <= j < nh and 0 <= q < nw:
-                                        src, dst = crow[col : col + cg], dx[b, i, j, q, c0 : c0 + cg]
+                                        src = crow[col : col + cg]
+                                        dst = dx[b, i, j, q, c0 : c0 + cg]
                                         for c in range(cg):
                                             dst[c] += src[c]
                                     col += cg

@@ -89,6 +89,56 @@ def test_chunked_batches_match_references(monkeypatch):
     np.testing.assert_allclose(dx, dx_ref, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize(
+    "x_shape,ksize,geom",
+    [  # window rows of >= 16 values (contiguous copies) and of fewer (strided copies)
+        ((2, 1, 9, 11, 8), (1, 3, 3), ((1, 1, 1), (1, 1, 1), (0, 1, 1), (1, 9, 11))),
+        ((2, 1, 9, 11, 8), (1, 3, 3), ((1, 2, 2), (1, 1, 1), (0, 1, 0), (1, 5, 5))),
+        ((1, 2, 7, 8, 6), (2, 3, 3), ((1, 1, 3), (2, 1, 1), (1, 2, 2), (1, 7, 3))),
+        ((2, 1, 8, 9, 3), (1, 3, 3), ((1, 2, 2), (1, 1, 1), (0, 1, 1), (1, 4, 5))),
+        ((2, 1, 6, 7, 1), (1, 3, 2), ((1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 4, 6))),
+    ],
+)
+def test_im2col_interior_paths_match_references(x_shape, ksize, geom):
+    x = randn(*x_shape, dtype="float32")
+    args = (ksize, *geom, 1)
+    ref = kc.im2col_ref(x, *args)
+    cols = np.full(ref.shape, np.nan, dtype="float32")
+    kc.im2col(x, 0, *args, cols)
+    np.testing.assert_array_equal(cols, ref)
+    dcols = randn(*cols.shape, seed=1, dtype="float32")
+    dx = np.zeros_like(x)
+    kc.col2im(dcols, 0, *args, dx)
+    np.testing.assert_allclose(dx, kc.col2im_ref(dcols, x.shape, *args), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_kept_cols_give_the_reference_kernel_gradient(groups, monkeypatch):
+    x, w = randn(3, 1, 7, 6, 4, dtype="float32"), randn(1, 3, 3, 4 // groups, 4, dtype="float32")
+    geom, out_shape = ((1, 1, 2), (1, 1, 1), (0, 1, 1)), (1, 7, 3)
+    out, cols = kc.conv(x, w, *geom, out_shape, groups, keep_cols=True)
+    np.testing.assert_allclose(out, kc.conv_ref(x, w, *geom, out_shape, groups), rtol=1e-4,
+                               atol=1e-4)  # fmt: skip
+    np.testing.assert_array_equal(cols, kc.im2col_ref(x, w.shape[:3], *geom, out_shape, groups))
+    dout = randn(*out.shape, seed=2, dtype="float32")
+    dk = kc.conv_grad_kernel(x, dout, w.shape, *geom, groups, cols=cols)
+    dk_ref = kc.conv_grad_kernel_ref(x, dout, w.shape, *geom, groups)
+    np.testing.assert_allclose(dk, dk_ref, rtol=1e-4, atol=1e-4)
+    with pytest.raises(ValueError, match="cols"):
+        kc.conv_grad_kernel(x, dout, w.shape, *geom, groups, cols=cols[1:])
+    monkeypatch.setattr(kc, "KEEP_BYTES", 0)  # too large to keep: chunked, no cols
+    out2, none = kc.conv(x, w, *geom, out_shape, groups, keep_cols=True)
+    assert none is None
+    np.testing.assert_array_equal(out2, out)
+
+
+def test_pointwise_conv_keeps_no_cols():
+    x, w = randn(2, 1, 3, 4, 5, dtype="float32"), randn(1, 1, 1, 5, 6, dtype="float32")
+    out, cols = kc.conv(x, w, (1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 3, 4), keep_cols=True)
+    assert cols is None
+    np.testing.assert_allclose(out, x @ w[0, 0, 0], rtol=1e-5)
+
+
 def test_references_agree_with_a_direct_loop():
     # guards the references themselves: one output cell computed by hand-written loops
     x, w = randn(1, 3, 5, 4, 4), randn(2, 2, 2, 2, 4, seed=1)  # groups = 2

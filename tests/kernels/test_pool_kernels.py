@@ -65,6 +65,23 @@ def test_max_pool_ties_go_to_the_first_cell_and_float64_works():
     assert arg.ravel().tolist() == [0, 2]
 
 
+@pytest.mark.parametrize("shape", [(2, 1, 6, 8, 5), (1, 2, 7, 9, 3)])  # odd sizes drop the edge
+def test_max_pool_2x2_fast_path_matches_reference(shape):
+    x = randn(*shape, dtype="float32")
+    x[0, 0, 0, 0, 0] = x[0, 0, 1, 1, 0] = 9.0  # a tie inside one window: the first cell wins
+    geom = ((1, 2, 2), (1, 2, 2), (0, 0, 0), (shape[1], shape[2] // 2, shape[3] // 2))
+    out, arg = kp.max_pool(x, *geom)
+    np.testing.assert_array_equal(out, kp.max_pool_ref(x, *geom))
+    assert arg[0, 0, 0, 0, 0] == 0
+    flat = x.reshape(shape[0], -1, shape[-1])
+    b, c = np.arange(shape[0])[:, None, None, None, None], np.arange(shape[-1])
+    np.testing.assert_array_equal(flat[b, arg, c], out)
+    dout = randn(*out.shape, seed=1, dtype="float32")
+    np.testing.assert_allclose(
+        kp.max_pool_grad(dout, arg, x.shape), kp.max_pool_grad_ref(dout, arg, x.shape), atol=1e-6
+    )
+
+
 def test_avg_pool_divides_by_real_cells_only():
     x = np.arange(3.0).reshape(1, 1, 1, 3, 1)  # [0, 1, 2], window 2, stride 2, one pad after
     out = kp.avg_pool(x, (1, 1, 2), (1, 1, 2), (0, 0, 0), (1, 1, 2))

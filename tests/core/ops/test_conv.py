@@ -305,6 +305,28 @@ def test_gradient_reaches_variables_through_tape():
     assert g.shape == (3, 3, 1, 2) and g.dtype == np.float32 and np.abs(g).sum() > 0
 
 
+@pytest.mark.parametrize("keep", [True, False])
+def test_conv_kernel_gradient_with_and_without_kept_im2col(keep, monkeypatch):
+    # 16 input channels: window rows of 48 values (the im2col fast copies); the forward's im2col
+    # matrix is kept for the kernel gradient unless it is over the kernels' KEEP_BYTES
+    from minikeras.kernels import conv as kconv
+
+    if not keep:
+        monkeypatch.setattr(kconv, "KEEP_BYTES", 0)
+    x = randn(3, 9, 8, 16, dtype="float32")
+    w = keras.Variable(randn(3, 3, 16, 5, seed=1, dtype="float32"))
+    r = randn(3, 5, 4, 5, seed=2, dtype="float32")  # the loss is sum(conv * r), so dout = r
+    with keras.GradientTape() as tape:
+        loss = ops.sum(ops.conv(x, w, 2, "same") * r)
+    (g,) = tape.gradient(loss, [w])
+    xp, _ = pad_input(x, (3, 3), (2, 2), (1, 1), "same")  # out 5x4
+    expected = np.zeros((3, 3, 16, 5))
+    for a, e in itertools.product(range(3), range(3)):
+        patch = xp[:, a : a + 9 : 2, e : e + 7 : 2, :]  # (3, 5, 4, 16)
+        expected[a, e] = np.einsum("byxc,byxf->cf", patch, r)
+    np.testing.assert_allclose(g, expected, rtol=1e-4, atol=1e-4)
+
+
 # -- bad input ---------------------------------------------------------------------------------
 
 
