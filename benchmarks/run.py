@@ -30,7 +30,10 @@ ANCHOR_PYTHON = os.path.expanduser("~/.cache/minikeras-anchors/bin/python")
 FRAMEWORKS = ("minikeras", "torch", "keras-torch", "keras-jax")
 ANCHORS = FRAMEWORKS[1:]
 WORKLOAD_NAMES = ("mlp", "cnn", "lstm", "videoqa")
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+THREAD_VARS = (
+    "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
+    "MINIKERAS_NUM_THREADS",  # minikeras pins one thread unless told otherwise
+)
 # timed loops: warm-up calls, then at least `least` and at most `most` timed calls, stopping at
 # `least` once `budget` seconds have passed, so a very slow cell cannot blow the run time
 TRAIN = {"warmup": 3, "least": 5, "most": 40, "budget": 3.0}
