@@ -141,6 +141,6 @@ def test_mobilenetv2_application_fixture():
     npz = np.load(_path("mobilenetv2_top_k3.npz"))
     for name in ("mobilenetv2_top_k3.keras", "mobilenetv2_top_k3.h5"):
         model = keras.models.load_model(_path(name), compile=False)
-        np.testing.assert_allclose(model.predict(npz["x"], verbose=0), npz["y"], atol=1e-5)
+        np.testing.assert_allclose(model.predict(npz["x"], verbose=0), npz["y"], atol=1e-4)  # the issue allows 1e-4 for this deep model
     model.load_weights(_path("mobilenetv2_top_k3.weights.h5"))
-    np.testing.assert_allclose(model.predict(npz["x"], verbose=0), npz["y"], atol=1e-5)
+    np.testing.assert_allclose(model.predict(npz["x"], verbose=0), npz["y"], atol=1e-4)

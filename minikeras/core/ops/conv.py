@@ -248,9 +248,52 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
             f"depthwise_conv: kernel.shape[-2] must equal the input channels ({c}). "
             f"Received: inputs.shape={a.shape} ({fmt}), kernel.shape={w.shape}"
         )
+    if a.ndim in (3, 4):  # 1-D and 2-D: the direct kernel in kernels/depthwise.py
+        return _depthwise_direct(a, ta, w, tw, fmt, strides, padding, dilation_rate)
     grouped = w.reshape(*w.shape[:-2], 1, c * w.shape[-1])  # channel c*dm+m stays in group c
     return _conv("depthwise_conv", a, ta, grouped, tw, fmt, strides, padding, dilation_rate, c,
                  w.shape)  # fmt: skip
+
+
+def _depthwise_direct(a, ta, w, tw, fmt, strides, padding, dilation_rate):
+    """1-D or 2-D depthwise convolution of channels-last `a` with the direct numba kernels; 1-D
+    inputs run as 2-D with a unit row axis. Padding is passed as (before, after) per axis."""
+    from ...kernels import depthwise as kdw
+
+    op = "depthwise_conv"
+    r = a.ndim - 2
+    s = _ints(op, "strides", strides, r)
+    d = _ints(op, "dilation_rate", dilation_rate, r)
+    pad, out_sp = _window(op, padding, a, w.shape, w.shape[:r], s, d, causal=(r == 1))
+    pads = []
+    for n, k, st, di, b, o in zip(a.shape[1:-1], w.shape[:r], s, d, pad, out_sp):
+        pads += [b, max((o - 1) * st + (k - 1) * di + 1 - n - b, 0)]
+    unit = (1,) * (2 - r)
+    s, d, pads = unit + s, unit + d, tuple([0, 0] * (2 - r) + pads)
+    ct, out_dt = _dtypes(a, w)
+    in_hw = (*unit, *a.shape[1:-1])
+    x4 = np.ascontiguousarray(a, dtype=ct).reshape(a.shape[0], *in_hw, a.shape[-1])
+    w4 = np.ascontiguousarray(w, dtype=ct).reshape(*unit, *w.shape)
+    out4 = kdw.depthwise_conv2d(x4, w4, s, d, pads)
+    if out4.shape[1:3] != (*unit, *out_sp):  # the kernel and _window must agree on the size
+        raise AssertionError(f"{op}: output {out4.shape} does not match {out_sp}")
+    out_shape = (a.shape[0], *out_sp, out4.shape[-1])
+
+    def backward(dout):
+        g = np.asarray(dout)
+        if fmt == "channels_first":
+            g = np.moveaxis(g, 1, -1)
+        g4 = np.ascontiguousarray(g.reshape(out_shape), dtype=ct).reshape(out4.shape)
+        dx = dkernel = None
+        if ta.requires_grad:
+            dx4 = kdw.depthwise_conv2d_grad_input(g4, w4, in_hw, s, d, pads)
+            dx = _grad_output(dx4, a.shape, fmt)
+        if tw.requires_grad:
+            dkernel = kdw.depthwise_conv2d_grad_kernel(x4, g4, w4.shape[:2], w4.shape[3], s, d,
+                                                       pads).reshape(w.shape)  # fmt: skip
+        return dx, dkernel
+
+    return Tensor.from_op(_output(out4, out_shape, fmt, out_dt), (ta, tw), backward, op)
 
 
 def separable_conv(
