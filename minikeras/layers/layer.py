@@ -404,14 +404,13 @@ class Layer:
             return self._symbolic_call(args, kwargs)
         inputs = _to_tensors(args[0], self)
         args = (inputs,) + tuple(args[1:])
-        if self._call_has_mask and kwargs.get("mask") is None:
-            masks = map_structure(lambda t: getattr(t, "_keras_mask", None), inputs)
-            if any(m is not None for m in flatten(masks)):
-                kwargs["mask"] = masks
         mask = kwargs.get("mask")
-        if mask is None:
+        if mask is None:  # the inputs' own masks, looked up once
             in_masks = map_structure(lambda t: getattr(t, "_keras_mask", None), inputs)
-            mask = in_masks if any(m is not None for m in flatten(in_masks)) else None
+            if any(m is not None for m in flatten(in_masks)):
+                mask = in_masks
+                if self._call_has_mask:
+                    kwargs["mask"] = mask
         training = kwargs.get("training")
         if training is None:
             training = in_training()

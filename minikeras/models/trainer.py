@@ -272,7 +272,7 @@ class Trainer:
                 raise ValueError("validation_split works only with array data; pass validation_data.")
             val = data.split(validation_split)
         elif validation_data is not None:
-            if isinstance(validation_data, (tuple, list)) and not _is_single_input(self, validation_data):
+            if isinstance(validation_data, (tuple, list)):
                 vx, vy, vsw = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
                 val = data_adapter.make_data(vx, vy, vsw, validation_batch_size or batch_size,
                                              False, None, validation_steps, "fit")
@@ -304,9 +304,8 @@ class Trainer:
                     "fit() got no batches: the data is empty or the generator is exhausted."
                 )
             epoch_logs = dict(logs)
-            if val is not None and (epoch + 1) % validation_freq == 0 and not self.stop_training or (
-                val is not None and epoch == epochs - 1 and (epoch + 1) % validation_freq == 0
-            ):
+            due = val is not None and (epoch + 1) % validation_freq == 0
+            if due and (not self.stop_training or epoch == epochs - 1):
                 cbs.set_params({**cbs.params, "_in_fit": True})
                 val_logs = self._evaluate_data(val, cbs)
                 cbs.set_params({k: v for k, v in cbs.params.items() if k != "_in_fit"})
@@ -398,8 +397,3 @@ def _concat(chunks):
     if isinstance(first, (list, tuple)):
         return type(first)(np.concatenate([c[i] for c in chunks]) for i in range(len(first)))
     return np.concatenate(chunks)
-
-
-def _is_single_input(model, validation_data):
-    """True when validation_data is (x_list_for_a_multi_input_model) rather than (x, y)."""
-    return False
