@@ -83,6 +83,18 @@ def map_graph(inputs, outputs):
     return nodes_by_depth, layers
 
 
+def check_input_shape(model, index, name, expected, x):
+    """Raises a ValueError naming the model and input when `x` does not fit `expected`
+    (None dims match any size)."""
+    shape = tuple(np.shape(x.data if isinstance(x, Tensor) else x))
+    ok = len(shape) == len(expected) and all(e is None or e == s for e, s in zip(expected, shape))
+    if not ok:
+        raise ValueError(
+            f"Input {index} ('{name}') of model '{model.name}' is incompatible: expected "
+            f"shape={expected}, found shape={shape}."
+        )
+
+
 class Functional(Model):
     """A model built from `Input`s and the KerasTensors that layer calls produced.
 
@@ -189,16 +201,7 @@ class Functional(Model):
                 f"received {len(flat)} input tensor(s)."
             )
         for i, (x, spec) in enumerate(zip(flat, self.inputs)):
-            shape = tuple(np.shape(x.data if isinstance(x, Tensor) else x))
-            expected = spec.shape
-            ok = len(shape) == len(expected) and all(
-                e is None or e == s for e, s in zip(expected, shape)
-            )
-            if not ok:
-                raise ValueError(
-                    f"Input {i} ('{names[i]}') of model '{self.name}' is incompatible: expected "
-                    f"shape={expected}, found shape={shape}."
-                )
+            check_input_shape(self, i, names[i], spec.shape, x)
         return flat
 
     def call(self, inputs, training=None, mask=None):

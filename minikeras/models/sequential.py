@@ -122,13 +122,9 @@ class Sequential(Model):
         if self.inputs and not isinstance(x, (list, tuple, dict)):
             import numpy as np
 
-            expected = self.inputs[0].shape
-            got = tuple(np.shape(getattr(x, "data", x)))
-            if len(got) != len(expected) or any(e is not None and e != g for e, g in zip(expected, got)):
-                raise ValueError(
-                    f"Input 0 of Sequential model '{self.name}' is incompatible with the layer: "
-                    f"expected shape={expected}, found shape={got}"
-                )
+            from .functional import check_input_shape
+
+            check_input_shape(self, 0, self.inputs[0].name, self.inputs[0].shape, x)
             dt = self.inputs[0].dtype
             if getattr(x, "dtype", None) is not None and np.dtype(dt).kind in "iu" and x.dtype.kind == "f":
                 from ..core import ops
