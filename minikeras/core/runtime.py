@@ -7,6 +7,15 @@ see `benchmarks/README.md`). Set `MINIKERAS_NUM_THREADS=2` (or call
 `keras.config.set_num_threads(2)`) to use more; `MINIKERAS_NUM_THREADS=0` leaves the BLAS and
 numba defaults untouched.
 
+BLAS thread wake-up. After each threaded call OpenBLAS's worker threads keep spinning for about
+2^28 cycles (0.1 s) before they sleep, and on the 2-core benchmark machine that spinning slows the
+serial numba kernels running between GEMMs: the video QA step took 12-17 ms at two threads
+(bimodal from run to run) and the LSTM step 40-52 ms. With more than one thread minikeras sets
+OpenBLAS's `OPENBLAS_THREAD_TIMEOUT` to 20 (2^20 cycles, about 0.3 ms) unless the environment
+already sets it, and restarts OpenBLAS's thread pool so the value takes effect: video QA 11.3 ms,
+LSTM 34 ms, the MLP unchanged (3.5 ms). Measured over timeouts 4..22: 4 slows the MLP and CNN by
+5% (every call wakes sleeping threads), 8-18 and 22 sit between.
+
 Allocator. Training allocates and frees the same large temporary arrays every step. glibc hands
 blocks above its mmap threshold back to the kernel on free, and each new step then pays page
 faults for them again (about 20% of a small CNN's step). Raising the thresholds keeps that memory
@@ -20,30 +29,52 @@ import sys
 _threads = None
 
 
-def _blas_setters():
-    """`set_num_threads` functions of the BLAS libraries loaded into this process."""
-    names = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
-             "openblas_set_num_threads64_", "openblas_set_num_threads", "MKL_Set_Num_Threads")
-    setters, seen = [], set()
+BLAS_THREAD_TIMEOUT = "20"  # log2 of the cycles OpenBLAS workers spin before sleeping
+
+
+def _loaded_blas():
+    """ctypes handles of the BLAS libraries loaded into this process."""
     try:
         with open("/proc/self/maps") as f:
             paths = {line.split()[-1] for line in f if ".so" in line and ("blas" in line or "mkl" in line)}
     except OSError:
         paths = set()
+    libs = []
     for path in sorted(paths):
-        if path in seen or not os.path.exists(path):
+        if not os.path.exists(path):
             continue
-        seen.add(path)
         try:
-            lib = ctypes.CDLL(path)
+            libs.append(ctypes.CDLL(path))
         except OSError:
             continue
+    return libs
+
+
+def _blas_setters():
+    """`set_num_threads` functions of the BLAS libraries loaded into this process."""
+    names = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+             "openblas_set_num_threads64_", "openblas_set_num_threads", "MKL_Set_Num_Threads")
+    setters = []
+    for lib in _loaded_blas():
         for name in names:
             fn = getattr(lib, name, None)
             if fn is not None:
                 setters.append(fn)
                 break
     return setters
+
+
+def _shorten_blas_spin():
+    """Applies OPENBLAS_THREAD_TIMEOUT (default `BLAS_THREAD_TIMEOUT`) to the loaded OpenBLAS
+    libraries: re-reads the environment and stops the worker threads; OpenBLAS starts them again,
+    with the new timeout, on its next threaded call."""
+    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", BLAS_THREAD_TIMEOUT)
+    for lib in _loaded_blas():
+        read_env = getattr(lib, "openblas_read_env", None)
+        shutdown = getattr(lib, "blas_thread_shutdown_", None)
+        if read_env is not None and shutdown is not None:
+            read_env()
+            shutdown()
 
 
 def set_num_threads(n):
@@ -61,6 +92,8 @@ def set_num_threads(n):
     if not isinstance(n, int) or n < 1:
         raise ValueError(f"set_num_threads expects a positive int. Received: {n!r}")
     _threads = n
+    if n > 1:
+        _shorten_blas_spin()
     for setter in _blas_setters():
         setter(n)
     if "numba" in sys.modules:
