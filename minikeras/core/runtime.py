@@ -50,6 +50,19 @@ def _loaded_blas():
     return libs
 
 
+_setters = None  # the loaded BLAS libraries' set_num_threads functions, found once
+
+
+def set_blas_threads(n):
+    """Sets the BLAS libraries' thread count only (numba's is left alone); used by the kernels
+    that run their own threads around single-threaded GEMMs (`kernels/threads.py`)."""
+    global _setters
+    if not _setters:  # looked up again until a BLAS library is loaded
+        _setters = _blas_setters()
+    for setter in _setters:
+        setter(n)
+
+
 def _blas_setters():
     """`set_num_threads` functions of the BLAS libraries loaded into this process."""
     names = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
@@ -94,8 +107,7 @@ def set_num_threads(n):
     _threads = n
     if n > 1:
         _shorten_blas_spin()
-    for setter in _blas_setters():
-        setter(n)
+    set_blas_threads(n)
     if "numba" in sys.modules:
         import numba
 

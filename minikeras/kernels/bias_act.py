@@ -10,6 +10,8 @@ of `benchmarks/cnn_step.py`, warm caches): forward 0.14 ms and backward 0.26 ms,
 import numba
 import numpy as np
 
+from . import threads
+
 
 def bias_act_ref(x, bias, relu):
     """Reference for `bias_act`."""
@@ -17,16 +19,24 @@ def bias_act_ref(x, bias, relu):
     return np.maximum(y, 0) if relu else y
 
 
-@numba.njit(cache=True)
+PARALLEL_MIN = 1 << 16  # values below which the loops stay on one thread
+
+
 def bias_act(x, bias, relu):
     """y = x + bias (then max(., 0) when `relu`), per channel of x (rows, channels)."""
-    m, c = x.shape
     y = np.empty_like(x)
+    n = 1 if x.size < PARALLEL_MIN else None
+    threads.run_blocks(lambda i0, i1: _bias_act_rows(x[i0:i1], bias, relu, y[i0:i1]), len(x), n)
+    return y
+
+
+@numba.njit(cache=True, nogil=True)
+def _bias_act_rows(x, bias, relu, y):
+    m, c = x.shape
     for i in range(m):
         for j in range(c):
             v = x[i, j] + bias[j]
             y[i, j] = max(v, 0) if relu else v
-    return y
 
 
 def bias_act_grad_ref(dout, y, relu):
@@ -35,15 +45,25 @@ def bias_act_grad_ref(dout, y, relu):
     return dx.astype(dout.dtype), dx.astype(np.float64).sum(axis=0)
 
 
-@numba.njit(cache=True)
 def bias_act_grad(dout, y, relu):
-    """(dx, dbias): dx = dout where y > 0 (all of dout without relu), dbias = column sums."""
-    m, c = dout.shape
+    """(dx, dbias): dx = dout where y > 0 (all of dout without relu), dbias = column sums
+    (accumulated in float64)."""
     dx = np.empty_like(dout)
-    db = np.zeros(c, np.float64)
+
+    def rows(i0, i1):
+        db = np.zeros(dout.shape[1], np.float64)
+        _bias_act_grad_rows(dout[i0:i1], y[i0:i1], relu, dx[i0:i1], db)
+        return db
+
+    parts = threads.run_blocks(rows, len(dout), 1 if dout.size < PARALLEL_MIN else None)
+    return dx, sum(parts[1:], parts[0])
+
+
+@numba.njit(cache=True, nogil=True)
+def _bias_act_grad_rows(dout, y, relu, dx, db):
+    m, c = dout.shape
     for i in range(m):
         for j in range(c):
             g = dout[i, j] if (not relu or y[i, j] > 0) else 0
             dx[i, j] = g
             db[j] += g
-    return dx, db

@@ -27,16 +27,13 @@ float32 gates use `_exp32`, a polynomial exp that LLVM vectorizes (scalar libm t
 20/5 ns here and would dominate); its relative error is ~2e-7 (1-3 ulp). float64 uses libm.
 """
 
-import concurrent.futures
-import itertools
-import os
-import threading
-
 import llvmlite.ir
 import numba
 import numpy as np
 from numba.core import types
 from numba.extending import intrinsic, overload
+
+from . import threads
 
 # lets LLVM vectorize the dot-product reductions; keeps NaN/inf semantics and exact libm calls
 FASTMATH = {"nsz", "arcp", "contract", "reassoc"}
@@ -184,34 +181,12 @@ def _matmul_nt(a, a_off, i0, nr, b, out):
 
 # -- running row blocks on threads ----------------------------------------------------------------
 
-_pool = None  # (ThreadPoolExecutor, size, pid): a forked child makes its own
-_pool_lock = threading.Lock()
-
-
-def _num_threads():
-    """numba's thread count: NUMBA_NUM_THREADS, or what `numba.set_num_threads` chose."""
-    return max(1, numba.get_num_threads())
-
 
 def _run_rows(kernel, batch, *args):
-    """Calls `kernel(*args, b0, b1)` on blocks of rows (multiples of 4) on `_num_threads()`
-    threads. There are 4 blocks per thread, taken in turn, so that a thread slowed down by
-    another process on the same core does less of the work instead of holding up the rest."""
-    global _pool
-    n = min(_num_threads(), batch // 8)  # at least two groups of 4 rows per thread
-    if n <= 1:
-        kernel(*args, 0, batch)
-        return
-    with _pool_lock:
-        if _pool is None or _pool[1] < n or _pool[2] != os.getpid():
-            pool = concurrent.futures.ThreadPoolExecutor(n, thread_name_prefix="minikeras-rnn")
-            _pool = (pool, n, os.getpid())
-    groups = (batch + 3) // 4
-    blocks = min(groups, 4 * n)
-    bounds = [min(batch, 4 * (groups * k // blocks)) for k in range(blocks + 1)]
-    jobs = [_pool[0].submit(kernel, *args, b0, b1) for b0, b1 in itertools.pairwise(bounds)]
-    for job in jobs:
-        job.result()
+    """Calls `kernel(*args, b0, b1)` on blocks of rows (multiples of 4) on the kernel threads
+    (`threads.run_blocks`), at least two groups of 4 rows per thread, 4 blocks per thread."""
+    n = min(threads.num_threads(), batch // 8)
+    threads.run_blocks(lambda b0, b1: kernel(*args, b0, b1), batch, n, per_thread=4, multiple=4)
 
 
 def _check(xw, state, mask, units, gates):

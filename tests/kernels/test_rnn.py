@@ -115,9 +115,9 @@ def test_masked_steps_keep_states_and_repeat_outputs():
 def test_threaded_blocks_match_one_block(monkeypatch):
     d = _data("float32", 37, 4, 3, gates=4)
     args = (d["xw"], C(d["u"].T), d["h0"], d["c0"], d["mask"], False)
-    monkeypatch.setattr(K, "_num_threads", lambda: 1)
+    monkeypatch.setattr(K.threads, "num_threads", lambda: 1)
     one = K.lstm_forward(*args)
-    monkeypatch.setattr(K, "_num_threads", lambda: 3)
+    monkeypatch.setattr(K.threads, "num_threads", lambda: 3)
     for a, b in zip(K.lstm_forward(*args), one):
         np.testing.assert_array_equal(a, b)
 

@@ -1,0 +1,123 @@
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from minikeras.core import runtime
+from minikeras.kernels import threads
+
+
+@pytest.mark.parametrize("n, blocks, multiple", [(10, 3, 1), (37, 12, 4), (3, 8, 1), (8, 4, 4),
+                                                 (1, 2, 1), (64, 4, 4)])  # fmt: skip
+def test_bounds_cover_the_range_in_aligned_pieces(n, blocks, multiple):
+    cuts = threads.bounds(n, blocks, multiple)
+    assert cuts[0] == 0 and cuts[-1] == n
+    assert all(a < b for a, b in zip(cuts, cuts[1:]))
+    assert len(cuts) - 1 <= blocks
+    assert all(c % multiple == 0 for c in cuts[:-1])
+
+
+def test_run_blocks_calls_every_block_once_on_several_threads():
+    seen, names = [], set()
+    lock = threading.Lock()
+
+    def fn(i0, i1):
+        with lock:
+            seen.extend(range(i0, i1))
+            names.add(threading.current_thread().name)
+        time.sleep(0.02)  # long enough that the pool thread takes blocks too
+        return i0
+
+    results = threads.run_blocks(fn, 50, threads=2, per_thread=3)
+    assert sorted(seen) == list(range(50))
+    assert results == sorted(results) and results[0] == 0
+    assert len(names) == 2  # the caller's thread and a pool thread
+    assert threads.run_blocks(fn, 5, threads=1) == [0]
+
+
+def test_run_blocks_propagates_a_block_error():
+    def fn(i0, i1):
+        if i0 > 0:
+            raise RuntimeError("block failed")
+
+    with pytest.raises(RuntimeError, match="block failed"):
+        threads.run_blocks(fn, 10, threads=2)
+
+
+def test_blas_is_single_threaded_inside_and_restored_after(monkeypatch):
+    calls = []
+    monkeypatch.setattr(runtime, "set_blas_threads", calls.append)
+    monkeypatch.setattr(runtime, "get_num_threads", lambda: 2)
+    with threads.blas_single_thread():
+        with threads.blas_single_thread():  # nested: no change
+            pass
+        assert calls == [1]
+    assert calls == [1, 2]
+    a = np.arange(6.0)
+    assert threads.run_blocks(lambda i0, i1: a[i0:i1].sum(), 6, threads=2, per_thread=1) == [3, 12]
+    assert calls == [1, 2, 1, 2]
+
+
+# -- the kernels that split their work over threads give the one-thread results ----------------
+
+from minikeras.kernels import bias_act as kba  # noqa: E402
+from minikeras.kernels import conv as kconv  # noqa: E402
+from minikeras.kernels import pool as kpool  # noqa: E402
+
+
+@pytest.fixture
+def two_threads(monkeypatch):
+    """Runs the split path (2 threads, small inputs) after computing a one-thread baseline."""
+
+    def use(n, small):
+        monkeypatch.setattr(threads, "num_threads", lambda: n)
+        for module in (kconv, kba, kpool):
+            monkeypatch.setattr(module, "PARALLEL_MIN", 1 if small else 1 << 60)
+
+    return use
+
+
+@pytest.mark.parametrize("groups, keep", [(1, True), (1, False), (2, False), (2, True)])
+def test_conv_kernels_split_over_images_match_one_thread(two_threads, monkeypatch, groups, keep):
+    r = np.random.default_rng(3)
+    x = r.standard_normal((7, 1, 9, 8, 4)).astype(np.float32)
+    w = r.standard_normal((1, 3, 3, 4 // groups, 6)).astype(np.float32)
+    geom = ((1, 1, 2), (1, 1, 1), (0, 1, 1), (1, 9, 4))
+    if not keep:
+        monkeypatch.setattr(kconv, "KEEP_BYTES", 0)
+        monkeypatch.setattr(kconv, "CHUNK_BYTES", 600)  # a few images per chunk
+    results = []
+    for n, small in ((1, False), (2, True), (3, True)):
+        two_threads(n, small)
+        out, cols = kconv.conv(x, w, *geom, groups=groups, keep_cols=True)
+        d = np.cos(out)
+        results.append((out, kconv.conv_grad_kernel(x, d, w.shape, *geom[:3], groups, cols=cols),
+                        kconv.conv_grad_input(d, w, x.shape, *geom[:3], groups)))
+    ref = kconv.conv_ref(x, w, *geom, groups)
+    np.testing.assert_allclose(results[0][0], ref, rtol=1e-5, atol=1e-5)
+    for split in results[1:]:
+        np.testing.assert_array_equal(split[0], results[0][0])
+        np.testing.assert_allclose(split[1], results[0][1], rtol=1e-5, atol=1e-5)
+        np.testing.assert_array_equal(split[2], results[0][2])
+
+
+def test_bias_act_and_pooling_split_match_one_thread(two_threads):
+    r = np.random.default_rng(4)
+    x = r.standard_normal((6, 1, 8, 8, 5)).astype(np.float32)
+    bias = r.standard_normal(5).astype(np.float32)
+    results = []
+    for n, small in ((1, False), (2, True)):
+        two_threads(n, small)
+        rows = x.reshape(-1, 5)
+        y = kba.bias_act(rows, bias, True)
+        dx, db = kba.bias_act_grad(np.sin(rows), y, True)
+        fast, fast_arg = kpool.max_pool(x, (1, 2, 2), (1, 2, 2), (0, 0, 0), (1, 4, 4))
+        gen, gen_arg = kpool.max_pool(x, (1, 3, 3), (1, 2, 2), (0, 1, 1), (1, 4, 4))
+        grad = kpool.max_pool_grad(np.cos(gen), gen_arg, x.shape)
+        results.append((y, dx, db, fast, fast_arg, gen, gen_arg, grad))
+    np.testing.assert_array_equal(results[0][0], kba.bias_act_ref(x.reshape(-1, 5), bias, True))
+    np.testing.assert_array_equal(results[0][5], kpool.max_pool_ref(x, (1, 3, 3), (1, 2, 2),
+                                                                    (0, 1, 1), (1, 4, 4)))
+    for a, b in zip(results[1], results[0]):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
