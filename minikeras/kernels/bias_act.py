@@ -5,6 +5,11 @@ three temporaries forward and backward (add, max, mask-multiply, the bias's colu
 loops make one pass each way. Measured on 1 thread for (64*26*26, 32) float32 (the first layer
 of `benchmarks/cnn_step.py`, warm caches): forward 0.14 ms and backward 0.26 ms, against 1.0 and
 2.3 ms for the numpy expressions of the references.
+
+Threads: the loops split their rows over minikeras's threads (`threads.run_blocks`) only above
+`PARALLEL_MIN` values. Handing a block to the pool thread costs about 60 us on the 2-core
+machine (a thread wake-up and the GIL), more than splitting saves on the video QA model's layer
+outputs (0.1 ms loops); `kernels/pool.py` uses the same bound.
 """
 
 import numba
@@ -19,7 +24,7 @@ def bias_act_ref(x, bias, relu):
     return np.maximum(y, 0) if relu else y
 
 
-PARALLEL_MIN = 1 << 16  # values below which the loops stay on one thread
+PARALLEL_MIN = 1 << 21  # values below which the loops stay on one thread (see the module notes)
 
 
 def bias_act(x, bias, relu):

@@ -65,7 +65,7 @@ def _max_pool_2x2(x, out, arg):
                         g[c] = k
 
 
-PARALLEL_MIN = 1 << 16  # input values below which pooling stays on one thread
+PARALLEL_MIN = 1 << 21  # input values below which pooling stays on one thread (see bias_act.py)
 
 
 def _blocks(fn, x):
