@@ -104,7 +104,7 @@ def _initial_value(initializer, shape, dtype):
                 dtype = "int32"
             else:
                 dtype = dtypes.floatx()
-        arr = np.array(arr, dtype=dtypes.standardize_dtype(dtype), copy=True)
+        arr = np.array(arr, dtype=dtypes.standardize_dtype(dtype), copy=True, order="C")
         if shape is not None and tuple(shape) != arr.shape:
             raise ValueError(
                 f"Variable initial value has shape {arr.shape} but shape={tuple(shape)} was given."
@@ -120,4 +120,4 @@ def _initial_value(initializer, shape, dtype):
     init = initializers.get(initializer)
     dtype = dtypes.standardize_dtype(dtype)
     value = np.asarray(init(tuple(shape), dtype=dtype), dtype=dtype)
-    return np.array(value, copy=True)
+    return np.array(value, copy=True, order="C")  # C order: the fused kernels need it

@@ -49,14 +49,27 @@ class Adam(Optimizer):
             self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat")
 
     def update_step(self, gradient, variable, learning_rate):
-        i = self._get_variable_index(variable)
+        self._update(gradient, variable, self._step_size(learning_rate))
+
+    def _step_size(self, learning_rate):
+        """alpha for this step: the learning rate with both bias corrections folded in."""
         t = float(np.asarray(self.iterations)) + 1
-        alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        return learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+
+    def _update(self, gradient, variable, alpha):
+        i = self._get_variable_index(variable)
         w, m, v = variable.data, self._momentums[i].data, self._velocities[i].data
         vhat = self._velocity_hats[i].data if self.amsgrad else v
         fused_adam(
             w, gradient, m, v, vhat, alpha, self.beta_1, self.beta_2, self.epsilon, self.amsgrad
         )
+
+    def _backend_update_step(self, grads, variables, learning_rate):
+        if type(self).update_step is not Adam.update_step:  # a subclass's own update rule
+            return super()._backend_update_step(grads, variables, learning_rate)
+        alpha = self._step_size(learning_rate)  # once per step, not once per weight
+        for g, v in zip(grads, variables):
+            self._update(g, v, alpha)
 
     def get_config(self):
         return {
@@ -68,26 +81,31 @@ class Adam(Optimizer):
         }
 
 
+_kernel = None  # kernels.adam, imported on the first step so that importing stays light
+
+
 def fused_adam(w, g, m, v, vhat, alpha, beta_1, beta_2, epsilon, amsgrad):
     """Runs the Adam update in place: the numba kernel on contiguous float arrays of one dtype,
     the numpy reference otherwise (or when JIT is disabled, where the loop would be slow)."""
-    import numba  # imported on the first step, so that importing the optimizers stays light
+    global _kernel
+    if _kernel is None:
+        from ..kernels import adam
 
-    from ..kernels import adam as adam_kernel
-
+        _kernel = adam
     dt = w.dtype
-    g = np.ascontiguousarray(g, dtype=dt)
+    if g.dtype != dt or not g.flags.c_contiguous:
+        g = np.ascontiguousarray(g, dtype=dt)
+    scalars = (dt.type(alpha), dt.type(1 - beta_1), dt.type(1 - beta_2), dt.type(epsilon))
     arrays = (w, g, m, v, vhat)
-    scalars = [dt.type(x) for x in (alpha, 1 - beta_1, 1 - beta_2, epsilon)]
     usable = (
         dt.kind == "f"
         and dt.itemsize >= 4
-        and not numba.config.DISABLE_JIT
+        and not _kernel.numba.config.DISABLE_JIT
         and all(a.flags.c_contiguous and a.dtype == dt and a.shape == w.shape for a in arrays)
     )
     if usable:
         # flat views of the same memory: the kernel's loop stays inside every array
-        flat = [a.reshape(-1) for a in arrays]
-        adam_kernel.adam_update(*flat, *scalars, bool(amsgrad))
+        _kernel.adam_update(w.reshape(-1), g.reshape(-1), m.reshape(-1), v.reshape(-1),
+                            vhat.reshape(-1), *scalars, bool(amsgrad))  # fmt: skip
     else:
-        adam_kernel.adam_update_ref(w, g, m, v, vhat, *scalars, bool(amsgrad))
+        _kernel.adam_update_ref(w, g, m, v, vhat, *scalars, bool(amsgrad))

@@ -102,3 +102,15 @@ def test_names_and_operators():
     assert isinstance(out, keras.Tensor) and not isinstance(out, keras.Variable)
     np.testing.assert_array_equal(out.numpy(), [3.0, 6.0])
     np.testing.assert_array_equal(a.value.numpy(), [1.0, 2.0])
+
+
+def test_values_are_stored_in_c_order():
+    """Transposed initial values (an orthogonal initializer's Q^T, a user's F-ordered array) are
+    stored C-contiguous, which the fused optimizer kernels need."""
+    f_ordered = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    v = keras.Variable(f_ordered)
+    assert v.data.flags.c_contiguous
+    np.testing.assert_array_equal(v.numpy(), f_ordered)
+    w = keras.Variable(initializer=lambda shape, dtype=None: np.ones(shape[::-1], dtype).T,
+                       shape=(3, 4), dtype="float32")  # fmt: skip
+    assert w.data.flags.c_contiguous and w.shape == (3, 4)
