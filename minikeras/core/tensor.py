@@ -45,7 +45,12 @@ class Tensor:
         t.data = out if isinstance(out, np.ndarray) else np.asarray(out)
         t._keras_mask = None
         t._op = op
-        if autodiff.grad_enabled() and any(p.requires_grad for p in parents):
+        needs = False
+        for p in parents:  # a plain loop: this runs once per op, on the hot path
+            if p.requires_grad:
+                needs = True
+                break
+        if needs and autodiff.grad_enabled():
             t.requires_grad = True
             t._parents = parents
             t._backward = backward

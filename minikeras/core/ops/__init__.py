@@ -7,7 +7,10 @@ an operation node in the functional graph instead of computing, as Keras 3 does.
 import builtins
 import functools
 
+import numpy as _np
+
 from .. import tensor as _tensor_module
+from ..variable import Variable as _Variable
 from . import conv as _conv, elementwise as _elementwise, linalg as _linalg
 from . import nn as _nn, reduce as _reduce, shape as _shape
 from .conv import *  # noqa: F401,F403
@@ -28,14 +31,27 @@ def _is_symbolic(x):
     return False
 
 
+# argument types that are never symbolic: the check skips them
+_EAGER_TYPES = frozenset({_np.ndarray, _tensor_module.Tensor, _Variable, int, float, bool, str,
+                          type(None), _np.float32, _np.float64, _np.int32, _np.int64})  # fmt: skip
+
+
+def _any_symbolic(values):
+    for a in values:
+        if type(a) not in _EAGER_TYPES and _is_symbolic(a):
+            return True
+    return False
+
+
 def _dispatching(name, fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        if _symbolic_hook is not None and (
-            builtins.any(_is_symbolic(a) for a in args)
-            or builtins.any(_is_symbolic(v) for v in kwargs.values())
-        ):
-            return _symbolic_hook(name, fn, args, kwargs)
+        if _symbolic_hook is not None:
+            for a in args:  # inlined: this runs on every op call
+                if type(a) not in _EAGER_TYPES and _is_symbolic(a):
+                    return _symbolic_hook(name, fn, args, kwargs)
+            if kwargs and _any_symbolic(kwargs.values()):
+                return _symbolic_hook(name, fn, args, kwargs)
         return fn(*args, **kwargs)
 
     wrapper._raw = fn

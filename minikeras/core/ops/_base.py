@@ -23,6 +23,8 @@ def unwrap(x, op="op"):
     """Returns `(array_or_scalar, tensor)`; Python scalars stay scalars (numpy's weak typing)."""
     if isinstance(x, Tensor):
         return x.data, x
+    if type(x) is np.ndarray:  # the common case first: nothing to convert
+        return check_numeric(x, op), _CONST
     if isinstance(x, (bool, numbers.Number)) and not isinstance(x, np.ndarray):
         return x, _CONST
     if hasattr(x, "_keras_history"):

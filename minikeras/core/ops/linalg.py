@@ -36,7 +36,8 @@ def matmul(x1, x2):
     """
     a, ta = unwrap(x1, "matmul")
     b, tb = unwrap(x2, "matmul")
-    a, b = np.asarray(a), np.asarray(b)
+    if type(a) is not np.ndarray or type(b) is not np.ndarray:
+        a, b = np.asarray(a), np.asarray(b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(
             f"matmul needs tensors of rank >= 1. Received shapes {a.shape} and {b.shape}."
