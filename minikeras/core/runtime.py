@@ -7,14 +7,11 @@ see `benchmarks/README.md`). Set `MINIKERAS_NUM_THREADS=2` (or call
 `keras.config.set_num_threads(2)`) to use more; `MINIKERAS_NUM_THREADS=0` leaves the BLAS and
 numba defaults untouched.
 
-BLAS thread wake-up. After each threaded call OpenBLAS's worker threads keep spinning for about
-2^28 cycles (0.1 s) before they sleep, and on the 2-core benchmark machine that spinning slows the
-serial numba kernels running between GEMMs: the video QA step took 12-17 ms at two threads
-(bimodal from run to run) and the LSTM step 40-52 ms. With more than one thread minikeras sets
-OpenBLAS's `OPENBLAS_THREAD_TIMEOUT` to 20 (2^20 cycles, about 0.3 ms) unless the environment
-already sets it, and restarts OpenBLAS's thread pool so the value takes effect: video QA 11.3 ms,
-LSTM 34 ms, the MLP unchanged (3.5 ms). Measured over timeouts 4..22: 4 slows the MLP and CNN by
-5% (every call wakes sleeping threads), 8-18 and 22 sit between.
+With more than one thread, BLAS still runs on one: minikeras splits large products and its
+convolution, pooling and recurrent kernels over its own threads (`kernels/threads.py`), whose
+workers sleep between jobs. OpenBLAS's workers spin after each call instead, and on the 2-core
+benchmark machine that spinning slowed the code between GEMMs by up to 2x, by chance from one
+process to the next.
 
 Allocator. Training allocates and frees the same large temporary arrays every step. glibc hands
 blocks above its mmap threshold back to the kernel on free, and each new step then pays page
@@ -27,9 +24,6 @@ import os
 import sys
 
 _threads = None
-
-
-BLAS_THREAD_TIMEOUT = "20"  # log2 of the cycles OpenBLAS workers spin before sleeping
 
 
 def _loaded_blas():
@@ -77,21 +71,11 @@ def _blas_setters():
     return setters
 
 
-def _shorten_blas_spin():
-    """Applies OPENBLAS_THREAD_TIMEOUT (default `BLAS_THREAD_TIMEOUT`) to the loaded OpenBLAS
-    libraries: re-reads the environment and stops the worker threads; OpenBLAS starts them again,
-    with the new timeout, on its next threaded call."""
-    os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", BLAS_THREAD_TIMEOUT)
-    for lib in _loaded_blas():
-        read_env = getattr(lib, "openblas_read_env", None)
-        shutdown = getattr(lib, "blas_thread_shutdown_", None)
-        if read_env is not None and shutdown is not None:
-            read_env()
-            shutdown()
-
-
 def set_num_threads(n):
-    """Uses `n` threads for BLAS (numpy's matmul) and for the parallel numba kernels.
+    """Uses `n` threads for minikeras's kernels (BLAS itself stays on one thread).
+
+    Large matrix products, convolutions, pooling and recurrent layers split their work over
+    them (`kernels/threads.py`).
 
     Args:
         n: a positive int.
@@ -105,9 +89,7 @@ def set_num_threads(n):
     if not isinstance(n, int) or n < 1:
         raise ValueError(f"set_num_threads expects a positive int. Received: {n!r}")
     _threads = n
-    if n > 1:
-        _shorten_blas_spin()
-    set_blas_threads(n)
+    set_blas_threads(1)  # minikeras's own threads split the work (kernels/threads.py)
     if "numba" in sys.modules:
         import numba
 

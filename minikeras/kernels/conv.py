@@ -37,9 +37,10 @@ Threads: with more than one kernel thread, `conv`, `conv_grad_input` and the chu
 `conv_grad_kernel` hand blocks of images to `threads.run_blocks` (each block: im2col and its
 GEMM on one thread, BLAS single-threaded). On two threads, 64 images, (ms, one thread -> two):
 forward 1.66 -> 0.93 (32x32x3 -> 16) and 1.63 -> 0.93 (15x15x16 -> 32); input gradient 1.81 ->
-1.02 (15x15x16 -> 32). The kernel gradient from kept rows stays one GEMM on BLAS's own threads
-(0.70 ms against 1.07 when split: its long inner axis is memory bound). `parallel=True` loops
-were tried first: about 20 % faster on two threads and three times the compile time.
+1.02 (15x15x16 -> 32). The kernel gradient from kept rows stays one single-threaded GEMM: split
+over its long inner axis it took longer on two threads than on one (1.07-1.6 ms against 0.92
+for 32x32x3 -> 16), as did a numba loop. `parallel=True` loops were tried first: about 20 %
+faster on two threads and three times the compile time.
 """
 
 import numba
@@ -324,7 +325,7 @@ def conv(x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False
     ksize, w = kernel.shape[:3], np.ascontiguousarray(kernel).reshape(-1, filters)
     out_shape = tuple(out_shape)
     if _pointwise(ksize, strides, pad, out_shape, x.shape[1:4], groups):
-        out = (x.reshape(-1, x.shape[-1]) @ w).reshape(nb, *out_shape, filters)
+        out = threads.matmul(x.reshape(-1, x.shape[-1]), w).reshape(nb, *out_shape, filters)
         return (out, None) if keep_cols else out
     width = groups * w.shape[0]
     per, rows = _chunks(nb, out_shape, width, x.itemsize)
@@ -359,7 +360,7 @@ def conv_grad_kernel(x, dout, kernel_shape, strides, dilation, pad, groups=1, co
     x, d = np.ascontiguousarray(x), np.ascontiguousarray(dout).reshape(-1, filters)
     ksize = tuple(kernel_shape[:3])
     if _pointwise(ksize, strides, pad, out_shape, x.shape[1:4], groups):
-        return (x.reshape(-1, x.shape[-1]).T @ d).reshape(kernel_shape)
+        return threads.matmul(x.reshape(-1, x.shape[-1]).T, d).reshape(kernel_shape)
     k = int(np.prod(kernel_shape[:4]))
     if cols is not None and cols.shape != (d.shape[0], groups * k):
         raise ValueError(
@@ -367,9 +368,8 @@ def conv_grad_kernel(x, dout, kernel_shape, strides, dilation, pad, groups=1, co
             f"({d.shape[0]}, {groups * k}) of x {x.shape} for kernel {kernel_shape}"
         )
     if cols is not None and groups == 1:
-        # one (k, rows) @ (rows, filters) GEMM, BLAS's own threads: splitting its long inner
-        # axis over our threads measured slower (1.07 against 0.70 ms for 32x32x3 -> 16 on 64
-        # images, two threads; the two halves share the memory bandwidth)
+        # one (k, rows) @ (rows, filters) GEMM: splitting its long inner axis over two threads
+        # measured slower than one thread (see the module notes)
         return (cols.T @ d).reshape(kernel_shape)
     per, rows = _chunks(nb, out_shape, groups * k, x.itemsize)
 
@@ -404,7 +404,7 @@ def conv_grad_input(dout, kernel, in_shape, strides, dilation, pad, groups=1):
     w = np.ascontiguousarray(kernel).reshape(-1, filters)  # (KD*KH*KW*cg, filters)
     ksize = kernel.shape[:3]
     if _pointwise(ksize, strides, pad, out_shape, in_shape[1:4], groups):
-        return (d @ w.T).reshape(in_shape)
+        return threads.matmul(d, w.T).reshape(in_shape)
     nb, width = in_shape[0], groups * w.shape[0]
     per, rows = _chunks(nb, out_shape, width, dout.itemsize)
     dx = np.zeros(in_shape, dtype=dout.dtype)

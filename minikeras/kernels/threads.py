@@ -1,15 +1,18 @@
-"""Splitting a kernel's work over minikeras's threads, and BLAS held to one thread meanwhile.
+"""Splitting a kernel's work over minikeras's threads; BLAS itself stays on one thread.
 
 The numba kernels are compiled with `nogil=True` and numpy's `matmul` releases the GIL, so plain
 Python threads run them in parallel. `run_blocks(fn, n)` splits `range(n)` into contiguous
-blocks and calls `fn(i0, i1)` on each from a persistent pool of `numba.get_num_threads()`
-threads (the caller's thread takes the first block). Blocks are small enough (`per_thread`
-blocks per thread, taken in turn) that a thread slowed by another process on the same core does
-less of the work instead of holding up the rest.
+blocks and calls `fn(i0, i1)` on each: on the caller's thread and `num_threads() - 1` threads of
+a persistent pool, each taking the next block until none is left, so that a thread slowed down
+by another process does less of the work instead of holding up the rest. `matmul(a, b)` splits
+a large 2-D product by rows (or columns) the same way.
 
-While the blocks run, BLAS is set to one thread (`blas_single_thread`): each block's GEMM then
-runs on its own thread instead of several blocks competing for OpenBLAS's pool, which would
-put 4 busy threads on 2 cores.
+Why not OpenBLAS's own threads: with two threads (`MINIKERAS_NUM_THREADS=2`) minikeras keeps
+BLAS at one thread and splits the work itself. OpenBLAS's idle workers spin for a while after
+each call, and on the 2-core benchmark machine that spinning slowed the code running between
+GEMMs (numba loops, Python) by up to 2x; how often depended on chance timing and on
+`OPENBLAS_THREAD_TIMEOUT` (the mlp step took 3.5 or 6.5 ms from one process to the next at the
+same setting). The pool threads here sleep on a lock between jobs and never spin.
 
 Why not `parallel=True`: numba's prange compiles each specialization 2-3x slower (cold start
 matters here: the video QA model's first step), and the GEMMs between the loops are BLAS calls
@@ -22,6 +25,7 @@ import os
 import threading
 
 import numba
+import numpy as np
 
 from ..core import runtime
 
@@ -98,8 +102,12 @@ _blas_lock = threading.Lock()
 
 @contextlib.contextmanager
 def blas_single_thread():
-    """BLAS on one thread inside the block, restored to minikeras's thread count after it."""
+    """BLAS on one thread inside the block. minikeras keeps it there anyway; this matters only
+    when `MINIKERAS_NUM_THREADS=0` left BLAS at its library default."""
     global _blas_depth
+    if runtime.get_num_threads() is not None:  # minikeras set BLAS to one thread already
+        yield
+        return
     with _blas_lock:
         _blas_depth += 1
         if _blas_depth == 1:
@@ -110,4 +118,29 @@ def blas_single_thread():
         with _blas_lock:
             _blas_depth -= 1
             if _blas_depth == 0:
-                runtime.set_blas_threads(runtime.get_num_threads() or num_threads())
+                runtime.set_blas_threads(num_threads())
+
+
+GEMM_PARALLEL_MIN = 1 << 22  # multiply-adds below which a product stays on one thread (~50 us)
+
+
+def matmul(a, b, out=None):
+    """`a @ b` for 2-D float arrays, split by rows of `a` (or, for few rows, columns of `b`)
+    over the kernel threads when it has at least GEMM_PARALLEL_MIN multiply-adds.
+
+    Each block is one single-threaded BLAS call writing its slice of `out`.
+    """
+    m, k = a.shape
+    n = b.shape[1]
+    if out is None:
+        out = np.empty((m, n), dtype=np.result_type(a, b))
+    threads = num_threads()
+    if threads <= 1 or m * k * n < GEMM_PARALLEL_MIN:
+        return np.matmul(a, b, out=out)
+    if m >= 32 * threads:
+        run_blocks(lambda i0, i1: np.matmul(a[i0:i1], b, out=out[i0:i1]), m, threads,
+                   per_thread=1, multiple=16)  # fmt: skip
+    else:
+        run_blocks(lambda j0, j1: np.matmul(a, b[:, j0:j1], out=out[:, j0:j1]), n, threads,
+                   per_thread=1, multiple=16)  # fmt: skip
+    return out

@@ -45,10 +45,15 @@ def test_run_blocks_propagates_a_block_error():
         threads.run_blocks(fn, 10, threads=2)
 
 
-def test_blas_is_single_threaded_inside_and_restored_after(monkeypatch):
+def test_blas_toggles_only_when_left_at_the_library_default(monkeypatch):
     calls = []
     monkeypatch.setattr(runtime, "set_blas_threads", calls.append)
-    monkeypatch.setattr(runtime, "get_num_threads", lambda: 2)
+    monkeypatch.setattr(runtime, "get_num_threads", lambda: 2)  # minikeras holds BLAS at 1
+    with threads.blas_single_thread():
+        pass
+    assert calls == []
+    monkeypatch.setattr(runtime, "get_num_threads", lambda: None)  # MINIKERAS_NUM_THREADS=0
+    monkeypatch.setattr(threads, "num_threads", lambda: 2)
     with threads.blas_single_thread():
         with threads.blas_single_thread():  # nested: no change
             pass
@@ -57,6 +62,22 @@ def test_blas_is_single_threaded_inside_and_restored_after(monkeypatch):
     a = np.arange(6.0)
     assert threads.run_blocks(lambda i0, i1: a[i0:i1].sum(), 6, threads=2, per_thread=1) == [3, 12]
     assert calls == [1, 2, 1, 2]
+
+
+@pytest.mark.parametrize("shape", [(200, 30, 40), (20, 30, 400), (7, 5, 3), (64, 1, 64)])
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+def test_matmul_split_by_rows_or_columns_matches_numpy(monkeypatch, shape, n_threads):
+    monkeypatch.setattr(threads, "num_threads", lambda: n_threads)
+    monkeypatch.setattr(threads, "GEMM_PARALLEL_MIN", 1)
+    m, k, n = shape
+    r = np.random.default_rng(5)
+    a = r.standard_normal((m, k)).astype(np.float32)
+    b = r.standard_normal((n, k)).astype(np.float32).T  # a transposed view, as in the backward
+    want = a @ b
+    np.testing.assert_allclose(threads.matmul(a, b), want, rtol=1e-5, atol=1e-5)
+    out = np.full((m, n), np.nan, np.float32)
+    assert threads.matmul(a, b, out=out) is out
+    np.testing.assert_allclose(out, want, rtol=1e-5, atol=1e-5)
 
 
 # -- the kernels that split their work over threads give the one-thread results ----------------
