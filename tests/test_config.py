@@ -24,8 +24,14 @@ def test_snake_case_aliases_as_keras_exports_them():
 
 
 def test_num_threads_setting():
+    from minikeras.kernels import threads
+
+    keras.config.set_num_threads(2)
+    assert keras.config.get_num_threads() == 2
+    assert threads.num_threads() == 2  # the kernels split their work this many ways
     keras.config.set_num_threads(1)
     assert keras.config.get_num_threads() == 1
+    assert threads.num_threads() == 1
     with pytest.raises(ValueError, match="positive int"):
         keras.config.set_num_threads(0)
 

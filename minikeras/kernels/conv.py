@@ -43,6 +43,8 @@ for 32x32x3 -> 16), as did a numba loop. `parallel=True` loops were tried first:
 faster on two threads and three times the compile time.
 """
 
+import math
+
 import numba
 import numpy as np
 
@@ -86,7 +88,7 @@ def im2col_ref(x, ksize, strides, dilation, pad, out_shape, groups):
     b, c = x.shape[0], x.shape[-1]
     xp = _padded_copy(x, ksize, strides, dilation, pad, out_shape)
     taps = [v for _, v in _taps(xp, ksize, strides, dilation, out_shape)]
-    m, k = b * int(np.prod(out_shape)), len(taps)
+    m, k = b * math.prod(out_shape), len(taps)
     cols = np.stack(taps, axis=-2).reshape(m, k, groups, c // groups).transpose(0, 2, 1, 3)
     return np.ascontiguousarray(cols).reshape(m, groups * k * (c // groups))
 
@@ -95,7 +97,7 @@ def col2im_ref(cols, in_shape, ksize, strides, dilation, pad, out_shape, groups)
     """Reference for `col2im`: adds each tap's columns into a zero-padded buffer, then crops."""
     b, c = in_shape[0], in_shape[-1]
     xp = _padded_copy(np.zeros(in_shape, cols.dtype), ksize, strides, dilation, pad, out_shape)
-    k = int(np.prod(ksize))
+    k = math.prod(ksize)
     cols = cols.reshape(b, *out_shape, groups, k, c // groups)
     for n, (_, view) in enumerate(_taps(xp, ksize, strides, dilation, out_shape)):
         view += cols[:, :, :, :, :, n, :].reshape(view.shape)
@@ -288,7 +290,7 @@ def _pointwise(ksize, strides, pad, out_shape, in_spatial, groups):
 
 def _chunks(nb, out_shape, width, itemsize):
     """(images per chunk, rows per image): chunks of about CHUNK_BYTES of im2col rows."""
-    rows = int(np.prod(out_shape))
+    rows = math.prod(out_shape)
     return max(1, CHUNK_BYTES // max(rows * width * itemsize, 1)), rows
 
 
@@ -363,7 +365,7 @@ def conv_grad_kernel(x, dout, kernel_shape, strides, dilation, pad, groups=1, co
     ksize = tuple(kernel_shape[:3])
     if _pointwise(ksize, strides, pad, out_shape, x.shape[1:4], groups):
         return threads.matmul(x.reshape(-1, x.shape[-1]).T, d).reshape(kernel_shape)
-    k = int(np.prod(kernel_shape[:4]))
+    k = math.prod(kernel_shape[:4])
     if cols is not None and cols.shape != (d.shape[0], groups * k):
         raise ValueError(
             f"conv_grad_kernel: cols {cols.shape} is not the im2col matrix "

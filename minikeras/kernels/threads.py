@@ -34,8 +34,10 @@ _pool_lock = threading.Lock()
 
 
 def num_threads():
-    """numba's thread count: NUMBA_NUM_THREADS, or what `numba.set_num_threads` chose."""
-    return max(1, numba.get_num_threads())
+    """The count `keras.config.set_num_threads` (or MINIKERAS_NUM_THREADS) chose; with
+    MINIKERAS_NUM_THREADS=0, numba's (NUMBA_NUM_THREADS or `numba.set_num_threads`)."""
+    n = runtime.get_num_threads()
+    return n if n is not None else max(1, numba.get_num_threads())
 
 
 def _executor(n):

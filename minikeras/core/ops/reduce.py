@@ -1,6 +1,7 @@
 """Reductions over axes: sum, mean, max, min, prod, var, std, logsumexp, argmax, argmin, ..."""
 
 import builtins  # this module defines sum, max, min, any and all as ops
+import math
 
 import numpy as np
 
@@ -31,6 +32,27 @@ def _int_result(dtype):
     return dtype
 
 
+def _middle_run(a, axes):
+    """Whether `axes` (sorted) are consecutive, exclude the first and last axis of a, and a is
+    C-contiguous."""
+    return (
+        len(axes) > 0 and axes[0] > 0 and axes[-1] < a.ndim - 1 and a.flags.c_contiguous
+        and axes[-1] - axes[0] == len(axes) - 1
+    )  # fmt: skip
+
+
+def _float_sum(a, axes, keepdims):
+    """np.sum for float arrays; a C-contiguous array summed over a run of middle axes (global
+    average pooling's (b, h, w, c) over h and w) goes through einsum, about 2.5x faster there
+    than numpy's reduction, which adds such axes one strided row at a time all the same."""
+    if _middle_run(a, axes) and a.dtype in (np.float32, np.float64):
+        pre, post = a.shape[: axes[0]], a.shape[axes[-1] + 1 :]
+        flat = a.reshape(math.prod(pre), -1, math.prod(post))
+        out = np.einsum("ijk->ik", flat).reshape(pre + post)
+        return np.expand_dims(out, axes) if keepdims else out
+    return np.sum(a, axis=axes, keepdims=keepdims)
+
+
 def sum(x, axis=None, keepdims=False):
     """Sum over `axis`; integer inputs keep an integer dtype of at least 32 bits.
 
@@ -49,7 +71,7 @@ def sum(x, axis=None, keepdims=False):
     a, ta = unwrap(x, "sum")
     a = np.asarray(a)
     axes = normalize_axis(axis, a.ndim)
-    out = np.asarray(np.sum(a, axis=axes, keepdims=keepdims), dtype=_int_result(a.dtype))
+    out = np.asarray(_float_sum(a, axes, keepdims), dtype=_int_result(a.dtype))
     shape = a.shape
     return Tensor.from_op(
         out, (ta,), lambda d: (np.broadcast_to(_expand(d, shape, axes, keepdims), shape),), "sum"
@@ -74,8 +96,11 @@ def mean(x, axis=None, keepdims=False):
     a, ta = unwrap(x, "mean")
     a = result_float(np.asarray(a))
     axes = normalize_axis(axis, a.ndim)
-    out = np.mean(a, axis=axes, keepdims=keepdims).astype(a.dtype, copy=False)
-    n = int(np.prod([a.shape[i] for i in axes])) if axes else 1
+    n = math.prod(a.shape[i] for i in axes) if axes else 1
+    if _middle_run(a, axes) and n > 0 and a.dtype in (np.float32, np.float64):
+        out = np.asarray(_float_sum(a, axes, keepdims) / a.dtype.type(n))
+    else:
+        out = np.mean(a, axis=axes, keepdims=keepdims).astype(a.dtype, copy=False)
     shape = a.shape
 
     def backward(d):

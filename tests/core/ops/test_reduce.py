@@ -243,3 +243,23 @@ def test_property_sum_gradient_is_ones(case):
     t = Tensor(x, requires_grad=True)
     (g,) = gradients(ops.sum(t, axis=axis, keepdims=keepdims), [t])
     np.testing.assert_array_equal(g, np.ones_like(x))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("contiguous", [True, False])
+@pytest.mark.parametrize("axis", [(1, 2), (2, 1), 1, (1, 2, 3)], ids=str)
+def test_sum_and_mean_over_middle_axes(axis, contiguous, dtype):
+    # (b, h, w, c) over h and w is global average pooling; it takes an einsum fast path
+    x = randn(3, 5, 4, 6, 2, seed=9).astype(dtype)
+    if not contiguous:
+        x = x[:, :, ::-1].transpose(0, 2, 1, 3, 4)
+    exact = x.astype(np.float64)
+    for op, ref in ((ops.sum, np.sum), (ops.mean, np.mean)):
+        for keepdims in (False, True):
+            out = op(x, axis=axis, keepdims=keepdims).numpy()
+            assert out.dtype == np.dtype(dtype)
+            want = ref(exact, axis=axis, keepdims=keepdims)
+            # a float sum of n terms is within about n * eps * sum|x| of the exact one
+            bound = 30 * np.finfo(dtype).eps * ref(np.abs(exact), axis=axis, keepdims=keepdims)
+            assert np.all(np.abs(out - want) <= bound)
+    check_grad(lambda t: ops.mean(t, axis=axis), randn(3, 5, 4, 2, seed=2))
