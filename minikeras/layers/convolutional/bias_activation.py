@@ -30,6 +30,11 @@ def bias_add_activation(y, bias, relu):
             f"bias_add_activation: bias of shape {bias.shape} ({bias.dtype}) does not fit an "
             f"output of shape {a.shape} ({a.dtype})"
         )
+    if a.dtype not in (np.float32, np.float64):  # numba has no float16 arithmetic
+        from ...core import ops
+
+        out = y + bias
+        return ops.relu(out) if relu else out
     rows = np.ascontiguousarray(a).reshape(-1, channels)
     out = k.bias_act(rows, bias.data, relu)
 

@@ -2,7 +2,9 @@
 
 from ... import activations, constraints, initializers, regularizers
 from ...core import ops
+from ..convolutional.bias_activation import bias_add_activation
 from ..layer import InputSpec, Layer
+
 
 
 class Dense(Layer):
@@ -63,6 +65,12 @@ class Dense(Layer):
 
     def call(self, inputs):
         y = ops.matmul(inputs, self.kernel)  # (..., units)
+        if (
+            self.bias is not None and y.dtype == self.bias.dtype
+            and self.activation in (None, activations.linear, activations.relu)
+        ):  # fmt: skip
+            # the bias and ReLU in one pass each way, as in the convolution layers
+            return bias_add_activation(y, self.bias, relu=self.activation is activations.relu)
         if self.bias is not None:
             y = y + self.bias
         return self.activation(y) if self.activation is not None else y
