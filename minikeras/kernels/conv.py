@@ -163,12 +163,12 @@ def im2col(x, b0, ksize, strides, dilation, pad, out_shape, groups, cols):
                                 continue
                             s0 = (ta * sw - pw) * nc
                             xrow = xr[b, i, j]
-                            if run >= 16:  # long runs: contiguous copies
+                            if run >= 8:  # 8+ values (3x3 RGB: 9): contiguous copies
                                 for t in range(tb - ta):
                                     src, dst = xrow[s0 + t * sw * nc :], block[t]
                                     for u in range(run):
                                         dst[u] = src[u]
-                            else:  # short runs: strided copies along the output row
+                            else:  # shorter (1 channel: 3): strided along the output row
                                 for u in range(run):
                                     src, dst = xrow[s0 + u :: sw * nc], block[:, u]
                                     for t in range(tb - ta):
