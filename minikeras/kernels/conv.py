@@ -379,7 +379,8 @@ def conv_grad_kernel(x, dout, kernel_shape, strides, dilation, pad, groups=1, co
 
     def images(b0, b1):  # this block's share of the sum: (groups, k, filters // groups)
         step = b1 - b0 if cols is not None else per
-        buf = None if cols is not None else np.empty((min(per, b1 - b0) * rows, groups * k), x.dtype)
+        width = groups * k
+        buf = None if cols is not None else np.empty((min(per, b1 - b0) * rows, width), x.dtype)
         dk = np.zeros((groups, k, filters // groups), dtype=x.dtype)
         for c0 in range(b0, b1, step):
             n = min(step, b1 - c0)
@@ -392,7 +393,8 @@ def conv_grad_kernel(x, dout, kernel_shape, strides, dilation, pad, groups=1, co
             if groups == 1:  # a 2-D product: numpy hands the transposed view to BLAS as is
                 dk[0] += part.T @ d_rows
             else:
-                dk += np.matmul(_by_group(part, groups).transpose(0, 2, 1), _by_group(d_rows, groups))
+                part_t = _by_group(part, groups).transpose(0, 2, 1)  # (groups, k, rows)
+                dk += np.matmul(part_t, _by_group(d_rows, groups))
         return dk
 
     parts = threads.run_blocks(images, nb, _threads_for(nb * rows * groups * k), per_thread=1)
