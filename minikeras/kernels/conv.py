@@ -22,7 +22,11 @@ the core's peak, so the work went into everything around them:
   cost numba a wraparound test per element and block vectorisation; the old per-tap loop ran at
   ~1.5 ns per element. Full-batch im2col, 64 images: 32x32x3 2.3 -> 0.9 ms, 15x15x16 1.7 -> 0.5,
   28x28x1 1.3 -> 0.3, 13x13x32 2.1 -> 0.65; col2im 13x13x32 3.1 -> 0.8 ms. Window rows of fewer
-  than 16 values are copied strided along the output row instead (fewer, longer loops).
+  than 8 values (1-channel input: 3) are copied strided along the output row instead (fewer,
+  longer loops); from 8 on, contiguous copies measured faster (32x32x3, rows of 9: 0.88 -> 0.78).
+  Direct-convolution attempts with compile-time filter counts (closure constants) and with a
+  4-pixel x 8-filter block of scalar accumulators ran 3-10x slower than im2col + BLAS: numba
+  did not turn them into broadcast-FMA vector code.
 - `conv(keep_cols=True)` (the op asks for it when the kernel needs a gradient) builds the whole
   batch's rows once, up to `KEEP_BYTES`, and `conv_grad_kernel(cols=...)` reuses them: forward +
   kernel gradient 3.7 -> 2.9 ms (32x32x3 -> 16), 3.5 -> 3.2 (15x15x16 -> 32), 2.2 -> 1.7
