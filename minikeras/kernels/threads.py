@@ -24,7 +24,6 @@ import contextlib
 import os
 import threading
 
-import numba
 import numpy as np
 
 from ..core import runtime
@@ -37,7 +36,11 @@ def num_threads():
     """The count `keras.config.set_num_threads` (or MINIKERAS_NUM_THREADS) chose; with
     MINIKERAS_NUM_THREADS=0, numba's (NUMBA_NUM_THREADS or `numba.set_num_threads`)."""
     n = runtime.get_num_threads()
-    return n if n is not None else max(1, numba.get_num_threads())
+    if n is not None:
+        return n
+    import numba  # only here: this module stays importable without numba (ops.matmul uses it)
+
+    return max(1, numba.get_num_threads())
 
 
 def _executor(n):
@@ -134,11 +137,13 @@ def matmul(a, b, out=None):
     """
     m, k = a.shape
     n = b.shape[1]
+    if m * k * n < GEMM_PARALLEL_MIN:
+        return np.matmul(a, b, out=out)
+    threads = num_threads()
+    if threads <= 1:
+        return np.matmul(a, b, out=out)
     if out is None:
         out = np.empty((m, n), dtype=np.result_type(a, b))
-    threads = num_threads()
-    if threads <= 1 or m * k * n < GEMM_PARALLEL_MIN:
-        return np.matmul(a, b, out=out)
     if m >= 32 * threads:
         run_blocks(lambda i0, i1: np.matmul(a[i0:i1], b, out=out[i0:i1]), m, threads,
                    per_thread=1, multiple=16)  # fmt: skip

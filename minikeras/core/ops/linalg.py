@@ -6,6 +6,7 @@ BLAS on this hardware, and `np.dot` inside numba would add SciPy as a dependency
 
 import numpy as np
 
+from ...kernels import threads
 from ..tensor import Tensor
 from ._base import unwrap
 from .reduce import norm  # noqa: F401  (keras.ops.linalg.norm)
@@ -20,20 +21,12 @@ def _swap(a):
     return np.swapaxes(a, -1, -2) if a.ndim >= 2 else a
 
 
-_threads = None  # kernels.threads, imported on the first large product (it imports numba)
-
-
-def _mm(a, b):
-    """np.matmul; large 2-D float products go to `kernels.threads.matmul`, which splits them
-    over minikeras's threads when there is more than one."""
-    global _threads
+def gemm(a, b):
+    """np.matmul; 2-D float products of at least `threads.GEMM_PARALLEL_MIN` multiply-adds go to
+    `kernels.threads.matmul`, which splits them over minikeras's threads when there are more."""
     if a.ndim == 2 and b.ndim == 2 and a.dtype.kind == "f" and a.dtype == b.dtype:
-        if a.shape[0] * a.shape[1] * b.shape[1] >= (1 << 22):
-            if _threads is None:
-                from ...kernels import threads
-
-                _threads = threads
-            return _threads.matmul(a, b)
+        if a.shape[0] * a.shape[1] * b.shape[1] >= threads.GEMM_PARALLEL_MIN:
+            return threads.matmul(a, b)
     return np.matmul(a, b)
 
 
@@ -65,7 +58,7 @@ def matmul(x1, x2):
             f"({a.shape[-1]} != {b.shape[-2 if b.ndim > 1 else 0]})."
         )
     try:
-        out = _mm(a, b)
+        out = gemm(a, b)
     except ValueError as e:
         raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not match ({e}).") from None
 
@@ -80,8 +73,8 @@ def matmul(x1, x2):
             d2 = d[..., None, :]
         elif b.ndim == 1:
             d2 = d[..., None]
-        da = _mm(d2, _swap(b2)) if ta.requires_grad else None
-        db = _mm(_swap(a2), d2) if tb.requires_grad else None
+        da = gemm(d2, _swap(b2)) if ta.requires_grad else None
+        db = gemm(_swap(a2), d2) if tb.requires_grad else None
         if da is not None and a.ndim == 1:
             da = da[..., 0, :]
         if db is not None and b.ndim == 1:

@@ -9,6 +9,7 @@ over all steps at once. The op's output packs `(batch, T + n_states, units)`: th
 import numpy as np
 
 from ...core.ops._base import _CONST
+from ...core.ops.linalg import gemm
 from ...core.tensor import Tensor
 
 
@@ -29,21 +30,12 @@ def _inputs(x, kernel, go_backwards):
     a = x.data[:, ::-1] if go_backwards else x.data
     batch, steps, features = a.shape
     x2 = np.ascontiguousarray(a).reshape(batch * steps, features)
-    xw = _mm(x2, kernel.data).reshape(batch, steps, -1)
+    xw = gemm(x2, kernel.data).reshape(batch, steps, -1)
     return x2, xw
 
 
 def _c(a):
     return np.ascontiguousarray(a)
-
-
-def _mm(a, b):
-    """A 2-D product, split over minikeras's threads when large (`kernels.threads.matmul`)."""
-    if a.dtype != b.dtype:
-        return a @ b
-    from ...kernels import threads
-
-    return threads.matmul(a, b)
 
 
 def _mask(mask, batch, steps, go_backwards):
@@ -56,17 +48,17 @@ def _input_grad(x, kernel, d2, go_backwards):
     """The gradient of x from `d2`, that of `x @ kernel` as (B * T, G)."""
     if not x.requires_grad:
         return None
-    dx = _mm(d2, kernel.data.T).reshape(x.shape)
+    dx = gemm(d2, kernel.data.T).reshape(x.shape)
     return np.ascontiguousarray(dx[:, ::-1]) if go_backwards else dx
 
 
 def _weight_grads(x2, kernel, h2, recurrent_kernel, d2):
     """`x2^T d2` and `h2^T d2`, the kernels' gradients: one GEMM when both are needed."""
     if kernel.requires_grad and recurrent_kernel.requires_grad:
-        both = _mm(np.concatenate([x2, h2], axis=1).T, d2)
+        both = gemm(np.concatenate([x2, h2], axis=1).T, d2)
         return both[: x2.shape[1]], both[x2.shape[1] :]
-    dkernel = _mm(x2.T, d2) if kernel.requires_grad else None
-    return dkernel, (_mm(h2.T, d2) if recurrent_kernel.requires_grad else None)
+    dkernel = gemm(x2.T, d2) if kernel.requires_grad else None
+    return dkernel, (gemm(h2.T, d2) if recurrent_kernel.requires_grad else None)
 
 
 def _dense_grads(x, x2, kernel, hprev, recurrent_kernel, bias, dpre, go_backwards):
