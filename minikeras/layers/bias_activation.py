@@ -1,4 +1,5 @@
-"""`bias_add_activation`: the fused `relu(y + bias)` (or `y + bias`) epilogue of a layer.
+"""`bias_add_activation`: the fused `relu(y + bias)` (or `y + bias`) epilogue of the Dense and
+convolution layers.
 
 One op with its own backward instead of an add, a ReLU and the bias's broadcast-sum, running
 the loops of `kernels/bias_act.py` over the channels-last output viewed as (rows, channels).
@@ -6,7 +7,8 @@ the loops of `kernels/bias_act.py` over the channels-last output viewed as (rows
 
 import numpy as np
 
-from ...core.tensor import Tensor
+from ..core import ops
+from ..core.tensor import Tensor
 
 _kernels = None
 
@@ -14,7 +16,7 @@ _kernels = None
 def _kernel_module():
     global _kernels
     if _kernels is None:
-        from ...kernels import bias_act
+        from ..kernels import bias_act
 
         _kernels = bias_act
     return _kernels
@@ -31,8 +33,6 @@ def bias_add_activation(y, bias, relu):
             f"output of shape {a.shape} ({a.dtype})"
         )
     if a.dtype not in (np.float32, np.float64):  # numba has no float16 arithmetic
-        from ...core import ops
-
         out = y + bias
         return ops.relu(out) if relu else out
     rows = np.ascontiguousarray(a).reshape(-1, channels)

@@ -6,8 +6,8 @@ convolution itself in `convolution_op`; `call` adds the bias and applies the act
 
 from ... import activations, constraints, initializers, regularizers
 from ...core import ops
+from ..bias_activation import bias_add_activation
 from ..layer import Layer
-from .bias_activation import bias_add_activation
 from .conv_utils import (
     channel_axis,
     check_rank,

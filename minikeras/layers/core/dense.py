@@ -2,9 +2,8 @@
 
 from ... import activations, constraints, initializers, regularizers
 from ...core import ops
-from ..convolutional.bias_activation import bias_add_activation
+from ..bias_activation import bias_add_activation
 from ..layer import InputSpec, Layer
-
 
 
 class Dense(Layer):
