@@ -137,10 +137,7 @@ def matmul(a, b, out=None):
     """
     m, k = a.shape
     n = b.shape[1]
-    if m * k * n < GEMM_PARALLEL_MIN:
-        return np.matmul(a, b, out=out)
-    threads = num_threads()
-    if threads <= 1:
+    if m * k * n < GEMM_PARALLEL_MIN or (threads := num_threads()) <= 1:
         return np.matmul(a, b, out=out)
     if out is None:
         out = np.empty((m, n), dtype=np.result_type(a, b))
