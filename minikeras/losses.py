@@ -655,14 +655,13 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     """
     if reduction in (None, "none") or tuple(values.shape) in ((), (0,)):
         return values
-    loss = ops.sum(values)
-    if reduction in ("sum_over_batch_size", "mean", "mean_with_sample_weight"):
-        if reduction == "mean_with_sample_weight" and sample_weight is not None:
-            divisor = float(np.sum(sample_weight))
-        else:
-            divisor = float(np.prod(values.shape))
-        loss = loss / divisor if divisor else loss * 0.0
-    return loss
+    if reduction == "sum":
+        return ops.sum(values)
+    if reduction != "mean_with_sample_weight" or sample_weight is None:
+        # the sum over the number of values, as one mean op; an empty batch gives 0, not nan
+        return ops.mean(values) if values.size else ops.sum(values) * 0.0
+    divisor = float(np.sum(sample_weight))
+    return ops.sum(values) / divisor if divisor else ops.sum(values) * 0.0
 
 
 def reduce_weighted_values(

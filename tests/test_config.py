@@ -61,3 +61,26 @@ def test_two_threads_leave_no_thread_spinning_after_a_product():
                          text=True, check=True).stdout.split()  # fmt: skip
     assert out[0] == "2"
     assert float(out[1]) < 0.05
+
+
+def test_standardize_dtype_names_as_keras_3_does():
+    from minikeras.core import dtypes
+
+    # Python types map as in Keras 3's non-TensorFlow backends, not to numpy's 64-bit defaults
+    assert dtypes.standardize_dtype(float) == "float32"
+    assert dtypes.standardize_dtype(int) == "int32"
+    assert dtypes.standardize_dtype(bool) == "bool"
+    assert dtypes.standardize_dtype("double") == "float64"
+    assert dtypes.standardize_dtype(np.float16) == "float16"
+    assert dtypes.standardize_dtype(np.dtype("int8")) == "int8"
+    assert dtypes.standardize_dtype({"config": {"name": "float16"}}) == "float16"
+    assert dtypes.standardize_dtype("mixed_float16") == "float32"
+    # the result is cached per key; asking twice gives the same answer, and None follows floatx
+    assert dtypes.standardize_dtype(float) == "float32"
+    keras.config.set_floatx("float64")
+    try:
+        assert dtypes.standardize_dtype(None) == "float64"
+    finally:
+        keras.config.set_floatx("float32")
+    with pytest.raises(TypeError, match="Unknown dtype"):
+        dtypes.standardize_dtype("not_a_dtype")

@@ -12,6 +12,8 @@ _ALIASES = {
     "long": "int64",
     "bool_": "bool",
 }
+# Python types, as Keras 3 maps them on its non-TensorFlow backends (numpy would say float64, int64)
+_PYTHON_TYPES = {float: "float32", int: "int32", bool: "bool"}
 
 
 def floatx():
@@ -45,10 +47,20 @@ def set_floatx(value):
     _FLOATX = value
 
 
+_NAMES = {}  # dtype or name -> canonical name: numpy's `dtype.name` is Python code, and slow
+
+
 def standardize_dtype(dtype):
     """Returns the canonical string name of `dtype` (None means floatx)."""
     if dtype is None:
         return _FLOATX
+    try:
+        return _NAMES[dtype]
+    except (KeyError, TypeError):  # not seen yet, or unhashable (a DTypePolicy config dict)
+        pass
+    key = dtype
+    if isinstance(dtype, type) and dtype in _PYTHON_TYPES:
+        dtype = _PYTHON_TYPES[dtype]
     if isinstance(dtype, dict):  # a Keras 3 DTypePolicy config
         dtype = dtype.get("config", {}).get("name", _FLOATX)
     if hasattr(dtype, "name") and not isinstance(dtype, (str, np.dtype)):
@@ -61,6 +73,8 @@ def standardize_dtype(dtype):
         name = np.dtype(dtype).name
     except TypeError as e:
         raise TypeError(f"Unknown dtype. Received: dtype={dtype!r}") from e
+    if isinstance(key, (str, np.dtype, type)):
+        _NAMES[key] = name
     return name
 
 

@@ -400,29 +400,44 @@ class Layer:
             if "inputs" not in kwargs:
                 raise TypeError(f"{_describe(self)} was called without inputs.")
             args = (kwargs.pop("inputs"),)
-        if is_symbolic((args, kwargs)):
-            return self._symbolic_call(args, kwargs)
-        inputs = _to_tensors(args[0], self)
-        args = (inputs,) + tuple(args[1:])
-        mask = kwargs.get("mask")
-        if mask is None:  # the inputs' own masks, looked up once
+        inputs = args[0]
+        if type(inputs) is Tensor and len(args) == 1 and _eager_values(kwargs):
+            # the common eager call, one tensor in: no structure to walk
+            if self.autocast and inputs.data.dtype.kind == "f" and inputs.data.dtype != self._dtype:
+                inputs = _to_tensors(inputs, self)
+                args = (inputs,)
+            in_masks = inputs._keras_mask
+        else:
+            if is_symbolic((args, kwargs)):
+                return self._symbolic_call(args, kwargs)
+            inputs = _to_tensors(inputs, self)
+            args = (inputs,) + tuple(args[1:])
             in_masks = map_structure(lambda t: getattr(t, "_keras_mask", None), inputs)
-            if any(m is not None for m in flatten(in_masks)):
-                mask = in_masks
-                if self._call_has_mask:
-                    kwargs["mask"] = mask
+            if all(m is None for m in flatten(in_masks)):
+                in_masks = None
+        mask = kwargs.get("mask")
+        if mask is None and in_masks is not None:  # the inputs' own masks
+            mask = in_masks
+            if self._call_has_mask:
+                kwargs["mask"] = mask
         training = kwargs.get("training")
         if training is None:
-            training = in_training()
+            training = getattr(_ctx, "training", False)
         if self._call_has_training:
             kwargs["training"] = training
         else:
             kwargs.pop("training", None)
-        self._maybe_build(inputs)
-        self._check_input(inputs)
+        if not self.built:
+            self._maybe_build(inputs)
+        if self.input_spec is not None:
+            self._check_input(inputs)
         self._losses = []
-        with training_scope(training):
+        previous = getattr(_ctx, "training", False)  # training_scope, inlined: every call
+        _ctx.training = bool(training)
+        try:
             outputs = self.call(*args, **kwargs)
+        finally:
+            _ctx.training = previous
         out_mask = self.compute_mask(inputs, mask)
         if out_mask is not None:
             _attach_masks(outputs, out_mask)
@@ -594,6 +609,17 @@ def _as_shape_structure(s):
     if isinstance(s, (list, tuple)) and s and isinstance(s[0], (list, tuple, dict)):
         return [_as_shape_structure(x) for x in s]
     return tuple(s)
+
+
+_EAGER_KWARG_TYPES = frozenset({bool, int, float, str, type(None), Tensor, np.ndarray})
+
+
+def _eager_values(kwargs):
+    """Whether no keyword argument can be symbolic (so the call is eager when the input is)."""
+    for v in kwargs.values():
+        if type(v) not in _EAGER_KWARG_TYPES:
+            return False
+    return True
 
 
 def _to_tensors(x, layer):

@@ -142,6 +142,8 @@ class Functional(Model):
             for node in self._nodes_by_depth[depth]
             if not node.is_input
         ]
+        # per node, the id of its one input when it is called as `layer(x, **constant kwargs)`
+        self._single_inputs = [_single_input(node) for node in self._order]
         self.built = True
         self._build_shapes = map_structure(lambda t: t.shape, inputs)
 
@@ -227,12 +229,18 @@ class Functional(Model):
         def lookup(v):
             return values[id(v)] if isinstance(v, KerasTensor) else v
 
-        for node in self._order:
-            args = map_structure(lookup, node.args)
-            kwargs = map_structure(lookup, node.kwargs)
-            result = node.layer(*args, **kwargs)
-            for kt, value in zip(node.outputs, flatten(result)):
-                values[id(kt)] = value
+        for node, single in zip(self._order, self._single_inputs):
+            if single is not None:
+                result = node.layer(values[single], **node.kwargs)
+            else:
+                args = map_structure(lookup, node.args)
+                kwargs = map_structure(lookup, node.kwargs)
+                result = node.layer(*args, **kwargs)
+            if type(result) is Tensor and len(node.outputs) == 1:
+                values[id(node.outputs[0])] = result
+            else:
+                for kt, value in zip(node.outputs, flatten(result)):
+                    values[id(kt)] = value
         return map_structure(lambda t: values[id(t)], self._output_structure)
 
     def compute_output_spec(self, *args, **kwargs):
@@ -248,3 +256,14 @@ class Functional(Model):
         from ..saving import serialization
 
         return serialization.functional_from_config(config, custom_objects)
+
+
+def _single_input(node):
+    """id of the node's one symbolic argument when the call is `layer(x, **kwargs)` with no
+    symbolic keyword argument, else None (the call then maps its structures)."""
+    args = node.args
+    if len(args) != 1 or not isinstance(args[0], KerasTensor):
+        return None
+    if any(isinstance(t, KerasTensor) for t in flatten(node.kwargs)):
+        return None
+    return id(args[0])

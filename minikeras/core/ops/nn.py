@@ -382,6 +382,18 @@ def log_softmax(x, axis=-1):
     return Tensor.from_op(out, (ta,), backward, "log_softmax")
 
 
+_softmax_ce = None
+
+
+def _softmax_ce_kernels():
+    global _softmax_ce
+    if _softmax_ce is None:
+        from ...kernels import softmax_ce
+
+        _softmax_ce = softmax_ce
+    return _softmax_ce
+
+
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Per-sample crossentropy between integer labels and class scores along `axis`.
 
@@ -417,18 +429,37 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
             f"shape {z.shape[:-1]})."
         )
     if labels.dtype.kind == "f":
-        if not np.all(np.isfinite(labels)) or np.any(labels != np.round(labels)):
+        with np.errstate(invalid="ignore"):  # nan and inf: the check below raises for them
+            whole = labels.astype(np.int64)
+        if not (whole == labels).all():
             raise ValueError("sparse_categorical_crossentropy: labels must be whole numbers.")
-    labels = labels.astype(np.int64)
+        labels = whole
+    else:
+        labels = labels.astype(np.int64, copy=False)
     classes = z.shape[-1]
-    if labels.size and (labels.min() < 0 or labels.max() >= classes):
-        bad = labels.min() if labels.min() < 0 else labels.max()
-        raise ValueError(
-            f"sparse_categorical_crossentropy: label {bad} is outside [0, {classes}) for "
+
+    def out_of_range(label):
+        return ValueError(
+            f"sparse_categorical_crossentropy: label {label} is outside [0, {classes}) for "
             f"predictions with {classes} classes."
         )
+
+    if from_logits and z.dtype in (np.float32, np.float64) and classes:
+        k = _softmax_ce_kernels()
+        flat_labels = np.ascontiguousarray(labels).reshape(-1)
+        loss, probs, bad = k.sparse_ce(np.ascontiguousarray(z).reshape(-1, classes), flat_labels)
+        if bad >= 0:
+            raise out_of_range(flat_labels[bad])
+
+        def backward(d):
+            g = k.sparse_ce_grad(probs, flat_labels, np.ascontiguousarray(d).reshape(-1))
+            return (g.reshape(z.shape),)
+
+        return Tensor.from_op(loss.reshape(labels.shape), (tz,), backward, "sparse_cce_logits")
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        raise out_of_range(labels.min() if labels.min() < 0 else labels.max())
     picked = labels[..., None]
-    if from_logits:
+    if from_logits:  # float16 (numba has no float16 arithmetic) or no classes
         shifted = z - z.max(axis=-1, keepdims=True)
         lse = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
         logp = shifted - lse

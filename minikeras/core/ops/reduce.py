@@ -67,8 +67,8 @@ def sum(x, axis=None, keepdims=False):
     a = np.asarray(a)
     axes = normalize_axis(axis, a.ndim)
     out = _middle_sum(a, axes, keepdims)
-    if out is None:
-        out = np.sum(a, axis=axes, keepdims=keepdims)
+    if out is None:  # np.sum's Python wrapper costs more than a small reduction
+        out = np.add.reduce(a, axis=axes, keepdims=keepdims)
     out = np.asarray(out, dtype=_int_result(a.dtype))
     shape = a.shape
     return Tensor.from_op(
@@ -96,6 +96,8 @@ def mean(x, axis=None, keepdims=False):
     axes = normalize_axis(axis, a.ndim)
     n = math.prod(a.shape[i] for i in axes)
     total = _middle_sum(a, axes, keepdims) if n > 0 else None
+    if total is None and n > 0 and a.dtype in (np.float32, np.float64):
+        total = np.add.reduce(a, axis=axes, keepdims=keepdims)  # np.mean's own sum, minus its wrapper
     if total is not None:
         out = total / a.dtype.type(n)
     else:
