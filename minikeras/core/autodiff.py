@@ -78,20 +78,18 @@ def unbroadcast(grad, shape):
 
 def _topological_order(root):
     """Nodes reachable from `root` through parents that need gradients, parents before children."""
-    order, seen = [], set()
-    stack = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        for parent in node._parents:
+    order, seen = [], {id(root)}
+    stack = [(root, iter(root._parents))]
+    while stack:  # depth first; a node is placed once all its parents are
+        node, parents = stack[-1]
+        for parent in parents:
             if parent.requires_grad and id(parent) not in seen:
-                stack.append((parent, False))
+                seen.add(id(parent))
+                stack.append((parent, iter(parent._parents)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
     return order
 
 
@@ -115,18 +113,24 @@ def gradients(target, sources, output_gradient=None):
             seed = np.ones(target.shape, dtype=target.dtype)
         grads[id(target)] = np.asarray(seed, dtype=target.dtype)
         for node in reversed(_topological_order(target)):
-            dout = grads.get(id(node)) if id(node) in wanted else grads.pop(id(node), None)
+            key = id(node)
+            dout = grads.get(key) if key in wanted else grads.pop(key, None)
             if dout is None or node._backward is None:
                 continue
             parent_grads = node._backward(dout)
             for parent, g in zip(node._parents, parent_grads):
                 if g is None or not parent.requires_grad:
                     continue
-                g = unbroadcast(np.asarray(g), parent.shape)
-                if g.dtype != parent.dtype:
-                    g = g.astype(parent.dtype)
-                previous = grads.get(id(parent))
-                grads[id(parent)] = g if previous is None else previous + g
+                if type(g) is not np.ndarray:
+                    g = np.asarray(g)
+                data = parent.data
+                if g.shape != data.shape:
+                    g = unbroadcast(g, data.shape)
+                if g.dtype != data.dtype:
+                    g = g.astype(data.dtype)
+                key = id(parent)
+                previous = grads.get(key)
+                grads[key] = g if previous is None else previous + g
     return [grads.get(id(s)) for s in sources]
 
 

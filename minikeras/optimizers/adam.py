@@ -68,8 +68,26 @@ class Adam(Optimizer):
         if type(self).update_step is not Adam.update_step:  # a subclass's own update rule
             return super()._backend_update_step(grads, variables, learning_rate)
         alpha = self._step_size(learning_rate)  # once per step, not once per weight
-        for g, v in zip(grads, variables):
-            self._update(g, v, alpha)
+        kernel = _kernels()
+        flat_cache = self.__dict__.setdefault("_flat_views", {})
+        scalars = {}
+        for g, variable in zip(grads, variables):
+            i = self._get_variable_index(variable)
+            w, m, v = variable.data, self._momentums[i].data, self._velocities[i].data
+            vhat = self._velocity_hats[i].data if self.amsgrad else v
+            # the kernel's flat views, checked once per set of arrays rather than every step
+            cached = flat_cache.get(i)
+            if cached is None or any(a is not b for a, b in zip(cached[0], (w, m, v, vhat))):
+                cached = flat_cache[i] = ((w, m, v, vhat), _flat_views(w, m, v, vhat))
+            views = cached[1]
+            if views is None or g.dtype != w.dtype or not g.flags.c_contiguous:
+                self._update(g, variable, alpha)  # the general path (it converts or falls back)
+                continue
+            sc = scalars.get(w.dtype)
+            if sc is None:
+                sc = scalars[w.dtype] = _scalars(w.dtype, alpha, self.beta_1, self.beta_2, self.epsilon)
+            kernel.adam_update(views[0], g.reshape(-1), views[1], views[2], views[3], *sc,
+                               bool(self.amsgrad))  # fmt: skip
 
     def get_config(self):
         return {
@@ -84,28 +102,44 @@ class Adam(Optimizer):
 _kernel = None  # kernels.adam, imported on the first step so that importing stays light
 
 
-def fused_adam(w, g, m, v, vhat, alpha, beta_1, beta_2, epsilon, amsgrad):
-    """Runs the Adam update in place: the numba kernel on contiguous float arrays of one dtype,
-    the numpy reference otherwise (or when JIT is disabled, where the loop would be slow)."""
+def _kernels():
     global _kernel
     if _kernel is None:
         from ..kernels import adam
 
         _kernel = adam
+    return _kernel
+
+
+def _scalars(dt, alpha, beta_1, beta_2, epsilon):
+    return dt.type(alpha), dt.type(1 - beta_1), dt.type(1 - beta_2), dt.type(epsilon)
+
+
+def _flat_views(w, m, v, vhat):
+    """1-D views of the weight and its slots for the numba kernel, or None when it cannot run
+    on them (other dtypes, float16, non-contiguous arrays, or JIT disabled, where the loop would
+    be slow)."""
     dt = w.dtype
-    if g.dtype != dt or not g.flags.c_contiguous:
-        g = np.ascontiguousarray(g, dtype=dt)
-    scalars = (dt.type(alpha), dt.type(1 - beta_1), dt.type(1 - beta_2), dt.type(epsilon))
-    arrays = (w, g, m, v, vhat)
     usable = (
         dt.kind == "f"
         and dt.itemsize >= 4
-        and not _kernel.numba.config.DISABLE_JIT
-        and all(a.flags.c_contiguous and a.dtype == dt and a.shape == w.shape for a in arrays)
+        and not _kernels().numba.config.DISABLE_JIT
+        and all(a.flags.c_contiguous and a.dtype == dt and a.shape == w.shape for a in (w, m, v, vhat))
     )
-    if usable:
+    return tuple(a.reshape(-1) for a in (w, m, v, vhat)) if usable else None
+
+
+def fused_adam(w, g, m, v, vhat, alpha, beta_1, beta_2, epsilon, amsgrad):
+    """Runs the Adam update in place: the numba kernel on contiguous float arrays of one dtype,
+    the numpy reference otherwise (or when JIT is disabled, where the loop would be slow)."""
+    kernel = _kernels()
+    dt = w.dtype
+    if g.dtype != dt or not g.flags.c_contiguous:
+        g = np.ascontiguousarray(g, dtype=dt)
+    scalars = _scalars(dt, alpha, beta_1, beta_2, epsilon)
+    views = _flat_views(w, m, v, vhat)
+    if views is not None:
         # flat views of the same memory: the kernel's loop stays inside every array
-        _kernel.adam_update(w.reshape(-1), g.reshape(-1), m.reshape(-1), v.reshape(-1),
-                            vhat.reshape(-1), *scalars, bool(amsgrad))  # fmt: skip
+        kernel.adam_update(views[0], g.reshape(-1), *views[1:], *scalars, bool(amsgrad))
     else:
-        _kernel.adam_update_ref(w, g, m, v, vhat, *scalars, bool(amsgrad))
+        kernel.adam_update_ref(w, g, m, v, vhat, *scalars, bool(amsgrad))

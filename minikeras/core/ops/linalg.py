@@ -30,6 +30,23 @@ def gemm(a, b):
     return np.matmul(a, b)
 
 
+def _checked_matmul(a, b):
+    """gemm(a, b) with the rank and shape errors of `matmul`."""
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(
+            f"matmul needs tensors of rank >= 1. Received shapes {a.shape} and {b.shape}."
+        )
+    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
+        raise ValueError(
+            f"matmul: inner dimensions differ: {a.shape} @ {b.shape} "
+            f"({a.shape[-1]} != {b.shape[-2 if b.ndim > 1 else 0]})."
+        )
+    try:
+        return gemm(a, b)
+    except ValueError as e:
+        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not match ({e}).") from None
+
+
 def matmul(x1, x2):
     """Matrix product with numpy semantics: batched and broadcast over leading axes.
 
@@ -44,23 +61,20 @@ def matmul(x1, x2):
     >>> keras.ops.matmul(np.ones((2, 3)), np.ones((3, 4))).shape
     (2, 4)
     """
-    a, ta = unwrap(x1, "matmul")
-    b, tb = unwrap(x2, "matmul")
+    # Tensors first without a call: this op's fixed cost shows on small products
+    a, ta = (x1.data, x1) if type(x1) is Tensor else unwrap(x1, "matmul")
+    b, tb = (x2.data, x2) if type(x2) is Tensor else unwrap(x2, "matmul")
     if type(a) is not np.ndarray or type(b) is not np.ndarray:
         a, b = np.asarray(a), np.asarray(b)
-    if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(
-            f"matmul needs tensors of rank >= 1. Received shapes {a.shape} and {b.shape}."
-        )
-    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
-        raise ValueError(
-            f"matmul: inner dimensions differ: {a.shape} @ {b.shape} "
-            f"({a.shape[-1]} != {b.shape[-2 if b.ndim > 1 else 0]})."
-        )
-    try:
-        out = gemm(a, b)
-    except ValueError as e:
-        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} do not match ({e}).") from None
+    sa, sb = a.shape, b.shape
+    if len(sa) == 2 and len(sb) == 2 and sa[1] == sb[0]:
+        # a plain 2-D product (gemm's checks, inlined)
+        if sa[0] * sa[1] * sb[1] >= threads.GEMM_PARALLEL_MIN:
+            out = gemm(a, b)
+        else:
+            out = np.matmul(a, b)
+    else:
+        out = _checked_matmul(a, b)
 
     def backward(d):
         # promote 1-D operands to matrices, as numpy does, then drop the added axis again
