@@ -206,3 +206,17 @@ def test_keras_defaults(cls, defaults):
     config = cls().get_config()
     for key, value in defaults.items():
         assert config[key] == pytest.approx(value, rel=1e-6), key
+
+
+def test_adam_follows_a_weight_array_replaced_between_steps():
+    # the kernel's flat views are cached per variable: replacing a variable's array (rather than
+    # assigning into it) must make the next step update the new array, not the stale one
+    lr = 0.01
+    w = keras.Variable(np.ones((2, 3), "float32"))
+    opt = optimizers.Adam(lr)
+    g = np.full((2, 3), 0.5, "float32")
+    opt.apply([g], [w])
+    w.data = np.zeros((2, 3), "float32")
+    opt.apply([np.full((2, 6), 0.5, "float32")[:, ::2]], [w])  # a strided gradient
+    # step 2 with a constant gradient: m/(sqrt(v)+eps) = 1 after bias correction, so w = -lr
+    np.testing.assert_allclose(w.numpy(), np.full((2, 3), -lr), rtol=1e-5)
