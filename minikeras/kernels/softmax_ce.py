@@ -2,9 +2,11 @@
 
 `sparse_categorical_crossentropy(from_logits=True)` as numpy expressions makes six passes and
 five temporaries forward (max, subtract, exp, sum, log, gather) and three more backward (exp,
-gather, scatter); for the 128 x 10 logits of an MLP step those are array calls of a few
-microseconds each, so the loss cost more than the layer it follows. One loop per row does the
+gather, scatter). On the 128 x 10 logits of the benchmark MLP each is a numpy call of a few
+microseconds, so the loss took longer than the 10-wide GEMM before it. One loop per row does the
 forward and keeps the softmax for the backward; a second loop makes `(softmax - onehot) * d`.
+Measured on 1 thread, 128 x 10 float32: the op 33 -> 13.5 us (the rest is its label checks and
+Tensor bookkeeping).
 
 Sums of exponentials accumulate in float64; the results are in the logits' dtype.
 """

@@ -85,7 +85,8 @@ class Adam(Optimizer):
                 continue
             sc = scalars.get(w.dtype)
             if sc is None:
-                sc = scalars[w.dtype] = _scalars(w.dtype, alpha, self.beta_1, self.beta_2, self.epsilon)
+                sc = _scalars(w.dtype, alpha, self.beta_1, self.beta_2, self.epsilon)
+                scalars[w.dtype] = sc
             kernel.adam_update(views[0], g.reshape(-1), views[1], views[2], views[3], *sc,
                                bool(self.amsgrad))  # fmt: skip
 
@@ -124,7 +125,8 @@ def _flat_views(w, m, v, vhat):
         dt.kind == "f"
         and dt.itemsize >= 4
         and not _kernels().numba.config.DISABLE_JIT
-        and all(a.flags.c_contiguous and a.dtype == dt and a.shape == w.shape for a in (w, m, v, vhat))
+        and all(a.flags.c_contiguous and a.dtype == dt and a.shape == w.shape
+                for a in (w, m, v, vhat))
     )
     return tuple(a.reshape(-1) for a in (w, m, v, vhat)) if usable else None
 

@@ -89,6 +89,30 @@ def test_chunked_batches_match_references(monkeypatch):
     np.testing.assert_allclose(dx, dx_ref, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.parametrize("keep", [True, False])
+def test_narrow_gemms_in_row_blocks_match_references(keep, monkeypatch):
+    # a small block budget makes the 3x3x3 -> 4 products run in blocks of 512 rows with a
+    # shorter last block (the forward, and the kernel gradient from kept or rebuilt rows)
+    monkeypatch.setattr(kc, "SMALL_GEMM_MACS", 512 * 27 * 4 + 5)
+    x, w = randn(3, 1, 20, 21, 3, dtype="float32"), randn(1, 3, 3, 3, 4, dtype="float32")
+    geom, out_shape = ((1, 1, 1), (1, 1, 1), (0, 0, 0)), (1, 18, 19)  # 3 x 342 rows
+    assert kc._block_rows(27, 4) == 512
+    out, cols = kc.conv(x, w, *geom, out_shape, 1, keep_cols=True)
+    if not keep:  # the kernel gradient rebuilds the rows
+        cols = None
+    np.testing.assert_allclose(out, kc.conv_ref(x, w, *geom, out_shape, 1), rtol=1e-4, atol=1e-4)
+    dout = randn(*out.shape, seed=2, dtype="float32")
+    dk = kc.conv_grad_kernel(x, dout, w.shape, *geom, 1, cols=cols)
+    dk_ref = kc.conv_grad_kernel_ref(x, dout, w.shape, *geom, 1)
+    np.testing.assert_allclose(dk, dk_ref, rtol=1e-4, atol=1e-3)
+    a, b = randn(1100, 27, dtype="float32"), randn(27, 4, seed=1, dtype="float32")
+    np.testing.assert_allclose(kc._matmul_rows(a, b, np.empty((1100, 4), "float32")), a @ b,
+                               rtol=1e-5, atol=1e-5)  # fmt: skip
+    np.testing.assert_allclose(kc._tmatmul_rows(a, a[:, :4]), a.T @ a[:, :4], rtol=1e-4,
+                               atol=1e-4)  # fmt: skip
+    assert kc._block_rows(144, 32) == 0  # wide products: one call
+
+
 @pytest.mark.parametrize(
     "x_shape,ksize,geom",
     [  # window rows of >= 16 values (contiguous copies) and of fewer (strided copies)

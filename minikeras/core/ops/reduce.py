@@ -97,7 +97,8 @@ def mean(x, axis=None, keepdims=False):
     n = math.prod(a.shape[i] for i in axes)
     total = _middle_sum(a, axes, keepdims) if n > 0 else None
     if total is None and n > 0 and a.dtype in (np.float32, np.float64):
-        total = np.add.reduce(a, axis=axes, keepdims=keepdims)  # np.mean's own sum, minus its wrapper
+        # the sum np.mean makes, without its Python wrapper
+        total = np.add.reduce(a, axis=axes, keepdims=keepdims)
     if total is not None:
         out = total / a.dtype.type(n)
     else:
