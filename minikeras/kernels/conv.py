@@ -32,7 +32,11 @@ the core's peak, so the work went into everything around them:
   kernel gradient 3.7 -> 2.9 ms (32x32x3 -> 16), 3.5 -> 3.2 (15x15x16 -> 32), 2.2 -> 1.7
   (28x28x1 -> 32), 8.2 -> 7.6 (13x13x32 -> 64). Larger matrices are built a few images at a
   time into one buffer of about `CHUNK_BYTES` that stays in cache and is reused, and rebuilt in
-  the backward pass. (A fresh 9 MB array per call once cost ~7 ms of page faults per step; the
+  the backward pass. Once the narrow GEMMs ran in small blocks (`_matmul_rows`), keeping rows
+  wider than `KEEP_MAX_WIDTH` (32) lost inside the models, though it still won on a layer timed
+  alone: the kept matrix pushes the rest of the step out of cache. In-process A/B, ms per step
+  on 1 thread (keep all -> keep rows of <= 32 values): video QA 13.4 -> 12.0, MNIST CNN 20.4 ->
+  18.3; keeping none: 12.5 and 18.6. (A fresh 9 MB array per call once cost ~7 ms of page faults per step; the
   allocator setting in `core/runtime.py` now keeps freed blocks up to 32 MB in the heap.)
 
 Backward: dkernel = rows^T @ dout, dinput = col2im(dout @ kernel^T).
@@ -56,6 +60,9 @@ from . import threads
 
 CHUNK_BYTES = 1 << 20  # im2col buffer per GEMM: about one L2 cache
 KEEP_BYTES = 30 << 20  # largest im2col matrix kept whole: under glibc's 32 MB mmap threshold
+# widest im2col rows kept whole: wider layers rebuild their rows in cache-sized chunks for the
+# kernel gradient (measured faster in the models, see the module notes)
+KEEP_MAX_WIDTH = 32
 PARALLEL_MIN = 1 << 16  # im2col values below which a convolution stays on one thread
 # OpenBLAS multiplies a product of at most 1e6 multiply-adds with its "small matrix" kernels,
 # which beat its general path on the narrow GEMMs of small-channel layers; such GEMMs run in row
@@ -380,7 +387,8 @@ def conv(x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False
     per, rows = _chunks(nb, out_shape, width, x.itemsize)
     out = np.empty((nb * rows, filters), dtype=x.dtype)
     whole = None
-    if keep_cols and nb * rows * width * x.itemsize <= KEEP_BYTES and threads.num_threads() == 1:
+    if (keep_cols and width <= KEEP_MAX_WIDTH and nb * rows * width * x.itemsize <= KEEP_BYTES
+            and threads.num_threads() == 1):  # fmt: skip
         whole = np.empty((nb * rows, width), dtype=x.dtype)
 
     def images(b0, b1):  # images [b0, b1): im2col then GEMM, in chunks unless kept whole

@@ -138,7 +138,8 @@ def test_im2col_interior_paths_match_references(x_shape, ksize, geom):
 
 @pytest.mark.parametrize("groups", [1, 2])
 def test_kept_cols_give_the_reference_kernel_gradient(groups, monkeypatch):
-    x, w = randn(3, 1, 7, 6, 4, dtype="float32"), randn(1, 3, 3, 4 // groups, 4, dtype="float32")
+    # rows of 3 * 3 * 2 = 18 values: narrow enough to keep (KEEP_MAX_WIDTH)
+    x, w = randn(3, 1, 7, 6, 2, dtype="float32"), randn(1, 3, 3, 2 // groups, 4, dtype="float32")
     geom, out_shape = ((1, 1, 2), (1, 1, 1), (0, 1, 1)), (1, 7, 3)
     out, cols = kc.conv(x, w, *geom, out_shape, groups, keep_cols=True)
     np.testing.assert_allclose(out, kc.conv_ref(x, w, *geom, out_shape, groups), rtol=1e-4,
@@ -154,6 +155,9 @@ def test_kept_cols_give_the_reference_kernel_gradient(groups, monkeypatch):
     out2, none = kc.conv(x, w, *geom, out_shape, groups, keep_cols=True)
     assert none is None
     np.testing.assert_array_equal(out2, out)
+    monkeypatch.setattr(kc, "KEEP_BYTES", 30 << 20)
+    monkeypatch.setattr(kc, "KEEP_MAX_WIDTH", 17)  # rows too wide to keep
+    assert kc.conv(x, w, *geom, out_shape, groups, keep_cols=True)[1] is None
 
 
 def test_pointwise_conv_keeps_no_cols():
