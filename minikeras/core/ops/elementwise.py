@@ -622,11 +622,19 @@ def arctanh(x):
     return _unary("arctanh", x, np.arctanh, lambda a, o, d: d / (1 - a * a))
 
 
-_erf_object = np.frompyfunc(math.erf, 1, 1)  # exact to double precision; no SciPy needed
+_erf_kernels = None  # kernels.erf, imported on first use (it loads numba)
 
 
 def _erf(a):
-    return np.asarray(_erf_object(a), dtype=a.dtype)
+    """erf of a float array in its dtype: the numba loop for float32/64, else Python's."""
+    global _erf_kernels
+    if _erf_kernels is None:
+        from ...kernels import erf as module
+
+        _erf_kernels = module
+    if a.dtype in (np.float32, np.float64):
+        return _erf_kernels.erf(a)
+    return _erf_kernels.erf_ref(a)
 
 
 def erf(x):
