@@ -8,7 +8,7 @@ import numpy as np
 
 from ...kernels import threads
 from ..tensor import Tensor
-from ._base import unwrap
+from ._base import _CONST, unwrap
 from .reduce import norm  # noqa: F401  (keras.ops.linalg.norm)
 
 __all__ = [
@@ -61,9 +61,19 @@ def matmul(x1, x2):
     >>> keras.ops.matmul(np.ones((2, 3)), np.ones((3, 4))).shape
     (2, 4)
     """
-    # Tensors first without a call: this op's fixed cost shows on small products
-    a, ta = (x1.data, x1) if type(x1) is Tensor else unwrap(x1, "matmul")
-    b, tb = (x2.data, x2) if type(x2) is Tensor else unwrap(x2, "matmul")
+    # Tensors and float arrays without a call: this op's fixed cost shows on small products
+    if type(x1) is Tensor:
+        a, ta = x1.data, x1
+    elif type(x1) is np.ndarray and x1.dtype.kind == "f":
+        a, ta = x1, _CONST
+    else:
+        a, ta = unwrap(x1, "matmul")
+    if type(x2) is Tensor:
+        b, tb = x2.data, x2
+    elif type(x2) is np.ndarray and x2.dtype.kind == "f":
+        b, tb = x2, _CONST
+    else:
+        b, tb = unwrap(x2, "matmul")
     if type(a) is not np.ndarray or type(b) is not np.ndarray:
         a, b = np.asarray(a), np.asarray(b)
     sa, sb = a.shape, b.shape
