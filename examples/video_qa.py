@@ -8,7 +8,7 @@ changes (needs the whole clip) or what colour it is (any frame will do).
 
 The script trains with a progress bar, reports held-out accuracy per question type, saves the
 model to HDF5, reloads it and answers a few held-out clips in words. About a minute on a CPU core
-(100% held-out accuracy on both question types with the fixed seed).
+(99.7% and 100% held-out accuracy on the change and colour questions with the fixed seed).
 
     python examples/video_qa.py [--epochs 10] [--train 3000] [--frozen-backbone]
 
