@@ -12,7 +12,8 @@ BLAS matmuls (the recurrent kernel's gradient too: `hprev^T @ dpre` over all ste
 Each batch row's recurrence is independent: the numba kernels (`_*_rows`) run their whole time
 loop over a block of rows, four rows at a time through `_matmul_nt` (4x2 register blocking). They
 release the GIL, and `_run_rows` hands blocks of rows to `numba.get_num_threads()` threads: one
-kernel call per block, no Python per step. The LSTM kernels take the rows longest first
+kernel call per block, no Python per step. The LSTM and GRU (reset_after, Keras 3's default)
+kernels take the rows longest first
 (`_by_length`) and skip a group's recurrent product at steps where all its rows are masked:
 post-padded batches of mixed lengths (the benchmark's lstm workload: 30 % of reviews shorter
 than 80 tokens) then spend no time on their padding, 60 -> 57 ms per training step on one
@@ -568,12 +569,14 @@ def gru_forward(xw, ut, brec, h0, mask, zero_output):
     B, T, G = xw.shape
     y, hprev = np.empty((B, T, G // 3), xw.dtype), np.empty((B, T, G // 3), xw.dtype)
     act, hn, h_last = np.zeros_like(xw), np.zeros((B, T, G // 3), xw.dtype), np.empty_like(h0)
-    _run_rows(_gru_forward_rows, B, xw, ut, brec, h0, mask, zero_output, y, hprev, act, hn, h_last)
-    return y, hprev, act, hn, h_last
+    outs = (y, hprev, act, hn, h_last)
+    _run_rows(_gru_forward_rows, B, xw, ut, brec, h0, mask, zero_output, *outs, _by_length(mask))
+    return outs
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def _gru_forward_rows(xw, ut, brec, h0, mask, zero_output, y, hprev, act, hn, h_last, b0, b1):
+def _gru_forward_rows(xw, ut, brec, h0, mask, zero_output, y, hprev, act, hn, h_last, order,
+                      b0, b1):  # fmt: skip
     T, G = xw.shape[1], xw.shape[2]
     u = G // 3
     one = np.ones(1, xw.dtype)[0]
@@ -581,11 +584,13 @@ def _gru_forward_rows(xw, ut, brec, h0, mask, zero_output, y, hprev, act, hn, h_
     h = np.empty((4, u), xw.dtype)
     for i0 in range(b0, b1, 4):
         nr = min(4, b1 - i0)
-        _rows_in(h, h0, i0, nr)
+        rows = order[i0 : i0 + nr]
+        _gather_rows(h, h0, rows)
         for s in range(T):
-            _matmul_nt(h, 0, 0, nr, ut, rec)
+            if _any_active(mask, rows, s):
+                _matmul_nt(h, 0, 0, nr, ut, rec)
             for r in range(nr):
-                b = i0 + r
+                b = rows[r]
                 _copy(hprev[b, s], h[r])
                 if not mask[b, s]:
                     _masked_output(y, b, s, zero_output)
@@ -600,7 +605,7 @@ def _gru_forward_rows(xw, ut, brec, h0, mask, zero_output, y, hprev, act, hn, h_
                     hn[b, s, j] = hh
                     h[r, j] = hv
                     y[b, s, j] = hv
-        _rows_out(h_last, h, i0, nr)
+        _scatter_rows(h_last, h, rows)
 
 
 def gru_backward_ref(dy, dh_last, u_mat, hprev, act, hn, mask, zero_output):
@@ -628,13 +633,13 @@ def gru_backward(dy, dh_last, u_mat, hprev, act, hn, mask, zero_output):
     _check(act, dh_last, mask, u_mat.shape[0], 3)
     dx, drec, dh0 = np.zeros_like(act), np.zeros_like(act), np.empty_like(dh_last)
     args = (dy, dh_last, u_mat, hprev, act, hn, mask, zero_output, dx, drec, dh0)
-    _run_rows(_gru_backward_rows, len(dy), *args)
+    _run_rows(_gru_backward_rows, len(dy), *args, _by_length(mask))
     return dx, drec, dh0
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def _gru_backward_rows(dy, dh_last, u_mat, hprev, act, hn, mask, zero_output, dx, drec, dh0,
-                       b0, b1):  # fmt: skip
+                       order, b0, b1):  # fmt: skip
     T, u = dy.shape[1], dy.shape[2]
     one = np.ones(1, dy.dtype)[0]
     dr = np.zeros((4, 3 * u), dy.dtype)
@@ -643,11 +648,12 @@ def _gru_backward_rows(dy, dh_last, u_mat, hprev, act, hn, mask, zero_output, dx
     dhp = np.empty((4, u), dy.dtype)
     for i0 in range(b0, b1, 4):
         nr = min(4, b1 - i0)
-        _rows_in(dh, dh_last, i0, nr)
+        rows = order[i0 : i0 + nr]
+        _gather_rows(dh, dh_last, rows)
         _zero(carry.reshape(-1))
         for s in range(T - 1, -1, -1):
             for r in range(nr):
-                b = i0 + r
+                b = rows[r]
                 if not mask[b, s]:
                     _carry_masked(carry, r, dy, b, s, zero_output)
                     _zero(dr[r])
@@ -663,12 +669,14 @@ def _gru_backward_rows(dy, dh_last, u_mat, hprev, act, hn, mask, zero_output, dx
                     dh[r, j] = dht * zg  # the direct path; the recurrent one is added below
                     carry[r, j] = 0
                 _copy(drec[b, s], dr[r])
+            if not _any_active(mask, rows, s):
+                continue  # every row masked: dh carries over unchanged
             _matmul_nt(dr, 0, 0, nr, u_mat, dhp)
             for r in range(nr):
-                if mask[i0 + r, s]:
+                if mask[rows[r], s]:
                     for j in range(u):
                         dh[r, j] += dhp[r, j]
-        _rows_out(dh0, dh, i0, nr)
+        _scatter_rows(dh0, dh, rows)
 
 
 # -- GRU, reset_after=False: n = tanh(xw_h + (r h_prev) @ U_h) ------------------------------------

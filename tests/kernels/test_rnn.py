@@ -90,6 +90,22 @@ def test_lstm_kernels_with_padded_batches_of_mixed_lengths(monkeypatch, threads,
     assert list(lengths[order]) == sorted(lengths, reverse=True)
 
 
+@pytest.mark.parametrize("threads", [1, 3])
+@pytest.mark.parametrize("zero_output", [False, True])
+def test_gru_kernels_with_padded_batches_of_mixed_lengths(monkeypatch, threads, zero_output):
+    """The GRU kernels' longest-first order and skipped products, as for the LSTM above."""
+    monkeypatch.setattr(K.threads, "num_threads", lambda: threads)
+    d = _data("float64", 19, 9, 5, gates=3, seed=8)
+    lengths = np.array([9, 1, 2, 9, 1, 1, 5, 9, 0, 2, 1, 7, 9, 3, 1, 2, 8, 1, 4])
+    mask = np.arange(9)[None, :] < lengths[:, None]
+    args = (d["xw"], C(d["u"].T), d["brec"], d["h0"], mask, zero_output)
+    want = K.gru_forward_ref(*args)
+    _close(K.gru_forward(*args), want, "float64")
+    _, hprev, act, hn, _ = want
+    back = (d["dy"], d["dh"], d["u"], hprev, act, hn, mask, zero_output)
+    _close(K.gru_backward(*back), K.gru_backward_ref(*back), "float64")
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("zero_output", [False, True])
 @pytest.mark.parametrize("shape", SHAPES)
