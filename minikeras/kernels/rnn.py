@@ -12,8 +12,8 @@ BLAS matmuls (the recurrent kernel's gradient too: `hprev^T @ dpre` over all ste
 Each batch row's recurrence is independent: the numba kernels (`_*_rows`) run their whole time
 loop over a block of rows, four rows at a time through `_matmul_nt` (4x2 register blocking). They
 release the GIL, and `_run_rows` hands blocks of rows to `numba.get_num_threads()` threads: one
-kernel call per block, no Python per step. The LSTM and GRU (reset_after, Keras 3's default)
-kernels take the rows longest first
+kernel call per block, no Python per step. The SimpleRNN, LSTM and GRU (reset_after, Keras 3's
+default) kernels take the rows longest first
 (`_by_length`) and skip a group's recurrent product at steps where all its rows are masked:
 post-padded batches of mixed lengths (the benchmark's lstm workload: 30 % of reviews shorter
 than 80 tokens) then spend no time on their padding, 60 -> 57 ms per training step on one
@@ -300,22 +300,25 @@ def simple_rnn_forward(xw, ut, h0, mask, zero_output):
     """
     _check(xw, h0, mask, ut.shape[1], 1)
     y, hprev, h_last = np.empty_like(xw), np.empty_like(xw), np.empty_like(h0)
-    _run_rows(_simple_forward_rows, len(xw), xw, ut, h0, mask, zero_output, y, hprev, h_last)
+    args = (xw, ut, h0, mask, zero_output, y, hprev, h_last, _by_length(mask))
+    _run_rows(_simple_forward_rows, len(xw), *args)
     return y, hprev, h_last
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def _simple_forward_rows(xw, ut, h0, mask, zero_output, y, hprev, h_last, b0, b1):
+def _simple_forward_rows(xw, ut, h0, mask, zero_output, y, hprev, h_last, order, b0, b1):
     T, u = xw.shape[1], xw.shape[2]
     z = np.empty((4, u), xw.dtype)
     h = np.empty((4, u), xw.dtype)
     for i0 in range(b0, b1, 4):
         nr = min(4, b1 - i0)
-        _rows_in(h, h0, i0, nr)
+        rows = order[i0 : i0 + nr]
+        _gather_rows(h, h0, rows)
         for s in range(T):
-            _matmul_nt(h, 0, 0, nr, ut, z)
+            if _any_active(mask, rows, s):
+                _matmul_nt(h, 0, 0, nr, ut, z)
             for r in range(nr):
-                b = i0 + r
+                b = rows[r]
                 _copy(hprev[b, s], h[r])
                 if not mask[b, s]:
                     _masked_output(y, b, s, zero_output)
@@ -324,7 +327,7 @@ def _simple_forward_rows(xw, ut, h0, mask, zero_output, y, hprev, h_last, b0, b1
                     v = _tanh(xw[b, s, j] + z[r, j])
                     h[r, j] = v
                     y[b, s, j] = v
-        _rows_out(h_last, h, i0, nr)
+        _scatter_rows(h_last, h, rows)
 
 
 def simple_rnn_backward_ref(dy, dh_last, u_mat, y, mask, zero_output):
@@ -343,12 +346,13 @@ def simple_rnn_backward(dy, dh_last, u_mat, y, mask, zero_output):
     -> dpre (B, T, u), the gradient of xw + h_prev @ U, and dh0."""
     _check(dy, dh_last, mask, u_mat.shape[0], 1)
     dpre, dh0 = np.zeros_like(dy), np.empty_like(dh_last)
-    _run_rows(_simple_backward_rows, len(dy), dy, dh_last, u_mat, y, mask, zero_output, dpre, dh0)
+    args = (dy, dh_last, u_mat, y, mask, zero_output, dpre, dh0, _by_length(mask))
+    _run_rows(_simple_backward_rows, len(dy), *args)
     return dpre, dh0
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def _simple_backward_rows(dy, dh_last, u_mat, y, mask, zero_output, dpre, dh0, b0, b1):
+def _simple_backward_rows(dy, dh_last, u_mat, y, mask, zero_output, dpre, dh0, order, b0, b1):
     T, u = dy.shape[1], dy.shape[2]
     one = np.ones(1, dy.dtype)[0]
     dz = np.zeros((4, u), dy.dtype)
@@ -357,11 +361,12 @@ def _simple_backward_rows(dy, dh_last, u_mat, y, mask, zero_output, dpre, dh0, b
     dhp = np.empty((4, u), dy.dtype)
     for i0 in range(b0, b1, 4):
         nr = min(4, b1 - i0)
-        _rows_in(dh, dh_last, i0, nr)
+        rows = order[i0 : i0 + nr]
+        _gather_rows(dh, dh_last, rows)
         _zero(carry.reshape(-1))
         for s in range(T - 1, -1, -1):
             for r in range(nr):
-                b = i0 + r
+                b = rows[r]
                 if not mask[b, s]:
                     _carry_masked(carry, r, dy, b, s, zero_output)
                     _zero(dz[r])
@@ -371,11 +376,13 @@ def _simple_backward_rows(dy, dh_last, u_mat, y, mask, zero_output, dpre, dh0, b
                     dz[r, j] = (dh[r, j] + dy[b, s, j] + carry[r, j]) * (one - hn * hn)
                     carry[r, j] = 0
                 _copy(dpre[b, s], dz[r])
+            if not _any_active(mask, rows, s):
+                continue  # every row masked: dh carries over unchanged
             _matmul_nt(dz, 0, 0, nr, u_mat, dhp)
             for r in range(nr):
-                if mask[i0 + r, s]:
+                if mask[rows[r], s]:
                     _copy(dh[r], dhp[r])
-        _rows_out(dh0, dh, i0, nr)
+        _scatter_rows(dh0, dh, rows)
 
 
 # -- LSTM: gates i, f, g (candidate), o; c = f c_prev + i g; h = o tanh(c) -----------------------

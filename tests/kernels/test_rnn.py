@@ -92,6 +92,23 @@ def test_lstm_kernels_with_padded_batches_of_mixed_lengths(monkeypatch, threads,
 
 @pytest.mark.parametrize("threads", [1, 3])
 @pytest.mark.parametrize("zero_output", [False, True])
+def test_simple_rnn_kernels_with_padded_batches_of_mixed_lengths(
+    monkeypatch, threads, zero_output
+):
+    """The SimpleRNN kernels' longest-first order and skipped products, as for the LSTM above."""
+    monkeypatch.setattr(K.threads, "num_threads", lambda: threads)
+    d = _data("float64", 19, 9, 5, gates=1, seed=9)
+    lengths = np.array([9, 1, 2, 9, 1, 1, 5, 9, 0, 2, 1, 7, 9, 3, 1, 2, 8, 1, 4])
+    mask = np.arange(9)[None, :] < lengths[:, None]
+    args = (d["xw"], C(d["u"].T), d["h0"], mask, zero_output)
+    want = K.simple_rnn_forward_ref(*args)
+    _close(K.simple_rnn_forward(*args), want, "float64")
+    back = (d["dy"], d["dh"], d["u"], want[0], mask, zero_output)
+    _close(K.simple_rnn_backward(*back), K.simple_rnn_backward_ref(*back), "float64")
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+@pytest.mark.parametrize("zero_output", [False, True])
 def test_gru_kernels_with_padded_batches_of_mixed_lengths(monkeypatch, threads, zero_output):
     """The GRU kernels' longest-first order and skipped products, as for the LSTM above."""
     monkeypatch.setattr(K.threads, "num_threads", lambda: threads)
