@@ -1,6 +1,5 @@
 """`Layer`: the base of every layer and model (weights, build-on-first-call, masks, config)."""
 
-import contextlib
 import inspect
 import threading
 
@@ -8,6 +7,7 @@ import numpy as np
 
 from ..core import dtypes
 from ..core.autodiff import no_grad
+from ..core.ops._base import EAGER_TYPES
 from ..core.tensor import Tensor
 from ..core.variable import Variable
 from ..utils import naming
@@ -21,14 +21,23 @@ def in_training():
     return getattr(_ctx, "training", False)
 
 
-@contextlib.contextmanager
-def training_scope(value):
-    previous = in_training()
-    _ctx.training = bool(value)
-    try:
-        yield
-    finally:
-        _ctx.training = previous
+class training_scope:
+    """Context manager under which `in_training()` is `value` (a class, not a generator
+    function: `Layer.__call__` enters one on every call)."""
+
+    __slots__ = ("value", "previous")
+
+    def __init__(self, value):
+        self.value = bool(value)
+
+    def __enter__(self):
+        self.previous = in_training()
+        _ctx.training = self.value
+        return self
+
+    def __exit__(self, *exc):
+        _ctx.training = self.previous
+        return False
 
 
 class InputSpec:
@@ -422,7 +431,7 @@ class Layer:
                 kwargs["mask"] = mask
         training = kwargs.get("training")
         if training is None:
-            training = getattr(_ctx, "training", False)
+            training = in_training()
         if self._call_has_training:
             kwargs["training"] = training
         else:
@@ -432,12 +441,8 @@ class Layer:
         if self.input_spec is not None:
             self._check_input(inputs)
         self._losses = []
-        previous = getattr(_ctx, "training", False)  # training_scope, inlined: every call
-        _ctx.training = bool(training)
-        try:
+        with training_scope(training):
             outputs = self.call(*args, **kwargs)
-        finally:
-            _ctx.training = previous
         out_mask = self.compute_mask(inputs, mask)
         if out_mask is not None:
             _attach_masks(outputs, out_mask)
@@ -611,13 +616,10 @@ def _as_shape_structure(s):
     return tuple(s)
 
 
-_EAGER_KWARG_TYPES = frozenset({bool, int, float, str, type(None), Tensor, np.ndarray})
-
-
 def _eager_values(kwargs):
     """Whether no keyword argument can be symbolic (so the call is eager when the input is)."""
     for v in kwargs.values():
-        if type(v) not in _EAGER_KWARG_TYPES:
+        if type(v) not in EAGER_TYPES:
             return False
     return True
 

@@ -5,7 +5,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from ..layers.core.input_layer import InputLayer
 from ..layers.layer import Layer
-from ..layers.node import KerasTensor, flatten, map_structure
+from ..layers.node import KerasTensor, flatten, is_symbolic, map_structure
 from .model import Model
 
 
@@ -264,6 +264,6 @@ def _single_input(node):
     args = node.args
     if len(args) != 1 or not isinstance(args[0], KerasTensor):
         return None
-    if any(isinstance(t, KerasTensor) for t in flatten(node.kwargs)):
+    if is_symbolic(node.kwargs):
         return None
     return id(args[0])

@@ -7,11 +7,8 @@ an operation node in the functional graph instead of computing, as Keras 3 does.
 import builtins
 import functools
 
-import numpy as _np
-
 from .. import tensor as _tensor_module
-from ..variable import Variable as _Variable
-from . import conv as _conv, elementwise as _elementwise, linalg as _linalg
+from . import _base, conv as _conv, elementwise as _elementwise, linalg as _linalg
 from . import nn as _nn, reduce as _reduce, shape as _shape
 from .conv import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
@@ -31,9 +28,7 @@ def _is_symbolic(x):
     return False
 
 
-# argument types that are never symbolic: the check skips them
-_EAGER_TYPES = frozenset({_np.ndarray, _tensor_module.Tensor, _Variable, int, float, bool, str,
-                          type(None), _np.float32, _np.float64, _np.int32, _np.int64})  # fmt: skip
+_EAGER_TYPES = _base.EAGER_TYPES
 
 
 def _any_symbolic(values):
