@@ -30,6 +30,15 @@ def gemm(a, b):
     return np.matmul(a, b)
 
 
+def _operand(x):
+    """`unwrap(x)` with Tensors and float arrays taken directly (the common cases)."""
+    if type(x) is Tensor:
+        return x.data, x
+    if type(x) is np.ndarray and x.dtype.kind == "f":
+        return x, _CONST
+    return unwrap(x, "matmul")
+
+
 def _checked_matmul(a, b):
     """gemm(a, b) with the rank and shape errors of `matmul`."""
     if a.ndim == 0 or b.ndim == 0:
@@ -61,28 +70,16 @@ def matmul(x1, x2):
     >>> keras.ops.matmul(np.ones((2, 3)), np.ones((3, 4))).shape
     (2, 4)
     """
-    # Tensors and float arrays without a call: this op's fixed cost shows on small products
-    if type(x1) is Tensor:
-        a, ta = x1.data, x1
-    elif type(x1) is np.ndarray and x1.dtype.kind == "f":
-        a, ta = x1, _CONST
-    else:
-        a, ta = unwrap(x1, "matmul")
-    if type(x2) is Tensor:
-        b, tb = x2.data, x2
-    elif type(x2) is np.ndarray and x2.dtype.kind == "f":
-        b, tb = x2, _CONST
-    else:
-        b, tb = unwrap(x2, "matmul")
+    a, ta = _operand(x1)
+    b, tb = _operand(x2)
     if type(a) is not np.ndarray or type(b) is not np.ndarray:
         a, b = np.asarray(a), np.asarray(b)
     sa, sb = a.shape, b.shape
     if len(sa) == 2 and len(sb) == 2 and sa[1] == sb[0]:
-        # a plain 2-D product (gemm's checks, inlined)
-        if sa[0] * sa[1] * sb[1] >= threads.GEMM_PARALLEL_MIN:
-            out = gemm(a, b)
-        else:
-            out = np.matmul(a, b)
+        # a plain 2-D product: BLAS directly below gemm's split bound, without gemm's checks
+        # (a call to gemm measured +0.35 us, and this op's fixed cost shows on small products)
+        small = sa[0] * sa[1] * sb[1] < threads.GEMM_PARALLEL_MIN
+        out = np.matmul(a, b) if small else gemm(a, b)
     else:
         out = _checked_matmul(a, b)
 
