@@ -47,6 +47,9 @@ class Adam(Optimizer):
         )
         if self.amsgrad:
             self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat")
+        # variable index -> (its arrays, their flat views for the kernel or None), see
+        # _backend_update_step
+        self._flat_views = {}
 
     def update_step(self, gradient, variable, learning_rate):
         self._update(gradient, variable, self._step_size(learning_rate))
@@ -56,10 +59,13 @@ class Adam(Optimizer):
         t = float(np.asarray(self.iterations)) + 1
         return learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
 
-    def _update(self, gradient, variable, alpha):
-        i = self._get_variable_index(variable)
+    def _arrays(self, i, variable):
+        """(w, m, v, vhat) of the variable with index i; vhat is v without amsgrad."""
         w, m, v = variable.data, self._momentums[i].data, self._velocities[i].data
-        vhat = self._velocity_hats[i].data if self.amsgrad else v
+        return w, m, v, (self._velocity_hats[i].data if self.amsgrad else v)
+
+    def _update(self, gradient, variable, alpha):
+        w, m, v, vhat = self._arrays(self._get_variable_index(variable), variable)
         fused_adam(
             w, gradient, m, v, vhat, alpha, self.beta_1, self.beta_2, self.epsilon, self.amsgrad
         )
@@ -69,26 +75,24 @@ class Adam(Optimizer):
             return super()._backend_update_step(grads, variables, learning_rate)
         alpha = self._step_size(learning_rate)  # once per step, not once per weight
         kernel = _kernels()
-        flat_cache = self.__dict__.setdefault("_flat_views", {})
         scalars = {}
         for g, variable in zip(grads, variables):
             i = self._get_variable_index(variable)
-            w, m, v = variable.data, self._momentums[i].data, self._velocities[i].data
-            vhat = self._velocity_hats[i].data if self.amsgrad else v
+            arrays = self._arrays(i, variable)
             # the kernel's flat views, checked once per set of arrays rather than every step
-            cached = flat_cache.get(i)
-            if cached is None or any(a is not b for a, b in zip(cached[0], (w, m, v, vhat))):
-                cached = flat_cache[i] = ((w, m, v, vhat), _flat_views(w, m, v, vhat))
-            views = cached[1]
-            if views is None or g.dtype != w.dtype or not g.flags.c_contiguous:
-                self._update(g, variable, alpha)  # the general path (it converts or falls back)
+            cached = self._flat_views.get(i)
+            if cached is None or any(a is not b for a, b in zip(cached[0], arrays)):
+                cached = self._flat_views[i] = (arrays, _flat_views(*arrays))
+            views, dt = cached[1], arrays[0].dtype
+            if views is None or g.dtype != dt or not g.flags.c_contiguous:
+                w, m, v, vhat = arrays  # the general path: it converts g or falls back
+                fused_adam(w, g, m, v, vhat, alpha, self.beta_1, self.beta_2, self.epsilon,
+                           self.amsgrad)  # fmt: skip
                 continue
-            sc = scalars.get(w.dtype)
+            sc = scalars.get(dt)
             if sc is None:
-                sc = _scalars(w.dtype, alpha, self.beta_1, self.beta_2, self.epsilon)
-                scalars[w.dtype] = sc
-            kernel.adam_update(views[0], g.reshape(-1), views[1], views[2], views[3], *sc,
-                               bool(self.amsgrad))  # fmt: skip
+                sc = scalars[dt] = _scalars(dt, alpha, self.beta_1, self.beta_2, self.epsilon)
+            kernel.adam_update(views[0], g.reshape(-1), *views[1:], *sc, bool(self.amsgrad))
 
     def get_config(self):
         return {
