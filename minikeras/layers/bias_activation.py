@@ -9,22 +9,11 @@ import numpy as np
 
 from ..core import ops
 from ..core.tensor import Tensor
-
-_kernels = None
-
-
-def _kernel_module():
-    global _kernels
-    if _kernels is None:
-        from ..kernels import bias_act
-
-        _kernels = bias_act
-    return _kernels
-
+from ..kernels import load as load_kernels
 
 def bias_add_activation(y, bias, relu):
     """`y + bias` along the last axis, then ReLU when `relu`; y and bias share a float dtype."""
-    k = _kernel_module()
+    k = load_kernels("bias_act")
     a = y.data
     channels = a.shape[-1]
     if bias.shape != (channels,) or a.dtype != bias.dtype or a.dtype.kind != "f":

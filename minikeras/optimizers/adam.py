@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from ..kernels import load as load_kernels
 from .optimizer import Optimizer
 
 
@@ -74,7 +75,7 @@ class Adam(Optimizer):
         if type(self).update_step is not Adam.update_step:  # a subclass's own update rule
             return super()._backend_update_step(grads, variables, learning_rate)
         alpha = self._step_size(learning_rate)  # once per step, not once per weight
-        kernel = _kernels()
+        kernel = load_kernels("adam")
         scalars = {}
         for g, variable in zip(grads, variables):
             i = self._get_variable_index(variable)
@@ -104,18 +105,6 @@ class Adam(Optimizer):
         }
 
 
-_kernel = None  # kernels.adam, imported on the first step so that importing stays light
-
-
-def _kernels():
-    global _kernel
-    if _kernel is None:
-        from ..kernels import adam
-
-        _kernel = adam
-    return _kernel
-
-
 def _scalars(dt, alpha, beta_1, beta_2, epsilon):
     return dt.type(alpha), dt.type(1 - beta_1), dt.type(1 - beta_2), dt.type(epsilon)
 
@@ -128,7 +117,7 @@ def _flat_views(w, m, v, vhat):
     usable = (
         dt.kind == "f"
         and dt.itemsize >= 4
-        and not _kernels().numba.config.DISABLE_JIT
+        and not load_kernels("adam").numba.config.DISABLE_JIT
         and all(a.flags.c_contiguous and a.dtype == dt and a.shape == w.shape
                 for a in (w, m, v, vhat))
     )
@@ -138,7 +127,7 @@ def _flat_views(w, m, v, vhat):
 def fused_adam(w, g, m, v, vhat, alpha, beta_1, beta_2, epsilon, amsgrad):
     """Runs the Adam update in place: the numba kernel on contiguous float arrays of one dtype,
     the numpy reference otherwise (or when JIT is disabled, where the loop would be slow)."""
-    kernel = _kernels()
+    kernel = load_kernels("adam")
     dt = w.dtype
     if g.dtype != dt or not g.flags.c_contiguous:
         g = np.ascontiguousarray(g, dtype=dt)

@@ -9,24 +9,12 @@ half before. Integer inputs compute in `floatx`, float16 in float32 (cast back a
 
 import numpy as np
 
+from ...kernels import load as load_kernels
 from .. import autodiff, dtypes
 from ..tensor import Tensor
 from ._base import unwrap
 
 __all__ = ["conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool", "average_pool"]
-
-_kernel_modules = None
-
-
-def _kernels():
-    """(kernels.conv, kernels.pool), imported on first use so `import minikeras` skips numba."""
-    global _kernel_modules
-    if _kernel_modules is None:
-        from ...kernels import conv as kconv, pool as kpool
-
-        _kernel_modules = (kconv, kpool)
-    return _kernel_modules
-
 
 # -- arguments ---------------------------------------------------------------------------------
 
@@ -160,7 +148,7 @@ def _grad_output(v, shape, fmt):
 
 def _conv(op, a, ta, w, tw, fmt, strides, padding, dilation_rate, groups, kernel_shape):
     """Grouped N-d convolution of channels-last `a` with `w` (spatial..., in/groups, out)."""
-    kconv = _kernels()[0]
+    kconv = load_kernels("conv")
     r = a.ndim - 2
     s = _ints(op, "strides", strides, r)
     d = _ints(op, "dilation_rate", dilation_rate, r)
@@ -258,8 +246,7 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
 def _depthwise_direct(a, ta, w, tw, fmt, strides, padding, dilation_rate):
     """1-D or 2-D depthwise convolution of channels-last `a` with the direct numba kernels; 1-D
     inputs run as 2-D with a unit row axis. Padding is passed as (before, after) per axis."""
-    from ...kernels import depthwise as kdw
-
+    kdw = load_kernels("depthwise")
     op = "depthwise_conv"
     r = a.ndim - 2
     s = _ints(op, "strides", strides, r)
@@ -368,7 +355,7 @@ def conv_transpose(
     (1, 6, 6, 2)
     """
     op = "conv_transpose"
-    kconv = _kernels()[0]
+    kconv = load_kernels("conv")
     a, ta, fmt = _input(op, inputs, data_format)
     w, tw = _kernel(op, kernel, a)
     if w.shape[-1] != a.shape[-1]:
@@ -446,7 +433,7 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     >>> keras.ops.max_pool(np.arange(4.0).reshape(1, 4, 1), 2).numpy().ravel().tolist()
     [1.0, 3.0]
     """
-    kpool = _kernels()[1]
+    kpool = load_kernels("pool")
     a, ta, fmt, x5, geometry, out_shape, ct, out_dt = _pool(
         "max_pool", inputs, pool_size, strides, padding, data_format
     )
@@ -477,7 +464,7 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     >>> keras.ops.average_pool(np.arange(3.0).reshape(1, 3, 1), 2, padding="same").numpy().ravel()
     array([0.5, 2. ])
     """
-    kpool = _kernels()[1]
+    kpool = load_kernels("pool")
     a, ta, fmt, x5, geometry, out_shape, ct, out_dt = _pool(
         "average_pool", inputs, pool_size, strides, padding, data_format
     )

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from ...kernels import load as load_kernels
 from .. import dtypes
 from ..tensor import Tensor
 from ._base import result_float, unwrap
@@ -622,19 +623,10 @@ def arctanh(x):
     return _unary("arctanh", x, np.arctanh, lambda a, o, d: d / (1 - a * a))
 
 
-_erf_kernels = None  # kernels.erf, imported on first use (it loads numba)
-
-
 def _erf(a):
     """erf of a float array in its dtype: the numba loop for float32/64, else Python's."""
-    global _erf_kernels
-    if _erf_kernels is None:
-        from ...kernels import erf as module
-
-        _erf_kernels = module
-    if a.dtype in (np.float32, np.float64):
-        return _erf_kernels.erf(a)
-    return _erf_kernels.erf_ref(a)
+    k = load_kernels("erf")
+    return k.erf(a) if a.dtype in (np.float32, np.float64) else k.erf_ref(a)
 
 
 def erf(x):

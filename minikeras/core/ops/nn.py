@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from ...kernels import load as load_kernels
 from ..tensor import Tensor
 from ._base import result_float, unwrap
 
@@ -382,18 +383,6 @@ def log_softmax(x, axis=-1):
     return Tensor.from_op(out, (ta,), backward, "log_softmax")
 
 
-_softmax_ce = None
-
-
-def _softmax_ce_kernels():
-    global _softmax_ce
-    if _softmax_ce is None:
-        from ...kernels import softmax_ce
-
-        _softmax_ce = softmax_ce
-    return _softmax_ce
-
-
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Per-sample crossentropy between integer labels and class scores along `axis`.
 
@@ -445,7 +434,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         )
 
     if from_logits and z.dtype in (np.float32, np.float64) and classes:
-        k = _softmax_ce_kernels()
+        k = load_kernels("softmax_ce")
         flat_labels = np.ascontiguousarray(labels).reshape(-1)
         loss, probs, bad = k.sparse_ce(np.ascontiguousarray(z).reshape(-1, classes), flat_labels)
         if bad >= 0:

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ...kernels import load as load_kernels
 from .. import dtypes
 from ..tensor import Tensor
 from ._base import to_tensor, unwrap
@@ -484,8 +485,7 @@ def take(x, indices, axis=None):
         g = np.zeros(a.shape, dtype=d.dtype)
         if axis == 0 and a.ndim >= 2 and d.size:
             # an embedding lookup's gradient: a row scatter-add kernel (np.add.at is ~10x slower)
-            from ...kernels import scatter
-
+            scatter = load_kernels("scatter")
             flat_ids = np.ascontiguousarray((idx % a.shape[0]).reshape(-1), dtype=np.int64)
             width = int(np.prod(a.shape[1:]))
             rows = np.ascontiguousarray(d.reshape(flat_ids.size, width))

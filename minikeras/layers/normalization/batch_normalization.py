@@ -10,21 +10,10 @@ import numpy as np
 from ... import constraints, initializers, regularizers
 from ...core import ops
 from ...core.tensor import Tensor
+from ...kernels import load as load_kernels
 from ..layer import InputSpec, Layer
 
 _NO_PARENT = Tensor(np.zeros(()))  # stands in for an absent gamma or beta
-
-_kernels = None
-
-
-def _kernel_module():
-    global _kernels
-    if _kernels is None:
-        from ...kernels import batchnorm
-
-        _kernels = batchnorm
-    return _kernels
-
 
 def _as_rows(a, axis):
     """(rows, channels) C-contiguous view/copy of `a` with `axis` last."""
@@ -45,7 +34,7 @@ def _batch_norm(x, gamma, beta, axis, epsilon, mean=None, variance=None):
 
     Returns (y, batch_mean, batch_variance); the batch statistics are None in the second case.
     """
-    kbn = _kernel_module()
+    kbn = load_kernels("batchnorm")
     xa = x.data
     rows = _as_rows(xa, axis)
     kbn.check(rows, "inputs")

@@ -11,15 +11,14 @@ import numpy as np
 from ...core.ops._base import _CONST
 from ...core.ops.linalg import gemm
 from ...core.tensor import Tensor
+from ...kernels import load as load_kernels
 
 
 class _Kernels:
     """`minikeras.kernels.rnn`, imported on first use so that importing minikeras loads no numba."""
 
     def __getattr__(self, name):
-        from ...kernels import rnn
-
-        return getattr(rnn, name)
+        return getattr(load_kernels("rnn"), name)
 
 
 kernels = _Kernels()
