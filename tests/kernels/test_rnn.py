@@ -70,16 +70,23 @@ def test_lstm_kernels(dtype, zero_output, shape):
     _close(K.lstm_backward(*back), K.lstm_backward_ref(*back), dtype)
 
 
+# post-padded lengths of 19 sequences of 9 steps, in shuffled order, with a group of short ones
+LENGTHS = np.array([9, 1, 2, 9, 1, 1, 5, 9, 0, 2, 1, 7, 9, 3, 1, 2, 8, 1, 4])
+
+
+def _mixed_lengths(monkeypatch, threads, gates, seed):
+    """float64 data for 19 rows of 9 steps, the mask of LENGTHS, and `threads` kernel threads."""
+    monkeypatch.setattr(K.threads, "num_threads", lambda: threads)
+    return _data("float64", 19, 9, 5, gates=gates, seed=seed), np.arange(9) < LENGTHS[:, None]
+
+
 @pytest.mark.parametrize("threads", [1, 3])
 @pytest.mark.parametrize("zero_output", [False, True])
 def test_lstm_kernels_with_padded_batches_of_mixed_lengths(monkeypatch, threads, zero_output):
     """Rows run longest first, and groups of rows whose steps are all masked skip the recurrent
     product: post-padded sequences of very different lengths (a whole group of short rows), in
     shuffled batch order, still match the reference."""
-    monkeypatch.setattr(K.threads, "num_threads", lambda: threads)
-    d = _data("float64", 19, 9, 5, gates=4, seed=7)
-    lengths = np.array([9, 1, 2, 9, 1, 1, 5, 9, 0, 2, 1, 7, 9, 3, 1, 2, 8, 1, 4])
-    mask = np.arange(9)[None, :] < lengths[:, None]
+    d, mask = _mixed_lengths(monkeypatch, threads, gates=4, seed=7)
     args = (d["xw"], C(d["u"].T), d["h0"], d["c0"], mask, zero_output)
     want = K.lstm_forward_ref(*args)
     _close(K.lstm_forward(*args), want, "float64")
@@ -87,7 +94,7 @@ def test_lstm_kernels_with_padded_batches_of_mixed_lengths(monkeypatch, threads,
     back = (d["dy"], d["dh"], d["dc"], d["u"], cprev, act, tc, mask, zero_output)
     _close(K.lstm_backward(*back), K.lstm_backward_ref(*back), "float64")
     order = K._by_length(mask)
-    assert list(lengths[order]) == sorted(lengths, reverse=True)
+    assert list(LENGTHS[order]) == sorted(LENGTHS, reverse=True)
 
 
 @pytest.mark.parametrize("threads", [1, 3])
@@ -96,10 +103,7 @@ def test_simple_rnn_kernels_with_padded_batches_of_mixed_lengths(
     monkeypatch, threads, zero_output
 ):
     """The SimpleRNN kernels' longest-first order and skipped products, as for the LSTM above."""
-    monkeypatch.setattr(K.threads, "num_threads", lambda: threads)
-    d = _data("float64", 19, 9, 5, gates=1, seed=9)
-    lengths = np.array([9, 1, 2, 9, 1, 1, 5, 9, 0, 2, 1, 7, 9, 3, 1, 2, 8, 1, 4])
-    mask = np.arange(9)[None, :] < lengths[:, None]
+    d, mask = _mixed_lengths(monkeypatch, threads, gates=1, seed=9)
     args = (d["xw"], C(d["u"].T), d["h0"], mask, zero_output)
     want = K.simple_rnn_forward_ref(*args)
     _close(K.simple_rnn_forward(*args), want, "float64")
@@ -111,10 +115,7 @@ def test_simple_rnn_kernels_with_padded_batches_of_mixed_lengths(
 @pytest.mark.parametrize("zero_output", [False, True])
 def test_gru_kernels_with_padded_batches_of_mixed_lengths(monkeypatch, threads, zero_output):
     """The GRU kernels' longest-first order and skipped products, as for the LSTM above."""
-    monkeypatch.setattr(K.threads, "num_threads", lambda: threads)
-    d = _data("float64", 19, 9, 5, gates=3, seed=8)
-    lengths = np.array([9, 1, 2, 9, 1, 1, 5, 9, 0, 2, 1, 7, 9, 3, 1, 2, 8, 1, 4])
-    mask = np.arange(9)[None, :] < lengths[:, None]
+    d, mask = _mixed_lengths(monkeypatch, threads, gates=3, seed=8)
     args = (d["xw"], C(d["u"].T), d["brec"], d["h0"], mask, zero_output)
     want = K.gru_forward_ref(*args)
     _close(K.gru_forward(*args), want, "float64")
