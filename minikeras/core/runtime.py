@@ -9,7 +9,8 @@ numba defaults untouched.
 
 With more than one thread, BLAS still runs on one: minikeras splits large products and its
 convolution, pooling and recurrent kernels over its own threads (`kernels/threads.py`), whose
-workers sleep between jobs. OpenBLAS's workers spin after each call instead, and on the 2-core
+workers poll for at most 1 ms after a job and then sleep (`MINIKERAS_SPIN_US`). OpenBLAS's
+workers spin for much longer after each call, and on the 2-core
 benchmark machine that spinning slowed the code between GEMMs by up to 2x, by chance from one
 process to the next.
 

@@ -12,14 +12,23 @@ BLAS at one thread and splits the work itself. OpenBLAS's idle workers spin for 
 each call, and on the 2-core benchmark machine that spinning slowed the code running between
 GEMMs (numba loops, Python) by up to 2x; how often depended on chance timing and on
 `OPENBLAS_THREAD_TIMEOUT` (the mlp step took 3.5 or 6.5 ms from one process to the next at the
-same setting). The pool threads here sleep on a lock between jobs and never spin.
+same setting). The pool threads here poll for the next job for a short, bounded time
+(`SPIN_SECONDS`, 1 ms by default, `MINIKERAS_SPIN_US`) and then sleep on a condition variable.
+
+Why poll at all: on the 2-core benchmark VM a futex wake of a sleeping thread costs about 30 us,
+since an idle vCPU halts at once, and handing out a job and hearing back that it finished cost
+60-100 us per parallel region with the threads sleeping between jobs (a 250 us loop split over
+two threads took 230 us). Polling brought that loop to 145 us and, in fresh processes on two
+threads, the mlp step from 5.3-5.7 ms to 4.3-4.9 ms. The cost: an idle pool thread keeps its
+core busy for up to SPIN_SECONDS after each job, which on a machine shared with other busy
+processes made the video QA step 26 % slower than without polling (both were ~3x slower than
+on a quiet machine). One thread, the default, starts no pool at all.
 
 Why not `parallel=True`: numba's prange compiles each specialization 2-3x slower (cold start
 matters here: the video QA model's first step), and the GEMMs between the loops are BLAS calls
 that numba cannot fuse into a parallel region anyway.
 """
 
-import concurrent.futures
 import contextlib
 import os
 import threading
@@ -28,8 +37,19 @@ import numpy as np
 
 from ..core import runtime
 
-_pool = None  # (ThreadPoolExecutor, size, pid): a forked child makes its own
+_pool = None  # (_Pool, pid): a forked child makes its own
 _pool_lock = threading.Lock()
+
+def _spin_seconds():
+    try:
+        return max(0.0, float(os.environ.get("MINIKERAS_SPIN_US", "1000")) * 1e-6)
+    except ValueError:
+        return 1e-3
+
+
+# how long an idle pool thread polls for its next job (and the caller for the pool) before it
+# sleeps: MINIKERAS_SPIN_US microseconds, default 1000; 0 sleeps at once
+SPIN_SECONDS = _spin_seconds()
 
 
 def num_threads():
@@ -43,13 +63,84 @@ def num_threads():
     return max(1, numba.get_num_threads())
 
 
-def _executor(n):
+class _Pool:
+    """Persistent threads that run one job at a time alongside the caller.
+
+    `flags[0]` counts the jobs handed out and `flags[1 + i]` the last job thread i finished.
+    Between jobs a thread polls `flags[0]` for SPIN_SECONDS (`kernels/spin.py`), then sleeps on
+    a condition variable; the caller polls for the threads' flags the same way.
+    """
+
+    def __init__(self, size):
+        from . import load
+
+        self.spin = load("spin")
+        self.spins = self.spin.spins_for(SPIN_SECONDS)
+        self.size = size
+        self.flags = np.zeros(1 + size, np.int64)
+        self.job, self.active, self.errors = None, 0, []
+        self.busy = threading.Lock()  # one job at a time; a second caller runs alone
+        self.wake = threading.Condition()  # sleeping pool threads wait here
+        self.done = threading.Condition()  # a sleeping caller waits here
+        self.sleepers, self.caller_sleeping = 0, False
+        for i in range(size):
+            threading.Thread(target=self._serve, args=(i,), name=f"minikeras-{i}", daemon=True).start()
+
+    def _serve(self, i):
+        job = 0
+        while True:
+            job += 1
+            if not self.spin.wait_at_least(self.flags, 0, 1, job, self.spins):
+                with self.wake:
+                    self.sleepers += 1
+                    while self.flags[0] < job:
+                        self.wake.wait()
+                    self.sleepers -= 1
+            if i < self.active:
+                try:
+                    self.job()
+                except BaseException as e:  # re-raised on the caller's thread
+                    self.errors.append(e)
+            self.flags[1 + i] = job
+            if self.caller_sleeping:
+                with self.done:
+                    self.done.notify()
+
+    def run(self, work, threads):
+        """Runs `work()` on the caller's thread and `threads - 1` pool threads; returns False
+        without running it when another job holds the pool."""
+        if not self.busy.acquire(blocking=False):
+            return False
+        try:
+            self.job, self.active, self.errors = work, threads - 1, []
+            job = int(self.flags[0]) + 1
+            self.flags[0] = job
+            if self.sleepers:
+                with self.wake:
+                    self.wake.notify_all()
+            try:
+                work()
+            finally:  # every block has finished before this returns or raises
+                if not self.spin.wait_at_least(self.flags, 1, 1 + self.size, job, self.spins):
+                    with self.done:
+                        self.caller_sleeping = True
+                        while self.flags[1:].min() < job:
+                            self.done.wait()
+                        self.caller_sleeping = False
+            if self.errors:
+                raise self.errors[0]
+        finally:
+            self.job = None
+            self.busy.release()
+        return True
+
+
+def _get_pool(n):
     """A pool of at least `n` threads owned by this process."""
     global _pool
     with _pool_lock:
-        if _pool is None or _pool[1] < n or _pool[2] != os.getpid():
-            pool = concurrent.futures.ThreadPoolExecutor(n, thread_name_prefix="minikeras")
-            _pool = (pool, n, os.getpid())
+        if _pool is None or _pool[0].size < n or _pool[1] != os.getpid():
+            _pool = (_Pool(n), os.getpid())
         return _pool[0]
 
 
@@ -89,15 +180,8 @@ def run_blocks(fn, n, threads=None, per_thread=2, multiple=1):
             results[k] = fn(*pairs[k])
 
     with blas_single_thread():
-        pool = _executor(threads - 1)
-        jobs = [pool.submit(work) for _ in range(threads - 1)]
-        try:
-            work()
-        finally:
-            for job in jobs:
-                job.exception()  # wait for every block before leaving or raising
-        for job in jobs:
-            job.result()
+        if not _get_pool(threads - 1).run(work, threads):
+            work()  # the pool is running another caller's job: this one runs alone
     return results
 
 

@@ -142,3 +142,66 @@ def test_bias_act_and_pooling_split_match_one_thread(two_threads):
                                                                     (0, 1, 1), (1, 4, 4)))
     for a, b in zip(results[1], results[0]):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+# -- the pool: polling waits, one job at a time ------------------------------------------------
+
+from minikeras.kernels import spin  # noqa: E402
+
+
+@pytest.mark.parametrize("values, first, last, at_least, spins", [
+    ([3, 5, 7], 1, 3, 5, 4), ([3, 5, 7], 1, 3, 6, 4), ([3, 5, 7], 0, 3, 0, 1), ([0], 0, 1, 1, 0),
+    ([9, 9], 0, 2, 9, 1), ([9, 8], 0, 2, 9, 50), ([1], 1, 1, 5, 2),
+])  # fmt: skip
+def test_wait_at_least_matches_reference(values, first, last, at_least, spins):
+    flags = np.array(values, np.int64)
+    want = spin.wait_at_least_ref(flags, first, last, at_least, spins)
+    assert spin.wait_at_least(flags, first, last, at_least, spins) == want
+
+
+def test_wait_at_least_sees_a_value_another_thread_stores():
+    flags = np.zeros(2, np.int64)
+    timer = threading.Timer(0.05, lambda: flags.__setitem__(1, 4))
+    timer.start()
+    start = time.perf_counter()
+    assert spin.wait_at_least(flags, 1, 2, 4, spin.spins_for(5.0))  # polls, GIL released
+    assert time.perf_counter() - start < 2.0
+    timer.join()
+    assert not spin.wait_at_least(flags, 0, 2, 1, 1000)  # flags[0] never reaches 1
+
+
+def test_spin_seconds_follows_the_environment(monkeypatch):
+    monkeypatch.setenv("MINIKERAS_SPIN_US", "250")
+    assert threads._spin_seconds() == pytest.approx(250e-6)
+    monkeypatch.setenv("MINIKERAS_SPIN_US", "0")
+    assert threads._spin_seconds() == 0
+    monkeypatch.setenv("MINIKERAS_SPIN_US", "lots")
+    assert threads._spin_seconds() == 1e-3
+
+
+@pytest.mark.parametrize("spin_seconds", [0.0, 1e-3])
+def test_concurrent_and_nested_callers_each_get_every_block(monkeypatch, spin_seconds):
+    """Two caller threads share the pool (one runs its blocks alone while the other holds it),
+    and a block that itself splits work runs the inner split alone instead of waiting on a pool
+    that is busy with the outer job."""
+    monkeypatch.setattr(threads, "SPIN_SECONDS", spin_seconds)
+    monkeypatch.setattr(threads, "_pool", None)  # a fresh pool with this polling time
+
+    def inner(i0, i1):
+        return sum(threads.run_blocks(lambda a, b: b - a, i1 - i0, threads=2))
+
+    def outer(out, key):
+        for _ in range(20):
+            out[key] = threads.run_blocks(inner, 40, threads=2, per_thread=2)
+
+    out = {}
+    callers = [threading.Thread(target=outer, args=(out, k)) for k in range(3)]
+    for t in callers:
+        t.start()
+    for t in callers:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in callers)
+    assert out == {k: [10, 10, 10, 10] for k in range(3)}
+    pool = threads._pool[0]
+    assert (pool.spins == 0) == (spin_seconds == 0)  # polls only when asked to
+    assert pool.job is None  # the finished job is not kept alive
