@@ -489,6 +489,47 @@ def conv_grad_input(dout, kernel, in_shape, strides, dilation, pad, groups=1):
     return dx
 
 
+def conv_grads(x, dout, kernel, strides, dilation, pad, groups=1, cols=None):
+    """(dx, dkernel) of a convolution: `conv_grad_input` and `conv_grad_kernel` in one pass.
+
+    Without kept rows (`cols` None) and with groups == 1, each chunk of images is im2col'ed once
+    into a buffer that first gives its share of dkernel and is then overwritten by `dout @
+    kernel^T` for col2im: one pass over dout and one parallel region instead of two (measured
+    1-5 % faster on the video QA and MNIST models' second layers, one and two threads). Otherwise
+    it calls the two functions.
+    """
+    if cols is not None or groups != 1:
+        dx = conv_grad_input(dout, kernel, x.shape, strides, dilation, pad, groups)
+        return dx, conv_grad_kernel(x, dout, kernel.shape, strides, dilation, pad, groups, cols)
+    nb, out_shape, filters = x.shape[0], tuple(dout.shape[1:4]), kernel.shape[-1]
+    if dout.ndim != 5 or dout.shape[0] != nb or dout.shape[-1] != filters:
+        raise ValueError(f"conv_grads: x {x.shape}, dout {dout.shape}, kernel {kernel.shape}")
+    ksize = tuple(kernel.shape[:3])
+    if _pointwise(ksize, strides, pad, out_shape, x.shape[1:4], groups):
+        dx = conv_grad_input(dout, kernel, x.shape, strides, dilation, pad, groups)
+        return dx, conv_grad_kernel(x, dout, kernel.shape, strides, dilation, pad, groups)
+    x, d = np.ascontiguousarray(x), np.ascontiguousarray(dout).reshape(-1, filters)
+    w = np.ascontiguousarray(kernel).reshape(-1, filters)  # (KD*KH*KW*c, filters)
+    width = w.shape[0]
+    per, rows = _chunks(nb, out_shape, width, x.itemsize)
+    dx = np.zeros(x.shape, dtype=d.dtype)
+
+    def images(b0, b1):  # this block's dkernel share; dx of images [b0, b1)
+        buf = np.empty((min(per, b1 - b0) * rows, width), x.dtype)
+        dk = np.zeros((width, filters), dtype=x.dtype)
+        for c0 in range(b0, b1, per):
+            n = min(per, b1 - c0)
+            part, d_rows = buf[: n * rows], d[c0 * rows : (c0 + n) * rows]
+            im2col(x, c0, ksize, strides, dilation, pad, out_shape, 1, part)
+            dk += _tmatmul_rows(part, d_rows)
+            np.matmul(d_rows, w.T, out=part)  # the same buffer, now dout @ kernel^T
+            col2im(part, c0, ksize, strides, dilation, pad, out_shape, 1, dx)
+        return dk
+
+    parts = threads.run_blocks(images, nb, _threads_for(nb * rows * width), per_thread=1)
+    return dx, sum(parts[1:], parts[0]).reshape(kernel.shape)
+
+
 def conv_ref(x, kernel, strides, dilation, pad, out_shape, groups=1):
     """Reference for `conv` (output only): one einsum per kernel tap over a zero-padded copy."""
     b = x.shape[0]

@@ -72,6 +72,28 @@ def test_conv_forward_and_gradients_match_references(g):
     dx = kc.conv_grad_input(dout, w, x.shape, *geom, g["groups"])
     dx_ref = kc.conv_grad_input_ref(dout, w, x.shape, *geom, g["groups"])
     np.testing.assert_allclose(dx, dx_ref, rtol=1e-4, atol=1e-4)
+    dx2, dk2 = kc.conv_grads(x, dout, w, *geom, g["groups"])  # both in one pass
+    np.testing.assert_allclose(dx2, dx_ref, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(dk2, dk_ref, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 2000, 1 << 20])
+def test_both_gradients_in_one_pass_match_references(monkeypatch, chunk_bytes):
+    # one image per chunk, a few, and the whole batch: the shared buffer is im2col rows first,
+    # then dout @ kernel^T, in every chunk
+    monkeypatch.setattr(kc, "CHUNK_BYTES", chunk_bytes)
+    x, w = randn(5, 1, 7, 6, 3, dtype="float64"), randn(1, 3, 2, 3, 4, seed=1, dtype="float64")
+    geom, out_shape = ((1, 2, 1), (1, 1, 2), (0, 1, 0)), (1, 4, 4)
+    dout = randn(5, *out_shape, 4, seed=2, dtype="float64")
+    dx, dk = kc.conv_grads(x, dout, w, *geom)
+    np.testing.assert_allclose(dx, kc.conv_grad_input_ref(dout, w, x.shape, *geom), rtol=1e-12)
+    np.testing.assert_allclose(dk, kc.conv_grad_kernel_ref(x, dout, w.shape, *geom), rtol=1e-12)
+    _, cols = kc.conv(x, w, *geom, out_shape, keep_cols=True)  # kept rows: the two-call path
+    dx_kept, dk_kept = kc.conv_grads(x, dout, w, *geom, cols=cols)
+    np.testing.assert_allclose(dx_kept, dx, rtol=1e-12)
+    np.testing.assert_allclose(dk_kept, dk, rtol=1e-12)
+    with pytest.raises(ValueError, match="conv_grads"):
+        kc.conv_grads(x, dout[:, :, :3], w[..., :3], *geom)
 
 
 def test_chunked_batches_match_references(monkeypatch):

@@ -114,13 +114,16 @@ def test_conv_kernels_split_over_images_match_one_thread(two_threads, monkeypatc
         out, cols = kconv.conv(x, w, *geom, groups=groups, keep_cols=True)
         d = np.cos(out)
         results.append((out, kconv.conv_grad_kernel(x, d, w.shape, *geom[:3], groups, cols=cols),
-                        kconv.conv_grad_input(d, w, x.shape, *geom[:3], groups)))
+                        kconv.conv_grad_input(d, w, x.shape, *geom[:3], groups),
+                        *kconv.conv_grads(x, d, w, *geom[:3], groups)))
     ref = kconv.conv_ref(x, w, *geom, groups)
     np.testing.assert_allclose(results[0][0], ref, rtol=1e-5, atol=1e-5)
     for split in results[1:]:
         np.testing.assert_array_equal(split[0], results[0][0])
         np.testing.assert_allclose(split[1], results[0][1], rtol=1e-5, atol=1e-5)
         np.testing.assert_array_equal(split[2], results[0][2])
+        np.testing.assert_array_equal(split[3], results[0][2])  # dx, one pass
+        np.testing.assert_allclose(split[4], results[0][1], rtol=1e-5, atol=1e-5)
 
 
 def test_bias_act_and_pooling_split_match_one_thread(two_threads):

@@ -166,6 +166,9 @@ def _conv(op, a, ta, w, tw, fmt, strides, padding, dilation_rate, groups, kernel
     def backward(dout):
         d5 = _grad_volume(dout, out_shape, fmt, ct)
         dx = dkernel = None
+        if ta.requires_grad and tw.requires_grad:  # both in one pass over dout
+            dx5, dkernel = kconv.conv_grads(x5, d5, w5, *geometry, groups, cols=cols)
+            return _grad_output(dx5, a.shape, fmt), dkernel.reshape(kernel_shape)
         if ta.requires_grad:
             dx5 = kconv.conv_grad_input(d5, w5, x5.shape, *geometry, groups)
             dx = _grad_output(dx5, a.shape, fmt)
