@@ -4,6 +4,11 @@ Unlike most kernels this one writes into its arguments: an optimizer step exists
 weight and its slots, and doing it in place avoids four temporary arrays per weight per step.
 The caller passes `1 - beta_1` and `1 - beta_2` already in the arrays' dtype, so that the
 kernel's arithmetic stays in float32 (a Python `1` would promote it to float64 in numba).
+
+One call per weight rather than one call over all weights: a call costs about 0.8 us, and a
+variant taking tuples of 8 weights per call measured slower (the mlp's 6 weights: 266 against
+246 us per step; their first 10 values only: 13.8 against 8.0 us), as numba unboxes every array
+of the tuples on each call.
 """
 
 import numba
