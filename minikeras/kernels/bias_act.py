@@ -10,8 +10,8 @@ Threads: the loops split their rows over minikeras's threads (`threads.run_block
 `PARALLEL_MIN` values. Handing a block to a sleeping pool thread cost about 60 us on the 2-core
 machine (a thread wake-up and the GIL), more than splitting saves on the video QA model's layer
 outputs (0.1 ms loops); `kernels/pool.py` uses the same bound. The pool threads now poll between
-jobs (`threads.py`), but lowering the bound to 2^15 or 2^17 values still measured no faster in
-the video QA and MNIST models (in-process A/B on two threads, within the noise).
+jobs (`threads.py`): the backward loop now splits from 2^19 values (`GRAD_PARALLEL_MIN`, both
+models' first layers), while the forward loop measured no faster split below 2^20.
 """
 
 import numba
@@ -27,6 +27,10 @@ def bias_act_ref(x, bias, relu):
 
 
 PARALLEL_MIN = 1 << 21  # values below which the loops stay on one thread (see the module notes)
+# the backward loop splits from a quarter of that: two threads, polling pool (ms, one thread ->
+# two): (57600, 16) 0.56 -> 0.37 and (43264, 32) 0.48 -> 0.31; (10816, 32) 0.10 -> 0.12. The
+# forward loop gained nothing below ~1M values ((57600, 16) 0.17 -> 0.16, (32768, 16) 0.10 -> 0.11)
+GRAD_PARALLEL_MIN = PARALLEL_MIN // 4
 
 
 def bias_act(x, bias, relu):
@@ -62,7 +66,7 @@ def bias_act_grad(dout, y, relu):
         _bias_act_grad_rows(dout[i0:i1], y[i0:i1], relu, dx[i0:i1], db)
         return db
 
-    parts = threads.run_blocks(rows, len(dout), 1 if dout.size < PARALLEL_MIN else None)
+    parts = threads.run_blocks(rows, len(dout), 1 if dout.size < GRAD_PARALLEL_MIN else None)
     return dx, sum(parts[1:], parts[0])
 
 

@@ -95,6 +95,7 @@ def two_threads(monkeypatch):
         monkeypatch.setattr(threads, "num_threads", lambda: n)
         for module in (kconv, kba, kpool):
             monkeypatch.setattr(module, "PARALLEL_MIN", 1 if small else 1 << 60)
+        monkeypatch.setattr(kba, "GRAD_PARALLEL_MIN", 1 if small else 1 << 60)
 
     return use
 
