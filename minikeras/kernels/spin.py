@@ -89,7 +89,10 @@ def wait_at_least_ref(flags, first, last, value, spins):
 
 
 def spins_for(seconds):
-    """About how many `wait_at_least` reads of one flag take `seconds` on this machine."""
+    """About how many `wait_at_least` reads of one flag take `seconds` on this machine; 0 when
+    numba's JIT is disabled (the loads above have no pure-Python form: the pool then sleeps)."""
+    if seconds <= 0 or numba.config.DISABLE_JIT:
+        return 0
     flags = np.zeros(1, np.int64)
     wait_at_least(flags, 0, 1, 1, 10)  # compile or load before timing
     n = 20000

@@ -209,3 +209,10 @@ def test_concurrent_and_nested_callers_each_get_every_block(monkeypatch, spin_se
     pool = threads._pool[0]
     assert (pool.spins == 0) == (spin_seconds == 0)  # polls only when asked to
     assert pool.job is None  # the finished job is not kept alive
+
+
+def test_no_polling_without_the_jit_or_when_asked_for_none(monkeypatch):
+    assert spin.spins_for(1e-3) > 0
+    assert spin.spins_for(0) == 0
+    monkeypatch.setattr(spin.numba.config, "DISABLE_JIT", True)  # the atomic loads need numba
+    assert spin.spins_for(1e-3) == 0
