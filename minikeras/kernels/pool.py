@@ -66,11 +66,18 @@ def _max_pool_2x2(x, out, arg):
 
 
 PARALLEL_MIN = 1 << 21  # input values below which pooling stays on one thread (see bias_act.py)
+# the gradient splits from a quarter of that, as `bias_act_grad` does: two threads, polling pool,
+# 2x2 windows (ms, one thread -> two): 64 x 30x30x16 0.33 -> 0.26, 64 x 26x26x32 0.38 -> 0.28,
+# 64 x 11x11x64 0.11 -> 0.12; the forward gained only from ~1.4M values (64 x 26x26x32 0.21 ->
+# 0.16, 64 x 30x30x16 0.13 -> 0.15)
+GRAD_PARALLEL_MIN = PARALLEL_MIN // 4
 
 
-def _blocks(fn, x):
-    """Runs `fn(b0, b1)` over blocks of images: on the kernel threads when x is large enough."""
-    threads.run_blocks(fn, x.shape[0], 1 if x.size < PARALLEL_MIN else None)
+def _blocks(fn, x, minimum=None):
+    """Runs `fn(b0, b1)` over blocks of images: on the kernel threads when x has at least
+    `minimum` values (default PARALLEL_MIN)."""
+    minimum = PARALLEL_MIN if minimum is None else minimum
+    threads.run_blocks(fn, x.shape[0], 1 if x.size < minimum else None)
 
 
 def max_pool(x, ksize, strides, pad, out_shape):
@@ -151,7 +158,8 @@ def max_pool_grad(dout, arg, in_shape):
     if dout.shape != arg.shape or dout.shape[0] != nb or dout.shape[4] != nc:
         raise ValueError("max_pool_grad: dout and argmax shapes do not match in_shape")
     dx = np.zeros((nb, nd * nh * nw, nc), dtype=dout.dtype)
-    _blocks(lambda b0, b1: _max_pool_grad_rows(dout[b0:b1], arg[b0:b1], dx[b0:b1]), dx)
+    _blocks(lambda b0, b1: _max_pool_grad_rows(dout[b0:b1], arg[b0:b1], dx[b0:b1]), dx,
+            GRAD_PARALLEL_MIN)
     return dx.reshape((nb, nd, nh, nw, nc))
 
 

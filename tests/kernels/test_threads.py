@@ -95,7 +95,8 @@ def two_threads(monkeypatch):
         monkeypatch.setattr(threads, "num_threads", lambda: n)
         for module in (kconv, kba, kpool):
             monkeypatch.setattr(module, "PARALLEL_MIN", 1 if small else 1 << 60)
-        monkeypatch.setattr(kba, "GRAD_PARALLEL_MIN", 1 if small else 1 << 60)
+        for module in (kba, kpool):
+            monkeypatch.setattr(module, "GRAD_PARALLEL_MIN", 1 if small else 1 << 60)
 
     return use
 
