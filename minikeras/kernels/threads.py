@@ -40,7 +40,9 @@ from ..core import runtime
 _pool = None  # (_Pool, pid): a forked child makes its own
 _pool_lock = threading.Lock()
 
+
 def _spin_seconds():
+    """MINIKERAS_SPIN_US (default 1000) in seconds; 1 ms when it is not a number."""
     try:
         return max(0.0, float(os.environ.get("MINIKERAS_SPIN_US", "1000")) * 1e-6)
     except ValueError:
@@ -84,7 +86,9 @@ class _Pool:
         self.done = threading.Condition()  # a sleeping caller waits here
         self.sleepers, self.caller_sleeping = 0, False
         for i in range(size):
-            threading.Thread(target=self._serve, args=(i,), name=f"minikeras-{i}", daemon=True).start()
+            thread = threading.Thread(target=self._serve, args=(i,), name=f"minikeras-{i}")
+            thread.daemon = True
+            thread.start()
 
     def _serve(self, i):
         job = 0
