@@ -217,3 +217,45 @@ def test_no_polling_without_the_jit_or_when_asked_for_none(monkeypatch):
     assert spin.spins_for(0) == 0
     monkeypatch.setattr(spin.numba.config, "DISABLE_JIT", True)  # the atomic loads need numba
     assert spin.spins_for(1e-3) == 0
+
+
+def test_a_model_trains_the_same_on_two_threads(monkeypatch):
+    """Conv, pooling, bias+ReLU, LSTM and Dense layers with every split path forced on (tiny
+    thresholds): three Adam steps on two threads give the one-thread weights."""
+    import minikeras as keras
+
+    def train(n):
+        keras.config.set_num_threads(n)
+        keras.utils.set_random_seed(3)
+        frames = keras.Input((4, 10, 10, 3))
+        layers = keras.layers
+        cnn = keras.Sequential([
+            keras.Input((10, 10, 3)), layers.Conv2D(6, 3, activation="relu"), layers.MaxPooling2D(),
+            layers.Conv2D(8, 3, activation="relu"), layers.GlobalAveragePooling2D(),
+        ])  # fmt: skip
+        h = layers.LSTM(8)(layers.TimeDistributed(cnn)(frames))
+        model = keras.Model(frames, layers.Dense(3)(h))
+        loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        model.compile(optimizer="adam", loss=loss)
+        r = np.random.default_rng(0)
+        x = r.random((16, 4, 10, 10, 3), dtype=np.float32)
+        y = r.integers(0, 3, 16)
+        losses = [model.train_on_batch(x, y) for _ in range(3)]
+        return losses, model.get_weights()
+
+    for module in (kconv, kba, kpool):
+        monkeypatch.setattr(module, "PARALLEL_MIN", 1)
+    for module in (kba, kpool):
+        monkeypatch.setattr(module, "GRAD_PARALLEL_MIN", 1)
+    monkeypatch.setattr(threads, "GEMM_PARALLEL_MIN", 1)
+    monkeypatch.setattr(threads, "_pool", None)
+    try:
+        one = train(1)
+        assert threads._pool is None  # one thread never starts the pool
+        two = train(2)
+    finally:
+        keras.config.set_num_threads(1)
+    assert threads._pool[0].flags[0] > 50  # the split paths ran as pool jobs
+    np.testing.assert_allclose(two[0], one[0], rtol=1e-5)
+    for a, b in zip(two[1], one[1]):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
