@@ -10,9 +10,8 @@ numba defaults untouched.
 With more than one thread, BLAS still runs on one: minikeras splits large products and its
 convolution, pooling and recurrent kernels over its own threads (`kernels/threads.py`), whose
 workers poll for at most 1 ms after a job and then sleep (`MINIKERAS_SPIN_US`). OpenBLAS's
-workers spin for much longer after each call, and on the 2-core
-benchmark machine that spinning slowed the code between GEMMs by up to 2x, by chance from one
-process to the next.
+workers spin for much longer after each call, and on the 2-core benchmark machine that spinning
+slowed the code between GEMMs by up to 2x, by chance from one process to the next.
 
 Allocator. Training allocates and frees the same large temporary arrays every step. glibc hands
 blocks above its mmap threshold back to the kernel on free, and each new step then pays page

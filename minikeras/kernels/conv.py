@@ -498,16 +498,17 @@ def conv_grads(x, dout, kernel, strides, dilation, pad, groups=1, cols=None):
     1-5 % faster on the video QA and MNIST models' second layers, one and two threads). Otherwise
     it calls the two functions.
     """
-    if cols is not None or groups != 1:
+    nb, out_shape, filters = x.shape[0], tuple(dout.shape[1:4]), kernel.shape[-1]
+    ksize = tuple(kernel.shape[:3])
+    if cols is not None or groups != 1 or _pointwise(ksize, strides, pad, out_shape,
+                                                     x.shape[1:4], groups):  # fmt: skip
         dx = conv_grad_input(dout, kernel, x.shape, strides, dilation, pad, groups)
         return dx, conv_grad_kernel(x, dout, kernel.shape, strides, dilation, pad, groups, cols)
-    nb, out_shape, filters = x.shape[0], tuple(dout.shape[1:4]), kernel.shape[-1]
     if dout.ndim != 5 or dout.shape[0] != nb or dout.shape[-1] != filters:
-        raise ValueError(f"conv_grads: x {x.shape}, dout {dout.shape}, kernel {kernel.shape}")
-    ksize = tuple(kernel.shape[:3])
-    if _pointwise(ksize, strides, pad, out_shape, x.shape[1:4], groups):
-        dx = conv_grad_input(dout, kernel, x.shape, strides, dilation, pad, groups)
-        return dx, conv_grad_kernel(x, dout, kernel.shape, strides, dilation, pad, groups)
+        raise ValueError(
+            f"conv_grads: dout should be 5-D with {nb} images and {filters} filters (x {x.shape}, "
+            f"kernel {kernel.shape}). Received dout of shape {dout.shape}."
+        )
     x, d = np.ascontiguousarray(x), np.ascontiguousarray(dout).reshape(-1, filters)
     w = np.ascontiguousarray(kernel).reshape(-1, filters)  # (KD*KH*KW*c, filters)
     width = w.shape[0]

@@ -11,6 +11,7 @@ from ..core import ops
 from ..core.tensor import Tensor
 from ..kernels import load as load_kernels
 
+
 def bias_add_activation(y, bias, relu):
     """`y + bias` along the last axis, then ReLU when `relu`; y and bias share a float dtype."""
     k = load_kernels("bias_act")

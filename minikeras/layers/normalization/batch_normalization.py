@@ -15,6 +15,7 @@ from ..layer import InputSpec, Layer
 
 _NO_PARENT = Tensor(np.zeros(()))  # stands in for an absent gamma or beta
 
+
 def _as_rows(a, axis):
     """(rows, channels) C-contiguous view/copy of `a` with `axis` last."""
     if axis != a.ndim - 1:
