@@ -1,8 +1,9 @@
 """`keras.initializers`: callables `init(shape, dtype=None)` giving a weight's first value.
 
-Unseeded random initializers draw from minikeras's global generator, so
-`keras.utils.set_random_seed` makes them repeatable; a seeded one returns the same values on
-every call, as in Keras 3.
+As in Keras 3, a random initializer fixes its seed when it is created: an unseeded one draws
+that seed from minikeras's global generator (so `keras.utils.set_random_seed` makes it
+repeatable), and every call of one initializer object returns the same values. Its config still
+says `seed: None`, so a copy rebuilt from the config draws a new seed.
 
 >>> import minikeras as keras
 >>> keras.initializers.get("ones")((2,)).tolist()
@@ -171,28 +172,41 @@ def _seed_value(seed):
     raise ValueError(f"Expected `seed` to be an int or None. Received: seed={seed!r}")
 
 
+def _default_seed():
+    """A seed for an unseeded initializer, from the generator `set_random_seed` seeds."""
+    return int(_random.global_rng().integers(1, 10**9))
+
+
 class RandomInitializer(Initializer):
     """Base class of the random initializers.
 
-    An int `seed` makes every call return the same values (as in Keras 3); `None` draws from
-    minikeras's global generator, which `keras.utils.set_random_seed` seeds.
+    The seed is fixed at creation, as in Keras 3: an int `seed` is used as is, and `None` draws
+    one from minikeras's global generator (which `keras.utils.set_random_seed` seeds). Either way
+    one initializer object returns the same values on every call, and two layers given the same
+    object start with the same weights. `get_config()` reports the seed as passed (`None` for an
+    unseeded one), so a copy rebuilt from the config draws its own seed. A serialized
+    `keras.random.SeedGenerator` as `seed` gives a generator that advances on each call instead.
 
     Args:
-        seed: an int, or `None`.
+        seed: an int, a serialized `SeedGenerator` dict, or `None`.
 
-    >>> import minikeras as keras
-    >>> init = keras.initializers.RandomNormal(seed=1)
-    >>> isinstance(init, keras.initializers.RandomInitializer)
+    >>> import numpy as np, minikeras as keras
+    >>> init = keras.initializers.RandomNormal()
+    >>> bool(np.array_equal(init((2,)), init((2,))))
     True
     """
 
     def __init__(self, seed=None):
         self._init_seed = seed
-        self.seed = _seed_value(seed)
+        seed = _seed_value(seed)
+        self.seed = _default_seed() if seed is None else seed
+        # Keras 3 draws a new seed from a SeedGenerator on each call, so its values change
+        advancing = isinstance(self._init_seed, dict)
+        self._generator = np.random.default_rng(self.seed) if advancing else None
 
     def _rng(self):
-        if self.seed is None:
-            return _random.global_rng()
+        if self._generator is not None:
+            return self._generator
         return _random.make_rng(self.seed)
 
     def get_config(self):

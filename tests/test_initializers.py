@@ -142,6 +142,56 @@ def test_set_random_seed_makes_unseeded_draws_repeatable():
     assert not np.array_equal(first[0], draw()[0])
 
 
+def test_unseeded_initializer_fixes_its_seed_at_creation():
+    """Observed in Keras 3.15.1 (torch): `GlorotUniform()` called twice gives identical values,
+    with no warning, and its config reports `seed: None`; every random initializer does this."""
+    for cls in [initializers.GlorotUniform, initializers.HeNormal, initializers.Orthogonal,
+                initializers.RandomNormal, initializers.RandomUniform,
+                initializers.TruncatedNormal, initializers.VarianceScaling]:  # fmt: skip
+        init = cls()
+        np.testing.assert_array_equal(init((3, 3)), init((3, 3)))
+        assert init.get_config()["seed"] is None
+    # two objects from the same (unseeded) config draw different seeds, as in Keras
+    config = initializers.GlorotUniform().get_config()
+    a = initializers.GlorotUniform.from_config(config)((3, 3))
+    assert not np.array_equal(a, initializers.GlorotUniform.from_config(config)((3, 3)))
+
+
+def test_unseeded_layers_follow_keras_seeding():
+    """Observed in Keras 3.15.1 (torch) with `Dense(4)` built on 3 features: after
+    `set_random_seed(1)` two layers get different kernels; seeding again reproduces the first;
+    `Dense.from_config(layer.get_config())` gets new weights (its config says `seed: None`); two
+    layers given one unseeded initializer object get the same kernel."""
+    from minikeras import layers
+
+    def kernel(layer):
+        layer.build((None, 3))
+        return layer.kernel.numpy()
+
+    set_random_seed(1)
+    first = layers.Dense(4)
+    k1, k2 = kernel(first), kernel(layers.Dense(4))
+    assert not np.array_equal(k1, k2)
+    set_random_seed(1)
+    np.testing.assert_array_equal(kernel(layers.Dense(4)), k1)
+    assert not np.array_equal(kernel(layers.Dense.from_config(first.get_config())), k1)
+    init = initializers.GlorotUniform()
+    shared = kernel(layers.Dense(4, kernel_initializer=init))
+    np.testing.assert_array_equal(kernel(layers.Dense(4, kernel_initializer=init)), shared)
+
+
+def test_seed_generator_config_advances_each_call():
+    """Keras 3: an initializer seeded with a `keras.random.SeedGenerator` returns new values on
+    each call (observed in 3.15.1), repeatably for one generator seed; the config keeps it."""
+    gen = {"module": "keras.random", "class_name": "SeedGenerator",
+           "config": {"seed": 3, "name": "seed_generator"}, "registered_name": None}  # fmt: skip
+    init = initializers.RandomNormal(seed=gen)
+    a, b = init((3,)), init((3,))
+    assert not np.array_equal(a, b)
+    np.testing.assert_array_equal(initializers.RandomNormal(seed=gen)((3,)), a)
+    assert init.get_config()["seed"] == gen
+
+
 def test_get_forms():
     assert initializers.get(None) is None
     assert isinstance(initializers.get("glorot_uniform"), initializers.GlorotUniform)
