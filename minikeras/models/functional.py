@@ -1,5 +1,7 @@
 """`Functional`: a model defined by a graph of layer calls from `Input`s to outputs."""
 
+import warnings
+
 import numpy as np
 
 from ..core.tensor import Tensor
@@ -83,15 +85,45 @@ def map_graph(inputs, outputs):
     return nodes_by_depth, layers
 
 
-def check_input_shape(model, index, name, expected, x):
-    """Raises a ValueError naming the model and input when `x` does not fit `expected`
-    (None dims match any size)."""
+def adjust_input_rank(model, index, name, expected, x):
+    """`x` with its rank matched to `expected` the way Keras 3 does: a trailing axis of size 1
+    is dropped, or added when the input's last axis is declared as 1; any other rank mismatch
+    raises a ValueError naming the model and the input."""
+    ndim = x.ndim if isinstance(x, Tensor) else np.ndim(x)
+    if ndim == len(expected):
+        return x
+    from ..core import ops
+
     shape = tuple(np.shape(x.data if isinstance(x, Tensor) else x))
-    ok = len(shape) == len(expected) and all(e is None or e == s for e, s in zip(expected, shape))
+    if ndim == len(expected) + 1 and shape[-1] == 1:
+        return _keep_mask(x, ops.squeeze(x, axis=-1))
+    if ndim == len(expected) - 1 and expected[-1] == 1:
+        return _keep_mask(x, ops.expand_dims(x, axis=-1))
+    raise ValueError(
+        f"Input {index} ('{name}') of model '{model.name}' has an incompatible rank: expected "
+        f"shape={expected}, found shape={shape}."
+    )
+
+
+def _keep_mask(before, after):
+    mask = getattr(before, "_keras_mask", None)
+    if mask is not None:
+        after._keras_mask = mask
+    return after
+
+
+def check_input_shape(model, index, name, expected, x):
+    """Raises a ValueError naming the model and input when a non-batch axis of `x` differs
+    from `expected` (None matches any size; the batch axis is never checked, as Keras 3's
+    Functional input spec)."""
+    shape = tuple(np.shape(x.data if isinstance(x, Tensor) else x))
+    ok = len(shape) == len(expected) and all(
+        e is None or e == s for e, s in zip(expected[1:], shape[1:])
+    )
     if not ok:
         raise ValueError(
-            f"Input {index} ('{name}') of model '{model.name}' is incompatible: expected "
-            f"shape={expected}, found shape={shape}."
+            f"Input {index} with name '{name}' of model '{model.name}' is incompatible with the "
+            f"layer: expected shape={(None,) + tuple(expected[1:])}, found shape={shape}."
         )
 
 
@@ -195,15 +227,28 @@ class Functional(Model):
                 flat = flatten({k: inputs[k] for k in self._input_structure})
             else:
                 flat = [inputs[k] for k in names]
+        elif isinstance(inputs, (list, tuple)):
+            flat = flatten(inputs)
+            if len(flat) == 1 and isinstance(self._input_structure, KerasTensor):
+                # Keras 3 accepts `model([x])` for a one-input model, with this warning
+                warnings.warn(
+                    "The structure of `inputs` doesn't match the expected structure.\n"
+                    f"Expected: {names[0]}\nReceived: a {type(inputs).__name__} of one tensor",
+                    stacklevel=2,
+                )
         else:
-            flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+            flat = [inputs]
         if len(flat) != len(self.inputs):
             raise ValueError(
                 f"Model '{self.name}' expects {len(self.inputs)} input(s) {names}, but it "
                 f"received {len(flat)} input tensor(s)."
             )
-        for i, (x, spec) in enumerate(zip(flat, self.inputs)):
+        for i, spec in enumerate(self.inputs):
+            if flat[i] is None and getattr(spec._keras_history[0], "optional", False):
+                continue
+            x = adjust_input_rank(self, i, names[i], spec.shape, flat[i])
             check_input_shape(self, i, names[i], spec.shape, x)
+            flat[i] = x
         return flat
 
     def call(self, inputs, training=None, mask=None):

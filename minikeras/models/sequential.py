@@ -119,17 +119,23 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
-        if self.inputs and not isinstance(x, (list, tuple, dict)):
-            import numpy as np
+        if self.inputs:
+            if isinstance(x, (list, tuple)) and len(x) == 1:
+                x = x[0]  # Keras 3 runs a one-input model on a one-element list (with a warning)
+            if not isinstance(x, (list, tuple, dict)):
+                # as Keras 3: the rank is adjusted by a trailing axis of size 1, and the sizes
+                # are left for the layers to check (a Sequential built on one batch runs on
+                # other batch sizes and sequence lengths)
+                from .functional import adjust_input_rank
 
-            from .functional import check_input_shape
+                spec = self.inputs[0]
+                x = adjust_input_rank(self, 0, spec.name, spec.shape, x)
+                dt = spec.dtype
+                if getattr(x, "dtype", None) is not None and dt.startswith(("int", "uint")) \
+                        and x.dtype.kind == "f":
+                    from ..core import ops
 
-            check_input_shape(self, 0, self.inputs[0].name, self.inputs[0].shape, x)
-            dt = self.inputs[0].dtype
-            if getattr(x, "dtype", None) is not None and np.dtype(dt).kind in "iu" and x.dtype.kind == "f":
-                from ..core import ops
-
-                x = ops.cast(x, dt)
+                    x = ops.cast(x, dt)
         for layer in self._seq_layers:
             x = layer(x)
         return x

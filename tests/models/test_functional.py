@@ -150,3 +150,40 @@ def test_ops_on_symbolic_tensors_build_nodes_not_listed_as_layers():
     assert [type(l).__name__ for l in model.layers] == ["InputLayer"]
     data = np.array([[-1.0, 0.5, 2.0, -3.0]], "float32")
     np.testing.assert_allclose(np.asarray(model(data)), np.maximum(data, 0) * 2 + 1)
+
+
+def test_input_rank_adjusted_by_a_trailing_axis_of_size_one():
+    """Keras 3 `Functional._adjust_input_rank`: (N, 28, 28) feeds Input((28, 28, 1)) and
+    (N, 10, 1) feeds Input((10,)); another rank raises."""
+    i = keras.Input((28, 28, 1))
+    model = keras.Model(i, layers.Dense(2)(layers.Flatten()(i)))
+    x = np.random.default_rng(0).random((3, 28, 28)).astype("float32")
+    np.testing.assert_allclose(np.asarray(model(x)), np.asarray(model(x[..., None])), rtol=1e-6)
+    assert model.predict(x, verbose=0).shape == (3, 2)
+    j = keras.Input((10,))
+    m2 = keras.Model(j, layers.Dense(2)(j), name="flat")
+    assert m2(np.ones((4, 10, 1), "float32")).shape == (4, 2)
+    with pytest.raises(ValueError, match=r"flat.*rank.*\(None, 10\).*\(4, 10, 3\)"):
+        m2(np.ones((4, 10, 3), "float32"))
+
+
+def test_batch_size_of_input_is_not_enforced():
+    """Keras 3 checks the non-batch axes only: Input(batch_size=128) predicts on 4 samples."""
+    i = keras.Input((5,), batch_size=128)
+    model = keras.Model(i, layers.Dense(2)(i))
+    assert model.output_shape == (128, 2)
+    assert model(np.ones((4, 5), "float32")).shape == (4, 2)
+    assert model.predict(np.ones((4, 5), "float32"), verbose=0).shape == (4, 2)
+
+
+def test_one_element_list_for_one_input_model_warns_and_runs():
+    """Keras 3: `model([x])` on a one-input model warns that the structure differs and returns
+    (N, ...)."""
+    i = keras.Input((3,))
+    model = keras.Model(i, layers.Dense(2)(i))
+    x = np.ones((4, 3), "float32")
+    with pytest.warns(UserWarning, match="structure"):
+        assert model([x]).shape == (4, 2)
+    j = keras.Input((3,))
+    listed = keras.Model([j], layers.Dense(2)(j))
+    assert listed(x).shape == (4, 2)

@@ -47,7 +47,15 @@ class InputLayer(Layer):
         self.built = True
         t = KerasTensor(self.batch_shape, self._dtype, name=self.name)
         Node(self, (), {}, [t], t).is_input = True
-        self.output = t
+
+    @property
+    def input(self):
+        """An input layer's input is its own symbolic tensor."""
+        return self._inbound_nodes[0].outputs[0]
+
+    @property
+    def input_shape(self):
+        return self.batch_shape
 
     def get_config(self):
         return {

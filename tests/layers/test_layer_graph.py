@@ -1,0 +1,116 @@
+"""Graph attributes of layers (`input`, `output`, shapes) and how symbolic calls are traced.
+
+Expected behaviour observed in Keras 3.15 (torch backend) or read in keras/src/ops/operation.py
+(`_get_node_attribute_at_index`), as each test says.
+"""
+
+import numpy as np
+import pytest
+
+import minikeras as keras
+from minikeras import layers
+
+
+# -- item: layer.input / layer.output -------------------------------------------------------
+def test_layer_input_output_are_the_first_call_tensors():
+    """Keras 3: `layer.output` / `layer.input` are the first node's tensors (a list when there are
+    several), and a layer never called raises AttributeError."""
+    i = keras.Input((3,), name="x")
+    d = layers.Dense(2, name="d")
+    y = d(i)
+    assert d.input is i and d.output is y
+    assert d.input_shape == (None, 3) and d.output_shape == (None, 2)
+    y2 = d(keras.Input((3,)))
+    assert d.output is y and d.get_output_at(1) is y2
+    never = layers.Dense(2, name="never_called")
+    with pytest.raises(AttributeError, match="never_called has never been called"):
+        never.output
+    with pytest.raises(AttributeError, match="never been called"):
+        never.input
+    assert not hasattr(never, "output")
+    with pytest.raises(ValueError, match="node 5"):
+        d.get_input_at(5)
+
+
+def test_output_shape_is_ill_defined_for_calls_of_different_shapes():
+    """Keras 2: a layer called on inputs of different shapes has no single output shape."""
+    d = layers.Dense(2)
+    d(keras.Input((3,)))
+    d(keras.Input((5, 3)))
+    with pytest.raises(AttributeError, match="get_output_at"):
+        d.output_shape
+
+
+def test_multi_output_layer_output_is_a_list():
+    """Keras 3: an LSTM with return_state has three outputs, so `.output` is a list of three."""
+    enc_in = keras.Input((None, 4))
+    lstm = layers.LSTM(5, return_state=True, name="enc")
+    lstm(enc_in)
+    out, h, c = lstm.output
+    assert out.shape == h.shape == c.shape == (None, 5)
+
+
+def test_feature_extractor_from_intermediate_output_shares_weights(tmp_path):
+    """Keras 3 feature extraction: `Model(model.input, model.get_layer(name).output)` reuses the
+    same layers (same weights) and trains, predicts and saves."""
+    i = keras.Input((4,))
+    h = layers.Dense(6, activation="relu", name="hidden")(i)
+    o = layers.Dense(1, name="head")(h)
+    model = keras.Model(i, o)
+    features = keras.Model(model.input, model.get_layer("hidden").output)
+    assert features.get_layer("hidden") is model.get_layer("hidden")
+    x = np.random.default_rng(0).standard_normal((5, 4)).astype("float32")
+    k, b = model.get_layer("hidden").get_weights()
+    np.testing.assert_allclose(features.predict(x, verbose=0), np.maximum(x @ k + b, 0),
+                               rtol=1e-5, atol=1e-6)
+    model.compile("sgd", "mse")
+    model.fit(x, np.ones((5, 1)), epochs=1, verbose=0)
+    k2, b2 = features.get_layer("hidden").get_weights()
+    assert not np.allclose(k, k2)  # trained through the shared layer
+    path = str(tmp_path / "features.keras")
+    features.save(path)
+    loaded = keras.models.load_model(path)
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), np.maximum(x @ k2 + b2, 0),
+                               rtol=1e-5, atol=1e-6)
+    # head swap with get_layer(...).input
+    new_head = layers.Dense(3, name="new_head")(model.get_layer("head").input)
+    swapped = keras.Model(model.input, new_head)
+    assert swapped.predict(x, verbose=0).shape == (5, 3)
+
+
+def test_seq2seq_inference_models_from_trained_layers():
+    """The keras-io lstm_seq2seq pattern: encoder/decoder inference models rebuilt from
+    `model.input[0]` and `model.layers[i].output` give the training model's predictions."""
+    enc_in = keras.Input((None, 3))
+    enc_out, h, c = layers.LSTM(4, return_state=True)(enc_in)
+    dec_in = keras.Input((None, 2))
+    dec_lstm = layers.LSTM(4, return_sequences=True, return_state=True)
+    dec_out, _, _ = dec_lstm(dec_in, initial_state=[h, c])
+    dense = layers.Dense(2, activation="softmax")
+    model = keras.Model([enc_in, dec_in], dense(dec_out))
+
+    encoder_inputs = model.input[0]
+    _, state_h, state_c = model.layers[2].output
+    encoder = keras.Model(encoder_inputs, [state_h, state_c])
+    h_in, c_in = keras.Input((4,)), keras.Input((4,))
+    d_out, d_h, d_c = model.layers[3](model.input[1], initial_state=[h_in, c_in])
+    decoder = keras.Model([model.input[1], h_in, c_in], [model.layers[4](d_out), d_h, d_c])
+
+    rng = np.random.default_rng(0)
+    xe = rng.standard_normal((2, 5, 3)).astype("float32")
+    xd = rng.standard_normal((2, 3, 2)).astype("float32")
+    states = encoder.predict(xe, verbose=0)
+    probs, _, _ = decoder.predict([xd] + list(states), verbose=0)
+    np.testing.assert_allclose(probs, model.predict([xe, xd], verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def test_sequential_built_with_input_exposes_layer_outputs():
+    """Keras 3: layers of a Sequential built with an Input have outputs, and
+    `Model(seq.inputs, seq.layers[-2].output)` works."""
+    seq = keras.Sequential([keras.Input((4,)), layers.Dense(3, name="a"), layers.Dense(2)])
+    assert seq.layers[0].output.shape == (None, 3)
+    assert seq.layers[0].input is seq.inputs[0]
+    sub = keras.Model(seq.inputs, seq.layers[-2].output)
+    x = np.ones((2, 4), "float32")
+    k, b = seq.layers[0].get_weights()
+    np.testing.assert_allclose(sub.predict(x, verbose=0), x @ k + b, rtol=1e-5, atol=1e-6)
