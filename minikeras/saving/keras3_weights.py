@@ -12,9 +12,8 @@ import warnings
 import h5py
 import numpy as np
 
-from ..layers.layer import Layer
 from .hdf5_legacy import MAX_DATASET_BYTES
-from .structure import _is_optimizer, describe, own_variables, walk_saveables
+from .structure import _is_optimizer, describe, loads_by_layout, own_variables, walk_saveables
 
 
 def write_store(h5file, root):
@@ -85,7 +84,7 @@ def plan(h5, root, skip_mismatch=False):
         if _is_optimizer(obj):
             out.append((obj, datasets))
             continue
-        custom = type(obj).load_own_variables is not Layer.load_own_variables
+        custom = not loads_by_layout(obj)
         expected = own_variables(obj)
         try:
             if custom:
@@ -156,7 +155,7 @@ def read(h5, planned):
     for obj, datasets in planned:
         if _is_optimizer(obj):
             continue
-        if type(obj).load_own_variables is Layer.load_own_variables:
+        if loads_by_layout(obj):
             values = {
                 str(i): h5.read(datasets[str(i)], v.shape, v.dtype, f"weight '{v.path}'")
                 for i, v in enumerate(own_variables(obj))

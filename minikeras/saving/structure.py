@@ -10,6 +10,7 @@
 
 import functools
 
+from ..layers.core.lora import LoRA
 from ..layers.layer import Layer
 from ..utils.naming import to_snake_case
 
@@ -121,7 +122,16 @@ def own_variables(obj):
     """The variables an object stores in its own `vars` group, in creation order."""
     if _is_optimizer(obj):
         return list(obj.variables)
+    if isinstance(obj, LoRA):
+        return obj._saved_variables()  # with LoRA enabled: the merged weight, no factors
     return list(obj._own_variables)
+
+
+def loads_by_layout(obj):
+    """Whether `obj` loads its `vars` positionally against `own_variables(obj)` (so the file can
+    be checked before anything is written): the base `Layer.load_own_variables` or a layer that
+    declares its saved variables (LoRA layers); a subclass's own loader is opaque."""
+    return type(obj).load_own_variables in (Layer.load_own_variables, LoRA.load_own_variables)
 
 
 def describe(obj):

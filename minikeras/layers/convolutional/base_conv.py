@@ -7,6 +7,7 @@ convolution itself in `convolution_op`; `call` adds the bias and applies the act
 from ... import activations, constraints, initializers, regularizers
 from ...core import ops
 from ..bias_activation import bias_add_activation
+from ..core.lora import LoRA, lora_weight
 from ..layer import Layer
 from .conv_utils import (
     channel_axis,
@@ -19,7 +20,7 @@ from .conv_utils import (
 )
 
 
-class BaseConv(Layer):
+class BaseConv(LoRA, Layer):
     """Base of the convolution layers: N-D cross-correlation of the inputs with `kernel`.
 
     Args:
@@ -30,7 +31,12 @@ class BaseConv(Layer):
         data_format: "channels_last" (default) or "channels_first".
         groups: split the input channels into this many groups, each with its own filters.
         activation, use_bias, *_initializer, *_regularizer, *_constraint: as `Dense`.
+        lora_rank, lora_alpha: LoRA as for Dense, on `kernel` (Conv1D/2D/3D only, as in Keras):
+            the factors are `lora_kernel_a` (kernel.shape[:-1] + (rank,)) and `lora_kernel_b`
+            (rank, filters).
     """
+
+    _supports_lora = False  # Keras gives LoRA to Conv1D/2D/3D, not the other convolutions
 
     def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, groups=1, activation=None, use_bias=True,
@@ -38,9 +44,14 @@ class BaseConv(Layer):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
                  **kwargs):  # fmt: skip
+        lora = {"lora_rank": lora_rank, "lora_alpha": lora_alpha}
+        lora = {k: v for k, v in lora.items() if v is not None}
+        if lora and not self._supports_lora:  # Keras: not an argument of these layers
+            raise ValueError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {lora}"
+            )
         super().__init__(**kwargs)
-        if lora_rank is not None:
-            raise NotImplementedError(f"{type(self).__name__}: LoRA (lora_rank) is not supported.")
+        self._init_lora(lora_rank, lora_alpha)
         self.rank = rank
         self.filters = filters
         self.groups = groups
@@ -77,6 +88,8 @@ class BaseConv(Layer):
                 "`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
                 f"Received: strides={self.strides} and dilation_rate={self.dilation_rate}"
             )
+
+    kernel = lora_weight("kernel")
 
     def _allow_causal(self):
         return False
@@ -142,7 +155,7 @@ class BaseConv(Layer):
         )
         self._add_bias(self.filters)
         self._built_channels = channels
-        self.built = True  # also when build() is called directly
+        self._build_lora()  # also marks the layer built when build() is called directly
 
     def convolution_op(self, inputs, kernel):
         return ops.conv(
@@ -216,4 +229,5 @@ class BaseConv(Layer):
         config.update(self._regularizer_config("kernel"))
         config.update(self._regularizer_config("bias"))
         config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        config.update(self._lora_config())
         return config

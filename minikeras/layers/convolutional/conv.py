@@ -19,6 +19,8 @@ class Conv1D(BaseConv):
     (2, 10, 4)
     """
 
+    _supports_lora = True
+
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, groups=1, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
@@ -56,6 +58,8 @@ class Conv2D(BaseConv):
     (2, 6, 6, 8)
     """
 
+    _supports_lora = True
+
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
                  dilation_rate=(1, 1), groups=1, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
@@ -84,6 +88,8 @@ class Conv3D(BaseConv):
     >>> keras.layers.Conv3D(2, 2)(np.ones((1, 3, 4, 5, 1), "float32")).shape
     (1, 2, 3, 4, 2)
     """
+
+    _supports_lora = True
 
     def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
                  data_format=None, dilation_rate=(1, 1, 1), groups=1, activation=None,

@@ -4,9 +4,10 @@ from ... import activations, constraints, initializers, regularizers
 from ...core import ops
 from ..bias_activation import bias_add_activation
 from ..layer import InputSpec, Layer
+from .lora import LoRA, lora_weight, reject_quantization
 
 
-class Dense(Layer):
+class Dense(LoRA, Layer):
     """Densely-connected layer: `activation(inputs @ kernel + bias)` on the last axis.
 
     Args:
@@ -16,8 +17,15 @@ class Dense(Layer):
         kernel_initializer, bias_initializer: default `glorot_uniform` and `zeros`.
         kernel_regularizer, bias_regularizer, activity_regularizer: optional penalties.
         kernel_constraint, bias_constraint: optional constraints.
+        lora_rank: if set, LoRA is enabled when the layer is built (`enable_lora(lora_rank)`):
+            `kernel` is frozen and the layer trains `lora_kernel_a` (input_dim, rank) and
+            `lora_kernel_b` (rank, units) instead; see `minikeras/layers/core/lora.py`.
+        lora_alpha: scales the LoRA update by `lora_alpha / lora_rank` (default `lora_rank`).
+            Keras 3.15/3.16's `Dense.build` drops it (the scale becomes 1); minikeras applies it
+            as Keras documents.
 
-    Weights: `kernel` (input_dim, units), `bias` (units,).
+    Weights: `kernel` (input_dim, units), `bias` (units,), then with LoRA `lora_kernel_a` and
+    `lora_kernel_b`; `layer.kernel` is then `kernel + lora_alpha / lora_rank * a @ b`.
 
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.Dense(3)(np.ones((2, 5), "float32")).shape
@@ -27,8 +35,8 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 lora_rank=None, **kwargs):
-        kwargs.pop("quantization_config", None)
+                 lora_rank=None, lora_alpha=None, **kwargs):
+        reject_quantization(type(self), kwargs)
         super().__init__(**kwargs)
         if not isinstance(units, int) or units <= 0:
             raise ValueError(f"Expected a positive integer for `units`. Received: units={units!r}")
@@ -42,8 +50,11 @@ class Dense(Layer):
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
+        self._init_lora(lora_rank, lora_alpha)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
+
+    kernel = lora_weight("kernel")
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -61,6 +72,7 @@ class Dense(Layer):
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint, name="bias")
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+        self._build_lora()
 
     def call(self, inputs):
         y = ops.matmul(inputs, self.kernel)  # (..., units)
@@ -89,4 +101,6 @@ class Dense(Layer):
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": None,
+            **self._lora_config(),
         }

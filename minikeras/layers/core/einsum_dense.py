@@ -5,6 +5,7 @@ import re
 from ... import activations, constraints, initializers, regularizers
 from ...core import ops
 from ..layer import Layer
+from .lora import LoRA, lora_weight, reject_quantization
 
 
 def analyze_equation(equation, bias_axes, input_shape, output_shape, who="EinsumDense"):
@@ -102,7 +103,7 @@ def analyze_equation(equation, bias_axes, input_shape, output_shape, who="Einsum
     return tuple(kernel), None if bias is None else tuple(bias), tuple(full)
 
 
-class EinsumDense(Layer):
+class EinsumDense(LoRA, Layer):
     """`activation(einsum(equation, inputs, kernel) + bias)`.
 
     Args:
@@ -114,8 +115,10 @@ class EinsumDense(Layer):
         bias_axes: letters of the output that get a bias (e.g. `"de"`); None means no bias.
         kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
         kernel_constraint, bias_constraint, activity_regularizer: as for Dense.
+        lora_rank, lora_alpha: LoRA as for Dense; the factors are `lora_kernel_a`
+            (kernel.shape[:-1] + (rank,)) and `lora_kernel_b` (rank, kernel.shape[-1]).
 
-    Weights: `kernel`, then `bias`, with Keras's shapes.
+    Weights: `kernel`, then `bias`, with Keras's shapes (then the LoRA factors if enabled).
 
     >>> import numpy as np, minikeras as keras
     >>> layer = keras.layers.EinsumDense("abc,cd->abd", output_shape=(None, 8), bias_axes="d")
@@ -140,14 +143,9 @@ class EinsumDense(Layer):
         lora_alpha=None,
         **kwargs,
     ):
-        kwargs.pop("quantization_config", None)
-        kwargs.pop("gptq_unpacked_column_size", None)
+        reject_quantization(type(self), kwargs)
         super().__init__(**kwargs)
-        if lora_rank:
-            raise NotImplementedError(
-                f"EinsumDense '{self.name}': LoRA (lora_rank={lora_rank}) "
-                "is not supported by minikeras."
-            )
+        self._init_lora(lora_rank, lora_alpha)
         self.equation = equation
         self.partial_output_shape = (
             (output_shape,) if isinstance(output_shape, int) else tuple(output_shape)
@@ -162,6 +160,8 @@ class EinsumDense(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self.full_output_shape = None
+
+    kernel = lora_weight("kernel")
 
     def build(self, input_shape):
         kernel_shape, bias_shape, self.full_output_shape = analyze_equation(
@@ -187,6 +187,7 @@ class EinsumDense(Layer):
                 constraint=self.bias_constraint,
                 name="bias",
             )
+        self._build_lora()
 
     def call(self, inputs):
         y = ops.einsum(self.equation, inputs, self.kernel)
@@ -213,4 +214,6 @@ class EinsumDense(Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
+            "quantization_config": None,
+            **self._lora_config(),
         }

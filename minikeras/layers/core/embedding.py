@@ -1,17 +1,20 @@
 """`Embedding`: looks up a learned vector for each integer token id."""
 
+import warnings
+
 import numpy as np
 
 from ... import constraints, initializers, regularizers
 from ...core import ops
 from ..layer import Layer
+from .lora import LoRA, lora_weight, reject_quantization
 
 
 class InvalidTokenError(IndexError, ValueError):
     """A token id outside `[0, input_dim)`; catchable as IndexError or ValueError."""
 
 
-class Embedding(Layer):
+class Embedding(LoRA, Layer):
     """Turns non-negative integer ids into dense vectors: `outputs = embeddings[ids]`.
 
     Args:
@@ -22,8 +25,13 @@ class Embedding(Layer):
         mask_zero: if True, id 0 is padding: the output mask is `ids != 0` (the row for id 0
             is still returned).
         weights: optional initial `(input_dim, output_dim)` matrix (or a one-element list).
+        lora_rank, lora_alpha: LoRA as for Dense, on `embeddings`: the factors are
+            `lora_embeddings_a` (input_dim, rank) and `lora_embeddings_b` (rank, output_dim).
+            Keras 3.15/3.16's `Embedding.build` drops `lora_alpha` (the scale becomes 1);
+            minikeras applies it as Keras documents.
 
-    Keras 2's `input_length` argument is accepted and ignored. Weights: `embeddings`
+    Keras 2's `input_length` argument is accepted with a deprecation warning and has no effect
+    (as in Keras 3, where ids of any length are embedded). Weights: `embeddings`
     `(input_dim, output_dim)`. Float ids are cast to int32; integer ids are used as they are.
 
     >>> import numpy as np, minikeras as keras
@@ -45,18 +53,16 @@ class Embedding(Layer):
         activity_regularizer=None,
         **kwargs,
     ):
-        kwargs.pop("quantization_config", None)
+        reject_quantization(type(self), kwargs)
+        if kwargs.pop("input_length", None) is not None:
+            warnings.warn("Argument `input_length` is deprecated. Just remove it.", stacklevel=2)
         super().__init__(**kwargs)
         for arg, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
                 raise ValueError(
                     f"Embedding expects a positive integer `{arg}`. Received: {arg}={value!r}"
                 )
-        if lora_rank:
-            raise NotImplementedError(
-                f"Embedding '{self.name}': LoRA (lora_rank={lora_rank}) "
-                "is not supported by minikeras."
-            )
+        self._init_lora(lora_rank, lora_alpha)
         self.input_dim = int(input_dim)
         self.output_dim = int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
@@ -69,12 +75,21 @@ class Embedding(Layer):
         if weights is not None:
             self.build(None)
             self.built = True
-            if not (isinstance(weights, (list, tuple)) and len(weights) == 1):
-                weights = [weights]
-            self.set_weights(weights)
+            if isinstance(weights, (list, tuple)) and len(weights) == 1:
+                weights = weights[0]
+            table = np.asarray(weights)
+            if table.shape != (self.input_dim, self.output_dim):
+                raise ValueError(
+                    f"Embedding '{self.name}': `weights` must be one ({self.input_dim}, "
+                    f"{self.output_dim}) matrix. Received an array of shape {table.shape}."
+                )
+            self._embeddings.assign(table)  # the table alone, also when LoRA is enabled
+
+    embeddings = lora_weight("embeddings")
+    _lora_weight = "embeddings"
 
     def build(self, input_shape=None):
-        if getattr(self, "embeddings", None) is not None:
+        if self.__dict__.get("_embeddings") is not None:
             return
         self.embeddings = self.add_weight(
             shape=(self.input_dim, self.output_dim),
@@ -83,6 +98,7 @@ class Embedding(Layer):
             constraint=self.embeddings_constraint,
             name="embeddings",
         )
+        self._build_lora()
 
     def call(self, inputs):
         ids = inputs
@@ -123,4 +139,5 @@ class Embedding(Layer):
             "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
             "quantization_config": None,
+            **self._lora_config(),
         }

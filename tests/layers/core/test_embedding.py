@@ -78,8 +78,11 @@ def test_embedding_out_of_range_ids_name_layer_and_id(bad):
 
 
 def test_embedding_input_length_and_weights_arguments():
+    """Keras 3's Embedding warns "Argument `input_length` is deprecated. Just remove it." and
+    takes `weights` as the initial table."""
     table = np.arange(12, dtype="float32").reshape(4, 3)
-    layer = keras.layers.Embedding(4, 3, input_length=10, weights=[table])
+    with pytest.warns(UserWarning, match="`input_length` is deprecated"):
+        layer = keras.layers.Embedding(4, 3, input_length=10, weights=[table])
     np.testing.assert_array_equal(np.asarray(layer(np.array([[3, 0]]))), table[[3, 0]][None])
     assert "input_length" not in layer.get_config()
 
