@@ -571,6 +571,16 @@ def _registered_name(obj):
     return name if _registered_object(name) is obj else None
 
 
+def _sharing():
+    """`saving.serialization` (for Keras 3's `shared_object_id` while a `.keras` file is saved or
+    loaded), or None when saving is unavailable."""
+    try:
+        from .saving import serialization
+    except ImportError:
+        return None
+    return serialization
+
+
 def _lookup(names, table, kind, custom_objects=None):
     """Finds the first of `names` in custom_objects, the built-ins, then the saving registry."""
     for name in names:
@@ -597,11 +607,16 @@ def _object_from_config(config, table, kind, custom_objects=None):
     if config["class_name"] == "function":  # a plain (registered) function, as Keras 3 writes it
         names = [config.get("registered_name"), config.get("config")]
         return _lookup([n for n in names if n], table, kind, custom_objects)
+    sharing = _sharing()
+    shared = sharing.shared_object(config) if sharing else None
+    if shared is not None:  # one object referenced from several places of a .keras file
+        return shared
     names = [config.get("registered_name"), config["class_name"]]
     cls = _lookup([n for n in names if n], table, kind, custom_objects)
     inner = dict(config.get("config") or {})
     try:
-        return cls.from_config(inner) if hasattr(cls, "from_config") else cls(**inner)
+        obj = cls.from_config(inner) if hasattr(cls, "from_config") else cls(**inner)
+        return sharing.record_loaded(config, obj) if sharing else obj
     except TypeError as e:  # an argument this version does not know
         name = config["class_name"]
         raise ValueError(f"Cannot build {kind} {name!r} from {inner}: {e}") from None
@@ -626,12 +641,14 @@ def _object_to_config(obj, module, table, kind):
         )
     cls = type(obj)
     builtin = table.get(cls.__name__) is cls
-    return {
+    out = {
         "module": module if builtin else cls.__module__,
         "class_name": cls.__name__,
         "config": obj.get_config(),
         "registered_name": None if builtin else (_registered_name(cls) or cls.__name__),
     }
+    sharing = _sharing()
+    return sharing.mark_shared(obj, out) if sharing else out
 
 
 def _snake(name):

@@ -77,7 +77,8 @@ def _warn_anonymous_functions(model):
 
 def _save_keras(model, filepath, overwrite):
     _warn_anonymous_functions(model)
-    config = serialization.serialize_keras_object(model)
+    with serialization.ObjectSharingScope() as sharing:  # Keras 3: shared objects keep one id
+        config = sharing.finish(serialization.serialize_keras_object(model))
     if getattr(model, "compiled", False):
         config["compile_config"] = _compile_config(model)
     weights = keras3_weights.to_bytes(model)
@@ -200,7 +201,8 @@ def _load_keras(filepath, custom_objects, compile):
     serialization.check_config(config, custom_objects)
     with registry.loading_scope(custom_objects):
         try:
-            model = serialization.deserialize_layer(config, custom_objects, build=True)
+            with serialization.ObjectSharingScope():  # equal shared_object_ids: one object
+                model = serialization.deserialize_layer(config, custom_objects, build=True)
         except ValueError as e:
             raise ValueError(f"Cannot load '{filepath}': {e}") from None
         if compile and config.get("compile_config"):

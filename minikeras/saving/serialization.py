@@ -9,6 +9,7 @@ function is stored as bytecode is refused unless the caller supplies the functio
 """
 
 import inspect
+import threading
 import types
 
 import numpy as np
@@ -92,6 +93,91 @@ def check_config(tree, custom_objects=None, depth=0):
             check_config(value, custom_objects, depth + 1)
 
 
+# ---- shared objects (Keras 3's `shared_object_id`) -----------------------------------------------
+
+_sharing = threading.local()
+SHARED_ID = "shared_object_id"
+
+
+class ObjectSharingScope:
+    """Keeps one object referenced from several places of a config one object across a file.
+
+    Keras 3 opens this scope around `.keras` saving and loading (only there). While saving,
+    every occurrence of an object serialized more than once (a layer inside two wrappers or
+    sub-models, an initializer instance given to two layers) carries its full config plus a
+    common `shared_object_id`; `finish(config)` drops the ids of objects met only once. While
+    loading, the first entry with a given id is built and every later one returns that object,
+    so shared layers keep one set of variables.
+
+    >>> import minikeras as keras
+    >>> from minikeras.saving.serialization import ObjectSharingScope, serialize_keras_object
+    >>> dense = keras.layers.Dense(2)
+    >>> with ObjectSharingScope() as scope:
+    ...     config = scope.finish(serialize_keras_object([dense, dense, keras.layers.Dense(2)]))
+    >>> [SHARED_ID in entry for entry in config]
+    [True, True, False]
+    """
+
+    def __enter__(self):
+        self._outer = getattr(_sharing, "state", None)
+        _sharing.state = {"saved": {}, "loaded": {}}
+        return self
+
+    def __exit__(self, *exc):
+        _sharing.state = self._outer
+
+    def finish(self, config):
+        """Removes the `shared_object_id` of every object that occurs once in `config`."""
+        saved = _sharing.state["saved"]
+        counts, entries = {}, []
+
+        def walk(tree):
+            if isinstance(tree, list):
+                for item in tree:
+                    walk(item)
+            elif isinstance(tree, dict):
+                if "class_name" in tree and tree.get(SHARED_ID) in saved:
+                    counts[tree[SHARED_ID]] = counts.get(tree[SHARED_ID], 0) + 1
+                    entries.append(tree)
+                for value in tree.values():
+                    walk(value)
+
+        walk(config)
+        for entry in entries:
+            if counts[entry[SHARED_ID]] < 2:
+                del entry[SHARED_ID]
+        return config
+
+
+def mark_shared(obj, config):
+    """Tags `config` (the serialized `obj`) with the object's id inside an ObjectSharingScope."""
+    state = getattr(_sharing, "state", None)
+    if state is not None and isinstance(config, dict):
+        state["saved"][id(obj)] = obj  # holds obj, so its id cannot be reused during this save
+        config[SHARED_ID] = id(obj)
+    return config
+
+
+def shared_object(config):
+    """The object already loaded for `config`'s `shared_object_id` in this scope, or None."""
+    state = getattr(_sharing, "state", None)
+    if state is None or not isinstance(config, dict) or config.get(SHARED_ID) is None:
+        return None
+    return state["loaded"].get(_id_key(config[SHARED_ID]))
+
+
+def record_loaded(config, obj):
+    """Remembers `obj` as the object of `config`'s `shared_object_id` (inside a scope)."""
+    state = getattr(_sharing, "state", None)
+    if state is not None and isinstance(config, dict) and config.get(SHARED_ID) is not None:
+        state["loaded"].setdefault(_id_key(config[SHARED_ID]), obj)
+    return obj
+
+
+def _id_key(value):
+    return str(value) if isinstance(value, (int, str)) else repr(value)
+
+
 # ---- serialization -------------------------------------------------------------------------------
 
 
@@ -132,7 +218,7 @@ def serialize_layer(layer):
     build = layer.get_build_config() if hasattr(layer, "get_build_config") else None
     if build is not None:
         out["build_config"] = serialize_keras_object(build)
-    return out
+    return mark_shared(layer, out)
 
 
 def serialize_keras_object(obj):
@@ -186,12 +272,13 @@ def serialize_keras_object(obj):
     if hasattr(obj, "get_config"):
         cls = type(obj)
         builtin = _builtin_name(cls)
-        return {
+        out = {
             "module": _public_module(cls) if builtin else cls.__module__,
             "class_name": cls.__name__,
             "config": serialize_keras_object(obj.get_config()),
             "registered_name": None if builtin else registry.get_registered_name(cls),
         }
+        return mark_shared(obj, out)
     raise TypeError(
         f"Cannot serialize {obj!r} of type {type(obj).__name__}: it has no get_config()."
     )
@@ -334,9 +421,12 @@ def _deserialize(config, custom_objects, depth, build=False):
         return deserialize_layer(config, custom_objects, build=build)
     if not inspect.isclass(cls):
         return cls  # a registered function given by class_name
+    shared = shared_object(config)
+    if shared is not None:
+        return shared
     inner = dict(inner or {})
     try:
-        return _call_from_config(cls, inner, custom_objects)
+        return record_loaded(config, _call_from_config(cls, inner, custom_objects))
     except TypeError as e:
         raise ValueError(f"Cannot build '{class_name}' from its config {inner}: {e}") from None
 
@@ -373,6 +463,9 @@ def deserialize_layer(config, custom_objects=None, build=False):
         return config
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"A layer config needs 'class_name' and 'config'. Received: {config!r}")
+    shared = shared_object(config)  # a layer met earlier in this file: the same object again
+    if shared is not None:
+        return shared
     class_name = config["class_name"]
     cls = registry.resolve_layer_class(class_name, config.get("registered_name"), custom_objects)
     inner = config.get("config")
@@ -402,7 +495,7 @@ def deserialize_layer(config, custom_objects=None, build=False):
                 ) from None
         if build and config.get("build_config") and not layer.built:
             _build(layer, config["build_config"])
-    return layer
+    return record_loaded(config, layer)
 
 
 def _build(layer, build_config):
