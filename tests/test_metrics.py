@@ -51,6 +51,34 @@ def test_mean_metric_wrapper_with_kwargs_and_mask():
     assert value(masked) == pytest.approx(((yt - yp) ** 2).mean(-1)[[0, 2]].mean(), rel=1e-5)
 
 
+@pytest.mark.parametrize(
+    "make,args",
+    [
+        (metrics.Sum, ([1.0, 3.0],)),
+        (metrics.Mean, ([1.0, 3.0],)),
+        (lambda: metrics.TruePositives(thresholds=[0.3, 0.7]), ([1, 1], [0.5, 0.9])),
+        (metrics.TruePositives, ([1, 1], [0.5, 0.9])),
+        (metrics.Precision, ([1, 0], [0.9, 0.2])),
+    ],
+)
+def test_result_is_a_snapshot_of_the_state(make, args):
+    """Keras 3 (observed on torch and jax): a result, and its numpy conversion, keeps its value
+    after further `update_state` / `reset_state` calls."""
+    m = make()
+    m.update_state(*args)
+    r = m.result()
+    first, first_np = r.numpy().copy(), keras.ops.convert_to_numpy(r)
+    m.update_state(*args)
+    m.update_state(*args)
+    np.testing.assert_array_equal(r.numpy(), first)
+    np.testing.assert_array_equal(first_np, first)
+    m.reset_state()
+    np.testing.assert_array_equal(r.numpy(), first)
+    states = [v.numpy() for v in m.variables]
+    m.update_state(*args)
+    assert all(np.all(a == 0) for a in states)
+
+
 # -- accuracy -------------------------------------------------------------------------------
 def test_accuracy_metrics_keras_documented_values():
     m = metrics.Accuracy()

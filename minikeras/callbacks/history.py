@@ -1,6 +1,18 @@
 """`History`: records the logs of every epoch; `fit` returns it."""
 
+import numpy as np
+
+from ..core.tensor import Tensor
 from .callback import Callback
+
+
+def _snapshot(value):
+    """A value a callback may keep: arrays and tensors are copied (they may be a metric's state)."""
+    if isinstance(value, Tensor):
+        return value.data.copy()
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    return value
 
 
 class History(Callback):
@@ -25,6 +37,6 @@ class History(Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.epoch.append(epoch)
         for k, v in (logs or {}).items():
-            self.history.setdefault(k, []).append(v)
+            self.history.setdefault(k, []).append(_snapshot(v))
         if self.model is not None:
             self.model.history = self

@@ -1,10 +1,36 @@
 """`Tensor`: a numpy array plus the record of the op that made it. Operators call `ops`."""
 
+import weakref
+
 import numpy as np
 
 from . import autodiff
 
 _ops = None  # minikeras.core.ops, set when that package is imported (it imports this module)
+
+# id(buffer) -> the Variable holding it. Variables are updated in place, so an array handed to the
+# user that shares such a buffer would change under them; `numpy()` and `__array__` copy those.
+_LIVE = weakref.WeakValueDictionary()
+
+
+def _root(arr):
+    """The array that owns `arr`'s memory (`arr` itself unless it is a view)."""
+    base = arr.base
+    while isinstance(base, np.ndarray):
+        arr, base = base, base.base
+    return arr
+
+
+def register_live_buffer(variable):
+    """Records that `variable.data` is state updated in place (called by `Variable`)."""
+    _LIVE[id(_root(variable.data))] = variable
+
+
+def aliases_state(arr):
+    """Whether `arr` is, or is a view of, the buffer of a live `Variable`."""
+    root = _root(arr)
+    owner = _LIVE.get(id(root))
+    return owner is not None and _root(owner.data) is root
 
 
 class Tensor:
@@ -78,11 +104,23 @@ class Tensor:
         return self.data.size
 
     def numpy(self):
-        """The value as a numpy array."""
-        return self.data
+        """The value as a numpy array that later updates of any variable leave unchanged.
+
+        An op's fresh output is returned as is (no copy); a tensor that shares a variable's buffer
+        (the variable itself, `variable.value`, or a view such as `ops.reshape(variable, ...)`)
+        gives a copy, as Keras hands out snapshots.
+        """
+        d = self.data
+        return d.copy() if aliases_state(d) else d
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        """numpy's conversion protocol: a snapshot as in `numpy()`; `copy=False` shares memory."""
+        d = self.data
+        if dtype is not None and np.dtype(dtype) != d.dtype:
+            return d.astype(dtype)
+        if copy or (copy is None and aliases_state(d)):
+            return d.copy()
+        return d
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method == "__call__" and not kwargs and ufunc.__name__ in _UFUNC_OPS:

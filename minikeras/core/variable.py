@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import dtypes
-from .tensor import Tensor
+from .tensor import Tensor, register_live_buffer
 
 _NAME_COUNTS = {}
 
@@ -24,6 +24,11 @@ class Variable(Tensor):
         dtype: the dtype; defaults to the value's float dtype or `floatx()`.
         trainable: whether optimizers update it.
         name: its name; `path` adds the owning layer's name.
+
+    The value lives in `.data`, which optimizers and `assign` update in place. What reaches the
+    user is a snapshot, as in Keras: `numpy()`, `np.asarray(v)`, `np.array(v)` and
+    `ops.convert_to_numpy` of the variable, of `v.value` or of a view of either return copies;
+    `assign` and the constructor copy the array they are given.
 
     >>> import minikeras as keras
     >>> v = keras.Variable([1.0, 2.0], name="v")
@@ -60,10 +65,19 @@ class Variable(Tensor):
         object.__setattr__(self, key, value)
         if key == "trainable":
             object.__setattr__(self, "requires_grad", bool(value))
+        elif key == "data":
+            register_live_buffer(self)
+
+    def numpy(self):
+        """A copy of the current value (later updates leave it unchanged, as in Keras)."""
+        return self.data.copy()
 
     @property
     def value(self):
-        return Tensor(self.data)
+        """The current value as a Tensor over the variable's buffer (no copy), differentiable
+        with respect to the variable, as Keras's backend tensor is. Converting it to numpy
+        gives a snapshot."""
+        return Tensor.from_op(self.data, (self,), _pass_gradient, "value")
 
     def assign(self, value):
         """Overwrites the value in place (same shape) and returns the variable."""
@@ -86,6 +100,10 @@ class Variable(Tensor):
 
     def __repr__(self):
         return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype.name}>"
+
+
+def _pass_gradient(dout):
+    return (dout,)
 
 
 def _is_value(x):

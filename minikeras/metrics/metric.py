@@ -144,7 +144,8 @@ class Metric:
         return cls(**config)
 
     def _result(self, value):
-        return Tensor(np.asarray(value, self.dtype))
+        # a new array: `value` is often a state variable's buffer, which later updates overwrite
+        return Tensor(np.array(value, self.dtype))
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"

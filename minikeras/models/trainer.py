@@ -351,7 +351,7 @@ class Trainer:
         for step, batch in enumerate(data):
             cbs.on_predict_batch_begin(step)
             out = self.predict_step(batch)
-            chunks.append(map_structure(lambda t: t.data if isinstance(t, Tensor) else np.asarray(t), out))
+            chunks.append(map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else np.asarray(t), out))
             cbs.on_predict_batch_end(step, {"outputs": chunks[-1]})
         cbs.on_predict_end()
         if not chunks:
@@ -382,7 +382,7 @@ class Trainer:
 
     def predict_on_batch(self, x):
         out = self.predict_step((x,))
-        return map_structure(lambda t: t.data if isinstance(t, Tensor) else np.asarray(t), out)
+        return map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else np.asarray(t), out)
 
 
 def _values(logs):

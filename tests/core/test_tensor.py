@@ -154,3 +154,20 @@ def test_gradient_flows_through_operator_expression():
     # d/dw sum((w x - 1)^2) = 2 (w x - 1) x^T
     r = w.data @ x - 1.0
     np.testing.assert_allclose(g, 2 * np.outer(r, x))
+
+
+def test_numpy_copies_only_arrays_that_share_a_variables_buffer():
+    """Keras hands out snapshots: a Tensor over a variable's buffer (or a view of it) converts to
+    a copy; a Tensor over any other array (an op's output, a user's array) is returned as is."""
+    from minikeras.core.variable import Variable
+
+    v = Variable(np.arange(4.0, dtype="float32"))
+    for t in (Tensor(v.data), Tensor(v.data[1:]), Tensor(v.data.reshape(2, 2))):
+        for got in (t.numpy(), np.asarray(t), np.array(t)):
+            assert not np.shares_memory(got, v.data)
+    own = np.arange(4.0)
+    t = Tensor(own)
+    assert t.numpy() is own and np.asarray(t) is own
+    assert np.array(t) is not own  # np.array asks for a copy
+    v.data = np.zeros(2, "float32")  # a rebound buffer is tracked too
+    assert not np.shares_memory(Tensor(v.data[:1]).numpy(), v.data)

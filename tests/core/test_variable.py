@@ -114,3 +114,81 @@ def test_values_are_stored_in_c_order():
     w = keras.Variable(initializer=lambda shape, dtype=None: np.ones(shape[::-1], dtype).T,
                        shape=(3, 4), dtype="float32")  # fmt: skip
     assert w.data.flags.c_contiguous and w.shape == (3, 4)
+
+
+# -- arrays handed out are snapshots (Keras 3 on torch and jax, observed: every conversion below
+# -- keeps the old value after `assign`) ---------------------------------------------------------
+@pytest.mark.parametrize(
+    "convert",
+    [
+        lambda v: v.numpy(),
+        lambda v: np.asarray(v),
+        lambda v: np.array(v),
+        lambda v: np.asarray(v, dtype="float32"),
+        lambda v: ops.convert_to_numpy(v),
+        lambda v: v.value.numpy(),
+        lambda v: np.asarray(v.value),
+        lambda v: ops.convert_to_numpy(v.value),
+        lambda v: ops.convert_to_numpy(ops.convert_to_tensor(v)),
+        lambda v: ops.convert_to_numpy(ops.reshape(v, (3, 2))),
+        lambda v: ops.transpose(v).numpy(),
+        lambda v: np.asarray(ops.expand_dims(v, 0)),
+        lambda v: ops.squeeze(ops.expand_dims(v, 0)).numpy(),
+        lambda v: ops.stop_gradient(v).numpy(),
+        lambda v: ops.cast(v, "float32").numpy(),
+        lambda v: v[0].numpy(),
+        lambda v: v.T.numpy(),
+        lambda v: ops.convert_to_numpy([v]),
+    ],
+)
+def test_conversions_are_snapshots_not_views_of_the_variable(convert):
+    v = keras.Variable(np.arange(6, dtype="float32").reshape(2, 3))
+    before = convert(v)
+    expected = np.array(before, copy=True)
+    v.assign(np.full((2, 3), -1.0, "float32"))
+    v.assign_add(np.ones((2, 3), "float32"))
+    v.data[...] += 5.0  # as the optimizers update it: in place
+    np.testing.assert_array_equal(before, expected)
+    assert not np.shares_memory(before, v.data)
+
+
+def test_snapshots_leave_ops_outputs_uncopied():
+    """Only arrays sharing a variable's buffer are copied: a fresh op output is returned as is,
+    so converting model outputs costs nothing."""
+    v = keras.Variable(np.ones((2, 3), "float32"))
+    out = v * 2.0
+    assert out.numpy() is out.data and np.asarray(out) is out.data
+    assert ops.convert_to_numpy(out) is out.data
+
+
+def test_copy_false_is_the_explicit_way_to_share_the_buffer():
+    """numpy's protocol: `copy=False` asks for no copy, so the caller gets the live buffer."""
+    v = keras.Variable([1.0, 2.0])
+    live = np.asarray(v, copy=False)
+    v.assign([3.0, 4.0])
+    np.testing.assert_array_equal(live, [3.0, 4.0])
+
+
+def test_assign_and_constructor_copy_the_callers_array():
+    """Keras 3 (observed): mutating the array after `Variable(arr)` or `assign(arr)` leaves the
+    variable unchanged."""
+    arr = np.ones(3, "float32")
+    v = keras.Variable(arr)
+    arr[...] = 5.0
+    np.testing.assert_array_equal(v.numpy(), [1.0, 1.0, 1.0])
+    v.assign(arr)
+    arr[...] = 7.0
+    np.testing.assert_array_equal(v.numpy(), [5.0, 5.0, 5.0])
+    t = keras.Tensor(np.full(3, 2.0, "float32"))
+    v.assign(t)
+    t.data[...] = 9.0
+    np.testing.assert_array_equal(v.numpy(), [2.0, 2.0, 2.0])
+
+
+def test_value_is_differentiable_and_tracks_the_variable():
+    """`v.value` is a backend tensor of the variable (Keras on torch returns the parameter
+    itself), so gradients through it reach `v`."""
+    v = keras.Variable([1.0, 2.0])
+    with keras.GradientTape() as tape:
+        y = ops.sum(v.value * 3.0)
+    np.testing.assert_array_equal(tape.gradient(y, v).numpy(), [3.0, 3.0])

@@ -61,14 +61,15 @@ def convert_to_numpy(x):
         x: the value to convert.
 
     Returns:
-        A `numpy.ndarray` (for a Tensor, its own `.data` array, not a copy).
+        A `numpy.ndarray`: a snapshot for a Variable or a tensor sharing a variable's buffer (as
+        Keras, later updates do not change it); an op's fresh output array is not copied.
 
     >>> import minikeras as keras
     >>> keras.ops.convert_to_numpy(keras.ops.ones((2,))).tolist()
     [1.0, 1.0]
     """
     if isinstance(x, Tensor):
-        return x.data
+        return x.numpy()
     return np.asarray(x)
 
 
