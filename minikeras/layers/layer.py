@@ -1,6 +1,7 @@
 """`Layer`: the base of every layer and model (weights, build-on-first-call, masks, config)."""
 
 import inspect
+import random as _py_random
 import threading
 
 import numpy as np
@@ -143,12 +144,10 @@ class Layer:
             from .. import regularizers
 
             self.activity_regularizer = regularizers.get(activity)
-        for ignored in ("input_length", "weights", "time_major"):
-            kwargs.pop(ignored, None)
-        if kwargs:
-            raise TypeError(
-                f"{type(self).__name__}.__init__ got unexpected keyword argument(s) "
-                f"{sorted(kwargs)}. Check the spelling against the Keras 3 documentation."
+        if kwargs:  # as Keras 3, also for Keras 2's `weights`, `input_length` and `time_major`
+            raise ValueError(
+                f"Unrecognized keyword arguments passed to {type(self).__name__}: {kwargs}. "
+                "Check the spelling against the Keras 3 documentation."
             )
         sig = inspect.signature(self.call).parameters
         self._call_has_training = "training" in sig
@@ -454,8 +453,6 @@ class Layer:
 
     # -- symbolic calls (functional API) --------------------------------------------------
     def _trace_once(self, args, kwargs, sizes):
-        rng = np.random.default_rng(0)
-
         def fill(t):
             if not isinstance(t, KerasTensor):
                 return t
@@ -463,7 +460,7 @@ class Layer:
                 (sizes[0] if i == 0 else sizes[1]) if d is None else d
                 for i, d in enumerate(t.shape)
             )
-            tensor = Tensor(dummy_value(KerasTensor(shape, t.dtype), 1, rng))
+            tensor = Tensor(dummy_value(KerasTensor(shape, t.dtype), 1))
             if t._has_mask:
                 tensor._keras_mask = Tensor(np.ones(shape[: t._mask_ndim], dtype=bool))
             return tensor
@@ -476,7 +473,9 @@ class Layer:
             return self.__call__(*c_args, **c_kwargs)
 
     def _trace(self, args, kwargs):
-        """Runs `call` on placeholder data to learn output shapes, dtypes and masks."""
+        """Runs `call` on placeholder data (ones, in inference mode) to learn output shapes,
+        dtypes and masks. The run leaves no trace behind: the layers' variables, losses and
+        random generators are put back as they were (Keras 3 traces in a stateless scope)."""
         flat_in = [t for t in flatten((args, kwargs)) if isinstance(t, KerasTensor)]
         has_unknown = any(d is None for t in flat_in for d in t.shape[1:])
         batch_unknown = any(t.shape and t.shape[0] is None for t in flat_in)
@@ -486,13 +485,14 @@ class Layer:
         attempts = (((2, 3), (3, 5)), ((2, 32), (3, 35)), ((2, 96), (3, 99)))
         if not has_unknown:
             attempts = (((1, 1),),)
-        for attempt, plan in enumerate(attempts):
-            try:
-                results = [self._trace_once(args, kwargs, sizes) for sizes in plan]
-                break
-            except (ValueError, IndexError):
-                if attempt == len(attempts) - 1:
-                    raise
+        with _TraceGuard(self):
+            for attempt, plan in enumerate(attempts):
+                try:
+                    results = [self._trace_once(args, kwargs, sizes) for sizes in plan]
+                    break
+                except (ValueError, IndexError):
+                    if attempt == len(attempts) - 1:
+                        raise
         first = results[0]
         flat_first = flatten(first)
         flat_second = flatten(results[-1])
@@ -665,6 +665,56 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+class _TraceGuard:
+    """Puts back the state a placeholder run of `layer` may change: the values of its variables
+    and its sub-layers' (a counter's `assign_add`, a moving statistic), their `add_loss`
+    losses and their own random generators, and the global random state (Python's, numpy's and
+    minikeras's) unless the run created weights, whose initial draws must stay taken so later
+    layers draw different values."""
+
+    def __init__(self, layer):
+        self.layer = layer
+
+    def __enter__(self):
+        from ..utils import random as mk_random
+
+        layers = self.layer._flatten_layers()
+        self.layers = layers
+        self.values = [(v, v.data, v.data.copy()) for l in layers for v in l._own_variables]
+        self.losses = [(l, l._losses) for l in layers]
+        self.generators = [
+            (g, g.bit_generator.state)
+            for l in layers
+            for g in l.__dict__.values()
+            if isinstance(g, np.random.Generator)
+        ]
+        self.n_layers = len(layers)
+        self.globals = (mk_random.global_rng(), mk_random.global_rng().bit_generator.state,
+                        np.random.get_state(), _py_random.getstate())
+        return self
+
+    def __exit__(self, *exc):
+        from ..utils import random as mk_random
+
+        for v, buffer, value in self.values:
+            if v.data is not buffer:
+                v.data = buffer
+            buffer[...] = value
+        for l, losses in self.losses:
+            l._losses = losses
+        for g, state in self.generators:
+            g.bit_generator.state = state
+        created = len(self.values) != sum(
+            len(l._own_variables) for l in self.layer._flatten_layers()
+        )
+        rng, rng_state, np_state, py_state = self.globals
+        if not created and mk_random.global_rng() is rng:
+            rng.bit_generator.state = rng_state
+            np.random.set_state(np_state)
+            _py_random.setstate(py_state)
+        return False
 
 
 def _shape_to_list(s):

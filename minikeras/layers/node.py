@@ -161,12 +161,9 @@ def is_symbolic(structure):
     return any(isinstance(t, KerasTensor) for t in flatten(structure))
 
 
-def dummy_value(t, none_size, rng):
-    """A concrete array standing in for KerasTensor `t` when tracing shapes."""
+def dummy_value(t, none_size, rng=None):
+    """A concrete array standing in for KerasTensor `t` when tracing shapes: ones of its shape
+    (`none_size` for unknown dims) and dtype. Ones are a valid token id for any vocabulary,
+    never a mask 0, and finite under every activation; values never steer the shapes."""
     shape = tuple(none_size if d is None else d for d in t.shape)
-    dt = np.dtype(t.dtype)
-    if dt.kind == "f":
-        return rng.standard_normal(shape).astype(dt)
-    if dt.kind == "b":
-        return np.ones(shape, dtype=bool)
-    return np.ones(shape, dtype=dt)  # token id 1: valid for any vocabulary, never a mask 0
+    return np.ones(shape, dtype=np.dtype(t.dtype))

@@ -114,3 +114,86 @@ def test_sequential_built_with_input_exposes_layer_outputs():
     x = np.ones((2, 4), "float32")
     k, b = seq.layers[0].get_weights()
     np.testing.assert_allclose(sub.predict(x, verbose=0), x @ k + b, rtol=1e-5, atol=1e-6)
+
+
+# -- item: tracing a symbolic call has no value dependence and no side effects --------------
+def test_float_input_into_embedding_builds_and_runs_on_ints():
+    """Keras 3 infers shapes without looking at values (its numpy backend traces on empty
+    arrays): a float Input (the default dtype) feeding an Embedding builds, then runs on ids."""
+    i = keras.Input((5,))
+    emb = layers.Embedding(10, 3)
+    model = keras.Model(i, emb(i))
+    assert model.output_shape == (None, 5, 3)
+    ids = np.array([[0, 9, 2, 3, 4]])
+    np.testing.assert_allclose(model.predict(ids, verbose=0)[0], emb.get_weights()[0][ids[0]])
+
+
+class _Counter(layers.Layer):
+    """Counts its calls in a non-trainable weight and adds a loss, as stateful layers do."""
+
+    def build(self, input_shape):
+        self.count = self.add_weight(shape=(), initializer="zeros", trainable=False, name="n")
+
+    def call(self, x):
+        self.count.assign_add(1.0)
+        self.add_loss(keras.ops.sum(x))
+        return x * 2
+
+
+def test_graph_building_leaves_variables_and_losses_untouched():
+    """Keras 3 traces in a stateless scope: after `Model(...)` construction a counter updated in
+    `call` still holds its value and no loss is recorded (observed: counter 0.0, losses [])."""
+    counter = _Counter()
+    counter.build((None, 3))
+    i = keras.Input((3,))
+    model = keras.Model(i, counter(i))
+    assert float(counter.count.numpy()) == 0.0
+    assert counter.losses == [] and model.losses == []
+    nested = keras.Model(i, model(i))  # a nested model traced again
+    assert float(counter.count.numpy()) == 0.0 and nested.losses == []
+    model(np.ones((2, 3), "float32"))
+    assert float(counter.count.numpy()) == 1.0
+
+
+def test_graph_building_does_not_advance_random_state():
+    """A seeded draw sequence is the same with or without tracing a graph in between (layers
+    already built): the trace consumes no global or per-layer random numbers."""
+    from minikeras.utils import random as mk_random
+
+    class Noisy(layers.Layer):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            self.rng = np.random.default_rng(3)
+
+        def call(self, x):
+            noise = mk_random.global_rng().standard_normal(tuple(x.shape)).astype("float32")
+            own = self.rng.standard_normal(tuple(x.shape)).astype("float32")
+            return x + noise + own + np.random.standard_normal(tuple(x.shape)).astype("float32")
+
+    noisy = Noisy()
+    keras.utils.set_random_seed(7)
+    expected = (mk_random.global_rng().random(4), np.random.random(4))
+    keras.utils.set_random_seed(7)
+    i = keras.Input((3,))
+    keras.Model(i, noisy(i))
+    got = (mk_random.global_rng().random(4), np.random.random(4))
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
+    first = noisy.rng.random(2)
+    np.testing.assert_array_equal(first, np.random.default_rng(3).random(2))
+
+
+def test_lazily_built_sublayers_get_different_initial_weights():
+    """Weights created during a trace keep their random draws, so two sub-layers built in a
+    row are not initialised alike (as Keras, where each initializer draws its own seed)."""
+
+    class Lazy(layers.Layer):
+        def call(self, x):
+            if not hasattr(self, "inner"):
+                self.inner = layers.Dense(4)
+            return self.inner(x)
+
+    i = keras.Input((4,))
+    a, b = Lazy(), Lazy()
+    keras.Model(i, b(a(i)))
+    assert not np.allclose(a.inner.get_weights()[0], b.inner.get_weights()[0])
