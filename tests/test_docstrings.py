@@ -19,7 +19,8 @@ import pytest
 import minikeras
 
 NAMESPACES = [
-    "", "layers", "ops", "optimizers", "optimizers.schedules", "losses", "metrics", "callbacks",
+    "", "layers", "ops", "ops.image", "optimizers", "optimizers.schedules", "losses", "metrics",
+    "callbacks",
     "utils", "saving", "models", "applications", "activations", "initializers", "regularizers",
     "constraints", "backend", "config", "datasets",
 ]  # fmt: skip

@@ -71,3 +71,9 @@ _tensor_module._ops = _shape.__class__("ops_raw")
 for _m in _FAMILIES:
     for _n in _m.__all__:
         setattr(_tensor_module._ops, _n, getattr(_m, _n))
+
+# keras.ops.image: its functions dispatch like the others, recorded under "image.<name>"
+from . import image  # noqa: E402
+
+for _n in image.__all__:
+    setattr(image, _n, _dispatching(f"image.{_n}", getattr(image, _n)))

@@ -27,7 +27,8 @@ class OpLayer(Layer):
     _is_operation = True
 
     def __init__(self, op_name, kwargs=None, name=None, **base):
-        super().__init__(name=name or naming.uniquify(op_name), **base)
+        # "image.resize" (a `keras.ops.image` function) is named "resize", as Keras does
+        super().__init__(name=name or naming.uniquify(op_name.rsplit(".", 1)[-1]), **base)
         self.op_name = op_name
         self.op_kwargs = dict(kwargs or {})
         self.built = True
@@ -37,7 +38,9 @@ class OpLayer(Layer):
         self.built = True
 
     def call(self, *args, **kwargs):
-        fn = getattr(ops_module, self.op_name)
+        fn = ops_module
+        for part in self.op_name.split("."):  # "image.resize" -> ops.image.resize
+            fn = getattr(fn, part)
         fn = getattr(fn, "_raw", fn)
         return fn(*args, **{**self.op_kwargs, **kwargs})
 

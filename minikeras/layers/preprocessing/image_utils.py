@@ -1,12 +1,11 @@
-"""Differentiable image resampling shared by the image layers: resize and affine transforms.
+"""Differentiable image resampling shared by the image layers: affine transforms.
 
 Images are `(batch, height, width, channels)` (the callers move channels-first data and add a
 batch axis to single images). The index and weight computations are plain numpy on shapes; the
 pixels flow through `ops`, so gradients reach the input.
 
-Resizing uses Keras's half-pixel convention (TensorFlow `resize` v2, torch
-`align_corners=False`): output pixel `o` samples input coordinate `(o + 0.5) * in / out - 0.5`,
-clamped at the borders, without antialiasing. Affine transforms follow
+Resizing is `keras.ops.image.resize` (`core/ops/image.py`); its per-axis weights are re-exported
+here for the dataset loaders. Affine transforms follow
 `ImageProjectiveTransform`: a row `[a0, a1, a2, b0, b1, b2, c0, c1]` maps output pixel
 `(x, y)` (x = column) to input `((a0 x + a1 y + a2) / k, (b0 x + b1 y + b2) / k)` with
 `k = c0 x + c1 y + 1`; the neighbours of that point outside the image are filled by `fill_mode`.
@@ -15,6 +14,7 @@ clamped at the borders, without antialiasing. Affine transforms follow
 import numpy as np
 
 from ...core import ops
+from ...core.ops.image import aspect_crop, nearest_indices, resize_weights  # noqa: F401
 
 INTERPOLATIONS = ("bilinear", "nearest")
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
@@ -37,53 +37,7 @@ def to_channels_last(images, data_format):
 
 def linear_weights(in_size, out_size):
     """(out, in) matrix of half-pixel linear interpolation weights along one axis."""
-    src = (np.arange(out_size) + 0.5) * (in_size / out_size) - 0.5
-    src = np.maximum(src, 0.0)
-    lo = np.minimum(np.floor(src).astype(int), in_size - 1)
-    hi = np.minimum(lo + 1, in_size - 1)
-    frac = src - lo
-    w = np.zeros((out_size, in_size))
-    np.add.at(w, (np.arange(out_size), lo), 1.0 - frac)
-    np.add.at(w, (np.arange(out_size), hi), frac)
-    return w
-
-
-def nearest_indices(in_size, out_size):
-    """Input index of each output pixel: floor((o + 0.5) * in / out), as Keras's "nearest"."""
-    idx = np.floor((np.arange(out_size) + 0.5) * (in_size / out_size)).astype(int)
-    return np.minimum(idx, in_size - 1)
-
-
-def resize(x, height, width, interpolation="bilinear"):
-    """Resizes channels-last `(batch, h, w, c)` images to `(batch, height, width, c)`."""
-    h, w = x.shape[1], x.shape[2]
-    if interpolation == "nearest":
-        if h != height:
-            x = ops.take(x, nearest_indices(h, height), axis=1)
-        if w != width:
-            x = ops.take(x, nearest_indices(w, width), axis=2)
-        return x
-    dtype = x.dtype
-    if h != height:
-        x = ops.einsum("oh,bhwc->bowc", linear_weights(h, height).astype(dtype), x)
-    if w != width:
-        x = ops.einsum("pw,bowc->bopc", linear_weights(w, width).astype(dtype), x)
-    return x
-
-
-def aspect_crop(h, w, height, width):
-    """(top, left, crop_h, crop_w): the largest centred window with the target aspect ratio."""
-    crop_h = max(min(h, int(w * height / width)), 1)
-    crop_w = max(min(w, int(h * width / height)), 1)
-    return int((h - crop_h) / 2), int((w - crop_w) / 2), crop_h, crop_w
-
-
-def aspect_pad(h, w, height, width):
-    """((top, bottom), (left, right)) padding giving the target aspect ratio, image centred."""
-    pad_h = max(h, int(w * height / width))
-    pad_w = max(w, int(h * width / height))
-    top, left = int((pad_h - h) / 2), int((pad_w - w) / 2)
-    return (top, pad_h - h - top), (left, pad_w - w - left)
+    return resize_weights(in_size, out_size, "bilinear")
 
 
 # -- affine transforms --------------------------------------------------------------------------

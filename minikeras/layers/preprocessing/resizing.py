@@ -1,26 +1,10 @@
 """`Resizing` and `CenterCrop`: image size changes for 3-D (single) or 4-D (batch) images."""
 
-import numpy as np
-
 from ...core import ops
+from ...core.ops.image import RESIZE_INTERPOLATIONS
 from ..convolutional.conv_utils import standardize_data_format
 from ..layer import Layer
 from . import image_utils
-
-
-def _as_float(layer, inputs):
-    """(float tensor, restore) -- integer images compute in the layer dtype and come back
-    rounded and clipped to their integer type, as Keras."""
-    if inputs.dtype.kind == "f":
-        return inputs, lambda y: y
-    info = np.iinfo(inputs.dtype) if inputs.dtype.kind in "iu" else None
-
-    def restore(y):
-        if info is None:
-            return y
-        return ops.cast(ops.clip(ops.round(y), info.min, info.max), inputs.dtype)
-
-    return ops.cast(inputs, layer.dtype), restore
 
 
 def _resized_shape(shape, height, width, data_format):
@@ -31,19 +15,24 @@ def _resized_shape(shape, height, width, data_format):
 
 
 class Resizing(Layer):
-    """Resizes images to `(height, width)`.
+    """Resizes images to `(height, width)` with `keras.ops.image.resize`.
 
-    "bilinear" follows the half-pixel convention (output pixel o samples input coordinate
-    (o + 0.5) * in / out - 0.5, clamped to the image), "nearest" takes input pixel
-    floor((o + 0.5) * in / out); neither antialiases.
+    Interpolation follows Keras 3's jax backend (see `keras.ops.image.resize`): output pixel o
+    is centred on input coordinate (o + 0.5) * in / out - 0.5; "nearest" takes input pixel
+    floor((o + 0.5) * in / out). Integer images are resized in float32 and come back rounded
+    and clipped to their dtype.
 
     Args:
         height, width: the output size.
-        interpolation: "bilinear" (default) or "nearest".
+        interpolation: "bilinear" (default), "nearest", "bicubic", "lanczos3", "lanczos5" or
+            "area" (Keras's TensorFlow backend only).
         crop_to_aspect_ratio: first crop the largest centred window with the target aspect
             ratio, so the image is not distorted.
-        pad_to_aspect_ratio: instead pad (with `fill_value`) to the target aspect ratio.
-        fill_mode, fill_value: the padding of `pad_to_aspect_ratio` ("constant" only).
+        pad_to_aspect_ratio: instead pad the short side with `fill_value` to the target aspect
+            ratio, floor(total / 2) rows (or columns) on each side as Keras.
+        fill_mode: "constant", the only mode (as Keras).
+        fill_value: the padding value of `pad_to_aspect_ratio`.
+        antialias: widen the kernel when downsampling so that every input pixel counts.
         data_format: "channels_last" (default) or "channels_first".
 
     >>> import numpy as np, minikeras as keras
@@ -53,20 +42,21 @@ class Resizing(Layer):
 
     def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
                  pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0,
-                 data_format=None, antialias=False, **kwargs):  # fmt: skip
+                 antialias=False, data_format=None, **kwargs):  # fmt: skip
         super().__init__(**kwargs)
-        if interpolation not in image_utils.INTERPOLATIONS:
+        if interpolation not in RESIZE_INTERPOLATIONS:
             raise ValueError(
-                f"Resizing supports interpolation {image_utils.INTERPOLATIONS}. "
+                f"Resizing supports interpolation {RESIZE_INTERPOLATIONS}. "
                 f"Received: interpolation={interpolation!r}"
             )
         if crop_to_aspect_ratio and pad_to_aspect_ratio:
             raise ValueError(
                 "Only one of `crop_to_aspect_ratio` and `pad_to_aspect_ratio` can be True."
             )
-        if antialias or fill_mode != "constant":
-            raise NotImplementedError(
-                "Resizing: antialias=True and fill_mode other than 'constant' are not supported."
+        if fill_mode != "constant":
+            raise ValueError(
+                f"Resizing supports only fill_mode='constant' (as Keras). "
+                f"Received: fill_mode={fill_mode!r}"
             )
         self.height, self.width = int(height), int(width)
         if self.height < 1 or self.width < 1:
@@ -77,21 +67,17 @@ class Resizing(Layer):
         self.crop_to_aspect_ratio = crop_to_aspect_ratio
         self.pad_to_aspect_ratio = pad_to_aspect_ratio
         self.fill_mode, self.fill_value = fill_mode, fill_value
+        self.antialias = bool(antialias)
         self.data_format = standardize_data_format(data_format)
 
     def call(self, inputs):
         image_utils.check_image_rank(self, inputs.shape)
-        x, restore = _as_float(self, inputs)
-        x, undo = image_utils.to_channels_last(x, self.data_format)
-        h, w = x.shape[1], x.shape[2]
-        if self.crop_to_aspect_ratio:
-            top, left, ch, cw = image_utils.aspect_crop(h, w, self.height, self.width)
-            x = x[:, top : top + ch, left : left + cw, :]
-        elif self.pad_to_aspect_ratio:
-            ph, pw = image_utils.aspect_pad(h, w, self.height, self.width)
-            x = ops.pad(x, [(0, 0), ph, pw, (0, 0)], constant_values=self.fill_value)
-        y = image_utils.resize(x, self.height, self.width, self.interpolation)
-        return restore(undo(y))
+        return ops.image.resize(
+            inputs, (self.height, self.width), interpolation=self.interpolation,
+            antialias=self.antialias, crop_to_aspect_ratio=self.crop_to_aspect_ratio,
+            pad_to_aspect_ratio=self.pad_to_aspect_ratio, fill_mode=self.fill_mode,
+            fill_value=self.fill_value, data_format=self.data_format,
+        )  # fmt: skip
 
     def compute_output_shape(self, input_shape):
         return _resized_shape(input_shape, self.height, self.width, self.data_format)
@@ -101,7 +87,8 @@ class Resizing(Layer):
                 "interpolation": self.interpolation,
                 "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
                 "pad_to_aspect_ratio": self.pad_to_aspect_ratio, "fill_mode": self.fill_mode,
-                "fill_value": self.fill_value, "data_format": self.data_format}  # fmt: skip
+                "fill_value": self.fill_value, "antialias": self.antialias,
+                "data_format": self.data_format}  # fmt: skip
 
 
 class CenterCrop(Layer):
@@ -136,9 +123,8 @@ class CenterCrop(Layer):
             top, left = int((h - self.height) / 2), int((w - self.width) / 2)
             y = x[:, top : top + self.height, left : left + self.width, :]
         else:
-            top, left, ch, cw = image_utils.aspect_crop(h, w, self.height, self.width)
-            y = image_utils.resize(x[:, top : top + ch, left : left + cw, :], self.height,
-                                   self.width, "bilinear")  # fmt: skip
+            size = (self.height, self.width)
+            y = ops.image.resize(x, size, crop_to_aspect_ratio=True, data_format="channels_last")
         return undo(y)
 
     def compute_output_shape(self, input_shape):

@@ -1,4 +1,4 @@
-"""`UpSampling1D/2D/3D`: repeat rows/columns (nearest), or bilinear resizing for 2-D."""
+"""`UpSampling1D/2D/3D`: repeat rows/columns (nearest), or an interpolating resize for 2-D."""
 
 from ...core import ops
 from ..convolutional.conv_utils import (
@@ -62,39 +62,41 @@ class UpSampling1D(BaseUpSampling):
 
 
 class UpSampling2D(BaseUpSampling):
-    """Enlarges images by `size` = (rows, cols): nearest (repeat) or bilinear interpolation.
+    """Enlarges images by `size` = (rows, cols): nearest (repeat) or an interpolating resize.
 
-    Bilinear uses the half-pixel convention of `Resizing` (output pixel o samples input
-    coordinate (o + 0.5) / size - 0.5, clamped at the borders).
+    Any interpolation other than "nearest" is `keras.ops.image.resize` to `size` times the
+    input, with Keras 3's jax-backend numerics (output pixel o centred on input coordinate
+    (o + 0.5) / size - 0.5, pixels beyond the border dropped and the weights renormalised).
 
     Args:
         size: an int or (rows, cols).
         data_format: "channels_last" (default) or "channels_first".
-        interpolation: "nearest" (default) or "bilinear".
+        interpolation: "nearest" (default), "bilinear", "bicubic", "lanczos3" or "lanczos5".
 
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.UpSampling2D((2, 3))(np.ones((1, 2, 2, 1))).shape
     (1, 4, 6, 1)
     """
 
+    INTERPOLATIONS = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5")
+
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
         super().__init__(2, size, data_format, **kwargs)
-        if interpolation not in ("nearest", "bilinear"):
+        self.interpolation = str(interpolation).lower()
+        if self.interpolation not in self.INTERPOLATIONS:
             raise ValueError(
-                "UpSampling2D supports interpolation 'nearest' and 'bilinear'. "
+                f"UpSampling2D supports interpolation {self.INTERPOLATIONS}. "
                 f"Received: interpolation={interpolation!r}"
             )
-        self.interpolation = interpolation
 
     def call(self, inputs):
         if self.interpolation == "nearest":
             return super().call(inputs)
-        from ..preprocessing import image_utils
-
         check_rank(self, inputs.shape, 2, self.data_format)
-        x, undo = image_utils.to_channels_last(inputs, self.data_format)
-        h, w = x.shape[1] * self.size[0], x.shape[2] * self.size[1]
-        return undo(image_utils.resize(x, h, w, "bilinear"))
+        h_axis, w_axis = spatial_axes(self.data_format, 2)
+        size = (inputs.shape[h_axis] * self.size[0], inputs.shape[w_axis] * self.size[1])
+        return ops.image.resize(inputs, size, interpolation=self.interpolation,
+                                data_format=self.data_format)  # fmt: skip
 
     def get_config(self):
         return {**super().get_config(), "interpolation": self.interpolation}

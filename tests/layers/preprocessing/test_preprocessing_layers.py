@@ -1,5 +1,8 @@
 """Rescaling, Normalization, Resizing and CenterCrop against numpy references."""
 
+import json
+import os
+
 import numpy as np
 import pytest
 
@@ -156,6 +159,46 @@ def test_resizing_layer_test_and_errors():
         L.Resizing(2, 2, interpolation="lanczos7")
     with pytest.raises(ValueError, match=r"'rs'.*rank 3.*or 4.*\(4, 4\)"):
         L.Resizing(2, 2, name="rs")(np.ones((4, 4), "float32"))
+
+
+def keras_resize_cases(fn):
+    """(input, kwargs, Keras 3 output) of `tests/data/keras/resize_k3.npz` for layer `fn`
+    (made by `make_resize_fixtures.py`: Keras 3.15.1 on jax, on TensorFlow for "area")."""
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras", "resize_k3.npz")
+    with np.load(path) as data:
+        cases = [(json.loads(str(data[k])), k[4:]) for k in data.files if k.startswith("args")]
+        return [pytest.param(data["x_" + c["x"]], c["kwargs"], data["y" + i], id=f"{i}-{c['x']}")
+                for c, i in cases if c["fn"] == fn]  # fmt: skip
+
+
+@pytest.mark.parametrize("x,kwargs,expected", keras_resize_cases("Resizing"))
+def test_resizing_matches_keras(x, kwargs, expected):
+    """Every interpolation, antialias, crop and odd-total padding (floor(total / 2) each side,
+    as Keras), uint8 in and out: Keras 3's outputs within 1e-5 (integers exactly)."""
+    y = np.asarray(L.Resizing(**kwargs)(x))
+    assert y.dtype == expected.dtype
+    np.testing.assert_allclose(y.astype(float), expected.astype(float), rtol=0, atol=1e-5)
+
+
+def test_resizing_pads_floor_half_on_each_side():
+    """Observed with Keras 3.15.1 (jax): Resizing(5, 5, pad_to_aspect_ratio=True) of a 2 x 5
+    image pads one fill row above and one below (floor(3 / 2)), then resizes 4 x 5 -> 5 x 5."""
+    x = np.arange(1.0, 11.0, dtype="float32").reshape(2, 5, 1)
+    y = L.Resizing(5, 5, "nearest", pad_to_aspect_ratio=True, fill_value=-1.0)(x)
+    row0, row1, fill = [1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [-1] * 5
+    np.testing.assert_array_equal(np.asarray(y)[..., 0], [fill, row0, row1, row1, fill])
+
+
+def test_resizing_antialias_bicubic_layer_test():
+    run_layer_test(
+        L.Resizing,
+        {"height": 3, "width": 2, "interpolation": "bicubic", "antialias": True},
+        input_shape=(2, 5, 4, 2),
+        expected_output_shape=(2, 3, 2, 2),
+    )
+    assert L.Resizing(2, 2, antialias=True).get_config()["antialias"] is True
+    with pytest.raises(ValueError, match="fill_mode='reflect'"):
+        L.Resizing(2, 2, fill_mode="reflect")
 
 
 def test_center_crop():

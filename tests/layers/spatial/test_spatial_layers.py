@@ -1,5 +1,8 @@
 """ZeroPadding, Cropping, UpSampling and SpatialDropout layers against numpy."""
 
+import json
+import os
+
 import numpy as np
 import pytest
 
@@ -127,6 +130,37 @@ def test_upsampling2d_bilinear_matches_half_pixel_reference():
     np.testing.assert_allclose(y, bilinear_ref(x, 6, 12), rtol=1e-12, atol=1e-12)
     with pytest.raises(ValueError, match="interpolation"):
         L.UpSampling2D(interpolation="cubic")
+
+
+def keras_upsampling_cases():
+    """(input, kwargs, Keras 3 output) of `tests/data/keras/resize_k3.npz` for UpSampling2D
+    (made by `make_resize_fixtures.py` with Keras 3.15.1 on jax)."""
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras", "resize_k3.npz")
+    with np.load(path) as data:
+        cases = [(json.loads(str(data[k])), k[4:]) for k in data.files if k.startswith("args")]
+        return [pytest.param(data["x_" + c["x"]], c["kwargs"], data["y" + i],
+                             id=f"{c['kwargs']['interpolation']}-{c['x']}")
+                for c, i in cases if c["fn"] == "UpSampling2D"]  # fmt: skip
+
+
+@pytest.mark.parametrize("x,kwargs,expected", keras_upsampling_cases())
+def test_upsampling2d_matches_keras(x, kwargs, expected):
+    """nearest, bilinear, bicubic, lanczos3 and lanczos5, channels last and first: Keras 3's
+    outputs within 1e-5."""
+    y = np.asarray(L.UpSampling2D(**kwargs)(x))
+    np.testing.assert_allclose(y, expected, rtol=0, atol=1e-5)
+
+
+def test_upsampling2d_bicubic_layer_test_and_errors():
+    run_layer_test(
+        L.UpSampling2D,
+        {"size": (2, 3), "interpolation": "bicubic"},
+        input_shape=(2, 3, 2, 2),
+        expected_output_shape=(2, 6, 6, 2),
+    )
+    assert L.UpSampling2D(interpolation="Lanczos5").interpolation == "lanczos5"  # lowered, as Keras
+    with pytest.raises(ValueError, match=r"interpolation.*Received: interpolation='area'"):
+        L.UpSampling2D(interpolation="area")  # Keras refuses it too (at call time)
 
 
 # -- spatial dropout ------------------------------------------------------------------------------

@@ -1,0 +1,210 @@
+"""`keras.ops.image`: resizing images, differentiable in the pixels.
+
+Resizing is linear in the pixels, so each spatial axis is one `(out, in)` weight matrix built in
+numpy and applied with `tensordot`; the gradient is the transposed matrix. The weights follow
+Keras 3's jax and numpy backends (`jax.image.scale_and_translate`): output pixel `o` is centred
+on input coordinate `s = (o + 0.5) * in / out - 0.5`, input pixel `i` gets `k(|s - i| / scale)`
+with `scale = max(in / out, 1)` when antialiasing a downsample (else 1), and each row is divided
+by its sum, so pixels outside the image simply drop out. "area" follows Keras's TensorFlow
+backend (`tf.image.resize(method="area")`): output pixel `o` averages the input span
+`[o, o + 1) * in / out`, without antialiasing. "nearest" takes input pixel
+`floor((o + 0.5) * in / out)`.
+"""
+
+import numpy as np
+
+from ..tensor import Tensor
+from ._base import to_tensor
+from .elementwise import clip, round as round_
+from .shape import cast, pad, take
+
+__all__ = ["resize"]
+
+RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
+
+
+def _triangle(x):
+    return np.maximum(0.0, 1.0 - x)
+
+
+def _keys_cubic(x):
+    # Keys (1981) cubic convolution with a = -0.5, on |x|
+    near = (1.5 * x - 2.5) * x * x + 1.0
+    far = ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0
+    return np.where(x < 1.0, near, np.where(x < 2.0, far, 0.0))
+
+
+def _lanczos(radius):
+    def kernel(x):
+        # sinc(x) sinc(x / r) = r sin(pi x) sin(pi x / r) / (pi x)^2; jax takes 1 below x = 1e-3
+        return np.where(x > radius, 0.0, np.where(x > 1e-3, np.sinc(x) * np.sinc(x / radius), 1.0))
+
+    return kernel
+
+
+_KERNELS = {"bilinear": _triangle, "bicubic": _keys_cubic, "lanczos3": _lanczos(3.0),
+            "lanczos5": _lanczos(5.0)}  # fmt: skip
+
+
+def resize_weights(in_size, out_size, interpolation="bilinear", antialias=False):
+    """(out, in) float64 matrix resampling one axis from `in_size` to `out_size` pixels.
+
+    >>> resize_weights(2, 4).round(2).tolist()
+    [[1.0, 0.0], [0.75, 0.25], [0.25, 0.75], [0.0, 1.0]]
+    """
+    if interpolation == "area":
+        return _area_weights(in_size, out_size)
+    ratio = in_size / out_size
+    src = (np.arange(out_size) + 0.5) * ratio - 0.5  # always within [-0.5, in - 0.5]
+    scale = max(ratio, 1.0) if antialias else 1.0
+    w = _KERNELS[interpolation](np.abs(src[:, None] - np.arange(in_size)[None, :]) / scale)
+    total = w.sum(axis=1, keepdims=True)
+    ok = np.abs(total) > 1000.0 * np.finfo(np.float32).eps
+    return np.where(ok, w / np.where(ok, total, 1.0), 0.0)
+
+
+def _area_weights(in_size, out_size):
+    # overlap of input pixel [i, i + 1) with the output's span [o, o + 1) * ratio, over ratio
+    ratio = in_size / out_size
+    lo = np.arange(out_size)[:, None] * ratio
+    i = np.arange(in_size)[None, :]
+    overlap = np.minimum(i + 1.0, lo + ratio) - np.maximum(i, lo)
+    return np.maximum(overlap, 0.0) / ratio
+
+
+def nearest_indices(in_size, out_size):
+    """Input pixel of each output pixel: floor((o + 0.5) * in / out), in float32 as jax.
+
+    >>> nearest_indices(3, 5).tolist()
+    [0, 0, 1, 2, 2]
+    """
+    src = (np.arange(out_size, dtype=np.float32) + np.float32(0.5)) * np.float32(in_size)
+    return np.minimum(np.floor(src / np.float32(out_size)).astype(int), in_size - 1)
+
+
+def _resample(x, weights, axis):
+    """Applies an (out, in) matrix along `axis` of a float Tensor."""
+    w = weights.astype(x.dtype)
+    out = np.moveaxis(np.tensordot(x.data, w, axes=(axis, 1)), -1, axis)
+
+    def backward(dout):
+        # out = W x along `axis`, so dx = W^T dout along the same axis
+        return (np.moveaxis(np.tensordot(dout, w, axes=(axis, 0)), -1, axis),)
+
+    return Tensor.from_op(np.ascontiguousarray(out), (x,), backward, "resize")
+
+
+def aspect_crop(h, w, height, width):
+    """(top, left, crop_h, crop_w): the largest centred window with the target aspect ratio."""
+    crop_h = max(min(h, int(w * height / width)), 1)
+    crop_w = max(min(w, int(h * width / height)), 1)
+    return int((h - crop_h) / 2), int((w - crop_w) / 2), crop_h, crop_w
+
+
+def aspect_pad(h, w, height, width):
+    """(rows, cols) added on *each* side for the target aspect ratio: floor(total / 2), as Keras.
+
+    Keras pads the same amount on both sides, so an odd total loses one row (or column): 2 x 5
+    padded to a square gets one row above and one below and becomes 4 x 5, not 5 x 5.
+
+    >>> aspect_pad(2, 5, 5, 5)
+    (1, 0)
+    """
+    pad_h = max(h, int(w * height / width))
+    pad_w = max(w, int(h * width / height))
+    return int((pad_h - h) / 2), int((pad_w - w) / 2)
+
+
+def _check(size, interpolation, fill_mode, crop, pad_, shape):
+    if len(size) != 2 or any(int(s) != s or s < 1 for s in size):
+        raise ValueError(
+            f"image.resize: size must be 2 positive integers (height, width). Received: size={size}"
+        )
+    if interpolation not in RESIZE_INTERPOLATIONS:
+        raise ValueError(
+            f"image.resize: interpolation must be one of {RESIZE_INTERPOLATIONS}. "
+            f"Received: interpolation={interpolation!r}"
+        )
+    if fill_mode != "constant":
+        raise ValueError(
+            f"image.resize: only fill_mode='constant' is supported (as Keras). "
+            f"Received: fill_mode={fill_mode!r}"
+        )
+    if crop and pad_:
+        raise ValueError(
+            "image.resize: only one of crop_to_aspect_ratio and pad_to_aspect_ratio can be True."
+        )
+    if len(shape) not in (3, 4):
+        raise ValueError(
+            "image.resize: expected images of rank 3 (single image) or 4 (batch of images). "
+            f"Received input with shape {tuple(shape)}."
+        )
+
+
+def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
+           pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0,
+           data_format=None):  # fmt: skip
+    """Resizes an image `(h, w, c)` or a batch `(b, h, w, c)` to `size = (height, width)`.
+
+    Args:
+        images: 3-D or 4-D images; integer images are resized in float32 and come back rounded
+            and clipped to their own dtype, as Keras.
+        size: `(height, width)` of the output.
+        interpolation: "bilinear" (default), "nearest", "bicubic" (Keys, a = -0.5), "lanczos3",
+            "lanczos5" or "area".
+        antialias: when downsampling, widen the kernel by `in / out` so every input pixel
+            contributes (no effect on "nearest" and "area").
+        crop_to_aspect_ratio: first crop the largest centred window with the target aspect ratio.
+        pad_to_aspect_ratio: first pad the short side with `fill_value` to the target aspect
+            ratio, `floor(total / 2)` on each side.
+        fill_mode: "constant" (the only mode, as Keras).
+        fill_value: the padding value of `pad_to_aspect_ratio`.
+        data_format: "channels_last" or "channels_first"; None means
+            `keras.config.image_data_format()`.
+
+    Returns:
+        The resized images, same rank and dtype; differentiable in `images` (float inputs).
+
+    >>> import numpy as np, minikeras as keras
+    >>> x = np.array([0.0, 1.0, 2.0, 3.0], "float32").reshape(1, 4, 1)
+    >>> keras.ops.image.resize(x, (1, 2)).numpy().ravel().tolist()
+    [0.5, 2.5]
+    >>> keras.ops.image.resize(x, (1, 2), antialias=True, interpolation="bicubic").shape
+    (1, 2, 1)
+    """
+    x = to_tensor(images, op="image.resize")
+    _check(size, interpolation, fill_mode, crop_to_aspect_ratio, pad_to_aspect_ratio, x.shape)
+    if data_format is None:
+        from ... import config  # keras.config.image_data_format(), "channels_last" by default
+
+        data_format = config.image_data_format()
+    first = str(data_format).lower() == "channels_first"
+    h_axis = x.ndim - (2 if first else 3)
+    axes = (h_axis, h_axis + 1)
+    height, width = int(size[0]), int(size[1])
+    if crop_to_aspect_ratio:
+        top, left, ch, cw = aspect_crop(x.shape[h_axis], x.shape[h_axis + 1], height, width)
+        key = [slice(None)] * x.ndim
+        key[h_axis], key[h_axis + 1] = slice(top, top + ch), slice(left, left + cw)
+        x = x[tuple(key)]
+    elif pad_to_aspect_ratio:
+        ph, pw = aspect_pad(x.shape[h_axis], x.shape[h_axis + 1], height, width)
+        widths = [(0, 0)] * x.ndim
+        widths[h_axis], widths[h_axis + 1] = (ph, ph), (pw, pw)
+        x = pad(x, widths, constant_values=fill_value)
+    if interpolation == "nearest":
+        for axis, n in zip(axes, (height, width)):
+            if x.shape[axis] != n:
+                x = take(x, nearest_indices(x.shape[axis], n), axis=axis)
+        return x
+    dtype = x.dtype
+    y = x if dtype.kind == "f" else cast(x, "float32")
+    for axis, n in zip(axes, (height, width)):
+        if y.shape[axis] != n:
+            y = _resample(y, resize_weights(y.shape[axis], n, interpolation, antialias), axis)
+    if dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        y = cast(clip(round_(y), info.min, info.max), dtype)
+    elif dtype.kind == "b":
+        y = cast(y, dtype)
+    return y

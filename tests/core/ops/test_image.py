@@ -1,0 +1,128 @@
+"""Tests for minikeras/core/ops/image.py: `keras.ops.image.resize` against real Keras 3 outputs
+(`tests/data/keras/resize_k3.npz`, made by `make_resize_fixtures.py` with Keras 3.15.1 on jax,
+and on TensorFlow for "area"), hand-worked weights, and float64 gradients."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+import minikeras as keras
+from helpers import check_grad, randn
+from minikeras import ops
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras", "resize_k3.npz")
+INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
+
+
+def keras_cases(fn):
+    """(case id, input, kwargs, Keras output) of the fixture's cases for `fn`."""
+    with np.load(FIXTURE) as data:
+        n = sum(k.startswith("args") for k in data.files)
+        out = []
+        for i in range(n):
+            case = json.loads(str(data[f"args{i}"]))
+            if case["fn"] == fn:
+                tag = "-".join(f"{k}={v}" for k, v in case["kwargs"].items())
+                out.append(pytest.param(data["x_" + case["x"]], case["kwargs"], data[f"y{i}"],
+                                        id=f"{i}-{case['x']}-{tag}"))  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize("x,kwargs,expected", keras_cases("resize"))
+def test_resize_matches_keras(x, kwargs, expected):
+    """Every interpolation x antialias x up/down/mixed sizes x crop/pad, 3-D and 4-D,
+    channels_first, uint8 and int32: Keras 3's own outputs within 1e-5 (integers exactly)."""
+    y = ops.image.resize(x, **kwargs).numpy()
+    assert y.shape == expected.shape and y.dtype == expected.dtype
+    if expected.dtype.kind == "f":
+        np.testing.assert_allclose(y, expected, rtol=0, atol=1e-5)
+    else:
+        np.testing.assert_array_equal(y, expected)
+
+
+def test_resize_weights_worked_by_hand():
+    """Keras's scale_and_translate weights, worked out: output pixel o sits at
+    (o + 0.5) * in / out - 0.5 and each row is renormalised over the pixels inside the image."""
+    from minikeras.core.ops.image import resize_weights
+
+    # 2 -> 4 bilinear: centres -0.25, 0.25, 0.75, 1.25
+    np.testing.assert_allclose(
+        resize_weights(2, 4), [[1, 0], [0.75, 0.25], [0.25, 0.75], [0, 1]], atol=1e-12
+    )
+    # 8 -> 4 bilinear with antialias: the triangle is 2 wide, so output 1 (at 2.5) takes
+    # pixels 1..4 with (1, 3, 3, 1) / 8; output 0 (at 0.5) loses pixel -1: (3, 3, 1) / 7
+    w = resize_weights(8, 4, "bilinear", antialias=True)
+    np.testing.assert_allclose(w[1], [0, 1 / 8, 3 / 8, 3 / 8, 1 / 8, 0, 0, 0], atol=1e-12)
+    np.testing.assert_allclose(w[0], [3 / 7, 3 / 7, 1 / 7, 0, 0, 0, 0, 0], atol=1e-12)
+    # without antialias the same downsample is a plain average of the two nearest pixels
+    np.testing.assert_allclose(resize_weights(8, 4)[1], [0, 0, 0.5, 0.5, 0, 0, 0, 0], atol=1e-12)
+    # Keys cubic (a = -0.5) at distances 1.25, 0.25, 0.75, 1.75 (4 -> 8, output 3 at 1.25)
+    cubic = resize_weights(4, 8, "bicubic")[3]
+    np.testing.assert_allclose(cubic, [-0.0703125, 0.8671875, 0.2265625, -0.0234375], atol=1e-12)
+    # area: 3 -> 2 averages [0, 1.5) and [1.5, 3)
+    np.testing.assert_allclose(resize_weights(3, 2, "area"), [[2 / 3, 1 / 3, 0], [0, 1 / 3, 2 / 3]])
+
+
+@pytest.mark.parametrize("interpolation", INTERPOLATIONS)
+def test_resize_rows_sum_to_one_and_dtype_kept(interpolation):
+    """A constant image stays constant (weights sum to 1) and float64 stays float64."""
+    x = np.full((2, 5, 7, 3), 2.5)
+    for size in ((3, 4), (9, 11)):
+        y = ops.image.resize(x, size, interpolation=interpolation, antialias=True)
+        assert y.dtype == np.float64 and y.shape == (2, *size, 3)
+        np.testing.assert_allclose(y.numpy(), 2.5, rtol=1e-12)
+
+
+@pytest.mark.parametrize("interpolation", INTERPOLATIONS)
+@pytest.mark.parametrize("antialias", [False, True])
+def test_resize_grad(interpolation, antialias):
+    """float64 central differences: the gradient is the transposed interpolation matrix."""
+    check_grad(lambda x: ops.image.resize(x, (3, 7), interpolation=interpolation,
+                                          antialias=antialias), (2, 5, 4, 2))  # fmt: skip
+
+
+@pytest.mark.parametrize("option", ["crop_to_aspect_ratio", "pad_to_aspect_ratio"])
+def test_resize_grad_with_aspect_and_channels_first(option):
+    kwargs = {"interpolation": "bicubic", "data_format": "channels_first", option: True}
+    check_grad(lambda x: ops.image.resize(x, (4, 3), **kwargs), (3, 5, 8))
+
+
+def test_pad_to_aspect_ratio_odd_total_as_keras():
+    """Observed with Keras 3.15.1 (jax): 2 x 5 padded to a square gets floor(3 / 2) = 1 row of
+    fill above and below (4 x 5), then is resized to 5 x 5, so a row repeats; no remainder row."""
+    x = np.arange(1.0, 11.0, dtype="float32").reshape(2, 5, 1)
+    y = ops.image.resize(x, (5, 5), interpolation="nearest", pad_to_aspect_ratio=True,
+                         fill_value=-1.0)  # fmt: skip
+    row0, row1, fill = [1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [-1] * 5
+    np.testing.assert_array_equal(y.numpy()[..., 0], [fill, row0, row1, row1, fill])
+
+
+def test_resize_errors():
+    x = np.ones((1, 4, 4, 1), "float32")
+    with pytest.raises(ValueError, match=r"interpolation.*Received: interpolation='cubic'"):
+        ops.image.resize(x, (2, 2), interpolation="cubic")
+    with pytest.raises(ValueError, match=r"size must be 2 positive.*size=\(2, 0\)"):
+        ops.image.resize(x, (2, 0))
+    with pytest.raises(ValueError, match="fill_mode='reflect'"):
+        ops.image.resize(x, (2, 2), pad_to_aspect_ratio=True, fill_mode="reflect")
+    with pytest.raises(ValueError, match="only one of crop_to_aspect_ratio"):
+        ops.image.resize(x, (2, 2), crop_to_aspect_ratio=True, pad_to_aspect_ratio=True)
+    with pytest.raises(ValueError, match=r"rank 3.*or 4.*\(4, 4\)"):
+        ops.image.resize(np.ones((4, 4)), (2, 2))
+
+
+def test_resize_in_a_functional_model():
+    """Called on a KerasTensor, `ops.image.resize` records an operation node (named "resize",
+    as Keras) that the model replays."""
+    inputs = keras.Input((6, 8, 3))
+    outputs = ops.image.resize(inputs, (3, 5), interpolation="lanczos3", antialias=True)
+    assert outputs.shape == (None, 3, 5, 3)
+    model = keras.Model(inputs, outputs)
+    x = randn(2, 6, 8, 3, dtype="float32")
+    expected = ops.image.resize(x, (3, 5), interpolation="lanczos3", antialias=True).numpy()
+    np.testing.assert_allclose(model(x).numpy(), expected, rtol=1e-6)
+    assert model._all_layers[-1].name.startswith("resize")
