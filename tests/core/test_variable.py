@@ -192,3 +192,19 @@ def test_value_is_differentiable_and_tracks_the_variable():
     with keras.GradientTape() as tape:
         y = ops.sum(v.value * 3.0)
     np.testing.assert_array_equal(tape.gradient(y, v).numpy(), [3.0, 3.0])
+
+
+def test_ops_array_makes_a_new_tensor():
+    """`ops.array` creates an array as `numpy.array` does (Keras on jax, observed: `ops.array(v)`
+    keeps the old value after `v.assign`, and `ops.array(arr)` ignores later writes to `arr`)."""
+    v = keras.Variable([1.0, 2.0])
+    arr = np.ones(2, "float32")
+    from_v, from_arr = ops.array(v), ops.array(arr)
+    v.assign([5.0, 5.0])
+    arr[...] = 3.0
+    np.testing.assert_array_equal(from_v.numpy(), [1.0, 2.0])
+    np.testing.assert_array_equal(from_arr.numpy(), [1.0, 1.0])
+    assert not isinstance(from_v, keras.Variable)
+    with keras.GradientTape() as tape:
+        y = ops.sum(ops.array(v) * 2.0)
+    np.testing.assert_array_equal(tape.gradient(y, v).numpy(), [2.0, 2.0])

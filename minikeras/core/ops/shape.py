@@ -38,20 +38,24 @@ def convert_to_tensor(x, dtype=None, sparse=None):
 
 
 def array(x, dtype=None):
-    """Creates a tensor from an array-like, as `numpy.array` (same as `convert_to_tensor`).
+    """Creates a tensor from an array-like, as `numpy.array`: a new array, never `x`'s memory.
 
     Args:
-        x: the value to convert.
+        x: the value to convert (a Variable gives a snapshot of its current value, as Keras).
         dtype: optional target dtype.
 
     Returns:
-        A `Tensor`.
+        A `Tensor`; gradients pass through to `x`.
 
     >>> import minikeras as keras
     >>> keras.ops.array([[1, 2], [3, 4]], dtype="float32").shape
     (2, 2)
     """
-    return convert_to_tensor(x, dtype)
+    t = convert_to_tensor(x, dtype)
+    source = x.data if isinstance(x, Tensor) else x
+    if isinstance(source, np.ndarray) and np.may_share_memory(t.data, source):
+        return copy(t)
+    return t
 
 
 def convert_to_numpy(x):
