@@ -187,6 +187,9 @@ def test_lstm_config_round_trip_and_keras2_keys():
                 "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask"):  # fmt: skip
         assert key in config, key
     assert "cell" not in config
-    clone = keras.layers.LSTM.from_config({**config, "time_major": False, "implementation": 2})
+    clone = keras.layers.LSTM.from_config({**config, "implementation": 2})
+    # Keras 3 rejects Keras 2's time_major (legacy .h5 configs drop it in keras2_compat)
+    with pytest.raises(ValueError, match="Unrecognized keyword arguments passed to LSTM"):
+        keras.layers.LSTM.from_config({**config, "time_major": False})
     assert clone.get_config() == config
     assert clone.units == 5 and clone.dropout == 0.25 and clone.go_backwards
