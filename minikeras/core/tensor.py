@@ -117,6 +117,11 @@ class Tensor:
         """numpy's conversion protocol: a snapshot as in `numpy()`; `copy=False` shares memory."""
         d = self.data
         if dtype is not None and np.dtype(dtype) != d.dtype:
+            if copy is False:
+                raise ValueError(
+                    f"Cannot convert a tensor of dtype {d.dtype} to {np.dtype(dtype)} without a "
+                    "copy, but copy=False was requested."
+                )
             return d.astype(dtype)
         if copy or (copy is None and aliases_state(d)):
             return d.copy()

@@ -171,3 +171,15 @@ def test_numpy_copies_only_arrays_that_share_a_variables_buffer():
     assert np.array(t) is not own  # np.array asks for a copy
     v.data = np.zeros(2, "float32")  # a rebound buffer is tracked too
     assert not np.shares_memory(Tensor(v.data[:1]).numpy(), v.data)
+
+
+def test_array_protocol_follows_numpy_copy_keyword():
+    """numpy 2's `__array__(dtype, copy)`: `copy=True` always copies, `copy=False` never does
+    (a dtype change then raises ValueError, as numpy does for its own arrays)."""
+    own = np.arange(3.0, dtype="float32")
+    t = Tensor(own)
+    assert np.asarray(t, copy=False) is own
+    assert not np.shares_memory(np.asarray(t, copy=True), own)
+    assert np.asarray(t, dtype="float64").dtype == np.float64
+    with pytest.raises(ValueError, match="copy=False"):
+        np.asarray(t, dtype="float64", copy=False)
