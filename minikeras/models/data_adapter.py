@@ -4,6 +4,9 @@ Accepted: numpy arrays (or lists/dicts of them), Python generators and iterators
 `x`, `(x, y)` or `(x, y, sample_weight)`, and `keras.utils.PyDataset` (`Sequence`).
 """
 
+import itertools
+import warnings
+
 import numpy as np
 
 from ..layers.node import flatten, map_structure
@@ -11,9 +14,11 @@ from ..utils import random as mk_random
 
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None):
-    """`(x,)`, `(x, y)` or `(x, y, sample_weight)` as Keras packs a batch."""
+    """A batch as Keras 3 packs it: `(x, y)` or `(x, y, sample_weight)`; without targets, `x`
+    itself (so `train_step(self, images)` gets the array) unless `x` is a list or tuple, which
+    becomes `(x,)` to stay unambiguous."""
     if y is None:
-        return (x,)
+        return (x,) if isinstance(x, (list, tuple)) else x
     if sample_weight is None:
         return (x, y)
     return (x, y, sample_weight)
@@ -159,14 +164,31 @@ class ArrayData:
 
 
 class DatasetData:
-    """Batches from a `PyDataset`/`Sequence` (indexable) or from a generator/iterator."""
+    """Batches from a `PyDataset`/`Sequence` (indexable) or from a generator/iterator.
+
+    A generator is read as Keras 3 reads it: its first two batches are taken up front (an empty
+    generator is an error), and every pass that starts a new iterator replays those two before
+    whatever the generator still holds. Without `steps` each epoch starts a new pass and ends when
+    the generator does; with `steps` a pass carries over epochs until the generator runs out,
+    which ends that epoch early with a warning (Keras 3.15 observed behaviour).
+    """
+
+    _PEEKED = 2  # batches Keras reads ahead to learn the data's structure
 
     def __init__(self, source, steps=None, class_weight=None):
         self.source = source
         self.steps = steps
         self.class_weight = class_weight
         self.indexable = hasattr(source, "__getitem__") and hasattr(source, "__len__")
-        self._iterator = None if self.indexable else iter(source)
+        self._current = None
+        if not self.indexable:
+            self._generator = iter(source)
+            self._first = list(itertools.islice(self._generator, self._PEEKED))
+            if not self._first:
+                raise ValueError(
+                    "The generator passed as `x` yielded no batch: it must yield at least one "
+                    "`(x,)`, `(x, y)` or `(x, y, sample_weight)` tuple."
+                )
 
     def num_batches(self):
         if self.indexable:
@@ -188,16 +210,22 @@ class DatasetData:
             if hasattr(self.source, "on_epoch_end"):
                 self.source.on_epoch_end()
             return
+        if self._current is None or self.steps is None:
+            self._current = itertools.chain(self._first, self._generator)
         count = 0
         while self.steps is None or count < self.steps:
             try:
-                batch = next(self._iterator)
+                batch = next(self._current)
             except StopIteration:
-                if self.steps is not None and count == 0:
-                    raise ValueError(
-                        "The generator ran out of data. Make sure it yields at least "
-                        "steps_per_epoch * epochs batches (e.g. loop forever with `while True`)."
-                    ) from None
+                self._current = None
+                if self.steps is not None:
+                    warnings.warn(
+                        f"The input generator ran out of data after {count} of "
+                        f"steps={self.steps} batches in this epoch; the epoch ends early. Make "
+                        "it yield at least steps_per_epoch * epochs batches (for example loop "
+                        "with `while True`).",
+                        stacklevel=2,
+                    )
                 return
             count += 1
             yield self._fix(batch)

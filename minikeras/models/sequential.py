@@ -122,6 +122,14 @@ class Sequential(Model):
         if self.inputs:
             if isinstance(x, (list, tuple)) and len(x) == 1:
                 x = x[0]  # Keras 3 runs a one-input model on a one-element list (with a warning)
+            elif isinstance(x, dict):  # and on a dict keyed by its input's name
+                name = self.inputs[0].name
+                if name not in x:
+                    raise ValueError(
+                        f"Sequential model '{self.name}' got a dict of inputs with keys "
+                        f"{sorted(x)}; it expects one input, named '{name}'."
+                    )
+                x = x[name]
             if not isinstance(x, (list, tuple, dict)):
                 # as Keras 3: the rank is adjusted by a trailing axis of size 1, and the sizes
                 # are left for the layers to check (a Sequential built on one batch runs on

@@ -1,6 +1,14 @@
-"""`compile`, `fit`, `evaluate`, `predict` and their batch-level forms (mixed into `Model`)."""
+"""`compile`, `fit`, `evaluate`, `predict` and their batch-level forms (mixed into `Model`).
 
+The steps call the overridable hooks as Keras 3 does: `train_step(data)`, `test_step(data)`,
+`predict_step(data)`, `compute_loss(x, y, y_pred, sample_weight, training=True)` (called without
+`training` when an override does not take it, as Keras-3.0-era overrides with `allow_empty` do),
+`compute_metrics(x, y, y_pred, sample_weight)` and `get_metrics_result()`.
+"""
+
+import inspect
 import math
+import warnings
 
 import numpy as np
 
@@ -15,8 +23,9 @@ from .compile_utils import CompileLoss, CompileMetrics
 
 
 def _to_python(logs):
+    """Logs as Keras's callbacks see them: nested dicts flattened, keys sorted, floats."""
     out = {}
-    for k, v in logs.items():
+    for k, v in sorted((logs or {}).items()):
         if isinstance(v, dict):
             out.update(_to_python(v))
         elif isinstance(v, Tensor):
@@ -39,24 +48,39 @@ def _verbose(verbose):
     return int(verbose)
 
 
-class _LossTracker:
-    """Keras's `loss` metric: a running mean of the batch losses, weighted by batch size."""
+def _mean_metric(name):
+    from ..metrics import Mean
 
-    name = "loss"
+    return Mean(name=name)
 
-    def __init__(self):
-        self.reset_state()
 
-    def update_state(self, value, sample_weight=1.0):
-        v = float(value.data if isinstance(value, Tensor) else value)
-        self.total += v * sample_weight
-        self.count += sample_weight
+class _CompiledLoss:
+    """`model.compiled_loss(y, y_pred, sample_weight, regularization_losses)`, the Keras 2 API.
 
-    def result(self):
-        return self.total / self.count if self.count else 0.0
+    Keras 3 keeps it only as a deprecated shim (TensorFlow backend); this one behaves as Keras 2
+    did: the compiled loss plus the given `regularization_losses`, recorded in the `loss` metric.
+    """
 
-    def reset_state(self):
-        self.total, self.count = 0.0, 0.0
+    def __init__(self, model):
+        self.model = model
+
+    def __call__(self, y, y_pred, sample_weight=None, regularization_losses=None):
+        warnings.warn(
+            "`model.compiled_loss(...)` is deprecated in Keras 3; call "
+            "`model.compute_loss(x, y, y_pred, sample_weight)` instead.",
+            stacklevel=2,
+        )
+        model = self.model
+        total = model._compile_loss(y, y_pred, sample_weight)
+        for extra in regularization_losses or []:
+            total = total + extra
+        batch = model._batch_size_of(y_pred)
+        model._loss_tracker.update_state(float(total.data), sample_weight=batch)
+        model._track_output_losses(batch)
+        return total
+
+    def __getattr__(self, name):  # output_names, losses, ... of the underlying CompileLoss
+        return getattr(self.model._compile_loss, name)
 
 
 class Trainer:
@@ -66,9 +90,9 @@ class Trainer:
         self.optimizer = None
         self.compiled = False
         self.loss = None
-        self.compiled_loss = None
-        self.compiled_metrics = None
-        self._loss_tracker = _LossTracker()
+        self._compile_loss = None
+        self._compile_metrics = None
+        self._loss_tracker = None
         self.stop_training = False
         self.history = None
         self._compile_config = None
@@ -95,9 +119,11 @@ class Trainer:
         self.optimizer = optimizers.get(optimizer)
         names = self._output_names_for_compile()
         self.loss = loss
-        self.compiled_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
-        self.compiled_metrics = CompileMetrics(metrics, weighted_metrics, names)
-        self._loss_tracker = _LossTracker()
+        self._compile_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
+        self._compile_metrics = None
+        if metrics is not None or weighted_metrics is not None:
+            self._compile_metrics = CompileMetrics(metrics, weighted_metrics, names)
+        self._loss_tracker = _mean_metric("loss")
         self.__dict__.pop("_per_output_trackers", None)
         self.compiled = True
         self._compile_config = {
@@ -122,38 +148,62 @@ class Trainer:
             )
 
     @property
+    def compiled_loss(self):
+        """Keras 2's callable loss container (deprecated in Keras 3); `None` without a loss."""
+        return _CompiledLoss(self) if self._compile_loss is not None else None
+
+    @property
+    def compiled_metrics(self):
+        """The compiled metrics, as one metric whose `result()` is a dict (Keras 2 API)."""
+        if self._compile_metrics is None and self.compiled:
+            return CompileMetrics(None, None, self._output_names_for_compile())
+        return self._compile_metrics
+
+    @property
     def metrics(self):
+        """Keras 3's order: the `loss` tracker, the compiled metrics (one `compile_metrics`
+        entry), the per-output loss trackers, then metrics assigned as attributes of the model."""
         out = []
         if self.compiled:
-            out.append(self._loss_tracker)
-            out.extend(self._output_loss_trackers().values())
-            if self.compiled_metrics is not None:
-                out.append(self.compiled_metrics)
-        return out
+            if self._loss_tracker is not None:
+                out.append(self._loss_tracker)
+            if self._compile_metrics is not None:
+                out.append(self._compile_metrics)
+            out.extend(self.__dict__.get("_per_output_trackers", {}).values())
+        return out + self._attribute_metrics()
+
+    def _attribute_metrics(self):
+        """Metrics the model holds as attributes (or in lists), which Keras 3 tracks."""
+        from ..metrics import Metric
+
+        internal = (self.__dict__.get("_loss_tracker"),)
+        found = []
+        for key, value in self.__dict__.items():
+            values = value if isinstance(value, (list, tuple)) else (value,)
+            for v in values:
+                if isinstance(v, Metric) and all(v is not f for f in found + list(internal)):
+                    found.append(v)
+        return [m for m in found if m not in self.__dict__.get("_per_output_trackers", {}).values()]
 
     @property
     def metrics_names(self):
-        names = ["loss"] if self.compiled else []
-        if self.compiled_metrics is not None and self.compiled_metrics.built:
-            names += [m.name for _, m, _ in self.compiled_metrics.metrics]
-        return names
+        return [m.name for m in self.metrics]
 
     def _output_loss_trackers(self):
         """`<output>_loss` running means, logged for models with several outputs (Keras 3.5+)."""
-        loss = self.compiled_loss
+        loss = self._compile_loss
         if loss is None or len(loss.output_names) < 2:
             return {}
         trackers = self.__dict__.setdefault("_per_output_trackers", {})
         for name, fn in zip(loss.output_names, loss.losses):
             if fn is not None and name not in trackers:
-                trackers[name] = _LossTracker()
-                trackers[name].name = f"{name}_loss"
+                trackers[name] = _mean_metric(f"{name}_loss")
         return trackers
 
     def _track_output_losses(self, batch_size):
         trackers = self._output_loss_trackers()
-        for name, value in (self.compiled_loss.last_values if trackers else {}).items():
-            trackers[name].update_state(value, batch_size)
+        for name, value in (self._compile_loss.last_values if trackers else {}).items():
+            trackers[name].update_state(float(value.data), sample_weight=batch_size)
 
     def reset_metrics(self):
         for m in self.metrics:
@@ -161,10 +211,18 @@ class Trainer:
 
     # -- steps -----------------------------------------------------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """The compiled loss plus every `add_loss` / regularization loss of the model."""
+        """The compiled loss plus every `add_loss` / regularization loss of the model.
+
+        Override it for a custom loss (Keras 3 signature; `x` and `training` are unused here).
+        An override may leave out `training` (Keras < 3.3 overrides took `allow_empty` instead):
+        the steps then call it with `(x, y, y_pred, sample_weight)` only, as Keras does.
+
+        Returns:
+            The total loss, a scalar tensor.
+        """
         total = None
-        if self.compiled_loss is not None and y is not None:
-            total = self.compiled_loss(y, y_pred, sample_weight)
+        if self._compile_loss is not None and y is not None:
+            total = self._compile_loss(y, y_pred, sample_weight)
         for extra in self.losses:
             total = extra if total is None else total + extra
         if total is None:
@@ -174,12 +232,26 @@ class Trainer:
             )
         return total
 
+    def _compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """Calls `compute_loss` with `training` only if (an override of) it takes that argument."""
+        fn = self.compute_loss
+        cached = self.__dict__.get("_compute_loss_sig")
+        if cached is None or cached[0] is not getattr(fn, "__func__", fn):
+            has_training = "training" in inspect.signature(fn).parameters
+            cached = (getattr(fn, "__func__", fn), has_training)
+            self.__dict__["_compute_loss_sig"] = cached
+        if cached[1]:
+            return fn(x, y, y_pred, sample_weight, training=training)
+        return fn(x, y, y_pred, sample_weight)
+
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
-        if self.compiled_metrics is not None and y is not None:
-            self.compiled_metrics.update_state(y, y_pred, sample_weight)
+        """Updates the compiled metrics and returns `get_metrics_result()` (overridable)."""
+        if self._compile_metrics is not None and y is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
     def get_metrics_result(self):
+        """`{name: result}` of every metric in `self.metrics`, dict results merged in."""
         logs = {}
         for m in self.metrics:
             r = m.result()
@@ -202,7 +274,7 @@ class Trainer:
         try:
             with GradientTape() as tape:
                 y_pred = self(x, training=True)
-                loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+                loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
         finally:
             for v in frozen:
                 v.requires_grad = True
@@ -212,7 +284,7 @@ class Trainer:
             self._nan_loss = True
         grads = tape.gradient(loss, trainable)
         self.optimizer.apply(grads, trainable)
-        self._loss_tracker.update_state(loss_value, self._batch_size_of(x))
+        self._loss_tracker.update_state(loss_value, sample_weight=self._batch_size_of(x))
         self._track_output_losses(self._batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -220,8 +292,9 @@ class Trainer:
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         with no_grad():
             y_pred = self(x, training=False)
-            loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._loss_tracker.update_state(loss, self._batch_size_of(x))
+            loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
+        value = float(loss.data if isinstance(loss, Tensor) else loss)
+        self._loss_tracker.update_state(value, sample_weight=self._batch_size_of(x))
         self._track_output_losses(self._batch_size_of(x))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -299,17 +372,18 @@ class Trainer:
                 cbs.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            if seen == 0:
+            if seen == 0 and epoch == initial_epoch:
                 raise ValueError(
                     "fit() got no batches: the data is empty or the generator is exhausted."
                 )
-            epoch_logs = dict(logs)
+            epoch_logs = dict(self._get_metrics_result_or_logs(logs))
             due = val is not None and (epoch + 1) % validation_freq == 0
             if due and (not self.stop_training or epoch == epochs - 1):
                 cbs.set_params({**cbs.params, "_in_fit": True})
                 val_logs = self._evaluate_data(val, cbs)
                 cbs.set_params({k: v for k, v in cbs.params.items() if k != "_in_fit"})
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            epoch_logs = _to_python(epoch_logs)  # sorted keys, as Keras's callbacks receive them
             cbs.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
@@ -324,9 +398,31 @@ class Trainer:
             cbs.on_test_batch_begin(step)
             logs = _to_python(self.test_step(batch))
             cbs.on_test_batch_end(step, logs)
-        logs = self.get_metrics_result() if not logs else logs
+        logs = self._get_metrics_result_or_logs(logs)
         cbs.on_test_end(logs)
         return logs
+
+    def _get_metrics_result_or_logs(self, logs):
+        """`get_metrics_result()` when the step's logs have the same keys (Keras 3's rule), else
+        the logs of the last step (a custom step returning other values)."""
+        metric_logs = _to_python(self.get_metrics_result())
+        if not logs or set(logs) == set(metric_logs):
+            return metric_logs
+        return logs
+
+    def _flatten_metrics_in_order(self, logs):
+        """Log values as a list: `loss`, the compiled metrics (single-output models), per-output
+        losses, attribute metrics, then any other keys sorted (the order Keras 3 returns)."""
+        names = []
+        for m in self.metrics:
+            if isinstance(m, CompileMetrics):
+                if len(m.output_names) == 1:
+                    names += [sub.name for _, sub, _ in m.metrics]
+            else:
+                names.append(m.name)
+        values = [logs[n] for n in names if n in logs]
+        values += [logs[k] for k in sorted(logs) if k not in names]
+        return values[0] if len(values) == 1 else values
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
@@ -338,8 +434,7 @@ class Trainer:
         logs = self._evaluate_data(data, cbs)
         if return_dict:
             return logs
-        values = [logs[k] for k in ["loss"] + [k for k in logs if k != "loss"] if k in logs]
-        return values[0] if len(values) == 1 else values
+        return self._flatten_metrics_in_order(logs)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Outputs for `x`, batched; numpy arrays in the structure of the model's outputs."""
@@ -368,7 +463,8 @@ class Trainer:
         logs = {}
         for batch in data:
             logs = _to_python(self.train_step(batch))
-        return logs if return_dict else _values(logs)
+        logs = self._get_metrics_result_or_logs(logs)
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._assert_compiled("test_on_batch")
@@ -378,16 +474,12 @@ class Trainer:
         logs = {}
         for batch in data:
             logs = _to_python(self.test_step(batch))
-        return logs if return_dict else _values(logs)
+        logs = self._get_metrics_result_or_logs(logs)
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def predict_on_batch(self, x):
         out = self.predict_step((x,))
         return map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else np.asarray(t), out)
-
-
-def _values(logs):
-    values = [logs["loss"]] + [v for k, v in logs.items() if k != "loss"] if "loss" in logs else list(logs.values())
-    return values[0] if len(values) == 1 else values
 
 
 def _concat(chunks):

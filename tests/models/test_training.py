@@ -151,7 +151,9 @@ def test_custom_train_step_with_gradient_tape():
     model.compile(optimizer=keras.optimizers.SGD(0.1))
     h = model.fit(x, y, epochs=20, batch_size=16, verbose=0)
     assert model.calls == 80
-    assert h.history["loss"][-1] < 1e-3
+    # the step updates no metric, so Keras 3 logs the untouched `loss` tracker (0.0); the
+    # weights show the training
+    np.testing.assert_allclose(model.dense.kernel.numpy()[:, 0], [1.0, -2.0, 0.5], atol=0.05)
 
 
 def test_progress_output_verbose_levels(capsys):

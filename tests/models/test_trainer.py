@@ -1,0 +1,430 @@
+"""The overridable training hooks and the logs, as Keras 3 calls and names them.
+
+Reference behaviour: Keras 3.15.1 (`keras/src/trainers/trainer.py` and the torch trainer), observed
+with `KERAS_BACKEND=torch`; the models follow keras.io examples (knowledge distillation,
+"customizing what happens in fit", the Keras 2 `compiled_loss` idiom). Expected numbers are
+computed here with numpy.
+"""
+
+import inspect
+import warnings
+
+import numpy as np
+import pytest
+
+import minikeras as keras
+from minikeras import layers, ops
+
+
+def _data(n=32, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, 4)).astype("float32")
+    return x, rng.integers(0, 3, n)
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _dense_logits(seed):
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3)])
+    rng = np.random.default_rng(seed)
+    model.layers[0].set_weights([rng.standard_normal((4, 3)).astype("float32"),
+                                 np.zeros(3, "float32")])
+    return model
+
+
+class Distiller(keras.Model):
+    """The keras.io knowledge-distillation `Distiller` (Keras 3 version), unchanged."""
+
+    def __init__(self, student, teacher):
+        super().__init__()
+        self.teacher = teacher
+        self.student = student
+
+    def compile(self, optimizer, metrics, student_loss_fn, distillation_loss_fn, alpha=0.1,
+                temperature=3):
+        super().compile(optimizer=optimizer, metrics=metrics)
+        self.student_loss_fn = student_loss_fn
+        self.distillation_loss_fn = distillation_loss_fn
+        self.alpha = alpha
+        self.temperature = temperature
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, allow_empty=False):
+        self.seen_allow_empty = allow_empty
+        teacher_pred = self.teacher(x, training=False)
+        student_loss = self.student_loss_fn(y, y_pred)
+        distillation_loss = self.distillation_loss_fn(
+            ops.softmax(teacher_pred / self.temperature, axis=1),
+            ops.softmax(y_pred / self.temperature, axis=1),
+        ) * (self.temperature**2)
+        return self.alpha * student_loss + (1 - self.alpha) * distillation_loss
+
+    def call(self, x):
+        return self.student(x)
+
+
+def test_distiller_compute_loss_override_without_training_argument():
+    """keras.io distillation: `compute_loss(..., allow_empty=False)` has no `training`; Keras 3
+    calls it as `compute_loss(x, y, y_pred, sample_weight)`, so `allow_empty` keeps its default."""
+    x, y = _data()
+    teacher, student = _dense_logits(1), _dense_logits(2)
+    distiller = Distiller(student=student, teacher=teacher)
+    distiller.compile(optimizer=keras.optimizers.SGD(0.0),
+                      metrics=[keras.metrics.SparseCategoricalAccuracy()],
+                      student_loss_fn=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                      distillation_loss_fn=keras.losses.KLDivergence(), alpha=0.1, temperature=10)
+    history = distiller.fit(x, y, epochs=2, batch_size=32, verbose=0)
+    assert list(history.history) == ["loss", "sparse_categorical_accuracy"]
+    assert distiller.seen_allow_empty is False
+    result = distiller.evaluate(x, y, verbose=0, return_dict=True)
+
+    zs, zt = student.predict(x, verbose=0), teacher.predict(x, verbose=0)
+    ce = -np.log(_softmax(zs)[np.arange(len(y)), y]).mean()
+    pt, ps = _softmax(zt / 10), _softmax(zs / 10)
+    kl = (pt * np.log(pt / ps)).sum(axis=1).mean() * 100
+    assert result["loss"] == pytest.approx(0.1 * ce + 0.9 * kl, rel=1e-4)
+    assert result["sparse_categorical_accuracy"] == pytest.approx(
+        np.mean(zs.argmax(axis=1) == y))
+    assert distiller.metrics_names == ["loss", "compile_metrics"]
+
+
+def test_compute_loss_signature_matches_keras():
+    params = inspect.signature(keras.Model.compute_loss).parameters
+    assert [(p.name, p.default) for p in list(params.values())[1:]] == [
+        ("x", None), ("y", None), ("y_pred", None), ("sample_weight", None), ("training", True)]
+
+
+def test_compute_loss_override_gets_training_only_when_it_takes_it():
+    """Keras 3 passes `training=True` in fit and `training=False` in evaluate to an override that
+    names `training`, and nothing extra to one that does not (even with `**kwargs`)."""
+    seen = []
+
+    class WithTraining(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(1)
+
+        def call(self, x):
+            return self.dense(x)
+
+        def compute_loss(self, x, y, y_pred, sample_weight, training=True):
+            seen.append(training)
+            return super().compute_loss(x, y, y_pred, sample_weight, training=training)
+
+    class WithKwargs(WithTraining):
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, **kwargs):
+            seen.append(kwargs)
+            return keras.Model.compute_loss(self, x, y, y_pred, sample_weight)
+
+    x, _ = _data(8)
+    y = x[:, :1]
+    model = WithTraining()
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, y, batch_size=8, verbose=0)
+    model.evaluate(x, y, verbose=0)
+    assert seen == [True, False]
+    seen.clear()
+    model = WithKwargs()
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, y, batch_size=8, verbose=0)
+    model.evaluate(x, y, verbose=0)
+    assert seen == [{}, {}]
+
+
+def test_private_compute_loss_override_is_what_the_steps_call():
+    """`keras.distillation.Distiller` overrides `_compute_loss`, the wrapper the steps call."""
+
+    class Halved(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(1, kernel_initializer="ones")
+
+        def call(self, x):
+            return self.dense(x)
+
+        def _compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            return 0.5 * super()._compute_loss(x, y, y_pred, sample_weight, training)
+
+    x, _ = _data(8)
+    y = np.zeros((8, 1), "float32")
+    model = Halved()
+    model.compile(optimizer="sgd", loss="mse")
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(0.5 * (x.sum(1) ** 2).mean(), rel=1e-5)
+
+
+class _Regressor(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = layers.Dense(1, kernel_initializer="ones")
+
+    def call(self, x):
+        return self.dense(x)
+
+
+def test_test_step_override_in_keras_io_style_returns_metric_dict():
+    """keras.io "customizing fit" (Keras 3): update `self.metrics` by name, return their results."""
+
+    class Model(_Regressor):
+        def test_step(self, data):
+            x, y = data
+            y_pred = self(x, training=False)
+            loss = self.compute_loss(y=y, y_pred=y_pred)
+            for metric in self.metrics:
+                if metric.name == "loss":
+                    metric.update_state(loss)
+                else:
+                    metric.update_state(y, y_pred)
+            return {m.name: m.result() for m in self.metrics}
+
+    x, _ = _data(16)
+    y = np.zeros((16, 1), "float32")
+    model = Model()
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    got = model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)
+    pred = x.sum(axis=1)
+    assert got == pytest.approx({"loss": (pred**2).mean(), "mae": np.abs(pred).mean()}, rel=1e-5)
+
+
+def test_compute_metrics_and_get_metrics_result_overrides():
+    """Keras's `compute_metrics(self, x, y, y_pred, sample_weight)` docstring example: add a
+    custom value to the results of `super().compute_metrics`."""
+
+    class Model(_Regressor):
+        def compute_metrics(self, x, y, y_pred, sample_weight):
+            results = super().compute_metrics(x, y, y_pred, sample_weight)
+            results["max_pred"] = float(np.max(ops.convert_to_numpy(y_pred)))
+            return results
+
+    class WithResult(_Regressor):
+        def get_metrics_result(self):
+            return {**super().get_metrics_result(), "constant": 7.0}
+
+    x, _ = _data(16)
+    y = np.zeros((16, 1), "float32")
+    model = Model()
+    model.compile(optimizer="sgd", loss="mse")
+    got = model.evaluate(x, y, batch_size=16, verbose=0, return_dict=True)
+    assert got["max_pred"] == pytest.approx(x.sum(axis=1).max(), rel=1e-6)
+    model = WithResult()
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(x, y, batch_size=16, verbose=0)
+    assert history.history["constant"] == [7.0]
+    assert model.evaluate(x, y, verbose=0, return_dict=True)["constant"] == 7.0
+
+
+def test_predict_step_override_and_call_signatures():
+    """`predict_step(self, data)` shapes `predict`'s output; `call` may take `training` or not."""
+    flags = []
+
+    class Classifier(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = layers.Dense(3)
+
+        def call(self, x, training=False):
+            flags.append(training)
+            return self.dense(x)
+
+        def predict_step(self, data):
+            x = data  # Keras 3 hands a batch without targets over as `x` itself
+            return ops.argmax(self(x, training=False), axis=-1)
+
+    x, y = _data(8)
+    model = Classifier()
+    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.fit(x, y, batch_size=8, verbose=0)
+    model.evaluate(x, y, verbose=0)
+    flags.clear()
+    labels = model.predict(x, verbose=0)
+    logits = ops.convert_to_numpy(model.dense(ops.convert_to_tensor(x)))
+    np.testing.assert_array_equal(labels, logits.argmax(axis=1))
+    assert flags == [False]
+
+
+def test_call_training_flag_in_fit_evaluate_predict():
+    flags = []
+
+    class Model(_Regressor):
+        def call(self, x, training=None, mask=None):
+            flags.append(training)
+            return self.dense(x)
+
+    x, _ = _data(8)
+    model = Model()
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, x[:, :1], batch_size=8, verbose=0)
+    model.evaluate(x, x[:, :1], verbose=0)
+    model.predict(x, verbose=0)
+    assert flags == [True, False, False]
+
+
+class GAN(keras.Model):
+    """The keras.io GAN pattern: own optimizers in `compile`, attribute metrics, custom step."""
+
+    def __init__(self, discriminator, generator, latent_dim):
+        super().__init__()
+        self.discriminator = discriminator
+        self.generator = generator
+        self.latent_dim = latent_dim
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+
+    def compile(self, d_optimizer, g_optimizer, loss_fn):
+        super().compile()
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.loss_fn = loss_fn
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker]
+
+    def train_step(self, real):  # fit(x) without targets: the batch is `x` itself (Keras 3)
+        batch = ops.shape(real)[0]
+        noise = np.random.default_rng(0).standard_normal((batch, self.latent_dim)).astype("float32")
+        fake = self.generator(noise)
+        both = ops.concatenate([fake, real], axis=0)
+        labels = np.concatenate([np.ones((batch, 1)), np.zeros((batch, 1))]).astype("float32")
+        with keras.GradientTape() as tape:
+            d_loss = self.loss_fn(labels, self.discriminator(both))
+        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
+        with keras.GradientTape() as tape:
+            g_loss = self.loss_fn(np.zeros((batch, 1), "float32"),
+                                  self.discriminator(self.generator(noise)))
+        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {"d_loss": self.d_loss_tracker.result(), "g_loss": self.g_loss_tracker.result()}
+
+
+def test_gan_custom_train_step_with_metrics_property():
+    disc = keras.Sequential([keras.Input((4,)), layers.Dense(1, activation="sigmoid")])
+    gen = keras.Sequential([keras.Input((2,)), layers.Dense(4)])
+    gan = GAN(disc, gen, latent_dim=2)
+    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
+                keras.losses.BinaryCrossentropy())
+    x, _ = _data(32)
+    history = gan.fit(x, batch_size=8, epochs=2, verbose=0)
+    assert list(history.history) == ["d_loss", "g_loss"]
+    # the trackers are reset at each epoch: the logged value is the mean of that epoch's 4 steps
+    assert gan.d_loss_tracker.count.numpy() == 4
+    assert gan.metrics_names == ["d_loss", "g_loss"]
+
+
+def test_attribute_metrics_are_tracked_and_reset():
+    """Keras 3 tracks metrics assigned as model attributes: they join `metrics`, `metrics_names`
+    and are reset each epoch; a custom step returning only `loss` logs that step's value."""
+
+    class Model(_Regressor):
+        def __init__(self):
+            super().__init__()
+            self.my_loss = keras.metrics.Mean(name="my_loss")
+
+        def train_step(self, data):
+            x, y = data
+            with keras.GradientTape() as tape:
+                loss = ops.mean(ops.square(self(x, training=True) - y))
+            grads = tape.gradient(loss, self.trainable_weights)
+            self.optimizer.apply(grads, self.trainable_weights)
+            self.my_loss.update_state(loss)
+            return {"loss": loss}
+
+    x, _ = _data(32)
+    y = np.zeros((32, 1), "float32")
+    model = Model()
+    model.compile(optimizer=keras.optimizers.SGD(0.0))
+    history = model.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False)
+    assert model.metrics_names == ["loss", "my_loss"]
+    assert model.my_loss.count.numpy() == 2  # two steps since the last epoch's reset
+    # the logs are the last step's (its keys differ from the metrics'): lr=0, so that batch's loss
+    assert history.history["loss"][-1] == pytest.approx((x[16:].sum(1) ** 2).mean(), rel=1e-5)
+
+
+def test_custom_step_returning_only_loss_logs_the_unused_tracker_as_keras_does():
+    """Keras 3 rule (`_get_metrics_result_or_logs`): when a step's logs have the same keys as
+    `get_metrics_result()`, the epoch logs come from the metrics; a step that returns `{"loss":
+    loss}` without updating them logs 0.0 (observed: Keras 3.15.1, torch backend)."""
+
+    class Model(_Regressor):
+        def train_step(self, data):
+            x, y = data
+            return {"loss": ops.mean(ops.square(self(x) - y))}
+
+    x, _ = _data(16)
+    model = Model()
+    model.compile(optimizer="sgd")
+    assert model.fit(x, x[:, :1], batch_size=16, verbose=0).history == {"loss": [0.0]}
+
+
+def test_keras2_compiled_loss_and_compiled_metrics_idiom():
+    """Keras 2 / tf.keras custom `train_step`: `self.compiled_loss(y, y_pred,
+    regularization_losses=self.losses)` and `self.compiled_metrics.update_state(y, y_pred)`.
+    Keras 3 keeps them as deprecated shims (TensorFlow backend); here they warn and behave as in
+    Keras 2: the loss is recorded in the `loss` metric."""
+
+    class Model(_Regressor):
+        def train_step(self, data):
+            x, y = data
+            with keras.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = self.compiled_loss(y, y_pred, regularization_losses=self.losses)
+            grads = tape.gradient(loss, self.trainable_variables)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+            self.compiled_metrics.update_state(y, y_pred)
+            return {m.name: m.result() for m in self.metrics}
+
+    x, _ = _data(16)
+    y = np.zeros((16, 1), "float32")
+    model = Model()
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse", metrics=["mae"])
+    with pytest.warns(UserWarning, match="compiled_loss"):
+        history = model.fit(x, y, batch_size=8, verbose=0)
+    pred = x.sum(axis=1)
+    assert history.history["loss"] == pytest.approx([(pred**2).mean()], rel=1e-5)
+    assert history.history["mae"] == pytest.approx([np.abs(pred).mean()], rel=1e-5)
+
+
+def test_log_keys_sorted_and_metrics_names_as_keras():
+    """Observed with Keras 3.15.1: logs reach callbacks and History with sorted keys,
+    `metrics_names` lists the metric objects (`compile_metrics` is one), and `evaluate` returns
+    loss, per-output losses, then the other values sorted."""
+    x, y = _data()
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"],
+                  weighted_metrics=["accuracy"])
+    assert model.metrics_names == ["loss", "compile_metrics"]
+    history = model.fit(x, y, validation_data=(x, y), verbose=0)
+    assert list(history.history) == ["accuracy", "loss", "val_accuracy", "val_loss",
+                                     "val_weighted_accuracy", "weighted_accuracy"]
+    assert list(model.evaluate(x, y, verbose=0, return_dict=True)) == [
+        "accuracy", "loss", "weighted_accuracy"]
+
+    inp = keras.Input((4,))
+    outputs = {"cls": layers.Dense(3, activation="softmax", name="cls")(inp),
+               "reg": layers.Dense(1, name="reg")(inp)}
+    model = keras.Model(inp, outputs)
+    model.compile("adam", loss={"cls": "sparse_categorical_crossentropy", "reg": "mse"},
+                  metrics={"cls": ["accuracy"], "reg": ["mae"]})
+    targets = {"cls": y, "reg": x[:, :1]}
+    model.fit(x, targets, verbose=0)
+    assert model.metrics_names == ["loss", "compile_metrics", "cls_loss", "reg_loss"]
+    d = model.evaluate(x, targets, verbose=0, return_dict=True)
+    assert list(d) == ["cls_accuracy", "cls_loss", "loss", "reg_loss", "reg_mae"]
+    values = model.evaluate(x, targets, verbose=0)
+    assert values == [d[k] for k in ["loss", "cls_loss", "reg_loss", "cls_accuracy", "reg_mae"]]
+
+
+def test_train_on_batch_logs_sorted():
+    x, y = _data()
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    assert list(model.train_on_batch(x, y, return_dict=True)) == ["accuracy", "loss"]
+    loss, acc = model.test_on_batch(x, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = model.predict_on_batch(x)
+    assert acc == pytest.approx(np.mean(p.argmax(1) == y))
