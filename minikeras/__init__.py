@@ -5,6 +5,20 @@ Use it as Keras 3: `import minikeras as keras`.
 
 __version__ = "0.1.0"
 
+
+def version():
+    """The version string of minikeras (Keras 3's `keras.version()`).
+
+    Returns:
+        `__version__`, e.g. `"0.1.0"`.
+
+    >>> import minikeras as keras
+    >>> keras.version() == keras.__version__
+    True
+    """
+    return __version__
+
+
 from .core import dtypes as _dtypes
 from .core import runtime as _runtime
 
@@ -15,6 +29,8 @@ from .core.variable import Variable
 from .core import ops
 
 from . import activations, constraints, initializers, regularizers
+from .initializers import Initializer
+from .regularizers import Regularizer
 from . import layers
 from .layers import Input, InputSpec, KerasTensor, Layer
 from . import models
@@ -23,11 +39,14 @@ from . import callbacks
 from . import utils
 
 __all__ = [
-    "GradientTape", "Input", "InputSpec", "KerasTensor", "Layer", "Model", "Sequential", "Tensor",
-    "Variable", "activations", "callbacks", "constraints", "enable_grad", "initializers",
-    "layers", "losses", "metrics", "models", "no_grad", "ops", "optimizers", "regularizers",
-    "utils",
+    "GradientTape", "Initializer", "Input", "InputSpec", "KerasTensor", "Layer", "Loss", "Metric",
+    "Model", "Optimizer", "Regularizer", "Sequential", "Tensor", "Variable", "activations",
+    "callbacks", "constraints", "enable_grad", "initializers", "layers", "losses", "metrics",
+    "models", "no_grad", "ops", "optimizers", "regularizers", "utils", "version",
 ]  # fmt: skip
+
+# Keras 3's top-level base classes that live in the lazily loaded subpackages
+_LAZY_CLASSES = {"Loss": "losses", "Metric": "metrics", "Optimizer": "optimizers"}
 
 
 def __getattr__(name):
@@ -38,4 +57,8 @@ def __getattr__(name):
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module
+    if name in _LAZY_CLASSES:
+        value = getattr(importlib.import_module(f".{_LAZY_CLASSES[name]}", __name__), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'minikeras' has no attribute {name!r}")
