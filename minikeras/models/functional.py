@@ -1,5 +1,6 @@
 """`Functional`: a model defined by a graph of layer calls from `Input`s to outputs."""
 
+import inspect
 import warnings
 
 import numpy as np
@@ -292,15 +293,44 @@ class Functional(Model):
         return Layer.compute_output_spec(self, *args, **kwargs)
 
     def get_config(self):
+        """The graph's config (`layers`, `input_layers`, `output_layers`). A subclass whose
+        `__init__` does not take a functional model's arguments gets the base layer config
+        (name, trainable, dtype) instead, as in Keras 3: it rebuilds itself from those."""
+        if not functional_like_constructor(type(self)):
+            return Model.get_config(self)
         from ..saving import serialization
 
         return serialization.functional_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
+        """A model from `get_config()`: the graph for Functional and subclasses with a
+        functional constructor, else `cls(**config)` (Keras 3 `Model.from_config`)."""
         from ..saving import serialization
 
-        return serialization.functional_from_config(config, custom_objects)
+        if "layers" in config and (cls is Functional or functional_like_constructor(cls)):
+            model = serialization.functional_from_config(config, custom_objects)
+            if cls is Functional:
+                return model
+            return cls(inputs=model._input_structure, outputs=model._output_structure,
+                       name=model.name)
+        try:
+            return cls(**config)
+        except TypeError as e:
+            raise TypeError(
+                f"Unable to revive model {cls.__name__} from its config: its __init__ does not "
+                f"take {sorted(config)}. Return its arguments from get_config() or define a "
+                f"from_config(cls, config) classmethod. Error: {e}"
+            ) from None
+
+
+def functional_like_constructor(cls):
+    """Whether `cls.__init__` takes a functional model's arguments: `(inputs, outputs, name)`
+    or `(*args, **kwargs)` (Keras 3's test for serializing a subclass as a graph)."""
+    init = inspect.getfullargspec(cls.__init__)
+    if init.args[1:] in (["inputs", "outputs", "name"], ["inputs", "outputs", "name", "trainable"]):
+        return True
+    return init.varargs is not None and init.varkw is not None
 
 
 def _single_input(node):

@@ -40,11 +40,14 @@ class Model(Trainer, Layer):
         return object.__new__(cls)
 
     def __init__(self, *args, **kwargs):
-        if len(args) >= 2 or "inputs" in kwargs:
-            raise TypeError(
-                "Subclass keras.Model without passing inputs/outputs to Model.__init__, or build "
-                "a functional model with keras.Model(inputs, outputs)."
-            )
+        if _functional_init_arguments(args, kwargs):
+            # a subclass that passes inputs/outputs to Model.__init__ is a functional model (as
+            # Keras 3: Functional is put in the class's bases in place of Model)
+            from .functional import Functional
+
+            _inject_functional(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
         Layer.__init__(self, *args, **kwargs)
         self._init_trainer()
 
@@ -116,3 +119,24 @@ class Model(Trainer, Layer):
     def get_config(self):
         config = Layer.get_config(self)
         return config
+
+
+def _functional_init_arguments(args, kwargs):
+    """Whether `Model.__init__` got a functional model's inputs and outputs (Keras 3's test)."""
+    return (
+        len(args) == 2
+        or (len(args) == 1 and "outputs" in kwargs)
+        or ("inputs" in kwargs and "outputs" in kwargs)
+    )
+
+
+def _inject_functional(cls):
+    """Replaces `Model` by `Functional` among the bases of `cls` and its Model ancestors."""
+    from .functional import Functional
+
+    if cls is Model:
+        return Functional
+    if not issubclass(cls, Model) or issubclass(cls, Functional):
+        return cls
+    cls.__bases__ = tuple(_inject_functional(base) for base in cls.__bases__)
+    return cls

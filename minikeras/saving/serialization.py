@@ -481,7 +481,7 @@ def deserialize_layer(config, custom_objects=None, build=False):
     with registry.loading_scope(custom_objects):
         if issubclass(cls, Sequential):
             layer = model_config.sequential_from_config(inner, custom_objects)
-        elif issubclass(cls, Functional) or (cls is Model and "layers" in inner):
+        elif cls is Functional or (cls is Model and "layers" in inner):
             layer = model_config.functional_from_config(inner, custom_objects)
         else:
             if class_name == "Lambda":

@@ -187,3 +187,57 @@ def test_one_element_list_for_one_input_model_warns_and_runs():
     j = keras.Input((3,))
     listed = keras.Model([j], layers.Dense(2)(j))
     assert listed(x).shape == (4, 2)
+
+
+@keras.saving.register_keras_serializable(package="test_functional")
+class _FunctionalSubclass(keras.Model):
+    """The Keras 3 "functional subclass": builds a graph and passes it to Model.__init__."""
+
+    def __init__(self, **kwargs):
+        i = keras.Input((3,), name="fs_in")
+        o = layers.Dense(2, name="fs_dense")(i)
+        super().__init__(inputs=i, outputs=o, **kwargs)
+
+
+def test_functional_subclass_behaves_as_a_functional_model(tmp_path):
+    """Keras 3 (`Model.__init__` with inputs/outputs puts Functional in the class's bases):
+    layers, summary, fit, predict; get_config falls back to the base config because __init__
+    takes only **kwargs; .keras and .h5 round trips rebuild the subclass (observed on Keras
+    3.15: class M, config {name, trainable, dtype}, same predictions)."""
+    from minikeras.models import Functional
+
+    model = _FunctionalSubclass(name="fs")
+    assert isinstance(model, Functional) and isinstance(model, _FunctionalSubclass)
+    assert [l.name for l in model.layers] == ["fs_in", "fs_dense"]
+    assert model.output_shape == (None, 2)
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert any("fs_dense" in line for line in lines)
+    x = np.random.default_rng(0).standard_normal((6, 3)).astype("float32")
+    model.compile("sgd", "mse")
+    model.fit(x, np.ones((6, 2)), epochs=1, verbose=0)
+    k, b = model.get_layer("fs_dense").get_weights()
+    np.testing.assert_allclose(model.predict(x, verbose=0), x @ k + b, rtol=1e-5, atol=1e-6)
+    assert set(model.get_config()) == {"name", "trainable", "dtype"}
+    for ext in ("keras", "h5"):
+        path = str(tmp_path / f"fs.{ext}")
+        model.save(path)
+        loaded = keras.models.load_model(path)
+        assert type(loaded) is _FunctionalSubclass and loaded.name == "fs"
+        np.testing.assert_allclose(loaded.predict(x, verbose=0), x @ k + b, rtol=1e-5, atol=1e-6)
+
+
+def test_functional_subclass_with_functional_signature_keeps_the_graph_config():
+    """Keras 3 `functional_like_constructor`: `__init__(*args, **kwargs)` serializes the graph
+    and from_config rebuilds an instance of the subclass."""
+
+    class Passthrough(keras.Model):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    i = keras.Input((3,))
+    model = Passthrough(i, layers.Dense(2)(i))
+    config = model.get_config()
+    assert {"layers", "input_layers", "output_layers"} <= set(config)
+    clone = Passthrough.from_config(config)
+    assert type(clone) is Passthrough and clone.output_shape == (None, 2)
