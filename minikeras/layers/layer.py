@@ -447,8 +447,14 @@ class Layer:
             _attach_masks(outputs, out_mask)
         if self.activity_regularizer is not None:
             for o in flatten(outputs):
-                # Keras 3 adds the penalty of the whole output (Keras 2 divided by batch size)
-                self.add_loss(self.activity_regularizer(o))
+                if not isinstance(o, Tensor):
+                    continue
+                penalty = self.activity_regularizer(o)
+                if o.ndim > 0 and o.shape[0]:
+                    # Keras 3 divides the penalty by the batch size, so its strength does not
+                    # depend on the batch size (an empty batch adds 0)
+                    penalty = penalty / float(o.shape[0])
+                self.add_loss(penalty)
         return outputs
 
     # -- symbolic calls (functional API) --------------------------------------------------

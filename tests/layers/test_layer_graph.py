@@ -197,3 +197,21 @@ def test_lazily_built_sublayers_get_different_initial_weights():
     a, b = Lazy(), Lazy()
     keras.Model(i, b(a(i)))
     assert not np.allclose(a.inner.get_weights()[0], b.inner.get_weights()[0])
+
+
+# -- item: activity regularization ----------------------------------------------------------
+def test_activity_penalty_is_divided_by_the_batch_size():
+    """Keras 3 `Layer.__call__` divides the activity penalty by the batch size (observed on
+    3.15: Dense(2, kernel ones, L2(0.01)) on ones((4, 3)) gives 0.18 = 4 * 2 * 9 * 0.01 / 4)."""
+    d = layers.Dense(2, activity_regularizer=keras.regularizers.L2(0.01), kernel_initializer="ones")
+    x = np.random.default_rng(0).standard_normal((4, 3)).astype("float32")
+    out = np.asarray(d(x))
+    (loss,) = d.losses
+    np.testing.assert_allclose(float(loss), 0.01 * (out**2).sum() / 4, rtol=1e-5)
+    d(np.ones((4, 3), "float32"))
+    np.testing.assert_allclose(float(d.losses[0]), 0.18, rtol=1e-5)
+    # in a model, the loss fit adds is the same per-sample mean
+    i = keras.Input((3,))
+    model = keras.Model(i, d(i))
+    model(x)
+    np.testing.assert_allclose(float(model.losses[0]), 0.01 * (out**2).sum() / 4, rtol=1e-5)
