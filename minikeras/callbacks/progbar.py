@@ -54,7 +54,8 @@ class ProgbarLogger(Callback):
     progress bar, `verbose=2` one line per epoch.
 
     Args:
-        count_mode: accepted for compatibility ("steps").
+        count_mode: Keras 2's argument; only "steps" (Keras 3's bar counts steps), "samples"
+            raises ValueError.
 
     >>> import numpy as np, minikeras as keras
     >>> dense = keras.layers.Dense(1, kernel_initializer="zeros")
@@ -67,6 +68,11 @@ class ProgbarLogger(Callback):
 
     def __init__(self, count_mode="steps"):
         super().__init__()
+        if count_mode != "steps":
+            raise ValueError(
+                "ProgbarLogger counts steps, as Keras 3's does; count_mode='samples' is not "
+                f"supported. Received: count_mode={count_mode!r}"
+            )
         self.bar = None
         self.verbose = 1
         self.epochs = 1

@@ -60,7 +60,11 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
         input_tensors: `keras.Input` tensors to build the clone on, instead of new ones.
         clone_function: `layer -> new layer` (default: rebuild each layer from its config); not
             applied to InputLayers.
-        call_function, recursive, **kwargs: accepted for Keras compatibility (ignored).
+        call_function: not supported (NotImplementedError unless None).
+        recursive: with a `clone_function`, Keras applies it inside nested models too; that is
+            not supported when the model has nested models (NotImplementedError). Without a
+            `clone_function`, nested models are rebuilt from their configs either way.
+        **kwargs: Keras's internal `cache` only; anything else raises ValueError, as in Keras.
 
     Returns:
         The new model, with its own freshly initialised weights.
@@ -73,4 +77,14 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     """
     from ..saving import api
 
+    kwargs.pop("cache", None)
+    if kwargs:
+        raise ValueError(f"clone_model: unexpected keyword argument(s): {tuple(kwargs)}")
+    nested = [layer.name for layer in getattr(model, "layers", []) if isinstance(layer, Model)]
+    if call_function is not None or (recursive and clone_function is not None and nested):
+        raise NotImplementedError(
+            f"clone_model: `call_function`, and `recursive=True` with a `clone_function` on a "
+            f"model with nested models ({nested}), are not supported. Received: "
+            f"call_function={call_function!r}, recursive={recursive!r}."
+        )
     return api.clone_model(model, input_tensors=input_tensors, clone_function=clone_function)

@@ -12,9 +12,10 @@ class InputLayer(Layer):
         shape: the shape without the batch axis (None for unknown sizes).
         batch_size: an optional fixed batch size.
         dtype: the input's dtype (e.g. `"int32"` for token ids).
-        sparse: accepted for Keras compatibility; inputs are dense.
+        sparse, ragged: False or None only: inputs are dense numpy arrays (Keras's numpy and
+            torch backends raise the same ValueError for True).
         batch_shape: the full shape including the batch axis (instead of shape/batch_size).
-        input_tensor: accepted for Keras compatibility.
+        input_tensor: not supported (NotImplementedError); Keras wraps an existing KerasTensor.
         optional: whether the input may be `None` when the model is called.
         name: the input's name.
 
@@ -29,8 +30,17 @@ class InputLayer(Layer):
         batch_shape = batch_shape or kwargs.pop("batch_input_shape", None)
         if shape is None and "input_shape" in kwargs:
             shape = kwargs.pop("input_shape")
-        for k in ("ragged", "sparse"):
-            kwargs.pop(k, None)
+        for arg, value in (("sparse", sparse), ("ragged", kwargs.pop("ragged", None))):
+            if value:
+                raise ValueError(
+                    f"`{arg}=True` is not supported with the minikeras backend: inputs are dense "
+                    f"numpy arrays. Received: {arg}={value!r}"
+                )
+        if input_tensor is not None:
+            raise NotImplementedError(
+                f"InputLayer '{name}': wrapping an existing tensor (`input_tensor` / "
+                "`keras.Input(tensor=...)`) is not supported; pass `shape` and `dtype` instead."
+            )
         super().__init__(name=name, dtype=dtype, **kwargs)
         if batch_shape is None:
             if shape is None:
@@ -68,7 +78,7 @@ class InputLayer(Layer):
 
 
 def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None,
-          tensor=None, optional=False):
+          tensor=None, optional=False, ragged=None):
     """A symbolic input for a functional model.
 
     Args:
@@ -85,5 +95,6 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None
     (None, None)
     """
     layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape,
-                       name=name, optional=optional)
+                       name=name, optional=optional, sparse=sparse, ragged=ragged,
+                       input_tensor=tensor)  # fmt: skip
     return layer.output

@@ -149,10 +149,18 @@ class Bidirectional(Layer):
         return tuple(flatten(f) + flatten(b)) if f and b else None
 
     def reset_state(self, states=None):
+        """Zeroes both directions' stored states, or sets them to `states` (the forward
+        layer's values, then the backward layer's, in the order of `states`)."""
         if not self.stateful:
             raise AttributeError(f"Layer '{self.name}' must be stateful to reset its states.")
-        self.forward_layer.reset_state()
-        self.backward_layer.reset_state()
+        if states is None:
+            self.forward_layer.reset_state()
+            self.backward_layer.reset_state()
+            return
+        values = flatten(states if isinstance(states, (list, tuple)) else [states])
+        n_forward = len(flatten(self.forward_layer.states or []))
+        self.forward_layer.reset_state(values[:n_forward])
+        self.backward_layer.reset_state(values[n_forward:])
 
     reset_states = reset_state
 

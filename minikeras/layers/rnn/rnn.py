@@ -106,6 +106,11 @@ class RNN(Layer):
     def reset_state(self, states=None):
         """Zeroes the stored states of a stateful layer, or sets them to `states` (arrays)."""
         if self.states is None:
+            if states is not None:
+                raise ValueError(
+                    f"Layer '{self.name}' has no stored states to set yet: build it (call it on "
+                    "data) before `reset_state(states)`."
+                )
             return
         variables = flatten(self.states)
         if states is None:

@@ -126,3 +126,17 @@ def test_bidirectional_file_round_trips():
     assert "layers/bidirectional/forward_layer/cell" in paths
     assert "layers/bidirectional/backward_layer/cell" in paths
     assert bi.backward_layer.go_backwards
+
+
+def test_reset_state_with_values_sets_forward_then_backward_states():
+    """`reset_state(states)` used to ignore `states` and zero both directions; the values go to
+    the forward layer, then the backward one, in the order of `Bidirectional.states`."""
+    layer = keras.layers.Bidirectional(keras.layers.LSTM(2, stateful=True))
+    layer(np.ones((1, 3, 4), "float32"))
+    values = [np.full((1, 2), i, "float32") for i in range(1, 5)]
+    layer.reset_state(values)
+    np.testing.assert_array_equal(np.stack([np.asarray(s) for s in layer.states]), values)
+    with pytest.raises(ValueError, match="backward_lstm.*2 states.*1 values"):
+        layer.reset_state(values[:3])
+    layer.reset_state()
+    assert not any(np.asarray(s).any() for s in layer.states)

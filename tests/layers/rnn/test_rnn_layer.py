@@ -169,3 +169,11 @@ def test_video_question_answering_model_trains():
     labels = (questions[:, 0] > 6).astype("int32")
     losses = [float(model.train_on_batch([videos, questions], labels)) for _ in range(15)]
     assert losses[-1] < losses[0]
+
+
+def test_reset_state_values_on_an_unbuilt_layer_raise():
+    # the values used to be dropped silently when the layer had no states yet
+    layer = keras.layers.SimpleRNN(2, stateful=True, name="rnn")
+    with pytest.raises(ValueError, match="rnn.*build it"):
+        layer.reset_state([np.ones((1, 2), "float32")])
+    layer.reset_state()  # zeroing nothing is fine

@@ -1,0 +1,26 @@
+"""`InputLayer` / `keras.Input` arguments that minikeras cannot honour raise instead of being
+dropped. Keras 3's numpy and torch backends raise ValueError("`sparse=True` is not supported with
+the <backend> backend") for `sparse=True` and `ragged=True` (keras/src/layers/core/input_layer.py).
+"""
+
+import pytest
+
+import minikeras as keras
+
+
+@pytest.mark.parametrize("arg", ["sparse", "ragged"])
+def test_sparse_and_ragged_inputs_raise(arg):
+    with pytest.raises(ValueError, match=f"`{arg}=True` is not supported"):
+        keras.Input((3,), **{arg: True})
+    with pytest.raises(ValueError, match=f"`{arg}=True` is not supported"):
+        keras.layers.InputLayer(shape=(3,), **{arg: True})
+    assert keras.Input((3,), **{arg: False}).shape == (None, 3)
+
+
+def test_wrapping_an_existing_tensor_is_refused():
+    # Keras makes the given KerasTensor the input; minikeras used to make a new one silently
+    t = keras.layers.Dense(2)(keras.Input((3,)))
+    with pytest.raises(NotImplementedError, match="input_tensor"):
+        keras.Input(tensor=t)
+    with pytest.raises(NotImplementedError, match="input_tensor"):
+        keras.layers.InputLayer(input_tensor=t)
