@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import minikeras as keras
-from helpers import randn
+from helpers import randn, run_layer_test
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras")
 
@@ -278,3 +278,18 @@ def test_quantization_arguments_are_refused_unless_none():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         keras.layers.Embedding(3, 2, quantization_config=None)
+
+
+@pytest.mark.parametrize("cls,kwargs,input_shape,output_shape", [
+    (keras.layers.Dense, {"units": 3}, (2, 4), (2, 3)),
+    (keras.layers.EinsumDense, {"equation": "abc,cd->abd", "output_shape": (3, 2),
+                                "bias_axes": "d"}, (2, 3, 4), (2, 3, 2)),
+    (keras.layers.Conv2D, {"filters": 3, "kernel_size": 2}, (2, 4, 4, 2), (2, 3, 3, 3)),
+])  # fmt: skip
+def test_lora_layers_pass_the_generic_layer_test(cls, kwargs, input_shape, output_shape):
+    # config round trip, symbolic call, float64 gradients and a file round trip, with LoRA on
+    layer, _ = run_layer_test(cls, {**kwargs, "lora_rank": 2, "lora_alpha": 3},
+                              input_shape=input_shape, expected_output_shape=output_shape,
+                              expected_num_trainable_weights=3,
+                              expected_num_non_trainable_weights=1)  # fmt: skip
+    assert layer.lora_enabled and layer.lora_alpha == 3
