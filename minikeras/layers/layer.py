@@ -152,6 +152,11 @@ class Layer:
         sig = inspect.signature(self.call).parameters
         self._call_has_training = "training" in sig
         self._call_has_mask = "mask" in sig
+        # the name of call's first argument, so `layer(query=q, value=v)` finds its inputs
+        self._call_first_arg = next(
+            (n for n, p in sig.items() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)),
+            "inputs",
+        )
 
     # -- attribute tracking ---------------------------------------------------------------
     def __setattr__(self, key, value):
@@ -405,11 +410,18 @@ class Layer:
 
     def __call__(self, *args, **kwargs):
         if not args:
-            if "inputs" not in kwargs:
-                raise TypeError(f"{_describe(self)} was called without inputs.")
-            args = (kwargs.pop("inputs"),)
+            first = getattr(self, "_call_first_arg", "inputs")
+            if first in kwargs:
+                args = (kwargs.pop(first),)
+            elif "inputs" in kwargs:
+                args = (kwargs.pop("inputs"),)
+            else:
+                raise TypeError(
+                    f"{_describe(self)} was called without inputs: pass them positionally or as "
+                    f"`{first}=`. Received keyword arguments {sorted(kwargs)}."
+                )
         inputs = args[0]
-        if type(inputs) is Tensor and len(args) == 1 and _eager_values(kwargs):
+        if type(inputs) is Tensor and len(args) == 1 and _plain_values(kwargs):
             # the common eager call, one tensor in: no structure to walk
             if self.autocast and inputs.data.dtype.kind == "f" and inputs.data.dtype != self._dtype:
                 inputs = _to_tensors(inputs, self)
@@ -419,7 +431,13 @@ class Layer:
             if is_symbolic((args, kwargs)):
                 return self._symbolic_call(args, kwargs)
             inputs = _to_tensors(inputs, self)
-            args = (inputs,) + tuple(args[1:])
+            if len(args) > 1:
+                # as Keras 3, array arguments after the first become tensors too (a numpy mask)
+                args = (inputs,) + _arrays_to_tensors(args[1:], self)
+            else:
+                args = (inputs,)
+            if kwargs:
+                kwargs = _arrays_to_tensors(kwargs, self)
             in_masks = map_structure(lambda t: getattr(t, "_keras_mask", None), inputs)
             if all(m is None for m in flatten(in_masks)):
                 in_masks = None
@@ -740,12 +758,33 @@ def _as_shape_structure(s):
     return tuple(s)
 
 
-def _eager_values(kwargs):
-    """Whether no keyword argument can be symbolic (so the call is eager when the input is)."""
+_PLAIN_TYPES = EAGER_TYPES - {np.ndarray}
+
+
+def _plain_values(kwargs):
+    """Whether every keyword argument is already a tensor or a plain Python value (so the call
+    needs neither the symbolic check nor array conversion)."""
     for v in kwargs.values():
-        if type(v) not in EAGER_TYPES:
+        if type(v) not in _PLAIN_TYPES:
             return False
     return True
+
+
+def _arrays_to_tensors(structure, layer):
+    """numpy arrays anywhere in `structure` become Tensors and float tensors take the layer's
+    dtype (Keras 3 converts every array argument); Python values stay as they are."""
+
+    def convert(v):
+        if isinstance(v, np.ndarray) and not isinstance(v, Tensor):
+            if v.dtype.kind not in "biuf":
+                return v
+            return _to_tensors(v, layer)
+        if isinstance(v, Tensor) and layer.autocast and v.dtype.kind == "f" and \
+                v.dtype != np.dtype(layer._dtype) and not isinstance(v, Variable):
+            return _to_tensors(v, layer)
+        return v
+
+    return map_structure(convert, structure)
 
 
 def _to_tensors(x, layer):

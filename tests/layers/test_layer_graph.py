@@ -215,3 +215,52 @@ def test_activity_penalty_is_divided_by_the_batch_size():
     model = keras.Model(i, d(i))
     model(x)
     np.testing.assert_allclose(float(model.losses[0]), 0.01 * (out**2).sum() / 4, rtol=1e-5)
+
+
+# -- item: every array argument is converted --------------------------------------------------
+class _Recorder(layers.Layer):
+    """Records the types and dtypes its call receives."""
+
+    def call(self, x, other=None, mask=None, scale=1.0):
+        self.seen = {"x": x, "other": other, "mask": mask, "scale": scale}
+        return x if other is None else x + other
+
+
+def test_array_arguments_after_the_first_become_tensors():
+    """Keras 3 `Layer.__call__` converts every array argument and keyword (float ones to the
+    layer's dtype); Python values such as `scale` stay as they are."""
+    layer = _Recorder()
+    layer(np.ones((2, 3)), np.full((2, 3), 2.0), mask=np.ones((2, 3), bool), scale=2.0)
+    seen = layer.seen
+    assert isinstance(seen["other"], keras.Tensor) and seen["other"].dtype == np.float32
+    assert isinstance(seen["mask"], keras.Tensor) and seen["mask"].dtype == bool
+    assert seen["scale"] == 2.0 and type(seen["scale"]) is float
+    # a tensor first argument with a numpy keyword takes the same path
+    layer(keras.ops.ones((2, 3)), other=np.ones((2, 3), "float64"))
+    assert isinstance(layer.seen["other"], keras.Tensor)
+    assert layer.seen["other"].dtype == np.float32
+
+
+def test_keyword_only_call_finds_the_first_argument():
+    """Keras 3: `mha(query=q, value=v)` with numpy arrays works as `mha(q, v)`."""
+    mha = layers.MultiHeadAttention(num_heads=2, key_dim=4)
+    rng = np.random.default_rng(0)
+    q = rng.standard_normal((2, 5, 8)).astype("float32")
+    v = rng.standard_normal((2, 6, 8)).astype("float32")
+    np.testing.assert_allclose(np.asarray(mha(query=q, value=v)), np.asarray(mha(q, v)),
+                               rtol=1e-6)
+    rec = _Recorder()
+    rec(x=np.ones((1, 2)))
+    assert isinstance(rec.seen["x"], keras.Tensor)
+    with pytest.raises(TypeError, match="without inputs.*`x=`.*'other'"):
+        rec(other=np.ones((1, 2)))
+
+
+def test_symbolic_tensor_in_a_later_argument_makes_a_symbolic_call():
+    """Keras 3 looks for KerasTensors in all arguments, not only the first."""
+    i = keras.Input((3,))
+    layer = _Recorder()
+    out = layer(keras.ops.ones((1, 3)), other=i)
+    assert isinstance(out, keras.KerasTensor)
+    model = keras.Model(i, out)
+    np.testing.assert_allclose(model.predict(np.full((2, 3), 2.0), verbose=0), np.full((2, 3), 3.0))
