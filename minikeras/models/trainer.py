@@ -48,10 +48,26 @@ def _verbose(verbose):
     return int(verbose)
 
 
-def _mean_metric(name):
-    from ..metrics import Mean
+_LOSS_MEAN = []
 
-    return Mean(name=name)
+
+def _mean_metric(name):
+    """A `keras.metrics.Mean` (as Keras tracks losses) whose update takes a float batch loss
+    weighted by the batch size without the general per-sample path (one step's overhead)."""
+    if not _LOSS_MEAN:
+        from ..metrics import Mean
+
+        class LossMean(Mean):
+            def update_state(self, values, sample_weight=None):
+                if isinstance(values, float) and isinstance(sample_weight, int):
+                    self.total.data[()] += values * sample_weight  # in place: 0-d state arrays
+                    self.count.data[()] += sample_weight
+                else:
+                    super().update_state(values, sample_weight)
+
+        LossMean.__name__ = LossMean.__qualname__ = "Mean"
+        _LOSS_MEAN.append(LossMean)
+    return _LOSS_MEAN[0](name=name)
 
 
 class _CompiledLoss:
