@@ -1,5 +1,7 @@
 """What `compile` builds: the total loss over outputs and the metrics shown in the logs."""
 
+import warnings
+
 import numpy as np
 
 from ..core import ops
@@ -153,3 +155,72 @@ class CompileMetrics:
     @property
     def variables(self):
         return [v for _, m, _ in self.metrics for v in getattr(m, "variables", [])]
+
+
+def pythonify_logs(logs):
+    """Logs as Keras's callbacks see them: nested dicts flattened, keys sorted, floats."""
+    out = {}
+    for k, v in sorted((logs or {}).items()):
+        if isinstance(v, dict):
+            out.update(pythonify_logs(v))
+        elif isinstance(v, Tensor):
+            out[k] = float(v.data)
+        elif isinstance(v, np.ndarray) and v.size == 1:
+            out[k] = float(v)
+        else:
+            try:
+                out[k] = float(v)
+            except (TypeError, ValueError):
+                out[k] = v
+    return out
+
+
+_LOSS_MEAN = []
+
+
+def loss_tracker(name):
+    """A `keras.metrics.Mean` (as Keras tracks losses) whose update takes a float batch loss
+    weighted by the batch size without the general per-sample path (one step's overhead)."""
+    if not _LOSS_MEAN:
+        from ..metrics import Mean
+
+        class LossMean(Mean):
+            def update_state(self, values, sample_weight=None):
+                if isinstance(values, float) and isinstance(sample_weight, int):
+                    self.total.data[()] += values * sample_weight  # in place: 0-d state arrays
+                    self.count.data[()] += sample_weight
+                else:
+                    super().update_state(values, sample_weight)
+
+        LossMean.__name__ = LossMean.__qualname__ = "Mean"
+        _LOSS_MEAN.append(LossMean)
+    return _LOSS_MEAN[0](name=name)
+
+
+class CompiledLoss:
+    """`model.compiled_loss(y, y_pred, sample_weight, regularization_losses)`, the Keras 2 API.
+
+    Keras 3 keeps it only as a deprecated shim (TensorFlow backend); this one behaves as Keras 2
+    did: the compiled loss plus the given `regularization_losses`, recorded in the `loss` metric.
+    """
+
+    def __init__(self, model):
+        self.model = model
+
+    def __call__(self, y, y_pred, sample_weight=None, regularization_losses=None):
+        warnings.warn(
+            "`model.compiled_loss(...)` is deprecated in Keras 3; call "
+            "`model.compute_loss(x, y, y_pred, sample_weight)` instead.",
+            stacklevel=2,
+        )
+        model = self.model
+        total = model._compile_loss(y, y_pred, sample_weight)
+        for extra in regularization_losses or []:
+            total = total + extra
+        batch = model._batch_size_of(y_pred)
+        model._loss_tracker.update_state(float(total.data), sample_weight=batch)
+        model._track_output_losses(batch)
+        return total
+
+    def __getattr__(self, name):  # output_names, losses, ... of the underlying CompileLoss
+        return getattr(self.model._compile_loss, name)

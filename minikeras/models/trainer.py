@@ -8,7 +8,6 @@ The steps call the overridable hooks as Keras 3 does: `train_step(data)`, `test_
 
 import inspect
 import math
-import warnings
 
 import numpy as np
 
@@ -19,25 +18,7 @@ from ..core.autodiff import GradientTape, no_grad
 from ..core.tensor import Tensor
 from ..layers.node import flatten, map_structure
 from . import data_adapter
-from .compile_utils import CompileLoss, CompileMetrics
-
-
-def _to_python(logs):
-    """Logs as Keras's callbacks see them: nested dicts flattened, keys sorted, floats."""
-    out = {}
-    for k, v in sorted((logs or {}).items()):
-        if isinstance(v, dict):
-            out.update(_to_python(v))
-        elif isinstance(v, Tensor):
-            out[k] = float(v.data)
-        elif isinstance(v, np.ndarray) and v.size == 1:
-            out[k] = float(v)
-        else:
-            try:
-                out[k] = float(v)
-            except (TypeError, ValueError):
-                out[k] = v
-    return out
+from .compile_utils import CompiledLoss, CompileLoss, CompileMetrics, loss_tracker, pythonify_logs
 
 
 def _verbose(verbose):
@@ -46,57 +27,6 @@ def _verbose(verbose):
     if verbose not in (0, 1, 2, True, False):
         raise ValueError(f"verbose must be 0, 1, 2 or 'auto'. Received: verbose={verbose!r}")
     return int(verbose)
-
-
-_LOSS_MEAN = []
-
-
-def _mean_metric(name):
-    """A `keras.metrics.Mean` (as Keras tracks losses) whose update takes a float batch loss
-    weighted by the batch size without the general per-sample path (one step's overhead)."""
-    if not _LOSS_MEAN:
-        from ..metrics import Mean
-
-        class LossMean(Mean):
-            def update_state(self, values, sample_weight=None):
-                if isinstance(values, float) and isinstance(sample_weight, int):
-                    self.total.data[()] += values * sample_weight  # in place: 0-d state arrays
-                    self.count.data[()] += sample_weight
-                else:
-                    super().update_state(values, sample_weight)
-
-        LossMean.__name__ = LossMean.__qualname__ = "Mean"
-        _LOSS_MEAN.append(LossMean)
-    return _LOSS_MEAN[0](name=name)
-
-
-class _CompiledLoss:
-    """`model.compiled_loss(y, y_pred, sample_weight, regularization_losses)`, the Keras 2 API.
-
-    Keras 3 keeps it only as a deprecated shim (TensorFlow backend); this one behaves as Keras 2
-    did: the compiled loss plus the given `regularization_losses`, recorded in the `loss` metric.
-    """
-
-    def __init__(self, model):
-        self.model = model
-
-    def __call__(self, y, y_pred, sample_weight=None, regularization_losses=None):
-        warnings.warn(
-            "`model.compiled_loss(...)` is deprecated in Keras 3; call "
-            "`model.compute_loss(x, y, y_pred, sample_weight)` instead.",
-            stacklevel=2,
-        )
-        model = self.model
-        total = model._compile_loss(y, y_pred, sample_weight)
-        for extra in regularization_losses or []:
-            total = total + extra
-        batch = model._batch_size_of(y_pred)
-        model._loss_tracker.update_state(float(total.data), sample_weight=batch)
-        model._track_output_losses(batch)
-        return total
-
-    def __getattr__(self, name):  # output_names, losses, ... of the underlying CompileLoss
-        return getattr(self.model._compile_loss, name)
 
 
 class Trainer:
@@ -139,7 +69,7 @@ class Trainer:
         self._compile_metrics = None
         if metrics is not None or weighted_metrics is not None:
             self._compile_metrics = CompileMetrics(metrics, weighted_metrics, names)
-        self._loss_tracker = _mean_metric("loss")
+        self._loss_tracker = loss_tracker("loss")
         self.__dict__.pop("_per_output_trackers", None)
         self.compiled = True
         self._compile_config = {
@@ -166,7 +96,7 @@ class Trainer:
     @property
     def compiled_loss(self):
         """Keras 2's callable loss container (deprecated in Keras 3); `None` without a loss."""
-        return _CompiledLoss(self) if self._compile_loss is not None else None
+        return CompiledLoss(self) if self._compile_loss is not None else None
 
     @property
     def compiled_metrics(self):
@@ -213,7 +143,7 @@ class Trainer:
         trackers = self.__dict__.setdefault("_per_output_trackers", {})
         for name, fn in zip(loss.output_names, loss.losses):
             if fn is not None and name not in trackers:
-                trackers[name] = _mean_metric(f"{name}_loss")
+                trackers[name] = loss_tracker(f"{name}_loss")
         return trackers
 
     def _track_output_losses(self, batch_size):
@@ -275,7 +205,7 @@ class Trainer:
                 logs.update(r)
             else:
                 logs[m.name] = r
-        return _to_python(logs)
+        return pythonify_logs(logs)
 
     def _batch_size_of(self, x):
         leaves = flatten(x)
@@ -383,7 +313,7 @@ class Trainer:
             for step, batch in enumerate(data):
                 cbs.on_train_batch_begin(step)
                 logs = self.train_step(batch)
-                logs = _to_python(logs)
+                logs = pythonify_logs(logs)
                 seen += 1
                 cbs.on_train_batch_end(step, logs)
                 if self.stop_training:
@@ -399,7 +329,7 @@ class Trainer:
                 val_logs = self._evaluate_data(val, cbs)
                 cbs.set_params({k: v for k, v in cbs.params.items() if k != "_in_fit"})
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
-            epoch_logs = _to_python(epoch_logs)  # sorted keys, as Keras's callbacks receive them
+            epoch_logs = pythonify_logs(epoch_logs)  # sorted, as Keras's callbacks get them
             cbs.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
@@ -412,7 +342,7 @@ class Trainer:
         logs = {}
         for step, batch in enumerate(data):
             cbs.on_test_batch_begin(step)
-            logs = _to_python(self.test_step(batch))
+            logs = pythonify_logs(self.test_step(batch))
             cbs.on_test_batch_end(step, logs)
         logs = self._get_metrics_result_or_logs(logs)
         cbs.on_test_end(logs)
@@ -421,7 +351,7 @@ class Trainer:
     def _get_metrics_result_or_logs(self, logs):
         """`get_metrics_result()` when the step's logs have the same keys (Keras 3's rule), else
         the logs of the last step (a custom step returning other values)."""
-        metric_logs = _to_python(self.get_metrics_result())
+        metric_logs = pythonify_logs(self.get_metrics_result())
         if not logs or set(logs) == set(metric_logs):
             return metric_logs
         return logs
@@ -478,7 +408,7 @@ class Trainer:
         self.reset_metrics()
         logs = {}
         for batch in data:
-            logs = _to_python(self.train_step(batch))
+            logs = pythonify_logs(self.train_step(batch))
         logs = self._get_metrics_result_or_logs(logs)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
@@ -489,7 +419,7 @@ class Trainer:
         self.reset_metrics()
         logs = {}
         for batch in data:
-            logs = _to_python(self.test_step(batch))
+            logs = pythonify_logs(self.test_step(batch))
         logs = self._get_metrics_result_or_logs(logs)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 

@@ -49,7 +49,8 @@ def test_one_input_model_takes_one_element_list_tuple_or_dict(build, wrap):
         h2 = wrapped.fit(wrap(x), y, batch_size=5, epochs=2, shuffle=False, verbose=0,
                          validation_data=(wrap(x), y))
         assert h2.history == pytest.approx(h1.history)
-        assert wrapped.evaluate(wrap(x), y, verbose=0) == pytest.approx(plain.evaluate(x, y, verbose=0))
+        expected = plain.evaluate(x, y, verbose=0)
+        assert wrapped.evaluate(wrap(x), y, verbose=0) == pytest.approx(expected)
         assert wrapped.predict_on_batch(wrap(x)).shape == (20, 2)
 
 

@@ -233,7 +233,8 @@ def test_predict_step_override_and_call_signatures():
 
     x, y = _data(8)
     model = Classifier()
-    model.compile(optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(optimizer="sgd",
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     model.fit(x, y, batch_size=8, verbose=0)
     model.evaluate(x, y, verbose=0)
     flags.clear()
