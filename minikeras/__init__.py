@@ -28,6 +28,7 @@ from .core.tensor import Tensor
 from .core.variable import Variable
 from .core import ops
 
+from . import random
 from . import activations, constraints, initializers, regularizers
 from .initializers import Initializer
 from .regularizers import Regularizer
@@ -42,7 +43,7 @@ __all__ = [
     "GradientTape", "Initializer", "Input", "InputSpec", "KerasTensor", "Layer", "Loss", "Metric",
     "Model", "Optimizer", "Regularizer", "Sequential", "Tensor", "Variable", "activations",
     "callbacks", "constraints", "enable_grad", "initializers", "layers", "losses", "metrics",
-    "models", "no_grad", "ops", "optimizers", "regularizers", "utils", "version",
+    "models", "no_grad", "ops", "optimizers", "random", "regularizers", "utils", "version",
 ]  # fmt: skip
 
 # Keras 3's top-level base classes that live in the lazily loaded subpackages

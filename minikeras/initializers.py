@@ -16,6 +16,8 @@ import types
 import numpy as np
 
 from .core import dtypes
+from .random.seed_generator import SeedGenerator as _SeedGenerator
+from .random.seed_generator import draw_rng as _draw_rng
 from .utils import random as _random
 
 _TRUNC_STD = 0.87962566103423978  # std of a unit normal truncated to [-2, 2]
@@ -166,10 +168,20 @@ class Identity(Initializer):
 def _seed_value(seed):
     if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
         return seed
-    if isinstance(seed, dict):  # a serialized keras.random.SeedGenerator
-        inner = seed.get("config", seed)
-        return None if inner.get("seed") is None else int(inner["seed"])
-    raise ValueError(f"Expected `seed` to be an int or None. Received: seed={seed!r}")
+    if isinstance(seed, _SeedGenerator):
+        return int(seed.state.data[0])
+    raise ValueError(
+        "Expected `seed` to be an int, a keras.random.SeedGenerator or None. "
+        f"Received: seed={seed!r}"
+    )
+
+
+def _seed_config(seed):
+    """`seed` as `get_config` reports it: a SeedGenerator serialized as Keras 3 does."""
+    if isinstance(seed, _SeedGenerator):
+        return {"module": "keras.random", "class_name": "SeedGenerator",
+                "config": seed.get_config(), "registered_name": None}  # fmt: skip
+    return seed
 
 
 def _default_seed():
@@ -188,7 +200,7 @@ class RandomInitializer(Initializer):
     `keras.random.SeedGenerator` as `seed` gives a generator that advances on each call instead.
 
     Args:
-        seed: an int, a serialized `SeedGenerator` dict, or `None`.
+        seed: an int, a `keras.random.SeedGenerator` (or its serialized dict), or `None`.
 
     >>> import numpy as np, minikeras as keras
     >>> init = keras.initializers.RandomNormal()
@@ -197,20 +209,20 @@ class RandomInitializer(Initializer):
     """
 
     def __init__(self, seed=None):
+        if isinstance(seed, dict):  # a serialized keras.random.SeedGenerator
+            seed = _SeedGenerator.from_config(seed.get("config", seed))
         self._init_seed = seed
         seed = _seed_value(seed)
         self.seed = _default_seed() if seed is None else seed
-        # Keras 3 draws a new seed from a SeedGenerator on each call, so its values change
-        advancing = isinstance(self._init_seed, dict)
-        self._generator = np.random.default_rng(self.seed) if advancing else None
 
     def _rng(self):
-        if self._generator is not None:
-            return self._generator
+        if isinstance(self._init_seed, _SeedGenerator):
+            # Keras 3 draws from a SeedGenerator on each call, so its values change
+            return _draw_rng(self._init_seed)
         return _random.make_rng(self.seed)
 
     def get_config(self):
-        return {"seed": self._init_seed}
+        return {"seed": _seed_config(self._init_seed)}
 
 
 def _truncated(rng, shape, mean, stddev):
@@ -414,7 +426,7 @@ class _Preset(VarianceScaling):
         super().__init__(*self._preset, seed=seed, input_axes=input_axes, output_axes=output_axes)
 
     def get_config(self):
-        return {"seed": self._init_seed, **self._axes_config()}
+        return {"seed": _seed_config(self._init_seed), **self._axes_config()}
 
 
 class GlorotUniform(_Preset):

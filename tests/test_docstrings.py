@@ -22,7 +22,7 @@ NAMESPACES = [
     "", "layers", "ops", "ops.image", "optimizers", "optimizers.schedules", "losses", "metrics",
     "callbacks",
     "utils", "saving", "models", "applications", "activations", "initializers", "regularizers",
-    "constraints", "backend", "config", "datasets",
+    "constraints", "backend", "config", "datasets", "random",
 ]  # fmt: skip
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 

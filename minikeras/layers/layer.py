@@ -11,6 +11,7 @@ from ..core.autodiff import no_grad
 from ..core.ops._base import EAGER_TYPES
 from ..core.tensor import Tensor
 from ..core.variable import Variable
+from ..random.seed_generator import seed_generators_of
 from ..utils import naming
 from .node import KerasTensor, Node, dummy_value, flatten, is_symbolic, map_structure
 
@@ -273,7 +274,14 @@ class Layer:
                     out.append(v)
         return out
 
-    variables = weights
+    @property
+    def variables(self):
+        """`weights`, then the states of the `keras.random.SeedGenerator`s the layers hold
+        (as Keras 3: random state is a variable but not a weight, and is not saved)."""
+        return self.weights + self._seed_states()
+
+    def _seed_states(self):
+        return [g.state for l in self._flatten_layers() for g in seed_generators_of(l)]
 
     @property
     def trainable_weights(self):
@@ -301,7 +309,10 @@ class Layer:
         trainable = {id(v) for v in self.trainable_weights}
         return [v for v in self.weights if id(v) not in trainable]
 
-    non_trainable_variables = non_trainable_weights
+    @property
+    def non_trainable_variables(self):
+        """`non_trainable_weights`, then the layers' random seed states (as Keras 3)."""
+        return self.non_trainable_weights + self._seed_states()
 
     def get_weights(self):
         """The weights as numpy arrays, in creation order (as Keras 3's `get_weights`)."""
@@ -707,6 +718,7 @@ class _TraceGuard:
         layers = self.layer._flatten_layers()
         self.layers = layers
         self.values = [(v, v.data, v.data.copy()) for l in layers for v in l._own_variables]
+        self.seed_states = [(v, v.data.copy()) for v in self.layer._seed_states()]
         self.losses = [(l, l._losses) for l in layers]
         self.generators = [
             (g, g.bit_generator.state)
@@ -728,6 +740,8 @@ class _TraceGuard:
             buffer[...] = value
         for l, losses in self.losses:
             l._losses = losses
+        for v, value in self.seed_states:
+            v.data[...] = value
         for g, state in self.generators:
             g.bit_generator.state = state
         created = len(self.values) != sum(

@@ -2,12 +2,14 @@
 
 They act only when called with `training=True` (as inside `fit`); at inference they return the
 inputs unchanged (integer images cast to the layer's float dtype: Keras outputs floats). Their
-random draws come from a generator made by `minikeras.utils.random.make_rng(seed)` when the
-layer is created: a given `seed` repeats the same sequence of transformations, and
-`keras.utils.set_random_seed` fixes the unseeded ones.
+random draws come from `self.generator`, a `keras.random.SeedGenerator(seed)` made when the
+layer is created (as in Keras 3): a given `seed` repeats the same sequence of transformations,
+and `keras.utils.set_random_seed` fixes the unseeded ones. Each call takes one numpy Generator
+from it (`transform(images, rng)`), so a call's draws are the same whatever it draws first.
 """
 
 from ...core import ops
+from ...random.seed_generator import SeedGenerator, draw_rng
 from ..convolutional.conv_utils import standardize_data_format
 from ..layer import Layer
 from . import image_utils
@@ -42,11 +44,9 @@ class BaseRandomLayer(Layer):
 
     def __init__(self, seed=None, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        from ...utils import random
-
         self.seed = seed
         self.data_format = standardize_data_format(data_format)
-        self._rng = random.make_rng(seed)
+        self.generator = SeedGenerator(seed)
         self.supports_masking = False
 
     def call(self, inputs, training=False):
@@ -55,7 +55,7 @@ class BaseRandomLayer(Layer):
         if not training:
             return x
         x, undo = image_utils.to_channels_last(x, self.data_format)
-        return undo(self.transform(x, self._rng))
+        return undo(self.transform(x, draw_rng(self.generator)))
 
     def transform(self, images, rng):
         raise NotImplementedError

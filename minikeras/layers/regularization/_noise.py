@@ -1,8 +1,8 @@
-"""Shared helpers of the random regularization layers: rate checks and random generators."""
+"""Shared helpers of the random regularization layers: rate checks and seed generators."""
 
 import numbers
 
-from ...utils import random
+from ...random import SeedGenerator
 
 
 def check_rate(layer_name, rate, name="rate"):
@@ -15,18 +15,20 @@ def check_rate(layer_name, rate, name="rate"):
 
 
 class SeededNoise:
-    """Mixin: `self._generator()` is a generator of its own when `seed` is set (the same stream
-    after every construction with that seed), else minikeras's global one, which
-    `keras.utils.set_random_seed` resets."""
+    """Mixin: `self.seed_generator`, a `keras.random.SeedGenerator` made from `seed` when the
+    layer draws at all (as Keras 3 makes one when the rate or stddev is above 0). With a seed
+    the layer repeats its sequence of draws; without one the generator's seed comes from
+    minikeras's global generator, which `keras.utils.set_random_seed` resets."""
 
-    def _init_rng(self, seed):
+    def _init_rng(self, seed, draws=True):
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-            raise ValueError(f"Expected an int or None for `seed`. Received: seed={seed!r}")
+            raise ValueError(
+                f"{type(self).__name__} layer '{self.name}': expected an int or None for `seed`. "
+                f"Received: seed={seed!r}"
+            )
         self.seed = None if seed is None else int(seed)
-        self._rng = random.make_rng(self.seed) if seed is not None else None
-
-    def _generator(self):
-        return self._rng if self._rng is not None else random.global_rng()
+        if draws:
+            self.seed_generator = SeedGenerator(self.seed)
 
     def _concrete_noise_shape(self, input_shape):
         """`noise_shape` with None entries filled from the input; it must broadcast to it."""

@@ -1,5 +1,6 @@
 """`AlphaDropout`: dropout that keeps the mean and variance of SELU activations."""
 
+from ... import random
 from ..layer import Layer
 from ._noise import SeededNoise, check_rate, validate_noise_shape
 
@@ -18,7 +19,7 @@ class AlphaDropout(SeededNoise, Layer):
     Args:
         rate: float in [0, 1], the drop probability.
         noise_shape: optional shape of the drop pattern (as for Dropout).
-        seed: optional int seed.
+        seed: optional int seed of the layer's `keras.random.SeedGenerator`.
 
     >>> import numpy as np, minikeras as keras
     >>> layer = keras.layers.AlphaDropout(0.5, seed=0)
@@ -33,14 +34,15 @@ class AlphaDropout(SeededNoise, Layer):
         super().__init__(**kwargs)
         self.rate = check_rate(f"AlphaDropout layer '{self.name}'", rate)
         self.noise_shape = validate_noise_shape(noise_shape)
-        self._init_rng(seed)
+        self._init_rng(seed, draws=self.rate > 0)
         self.supports_masking = True
 
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
         shape = self._concrete_noise_shape(inputs.shape)
-        kept = (self._generator().uniform(size=shape) >= self.rate).astype(inputs.dtype)
+        u = random.uniform(shape, seed=self.seed_generator).data
+        kept = (u >= self.rate).astype(inputs.dtype)
         alpha_p = -_ALPHA * _SCALE
         a = ((1 - self.rate) * (1 + self.rate * alpha_p**2)) ** -0.5
         b = -a * alpha_p * self.rate

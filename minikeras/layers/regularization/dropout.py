@@ -1,6 +1,6 @@
 """`Dropout`: randomly zeroes inputs during training and rescales the rest."""
 
-from ...core import ops
+from ... import random
 from ..layer import Layer
 from ._noise import SeededNoise, check_rate, validate_noise_shape
 
@@ -16,8 +16,10 @@ class Dropout(SeededNoise, Layer):
         noise_shape: optional shape of the keep/drop pattern, broadcast over the input (None
             entries take the input's size), e.g. `(batch, 1, features)` to drop the same
             features at every timestep.
-        seed: optional int; the layer then draws from its own generator. Without it, draws come
-            from minikeras's global generator (see `keras.utils.set_random_seed`).
+        seed: optional int seed of the layer's `keras.random.SeedGenerator`
+            (`self.seed_generator`): the same seed gives the same sequence of masks. Without
+            it, the generator's seed comes from the global one (see
+            `keras.utils.set_random_seed`).
 
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.Dropout(0.5)(np.ones((1, 4), "float32")).numpy().tolist()
@@ -28,19 +30,14 @@ class Dropout(SeededNoise, Layer):
         super().__init__(**kwargs)
         self.rate = check_rate(f"Dropout layer '{self.name}'", rate)
         self.noise_shape = validate_noise_shape(noise_shape)
-        self._init_rng(seed)
+        self._init_rng(seed, draws=self.rate > 0)
         self.supports_masking = True
 
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
         shape = self._concrete_noise_shape(inputs.shape)
-        if self.rate == 1:
-            return inputs * ops.zeros(shape, inputs.dtype)
-        keep = self._generator().uniform(size=shape) >= self.rate
-        # kept inputs are scaled by 1 / (1 - rate)
-        scale = (keep / (1.0 - self.rate)).astype(inputs.dtype)
-        return inputs * scale
+        return random.dropout(inputs, self.rate, noise_shape=shape, seed=self.seed_generator)
 
     def compute_output_shape(self, input_shape):
         return input_shape

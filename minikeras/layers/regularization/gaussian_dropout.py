@@ -2,6 +2,7 @@
 
 import math
 
+from ... import random
 from ..layer import Layer
 from ._noise import SeededNoise, check_rate
 
@@ -13,7 +14,7 @@ class GaussianDropout(SeededNoise, Layer):
 
     Args:
         rate: float in [0, 1), the drop probability of the equivalent Dropout.
-        seed: optional int seed.
+        seed: optional int seed of the layer's `keras.random.SeedGenerator`.
 
     >>> import numpy as np, minikeras as keras
     >>> layer = keras.layers.GaussianDropout(0.2, seed=0)
@@ -27,7 +28,7 @@ class GaussianDropout(SeededNoise, Layer):
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.rate = check_rate(f"GaussianDropout layer '{self.name}'", rate)
-        self._init_rng(seed)
+        self._init_rng(seed, draws=self.rate > 0)
         self.supports_masking = True
 
     def call(self, inputs, training=False):
@@ -39,8 +40,10 @@ class GaussianDropout(SeededNoise, Layer):
                 "(stddev = sqrt(rate / (1 - rate))). Use a rate below 1."
             )
         stddev = math.sqrt(self.rate / (1.0 - self.rate))
-        noise = self._generator().normal(1.0, stddev, size=inputs.shape)
-        return inputs * noise.astype(inputs.dtype)
+        noise = random.normal(
+            inputs.shape, mean=1.0, stddev=stddev, dtype=inputs.dtype, seed=self.seed_generator
+        )
+        return inputs * noise
 
     def compute_output_shape(self, input_shape):
         return input_shape

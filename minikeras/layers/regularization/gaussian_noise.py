@@ -2,6 +2,7 @@
 
 import numbers
 
+from ... import random
 from ..layer import Layer
 from ._noise import SeededNoise
 
@@ -11,7 +12,7 @@ class GaussianNoise(SeededNoise, Layer):
 
     Args:
         stddev: float >= 0, the noise's standard deviation.
-        seed: optional int seed.
+        seed: optional int seed of the layer's `keras.random.SeedGenerator`.
 
     >>> import numpy as np, minikeras as keras
     >>> layer = keras.layers.GaussianNoise(0.1, seed=0)
@@ -30,14 +31,16 @@ class GaussianNoise(SeededNoise, Layer):
                 f"Received: stddev={stddev!r}"
             )
         self.stddev = float(stddev)
-        self._init_rng(seed)
+        self._init_rng(seed, draws=self.stddev > 0)
         self.supports_masking = True
 
     def call(self, inputs, training=False):
         if not training or self.stddev == 0:
             return inputs
-        noise = self._generator().normal(0.0, self.stddev, size=inputs.shape)
-        return inputs + noise.astype(inputs.dtype)
+        noise = random.normal(
+            inputs.shape, stddev=self.stddev, dtype=inputs.dtype, seed=self.seed_generator
+        )
+        return inputs + noise
 
     def compute_output_shape(self, input_shape):
         return input_shape

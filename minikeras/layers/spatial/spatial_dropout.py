@@ -1,8 +1,6 @@
 """`SpatialDropout1D/2D/3D`: dropout of whole feature maps (one draw per sample and channel)."""
 
-import numpy as np
-
-from ...utils import random
+from ... import random
 from ..convolutional.conv_utils import channel_axis, check_rank, standardize_data_format
 from ..layer import Layer
 
@@ -23,7 +21,8 @@ class BaseSpatialDropout(Layer):
         self.seed = seed
         self.data_format = standardize_data_format(data_format)
         self.supports_masking = True
-        self._rng = random.make_rng(seed)
+        if rate > 0:  # as Keras 3, which makes the generator only when the layer drops
+            self.seed_generator = random.SeedGenerator(seed)
 
     def call(self, inputs, training=False):
         check_rank(self, inputs.shape, self.rank, self.data_format)
@@ -32,10 +31,7 @@ class BaseSpatialDropout(Layer):
         shape = [1] * inputs.ndim
         shape[0] = inputs.shape[0]
         shape[channel_axis(self.data_format)] = inputs.shape[channel_axis(self.data_format)]
-        if self.rate >= 1:
-            return inputs * np.zeros(shape, inputs.dtype)
-        keep = self._rng.random(shape) >= self.rate
-        return inputs * (keep / (1.0 - self.rate)).astype(inputs.dtype)
+        return random.dropout(inputs, self.rate, noise_shape=shape, seed=self.seed_generator)
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate, "seed": self.seed,
