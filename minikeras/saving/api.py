@@ -43,16 +43,26 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, **kwargs
         filepath: path ending in `.keras`, `.h5` or `.hdf5`.
         overwrite: if False and the file exists, raise `FileExistsError`.
         include_optimizer: store the compile settings and optimizer state (legacy `.h5`).
+        for_tf_keras: legacy `.h5` only. By default the file is one that tf.keras 2 and Keras 3
+            both load when the model allows it, and one Keras 3 loads when it does not (a layer
+            given tensors besides its first argument, e.g. `MultiHeadAttention(q, v)`, or a
+            functional model nested in another). `for_tf_keras=True` writes such graphs the way
+            tf.keras 2 reads them instead (Keras 3 then cannot load the file; minikeras can).
 
     The file is written to a temp file beside the target and moved over it atomically.
     """
     filepath = os.fspath(filepath)
     save_format = kwargs.pop("save_format", None)
     kwargs.pop("zipped", None)
+    for_tf_keras = bool(kwargs.pop("for_tf_keras", False))
     if kwargs:
         raise TypeError(f"save() got unexpected keyword arguments {sorted(kwargs)}.")
     if save_format in ("h5", "hdf5") or filepath.endswith((".h5", ".hdf5")):
-        return _save_legacy(model, filepath, overwrite, include_optimizer)
+        return _save_legacy(model, filepath, overwrite, include_optimizer, for_tf_keras)
+    if for_tf_keras:
+        raise ValueError(
+            f"for_tf_keras=True applies to legacy .h5 files only; received filepath={filepath}"
+        )
     if save_format in (None, "keras") and filepath.endswith(".keras"):
         return _save_keras(model, filepath, overwrite)
     raise ValueError(
@@ -86,7 +96,7 @@ def _save_keras(model, filepath, overwrite):
         keras_zip.write(tmp, config, weights)
 
 
-def _save_legacy(model, filepath, overwrite, include_optimizer):
+def _save_legacy(model, filepath, overwrite, include_optimizer, for_tf_keras=False):
     from ..models import Functional, Sequential
 
     if not isinstance(model, (Functional, Sequential)):
@@ -96,7 +106,7 @@ def _save_legacy(model, filepath, overwrite, include_optimizer):
             "weights with save_weights()."
         )
     _warn_anonymous_functions(model)
-    config = model_config.legacy_h5_model_config(model)
+    config = model_config.legacy_h5_model_config(model, for_tf_keras)
     compiled = include_optimizer and getattr(model, "compiled", False) and model.optimizer
     training_config = _training_config(model) if compiled else None
     with atomic.atomic_write(filepath, overwrite) as tmp:
@@ -157,7 +167,8 @@ def _training_config(model):
     opt = model.optimizer
     return {
         **_compile_args(model),
-        "optimizer_config": {"class_name": type(opt).__name__, "config": opt.get_config()},
+        "optimizer_config": {"class_name": type(opt).__name__,
+                             "config": keras2_compat.keras2_optimizer_config(opt.get_config())},
     }
 
 

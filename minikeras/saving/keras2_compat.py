@@ -2,8 +2,13 @@
 
 Applied to configs from files whose `keras_version` is 1.x/2.x (spec 6.2, 8.9, 2.5):
 `time_major`/`implementation` dropped from RNNs, BatchNormalization `axis: [3]` -> `3`,
-`"hard_sigmoid"` -> Keras 2's `0.2 x + 0.5` form, `Policy` dtypes -> their name, and
-`MeanMetricWrapper` metrics -> metric names.
+`"hard_sigmoid"` -> Keras 2's `0.2 x + 0.5` form, `Policy` dtypes -> their name, Keras 2 only
+arguments dropped (`groups: 1` of transposed/depthwise/separable convolutions, `noise_shape` of
+spatial dropouts, `rng_type` of preprocessing layers, MultiHeadAttention's `query_shape` etc.),
+and `MeanMetricWrapper` metrics -> metric names.
+
+The writing direction (`to_keras2`, `keras2_optimizer_config`) spells minikeras's configs for
+legacy `.h5` files so that tf.keras 2 and Keras 3 both read them.
 """
 
 from .serialization import MAX_DEPTH
@@ -11,6 +16,12 @@ from .serialization import MAX_DEPTH
 _RNNS = {"LSTM", "GRU", "SimpleRNN", "LSTMCell", "GRUCell", "SimpleRNNCell", "RNN",
          "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "StackedRNNCells"}  # fmt: skip
 _BATCH_NORMS = {"BatchNormalization", "SyncBatchNormalization"}
+# Keras 2 writes `groups` for every convolution; Keras 3 has it only for plain Conv1D/2D/3D.
+_NO_GROUPS = {"Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "DepthwiseConv1D",
+              "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "Convolution1DTranspose",
+              "Convolution2DTranspose", "Convolution3DTranspose", "SeparableConvolution1D",
+              "SeparableConvolution2D"}  # fmt: skip
+_SPATIAL_DROPOUTS = {"SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"}
 
 
 def translate_config(tree, depth=0):
@@ -40,6 +51,17 @@ def translate_config(tree, depth=0):
         for key in ("activation", "recurrent_activation"):
             if cfg.get(key) == "hard_sigmoid":
                 cfg[key] = activations.hard_sigmoid_keras2
+        if class_name in _NO_GROUPS and cfg.get("groups") == 1:
+            del cfg["groups"]
+        if class_name.startswith("SeparableConv"):  # Keras 2's unused base-class arguments
+            for key in ("kernel_initializer", "kernel_regularizer", "kernel_constraint"):
+                cfg.pop(key, None)
+        if class_name in _SPATIAL_DROPOUTS and cfg.get("noise_shape") is None:
+            cfg.pop("noise_shape", None)  # Keras 2's Dropout argument, always None here
+        cfg.pop("rng_type", None)  # Keras 2 preprocessing layers' RNG kind; no Keras 3 meaning
+        if class_name == "MultiHeadAttention":  # Keras 2 only; shapes come from the call
+            for key in ("query_shape", "key_shape", "value_shape", "softmax_robust_masking"):
+                cfg.pop(key, None)
         if isinstance(cfg.get("dtype"), dict):
             cfg["dtype"] = (cfg["dtype"].get("config") or {}).get("name")
     for value in tree.values():
@@ -71,3 +93,94 @@ def translate_metrics(metrics):
             return [[_metric(m) for m in per_output] for per_output in metrics]
         return [_metric(m) for m in metrics]
     return _metric(metrics)
+
+
+# ---- writing: the Keras 2 spelling of legacy .h5 configs -----------------------------------------
+#
+# tf.keras 2 (the tf-keras package, and `tensorflow.keras` up to TF 2.15) rebuilds a legacy `.h5`
+# model with its own classes, whose constructors refuse unknown keyword arguments, and reads
+# `dtype` only as a string. Keras 3's legacy loader reads the Keras 2 spelling too. So `.h5`
+# configs are written in the spelling both accept: Keras-3-only arguments are left out where they
+# hold the value that both Kerases take as default (observed with tf-keras 2.21 and Keras 3.15).
+
+_RNN_LAYERS = {"LSTM", "GRU", "SimpleRNN", "RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"}
+_CELLS = {"LSTMCell", "GRUCell", "SimpleRNNCell"}
+_PREPROCESSING = {"RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
+                  "RandomContrast", "CenterCrop", "Resizing", "RandomCrop",
+                  "RandomBrightness"}  # fmt: skip
+_KERAS3_ONLY = {
+    **{name: {"zero_output_for_mask": False, "seed": None} for name in _RNN_LAYERS},
+    **{name: {"seed": None} for name in _CELLS},
+    **{name: {"data_format": "channels_last"} for name in _PREPROCESSING},
+    "Dense": {"quantization_config": None, "lora_rank": None, "lora_alpha": None},
+    "EinsumDense": {"quantization_config": None, "lora_rank": None, "lora_alpha": None},
+    "Embedding": {"quantization_config": None, "lora_rank": None, "lora_alpha": None},
+    "MultiHeadAttention": {"seed": None},
+    "Attention": {"seed": None},
+    "AdditiveAttention": {"seed": None},
+    "LayerNormalization": {"rms_scaling": False},
+    "RandomContrast": {"data_format": "channels_last", "value_range": [0, 255]},
+    "Resizing": {"data_format": "channels_last", "pad_to_aspect_ratio": False,
+                 "fill_mode": "constant", "fill_value": 0.0, "antialias": False},  # fmt: skip
+    "InputLayer": {"optional": False},
+}
+# Initializers whose Keras 3.15 config adds `input_axes`/`output_axes` (None = Keras 2's fans).
+_FAN_AXES = {"input_axes": None, "output_axes": None}
+
+
+def _drop_defaults(cfg, defaults):
+    for key, default in defaults.items():
+        if key in cfg and cfg[key] == default:
+            del cfg[key]
+
+
+def to_keras2(tree, depth=0):
+    """Rewrites a Keras 3 layer/model config tree in place into the spelling tf.keras 2 reads.
+
+    `dtype` policies become their name, InputLayer's `batch_shape` becomes `batch_input_shape`,
+    LeakyReLU's `negative_slope` becomes `alpha`, and Keras-3-only arguments holding their
+    default are left out (`_KERAS3_ONLY`). Arguments with other values stay: tf.keras 2 cannot
+    build such a layer, Keras 3 and minikeras still can.
+    """
+    if depth > MAX_DEPTH:
+        raise ValueError(f"The config is nested more than {MAX_DEPTH} levels deep; refused.")
+    if isinstance(tree, list):
+        for item in tree:
+            to_keras2(item, depth + 1)
+        return tree
+    if not isinstance(tree, dict):
+        return tree
+    cfg, class_name = tree.get("config"), tree.get("class_name")
+    if isinstance(class_name, str) and isinstance(cfg, dict):
+        if isinstance(cfg.get("dtype"), dict):
+            cfg["dtype"] = (cfg["dtype"].get("config") or {}).get("name")
+        if class_name == "InputLayer" and "batch_shape" in cfg:
+            cfg["batch_input_shape"] = cfg.pop("batch_shape")
+        if class_name == "LeakyReLU" and "negative_slope" in cfg:
+            cfg["alpha"] = cfg.pop("negative_slope")
+        if class_name == "Attention" and cfg.get("score_mode") == "dot":
+            # the default of both; Keras 3's legacy loader would turn the string "dot" into the
+            # function keras.ops.dot and then refuse it
+            del cfg["score_mode"]
+        if "input_axes" in cfg and "output_axes" in cfg:
+            _drop_defaults(cfg, _FAN_AXES)
+        _drop_defaults(cfg, _KERAS3_ONLY.get(class_name, {}))
+    for value in tree.values():
+        if isinstance(value, (dict, list)):
+            to_keras2(value, depth + 1)
+    return tree
+
+
+# Optimizer arguments Keras 3 added; tf.keras 2's optimizers (the legacy ones its `.h5` loader
+# builds) refuse them.
+_KERAS3_OPTIMIZER_ONLY = {"weight_decay": None, "use_ema": False, "ema_momentum": 0.99,
+                          "ema_overwrite_frequency": None, "loss_scale_factor": None,
+                          "gradient_accumulation_steps": None}  # fmt: skip
+
+
+def keras2_optimizer_config(config):
+    """An optimizer's `get_config()` without the Keras-3-only arguments that hold their default,
+    so tf.keras 2 can compile a loaded `.h5` model (Keras 3 reads it either way)."""
+    config = dict(config)
+    _drop_defaults(config, _KERAS3_OPTIMIZER_ONLY)
+    return config

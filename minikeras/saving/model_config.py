@@ -114,24 +114,180 @@ def sequential_config(model):
     return config
 
 
-def legacy_h5_model_config(model):
-    """`{"class_name", "config"}` as Keras 3 writes it into a legacy `.h5` (spec 2.6).
+def _strip_keras3_entry(entry):
+    """A top-level layer entry as legacy `.h5` files hold it: no module/registered_name/
+    build_config (op nodes keep `module`: it tells them from layers) and no `mask` node kwargs."""
+    dropped = ("registered_name", "build_config")
+    if ".ops" not in str(entry.get("module")):
+        dropped += ("module",)
+    entry = {k: v for k, v in entry.items() if k not in dropped}
+    for node in entry.get("inbound_nodes", []):
+        if isinstance(node, dict):
+            node["kwargs"] = {k: v for k, v in node.get("kwargs", {}).items() if k != "mask"}
+    return entry
 
-    Top-level layer entries carry no module/registered_name/build_config, and nodes carry no
-    `mask` arguments, so Keras 3's `load_model` reads the file back.
+
+class _NotKeras2(Exception):
+    """A graph feature the Keras 2 node format cannot carry so that Keras 3 also reads it."""
+
+
+def _call_arg_names(layer):
+    import inspect
+
+    try:
+        params = inspect.signature(layer.call).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+
+
+def _keras2_sequential_entry(entry):
+    """A Sequential called inside a functional model, without its InputLayer: tf.keras 2 then
+    numbers its calls from 0 as Keras 3 does (with an InputLayer, tf.keras 2 counts the model's
+    own input node first and Keras 3 does not, so no file could serve both)."""
+    cfg = dict(entry["config"])
+    cfg["layers"] = [e for e in cfg.get("layers", []) if e.get("class_name") != "InputLayer"]
+    cfg.pop("build_input_shape", None)
+    return {**entry, "config": cfg}
+
+
+def _attention_shapes(layer):
+    """tf.keras 2's MultiHeadAttention config names the shapes it was first called on (its
+    `from_config` requires the keys; Keras 3's refuses them, so only strict files carry them)."""
+    node = next((n for n in layer._inbound_nodes if not n.is_input), None)
+    if node is None:
+        return {"query_shape": None, "key_shape": None, "value_shape": None}
+    names = ["query", "value", "key"]
+    given = {**dict(zip(names, node.args)), **node.kwargs}
+    shape = {k: list(given[k].shape) if isinstance(given.get(k), KerasTensor) else None
+             for k in names}  # fmt: skip
+    key = shape["key"] if shape["key"] is not None else shape["value"]
+    return {"query_shape": shape["query"], "key_shape": key, "value_shape": shape["value"]}
+
+
+def keras2_functional_config(model, strict=False):
+    """`Functional.get_config()` in Keras 2's form (`[[layer, node, tensor, kwargs]]` nodes).
+
+    Keras 3's legacy loader reads this form too, except for three things it cannot express
+    for both: a layer given tensors besides its first argument (Keras 3 passes such node
+    kwargs on unresolved), a nested functional model (tf.keras 2 counts its own input node
+    first, Keras 3 does not) and Keras 3 operation nodes (tf.keras 2 has no such layers).
+    With `strict=False` these raise `_NotKeras2`; with `strict=True` the file follows
+    tf.keras 2 (Keras 3 cannot load it) and only operation nodes raise a ValueError.
     """
-    config = model.get_config()
-    entries = config.get("layers", [])
-    for i, entry in enumerate(entries):
-        dropped = ("registered_name", "build_config")
-        if ".ops" not in str(entry.get("module")):  # op nodes keep it: it tells them from layers
-            dropped += ("module",)
-        entry = {k: v for k, v in entry.items() if k not in dropped}
-        for node in entry.get("inbound_nodes", []):
-            if isinstance(node, dict):
-                node["kwargs"] = {k: v for k, v in node.get("kwargs", {}).items() if k != "mask"}
-        entries[i] = entry
-    return {"class_name": type(model).__name__, "config": config}
+    from ..models import Functional, Sequential
+
+    kept = {id(n) for depth in model._nodes_by_depth.values() for n in depth}
+    reindex = {}
+    for layer in model._all_layers:
+        k = 0
+        for i, node in enumerate(layer._inbound_nodes):
+            if id(node) in kept:
+                reindex[(id(layer), i)] = k
+                k += 1
+
+    def ref(t, io=False):
+        layer, node_index, tensor_index = t._keras_history
+        index = reindex.get((id(layer), node_index), node_index)
+        if isinstance(layer, Functional):
+            if not (strict or io):
+                raise _NotKeras2(f"nested functional model '{layer.name}'")
+            index += 1  # Keras 2 (and Keras 3 in input/output_layers) count its own node first
+        return [layer.name, index, tensor_index]
+
+    def encode(value):
+        if isinstance(value, KerasTensor):
+            if not strict:
+                raise _NotKeras2("a tensor passed besides the first argument")
+            return ref(value)
+        if isinstance(value, (list, tuple)):
+            return [encode(v) for v in value]
+        if isinstance(value, dict):
+            return {k: encode(v) for k, v in value.items()}
+        return serialize_keras_object(value)
+
+    def keras2_node(node):
+        args = list(node.args)
+        kwargs = {k: v for k, v in node.kwargs.items() if k != "mask"}
+        if len(args) > 1:  # Keras 2 passes later positional arguments by name
+            names = _call_arg_names(node.layer)
+            if len(names) < len(args):
+                raise _NotKeras2(f"layer '{node.layer.name}' called with {len(args)} arguments")
+            kwargs = {**dict(zip(names[1:], args[1:])), **kwargs}
+        first = args[0] if args else None
+        tensors = first if isinstance(first, (list, tuple)) else [first]
+        if not tensors or not all(isinstance(t, KerasTensor) for t in tensors):
+            raise _NotKeras2(f"layer '{node.layer.name}' called on a non-tensor first argument")
+        kw = encode(kwargs)
+        return [ref(t) + [kw] for t in tensors]
+
+    layers = []
+    for layer in model._all_layers:
+        if getattr(layer, "_is_operation", False):
+            if strict:
+                raise ValueError(
+                    f"Cannot write model '{model.name}' for tf.keras 2: '{layer.name}' is a Keras 3 "
+                    f"operation ({layer.op_name}), which tf.keras 2 has no layer for. Wrap it in a "
+                    "layer (or keras.layers.Lambda with a registered function)."
+                )
+            raise _NotKeras2(f"operation '{layer.name}'")
+        if isinstance(layer, Functional) and not isinstance(layer, Sequential):
+            if not strict:
+                raise _NotKeras2(f"nested functional model '{layer.name}'")
+            entry = {"class_name": type(layer).__name__,
+                     "config": keras2_functional_config(layer, strict)}  # fmt: skip
+        else:
+            entry = _strip_keras3_entry(serialization.serialize_layer(layer))
+            if isinstance(layer, Sequential):
+                entry = _keras2_sequential_entry(entry)
+            if type(layer).__name__ == "MultiHeadAttention":
+                entry["config"].update(_attention_shapes(layer))
+        entry["name"] = layer.name
+        entry["inbound_nodes"] = [keras2_node(node) for node in layer._inbound_nodes
+                                  if id(node) in kept and not node.is_input]  # fmt: skip
+        layers.append(entry)
+
+    def io(structure):
+        if isinstance(structure, KerasTensor):
+            return [ref(structure, io=True)]
+        if isinstance(structure, dict):
+            return {k: ref(v, io=True) for k, v in structure.items()}
+        return [ref(t, io=True) for t in flatten(structure)]
+
+    return {
+        "name": model.name,
+        "trainable": model.trainable,
+        "layers": layers,
+        "input_layers": io(model._input_structure),
+        "output_layers": io(model._output_structure),
+    }
+
+
+def legacy_h5_model_config(model, for_tf_keras=False):
+    """`{"class_name", "config"}` for a legacy `.h5` file (spec 2.6), in the Keras 2 spelling.
+
+    Layer configs are spelled so tf.keras 2 and Keras 3 both rebuild them
+    (`keras2_compat.to_keras2`); a functional graph uses Keras 2's node format when both can
+    read it (`keras2_functional_config`) and Keras 3's otherwise, unless `for_tf_keras=True`
+    asks for Keras 2's format regardless (then Keras 3 may not load the file).
+    """
+    from ..models import Functional
+
+    from .keras2_compat import to_keras2
+
+    from ..models.functional import functional_like_constructor
+
+    if isinstance(model, Functional) and functional_like_constructor(type(model)):
+        try:
+            config = keras2_functional_config(model, strict=for_tf_keras)
+        except _NotKeras2:
+            config = model.get_config()
+            config["layers"] = [_strip_keras3_entry(e) for e in config.get("layers", [])]
+    else:
+        config = model.get_config()  # a functional subclass may give its own arguments only
+        if "layers" in config:
+            config["layers"] = [_strip_keras3_entry(e) for e in config["layers"]]
+    return {"class_name": type(model).__name__, "config": to_keras2(config)}
 
 
 # ---- reading: Sequential -------------------------------------------------------------------------
@@ -203,6 +359,19 @@ def _op_name(class_name):
     return name if name in allowed else None
 
 
+def _starts_with_input(config):
+    """True for a Sequential config that tf.keras 2 builds from an Input (an InputLayer entry,
+    or a first layer with `batch_input_shape`): tf.keras 2 then counts the model's own node
+    first when a functional model calls it."""
+    layers = config.get("layers") if isinstance(config, dict) else config
+    if not isinstance(layers, list) or not layers or not isinstance(layers[0], dict):
+        return False
+    first = layers[0]
+    return first.get("class_name") == "InputLayer" or "batch_input_shape" in (
+        first.get("config") or {}
+    )
+
+
 class _Graph:
     """State while replaying a functional config."""
 
@@ -213,6 +382,7 @@ class _Graph:
         self.name = config.get("name")
         self.layers, self.nodes, self.outputs, self.order = {}, {}, {}, []
         self.keras2 = False
+        self.input_sequentials = set()  # nested Sequentials whose config starts with an Input
         given = list(flatten(input_tensors)) if input_tensors is not None else None
         input_names = [r[0] for r in _io_list(config.get("input_layers"))]
         for entry in config.get("layers", []):
@@ -226,6 +396,8 @@ class _Graph:
             nodes = entry.get("inbound_nodes") or []
             if any(isinstance(n, list) for n in nodes):
                 self.keras2 = True
+            if entry["class_name"] == "Sequential" and _starts_with_input(cfg):
+                self.input_sequentials.add(lname)
             cls_name = entry["class_name"]
             if cls_name == "InputLayer":
                 if given is not None and lname in input_names:
@@ -269,8 +441,8 @@ class _Graph:
         layer = self.layers[name]
         total = max(len(self.nodes[name]), 1)
         index = node_index
-        if isinstance(layer, (Functional, Sequential)) and self.keras2:
-            index -= 1  # Keras 2 counts a nested model's own node first
+        if self.keras2 and (isinstance(layer, Functional) or name in self.input_sequentials):
+            index -= 1  # Keras 2 counts a nested model's own node first, if it has an Input
         elif where_io and isinstance(layer, Functional):
             index -= 1  # Keras 3 does so in input_layers/output_layers only
         if total == 1:
