@@ -11,12 +11,13 @@ from .random import set_random_seed
 from .sequence_utils import pad_sequences
 from .summary_utils import print_summary
 from .text_dataset_utils import text_dataset_from_directory
+from .timeseries_dataset_utils import timeseries_dataset_from_array
 
 __all__ = [
     "PyDataset", "Sequence", "clear_session", "normalize", "pad_sequences", "print_summary",
     "set_random_seed", "split_dataset", "to_categorical",
     "array_to_img", "get_file", "image_dataset_from_directory", "img_to_array", "load_img",
-    "save_img", "text_dataset_from_directory",
+    "save_img", "text_dataset_from_directory", "timeseries_dataset_from_array",
 ]  # fmt: skip
 
 _FROM_SAVING = {

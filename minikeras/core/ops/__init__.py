@@ -9,13 +9,14 @@ import functools
 
 from .. import tensor as _tensor_module
 from . import _base, conv as _conv, elementwise as _elementwise, linalg as _linalg
-from . import nn as _nn, reduce as _reduce, shape as _shape
+from . import nn as _nn, reduce as _reduce, shape as _shape, signal as _signal
 from .conv import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403
 from .reduce import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
+from .signal import *  # noqa: F401,F403
 
 _symbolic_hook = None  # set by minikeras.layers.core.node: (name, fn, args, kwargs) -> KerasTensor
 
@@ -53,7 +54,7 @@ def _dispatching(name, fn):
     return wrapper
 
 
-_FAMILIES = (_conv, _elementwise, _linalg, _nn, _reduce, _shape)
+_FAMILIES = (_conv, _elementwise, _linalg, _nn, _reduce, _shape, _signal)
 
 
 def _install():

@@ -10,6 +10,7 @@ import pytest
 
 import minikeras as keras
 from helpers import check_grad, randn
+from keras_ops_fixtures import assert_matches_keras, ops_cases
 from minikeras import ops
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -126,3 +127,69 @@ def test_resize_in_a_functional_model():
     expected = ops.image.resize(x, (3, 5), interpolation="lanczos3", antialias=True).numpy()
     np.testing.assert_allclose(model(x).numpy(), expected, rtol=1e-6)
     assert model._all_layers[-1].name.startswith("resize")
+
+
+# -- extract_patches, crop/pad, colour, affine_transform, map_coordinates -----------------------
+@pytest.mark.parametrize("args,kwargs,expected", ops_cases("image.extract_patches"))
+def test_extract_patches_matches_keras(args, kwargs, expected):
+    """2-D and 3-D patches, int and tuple sizes, strides, dilation, "same" padding with odd
+    totals, unbatched, channels_first and int32 images: Keras 3's outputs (the flattening order
+    of its identity-kernel convolution) within 1e-5."""
+    assert_matches_keras(ops.image.extract_patches(*args, **kwargs), expected)
+
+
+def test_extract_patches_order_by_hand():
+    """Keras's documented layout: each patch is its rows, then columns, then channels."""
+    x = np.arange(2 * 4 * 4 * 2, dtype="float32").reshape(2, 4, 4, 2)
+    p = ops.image.extract_patches(x, 2).numpy()
+    assert p.shape == (2, 2, 2, 8)
+    np.testing.assert_array_equal(p[1, 0, 1], x[1, 0:2, 2:4, :].reshape(-1))
+    assert ops.image.extract_patches(np.ones((2, 20, 20, 3)), (5, 5)).shape == (2, 4, 4, 75)
+    assert ops.image.extract_patches(np.ones((10, 10, 10, 3)), (3, 3, 3)).shape == (3, 3, 3, 81)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"size": 2}, {"size": (3, 2), "strides": 1, "padding": "same"},
+    {"size": 2, "strides": 1, "dilation_rate": 2}, {"size": (2, 2, 2), "strides": 1},
+])  # fmt: skip
+def test_extract_patches_grad(kwargs):
+    """Overlapping windows sum their gradients back into the pixels they copied."""
+    shape = (1, 3, 5, 4, 2) if len(np.atleast_1d(kwargs["size"])) == 3 else (2, 5, 4, 3)
+    check_grad(lambda x: ops.image.extract_patches(x, **kwargs), shape)
+
+
+def test_extract_patches_errors():
+    """Keras's TypeError for a non-int/tuple size and ValueError for a size of length 4."""
+    with pytest.raises(TypeError, match="size"):
+        ops.image.extract_patches(np.ones((1, 4, 4, 1)), "2")
+    with pytest.raises(ValueError, match="length 2 or 3"):
+        ops.image.extract_patches(np.ones((1, 4, 4, 1)), (1, 1, 1, 1))
+    with pytest.raises(ValueError, match="larger than the images"):
+        ops.image.extract_patches(np.ones((1, 4, 4, 1)), 5)
+
+
+def test_extract_patches_in_a_custom_layer_of_a_functional_model():
+    """keras.io's ViT `Patches` layer: extract_patches then reshape inside `call`, traced on a
+    KerasTensor and replayed by the model, with a gradient reaching the Dense kernel."""
+
+    class Patches(keras.layers.Layer):
+        def __init__(self, patch_size):
+            super().__init__()
+            self.patch_size = patch_size
+
+        def call(self, images):
+            batch = ops.shape(images)[0]
+            patches = ops.image.extract_patches(images, size=self.patch_size)
+            return ops.reshape(patches, (batch, -1, patches.shape[-1]))
+
+    inputs = keras.Input((6, 6, 3))
+    encoded = keras.layers.Dense(4)(Patches(3)(inputs))
+    assert encoded.shape == (None, 4, 4)
+    direct = ops.image.extract_patches(inputs, 2, strides=(2, 2))
+    assert direct.shape == (None, 3, 3, 12)
+    model = keras.Model(inputs, [encoded, direct])
+    x = randn(2, 6, 6, 3, dtype="float32")
+    y, d = model(x)
+    np.testing.assert_allclose(d.numpy()[0, 1, 2], x[0, 2:4, 4:6].ravel())
+    model.compile(optimizer="sgd", loss=["mse", None])
+    model.fit(x, [np.zeros((2, 4, 4), "float32"), None], epochs=1, verbose=0)
