@@ -36,7 +36,16 @@ class Variable(Tensor):
     [3.0, 4.0]
     """
 
-    __slots__ = ("name", "path", "trainable", "constraint", "regularizer", "_layer", "_initializer")
+    __slots__ = (
+        "name",
+        "path",
+        "trainable",
+        "constraint",
+        "regularizer",
+        "_layer",
+        "_initializer",
+        "_overwrite_with_gradient",
+    )
 
     def __init__(
         self,
@@ -60,6 +69,7 @@ class Variable(Tensor):
         self.regularizer = regularizer
         self._layer = None
         self._initializer = initializer if not _is_value(initializer) else None
+        self._overwrite_with_gradient = False
 
     def __setattr__(self, key, value):
         object.__setattr__(self, key, value)
@@ -67,6 +77,19 @@ class Variable(Tensor):
             object.__setattr__(self, "requires_grad", bool(value))
         elif key == "data":
             register_live_buffer(self)
+
+    @property
+    def overwrite_with_gradient(self):
+        """Whether optimizers replace this variable's value by its gradient instead of taking a
+        step (no learning rate, clipping, weight decay or constraint), as Keras 3 does for
+        float8 training's scale and amax history."""
+        return self._overwrite_with_gradient
+
+    @overwrite_with_gradient.setter
+    def overwrite_with_gradient(self, value):
+        if not isinstance(value, bool):
+            raise TypeError(f"`overwrite_with_gradient` must be a boolean. Received: {value!r}")
+        self._overwrite_with_gradient = value
 
     def numpy(self):
         """A copy of the current value (later updates leave it unchanged, as in Keras)."""

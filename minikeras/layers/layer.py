@@ -237,6 +237,8 @@ class Layer:
             trainable: False for state such as BatchNormalization's moving statistics.
             regularizer: adds `regularizer(weight)` to the layer's losses.
             constraint: applied to the weight after each optimizer update.
+            overwrite_with_gradient: optimizers set the weight to its gradient instead of
+                updating it (see `Variable.overwrite_with_gradient`).
             name: the weight's name (`kernel`, `bias`, ...).
         """
         from .. import constraints, initializers, regularizers
@@ -258,6 +260,7 @@ class Layer:
         )
         v.path = f"{self.name}/{name}"
         v._layer = self
+        v.overwrite_with_gradient = overwrite_with_gradient
         self._own_variables.append(v)
         return v
 

@@ -27,6 +27,10 @@ def _array(x):
     return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
+def _overwrites(variable):
+    return getattr(variable, "overwrite_with_gradient", False)
+
+
 def _l2(g):
     return float(np.sqrt(np.sum(np.square(g, dtype="float64"))))
 
@@ -162,7 +166,8 @@ class Optimizer:
         )
 
     def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
-        """One slot per variable for each name; several names are interleaved per variable."""
+        """One slot per variable for each name; several names are interleaved per variable.
+        Variables with `overwrite_with_gradient` get `None` (they are never stepped)."""
         names = [name] if isinstance(name, str) else list(name)
         inits = (
             initializer if isinstance(initializer, (list, tuple)) else [initializer] * len(names)
@@ -170,7 +175,9 @@ class Optimizer:
         out = tuple([] for _ in names)
         for v in trainable_variables:
             for slots, n, init in zip(out, names, inits):
-                slots.append(self.add_variable_from_reference(v, n, init))
+                # a variable overwritten by its gradient needs no slot (Keras 3 puts None)
+                slot = None if _overwrites(v) else self.add_variable_from_reference(v, n, init)
+                slots.append(slot)
         return out[0] if isinstance(name, str) else out
 
     def build(self, variables):
@@ -180,7 +187,8 @@ class Optimizer:
         self._ema, self._accumulators = [], []
         for v in variables:  # interleaved per variable, as Keras creates them
             if self.use_ema:
-                self._ema.append(self.add_variable_from_reference(v, "average"))
+                average = None if _overwrites(v) else self.add_variable_from_reference(v, "average")
+                self._ema.append(average)
             if self.gradient_accumulation_steps:
                 self._accumulators.append(
                     self.add_variable_from_reference(v, "gradient_accumulator")
@@ -288,18 +296,42 @@ class Optimizer:
             )
         grads = [self._check_grad(g, v) for g, v in pairs]
         variables = [v for _, v in pairs]
-        if self.loss_scale_factor is not None:
-            grads = [g / np.asarray(self.loss_scale_factor, g.dtype) for g in grads]
-        if self.gradient_accumulation_steps:
-            self._accumulate_and_update(grads, variables)
-        else:
-            self._clip_decay_update(grads, variables)
-        if self.use_ema:
-            self._update_ema()
-        for v in variables:
-            if getattr(v, "constraint", None) is not None:
-                v.assign(_array(v.constraint(v)))
+        grads, variables = self._overwrite_variables_with_gradients(grads, variables)
+        if variables:
+            if self.loss_scale_factor is not None:
+                grads = [g / np.asarray(self.loss_scale_factor, g.dtype) for g in grads]
+            if self.gradient_accumulation_steps:
+                self._accumulate_and_update(grads, variables)
+            else:
+                self._clip_decay_update(grads, variables)
+            if self.use_ema:
+                self._update_ema()
+            for v in variables:
+                if getattr(v, "constraint", None) is not None:
+                    v.assign(_array(v.constraint(v)))
         self._iterations.data += 1
+
+    def _overwrite_variables_with_gradients(self, grads, variables):
+        """Sets each `overwrite_with_gradient` variable to its (unscaled, unclipped) gradient
+        and returns the other pairs. Under gradient accumulation, as Keras 3, the accumulator
+        keeps the elementwise maximum of the gradients and the variable takes it on the update
+        step."""
+        rest_g, rest_v = [], []
+        steps = self.gradient_accumulation_steps
+        for g, v in zip(grads, variables):
+            if not _overwrites(v):
+                rest_g.append(g)
+                rest_v.append(v)
+            elif not steps:
+                v.data[...] = g
+            else:
+                acc = self._accumulators[self._get_variable_index(v)]
+                if (int(self._iterations.data) + 1) % steps == 0:
+                    v.data[...] = np.maximum(g, acc.data)
+                    acc.data[...] = 0
+                else:
+                    acc.data[...] = np.maximum(g, acc.data)
+        return rest_g, rest_v
 
     def _check_grad(self, g, v):
         g = _array(g)
@@ -389,6 +421,8 @@ class Optimizer:
         first = int(_array(self.iterations)) == 0
         mom = 0.0 if first else self.ema_momentum
         for v, avg in zip(self._trainable_variables, self._ema):
+            if avg is None:  # an overwrite_with_gradient variable
+                continue
             # average = momentum * average + (1 - momentum) * w (the first step copies w)
             avg.data[...] = mom * avg.data + (1 - mom) * v.data
         freq = self.ema_overwrite_frequency
@@ -402,7 +436,8 @@ class Optimizer:
                 f"{len(self._ema)} moving averages."
             )
         for v, avg in zip(var_list, self._ema):
-            v.data[...] = avg.data
+            if avg is not None:
+                v.data[...] = avg.data
 
     def finalize_variable_values(self, var_list):
         """With `use_ema`, copies the moving averages into the variables (end of `fit`)."""

@@ -339,3 +339,53 @@ def test_save_and_load_own_variables():
     assert int(other.iterations) == 1
     with pytest.warns(UserWarning, match="Skipping"):
         optimizers.Adam().load_own_variables(store)
+
+
+# -- overwrite_with_gradient ----------------------------------------------------------------
+def test_overwrite_with_gradient_sets_variable_to_raw_gradient():
+    """Keras 3.15.1 (torch) observed: with Adam(lr=0.1, clipnorm=0.5, weight_decay=0.1,
+    use_ema=True, loss_scale_factor=2) a variable with overwrite_with_gradient becomes its
+    gradient (not unscaled, clipped or decayed) and gets no slots; the other is stepped."""
+    v = var([[1.0, 2.0], [3.0, 4.0]], "variable")
+    v.overwrite_with_gradient = True
+    w = var([[1.0, 2.0], [3.0, 4.0]], "variable_1")
+    opt = optimizers.Adam(
+        learning_rate=0.1, clipnorm=0.5, weight_decay=0.1, use_ema=True, loss_scale_factor=2.0,
+        name="adam",
+    )
+    g = np.array([[5.0, -1.0], [0.0, 2.0]], "float32")
+    opt.apply([g, g], [v, w])
+    np.testing.assert_array_equal(v.numpy(), g)
+    expected_w = [[0.8900013566017151, 2.07999587059021], [2.9700000286102295, 3.8600025177001953]]
+    np.testing.assert_allclose(w.numpy(), expected_w, rtol=1e-5)
+    assert [x.path for x in opt.variables] == [
+        "adam/iteration",
+        "adam/learning_rate",
+        "adam/variable_1_average",
+        "adam/variable_1_momentum",
+        "adam/variable_1_velocity",
+    ]
+    assert int(opt.iterations.numpy()) == 1
+
+
+def test_overwrite_with_gradient_under_accumulation_keeps_the_maximum():
+    """Keras 3.15.1 observed (SGD, gradient_accumulation_steps=2): the accumulator holds the
+    elementwise max of the gradients (from zeros); the variable takes it every 2nd step."""
+    v = var([1.0, 2.0], "v")
+    v.overwrite_with_gradient = True
+    opt = optimizers.SGD(learning_rate=1.0, gradient_accumulation_steps=2)
+    seen = []
+    for g in ([3.0, -1.0], [1.0, 0.0], [0.5, 0.5], [-1.0, -2.0]):
+        opt.apply([np.array(g, "float32")], [v])
+        seen.append(v.numpy().tolist())
+    assert seen == [[1.0, 2.0], [3.0, 0.0], [3.0, 0.0], [0.5, 0.5]]
+
+
+def test_overwrite_with_gradient_from_add_weight():
+    """Keras 3: Layer.add_weight(overwrite_with_gradient=True) sets the variable property,
+    which only takes booleans (TypeError otherwise)."""
+    layer = keras.layers.Layer()
+    assert layer.add_weight(shape=(2,), overwrite_with_gradient=True).overwrite_with_gradient
+    assert not layer.add_weight(shape=(2,)).overwrite_with_gradient
+    with pytest.raises(TypeError, match="must be a boolean"):
+        keras.Variable([1.0]).overwrite_with_gradient = 1
