@@ -59,6 +59,8 @@ def standardize_dtype(dtype):
     except (KeyError, TypeError):  # not seen yet, or unhashable (a DTypePolicy config dict)
         pass
     key = dtype
+    if dtype in ("string", "str", "bytes", str, bytes, np.str_, np.bytes_):
+        return "string"  # Keras's name for text (numpy holds it as str / bytes / object arrays)
     if isinstance(dtype, type) and dtype in _PYTHON_TYPES:
         dtype = _PYTHON_TYPES[dtype]
     if isinstance(dtype, dict):  # a Keras 3 DTypePolicy config
@@ -73,6 +75,8 @@ def standardize_dtype(dtype):
         name = np.dtype(dtype).name
     except TypeError as e:
         raise TypeError(f"Unknown dtype. Received: dtype={dtype!r}") from e
+    if np.dtype(dtype).kind in "US":
+        name = "string"
     if isinstance(key, (str, np.dtype, type)):
         _NAMES[key] = name
     return name
