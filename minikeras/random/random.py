@@ -222,7 +222,9 @@ def shuffle(x, axis=0, seed=None):
         raise ValueError("keras.random.shuffle: `x` must have at least one axis (a 0-d input).")
     axis = int(axis)
     if not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"keras.random.shuffle: axis={axis} is out of range for x of rank {x.ndim}")
+        raise ValueError(
+            f"keras.random.shuffle: axis={axis} is out of range for x of rank {x.ndim}"
+        )
     perm = draw_rng(seed, "keras.random.shuffle").permutation(x.shape[axis])
     return ops.take(x, perm, axis=axis)
 
