@@ -36,8 +36,10 @@ def run_case(c):
     for method, args in c["setup"]:
         if method == "adapt":
             data = args["data"]
-            if args.get("batches"):
-                data = np.array(data)  # Keras stacks a list of arrays into one batch
+            if args.get("batches") and c["layer"] == "Discretization":
+                data = [np.array(b) for b in data]  # Discretization adapts on each list item
+            elif args.get("batches"):
+                data = np.array(data)  # the lookups stack a list of arrays into one batch
             elif args.get("array"):
                 data = np.array(data, dtype=args.get("dtype"))
             layer.adapt(data)
