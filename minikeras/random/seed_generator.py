@@ -8,10 +8,11 @@ Every `keras.random` function takes `seed`, which is one of:
 - `None`: a draw from minikeras's global generator, which `keras.utils.set_random_seed` seeds
   (Keras 3's numpy backend also accepts `None`, drawing from its global state).
 
-A state `(s, c)` is turned into numbers by a Philox counter-based generator keyed by `s`, with
-`c` in the high words of its counter: each state has its own stream, built in a few
-microseconds, and an int seed `s` draws what a fresh `SeedGenerator(s)` draws first (as in
-Keras, where both are the state `[s, 0]`). The numbers differ from Keras's own bit streams.
+A state `(s, c)` is hashed (splitmix64) into the 128-bit state and increment of a PCG64
+generator: each state has its own stream, set up in a few microseconds (a SeedGenerator reuses
+one numpy Generator and only resets its state, which keeps Dropout cheap), and an int seed `s`
+draws what a fresh `SeedGenerator(s)` draws first (as in Keras, where both are the state
+`[s, 0]`). The numbers differ from Keras's own bit streams.
 """
 
 import numbers
@@ -24,6 +25,7 @@ from ..utils import naming
 from ..utils import random as _global
 
 _MASK32 = 0xFFFFFFFF
+_MASK64 = 0xFFFFFFFFFFFFFFFF
 
 
 def _check_int_seed(seed, where):
@@ -67,6 +69,8 @@ class SeedGenerator:
             np.array([seed, 0], np.uint32), trainable=False, name="seed_generator_state"
         )
         self.state.path = f"{self.name}/seed_generator_state"
+        self._bit_generator = np.random.PCG64(0)  # re-stated before every draw
+        self._numpy_generator = np.random.Generator(self._bit_generator)
 
     def next(self, ordered=True):
         """The current state `[seed, counter]` as a uint32 Tensor; then the state advances.
@@ -109,8 +113,25 @@ class SeedGenerator:
         return f"<SeedGenerator name={self.name}, state={self.state.data.tolist()}>"
 
 
-def _philox(key, counter):
-    return np.random.Generator(np.random.Philox(key=int(key), counter=[0, 0, int(counter), 0]))
+def _splitmix64(z):
+    z = (z + 0x9E3779B97F4A7C15) & _MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return z ^ (z >> 31)
+
+
+def _set_state(bit_generator, key, counter):
+    """Puts `bit_generator` (a PCG64) at the start of the stream of state `(key, counter)`."""
+    a = _splitmix64((key << 32) | counter)
+    b = _splitmix64(a ^ 0xD1B54A32D192ED03)
+    c = _splitmix64(b)
+    d = _splitmix64(c)
+    bit_generator.state = {
+        "bit_generator": "PCG64",
+        "state": {"state": (a << 64) | b, "inc": ((c << 64) | d) | 1},
+        "has_uint32": 0,
+        "uinteger": 0,
+    }
 
 
 def draw_rng(seed, where="keras.random"):
@@ -122,9 +143,12 @@ def draw_rng(seed, where="keras.random"):
         state = seed.state.data
         key, counter = int(state[0]), int(state[1])
         state[1] += np.uint32(1)
-        return _philox(key, counter)
+        _set_state(seed._bit_generator, key, counter)
+        return seed._numpy_generator
     if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
-        return _philox(int(seed) & _MASK32, 0)
+        bit_generator = np.random.PCG64(0)
+        _set_state(bit_generator, int(seed) & _MASK32, 0)
+        return np.random.Generator(bit_generator)
     raise ValueError(
         f"{where}: argument `seed` must be an integer, a `keras.random.SeedGenerator` or None. "
         f"Received: seed={seed!r} (of type {type(seed).__name__})"
