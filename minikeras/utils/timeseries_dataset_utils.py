@@ -61,7 +61,9 @@ def _check(data, start_index, end_index, sampling_rate, sequence_stride, fmt):
     n = len(data)
     if start_index:
         if start_index < 0:
-            raise ValueError(f"`start_index` must be 0 or greater. Received: start_index={start_index}")
+            raise ValueError(
+                f"`start_index` must be 0 or greater. Received: start_index={start_index}"
+            )
         if start_index >= n:
             raise ValueError(
                 "`start_index` must be lower than the length of the data. Received: "

@@ -12,6 +12,8 @@ backend (`tf.image.resize(method="area")`): output pixel `o` averages the input 
 
 `extract_patches` is Keras's convolution with an identity kernel, done as one strided slice per
 kernel offset: each output pixel lists its window row by row, then column, then channel.
+`crop_images`, `pad_images` and the colour conversions are composed from differentiable ops;
+`map_coordinates` and `affine_transform` live in `image_sampling.py`.
 """
 
 import itertools
@@ -20,10 +22,14 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._base import to_tensor
+from . import elementwise as E
 from .elementwise import clip, round as round_
-from .shape import cast, moveaxis, pad, take
+from .image_sampling import affine_transform, map_coordinates
+from .linalg import tensordot
+from .shape import cast, expand_dims, moveaxis, pad, stack, take
 
-__all__ = ["extract_patches", "resize"]
+__all__ = ["affine_transform", "crop_images", "extract_patches", "extract_patches_3d", "hsv_to_rgb",
+           "map_coordinates", "pad_images", "resize", "rgb_to_grayscale", "rgb_to_hsv"]  # fmt: skip
 
 RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
 
@@ -216,7 +222,9 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
 
 
 def _tuple(value, n, name):
-    out = (int(value),) * n if isinstance(value, (int, np.integer)) else tuple(int(v) for v in value)
+    if isinstance(value, (int, np.integer)):
+        value = (value,) * n
+    out = tuple(int(v) for v in value)
     if len(out) != n or any(v < 1 for v in out):
         raise ValueError(
             f"image.extract_patches: {name} must be a positive int or {n} positive ints. "
@@ -334,9 +342,241 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
     return y[0] if unbatched else y
 
 
+def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid",
+                       data_format=None):  # fmt: skip
+    """Extracts 3-D patches from volumes: `extract_patches` with an int `size` meaning a cube.
+
+    Args:
+        volumes: `(d, h, w, c)` or `(n, d, h, w, c)` (channels first with `data_format`).
+        size: an int or `(pd, ph, pw)`.
+        strides, dilation_rate, padding, data_format: as in `extract_patches`.
+
+    Returns:
+        `(..., out_d, out_h, out_w, pd * ph * pw * c)` patches (channels last).
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.ops.image.extract_patches_3d(np.ones((2, 10, 10, 10, 3)), 3).shape
+    (2, 3, 3, 3, 81)
+    """
+    if isinstance(size, (int, np.integer)):
+        size = (size,) * 3
+    return extract_patches(volumes, size, strides, dilation_rate, padding, data_format)
+
+
 def _data_format(data_format):
     if data_format is None:
         from ... import config  # keras.config.image_data_format(), "channels_last" by default
 
         return config.image_data_format()
     return data_format
+
+
+def _rank_and_axes(x, data_format, op):
+    """(channels axis, height axis) of 3-D or 4-D images."""
+    if x.ndim not in (3, 4):
+        raise ValueError(
+            f"image.{op}: invalid images rank: expected rank 3 (single image) or rank 4 (batch "
+            f"of images). Received input with shape: images.shape={x.shape}"
+        )
+    first = str(_data_format(data_format)).lower() == "channels_first"
+    return (-3, -2) if first else (-1, -3)
+
+
+def _sides(before, after, target, size, names, op, crop):
+    """Keras's rule: exactly two of (before, after, target) are given; returns (before, after)."""
+    if [before, after, target].count(None) != 1:
+        raise ValueError(
+            f"image.{op}: must specify exactly two of {', '.join(names)}. Received: "
+            f"{names[0]}={before}, {names[1]}={after}, {names[2]}={target}"
+        )
+    for name, value in zip(names, (before, after, target)):
+        if value is not None and value < 0:
+            raise ValueError(f"image.{op}: {name} must be >= 0. Received: {name}={value}")
+    sign = -1 if crop else 1  # cropping removes rows, padding adds them
+    if before is None:
+        before = sign * (target - size) - after
+    elif after is None:
+        after = sign * (target - size) - before
+    for name, value in zip(names, (before, after)):
+        if value < 0:
+            raise ValueError(f"image.{op}: {name} must be >= 0. Received: {name}={value}")
+    if crop and before + after > size:
+        raise ValueError(
+            f"image.{op}: cropping {before} + {after} exceeds the image size {size}."
+        )
+    return int(before), int(after)
+
+
+def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None,
+                right_cropping=None, target_height=None, target_width=None,
+                data_format=None):  # fmt: skip
+    """Crops images: give two of (top, bottom, target height) and two of (left, right, width).
+
+    Args:
+        images: `(h, w, c)` or `(n, h, w, c)` (channels first with `data_format`).
+        top_cropping, bottom_cropping, target_height: rows removed above, below, rows kept.
+        left_cropping, right_cropping, target_width: columns removed left, right, kept.
+        data_format: "channels_last" or "channels_first"; None means
+            `keras.config.image_data_format()`.
+
+    Returns:
+        The cropped images, differentiable in `images`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> x = np.arange(1, 28, dtype="float32").reshape(3, 3, 3)
+    >>> keras.ops.image.crop_images(x, 0, 0, target_height=2, target_width=2).numpy()[..., 0]
+    array([[ 1.,  4.],
+           [10., 13.]], dtype=float32)
+    """
+    x = to_tensor(images, op="image.crop_images")
+    _, h_axis = _rank_and_axes(x, data_format, "crop_images")
+    h, w = x.shape[h_axis], x.shape[h_axis + 1]
+    names = ("top_cropping", "bottom_cropping", "target_height")
+    top, bottom = _sides(top_cropping, bottom_cropping, target_height, h, names, "crop_images", 1)
+    names = ("left_cropping", "right_cropping", "target_width")
+    left, right = _sides(left_cropping, right_cropping, target_width, w, names, "crop_images", 1)
+    key = [slice(None)] * x.ndim
+    key[h_axis] = slice(top, h - bottom)
+    key[h_axis + 1] = slice(left, w - right)
+    return x[tuple(key)]
+
+
+def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
+               right_padding=None, target_height=None, target_width=None,
+               data_format=None):  # fmt: skip
+    """Pads images with zeros: give two of (top, bottom, height) and two of (left, right, width).
+
+    Args:
+        images: `(h, w, c)` or `(n, h, w, c)` (channels first with `data_format`).
+        top_padding, bottom_padding, target_height: rows added above, below, the final height.
+        left_padding, right_padding, target_width: columns added left, right, the final width.
+        data_format: "channels_last" or "channels_first"; None means
+            `keras.config.image_data_format()`.
+
+    Returns:
+        The padded images, differentiable in `images`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.ops.image.pad_images(np.ones((15, 25, 3)), 2, 3, target_height=20,
+    ...                            target_width=30).shape
+    (20, 30, 3)
+    """
+    x = to_tensor(images, op="image.pad_images")
+    _, h_axis = _rank_and_axes(x, data_format, "pad_images")
+    h, w = x.shape[h_axis], x.shape[h_axis + 1]
+    names = ("top_padding", "bottom_padding", "target_height")
+    top, bottom = _sides(top_padding, bottom_padding, target_height, h, names, "pad_images", 0)
+    names = ("left_padding", "right_padding", "target_width")
+    left, right = _sides(left_padding, right_padding, target_width, w, names, "pad_images", 0)
+    widths = [(0, 0)] * x.ndim
+    widths[h_axis % x.ndim], widths[(h_axis + 1) % x.ndim] = (top, bottom), (left, right)
+    return pad(x, widths)
+
+
+def _planes(x, axis):
+    key = [slice(None)] * x.ndim
+    out = []
+    for i in range(3):
+        key[axis] = i
+        out.append(x[tuple(key)])
+    return out
+
+
+def _check_colour(x, data_format, op, float_only):
+    axis, _ = _rank_and_axes(x, data_format, op)
+    if float_only and x.dtype.kind != "f":
+        raise ValueError(
+            f"image.{op}: invalid images dtype: expected float dtype. Received: "
+            f"images.dtype={x.dtype}"
+        )
+    return axis
+
+
+def rgb_to_grayscale(images, data_format=None):
+    """Luma `0.2989 R + 0.5870 G + 0.1140 B` (as `tf.image.rgb_to_grayscale`), one channel.
+
+    Args:
+        images: RGB (or already one-channel) images, 3-D or 4-D.
+        data_format: "channels_last" or "channels_first"; None means
+            `keras.config.image_data_format()`.
+
+    Returns:
+        The one-channel images in the input's dtype (integer results truncated, as Keras).
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.ops.image.rgb_to_grayscale(np.full((1, 1, 3), 100, "uint8")).numpy().tolist()
+    [[[99]]]
+    """
+    x = to_tensor(images, op="image.rgb_to_grayscale")
+    axis = _check_colour(x, data_format, "rgb_to_grayscale", False)
+    if x.shape[axis] not in (1, 3):
+        raise ValueError(
+            "image.rgb_to_grayscale: invalid channel size: expected 3 (RGB) or 1 (Grayscale). "
+            f"Received input with shape: images.shape={x.shape}"
+        )
+    if x.shape[axis] == 1:
+        return x + 0 if x.dtype.kind != "b" else x
+    dtype = x.dtype
+    y = x if dtype.kind == "f" else cast(x, "float32")
+    weights = np.array([0.2989, 0.5870, 0.1140], y.dtype)
+    grey = expand_dims(tensordot(y, weights, axes=([axis % x.ndim], [0])), axis)
+    return grey if dtype == grey.dtype else cast(grey, dtype)
+
+
+def rgb_to_hsv(images, data_format=None):
+    """RGB to HSV (hue, saturation, value in [0, 1]), as Keras (after `dm_pix`).
+
+    Args:
+        images: float RGB images, 3-D or 4-D.
+        data_format: "channels_last" or "channels_first"; None means
+            `keras.config.image_data_format()`.
+
+    Returns:
+        The HSV images, same shape and dtype; differentiable (almost everywhere).
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.ops.image.rgb_to_hsv(np.array([[[1.0, 0.5, 0.0]]])).numpy().tolist()
+    [[[0.08333333333333333, 1.0, 1.0]]]
+    """
+    x = to_tensor(images, op="image.rgb_to_hsv")
+    axis = _check_colour(x, data_format, "rgb_to_hsv", True)
+    eps = np.finfo(x.dtype).eps
+    x = E.where(E.less(E.abs(x), eps), 0.0, x)
+    r, g, b = _planes(x, axis)
+    value = E.maximum(E.maximum(r, g), b)
+    range_ = value - E.minimum(E.minimum(r, g), b)
+    positive_value, positive_range = E.greater(value, 0.0), E.greater(range_, 0.0)
+    saturation = E.where(positive_value, range_ / E.where(positive_value, value, 1.0), 0.0)
+    norm = 1.0 / (6.0 * E.where(positive_range, range_, 1.0))
+    # the hue's sector follows the largest channel: red, else green, else blue
+    hue = E.where(E.equal(value, g), norm * (b - r) + 2.0 / 6.0, norm * (r - g) + 4.0 / 6.0)
+    hue = E.where(E.equal(value, r), norm * (g - b), hue)
+    hue = E.where(positive_range, hue, 0.0) + cast(E.less(hue, 0.0), x.dtype)
+    return stack([hue, saturation, value], axis=axis)
+
+
+def hsv_to_rgb(images, data_format=None):
+    """HSV to RGB, the inverse of `rgb_to_hsv` (hue taken modulo 1), as Keras.
+
+    Args:
+        images: float HSV images, 3-D or 4-D.
+        data_format: "channels_last" or "channels_first"; None means
+            `keras.config.image_data_format()`.
+
+    Returns:
+        The RGB images, same shape and dtype; differentiable (almost everywhere).
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.ops.image.hsv_to_rgb(np.array([[[1 / 12, 1.0, 1.0]]])).numpy().round(6).tolist()
+    [[[1.0, 0.5, 0.0]]]
+    """
+    x = to_tensor(images, op="image.hsv_to_rgb")
+    axis = _check_colour(x, data_format, "hsv_to_rgb", True)
+    hue, saturation, value = _planes(x, axis)
+    dh = (hue - E.floor(hue)) * 6.0  # hue mod 1, with its gradient (ops.mod passes none)
+    dr = clip(E.abs(dh - 3.0) - 1.0, 0.0, 1.0)
+    dg = clip(2.0 - E.abs(dh - 2.0), 0.0, 1.0)
+    db = clip(2.0 - E.abs(dh - 4.0), 0.0, 1.0)
+    grey = 1.0 - saturation
+    rgb = [value * (grey + saturation * d) for d in (dr, dg, db)]
+    return stack(rgb, axis=axis)

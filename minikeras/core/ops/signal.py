@@ -305,7 +305,8 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
     t = to_tensor(x, op="stft")
     if t.dtype not in (np.float32, np.float64):
         raise TypeError(
-            f"stft: invalid input type. Expected `float32` or `float64`. Received: input type={t.dtype}"
+            "stft: invalid input type. Expected `float32` or `float64`. "
+            f"Received: input type={t.dtype}"
         )
     _check_stft(sequence_length, sequence_stride, fft_length, "stft")
     win = _window(window, sequence_length, fft_length, t.dtype, "stft")

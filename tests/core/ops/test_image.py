@@ -193,3 +193,149 @@ def test_extract_patches_in_a_custom_layer_of_a_functional_model():
     np.testing.assert_allclose(d.numpy()[0, 1, 2], x[0, 2:4, 4:6].ravel())
     model.compile(optimizer="sgd", loss=["mse", None])
     model.fit(x, [np.zeros((2, 4, 4), "float32"), None], epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize("fn", ["image.crop_images", "image.pad_images", "image.rgb_to_grayscale",
+                                "image.rgb_to_hsv", "image.hsv_to_rgb", "image.affine_transform",
+                                "image.map_coordinates"])  # fmt: skip
+def test_image_ops_match_keras(fn):
+    """Each fixture case - crop/pad from every pair of arguments, channels_first, single
+    images; grayscale/HSV incl. grey, primary and black pixels and hues outside [0, 1];
+    affine_transform and map_coordinates with nearest and bilinear sampling in every fill mode,
+    coordinates on exact halves and far outside - within 1e-5 of Keras 3.15.1 (jax)."""
+    cases = ops_cases(fn)
+    assert cases
+    for case in cases:
+        args, kwargs, expected = case.values
+        assert_matches_keras(getattr(ops.image, fn.split(".")[1])(*args, **kwargs), expected)
+
+
+def test_crop_pad_and_grayscale_by_hand():
+    """Keras's docstring examples. Its crop_images(x, 0, 0, 2, 2) is printed as the top-left
+    2 x 2, but the arguments are (top, left, bottom, right) and Keras 3.15.1 returns [[1.]]; the
+    2 x 2 comes from the targets. pad_images(x, 2, 3, target_height=20, target_width=30) on
+    15 x 25 gives 20 x 30. Integer grayscale is truncated (10, 21, 30 -> 18.74 -> 18, observed)."""
+    x = np.arange(1, 28, dtype="float32").reshape(3, 3, 3)
+    assert ops.image.crop_images(x, 0, 0, 2, 2).numpy()[:, :, 0].tolist() == [[1.0]]
+    np.testing.assert_array_equal(
+        ops.image.crop_images(x, 0, 0, target_height=2, target_width=2).numpy()[:, :, 0],
+        [[1, 4], [10, 13]],
+    )
+    padded = ops.image.pad_images(np.ones((15, 25, 3)), 2, 3, target_height=20, target_width=30)
+    assert padded.shape == (20, 30, 3) and padded.numpy()[2:17, 3:28].min() == 1.0
+    assert padded.numpy().sum() == 15 * 25 * 3
+    grey = ops.image.rgb_to_grayscale(np.array([[[10, 21, 30]]], "uint8")).numpy()
+    assert grey.dtype == np.uint8 and grey.tolist() == [[[18]]]
+
+
+def test_map_coordinates_and_affine_by_hand():
+    """Nearest rounds halves away from zero (jax's lax.round); the fill modes read
+    `mirror` as (c b | a b c d) and `reflect` as (b a | a b c d), Keras's documented layouts."""
+    x = np.array([1.0, 2.0, 3.0, 4.0], "float32")  # a b c d
+    at = np.array([[-2.0, -1.0, 4.0, 5.0]])
+    read = lambda mode: ops.image.map_coordinates(x, at, 0, fill_mode=mode).numpy().tolist()  # noqa: E731
+    assert read("mirror") == [3.0, 2.0, 3.0, 2.0]
+    assert read("reflect") == [2.0, 1.0, 4.0, 3.0]
+    assert read("wrap") == [3.0, 4.0, 1.0, 2.0]
+    assert read("nearest") == [1.0, 1.0, 4.0, 4.0]
+    assert read("constant") == [0.0, 0.0, 0.0, 0.0]
+    half = ops.image.map_coordinates(x, [[0.5, 1.5, -0.5]], 0, fill_value=9.0).numpy().tolist()
+    assert half == [2.0, 3.0, 9.0]
+    img = np.arange(9, dtype="float32").reshape(3, 3, 1)
+    shifted = ops.image.affine_transform(img, [1, 0, 1, 0, 1, 0, 0, 0]).numpy()[..., 0]
+    np.testing.assert_array_equal(shifted, [[1, 2, 0], [4, 5, 0], [7, 8, 0]])
+
+
+@pytest.mark.parametrize("fn,kwargs", [
+    ("crop_images", {"top_cropping": 1, "left_cropping": 0, "target_height": 2,
+                     "target_width": 3}),
+    ("pad_images", {"top_padding": 1, "bottom_padding": 2, "left_padding": 0,
+                    "right_padding": 1}),
+    ("rgb_to_grayscale", {}), ("rgb_to_hsv", {}), ("hsv_to_rgb", {}),
+])  # fmt: skip
+def test_crop_pad_colour_grads(fn, kwargs):
+    x = np.random.default_rng(3).uniform(0.1, 0.9, (2, 4, 5, 3))
+    check_grad(lambda t: getattr(ops.image, fn)(t, **kwargs), x)
+
+
+@pytest.mark.parametrize("mode", ["constant", "nearest", "wrap", "mirror", "reflect"])
+def test_map_coordinates_grads(mode):
+    """Linear in the input for both orders; for order 1 also piecewise linear in the
+    coordinates (checked away from integer coordinates, where it has kinks)."""
+    rng = np.random.default_rng(4)
+    coords = rng.uniform(-2.0, 6.0, (2, 3, 4))
+    coords = np.where(np.abs(coords - np.round(coords)) < 0.05, coords + 0.2, coords)
+    for order in (0, 1):
+        check_grad(lambda a: ops.image.map_coordinates(a, coords, order, fill_mode=mode,
+                                                       fill_value=0.7), (4, 5))  # fmt: skip
+    grid = randn(4, 5)
+    check_grad(lambda c: ops.image.map_coordinates(grid, c, 1, fill_mode=mode, fill_value=0.7),
+               coords)  # fmt: skip
+
+
+@pytest.mark.parametrize("interpolation", ["nearest", "bilinear"])
+def test_affine_transform_grad(interpolation):
+    transform = np.array([[0.9, 0.3, 0.4, -0.2, 1.1, 0.6, 0, 0], [1, 0, -1.3, 0, 1, 0.7, 0, 0]])
+    check_grad(lambda t: ops.image.affine_transform(t, transform, interpolation,
+                                                    fill_mode="reflect"), (2, 4, 5, 2))  # fmt: skip
+
+
+def test_image_ops_errors_as_keras():
+    """Keras's ValueErrors: two of three crop/pad arguments, negative sizes, 1-channel or
+    integer images where RGB floats are needed, unknown modes and orders."""
+    x = np.ones((4, 4, 3), "float32")
+    with pytest.raises(ValueError, match="exactly two"):
+        ops.image.crop_images(x, 1, 1, 1, 1, target_height=2, target_width=2)
+    with pytest.raises(ValueError, match="top_padding must be >= 0"):
+        ops.image.pad_images(x, bottom_padding=3, left_padding=0, target_height=5,
+                             target_width=4)  # fmt: skip
+    with pytest.raises(ValueError, match="channel size"):
+        ops.image.rgb_to_grayscale(np.ones((4, 4, 2)))
+    with pytest.raises(ValueError, match="float dtype"):
+        ops.image.rgb_to_hsv(np.ones((4, 4, 3), "int32"))
+    with pytest.raises(ValueError, match="fill_mode"):
+        ops.image.affine_transform(x, np.eye(3).ravel()[:8], fill_mode="edge")
+    with pytest.raises(ValueError, match="interpolation"):
+        ops.image.affine_transform(x, np.eye(3).ravel()[:8], interpolation="bicubic")
+    with pytest.raises(ValueError, match="order"):
+        ops.image.map_coordinates(x[..., 0], np.zeros((2, 3)), 3)
+    with pytest.raises(ValueError, match="leading dim"):
+        ops.image.map_coordinates(x, np.zeros((2, 3)), 1)
+
+
+def test_image_ops_on_keras_tensors():
+    """Called on KerasTensors they record operation nodes the model replays (two symbolic
+    inputs for map_coordinates)."""
+    images = keras.Input((5, 6, 3))
+    coords = keras.Input((2, 7), batch_size=2)
+    outs = [
+        ops.image.crop_images(images, 1, 2, target_height=3, target_width=3),
+        ops.image.pad_images(images, 1, 1, target_height=8, target_width=8),
+        ops.image.rgb_to_hsv(images),
+        ops.image.affine_transform(images, [1, 0, 0.5, 0, 1, 0, 0, 0]),
+    ]
+    assert [tuple(o.shape) for o in outs] == [(None, 3, 3, 3), (None, 8, 8, 3), (None, 5, 6, 3),
+                                              (None, 5, 6, 3)]  # fmt: skip
+    model = keras.Model(images, outs)
+    x = np.random.default_rng(0).uniform(0, 1, (2, 5, 6, 3)).astype("float32")
+    for got, want in zip(model(x), [ops.image.crop_images(x, 1, 2, target_height=3,
+                                                          target_width=3),
+                                    ops.image.pad_images(x, 1, 1, target_height=8, target_width=8),
+                                    ops.image.rgb_to_hsv(x),
+                                    ops.image.affine_transform(x, [1, 0, 0.5, 0, 1, 0, 0, 0])]):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)  # fmt: skip
+    grid = np.arange(35, dtype="float32").reshape(5, 7)
+    sampled = ops.image.map_coordinates(grid, coords[0], 1)
+    assert tuple(sampled.shape) == (7,)
+
+
+def test_extract_patches_3d_as_keras_docstring():
+    """Keras's examples: (2, 10, 10, 10, 3) -> (2, 3, 3, 3, 81) and unbatched (3, 3, 3, 81); an
+    int size is a cube, the same patches as extract_patches with a 3-tuple (fixture-checked)."""
+    vol = randn(2, 10, 10, 10, 3, dtype="float32")
+    patches = ops.image.extract_patches_3d(vol, 3)
+    assert patches.shape == (2, 3, 3, 3, 81)
+    assert ops.image.extract_patches_3d(vol[0], (3, 3, 3)).shape == (3, 3, 3, 81)
+    np.testing.assert_array_equal(patches.numpy(), ops.image.extract_patches(vol, (3, 3, 3)).numpy())
+    inputs = keras.Input((4, 4, 4, 1))
+    assert ops.image.extract_patches_3d(inputs, 2).shape == (None, 2, 2, 2, 8)
