@@ -53,6 +53,10 @@ KERAS_LAYERS = {  # family -> names, in Keras's grouping (keras.io "Layers API")
     "RandomPosterization RandomSaturation RandomSharpness RandomShear Solarization",
     "Backend-specific": "TFSMLayer JaxLayer FlaxLayer TorchModuleWrapper",
 }
+KERAS_RANDOM = (
+    "SeedGenerator beta binomial categorical dropout gamma normal randint shuffle "
+    "truncated_normal uniform"
+)
 KERAS = {
     "Optimizers": "Adadelta Adafactor Adagrad Adam Adamax AdamW Ftrl Lamb Lion LossScaleOptimizer "
     "Muon Nadam RMSprop SGD",
@@ -222,6 +226,16 @@ def section():
         missing = sorted(set(KERAS[area].split()) - set(ours))
         lines.append(_row([area, _names(ours), _names(missing)]))
     lines.append(_ops_row())
+    keras_random = set(KERAS_RANDOM.split())
+    lines.append(
+        _row(
+            [
+                "`keras.random`",
+                _names(sorted(keras_random & set(keras.random.__all__))),
+                _names(sorted(keras_random - set(keras.random.__all__))),
+            ]
+        )
+    )
     lines += [
         "",
         "### Files",
@@ -254,8 +268,8 @@ def section():
         "",
         "- Backends and devices: CPU only (numpy + numba); no GPU/TPU, no JAX/TensorFlow/PyTorch",
         "  tensors, no `keras.distribution`, no mixed-precision policies (`DTypePolicy`).",
-        "- Namespaces: `keras.random`, `keras.tree`, `keras.export`, `keras.quantizers`; sparse",
-        "  and ragged tensors. In `keras.ops.image`: `perspective_transform`, `gaussian_blur`,",
+        "- Namespaces: `keras.tree`, `keras.export`, `keras.quantizers`; sparse and ragged",
+        "  tensors. In `keras.ops.image`: `perspective_transform`, `gaussian_blur`,",
         "  `elastic_transform`, `scale_and_translate`, `sobel_edges`, `ssim`.",
         "- `keras.layers.serialize`/`deserialize`; in `keras.utils`: `plot_model`,",
         "  `audio_dataset_from_directory`, `FeatureSpace`, `Progbar`, `get_source_inputs`.",
