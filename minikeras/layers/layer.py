@@ -13,6 +13,7 @@ from ..core.tensor import Tensor
 from ..core.variable import Variable
 from ..random.seed_generator import seed_generators_of
 from ..utils import naming
+from .input_spec import InputSpec, assert_input_compatibility  # noqa: F401 (re-exported)
 from .node import KerasTensor, Node, dummy_value, flatten, is_symbolic, map_structure
 
 _ctx = threading.local()
@@ -40,41 +41,6 @@ class training_scope:
     def __exit__(self, *exc):
         _ctx.training = self.previous
         return False
-
-
-class InputSpec:
-    """Describes what a layer accepts: rank limits, fixed axis sizes, dtype or a full shape.
-
-    A layer sets `self.input_spec`; calling the layer on an input that does not match raises a
-    `ValueError` naming the layer, the expected and the received shape.
-
-    Args:
-        ndim: the exact rank.
-        min_ndim: the smallest rank.
-        max_ndim: the largest rank.
-        axes: a dict `{axis: size}` of fixed sizes.
-        dtype: the expected dtype.
-        shape: a full shape (`None` for free dims); sets `ndim`.
-
-    >>> import minikeras as keras
-    >>> class Rows(keras.layers.Layer):
-    ...     def __init__(self, **kwargs):
-    ...         super().__init__(**kwargs)
-    ...         self.input_spec = keras.InputSpec(ndim=2)
-    ...     def call(self, x):
-    ...         return x
-    >>> Rows()(keras.ops.ones((2, 3, 4)))
-    Traceback (most recent call last):
-        ...
-    ValueError: Input 0 of layer ... expected ndim=2, found ndim=3. Full shape received: (2, 3, 4)
-    """
-
-    def __init__(self, ndim=None, min_ndim=None, max_ndim=None, axes=None, dtype=None, shape=None):
-        self.ndim = len(shape) if shape is not None else ndim
-        self.min_ndim, self.max_ndim = min_ndim, max_ndim
-        self.axes = dict(axes or {})
-        self.shape = shape
-        self.dtype = dtype
 
 
 def _describe(layer):
@@ -396,31 +362,14 @@ class Layer:
     def _maybe_build(self, inputs):
         if self.built:
             return
-        shapes = map_structure(lambda t: tuple(t.shape), inputs)
+        shapes = map_structure(lambda t: None if t is None else tuple(t.shape), inputs)
         self._build_shapes = shapes
         self.build(shapes)
         self.built = True
 
     def _check_input(self, inputs):
-        spec = self.input_spec
-        if spec is None:
-            return
-        for i, t in enumerate(flatten(inputs) if isinstance(inputs, (list, tuple)) else [inputs]):
-            shape = tuple(t.shape)
-            where = f"Input {i} of {_describe(self)} is incompatible with the layer"
-            if spec.ndim is not None and len(shape) != spec.ndim:
-                raise ValueError(f"{where}: expected ndim={spec.ndim}, found ndim={len(shape)}. "
-                                 f"Full shape received: {shape}")
-            if spec.min_ndim is not None and len(shape) < spec.min_ndim:
-                raise ValueError(f"{where}: expected min_ndim={spec.min_ndim}, found "
-                                 f"ndim={len(shape)}. Full shape received: {shape}")
-            for axis, value in spec.axes.items():
-                if value is None or not -len(shape) <= axis < len(shape):
-                    continue
-                if shape[axis] is not None and shape[axis] != value:
-                    raise ValueError(f"{where}: expected axis {axis} of input shape to have value "
-                                     f"{value}, but received input with shape {shape}")
-            break
+        """Keras 3's input-spec check of the first argument (every input against its spec)."""
+        assert_input_compatibility(self.input_spec, inputs, self.name)
 
     def __call__(self, *args, **kwargs):
         if not args:
@@ -468,6 +417,8 @@ class Layer:
         else:
             kwargs.pop("training", None)
         if not self.built:
+            if self.input_spec is not None:  # Keras checks before building and after
+                self._check_input(inputs)
             self._maybe_build(inputs)
         if self.input_spec is not None:
             self._check_input(inputs)
@@ -552,6 +503,7 @@ class Layer:
 
     def _symbolic_call(self, args, kwargs):
         if not self.built:
+            self._check_input(args[0])
             shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else np.shape(t), args[0])
             self._build_shapes = shapes
             self.build(shapes)
@@ -804,6 +756,17 @@ def _arrays_to_tensors(structure, layer):
     return map_structure(convert, structure)
 
 
+def _takes_strings(layer):
+    """Text preprocessing layers (`StringLookup`, `TextVectorization`, ...), models with a
+    `dtype="string"` input, and Sequential models starting with a text layer take text arrays."""
+    if getattr(layer, "_takes_strings", False):
+        return True
+    if any(getattr(t, "dtype", None) == "string" for t in layer.__dict__.get("inputs") or ()):
+        return True
+    first = (layer.__dict__.get("_seq_layers") or [None])[0]
+    return bool(getattr(first, "_takes_strings", False))
+
+
 def _to_tensors(x, layer):
     """numpy arrays and Python values become Tensors; floats take the layer's dtype."""
 
@@ -814,6 +777,8 @@ def _to_tensors(x, layer):
             return v
         else:
             arr = np.asarray(v)
+            if arr.dtype.kind in "USO" and _takes_strings(layer):
+                return Tensor(arr)  # text passes through to the preprocessing layers that take it
             if arr.dtype.kind not in "biuf":
                 raise TypeError(
                     f"{_describe(layer)} expects numeric input. Received an array of dtype "
