@@ -51,6 +51,8 @@ def _as_arrays(structure, what):
         if v is None:
             return None
         arr = np.asarray(v)
+        if arr.dtype.kind in "USO" and what == "x":
+            return arr  # text, for models starting with StringLookup / TextVectorization
         if arr.dtype.kind not in "biuf":
             raise TypeError(
                 f"`{what}` must hold numbers. Received an array of dtype {arr.dtype} "

@@ -12,6 +12,7 @@ import warnings
 import zipfile
 
 from . import (
+    assets,
     atomic,
     hdf5_legacy,
     keras2_compat,
@@ -94,6 +95,7 @@ def _save_keras(model, filepath, overwrite):
     weights = keras3_weights.to_bytes(model)
     with atomic.atomic_write(filepath, overwrite) as tmp:
         keras_zip.write(tmp, config, weights)
+        assets.append_to_archive(tmp, model)  # adapted vocabularies, as Keras 3's assets/
 
 
 def _save_legacy(model, filepath, overwrite, include_optimizer, for_tf_keras=False):
@@ -222,6 +224,7 @@ def _load_keras(filepath, custom_objects, compile):
         if weights is not None:
             with SafeH5(weights, label=f"{filepath} (model.weights.h5)") as h5:
                 _load_keras3_layout(model, h5, False)
+        assets.load_from_archive(filepath, model)
     return model
 
 

@@ -10,7 +10,10 @@ on its TensorFlow backend. Run from outside the Keras source tree:
 JSON layout: `cases` is a list of {"layer", "kwargs", "setup" (adapt / set_vocabulary calls),
 "x" (the call input), "y" (the output as nested lists), "dtype", "vocab" (get_vocabulary() when
 the layer has one), "config" (get_config())}; `farmhash` maps strings to
-`Fingerprint64(s) mod (2**63 - 1)`; `siphash` lists [key, string, value mod (2**63 - 1)].
+`Fingerprint64(s) mod (2**63 - 1)`; `siphash` lists [key, string, value mod (2**63 - 1)];
+`model` holds the inputs and Keras's predictions of `text_vectorization_k3.keras` (written
+alongside: an adapted TextVectorization, whose vocabulary is an archive asset, and an adapted
+tf_idf StringLookup).
 """
 
 import json
@@ -251,8 +254,23 @@ for key in ([133, 137], [0, 0], [2**40 + 3, 7]):
     vals = tf.strings.to_hash_bucket_strong(tf.constant(strings), BIG, key).numpy().tolist()
     sip += [[key, s, v] for s, v in zip(strings, vals)]
 
+# a model with an adapted TextVectorization (vocabulary saved as an asset) and a tf_idf
+# StringLookup (idf weights saved as a variable), saved as .keras
+keras.utils.set_random_seed(1)
+tv = keras.layers.TextVectorization(output_sequence_length=4, name="tv")
+tv.adapt(["foo bar", "bar baz", "baz bada boom"])
+inp = keras.Input(shape=(1,), dtype="string", name="text")
+emb = keras.layers.GlobalAveragePooling1D()(keras.layers.Embedding(10, 3, name="emb")(tv(inp)))
+words = keras.Input(shape=(3,), dtype="string", name="words")
+lookup = keras.layers.StringLookup(output_mode="tf_idf", name="lookup")
+lookup.adapt([["x", "y", "y"], ["z", "x", "x"]])
+model = keras.Model([inp, words], [emb, lookup(words)])
+model.save(os.path.join(os.path.dirname(OUT), "text_vectorization_k3.keras"))
+MODEL_X = [[["foo qux bar"], ["qux baz"]], [["x", "q", "z"], ["y", "y", "x"]]]
+model_y = [plain(v) for v in model([tf.constant(v) for v in MODEL_X])]
+
 with open(OUT, "w") as f:
     json.dump({"keras_version": keras.__version__, "tf_version": tf.__version__,
-               "cases": CASES, "farmhash": dict(zip(strings, farm)), "siphash": sip}, f,
-              indent=0, ensure_ascii=False)
+               "cases": CASES, "farmhash": dict(zip(strings, farm)), "siphash": sip,
+               "model": {"x": MODEL_X, "y": model_y}}, f, indent=0, ensure_ascii=False)
 print("wrote", OUT, len(CASES), "cases")

@@ -1,0 +1,34 @@
+"""IntegerLookup against Keras 3: docstring examples of keras/layers/preprocessing/
+integer_lookup.py (restated) and real Keras 3.15.1 runs (tests/data/keras/lookup_k3.json)."""
+
+import numpy as np
+import pytest
+
+import minikeras as keras
+from lookup_fixtures import case_id, cases, check_case
+
+
+@pytest.mark.parametrize("case", cases("IntegerLookup"), ids=case_id)
+def test_matches_keras_run(case):
+    check_case(case)
+
+
+def test_docstring_forward_and_inverse_pair():
+    vocab = [12, 36, 1138, 42]
+    data = np.array([[12, 1138, 42], [42, 1000, 36]])
+    layer = keras.layers.IntegerLookup(vocabulary=vocab)
+    inverse = keras.layers.IntegerLookup(vocabulary=layer.get_vocabulary(), invert=True)
+    assert inverse(layer(data)).numpy().tolist() == [[12, 1138, 42], [42, -1, 36]]
+
+
+def test_floormod_oov_buckets():
+    """Keras's default oov_method: OOV token t goes to slot t % num_oov_indices."""
+    layer = keras.layers.IntegerLookup(vocabulary=[7], num_oov_indices=3)
+    assert layer(np.array([9, 10, 11, 7])).numpy().tolist() == [0, 1, 2, 3]
+
+
+def test_rejects_non_integers_and_salt_without_farmhash():
+    with pytest.raises(TypeError, match="expects integers"):
+        keras.layers.IntegerLookup(vocabulary=[1])(np.array([1.5]))
+    with pytest.raises(ValueError, match="oov_method='farmhash'"):
+        keras.layers.IntegerLookup(salt=3)
