@@ -54,7 +54,8 @@ def __getattr__(name):
     # heavier subpackages load on first use, keeping `import minikeras` quick
     import importlib
 
-    if name in ("losses", "metrics", "optimizers", "saving", "applications", "datasets", "backend", "config"):
+    if name in ("losses", "metrics", "optimizers", "saving", "applications", "datasets", "backend", "config",
+                "preprocessing"):
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module

@@ -116,3 +116,12 @@ def test_take_fit_evaluate_predict_as_the_weather_example():
 def test_argument_errors_as_keras(kwargs, match):
     with pytest.raises(ValueError, match=match):
         timeseries_dataset_from_array(np.arange(20), None, 3, **kwargs)
+
+
+def test_keras_preprocessing_names():
+    """keras.io's weather example calls `keras.preprocessing.timeseries_dataset_from_array`;
+    Keras 3 keeps these names in `keras.preprocessing` (and `.image`, `.sequence`)."""
+    assert keras.preprocessing.timeseries_dataset_from_array is timeseries_dataset_from_array
+    assert keras.preprocessing.image_dataset_from_directory is keras.utils.image_dataset_from_directory
+    assert keras.preprocessing.sequence.pad_sequences is keras.utils.pad_sequences
+    assert keras.preprocessing.image.img_to_array is keras.utils.img_to_array
