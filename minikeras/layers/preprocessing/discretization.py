@@ -33,8 +33,10 @@ def merge_summaries(a, b, epsilon):
 
 
 class Discretization(DataLayer):
-    """Buckets numbers: with boundaries `[b0, b1, ...]` the bins are `(-inf, b0)`, `[b0, b1)`,
-    ..., `[b_last, inf)`, and the output is the bin index (int32) or its encoding.
+    """Buckets numbers by ranges, with bin boundaries given or learnt by `adapt`.
+
+    With boundaries `[b0, b1, ...]` the bins are `(-inf, b0)`, `[b0, b1)`, ..., `[b_last, inf)`,
+    and the output is the bin index (int32) or its encoding.
 
     `adapt` learns `num_bins - 1` boundaries from approximate quantiles of the data with
     Keras's summary algorithm (sorted, sub-sampled every `epsilon` of the data, merged and
