@@ -78,6 +78,7 @@ class ProgbarLogger(Callback):
         self.epochs = 1
         self._start = 0.0
         self._seen = 0
+        self._total = None
 
     def set_params(self, params):
         super().set_params(params)
@@ -88,13 +89,18 @@ class ProgbarLogger(Callback):
         self._close()
         self._start = time.time()
         self._seen = 0
+        self._total = total
         if self.verbose == 1 and _interactive():
             self.bar = _bar(total, desc)
 
-    def _step(self, logs):
-        self._seen += 1
+    def _step(self, batch, logs):
+        # the bar shows batch + 1, as Keras's: with steps_per_execution=N it moves N at a time
+        seen = batch + 1
+        if self._total:
+            seen = min(seen, self._total)
+        delta, self._seen = max(seen - self._seen, 0), max(seen, self._seen)
         if self.bar is not None:
-            self.bar.update(1)
+            self.bar.update(delta)
             self.bar.set_description_str(_fmt(logs or {}), refresh=False)
 
     def _close(self, logs=None):
@@ -110,7 +116,7 @@ class ProgbarLogger(Callback):
         self._open(self.params.get("steps"))
 
     def on_train_batch_end(self, batch, logs=None):
-        self._step(logs)
+        self._step(batch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
         live = self.bar is not None
@@ -129,7 +135,7 @@ class ProgbarLogger(Callback):
 
     def on_test_batch_end(self, batch, logs=None):
         if not self.params.get("_in_fit"):
-            self._step(logs)
+            self._step(batch, logs)
 
     def on_test_end(self, logs=None):
         if not self.params.get("_in_fit"):
@@ -142,7 +148,7 @@ class ProgbarLogger(Callback):
         self._open(self.params.get("predict_steps"))
 
     def on_predict_batch_end(self, batch, logs=None):
-        self._step(None)
+        self._step(batch, None)
 
     def on_predict_end(self, logs=None):
         self._close()

@@ -42,6 +42,7 @@ class Trainer:
         self.stop_training = False
         self.history = None
         self._compile_config = None
+        self.steps_per_execution = 1
 
     # -- compile -------------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -55,6 +56,10 @@ class Trainer:
             loss_weights: scalar weights of the per-output losses.
             metrics: names, functions or `Metric`s (`"accuracy"` resolves as in Keras).
             weighted_metrics: metrics that take `sample_weight` into account.
+            steps_per_execution: batches run per execution: the batch callbacks are called once
+                per group of this many batches (begin with the group's first step index, end
+                with `first + steps_per_execution - 1`, as Keras 3), so progress bars and
+                callbacks update less often.
 
         >>> import minikeras as keras
         >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
@@ -62,7 +67,13 @@ class Trainer:
         """
         from .. import optimizers
 
+        if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
+            raise ValueError(
+                "`steps_per_execution` must be a positive integer. Received: "
+                f"steps_per_execution={steps_per_execution!r}"
+            )
         self.optimizer = optimizers.get(optimizer)
+        self.steps_per_execution = steps_per_execution
         names = self._output_names_for_compile()
         self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
@@ -310,12 +321,13 @@ class Trainer:
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
             seen = 0
-            for step, batch in enumerate(data):
-                cbs.on_train_batch_begin(step)
-                logs = self.train_step(batch)
+            for begin, end, batches in self._executions(data):
+                cbs.on_train_batch_begin(begin)
+                for batch in batches:
+                    logs = self.train_step(batch)
                 logs = pythonify_logs(logs)
                 seen += 1
-                cbs.on_train_batch_end(step, logs)
+                cbs.on_train_batch_end(end, logs)
                 if self.stop_training:
                     break
             if seen == 0 and epoch == initial_epoch:
@@ -336,14 +348,33 @@ class Trainer:
         cbs.on_train_end(logs)
         return next(c for c in cbs.callbacks if isinstance(c, History))
 
+    def _executions(self, data):
+        """`(begin, end, batches)` per execution of `steps_per_execution` batches; `end` is
+        `begin + steps_per_execution - 1` even for a short last group, as Keras 3 reports it."""
+        n = getattr(self, "steps_per_execution", 1)
+        if n == 1:
+            for step, batch in enumerate(data):
+                yield step, step, (batch,)
+            return
+        group, begin = [], 0
+        for batch in data:
+            group.append(batch)
+            if len(group) == n:
+                yield begin, begin + n - 1, group
+                group, begin = [], begin + n
+        if group:
+            yield begin, begin + n - 1, group
+
     def _evaluate_data(self, data, cbs):
         self.reset_metrics()
         cbs.on_test_begin()
         logs = {}
-        for step, batch in enumerate(data):
-            cbs.on_test_batch_begin(step)
-            logs = pythonify_logs(self.test_step(batch))
-            cbs.on_test_batch_end(step, logs)
+        for begin, end, batches in self._executions(data):
+            cbs.on_test_batch_begin(begin)
+            for batch in batches:
+                logs = self.test_step(batch)
+            logs = pythonify_logs(logs)
+            cbs.on_test_batch_end(end, logs)
         logs = self._get_metrics_result_or_logs(logs)
         cbs.on_test_end(logs)
         return logs
@@ -389,11 +420,12 @@ class Trainer:
         cbs = self._callbacks(callbacks, verbose, predict_steps=data.num_batches())
         cbs.on_predict_begin()
         chunks = []
-        for step, batch in enumerate(data):
-            cbs.on_predict_batch_begin(step)
-            out = self.predict_step(batch)
-            chunks.append(map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else np.asarray(t), out))
-            cbs.on_predict_batch_end(step, {"outputs": chunks[-1]})
+        for begin, end, batches in self._executions(data):
+            cbs.on_predict_batch_begin(begin)
+            group = [_to_numpy(self.predict_step(batch)) for batch in batches]
+            chunks.extend(group)
+            outputs = group[0] if len(group) == 1 else _concat(group)
+            cbs.on_predict_batch_end(end, {"outputs": outputs})
         cbs.on_predict_end()
         if not chunks:
             raise ValueError("predict() got no batches: the input is empty.")
@@ -424,8 +456,11 @@ class Trainer:
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def predict_on_batch(self, x):
-        out = self.predict_step((x,))
-        return map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else np.asarray(t), out)
+        return _to_numpy(self.predict_step((x,)))
+
+
+def _to_numpy(structure):
+    return map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else np.asarray(t), structure)
 
 
 def _concat(chunks):

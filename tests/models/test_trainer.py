@@ -429,3 +429,63 @@ def test_train_on_batch_logs_sorted():
         warnings.simplefilter("error")
         p = model.predict_on_batch(x)
     assert acc == pytest.approx(np.mean(p.argmax(1) == y))
+
+
+# -- steps_per_execution -------------------------------------------------------------------
+class _BatchEvents(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.events = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.events.append(("train_begin", batch))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.events.append(("train_end", batch))
+
+    def on_test_batch_begin(self, batch, logs=None):
+        self.events.append(("test_begin", batch))
+
+    def on_test_batch_end(self, batch, logs=None):
+        self.events.append(("test_end", batch))
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        self.events.append(("predict_begin", batch))
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self.events.append(("predict_end", batch, logs["outputs"].shape))
+
+
+def test_steps_per_execution_groups_batch_callbacks():
+    """Keras 3.15.1 (jax backend; torch refuses steps_per_execution > 1) observed with 10
+    samples, batch_size=1, steps_per_execution=4: batch callbacks once per group of 4 steps,
+    begin with the group's first index, end with first + 3 (11 for the short last group); every
+    batch is still trained on (10 optimizer steps); predict passes the group's outputs."""
+    rng = np.random.default_rng(0)
+    x, y = rng.random((10, 3), "float32"), rng.random((10, 1), "float32")
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
+    model.compile("sgd", "mse", steps_per_execution=4)
+    assert model.steps_per_execution == 4
+    cb = _BatchEvents()
+    model.fit(x, y, batch_size=1, callbacks=[cb], verbose=0, validation_data=(x, y))
+    groups = [(0, 3), (4, 7), (8, 11)]
+    assert cb.events == [(k + "_" + e, s) for k in ("train", "test") for g in groups
+                         for e, s in zip(("begin", "end"), g)]
+    assert int(model.optimizer.iterations.numpy()) == 10
+    cb.events.clear()
+    model.predict(x, batch_size=3, callbacks=[cb], verbose=0)
+    assert cb.events == [("predict_begin", 0), ("predict_end", 3, (10, 1))]
+    cb.events.clear()
+    model.fit(x, y, batch_size=1, steps_per_epoch=5, callbacks=[cb], verbose=0)
+    assert cb.events == [("train_begin", 0), ("train_end", 3), ("train_begin", 4),
+                         ("train_end", 7)]
+    with pytest.raises(ValueError, match="steps_per_execution"):
+        model.compile("sgd", "mse", steps_per_execution=0)
+
+
+def test_steps_per_execution_progress_counts_steps(capsys):
+    """Keras 3.15.1 (jax) observed: the bar reaches 10/10 for 10 steps in groups of 4."""
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
+    model.compile("sgd", "mse", steps_per_execution=4)
+    model.fit(np.ones((10, 3)), np.ones((10, 1)), batch_size=1, verbose=2)
+    assert "10/10" in capsys.readouterr().out
