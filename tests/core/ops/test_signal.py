@@ -126,3 +126,10 @@ def test_fnet_layer_in_a_functional_model():
     assert y.dtype == np.float32
     np.testing.assert_allclose(y.numpy(), np.fft.fft2(x).real + x, atol=1e-4)
     np.testing.assert_allclose(y_im.numpy(), np.fft.fft2(x + 1j * x).imag, atol=1e-4)
+
+
+def test_rfft_of_integers_is_floatx():
+    """Keras 3.15.1 (jax and torch, observed) transforms an int32 signal in float32."""
+    re, im = ops.rfft(np.arange(5, dtype="int32"))
+    assert re.dtype == im.dtype == np.float32
+    np.testing.assert_allclose(re.numpy(), [10.0, -2.5, -2.5], atol=1e-6)
