@@ -59,7 +59,9 @@ def standardize_dtype(dtype):
     except (KeyError, TypeError):  # not seen yet, or unhashable (a DTypePolicy config dict)
         pass
     key = dtype
-    if dtype in ("string", "str", "bytes", str, bytes, np.str_, np.bytes_):
+    if dtype in (str, bytes, np.str_, np.bytes_) or (
+        isinstance(dtype, str) and dtype.startswith(("str", "bytes"))  # also numpy's "str96"
+    ):
         return "string"  # Keras's name for text (numpy holds it as str / bytes / object arrays)
     if isinstance(dtype, type) and dtype in _PYTHON_TYPES:
         dtype = _PYTHON_TYPES[dtype]

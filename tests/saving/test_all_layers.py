@@ -100,6 +100,15 @@ CASES = {
     "RandomBrightness": case({"factor": 0.2}, IMG),
     "RandomCrop": case({"height": 4, "width": 4}, IMG),
     "Rescaling": case({"scale": 0.5, "offset": 1.0}),
+    "CategoryEncoding": case({"num_tokens": 10, "output_mode": "count"}, (2, 5), "int32"),
+    "Discretization": case({"bin_boundaries": [-1.0, 0.0, 1.0]}),
+    "HashedCrossing": case({"num_bins": 7}, [(2,), (2,)], "int32"),
+    "Hashing": case({"num_bins": 5}, (2, 5), "int32"),
+    "IntegerLookup": case({"vocabulary": [1, 2, 3, 4], "mask_token": 9}, (2, 5), "int32"),
+    "StringLookup": case({"vocabulary": ["a", "b", "c"], "output_mode": "multi_hot"}, (2, 5),
+                         "string"),
+    "TextVectorization": case({"vocabulary": ["a", "b", "c"], "output_sequence_length": 4},
+                              (2, 1), "string"),
     "Resizing": case({"height": 4, "width": 5}, IMG),
     # regularization
     "ActivityRegularization": case({"l1": 0.01}),
@@ -150,6 +159,8 @@ def _classes():
 
 def _data(shape, dtype, seed):
     rng = np.random.default_rng(seed)
+    if dtype == "string":  # text for the lookup layers: known words, unknown ones, phrases
+        return rng.choice(np.array(["a", "b", "c", "c a", "zz"]), size=shape)
     if np.dtype(dtype).kind in "iu":
         return rng.integers(1, 10, size=shape).astype(dtype)
     return rng.standard_normal(shape).astype(dtype)
