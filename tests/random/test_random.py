@@ -278,6 +278,29 @@ def test_random_layers_own_a_seed_generator(layer):
     assert states == [[4, 2]] and first.weights == []
 
 
+def test_rnn_cells_and_attention_hold_seed_generators():
+    """Observed in Keras 3.15.1: LSTM/GRU/ConvLSTM1D have 3 weights and 4 variables (their
+    cell's SeedGenerator, made whatever the dropout), Attention(dropout=0.1) 1 variable and
+    Attention() none."""
+    for layer, x in [
+        (keras.layers.LSTM(3), np.ones((2, 4, 5), "float32")),
+        (keras.layers.GRU(3, dropout=0.2, seed=1), np.ones((2, 4, 5), "float32")),
+        (keras.layers.ConvLSTM1D(2, 3), np.ones((2, 3, 6, 4), "float32")),
+    ]:
+        layer(x)
+        assert (len(layer.weights), len(layer.variables)) == (3, 4)
+    assert len(keras.layers.Attention(dropout=0.1).variables) == 1
+    assert keras.layers.Attention().variables == []
+    gru = keras.layers.GRU(3, dropout=0.5, recurrent_dropout=0.5, seed=1)
+    twin = keras.layers.GRU(3, dropout=0.5, recurrent_dropout=0.5, seed=1)
+    x = np.random.default_rng(0).random((2, 4, 5)).astype("float32")
+    gru(x), twin(x)
+    twin.set_weights(gru.get_weights())
+    a1, a2 = gru(x, training=True).numpy(), gru(x, training=True).numpy()
+    np.testing.assert_array_equal(a1, twin(x, training=True).numpy())  # same seed, same masks
+    assert not np.array_equal(a1, a2)
+
+
 def test_unseeded_layers_follow_set_random_seed():
     x = np.ones((3, 10), "float32")
     keras.utils.set_random_seed(5)

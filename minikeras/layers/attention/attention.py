@@ -4,7 +4,7 @@ import numpy as np
 
 from ...core import ops
 from ...core.tensor import Tensor
-from ...utils import random
+from ... import random
 from ..layer import Layer
 from .attention_utils import as_bool, causal_mask
 
@@ -55,7 +55,8 @@ class Attention(Layer):
         self.score_mode = score_mode
         self.dropout = float(dropout)
         self.seed = seed
-        self._rng = random.make_rng(seed) if seed is not None else None
+        if self.dropout > 0:  # as Keras 3, a generator only when the layer drops
+            self.seed_generator = random.SeedGenerator(seed)
         self.supports_masking = True
         self._returned_scores = False
 
@@ -125,11 +126,7 @@ class Attention(Layer):
             scores = scores - np.asarray(big * ~keep, dtype=scores.dtype)
         weights = ops.softmax(scores, axis=-1)
         if training and self.dropout > 0:
-            rng = self._rng if self._rng is not None else random.global_rng()
-            kept = rng.uniform(size=tuple(weights.shape)) >= self.dropout
-            # kept weights are scaled by 1 / (1 - rate); rate 1 drops everything
-            scale = kept / (1.0 - self.dropout) if self.dropout < 1 else np.zeros(kept.shape)
-            weights = weights * scale.astype(weights.dtype)
+            weights = random.dropout(weights, self.dropout, seed=self.seed_generator)
         result = ops.matmul(weights, value)  # (B, Tq, dim)
         if q_mask is not None:
             result = result * q_mask[..., None].astype(result.dtype)

@@ -11,6 +11,7 @@ import numpy as np
 from ... import activations, constraints, initializers, regularizers
 from ...core import ops
 from ...core.tensor import Tensor
+from ...random import SeedGenerator
 from ..convolutional.conv_utils import (
     standardize_data_format,
     standardize_padding,
@@ -95,6 +96,7 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         for name, module in _OBJECTS.items():
             setattr(self, name, module.get(args[name]))
         self.use_bias, self.unit_forget_bias, self.seed = use_bias, unit_forget_bias, seed
+        self.seed_generator = SeedGenerator(seed)  # the dropout masks' random state, as Keras 3
         self.dropout = float(min(1.0, max(0.0, dropout)))
         self.recurrent_dropout = float(min(1.0, max(0.0, recurrent_dropout)))
         self.state_size = [-1, -1]  # the state shapes depend on the input's spatial shape

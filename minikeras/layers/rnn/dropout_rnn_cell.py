@@ -1,7 +1,7 @@
 """`DropoutRNNCell`: dropout masks that stay fixed across the time steps of one sequence."""
 
 from ...core.tensor import Tensor
-from ...utils import random as _random
+from ...random.seed_generator import SeedGenerator, draw_rng
 
 
 class DropoutRNNCell:
@@ -9,17 +9,15 @@ class DropoutRNNCell:
 
     A mask is drawn on first use and reused at every step until `RNN` resets it after the
     sequence ("variational" dropout: the same units are dropped at each step). Kept entries are
-    scaled by `1 / (1 - rate)`. One mask is shared by all gates.
+    scaled by `1 / (1 - rate)`. One mask is shared by all gates. Masks are drawn from
+    `self.seed_generator`, a `keras.random.SeedGenerator(seed)` the cell makes in `__init__`
+    (as Keras 3's cells do, whatever the dropout rates).
     """
 
-    def _dropout_rng(self):
-        rng = getattr(self, "_rng", None)
-        if rng is None:
-            rng = self._rng = _random.make_rng(self.seed)
-        return rng
-
     def _make_mask(self, like, rate):
-        keep = self._dropout_rng().random(tuple(like.shape)) >= rate
+        if getattr(self, "seed_generator", None) is None:  # a cell that did not make one
+            self.seed_generator = SeedGenerator(getattr(self, "seed", None))
+        keep = draw_rng(self.seed_generator).random(tuple(like.shape)) >= rate
         return Tensor((keep / (1.0 - rate)).astype(like.dtype))
 
     def get_dropout_mask(self, step_input):

@@ -2,6 +2,7 @@
 
 from ... import activations, constraints, initializers, regularizers
 from ...core import ops
+from ...random import SeedGenerator
 from ..layer import InputSpec, Layer
 from .dropout_rnn_cell import DropoutRNNCell
 from .rnn import RNN
@@ -51,6 +52,7 @@ class RecurrentCell(Layer, DropoutRNNCell):
         self.dropout = float(min(1.0, max(0.0, dropout)))
         self.recurrent_dropout = float(min(1.0, max(0.0, recurrent_dropout)))
         self.seed = seed
+        self.seed_generator = SeedGenerator(seed)  # the dropout masks' random state, as Keras 3
         self.output_size = units
 
     def build(self, input_shape):
