@@ -761,7 +761,8 @@ def _takes_strings(layer):
     `dtype="string"` input, and Sequential models starting with a text layer take text arrays."""
     if getattr(layer, "_takes_strings", False):
         return True
-    if any(getattr(t, "dtype", None) == "string" for t in layer.__dict__.get("inputs") or ()):
+    inputs = layer.__dict__.get("inputs") or layer.__dict__.get("_inputs") or ()  # Sequential's
+    if any(getattr(t, "dtype", None) == "string" for t in inputs):
         return True
     first = (layer.__dict__.get("_seq_layers") or [None])[0]
     return bool(getattr(first, "_takes_strings", False))

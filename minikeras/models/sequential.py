@@ -1,5 +1,8 @@
 """`Sequential`: a plain stack of layers, each feeding the next."""
 
+import numpy as np
+
+from ..core.tensor import Tensor
 from ..layers.core.input_layer import InputLayer
 from ..layers.layer import Layer
 from ..layers.node import KerasTensor
@@ -26,7 +29,7 @@ class Sequential(Model):
         super().__init__(trainable=trainable, name=name, **kwargs)
         self._seq_layers = []
         self._input_layer = None
-        self.inputs = self.outputs = None
+        self._inputs = self._outputs = None
         for layer in layers or []:
             self.add(layer, rebuild=False)
         self._maybe_rebuild()
@@ -88,30 +91,56 @@ class Sequential(Model):
             dtype = self._input_layer._dtype if self._input_layer is not None else None
             self._input_layer = InputLayer(batch_shape=shape if self._input_layer is None else tuple(input_shape), dtype=dtype)
         x = self._input_layer.output
-        self.inputs = [x]
+        self._inputs = [x]
         for layer in self._seq_layers:
             x = layer(x)
-        self.outputs = [x]
+        self._outputs = [x]
         self._build_shapes = self._input_layer.batch_shape
         self.built = True
 
+    # Before it knows its input shape, a Sequential has no inputs/outputs: AttributeError, as
+    # Keras 3 (hasattr(model, "inputs") is False; messages as Keras prints them)
+    @property
+    def inputs(self):
+        if not self._inputs:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined inputs yet.")
+        return self._inputs
+
+    @property
+    def outputs(self):
+        if not self._outputs:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined outputs yet.")
+        return self._outputs
+
     @property
     def input_shape(self):
-        return self.inputs[0].shape if self.inputs else None
+        if not self._inputs:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined input shape yet.")
+        return self._inputs[0].shape
 
     @property
     def output_shape(self):
-        if not self.outputs:
-            raise AttributeError(f"Sequential model '{self.name}' is not built yet.")
-        return self.outputs[0].shape
+        if not self._outputs:
+            raise AttributeError(
+                f"Sequential model '{self.name}' has no defined output shape yet."
+            )
+        return self._outputs[0].shape
 
     @property
     def input(self):
-        return self.inputs[0] if self.inputs else None
+        if not self._inputs:
+            raise AttributeError(
+                f"The layer {self.name} has never been called and thus has no defined input."
+            )
+        return self._inputs[0]
 
     @property
     def output(self):
-        return self.outputs[0] if self.outputs else None
+        if not self._outputs:
+            raise AttributeError(
+                f"The layer {self.name} has never been called and thus has no defined output."
+            )
+        return self._outputs[0]
 
     @property
     def output_names(self):
@@ -119,7 +148,7 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
-        if self.inputs:
+        if self._inputs:
             if isinstance(x, (list, tuple)) and len(x) == 1:
                 x = x[0]  # Keras 3 runs a one-input model on a one-element list (with a warning)
             elif isinstance(x, dict):  # and on a dict keyed by its input's name
@@ -144,6 +173,11 @@ class Sequential(Model):
                     from ..core import ops
 
                     x = ops.cast(x, dt)
+        if mask is not None:
+            # as Keras 3, an explicit mask goes to the first layer (it rides on the input, so
+            # layers without a `mask` argument propagate it through compute_mask)
+            x = x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+            x._keras_mask = mask if isinstance(mask, Tensor) else Tensor(np.asarray(mask))
         for layer in self._seq_layers:
             x = layer(x)
         return x

@@ -69,3 +69,48 @@ def test_one_element_list_input_is_unwrapped():
     x = np.ones((4, 3), "float32")
     assert seq([x]).shape == (4, 2)
     assert seq((x,)).shape == (4, 2)
+
+
+def test_unbuilt_sequential_has_no_inputs_or_outputs():
+    """Keras 3.15.1 observed: before a Sequential knows its input shape these raise
+    AttributeError with these messages (so `hasattr(model, "inputs")` is False)."""
+    messages = {
+        "input": "The layer probe has never been called and thus has no defined input.",
+        "output": "The layer probe has never been called and thus has no defined output.",
+        "inputs": "Sequential model 'probe' has no defined inputs yet.",
+        "outputs": "Sequential model 'probe' has no defined outputs yet.",
+        "input_shape": "Sequential model 'probe' has no defined input shape yet.",
+        "output_shape": "Sequential model 'probe' has no defined output shape yet.",
+    }
+    model = keras.Sequential([keras.layers.Dense(2)], name="probe")
+    for attr, message in messages.items():
+        with pytest.raises(AttributeError) as info:
+            getattr(model, attr)
+        assert str(info.value) == message
+    model.build((None, 3))
+    assert model.input.shape == (None, 3) and model.output_shape == (None, 2)
+
+
+@pytest.mark.parametrize("built", [False, True])
+def test_explicit_mask_reaches_the_first_layer(built):
+    """Keras 3.15.1 observed: `model(x, mask=m)` hands `m` to the first layer (and, as the layer
+    propagates it, to the next); an LSTM then skips the masked step."""
+
+    class Probe(keras.layers.Layer):
+        def call(self, x, mask=None):
+            self.seen = None if mask is None else np.asarray(mask).tolist()
+            return x
+
+    p, q = Probe(), Probe()
+    start = [keras.Input((3, 2))] if built else []
+    x = np.ones((1, 3, 2), "float32")
+    mask = np.array([[True, False, True]])
+    out = keras.Sequential(start + [p, q])(x, mask=mask)
+    assert p.seen == q.seen == [[True, False, True]]
+    assert np.asarray(out._keras_mask).tolist() == [[True, False, True]]
+    lstm = keras.layers.LSTM(
+        2, return_sequences=True, kernel_initializer="ones", recurrent_initializer="ones"
+    )
+    y = keras.Sequential(start + [lstm])(x, mask=mask)
+    expected = [[[0.6083, 0.6083], [0.6083, 0.6083], [0.9098, 0.9098]]]  # Keras, rounded
+    np.testing.assert_allclose(np.asarray(y), expected, atol=1e-4)
