@@ -158,6 +158,11 @@ def to_keras2(tree, depth=0):
             cfg["batch_input_shape"] = cfg.pop("batch_shape")
         if class_name == "LeakyReLU" and "negative_slope" in cfg:
             cfg["alpha"] = cfg.pop("negative_slope")
+        if class_name == "Lambda" and isinstance(cfg.get("function"), str):
+            # Keras 3's legacy loader resolves a bare function name before Lambda.from_config,
+            # which then refuses the function object; its own `.h5` files hold this form
+            cfg["function"] = {"module": "builtins", "class_name": "function",
+                               "config": cfg["function"], "registered_name": "function"}  # fmt: skip
         if class_name == "Attention" and cfg.get("score_mode") == "dot":
             # the default of both; Keras 3's legacy loader would turn the string "dot" into the
             # function keras.ops.dot and then refuse it

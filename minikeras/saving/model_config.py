@@ -287,7 +287,7 @@ def legacy_h5_model_config(model, for_tf_keras=False):
         config = model.get_config()  # a functional subclass may give its own arguments only
         if "layers" in config:
             config["layers"] = [_strip_keras3_entry(e) for e in config["layers"]]
-    return {"class_name": type(model).__name__, "config": to_keras2(config)}
+    return to_keras2({"class_name": type(model).__name__, "config": config})
 
 
 # ---- reading: Sequential -------------------------------------------------------------------------
