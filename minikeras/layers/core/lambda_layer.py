@@ -35,7 +35,8 @@ def _resolve_function(spec, custom_objects=None, what="function"):
                 "minikeras never loads bytecode; rebuild the layer in code, or use a named "
                 "function registered with `keras.saving.register_keras_serializable()`."
             )
-        spec = spec.get("registered_name") or spec.get("config")
+        name = spec.get("registered_name")  # Keras 3 writes "function" here, the name in config
+        spec = name if name and name != "function" else spec.get("config")
     if not isinstance(spec, str):
         raise ValueError(f"Lambda: cannot interpret the saved `{what}`: {spec!r}")
     found = (custom_objects or {}).get(spec)

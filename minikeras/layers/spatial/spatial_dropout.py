@@ -34,8 +34,9 @@ class BaseSpatialDropout(Layer):
         return random.dropout(inputs, self.rate, noise_shape=shape, seed=self.seed_generator)
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate, "seed": self.seed,
-                "data_format": self.data_format}  # fmt: skip
+        # Keras 3's spatial dropouts take no `trainable` argument, so their config has none
+        config = {k: v for k, v in super().get_config().items() if k != "trainable"}
+        return {**config, "rate": self.rate, "seed": self.seed, "data_format": self.data_format}
 
 
 class SpatialDropout1D(BaseSpatialDropout):

@@ -89,3 +89,17 @@ def test_lambda_output_shape_and_training_argument():
 def test_lambda_rejects_non_callable():
     with pytest.raises(TypeError, match="callable"):
         keras.layers.Lambda(3)
+
+
+def test_lambda_from_keras3_function_entry_named_in_config():
+    """Keras 3.15 writes a named function as {"class_name": "function", "config": NAME,
+    "registered_name": "function"} (observed in its `.h5` and `.keras` files): the name is the
+    config, not the registered_name."""
+
+    def triple(t):
+        return t * 3.0
+
+    config = {"name": "lam", "function": {"module": "builtins", "class_name": "function",
+                                          "config": "triple", "registered_name": "function"}}  # fmt: skip
+    layer = keras.layers.Lambda.from_config(config, custom_objects={"triple": triple})
+    np.testing.assert_allclose(np.asarray(layer(np.ones((1, 2), "float32"))), 3.0)

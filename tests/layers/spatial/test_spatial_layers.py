@@ -215,3 +215,12 @@ def test_spatial_dropout_channels_first_and_gradient():
 )
 def test_compute_output_shape_matches_call(layer, shape):
     assert layer.compute_output_shape(shape) == np.asarray(layer(np.ones(shape, "float32"))).shape
+
+
+def test_spatial_dropout_config_has_no_trainable_as_keras3():
+    """Keras 3's spatial dropouts take no `trainable` argument and leave it out of get_config
+    (keras/src/layers/regularization/spatial_dropout.py), so Keras 3 refused minikeras's files."""
+    assert "trainable" not in L.SpatialDropout1D(0.2).get_config()
+    config = L.SpatialDropout2D(0.2, data_format="channels_first").get_config()
+    assert set(config) == {"name", "dtype", "rate", "seed", "data_format"}
+    assert L.SpatialDropout2D.from_config(config).data_format == "channels_first"
