@@ -245,8 +245,13 @@ class Functional(Model):
                 f"received {len(flat)} input tensor(s)."
             )
         for i, spec in enumerate(self.inputs):
-            if flat[i] is None and getattr(spec._keras_history[0], "optional", False):
-                continue
+            if flat[i] is None:
+                if getattr(spec._keras_history[0], "optional", False):
+                    continue
+                raise ValueError(
+                    f"The input '{names[i]}' is not optional, but None was passed. Please provide "
+                    "a valid tensor."
+                )
             x = adjust_input_rank(self, i, names[i], spec.shape, flat[i])
             check_input_shape(self, i, names[i], spec.shape, x)
             flat[i] = x
@@ -257,6 +262,9 @@ class Functional(Model):
         values = {}
         masks = flatten(mask) if mask is not None else [None] * len(flat)
         for spec, x, m in zip(self.inputs, flat, masks):
+            if x is None:  # an optional Input left out: its layers receive None (Keras 3)
+                values[id(spec)] = None
+                continue
             t = x if isinstance(x, Tensor) else Tensor(np.asarray(x))
             if t.dtype.kind == "f" and spec.dtype != t.dtype.name and np.dtype(spec.dtype).kind == "f":
                 from ..core import ops

@@ -241,3 +241,35 @@ def test_functional_subclass_with_functional_signature_keeps_the_graph_config():
     assert {"layers", "input_layers", "output_layers"} <= set(config)
     clone = Passthrough.from_config(config)
     assert type(clone) is Passthrough and clone.output_shape == (None, 2)
+
+
+def test_optional_input_may_be_none():
+    """Keras 3.15.1 observed (torch): a functional model with `Input(optional=True)` runs on
+    `None` for that input (call, dict, predict, fit, evaluate) and its layer receives None; a
+    None for a required input raises; a layer with an input spec refuses None."""
+
+    class AddOptional(layers.Layer):
+        def call(self, x, y=None):
+            self.got_none = y is None
+            return x if y is None else x + y
+
+    a = keras.Input((2,), name="a")
+    b = keras.Input((2,), name="b", optional=True)
+    add = AddOptional()
+    model = keras.Model([a, b], add(a, b))
+    x = np.ones((3, 2), "float32")
+    np.testing.assert_array_equal(model([x, None]), x)
+    assert add.got_none
+    np.testing.assert_array_equal(model([x, x]), 2 * x)
+    assert not add.got_none
+    np.testing.assert_array_equal(model({"a": x, "b": None}), x)
+    np.testing.assert_array_equal(model.predict([x, None], verbose=0), x)
+    model.compile("sgd", "mse")
+    assert model.fit([x, None], x, verbose=0).history == {"loss": [0.0]}
+    assert model.evaluate([x, None], x, verbose=0) == 0.0
+    with pytest.raises(ValueError, match="The input 'a' is not optional, but None was passed"):
+        model([None, x])
+    c = keras.Input((2,), optional=True)
+    dense = layers.Dense(1, name="dense_opt")
+    with pytest.raises(ValueError, match="Got 'None'.*for layer 'dense_opt'"):
+        keras.Model(c, dense(c))(None)
