@@ -120,6 +120,26 @@ class Model(Trainer, Layer):
         config = Layer.get_config(self)
         return config
 
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A model from its config, as Keras 3's `Model.from_config`: a functional graph config
+        (`name`, `layers`, `input_layers`, `output_layers`) revives a `Functional` (or `cls`,
+        if its `__init__` takes a functional model's arguments); otherwise `cls(**config)`."""
+        from .functional import Functional, functional_like_constructor
+
+        keys = ("name", "layers", "input_layers", "output_layers")
+        if all(k in config for k in keys) and (cls is Model or functional_like_constructor(cls)):
+            target = Functional if cls is Model else cls
+            return Functional.from_config.__func__(target, config, custom_objects)
+        try:
+            return cls(**config)
+        except TypeError as e:
+            raise TypeError(
+                f"Unable to revive model {cls.__name__} from its config: its __init__ does not "
+                f"take {sorted(config)}. Return its arguments from get_config() or define a "
+                f"from_config(cls, config) classmethod. Error: {e}"
+            ) from None
+
 
 def _functional_init_arguments(args, kwargs):
     """Whether `Model.__init__` got a functional model's inputs and outputs (Keras 3's test)."""
