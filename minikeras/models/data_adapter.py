@@ -11,35 +11,7 @@ import numpy as np
 
 from ..layers.node import flatten, map_structure
 from ..utils import random as mk_random
-
-
-def pack_x_y_sample_weight(x, y=None, sample_weight=None):
-    """A batch as Keras 3 packs it: `(x, y)` or `(x, y, sample_weight)`; without targets, `x`
-    itself (so `train_step(self, images)` gets the array) unless `x` is a list or tuple, which
-    becomes `(x,)` to stay unambiguous."""
-    if y is None:
-        return (x,) if isinstance(x, (list, tuple)) else x
-    if sample_weight is None:
-        return (x, y)
-    return (x, y, sample_weight)
-
-
-def unpack_x_y_sample_weight(data):
-    """The inverse of `pack_x_y_sample_weight`: always `(x, y, sample_weight)`."""
-    if isinstance(data, list):
-        data = tuple(data)
-    if not isinstance(data, tuple):
-        return data, None, None
-    if len(data) == 1:
-        return data[0], None, None
-    if len(data) == 2:
-        return data[0], data[1], None
-    if len(data) == 3:
-        return data
-    raise ValueError(
-        "Data should be x, (x,), (x, y) or (x, y, sample_weight). Received a tuple of "
-        f"{len(data)} elements."
-    )
+from ..utils.batch_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight  # noqa: F401
 
 
 def _is_array_like(v):

@@ -1,5 +1,6 @@
 """`keras.utils`: random seeds, data helpers and small utilities."""
 
+from .batch_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .dataset_utils import split_dataset
 from .file_utils import get_file
 from .image_dataset_utils import (array_to_img, image_dataset_from_directory, img_to_array,
@@ -18,6 +19,7 @@ __all__ = [
     "set_random_seed", "split_dataset", "to_categorical",
     "array_to_img", "get_file", "image_dataset_from_directory", "img_to_array", "load_img",
     "save_img", "text_dataset_from_directory", "timeseries_dataset_from_array",
+    "pack_x_y_sample_weight", "unpack_x_y_sample_weight",
 ]  # fmt: skip
 
 _FROM_SAVING = {
