@@ -247,7 +247,7 @@ def section():
             [
                 "Legacy full-model HDF5 (`.h5`, `.hdf5`)",
                 "Keras 2 (tf.keras), Keras 3, minikeras",
-                "yes, loadable by Keras 3",
+                "yes, loadable by Keras 3 and tf.keras 2 (see Saving for tf.keras 2)",
             ]
         ),
         _row(["Keras 3 weights (`.weights.h5`)", "Keras 3, minikeras", "yes"]),
