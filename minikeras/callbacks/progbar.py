@@ -7,6 +7,8 @@ nothing. In Jupyter the bar renders as a notebook widget (`tqdm.auto`).
 import sys
 import time
 
+import numpy as np
+
 from .callback import Callback
 
 
@@ -15,9 +17,11 @@ def _fmt(logs):
     for k in sorted(logs):
         v = logs[k]
         try:
-            parts.append(f"{k}: {float(v):.4f}")
+            # an array result (F1Score(average=None)) shows its mean, as Keras's Progbar
+            value = float(v) if getattr(v, "ndim", 0) == 0 else float(np.mean(v))
         except (TypeError, ValueError):
             continue
+        parts.append(f"{k}: {value:.4f}")
     return " - ".join(parts)
 
 

@@ -158,20 +158,21 @@ class CompileMetrics:
 
 
 def pythonify_logs(logs):
-    """Logs as Keras's callbacks see them: nested dicts flattened, keys sorted, floats."""
+    """Logs as Keras's callbacks see them: nested dicts flattened, keys sorted, floats where
+    a value converts to one (non-scalar results stay numpy arrays)."""
     out = {}
     for k, v in sorted((logs or {}).items()):
         if isinstance(v, dict):
             out.update(pythonify_logs(v))
-        elif isinstance(v, Tensor):
-            out[k] = float(v.data)
-        elif isinstance(v, np.ndarray) and v.size == 1:
-            out[k] = float(v)
         else:
+            if isinstance(v, Tensor):
+                v = np.array(v.data)  # a snapshot, as Keras converts tensors to numpy
+            if isinstance(v, np.ndarray) and v.size == 1:
+                v = v.reshape(())
             try:
                 out[k] = float(v)
             except (TypeError, ValueError):
-                out[k] = v
+                out[k] = v  # e.g. F1Score(average=None)'s per-class array, kept as Keras does
     return out
 
 

@@ -489,3 +489,25 @@ def test_steps_per_execution_progress_counts_steps(capsys):
     model.compile("sgd", "mse", steps_per_execution=4)
     model.fit(np.ones((10, 3)), np.ones((10, 1)), batch_size=1, verbose=2)
     assert "10/10" in capsys.readouterr().out
+
+
+def test_array_metric_results_stay_arrays_in_logs(capsys):
+    """Keras 3.15.1 observed (torch): with F1Score(average=None) the batch logs, History and
+    evaluate carry the per-class result as a numpy array of shape (3,) (pythonify_logs keeps
+    what float() refuses) and the progress line shows its mean."""
+    rng = np.random.default_rng(0)
+    x = rng.random((16, 4)).astype("float32")
+    y = np.eye(3)[rng.integers(0, 3, 16)].astype("float32")
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation="softmax")])
+    model.compile("adam", "categorical_crossentropy", metrics=[keras.metrics.F1Score(average=None)])
+    seen = []
+    cb = keras.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: seen.append(logs))
+    history = model.fit(x, y, batch_size=8, epochs=2, verbose=2, callbacks=[cb])
+    assert isinstance(seen[0]["f1_score"], np.ndarray) and seen[0]["f1_score"].shape == (3,)
+    assert isinstance(seen[0]["loss"], float)
+    f1 = history.history["f1_score"]
+    assert len(f1) == 2 and all(isinstance(v, np.ndarray) and v.shape == (3,) for v in f1)
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert f"f1_score: {np.mean(f1[-1]):.4f}" in line
+    loss, per_class = model.evaluate(x, y, verbose=0)
+    assert isinstance(loss, float) and per_class.shape == (3,)
