@@ -51,7 +51,8 @@ def save_model(model, filepath, overwrite=True, **kwargs):
         model: the model.
         filepath: a path ending in `.keras` (Keras 3 archive) or `.h5`/`.hdf5` (legacy HDF5).
         overwrite: if False and the file exists, raise `FileExistsError`.
-        **kwargs: e.g. `include_optimizer` for legacy `.h5` files.
+        **kwargs: for legacy `.h5` files, `include_optimizer` and `for_tf_keras` (write graphs
+            that tf.keras 2 and Keras 3 cannot both read in tf.keras 2's form; see README).
 
     Returns:
         None.

@@ -1,4 +1,5 @@
-"""Functional and Sequential configs (spec section 6): writing the Keras 3 form, reading both.
+"""Functional and Sequential configs (spec section 6): writing the Keras 3 form (and, for legacy
+`.h5` files, the Keras 2 form tf.keras 2 and Keras 3 both read), reading both.
 
 Reading rebuilds the graph by replaying each layer's `inbound_nodes` once its inputs exist.
 Keras 3 operation nodes (`NotEqual`, `Add`, ...) become `OpLayer`s when the op is one of
