@@ -208,11 +208,11 @@ class BaseConv(LoRA, Layer):
     def _base_config(self):
         return {
             **super().get_config(),
-            "kernel_size": list(self.kernel_size),
-            "strides": list(self.strides),
+            "kernel_size": tuple(self.kernel_size),
+            "strides": tuple(self.strides),
             "padding": self.padding,
             "data_format": self.data_format,
-            "dilation_rate": list(self.dilation_rate),
+            "dilation_rate": tuple(self.dilation_rate),
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
         }

@@ -68,7 +68,7 @@ class BaseConvTranspose(BaseConv):
         config = super().get_config()
         del config["groups"]
         op = self.output_padding
-        config["output_padding"] = list(op) if op is not None else None
+        config["output_padding"] = tuple(op) if op is not None else None
         return config
 
 

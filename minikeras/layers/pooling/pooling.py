@@ -57,8 +57,8 @@ class BasePooling(Layer):
         )
 
     def get_config(self):
-        return {**super().get_config(), "pool_size": list(self.pool_size),
-                "padding": self.padding, "strides": list(self.strides),
+        return {**super().get_config(), "pool_size": tuple(self.pool_size),
+                "padding": self.padding, "strides": tuple(self.strides),
                 "data_format": self.data_format}  # fmt: skip
 
 

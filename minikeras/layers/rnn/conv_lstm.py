@@ -228,9 +228,9 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
 
     def get_config(self):
         config = {**super().get_config(), "filters": self.filters,
-                  "kernel_size": list(self.kernel_size), "strides": list(self.strides),
+                  "kernel_size": tuple(self.kernel_size), "strides": tuple(self.strides),
                   "padding": self.padding, "data_format": self.data_format,
-                  "dilation_rate": list(self.dilation_rate), "use_bias": self.use_bias,
+                  "dilation_rate": tuple(self.dilation_rate), "use_bias": self.use_bias,
                   "unit_forget_bias": self.unit_forget_bias}  # fmt: skip
         config.update({name: module.serialize(getattr(self, name))
                        for name, module in _OBJECTS.items()})  # fmt: skip

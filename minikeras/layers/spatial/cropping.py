@@ -46,7 +46,7 @@ class BaseCropping(Layer):
         return tuple(out)
 
     def get_config(self):
-        return {**super().get_config(), "cropping": [list(c) for c in self.cropping],
+        return {**super().get_config(), "cropping": tuple(tuple(c) for c in self.cropping),
                 "data_format": self.data_format}  # fmt: skip
 
 
@@ -73,7 +73,7 @@ class Cropping1D(BaseCropping):
     def get_config(self):
         config = super().get_config()
         del config["data_format"]
-        config["cropping"] = list(self.cropping[0])
+        config["cropping"] = tuple(self.cropping[0])
         return config
 
 

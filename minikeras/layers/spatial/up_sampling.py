@@ -37,7 +37,7 @@ class BaseUpSampling(Layer):
         return tuple(out)
 
     def get_config(self):
-        return {**super().get_config(), "size": list(self.size), "data_format": self.data_format}
+        return {**super().get_config(), "size": tuple(self.size), "data_format": self.data_format}
 
 
 class UpSampling1D(BaseUpSampling):

@@ -36,7 +36,7 @@ class BaseZeroPadding(Layer):
         return tuple(out)
 
     def get_config(self):
-        return {**super().get_config(), "padding": [list(p) for p in self.padding],
+        return {**super().get_config(), "padding": tuple(tuple(p) for p in self.padding),
                 "data_format": self.data_format}  # fmt: skip
 
 
@@ -63,7 +63,7 @@ class ZeroPadding1D(BaseZeroPadding):
     def get_config(self):
         config = super().get_config()
         del config["data_format"]
-        config["padding"] = list(self.padding[0])
+        config["padding"] = tuple(self.padding[0])
         return config
 
 

@@ -173,7 +173,8 @@ def test_conv_config_is_keras_shaped():
     layer = L.Conv2D(4, 3, strides=2, padding="SAME", activation="relu", name="c")
     config = layer.get_config()
     json.dumps(config)
-    assert config["kernel_size"] == [3, 3] and config["strides"] == [2, 2]
+    # tuples, as Keras 3.15.1's get_config returns them (JSON turns them into lists)
+    assert config["kernel_size"] == (3, 3) and config["strides"] == (2, 2)
     assert config["padding"] == "same" and config["data_format"] == "channels_last"
     assert config["groups"] == 1 and config["activation"] == "relu"
     assert config["kernel_initializer"]["class_name"] == "GlorotUniform"
@@ -381,3 +382,37 @@ def test_compute_output_shape_matches_call(layer, shape):
     assert layer.compute_output_shape(shape) == expected
     unknown = (None,) + tuple(shape[1:])
     assert layer.compute_output_shape(unknown) == (None,) + expected[1:]
+
+
+@pytest.mark.parametrize(
+    "cls,kwargs,expected",
+    [
+        ("DepthwiseConv2D", {"kernel_size": 5}, {"kernel_size": (5, 5), "strides": (1, 1)}),
+        ("Conv1D", {"filters": 2, "kernel_size": 3}, {"kernel_size": (3,), "dilation_rate": (1,)}),
+        ("SeparableConv2D", {"filters": 2, "kernel_size": 3}, {"kernel_size": (3, 3)}),
+        (
+            "Conv2DTranspose",
+            {"filters": 2, "kernel_size": 3, "strides": 2, "output_padding": 1},
+            {"strides": (2, 2), "output_padding": (1, 1)},
+        ),
+        ("Conv3D", {"filters": 1, "kernel_size": (1, 2, 3)}, {"kernel_size": (1, 2, 3)}),
+        ("ConvLSTM2D", {"filters": 2, "kernel_size": 3}, {"kernel_size": (3, 3)}),
+        (
+            "MaxPooling2D",
+            {"pool_size": [3, 3], "strides": [1, 2]},
+            {"pool_size": (3, 3), "strides": (1, 2)},
+        ),
+        ("AveragePooling1D", {"pool_size": 2}, {"pool_size": (2,), "strides": (2,)}),
+        ("UpSampling2D", {}, {"size": (2, 2)}),
+        ("ZeroPadding2D", {}, {"padding": ((1, 1), (1, 1))}),
+        ("Cropping1D", {}, {"cropping": (1, 1)}),
+        ("Reshape", {"target_shape": [2, 3]}, {"target_shape": (2, 3)}),
+        ("Permute", {"dims": [2, 1]}, {"dims": (2, 1)}),
+    ],
+)
+def test_config_sizes_are_tuples_as_keras(cls, kwargs, expected):
+    """Keras 3.15.1 observed (torch): conv, pooling, padding and reshaping layers return their
+    sizes as tuples from get_config (keras.io convmixer checks `kernel_size == (5, 5)`)."""
+    config = getattr(L, cls)(**kwargs).get_config()
+    for key, value in expected.items():
+        assert config[key] == value and type(config[key]) is tuple

@@ -92,7 +92,7 @@ def test_pooling_same_padding_and_channels_first():
 
 def test_pooling_config_and_aliases():
     config = L.MaxPooling2D(name="p").get_config()
-    assert config["pool_size"] == [2, 2] and config["strides"] == [2, 2]
+    assert config["pool_size"] == (2, 2) and config["strides"] == (2, 2)  # tuples, as Keras 3
     assert config["padding"] == "valid" and config["data_format"] == "channels_last"
     assert L.MaxPooling2D.from_config(config).pool_size == (2, 2)
     assert L.MaxPool2D is L.MaxPooling2D and L.AvgPool1D is L.AveragePooling1D

@@ -17,7 +17,7 @@ def test_reshape_matches_numpy(target, expected):
     )
     x = randn(2, 12, dtype="float32")
     np.testing.assert_array_equal(np.asarray(layer(x)), x.reshape(expected))
-    assert layer.get_config()["target_shape"] == list(target)
+    assert layer.get_config()["target_shape"] == tuple(target)  # a tuple, as Keras 3
 
 
 def test_reshape_symbolic_shapes():

@@ -285,7 +285,7 @@ def test_config_matches_keras_keys_and_round_trips():
                   "activity_regularizer", "kernel_constraint", "recurrent_constraint",
                   "bias_constraint", "dropout", "recurrent_dropout", "seed"}  # fmt: skip
     assert set(config) == keras_keys
-    assert config["kernel_size"] == [3, 3] and config["strides"] == [2, 2]
+    assert config["kernel_size"] == (3, 3) and config["strides"] == (2, 2)  # tuples, as Keras
     clone = L.ConvLSTM2D.from_config(config)
     assert clone.get_config() == config
     assert (clone.filters, clone.strides, clone.padding) == (4, (2, 2), "same")
