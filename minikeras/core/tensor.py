@@ -49,7 +49,8 @@ class Tensor:
     ([3.0, 6.0], (2,), 'float32')
     """
 
-    __slots__ = ("data", "requires_grad", "_parents", "_backward", "_op", "_keras_mask", "__weakref__")
+    __slots__ = ("data", "requires_grad", "_parents", "_backward", "_backward_ops", "_op",
+                 "_keras_mask", "__weakref__")  # fmt: skip
     __array_priority__ = 1000
 
     def __init__(self, data, requires_grad=False):
@@ -57,15 +58,20 @@ class Tensor:
         self.requires_grad = requires_grad
         self._parents = ()
         self._backward = None
+        self._backward_ops = None
         self._op = None
         self._keras_mask = None
 
     @classmethod
-    def from_op(cls, out, parents, backward, op=None):
+    def from_op(cls, out, parents, backward, op=None, backward_ops=None):
         """Wraps an op's output array, recording `parents` and `backward` when a gradient is needed.
 
-        `backward(dout)` returns one gradient per parent (None where there is none); the engine
-        reduces broadcast gradients to each parent's shape.
+        `backward(dout)` returns one gradient per parent (None where there is none) as numpy
+        arrays; the engine reduces broadcast gradients to each parent's shape.
+        `backward_ops(dout, out)`, optional, computes the same gradients from the Tensor `dout`
+        with ops (`out` is this output Tensor, its parents `out._parents`), so that a gradient
+        taken inside an enclosing `GradientTape` can be differentiated again; ops without it
+        support first-order gradients only.
         """
         t = cls.__new__(cls)
         t.data = out if isinstance(out, np.ndarray) else np.asarray(out)
@@ -80,10 +86,12 @@ class Tensor:
             t.requires_grad = True
             t._parents = parents
             t._backward = backward
+            t._backward_ops = backward_ops
         else:
             t.requires_grad = False
             t._parents = ()
             t._backward = None
+            t._backward_ops = None
         return t
 
     # -- array protocol ---------------------------------------------------------------------
@@ -142,17 +150,32 @@ class Tensor:
         for i in range(len(self)):
             yield self[i]
 
+    # Python scalars from any one-element tensor, as Keras's torch tensors convert (a (1, 1)
+    # initializer output included); numpy itself only converts 0-d arrays without a warning
     def __float__(self):
-        return float(self.data)
+        return float(self._one_element("float"))
 
     def __int__(self):
-        return int(self.data)
+        return int(self._one_element("int"))
 
     def __bool__(self):
         return bool(self.data)
 
     def __index__(self):
-        return int(self.data)
+        if self.data.dtype.kind not in "iu":
+            raise TypeError(
+                "Only integer tensors of a single element can be converted to an index. "
+                f"Received a tensor of dtype {self.data.dtype.name} and shape {self.data.shape}"
+            )
+        return int(self._one_element("index"))
+
+    def _one_element(self, what):
+        if self.data.size != 1:
+            raise TypeError(
+                f"Only one-element tensors can be converted to a Python {what}. Received a "
+                f"tensor of shape {self.data.shape}"
+            )
+        return self.data.reshape(())
 
     def item(self):
         return self.data.item()

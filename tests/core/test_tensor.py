@@ -183,3 +183,18 @@ def test_array_protocol_follows_numpy_copy_keyword():
     assert np.asarray(t, dtype="float64").dtype == np.float64
     with pytest.raises(ValueError, match="copy=False"):
         np.asarray(t, dtype="float64", copy=False)
+
+
+def test_python_scalars_from_one_element_tensors():
+    """As Keras 3's torch tensors (observed with torch 2): float/int of any one-element tensor
+    work ((1, 1) included), more elements raise; only integer tensors are indices."""
+    import operator
+
+    import minikeras as keras
+
+    assert float(keras.ops.ones((1, 1))) == 1.0 and int(keras.ops.full((1,), 3.0)) == 3
+    assert operator.index(keras.ops.convert_to_tensor(np.array([[2]]))) == 2
+    with pytest.raises(TypeError, match="one-element.*shape \\(2,\\)"):
+        float(keras.ops.ones(2))
+    with pytest.raises(TypeError, match="integer tensors.*float32"):
+        operator.index(keras.ops.ones(()))
