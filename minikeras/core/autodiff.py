@@ -4,6 +4,13 @@ Ops record their inputs and a backward closure on the output `Tensor` (see `Tens
 whenever recording is on and one input needs a gradient. `gradients` walks that graph in reverse
 topological order with an explicit stack, so a long unrolled recurrence cannot hit Python's
 recursion limit.
+
+Higher-order gradients: a gradient taken while an enclosing `GradientTape` is recording (TF's
+nested tapes; torch's `create_graph=True`) must itself be differentiable. Then each node runs its
+`backward_ops`, the same gradient written with Tensor ops so that it is recorded, instead of the
+numpy `backward`; an op without one raises `NotImplementedError` rather than return a constant.
+Only that case pays for it: a gradient taken after the tape's `with` block (as `fit` does) runs
+the numpy backward.
 """
 
 import contextlib
@@ -93,11 +100,20 @@ def _topological_order(root):
     return order
 
 
-def gradients(target, sources, output_gradient=None):
+def gradients(target, sources, output_gradient=None, create_graph=False):
     """Gradients of `target` (summed if not a scalar) with respect to each tensor in `sources`.
 
-    Returns a list with one numpy array per source, shaped like the source, or None where the
-    source does not influence `target`.
+    Args:
+        target: the Tensor to differentiate.
+        sources: a list of Tensors (or Variables).
+        output_gradient: optional array weighting `target` (the vector of a vector-Jacobian
+            product); ones by default.
+        create_graph: when True the gradients are Tensors computed by recorded ops, so that
+            they can be differentiated again (see `_differentiable_gradients`).
+
+    Returns:
+        A list with one entry per source, shaped like the source, or None where the source does
+        not influence `target`: numpy arrays, or Tensors with `create_graph=True`.
     """
     from .tensor import Tensor
 
@@ -105,6 +121,8 @@ def gradients(target, sources, output_gradient=None):
         raise TypeError(
             f"gradient() needs a Tensor computed from the sources. Received: {type(target).__name__}"
         )
+    if create_graph:
+        return _differentiable_gradients(target, sources, output_gradient)
     wanted = {id(s) for s in sources}
     grads = {}
     if target.requires_grad:
@@ -134,10 +152,103 @@ def gradients(target, sources, output_gradient=None):
     return [grads.get(id(s)) for s in sources]
 
 
+def wanted(tensor):
+    """Whether a differentiable backward pass needs the gradient of `tensor` (it leads to a
+    source). Ops whose `backward_ops` is costly per input (convolutions) skip the others."""
+    reach = getattr(_state, "reach", None)
+    return tensor.requires_grad and (reach is None or id(tensor) in reach)
+
+
+def _unbroadcast_ops(grad, shape):
+    """`unbroadcast` with recorded ops: sums the broadcast axes of the Tensor `grad`."""
+    from . import ops
+
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
+    )
+    if axes:
+        grad = ops.sum(grad, axis=axes)
+    return ops.reshape(grad, shape) if grad.shape != tuple(shape) else grad
+
+
+def _differentiable_gradients(target, sources, output_gradient):
+    """`gradients` whose results are recorded Tensors: each node's `backward_ops` computes its
+    parents' gradients with ops. Only nodes from which a source can be reached run, so the rest of
+    the graph (a GAN's generator behind the discriminator's input) needs no such backward."""
+    from . import ops
+    from .tensor import Tensor
+
+    wanted_ids = {id(s) for s in sources}
+    grads = {}
+    if not target.requires_grad:
+        return [None for _ in sources]
+    order = _topological_order(target)
+    reach = set(wanted_ids)  # the sources and the nodes with a path to one
+    expand = set()  # nodes with a parent in `reach`: the only backwards that run
+    for node in order:  # parents first
+        for parent in node._parents:
+            if id(parent) in reach:
+                reach.add(id(node))
+                expand.add(id(node))
+                break
+    seed = output_gradient
+    if seed is None:
+        seed = np.ones(target.shape, dtype=target.dtype)
+    grads[id(target)] = seed if isinstance(seed, Tensor) else Tensor(np.asarray(seed, target.dtype))
+    previous_reach = getattr(_state, "reach", None)
+    _state.reach = reach
+    try:
+        for node in reversed(order):
+            key = id(node)
+            dout = grads.get(key) if key in wanted_ids else grads.pop(key, None)
+            if key not in expand:
+                continue
+            if dout is None or node._backward is None:
+                continue
+            if node._backward_ops is None:
+                op = node._op or "an unnamed op"
+                raise NotImplementedError(
+                    f"Second-order gradients are not supported for the op '{op}': the gradient "
+                    "was taken while an enclosing GradientTape records (so that it can be "
+                    f"differentiated again), and '{op}' has no differentiable backward. Take the "
+                    "gradient after the outer tape's `with` block if it need not be "
+                    "differentiated."
+                )
+            parent_grads = node._backward_ops(dout, node)
+            for parent, g in zip(node._parents, parent_grads):
+                if g is None or id(parent) not in reach:
+                    continue
+                if not isinstance(g, Tensor):
+                    g = Tensor(np.asarray(g))
+                if g.shape != parent.shape:
+                    g = _unbroadcast_ops(g, parent.shape)
+                if g.dtype != parent.dtype:
+                    g = ops.cast(g, parent.dtype)
+                key = id(parent)
+                previous = grads.get(key)
+                grads[key] = g if previous is None else ops.add(previous, g)
+    finally:
+        _state.reach = previous_reach
+    return [grads.get(id(s)) for s in sources]
+
+
+def _active_tapes():
+    tapes = getattr(_state, "tapes", None)
+    if tapes is None:
+        tapes = _state.tapes = []
+    return tapes
+
+
 class GradientTape:
     """Records operations so that gradients can be taken afterwards (as `tf.GradientTape`).
 
     Trainable `Variable`s are watched automatically; `watch(tensor)` adds another tensor.
+
+    Tapes nest: a `gradient` taken while another tape's `with` block is open (or inside this
+    tape's own block when it is persistent) is recorded like any other computation, so that the
+    enclosing tape can differentiate it (second-order gradients, e.g. WGAN-GP's gradient
+    penalty), as TensorFlow's tapes do.
 
     Args:
         persistent: whether `gradient` may be called more than once.
@@ -149,6 +260,12 @@ class GradientTape:
     ...     loss = w * w
     >>> float(tape.gradient(loss, w))
     6.0
+    >>> with keras.GradientTape() as outer:
+    ...     with keras.GradientTape() as inner:
+    ...         y = w * w * w
+    ...     dy = inner.gradient(y, w)  # 3 w**2, recorded on `outer`
+    >>> float(outer.gradient(dy, w))  # 6 w
+    18.0
     """
 
     def __init__(self, persistent=False, watch_accessed_variables=True):
@@ -160,10 +277,27 @@ class GradientTape:
     def __enter__(self):
         self._ctx = enable_grad()
         self._ctx.__enter__()
+        _active_tapes().append(self)
         return self
 
     def __exit__(self, *exc):
+        tapes = _active_tapes()
+        for i in range(len(tapes) - 1, -1, -1):
+            if tapes[i] is self:
+                del tapes[i]
+                break
         self._ctx.__exit__(*exc)
+        return False
+
+    def _records_gradient(self):
+        """Whether a gradient taken now must be differentiable: an enclosing tape is recording,
+        or this persistent tape's own block is still open (its `gradient` may be called again on
+        the result)."""
+        if not grad_enabled():
+            return False
+        for tape in _active_tapes():
+            if tape is not self or self.persistent:
+                return True
         return False
 
     def watch(self, tensor):
@@ -198,8 +332,11 @@ class GradientTape:
         else:
             single = not isinstance(sources, (list, tuple))
             flat = [sources] if single else list(sources)
-        grads = gradients(target, flat, output_gradients)
-        out = [None if g is None else Tensor(g) for g in grads]
+        if self._records_gradient():
+            out = gradients(target, flat, output_gradients, create_graph=True)
+        else:
+            grads = gradients(target, flat, output_gradients)
+            out = [None if g is None else Tensor(g) for g in grads]
         if isinstance(sources, dict):
             return dict(zip(keys, out))
         return out[0] if single else out

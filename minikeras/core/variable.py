@@ -100,7 +100,7 @@ class Variable(Tensor):
         """The current value as a Tensor over the variable's buffer (no copy), differentiable
         with respect to the variable, as Keras's backend tensor is. Converting it to numpy
         gives a snapshot."""
-        return Tensor.from_op(self.data, (self,), _pass_gradient, "value")
+        return Tensor.from_op(self.data, (self,), _pass_gradient, "value", _pass_gradient_ops)
 
     def assign(self, value):
         """Overwrites the value in place (same shape) and returns the variable."""
@@ -126,6 +126,10 @@ class Variable(Tensor):
 
 
 def _pass_gradient(dout):
+    return (dout,)
+
+
+def _pass_gradient_ops(dout, out):  # the same, for higher-order gradients (see autodiff)
     return (dout,)
 
 

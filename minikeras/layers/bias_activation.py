@@ -33,4 +33,11 @@ def bias_add_activation(y, bias, relu):
         dx, db = k.bias_act_grad(d, out, relu)
         return dx.reshape(a.shape), db.astype(bias.dtype)
 
-    return Tensor.from_op(out.reshape(a.shape), (y, bias), backward, "bias_add_activation")
+    def backward_ops(dout, out):  # with ops, for higher-order gradients
+        if relu:  # the ReLU's mask is constant almost everywhere
+            dout = ops.multiply(dout, out.data > 0)
+        return dout, dout  # the engine sums the bias's share over the leading axes
+
+    return Tensor.from_op(
+        out.reshape(a.shape), (y, bias), backward, "bias_add_activation", backward_ops
+    )

@@ -12,7 +12,7 @@ import numpy as np
 from ...kernels import load as load_kernels
 from .. import autodiff, dtypes
 from ..tensor import Tensor
-from ._base import unwrap
+from ._base import _CONST, unwrap
 
 __all__ = ["conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool", "average_pool"]
 
@@ -143,6 +143,112 @@ def _grad_output(v, shape, fmt):
     return np.moveaxis(out, -1, 1) if fmt == "channels_first" else out
 
 
+def _volume_ops(t, shape5, fmt, dtype):
+    """`_volume` with ops, for differentiable backwards: a Tensor in the op's data format (or an
+    array) as the channels-last `shape5` volume of `dtype`."""
+    from .shape import cast, moveaxis, reshape
+
+    if fmt == "channels_first":
+        t = moveaxis(t, 1, -1)
+    return cast(reshape(t, shape5), dtype)
+
+
+def _grad_output_ops(v, shape, fmt):
+    """`_grad_output` with ops."""
+    from .shape import moveaxis, reshape
+
+    out = reshape(v, shape)
+    return moveaxis(out, -1, 1) if fmt == "channels_first" else out
+
+
+# -- differentiable convolution primitives -----------------------------------------------------
+# A convolution's gradients are a transposed convolution (input) and a correlation of the input
+# with the output gradient (kernel). With these two as ops whose gradients are again among the
+# three, gradients of gradients (WGAN-GP's penalty) differentiate to any order. They work on the
+# 5-D channels-last volumes of `kernels/conv.py`; `geometry` is (strides, dilation, pad).
+
+
+def _conv5(x, w, geometry, out_sp, groups):
+    """conv of the volume `x` (b, D, H, W, c) with `w` (KD, KH, KW, c/groups, f) as an op."""
+    kconv = load_kernels("conv")
+    x, tx = unwrap(x, "conv")
+    w, tw = unwrap(w, "conv")
+    out = kconv.conv(x, w, *geometry, out_sp, groups)
+
+    def backward(d):
+        d = np.ascontiguousarray(d, dtype=out.dtype)
+        dx = kconv.conv_grad_input(d, w, x.shape, *geometry, groups) if tx.requires_grad else None
+        dw = None
+        if tw.requires_grad:
+            dw = kconv.conv_grad_kernel(x, d, w.shape, *geometry, groups)
+        return dx, dw
+
+    def backward_ops(d, out):
+        dx = dw = None
+        if autodiff.wanted(tx):
+            dx = _conv5_grad_input(d, _operand(w, tw), x.shape, geometry, groups)
+        if autodiff.wanted(tw):
+            dw = _conv5_grad_kernel(_operand(x, tx), d, w.shape, geometry, groups)
+        return dx, dw
+
+    return Tensor.from_op(out, (tx, tw), backward, "conv", backward_ops)
+
+
+def _conv5_grad_input(d, w, in_shape, geometry, groups):
+    """The input gradient of `_conv5` for the output gradient `d` (a transposed convolution)."""
+    kconv = load_kernels("conv")
+    d, td = unwrap(d, "conv_grad_input")
+    w, tw = unwrap(w, "conv_grad_input")
+    out = kconv.conv_grad_input(np.ascontiguousarray(d, dtype=w.dtype), w, in_shape, *geometry,
+                                groups)  # fmt: skip
+    out_sp = d.shape[1:4]
+
+    def backward(g):  # <grad_input(d, w), g> = <d, conv(g, w)>, whose w-gradient is grad_kernel
+        g = np.ascontiguousarray(g, dtype=out.dtype)
+        dd = kconv.conv(g, w, *geometry, out_sp, groups) if td.requires_grad else None
+        dw = kconv.conv_grad_kernel(g, d, w.shape, *geometry, groups) if tw.requires_grad else None
+        return dd, dw
+
+    def backward_ops(g, out):
+        dd = _conv5(g, _operand(w, tw), geometry, out_sp, groups) if autodiff.wanted(td) else None
+        dw = None
+        if autodiff.wanted(tw):
+            dw = _conv5_grad_kernel(g, _operand(d, td), w.shape, geometry, groups)
+        return dd, dw
+
+    return Tensor.from_op(out, (td, tw), backward, "conv_grad_input", backward_ops)
+
+
+def _conv5_grad_kernel(x, d, w_shape, geometry, groups):
+    """The kernel gradient of `_conv5` for the input `x` and output gradient `d`."""
+    kconv = load_kernels("conv")
+    x, tx = unwrap(x, "conv_grad_kernel")
+    d, td = unwrap(d, "conv_grad_kernel")
+    out = kconv.conv_grad_kernel(x, np.ascontiguousarray(d, dtype=x.dtype), w_shape, *geometry,
+                                 groups)  # fmt: skip
+    out_sp = d.shape[1:4]
+
+    def backward(g):  # <grad_kernel(x, d), g> = <conv(x, g), d>
+        g = np.ascontiguousarray(g, dtype=out.dtype)
+        dx = kconv.conv_grad_input(d, g, x.shape, *geometry, groups) if tx.requires_grad else None
+        dd = kconv.conv(x, g, *geometry, out_sp, groups) if td.requires_grad else None
+        return dx, dd
+
+    def backward_ops(g, out):
+        dx = dd = None
+        if autodiff.wanted(tx):
+            dx = _conv5_grad_input(_operand(d, td), g, x.shape, geometry, groups)
+        if autodiff.wanted(td):
+            dd = _conv5(_operand(x, tx), g, geometry, out_sp, groups)
+        return dx, dd
+
+    return Tensor.from_op(out, (tx, td), backward, "conv_grad_kernel", backward_ops)
+
+
+def _operand(value, tensor):
+    return value if tensor is _CONST else tensor
+
+
 # -- convolutions ------------------------------------------------------------------------------
 
 
@@ -177,7 +283,21 @@ def _conv(op, a, ta, w, tw, fmt, strides, padding, dilation_rate, groups, kernel
             dkernel = dkernel.reshape(kernel_shape)
         return dx, dkernel
 
-    return Tensor.from_op(_output(out5, out_shape, fmt, out_dt), (ta, tw), backward, op)
+    def backward_ops(dout, out):  # the same with the differentiable primitives above
+        d5 = _volume_ops(dout, (a.shape[0], *_three(out_sp, 1), w.shape[-1]), fmt, ct)
+        dx = dkernel = None
+        if autodiff.wanted(ta):
+            w5t = _volume_ops(tw, w5.shape, "channels_last", ct) if tw is not _CONST else w5
+            dx5 = _conv5_grad_input(d5, w5t, x5.shape, geometry, groups)
+            dx = _grad_output_ops(dx5, a.shape, fmt)
+        if autodiff.wanted(tw):
+            x5t = _volume_ops(ta, x5.shape, fmt, ct) if ta is not _CONST else x5
+            dkernel = _conv5_grad_kernel(x5t, d5, w5.shape, geometry, groups)
+            dkernel = _grad_output_ops(dkernel, kernel_shape, "channels_last")
+        return dx, dkernel
+
+    out = _output(out5, out_shape, fmt, out_dt)
+    return Tensor.from_op(out, (ta, tw), backward, op, backward_ops)
 
 
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
@@ -399,7 +519,20 @@ def conv_transpose(
             dkernel = kconv.conv_grad_kernel(d5, x5, w5.shape, *geometry).reshape(w.shape)
         return dx, dkernel
 
-    return Tensor.from_op(_output(out5, out_shape, fmt, out_dt), (ta, tw), backward, op)
+    def backward_ops(dout, out):  # the output is `_conv5_grad_input(x5, w5)`: its gradients
+        d5 = _volume_ops(dout, y5_shape, fmt, ct)
+        dx = dkernel = None
+        if autodiff.wanted(ta):
+            w5t = _volume_ops(tw, w5.shape, "channels_last", ct) if tw is not _CONST else w5
+            dx = _grad_output_ops(_conv5(d5, w5t, geometry, x5.shape[1:4], 1), a.shape, fmt)
+        if autodiff.wanted(tw):
+            x5t = _volume_ops(ta, x5.shape, fmt, ct) if ta is not _CONST else x5
+            dkernel = _conv5_grad_kernel(d5, x5t, w5.shape, geometry, 1)
+            dkernel = _grad_output_ops(dkernel, w.shape, "channels_last")
+        return dx, dkernel
+
+    out = _output(out5, out_shape, fmt, out_dt)
+    return Tensor.from_op(out, (ta, tw), backward, op, backward_ops)
 
 
 # -- pooling -----------------------------------------------------------------------------------

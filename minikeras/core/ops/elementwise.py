@@ -7,7 +7,7 @@ import numpy as np
 from ...kernels import load as load_kernels
 from .. import dtypes
 from ..tensor import Tensor
-from ._base import result_float, unwrap
+from ._base import _CONST, result_float, unwrap
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "true_divide", "power", "negative", "maximum",
@@ -24,6 +24,11 @@ __all__ = [
 def _shape_error(op, a, b, err):
     sa, sb = np.shape(a), np.shape(b)
     return ValueError(f"{op}: shapes {sa} and {sb} cannot be broadcast together ({err}).")
+
+
+def _operand(value, tensor):
+    """An op's input for a differentiable backward: the Tensor, or the constant it wrapped."""
+    return value if tensor is _CONST else tensor
 
 
 def _binary(op, a, b, fn):
@@ -50,7 +55,11 @@ def add(x1, x2):
     [11.0, 12.0]
     """
     x, y, ta, tb, out = _binary("add", x1, x2, np.add)
-    return Tensor.from_op(out, (ta, tb), lambda d: (d, d), "add")
+    return Tensor.from_op(out, (ta, tb), lambda d: (d, d), "add", _add_ops)
+
+
+def _add_ops(d, out):
+    return d, d
 
 
 def subtract(x1, x2):
@@ -67,7 +76,11 @@ def subtract(x1, x2):
     [4.0, 5.0]
     """
     x, y, ta, tb, out = _binary("subtract", x1, x2, np.subtract)
-    return Tensor.from_op(out, (ta, tb), lambda d: (d, -d), "subtract")
+    return Tensor.from_op(out, (ta, tb), lambda d: (d, -d), "subtract", _subtract_ops)
+
+
+def _subtract_ops(d, out):
+    return d, negative(d)
 
 
 def multiply(x1, x2):
@@ -88,7 +101,11 @@ def multiply(x1, x2):
     def backward(d):
         return (d * y if ta.requires_grad else None, d * x if tb.requires_grad else None)
 
-    return Tensor.from_op(out, (ta, tb), backward, "multiply")
+    def backward_ops(d, out):
+        da = multiply(d, _operand(y, tb)) if ta.requires_grad else None
+        return da, (multiply(d, _operand(x, ta)) if tb.requires_grad else None)
+
+    return Tensor.from_op(out, (ta, tb), backward, "multiply", backward_ops)
 
 
 def divide(x1, x2):
@@ -113,7 +130,13 @@ def divide(x1, x2):
         db = -d * out / y if tb.requires_grad else None
         return da, db
 
-    return Tensor.from_op(out, (ta, tb), backward, "divide")
+    def backward_ops(d, out):
+        b = _operand(y, tb)
+        da = divide(d, b) if ta.requires_grad else None
+        db = divide(multiply(negative(d), out), b) if tb.requires_grad else None
+        return da, db
+
+    return Tensor.from_op(out, (ta, tb), backward, "divide", backward_ops)
 
 
 true_divide = divide
@@ -143,7 +166,15 @@ def power(x1, x2):
             db = d * out * np.log(safe)
         return da, db
 
-    return Tensor.from_op(out, (ta, tb), backward, "power")
+    def backward_ops(d, out):
+        a, b = _operand(x, ta), _operand(y, tb)
+        da = multiply(d, multiply(b, power(a, subtract(b, 1)))) if ta.requires_grad else None
+        db = None
+        if tb.requires_grad:  # log of the positive bases only, as above
+            db = multiply(multiply(d, out), log(where(greater(a, 0), a, 1)))
+        return da, db
+
+    return Tensor.from_op(out, (ta, tb), backward, "power", backward_ops)
 
 
 def negative(x):
@@ -160,7 +191,11 @@ def negative(x):
     [-1.0, 2.0]
     """
     a, ta = unwrap(x, "negative")
-    return Tensor.from_op(np.negative(a), (ta,), lambda d: (-d,), "negative")
+    return Tensor.from_op(np.negative(a), (ta,), lambda d: (-d,), "negative", _negative_ops)
+
+
+def _negative_ops(d, out):
+    return (negative(d),)
 
 
 def maximum(x1, x2):
@@ -182,7 +217,11 @@ def maximum(x1, x2):
         pick = np.asarray(x) >= np.asarray(y)
         return d * pick, d * ~pick
 
-    return Tensor.from_op(out, (ta, tb), backward, "maximum")
+    def backward_ops(d, out):  # the selection is constant almost everywhere
+        pick = np.asarray(x) >= np.asarray(y)
+        return multiply(d, pick), multiply(d, ~pick)
+
+    return Tensor.from_op(out, (ta, tb), backward, "maximum", backward_ops)
 
 
 def minimum(x1, x2):
@@ -204,7 +243,11 @@ def minimum(x1, x2):
         pick = np.asarray(x) <= np.asarray(y)
         return d * pick, d * ~pick
 
-    return Tensor.from_op(out, (ta, tb), backward, "minimum")
+    def backward_ops(d, out):  # the selection is constant almost everywhere
+        pick = np.asarray(x) <= np.asarray(y)
+        return multiply(d, pick), multiply(d, ~pick)
+
+    return Tensor.from_op(out, (ta, tb), backward, "minimum", backward_ops)
 
 
 def where(condition, x1=None, x2=None):
@@ -235,17 +278,29 @@ def where(condition, x1=None, x2=None):
         shapes = f"{np.shape(c)}, {np.shape(x)} and {np.shape(y)}"
         raise ValueError(f"where: shapes {shapes} cannot be broadcast together ({e}).") from None
     zero = np.zeros((), out.dtype)
+
+    def backward_ops(d, out):
+        return where(c, d, zero), where(c, zero, d)
+
     return Tensor.from_op(
-        out, (ta, tb), lambda d: (np.where(c, d, zero), np.where(c, zero, d)), "where"
-    )
+        out, (ta, tb), lambda d: (np.where(c, d, zero), np.where(c, zero, d)), "where",
+        backward_ops,
+    )  # fmt: skip
 
 
-def _unary(op, x, fwd, grad_fn):
-    """`grad_fn(a, out, d)` returns the input gradient."""
+def _unary(op, x, fwd, grad_fn, grad_ops=None):
+    """`grad_fn(a, out, d)` returns the input gradient from arrays; `grad_ops(x, out, d)`, when
+    given, the same from Tensors with ops, so that it can be differentiated again."""
     a, ta = unwrap(x, op)
     a = result_float(np.asarray(a))
     out = np.asarray(fwd(a))
-    return Tensor.from_op(out, (ta,), lambda d: (grad_fn(a, out, d),), op)
+    backward_ops = None
+    if grad_ops is not None:
+
+        def backward_ops(d, out):
+            return (grad_ops(out._parents[0], out, d),)
+
+    return Tensor.from_op(out, (ta,), lambda d: (grad_fn(a, out, d),), op, backward_ops)
 
 
 def exp(x):
@@ -261,7 +316,8 @@ def exp(x):
     >>> keras.ops.exp([0.0]).numpy().tolist()
     [1.0]
     """
-    return _unary("exp", x, np.exp, lambda a, o, d: d * o)
+    return _unary("exp", x, np.exp, lambda a, o, d: d * o,
+                  lambda x, o, d: multiply(d, o))
 
 
 def expm1(x):
@@ -277,7 +333,8 @@ def expm1(x):
     >>> keras.ops.expm1([0.0]).numpy().tolist()
     [0.0]
     """
-    return _unary("expm1", x, np.expm1, lambda a, o, d: d * (o + 1))
+    return _unary("expm1", x, np.expm1, lambda a, o, d: d * (o + 1),
+                  lambda x, o, d: multiply(d, add(o, 1)))
 
 
 def log(x):
@@ -293,7 +350,8 @@ def log(x):
     >>> keras.ops.log([1.0]).numpy().tolist()
     [0.0]
     """
-    return _unary("log", x, np.log, lambda a, o, d: d / a)
+    return _unary("log", x, np.log, lambda a, o, d: d / a,
+                  lambda x, o, d: divide(d, x))
 
 
 def log1p(x):
@@ -309,7 +367,8 @@ def log1p(x):
     >>> keras.ops.log1p([0.0]).numpy().tolist()
     [0.0]
     """
-    return _unary("log1p", x, np.log1p, lambda a, o, d: d / (1 + a))
+    return _unary("log1p", x, np.log1p, lambda a, o, d: d / (1 + a),
+                  lambda x, o, d: divide(d, add(x, 1)))
 
 
 def sqrt(x):
@@ -325,7 +384,8 @@ def sqrt(x):
     >>> keras.ops.sqrt([4.0, 9.0]).numpy().tolist()
     [2.0, 3.0]
     """
-    return _unary("sqrt", x, np.sqrt, lambda a, o, d: d * 0.5 / o)
+    return _unary("sqrt", x, np.sqrt, lambda a, o, d: d * 0.5 / o,
+                  lambda x, o, d: divide(multiply(d, 0.5), o))
 
 
 def rsqrt(x):
@@ -341,7 +401,8 @@ def rsqrt(x):
     >>> keras.ops.rsqrt([4.0]).numpy().tolist()
     [0.5]
     """
-    return _unary("rsqrt", x, lambda a: 1 / np.sqrt(a), lambda a, o, d: d * -0.5 * o / a)
+    return _unary("rsqrt", x, lambda a: 1 / np.sqrt(a), lambda a, o, d: d * -0.5 * o / a,
+                  lambda x, o, d: divide(multiply(multiply(d, -0.5), o), x))
 
 
 def square(x):
@@ -359,7 +420,11 @@ def square(x):
     """
     a, ta = unwrap(x, "square")
     a = np.asarray(a)
-    return Tensor.from_op(np.square(a), (ta,), lambda d: (d * 2 * a,), "square")
+    return Tensor.from_op(np.square(a), (ta,), lambda d: (d * 2 * a,), "square", _square_ops)
+
+
+def _square_ops(d, out):
+    return (multiply(d, multiply(2, out._parents[0])),)
 
 
 def abs(x):
@@ -377,7 +442,11 @@ def abs(x):
     """
     a, ta = unwrap(x, "abs")
     a = np.asarray(a)
-    return Tensor.from_op(np.abs(a), (ta,), lambda d: (d * np.sign(a),), "abs")
+    return Tensor.from_op(np.abs(a), (ta,), lambda d: (d * np.sign(a),), "abs", _abs_ops)
+
+
+def _abs_ops(d, out):  # sign(x) is constant almost everywhere
+    return (multiply(d, np.sign(out._parents[0].data)),)
 
 
 absolute = abs
@@ -396,7 +465,8 @@ def tanh(x):
     >>> keras.ops.tanh([0.0]).numpy().tolist()
     [0.0]
     """
-    return _unary("tanh", x, np.tanh, lambda a, o, d: d * (1 - o * o))
+    return _unary("tanh", x, np.tanh, lambda a, o, d: d * (1 - o * o),
+                  lambda x, o, d: multiply(d, subtract(1, square(o))))
 
 
 def exp2(x):
@@ -460,7 +530,8 @@ def sin(x):
     >>> keras.ops.sin([0.0]).numpy().tolist()
     [0.0]
     """
-    return _unary("sin", x, np.sin, lambda a, o, d: d * np.cos(a))
+    return _unary("sin", x, np.sin, lambda a, o, d: d * np.cos(a),
+                  lambda x, o, d: multiply(d, cos(x)))
 
 
 def cos(x):
@@ -476,7 +547,8 @@ def cos(x):
     >>> keras.ops.cos([0.0]).numpy().tolist()
     [1.0]
     """
-    return _unary("cos", x, np.cos, lambda a, o, d: -d * np.sin(a))
+    return _unary("cos", x, np.cos, lambda a, o, d: -d * np.sin(a),
+                  lambda x, o, d: multiply(negative(d), sin(x)))
 
 
 def tan(x):
@@ -643,7 +715,8 @@ def erf(x):
     [0.0]
     """
     c = 2 / math.sqrt(math.pi)
-    return _unary("erf", x, _erf, lambda a, o, d: d * c * np.exp(-a * a))
+    return _unary("erf", x, _erf, lambda a, o, d: d * c * np.exp(-a * a),
+                  lambda x, o, d: multiply(multiply(d, c), exp(negative(square(x)))))
 
 
 def arctan2(x1, x2):
@@ -744,7 +817,8 @@ def reciprocal(x):
     >>> keras.ops.reciprocal([2.0, 4.0]).numpy().tolist()
     [0.5, 0.25]
     """
-    return _unary("reciprocal", x, np.reciprocal, lambda a, o, d: -d * o * o)
+    return _unary("reciprocal", x, np.reciprocal, lambda a, o, d: -d * o * o,
+                  lambda x, o, d: multiply(negative(d), square(o)))
 
 
 def clip(x, x_min, x_max):
@@ -767,7 +841,10 @@ def clip(x, x_min, x_max):
     lo = x_min.data if isinstance(x_min, Tensor) else x_min
     hi = x_max.data if isinstance(x_max, Tensor) else x_max
     out = np.clip(a, lo, hi).astype(a.dtype, copy=False)
-    return Tensor.from_op(out, (ta,), lambda d: (d * ((a >= lo) & (a <= hi)),), "clip")
+    return Tensor.from_op(
+        out, (ta,), lambda d: (d * ((a >= lo) & (a <= hi)),), "clip",
+        lambda d, out: (multiply(d, (a >= lo) & (a <= hi)),),
+    )  # fmt: skip
 
 
 def _no_grad(op, fn, *xs):

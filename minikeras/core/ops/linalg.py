@@ -102,7 +102,35 @@ def matmul(x1, x2):
             db = db[..., 0]
         return da, db
 
-    return Tensor.from_op(out, (ta, tb), backward, "matmul")
+    def backward_ops(d, out):
+        return _matmul_ops(d, a if ta is _CONST else ta, b if tb is _CONST else tb, ta, tb)
+
+    return Tensor.from_op(out, (ta, tb), backward, "matmul", backward_ops)
+
+
+def _matmul_ops(d, x1, x2, ta, tb):
+    """matmul's backward with ops (for higher-order gradients), 1-D operands as above; `x1` and
+    `x2` are the operands as given (Tensors, or the constants behind `_CONST` parents)."""
+    from .. import autodiff
+    from .shape import expand_dims, squeeze, swapaxes
+
+    n1, n2 = np.ndim(x1), np.ndim(x2)
+    a2 = expand_dims(x1, 0) if n1 == 1 else x1
+    b2 = expand_dims(x2, -1) if n2 == 1 else x2
+    if n1 == 1 and n2 == 1:
+        d = expand_dims(expand_dims(d, -1), -1)
+    elif n1 == 1:
+        d = expand_dims(d, -2)
+    elif n2 == 1:
+        d = expand_dims(d, -1)
+    da = db = None
+    if autodiff.wanted(ta):
+        da = matmul(d, swapaxes(b2, -1, -2))
+        da = squeeze(da, -2) if n1 == 1 else da
+    if autodiff.wanted(tb):
+        db = matmul(swapaxes(a2, -1, -2), d)
+        db = squeeze(db, -1) if n2 == 1 else db
+    return da, db
 
 
 def dot(x1, x2):

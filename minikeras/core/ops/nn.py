@@ -6,6 +6,7 @@ import numpy as np
 
 from ...kernels import load as load_kernels
 from ..tensor import Tensor
+from . import elementwise as ew
 from ._base import result_float, unwrap
 
 __all__ = [
@@ -20,12 +21,19 @@ __all__ = [
 EPSILON = 1e-7  # keras.config.epsilon()
 
 
-def _act(op, x, fwd, grad):
-    """An elementwise activation: `grad(a, out)` is d out / d a."""
+def _act(op, x, fwd, grad, grad_ops=None):
+    """An elementwise activation: `grad(a, out)` is d out / d a from arrays; `grad_ops(x, out)`,
+    when given, the same from Tensors with ops, so that gradients can be differentiated again."""
     a, ta = unwrap(x, op)
     a = result_float(np.asarray(a))
     out = np.asarray(fwd(a), dtype=a.dtype)
-    return Tensor.from_op(out, (ta,), lambda d: (d * grad(a, out),), op)
+    backward_ops = None
+    if grad_ops is not None:
+
+        def backward_ops(d, out):
+            return (ew.multiply(d, grad_ops(out._parents[0], out)),)
+
+    return Tensor.from_op(out, (ta,), lambda d: (d * grad(a, out),), op, backward_ops)
 
 
 def _sigmoid(a):
@@ -47,7 +55,8 @@ def sigmoid(x):
     >>> keras.ops.sigmoid([0.0]).numpy().tolist()
     [0.5]
     """
-    return _act("sigmoid", x, _sigmoid, lambda a, o: o * (1 - o))
+    return _act("sigmoid", x, _sigmoid, lambda a, o: o * (1 - o),
+                lambda x, o: ew.multiply(o, ew.subtract(1, o)))  # fmt: skip
 
 
 def relu(x):
@@ -63,7 +72,8 @@ def relu(x):
     >>> keras.ops.relu([-1.0, 2.0]).numpy().tolist()
     [0.0, 2.0]
     """
-    return _act("relu", x, lambda a: np.maximum(a, 0), lambda a, o: a > 0)
+    return _act("relu", x, lambda a: np.maximum(a, 0), lambda a, o: a > 0,
+                lambda x, o: ew.greater(x, 0))  # a step: constant almost everywhere
 
 
 def relu6(x):
@@ -79,7 +89,8 @@ def relu6(x):
     >>> keras.ops.relu6([-1.0, 3.0, 8.0]).numpy().tolist()
     [0.0, 3.0, 6.0]
     """
-    return _act("relu6", x, lambda a: np.clip(a, 0, 6), lambda a, o: (a > 0) & (a < 6))
+    return _act("relu6", x, lambda a: np.clip(a, 0, 6), lambda a, o: (a > 0) & (a < 6),
+                lambda x, o: (x.data > 0) & (x.data < 6))  # fmt: skip
 
 
 def leaky_relu(x, negative_slope=0.2):
@@ -98,8 +109,9 @@ def leaky_relu(x, negative_slope=0.2):
     """
     s = negative_slope
     return _act(
-        "leaky_relu", x, lambda a: np.where(a >= 0, a, s * a), lambda a, o: np.where(a >= 0, 1, s)
-    )
+        "leaky_relu", x, lambda a: np.where(a >= 0, a, s * a), lambda a, o: np.where(a >= 0, 1, s),
+        lambda x, o: np.where(x.data >= 0, 1, s).astype(x.dtype),  # piecewise constant
+    )  # fmt: skip
 
 
 def elu(x, alpha=1.0):
@@ -121,6 +133,7 @@ def elu(x, alpha=1.0):
         x,
         lambda a: np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0))),
         lambda a, o: np.where(a > 0, 1, o + alpha),
+        lambda x, o: ew.where(x.data > 0, 1, ew.add(o, alpha)),
     )
 
 
@@ -149,6 +162,7 @@ def selu(x):
         x,
         lambda a: sc * np.where(a > 0, a, al * np.expm1(np.minimum(a, 0))),
         lambda a, o: np.where(a > 0, sc, o + sc * al),
+        lambda x, o: ew.where(x.data > 0, sc, ew.add(o, sc * al)),
     )
 
 
@@ -177,7 +191,11 @@ def gelu(x, approximate=True):
             t = np.tanh(c * (a + 0.044715 * a**3))
             return 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * c * (1 + 3 * 0.044715 * a * a)
 
-        return _act("gelu", x, fwd, grad)
+        def grad_ops(x, o):  # `grad` with ops
+            t = ew.tanh(c * (x + 0.044715 * x**3))
+            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+
+        return _act("gelu", x, fwd, grad, grad_ops)
     from .elementwise import _erf
 
     # exact: x * Phi(x), with the normal CDF Phi(x) = (1 + erf(x / sqrt(2))) / 2
@@ -185,7 +203,13 @@ def gelu(x, approximate=True):
     a = result_float(np.asarray(a))
     cdf = 0.5 * (1 + _erf(a / math.sqrt(2)))
     pdf = np.exp(-0.5 * a * a) / math.sqrt(2 * math.pi)
-    return Tensor.from_op(a * cdf, (ta,), lambda d: (d * (cdf + a * pdf),), "gelu")
+
+    def backward_ops(d, out):
+        x = out._parents[0]
+        cdf_x = 0.5 * (1 + ew.erf(x / math.sqrt(2)))
+        return (d * (cdf_x + x * ew.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)),)
+
+    return Tensor.from_op(a * cdf, (ta,), lambda d: (d * (cdf + a * pdf),), "gelu", backward_ops)
 
 
 def softplus(x):
@@ -202,8 +226,9 @@ def softplus(x):
     [0.6931]
     """
     return _act(
-        "softplus", x, lambda a: np.logaddexp(0, a).astype(a.dtype), lambda a, o: _sigmoid(a)
-    )
+        "softplus", x, lambda a: np.logaddexp(0, a).astype(a.dtype), lambda a, o: _sigmoid(a),
+        lambda x, o: sigmoid(x),
+    )  # fmt: skip
 
 
 def softsign(x):
@@ -219,7 +244,8 @@ def softsign(x):
     >>> keras.ops.softsign([1.0, -3.0]).numpy().tolist()
     [0.5, -0.75]
     """
-    return _act("softsign", x, lambda a: a / (1 + np.abs(a)), lambda a, o: 1 / (1 + np.abs(a)) ** 2)
+    return _act("softsign", x, lambda a: a / (1 + np.abs(a)), lambda a, o: 1 / (1 + np.abs(a)) ** 2,
+                lambda x, o: 1 / (1 + ew.abs(x)) ** 2)  # fmt: skip
 
 
 def silu(x):
@@ -240,7 +266,11 @@ def silu(x):
         s = _sigmoid(a)
         return s * (1 + a * (1 - s))
 
-    return _act("silu", x, lambda a: a * _sigmoid(a), grad)
+    def grad_ops(x, o):
+        s = sigmoid(x)
+        return s * (1 + x * (1 - s))
+
+    return _act("silu", x, lambda a: a * _sigmoid(a), grad, grad_ops)
 
 
 swish = silu
@@ -264,6 +294,7 @@ def hard_sigmoid(x):
         x,
         lambda a: np.clip(a / 6 + 0.5, 0, 1),
         lambda a, o: np.where((a > -3) & (a < 3), 1 / 6, 0),
+        lambda x, o: np.where((x.data > -3) & (x.data < 3), 1 / 6, 0).astype(x.dtype),
     )
 
 
@@ -325,7 +356,8 @@ def log_sigmoid(x):
     >>> print(keras.ops.log_sigmoid([0.0]).numpy().round(4))
     [-0.6931]
     """
-    return _act("log_sigmoid", x, lambda a: -np.logaddexp(0, -a), lambda a, o: 1 - _sigmoid(a))
+    return _act("log_sigmoid", x, lambda a: -np.logaddexp(0, -a), lambda a, o: 1 - _sigmoid(a),
+                lambda x, o: 1 - sigmoid(x))  # fmt: skip
 
 
 def _softmax_array(a, axis):
@@ -355,7 +387,12 @@ def softmax(x, axis=-1):
         # d softmax: s * (d - sum(d * s))
         return (out * (d - (d * out).sum(axis=axis, keepdims=True)),)
 
-    return Tensor.from_op(out, (ta,), backward, "softmax")
+    def backward_ops(d, s):
+        from .reduce import sum as rsum
+
+        return (s * (d - rsum(d * s, axis=axis, keepdims=True)),)
+
+    return Tensor.from_op(out, (ta,), backward, "softmax", backward_ops)
 
 
 def log_softmax(x, axis=-1):
@@ -380,7 +417,12 @@ def log_softmax(x, axis=-1):
     def backward(d):
         return (d - np.exp(out) * d.sum(axis=axis, keepdims=True),)
 
-    return Tensor.from_op(out, (ta,), backward, "log_softmax")
+    def backward_ops(d, out):
+        from .reduce import sum as rsum
+
+        return (d - ew.exp(out) * rsum(d, axis=axis, keepdims=True),)
+
+    return Tensor.from_op(out, (ta,), backward, "log_softmax", backward_ops)
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):

@@ -22,6 +22,15 @@ def _expand(grad, shape, axes, keepdims):
     return np.expand_dims(grad, axes) if axes else grad
 
 
+def _spread_ops(d, shape, axes, keepdims):
+    """`np.broadcast_to(_expand(d, ...), shape)` with ops: a reduced gradient back over `shape`."""
+    from .shape import broadcast_to, expand_dims
+
+    if not keepdims and axes:
+        d = expand_dims(d, axes)
+    return broadcast_to(d, shape)
+
+
 def _int_result(dtype):
     """Keras's accumulator dtype for integer sums and products: at least 32 bits, same family."""
     dtype = np.dtype(dtype)
@@ -72,8 +81,9 @@ def sum(x, axis=None, keepdims=False):
     out = np.asarray(out, dtype=_int_result(a.dtype))
     shape = a.shape
     return Tensor.from_op(
-        out, (ta,), lambda d: (np.broadcast_to(_expand(d, shape, axes, keepdims), shape),), "sum"
-    )
+        out, (ta,), lambda d: (np.broadcast_to(_expand(d, shape, axes, keepdims), shape),), "sum",
+        lambda d, out: (_spread_ops(d, shape, axes, keepdims),),
+    )  # fmt: skip
 
 
 def mean(x, axis=None, keepdims=False):
@@ -109,7 +119,12 @@ def mean(x, axis=None, keepdims=False):
         g = _expand(d, shape, axes, keepdims) / builtins.max(n, 1)
         return (np.broadcast_to(g, shape).astype(a.dtype, copy=False),)
 
-    return Tensor.from_op(np.asarray(out), (ta,), backward, "mean")
+    def backward_ops(d, out):
+        from .elementwise import divide
+
+        return (_spread_ops(divide(d, a.dtype.type(builtins.max(n, 1))), shape, axes, keepdims),)
+
+    return Tensor.from_op(np.asarray(out), (ta,), backward, "mean", backward_ops)
 
 
 def _extreme(op, fn, x, axis, keepdims, initial):
@@ -130,7 +145,14 @@ def _extreme(op, fn, x, axis, keepdims, initial):
         count = np.maximum(hit.sum(axis=axes, keepdims=True), 1)  # ties share the gradient
         return (hit * (_expand(d, a.shape, axes, keepdims) / count),)
 
-    return Tensor.from_op(out, (ta,), backward, op)
+    def backward_ops(d, out):  # the selected entries are constant almost everywhere
+        from .elementwise import divide, multiply
+
+        hit = a == full
+        share = (hit / np.maximum(hit.sum(axis=axes, keepdims=True), 1)).astype(a.dtype)
+        return (multiply(_spread_ops(d, a.shape, axes, keepdims), share),)
+
+    return Tensor.from_op(out, (ta,), backward, op, backward_ops)
 
 
 def max(x, axis=None, keepdims=False, initial=None):

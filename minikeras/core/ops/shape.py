@@ -183,7 +183,12 @@ def reshape(x, newshape):
             f"reshape: cannot reshape a tensor of shape {a.shape} ({a.size} values) "
             f"into shape {newshape}."
         ) from None
-    return Tensor.from_op(out, (ta,), lambda d: (d.reshape(a.shape),), "reshape")
+    return Tensor.from_op(out, (ta,), lambda d: (d.reshape(a.shape),), "reshape", _reshape_back)
+
+
+def _reshape_back(d, out):
+    """Differentiable backward of reshape, expand_dims and squeeze: `d` in the input's shape."""
+    return (reshape(d, out._parents[0].shape),)
 
 
 def ravel(x):
@@ -227,7 +232,10 @@ def transpose(x, axes=None):
     if sorted(axes) != list(range(a.ndim)):
         raise ValueError(f"transpose: axes {axes} are not a permutation for shape {a.shape}.")
     inverse = tuple(np.argsort(axes))
-    return Tensor.from_op(a.transpose(axes), (ta,), lambda d: (d.transpose(inverse),), "transpose")
+    return Tensor.from_op(
+        a.transpose(axes), (ta,), lambda d: (d.transpose(inverse),), "transpose",
+        lambda d, out: (transpose(d, inverse),),
+    )  # fmt: skip
 
 
 def swapaxes(x, axis1, axis2):
@@ -296,7 +304,7 @@ def expand_dims(x, axis):
     a, ta = unwrap(x, "expand_dims")
     a = np.asarray(a)
     out = np.expand_dims(a, axis)
-    return Tensor.from_op(out, (ta,), lambda d: (d.reshape(a.shape),), "expand_dims")
+    return Tensor.from_op(out, (ta,), lambda d: (d.reshape(a.shape),), "expand_dims", _reshape_back)
 
 
 def squeeze(x, axis=None):
@@ -320,7 +328,7 @@ def squeeze(x, axis=None):
         out = np.squeeze(a, axis=axis)
     except ValueError:
         raise ValueError(f"squeeze: axis {axis} of shape {a.shape} is not of size 1.") from None
-    return Tensor.from_op(out, (ta,), lambda d: (d.reshape(a.shape),), "squeeze")
+    return Tensor.from_op(out, (ta,), lambda d: (d.reshape(a.shape),), "squeeze", _reshape_back)
 
 
 def concatenate(xs, axis=0):
@@ -347,9 +355,19 @@ def concatenate(xs, axis=0):
             f"concatenate: shapes {shapes} must match on every axis except axis={axis}."
         ) from None
     bounds = np.cumsum([a.shape[axis] for a in arrays])[:-1]
+
+    def backward_ops(d, out):  # each input's block of `d` along the axis
+        index = [builtin_slice(None)] * out.ndim
+        parts = []
+        for lo, hi in zip([0, *bounds], [*bounds, out.shape[axis]]):
+            index[axis] = builtin_slice(int(lo), int(hi))
+            parts.append(getitem(d, tuple(index)))
+        return parts
+
     return Tensor.from_op(
-        out, tuple(p[1] for p in pairs), lambda d: tuple(np.split(d, bounds, axis=axis)), "concat"
-    )
+        out, tuple(p[1] for p in pairs), lambda d: tuple(np.split(d, bounds, axis=axis)), "concat",
+        backward_ops,
+    )  # fmt: skip
 
 
 def stack(xs, axis=0):
@@ -379,6 +397,9 @@ def stack(xs, axis=0):
         tuple(p[1] for p in pairs),
         lambda d: tuple(np.take(d, i, axis=axis) for i in range(n)),
         "stack",
+        lambda d, out: tuple(
+            getitem(d, (builtin_slice(None),) * (axis % out.ndim) + (i,)) for i in range(n)
+        ),
     )
 
 
@@ -583,14 +604,32 @@ def getitem(x, key):
     )
 
     def backward(d):
-        g = np.zeros(a.shape, dtype=d.dtype)
-        if basic:  # a view: every entry is picked at most once
-            g[key] = d
-        else:  # integer arrays may pick an entry several times: accumulate
-            np.add.at(g, key, d)
-        return (g,)
+        return (_scatter_add(d, key, basic, a.shape),)
 
-    return Tensor.from_op(np.asarray(out), (ta,), backward, "getitem")
+    def backward_ops(d, out):
+        return (_getitem_grad(d, key, basic, a.shape),)
+
+    return Tensor.from_op(np.asarray(out), (ta,), backward, "getitem", backward_ops)
+
+
+def _scatter_add(d, key, basic, shape):
+    """Zeros of `shape` with `d` added at `key`: the adjoint of `x[key]`."""
+    g = np.zeros(shape, dtype=d.dtype)
+    if basic:  # a view: every entry is picked at most once
+        g[key] = d
+    else:  # integer arrays may pick an entry several times: accumulate
+        np.add.at(g, key, d)
+    return g
+
+
+def _getitem_grad(d, key, basic, shape):
+    """`_scatter_add` as an op (getitem's differentiable backward); its own gradient is
+    `getitem` again."""
+    d = to_tensor(d)
+    return Tensor.from_op(
+        _scatter_add(d.data, key, basic, shape), (d,), lambda g: (g[key],), "getitem_grad",
+        lambda g, out: (getitem(g, key),),
+    )  # fmt: skip
 
 
 get_item = getitem  # the Keras 3 name
@@ -643,7 +682,9 @@ def pad(x, pad_width, mode="constant", constant_values=None):
     out = np.pad(a, pw, mode=mode, **kw)
     if mode == "constant":
         key = tuple(builtin_slice(lo, lo + n) for (lo, _), n in zip(pw, a.shape))
-        return Tensor.from_op(out, (ta,), lambda d: (d[key],), "pad")
+        return Tensor.from_op(
+            out, (ta,), lambda d: (d[key],), "pad", lambda d, out: (getitem(d, key),)
+        )
     if mode not in ("edge", "reflect", "symmetric", "wrap"):
         return stop_gradient(out)  # statistic modes (mean, maximum, ...): no gradient
     # copying modes: pad an array of source positions the same way, then sum back through it
@@ -745,7 +786,10 @@ def flip(x, axis=None):
     """
     a, ta = unwrap(x, "flip")
     a = np.asarray(a)
-    return Tensor.from_op(np.flip(a, axis), (ta,), lambda d: (np.flip(d, axis),), "flip")
+    return Tensor.from_op(
+        np.flip(a, axis), (ta,), lambda d: (np.flip(d, axis),), "flip",
+        lambda d, out: (flip(d, axis),),
+    )  # fmt: skip
 
 
 def cast(x, dtype):
@@ -770,7 +814,9 @@ def cast(x, dtype):
     out = a.astype(dt)
     if dt.kind != "f" or a.dtype.kind != "f":
         return Tensor(out)
-    return Tensor.from_op(out, (ta,), lambda d: (d.astype(a.dtype),), "cast")
+    return Tensor.from_op(
+        out, (ta,), lambda d: (d.astype(a.dtype),), "cast", lambda d, out: (cast(d, a.dtype),)
+    )
 
 
 def broadcast_to(x, shape):
@@ -794,7 +840,12 @@ def broadcast_to(x, shape):
         raise ValueError(
             f"broadcast_to: cannot broadcast shape {np.shape(a)} to {shape}."
         ) from None
-    return Tensor.from_op(out, (ta,), lambda d: (d,), "broadcast_to")
+    return Tensor.from_op(out, (ta,), lambda d: (d,), "broadcast_to", _pass_ops)
+
+
+def _pass_ops(d, out):
+    """The differentiable backward of an identity (the engine sums broadcast axes)."""
+    return (d,)
 
 
 def stop_gradient(x):
@@ -847,7 +898,7 @@ def copy(x):
     [1.0, 2.0]
     """
     a, ta = unwrap(x, "copy")
-    return Tensor.from_op(np.array(a), (ta,), lambda d: (d,), "copy")
+    return Tensor.from_op(np.array(a), (ta,), lambda d: (d,), "copy", _pass_ops)
 
 
 def _fdt(dtype):
