@@ -197,8 +197,10 @@ def _letter_dims(sub, arr):
     return list(zip(head + tail, dims))
 
 
-def _einsum_grad(d, i, ins, out_sub, arrays):
-    """Gradient of an einsum with respect to operand `i`, shaped like that operand."""
+def _einsum_grad(d, i, ins, out_sub, arrays, differentiable=False):
+    """Gradient of an einsum with respect to operand `i`, shaped like that operand: itself an
+    einsum of `d` with the other operands, computed by the `einsum` op (so recorded) when
+    `differentiable` and `d` and `arrays` are Tensors."""
     sub, arr = ins[i], arrays[i]
     others = [s for j, s in enumerate(ins) if j != i]
     extra = [a for j, a in enumerate(arrays) if j != i]
@@ -222,6 +224,13 @@ def _einsum_grad(d, i, ins, out_sub, arrays):
     if "..." not in target and "..." in out_sub + "".join(others):
         target = "..." + target  # numpy keeps broadcast dims; the engine sums them away
     spec = ",".join([out_sub] + others) + "->" + target
+    if differentiable:
+        if len(unique) != len(sub.replace("...", "")):
+            raise NotImplementedError(
+                f"Second-order gradients are not supported for the op 'einsum' with a repeated "
+                f"subscript (a diagonal). Received: {sub!r}"
+            )
+        return einsum(spec, d, *extra)
     g = np.einsum(spec, d, *extra, optimize=len(extra) > 1)
     if len(unique) == len(sub.replace("...", "")):
         return g
@@ -267,7 +276,14 @@ def einsum(subscripts, *operands):
             for i, p in enumerate(parents)
         )
 
-    return Tensor.from_op(np.asarray(out), parents, backward, "einsum")
+    def backward_ops(d, out):
+        operands = [a if p is _CONST else p for a, p in zip(arrays, parents)]
+        return tuple(
+            _einsum_grad(d, i, ins, out_sub, operands, True) if p.requires_grad else None
+            for i, p in enumerate(parents)
+        )
+
+    return Tensor.from_op(np.asarray(out), parents, backward, "einsum", backward_ops)
 
 
 def tensordot(x1, x2, axes=2):

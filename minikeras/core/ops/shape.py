@@ -502,7 +502,10 @@ def take(x, indices, axis=None):
             np.add.at(g, idx.reshape(-1), d.reshape(-1))
             return (g.reshape(flat_shape),)
 
-        return Tensor.from_op(out, (ta,), backward, "take")
+        def backward_ops(d, out):
+            return (reshape(_getitem_grad(d, idx, False, (a.size,)), flat_shape),)
+
+        return Tensor.from_op(out, (ta,), backward, "take", backward_ops)
     axis = axis % a.ndim
     idx = _check_indices("take", idx, a.shape[axis], axis)
     out = np.take(a, idx, axis=axis)
@@ -524,7 +527,11 @@ def take(x, indices, axis=None):
             np.add.at(moved, idx, dm)
         return (g,)
 
-    return Tensor.from_op(out, (ta,), backward, "take")
+    def backward_ops(d, out):  # take along an axis is indexing with (:, ..., idx)
+        key = (builtin_slice(None),) * axis + (idx,)
+        return (_getitem_grad(d, key, False, a.shape),)
+
+    return Tensor.from_op(out, (ta,), backward, "take", backward_ops)
 
 
 gather = take
