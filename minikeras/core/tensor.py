@@ -223,6 +223,43 @@ class Tensor:
     def __rmatmul__(self, other):
         return _ops.matmul(other, self)
 
+    def __floordiv__(self, other):
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ops.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return _ops.mod(self, other)
+
+    def __rmod__(self, other):
+        return _ops.mod(other, self)
+
+    # &, |, ^ and ~ are logical, as on Keras's KerasTensor (ops.logical_and, ...)
+    def __and__(self, other):
+        return _ops.logical_and(self, other)
+
+    def __rand__(self, other):
+        return _ops.logical_and(other, self)
+
+    def __or__(self, other):
+        return _ops.logical_or(self, other)
+
+    def __ror__(self, other):
+        return _ops.logical_or(other, self)
+
+    def __xor__(self, other):
+        return _ops.logical_xor(self, other)
+
+    def __rxor__(self, other):
+        return _ops.logical_xor(other, self)
+
+    def __invert__(self):
+        return _ops.logical_not(self)
+
+    def __round__(self, ndigits=None):
+        return _ops.round(self, 0 if ndigits is None else ndigits)
+
     def __neg__(self):
         return _ops.negative(self)
 

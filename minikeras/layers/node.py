@@ -78,6 +78,17 @@ class KerasTensor:
     __truediv__ = _op("divide")
     __rtruediv__ = _op("divide", True)
     __pow__ = _op("power")
+    __rpow__ = _op("power", True)
+    __floordiv__ = _op("floor_divide")
+    __rfloordiv__ = _op("floor_divide", True)
+    __mod__ = _op("mod")
+    __rmod__ = _op("mod", True)
+    __and__ = _op("logical_and")
+    __rand__ = _op("logical_and", True)
+    __or__ = _op("logical_or")
+    __ror__ = _op("logical_or", True)
+    __xor__ = _op("logical_xor")
+    __rxor__ = _op("logical_xor", True)
     __matmul__ = _op("matmul")
     __rmatmul__ = _op("matmul", True)
     __lt__ = _op("less")
@@ -91,6 +102,21 @@ class KerasTensor:
         from ..core import ops
 
         return ops.negative(self)
+
+    def __abs__(self):
+        from ..core import ops
+
+        return ops.abs(self)
+
+    def __invert__(self):
+        from ..core import ops
+
+        return ops.logical_not(self)
+
+    def __round__(self, ndigits=None):
+        from ..core import ops
+
+        return ops.round(self, 0 if ndigits is None else ndigits)
 
     def __getitem__(self, key):
         from ..core import ops

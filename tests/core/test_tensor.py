@@ -191,6 +191,7 @@ def test_python_scalars_from_one_element_tensors():
     import operator
 
     import minikeras as keras
+    from minikeras import ops
 
     assert float(keras.ops.ones((1, 1))) == 1.0 and int(keras.ops.full((1,), 3.0)) == 3
     assert operator.index(keras.ops.convert_to_tensor(np.array([[2]]))) == 2
@@ -198,3 +199,42 @@ def test_python_scalars_from_one_element_tensors():
         float(keras.ops.ones(2))
     with pytest.raises(TypeError, match="integer tensors.*float32"):
         operator.index(keras.ops.ones(()))
+
+
+def test_floordiv_mod_and_logical_operators_as_keras():
+    """Keras 3 tensors and KerasTensors take `//`, `%`, `&`, `|`, `^`, `~` and `round()`
+    (ops.floor_divide, mod, logical_and/or/xor/not, round); keras.io's transformer ASR feeds
+    `optimizer.iterations // n` to its schedule."""
+    import minikeras as keras
+    from minikeras import ops
+
+    v = keras.Variable(np.array(7, "int64"))
+    assert int(v // 2) == 3 and int(v % 3) == 1
+    assert int(9 // ops.convert_to_tensor(np.array(2))) == 4
+    assert int(9 % ops.convert_to_tensor(np.array(4))) == 1
+    a = ops.convert_to_tensor(np.array([True, False, True]))
+    b = ops.convert_to_tensor(np.array([True, True, False]))
+    assert (a & b).numpy().tolist() == [True, False, False]
+    assert (a | b).numpy().tolist() == [True, True, True]
+    assert (a ^ b).numpy().tolist() == [False, True, True]
+    assert (~a).numpy().tolist() == [False, True, False]
+    r = round(ops.convert_to_tensor(np.array([1.4, 2.6], "float32")))
+    assert r.numpy().tolist() == [1.0, 3.0] and r.dtype == np.float32
+    np.testing.assert_allclose((ops.convert_to_tensor(np.array([7.5, -7.5])) // 2).numpy(), [3, -4])
+
+
+def test_symbolic_operators_replay_in_a_model():
+    """The same operators on KerasTensors record op nodes (Keras 3 KerasTensor operators)."""
+    import minikeras as keras
+    from minikeras import ops
+
+    x = keras.Input((3,))
+    outs = [x // 2, x % 2, abs(x), 2**x, ~(x > 1), (x > 1) & (x < 3), (x > 2) | (x < 1), round(x)]
+    model = keras.Model(x, outs)
+    data = np.array([[-1.5, 1.25, 2.5]], "float32")
+    got = [o.numpy() for o in model(data)]
+    expected = [data // 2, data % 2, np.abs(data), 2**data, ~(data > 1),
+                (data > 1) & (data < 3), (data > 2) | (data < 1), np.round(data)]
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, e)
+    assert [o.dtype for o in model.outputs][:4] == ["float32"] * 4
