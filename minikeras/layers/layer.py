@@ -43,6 +43,17 @@ class training_scope:
         return False
 
 
+_METRIC = None  # keras.metrics.Metric, imported on first use (metrics build on losses)
+
+
+def _metric_type():
+    global _METRIC
+    from ..metrics.metric import Metric
+
+    _METRIC = Metric
+    return Metric
+
+
 def _describe(layer):
     return f"layer '{layer.name}' ({type(layer).__name__})"
 
@@ -85,6 +96,7 @@ class Layer:
     def __init__(self, trainable=True, name=None, dtype=None, autocast=True, **kwargs):
         object.__setattr__(self, "_tracked_layers", [])
         object.__setattr__(self, "_own_variables", [])
+        object.__setattr__(self, "_tracked_metrics", [])
         self.name = name or naming.uniquify(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self._dtype = dtypes.standardize_dtype(dtype)
@@ -141,7 +153,16 @@ class Layer:
             own = self.__dict__.get("_own_variables")
             if own is not None and all(value is not v for v in own):
                 own.append(value)
+        elif isinstance(value, _METRIC or _metric_type()):
+            self._track_metrics((value,))
+        elif isinstance(value, (list, tuple)) and value and isinstance(value[0], _METRIC):
+            self._track_metrics([v for v in value if isinstance(v, _METRIC)])
         object.__setattr__(self, key, value)
+
+    def _track_metrics(self, metrics):
+        tracked = self.__dict__.get("_tracked_metrics")
+        if tracked is not None:
+            tracked.extend(m for m in metrics if all(m is not t for t in tracked))
 
     @property
     def dtype(self):
@@ -179,6 +200,16 @@ class Layer:
 
     def _sublayers(self):
         return list(self._tracked_layers)
+
+    @property
+    def metrics(self):
+        """Metrics assigned as attributes of this layer (or in a list), then each sub-layer's
+        `metrics`: Keras 3 tracks them so, and a metric a custom layer updates in `call` shows
+        in `fit`'s logs."""
+        out = list(self.__dict__.get("_tracked_metrics", ()))
+        for layer in self._sublayers():
+            out.extend(layer.metrics)
+        return out
 
     # -- weights ---------------------------------------------------------------------------
     def add_weight(
@@ -774,7 +805,11 @@ def _to_tensors(x, layer):
     def convert(v):
         if isinstance(v, Tensor):
             t = v
-        elif v is None or isinstance(v, (str, bool)) or v is Ellipsis:
+        elif v is None or isinstance(v, (str, bool)) or v is Ellipsis or (
+            isinstance(v, (int, float, complex)) and not isinstance(v, np.generic)
+        ):
+            # Python numbers stay weakly typed, as Keras converts only array-likes: `2 - x`
+            # keeps x's float32 instead of promoting through an int64 array
             return v
         else:
             arr = np.asarray(v)

@@ -8,6 +8,7 @@ The steps call the overridable hooks as Keras 3 does: `train_step(data)`, `test_
 
 import inspect
 import math
+from collections import deque
 
 import numpy as np
 
@@ -79,8 +80,10 @@ class Trainer:
         self._compile_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
         self._compile_metrics = None
         if metrics is not None or weighted_metrics is not None:
-            self._compile_metrics = CompileMetrics(metrics, weighted_metrics, names)
-        self._loss_tracker = loss_tracker("loss")
+            self.__dict__["_compile_metrics"] = CompileMetrics(metrics, weighted_metrics, names)
+        # compile's own trackers are not tracked as attribute metrics (Keras 3 compiles
+        # without dependency tracking), so a recompile leaves no stale "loss" behind
+        self.__dict__["_loss_tracker"] = loss_tracker("loss")
         self.__dict__.pop("_per_output_trackers", None)
         self.compiled = True
         self._compile_config = {
@@ -119,7 +122,10 @@ class Trainer:
     @property
     def metrics(self):
         """Keras 3's order: the `loss` tracker, the compiled metrics (one `compile_metrics`
-        entry), the per-output loss trackers, then metrics assigned as attributes of the model."""
+        entry), the per-output loss trackers, metrics assigned as attributes of the model, then
+        each sub-layer's `metrics` (nested models' own trackers left out). As in Keras 3, a
+        metric of a layer nested two deep is listed twice (its parent's `metrics` include it);
+        logs hold it once."""
         out = []
         if self.compiled:
             if self._loss_tracker is not None:
@@ -127,20 +133,16 @@ class Trainer:
             if self._compile_metrics is not None:
                 out.append(self._compile_metrics)
             out.extend(self.__dict__.get("_per_output_trackers", {}).values())
-        return out + self._attribute_metrics()
+        out += self._attribute_metrics()
+        for layer in _keras_layer_order(self):
+            if not isinstance(layer, Trainer):
+                out.extend(layer.metrics)
+        return out
 
     def _attribute_metrics(self):
-        """Metrics the model holds as attributes (or in lists), which Keras 3 tracks."""
-        from ..metrics import Metric
-
-        internal = (self.__dict__.get("_loss_tracker"),)
-        found = []
-        for key, value in self.__dict__.items():
-            values = value if isinstance(value, (list, tuple)) else (value,)
-            for v in values:
-                if isinstance(v, Metric) and all(v is not f for f in found + list(internal)):
-                    found.append(v)
-        return [m for m in found if m not in self.__dict__.get("_per_output_trackers", {}).values()]
+        """Metrics the model holds as attributes (or in lists), which Keras 3 tracks; compile's
+        own trackers are stored untracked."""
+        return list(self.__dict__.get("_tracked_metrics", ()))
 
     @property
     def metrics_names(self):
@@ -457,6 +459,21 @@ class Trainer:
 
     def predict_on_batch(self, x):
         return _to_numpy(self.predict_step((x,)))
+
+
+def _keras_layer_order(model):
+    """The sub-layers in the order Keras 3's `_flatten_layers(include_self=False)` visits them:
+    a deque popped from the left, each layer's children pushed back on its left (reversed)."""
+    out, seen = [], set()
+    queue = deque(model._sublayers())
+    while queue:
+        layer = queue.popleft()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        out.append(layer)
+        queue.extendleft(layer._sublayers())
+    return out
 
 
 def _to_numpy(structure):

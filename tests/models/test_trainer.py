@@ -511,3 +511,92 @@ def test_array_metric_results_stay_arrays_in_logs(capsys):
     assert f"f1_score: {np.mean(f1[-1]):.4f}" in line
     loss, per_class = model.evaluate(x, y, verbose=0)
     assert isinstance(loss, float) and per_class.shape == (3,)
+
+
+class _Endpoint(layers.Layer):
+    """The keras.io endpoint-layer pattern: metrics created in __init__, updated in call."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.acc = keras.metrics.BinaryAccuracy(name="ep_acc")
+        self.seen = keras.metrics.Sum(name="ep_sum")
+
+    def call(self, logits, targets=None):
+        if targets is not None:
+            self.acc.update_state(targets, ops.sigmoid(logits))
+            self.seen.update_state(ops.sum(targets))
+            self.add_loss(ops.mean(ops.square(targets - logits)))
+        return ops.sigmoid(logits)
+
+
+class _Inner(layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.ep = _Endpoint()
+
+    def call(self, x, t):
+        return self.ep(x, t)
+
+
+def test_sublayer_metrics_are_model_metrics_and_logged():
+    """Keras 3.15.1 observed (torch, same data and weights, shuffle=False): metrics held by
+    sub-layers join model.metrics after the compiled ones, listed once per enclosing layer (a
+    metric two layers deep twice, Keras's Layer.metrics recursion), reset each epoch, and are
+    logged once; these are Keras's numbers."""
+    x = keras.Input((1,), name="x")
+    t = keras.Input((1,), name="t")
+    dense = layers.Dense(
+        1,
+        kernel_initializer=keras.initializers.Constant(-1.0),
+        bias_initializer=keras.initializers.Constant(0.5),
+    )
+    model = keras.Model([x, t], _Inner()(dense(x), t))
+    assert [m.name for m in model.metrics] == ["ep_acc", "ep_sum", "ep_acc", "ep_sum"]
+    X = np.linspace(0, 1, 8, dtype="float32").reshape(8, 1)
+    T = (X > 0.5).astype("float32")
+    model.compile("sgd", loss="mse", metrics=["mae"])
+    history = model.fit([X, T], T, epochs=2, batch_size=4, verbose=0, shuffle=False)
+    expected = {
+        "ep_acc": [0.0, 0.0],
+        "ep_sum": [4.0, 4.0],
+        "loss": [1.23347, 1.19127],
+        "mae": [0.57166, 0.57023],
+    }
+    assert sorted(history.history) == sorted(expected)
+    for key, values in expected.items():
+        np.testing.assert_allclose(history.history[key], values, atol=1e-5)
+    assert model.metrics_names == [
+        "loss", "compile_metrics", "ep_acc", "ep_sum", "ep_acc", "ep_sum",
+    ]  # fmt: skip
+    result = model.evaluate([X, T], T, verbose=0)
+    np.testing.assert_allclose(result, [1.13844, 0.5675, 0.0, 4.0, 0.0, 4.0], atol=1e-5)
+
+
+def test_subclassed_model_collects_sublayer_metrics():
+    """Keras 3.15.1 observed: a subclassed model's layer metric is listed once and logged."""
+
+    class Sub(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.d = layers.Dense(1)
+            self.ep = _Endpoint()
+
+        def call(self, inputs):
+            return self.ep(self.d(inputs[0]), inputs[1])
+
+    model = Sub()
+    model.compile("sgd")
+    X = np.linspace(0, 1, 8, dtype="float32").reshape(8, 1)
+    history = model.fit([X, (X > 0.5).astype("float32")], epochs=1, batch_size=4, verbose=0)
+    assert sorted(history.history) == ["ep_acc", "ep_sum", "loss"]
+    assert [m.name for m in model.metrics] == ["loss", "ep_acc", "ep_sum"]
+    assert [m.name for m in _Endpoint().metrics] == ["ep_acc", "ep_sum"]
+
+
+def test_recompiling_leaves_one_loss_tracker():
+    """Keras 3 compiles without tracking its own trackers: after two compiles `metrics_names`
+    is still ['loss', 'compile_metrics']."""
+    model = keras.Sequential([keras.Input((2,)), layers.Dense(1)])
+    model.compile("sgd", "mse", metrics=["mae"])
+    model.compile("sgd", "mse", metrics=["mae"])
+    assert model.metrics_names == ["loss", "compile_metrics"]
