@@ -264,3 +264,16 @@ def test_symbolic_tensor_in_a_later_argument_makes_a_symbolic_call():
     assert isinstance(out, keras.KerasTensor)
     model = keras.Model(i, out)
     np.testing.assert_allclose(model.predict(np.full((2, 3), 2.0), verbose=0), np.full((2, 3), 3.0))
+
+
+def test_python_numbers_stay_weakly_typed_in_op_nodes():
+    """Keras 3's Layer.__call__ converts array-likes only, so a Python number beside a float32
+    tensor keeps float32 (`2 - x`, `2 ** x` in a functional model), symbolically and on data;
+    minikeras used to turn the 2 into an int64 array and promote the result to float64."""
+    x = keras.Input((3,))
+    model = keras.Model(x, [2 - x, 2**x, 3 * x, x / 2, 1.5 + x])
+    assert [t.dtype for t in model.outputs] == ["float32"] * 5
+    outs = model(np.ones((2, 3), "float32"))
+    assert [o.dtype for o in outs] == [np.float32] * 5
+    np.testing.assert_allclose(outs[0].numpy(), np.ones((2, 3)))
+    assert keras.layers.OpLayer("subtract")(2, keras.ops.ones((3,))).dtype == np.float32
