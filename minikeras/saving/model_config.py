@@ -2,11 +2,14 @@
 `.h5` files, the Keras 2 form tf.keras 2 and Keras 3 both read), reading both.
 
 Reading rebuilds the graph by replaying each layer's `inbound_nodes` once its inputs exist.
-Keras 3 operation nodes (`NotEqual`, `Add`, ...) become `OpLayer`s when the op is one of
-`keras.ops` (a closed set of numeric functions); `mask` and `training` call arguments are
-dropped (masks propagate by themselves, `training` comes from the enclosing call).
+Keras 3 operation nodes (`NotEqual`, `Resize`, `FFT2`, ...) become `OpLayer`s when the op is one
+of `keras.ops` (a closed set of numeric functions, named as Keras 3 names them in
+`layers/core/op_names.py`); `mask` and `training` call arguments are dropped (masks propagate
+by themselves, `training` comes from the enclosing call). Op nodes are written as Keras 3 writes
+them: the constructor arguments in the config, the tensors in the node.
 """
 
+from ..layers.core import op_names
 from ..layers.node import KerasTensor, flatten
 from ..utils.naming import to_snake_case
 from . import serialization
@@ -18,16 +21,24 @@ _DROPPED_KWARGS = ("mask", "training")
 # ---- writing -----------------------------------------------------------------------------------
 
 
-def _op_class_name(op_name):
-    special = {"getitem": "GetItem"}
-    return special.get(op_name, "".join(p[:1].upper() + p[1:] for p in op_name.split("_")))
+def _op_entry(layer):
+    """An operation node as Keras 3 writes it: its class in `keras.src.ops.<module>`, its
+    constructor arguments as config (`op_names.OPS`). Ops Keras lacks keep minikeras's names."""
+    spec = op_names.keras_op(layer.op_name)
+    if spec is None:
+        module, class_name, registered = "keras.src.ops.numpy", None, None
+        class_name = op_names.legacy_class_name(layer.op_name)
+    else:
+        module, class_name = spec[0], spec[1]
+        registered = class_name  # Keras 3 writes the class name here for its operations
+    config = {"name": layer.name, **serialize_keras_object(layer.op_kwargs)}
+    return {"module": module, "class_name": class_name, "config": config,
+            "registered_name": registered}  # fmt: skip
 
 
 def _layer_entry(layer):
     if getattr(layer, "_is_operation", False):
-        return {"module": "keras.src.ops.numpy", "class_name": _op_class_name(layer.op_name),
-                "config": {"name": layer.name, **serialize_keras_object(layer.op_kwargs)},
-                "registered_name": None}  # fmt: skip
+        return _op_entry(layer)
     return serialization.serialize_layer(layer)
 
 
@@ -351,13 +362,33 @@ def _looks_like_op(entry):
     return any(isinstance(n, dict) and len(n.get("args") or []) > 1 for n in nodes)
 
 
-def _op_name(class_name):
+def _legacy_op_names():
     from ..core import ops
+    from ..core.ops import image
 
-    name = to_snake_case(class_name)
-    name = {"get_item": "getitem"}.get(name, name)
-    allowed = {n for m in ops._FAMILIES for n in m.__all__} - {"EPSILON"}
-    return name if name in allowed else None
+    names = {n for m in ops._FAMILIES for n in m.__all__} - {"EPSILON"}
+    names |= {f"image.{n}" for n in image.__all__}
+    return {op_names.legacy_class_name(n): n for n in sorted(names)}
+
+
+def _op_for_entry(class_name, config):
+    """`(op name, keras_call)` for an operation node's class, or `(None, False)`.
+
+    Keras 3's class names (`Resize`, `FFT2`, `GetItem`, ...) come first; then the names minikeras
+    wrote before it used Keras's (`Image.resize`, `Fft2`, ...). `keras_call` says the node passes
+    the Keras op's call arguments only, its other arguments being in the config: so for Keras's
+    names, unless the config holds none of the op's constructor arguments (older minikeras files
+    kept all arguments in the node, as the function takes them).
+    """
+    op = op_names.op_for_class(class_name)
+    if op is not None:
+        init = op_names.OPS[op][2]
+        return op, not init or any(k in config for k in init)
+    op = _legacy_op_names().get(class_name)
+    if op is None:  # older still: the snake_case of the class name
+        name = to_snake_case(class_name)
+        op = name if name in _legacy_op_names().values() else None
+    return op, False
 
 
 def _starts_with_input(config):
@@ -384,6 +415,7 @@ class _Graph:
         self.layers, self.nodes, self.outputs, self.order = {}, {}, {}, []
         self.keras2 = False
         self.input_sequentials = set()  # nested Sequentials whose config starts with an Input
+        self.function_form = {}  # op nodes written as the function's call: name -> config
         given = list(flatten(input_tensors)) if input_tensors is not None else None
         input_names = [r[0] for r in _io_list(config.get("input_layers"))]
         for entry in config.get("layers", []):
@@ -409,9 +441,14 @@ class _Graph:
                     layer = InputLayer(**_input_kwargs(dict(cfg)))
                     self.outputs[lname] = [[layer.output]]
             else:
-                op = _op_name(cls_name)
+                op, keras_call = _op_for_entry(cls_name, cfg)
                 if op is not None and _looks_like_op(entry):
                     layer = None  # an operation node written by Keras 3
+                elif op is None and str(entry.get("module") or "").startswith("keras.src.ops."):
+                    raise ValueError(
+                        f"Model '{self.name}': layer '{lname}' is the Keras 3 operation "
+                        f"{entry['module']}.{cls_name}, which minikeras does not implement."
+                    )
                 else:
                     try:
                         layer = layer_fn(entry) if layer_fn else serialization.deserialize_layer(
@@ -422,9 +459,10 @@ class _Graph:
                         layer = None
                 if layer is None:
                     kwargs = {k: v for k, v in cfg.items() if k != "name"}
-                    layer = OpLayer(
-                        op, kwargs=serialization._deserialize(kwargs, None, 0), name=lname
-                    )
+                    layer = OpLayer(op, kwargs=serialization._deserialize(kwargs, None, 0),
+                                    name=lname, keras_call=keras_call)  # fmt: skip
+                    if not keras_call:  # nodes pass the function's arguments: see run()
+                        self.function_form[lname] = layer.op_kwargs
                 self.outputs[lname] = []
             self.layers[lname] = layer
             self.nodes[lname] = nodes
@@ -501,6 +539,20 @@ class _Graph:
                 kwargs[k] = t
         return [inputs[0] if len(inputs) == 1 else inputs], kwargs
 
+    def _keras_form(self, name, args, kwargs):
+        """An op node holding the function's arguments (older minikeras files) becomes Keras 3's
+        form: the constructor arguments in the layer's config, the rest in the node."""
+        layer, kwargs = self.layers[name], {**self.function_form[name], **kwargs}
+        if not self.outputs[name]:  # the first call makes the layer Keras would have made
+            from ..layers.core.op_layer import OpLayer
+
+            new, args, kwargs = OpLayer.from_function_call(
+                layer.op_name, args, kwargs, name=layer.name
+            )
+            self.layers[name] = new
+            return args, kwargs
+        return layer.function_call_arguments(args, kwargs)
+
     def run(self):
         """Calls layers on their inbound nodes, in config order, until nothing more is ready."""
         progress, pending = True, True
@@ -516,6 +568,8 @@ class _Graph:
                     except _NotReady:
                         pending = True
                         break
+                    if name in self.function_form:
+                        args, kwargs = self._keras_form(name, args, kwargs)
                     result = self.layers[name](*args, **kwargs)
                     done.append(flatten(result))
                     progress = True

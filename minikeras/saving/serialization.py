@@ -17,7 +17,7 @@ import numpy as np
 from . import registry
 
 MAX_DEPTH = 200
-_SPECIAL = ("__tuple__", "__numpy__", "__slice__", "__bytes__", "__ellipsis__")
+_SPECIAL = ("__tuple__", "__numpy__", "__slice__", "__bytes__", "__ellipsis__", "__tensor__")
 
 
 # ---- names and safety checks ---------------------------------------------------------------------
@@ -245,6 +245,12 @@ def serialize_keras_object(obj):
         return [serialize_keras_object(x) for x in obj]
     if isinstance(obj, dict):
         return {str(k): serialize_keras_object(v) for k, v in obj.items()}
+    from ..core.tensor import Tensor
+    from ..core.variable import Variable
+
+    if isinstance(obj, Tensor) and not isinstance(obj, Variable):  # a constant in an op node
+        return {"class_name": "__tensor__",
+                "config": {"value": obj.data.tolist(), "dtype": obj.data.dtype.name}}  # fmt: skip
     if isinstance(obj, slice):
         return {"class_name": "__slice__",
                 "config": {"start": obj.start, "stop": obj.stop, "step": obj.step}}  # fmt: skip
@@ -434,11 +440,16 @@ def _deserialize(config, custom_objects, depth, build=False):
 def _special(class_name, cfg):
     if class_name == "__tuple__":
         return tuple(cfg.get("value", []))
-    if class_name == "__numpy__":
+    if class_name in ("__numpy__", "__tensor__"):
         dtype = np.dtype(cfg.get("dtype", "float32"))
         if dtype.kind not in "biuf":
-            raise ValueError(f"Refusing a __numpy__ value of dtype {dtype}.")
-        return np.asarray(cfg.get("value"), dtype=dtype)
+            raise ValueError(f"Refusing a {class_name} value of dtype {dtype}.")
+        value = np.asarray(cfg.get("value"), dtype=dtype)
+        if class_name == "__tensor__":  # Keras 3 writes constant tensors of op nodes so
+            from ..core.tensor import Tensor
+
+            return Tensor(value)
+        return value
     if class_name == "__slice__":
         return slice(cfg.get("start"), cfg.get("stop"), cfg.get("step"))
     if class_name == "__bytes__":
