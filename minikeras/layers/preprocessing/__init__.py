@@ -8,10 +8,18 @@ from .hashing import Hashing
 from .integer_lookup import IntegerLookup
 from .normalization import Normalization
 from .random_affine import RandomRotation, RandomTranslation, RandomZoom
+from .random_brightness import RandomBrightness
+from .random_color_jitter import RandomColorJitter
 from .random_contrast import RandomContrast
+from .random_crop import RandomCrop
 from .random_flip import RandomFlip
+from .random_grayscale import RandomGrayscale
+from .random_hue import RandomHue
+from .random_saturation import RandomSaturation
+from .random_sharpness import RandomSharpness
 from .rescaling import Rescaling
 from .resizing import CenterCrop, Resizing
+from .solarization import Solarization
 from .string_lookup import StringLookup
 from .text_vectorization import TextVectorization
 
@@ -19,5 +27,8 @@ __all__ = [
     "CategoryEncoding", "CenterCrop", "Discretization", "HashedCrossing", "Hashing",
     "IntegerLookup", "Normalization", "RandomContrast", "RandomFlip", "RandomRotation",
     "RandomTranslation", "RandomZoom", "Rescaling", "Resizing",
+    # Keras 3 image augmentation (augmentation_base.ImageAugmentationLayer)
+    "RandomBrightness", "RandomColorJitter", "RandomCrop", "RandomGrayscale", "RandomHue",
+    "RandomSaturation", "RandomSharpness", "Solarization",
     "StringLookup", "TextVectorization",
 ]  # fmt: skip

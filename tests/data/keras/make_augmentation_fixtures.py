@@ -1,0 +1,129 @@
+"""Writes `augmentation_k3.npz`: inputs and real Keras 3 outputs of the image augmentation layers
+in configurations whose result does not depend on Keras's random bit streams.
+
+Each case either calls the layer with `training=True` where the draw is fixed (a factor pair
+with equal ends, a probability of 0 or 1, a crop that is not random), or passes a transformation
+chosen here to `layer.transform_images(x, transformation, training=True)`, so minikeras can be
+held to Keras's math while its own random numbers differ. Run from outside the Keras tree:
+
+    KERAS_BACKEND=jax /work/anchors/bin/python tests/data/keras/make_augmentation_fixtures.py
+
+npz keys: `x_<name>` the inputs; per case `i`: `args<i>` (JSON: "layer", "kwargs", "x",
+"mode" ("call", "transform", or "resize" for `keras.ops.image.resize` with
+`crop_to_aspect_ratio=True`, the inference crop Keras documents for RandomCrop) and
+"transformation", a dict of lists or a list) and `y<i>`, the Keras output.
+"""
+
+import json
+import os
+
+import numpy as np
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "augmentation_k3.npz")
+
+
+def inputs():
+    rng = np.random.default_rng(7)
+    x255 = rng.uniform(0.0, 255.0, (2, 5, 7, 3)).astype("float32")
+    return {
+        "b255": x255,  # batched channels_last, pixels in [0, 255]
+        "b01": rng.uniform(0.0, 1.0, (2, 4, 5, 3)).astype("float32"),
+        "cf255": np.ascontiguousarray(np.moveaxis(x255, -1, 1)),  # channels_first
+        "s255": rng.uniform(0.0, 255.0, (4, 6, 3)).astype("float32"),  # single image
+        "big": rng.uniform(0.0, 1.0, (2, 6, 8, 2)).astype("float32"),
+        "small": rng.uniform(0.0, 1.0, (1, 3, 4, 1)).astype("float32"),
+    }
+
+
+def case(layer, kwargs, x, mode="call", transformation=None):
+    return {"layer": layer, "kwargs": kwargs, "x": x, "mode": mode,
+            "transformation": transformation}  # fmt: skip
+
+
+def cases():
+    cf = {"data_format": "channels_first"}
+    return [
+        # RandomCrop: not larger than the target in both sides -> Keras's fixed fallback window
+        case("RandomCrop", {"height": 5, "width": 4}, "b255"),
+        case("RandomCrop", {"height": 3, "width": 7}, "b255"),
+        case("RandomCrop", {"height": 6, "width": 5}, "small"),  # smaller: slice, then resize
+        case("RandomCrop", {"height": 4, "width": 6}, "s255"),
+        case("RandomCrop", {"height": 5, "width": 4, **cf}, "cf255"),
+        case("RandomCrop", {"height": 3, "width": 4}, "big", "transform", [1, 2]),
+        case("RandomCrop", {"height": 4, "width": 4}, "big", "resize"),
+        case("RandomCrop", {"height": 3, "width": 7}, "big", "resize"),
+        case("RandomCrop", {"height": 9, "width": 5}, "big", "resize"),
+        # RandomBrightness
+        case("RandomBrightness", {"factor": (0.3, 0.3), "value_range": (0, 1)}, "b01"),
+        case("RandomBrightness", {"factor": (-0.2, -0.2)}, "b255"),
+        case("RandomBrightness", {"factor": 0.5}, "b255", "transform",
+             {"rgb_delta": [[[[-40.0]]], [[[90.0]]]]}),
+        case("RandomBrightness", {"factor": (0.1, 0.1), **cf}, "cf255"),
+        # RandomGrayscale
+        case("RandomGrayscale", {"factor": 1.0}, "b255"),
+        case("RandomGrayscale", {"factor": 0.0}, "b255"),
+        case("RandomGrayscale", {"factor": 1.0, **cf}, "cf255"),
+        case("RandomGrayscale", {"factor": 0.5}, "b255", "transform", [[[[True]]], [[[False]]]]),
+        # RandomSaturation
+        case("RandomSaturation", {"factor": (0.3, 0.3)}, "b255"),
+        case("RandomSaturation", {"factor": (0.8, 0.8), "value_range": (0, 1)}, "b01"),
+        case("RandomSaturation", {"factor": (0.0, 0.0)}, "s255"),
+        case("RandomSaturation", {"factor": 0.5, **cf}, "cf255", "transform",
+             {"factor": [0.25, 3.0]}),
+        # RandomHue
+        case("RandomHue", {"factor": 0.5}, "b255", "transform", {"factor": [0.2, -0.35]}),
+        case("RandomHue", {"factor": 1.0, "value_range": (0, 1)}, "b01", "transform",
+             {"factor": [0.5, 0.05]}),
+        case("RandomHue", {"factor": 0.5, **cf}, "cf255", "transform", {"factor": [-0.1, 0.45]}),
+        # RandomSharpness
+        case("RandomSharpness", {"factor": (0.2, 0.2)}, "b255"),
+        case("RandomSharpness", {"factor": (0.9, 0.9), "value_range": (0, 1)}, "b01"),
+        case("RandomSharpness", {"factor": 0.5, **cf}, "cf255", "transform",
+             {"factor": [0.0, 1.0]}),
+        # Solarization
+        case("Solarization", {}, "b255"),
+        case("Solarization", {"value_range": (0, 1)}, "b01"),
+        case("Solarization", {"addition_factor": 0.5, "threshold_factor": 0.5}, "b255",
+             "transform", {"additions": [[[[20.0]]], [[[0.0]]]],
+                           "thresholds": [[[[100.0]]], [[[180.0]]]]}),
+        case("Solarization", {"threshold_factor": 0.5, "value_range": (0, 1)}, "b01",
+             "transform", {"additions": [[[[0.0]]], [[[60.0]]]],
+                           "thresholds": [[[[128.0]]], [[[90.0]]]]}),
+        # RandomColorJitter with fixed draws (brightness, then saturation)
+        case("RandomColorJitter", {"value_range": (0, 255), "brightness_factor": (0.1, 0.1),
+                                   "saturation_factor": (0.7, 0.7)}, "b255"),
+    ]
+
+
+def transformation_arg(t):
+    if isinstance(t, dict):
+        return {k: np.asarray(v, "float32") for k, v in t.items()}
+    if isinstance(t, list) and t and isinstance(t[0], int):
+        return tuple(t)
+    return np.asarray(t)
+
+
+def main():
+    import keras
+
+    xs = inputs()
+    arrays = {f"x_{k}": v for k, v in xs.items()}
+    for i, c in enumerate(cases()):
+        x = xs[c["x"]]
+        layer = getattr(keras.layers, c["layer"])(**c["kwargs"], seed=3)
+        if c["mode"] == "call":
+            y = layer(x, training=True)
+        elif c["mode"] == "transform":
+            y = layer.transform_images(x, transformation_arg(c["transformation"]), training=True)
+        else:
+            size = (c["kwargs"]["height"], c["kwargs"]["width"])
+            y = keras.ops.image.resize(x, size, interpolation="bilinear",
+                                       crop_to_aspect_ratio=True)  # fmt: skip
+        arrays[f"args{i}"] = np.array(json.dumps(c))
+        arrays[f"y{i}"] = np.asarray(y)
+    np.savez_compressed(OUT, **arrays)
+    print(f"wrote {len(cases())} cases to {OUT} (keras {keras.__version__})")
+
+
+if __name__ == "__main__":
+    main()
