@@ -1,6 +1,7 @@
 """Preprocessing layers: rescaling, normalization, resizing, random image augmentation, and the
 lookup, hashing and encoding layers for structured data and text."""
 
+from .auto_contrast import AutoContrast
 from .category_encoding import CategoryEncoding
 from .discretization import Discretization
 from .hashed_crossing import HashedCrossing
@@ -9,14 +10,18 @@ from .integer_lookup import IntegerLookup
 from .normalization import Normalization
 from .random_affine import RandomRotation, RandomTranslation, RandomZoom
 from .random_brightness import RandomBrightness
+from .random_color_degeneration import RandomColorDegeneration
 from .random_color_jitter import RandomColorJitter
 from .random_contrast import RandomContrast
 from .random_crop import RandomCrop
 from .random_flip import RandomFlip
 from .random_grayscale import RandomGrayscale
 from .random_hue import RandomHue
+from .random_invert import RandomInvert
+from .random_posterization import RandomPosterization
 from .random_saturation import RandomSaturation
 from .random_sharpness import RandomSharpness
+from .random_shear import RandomShear
 from .rescaling import Rescaling
 from .resizing import CenterCrop, Resizing
 from .solarization import Solarization
@@ -29,6 +34,7 @@ __all__ = [
     "RandomTranslation", "RandomZoom", "Rescaling", "Resizing",
     # Keras 3 image augmentation (augmentation_base.ImageAugmentationLayer)
     "RandomBrightness", "RandomColorJitter", "RandomCrop", "RandomGrayscale", "RandomHue",
-    "RandomSaturation", "RandomSharpness", "Solarization",
+    "RandomSaturation", "RandomSharpness", "Solarization", "RandomShear", "RandomInvert",
+    "RandomPosterization", "RandomColorDegeneration", "AutoContrast",
     "StringLookup", "TextVectorization",
 ]  # fmt: skip

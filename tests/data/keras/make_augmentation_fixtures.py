@@ -9,8 +9,9 @@ held to Keras's math while its own random numbers differ. Run from outside the K
     KERAS_BACKEND=jax /work/anchors/bin/python tests/data/keras/make_augmentation_fixtures.py
 
 npz keys: `x_<name>` the inputs; per case `i`: `args<i>` (JSON: "layer", "kwargs", "x",
-"mode" ("call", "transform", or "resize" for `keras.ops.image.resize` with
-`crop_to_aspect_ratio=True`, the inference crop Keras documents for RandomCrop) and
+"mode": "call" (`training=True`), "transform", or "infer" (`training=False`; for RandomCrop
+Keras's documented inference crop, `keras.ops.image.resize` with `crop_to_aspect_ratio=True`,
+since Keras 3.15's layer returns its input, keras-team/keras#21868) and
 "transformation", a dict of lists or a list) and `y<i>`, the Keras output.
 """
 
@@ -19,6 +20,7 @@ import os
 
 import numpy as np
 
+DTYPES = {"apply_inversion": "bool", "shift_factor": "uint8"}
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "augmentation_k3.npz")
 
 
@@ -50,9 +52,9 @@ def cases():
         case("RandomCrop", {"height": 4, "width": 6}, "s255"),
         case("RandomCrop", {"height": 5, "width": 4, **cf}, "cf255"),
         case("RandomCrop", {"height": 3, "width": 4}, "big", "transform", [1, 2]),
-        case("RandomCrop", {"height": 4, "width": 4}, "big", "resize"),
-        case("RandomCrop", {"height": 3, "width": 7}, "big", "resize"),
-        case("RandomCrop", {"height": 9, "width": 5}, "big", "resize"),
+        case("RandomCrop", {"height": 4, "width": 4}, "big", "infer"),
+        case("RandomCrop", {"height": 3, "width": 7}, "big", "infer"),
+        case("RandomCrop", {"height": 9, "width": 5}, "big", "infer"),
         # RandomBrightness
         case("RandomBrightness", {"factor": (0.3, 0.3), "value_range": (0, 1)}, "b01"),
         case("RandomBrightness", {"factor": (-0.2, -0.2)}, "b255"),
@@ -92,12 +94,39 @@ def cases():
         # RandomColorJitter with fixed draws (brightness, then saturation)
         case("RandomColorJitter", {"value_range": (0, 255), "brightness_factor": (0.1, 0.1),
                                    "saturation_factor": (0.7, 0.7)}, "b255"),
+        # RandomShear: explicit shears, each fill mode and interpolation
+        *[case("RandomShear", {"x_factor": 0.5, "y_factor": 0.5, "fill_mode": mode,
+                               "interpolation": interp}, "b01", "transform",
+               {"shear_factor": [[0.3, -0.2], [-0.45, 0.15]]})
+          for mode in ("reflect", "wrap", "constant", "nearest")
+          for interp in ("bilinear", "nearest")],
+        case("RandomShear", {"x_factor": 0.5, "fill_mode": "constant", "fill_value": 7.0, **cf},
+             "cf255", "transform", {"shear_factor": [[0.6, 0.0], [-0.2, 0.0]]}),
+        # RandomInvert
+        case("RandomInvert", {"factor": (1.0, 1.0)}, "b255"),
+        case("RandomInvert", {"factor": (0.0, 0.0)}, "b255"),
+        case("RandomInvert", {"value_range": (0, 1)}, "b01", "transform",
+             {"apply_inversion": [False, True]}),
+        # RandomPosterization
+        case("RandomPosterization", {"factor": (3, 3)}, "b255"),
+        case("RandomPosterization", {"factor": (1, 1), "value_range": (0, 1)}, "b01"),
+        case("RandomPosterization", {"factor": 8, **cf}, "cf255", "transform",
+             {"shift_factor": [2, 6]}),
+        # RandomColorDegeneration
+        case("RandomColorDegeneration", {"factor": (0.4, 0.4)}, "b255"),
+        case("RandomColorDegeneration", {"factor": (-0.9, -0.9), "value_range": (0, 1)}, "b01"),
+        case("RandomColorDegeneration", {"factor": 0.5, **cf}, "cf255", "transform",
+             {"factor": [[[[1.0]]], [[[-0.3]]]]}),
+        # AutoContrast (not random, applied at inference too)
+        case("AutoContrast", {}, "b255", "infer"),
+        case("AutoContrast", {"value_range": (0, 1)}, "b01"),
+        case("AutoContrast", {}, "s255"),
     ]
 
 
 def transformation_arg(t):
     if isinstance(t, dict):
-        return {k: np.asarray(v, "float32") for k, v in t.items()}
+        return {k: np.asarray(v, DTYPES.get(k, "float32")) for k, v in t.items()}
     if isinstance(t, list) and t and isinstance(t[0], int):
         return tuple(t)
     return np.asarray(t)
@@ -110,11 +139,14 @@ def main():
     arrays = {f"x_{k}": v for k, v in xs.items()}
     for i, c in enumerate(cases()):
         x = xs[c["x"]]
-        layer = getattr(keras.layers, c["layer"])(**c["kwargs"], seed=3)
+        seed = {} if c["layer"] == "AutoContrast" else {"seed": 3}
+        layer = getattr(keras.layers, c["layer"])(**c["kwargs"], **seed)
         if c["mode"] == "call":
             y = layer(x, training=True)
         elif c["mode"] == "transform":
             y = layer.transform_images(x, transformation_arg(c["transformation"]), training=True)
+        elif c["layer"] != "RandomCrop":
+            y = layer(x, training=False)
         else:
             size = (c["kwargs"]["height"], c["kwargs"]["width"])
             y = keras.ops.image.resize(x, size, interpolation="bilinear",

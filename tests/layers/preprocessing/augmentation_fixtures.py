@@ -9,6 +9,7 @@ import numpy as np
 import minikeras as keras
 
 PATH = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras", "augmentation_k3.npz")
+DTYPES = {"apply_inversion": "bool", "shift_factor": "uint8"}
 _DATA = np.load(PATH)
 _COUNT = sum(k.startswith("args") for k in _DATA)
 _CASES = [json.loads(str(_DATA[f"args{i}"])) for i in range(_COUNT)]
@@ -27,16 +28,17 @@ def case_id(pair):
 def run_case(c):
     """minikeras's output for one case (same layer arguments, input and transformation)."""
     x = _DATA[f"x_{c['x']}"]
-    layer = getattr(keras.layers, c["layer"])(**c["kwargs"], seed=3)
+    seed = {} if c["layer"] == "AutoContrast" else {"seed": 3}
+    layer = getattr(keras.layers, c["layer"])(**c["kwargs"], **seed)
     if c["mode"] == "call":
         return np.asarray(layer(x, training=True))
     if c["mode"] == "transform":
         t = c["transformation"]
         if isinstance(t, dict):
-            t = {k: np.asarray(v, "float32") for k, v in t.items()}
+            t = {k: np.asarray(v, DTYPES.get(k, "float32")) for k, v in t.items()}
         elif t and isinstance(t[0], int):
             t = tuple(t)
         else:
             t = np.asarray(t)
         return np.asarray(layer.transform_images(x, t, training=True))
-    return np.asarray(layer(x, training=False))  # "resize": RandomCrop's inference crop
+    return np.asarray(layer(x, training=False))  # "infer"

@@ -1,0 +1,98 @@
+"""`RandomShear`: shears each image along x and/or y by a random amount."""
+
+import numpy as np
+
+from . import image_utils
+from .augmentation_base import ImageAugmentationLayer, as_array
+
+
+def _shear_factor(value, name):
+    """Keras's shear factor: f in [0, 1] -> (-f, f); a pair -> sorted.
+
+    Keras also requires both ends of a pair in [0, 1], which makes its own config of
+    `RandomShear(0.2)` (x_factor (-0.2, 0.2)) fail to load; minikeras takes pairs in [-1, 1].
+    """
+    pair = isinstance(value, (list, tuple))
+    numbers = list(value) if pair else [value]
+    low = -1 if pair else 0
+    ok = len(numbers) == (2 if pair else 1) and all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and low <= v <= 1 for v in numbers
+    )
+    if not ok:
+        raise ValueError(
+            f"The `{name}` argument should be a number in [0, 1] (or a list of two numbers in "
+            f"[-1, 1]). Received: {name}={value!r}"
+        )
+    return tuple(sorted(numbers)) if pair else (-numbers[0], numbers[0])
+
+
+class RandomShear(ImageAugmentationLayer):
+    """Randomly shears images during training.
+
+    As Keras 3: per image, `sx` is uniform in the x range and `sy` in the y range, and both
+    flip sign together with probability 1/2; output pixel `(x, y)` (x = column, origin at the
+    top-left corner) samples the input at `(x + sx * y, y + sy * x)`, with points outside the
+    image filled by `fill_mode`.
+
+    Args:
+        x_factor, y_factor: a number f in [0, 1] (range [-f, f]) or a pair (lower, upper).
+        interpolation: "bilinear" (default) or "nearest".
+        fill_mode: "reflect" (default), "wrap", "constant" or "nearest".
+        fill_value: the value of "constant" filling.
+        data_format: "channels_last" (default) or "channels_first".
+        seed: an int for a repeatable sequence of shears.
+
+    The transformation is `{"shear_factor": (batch, 2)}` (columns sx, sy) and
+    `"input_shape"`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> layer = keras.layers.RandomShear(x_factor=1.0, fill_mode="constant")
+    >>> x = np.arange(4.0).reshape(1, 2, 2, 1)
+    >>> t = {"shear_factor": np.array([[1.0, 0.0]])}
+    >>> layer.transform_images(x, t).numpy()[0, :, :, 0].tolist()
+    [[0.0, 1.0], [3.0, 0.0]]
+    """
+
+    def __init__(self, x_factor=0.0, y_factor=0.0, interpolation="bilinear", fill_mode="reflect",
+                 fill_value=0.0, data_format=None, seed=None, **kwargs):  # fmt: skip
+        super().__init__(seed, data_format, **kwargs)
+        self.x_factor = _shear_factor(x_factor, "x_factor")
+        self.y_factor = _shear_factor(y_factor, "y_factor")
+        if fill_mode not in image_utils.FILL_MODES:
+            raise NotImplementedError(
+                f"Unknown `fill_mode` {fill_mode}. Expected of one {image_utils.FILL_MODES}."
+            )
+        if interpolation not in image_utils.INTERPOLATIONS:
+            raise NotImplementedError(
+                f"Unknown `interpolation` {interpolation}. Expected of one "
+                f"{image_utils.INTERPOLATIONS}."
+            )
+        self.interpolation, self.fill_mode, self.fill_value = interpolation, fill_mode, fill_value
+
+    def draw(self, rng, batch, height, width, channels):
+        sign = np.where(rng.uniform(0.0, 1.0, (batch, 1)) > 0.5, -1.0, 1.0)
+        sy = rng.uniform(self.y_factor[0], self.y_factor[1], (batch, 1))
+        sx = rng.uniform(self.x_factor[0], self.x_factor[1], (batch, 1))
+        shape = (batch, height, width, channels)
+        if self.data_format == "channels_first":
+            shape = (batch, channels, height, width)
+        return {"shear_factor": np.concatenate([sx, sy], axis=1) * sign, "input_shape": shape}
+
+    def apply(self, images, transformation):
+        if transformation is None:
+            return images
+        s = as_array(transformation["shear_factor"], np.float64).reshape(-1, 2)
+        one, zero = np.ones(len(s)), np.zeros(len(s))
+        matrices = np.stack([one, s[:, 0], zero, s[:, 1], one, zero, zero, zero], axis=1)
+        return image_utils.affine_transform(images, matrices, self.interpolation,
+                                            self.fill_mode, self.fill_value)  # fmt: skip
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "x_factor": self.x_factor,
+            "y_factor": self.y_factor,
+            "interpolation": self.interpolation,
+            "fill_mode": self.fill_mode,
+            "fill_value": self.fill_value,
+        }
