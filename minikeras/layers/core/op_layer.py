@@ -112,8 +112,9 @@ class OpLayer(Layer):
 
     def _split(self, args, kwargs):
         """The function's arguments split as Keras 3 splits them between its op's constructor
-        and call: `(config, call_args, call_kwargs)`. Tensors in a constructor argument's place
-        and minikeras-only arguments stay in the call (by keyword)."""
+        and call: `(config, call_args, call_kwargs)`. A tensor in a constructor argument's
+        place stays in the call (by keyword); a minikeras-only argument joins the config unless
+        it is at its default."""
         sig = inspect.signature(self._fn)
         try:
             bound = sig.bind(*args, **kwargs)
@@ -210,7 +211,9 @@ class OpLayer(Layer):
         return self._fn(*lead, *rest, **named)
 
     def get_config(self):
-        return {"name": self.name, "op_name": self.op_name, "kwargs": self.op_kwargs}
+        # functional configs write Keras's entry instead (saving/model_config.py `_op_entry`)
+        return {"name": self.name, "op_name": self.op_name, "kwargs": self.op_kwargs,
+                "keras_call": self._keras_call}  # fmt: skip
 
 
 def _symbolic_op(name, fn, args, kwargs):
