@@ -106,6 +106,7 @@ CASES = {
     "RandomSharpness": case({"factor": 0.4, "value_range": [0, 1]}, IMG),
     "Solarization": case({"addition_factor": 0.1, "threshold_factor": [0.2, 0.5]}, IMG),
     "AutoContrast": case({"value_range": [0, 1]}, IMG),
+    "RandomErasing": case({"factor": 0.5, "scale": [0.1, 0.4], "fill_value": [1, 2, 3]}, IMG),
     "RandomColorDegeneration": case({"factor": 0.3}, IMG),
     "RandomInvert": case({"factor": 0.5, "value_range": (0, 1)}, IMG),
     "RandomPosterization": case({"factor": 4}, IMG),

@@ -14,6 +14,7 @@ from .random_color_degeneration import RandomColorDegeneration
 from .random_color_jitter import RandomColorJitter
 from .random_contrast import RandomContrast
 from .random_crop import RandomCrop
+from .random_erasing import RandomErasing
 from .random_flip import RandomFlip
 from .random_grayscale import RandomGrayscale
 from .random_hue import RandomHue
@@ -35,6 +36,6 @@ __all__ = [
     # Keras 3 image augmentation (augmentation_base.ImageAugmentationLayer)
     "RandomBrightness", "RandomColorJitter", "RandomCrop", "RandomGrayscale", "RandomHue",
     "RandomSaturation", "RandomSharpness", "Solarization", "RandomShear", "RandomInvert",
-    "RandomPosterization", "RandomColorDegeneration", "AutoContrast",
+    "RandomPosterization", "RandomColorDegeneration", "AutoContrast", "RandomErasing",
     "StringLookup", "TextVectorization",
 ]  # fmt: skip

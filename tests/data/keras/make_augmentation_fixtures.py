@@ -20,7 +20,8 @@ import os
 
 import numpy as np
 
-DTYPES = {"apply_inversion": "bool", "shift_factor": "uint8"}
+DTYPES = {"apply_inversion": "bool", "shift_factor": "uint8", "apply_erasing": "bool",
+          "batch_masks": "bool"}
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "augmentation_k3.npz")
 
 
@@ -117,6 +118,14 @@ def cases():
         case("RandomColorDegeneration", {"factor": (-0.9, -0.9), "value_range": (0, 1)}, "b01"),
         case("RandomColorDegeneration", {"factor": 0.5, **cf}, "cf255", "transform",
              {"factor": [[[[1.0]]], [[[-0.3]]]]}),
+        # RandomErasing: a whole-image box (scale 1), and an explicit box and fill
+        case("RandomErasing", {"factor": (1.0, 1.0), "scale": (1.0, 1.0), "fill_value": 300},
+             "b255"),
+        case("RandomErasing", {"value_range": (0, 1), **cf}, "cf255", "transform",
+             {"apply_erasing": [True, False],
+              "batch_masks": np.pad(np.ones((2, 3, 3, 3), bool), ((0, 0), (0, 0), (1, 1), (2, 2))
+                                    ).tolist(),
+              "fill_value": np.full((2, 3, 5, 7), 0.5).tolist()}),
         # AutoContrast (not random, applied at inference too)
         case("AutoContrast", {}, "b255", "infer"),
         case("AutoContrast", {"value_range": (0, 1)}, "b01"),

@@ -9,7 +9,8 @@ import numpy as np
 import minikeras as keras
 
 PATH = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras", "augmentation_k3.npz")
-DTYPES = {"apply_inversion": "bool", "shift_factor": "uint8"}
+DTYPES = {"apply_inversion": "bool", "shift_factor": "uint8", "apply_erasing": "bool",
+          "batch_masks": "bool"}
 _DATA = np.load(PATH)
 _COUNT = sum(k.startswith("args") for k in _DATA)
 _CASES = [json.loads(str(_DATA[f"args{i}"])) for i in range(_COUNT)]
