@@ -11,9 +11,9 @@ TRUNC = 0.87962566103423978  # std of a unit normal truncated to [-2, 2]
 
 
 def test_zeros_ones_constant_identity():
-    z = initializers.Zeros()((2, 3))
+    z = np.asarray(initializers.Zeros()((2, 3)))
     assert z.dtype == np.float32 and z.shape == (2, 3) and not z.any()
-    o = initializers.get("ones")((4,), dtype="float64")
+    o = np.asarray(initializers.get("ones")((4,), dtype="float64"))
     assert o.dtype == np.float64 and (o == 1).all()
     np.testing.assert_array_equal(initializers.Constant(2.5)((2, 2)), np.full((2, 2), 2.5))
     np.testing.assert_array_equal(initializers.Constant([1.0, 2.0])((3, 2))[2], [1.0, 2.0])
@@ -23,13 +23,13 @@ def test_zeros_ones_constant_identity():
 
 def test_random_normal_uniform_truncated_statistics():
     set_random_seed(0)
-    n = initializers.RandomNormal(mean=1.0, stddev=2.0)((200, 200))
+    n = np.asarray(initializers.RandomNormal(mean=1.0, stddev=2.0)((200, 200)))
     assert n.dtype == np.float32
     assert abs(n.mean() - 1.0) < 0.05 and abs(n.std() - 2.0) < 0.05
-    u = initializers.RandomUniform(-0.05, 0.05)((200, 200))
+    u = np.asarray(initializers.RandomUniform(-0.05, 0.05)((200, 200)))
     assert u.min() >= -0.05 and u.max() < 0.05
     assert abs(u.std() - 0.1 / math.sqrt(12)) < 1e-3
-    t = initializers.TruncatedNormal(mean=0.5, stddev=0.1)((200, 200))
+    t = np.asarray(initializers.TruncatedNormal(mean=0.5, stddev=0.1)((200, 200)))
     assert np.abs(t - 0.5).max() <= 0.2 + 1e-6  # within 2 stddev
     assert abs(t.mean() - 0.5) < 0.005
     assert abs(t.std() - 0.1 * TRUNC) < 0.003  # std of the truncated distribution
@@ -39,7 +39,7 @@ def test_random_normal_uniform_truncated_statistics():
     "shape,fan_in,fan_out", [((300, 200), 300, 200), ((3, 3, 16, 32), 144, 288), ((5, 40), 5, 40)]
 )
 def test_glorot_uniform_limit(shape, fan_in, fan_out):
-    w = initializers.GlorotUniform(seed=1)(shape)
+    w = np.asarray(initializers.GlorotUniform(seed=1)(shape))
     limit = math.sqrt(6 / (fan_in + fan_out))
     assert np.abs(w).max() <= limit
     assert np.abs(w).max() > 0.98 * limit  # the range is actually used
@@ -63,7 +63,7 @@ def test_compute_fans():
     ],
 )
 def test_truncated_normal_family_std(cls, expected_std):
-    w = cls(seed=3)((400, 300))
+    w = np.asarray(cls(seed=3)((400, 300)))
     # Keras divides by TRUNC so that the truncated draws have exactly the wanted std
     assert abs(w.std() - expected_std) < 0.02 * expected_std
     assert np.abs(w).max() <= 2 * expected_std / TRUNC + 1e-6
@@ -74,16 +74,16 @@ def test_truncated_normal_family_std(cls, expected_std):
     [(initializers.HeUniform, math.sqrt(6 / 144)), (initializers.LecunUniform, math.sqrt(3 / 144))],
 )
 def test_uniform_family_limit(cls, limit):
-    w = cls(seed=4)((3, 3, 16, 64))  # fan_in = 144
+    w = np.asarray(cls(seed=4)((3, 3, 16, 64)))  # fan_in = 144
     assert np.abs(w).max() <= limit and np.abs(w).max() > 0.98 * limit
 
 
 def test_variance_scaling_modes_and_distributions():
     vs = initializers.VarianceScaling(scale=3.0, mode="fan_out", distribution="untruncated_normal")
-    w = vs((100, 500), dtype="float64")
+    w = np.asarray(vs((100, 500), dtype="float64"))
     assert w.dtype == np.float64
     assert abs(w.std() - math.sqrt(3.0 / 500)) < 0.02 * math.sqrt(3.0 / 500)
-    u = initializers.VarianceScaling(2.0, "fan_avg", "uniform", seed=0)((100, 300))
+    u = np.asarray(initializers.VarianceScaling(2.0, "fan_avg", "uniform", seed=0)((100, 300)))
     assert np.abs(u).max() <= math.sqrt(3 * 2.0 / 200)
     assert initializers.VarianceScaling(distribution="normal").distribution == "truncated_normal"
     with pytest.raises(ValueError, match="mode"):
@@ -96,7 +96,7 @@ def test_variance_scaling_modes_and_distributions():
 
 @pytest.mark.parametrize("shape", [(6, 6), (10, 4), (4, 10), (3, 3, 2, 8)])
 def test_orthogonal(shape):
-    w = initializers.Orthogonal(gain=2.0, seed=5)(shape, dtype="float64")
+    w = np.asarray(initializers.Orthogonal(gain=2.0, seed=5)(shape, dtype="float64"))
     assert w.shape == shape
     m = w.reshape(-1, shape[-1])
     rows, cols = m.shape
@@ -119,7 +119,7 @@ def test_bad_shape_and_dtype():
 
 
 def test_seeded_initializer_repeats_itself():
-    a = initializers.GlorotUniform(seed=7)((5, 5))
+    a = np.asarray(initializers.GlorotUniform(seed=7)((5, 5)))
     np.testing.assert_array_equal(a, initializers.GlorotUniform(seed=7)((5, 5)))
     init = initializers.RandomNormal(seed=7)
     np.testing.assert_array_equal(init((3,)), init((3,)))  # Keras 3: same values every call
@@ -153,7 +153,7 @@ def test_unseeded_initializer_fixes_its_seed_at_creation():
         assert init.get_config()["seed"] is None
     # two objects from the same (unseeded) config draw different seeds, as in Keras
     config = initializers.GlorotUniform().get_config()
-    a = initializers.GlorotUniform.from_config(config)((3, 3))
+    a = np.asarray(initializers.GlorotUniform.from_config(config)((3, 3)))
     assert not np.array_equal(a, initializers.GlorotUniform.from_config(config)((3, 3)))
 
 
@@ -251,7 +251,7 @@ def test_serialize_matches_keras3_and_round_trips():
         initializers.TruncatedNormal(stddev=0.3),
         initializers.VarianceScaling(0.5, "fan_out", "uniform", seed=2),
         initializers.HeUniform(seed=9),
-        initializers.Identity(2.0),
+        initializers.Identity(),  # Keras 3 does not save gain (test_identity_config_is_empty)
         initializers.Orthogonal(0.5, seed=1),
     ]
     for init in cases:
@@ -286,3 +286,26 @@ def test_custom_objects():
 
 def test_serialize_none():
     assert initializers.serialize(None) is None
+
+
+def test_builtin_initializers_return_tensors_as_keras():
+    """Keras 3 initializers return a backend tensor (3.15.1 observed: a jax Array), so
+    `.numpy()` works and `float(init((1, 1)))` converts; a user subclass returns its own type."""
+    from minikeras.core.tensor import Tensor
+
+    for init in (initializers.Zeros(), initializers.Constant(2.0), initializers.GlorotUniform(0),
+                 initializers.Orthogonal(seed=0), initializers.Identity()):  # fmt: skip
+        w = init((2, 2))
+        assert isinstance(w, Tensor) and w.numpy().dtype == np.float32
+    assert float(initializers.Constant(2.5)((1, 1))) == 2.5
+
+    class Twos(initializers.Initializer):
+        def __call__(self, shape, dtype=None):
+            return np.full(shape, 2.0, "float32")
+
+    assert type(Twos()((2,))) is np.ndarray
+
+
+def test_identity_config_is_empty_as_keras():
+    """Keras 3.15.1: `Identity(gain=2.0).get_config() == {}` (the class defines no get_config)."""
+    assert initializers.Identity(gain=2.0).get_config() == {}
