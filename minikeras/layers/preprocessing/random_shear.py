@@ -26,6 +26,10 @@ def _shear_factor(value, name):
     return tuple(sorted(numbers)) if pair else (-numbers[0], numbers[0])
 
 
+def _plain(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
 class RandomShear(ImageAugmentationLayer):
     """Randomly shears images during training.
 
@@ -58,6 +62,9 @@ class RandomShear(ImageAugmentationLayer):
         super().__init__(seed, data_format, **kwargs)
         self.x_factor = _shear_factor(x_factor, "x_factor")
         self.y_factor = _shear_factor(y_factor, "y_factor")
+        # the config keeps the arguments as given: Keras 3.15 writes the (-f, f) pair, which its
+        # own loader refuses, so a number stays a number and files load in Keras too
+        self._factor_args = (x_factor, y_factor)
         if fill_mode not in image_utils.FILL_MODES:
             raise NotImplementedError(
                 f"Unknown `fill_mode` {fill_mode}. Expected of one {image_utils.FILL_MODES}."
@@ -90,8 +97,8 @@ class RandomShear(ImageAugmentationLayer):
     def get_config(self):
         return {
             **super().get_config(),
-            "x_factor": self.x_factor,
-            "y_factor": self.y_factor,
+            "x_factor": _plain(self._factor_args[0]),
+            "y_factor": _plain(self._factor_args[1]),
             "interpolation": self.interpolation,
             "fill_mode": self.fill_mode,
             "fill_value": self.fill_value,

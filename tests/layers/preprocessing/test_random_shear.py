@@ -32,10 +32,14 @@ def test_integer_shear_is_a_row_shift_and_draws():
 def test_config_gradient_and_errors():
     run_layer_test(keras.layers.RandomShear, {"x_factor": 0.2, "seed": 1},
                    input_shape=(2, 4, 4, 2), expected_output_shape=(2, 4, 4, 2))  # fmt: skip
-    config = keras.layers.RandomShear(0.2, (0.1, 0.3)).get_config()
-    assert config["x_factor"] == (-0.2, 0.2) and config["y_factor"] == (0.1, 0.3)
-    # Keras 3.15 refuses its own config's (-0.2, 0.2) on reload; minikeras takes pairs in [-1, 1]
+    layer = keras.layers.RandomShear(0.2, (0.1, 0.3))
+    assert layer.x_factor == (-0.2, 0.2) and layer.y_factor == (0.1, 0.3)  # as Keras
+    # Keras 3.15's config holds (-0.2, 0.2), which its own loader refuses: minikeras's keeps the
+    # arguments as given (loadable by both) and accepts pairs in [-1, 1]
+    config = layer.get_config()
+    assert config["x_factor"] == 0.2 and config["y_factor"] == [0.1, 0.3]
     assert keras.layers.RandomShear.from_config(config).x_factor == (-0.2, 0.2)
+    assert keras.layers.RandomShear(x_factor=(-0.2, 0.2)).x_factor == (-0.2, 0.2)
     for bad in (-0.2, 1.5, (0.2, 1.5)):
         with pytest.raises(ValueError, match="x_factor"):
             keras.layers.RandomShear(x_factor=bad)
