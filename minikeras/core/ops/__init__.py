@@ -78,3 +78,39 @@ from . import image  # noqa: E402
 
 for _n in image.__all__:
     setattr(image, _n, _dispatching(f"image.{_n}", getattr(image, _n)))
+
+
+class _PublicNamespace(_shape.__class__):
+    """`keras.ops.nn`, `keras.ops.numpy`, `keras.ops.linalg`: Keras 3's public sub-namespaces.
+
+    They hold the same dispatching functions as `keras.ops` itself, so
+    `keras.ops.nn.softmax(keras.Input((3,)))` records an op node like `keras.ops.softmax`. (The
+    family modules `core/ops/nn.py`, `linalg.py` are the raw implementations; the package
+    attributes of those names are replaced by these namespaces after the imports above.)
+    """
+
+    def __init__(self, name, family=None):
+        super().__init__(f"minikeras.ops.{name}")
+        self._names = set(family.__all__) if family is not None else None
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        fn = globals().get(name)
+        if fn is None or not callable(fn) or name.startswith("_"):
+            raise AttributeError(f"module 'keras.ops.{self.__name__.rsplit('.', 1)[-1]}' has no "
+                                 f"attribute '{name}'")
+        return fn
+
+    def __dir__(self):
+        return sorted(self._names) if self._names is not None else sorted(__all_public__())
+
+
+def __all_public__():
+    return [n for n, v in globals().items() if not n.startswith("_") and callable(v)
+            and getattr(v, "_raw", None) is not None]
+
+
+nn = _PublicNamespace("nn", _nn)
+linalg = _PublicNamespace("linalg", _linalg)
+numpy = _PublicNamespace("numpy")

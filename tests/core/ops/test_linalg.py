@@ -203,3 +203,23 @@ def test_linalg_namespace_has_norm():
     import minikeras as keras
 
     assert float(keras.ops.linalg.norm(np.array([3.0, 4.0]))) == 5.0
+
+
+def test_public_sub_namespaces_dispatch_like_keras_ops():
+    """Keras 3 exposes keras.ops.nn, keras.ops.numpy and keras.ops.linalg as namespaces of the
+    same ops, and they work on symbolic tensors (`keras.ops.nn.softmax(keras.Input(...))`);
+    minikeras's ops.nn used to be its raw module, which refused KerasTensors."""
+    import minikeras as keras
+
+    x = keras.Input((3,))
+    model = keras.Model(x, [keras.ops.nn.softmax(x), keras.ops.linalg.norm(x, axis=-1),
+                            keras.ops.numpy.add(x, 1.0)])
+    data = np.array([[1.0, 2.0, 3.0]], "float32")
+    soft, norm, plus = (o.numpy() for o in model(data))
+    e = np.exp(data - data.max())
+    np.testing.assert_allclose(soft, e / e.sum(), rtol=1e-6)
+    np.testing.assert_allclose(norm, [np.sqrt(14.0)], rtol=1e-6)
+    np.testing.assert_allclose(plus, data + 1)
+    assert keras.ops.nn.relu is keras.ops.relu
+    with pytest.raises(AttributeError, match="keras.ops.nn"):
+        keras.ops.nn.no_such_op
