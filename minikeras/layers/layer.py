@@ -54,6 +54,33 @@ def _metric_type():
     return Metric
 
 
+# Keras 3's name scopes: (name, layer, parent path) entries. A variable's path is the scope path
+# where it is made, so a cell built inside LSTM.build has `lstm/lstm_cell/kernel` and a Dense
+# built inside a Sequential `sequential/dense/kernel`. A layer keeps the path it first saw.
+_SCOPE = []
+
+
+def _current_path():
+    parts = []
+    for name, _, parent in _SCOPE:
+        if parent is not None:
+            parts = [p for p in parent.split("/") if p]
+        parts.append(name)
+    return "/".join(parts)
+
+
+def _enter_scope(layer):
+    """Opens `layer`'s name scope (pushes unless it is already the innermost); returns whether
+    it pushed. The first opening records the layer's parent path for later ones."""
+    parent = layer.__dict__.get("_parent_path")
+    if parent is None:
+        parent = layer.__dict__["_parent_path"] = _current_path()
+    if _SCOPE and _SCOPE[-1][1] is layer:
+        return False
+    _SCOPE.append((layer.name, layer, parent))
+    return True
+
+
 def _describe(layer):
     return f"layer '{layer.name}' ({type(layer).__name__})"
 
@@ -83,8 +110,14 @@ class Layer:
             user_build = cls.__dict__["build"]
 
             def build(self, *args, **kw):
-                # as in Keras, calling build() directly marks the layer built
-                user_build(self, *args, **kw)
+                # as in Keras, calling build() directly marks the layer built; weights made
+                # here (and by sub-layers built here) get paths under the layer's name scope
+                pushed = _enter_scope(self)
+                try:
+                    user_build(self, *args, **kw)
+                finally:
+                    if pushed:
+                        _SCOPE.pop()
                 self.built = True
                 if self._build_shapes is None and args:
                     self._build_shapes = args[0]
@@ -255,7 +288,10 @@ class Layer:
             constraint=constraints.get(constraint),
             regularizer=regularizers.get(regularizer),
         )
-        v.path = f"{self.name}/{name}"
+        pushed = _enter_scope(self)
+        v.path = f"{_current_path()}/{name}"
+        if pushed:
+            _SCOPE.pop()
         v._layer = self
         v.overwrite_with_gradient = overwrite_with_gradient
         self._own_variables.append(v)
@@ -382,7 +418,7 @@ class Layer:
 
     def compute_output_shape(self, input_shape):
         """Output shape for `input_shape`, traced through `call` on placeholder data."""
-        ins = map_structure(lambda s: KerasTensor(s, self._dtype), _as_shape_structure(input_shape))
+        ins = _map_shapes(lambda s: KerasTensor(s, self._dtype), _as_shape_structure(input_shape))
         out = self.compute_output_spec(ins)
         return map_structure(lambda t: t.shape, out)
 
@@ -447,15 +483,20 @@ class Layer:
             kwargs["training"] = training
         else:
             kwargs.pop("training", None)
-        if not self.built:
-            if self.input_spec is not None:  # Keras checks before building and after
+        pushed = _enter_scope(self)  # sub-layers built in build or call nest their paths here
+        try:
+            if not self.built:
+                if self.input_spec is not None:  # Keras checks before building and after
+                    self._check_input(inputs)
+                self._maybe_build(inputs)
+            if self.input_spec is not None:
                 self._check_input(inputs)
-            self._maybe_build(inputs)
-        if self.input_spec is not None:
-            self._check_input(inputs)
-        self._losses = []
-        with training_scope(training):
-            outputs = self.call(*args, **kwargs)
+            self._losses = []
+            with training_scope(training):
+                outputs = self.call(*args, **kwargs)
+        finally:
+            if pushed:
+                _SCOPE.pop()
         out_mask = self.compute_mask(inputs, mask)
         if out_mask is not None:
             _attach_masks(outputs, out_mask)
@@ -537,7 +578,12 @@ class Layer:
             self._check_input(args[0])
             shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else np.shape(t), args[0])
             self._build_shapes = shapes
-            self.build(shapes)
+            pushed = _enter_scope(self)
+            try:
+                self.build(shapes)
+            finally:
+                if pushed:
+                    _SCOPE.pop()
             self.built = True
         self._check_input(args[0])
         structure, outs = self._trace(args, kwargs)
@@ -756,6 +802,15 @@ def _as_shape_structure(s):
     if isinstance(s, (list, tuple)) and s and isinstance(s[0], (list, tuple, dict)):
         return [_as_shape_structure(x) for x in s]
     return tuple(s)
+
+
+def _map_shapes(fn, s):
+    """`map_structure` whose leaves are shapes: a tuple of ints and Nones is one leaf."""
+    if isinstance(s, dict):
+        return {k: _map_shapes(fn, v) for k, v in s.items()}
+    if isinstance(s, (list, tuple)) and not all(d is None or isinstance(d, int) for d in s):
+        return type(s)(_map_shapes(fn, x) for x in s)
+    return fn(tuple(s))
 
 
 _PLAIN_TYPES = EAGER_TYPES - {np.ndarray}

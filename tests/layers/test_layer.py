@@ -29,3 +29,54 @@ def test_keras2_and_misspelled_arguments_raise_like_keras3(cls, args, kwargs):
 def test_error_names_every_unrecognized_argument():
     with pytest.raises(ValueError, match=r"'weights'.*'time_major'"):
         keras.layers.Dense(2, weights=[], time_major=False)
+
+
+def test_variable_paths_follow_keras_name_scopes():
+    """Keras 3.15.1 observed: a weight's path is the name scope where it was made, so sub-layers
+    built inside a parent's build or call nest under it (`lstm/lstm_cell/kernel`,
+    `sequential/dense/kernel`), while layers of a functional model keep their own names."""
+    L = keras.layers
+    m = keras.Sequential([keras.Input((4,)), L.Dense(3, name="d0")], name="seq")
+    assert [v.path for v in m.weights] == ["seq/d0/kernel", "seq/d0/bias"]
+    i = keras.Input((5, 4))
+    o = L.Dense(2, name="d1")(L.LSTM(3, name="rnn")(i))
+    assert [v.path for v in keras.Model(i, o).weights] == [
+        "rnn/lstm_cell/kernel", "rnn/lstm_cell/recurrent_kernel", "rnn/lstm_cell/bias",
+        "d1/kernel", "d1/bias"]  # fmt: skip
+
+    class Block(L.Layer):
+        def __init__(self):
+            super().__init__(name="blk")
+            self.a, self.b = L.Dense(3, name="a"), L.Dense(2, name="b")
+
+        def build(self, shape):
+            self.a.build(shape)
+
+        def call(self, x):
+            return self.b(self.a(x))
+
+    blk = Block()
+    blk(np.ones((2, 4), "float32"))
+    assert [v.path for v in blk.weights] == ["blk/a/kernel", "blk/a/bias", "blk/b/kernel", "blk/b/bias"]
+    bi = L.Bidirectional(L.GRU(2, name="g"), name="bi")
+    bi(np.ones((1, 3, 4), "float32"))
+    assert bi.weights[0].path == "bi/forward_g/gru_cell/kernel"
+    td = L.TimeDistributed(L.Dense(2, name="inner"), name="td")
+    td(np.ones((1, 3, 4), "float32"))
+    assert [v.path for v in td.weights] == ["td/inner/kernel", "td/inner/bias"]
+
+
+@pytest.mark.parametrize(
+    "layer,shape,expected",
+    [
+        (lambda: keras.layers.LSTM(3), (None, 5, 4), (None, 3)),
+        (lambda: keras.layers.GRU(3, return_sequences=True, return_state=True), (None, 5, 4),
+         ((None, 5, 3), (None, 3))),
+        (lambda: keras.layers.SpatialDropout1D(0.5), (None, 3, 4), (None, 3, 4)),
+    ],
+)
+def test_compute_output_shape_of_unbuilt_layers_with_unknown_batch(layer, shape, expected):
+    """Keras 3.15.1 observed: compute_output_shape((None, ...)) on a fresh layer gives the
+    output shape (tuples; a tuple of them for return_state); the traced default crashed on the
+    None batch size."""
+    assert layer().compute_output_shape(shape) == expected
