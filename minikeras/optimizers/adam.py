@@ -1,7 +1,5 @@
 """`Adam`, with the fused numba update (`kernels/adam.py`)."""
 
-import math
-
 import numpy as np
 
 from ..kernels import load as load_kernels
@@ -53,12 +51,16 @@ class Adam(Optimizer):
         self._flat_views = {}
 
     def update_step(self, gradient, variable, learning_rate):
-        self._update(gradient, variable, self._step_size(learning_rate))
+        self._update(gradient, variable, self._step_size(learning_rate, variable.data.dtype))
 
-    def _step_size(self, learning_rate):
-        """alpha for this step: the learning rate with both bias corrections folded in."""
-        t = float(np.asarray(self.iterations)) + 1
-        return learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+    def _step_size(self, learning_rate, dtype):
+        """alpha for this step: the learning rate with both bias corrections folded in, computed
+        in the weight's dtype as Keras 3 does (float32 beta powers for float32 weights: 1 - b2**t
+        in float64 moves a 0.1 step by ~1e-6)."""
+        one = np.dtype(dtype).type(1)
+        t = one * (float(np.asarray(self.iterations)) + 1)
+        b1, b2 = np.power(one * self.beta_1, t), np.power(one * self.beta_2, t)
+        return one * np.asarray(learning_rate) * np.sqrt(one - b2) / (one - b1)
 
     def _arrays(self, i, variable):
         """(w, m, v, vhat) of the variable with index i; vhat is v without amsgrad."""
@@ -74,7 +76,6 @@ class Adam(Optimizer):
     def _backend_update_step(self, grads, variables, learning_rate):
         if type(self).update_step is not Adam.update_step:  # a subclass's own update rule
             return super()._backend_update_step(grads, variables, learning_rate)
-        alpha = self._step_size(learning_rate)  # once per step, not once per weight
         kernel = load_kernels("adam")
         scalars = {}
         for g, variable in zip(grads, variables):
@@ -87,11 +88,13 @@ class Adam(Optimizer):
             views, dt = cached[1], arrays[0].dtype
             if views is None or g.dtype != dt or not g.flags.c_contiguous:
                 w, m, v, vhat = arrays  # the general path: it converts g or falls back
+                alpha = self._step_size(learning_rate, dt)
                 fused_adam(w, g, m, v, vhat, alpha, self.beta_1, self.beta_2, self.epsilon,
                            self.amsgrad)  # fmt: skip
                 continue
             sc = scalars.get(dt)
             if sc is None:
+                alpha = self._step_size(learning_rate, dt)  # once per step and dtype
                 sc = scalars[dt] = _scalars(dt, alpha, self.beta_1, self.beta_2, self.epsilon)
             kernel.adam_update(views[0], g.reshape(-1), *views[1:], *sc, bool(self.amsgrad))
 
