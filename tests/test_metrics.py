@@ -127,7 +127,7 @@ def test_accuracy_functions_against_numpy():
     probs = RNG.uniform(size=(20, 1))
     y = RNG.integers(0, 2, (20, 1))
     np.testing.assert_array_equal(
-        metrics.binary_accuracy(y, probs, threshold=0.3).numpy(), (y[:, 0] == (probs[:, 0] > 0.3))
+        metrics.binary_accuracy(y, probs, threshold=0.3).numpy(), y == (probs > 0.3)
     )
 
 
@@ -181,6 +181,7 @@ def test_crossentropy_metrics():
         "name": "sparse_categorical_crossentropy",
         "dtype": "float32",
         "from_logits": True,
+        "ignore_class": None,
         "axis": -1,
     }
 
@@ -444,3 +445,33 @@ def test_custom_metric_written_with_ops():
     assert float(m(np.array([0, 1]), np.array([0.7, 0.9]))) == 2.0
     m.reset_state()
     assert float(m.result()) == 0.0 and len(m.variables) == 1
+
+
+def test_accuracy_functions_are_elementwise_as_keras():
+    """Keras 3.15.1 observed: keras.metrics.binary_accuracy reduces no axis ((4, 3) in, (4, 3)
+    out); BinaryAccuracy/Accuracy still average to the same result (0.0740740746 below)."""
+    y = np.array([[0, 1, 1], [1, 0, 0], [1, 1, 0], [0, 0, 1]], "float32")
+    p = np.random.default_rng(0).uniform(0, 1, (4, 3)).astype("float32")
+    out = metrics.binary_accuracy(y, p).numpy()
+    assert out.shape == (4, 3) and out.dtype == np.float32
+    np.testing.assert_array_equal(out, (y == (p > 0.5)).astype("float32"))
+    assert metrics.accuracy([[1, 2]], [[1, 0]]).numpy().tolist() == [[1.0, 0.0]]
+    m = metrics.BinaryAccuracy()
+    m.update_state(y[:2], p[:2])
+    m.update_state(y[2:], p[2:], sample_weight=np.array([0.5, 2.0]))
+    np.testing.assert_allclose(float(m.result()), 0.07407407462596893, rtol=1e-6)
+
+
+def test_loss_metric_configs_as_keras():
+    """Keras 3.15.1 get_config(): SparseCategoricalCrossentropy has ignore_class, the
+    crossentropies' label_smoothing default is the int 0, CosineSimilarity saves no axis."""
+    assert metrics.SparseCategoricalCrossentropy().get_config() == {
+        "name": "sparse_categorical_crossentropy", "dtype": "float32", "from_logits": False,
+        "ignore_class": None, "axis": -1}  # fmt: skip
+    assert metrics.BinaryCrossentropy().get_config()["label_smoothing"] == 0
+    assert type(metrics.CategoricalCrossentropy().get_config()["label_smoothing"]) is int
+    assert metrics.CosineSimilarity(axis=0).get_config() == {"name": "cosine_similarity",
+                                                             "dtype": "float32"}  # fmt: skip
+    m = metrics.SparseCategoricalCrossentropy(ignore_class=0)
+    m.update_state(np.array([0, 1]), np.array([[0.5, 0.5], [0.2, 0.8]]))
+    np.testing.assert_allclose(float(m.result()), 0.1115717664361, rtol=1e-6)  # Keras's value

@@ -1,4 +1,4 @@
-"""Accuracy functions (one value per sample) and the metrics that average them."""
+"""Accuracy functions (per element or per sample, as Keras 3's) and the metrics that average them."""
 
 import numpy as np
 
@@ -11,26 +11,28 @@ def _out(x):
 
 
 def accuracy(y_true, y_pred):
-    """Per-sample exact-match rate: `mean(y_true == y_pred, axis=-1)`.
+    """Elementwise exact match: `y_true == y_pred` as float32 (Keras 3 reduces no axis; the
+    `Accuracy` metric averages it).
 
     Args:
         y_true: labels.
         y_pred: predicted labels (not probabilities), shaped like `y_true`.
 
     Returns:
-        A float32 tensor with the last axis reduced.
+        A float32 tensor shaped like `y_pred`.
 
     >>> import minikeras as keras
     >>> keras.metrics.accuracy([[1, 2], [3, 4]], [[1, 2], [3, 0]]).numpy().tolist()
-    [1.0, 0.5]
+    [[1.0, 1.0], [1.0, 0.0]]
     """
     y_pred = to_numpy(y_pred)
     y_true, y_pred = squeeze_or_expand(to_numpy(y_true, y_pred.dtype), y_pred)
-    return _out(np.mean(y_true == y_pred, axis=-1))
+    return _out(y_true == y_pred)
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
-    """Per-sample binary accuracy: `mean(y_true == (y_pred > threshold), axis=-1)`.
+    """Elementwise binary accuracy: `y_true == (y_pred > threshold)` as float32 (Keras 3
+    reduces no axis; the `BinaryAccuracy` metric averages it).
 
     Args:
         y_true: 0/1 labels.
@@ -38,15 +40,15 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
         threshold: the decision threshold.
 
     Returns:
-        A float32 tensor with the last axis reduced.
+        A float32 tensor shaped like `y_pred`.
 
     >>> import minikeras as keras
     >>> keras.metrics.binary_accuracy([[1.0], [0.0]], [[0.7], [0.6]]).numpy().tolist()
-    [1.0, 0.0]
+    [[1.0], [0.0]]
     """
     y_true, y_pred = squeeze_or_expand(to_numpy(y_true), to_numpy(y_pred))
     predicted = (y_pred > threshold).astype(y_true.dtype)
-    return _out(np.mean(y_true == predicted, axis=-1))
+    return _out(y_true == predicted)
 
 
 def categorical_accuracy(y_true, y_pred):

@@ -160,6 +160,10 @@ class CosineSimilarity(_LossMetric):
 
     _fn, _name, _args = staticmethod(cosine_similarity), "cosine_similarity", {"axis": -1}
 
+    def get_config(self):
+        # Keras 3's config leaves `axis` out (so a revived metric uses -1)
+        return {"name": self.name, "dtype": self.dtype}
+
 
 class Hinge(_LossMetric):
     """Metric: the running mean of the hinge loss `mean(max(1 - t * p, 0), axis=-1)`.
@@ -263,7 +267,7 @@ class BinaryCrossentropy(_LossMetric):
     """
 
     _fn, _name = staticmethod(losses.binary_crossentropy), "binary_crossentropy"
-    _args = {"from_logits": False, "label_smoothing": 0.0}
+    _args = {"from_logits": False, "label_smoothing": 0}
 
 
 class CategoricalCrossentropy(_LossMetric):
@@ -284,7 +288,7 @@ class CategoricalCrossentropy(_LossMetric):
     """
 
     _fn, _name = staticmethod(losses.categorical_crossentropy), "categorical_crossentropy"
-    _args = {"from_logits": False, "label_smoothing": 0.0, "axis": -1}
+    _args = {"from_logits": False, "label_smoothing": 0, "axis": -1}
 
 
 class SparseCategoricalCrossentropy(_LossMetric):
@@ -294,6 +298,7 @@ class SparseCategoricalCrossentropy(_LossMetric):
         name: the metric's name (default `"sparse_categorical_crossentropy"`).
         dtype: the dtype of the state and result.
         from_logits: whether `y_pred` holds logits.
+        ignore_class: a label whose samples count as zero loss (None: none).
         axis: the class axis.
 
     >>> import minikeras as keras
@@ -305,7 +310,7 @@ class SparseCategoricalCrossentropy(_LossMetric):
 
     _fn = staticmethod(losses.sparse_categorical_crossentropy)
     _name = "sparse_categorical_crossentropy"
-    _args = {"from_logits": False, "axis": -1}
+    _args = {"from_logits": False, "ignore_class": None, "axis": -1}
 
 
 class RootMeanSquaredError(Mean):
