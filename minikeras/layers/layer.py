@@ -21,7 +21,7 @@ _ctx = threading.local()
 
 def in_training():
     """The `training` value the enclosing call passed down (False outside any call)."""
-    return getattr(_ctx, "training", False)
+    return bool(getattr(_ctx, "training", False))
 
 
 class training_scope:
@@ -31,10 +31,11 @@ class training_scope:
     __slots__ = ("value", "previous")
 
     def __init__(self, value):
-        self.value = bool(value)
+        # None: no call decided it, so inner layers fall back to their own `call` default
+        self.value = None if value is None else bool(value)
 
     def __enter__(self):
-        self.previous = in_training()
+        self.previous = getattr(_ctx, "training", None)
         _ctx.training = self.value
         return self
 
@@ -163,6 +164,10 @@ class Layer:
             )
         sig = inspect.signature(self.call).parameters
         self._call_has_training = "training" in sig
+        # Keras 3 resolves `training` as: passed > the enclosing call's > call's own default
+        # (True for the image augmentation layers, so `layer(x)` alone augments)
+        default = sig["training"].default if "training" in sig else None
+        self._call_training_default = default if isinstance(default, bool) else None
         self._call_has_mask = "mask" in sig
         # the name of call's first argument, so `layer(query=q, value=v)` finds its inputs
         self._call_first_arg = next(
@@ -478,8 +483,10 @@ class Layer:
                 kwargs["mask"] = mask
         training = kwargs.get("training")
         if training is None:
-            training = in_training()
-        if self._call_has_training:
+            training = getattr(_ctx, "training", None)
+            if training is None:
+                training = self._call_training_default
+        if self._call_has_training and training is not None:
             kwargs["training"] = training
         else:
             kwargs.pop("training", None)

@@ -80,7 +80,7 @@ class ImageAugmentationLayer(BaseRandomLayer):
     layer that changes images at inference overrides `apply_inference`.
     """
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         self._refuse_dict(inputs)
         image_utils.check_image_rank(self, inputs.shape)
         x = inputs if inputs.dtype.kind == "f" else ops.cast(inputs, self.dtype)  # float out

@@ -25,7 +25,7 @@ class AutoContrast(ImageAugmentationLayer):
         super().__init__(None, kwargs.pop("data_format", None), **kwargs)
         self.value_range = check_value_range(value_range, "AutoContrast")
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         return super().call(inputs, training=True)  # applied whatever `training` is
 
     def apply(self, images, transformation):

@@ -49,7 +49,7 @@ class BaseRandomLayer(Layer):
         self.generator = SeedGenerator(seed)
         self.supports_masking = False
 
-    def call(self, inputs, training=False):
+    def call(self, inputs, training=True):
         image_utils.check_image_rank(self, inputs.shape)
         x = inputs if inputs.dtype.kind == "f" else ops.cast(inputs, self.dtype)  # float out
         if not training:

@@ -38,7 +38,7 @@ def test_inference_is_the_centred_aspect_window_resized():
     """Keras's docstring (and tf.keras 2): largest centred window of the target aspect ratio,
     resized; here 6 x 8 -> 3 x 3 takes columns 1..6, and a 2x downscale averages 2 x 2 blocks."""
     x = np.arange(48.0, dtype="float32").reshape(1, 6, 8, 1)
-    y = np.asarray(keras.layers.RandomCrop(3, 3)(x))
+    y = np.asarray(keras.layers.RandomCrop(3, 3)(x, training=False))
     window = x[0, :, 1:7, 0]
     expected = window.reshape(3, 2, 3, 2).mean(axis=(1, 3))
     np.testing.assert_allclose(y[0, :, :, 0], expected, rtol=1e-6)

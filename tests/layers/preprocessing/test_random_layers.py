@@ -22,10 +22,9 @@ LAYERS = [
 def test_identity_at_inference(cls, kwargs):
     x = randn(2, 5, 6, 3, dtype="float32")
     layer = cls(**kwargs, seed=1)
-    np.testing.assert_array_equal(np.asarray(layer(x)), x)
     np.testing.assert_array_equal(np.asarray(layer(x, training=False)), x)
     ints = np.arange(30, dtype="uint8").reshape(5, 6, 1)
-    out = layer(ints)
+    out = layer(ints, training=False)
     assert out.dtype == np.float32  # Keras's image layers output floats
     np.testing.assert_array_equal(np.asarray(out), ints)
     run_layer_test(
