@@ -43,6 +43,37 @@ def unwrap(x, op="op"):
     return check_numeric(arr, op), _CONST
 
 
+def keras_operands(x, y):
+    """Casts a binary op's operands where numpy's promotion differs from Keras 3's
+    (`keras.backend.result_type`): an int or bool array with a float array computes in the float
+    array's dtype (int32 + float32 -> float32, not float64), a Python float with an int or bool
+    array in floatx, and a Python int with a bool array in int32. Other pairs agree."""
+    tx, ty = type(x), type(y)
+    if tx is np.ndarray and ty is np.ndarray:
+        if x.dtype == y.dtype:
+            return x, y
+        kx, ky = x.dtype.kind, y.dtype.kind
+        if kx == "f" and ky in "biu":
+            return x, y.astype(x.dtype)
+        if ky == "f" and kx in "biu":
+            return x.astype(y.dtype), y
+        return x, y
+    if ty is np.ndarray:
+        return x, _array_with_scalar(y, tx)
+    if tx is np.ndarray:
+        return _array_with_scalar(x, ty), y
+    return x, y
+
+
+def _array_with_scalar(arr, kind):
+    # numpy (NEP 50) computes in the array's dtype except for these two Python-scalar cases
+    if kind is float and arr.dtype.kind in "biu":
+        return arr.astype(dtypes.floatx())
+    if kind is int and arr.dtype.kind == "b":
+        return arr.astype("int32")
+    return arr
+
+
 def to_tensor(x, dtype=None, op="op"):
     """Any array-like as a Tensor (Tensors pass through; Python floats become floatx)."""
     if isinstance(x, Tensor):

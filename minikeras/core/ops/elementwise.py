@@ -7,7 +7,7 @@ import numpy as np
 from ...kernels import load as load_kernels
 from .. import dtypes
 from ..tensor import Tensor
-from ._base import _CONST, result_float, unwrap
+from ._base import _CONST, keras_operands, result_float, unwrap
 
 __all__ = [
     "add", "subtract", "multiply", "divide", "true_divide", "power", "negative", "maximum",
@@ -34,6 +34,7 @@ def _operand(value, tensor):
 def _binary(op, a, b, fn):
     x, ta = unwrap(a, op)
     y, tb = unwrap(b, op)
+    x, y = keras_operands(x, y)  # Keras 3's result dtype where numpy's differs
     try:
         out = fn(x, y)
     except ValueError as e:
@@ -734,7 +735,7 @@ def arctan2(x1, x2):
     [0.0]
     """
     y, x, ta, tb, out = _binary("arctan2", x1, x2, np.arctan2)
-    out = result_float(out)
+    out = _float_of_ints(out, x, y)
 
     def backward(d):
         r2 = np.square(x) + np.square(y)  # d/dy = x / r2, d/dx = -y / r2
@@ -757,7 +758,7 @@ def logaddexp(x1, x2):
     0.6931
     """
     x, y, ta, tb, out = _binary("logaddexp", x1, x2, np.logaddexp)
-    out = result_float(out)
+    out = _float_of_ints(out, x, y)
     return Tensor.from_op(
         out, (ta, tb), lambda d: (d * np.exp(x - out), d * np.exp(y - out)), "logaddexp"
     )
@@ -847,8 +848,17 @@ def clip(x, x_min, x_max):
     )  # fmt: skip
 
 
+def _float_of_ints(out, x, y):
+    """Float math of two int/bool inputs gives floatx, as Keras 3 (numpy gives float64)."""
+    if np.asarray(x).dtype.kind in "biu" and np.asarray(y).dtype.kind in "biu":
+        return out.astype(dtypes.floatx())
+    return out
+
+
 def _no_grad(op, fn, *xs):
     arrays = [unwrap(x, op)[0] for x in xs]
+    if len(arrays) == 2:
+        arrays = keras_operands(*arrays)
     return Tensor(np.asarray(fn(*arrays)))
 
 
@@ -875,13 +885,13 @@ def floor(x):
         x: input tensor.
 
     Returns:
-        A tensor of the same shape and dtype.
+        A tensor of the same shape and dtype (floatx for int or bool input, as Keras 3).
 
     >>> import minikeras as keras
     >>> keras.ops.floor([1.5, -1.5]).numpy().tolist()
     [1.0, -2.0]
     """
-    return _no_grad("floor", np.floor, x)
+    return _no_grad("floor", lambda a: np.floor(result_float(np.asarray(a))), x)
 
 
 def ceil(x):
@@ -891,13 +901,13 @@ def ceil(x):
         x: input tensor.
 
     Returns:
-        A tensor of the same shape and dtype.
+        A tensor of the same shape and dtype (floatx for int or bool input, as Keras 3).
 
     >>> import minikeras as keras
     >>> keras.ops.ceil([1.5, -1.5]).numpy().tolist()
     [2.0, -1.0]
     """
-    return _no_grad("ceil", np.ceil, x)
+    return _no_grad("ceil", lambda a: np.ceil(result_float(np.asarray(a))), x)
 
 
 def round(x, decimals=0):

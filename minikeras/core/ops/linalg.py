@@ -8,7 +8,7 @@ import numpy as np
 
 from ...kernels import threads
 from ..tensor import Tensor
-from ._base import _CONST, unwrap
+from ._base import _CONST, keras_operands, unwrap
 from .reduce import norm  # noqa: F401  (keras.ops.linalg.norm)
 
 __all__ = [
@@ -74,6 +74,8 @@ def matmul(x1, x2):
     b, tb = _operand(x2)
     if type(a) is not np.ndarray or type(b) is not np.ndarray:
         a, b = np.asarray(a), np.asarray(b)
+    if a.dtype != b.dtype:
+        a, b = keras_operands(a, b)  # int @ float32 -> float32, as Keras 3 (numpy: float64)
     sa, sb = a.shape, b.shape
     if len(sa) == 2 and len(sb) == 2 and sa[1] == sb[0]:
         # a plain 2-D product: BLAS directly below gemm's split bound, without gemm's checks

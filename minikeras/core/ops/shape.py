@@ -331,6 +331,16 @@ def squeeze(x, axis=None):
     return Tensor.from_op(out, (ta,), lambda d: (d.reshape(a.shape),), "squeeze", _reshape_back)
 
 
+def _keras_common_dtype(arrays):
+    """Int or bool arrays joined with float ones take the floats' dtype, as Keras 3's result_type
+    (numpy would give float64 for int32 with float32)."""
+    floats = [a.dtype for a in arrays if a.dtype.kind == "f"]
+    if floats and any(a.dtype.kind in "biu" for a in arrays):
+        target = np.result_type(*floats)
+        return [a.astype(target) if a.dtype.kind in "biu" else a for a in arrays]
+    return arrays
+
+
 def concatenate(xs, axis=0):
     """Joins tensors along an existing axis.
 
@@ -346,7 +356,7 @@ def concatenate(xs, axis=0):
     [1, 2, 3]
     """
     pairs = [unwrap(x, "concatenate") for x in xs]
-    arrays = [np.asarray(p[0]) for p in pairs]
+    arrays = _keras_common_dtype([np.asarray(p[0]) for p in pairs])
     try:
         out = np.concatenate(arrays, axis=axis)
     except ValueError:
@@ -385,7 +395,7 @@ def stack(xs, axis=0):
     [[1, 3], [2, 4]]
     """
     pairs = [unwrap(x, "stack") for x in xs]
-    arrays = [np.asarray(p[0]) for p in pairs]
+    arrays = _keras_common_dtype([np.asarray(p[0]) for p in pairs])
     try:
         out = np.stack(arrays, axis=axis)
     except ValueError:

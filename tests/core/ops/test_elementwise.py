@@ -260,3 +260,40 @@ def test_unary_ops_reject_strings(op):
 def test_erf_matches_math_erf_on_a_grid():
     x = np.linspace(-4, 4, 81)
     np.testing.assert_allclose(ops.erf(x).numpy(), [math.erf(v) for v in x], rtol=0, atol=0)
+
+
+# Keras 3.15.1 observed on jax and torch (keras.ops on tensors of these dtypes): result dtypes of
+# binary ops follow keras.backend.result_type, not numpy's promotion
+_KERAS_BINARY_DTYPES = [
+    ("int32", "float32", "float32"), ("int64", "float32", "float32"),
+    ("float32", "int32", "float32"), ("int32", "float16", "float16"),
+    ("bool", "float32", "float32"), ("bool", "pyint", "int32"), ("int32", "pyfloat", "float32"),
+    ("pyfloat", "int32", "float32"), ("int8", "pyfloat", "float32"), ("bool", "pyfloat", "float32"),
+    ("float16", "pyfloat", "float16"), ("int8", "pyint", "int8"), ("int8", "uint8", "int16"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("a,b,expected", _KERAS_BINARY_DTYPES)
+@pytest.mark.parametrize("op", ["add", "subtract", "multiply", "maximum", "minimum", "power",
+                                "floor_divide", "mod"])  # fmt: skip
+def test_binary_result_dtype_as_keras(op, a, b, expected):
+    def value(kind):
+        if kind == "pyint":
+            return 3
+        if kind == "pyfloat":
+            return 2.5
+        return ops.convert_to_tensor(np.array([1, 2], kind))
+
+    assert getattr(ops, op)(value(a), value(b)).dtype == expected
+
+
+def test_float_results_of_int_inputs_as_keras():
+    """Keras 3.15.1: divide/arctan2/logaddexp of int32 pairs, floor/ceil of ints give float32;
+    int @ float32 and concatenate/stack of int32 with float32 give float32."""
+    i = np.array([[1, 2]], "int32")
+    f = np.array([[1.0, 2.0]], "float32")
+    for fn in (ops.divide, ops.arctan2, ops.logaddexp):
+        assert fn(i, i).dtype == "float32"
+    assert ops.floor(i).dtype == "float32" and ops.ceil(np.array([True])).dtype == "float32"
+    assert ops.matmul(i, f.T).dtype == "float32"
+    assert ops.concatenate([i, f]).dtype == "float32" and ops.stack([i, f]).dtype == "float32"
