@@ -69,9 +69,10 @@ class InputLayer(Layer):
 
     def get_config(self):
         return {
-            "batch_shape": list(self.batch_shape),
+            "batch_shape": tuple(self.batch_shape),  # a tuple, with ragged, as Keras 3.15.1
             "dtype": self._dtype,
             "sparse": False,
+            "ragged": False,
             "name": self.name,
             "optional": self.optional,
         }

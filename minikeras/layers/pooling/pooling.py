@@ -125,12 +125,12 @@ class AveragePooling1D(BasePooling):
         padding: "valid" or "same". data_format: "channels_last" (default) or "channels_first".
 
     >>> import numpy as np, minikeras as keras
-    >>> keras.layers.AveragePooling1D()(np.arange(4.0).reshape(1, 4, 1)).numpy().ravel().tolist()
+    >>> keras.layers.AveragePooling1D(2)(np.arange(4.0).reshape(1, 4, 1)).numpy().ravel().tolist()
     [0.5, 2.5]
     """
 
-    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None,
-                 **kwargs):  # fmt: skip
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None,
+                 **kwargs):  # fmt: skip (pool_size is required, as in Keras 3.15.1)
         super().__init__(1, "average", pool_size, strides, padding, data_format, **kwargs)
 
 
@@ -147,8 +147,8 @@ class AveragePooling2D(BasePooling):
     (1, 4, 4, 1)
     """
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
-                 **kwargs):  # fmt: skip
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None,
+                 **kwargs):  # fmt: skip (pool_size is required, as in Keras 3.15.1)
         super().__init__(2, "average", pool_size, strides, padding, data_format, **kwargs)
 
 
@@ -161,12 +161,12 @@ class AveragePooling3D(BasePooling):
         padding: "valid" or "same". data_format: "channels_last" (default) or "channels_first".
 
     >>> import numpy as np, minikeras as keras
-    >>> keras.layers.AveragePooling3D()(np.ones((1, 2, 2, 2, 3), "float32")).shape
+    >>> keras.layers.AveragePooling3D(2)(np.ones((1, 2, 2, 2, 3), "float32")).shape
     (1, 1, 1, 1, 3)
     """
 
-    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None,
-                 **kwargs):  # fmt: skip
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None,
+                 **kwargs):  # fmt: skip (pool_size is required, as in Keras 3.15.1)
         super().__init__(3, "average", pool_size, strides, padding, data_format, **kwargs)
 
 

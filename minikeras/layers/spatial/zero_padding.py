@@ -45,24 +45,24 @@ class ZeroPadding1D(BaseZeroPadding):
 
     Args:
         padding: an int (both ends) or (left, right).
+        data_format: "channels_last" (default) or "channels_first" `(batch, features, steps)`.
 
     >>> import numpy as np, minikeras as keras
     >>> keras.layers.ZeroPadding1D((1, 2))(np.ones((1, 2, 1))).numpy().ravel().tolist()
     [0.0, 1.0, 1.0, 0.0, 0.0]
     """
 
-    def __init__(self, padding=1, **kwargs):
+    def __init__(self, padding=1, data_format=None, **kwargs):
         if (
             isinstance(padding, (list, tuple))
             and len(padding) == 2
             and all(isinstance(p, int) for p in padding)
         ):
             padding = (tuple(padding),)  # (left, right) of the one spatial axis
-        super().__init__(1, padding, "channels_last", **kwargs)
+        super().__init__(1, padding, data_format, **kwargs)
 
     def get_config(self):
-        config = super().get_config()
-        del config["data_format"]
+        config = super().get_config()  # with data_format, as Keras 3.15.1
         config["padding"] = tuple(self.padding[0])
         return config
 

@@ -40,7 +40,7 @@ def pool_ref(x, pool, strides, padding, mode):
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {},
+        {"pool_size": 2},
         {"pool_size": 3, "strides": 2},
         {"pool_size": (2, 3), "padding": "same"},
         {"pool_size": 3, "strides": 1, "padding": "same"},
@@ -69,7 +69,7 @@ def test_pooling2d_matches_loop(mode, kwargs):
 )
 def test_pooling_layer_tests(cls, mode, shape, expected):
     layer, out = run_layer_test(
-        cls, {}, input_shape=shape, expected_output_shape=expected, expected_num_trainable_weights=0
+        cls, {"pool_size": 2}, input_shape=shape, expected_output_shape=expected, expected_num_trainable_weights=0
     )
     x = randn(*shape, dtype="float32")
     np.testing.assert_allclose(np.asarray(layer(x)), pool_ref(x, 2, None, "valid", mode), rtol=1e-6)
@@ -164,3 +164,12 @@ def test_global_average_pooling1d_mask():
 )
 def test_compute_output_shape_matches_call(layer, shape):
     assert layer.compute_output_shape(shape) == np.asarray(layer(np.ones(shape, "float32"))).shape
+
+
+@pytest.mark.parametrize("name", ["AveragePooling1D", "AveragePooling2D", "AveragePooling3D"])
+def test_average_pooling_requires_pool_size_as_keras(name):
+    """Keras 3.15.1: AveragePooling{1,2,3}D() raises TypeError (pool_size has no default),
+    while MaxPooling keeps its default."""
+    with pytest.raises(TypeError, match="pool_size"):
+        getattr(keras.layers, name)()
+    assert keras.layers.MaxPooling1D().pool_size == (2,)

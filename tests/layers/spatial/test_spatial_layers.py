@@ -225,3 +225,13 @@ def test_spatial_dropout_config_has_no_trainable_as_keras3():
     config = L.SpatialDropout2D(0.2, data_format="channels_first").get_config()
     assert set(config) == {"name", "dtype", "rate", "seed", "data_format"}
     assert L.SpatialDropout2D.from_config(config).data_format == "channels_first"
+
+
+def test_zero_padding1d_data_format_as_keras():
+    """Keras 3.15.1: ZeroPadding1D takes data_format and saves it; channels_first pads the
+    last axis: (1, 2, 3) -> (1, 2, 5)."""
+    layer = keras.layers.ZeroPadding1D(data_format="channels_first")
+    assert layer.get_config()["data_format"] == "channels_first"
+    assert keras.layers.ZeroPadding1D().get_config()["data_format"] == "channels_last"
+    out = layer(np.ones((1, 2, 3), "float32")).numpy()
+    assert out.shape == (1, 2, 5) and out[..., 0].sum() == 0 and out[..., 1:4].min() == 1
