@@ -1199,7 +1199,7 @@ def argsort(x, axis=-1):
     >>> keras.ops.argsort([3, 1, 2]).numpy().tolist()
     [1, 2, 0]
     """
-    return Tensor(np.argsort(unwrap(x)[0], axis=axis).astype("int32"))
+    return Tensor(np.argsort(unwrap(x)[0], axis=axis, kind="stable").astype("int32"))
 
 
 def top_k(x, k, sorted=True):

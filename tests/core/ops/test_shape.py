@@ -412,3 +412,11 @@ def test_property_concatenate_split_round_trip(x):
     np.testing.assert_array_equal(ops.concatenate(parts, axis=0).numpy(), x)
     np.testing.assert_array_equal(ops.flip(ops.flip(x, 0), 0).numpy(), x)
     np.testing.assert_array_equal(ops.expand_dims(x, 0).numpy(), x[None])
+
+
+def test_argsort_is_stable_on_ties_as_keras():
+    """Keras 3.15.1 (jax) observed: ties keep their input order, argsort([4, 1, 4, 1]) is
+    [1, 3, 0, 2] (numpy's default quicksort may order equal keys otherwise)."""
+    assert ops.argsort(np.array([4, 1, 4, 1] * 8, "int32")).numpy().tolist()[:4] == [1, 3, 5, 7]
+    x = np.array([[3, 1, 3, 1, 2, 2, 3, 1, 2, 3, 1, 1, 2, 3, 3, 1, 2]], "int32")
+    np.testing.assert_array_equal(ops.argsort(x).numpy(), np.argsort(x, kind="stable"))
