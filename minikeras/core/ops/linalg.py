@@ -7,6 +7,7 @@ BLAS on this hardware, and `np.dot` inside numba would add SciPy as a dependency
 import numpy as np
 
 from ...kernels import threads
+from ...kernels.einsum import einsum as contract
 from ..tensor import Tensor
 from ._base import _CONST, keras_operands, unwrap
 from .reduce import norm  # noqa: F401  (keras.ops.linalg.norm)
@@ -211,6 +212,7 @@ def _einsum_grad(d, i, ins, out_sub, arrays, differentiable=False):
     unique = "".join(dict.fromkeys(sub.replace("...", "")))
     # letters (and `...` dims) summed within this operand only come back through a ones operand
     summed = "".join(c for c in unique if c not in avail)
+    k = len(others)
     if summed:
         others.append(summed)
         extra.append(np.ones([sizes[c] for c in summed], d.dtype))
@@ -233,7 +235,13 @@ def _einsum_grad(d, i, ins, out_sub, arrays, differentiable=False):
                 f"subscript (a diagonal). Received: {sub!r}"
             )
         return einsum(spec, d, *extra)
-    g = np.einsum(spec, d, *extra, optimize=len(extra) > 1)
+    if summed:  # contract without the ones operand (a GEMM for two operands), then broadcast
+        core = [out_sub] + others[:k] + others[k + 1 :]
+        core_target = "".join(c for c in target if c not in summed)
+        g = contract(",".join(core) + "->" + core_target, d, *extra[:k], *extra[k + 1 :])
+        g = _unsum(g, target, summed, sizes)
+    else:
+        g = contract(spec, d, *extra)
     if len(unique) == len(sub.replace("...", "")):
         return g
     if "..." in sub:
@@ -244,6 +252,25 @@ def _einsum_grad(d, i, ins, out_sub, arrays, differentiable=False):
     full = np.zeros(arr.shape, g.dtype)
     full[tuple(grid[unique.index(c)] for c in sub)] = g
     return full
+
+
+def _unsum(g, target, summed, sizes):
+    """`g`, laid out as `target` without the letters in `summed`, broadcast along those letters
+    (a gradient does not depend on the letters its operand alone sums over)."""
+    head, dots, tail = target.partition("...")
+    n_dots = g.ndim - len(head + tail) + len(summed)
+    shape, full, i = [], [], 0
+    for tok in list(head) + ([dots] if dots else []) + list(tail):
+        if tok == "...":
+            shape += g.shape[i : i + n_dots]
+            i += n_dots
+        elif tok in summed:
+            shape.append(1)
+        else:
+            shape.append(g.shape[i])
+            i += 1
+        full += shape[len(full) :] if tok not in summed else [sizes[tok]]
+    return np.broadcast_to(g.reshape(shape), full).copy()
 
 
 def einsum(subscripts, *operands):
@@ -267,7 +294,7 @@ def einsum(subscripts, *operands):
     if len(ins) != len(arrays):
         raise ValueError(f"einsum: {subscripts!r} names {len(ins)} operands, got {len(arrays)}.")
     try:
-        out = np.einsum(f"{','.join(ins)}->{out_sub}", *arrays, optimize=len(arrays) > 2)
+        out = contract(f"{','.join(ins)}->{out_sub}", *arrays)  # two operands: one GEMM
     except ValueError as e:
         shapes = [a.shape for a in arrays]
         raise ValueError(f"einsum {subscripts!r} on shapes {shapes}: {e}") from None

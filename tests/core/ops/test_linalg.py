@@ -118,6 +118,18 @@ EINSUMS = [
     ("i,i->", [(4,), (4,)]),
     ("i,j->ij", [(3,), (2,)]),
     ("bhqd,bhkd->bhqk", [(2, 2, 3, 4), (2, 2, 5, 4)]),
+    # two operands through the batched GEMM (kernels/einsum.py), forward and both gradients
+    ("aecd,abcd->acbe", [(2, 5, 3, 4), (2, 6, 3, 4)]),  # MultiHeadAttention scores
+    ("acbe,aecd->abcd", [(2, 3, 6, 5), (2, 5, 3, 4)]),  # and its combine
+    ("abc,cde->abde", [(2, 3, 4), (4, 5, 6)]),
+    ("ij,jk->ki", [(3, 4), (4, 5)]),  # transposed output
+    ("bij,bjk->kbi", [(2, 3, 4), (2, 4, 5)]),
+    ("abc,cd->da", [(2, 3, 4), (4, 5)]),  # b summed within the first operand only
+    ("abc,dc->", [(2, 3, 4), (5, 4)]),
+    ("ij,ij->ij", [(1, 3), (4, 3)]),  # a size-1 axis broadcasts
+    ("...ij,...jk->...ik", [(2, 1, 3, 4), (5, 4, 2)]),  # broadcast batch dims
+    ("a...,a...->...", [(2, 3, 4), (2, 1, 4)]),
+    ("ab...,bc->...ca", [(2, 3, 4), (3, 5)]),
 ]
 
 
@@ -128,6 +140,21 @@ def test_einsum_values_and_grads(spec, shapes):
         ops.einsum(spec, *arrays).numpy(), np.einsum(spec, *arrays), rtol=1e-12, atol=1e-12
     )
     check_grad(lambda *ts: ops.einsum(spec, *ts), *arrays)
+
+
+def test_einsum_two_operands_avoid_numpys_einsum_loop(monkeypatch):
+    """Forward and both gradients of a two-operand einsum are batched GEMMs: numpy's unoptimised
+    einsum loop took 94 ms for a 32x128x4x16 attention score where BLAS takes ~3 ms."""
+    q, k = randn(2, 6, 3, 4), randn(2, 5, 3, 4)
+    want = np.einsum("aecd,abcd->acbe", k, q)
+    dk, dq = np.einsum("acbe,abcd->aecd", want, q), np.einsum("acbe,aecd->abcd", want, k)
+    monkeypatch.setattr(np, "einsum", None)
+    tk, tq = Tensor(k, requires_grad=True), Tensor(q, requires_grad=True)
+    out = ops.einsum("aecd,abcd->acbe", tk, tq)
+    np.testing.assert_allclose(out.numpy(), want, rtol=1e-12, atol=1e-12)
+    gk, gq = gradients(out, [tk, tq], output_gradient=want)
+    np.testing.assert_allclose(gk, dk, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(gq, dq, rtol=1e-12, atol=1e-12)
 
 
 def test_einsum_trace_gradient_is_identity():
