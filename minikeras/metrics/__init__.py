@@ -21,13 +21,21 @@ from .auc import AUC
 from .confusion import (
     FalseNegatives, FalsePositives, Precision, Recall, TrueNegatives, TruePositives,
 )  # fmt: skip
+from .correlation import (
+    ConcordanceCorrelation, PearsonCorrelation, concordance_correlation, pearson_correlation,
+)  # fmt: skip
 from .f_score import F1Score, FBetaScore
+from .iou import IoU, BinaryIoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from .metric import Mean, MeanMetricWrapper, Metric, Sum
 from .regression import (
     BinaryCrossentropy, CategoricalCrossentropy, CategoricalHinge, CosineSimilarity, Hinge,
     KLDivergence, LogCoshError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredError,
     MeanSquaredLogarithmicError, Poisson, RootMeanSquaredError, SparseCategoricalCrossentropy,
     SquaredHinge, cosine_similarity,
+)  # fmt: skip
+from .r2_score import R2Score
+from .sensitivity_specificity import (
+    PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity,
 )  # fmt: skip
 
 ALL_CLASSES = (
@@ -37,7 +45,9 @@ ALL_CLASSES = (
     TruePositives, Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson,
     BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, Accuracy,
     BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, TopKCategoricalAccuracy,
-    SparseTopKCategoricalAccuracy, F1Score, FBetaScore,
+    SparseTopKCategoricalAccuracy, F1Score, FBetaScore, IoU, BinaryIoU, MeanIoU, OneHotIoU,
+    OneHotMeanIoU, R2Score, PearsonCorrelation, ConcordanceCorrelation, PrecisionAtRecall,
+    RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity,
 )  # fmt: skip
 ALL_OBJECTS_DICT = {c.__name__: c for c in ALL_CLASSES}
 ALL_OBJECTS_DICT.update({to_snake_case(c.__name__): c for c in ALL_CLASSES})
@@ -54,6 +64,7 @@ METRIC_FUNCTIONS = {
     for f in (
         accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
         top_k_categorical_accuracy, sparse_top_k_categorical_accuracy, cosine_similarity,
+        pearson_correlation, concordance_correlation,
     )
 }  # fmt: skip
 

@@ -1,0 +1,154 @@
+"""Writes `metrics_losses2_k3.npz`: inputs and real Keras 3 values for the IoU, R2, correlation
+and sensitivity/specificity metrics, `keras.ops.ctc_loss` (values and gradients w.r.t. the
+logits), `keras.ops.ctc_decode` and the `circle` loss.
+
+Keras's jax backend is the reference. Run from outside the Keras source tree:
+
+    KERAS_BACKEND=jax /work/anchors/bin/python tests/data/keras/make_metric_loss_fixtures.py
+
+npz keys: `x_<name>` the inputs. Metrics, per case `i`: `metric<i>` (JSON: "cls", "kwargs", the
+input names "y_true", "y_pred", "sw" (list of two names, one per `update_state` call), "config"
+and "variables" as `[path, shape, dtype]`), `m<i>_plain` the result after two unweighted updates
+and `m<i>_weighted` after two weighted ones (a fresh metric each). CTC: `ctc<i>` (JSON: input
+names and kwargs), `ctc<i>_loss`, `ctc<i>_grad` (d sum(loss) / d logits). Decode: `dec<i>` (JSON),
+`dec<i>_paths`, `dec<i>_scores`. Circle: `circle<i>` (JSON), `circle<i>_loss`.
+"""
+
+import json
+import os
+
+import numpy as np
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "metrics_losses2_k3.npz")
+
+
+def inputs():
+    rng = np.random.default_rng(7)
+    x = {}
+    # segmentation-like sparse labels, with out-of-range ids (-1, 3) and a void id 255
+    seg_t = rng.integers(0, 3, (2, 2, 4, 4))
+    seg_p = rng.integers(0, 3, (2, 2, 4, 4))
+    seg_t[0, 0, 0, :2] = [-1, 255]
+    seg_t[1, 1, 3, 3] = 255
+    seg_p[0, 1, 2, 1] = 3
+    for k in range(2):
+        x[f"seg_t{k}"], x[f"seg_p{k}"] = seg_t[k].astype("int32"), seg_p[k].astype("int32")
+        x[f"seg_swi{k}"] = rng.integers(0, 4, (2, 4, 4)).astype("int32")
+        x[f"seg_swf{k}"] = rng.uniform(0, 2, (2, 4, 4)).astype("float32")
+        x[f"seg_sw1{k}"] = rng.integers(0, 3, (2,)).astype("int32")[:, None, None] * np.ones(
+            (1, 4, 4), "int32"
+        )
+        # one-hot labels and scores over 3 classes
+        x[f"oh_t{k}"] = np.eye(3, dtype="float32")[rng.integers(0, 3, 7)]
+        x[f"oh_p{k}"] = rng.uniform(0, 1, (7, 3)).astype("float32")
+        x[f"oh_ps{k}"] = rng.integers(0, 3, 7).astype("int32")
+        x[f"oh_sw{k}"] = rng.integers(0, 3, 7).astype("int32")
+        x[f"oh_swf{k}"] = rng.uniform(0, 2, 7).astype("float32")
+        # binary
+        x[f"bin_t{k}"] = rng.integers(0, 2, 30).astype("float32")
+        x[f"bin_p{k}"] = np.clip(0.35 * x[f"bin_t{k}"] + rng.uniform(0, 0.7, 30), 0, 1).astype(
+            "float32"
+        )
+        x[f"bin_sw{k}"] = rng.uniform(0, 2, 30).astype("float32")
+        x[f"bin_swi{k}"] = rng.integers(0, 3, 30).astype("int32")
+        x[f"cls_t{k}"] = np.eye(3, dtype="float32")[rng.integers(0, 3, 12)]
+        x[f"cls_p{k}"] = rng.uniform(0, 1, (12, 3)).astype("float32")
+        x[f"cls_sw{k}"] = rng.uniform(0, 2, 12).astype("float32")
+        # regression
+        x[f"reg_t{k}"] = rng.normal(0, 1, (9, 3)).astype("float32")
+        x[f"reg_p{k}"] = (x[f"reg_t{k}"] + rng.normal(0, 0.6, (9, 3))).astype("float32")
+        x[f"reg_sw{k}"] = rng.uniform(0, 2, 9).astype("float32")
+        x[f"reg_sw{k}"][2] = 0.0
+        x[f"reg_sw2{k}"] = rng.uniform(0, 2, (9, 3)).astype("float32")
+        x[f"reg1_t{k}"] = rng.normal(0, 1, (9, 1)).astype("float32")
+        x[f"reg1_p{k}"] = (x[f"reg1_t{k}"][:, 0] + rng.normal(0, 0.6, 9)).astype("float32")
+        x[f"cor_t{k}"] = rng.normal(0, 1, (5, 6)).astype("float32")
+        x[f"cor_p{k}"] = (0.5 * x[f"cor_t{k}"] + rng.normal(0.3, 0.8, (5, 6))).astype("float32")
+        x[f"cor_sw{k}"] = rng.uniform(0, 2, 5).astype("float32")
+    return x
+
+
+def pair(name):
+    return [f"{name}0", f"{name}1"]
+
+
+# (class name, kwargs, y_true, y_pred, sample weight) names; each input name gets 0 / 1 appended
+METRIC_CASES = [
+    ("MeanIoU", {"num_classes": 3}, "seg_t", "seg_p", "seg_swi"),
+    ("MeanIoU", {"num_classes": 3, "dtype": "float32"}, "seg_t", "seg_p", "seg_swf"),
+    ("MeanIoU", {"num_classes": 3, "ignore_class": 255}, "seg_t", "seg_p", "seg_sw1"),
+    ("MeanIoU", {"num_classes": 4, "dtype": "float32"}, "seg_t", "seg_p", "seg_swf"),
+    ("IoU", {"num_classes": 3, "target_class_ids": [0, 2]}, "seg_t", "seg_p", "seg_swi"),
+    ("IoU", {"num_classes": 3, "target_class_ids": [1], "dtype": "float32",
+             "sparse_y_true": False, "sparse_y_pred": False}, "oh_t", "oh_p", "oh_swf"),
+    ("BinaryIoU", {}, "bin_t", "bin_p", "bin_swi"),
+    ("BinaryIoU", {"target_class_ids": [1], "threshold": 0.3, "dtype": "float32"},
+     "bin_t", "bin_p", "bin_sw"),
+    ("OneHotIoU", {"num_classes": 3, "target_class_ids": [0, 2]}, "oh_t", "oh_p", "oh_sw"),
+    ("OneHotIoU", {"num_classes": 3, "target_class_ids": [1, 2], "sparse_y_pred": True,
+                   "dtype": "float32"}, "oh_t", "oh_ps", "oh_swf"),
+    ("OneHotMeanIoU", {"num_classes": 3}, "oh_t", "oh_p", "oh_sw"),
+    ("OneHotMeanIoU", {"num_classes": 3, "dtype": "float32"}, "oh_t", "oh_p", "oh_swf"),
+    ("R2Score", {}, "reg_t", "reg_p", "reg_sw"),
+    ("R2Score", {"class_aggregation": None}, "reg_t", "reg_p", "reg_sw2"),
+    ("R2Score", {"class_aggregation": "variance_weighted_average"}, "reg_t", "reg_p", "reg_sw"),
+    ("R2Score", {"num_regressors": 3}, "reg_t", "reg_p", "reg_sw"),
+    ("R2Score", {"num_regressors": 2}, "reg1_t", "reg1_p", "reg_sw"),
+    ("PearsonCorrelation", {}, "cor_t", "cor_p", "cor_sw"),
+    ("PearsonCorrelation", {"axis": 0}, "cor_t", "cor_p", None),
+    ("ConcordanceCorrelation", {}, "cor_t", "cor_p", "cor_sw"),
+    ("PrecisionAtRecall", {"recall": 0.7}, "bin_t", "bin_p", "bin_sw"),
+    ("PrecisionAtRecall", {"recall": 0.4, "num_thresholds": 1}, "bin_t", "bin_p", "bin_sw"),
+    ("RecallAtPrecision", {"precision": 0.8}, "bin_t", "bin_p", "bin_sw"),
+    ("RecallAtPrecision", {"precision": 0.6, "num_thresholds": 7, "class_id": 1},
+     "cls_t", "cls_p", "cls_sw"),
+    ("SensitivityAtSpecificity", {"specificity": 0.6}, "bin_t", "bin_p", "bin_sw"),
+    ("SensitivityAtSpecificity", {"specificity": 0.5, "num_thresholds": 13},
+     "bin_t", "bin_p", "bin_swi"),
+    ("SpecificityAtSensitivity", {"sensitivity": 0.8}, "bin_t", "bin_p", "bin_sw"),
+    ("SpecificityAtSensitivity", {"sensitivity": 0.9, "class_id": 2}, "cls_t", "cls_p", "cls_sw"),
+]  # fmt: skip
+
+
+def metric_fixtures(keras, x, out):
+    for i, (cls_name, kwargs, yt, yp, sw) in enumerate(METRIC_CASES):
+        cls = getattr(keras.metrics, cls_name)
+        m = cls(**kwargs)
+        for k in range(2):
+            m.update_state(x[f"{yt}{k}"], x[f"{yp}{k}"])
+        out[f"m{i}_plain"] = np.asarray(m.result())
+        record = {
+            "cls": cls_name,
+            "kwargs": kwargs,
+            "y_true": pair(yt),
+            "y_pred": pair(yp),
+            "sw": pair(sw) if sw else None,
+            "config": {k: v for k, v in m.get_config().items() if k != "name"},
+            "variables": [
+                [v.path.split("/", 1)[1], list(v.shape), str(v.dtype)] for v in m.variables
+            ],
+        }
+        m = cls(**kwargs)
+        for k in range(2):
+            m.update_state(x[f"{yt}{k}"], x[f"{yp}{k}"], x[f"{sw}{k}"] if sw else None)
+        out[f"m{i}_weighted"] = np.asarray(m.result())
+        out[f"metric{i}"] = np.array(json.dumps(record))
+
+
+def main():
+    import warnings
+
+    warnings.simplefilter("ignore")
+    import keras
+
+    x = inputs()
+    out = {f"x_{k}": v for k, v in x.items()}
+    metric_fixtures(keras, x, out)
+    if "loss_fixtures" in globals():
+        loss_fixtures(keras, x, out)  # noqa: F821
+    np.savez(OUT, **out)
+    print(f"wrote {OUT}: {len(out)} arrays")
+
+
+if __name__ == "__main__":
+    main()
