@@ -2,16 +2,21 @@
 
 from . import schedules
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
+from .ftrl import Ftrl
+from .lamb import Lamb
+from .lion import Lion
 from .nadam import Nadam
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-ALL_OBJECTS = (Adam, AdamW, Adamax, Nadam, SGD, RMSprop, Adagrad, Adadelta)
+ALL_OBJECTS = (Adam, AdamW, Adamax, Nadam, SGD, RMSprop, Adagrad, Adadelta, Lion, Lamb, Adafactor,
+               Ftrl)  # fmt: skip
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 
@@ -95,5 +100,6 @@ def get(identifier):
 
 __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "Adamax", "Nadam", "RMSprop", "Adagrad", "Adadelta",
+    "Lion", "Lamb", "Adafactor", "Ftrl",
     "schedules", "get", "serialize", "deserialize",
 ]  # fmt: skip
