@@ -1,6 +1,7 @@
-"""Two-operand einsum as one batched GEMM: transpose and reshape each operand to a 3-D
-`(batch, rows, contracted)` array, `np.matmul` them (BLAS), and reshape / transpose the product
-to the requested output.
+"""Two-operand einsum as one batched GEMM: transpose and reshape each operand to
+`(*batch, rows, contracted)` (the batch axes kept apart, so heads strided inside a
+`(batch, time, heads, dim)` array need no copy), `np.matmul` them (BLAS per matrix), and reshape /
+transpose the product to the requested output.
 
 `np.einsum` without `optimize` runs its own unblocked loop: the attention scores of a small
 transformer (`"aecd,abcd->acbe"`, 32x128x4x16 operands) take about 30x longer there than through
@@ -120,8 +121,8 @@ def _plan(subscripts, sa, sb):
 
 
 def _operand_plan(labels, shape, summed, groups, sizes):
-    """(sum axes, squeezed shape, transpose, 3-D shape) taking an operand with axes `labels` to
-    the 3-D `groups` layout: (batch, rows, inner) for the left operand, (batch, inner, cols) for
+    """(sum axes, squeezed shape, transpose, matmul shape) taking an operand with axes `labels`
+    to the `groups` layout: (*batch, rows, inner) for the left operand, (*batch, inner, cols) for
     the right one. Axes in `summed` are reduced first (only a reshape when all have size 1)."""
     axes = tuple(i for i, x in enumerate(labels) if x in summed)
     squeeze = None
@@ -130,21 +131,26 @@ def _operand_plan(labels, shape, summed, groups, sizes):
         axes = ()
     kept = [x for x in labels if x not in summed]
     perm = tuple(kept.index(x) for g in groups for x in g)
-    shape3 = tuple(int(np.prod([sizes[x] for x in g], dtype=np.int64)) for g in groups)
-    return axes, squeeze, None if perm == tuple(range(len(perm))) else perm, shape3
+    # batch axes stay separate (matmul loops over them by strides: merging them could copy);
+    # the two matrix axes each merge their group
+    batch, rows, inner = groups
+    shape = tuple(sizes[x] for x in batch) + tuple(
+        int(np.prod([sizes[x] for x in g], dtype=np.int64)) for g in (rows, inner)
+    )
+    return axes, squeeze, None if perm == tuple(range(len(perm))) else perm, shape
 
 
 def _prepare(x, op):
-    axes, squeeze, perm, shape3 = op
+    axes, squeeze, perm, shape = op
     if axes:
         x = x.sum(axis=axes)
     elif squeeze is not None:
         x = x.reshape(squeeze)
     if perm is not None:
         x = x.transpose(perm)
-    x = x.reshape(shape3)  # a view when the axes are already grouped, else a copy
+    x = x.reshape(shape)  # a view when each matrix group's axes are adjacent, else a copy
     s = x.itemsize
-    if x.strides[2] != s and x.strides[1] != s and x.shape[1] > 1 and x.shape[2] > 1:
+    if x.strides[-1] != s and x.strides[-2] != s and x.shape[-2] > 1 and x.shape[-1] > 1:
         x = np.ascontiguousarray(x)  # neither inner axis has unit stride: not a BLAS layout
     return x
 
