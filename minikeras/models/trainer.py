@@ -234,6 +234,9 @@ class Trainer:
             with GradientTape() as tape:
                 y_pred = self(x, training=True)
                 loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
+                # Keras 3: the optimizer's loss scale (LossScaleOptimizer, loss_scale_factor)
+                scale_loss = getattr(self.optimizer, "scale_loss", None)
+                scaled_loss = scale_loss(loss) if scale_loss is not None else loss
         finally:
             for v in frozen:
                 v.requires_grad = True
@@ -241,7 +244,7 @@ class Trainer:
         loss_value = float(loss.data)
         if not math.isfinite(loss_value):
             self._nan_loss = True
-        grads = tape.gradient(loss, trainable)
+        grads = tape.gradient(scaled_loss, trainable)
         self.optimizer.apply(grads, trainable)
         self._loss_tracker.update_state(loss_value, sample_weight=self._batch_size_of(x))
         self._track_output_losses(self._batch_size_of(x))
