@@ -1,6 +1,7 @@
 """`keras.backend`: the few backend helpers Keras 3 still exposes."""
 
 from .config import backend, epsilon, floatx, image_data_format, set_epsilon, set_floatx
+from .core.dtypes import result_type
 from .utils.naming import reset_names
 
 
@@ -18,5 +19,5 @@ def clear_session(free_memory=True):
     reset_names()
 
 
-__all__ = ["backend", "clear_session", "epsilon", "floatx", "image_data_format", "set_epsilon",
-           "set_floatx"]
+__all__ = ["backend", "clear_session", "epsilon", "floatx", "image_data_format", "result_type",
+           "set_epsilon", "set_floatx"]

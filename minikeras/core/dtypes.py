@@ -86,3 +86,130 @@ def standardize_dtype(dtype):
 
 def is_float(dtype):
     return np.issubdtype(np.dtype(dtype), np.floating)
+
+
+# Keras 3's type-promotion lattice (keras.src.backend.common.dtypes, itself JAX's): each dtype maps
+# to the dtypes directly above it. "int" and "float" are the weak types of Python scalars.
+_LATTICE = {
+    "bool": ("int",),
+    "int": ("uint8", "int8"),
+    "uint8": ("int16", "uint16"),
+    "uint16": ("int32", "uint32"),
+    "uint32": ("int64", "uint64"),
+    "uint64": ("float",),
+    "int8": ("int16",),
+    "int16": ("int32",),
+    "int32": ("int64",),
+    "int64": ("float",),
+    "float": ("bfloat16", "float16"),
+    "bfloat16": ("float32",),
+    "float16": ("float32",),
+    "float32": ("float64",),
+    "float64": (),
+}
+
+
+def _upper_bounds():
+    bounds = {}
+    for node in _LATTICE:
+        seen, todo = {node}, [node]
+        while todo:
+            for up in _LATTICE[todo.pop()]:
+                if up not in seen:
+                    seen.add(up)
+                    todo.append(up)
+        bounds[node] = frozenset(seen)
+    return bounds
+
+
+_UPPER = _upper_bounds()
+_PROMOTED = {}  # (names, weak flags) -> result: ops call `promote` on every mixed-dtype pair
+
+
+def _lattice_name(dtype):
+    """`(lattice node, weak)`: Python `int`/`float` (the types, not values) are weak."""
+    if dtype is int or dtype is float:
+        return ("int" if dtype is int else "float"), True
+    if dtype is bool or dtype == "bfloat16":  # numpy has no bfloat16; the lattice does
+        return ("bool" if dtype is bool else dtype), False
+    try:
+        name = standardize_dtype(dtype)
+    except TypeError as e:
+        raise ValueError(f"Invalid dtype for Keras type promotion: {dtype!r}") from e
+    if name not in _UPPER:
+        raise ValueError(f"dtype={name!r} is not a valid dtype for Keras type promotion.")
+    return name, False
+
+
+def promote(*dtypes):
+    """Result dtype of combining `dtypes` under Keras 3's promotion lattice, keeping 64-bit types.
+
+    This is the rule minikeras's ops follow (as Keras does on its torch backend, and with JAX's x64
+    enabled): int32 + float32 -> float32, int8 + uint8 -> int16, int64 + uint64 -> floatx, bool +
+    Python int -> int32, int8 + Python float -> floatx. `result_type` is the public form.
+    """
+    key = tuple(dtypes)
+    try:
+        return _PROMOTED[key]
+    except (KeyError, TypeError):
+        pass
+    nodes = [_lattice_name(d) for d in dtypes]
+    names = {n for n, _ in nodes}
+    if len(names) == 1 and not all(w for _, w in nodes):
+        out, weak = names.pop(), False  # one dtype (with any weak scalars of its own kind)
+    else:
+        keyset = {n for n, _ in nodes}
+        common = frozenset.intersection(*(_UPPER[n] for n in keyset))
+        least = (common & keyset) or {c for c in common if common <= _UPPER[c]}
+        if len(least) != 1:
+            raise ValueError(f"Input dtypes {tuple(str(d) for d in dtypes)} have no implicit "
+                             "dtype promotion path. Cast them to a common dtype first.")
+        (out,) = least
+        weak = out in ("int", "float")
+    if weak:  # a weak result takes floatx's precision
+        bits = _FLOATX[-2:]
+        out = f"int{bits}" if out == "int" else f"float{bits}"
+    try:
+        _PROMOTED[key] = out
+    except TypeError:
+        pass
+    return out
+
+
+# Keras 3's `result_type` narrows 64-bit results on its jax/torch/numpy backends
+_NARROW = {"int64": "int32", "uint64": "uint32", "float64": "float32"}
+
+
+def result_type(*dtypes):
+    """Returns the dtype Keras 3's type promotion gives for `dtypes` (`keras.backend.result_type`).
+
+    Each argument is a dtype name, a numpy dtype, or the Python type `int`, `float` or `bool`
+    (Python `int`/`float` are weak: they take the other operand's kind and floatx's precision).
+    `None` stands for floatx, and no argument gives floatx. As Keras 3.15 on its jax, torch and
+    numpy backends, 64-bit results are reported as their 32-bit types (`result_type("int64")` is
+    `"int32"`); minikeras's ops themselves keep 64-bit dtypes, as Keras's torch backend does.
+
+    Args:
+        *dtypes: the dtypes to combine.
+
+    Returns:
+        A dtype name.
+
+    Raises:
+        ValueError: for a dtype outside the lattice (such as `"string"`), or a pair without a
+            common type.
+
+    >>> import minikeras as keras
+    >>> keras.backend.result_type("int32", "float32")
+    'float32'
+    >>> keras.backend.result_type("int8", "uint8")
+    'int16'
+    >>> keras.backend.result_type("bool", int)
+    'int32'
+    >>> keras.backend.result_type("float16", float)
+    'float16'
+    """
+    if not dtypes:
+        return _FLOATX
+    out = promote(*(_FLOATX if d is None else d for d in dtypes))
+    return _NARROW.get(out, out)

@@ -45,9 +45,10 @@ def unwrap(x, op="op"):
 
 def keras_operands(x, y):
     """Casts a binary op's operands where numpy's promotion differs from Keras 3's
-    (`keras.backend.result_type`): an int or bool array with a float array computes in the float
-    array's dtype (int32 + float32 -> float32, not float64), a Python float with an int or bool
-    array in floatx, and a Python int with a bool array in int32. Other pairs agree."""
+    (`dtypes.promote`, the lattice behind `keras.backend.result_type`): an int or bool array with
+    a float array computes in the float array's dtype (int32 + float32 -> float32, not float64),
+    int64 with uint64 in floatx (numpy: float64), a Python float with an int or bool array in
+    floatx, and a Python int with a bool array in int32. Other pairs agree."""
     tx, ty = type(x), type(y)
     if tx is np.ndarray and ty is np.ndarray:
         if x.dtype == y.dtype:
@@ -57,6 +58,9 @@ def keras_operands(x, y):
             return x, y.astype(x.dtype)
         if ky == "f" and kx in "biu":
             return x.astype(y.dtype), y
+        if kx in "biu" and ky in "biu":  # int64 + uint64 -> floatx (numpy: float64)
+            out = dtypes.promote(x.dtype, y.dtype)
+            return x.astype(out, copy=False), y.astype(out, copy=False)
         return x, y
     if ty is np.ndarray:
         return x, _array_with_scalar(y, tx)
