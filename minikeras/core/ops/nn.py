@@ -361,8 +361,12 @@ def log_sigmoid(x):
 
 
 def _softmax_array(a, axis):
-    e = np.exp(a - a.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+    # in place after the first temporary: attention scores are MBs, and each fresh temporary
+    # costs page faults (same values as exp(a - max) / sum)
+    e = np.subtract(a, a.max(axis=axis, keepdims=True), out=np.empty(a.shape, a.dtype))
+    np.exp(e, out=e)
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
 
 
 def softmax(x, axis=-1):
@@ -384,8 +388,11 @@ def softmax(x, axis=-1):
     out = _softmax_array(a, axis)
 
     def backward(d):
-        # d softmax: s * (d - sum(d * s))
-        return (out * (d - (d * out).sum(axis=axis, keepdims=True)),)
+        # d softmax: s * (d - sum(d * s)), reusing one temporary
+        g = d * out
+        np.subtract(d, g.sum(axis=axis, keepdims=True), out=g)
+        g *= out
+        return (g,)
 
     def backward_ops(d, s):
         from .reduce import sum as rsum

@@ -364,3 +364,20 @@ def test_bad_inputs_raise_type_error():
     for op in (ops.relu, ops.softmax, ops.gelu):
         with pytest.raises(TypeError, match="numeric"):
             op(np.array(["a", "b"]))
+
+
+def test_softmax_in_place_values_and_gradient():
+    """softmax = exp(x - max) / sum and its gradient s * (d - sum(d * s)) (Keras's formula),
+    computed in reused buffers without touching the input or the incoming gradient."""
+    x, d = randn(2, 3, 5).astype("float32"), randn(2, 3, 5, seed=1).astype("float32")
+    x0, d0 = x.copy(), d.copy()
+    t = Tensor(x, requires_grad=True)
+    out = ops.softmax(t, axis=1)
+    e = np.exp(x0 - x0.max(axis=1, keepdims=True))
+    s = e / e.sum(axis=1, keepdims=True)
+    np.testing.assert_array_equal(out.numpy(), s)
+    (g,) = gradients(out, [t], output_gradient=d)
+    np.testing.assert_array_equal(g, s * (d0 - (d0 * s).sum(axis=1, keepdims=True)))
+    np.testing.assert_array_equal(x, x0)
+    np.testing.assert_array_equal(d, d0)
+    assert float(ops.softmax(np.array(2.0, "float32"), axis=None)) == 1.0
