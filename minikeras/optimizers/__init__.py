@@ -11,13 +11,14 @@ from .ftrl import Ftrl
 from .lamb import Lamb
 from .lion import Lion
 from .loss_scale_optimizer import LossScaleOptimizer
+from .muon import Muon
 from .nadam import Nadam
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
 ALL_OBJECTS = (Adam, AdamW, Adamax, Nadam, SGD, RMSprop, Adagrad, Adadelta, Lion, Lamb, Adafactor,
-               Ftrl, LossScaleOptimizer)  # fmt: skip
+               Ftrl, Muon, LossScaleOptimizer)  # fmt: skip
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 
@@ -101,6 +102,6 @@ def get(identifier):
 
 __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "Adamax", "Nadam", "RMSprop", "Adagrad", "Adadelta",
-    "Lion", "Lamb", "Adafactor", "Ftrl", "LossScaleOptimizer",
+    "Lion", "Lamb", "Adafactor", "Ftrl", "Muon", "LossScaleOptimizer",
     "schedules", "get", "serialize", "deserialize",
 ]  # fmt: skip
