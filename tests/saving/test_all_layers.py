@@ -49,6 +49,12 @@ CASES = {
         [(2, 3, 4), (2, 5, 4)],
         call="args",
     ),
+    # the class's own name (Keras 3 exports it as GroupQueryAttention, saves GroupedQueryAttention)
+    "GroupedQueryAttention": case(
+        {"head_dim": 2, "num_query_heads": 4, "num_key_value_heads": 2, "use_gate": True},
+        [(2, 3, 4), (2, 5, 4)],
+        call="args",
+    ),
     # convolutions
     "Conv1D": case({"filters": 4, "kernel_size": 3, "padding": "same"}, SEQ),
     "Conv2D": case({"filters": 4, "kernel_size": 3, "strides": 2}, IMG),

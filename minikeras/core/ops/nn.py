@@ -15,7 +15,7 @@ __all__ = [
     "log_softmax", "sparse_categorical_crossentropy", "categorical_crossentropy",
     "binary_crossentropy", "celu", "glu", "hard_tanh", "hard_shrink", "soft_shrink", "tanh_shrink",
     "squareplus", "sparse_plus", "threshold", "moments", "normalize", "batch_normalization",
-    "multi_hot", "EPSILON",
+    "rms_normalization", "layer_normalization", "multi_hot", "EPSILON",
 ]  # fmt: skip
 
 EPSILON = 1e-7  # keras.config.epsilon()
@@ -876,6 +876,99 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
         inv = multiply(inv, along(scale))
     out = multiply(subtract(x, along(mean)), inv)
     return out if offset is None else add(out, along(offset))
+
+
+def _norm_axes(x, axis, op):
+    n = np.ndim(unwrap(x, op)[0])
+    axes = sorted(a % n for a in ([axis] if isinstance(axis, int) else axis))
+    # a weight laid along the normalised axes, reshaped to broadcast against `x`
+    bshape = [np.shape(unwrap(x, op)[0])[a] if a in axes else 1 for a in range(n)]
+    return axes, bshape
+
+
+def rms_normalization(x, scale=None, axis=-1, epsilon=None):
+    """Root-mean-square normalisation: `x * rsqrt(mean(square(x), axis) + epsilon) * scale`.
+
+    Unlike `layer_normalization`, the mean is not subtracted (Zhang & Sennrich, 2019).
+
+    Args:
+        x: input tensor.
+        scale: optional weight laid along `axis` (or broadcastable to `x`).
+        axis: an int or a list of ints, the normalised axes.
+        epsilon: added to the mean square; `None` means 1e-7 (Keras's `backend.epsilon()`).
+
+    Returns:
+        A tensor of the shape of `x`.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.rms_normalization([[3.0, 4.0]], epsilon=0.0).numpy().round(4))
+    [[0.8485 1.1314]]
+    """
+    from .elementwise import add, multiply, rsqrt, square
+    from .reduce import mean
+    from .shape import reshape
+
+    axes, bshape = _norm_axes(x, axis, "rms_normalization")
+    eps = EPSILON if epsilon is None else epsilon
+    out = multiply(x, rsqrt(add(mean(square(x), axis=axes, keepdims=True), eps)))
+    if scale is not None:
+        s = unwrap(scale, "rms_normalization")[0]
+        out = multiply(out, reshape(scale, bshape) if np.ndim(s) < len(bshape) else scale)
+    return out
+
+
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    """Layer normalisation: `(x - mean) / sqrt(var + epsilon) * gamma + beta` over `axis`.
+
+    The variance is the biased one. Keras's deprecated `rms_scaling=True` keyword is accepted:
+    it then returns `x / sqrt(var + epsilon) * gamma` (a warning says so, as in Keras 3).
+
+    Args:
+        x: input tensor.
+        gamma, beta: optional scale and shift laid along `axis`.
+        axis: an int or a list of ints, the normalised axes.
+        epsilon: added to the variance; `None` means 1e-7.
+
+    Returns:
+        A tensor of the shape of `x`.
+
+    >>> import minikeras as keras
+    >>> print(keras.ops.layer_normalization([0.0, 1.0, 2.0, 3.0, 4.0]).numpy().round(4))
+    [-1.4142 -0.7071  0.      0.7071  1.4142]
+    """
+    import warnings
+
+    from .elementwise import add, multiply, rsqrt, subtract
+    from .shape import reshape
+
+    rms_scaling = kwargs.pop("rms_scaling", False)
+    if kwargs:
+        raise TypeError(f"layer_normalization got unexpected arguments: {sorted(kwargs)}")
+    if rms_scaling:
+        warnings.warn(
+            "layer_normalization: `rms_scaling=True` is deprecated (it divides by the standard "
+            "deviation, not the root mean square); use `keras.ops.rms_normalization`.",
+            stacklevel=2,
+        )
+    axes, bshape = _norm_axes(x, axis, "layer_normalization")
+    eps = EPSILON if epsilon is None else epsilon
+
+    def along(v):
+        if v is None:
+            return None
+        if np.ndim(unwrap(v, "layer_normalization")[0]) < len(bshape):
+            return reshape(v, bshape)
+        return v
+
+    mean, var = moments(x, axes=axes, keepdims=True)
+    inv = rsqrt(add(var, eps))
+    if rms_scaling:
+        out = multiply(x, inv)
+        return out if gamma is None else multiply(out, along(gamma))
+    out = multiply(subtract(x, mean), inv)
+    if gamma is not None:
+        out = multiply(out, along(gamma))
+    return out if beta is None else add(out, along(beta))
 
 
 def multi_hot(inputs, num_classes, axis=-1, dtype=None, sparse=False):

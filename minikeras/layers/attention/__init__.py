@@ -2,6 +2,11 @@
 
 from .additive_attention import AdditiveAttention
 from .attention import Attention
+from .grouped_query_attention import GroupedQueryAttention, GroupQueryAttention
 from .multi_head_attention import MultiHeadAttention
 
-__all__ = ["AdditiveAttention", "Attention", "MultiHeadAttention"]
+# Keras 3 exports `GroupQueryAttention`; files it writes name the class `GroupedQueryAttention`
+__all__ = [
+    "AdditiveAttention", "Attention", "GroupQueryAttention", "GroupedQueryAttention",
+    "MultiHeadAttention",
+]
