@@ -413,7 +413,7 @@ def square(x):
         x: input tensor.
 
     Returns:
-        A tensor of the same shape and dtype.
+        A tensor of the same shape and dtype (int32 for bool input, as Keras 3).
 
     >>> import minikeras as keras
     >>> keras.ops.square([-3.0, 2.0]).numpy().tolist()
@@ -421,6 +421,8 @@ def square(x):
     """
     a, ta = unwrap(x, "square")
     a = np.asarray(a)
+    if a.dtype == bool:
+        a = a.astype("int32")
     return Tensor.from_op(np.square(a), (ta,), lambda d: (d * 2 * a,), "square", _square_ops)
 
 
@@ -831,7 +833,7 @@ def clip(x, x_min, x_max):
         x_max: upper bound (scalar or broadcastable tensor).
 
     Returns:
-        A tensor of the same shape and dtype as `x`.
+        A tensor of the same shape and dtype as `x` (int32 for bool input, as Keras 3).
 
     >>> import minikeras as keras
     >>> keras.ops.clip([-2.0, 0.5, 3.0], 0.0, 1.0).numpy().tolist()
@@ -839,6 +841,8 @@ def clip(x, x_min, x_max):
     """
     a, ta = unwrap(x, "clip")
     a = np.asarray(a)
+    if a.dtype == bool:
+        a = a.astype("int32")
     lo = x_min.data if isinstance(x_min, Tensor) else x_min
     hi = x_max.data if isinstance(x_max, Tensor) else x_max
     out = np.clip(a, lo, hi).astype(a.dtype, copy=False)

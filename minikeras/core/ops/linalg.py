@@ -77,6 +77,8 @@ def matmul(x1, x2):
         a, b = np.asarray(a), np.asarray(b)
     if a.dtype != b.dtype:
         a, b = keras_operands(a, b)  # int @ float32 -> float32, as Keras 3 (numpy: float64)
+    elif a.dtype == np.int8:  # int8 @ int8 accumulates and returns int32, as Keras 3
+        a, b = a.astype(np.int32), b.astype(np.int32)
     sa, sb = a.shape, b.shape
     if len(sa) == 2 and len(sb) == 2 and sa[1] == sb[0]:
         # a plain 2-D product: BLAS directly below gemm's split bound, without gemm's checks
@@ -158,6 +160,10 @@ def dot(x1, x2):
 
         return multiply(x1, x2)
     if a.ndim <= 2 and b.ndim <= 2:
+        if a.dtype == b.dtype == np.int8:  # Keras 3's dot keeps int8 (its matmul gives int32)
+            from .shape import cast
+
+            return cast(matmul(x1, x2), "int8")
         return matmul(x1, x2)
     return tensordot(x1, x2, axes=([a.ndim - 1], [b.ndim - 2 if b.ndim > 1 else 0]))
 

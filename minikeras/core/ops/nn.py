@@ -21,11 +21,15 @@ __all__ = [
 EPSILON = 1e-7  # keras.config.epsilon()
 
 
-def _act(op, x, fwd, grad, grad_ops=None):
+def _act(op, x, fwd, grad, grad_ops=None, keep_int=False):
     """An elementwise activation: `grad(a, out)` is d out / d a from arrays; `grad_ops(x, out)`,
-    when given, the same from Tensors with ops, so that gradients can be differentiated again."""
+    when given, the same from Tensors with ops, so that gradients can be differentiated again.
+    `keep_int`: integer inputs keep their dtype and bool becomes int32 (Keras 3's relu, relu6,
+    hard_tanh, threshold); otherwise integer and bool inputs compute in floatx."""
     a, ta = unwrap(x, op)
-    a = result_float(np.asarray(a))
+    a = np.asarray(a)
+    if not keep_int or a.dtype.kind == "b":
+        a = a.astype("int32") if keep_int else result_float(a)
     out = np.asarray(fwd(a), dtype=a.dtype)
     backward_ops = None
     if grad_ops is not None:
@@ -63,7 +67,8 @@ def relu(x):
     """Rectified linear unit `max(x, 0)`, elementwise.
 
     Args:
-        x: input tensor.
+        x: input tensor; integer inputs keep their dtype and bool becomes int32, as in
+            Keras 3.
 
     Returns:
         A tensor of the same shape.
@@ -73,14 +78,15 @@ def relu(x):
     [0.0, 2.0]
     """
     return _act("relu", x, lambda a: np.maximum(a, 0), lambda a, o: a > 0,
-                lambda x, o: ew.greater(x, 0))  # a step: constant almost everywhere
+                lambda x, o: ew.greater(x, 0), keep_int=True)  # a step: zero gradient a.e.
 
 
 def relu6(x):
     """ReLU capped at 6: `min(max(x, 0), 6)`, elementwise.
 
     Args:
-        x: input tensor.
+        x: input tensor; integer inputs keep their dtype and bool becomes int32, as in
+            Keras 3.
 
     Returns:
         A tensor of the same shape.
@@ -90,7 +96,7 @@ def relu6(x):
     [0.0, 3.0, 6.0]
     """
     return _act("relu6", x, lambda a: np.clip(a, 0, 6), lambda a, o: (a > 0) & (a < 6),
-                lambda x, o: (x.data > 0) & (x.data < 6))  # fmt: skip
+                lambda x, o: (x.data > 0) & (x.data < 6), keep_int=True)  # fmt: skip
 
 
 def leaky_relu(x, negative_slope=0.2):
@@ -659,7 +665,8 @@ def hard_tanh(x):
     """Hard tanh `clip(x, -1, 1)`, elementwise.
 
     Args:
-        x: input tensor.
+        x: input tensor; integer inputs keep their dtype and bool becomes int32, as in
+            Keras 3.
 
     Returns:
         A tensor of the same shape.
@@ -668,7 +675,8 @@ def hard_tanh(x):
     >>> keras.ops.hard_tanh([-2.0, 0.5, 2.0]).numpy().tolist()
     [-1.0, 0.5, 1.0]
     """
-    return _act("hard_tanh", x, lambda a: np.clip(a, -1, 1), lambda a, o: (a > -1) & (a < 1))
+    return _act("hard_tanh", x, lambda a: np.clip(a, -1, 1), lambda a, o: (a > -1) & (a < 1),
+                keep_int=True)
 
 
 def hard_shrink(x, threshold=0.5):
@@ -777,7 +785,8 @@ def threshold(x, threshold, default_value):
     """Keeps `x` where `x > threshold` and uses `default_value` elsewhere.
 
     Args:
-        x: input tensor.
+        x: input tensor; integer inputs keep their dtype and bool becomes int32, as in
+            Keras 3.
         threshold: the cut-off.
         default_value: the value for entries at or below `threshold`.
 
@@ -789,7 +798,8 @@ def threshold(x, threshold, default_value):
     [0.0, 5.0]
     """
     t, v = threshold, default_value
-    return _act("threshold", x, lambda a: np.where(a > t, a, v), lambda a, o: a > t)
+    return _act("threshold", x, lambda a: np.where(a > t, a, v), lambda a, o: a > t,
+                keep_int=True)
 
 
 def moments(x, axes, keepdims=False, synchronized=False):

@@ -392,13 +392,14 @@ def count_nonzero(x, axis=None):
         axis: an int, a tuple of ints, or `None` for all axes.
 
     Returns:
-        An integer tensor.
+        An int32 tensor (Keras 3's numpy and jax backends; its torch backend gives int64).
 
     >>> import minikeras as keras
     >>> keras.ops.count_nonzero([[0, 1], [2, 3]], axis=1).numpy().tolist()
     [1, 2]
     """
-    return Tensor(np.asarray(np.count_nonzero(unwrap(x, "count_nonzero")[0], axis=axis)))
+    a = unwrap(x, "count_nonzero")[0]
+    return Tensor(np.asarray(np.count_nonzero(a, axis=axis), dtype="int32"))
 
 
 def _reverse_cumsum(d, axis):
@@ -408,7 +409,10 @@ def _reverse_cumsum(d, axis):
 def _scan_input(op, x, axis, dtype):
     a, ta = unwrap(x, op)
     a = np.asarray(a)
-    res = _int_result(a.dtype) if dtype is None else np.dtype(dtypes.standardize_dtype(dtype))
+    if dtype is not None:
+        res = np.dtype(dtypes.standardize_dtype(dtype))
+    else:  # Keras 3 keeps the input dtype (int8 stays int8, unlike sum), bool counts in int32
+        res = np.dtype("int32") if a.dtype == bool else a.dtype
     if axis is None:  # flattened, as numpy
         from .shape import reshape
 
@@ -422,7 +426,7 @@ def cumsum(x, axis=None, dtype=None):
     Args:
         x: input tensor.
         axis: the axis; `None` works on the flattened tensor.
-        dtype: the result dtype; `None` keeps floats and widens integers to at least 32 bits.
+        dtype: the result dtype; `None` keeps the input's (bool gives int32), as Keras 3.
 
     Returns:
         A tensor of the same shape (1-D when `axis` is None).
@@ -443,7 +447,7 @@ def cumprod(x, axis=None, dtype=None):
     Args:
         x: input tensor.
         axis: the axis; `None` works on the flattened tensor.
-        dtype: the result dtype; `None` keeps floats and widens integers to at least 32 bits.
+        dtype: the result dtype; `None` keeps the input's (bool gives int32), as Keras 3.
 
     Returns:
         A tensor of the same shape (1-D when `axis` is None).

@@ -1395,20 +1395,22 @@ def diff(a, n=1, axis=-1):
         axis: the axis to difference along.
 
     Returns:
-        A tensor whose `axis` is `n` shorter.
+        A tensor whose `axis` is `n` shorter; for bool input, a bool tensor marking where
+        neighbours differ (as numpy and Keras 3).
 
     >>> import minikeras as keras
     >>> keras.ops.diff([1, 4, 9, 16]).numpy().tolist()
     [3, 5, 7]
     """
-    from .elementwise import subtract
+    from .elementwise import not_equal, subtract
 
     for _ in range(n):
         k = ndim(a)
         head = [builtin_slice(None)] * k
         tail = [builtin_slice(None)] * k
         head[axis], tail[axis] = builtin_slice(1, None), builtin_slice(None, -1)
-        a = subtract(getitem(a, tuple(head)), getitem(a, tuple(tail)))
+        later, earlier = getitem(a, tuple(head)), getitem(a, tuple(tail))
+        a = not_equal(later, earlier) if later.dtype == bool else subtract(later, earlier)
     return a
 
 

@@ -297,3 +297,13 @@ def test_float_results_of_int_inputs_as_keras():
     assert ops.floor(i).dtype == "float32" and ops.ceil(np.array([True])).dtype == "float32"
     assert ops.matmul(i, f.T).dtype == "float32"
     assert ops.concatenate([i, f]).dtype == "float32" and ops.stack([i, f]).dtype == "float32"
+
+
+def test_square_and_clip_of_bool_give_int32():
+    """Keras 3.15.1 (numpy, jax and torch backends): square(bool) and clip(bool) are int32."""
+    b = np.array([True, False, True])
+    y = ops.square(b)
+    assert y.dtype == "int32" and y.numpy().tolist() == [1, 0, 1]
+    y = ops.clip(b, 0, 2)
+    assert y.dtype == "int32" and y.numpy().tolist() == [1, 0, 1]
+    assert ops.clip(np.array([5, -1], "int8"), 0, 2).dtype == "int8"

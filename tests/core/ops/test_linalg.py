@@ -250,3 +250,13 @@ def test_public_sub_namespaces_dispatch_like_keras_ops():
     assert keras.ops.nn.relu is keras.ops.relu
     with pytest.raises(AttributeError, match="keras.ops.nn"):
         keras.ops.nn.no_such_op
+
+
+def test_matmul_of_int8_gives_int32_and_dot_keeps_int8():
+    """Keras 3.15.1 (numpy, jax and torch backends): matmul(int8, int8) is int32 (no overflow:
+    100 * 100 * 2 = 20000); dot(int8, int8) stays int8; other int pairs keep their dtype."""
+    a = np.full((2, 2), 100, "int8")
+    y = ops.matmul(a, a)
+    assert y.dtype == "int32" and y.numpy().tolist() == [[20000, 20000]] * 2
+    assert ops.dot(np.ones((2, 2), "int8"), np.ones((2, 2), "int8")).dtype == "int8"
+    assert ops.matmul(np.ones((2, 2), "int16"), np.ones((2, 2), "int16")).dtype == "int16"

@@ -381,3 +381,32 @@ def test_softmax_in_place_values_and_gradient():
     np.testing.assert_array_equal(x, x0)
     np.testing.assert_array_equal(d, d0)
     assert float(ops.softmax(np.array(2.0, "float32"), axis=None)) == 1.0
+
+
+# Keras 3.15.1 observed (numpy, jax and torch backends agree on these): relu, relu6, hard_tanh and
+# threshold keep integer dtypes; bool becomes int32 (jax backend); other activations give floats.
+INT_KEEPING = [("relu", (), [0, 0, 2, 8]), ("relu6", (), [0, 0, 2, 6]),
+               ("hard_tanh", (), [-1, 0, 1, 1]), ("threshold", (1, -5), [-5, -5, 2, 8])]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, args, expected", INT_KEEPING)
+@pytest.mark.parametrize("dtype", ["int8", "int32", "uint8"])
+def test_int_keeping_activations_keep_int_dtypes(name, args, expected, dtype):
+    x = np.array([-3, 0, 2, 8]).astype(dtype)
+    y = getattr(ops, name)(x, *args)
+    assert y.dtype == dtype
+    if dtype != "uint8":
+        np.testing.assert_array_equal(y.numpy(), expected)
+
+
+def test_int_keeping_activations_on_bool_give_int32():
+    """Keras 3.15.1 (jax): relu(bool) and hard_tanh(bool) are int32."""
+    for name in ["relu", "hard_tanh"]:
+        y = getattr(ops, name)(np.array([True, False]))
+        assert y.dtype == "int32" and y.numpy().tolist() == [1, 0]
+
+
+def test_float_activations_still_give_floatx_on_int_input():
+    """Keras 3.15.1 (jax): leaky_relu, elu, gelu of int32 are float32."""
+    for name in ["leaky_relu", "elu", "gelu"]:
+        assert getattr(ops, name)(np.array([1, -2], "int32")).dtype == "float32"

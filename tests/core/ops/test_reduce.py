@@ -263,3 +263,22 @@ def test_sum_and_mean_over_middle_axes(axis, contiguous, dtype):
             bound = 30 * np.finfo(dtype).eps * ref(np.abs(exact), axis=axis, keepdims=keepdims)
             assert np.all(np.abs(out - want) <= bound)
     check_grad(lambda t: ops.mean(t, axis=axis), randn(3, 5, 4, 2, seed=2))
+
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod"])
+@pytest.mark.parametrize("dtype", ["int8", "int16", "uint8", "int32", "float16"])
+def test_scans_keep_the_input_dtype(name, dtype):
+    """Keras 3.15.1 (numpy, jax and torch backends): cumsum/cumprod of int8 stay int8 (unlike
+    sum(int8), which is int32), of bool give int32."""
+    x = np.array([[1, 2], [3, 1]], dtype)
+    assert getattr(ops, name)(x).dtype == dtype
+    assert getattr(ops, name)(x, axis=0).dtype == dtype
+    assert getattr(ops, name)(x > 1).dtype == "int32"
+    assert ops.sum(np.ones(3, "int8")).dtype == "int32"  # unchanged: Keras sums int8 in int32
+
+
+def test_count_nonzero_is_int32():
+    """Keras 3.15.1's numpy and jax backends give int32 (torch: int64); minikeras follows numpy."""
+    y = ops.count_nonzero(np.array([[0, 1], [2, 3]], "int8"), axis=1)
+    assert y.dtype == "int32" and y.numpy().tolist() == [1, 2]
+    assert ops.count_nonzero(np.array([True, False])).dtype == "int32"

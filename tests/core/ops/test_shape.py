@@ -420,3 +420,9 @@ def test_argsort_is_stable_on_ties_as_keras():
     assert ops.argsort(np.array([4, 1, 4, 1] * 8, "int32")).numpy().tolist()[:4] == [1, 3, 5, 7]
     x = np.array([[3, 1, 3, 1, 2, 2, 3, 1, 2, 3, 1, 1, 2, 3, 3, 1, 2]], "int32")
     np.testing.assert_array_equal(ops.argsort(x).numpy(), np.argsort(x, kind="stable"))
+
+
+def test_diff_of_bool_marks_changes():
+    """Keras 3.15.1 accepts bool input (numpy, jax and torch backends: bool result)."""
+    y = ops.diff(np.array([True, True, False, True]))
+    assert y.dtype == bool and y.numpy().tolist() == [False, True, True]
