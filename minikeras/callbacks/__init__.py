@@ -11,10 +11,11 @@ from .model_checkpoint import ModelCheckpoint
 from .monitor_callback import MonitorCallback
 from .progbar import ProgbarLogger
 from .reduce_lr_on_plateau import ReduceLROnPlateau
+from .swap_ema_weights import SwapEMAWeights
 from .terminate_on_nan import TerminateOnNaN
 
 __all__ = [
     "BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History",
     "LambdaCallback", "LearningRateScheduler", "ModelCheckpoint", "MonitorCallback",
-    "ProgbarLogger", "ReduceLROnPlateau", "TerminateOnNaN",
+    "ProgbarLogger", "ReduceLROnPlateau", "SwapEMAWeights", "TerminateOnNaN",
 ]  # fmt: skip

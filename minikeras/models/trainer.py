@@ -350,6 +350,9 @@ class Trainer:
             cbs.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
+        if epochs > 0 and getattr(self.optimizer, "built", False):
+            # as Keras 3's fit: with use_ema the moving averages become the weights
+            self.optimizer.finalize_variable_values(self.trainable_weights)
         cbs.on_train_end(logs)
         return next(c for c in cbs.callbacks if isinstance(c, History))
 
