@@ -94,3 +94,52 @@ def test_unit_normalization():
     run_layer_test(
         L.UnitNormalization, {"axis": -1}, input_shape=(2, 3), expected_output_shape=(2, 3)
     )
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("kwargs", [{}, {"axis": [1, 2]}, {"center": False}, {"scale": False}])
+def test_layer_normalization_fused_op_matches_keras_formula(kwargs, dtype):
+    """The fused op (kernels/layer_norm.py) gives Keras 3's formula, inv = gamma * rsqrt(var +
+    eps), out = x * inv + (beta - mean * inv), and its gradients (analytic reference, itself
+    checked against finite differences in tests/kernels/test_layer_norm.py)."""
+    from minikeras.core.autodiff import gradients
+    from minikeras.core.tensor import Tensor
+    from minikeras.kernels.layer_norm import layer_norm_grad_ref
+
+    x = (randn(2, 3, 4) * 2 + 1).astype(dtype)
+    layer = L.LayerNormalization(epsilon=1e-3, dtype=dtype, **kwargs)
+    layer.build(x.shape)
+    weights = set_random(layer)
+    axes = tuple(kwargs.get("axis", [-1]))
+    mean, var = x.mean(axes, keepdims=True), x.var(axes, keepdims=True)
+    gamma = layer.gamma.numpy() if layer.gamma is not None else 1.0
+    beta = layer.beta.numpy() if layer.beta is not None else 0.0
+    inv = gamma / np.sqrt(var + 1e-3)
+    t = Tensor(x, requires_grad=True)
+    out = layer(t)
+    assert out._op == "layer_normalization"  # the fused op, not the composite
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(out.numpy(), x * inv + (beta - mean * inv), rtol=tol, atol=tol)
+    d = randn(*x.shape, seed=5).astype(dtype)
+    got = gradients(out, [t, *layer.weights], output_gradient=d)
+    c = int(np.prod([x.shape[a] for a in axes]))
+    rows = x.reshape(-1, c).astype(np.float64)
+    g = np.broadcast_to(gamma, x.shape[3 - len(axes) :]).reshape(-1)
+    m, v = rows.mean(1), rows.var(1)
+    want = layer_norm_grad_ref(d.reshape(-1, c), rows, g, m, 1 / np.sqrt(v + 1e-3))
+    np.testing.assert_allclose(got[0], want[0].reshape(x.shape), rtol=tol * 10, atol=tol * 10)
+    named = dict(zip([w.name for w in layer.weights], got[1:]))
+    for name, k in (("gamma", 1), ("beta", 2)):
+        if name in named:
+            np.testing.assert_allclose(named[name].reshape(-1), want[k], rtol=tol * 10, atol=tol * 10)
+    assert len(weights) == len(named)
+
+
+def test_layer_normalization_keeps_the_composite_path_where_the_kernel_does_not_apply():
+    """A non-trailing axis, rms_scaling and float16 run Keras's formula with ops."""
+    x = randn(2, 3, 4)
+    for layer, data in [(L.LayerNormalization(axis=1, dtype="float64"), x),
+                        (L.LayerNormalization(rms_scaling=True, dtype="float64"), x),
+                        (L.LayerNormalization(dtype="float16"), x.astype("float16"))]:  # fmt: skip
+        out = layer(data)
+        assert out._op != "layer_normalization"
