@@ -135,6 +135,84 @@ def metric_fixtures(keras, x, out):
         out[f"metric{i}"] = np.array(json.dumps(record))
 
 
+def loss_inputs(x):
+    rng = np.random.default_rng(11)
+    x["ctc_z"] = rng.normal(0, 1.5, (4, 9, 5)).astype("float32")
+    x["ctc_y"] = np.array([[1, 2, 2, 0], [3, 3, 3, 0], [4, 1, 0, 0], [2, 0, 0, 0]], "int32")
+    x["ctc_yl"] = np.array([3, 3, 2, 1], "int32")
+    x["ctc_zl"] = np.array([9, 7, 9, 4], "int32")
+    x["ctc_y4"] = np.array([[0, 1, 1, 4], [2, 2, 3, 3], [1, 0, 4, 4], [3, 0, 4, 4]], "int32")
+    x["ctc_ylf"] = np.array([3, 4, 2, 1], "int32")
+    x["ctc_zlf"] = np.array([9, 9, 9, 9], "int32")
+    x["ctc_loss_y"] = np.array([[1, 2, 2, 0], [3, 3, 3, 0], [4, 1, 0, 0], [2, 0, 0, 0]], "int32")
+    probs = rng.uniform(0, 1, (3, 8, 4)).astype("float32")
+    probs[0, 2:4, 1] = 5.0  # a repeated best class
+    x["dec_x"] = probs
+    x["dec_len"] = np.array([8, 5, 1], "int32")
+    emb = rng.normal(0, 1, (8, 5)).astype("float32")
+    x["circ_emb"] = emb / np.linalg.norm(emb, axis=1, keepdims=True)
+    x["circ_y"] = np.array([0, 1, 0, 2, 1, 0, 3, 2], "int32")
+    ref = rng.normal(0, 1, (6, 5)).astype("float32")
+    x["circ_ref"] = ref / np.linalg.norm(ref, axis=1, keepdims=True)
+    x["circ_refy"] = np.array([0, 1, 2, 0, 1, 4], "int32")
+
+
+CTC_CASES = [
+    ({"target": "ctc_y", "output": "ctc_z", "target_length": "ctc_yl", "output_length": "ctc_zl"},
+     {}),
+    ({"target": "ctc_y4", "output": "ctc_z", "target_length": "ctc_ylf",
+      "output_length": "ctc_zlf"}, {"mask_index": 4}),
+    ({"target": "ctc_y", "output": "ctc_z", "target_length": "ctc_yl", "output_length": "ctc_zl"},
+     {"mask_index": 0}),
+]  # fmt: skip
+DECODE_CASES = [
+    {"strategy": "greedy"},
+    {"strategy": "greedy", "merge_repeated": False},
+    {"strategy": "greedy", "mask_index": 3},
+    {"strategy": "greedy", "mask_index": None},
+]
+CIRCLE_CASES = [
+    {},
+    {"gamma": 10.0, "margin": 0.25},
+    {"remove_diagonal": False, "gamma": 5.0},
+    {"ref": True, "gamma": 3.0},
+]
+
+
+def loss_fixtures(keras, x, out):
+    import jax
+
+    for i, (names, kwargs) in enumerate(CTC_CASES):
+        args = {k: x[v] for k, v in names.items()}
+
+        def total(z, args=args, kwargs=kwargs):
+            return keras.ops.sum(
+                keras.ops.ctc_loss(args["target"], z, args["target_length"],
+                                   args["output_length"], **kwargs)
+            )  # fmt: skip
+
+        loss = keras.ops.ctc_loss(**args, **kwargs)
+        out[f"ctc{i}_loss"] = np.asarray(loss)
+        out[f"ctc{i}_grad"] = np.asarray(jax.grad(total)(args["output"]))
+        out[f"ctc{i}"] = np.array(json.dumps({"names": names, "kwargs": kwargs}))
+    out["ctcfn_loss"] = np.asarray(keras.losses.ctc(x["ctc_loss_y"], x["ctc_z"]))
+    out["ctccls_loss"] = np.asarray(keras.losses.CTC()(x["ctc_loss_y"], x["ctc_z"]))
+    for i, kwargs in enumerate(DECODE_CASES):
+        paths, scores = keras.ops.ctc_decode(x["dec_x"], x["dec_len"], **kwargs)
+        out[f"dec{i}_paths"], out[f"dec{i}_scores"] = np.asarray(paths), np.asarray(scores)
+        out[f"dec{i}"] = np.array(json.dumps(kwargs))
+    for i, kwargs in enumerate(CIRCLE_CASES):
+        kw = dict(kwargs)
+        if kw.pop("ref", False):
+            kw["ref_labels"], kw["ref_embeddings"] = x["circ_refy"], x["circ_ref"]
+        out[f"circle{i}_loss"] = np.asarray(keras.losses.circle(x["circ_y"], x["circ_emb"], **kw))
+        if "ref_labels" not in kw:
+            cls = keras.losses.Circle(**kw)
+            out[f"circle{i}_cls"] = np.asarray(cls(x["circ_y"], x["circ_emb"]))
+            out[f"circle{i}_config"] = np.array(json.dumps(cls.get_config()))
+        out[f"circle{i}"] = np.array(json.dumps(kwargs))
+
+
 def main():
     import warnings
 
@@ -142,10 +220,10 @@ def main():
     import keras
 
     x = inputs()
+    loss_inputs(x)
     out = {f"x_{k}": v for k, v in x.items()}
     metric_fixtures(keras, x, out)
-    if "loss_fixtures" in globals():
-        loss_fixtures(keras, x, out)  # noqa: F821
+    loss_fixtures(keras, x, out)
     np.savez(OUT, **out)
     print(f"wrote {OUT}: {len(out)} arrays")
 
