@@ -13,6 +13,9 @@ name, constructor kwargs]), `<case>/config` (JSON of `get_config()`), `<case>/st
 (weights after step t = 1..5), `<case>/variables` (JSON: [path, shape] of `optimizer.variables`)
 and `<case>/var<j>` (the optimizer's variables after the last step). The LossScaleOptimizer
 cases scale the gradients by the current loss scale and put an inf into step 3's gradients.
+
+It also writes `optimizers2_{adafactor,muon,lso}_k3.keras`: a small model compiled with that
+optimizer, saved by Keras after 2 `fit` steps (see `save_model` for its npz keys).
 """
 
 import json
@@ -78,6 +81,31 @@ def apply(opt, grads, weights):
         v.assign(value)
 
 
+MODEL_CASES = {
+    "adafactor": lambda: keras.optimizers.Adafactor(learning_rate=0.01),
+    "muon": lambda: keras.optimizers.Muon(learning_rate=0.01),
+    "lso": lambda: keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(0.01)),
+}
+
+
+def save_model(case, optimizer, out):
+    """`optimizers2_<case>_k3.keras`: Dense(4) -> Dense(1) after 2 `fit` steps; the npz gets
+    `model_<case>/x`, `/y`, `/variables` (JSON paths) and `/var<j>` (optimizer variables)."""
+    keras.utils.set_random_seed(3)
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((16, 3)).astype("float32")
+    y = x[:, :1] - x[:, 1:2]
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, name="d1"),
+                              keras.layers.Dense(1, name="d2")], name=f"opt_{case}")  # fmt: skip
+    model.compile(optimizer=optimizer, loss="mse")
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False)
+    model.save(os.path.join(HERE, f"optimizers2_{case}_k3.keras"))
+    out[f"model_{case}/x"], out[f"model_{case}/y"] = x, y
+    out[f"model_{case}/variables"] = np.array(json.dumps([v.path for v in optimizer.variables]))
+    for j, v in enumerate(optimizer.variables):
+        out[f"model_{case}/var{j}"] = keras.ops.convert_to_numpy(v)
+
+
 def main():
     rng = np.random.default_rng(7)
     out = {"names": np.array(json.dumps(NAMES))}
@@ -109,6 +137,8 @@ def main():
         )
         for j, v in enumerate(opt.variables):
             out[f"{case}/var{j}"] = keras.ops.convert_to_numpy(v)
+    for case, make_opt in MODEL_CASES.items():
+        save_model(case, make_opt(), out)
     np.savez(os.path.join(HERE, "optimizers2_k3.npz"), **out)
     print(f"wrote {len(out)} arrays for {len(CASES)} cases")
 
