@@ -366,7 +366,18 @@ def log_sigmoid(x):
                 lambda x, o: 1 - sigmoid(x))  # fmt: skip
 
 
+def _softmax_rows(a, axis):
+    """Whether softmax over `axis` of `a` can run on `kernels/softmax.py`'s rows."""
+    return (
+        type(axis) is int and axis in (-1, a.ndim - 1) and a.size
+        and a.dtype in (np.float32, np.float64)
+    )  # fmt: skip
+
+
 def _softmax_array(a, axis):
+    if _softmax_rows(a, axis):
+        rows = np.ascontiguousarray(a).reshape(-1, a.shape[-1])
+        return load_kernels("softmax").softmax(rows).reshape(a.shape)
     # in place after the first temporary: attention scores are MBs, and each fresh temporary
     # costs page faults (same values as exp(a - max) / sum)
     e = np.subtract(a, a.max(axis=axis, keepdims=True), out=np.empty(a.shape, a.dtype))
@@ -395,6 +406,10 @@ def softmax(x, axis=-1):
 
     def backward(d):
         # d softmax: s * (d - sum(d * s)), reusing one temporary
+        if _softmax_rows(out, axis) and d.dtype == out.dtype:
+            rows = out.reshape(-1, out.shape[-1])
+            d = np.ascontiguousarray(d).reshape(rows.shape)
+            return (load_kernels("softmax").softmax_grad(rows, d).reshape(out.shape),)
         g = d * out
         np.subtract(d, g.sum(axis=axis, keepdims=True), out=g)
         g *= out

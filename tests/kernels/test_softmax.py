@@ -1,0 +1,45 @@
+"""Tests for minikeras/kernels/softmax.py against its numpy references."""
+
+import numpy as np
+import pytest
+
+from minikeras import ops
+from minikeras.core.autodiff import gradients
+from minikeras.core.tensor import Tensor
+from minikeras.kernels import softmax as K
+from tests.helpers import randn
+
+
+@pytest.mark.parametrize("dtype,tol", [("float32", 1e-6), ("float64", 1e-14)])
+@pytest.mark.parametrize("rows,classes", [(1, 1), (3, 7), (512, 128)])
+def test_softmax_and_grad_match_reference(rows, classes, dtype, tol):
+    x, d = (randn(rows, classes) * 4).astype(dtype), randn(rows, classes, seed=1).astype(dtype)
+    s = K.softmax(x)
+    assert s.dtype == x.dtype
+    np.testing.assert_allclose(s, K.softmax_ref(x), rtol=tol * 10, atol=tol)
+    g = K.softmax_grad(s, d)
+    assert g.dtype == x.dtype
+    np.testing.assert_allclose(g, K.softmax_grad_ref(s, d), rtol=tol * 10, atol=tol * 10)
+
+
+def test_softmax_infinities_and_nan_as_numpy():
+    x = np.array([[0.0, -np.inf, 1.0], [-np.inf, -np.inf, -np.inf], [np.nan, 0.0, 1.0]], "float32")
+    with np.errstate(invalid="ignore"):
+        np.testing.assert_array_equal(K.softmax(x), K.softmax_ref(x))
+
+
+def test_ops_softmax_last_axis_uses_the_kernel_and_matches_the_formula(monkeypatch):
+    """ops.softmax over the last axis of float32 data: exp(x - max) / sum (Keras's softmax) and
+    s * (d - sum(d * s)), through the kernel rows."""
+    x, d = randn(2, 3, 6).astype("float32"), randn(2, 3, 6, seed=1).astype("float32")
+    calls = []
+    real = K.softmax
+    monkeypatch.setattr(K, "softmax", lambda rows: calls.append(rows.shape) or real(rows))
+    t = Tensor(x, requires_grad=True)
+    out = ops.softmax(t, axis=-1)
+    assert calls == [(6, 6)]
+    e = np.exp(x - x.max(-1, keepdims=True))
+    s = e / e.sum(-1, keepdims=True)
+    np.testing.assert_allclose(out.numpy(), s, rtol=1e-6, atol=1e-7)
+    (g,) = gradients(out, [t], output_gradient=d)
+    np.testing.assert_allclose(g, s * (d - (d * s).sum(-1, keepdims=True)), rtol=1e-5, atol=1e-6)
