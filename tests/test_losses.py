@@ -1,12 +1,16 @@
 """Losses against numpy versions of Keras's formulas: per-sample values, reductions,
 sample weights, masks, logits, label smoothing, gradients, identifiers."""
 
+import json
+import os
+
 import numpy as np
 import pytest
 from helpers import check_grad, randn
 
 import minikeras as keras
 from minikeras import losses
+from minikeras.core.autodiff import gradients
 from minikeras.core.tensor import Tensor
 
 EPS = 1e-7
@@ -352,3 +356,63 @@ def test_custom_loss_subclass():
     loss = Scaled(name="scaled")
     assert float(loss(Y_REG, P_REG)) == pytest.approx(2 * ((Y_REG - P_REG) ** 2).mean(), rel=1e-5)
     assert loss.get_config() == {"name": "scaled", "reduction": "sum_over_batch_size"}
+
+
+# -- CTC and Circle against Keras 3 ---------------------------------------------------------
+_FIX2 = os.path.join(os.path.dirname(__file__), "data", "keras", "metrics_losses2_k3.npz")
+
+
+def _fix2():
+    return np.load(_FIX2)
+
+
+def test_ctc_loss_function_and_class_match_keras3():
+    """Keras 3.15.1 (jax): `ctc` counts non-zero labels as the length and uses every frame;
+    `CTC()` averages over the batch. Values from tests/data/keras/make_metric_loss_fixtures.py."""
+    f = _fix2()
+    y, z = f["x_ctc_loss_y"], f["x_ctc_z"]
+    np.testing.assert_allclose(losses.ctc(y, z).numpy(), f["ctcfn_loss"], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(losses.CTC()(y, z).numpy(), f["ctccls_loss"], rtol=1e-5)
+    assert losses.CTC().get_config() == {"name": "ctc", "reduction": "sum_over_batch_size"}
+    assert losses.get("ctc") is losses.ctc and type(losses.get("CTC")) is losses.CTC
+    with pytest.raises(ValueError, match="y_true"):
+        losses.ctc(np.zeros((2, 3, 1)), z)
+
+
+def test_ctc_loss_trains_through_the_loss_class():
+    """The CTC loss has a gradient w.r.t. the logits that lowers it (the OCR/ASR use)."""
+    f = _fix2()
+    z = Tensor(f["x_ctc_z"].copy(), requires_grad=True)
+    loss = losses.CTC()(f["x_ctc_loss_y"], z)
+    (g,) = gradients(loss, [z])
+    lower = losses.CTC()(f["x_ctc_loss_y"], Tensor(f["x_ctc_z"] - 0.5 * g))
+    assert float(lower.numpy()) < float(loss.numpy())
+
+
+@pytest.mark.parametrize("i", range(4))
+def test_circle_matches_keras3(i):
+    """Keras 3.15.1 (jax) circle loss values; `Circle()` means over rows with a non-zero loss."""
+    f = _fix2()
+    kwargs = json.loads(str(f[f"circle{i}"]))
+    kw = dict(kwargs)
+    if kw.pop("ref", False):
+        kw["ref_labels"], kw["ref_embeddings"] = f["x_circ_refy"], f["x_circ_ref"]
+    out = losses.circle(f["x_circ_y"], f["x_circ_emb"], **kw)
+    np.testing.assert_allclose(out.numpy(), f[f"circle{i}_loss"], rtol=1e-5, atol=1e-5)
+    if f"circle{i}_cls" in f.files:
+        cls = losses.Circle(**kw)
+        np.testing.assert_allclose(
+            cls(f["x_circ_y"], f["x_circ_emb"]).numpy(), f[f"circle{i}_cls"], rtol=1e-5
+        )
+        assert cls.get_config() == json.loads(str(f[f"circle{i}_config"]))
+
+
+def test_circle_gradient_float64():
+    labels = np.array([0, 1, 0, 1, 2])
+
+    def fn(e):
+        return losses.circle(labels, e, gamma=4.0)
+
+    emb = np.random.default_rng(5).normal(size=(5, 3))
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    check_grad(fn, emb, rtol=1e-5, atol=1e-7)

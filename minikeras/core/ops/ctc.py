@@ -107,9 +107,11 @@ def ctc_forward_backward(logits, labels, label_lengths, logit_lengths, blank):
 
     beta = np.full((bsz, tmax, smax), NEG_INF)
     final = np.full((bsz, smax), NEG_INF)
-    final[rows, end] = 0.0
-    final[rows, np.maximum(end - 1, 0)] = np.where(end > 0, 0.0, final[rows, np.maximum(end - 1, 0)])
-    skip_next = _shift_back(skip.astype(float), 2).astype(bool) if smax > 2 else np.zeros_like(skip)
+    final[rows, end] = 0.0  # a path ends in the last blank or the last label
+    has_label = end > 0
+    final[rows[has_label], end[has_label] - 1] = 0.0
+    skip_next = np.zeros_like(skip)  # l'_s -> l'_{s+2} allowed
+    skip_next[:, :-2] = skip[:, 2:]
     for t in range(tmax - 1, -1, -1):
         if t + 1 < tmax:
             b = beta[:, t + 1]

@@ -15,7 +15,8 @@ from minikeras.core.ops.ctc import ctc_forward_backward
 from minikeras.core.tensor import Tensor
 from tests.helpers import check_grad
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras", "metrics_losses2_k3.npz")
+HERE = os.path.dirname(__file__)
+DATA = os.path.join(HERE, "..", "..", "data", "keras", "metrics_losses2_k3.npz")
 FIX = np.load(DATA)
 
 
