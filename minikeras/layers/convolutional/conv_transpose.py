@@ -62,7 +62,7 @@ class BaseConvTranspose(BaseConv):
                                     extra):  # fmt: skip
             out[axis] = transpose_length(input_shape[axis], k, s, d, self.padding, p)
         out[channel_axis(self.data_format)] = self.filters
-        return tuple(out)
+        return out  # a list, as Keras 3's Conv*Transpose (the other conv layers give tuples)
 
     def get_config(self):
         config = super().get_config()

@@ -8,11 +8,15 @@ from ..layer import Layer
 from .lora import LoRA, lora_weight, reject_quantization
 
 
-def analyze_equation(equation, bias_axes, input_shape, output_shape, who="EinsumDense"):
+def analyze_equation(
+    equation, bias_axes, input_shape, output_shape, who="EinsumDense", resolve=True
+):
     """Kernel shape, bias shape (or None) and full output shape for an EinsumDense equation.
 
     `equation` is `ab,bc->ac`, `...b,bc->...c` (leading axes elided) or `ab...,bc->ac...`
     (trailing axes elided); `output_shape` excludes the batch axis and the elided axes.
+    `resolve=False` leaves the `None`s of `output_shape` unknown in the returned output shape even
+    where the input's size fixes them, as Keras 3's `compute_output_shape` reports it.
     """
     eq = equation.replace(" ", "").replace("...", "0")
     forms = (
@@ -45,6 +49,7 @@ def analyze_equation(equation, bias_axes, input_shape, output_shape, who="Einsum
     full += partial
     if elided and not left:
         full += list(input_shape[len(input_shape) - elided :])
+    declared = list(full)
     offset = elided if left else 0
     in_pos = {c: i + offset for i, c in enumerate(in_spec)}
     out_pos = {c: i + offset for i, c in enumerate(out_spec)}
@@ -100,7 +105,8 @@ def analyze_equation(equation, bias_axes, input_shape, output_shape, who="Einsum
         bias = [full[out_pos[c]] if c in bias_axes else 1 for c in out_spec[first:]]
         if not left:
             bias += [1] * elided  # broadcast over the trailing elided axes
-    return tuple(kernel), None if bias is None else tuple(bias), tuple(full)
+    bias = None if bias is None else tuple(bias)
+    return tuple(kernel), bias, tuple(full if resolve else declared)
 
 
 class EinsumDense(LoRA, Layer):
@@ -196,15 +202,16 @@ class EinsumDense(LoRA, Layer):
         return self.activation(y) if self.activation is not None else y
 
     def compute_output_shape(self, input_shape):
+        # Keras 3 reports output_shape's None axes as unknown, even where the input fixes them
         return analyze_equation(
-            self.equation, self.bias_axes, input_shape, self.partial_output_shape
+            self.equation, self.bias_axes, input_shape, self.partial_output_shape, resolve=False
         )[2]
 
     def get_config(self):
         return {
             **super().get_config(),
             "equation": self.equation,
-            "output_shape": list(self.partial_output_shape),
+            "output_shape": tuple(self.partial_output_shape),
             "activation": activations.serialize(self.activation),
             "bias_axes": self.bias_axes,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),

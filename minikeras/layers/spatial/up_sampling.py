@@ -54,6 +54,9 @@ class UpSampling1D(BaseUpSampling):
     def __init__(self, size=2, **kwargs):
         super().__init__(1, size, "channels_last", **kwargs)
 
+    def compute_output_shape(self, input_shape):
+        return list(super().compute_output_shape(input_shape))  # a list, as Keras 3's
+
     def get_config(self):
         config = super().get_config()
         del config["data_format"]

@@ -145,3 +145,14 @@ def test_conv_transpose_accepts_inputs_smaller_than_the_kernel():
     np.testing.assert_allclose(
         y, transpose_ref(x, layer.kernel.numpy()) + layer.bias.numpy(), rtol=1e-10
     )
+
+
+def test_compute_output_shape_is_a_list_as_keras():
+    """Keras 3.15.1: Conv1D/2D/3DTranspose.compute_output_shape return lists ([None, 7, 2])."""
+    import minikeras as keras
+
+    L = keras.layers
+    assert L.Conv1DTranspose(2, 3).compute_output_shape((None, 5, 4)) == [None, 7, 2]
+    assert L.Conv2DTranspose(2, 3).compute_output_shape((None, 5, 5, 4)) == [None, 7, 7, 2]
+    assert L.Conv3DTranspose(2, 3).compute_output_shape((None, 5, 5, 5, 4)) == [None, 7, 7, 7, 2]
+    assert L.Conv2DTranspose(2, 3)(keras.Input((5, 5, 4))).shape == (None, 7, 7, 2)

@@ -215,7 +215,8 @@ def test_spatial_dropout_channels_first_and_gradient():
     ],
 )
 def test_compute_output_shape_matches_call(layer, shape):
-    assert layer.compute_output_shape(shape) == np.asarray(layer(np.ones(shape, "float32"))).shape
+    out = layer.compute_output_shape(shape)  # a list for UpSampling1D, as Keras 3
+    assert tuple(out) == np.asarray(layer(np.ones(shape, "float32"))).shape
 
 
 def test_spatial_dropout_config_has_no_trainable_as_keras3():
@@ -235,3 +236,10 @@ def test_zero_padding1d_data_format_as_keras():
     assert keras.layers.ZeroPadding1D().get_config()["data_format"] == "channels_last"
     out = layer(np.ones((1, 2, 3), "float32")).numpy()
     assert out.shape == (1, 2, 5) and out[..., 0].sum() == 0 and out[..., 1:4].min() == 1
+
+
+def test_up_sampling_compute_output_shape_types_as_keras():
+    """Keras 3.15.1: UpSampling1D gives a list, UpSampling2D/3D give tuples."""
+    assert keras.layers.UpSampling1D(2).compute_output_shape((None, 5, 4)) == [None, 10, 4]
+    assert keras.layers.UpSampling2D(2).compute_output_shape((None, 5, 5, 4)) == (None, 10, 10, 4)
+    assert keras.layers.UpSampling1D(2)(keras.Input((5, 4))).shape == (None, 10, 4)
