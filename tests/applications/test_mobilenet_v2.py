@@ -61,7 +61,9 @@ def test_layers_match_keras(keras_config):
         ours = layer.get_config()
         for key in keys:
             if key in saved["config"]:
-                assert ours[key] == saved["config"][key], (layer.name, key)
+                # JSON holds Keras's tuples (kernel_size, strides) as lists
+                value = list(ours[key]) if isinstance(ours[key], tuple) else ours[key]
+                assert value == saved["config"][key], (layer.name, key)
         if type(layer).__name__ == "ZeroPadding2D":
             assert ours["padding"] == saved["config"]["padding"], layer.name
 

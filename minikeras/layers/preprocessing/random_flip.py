@@ -9,6 +9,9 @@ _MODES = ("horizontal", "vertical", "horizontal_and_vertical")
 class RandomFlip(BaseRandomLayer):
     """Randomly flips images during training (each image and direction independently).
 
+    As in Keras 3, a call without `training` flips (the call's default is `training=True`);
+    inside `model.predict` / `evaluate`, or with `training=False`, images pass unchanged.
+
     Args:
         mode: "horizontal" (left-right), "vertical" (upside-down) or
             "horizontal_and_vertical" (default).
@@ -17,7 +20,8 @@ class RandomFlip(BaseRandomLayer):
 
     >>> import numpy as np, minikeras as keras
     >>> x = np.arange(4.0).reshape(1, 2, 2, 1)
-    >>> bool(np.all(keras.layers.RandomFlip()(x).numpy() == x))  # inference: identity
+    >>> layer = keras.layers.RandomFlip()
+    >>> bool(np.all(layer(x, training=False).numpy() == x))  # inference: identity
     True
     """
 
