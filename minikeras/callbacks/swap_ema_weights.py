@@ -6,8 +6,10 @@ from .callback import Callback
 
 
 class SwapEMAWeights(Callback):
-    """Puts the optimizer's exponential moving averages (`use_ema=True`) into the model while it
-    evaluates or predicts, and puts the trained weights back afterwards.
+    """Evaluates and predicts with the optimizer's moving averages (`use_ema=True`) of the weights.
+
+    The averages go into the model at the start of an evaluation or prediction and the trained
+    weights come back at its end.
 
     With `swap_on_epoch=True` the averages are also in the model from the end of each epoch to
     the start of the next, so callbacks listed after this one (`ModelCheckpoint`, ...) see them;
