@@ -94,3 +94,15 @@ def test_argument_errors():
         keras.metrics.PrecisionAtRecall(1.5)
     with pytest.raises(ValueError, match="num_thresholds"):
         keras.metrics.SensitivityAtSpecificity(0.5, num_thresholds=0)
+
+
+def test_keras3_model_compiled_with_these_metrics_loads_and_evaluates_the_same():
+    """A `.keras` file saved by Keras 3.15.1 with OneHotMeanIoU, R2Score, PrecisionAtRecall,
+    PearsonCorrelation and BinaryIoU compiled: it loads and `evaluate` gives Keras's logs."""
+    path = os.path.join(os.path.dirname(DATA), "metrics_compiled_k3.keras")
+    model = keras.saving.load_model(path)
+    logs = model.evaluate(FIX["compiled_x"], FIX["compiled_y"], verbose=0, return_dict=True)
+    expected = json.loads(str(FIX["compiled_logs"]))
+    assert sorted(logs) == sorted(expected)
+    for k, v in expected.items():
+        assert logs[k] == pytest.approx(v, rel=1e-5, abs=1e-6), k

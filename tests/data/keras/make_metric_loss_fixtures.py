@@ -11,7 +11,8 @@ input names "y_true", "y_pred", "sw" (list of two names, one per `update_state` 
 and "variables" as `[path, shape, dtype]`), `m<i>_plain` the result after two unweighted updates
 and `m<i>_weighted` after two weighted ones (a fresh metric each). CTC: `ctc<i>` (JSON: input
 names and kwargs), `ctc<i>_loss`, `ctc<i>_grad` (d sum(loss) / d logits). Decode: `dec<i>` (JSON),
-`dec<i>_paths`, `dec<i>_scores`. Circle: `circle<i>` (JSON), `circle<i>_loss`.
+`dec<i>_paths`, `dec<i>_scores`. Circle: `circle<i>` (JSON), `circle<i>_loss`. Also `metrics_compiled_k3.keras`, a model compiled with
+these metrics, with `compiled_x`, `compiled_y` and `compiled_logs` (its `evaluate` logs, JSON).
 """
 
 import json
@@ -20,6 +21,7 @@ import os
 import numpy as np
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "metrics_losses2_k3.npz")
+KERAS_FILE = os.path.join(os.path.dirname(OUT), "metrics_compiled_k3.keras")
 
 
 def inputs():
@@ -213,6 +215,31 @@ def loss_fixtures(keras, x, out):
         out[f"circle{i}"] = np.array(json.dumps(kwargs))
 
 
+def compiled_model_fixture(keras, out):
+    """A small model compiled with the new metrics, trained one epoch and saved as .keras."""
+    inp = keras.Input((4,))
+    model = keras.Model(inp, keras.layers.Dense(3, activation="softmax")(inp))
+    model.compile(
+        "adam",
+        "categorical_crossentropy",
+        metrics=[
+            keras.metrics.OneHotMeanIoU(num_classes=3),
+            keras.metrics.R2Score(),
+            keras.metrics.PrecisionAtRecall(0.5, class_id=1),
+            keras.metrics.PearsonCorrelation(),
+            keras.metrics.BinaryIoU(target_class_ids=[1], threshold=0.4),
+        ],
+    )
+    rng = np.random.default_rng(0)
+    x = rng.random((16, 4)).astype("float32")
+    y = np.eye(3, dtype="float32")[rng.integers(0, 3, 16)]
+    model.fit(x, y, epochs=1, verbose=0)
+    model.save(KERAS_FILE)
+    out["compiled_x"], out["compiled_y"] = x, y
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    out["compiled_logs"] = np.array(json.dumps({k: float(v) for k, v in logs.items()}))
+
+
 def main():
     import warnings
 
@@ -224,6 +251,7 @@ def main():
     out = {f"x_{k}": v for k, v in x.items()}
     metric_fixtures(keras, x, out)
     loss_fixtures(keras, x, out)
+    compiled_model_fixture(keras, out)
     np.savez(OUT, **out)
     print(f"wrote {OUT}: {len(out)} arrays")
 
