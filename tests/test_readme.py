@@ -269,8 +269,7 @@ def section():
         "- Backends and devices: CPU only (numpy + numba); no GPU/TPU, no JAX/TensorFlow/PyTorch",
         "  tensors, no `keras.distribution`, no mixed-precision policies (`DTypePolicy`).",
         "- Namespaces: `keras.tree`, `keras.export`, `keras.quantizers`; sparse and ragged",
-        "  tensors. In `keras.ops.image`: `perspective_transform`, `gaussian_blur`,",
-        "  `elastic_transform`, `scale_and_translate`, `sobel_edges`, `ssim`.",
+        "  tensors. In `keras.ops.image`: `scale_and_translate`, `sobel_edges`, `ssim`.",
         "- `keras.layers.serialize`/`deserialize`; in `keras.utils`: `plot_model`,",
         "  `audio_dataset_from_directory`, `FeatureSpace`, `Progbar`, `get_source_inputs`.",
     ]

@@ -25,11 +25,15 @@ from ._base import to_tensor
 from . import elementwise as E
 from .elementwise import clip, round as round_
 from .image_sampling import affine_transform, map_coordinates
+from .image_warp import (compute_homography_matrix, elastic_transform, gaussian_blur,
+                         perspective_transform)  # fmt: skip
 from .linalg import tensordot
 from .shape import cast, expand_dims, moveaxis, pad, stack, take
 
-__all__ = ["affine_transform", "crop_images", "extract_patches", "extract_patches_3d", "hsv_to_rgb",
-           "map_coordinates", "pad_images", "resize", "rgb_to_grayscale", "rgb_to_hsv"]  # fmt: skip
+__all__ = ["affine_transform", "crop_images", "elastic_transform",
+           "extract_patches", "extract_patches_3d", "gaussian_blur", "hsv_to_rgb",
+           "map_coordinates", "pad_images", "perspective_transform", "resize", "rgb_to_grayscale",
+           "rgb_to_hsv"]  # fmt: skip
 
 RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
 

@@ -3,10 +3,13 @@ lookup, hashing and encoding layers for structured data and text."""
 
 from .auto_contrast import AutoContrast
 from .category_encoding import CategoryEncoding
+from .cut_mix import CutMix
 from .discretization import Discretization
+from .equalization import Equalization
 from .hashed_crossing import HashedCrossing
 from .hashing import Hashing
 from .integer_lookup import IntegerLookup
+from .mix_up import MixUp
 from .normalization import Normalization
 from .random_affine import RandomRotation, RandomTranslation, RandomZoom
 from .random_brightness import RandomBrightness
@@ -14,11 +17,14 @@ from .random_color_degeneration import RandomColorDegeneration
 from .random_color_jitter import RandomColorJitter
 from .random_contrast import RandomContrast
 from .random_crop import RandomCrop
+from .random_elastic_transform import RandomElasticTransform
 from .random_erasing import RandomErasing
 from .random_flip import RandomFlip
+from .random_gaussian_blur import RandomGaussianBlur
 from .random_grayscale import RandomGrayscale
 from .random_hue import RandomHue
 from .random_invert import RandomInvert
+from .random_perspective import RandomPerspective
 from .random_posterization import RandomPosterization
 from .random_saturation import RandomSaturation
 from .random_sharpness import RandomSharpness
@@ -37,5 +43,7 @@ __all__ = [
     "RandomBrightness", "RandomColorJitter", "RandomCrop", "RandomGrayscale", "RandomHue",
     "RandomSaturation", "RandomSharpness", "Solarization", "RandomShear", "RandomInvert",
     "RandomPosterization", "RandomColorDegeneration", "AutoContrast", "RandomErasing",
+    "Equalization", "MixUp", "CutMix", "RandomGaussianBlur", "RandomPerspective",
+    "RandomElasticTransform",
     "StringLookup", "TextVectorization",
 ]  # fmt: skip

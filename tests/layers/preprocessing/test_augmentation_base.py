@@ -22,6 +22,11 @@ LAYERS = [
     (L.RandomPosterization, {"factor": 6}),
     (L.RandomColorDegeneration, {"factor": 0.6}),
     (L.RandomErasing, {"factor": (1.0, 1.0), "scale": (0.2, 0.5)}),
+    (L.MixUp, {"alpha": 0.4}),
+    (L.CutMix, {"factor": (0.5, 1.0)}),
+    (L.RandomGaussianBlur, {"factor": (0.8, 1.0), "sigma": (0.5, 1.0)}),
+    (L.RandomPerspective, {"factor": (0.8, 1.0), "scale": 0.5}),
+    (L.RandomElasticTransform, {"factor": (0.8, 1.0), "scale": 0.5}),
     (L.RandomColorJitter, {"brightness_factor": 0.2, "contrast_factor": 0.3,
                            "saturation_factor": 0.6, "hue_factor": 0.2}),
 ]  # fmt: skip

@@ -1,0 +1,54 @@
+"""Replays the cases of `tests/data/keras/augmentation2_k3.npz` (real Keras 3.15.1 outputs on
+jax, written by `tests/data/keras/make_augmentation2_fixtures.py`) on minikeras."""
+
+import json
+import os
+
+import numpy as np
+
+import minikeras as keras
+
+PATH = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras", "augmentation2_k3.npz")
+DTYPES = {"should_apply_blur": "bool", "apply_perspective": "bool", "batch_masks": "bool",
+          "permutation_order": "int32", "apply_transform": "bool"}  # fmt: skip
+_DATA = np.load(PATH)
+_COUNT = sum(k.startswith("args") for k in _DATA)
+_CASES = [json.loads(str(_DATA[f"args{i}"])) for i in range(_COUNT)]
+
+
+def cases(name):
+    """(case, Keras output) pairs for one layer class (or `keras.ops.image` function) name."""
+    return [(c, _DATA[f"y{i}"]) for i, c in enumerate(_CASES) if c["layer"] == name]
+
+
+def case_id(pair):
+    c = pair[0]
+    return f"{c['mode']}-{c['x']}-{json.dumps(c['kwargs'])[:50]}"
+
+
+def _transformation(t):
+    return {k: np.asarray(v, DTYPES.get(k, "float32")) for k, v in t.items()}
+
+
+def run_case(c):
+    """minikeras's output for one case (same arguments, input and transformation)."""
+    x = _DATA[f"x_{c['x']}"] if c["x"] else None
+    if c["mode"] == "op":
+        kwargs = dict(c["kwargs"])
+        for k in ("start_points", "end_points"):
+            if k in kwargs:
+                kwargs[k] = np.asarray(kwargs[k], "float32")
+        if c["layer"] == "compute_homography_matrix":
+            from minikeras.core.ops.image_warp import compute_homography_matrix
+
+            return compute_homography_matrix(kwargs["start_points"], kwargs["end_points"])
+        return np.asarray(getattr(keras.ops.image, c["layer"])(x, **kwargs))
+    seed = {} if c["layer"] == "Equalization" else {"seed": 3}
+    layer = getattr(keras.layers, c["layer"])(**c["kwargs"], **seed)
+    if c["mode"] in ("call", "single"):
+        return np.asarray(layer(x, training=True))
+    if c["mode"] == "transform":
+        return np.asarray(layer.transform_images(x, _transformation(c["transformation"])))
+    if c["mode"] == "labels":
+        return np.asarray(layer.transform_labels(x, _transformation(c["transformation"])))
+    return np.asarray(layer(x, training=False))  # "infer"
