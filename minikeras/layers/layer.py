@@ -795,8 +795,10 @@ class _TraceGuard:
 
 
 def _shape_to_list(s):
+    """A build shape as plain Python, as Keras 3's build configs hold it: each shape a tuple of
+    ints/None, several shapes in a list, a dict of shapes a dict (JSON writes tuples as lists)."""
     if isinstance(s, tuple) and all(d is None or isinstance(d, (int, np.integer)) for d in s):
-        return [None if d is None else int(d) for d in s]
+        return tuple(None if d is None else int(d) for d in s)
     if isinstance(s, dict):
         return {k: _shape_to_list(v) for k, v in s.items()}
     return [_shape_to_list(x) for x in s]

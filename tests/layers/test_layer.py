@@ -80,3 +80,22 @@ def test_compute_output_shape_of_unbuilt_layers_with_unknown_batch(layer, shape,
     output shape (tuples; a tuple of them for return_state); the traced default crashed on the
     None batch size."""
     assert layer().compute_output_shape(shape) == expected
+
+
+def test_build_config_holds_shapes_as_tuples_as_keras():
+    """Keras 3.15.1: get_build_config()["input_shape"] is a tuple ((2, 5) for Dense, (None, 3)
+    for a Sequential, a list of tuples for a merging layer); wrappers likewise."""
+    import minikeras as keras
+
+    d = keras.layers.Dense(3)
+    d(np.ones((2, 5), "float32"))
+    assert d.get_build_config() == {"input_shape": (2, 5)}
+    m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    assert m.get_build_config() == {"input_shape": (None, 3)}
+    dot = keras.layers.Dot((2, 2))
+    x = np.ones((2, 3, 4), "float32")
+    dot([x, x])
+    assert dot.get_build_config() == {"input_shape": [(2, 3, 4), (2, 3, 4)]}
+    b = keras.layers.Bidirectional(keras.layers.LSTM(3))
+    b(np.ones((2, 4, 5), "float32"))
+    assert b.get_build_config() == {"input_shape": (2, 4, 5)}

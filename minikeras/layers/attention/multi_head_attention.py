@@ -34,12 +34,19 @@ class MultiHeadAttention(Layer):
         output_shape: output feature shape (default: the query's last dimension).
         attention_axes: axes of the query attention runs over (default all but batch and
             features).
+        sliding_window: `None` (full attention) or a positive int `w`: query position `t` sees
+            only key positions `s` with `|t - s| < w` (a symmetric band over axis 1; with
+            `use_causal_mask=True` the causal sliding window). Keras 3.15+.
         kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
         activity_regularizer, kernel_constraint, bias_constraint: for the four projections.
+        use_gate: gated attention (Qiu et al., 2025, arXiv:2505.06708): the heads' outputs are
+            multiplied by `sigmoid(gate projection of the query)`, shaped like the values, before
+            the output projection. Keras 3.15+.
         seed: seed of the attention dropout.
 
     Weights, Keras 3 order: `query_dense` kernel (Dq, H, K) and bias (H, K), `key_dense`,
-    `value_dense` (V = value_dim), `output_dense` kernel (H, V, Dout) and bias (Dout,).
+    with `use_gate` the `gate` projection (Dq, H, V), `value_dense` (V = value_dim),
+    `output_dense` kernel (H, V, Dout) and bias (Dout,).
 
     Call arguments: `query` (B, T, Dq), `value` (B, S, Dv), `key` (B, S, Dk, default value),
     `query_mask`/`value_mask`/`key_mask` (default: the inputs' Keras masks), `attention_mask`
@@ -71,6 +78,8 @@ class MultiHeadAttention(Layer):
         activity_regularizer=None,
         kernel_constraint=None,
         bias_constraint=None,
+        use_gate=False,
+        sliding_window=None,
         seed=None,
         **kwargs,
     ):
@@ -121,6 +130,18 @@ class MultiHeadAttention(Layer):
                 f"Received: attention_axes={attention_axes}"
             )
         self._attention_axes = None if attention_axes is None else tuple(attention_axes)
+        if sliding_window is not None and (
+            isinstance(sliding_window, bool)
+            or not isinstance(sliding_window, (int, np.integer))
+            or sliding_window <= 0
+        ):
+            raise ValueError(
+                f"MultiHeadAttention layer '{self.name}': `sliding_window` must be `None` or a "
+                f"positive integer. Received: sliding_window={sliding_window!r}"
+            )
+        self._sliding_window = None if sliding_window is None else int(sliding_window)
+        self._use_gate = bool(use_gate)
+        self._gate_dense = None
         self._kernel_initializer = initializers.get(kernel_initializer)
         self._bias_initializer = initializers.get(bias_initializer)
         self._kernel_regularizer = regularizers.get(kernel_regularizer)
@@ -161,12 +182,13 @@ class MultiHeadAttention(Layer):
             "dtype": self.dtype,
         }
 
-    def _projection(self, rank, heads_dim, name):
+    def _projection(self, rank, heads_dim, name, activation=None):
         equation, bias_axes = projection_equation(rank - 1, 1, 2)
         return EinsumDense(
             equation,
             output_shape=[None] * (rank - 2) + [self._num_heads, heads_dim],
             bias_axes=bias_axes if self._use_bias else None,
+            activation=activation,
             name=name,
             **self._sublayer_kwargs(),
         )
@@ -208,6 +230,9 @@ class MultiHeadAttention(Layer):
         self._query_dense.build(query_shape)
         self._key_dense = self._projection(len(key_shape), self._key_dim, "key")
         self._key_dense.build(key_shape)
+        if self._use_gate:  # created between key and value: Keras 3's weight order
+            self._gate_dense = self._projection(rank, self._value_dim, "gate", "sigmoid")
+            self._gate_dense.build(query_shape)
         self._value_dense = self._projection(rank, self._value_dim, "value")
         self._value_dense.build(value_shape)
         self._dot_equation, self._combine_equation, scores_rank = attention_equations(
@@ -228,8 +253,10 @@ class MultiHeadAttention(Layer):
             **self._sublayer_kwargs(),
         )
         self._output_dense.build(query_shape[:-1] + (self._num_heads, self._value_dim))
-        for sub in (self._query_dense, self._key_dense, self._value_dense, self._output_dense):
-            sub.built = True
+        for sub in (self._query_dense, self._key_dense, self._gate_dense, self._value_dense,
+                    self._output_dense):  # fmt: skip
+            if sub is not None:
+                sub.built = True
         if not self._trainable:  # the projections inherit a frozen state
             self.trainable = False
         shapes = {"query_shape": query_shape, "value_shape": value_shape}
@@ -282,6 +309,11 @@ class MultiHeadAttention(Layer):
             use_causal_mask,
             steps=(query.shape[1], value.shape[1]),
         )
+        if self._sliding_window is not None:  # (1, T, S): |t - s| < window
+            t, s = np.arange(query.shape[1]), np.arange(value.shape[1])
+            band = (np.abs(t[:, None] - s[None, :]) < self._sliding_window)[None]
+            mask = band if mask is None else np.logical_and(mask, band)
+        gate = self._gate_dense(query) if self._use_gate else None  # (B, T, H, V)
         q = self._query_dense(query)  # (B, T, H, K)
         k = self._key_dense(key)  # (B, S, H, K)
         v = self._value_dense(value)  # (B, S, H, V)
@@ -296,6 +328,8 @@ class MultiHeadAttention(Layer):
         scores._keras_mask = None
         dropped = self._dropout_layer(scores, training=training) if self._dropout > 0 else scores
         out = ops.einsum(self._combine_equation, dropped, v)  # (B, T, H, V)
+        if gate is not None:
+            out = ops.multiply(out, gate)
         out = self._output_dense(out)
         self._returned_scores = bool(return_attention_scores)
         return (out, scores) if return_attention_scores else out
@@ -327,8 +361,11 @@ class MultiHeadAttention(Layer):
             "value_dim": self._value_dim,
             "dropout": self._dropout,
             "use_bias": self._use_bias,
-            "output_shape": None if self._output_shape is None else list(self._output_shape),
-            "attention_axes": None if self._attention_axes is None else list(self._attention_axes),
+            "use_gate": self._use_gate,
+            # tuples, as Keras 3 saves them
+            "output_shape": None if self._output_shape is None else tuple(self._output_shape),
+            "attention_axes": None if self._attention_axes is None else tuple(self._attention_axes),
+            "sliding_window": self._sliding_window,
             "kernel_initializer": initializers.serialize(self._kernel_initializer),
             "bias_initializer": initializers.serialize(self._bias_initializer),
             "kernel_regularizer": regularizers.serialize(self._kernel_regularizer),

@@ -1,4 +1,5 @@
 import json
+import os
 
 import numpy as np
 import pytest
@@ -207,7 +208,8 @@ def test_config_round_trip():
     clone.set_weights(mha.get_weights())
     np.testing.assert_allclose(np.asarray(clone(x, x)), y, rtol=1e-6)
     build = mha.get_build_config()
-    assert build == {"shapes_dict": {"query_shape": [2, 5, 4], "value_shape": [2, 5, 4]}}
+    # tuples, as Keras 3.15.1's get_build_config
+    assert build == {"shapes_dict": {"query_shape": (2, 5, 4), "value_shape": (2, 5, 4)}}
     fresh = layers.MultiHeadAttention.from_config(config)
     fresh.build_from_config(build)
     assert [w.shape for w in fresh.weights] == [w.shape for w in mha.weights]
@@ -262,3 +264,59 @@ def test_transformer_block():
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     history = model.fit(x_data, y_data, epochs=2, batch_size=8, verbose=0)
     assert np.all(np.isfinite(history.history["loss"]))
+
+
+MHA_K3 = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras",
+                      "mha_gate_window_k3.json")  # fmt: skip
+
+
+@pytest.mark.parametrize("case", ["gate", "window", "window_causal", "gate_window"])
+def test_use_gate_and_sliding_window_match_keras(case):
+    """Keras 3.15.1 (jax) MultiHeadAttention(use_gate=..., sliding_window=...): same weight paths
+    and order (the gate projection between key and value), outputs and scores with Keras's
+    weights (make_mha_gate_window_fixtures.py), and config values."""
+    with open(MHA_K3) as f:
+        data = json.load(f)
+    c = data["cases"][case]
+    q, v = np.array(data["q"], "float32"), np.array(data["v"], "float32")
+    keras.backend.clear_session()
+    mha = layers.MultiHeadAttention(2, 2, **c["kw"])
+    mha(q, v)
+    assert [w.path.split("/", 1)[1] for w in mha.weights] == [
+        p.split("/", 1)[1] for p in c["paths"]
+    ]
+    mha.set_weights([np.array(w, "float32") for w in c["weights"]])
+    y, s = mha(q, v, return_attention_scores=True, **c["ckw"])
+    np.testing.assert_allclose(np.asarray(y), c["y"], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(s), c["scores"], rtol=1e-5, atol=1e-6)
+    cfg = mha.get_config()
+    assert cfg["use_gate"] == c["config"]["use_gate"]
+    assert cfg["sliding_window"] == c["config"]["sliding_window"]
+    assert cfg["attention_axes"] == (1,) and cfg["output_shape"] is None  # Keras: tuple
+    clone = layers.MultiHeadAttention.from_config(cfg)
+    clone(q, v)
+    clone.set_weights(mha.get_weights())
+    np.testing.assert_allclose(np.asarray(clone(q, v, **c["ckw"])), np.asarray(y), rtol=1e-6)
+
+
+def test_sliding_window_band_and_errors():
+    """Keras 3.15.1: with sliding_window=2, position t attends to |t - s| <= 1 only; 0 raises."""
+    x = randn(1, 5, 4, seed=3).astype("float32")
+    _, s = layers.MultiHeadAttention(1, 2, sliding_window=2)(x, x, return_attention_scores=True)
+    t = np.arange(5)
+    np.testing.assert_array_equal(np.asarray(s)[0, 0] > 0, np.abs(t[:, None] - t[None]) < 2)
+    with pytest.raises(ValueError, match="sliding_window"):
+        layers.MultiHeadAttention(1, 2, sliding_window=0)
+
+
+def test_use_gate_gradients():
+    mha = layers.MultiHeadAttention(2, 2, use_gate=True, sliding_window=2, dtype="float64")
+    x = randn(2, 4, 3, seed=1)
+    check_grad(lambda t: mha(t, t), x)
+
+
+def test_config_tuples_as_keras():
+    """Keras 3.15.1: output_shape and attention_axes are saved as tuples."""
+    cfg = layers.MultiHeadAttention(2, 4, attention_axes=1, output_shape=6).get_config()
+    assert cfg["output_shape"] == (6,) and cfg["attention_axes"] == (1,)
+    assert type(cfg["output_shape"]) is tuple and type(cfg["attention_axes"]) is tuple
