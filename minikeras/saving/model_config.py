@@ -31,9 +31,22 @@ def _op_entry(layer):
     else:
         module, class_name = spec[0], spec[1]
         registered = class_name  # Keras 3 writes the class name here for its operations
-    config = {"name": layer.name, **serialize_keras_object(layer.op_kwargs)}
+    try:
+        config = {"name": layer.name, **serialize_keras_object(layer.op_kwargs)}
+    except ValueError as e:  # a lambda given to a control-flow op (scan, map, cond, ...)
+        raise ValueError(f"Cannot save operation '{layer.name}' (keras.ops.{layer.op_name}): "
+                         f"{e}") from None  # fmt: skip
     return {"module": module, "class_name": class_name, "config": config,
             "registered_name": registered}  # fmt: skip
+
+
+def _functions_in(value, custom_objects):
+    """Function entries (also inside lists) of an op's config, looked up by name."""
+    if isinstance(value, dict) and value.get("class_name") in ("function", "__lambda__"):
+        return serialization._deserialize(value, custom_objects, 0)
+    if isinstance(value, list):
+        return [_functions_in(v, custom_objects) for v in value]
+    return value
 
 
 def _layer_entry(layer):
@@ -459,7 +472,10 @@ class _Graph:
                         layer = None
                 if layer is None:
                     kwargs = {k: v for k, v in cfg.items() if k != "name"}
-                    layer = OpLayer(op, kwargs=serialization._deserialize(kwargs, None, 0),
+                    kwargs = serialization._deserialize(kwargs, None, 0)
+                    # functions of control-flow ops (scan's f, cond's branches): by their names
+                    kwargs = {k: _functions_in(v, custom_objects) for k, v in kwargs.items()}
+                    layer = OpLayer(op, kwargs=kwargs,
                                     name=lname, keras_call=keras_call)  # fmt: skip
                     if not keras_call:  # nodes pass the function's arguments: see run()
                         self.function_form[lname] = layer.op_kwargs

@@ -11,6 +11,8 @@ from .. import tensor as _tensor_module
 from . import _base, conv as _conv, elementwise as _elementwise, linalg as _linalg
 from . import nn as _nn, reduce as _reduce, shape as _shape, signal as _signal
 from . import ctc as _ctc
+from . import control_flow as _control_flow
+from .control_flow import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .ctc import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
@@ -56,7 +58,7 @@ def _dispatching(name, fn):
     return wrapper
 
 
-_FAMILIES = (_conv, _ctc, _elementwise, _linalg, _nn, _reduce, _shape, _signal)
+_FAMILIES = (_control_flow, _conv, _ctc, _elementwise, _linalg, _nn, _reduce, _shape, _signal)
 
 
 def _install():

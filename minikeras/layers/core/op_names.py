@@ -321,6 +321,19 @@ OPS = {
         ),
         ("images",),
     ),
+    # control flow (keras.src.ops.core). Keras passes the functions of Cond, Switch, Scan, Map and
+    # AssociativeScan to the op's call (its files hold them in the node's arguments); here every
+    # function is a constructor argument, so a node's call arguments are tensors and the
+    # functions sit in the op's config, saved by name (registered functions load back; a lambda
+    # cannot be saved). Keras-written files with these five ops do not load yet.
+    "associative_scan": ("core", "AssociativeScan", ("f", "reverse", "axis"), ("elems",)),
+    "cond": ("core", "Cond", ("true_fn", "false_fn"), ("pred",)),
+    "fori_loop": ("core", "ForiLoop", ("lower", "upper", "body_fun"), ("init_val",)),
+    "map": ("core", "Map", ("f",), ("xs",)),
+    "scan": ("core", "Scan", ("f", "length", "reverse", "unroll"), ("init", "xs")),
+    "switch": ("core", "Switch", ("branches",), ("index", "*operands")),
+    "vectorized_map": ("core", "VectorizedMap", ("function",), ("elements",)),
+    "while_loop": ("core", "WhileLoop", ("cond", "body", "maximum_iterations"), ("loop_vars",)),
     "image.rgb_to_grayscale": ("image", "RGBToGrayscale", ("data_format",), ("images",)),
     "image.rgb_to_hsv": ("image", "RGBToHSV", ("data_format",), ("images",)),
 }
