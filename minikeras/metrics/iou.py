@@ -85,7 +85,8 @@ class _IoUBase(Metric):
         if self.ignore_class is not None:
             valid &= y_true != self.ignore_class
         cm = np.zeros((n, n), self.total_cm.dtype)
-        np.add.at(cm, (y_true[valid].astype(np.intp), y_pred[valid].astype(np.intp)), weights[valid])
+        rows, cols = y_true[valid].astype(np.intp), y_pred[valid].astype(np.intp)
+        np.add.at(cm, (rows, cols), weights[valid])
         self.total_cm.data += cm
 
     def _class_ious(self, target_class_ids):

@@ -19,8 +19,8 @@ class R2Score(Metric):
             `"variance_weighted_average"` (weighted by each column's variance) or None (one
             score per column).
         num_regressors: the number of independent regressors; above 0 gives the adjusted R^2
-            `1 - (1 - R^2) * (n - 1) / (n - p - 1)`, `n = num_samples` (falling back, with a warning, to R^2 when
-            `p >= n - 1`).
+            `1 - (1 - R^2) * (n - 1) / (n - p - 1)`, `n = num_samples` (falling back, with a
+            warning, to R^2 when `p >= n - 1`).
         name: the metric's name.
         dtype: the dtype of the state and result.
 
@@ -66,10 +66,14 @@ class R2Score(Metric):
         self._built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true, y_pred = squeeze_or_expand(to_numpy(y_true, self.dtype), to_numpy(y_pred, self.dtype))
+        y_true = to_numpy(y_true, self.dtype)
+        y_true, y_pred = squeeze_or_expand(y_true, to_numpy(y_pred, self.dtype))
         if not self._built:
             self._build(y_true.shape, y_pred.shape)
-        sw = np.ones((), self.dtype) if sample_weight is None else to_numpy(sample_weight, self.dtype)
+        if sample_weight is None:
+            sw = np.ones((), self.dtype)
+        else:
+            sw = to_numpy(sample_weight, self.dtype)
         if sw.ndim == 1:
             sw = sw[:, None]
         try:

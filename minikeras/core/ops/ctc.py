@@ -194,25 +194,28 @@ def ctc_decode(
     merge_repeated=True,
     mask_index=0,
 ):
-    """Decodes CTC outputs into label sequences (greedy: the best class of each frame).
+    """Decodes CTC outputs into label sequences, greedily or by beam search.
 
     Greedy decoding takes each frame's argmax, drops frames past `sequence_lengths`, merges
     repeats (when `merge_repeated`) and removes blanks; the labels are packed to the left and
-    padded with -1.
+    padded with -1. Beam search keeps the `beam_width` most probable label prefixes (summing the
+    probabilities of the alignments of each, split by whether they end in a blank) over the
+    log-softmax of `inputs`, and returns the `top_paths` best.
 
     Args:
         inputs: `(batch, max_length, num_classes)` logits or probabilities.
         sequence_lengths: `(batch,)` numbers of valid frames.
-        strategy: `"greedy"`; `"beam_search"` is not implemented yet.
+        strategy: `"greedy"` or `"beam_search"`.
         beam_width: beam search width (beam search only).
         top_paths: number of paths returned (beam search only).
         merge_repeated: collapse runs of the same class into one label.
         mask_index: the blank class id (None means the last class).
 
     Returns:
-        A tuple `(decoded, scores)`: `decoded` an int32 tensor `(1, batch, max_length)` and
-        `scores` a `(batch, 1)` tensor, minus the sum over the valid frames of each frame's
-        maximum input value (as Keras 3 computes it).
+        A tuple `(decoded, scores)`. Greedy: `decoded` an int32 tensor `(1, batch, max_length)`
+        and `scores` a `(batch, 1)` tensor, minus the sum over the valid frames of each frame's
+        maximum input value (as Keras 3 computes it). Beam search: `decoded` is
+        `(top_paths, batch, max_length)` and `scores` `(batch, top_paths)` log-probabilities.
 
     >>> import numpy as np, minikeras as keras
     >>> x = np.eye(3, dtype="float32")[[[1, 1, 0, 1, 2, 2]]]
@@ -220,12 +223,7 @@ def ctc_decode(
     >>> paths.numpy()[0, 0].tolist()
     [1, 1, 2, -1, -1, -1]
     """
-    if strategy == "beam_search":
-        raise NotImplementedError(
-            "ctc_decode: strategy='beam_search' is not implemented in minikeras yet; use "
-            "strategy='greedy'."
-        )
-    if strategy != "greedy":
+    if strategy not in ("greedy", "beam_search"):
         raise ValueError(
             f"ctc_decode: invalid strategy {strategy!r}. Supported values are 'greedy' and "
             "'beam_search'."
@@ -241,6 +239,8 @@ def ctc_decode(
     bsz, tmax, k = x.shape
     blank = k - 1 if mask_index is None else mask_index
     lengths = np.asarray(unwrap(sequence_lengths, "ctc_decode")[0]).astype(np.int64).reshape(bsz)
+    if strategy == "beam_search":
+        return _beam_search(x, lengths, beam_width, top_paths, blank)
     indices = np.argmax(x, axis=-1)
     scores = np.max(x, axis=-1)
     padded = np.arange(tmax)[None, :] >= lengths[:, None]
@@ -257,3 +257,78 @@ def ctc_decode(
         Tensor(decoded[None].astype("int32")),
         Tensor(-np.sum(scores, axis=1, keepdims=True)),
     )
+
+
+def _merge_scores(inverse, scores, size):
+    """log-sum-exp of `scores` grouped by `inverse` into `size` slots (-inf where empty)."""
+    top = np.max(scores)
+    top = top if np.isfinite(top) else np.float32(0.0)
+    total = np.zeros(size, scores.dtype)
+    np.add.at(total, inverse, np.exp(scores - top))
+    with np.errstate(divide="ignore"):
+        return (np.log(total) + top).astype(scores.dtype)
+
+
+def _unique_rows(paths, size):
+    """Sorted unique rows padded with -1 rows to `size`, and each input row's index."""
+    uniq, inverse = np.unique(paths, axis=0, return_inverse=True)
+    padded = np.full((size, paths.shape[1]), -1, paths.dtype)
+    padded[: len(uniq)] = uniq
+    return padded, inverse.reshape(-1)
+
+
+def _beam_search_one(logp, length, beam_width, top_paths, blank):
+    """Prefix beam search over one sequence's `(T, K)` log-probabilities.
+
+    The classes come flipped (`K - 1 - c`) so that ties between equal scores break towards the
+    lower original class, as Keras 3's jax implementation does; -1 pads the paths.
+    """
+    tmax, k = logp.shape
+    width, size = 2 * beam_width, 2 * k * beam_width
+    paths = np.full((width, tmax), -1, np.int64)
+    n0 = min(k, beam_width)
+    first = np.argsort(logp[0], kind="stable")[-n0:]
+    paths[:n0, 0] = np.where(first == blank, -1, first)
+    scores = np.full(width, -np.inf, logp.dtype)
+    scores[:n0] = logp[0, first]
+    ends_blank = paths[:, 0] == -1
+    classes = np.arange(k)
+    classes[blank] = -1
+    classes = np.tile(classes, width)
+    rows = np.arange(width * k)
+    for t in range(1, min(length, tmax)):
+        # extend every path by every class
+        ext = np.repeat(paths, k, axis=0)
+        ext_scores = np.repeat(scores, k) + np.tile(logp[t], width)
+        prev_blank = np.repeat(ends_blank, k)
+        tail_at = np.argmax(ext == -1, axis=1)
+        tails = np.where(tail_at == 0, -1, ext[rows, tail_at - 1])
+        new_blank = classes == -1
+        emitted = np.where(~prev_blank & (tails == classes), -1, classes)  # a repeat: no label
+        ext[rows, tail_at] = emitted
+        # merge equal prefixes, separately for those ending in a blank and the others
+        uniq, inverse = _unique_rows(ext, size)
+        emit = _merge_scores(inverse, np.where(new_blank, -np.inf, ext_scores), size)
+        blank_s = _merge_scores(inverse, np.where(new_blank, ext_scores, -np.inf), size)
+        keep = np.argsort(np.logaddexp(emit, blank_s), kind="stable")[-beam_width:]
+        paths = np.tile(uniq[keep], (2, 1))
+        scores = np.concatenate([emit[keep], blank_s[keep]])
+        ends_blank = np.repeat([False, True], beam_width)
+    uniq, inverse = _unique_rows(paths, size)
+    merged = _merge_scores(inverse, scores, size)
+    best = np.argsort(merged, kind="stable")[-top_paths:][::-1]
+    return uniq[best], merged[best]
+
+
+def _beam_search(x, lengths, beam_width, top_paths, blank):
+    k = x.shape[-1]
+    logp = _log_softmax(x.astype("float64")).astype(x.dtype)[..., ::-1]
+    flipped_blank = k - blank - 1
+    results = [
+        _beam_search_one(logp[b], int(lengths[b]), beam_width, top_paths, flipped_blank)
+        for b in range(x.shape[0])
+    ]
+    paths = np.stack([p for p, _ in results])  # (batch, top_paths, T)
+    paths = np.where(paths == -1, -1, k - paths - 1).transpose(1, 0, 2)
+    scores = np.stack([s for _, s in results])
+    return Tensor(paths.astype("int32")), Tensor(scores)

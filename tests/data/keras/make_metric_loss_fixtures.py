@@ -11,8 +11,8 @@ input names "y_true", "y_pred", "sw" (list of two names, one per `update_state` 
 and "variables" as `[path, shape, dtype]`), `m<i>_plain` the result after two unweighted updates
 and `m<i>_weighted` after two weighted ones (a fresh metric each). CTC: `ctc<i>` (JSON: input
 names and kwargs), `ctc<i>_loss`, `ctc<i>_grad` (d sum(loss) / d logits). Decode: `dec<i>` (JSON),
-`dec<i>_paths`, `dec<i>_scores`. Circle: `circle<i>` (JSON), `circle<i>_loss`. Also `metrics_compiled_k3.keras`, a model compiled with
-these metrics, with `compiled_x`, `compiled_y` and `compiled_logs` (its `evaluate` logs, JSON).
+`dec<i>_paths`, `dec<i>_scores`. Circle: `circle<i>` (JSON), `circle<i>_loss`. Also
+`metrics_compiled_k3.keras`, a model compiled with these metrics, with `compiled_x`, `compiled_y` and `compiled_logs` (its `evaluate` logs, JSON).
 """
 
 import json
@@ -151,6 +151,8 @@ def loss_inputs(x):
     probs[0, 2:4, 1] = 5.0  # a repeated best class
     x["dec_x"] = probs
     x["dec_len"] = np.array([8, 5, 1], "int32")
+    x["dec_x2"] = rng.normal(0, 2, (2, 12, 6)).astype("float32")
+    x["dec_len2"] = np.array([12, 9], "int32")
     emb = rng.normal(0, 1, (8, 5)).astype("float32")
     x["circ_emb"] = emb / np.linalg.norm(emb, axis=1, keepdims=True)
     x["circ_y"] = np.array([0, 1, 0, 2, 1, 0, 3, 2], "int32")
@@ -172,6 +174,11 @@ DECODE_CASES = [
     {"strategy": "greedy", "merge_repeated": False},
     {"strategy": "greedy", "mask_index": 3},
     {"strategy": "greedy", "mask_index": None},
+    {"strategy": "beam_search", "beam_width": 3, "top_paths": 2},
+    {"strategy": "beam_search"},
+    {"strategy": "beam_search", "beam_width": 5, "top_paths": 3, "mask_index": 2},
+    {"strategy": "beam_search", "beam_width": 2, "mask_index": None},
+    {"strategy": "beam_search", "beam_width": 8, "top_paths": 4, "x": "dec_x2", "len": "dec_len2"},
 ]
 CIRCLE_CASES = [
     {},
@@ -200,7 +207,9 @@ def loss_fixtures(keras, x, out):
     out["ctcfn_loss"] = np.asarray(keras.losses.ctc(x["ctc_loss_y"], x["ctc_z"]))
     out["ctccls_loss"] = np.asarray(keras.losses.CTC()(x["ctc_loss_y"], x["ctc_z"]))
     for i, kwargs in enumerate(DECODE_CASES):
-        paths, scores = keras.ops.ctc_decode(x["dec_x"], x["dec_len"], **kwargs)
+        kw = {k: v for k, v in kwargs.items() if k not in ("x", "len")}
+        inputs, lengths = x[kwargs.get("x", "dec_x")], x[kwargs.get("len", "dec_len")]
+        paths, scores = keras.ops.ctc_decode(inputs, lengths, **kw)
         out[f"dec{i}_paths"], out[f"dec{i}_scores"] = np.asarray(paths), np.asarray(scores)
         out[f"dec{i}"] = np.array(json.dumps(kwargs))
     for i, kwargs in enumerate(CIRCLE_CASES):
