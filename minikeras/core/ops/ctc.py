@@ -1,5 +1,5 @@
 """Connectionist temporal classification: `ctc_loss` (differentiable, by the forward-backward
-algorithm in log space) and `ctc_decode` (greedy).
+algorithm in log space) and `ctc_decode` (greedy or beam search).
 
 A target `l` of length `L` is extended with blanks (`mask_index`) into `l' = (blank, l1, blank,
 l2, ..., lL, blank)` of length `2L + 1`. `alpha[t, s]` is the log-probability of all alignments

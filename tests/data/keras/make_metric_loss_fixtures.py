@@ -12,7 +12,8 @@ and "variables" as `[path, shape, dtype]`), `m<i>_plain` the result after two un
 and `m<i>_weighted` after two weighted ones (a fresh metric each). CTC: `ctc<i>` (JSON: input
 names and kwargs), `ctc<i>_loss`, `ctc<i>_grad` (d sum(loss) / d logits). Decode: `dec<i>` (JSON),
 `dec<i>_paths`, `dec<i>_scores`. Circle: `circle<i>` (JSON), `circle<i>_loss`. Also
-`metrics_compiled_k3.keras`, a model compiled with these metrics, with `compiled_x`, `compiled_y` and `compiled_logs` (its `evaluate` logs, JSON).
+`metrics_compiled_k3.keras`, a model compiled with these metrics, with `compiled_x`,
+`compiled_y` and `compiled_logs` (its `evaluate` logs, JSON).
 """
 
 import json
