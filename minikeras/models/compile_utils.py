@@ -49,15 +49,21 @@ class CompileLoss:
             self.weights = [1.0 if w is None else float(w) for w in _per_output(loss_weights, self.output_names, "loss_weights")]
         self.last_values = {}
 
+    @property
+    def has_loss(self):
+        """One flag per output: whether it has a loss (a `None` loss trains nothing on it)."""
+        return [fn is not None for fn in self.losses]
+
     def __call__(self, y_true, y_pred, sample_weight=None):
-        y_true = flatten(y_true) if isinstance(y_true, (list, tuple, dict)) else [y_true]
         y_pred = flatten(y_pred) if isinstance(y_pred, (list, tuple, dict)) else [y_pred]
-        sws = flatten(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) else [sample_weight] * len(y_pred)
-        if len(y_true) != len(self.losses):
-            raise ValueError(
-                f"The model has {len(self.losses)} outputs {self.output_names} but {len(y_true)} "
-                "target arrays were given."
-            )
+        y_true = align_targets(y_true, self.output_names, self.has_loss)
+        sws = align_sample_weights(sample_weight, self.output_names, self.has_loss)
+        for name, fn, yt in zip(self.output_names, self.losses, y_true):
+            if fn is not None and yt is None:
+                raise ValueError(
+                    f"Output '{name}' has a loss in compile() but no target was given for it "
+                    "(its entry of `y` is None)."
+                )
         total = None
         self.last_values = {}
         for name, fn, w, yt, yp, sw in zip(self.output_names, self.losses, self.weights, y_true, y_pred, sws):
@@ -70,6 +76,42 @@ class CompileLoss:
         if total is None:
             raise ValueError("compile() got no loss for any output.")
         return total
+
+
+def align_targets(y_true, names, has_loss, what="target arrays"):
+    """The targets as one entry per output (`None` where an output gets no target).
+
+    As in Keras 3, `y` may have one entry per output (`None` placeholders allowed), or only
+    as many entries as there are outputs with a loss (a single array when one output has a
+    loss: `compile(loss=[fn, None])` then `fit(x, y)`); those fill the outputs with a loss,
+    in order. A dict `y` is read by output name.
+    """
+    n = len(names)
+    if isinstance(y_true, dict) and y_true and all(k in names for k in y_true):
+        return [y_true.get(k) for k in names]
+    flat = flatten(y_true) if isinstance(y_true, (list, tuple, dict)) else [y_true]
+    if len(flat) == n:
+        return flat
+    wanted = [i for i in range(n) if has_loss[i]]
+    if len(flat) == len(wanted) and len(wanted) < n:
+        out = [None] * n
+        for i, value in zip(wanted, flat):
+            out[i] = value
+        return out
+    with_loss = [names[i] for i in wanted]
+    raise ValueError(
+        f"The model has {n} outputs {names} but {len(flat)} {what} were given. Give one per "
+        f"output (None for an output without a loss) or one per output with a loss "
+        f"{with_loss}."
+    )
+
+
+def align_sample_weights(sample_weight, names, has_loss):
+    """Sample weights per output: a structure is spread as `align_targets` does; a single
+    array (or None) applies to every output."""
+    if isinstance(sample_weight, (list, tuple, dict)):
+        return align_targets(sample_weight, names, has_loss, what="sample weight arrays")
+    return [sample_weight] * len(names)
 
 
 def apply_loss(fn, y_true, y_pred, sample_weight=None):
@@ -91,10 +133,13 @@ def apply_loss(fn, y_true, y_pred, sample_weight=None):
 class CompileMetrics:
     """The metrics named in `compile`, built on the first batch (when shapes are known)."""
 
-    def __init__(self, metrics, weighted_metrics=None, output_names=None):
+    def __init__(self, metrics, weighted_metrics=None, output_names=None, has_loss=None):
         self.spec = metrics
         self.weighted_spec = weighted_metrics
         self.output_names = output_names or ["output"]
+        # which outputs have a compiled loss: how a `y` with fewer entries than outputs is
+        # spread (see `align_targets`); outputs given no target get no metrics, as in Keras 3
+        self.has_loss = list(has_loss) if has_loss is not None else [True] * len(self.output_names)
         self.built = False
         self.metrics = []  # (output index, metric, weighted)
         self.name = "compile_metrics"
@@ -129,19 +174,23 @@ class CompileMetrics:
             else:
                 per = [spec] * len(names)
             for i, s in enumerate(per):
+                if y_true[i] is None:
+                    continue  # no target for this output (its loss is None): no metrics
                 self.metrics.extend(self._resolve(s, i, y_true[i], y_pred[i], weighted))
         self.built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true = flatten(y_true) if isinstance(y_true, (list, tuple, dict)) else [y_true]
         y_pred = flatten(y_pred) if isinstance(y_pred, (list, tuple, dict)) else [y_pred]
+        y_true = align_targets(y_true, self.output_names, self.has_loss)
         if not self.built:
             self.build(y_true, y_pred)
-        sws = flatten(sample_weight) if isinstance(sample_weight, (list, tuple, dict)) else [sample_weight] * len(y_pred)
+        sws = align_sample_weights(sample_weight, self.output_names, self.has_loss)
         for index, m, weighted in self.metrics:
+            yt = y_true[index]
+            if yt is None:
+                continue
             yp = y_pred[index]
             yp = yp.data if isinstance(yp, Tensor) else np.asarray(yp)
-            yt = y_true[index]
             yt = yt.data if isinstance(yt, Tensor) else np.asarray(yt)
             m.update_state(yt, yp, sample_weight=sws[index] if weighted else None)
 

@@ -80,7 +80,8 @@ class Trainer:
         self._compile_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
         self._compile_metrics = None
         if metrics is not None or weighted_metrics is not None:
-            self.__dict__["_compile_metrics"] = CompileMetrics(metrics, weighted_metrics, names)
+            has_loss = self._compile_loss.has_loss if self._compile_loss is not None else None
+            self.__dict__["_compile_metrics"] = CompileMetrics(metrics, weighted_metrics, names, has_loss)
         # compile's own trackers are not tracked as attribute metrics (Keras 3 compiles
         # without dependency tracking), so a recompile leaves no stale "loss" behind
         self.__dict__["_loss_tracker"] = loss_tracker("loss")
@@ -149,9 +150,10 @@ class Trainer:
         return [m.name for m in self.metrics]
 
     def _output_loss_trackers(self):
-        """`<output>_loss` running means, logged for models with several outputs (Keras 3.5+)."""
+        """`<output>_loss` running means, logged when several outputs have a loss (Keras 3.5+;
+        an output whose loss is None has none, and one loss alone is just `loss`)."""
         loss = self._compile_loss
-        if loss is None or len(loss.output_names) < 2:
+        if loss is None or sum(loss.has_loss) < 2:
             return {}
         trackers = self.__dict__.setdefault("_per_output_trackers", {})
         for name, fn in zip(loss.output_names, loss.losses):
