@@ -3,6 +3,7 @@
 from ...core import ops
 from ...core.tensor import Tensor
 from ..layer import Layer
+from ..node import KerasTensor
 
 
 def _is_shape_list(input_shape):
@@ -80,31 +81,49 @@ class Merge(Layer):
                 )
         return tuple(out)
 
-    def _validate(self, shapes):
-        self._check_list(shapes)
+    def _check_batch_sizes(self, shapes):
+        """Build-time check (Keras 3's `Merge.build`): known batch sizes must agree."""
         batch_sizes = {s[0] for s in shapes if len(s)} - {None}
         if len(batch_sizes) > 1:
             raise ValueError(
                 f"{self._describe()} cannot merge tensors with different batch "
                 f"sizes. Received tensors with shapes {[tuple(s) for s in shapes]}"
             )
+
+    def _validate(self, shapes):
+        """The output shape: the non-batch axes broadcast together; the batch size is the one
+        known batch size, else None (as Keras 3's `compute_output_shape`, which does not check
+        batch sizes: `build` does)."""
+        self._check_list(shapes)
+        batch_sizes = {s[0] for s in shapes if len(s)} - {None}
         out = tuple(shapes[0][1:])
         try:
             for s in shapes[1:]:
                 out = self._elementwise_shape(out, tuple(s[1:]))
         except ValueError as e:
             raise ValueError(f"{e} (full input shapes: {[tuple(s) for s in shapes]})") from None
-        batch = next(iter(batch_sizes)) if batch_sizes else None
+        batch = next(iter(batch_sizes)) if len(batch_sizes) == 1 else None
         return (batch,) + out
 
     def build(self, input_shape):
+        self._check_list(input_shape)
+        self._check_batch_sizes(input_shape)
         self._validate(input_shape)
 
     def call(self, inputs, mask=None):
         if not isinstance(inputs, (list, tuple)):
             self._check_list(inputs, "inputs")
         inputs = list(inputs)
-        self._validate([tuple(x.shape) for x in inputs])
+        shapes = [tuple(x.shape) for x in inputs]
+        self._validate(shapes)
+        # batch sizes are checked once, at build time (with the batch sizes the layer is built
+        # for, usually unknown); calls then broadcast, as Keras 3 does: a batch-1 tensor (a
+        # learned latent array) merges with a batch-B one
+        if len({s[0] for s in shapes if len(s)} - {1}) > 1:
+            raise ValueError(
+                f"{self._describe()}: the batch sizes of its inputs do not broadcast "
+                f"together. Received tensors with shapes {shapes}"
+            )
         masks = list(mask) if isinstance(mask, (list, tuple)) else [None] * len(inputs)
         rank = max(x.ndim for x in inputs)
         for i, x in enumerate(inputs):
@@ -136,3 +155,19 @@ class Merge(Layer):
 
     def compute_output_shape(self, input_shape):
         return self._validate(input_shape)
+
+    def _apply_declared_shapes(self, args, outs):
+        """A symbolic call's output shape is `compute_output_shape` of the input shapes (as
+        Keras 3's `Merge.compute_output_spec`): a batch-1 input next to an unknown batch gives
+        batch 1, and two different known batch sizes give None."""
+        first = args[0]
+        if len(outs) != 1 or not isinstance(first, (list, tuple)):
+            return
+        if not all(isinstance(t, KerasTensor) for t in first):
+            return
+        try:
+            shape = self.compute_output_shape([tuple(t.shape) for t in first])
+        except Exception:  # keep the traced shape
+            return
+        if isinstance(shape, tuple) and len(shape) == len(outs[0].shape):
+            outs[0].shape = shape
