@@ -25,8 +25,9 @@ _TRUNC_STD = 0.87962566103423978  # std of a unit normal truncated to [-2, 2]
 
 
 class Initializer:
-    """Base class of initializers: callables `init(shape, dtype=None)` returning a tensor (the
-    built-in ones return a minikeras Tensor; a subclass may return a numpy array).
+    """Base class of initializers: callables `init(shape, dtype=None)` returning a tensor.
+
+    The built-in ones return a minikeras Tensor; a subclass may return a numpy array.
 
     Subclasses implement `__call__(shape, dtype=None)` and, when they take arguments,
     `get_config()`; `from_config` and `clone` then work as in Keras.

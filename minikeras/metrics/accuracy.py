@@ -11,8 +11,9 @@ def _out(x):
 
 
 def accuracy(y_true, y_pred):
-    """Elementwise exact match: `y_true == y_pred` as float32 (Keras 3 reduces no axis; the
-    `Accuracy` metric averages it).
+    """Elementwise exact match: `y_true == y_pred` as float32.
+
+    Keras 3 reduces no axis; the `Accuracy` metric averages it.
 
     Args:
         y_true: labels.
@@ -31,8 +32,9 @@ def accuracy(y_true, y_pred):
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
-    """Elementwise binary accuracy: `y_true == (y_pred > threshold)` as float32 (Keras 3
-    reduces no axis; the `BinaryAccuracy` metric averages it).
+    """Elementwise binary accuracy: `y_true == (y_pred > threshold)` as float32.
+
+    Keras 3 reduces no axis; the `BinaryAccuracy` metric averages it.
 
     Args:
         y_true: 0/1 labels.
