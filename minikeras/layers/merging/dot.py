@@ -54,7 +54,7 @@ class Dot(Merge):
                     "Invalid format for argument `axes`: it should contain two "
                     f"integers. Received: axes={axes!r}"
                 )
-            axes = list(axes)
+            axes = tuple(axes) if isinstance(axes, tuple) else list(axes)  # config keeps the type
         self.axes = axes
         self.normalize = normalize
 

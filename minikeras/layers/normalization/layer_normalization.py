@@ -65,6 +65,8 @@ class LayerNormalization(Layer):
         self.supports_masking = True
 
     def build(self, input_shape):
+        if isinstance(self.axis, int):
+            self.axis = [self.axis]  # Keras 3 keeps a list once built: its config then says [-1]
         axes = _axes(self.axis, len(input_shape), self)
         shape = tuple(input_shape[a] for a in axes)
         if any(d is None for d in shape):

@@ -154,7 +154,7 @@ class Normalization(Layer):
 
         return {
             **super().get_config(),
-            "axis": list(self.axis),
+            "axis": tuple(self.axis),  # a tuple, as Keras 3.15.1 saves it
             "invert": self.invert,
             "mean": plain(self.input_mean),
             "variance": plain(self.input_variance),

@@ -78,7 +78,8 @@ class RandomRotation(_AffineLayer):
         return np.stack([cos, -sin, x_off, sin, cos, y_off, zero, zero], axis=1)
 
     def get_config(self):
-        return {**super().get_config(), "factor": _plain(self.factor)}
+        # the parsed (lower, upper) pair as a tuple, as Keras 3.15.1 saves it: 0.2 -> (-0.2, 0.2)
+        return {**super().get_config(), "factor": (self.lower, self.upper)}
 
 
 class RandomZoom(_AffineLayer):

@@ -12,7 +12,10 @@ class RandomContrast(BaseRandomLayer):
     `value_range`.
 
     Args:
-        factor: a number f in [0, 1] (then lower = upper = f) or a pair (lower, upper).
+        factor: a number f in [0, 1] or a pair (lower, upper); the factor c is drawn from
+            U(1 - lower, 1 + upper). A number f means (0, f), so c lies in [1, 1 + f]: Keras
+            3.15.1's code does this (its docstring says lower = upper = f), and its config saves
+            the pair.
         value_range: (low, high) of the pixel values, used to clip the output.
         seed: an int for a repeatable sequence of factors.
 
@@ -24,8 +27,12 @@ class RandomContrast(BaseRandomLayer):
 
     def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
         super().__init__(seed, kwargs.pop("data_format", None), **kwargs)
-        self.factor = factor
-        self.lower, self.upper = parse_factor(factor, "factor", 0.0, 1.0, symmetric=False)
+        lower, upper = parse_factor(factor, "factor", 0.0, 1.0, symmetric=False)
+        if not isinstance(factor, (list, tuple)):
+            lower = 0  # Keras 3.15: max(-f, 0), an int 0 in its saved config
+        self.lower, self.upper = lower, upper
+        pair = isinstance(factor, (list, tuple))
+        self.factor = tuple(sorted(factor)) if pair else (lower, upper)
         self.value_range = tuple(value_range)
 
     def transform(self, images, rng):
@@ -36,5 +43,5 @@ class RandomContrast(BaseRandomLayer):
         return ops.clip(y, self.value_range[0], self.value_range[1])
 
     def get_config(self):
-        factor = list(self.factor) if isinstance(self.factor, (list, tuple)) else self.factor
-        return {**super().get_config(), "factor": factor, "value_range": list(self.value_range)}
+        # tuples, as Keras 3.15.1 saves them: RandomContrast(0.2) -> factor (0, 0.2)
+        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}

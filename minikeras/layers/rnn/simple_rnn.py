@@ -82,6 +82,10 @@ class SimpleRNN(CellRNN):
                          return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll, **kwargs)  # fmt: skip
 
+    def get_config(self):
+        # Keras 3.15.1's SimpleRNN saves no `seed` (its cell does); LSTM and GRU do save it
+        return {k: v for k, v in super().get_config().items() if k != "seed"}
+
     def _fused_call(self, sequences, states, mask, training):
         if not self._fast_path_ok(sequences, training):
             return None

@@ -34,9 +34,10 @@ class BaseSpatialDropout(Layer):
         return random.dropout(inputs, self.rate, noise_shape=shape, seed=self.seed_generator)
 
     def get_config(self):
-        # Keras 3's spatial dropouts take no `trainable` argument, so their config has none
-        config = {k: v for k, v in super().get_config().items() if k != "trainable"}
-        return {**config, "rate": self.rate, "seed": self.seed, "data_format": self.data_format}
+        # Keras 3.15.1's spatial dropouts save rate, seed, name and the dtype as a plain string
+        # (no DTypePolicy dict, no `trainable`), plus data_format for 2D/3D
+        return {"rate": self.rate, "seed": self.seed, "name": self.name, "dtype": self.dtype,
+                "data_format": self.data_format}  # fmt: skip
 
 
 class SpatialDropout1D(BaseSpatialDropout):

@@ -55,7 +55,15 @@ def test_dot_functional_form_and_config():
     out = keras.layers.dot([x, y], axes=(1, 2))
     np.testing.assert_allclose(np.asarray(out), np.einsum("bij,bki->bjk", x, y))
     config = keras.layers.Dot(axes=(1, 2), normalize=True).get_config()
-    assert config["axes"] == [1, 2] and config["normalize"] is True
+    assert config["axes"] == (1, 2) and config["normalize"] is True  # Keras 3.15.1: a tuple
+
+
+def test_dot_config_keeps_the_axes_type_as_keras():
+    """Keras 3.15.1: Dot(axes=(1, 1)) saves (1, 1), Dot(axes=[1, 1]) saves [1, 1], an int stays."""
+    assert keras.layers.Dot(axes=(1, 1)).get_config()["axes"] == (1, 1)
+    assert type(keras.layers.Dot(axes=(1, 1)).get_config()["axes"]) is tuple
+    assert type(keras.layers.Dot(axes=[1, 1]).get_config()["axes"]) is list
+    assert keras.layers.Dot(axes=1).get_config()["axes"] == 1
 
 
 def test_dot_errors():

@@ -143,3 +143,15 @@ def test_layer_normalization_keeps_the_composite_path_where_the_kernel_does_not_
                         (L.LayerNormalization(dtype="float16"), x.astype("float16"))]:  # fmt: skip
         out = layer(data)
         assert out._op != "layer_normalization"
+
+
+def test_layer_normalization_axis_in_config_as_keras():
+    """Keras 3.15.1: LayerNormalization().get_config()["axis"] is -1 before building and [-1]
+    (a list) once built; a list/tuple axis is saved as a list."""
+    import minikeras as keras
+
+    layer = keras.layers.LayerNormalization()
+    assert layer.get_config()["axis"] == -1
+    layer(np.ones((2, 3, 4), "float32"))
+    assert layer.get_config()["axis"] == [-1]
+    assert keras.layers.LayerNormalization(axis=(1, 2)).get_config()["axis"] == [1, 2]

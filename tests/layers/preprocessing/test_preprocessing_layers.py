@@ -73,7 +73,9 @@ def test_normalization_given_stats_invert_and_config():
     inv = L.Normalization(mean=[1.0, 2.0], variance=[4.0, 9.0], invert=True, dtype="float64")
     np.testing.assert_allclose(np.asarray(inv(x)), x * [2.0, 3.0] + [1, 2], rtol=1e-12)
     config = layer.get_config()
-    assert config["mean"] == [1.0, 2.0] and config["axis"] == [-1]
+    assert config["mean"] == [1.0, 2.0] and config["axis"] == (-1,)  # Keras 3.15.1: a tuple
+    assert L.Normalization(axis=None).get_config()["axis"] == ()
+    assert L.Normalization(axis=[1, 2]).get_config()["axis"] == (1, 2)
     run_layer_test(
         L.Normalization,
         {"mean": 0.5, "variance": 2.0},

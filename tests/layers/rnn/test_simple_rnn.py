@@ -91,3 +91,14 @@ def test_simple_rnn_config():
     assert keras.layers.SimpleRNN.from_config(config).get_config() == config
     with pytest.raises(ValueError, match="units"):
         keras.layers.SimpleRNN(0)
+
+
+def test_simple_rnn_config_has_no_seed_as_keras():
+    """Keras 3.15.1: SimpleRNN's config has no `seed` key (its cell's and LSTM's do)."""
+    import minikeras as keras
+
+    assert "seed" not in keras.layers.SimpleRNN(3, seed=4).get_config()
+    assert keras.layers.SimpleRNNCell(3, seed=4).get_config()["seed"] == 4
+    assert keras.layers.LSTM(3).get_config()["seed"] is None
+    inner = keras.layers.Bidirectional(keras.layers.SimpleRNN(3)).get_config()["layer"]["config"]
+    assert "seed" not in inner

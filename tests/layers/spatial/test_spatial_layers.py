@@ -243,3 +243,13 @@ def test_up_sampling_compute_output_shape_types_as_keras():
     assert keras.layers.UpSampling1D(2).compute_output_shape((None, 5, 4)) == [None, 10, 4]
     assert keras.layers.UpSampling2D(2).compute_output_shape((None, 5, 5, 4)) == (None, 10, 10, 4)
     assert keras.layers.UpSampling1D(2)(keras.Input((5, 4))).shape == (None, 10, 4)
+
+
+def test_spatial_dropout_config_as_keras():
+    """Keras 3.15.1: SpatialDropout1D's config is exactly rate/seed/name/dtype, dtype a plain
+    string; 2D/3D add data_format."""
+    cfg = keras.layers.SpatialDropout1D(0.3).get_config()
+    assert sorted(cfg) == ["dtype", "name", "rate", "seed"] and cfg["dtype"] == "float32"
+    cfg = keras.layers.SpatialDropout2D(0.3).get_config()
+    assert sorted(cfg) == ["data_format", "dtype", "name", "rate", "seed"]
+    assert keras.layers.SpatialDropout2D.from_config(cfg).rate == 0.3
