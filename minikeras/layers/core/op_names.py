@@ -334,6 +334,11 @@ OPS = {
     "switch": ("core", "Switch", ("branches",), ("index", "*operands")),
     "vectorized_map": ("core", "VectorizedMap", ("function",), ("elements",)),
     "while_loop": ("core", "WhileLoop", ("cond", "body", "maximum_iterations"), ("loop_vars",)),
+    "dot_product_attention": (
+        "nn", "DotProductAttention",
+        ("is_causal", "flash_attention", "attn_logits_soft_cap"),
+        ("query", "key", "value", "bias=", "mask=", "scale="),
+    ),
     "image.rgb_to_grayscale": ("image", "RGBToGrayscale", ("data_format",), ("images",)),
     "image.rgb_to_hsv": ("image", "RGBToHSV", ("data_format",), ("images",)),
 }
