@@ -7,11 +7,12 @@ into it. ImageNet weights are read from the local cache and never downloaded una
 
 import sys
 
-from . import imagenet_utils, inception_v3, mobilenet_v2, resnet, vgg16
+from . import imagenet_utils, inception_v3, mobilenet_v2, resnet, vgg16, xception
 from .inception_v3 import InceptionV3
 from .mobilenet_v2 import MobileNetV2
 from .resnet import ResNet50, ResNet101, ResNet152
 from .vgg16 import VGG16
+from .xception import Xception
 
 # Keras also exposes ResNet50's helpers as `keras.applications.resnet50`
 resnet50 = resnet
@@ -24,10 +25,12 @@ __all__ = [
     "ResNet50",
     "ResNet101",
     "ResNet152",
+    "Xception",
     "imagenet_utils",
     "inception_v3",
     "mobilenet_v2",
     "resnet",
     "resnet50",
     "vgg16",
+    "xception",
 ]  # fmt: skip
