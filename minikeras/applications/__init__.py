@@ -7,10 +7,12 @@ into it. ImageNet weights are read from the local cache and never downloaded una
 
 import sys
 
-from . import imagenet_utils, inception_v3, mobilenet_v2, resnet, vgg16, xception
+from . import (imagenet_utils, inception_v3, mobilenet_v2, resnet, resnet_v2, vgg16,
+               xception)
 from .inception_v3 import InceptionV3
 from .mobilenet_v2 import MobileNetV2
 from .resnet import ResNet50, ResNet101, ResNet152
+from .resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from .vgg16 import VGG16
 from .xception import Xception
 
@@ -25,12 +27,16 @@ __all__ = [
     "ResNet50",
     "ResNet101",
     "ResNet152",
+    "ResNet50V2",
+    "ResNet101V2",
+    "ResNet152V2",
     "Xception",
     "imagenet_utils",
     "inception_v3",
     "mobilenet_v2",
     "resnet",
     "resnet50",
+    "resnet_v2",
     "vgg16",
     "xception",
 ]  # fmt: skip
