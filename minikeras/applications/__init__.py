@@ -8,12 +8,13 @@ into it. ImageNet weights are read from the local cache and never downloaded una
 import sys
 
 from . import (imagenet_utils, inception_v3, mobilenet_v2, resnet, resnet_v2, vgg16,
-               xception)
+               vgg19, xception)
 from .inception_v3 import InceptionV3
 from .mobilenet_v2 import MobileNetV2
 from .resnet import ResNet50, ResNet101, ResNet152
 from .resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from .vgg16 import VGG16
+from .vgg19 import VGG19
 from .xception import Xception
 
 # Keras also exposes ResNet50's helpers as `keras.applications.resnet50`
@@ -22,6 +23,7 @@ sys.modules[__name__ + ".resnet50"] = resnet
 
 __all__ = [
     "VGG16",
+    "VGG19",
     "InceptionV3",
     "MobileNetV2",
     "ResNet50",
@@ -38,5 +40,6 @@ __all__ = [
     "resnet50",
     "resnet_v2",
     "vgg16",
+    "vgg19",
     "xception",
 ]  # fmt: skip

@@ -1,0 +1,114 @@
+"""VGG19 (Simonyan & Zisserman, 2014) with Keras 3's layer names.
+
+VGG16 with a fourth conv in each of the last three blocks: five blocks of 3x3 "same" ReLU convs
+(2, 2, 4, 4, 4 of them; 64 to 512 filters), each ending in a 2x2 max pooling; the top is
+Flatten -> fc1 (4096) -> fc2 (4096) -> predictions.
+"""
+
+from .. import backend, layers
+from ..models import Functional
+from . import imagenet_utils
+
+WEIGHTS_PATH = imagenet_utils.BASE_URL + "vgg19/vgg19_weights_tf_dim_ordering_tf_kernels.h5"
+WEIGHTS_PATH_NO_TOP = (
+    imagenet_utils.BASE_URL + "vgg19/vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"
+)
+_HASHES = ("cbe5617147190e668d6c5d5026f83318", "253f8cb515780f3b799900260a226db6")
+
+__all__ = ["VGG19", "decode_predictions", "preprocess_input"]
+
+
+def VGG19(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+          pooling=None, classes=1000, classifier_activation="softmax", name="vgg19"):  # fmt: skip
+    """Instantiates the VGG19 model.
+
+    Args:
+        include_top: whether to end with the three fully-connected layers (needs 224x224 with
+            ImageNet weights).
+        weights: None (random), "imagenet" (from the local cache) or a path to a weights file.
+        input_tensor: optional KerasTensor to use as the image input.
+        input_shape: (rows, cols, 3), rows and cols at least 32.
+        pooling: with `include_top=False`: None (4-D output), "avg" or "max".
+        classes: number of classes, only with `include_top=True`.
+        classifier_activation: activation of `predictions` (None gives logits).
+        name: the model's name.
+
+    Returns:
+        A functional `keras.Model`; preprocess inputs with `vgg19.preprocess_input` ("caffe").
+
+    >>> import minikeras as keras
+    >>> model = keras.applications.VGG19(
+    ...     include_top=False, weights=None, input_shape=(32, 32, 3), pooling="avg")
+    >>> model.output_shape
+    (None, 512)
+    """
+    imagenet_utils.check_weights_arg(weights, include_top, classes)
+    input_shape = imagenet_utils.obtain_input_shape(
+        input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
+        require_flatten=include_top, weights=weights,
+    )  # fmt: skip
+    origin = WEIGHTS_PATH if include_top else WEIGHTS_PATH_NO_TOP
+    weights_path = imagenet_utils.weights_file(weights, origin.rsplit("/", 1)[1], origin,
+                                               _HASHES[0 if include_top else 1])  # fmt: skip
+
+    img_input = imagenet_utils.image_input(input_tensor, input_shape)
+
+    x = img_input
+    for block, (filters, convs) in enumerate(((64, 2), (128, 2), (256, 4), (512, 4), (512, 4)), 1):
+        for i in range(1, convs + 1):
+            x = layers.Conv2D(filters, (3, 3), activation="relu", padding="same",
+                              name=f"block{block}_conv{i}")(x)  # fmt: skip
+        x = layers.MaxPooling2D((2, 2), strides=(2, 2), name=f"block{block}_pool")(x)
+
+    if include_top:
+        x = layers.Flatten(name="flatten")(x)
+        x = layers.Dense(4096, activation="relu", name="fc1")(x)
+        x = layers.Dense(4096, activation="relu", name="fc2")(x)
+        imagenet_utils.validate_activation(classifier_activation, weights)
+        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    elif pooling == "avg":
+        x = layers.GlobalAveragePooling2D()(x)
+    elif pooling == "max":
+        x = layers.GlobalMaxPooling2D()(x)
+
+    inputs = img_input if input_tensor is None else imagenet_utils.source_inputs(input_tensor)
+    model = Functional(inputs, x, name=name)
+    if weights_path is not None:
+        model.load_weights(weights_path)
+    return model
+
+
+def preprocess_input(x, data_format=None):
+    """Preprocesses images for VGG19: RGB -> BGR, then subtracts the ImageNet BGR mean ("caffe").
+
+    There is no scaling; a float numpy input is modified in place (as Keras does).
+
+    Args:
+        x: images with values in [0, 255], 3-D or 4-D with 3 colour channels.
+        data_format: "channels_last" or "channels_first"; None means the global setting.
+
+    Returns:
+        The preprocessed array (float32 when the input was not floating point) or tensor.
+
+    >>> import numpy as np, minikeras as keras
+    >>> print(keras.applications.vgg19.preprocess_input(np.array([[[255.0, 0.0, 0.0]]])).round(3))
+    [[[-103.939 -116.779  131.32 ]]]
+    """
+    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
+
+
+def decode_predictions(preds, top=5, class_index_path=None):
+    """Decodes ImageNet predictions into `(class_id, class_name, score)` tuples.
+
+    See `imagenet_utils.decode_predictions`; the class index file is read from the local cache
+    (or `class_index_path`) and never downloaded.
+
+    Args:
+        preds: array (or tensor) of shape (samples, 1000).
+        top: how many top guesses to return per sample.
+        class_index_path: path to `imagenet_class_index.json`, or None for the cached copy.
+
+    Returns:
+        One list of `top` tuples per sample, highest score first.
+    """
+    return imagenet_utils.decode_predictions(preds, top=top, class_index_path=class_index_path)
