@@ -187,9 +187,33 @@ def is_symbolic(structure):
     return any(isinstance(t, KerasTensor) for t in flatten(structure))
 
 
+class _TextPlaceholder(str):
+    """The text standing in for a `dtype="string"` KerasTensor in a placeholder run: no text
+    is valid for every vocabulary, so the text layers recognise it (`is_text_placeholder`) and
+    answer with placeholder output of their declared shape and dtype instead of looking it up."""
+
+
+TEXT_PLACEHOLDER = _TextPlaceholder("")
+
+
+def is_text_placeholder(arr):
+    """Whether `arr` (a numpy array) is placeholder text made by `dummy_value`."""
+    return (
+        isinstance(arr, np.ndarray)
+        and arr.dtype == object
+        and arr.size > 0
+        and arr.flat[0] is TEXT_PLACEHOLDER
+    )
+
+
 def dummy_value(t, none_size, rng=None):
     """A concrete array standing in for KerasTensor `t` when tracing shapes: ones of its shape
     (`none_size` for unknown dims) and dtype. Ones are a valid token id for any vocabulary,
-    never a mask 0, and finite under every activation; values never steer the shapes."""
+    never a mask 0, and finite under every activation; values never steer the shapes.
+    A `"string"` tensor gets `TEXT_PLACEHOLDER` text (an object array)."""
     shape = tuple(none_size if d is None else d for d in t.shape)
+    if t.dtype == "string" or np.dtype(t.dtype).kind in "USO":
+        text = np.empty(shape, dtype=object)
+        text.fill(TEXT_PLACEHOLDER)  # the object itself (np.full would copy it to a plain str)
+        return text
     return np.ones(shape, dtype=np.dtype(t.dtype))

@@ -16,7 +16,14 @@ import numpy as np
 
 from ...core.tensor import Tensor
 from ..layer import Layer
-from ..node import KerasTensor, flatten, is_symbolic, map_structure
+from ..node import (
+    KerasTensor,
+    dummy_value,
+    flatten,
+    is_symbolic,
+    is_text_placeholder,
+    map_structure,
+)
 
 
 def to_numpy(x):
@@ -85,6 +92,22 @@ def _wrap(v):
     return v
 
 
+def _text_placeholder_output(layer, inputs):
+    """Placeholder output for placeholder text (a Sequential or Functional model traced on a
+    `dtype="string"` input runs its layers on `dummy_value`s): the declared shape and dtype,
+    as `_trace` declares them for a symbolic input. None for real inputs."""
+    flat = flatten(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+    arrays = [t.data if isinstance(t, Tensor) else t for t in flat]
+    if not arrays or not all(is_text_placeholder(a) for a in arrays):
+        return None
+    if isinstance(inputs, (list, tuple)):
+        shape = layer.compute_output_shape([tuple(a.shape) for a in arrays])
+    else:
+        shape = layer.compute_output_shape(tuple(arrays[0].shape))
+    out = KerasTensor(tuple(shape), layer.output_dtype_for("string"))
+    return _wrap(dummy_value(out, 1))
+
+
 class DataLayer(Layer):
     """Base class: numpy in `call`, Tensors out, shapes declared for symbolic inputs.
 
@@ -100,6 +123,9 @@ class DataLayer(Layer):
         if not args:
             args = (kwargs.pop(self._call_first_arg, kwargs.pop("inputs", None)),)
         kwargs.pop("training", None)
+        placeholder = _text_placeholder_output(self, args[0])
+        if placeholder is not None:
+            return placeholder
         args = (self._convert_inputs(args[0]),) + tuple(
             to_numpy(a) if isinstance(a, (Tensor, list)) else a for a in args[1:]
         )

@@ -72,6 +72,40 @@ def test_symbolic_string_input_in_models():
     assert seq(np.array(["a", "q"])).shape == (2, 2)
 
 
+def test_string_input_traces_through_sequential_and_functional():
+    """keras.io memory_efficient_embeddings: a string Input fed to a Sequential starting with
+    StringLookup (`num_oov_indices=0`: no placeholder text is in its vocabulary). Shapes and
+    dtypes as Keras 3.15.1 (TensorFlow backend) gives them: (None, 4) float32, a functional
+    sub-model on a new string Input too, and (None, 5, 3) after TextVectorization."""
+    inp = keras.Input(shape=(), dtype="string")
+    encoder = keras.Sequential([
+        keras.layers.StringLookup(vocabulary=["a", "b"], mask_token=None, num_oov_indices=0),
+        keras.layers.Embedding(2, 4),
+    ])
+    out = encoder(inp)
+    assert out.shape == (None, 4) and out.dtype == "float32"
+    model = keras.Model(inp, out)
+    table = encoder.layers[1].get_weights()[0]
+    predicted = model.predict(np.array(["a", "b", "a"]), verbose=0)
+    np.testing.assert_allclose(predicted, table[[0, 1, 0]])
+
+    sub_in = keras.Input(shape=(2,), dtype="string")
+    ids = keras.layers.StringLookup(vocabulary=["a", "b"])(sub_in)
+    sub = keras.Model(sub_in, keras.layers.Embedding(3, 4)(ids))
+    outer_in = keras.Input(shape=(2,), dtype="string")
+    traced = sub(outer_in)
+    assert traced.shape == (None, 2, 4) and traced.dtype == "float32"
+    outer = keras.Model(outer_in, traced)
+    assert outer.predict(np.array([["a", "z"]]), verbose=0).shape == (1, 2, 4)
+
+    tv = keras.layers.TextVectorization(max_tokens=10, output_sequence_length=5)
+    tv.adapt(["a b c", "b c d"])
+    seq_out = keras.Sequential([tv, keras.layers.Embedding(10, 3)])(inp)
+    assert seq_out.shape == (None, 5, 3)
+    text_model = keras.Model(inp, seq_out)
+    assert text_model.predict(np.array(["a b", "c d e"]), verbose=0).shape == (2, 5, 3)
+
+
 @pytest.mark.parametrize("ext", ["keras", "h5"])
 def test_save_load_given_vocabulary(tmp_path, ext):
     inp = keras.Input(shape=(3,), dtype="string")
