@@ -428,9 +428,129 @@ def squareplus(x, b=4):
     return ops.divide(ops.add(x, ops.sqrt(ops.add(ops.square(x), b))), 2.0)
 
 
+def glu(x, axis=-1):
+    """Gated linear unit: `x` split in two halves `a, b` along `axis`, then `a * sigmoid(b)`.
+
+    Args:
+        x: input tensor (`axis` of even size).
+        axis: the axis to split.
+
+    Returns:
+        A tensor with `axis` halved.
+
+    >>> import minikeras as keras
+    >>> keras.activations.glu([[2.0, 0.0]]).numpy().tolist()
+    [[1.0]]
+    """
+    return ops.glu(x, axis=axis)
+
+
+def hard_shrink(x, threshold=0.5):
+    """Hard shrinkage: `x` where `|x| > threshold`, else 0.
+
+    Args:
+        x: input tensor.
+        threshold: the cut-off.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.hard_shrink([-1.0, 0.2, 0.7]).numpy().tolist()
+    [-1.0, 0.0, 0.7]
+    """
+    return ops.hard_shrink(x, threshold=threshold)
+
+
+def soft_shrink(x, threshold=0.5):
+    """Soft shrinkage: `x` moved `threshold` towards 0, and 0 where `|x| <= threshold`.
+
+    Args:
+        x: input tensor.
+        threshold: the shrinkage.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.soft_shrink([-1.5, 0.2, 1.5]).numpy().tolist()
+    [-1.0, 0.0, 1.0]
+    """
+    return ops.soft_shrink(x, threshold=threshold)
+
+
+def sparse_plus(x):
+    """SparsePlus: 0 for `x <= -1`, `(x + 1)**2 / 4` for `-1 < x < 1`, and `x` for `x >= 1`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.sparse_plus([-2.0, 0.0, 2.0]).numpy().tolist()
+    [0.0, 0.25, 2.0]
+    """
+    return ops.sparse_plus(x)
+
+
+def sparse_sigmoid(x):
+    """SparseSigmoid: 0 for `x <= -1`, `(x + 1) / 2` for `-1 < x < 1`, and 1 for `x >= 1`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.sparse_sigmoid([-2.0, 0.0, 2.0]).numpy().tolist()
+    [0.0, 0.5, 1.0]
+    """
+    return ops.sparse_sigmoid(x)
+
+
+def sparsemax(x, axis=-1):
+    """Sparsemax: the projection of `x` onto the probability simplex along `axis` (see
+    `keras.ops.sparsemax`, which also says where Keras 3.15.1 differs).
+
+    Args:
+        x: input tensor.
+        axis: the axis to normalise.
+
+    Returns:
+        A tensor of the same shape, non-negative and summing to 1 along `axis`.
+
+    >>> import minikeras as keras
+    >>> keras.activations.sparsemax([[0.0, 0.5, 1.0]]).numpy().tolist()
+    [[0.0, 0.25, 0.75]]
+    """
+    return ops.sparsemax(x, axis=axis)
+
+
+def threshold(x, threshold, default_value):
+    """Keeps `x` where `x > threshold` and uses `default_value` elsewhere.
+
+    Args:
+        x: input tensor.
+        threshold: the cut-off.
+        default_value: the value for entries at or below `threshold`.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.activations.threshold([1.0, 5.0], 2.0, 0.0).numpy().tolist()
+    [0.0, 5.0]
+    """
+    return ops.threshold(x, threshold, default_value)
+
+
 _BUILTINS = [relu, leaky_relu, relu6, sigmoid, hard_sigmoid, softmax, log_softmax, tanh, elu,
              selu, gelu, softplus, softsign, silu, hard_silu, exponential, mish, linear,
-             log_sigmoid, celu, hard_tanh, tanh_shrink, squareplus]  # fmt: skip
+             log_sigmoid, celu, hard_tanh, tanh_shrink, squareplus, glu, hard_shrink, soft_shrink,
+             sparse_plus, sparse_sigmoid, sparsemax, threshold]  # fmt: skip
 ALL_OBJECTS_DICT = {fn.__name__: fn for fn in _BUILTINS}
 ALL_OBJECTS_DICT.update({"swish": silu, "hard_swish": hard_silu})
 _NAMES = {fn: fn.__name__ for fn in _BUILTINS}

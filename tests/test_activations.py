@@ -53,11 +53,18 @@ REFERENCES = {
     "hard_tanh": lambda x: np.clip(x, -1, 1),
     "tanh_shrink": lambda x: x - np.tanh(x),
     "squareplus": lambda x: (x + np.sqrt(x * x + 4)) / 2,
+    "hard_shrink": lambda x: np.where(np.abs(x) > 0.5, x, 0),
+    "soft_shrink": lambda x: np.sign(x) * np.maximum(np.abs(x) - 0.5, 0),
+    "sparse_plus": lambda x: np.where(x <= -1, 0, np.where(x >= 1, x, (x + 1) ** 2 / 4)),
+    "sparse_sigmoid": lambda x: np.clip((x + 1) / 2, 0, 1),
 }
+# tested with Keras's values below instead: glu halves an even axis, threshold takes arguments,
+# sparsemax is checked against Keras values and the simplex-projection definition
+OTHER_TESTS = {"glu", "threshold", "sparsemax"}
 
 
 def test_every_builtin_has_a_reference():
-    assert set(activations.ALL_OBJECTS_DICT) == set(REFERENCES)
+    assert set(activations.ALL_OBJECTS_DICT) == set(REFERENCES) | OTHER_TESTS
 
 
 @pytest.mark.parametrize("name", sorted(REFERENCES))
@@ -176,3 +183,58 @@ def test_custom_objects():
         return x * 2
 
     assert activations.deserialize("double", custom_objects={"double": double}) is double
+
+
+# Keras 3.15.1 (jax) values on X_NEW (threshold with threshold=0.25, default_value=-1.0)
+X_NEW = np.array([[-2.0, -0.75, 0.0, 0.3, 1.5, 0.25]], "float32")
+KERAS_NEW = {
+    "glu": [[-1.1488850116729736, -0.6131808161735535, 0.0]],
+    "hard_shrink": [[-2.0, -0.75, 0.0, 0.0, 1.5, 0.0]],
+    "soft_shrink": [[-1.5, -0.25, 0.0, 0.0, 1.0, 0.0]],
+    "sparse_plus": [[0.0, 0.015625, 0.25, 0.42249995470046997, 1.5, 0.390625]],
+    "sparse_sigmoid": [[0.0, 0.125, 0.5, 0.6499999761581421, 1.0, 0.625]],
+    "sparsemax": [[0.0, 0.0, 0.0, 0.0, 1.0, 0.0]],
+    "threshold": [[-1.0, -1.0, -1.0, 0.30000001192092896, 1.5, -1.0]],
+}
+
+
+@pytest.mark.parametrize("name", sorted(KERAS_NEW))
+def test_keras3_activations_match_keras_values(name):
+    """The activations Keras 3 added (glu, hard_shrink, soft_shrink, sparse_plus, sparse_sigmoid,
+    sparsemax, threshold) against Keras 3.15.1's outputs; get/serialize know them by name."""
+    fn = activations.get(name)
+    y = fn(X_NEW, 0.25, -1.0) if name == "threshold" else fn(X_NEW)
+    np.testing.assert_allclose(np.asarray(y), KERAS_NEW[name], rtol=1e-6, atol=1e-7)
+    assert activations.serialize(fn) == name and getattr(keras.activations, name) is fn
+
+
+def test_sparsemax_is_the_simplex_projection():
+    """Martins & Astudillo (2016): sparsemax([0, 0.5, 1]) = [0, 0.25, 0.75], of equal entries
+    the uniform distribution. Keras 3.15.1 gives [0, 0, 0.25] and [0, 0, 0] here (its threshold
+    sums the cumulative sums over the support: keras-team/keras#23425, fixed upstream in #23469);
+    where the support has one entry its values are the ones above."""
+    y = activations.sparsemax(np.array([[0.0, 0.5, 1.0], [1.0, 1.0, 1.0]], "float32"))
+    np.testing.assert_allclose(np.asarray(y), [[0, 0.25, 0.75], [1 / 3, 1 / 3, 1 / 3]], rtol=1e-6)
+    y = activations.sparsemax(np.array([[0.5, 0.1], [0.3, 0.35]]), axis=0)
+    np.testing.assert_allclose(np.asarray(y), [[0.6, 0.375], [0.4, 0.625]], rtol=1e-12)
+    x = randn(4, 7, seed=2)
+    y = np.asarray(activations.sparsemax(x))
+    np.testing.assert_allclose(y.sum(-1), 1.0, rtol=1e-12)
+    assert (y >= 0).all()
+
+
+@pytest.mark.parametrize("name, fn", [
+    ("glu", lambda t: activations.glu(t)),
+    ("glu_axis0", lambda t: activations.glu(t, axis=0)),
+    ("hard_shrink", lambda t: activations.hard_shrink(t, 0.3)),
+    ("soft_shrink", lambda t: activations.soft_shrink(t, 0.3)),
+    ("sparse_plus", activations.sparse_plus),
+    ("sparse_sigmoid", activations.sparse_sigmoid),
+    ("sparsemax", activations.sparsemax),
+    ("sparsemax_axis0", lambda t: activations.sparsemax(t, axis=0)),
+    ("threshold", lambda t: activations.threshold(t, 0.1, -2.0)),
+])  # fmt: skip
+def test_keras3_activations_gradients(name, fn):
+    """float64 central differences; the inputs stay away from the kinks (|x| = 0.3, +-1, 0.1)."""
+    x = np.array([[-1.7, -0.6, 0.05, 0.5, 0.8, 1.4], [2.1, -0.15, 0.45, -1.3, 0.2, 0.9]])
+    check_grad(fn, x)

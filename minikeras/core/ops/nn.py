@@ -13,6 +13,7 @@ __all__ = [
     "sigmoid", "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "softplus", "softsign",
     "silu", "swish", "hard_sigmoid", "hard_silu", "hard_swish", "mish", "log_sigmoid", "softmax",
     "log_softmax", "sparse_categorical_crossentropy", "categorical_crossentropy",
+    "sparse_sigmoid", "sparsemax",
     "binary_crossentropy", "celu", "glu", "hard_tanh", "hard_shrink", "soft_shrink", "tanh_shrink",
     "squareplus", "sparse_plus", "threshold", "moments", "normalize", "batch_normalization",
     "rms_normalization", "layer_normalization", "multi_hot", "EPSILON",
@@ -794,6 +795,63 @@ def sparse_plus(x):
         lambda a: np.where(a <= -1, 0, np.where(a >= 1, a, 0.25 * (a + 1) ** 2)),
         lambda a, o: np.where(a <= -1, 0, np.where(a >= 1, 1, 0.5 * (a + 1))),
     )
+
+
+def sparse_sigmoid(x):
+    """SparseSigmoid: 0 for `x <= -1`, `(x + 1) / 2` for `-1 < x < 1`, and 1 for `x >= 1`.
+
+    Args:
+        x: input tensor.
+
+    Returns:
+        A tensor of the same shape.
+
+    >>> import minikeras as keras
+    >>> keras.ops.sparse_sigmoid([-2.0, 0.0, 0.5, 2.0]).numpy().tolist()
+    [0.0, 0.5, 0.75, 1.0]
+    """
+    return _act("sparse_sigmoid", x, lambda a: np.clip(0.5 * (a + 1), 0, 1),
+                lambda a, o: np.where((a > -1) & (a < 1), 0.5, 0.0))  # fmt: skip
+
+
+def sparsemax(x, axis=-1):
+    """Sparsemax (Martins & Astudillo, 2016): the Euclidean projection of `x` onto the probability
+    simplex along `axis`, `max(x - tau, 0)` with `tau` chosen so that each slice sums to 1.
+
+    Keras 3.15.1 computes `tau` from the sum of the cumulative sums over the support, which
+    is right only when one entry is non-zero (keras-team/keras#23425, fixed upstream in #23469);
+    minikeras computes the projection itself, so they agree whenever Keras 3.15.1 is correct.
+
+    Args:
+        x: input tensor.
+        axis: the axis to normalise.
+
+    Returns:
+        A float tensor of the same shape: non-negative, summing to 1 along `axis`.
+
+    >>> import minikeras as keras
+    >>> keras.ops.sparsemax([[0.0, 0.5, 1.0]]).numpy().tolist()
+    [[0.0, 0.25, 0.75]]
+    """
+    a, ta = unwrap(x, "sparsemax")
+    a = result_float(np.asarray(a))
+    z = np.moveaxis(a, axis, -1)
+    srt = -np.sort(-z, axis=-1)
+    cum = np.cumsum(srt, axis=-1)
+    k = np.arange(1, z.shape[-1] + 1, dtype=z.dtype)
+    support = srt * k > cum - 1  # sorted entries inside the support: a prefix
+    size = support.sum(axis=-1, keepdims=True)
+    tau = (np.take_along_axis(cum, size - 1, axis=-1) - 1) / size.astype(z.dtype)
+    out = np.moveaxis(np.maximum(z - tau, 0), -1, axis).astype(a.dtype, copy=False)
+
+    def backward(d):
+        # on the support S: d - mean_S(d); zero elsewhere (the Jacobian diag(s) - s s^T / |S|)
+        s = out > 0
+        n = np.maximum(s.sum(axis=axis, keepdims=True), 1)
+        mean = (d * s).sum(axis=axis, keepdims=True) / n
+        return (np.where(s, d - mean, 0).astype(a.dtype, copy=False),)
+
+    return Tensor.from_op(out, (ta,), backward, "sparsemax")
 
 
 def threshold(x, threshold, default_value):

@@ -410,3 +410,15 @@ def test_float_activations_still_give_floatx_on_int_input():
     """Keras 3.15.1 (jax): leaky_relu, elu, gelu of int32 are float32."""
     for name in ["leaky_relu", "elu", "gelu"]:
         assert getattr(ops, name)(np.array([1, -2], "int32")).dtype == "float32"
+
+
+def test_sparse_sigmoid_and_sparsemax_ops():
+    """keras.ops.sparse_sigmoid / sparsemax: Keras 3.15.1 values where Keras is right (sparsemax
+    with a one-entry support); int input gives floatx (Keras 3.15.1 jax)."""
+    x = np.array([[-2.0, -0.75, 0.0, 0.3, 1.5, 0.25]], "float32")
+    np.testing.assert_allclose(ops.sparse_sigmoid(x).numpy(),
+                               [[0.0, 0.125, 0.5, 0.65, 1.0, 0.625]], rtol=1e-6)  # fmt: skip
+    np.testing.assert_array_equal(ops.sparsemax(x).numpy(), [[0, 0, 0, 0, 1, 0]])
+    assert ops.sparsemax(np.array([[1, 3]], "int32")).dtype == "float32"
+    assert ops.sparse_sigmoid(np.array([1, 3], "int32")).dtype == "float32"
+    check_grad(lambda t: ops.sparsemax(t, axis=1), randn(3, 4, 2, seed=4))
