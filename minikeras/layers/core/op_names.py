@@ -339,6 +339,8 @@ OPS = {
         ("is_causal", "flash_attention", "attn_logits_soft_cap"),
         ("query", "key", "value", "bias=", "mask=", "scale="),
     ),
+    "segment_max": ("math", "SegmentMax", ("num_segments", "sorted"), ("data", "segment_ids")),
+    "segment_sum": ("math", "SegmentSum", ("num_segments", "sorted"), ("data", "segment_ids")),
     "image.rgb_to_grayscale": ("image", "RGBToGrayscale", ("data_format",), ("images",)),
     "image.rgb_to_hsv": ("image", "RGBToHSV", ("data_format",), ("images",)),
 }
