@@ -456,8 +456,8 @@ def hard_shrink(x, threshold=0.5):
         A tensor of the same shape.
 
     >>> import minikeras as keras
-    >>> keras.activations.hard_shrink([-1.0, 0.2, 0.7]).numpy().tolist()
-    [-1.0, 0.0, 0.7]
+    >>> keras.activations.hard_shrink([-1.0, 0.25, 0.75]).numpy().tolist()
+    [-1.0, 0.0, 0.75]
     """
     return ops.hard_shrink(x, threshold=threshold)
 
