@@ -7,8 +7,9 @@ into it. ImageNet weights are read from the local cache and never downloaded una
 
 import sys
 
-from . import (imagenet_utils, inception_v3, mobilenet_v2, resnet, resnet_v2, vgg16,
+from . import (densenet, imagenet_utils, inception_v3, mobilenet_v2, resnet, resnet_v2, vgg16,
                vgg19, xception)
+from .densenet import DenseNet121, DenseNet169, DenseNet201
 from .inception_v3 import InceptionV3
 from .mobilenet_v2 import MobileNetV2
 from .resnet import ResNet50, ResNet101, ResNet152
@@ -33,6 +34,10 @@ __all__ = [
     "ResNet101V2",
     "ResNet152V2",
     "Xception",
+    "DenseNet121",
+    "DenseNet169",
+    "DenseNet201",
+    "densenet",
     "imagenet_utils",
     "inception_v3",
     "mobilenet_v2",

@@ -156,6 +156,12 @@ def ResNet101V2(include_top=True, weights="imagenet", input_tensor=None, input_s
 
     Returns:
         A functional `keras.Model`; preprocess inputs with `resnet_v2.preprocess_input` ("tf").
+
+    >>> import minikeras as keras
+    >>> model = keras.applications.ResNet101V2(
+    ...     include_top=False, weights=None, input_shape=(32, 32, 3))
+    >>> model.output_shape
+    (None, 1, 1, 2048)
     """
     return ResNetV2(_stages((3, 4, 23, 3)), "resnet101v2", include_top, weights, input_tensor,
                     input_shape, pooling, classes, classifier_activation, name)  # fmt: skip
@@ -173,6 +179,12 @@ def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_s
 
     Returns:
         A functional `keras.Model`; preprocess inputs with `resnet_v2.preprocess_input` ("tf").
+
+    >>> import minikeras as keras
+    >>> model = keras.applications.ResNet152V2(
+    ...     include_top=False, weights=None, input_shape=(32, 32, 3))
+    >>> model.output_shape
+    (None, 1, 1, 2048)
     """
     return ResNetV2(_stages((3, 8, 36, 3)), "resnet152v2", include_top, weights, input_tensor,
                     input_shape, pooling, classes, classifier_activation, name)  # fmt: skip
@@ -210,5 +222,16 @@ def decode_predictions(preds, top=5, class_index_path=None):
 
     Returns:
         One list of `top` tuples per sample, highest score first.
+
+    >>> import json, os, tempfile, numpy as np, minikeras as keras
+    >>> path = os.path.join(tempfile.mkdtemp(), "imagenet_class_index.json")
+    >>> with open(path, "w") as f:
+    ...     json.dump({str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}, f)
+    >>> preds = np.zeros((1, 1000), "float32")
+    >>> preds[0, 7] = 0.5
+    >>> [(wnid, name) for wnid, name, score in keras.applications.resnet_v2.decode_predictions(
+    ...     preds, top=1, class_index_path=path)[0]]
+    [('n00000007', 'class_7')]
+    >>> os.remove(path)
     """
     return imagenet_utils.decode_predictions(preds, top=top, class_index_path=class_index_path)

@@ -110,5 +110,16 @@ def decode_predictions(preds, top=5, class_index_path=None):
 
     Returns:
         One list of `top` tuples per sample, highest score first.
+
+    >>> import json, os, tempfile, numpy as np, minikeras as keras
+    >>> path = os.path.join(tempfile.mkdtemp(), "imagenet_class_index.json")
+    >>> with open(path, "w") as f:
+    ...     json.dump({str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}, f)
+    >>> preds = np.zeros((1, 1000), "float32")
+    >>> preds[0, 7] = 0.5
+    >>> [(wnid, name) for wnid, name, score in keras.applications.vgg19.decode_predictions(
+    ...     preds, top=1, class_index_path=path)[0]]
+    [('n00000007', 'class_7')]
+    >>> os.remove(path)
     """
     return imagenet_utils.decode_predictions(preds, top=top, class_index_path=class_index_path)

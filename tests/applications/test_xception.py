@@ -57,5 +57,5 @@ def test_imagenet_weights_are_not_downloaded(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("MINIKERAS_DOWNLOAD_WEIGHTS", raising=False)
-    with pytest.raises(FileNotFoundError, match="xception_weights_tf_dim_ordering_tf_kernels_notop"):
+    with pytest.raises(FileNotFoundError, match="xception_weights_tf_dim_ordering_tf_kernels_no"):
         applications.Xception(include_top=False)
