@@ -183,6 +183,102 @@ class Identity(Initializer):
         return {}
 
 
+def _named_window(name, n, periodic):
+    """The windows of `scipy.signal.get_window(name, n, fftbins=periodic)` that STFT accepts."""
+    if n == 1:
+        return np.ones(1)
+    m = n if periodic else n - 1  # a periodic window is the symmetric one of n + 1, cut
+    t = 2 * np.pi * np.arange(n) / m
+    if name in ("hann", "hanning"):
+        return 0.5 - 0.5 * np.cos(t)
+    if name in ("hamming", "hamm"):
+        return 0.54 - 0.46 * np.cos(t)
+    if name in ("blackman", "black", "blk"):
+        return 0.42 - 0.5 * np.cos(t) + 0.08 * np.cos(2 * t)
+    if name in ("boxcar", "box", "ones", "rect", "rectangular"):
+        return np.ones(n)
+    if name in ("bartlett", "bart", "brt"):
+        return 1 - np.abs(2 * np.arange(n) / m - 1)
+    raise ValueError(
+        "STFT: a string `window` must be one of 'hann', 'hamming', 'blackman', 'boxcar' or "
+        f"'bartlett' (or pass the window's values). Received: window={name!r}"
+    )
+
+
+class STFT(Initializer):
+    """Kernel of a Conv1D computing one side of a short-time Fourier transform (Keras 3's
+    `STFTInitializer`, used by `STFTSpectrogram`).
+
+    For a shape `(T, 1, F)` (frame length `T`, `F = n_fft // 2 + 1` frequencies) the entry
+    `[t, 0, k]` is `cos(-2 pi t k / n_fft)` (`side="real"`) or its sine (`side="imag"`), times
+    the window's value at `t` divided by the window's L2 norm (`scaling="density"`) or its sum
+    (`"spectrum"`).
+
+    Args:
+        side: "real" or "imag".
+        window: "hann" (default), "hamming", "blackman", "boxcar", "bartlett" (scipy's
+            windows of those names), an array of `T` values, or None (no window).
+        scaling: "density", "spectrum" or None.
+        periodic: use the periodic form of a named window (scipy's `fftbins=True`).
+
+    >>> import minikeras as keras
+    >>> k = keras.initializers.STFT("real", window=None)((4, 1, 3))
+    >>> k.numpy()[:, 0, :].round(3).tolist()
+    [[1.0, 1.0, 1.0], [1.0, 0.0, -1.0], [1.0, -1.0, 1.0], [1.0, -0.0, -1.0]]
+    """
+
+    def __init__(self, side="real", window="hann", scaling="density", periodic=False):
+        if side not in ("real", "imag"):
+            raise ValueError(f"STFT: side should be 'real' or 'imag', not {side!r}")
+        if isinstance(window, str):
+            _named_window(window, 2, periodic)  # an unknown name fails here, as in Keras
+        if scaling is not None and scaling not in ("density", "spectrum"):
+            raise ValueError(
+                "STFT: scaling is invalid, it must be `None`, 'density' or 'spectrum'. "
+                f"Received scaling={scaling!r}"
+            )
+        self.side, self.window, self.scaling, self.periodic = side, window, scaling, periodic
+
+    def __call__(self, shape, dtype=None):
+        shape = _check_shape(shape, "STFT")
+        if len(shape) != 3:
+            raise ValueError(
+                "STFT initializer expects a shape (frame_length, input_channels, fft_bins). "
+                f"Received: shape={shape}"
+            )
+        dtype = dtypes.standardize_dtype(dtype)
+        frame_length, _, bins = shape
+        n_fft = (bins - 1) * 2
+        t = np.arange(frame_length).reshape(frame_length, 1, 1)
+        k = np.arange(bins).reshape(1, 1, bins)
+        angle = -2.0 * t * (k / n_fft) * np.pi
+        kernel = np.cos(angle) if self.side == "real" else np.sin(angle)
+        if self.window is not None:
+            if isinstance(self.window, str):
+                win = _named_window(self.window, frame_length, self.periodic)
+            else:
+                win = np.asarray(self.window, dtype="float64")
+            if win.shape != (frame_length,):
+                raise ValueError(
+                    "STFT: the shape of `window` must be equal to [frame_length]. "
+                    f"Received: window shape={win.shape}, frame_length={frame_length}"
+                )
+            scale = 1.0
+            if self.scaling == "density":
+                scale = np.sqrt(np.sum(win**2))
+            elif self.scaling == "spectrum":
+                scale = np.sum(np.abs(win))
+            kernel = kernel * win.reshape(frame_length, 1, 1) / scale
+        return np.broadcast_to(kernel, shape).astype(dtype)
+
+    def get_config(self):
+        window = self.window
+        if isinstance(window, np.ndarray):
+            window = window.tolist()
+        return {"side": self.side, "window": window, "periodic": self.periodic,
+                "scaling": self.scaling}  # fmt: skip
+
+
 def _seed_value(seed):
     if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
         return seed
@@ -688,12 +784,18 @@ def _snake(name):
 
 _CLASSES = [Initializer, Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform,
             TruncatedNormal, VarianceScaling, GlorotUniform, GlorotNormal, HeUniform, HeNormal,
-            LecunUniform, LecunNormal, Orthogonal]  # fmt: skip
+            LecunUniform, LecunNormal, Orthogonal, STFT]  # fmt: skip
 ALL_OBJECTS_DICT = {c.__name__: c for c in _CLASSES}
-ALL_OBJECTS_DICT.update({_snake(c.__name__): c for c in _CLASSES})
+ALL_OBJECTS_DICT.update({_snake(c.__name__): c for c in _CLASSES if c is not STFT})
 ALL_OBJECTS_DICT.update({"normal": RandomNormal, "uniform": RandomUniform, "one": Ones,
                          "zero": Zeros, "IdentityInitializer": Identity,
-                         "OrthogonalInitializer": Orthogonal})  # fmt: skip
+                         "OrthogonalInitializer": Orthogonal, "STFTInitializer": STFT,
+                         "stft": STFT})  # fmt: skip
+# Keras 3's compatibility aliases, also public names of keras.initializers
+IdentityInitializer = Identity
+OrthogonalInitializer = Orthogonal
+STFTInitializer = STFT
+stft = STFT
 
 
 def serialize(initializer):

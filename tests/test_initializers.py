@@ -1,5 +1,6 @@
 import json
 import math
+import os
 
 import numpy as np
 import pytest
@@ -309,3 +310,51 @@ def test_builtin_initializers_return_tensors_as_keras():
 def test_identity_config_is_empty_as_keras():
     """Keras 3.15.1: `Identity(gain=2.0).get_config() == {}` (the class defines no get_config)."""
     assert initializers.Identity(gain=2.0).get_config() == {}
+
+
+STFT_K3 = os.path.join(os.path.dirname(__file__), "data", "keras", "stft_init_k3.json")
+
+
+def test_stft_initializer_matches_keras():
+    """initializers.STFT((6, 1, 4)) for 7 (side, window, scaling, periodic) settings, as
+    Keras 3.15.1 (jax, float32, scipy windows) computed them; within float32 rounding."""
+    import json
+
+    with open(STFT_K3) as f:
+        cases = json.load(f)
+    assert len(cases) == 7
+    for key, expected in cases.items():
+        side, window, scaling, periodic = key.split("|")
+        init = initializers.STFT(side, None if window == "None" else window,
+                                       None if scaling == "None" else scaling,
+                                       periodic == "True")  # fmt: skip
+        got = np.asarray(init((6, 1, 4)))
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got.ravel(), expected, atol=1e-6, err_msg=key)
+
+
+def test_stft_initializer_window_values_config_and_aliases():
+    """Keras 3.15.1: an array window (here 1..6, density scaling) gives these values; the config is
+    side/window/periodic/scaling; STFTInitializer and stft name the same class, as do
+    IdentityInitializer and OrthogonalInitializer."""
+    k = initializers.STFT("real", [1.0, 2, 3, 4, 5, 6], "density")((6, 1, 4))
+    np.testing.assert_allclose(np.asarray(k)[:, 0, 0], np.arange(1, 7) * 0.10482847690582275,
+                               rtol=1e-6)  # fmt: skip
+    np.testing.assert_allclose(np.asarray(k)[1, 0], [0.2096569538116455, 0.10482846945524216,
+                               -0.10482849180698395, -0.2096569538116455], rtol=1e-6)  # fmt: skip
+    cfg = initializers.serialize(initializers.STFT())
+    assert cfg["class_name"] == "STFT"
+    assert cfg["config"] == {"side": "real", "window": "hann", "periodic": False,
+                             "scaling": "density"}  # fmt: skip
+    assert type(initializers.deserialize(cfg)) is initializers.STFT
+    I = initializers
+    assert I.STFTInitializer is I.STFT and I.stft is I.STFT
+    assert I.IdentityInitializer is I.Identity and I.OrthogonalInitializer is I.Orthogonal
+    assert type(I.get("STFTInitializer")) is I.STFT
+    assert type(I.get("IdentityInitializer")) is I.Identity
+    with pytest.raises(ValueError, match="side"):
+        I.STFT("both")
+    with pytest.raises(ValueError, match="window"):
+        I.STFT(window="kaiser_typo")
+    with pytest.raises(ValueError, match="window"):
+        I.STFT(window=[1.0, 2.0])((6, 1, 4))
