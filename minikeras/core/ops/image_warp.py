@@ -235,7 +235,8 @@ def elastic_displacements(rng, batch, height, width, alpha, sigma, dtype="float3
 
 
 def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
-                      fill_mode="reflect", fill_value=0.0, seed=None, data_format=None):  # fmt: skip
+                      fill_mode="reflect", fill_value=0.0, seed=None,
+                      data_format=None):  # fmt: skip
     """Displaces every pixel by a smooth random field and resamples the images.
 
     Pixel `(y, x)` reads the input at `(y + dy, x + dx)`, with `dx` and `dy` each `alpha`

@@ -1,6 +1,7 @@
 """Preprocessing layers: rescaling, normalization, resizing, random image augmentation, and the
 lookup, hashing and encoding layers for structured data and text."""
 
+from .aug_mix import AugMix
 from .auto_contrast import AutoContrast
 from .category_encoding import CategoryEncoding
 from .cut_mix import CutMix
@@ -11,6 +12,7 @@ from .hashing import Hashing
 from .integer_lookup import IntegerLookup
 from .mix_up import MixUp
 from .normalization import Normalization
+from .rand_augment import RandAugment
 from .random_affine import RandomRotation, RandomTranslation, RandomZoom
 from .random_brightness import RandomBrightness
 from .random_color_degeneration import RandomColorDegeneration
@@ -44,6 +46,6 @@ __all__ = [
     "RandomSaturation", "RandomSharpness", "Solarization", "RandomShear", "RandomInvert",
     "RandomPosterization", "RandomColorDegeneration", "AutoContrast", "RandomErasing",
     "Equalization", "MixUp", "CutMix", "RandomGaussianBlur", "RandomPerspective",
-    "RandomElasticTransform",
+    "RandomElasticTransform", "RandAugment", "AugMix",
     "StringLookup", "TextVectorization",
 ]  # fmt: skip

@@ -35,7 +35,8 @@ class AutoContrast(ImageAugmentationLayer):
         span = high - low
         flat = ops.equal(span, 0.0)  # Keras: 0 / 0 gives NaN, replaced by the input
         scale = 255.0 / ops.where(flat, 1.0, span)
-        y = ops.clip((x - low) * scale, 0.0, 255.0)
+        y = ops.clip(x * scale - low * scale, 0.0, 255.0)  # Keras's x * scale + offset: the
+        # extremes land on 0 and 255 as in Keras (Equalization after it bins them alike)
         return ops.where(flat, images, rescale(y, (0, 255), self.value_range))
 
     def apply_inference(self, images):

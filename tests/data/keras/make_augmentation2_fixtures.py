@@ -7,10 +7,12 @@ Run from outside the Keras tree:
 
     KERAS_BACKEND=jax /work/anchors/bin/python tests/data/keras/make_augmentation2_fixtures.py
 
-Modes besides "call", "transform" and "infer": "labels" (`layer.transform_labels(x_labels,
-transformation)`), "single" (`layer(x, training=True)` on a 3-D image, for layers that leave
+Modes besides "call", "transform" and "infer": "randaug" (RandAugment's own random
+transformation with its `layer_idxes` replaced by the case's), "labels"
+(`layer.transform_labels(x_labels, transformation)`), "single" (`layer(x, training=True)` on a 3-D image, for layers that leave
 it unchanged) and "op" (`keras.ops.image.<layer>(x, **kwargs)`; for `perspective_transform`
-the kwargs hold the points, for `compute_homography_matrix`, which Keras keeps in its backend, "x" names no input).
+the kwargs hold the points; for `compute_homography_matrix`, which Keras keeps in its
+backend, "x" names no input).
 """
 
 import importlib.util
@@ -24,7 +26,8 @@ OUT = os.path.join(HERE, "augmentation2_k3.npz")
 DTYPES = {"should_apply_blur": "bool", "apply_perspective": "bool", "batch_masks": "bool",
           "permutation_order": "int32", "apply_transform": "bool"}  # fmt: skip
 
-_spec = importlib.util.spec_from_file_location("aug1", os.path.join(HERE, "make_augmentation_fixtures.py"))
+_spec = importlib.util.spec_from_file_location(
+    "aug1", os.path.join(HERE, "make_augmentation_fixtures.py"))
 _aug1 = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_aug1)
 
@@ -46,6 +49,9 @@ def case(layer, kwargs, x, mode="call", transformation=None):
             "transformation": transformation}  # fmt: skip
 
 
+CHAINS = [[{"layer_name": "equalization", "transformation": None}],
+                       [{"layer_name": "auto_contrast", "transformation": None},
+                        {"layer_name": "equalization", "transformation": None}], []]
 SQUARE = [[0.0, 0.0], [6.0, 0.0], [0.0, 4.0], [6.0, 4.0]]  # corners of a 5 x 7 image
 MOVED = [[0.7, -0.4], [5.2, 0.9], [-0.3, 4.6], [6.8, 3.1]]
 SQUARE_B = [[0.0, 0.0], [7.0, 0.0], [0.0, 5.0], [7.0, 5.0]]  # 6 x 8 ("big")
@@ -112,6 +118,27 @@ def cases():
         case("RandomElasticTransform", {"factor": (0.0, 0.0), "value_range": (0, 100)}, "b255"),
         case("RandomElasticTransform", {"factor": (0.0, 0.0), "value_range": (0, 0.5), **cf},
              "cf255"),
+        # RandAugment with the random operation indices replaced by the deterministic ones
+        # (10: equalization, 9: auto_contrast; the others' random draws are then unused)
+        case("RandAugment", {}, "b255", "randaug", [10, 9]),
+        case("RandAugment", {"num_ops": 3}, "b255", "randaug", [9, 10, 10]),
+        # (auto_contrast then equalization in [0, 1] is left out: one pixel that XLA's fused
+        # x * scale + offset rounds to exactly 1.0 lands one histogram bin higher there)
+        case("RandAugment", {"value_range": (0, 1)}, "b01", "randaug", [10, 9]),
+        # (channels first: equalization only, since Keras 3.15's AutoContrast takes its min and
+        # max over axes (1, 2) whatever the data format)
+        case("RandAugment", {**cf}, "cf255", "randaug", [10, 10]),
+        # AugMix with chains of the deterministic operations and explicit weights
+        case("AugMix", {}, "b255", "transform",
+             {"chain_mixing_weights": [0.2, 0.3, 0.5], "weight_sample": 0.4,
+              "chain_transforms": CHAINS}),
+        case("AugMix", {"value_range": (0, 1)}, "quant", "transform",
+             {"chain_mixing_weights": [0.6, 0.1, 0.3], "weight_sample": 0.25,
+              "chain_transforms": CHAINS}),
+        case("AugMix", {**cf, "all_ops": False}, "cf255", "transform",
+             {"chain_mixing_weights": [0.5, 0.5, 0.0], "weight_sample": 0.7,
+              "chain_transforms": [[], [{"layer_name": "equalization", "transformation": None}],
+                                   [{"layer_name": "equalization", "transformation": None}]]}),
         # ops
         case("gaussian_blur", {"kernel_size": (3, 3), "sigma": (1.0, 1.0), **cl}, "b255", "op"),
         case("gaussian_blur", {"kernel_size": (5, 3), "sigma": (0.8, 2.0), **cl}, "big", "op"),
@@ -135,6 +162,9 @@ def cases():
 
 
 def transformation_arg(t):
+    if isinstance(t, dict) and "chain_transforms" in t:  # AugMix: weights as arrays
+        return {**{k: np.asarray(v, "float32") for k, v in t.items() if k != "chain_transforms"},
+                "chain_transforms": t["chain_transforms"]}
     if isinstance(t, dict):
         return {k: np.asarray(v, DTYPES.get(k, "float32")) for k, v in t.items()}
     return np.asarray(t)
@@ -152,8 +182,9 @@ def main():
             if c["layer"] == "compute_homography_matrix":  # not public: the backend's
                 from keras.src.backend import image as backend_image
 
-                y = backend_image.compute_homography_matrix(np.asarray(kwargs["start_points"], "float32"),
-                       np.asarray(kwargs["end_points"], "float32"))  # fmt: skip
+                y = backend_image.compute_homography_matrix(
+                    np.asarray(kwargs["start_points"], "float32"),
+                    np.asarray(kwargs["end_points"], "float32"))  # fmt: skip
             else:
                 fn = getattr(keras.ops.image, c["layer"])
                 for k in ("start_points", "end_points"):
@@ -169,6 +200,10 @@ def main():
             y = layer(x, training=True)
         elif c["mode"] == "transform":
             y = layer.transform_images(x, transformation_arg(c["transformation"]), training=True)
+        elif c["mode"] == "randaug":
+            t = layer.get_random_transformation(x, training=True)
+            t["layer_idxes"] = np.asarray(c["transformation"], "int32")
+            y = layer.transform_images(x, t, training=True)
         elif c["mode"] == "labels":
             y = layer.transform_labels(x, transformation_arg(c["transformation"]), training=True)
         else:

@@ -27,6 +27,11 @@ def case_id(pair):
 
 
 def _transformation(t):
+    if "chain_transforms" in t:  # AugMix: Keras's step transformations -> a (unused) seed
+        chains = [[{"layer_name": step["layer_name"], "seed": 0} for step in chain]
+                  for chain in t["chain_transforms"]]  # fmt: skip
+        return {"chain_mixing_weights": np.asarray(t["chain_mixing_weights"], "float32"),
+                "weight_sample": np.float32(t["weight_sample"]), "chain_transforms": chains}
     return {k: np.asarray(v, DTYPES.get(k, "float32")) for k, v in t.items()}
 
 
@@ -49,6 +54,10 @@ def run_case(c):
         return np.asarray(layer(x, training=True))
     if c["mode"] == "transform":
         return np.asarray(layer.transform_images(x, _transformation(c["transformation"])))
+    if c["mode"] == "randaug":  # a drawn transformation, its operations chosen by the case
+        t = layer.get_random_transformation(x)
+        t["layer_idxes"] = np.asarray(c["transformation"])
+        return np.asarray(layer.transform_images(x, t))
     if c["mode"] == "labels":
         return np.asarray(layer.transform_labels(x, _transformation(c["transformation"])))
     return np.asarray(layer(x, training=False))  # "infer"

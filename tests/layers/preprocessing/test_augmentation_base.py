@@ -27,6 +27,8 @@ LAYERS = [
     (L.RandomGaussianBlur, {"factor": (0.8, 1.0), "sigma": (0.5, 1.0)}),
     (L.RandomPerspective, {"factor": (0.8, 1.0), "scale": 0.5}),
     (L.RandomElasticTransform, {"factor": (0.8, 1.0), "scale": 0.5}),
+    (L.RandAugment, {"num_ops": 3}),
+    (L.AugMix, {"num_chains": 2}),
     (L.RandomColorJitter, {"brightness_factor": 0.2, "contrast_factor": 0.3,
                            "saturation_factor": 0.6, "hue_factor": 0.2}),
 ]  # fmt: skip
