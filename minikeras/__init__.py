@@ -29,6 +29,7 @@ from .core.variable import Variable
 from .core import ops
 
 from . import random
+from . import tree
 from . import activations, constraints, initializers, regularizers
 from .initializers import Initializer
 from .regularizers import Regularizer
@@ -43,7 +44,8 @@ __all__ = [
     "GradientTape", "Initializer", "Input", "InputSpec", "KerasTensor", "Layer", "Loss", "Metric",
     "Model", "Optimizer", "Regularizer", "Sequential", "Tensor", "Variable", "activations",
     "callbacks", "constraints", "enable_grad", "initializers", "layers", "losses", "metrics",
-    "models", "no_grad", "ops", "optimizers", "random", "regularizers", "utils", "version",
+    "models", "no_grad", "ops", "optimizers", "random", "regularizers", "tree", "utils",
+    "version",
 ]  # fmt: skip
 
 # Keras 3's top-level base classes that live in the lazily loaded subpackages
