@@ -7,8 +7,11 @@ passes for a cached file. An interrupted download keeps its `.part` file and the
 the server for the rest (an HTTP `Range` request); give `file_hash`, or a resumed file is
 trusted as it is. Two processes downloading the same file at once share the `.part` file: the
 hash check then rejects a mixed result. Archives are extracted into a temporary
-directory, then renamed into place; members with absolute paths, `..` or links leading out of
-the directory are refused. Only `urllib` from the standard library talks to the network.
+directory, then renamed into place (or moved into an existing extraction directory, replacing
+only same-named files); members with absolute paths, `..` or links leading out of
+the directory are refused. File names, given as `fname` or taken from the URL, must be plain
+names (not `.`, `..`, empty, or containing a separator or NUL), so nothing outside the cache
+directory is ever written or removed. Only `urllib` from the standard library talks to the network.
 """
 
 import hashlib
@@ -78,18 +81,11 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
 
     given = fname is not None and os.fspath(fname) != ""
     if given:
-        fname = os.fspath(fname)
-        if os.sep in fname or "/" in fname or fname in (".", ".."):
-            raise ValueError(
-                "get_file: `fname` must be a file name, not a path; use `cache_dir` and "
-                f"`cache_subdir` to choose the directory. Received: fname={fname!r}"
-            )
+        fname = _checked_name(os.fspath(fname), origin, given=True)
     else:
-        fname = os.path.basename(urllib.parse.urlsplit(origin).path)
-        if not fname:
-            raise ValueError(
-                f"get_file: cannot take a file name from origin={origin!r}; please give `fname`."
-            )
+        fname = _checked_name(
+            os.path.basename(urllib.parse.urlsplit(origin).path), origin, given=False
+        )
     if extract or untar:
         if given and "." in fname:
             target = os.path.join(datadir, fname)
@@ -120,6 +116,36 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
                 )
         return extraction_dir
     return target
+
+
+def _checked_name(name, origin, given):
+    """`name` if it is one plain file name; else a `ValueError` naming `origin` and `name`.
+
+    The same rules hold whether the name is `fname` or the last part of `origin`'s path: no
+    path separator, not empty, not `.` or `..`, no NUL character, no drive. A URL ending in
+    `/..` would otherwise make the cache directory itself (or its parent) the target.
+    """
+    separators = [s for s in (os.sep, os.altsep, "/") if s]
+    bad = (
+        not name
+        or name in (os.curdir, os.pardir)
+        or "\0" in name
+        or any(s in name for s in separators)
+        or os.path.splitdrive(name)[0]
+    )
+    if not bad:
+        return name
+    if given:
+        raise ValueError(
+            "get_file: `fname` must be a plain file name (no path separator, not '.' or '..', "
+            "not empty, no NUL character); use `cache_dir` and `cache_subdir` to choose the "
+            f"directory. Received: fname={name!r} (origin={origin!r})"
+        )
+    raise ValueError(
+        f"get_file: cannot take a file name from origin={origin!r}: the last part of its path "
+        f"is {name!r}, which is not a plain file name (it must not be empty, '.' or '..', or "
+        "contain a path separator or NUL character). Please give `fname`."
+    )
 
 
 def _algorithm(hash_algorithm, file_hash):
@@ -292,7 +318,10 @@ def extract_archive(file_path, path=".", archive_format="auto"):
 
     Members are checked first: an absolute path, a `..` component, a link leading outside
     `path` or a device file makes it raise `ValueError` and extract nothing. The files go to a
-    temporary directory beside `path`, renamed to `path` once complete (replacing it).
+    temporary directory beside `path`; once complete it is renamed to `path`, or, if `path`
+    already exists (e.g. the default `"."`), its contents are moved into it: members replace
+    files of the same name, as with Keras and `tar -x`, and nothing else there is removed. The
+    only directory this function ever deletes is its own temporary one.
 
     Returns:
         True if the archive matched one of the formats and was extracted, else False.
@@ -316,9 +345,13 @@ def extract_archive(file_path, path=".", archive_format="auto"):
         is_match = tarfile.is_tarfile if kind == "tar" else zipfile.is_zipfile
         if not is_match(file_path):
             continue
-        parent = os.path.dirname(os.path.abspath(path))
-        os.makedirs(parent, exist_ok=True)
-        tmp = tempfile.mkdtemp(prefix=os.path.basename(path) + ".", suffix=".tmp", dir=parent)
+        full = os.path.abspath(path)
+        if os.path.isdir(full):  # extract next to the files it joins (the parent may be locked)
+            parent, prefix = full, ".extracting."
+        else:
+            parent, prefix = os.path.dirname(full), os.path.basename(full)[:200] + "."
+            os.makedirs(parent, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=parent)
         try:
             if kind == "tar":
                 with tarfile.open(file_path) as archive:
@@ -328,16 +361,52 @@ def extract_archive(file_path, path=".", archive_format="auto"):
                     for name in archive.namelist():
                         _check_name(name, file_path)
                     archive.extractall(tmp)
-            if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path)
-            elif os.path.lexists(path):
-                os.remove(path)
-            os.replace(tmp, path)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+            if os.path.lexists(path):
+                _merge_into(tmp, path, file_path)
+            else:
+                os.replace(tmp, path)
+                tmp = None
+        finally:  # only ever the directory this call made, and only if it was not renamed
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
         return True
     return False
+
+
+def _merge_into(src, dest, archive):
+    """Moves the extracted tree `src` into the existing directory `dest`, as `tar -x` would.
+
+    Archive members replace files of the same name; nothing else in `dest` is touched. A member
+    whose place is taken by a directory (or a directory member whose place is a file) raises.
+    """
+    if not os.path.isdir(dest):
+        raise ValueError(
+            f"Cannot extract {archive} into {dest}: it exists and is not a directory. "
+            "Nothing was removed; choose another extraction path."
+        )
+    for root, dirs, files in os.walk(src):
+        rel = os.path.relpath(root, src)
+        target_root = dest if rel == os.curdir else os.path.join(dest, rel)
+        for name in list(dirs):
+            source, target = os.path.join(root, name), os.path.join(target_root, name)
+            if os.path.islink(source):  # a link to a directory moves as a link
+                dirs.remove(name)
+                files.append(name)
+            elif os.path.lexists(target) and not os.path.isdir(target):
+                raise ValueError(
+                    f"Cannot extract {archive} into {dest}: the directory member "
+                    f"{os.path.join(rel, name)!r} would replace the file {target}."
+                )
+            else:
+                os.makedirs(target, exist_ok=True)
+        for name in files:
+            source, target = os.path.join(root, name), os.path.join(target_root, name)
+            if os.path.isdir(target) and not os.path.islink(target):
+                raise ValueError(
+                    f"Cannot extract {archive} into {dest}: the member "
+                    f"{os.path.join(rel, name)!r} would replace the directory {target}."
+                )
+            os.replace(source, target)
 
 
 def _check_name(name, archive):

@@ -207,3 +207,80 @@ def test_symlink_inside_archive_is_allowed(tmp_path):
 def test_extract_non_archive_raises(server, tmp_path):
     with pytest.raises(ValueError, match="not an archive"):
         get_file("data.bin", server.url + "data.bin", extract=True, cache_dir=tmp_path)
+
+
+# -- names and what may be removed (reliability issue, item 1) ------------------------------------
+
+
+@pytest.mark.parametrize("tail", ["arc/..", "arc/."])
+def test_name_from_url_is_validated_like_fname(server, tmp_path, tail):
+    """A URL ending in `/..` or `/.` once named the extraction directory `<cache>/datasets/..`,
+    which was then replaced (removed with everything in it). Keras 3 also refuses `.`/`..`
+    taken from the URL; here the error names the origin and the derived name, and nothing in
+    the cache root is touched."""
+    server.files[tail] = make_tar([("a.txt", b"A")])
+    keep = tmp_path / "keep.txt"
+    keep.write_text("mine")
+    origin = server.url + tail
+    with pytest.raises(ValueError, match="cannot take a file name") as info:
+        get_file(origin=origin, extract=True, cache_dir=tmp_path)
+    assert origin in str(info.value) and repr(tail.split("/")[-1]) in str(info.value)
+    assert keep.read_text() == "mine"
+    assert server.hits(tail) == 0  # refused before any download
+
+
+@pytest.mark.parametrize("fname", [".", "..", "a\0b", "a/b", os.sep + "abs"])
+def test_bad_fname_refused(tmp_path, fname):
+    with pytest.raises(ValueError, match="plain file name") as info:
+        get_file(fname, "http://127.0.0.1:1/x.tar", extract=True, cache_dir=tmp_path)
+    assert "http://127.0.0.1:1/x.tar" in str(info.value)
+    assert os.listdir(tmp_path / "datasets") == []
+
+
+def test_url_without_name_refused(tmp_path):
+    with pytest.raises(ValueError, match="Please give `fname`"):
+        get_file(origin="http://127.0.0.1:1/", cache_dir=tmp_path)
+
+
+def test_extract_archive_into_working_directory_keeps_other_files(tmp_path, monkeypatch):
+    """`extract_archive(file)` extracts into `"."` (Keras's default): it used to replace the
+    whole working directory. Now members are added and same-named files replaced, as
+    `tar -x` and Keras do; the user's other files stay."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "script.py").write_text("print('mine')")
+    (work / "d").mkdir()
+    (work / "d" / "old.txt").write_text("old")
+    (work / "d" / "x.txt").write_text("to be replaced")
+    archive = tmp_path / "a.tar"
+    archive.write_bytes(make_tar([("d/x.txt", b"new"), ("y.txt", b"Y")], "w"))
+    monkeypatch.chdir(work)
+    assert extract_archive(str(archive))
+    assert (work / "script.py").read_text() == "print('mine')"
+    assert (work / "d" / "old.txt").read_text() == "old"
+    assert (work / "d" / "x.txt").read_bytes() == b"new"
+    assert (work / "y.txt").read_bytes() == b"Y"
+    assert sorted(os.listdir(work)) == ["d", "script.py", "y.txt"]  # no temp dir left
+
+
+def test_reextraction_keeps_files_it_did_not_write(server, tmp_path):
+    """A new download (`force_download`) extracts into the existing directory without first
+    deleting it (Keras 3 also extracts over it): files the user put there survive."""
+    server.files["arc.tar"] = make_tar([("a.txt", b"A")], "w")
+    out = Path(get_file("arc.tar", server.url + "arc.tar", extract=True, cache_dir=tmp_path))
+    (out / "notes.txt").write_text("mine")
+    server.files["arc.tar"] = make_tar([("a.txt", b"A2")], "w")
+    again = get_file("arc.tar", server.url + "arc.tar", extract=True, cache_dir=tmp_path,
+                     force_download=True)  # fmt: skip
+    assert Path(again) == out
+    assert (out / "a.txt").read_bytes() == b"A2" and (out / "notes.txt").read_text() == "mine"
+
+
+def test_extract_over_a_file_refuses_and_removes_nothing(tmp_path):
+    archive = tmp_path / "a.tar"
+    archive.write_bytes(make_tar([("y.txt", b"Y")], "w"))
+    (tmp_path / "dest").write_text("a file")
+    with pytest.raises(ValueError, match="not a directory"):
+        extract_archive(archive, tmp_path / "dest")
+    assert (tmp_path / "dest").read_text() == "a file"
+    assert sorted(os.listdir(tmp_path)) == ["a.tar", "dest"]
