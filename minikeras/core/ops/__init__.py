@@ -11,12 +11,14 @@ from .. import tensor as _tensor_module
 from . import _base, conv as _conv, elementwise as _elementwise, linalg as _linalg
 from . import nn as _nn, reduce as _reduce, shape as _shape, signal as _signal
 from . import ctc as _ctc
+from . import decompositions as _decompositions
 from . import attention as _attention, control_flow as _control_flow, segment as _segment
 from .attention import *  # noqa: F401,F403
 from .control_flow import *  # noqa: F401,F403
 from .segment import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .ctc import *  # noqa: F401,F403
+from .decompositions import *  # noqa: F401,F403
 from .elementwise import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403
@@ -60,8 +62,8 @@ def _dispatching(name, fn):
     return wrapper
 
 
-_FAMILIES = (_attention, _control_flow, _conv, _ctc, _elementwise, _linalg, _nn, _reduce, _segment,
-             _shape, _signal)  # fmt: skip
+_FAMILIES = (_attention, _control_flow, _conv, _ctc, _decompositions, _elementwise, _linalg, _nn,
+             _reduce, _segment, _shape, _signal)  # fmt: skip
 
 
 def _install():
@@ -120,4 +122,5 @@ def __all_public__():
 
 nn = _PublicNamespace("nn", _nn)
 linalg = _PublicNamespace("linalg", _linalg)
+linalg._names |= set(_decompositions.__all__)  # keras.ops.linalg also holds the decompositions
 numpy = _PublicNamespace("numpy")
