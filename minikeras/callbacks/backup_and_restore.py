@@ -1,8 +1,11 @@
 """`BackupAndRestore`: resume an interrupted `fit` from its last completed epoch."""
 
+import contextlib
+import hashlib
 import json
 import os
 import shutil
+import warnings
 
 from .callback import Callback
 
@@ -14,7 +17,19 @@ class BackupAndRestore(Callback):
     optimizer state (`model.save_weights`, Keras 3 `.weights.h5`) and the epoch number to
     `backup_dir`. When `fit` starts again with this callback, it loads them and tells `fit` to
     continue at the first unfinished epoch. After a `fit` that completes, the backup is deleted
-    (unless `delete_checkpoint=False`).
+    (unless `delete_checkpoint=False`): only the callback's four files (`latest.weights.h5`,
+    `training_metadata.json` and their previous copies `_latest.weights.h5`,
+    `_training_metadata.json`) are removed, then `backup_dir` itself if it is left empty, so a
+    `backup_dir` shared with other files (even `"."`) keeps them.
+
+    Every file is written atomically (a temp file renamed over the old one), the weights first,
+    then the metadata, which records the epoch and the weights' SHA-256. On restore the newest
+    pair whose metadata reads and whose weights match and load is used: if the latest pair is
+    damaged or incomplete the previous one is used (with a warning, at most one backup
+    interval is redone); if no pair can be used, a warning names the files and training
+    starts from epoch 0, as if there were no backup (the files are replaced at the next
+    backup). Keras 3 falls back to the previous copy only for an `OSError`; here any
+    unreadable copy (truncated HDF5, empty JSON) counts.
 
     Args:
         backup_dir: a directory used only by this callback.
@@ -47,22 +62,6 @@ class BackupAndRestore(Callback):
 
     # -- restore --------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
-        try:
-            self._load()
-        except OSError:
-            # the latest backup is damaged (interrupted while writing): fall back to the previous
-            if not os.path.exists(self._prev_weights_path):
-                raise
-            shutil.copyfile(self._prev_weights_path, self._weights_path)
-            os.remove(self._prev_weights_path)
-            if os.path.exists(self._prev_metadata_path):
-                shutil.copyfile(self._prev_metadata_path, self._metadata_path)
-                os.remove(self._prev_metadata_path)
-            elif os.path.exists(self._metadata_path):
-                os.remove(self._metadata_path)
-            self._load()
-
-    def _load(self):
         model = self.model
         if not model.built:
             raise ValueError(
@@ -70,16 +69,54 @@ class BackupAndRestore(Callback):
                 f"`fit()`. Model '{model.name}' is unbuilt. You can build it beforehand by "
                 "calling it on a batch of data (or by starting it with keras.Input)."
             )
-        if os.path.exists(self._weights_path):
-            optimizer = getattr(model, "optimizer", None)
-            if optimizer is not None and not optimizer.built:
-                optimizer.build(model.trainable_weights)  # its slots must exist to be loaded
-            model.load_weights(self._weights_path)
-        if os.path.exists(self._metadata_path):
-            with open(self._metadata_path) as f:
-                meta = json.load(f)
-            # read by `fit` right after on_train_begin: the epoch to start at
-            model._initial_epoch = int(meta["epoch"])
+        pairs = [
+            (self._weights_path, self._metadata_path),
+            (self._prev_weights_path, self._prev_metadata_path),
+        ]
+        problems = []
+        for weights_path, metadata_path in pairs:
+            if not (os.path.exists(weights_path) or os.path.exists(metadata_path)):
+                continue
+            try:
+                epoch = self._restore(weights_path, metadata_path)
+            except (OSError, ValueError, KeyError, TypeError) as e:  # a damaged or partial copy
+                problems.append(f"{weights_path} / {metadata_path}: {type(e).__name__}: {e}")
+                continue
+            if problems:
+                warnings.warn(
+                    "BackupAndRestore: the latest backup could not be used ("
+                    + "; ".join(problems)
+                    + f"); resuming from the previous one at epoch {epoch}.",
+                    stacklevel=2,
+                )
+            model._initial_epoch = epoch  # read by `fit` right after on_train_begin
+            return
+        if problems:
+            warnings.warn(
+                f"BackupAndRestore: no backup in {self.backup_dir!r} could be restored ("
+                + "; ".join(problems)
+                + "). Training starts from epoch 0 with the model's current weights; the "
+                "damaged backup files are replaced at the next backup.",
+                stacklevel=2,
+            )
+
+    def _restore(self, weights_path, metadata_path):
+        """Loads one (weights, metadata) pair; returns its epoch or raises if it is unusable."""
+        with open(metadata_path) as f:  # read first: a damaged pair must not touch the model
+            meta = json.load(f)
+        if not isinstance(meta, dict) or not isinstance(meta.get("epoch"), int) or meta[
+            "epoch"
+        ] < 0:
+            raise ValueError(f"the metadata has no valid 'epoch' (received {meta!r})")
+        digest = meta.get("weights_sha256")
+        if digest is not None and _sha256(weights_path) != digest:
+            # the weights were replaced but the run stopped before their metadata was written
+            raise ValueError("the weights file does not belong to this metadata")
+        optimizer = getattr(self.model, "optimizer", None)
+        if optimizer is not None and not optimizer.built:
+            optimizer.build(self.model.trainable_weights)  # its slots must exist to be loaded
+        self.model.load_weights(weights_path)  # assigns nothing unless the whole file fits
+        return meta["epoch"]
 
     # -- back up --------------------------------------------------------------------------
     def on_epoch_begin(self, epoch, logs=None):
@@ -103,16 +140,48 @@ class BackupAndRestore(Callback):
             self._save()
 
     def _save(self):
+        from ..saving.atomic import atomic_write
+
         os.makedirs(self.backup_dir, exist_ok=True)
-        # keep the previous backup until the new one is complete
-        if os.path.exists(self._weights_path):
-            shutil.copyfile(self._weights_path, self._prev_weights_path)
-        if os.path.exists(self._metadata_path):
-            shutil.copyfile(self._metadata_path, self._prev_metadata_path)
+        # keep the previous pair until the new one is complete; every file is replaced
+        # atomically, the weights before the metadata that names their hash
+        for src, dst in (
+            (self._weights_path, self._prev_weights_path),
+            (self._metadata_path, self._prev_metadata_path),
+        ):
+            if os.path.exists(src):
+                with atomic_write(dst) as tmp:
+                    shutil.copyfile(src, tmp)
         self.model.save_weights(self._weights_path, overwrite=True)
-        with open(self._metadata_path, "w") as f:
-            json.dump({"epoch": self._current_epoch, "batch": self._last_batch}, f)
+        meta = {
+            "epoch": self._current_epoch,
+            "batch": self._last_batch,
+            "weights_sha256": _sha256(self._weights_path),
+        }
+        with atomic_write(self._metadata_path) as tmp:
+            with open(tmp, "w") as f:
+                json.dump(meta, f)
 
     def on_train_end(self, logs=None):
-        if self.delete_checkpoint and os.path.exists(self.backup_dir):
-            shutil.rmtree(self.backup_dir)
+        if not self.delete_checkpoint:
+            return
+        for path in (
+            self._weights_path,
+            self._metadata_path,
+            self._prev_weights_path,
+            self._prev_metadata_path,
+        ):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+        # the directory goes only if nothing else is in it (never "." or a user's folder)
+        with contextlib.suppress(OSError):
+            if os.path.abspath(self.backup_dir) != os.getcwd():
+                os.rmdir(self.backup_dir)
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -179,3 +179,101 @@ def test_argument_checks():
         BackupAndRestore("")
     with pytest.raises(ValueError, match="save_freq"):
         BackupAndRestore("/tmp/x", save_freq="batch")
+
+
+# -- only its own files; recovery from damaged copies (reliability issue, item 3) -----------------
+
+
+def test_delete_removes_only_its_own_files(make_model, data, tmp_path, monkeypatch):
+    """With `backup_dir="."` Keras 3 (and this callback before) removed the whole working
+    directory at the end of `fit`. Only the callback's four files go; other files, and the
+    directory, stay."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "train.py").write_text("print('my script')")
+    model = pickle_saving(make_model())
+    fit(model, data, [BackupAndRestore(".")], epochs=2)
+    assert os.listdir(tmp_path) == ["train.py"]
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "notes.txt").write_text("mine")
+    fit(model, data, [BackupAndRestore(str(shared))], epochs=2)
+    assert os.listdir(shared) == ["notes.txt"]
+
+
+def _interrupted_backup(data, tmp_path):
+    """Backups after epochs 0, 1, 2 (real files): latest pair = epoch 3, previous = epoch 2."""
+    backup_dir = tmp_path / "backup"
+    with pytest.raises(RuntimeError, match="Interrupting"):
+        fit(adam_model(0, False), data, [BackupAndRestore(str(backup_dir)), Interrupt(3)])
+    return backup_dir
+
+
+def _resume_matches_reference(data, backup_dir):
+    reference = adam_model(0, False)
+    fit(reference, data, [])
+    second = adam_model(1, False)
+    h = fit(second, data, [BackupAndRestore(str(backup_dir))])
+    for got, want in zip(second.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+    return h
+
+
+@needs_saving
+@pytest.mark.parametrize("damage", ["empty_metadata", "truncated_weights", "foreign_weights"])
+def test_damaged_latest_copy_falls_back_to_previous(data, tmp_path, damage):
+    """Keras 3 means to fall back to the previous copy when the latest is damaged, but catches
+    only OSError: an empty metadata JSON (JSONDecodeError) or a truncated `.weights.h5`
+    (ValueError from the loader) ended every later `fit`. A weights file newer than its
+    metadata (a run stopped between the two writes) would resume with the wrong epoch. Each
+    now resumes, with a warning, from the previous pair (epoch 2) and ends exactly where an
+    uninterrupted run ends."""
+    backup_dir = _interrupted_backup(data, tmp_path)
+    latest_w, latest_m = backup_dir / "latest.weights.h5", backup_dir / "training_metadata.json"
+    if damage == "empty_metadata":
+        latest_m.write_text("")
+    elif damage == "truncated_weights":
+        latest_w.write_bytes(latest_w.read_bytes()[:300])
+    else:
+        latest_w.write_bytes((backup_dir / "_latest.weights.h5").read_bytes())
+    with pytest.warns(UserWarning, match="resuming from the previous one at epoch 2"):
+        h = _resume_matches_reference(data, backup_dir)
+    assert h.epoch == [2, 3, 4, 5]
+    assert not backup_dir.exists()
+
+
+@needs_saving
+def test_nothing_usable_warns_and_starts_fresh(data, tmp_path):
+    backup_dir = _interrupted_backup(data, tmp_path)
+    (backup_dir / "training_metadata.json").write_text("")
+    (backup_dir / "_training_metadata.json").write_text("{not json")
+    model = adam_model(1, False)
+    with pytest.warns(UserWarning, match="starts from epoch 0"):
+        h = fit(model, data, [BackupAndRestore(str(backup_dir))], epochs=2)
+    assert h.epoch == [0, 1]
+
+
+def test_metadata_write_is_atomic(make_model, data, tmp_path, monkeypatch):
+    """A failure while writing the metadata (disk full) leaves the previous metadata whole;
+    before, the file was truncated first and every later `fit` failed on the empty JSON."""
+    import minikeras.callbacks.backup_and_restore as bar
+
+    backup_dir = tmp_path / "b"
+    real_dump = json.dump
+    calls = []
+
+    def failing_dump(obj, f, **kw):
+        calls.append(obj["epoch"])
+        if obj["epoch"] == 2:
+            f.write('{"epo')
+            raise OSError(28, "No space left on device")
+        real_dump(obj, f, **kw)
+
+    monkeypatch.setattr(bar.json, "dump", failing_dump)
+    model = pickle_saving(make_model())
+    with pytest.raises(OSError, match="No space"):
+        fit(model, data, [BackupAndRestore(str(backup_dir))], epochs=3)
+    monkeypatch.setattr(bar.json, "dump", real_dump)
+    with open(backup_dir / "training_metadata.json") as f:
+        assert json.load(f)["epoch"] == 1
+    assert not [n for n in os.listdir(backup_dir) if n.endswith(".tmp")]
