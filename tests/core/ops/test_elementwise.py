@@ -307,3 +307,41 @@ def test_square_and_clip_of_bool_give_int32():
     y = ops.clip(b, 0, 2)
     assert y.dtype == "int32" and y.numpy().tolist() == [1, 0, 1]
     assert ops.clip(np.array([5, -1], "int8"), 0, 2).dtype == "int8"
+
+
+# Keras 3.15.1 (jax): results and dtypes on A8 = [5, 12, -3] (int8) with B32 = [3, 10, 2] (int32),
+# with the Python int 2, and U8 = [1, 2, 3] (uint8) with A8
+BITWISE_KERAS = {
+    "bitwise_and": ([1, 8, 0], [0, 0, 0], [1, 0, 1]),
+    "bitwise_or": ([7, 14, -1], [7, 14, -1], [5, 14, -1]),
+    "bitwise_xor": ([6, 6, -1], [7, 14, -1], [4, 14, -2]),
+    "bitwise_left_shift": ([40, 12288, -12], [20, 48, -12], [32, 8192, 0]),
+    "bitwise_right_shift": ([0, 0, -1], [1, 3, -1], [0, 0, 0]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BITWISE_KERAS))
+def test_bitwise_ops_match_keras(name):
+    a8, b32, u8 = (np.array([5, 12, -3], "int8"), np.array([3, 10, 2], "int32"),
+                   np.array([1, 2, 3], "uint8"))  # fmt: skip
+    fn = getattr(ops, name)
+    with_i32, with_py, u8_i8 = BITWISE_KERAS[name]
+    for got, want, dtype in [(fn(a8, b32), with_i32, "int32"), (fn(a8, 2), with_py, "int8"),
+                             (fn(u8, a8), u8_i8, "int16")]:  # fmt: skip
+        assert got.dtype == dtype and got.numpy().tolist() == want
+
+
+def test_bitwise_bools_invert_aliases_and_errors():
+    """Keras 3.15.1: bool & bool stays bool, bool << bool is int32; invert keeps the dtype;
+    left_shift/right_shift are the shift ops; float input raises TypeError."""
+    t = np.array([True, False, True])
+    assert ops.bitwise_xor(t, t).dtype == bool
+    y = ops.bitwise_left_shift(t, t)
+    assert y.dtype == "int32" and y.numpy().tolist() == [2, 0, 2]
+    assert ops.bitwise_invert(np.array([5, -3], "int8")).numpy().tolist() == [-6, 2]
+    assert ops.bitwise_not(np.array([1, 2], "uint8")).numpy().tolist() == [254, 253]
+    assert ops.bitwise_invert(t).numpy().tolist() == [False, True, False]
+    assert ops.left_shift(np.array([1], "int8"), 3).numpy().tolist() == [8]
+    assert ops.right_shift(np.array([-8], "int32"), 1).numpy().tolist() == [-4]
+    with pytest.raises(TypeError, match="integer"):
+        ops.bitwise_and(np.array([1.0]), np.array([1.0]))

@@ -282,3 +282,46 @@ def test_count_nonzero_is_int32():
     y = ops.count_nonzero(np.array([[0, 1], [2, 3]], "int8"), axis=1)
     assert y.dtype == "int32" and y.numpy().tolist() == [1, 2]
     assert ops.count_nonzero(np.array([True, False])).dtype == "int32"
+
+
+# Keras 3.15.1 (jax) on X_NAN: (all axes, axis=1), values and dtypes
+X_NAN = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0]], "float32")
+NAN_KERAS = {
+    "nansum": (6.0, [4.0, 2.0]), "nanmean": (2.0, [2.0, 2.0]), "nanmax": (3.0, [3.0, 2.0]),
+    "nanmin": (1.0, [1.0, 2.0]), "nanprod": (6.0, [3.0, 2.0]),
+    "nanstd": (0.8164966106414795, [1.0, 0.0]), "nanvar": (0.6666666865348816, [1.0, 0.0]),
+    "nanargmax": (2, [2, 2]), "nanargmin": (0, [0, 2]),
+    "nancumsum": ([1.0, 1.0, 4.0, 4.0, 4.0, 6.0], [[1.0, 1.0, 4.0], [0.0, 0.0, 2.0]]),
+    "nancumprod": ([1.0, 1.0, 3.0, 3.0, 3.0, 6.0], [[1.0, 1.0, 3.0], [1.0, 1.0, 2.0]]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(NAN_KERAS))
+def test_nan_reductions_match_keras(name):
+    fn = getattr(ops, name)
+    every, along = NAN_KERAS[name]
+    dtype = "int32" if "arg" in name else "float32"
+    for got, want in [(fn(X_NAN), every), (fn(X_NAN, axis=1), along)]:
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
+
+
+def test_nan_reductions_int_dtypes_all_nan_and_gradients():
+    """Keras 3.15.1: int32 input gives int32 (nansum/nanmax/nanprod) or float32 (nanmean/nanstd);
+    an all-NaN slice gives NaN (numpy); NaN entries get no gradient."""
+    i = np.array([[1, 2, 3]], "int32")
+    assert ops.nansum(i).dtype == "int32" and ops.nanmax(i).dtype == "int32"
+    assert ops.nanprod(i).dtype == "int32"
+    assert ops.nanmean(i).dtype == "float32" and ops.nanstd(i).dtype == "float32"
+    assert np.isnan(ops.nanmax(np.array([[np.nan, np.nan]]), axis=1).numpy()).all()
+    assert np.isnan(ops.nanmean(np.array([[np.nan, np.nan]]), axis=1).numpy()).all()
+    x = randn(3, 4, seed=3)
+    x[0, 1] = x[2, 3] = np.nan
+    for name in ["nansum", "nanmean", "nanvar", "nanstd", "nanmax", "nanprod"]:
+        t = Tensor(x, requires_grad=True)
+        (g,) = gradients(getattr(ops, name)(t, axis=1), [t])
+        assert g[0, 1] == 0 and g[2, 3] == 0 and np.isfinite(g).all(), name
+        clean = np.nan_to_num(x, nan=0.0)
+        if name in ("nansum", "nanmean", "nanvar", "nanstd"):  # NaNs put back at fixed places
+            holes = np.where(np.isnan(x), np.nan, 0.0)
+            check_grad(lambda t, f=getattr(ops, name): f(t + holes, axis=1), clean)
