@@ -1,11 +1,13 @@
 """Atomic file replacement: write a temp file beside the target, fsync it, `os.replace` it.
 
 A reader (or a crash) then sees either the complete old file or the complete new one, never a
-half-written file. Temp files are named `.<target name>.<pid>.<random>.tmp`; ones left behind by
-a process that died are removed by the next save to the same target.
+half-written file. Temp files are named `.<target name>.<pid>.<random>.tmp` (for a target name
+too long for that to fit the file system's name limit, its start plus `~<hash>` replaces the
+name); ones left behind by a process that died are removed by the next save to the same target.
 """
 
 import contextlib
+import hashlib
 import os
 import tempfile
 
@@ -24,8 +26,39 @@ def _pid_alive(pid):
     return True
 
 
+_RANDOM = 8  # characters tempfile.mkstemp adds
+
+
+def _name_max(directory):
+    try:
+        return os.pathconf(directory, "PC_NAME_MAX")
+    except (AttributeError, ValueError, OSError):  # no pathconf (Windows) or unknown
+        return 255
+
+
+def _temp_stem(directory, base):
+    """`.<base>.`, or a shortened `.<start of base>~<hash>.` if the temp name would be too long.
+
+    The temp name `<stem><pid>.<random>.tmp` must fit the file system's name limit even when
+    the target's own name almost fills it; the hash of the full name keeps shortened stems of
+    different targets apart.
+    """
+    stem = f".{base}."
+    pid_digits = max(len(str(os.getpid())), 7)  # room for any pid (Linux pid_max <= 2**22)
+    extra = pid_digits + 1 + _RANDOM + len(_SUFFIX)
+    limit = _name_max(directory)
+    if len(os.fsencode(stem)) + extra <= limit:
+        return stem
+    tag = "~" + hashlib.sha1(os.fsencode(base)).hexdigest()[:8] + "."
+    room = max(limit - extra - len(tag) - 1, 1)
+    short = base[:room]
+    while len(os.fsencode(short)) > room:  # whole characters, counted in encoded bytes
+        short = short[:-1]
+    return f".{short}{tag}"
+
+
 def _remove_stale_temps(directory, base):
-    prefix = f".{base}."
+    prefix = _temp_stem(directory, base)
     try:
         names = os.listdir(directory)
     except OSError:
@@ -91,7 +124,8 @@ def atomic_write(filepath, overwrite=True):
         )
     base = os.path.basename(filepath)
     _remove_stale_temps(directory, base)
-    fd, tmp = tempfile.mkstemp(prefix=f".{base}.{os.getpid()}.", suffix=_SUFFIX, dir=directory)
+    stem = _temp_stem(directory, base)
+    fd, tmp = tempfile.mkstemp(prefix=f"{stem}{os.getpid()}.", suffix=_SUFFIX, dir=directory)
     os.close(fd)
     try:
         yield tmp

@@ -133,3 +133,30 @@ def test_atomic_write_needs_an_existing_directory(tmp_path):
         atomic.atomic_write(tmp_path / "missing" / "m.h5"),
     ):
         pass
+
+
+@pytest.mark.parametrize("length", [240, 255])
+def test_long_legal_file_name_saves(tmp_path, length):
+    """A name the file system accepts (up to NAME_MAX, 255 here) must save: the temp name
+    `.<name>.<pid>.<random>.tmp` added 20+ characters and failed with "File name too long"
+    for names over ~233 characters. The temp stem is now shortened (with a hash of the full
+    name), and stale temps of dead processes under it are still cleaned up."""
+    limit = os.pathconf(tmp_path, "PC_NAME_MAX")
+    length = min(length, limit)
+    name = "w" * (length - len(".weights.h5")) + ".weights.h5"
+    model = _small()
+    model.save_weights(tmp_path / name)
+    model.save_weights(tmp_path / name)  # overwrite too
+    assert os.listdir(tmp_path) == [name]
+    stem = atomic._temp_stem(str(tmp_path), name)
+    assert len(stem) < len(name)
+    dead = tmp_path / f"{stem}9999999.abcdefgh.tmp"  # above Linux's largest pid
+    dead.write_bytes(b"x")  # as a process killed mid-save would leave it
+    model.save_weights(tmp_path / name)
+    assert os.listdir(tmp_path) == [name]
+
+
+def test_shortened_temp_stems_differ_for_different_names(tmp_path):
+    a, b = "a" * 250 + "1.h5", "a" * 250 + "2.h5"
+    assert atomic._temp_stem(str(tmp_path), a) != atomic._temp_stem(str(tmp_path), b)
+    assert atomic._temp_stem(str(tmp_path), "m.keras") == ".m.keras."
