@@ -5,6 +5,7 @@ from .dataset_utils import split_dataset
 from .file_utils import get_file
 from .image_dataset_utils import (array_to_img, image_dataset_from_directory, img_to_array,
                                   load_img, save_img)  # fmt: skip
+from .model_visualization import model_to_dot, plot_model
 from .naming import reset_names as clear_session
 from .numerical_utils import normalize, to_categorical
 from .py_dataset import PyDataset, Sequence
@@ -19,7 +20,7 @@ __all__ = [
     "set_random_seed", "split_dataset", "to_categorical",
     "array_to_img", "get_file", "image_dataset_from_directory", "img_to_array", "load_img",
     "save_img", "text_dataset_from_directory", "timeseries_dataset_from_array",
-    "pack_x_y_sample_weight", "unpack_x_y_sample_weight",
+    "pack_x_y_sample_weight", "unpack_x_y_sample_weight", "model_to_dot", "plot_model",
 ]  # fmt: skip
 
 _FROM_SAVING = {
