@@ -82,7 +82,8 @@ def cholesky_inverse(x, upper=False):
     """Inverse of `A` from its Cholesky factor: `(L L^T)^-1` (or `(U^T U)^-1` with `upper`).
 
     Args:
-        x: triangular factor of shape `(..., n, n)`.
+        x: triangular factor of shape `(..., n, n)`; only its lower (or, with `upper`, upper)
+            triangle is read.
         upper: whether `x` is the upper factor.
 
     Returns:
@@ -93,11 +94,12 @@ def cholesky_inverse(x, upper=False):
     [[0.3125, -0.125], [-0.125, 0.25]]
     """
     from .linalg import inv, matmul
-    from .shape import swapaxes
+    from .shape import swapaxes, tril, triu
 
-    a, _ = _matrix(x, "cholesky_inverse", square=True)
-    t = swapaxes(x, -1, -2)
-    return inv(matmul(t, x) if upper else matmul(x, t))
+    _matrix(x, "cholesky_inverse", square=True)
+    f = triu(x) if upper else tril(x)  # only the factor's triangle is read, as in Keras
+    t = swapaxes(f, -1, -2)
+    return inv(matmul(t, f) if upper else matmul(f, t))
 
 
 # -- eigh -----------------------------------------------------------------------------------

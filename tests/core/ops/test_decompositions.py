@@ -146,3 +146,18 @@ def test_linalg_namespace_holds_the_decompositions():
                  "solve_triangular", "pinv", "matrix_rank"]:  # fmt: skip
         assert getattr(ops.linalg, name) is getattr(ops, name)
     assert "slogdet" in dir(ops.numpy) or hasattr(ops, "slogdet")
+
+
+def test_cholesky_inverse_reads_only_the_factor_triangle():
+    """Keras 3.15.1 (jax) on a full (non-triangular) matrix: only the lower (upper) triangle
+    counts as the factor."""
+    x = np.random.default_rng(3).normal(size=(3, 3)).astype("float32")
+    x = x + 3 * np.eye(3, dtype="float32")
+    lower = [[0.07836924493312836, 0.025568043813109398, 0.0901787132024765],
+             [0.025568043813109398, 0.15592606365680695, 0.019978532567620277],
+             [0.0901787132024765, 0.019978532567620277, 0.2194274514913559]]  # fmt: skip
+    upper = [[0.07931544631719589, 0.07738635689020157, -0.008784114383161068],
+             [0.07738635689020157, 0.155678853392601, 0.018571428954601288],
+             [-0.008784114383161068, 0.018571428954601288, 0.2194274514913559]]  # fmt: skip
+    np.testing.assert_allclose(ops.cholesky_inverse(x).numpy(), lower, rtol=1e-5)
+    np.testing.assert_allclose(ops.cholesky_inverse(x, upper=True).numpy(), upper, rtol=1e-5)
