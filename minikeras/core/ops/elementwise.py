@@ -42,6 +42,23 @@ def _binary(op, a, b, fn):
     return x, y, ta, tb, np.asarray(out)
 
 
+def _bools_in_int32(fn):
+    """`fn` computing in int32 when both operands are bools: numpy's floor_divide, power and mod
+    give int8 there, Keras 3 (3.15.1 observed) int32."""
+
+    def wrapped(x, y):
+        if np.asarray(x).dtype == bool and np.asarray(y).dtype == bool:
+            x, y = np.asarray(x, np.int32), np.asarray(y, np.int32)
+        return fn(x, y)
+
+    return wrapped
+
+
+_power_bools_int32 = _bools_in_int32(np.power)
+_floor_divide_bools_int32 = _bools_in_int32(np.floor_divide)
+_mod_bools_int32 = _bools_in_int32(np.mod)
+
+
 def add(x1, x2):
     """Elementwise sum `x1 + x2`, with numpy broadcasting.
 
@@ -157,7 +174,7 @@ def power(x1, x2):
     >>> keras.ops.power([2.0, 3.0], 2.0).numpy().tolist()
     [4.0, 9.0]
     """
-    x, y, ta, tb, out = _binary("power", x1, x2, np.power)
+    x, y, ta, tb, out = _binary("power", x1, x2, _power_bools_int32)
 
     def backward(d):
         da = d * y * np.power(x, y - 1) if ta.requires_grad else None
@@ -961,7 +978,7 @@ def floor_divide(x1, x2):
     >>> keras.ops.floor_divide([7, -7], 2).numpy().tolist()
     [3, -4]
     """
-    return _no_grad("floor_divide", np.floor_divide, x1, x2)
+    return _no_grad("floor_divide", _floor_divide_bools_int32, x1, x2)
 
 
 def mod(x1, x2):
@@ -978,7 +995,7 @@ def mod(x1, x2):
     >>> keras.ops.mod([7, -7], 3).numpy().tolist()
     [1, 2]
     """
-    return _no_grad("mod", np.mod, x1, x2)
+    return _no_grad("mod", _mod_bools_int32, x1, x2)
 
 
 def equal(x1, x2):

@@ -345,3 +345,15 @@ def test_bitwise_bools_invert_aliases_and_errors():
     assert ops.right_shift(np.array([-8], "int32"), 1).numpy().tolist() == [-4]
     with pytest.raises(TypeError, match="integer"):
         ops.bitwise_and(np.array([1.0]), np.array([1.0]))
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero")
+def test_floor_divide_power_mod_of_bools_give_int32():
+    """Keras 3.15.1 (jax; torch refuses bools): floor_divide, power and mod of two bools (array
+    or Python bool) are int32 (numpy: int8); int8 pairs stay int8."""
+    t = np.array([True, True])
+    for name in ["floor_divide", "power", "mod"]:
+        fn = getattr(ops, name)
+        assert fn(t, t).dtype == "int32" and fn(t, True).dtype == "int32", name
+        assert fn(np.array([3, 4], "int8"), np.array([2, 3], "int8")).dtype == "int8"
+    assert ops.power(t, np.array([True, False])).numpy().tolist() == [1, 1]
