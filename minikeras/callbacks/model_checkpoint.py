@@ -1,6 +1,7 @@
 """`ModelCheckpoint`: save the model (or its weights) during training."""
 
 import os
+import string
 import warnings
 
 from .monitor_callback import MonitorCallback, as_float
@@ -13,7 +14,9 @@ class ModelCheckpoint(MonitorCallback):
         filepath: where to save. May hold `str.format` fields filled from `epoch` (1-based),
             `batch` (for batch-level saving) and the log keys, e.g.
             `"ckpt/{epoch:02d}-{val_loss:.2f}.keras"`. Must end in `.weights.h5` when
-            `save_weights_only=True`, else in `.keras` (or legacy `.h5`).
+            `save_weights_only=True`, else in `.keras` (or legacy `.h5`). The template is
+            checked when training begins (syntax, format specs, field names the compiled
+            model logs), so a typo fails before the first epoch, not after it.
         monitor: the quantity `save_best_only` compares. Default `"val_loss"`.
         verbose: 1 prints a line whenever it saves (or decides not to).
         save_best_only: save only when `monitor` improves on the best value so far.
@@ -64,6 +67,71 @@ class ModelCheckpoint(MonitorCallback):
                 "The filepath provided must end in `.keras` (Keras model format). Received: "
                 f"filepath={self.filepath}"
             )
+
+    def on_train_begin(self, logs=None):
+        self._check_filepath_template()
+
+    def _check_filepath_template(self):
+        """Fails before any epoch runs if `filepath` cannot be formatted at its first save.
+
+        Keras 3 only finds out when the first checkpoint is written, after an epoch of work.
+        Checked here: the `str.format` syntax, positional fields (`{}`), each field's format
+        spec (tried on an int for `epoch`/`batch` and a float for logged values, as the logs
+        hold them), and, for models using the built-in `train_step`/`test_step`, that every
+        field is `epoch`, `batch`, `learning_rate` (written by the LR callbacks) or a loss or
+        metric name the compiled model logs, with or without `val_`. A model that overrides
+        `train_step` or `test_step` may log anything, and so may a callback of the user's own
+        (or a `LambdaCallback`) in the same `fit`: then field names are not checked.
+        """
+        template = self.filepath
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+        except ValueError as e:
+            raise ValueError(
+                f'ModelCheckpoint: the filepath "{template}" is not a valid format string '
+                f"({e}). Write literal braces as '{{{{' and '}}}}'."
+            ) from None
+        keys = set()
+        for field in fields:
+            key = field.split(".", 1)[0].split("[", 1)[0]
+            if key == "" or key.isdigit():
+                raise ValueError(
+                    f'ModelCheckpoint: the filepath "{template}" has a positional field '
+                    f"'{{{field}}}'; only named fields are filled, e.g. '{{epoch:02d}}' or "
+                    "'{val_loss:.2f}'."
+                )
+            keys.add(key)
+        known = _logged_names(self.model)
+        if known is not None and not self._siblings_may_log():
+            unknown = sorted(keys - known)
+            if unknown:
+                raise KeyError(
+                    f'Failed to format this callback filepath: "{template}". Reason: '
+                    f"{', '.join(repr(k) for k in unknown)} is not a key the logs will hold. "
+                    f"Available keys: {', '.join(sorted(known))}"
+                )
+        dummy = {k: 1 if k in ("epoch", "batch") else 0.5 for k in keys}
+        try:
+            template.format(**dummy)
+        except (ValueError, TypeError, IndexError, AttributeError, KeyError) as e:
+            raise ValueError(
+                f'ModelCheckpoint: cannot format the filepath "{template}" with an int epoch/'
+                f"batch and float logged values: {type(e).__name__}: {e}"
+            ) from None
+
+    def _siblings_may_log(self):
+        """Whether another callback of this `fit` could add keys to the logs."""
+        from .lambda_callback import LambdaCallback
+
+        ref = getattr(self.model, "__dict__", {}).get("_callback_list_ref")
+        cbs = ref() if ref is not None else None
+        if cbs is None:
+            return True  # called outside `fit`: unknown company
+        return any(
+            cb is not self
+            and (isinstance(cb, LambdaCallback) or not type(cb).__module__.startswith("minikeras."))
+            for cb in cbs.callbacks
+        )
 
     def on_epoch_begin(self, epoch, logs=None):
         self._current_epoch = epoch
@@ -150,3 +218,46 @@ class ModelCheckpoint(MonitorCallback):
                 f'Failed to format this callback filepath: "{self.filepath}". Reason: {e}. '
                 f"Available keys: epoch, {', '.join(fields)}"
             ) from None
+
+
+def _logged_names(model):
+    """The keys `fit`'s epoch logs can hold for `model`, or None if they cannot be known."""
+    from ..models.trainer import Trainer
+
+    if model is None or not isinstance(model, Trainer):
+        return None
+    for method in ("train_step", "test_step", "compute_metrics"):
+        mine = getattr(type(model), method, None)
+        if mine is not None and mine is not getattr(Trainer, method, None):
+            return None  # custom steps log what they like
+    names = {"loss"}
+    outputs = model._output_names_for_compile()
+    names.update(f"{o}_loss" for o in outputs)
+    compiled = model.__dict__.get("_compile_metrics")
+    if compiled is not None:
+        for spec, weighted in ((compiled.spec, False), (compiled.weighted_spec, True)):
+            for base in _spec_names(spec):
+                for name in (base, *(f"{o}_{base}" for o in outputs)):
+                    names.add(f"weighted_{name}" if weighted else name)
+                    names.add(name)
+        names.update(m.name for _, m, _ in compiled.metrics)
+    try:
+        names.update(m.name for m in model.metrics)
+    except Exception:  # metrics of half-built layers: skip, the rest still helps
+        pass
+    names.discard("compile_metrics")
+    known = names | {f"val_{n}" for n in names}
+    return known | {"epoch", "batch", "learning_rate"}
+
+
+def _spec_names(spec):
+    if spec is None:
+        return []
+    if isinstance(spec, dict):
+        return [n for v in spec.values() for n in _spec_names(v)]
+    if isinstance(spec, (list, tuple)):
+        return [n for v in spec for n in _spec_names(v)]
+    if isinstance(spec, str):
+        return [spec]
+    name = getattr(spec, "name", None)
+    return [name if isinstance(name, str) else getattr(spec, "__name__", "metric")]

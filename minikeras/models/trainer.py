@@ -8,6 +8,7 @@ The steps call the overridable hooks as Keras 3 does: `train_step(data)`, `test_
 
 import inspect
 import math
+import weakref
 from collections import deque
 
 import numpy as np
@@ -274,7 +275,10 @@ class Trainer:
             cbs.append(History())
         if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
             cbs.insert(0, ProgbarLogger())
-        return CallbackList(cbs, model=self, verbose=verbose, **params)
+        cbs = CallbackList(cbs, model=self, verbose=verbose, **params)
+        # lets a callback see its siblings (ModelCheckpoint: which ones may add log keys)
+        self.__dict__["_callback_list_ref"] = weakref.ref(cbs)
+        return cbs
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,

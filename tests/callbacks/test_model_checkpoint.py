@@ -203,3 +203,58 @@ def test_real_full_model_checkpoints(make_model, data, tmp_path):
     loaded = keras.saving.load_model(str(tmp_path / "m2.keras"))
     for got, want in zip(loaded.get_weights(), model.get_weights()):
         np.testing.assert_array_equal(got, want)
+
+
+# -- the template is checked before training (reliability issue, item 9) --------------------------
+
+
+@pytest.mark.parametrize(
+    "template, error, words",
+    [
+        ("m-{val_los:.2f}.keras", KeyError, "val_los"),  # a typo of val_loss
+        ("m-{epoch.keras", ValueError, "not a valid format string"),
+        ("m-{loss:d}.keras", ValueError, "Unknown format code 'd'"),
+        ("m-{}.keras", ValueError, "positional"),
+    ],
+)
+def test_bad_template_fails_before_the_first_epoch(make_model, data, tmp_path, template, error,
+                                                   words):  # fmt: skip
+    """Keras 3 formats `filepath` only when the first checkpoint is written, so a typo costs
+    a whole epoch (or a long run with `save_best_only`). It is now checked in
+    `on_train_begin`: the error names the template, and no batch was trained (the optimizer's
+    iteration count is still 0)."""
+    model = make_model(metrics=["mae"])
+    calls = spy(model)
+    ck = ModelCheckpoint(str(tmp_path / template))
+    with pytest.raises(error, match=words) as info:
+        fit(model, data, [ck], epochs=2, validation_data=data)
+    assert template in str(info.value)
+    assert calls == []
+    assert int(np.asarray(model.optimizer.iterations.data)) == 0  # no batch was trained
+
+
+def test_known_keys_pass_the_check(make_model, data, tmp_path):
+    """`epoch`, `loss`, compiled metric names and their `val_` forms are accepted (as Keras
+    fills them from the logs)."""
+    model = make_model(metrics=["mae"])
+    calls = spy(model)
+    path = str(tmp_path / "m-{epoch:02d}-{loss:.1f}-{mae:.1f}-{val_mae:.1f}-{val_loss:.1f}.keras")
+    fit(model, data, [ModelCheckpoint(path)], epochs=2, validation_data=data)
+    assert len(calls) == 2 and os.path.basename(calls[0][1]).startswith("m-01-")
+
+
+def test_custom_train_step_keys_are_not_checked(data, tmp_path):
+    """A model overriding `train_step` may log any key (as keras-io's GAN examples do): only
+    syntax is checked, and the key is filled from the logs as in Keras."""
+
+    class Custom(keras.Model):
+        def train_step(self, data):
+            logs = super().train_step(data)
+            return {**logs, "g_loss": 0.25}
+
+    inputs = keras.Input((3,))
+    model = Custom(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer="sgd", loss="mse")
+    calls = spy(model)
+    fit(model, data, [ModelCheckpoint(str(tmp_path / "m-{g_loss:.2f}.keras"))], epochs=1)
+    assert [os.path.basename(p) for _, p in calls] == ["m-0.25.keras"]
