@@ -295,6 +295,8 @@ def einsum(subscripts, *operands):
     """
     pairs = [unwrap(o, "einsum") for o in operands]
     arrays = [np.asarray(p[0]) for p in pairs]
+    if all(a.dtype == np.int8 for a in arrays):  # int8 operands give int32, as Keras 3
+        arrays = [a.astype(np.int32) for a in arrays]
     parents = tuple(p[1] for p in pairs)
     ins, out_sub = _parse(subscripts, arrays)
     if len(ins) != len(arrays):
@@ -349,7 +351,12 @@ def tensordot(x1, x2, axes=2):
         sb[j] = sa[i]
     out = [c for k, c in enumerate(sa) if k not in [i % a.ndim for i in ax_a]]
     out += [c for k, c in enumerate(sb) if k not in [j % b.ndim for j in ax_b]]
-    return einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(out)}", x1, x2)
+    y = einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(out)}", x1, x2)
+    if a.dtype == b.dtype == np.int8:  # Keras 3's tensordot keeps int8 (its einsum gives int32)
+        from .shape import cast
+
+        return cast(y, "int8")
+    return y
 
 
 def outer(x1, x2):

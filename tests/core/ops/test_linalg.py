@@ -260,3 +260,13 @@ def test_matmul_of_int8_gives_int32_and_dot_keeps_int8():
     assert y.dtype == "int32" and y.numpy().tolist() == [[20000, 20000]] * 2
     assert ops.dot(np.ones((2, 2), "int8"), np.ones((2, 2), "int8")).dtype == "int8"
     assert ops.matmul(np.ones((2, 2), "int16"), np.ones((2, 2), "int16")).dtype == "int16"
+
+
+def test_einsum_of_int8_gives_int32_and_tensordot_keeps_int8():
+    """Keras 3.15.1 (numpy, jax and torch backends): einsum of int8 operands is int32 (no
+    overflow), tensordot(int8, int8) stays int8, mixed int8/int16 einsum is int16."""
+    a = np.full((2, 2), 100, "int8")
+    y = ops.einsum("ij,jk->ik", a, a)
+    assert y.dtype == "int32" and y.numpy().tolist() == [[20000, 20000]] * 2
+    assert ops.tensordot(np.ones((2, 2), "int8"), np.ones((2, 2), "int8"), 1).dtype == "int8"
+    assert ops.einsum("ij,jk->ik", a, a.astype("int16")).dtype == "int16"
