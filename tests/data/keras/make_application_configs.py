@@ -73,8 +73,16 @@ def main():
         entry["params_full"] = build(weights=None).count_params()
         out[name] = entry
         print(name, entry["params_full"], len(entry["layers"]), flush=True)
+    counts = {}
+    for name in (f"EfficientNetB{i}" for i in range(1, 8)):
+        build = getattr(keras.applications, name)
+        keras.backend.clear_session()
+        notop = build(weights=None, include_top=False, input_shape=(32, 32, 3)).count_params()
+        keras.backend.clear_session()
+        counts[name] = {"params_full": build(weights=None).count_params(), "params_notop": notop}
+        print(name, counts[name], flush=True)
     with open(OUT, "w") as f:
-        json.dump({"keras_version": keras.__version__, "models": out}, f, separators=(",", ":"))
+        json.dump({"keras_version": keras.__version__, "models": out, "counts": counts}, f, separators=(",", ":"))
         f.write("\n")
 
 
