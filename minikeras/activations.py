@@ -512,8 +512,9 @@ def sparse_sigmoid(x):
 
 
 def sparsemax(x, axis=-1):
-    """Sparsemax: the projection of `x` onto the probability simplex along `axis` (see
-    `keras.ops.sparsemax`, which also says where Keras 3.15.1 differs).
+    """Sparsemax: the projection of `x` onto the probability simplex along `axis`.
+
+    See `keras.ops.sparsemax`, which also says where Keras 3.15.1 differs.
 
     Args:
         x: input tensor.

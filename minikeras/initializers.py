@@ -206,8 +206,9 @@ def _named_window(name, n, periodic):
 
 
 class STFT(Initializer):
-    """Kernel of a Conv1D computing one side of a short-time Fourier transform (Keras 3's
-    `STFTInitializer`, used by `STFTSpectrogram`).
+    """Initializer of a Conv1D kernel computing one side of a short-time Fourier transform.
+
+    Keras 3's `STFTInitializer`, used by its `STFTSpectrogram` layer.
 
     For a shape `(T, 1, F)` (frame length `T`, `F = n_fft // 2 + 1` frequencies) the entry
     `[t, 0, k]` is `cos(-2 pi t k / n_fft)` (`side="real"`) or its sine (`side="imag"`), times

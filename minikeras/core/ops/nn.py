@@ -815,8 +815,9 @@ def sparse_sigmoid(x):
 
 
 def sparsemax(x, axis=-1):
-    """Sparsemax (Martins & Astudillo, 2016): the Euclidean projection of `x` onto the probability
-    simplex along `axis`, `max(x - tau, 0)` with `tau` chosen so that each slice sums to 1.
+    """Sparsemax: the Euclidean projection of `x` onto the probability simplex along `axis`.
+
+    `max(x - tau, 0)` with `tau` chosen so that each slice sums to 1 (Martins & Astudillo, 2016).
 
     Keras 3.15.1 computes `tau` from the sum of the cumulative sums over the support, which
     is right only when one entry is non-zero (keras-team/keras#23425, fixed upstream in #23469);
