@@ -14,6 +14,64 @@ from ..utils import random as mk_random
 from ..utils.batch_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight  # noqa: F401
 
 
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def check_positive_int(value, name, what, allow_none=True):
+    """`value` as an int if it is a positive integer (or None when allowed); else ValueError.
+
+    Keras 3 reads `batch_size=0` and `steps=0` as "not given" and lets negative or fractional
+    values fail later with unrelated errors (or silently run nothing): here they are refused.
+    """
+    if value is None and allow_none:
+        return None
+    if not _is_int(value) or value < 1:
+        raise ValueError(
+            f"{what}(): `{name}` should be a positive integer"
+            + (" or None" if allow_none else "")
+            + f", but got {name}={value!r}"
+            + (f" (of type {type(value).__name__})" if not _is_int(value) else "")
+            + "."
+        )
+    return int(value)
+
+
+def check_fit_arguments(epochs, initial_epoch, validation_split, validation_freq):
+    """Checks `fit`'s loop arguments up front (Keras 3 runs nothing for `epochs=-1`, starts at
+    a negative `initial_epoch`, ignores a negative `validation_split` and divides by zero for
+    `validation_freq=0`; each is a ValueError here). Returns the validation frequency as an int
+    or a frozenset of 1-based epochs."""
+    for name, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
+        if not _is_int(value) or value < 0:
+            raise ValueError(
+                f"fit(): `{name}` should be a non-negative integer, but got {name}={value!r}."
+            )
+    if isinstance(validation_split, (bool, np.bool_)) or not isinstance(
+        validation_split, (int, float, np.integer, np.floating)
+    ) or not 0 <= validation_split < 1:
+        raise ValueError(
+            "fit(): `validation_split` should be a float in [0, 1) (the fraction of the "
+            f"training data held out), but got validation_split={validation_split!r}."
+        )
+    if isinstance(validation_freq, (list, tuple, set, frozenset, range)):
+        epochs_list = list(validation_freq)
+        if not epochs_list or not all(_is_int(e) and e >= 1 for e in epochs_list):
+            raise ValueError(
+                "fit(): `validation_freq` as a collection lists the (1-based) epochs after "
+                "which to validate: positive integers. Received: "
+                f"validation_freq={validation_freq!r}."
+            )
+        return frozenset(int(e) for e in epochs_list)
+    if not _is_int(validation_freq) or validation_freq < 1:
+        raise ValueError(
+            "fit(): `validation_freq` should be a positive integer (validate every that many "
+            "epochs) or a list of epochs, but got "
+            f"validation_freq={validation_freq!r}."
+        )
+    return int(validation_freq)
+
+
 def _is_array_like(v):
     return isinstance(v, (np.ndarray, list, tuple, dict)) or hasattr(v, "__array__")
 
@@ -37,8 +95,17 @@ def _as_arrays(structure, what):
     return map_structure(conv, structure)
 
 
-def _num_samples(structure):
-    sizes = [len(a) for a in flatten(structure) if a is not None]
+def _num_samples(structure, what="x"):
+    sizes = []
+    for a in flatten(structure):
+        if a is None:
+            continue
+        if np.ndim(a) == 0:
+            raise ValueError(
+                f"Each array in `{what}` needs a leading batch (samples) dimension, but got a "
+                f"scalar {a!r}. Pass e.g. np.array([value]) for one sample."
+            )
+        sizes.append(len(a))
     return sizes
 
 
@@ -61,9 +128,14 @@ class ArrayData:
         self.x = _as_arrays(x, "x")
         self.y = _as_arrays(y, "y") if y is not None else None
         self.sample_weight = None if sample_weight is None else np.asarray(sample_weight)
-        sizes = _num_samples(self.x)
+        if self.sample_weight is not None and self.sample_weight.ndim == 0:
+            raise ValueError(
+                "`sample_weight` needs one weight per sample (an array), but got the scalar "
+                f"{sample_weight!r}."
+            )
+        sizes = _num_samples(self.x, "x")
         if self.y is not None:
-            ysizes = _num_samples(self.y)
+            ysizes = _num_samples(self.y, "y")
             if set(ysizes) != set(sizes) or len(set(sizes)) > 1:
                 raise ValueError(
                     "Data cardinality is ambiguous: x sizes "
@@ -211,7 +283,13 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, cla
     if x is None:
         raise ValueError(f"{what}() needs input data `x`. Received: x=None")
     if _is_array_like(x) and not hasattr(x, "__next__") and not _is_dataset(x):
-        return ArrayData(x, y, sample_weight, batch_size, shuffle, class_weight, steps)
+        data = ArrayData(x, y, sample_weight, batch_size, shuffle, class_weight, steps)
+        if data.n == 0 and what not in ("train_on_batch", "test_on_batch"):
+            raise ValueError(
+                f"{what}(): the input data is empty (0 samples); there is nothing to "
+                f"{'train on' if what == 'fit' else 'evaluate' if what == 'evaluate' else 'predict'}."
+            )
+        return data
     if y is not None:
         raise ValueError(
             f"{what}(): `y` must not be given when `x` is a generator or PyDataset (it yields "

@@ -270,7 +270,12 @@ class Trainer:
 
     # -- loops -----------------------------------------------------------------------------
     def _callbacks(self, callbacks, verbose, **params):
-        cbs = list(callbacks or []) if not isinstance(callbacks, CallbackList) else callbacks.callbacks
+        if isinstance(callbacks, CallbackList):
+            cbs = callbacks.callbacks
+        elif isinstance(callbacks, Callback):  # Keras 3 flattens `callbacks`: one is fine too
+            cbs = [callbacks]
+        else:
+            cbs = list(flatten(list(callbacks))) if callbacks else []
         if not any(isinstance(c, History) for c in cbs):
             cbs.append(History())
         if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
@@ -289,22 +294,40 @@ class Trainer:
         Args:
             x, y: arrays (or lists/dicts of arrays for several inputs/outputs), or a generator /
                 `PyDataset` yielding `(x, y)` or `(x, y, sample_weight)` batches as `x`.
-            batch_size: samples per step for array data (default 32).
-            epochs: index of the last epoch.
+            batch_size: samples per step for array data: a positive integer, or None (32).
+            epochs: index of the last epoch (an integer >= 0).
             verbose: 0 silent, 1 progress bar, 2 one line per epoch ("auto" = 1).
-            callbacks: list of `Callback`s.
-            validation_split: fraction of array data held out (the last samples).
+            callbacks: a `Callback` or a list of them.
+            validation_split: fraction of array data held out (the last samples), in [0, 1).
             validation_data: `(x_val, y_val)`, `(x_val, y_val, sw)` or a dataset.
             shuffle: shuffle array data every epoch.
             class_weight, sample_weight: per-class and per-sample loss weights.
-            initial_epoch: epoch to start from (to resume training).
-            steps_per_epoch: batches per epoch (required for endless generators).
+            initial_epoch: epoch to start from (to resume training), an integer >= 0.
+            steps_per_epoch: batches per epoch (required for endless generators), a positive
+                integer or None.
+            validation_steps, validation_batch_size: as `steps` / `batch_size` for the
+                validation data (positive integers or None).
+            validation_freq: validate every that many epochs (a positive integer), or after
+                the listed (1-based) epochs.
 
         Returns:
             A `History` whose `.history` maps each metric to its per-epoch values.
+
+        Raises:
+            ValueError: for empty data, data without a batch dimension, or an argument out of
+                range, before any training. Keras 3 reads `batch_size=0` / `steps=0` as "not
+                given" and silently runs nothing for negative `epochs`; those are errors here.
         """
         self._assert_compiled("fit")
         verbose = _verbose(verbose)
+        check = data_adapter.check_positive_int
+        batch_size = check(batch_size, "batch_size", "fit")
+        validation_batch_size = check(validation_batch_size, "validation_batch_size", "fit")
+        steps_per_epoch = check(steps_per_epoch, "steps_per_epoch", "fit")
+        validation_steps = check(validation_steps, "validation_steps", "fit")
+        validation_freq = data_adapter.check_fit_arguments(
+            epochs, initial_epoch, validation_split, validation_freq
+        )
         data = data_adapter.make_data(x, y, sample_weight, batch_size, shuffle, class_weight,
                                       steps_per_epoch, "fit")
         val = None
@@ -346,7 +369,10 @@ class Trainer:
                     "fit() got no batches: the data is empty or the generator is exhausted."
                 )
             epoch_logs = dict(self._get_metrics_result_or_logs(logs))
-            due = val is not None and (epoch + 1) % validation_freq == 0
+            if isinstance(validation_freq, int):
+                due = val is not None and (epoch + 1) % validation_freq == 0
+            else:  # the 1-based epochs to validate after (Keras 3 accepts a list)
+                due = val is not None and (epoch + 1) in validation_freq
             if due and (not self.stop_training or epoch == epochs - 1):
                 cbs.set_params({**cbs.params, "_in_fit": True})
                 val_logs = self._evaluate_data(val, cbs)
@@ -417,9 +443,15 @@ class Trainer:
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict=False):
-        """Loss and metrics on the given data: a scalar, a list (as `metrics_names`) or a dict."""
+        """Loss and metrics on the given data: a scalar, a list (as `metrics_names`) or a dict.
+
+        `batch_size` and `steps` are positive integers or None; empty data raises ValueError
+        (Keras 3 returns an empty list).
+        """
         self._assert_compiled("evaluate")
         verbose = _verbose(verbose)
+        batch_size = data_adapter.check_positive_int(batch_size, "batch_size", "evaluate")
+        steps = data_adapter.check_positive_int(steps, "steps", "evaluate")
         data = data_adapter.make_data(x, y, sample_weight, batch_size, False, None, steps, "evaluate")
         cbs = self._callbacks(callbacks, verbose, test_steps=data.num_batches())
         logs = self._evaluate_data(data, cbs)
@@ -428,8 +460,14 @@ class Trainer:
         return self._flatten_metrics_in_order(logs)
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
-        """Outputs for `x`, batched; numpy arrays in the structure of the model's outputs."""
+        """Outputs for `x`, batched; numpy arrays in the structure of the model's outputs.
+
+        `batch_size` and `steps` are positive integers or None; `x` needs a leading batch
+        dimension and at least one sample (else ValueError).
+        """
         verbose = _verbose(verbose)
+        batch_size = data_adapter.check_positive_int(batch_size, "batch_size", "predict")
+        steps = data_adapter.check_positive_int(steps, "steps", "predict")
         data = data_adapter.make_data(x, None, None, batch_size, False, None, steps, "predict")
         cbs = self._callbacks(callbacks, verbose, predict_steps=data.num_batches())
         cbs.on_predict_begin()
