@@ -277,6 +277,7 @@ class Layer:
             name: the weight's name (`kernel`, `bias`, ...).
         """
         from .. import constraints, initializers, regularizers
+        from ..saving import config_checks
 
         shape = () if shape is None else tuple(int(s) for s in shape)
         dtype = dtypes.standardize_dtype(dtype or self._dtype)
@@ -284,6 +285,7 @@ class Layer:
             initializer = "glorot_uniform" if dtypes.is_float(dtype) else "zeros"
         init = initializers.get(initializer)
         name = name or f"variable_{len(self._own_variables)}"
+        config_checks.charge_weight(self, name, shape)  # bounded while loading a file
         v = Variable(
             init,
             shape=shape,

@@ -14,6 +14,7 @@ import zipfile
 from . import (
     assets,
     atomic,
+    config_checks,
     hdf5_legacy,
     keras2_compat,
     keras3_weights,
@@ -183,6 +184,7 @@ def _is_zip(path):
     return path.endswith(".keras") or zipfile.is_zipfile(path)
 
 
+@config_checks.file_errors
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a model saved by minikeras, Keras 3 or Keras 2 (`.keras` or `.h5`).
 
@@ -214,7 +216,7 @@ def _load_keras(filepath, custom_objects, compile):
     serialization.check_config(config, custom_objects)
     with registry.loading_scope(custom_objects):
         try:
-            with serialization.ObjectSharingScope():  # equal shared_object_ids: one object
+            with serialization.ObjectSharingScope(), config_checks.loading_budget(weights, filepath):
                 model = serialization.deserialize_layer(config, custom_objects, build=True)
         except ValueError as e:
             raise ValueError(f"Cannot load '{filepath}': {e}") from None
@@ -242,7 +244,8 @@ def _load_legacy(filepath, custom_objects, compile):
         serialization.check_config(config, custom_objects)
         with registry.loading_scope(custom_objects):
             try:
-                model = serialization.deserialize_layer(config, custom_objects)
+                with config_checks.loading_budget(h5, filepath):
+                    model = serialization.deserialize_layer(config, custom_objects)
             except ValueError as e:
                 raise ValueError(f"Cannot load '{filepath}': {e}") from None
             group = h5.get(h5.file, "model_weights", "the file")
@@ -262,6 +265,7 @@ def _load_legacy(filepath, custom_objects, compile):
     return model
 
 
+@config_checks.file_errors
 def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
     """Loads weights into `model` from `.weights.h5`, legacy `.h5` or `.keras` files.
 

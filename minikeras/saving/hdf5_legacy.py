@@ -115,6 +115,7 @@ class SafeH5:
 
     # -- the structural scan (reads metadata only) ------------------------------------------
     def _scan(self):
+        self.total_elements = 0  # of all datasets: bounds what loading may allocate
         seen, count = set(), 0
         stack = [("", self.file)]
         try:
@@ -166,6 +167,7 @@ class SafeH5:
 
     def _check_dataset(self, ds, path):
         dt = ds.dtype
+        self.total_elements += int(ds.size or 0)
         if h5py.check_ref_dtype(dt) is not None:
             self.refuse(path, "a dataset of object references")
         bf16 = dt.kind == "V" and dt.itemsize == 2 and dt.fields is None

@@ -417,6 +417,38 @@ def _starts_with_input(config):
     )
 
 
+def _resolves_as_layer(entry, custom_objects):
+    """True when the entry's class names a layer (registered, passed or minikeras's own)."""
+    from . import registry
+
+    try:
+        registry.resolve_layer_class(entry["class_name"], entry.get("registered_name"),
+                                     custom_objects)  # fmt: skip
+    except ValueError:
+        return False
+    return True
+
+
+def _check_call_kwargs(model, name, layer, kwargs):
+    """Node kwargs come from the file: each must be an argument of the layer's `call`."""
+    import inspect
+
+    if not kwargs or getattr(layer, "_is_operation", False):
+        return
+    try:
+        params = inspect.signature(layer.call).parameters
+    except (TypeError, ValueError):
+        return
+    if any(p.kind == p.VAR_KEYWORD for p in params.values()):
+        return
+    unknown = sorted(k for k in kwargs if k not in params)
+    if unknown:
+        raise ValueError(
+            f"Model '{model}': a saved call of layer '{name}' ({type(layer).__name__}) passes "
+            f"{unknown}, which its call() does not take (it takes {sorted(params)})."
+        )
+
+
 class _Graph:
     """State while replaying a functional config."""
 
@@ -462,14 +494,13 @@ class _Graph:
                         f"Model '{self.name}': layer '{lname}' is the Keras 3 operation "
                         f"{entry['module']}.{cls_name}, which minikeras does not implement."
                     )
+                elif op is None or layer_fn or _resolves_as_layer(entry, custom_objects):
+                    # a layer's own errors propagate: an entry that names a layer class is
+                    # never rebuilt as an operation because building the layer failed
+                    layer = layer_fn(entry) if layer_fn else serialization.deserialize_layer(
+                        entry, custom_objects)  # fmt: skip
                 else:
-                    try:
-                        layer = layer_fn(entry) if layer_fn else serialization.deserialize_layer(
-                            entry, custom_objects)  # fmt: skip
-                    except ValueError:
-                        if op is None:
-                            raise
-                        layer = None
+                    layer = None
                 if layer is None:
                     kwargs = {k: v for k, v in cfg.items() if k != "name"}
                     kwargs = serialization._deserialize(kwargs, None, 0)
@@ -586,7 +617,14 @@ class _Graph:
                         break
                     if name in self.function_form:
                         args, kwargs = self._keras_form(name, args, kwargs)
-                    result = self.layers[name](*args, **kwargs)
+                    _check_call_kwargs(self.name, name, self.layers[name], kwargs)
+                    try:
+                        result = self.layers[name](*args, **kwargs)
+                    except (TypeError, AttributeError, IndexError, KeyError) as e:
+                        raise ValueError(
+                            f"Model '{self.name}': calling layer '{name}' on its saved inputs "
+                            f"failed ({type(e).__name__}: {e})."
+                        ) from e
                     done.append(flatten(result))
                     progress = True
         return pending

@@ -14,7 +14,7 @@ import types
 
 import numpy as np
 
-from . import registry
+from . import config_checks, registry
 
 MAX_DEPTH = 200
 _SPECIAL = ("__tuple__", "__numpy__", "__slice__", "__bytes__", "__ellipsis__", "__tensor__")
@@ -497,6 +497,8 @@ def deserialize_layer(config, custom_objects=None, build=False):
         else:
             if class_name == "Lambda":
                 inner = _lambda_config(inner, custom_objects)
+            else:
+                config_checks.check_layer_config(cls, inner, class_name)
             try:
                 layer = _call_from_config(cls, inner, custom_objects)
             except TypeError as e:

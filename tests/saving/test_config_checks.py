@@ -1,0 +1,144 @@
+"""The loading contract for hostile configs (minikeras/saving/config_checks.py).
+
+Keras 3 (observed, 3.15.1) raises assorted exception types for such files; minikeras's
+documented contract (README, "Security") is stricter: whatever a file causes is a ValueError
+(or OSError for I/O) naming the file and, where known, the layer and key, raised before
+anything large is allocated.
+"""
+
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+import zipfile
+
+import numpy as np
+import pytest
+
+import minikeras as keras
+from minikeras.saving import config_checks
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "data", "keras")
+
+
+def _rewrite_keras(src, dst, edit, member="config.json"):
+    with zipfile.ZipFile(os.path.join(FIXTURES, src)) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    doc = json.loads(members[member])
+    edit(doc)
+    members[member] = json.dumps(doc).encode()
+    with zipfile.ZipFile(dst, "w") as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    return str(dst)
+
+
+def _layer(config, name):
+    return next(e for e in config["config"]["layers"] if e.get("name") == name)
+
+
+def _first_of(config, class_name):
+    return next(e for e in config["config"]["layers"] if e["class_name"] == class_name)
+
+
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [("units", "16", "positive int"), ("units", 0, "positive int"),
+     ("return_sequences", "yes", "bool"), ("activation", 3, "function name"),
+     ("dropout", 7.0, "between 0 and 1"), ("unroll", [1], "bool")],
+)  # fmt: skip
+def test_wrong_config_type_names_file_layer_key(tmp_path, key, value, expected):
+    """A mistyped LSTM argument (before: numba TypingError / TypeError) is a ValueError naming
+    the file, the layer, the key, what was expected and what was received."""
+
+    def edit(c):
+        _first_of(c, "LSTM")["config"][key] = value
+
+    path = _rewrite_keras("lstm_text_k3.keras", tmp_path / "bad.keras", edit)
+    with pytest.raises(ValueError) as info:
+        keras.models.load_model(path)
+    msg = str(info.value)
+    assert "bad.keras" in msg and f"'{key}'" in msg and expected in msg and repr(value) in msg
+    assert "LSTM" in msg
+
+
+def test_huge_units_refused_before_allocating(tmp_path):
+    """`units: 10**8` in a 30 KB config: refused from the file's weight sizes, not after
+    allocating gigabytes (checked under a 1.5 GB address-space limit in a subprocess)."""
+
+    def edit(c):
+        _first_of(c, "Dense")["config"]["units"] = 10**8
+
+    path = _rewrite_keras("mlp_k3.keras", tmp_path / "huge.keras", edit)
+    code = (
+        "import resource, sys\n"
+        "import minikeras as keras\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))\n"
+        f"try:\n    keras.models.load_model({path!r})\n"
+        "except ValueError as e:\n    print('VALUEERROR', e)\n"
+    )
+    start = time.monotonic()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)  # fmt: skip
+    assert "VALUEERROR" in out.stdout, out.stdout + out.stderr
+    assert "huge.keras" in out.stdout and "more than all the weights" in out.stdout
+    assert time.monotonic() - start < 60
+
+
+def test_budget_counts_only_inside_loading():
+    """Outside a load, layers allocate freely; inside, past the budget they are refused."""
+    keras.layers.Dense(4).build((None, 3))
+    with config_checks.weight_budget(12 - config_checks.SLACK, "f.keras"):
+        keras.layers.Dense(4, use_bias=False).build((None, 3))  # exactly 12 elements
+        with pytest.raises(ValueError, match="f.keras.*'dense.*'kernel'"):
+            keras.layers.Dense(1).build((None, 1))
+
+
+def test_unknown_call_kwarg_from_file_is_refused(tmp_path):
+    """Node kwargs are passed to `call` only if `call` takes them (before: TypeError)."""
+
+    def edit(c):
+        _layer(c, "emb")["inbound_nodes"][0]["kwargs"] = {"evil": 1}
+
+    path = _rewrite_keras("lstm_text_k3.keras", tmp_path / "kw.keras", edit)
+    with pytest.raises(ValueError, match=r"kw\.keras.*'emb'.*\['evil'\]"):
+        keras.models.load_model(path)
+
+
+def test_layer_error_is_not_rebuilt_as_an_op(tmp_path):
+    """An entry naming a layer class whose config fails is an error, not silently an ops call
+    (before: a broken `Concatenate` layer was rebuilt as keras.ops.concatenate)."""
+
+    def edit(c):
+        _first_of(c, "Concatenate")["config"]["trainable"] = "maybe"
+
+    path = _rewrite_keras("two_input_k3.keras", tmp_path / "cat.keras", edit)
+    with pytest.raises(ValueError, match=r"cat\.keras.*'trainable'"):
+        keras.models.load_model(path)
+
+
+def test_non_string_keras_version_names_file(tmp_path):
+    """metadata.json with `keras_version: [3]` (before: AttributeError)."""
+
+    def edit(m):
+        m["keras_version"] = [3]
+
+    path = _rewrite_keras("mlp_k3.keras", tmp_path / "meta.keras", edit, "metadata.json")
+    with pytest.raises(ValueError, match="meta.keras"):
+        keras.models.load_model(path)
+
+
+def test_corrupted_legacy_config_names_file(tmp_path):
+    """Invalid UTF-8 in a legacy `.h5` model_config (before: UnicodeDecodeError without the
+    file's name)."""
+    h5py = pytest.importorskip("h5py")
+    path = str(tmp_path / "text.h5")
+    with open(os.path.join(FIXTURES, "mlp_k3.h5"), "rb") as f, open(path, "wb") as g:
+        g.write(f.read())
+    with h5py.File(path, "r+") as h5:
+        h5.attrs["model_config"] = np.bytes_(b"{\"class_name\": \"\xf2\xff\"}")
+    with pytest.raises(ValueError, match="text.h5"):
+        keras.models.load_model(path)
