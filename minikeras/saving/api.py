@@ -1,11 +1,15 @@
 """Saving and loading entry points (`model.save`, `keras.models.load_model`, ...).
 
 Formats: `.keras` (Keras 3 zip), legacy full-model `.h5`, Keras 3 `.weights.h5`, Keras 2
-weights-only `.h5`. Every write goes through `atomic.atomic_write`. Every load reads and checks
+weights-only `.h5`. Every write goes through `atomic.atomic_write`; HDF5 files are built in memory
+first and written with plain file writes, so a full disk raises `OSError` (ENOSPC) naming the
+path instead of failing inside libhdf5 (which crashes the process). Every load reads and checks
 the whole file before a single weight is assigned; `load_model` fills a fresh model, and
 `load_weights` restores the previous values if assigning fails half way.
 """
 
+import contextlib
+import io
 import json
 import os
 import warnings
@@ -35,6 +39,44 @@ _LOSS_NAMES = {"mse": "mean_squared_error", "MSE": "mean_squared_error",
 
 
 # ---- saving ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _reporting_write_errors(filepath):
+    """Re-raises an OSError of the write (a full disk, a quota, ...) naming `filepath`.
+
+    The errno is kept (`OSError(errno, ...)` picks the same subclass), so callers can test
+    `e.errno == errno.ENOSPC`. Errors that already name the target pass through unchanged.
+    """
+    try:
+        yield
+    except OSError as e:
+        if e.errno is None or e.filename == filepath:
+            raise
+        raise OSError(
+            e.errno,
+            f"Cannot save '{filepath}': {e.strerror or e}. Nothing was written; the previous "
+            "file (if any) is unchanged",
+            filepath,
+        ) from e
+
+
+def _h5_in_memory(write):
+    """Runs `write(file_object)` (an HDF5 writer) on an in-memory file; returns the BytesIO.
+
+    libhdf5 then never writes to disk itself: an error it meets while writing (ENOSPC) can
+    crash the process when the file is closed. One in-memory copy of the file is the cost.
+    """
+    buffer = io.BytesIO()
+    write(buffer)
+    return buffer
+
+
+def _write_atomically(filepath, overwrite, buffer):
+    """Writes the bytes of `buffer` to `filepath` through the atomic writer."""
+    with _reporting_write_errors(filepath), atomic.atomic_write(filepath, overwrite) as tmp:
+        with open(tmp, "wb") as f, buffer.getbuffer() as view:
+            f.write(view)
 
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True, **kwargs):
@@ -94,7 +136,7 @@ def _save_keras(model, filepath, overwrite):
     if getattr(model, "compiled", False):
         config["compile_config"] = _compile_config(model)
     weights = keras3_weights.to_bytes(model)
-    with atomic.atomic_write(filepath, overwrite) as tmp:
+    with _reporting_write_errors(filepath), atomic.atomic_write(filepath, overwrite) as tmp:
         keras_zip.write(tmp, config, weights)
         assets.append_to_archive(tmp, model)  # adapted vocabularies, as Keras 3's assets/
 
@@ -112,9 +154,11 @@ def _save_legacy(model, filepath, overwrite, include_optimizer, for_tf_keras=Fal
     config = model_config.legacy_h5_model_config(model, for_tf_keras)
     compiled = include_optimizer and getattr(model, "compiled", False) and model.optimizer
     training_config = _training_config(model) if compiled else None
-    with atomic.atomic_write(filepath, overwrite) as tmp:
-        hdf5_legacy.write_model_file(model, tmp, config, training_config,
-                                     model.optimizer if compiled else None)  # fmt: skip
+    optimizer = model.optimizer if compiled else None
+    buffer = _h5_in_memory(
+        lambda f: hdf5_legacy.write_model_file(model, f, config, training_config, optimizer)
+    )
+    _write_atomically(filepath, overwrite, buffer)
 
 
 def save_weights(model, filepath, overwrite=True, **kwargs):
@@ -132,8 +176,7 @@ def save_weights(model, filepath, overwrite=True, **kwargs):
             "The filename must end in `.weights.h5` (Keras 3 layout) or `.h5` (Keras 2 layout). "
             f"Received: filepath={filepath}"
         )
-    with atomic.atomic_write(filepath, overwrite) as tmp:
-        writer(model, tmp)
+    _write_atomically(filepath, overwrite, _h5_in_memory(lambda f: writer(model, f)))
 
 
 def _full_loss_name(loss):

@@ -489,13 +489,15 @@ def write_weights_group(group, model):
 
 
 def write_weights_file(model, path):
-    """Keras 2 weights-only `.h5` (spec 3) at `path` (the caller makes it atomic)."""
+    """Keras 2 weights-only `.h5` (spec 3) into `path` (a path or a file object; `api` passes
+    an in-memory buffer and writes its bytes atomically)."""
     with h5py.File(path, "w") as f:
         write_weights_group(f, model)
 
 
 def write_model_file(model, path, model_config, training_config=None, optimizer=None):
-    """Legacy full-model `.h5` (spec 2) at `path`; `optimizer` adds `optimizer_weights`."""
+    """Legacy full-model `.h5` (spec 2) into `path` (a path or a file object); `optimizer` adds
+    `optimizer_weights`."""
     from .. import __version__
 
     with h5py.File(path, "w") as f:

@@ -28,7 +28,8 @@ def write_store(h5file, root):
 
 
 def write_file(model, path):
-    """Writes `model`'s weights (and optimizer state) in the Keras 3 layout at `path`."""
+    """Writes `model`'s weights (and optimizer state) in the Keras 3 layout into `path` (a path
+    or a file object)."""
     with h5py.File(path, "w") as f:
         write_store(f, model)
 
