@@ -266,9 +266,8 @@ def _load_keras(filepath, custom_objects, compile):
         if compile and config.get("compile_config"):
             cc = dict(config["compile_config"])
             _compile(model, cc.pop("optimizer", None), cc, False, filepath)
-        if weights is not None:
-            with SafeH5(weights, label=f"{filepath} (model.weights.h5)") as h5:
-                _load_keras3_layout(model, h5, False)
+        with SafeH5(weights, label=f"{filepath} (model.weights.h5)") as h5:
+            _load_keras3_layout(model, h5, False)
         assets.load_from_archive(filepath, model)
     return model
 
@@ -323,9 +322,7 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
     filepath = os.fspath(filepath)
     hdf5_legacy.check_readable_file(filepath, "weights file")
     if _is_zip(filepath):
-        _, _, weights = keras_zip.read(filepath)
-        if weights is None:
-            raise ValueError(f"'{filepath}' holds no model.weights.h5.")
+        _, _, weights = keras_zip.read(filepath)  # raises if model.weights.h5 is missing
         with SafeH5(weights, label=f"{filepath} (model.weights.h5)") as h5:
             return _load_keras3_layout(model, h5, skip_mismatch)
     with SafeH5(filepath) as h5:

@@ -59,8 +59,25 @@ def _member(zf, infos, name, limit, label):
     return data
 
 
+def _missing_weights(label, infos):
+    """Raises for an archive without a `model.weights.h5` file member (Keras 3 refuses it too:
+    its archives always hold one, written even for a model without variables)."""
+    if any(name.startswith(WEIGHTS + "/") for name in infos):
+        found = f"'{WEIGHTS}' is a directory in the archive, not a file"
+    else:
+        found = f"it has no '{WEIGHTS}' member (members: {sorted(infos)[:10]})"
+    raise ValueError(
+        f"Cannot load '{label}': {found}. A .keras archive keeps the model's weights in "
+        f"'{WEIGHTS}'; without it the model would load with freshly initialised weights. The "
+        "archive is incomplete or was not written by Keras."
+    )
+
+
 def read(path):
-    """`(metadata, config, weights_bytes)` of a `.keras` archive; weights may be None."""
+    """`(metadata, config, weights_bytes)` of a `.keras` archive.
+
+    Raises ValueError if the archive has no `model.weights.h5` file (as Keras 3 does).
+    """
     check_readable_file(path, ".keras file")
     label = str(path)
     if not zipfile.is_zipfile(path):
@@ -84,6 +101,8 @@ def read(path):
                     f"'{label}' stores its weights as .npz, which needs pickle to read; only "
                     "model.weights.h5 archives are supported."
                 )
+            if weights is None:
+                _missing_weights(label, infos)
     except (zipfile.BadZipFile, OSError, EOFError) as e:
         raise ValueError(
             f"Cannot read '{label}': the archive is truncated or corrupted ({e})."
