@@ -7,8 +7,10 @@ Weights are paired with layers *by position* and stored trainable-first.
 
 `SafeH5` opens files read-only and, before anything is read, walks every link and checks it:
 external links, soft links, virtual or externally stored datasets, filter plugins, object
-references and non-numeric datasets are refused; attribute sizes are capped; a dataset is read
-only after its declared shape equals the expected weight's shape.
+references and non-numeric datasets are refused; attribute sizes are capped; group nesting
+and object counts are bounded and the scan is linear in the number of objects (it records what
+later steps need, such as the non-empty `vars` groups, so nothing walks the file again); a
+dataset is read only after its declared shape equals the expected weight's shape.
 This module and keras3_weights.py are the only ones importing h5py.
 """
 
@@ -28,6 +30,7 @@ BACKEND = "numpy"
 MAX_ATTR_BYTES = 16 * 2**20  # model configs of large models are a few hundred KB
 MAX_ATTR_ITEMS = 2**20
 MAX_OBJECTS = 2**21
+MAX_DEPTH = 512  # group nesting; Keras files of deeply nested models stay below 50
 MAX_DATASET_BYTES = 2**31  # only for datasets whose expected shape is not known in advance
 _ATTR_SPLIT_LIMIT = 64512  # Keras splits name lists whose fixed-length form is larger
 _FILTERS = {
@@ -115,41 +118,55 @@ class SafeH5:
 
     # -- the structural scan (reads metadata only) ------------------------------------------
     def _scan(self):
+        """One pass over the links (h5l.visit) and one over the objects (h5o.visit): libhdf5
+        walks the tree itself, each group once, so the work is linear in the file's objects
+        (h5py's `visititems`/`group[name]` resolve every object by its full path instead)."""
         self.total_elements = 0  # of all datasets: bounds what loading may allocate
-        seen, count = set(), 0
-        stack = [("", self.file)]
+        self.filled_vars_groups = []  # paths of non-empty `vars` groups (Keras 3 layout)
+        problems, count = [], [0]
+
+        def visit_link(name, info):
+            count[0] += 1
+            path = "/" + name.decode("utf-8", "replace")
+            if count[0] > MAX_OBJECTS:
+                problems.append((path, f"more than {MAX_OBJECTS} objects"))
+            elif name.count(b"/") >= MAX_DEPTH:
+                problems.append((path[:200] + "...", f"groups nested more than {MAX_DEPTH} deep"))
+            elif info.type == h5py.h5l.TYPE_EXTERNAL:
+                link = self.file.get(name, getlink=True)
+                problems.append((path, f"external link to '{link.filename}:{link.path}'"))
+            elif info.type == h5py.h5l.TYPE_SOFT:
+                link = self.file.get(name, getlink=True)
+                problems.append((path, f"soft link to '{link.path}'"))
+            elif info.type != h5py.h5l.TYPE_HARD:
+                problems.append((path, "a user-defined link type"))
+            return True if problems else None  # a non-None value stops the visit
+
+        def visit_object(name, info):
+            if name == b".":
+                return None
+            path = "/" + name.decode("utf-8", "replace")
+            if info.num_attrs or info.type == h5py.h5o.TYPE_DATASET or name.endswith(b"vars"):
+                obj = self.file[name]
+                if info.num_attrs:
+                    self._check_attrs(obj, path)
+                if isinstance(obj, h5py.Dataset):
+                    self._check_dataset(obj, path)
+                elif path.endswith("/vars") and len(obj):
+                    self.filled_vars_groups.append(path[1:])
+            return None
+
         try:
-            self._check_attrs(self.file, "/")
-            while stack:
-                path, group = stack.pop()
-                for name in group:
-                    count += 1
-                    if count > MAX_OBJECTS:
-                        self.refuse(path or "/", f"more than {MAX_OBJECTS} objects")
-                    child = f"{path}/{name}"
-                    link = group.get(name, getlink=True)
-                    if isinstance(link, h5py.ExternalLink):
-                        self.refuse(child, f"external link to '{link.filename}:{link.path}'")
-                    if isinstance(link, h5py.SoftLink):
-                        self.refuse(child, f"soft link to '{link.path}'")
-                    if not isinstance(link, h5py.HardLink):
-                        self.refuse(child, "a user-defined link type")
-                    obj = group[name]
-                    info = h5py.h5o.get_info(obj.id)
-                    key = (info.fileno, info.addr)
-                    if isinstance(obj, h5py.Group):
-                        if key in seen:
-                            continue  # a group linked twice (or a cycle): visit it once
-                        seen.add(key)
-                        self._check_attrs(obj, child)
-                        stack.append((child, obj))
-                    elif isinstance(obj, h5py.Dataset):
-                        self._check_attrs(obj, child)
-                        self._check_dataset(obj, child)
+            self.file.id.links.visit(visit_link, info=True)
+            if problems:
+                self.refuse(*problems[0])
+            self._check_attrs(self.file, "/")  # h5o.visit skips the root group
+            h5py.h5o.visit(self.file.id, visit_object, info=True)
         except (OSError, RuntimeError, KeyError) as e:
             raise ValueError(
                 f"Cannot read '{self.label}': the file is truncated or corrupted ({e})."
             ) from None
+        self.filled_vars_groups.sort()
 
     def _check_attrs(self, obj, path):
         for name in obj.attrs:
