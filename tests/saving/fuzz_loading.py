@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 import zipfile
 from collections import Counter
 
@@ -153,7 +154,7 @@ def mutate_config(config, rng):
             box[key] = rng.choice(_HUGE)
         elif op == "nest":
             v = value
-            for _ in range(rng.choice([50, 300, 3000])):
+            for _ in range(rng.choice([50, 300, 900])):
                 v = [v] if rng.random() < 0.5 else {"config": v}
             box[key] = v
         elif op == "drop" and isinstance(box, dict):
@@ -262,7 +263,8 @@ def _zip_rewrite(data, rng):
                 "date_saved": rng.choice([1, "x"])}  # fmt: skip
         members["metadata.json"] = json.dumps(meta).encode()
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+    with warnings.catch_warnings(), zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        warnings.simplefilter("ignore")  # "Duplicate name": the point of the "dup" trick
         for name, payload in members.items():
             z.writestr(name, payload)
         if op == "dup" and members:
@@ -273,6 +275,17 @@ def _zip_rewrite(data, rng):
 
 def make_case(src, dst, rng):
     """Writes a mutation of `src` to `dst`; returns a description of the mutation."""
+    try:
+        return _make_case(src, dst, rng)
+    except RecursionError:  # json.dumps of a too deeply nested mutation: mutate bytes instead
+        with open(src, "rb") as f:
+            data = _flip(f.read(), rng)
+        with open(dst, "wb") as f:
+            f.write(data)
+        return "bytes-flip"
+
+
+def _make_case(src, dst, rng):
     with open(src, "rb") as f:
         data = f.read()
     kind = rng.choice(["bytes", "bytes", "structure", "structure", "structure"])
@@ -311,7 +324,10 @@ def _zeros_for(model):
     xs = []
     for t in model.inputs:
         shape = tuple(2 if d is None else int(d) for d in t.shape)
-        xs.append(np.zeros(shape, dtype=str(t.dtype) if "int" in str(t.dtype) else "float32"))
+        if "str" in str(t.dtype):
+            xs.append(np.full(shape, "a", dtype=object))
+        else:
+            xs.append(np.zeros(shape, dtype=str(t.dtype) if "int" in str(t.dtype) else "float32"))
     return xs[0] if len(xs) == 1 else xs
 
 
@@ -390,6 +406,10 @@ def run_case(path, comp, models):
 def worker_main(mem_mb):
     """Reads `path\\tcompanion` lines on stdin, writes one JSON result line per case."""
     _set_limits(mem_mb)
+    import minikeras  # noqa: F401 - imported before the first case's clock starts
+
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
     models = {}
     for line in sys.stdin:
         path, comp = line.rstrip("\n").split("\t")
@@ -411,7 +431,16 @@ class _Worker:
             [sys.executable, "-m", "tests.saving.fuzz_loading", "--worker", "--mem-mb",
              str(mem_mb)], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, text=True, env=env)  # fmt: skip
-        self.case, self.started = None, None
+        self.case, self.started, self.ready = None, None, False
+
+    def wait_ready(self, timeout=300):
+        """Waits for the worker's imports (not counted in any case's time limit)."""
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        line = self.proc.stdout.readline() if ready else ""
+        if line.strip() != "ready":
+            raise RuntimeError(f"fuzz worker did not start (read {line!r})")
+        self.ready = True
+        return self
 
     def send(self, case):
         self.case, self.started = case, time.monotonic()
@@ -439,6 +468,8 @@ def run(cases=None, minutes=None, seed=0, workers=2, case_seconds=10.0, mem_mb=3
     deadline = time.monotonic() + minutes * 60 if minutes else None
     made, done = 0, 0
     active = [_Worker(mem_mb) for _ in range(workers)]
+    for w in active:
+        w.wait_ready()
 
     def more():
         if cases is not None and made >= cases:
@@ -484,7 +515,7 @@ def run(cases=None, minutes=None, seed=0, workers=2, case_seconds=10.0, mem_mb=3
                     if not line:  # the worker died
                         code = w.proc.wait()
                         record(w.case, "crash", f"worker exited with code {code}")
-                        w = active[i] = _Worker(mem_mb)
+                        w = active[i] = _Worker(mem_mb).wait_ready()
                     else:
                         result = json.loads(line)
                         record(w.case, result["outcome"], result["detail"])
@@ -494,7 +525,7 @@ def run(cases=None, minutes=None, seed=0, workers=2, case_seconds=10.0, mem_mb=3
                     w.kill()
                     record(w.case, "hang", f"over {case_seconds} s")
                     done += 1
-                    w = active[i] = _Worker(mem_mb)
+                    w = active[i] = _Worker(mem_mb).wait_ready()
                 if w.case is None and more():
                     w.send(next_case())
     finally:
