@@ -232,6 +232,8 @@ def _translate(path, e):
             return None
         if isinstance(e, (UnicodeError,)):
             return ValueError(f"Cannot load '{label}': the file holds invalid text ({e}).")
+        if isinstance(e, OSError) and e.errno is None:  # libhdf5's read errors: corruption
+            return ValueError(f"Cannot load '{label}': the file is truncated or corrupted ({e}).")
         if isinstance(e, OSError):
             return OSError(e.errno, f"Cannot load '{label}': {e.strerror or e}", label)
         return ValueError(f"Cannot load '{label}': {e}")
