@@ -47,8 +47,8 @@ def build_like_keras(builder, model_name):
 
 
 def assert_matches_keras(model, model_name):
-    """Same model name, parameter count, and per layer: name, class, inbound layers and every
-    argument Keras recorded (filters, strides, padding, epsilon, ...)."""
+    """Same model name, parameter count, weight shapes in Keras's order, and per layer: name,
+    class, inbound layers and every argument Keras recorded (filters, strides, padding, ...)."""
     entry = keras_entry(model_name)
     assert model.name == entry["name"]
     ours = [_describe(layer) for layer in model.layers]
@@ -60,6 +60,8 @@ def assert_matches_keras(model, model_name):
             assert key in config, (name, key)
             assert _plain(config[key]) == value, (name, key, config[key], value)
     assert model.count_params() == entry["params"]
+    # the order a weights file is read by position
+    assert [list(w.shape) for w in model.weights] == entry["weight_shapes"]
 
 
 def assert_forward_pass(model, preprocess, batch=2, seed=0):

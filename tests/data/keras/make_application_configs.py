@@ -9,8 +9,9 @@ smallest input size Keras accepts. Run from outside the Keras source tree:
 
 JSON layout: one entry per model name with `kwargs` (the builder's arguments), `name` (the
 model's name), `layers` (a list of [name, class_name, {argument: value}, [inbound layer names]]
-holding only the arguments the tests compare), `params` (count_params() of that model),
-`params_full` (count_params() of the default model, `weights=None`) and `params_notop`
+holding only the arguments the tests compare), `weight_shapes` (the shapes of `model.weights`,
+in Keras's order: the order a weights file is read by position), `params` (count_params() of
+that model), `params_full` (count_params() of the default model, `weights=None`) and `params_notop`
 (`include_top=False` at the same small size).
 """
 
@@ -65,7 +66,8 @@ def main():
         keras.backend.clear_session()
         model = build(**kwargs)
         entry = {"kwargs": kwargs, "name": model.name, "params": model.count_params(),
-                 "layers": [describe(layer) for layer in model.layers]}  # fmt: skip
+                 "layers": [describe(layer) for layer in model.layers],
+                 "weight_shapes": [list(w.shape) for w in model.weights]}  # fmt: skip
         keras.backend.clear_session()
         entry["params_notop"] = build(weights=None, include_top=False,
                                       input_shape=(size, size, 3)).count_params()  # fmt: skip
