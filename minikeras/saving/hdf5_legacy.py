@@ -227,7 +227,12 @@ class SafeH5:
         if isinstance(value, np.ndarray) and value.ndim == 0:
             value = value[()]
         if isinstance(value, (bytes, np.bytes_)):
-            value = bytes(value).decode("utf-8")
+            try:
+                value = bytes(value).decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise ValueError(
+                    f"'{self.label}': attribute '{name}' is not valid UTF-8 text ({e})."
+                ) from None
         if not isinstance(value, str):
             raise ValueError(
                 f"'{self.label}': attribute '{name}' should be a string, found {type(value).__name__}."
@@ -307,6 +312,8 @@ def keras_version_of(h5, group=None):
 
 def is_keras2_version(version):
     """True for files written by Keras 1/2 (or with no version, as very old files)."""
+    if version is not None and not isinstance(version, str):
+        raise ValueError(f"keras_version should be a string like '3.15.1'; received {version!r}.")
     return version is None or version.split(".")[0] in ("1", "2")
 
 

@@ -8,6 +8,7 @@ checking their declared sizes; other members (`assets/...`) are ignored.
 import datetime
 import json
 import zipfile
+import zlib
 
 from .hdf5_legacy import KERAS_VERSION, check_readable_file
 
@@ -103,7 +104,7 @@ def read(path):
                 )
             if weights is None:
                 _missing_weights(label, infos)
-    except (zipfile.BadZipFile, OSError, EOFError) as e:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as e:  # zlib: corrupt deflate
         raise ValueError(
             f"Cannot read '{label}': the archive is truncated or corrupted ({e})."
         ) from None

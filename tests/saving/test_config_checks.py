@@ -142,3 +142,21 @@ def test_corrupted_legacy_config_names_file(tmp_path):
         h5.attrs["model_config"] = np.bytes_(b"{\"class_name\": \"\xf2\xff\"}")
     with pytest.raises(ValueError, match="text.h5"):
         keras.models.load_model(path)
+
+
+def test_corrupt_deflate_member_names_file(tmp_path):
+    """A deflated config.json whose stream is damaged (before: zlib.error escaped)."""
+    with zipfile.ZipFile(os.path.join(FIXTURES, "mlp_k3.keras")) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    path = str(tmp_path / "zlib.keras")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    raw = bytearray(open(path, "rb").read())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("config.json")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    raw[start : start + 8] = b"\xff" * 8  # the deflate stream's first bytes
+    open(path, "wb").write(bytes(raw))
+    with pytest.raises(ValueError, match="zlib.keras"):
+        keras.models.load_model(path)
