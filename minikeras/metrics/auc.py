@@ -3,7 +3,12 @@
 import numpy as np
 
 from ..core.ops.nn import EPSILON
-from .confusion import FN, FP, TN, TP, is_evenly_distributed, update_confusion_matrix_variables
+from .confusion import (
+    add_confusion_variables,
+    confusion_variables,
+    is_evenly_distributed,
+    update_confusion_matrix_variables,
+)
 from .metric import Metric, divide_no_nan, to_numpy
 
 
@@ -106,10 +111,7 @@ class AUC(Metric):
             var_shape = (self.num_thresholds, self._num_labels)
         else:
             var_shape = (self.num_thresholds,)
-        self.true_positives = self.add_variable(var_shape, "zeros", name="true_positives")
-        self.false_positives = self.add_variable(var_shape, "zeros", name="false_positives")
-        self.true_negatives = self.add_variable(var_shape, "zeros", name="true_negatives")
-        self.false_negatives = self.add_variable(var_shape, "zeros", name="false_negatives")
+        add_confusion_variables(self, var_shape)
         self._built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None):
@@ -119,12 +121,7 @@ class AUC(Metric):
         if self._from_logits:
             y_pred = _sigmoid(y_pred)
         update_confusion_matrix_variables(
-            {
-                TP: self.true_positives,
-                TN: self.true_negatives,
-                FP: self.false_positives,
-                FN: self.false_negatives,
-            },
+            confusion_variables(self),
             y_true,
             y_pred,
             self._thresholds,

@@ -119,6 +119,22 @@ def update_confusion_matrix_variables(
         var.data += value.reshape(var.shape).astype(var.dtype)
 
 
+def add_confusion_variables(metric, shape):
+    """Adds the four float32 count states (`true_positives`, ... `false_negatives`) of `shape`."""
+    for attr in ("true_positives", "false_positives", "true_negatives", "false_negatives"):
+        setattr(metric, attr, metric.add_variable(shape, "zeros", name=attr))
+
+
+def confusion_variables(metric):
+    """The four count states of `metric`, keyed as `update_confusion_matrix_variables` wants."""
+    return {
+        TP: metric.true_positives,
+        TN: metric.true_negatives,
+        FP: metric.false_positives,
+        FN: metric.false_negatives,
+    }
+
+
 class _ConfusionMatrixConditionCount(Metric):
     _condition = None
 

@@ -71,7 +71,19 @@ def concordance_correlation(y_true, y_pred, axis=-1):
     return Tensor(np.mean(2 * covar / (norm + y_pred.dtype.type(EPSILON)), axis=axis))
 
 
-class PearsonCorrelation(MeanMetricWrapper):
+class _CorrelationMetric(MeanMetricWrapper):
+    """The running mean of a correlation function; higher is better, the config is its `axis`."""
+
+    def __init__(self, fn, name, dtype, axis):
+        super().__init__(fn, name=name, dtype=dtype, axis=axis)
+        self.axis = axis
+        self._direction = "up"
+
+    def get_config(self):
+        return {"name": self.name, "dtype": self.dtype, "axis": self.axis}
+
+
+class PearsonCorrelation(_CorrelationMetric):
     """Metric: the running mean of `pearson_correlation` (one coefficient per sample).
 
     Args:
@@ -88,14 +100,9 @@ class PearsonCorrelation(MeanMetricWrapper):
 
     def __init__(self, name="pearson_correlation", dtype=None, axis=-1):
         super().__init__(pearson_correlation, name=name, dtype=dtype, axis=axis)
-        self.axis = axis
-        self._direction = "up"
-
-    def get_config(self):
-        return {"name": self.name, "dtype": self.dtype, "axis": self.axis}
 
 
-class ConcordanceCorrelation(MeanMetricWrapper):
+class ConcordanceCorrelation(_CorrelationMetric):
     """Metric: the running mean of `concordance_correlation` (one coefficient per sample).
 
     Args:
@@ -112,8 +119,3 @@ class ConcordanceCorrelation(MeanMetricWrapper):
 
     def __init__(self, name="concordance_correlation", dtype=None, axis=-1):
         super().__init__(concordance_correlation, name=name, dtype=dtype, axis=axis)
-        self.axis = axis
-        self._direction = "up"
-
-    def get_config(self):
-        return {"name": self.name, "dtype": self.dtype, "axis": self.axis}

@@ -104,6 +104,12 @@ class _IoUBase(Metric):
         # the state is int32 by default; the IoU is always a float32, as in Keras 3
         return Tensor(np.array(value, "float32"))
 
+    # the constructor arguments `get_config` returns, in Keras 3's order for each class
+    _config_keys = ()
+
+    def get_config(self):
+        return {key: getattr(self, key) for key in self._config_keys}
+
 
 class IoU(_IoUBase):
     """Metric: the mean intersection-over-union of the classes in `target_class_ids`.
@@ -124,6 +130,17 @@ class IoU(_IoUBase):
     >>> round(float(m.result()), 4)  # class 0: 1 / (2 + 2 - 1)
     0.3333
     """
+
+    _config_keys = (
+        "name",
+        "dtype",
+        "num_classes",
+        "target_class_ids",
+        "ignore_class",
+        "sparse_y_true",
+        "sparse_y_pred",
+        "axis",
+    )
 
     def __init__(
         self,
@@ -155,17 +172,6 @@ class IoU(_IoUBase):
     def result(self):
         return self._result(self._class_ious(self.target_class_ids))
 
-    def get_config(self):
-        config = {
-            "num_classes": self.num_classes,
-            "target_class_ids": self.target_class_ids,
-            "ignore_class": self.ignore_class,
-            "sparse_y_true": self.sparse_y_true,
-            "sparse_y_pred": self.sparse_y_pred,
-            "axis": self.axis,
-        }
-        return {**super().get_config(), **config}
-
 
 class BinaryIoU(IoU):
     """Metric: IoU of a binary task, predictions `>= threshold` counting as class 1.
@@ -183,6 +189,8 @@ class BinaryIoU(IoU):
     0.3333
     """
 
+    _config_keys = ("target_class_ids", "threshold", "name", "dtype")
+
     def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
         super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name, dtype=dtype)
         self.threshold = threshold
@@ -190,14 +198,6 @@ class BinaryIoU(IoU):
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_pred = to_numpy(y_pred, "float32") >= self.threshold
         super().update_state(y_true, y_pred.astype(self.dtype), sample_weight)
-
-    def get_config(self):
-        return {
-            "target_class_ids": self.target_class_ids,
-            "threshold": self.threshold,
-            "name": self.name,
-            "dtype": self.dtype,
-        }
 
 
 class MeanIoU(IoU):
@@ -221,6 +221,16 @@ class MeanIoU(IoU):
     0.3333
     """
 
+    _config_keys = (
+        "num_classes",
+        "name",
+        "dtype",
+        "ignore_class",
+        "sparse_y_true",
+        "sparse_y_pred",
+        "axis",
+    )
+
     def __init__(
         self,
         num_classes,
@@ -242,17 +252,6 @@ class MeanIoU(IoU):
             axis=axis,
         )
 
-    def get_config(self):
-        return {
-            "num_classes": self.num_classes,
-            "name": self.name,
-            "dtype": self.dtype,
-            "ignore_class": self.ignore_class,
-            "sparse_y_true": self.sparse_y_true,
-            "sparse_y_pred": self.sparse_y_pred,
-            "axis": self.axis,
-        }
-
 
 class OneHotIoU(IoU):
     """Metric: `IoU` for one-hot labels (and, unless `sparse_y_pred`, per-class scores).
@@ -272,6 +271,16 @@ class OneHotIoU(IoU):
     >>> round(float(m.result()), 4)  # class 0: 0 / 3, class 2: 1 / 3
     0.1667
     """
+
+    _config_keys = (
+        "num_classes",
+        "target_class_ids",
+        "name",
+        "dtype",
+        "ignore_class",
+        "sparse_y_pred",
+        "axis",
+    )
 
     def __init__(
         self,
@@ -294,17 +303,6 @@ class OneHotIoU(IoU):
             axis=axis,
         )
 
-    def get_config(self):
-        return {
-            "num_classes": self.num_classes,
-            "target_class_ids": self.target_class_ids,
-            "name": self.name,
-            "dtype": self.dtype,
-            "ignore_class": self.ignore_class,
-            "sparse_y_pred": self.sparse_y_pred,
-            "axis": self.axis,
-        }
-
 
 class OneHotMeanIoU(MeanIoU):
     """Metric: `MeanIoU` for one-hot labels (and, unless `sparse_y_pred`, per-class scores).
@@ -324,6 +322,8 @@ class OneHotMeanIoU(MeanIoU):
     0.1111
     """
 
+    _config_keys = ("num_classes", "name", "dtype", "ignore_class", "sparse_y_pred", "axis")
+
     def __init__(
         self,
         num_classes,
@@ -342,13 +342,3 @@ class OneHotMeanIoU(MeanIoU):
             sparse_y_pred=sparse_y_pred,
             axis=axis,
         )
-
-    def get_config(self):
-        return {
-            "num_classes": self.num_classes,
-            "name": self.name,
-            "dtype": self.dtype,
-            "ignore_class": self.ignore_class,
-            "sparse_y_pred": self.sparse_y_pred,
-            "axis": self.axis,
-        }

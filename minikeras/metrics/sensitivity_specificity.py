@@ -8,7 +8,11 @@ the best value of one rate among the thresholds where the constrained rate is `>
 
 import numpy as np
 
-from .confusion import FN, FP, TN, TP, update_confusion_matrix_variables
+from .confusion import (
+    add_confusion_variables,
+    confusion_variables,
+    update_confusion_matrix_variables,
+)
 from .metric import Metric, divide_no_nan
 
 
@@ -39,21 +43,12 @@ class _SensitivitySpecificityBase(Metric):
             inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
             self.thresholds = [0.0] + inner + [1.0]
             self._evenly = True
-        n = len(self.thresholds)
-        self.true_positives = self.add_variable((n,), "zeros", name="true_positives")
-        self.false_positives = self.add_variable((n,), "zeros", name="false_positives")
-        self.true_negatives = self.add_variable((n,), "zeros", name="true_negatives")
-        self.false_negatives = self.add_variable((n,), "zeros", name="false_negatives")
+        add_confusion_variables(self, (len(self.thresholds),))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         """Adds the batch's counts at every threshold (a prediction `> t` is positive at `t`)."""
         update_confusion_matrix_variables(
-            {
-                TP: self.true_positives,
-                TN: self.true_negatives,
-                FP: self.false_positives,
-                FN: self.false_negatives,
-            },
+            confusion_variables(self),
             y_true,
             y_pred,
             self.thresholds,
