@@ -3,10 +3,10 @@
 import numpy as np
 
 from ..kernels import load as load_kernels
-from .optimizer import Optimizer
+from .moments import MomentOptimizer
 
 
-class Adam(Optimizer):
+class Adam(MomentOptimizer):
     """Adam (as `keras.optimizers.Adam`): bias correction folded into the step size.
 
     Step t (1-based): `m = b1 * m + (1 - b1) * g`, `v = b2 * v + (1 - b2) * g**2`,
@@ -31,19 +31,13 @@ class Adam(Optimizer):
     def __init__(
         self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs
     ):
-        super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, **kwargs)
         self.amsgrad = amsgrad
 
     def build(self, variables):
         if self.built:
             return
-        super().build(variables)
-        self._momentums, self._velocities = self.add_optimizer_variables(
-            variables, ["momentum", "velocity"]
-        )
+        super().build(variables)  # the momentum and velocity slots
         if self.amsgrad:
             self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat")
         # variable index -> (its arrays, their flat views for the kernel or None), see
@@ -99,13 +93,7 @@ class Adam(Optimizer):
             kernel.adam_update(views[0], g.reshape(-1), *views[1:], *sc, bool(self.amsgrad))
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "beta_1": self.beta_1,
-            "beta_2": self.beta_2,
-            "epsilon": self.epsilon,
-            "amsgrad": self.amsgrad,
-        }
+        return {**super().get_config(), "amsgrad": self.amsgrad}
 
 
 def _scalars(dt, alpha, beta_1, beta_2, epsilon):

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .moments import MomentOptimizer
 
 
-class Adamax(Optimizer):
+class Adamax(MomentOptimizer):
     """Adamax (as `keras.optimizers.Adamax`).
 
     `m = b1 * m + (1 - b1) * g`, `u = max(b2 * u, |g|)`,
@@ -25,23 +25,13 @@ class Adamax(Optimizer):
     [0.9 2.1]
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-
-    def build(self, variables):
-        if self.built:
-            return
-        super().build(variables)
-        self._m, self._u = self.add_optimizer_variables(variables, ["momentum", "norm"])
+    _slot_names = ("momentum", "norm")  # the second slot holds the infinity norm u
 
     def update_step(self, gradient, variable, learning_rate):
         i = self._get_variable_index(variable)
         dt = variable.dtype
         t = float(np.asarray(self.iterations)) + 1
-        m, u = self._m[i].data, self._u[i].data
+        m, u = self._momentums[i].data, self._velocities[i].data
         m += (gradient - m) * np.asarray(1 - self.beta_1, dt)  # m = b1 * m + (1 - b1) * g
         np.maximum(np.asarray(self.beta_2, dt) * u, np.abs(gradient), out=u)  # u = max(b2 u, |g|)
         # w -= lr * m / ((1 - b1**t) * (u + epsilon))
@@ -50,11 +40,3 @@ class Adamax(Optimizer):
             * m
             / (np.asarray(1 - self.beta_1**t, dt) * (u + np.asarray(self.epsilon, dt)))
         )
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "beta_1": self.beta_1,
-            "beta_2": self.beta_2,
-            "epsilon": self.epsilon,
-        }

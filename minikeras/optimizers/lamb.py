@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .moments import MomentOptimizer
 
 
-class Lamb(Optimizer):
+class Lamb(MomentOptimizer):
     """Lamb (as `keras.optimizers.Lamb`): layer-wise adaptive large-batch optimisation.
 
     Step t (1-based): `m = b1 * m + (1 - b1) * g`, `v = b2 * v + (1 - b2) * g**2`,
@@ -26,20 +26,6 @@ class Lamb(Optimizer):
     [2.6464 4.3536]
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-
-    def build(self, variables):
-        if self.built:
-            return
-        super().build(variables)
-        self._momentums, self._velocities = self.add_optimizer_variables(
-            variables, ["momentum", "velocity"]
-        )
-
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype.type  # the math runs in the weight's dtype, as in Keras
         i = self._get_variable_index(variable)
@@ -55,11 +41,3 @@ class Lamb(Optimizer):
         # trust ratio ||w|| / ||u||, or 1 when either norm is 0
         ratio = w_norm / u_norm if w_norm > 0 and u_norm > 0 else dt(1)
         w -= ratio * dt(learning_rate) * update
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "beta_1": self.beta_1,
-            "beta_2": self.beta_2,
-            "epsilon": self.epsilon,
-        }

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from .optimizer import Optimizer
+from .moments import MomentOptimizer
 
 
-class Nadam(Optimizer):
+class Nadam(MomentOptimizer):
     """Nadam (as `keras.optimizers.Nadam`).
 
     With `u_t = b1 * (1 - 0.5 * 0.96**t)` and the running product `U_t = u_1 * ... * u_t`:
@@ -25,20 +25,11 @@ class Nadam(Optimizer):
     [0.8937 2.1063]
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
-        super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-
     def build(self, variables):
         if self.built:
             return
+        super().build(variables)  # the momentum and velocity slots
         dtype = variables[0].dtype if variables else "float32"
-        super().build(variables)
-        self._momentums, self._velocities = self.add_optimizer_variables(
-            variables, ["momentum", "velocity"]
-        )
         self._u_product = self.add_variable((), "ones", dtype, name="u_product")
 
     def _backend_update_step(self, grads, variables, learning_rate):
@@ -68,11 +59,3 @@ class Nadam(Optimizer):
         variable.data -= (
             np.asarray(learning_rate, dt) * m_hat / (np.sqrt(v_hat) + np.asarray(self.epsilon, dt))
         )
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "beta_1": self.beta_1,
-            "beta_2": self.beta_2,
-            "epsilon": self.epsilon,
-        }
