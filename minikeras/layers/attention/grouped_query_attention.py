@@ -9,12 +9,13 @@ from ... import constraints, initializers, regularizers
 from ...core import ops
 from ..activations.softmax import Softmax, _large_negative
 from ..core.einsum_dense import EinsumDense
-from ..layer import Layer, _shape_to_list, _to_tensors
+from ..layer import _to_tensors
 from ..regularization.dropout import Dropout
-from .attention_utils import merge_attention_masks, shape_of
+from .attention_utils import merge_attention_masks
+from .projected_attention import ProjectedAttention
 
 
-class GroupedQueryAttention(Layer):
+class GroupedQueryAttention(ProjectedAttention):
     """Grouped-query attention (Ainslie et al., 2023), with Keras 3's weights and masking.
 
     `num_key_value_heads` key/value heads are each repeated for `num_query_heads //
@@ -54,6 +55,8 @@ class GroupedQueryAttention(Layer):
     >>> out.shape, scores.shape
     ((1, 3, 8), (1, 4, 3, 3))
     """
+
+    _keras_name = "GroupQueryAttention"
 
     def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True,
                  sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",
@@ -142,28 +145,7 @@ class GroupedQueryAttention(Layer):
             "bquh,uhm->bqm", (None, self.feature_dim), "m", "attention_output"
         )
         self._output_dense.build((None, None, self.num_query_heads, self.head_dim))
-        for sub in (self._query_dense, self._key_dense, self._gate_dense, self._value_dense,
-                    self._output_dense):  # fmt: skip
-            if sub is not None:
-                sub.built = True
-        if not self._trainable:  # the projections inherit a frozen state
-            self.trainable = False
-        shapes = {"query_shape": query_shape, "value_shape": value_shape}
-        if key_shape is not value_shape:
-            shapes["key_shape"] = key_shape
-        self._build_shapes_dict = shapes
-        self.built = True
-
-    def __call__(self, query=None, value=None, key=None, **kwargs):
-        if query is None:
-            query = kwargs.pop("inputs", None)
-        if query is None or value is None:
-            raise TypeError(f"GroupQueryAttention layer '{self.name}' must be called with "
-                            "`query` and `value` (and optionally `key`).")  # fmt: skip
-        if self._query_dense is None:
-            self.build(shape_of(query), shape_of(value), shape_of(key))
-        args = (query, value) if key is None else (query, value, key)
-        return super().__call__(*args, **kwargs)
+        self._finish_build(query_shape, value_shape, key_shape)
 
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
              attention_mask=None, return_attention_scores=False, training=None,
@@ -212,10 +194,6 @@ class GroupedQueryAttention(Layer):
         self._returned_scores = bool(return_attention_scores)
         return (out, scores) if return_attention_scores else out
 
-    def compute_mask(self, inputs, mask=None):
-        returned, self._returned_scores = self._returned_scores, False
-        return [mask, None] if returned and mask is not None else mask
-
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
         query_shape = tuple(query_shape)
         if value_shape is not None:
@@ -249,19 +227,6 @@ class GroupedQueryAttention(Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
             "seed": self.seed,
         }  # fmt: skip
-
-    def get_build_config(self):
-        if self._build_shapes_dict is None:
-            return None
-        return {"shapes_dict": {k: _shape_to_list(v) for k, v in self._build_shapes_dict.items()}}
-
-    def build_from_config(self, config):
-        if not config or self._query_dense is not None:
-            return
-        if "shapes_dict" in config:
-            self.build(**{k: tuple(v) for k, v in config["shapes_dict"].items()})
-        elif "input_shape" in config:  # a query shape alone: self-attention
-            self.build(tuple(config["input_shape"]), tuple(config["input_shape"]))
 
 
 GroupQueryAttention = GroupedQueryAttention  # the name Keras 3 exports

@@ -8,17 +8,13 @@ from ... import constraints, initializers, regularizers
 from ...core import ops
 from ..activations.softmax import Softmax
 from ..core.einsum_dense import EinsumDense
-from ..layer import Layer, _shape_to_list, _to_tensors
+from ..layer import _to_tensors
 from ..regularization.dropout import Dropout
-from .attention_utils import (
-    attention_equations,
-    merge_attention_masks,
-    projection_equation,
-    shape_of,
-)
+from .attention_utils import attention_equations, merge_attention_masks, projection_equation
+from .projected_attention import ProjectedAttention
 
 
-class MultiHeadAttention(Layer):
+class MultiHeadAttention(ProjectedAttention):
     """Multi-head attention (Vaswani et al., 2017), with Keras 3's weights and masking.
 
     `query`, `key` and `value` are projected into `num_heads` heads, attention weights are
@@ -60,6 +56,8 @@ class MultiHeadAttention(Layer):
     >>> out.shape, scores.shape
     ((1, 3, 8), (1, 2, 3, 3))
     """
+
+    _keras_name = "MultiHeadAttention"
 
     def __init__(
         self,
@@ -253,30 +251,7 @@ class MultiHeadAttention(Layer):
             **self._sublayer_kwargs(),
         )
         self._output_dense.build(query_shape[:-1] + (self._num_heads, self._value_dim))
-        for sub in (self._query_dense, self._key_dense, self._gate_dense, self._value_dense,
-                    self._output_dense):  # fmt: skip
-            if sub is not None:
-                sub.built = True
-        if not self._trainable:  # the projections inherit a frozen state
-            self.trainable = False
-        shapes = {"query_shape": query_shape, "value_shape": value_shape}
-        if key_shape is not value_shape:
-            shapes["key_shape"] = key_shape
-        self._build_shapes_dict = shapes
-        self.built = True
-
-    def __call__(self, query=None, value=None, key=None, **kwargs):
-        if query is None:
-            query = kwargs.pop("inputs", None)
-        if query is None or value is None:
-            raise TypeError(
-                f"MultiHeadAttention layer '{self.name}' must be called with `query` "
-                "and `value` (and optionally `key`)."
-            )
-        if self._query_dense is None:
-            self.build(shape_of(query), shape_of(value), shape_of(key))
-        args = (query, value) if key is None else (query, value, key)
-        return super().__call__(*args, **kwargs)
+        self._finish_build(query_shape, value_shape, key_shape)
 
     # -- computing -----------------------------------------------------------------------------
     def call(
@@ -334,10 +309,6 @@ class MultiHeadAttention(Layer):
         self._returned_scores = bool(return_attention_scores)
         return (out, scores) if return_attention_scores else out
 
-    def compute_mask(self, inputs, mask=None):
-        returned, self._returned_scores = self._returned_scores, False
-        return [mask, None] if returned and mask is not None else mask
-
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
         query_shape = tuple(query_shape)
         if (
@@ -385,16 +356,3 @@ class MultiHeadAttention(Layer):
         if shapes["query_shape"] is not None and shapes["value_shape"] is not None:
             layer.build(*(None if s is None else tuple(s) for s in shapes.values()))
         return layer
-
-    def get_build_config(self):
-        if self._build_shapes_dict is None:
-            return None
-        return {"shapes_dict": {k: _shape_to_list(v) for k, v in self._build_shapes_dict.items()}}
-
-    def build_from_config(self, config):
-        if not config or self._query_dense is not None:
-            return
-        if "shapes_dict" in config:
-            self.build(**{k: tuple(v) for k, v in config["shapes_dict"].items()})
-        elif "input_shape" in config:  # a query shape alone: self-attention
-            self.build(tuple(config["input_shape"]), tuple(config["input_shape"]))
