@@ -160,3 +160,18 @@ class DataLayer(Layer):
 
     def build_from_config(self, config):
         self.built = True
+
+    def _adapt_batches(self, data, steps, one_batch):
+        """`adapt`'s loop: resets the state, then feeds `update_state` either the single batch
+        `one_batch()` returns (when it is not None) or each of the first `steps` batches of the
+        iterable `data`, then finalizes the state."""
+        self.reset_state()
+        batch = one_batch()
+        if batch is not None:
+            self.update_state(batch)
+        else:
+            for i, batch in enumerate(data):
+                if steps is not None and i >= steps:
+                    break
+                self.update_state(batch)
+        self.finalize_state()

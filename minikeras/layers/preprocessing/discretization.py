@@ -86,15 +86,8 @@ class Discretization(DataLayer):
         if self.num_bins is None:
             raise ValueError("Cannot adapt a Discretization layer that has been initialized with "
                              "`bin_boundaries`, use `num_bins` instead.")
-        self.reset_state()
-        if isinstance(data, np.ndarray) or hasattr(data, "data") or np.isscalar(data):
-            self.update_state(data)
-        else:
-            for i, batch in enumerate(data):
-                if steps is not None and i >= steps:
-                    break
-                self.update_state(batch)
-        self.finalize_state()
+        one = isinstance(data, np.ndarray) or hasattr(data, "data") or np.isscalar(data)
+        self._adapt_batches(data, steps, lambda: data if one else None)
 
     def update_state(self, data):
         data = np.asarray(getattr(data, "data", data)).astype("float32")

@@ -206,6 +206,19 @@ def as_bytes(value, encoding="utf-8"):
     return str(int(value)).encode()
 
 
+def salt_pair(salt, owner, size_words="2"):
+    """The `salt` argument as the `[k0, k1]` SipHash key: a pair stays, an int is doubled, None
+    stays None; anything else is a ValueError naming `owner` (the layer class)."""
+    if salt is None:
+        return None
+    if isinstance(salt, (tuple, list)) and len(salt) == 2:
+        return list(salt)
+    if isinstance(salt, int):
+        return [salt, salt]
+    raise ValueError(f"The `salt` argument for `{owner}` can only be a tuple of {size_words} "
+                     f"integers, or a single integer. Received: salt={salt}.")  # fmt: skip
+
+
 def hash_buckets(values, num_buckets, salt=None, encoding="utf-8"):
     """`hash(value) % num_buckets` for every element of `values` (int64 array, same shape),
     FarmHash64 without a `salt`, SipHash64 keyed by the 2-int `salt` otherwise."""

@@ -4,7 +4,7 @@ import numpy as np
 
 from ... import config as _config
 from .data_layer import DataLayer, as_text, encode_categorical
-from .hash_utils import hash_buckets
+from .hash_utils import hash_buckets, salt_pair
 
 
 class Hashing(DataLayer):
@@ -48,14 +48,7 @@ class Hashing(DataLayer):
         if sparse:
             raise ValueError("Hashing: `sparse=True` needs sparse tensors, which minikeras does "
                              "not have (Keras allows it on TensorFlow only).")
-        if salt is not None:
-            if isinstance(salt, (tuple, list)) and len(salt) == 2:
-                salt = list(salt)
-            elif isinstance(salt, int):
-                salt = [salt, salt]
-            else:
-                raise ValueError(f"The `salt` argument for `Hashing` can only be a tuple of size "
-                                 f"2 integers, or a single integer. Received: salt={salt}.")
+        salt = salt_pair(salt, "Hashing", "size 2")
         self.num_bins, self.mask_value, self.salt = num_bins, mask_value, salt
         self.strong_hash = salt is not None
         self.output_mode, self.sparse = output_mode, sparse

@@ -13,7 +13,7 @@ import numpy as np
 
 from ... import config as _config
 from .data_layer import DataLayer, encode_categorical, to_numpy
-from .hash_utils import hash_buckets
+from .hash_utils import hash_buckets, salt_pair
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
@@ -56,14 +56,7 @@ class IndexLookup(DataLayer):
             raise ValueError(f"`idf_weights` should only be set if `output_mode` is `'tf_idf'`. "
                              f"Received: idf_weights={idf_weights} and "
                              f"output_mode={output_mode}")  # fmt: skip
-        if salt is not None:
-            if isinstance(salt, (tuple, list)) and len(salt) == 2:
-                salt = list(salt)
-            elif isinstance(salt, int):
-                salt = [salt, salt]
-            else:
-                raise ValueError(f"The `salt` argument for `{type(self).__name__}` can only be a "
-                                 f"tuple of 2 integers, or a single integer. Received: salt={salt}.")
+        salt = salt_pair(salt, type(self).__name__)
         self._frozen_vocab_size = kwargs.pop("vocabulary_size", None)
         self._has_input_vocabulary = kwargs.pop("has_input_vocabulary", vocabulary is not None)
         kwargs.pop("trainable", None)
@@ -197,18 +190,16 @@ class IndexLookup(DataLayer):
     def adapt(self, data, steps=None):
         """Learns the vocabulary (and IDF weights in `"tf_idf"` mode) from `data`: an array or
         list (one batch; a 1-D one is one token per document), or an iterable of batches."""
-        self.reset_state()
-        if isinstance(data, (list, tuple, np.ndarray)) or hasattr(data, "data") or np.isscalar(
-            data
-        ):
-            batch = self._prepare(to_numpy(data))
-            self.update_state(batch.reshape(-1, 1) if batch.ndim == 1 else batch)
-        else:
-            for i, batch in enumerate(data):
-                if steps is not None and i >= steps:
-                    break
-                self.update_state(batch)
-        self.finalize_state()
+
+        def one_batch():
+            if isinstance(data, (list, tuple, np.ndarray)) or hasattr(data, "data") or np.isscalar(
+                data
+            ):
+                batch = self._prepare(to_numpy(data))
+                return batch.reshape(-1, 1) if batch.ndim == 1 else batch
+            return None
+
+        self._adapt_batches(data, steps, one_batch)
 
     def update_state(self, data):
         if self._has_input_vocabulary:

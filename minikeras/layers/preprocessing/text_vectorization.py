@@ -157,16 +157,14 @@ class TextVectorization(DataLayer):
     def adapt(self, data, batch_size=None, steps=None):
         """Learns the vocabulary from `data`: an array or list of strings (one batch), or an
         iterable of batches; tokens ordered by count, then by token, both high to low."""
-        self.reset_state()
-        if isinstance(data, (list, tuple, np.ndarray, str)) or hasattr(data, "data"):
-            batch = to_numpy(data)
-            self.update_state(batch.reshape(-1, 1) if batch.ndim == 1 else batch)
-        else:
-            for i, batch in enumerate(data):
-                if steps is not None and i >= steps:
-                    break
-                self.update_state(batch)
-        self.finalize_state()
+
+        def one_batch():
+            if isinstance(data, (list, tuple, np.ndarray, str)) or hasattr(data, "data"):
+                batch = to_numpy(data)
+                return batch.reshape(-1, 1) if batch.ndim == 1 else batch
+            return None
+
+        self._adapt_batches(data, steps, one_batch)
 
     def update_state(self, data):
         tokens = self._padded(self._preprocess(data))
