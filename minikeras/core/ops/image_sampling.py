@@ -122,6 +122,45 @@ def _check_mode(fill_mode, op):
         )
 
 
+def _check_interpolation(interpolation, op):
+    if interpolation not in INTERPOLATIONS:
+        raise ValueError(
+            f"image.{op}: invalid value for argument `interpolation`. Expected one of "
+            f"{set(INTERPOLATIONS)}. Received: interpolation={interpolation!r}"
+        )
+
+
+def _first(data_format):
+    """Whether `data_format` (None: the global setting) is channels_first."""
+    from .image import _data_format
+
+    return str(_data_format(data_format)).lower() == "channels_first"
+
+
+def warp(x, data_format, coordinates, interpolation, fill_mode, fill_value):
+    """Resamples 3-D or 4-D images `x` (a Tensor) where `coordinates(n, h, w, dtype)` says: it
+    returns the `(rows, cols)` source positions, each `(n, h, w)`, of every output pixel.
+
+    A single image is batched and channels_first images are moved to channels_last around the
+    call, then put back; the result has `x`'s shape and is differentiable in `x`.
+    """
+    from .shape import moveaxis
+
+    unbatched = x.ndim == 3
+    if unbatched:
+        x = x[None]
+    first = _first(data_format)
+    if first:
+        x = moveaxis(x, 1, -1)
+    n, h, w = x.shape[:3]
+    rows, cols = coordinates(n, h, w, x.dtype)
+    y = sample(x, np.stack([rows, cols]), INTERPOLATIONS[interpolation], fill_mode, fill_value,
+               batched=True, channels=True)  # fmt: skip
+    if first:
+        y = moveaxis(y, -1, 1)
+    return y[0] if unbatched else y
+
+
 def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0):
     """Samples `inputs` at `coordinates` by nearest (order 0) or linear (order 1) interpolation.
 
@@ -195,14 +234,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     >>> keras.ops.image.affine_transform(x, shift).numpy()[..., 0].tolist()
     [[1.0, 2.0, 0.0], [4.0, 5.0, 0.0], [7.0, 8.0, 0.0]]
     """
-    from .image import _data_format
-    from .shape import moveaxis
-
-    if interpolation not in INTERPOLATIONS:
-        raise ValueError(
-            "image.affine_transform: invalid value for argument `interpolation`. Expected one "
-            f"of {set(INTERPOLATIONS)}. Received: interpolation={interpolation!r}"
-        )
+    _check_interpolation(interpolation, "affine_transform")
     _check_mode(fill_mode, "affine_transform")
     x = to_tensor(images, op="image.affine_transform")
     t = np.asarray(transform.data if isinstance(transform, Tensor) else transform)
@@ -216,21 +248,12 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
             "image.affine_transform: invalid transform rank: expected rank 1 (single transform) "
             f"or rank 2 (batch of transforms). Received input with shape: transform.shape={t.shape}"
         )
-    unbatched = x.ndim == 3
-    if unbatched:
-        x = x[None]
-    first = str(_data_format(data_format)).lower() == "channels_first"
-    if first:
-        x = moveaxis(x, 1, -1)
-    n, h, w = x.shape[:3]
-    dtype = x.dtype if x.dtype.kind == "f" else np.float32
-    t = np.broadcast_to(t.reshape(-1, 8).astype(dtype), (n, 8))
-    yy, xx = np.meshgrid(np.arange(h, dtype=dtype), np.arange(w, dtype=dtype), indexing="ij")
-    a0, a1, a2, b0, b1, b2 = (t[:, i, None, None] for i in range(6))
-    rows = b0 * xx + b1 * yy + b2  # (n, h, w)
-    cols = a0 * xx + a1 * yy + a2
-    y = sample(x, np.stack([rows, cols]), INTERPOLATIONS[interpolation], fill_mode, fill_value,
-               batched=True, channels=True)  # fmt: skip
-    if first:
-        y = moveaxis(y, -1, 1)
-    return y[0] if unbatched else y
+
+    def coordinates(n, h, w, x_dtype):
+        dtype = x_dtype if x_dtype.kind == "f" else np.float32
+        tn = np.broadcast_to(t.reshape(-1, 8).astype(dtype), (n, 8))
+        yy, xx = np.meshgrid(np.arange(h, dtype=dtype), np.arange(w, dtype=dtype), indexing="ij")
+        a0, a1, a2, b0, b1, b2 = (tn[:, i, None, None] for i in range(6))
+        return b0 * xx + b1 * yy + b2, a0 * xx + a1 * yy + a2  # rows, cols: (n, h, w)
+
+    return warp(x, data_format, coordinates, interpolation, fill_mode, fill_value)

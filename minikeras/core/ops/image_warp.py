@@ -15,8 +15,7 @@ import numpy as np
 from ..tensor import Tensor
 from ._base import to_tensor
 from .conv import depthwise_conv
-from .image_sampling import INTERPOLATIONS, _check_mode, sample
-from .shape import moveaxis
+from .image_sampling import _check_interpolation, _check_mode, _first, warp
 
 __all__ = ["compute_homography_matrix", "elastic_transform", "gaussian_blur",
            "perspective_transform"]  # fmt: skip
@@ -28,12 +27,6 @@ def _check_rank(x, op):
             f"image.{op}: invalid images rank: expected rank 3 (single image) or rank 4 (batch "
             f"of images). Received input with shape: images.shape={x.shape}"
         )
-
-
-def _first(data_format):
-    from .image import _data_format
-
-    return str(_data_format(data_format)).lower() == "channels_first"
 
 
 def _pair(value, name, op):
@@ -161,11 +154,7 @@ def perspective_transform(images, start_points, end_points, interpolation="bilin
     >>> keras.ops.image.perspective_transform(x, corners, moved).numpy()[..., 0].round(4).tolist()
     [[1.0, 2.0, 0.0], [4.0, 5.0, 0.0], [7.0, 8.0, 0.0]]
     """
-    if interpolation not in INTERPOLATIONS:
-        raise ValueError(
-            "image.perspective_transform: invalid value for argument `interpolation`. Expected "
-            f"one of {set(INTERPOLATIONS)}. Received: interpolation={interpolation!r}"
-        )
+    _check_interpolation(interpolation, "perspective_transform")
     x = to_tensor(images, op="image.perspective_transform")
     _check_rank(x, "perspective_transform")
     start, end = _points(start_points, "start_points"), _points(end_points, "end_points")
@@ -174,26 +163,17 @@ def perspective_transform(images, start_points, end_points, interpolation="bilin
             "image.perspective_transform: start_points and end_points must have the same shape. "
             f"Received start_points.shape={start.shape}, end_points.shape={end.shape}"
         )
-    unbatched = x.ndim == 3
-    if unbatched:
-        x = x[None]
-    first = _first(data_format)
-    if first:
-        x = moveaxis(x, 1, -1)
-    n, h, w = x.shape[:3]
-    t = compute_homography_matrix(start, end)
-    t = np.broadcast_to(t, (n, 8)) if t.shape[0] == 1 else t
-    yy, xx = np.meshgrid(np.arange(h, dtype=np.float32), np.arange(w, dtype=np.float32),
-                         indexing="ij")  # fmt: skip
-    a = [t[:, i, None, None] for i in range(8)]
-    denom = a[6] * xx + a[7] * yy + 1.0
-    cols = (a[0] * xx + a[1] * yy + a[2]) / denom
-    rows = (a[3] * xx + a[4] * yy + a[5]) / denom
-    y = sample(x, np.stack([rows, cols]), INTERPOLATIONS[interpolation], "constant", fill_value,
-               batched=True, channels=True)  # fmt: skip
-    if first:
-        y = moveaxis(y, -1, 1)
-    return y[0] if unbatched else y
+
+    def coordinates(n, h, w, dtype):
+        t = compute_homography_matrix(start, end)
+        t = np.broadcast_to(t, (n, 8)) if t.shape[0] == 1 else t
+        yy, xx = np.meshgrid(np.arange(h, dtype=np.float32), np.arange(w, dtype=np.float32),
+                             indexing="ij")  # fmt: skip
+        a = [t[:, i, None, None] for i in range(8)]
+        denom = a[6] * xx + a[7] * yy + 1.0
+        return (a[3] * xx + a[4] * yy + a[5]) / denom, (a[0] * xx + a[1] * yy + a[2]) / denom
+
+    return warp(x, data_format, coordinates, interpolation, "constant", fill_value)
 
 
 def _rng(seed):
@@ -263,26 +243,15 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
     >>> bool(np.allclose(y.numpy(), x))
     True
     """
-    if interpolation not in INTERPOLATIONS:
-        raise ValueError(
-            "image.elastic_transform: invalid value for argument `interpolation`. Expected one "
-            f"of {set(INTERPOLATIONS)}. Received: interpolation={interpolation!r}"
-        )
+    _check_interpolation(interpolation, "elastic_transform")
     _check_mode(fill_mode, "elastic_transform")
     x = to_tensor(images, op="image.elastic_transform")
     _check_rank(x, "elastic_transform")
-    unbatched = x.ndim == 3
-    if unbatched:
-        x = x[None]
-    first = _first(data_format)
-    if first:
-        x = moveaxis(x, 1, -1)
-    n, h, w = x.shape[:3]
-    dtype = x.dtype if x.dtype.kind == "f" else np.dtype("float32")
-    dy, dx = elastic_displacements(_rng(seed), n, h, w, float(alpha), float(sigma), dtype)
-    yy, xx = np.meshgrid(np.arange(h, dtype=dtype), np.arange(w, dtype=dtype), indexing="ij")
-    y = sample(x, np.stack([yy + dy, xx + dx]), INTERPOLATIONS[interpolation], fill_mode,
-               fill_value, batched=True, channels=True)  # fmt: skip
-    if first:
-        y = moveaxis(y, -1, 1)
-    return y[0] if unbatched else y
+
+    def coordinates(n, h, w, x_dtype):
+        dtype = x_dtype if x_dtype.kind == "f" else np.dtype("float32")
+        dy, dx = elastic_displacements(_rng(seed), n, h, w, float(alpha), float(sigma), dtype)
+        yy, xx = np.meshgrid(np.arange(h, dtype=dtype), np.arange(w, dtype=dtype), indexing="ij")
+        return yy + dy, xx + dx
+
+    return warp(x, data_format, coordinates, interpolation, fill_mode, fill_value)
