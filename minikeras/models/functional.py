@@ -9,7 +9,7 @@ from ..core.tensor import Tensor
 from ..layers.core.input_layer import InputLayer
 from ..layers.layer import Layer
 from ..layers.node import KerasTensor, flatten, is_symbolic, map_structure
-from .model import Model
+from .model import Model, _from_init_arguments
 
 
 def map_graph(inputs, outputs):
@@ -322,14 +322,7 @@ class Functional(Model):
                 return model
             return cls(inputs=model._input_structure, outputs=model._output_structure,
                        name=model.name)
-        try:
-            return cls(**config)
-        except TypeError as e:
-            raise TypeError(
-                f"Unable to revive model {cls.__name__} from its config: its __init__ does not "
-                f"take {sorted(config)}. Return its arguments from get_config() or define a "
-                f"from_config(cls, config) classmethod. Error: {e}"
-            ) from None
+        return _from_init_arguments(cls, config)
 
 
 def functional_like_constructor(cls):

@@ -131,14 +131,19 @@ class Model(Trainer, Layer):
         if all(k in config for k in keys) and (cls is Model or functional_like_constructor(cls)):
             target = Functional if cls is Model else cls
             return Functional.from_config.__func__(target, config, custom_objects)
-        try:
-            return cls(**config)
-        except TypeError as e:
-            raise TypeError(
-                f"Unable to revive model {cls.__name__} from its config: its __init__ does not "
-                f"take {sorted(config)}. Return its arguments from get_config() or define a "
-                f"from_config(cls, config) classmethod. Error: {e}"
-            ) from None
+        return _from_init_arguments(cls, config)
+
+
+def _from_init_arguments(cls, config):
+    """`cls(**config)`, or Keras 3's 'Unable to revive model' TypeError naming the keys."""
+    try:
+        return cls(**config)
+    except TypeError as e:
+        raise TypeError(
+            f"Unable to revive model {cls.__name__} from its config: its __init__ does not "
+            f"take {sorted(config)}. Return its arguments from get_config() or define a "
+            f"from_config(cls, config) classmethod. Error: {e}"
+        ) from None
 
 
 def _functional_init_arguments(args, kwargs):
