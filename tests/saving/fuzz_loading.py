@@ -442,8 +442,27 @@ class _Worker:
         self.ready = True
         return self
 
+    def cpu_seconds(self):
+        """User + system CPU time of the worker (Linux /proc), or None."""
+        try:
+            with open(f"/proc/{self.proc.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def over_time(self, limit):
+        """A hang: over `limit` s of CPU time on one case, or 6x `limit` of wall time (the
+        machine may be busy, so wall time alone would count a starved worker as hung)."""
+        wall = time.monotonic() - self.started
+        cpu = self.cpu_seconds()
+        if cpu is None or self.cpu0 is None:
+            return wall > limit
+        return cpu - self.cpu0 > limit or wall > 6 * limit
+
     def send(self, case):
         self.case, self.started = case, time.monotonic()
+        self.cpu0 = self.cpu_seconds()
         self.proc.stdin.write(f"{case['path']}\t{case['comp'] or ''}\n")
         self.proc.stdin.flush()
 
@@ -521,7 +540,7 @@ def run(cases=None, minutes=None, seed=0, workers=2, case_seconds=10.0, mem_mb=3
                         record(w.case, result["outcome"], result["detail"])
                     done += 1
                     w.case = None
-                elif time.monotonic() - w.started > case_seconds:
+                elif w.over_time(case_seconds):
                     w.kill()
                     record(w.case, "hang", f"over {case_seconds} s")
                     done += 1
