@@ -22,6 +22,7 @@ import warnings
 import h5py
 import numpy as np
 
+from . import hdf5_heap
 from .structure import legacy_weights, weighted_layers
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
@@ -90,6 +91,11 @@ class SafeH5:
                     "Keras .h5 / .weights.h5 file."
                 )
             target = source
+        # libhdf5 hangs forever on some damaged string heaps: refuse those before opening
+        if target is source:
+            hdf5_heap.check_file(source, self.label)
+        else:
+            hdf5_heap.check(source, self.label)
         try:
             self.file = h5py.File(target, "r", locking=False)
         except (OSError, ValueError) as e:
