@@ -16,10 +16,10 @@ backend, "x" names no input).
 """
 
 import importlib.util
-import json
 import os
 
 import numpy as np
+from _fixture_utils import write_cases
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "augmentation2_k3.npz")
@@ -174,8 +174,8 @@ def main():
     import keras
 
     xs = inputs()
-    arrays = {f"x_{k}": v for k, v in xs.items()}
-    for i, c in enumerate(cases()):
+    outputs = []
+    for c in cases():
         x = xs.get(c["x"])
         if c["mode"] == "op":
             kwargs = dict(c["kwargs"])
@@ -191,8 +191,7 @@ def main():
                     if k in kwargs:
                         kwargs[k] = np.asarray(kwargs[k], "float32")
                 y = fn(x, **kwargs)
-            arrays[f"args{i}"] = np.array(json.dumps(c))
-            arrays[f"y{i}"] = np.asarray(y)
+            outputs.append(np.asarray(y))
             continue
         seed = {} if c["layer"] == "Equalization" else {"seed": 3}
         layer = getattr(keras.layers, c["layer"])(**c["kwargs"], **seed)
@@ -208,9 +207,8 @@ def main():
             y = layer.transform_labels(x, transformation_arg(c["transformation"]), training=True)
         else:
             y = layer(x, training=False)
-        arrays[f"args{i}"] = np.array(json.dumps(c))
-        arrays[f"y{i}"] = np.asarray(y)
-    np.savez_compressed(OUT, **arrays)
+        outputs.append(np.asarray(y))
+    write_cases(OUT, xs, cases(), outputs)
     print(f"wrote {len(cases())} cases to {OUT} (keras {keras.__version__})")
 
 

@@ -15,10 +15,10 @@ since Keras 3.15's layer returns its input, keras-team/keras#21868) and
 "transformation", a dict of lists or a list) and `y<i>`, the Keras output.
 """
 
-import json
 import os
 
 import numpy as np
+from _fixture_utils import write_cases
 
 DTYPES = {"apply_inversion": "bool", "shift_factor": "uint8", "apply_erasing": "bool",
           "batch_masks": "bool"}
@@ -145,8 +145,8 @@ def main():
     import keras
 
     xs = inputs()
-    arrays = {f"x_{k}": v for k, v in xs.items()}
-    for i, c in enumerate(cases()):
+    outputs = []
+    for c in cases():
         x = xs[c["x"]]
         seed = {} if c["layer"] == "AutoContrast" else {"seed": 3}
         layer = getattr(keras.layers, c["layer"])(**c["kwargs"], **seed)
@@ -160,9 +160,8 @@ def main():
             size = (c["kwargs"]["height"], c["kwargs"]["width"])
             y = keras.ops.image.resize(x, size, interpolation="bilinear",
                                        crop_to_aspect_ratio=True)  # fmt: skip
-        arrays[f"args{i}"] = np.array(json.dumps(c))
-        arrays[f"y{i}"] = np.asarray(y)
-    np.savez_compressed(OUT, **arrays)
+        outputs.append(np.asarray(y))
+    write_cases(OUT, xs, cases(), outputs)
     print(f"wrote {len(cases())} cases to {OUT} (keras {keras.__version__})")
 
 

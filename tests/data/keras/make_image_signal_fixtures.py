@@ -12,10 +12,10 @@ names — one name, or a list for a `(real, imag)` pair or extra positional inpu
 and `y<i>_<k>`, the Keras output(s) (k = 0, or 0 and 1 for `(real, imag)` results).
 """
 
-import json
 import os
 
 import numpy as np
+from _fixture_utils import write_cases
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "image_signal_k3.npz")
 
@@ -154,13 +154,8 @@ def main():
     xs = inputs()
     st = keras.ops.stft(xs["sig"], 8, 4, 8)
     xs["st_re"], xs["st_im"] = (keras.ops.convert_to_numpy(t) for t in st)
-    store = {f"x_{k}": v for k, v in xs.items()}
     all_cases = cases() + istft_cases()
-    for i, case in enumerate(all_cases):
-        store[f"args{i}"] = np.array(json.dumps(case))
-        for k, y in enumerate(run(case, xs)):
-            store[f"y{i}_{k}"] = y
-    np.savez_compressed(OUT, **store)
+    write_cases(OUT, xs, all_cases, [list(run(case, xs)) for case in all_cases])
     print(f"wrote {len(all_cases)} cases to {OUT} with Keras {keras.__version__}")
 
 

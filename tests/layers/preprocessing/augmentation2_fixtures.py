@@ -1,29 +1,21 @@
 """Replays the cases of `tests/data/keras/augmentation2_k3.npz` (real Keras 3.15.1 outputs on
 jax, written by `tests/data/keras/make_augmentation2_fixtures.py`) on minikeras."""
 
-import json
-import os
-
 import numpy as np
+from augmentation_fixtures import case_id, cases_named, load_cases
 
 import minikeras as keras
 
-PATH = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras", "augmentation2_k3.npz")
+__all__ = ["case_id", "cases", "run_case"]
+
 DTYPES = {"should_apply_blur": "bool", "apply_perspective": "bool", "batch_masks": "bool",
           "permutation_order": "int32", "apply_transform": "bool"}  # fmt: skip
-_DATA = np.load(PATH)
-_COUNT = sum(k.startswith("args") for k in _DATA)
-_CASES = [json.loads(str(_DATA[f"args{i}"])) for i in range(_COUNT)]
+_DATA, _CASES = load_cases("augmentation2_k3.npz")
 
 
 def cases(name):
     """(case, Keras output) pairs for one layer class (or `keras.ops.image` function) name."""
-    return [(c, _DATA[f"y{i}"]) for i, c in enumerate(_CASES) if c["layer"] == name]
-
-
-def case_id(pair):
-    c = pair[0]
-    return f"{c['mode']}-{c['x']}-{json.dumps(c['kwargs'])[:50]}"
+    return cases_named(_DATA, _CASES, name)
 
 
 def _transformation(t):

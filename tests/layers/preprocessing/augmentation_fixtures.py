@@ -8,17 +8,29 @@ import numpy as np
 
 import minikeras as keras
 
-PATH = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras", "augmentation_k3.npz")
+DATA_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras")
 DTYPES = {"apply_inversion": "bool", "shift_factor": "uint8", "apply_erasing": "bool",
           "batch_masks": "bool"}
-_DATA = np.load(PATH)
-_COUNT = sum(k.startswith("args") for k in _DATA)
-_CASES = [json.loads(str(_DATA[f"args{i}"])) for i in range(_COUNT)]
+
+
+def load_cases(filename):
+    """The arrays of the npz `tests/data/keras/<filename>` and its cases (`args<i>`, as dicts)."""
+    data = np.load(os.path.join(DATA_DIR, filename))
+    count = sum(k.startswith("args") for k in data)
+    return data, [json.loads(str(data[f"args{i}"])) for i in range(count)]
+
+
+def cases_named(data, all_cases, name):
+    """(case, Keras output) pairs of the cases whose "layer" is `name`."""
+    return [(c, data[f"y{i}"]) for i, c in enumerate(all_cases) if c["layer"] == name]
+
+
+_DATA, _CASES = load_cases("augmentation_k3.npz")
 
 
 def cases(layer):
     """(case, Keras output) pairs for one layer class name."""
-    return [(c, _DATA[f"y{i}"]) for i, c in enumerate(_CASES) if c["layer"] == layer]
+    return cases_named(_DATA, _CASES, layer)
 
 
 def case_id(pair):
