@@ -20,6 +20,19 @@ INTERPOLATIONS = ("bilinear", "nearest")
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 
 
+def check_warp_arguments(fill_mode, interpolation):
+    """Keras 3's NotImplementedError for a `fill_mode` or `interpolation` the affine layers do
+    not have (`fill_mode` checked first)."""
+    if fill_mode not in FILL_MODES:
+        raise NotImplementedError(
+            f"Unknown `fill_mode` {fill_mode}. Expected of one {FILL_MODES}."
+        )
+    if interpolation not in INTERPOLATIONS:
+        raise NotImplementedError(
+            f"Unknown `interpolation` {interpolation}. Expected of one {INTERPOLATIONS}."
+        )
+
+
 def to_channels_last(images, data_format):
     """(tensor as 4-D channels-last, undo function) for 3-D or 4-D inputs in `data_format`."""
     single = images.ndim == 3

@@ -16,15 +16,7 @@ class _AffineLayer(BaseRandomLayer):
     def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0,
                  data_format=None, **kwargs):  # fmt: skip
         super().__init__(seed, data_format, **kwargs)
-        if fill_mode not in image_utils.FILL_MODES:
-            raise NotImplementedError(
-                f"Unknown `fill_mode` {fill_mode}. Expected of one {image_utils.FILL_MODES}."
-            )
-        if interpolation not in image_utils.INTERPOLATIONS:
-            raise NotImplementedError(
-                f"Unknown `interpolation` {interpolation}. Expected of one "
-                f"{image_utils.INTERPOLATIONS}."
-            )
+        image_utils.check_warp_arguments(fill_mode, interpolation)
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
 
     def transform(self, images, rng):

@@ -65,15 +65,7 @@ class RandomShear(ImageAugmentationLayer):
         # the config keeps the arguments as given: Keras 3.15 writes the (-f, f) pair, which its
         # own loader refuses, so a number stays a number and files load in Keras too
         self._factor_args = (x_factor, y_factor)
-        if fill_mode not in image_utils.FILL_MODES:
-            raise NotImplementedError(
-                f"Unknown `fill_mode` {fill_mode}. Expected of one {image_utils.FILL_MODES}."
-            )
-        if interpolation not in image_utils.INTERPOLATIONS:
-            raise NotImplementedError(
-                f"Unknown `interpolation` {interpolation}. Expected of one "
-                f"{image_utils.INTERPOLATIONS}."
-            )
+        image_utils.check_warp_arguments(fill_mode, interpolation)
         self.interpolation, self.fill_mode, self.fill_value = interpolation, fill_mode, fill_value
 
     def draw(self, rng, batch, height, width, channels):
