@@ -14,13 +14,13 @@ npz keys: `x_<name>` the inputs; per case `i`: `args<i>` (JSON: "fn" is "resize"
 Keras output.
 """
 
-import json
 import os
 import subprocess
 import sys
 import tempfile
 
 import numpy as np
+from _fixture_utils import write_cases
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "resize_k3.npz")
 INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
@@ -107,11 +107,7 @@ def main():
         with np.load(path) as area:
             ys.update(area)
     assert len(ys) == len(all_cases)
-    data = {f"x_{k}": v for k, v in xs.items()}
-    for i, c in enumerate(all_cases):
-        data[f"args{i}"] = np.array(json.dumps(c))
-        data[f"y{i}"] = ys[f"y{i}"]
-    np.savez_compressed(OUT, **data)
+    write_cases(OUT, xs, all_cases, [ys[f"y{i}"] for i in range(len(all_cases))])
     print(f"wrote {len(all_cases)} cases to {OUT} ({os.path.getsize(OUT)} bytes), "
           f"Keras {keras.__version__}")  # fmt: skip
 
