@@ -209,29 +209,5 @@ def preprocess_input(x, data_format=None):
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
 
 
-def decode_predictions(preds, top=5, class_index_path=None):
-    """Decodes ImageNet predictions into `(class_id, class_name, score)` tuples.
-
-    See `imagenet_utils.decode_predictions`; the class index file is read from the local cache
-    (or `class_index_path`) and never downloaded.
-
-    Args:
-        preds: array (or tensor) of shape (samples, 1000).
-        top: how many top guesses to return per sample.
-        class_index_path: path to `imagenet_class_index.json`, or None for the cached copy.
-
-    Returns:
-        One list of `top` tuples per sample, highest score first.
-
-    >>> import json, os, tempfile, numpy as np, minikeras as keras
-    >>> path = os.path.join(tempfile.mkdtemp(), "imagenet_class_index.json")
-    >>> with open(path, "w") as f:
-    ...     json.dump({str(i): [f"n{i:08d}", f"class_{i}"] for i in range(1000)}, f)
-    >>> preds = np.zeros((1, 1000), "float32")
-    >>> preds[0, 7] = 0.5
-    >>> [(wnid, name) for wnid, name, score in keras.applications.resnet_v2.decode_predictions(
-    ...     preds, top=1, class_index_path=path)[0]]
-    [('n00000007', 'class_7')]
-    >>> os.remove(path)
-    """
-    return imagenet_utils.decode_predictions(preds, top=top, class_index_path=class_index_path)
+# the ImageNet decoder every application module exports (see `imagenet_utils`)
+decode_predictions = imagenet_utils.decode_predictions
