@@ -9,7 +9,6 @@ auto-numbered names (`zero_padding2d`, `zero_padding2d_1`). channels_last only, 
 """
 
 from .. import backend, layers
-from ..models import Functional
 from . import imagenet_utils
 
 BASE_WEIGHTS_PATH = imagenet_utils.BASE_URL + "densenet/"
@@ -112,11 +111,7 @@ def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None, in
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D(name="max_pool")(x)
 
-    inputs = img_input if input_tensor is None else imagenet_utils.source_inputs(input_tensor)
-    model = Functional(inputs, x, name=name)
-    if weights_path is not None:
-        model.load_weights(weights_path)
-    return model
+    return imagenet_utils.functional_model(img_input, input_tensor, x, name, weights_path)
 
 
 def DenseNet121(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,

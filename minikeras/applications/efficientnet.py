@@ -13,7 +13,6 @@ import copy
 import math
 
 from .. import backend, layers
-from ..models import Functional
 from . import imagenet_utils
 
 BASE_WEIGHTS_PATH = "https://storage.googleapis.com/keras-applications/"
@@ -145,11 +144,7 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D(name="max_pool")(x)
 
-    inputs = img_input if input_tensor is None else imagenet_utils.source_inputs(input_tensor)
-    model = Functional(inputs, x, name=name)
-    if weights_path is not None:
-        model.load_weights(weights_path)
-    return model
+    return imagenet_utils.functional_model(img_input, input_tensor, x, name, weights_path)
 
 
 def block(inputs, activation="swish", drop_rate=0.0, name="", filters_in=32, filters_out=16,

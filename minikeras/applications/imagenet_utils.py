@@ -320,6 +320,18 @@ def source_inputs(tensor):
     return found[0] if len(found) == 1 else found
 
 
+def functional_model(img_input, input_tensor, outputs, name, weights_path):
+    """The application's model: from `img_input` (or, when the caller gave `input_tensor`, the
+    Inputs it comes from) to `outputs`, with the weights file loaded when there is one."""
+    from ..models import Functional
+
+    inputs = img_input if input_tensor is None else source_inputs(input_tensor)
+    model = Functional(inputs, outputs, name=name)
+    if weights_path is not None:
+        model.load_weights(weights_path)
+    return model
+
+
 # ---- pretrained weight files ----------------------------------------------------------------
 
 

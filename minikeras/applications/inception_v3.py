@@ -6,7 +6,6 @@ the channel axis and are named `mixed0` ... `mixed10`.
 """
 
 from .. import backend, layers
-from ..models import Functional
 from . import imagenet_utils
 
 WEIGHTS_PATH = (
@@ -139,11 +138,7 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D()(x)
 
-    inputs = img_input if input_tensor is None else imagenet_utils.source_inputs(input_tensor)
-    model = Functional(inputs, x, name=name)
-    if weights_path is not None:
-        model.load_weights(weights_path)
-    return model
+    return imagenet_utils.functional_model(img_input, input_tensor, x, name, weights_path)
 
 
 def conv2d_bn(x, filters, num_row, num_col, padding="same", strides=(1, 1), name=None):

@@ -9,7 +9,6 @@ import warnings
 
 from .. import backend, layers
 from ..layers.node import KerasTensor
-from ..models import Functional
 from . import imagenet_utils
 
 BASE_WEIGHT_PATH = imagenet_utils.BASE_URL + "mobilenet_v2/"
@@ -131,13 +130,9 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D()(x)
 
-    inputs = img_input if input_tensor is None else imagenet_utils.source_inputs(input_tensor)
     if name is None:
         name = f"mobilenetv2_{alpha:0.2f}_{rows}"
-    model = Functional(inputs, x, name=name)
-    if weights_path is not None:
-        model.load_weights(weights_path)
-    return model
+    return imagenet_utils.functional_model(img_input, input_tensor, x, name, weights_path)
 
 
 def _inverted_res_block(inputs, expansion, stride, alpha, filters, block_id, bn):

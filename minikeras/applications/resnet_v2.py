@@ -9,7 +9,6 @@ stride of a stage sits in its *last* block. The stem conv has a bias and no Batc
 """
 
 from .. import backend, layers
-from ..models import Functional
 from . import imagenet_utils
 
 BASE_WEIGHTS_PATH = imagenet_utils.BASE_URL + "resnet/"
@@ -63,11 +62,8 @@ def ResNetV2(stack_fn, model_name, include_top=True, weights="imagenet", input_t
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D(name="max_pool")(x)
 
-    inputs = img_input if input_tensor is None else imagenet_utils.source_inputs(input_tensor)
-    model = Functional(inputs, x, name=name or model_name)
-    if weights_path is not None:
-        model.load_weights(weights_path)
-    return model
+    return imagenet_utils.functional_model(img_input, input_tensor, x, name or model_name,
+                                           weights_path)  # fmt: skip
 
 
 def residual_block_v2(x, filters, kernel_size=3, stride=1, conv_shortcut=False, name=None):

@@ -5,7 +5,6 @@ a 2x2 max pooling; the top is Flatten -> fc1 (4096) -> fc2 (4096) -> predictions
 """
 
 from .. import backend, layers
-from ..models import Functional
 from . import imagenet_utils
 
 WEIGHTS_PATH = imagenet_utils.BASE_URL + "vgg16/vgg16_weights_tf_dim_ordering_tf_kernels.h5"
@@ -40,19 +39,29 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     >>> model.output_shape
     (None, 512)
     """
+    return build_vgg((2, 2, 3, 3, 3), (WEIGHTS_PATH, WEIGHTS_PATH_NO_TOP), _HASHES, include_top,
+                     weights, input_tensor, input_shape, pooling, classes,
+                     classifier_activation, name)  # fmt: skip
+
+
+def build_vgg(convs_per_block, origins, hashes, include_top, weights, input_tensor, input_shape,
+              pooling, classes, classifier_activation, name):  # fmt: skip
+    """A VGG network with `convs_per_block[b]` convs in block `b + 1` (64, 128, 256, 512, 512
+    filters), with or without its top; `origins` and `hashes` are the (top, no top) weight
+    files'. VGG16 and VGG19 differ only in the convs per block and the weight files."""
     imagenet_utils.check_weights_arg(weights, include_top, classes)
     input_shape = imagenet_utils.obtain_input_shape(
         input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
         require_flatten=include_top, weights=weights,
     )  # fmt: skip
-    origin = WEIGHTS_PATH if include_top else WEIGHTS_PATH_NO_TOP
+    origin = origins[0 if include_top else 1]
     weights_path = imagenet_utils.weights_file(weights, origin.rsplit("/", 1)[1], origin,
-                                               _HASHES[0 if include_top else 1])  # fmt: skip
+                                               hashes[0 if include_top else 1])  # fmt: skip
 
     img_input = imagenet_utils.image_input(input_tensor, input_shape)
 
     x = img_input
-    for block, (filters, convs) in enumerate(((64, 2), (128, 2), (256, 3), (512, 3), (512, 3)), 1):
+    for block, (filters, convs) in enumerate(zip((64, 128, 256, 512, 512), convs_per_block), 1):
         for i in range(1, convs + 1):
             x = layers.Conv2D(filters, (3, 3), activation="relu", padding="same",
                               name=f"block{block}_conv{i}")(x)  # fmt: skip
@@ -69,11 +78,7 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D()(x)
 
-    inputs = img_input if input_tensor is None else imagenet_utils.source_inputs(input_tensor)
-    model = Functional(inputs, x, name=name)
-    if weights_path is not None:
-        model.load_weights(weights_path)
-    return model
+    return imagenet_utils.functional_model(img_input, input_tensor, x, name, weights_path)
 
 
 def preprocess_input(x, data_format=None):

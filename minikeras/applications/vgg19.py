@@ -5,9 +5,8 @@ VGG16 with a fourth conv in each of the last three blocks: five blocks of 3x3 "s
 Flatten -> fc1 (4096) -> fc2 (4096) -> predictions.
 """
 
-from .. import backend, layers
-from ..models import Functional
 from . import imagenet_utils
+from .vgg16 import build_vgg
 
 WEIGHTS_PATH = imagenet_utils.BASE_URL + "vgg19/vgg19_weights_tf_dim_ordering_tf_kernels.h5"
 WEIGHTS_PATH_NO_TOP = (
@@ -42,40 +41,9 @@ def VGG19(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     >>> model.output_shape
     (None, 512)
     """
-    imagenet_utils.check_weights_arg(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights,
-    )  # fmt: skip
-    origin = WEIGHTS_PATH if include_top else WEIGHTS_PATH_NO_TOP
-    weights_path = imagenet_utils.weights_file(weights, origin.rsplit("/", 1)[1], origin,
-                                               _HASHES[0 if include_top else 1])  # fmt: skip
-
-    img_input = imagenet_utils.image_input(input_tensor, input_shape)
-
-    x = img_input
-    for block, (filters, convs) in enumerate(((64, 2), (128, 2), (256, 4), (512, 4), (512, 4)), 1):
-        for i in range(1, convs + 1):
-            x = layers.Conv2D(filters, (3, 3), activation="relu", padding="same",
-                              name=f"block{block}_conv{i}")(x)  # fmt: skip
-        x = layers.MaxPooling2D((2, 2), strides=(2, 2), name=f"block{block}_pool")(x)
-
-    if include_top:
-        x = layers.Flatten(name="flatten")(x)
-        x = layers.Dense(4096, activation="relu", name="fc1")(x)
-        x = layers.Dense(4096, activation="relu", name="fc2")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
-
-    inputs = img_input if input_tensor is None else imagenet_utils.source_inputs(input_tensor)
-    model = Functional(inputs, x, name=name)
-    if weights_path is not None:
-        model.load_weights(weights_path)
-    return model
+    return build_vgg((2, 2, 4, 4, 4), (WEIGHTS_PATH, WEIGHTS_PATH_NO_TOP), _HASHES, include_top,
+                     weights, input_tensor, input_shape, pooling, classes,
+                     classifier_activation, name)  # fmt: skip
 
 
 def preprocess_input(x, data_format=None):

@@ -9,7 +9,6 @@ session (`keras.backend.clear_session()`) for the names of a Keras-written file.
 """
 
 from .. import backend, layers
-from ..models import Functional
 from . import imagenet_utils
 
 WEIGHTS_PATH = imagenet_utils.BASE_URL + "xception/xception_weights_tf_dim_ordering_tf_kernels.h5"
@@ -111,11 +110,7 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D()(x)
 
-    inputs = img_input if input_tensor is None else imagenet_utils.source_inputs(input_tensor)
-    model = Functional(inputs, x, name=name)
-    if weights_path is not None:
-        model.load_weights(weights_path)
-    return model
+    return imagenet_utils.functional_model(img_input, input_tensor, x, name, weights_path)
 
 
 def preprocess_input(x, data_format=None):
