@@ -355,6 +355,10 @@ def _input_kwargs(cfg):
         out["dtype"] = (out["dtype"].get("config") or {}).get("name")
     if "batch_input_shape" in out:
         out["batch_shape"] = out.pop("batch_input_shape")
+    from ..layers.core.input_layer import InputLayer
+    from .config_checks import check_layer_config
+
+    check_layer_config(InputLayer, out, "InputLayer")
     return out
 
 

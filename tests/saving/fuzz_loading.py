@@ -322,8 +322,11 @@ def _zeros_for(model):
     import numpy as np
 
     xs = []
+    fixed = [t.shape[0] for t in model.inputs if t.shape and t.shape[0] is not None]
+    batch = int(fixed[0]) if fixed else 2  # inputs share one batch size
     for t in model.inputs:
-        shape = tuple(2 if d is None else int(d) for d in t.shape)
+        shape = tuple(int(d) if d is not None else 2 for d in t.shape)
+        shape = (batch,) + shape[1:] if shape else shape
         if "str" in str(t.dtype):
             xs.append(np.full(shape, "a", dtype=object))
         else:

@@ -160,3 +160,15 @@ def test_corrupt_deflate_member_names_file(tmp_path):
     open(path, "wb").write(bytes(raw))
     with pytest.raises(ValueError, match="zlib.keras"):
         keras.models.load_model(path)
+
+
+def test_input_layer_shape_types_checked(tmp_path):
+    """An InputLayer `batch_shape` of `[true, 6]` (before: loaded with a batch of 1, so
+    predict on the model's two inputs failed later)."""
+
+    def edit(c):
+        _first_of(c, "InputLayer")["config"]["batch_shape"][0] = True
+
+    path = _rewrite_keras("two_input_k3.keras", tmp_path / "in.keras", edit)
+    with pytest.raises(ValueError, match=r"in\.keras.*InputLayer.*'batch_shape'.*\[True, 6\]"):
+        keras.models.load_model(path)
