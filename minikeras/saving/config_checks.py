@@ -200,6 +200,26 @@ def charge_weight(layer, name, shape):
         )
 
 
+MAX_INPUT_ELEMENTS = 2**26  # per sample: a 4096 x 4096 RGB image is 2**25.6
+
+
+def check_input_shape(name, shape):
+    """While loading a file, refuses an input whose one sample exceeds MAX_INPUT_ELEMENTS:
+    building the model traces its layers on such a sample (e.g. `batch_shape: [null, 10**8]`
+    made a 30 KB file take minutes of FFTs)."""
+    if getattr(_state, "budget", None) is None or not isinstance(shape, (list, tuple)):
+        return
+    size = 1
+    for d in list(shape)[1:]:
+        if isinstance(d, int) and not isinstance(d, bool):
+            size *= max(d, 1)
+    if size > MAX_INPUT_ELEMENTS:
+        raise ValueError(
+            f"'{_state.budget[1]}': input '{name}' has shape {list(shape)}, {size} elements per "
+            f"sample; loading refuses more than {MAX_INPUT_ELEMENTS}."
+        )
+
+
 DEFAULT_BUDGET = 2**26  # elements, when a .keras archive holds no weights file to compare
 
 

@@ -343,6 +343,9 @@ def sequential_from_config(config, custom_objects=None):
             model.add(layer, rebuild=False)
     model._maybe_rebuild()
     if not model.built and config.get("build_input_shape"):
+        from .config_checks import check_input_shape
+
+        check_input_shape(name, config["build_input_shape"])
         model.build(tuple(config["build_input_shape"]))
     if config.get("trainable") is False:
         model.trainable = False
@@ -356,9 +359,13 @@ def _input_kwargs(cfg):
     if "batch_input_shape" in out:
         out["batch_shape"] = out.pop("batch_input_shape")
     from ..layers.core.input_layer import InputLayer
-    from .config_checks import check_layer_config
+    from .config_checks import check_input_shape, check_layer_config
 
     check_layer_config(InputLayer, out, "InputLayer")
+    shape = out.get("batch_shape")
+    if shape is None and isinstance(out.get("shape"), (list, tuple)):
+        shape = [None] + list(out["shape"])
+    check_input_shape(out.get("name"), shape)
     return out
 
 

@@ -172,3 +172,17 @@ def test_input_layer_shape_types_checked(tmp_path):
     path = _rewrite_keras("two_input_k3.keras", tmp_path / "in.keras", edit)
     with pytest.raises(ValueError, match=r"in\.keras.*InputLayer.*'batch_shape'.*\[True, 6\]"):
         keras.models.load_model(path)
+
+
+def test_huge_input_shape_refused_before_tracing(tmp_path):
+    """`batch_shape: [null, 10**8]` on a signal model: building traced STFT/FFT ops on a
+    100M-element sample for minutes; refused at once (Keras 3 traces symbolically)."""
+
+    def edit(c):
+        _first_of(c, "InputLayer")["config"]["batch_shape"] = [None, 10**8]
+
+    path = _rewrite_keras("op_signal_k3.keras", tmp_path / "sig.keras", edit)
+    start = time.monotonic()
+    with pytest.raises(ValueError, match=r"sig\.keras.*100000000 elements per sample"):
+        keras.models.load_model(path)
+    assert time.monotonic() - start < 5
