@@ -44,8 +44,8 @@ def load_from_archive(archive, model):
             # only the files directly in this object's folder; names never leave the temp dir
             mine = [i for i in infos if i.filename.startswith(folder)
                     and "/" not in i.filename[len(folder):] and i.filename[len(folder):]]
-            if not mine:
-                continue
+            # an object with no files still gets its (empty) folder: as in Keras 3, a missing
+            # asset (an adapted vocabulary) is an error, not a layer silently left unadapted
             with tempfile.TemporaryDirectory() as tmp:
                 for info in mine:
                     if info.file_size > MAX_ASSET_BYTES:
@@ -56,4 +56,10 @@ def load_from_archive(archive, model):
                         continue
                     with zf.open(info) as src, open(os.path.join(tmp, name), "wb") as dst:
                         dst.write(src.read(MAX_ASSET_BYTES + 1))
-                obj.load_assets(tmp)
+                try:
+                    obj.load_assets(tmp)
+                except OSError as e:
+                    raise ValueError(
+                        f"Cannot load '{archive}': the assets of '{path}' are missing or "
+                        f"unreadable ({type(e).__name__}: {os.path.basename(str(e.filename))})."
+                    ) from None

@@ -186,3 +186,17 @@ def test_huge_input_shape_refused_before_tracing(tmp_path):
     with pytest.raises(ValueError, match=r"sig\.keras.*100000000 elements per sample"):
         keras.models.load_model(path)
     assert time.monotonic() - start < 5
+
+
+def test_missing_vocabulary_asset_is_an_error(tmp_path):
+    """A .keras archive whose adapted TextVectorization lost its `vocabulary.txt` asset: Keras
+    3.15.1 fails the load (its load_assets opens the file); minikeras loaded an unadapted layer
+    whose predict then failed. Now a ValueError naming the archive and the layer path."""
+    with zipfile.ZipFile(os.path.join(FIXTURES, "text_vectorization_k3.keras")) as z:
+        members = {n: z.read(n) for n in z.namelist() if not n.startswith("assets/")}
+    path = str(tmp_path / "noasset.keras")
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    with pytest.raises(ValueError, match=r"noasset\.keras.*assets of 'layers/"):
+        keras.models.load_model(path)
