@@ -105,10 +105,14 @@ def _check_one(layer, cls_name, key, value, default):
     if key in _SHAPE and _rule_applies(default, ("list",)):
         if value is None:
             return
+        # Reshape's target_shape may hold one -1 (the inferred size), as in Keras 3
+        lowest = -1 if key == "target_shape" else 0
         if not isinstance(value, (list, tuple)) or not all(
-            d is None or (_is_int(d) and 0 <= d <= MAX_INT) for d in value
-        ):
-            _fail(layer, cls_name, key, "a list of non-negative ints or nulls", value)
+            d is None or (_is_int(d) and lowest <= d <= MAX_INT) for d in value
+        ) or (lowest == -1 and sum(1 for d in value if d == -1) > 1):
+            what = ("a list of non-negative ints or nulls and at most one -1" if lowest == -1
+                    else "a list of non-negative ints or nulls")
+            _fail(layer, cls_name, key, what, value)
         return
     if key in _ANY or default is inspect.Parameter.empty or default is None or value is None:
         return
