@@ -48,7 +48,9 @@ def test_one_input_model_takes_one_element_list_tuple_or_dict(build, wrap):
                        validation_data=(x, y))
         h2 = wrapped.fit(wrap(x), y, batch_size=5, epochs=2, shuffle=False, verbose=0,
                          validation_data=(wrap(x), y))
-        assert h2.history == pytest.approx(h1.history)
+        assert h2.history.keys() == h1.history.keys()
+        for key, values in h1.history.items():  # approx takes no nested dicts (pytest >= 9.2)
+            assert h2.history[key] == pytest.approx(values)
         expected = plain.evaluate(x, y, verbose=0)
         assert wrapped.evaluate(wrap(x), y, verbose=0) == pytest.approx(expected)
         assert wrapped.predict_on_batch(wrap(x)).shape == (20, 2)
