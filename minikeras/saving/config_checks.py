@@ -31,6 +31,7 @@ _POSITIVE_INT = ("units", "filters", "num_heads", "key_dim", "value_dim", "outpu
                  "input_dim", "depth_multiplier", "num_tokens", "max_tokens", "groups",
                  "num_bins", "lora_rank", "n_fft", "sequence_length", "hidden_dim",
                  "intermediate_dim")  # fmt: skip
+_NON_NEGATIVE_INT = ("num_oov_indices",)
 _RATE = ("rate", "dropout", "recurrent_dropout")
 _BOOL = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "use_bias",
          "trainable", "time_major", "unit_forget_bias", "reset_after",
@@ -85,6 +86,10 @@ def _check_one(layer, cls_name, key, value, default):
             return
         if not _is_int(value) or not 0 < value <= MAX_INT:
             _fail(layer, cls_name, key, f"a positive int (at most {MAX_INT})", value)
+        return
+    if key in _NON_NEGATIVE_INT and _rule_applies(default, ("int",)):
+        if not _is_int(value) or not 0 <= value <= MAX_INT:
+            _fail(layer, cls_name, key, f"a non-negative int (at most {MAX_INT})", value)
         return
     if key in _RATE and _rule_applies(default, ("int", "float")):
         if not (isinstance(value, (int, float)) and not isinstance(value, bool)) or not (
@@ -166,7 +171,8 @@ def check_layer_config(cls, config, class_name=None):
     layer = config.get("name", "<unnamed>")
     defaults = _defaults(cls)
     for key, value in config.items():
-        if key in defaults or key in _POSITIVE_INT + _RATE + _BOOL + _FUNCTION + _SHAPE:
+        if key in defaults or key in _POSITIVE_INT + _NON_NEGATIVE_INT + _RATE + _BOOL + \
+                _FUNCTION + _SHAPE:
             _check_one(layer, cls_name, key, value, defaults.get(key, inspect.Parameter.empty))
 
 

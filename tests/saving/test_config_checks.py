@@ -220,3 +220,15 @@ def test_reshape_target_shape_may_infer_one_axis(tmp_path):
     with pytest.raises(ValueError, match="target_shape"):
         config_checks.check_layer_config(
             keras.layers.Reshape, {"name": "r", "target_shape": [-1, -1, 2]})
+
+
+def test_lookup_oov_count_is_bounded(tmp_path):
+    """Found by the fuzzer: StringLookup num_oov_indices 2**63 loaded an unadapted layer whose
+    predict failed; the count must be a non-negative int (Keras requires >= 0), bounded here."""
+
+    def edit(c):
+        _first_of(c, "StringLookup")["config"]["num_oov_indices"] = 2**63
+
+    path = _rewrite_keras("text_vectorization_k3.keras", tmp_path / "tv.keras", edit)
+    with pytest.raises(ValueError, match=r"tv\.keras.*num_oov_indices.*non-negative int"):
+        keras.models.load_model(path)
