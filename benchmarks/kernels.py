@@ -169,8 +169,13 @@ def compile_times():
         env["NUMBA_CACHE_DIR"] = cache
         runs = []
         for _ in range(2):
-            proc = subprocess.run([sys.executable, "-c", COMPILE_CHILD], env=env,
-                                  capture_output=True, text=True, check=True)  # fmt: skip
+            proc = subprocess.run(
+                [sys.executable, "-c", COMPILE_CHILD],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             runs.append(json.loads(proc.stdout.splitlines()[-1]))
     return runs
 
@@ -182,8 +187,9 @@ def import_time(reps=5):
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # warm = .pyc files written by the first run
     times, numba_loaded = [], None
     for _ in range(reps + 1):  # the first run writes the .pyc files
-        proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                              text=True, check=True)  # fmt: skip
+        proc = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
         t, loaded = proc.stdout.split()
         times.append(float(t))
         numba_loaded = loaded
@@ -253,12 +259,18 @@ def main():
     import numba
 
     print("# minikeras kernel benchmark")
-    print(f"python {platform.python_version()}, numpy {np.__version__}, "
-          f"numba {numba.__version__}, {cpu_name()}, {os.cpu_count()} logical CPUs")  # fmt: skip
-    print("single thread: OMP/OPENBLAS/MKL/NUMBA_NUM_THREADS=1 set before any import, "
-          "numba.set_num_threads(1), torch.set_num_threads(1)")  # fmt: skip
-    print(f"times: median (min) over repeated calls after one warm-up, best of {args.rounds} "
-          "alternating rounds per cell; float32; fixed seeds\n")  # fmt: skip
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, "
+        f"numba {numba.__version__}, {cpu_name()}, {os.cpu_count()} logical CPUs"
+    )
+    print(
+        "single thread: OMP/OPENBLAS/MKL/NUMBA_NUM_THREADS=1 set before any import, "
+        "numba.set_num_threads(1), torch.set_num_threads(1)"
+    )
+    print(
+        f"times: median (min) over repeated calls after one warm-up, best of {args.rounds} "
+        "alternating rounds per cell; float32; fixed seeds\n"
+    )
 
     # alternate the frameworks for a few rounds and keep each cell's best round: the box is
     # shared, and a quiet minute for one column but not the other would skew the ratio
@@ -292,8 +304,10 @@ def main():
             cell = f"{m[0] * 1e3:.2f} ({m[1] * 1e3:.2f})"
             if th:
                 t = th["conv"][name][key]
-                print(f"| {name} | {label} | {cell} | {t[0] * 1e3:.2f} ({t[1] * 1e3:.2f}) | "
-                      f"{m[0] / t[0]:.2f}x |")  # fmt: skip
+                print(
+                    f"| {name} | {label} | {cell} | {t[0] * 1e3:.2f} ({t[1] * 1e3:.2f}) | "
+                    f"{m[0] / t[0]:.2f}x |"
+                )
             else:
                 print(f"| {name} | {label} | {cell} | - | - |")
 
@@ -308,11 +322,15 @@ def main():
 
     if busy0 is not None:
         foreign = (busy_seconds() - busy0 - (own_seconds() - own0)) / (time.perf_counter() - wall0)
-        print(f"\nforeign load while timing (CPU used by other processes, in cores of "
-              f"{os.cpu_count()}): {max(foreign, 0):.2f}; above ~0.3 the ratios are noisy, rerun")
+        print(
+            f"\nforeign load while timing (CPU used by other processes, in cores of "
+            f"{os.cpu_count()}): {max(foreign, 0):.2f}; above ~0.3 the ratios are noisy, rerun"
+        )
     med, best, numba_loaded = import_time()
-    print(f"\n## warm `import minikeras`: {med * 1e3:.0f} ms median ({best * 1e3:.0f} ms best) "
-          f"over 5 subprocesses; numba imported by it: {numba_loaded}")  # fmt: skip
+    print(
+        f"\n## warm `import minikeras`: {med * 1e3:.0f} ms median ({best * 1e3:.0f} ms best) "
+        f"over 5 subprocesses; numba imported by it: {numba_loaded}"
+    )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,10 @@ import numpy as np
 import minikeras as keras
 
 T, VOCAB, BATCH, UNITS = 80, 10000, 64, 128
-ANCHORS_MS = {"1": {"PyTorch eager": 52.7, "Keras 3 on jax": 54.5},
-              "2": {"PyTorch eager": 33.9, "Keras 3 on jax": 55.6}}  # fmt: skip
+ANCHORS_MS = {
+    "1": {"PyTorch eager": 52.7, "Keras 3 on jax": 54.5},
+    "2": {"PyTorch eager": 33.9, "Keras 3 on jax": 55.6},
+}
 
 
 def make_data(seed=1234):
@@ -84,8 +86,10 @@ def timed(fn, steps, warmup):
 
 def summary(times):
     wall, cpu = times
-    return (f"median {statistics.median(wall):.1f} ms (min {min(wall):.1f}, max {max(wall):.1f}); "
-            f"CPU time median {statistics.median(cpu):.1f} ms")  # fmt: skip
+    return (
+        f"median {statistics.median(wall):.1f} ms (min {min(wall):.1f}, max {max(wall):.1f}); "
+        f"CPU time median {statistics.median(cpu):.1f} ms"
+    )
 
 
 # -- the alternative design: a Python loop over steps, numpy BLAS per step --------------------------
@@ -182,8 +186,10 @@ def main():
         args.steps + args.warmup
     )
     median = statistics.median(times[0])
-    print(f"minikeras train_on_batch: {summary(times)} per step over {args.steps} steps, batch "
-          f"{BATCH}, length {T}, {args.threads} thread(s), {faults:.0f} page faults/step")  # fmt: skip
+    print(
+        f"minikeras train_on_batch: {summary(times)} per step over {args.steps} steps, batch "
+        f"{BATCH}, length {T}, {args.threads} thread(s), {faults:.0f} page faults/step"
+    )
     for name, ms in ANCHORS_MS.get(args.threads, {}).items():
         print(f"  vs {name:<15} {ms:5.1f} ms/step: {median / ms:.2f}x")
 

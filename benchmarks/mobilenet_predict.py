@@ -32,8 +32,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     keras.utils.set_random_seed(0)
-    model = keras.applications.MobileNetV2(input_shape=(args.size, args.size, 3), alpha=1.0,
-                                           weights=None)  # fmt: skip
+    model = keras.applications.MobileNetV2(
+        input_shape=(args.size, args.size, 3), alpha=1.0, weights=None
+    )
     x = np.random.default_rng(0).uniform(-1, 1, (args.batch, args.size, args.size, 3))
     x = x.astype("float32")
 
@@ -47,12 +48,16 @@ def main(argv=None):
         times.append(time.perf_counter() - start)
     median = statistics.median(times) * 1e3
 
-    print(f"MobileNetV2 alpha=1.0 {args.size}x{args.size}, {model.count_params():,} params, "
-          f"batch {args.batch}, single thread")  # fmt: skip
+    print(
+        f"MobileNetV2 alpha=1.0 {args.size}x{args.size}, {model.count_params():,} params, "
+        f"batch {args.batch}, single thread"
+    )
     print(f"warm-up: {warmup * 1e3:.0f} ms")
-    print(f"predict: median {median:.1f} ms over {args.runs} runs "
-          f"(min {min(times) * 1e3:.1f} ms, max {max(times) * 1e3:.1f} ms), "
-          f"{median / args.batch:.1f} ms per image")  # fmt: skip
+    print(
+        f"predict: median {median:.1f} ms over {args.runs} runs "
+        f"(min {min(times) * 1e3:.1f} ms, max {max(times) * 1e3:.1f} ms), "
+        f"{median / args.batch:.1f} ms per image"
+    )
     return median
 
 

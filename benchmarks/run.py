@@ -31,7 +31,10 @@ FRAMEWORKS = ("minikeras", "torch", "keras-torch", "keras-jax")
 ANCHORS = FRAMEWORKS[1:]
 WORKLOAD_NAMES = ("mlp", "cnn", "lstm", "videoqa")
 THREAD_VARS = (
-    "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
     "MINIKERAS_NUM_THREADS",  # minikeras pins one thread unless told otherwise
 )
 # timed loops: warm-up calls, then at least `least` and at most `most` timed calls, stopping at

@@ -141,10 +141,17 @@ def build_torch(torch, name):
         return model, nn.CrossEntropyLoss()
     if name == "cnn":
         model = nn.Sequential(
-            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(5 * 5 * 64, 128), nn.ReLU(), nn.Linear(128, 10),
-        )  # fmt: skip
+            nn.Conv2d(1, 32, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(5 * 5 * 64, 128),
+            nn.ReLU(),
+            nn.Linear(128, 10),
+        )
         return model, nn.CrossEntropyLoss()
     if name == "lstm":
 

@@ -69,16 +69,18 @@ def main():
         names = CLASSES
     epochs = 1 if args.smoke else args.epochs
 
-    model = keras.Sequential([
-        keras.Input(shape=x.shape[1:]),
-        layers.Conv2D(16, 3, activation="relu"),
-        layers.MaxPooling2D(2),
-        layers.Conv2D(32, 3, activation="relu"),
-        layers.MaxPooling2D(2),
-        layers.Flatten(),
-        layers.Dropout(0.3),
-        layers.Dense(len(names), activation="softmax"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=x.shape[1:]),
+            layers.Conv2D(16, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dropout(0.3),
+            layers.Dense(len(names), activation="softmax"),
+        ]
+    )
     model.summary()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, y, batch_size=64, epochs=epochs, validation_split=0.1)

@@ -34,9 +34,9 @@ class RBFFeatures(layers.Layer):
         self.log_width = self.add_weight((self.units,), log_width, name="log_width")
 
     def call(self, x):
-        sq = (ops.sum(x * x, axis=-1, keepdims=True) - 2 * ops.matmul(x, self.centres)
-              + ops.sum(self.centres * self.centres, axis=0))
-        return ops.exp(-ops.exp(self.log_width) * sq)  # |x-c|^2 = |x|^2 - 2 x.c + |c|^2
+        c = self.centres  # |x-c|^2 = |x|^2 - 2 x.c + |c|^2
+        sq = ops.sum(x * x, -1, keepdims=True) - 2 * ops.matmul(x, c) + ops.sum(c * c, 0)
+        return ops.exp(-ops.exp(self.log_width) * sq)
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "initial_width": self.initial_width}
@@ -73,13 +73,13 @@ def main():
     args = parser.parse_args()
     keras.utils.set_random_seed(0)
     (x, y), (x_test, y_test) = make_data(200 if args.smoke else 2000, 0), make_data(200, 1)
-
     model = RBFClassifier(num_classes=3)
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    loss = "sparse_categorical_crossentropy"
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss=loss, metrics=["accuracy"])
     model.fit(x, y, batch_size=32, epochs=1 if args.smoke else args.epochs, verbose=2)
-    print(f"test accuracy: {model.evaluate(x_test, y_test, verbose=0)[1]:.3f}; layer registered"
-          f" as {keras.saving.get_registered_name(RBFFeatures)!r}")
+    accuracy = model.evaluate(x_test, y_test, verbose=0)[1]
+    name = keras.saving.get_registered_name(RBFFeatures)
+    print(f"test accuracy: {accuracy:.3f}; layer registered as {name!r}")
 
     with tempfile.TemporaryDirectory() as tmp:
         model.save(os.path.join(tmp, "rbf.keras"))  # no custom_objects needed: registered classes

@@ -37,12 +37,14 @@ def main():
     (x, y), (x_val, y_val) = make_data(256 if args.smoke else 4000, 0), make_data(500, 1)
     epochs, batch_size = (1 if args.smoke else args.epochs), 64
 
-    model = keras.Sequential([
-        keras.Input(shape=(20,)),
-        layers.Dense(64, activation="relu", kernel_regularizer=keras.regularizers.L2(1e-4)),
-        layers.Dense(64, activation="relu"),
-        layers.Dense(3),  # logits
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(20,)),
+            layers.Dense(64, activation="relu", kernel_regularizer=keras.regularizers.L2(1e-4)),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(3),  # logits
+        ]
+    )
     optimizer = keras.optimizers.Adam(learning_rate=3e-3)
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     train_loss = keras.metrics.Mean(name="loss")
@@ -54,7 +56,7 @@ def main():
         start = time.time()
         order = rng.permutation(len(x))
         for begin in range(0, len(x), batch_size):
-            idx = order[begin:begin + batch_size]
+            idx = order[begin : begin + batch_size]
             x_batch, y_batch = x[idx], y[idx]
             with keras.GradientTape() as tape:
                 logits = model(x_batch, training=True)
@@ -65,12 +67,14 @@ def main():
             train_acc.update_state(y_batch, logits)
 
         for begin in range(0, len(x_val), 256):
-            logits = model(x_val[begin:begin + 256], training=False)
-            val_acc.update_state(y_val[begin:begin + 256], logits)
-        print(f"epoch {epoch + 1}/{epochs} - {time.time() - start:.1f}s - "
-              f"loss: {float(train_loss.result()):.4f} - "
-              f"accuracy: {float(train_acc.result()):.4f} - "
-              f"val_accuracy: {float(val_acc.result()):.4f}")
+            logits = model(x_val[begin : begin + 256], training=False)
+            val_acc.update_state(y_val[begin : begin + 256], logits)
+        print(
+            f"epoch {epoch + 1}/{epochs} - {time.time() - start:.1f}s - "
+            f"loss: {float(train_loss.result()):.4f} - "
+            f"accuracy: {float(train_acc.result()):.4f} - "
+            f"val_accuracy: {float(val_acc.result()):.4f}"
+        )
         for metric in (train_loss, train_acc, val_acc):
             metric.reset_state()
 

@@ -44,18 +44,24 @@ def main():
         x_test, y_test = make_data(1000, seed=1)
         classes = 3
 
-    model = keras.Sequential([
-        keras.Input((x.shape[1],)),
-        layers.Dense(64, activation="relu"),
-        layers.Dropout(0.1),
-        layers.Dense(64, activation="relu"),
-        layers.Dense(classes, activation="softmax"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((x.shape[1],)),
+            layers.Dense(64, activation="relu"),
+            layers.Dropout(0.1),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(classes, activation="softmax"),
+        ]
+    )
     model.summary()
-    model.compile(optimizer=keras.optimizers.Adam(3e-3),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    stop = keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=5,
-                                         restore_best_weights=True)
+    model.compile(
+        optimizer=keras.optimizers.Adam(3e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    stop = keras.callbacks.EarlyStopping(
+        monitor="val_accuracy", patience=5, restore_best_weights=True
+    )
     model.fit(x, y, batch_size=64, epochs=args.epochs, validation_split=0.2, callbacks=[stop])
     loss, acc = model.evaluate(x_test, y_test, verbose=0)
     print(f"test accuracy: {acc:.3f} (loss {loss:.3f})")

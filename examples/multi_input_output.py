@@ -18,8 +18,12 @@ import minikeras as keras
 from minikeras import layers
 
 DEPARTMENTS = ["billing", "network", "hardware", "accounts"]
-KEYWORDS = [["invoice", "refund", "charge"], ["wifi", "vpn", "router"],
-            ["laptop", "screen", "printer"], ["password", "login", "locked"]]
+KEYWORDS = [
+    ["invoice", "refund", "charge"],
+    ["wifi", "vpn", "router"],
+    ["laptop", "screen", "printer"],
+    ["password", "login", "locked"],
+]
 FILLER = ["my", "the", "is", "not", "working", "please", "help", "again", "today", "urgent"]
 VOCAB = ["<pad>"] + FILLER + [w for words in KEYWORDS for w in words]
 NUM_TAGS, URGENT_TAGS = 12, [0, 1, 2]
@@ -52,7 +56,8 @@ def main():
     title = keras.Input(shape=(None,), dtype="int32", name="title")
     tags = keras.Input(shape=(NUM_TAGS,), name="tags")
     title_code = layers.GlobalAveragePooling1D()(
-        layers.Embedding(len(VOCAB), 16, mask_zero=True)(title))  # the mask skips the padding
+        layers.Embedding(len(VOCAB), 16, mask_zero=True)(title)
+    )  # the mask skips the padding
     tags_code = layers.Dense(16, activation="relu")(tags)
     merged = layers.concatenate([title_code, tags_code])
     hidden = layers.Dense(32, activation="relu")(merged)
@@ -63,13 +68,15 @@ def main():
 
     model.compile(
         optimizer=keras.optimizers.Adam(5e-3),
-        loss={"priority": "mse",
-              "department": keras.losses.SparseCategoricalCrossentropy(from_logits=True)},
+        loss={
+            "priority": "mse",
+            "department": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        },
         loss_weights={"priority": 1.0, "department": 0.2},
         metrics={"priority": ["mae"], "department": ["accuracy"]},
     )
-    history = model.fit(x, y, batch_size=32, epochs=1 if args.smoke else args.epochs,
-                        validation_split=0.1, verbose=2)
+    epochs = 1 if args.smoke else args.epochs
+    history = model.fit(x, y, batch_size=32, epochs=epochs, validation_split=0.1, verbose=2)
     print("logged:", sorted(history.history))
 
     results = model.evaluate(x_test, y_test, return_dict=True, verbose=0)
@@ -77,9 +84,11 @@ def main():
     pred_priority, pred_department = model.predict(x_test, verbose=0)
     for i in range(4):
         words = " ".join(VOCAB[t] for t in x_test["title"][i] if t)
-        print(f"{words!r}: {DEPARTMENTS[pred_department[i].argmax()]}"
-              f" (true {DEPARTMENTS[y_test['department'][i]]}), priority"
-              f" {pred_priority[i, 0]:.2f} (true {y_test['priority'][i]:.2f})")
+        print(
+            f"{words!r}: {DEPARTMENTS[pred_department[i].argmax()]}"
+            f" (true {DEPARTMENTS[y_test['department'][i]]}), priority"
+            f" {pred_priority[i, 0]:.2f} (true {y_test['priority'][i]:.2f})"
+        )
 
 
 if __name__ == "__main__":

@@ -44,12 +44,14 @@ def main():
     epochs = 1 if args.smoke else args.epochs
     x, y = make_data(128 if args.smoke else 2000)
 
-    model = keras.Sequential([
-        keras.Input(shape=(8,)),
-        layers.Dense(32, activation="relu"),
-        layers.BatchNormalization(),
-        layers.Dense(2, activation="softmax"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(8,)),
+            layers.Dense(32, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, y, batch_size=32, epochs=epochs, verbose=2)
 
@@ -79,8 +81,10 @@ def main():
         loaded = keras.models.load_model(os.path.join(FIXTURES, name), compile=False)
         inputs = ref["x"] if "x" in ref else [ref[f"x{i}"] for i in range(len(loaded.inputs))]
         gap = float(np.abs(loaded.predict(inputs, verbose=0) - ref["y"]).max())
-        print(f"Keras-written {name}: {len(loaded.layers)} layers, predictions match Keras to "
-              f"{gap:.1e}")
+        print(
+            f"Keras-written {name}: {len(loaded.layers)} layers, predictions match Keras to "
+            f"{gap:.1e}"
+        )
 
 
 if __name__ == "__main__":

@@ -73,15 +73,20 @@ def main():
     outputs = layers.Dense(1, activation="sigmoid")(h)
     model = keras.Model(inputs, outputs)
     model.summary()
-    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     model.fit(x, y, batch_size=64, epochs=epochs, validation_split=0.1)
 
     loss, acc = model.evaluate(x_test, y_test, verbose=0)
     print(f"test accuracy: {acc:.3f} (loss {loss:.3f})")
     if not args.imdb:
-        for sentence in ["the film was not good", "not boring and very clever",
-                         "a dull plot and weak actors", "it is not bad"]:
+        for sentence in [
+            "the film was not good",
+            "not boring and very clever",
+            "a dull plot and weak actors",
+            "it is not bad",
+        ]:
             tokens = np.array([[INDEX[w] for w in sentence.split()]], "int32")
             p = float(model.predict(tokens, verbose=0)[0, 0])
             print(f"{sentence!r}: {'positive' if p > 0.5 else 'negative'} ({p:.2f})")

@@ -48,16 +48,25 @@ def main():
     epochs = 1 if args.smoke else args.epochs
 
     recurrent = layers.GRU if args.cell == "gru" else layers.LSTM
-    model = keras.Sequential([
-        keras.Input(shape=(PAST, 1)),
-        recurrent(48),
-        layers.Dense(64, activation="relu"),
-        layers.Dense(HORIZON),
-    ], name=f"{args.cell}_forecaster")
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(PAST, 1)),
+            recurrent(48),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(HORIZON),
+        ],
+        name=f"{args.cell}_forecaster",
+    )
     model.summary()
     model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="mse", metrics=["mae"])
-    model.fit(x, y, batch_size=64, epochs=epochs, validation_split=0.1,
-              callbacks=[keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=2)])
+    model.fit(
+        x,
+        y,
+        batch_size=64,
+        epochs=epochs,
+        validation_split=0.1,
+        callbacks=[keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=2)],
+    )
 
     forecast = model.predict(x_test, verbose=0)
     model_mae = np.abs(forecast - y_test).mean()

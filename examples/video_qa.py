@@ -31,10 +31,15 @@ from minikeras.datasets import video_qa
 def build_model(vocab_size, n_answers, frame_size=32):
     # --- the model, as a Keras user writes it (16 lines) ---
     video = keras.Input(shape=(None, frame_size, frame_size, 3), name="video")
-    cnn = keras.Sequential([
-        layers.Conv2D(16, 3, activation="relu"), layers.MaxPooling2D(),
-        layers.Conv2D(32, 3, activation="relu"), layers.GlobalAveragePooling2D(),
-    ], name="frame_cnn")
+    cnn = keras.Sequential(
+        [
+            layers.Conv2D(16, 3, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Conv2D(32, 3, activation="relu"),
+            layers.GlobalAveragePooling2D(),
+        ],
+        name="frame_cnn",
+    )
     encoded_video = layers.LSTM(64)(layers.TimeDistributed(cnn)(video))
     question = keras.Input(shape=(None,), dtype="int32", name="question")
     embedded = layers.Embedding(vocab_size, 32, mask_zero=True)(question)
@@ -43,17 +48,23 @@ def build_model(vocab_size, n_answers, frame_size=32):
     hidden = layers.Dense(64, activation="relu")(merged)
     answer = layers.Dense(n_answers)(hidden)  # logits
     model = keras.Model([video, question], answer)
-    model.compile(optimizer=keras.optimizers.Adam(2e-3),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(2e-3),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
     return model
 
 
 def build_frozen_backbone_model(vocab_size, n_answers, frame_size=32, weights=None):
     """The original demo's form: a pretrained-style CNN, frozen, inside TimeDistributed."""
-    backbone = keras.applications.MobileNetV2(input_shape=(frame_size, frame_size, 3),
-                                              include_top=False, pooling="avg", weights=weights,
-                                              alpha=0.35)
+    backbone = keras.applications.MobileNetV2(
+        input_shape=(frame_size, frame_size, 3),
+        include_top=False,
+        pooling="avg",
+        weights=weights,
+        alpha=0.35,
+    )
     backbone.trainable = False
     video = keras.Input(shape=(None, frame_size, frame_size, 3), name="video")
     encoded_video = layers.LSTM(32)(layers.TimeDistributed(backbone)(video))
@@ -62,16 +73,19 @@ def build_frozen_backbone_model(vocab_size, n_answers, frame_size=32, weights=No
     merged = layers.concatenate([encoded_video, encoded_question])
     answer = layers.Dense(n_answers)(layers.Dense(32, activation="relu")(merged))
     model = keras.Model([video, question], answer)
-    model.compile(optimizer="adam",
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    )
     return model, backbone
 
 
 def per_type_accuracy(model, x, y):
     pred = model.predict(x, batch_size=64, verbose=0).argmax(axis=1)
     kinds = video_qa.question_type(y)
-    return {kind: float((pred[kinds == kind] == y[kinds == kind]).mean())
-            for kind in ("change", "colour")}
+    return {
+        kind: float((pred[kinds == kind] == y[kinds == kind]).mean())
+        for kind in ("change", "colour")
+    }
 
 
 def main():
@@ -79,8 +93,11 @@ def main():
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--train", type=int, default=3000, help="number of training clips")
     parser.add_argument("--frozen-backbone", action="store_true")
-    parser.add_argument("--backbone-weights", default=None,
-                        help="a Keras MobileNetV2 weights file for --frozen-backbone")
+    parser.add_argument(
+        "--backbone-weights",
+        default=None,
+        help="a Keras MobileNetV2 weights file for --frozen-backbone",
+    )
     args = parser.parse_args()
     keras.utils.set_random_seed(0)
     start = time.time()
@@ -89,9 +106,18 @@ def main():
     vocab_size = len(video_qa.get_word_index()) + 1
     model = build_model(vocab_size, len(video_qa.ANSWERS))
     model.summary()
-    model.fit(x_train, y_train, batch_size=32, epochs=args.epochs, validation_split=0.1,
-              callbacks=[keras.callbacks.EarlyStopping(monitor="val_accuracy", patience=3,
-                                                       restore_best_weights=True)])
+    model.fit(
+        x_train,
+        y_train,
+        batch_size=32,
+        epochs=args.epochs,
+        validation_split=0.1,
+        callbacks=[
+            keras.callbacks.EarlyStopping(
+                monitor="val_accuracy", patience=3, restore_best_weights=True
+            )
+        ],
+    )
 
     accuracy = per_type_accuracy(model, x_test, y_test)
     print(f"held-out accuracy: change {accuracy['change']:.3f}, colour {accuracy['colour']:.3f}")
@@ -107,8 +133,9 @@ def main():
         print(f"Q: {video_qa.decode_question(question)}  A: {video_qa.ANSWERS[answer]}{mark}")
 
     if args.frozen_backbone:
-        frozen, backbone = build_frozen_backbone_model(vocab_size, len(video_qa.ANSWERS),
-                                                       weights=args.backbone_weights)
+        frozen, backbone = build_frozen_backbone_model(
+            vocab_size, len(video_qa.ANSWERS), weights=args.backbone_weights
+        )
         before = [w.copy() for w in backbone.get_weights()]
         frozen.fit([x_train[0][:256], x_train[1][:256]], y_train[:256], batch_size=32, epochs=1)
         unchanged = all(np.array_equal(a, b) for a, b in zip(before, backbone.get_weights()))

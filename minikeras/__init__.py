@@ -19,7 +19,7 @@ def version():
     return __version__
 
 
-from .core import dtypes as _dtypes
+from .core import dtypes as _dtypes  # noqa: F401  (registers the dtype names first)
 from .core import runtime as _runtime
 
 _runtime.configure()
@@ -41,12 +41,38 @@ from . import callbacks
 from . import utils
 
 __all__ = [
-    "GradientTape", "Initializer", "Input", "InputSpec", "KerasTensor", "Layer", "Loss", "Metric",
-    "Model", "Optimizer", "Regularizer", "Sequential", "Tensor", "Variable", "activations",
-    "callbacks", "constraints", "enable_grad", "initializers", "layers", "losses", "metrics",
-    "models", "no_grad", "ops", "optimizers", "random", "regularizers", "tree", "utils",
+    "GradientTape",
+    "Initializer",
+    "Input",
+    "InputSpec",
+    "KerasTensor",
+    "Layer",
+    "Loss",
+    "Metric",
+    "Model",
+    "Optimizer",
+    "Regularizer",
+    "Sequential",
+    "Tensor",
+    "Variable",
+    "activations",
+    "callbacks",
+    "constraints",
+    "enable_grad",
+    "initializers",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "no_grad",
+    "ops",
+    "optimizers",
+    "random",
+    "regularizers",
+    "tree",
+    "utils",
     "version",
-]  # fmt: skip
+]
 
 # Keras 3's top-level base classes that live in the lazily loaded subpackages
 _LAZY_CLASSES = {"Loss": "losses", "Metric": "metrics", "Optimizer": "optimizers"}
@@ -56,8 +82,17 @@ def __getattr__(name):
     # heavier subpackages load on first use, keeping `import minikeras` quick
     import importlib
 
-    if name in ("losses", "metrics", "optimizers", "saving", "applications", "datasets", "backend", "config",
-                "preprocessing"):
+    if name in (
+        "losses",
+        "metrics",
+        "optimizers",
+        "saving",
+        "applications",
+        "datasets",
+        "backend",
+        "config",
+        "preprocessing",
+    ):
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module

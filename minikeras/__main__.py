@@ -5,8 +5,10 @@ import sys
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m minikeras",
-                                     description="minikeras: Keras-compatible deep learning on numpy and numba.")
+    parser = argparse.ArgumentParser(
+        prog="python -m minikeras",
+        description="minikeras: Keras-compatible deep learning on numpy and numba.",
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     args = parser.parse_args(argv)
     import minikeras
@@ -17,8 +19,10 @@ def main(argv=None):
     import numba
     import numpy
 
-    print(f"minikeras {minikeras.__version__} (numpy {numpy.__version__}, numba {numba.__version__}, "
-          f"python {sys.version.split()[0]})")
+    print(
+        f"minikeras {minikeras.__version__} (numpy {numpy.__version__}, numba {numba.__version__}, "
+        f"python {sys.version.split()[0]})"
+    )
     return 0
 
 

@@ -548,10 +548,38 @@ def threshold(x, threshold, default_value):
     return ops.threshold(x, threshold, default_value)
 
 
-_BUILTINS = [relu, leaky_relu, relu6, sigmoid, hard_sigmoid, softmax, log_softmax, tanh, elu,
-             selu, gelu, softplus, softsign, silu, hard_silu, exponential, mish, linear,
-             log_sigmoid, celu, hard_tanh, tanh_shrink, squareplus, glu, hard_shrink, soft_shrink,
-             sparse_plus, sparse_sigmoid, sparsemax, threshold]  # fmt: skip
+_BUILTINS = [
+    relu,
+    leaky_relu,
+    relu6,
+    sigmoid,
+    hard_sigmoid,
+    softmax,
+    log_softmax,
+    tanh,
+    elu,
+    selu,
+    gelu,
+    softplus,
+    softsign,
+    silu,
+    hard_silu,
+    exponential,
+    mish,
+    linear,
+    log_sigmoid,
+    celu,
+    hard_tanh,
+    tanh_shrink,
+    squareplus,
+    glu,
+    hard_shrink,
+    soft_shrink,
+    sparse_plus,
+    sparse_sigmoid,
+    sparsemax,
+    threshold,
+]
 ALL_OBJECTS_DICT = {fn.__name__: fn for fn in _BUILTINS}
 ALL_OBJECTS_DICT.update({"swish": silu, "hard_swish": hard_silu})
 _NAMES = {fn: fn.__name__ for fn in _BUILTINS}

@@ -19,5 +19,13 @@ def clear_session(free_memory=True):
     reset_names()
 
 
-__all__ = ["backend", "clear_session", "epsilon", "floatx", "image_data_format", "result_type",
-           "set_epsilon", "set_floatx"]
+__all__ = [
+    "backend",
+    "clear_session",
+    "epsilon",
+    "floatx",
+    "image_data_format",
+    "result_type",
+    "set_epsilon",
+    "set_floatx",
+]

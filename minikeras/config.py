@@ -94,5 +94,14 @@ def backend():
     return "numpy"
 
 
-__all__ = ["floatx", "set_floatx", "epsilon", "set_epsilon", "image_data_format",
-           "set_image_data_format", "backend", "set_num_threads", "get_num_threads"]
+__all__ = [
+    "floatx",
+    "set_floatx",
+    "epsilon",
+    "set_epsilon",
+    "image_data_format",
+    "set_image_data_format",
+    "backend",
+    "set_num_threads",
+    "get_num_threads",
+]

@@ -166,10 +166,18 @@ class MinMaxNorm(Constraint):
 
 
 ALL_OBJECTS_DICT = {c.__name__: c for c in (Constraint, MaxNorm, NonNeg, UnitNorm, MinMaxNorm)}
-ALL_OBJECTS_DICT.update({"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
-                         "min_max_norm": MinMaxNorm,
-                         # Keras 1 spellings, still found in old files
-                         "maxnorm": MaxNorm, "nonneg": NonNeg, "unitnorm": UnitNorm})  # fmt: skip
+ALL_OBJECTS_DICT.update(
+    {
+        "max_norm": MaxNorm,
+        "non_neg": NonNeg,
+        "unit_norm": UnitNorm,
+        "min_max_norm": MinMaxNorm,
+        # Keras 1 spellings, still found in old files
+        "maxnorm": MaxNorm,
+        "nonneg": NonNeg,
+        "unitnorm": UnitNorm,
+    }
+)
 
 
 def serialize(constraint):

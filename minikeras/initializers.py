@@ -83,9 +83,7 @@ def _check_shape(shape, who):
     except TypeError:
         dims = None
     if dims is None or not all(isinstance(d, (int, np.integer)) and d >= 0 for d in dims):
-        raise ValueError(
-            f"{who} expects a shape of non-negative ints. Received: shape={shape!r}"
-        )
+        raise ValueError(f"{who} expects a shape of non-negative ints. Received: shape={shape!r}")
     return tuple(int(d) for d in dims)
 
 
@@ -276,8 +274,12 @@ class STFT(Initializer):
         window = self.window
         if isinstance(window, np.ndarray):
             window = window.tolist()
-        return {"side": self.side, "window": window, "periodic": self.periodic,
-                "scaling": self.scaling}  # fmt: skip
+        return {
+            "side": self.side,
+            "window": window,
+            "periodic": self.periodic,
+            "scaling": self.scaling,
+        }
 
 
 def _seed_value(seed):
@@ -294,8 +296,12 @@ def _seed_value(seed):
 def _seed_config(seed):
     """`seed` as `get_config` reports it: a SeedGenerator serialized as Keras 3 does."""
     if isinstance(seed, _SeedGenerator):
-        return {"module": "keras.random", "class_name": "SeedGenerator",
-                "config": seed.get_config(), "registered_name": None}  # fmt: skip
+        return {
+            "module": "keras.random",
+            "class_name": "SeedGenerator",
+            "config": seed.get_config(),
+            "registered_name": None,
+        }
     return seed
 
 
@@ -728,8 +734,7 @@ def _object_from_config(config, table, kind, custom_objects=None):
     """Builds an object from a Keras 2 or 3 `{"class_name", "config"}` dict (`module` ignored)."""
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
-            f"Expected a {kind} name or a config dict with a 'class_name' key. "
-            f"Received: {config!r}"
+            f"Expected a {kind} name or a config dict with a 'class_name' key. Received: {config!r}"
         )
     if config["class_name"] == "function":  # a plain (registered) function, as Keras 3 writes it
         names = [config.get("registered_name"), config.get("config")]
@@ -759,8 +764,12 @@ def _object_to_config(obj, module, table, kind):
         return None
     if isinstance(obj, types.FunctionType):
         name = _registered_name(obj) or obj.__name__
-        return {"module": obj.__module__, "class_name": "function", "config": name,
-                "registered_name": name}  # fmt: skip
+        return {
+            "module": obj.__module__,
+            "class_name": "function",
+            "config": name,
+            "registered_name": name,
+        }
     if not hasattr(obj, "get_config"):
         raise ValueError(
             f"Cannot serialize {kind} {obj!r}: it has no get_config(). Use a keras.{kind}s class, "
@@ -783,15 +792,39 @@ def _snake(name):
     return out.lstrip("_")
 
 
-_CLASSES = [Initializer, Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform,
-            TruncatedNormal, VarianceScaling, GlorotUniform, GlorotNormal, HeUniform, HeNormal,
-            LecunUniform, LecunNormal, Orthogonal, STFT]  # fmt: skip
+_CLASSES = [
+    Initializer,
+    Zeros,
+    Ones,
+    Constant,
+    Identity,
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
+    VarianceScaling,
+    GlorotUniform,
+    GlorotNormal,
+    HeUniform,
+    HeNormal,
+    LecunUniform,
+    LecunNormal,
+    Orthogonal,
+    STFT,
+]
 ALL_OBJECTS_DICT = {c.__name__: c for c in _CLASSES}
 ALL_OBJECTS_DICT.update({_snake(c.__name__): c for c in _CLASSES if c is not STFT})
-ALL_OBJECTS_DICT.update({"normal": RandomNormal, "uniform": RandomUniform, "one": Ones,
-                         "zero": Zeros, "IdentityInitializer": Identity,
-                         "OrthogonalInitializer": Orthogonal, "STFTInitializer": STFT,
-                         "stft": STFT})  # fmt: skip
+ALL_OBJECTS_DICT.update(
+    {
+        "normal": RandomNormal,
+        "uniform": RandomUniform,
+        "one": Ones,
+        "zero": Zeros,
+        "IdentityInitializer": Identity,
+        "OrthogonalInitializer": Orthogonal,
+        "STFTInitializer": STFT,
+        "stft": STFT,
+    }
+)
 # Keras 3's compatibility aliases, also public names of keras.initializers
 IdentityInitializer = Identity
 OrthogonalInitializer = Orthogonal

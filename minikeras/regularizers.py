@@ -172,8 +172,15 @@ class OrthogonalRegularizer(Regularizer):
 
 
 ALL_OBJECTS_DICT = {c.__name__: c for c in (Regularizer, L1, L2, L1L2, OrthogonalRegularizer)}
-ALL_OBJECTS_DICT.update({"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2,
-                         "orthogonal_regularizer": OrthogonalRegularizer})  # fmt: skip
+ALL_OBJECTS_DICT.update(
+    {
+        "l1": L1,
+        "l2": L2,
+        "l1_l2": L1L2,
+        "l1l2": L1L2,
+        "orthogonal_regularizer": OrthogonalRegularizer,
+    }
+)
 
 
 def l1_l2(l1=0.01, l2=0.01):

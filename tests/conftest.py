@@ -7,7 +7,9 @@ sys.path.insert(0, _HERE)
 # --import-mode=importlib their folders must be importable too
 for _root, _dirs, _files in os.walk(_HERE):
     _dirs[:] = [d for d in _dirs if not d.startswith((".", "__")) and d != "data"]
-    if _root != _HERE and any(f.endswith(".py") and not f.startswith(("test_", "conftest")) for f in _files):
+    if _root != _HERE and any(
+        f.endswith(".py") and not f.startswith(("test_", "conftest")) for f in _files
+    ):
         sys.path.append(_root)
 
 

@@ -76,18 +76,28 @@ def _weight_grad_check(layer, x, rtol, atol, kwargs):
 
         num, weights = numeric_grad(lambda w: f(Tensor(w)).data, [original.copy()], 0)
         v.data[...] = original
-        with keras.GradientTape() as tape:
+        with keras.GradientTape():
             out = layer(x, **kwargs)
         (ana,) = gradients(out, [v], output_gradient=weights.astype(out.dtype))
         assert ana is not None, f"no gradient reached weight {v.path}"
         np.testing.assert_allclose(ana, num, rtol=rtol, atol=atol, err_msg=f"weight {v.path}")
 
 
-def run_layer_test(layer_cls, init_kwargs=None, input_shape=None, input_dtype="float32",
-                   input_data=None, expected_output_shape=None,
-                   expected_num_trainable_weights=None, expected_num_non_trainable_weights=None,
-                   check_gradients=True, call_kwargs=None, rtol=1e-5, atol=1e-6,
-                   check_saving=True):
+def run_layer_test(
+    layer_cls,
+    init_kwargs=None,
+    input_shape=None,
+    input_dtype="float32",
+    input_data=None,
+    expected_output_shape=None,
+    expected_num_trainable_weights=None,
+    expected_num_non_trainable_weights=None,
+    check_gradients=True,
+    call_kwargs=None,
+    rtol=1e-5,
+    atol=1e-6,
+    check_saving=True,
+):
     """One-declaration layer test: shapes, weight counts, config round trip, symbolic call,
     float64 gradients (input and weights) and, where available, a file round trip.
 
@@ -138,8 +148,9 @@ def run_layer_test(layer_cls, init_kwargs=None, input_shape=None, input_dtype="f
         layer64 = layer_cls(**{**init_kwargs, "dtype": "float64"})
         x64 = np.asarray(x).astype("float64") if np.asarray(x).dtype.kind == "f" else np.asarray(x)
         layer64(x64, **call_kwargs)
-        layer64.set_weights([w.astype("float64") if w.dtype.kind == "f" else w
-                             for w in layer.get_weights()])
+        layer64.set_weights(
+            [w.astype("float64") if w.dtype.kind == "f" else w for w in layer.get_weights()]
+        )
         if x64.dtype.kind == "f":
             check_grad(lambda t: layer64(t, **call_kwargs), x64, rtol=rtol, atol=atol)
         _weight_grad_check(layer64, x64, rtol, atol, call_kwargs)

@@ -81,9 +81,24 @@ def test_activation_keeps_float32(name):
 
 
 @pytest.mark.parametrize(
-    "name", ["relu", "sigmoid", "softmax", "elu", "selu", "gelu", "silu", "mish", "softplus",
-             "hard_sigmoid", "leaky_relu", "log_softmax", "celu", "squareplus"]
-)  # fmt: skip
+    "name",
+    [
+        "relu",
+        "sigmoid",
+        "softmax",
+        "elu",
+        "selu",
+        "gelu",
+        "silu",
+        "mish",
+        "softplus",
+        "hard_sigmoid",
+        "leaky_relu",
+        "log_softmax",
+        "celu",
+        "squareplus",
+    ],
+)
 def test_activation_gradient(name):
     check_grad(activations.get(name), (3, 5))
 
@@ -99,8 +114,10 @@ def test_relu_options():
     np.testing.assert_allclose(
         np.asarray(activations.relu(x, negative_slope=0.5)), np.where(x > 0, x, 0.5 * x)
     )
-    check_grad(lambda t: activations.relu(t, negative_slope=0.1, max_value=1.0, threshold=0.2),
-               randn(4, 4) * 2)  # fmt: skip
+    check_grad(
+        lambda t: activations.relu(t, negative_slope=0.1, max_value=1.0, threshold=0.2),
+        randn(4, 4) * 2,
+    )
 
 
 def test_keyword_variants():
@@ -144,8 +161,12 @@ def test_get_forms():
         return x
 
     assert activations.get(custom) is custom
-    k3 = {"module": "keras.activations", "class_name": "function", "config": "tanh",
-          "registered_name": "tanh"}  # fmt: skip
+    k3 = {
+        "module": "keras.activations",
+        "class_name": "function",
+        "config": "tanh",
+        "registered_name": "tanh",
+    }
     assert activations.get(k3) is activations.tanh
     assert activations.deserialize("softmax") is activations.softmax
 
@@ -223,17 +244,20 @@ def test_sparsemax_is_the_simplex_projection():
     assert (y >= 0).all()
 
 
-@pytest.mark.parametrize("name, fn", [
-    ("glu", lambda t: activations.glu(t)),
-    ("glu_axis0", lambda t: activations.glu(t, axis=0)),
-    ("hard_shrink", lambda t: activations.hard_shrink(t, 0.3)),
-    ("soft_shrink", lambda t: activations.soft_shrink(t, 0.3)),
-    ("sparse_plus", activations.sparse_plus),
-    ("sparse_sigmoid", activations.sparse_sigmoid),
-    ("sparsemax", activations.sparsemax),
-    ("sparsemax_axis0", lambda t: activations.sparsemax(t, axis=0)),
-    ("threshold", lambda t: activations.threshold(t, 0.1, -2.0)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "name, fn",
+    [
+        ("glu", lambda t: activations.glu(t)),
+        ("glu_axis0", lambda t: activations.glu(t, axis=0)),
+        ("hard_shrink", lambda t: activations.hard_shrink(t, 0.3)),
+        ("soft_shrink", lambda t: activations.soft_shrink(t, 0.3)),
+        ("sparse_plus", activations.sparse_plus),
+        ("sparse_sigmoid", activations.sparse_sigmoid),
+        ("sparsemax", activations.sparsemax),
+        ("sparsemax_axis0", lambda t: activations.sparsemax(t, axis=0)),
+        ("threshold", lambda t: activations.threshold(t, 0.1, -2.0)),
+    ],
+)
 def test_keras3_activations_gradients(name, fn):
     """float64 central differences; the inputs stay away from the kinks (|x| = 0.3, +-1, 0.1)."""
     x = np.array([[-1.7, -0.6, 0.05, 0.5, 0.8, 1.4], [2.1, -0.15, 0.45, -1.3, 0.2, 0.9]])

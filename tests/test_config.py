@@ -14,7 +14,9 @@ def test_set_epsilon_changes_the_crossentropy_clip():
         assert loss == pytest.approx(-np.log(1e-3), rel=1e-4)
     finally:
         keras.config.set_epsilon(1e-7)
-    assert float(keras.losses.binary_crossentropy(y, p)[0]) == pytest.approx(-np.log(1e-7), rel=1e-3)
+    assert float(keras.losses.binary_crossentropy(y, p)[0]) == pytest.approx(
+        -np.log(1e-7), rel=1e-3
+    )
 
 
 def test_snake_case_aliases_as_keras_exports_them():
@@ -57,8 +59,9 @@ def test_two_threads_leave_no_thread_spinning_after_a_product():
     import sys
 
     env = dict(os.environ, MINIKERAS_NUM_THREADS="2")
-    out = subprocess.run([sys.executable, "-c", _IDLE_CPU], env=env, capture_output=True,
-                         text=True, check=True).stdout.split()  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-c", _IDLE_CPU], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out[0] == "2"
     assert float(out[1]) < 0.05
 

@@ -65,9 +65,13 @@ def test_accepts_tensors_and_variables_returns_numpy():
 
 def test_get_forms():
     assert constraints.get(None) is None
-    for name, cls in [("max_norm", constraints.MaxNorm), ("non_neg", constraints.NonNeg),
-                      ("unit_norm", constraints.UnitNorm), ("min_max_norm", constraints.MinMaxNorm),
-                      ("MaxNorm", constraints.MaxNorm)]:  # fmt: skip
+    for name, cls in [
+        ("max_norm", constraints.MaxNorm),
+        ("non_neg", constraints.NonNeg),
+        ("unit_norm", constraints.UnitNorm),
+        ("min_max_norm", constraints.MinMaxNorm),
+        ("MaxNorm", constraints.MaxNorm),
+    ]:
         assert isinstance(constraints.get(name), cls)
     inst = constraints.MaxNorm(3)
     assert constraints.get(inst) is inst
@@ -77,8 +81,12 @@ def test_get_forms():
         return np.clip(w, -1, 1)
 
     assert constraints.get(clip) is clip
-    k3 = {"module": "keras.constraints", "class_name": "MaxNorm",
-          "config": {"max_value": 3, "axis": [0, 1, 2]}, "registered_name": None}  # fmt: skip
+    k3 = {
+        "module": "keras.constraints",
+        "class_name": "MaxNorm",
+        "config": {"max_value": 3, "axis": [0, 1, 2]},
+        "registered_name": None,
+    }
     got = constraints.get(k3)
     assert got.max_value == 3 and got.axis == [0, 1, 2]
     assert constraints.get({"class_name": "NonNeg", "config": {}}).get_config() == {}
@@ -91,8 +99,12 @@ def test_serialize_round_trip():
         "config": {"axis": 1},
         "registered_name": None,
     }
-    for c in (constraints.MaxNorm(2.5, axis=[0, 1]), constraints.NonNeg(), constraints.UnitNorm(),
-              constraints.MinMaxNorm(0.1, 2.0, 0.5, axis=1)):  # fmt: skip
+    for c in (
+        constraints.MaxNorm(2.5, axis=[0, 1]),
+        constraints.NonNeg(),
+        constraints.UnitNorm(),
+        constraints.MinMaxNorm(0.1, 2.0, 0.5, axis=1),
+    ):
         config = json.loads(json.dumps(constraints.serialize(c)))
         back = constraints.deserialize(config)
         assert type(back) is type(c) and back.get_config() == c.get_config()

@@ -19,11 +19,28 @@ import pytest
 import minikeras
 
 NAMESPACES = [
-    "", "layers", "ops", "ops.image", "optimizers", "optimizers.schedules", "losses", "metrics",
+    "",
+    "layers",
+    "ops",
+    "ops.image",
+    "optimizers",
+    "optimizers.schedules",
+    "losses",
+    "metrics",
     "callbacks",
-    "utils", "saving", "models", "applications", "activations", "initializers", "regularizers",
-    "constraints", "backend", "config", "datasets", "random",
-]  # fmt: skip
+    "utils",
+    "saving",
+    "models",
+    "applications",
+    "activations",
+    "initializers",
+    "regularizers",
+    "constraints",
+    "backend",
+    "config",
+    "datasets",
+    "random",
+]
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
@@ -72,9 +89,10 @@ def _named_parameters(obj):
         return []
     skip = (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
     return [
-        p for p in signature.parameters.values()
+        p
+        for p in signature.parameters.values()
         if p.name not in ("self", "cls") and p.kind not in skip
-    ]  # fmt: skip
+    ]
 
 
 def _is_none(node):

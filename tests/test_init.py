@@ -16,4 +16,5 @@ def test_top_level_base_classes_alias_their_modules():
     assert keras.Initializer is keras.initializers.Initializer
     assert keras.Regularizer is keras.regularizers.Regularizer
     assert {"version", "Loss", "Metric", "Optimizer", "Initializer", "Regularizer"} <= set(
-        keras.__all__)
+        keras.__all__
+    )

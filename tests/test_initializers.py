@@ -146,9 +146,15 @@ def test_set_random_seed_makes_unseeded_draws_repeatable():
 def test_unseeded_initializer_fixes_its_seed_at_creation():
     """Observed in Keras 3.15.1 (torch): `GlorotUniform()` called twice gives identical values,
     with no warning, and its config reports `seed: None`; every random initializer does this."""
-    for cls in [initializers.GlorotUniform, initializers.HeNormal, initializers.Orthogonal,
-                initializers.RandomNormal, initializers.RandomUniform,
-                initializers.TruncatedNormal, initializers.VarianceScaling]:  # fmt: skip
+    for cls in [
+        initializers.GlorotUniform,
+        initializers.HeNormal,
+        initializers.Orthogonal,
+        initializers.RandomNormal,
+        initializers.RandomUniform,
+        initializers.TruncatedNormal,
+        initializers.VarianceScaling,
+    ]:
         init = cls()
         np.testing.assert_array_equal(init((3, 3)), init((3, 3)))
         assert init.get_config()["seed"] is None
@@ -184,8 +190,12 @@ def test_unseeded_layers_follow_keras_seeding():
 def test_seed_generator_config_advances_each_call():
     """Keras 3: an initializer seeded with a `keras.random.SeedGenerator` returns new values on
     each call (observed in 3.15.1), repeatably for one generator seed; the config keeps it."""
-    gen = {"module": "keras.random", "class_name": "SeedGenerator",
-           "config": {"seed": 3, "name": "seed_generator"}, "registered_name": None}  # fmt: skip
+    gen = {
+        "module": "keras.random",
+        "class_name": "SeedGenerator",
+        "config": {"seed": 3, "name": "seed_generator"},
+        "registered_name": None,
+    }
     init = initializers.RandomNormal(seed=gen)
     a, b = init((3,)), init((3,))
     assert not np.array_equal(a, b)
@@ -207,8 +217,18 @@ def test_get_forms():
         return np.zeros(shape)
 
     assert initializers.get(fn) is fn
-    for alias in ["he_normal", "zeros", "ones", "orthogonal", "random_normal", "identity",
-                  "lecun_normal", "constant", "variance_scaling", "truncated_normal"]:  # fmt: skip
+    for alias in [
+        "he_normal",
+        "zeros",
+        "ones",
+        "orthogonal",
+        "random_normal",
+        "identity",
+        "lecun_normal",
+        "constant",
+        "variance_scaling",
+        "truncated_normal",
+    ]:
         assert isinstance(initializers.get(alias), initializers.Initializer)
 
 
@@ -224,12 +244,23 @@ def test_get_keras2_and_keras3_dicts():
     k2 = {"class_name": "RandomUniform", "config": {"minval": -0.1, "maxval": 0.1, "seed": None}}
     init = initializers.get(k2)
     assert (init.minval, init.maxval) == (-0.1, 0.1)
-    tf_module = {"module": "tf_keras.src.initializers", "class_name": "Orthogonal",
-                 "config": {"gain": 1.0, "seed": None}, "registered_name": None}  # fmt: skip
+    tf_module = {
+        "module": "tf_keras.src.initializers",
+        "class_name": "Orthogonal",
+        "config": {"gain": 1.0, "seed": None},
+        "registered_name": None,
+    }
     assert isinstance(initializers.get(tf_module), initializers.Orthogonal)
-    old = {"class_name": "VarianceScaling",
-           "config": {"scale": 2.0, "mode": "fan_in", "distribution": "normal", "seed": None,
-                      "dtype": "float32"}}  # fmt: skip
+    old = {
+        "class_name": "VarianceScaling",
+        "config": {
+            "scale": 2.0,
+            "mode": "fan_in",
+            "distribution": "normal",
+            "seed": None,
+            "dtype": "float32",
+        },
+    }
     assert initializers.get(old).distribution == "truncated_normal"
 
 
@@ -294,8 +325,13 @@ def test_builtin_initializers_return_tensors_as_keras():
     `.numpy()` works and `float(init((1, 1)))` converts; a user subclass returns its own type."""
     from minikeras.core.tensor import Tensor
 
-    for init in (initializers.Zeros(), initializers.Constant(2.0), initializers.GlorotUniform(0),
-                 initializers.Orthogonal(seed=0), initializers.Identity()):  # fmt: skip
+    for init in (
+        initializers.Zeros(),
+        initializers.Constant(2.0),
+        initializers.GlorotUniform(0),
+        initializers.Orthogonal(seed=0),
+        initializers.Identity(),
+    ):
         w = init((2, 2))
         assert isinstance(w, Tensor) and w.numpy().dtype == np.float32
     assert float(initializers.Constant(2.5)((1, 1))) == 2.5
@@ -325,9 +361,12 @@ def test_stft_initializer_matches_keras():
     assert len(cases) == 7
     for key, expected in cases.items():
         side, window, scaling, periodic = key.split("|")
-        init = initializers.STFT(side, None if window == "None" else window,
-                                       None if scaling == "None" else scaling,
-                                       periodic == "True")  # fmt: skip
+        init = initializers.STFT(
+            side,
+            None if window == "None" else window,
+            None if scaling == "None" else scaling,
+            periodic == "True",
+        )
         got = np.asarray(init((6, 1, 4)))
         assert got.dtype == np.float32
         np.testing.assert_allclose(got.ravel(), expected, atol=1e-6, err_msg=key)
@@ -338,14 +377,22 @@ def test_stft_initializer_window_values_config_and_aliases():
     side/window/periodic/scaling; STFTInitializer and stft name the same class, as do
     IdentityInitializer and OrthogonalInitializer."""
     k = initializers.STFT("real", [1.0, 2, 3, 4, 5, 6], "density")((6, 1, 4))
-    np.testing.assert_allclose(np.asarray(k)[:, 0, 0], np.arange(1, 7) * 0.10482847690582275,
-                               rtol=1e-6)  # fmt: skip
-    np.testing.assert_allclose(np.asarray(k)[1, 0], [0.2096569538116455, 0.10482846945524216,
-                               -0.10482849180698395, -0.2096569538116455], rtol=1e-6)  # fmt: skip
+    np.testing.assert_allclose(
+        np.asarray(k)[:, 0, 0], np.arange(1, 7) * 0.10482847690582275, rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        np.asarray(k)[1, 0],
+        [0.2096569538116455, 0.10482846945524216, -0.10482849180698395, -0.2096569538116455],
+        rtol=1e-6,
+    )
     cfg = initializers.serialize(initializers.STFT())
     assert cfg["class_name"] == "STFT"
-    assert cfg["config"] == {"side": "real", "window": "hann", "periodic": False,
-                             "scaling": "density"}  # fmt: skip
+    assert cfg["config"] == {
+        "side": "real",
+        "window": "hann",
+        "periodic": False,
+        "scaling": "density",
+    }
     assert type(initializers.deserialize(cfg)) is initializers.STFT
     I = initializers
     assert I.STFTInitializer is I.STFT and I.stft is I.STFT

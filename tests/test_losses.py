@@ -53,29 +53,61 @@ def hinge_labels(t):
 CASES = [
     (losses.mean_squared_error, Y_REG, P_REG, lambda t, p: ((t - p) ** 2).mean(-1)),
     (losses.mean_absolute_error, Y_REG, P_REG, lambda t, p: np.abs(t - p).mean(-1)),
-    (losses.mean_absolute_percentage_error, Y_REG, P_REG,
-     lambda t, p: 100 * np.abs((t - p) / np.maximum(np.abs(t), EPS)).mean(-1)),
-    (losses.mean_squared_logarithmic_error, Y_POS, P_POS,
-     lambda t, p: ((np.log1p(p) - np.log1p(t)) ** 2).mean(-1)),
+    (
+        losses.mean_absolute_percentage_error,
+        Y_REG,
+        P_REG,
+        lambda t, p: 100 * np.abs((t - p) / np.maximum(np.abs(t), EPS)).mean(-1),
+    ),
+    (
+        losses.mean_squared_logarithmic_error,
+        Y_POS,
+        P_POS,
+        lambda t, p: ((np.log1p(p) - np.log1p(t)) ** 2).mean(-1),
+    ),
     (losses.cosine_similarity, Y_REG, P_REG, lambda t, p: -(normalize(t) * normalize(p)).sum(-1)),
-    (losses.huber, Y_REG, P_REG, lambda t, p: np.where(np.abs(p - t) <= 1, 0.5 * (p - t) ** 2,
-                                                        np.abs(p - t) - 0.5).mean(-1)),
+    (
+        losses.huber,
+        Y_REG,
+        P_REG,
+        lambda t, p: np.where(np.abs(p - t) <= 1, 0.5 * (p - t) ** 2, np.abs(p - t) - 0.5).mean(-1),
+    ),
     (losses.log_cosh, Y_REG, P_REG, lambda t, p: np.log(np.cosh(p - t)).mean(-1)),
-    (losses.kl_divergence, SOFT, P_PROB, lambda t, p: (np.clip(t, EPS, 1) * np.log(
-        np.clip(t, EPS, 1) / np.clip(p, EPS, 1))).sum(-1)),
+    (
+        losses.kl_divergence,
+        SOFT,
+        P_PROB,
+        lambda t, p: (np.clip(t, EPS, 1) * np.log(np.clip(t, EPS, 1) / np.clip(p, EPS, 1))).sum(-1),
+    ),
     (losses.poisson, Y_POS, P_POS, lambda t, p: (p - t * np.log(p + EPS)).mean(-1)),
     (losses.binary_crossentropy, Y_BIN, P_PROB, lambda t, p: bce_np(t, p).mean(-1)),
-    (losses.binary_focal_crossentropy, Y_BIN, P_PROB, lambda t, p: (
-        (1 - (t * p + (1 - t) * (1 - p))) ** 2 * bce_np(t, p)).mean(-1)),
+    (
+        losses.binary_focal_crossentropy,
+        Y_BIN,
+        P_PROB,
+        lambda t, p: ((1 - (t * p + (1 - t) * (1 - p))) ** 2 * bce_np(t, p)).mean(-1),
+    ),
     (losses.categorical_crossentropy, ONE_HOT, SOFT, cce_np),
-    (losses.sparse_categorical_crossentropy, LABELS, SOFT,
-     lambda t, p: -np.log(p[np.arange(5), t.astype(int)])),
+    (
+        losses.sparse_categorical_crossentropy,
+        LABELS,
+        SOFT,
+        lambda t, p: -np.log(p[np.arange(5), t.astype(int)]),
+    ),
     (losses.hinge, Y_BIN, Y_REG, lambda t, p: np.maximum(1 - hinge_labels(t) * p, 0).mean(-1)),
-    (losses.squared_hinge, Y_BIN, Y_REG,
-     lambda t, p: (np.maximum(1 - hinge_labels(t) * p, 0) ** 2).mean(-1)),
-    (losses.categorical_hinge, ONE_HOT, Y_REG, lambda t, p: np.maximum(
-        ((1 - t) * p).max(-1) - (t * p).sum(-1) + 1, 0)),
-]  # fmt: skip
+    (
+        losses.squared_hinge,
+        Y_BIN,
+        Y_REG,
+        lambda t, p: (np.maximum(1 - hinge_labels(t) * p, 0) ** 2).mean(-1),
+    ),
+    (
+        losses.categorical_hinge,
+        ONE_HOT,
+        Y_REG,
+        lambda t, p: np.maximum(((1 - t) * p).max(-1) - (t * p).sum(-1) + 1, 0),
+    ),
+]
 
 
 @pytest.mark.parametrize("fn,y_true,y_pred,ref", CASES, ids=[c[0].__name__ for c in CASES])
@@ -245,19 +277,31 @@ def test_binary_labels_of_shape_batch_with_column_predictions():
     )
 
 
-@pytest.mark.parametrize("loss,y_true,shape", [
-    (losses.MeanSquaredError(dtype="float64"), randn(3, 4, seed=5), (3, 4)),
-    (losses.Huber(delta=0.5, dtype="float64"), randn(3, 4, seed=5), (3, 4)),
-    (losses.LogCosh(dtype="float64"), randn(3, 4, seed=5), (3, 4)),
-    (losses.CosineSimilarity(dtype="float64"), randn(3, 4, seed=5), (3, 4)),
-    (losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1, dtype="float64"),
-     np.eye(4)[[0, 3, 1]], (3, 4)),
-    (losses.SparseCategoricalCrossentropy(from_logits=True, dtype="float64"), np.array([0, 3, 1]),
-     (3, 4)),
-    (losses.BinaryCrossentropy(from_logits=True, dtype="float64"),
-     np.array([[0.0, 1], [1, 1], [0, 0]]), (3, 2)),
-    (losses.CategoricalHinge(dtype="float64"), np.eye(4)[[0, 3, 1]], (3, 4)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "loss,y_true,shape",
+    [
+        (losses.MeanSquaredError(dtype="float64"), randn(3, 4, seed=5), (3, 4)),
+        (losses.Huber(delta=0.5, dtype="float64"), randn(3, 4, seed=5), (3, 4)),
+        (losses.LogCosh(dtype="float64"), randn(3, 4, seed=5), (3, 4)),
+        (losses.CosineSimilarity(dtype="float64"), randn(3, 4, seed=5), (3, 4)),
+        (
+            losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1, dtype="float64"),
+            np.eye(4)[[0, 3, 1]],
+            (3, 4),
+        ),
+        (
+            losses.SparseCategoricalCrossentropy(from_logits=True, dtype="float64"),
+            np.array([0, 3, 1]),
+            (3, 4),
+        ),
+        (
+            losses.BinaryCrossentropy(from_logits=True, dtype="float64"),
+            np.array([[0.0, 1], [1, 1], [0, 0]]),
+            (3, 2),
+        ),
+        (losses.CategoricalHinge(dtype="float64"), np.eye(4)[[0, 3, 1]], (3, 4)),
+    ],
+)
 def test_gradient_reaches_predictions(loss, y_true, shape):
     check_grad(lambda t, p: loss(t, p), y_true, shape, wrt=[1])
 

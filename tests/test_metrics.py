@@ -381,18 +381,25 @@ def test_get_and_errors():
         metrics.get("acuracy")
 
 
-@pytest.mark.parametrize("loss,true_shape,pred_shape,cls", [
-    ("categorical_crossentropy", (8, 4), (8, 4), metrics.CategoricalAccuracy),
-    ("sparse_categorical_crossentropy", (8,), (8, 4), metrics.SparseCategoricalAccuracy),
-    ("sparse_categorical_crossentropy", (8, 1), (8, 4), metrics.SparseCategoricalAccuracy),
-    ("binary_crossentropy", (8, 1), (8, 1), metrics.BinaryAccuracy),
-    ("mse", (8, 1), (8, 1), metrics.BinaryAccuracy),
-    ("binary_crossentropy", (8,), (8,), metrics.BinaryAccuracy),
-    (losses.SparseCategoricalCrossentropy(from_logits=True), None, None,
-     metrics.SparseCategoricalAccuracy),
-    (losses.binary_crossentropy, None, None, metrics.BinaryAccuracy),
-    (None, None, None, metrics.CategoricalAccuracy),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "loss,true_shape,pred_shape,cls",
+    [
+        ("categorical_crossentropy", (8, 4), (8, 4), metrics.CategoricalAccuracy),
+        ("sparse_categorical_crossentropy", (8,), (8, 4), metrics.SparseCategoricalAccuracy),
+        ("sparse_categorical_crossentropy", (8, 1), (8, 4), metrics.SparseCategoricalAccuracy),
+        ("binary_crossentropy", (8, 1), (8, 1), metrics.BinaryAccuracy),
+        ("mse", (8, 1), (8, 1), metrics.BinaryAccuracy),
+        ("binary_crossentropy", (8,), (8,), metrics.BinaryAccuracy),
+        (
+            losses.SparseCategoricalCrossentropy(from_logits=True),
+            None,
+            None,
+            metrics.SparseCategoricalAccuracy,
+        ),
+        (losses.binary_crossentropy, None, None, metrics.BinaryAccuracy),
+        (None, None, None, metrics.CategoricalAccuracy),
+    ],
+)
 def test_resolve_accuracy(loss, true_shape, pred_shape, cls):
     m = metrics.resolve_accuracy(loss, true_shape, pred_shape)
     assert type(m) is cls and m.name == "accuracy"
@@ -466,12 +473,18 @@ def test_loss_metric_configs_as_keras():
     """Keras 3.15.1 get_config(): SparseCategoricalCrossentropy has ignore_class, the
     crossentropies' label_smoothing default is the int 0, CosineSimilarity saves no axis."""
     assert metrics.SparseCategoricalCrossentropy().get_config() == {
-        "name": "sparse_categorical_crossentropy", "dtype": "float32", "from_logits": False,
-        "ignore_class": None, "axis": -1}  # fmt: skip
+        "name": "sparse_categorical_crossentropy",
+        "dtype": "float32",
+        "from_logits": False,
+        "ignore_class": None,
+        "axis": -1,
+    }
     assert metrics.BinaryCrossentropy().get_config()["label_smoothing"] == 0
     assert type(metrics.CategoricalCrossentropy().get_config()["label_smoothing"]) is int
-    assert metrics.CosineSimilarity(axis=0).get_config() == {"name": "cosine_similarity",
-                                                             "dtype": "float32"}  # fmt: skip
+    assert metrics.CosineSimilarity(axis=0).get_config() == {
+        "name": "cosine_similarity",
+        "dtype": "float32",
+    }
     m = metrics.SparseCategoricalCrossentropy(ignore_class=0)
     m.update_state(np.array([0, 1]), np.array([[0.5, 0.5], [0.2, 0.8]]))
     np.testing.assert_allclose(float(m.result()), 0.1115717664361, rtol=1e-6)  # Keras's value

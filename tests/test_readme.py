@@ -113,9 +113,10 @@ def _public(module, kind):
     names = [n for n in dir(module) if not n.startswith("_")]
     objects = {n: getattr(module, n) for n in names}
     return sorted(
-        n for n, o in objects.items()
+        n
+        for n, o in objects.items()
         if kind(o) and getattr(o, "__module__", None) == module.__name__
-    )  # fmt: skip
+    )
 
 
 def registries():

@@ -37,19 +37,27 @@ def test_keras_documented_example():
 
 def test_returns_scalar_tensor_of_input_dtype():
     x = np.ones((3, 3), "float32")
-    for reg in (regularizers.L1(), regularizers.L2(), regularizers.L1L2(0.1, 0.1),
-                regularizers.OrthogonalRegularizer()):  # fmt: skip
+    for reg in (
+        regularizers.L1(),
+        regularizers.L2(),
+        regularizers.L1L2(0.1, 0.1),
+        regularizers.OrthogonalRegularizer(),
+    ):
         out = reg(x)
         assert isinstance(out, Tensor) and out.shape == () and out.dtype == np.float32
 
 
 @pytest.mark.parametrize(
     "reg",
-    [regularizers.L1(0.3), regularizers.L2(0.2), regularizers.L1L2(0.1, 0.2),
-     regularizers.OrthogonalRegularizer(0.4, "rows"),
-     regularizers.OrthogonalRegularizer(0.4, "columns")],
+    [
+        regularizers.L1(0.3),
+        regularizers.L2(0.2),
+        regularizers.L1L2(0.1, 0.2),
+        regularizers.OrthogonalRegularizer(0.4, "rows"),
+        regularizers.OrthogonalRegularizer(0.4, "columns"),
+    ],
     ids=["l1", "l2", "l1l2", "orth_rows", "orth_cols"],
-)  # fmt: skip
+)
 def test_gradients(reg):
     check_grad(reg, (4, 3))
 
@@ -90,8 +98,12 @@ def test_get_forms_and_defaults():
     assert regularizers.get(fn) is fn
     k2 = {"class_name": "L1L2", "config": {"l1": 0.0, "l2": 0.001}}
     assert regularizers.get(k2).l2 == 0.001
-    k3 = {"module": "keras.regularizers", "class_name": "L2", "config": {"l2": 0.02},
-          "registered_name": None}  # fmt: skip
+    k3 = {
+        "module": "keras.regularizers",
+        "class_name": "L2",
+        "config": {"l2": 0.02},
+        "registered_name": None,
+    }
     assert regularizers.get(k3).l2 == 0.02
 
 
@@ -102,8 +114,12 @@ def test_serialize_round_trip():
         "config": {"l2": 0.02},
         "registered_name": None,
     }
-    for reg in (regularizers.L1(0.1), regularizers.L2(), regularizers.L1L2(0.1, 0.2),
-                regularizers.OrthogonalRegularizer(0.3, "columns")):  # fmt: skip
+    for reg in (
+        regularizers.L1(0.1),
+        regularizers.L2(),
+        regularizers.L1L2(0.1, 0.2),
+        regularizers.OrthogonalRegularizer(0.3, "columns"),
+    ):
         config = json.loads(json.dumps(regularizers.serialize(reg)))
         back = regularizers.deserialize(config)
         assert type(back) is type(reg) and back.get_config() == reg.get_config()

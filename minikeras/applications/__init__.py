@@ -7,11 +7,29 @@ into it. ImageNet weights are read from the local cache and never downloaded una
 
 import sys
 
-from . import (densenet, efficientnet, imagenet_utils, inception_v3, mobilenet_v2, resnet,
-               resnet_v2, vgg16, vgg19, xception)
+from . import (
+    densenet,
+    efficientnet,
+    imagenet_utils,
+    inception_v3,
+    mobilenet_v2,
+    resnet,
+    resnet_v2,
+    vgg16,
+    vgg19,
+    xception,
+)
 from .densenet import DenseNet121, DenseNet169, DenseNet201
-from .efficientnet import (EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3,
-                           EfficientNetB4, EfficientNetB5, EfficientNetB6, EfficientNetB7)
+from .efficientnet import (
+    EfficientNetB0,
+    EfficientNetB1,
+    EfficientNetB2,
+    EfficientNetB3,
+    EfficientNetB4,
+    EfficientNetB5,
+    EfficientNetB6,
+    EfficientNetB7,
+)
 from .inception_v3 import InceptionV3
 from .mobilenet_v2 import MobileNetV2
 from .resnet import ResNet50, ResNet101, ResNet152
@@ -58,4 +76,4 @@ __all__ = [
     "vgg16",
     "vgg19",
     "xception",
-]  # fmt: skip
+]

@@ -14,13 +14,22 @@ from . import imagenet_utils
 BASE_WEIGHTS_PATH = imagenet_utils.BASE_URL + "densenet/"
 # blocks per dense block -> (file stem, hash with the top, hash without it)
 _WEIGHTS = {
-    (6, 12, 24, 16): ("densenet121", "9d60b8095a5708f2dcce2bca79d332c7",
-                      "30ee3e1110167f948a6b9946edeeb738"),
-    (6, 12, 32, 32): ("densenet169", "d699b8f76981ab1b30698df4c175e90b",
-                      "b8c4d4c20dd625c148057b9ff1c1176b"),
-    (6, 12, 48, 32): ("densenet201", "1ceb130c1ea1b78c3bf6114dbdfd8807",
-                      "c13680b51ded0fb44dff2d8f86ac8bb1"),
-}  # fmt: skip
+    (6, 12, 24, 16): (
+        "densenet121",
+        "9d60b8095a5708f2dcce2bca79d332c7",
+        "30ee3e1110167f948a6b9946edeeb738",
+    ),
+    (6, 12, 32, 32): (
+        "densenet169",
+        "d699b8f76981ab1b30698df4c175e90b",
+        "b8c4d4c20dd625c148057b9ff1c1176b",
+    ),
+    (6, 12, 48, 32): (
+        "densenet201",
+        "1ceb130c1ea1b78c3bf6114dbdfd8807",
+        "c13680b51ded0fb44dff2d8f86ac8bb1",
+    ),
+}
 _EPSILON = 1.001e-5
 _BN_AXIS = 3  # DenseNet is channels_last only
 
@@ -54,13 +63,21 @@ def transition_block(x, reduction, name):
     """BN-ReLU-1x1 conv keeping `reduction` of the channels, then 2x2 average pooling."""
     x = _bn(name + "_bn")(x)
     x = layers.Activation("relu", name=name + "_relu")(x)
-    x = layers.Conv2D(int(x.shape[_BN_AXIS] * reduction), 1, use_bias=False,
-                      name=name + "_conv")(x)  # fmt: skip
+    x = layers.Conv2D(int(x.shape[_BN_AXIS] * reduction), 1, use_bias=False, name=name + "_conv")(x)
     return layers.AveragePooling2D(2, strides=2, name=name + "_pool")(x)
 
 
-def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-             pooling=None, classes=1000, classifier_activation="softmax", name="densenet"):  # fmt: skip
+def DenseNet(
+    blocks,
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="densenet",
+):
     """Builds a DenseNet with `blocks` conv blocks in each of its four dense blocks."""
     if backend.image_data_format() == "channels_first":
         raise ValueError(
@@ -69,9 +86,13 @@ def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None, in
         )
     imagenet_utils.check_weights_arg(weights, include_top, classes)
     input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights,
-    )  # fmt: skip
+        input_shape,
+        default_size=224,
+        min_size=32,
+        data_format=backend.image_data_format(),
+        require_flatten=include_top,
+        weights=weights,
+    )
     weights_path = None
     if weights == "imagenet":
         if tuple(blocks) not in _WEIGHTS:
@@ -79,9 +100,11 @@ def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None, in
         stem, top_hash, notop_hash = _WEIGHTS[tuple(blocks)]
         file_name = f"{stem}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
         weights_path = imagenet_utils.weights_file(
-            weights, file_name, BASE_WEIGHTS_PATH + file_name,
+            weights,
+            file_name,
+            BASE_WEIGHTS_PATH + file_name,
             top_hash if include_top else notop_hash,
-        )  # fmt: skip
+        )
     elif weights is not None:
         weights_path = weights
 
@@ -114,9 +137,16 @@ def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None, in
     return imagenet_utils.functional_model(img_input, input_tensor, x, name, weights_path)
 
 
-def DenseNet121(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                pooling=None, classes=1000, classifier_activation="softmax",
-                name="densenet121"):  # fmt: skip
+def DenseNet121(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="densenet121",
+):
     """Instantiates DenseNet121 (6, 12, 24, 16 conv blocks).
 
     Args:
@@ -140,13 +170,29 @@ def DenseNet121(include_top=True, weights="imagenet", input_tensor=None, input_s
     >>> model.output_shape
     (None, 1024)
     """
-    return DenseNet((6, 12, 24, 16), include_top, weights, input_tensor, input_shape, pooling,
-                    classes, classifier_activation, name=name)  # fmt: skip
+    return DenseNet(
+        (6, 12, 24, 16),
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name=name,
+    )
 
 
-def DenseNet169(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                pooling=None, classes=1000, classifier_activation="softmax",
-                name="densenet169"):  # fmt: skip
+def DenseNet169(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="densenet169",
+):
     """Instantiates DenseNet169 (6, 12, 32, 32 conv blocks).
 
     Args:
@@ -164,13 +210,29 @@ def DenseNet169(include_top=True, weights="imagenet", input_tensor=None, input_s
     >>> model.output_shape
     (None, 1664)
     """
-    return DenseNet((6, 12, 32, 32), include_top, weights, input_tensor, input_shape, pooling,
-                    classes, classifier_activation, name=name)  # fmt: skip
+    return DenseNet(
+        (6, 12, 32, 32),
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name=name,
+    )
 
 
-def DenseNet201(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                pooling=None, classes=1000, classifier_activation="softmax",
-                name="densenet201"):  # fmt: skip
+def DenseNet201(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="densenet201",
+):
     """Instantiates DenseNet201 (6, 12, 48, 32 conv blocks).
 
     Args:
@@ -188,8 +250,17 @@ def DenseNet201(include_top=True, weights="imagenet", input_tensor=None, input_s
     >>> model.output_shape
     (None, 1920)
     """
-    return DenseNet((6, 12, 48, 32), include_top, weights, input_tensor, input_shape, pooling,
-                    classes, classifier_activation, name=name)  # fmt: skip
+    return DenseNet(
+        (6, 12, 48, 32),
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name=name,
+    )
 
 
 def preprocess_input(x, data_format=None):

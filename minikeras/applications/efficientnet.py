@@ -31,14 +31,27 @@ IMAGENET_STDDEV_RGB = [0.229, 0.224, 0.225]
 # B0's stages: (kernel_size, repeats, filters_in, filters_out, expand_ratio, strides); every
 # block has an identity skip when the shape allows and squeeze-excite ratio 0.25
 _STAGES = (
-    (3, 1, 32, 16, 1, 1), (3, 2, 16, 24, 6, 2), (5, 2, 24, 40, 6, 2), (3, 3, 40, 80, 6, 2),
-    (5, 3, 80, 112, 6, 1), (5, 4, 112, 192, 6, 2), (3, 1, 192, 320, 6, 1),
-)  # fmt: skip
+    (3, 1, 32, 16, 1, 1),
+    (3, 2, 16, 24, 6, 2),
+    (5, 2, 24, 40, 6, 2),
+    (3, 3, 40, 80, 6, 2),
+    (5, 3, 80, 112, 6, 1),
+    (5, 4, 112, 192, 6, 2),
+    (3, 1, 192, 320, 6, 1),
+)
 DEFAULT_BLOCKS_ARGS = [
-    {"kernel_size": k, "repeats": r, "filters_in": fi, "filters_out": fo, "expand_ratio": e,
-     "id_skip": True, "strides": s, "se_ratio": 0.25}
+    {
+        "kernel_size": k,
+        "repeats": r,
+        "filters_in": fi,
+        "filters_out": fo,
+        "expand_ratio": e,
+        "id_skip": True,
+        "strides": s,
+        "se_ratio": 0.25,
+    }
     for k, r, fi, fo, e, s in _STAGES
-]  # fmt: skip
+]
 CONV_KERNEL_INITIALIZER = {
     "class_name": "VarianceScaling",
     "config": {"scale": 2.0, "mode": "fan_out", "distribution": "truncated_normal"},
@@ -48,36 +61,65 @@ DENSE_KERNEL_INITIALIZER = {
     "config": {"scale": 1.0 / 3.0, "mode": "fan_out", "distribution": "uniform"},
 }
 
-__all__ = ["EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
-           "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7",
-           "decode_predictions", "preprocess_input"]  # fmt: skip
+__all__ = [
+    "EfficientNetB0",
+    "EfficientNetB1",
+    "EfficientNetB2",
+    "EfficientNetB3",
+    "EfficientNetB4",
+    "EfficientNetB5",
+    "EfficientNetB6",
+    "EfficientNetB7",
+    "decode_predictions",
+    "preprocess_input",
+]
 
 
 def _bn_axis():
     return 3 if backend.image_data_format() == "channels_last" else 1
 
 
-def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rate=0.2,
-                 drop_connect_rate=0.2, depth_divisor=8, activation="swish",
-                 blocks_args="default", name="efficientnet", include_top=True,
-                 weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
-                 classes=1000, classifier_activation="softmax", weights_name=None):  # fmt: skip
+def EfficientNet(
+    width_coefficient,
+    depth_coefficient,
+    default_size,
+    dropout_rate=0.2,
+    drop_connect_rate=0.2,
+    depth_divisor=8,
+    activation="swish",
+    blocks_args="default",
+    name="efficientnet",
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    weights_name=None,
+):
     """Builds an EfficientNet scaled by `width_coefficient` (filters) and `depth_coefficient`
     (repeats) from `blocks_args` (B0's stages by default)."""
     if blocks_args == "default":
         blocks_args = DEFAULT_BLOCKS_ARGS
     imagenet_utils.check_weights_arg(weights, include_top, classes)
     input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=default_size, min_size=32,
-        data_format=backend.image_data_format(), require_flatten=include_top, weights=weights,
-    )  # fmt: skip
+        input_shape,
+        default_size=default_size,
+        min_size=32,
+        data_format=backend.image_data_format(),
+        require_flatten=include_top,
+        weights=weights,
+    )
     weights_path = None
     if weights == "imagenet":
         file_name = name + (".h5" if include_top else "_notop.h5")
         weights_path = imagenet_utils.weights_file(
-            weights, file_name, BASE_WEIGHTS_PATH + file_name,
+            weights,
+            file_name,
+            BASE_WEIGHTS_PATH + file_name,
             WEIGHTS_HASHES[weights_name][0 if include_top else 1],
-        )  # fmt: skip
+        )
     elif weights is not None:
         weights_path = weights
 
@@ -87,8 +129,9 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
     def round_filters(filters):
         # scaled width, rounded to a multiple of depth_divisor, never 10% below the scaled value
         filters *= width_coefficient
-        new_filters = max(depth_divisor,
-                          int(filters + depth_divisor / 2) // depth_divisor * depth_divisor)  # fmt: skip
+        new_filters = max(
+            depth_divisor, int(filters + depth_divisor / 2) // depth_divisor * depth_divisor
+        )
         if new_filters < 0.9 * filters:
             new_filters += depth_divisor
         return int(new_filters)
@@ -103,8 +146,15 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
         x = layers.Rescaling([1.0 / math.sqrt(std) for std in IMAGENET_STDDEV_RGB])(x)
 
     x = layers.ZeroPadding2D(padding=imagenet_utils.correct_pad(x, 3), name="stem_conv_pad")(x)
-    x = layers.Conv2D(round_filters(32), 3, strides=2, padding="valid", use_bias=False,
-                      kernel_initializer=CONV_KERNEL_INITIALIZER, name="stem_conv")(x)  # fmt: skip
+    x = layers.Conv2D(
+        round_filters(32),
+        3,
+        strides=2,
+        padding="valid",
+        use_bias=False,
+        kernel_initializer=CONV_KERNEL_INITIALIZER,
+        name="stem_conv",
+    )(x)
     x = layers.BatchNormalization(axis=bn_axis, name="stem_bn")(x)
     x = layers.Activation(activation, name="stem_activation")(x)
 
@@ -123,12 +173,23 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
             if j > 0:  # only a stage's first block strides or changes width
                 args["strides"] = 1
                 args["filters_in"] = args["filters_out"]
-            x = block(x, activation, drop_connect_rate * b / blocks,
-                      name=f"block{i + 1}{chr(j + 97)}_", **args)  # fmt: skip
+            x = block(
+                x,
+                activation,
+                drop_connect_rate * b / blocks,
+                name=f"block{i + 1}{chr(j + 97)}_",
+                **args,
+            )
             b += 1
 
-    x = layers.Conv2D(round_filters(1280), 1, padding="same", use_bias=False,
-                      kernel_initializer=CONV_KERNEL_INITIALIZER, name="top_conv")(x)  # fmt: skip
+    x = layers.Conv2D(
+        round_filters(1280),
+        1,
+        padding="same",
+        use_bias=False,
+        kernel_initializer=CONV_KERNEL_INITIALIZER,
+        name="top_conv",
+    )(x)
     x = layers.BatchNormalization(axis=bn_axis, name="top_bn")(x)
     x = layers.Activation(activation, name="top_activation")(x)
 
@@ -137,8 +198,12 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
         if dropout_rate > 0:
             x = layers.Dropout(dropout_rate, name="top_dropout")(x)
         imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation,
-                         kernel_initializer=DENSE_KERNEL_INITIALIZER, name="predictions")(x)  # fmt: skip
+        x = layers.Dense(
+            classes,
+            activation=classifier_activation,
+            kernel_initializer=DENSE_KERNEL_INITIALIZER,
+            name="predictions",
+        )(x)
     elif pooling == "avg":
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
     elif pooling == "max":
@@ -147,28 +212,49 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
     return imagenet_utils.functional_model(img_input, input_tensor, x, name, weights_path)
 
 
-def block(inputs, activation="swish", drop_rate=0.0, name="", filters_in=32, filters_out=16,
-          kernel_size=3, strides=1, expand_ratio=1, se_ratio=0.0, id_skip=True):  # fmt: skip
+def block(
+    inputs,
+    activation="swish",
+    drop_rate=0.0,
+    name="",
+    filters_in=32,
+    filters_out=16,
+    kernel_size=3,
+    strides=1,
+    expand_ratio=1,
+    se_ratio=0.0,
+    id_skip=True,
+):
     """MBConv: expand (1x1) -> depthwise -> squeeze-and-excite -> project (1x1, linear), with a
     Dropout and residual add when `id_skip` and the block keeps its input's shape."""
     bn_axis = _bn_axis()
     filters = filters_in * expand_ratio
     if expand_ratio != 1:
-        x = layers.Conv2D(filters, 1, padding="same", use_bias=False,
-                          kernel_initializer=CONV_KERNEL_INITIALIZER,
-                          name=f"{name}expand_conv")(inputs)  # fmt: skip
+        x = layers.Conv2D(
+            filters,
+            1,
+            padding="same",
+            use_bias=False,
+            kernel_initializer=CONV_KERNEL_INITIALIZER,
+            name=f"{name}expand_conv",
+        )(inputs)
         x = layers.BatchNormalization(axis=bn_axis, name=f"{name}expand_bn")(x)
         x = layers.Activation(activation, name=f"{name}expand_activation")(x)
     else:
         x = inputs
 
     if strides == 2:
-        x = layers.ZeroPadding2D(padding=imagenet_utils.correct_pad(x, kernel_size),
-                                 name=f"{name}dwconv_pad")(x)  # fmt: skip
-    x = layers.DepthwiseConv2D(kernel_size, strides=strides,
-                               padding="valid" if strides == 2 else "same", use_bias=False,
-                               depthwise_initializer=CONV_KERNEL_INITIALIZER,
-                               name=f"{name}dwconv")(x)  # fmt: skip
+        x = layers.ZeroPadding2D(
+            padding=imagenet_utils.correct_pad(x, kernel_size), name=f"{name}dwconv_pad"
+        )(x)
+    x = layers.DepthwiseConv2D(
+        kernel_size,
+        strides=strides,
+        padding="valid" if strides == 2 else "same",
+        use_bias=False,
+        depthwise_initializer=CONV_KERNEL_INITIALIZER,
+        name=f"{name}dwconv",
+    )(x)
     x = layers.BatchNormalization(axis=bn_axis, name=f"{name}bn")(x)
     x = layers.Activation(activation, name=f"{name}activation")(x)
 
@@ -177,16 +263,32 @@ def block(inputs, activation="swish", drop_rate=0.0, name="", filters_in=32, fil
         se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
         se_shape = (filters, 1, 1) if bn_axis == 1 else (1, 1, filters)
         se = layers.Reshape(se_shape, name=f"{name}se_reshape")(se)
-        se = layers.Conv2D(filters_se, 1, padding="same", activation=activation,
-                           kernel_initializer=CONV_KERNEL_INITIALIZER,
-                           name=f"{name}se_reduce")(se)  # fmt: skip
-        se = layers.Conv2D(filters, 1, padding="same", activation="sigmoid",
-                           kernel_initializer=CONV_KERNEL_INITIALIZER,
-                           name=f"{name}se_expand")(se)  # fmt: skip
+        se = layers.Conv2D(
+            filters_se,
+            1,
+            padding="same",
+            activation=activation,
+            kernel_initializer=CONV_KERNEL_INITIALIZER,
+            name=f"{name}se_reduce",
+        )(se)
+        se = layers.Conv2D(
+            filters,
+            1,
+            padding="same",
+            activation="sigmoid",
+            kernel_initializer=CONV_KERNEL_INITIALIZER,
+            name=f"{name}se_expand",
+        )(se)
         x = layers.multiply([x, se], name=f"{name}se_excite")
 
-    x = layers.Conv2D(filters_out, 1, padding="same", use_bias=False,
-                      kernel_initializer=CONV_KERNEL_INITIALIZER, name=f"{name}project_conv")(x)  # fmt: skip
+    x = layers.Conv2D(
+        filters_out,
+        1,
+        padding="same",
+        use_bias=False,
+        kernel_initializer=CONV_KERNEL_INITIALIZER,
+        name=f"{name}project_conv",
+    )(x)
     x = layers.BatchNormalization(axis=bn_axis, name=f"{name}project_bn")(x)
     if id_skip and strides == 1 and filters_in == filters_out:
         if drop_rate > 0:
@@ -196,7 +298,7 @@ def block(inputs, activation="swish", drop_rate=0.0, name="", filters_in=32, fil
     return x
 
 
-_ARGS = '''
+_ARGS = """
     Args:
         include_top: whether to end with `avg_pool`, `top_dropout` and the `predictions` Dense.
         weights: None (random), "imagenet" (from the local cache) or a path to a weights file.
@@ -211,78 +313,231 @@ _ARGS = '''
     Returns:
         A functional `keras.Model` taking raw [0, 255] pixels (it rescales and normalises them
         itself; `efficientnet.preprocess_input` is the identity).
-'''
+"""
 # name -> (width, depth, default size, dropout rate) as in Keras
 _VARIANTS = {
-    "b0": (1.0, 1.0, 224, 0.2), "b1": (1.0, 1.1, 240, 0.2), "b2": (1.1, 1.2, 260, 0.3),
-    "b3": (1.2, 1.4, 300, 0.3), "b4": (1.4, 1.8, 380, 0.4), "b5": (1.6, 2.2, 456, 0.4),
-    "b6": (1.8, 2.6, 528, 0.5), "b7": (2.0, 3.1, 600, 0.5),
-}  # fmt: skip
+    "b0": (1.0, 1.0, 224, 0.2),
+    "b1": (1.0, 1.1, 240, 0.2),
+    "b2": (1.1, 1.2, 260, 0.3),
+    "b3": (1.2, 1.4, 300, 0.3),
+    "b4": (1.4, 1.8, 380, 0.4),
+    "b5": (1.6, 2.2, 456, 0.4),
+    "b6": (1.8, 2.6, 528, 0.5),
+    "b7": (2.0, 3.1, 600, 0.5),
+}
 
 
-def _variant(key, include_top, weights, input_tensor, input_shape, pooling, classes,
-             classifier_activation, name):  # fmt: skip
+def _variant(
+    key,
+    include_top,
+    weights,
+    input_tensor,
+    input_shape,
+    pooling,
+    classes,
+    classifier_activation,
+    name,
+):
     width, depth, size, dropout = _VARIANTS[key]
-    return EfficientNet(width, depth, size, dropout, name=name, include_top=include_top,
-                        weights=weights, input_tensor=input_tensor, input_shape=input_shape,
-                        pooling=pooling, classes=classes,
-                        classifier_activation=classifier_activation, weights_name=key)  # fmt: skip
+    return EfficientNet(
+        width,
+        depth,
+        size,
+        dropout,
+        name=name,
+        include_top=include_top,
+        weights=weights,
+        input_tensor=input_tensor,
+        input_shape=input_shape,
+        pooling=pooling,
+        classes=classes,
+        classifier_activation=classifier_activation,
+        weights_name=key,
+    )
 
 
-def EfficientNetB0(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                   pooling=None, classes=1000, classifier_activation="softmax",
-                   name="efficientnetb0"):  # fmt: skip
-    return _variant("b0", include_top, weights, input_tensor, input_shape, pooling, classes,
-                    classifier_activation, name)  # fmt: skip
+def EfficientNetB0(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="efficientnetb0",
+):
+    return _variant(
+        "b0",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
-def EfficientNetB1(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                   pooling=None, classes=1000, classifier_activation="softmax",
-                   name="efficientnetb1"):  # fmt: skip
-    return _variant("b1", include_top, weights, input_tensor, input_shape, pooling, classes,
-                    classifier_activation, name)  # fmt: skip
+def EfficientNetB1(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="efficientnetb1",
+):
+    return _variant(
+        "b1",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
-def EfficientNetB2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                   pooling=None, classes=1000, classifier_activation="softmax",
-                   name="efficientnetb2"):  # fmt: skip
-    return _variant("b2", include_top, weights, input_tensor, input_shape, pooling, classes,
-                    classifier_activation, name)  # fmt: skip
+def EfficientNetB2(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="efficientnetb2",
+):
+    return _variant(
+        "b2",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
-def EfficientNetB3(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                   pooling=None, classes=1000, classifier_activation="softmax",
-                   name="efficientnetb3"):  # fmt: skip
-    return _variant("b3", include_top, weights, input_tensor, input_shape, pooling, classes,
-                    classifier_activation, name)  # fmt: skip
+def EfficientNetB3(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="efficientnetb3",
+):
+    return _variant(
+        "b3",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
-def EfficientNetB4(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                   pooling=None, classes=1000, classifier_activation="softmax",
-                   name="efficientnetb4"):  # fmt: skip
-    return _variant("b4", include_top, weights, input_tensor, input_shape, pooling, classes,
-                    classifier_activation, name)  # fmt: skip
+def EfficientNetB4(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="efficientnetb4",
+):
+    return _variant(
+        "b4",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
-def EfficientNetB5(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                   pooling=None, classes=1000, classifier_activation="softmax",
-                   name="efficientnetb5"):  # fmt: skip
-    return _variant("b5", include_top, weights, input_tensor, input_shape, pooling, classes,
-                    classifier_activation, name)  # fmt: skip
+def EfficientNetB5(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="efficientnetb5",
+):
+    return _variant(
+        "b5",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
-def EfficientNetB6(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                   pooling=None, classes=1000, classifier_activation="softmax",
-                   name="efficientnetb6"):  # fmt: skip
-    return _variant("b6", include_top, weights, input_tensor, input_shape, pooling, classes,
-                    classifier_activation, name)  # fmt: skip
+def EfficientNetB6(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="efficientnetb6",
+):
+    return _variant(
+        "b6",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
-def EfficientNetB7(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                   pooling=None, classes=1000, classifier_activation="softmax",
-                   name="efficientnetb7"):  # fmt: skip
-    return _variant("b7", include_top, weights, input_tensor, input_shape, pooling, classes,
-                    classifier_activation, name)  # fmt: skip
+def EfficientNetB7(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="efficientnetb7",
+):
+    return _variant(
+        "b7",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
 def _example(n):
@@ -304,11 +559,23 @@ def _example(n):
 """
 
 
-for _n, _fn in enumerate((EfficientNetB0, EfficientNetB1, EfficientNetB2, EfficientNetB3,
-                          EfficientNetB4, EfficientNetB5, EfficientNetB6, EfficientNetB7)):
+for _n, _fn in enumerate(
+    (
+        EfficientNetB0,
+        EfficientNetB1,
+        EfficientNetB2,
+        EfficientNetB3,
+        EfficientNetB4,
+        EfficientNetB5,
+        EfficientNetB6,
+        EfficientNetB7,
+    )
+):
     _w, _d, _size, _ = _VARIANTS[f"b{_n}"]
-    _fn.__doc__ = (f"Instantiates EfficientNetB{_n} (width x{_w}, depth x{_d}, {_size}x{_size} "
-                   "by default).\n" + _ARGS + _example(_n))  # fmt: skip
+    _fn.__doc__ = (
+        f"Instantiates EfficientNetB{_n} (width x{_w}, depth x{_d}, {_size}x{_size} "
+        "by default).\n" + _ARGS + _example(_n)
+    )
 
 
 def preprocess_input(x, data_format=None):

@@ -204,8 +204,9 @@ def _is_existing_path(weights):
     return isinstance(weights, (str, os.PathLike)) and os.path.exists(weights)
 
 
-def obtain_input_shape(input_shape, default_size, min_size, data_format, require_flatten,
-                       weights=None):  # fmt: skip
+def obtain_input_shape(
+    input_shape, default_size, min_size, data_format, require_flatten, weights=None
+):
     """Validates `input_shape` (or picks the default) as Keras's applications do.
 
     Returns a 3-tuple (rows, cols, channels) for channels_last, possibly with None sizes.
@@ -224,8 +225,9 @@ def obtain_input_shape(input_shape, default_size, min_size, data_format, require
         sizes = (default_size, default_size)
         default_shape = (channels,) + sizes if channels_first else sizes + (channels,)
     else:
-        default_shape = (3, default_size, default_size) if channels_first else (
-            default_size, default_size, 3)  # fmt: skip
+        default_shape = (
+            (3, default_size, default_size) if channels_first else (default_size, default_size, 3)
+        )
     if weights == "imagenet" and require_flatten:
         if input_shape is not None and input_shape != default_shape:
             raise ValueError(
@@ -281,8 +283,11 @@ def validate_activation(classifier_activation, weights):
 def correct_pad(inputs, kernel_size):
     """Zero padding ((top, bottom), (left, right)) that makes a stride-2 'valid' conv act like
     TensorFlow's 'same' padding."""
-    rows, cols = inputs.shape[2:4] if backend.image_data_format() == "channels_first" else (
-        inputs.shape[1:3])  # fmt: skip
+    rows, cols = (
+        inputs.shape[2:4]
+        if backend.image_data_format() == "channels_first"
+        else (inputs.shape[1:3])
+    )
     if isinstance(kernel_size, int):
         kernel_size = (kernel_size, kernel_size)
     adjust = (1, 1) if rows is None else (1 - rows % 2, 1 - cols % 2)

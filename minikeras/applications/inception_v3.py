@@ -20,9 +20,16 @@ _HASHES = ("9a0d58056eeedaa3f26cb7ebd46da564", "bcbd6486424b2319ff4ef7d526e38f63
 __all__ = ["InceptionV3", "decode_predictions", "preprocess_input"]
 
 
-def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                pooling=None, classes=1000, classifier_activation="softmax",
-                name="inception_v3"):  # fmt: skip
+def InceptionV3(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="inception_v3",
+):
     """Instantiates the Inception v3 architecture.
 
     Args:
@@ -47,12 +54,17 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     imagenet_utils.check_weights_arg(weights, include_top, classes)
     data_format = backend.image_data_format()
     input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=299, min_size=75, data_format=data_format,
-        require_flatten=include_top, weights=weights,
-    )  # fmt: skip
+        input_shape,
+        default_size=299,
+        min_size=75,
+        data_format=data_format,
+        require_flatten=include_top,
+        weights=weights,
+    )
     origin = WEIGHTS_PATH if include_top else WEIGHTS_PATH_NO_TOP
-    weights_path = imagenet_utils.weights_file(weights, origin.rsplit("/", 1)[1], origin,
-                                               _HASHES[0 if include_top else 1])  # fmt: skip
+    weights_path = imagenet_utils.weights_file(
+        weights, origin.rsplit("/", 1)[1], origin, _HASHES[0 if include_top else 1]
+    )
 
     img_input = imagenet_utils.image_input(input_tensor, input_shape)
     axis = 1 if data_format == "channels_first" else 3
@@ -149,8 +161,14 @@ def conv2d_bn(x, filters, num_row, num_col, padding="same", strides=(1, 1), name
     conv_name = None if name is None else name + "_conv"
     bn_name = None if name is None else name + "_bn"
     bn_axis = 1 if backend.image_data_format() == "channels_first" else 3
-    x = layers.Conv2D(filters, (num_row, num_col), strides=strides, padding=padding,
-                      use_bias=False, name=conv_name)(x)  # fmt: skip
+    x = layers.Conv2D(
+        filters,
+        (num_row, num_col),
+        strides=strides,
+        padding=padding,
+        use_bias=False,
+        name=conv_name,
+    )(x)
     x = layers.BatchNormalization(axis=bn_axis, scale=False, name=bn_name)(x)
     return layers.Activation("relu", name=name)(x)
 

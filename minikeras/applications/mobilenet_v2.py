@@ -18,9 +18,17 @@ _PRETRAINED_SIZES = (96, 128, 160, 192, 224)
 __all__ = ["MobileNetV2", "decode_predictions", "preprocess_input"]
 
 
-def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet",
-                input_tensor=None, pooling=None, classes=1000, classifier_activation="softmax",
-                name=None):  # fmt: skip
+def MobileNetV2(
+    input_shape=None,
+    alpha=1.0,
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name=None,
+):
     """Instantiates the MobileNetV2 architecture.
 
     Args:
@@ -70,9 +78,13 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
         if len(size) == 2 and size[0] == size[1] and size[0] in _PRETRAINED_SIZES:
             default_size = size[0]
     input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=default_size, min_size=32, data_format=data_format,
-        require_flatten=include_top, weights=weights,
-    )  # fmt: skip
+        input_shape,
+        default_size=default_size,
+        min_size=32,
+        data_format=data_format,
+        require_flatten=include_top,
+        weights=weights,
+    )
     rows, cols = input_shape[row_axis], input_shape[row_axis + 1]
     if weights == "imagenet":
         if alpha not in _PRETRAINED_ALPHAS:
@@ -99,20 +111,32 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     def bn(name):
         return layers.BatchNormalization(axis=channel_axis, epsilon=1e-3, momentum=0.999, name=name)
 
-    x = layers.Conv2D(_make_divisible(32 * alpha, 8), kernel_size=3, strides=(2, 2),
-                      padding="same", use_bias=False, name="Conv1")(img_input)  # fmt: skip
+    x = layers.Conv2D(
+        _make_divisible(32 * alpha, 8),
+        kernel_size=3,
+        strides=(2, 2),
+        padding="same",
+        use_bias=False,
+        name="Conv1",
+    )(img_input)
     x = bn("bn_Conv1")(x)
     x = layers.ReLU(6.0, name="Conv1_relu")(x)
 
     # (filters, stride of the first block, expansion, number of blocks) per stage
     block_id = 0
     for filters, stride, expansion, repeats in (
-        (16, 1, 1, 1), (24, 2, 6, 2), (32, 2, 6, 3), (64, 2, 6, 4), (96, 1, 6, 3),
-        (160, 2, 6, 3), (320, 1, 6, 1),
-    ):  # fmt: skip
+        (16, 1, 1, 1),
+        (24, 2, 6, 2),
+        (32, 2, 6, 3),
+        (64, 2, 6, 4),
+        (96, 1, 6, 3),
+        (160, 2, 6, 3),
+        (320, 1, 6, 1),
+    ):
         for i in range(repeats):
-            x = _inverted_res_block(x, expansion, stride if i == 0 else 1, alpha, filters,
-                                    block_id, bn)  # fmt: skip
+            x = _inverted_res_block(
+                x, expansion, stride if i == 0 else 1, alpha, filters, block_id, bn
+            )
             block_id += 1
 
     # the last conv is widened for alpha > 1 but never thinned (as in the paper)
@@ -144,8 +168,14 @@ def _inverted_res_block(inputs, expansion, stride, alpha, filters, block_id, bn)
     x = inputs
     prefix = f"block_{block_id}_"
     if block_id:
-        x = layers.Conv2D(expansion * in_channels, kernel_size=1, padding="same", use_bias=False,
-                          activation=None, name=prefix + "expand")(x)  # fmt: skip
+        x = layers.Conv2D(
+            expansion * in_channels,
+            kernel_size=1,
+            padding="same",
+            use_bias=False,
+            activation=None,
+            name=prefix + "expand",
+        )(x)
         x = bn(prefix + "expand_BN")(x)
         x = layers.ReLU(6.0, name=prefix + "expand_relu")(x)
     else:
@@ -153,14 +183,25 @@ def _inverted_res_block(inputs, expansion, stride, alpha, filters, block_id, bn)
 
     if stride == 2:
         x = layers.ZeroPadding2D(padding=imagenet_utils.correct_pad(x, 3), name=prefix + "pad")(x)
-    x = layers.DepthwiseConv2D(kernel_size=3, strides=stride, activation=None, use_bias=False,
-                               padding="same" if stride == 1 else "valid",
-                               name=prefix + "depthwise")(x)  # fmt: skip
+    x = layers.DepthwiseConv2D(
+        kernel_size=3,
+        strides=stride,
+        activation=None,
+        use_bias=False,
+        padding="same" if stride == 1 else "valid",
+        name=prefix + "depthwise",
+    )(x)
     x = bn(prefix + "depthwise_BN")(x)
     x = layers.ReLU(6.0, name=prefix + "depthwise_relu")(x)
 
-    x = layers.Conv2D(pointwise_filters, kernel_size=1, padding="same", use_bias=False,
-                      activation=None, name=prefix + "project")(x)  # fmt: skip
+    x = layers.Conv2D(
+        pointwise_filters,
+        kernel_size=1,
+        padding="same",
+        use_bias=False,
+        activation=None,
+        name=prefix + "project",
+    )(x)
     x = bn(prefix + "project_BN")(x)
     if in_channels == pointwise_filters and stride == 1:
         return layers.Add(name=prefix + "add")([inputs, x])

@@ -19,21 +19,35 @@ _EPSILON = 1.001e-5
 __all__ = ["ResNet50", "ResNet101", "ResNet152", "decode_predictions", "preprocess_input"]
 
 
-def ResNet(stack_fn, model_name, include_top=True, weights="imagenet", input_tensor=None,
-           input_shape=None, pooling=None, classes=1000, classifier_activation="softmax",
-           name=None):  # fmt: skip
+def ResNet(
+    stack_fn,
+    model_name,
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name=None,
+):
     """Builds a ResNet v1 around `stack_fn(x)`, which adds the residual stages."""
     imagenet_utils.check_weights_arg(weights, include_top, classes)
     data_format = backend.image_data_format()
     input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=data_format,
-        require_flatten=include_top, weights=weights,
-    )  # fmt: skip
+        input_shape,
+        default_size=224,
+        min_size=32,
+        data_format=data_format,
+        require_flatten=include_top,
+        weights=weights,
+    )
     suffix = "" if include_top else "_notop"
     file_name = f"{model_name}_weights_tf_dim_ordering_tf_kernels{suffix}.h5"
     file_hash = WEIGHTS_HASHES[model_name][0 if include_top else 1]
-    weights_path = imagenet_utils.weights_file(weights, file_name, BASE_WEIGHTS_PATH + file_name,
-                                               file_hash)  # fmt: skip
+    weights_path = imagenet_utils.weights_file(
+        weights, file_name, BASE_WEIGHTS_PATH + file_name, file_hash
+    )
 
     img_input = imagenet_utils.image_input(input_tensor, input_shape)
     bn_axis = 1 if data_format == "channels_first" else 3
@@ -56,8 +70,9 @@ def ResNet(stack_fn, model_name, include_top=True, weights="imagenet", input_ten
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D(name="max_pool")(x)
 
-    return imagenet_utils.functional_model(img_input, input_tensor, x, name or model_name,
-                                           weights_path)  # fmt: skip
+    return imagenet_utils.functional_model(
+        img_input, input_tensor, x, name or model_name, weights_path
+    )
 
 
 def residual_block_v1(x, filters, kernel_size=3, stride=1, conv_shortcut=True, name=None):
@@ -104,8 +119,16 @@ def _stages(blocks):
     return stack_fn
 
 
-def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-             pooling=None, classes=1000, classifier_activation="softmax", name="resnet50"):  # fmt: skip
+def ResNet50(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="resnet50",
+):
     """Instantiates ResNet50 (blocks 3, 4, 6, 3).
 
     Args:
@@ -128,12 +151,30 @@ def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shap
     >>> model.output_shape
     (None, 2048)
     """
-    return ResNet(_stages((3, 4, 6, 3)), "resnet50", include_top, weights, input_tensor,
-                  input_shape, pooling, classes, classifier_activation, name)  # fmt: skip
+    return ResNet(
+        _stages((3, 4, 6, 3)),
+        "resnet50",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
-def ResNet101(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-              pooling=None, classes=1000, classifier_activation="softmax", name="resnet101"):  # fmt: skip
+def ResNet101(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="resnet101",
+):
     """Instantiates ResNet101 (blocks 3, 4, 23, 3).
 
     Args:
@@ -150,12 +191,30 @@ def ResNet101(include_top=True, weights="imagenet", input_tensor=None, input_sha
     >>> model.output_shape
     (None, 1, 1, 2048)
     """
-    return ResNet(_stages((3, 4, 23, 3)), "resnet101", include_top, weights, input_tensor,
-                  input_shape, pooling, classes, classifier_activation, name)  # fmt: skip
+    return ResNet(
+        _stages((3, 4, 23, 3)),
+        "resnet101",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
-def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-              pooling=None, classes=1000, classifier_activation="softmax", name="resnet152"):  # fmt: skip
+def ResNet152(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="resnet152",
+):
     """Instantiates ResNet152 (blocks 3, 8, 36, 3).
 
     Args:
@@ -172,8 +231,18 @@ def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_sha
     >>> model.output_shape
     (None, 1, 1, 2048)
     """
-    return ResNet(_stages((3, 8, 36, 3)), "resnet152", include_top, weights, input_tensor,
-                  input_shape, pooling, classes, classifier_activation, name)  # fmt: skip
+    return ResNet(
+        _stages((3, 8, 36, 3)),
+        "resnet152",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
 def preprocess_input(x, data_format=None):

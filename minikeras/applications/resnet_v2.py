@@ -26,20 +26,34 @@ def _bn_axis():
     return 1 if backend.image_data_format() == "channels_first" else 3
 
 
-def ResNetV2(stack_fn, model_name, include_top=True, weights="imagenet", input_tensor=None,
-             input_shape=None, pooling=None, classes=1000, classifier_activation="softmax",
-             name=None):  # fmt: skip
+def ResNetV2(
+    stack_fn,
+    model_name,
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name=None,
+):
     """Builds a pre-activation ResNet around `stack_fn(x)`, which adds the residual stages."""
     imagenet_utils.check_weights_arg(weights, include_top, classes)
     input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights,
-    )  # fmt: skip
+        input_shape,
+        default_size=224,
+        min_size=32,
+        data_format=backend.image_data_format(),
+        require_flatten=include_top,
+        weights=weights,
+    )
     suffix = "" if include_top else "_notop"
     file_name = f"{model_name}_weights_tf_dim_ordering_tf_kernels{suffix}.h5"
     file_hash = WEIGHTS_HASHES[model_name][0 if include_top else 1]
-    weights_path = imagenet_utils.weights_file(weights, file_name, BASE_WEIGHTS_PATH + file_name,
-                                               file_hash)  # fmt: skip
+    weights_path = imagenet_utils.weights_file(
+        weights, file_name, BASE_WEIGHTS_PATH + file_name, file_hash
+    )
 
     img_input = imagenet_utils.image_input(input_tensor, input_shape)
 
@@ -62,8 +76,9 @@ def ResNetV2(stack_fn, model_name, include_top=True, weights="imagenet", input_t
     elif pooling == "max":
         x = layers.GlobalMaxPooling2D(name="max_pool")(x)
 
-    return imagenet_utils.functional_model(img_input, input_tensor, x, name or model_name,
-                                           weights_path)  # fmt: skip
+    return imagenet_utils.functional_model(
+        img_input, input_tensor, x, name or model_name, weights_path
+    )
 
 
 def residual_block_v2(x, filters, kernel_size=3, stride=1, conv_shortcut=False, name=None):
@@ -86,8 +101,9 @@ def residual_block_v2(x, filters, kernel_size=3, stride=1, conv_shortcut=False, 
     x = bn("_1_bn")(x)
     x = layers.Activation("relu", name=name + "_1_relu")(x)
     x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name=name + "_2_pad")(x)
-    x = layers.Conv2D(filters, kernel_size, strides=stride, use_bias=False,
-                      name=name + "_2_conv")(x)  # fmt: skip
+    x = layers.Conv2D(filters, kernel_size, strides=stride, use_bias=False, name=name + "_2_conv")(
+        x
+    )
     x = bn("_2_bn")(x)
     x = layers.Activation("relu", name=name + "_2_relu")(x)
     x = layers.Conv2D(4 * filters, 1, name=name + "_3_conv")(x)
@@ -112,8 +128,16 @@ def _stages(blocks):
     return stack_fn
 
 
-def ResNet50V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-               pooling=None, classes=1000, classifier_activation="softmax", name="resnet50v2"):  # fmt: skip
+def ResNet50V2(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="resnet50v2",
+):
     """Instantiates ResNet50V2 (blocks 3, 4, 6, 3).
 
     Args:
@@ -136,13 +160,30 @@ def ResNet50V2(include_top=True, weights="imagenet", input_tensor=None, input_sh
     >>> model.output_shape
     (None, 2048)
     """
-    return ResNetV2(_stages((3, 4, 6, 3)), "resnet50v2", include_top, weights, input_tensor,
-                    input_shape, pooling, classes, classifier_activation, name)  # fmt: skip
+    return ResNetV2(
+        _stages((3, 4, 6, 3)),
+        "resnet50v2",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
-def ResNet101V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                pooling=None, classes=1000, classifier_activation="softmax",
-                name="resnet101v2"):  # fmt: skip
+def ResNet101V2(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="resnet101v2",
+):
     """Instantiates ResNet101V2 (blocks 3, 4, 23, 3).
 
     Args:
@@ -159,13 +200,30 @@ def ResNet101V2(include_top=True, weights="imagenet", input_tensor=None, input_s
     >>> model.output_shape
     (None, 1, 1, 2048)
     """
-    return ResNetV2(_stages((3, 4, 23, 3)), "resnet101v2", include_top, weights, input_tensor,
-                    input_shape, pooling, classes, classifier_activation, name)  # fmt: skip
+    return ResNetV2(
+        _stages((3, 4, 23, 3)),
+        "resnet101v2",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
-def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-                pooling=None, classes=1000, classifier_activation="softmax",
-                name="resnet152v2"):  # fmt: skip
+def ResNet152V2(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="resnet152v2",
+):
     """Instantiates ResNet152V2 (blocks 3, 8, 36, 3).
 
     Args:
@@ -182,8 +240,18 @@ def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_s
     >>> model.output_shape
     (None, 1, 1, 2048)
     """
-    return ResNetV2(_stages((3, 8, 36, 3)), "resnet152v2", include_top, weights, input_tensor,
-                    input_shape, pooling, classes, classifier_activation, name)  # fmt: skip
+    return ResNetV2(
+        _stages((3, 8, 36, 3)),
+        "resnet152v2",
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
 def preprocess_input(x, data_format=None):

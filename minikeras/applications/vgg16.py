@@ -16,8 +16,16 @@ _HASHES = ("64373286793e3c8b2b4e3219cbf3544b", "6d6bbae143d832006294945121d1f1fc
 __all__ = ["VGG16", "decode_predictions", "preprocess_input"]
 
 
-def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-          pooling=None, classes=1000, classifier_activation="softmax", name="vgg16"):  # fmt: skip
+def VGG16(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="vgg16",
+):
     """Instantiates the VGG16 model.
 
     Args:
@@ -39,32 +47,59 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     >>> model.output_shape
     (None, 512)
     """
-    return build_vgg((2, 2, 3, 3, 3), (WEIGHTS_PATH, WEIGHTS_PATH_NO_TOP), _HASHES, include_top,
-                     weights, input_tensor, input_shape, pooling, classes,
-                     classifier_activation, name)  # fmt: skip
+    return build_vgg(
+        (2, 2, 3, 3, 3),
+        (WEIGHTS_PATH, WEIGHTS_PATH_NO_TOP),
+        _HASHES,
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
-def build_vgg(convs_per_block, origins, hashes, include_top, weights, input_tensor, input_shape,
-              pooling, classes, classifier_activation, name):  # fmt: skip
+def build_vgg(
+    convs_per_block,
+    origins,
+    hashes,
+    include_top,
+    weights,
+    input_tensor,
+    input_shape,
+    pooling,
+    classes,
+    classifier_activation,
+    name,
+):
     """A VGG network with `convs_per_block[b]` convs in block `b + 1` (64, 128, 256, 512, 512
     filters), with or without its top; `origins` and `hashes` are the (top, no top) weight
     files'. VGG16 and VGG19 differ only in the convs per block and the weight files."""
     imagenet_utils.check_weights_arg(weights, include_top, classes)
     input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights,
-    )  # fmt: skip
+        input_shape,
+        default_size=224,
+        min_size=32,
+        data_format=backend.image_data_format(),
+        require_flatten=include_top,
+        weights=weights,
+    )
     origin = origins[0 if include_top else 1]
-    weights_path = imagenet_utils.weights_file(weights, origin.rsplit("/", 1)[1], origin,
-                                               hashes[0 if include_top else 1])  # fmt: skip
+    weights_path = imagenet_utils.weights_file(
+        weights, origin.rsplit("/", 1)[1], origin, hashes[0 if include_top else 1]
+    )
 
     img_input = imagenet_utils.image_input(input_tensor, input_shape)
 
     x = img_input
     for block, (filters, convs) in enumerate(zip((64, 128, 256, 512, 512), convs_per_block), 1):
         for i in range(1, convs + 1):
-            x = layers.Conv2D(filters, (3, 3), activation="relu", padding="same",
-                              name=f"block{block}_conv{i}")(x)  # fmt: skip
+            x = layers.Conv2D(
+                filters, (3, 3), activation="relu", padding="same", name=f"block{block}_conv{i}"
+            )(x)
         x = layers.MaxPooling2D((2, 2), strides=(2, 2), name=f"block{block}_pool")(x)
 
     if include_top:

@@ -17,8 +17,16 @@ _HASHES = ("cbe5617147190e668d6c5d5026f83318", "253f8cb515780f3b799900260a226db6
 __all__ = ["VGG19", "decode_predictions", "preprocess_input"]
 
 
-def VGG19(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-          pooling=None, classes=1000, classifier_activation="softmax", name="vgg19"):  # fmt: skip
+def VGG19(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="vgg19",
+):
     """Instantiates the VGG19 model.
 
     Args:
@@ -41,9 +49,19 @@ def VGG19(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     >>> model.output_shape
     (None, 512)
     """
-    return build_vgg((2, 2, 4, 4, 4), (WEIGHTS_PATH, WEIGHTS_PATH_NO_TOP), _HASHES, include_top,
-                     weights, input_tensor, input_shape, pooling, classes,
-                     classifier_activation, name)  # fmt: skip
+    return build_vgg(
+        (2, 2, 4, 4, 4),
+        (WEIGHTS_PATH, WEIGHTS_PATH_NO_TOP),
+        _HASHES,
+        include_top,
+        weights,
+        input_tensor,
+        input_shape,
+        pooling,
+        classes,
+        classifier_activation,
+        name,
+    )
 
 
 def preprocess_input(x, data_format=None):

@@ -20,8 +20,16 @@ _HASHES = ("0a58e3b7378bc2990ea3b43d5981f1f6", "b0042744bf5b25fce3cb969f33bebb97
 __all__ = ["Xception", "decode_predictions", "preprocess_input"]
 
 
-def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
-             pooling=None, classes=1000, classifier_activation="softmax", name="xception"):  # fmt: skip
+def Xception(
+    include_top=True,
+    weights="imagenet",
+    input_tensor=None,
+    input_shape=None,
+    pooling=None,
+    classes=1000,
+    classifier_activation="softmax",
+    name="xception",
+):
     """Instantiates the Xception architecture.
 
     Args:
@@ -46,12 +54,17 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     """
     imagenet_utils.check_weights_arg(weights, include_top, classes)
     input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=299, min_size=71, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights,
-    )  # fmt: skip
+        input_shape,
+        default_size=299,
+        min_size=71,
+        data_format=backend.image_data_format(),
+        require_flatten=include_top,
+        weights=weights,
+    )
     origin = WEIGHTS_PATH if include_top else WEIGHTS_PATH_NO_TOP
-    weights_path = imagenet_utils.weights_file(weights, origin.rsplit("/", 1)[1], origin,
-                                               _HASHES[0 if include_top else 1])  # fmt: skip
+    weights_path = imagenet_utils.weights_file(
+        weights, origin.rsplit("/", 1)[1], origin, _HASHES[0 if include_top else 1]
+    )
 
     img_input = imagenet_utils.image_input(input_tensor, input_shape)
     axis = 1 if backend.image_data_format() == "channels_first" else -1
@@ -84,8 +97,9 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
         x = sepconv(x, first, f"block{block}_sepconv1")
         x = layers.Activation("relu", name=f"block{block}_sepconv2_act")(x)
         x = sepconv(x, second, f"block{block}_sepconv2")
-        x = layers.MaxPooling2D((3, 3), strides=(2, 2), padding="same",
-                                name=f"block{block}_pool")(x)  # fmt: skip
+        x = layers.MaxPooling2D((3, 3), strides=(2, 2), padding="same", name=f"block{block}_pool")(
+            x
+        )
         x = layers.add([x, residual])
         if block == 4:  # middle flow, between the entry flow and block13
             for prefix in (f"block{i}" for i in range(5, 13)):

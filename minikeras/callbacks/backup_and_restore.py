@@ -104,9 +104,11 @@ class BackupAndRestore(Callback):
         """Loads one (weights, metadata) pair; returns its epoch or raises if it is unusable."""
         with open(metadata_path) as f:  # read first: a damaged pair must not touch the model
             meta = json.load(f)
-        if not isinstance(meta, dict) or not isinstance(meta.get("epoch"), int) or meta[
-            "epoch"
-        ] < 0:
+        if (
+            not isinstance(meta, dict)
+            or not isinstance(meta.get("epoch"), int)
+            or meta["epoch"] < 0
+        ):
             raise ValueError(f"the metadata has no valid 'epoch' (received {meta!r})")
         digest = meta.get("weights_sha256")
         if digest is not None and _sha256(weights_path) != digest:

@@ -3,11 +3,23 @@
 from .callback import Callback
 
 _HOOKS = (
-    "on_epoch_begin", "on_epoch_end", "on_train_begin", "on_train_end", "on_test_begin",
-    "on_test_end", "on_predict_begin", "on_predict_end", "on_train_batch_begin",
-    "on_train_batch_end", "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin",
-    "on_predict_batch_end", "on_batch_begin", "on_batch_end",
-)  # fmt: skip
+    "on_epoch_begin",
+    "on_epoch_end",
+    "on_train_begin",
+    "on_train_end",
+    "on_test_begin",
+    "on_test_end",
+    "on_predict_begin",
+    "on_predict_end",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+    "on_predict_batch_begin",
+    "on_predict_batch_end",
+    "on_batch_begin",
+    "on_batch_end",
+)
 
 
 def _hook(fn, indexed):

@@ -47,8 +47,15 @@ def _bar(total, desc, leave=True):
 
 
 def _make_bar(tqdm, total, desc, leave):
-    return tqdm(total=total, desc=desc, leave=leave, file=sys.stdout, dynamic_ncols=True,
-                unit="step", bar_format="{n_fmt}/{total_fmt} {bar} {elapsed}<{remaining} {desc}")
+    return tqdm(
+        total=total,
+        desc=desc,
+        leave=leave,
+        file=sys.stdout,
+        dynamic_ncols=True,
+        unit="step",
+        bar_format="{n_fmt}/{total_fmt} {bar} {elapsed}<{remaining} {desc}",
+    )
 
 
 class ProgbarLogger(Callback):
@@ -129,8 +136,11 @@ class ProgbarLogger(Callback):
         if self.verbose == 2 or (self.verbose == 1 and not live):
             elapsed = time.time() - self._start
             per_step = 1000 * elapsed / max(self._seen, 1)
-            print(f"{self._seen}/{self._seen} - {elapsed:.0f}s - {per_step:.0f}ms/step - "
-                  f"{_fmt(logs or {})}", flush=True)
+            print(
+                f"{self._seen}/{self._seen} - {elapsed:.0f}s - {per_step:.0f}ms/step - "
+                f"{_fmt(logs or {})}",
+                flush=True,
+            )
 
     def on_test_begin(self, logs=None):
         if self.params.get("_in_fit"):

@@ -31,8 +31,14 @@ class RemoteMonitor(Callback):
     'http://localhost:9000/publish/epoch/end/'
     """
 
-    def __init__(self, root="http://localhost:9000", path="/publish/epoch/end/", field="data",
-                 headers=None, send_as_json=False):  # fmt: skip
+    def __init__(
+        self,
+        root="http://localhost:9000",
+        path="/publish/epoch/end/",
+        field="data",
+        headers=None,
+        send_as_json=False,
+    ):
         super().__init__()
         self.root = root
         self.path = path
@@ -50,9 +56,12 @@ class RemoteMonitor(Callback):
         else:
             body = urllib.parse.urlencode({self.field: json.dumps(send)}).encode("ascii")
             content_type = "application/x-www-form-urlencoded"
-        request = urllib.request.Request(self.root + self.path, data=body, method="POST",
-                                         headers={"Content-Type": content_type,
-                                                  **(self.headers or {})})  # fmt: skip
+        request = urllib.request.Request(
+            self.root + self.path,
+            data=body,
+            method="POST",
+            headers={"Content-Type": content_type, **(self.headers or {})},
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 response.read()

@@ -47,8 +47,9 @@ class SwapEMAWeights(Callback):
 
     def _pairs(self):
         optimizer = self._optimizer()
-        return [(v, a) for v, a in zip(optimizer._trainable_variables, optimizer._ema)
-                if a is not None]  # fmt: skip
+        return [
+            (v, a) for v, a in zip(optimizer._trainable_variables, optimizer._ema) if a is not None
+        ]
 
     def _swap_variables(self):
         for var, average in self._pairs():

@@ -44,9 +44,18 @@ class TensorBoard(Callback):
     1
     """
 
-    def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True, write_images=False,
-                 write_steps_per_second=False, update_freq="epoch", profile_batch=0,
-                 embeddings_freq=0, embeddings_metadata=None):  # fmt: skip
+    def __init__(
+        self,
+        log_dir="logs",
+        histogram_freq=0,
+        write_graph=True,
+        write_images=False,
+        write_steps_per_second=False,
+        update_freq="epoch",
+        profile_batch=0,
+        embeddings_freq=0,
+        embeddings_metadata=None,
+    ):
         super().__init__()
         for arg, value, meaning in (
             ("write_images", write_images, "weight images"),
@@ -58,8 +67,9 @@ class TensorBoard(Callback):
                     f"TensorBoard: `{arg}={value!r}` asks for {meaning}, which minikeras does "
                     f"not write; only `{arg}` at its default is supported."
                 )
-        if not (update_freq in ("epoch", "batch") or (isinstance(update_freq, int)
-                                                      and update_freq > 0)):  # fmt: skip
+        if not (
+            update_freq in ("epoch", "batch") or (isinstance(update_freq, int) and update_freq > 0)
+        ):
             raise ValueError(
                 "TensorBoard: `update_freq` must be 'epoch', 'batch' or a positive int. "
                 f"Received: update_freq={update_freq!r}"

@@ -53,8 +53,12 @@ def masked_crc32c(data):
 def frame_record(data):
     """One TFRecord: length, masked CRC of the length, data, masked CRC of the data."""
     length = struct.pack("<Q", len(data))
-    return (length + struct.pack("<I", masked_crc32c(length)) + data
-            + struct.pack("<I", masked_crc32c(data)))  # fmt: skip
+    return (
+        length
+        + struct.pack("<I", masked_crc32c(length))
+        + data
+        + struct.pack("<I", masked_crc32c(data))
+    )
 
 
 # -- protobuf wire format ------------------------------------------------------------------------
@@ -109,9 +113,15 @@ def histogram_proto(values, buckets=30):
         counts, edges = np.array([x.size], np.float64), np.array([lo - 0.5, hi + 0.5])
     else:
         counts, edges = np.histogram(x, bins=buckets, range=(lo, hi))
-    return (_double(1, lo) + _double(2, hi) + _double(3, x.size) + _double(4, x.sum())
-            + _double(5, np.square(x).sum()) + _packed_doubles(6, edges[1:].tolist())
-            + _packed_doubles(7, np.asarray(counts, np.float64).tolist()))  # fmt: skip
+    return (
+        _double(1, lo)
+        + _double(2, hi)
+        + _double(3, x.size)
+        + _double(4, x.sum())
+        + _double(5, np.square(x).sum())
+        + _packed_doubles(6, edges[1:].tolist())
+        + _packed_doubles(7, np.asarray(counts, np.float64).tolist())
+    )
 
 
 def scalar_value(tag, value):
@@ -151,8 +161,10 @@ class EventFileWriter:
     def _open(self):
         os.makedirs(self.logdir, exist_ok=True)
         EventFileWriter._count += 1
-        name = (f"events.out.tfevents.{int(time.time())}.{socket.gethostname()}."
-                f"{os.getpid()}.{EventFileWriter._count}.v2")  # fmt: skip
+        name = (
+            f"events.out.tfevents.{int(time.time())}.{socket.gethostname()}."
+            f"{os.getpid()}.{EventFileWriter._count}.v2"
+        )
         self.path = os.path.join(self.logdir, name)
         self._file = open(self.path, "wb")  # noqa: SIM115 (kept open between writes)
         self._file.write(frame_record(event(0, file_version="brain.Event:2")))

@@ -162,8 +162,10 @@ def promote(*dtypes):
         common = frozenset.intersection(*(_UPPER[n] for n in keyset))
         least = (common & keyset) or {c for c in common if common <= _UPPER[c]}
         if len(least) != 1:
-            raise ValueError(f"Input dtypes {tuple(str(d) for d in dtypes)} have no implicit "
-                             "dtype promotion path. Cast them to a common dtype first.")
+            raise ValueError(
+                f"Input dtypes {tuple(str(d) for d in dtypes)} have no implicit "
+                "dtype promotion path. Cast them to a common dtype first."
+            )
         (out,) = least
         weak = out in ("int", "float")
     if weak:  # a weak result takes floatx's precision

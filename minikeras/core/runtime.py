@@ -30,7 +30,11 @@ def _loaded_blas():
     """ctypes handles of the BLAS libraries loaded into this process."""
     try:
         with open("/proc/self/maps") as f:
-            paths = {line.split()[-1] for line in f if ".so" in line and ("blas" in line or "mkl" in line)}
+            paths = {
+                line.split()[-1]
+                for line in f
+                if ".so" in line and ("blas" in line or "mkl" in line)
+            }
     except OSError:
         paths = set()
     libs = []
@@ -59,8 +63,13 @@ def set_blas_threads(n):
 
 def _blas_setters():
     """`set_num_threads` functions of the BLAS libraries loaded into this process."""
-    names = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
-             "openblas_set_num_threads64_", "openblas_set_num_threads", "MKL_Set_Num_Threads")
+    names = (
+        "scipy_openblas_set_num_threads64_",
+        "scipy_openblas_set_num_threads",
+        "openblas_set_num_threads64_",
+        "openblas_set_num_threads",
+        "MKL_Set_Num_Threads",
+    )
     setters = []
     for lib in _loaded_blas():
         for name in names:

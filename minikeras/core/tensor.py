@@ -49,8 +49,16 @@ class Tensor:
     ([3.0, 6.0], (2,), 'float32')
     """
 
-    __slots__ = ("data", "requires_grad", "_parents", "_backward", "_backward_ops", "_op",
-                 "_keras_mask", "__weakref__")  # fmt: skip
+    __slots__ = (
+        "data",
+        "requires_grad",
+        "_parents",
+        "_backward",
+        "_backward_ops",
+        "_op",
+        "_keras_mask",
+        "__weakref__",
+    )
     __array_priority__ = 1000
 
     def __init__(self, data, requires_grad=False):

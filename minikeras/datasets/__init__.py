@@ -12,11 +12,29 @@ Traceback (most recent call last):
 AttributeError: module 'minikeras.datasets' has no dataset 'nonexistent'. Available: ...
 """
 
-from . import (boston_housing, california_housing, cifar10, cifar100, fashion_mnist, imdb, mnist,
-               reuters, video_qa)  # fmt: skip
+from . import (
+    boston_housing,
+    california_housing,
+    cifar10,
+    cifar100,
+    fashion_mnist,
+    imdb,
+    mnist,
+    reuters,
+    video_qa,
+)
 
-__all__ = ["boston_housing", "california_housing", "cifar10", "cifar100", "fashion_mnist",
-           "imdb", "mnist", "reuters", "video_qa"]  # fmt: skip
+__all__ = [
+    "boston_housing",
+    "california_housing",
+    "cifar10",
+    "cifar100",
+    "fashion_mnist",
+    "imdb",
+    "mnist",
+    "reuters",
+    "video_qa",
+]
 DATASETS = tuple(__all__)
 
 

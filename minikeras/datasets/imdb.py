@@ -14,15 +14,29 @@ import json
 
 import numpy as np
 
-from ._common import (add_offsets, as_object_array, fetch, limit_vocabulary, load_npz,
-                      remove_long_seq)  # fmt: skip
+from ._common import (
+    add_offsets,
+    as_object_array,
+    fetch,
+    limit_vocabulary,
+    load_npz,
+    remove_long_seq,
+)
 
 FILE_HASH = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"  # SHA-256
 WORD_INDEX_HASH = "bfafd718b763782e994055a2d397834f"  # md5, as Keras checks it
 
 
-def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1,
-              oov_char=2, index_from=3):  # fmt: skip
+def load_data(
+    path="imdb.npz",
+    num_words=None,
+    skip_top=0,
+    maxlen=None,
+    seed=113,
+    start_char=1,
+    oov_char=2,
+    index_from=3,
+):
     """Loads the IMDB dataset (downloaded once into `~/.minikeras/datasets/`).
 
     Args:

@@ -186,7 +186,9 @@ def load_data(num_train=2000, num_test=400, frames=8, size=32, seed=1337):
     """
     for name, value in (("num_train", num_train), ("num_test", num_test), ("frames", frames)):
         if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"video_qa.load_data: {name} must be a positive int. Received {value!r}")
+            raise ValueError(
+                f"video_qa.load_data: {name} must be a positive int. Received {value!r}"
+            )
     if size < 8:
         raise ValueError(f"video_qa.load_data: size must be at least 8 pixels. Received {size!r}")
     word_index = get_word_index()

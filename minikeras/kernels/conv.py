@@ -94,9 +94,12 @@ def _taps(xp, ksize, strides, dilation, out_shape):
     for i in range(ksize[0]):
         for j in range(ksize[1]):
             for l in range(ksize[2]):
-                view = xp[:, i * dd : i * dd + (od - 1) * sd + 1 : sd,
-                          j * dh : j * dh + (oh - 1) * sh + 1 : sh,
-                          l * dw : l * dw + (ow - 1) * sw + 1 : sw]  # fmt: skip
+                view = xp[
+                    :,
+                    i * dd : i * dd + (od - 1) * sd + 1 : sd,
+                    j * dh : j * dh + (oh - 1) * sh + 1 : sh,
+                    l * dw : l * dw + (ow - 1) * sw + 1 : sw,
+                ]
                 yield (i, j, l), view
 
 
@@ -392,8 +395,12 @@ def conv(x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False
     per, rows = _chunks(nb, out_shape, width, x.itemsize)
     out = np.empty((nb * rows, filters), dtype=x.dtype)
     whole = None
-    if (keep_cols and width <= KEEP_MAX_WIDTH and nb * rows * width * x.itemsize <= KEEP_BYTES
-            and threads.num_threads() == 1):  # fmt: skip
+    if (
+        keep_cols
+        and width <= KEEP_MAX_WIDTH
+        and nb * rows * width * x.itemsize <= KEEP_BYTES
+        and threads.num_threads() == 1
+    ):
         whole = np.empty((nb * rows, width), dtype=x.dtype)
 
     def images(b0, b1):  # images [b0, b1): im2col then GEMM, in chunks unless kept whole
@@ -500,8 +507,11 @@ def conv_grads(x, dout, kernel, strides, dilation, pad, groups=1, cols=None):
     """
     nb, out_shape, filters = x.shape[0], tuple(dout.shape[1:4]), kernel.shape[-1]
     ksize = tuple(kernel.shape[:3])
-    if cols is not None or groups != 1 or _pointwise(ksize, strides, pad, out_shape,
-                                                     x.shape[1:4], groups):  # fmt: skip
+    if (
+        cols is not None
+        or groups != 1
+        or _pointwise(ksize, strides, pad, out_shape, x.shape[1:4], groups)
+    ):
         dx = conv_grad_input(dout, kernel, x.shape, strides, dilation, pad, groups)
         return dx, conv_grad_kernel(x, dout, kernel.shape, strides, dilation, pad, groups, cols)
     if dout.ndim != 5 or dout.shape[0] != nb or dout.shape[-1] != filters:
@@ -559,8 +569,9 @@ def conv_grad_kernel_ref(x, dout, kernel_shape, strides, dilation, pad, groups=1
 def conv_grad_input_ref(dout, kernel, in_shape, strides, dilation, pad, groups=1):
     """Reference for `conv_grad_input`: per-tap einsums added into a padded buffer, then cropped."""
     out_shape = dout.shape[1:4]
-    xp = _padded_copy(np.zeros(in_shape, dout.dtype), kernel.shape[:3], strides, dilation, pad,
-                      out_shape)  # fmt: skip
+    xp = _padded_copy(
+        np.zeros(in_shape, dout.dtype), kernel.shape[:3], strides, dilation, pad, out_shape
+    )
     cg, f = kernel.shape[3], kernel.shape[4]
     d = dout.reshape(*dout.shape[:4], groups, f // groups)
     for tap, view in _taps(xp, kernel.shape[:3], strides, dilation, out_shape):

@@ -58,7 +58,9 @@ def layer_norm_grad_ref(d, x, gamma, mean, inv):
     xhat = (x - mean[:, None]) * inv[:, None]
     dxhat = d * gamma
     dx = inv[:, None] * (
-        dxhat - dxhat.mean(axis=1, keepdims=True) - xhat * (dxhat * xhat).mean(axis=1, keepdims=True)
+        dxhat
+        - dxhat.mean(axis=1, keepdims=True)
+        - xhat * (dxhat * xhat).mean(axis=1, keepdims=True)
     )
     return dx, (d * xhat).sum(axis=0), d.sum(axis=0)
 

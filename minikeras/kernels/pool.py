@@ -95,8 +95,9 @@ def max_pool(x, ksize, strides, pad, out_shape):
     if two and od <= x.shape[1] and 2 * oh <= x.shape[2] and 2 * ow <= x.shape[3]:
         _blocks(lambda b0, b1: _max_pool_2x2(x[b0:b1], out[b0:b1], arg[b0:b1]), x)
     else:
-        _blocks(lambda b0, b1: _max_pool_rows(x[b0:b1], ksize, strides, pad, out[b0:b1],
-                                              arg[b0:b1]), x)  # fmt: skip
+        _blocks(
+            lambda b0, b1: _max_pool_rows(x[b0:b1], ksize, strides, pad, out[b0:b1], arg[b0:b1]), x
+        )
     return out, arg
 
 
@@ -158,8 +159,11 @@ def max_pool_grad(dout, arg, in_shape):
     if dout.shape != arg.shape or dout.shape[0] != nb or dout.shape[4] != nc:
         raise ValueError("max_pool_grad: dout and argmax shapes do not match in_shape")
     dx = np.zeros((nb, nd * nh * nw, nc), dtype=dout.dtype)
-    _blocks(lambda b0, b1: _max_pool_grad_rows(dout[b0:b1], arg[b0:b1], dx[b0:b1]), dx,
-            GRAD_PARALLEL_MIN)
+    _blocks(
+        lambda b0, b1: _max_pool_grad_rows(dout[b0:b1], arg[b0:b1], dx[b0:b1]),
+        dx,
+        GRAD_PARALLEL_MIN,
+    )
     return dx.reshape((nb, nd, nh, nw, nc))
 
 
@@ -225,7 +229,6 @@ def avg_pool(x, ksize, strides, pad, out_shape):
 
 def avg_pool_grad_ref(dout, in_shape, ksize, strides, pad):
     """Reference for `avg_pool_grad`: spreads each gradient evenly over its clipped window."""
-    nb, nc = in_shape[0], in_shape[-1]
     dx = np.zeros(in_shape, dtype=dout.dtype)
     windows = _windows(in_shape[1:4], ksize, strides, pad, dout.shape[1:4])
     for o, ((a0, a1), (b0, b1), (c0, c1)) in windows:

@@ -53,8 +53,14 @@ _HALF, _ONE, _TWO = _F(0.5), _F(1.0), _F(2.0)
 # and 2 / (e + 1) out of the subnormal range, which is many times slower on x86
 _EXP_HI, _EXP_LO = _F(80.0), _F(-87.0)
 # Taylor coefficients 1/k! of exp on |r| <= ln2/2 (degree 7: truncation error < 6e-9)
-_E2, _E3, _E4, _E5, _E6, _E7 = (_F(1 / 2), _F(1 / 6), _F(1 / 24), _F(1 / 120), _F(1 / 720),
-                                _F(1 / 5040))  # fmt: skip
+_E2, _E3, _E4, _E5, _E6, _E7 = (
+    _F(1 / 2),
+    _F(1 / 6),
+    _F(1 / 24),
+    _F(1 / 120),
+    _F(1 / 720),
+    _F(1 / 5040),
+)
 # Taylor coefficients of tanh x / x in x^2, used for |x| < 0.25 (error < 1e-8 relative)
 _T1, _T2, _T3, _T4 = _F(-1 / 3), _F(2 / 15), _F(-17 / 315), _F(62 / 2835)
 _SMALL = _F(0.25)
@@ -428,8 +434,9 @@ def lstm_forward(xw, ut, h0, c0, mask, zero_output):
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def _lstm_forward_rows(xw, ut, h0, c0, mask, zero_output, y, hprev, cprev, act, tc, h_last,
-                       c_last, order, b0, b1):  # fmt: skip
+def _lstm_forward_rows(
+    xw, ut, h0, c0, mask, zero_output, y, hprev, cprev, act, tc, h_last, c_last, order, b0, b1
+):
     T, G = xw.shape[1], xw.shape[2]
     u = G // 4
     z = np.empty((4, G), xw.dtype)
@@ -477,8 +484,12 @@ def lstm_backward_ref(dy, dh_last, dc_last, u_mat, cprev, act, tc, mask, zero_ou
         gy = dy[:, s] + carry
         dht = dh + gy
         dct = dc + dht * o * (1 - tc[:, s] ** 2)
-        grads = [dct * g * i * (1 - i), dct * cprev[:, s] * f * (1 - f), dct * i * (1 - g**2),
-                 dht * tc[:, s] * o * (1 - o)]  # fmt: skip
+        grads = [
+            dct * g * i * (1 - i),
+            dct * cprev[:, s] * f * (1 - f),
+            dct * i * (1 - g**2),
+            dht * tc[:, s] * o * (1 - o),
+        ]
         dpre[:, s] = _step_ref(mask, s, np.concatenate(grads, axis=1), 0)
         dh = _step_ref(mask, s, dpre[:, s] @ u_mat.T, dh)
         dc = _step_ref(mask, s, dct * f, dc)
@@ -497,8 +508,9 @@ def lstm_backward(dy, dh_last, dc_last, u_mat, cprev, act, tc, mask, zero_output
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def _lstm_backward_rows(dy, dh_last, dc_last, u_mat, cprev, act, tc, mask, zero_output, dpre,
-                        dh0, dc0, order, b0, b1):  # fmt: skip
+def _lstm_backward_rows(
+    dy, dh_last, dc_last, u_mat, cprev, act, tc, mask, zero_output, dpre, dh0, dc0, order, b0, b1
+):
     T, u = dy.shape[1], dy.shape[2]
     one = np.ones(1, dy.dtype)[0]
     dz = np.zeros((4, 4 * u), dy.dtype)
@@ -583,8 +595,9 @@ def gru_forward(xw, ut, brec, h0, mask, zero_output):
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def _gru_forward_rows(xw, ut, brec, h0, mask, zero_output, y, hprev, act, hn, h_last, order,
-                      b0, b1):  # fmt: skip
+def _gru_forward_rows(
+    xw, ut, brec, h0, mask, zero_output, y, hprev, act, hn, h_last, order, b0, b1
+):
     T, G = xw.shape[1], xw.shape[2]
     u = G // 3
     one = np.ones(1, xw.dtype)[0]
@@ -646,8 +659,9 @@ def gru_backward(dy, dh_last, u_mat, hprev, act, hn, mask, zero_output):
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def _gru_backward_rows(dy, dh_last, u_mat, hprev, act, hn, mask, zero_output, dx, drec, dh0,
-                       order, b0, b1):  # fmt: skip
+def _gru_backward_rows(
+    dy, dh_last, u_mat, hprev, act, hn, mask, zero_output, dx, drec, dh0, order, b0, b1
+):
     T, u = dy.shape[1], dy.shape[2]
     one = np.ones(1, dy.dtype)[0]
     dr = np.zeros((4, 3 * u), dy.dtype)
@@ -717,8 +731,9 @@ def gru_v1_forward(xw, ut_zr, ut_h, h0, mask, zero_output):
     B, T, G = xw.shape
     y, hprev = np.empty((B, T, G // 3), xw.dtype), np.empty((B, T, G // 3), xw.dtype)
     act, h_last = np.zeros_like(xw), np.empty_like(h0)
-    _run_rows(_gru_v1_forward_rows, B, xw, ut_zr, ut_h, h0, mask, zero_output, y, hprev, act,
-              h_last)  # fmt: skip
+    _run_rows(
+        _gru_v1_forward_rows, B, xw, ut_zr, ut_h, h0, mask, zero_output, y, hprev, act, h_last
+    )
     return y, hprev, act, h_last
 
 
@@ -787,8 +802,7 @@ def gru_v1_backward(dy, dh_last, u_zr, u_h, hprev, act, mask, zero_output):
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
-def _gru_v1_backward_rows(dy, dh_last, u_zr, u_h, hprev, act, mask, zero_output, dpre, dh0,
-                          b0, b1):  # fmt: skip
+def _gru_v1_backward_rows(dy, dh_last, u_zr, u_h, hprev, act, mask, zero_output, dpre, dh0, b0, b1):
     T, u = dy.shape[1], dy.shape[2]
     one = np.ones(1, dy.dtype)[0]
     dz = np.zeros((4, 3 * u), dy.dtype)

@@ -52,8 +52,9 @@ def _relax(typingctx):
     def codegen(context, builder, signature, args):
         module = builder.module
         if _X86:
-            pause = cgutils.get_or_insert_function(module, ir.FunctionType(ir.VoidType(), []),
-                                                   "llvm.x86.sse2.pause")  # fmt: skip
+            pause = cgutils.get_or_insert_function(
+                module, ir.FunctionType(ir.VoidType(), []), "llvm.x86.sse2.pause"
+            )
             builder.call(pause, [])
         elif _ARM64:  # hint #1 is `yield`
             hint = cgutils.get_or_insert_function(

@@ -230,9 +230,19 @@ def matmul(a, b, out=None):
     if out is None:
         out = np.empty((m, n), dtype=np.result_type(a, b))
     if m >= 32 * threads:
-        run_blocks(lambda i0, i1: np.matmul(a[i0:i1], b, out=out[i0:i1]), m, threads,
-                   per_thread=1, multiple=16)  # fmt: skip
+        run_blocks(
+            lambda i0, i1: np.matmul(a[i0:i1], b, out=out[i0:i1]),
+            m,
+            threads,
+            per_thread=1,
+            multiple=16,
+        )
     else:
-        run_blocks(lambda j0, j1: np.matmul(a, b[:, j0:j1], out=out[:, j0:j1]), n, threads,
-                   per_thread=1, multiple=16)  # fmt: skip
+        run_blocks(
+            lambda j0, j1: np.matmul(a, b[:, j0:j1], out=out[:, j0:j1]),
+            n,
+            threads,
+            per_thread=1,
+            multiple=16,
+        )
     return out

@@ -4,9 +4,9 @@ Each sub-package lists its public names in `__all__`; they are all exported here
 `LAYER_CLASSES` (the closed registry used when loading files) is built from everything exported.
 """
 
-from .layer import InputSpec, Layer
-from .node import KerasTensor
-from .core.op_layer import OpLayer
+from .layer import InputSpec as InputSpec, Layer
+from .node import KerasTensor as KerasTensor
+from .core.op_layer import OpLayer as OpLayer
 from .core import *  # noqa: F401,F403
 from .activations import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403

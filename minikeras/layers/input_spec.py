@@ -62,7 +62,7 @@ class InputSpec:
         except (ValueError, TypeError, AttributeError):
             raise TypeError(
                 f"Argument `axes` must be a dict with integer keys. Received: axes={axes}"
-            )
+            ) from None
         top = self.ndim or self.max_ndim
         if self.axes and top is not None and max(self.axes) > top - 1:
             raise ValueError(

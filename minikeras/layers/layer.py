@@ -181,7 +181,9 @@ class Layer:
             tracked = self.__dict__.get("_tracked_layers")
             if tracked is not None and all(value is not t for t in tracked):
                 tracked.append(value)
-        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
+        elif (
+            isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value)
+        ):
             tracked = self.__dict__.get("_tracked_layers")
             if tracked is not None:
                 for v in value:
@@ -585,7 +587,9 @@ class Layer:
     def _symbolic_call(self, args, kwargs):
         if not self.built:
             self._check_input(args[0])
-            shapes = map_structure(lambda t: t.shape if isinstance(t, KerasTensor) else np.shape(t), args[0])
+            shapes = map_structure(
+                lambda t: t.shape if isinstance(t, KerasTensor) else np.shape(t), args[0]
+            )
             self._build_shapes = shapes
             pushed = _enter_scope(self)
             try:
@@ -614,8 +618,10 @@ class Layer:
             shape = self.compute_output_shape(first.shape)
         except Exception:  # an incomplete declaration: keep the traced shape
             return
-        if isinstance(shape, (tuple, list)) and len(shape) == len(outs[0].shape) and all(
-            d is None or isinstance(d, (int, np.integer)) for d in shape
+        if (
+            isinstance(shape, (tuple, list))
+            and len(shape) == len(outs[0].shape)
+            and all(d is None or isinstance(d, (int, np.integer)) for d in shape)
         ):
             outs[0].shape = tuple(None if d is None else int(d) for d in shape)
 
@@ -659,8 +665,7 @@ class Layer:
     def _node_shapes(self, attr, what):
         if not self._inbound_nodes:
             raise AttributeError(
-                f"The layer {self.name} has never been called and thus has no defined {what} "
-                "shape."
+                f"The layer {self.name} has never been called and thus has no defined {what} shape."
             )
         shapes = []
         for node in self._inbound_nodes:
@@ -768,8 +773,12 @@ class _TraceGuard:
             if isinstance(g, np.random.Generator)
         ]
         self.n_layers = len(layers)
-        self.globals = (mk_random.global_rng(), mk_random.global_rng().bit_generator.state,
-                        np.random.get_state(), _py_random.getstate())
+        self.globals = (
+            mk_random.global_rng(),
+            mk_random.global_rng().bit_generator.state,
+            np.random.get_state(),
+            _py_random.getstate(),
+        )
         return self
 
     def __exit__(self, *exc):
@@ -845,8 +854,13 @@ def _arrays_to_tensors(structure, layer):
             if v.dtype.kind not in "biuf":
                 return v
             return _to_tensors(v, layer)
-        if isinstance(v, Tensor) and layer.autocast and v.dtype.kind == "f" and \
-                v.dtype != np.dtype(layer._dtype) and not isinstance(v, Variable):
+        if (
+            isinstance(v, Tensor)
+            and layer.autocast
+            and v.dtype.kind == "f"
+            and v.dtype != np.dtype(layer._dtype)
+            and not isinstance(v, Variable)
+        ):
             return _to_tensors(v, layer)
         return v
 
@@ -871,8 +885,11 @@ def _to_tensors(x, layer):
     def convert(v):
         if isinstance(v, Tensor):
             t = v
-        elif v is None or isinstance(v, (str, bool)) or v is Ellipsis or (
-            isinstance(v, (int, float, complex)) and not isinstance(v, np.generic)
+        elif (
+            v is None
+            or isinstance(v, (str, bool))
+            or v is Ellipsis
+            or (isinstance(v, (int, float, complex)) and not isinstance(v, np.generic))
         ):
             # Python numbers stay weakly typed, as Keras converts only array-likes: `2 - x`
             # keeps x's float32 instead of promoting through an int64 array

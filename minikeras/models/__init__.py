@@ -1,8 +1,8 @@
 """`keras.models`: Model, Sequential, and loading helpers."""
 
-from .functional import Functional
+from .functional import Functional as Functional
 from .model import Model
-from .sequential import Sequential
+from .sequential import Sequential as Sequential
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
@@ -27,8 +27,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """
     from ..saving import api
 
-    return api.load_model(filepath, custom_objects=custom_objects, compile=compile,
-                          safe_mode=safe_mode)
+    return api.load_model(
+        filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
+    )
 
 
 def model_from_json(json_string, custom_objects=None):
@@ -51,8 +52,9 @@ def model_from_json(json_string, custom_objects=None):
     return api.model_from_json(json_string, custom_objects=custom_objects)
 
 
-def clone_model(model, input_tensors=None, clone_function=None, call_function=None,
-                recursive=False, **kwargs):
+def clone_model(
+    model, input_tensors=None, clone_function=None, call_function=None, recursive=False, **kwargs
+):
     """Returns a new model with the same architecture and freshly initialised weights.
 
     Args:

@@ -46,7 +46,10 @@ class CompileLoss:
         if loss_weights is None:
             self.weights = [1.0] * len(per)
         else:
-            self.weights = [1.0 if w is None else float(w) for w in _per_output(loss_weights, self.output_names, "loss_weights")]
+            self.weights = [
+                1.0 if w is None else float(w)
+                for w in _per_output(loss_weights, self.output_names, "loss_weights")
+            ]
         self.last_values = {}
 
     @property
@@ -66,7 +69,9 @@ class CompileLoss:
                 )
         total = None
         self.last_values = {}
-        for name, fn, w, yt, yp, sw in zip(self.output_names, self.losses, self.weights, y_true, y_pred, sws):
+        for name, fn, w, yt, yp, sw in zip(
+            self.output_names, self.losses, self.weights, y_true, y_pred, sws
+        ):
             if fn is None:
                 continue
             value = apply_loss(fn, yt, yp, sw)
@@ -167,8 +172,11 @@ class CompileMetrics:
                 continue
             if isinstance(spec, dict):
                 per = _per_output(spec, names, "metrics")
-            elif isinstance(spec, (list, tuple)) and len(names) > 1 and len(spec) == len(names) and all(
-                isinstance(s, (list, tuple)) or s is None for s in spec
+            elif (
+                isinstance(spec, (list, tuple))
+                and len(names) > 1
+                and len(spec) == len(names)
+                and all(isinstance(s, (list, tuple)) or s is None for s in spec)
             ):
                 per = list(spec)
             else:

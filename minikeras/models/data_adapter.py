@@ -47,9 +47,11 @@ def check_fit_arguments(epochs, initial_epoch, validation_split, validation_freq
             raise ValueError(
                 f"fit(): `{name}` should be a non-negative integer, but got {name}={value!r}."
             )
-    if isinstance(validation_split, (bool, np.bool_)) or not isinstance(
-        validation_split, (int, float, np.integer, np.floating)
-    ) or not 0 <= validation_split < 1:
+    if (
+        isinstance(validation_split, (bool, np.bool_))
+        or not isinstance(validation_split, (int, float, np.integer, np.floating))
+        or not 0 <= validation_split < 1
+    ):
         raise ValueError(
             "fit(): `validation_split` should be a float in [0, 1) (the fraction of the "
             f"training data held out), but got validation_split={validation_split!r}."
@@ -112,7 +114,9 @@ def _num_samples(structure, what="x"):
 def class_weight_to_sample_weight(y, class_weight):
     """Per-sample weights from a `{class: weight}` dict (labels sparse or one-hot)."""
     y = np.asarray(y)
-    labels = np.argmax(y, axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(len(y), -1)[:, 0]
+    labels = (
+        np.argmax(y, axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(len(y), -1)[:, 0]
+    )
     labels = np.round(labels).astype(np.int64)
     weights = np.ones(len(labels), dtype="float32")
     for cls, w in class_weight.items():
@@ -123,8 +127,16 @@ def class_weight_to_sample_weight(y, class_weight):
 class ArrayData:
     """Batches over in-memory arrays, shuffled each epoch when asked."""
 
-    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False,
-                 class_weight=None, steps=None):
+    def __init__(
+        self,
+        x,
+        y=None,
+        sample_weight=None,
+        batch_size=32,
+        shuffle=False,
+        class_weight=None,
+        steps=None,
+    ):
         self.x = _as_arrays(x, "x")
         self.y = _as_arrays(y, "y") if y is not None else None
         self.sample_weight = None if sample_weight is None else np.asarray(sample_weight)
@@ -143,7 +155,9 @@ class ArrayData:
                     "of samples."
                 )
         if len(set(sizes)) > 1:
-            raise ValueError(f"All input arrays must have the same number of samples. Received sizes {sizes}.")
+            raise ValueError(
+                f"All input arrays must have the same number of samples. Received sizes {sizes}."
+            )
         self.n = sizes[0] if sizes else 0
         if self.sample_weight is not None and len(self.sample_weight) != self.n:
             raise ValueError(
@@ -199,7 +213,7 @@ class ArrayData:
         for b in range(self.num_batches()):
             idx = order[b * self.batch_size : (b + 1) * self.batch_size]
             if self.shuffle:
-                take = lambda a: None if a is None else a[idx]  # noqa: E731
+                take = lambda a, idx=idx: None if a is None else a[idx]
             else:
                 lo, hi = b * self.batch_size, (b + 1) * self.batch_size
                 take = lambda a, lo=lo, hi=hi: None if a is None else a[lo:hi]  # noqa: E731
@@ -277,8 +291,16 @@ class DatasetData:
             yield self._fix(batch)
 
 
-def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, class_weight=None,
-              steps=None, what="fit"):
+def make_data(
+    x,
+    y=None,
+    sample_weight=None,
+    batch_size=None,
+    shuffle=False,
+    class_weight=None,
+    steps=None,
+    what="fit",
+):
     """The right adapter for `x`; checks the arguments Keras rejects for that kind of data."""
     if x is None:
         raise ValueError(f"{what}() needs input data `x`. Received: x=None")
@@ -295,7 +317,12 @@ def make_data(x, y=None, sample_weight=None, batch_size=None, shuffle=False, cla
             f"{what}(): `y` must not be given when `x` is a generator or PyDataset (it yields "
             "the targets itself)."
         )
-    if hasattr(x, "__getitem__") and hasattr(x, "__len__") or hasattr(x, "__iter__") or hasattr(x, "__next__"):
+    if (
+        hasattr(x, "__getitem__")
+        and hasattr(x, "__len__")
+        or hasattr(x, "__iter__")
+        or hasattr(x, "__next__")
+    ):
         return DatasetData(x, steps, class_weight)
     raise TypeError(f"{what}() cannot read data of type {type(x).__name__}.")
 

@@ -266,7 +266,11 @@ class Functional(Model):
                 values[id(spec)] = None
                 continue
             t = x if isinstance(x, Tensor) else Tensor(np.asarray(x))
-            if t.dtype.kind == "f" and spec.dtype != t.dtype.name and np.dtype(spec.dtype).kind == "f":
+            if (
+                t.dtype.kind == "f"
+                and spec.dtype != t.dtype.name
+                and np.dtype(spec.dtype).kind == "f"
+            ):
                 from ..core import ops
 
                 t = ops.cast(t, spec.dtype)
@@ -320,8 +324,9 @@ class Functional(Model):
             model = serialization.functional_from_config(config, custom_objects)
             if cls is Functional:
                 return model
-            return cls(inputs=model._input_structure, outputs=model._output_structure,
-                       name=model.name)
+            return cls(
+                inputs=model._input_structure, outputs=model._output_structure, name=model.name
+            )
         return _from_init_arguments(cls, config)
 
 

@@ -77,22 +77,36 @@ class Model(Trainer, Layer):
     def compute_mask(self, inputs, mask=None):
         return None
 
-    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                show_trainable=False, layer_range=None):
+    def summary(
+        self,
+        line_length=None,
+        positions=None,
+        print_fn=None,
+        expand_nested=False,
+        show_trainable=False,
+        layer_range=None,
+    ):
         """Prints a table of the layers, their output shapes and parameter counts."""
         from ..utils.summary_utils import print_summary
 
-        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
-                      expand_nested=expand_nested, show_trainable=show_trainable,
-                      layer_range=layer_range)
+        print_summary(
+            self,
+            line_length=line_length,
+            positions=positions,
+            print_fn=print_fn,
+            expand_nested=expand_nested,
+            show_trainable=show_trainable,
+            layer_range=layer_range,
+        )
 
     # -- saving (implemented in minikeras.saving) ------------------------------------------
     def save(self, filepath, overwrite=True, include_optimizer=True, **kwargs):
         """Saves the whole model: `.keras` (Keras 3 zip) or `.h5` (legacy HDF5)."""
         from ..saving import api
 
-        return api.save_model(self, filepath, overwrite=overwrite,
-                              include_optimizer=include_optimizer, **kwargs)
+        return api.save_model(
+            self, filepath, overwrite=overwrite, include_optimizer=include_optimizer, **kwargs
+        )
 
     def save_weights(self, filepath, overwrite=True, **kwargs):
         """Saves the weights: `.weights.h5` (Keras 3 layout) or `.h5` (Keras 2 layout)."""
@@ -104,8 +118,9 @@ class Model(Trainer, Layer):
         """Loads weights saved by minikeras, Keras 3 or Keras 2 (`.weights.h5`, `.h5`, `.keras`)."""
         from ..saving import api
 
-        return api.load_weights(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name,
-                                **kwargs)
+        return api.load_weights(
+            self, filepath, skip_mismatch=skip_mismatch, by_name=by_name, **kwargs
+        )
 
     def to_json(self, **kwargs):
         """The model's architecture as a JSON string (`keras.models.model_from_json` reads it)."""

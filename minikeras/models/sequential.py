@@ -56,8 +56,10 @@ class Sequential(Model):
                     f"'{layer.name}' is already the name of a layer in this model."
                 )
             if not self._seq_layers and self._input_layer is None and layer._batch_input_shape:
-                self._input_layer = InputLayer(batch_shape=layer._batch_input_shape,
-                                               dtype=layer._dtype if layer._dtype else None)
+                self._input_layer = InputLayer(
+                    batch_shape=layer._batch_input_shape,
+                    dtype=layer._dtype if layer._dtype else None,
+                )
             self._seq_layers.append(layer)
             self._tracked_layers.append(layer)
         self.built = False
@@ -89,7 +91,9 @@ class Sequential(Model):
         shape = (None,) + tuple(input_shape[1:])
         if self._input_layer is None or self._input_layer.batch_shape != tuple(input_shape):
             dtype = self._input_layer._dtype if self._input_layer is not None else None
-            self._input_layer = InputLayer(batch_shape=shape if self._input_layer is None else tuple(input_shape), dtype=dtype)
+            self._input_layer = InputLayer(
+                batch_shape=shape if self._input_layer is None else tuple(input_shape), dtype=dtype
+            )
         x = self._input_layer.output
         self._inputs = [x]
         for layer in self._seq_layers:
@@ -121,9 +125,7 @@ class Sequential(Model):
     @property
     def output_shape(self):
         if not self._outputs:
-            raise AttributeError(
-                f"Sequential model '{self.name}' has no defined output shape yet."
-            )
+            raise AttributeError(f"Sequential model '{self.name}' has no defined output shape yet.")
         return self._outputs[0].shape
 
     @property
@@ -168,8 +170,11 @@ class Sequential(Model):
                 spec = self.inputs[0]
                 x = adjust_input_rank(self, 0, spec.name, spec.shape, x)
                 dt = spec.dtype
-                if getattr(x, "dtype", None) is not None and dt.startswith(("int", "uint")) \
-                        and x.dtype.kind == "f":
+                if (
+                    getattr(x, "dtype", None) is not None
+                    and dt.startswith(("int", "uint"))
+                    and x.dtype.kind == "f"
+                ):
                     from ..core import ops
 
                     x = ops.cast(x, dt)

@@ -47,9 +47,18 @@ class Trainer:
         self.steps_per_execution = 1
 
     # -- compile -------------------------------------------------------------------------------
-    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
-                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
-                jit_compile="auto", auto_scale_loss=True):
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        loss_weights=None,
+        metrics=None,
+        weighted_metrics=None,
+        run_eagerly=False,
+        steps_per_execution=1,
+        jit_compile="auto",
+        auto_scale_loss=True,
+    ):
         """Configures the model for training.
 
         Args:
@@ -82,7 +91,9 @@ class Trainer:
         self._compile_metrics = None
         if metrics is not None or weighted_metrics is not None:
             has_loss = self._compile_loss.has_loss if self._compile_loss is not None else None
-            self.__dict__["_compile_metrics"] = CompileMetrics(metrics, weighted_metrics, names, has_loss)
+            self.__dict__["_compile_metrics"] = CompileMetrics(
+                metrics, weighted_metrics, names, has_loss
+            )
         # compile's own trackers are not tracked as attribute metrics (Keras 3 compiles
         # without dependency tracking), so a recompile leaves no stale "loss" behind
         self.__dict__["_loss_tracker"] = loss_tracker("loss")
@@ -285,10 +296,25 @@ class Trainer:
         self.__dict__["_callback_list_ref"] = weakref.ref(cbs)
         return cbs
 
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1):
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_steps=None,
+        validation_batch_size=None,
+        validation_freq=1,
+    ):
         """Trains the model for `epochs` epochs and returns a `History`.
 
         Args:
@@ -328,21 +354,40 @@ class Trainer:
         validation_freq = data_adapter.check_fit_arguments(
             epochs, initial_epoch, validation_split, validation_freq
         )
-        data = data_adapter.make_data(x, y, sample_weight, batch_size, shuffle, class_weight,
-                                      steps_per_epoch, "fit")
+        data = data_adapter.make_data(
+            x, y, sample_weight, batch_size, shuffle, class_weight, steps_per_epoch, "fit"
+        )
         val = None
         if validation_split and validation_data is None:
             if not isinstance(data, data_adapter.ArrayData):
-                raise ValueError("validation_split works only with array data; pass validation_data.")
+                raise ValueError(
+                    "validation_split works only with array data; pass validation_data."
+                )
             val = data.split(validation_split)
         elif validation_data is not None:
             if isinstance(validation_data, (tuple, list)):
                 vx, vy, vsw = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
-                val = data_adapter.make_data(vx, vy, vsw, validation_batch_size or batch_size,
-                                             False, None, validation_steps, "fit")
+                val = data_adapter.make_data(
+                    vx,
+                    vy,
+                    vsw,
+                    validation_batch_size or batch_size,
+                    False,
+                    None,
+                    validation_steps,
+                    "fit",
+                )
             else:
-                val = data_adapter.make_data(validation_data, None, None, validation_batch_size or batch_size,
-                                             False, None, validation_steps, "fit")
+                val = data_adapter.make_data(
+                    validation_data,
+                    None,
+                    None,
+                    validation_batch_size or batch_size,
+                    False,
+                    None,
+                    validation_steps,
+                    "fit",
+                )
         cbs = self._callbacks(callbacks, verbose, epochs=epochs, steps=data.num_batches())
         self.stop_training = False
         self._nan_loss = False
@@ -441,8 +486,17 @@ class Trainer:
         values += [logs[k] for k in sorted(logs) if k not in names]
         return values[0] if len(values) == 1 else values
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, return_dict=False):
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        verbose="auto",
+        sample_weight=None,
+        steps=None,
+        callbacks=None,
+        return_dict=False,
+    ):
         """Loss and metrics on the given data: a scalar, a list (as `metrics_names`) or a dict.
 
         `batch_size` and `steps` are positive integers or None; empty data raises ValueError
@@ -452,7 +506,9 @@ class Trainer:
         verbose = _verbose(verbose)
         batch_size = data_adapter.check_positive_int(batch_size, "batch_size", "evaluate")
         steps = data_adapter.check_positive_int(steps, "steps", "evaluate")
-        data = data_adapter.make_data(x, y, sample_weight, batch_size, False, None, steps, "evaluate")
+        data = data_adapter.make_data(
+            x, y, sample_weight, batch_size, False, None, steps, "evaluate"
+        )
         cbs = self._callbacks(callbacks, verbose, test_steps=data.num_batches())
         logs = self._evaluate_data(data, cbs)
         if return_dict:
@@ -486,7 +542,9 @@ class Trainer:
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on one batch; returns the loss (and metrics)."""
         self._assert_compiled("train_on_batch")
-        data = data_adapter.make_data(x, y, sample_weight, None, False, class_weight, None, "train_on_batch")
+        data = data_adapter.make_data(
+            x, y, sample_weight, None, False, class_weight, None, "train_on_batch"
+        )
         if isinstance(data, data_adapter.ArrayData):
             data.batch_size = max(data.n, 1)
         self.reset_metrics()

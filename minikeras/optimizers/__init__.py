@@ -17,8 +17,22 @@ from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-ALL_OBJECTS = (Adam, AdamW, Adamax, Nadam, SGD, RMSprop, Adagrad, Adadelta, Lion, Lamb, Adafactor,
-               Ftrl, Muon, LossScaleOptimizer)  # fmt: skip
+ALL_OBJECTS = (
+    Adam,
+    AdamW,
+    Adamax,
+    Nadam,
+    SGD,
+    RMSprop,
+    Adagrad,
+    Adadelta,
+    Lion,
+    Lamb,
+    Adafactor,
+    Ftrl,
+    Muon,
+    LossScaleOptimizer,
+)
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 
@@ -101,7 +115,23 @@ def get(identifier):
 
 
 __all__ = [
-    "Optimizer", "SGD", "Adam", "AdamW", "Adamax", "Nadam", "RMSprop", "Adagrad", "Adadelta",
-    "Lion", "Lamb", "Adafactor", "Ftrl", "Muon", "LossScaleOptimizer",
-    "schedules", "get", "serialize", "deserialize",
-]  # fmt: skip
+    "Optimizer",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "Nadam",
+    "RMSprop",
+    "Adagrad",
+    "Adadelta",
+    "Lion",
+    "Lamb",
+    "Adafactor",
+    "Ftrl",
+    "Muon",
+    "LossScaleOptimizer",
+    "schedules",
+    "get",
+    "serialize",
+    "deserialize",
+]

@@ -83,8 +83,9 @@ class Adam(MomentOptimizer):
             if views is None or g.dtype != dt or not g.flags.c_contiguous:
                 w, m, v, vhat = arrays  # the general path: it converts g or falls back
                 alpha = self._step_size(learning_rate, dt)
-                fused_adam(w, g, m, v, vhat, alpha, self.beta_1, self.beta_2, self.epsilon,
-                           self.amsgrad)  # fmt: skip
+                fused_adam(
+                    w, g, m, v, vhat, alpha, self.beta_1, self.beta_2, self.epsilon, self.amsgrad
+                )
                 continue
             sc = scalars.get(dt)
             if sc is None:
@@ -109,8 +110,9 @@ def _flat_views(w, m, v, vhat):
         dt.kind == "f"
         and dt.itemsize >= 4
         and not load_kernels("adam").numba.config.DISABLE_JIT
-        and all(a.flags.c_contiguous and a.dtype == dt and a.shape == w.shape
-                for a in (w, m, v, vhat))
+        and all(
+            a.flags.c_contiguous and a.dtype == dt and a.shape == w.shape for a in (w, m, v, vhat)
+        )
     )
     return tuple(a.reshape(-1) for a in (w, m, v, vhat)) if usable else None
 

@@ -47,9 +47,12 @@ class Ftrl(Optimizer):
             ("learning_rate_power", learning_rate_power, "negative or zero"),
             ("l1_regularization_strength", l1_regularization_strength, "positive or zero"),
             ("l2_regularization_strength", l2_regularization_strength, "positive or zero"),
-            ("l2_shrinkage_regularization_strength", l2_shrinkage_regularization_strength,
-             "positive or zero"),
-        ]:  # fmt: skip
+            (
+                "l2_shrinkage_regularization_strength",
+                l2_shrinkage_regularization_strength,
+                "positive or zero",
+            ),
+        ]:
             if (value > 0.0) if ok == "negative or zero" else (value < 0.0):
                 raise ValueError(f"Ftrl: `{arg}` needs to be {ok}. Received: {arg}={value}")
         self.learning_rate_power = learning_rate_power

@@ -54,8 +54,9 @@ class LossScaleOptimizer(Optimizer):
     ([0.5], 2.0)
     """
 
-    def __init__(self, inner_optimizer, initial_scale=2.0**15, dynamic_growth_steps=2000,
-                 name=None, **kwargs):  # fmt: skip
+    def __init__(
+        self, inner_optimizer, initial_scale=2.0**15, dynamic_growth_steps=2000, name=None, **kwargs
+    ):
         if not kwargs.pop("dynamic", True):
             raise ValueError(
                 "LossScaleOptimizer no longer supports `dynamic=False`. Set `loss_scale_factor` "

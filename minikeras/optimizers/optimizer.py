@@ -80,7 +80,9 @@ class Optimizer:
         **kwargs,
     ):
         if kwargs.pop("decay", None) not in (None, 0, 0.0):
-            warnings.warn("Argument `decay` is no longer supported and will be ignored.")
+            warnings.warn(
+                "Argument `decay` is no longer supported and will be ignored.", stacklevel=2
+            )
         if "lr" in kwargs:  # Keras 2 spelling
             learning_rate = kwargs.pop("lr")
         for key in _K2_KEYS:
@@ -292,7 +294,8 @@ class Optimizer:
             missing = [v.name for g, v in zip(grads, variables) if g is None]
             warnings.warn(
                 f"Gradients do not exist for variables {missing} when minimizing the loss. "
-                "If using `model.compile()`, did you forget to provide a `loss` argument?"
+                "If using `model.compile()`, did you forget to provide a `loss` argument?",
+                stacklevel=2,
             )
         grads = [self._check_grad(g, v) for g, v in pairs]
         variables = [v for _, v in pairs]
@@ -465,7 +468,8 @@ class Optimizer:
             warnings.warn(
                 f"Skipping variable loading for optimizer '{self.name}': it has "
                 f"{len(self.variables)} variables but the saved optimizer has {len(store.keys())}."
-                + (" The optimizer has not been built yet." if not self.built else "")
+                + (" The optimizer has not been built yet." if not self.built else ""),
+                stacklevel=2,
             )
             return
         for i, v in enumerate(self.variables):

@@ -380,10 +380,15 @@ class CosineDecayRestarts(LearningRateSchedule):
 ALL_SCHEDULES = {
     c.__name__: c
     for c in (
-        LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay,
-        InverseTimeDecay, CosineDecay, CosineDecayRestarts,
+        LearningRateSchedule,
+        ExponentialDecay,
+        PiecewiseConstantDecay,
+        PolynomialDecay,
+        InverseTimeDecay,
+        CosineDecay,
+        CosineDecayRestarts,
     )
-}  # fmt: skip
+}
 
 
 def serialize(learning_rate_schedule):

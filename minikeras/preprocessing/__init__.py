@@ -5,9 +5,17 @@
 True
 """
 
-from ..utils import (image_dataset_from_directory, text_dataset_from_directory,
-                     timeseries_dataset_from_array)  # fmt: skip
+from ..utils import (
+    image_dataset_from_directory,
+    text_dataset_from_directory,
+    timeseries_dataset_from_array,
+)
 from . import image, sequence
 
-__all__ = ["image", "image_dataset_from_directory", "sequence", "text_dataset_from_directory",
-           "timeseries_dataset_from_array"]  # fmt: skip
+__all__ = [
+    "image",
+    "image_dataset_from_directory",
+    "sequence",
+    "text_dataset_from_directory",
+    "timeseries_dataset_from_array",
+]

@@ -9,11 +9,30 @@ repeatable from its seed) or None (the global generator seeded by
 (2, 2)
 """
 
-from .random import (beta, binomial, categorical, dropout, gamma, normal, randint, shuffle,
-                     truncated_normal, uniform)  # fmt: skip
+from .random import (
+    beta,
+    binomial,
+    categorical,
+    dropout,
+    gamma,
+    normal,
+    randint,
+    shuffle,
+    truncated_normal,
+    uniform,
+)
 from .seed_generator import SeedGenerator
 
 __all__ = [
-    "SeedGenerator", "beta", "binomial", "categorical", "dropout", "gamma", "normal", "randint",
-    "shuffle", "truncated_normal", "uniform",
-]  # fmt: skip
+    "SeedGenerator",
+    "beta",
+    "binomial",
+    "categorical",
+    "dropout",
+    "gamma",
+    "normal",
+    "randint",
+    "shuffle",
+    "truncated_normal",
+    "uniform",
+]

@@ -40,8 +40,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """
     from . import api
 
-    return api.load_model(filepath, custom_objects=custom_objects, compile=compile,
-                          safe_mode=safe_mode)  # fmt: skip
+    return api.load_model(
+        filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
+    )
 
 
 def save_model(model, filepath, overwrite=True, **kwargs):
@@ -162,12 +163,22 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     """
     from . import serialization
 
-    return serialization.deserialize_keras_object(config, custom_objects=custom_objects,
-                                                  safe_mode=safe_mode, **kwargs)  # fmt: skip
+    return serialization.deserialize_keras_object(
+        config, custom_objects=custom_objects, safe_mode=safe_mode, **kwargs
+    )
 
 
 __all__ = [
-    "CustomObjectScope", "custom_object_scope", "deserialize_keras_object", "get_custom_objects",
-    "get_registered_name", "get_registered_object", "load_model", "load_weights",
-    "register_keras_serializable", "save_model", "save_weights", "serialize_keras_object",
-]  # fmt: skip
+    "CustomObjectScope",
+    "custom_object_scope",
+    "deserialize_keras_object",
+    "get_custom_objects",
+    "get_registered_name",
+    "get_registered_object",
+    "load_model",
+    "load_weights",
+    "register_keras_serializable",
+    "save_model",
+    "save_weights",
+    "serialize_keras_object",
+]

@@ -29,13 +29,21 @@ from . import (
 )
 from .hdf5_legacy import SafeH5
 
-_LOSS_NAMES = {"mse": "mean_squared_error", "MSE": "mean_squared_error",
-               "mae": "mean_absolute_error", "MAE": "mean_absolute_error",
-               "mape": "mean_absolute_percentage_error", "MAPE": "mean_absolute_percentage_error",
-               "msle": "mean_squared_logarithmic_error", "MSLE": "mean_squared_logarithmic_error",
-               "kld": "kl_divergence", "KLD": "kl_divergence",
-               "kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh",
-               "huber_loss": "huber"}  # fmt: skip
+_LOSS_NAMES = {
+    "mse": "mean_squared_error",
+    "MSE": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "MAE": "mean_absolute_error",
+    "mape": "mean_absolute_percentage_error",
+    "MAPE": "mean_absolute_percentage_error",
+    "msle": "mean_squared_logarithmic_error",
+    "MSLE": "mean_squared_logarithmic_error",
+    "kld": "kl_divergence",
+    "KLD": "kl_divergence",
+    "kullback_leibler_divergence": "kl_divergence",
+    "logcosh": "log_cosh",
+    "huber_loss": "huber",
+}
 
 
 # ---- saving ------------------------------------------------------------------------------------
@@ -213,8 +221,10 @@ def _training_config(model):
     opt = model.optimizer
     return {
         **_compile_args(model),
-        "optimizer_config": {"class_name": type(opt).__name__,
-                             "config": keras2_compat.keras2_optimizer_config(opt.get_config())},
+        "optimizer_config": {
+            "class_name": type(opt).__name__,
+            "config": keras2_compat.keras2_optimizer_config(opt.get_config()),
+        },
     }
 
 
@@ -259,7 +269,10 @@ def _load_keras(filepath, custom_objects, compile):
     serialization.check_config(config, custom_objects)
     with registry.loading_scope(custom_objects):
         try:
-            with serialization.ObjectSharingScope(), config_checks.loading_budget(weights, filepath):
+            with (
+                serialization.ObjectSharingScope(),
+                config_checks.loading_budget(weights, filepath),
+            ):
                 model = serialization.deserialize_layer(config, custom_objects, build=True)
         except ValueError as e:
             raise ValueError(f"Cannot load '{filepath}': {e}") from None
@@ -390,10 +403,13 @@ def _compile(model, optimizer_config, args, keras2, filepath):
 
     try:
         optimizer = optimizers.deserialize(optimizer_config) if optimizer_config else "rmsprop"
-        model.compile(optimizer=optimizer, loss=_deserialize_all(args.get("loss")),
-                      metrics=_deserialize_all(args.get("metrics")),
-                      weighted_metrics=_deserialize_all(args.get("weighted_metrics")),
-                      loss_weights=args.get("loss_weights"))  # fmt: skip
+        model.compile(
+            optimizer=optimizer,
+            loss=_deserialize_all(args.get("loss")),
+            metrics=_deserialize_all(args.get("metrics")),
+            weighted_metrics=_deserialize_all(args.get("weighted_metrics")),
+            loss_weights=args.get("loss_weights"),
+        )
     except Exception as e:  # noqa: BLE001 - reported, the weights are loaded anyway
         warnings.warn(
             f"'{filepath}': compile() was not called as part of loading because the saved "
@@ -436,8 +452,12 @@ def _load_optimizer(model, h5, saved, keras2):
             stacklevel=4,
         )
         return
-    _assign([(v, h5.read(ds, v.shape, v.dtype, f"optimizer weight '{name}'"))
-             for v, (name, ds) in pairs])  # fmt: skip
+    _assign(
+        [
+            (v, h5.read(ds, v.shape, v.dtype, f"optimizer weight '{name}'"))
+            for v, (name, ds) in pairs
+        ]
+    )
 
 
 # ---- JSON and cloning --------------------------------------------------------------------------

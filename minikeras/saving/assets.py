@@ -42,16 +42,23 @@ def load_from_archive(archive, model):
         for path, obj in owners:
             folder = f"{PREFIX}{path}/"
             # only the files directly in this object's folder; names never leave the temp dir
-            mine = [i for i in infos if i.filename.startswith(folder)
-                    and "/" not in i.filename[len(folder):] and i.filename[len(folder):]]
+            mine = [
+                i
+                for i in infos
+                if i.filename.startswith(folder)
+                and "/" not in i.filename[len(folder) :]
+                and i.filename[len(folder) :]
+            ]
             # an object with no files still gets its (empty) folder: as in Keras 3, a missing
             # asset (an adapted vocabulary) is an error, not a layer silently left unadapted
             with tempfile.TemporaryDirectory() as tmp:
                 for info in mine:
                     if info.file_size > MAX_ASSET_BYTES:
-                        raise ValueError(f"'{archive}': asset '{info.filename}' declares "
-                                         f"{info.file_size} bytes; refused.")
-                    name = os.path.basename(info.filename[len(folder):])
+                        raise ValueError(
+                            f"'{archive}': asset '{info.filename}' declares "
+                            f"{info.file_size} bytes; refused."
+                        )
+                    name = os.path.basename(info.filename[len(folder) :])
                     if name in ("", ".", ".."):
                         continue
                     with zf.open(info) as src, open(os.path.join(tmp, name), "wb") as dst:

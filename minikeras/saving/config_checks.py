@@ -27,20 +27,61 @@ _state = threading.local()
 
 # ---- config types --------------------------------------------------------------------------
 
-_POSITIVE_INT = ("units", "filters", "num_heads", "key_dim", "value_dim", "output_dim",
-                 "input_dim", "depth_multiplier", "num_tokens", "max_tokens", "groups",
-                 "num_bins", "lora_rank", "n_fft", "sequence_length", "hidden_dim",
-                 "intermediate_dim")  # fmt: skip
+_POSITIVE_INT = (
+    "units",
+    "filters",
+    "num_heads",
+    "key_dim",
+    "value_dim",
+    "output_dim",
+    "input_dim",
+    "depth_multiplier",
+    "num_tokens",
+    "max_tokens",
+    "groups",
+    "num_bins",
+    "lora_rank",
+    "n_fft",
+    "sequence_length",
+    "hidden_dim",
+    "intermediate_dim",
+)
 _NON_NEGATIVE_INT = ("num_oov_indices",)
 _RATE = ("rate", "dropout", "recurrent_dropout")
-_BOOL = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "use_bias",
-         "trainable", "time_major", "unit_forget_bias", "reset_after",
-         "sparse", "ragged", "mask_zero", "use_scale", "causal")  # fmt: skip
+_BOOL = (
+    "return_sequences",
+    "return_state",
+    "go_backwards",
+    "stateful",
+    "unroll",
+    "use_bias",
+    "trainable",
+    "time_major",
+    "unit_forget_bias",
+    "reset_after",
+    "sparse",
+    "ragged",
+    "mask_zero",
+    "use_scale",
+    "causal",
+)
 _FUNCTION = ("activation", "recurrent_activation")
 _SHAPE = ("batch_shape", "batch_input_shape", "input_shape", "shape", "target_shape")
 # arguments whose default's type is narrower than what the layer accepts
-_ANY = {"use_cudnn", "seed", "dtype", "name", "axis", "padding", "interpolation", "output_mode",
-        "fill_mode", "data_format", "merge_mode", "implementation"}  # fmt: skip
+_ANY = {
+    "use_cudnn",
+    "seed",
+    "dtype",
+    "name",
+    "axis",
+    "padding",
+    "interpolation",
+    "output_mode",
+    "fill_mode",
+    "data_format",
+    "merge_mode",
+    "implementation",
+}
 MAX_INT = 2**31 - 1
 
 
@@ -102,8 +143,11 @@ def _check_one(layer, cls_name, key, value, default):
             _fail(layer, cls_name, key, "a bool", value)
         return
     if key in _FUNCTION:
-        if value is not None and not isinstance(value, str) and not callable(value) and not (
-            isinstance(value, dict) and isinstance(value.get("class_name"), str)
+        if (
+            value is not None
+            and not isinstance(value, str)
+            and not callable(value)
+            and not (isinstance(value, dict) and isinstance(value.get("class_name"), str))
         ):
             _fail(layer, cls_name, key, "a function name or a serialized function", value)
         return
@@ -112,11 +156,16 @@ def _check_one(layer, cls_name, key, value, default):
             return
         # Reshape's target_shape may hold one -1 (the inferred size), as in Keras 3
         lowest = -1 if key == "target_shape" else 0
-        if not isinstance(value, (list, tuple)) or not all(
-            d is None or (_is_int(d) and lowest <= d <= MAX_INT) for d in value
-        ) or (lowest == -1 and sum(1 for d in value if d == -1) > 1):
-            what = ("a list of non-negative ints or nulls and at most one -1" if lowest == -1
-                    else "a list of non-negative ints or nulls")
+        if (
+            not isinstance(value, (list, tuple))
+            or not all(d is None or (_is_int(d) and lowest <= d <= MAX_INT) for d in value)
+            or (lowest == -1 and sum(1 for d in value if d == -1) > 1)
+        ):
+            what = (
+                "a list of non-negative ints or nulls and at most one -1"
+                if lowest == -1
+                else "a list of non-negative ints or nulls"
+            )
             _fail(layer, cls_name, key, what, value)
         return
     if key in _ANY or default is inspect.Parameter.empty or default is None or value is None:
@@ -125,9 +174,7 @@ def _check_one(layer, cls_name, key, value, default):
         if not isinstance(value, bool):
             _fail(layer, cls_name, key, "a bool", value)
     elif isinstance(default, int):
-        ok = _is_int(value) or (
-            isinstance(value, (list, tuple)) and all(_is_int(v) for v in value)
-        )
+        ok = _is_int(value) or (isinstance(value, (list, tuple)) and all(_is_int(v) for v in value))
         if not ok:
             _fail(layer, cls_name, key, "an int (or a list of ints)", value)
     elif isinstance(default, float):
@@ -171,8 +218,10 @@ def check_layer_config(cls, config, class_name=None):
     layer = config.get("name", "<unnamed>")
     defaults = _defaults(cls)
     for key, value in config.items():
-        if key in defaults or key in _POSITIVE_INT + _NON_NEGATIVE_INT + _RATE + _BOOL + \
-                _FUNCTION + _SHAPE:
+        if (
+            key in defaults
+            or key in _POSITIVE_INT + _NON_NEGATIVE_INT + _RATE + _BOOL + _FUNCTION + _SHAPE
+        ):
             _check_one(layer, cls_name, key, value, defaults.get(key, inspect.Parameter.empty))
 
 

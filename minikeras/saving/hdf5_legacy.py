@@ -42,7 +42,7 @@ _FILTERS = {
     h5py.h5z.FILTER_NBIT,
     h5py.h5z.FILTER_SCALEOFFSET,
     32000,
-}  # fmt: skip  (32000 = LZF, built into h5py; anything else loads a plugin)
+}
 
 
 def _has_signature(head):

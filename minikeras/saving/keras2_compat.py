@@ -13,14 +13,35 @@ legacy `.h5` files so that tf.keras 2 and Keras 3 both read them.
 
 from .serialization import MAX_DEPTH
 
-_RNNS = {"LSTM", "GRU", "SimpleRNN", "LSTMCell", "GRUCell", "SimpleRNNCell", "RNN",
-         "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "StackedRNNCells"}  # fmt: skip
+_RNNS = {
+    "LSTM",
+    "GRU",
+    "SimpleRNN",
+    "LSTMCell",
+    "GRUCell",
+    "SimpleRNNCell",
+    "RNN",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
+    "StackedRNNCells",
+}
 _BATCH_NORMS = {"BatchNormalization", "SyncBatchNormalization"}
 # Keras 2 writes `groups` for every convolution; Keras 3 has it only for plain Conv1D/2D/3D.
-_NO_GROUPS = {"Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose", "DepthwiseConv1D",
-              "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D", "Convolution1DTranspose",
-              "Convolution2DTranspose", "Convolution3DTranspose", "SeparableConvolution1D",
-              "SeparableConvolution2D"}  # fmt: skip
+_NO_GROUPS = {
+    "Conv1DTranspose",
+    "Conv2DTranspose",
+    "Conv3DTranspose",
+    "DepthwiseConv1D",
+    "DepthwiseConv2D",
+    "SeparableConv1D",
+    "SeparableConv2D",
+    "Convolution1DTranspose",
+    "Convolution2DTranspose",
+    "Convolution3DTranspose",
+    "SeparableConvolution1D",
+    "SeparableConvolution2D",
+}
 _SPATIAL_DROPOUTS = {"SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"}
 
 
@@ -105,9 +126,17 @@ def translate_metrics(metrics):
 
 _RNN_LAYERS = {"LSTM", "GRU", "SimpleRNN", "RNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"}
 _CELLS = {"LSTMCell", "GRUCell", "SimpleRNNCell"}
-_PREPROCESSING = {"RandomFlip", "RandomRotation", "RandomTranslation", "RandomZoom",
-                  "RandomContrast", "CenterCrop", "Resizing", "RandomCrop",
-                  "RandomBrightness"}  # fmt: skip
+_PREPROCESSING = {
+    "RandomFlip",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
+    "RandomContrast",
+    "CenterCrop",
+    "Resizing",
+    "RandomCrop",
+    "RandomBrightness",
+}
 _KERAS3_ONLY = {
     **{name: {"zero_output_for_mask": False, "seed": None} for name in _RNN_LAYERS},
     **{name: {"seed": None} for name in _CELLS},
@@ -120,8 +149,13 @@ _KERAS3_ONLY = {
     "AdditiveAttention": {"seed": None},
     "LayerNormalization": {"rms_scaling": False},
     "RandomContrast": {"data_format": "channels_last", "value_range": [0, 255]},
-    "Resizing": {"data_format": "channels_last", "pad_to_aspect_ratio": False,
-                 "fill_mode": "constant", "fill_value": 0.0, "antialias": False},  # fmt: skip
+    "Resizing": {
+        "data_format": "channels_last",
+        "pad_to_aspect_ratio": False,
+        "fill_mode": "constant",
+        "fill_value": 0.0,
+        "antialias": False,
+    },
     "InputLayer": {"optional": False},
 }
 # Initializers whose Keras 3.15 config adds `input_axes`/`output_axes` (None = Keras 2's fans).
@@ -161,8 +195,12 @@ def to_keras2(tree, depth=0):
         if class_name == "Lambda" and isinstance(cfg.get("function"), str):
             # Keras 3's legacy loader resolves a bare function name before Lambda.from_config,
             # which then refuses the function object; its own `.h5` files hold this form
-            cfg["function"] = {"module": "builtins", "class_name": "function",
-                               "config": cfg["function"], "registered_name": "function"}  # fmt: skip
+            cfg["function"] = {
+                "module": "builtins",
+                "class_name": "function",
+                "config": cfg["function"],
+                "registered_name": "function",
+            }
         if class_name == "Attention" and cfg.get("score_mode") == "dot":
             # the default of both; Keras 3's legacy loader would turn the string "dot" into the
             # function keras.ops.dot and then refuse it
@@ -178,9 +216,14 @@ def to_keras2(tree, depth=0):
 
 # Optimizer arguments Keras 3 added; tf.keras 2's optimizers (the legacy ones its `.h5` loader
 # builds) refuse them.
-_KERAS3_OPTIMIZER_ONLY = {"weight_decay": None, "use_ema": False, "ema_momentum": 0.99,
-                          "ema_overwrite_frequency": None, "loss_scale_factor": None,
-                          "gradient_accumulation_steps": None}  # fmt: skip
+_KERAS3_OPTIMIZER_ONLY = {
+    "weight_decay": None,
+    "use_ema": False,
+    "ema_momentum": 0.99,
+    "ema_overwrite_frequency": None,
+    "loss_scale_factor": None,
+    "gradient_accumulation_steps": None,
+}
 
 
 def keras2_optimizer_config(config):

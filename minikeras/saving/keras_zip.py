@@ -30,9 +30,11 @@ def write(path, config, weights_bytes):
     }
     now = datetime.datetime.now().timetuple()[:6]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
-        for name, data in ((METADATA, json.dumps(metadata).encode()),
-                           (CONFIG, json.dumps(config).encode()),
-                           (WEIGHTS, weights_bytes)):  # fmt: skip
+        for name, data in (
+            (METADATA, json.dumps(metadata).encode()),
+            (CONFIG, json.dumps(config).encode()),
+            (WEIGHTS, weights_bytes),
+        ):
             info = zipfile.ZipInfo(name, date_time=now)
             info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o644 << 16

@@ -34,10 +34,15 @@ def _op_entry(layer):
     try:
         config = {"name": layer.name, **serialize_keras_object(layer.op_kwargs)}
     except ValueError as e:  # a lambda given to a control-flow op (scan, map, cond, ...)
-        raise ValueError(f"Cannot save operation '{layer.name}' (keras.ops.{layer.op_name}): "
-                         f"{e}") from None  # fmt: skip
-    return {"module": module, "class_name": class_name, "config": config,
-            "registered_name": registered}  # fmt: skip
+        raise ValueError(
+            f"Cannot save operation '{layer.name}' (keras.ops.{layer.op_name}): {e}"
+        ) from None
+    return {
+        "module": module,
+        "class_name": class_name,
+        "config": config,
+        "registered_name": registered,
+    }
 
 
 def _functions_in(value, custom_objects):
@@ -74,9 +79,14 @@ def functional_config(model):
 
     def encode(value):
         if isinstance(value, KerasTensor):
-            return {"class_name": "__keras_tensor__",
-                    "config": {"shape": list(value.shape), "dtype": value.dtype,
-                               "keras_history": tensor_ref(value)}}  # fmt: skip
+            return {
+                "class_name": "__keras_tensor__",
+                "config": {
+                    "shape": list(value.shape),
+                    "dtype": value.dtype,
+                    "keras_history": tensor_ref(value),
+                },
+            }
         if isinstance(value, (list, tuple)):
             return [encode(v) for v in value]
         if isinstance(value, dict):
@@ -120,8 +130,14 @@ def sequential_config(model):
     """The Keras 3 `Sequential.get_config()` dict of `model`."""
     layers = []
     if model._input_layer is not None:
-        layers.append({"module": "keras.layers", "class_name": "InputLayer",
-                       "config": model._input_layer.get_config(), "registered_name": None})  # fmt: skip
+        layers.append(
+            {
+                "module": "keras.layers",
+                "class_name": "InputLayer",
+                "config": model._input_layer.get_config(),
+                "registered_name": None,
+            }
+        )
     layers += [serialization.serialize_layer(layer) for layer in model.layers]
     config = {
         "name": model.name,
@@ -184,8 +200,9 @@ def _attention_shapes(layer):
         return {"query_shape": None, "key_shape": None, "value_shape": None}
     names = ["query", "value", "key"]
     given = {**dict(zip(names, node.args)), **node.kwargs}
-    shape = {k: list(given[k].shape) if isinstance(given.get(k), KerasTensor) else None
-             for k in names}  # fmt: skip
+    shape = {
+        k: list(given[k].shape) if isinstance(given.get(k), KerasTensor) else None for k in names
+    }
     key = shape["key"] if shape["key"] is not None else shape["value"]
     return {"query_shape": shape["query"], "key_shape": key, "value_shape": shape["value"]}
 
@@ -259,8 +276,10 @@ def keras2_functional_config(model, strict=False):
         if isinstance(layer, Functional) and not isinstance(layer, Sequential):
             if not strict:
                 raise _NotKeras2(f"nested functional model '{layer.name}'")
-            entry = {"class_name": type(layer).__name__,
-                     "config": keras2_functional_config(layer, strict)}  # fmt: skip
+            entry = {
+                "class_name": type(layer).__name__,
+                "config": keras2_functional_config(layer, strict),
+            }
         else:
             entry = _strip_keras3_entry(serialization.serialize_layer(layer))
             if isinstance(layer, Sequential):
@@ -268,8 +287,11 @@ def keras2_functional_config(model, strict=False):
             if type(layer).__name__ == "MultiHeadAttention":
                 entry["config"].update(_attention_shapes(layer))
         entry["name"] = layer.name
-        entry["inbound_nodes"] = [keras2_node(node) for node in layer._inbound_nodes
-                                  if id(node) in kept and not node.is_input]  # fmt: skip
+        entry["inbound_nodes"] = [
+            keras2_node(node)
+            for node in layer._inbound_nodes
+            if id(node) in kept and not node.is_input
+        ]
         layers.append(entry)
 
     def io(structure):
@@ -373,8 +395,13 @@ def _input_kwargs(cfg):
 
 
 def _is_triple(x):
-    return (isinstance(x, (list, tuple)) and len(x) in (3, 4) and isinstance(x[0], str)
-            and isinstance(x[1], int) and isinstance(x[2], int))  # fmt: skip
+    return (
+        isinstance(x, (list, tuple))
+        and len(x) in (3, 4)
+        and isinstance(x[0], str)
+        and isinstance(x[1], int)
+        and isinstance(x[2], int)
+    )
 
 
 def _looks_like_op(entry):
@@ -433,8 +460,9 @@ def _resolves_as_layer(entry, custom_objects):
     from . import registry
 
     try:
-        registry.resolve_layer_class(entry["class_name"], entry.get("registered_name"),
-                                     custom_objects)  # fmt: skip
+        registry.resolve_layer_class(
+            entry["class_name"], entry.get("registered_name"), custom_objects
+        )
     except ValueError:
         return False
     return True
@@ -508,8 +536,11 @@ class _Graph:
                 elif op is None or layer_fn or _resolves_as_layer(entry, custom_objects):
                     # a layer's own errors propagate: an entry that names a layer class is
                     # never rebuilt as an operation because building the layer failed
-                    layer = layer_fn(entry) if layer_fn else serialization.deserialize_layer(
-                        entry, custom_objects)  # fmt: skip
+                    layer = (
+                        layer_fn(entry)
+                        if layer_fn
+                        else serialization.deserialize_layer(entry, custom_objects)
+                    )
                 else:
                     layer = None
                 if layer is None:
@@ -517,8 +548,7 @@ class _Graph:
                     kwargs = serialization._deserialize(kwargs, None, 0)
                     # functions of control-flow ops (scan's f, cond's branches): by their names
                     kwargs = {k: _functions_in(v, custom_objects) for k, v in kwargs.items()}
-                    layer = OpLayer(op, kwargs=kwargs,
-                                    name=lname, keras_call=keras_call)  # fmt: skip
+                    layer = OpLayer(op, kwargs=kwargs, name=lname, keras_call=keras_call)
                     if not keras_call:  # nodes pass the function's arguments: see run()
                         self.function_form[lname] = layer.op_kwargs
                 self.outputs[lname] = []
@@ -528,7 +558,7 @@ class _Graph:
 
     def resolve(self, ref, where_io=False):
         """`[layer_name, node_index, tensor_index]` -> KerasTensor (None while not built yet)."""
-        from ..models import Functional, Sequential
+        from ..models import Functional
 
         if not _is_triple(ref):
             raise ValueError(f"Model '{self.name}': invalid tensor reference {ref!r}.")

@@ -249,11 +249,15 @@ def serialize_keras_object(obj):
     from ..core.variable import Variable
 
     if isinstance(obj, Tensor) and not isinstance(obj, Variable):  # a constant in an op node
-        return {"class_name": "__tensor__",
-                "config": {"value": obj.data.tolist(), "dtype": obj.data.dtype.name}}  # fmt: skip
+        return {
+            "class_name": "__tensor__",
+            "config": {"value": obj.data.tolist(), "dtype": obj.data.dtype.name},
+        }
     if isinstance(obj, slice):
-        return {"class_name": "__slice__",
-                "config": {"start": obj.start, "stop": obj.stop, "step": obj.step}}  # fmt: skip
+        return {
+            "class_name": "__slice__",
+            "config": {"start": obj.start, "stop": obj.stop, "step": obj.step},
+        }
     if obj is Ellipsis:
         return {"class_name": "__ellipsis__", "config": {}}
     if isinstance(obj, Layer):
@@ -308,12 +312,16 @@ def _tables(module_hint=""):
 
     from .. import constraints, initializers, optimizers, regularizers
 
-    tables = [("layer", registry.builtin_layer_classes()),
-              ("optimizer", {**{c.__name__: c for c in optimizers.ALL_OBJECTS},
-                             **optimizers.ALL_OBJECTS_DICT}),
-              ("initializer", initializers.ALL_OBJECTS_DICT),
-              ("regularizer", regularizers.ALL_OBJECTS_DICT),
-              ("constraint", constraints.ALL_OBJECTS_DICT)]  # fmt: skip
+    tables = [
+        ("layer", registry.builtin_layer_classes()),
+        (
+            "optimizer",
+            {**{c.__name__: c for c in optimizers.ALL_OBJECTS}, **optimizers.ALL_OBJECTS_DICT},
+        ),
+        ("initializer", initializers.ALL_OBJECTS_DICT),
+        ("regularizer", regularizers.ALL_OBJECTS_DICT),
+        ("constraint", constraints.ALL_OBJECTS_DICT),
+    ]
     for kind in ("losses", "metrics"):
         try:
             module = importlib.import_module(f"..{kind}", __package__)
@@ -542,9 +550,19 @@ def _lambda_config(inner, custom_objects):
         fn = provided
     elif provided is not None:
         fn = provided  # else a saved name: Lambda.from_config resolves it (closed tables only)
-    out = {k: v for k, v in inner.items()
-           if k not in ("function_type", "module", "output_shape_type", "output_shape_module",
-                        "mask_type", "mask_module")}  # fmt: skip
+    out = {
+        k: v
+        for k, v in inner.items()
+        if k
+        not in (
+            "function_type",
+            "module",
+            "output_shape_type",
+            "output_shape_module",
+            "mask_type",
+            "mask_module",
+        )
+    }
     out["function"] = fn
     for key in ("output_shape", "mask"):
         value = inner.get(key)

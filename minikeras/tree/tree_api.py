@@ -300,9 +300,7 @@ def lists_to_tuples(structure):
     >>> keras.tree.lists_to_tuples([1, {"a": [2, (3, [4])]}])
     (1, {'a': (2, (3, (4,)))})
     """
-    return traverse(
-        lambda s: tuple(s) if isinstance(s, list) else None, structure, top_down=False
-    )
+    return traverse(lambda s: tuple(s) if isinstance(s, list) else None, structure, top_down=False)
 
 
 def _is_shape(x):

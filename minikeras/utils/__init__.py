@@ -3,8 +3,13 @@
 from .batch_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from .dataset_utils import split_dataset
 from .file_utils import get_file
-from .image_dataset_utils import (array_to_img, image_dataset_from_directory, img_to_array,
-                                  load_img, save_img)  # fmt: skip
+from .image_dataset_utils import (
+    array_to_img,
+    image_dataset_from_directory,
+    img_to_array,
+    load_img,
+    save_img,
+)
 from .model_visualization import model_to_dot, plot_model
 from .naming import reset_names as clear_session
 from .numerical_utils import normalize, to_categorical
@@ -16,12 +21,28 @@ from .text_dataset_utils import text_dataset_from_directory
 from .timeseries_dataset_utils import timeseries_dataset_from_array
 
 __all__ = [
-    "PyDataset", "Sequence", "clear_session", "normalize", "pad_sequences", "print_summary",
-    "set_random_seed", "split_dataset", "to_categorical",
-    "array_to_img", "get_file", "image_dataset_from_directory", "img_to_array", "load_img",
-    "save_img", "text_dataset_from_directory", "timeseries_dataset_from_array",
-    "pack_x_y_sample_weight", "unpack_x_y_sample_weight", "model_to_dot", "plot_model",
-]  # fmt: skip
+    "PyDataset",
+    "Sequence",
+    "clear_session",
+    "normalize",
+    "pad_sequences",
+    "print_summary",
+    "set_random_seed",
+    "split_dataset",
+    "to_categorical",
+    "array_to_img",
+    "get_file",
+    "image_dataset_from_directory",
+    "img_to_array",
+    "load_img",
+    "save_img",
+    "text_dataset_from_directory",
+    "timeseries_dataset_from_array",
+    "pack_x_y_sample_weight",
+    "unpack_x_y_sample_weight",
+    "model_to_dot",
+    "plot_model",
+]
 
 _FROM_SAVING = {
     "register_keras_serializable": "register_keras_serializable",

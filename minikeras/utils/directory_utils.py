@@ -54,13 +54,21 @@ def check_arguments(labels, label_mode, class_names, validation_split, subset, s
 def _walk(directory, follow_links, formats):
     """Files ending in one of `formats` (case-insensitive) under `directory`, in sorted order."""
     found = []
-    for root, dirs, files in sorted(os.walk(directory, followlinks=follow_links)):
+    for root, _dirs, files in sorted(os.walk(directory, followlinks=follow_links)):
         found += [os.path.join(root, f) for f in sorted(files) if f.lower().endswith(formats)]
     return found
 
 
-def index_directory(directory, labels, formats, class_names=None, shuffle=True, seed=None,
-                    follow_links=False, verbose=True):  # fmt: skip
+def index_directory(
+    directory,
+    labels,
+    formats,
+    class_names=None,
+    shuffle=True,
+    seed=None,
+    follow_links=False,
+    verbose=True,
+):
     """`(file_paths, labels, class_names)` for the files of `formats` under `directory`.
 
     With `labels="inferred"`, each subdirectory (not starting with ".") is a class, in
@@ -71,9 +79,10 @@ def index_directory(directory, labels, formats, class_names=None, shuffle=True, 
         raise ValueError(f"Expected a directory. Received: directory={directory!r}")
     if labels == "inferred":
         subdirs = sorted(
-            d for d in os.listdir(directory)
+            d
+            for d in os.listdir(directory)
             if os.path.isdir(os.path.join(directory, d)) and not d.startswith(".")
-        )  # fmt: skip
+        )
         if class_names is not None:
             if not set(class_names).issubset(subdirs):
                 raise ValueError(
@@ -152,8 +161,18 @@ class DirectoryDataset(PyDataset):
         class_names: the class names (None without labels).
     """
 
-    def __init__(self, file_paths, labels, label_mode, class_names, batch_size, load, stack,
-                 reshuffle=False, seed=None):  # fmt: skip
+    def __init__(
+        self,
+        file_paths,
+        labels,
+        label_mode,
+        class_names,
+        batch_size,
+        load,
+        stack,
+        reshuffle=False,
+        seed=None,
+    ):
         super().__init__()
         self.file_paths, self.class_names = list(file_paths), class_names
         n = 1 if label_mode == "binary" else len(class_names or ())
@@ -184,18 +203,39 @@ class DirectoryDataset(PyDataset):
             self._rng.shuffle(self._order)
 
 
-def from_directory(directory, labels, label_mode, class_names, batch_size, shuffle, seed,
-                   validation_split, subset, follow_links, verbose, formats, load, stack,
-                   what):  # fmt: skip
+def from_directory(
+    directory,
+    labels,
+    label_mode,
+    class_names,
+    batch_size,
+    shuffle,
+    seed,
+    validation_split,
+    subset,
+    follow_links,
+    verbose,
+    formats,
+    load,
+    stack,
+    what,
+):
     """The dataset (or `(training, validation)` for `subset="both"`) of the matching files."""
-    labels, label_mode = check_arguments(labels, label_mode, class_names, validation_split,
-                                         subset, shuffle, seed)  # fmt: skip
+    labels, label_mode = check_arguments(
+        labels, label_mode, class_names, validation_split, subset, shuffle, seed
+    )
     if seed is None:
         seed = np.random.randint(1_000_000)
     paths, labels, class_names = index_directory(
-        os.fspath(directory), labels, formats, class_names=class_names, shuffle=shuffle,
-        seed=seed, follow_links=follow_links, verbose=verbose,
-    )  # fmt: skip
+        os.fspath(directory),
+        labels,
+        formats,
+        class_names=class_names,
+        shuffle=shuffle,
+        seed=seed,
+        follow_links=follow_links,
+        verbose=verbose,
+    )
     if label_mode == "binary" and len(class_names) != 2:
         raise ValueError(
             'When passing `label_mode="binary"`, there must be exactly 2 class_names. '
@@ -212,8 +252,17 @@ def from_directory(directory, labels, label_mode, class_names, batch_size, shuff
                 + (f" for the {sub} subset" if sub else "")
                 + f". Allowed formats: {formats}"
             )
-        return DirectoryDataset(p, lab, label_mode, class_names, batch_size, load, stack,
-                                reshuffle=reshuffle and shuffle, seed=seed)  # fmt: skip
+        return DirectoryDataset(
+            p,
+            lab,
+            label_mode,
+            class_names,
+            batch_size,
+            load,
+            stack,
+            reshuffle=reshuffle and shuffle,
+            seed=seed,
+        )
 
     if subset == "both":
         return make("training", True), make("validation", False)

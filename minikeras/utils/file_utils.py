@@ -38,9 +38,19 @@ def minikeras_home():
     return os.path.expanduser(os.environ.get("MINIKERAS_HOME") or os.path.join("~", ".minikeras"))
 
 
-def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None,
-             cache_subdir="datasets", hash_algorithm="auto", extract=False,
-             archive_format="auto", cache_dir=None, force_download=False):  # fmt: skip
+def get_file(
+    fname=None,
+    origin=None,
+    untar=False,
+    md5_hash=None,
+    file_hash=None,
+    cache_subdir="datasets",
+    hash_algorithm="auto",
+    extract=False,
+    archive_format="auto",
+    cache_dir=None,
+    force_download=False,
+):
     """Downloads a file from a URL unless it is already in the cache; returns its local path.
 
     Args:
@@ -257,8 +267,17 @@ def _fetch(origin, part, label, retry_range=True):
         expected = int(length) if length and length.isdigit() else None
         total = None if expected is None else offset + expected
         received = 0
-        with open(part, mode) as f, tqdm(total=total, initial=offset, unit="B", unit_scale=True,
-                                         unit_divisor=1024, desc=label) as bar:  # fmt: skip
+        with (
+            open(part, mode) as f,
+            tqdm(
+                total=total,
+                initial=offset,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                desc=label,
+            ) as bar,
+        ):
             try:
                 while True:
                     chunk = response.read(_CHUNK)

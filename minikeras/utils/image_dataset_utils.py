@@ -90,12 +90,25 @@ def _load_for_dataset(path, color_mode, image_size, interpolation, crop, pad, da
     return np.ascontiguousarray(x.transpose(2, 0, 1) if data_format == "channels_first" else x)
 
 
-def image_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None,
-                                 color_mode="rgb", batch_size=32, image_size=(256, 256),
-                                 shuffle=True, seed=None, validation_split=None, subset=None,
-                                 interpolation="bilinear", follow_links=False,
-                                 crop_to_aspect_ratio=False, pad_to_aspect_ratio=False,
-                                 data_format=None, verbose=True):  # fmt: skip
+def image_dataset_from_directory(
+    directory,
+    labels="inferred",
+    label_mode="int",
+    class_names=None,
+    color_mode="rgb",
+    batch_size=32,
+    image_size=(256, 256),
+    shuffle=True,
+    seed=None,
+    validation_split=None,
+    subset=None,
+    interpolation="bilinear",
+    follow_links=False,
+    crop_to_aspect_ratio=False,
+    pad_to_aspect_ratio=False,
+    data_format=None,
+    verbose=True,
+):
     """A dataset of image batches from a directory with one subdirectory per class.
 
     `main_directory/class_a/a_image_1.jpg`, `main_directory/class_b/b_image_1.png`, ... give
@@ -164,16 +177,32 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
 
     def load(path):
         crop, pad = crop_to_aspect_ratio, pad_to_aspect_ratio
-        return _load_for_dataset(path, color_mode, (height, width), interpolation, crop, pad,
-                                 data_format)  # fmt: skip
+        return _load_for_dataset(
+            path, color_mode, (height, width), interpolation, crop, pad, data_format
+        )
 
-    return from_directory(directory, labels, label_mode, class_names, batch_size, shuffle, seed,
-                          validation_split, subset, follow_links, verbose, ALLOWLIST_FORMATS,
-                          load, np.stack, "images")  # fmt: skip
+    return from_directory(
+        directory,
+        labels,
+        label_mode,
+        class_names,
+        batch_size,
+        shuffle,
+        seed,
+        validation_split,
+        subset,
+        follow_links,
+        verbose,
+        ALLOWLIST_FORMATS,
+        load,
+        np.stack,
+        "images",
+    )
 
 
-def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest",
-             keep_aspect_ratio=False):  # fmt: skip
+def load_img(
+    path, color_mode="rgb", target_size=None, interpolation="nearest", keep_aspect_ratio=False
+):
     """Loads an image file as a PIL image (needs Pillow).
 
     Args:
@@ -325,6 +354,8 @@ def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
         file_format = "jpeg"
     img = array_to_img(x, data_format=data_format, scale=scale)
     if img.mode == "RGBA" and file_format and file_format.lower() == "jpeg":
-        warnings.warn("The JPEG format does not support RGBA images, converting to RGB.")
+        warnings.warn(
+            "The JPEG format does not support RGBA images, converting to RGB.", stacklevel=2
+        )
         img = img.convert("RGB")
     img.save(path, format=file_format, **kwargs)

@@ -106,8 +106,9 @@ def _cell(text, color="white", font_color=None):
     return f'<td bgcolor="{color}">{font}{text}</font></td>'
 
 
-def _label(layer, show_layer_names, show_layer_activations, show_dtype, show_shapes,
-           show_trainable):
+def _label(
+    layer, show_layer_names, show_layer_activations, show_dtype, show_shapes, show_trainable
+):
     """The node's HTML-like table: a black title row, an activation row, then one row of cells
     for shapes, dtype and trainable (Keras 3's layout, so plots look alike)."""
     class_name = _type_name(layer)
@@ -149,7 +150,8 @@ def _label(layer, show_layer_names, show_layer_activations, show_dtype, show_sha
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return (
         '<<table border="0" cellborder="1" bgcolor="black" cellpadding="10">'
-        + "".join(rows) + "</table>>"
+        + "".join(rows)
+        + "</table>>"
     )
 
 
@@ -176,9 +178,20 @@ def _check_kwargs(kwargs):
         raise ValueError(f"Unrecognized keyword arguments: {kwargs}")
 
 
-def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=True, rankdir="TB",
-                 expand_nested=False, dpi=200, subgraph=False, show_layer_activations=False,
-                 show_trainable=False, splines="ortho", **kwargs):
+def model_to_dot(
+    model,
+    show_shapes=False,
+    show_dtype=False,
+    show_layer_names=True,
+    rankdir="TB",
+    expand_nested=False,
+    dpi=200,
+    subgraph=False,
+    show_layer_activations=False,
+    show_trainable=False,
+    splines="ortho",
+    **kwargs,
+):
     """The model's graph as a `pydot.Dot` (or, with `subgraph=True`, a `pydot.Cluster`).
 
     One node per layer, its id the layer's `id()`: a Sequential model's layers in a chain; a
@@ -217,9 +230,7 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
         raise ValueError(_NOT_BUILT)
     pydot = _pydot()
     if pydot is None:
-        raise ImportError(
-            "You must install pydot (`pip install pydot`) for model_to_dot to work."
-        )
+        raise ImportError("You must install pydot (`pip install pydot`) for model_to_dot to work.")
     if subgraph:
         dot = pydot.Cluster(style="dashed", graph_name=model.name)
         dot.set("label", model.name)
@@ -232,8 +243,13 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
         dot.set("splines", splines)
         dot.set_node_defaults(shape="record")
     _check_kwargs(kwargs)
-    options = dict(show_layer_names=show_layer_names, show_layer_activations=show_layer_activations,
-                   show_dtype=show_dtype, show_shapes=show_shapes, show_trainable=show_trainable)
+    options = dict(
+        show_layer_names=show_layer_names,
+        show_layer_activations=show_layer_activations,
+        show_dtype=show_dtype,
+        show_shapes=show_shapes,
+        show_trainable=show_trainable,
+    )
 
     sequential = _is_sequential(model)
     if sequential:
@@ -249,11 +265,19 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
 
     for layer in layers:
         if expand_nested and is_model(layer):
-            dot.add_subgraph(model_to_dot(
-                layer, show_shapes, show_dtype, show_layer_names, rankdir, expand_nested,
-                subgraph=True, show_layer_activations=show_layer_activations,
-                show_trainable=show_trainable,
-            ))
+            dot.add_subgraph(
+                model_to_dot(
+                    layer,
+                    show_shapes,
+                    show_dtype,
+                    show_layer_names,
+                    rankdir,
+                    expand_nested,
+                    subgraph=True,
+                    show_layer_activations=show_layer_activations,
+                    show_trainable=show_trainable,
+                )
+            )
         else:
             _add_node(pydot, dot, layer, options)
 
@@ -287,9 +311,20 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
     return dot
 
 
-def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
-               show_layer_names=False, rankdir="TB", expand_nested=False, dpi=200,
-               show_layer_activations=False, show_trainable=False, splines="ortho", **kwargs):
+def plot_model(
+    model,
+    to_file="model.png",
+    show_shapes=False,
+    show_dtype=False,
+    show_layer_names=False,
+    rankdir="TB",
+    expand_nested=False,
+    dpi=200,
+    show_layer_activations=False,
+    show_trainable=False,
+    splines="ortho",
+    **kwargs,
+):
     """Draws the model's graph (see `model_to_dot`) into an image file.
 
     The format follows `to_file`'s extension (`.png`, `.svg`, `.pdf`, ...; PNG when there is
@@ -334,9 +369,15 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
         raise ImportError(missing)
     _check_kwargs(kwargs)
     dot = model_to_dot(
-        model, show_shapes=show_shapes, show_dtype=show_dtype, show_layer_names=show_layer_names,
-        rankdir=rankdir, expand_nested=expand_nested, dpi=dpi,
-        show_layer_activations=show_layer_activations, show_trainable=show_trainable,
+        model,
+        show_shapes=show_shapes,
+        show_dtype=show_dtype,
+        show_layer_names=show_layer_names,
+        rankdir=rankdir,
+        expand_nested=expand_nested,
+        dpi=dpi,
+        show_layer_activations=show_layer_activations,
+        show_trainable=show_trainable,
         splines=splines,
     )
     to_file = str(to_file)

@@ -12,10 +12,20 @@ def _stack_strings(texts):
     return out
 
 
-def text_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None,
-                                batch_size=32, max_length=None, shuffle=True, seed=None,
-                                validation_split=None, subset=None, follow_links=False,
-                                verbose=True):  # fmt: skip
+def text_dataset_from_directory(
+    directory,
+    labels="inferred",
+    label_mode="int",
+    class_names=None,
+    batch_size=32,
+    max_length=None,
+    shuffle=True,
+    seed=None,
+    validation_split=None,
+    subset=None,
+    follow_links=False,
+    verbose=True,
+):
     """A dataset of text batches from a directory with one subdirectory per class.
 
     `main_directory/class_a/a_text_1.txt`, `main_directory/class_b/b_text_1.txt`, ... give
@@ -66,6 +76,20 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
             text = f.read().decode("utf-8", errors="replace")
         return text if max_length is None else text[: int(max_length)]
 
-    return from_directory(directory, labels, label_mode, class_names, batch_size, shuffle, seed,
-                          validation_split, subset, follow_links, verbose, (".txt",), load,
-                          _stack_strings, "text files")  # fmt: skip
+    return from_directory(
+        directory,
+        labels,
+        label_mode,
+        class_names,
+        batch_size,
+        shuffle,
+        seed,
+        validation_split,
+        subset,
+        follow_links,
+        verbose,
+        (".txt",),
+        load,
+        _stack_strings,
+        "text files",
+    )

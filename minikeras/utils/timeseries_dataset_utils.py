@@ -48,9 +48,14 @@ class TimeseriesDataset(PyDataset):
         """The first `count` batches (all of them if `count` is -1), as `tf.data`'s `take`."""
         count = len(self) if count == -1 else min(int(count), len(self))
         stop = count if self.batch_size is None else count * self.batch_size
-        return TimeseriesDataset(self.data, self.targets, self.positions[:stop],
-                                 self.sequence_length, self.sampling_rate,
-                                 self.batch_size)  # fmt: skip
+        return TimeseriesDataset(
+            self.data,
+            self.targets,
+            self.positions[:stop],
+            self.sequence_length,
+            self.sampling_rate,
+            self.batch_size,
+        )
 
     def cardinality(self):
         """The number of batches (`tf.data.Dataset.cardinality`)."""
@@ -94,9 +99,19 @@ def _check(data, start_index, end_index, sampling_rate, sequence_stride, fmt):
         raise ValueError(f'`format` should be either "tf" or "grain". Received: format={fmt}')
 
 
-def timeseries_dataset_from_array(data, targets, sequence_length, sequence_stride=1,
-                                  sampling_rate=1, batch_size=128, shuffle=False, seed=None,
-                                  start_index=None, end_index=None, format="tf"):  # fmt: skip
+def timeseries_dataset_from_array(
+    data,
+    targets,
+    sequence_length,
+    sequence_stride=1,
+    sampling_rate=1,
+    batch_size=128,
+    shuffle=False,
+    seed=None,
+    start_index=None,
+    end_index=None,
+    format="tf",
+):
     """A dataset of sliding windows over a timeseries (axis 0 is time).
 
     Args:
@@ -140,6 +155,10 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
             seed = np.random.randint(1e6)
         np.random.RandomState(seed).shuffle(positions)
     return TimeseriesDataset(
-        data[start:end], None if targets is None else targets[start:end], positions,
-        sequence_length, sampling_rate, batch_size,
-    )  # fmt: skip
+        data[start:end],
+        None if targets is None else targets[start:end],
+        positions,
+        sequence_length,
+        sampling_rate,
+        batch_size,
+    )

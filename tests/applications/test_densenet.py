@@ -4,8 +4,12 @@ parameter counts; "torch" preprocessing."""
 
 import numpy as np
 import pytest
-from helpers_applications import (assert_forward_pass, assert_matches_keras, build_like_keras,
-                                  keras_entry)  # fmt: skip
+from helpers_applications import (
+    assert_forward_pass,
+    assert_matches_keras,
+    build_like_keras,
+    keras_entry,
+)
 
 import minikeras as keras
 from minikeras import applications
@@ -37,8 +41,9 @@ def test_full_size_parameter_count_without_calling():
     keras.backend.clear_session()
     model = applications.DenseNet121(weights=None)
     assert model.count_params() == keras_entry("DenseNet121")["params_full"] == 8_062_504
-    model = applications.DenseNet121(weights=None, include_top=False, input_shape=(32, 32, 3),
-                                     pooling="max")  # fmt: skip
+    model = applications.DenseNet121(
+        weights=None, include_top=False, input_shape=(32, 32, 3), pooling="max"
+    )
     assert model.count_params() == keras_entry("DenseNet121")["params_notop"]
     assert model.output_shape == (None, 1024) and model.layers[-1].name == "max_pool"
 

@@ -7,15 +7,20 @@ import os
 
 import numpy as np
 import pytest
-from helpers_applications import (assert_forward_pass, assert_matches_keras, build_like_keras,
-                                  keras_entry)  # fmt: skip
+from helpers_applications import (
+    assert_forward_pass,
+    assert_matches_keras,
+    build_like_keras,
+    keras_entry,
+)
 
 import minikeras as keras
 from minikeras import applications
 from minikeras.applications import efficientnet
 
-with open(os.path.join(os.path.dirname(__file__), "..", "data", "keras",
-                       "applications_k3.json")) as _f:  # fmt: skip
+with open(
+    os.path.join(os.path.dirname(__file__), "..", "data", "keras", "applications_k3.json")
+) as _f:
     KERAS_COUNTS = json.load(_f)["counts"]
 
 

@@ -72,8 +72,9 @@ def test_per_model_preprocessing_modes():
     for module in (mobilenet_v2, inception_v3):
         np.testing.assert_allclose(module.preprocess_input(x.copy()), x / 127.5 - 1, atol=1e-6)
     for module in (resnet50, vgg16):
-        np.testing.assert_allclose(module.preprocess_input(x.copy()), x[..., ::-1] - BGR_MEAN,
-                                   atol=1e-4)  # fmt: skip
+        np.testing.assert_allclose(
+            module.preprocess_input(x.copy()), x[..., ::-1] - BGR_MEAN, atol=1e-4
+        )
 
 
 def test_preprocess_rejects_bad_mode_and_data_format():

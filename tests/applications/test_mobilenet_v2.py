@@ -59,8 +59,18 @@ def test_layers_match_keras(keras_config):
     assert [l.name for l in model.layers] == [l["config"]["name"] for l in config["layers"]]
     assert [type(l).__name__ for l in model.layers] == [l["class_name"] for l in config["layers"]]
     # the arguments Keras used for each layer (filters, strides, padding, epsilon, ...)
-    keys = ("filters", "kernel_size", "strides", "padding", "use_bias", "epsilon", "momentum",
-            "max_value", "units", "activation")  # fmt: skip
+    keys = (
+        "filters",
+        "kernel_size",
+        "strides",
+        "padding",
+        "use_bias",
+        "epsilon",
+        "momentum",
+        "max_value",
+        "units",
+        "activation",
+    )
     for layer, saved in zip(model.layers[1:], config["layers"][1:]):
         ours = layer.get_config()
         for key in keys:
@@ -82,8 +92,9 @@ def test_full_size_parameter_count():
 
 @pytest.mark.parametrize("pooling,channels", [("avg", 1280), ("max", 1280)])
 def test_feature_extractor_pooling(pooling, channels):
-    model = applications.MobileNetV2(input_shape=(32, 32, 3), include_top=False, weights=None,
-                                     pooling=pooling)  # fmt: skip
+    model = applications.MobileNetV2(
+        input_shape=(32, 32, 3), include_top=False, weights=None, pooling=pooling
+    )
     assert model.output_shape == (None, channels)
     # without the top: 3,538,984 - (1280 * 1000 + 1000) parameters, for any input size
     assert model.count_params() == 3_538_984 - 1_281_000
@@ -97,8 +108,9 @@ def test_no_pooling_gives_feature_map():
 
 
 def test_wide_alpha_widens_last_conv():
-    model = applications.MobileNetV2(input_shape=(32, 32, 3), alpha=1.4, include_top=False,
-                                     weights=None)  # fmt: skip
+    model = applications.MobileNetV2(
+        input_shape=(32, 32, 3), alpha=1.4, include_top=False, weights=None
+    )
     assert model.get_layer("Conv_1").filters == 1792  # 1280 * 1.4, rounded to a multiple of 8
     assert model.get_layer("Conv1").filters == 48
     assert model.name == "mobilenetv2_1.40_32"  # rows of input_shape, as "..._0.35_64"
@@ -113,8 +125,9 @@ def test_make_divisible():
 
 def test_input_tensor_and_name():
     inp = keras.Input((32, 32, 3))
-    model = applications.MobileNetV2(input_tensor=inp, include_top=False, weights=None,
-                                     pooling="avg", name="backbone")  # fmt: skip
+    model = applications.MobileNetV2(
+        input_tensor=inp, include_top=False, weights=None, pooling="avg", name="backbone"
+    )
     assert model.name == "backbone"
     assert model.inputs[0] is inp
 
@@ -132,22 +145,26 @@ def test_argument_errors(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.delenv("KERAS_HOME", raising=False)
     monkeypatch.delenv("MINIKERAS_DOWNLOAD_WEIGHTS", raising=False)
-    with pytest.raises(FileNotFoundError, match="mobilenet_v2_weights_tf_dim_ordering_tf_kernels"
-                       "_0.35_96_no_top.h5"):  # fmt: skip
+    with pytest.raises(
+        FileNotFoundError, match="mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_96_no_top.h5"
+    ):
         applications.MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, include_top=False)
 
 
 def test_imagenet_weights_come_from_local_cache(tmp_path, monkeypatch):
     # a Keras 2 style weights-only file (the format of Keras's ImageNet files) in the cache
-    source = applications.MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, include_top=False,
-                                      weights=None)  # fmt: skip
+    source = applications.MobileNetV2(
+        input_shape=(96, 96, 3), alpha=0.35, include_top=False, weights=None
+    )
     rng = np.random.default_rng(0)
-    source.set_weights([rng.standard_normal(w.shape).astype("float32") for w in
-                        source.get_weights()])  # fmt: skip
+    source.set_weights(
+        [rng.standard_normal(w.shape).astype("float32") for w in source.get_weights()]
+    )
     models = tmp_path / "models"
     models.mkdir()
-    source.save_weights(str(models / "mobilenet_v2_weights_tf_dim_ordering_tf_kernels"
-                                     "_0.35_96_no_top.h5"))  # fmt: skip
+    source.save_weights(
+        str(models / "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_96_no_top.h5")
+    )
     monkeypatch.setenv("MINIKERAS_HOME", str(tmp_path))
     model = applications.MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, include_top=False)
     for a, b in zip(model.get_weights(), source.get_weights()):

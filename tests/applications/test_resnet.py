@@ -27,8 +27,9 @@ def test_resnet50_full_size_parameter_count():
 def small_resnet50():
     # parameters do not depend on the input size without the top, so build it small
     keras.backend.clear_session()  # Keras's names assume a fresh session
-    return applications.ResNet50(weights=None, include_top=False, input_shape=(32, 32, 3),
-                                 pooling="avg")  # fmt: skip
+    return applications.ResNet50(
+        weights=None, include_top=False, input_shape=(32, 32, 3), pooling="avg"
+    )
 
 
 def test_resnet50_without_top(small_resnet50):
@@ -41,12 +42,26 @@ def test_resnet50_layer_order(small_resnet50):
     names = [l.name for l in small_resnet50.layers]
     # the order of Keras's summary: the main path of a block, then its shortcut conv
     assert names[:19] == [
-        "input_layer", "conv1_pad", "conv1_conv", "conv1_bn", "conv1_relu", "pool1_pad",
-        "pool1_pool", "conv2_block1_1_conv", "conv2_block1_1_bn", "conv2_block1_1_relu",
-        "conv2_block1_2_conv", "conv2_block1_2_bn", "conv2_block1_2_relu", "conv2_block1_0_conv",
-        "conv2_block1_3_conv", "conv2_block1_0_bn", "conv2_block1_3_bn", "conv2_block1_add",
+        "input_layer",
+        "conv1_pad",
+        "conv1_conv",
+        "conv1_bn",
+        "conv1_relu",
+        "pool1_pad",
+        "pool1_pool",
+        "conv2_block1_1_conv",
+        "conv2_block1_1_bn",
+        "conv2_block1_1_relu",
+        "conv2_block1_2_conv",
+        "conv2_block1_2_bn",
+        "conv2_block1_2_relu",
+        "conv2_block1_0_conv",
+        "conv2_block1_3_conv",
+        "conv2_block1_0_bn",
+        "conv2_block1_3_bn",
+        "conv2_block1_add",
         "conv2_block1_out",
-    ]  # fmt: skip
+    ]
     assert names[-2:] == ["conv5_block3_out", "avg_pool"]
     blocks = {n.split("_")[0] + "_" + n.split("_")[1] for n in names if n.endswith("_add")}
     assert len(blocks) == 3 + 4 + 6 + 3
@@ -72,16 +87,18 @@ def test_resnet50_predicts(small_resnet50):
 
 def test_resnet101_without_top():
     # ResNet152 differs only in the block counts (3, 8, 36, 3); building it adds seconds
-    model = applications.ResNet101(weights=None, include_top=False, input_shape=(32, 32, 3),
-                                   pooling="max")  # fmt: skip
+    model = applications.ResNet101(
+        weights=None, include_top=False, input_shape=(32, 32, 3), pooling="max"
+    )
     assert model.count_params() == 44_707_176 - TOP  # Keras's documented total minus the top
     assert model.name == "resnet101"
     assert model.output_shape == (None, 2048) and model.layers[-1].name == "max_pool"
 
 
 def test_resnet_top_on_other_sizes_and_errors():
-    model = applications.ResNet50(weights=None, input_shape=(32, 32, 3), classes=7,
-                                  classifier_activation=None, name="tiny")  # fmt: skip
+    model = applications.ResNet50(
+        weights=None, input_shape=(32, 32, 3), classes=7, classifier_activation=None, name="tiny"
+    )
     assert model.name == "tiny" and model.output_shape == (None, 7)
     with pytest.raises(ValueError, match="classes` should be 1000"):
         applications.ResNet50(weights="imagenet", classes=7)
@@ -93,12 +110,14 @@ def test_resnet_top_on_other_sizes_and_errors():
 
 def test_resnet50_weights_path_round_trip(tmp_path, small_resnet50):
     rng = np.random.default_rng(1)
-    small_resnet50.set_weights([rng.standard_normal(w.shape).astype("float32")
-                                for w in small_resnet50.get_weights()])  # fmt: skip
+    small_resnet50.set_weights(
+        [rng.standard_normal(w.shape).astype("float32") for w in small_resnet50.get_weights()]
+    )
     path = str(tmp_path / "r.weights.h5")
     small_resnet50.save_weights(path)
     keras.backend.clear_session()
-    model = applications.ResNet50(weights=path, include_top=False, input_shape=(32, 32, 3),
-                                  pooling="avg")  # fmt: skip
+    model = applications.ResNet50(
+        weights=path, include_top=False, input_shape=(32, 32, 3), pooling="avg"
+    )
     for a, b in zip(model.get_weights(), small_resnet50.get_weights()):
         np.testing.assert_array_equal(a, b)

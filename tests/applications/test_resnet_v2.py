@@ -4,8 +4,12 @@ parameter counts; "tf" preprocessing."""
 
 import numpy as np
 import pytest
-from helpers_applications import (assert_forward_pass, assert_matches_keras, build_like_keras,
-                                  keras_entry)  # fmt: skip
+from helpers_applications import (
+    assert_forward_pass,
+    assert_matches_keras,
+    build_like_keras,
+    keras_entry,
+)
 
 import minikeras as keras
 from minikeras import applications
@@ -37,8 +41,9 @@ def test_full_size_parameter_counts_without_calling():
     keras.backend.clear_session()
     model = applications.ResNet50V2(weights=None)
     assert model.count_params() == keras_entry("ResNet50V2")["params_full"] == 25_613_800
-    model = applications.ResNet50V2(weights=None, include_top=False, input_shape=(32, 32, 3),
-                                    pooling="max")  # fmt: skip
+    model = applications.ResNet50V2(
+        weights=None, include_top=False, input_shape=(32, 32, 3), pooling="max"
+    )
     assert model.count_params() == keras_entry("ResNet50V2")["params_notop"]
     assert model.output_shape == (None, 2048) and model.layers[-1].name == "max_pool"
 

@@ -25,8 +25,9 @@ def test_vgg16_full_size_parameter_count():
 @pytest.mark.parametrize("pooling", ["avg", "max"])
 def test_vgg16_without_top(pooling):
     keras.backend.clear_session()
-    model = applications.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3),
-                               pooling=pooling)  # fmt: skip
+    model = applications.VGG16(
+        weights=None, include_top=False, input_shape=(32, 32, 3), pooling=pooling
+    )
     assert model.count_params() == VGG16_TOTAL - TOP
     assert model.output_shape == (None, 512)
     names = [l.name for l in model.layers]

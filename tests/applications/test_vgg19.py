@@ -4,8 +4,12 @@ preprocessing."""
 
 import numpy as np
 import pytest
-from helpers_applications import (assert_forward_pass, assert_matches_keras, build_like_keras,
-                                  keras_entry)  # fmt: skip
+from helpers_applications import (
+    assert_forward_pass,
+    assert_matches_keras,
+    build_like_keras,
+    keras_entry,
+)
 
 import minikeras as keras
 from minikeras import applications
@@ -29,8 +33,9 @@ def test_forward_pass_at_minimum_size(small_vgg19):
 @pytest.mark.parametrize("pooling", ["avg", "max"])
 def test_without_top(pooling):
     keras.backend.clear_session()
-    model = applications.VGG19(weights=None, include_top=False, input_shape=(32, 32, 3),
-                               pooling=pooling)  # fmt: skip
+    model = applications.VGG19(
+        weights=None, include_top=False, input_shape=(32, 32, 3), pooling=pooling
+    )
     assert model.count_params() == keras_entry("VGG19")["params_notop"] == 20_024_384
     assert model.output_shape == (None, 512)
     assert_forward_pass(model, vgg19.preprocess_input, batch=1)
@@ -45,8 +50,9 @@ def test_full_size_parameter_count():
 
 def test_preprocess_is_caffe_mode():
     x = np.array([[[[255.0, 0.0, 0.0]]]])
-    np.testing.assert_allclose(vgg19.preprocess_input(x), [[[[-103.939, -116.779, 131.32]]]],
-                               rtol=1e-6)  # fmt: skip
+    np.testing.assert_allclose(
+        vgg19.preprocess_input(x), [[[[-103.939, -116.779, 131.32]]]], rtol=1e-6
+    )
 
 
 def test_argument_errors_and_missing_imagenet_file(tmp_path, monkeypatch):

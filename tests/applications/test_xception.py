@@ -3,8 +3,12 @@ same names, classes, connections and arguments; Keras's parameter counts; "tf" p
 
 import numpy as np
 import pytest
-from helpers_applications import (assert_forward_pass, assert_matches_keras, build_like_keras,
-                                  keras_entry)  # fmt: skip
+from helpers_applications import (
+    assert_forward_pass,
+    assert_matches_keras,
+    build_like_keras,
+    keras_entry,
+)
 
 import minikeras as keras
 from minikeras import applications
@@ -32,8 +36,9 @@ def test_parameter_counts_without_calling():
     model = applications.Xception(weights=None)
     assert model.count_params() == keras_entry("Xception")["params_full"] == 22_910_480
     assert model.output_shape == (None, 1000)
-    model = applications.Xception(weights=None, include_top=False, input_shape=(71, 71, 3),
-                                  pooling="max")  # fmt: skip
+    model = applications.Xception(
+        weights=None, include_top=False, input_shape=(71, 71, 3), pooling="max"
+    )
     assert model.count_params() == keras_entry("Xception")["params_notop"]
     assert model.output_shape == (None, 2048)
 

@@ -21,12 +21,26 @@ def run():
 
 def record(framework, train_ms, predict_ms, ttfs, rep=0, workload="mlp", cold=False, **extra):
     def stats(median):
-        return {"n": 10, "median_ms": median, "min_ms": median - 1, "max_ms": median + 2,
-                "cpu_ms": 0.9 * median}  # fmt: skip
+        return {
+            "n": 10,
+            "median_ms": median,
+            "min_ms": median - 1,
+            "max_ms": median + 2,
+            "cpu_ms": 0.9 * median,
+        }
 
-    r = {"framework": framework, "workload": workload, "threads": 1, "status": "ok", "rep": rep,
-         "cold_cache": cold, "time_to_first_step_s": ttfs, "peak_rss_mb": 100.0,
-         "foreign_load": 0.1 * (rep + 1), "params": 669706}  # fmt: skip
+    r = {
+        "framework": framework,
+        "workload": workload,
+        "threads": 1,
+        "status": "ok",
+        "rep": rep,
+        "cold_cache": cold,
+        "time_to_first_step_s": ttfs,
+        "peak_rss_mb": 100.0,
+        "foreign_load": 0.1 * (rep + 1),
+        "params": 669706,
+    }
     if not cold:
         r.update(train=stats(train_ms), predict=stats(predict_ms))
     r.update(extra)
@@ -74,10 +88,17 @@ def test_ratios_against_fastest_anchor_and_keras_torch(run):
 
 def test_failed_cell_keeps_its_error_and_gives_no_ratio(run):
     runs = [
-        {"framework": "minikeras", "workload": "lstm", "threads": 1, "status": "error",
-         "phase": "build", "error": "AttributeError: no LSTM", "foreign_load": 0.0},
+        {
+            "framework": "minikeras",
+            "workload": "lstm",
+            "threads": 1,
+            "status": "error",
+            "phase": "build",
+            "error": "AttributeError: no LSTM",
+            "foreign_load": 0.0,
+        },
         record("torch", 50.0, 10.0, 2.0, workload="lstm"),
-    ]  # fmt: skip
+    ]
     cells = run.summarize(runs)
     mk = next(c for c in cells if c["framework"] == "minikeras")
     assert (mk["ok"], mk["errors"]) == (0, ["[build] AttributeError: no LSTM"])
@@ -91,8 +112,13 @@ def test_failed_cell_keeps_its_error_and_gives_no_ratio(run):
 
 def test_markdown_rows(run):
     cells = run.summarize(sample_runs())
-    doc = {"started": "now", "meta": {"command": "x"}, "summary": cells,
-           "ratios": run.ratios(cells), "batches": {"mlp": 128}}  # fmt: skip
+    doc = {
+        "started": "now",
+        "meta": {"command": "x"},
+        "summary": cells,
+        "ratios": run.ratios(cells),
+        "batches": {"mlp": 128},
+    }
     text = run.render(doc)
     assert "## mlp (batch 128), 1 thread(s)" in text
     assert (

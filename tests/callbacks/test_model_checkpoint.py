@@ -217,8 +217,9 @@ def test_real_full_model_checkpoints(make_model, data, tmp_path):
         ("m-{}.keras", ValueError, "positional"),
     ],
 )
-def test_bad_template_fails_before_the_first_epoch(make_model, data, tmp_path, template, error,
-                                                   words):  # fmt: skip
+def test_bad_template_fails_before_the_first_epoch(
+    make_model, data, tmp_path, template, error, words
+):
     """Keras 3 formats `filepath` only when the first checkpoint is written, so a typo costs
     a whole epoch (or a long run with `save_best_only`). It is now checked in
     `on_train_begin`: the error names the template, and no batch was trained (the optimizer's

@@ -57,8 +57,9 @@ def test_form_encoded_by_default(server):
 
 def test_json_body_custom_field_and_headers(server):
     root, received = server
-    cb = keras.callbacks.RemoteMonitor(root=root, field="ignored", headers={"X-Run": "7"},
-                                       send_as_json=True)  # fmt: skip
+    cb = keras.callbacks.RemoteMonitor(
+        root=root, field="ignored", headers={"X-Run": "7"}, send_as_json=True
+    )
     cb.on_epoch_end(3, {"loss": np.float32(0.5), "acc": np.array(0.25)})
     _, headers, body = received[0]
     assert headers["Content-Type"] == "application/json" and headers["X-Run"] == "7"

@@ -24,10 +24,21 @@ def _model():
 
 def _fit(model, callbacks):
     seen = []
-    rec = keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: seen.append(
-        (logs["val_loss"], model.get_weights()[0].ravel().tolist())))  # fmt: skip
-    model.fit(X, Y, batch_size=2, epochs=2, shuffle=False, validation_data=(X, Y), verbose=0,
-              callbacks=[*callbacks, rec])  # fmt: skip
+    rec = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda e, logs: seen.append(
+            (logs["val_loss"], model.get_weights()[0].ravel().tolist())
+        )
+    )
+    model.fit(
+        X,
+        Y,
+        batch_size=2,
+        epochs=2,
+        shuffle=False,
+        validation_data=(X, Y),
+        verbose=0,
+        callbacks=[*callbacks, rec],
+    )
     return seen
 
 
@@ -45,9 +56,11 @@ def test_matches_keras(swap_on_epoch):
     np.testing.assert_allclose([s[0] for s in seen], VAL_LOSS, rtol=1e-6)
     # what a later callback sees at each epoch end: the trained weights, or with
     # swap_on_epoch the averages (Keras 3.15.1 observed)
-    expected = ([[0.1822500079870224, 0.08625000715255737], FINAL_KERNEL] if swap_on_epoch else
-                [[0.3345000147819519, 0.08250000327825546],
-                 [0.3913862705230713, 0.238141268491745]])  # fmt: skip
+    expected = (
+        [[0.1822500079870224, 0.08625000715255737], FINAL_KERNEL]
+        if swap_on_epoch
+        else [[0.3345000147819519, 0.08250000327825546], [0.3913862705230713, 0.238141268491745]]
+    )
     np.testing.assert_allclose([s[1] for s in seen], expected, rtol=1e-6)
     np.testing.assert_allclose(model.get_weights()[0].ravel(), FINAL_KERNEL, rtol=1e-6)
     np.testing.assert_allclose(model.get_weights()[1], FINAL_BIAS, rtol=1e-6)
@@ -70,5 +83,11 @@ def test_without_use_ema_it_says_so():
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     model.compile("sgd", "mse")
     with pytest.raises(ValueError, match="use_ema=True.*use_ema=False"):
-        model.fit(X, Y, epochs=1, verbose=0, validation_data=(X, Y),
-                  callbacks=[keras.callbacks.SwapEMAWeights()])  # fmt: skip
+        model.fit(
+            X,
+            Y,
+            epochs=1,
+            verbose=0,
+            validation_data=(X, Y),
+            callbacks=[keras.callbacks.SwapEMAWeights()],
+        )

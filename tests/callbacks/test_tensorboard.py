@@ -108,20 +108,32 @@ def _scalars(log_dir, sub):
     (path,) = glob.glob(os.path.join(log_dir, sub, "events.out.tfevents.*"))
     events = _events(path)
     assert events[0][1] == "brain.Event:2"
-    return [(step, tag, v) for step, _, values in events[1:] for tag, kind, v in values
-            if kind == "scalar"]  # fmt: skip
+    return [
+        (step, tag, v)
+        for step, _, values in events[1:]
+        for tag, kind, v in values
+        if kind == "scalar"
+    ]
 
 
 def _fit(log_dir, epochs=2, **kwargs):
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, name="hidden"),
-                              keras.layers.Dense(1, name="out")])  # fmt: skip
+    model = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(3, name="hidden"), keras.layers.Dense(1, name="out")]
+    )
     model.compile(keras.optimizers.SGD(0.05), "mse", metrics=["mae"])
     rng = np.random.default_rng(0)
     x = rng.standard_normal((8, 2)).astype("float32")
     y = rng.standard_normal((8, 1)).astype("float32")
-    history = model.fit(x, y, epochs=epochs, batch_size=2, validation_data=(x[:4], y[:4]),
-                        shuffle=False, verbose=0,
-                        callbacks=[keras.callbacks.TensorBoard(log_dir, **kwargs)])  # fmt: skip
+    history = model.fit(
+        x,
+        y,
+        epochs=epochs,
+        batch_size=2,
+        validation_data=(x[:4], y[:4]),
+        shuffle=False,
+        verbose=0,
+        callbacks=[keras.callbacks.TensorBoard(log_dir, **kwargs)],
+    )
     return model, history.history
 
 
@@ -130,9 +142,13 @@ def test_epoch_scalars_in_train_and_validation(tmp_path):
     _, hist = _fit(log_dir)
     train = _scalars(log_dir, "train")
     assert [(s, t) for s, t, _ in train] == [
-        (0, "epoch_loss"), (0, "epoch_mae"), (0, "epoch_learning_rate"),
-        (1, "epoch_loss"), (1, "epoch_mae"), (1, "epoch_learning_rate"),
-    ]  # fmt: skip
+        (0, "epoch_loss"),
+        (0, "epoch_mae"),
+        (0, "epoch_learning_rate"),
+        (1, "epoch_loss"),
+        (1, "epoch_mae"),
+        (1, "epoch_learning_rate"),
+    ]
     got = {(s, t): v for s, t, v in train}
     for epoch in (0, 1):
         assert got[epoch, "epoch_loss"] == pytest.approx(hist["loss"][epoch], rel=1e-6)
@@ -160,12 +176,17 @@ def test_histograms(tmp_path):
     log_dir = str(tmp_path / "logs")
     model, _ = _fit(log_dir, epochs=3, histogram_freq=2)
     (path,) = glob.glob(os.path.join(log_dir, "train", "events.out.tfevents.*"))
-    histos = [(step, tag, v) for step, _, values in _events(path) for tag, kind, v in values
-              if kind == "histo"]  # fmt: skip
+    histos = [
+        (step, tag, v)
+        for step, _, values in _events(path)
+        for tag, kind, v in values
+        if kind == "histo"
+    ]
     assert [(s, t) for s, t, _ in histos] == [
-        (e, f"sequential/{w}/histogram") for e in (0, 2)
+        (e, f"sequential/{w}/histogram")
+        for e in (0, 2)
         for w in ("hidden/kernel", "hidden/bias", "out/kernel", "out/bias")
-    ]  # fmt: skip
+    ]
     doubles, counts = histos[-4][2]  # the last epoch's hidden kernel: the final weights
     kernel = model.layers[0].kernel.numpy().astype("float64")
     assert doubles[3] == kernel.size and sum(counts) == kernel.size

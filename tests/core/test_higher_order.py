@@ -103,8 +103,9 @@ def check_hvp(fn, *inputs, rtol=1e-6, atol=1e-8, eps=1e-6):
     """The second-order gradient of `s = <grad sum(w * f), v>` (all inputs at once, so mixed
     partials count) against central differences of s computed with first-order gradients.
     `f` is `fn` applied to `sin` of each float input and squared, so linear ops are curved too."""
-    arrays = [randn(*s, seed=k) if isinstance(s, tuple) else np.asarray(s)
-              for k, s in enumerate(inputs)]  # fmt: skip
+    arrays = [
+        randn(*s, seed=k) if isinstance(s, tuple) else np.asarray(s) for k, s in enumerate(inputs)
+    ]
 
     def f(*ts):
         return ops.square(fn(*[ops.sin(t) if t.dtype.kind == "f" else t for t in ts]))
@@ -229,8 +230,11 @@ def test_hessian_vector_product_matches_finite_differences(name):
         ({"strides": 1, "padding": "causal"}, (2, 6, 2), (3, 2, 2)),  # 1-D
         ({"strides": 1, "padding": "same"}, (1, 4, 4, 4), (3, 3, 2, 4)),  # 2 groups
         ({"strides": 1, "padding": "valid"}, (2, 3, 3, 3), (1, 1, 3, 2)),  # pointwise
-        ({"strides": 2, "padding": "same", "data_format": "channels_first"}, (1, 2, 5, 4),
-         (3, 3, 2, 2)),  # fmt: skip
+        (
+            {"strides": 2, "padding": "same", "data_format": "channels_first"},
+            (1, 2, 5, 4),
+            (3, 3, 2, 2),
+        ),
     ],
 )
 def test_conv_hessian_vector_product(kwargs, x_shape, k_shape):
@@ -424,8 +428,10 @@ def test_unsupported_op_raises_a_clear_error():
     with keras.GradientTape():
         with keras.GradientTape() as inner:
             y = ops.sum(ops.cumprod(x) * x)
-        with pytest.raises(NotImplementedError, match="Second-order gradients are not supported "
-                           "for the op 'cumprod'"):  # fmt: skip
+        with pytest.raises(
+            NotImplementedError,
+            match="Second-order gradients are not supported for the op 'cumprod'",
+        ):
             inner.gradient(y, x)
 
 
@@ -453,8 +459,9 @@ def test_gradient_penalty_matches_torch_create_graph():
     with keras.GradientTape() as tape:
         gp = _penalty(critic, x)
     grads = tape.gradient(gp, critic.trainable_weights)
-    k1, b1, k2, b2, wd, bd = [torch.tensor(v.numpy(), requires_grad=True)
-                              for v in critic.trainable_weights]  # fmt: skip
+    k1, b1, k2, b2, wd, bd = [
+        torch.tensor(v.numpy(), requires_grad=True) for v in critic.trainable_weights
+    ]
     F = torch.nn.functional
     xt = torch.tensor(x).permute(0, 3, 1, 2).requires_grad_(True)
     h = F.pad(xt, (1, 1, 1, 1))

@@ -81,9 +81,19 @@ def test_operators_keep_float32():
 
 @pytest.mark.parametrize(
     "key",
-    [0, -1, (1, 2), (slice(None), 1), (slice(None, None, -1),), (Ellipsis, 2), (None, 1),
-     np.array([1, 1, 0]), (np.array([0, 1]), np.array([3, 3])), np.array([True, False, True])],
-)  # fmt: skip
+    [
+        0,
+        -1,
+        (1, 2),
+        (slice(None), 1),
+        (slice(None, None, -1),),
+        (Ellipsis, 2),
+        (None, 1),
+        np.array([1, 1, 0]),
+        (np.array([0, 1]), np.array([3, 3])),
+        np.array([True, False, True]),
+    ],
+)
 def test_indexing_and_slicing(key):
     a = randn(3, 4)
     np.testing.assert_array_equal(Tensor(a)[key].numpy(), a[key])
@@ -191,7 +201,6 @@ def test_python_scalars_from_one_element_tensors():
     import operator
 
     import minikeras as keras
-    from minikeras import ops
 
     assert float(keras.ops.ones((1, 1))) == 1.0 and int(keras.ops.full((1,), 3.0)) == 3
     assert operator.index(keras.ops.convert_to_tensor(np.array([[2]]))) == 2
@@ -226,15 +235,22 @@ def test_floordiv_mod_and_logical_operators_as_keras():
 def test_symbolic_operators_replay_in_a_model():
     """The same operators on KerasTensors record op nodes (Keras 3 KerasTensor operators)."""
     import minikeras as keras
-    from minikeras import ops
 
     x = keras.Input((3,))
     outs = [x // 2, x % 2, abs(x), 2**x, ~(x > 1), (x > 1) & (x < 3), (x > 2) | (x < 1), round(x)]
     model = keras.Model(x, outs)
     data = np.array([[-1.5, 1.25, 2.5]], "float32")
     got = [o.numpy() for o in model(data)]
-    expected = [data // 2, data % 2, np.abs(data), 2**data, ~(data > 1),
-                (data > 1) & (data < 3), (data > 2) | (data < 1), np.round(data)]
+    expected = [
+        data // 2,
+        data % 2,
+        np.abs(data),
+        2**data,
+        ~(data > 1),
+        (data > 1) & (data < 3),
+        (data > 2) | (data < 1),
+        np.round(data),
+    ]
     for g, e in zip(got, expected):
         np.testing.assert_allclose(g, e)
     assert [o.dtype for o in model.outputs][:4] == ["float32"] * 4

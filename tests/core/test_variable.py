@@ -111,8 +111,11 @@ def test_values_are_stored_in_c_order():
     v = keras.Variable(f_ordered)
     assert v.data.flags.c_contiguous
     np.testing.assert_array_equal(v.numpy(), f_ordered)
-    w = keras.Variable(initializer=lambda shape, dtype=None: np.ones(shape[::-1], dtype).T,
-                       shape=(3, 4), dtype="float32")  # fmt: skip
+    w = keras.Variable(
+        initializer=lambda shape, dtype=None: np.ones(shape[::-1], dtype).T,
+        shape=(3, 4),
+        dtype="float32",
+    )
     assert w.data.flags.c_contiguous and w.shape == (3, 4)
 
 

@@ -9,19 +9,29 @@ from minikeras.datasets import _common, cifar10
 def test_unknown_dataset_lists_the_available_ones():
     with pytest.raises(AttributeError) as info:
         _ = keras.datasets.nonexistent
-    for name in ("mnist", "fashion_mnist", "cifar10", "cifar100", "imdb", "reuters",
-                 "boston_housing", "california_housing", "video_qa"):  # fmt: skip
+    for name in (
+        "mnist",
+        "fashion_mnist",
+        "cifar10",
+        "cifar100",
+        "imdb",
+        "reuters",
+        "boston_housing",
+        "california_housing",
+        "video_qa",
+    ):
         assert name in str(info.value)
-        assert hasattr(keras.datasets, name) and hasattr(getattr(keras.datasets, name),
-                                                         "load_data")  # fmt: skip
+        assert hasattr(keras.datasets, name) and hasattr(getattr(keras.datasets, name), "load_data")
 
 
 def test_default_origins_are_keras_locations(monkeypatch):
     monkeypatch.delenv("MINIKERAS_DATASETS_URL", raising=False)
     base = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
     assert _common.origin("mnist.npz") == base + "mnist.npz"
-    assert (_common.origin(cifar10.FILENAME, _common.CIFAR_URL)
-            == "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz")  # fmt: skip
+    assert (
+        _common.origin(cifar10.FILENAME, _common.CIFAR_URL)
+        == "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"
+    )
     monkeypatch.setenv("MINIKERAS_DATASETS_URL", "http://mirror.example/data")
     assert _common.origin("imdb.npz") == "http://mirror.example/data/imdb.npz"
 

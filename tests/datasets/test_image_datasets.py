@@ -25,8 +25,11 @@ def test_mnist_downloads_once_and_returns_the_arrays(server, publish):
     x_train = RNG.integers(0, 256, (5, 28, 28), dtype=np.uint8)
     x_test = RNG.integers(0, 256, (3, 28, 28), dtype=np.uint8)
     y_train, y_test = np.array([0, 1, 2, 3, 9], np.uint8), np.array([4, 5, 6], np.uint8)
-    publish(mnist, "mnist.npz", npz_bytes(x_train=x_train, y_train=y_train, x_test=x_test,
-                                          y_test=y_test))  # fmt: skip
+    publish(
+        mnist,
+        "mnist.npz",
+        npz_bytes(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test),
+    )
     (a, b), (c, d) = mnist.load_data()
     for got, want in [(a, x_train), (b, y_train), (c, x_test), (d, y_test)]:
         np.testing.assert_array_equal(got, want)

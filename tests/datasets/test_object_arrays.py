@@ -39,8 +39,18 @@ def test_numpy_written_int_lists():
 
 @pytest.mark.parametrize("protocol", [2, 3, 4])
 def test_other_protocols(protocol):
-    array = ragged([1, 2], [3], np.arange(4, dtype=">i4"), np.eye(2, dtype="float32"),
-                   "text", b"raw", None, 1.5, True, (1, "a"))  # fmt: skip
+    array = ragged(
+        [1, 2],
+        [3],
+        np.arange(4, dtype=">i4"),
+        np.eye(2, dtype="float32"),
+        "text",
+        b"raw",
+        None,
+        1.5,
+        True,
+        (1, "a"),
+    )
     got = read_object_array(pickle.dumps(array, protocol=protocol))
     assert got[:2].tolist() == [[1, 2], [3]]
     np.testing.assert_array_equal(got[2], np.arange(4))
@@ -79,8 +89,16 @@ def test_code_in_a_stream_is_refused_not_run(tmp_path):
     marker = tmp_path / "pwned"
     for module, name in [(b"os", b"system"), (b"builtins", b"eval"), (b"posix", b"system")]:
         payload = f"touch {marker}" if name == b"system" else f"open({str(marker)!r}, 'w')"
-        stream = (b"\x80\x02c" + module + b"\n" + name + b"\nX" + len(payload).to_bytes(4, "little")
-                  + payload.encode() + b"\x85R.")  # fmt: skip
+        stream = (
+            b"\x80\x02c"
+            + module
+            + b"\n"
+            + name
+            + b"\nX"
+            + len(payload).to_bytes(4, "little")
+            + payload.encode()
+            + b"\x85R."
+        )
         with pytest.raises(ValueError, match="refusing the name"):
             read_object_array(stream)
     assert not os.path.exists(marker)

@@ -26,8 +26,16 @@ def npz_bytes(**arrays):
 @pytest.fixture
 def one_each(publish):
     """One train review [1, 2, 3, 4, 5] (positive), one test review [2, 9] (negative)."""
-    publish(imdb, "imdb.npz", npz_bytes(x_train=ragged([1, 2, 3, 4, 5]), y_train=np.array([1]),
-                                        x_test=ragged([2, 9]), y_test=np.array([0])))  # fmt: skip
+    publish(
+        imdb,
+        "imdb.npz",
+        npz_bytes(
+            x_train=ragged([1, 2, 3, 4, 5]),
+            y_train=np.array([1]),
+            x_test=ragged([2, 9]),
+            y_test=np.array([0]),
+        ),
+    )
 
 
 def lists(x):
@@ -50,15 +58,23 @@ def test_imdb_defaults_keep_all_but_the_largest_id(one_each):
 
 
 def test_imdb_oov_none_start_none_index_from_zero(one_each):
-    (x_train, _), (x_test, _) = imdb.load_data(num_words=5, oov_char=None, start_char=None,
-                                               index_from=0)  # fmt: skip
+    (x_train, _), (x_test, _) = imdb.load_data(
+        num_words=5, oov_char=None, start_char=None, index_from=0
+    )
     assert lists(x_train) == [[1, 2, 3, 4]] and lists(x_test) == [[2]]
 
 
 def test_imdb_maxlen_drops_long_reviews(publish):
-    publish(imdb, "imdb.npz", npz_bytes(
-        x_train=ragged([5], [5, 6, 7], [6, 6]), y_train=np.array([0, 1, 0]),
-        x_test=ragged([7], [8, 8, 8, 8]), y_test=np.array([1, 0])))  # fmt: skip
+    publish(
+        imdb,
+        "imdb.npz",
+        npz_bytes(
+            x_train=ragged([5], [5, 6, 7], [6, 6]),
+            y_train=np.array([0, 1, 0]),
+            x_test=ragged([7], [8, 8, 8, 8]),
+            y_test=np.array([1, 0]),
+        ),
+    )
     # with the start char, lengths are 2, 4, 3 and 2, 5: maxlen=4 keeps lengths < 4
     (x_train, y_train), (x_test, y_test) = imdb.load_data(maxlen=4, num_words=100)
     assert sorted(lists(x_train)) == [[1, 8], [1, 9, 9]] and len(y_train) == 2
@@ -70,8 +86,13 @@ def test_imdb_maxlen_drops_long_reviews(publish):
 def test_imdb_shuffle_follows_randomstate(publish):
     train = [[i] * (i + 1) for i in range(6)]  # distinct lengths identify the samples
     test = [[10 + i] for i in range(4)]
-    publish(imdb, "imdb.npz", npz_bytes(x_train=ragged(*train), y_train=np.arange(6),
-                                        x_test=ragged(*test), y_test=np.arange(4)))  # fmt: skip
+    publish(
+        imdb,
+        "imdb.npz",
+        npz_bytes(
+            x_train=ragged(*train), y_train=np.arange(6), x_test=ragged(*test), y_test=np.arange(4)
+        ),
+    )
     (x_train, y_train), (x_test, y_test) = imdb.load_data(seed=7, num_words=1000)
     rng = np.random.RandomState(7)  # one generator shuffles train, then test
     train_order, test_order = np.arange(6), np.arange(4)
@@ -93,15 +114,15 @@ def test_imdb_word_index(server, publish):
 def test_reuters_split_and_labels(publish):
     xs = ragged(*[[i + 1] * (i + 1) for i in range(10)])
     publish(reuters, "reuters.npz", npz_bytes(x=xs, y=np.arange(10) % 46))
-    (x_train, y_train), (x_test, y_test) = reuters.load_data(test_split=0.3, seed=3,
-                                                             num_words=100)  # fmt: skip
+    (x_train, y_train), (x_test, y_test) = reuters.load_data(test_split=0.3, seed=3, num_words=100)
     order = np.arange(10)
     np.random.RandomState(3).shuffle(order)
     assert y_train.tolist() == order[:7].tolist() and y_test.tolist() == order[7:].tolist()
     assert lists(x_train)[0] == [1] + [order[0] + 4] * (order[0] + 1)
     assert x_train.shape == (7,) and x_test.dtype == object
-    (x_train, y_train), _ = reuters.load_data(test_split=0.3, seed=3, maxlen=4, skip_top=5,
-                                            num_words=100)  # fmt: skip
+    (x_train, y_train), _ = reuters.load_data(
+        test_split=0.3, seed=3, maxlen=4, skip_top=5, num_words=100
+    )
     # lengths with the start char are i + 2: maxlen=4 keeps samples 0 and 1 (ids 4 and 5)
     kept = [i for i in order if i + 2 < 4]
     assert y_train.tolist() == kept[: int(len(kept) * 0.7)]

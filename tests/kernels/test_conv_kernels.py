@@ -128,10 +128,10 @@ def test_narrow_gemms_in_row_blocks_match_references(keep, monkeypatch):
     dk_ref = kc.conv_grad_kernel_ref(x, dout, w.shape, *geom, 1)
     np.testing.assert_allclose(dk, dk_ref, rtol=1e-4, atol=1e-3)
     a, b = randn(1100, 27, dtype="float32"), randn(27, 4, seed=1, dtype="float32")
-    np.testing.assert_allclose(kc._matmul_rows(a, b, np.empty((1100, 4), "float32")), a @ b,
-                               rtol=1e-5, atol=1e-5)  # fmt: skip
-    np.testing.assert_allclose(kc._tmatmul_rows(a, a[:, :4]), a.T @ a[:, :4], rtol=1e-4,
-                               atol=1e-4)  # fmt: skip
+    np.testing.assert_allclose(
+        kc._matmul_rows(a, b, np.empty((1100, 4), "float32")), a @ b, rtol=1e-5, atol=1e-5
+    )
+    np.testing.assert_allclose(kc._tmatmul_rows(a, a[:, :4]), a.T @ a[:, :4], rtol=1e-4, atol=1e-4)
     assert kc._block_rows(144, 32) == 0  # wide products: one call
 
 
@@ -165,8 +165,9 @@ def test_kept_cols_give_the_reference_kernel_gradient(groups, monkeypatch):
     geom, out_shape = ((1, 1, 2), (1, 1, 1), (0, 1, 1)), (1, 7, 3)
     monkeypatch.setattr(kc.threads, "num_threads", lambda: 1)  # rows are kept on one thread only
     out, cols = kc.conv(x, w, *geom, out_shape, groups, keep_cols=True)
-    np.testing.assert_allclose(out, kc.conv_ref(x, w, *geom, out_shape, groups), rtol=1e-4,
-                               atol=1e-4)  # fmt: skip
+    np.testing.assert_allclose(
+        out, kc.conv_ref(x, w, *geom, out_shape, groups), rtol=1e-4, atol=1e-4
+    )
     np.testing.assert_array_equal(cols, kc.im2col_ref(x, w.shape[:3], *geom, out_shape, groups))
     dout = randn(*out.shape, seed=2, dtype="float32")
     dk = kc.conv_grad_kernel(x, dout, w.shape, *geom, groups, cols=cols)

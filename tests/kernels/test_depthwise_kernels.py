@@ -86,15 +86,18 @@ def test_kernels_reject_mismatched_shapes():
     with pytest.raises(ValueError):
         kd.depthwise_conv2d(x, w, (1, 1), (1, 1), (0, 0, 0, 0))  # 2 kernel channels, 3 inputs
     with pytest.raises(ValueError):
-        kd.depthwise_conv2d(x[:, :2], np.zeros((3, 3, 3, 1), "float32"), (1, 1), (1, 1),
-                            (0, 0, 0, 0))  # fmt: skip
+        kd.depthwise_conv2d(
+            x[:, :2], np.zeros((3, 3, 3, 1), "float32"), (1, 1), (1, 1), (0, 0, 0, 0)
+        )
     w = np.zeros((3, 3, 3, 1), "float32")
     with pytest.raises(ValueError):  # dout of the wrong spatial size for the geometry
-        kd.depthwise_conv2d_grad_input(np.zeros((1, 4, 3, 3), "float32"), w, (5, 5), (1, 1),
-                                       (1, 1), (0, 0, 0, 0))  # fmt: skip
+        kd.depthwise_conv2d_grad_input(
+            np.zeros((1, 4, 3, 3), "float32"), w, (5, 5), (1, 1), (1, 1), (0, 0, 0, 0)
+        )
     with pytest.raises(ValueError):  # dout channels are not C * dm
-        kd.depthwise_conv2d_grad_kernel(x, np.zeros((1, 3, 3, 4), "float32"), (3, 3), 1, (1, 1),
-                                        (1, 1), (0, 0, 0, 0))  # fmt: skip
+        kd.depthwise_conv2d_grad_kernel(
+            x, np.zeros((1, 3, 3, 4), "float32"), (3, 3), 1, (1, 1), (1, 1), (0, 0, 0, 0)
+        )
 
 
 def test_op_channels_first_and_1d_use_the_same_result():

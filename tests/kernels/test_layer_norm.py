@@ -13,7 +13,9 @@ from tests.helpers import randn
 def test_layer_norm_matches_reference(rows, features, dtype, tol):
     x = (randn(rows, features) * 3 + 2).astype(dtype)
     gamma, beta = randn(features, seed=1).astype(dtype), randn(features, seed=2).astype(dtype)
-    for got, want in zip(K.layer_norm(x, gamma, beta, 1e-3), K.layer_norm_ref(x, gamma, beta, 1e-3)):
+    for got, want in zip(
+        K.layer_norm(x, gamma, beta, 1e-3), K.layer_norm_ref(x, gamma, beta, 1e-3)
+    ):
         assert got.dtype == x.dtype
         np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
 

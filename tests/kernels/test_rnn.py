@@ -99,9 +99,7 @@ def test_lstm_kernels_with_padded_batches_of_mixed_lengths(monkeypatch, threads,
 
 @pytest.mark.parametrize("threads", [1, 3])
 @pytest.mark.parametrize("zero_output", [False, True])
-def test_simple_rnn_kernels_with_padded_batches_of_mixed_lengths(
-    monkeypatch, threads, zero_output
-):
+def test_simple_rnn_kernels_with_padded_batches_of_mixed_lengths(monkeypatch, threads, zero_output):
     """The SimpleRNN kernels' longest-first order and skipped products, as for the LSTM above."""
     d, mask = _mixed_lengths(monkeypatch, threads, gates=1, seed=9)
     args = (d["xw"], C(d["u"].T), d["h0"], mask, zero_output)
@@ -155,8 +153,7 @@ def test_gru_reset_before_kernels(dtype, zero_output, shape):
 def test_masked_steps_keep_states_and_repeat_outputs():
     d = _data("float64", 3, 5, 2, gates=4)
     mask = np.array([[0, 1, 0, 1, 0], [1, 1, 1, 1, 1], [0, 0, 0, 0, 0]], bool)
-    y, hprev, _, _, _, h, c = K.lstm_forward(d["xw"], C(d["u"].T), d["h0"], d["c0"],
-                                                    mask, False)  # fmt: skip
+    y, hprev, _, _, _, h, c = K.lstm_forward(d["xw"], C(d["u"].T), d["h0"], d["c0"], mask, False)
     np.testing.assert_array_equal(y[0, 0], 0)  # nothing to repeat yet
     np.testing.assert_array_equal(y[0, 2], y[0, 1])
     np.testing.assert_array_equal(y[0, 4], y[0, 3])
@@ -185,8 +182,9 @@ def test_bad_shapes_raise_before_the_kernel_runs():
 
 
 def test_float32_gate_activations():
-    x = np.concatenate([np.linspace(-100, 100, 40001), [0.0, 1e-30, -1e-30, 0.2499, 0.2501, 88.9,
-                                                        -89.0]]).astype("float32")  # fmt: skip
+    x = np.concatenate(
+        [np.linspace(-100, 100, 40001), [0.0, 1e-30, -1e-30, 0.2499, 0.2501, 88.9, -89.0]]
+    ).astype("float32")
     s, t = K.gate_activations(x)
     rs, rt = K.gate_activations_ref(x.astype("float64"))
     np.testing.assert_allclose(s, rs, rtol=5e-7, atol=1e-7)

@@ -6,8 +6,9 @@ from minikeras.kernels.scatter import scatter_add_rows, scatter_add_rows_ref
 
 
 @settings(max_examples=25, deadline=None)
-@given(vocab=st.integers(1, 6), n=st.integers(0, 12), width=st.integers(1, 4),
-       seed=st.integers(0, 100))
+@given(
+    vocab=st.integers(1, 6), n=st.integers(0, 12), width=st.integers(1, 4), seed=st.integers(0, 100)
+)
 def test_scatter_add_rows_matches_reference(vocab, n, width, seed):
     rng = np.random.default_rng(seed)
     ids = rng.integers(0, vocab, n).astype(np.int64)

@@ -8,8 +8,9 @@ from minikeras.core import runtime
 from minikeras.kernels import threads
 
 
-@pytest.mark.parametrize("n, blocks, multiple", [(10, 3, 1), (37, 12, 4), (3, 8, 1), (8, 4, 4),
-                                                 (1, 2, 1), (64, 4, 4)])  # fmt: skip
+@pytest.mark.parametrize(
+    "n, blocks, multiple", [(10, 3, 1), (37, 12, 4), (3, 8, 1), (8, 4, 4), (1, 2, 1), (64, 4, 4)]
+)
 def test_bounds_cover_the_range_in_aligned_pieces(n, blocks, multiple):
     cuts = threads.bounds(n, blocks, multiple)
     assert cuts[0] == 0 and cuts[-1] == n
@@ -115,9 +116,14 @@ def test_conv_kernels_split_over_images_match_one_thread(two_threads, monkeypatc
         two_threads(n, small)
         out, cols = kconv.conv(x, w, *geom, groups=groups, keep_cols=True)
         d = np.cos(out)
-        results.append((out, kconv.conv_grad_kernel(x, d, w.shape, *geom[:3], groups, cols=cols),
-                        kconv.conv_grad_input(d, w, x.shape, *geom[:3], groups),
-                        *kconv.conv_grads(x, d, w, *geom[:3], groups)))
+        results.append(
+            (
+                out,
+                kconv.conv_grad_kernel(x, d, w.shape, *geom[:3], groups, cols=cols),
+                kconv.conv_grad_input(d, w, x.shape, *geom[:3], groups),
+                *kconv.conv_grads(x, d, w, *geom[:3], groups),
+            )
+        )
     ref = kconv.conv_ref(x, w, *geom, groups)
     np.testing.assert_allclose(results[0][0], ref, rtol=1e-5, atol=1e-5)
     for split in results[1:]:
@@ -143,8 +149,9 @@ def test_bias_act_and_pooling_split_match_one_thread(two_threads):
         grad = kpool.max_pool_grad(np.cos(gen), gen_arg, x.shape)
         results.append((y, dx, db, fast, fast_arg, gen, gen_arg, grad))
     np.testing.assert_array_equal(results[0][0], kba.bias_act_ref(x.reshape(-1, 5), bias, True))
-    np.testing.assert_array_equal(results[0][5], kpool.max_pool_ref(x, (1, 3, 3), (1, 2, 2),
-                                                                    (0, 1, 1), (1, 4, 4)))
+    np.testing.assert_array_equal(
+        results[0][5], kpool.max_pool_ref(x, (1, 3, 3), (1, 2, 2), (0, 1, 1), (1, 4, 4))
+    )
     for a, b in zip(results[1], results[0]):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
 
@@ -154,10 +161,18 @@ def test_bias_act_and_pooling_split_match_one_thread(two_threads):
 from minikeras.kernels import spin  # noqa: E402
 
 
-@pytest.mark.parametrize("values, first, last, at_least, spins", [
-    ([3, 5, 7], 1, 3, 5, 4), ([3, 5, 7], 1, 3, 6, 4), ([3, 5, 7], 0, 3, 0, 1), ([0], 0, 1, 1, 0),
-    ([9, 9], 0, 2, 9, 1), ([9, 8], 0, 2, 9, 50), ([1], 1, 1, 5, 2),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "values, first, last, at_least, spins",
+    [
+        ([3, 5, 7], 1, 3, 5, 4),
+        ([3, 5, 7], 1, 3, 6, 4),
+        ([3, 5, 7], 0, 3, 0, 1),
+        ([0], 0, 1, 1, 0),
+        ([9, 9], 0, 2, 9, 1),
+        ([9, 8], 0, 2, 9, 50),
+        ([1], 1, 1, 5, 2),
+    ],
+)
 def test_wait_at_least_matches_reference(values, first, last, at_least, spins):
     flags = np.array(values, np.int64)
     want = spin.wait_at_least_ref(flags, first, last, at_least, spins)
@@ -229,10 +244,15 @@ def test_a_model_trains_the_same_on_two_threads(monkeypatch):
         keras.utils.set_random_seed(3)
         frames = keras.Input((4, 10, 10, 3))
         layers = keras.layers
-        cnn = keras.Sequential([
-            keras.Input((10, 10, 3)), layers.Conv2D(6, 3, activation="relu"), layers.MaxPooling2D(),
-            layers.Conv2D(8, 3, activation="relu"), layers.GlobalAveragePooling2D(),
-        ])  # fmt: skip
+        cnn = keras.Sequential(
+            [
+                keras.Input((10, 10, 3)),
+                layers.Conv2D(6, 3, activation="relu"),
+                layers.MaxPooling2D(),
+                layers.Conv2D(8, 3, activation="relu"),
+                layers.GlobalAveragePooling2D(),
+            ]
+        )
         h = layers.LSTM(8)(layers.TimeDistributed(cnn)(frames))
         model = keras.Model(frames, layers.Dense(3)(h))
         loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)

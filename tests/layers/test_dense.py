@@ -6,17 +6,22 @@ from helpers import run_layer_test
 
 
 def test_dense_basics():
-    layer, out = run_layer_test(keras.layers.Dense, {"units": 3, "activation": "tanh"},
-                                input_shape=(4, 5), expected_output_shape=(4, 3),
-                                expected_num_trainable_weights=2)
+    layer, out = run_layer_test(
+        keras.layers.Dense,
+        {"units": 3, "activation": "tanh"},
+        input_shape=(4, 5),
+        expected_output_shape=(4, 3),
+        expected_num_trainable_weights=2,
+    )
     k, b = layer.get_weights()
     x = np.asarray(layer(np.ones((1, 5), "float32")))
     np.testing.assert_allclose(x, np.tanh(np.ones((1, 5)) @ k + b), rtol=1e-6)
 
 
 def test_dense_3d_input():
-    run_layer_test(keras.layers.Dense, {"units": 2}, input_shape=(2, 3, 4),
-                   expected_output_shape=(2, 3, 2))
+    run_layer_test(
+        keras.layers.Dense, {"units": 2}, input_shape=(2, 3, 4), expected_output_shape=(2, 3, 2)
+    )
 
 
 def test_dense_wrong_input_dim_names_layer():
@@ -36,10 +41,13 @@ def test_dense_bad_units():
 def test_dense_bias_and_relu_match_numpy(activation, dtype):
     # relu/linear Dense layers add the bias and apply ReLU in one fused op; float16 takes the
     # plain ops (numba has no float16 arithmetic); values and float64 gradients match numpy
-    layer, _ = run_layer_test(keras.layers.Dense, {"units": 3, "activation": activation,
-                                                   "bias_initializer": "random_normal"},
-                              input_shape=(2, 4, 5), expected_output_shape=(2, 4, 3),
-                              check_saving=False)  # fmt: skip
+    layer, _ = run_layer_test(
+        keras.layers.Dense,
+        {"units": 3, "activation": activation, "bias_initializer": "random_normal"},
+        input_shape=(2, 4, 5),
+        expected_output_shape=(2, 4, 3),
+        check_saving=False,
+    )
     k, b = (w.astype(dtype) for w in layer.get_weights())
     typed = keras.layers.Dense(3, activation=activation, dtype=dtype)
     x = np.random.default_rng(1).standard_normal((2, 4, 5)).astype(dtype)

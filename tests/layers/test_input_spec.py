@@ -95,7 +95,7 @@ def test_named_specs_take_a_dict():
     with pytest.raises(ValueError) as info:
         spec_layer(specs)({"c": ones(2, 3, 4), "a": ones(2, 3)})
     assert str(info.value) == (
-        'Missing data for input "b". You passed a data dictionary with keys [\'c\', \'a\']. '
+        "Missing data for input \"b\". You passed a data dictionary with keys ['c', 'a']. "
         "Expected the following keys: ['a', 'b']"
     )
     with pytest.raises(ValueError) as info:
@@ -119,8 +119,13 @@ def test_spec_fields_repr_and_config():
         "InputSpec(dtype=float32, shape=(None, 3), ndim=2, max_ndim=4, axes={1: 3})"
     )
     assert InputSpec(ndim=2).get_config() == {
-        "dtype": None, "shape": None, "ndim": 2, "max_ndim": None, "min_ndim": None,
-        "axes": {}, "optional": False,
+        "dtype": None,
+        "shape": None,
+        "ndim": 2,
+        "max_ndim": None,
+        "min_ndim": None,
+        "axes": {},
+        "optional": False,
     }
     with pytest.raises(ValueError, match="Axis 3 is greater than the maximum allowed value: 1"):
         InputSpec(ndim=2, axes={3: 1})

@@ -13,16 +13,21 @@ import pytest
 import minikeras as keras
 
 
-@pytest.mark.parametrize("cls,args,kwargs", [
-    (keras.layers.Dense, (2,), {"weights": [np.ones((3, 2)), np.zeros(2)]}),
-    (keras.layers.Dense, (2,), {"input_length": 3}),
-    (keras.layers.LSTM, (2,), {"time_major": True}),
-    (keras.layers.GRU, (2,), {"time_major": False}),
-    (keras.layers.Conv2D, (2, 3), {"weights": None, "kernel_sise": 3}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "cls,args,kwargs",
+    [
+        (keras.layers.Dense, (2,), {"weights": [np.ones((3, 2)), np.zeros(2)]}),
+        (keras.layers.Dense, (2,), {"input_length": 3}),
+        (keras.layers.LSTM, (2,), {"time_major": True}),
+        (keras.layers.GRU, (2,), {"time_major": False}),
+        (keras.layers.Conv2D, (2, 3), {"weights": None, "kernel_sise": 3}),
+    ],
+)
 def test_keras2_and_misspelled_arguments_raise_like_keras3(cls, args, kwargs):
     # silently dropping `weights` gave random weights, `time_major=True` read batch as time
-    with pytest.raises(ValueError, match=f"Unrecognized keyword arguments passed to {cls.__name__}"):
+    with pytest.raises(
+        ValueError, match=f"Unrecognized keyword arguments passed to {cls.__name__}"
+    ):
         cls(*args, **kwargs)
 
 
@@ -41,8 +46,12 @@ def test_variable_paths_follow_keras_name_scopes():
     i = keras.Input((5, 4))
     o = L.Dense(2, name="d1")(L.LSTM(3, name="rnn")(i))
     assert [v.path for v in keras.Model(i, o).weights] == [
-        "rnn/lstm_cell/kernel", "rnn/lstm_cell/recurrent_kernel", "rnn/lstm_cell/bias",
-        "d1/kernel", "d1/bias"]  # fmt: skip
+        "rnn/lstm_cell/kernel",
+        "rnn/lstm_cell/recurrent_kernel",
+        "rnn/lstm_cell/bias",
+        "d1/kernel",
+        "d1/bias",
+    ]
 
     class Block(L.Layer):
         def __init__(self):
@@ -57,7 +66,12 @@ def test_variable_paths_follow_keras_name_scopes():
 
     blk = Block()
     blk(np.ones((2, 4), "float32"))
-    assert [v.path for v in blk.weights] == ["blk/a/kernel", "blk/a/bias", "blk/b/kernel", "blk/b/bias"]
+    assert [v.path for v in blk.weights] == [
+        "blk/a/kernel",
+        "blk/a/bias",
+        "blk/b/kernel",
+        "blk/b/bias",
+    ]
     bi = L.Bidirectional(L.GRU(2, name="g"), name="bi")
     bi(np.ones((1, 3, 4), "float32"))
     assert bi.weights[0].path == "bi/forward_g/gru_cell/kernel"
@@ -70,8 +84,11 @@ def test_variable_paths_follow_keras_name_scopes():
     "layer,shape,expected",
     [
         (lambda: keras.layers.LSTM(3), (None, 5, 4), (None, 3)),
-        (lambda: keras.layers.GRU(3, return_sequences=True, return_state=True), (None, 5, 4),
-         ((None, 5, 3), (None, 3))),
+        (
+            lambda: keras.layers.GRU(3, return_sequences=True, return_state=True),
+            (None, 5, 4),
+            ((None, 5, 3), (None, 3)),
+        ),
         (lambda: keras.layers.SpatialDropout1D(0.5), (None, 3, 4), (None, 3, 4)),
     ],
 )

@@ -61,8 +61,9 @@ def test_feature_extractor_from_intermediate_output_shares_weights(tmp_path):
     assert features.get_layer("hidden") is model.get_layer("hidden")
     x = np.random.default_rng(0).standard_normal((5, 4)).astype("float32")
     k, b = model.get_layer("hidden").get_weights()
-    np.testing.assert_allclose(features.predict(x, verbose=0), np.maximum(x @ k + b, 0),
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        features.predict(x, verbose=0), np.maximum(x @ k + b, 0), rtol=1e-5, atol=1e-6
+    )
     model.compile("sgd", "mse")
     model.fit(x, np.ones((5, 1)), epochs=1, verbose=0)
     k2, b2 = features.get_layer("hidden").get_weights()
@@ -70,8 +71,9 @@ def test_feature_extractor_from_intermediate_output_shares_weights(tmp_path):
     path = str(tmp_path / "features.keras")
     features.save(path)
     loaded = keras.models.load_model(path)
-    np.testing.assert_allclose(loaded.predict(x, verbose=0), np.maximum(x @ k2 + b2, 0),
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        loaded.predict(x, verbose=0), np.maximum(x @ k2 + b2, 0), rtol=1e-5, atol=1e-6
+    )
     # head swap with get_layer(...).input
     new_head = layers.Dense(3, name="new_head")(model.get_layer("head").input)
     swapped = keras.Model(model.input, new_head)
@@ -247,8 +249,7 @@ def test_keyword_only_call_finds_the_first_argument():
     rng = np.random.default_rng(0)
     q = rng.standard_normal((2, 5, 8)).astype("float32")
     v = rng.standard_normal((2, 6, 8)).astype("float32")
-    np.testing.assert_allclose(np.asarray(mha(query=q, value=v)), np.asarray(mha(q, v)),
-                               rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(mha(query=q, value=v)), np.asarray(mha(q, v)), rtol=1e-6)
     rec = _Recorder()
     rec(x=np.ones((1, 2)))
     assert isinstance(rec.seen["x"], keras.Tensor)

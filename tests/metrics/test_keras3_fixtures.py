@@ -41,9 +41,7 @@ def test_metric_matches_keras3(i):
         for k in range(2):
             weights = None if sw[k] is None else FIX["x_" + sw[k]]
             m.update_state(FIX["x_" + case["y_true"][k]], FIX["x_" + case["y_pred"][k]], weights)
-        np.testing.assert_allclose(
-            m.result().numpy(), FIX[f"m{i}_weighted"], rtol=1e-5, atol=1e-5
-        )
+        np.testing.assert_allclose(m.result().numpy(), FIX[f"m{i}_weighted"], rtol=1e-5, atol=1e-5)
         m.reset_state()
         assert all(np.all(v.numpy() == 0) for v in m.variables)
 

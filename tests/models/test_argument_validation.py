@@ -60,8 +60,14 @@ def test_numpy_integer_batch_size_is_accepted(model):
         ({"validation_split": 1.5}, "validation_split"),  # Keras: silently a broken split
         ({"validation_split": -0.1}, "validation_split"),  # Keras: silently ignored
         ({"validation_split": 1}, "validation_split"),
-        ({"validation_freq": 0, "validation_data": (X, Y)}, "validation_freq"),  # Keras: ZeroDivisionError
-        ({"validation_freq": -1, "validation_data": (X, Y)}, "validation_freq"),  # Keras: every epoch
+        (
+            {"validation_freq": 0, "validation_data": (X, Y)},
+            "validation_freq",
+        ),  # Keras: ZeroDivisionError
+        (
+            {"validation_freq": -1, "validation_data": (X, Y)},
+            "validation_freq",
+        ),  # Keras: every epoch
         ({"validation_freq": 1.5, "validation_data": (X, Y)}, "validation_freq"),
         ({"validation_freq": [0, 2], "validation_data": (X, Y)}, "validation_freq"),
     ],
@@ -127,6 +133,14 @@ def test_single_callback_not_in_a_list(model):
     model.evaluate(X, Y, callbacks=cb, verbose=0)
     assert tested == [1]
     seen.clear()
-    model.fit(X, Y, epochs=1, callbacks=[cb, [keras.callbacks.LambdaCallback(
-        on_epoch_end=lambda e, logs: seen.append(e))]], verbose=0)  # fmt: skip
+    model.fit(
+        X,
+        Y,
+        epochs=1,
+        callbacks=[
+            cb,
+            [keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: seen.append(e))],
+        ],
+        verbose=0,
+    )
     assert seen == [0]

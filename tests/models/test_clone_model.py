@@ -25,8 +25,9 @@ def test_recursive_with_clone_function_on_nested_model_is_refused():
         keras.models.clone_model(_nested(), clone_function=lambda l: l, recursive=True)
     # without nested models, or without a clone_function, recursive changes nothing
     flat = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    clone = keras.models.clone_model(flat, clone_function=lambda l: l.__class__.from_config(
-        l.get_config()), recursive=True)
+    clone = keras.models.clone_model(
+        flat, clone_function=lambda l: l.__class__.from_config(l.get_config()), recursive=True
+    )
     assert clone.output_shape == (None, 2)
     assert keras.models.clone_model(_nested(), recursive=True).output_shape == (None, 1)
 

@@ -44,10 +44,18 @@ def test_one_input_model_takes_one_element_list_tuple_or_dict(build, wrap):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # Keras warns that the structure differs; so may we
         np.testing.assert_allclose(wrapped.predict(wrap(x), verbose=0), plain.predict(x, verbose=0))
-        h1 = plain.fit(x, y, batch_size=5, epochs=2, shuffle=False, verbose=0,
-                       validation_data=(x, y))
-        h2 = wrapped.fit(wrap(x), y, batch_size=5, epochs=2, shuffle=False, verbose=0,
-                         validation_data=(wrap(x), y))
+        h1 = plain.fit(
+            x, y, batch_size=5, epochs=2, shuffle=False, verbose=0, validation_data=(x, y)
+        )
+        h2 = wrapped.fit(
+            wrap(x),
+            y,
+            batch_size=5,
+            epochs=2,
+            shuffle=False,
+            verbose=0,
+            validation_data=(wrap(x), y),
+        )
         assert h2.history.keys() == h1.history.keys()
         for key, values in h1.history.items():  # approx takes no nested dicts (pytest >= 9.2)
             assert h2.history[key] == pytest.approx(values)
@@ -119,8 +127,9 @@ def test_finite_generator_epochs_follow_keras():
 
     count = _Batches()
     with pytest.warns(UserWarning, match="ran out of data"):
-        history = _counting_model().fit(gen(), steps_per_epoch=2, epochs=4, verbose=0,
-                                        callbacks=[count])
+        history = _counting_model().fit(
+            gen(), steps_per_epoch=2, epochs=4, verbose=0, callbacks=[count]
+        )
     assert count.per_epoch == [2, 2, 1, 2] and history.epoch == [0, 1, 2, 3]
 
 
@@ -152,15 +161,18 @@ def test_validation_data_with_sample_weight_and_class_weight():
     p /= p.sum(1, keepdims=True)
     ce = -np.log(p[np.arange(20), y])
     h = model("sparse_categorical_crossentropy").fit(
-        x, y, batch_size=8, verbose=0, shuffle=False, validation_data=(x, y, sw))
+        x, y, batch_size=8, verbose=0, shuffle=False, validation_data=(x, y, sw)
+    )
     assert h.history["val_loss"][0] == pytest.approx((ce * sw).mean(), rel=1e-5)
     assert h.history["loss"][0] == pytest.approx(ce.mean(), rel=1e-5)
 
     cw = {0: 1.0, 1: 3.0, 2: 0.5}
     weights = np.array([cw[int(c)] for c in y])
     sparse = model("sparse_categorical_crossentropy").fit(
-        x, y, batch_size=8, verbose=0, shuffle=False, class_weight=cw)
+        x, y, batch_size=8, verbose=0, shuffle=False, class_weight=cw
+    )
     onehot = model("categorical_crossentropy").fit(
-        x, np.eye(3, dtype="float32")[y], batch_size=8, verbose=0, shuffle=False, class_weight=cw)
+        x, np.eye(3, dtype="float32")[y], batch_size=8, verbose=0, shuffle=False, class_weight=cw
+    )
     assert sparse.history["loss"][0] == pytest.approx((ce * weights).mean(), rel=1e-5)
     assert onehot.history["loss"][0] == pytest.approx((ce * weights).mean(), rel=1e-5)

@@ -31,8 +31,10 @@ def test_two_inputs_concat_matches_numpy():
 def test_shared_layer_used_twice_has_one_set_of_weights():
     shared = layers.Dense(3, name="shared")
     a, b = keras.Input((4,)), keras.Input((4,))
-    model = keras.Model([a, b], layers.Add()([shared(a), shared(b)]) if hasattr(layers, "Add")
-                        else shared(a) + shared(b))
+    model = keras.Model(
+        [a, b],
+        layers.Add()([shared(a), shared(b)]) if hasattr(layers, "Add") else shared(a) + shared(b),
+    )
     assert len(model.weights) == 2
     x = np.ones((2, 4), "float32")
     y = np.asarray(model([x, 2 * x]))

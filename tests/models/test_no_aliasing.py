@@ -38,12 +38,14 @@ def _data(n=64, seed=0):
 
 def _model():
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([
-        keras.Input((4,)),
-        layers.Dense(8, activation="relu"),
-        layers.BatchNormalization(),
-        layers.Dense(2),
-    ])  # fmt: skip
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            layers.Dense(8, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dense(2),
+        ]
+    )
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse", metrics=["mae"])
     return model
 

@@ -24,8 +24,9 @@ def test_trailing_axis_of_size_one_is_added_or_dropped():
 def test_sizes_are_checked_by_the_layers():
     """Keras 3: a Sequential built with Input((8, 8, 3)) runs a conv stack on 16x16 images; a
     wrong feature size fails in the Dense, naming it."""
-    seq = keras.Sequential([keras.Input((8, 8, 3)), layers.Conv2D(4, 3),
-                            layers.GlobalAveragePooling2D()])
+    seq = keras.Sequential(
+        [keras.Input((8, 8, 3)), layers.Conv2D(4, 3), layers.GlobalAveragePooling2D()]
+    )
     assert seq(np.ones((2, 16, 16, 3), "float32")).shape == (2, 4)
     seq2 = keras.Sequential([keras.Input((10,)), layers.Dense(2, name="the_dense")])
     with pytest.raises(ValueError, match=r"the_dense.*value 10.*\(4, 12\)"):
@@ -46,8 +47,9 @@ def test_deferred_sequential_runs_on_new_lengths_and_batch_sizes():
     assert ffn(np.ones((2, 10, 32), "float32")).shape == (2, 10, 32)
     x = np.random.default_rng(0).standard_normal((3, 20, 32)).astype("float32")
     (k1, b1), (k2, b2) = ffn.layers[0].get_weights(), ffn.layers[1].get_weights()
-    np.testing.assert_allclose(np.asarray(ffn(x)), np.maximum(x @ k1 + b1, 0) @ k2 + b2,
-                               rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        np.asarray(ffn(x)), np.maximum(x @ k1 + b1, 0) @ k2 + b2, rtol=1e-4, atol=1e-5
+    )
 
     class Block(layers.Layer):
         def __init__(self, **kw):

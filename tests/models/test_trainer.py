@@ -30,8 +30,9 @@ def _softmax(z):
 def _dense_logits(seed):
     model = keras.Sequential([keras.Input((4,)), layers.Dense(3)])
     rng = np.random.default_rng(seed)
-    model.layers[0].set_weights([rng.standard_normal((4, 3)).astype("float32"),
-                                 np.zeros(3, "float32")])
+    model.layers[0].set_weights(
+        [rng.standard_normal((4, 3)).astype("float32"), np.zeros(3, "float32")]
+    )
     return model
 
 
@@ -43,8 +44,9 @@ class Distiller(keras.Model):
         self.teacher = teacher
         self.student = student
 
-    def compile(self, optimizer, metrics, student_loss_fn, distillation_loss_fn, alpha=0.1,
-                temperature=3):
+    def compile(
+        self, optimizer, metrics, student_loss_fn, distillation_loss_fn, alpha=0.1, temperature=3
+    ):
         super().compile(optimizer=optimizer, metrics=metrics)
         self.student_loss_fn = student_loss_fn
         self.distillation_loss_fn = distillation_loss_fn
@@ -71,10 +73,14 @@ def test_distiller_compute_loss_override_without_training_argument():
     x, y = _data()
     teacher, student = _dense_logits(1), _dense_logits(2)
     distiller = Distiller(student=student, teacher=teacher)
-    distiller.compile(optimizer=keras.optimizers.SGD(0.0),
-                      metrics=[keras.metrics.SparseCategoricalAccuracy()],
-                      student_loss_fn=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                      distillation_loss_fn=keras.losses.KLDivergence(), alpha=0.1, temperature=10)
+    distiller.compile(
+        optimizer=keras.optimizers.SGD(0.0),
+        metrics=[keras.metrics.SparseCategoricalAccuracy()],
+        student_loss_fn=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        distillation_loss_fn=keras.losses.KLDivergence(),
+        alpha=0.1,
+        temperature=10,
+    )
     history = distiller.fit(x, y, epochs=2, batch_size=32, verbose=0)
     assert list(history.history) == ["loss", "sparse_categorical_accuracy"]
     assert distiller.seen_allow_empty is False
@@ -85,15 +91,19 @@ def test_distiller_compute_loss_override_without_training_argument():
     pt, ps = _softmax(zt / 10), _softmax(zs / 10)
     kl = (pt * np.log(pt / ps)).sum(axis=1).mean() * 100
     assert result["loss"] == pytest.approx(0.1 * ce + 0.9 * kl, rel=1e-4)
-    assert result["sparse_categorical_accuracy"] == pytest.approx(
-        np.mean(zs.argmax(axis=1) == y))
+    assert result["sparse_categorical_accuracy"] == pytest.approx(np.mean(zs.argmax(axis=1) == y))
     assert distiller.metrics_names == ["loss", "compile_metrics"]
 
 
 def test_compute_loss_signature_matches_keras():
     params = inspect.signature(keras.Model.compute_loss).parameters
     assert [(p.name, p.default) for p in list(params.values())[1:]] == [
-        ("x", None), ("y", None), ("y_pred", None), ("sample_weight", None), ("training", True)]
+        ("x", None),
+        ("y", None),
+        ("y_pred", None),
+        ("sample_weight", None),
+        ("training", True),
+    ]
 
 
 def test_compute_loss_override_gets_training_only_when_it_takes_it():
@@ -233,8 +243,9 @@ def test_predict_step_override_and_call_signatures():
 
     x, y = _data(8)
     model = Classifier()
-    model.compile(optimizer="sgd",
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model.compile(
+        optimizer="sgd", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    )
     model.fit(x, y, batch_size=8, verbose=0)
     model.evaluate(x, y, verbose=0)
     flags.clear()
@@ -293,8 +304,9 @@ class GAN(keras.Model):
         grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
         with keras.GradientTape() as tape:
-            g_loss = self.loss_fn(np.zeros((batch, 1), "float32"),
-                                  self.discriminator(self.generator(noise)))
+            g_loss = self.loss_fn(
+                np.zeros((batch, 1), "float32"), self.discriminator(self.generator(noise))
+            )
         grads = tape.gradient(g_loss, self.generator.trainable_weights)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
         self.d_loss_tracker.update_state(d_loss)
@@ -306,8 +318,9 @@ def test_gan_custom_train_step_with_metrics_property():
     disc = keras.Sequential([keras.Input((4,)), layers.Dense(1, activation="sigmoid")])
     gen = keras.Sequential([keras.Input((2,)), layers.Dense(4)])
     gan = GAN(disc, gen, latent_dim=2)
-    gan.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
-                keras.losses.BinaryCrossentropy())
+    gan.compile(
+        keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), keras.losses.BinaryCrossentropy()
+    )
     x, _ = _data(32)
     history = gan.fit(x, batch_size=8, epochs=2, verbose=0)
     assert list(history.history) == ["d_loss", "g_loss"]
@@ -395,21 +408,39 @@ def test_log_keys_sorted_and_metrics_names_as_keras():
     loss, per-output losses, then the other values sorted."""
     x, y = _data()
     model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation="softmax")])
-    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"],
-                  weighted_metrics=["accuracy"])
+    model.compile(
+        "adam",
+        "sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        weighted_metrics=["accuracy"],
+    )
     assert model.metrics_names == ["loss", "compile_metrics"]
     history = model.fit(x, y, validation_data=(x, y), verbose=0)
-    assert list(history.history) == ["accuracy", "loss", "val_accuracy", "val_loss",
-                                     "val_weighted_accuracy", "weighted_accuracy"]
+    assert list(history.history) == [
+        "accuracy",
+        "loss",
+        "val_accuracy",
+        "val_loss",
+        "val_weighted_accuracy",
+        "weighted_accuracy",
+    ]
     assert list(model.evaluate(x, y, verbose=0, return_dict=True)) == [
-        "accuracy", "loss", "weighted_accuracy"]
+        "accuracy",
+        "loss",
+        "weighted_accuracy",
+    ]
 
     inp = keras.Input((4,))
-    outputs = {"cls": layers.Dense(3, activation="softmax", name="cls")(inp),
-               "reg": layers.Dense(1, name="reg")(inp)}
+    outputs = {
+        "cls": layers.Dense(3, activation="softmax", name="cls")(inp),
+        "reg": layers.Dense(1, name="reg")(inp),
+    }
     model = keras.Model(inp, outputs)
-    model.compile("adam", loss={"cls": "sparse_categorical_crossentropy", "reg": "mse"},
-                  metrics={"cls": ["accuracy"], "reg": ["mae"]})
+    model.compile(
+        "adam",
+        loss={"cls": "sparse_categorical_crossentropy", "reg": "mse"},
+        metrics={"cls": ["accuracy"], "reg": ["mae"]},
+    )
     targets = {"cls": y, "reg": x[:, :1]}
     model.fit(x, targets, verbose=0)
     assert model.metrics_names == ["loss", "compile_metrics", "cls_loss", "reg_loss"]
@@ -469,16 +500,19 @@ def test_steps_per_execution_groups_batch_callbacks():
     cb = _BatchEvents()
     model.fit(x, y, batch_size=1, callbacks=[cb], verbose=0, validation_data=(x, y))
     groups = [(0, 3), (4, 7), (8, 11)]
-    assert cb.events == [(k + "_" + e, s) for k in ("train", "test") for g in groups
-                         for e, s in zip(("begin", "end"), g)]
+    assert cb.events == [
+        (k + "_" + e, s)
+        for k in ("train", "test")
+        for g in groups
+        for e, s in zip(("begin", "end"), g)
+    ]
     assert int(model.optimizer.iterations.numpy()) == 10
     cb.events.clear()
     model.predict(x, batch_size=3, callbacks=[cb], verbose=0)
     assert cb.events == [("predict_begin", 0), ("predict_end", 3, (10, 1))]
     cb.events.clear()
     model.fit(x, y, batch_size=1, steps_per_epoch=5, callbacks=[cb], verbose=0)
-    assert cb.events == [("train_begin", 0), ("train_end", 3), ("train_begin", 4),
-                         ("train_end", 7)]
+    assert cb.events == [("train_begin", 0), ("train_end", 3), ("train_begin", 4), ("train_end", 7)]
     with pytest.raises(ValueError, match="steps_per_execution"):
         model.compile("sgd", "mse", steps_per_execution=0)
 
@@ -566,8 +600,13 @@ def test_sublayer_metrics_are_model_metrics_and_logged():
     for key, values in expected.items():
         np.testing.assert_allclose(history.history[key], values, atol=1e-5)
     assert model.metrics_names == [
-        "loss", "compile_metrics", "ep_acc", "ep_sum", "ep_acc", "ep_sum",
-    ]  # fmt: skip
+        "loss",
+        "compile_metrics",
+        "ep_acc",
+        "ep_sum",
+        "ep_acc",
+        "ep_sum",
+    ]
     result = model.evaluate([X, T], T, verbose=0)
     np.testing.assert_allclose(result, [1.13844, 0.5675, 0.0, 4.0, 0.0, 4.0], atol=1e-5)
 

@@ -13,16 +13,24 @@ def _blobs(n=256, seed=0):
 
 
 def _mlp(out=2, activation="softmax"):
-    return keras.Sequential([keras.Input((4,)), layers.Dense(16, activation="relu"),
-                             layers.Dense(out, activation=activation)])
+    return keras.Sequential(
+        [
+            keras.Input((4,)),
+            layers.Dense(16, activation="relu"),
+            layers.Dense(out, activation=activation),
+        ]
+    )
 
 
 def test_fit_learns_separable_task_and_history_has_val_metrics():
     keras.utils.set_random_seed(1)
     x, y = _blobs()
     model = _mlp()
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.02),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     history = model.fit(x, y, epochs=15, batch_size=32, validation_split=0.25, verbose=0)
     assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert len(history.history["loss"]) == 15
@@ -39,11 +47,17 @@ def test_training_is_deterministic_under_seed():
 
     def run():
         keras.utils.set_random_seed(42)
-        model = keras.Sequential([keras.Input((4,)), layers.Dense(8, activation="relu"),
-                                  layers.Dropout(0.3) if hasattr(layers, "Dropout") else layers.Dense(8),
-                                  layers.Dense(2)])
-        model.compile(optimizer="adam",
-                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        model = keras.Sequential(
+            [
+                keras.Input((4,)),
+                layers.Dense(8, activation="relu"),
+                layers.Dropout(0.3) if hasattr(layers, "Dropout") else layers.Dense(8),
+                layers.Dense(2),
+            ]
+        )
+        model.compile(
+            optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        )
         model.fit(x, y, epochs=2, batch_size=16, verbose=0)
         return model.get_weights()
 
@@ -66,9 +80,12 @@ def test_multi_output_loss_dict_weights_and_log_names():
     cls = layers.Dense(2, activation="softmax", name="cls")(h)
     reg = layers.Dense(1, name="reg")(h)
     model = keras.Model(inp, [cls, reg])
-    model.compile(optimizer="adam",
-                  loss={"cls": "sparse_categorical_crossentropy", "reg": "mse"},
-                  loss_weights={"cls": 1.0, "reg": 0.5}, metrics={"cls": ["accuracy"]})
+    model.compile(
+        optimizer="adam",
+        loss={"cls": "sparse_categorical_crossentropy", "reg": "mse"},
+        loss_weights={"cls": 1.0, "reg": 0.5},
+        metrics={"cls": ["accuracy"]},
+    )
     x, y = _blobs(64)
     yr = x[:, :1] * 2
     logs = model.train_on_batch(x, [y, yr], return_dict=True)
@@ -149,7 +166,7 @@ def test_custom_train_step_with_gradient_tape():
     y = x @ np.array([[1.0], [-2.0], [0.5]], "float32")
     model = Custom()
     model.compile(optimizer=keras.optimizers.SGD(0.1))
-    h = model.fit(x, y, epochs=20, batch_size=16, verbose=0)
+    model.fit(x, y, epochs=20, batch_size=16, verbose=0)
     assert model.calls == 80
     # the step updates no metric, so Keras 3 logs the untouched `loss` tracker (0.0); the
     # weights show the training
@@ -205,9 +222,17 @@ def test_frozen_layer_weights_do_not_change():
 
 
 def test_regularization_losses_join_the_loss():
-    model = keras.Sequential([keras.Input((2,)),
-                              layers.Dense(1, kernel_regularizer=keras.regularizers.L2(0.5),
-                                           kernel_initializer="ones", use_bias=False)])
+    model = keras.Sequential(
+        [
+            keras.Input((2,)),
+            layers.Dense(
+                1,
+                kernel_regularizer=keras.regularizers.L2(0.5),
+                kernel_initializer="ones",
+                use_bias=False,
+            ),
+        ]
+    )
     model.compile(optimizer="sgd", loss="mse")
     x = np.zeros((4, 2), "float32")
     y = np.zeros((4, 1), "float32")

@@ -43,9 +43,12 @@ def replay(case, optimizer):
         optimizer.apply(grads, ws)
         for i, w in enumerate(ws):
             np.testing.assert_allclose(
-                w.numpy(), DATA[f"{case}/step{t}/{i}"], rtol=0, atol=1e-6,
+                w.numpy(),
+                DATA[f"{case}/step{t}/{i}"],
+                rtol=0,
+                atol=1e-6,
                 err_msg=f"{case}: weight {NAMES[i]} after step {t}",
-            )  # fmt: skip
+            )
     return ws
 
 
@@ -57,15 +60,21 @@ def test_steps_match_keras(case):
     # optimizer variables: Keras's order, paths, shapes and final values
     expected = json.loads(str(DATA[f"{case}/variables"]))
     keras_name = expected[0][0].split("/")[0]
-    got = [[v.path.replace(optimizer.name, keras_name, 1), list(v.shape)]
-           for v in optimizer.variables]  # fmt: skip
+    got = [
+        [v.path.replace(optimizer.name, keras_name, 1), list(v.shape)] for v in optimizer.variables
+    ]
     if cls_name == "LossScaleOptimizer":  # the inner optimizer's name is numbered on its own
         inner = expected[4][0].split("/")[0]
         got = [[p.replace(optimizer.inner_optimizer.name, inner, 1), s] for p, s in got]
     assert got == expected
     for j, v in enumerate(optimizer.variables):
-        np.testing.assert_allclose(v.numpy(), DATA[f"{case}/var{j}"], rtol=1e-6, atol=1e-6,
-                                   err_msg=f"{case}: optimizer variable {expected[j][0]}")
+        np.testing.assert_allclose(
+            v.numpy(),
+            DATA[f"{case}/var{j}"],
+            rtol=1e-6,
+            atol=1e-6,
+            err_msg=f"{case}: optimizer variable {expected[j][0]}",
+        )
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -88,9 +97,16 @@ def test_config_matches_keras(case):
 
 
 @pytest.mark.parametrize(
-    "name,cls", [("lion", "Lion"), ("Lamb", "Lamb"), ("adafactor", "Adafactor"),
-                 ("ftrl", "Ftrl"), ("muon", "Muon"), ("LossScaleOptimizer", None)],
-)  # fmt: skip
+    "name,cls",
+    [
+        ("lion", "Lion"),
+        ("Lamb", "Lamb"),
+        ("adafactor", "Adafactor"),
+        ("ftrl", "Ftrl"),
+        ("muon", "Muon"),
+        ("LossScaleOptimizer", None),
+    ],
+)
 def test_get_by_name(name, cls):
     """Keras 3 registers these names in `keras.optimizers.ALL_OBJECTS_DICT` (Lamb included here
     for symmetry); a LossScaleOptimizer needs an inner optimizer, so only its class resolves."""

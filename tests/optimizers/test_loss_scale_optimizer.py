@@ -20,8 +20,9 @@ def test_scale_halves_and_step_is_skipped_on_non_finite_gradients():
 
 
 def test_scale_doubles_after_dynamic_growth_steps_finite_steps():
-    opt = optimizers.LossScaleOptimizer(optimizers.SGD(0.1), initial_scale=2.0,
-                                        dynamic_growth_steps=3)  # fmt: skip
+    opt = optimizers.LossScaleOptimizer(
+        optimizers.SGD(0.1), initial_scale=2.0, dynamic_growth_steps=3
+    )
     w = keras.Variable([0.0])
     scales = []
     for _ in range(7):
@@ -105,9 +106,10 @@ def test_fit_scales_the_loss_with_loss_scale_factor():
 def test_saved_model_restores_wrapper_and_state(tmp_path):
     x, y = _data()
     model = _model()
-    model.compile(optimizer=optimizers.LossScaleOptimizer(optimizers.Adam(0.01),
-                                                          initial_scale=64.0),
-                  loss="mse")  # fmt: skip
+    model.compile(
+        optimizer=optimizers.LossScaleOptimizer(optimizers.Adam(0.01), initial_scale=64.0),
+        loss="mse",
+    )
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     path = str(tmp_path / "m.keras")
     model.save(path)

@@ -99,14 +99,17 @@ def test_step_may_be_a_tensor_and_result_is_float32():
     assert out.dtype == np.float32 and float(out) == pytest.approx(0.05)
 
 
-@pytest.mark.parametrize("cls,args", [
-    (schedules.ExponentialDecay, (0.1, 10, 0.9)),
-    (schedules.PiecewiseConstantDecay, ([3], [0.1, 0.01])),
-    (schedules.PolynomialDecay, (0.1, 10)),
-    (schedules.InverseTimeDecay, (0.1, 10, 0.5)),
-    (schedules.CosineDecay, (0.1, 10)),
-    (schedules.CosineDecayRestarts, (0.1, 10)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "cls,args",
+    [
+        (schedules.ExponentialDecay, (0.1, 10, 0.9)),
+        (schedules.PiecewiseConstantDecay, ([3], [0.1, 0.01])),
+        (schedules.PolynomialDecay, (0.1, 10)),
+        (schedules.InverseTimeDecay, (0.1, 10, 0.5)),
+        (schedules.CosineDecay, (0.1, 10)),
+        (schedules.CosineDecayRestarts, (0.1, 10)),
+    ],
+)
 def test_serialize_round_trip(cls, args):
     sched = cls(*args)
     data = schedules.serialize(sched)

@@ -16,14 +16,21 @@ def var(shape, path):
 def test_which_weights_fall_back_to_adamw():
     """Keras 3: rank != 2, 'embedding' in the path (exclude_embeddings) or an exclude_layers
     regex match take AdamW (they get a velocity slot); other 2-D weights take Muon."""
-    vs = [var((3, 4), "dense/kernel"), var((4,), "dense/bias"), var((2, 3, 4), "conv/kernel"),
-          var((10, 4), "embedding/embeddings"), var((3, 4), "head/kernel")]  # fmt: skip
+    vs = [
+        var((3, 4), "dense/kernel"),
+        var((4,), "dense/bias"),
+        var((2, 3, 4), "conv/kernel"),
+        var((10, 4), "embedding/embeddings"),
+        var((3, 4), "head/kernel"),
+    ]
     opt = optimizers.Muon(exclude_layers=["^head"])
     opt.build(vs)
     assert [v is not None for v in opt.adam_velocities] == [False, True, True, True, True]
     assert [v.path for v in opt.variables[2:5]] == [
-        "muon/dense_kernel_momentum", "muon/dense_bias_momentum", "muon/dense_bias_velocity",
-    ]  # fmt: skip
+        "muon/dense_kernel_momentum",
+        "muon/dense_bias_momentum",
+        "muon/dense_bias_velocity",
+    ]
     opt2 = optimizers.Muon(exclude_embeddings=False)
     opt2.build(vs[3:4])
     assert opt2.adam_velocities == [None]

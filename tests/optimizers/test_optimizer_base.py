@@ -350,7 +350,11 @@ def test_overwrite_with_gradient_sets_variable_to_raw_gradient():
     v.overwrite_with_gradient = True
     w = var([[1.0, 2.0], [3.0, 4.0]], "variable_1")
     opt = optimizers.Adam(
-        learning_rate=0.1, clipnorm=0.5, weight_decay=0.1, use_ema=True, loss_scale_factor=2.0,
+        learning_rate=0.1,
+        clipnorm=0.5,
+        weight_decay=0.1,
+        use_ema=True,
+        loss_scale_factor=2.0,
         name="adam",
     )
     g = np.array([[5.0, -1.0], [0.0, 2.0]], "float32")

@@ -202,17 +202,35 @@ def test_adadelta():
     "cls,defaults",
     [
         (optimizers.SGD, {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False}),
-        (optimizers.Adam, {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999,
-                           "epsilon": 1e-7, "amsgrad": False}),
-        (optimizers.RMSprop, {"learning_rate": 0.001, "rho": 0.9, "momentum": 0.0,
-                              "epsilon": 1e-7, "centered": False}),
-        (optimizers.Adagrad, {"learning_rate": 0.001, "initial_accumulator_value": 0.1,
-                              "epsilon": 1e-7}),
+        (
+            optimizers.Adam,
+            {
+                "learning_rate": 0.001,
+                "beta_1": 0.9,
+                "beta_2": 0.999,
+                "epsilon": 1e-7,
+                "amsgrad": False,
+            },
+        ),
+        (
+            optimizers.RMSprop,
+            {
+                "learning_rate": 0.001,
+                "rho": 0.9,
+                "momentum": 0.0,
+                "epsilon": 1e-7,
+                "centered": False,
+            },
+        ),
+        (
+            optimizers.Adagrad,
+            {"learning_rate": 0.001, "initial_accumulator_value": 0.1, "epsilon": 1e-7},
+        ),
         (optimizers.Adadelta, {"learning_rate": 0.001, "rho": 0.95, "epsilon": 1e-7}),
         (optimizers.Adamax, {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999}),
         (optimizers.Nadam, {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999}),
     ],
-)  # fmt: skip
+)
 def test_keras_defaults(cls, defaults):
     config = cls().get_config()
     for key, value in defaults.items():

@@ -211,9 +211,11 @@ def test_initializer_with_seed_generator_advances_and_serializes_as_keras():
     assert not np.array_equal(init((3,)), init((3,)))
     assert gen.state.numpy().tolist() == [5, 2]
     assert init.get_config()["seed"] == {
-        "module": "keras.random", "class_name": "SeedGenerator",
-        "config": {"seed": 5, "name": gen.name}, "registered_name": None,
-    }  # fmt: skip
+        "module": "keras.random",
+        "class_name": "SeedGenerator",
+        "config": {"seed": 5, "name": gen.name},
+        "registered_name": None,
+    }
     again = keras.initializers.RandomNormal.from_config(init.get_config())
     fresh = keras.initializers.RandomNormal(seed=keras.random.SeedGenerator(5))
     np.testing.assert_array_equal(again((3,)), fresh((3,)))  # the config rebuilds the generator
@@ -248,7 +250,10 @@ def test_dropout_layer_seed_state_is_a_variable_not_a_weight():
     assert layer.variables[0].numpy().tolist() == [3, 0]
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2), layer])
     assert (len(model.weights), len(model.variables), len(model.non_trainable_variables)) == (
-        2, 3, 1)  # fmt: skip
+        2,
+        3,
+        1,
+    )
     model(np.ones((2, 3), "float32"), training=True)
     assert layer.seed_generator.state.numpy().tolist() == [3, 1]
 
@@ -320,9 +325,13 @@ def test_seed_state_is_not_saved_and_files_load(tmp_path):
     """Observed: Keras 3 writes no variable for a Dropout's or a custom layer's SeedGenerator,
     so the vars groups of those layers are empty."""
     model = keras.Sequential(
-        [keras.Input((3,)), keras.layers.Dense(2), keras.layers.Dropout(0.5, seed=1),
-         keras.layers.GaussianNoise(0.1, seed=2)]
-    )  # fmt: skip
+        [
+            keras.Input((3,)),
+            keras.layers.Dense(2),
+            keras.layers.Dropout(0.5, seed=1),
+            keras.layers.GaussianNoise(0.1, seed=2),
+        ]
+    )
     model(np.ones((2, 3), "float32"), training=True)  # advance the seed states
     path = os.path.join(tmp_path, "m.weights.h5")
     model.save_weights(path)
@@ -330,9 +339,13 @@ def test_seed_state_is_not_saved_and_files_load(tmp_path):
         assert len(f["layers/dropout/vars"]) == 0 and len(f["layers/gaussian_noise/vars"]) == 0
         assert len(f["layers/dense/vars"]) == 2
     fresh = keras.Sequential(
-        [keras.Input((3,)), keras.layers.Dense(2), keras.layers.Dropout(0.5, seed=1),
-         keras.layers.GaussianNoise(0.1, seed=2)]
-    )  # fmt: skip
+        [
+            keras.Input((3,)),
+            keras.layers.Dense(2),
+            keras.layers.Dropout(0.5, seed=1),
+            keras.layers.GaussianNoise(0.1, seed=2),
+        ]
+    )
     fresh.load_weights(path)
     assert fresh.layers[1].seed_generator.state.numpy().tolist() == [1, 0]  # not restored
     x = np.ones((2, 3), "float32")

@@ -102,13 +102,55 @@ def _random_window(data, rng):
 
 
 _HUGE = [10**8, 10**12, 2**63, -1, 0, -(10**9), 1e308, 0.5, 1e-300]
-_SWAPS = ["x", "", 3, 2.5, True, False, None, [], {}, [1, 2], {"a": 1}, "relu", "float64",
-          {"class_name": "Dense", "config": {}}, [[None, 3]], "../../etc/passwd"]  # fmt: skip
-_CLASSES = ["NoSuchLayer", "system", "eval", "Popen", "function", "__lambda__", "Functional",
-            "Sequential", "Dense", "LSTM", "__numpy__", "__tensor__", "Custom>Evil", "Lambda",
-            "__keras_tensor__", "Add", "Model", "InputLayer", "Conv2D"]  # fmt: skip
-_MODULES = ["os", "subprocess", "builtins", "keras.src.ops.numpy", "keras.layers", "posix",
-            "keras.src.models.functional", "__main__"]  # fmt: skip
+_SWAPS = [
+    "x",
+    "",
+    3,
+    2.5,
+    True,
+    False,
+    None,
+    [],
+    {},
+    [1, 2],
+    {"a": 1},
+    "relu",
+    "float64",
+    {"class_name": "Dense", "config": {}},
+    [[None, 3]],
+    "../../etc/passwd",
+]
+_CLASSES = [
+    "NoSuchLayer",
+    "system",
+    "eval",
+    "Popen",
+    "function",
+    "__lambda__",
+    "Functional",
+    "Sequential",
+    "Dense",
+    "LSTM",
+    "__numpy__",
+    "__tensor__",
+    "Custom>Evil",
+    "Lambda",
+    "__keras_tensor__",
+    "Add",
+    "Model",
+    "InputLayer",
+    "Conv2D",
+]
+_MODULES = [
+    "os",
+    "subprocess",
+    "builtins",
+    "keras.src.ops.numpy",
+    "keras.layers",
+    "posix",
+    "keras.src.models.functional",
+    "__main__",
+]
 
 
 def _nodes(tree, path=()):
@@ -134,8 +176,9 @@ def mutate_config(config, rng):
             break
         box, key = rng.choice(spots)
         value = box[key]
-        op = rng.choice(["swap", "huge", "nest", "class", "module", "drop", "dup", "string",
-                         "shape", "bool"])  # fmt: skip
+        op = rng.choice(
+            ["swap", "huge", "nest", "class", "module", "drop", "dup", "string", "shape", "bool"]
+        )
         if op == "class" or (op == "module" and not isinstance(box, dict)):
             holders = [(b, k) for b, k in spots if k == "class_name"]
             if holders:
@@ -166,8 +209,16 @@ def mutate_config(config, rng):
         elif op == "string":
             box[key] = rng.choice(["\udcff", "\x00", "a/b", "..", "é" * 10, "x" * 5000])
         elif op == "shape":
-            box[key] = rng.choice([[None, 10**6], [None, 0], [None, -3], [None, 10**9, 10**9],
-                                   [2, 3, 4, 5, 6, 7], [None, 1.5]])  # fmt: skip
+            box[key] = rng.choice(
+                [
+                    [None, 10**6],
+                    [None, 0],
+                    [None, -3],
+                    [None, 10**9, 10**9],
+                    [2, 3, 4, 5, 6, 7],
+                    [None, 1.5],
+                ]
+            )
         elif op == "bool":
             box[key] = not value if isinstance(value, bool) else rng.choice([True, False])
         what.append(f"{op}@{key}")
@@ -186,8 +237,20 @@ def _h5_rewrite(src, dst, rng):
     with h5py.File(dst, "r+") as h5:
         datasets, groups = [], []
         h5.visititems(lambda n, o: (datasets if isinstance(o, h5py.Dataset) else groups).append(n))
-        op = rng.choice(["config", "config", "config", "reshape", "dtype", "chain", "wide",
-                         "attr", "delete", "extra"])  # fmt: skip
+        op = rng.choice(
+            [
+                "config",
+                "config",
+                "config",
+                "reshape",
+                "dtype",
+                "chain",
+                "wide",
+                "attr",
+                "delete",
+                "extra",
+            ]
+        )
         if op == "config" and "model_config" in h5.attrs:
             raw = h5.attrs["model_config"]
             config = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
@@ -208,7 +271,7 @@ def _h5_rewrite(src, dst, rng):
             return f"h5-{op}:{name}"
         if op == "chain":
             g = h5.require_group(rng.choice(groups) if groups else "/")
-            for i in range(rng.choice([100, 1000, 3000])):
+            for _ in range(rng.choice([100, 1000, 3000])):
                 g = g.create_group("g")
             return "h5-chain"
         if op == "wide":
@@ -222,8 +285,16 @@ def _h5_rewrite(src, dst, rng):
             names = list(obj.attrs)
             if names:
                 key = rng.choice(names)
-                obj.attrs[key] = rng.choice([np.arange(5), b"\xff\xfe", "x", np.float64(3.0),
-                                             np.array([b"..", b"a/b"]), np.array([b"nope"])])
+                obj.attrs[key] = rng.choice(
+                    [
+                        np.arange(5),
+                        b"\xff\xfe",
+                        "x",
+                        np.float64(3.0),
+                        np.array([b"..", b"a/b"]),
+                        np.array([b"nope"]),
+                    ]
+                )
                 return f"h5-attr:{key}"
         if op == "extra" and groups:
             g = h5[rng.choice(groups)]
@@ -239,8 +310,21 @@ def _zip_rewrite(data, rng):
         members = {i.filename: zin.read(i.filename) for i in zin.infolist()}
     except Exception:  # noqa: BLE001 - the fixture itself is always a zip
         return data, "zip-unreadable"
-    op = rng.choice(["config", "config", "config", "config", "weights", "missing", "dup",
-                     "traversal", "bomb", "stored_garbage", "metadata"])  # fmt: skip
+    op = rng.choice(
+        [
+            "config",
+            "config",
+            "config",
+            "config",
+            "weights",
+            "missing",
+            "dup",
+            "traversal",
+            "bomb",
+            "stored_garbage",
+            "metadata",
+        ]
+    )
     desc = f"zip-{op}"
     if op == "config" and "config.json" in members:
         config = json.loads(members["config.json"])
@@ -259,8 +343,10 @@ def _zip_rewrite(data, rng):
     elif op == "stored_garbage":
         members[rng.choice(sorted(members))] = bytes(rng.randrange(256) for _ in range(300))
     elif op == "metadata":
-        meta = {"keras_version": rng.choice([3, None, [], "2.15.0", "x" * 10, {"a": 1}]),
-                "date_saved": rng.choice([1, "x"])}  # fmt: skip
+        meta = {
+            "keras_version": rng.choice([3, None, [], "2.15.0", "x" * 10, {"a": 1}]),
+            "date_saved": rng.choice([1, "x"]),
+        }
         members["metadata.json"] = json.dumps(meta).encode()
     buf = io.BytesIO()
     with warnings.catch_warnings(), zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -341,8 +427,9 @@ def _file_arrays(path):
     out = []
     try:
         with h5py.File(path, "r") as h5:
-            h5.visititems(lambda n, o: out.append((n, o[()])) if isinstance(o, h5py.Dataset)
-                          else None)  # fmt: skip
+            h5.visititems(
+                lambda n, o: out.append((n, o[()])) if isinstance(o, h5py.Dataset) else None
+            )
     except Exception:  # noqa: BLE001 - the comparison is best-effort
         return None
     return out
@@ -397,8 +484,9 @@ def run_case(path, comp, models):
     arrays = _file_arrays(path)
     if arrays is not None and len(arrays) == len(after):
         file_sorted = sorted(a.tobytes() for _, a in arrays if hasattr(a, "tobytes"))
-        ours = sorted(np.asarray(a, dtype=np.asarray(f).dtype).tobytes()
-                      for a, (_, f) in zip(after, arrays))  # fmt: skip
+        ours = sorted(
+            np.asarray(a, dtype=np.asarray(f).dtype).tobytes() for a, (_, f) in zip(after, arrays)
+        )
         if file_sorted != ours and all(a.dtype == after[0].dtype for _, a in arrays):
             # same multiset of arrays expected when every dataset is a weight
             if sorted(a.size for _, a in arrays) == sorted(a.size for a in after):
@@ -431,9 +519,21 @@ class _Worker:
     def __init__(self, mem_mb):
         env = dict(os.environ, PYTHONHASHSEED="0")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.saving.fuzz_loading", "--worker", "--mem-mb",
-             str(mem_mb)], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, text=True, env=env)  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "tests.saving.fuzz_loading",
+                "--worker",
+                "--mem-mb",
+                str(mem_mb),
+            ],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
         self.case, self.started, self.ready = None, None, False
 
     def wait_ready(self, timeout=300):
@@ -477,8 +577,18 @@ class _Worker:
         self.proc.wait()
 
 
-def run(cases=None, minutes=None, seed=0, workers=2, case_seconds=10.0, mem_mb=3072,
-        include_shared=False, include_big=False, keep=None, log=print):
+def run(
+    cases=None,
+    minutes=None,
+    seed=0,
+    workers=2,
+    case_seconds=10.0,
+    mem_mb=3072,
+    include_shared=False,
+    include_big=False,
+    keep=None,
+    log=print,
+):
     """Runs the fuzzer; returns `(Counter of outcomes, [violation records])`.
 
     Stops after `cases` cases or `minutes` minutes (whichever is given/first).
@@ -575,9 +685,18 @@ def main(argv=None):
         args.minutes = 5
     seed = args.seed if args.seed is not None else int(time.time())
     print(f"seed {seed}", flush=True)
-    counts, findings = run(args.cases, args.minutes, seed, args.workers, args.case_seconds,
-                           args.mem_mb, args.shared, args.big, args.keep,
-                           log=lambda s: print(s, flush=True))  # fmt: skip
+    counts, findings = run(
+        args.cases,
+        args.minutes,
+        seed,
+        args.workers,
+        args.case_seconds,
+        args.mem_mb,
+        args.shared,
+        args.big,
+        args.keep,
+        log=lambda s: print(s, flush=True),
+    )
     total = sum(counts.values())
     print(f"cases {total}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     kinds = Counter(f["detail"].split(":")[0] for f in findings)

@@ -15,10 +15,16 @@ OUT = os.path.join(os.path.dirname(__file__), "..", "data", "minikeras")
 
 def build():
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((10,)), keras.layers.Dense(16, activation="relu", name="hidden"),
-                              keras.layers.BatchNormalization(name="bn"),
-                              keras.layers.Dropout(0.3, name="dropout"),
-                              keras.layers.Dense(4, activation="softmax", name="out")], name="mlp")  # fmt: skip
+    model = keras.Sequential(
+        [
+            keras.Input((10,)),
+            keras.layers.Dense(16, activation="relu", name="hidden"),
+            keras.layers.BatchNormalization(name="bn"),
+            keras.layers.Dropout(0.3, name="dropout"),
+            keras.layers.Dense(4, activation="softmax", name="out"),
+        ],
+        name="mlp",
+    )
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     return model
 

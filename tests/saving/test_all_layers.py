@@ -120,25 +120,32 @@ CASES = {
     "Equalization": case({"value_range": [-3, 3], "bins": 32}, IMG),
     "MixUp": case({"alpha": 0.4}, IMG),
     "CutMix": case({"factor": [0.2, 0.8]}, IMG),
-    "RandomGaussianBlur": case({"factor": 0.8, "kernel_size": [3, 5], "sigma": 0.6,
-                                "value_range": [-3, 3]}, IMG),
-    "RandomPerspective": case({"factor": 0.7, "scale": 0.4, "interpolation": "nearest",
-                               "fill_value": 1.0}, IMG),
-    "RandomElasticTransform": case({"factor": 0.9, "scale": [0.2, 0.6], "fill_mode": "constant",
-                                    "value_range": [-3, 3]}, IMG),
+    "RandomGaussianBlur": case(
+        {"factor": 0.8, "kernel_size": [3, 5], "sigma": 0.6, "value_range": [-3, 3]}, IMG
+    ),
+    "RandomPerspective": case(
+        {"factor": 0.7, "scale": 0.4, "interpolation": "nearest", "fill_value": 1.0}, IMG
+    ),
+    "RandomElasticTransform": case(
+        {"factor": 0.9, "scale": [0.2, 0.6], "fill_mode": "constant", "value_range": [-3, 3]}, IMG
+    ),
     "RandAugment": case({"value_range": [-3, 3], "num_ops": 3, "factor": 0.4}, IMG),
-    "AugMix": case({"value_range": [-3, 3], "num_chains": 2, "chain_depth": 2, "alpha": 0.5,
-                    "all_ops": False}, IMG),
+    "AugMix": case(
+        {"value_range": [-3, 3], "num_chains": 2, "chain_depth": 2, "alpha": 0.5, "all_ops": False},
+        IMG,
+    ),
     "Rescaling": case({"scale": 0.5, "offset": 1.0}),
     "CategoryEncoding": case({"num_tokens": 10, "output_mode": "count"}, (2, 5), "int32"),
     "Discretization": case({"bin_boundaries": [-1.0, 0.0, 1.0]}),
     "HashedCrossing": case({"num_bins": 7}, [(2,), (2,)], "int32"),
     "Hashing": case({"num_bins": 5}, (2, 5), "int32"),
     "IntegerLookup": case({"vocabulary": [1, 2, 3, 4], "mask_token": 9}, (2, 5), "int32"),
-    "StringLookup": case({"vocabulary": ["a", "b", "c"], "output_mode": "multi_hot"}, (2, 5),
-                         "string"),
-    "TextVectorization": case({"vocabulary": ["a", "b", "c"], "output_sequence_length": 4},
-                              (2, 1), "string"),
+    "StringLookup": case(
+        {"vocabulary": ["a", "b", "c"], "output_mode": "multi_hot"}, (2, 5), "string"
+    ),
+    "TextVectorization": case(
+        {"vocabulary": ["a", "b", "c"], "output_sequence_length": 4}, (2, 1), "string"
+    ),
     "Resizing": case({"height": 4, "width": 5}, IMG),
     # regularization
     "ActivityRegularization": case({"l1": 0.01}),

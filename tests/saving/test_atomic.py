@@ -40,8 +40,14 @@ while True:
 
 
 def _small():
-    return keras.Sequential([keras.Input((64,)), keras.layers.Dense(512, name="a"),
-                             keras.layers.Dense(256, name="b"), keras.layers.Dense(4, name="c")])  # fmt: skip
+    return keras.Sequential(
+        [
+            keras.Input((64,)),
+            keras.layers.Dense(512, name="a"),
+            keras.layers.Dense(256, name="b"),
+            keras.layers.Dense(4, name="c"),
+        ]
+    )
 
 
 def _outputs(path, kind):
@@ -54,8 +60,9 @@ def _outputs(path, kind):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fname,kind", [("m.keras", "model"), ("m.h5", "model"),
-                                        ("w.weights.h5", "weights")])  # fmt: skip
+@pytest.mark.parametrize(
+    "fname,kind", [("m.keras", "model"), ("m.h5", "model"), ("w.weights.h5", "weights")]
+)
 def test_killed_save_leaves_old_or_new_file(tmp_path, fname, kind):
     work, aux = tmp_path / "work", tmp_path / "aux"
     work.mkdir()
@@ -71,8 +78,11 @@ def test_killed_save_leaves_old_or_new_file(tmp_path, fname, kind):
     seen_new = False
     for trial in range(5):
         expected = aux / f"new_{trial}.npy"
-        proc = subprocess.Popen([sys.executable, str(script), str(target), kind, str(expected)],
-                                stdout=subprocess.PIPE, text=True)  # fmt: skip
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(target), kind, str(expected)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert proc.stdout.readline().strip() == "ready"
             time.sleep(rng.uniform(0.0, 0.25))

@@ -6,10 +6,8 @@ documented contract (README, "Security") is stricter: whatever a file causes is 
 anything large is allocated.
 """
 
-import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -46,10 +44,15 @@ def _first_of(config, class_name):
 
 @pytest.mark.parametrize(
     "key, value, expected",
-    [("units", "16", "positive int"), ("units", 0, "positive int"),
-     ("return_sequences", "yes", "bool"), ("activation", 3, "function name"),
-     ("dropout", 7.0, "between 0 and 1"), ("unroll", [1], "bool")],
-)  # fmt: skip
+    [
+        ("units", "16", "positive int"),
+        ("units", 0, "positive int"),
+        ("return_sequences", "yes", "bool"),
+        ("activation", 3, "function name"),
+        ("dropout", 7.0, "between 0 and 1"),
+        ("unroll", [1], "bool"),
+    ],
+)
 def test_wrong_config_type_names_file_layer_key(tmp_path, key, value, expected):
     """A mistyped LSTM argument (before: numba TypingError / TypeError) is a ValueError naming
     the file, the layer, the key, what was expected and what was received."""
@@ -81,8 +84,7 @@ def test_huge_units_refused_before_allocating(tmp_path):
         "except ValueError as e:\n    print('VALUEERROR', e)\n"
     )
     start = time.monotonic()
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120)  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "VALUEERROR" in out.stdout, out.stdout + out.stderr
     assert "huge.keras" in out.stdout and "more than all the weights" in out.stdout
     assert time.monotonic() - start < 60
@@ -139,7 +141,7 @@ def test_corrupted_legacy_config_names_file(tmp_path):
     with open(os.path.join(FIXTURES, "mlp_k3.h5"), "rb") as f, open(path, "wb") as g:
         g.write(f.read())
     with h5py.File(path, "r+") as h5:
-        h5.attrs["model_config"] = np.bytes_(b"{\"class_name\": \"\xf2\xff\"}")
+        h5.attrs["model_config"] = np.bytes_(b'{"class_name": "\xf2\xff"}')
     with pytest.raises(ValueError, match="text.h5"):
         keras.models.load_model(path)
 
@@ -213,13 +215,15 @@ def test_reshape_target_shape_may_infer_one_axis(tmp_path):
     path = str(tmp_path / "m.keras")
     model.save(path)
     x = np.arange(16, dtype="float32").reshape(2, 4, 2)
-    np.testing.assert_array_equal(keras.models.load_model(path).predict(x, verbose=0),
-                                  x.reshape(2, -1, 2, 2))
+    np.testing.assert_array_equal(
+        keras.models.load_model(path).predict(x, verbose=0), x.reshape(2, -1, 2, 2)
+    )
     from minikeras.saving import config_checks
 
     with pytest.raises(ValueError, match="target_shape"):
         config_checks.check_layer_config(
-            keras.layers.Reshape, {"name": "r", "target_shape": [-1, -1, 2]})
+            keras.layers.Reshape, {"name": "r", "target_shape": [-1, -1, 2]}
+        )
 
 
 def test_lookup_oov_count_is_bounded(tmp_path):

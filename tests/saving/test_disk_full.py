@@ -32,8 +32,11 @@ def _mount_small_tmpfs(directory):
         pytest.skip("mounting a small tmpfs to fill needs root (os.geteuid() != 0)")
     if shutil.which("mount") is None:
         pytest.skip("no `mount` command to create a small tmpfs")
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(directory)],
-                       capture_output=True, text=True)  # fmt: skip
+    r = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(directory)],
+        capture_output=True,
+        text=True,
+    )
     if r.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here (containers without CAP_SYS_ADMIN): {r.stderr}")
 
@@ -85,7 +88,9 @@ def model():
     return m
 """
 
-SAVE_CHILD = COMMON + r"""
+SAVE_CHILD = (
+    COMMON
+    + r"""
 kind = sys.argv[1]
 path = os.path.join(disk, {{"h5": "m.h5", "keras": "m.keras", "weights": "w.weights.h5",
                            "legacy_weights": "w.h5"}}[kind])
@@ -123,11 +128,13 @@ for free_kb in levels:
         break
 print(json.dumps(results))
 """
+)
 
 
 def _run(code, *args):
-    r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                       timeout=300)  # fmt: skip
+    r = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300
+    )
     how = f"killed by signal {-r.returncode}" if r.returncode < 0 else f"exit code {r.returncode}"
     assert r.returncode == 0, f"the saving process ended ({how}); stderr: {r.stderr[-2000:]}"
     return r.stdout.strip().splitlines()[-1]
@@ -136,8 +143,9 @@ def _run(code, *args):
 def _load_weights(path, kind):
     if kind in ("h5", "keras"):
         return [v.data for v in keras.models.load_model(path).weights]
-    m = keras.Sequential([keras.Input((16,)), keras.layers.Dense(200, name="a"),
-                          keras.layers.Dense(4, name="b")])  # fmt: skip
+    m = keras.Sequential(
+        [keras.Input((16,)), keras.layers.Dense(200, name="a"), keras.layers.Dense(4, name="b")]
+    )
     m.load_weights(path)
     return [v.data for v in m.weights]
 
@@ -149,8 +157,9 @@ def test_save_on_full_disk_raises_enospc_and_keeps_old_file(small_disk, tmp_path
     expected = tmp_path / "expected.npz"
     code = SAVE_CHILD.format(repo=REPO, disk=small_disk)
     results = json.loads(_run(code, kind, str(expected)))
-    name = {"h5": "m.h5", "keras": "m.keras", "weights": "w.weights.h5",
-            "legacy_weights": "w.h5"}[kind]  # fmt: skip
+    name = {"h5": "m.h5", "keras": "m.keras", "weights": "w.weights.h5", "legacy_weights": "w.h5"}[
+        kind
+    ]
     path = os.path.join(small_disk, name)
     assert len(results) >= 6, results
     for r in results:
@@ -163,7 +172,9 @@ def test_save_on_full_disk_raises_enospc_and_keeps_old_file(small_disk, tmp_path
         np.testing.assert_array_equal(got, want)
 
 
-FIT_CHILD = COMMON + r"""
+FIT_CHILD = (
+    COMMON
+    + r"""
 which = sys.argv[1]
 x, y = np.ones((8, 16), "float32"), np.zeros((8, 4), "float32")
 m = model()
@@ -200,6 +211,7 @@ if which == "checkpoint":
     out["checkpoint_loads"] = True
 print(json.dumps(out))
 """
+)
 
 
 @pytest.mark.parametrize("which", ["checkpoint", "backup"])

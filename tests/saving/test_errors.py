@@ -105,8 +105,13 @@ def test_layer_count_message_lists_both_sides(tmp_path):
 
 def test_weight_count_mismatch(tmp_path):
     _model((4, 2)).save_weights(tmp_path / "w.h5")
-    target = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, name="d0"),
-                               keras.layers.Dense(2, use_bias=False, name="d1")])  # fmt: skip
+    target = keras.Sequential(
+        [
+            keras.Input((3,)),
+            keras.layers.Dense(4, name="d0"),
+            keras.layers.Dense(2, use_bias=False, name="d1"),
+        ]
+    )
     with pytest.raises(ValueError, match=r"w.h5.*'d1'.*expects 1 weights.*holds 2"):
         target.load_weights(tmp_path / "w.h5")
 

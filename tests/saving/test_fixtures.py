@@ -133,14 +133,24 @@ def test_loaded_model_keeps_training(suffix):
 
 
 def test_mobilenetv2_application_fixture():
-    needed = ["Conv2D", "DepthwiseConv2D", "BatchNormalization", "ReLU", "Add",
-              "GlobalAveragePooling2D", "Dense", "ZeroPadding2D"]  # fmt: skip
+    needed = [
+        "Conv2D",
+        "DepthwiseConv2D",
+        "BatchNormalization",
+        "ReLU",
+        "Add",
+        "GlobalAveragePooling2D",
+        "Dense",
+        "ZeroPadding2D",
+    ]
     missing = [c for c in needed if c not in keras.layers.LAYER_CLASSES]
     if missing:
         pytest.skip(f"layer class(es) {missing} not available yet")
     npz = np.load(_path("mobilenetv2_top_k3.npz"))
     for name in ("mobilenetv2_top_k3.keras", "mobilenetv2_top_k3.h5"):
         model = keras.models.load_model(_path(name), compile=False)
-        np.testing.assert_allclose(model.predict(npz["x"], verbose=0), npz["y"], atol=1e-4)  # the issue allows 1e-4 for this deep model
+        np.testing.assert_allclose(
+            model.predict(npz["x"], verbose=0), npz["y"], atol=1e-4
+        )  # the issue allows 1e-4 for this deep model
     model.load_weights(_path("mobilenetv2_top_k3.weights.h5"))
     np.testing.assert_allclose(model.predict(npz["x"], verbose=0), npz["y"], atol=1e-4)

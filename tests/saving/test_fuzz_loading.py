@@ -18,10 +18,12 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="uses RLIMIT_AS 
 
 
 def test_mutated_files_fail_cleanly_or_load():
-    counts, findings = fuzz_loading.run(cases=240, seed=1234, workers=2, case_seconds=10.0,
-                                        log=lambda s: None)  # fmt: skip
+    counts, findings = fuzz_loading.run(
+        cases=240, seed=1234, workers=2, case_seconds=10.0, log=lambda s: None
+    )
     assert sum(counts.values()) == 240
     assert counts["clean"] > 0 and counts["ok"] > 0  # both outcomes are exercised
-    report = "\n".join(f"{f['outcome']}: {f['src']} {f['mutation']}: {f['detail']}"
-                       for f in findings)  # fmt: skip
+    report = "\n".join(
+        f"{f['outcome']}: {f['src']} {f['mutation']}: {f['detail']}" for f in findings
+    )
     assert not findings, report

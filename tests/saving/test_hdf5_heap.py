@@ -40,8 +40,12 @@ except ValueError as e:
 
 
 def _load_in_subprocess(path, how="load_model"):
-    r = subprocess.run([sys.executable, "-c", CHILD.format(repo=REPO), str(path), how],
-                       capture_output=True, text=True, timeout=30)  # fmt: skip
+    r = subprocess.run(
+        [sys.executable, "-c", CHILD.format(repo=REPO), str(path), how],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     return r.stdout.strip().splitlines()[-1]
 
@@ -101,5 +105,7 @@ def test_intact_files_pass_the_check(tmp_path):
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, name="d")])
     model.save(tmp_path / "m.h5")
     x = np.ones((3, 4), "float32")
-    np.testing.assert_allclose(keras.models.load_model(tmp_path / "m.h5").predict(x, verbose=0),
-                               model.predict(x, verbose=0))  # fmt: skip
+    np.testing.assert_allclose(
+        keras.models.load_model(tmp_path / "m.h5").predict(x, verbose=0),
+        model.predict(x, verbose=0),
+    )

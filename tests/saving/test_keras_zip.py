@@ -21,10 +21,12 @@ def _dense_model():
     return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="d")])
 
 
-@pytest.mark.parametrize("add", [(), (("model.weights.h5/", b""),),
-                                 (("model.weights.h5/0", b"\x00" * 8),)])  # fmt: skip
-@pytest.mark.parametrize("build", [_dense_model, lambda: keras.Sequential(
-    [keras.Input((3,)), keras.layers.Flatten()])])  # fmt: skip
+@pytest.mark.parametrize(
+    "add", [(), (("model.weights.h5/", b""),), (("model.weights.h5/0", b"\x00" * 8),)]
+)
+@pytest.mark.parametrize(
+    "build", [_dense_model, lambda: keras.Sequential([keras.Input((3,)), keras.layers.Flatten()])]
+)
 def test_archive_without_weights_file_is_refused(tmp_path, add, build):
     """Keras 3.15.1 (observed) refuses an archive without a `model.weights.h5` file member
     ("Expected a model.weights.h5 or model.weights.npz file."), a directory entry of that name

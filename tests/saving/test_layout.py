@@ -58,8 +58,10 @@ def test_keras3_weights_layout(tmp_path):
 
 
 def test_sequential_weights_layout_has_no_input_layer(tmp_path):
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="a"),
-                              keras.layers.Dense(2, name="b")], name="s")  # fmt: skip
+    model = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(2, name="a"), keras.layers.Dense(2, name="b")],
+        name="s",
+    )
     model.save_weights(tmp_path / "w.weights.h5")
     tree = _walk(tmp_path / "w.weights.h5")
     assert sorted(k for k in tree if k.count("/") == 2 and k.endswith("vars")) == [
@@ -83,8 +85,16 @@ def test_legacy_h5_layout_trainable_first(tmp_path):
         ]  # functional: inputs too
         names = [n.split("/")[-1] for n in mw["td"].attrs["weight_names"]]
         # trainable first: f1, fbn gamma/beta, f2, then the moving statistics (spec 2.3 table)
-        assert names == ["kernel", "bias", "gamma", "beta", "kernel", "bias", "moving_mean",
-                         "moving_variance"]  # fmt: skip
+        assert names == [
+            "kernel",
+            "bias",
+            "gamma",
+            "beta",
+            "kernel",
+            "bias",
+            "moving_mean",
+            "moving_variance",
+        ]
         assert mw["seq"].attrs["weight_names"].dtype == np.float64  # empty list, as Keras
         assert list(mw["top_level_model_weights"].attrs["weight_names"]) == []
         config = json.loads(f.attrs["model_config"])
@@ -94,8 +104,14 @@ def test_legacy_h5_layout_trainable_first(tmp_path):
     assert td["config"]["layer"]["class_name"] == "Functional"  # nested objects keep their form
     # get_weights is creation order: moving statistics right after gamma/beta
     td_weights = model.get_layer("td").weights
-    assert [w.name for w in td_weights][:6] == ["kernel", "bias", "gamma", "beta", "moving_mean",
-                                               "moving_variance"]  # fmt: skip
+    assert [w.name for w in td_weights][:6] == [
+        "kernel",
+        "bias",
+        "gamma",
+        "beta",
+        "moving_mean",
+        "moving_variance",
+    ]
 
 
 def test_frozen_layer_weights_go_last_in_its_group(tmp_path):
@@ -107,8 +123,15 @@ def test_frozen_layer_weights_go_last_in_its_group(tmp_path):
         names = list(f["td"].attrs["weight_names"])
     # trainable ones first; the frozen kernel/bias join the moving statistics at the end
     assert [n.split("/", 2)[2] for n in names] == [
-        "fbn/gamma", "fbn/beta", "f2/kernel", "f2/bias",
-        "f1/kernel", "f1/bias", "fbn/moving_mean", "fbn/moving_variance"]  # fmt: skip
+        "fbn/gamma",
+        "fbn/beta",
+        "f2/kernel",
+        "f2/bias",
+        "f1/kernel",
+        "f1/bias",
+        "fbn/moving_mean",
+        "fbn/moving_variance",
+    ]
     other = nested_bn_model()
     other.get_layer("td").layer.get_layer("f1").trainable = False
     _randomize(model)
@@ -189,29 +212,84 @@ def test_keras2_hard_sigmoid_means_keras2_formula(tmp_path):
 def test_keras2_config_translation_and_node_offsets():
     """A hand-written Keras 2 functional config: batch_input_shape, dtype strings, BN axis list,
     a nested Sequential referenced with node index + 1 (spec 6.3)."""
-    dense = lambda name, units: {"class_name": "Dense", "config": {
-        "name": name, "trainable": True, "dtype": "float32", "units": units, "activation": "linear",
-        "use_bias": True, "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
-        "bias_initializer": {"class_name": "Zeros", "config": {}}, "kernel_regularizer": None,
-        "bias_regularizer": None, "activity_regularizer": None, "kernel_constraint": None,
-        "bias_constraint": None}}  # fmt: skip
-    head = {"class_name": "Sequential", "config": {"name": "head", "layers": [
-        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 4], "dtype": "float32",
-                                                "sparse": False, "ragged": False, "name": "head_in"}},
-        dense("h1", 3)]}}  # fmt: skip
-    config = {"class_name": "Functional", "keras_version": "2.15.0", "backend": "tensorflow",
-              "config": {"name": "k2", "layers": [
-                  {"class_name": "InputLayer", "name": "x", "inbound_nodes": [],
-                   "config": {"batch_input_shape": [None, 4], "dtype": "float32", "sparse": False,
-                              "ragged": False, "name": "x"}},
-                  {**dense("d", 4), "name": "d", "inbound_nodes": [[["x", 0, 0, {}]]]},
-                  {"class_name": "BatchNormalization", "name": "bn",
-                   "inbound_nodes": [[["d", 0, 0, {"training": False}]]],
-                   "config": {"name": "bn", "axis": [1], "dtype": "float32", "momentum": 0.99,
-                              "epsilon": 0.001, "center": True, "scale": True}},
-                  {**head, "name": "head", "inbound_nodes": [[["bn", 0, 0, {}]]]},
-                  {**dense("out", 2), "name": "out", "inbound_nodes": [[["head", 1, 0, {}]]]}],
-                  "input_layers": [["x", 0, 0]], "output_layers": [["out", 0, 0]]}}  # fmt: skip
+    dense = lambda name, units: {
+        "class_name": "Dense",
+        "config": {
+            "name": name,
+            "trainable": True,
+            "dtype": "float32",
+            "units": units,
+            "activation": "linear",
+            "use_bias": True,
+            "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
+            "bias_initializer": {"class_name": "Zeros", "config": {}},
+            "kernel_regularizer": None,
+            "bias_regularizer": None,
+            "activity_regularizer": None,
+            "kernel_constraint": None,
+            "bias_constraint": None,
+        },
+    }
+    head = {
+        "class_name": "Sequential",
+        "config": {
+            "name": "head",
+            "layers": [
+                {
+                    "class_name": "InputLayer",
+                    "config": {
+                        "batch_input_shape": [None, 4],
+                        "dtype": "float32",
+                        "sparse": False,
+                        "ragged": False,
+                        "name": "head_in",
+                    },
+                },
+                dense("h1", 3),
+            ],
+        },
+    }
+    config = {
+        "class_name": "Functional",
+        "keras_version": "2.15.0",
+        "backend": "tensorflow",
+        "config": {
+            "name": "k2",
+            "layers": [
+                {
+                    "class_name": "InputLayer",
+                    "name": "x",
+                    "inbound_nodes": [],
+                    "config": {
+                        "batch_input_shape": [None, 4],
+                        "dtype": "float32",
+                        "sparse": False,
+                        "ragged": False,
+                        "name": "x",
+                    },
+                },
+                {**dense("d", 4), "name": "d", "inbound_nodes": [[["x", 0, 0, {}]]]},
+                {
+                    "class_name": "BatchNormalization",
+                    "name": "bn",
+                    "inbound_nodes": [[["d", 0, 0, {"training": False}]]],
+                    "config": {
+                        "name": "bn",
+                        "axis": [1],
+                        "dtype": "float32",
+                        "momentum": 0.99,
+                        "epsilon": 0.001,
+                        "center": True,
+                        "scale": True,
+                    },
+                },
+                {**head, "name": "head", "inbound_nodes": [[["bn", 0, 0, {}]]]},
+                {**dense("out", 2), "name": "out", "inbound_nodes": [[["head", 1, 0, {}]]]},
+            ],
+            "input_layers": [["x", 0, 0]],
+            "output_layers": [["out", 0, 0]],
+        },
+    }
     model = keras.models.model_from_json(json.dumps(config))
     assert [l.name for l in model.layers] == ["x", "d", "bn", "head", "out"]
     assert model.get_layer("bn").axis in (1, -1, [1], [-1])
@@ -224,16 +302,43 @@ def test_operation_nodes_for_masks_are_tolerated():
         "class_name": "__keras_tensor__",
         "config": {"shape": shape, "dtype": dtype, "keras_history": [layer, 0, 0]},
     }
-    config = {"class_name": "Functional", "config": {"name": "m", "trainable": True, "layers": [
-        {"class_name": "InputLayer", "name": "x", "inbound_nodes": [],
-         "config": {"batch_shape": [None, 3], "dtype": "float32", "name": "x"}},
-        {"class_name": "NotEqual", "name": "not_equal", "config": {"name": "not_equal"},
-         "inbound_nodes": [{"args": [tensor("x", [None, 3]), 0], "kwargs": {}}]},
-        {"class_name": "Dense", "name": "d", "config": {"name": "d", "units": 2},
-         "inbound_nodes": [{"args": [tensor("x", [None, 3])],
-                            "kwargs": {"mask": tensor("not_equal", [None, 3], "bool"),
-                                       "training": False}}]}],
-        "input_layers": ["x", 0, 0], "output_layers": ["d", 0, 0]}}  # fmt: skip
+    config = {
+        "class_name": "Functional",
+        "config": {
+            "name": "m",
+            "trainable": True,
+            "layers": [
+                {
+                    "class_name": "InputLayer",
+                    "name": "x",
+                    "inbound_nodes": [],
+                    "config": {"batch_shape": [None, 3], "dtype": "float32", "name": "x"},
+                },
+                {
+                    "class_name": "NotEqual",
+                    "name": "not_equal",
+                    "config": {"name": "not_equal"},
+                    "inbound_nodes": [{"args": [tensor("x", [None, 3]), 0], "kwargs": {}}],
+                },
+                {
+                    "class_name": "Dense",
+                    "name": "d",
+                    "config": {"name": "d", "units": 2},
+                    "inbound_nodes": [
+                        {
+                            "args": [tensor("x", [None, 3])],
+                            "kwargs": {
+                                "mask": tensor("not_equal", [None, 3], "bool"),
+                                "training": False,
+                            },
+                        }
+                    ],
+                },
+            ],
+            "input_layers": ["x", 0, 0],
+            "output_layers": ["d", 0, 0],
+        },
+    }
     model = keras.models.model_from_json(json.dumps(config))
     assert [l.name for l in model.layers] == ["x", "d"]
     assert model.predict(np.ones((2, 3), "float32"), verbose=0).shape == (2, 2)
@@ -260,9 +365,16 @@ def test_keras2_bidirectional_layer_only_config(tmp_path):
     config = json.loads(model.to_json())
     bi = config["config"]["layers"][1]["config"]
     del bi["backward_layer"]
-    bi["layer"] = {"class_name": "LSTM", "config": {**bi["layer"]["config"], "name": "lstm",
-                                                    "dtype": "float32", "time_major": False,
-                                                    "implementation": 2}}  # fmt: skip
+    bi["layer"] = {
+        "class_name": "LSTM",
+        "config": {
+            **bi["layer"]["config"],
+            "name": "lstm",
+            "dtype": "float32",
+            "time_major": False,
+            "implementation": 2,
+        },
+    }
     config["keras_version"] = "2.21.0"
     rebuilt = keras.models.model_from_json(json.dumps(config))
     rebuilt.load_weights(tmp_path / "w.h5")
@@ -280,7 +392,13 @@ def test_public_saving_api(tmp_path):
     keras.saving.load_weights(loaded, tmp_path / "w.weights.h5")
     for a, b in zip(model.get_weights(), loaded.get_weights()):
         np.testing.assert_array_equal(a, b)
-    for name in ("register_keras_serializable", "get_custom_objects", "custom_object_scope",
-                 "serialize_keras_object", "deserialize_keras_object", "get_registered_name",
-                 "get_registered_object"):  # fmt: skip
+    for name in (
+        "register_keras_serializable",
+        "get_custom_objects",
+        "custom_object_scope",
+        "serialize_keras_object",
+        "deserialize_keras_object",
+        "get_registered_name",
+        "get_registered_object",
+    ):
         assert callable(getattr(keras.saving, name))

@@ -35,8 +35,9 @@ def _round_trip(model, inputs, tmp_path):
 
 
 def _tensor_args(node):
-    return [a for a in node["args"]
-            if isinstance(a, dict) and a["class_name"] == "__keras_tensor__"]  # fmt: skip
+    return [
+        a for a in node["args"] if isinstance(a, dict) and a["class_name"] == "__keras_tensor__"
+    ]
 
 
 def image_model():
@@ -61,18 +62,35 @@ def test_image_ops_save_with_keras_names(tmp_path):
     entries = _entries(model)
     resize = entries["resize"]
     assert (resize["module"], resize["class_name"], resize["registered_name"]) == (
-        "keras.src.ops.image", "Resize", "Resize")  # fmt: skip
+        "keras.src.ops.image",
+        "Resize",
+        "Resize",
+    )
     assert resize["config"] == {
-        "name": "resize", "size": [8, 8], "interpolation": "bilinear", "antialias": False,
-        "crop_to_aspect_ratio": False, "pad_to_aspect_ratio": False, "fill_mode": "constant",
-        "fill_value": 0.0, "data_format": None,
-    }  # fmt: skip
+        "name": "resize",
+        "size": [8, 8],
+        "interpolation": "bilinear",
+        "antialias": False,
+        "crop_to_aspect_ratio": False,
+        "pad_to_aspect_ratio": False,
+        "fill_mode": "constant",
+        "fill_value": 0.0,
+        "data_format": None,
+    }
     (node,) = resize["inbound_nodes"]
     assert len(node["args"]) == 1 and node["kwargs"] == {}
     assert node["args"][0]["config"]["keras_history"] == ["img", 0, 0]
     classes = {e["class_name"] for e in entries.values() if "ops" in e["module"]}
-    assert classes == {"Resize", "ExtractPatches", "CropImages", "PadImages", "RGBToGrayscale",
-                       "RGBToHSV", "HSVToRGB", "AffineTransform"}  # fmt: skip
+    assert classes == {
+        "Resize",
+        "ExtractPatches",
+        "CropImages",
+        "PadImages",
+        "RGBToGrayscale",
+        "RGBToHSV",
+        "HSVToRGB",
+        "AffineTransform",
+    }
     assert entries["extract_patches"]["config"]["size"] == 2
     crop = entries["crop_images"]["config"]
     assert (crop["top_cropping"], crop["left_cropping"], crop["target_height"]) == (1, 2, 6)
@@ -93,17 +111,27 @@ def test_signal_ops_save_with_keras_names(tmp_path):
     dense = keras.layers.Dense(3, name="dense")(ops.sqrt(real * real + imag * imag))
     back, _ = ops.ifft2(ops.fft2((real, imag)))
     rre, rim = ops.rfft(sig, fft_length=16)
-    model = keras.Model(sig, [dense, back, ops.irfft((rre, rim), fft_length=16),
-                              ops.fft((rre, rim))[0], ops.istft((real, imag), 8, 4, 8)])  # fmt: skip
+    model = keras.Model(
+        sig,
+        [
+            dense,
+            back,
+            ops.irfft((rre, rim), fft_length=16),
+            ops.fft((rre, rim))[0],
+            ops.istft((real, imag), 8, 4, 8),
+        ],
+    )
     entries = _entries(model)
-    spelled = {e["class_name"]: e for e in entries.values()
-               if e["module"] == "keras.src.ops.math"}  # fmt: skip
+    spelled = {e["class_name"]: e for e in entries.values() if e["module"] == "keras.src.ops.math"}
     assert set(spelled) == {"STFT", "FFT2", "IFFT2", "RFFT", "IRFFT", "FFT", "ISTFT"}
     stft = {k: v for k, v in spelled["STFT"]["config"].items() if k != "name"}
     assert stft == {
-        "sequence_length": 8, "sequence_stride": 4, "fft_length": 8, "window": "hann",
+        "sequence_length": 8,
+        "sequence_stride": 4,
+        "fft_length": 8,
+        "window": "hann",
         "center": True,
-    }  # fmt: skip
+    }
     assert spelled["RFFT"]["config"]["fft_length"] == 16
     # fft2 takes the (real, imag) pair as its one call argument
     (arg,) = spelled["FFT2"]["inbound_nodes"][0]["args"]
@@ -146,16 +174,30 @@ def test_numpy_ops_save_with_keras_names(tmp_path):
     assert getitem["config"]["name"].startswith("get_item")  # Keras's name for the op
     slice_all = {"class_name": "__slice__", "config": {"start": None, "stop": None, "step": None}}
     key = getitem["inbound_nodes"][0]["args"][1]
-    assert key == [slice_all, slice_all, {"class_name": "__slice__",
-                                          "config": {"start": None, "stop": 2, "step": None}}]
-    constant = [a for e in entries.values() if e["class_name"] == "Add"
-                for a in e["inbound_nodes"][0]["args"] if isinstance(a, dict)
-                and a.get("class_name") == "__tensor__"]  # fmt: skip
-    assert constant == [{"class_name": "__tensor__",
-                         "config": {"value": [1.0, 1.0, 1.0], "dtype": "float32"}}]  # fmt: skip
+    assert key == [
+        slice_all,
+        slice_all,
+        {"class_name": "__slice__", "config": {"start": None, "stop": 2, "step": None}},
+    ]
+    constant = [
+        a
+        for e in entries.values()
+        if e["class_name"] == "Add"
+        for a in e["inbound_nodes"][0]["args"]
+        if isinstance(a, dict) and a.get("class_name") == "__tensor__"
+    ]
+    assert constant == [
+        {"class_name": "__tensor__", "config": {"value": [1.0, 1.0, 1.0], "dtype": "float32"}}
+    ]
     rng = np.random.default_rng(2)
-    _round_trip(model, [rng.standard_normal((3, 5, 6)).astype("float32"),
-                        rng.standard_normal((3, 6, 3)).astype("float32")], tmp_path)  # fmt: skip
+    _round_trip(
+        model,
+        [
+            rng.standard_normal((3, 5, 6)).astype("float32"),
+            rng.standard_normal((3, 6, 3)).astype("float32"),
+        ],
+        tmp_path,
+    )
 
 
 @pytest.mark.parametrize("stem", ["op_image_k3", "op_signal_k3", "op_numpy_k3"])
@@ -202,8 +244,11 @@ def test_files_written_by_earlier_minikeras_load(ext, tmp_path):
     np.testing.assert_allclose(_predict(model, [data["x"]])[0], data["y"], atol=1e-6)
     entries = {e["class_name"]: e for e in model.get_config()["layers"]}
     assert entries["Resize"]["config"]["size"] == [6, 8]
-    assert entries["BatchNorm"]["config"] == {"name": "batch_normalization", "axis": -1,
-                                              "epsilon": 0.001}  # fmt: skip
+    assert entries["BatchNorm"]["config"] == {
+        "name": "batch_normalization",
+        "axis": -1,
+        "epsilon": 0.001,
+    }
     assert entries["Concatenate"]["config"]["axis"] == 1 and "FFT2" in entries
     model.save(tmp_path / "again.keras")
     again = keras.models.load_model(tmp_path / "again.keras")
@@ -228,11 +273,21 @@ def test_real_keras_loads_minikeras_op_files(tmp_path):
         pytest.skip(f"needs Keras 3, found {real.__version__}")
     rng = np.random.default_rng(3)
     cases = [
-        (image_model(), [rng.uniform(0, 1, (2, 10, 12, 3)).astype("float32"),
-                         np.array([[1.1, 0.1, -1.0, -0.1, 0.9, 0.5, 0, 0]] * 2, "float32")]),
-        (numpy_model(), [rng.standard_normal((3, 5, 6)).astype("float32"),
-                         rng.standard_normal((3, 6, 3)).astype("float32")]),
-    ]  # fmt: skip
+        (
+            image_model(),
+            [
+                rng.uniform(0, 1, (2, 10, 12, 3)).astype("float32"),
+                np.array([[1.1, 0.1, -1.0, -0.1, 0.9, 0.5, 0, 0]] * 2, "float32"),
+            ],
+        ),
+        (
+            numpy_model(),
+            [
+                rng.standard_normal((3, 5, 6)).astype("float32"),
+                rng.standard_normal((3, 6, 3)).astype("float32"),
+            ],
+        ),
+    ]
     for i, (model, inputs) in enumerate(cases):
         path = str(tmp_path / f"m{i}.keras")
         model.save(path)

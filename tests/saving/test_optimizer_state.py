@@ -18,8 +18,14 @@ OPTIMIZERS = {
 
 def _model(optimizer):
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((6,)), keras.layers.Dense(8, activation="tanh"),
-                              keras.layers.BatchNormalization(), keras.layers.Dense(2)])  # fmt: skip
+    model = keras.Sequential(
+        [
+            keras.Input((6,)),
+            keras.layers.Dense(8, activation="tanh"),
+            keras.layers.BatchNormalization(),
+            keras.layers.Dense(2),
+        ]
+    )
     model.compile(optimizer=optimizer, loss="mse", metrics=["mae"])
     return model
 

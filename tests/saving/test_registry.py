@@ -92,8 +92,14 @@ def test_custom_objects_and_scope(tmp_path):
     model.save(tmp_path / "m.keras")
     with pytest.raises(ValueError, match="Unknown layer: 'Local'"):
         keras.models.load_model(tmp_path / "m.keras")
-    assert type(keras.models.load_model(tmp_path / "m.keras", custom_objects={"Local": Local})
-                .get_layer("local")) is Local  # fmt: skip
+    assert (
+        type(
+            keras.models.load_model(
+                tmp_path / "m.keras", custom_objects={"Local": Local}
+            ).get_layer("local")
+        )
+        is Local
+    )
     with keras.saving.custom_object_scope({"Local": Local}):
         loaded = keras.models.load_model(tmp_path / "m.keras")
     assert loaded.get_layer("local").activation is swishy

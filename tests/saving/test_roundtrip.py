@@ -26,9 +26,15 @@ def _perturb(model, seed=1):
 
 
 def mlp():
-    return keras.Sequential([keras.Input((6,)), keras.layers.Dense(5, activation="relu", name="h"),
-                             keras.layers.BatchNormalization(name="bn"),
-                             keras.layers.Dense(3, name="o")], name="mlp")  # fmt: skip
+    return keras.Sequential(
+        [
+            keras.Input((6,)),
+            keras.layers.Dense(5, activation="relu", name="h"),
+            keras.layers.BatchNormalization(name="bn"),
+            keras.layers.Dense(3, name="o"),
+        ],
+        name="mlp",
+    )
 
 
 def multi_io():
@@ -46,17 +52,20 @@ def nested():
     x = keras.layers.Dense(5, name="f1")(inner_in)
     x = keras.layers.BatchNormalization(name="fbn")(x)
     inner = keras.Model(inner_in, keras.layers.Dense(4, name="f2")(x), name="inner")
-    head = keras.Sequential([keras.layers.Dense(3, name="s1"), keras.layers.Dense(2, name="s2")],
-                            name="head")  # fmt: skip
+    head = keras.Sequential(
+        [keras.layers.Dense(3, name="s1"), keras.layers.Dense(2, name="s2")], name="head"
+    )
     seq_in = keras.Input((5, 6), name="seq")
     td = keras.layers.TimeDistributed(inner, name="td")(seq_in)
     flat = keras.layers.Flatten(name="flat")(td)
     return keras.Model(seq_in, head(flat), name="outer")
 
 
-MODELS = {"mlp": (mlp, lambda: _x(4, 6)),
-          "multi_io": (multi_io, lambda: [_x(3, 6), _x(3, 4, seed=1)]),
-          "nested": (nested, lambda: _x(2, 5, 6))}  # fmt: skip
+MODELS = {
+    "mlp": (mlp, lambda: _x(4, 6)),
+    "multi_io": (multi_io, lambda: [_x(3, 6), _x(3, 4, seed=1)]),
+    "nested": (nested, lambda: _x(2, 5, 6)),
+}
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
@@ -69,8 +78,10 @@ def test_model_round_trip(tmp_path, name, fname):
     model.save(path)
     loaded = keras.models.load_model(path)
     assert [l.name for l in loaded.layers] == [l.name for l in model.layers]
-    for e, g in zip(_predict(model, x if isinstance(x, list) else [x]),
-                    _predict(loaded, x if isinstance(x, list) else [x])):  # fmt: skip
+    for e, g in zip(
+        _predict(model, x if isinstance(x, list) else [x]),
+        _predict(loaded, x if isinstance(x, list) else [x]),
+    ):
         np.testing.assert_array_equal(g, e)
     for a, b in zip(model.get_weights(), loaded.get_weights()):
         np.testing.assert_array_equal(a, b)
@@ -105,9 +116,14 @@ def test_by_name_and_skip_mismatch(tmp_path):
     model = mlp()
     _perturb(model)
     model.save_weights(tmp_path / "w.h5")
-    renamed = keras.Sequential([keras.Input((6,)), keras.layers.Dense(5, name="h"),
-                                keras.layers.Dense(3, name="unrelated"),
-                                keras.layers.Dense(2, name="o")])  # fmt: skip
+    renamed = keras.Sequential(
+        [
+            keras.Input((6,)),
+            keras.layers.Dense(5, name="h"),
+            keras.layers.Dense(3, name="unrelated"),
+            keras.layers.Dense(2, name="o"),
+        ]
+    )
     before = renamed.get_weights()
     with pytest.raises(ValueError, match="Shape mismatch.*'o'.*\\(3, 2\\).*\\(5, 3\\)"):
         renamed.load_weights(tmp_path / "w.h5", by_name=True)
@@ -120,8 +136,14 @@ def test_by_name_and_skip_mismatch(tmp_path):
     )
     np.testing.assert_array_equal(renamed.get_layer("o").get_weights()[0], before[4])
     # positional loading with skip_mismatch: the mismatching layer keeps its weights
-    other = keras.Sequential([keras.Input((6,)), keras.layers.Dense(5), keras.layers.BatchNormalization(),
-                              keras.layers.Dense(4)])  # fmt: skip
+    other = keras.Sequential(
+        [
+            keras.Input((6,)),
+            keras.layers.Dense(5),
+            keras.layers.BatchNormalization(),
+            keras.layers.Dense(4),
+        ]
+    )
     kept = other.layers[2].get_weights()
     with pytest.warns(UserWarning, match="Skipping"):
         other.load_weights(tmp_path / "w.h5", skip_mismatch=True)

@@ -27,8 +27,10 @@ def sentinel(tmp_path):
 
 
 def _model(name="m"):
-    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="a"),
-                             keras.layers.Dense(2, name="b")], name=name)  # fmt: skip
+    return keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(2, name="a"), keras.layers.Dense(2, name="b")],
+        name=name,
+    )
 
 
 def _listing(path):
@@ -83,8 +85,10 @@ def test_lambda_bytecode_is_refused(tmp_path, sentinel, fname):
             entry["config"]["function"] = [code, None, None]
             entry["config"]["function_type"] = "lambda"
         else:  # Keras 3 form
-            entry["config"]["function"] = {"class_name": "__lambda__",
-                                           "config": {"value": code, "defaults": None, "closure": None}}  # fmt: skip
+            entry["config"]["function"] = {
+                "class_name": "__lambda__",
+                "config": {"value": code, "defaults": None, "closure": None},
+            }
 
     (_rewrite_h5_config if fname.endswith(".h5") else _rewrite_keras_config)(path, edit)
     before = _listing(tmp_path)
@@ -120,16 +124,47 @@ def test_lambda_by_registered_name_round_trips(tmp_path):
 
 
 ATTACKS = {
-    "subprocess_popen": lambda s: {"module": "subprocess", "class_name": "Popen",
-                                   "config": {"args": ["touch", s], "name": "p"}},
-    "os_system": lambda s: {"class_name": "os.system", "config": {"command": f"touch {s}", "name": "p"}},
-    "registered_eval": lambda s: {"module": "builtins", "class_name": "eval", "registered_name": "builtins>eval",
-                                  "config": {"name": "p", "source": f"open('{s}', 'w')"}},
-    "activation_os_system": lambda s: {"class_name": "Dense", "config": {"name": "p", "units": 2,
-        "activation": {"module": "os", "class_name": "function", "config": "system", "registered_name": "system"}}},
-    "initializer_subprocess": lambda s: {"class_name": "Dense", "config": {"name": "p", "units": 2,
-        "kernel_initializer": {"module": "subprocess", "class_name": "check_call", "config": {"args": ["touch", s]}}}},
-}  # fmt: skip
+    "subprocess_popen": lambda s: {
+        "module": "subprocess",
+        "class_name": "Popen",
+        "config": {"args": ["touch", s], "name": "p"},
+    },
+    "os_system": lambda s: {
+        "class_name": "os.system",
+        "config": {"command": f"touch {s}", "name": "p"},
+    },
+    "registered_eval": lambda s: {
+        "module": "builtins",
+        "class_name": "eval",
+        "registered_name": "builtins>eval",
+        "config": {"name": "p", "source": f"open('{s}', 'w')"},
+    },
+    "activation_os_system": lambda s: {
+        "class_name": "Dense",
+        "config": {
+            "name": "p",
+            "units": 2,
+            "activation": {
+                "module": "os",
+                "class_name": "function",
+                "config": "system",
+                "registered_name": "system",
+            },
+        },
+    },
+    "initializer_subprocess": lambda s: {
+        "class_name": "Dense",
+        "config": {
+            "name": "p",
+            "units": 2,
+            "kernel_initializer": {
+                "module": "subprocess",
+                "class_name": "check_call",
+                "config": {"args": ["touch", s]},
+            },
+        },
+    },
+}
 
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
@@ -158,8 +193,11 @@ def test_foreign_optimizer_in_compile_config_is_not_created(tmp_path, sentinel):
     model.save(tmp_path / "m.keras")
 
     def edit(config):
-        config["compile_config"]["optimizer"] = {"module": "os", "class_name": "system",
-                                                 "config": {"command": f"touch {sentinel}"}}  # fmt: skip
+        config["compile_config"]["optimizer"] = {
+            "module": "os",
+            "class_name": "system",
+            "config": {"command": f"touch {sentinel}"},
+        }
 
     _rewrite_keras_config(tmp_path / "m.keras", edit)
     with pytest.warns(UserWarning, match="compile"):
@@ -224,8 +262,9 @@ def test_external_dataset_storage_is_refused(tmp_path):
     path = _weights_file(tmp_path, "w.weights.h5")
     with h5py.File(path, "r+") as f:
         del f["layers/dense/vars/1"]
-        f["layers/dense/vars"].create_dataset("1", shape=(2,), dtype="f4",
-                                              external=[("/etc/passwd", 0, 8)])  # fmt: skip
+        f["layers/dense/vars"].create_dataset(
+            "1", shape=(2,), dtype="f4", external=[("/etc/passwd", 0, 8)]
+        )
     _expect_refused(tmp_path, path, "external files")
 
 
@@ -326,7 +365,8 @@ def test_deep_group_chain_is_refused_quickly(tmp_path):
     import minikeras as keras
 
     model = keras.models.load_model(
-        os.path.join(os.path.dirname(__file__), "..", "data", "keras", "mlp_k3.keras"))
+        os.path.join(os.path.dirname(__file__), "..", "data", "keras", "mlp_k3.keras")
+    )
     path = _chained_weights(tmp_path, 3000)
     with pytest.raises(ValueError, match="chain.weights.h5.*nested more than 512"):
         model.load_weights(path)
@@ -339,7 +379,8 @@ def test_scan_is_linear_in_depth_and_width(tmp_path):
     import minikeras as keras
 
     model = keras.models.load_model(
-        os.path.join(os.path.dirname(__file__), "..", "data", "keras", "mlp_k3.keras"))
+        os.path.join(os.path.dirname(__file__), "..", "data", "keras", "mlp_k3.keras")
+    )
     expected = [w.copy() for w in model.get_weights()]
     for v in model.weights:
         v.assign(np.zeros(v.shape, v.dtype))

@@ -77,8 +77,9 @@ def shared_embedding_model():
     """One Embedding inside two Sequential sub-models of a functional model (3 weights)."""
     emb = keras.layers.Embedding(10, 4, name="shared_embedding")
     s1 = keras.Sequential([emb, keras.layers.GlobalAveragePooling1D()], name="s1")
-    s2 = keras.Sequential([emb, keras.layers.Flatten(), keras.layers.Dense(2, name="head")],
-                          name="s2")  # fmt: skip
+    s2 = keras.Sequential(
+        [emb, keras.layers.Flatten(), keras.layers.Dense(2, name="head")], name="s2"
+    )
     a = keras.Input((6,), dtype="int32", name="a")
     b = keras.Input((6,), dtype="int32", name="b")
     return keras.Model([a, b], [s1(a), s2(b)], name="two_towers")
@@ -114,8 +115,13 @@ def test_embedding_shared_by_two_submodels_round_trips_tied(tmp_path):
 def test_one_initializer_instance_loads_as_one_object(tmp_path):
     """Keras 3 tags an initializer object given to two layers (observed in 3.15.1)."""
     init = keras.initializers.GlorotUniform()
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, kernel_initializer=init),
-                              keras.layers.Dense(2, kernel_initializer=init)])  # fmt: skip
+    model = keras.Sequential(
+        [
+            keras.Input((3,)),
+            keras.layers.Dense(4, kernel_initializer=init),
+            keras.layers.Dense(2, kernel_initializer=init),
+        ]
+    )
     path = str(tmp_path / "init.keras")
     model.save(path)
     tagged = _entries_with_ids(_config(path))

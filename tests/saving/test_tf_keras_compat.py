@@ -67,15 +67,23 @@ def _same_predictions(model, path, x):
         warnings.simplefilter("ignore")
         loaded = keras.models.load_model(path)
     want, got = model.predict(x, verbose=0), loaded.predict(x, verbose=0)
-    for a, b in zip(want if isinstance(want, list) else [want],
-                    got if isinstance(got, list) else [got]):  # fmt: skip
+    for a, b in zip(
+        want if isinstance(want, list) else [want], got if isinstance(got, list) else [got]
+    ):
         np.testing.assert_allclose(b, a, rtol=0, atol=1e-6)
 
 
 def _mlp():
     keras.utils.set_random_seed(0)
-    return keras.Sequential([keras.Input((6,), name="x"), L.Dense(4, activation="relu"),
-                             L.BatchNormalization(), L.LayerNormalization(), L.Dense(2)])  # fmt: skip
+    return keras.Sequential(
+        [
+            keras.Input((6,), name="x"),
+            L.Dense(4, activation="relu"),
+            L.BatchNormalization(),
+            L.LayerNormalization(),
+            L.Dense(2),
+        ]
+    )
 
 
 def _mha(seed=0):
@@ -116,8 +124,9 @@ def test_keras3_only_arguments_at_their_default_are_left_out_because_tf_keras_re
     tmp_path,
 ):
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((4, 3)), L.LSTM(3, return_sequences=True),
-                              L.LayerNormalization(), L.Dense(2)])  # fmt: skip
+    model = keras.Sequential(
+        [keras.Input((4, 3)), L.LSTM(3, return_sequences=True), L.LayerNormalization(), L.Dense(2)]
+    )
     config = _config(_save(model, tmp_path))
     (dense,) = _by_class(config, "Dense")
     (lstm,) = _by_class(config, "LSTM")
@@ -200,8 +209,14 @@ def test_training_config_optimizer_has_no_keras3_only_arguments_at_their_default
     opt = _training_config(_save(model, tmp_path))["optimizer_config"]
     assert opt["class_name"] == "SGD"
     assert set(opt["config"]) >= {"learning_rate", "momentum", "nesterov"}
-    for key in ("weight_decay", "use_ema", "ema_momentum", "ema_overwrite_frequency",
-                "loss_scale_factor", "gradient_accumulation_steps"):  # fmt: skip
+    for key in (
+        "weight_decay",
+        "use_ema",
+        "ema_momentum",
+        "ema_overwrite_frequency",
+        "loss_scale_factor",
+        "gradient_accumulation_steps",
+    ):
         assert key not in opt["config"]
     loaded = keras.models.load_model(str(tmp_path / "m.h5"))
     assert loaded.optimizer.momentum == pytest.approx(0.9)
@@ -297,9 +312,18 @@ def test_tf_keras_written_files_load_and_predict_the_same(stem):
 
 def _tf_cases():
     keras.utils.set_random_seed(0)
-    cnn = keras.Sequential([keras.Input((8, 8, 3)), L.Conv2D(4, 3, activation="relu"),
-                            L.MaxPooling2D(), L.DepthwiseConv2D(2), L.BatchNormalization(),
-                            L.Flatten(), L.Dropout(0.2), L.Dense(3, activation="softmax")])  # fmt: skip
+    cnn = keras.Sequential(
+        [
+            keras.Input((8, 8, 3)),
+            L.Conv2D(4, 3, activation="relu"),
+            L.MaxPooling2D(),
+            L.DepthwiseConv2D(2),
+            L.BatchNormalization(),
+            L.Flatten(),
+            L.Dropout(0.2),
+            L.Dense(3, activation="softmax"),
+        ]
+    )
     ids = keras.Input((6,), dtype="int32", name="ids")
     h = L.Embedding(20, 4, mask_zero=True, name="emb")(ids)
     h = L.Bidirectional(L.LSTM(3, return_sequences=True), name="bi")(h)
@@ -309,9 +333,13 @@ def _tf_cases():
     inner = keras.Sequential([keras.Input((6,)), L.Dense(4, activation="tanh")], name="inner")
     x = keras.Input((6,), name="x")
     nested = keras.Model(x, L.Dense(2, name="out")(inner(x)), name="nested")
-    return [(cnn, _x((2, 8, 8, 3)), {}), (text, tok, {}), (nested, _x((3, 6)), {}),
-            (_mha(), [_x((2, 5, 8), 1), _x((2, 3, 8), 2)], {"for_tf_keras": True}),
-            (_nested_functional(), _x((3, 6)), {"for_tf_keras": True})]  # fmt: skip
+    return [
+        (cnn, _x((2, 8, 8, 3)), {}),
+        (text, tok, {}),
+        (nested, _x((3, 6)), {}),
+        (_mha(), [_x((2, 5, 8), 1), _x((2, 3, 8), 2)], {"for_tf_keras": True}),
+        (_nested_functional(), _x((3, 6)), {"for_tf_keras": True}),
+    ]
 
 
 def test_tf_keras_loads_and_predicts_the_same(tmp_path):

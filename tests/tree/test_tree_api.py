@@ -27,7 +27,9 @@ def test_flatten_documented_and_observed():
     assert T.flatten("abc") == ["abc"]
     assert T.flatten({1: "a", "b": 2}) == ["a", 2]  # unsortable keys: insertion order
     assert T.flatten_with_path({"b": [1, 2], "a": (3,)}) == [
-        (("a", 0), 3), (("b", 0), 1), (("b", 1), 2)
+        (("a", 0), 3),
+        (("b", 0), 1),
+        (("b", 1), 2),
     ]
 
 
@@ -41,7 +43,15 @@ def test_internal_flatten_unchanged():
 def test_is_nested():
     values = (1, None, "s", [], (), {}, np.ones(2), Foo(1, 2), {1})
     assert [T.is_nested(x) for x in values] == [
-        False, False, False, True, True, True, False, True, False
+        False,
+        False,
+        False,
+        True,
+        True,
+        True,
+        False,
+        True,
+        False,
     ]
 
 
@@ -67,7 +77,8 @@ def test_map_structure():
 def test_map_structure_up_to():
     assert T.map_structure_up_to([None, None], len, [[1, 1], [2, 2]]) == [2, 2]
     assert T.map_structure_up_to([None, [None, None]], str, [[1, 1], [2, 2]]) == [
-        "[1, 1]", ["2", "2"]
+        "[1, 1]",
+        ["2", "2"],
     ]
     out = T.map_structure_up_to(
         {"a": None, "b": None}, lambda x, y: (x, y), {"b": [1], "a": 2}, {"a": 3, "b": 4}
@@ -84,12 +95,16 @@ def test_pack_sequence_as():
     packed = T.pack_sequence_as(structure, ["value1", "value2", "value3"])
     assert packed == {"key3": "value3", "key1": "value1", "key2": "value2"}
     assert list(packed) == ["key3", "key1", "key2"]
-    assert T.pack_sequence_as((("a", "b"), ("c", "d", "e"), "f"), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]) \
-        == ((1.0, 2.0), (3.0, 4.0, 5.0), 6.0)
-    structure = {"key3": {"c": ("alpha", "beta"), "a": ("gamma")},
-                 "key1": {"e": "val1", "d": "val2"}}
+    assert T.pack_sequence_as(
+        (("a", "b"), ("c", "d", "e"), "f"), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    ) == ((1.0, 2.0), (3.0, 4.0, 5.0), 6.0)
+    structure = {
+        "key3": {"c": ("alpha", "beta"), "a": ("gamma")},
+        "key1": {"e": "val1", "d": "val2"},
+    }
     assert T.pack_sequence_as(structure, ["val2", "val1", 3.0, 1.0, 2.0]) == {
-        "key3": {"c": (1.0, 2.0), "a": 3.0}, "key1": {"e": "val1", "d": "val2"}
+        "key3": {"c": (1.0, 2.0), "a": 3.0},
+        "key1": {"e": "val1", "d": "val2"},
     }
     arr = np.array([[1, 2], [3, 4]])
     assert T.pack_sequence_as(["a"], [arr])[0] is arr
@@ -110,8 +125,13 @@ def test_assert_same_structure_and_paths():
     T.assert_same_structure({"a": 1, "b": 2}, collections.OrderedDict([("b", 1), ("a", 2)]))
     T.assert_same_structure([None], [1])
     AlsoFoo = collections.namedtuple("Foo", ["b", "a"])
-    for a, b in [(Foo(0, 1), AlsoFoo(2, 3)), ([0, 1], (0, 1)), ({"a": 1}, {"b": 1}),
-                 ([1, 2], [1]), (1, [1])]:
+    for a, b in [
+        (Foo(0, 1), AlsoFoo(2, 3)),
+        ([0, 1], (0, 1)),
+        ({"a": 1}, {"b": 1}),
+        ([1, 2], [1]),
+        (1, [1]),
+    ]:
         with pytest.raises(ValueError):
             T.assert_same_structure(a, b)
     T.assert_same_paths([0, 1], (2, 3))
@@ -131,11 +151,13 @@ def test_traverse():
     T.traverse(seen.append, [(1, 2), [3], {"a": 4}], top_down=False)
     assert seen == [1, 2, (1, 2), 3, [3], 4, {"a": 4}, [(1, 2), [3], {"a": 4}]]
     assert T.traverse(lambda x: "X" if isinstance(x, tuple) else None, [(1, 2), [3]]) == ["X", [3]]
-    assert T.traverse(
-        lambda x: T.MAP_TO_NONE if isinstance(x, tuple) else None, [(1, 2), [3]]
-    ) == [None, [3]]
-    out = T.traverse(lambda x: x * 2 if isinstance(x, int) else None,
-                     [(1, 2), {"b": 3, "a": 4}], top_down=False)
+    assert T.traverse(lambda x: T.MAP_TO_NONE if isinstance(x, tuple) else None, [(1, 2), [3]]) == [
+        None,
+        [3],
+    ]
+    out = T.traverse(
+        lambda x: x * 2 if isinstance(x, int) else None, [(1, 2), {"b": 3, "a": 4}], top_down=False
+    )
     assert out == [(2, 4), {"b": 6, "a": 8}] and list(out[1]) == ["b", "a"]
     with pytest.raises(TypeError):
         T.traverse(1, [1])
@@ -146,5 +168,6 @@ def test_lists_to_tuples_and_shapes():
     shapes = {"a": (None, 3), "b": [(2, 3), [4, None]], "c": ()}
     assert T.map_shape_structure(lambda s: s, shapes) == shapes
     assert T.map_shape_structure(lambda s: ("S", s), [[(1,), (2, 3)], (None,)]) == [
-        [("S", (1,)), ("S", (2, 3))], ("S", (None,))
+        [("S", (1,)), ("S", (2, 3))],
+        ("S", (None,)),
     ]

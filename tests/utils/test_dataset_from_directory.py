@@ -7,8 +7,14 @@ import numpy as np
 import pytest
 
 import minikeras as keras
-from minikeras.utils import (array_to_img, image_dataset_from_directory, img_to_array, load_img,
-                             save_img, text_dataset_from_directory)  # fmt: skip
+from minikeras.utils import (
+    array_to_img,
+    image_dataset_from_directory,
+    img_to_array,
+    load_img,
+    save_img,
+    text_dataset_from_directory,
+)
 
 
 @pytest.fixture
@@ -73,8 +79,9 @@ def test_text_shuffle_with_seed(text_dir):
 
 
 def test_text_validation_split(text_dir):
-    train, val = text_dataset_from_directory(text_dir, validation_split=0.34, subset="both",
-                                             seed=7, batch_size=2)  # fmt: skip
+    train, val = text_dataset_from_directory(
+        text_dir, validation_split=0.34, subset="both", seed=7, batch_size=2
+    )
     order = np.arange(6)
     np.random.RandomState(7).shuffle(order)
     num_val = int(0.34 * 6)  # Keras: the last int(split * n) shuffled files
@@ -83,16 +90,18 @@ def test_text_validation_split(text_dir):
     assert train_texts == [SORTED_TEXTS[i] for i in order[: 6 - num_val]]
     assert val_texts == [SORTED_TEXTS[i] for i in order[6 - num_val :]]
     assert val_labels.tolist() == [SORTED_LABELS[i] for i in order[6 - num_val :]]
-    only_val = text_dataset_from_directory(text_dir, validation_split=0.34, subset="validation",
-                                           seed=7)  # fmt: skip
+    only_val = text_dataset_from_directory(
+        text_dir, validation_split=0.34, subset="validation", seed=7
+    )
     assert everything(only_val)[0] == val_texts
     train.on_epoch_end()  # training files are reshuffled between epochs, never mixed with val
     assert sorted(everything(train)[0]) == sorted(train_texts)
 
 
 def test_text_explicit_labels_class_names_and_max_length(text_dir):
-    ds = text_dataset_from_directory(text_dir / "a", labels=[3, 1, 3, 1], shuffle=False,
-                                     max_length=2, label_mode="int")  # fmt: skip
+    ds = text_dataset_from_directory(
+        text_dir / "a", labels=[3, 1, 3, 1], shuffle=False, max_length=2, label_mode="int"
+    )
     x, y = ds[0]
     assert list(x) == ["a0", "a1", "a2", "a-"] and y.tolist() == [3, 1, 3, 1]
     assert ds.class_names == ["1", "3"]
@@ -164,12 +173,14 @@ def test_image_resize_bilinear_and_nearest(tmp_path, Image):
     # half-pixel bilinear 2 -> 4: sample points -0.25, 0.25, 0.75, 1.25 clamp to 0, .25, .75, 1
     w = np.array([[1, 0], [0.75, 0.25], [0.25, 0.75], [0, 1]])
     expected = w @ np.array([[0, 100], [200, 40]]) @ w.T
-    x, _ = image_dataset_from_directory(tmp_path, image_size=(4, 4), color_mode="grayscale",
-                                        shuffle=False, verbose=False)[0]  # fmt: skip
+    x, _ = image_dataset_from_directory(
+        tmp_path, image_size=(4, 4), color_mode="grayscale", shuffle=False, verbose=False
+    )[0]
     assert x.shape == (1, 4, 4, 1)
     np.testing.assert_allclose(x[0, :, :, 0], expected, rtol=1e-6)
-    x, _ = image_dataset_from_directory(tmp_path, image_size=(4, 4), color_mode="grayscale",
-                                        interpolation="nearest", verbose=False)[0]  # fmt: skip
+    x, _ = image_dataset_from_directory(
+        tmp_path, image_size=(4, 4), color_mode="grayscale", interpolation="nearest", verbose=False
+    )[0]
     # nearest: floor((o + 0.5) / 2) -> rows/cols 0, 0, 1, 1
     np.testing.assert_array_equal(x[0, :, :, 0], np.kron([[0, 100], [200, 40]], np.ones((2, 2))))
 
@@ -178,34 +189,47 @@ def test_image_crop_pad_channels_and_format(tmp_path, Image):
     (tmp_path / "k").mkdir()
     img = np.arange(4 * 8 * 3, dtype=np.uint8).reshape(4, 8, 3)
     Image.fromarray(img, "RGB").save(tmp_path / "k" / "wide.png")
-    crop = image_dataset_from_directory(tmp_path, image_size=(4, 4), crop_to_aspect_ratio=True,
-                                        verbose=False)[0][0]  # fmt: skip
+    crop = image_dataset_from_directory(
+        tmp_path, image_size=(4, 4), crop_to_aspect_ratio=True, verbose=False
+    )[0][0]
     np.testing.assert_array_equal(crop[0], img[:, 2:6])  # the centred 4x4 window
-    pad = image_dataset_from_directory(tmp_path, image_size=(8, 8), pad_to_aspect_ratio=True,
-                                       verbose=False)[0][0]  # fmt: skip
+    pad = image_dataset_from_directory(
+        tmp_path, image_size=(8, 8), pad_to_aspect_ratio=True, verbose=False
+    )[0][0]
     np.testing.assert_array_equal(pad[0, 2:6], img)  # image centred, zero rows around
     assert not pad[0, :2].any() and not pad[0, 6:].any()
-    first = image_dataset_from_directory(tmp_path, image_size=(4, 8), data_format="channels_first",
-                                         color_mode="rgba", verbose=False)[0][0]  # fmt: skip
+    first = image_dataset_from_directory(
+        tmp_path, image_size=(4, 8), data_format="channels_first", color_mode="rgba", verbose=False
+    )[0][0]
     assert first.shape == (1, 4, 4, 8)
     np.testing.assert_array_equal(first[0, :3], img.transpose(2, 0, 1))
     assert (first[0, 3] == 255).all()  # opaque alpha
     with pytest.raises(ValueError, match="Only one"):
-        image_dataset_from_directory(tmp_path, crop_to_aspect_ratio=True,
-                                     pad_to_aspect_ratio=True)  # fmt: skip
+        image_dataset_from_directory(tmp_path, crop_to_aspect_ratio=True, pad_to_aspect_ratio=True)
     with pytest.raises(ValueError, match="color_mode"):
         image_dataset_from_directory(tmp_path, color_mode="cmyk")
 
 
 def test_image_validation_subsets_and_fit(image_dir):
     root, _ = image_dir
-    train, val = image_dataset_from_directory(root, image_size=(2, 2), batch_size=2, seed=3,
-                                              validation_split=0.25, subset="both",
-                                              label_mode="categorical")  # fmt: skip
+    train, val = image_dataset_from_directory(
+        root,
+        image_size=(2, 2),
+        batch_size=2,
+        seed=3,
+        validation_split=0.25,
+        subset="both",
+        label_mode="categorical",
+    )
     assert len(train.file_paths) == 3 and len(val.file_paths) == 1
     assert not set(train.file_paths) & set(val.file_paths)
-    model = keras.Sequential([keras.Input((2, 2, 3)), keras.layers.Flatten(),
-                              keras.layers.Dense(2, activation="softmax")])  # fmt: skip
+    model = keras.Sequential(
+        [
+            keras.Input((2, 2, 3)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(2, activation="softmax"),
+        ]
+    )
     model.compile(optimizer="sgd", loss="categorical_crossentropy")
     history = model.fit(train, validation_data=val, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2 and "val_loss" in history.history

@@ -69,8 +69,13 @@ def test_md5_hashes_accepted(server, tmp_path):
     md5 = hashlib.md5(DATA).hexdigest()
     assert Path(get_file("a", server.url + "data.bin", md5_hash=md5, cache_dir=tmp_path))
     assert Path(get_file("b", server.url + "data.bin", file_hash=md5, cache_dir=tmp_path))
-    get_file("c", server.url + "data.bin", file_hash=SHA.upper(), hash_algorithm="sha256",
-             cache_dir=tmp_path)  # fmt: skip
+    get_file(
+        "c",
+        server.url + "data.bin",
+        file_hash=SHA.upper(),
+        hash_algorithm="sha256",
+        cache_dir=tmp_path,
+    )
 
 
 def test_hash_mismatch_caches_nothing(server, tmp_path):
@@ -270,8 +275,9 @@ def test_reextraction_keeps_files_it_did_not_write(server, tmp_path):
     out = Path(get_file("arc.tar", server.url + "arc.tar", extract=True, cache_dir=tmp_path))
     (out / "notes.txt").write_text("mine")
     server.files["arc.tar"] = make_tar([("a.txt", b"A2")], "w")
-    again = get_file("arc.tar", server.url + "arc.tar", extract=True, cache_dir=tmp_path,
-                     force_download=True)  # fmt: skip
+    again = get_file(
+        "arc.tar", server.url + "arc.tar", extract=True, cache_dir=tmp_path, force_download=True
+    )
     assert Path(again) == out
     assert (out / "a.txt").read_bytes() == b"A2" and (out / "notes.txt").read_text() == "mine"
 

@@ -19,12 +19,15 @@ TO_DOT_MESSAGE = "You must install pydot (`pip install pydot`) for model_to_dot 
 
 
 def small_sequential():
-    return keras.Sequential([
-        keras.Input((3,), name="x"),
-        keras.layers.Dense(2, activation="relu", name="d1"),
-        keras.layers.Dropout(0.1, name="drop"),
-        keras.layers.Dense(1, name="d2"),
-    ], name="seq")  # fmt: skip
+    return keras.Sequential(
+        [
+            keras.Input((3,), name="x"),
+            keras.layers.Dense(2, activation="relu", name="d1"),
+            keras.layers.Dropout(0.1, name="drop"),
+            keras.layers.Dense(1, name="d2"),
+        ],
+        name="seq",
+    )
 
 
 def two_input_model():
@@ -38,8 +41,9 @@ def two_input_model():
 def nested_model():
     i = keras.Input((4,), name="ii")
     inner = keras.Model(i, keras.layers.Dense(3, name="idense")(i), name="inner")
-    inseq = keras.Sequential([keras.layers.Dense(2, name="s1"), keras.layers.Dense(2, name="s2")],
-                             name="inseq")
+    inseq = keras.Sequential(
+        [keras.layers.Dense(2, name="s1"), keras.layers.Dense(2, name="s2")], name="inseq"
+    )
     x = keras.Input((4,), name="x")
     y = keras.layers.Dense(1, name="out")(inseq(inner(x)))
     return keras.Model(x, y, name="outer")
@@ -65,12 +69,16 @@ def test_without_pydot_plot_model_and_model_to_dot_raise_keras_messages(no_pydot
     assert not (tmp_path / "m.png").exists()
 
 
-def test_without_pydot_in_a_notebook_plot_model_prints_and_returns_none(no_pydot, monkeypatch,
-                                                                        capsys):
+def test_without_pydot_in_a_notebook_plot_model_prints_and_returns_none(
+    no_pydot, monkeypatch, capsys
+):
     """Keras 3 prints the message instead of raising when IPython's namespace magics are
     loaded (a notebook), so notebooks run on without graphviz."""
-    monkeypatch.setitem(sys.modules, "IPython.core.magics.namespace",
-                        types.ModuleType("IPython.core.magics.namespace"))
+    monkeypatch.setitem(
+        sys.modules,
+        "IPython.core.magics.namespace",
+        types.ModuleType("IPython.core.magics.namespace"),
+    )
     assert keras.utils.plot_model(small_sequential()) is None
     assert PYDOT_MESSAGE in capsys.readouterr().out
 
@@ -89,10 +97,17 @@ def test_signatures_match_keras():
 
     plot = inspect.signature(keras.utils.plot_model).parameters
     assert {k: p.default for k, p in plot.items() if k not in ("model", "kwargs")} == {
-        "to_file": "model.png", "show_shapes": False, "show_dtype": False,
-        "show_layer_names": False, "rankdir": "TB", "expand_nested": False, "dpi": 200,
-        "show_layer_activations": False, "show_trainable": False, "splines": "ortho",
-    }  # fmt: skip
+        "to_file": "model.png",
+        "show_shapes": False,
+        "show_dtype": False,
+        "show_layer_names": False,
+        "rankdir": "TB",
+        "expand_nested": False,
+        "dpi": 200,
+        "show_layer_activations": False,
+        "show_trainable": False,
+        "splines": "ortho",
+    }
     to_dot = inspect.signature(keras.utils.model_to_dot).parameters
     assert to_dot["show_layer_names"].default is True
     assert to_dot["subgraph"].default is False
@@ -141,8 +156,9 @@ def labels(model, dot):
     names = names_by_id(model)
 
     def all_nodes(graph):
-        found = {names[n.get_name()]: n.get("label") for n in graph.get_nodes()
-                 if n.get_name() in names}
+        found = {
+            names[n.get_name()]: n.get("label") for n in graph.get_nodes() if n.get_name() in names
+        }
         for sub in graph.get_subgraphs():
             found.update(all_nodes(sub))
         return found
@@ -156,8 +172,15 @@ def test_two_input_functional_graph_nodes_edges_and_shapes():
     pydot_or_skip()
     model = two_input_model()
     dot = keras.utils.model_to_dot(model, show_shapes=True, rankdir="LR", dpi=96)
-    assert edges(model, dot) == [("a", "cat"), ("b", "cat"), ("cat", "h"), ("h", "add"),
-                                 ("a", "add"), ("add", "o1"), ("h", "o2")]
+    assert edges(model, dot) == [
+        ("a", "cat"),
+        ("b", "cat"),
+        ("cat", "h"),
+        ("h", "add"),
+        ("a", "add"),
+        ("add", "o1"),
+        ("h", "o2"),
+    ]
     found = labels(model, dot)
     assert list(found) == ["a", "b", "cat", "h", "add", "o1", "o2"]
     assert found["cat"] == (
@@ -170,8 +193,13 @@ def test_two_input_functional_graph_nodes_edges_and_shapes():
     assert "<b>add</b> (Add)" in found["add"]
     assert "Input shape" not in found["a"] and "Output shape: <b>(None, 3)</b>" in found["a"]
     text = dot.to_string()
-    for line in ("rankdir=LR;", "concentrate=true;", "dpi=96;", "splines=ortho;",
-                 "node [shape=record];"):
+    for line in (
+        "rankdir=LR;",
+        "concentrate=true;",
+        "dpi=96;",
+        "splines=ortho;",
+        "node [shape=record];",
+    ):
         assert line in text
 
 
@@ -181,8 +209,9 @@ def test_sequential_chain_activations_dtype_and_trainable():
     pydot_or_skip()
     model = small_sequential()
     model.layers[0].trainable = False
-    dot = keras.utils.model_to_dot(model, show_shapes=True, show_dtype=True,
-                                   show_layer_activations=True, show_trainable=True)
+    dot = keras.utils.model_to_dot(
+        model, show_shapes=True, show_dtype=True, show_layer_activations=True, show_trainable=True
+    )
     assert edges(model, dot) == [("d1", "drop"), ("drop", "d2")]
     found = labels(model, dot)
     assert found["d1"] == (
@@ -214,9 +243,15 @@ def test_nested_models_collapsed_and_expanded():
     assert "<b>inseq</b> (Sequential)" in found["inseq"]
 
     dot = keras.utils.model_to_dot(model, expand_nested=True, show_shapes=True)
-    assert sorted(edges(model, dot)) == sorted([
-        ("ii", "idense"), ("s1", "s2"), ("x", "ii"), ("idense", "s1"), ("s2", "out"),
-    ])  # fmt: skip
+    assert sorted(edges(model, dot)) == sorted(
+        [
+            ("ii", "idense"),
+            ("s1", "s2"),
+            ("x", "ii"),
+            ("idense", "s1"),
+            ("s2", "out"),
+        ]
+    )
     clusters = {c.get_name(): c for c in dot.get_subgraphs()}
     assert set(clusters) == {"cluster_inner", "cluster_inseq"}
     assert clusters["cluster_inner"].get("style") == "dashed"

@@ -62,8 +62,20 @@ def _dispatching(name, fn):
     return wrapper
 
 
-_FAMILIES = (_attention, _control_flow, _conv, _ctc, _decompositions, _elementwise, _linalg, _nn,
-             _reduce, _segment, _shape, _signal)  # fmt: skip
+_FAMILIES = (
+    _attention,
+    _control_flow,
+    _conv,
+    _ctc,
+    _decompositions,
+    _elementwise,
+    _linalg,
+    _nn,
+    _reduce,
+    _segment,
+    _shape,
+    _signal,
+)
 
 
 def _install():
@@ -107,8 +119,9 @@ class _PublicNamespace(_shape.__class__):
             raise AttributeError(name)
         fn = globals().get(name)
         if fn is None or not callable(fn) or name.startswith("_"):
-            raise AttributeError(f"module 'keras.ops.{self.__name__.rsplit('.', 1)[-1]}' has no "
-                                 f"attribute '{name}'")
+            raise AttributeError(
+                f"module 'keras.ops.{self.__name__.rsplit('.', 1)[-1]}' has no attribute '{name}'"
+            )
         return fn
 
     def __dir__(self):
@@ -116,8 +129,11 @@ class _PublicNamespace(_shape.__class__):
 
 
 def __all_public__():
-    return [n for n, v in globals().items() if not n.startswith("_") and callable(v)
-            and getattr(v, "_raw", None) is not None]
+    return [
+        n
+        for n, v in globals().items()
+        if not n.startswith("_") and callable(v) and getattr(v, "_raw", None) is not None
+    ]
 
 
 nn = _PublicNamespace("nn", _nn)

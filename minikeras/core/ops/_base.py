@@ -12,8 +12,22 @@ _CONST = Tensor(np.zeros(()))  # a parent that never needs a gradient
 
 # argument types that are never symbolic (KerasTensors): the ops' dispatch and Layer.__call__'s
 # eager fast path skip the symbolic check for them
-EAGER_TYPES = frozenset({np.ndarray, Tensor, Variable, int, float, bool, str, type(None),
-                         np.float32, np.float64, np.int32, np.int64})  # fmt: skip
+EAGER_TYPES = frozenset(
+    {
+        np.ndarray,
+        Tensor,
+        Variable,
+        int,
+        float,
+        bool,
+        str,
+        type(None),
+        np.float32,
+        np.float64,
+        np.int32,
+        np.int64,
+    }
+)
 
 
 def check_numeric(arr, op):

@@ -22,8 +22,17 @@ def _large_negative(dtype):
     return (65500.0 if dtype == np.float16 else 3.38953e38) * -0.7
 
 
-def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
-                          flash_attention=None, attn_logits_soft_cap=None):  # fmt: skip
+def dot_product_attention(
+    query,
+    key,
+    value,
+    bias=None,
+    mask=None,
+    scale=None,
+    is_causal=False,
+    flash_attention=None,
+    attn_logits_soft_cap=None,
+):
     """Scaled dot-product attention: `softmax(scale * q k^T + bias, masked) v`, per head.
 
     Args:
@@ -53,17 +62,23 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     (2, 4, 8, 16)
     """
     if attn_logits_soft_cap is not None:
-        raise ValueError("dot_product_attention: attn_logits_soft_cap is only supported by Keras "
-                         "with JAX on TPU. Set attn_logits_soft_cap=None. Received: "
-                         f"attn_logits_soft_cap={attn_logits_soft_cap!r}")  # fmt: skip
+        raise ValueError(
+            "dot_product_attention: attn_logits_soft_cap is only supported by Keras "
+            "with JAX on TPU. Set attn_logits_soft_cap=None. Received: "
+            f"attn_logits_soft_cap={attn_logits_soft_cap!r}"
+        )
     if flash_attention:
-        raise ValueError("dot_product_attention: flash attention is not supported on CPU. "
-                         "Received: flash_attention=True")  # fmt: skip
+        raise ValueError(
+            "dot_product_attention: flash attention is not supported on CPU. "
+            "Received: flash_attention=True"
+        )
     q, k, v = (to_tensor(t, op="dot_product_attention") for t in (query, key, value))
     if q.ndim != 4 or k.ndim != 4 or v.ndim != 4:
-        raise ValueError("dot_product_attention only supports 4D inputs (batch, time, heads, "
-                         f"depth). Received: query.shape={q.shape}, key.shape={k.shape}, "
-                         f"value.shape={v.shape}.")  # fmt: skip
+        raise ValueError(
+            "dot_product_attention only supports 4D inputs (batch, time, heads, "
+            f"depth). Received: query.shape={q.shape}, key.shape={k.shape}, "
+            f"value.shape={v.shape}."
+        )
     dtype = dtypes.promote(dtypes.promote(q.dtype, k.dtype), v.dtype)
     if np.dtype(dtype).kind != "f":
         dtype = dtypes.floatx()
@@ -71,9 +86,11 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     b, t_len, n, h = q.shape
     s_len, kv = k.shape[1], k.shape[2]
     if v.shape[2] != kv or v.shape[1] != s_len or n % kv:
-        raise ValueError("dot_product_attention: key and value need the same time and head "
-                         "axes, and query's heads must be a multiple of key's. Received: "
-                         f"query.shape={q.shape}, key.shape={k.shape}, value.shape={v.shape}.")  # fmt: skip
+        raise ValueError(
+            "dot_product_attention: key and value need the same time and head "
+            "axes, and query's heads must be a multiple of key's. Received: "
+            f"query.shape={q.shape}, key.shape={k.shape}, value.shape={v.shape}."
+        )
     g = n // kv
     scale = 1.0 / np.sqrt(k.shape[-1]) if scale is None else scale
 
@@ -103,4 +120,3 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         return einsum("bnts,bsnh->btnh", probs, v)
     probs = reshape(probs, (b, kv, g, t_len, s_len))
     return reshape(einsum("bkgts,bskh->btkgh", probs, v), (b, t_len, n, v.shape[-1]))
-

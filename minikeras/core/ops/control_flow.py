@@ -17,8 +17,17 @@ from ..tensor import Tensor
 from ._base import to_tensor, unwrap
 from .shape import concatenate, flip, moveaxis, reshape, stack, zeros_like
 
-__all__ = ["cond", "switch", "while_loop", "fori_loop", "scan", "associative_scan", "map",
-           "vectorized_map", "custom_gradient"]  # fmt: skip
+__all__ = [
+    "cond",
+    "switch",
+    "while_loop",
+    "fori_loop",
+    "scan",
+    "associative_scan",
+    "map",
+    "vectorized_map",
+    "custom_gradient",
+]
 
 
 # ---- nested structures (Keras's `tree`: dicts flatten in sorted key order) ---------------------
@@ -211,8 +220,9 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     if not callable(f):
         raise TypeError(f"scan: `f` should be a callable. Received: f={f!r}")
     if not isinstance(unroll, bool) and (not isinstance(unroll, int) or unroll < 1):
-        raise ValueError(f"scan: `unroll` must be a positive integer or boolean. Received: "
-                         f"unroll={unroll!r}")  # fmt: skip
+        raise ValueError(
+            f"scan: `unroll` must be a positive integer or boolean. Received: unroll={unroll!r}"
+        )
     if xs is None and length is None:
         raise ValueError("scan: got no `xs` to scan over and `length` was not provided.")
     if xs is None:
@@ -247,8 +257,9 @@ def map(f, xs):
     [0, 1, 4, 9]
     """
     flat = [_tensor(x, "map") for x in _flatten(xs)]
-    return _stack_structures([f(_pack(xs, [t[i] for t in flat])) for i in range(flat[0].shape[0])],
-                             "map")  # fmt: skip
+    return _stack_structures(
+        [f(_pack(xs, [t[i] for t in flat])) for i in range(flat[0].shape[0])], "map"
+    )
 
 
 def vectorized_map(function, elements):
@@ -310,16 +321,20 @@ def associative_scan(f, elems, reverse=False, axis=0):
     ax = axis % flat[0].ndim
     sizes = [t.shape[ax] for t in flat]
     if len(set(sizes)) != 1:
-        raise ValueError("associative_scan: the arrays in `elems` must have the same size along "
-                         f"axis {axis}. Received shapes {[t.shape for t in flat]}.")  # fmt: skip
+        raise ValueError(
+            "associative_scan: the arrays in `elems` must have the same size along "
+            f"axis {axis}. Received shapes {[t.shape for t in flat]}."
+        )
     # the recursion works on axis 0; `f` sees the arrays with `axis` in place
     flat = [moveaxis(t, ax, 0) for t in flat]
     if reverse:
         flat = [flip(t, 0) for t in flat]
 
     def combine(a, b):
-        out = f(_pack(elems, [moveaxis(t, 0, ax) for t in a]),
-                _pack(elems, [moveaxis(t, 0, ax) for t in b]))  # fmt: skip
+        out = f(
+            _pack(elems, [moveaxis(t, 0, ax) for t in a]),
+            _pack(elems, [moveaxis(t, 0, ax) for t in b]),
+        )
         return [moveaxis(_tensor(t, "associative_scan"), ax, 0) for t in _flatten(out)]
 
     def run(items):
@@ -387,8 +402,9 @@ def custom_gradient(f):
     """
 
     def wrapper(*args, **kwargs):
-        parents = tuple(a if isinstance(a, Tensor) else to_tensor(a, op="custom_gradient")
-                        for a in args)  # fmt: skip
+        parents = tuple(
+            a if isinstance(a, Tensor) else to_tensor(a, op="custom_gradient") for a in args
+        )
         with autodiff.no_grad():
             output, grad_fn = f(*parents, **kwargs)
         outs = _flatten(output)
@@ -413,15 +429,17 @@ def custom_gradient(f):
 
         def make(k):
             def backward(dout):
-                return tuple(None if g is None else np.asarray(unwrap(g)[0])
-                             for g in grads_for(k, Tensor(dout)))  # fmt: skip
+                return tuple(
+                    None if g is None else np.asarray(unwrap(g)[0])
+                    for g in grads_for(k, Tensor(dout))
+                )
 
             def backward_ops(dout, out):
-                return tuple(None if g is None else _tensor(g, "custom_gradient")
-                             for g in grads_for(k, dout))  # fmt: skip
+                return tuple(
+                    None if g is None else _tensor(g, "custom_gradient") for g in grads_for(k, dout)
+                )
 
-            return Tensor.from_op(out_arrays[k], parents, backward, "custom_gradient",
-                                  backward_ops)  # fmt: skip
+            return Tensor.from_op(out_arrays[k], parents, backward, "custom_gradient", backward_ops)
 
         results = [make(k) for k in range(len(out_arrays))]
         return _pack(output, results) if _is_nested(output) else results[0]
@@ -429,4 +447,3 @@ def custom_gradient(f):
     wrapper.__name__ = getattr(f, "__name__", "custom_gradient")
     wrapper.__doc__ = getattr(f, "__doc__", None)
     return wrapper
-

@@ -199,8 +199,9 @@ def _conv5_grad_input(d, w, in_shape, geometry, groups):
     kconv = load_kernels("conv")
     d, td = unwrap(d, "conv_grad_input")
     w, tw = unwrap(w, "conv_grad_input")
-    out = kconv.conv_grad_input(np.ascontiguousarray(d, dtype=w.dtype), w, in_shape, *geometry,
-                                groups)  # fmt: skip
+    out = kconv.conv_grad_input(
+        np.ascontiguousarray(d, dtype=w.dtype), w, in_shape, *geometry, groups
+    )
     out_sp = d.shape[1:4]
 
     def backward(g):  # <grad_input(d, w), g> = <d, conv(g, w)>, whose w-gradient is grad_kernel
@@ -224,8 +225,9 @@ def _conv5_grad_kernel(x, d, w_shape, geometry, groups):
     kconv = load_kernels("conv")
     x, tx = unwrap(x, "conv_grad_kernel")
     d, td = unwrap(d, "conv_grad_kernel")
-    out = kconv.conv_grad_kernel(x, np.ascontiguousarray(d, dtype=x.dtype), w_shape, *geometry,
-                                 groups)  # fmt: skip
+    out = kconv.conv_grad_kernel(
+        x, np.ascontiguousarray(d, dtype=x.dtype), w_shape, *geometry, groups
+    )
     out_sp = d.shape[1:4]
 
     def backward(g):  # <grad_kernel(x, d), g> = <conv(x, g), d>
@@ -362,8 +364,9 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     if a.ndim in (3, 4):  # 1-D and 2-D: the direct kernel in kernels/depthwise.py
         return _depthwise_direct(a, ta, w, tw, fmt, strides, padding, dilation_rate)
     grouped = w.reshape(*w.shape[:-2], 1, c * w.shape[-1])  # channel c*dm+m stays in group c
-    return _conv("depthwise_conv", a, ta, grouped, tw, fmt, strides, padding, dilation_rate, c,
-                 w.shape)  # fmt: skip
+    return _conv(
+        "depthwise_conv", a, ta, grouped, tw, fmt, strides, padding, dilation_rate, c, w.shape
+    )
 
 
 def _depthwise_direct(a, ta, w, tw, fmt, strides, padding, dilation_rate):
@@ -399,8 +402,9 @@ def _depthwise_direct(a, ta, w, tw, fmt, strides, padding, dilation_rate):
             dx4 = kdw.depthwise_conv2d_grad_input(g4, w4, in_hw, s, d, pads)
             dx = _grad_output(dx4, a.shape, fmt)
         if tw.requires_grad:
-            dkernel = kdw.depthwise_conv2d_grad_kernel(x4, g4, w4.shape[:2], w4.shape[3], s, d,
-                                                       pads).reshape(w.shape)  # fmt: skip
+            dkernel = kdw.depthwise_conv2d_grad_kernel(
+                x4, g4, w4.shape[:2], w4.shape[3], s, d, pads
+            ).reshape(w.shape)
         return dx, dkernel
 
     return Tensor.from_op(_output(out4, out_shape, fmt, out_dt), (ta, tw), backward, op)

@@ -14,9 +14,19 @@ from ..tensor import Tensor
 from ._base import result_float, unwrap
 
 __all__ = [
-    "cholesky", "cholesky_inverse", "eigh", "qr", "svd", "lu_factor", "solve_triangular",
-    "lstsq", "pinv", "slogdet", "logdet", "matrix_rank",
-]  # fmt: skip
+    "cholesky",
+    "cholesky_inverse",
+    "eigh",
+    "qr",
+    "svd",
+    "lu_factor",
+    "solve_triangular",
+    "lstsq",
+    "pinv",
+    "slogdet",
+    "logdet",
+    "matrix_rank",
+]
 
 
 def _t(a):
@@ -243,8 +253,11 @@ def svd(x, full_matrices=True, compute_uv=True):
         u_out, _, vh_out = np.linalg.svd(a, full_matrices=True)
     else:
         u_out, vh_out = u, vh
-    return (Tensor.from_op(u_out, (ta,), back_u, "svd"), Tensor.from_op(s, (ta,), back_s, "svd"),
-            Tensor.from_op(vh_out, (ta,), back_vh, "svd"))  # fmt: skip
+    return (
+        Tensor.from_op(u_out, (ta,), back_u, "svd"),
+        Tensor.from_op(s, (ta,), back_s, "svd"),
+        Tensor.from_op(vh_out, (ta,), back_vh, "svd"),
+    )
 
 
 # -- lu_factor ------------------------------------------------------------------------------
@@ -328,8 +341,11 @@ def _pinv_grad(a, p, g):
     """Abar for P = pinv(A) and Pbar = g (Golub & Pereyra; constant rank)."""
     eye_m = np.eye(a.shape[-2], dtype=a.dtype)
     eye_n = np.eye(a.shape[-1], dtype=a.dtype)
-    return (-_t(p) @ g @ _t(p) + (eye_m - a @ p) @ _t(g) @ p @ _t(p)
-            + _t(p) @ p @ _t(g) @ (eye_n - p @ a))  # fmt: skip
+    return (
+        -_t(p) @ g @ _t(p)
+        + (eye_m - a @ p) @ _t(g) @ p @ _t(p)
+        + _t(p) @ p @ _t(g) @ (eye_n - p @ a)
+    )
 
 
 def pinv(x, rcond=None):

@@ -10,15 +10,69 @@ from ..tensor import Tensor
 from ._base import _CONST, keras_operands, result_float, unwrap
 
 __all__ = [
-    "add", "subtract", "multiply", "divide", "true_divide", "power", "negative", "maximum",
-    "minimum", "where", "exp", "log", "log1p", "sqrt", "square", "abs", "absolute", "tanh",
-    "clip", "sign", "reciprocal", "floor", "ceil", "round", "equal", "not_equal", "less",
-    "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "logical_not",
-    "isnan", "isfinite", "expm1", "sin", "cos", "floor_divide", "mod", "rsqrt", "erf", "exp2",
-    "log2", "log10", "logaddexp", "tan", "sinh", "cosh", "arcsin", "arccos", "arctan", "arctan2",
-    "arcsinh", "arccosh", "arctanh", "isinf", "logical_xor", "trunc", "divide_no_nan",
-    "nan_to_num", "isclose",
-]  # fmt: skip
+    "add",
+    "subtract",
+    "multiply",
+    "divide",
+    "true_divide",
+    "power",
+    "negative",
+    "maximum",
+    "minimum",
+    "where",
+    "exp",
+    "log",
+    "log1p",
+    "sqrt",
+    "square",
+    "abs",
+    "absolute",
+    "tanh",
+    "clip",
+    "sign",
+    "reciprocal",
+    "floor",
+    "ceil",
+    "round",
+    "equal",
+    "not_equal",
+    "less",
+    "less_equal",
+    "greater",
+    "greater_equal",
+    "logical_and",
+    "logical_or",
+    "logical_not",
+    "isnan",
+    "isfinite",
+    "expm1",
+    "sin",
+    "cos",
+    "floor_divide",
+    "mod",
+    "rsqrt",
+    "erf",
+    "exp2",
+    "log2",
+    "log10",
+    "logaddexp",
+    "tan",
+    "sinh",
+    "cosh",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "arctan2",
+    "arcsinh",
+    "arccosh",
+    "arctanh",
+    "isinf",
+    "logical_xor",
+    "trunc",
+    "divide_no_nan",
+    "nan_to_num",
+    "isclose",
+]
 
 
 def _shape_error(op, a, b, err):
@@ -301,9 +355,12 @@ def where(condition, x1=None, x2=None):
         return where(c, d, zero), where(c, zero, d)
 
     return Tensor.from_op(
-        out, (ta, tb), lambda d: (np.where(c, d, zero), np.where(c, zero, d)), "where",
+        out,
+        (ta, tb),
+        lambda d: (np.where(c, d, zero), np.where(c, zero, d)),
+        "where",
         backward_ops,
-    )  # fmt: skip
+    )
 
 
 def _unary(op, x, fwd, grad_fn, grad_ops=None):
@@ -334,8 +391,7 @@ def exp(x):
     >>> keras.ops.exp([0.0]).numpy().tolist()
     [1.0]
     """
-    return _unary("exp", x, np.exp, lambda a, o, d: d * o,
-                  lambda x, o, d: multiply(d, o))
+    return _unary("exp", x, np.exp, lambda a, o, d: d * o, lambda x, o, d: multiply(d, o))
 
 
 def expm1(x):
@@ -351,8 +407,9 @@ def expm1(x):
     >>> keras.ops.expm1([0.0]).numpy().tolist()
     [0.0]
     """
-    return _unary("expm1", x, np.expm1, lambda a, o, d: d * (o + 1),
-                  lambda x, o, d: multiply(d, add(o, 1)))
+    return _unary(
+        "expm1", x, np.expm1, lambda a, o, d: d * (o + 1), lambda x, o, d: multiply(d, add(o, 1))
+    )
 
 
 def log(x):
@@ -368,8 +425,7 @@ def log(x):
     >>> keras.ops.log([1.0]).numpy().tolist()
     [0.0]
     """
-    return _unary("log", x, np.log, lambda a, o, d: d / a,
-                  lambda x, o, d: divide(d, x))
+    return _unary("log", x, np.log, lambda a, o, d: d / a, lambda x, o, d: divide(d, x))
 
 
 def log1p(x):
@@ -385,8 +441,9 @@ def log1p(x):
     >>> keras.ops.log1p([0.0]).numpy().tolist()
     [0.0]
     """
-    return _unary("log1p", x, np.log1p, lambda a, o, d: d / (1 + a),
-                  lambda x, o, d: divide(d, add(x, 1)))
+    return _unary(
+        "log1p", x, np.log1p, lambda a, o, d: d / (1 + a), lambda x, o, d: divide(d, add(x, 1))
+    )
 
 
 def sqrt(x):
@@ -402,8 +459,9 @@ def sqrt(x):
     >>> keras.ops.sqrt([4.0, 9.0]).numpy().tolist()
     [2.0, 3.0]
     """
-    return _unary("sqrt", x, np.sqrt, lambda a, o, d: d * 0.5 / o,
-                  lambda x, o, d: divide(multiply(d, 0.5), o))
+    return _unary(
+        "sqrt", x, np.sqrt, lambda a, o, d: d * 0.5 / o, lambda x, o, d: divide(multiply(d, 0.5), o)
+    )
 
 
 def rsqrt(x):
@@ -419,8 +477,13 @@ def rsqrt(x):
     >>> keras.ops.rsqrt([4.0]).numpy().tolist()
     [0.5]
     """
-    return _unary("rsqrt", x, lambda a: 1 / np.sqrt(a), lambda a, o, d: d * -0.5 * o / a,
-                  lambda x, o, d: divide(multiply(multiply(d, -0.5), o), x))
+    return _unary(
+        "rsqrt",
+        x,
+        lambda a: 1 / np.sqrt(a),
+        lambda a, o, d: d * -0.5 * o / a,
+        lambda x, o, d: divide(multiply(multiply(d, -0.5), o), x),
+    )
 
 
 def square(x):
@@ -485,8 +548,13 @@ def tanh(x):
     >>> keras.ops.tanh([0.0]).numpy().tolist()
     [0.0]
     """
-    return _unary("tanh", x, np.tanh, lambda a, o, d: d * (1 - o * o),
-                  lambda x, o, d: multiply(d, subtract(1, square(o))))
+    return _unary(
+        "tanh",
+        x,
+        np.tanh,
+        lambda a, o, d: d * (1 - o * o),
+        lambda x, o, d: multiply(d, subtract(1, square(o))),
+    )
 
 
 def exp2(x):
@@ -550,8 +618,9 @@ def sin(x):
     >>> keras.ops.sin([0.0]).numpy().tolist()
     [0.0]
     """
-    return _unary("sin", x, np.sin, lambda a, o, d: d * np.cos(a),
-                  lambda x, o, d: multiply(d, cos(x)))
+    return _unary(
+        "sin", x, np.sin, lambda a, o, d: d * np.cos(a), lambda x, o, d: multiply(d, cos(x))
+    )
 
 
 def cos(x):
@@ -567,8 +636,13 @@ def cos(x):
     >>> keras.ops.cos([0.0]).numpy().tolist()
     [1.0]
     """
-    return _unary("cos", x, np.cos, lambda a, o, d: -d * np.sin(a),
-                  lambda x, o, d: multiply(negative(d), sin(x)))
+    return _unary(
+        "cos",
+        x,
+        np.cos,
+        lambda a, o, d: -d * np.sin(a),
+        lambda x, o, d: multiply(negative(d), sin(x)),
+    )
 
 
 def tan(x):
@@ -735,8 +809,13 @@ def erf(x):
     [0.0]
     """
     c = 2 / math.sqrt(math.pi)
-    return _unary("erf", x, _erf, lambda a, o, d: d * c * np.exp(-a * a),
-                  lambda x, o, d: multiply(multiply(d, c), exp(negative(square(x)))))
+    return _unary(
+        "erf",
+        x,
+        _erf,
+        lambda a, o, d: d * c * np.exp(-a * a),
+        lambda x, o, d: multiply(multiply(d, c), exp(negative(square(x)))),
+    )
 
 
 def arctan2(x1, x2):
@@ -837,8 +916,13 @@ def reciprocal(x):
     >>> keras.ops.reciprocal([2.0, 4.0]).numpy().tolist()
     [0.5, 0.25]
     """
-    return _unary("reciprocal", x, np.reciprocal, lambda a, o, d: -d * o * o,
-                  lambda x, o, d: multiply(negative(d), square(o)))
+    return _unary(
+        "reciprocal",
+        x,
+        np.reciprocal,
+        lambda a, o, d: -d * o * o,
+        lambda x, o, d: multiply(negative(d), square(o)),
+    )
 
 
 def clip(x, x_min, x_max):
@@ -864,9 +948,12 @@ def clip(x, x_min, x_max):
     hi = x_max.data if isinstance(x_max, Tensor) else x_max
     out = np.clip(a, lo, hi).astype(a.dtype, copy=False)
     return Tensor.from_op(
-        out, (ta,), lambda d: (d * ((a >= lo) & (a <= hi)),), "clip",
+        out,
+        (ta,),
+        lambda d: (d * ((a >= lo) & (a <= hi)),),
+        "clip",
         lambda d, out: (multiply(d, (a >= lo) & (a <= hi)),),
-    )  # fmt: skip
+    )
 
 
 def _float_of_ints(out, x, y):
@@ -1360,5 +1447,14 @@ def bitwise_right_shift(x, y):
 left_shift = bitwise_left_shift
 right_shift = bitwise_right_shift
 
-__all__ += ["bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_invert", "bitwise_not",
-            "bitwise_left_shift", "bitwise_right_shift", "left_shift", "right_shift"]  # fmt: skip
+__all__ += [
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "bitwise_invert",
+    "bitwise_not",
+    "bitwise_left_shift",
+    "bitwise_right_shift",
+    "left_shift",
+    "right_shift",
+]

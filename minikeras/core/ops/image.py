@@ -25,15 +25,29 @@ from ._base import to_tensor
 from . import elementwise as E
 from .elementwise import clip, round as round_
 from .image_sampling import affine_transform, map_coordinates
-from .image_warp import (compute_homography_matrix, elastic_transform, gaussian_blur,
-                         perspective_transform)  # fmt: skip
+from .image_warp import (
+    elastic_transform,
+    gaussian_blur,
+    perspective_transform,
+)
 from .linalg import tensordot
 from .shape import cast, expand_dims, moveaxis, pad, stack, take
 
-__all__ = ["affine_transform", "crop_images", "elastic_transform",
-           "extract_patches", "extract_patches_3d", "gaussian_blur", "hsv_to_rgb",
-           "map_coordinates", "pad_images", "perspective_transform", "resize", "rgb_to_grayscale",
-           "rgb_to_hsv"]  # fmt: skip
+__all__ = [
+    "affine_transform",
+    "crop_images",
+    "elastic_transform",
+    "extract_patches",
+    "extract_patches_3d",
+    "gaussian_blur",
+    "hsv_to_rgb",
+    "map_coordinates",
+    "pad_images",
+    "perspective_transform",
+    "resize",
+    "rgb_to_grayscale",
+    "rgb_to_hsv",
+]
 
 RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
 
@@ -57,8 +71,12 @@ def _lanczos(radius):
     return kernel
 
 
-_KERNELS = {"bilinear": _triangle, "bicubic": _keys_cubic, "lanczos3": _lanczos(3.0),
-            "lanczos5": _lanczos(5.0)}  # fmt: skip
+_KERNELS = {
+    "bilinear": _triangle,
+    "bicubic": _keys_cubic,
+    "lanczos3": _lanczos(3.0),
+    "lanczos5": _lanczos(5.0),
+}
 
 
 def resize_weights(in_size, out_size, interpolation="bilinear", antialias=False):
@@ -156,9 +174,17 @@ def _check(size, interpolation, fill_mode, crop, pad_, shape):
         )
 
 
-def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
-           pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0,
-           data_format=None):  # fmt: skip
+def resize(
+    images,
+    size,
+    interpolation="bilinear",
+    antialias=False,
+    crop_to_aspect_ratio=False,
+    pad_to_aspect_ratio=False,
+    fill_mode="constant",
+    fill_value=0.0,
+    data_format=None,
+):
     """Resizes an image `(h, w, c)` or a batch `(b, h, w, c)` to `size = (height, width)`.
 
     Args:
@@ -264,8 +290,7 @@ def _windows(x, size, strides, dilation, out_sizes):
     return Tensor.from_op(flat, (x,), backward, "extract_patches")
 
 
-def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid",
-                    data_format=None):  # fmt: skip
+def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
     """Extracts patches from images (2-D `size`) or volumes (3-D `size`).
 
     Each output pixel holds its flattened window in the order Keras produces (its convolution
@@ -330,8 +355,9 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
     spans = [(k - 1) * d + 1 for k, d in zip(size, dilation)]  # the dilated window
     if str(padding).lower() == "same":
         out_sizes = [-(-n // s) for n, s in zip(spatial, strides)]
-        totals = [max((o - 1) * s + k - n, 0)
-                  for o, s, k, n in zip(out_sizes, strides, spans, spatial)]  # fmt: skip
+        totals = [
+            max((o - 1) * s + k - n, 0) for o, s, k, n in zip(out_sizes, strides, spans, spatial)
+        ]
         x = pad(x, [(0, 0)] + [(t // 2, t - t // 2) for t in totals] + [(0, 0)])
     else:
         out_sizes = [(n - k) // s + 1 for n, k, s in zip(spatial, spans, strides)]
@@ -346,8 +372,9 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
     return y[0] if unbatched else y
 
 
-def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid",
-                       data_format=None):  # fmt: skip
+def extract_patches_3d(
+    volumes, size, strides=None, dilation_rate=1, padding="valid", data_format=None
+):
     """Extracts 3-D patches from volumes: `extract_patches` with an int `size` meaning a cube.
 
     Args:
@@ -405,15 +432,20 @@ def _sides(before, after, target, size, names, op, crop):
         if value < 0:
             raise ValueError(f"image.{op}: {name} must be >= 0. Received: {name}={value}")
     if crop and before + after > size:
-        raise ValueError(
-            f"image.{op}: cropping {before} + {after} exceeds the image size {size}."
-        )
+        raise ValueError(f"image.{op}: cropping {before} + {after} exceeds the image size {size}.")
     return int(before), int(after)
 
 
-def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None,
-                right_cropping=None, target_height=None, target_width=None,
-                data_format=None):  # fmt: skip
+def crop_images(
+    images,
+    top_cropping=None,
+    left_cropping=None,
+    bottom_cropping=None,
+    right_cropping=None,
+    target_height=None,
+    target_width=None,
+    data_format=None,
+):
     """Crops images: give two of (top, bottom, target height) and two of (left, right, width).
 
     Args:
@@ -445,9 +477,16 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
     return x[tuple(key)]
 
 
-def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
-               right_padding=None, target_height=None, target_width=None,
-               data_format=None):  # fmt: skip
+def pad_images(
+    images,
+    top_padding=None,
+    left_padding=None,
+    bottom_padding=None,
+    right_padding=None,
+    target_height=None,
+    target_width=None,
+    data_format=None,
+):
     """Pads images with zeros: give two of (top, bottom, height) and two of (left, right, width).
 
     Args:

@@ -154,8 +154,15 @@ def warp(x, data_format, coordinates, interpolation, fill_mode, fill_value):
         x = moveaxis(x, 1, -1)
     n, h, w = x.shape[:3]
     rows, cols = coordinates(n, h, w, x.dtype)
-    y = sample(x, np.stack([rows, cols]), INTERPOLATIONS[interpolation], fill_mode, fill_value,
-               batched=True, channels=True)  # fmt: skip
+    y = sample(
+        x,
+        np.stack([rows, cols]),
+        INTERPOLATIONS[interpolation],
+        fill_mode,
+        fill_value,
+        batched=True,
+        channels=True,
+    )
     if first:
         y = moveaxis(y, -1, 1)
     return y[0] if unbatched else y
@@ -209,8 +216,14 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
 INTERPOLATIONS = {"nearest": 0, "bilinear": 1}
 
 
-def affine_transform(images, transform, interpolation="bilinear", fill_mode="constant",
-                     fill_value=0, data_format=None):  # fmt: skip
+def affine_transform(
+    images,
+    transform,
+    interpolation="bilinear",
+    fill_mode="constant",
+    fill_value=0,
+    data_format=None,
+):
     """Applies projective transforms to images, sampling each output pixel from the input.
 
     Args:

@@ -17,8 +17,12 @@ from ._base import to_tensor
 from .conv import depthwise_conv
 from .image_sampling import _check_interpolation, _check_mode, _first, warp
 
-__all__ = ["compute_homography_matrix", "elastic_transform", "gaussian_blur",
-           "perspective_transform"]  # fmt: skip
+__all__ = [
+    "compute_homography_matrix",
+    "elastic_transform",
+    "gaussian_blur",
+    "perspective_transform",
+]
 
 
 def _check_rank(x, op):
@@ -34,8 +38,9 @@ def _pair(value, name, op):
     if v.size == 1:
         v = np.repeat(v, 2)
     if v.size != 2:
-        raise ValueError(f"image.{op}: `{name}` must be a number or a pair (x, y). "
-                         f"Received: {name}={value!r}")  # fmt: skip
+        raise ValueError(
+            f"image.{op}: `{name}` must be a number or a pair (x, y). Received: {name}={value!r}"
+        )
     return v
 
 
@@ -88,8 +93,9 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     first = _first(data_format)
     channels = x.shape[1] if first else x.shape[-1]
     k = np.tile(kernel[:, :, None, None], (1, 1, channels, 1))
-    y = depthwise_conv(x, k, padding="same",
-                       data_format="channels_first" if first else "channels_last")  # fmt: skip
+    y = depthwise_conv(
+        x, k, padding="same", data_format="channels_first" if first else "channels_last"
+    )
     return y[0] if unbatched else y
 
 
@@ -129,8 +135,9 @@ def _points(points, name):
     return p
 
 
-def perspective_transform(images, start_points, end_points, interpolation="bilinear",
-                          fill_value=0, data_format=None):  # fmt: skip
+def perspective_transform(
+    images, start_points, end_points, interpolation="bilinear", fill_value=0, data_format=None
+):
     """Warps images so that the 4 `start_points` move to the `end_points`.
 
     Each output pixel `(x, y)` reads the input at the homography image of `(x, y)` (see
@@ -167,8 +174,9 @@ def perspective_transform(images, start_points, end_points, interpolation="bilin
     def coordinates(n, h, w, dtype):
         t = compute_homography_matrix(start, end)
         t = np.broadcast_to(t, (n, 8)) if t.shape[0] == 1 else t
-        yy, xx = np.meshgrid(np.arange(h, dtype=np.float32), np.arange(w, dtype=np.float32),
-                             indexing="ij")  # fmt: skip
+        yy, xx = np.meshgrid(
+            np.arange(h, dtype=np.float32), np.arange(w, dtype=np.float32), indexing="ij"
+        )
         a = [t[:, i, None, None] for i in range(8)]
         denom = a[6] * xx + a[7] * yy + 1.0
         return (a[3] * xx + a[4] * yy + a[5]) / denom, (a[0] * xx + a[1] * yy + a[2]) / denom
@@ -214,9 +222,16 @@ def elastic_displacements(rng, batch, height, width, alpha, sigma, dtype="float3
     return dy, dx
 
 
-def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
-                      fill_mode="reflect", fill_value=0.0, seed=None,
-                      data_format=None):  # fmt: skip
+def elastic_transform(
+    images,
+    alpha=20.0,
+    sigma=5.0,
+    interpolation="bilinear",
+    fill_mode="reflect",
+    fill_value=0.0,
+    seed=None,
+    data_format=None,
+):
     """Displaces every pixel by a smooth random field and resamples the images.
 
     Pixel `(y, x)` reads the input at `(y + dy, x + dx)`, with `dx` and `dy` each `alpha`

@@ -13,9 +13,20 @@ from ._base import _CONST, keras_operands, unwrap
 from .reduce import norm  # noqa: F401  (keras.ops.linalg.norm)
 
 __all__ = [
-    "matmul", "dot", "vdot", "tensordot", "einsum", "outer", "inner", "trace", "diagonal", "diag",
-    "inv", "det", "solve",
-]  # fmt: skip
+    "matmul",
+    "dot",
+    "vdot",
+    "tensordot",
+    "einsum",
+    "outer",
+    "inner",
+    "trace",
+    "diagonal",
+    "diag",
+    "inv",
+    "det",
+    "solve",
+]
 
 
 def _swap(a):
@@ -225,8 +236,10 @@ def _einsum_grad(d, i, ins, out_sub, arrays, differentiable=False):
     target = unique
     if "..." in sub:  # keep `...` where the operand has it
         head, _, tail = sub.partition("...")
-        target = "".join(dict.fromkeys(head)) + "..." + "".join(
-            c for c in dict.fromkeys(tail) if c not in head
+        target = (
+            "".join(dict.fromkeys(head))
+            + "..."
+            + "".join(c for c in dict.fromkeys(tail) if c not in head)
         )
         if "..." not in out_sub:  # its `...` dims were summed: bring them back with ones
             others.append("...")

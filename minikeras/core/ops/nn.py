@@ -10,14 +10,46 @@ from . import elementwise as ew
 from ._base import result_float, unwrap
 
 __all__ = [
-    "sigmoid", "relu", "relu6", "leaky_relu", "elu", "selu", "gelu", "softplus", "softsign",
-    "silu", "swish", "hard_sigmoid", "hard_silu", "hard_swish", "mish", "log_sigmoid", "softmax",
-    "log_softmax", "sparse_categorical_crossentropy", "categorical_crossentropy",
-    "sparse_sigmoid", "sparsemax",
-    "binary_crossentropy", "celu", "glu", "hard_tanh", "hard_shrink", "soft_shrink", "tanh_shrink",
-    "squareplus", "sparse_plus", "threshold", "moments", "normalize", "batch_normalization",
-    "rms_normalization", "layer_normalization", "multi_hot", "EPSILON",
-]  # fmt: skip
+    "sigmoid",
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "gelu",
+    "softplus",
+    "softsign",
+    "silu",
+    "swish",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "mish",
+    "log_sigmoid",
+    "softmax",
+    "log_softmax",
+    "sparse_categorical_crossentropy",
+    "categorical_crossentropy",
+    "sparse_sigmoid",
+    "sparsemax",
+    "binary_crossentropy",
+    "celu",
+    "glu",
+    "hard_tanh",
+    "hard_shrink",
+    "soft_shrink",
+    "tanh_shrink",
+    "squareplus",
+    "sparse_plus",
+    "threshold",
+    "moments",
+    "normalize",
+    "batch_normalization",
+    "rms_normalization",
+    "layer_normalization",
+    "multi_hot",
+    "EPSILON",
+]
 
 EPSILON = 1e-7  # keras.config.epsilon()
 
@@ -60,8 +92,13 @@ def sigmoid(x):
     >>> keras.ops.sigmoid([0.0]).numpy().tolist()
     [0.5]
     """
-    return _act("sigmoid", x, _sigmoid, lambda a, o: o * (1 - o),
-                lambda x, o: ew.multiply(o, ew.subtract(1, o)))  # fmt: skip
+    return _act(
+        "sigmoid",
+        x,
+        _sigmoid,
+        lambda a, o: o * (1 - o),
+        lambda x, o: ew.multiply(o, ew.subtract(1, o)),
+    )
 
 
 def relu(x):
@@ -78,8 +115,14 @@ def relu(x):
     >>> keras.ops.relu([-1.0, 2.0]).numpy().tolist()
     [0.0, 2.0]
     """
-    return _act("relu", x, lambda a: np.maximum(a, 0), lambda a, o: a > 0,
-                lambda x, o: ew.greater(x, 0), keep_int=True)  # a step: zero gradient a.e.
+    return _act(
+        "relu",
+        x,
+        lambda a: np.maximum(a, 0),
+        lambda a, o: a > 0,
+        lambda x, o: ew.greater(x, 0),
+        keep_int=True,
+    )  # a step: zero gradient a.e.
 
 
 def relu6(x):
@@ -96,8 +139,14 @@ def relu6(x):
     >>> keras.ops.relu6([-1.0, 3.0, 8.0]).numpy().tolist()
     [0.0, 3.0, 6.0]
     """
-    return _act("relu6", x, lambda a: np.clip(a, 0, 6), lambda a, o: (a > 0) & (a < 6),
-                lambda x, o: (x.data > 0) & (x.data < 6), keep_int=True)  # fmt: skip
+    return _act(
+        "relu6",
+        x,
+        lambda a: np.clip(a, 0, 6),
+        lambda a, o: (a > 0) & (a < 6),
+        lambda x, o: (x.data > 0) & (x.data < 6),
+        keep_int=True,
+    )
 
 
 def leaky_relu(x, negative_slope=0.2):
@@ -116,9 +165,12 @@ def leaky_relu(x, negative_slope=0.2):
     """
     s = negative_slope
     return _act(
-        "leaky_relu", x, lambda a: np.where(a >= 0, a, s * a), lambda a, o: np.where(a >= 0, 1, s),
+        "leaky_relu",
+        x,
+        lambda a: np.where(a >= 0, a, s * a),
+        lambda a, o: np.where(a >= 0, 1, s),
         lambda x, o: np.where(x.data >= 0, 1, s).astype(x.dtype),  # piecewise constant
-    )  # fmt: skip
+    )
 
 
 def elu(x, alpha=1.0):
@@ -233,9 +285,12 @@ def softplus(x):
     [0.6931]
     """
     return _act(
-        "softplus", x, lambda a: np.logaddexp(0, a).astype(a.dtype), lambda a, o: _sigmoid(a),
+        "softplus",
+        x,
+        lambda a: np.logaddexp(0, a).astype(a.dtype),
+        lambda a, o: _sigmoid(a),
         lambda x, o: sigmoid(x),
-    )  # fmt: skip
+    )
 
 
 def softsign(x):
@@ -251,8 +306,13 @@ def softsign(x):
     >>> keras.ops.softsign([1.0, -3.0]).numpy().tolist()
     [0.5, -0.75]
     """
-    return _act("softsign", x, lambda a: a / (1 + np.abs(a)), lambda a, o: 1 / (1 + np.abs(a)) ** 2,
-                lambda x, o: 1 / (1 + ew.abs(x)) ** 2)  # fmt: skip
+    return _act(
+        "softsign",
+        x,
+        lambda a: a / (1 + np.abs(a)),
+        lambda a, o: 1 / (1 + np.abs(a)) ** 2,
+        lambda x, o: 1 / (1 + ew.abs(x)) ** 2,
+    )
 
 
 def silu(x):
@@ -363,16 +423,23 @@ def log_sigmoid(x):
     >>> print(keras.ops.log_sigmoid([0.0]).numpy().round(4))
     [-0.6931]
     """
-    return _act("log_sigmoid", x, lambda a: -np.logaddexp(0, -a), lambda a, o: 1 - _sigmoid(a),
-                lambda x, o: 1 - sigmoid(x))  # fmt: skip
+    return _act(
+        "log_sigmoid",
+        x,
+        lambda a: -np.logaddexp(0, -a),
+        lambda a, o: 1 - _sigmoid(a),
+        lambda x, o: 1 - sigmoid(x),
+    )
 
 
 def _softmax_rows(a, axis):
     """Whether softmax over `axis` of `a` can run on `kernels/softmax.py`'s rows."""
     return (
-        type(axis) is int and axis in (-1, a.ndim - 1) and a.size
+        type(axis) is int
+        and axis in (-1, a.ndim - 1)
+        and a.size
         and a.dtype in (np.float32, np.float64)
-    )  # fmt: skip
+    )
 
 
 def _softmax_array(a, axis):
@@ -691,8 +758,9 @@ def hard_tanh(x):
     >>> keras.ops.hard_tanh([-2.0, 0.5, 2.0]).numpy().tolist()
     [-1.0, 0.5, 1.0]
     """
-    return _act("hard_tanh", x, lambda a: np.clip(a, -1, 1), lambda a, o: (a > -1) & (a < 1),
-                keep_int=True)
+    return _act(
+        "hard_tanh", x, lambda a: np.clip(a, -1, 1), lambda a, o: (a > -1) & (a < 1), keep_int=True
+    )
 
 
 def hard_shrink(x, threshold=0.5):
@@ -810,8 +878,12 @@ def sparse_sigmoid(x):
     >>> keras.ops.sparse_sigmoid([-2.0, 0.0, 0.5, 2.0]).numpy().tolist()
     [0.0, 0.5, 0.75, 1.0]
     """
-    return _act("sparse_sigmoid", x, lambda a: np.clip(0.5 * (a + 1), 0, 1),
-                lambda a, o: np.where((a > -1) & (a < 1), 0.5, 0.0))  # fmt: skip
+    return _act(
+        "sparse_sigmoid",
+        x,
+        lambda a: np.clip(0.5 * (a + 1), 0, 1),
+        lambda a, o: np.where((a > -1) & (a < 1), 0.5, 0.0),
+    )
 
 
 def sparsemax(x, axis=-1):
@@ -872,8 +944,7 @@ def threshold(x, threshold, default_value):
     [0.0, 5.0]
     """
     t, v = threshold, default_value
-    return _act("threshold", x, lambda a: np.where(a > t, a, v), lambda a, o: a > t,
-                keep_int=True)
+    return _act("threshold", x, lambda a: np.where(a > t, a, v), lambda a, o: a > t, keep_int=True)
 
 
 def moments(x, axes, keepdims=False, synchronized=False):

@@ -10,9 +10,27 @@ from ..tensor import Tensor
 from ._base import normalize_axis, result_float, unwrap
 
 __all__ = [
-    "sum", "mean", "max", "min", "prod", "var", "std", "logsumexp", "argmax", "argmin", "any",
-    "all", "amax", "amin", "cumsum", "cumprod", "norm", "count_nonzero", "average", "median",
-]  # fmt: skip
+    "sum",
+    "mean",
+    "max",
+    "min",
+    "prod",
+    "var",
+    "std",
+    "logsumexp",
+    "argmax",
+    "argmin",
+    "any",
+    "all",
+    "amax",
+    "amin",
+    "cumsum",
+    "cumprod",
+    "norm",
+    "count_nonzero",
+    "average",
+    "median",
+]
 
 
 def _expand(grad, shape, axes, keepdims):
@@ -47,9 +65,13 @@ def _middle_sum(a, axes, keepdims):
     about 2.5x faster than numpy's reduction, which adds such axes one strided row at a time
     all the same; None for any other case."""
     if not (
-        len(axes) > 0 and axes[0] > 0 and axes[-1] < a.ndim - 1 and a.flags.c_contiguous
-        and axes[-1] - axes[0] == len(axes) - 1 and a.dtype in (np.float32, np.float64)
-    ):  # fmt: skip
+        len(axes) > 0
+        and axes[0] > 0
+        and axes[-1] < a.ndim - 1
+        and a.flags.c_contiguous
+        and axes[-1] - axes[0] == len(axes) - 1
+        and a.dtype in (np.float32, np.float64)
+    ):
         return None
     pre, post = a.shape[: axes[0]], a.shape[axes[-1] + 1 :]
     flat = a.reshape(math.prod(pre), -1, math.prod(post))
@@ -81,9 +103,12 @@ def sum(x, axis=None, keepdims=False):
     out = np.asarray(out, dtype=_int_result(a.dtype))
     shape = a.shape
     return Tensor.from_op(
-        out, (ta,), lambda d: (np.broadcast_to(_expand(d, shape, axes, keepdims), shape),), "sum",
+        out,
+        (ta,),
+        lambda d: (np.broadcast_to(_expand(d, shape, axes, keepdims), shape),),
+        "sum",
         lambda d, out: (_spread_ops(d, shape, axes, keepdims),),
-    )  # fmt: skip
+    )
 
 
 def mean(x, axis=None, keepdims=False):
@@ -146,7 +171,7 @@ def _extreme(op, fn, x, axis, keepdims, initial):
         return (hit * (_expand(d, a.shape, axes, keepdims) / count),)
 
     def backward_ops(d, out):  # the selected entries are constant almost everywhere
-        from .elementwise import divide, multiply
+        from .elementwise import multiply
 
         hit = a == full
         share = (hit / np.maximum(hit.sum(axis=axes, keepdims=True), 1)).astype(a.dtype)
@@ -846,5 +871,16 @@ def nancumprod(x, axis=None, dtype=None):
     return cumprod(y, axis=axis, dtype=dtype)
 
 
-__all__ += ["nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanmax", "nanmin", "nanargmax",
-            "nanargmin", "nancumsum", "nancumprod"]  # fmt: skip
+__all__ += [
+    "nansum",
+    "nanprod",
+    "nanmean",
+    "nanvar",
+    "nanstd",
+    "nanmax",
+    "nanmin",
+    "nanargmax",
+    "nanargmin",
+    "nancumsum",
+    "nancumprod",
+]

@@ -17,12 +17,16 @@ def _prepare(data, segment_ids, num_segments, op):
     a = np.asarray(a)
     ids = np.asarray(unwrap(segment_ids, op)[0])
     if ids.ndim != 1:
-        raise ValueError(f"{op}: `segment_ids` should be a 1-D vector. Received: shape "
-                         f"{ids.shape}. Flatten data and ids first.")  # fmt: skip
+        raise ValueError(
+            f"{op}: `segment_ids` should be a 1-D vector. Received: shape "
+            f"{ids.shape}. Flatten data and ids first."
+        )
     if ids.dtype.kind not in "iu" or a.ndim == 0 or ids.shape[0] != a.shape[0]:
-        raise ValueError(f"{op}: `segment_ids` must be integers, one per row of `data`. "
-                         f"Received: data.shape={a.shape}, segment_ids dtype {ids.dtype} "
-                         f"shape {ids.shape}.")  # fmt: skip
+        raise ValueError(
+            f"{op}: `segment_ids` must be integers, one per row of `data`. "
+            f"Received: data.shape={a.shape}, segment_ids dtype {ids.dtype} "
+            f"shape {ids.shape}."
+        )
     n = int(ids.max()) + 1 if num_segments is None and ids.size else int(num_segments or 0)
     keep = (ids >= 0) & (ids < n)
     return a, ta, ids, n, keep

@@ -8,15 +8,72 @@ from ..tensor import Tensor
 from ._base import to_tensor, unwrap
 
 __all__ = [
-    "reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack", "split", "take",
-    "take_along_axis", "gather", "getitem", "get_item", "slice", "pad", "repeat", "tile", "flip", "cast",
-    "broadcast_to", "swapaxes", "moveaxis", "stop_gradient", "convert_to_tensor",
-    "convert_to_numpy", "shape", "zeros", "ones", "zeros_like", "ones_like", "full", "full_like",
-    "arange", "eye", "one_hot", "ravel", "flatten", "tril", "triu", "unstack", "is_tensor",
-    "dtype", "size", "ndim", "identity", "copy", "linspace", "meshgrid", "sort", "argsort",
-    "top_k", "in_top_k", "unique", "array", "roll", "hstack", "vstack", "append", "nonzero",
-    "tri", "empty", "slice_update", "scatter", "scatter_update", "select", "diff",
-]  # fmt: skip
+    "reshape",
+    "transpose",
+    "expand_dims",
+    "squeeze",
+    "concatenate",
+    "stack",
+    "split",
+    "take",
+    "take_along_axis",
+    "gather",
+    "getitem",
+    "get_item",
+    "slice",
+    "pad",
+    "repeat",
+    "tile",
+    "flip",
+    "cast",
+    "broadcast_to",
+    "swapaxes",
+    "moveaxis",
+    "stop_gradient",
+    "convert_to_tensor",
+    "convert_to_numpy",
+    "shape",
+    "zeros",
+    "ones",
+    "zeros_like",
+    "ones_like",
+    "full",
+    "full_like",
+    "arange",
+    "eye",
+    "one_hot",
+    "ravel",
+    "flatten",
+    "tril",
+    "triu",
+    "unstack",
+    "is_tensor",
+    "dtype",
+    "size",
+    "ndim",
+    "identity",
+    "copy",
+    "linspace",
+    "meshgrid",
+    "sort",
+    "argsort",
+    "top_k",
+    "in_top_k",
+    "unique",
+    "array",
+    "roll",
+    "hstack",
+    "vstack",
+    "append",
+    "nonzero",
+    "tri",
+    "empty",
+    "slice_update",
+    "scatter",
+    "scatter_update",
+    "select",
+    "diff",
+]
 
 
 def convert_to_tensor(x, dtype=None, sparse=None):
@@ -233,9 +290,12 @@ def transpose(x, axes=None):
         raise ValueError(f"transpose: axes {axes} are not a permutation for shape {a.shape}.")
     inverse = tuple(np.argsort(axes))
     return Tensor.from_op(
-        a.transpose(axes), (ta,), lambda d: (d.transpose(inverse),), "transpose",
+        a.transpose(axes),
+        (ta,),
+        lambda d: (d.transpose(inverse),),
+        "transpose",
         lambda d, out: (transpose(d, inverse),),
-    )  # fmt: skip
+    )
 
 
 def swapaxes(x, axis1, axis2):
@@ -375,9 +435,12 @@ def concatenate(xs, axis=0):
         return parts
 
     return Tensor.from_op(
-        out, tuple(p[1] for p in pairs), lambda d: tuple(np.split(d, bounds, axis=axis)), "concat",
+        out,
+        tuple(p[1] for p in pairs),
+        lambda d: tuple(np.split(d, bounds, axis=axis)),
+        "concat",
         backward_ops,
-    )  # fmt: skip
+    )
 
 
 def stack(xs, axis=0):
@@ -580,8 +643,10 @@ def take_along_axis(x, indices, axis=None):
         g = np.zeros(a.shape, dtype=d.dtype)
         grid = np.indices(out.shape, sparse=True)
         # axes where x has size 1 but the output is wider were broadcast: they map to index 0
-        where = [idx if k == axis else (i if a.shape[k] == out.shape[k] else 0 * i)
-                 for k, i in enumerate(grid)]  # fmt: skip
+        where = [
+            idx if k == axis else (i if a.shape[k] == out.shape[k] else 0 * i)
+            for k, i in enumerate(grid)
+        ]
         np.add.at(g, tuple(where), d)
         return (g,)
 
@@ -644,9 +709,12 @@ def _getitem_grad(d, key, basic, shape):
     `getitem` again."""
     d = to_tensor(d)
     return Tensor.from_op(
-        _scatter_add(d.data, key, basic, shape), (d,), lambda g: (g[key],), "getitem_grad",
+        _scatter_add(d.data, key, basic, shape),
+        (d,),
+        lambda g: (g[key],),
+        "getitem_grad",
         lambda g, out: (getitem(g, key),),
-    )  # fmt: skip
+    )
 
 
 get_item = getitem  # the Keras 3 name
@@ -804,9 +872,12 @@ def flip(x, axis=None):
     a, ta = unwrap(x, "flip")
     a = np.asarray(a)
     return Tensor.from_op(
-        np.flip(a, axis), (ta,), lambda d: (np.flip(d, axis),), "flip",
+        np.flip(a, axis),
+        (ta,),
+        lambda d: (np.flip(d, axis),),
+        "flip",
         lambda d, out: (flip(d, axis),),
-    )  # fmt: skip
+    )
 
 
 def cast(x, dtype):
@@ -1433,9 +1504,7 @@ def select(condlist, choicelist, default=0):
     from .elementwise import where
 
     if len(condlist) != len(choicelist):
-        raise ValueError(
-            f"select: {len(condlist)} conditions but {len(choicelist)} choices."
-        )
+        raise ValueError(f"select: {len(condlist)} conditions but {len(choicelist)} choices.")
     out = default
     for c, v in zip(reversed(condlist), reversed(choicelist)):
         out = where(c, v, out)

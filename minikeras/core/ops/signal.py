@@ -319,8 +319,7 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
     return rfft(frames, fft_length)
 
 
-def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann",
-          center=True):  # fmt: skip
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann", center=True):
     """Inverse short-time Fourier transform along the last two axes.
 
     Each frame's `irfft` is windowed and overlap-added, then divided by the overlap-added squared

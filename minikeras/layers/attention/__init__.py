@@ -7,6 +7,9 @@ from .multi_head_attention import MultiHeadAttention
 
 # Keras 3 exports `GroupQueryAttention`; files it writes name the class `GroupedQueryAttention`
 __all__ = [
-    "AdditiveAttention", "Attention", "GroupQueryAttention", "GroupedQueryAttention",
+    "AdditiveAttention",
+    "Attention",
+    "GroupQueryAttention",
+    "GroupedQueryAttention",
     "MultiHeadAttention",
 ]

@@ -58,33 +58,57 @@ class GroupedQueryAttention(ProjectedAttention):
 
     _keras_name = "GroupQueryAttention"
 
-    def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True,
-                 sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 use_gate=False, seed=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        head_dim,
+        num_query_heads,
+        num_key_value_heads,
+        dropout=0.0,
+        use_bias=True,
+        sliding_window=None,
+        flash_attention=None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        use_gate=False,
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         who = f"GroupQueryAttention layer '{self.name}'"
-        for arg, v in (("head_dim", head_dim), ("num_query_heads", num_query_heads),
-                       ("num_key_value_heads", num_key_value_heads)):  # fmt: skip
+        for arg, v in (
+            ("head_dim", head_dim),
+            ("num_query_heads", num_query_heads),
+            ("num_key_value_heads", num_key_value_heads),
+        ):
             if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v <= 0:
-                raise ValueError(f"{who}: expected a positive integer for `{arg}`. Received: "
-                                 f"{arg}={v!r}")  # fmt: skip
+                raise ValueError(
+                    f"{who}: expected a positive integer for `{arg}`. Received: {arg}={v!r}"
+                )
         if num_query_heads % num_key_value_heads != 0:
             raise ValueError(
                 f"{who}: `num_query_heads` must be divisible by `num_key_value_heads`. Received: "
                 f"num_query_heads={num_query_heads}, num_key_value_heads={num_key_value_heads}"
             )
         if sliding_window is not None and (
-            isinstance(sliding_window, bool) or not isinstance(sliding_window, int)
+            isinstance(sliding_window, bool)
+            or not isinstance(sliding_window, int)
             or sliding_window <= 0
-        ):  # fmt: skip
-            raise ValueError(f"{who}: `sliding_window` must be `None` or a positive integer. "
-                             f"Received: sliding_window={sliding_window!r}")  # fmt: skip
+        ):
+            raise ValueError(
+                f"{who}: `sliding_window` must be `None` or a positive integer. "
+                f"Received: sliding_window={sliding_window!r}"
+            )
         if flash_attention and dropout > 0.0:
-            raise ValueError(f"{who}: dropout is not supported when flash attention is enabled. "
-                             f"Set dropout to 0.0 to use flash attention. Received: "
-                             f"dropout={dropout}")  # fmt: skip
+            raise ValueError(
+                f"{who}: dropout is not supported when flash attention is enabled. "
+                f"Set dropout to 0.0 to use flash attention. Received: "
+                f"dropout={dropout}"
+            )
         self.supports_masking = True
         self.head_dim, self.num_query_heads = int(head_dim), int(num_query_heads)
         self.num_key_value_heads = int(num_key_value_heads)
@@ -107,16 +131,21 @@ class GroupedQueryAttention(ProjectedAttention):
 
     def _dense(self, equation, output_shape, bias_axes, name, activation=None):
         return EinsumDense(
-            equation, output_shape=output_shape,
-            bias_axes=bias_axes if self.use_bias else None, activation=activation, name=name,
+            equation,
+            output_shape=output_shape,
+            bias_axes=bias_axes if self.use_bias else None,
+            activation=activation,
+            name=name,
             # fresh initializer objects per projection, so seeded ones do not repeat values
             kernel_initializer=initializers.get(initializers.serialize(self.kernel_initializer)),
             bias_initializer=initializers.get(initializers.serialize(self.bias_initializer)),
-            kernel_regularizer=self.kernel_regularizer, bias_regularizer=self.bias_regularizer,
+            kernel_regularizer=self.kernel_regularizer,
+            bias_regularizer=self.bias_regularizer,
             activity_regularizer=self.activity_regularizer,
-            kernel_constraint=self.kernel_constraint, bias_constraint=self.bias_constraint,
+            kernel_constraint=self.kernel_constraint,
+            bias_constraint=self.bias_constraint,
             dtype=self.dtype,
-        )  # fmt: skip
+        )
 
     def build(self, query_shape, value_shape=None, key_shape=None):
         """Creates the projections. `Layer.__call__` passes only the query shape; they are then
@@ -139,17 +168,28 @@ class GroupedQueryAttention(ProjectedAttention):
         self._value_dense = self._dense("bkm,mvh->bkvh", kv_heads, "vh", "value")
         self._value_dense.build(value_shape)
         self._softmax = Softmax(axis=-1, dtype=self.dtype, name="softmax")
-        self._dropout_layer = Dropout(rate=self.dropout, seed=self.seed, dtype=self.dtype,
-                                      name="dropout")  # fmt: skip
+        self._dropout_layer = Dropout(
+            rate=self.dropout, seed=self.seed, dtype=self.dtype, name="dropout"
+        )
         self._output_dense = self._dense(
             "bquh,uhm->bqm", (None, self.feature_dim), "m", "attention_output"
         )
         self._output_dense.build((None, None, self.num_query_heads, self.head_dim))
         self._finish_build(query_shape, value_shape, key_shape)
 
-    def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
-             attention_mask=None, return_attention_scores=False, training=None,
-             use_causal_mask=False):  # fmt: skip
+    def call(
+        self,
+        query,
+        value,
+        key=None,
+        query_mask=None,
+        value_mask=None,
+        key_mask=None,
+        attention_mask=None,
+        return_attention_scores=False,
+        training=None,
+        use_causal_mask=False,
+    ):
         if self._flash_attention and return_attention_scores:
             raise ValueError(
                 f"GroupQueryAttention layer '{self.name}': returning attention scores is not "
@@ -165,8 +205,9 @@ class GroupedQueryAttention(ProjectedAttention):
         if key_mask is None and key is not value:
             key_mask = getattr(key, "_keras_mask", None)
         steps = (query.shape[1], value.shape[1])
-        mask = merge_attention_masks(query_mask, value_mask, key_mask, attention_mask,
-                                     use_causal_mask, steps)  # fmt: skip
+        mask = merge_attention_masks(
+            query_mask, value_mask, key_mask, attention_mask, use_causal_mask, steps
+        )
         if self.sliding_window is not None:
             rows, cols = np.arange(steps[0])[:, None], np.arange(steps[1])[None, :]
             band = (np.abs(rows - cols) < self.sliding_window)[None]  # (1, T, S)
@@ -213,10 +254,13 @@ class GroupedQueryAttention(ProjectedAttention):
 
     def get_config(self):
         return {
-            **super().get_config(), "head_dim": self.head_dim,
+            **super().get_config(),
+            "head_dim": self.head_dim,
             "num_query_heads": self.num_query_heads,
-            "num_key_value_heads": self.num_key_value_heads, "use_bias": self.use_bias,
-            "use_gate": self.use_gate, "sliding_window": self.sliding_window,
+            "num_key_value_heads": self.num_key_value_heads,
+            "use_bias": self.use_bias,
+            "use_gate": self.use_gate,
+            "sliding_window": self.sliding_window,
             "dropout": self.dropout,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
@@ -226,7 +270,7 @@ class GroupedQueryAttention(ProjectedAttention):
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
             "seed": self.seed,
-        }  # fmt: skip
+        }
 
 
 GroupQueryAttention = GroupedQueryAttention  # the name Keras 3 exports

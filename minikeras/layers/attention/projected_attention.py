@@ -15,8 +15,13 @@ class ProjectedAttention(Layer):
 
     def _finish_build(self, query_shape, value_shape, key_shape):
         """Marks the projections built and records the build shapes (after `build` made them)."""
-        for sub in (self._query_dense, self._key_dense, self._gate_dense, self._value_dense,
-                    self._output_dense):  # fmt: skip
+        for sub in (
+            self._query_dense,
+            self._key_dense,
+            self._gate_dense,
+            self._value_dense,
+            self._output_dense,
+        ):
             if sub is not None:
                 sub.built = True
         if not self._trainable:  # the projections inherit a frozen state

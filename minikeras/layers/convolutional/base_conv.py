@@ -38,12 +38,29 @@ class BaseConv(LoRA, Layer):
 
     _supports_lora = False  # Keras gives LoRA to Conv1D/2D/3D, not the other convolutions
 
-    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None,
-                 dilation_rate=1, groups=1, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        rank,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+        groups=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        lora_rank=None,
+        lora_alpha=None,
+        **kwargs,
+    ):
         lora = {"lora_rank": lora_rank, "lora_alpha": lora_alpha}
         lora = {k: v for k, v in lora.items() if v is not None}
         if lora and not self._supports_lora:  # Keras: not an argument of these layers
@@ -111,8 +128,15 @@ class BaseConv(LoRA, Layer):
                 f"(data_format={self.data_format})."
             )
         if window:
-            check_window(self, shape, self.rank, self.data_format, self.kernel_size,
-                         self.dilation_rate, self.padding)  # fmt: skip
+            check_window(
+                self,
+                shape,
+                self.rank,
+                self.data_format,
+                self.kernel_size,
+                self.dilation_rate,
+                self.padding,
+            )
 
     def _known_channels(self, input_shape, window=True):
         self._check_inputs(input_shape, window)

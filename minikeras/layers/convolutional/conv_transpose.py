@@ -15,19 +15,52 @@ from .conv_utils import channel_axis, spatial_axes, standardize_tuple, transpose
 class BaseConvTranspose(BaseConv):
     """Transposed convolution over `rank` spatial axes (see the module docstring)."""
 
-    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid",
-                 output_padding=None, data_format=None, dilation_rate=1, activation=None,
-                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
-        super().__init__(rank, filters, kernel_size, strides, padding, data_format, dilation_rate,
-                         1, activation, use_bias, kernel_initializer, bias_initializer,
-                         kernel_regularizer, bias_regularizer, activity_regularizer,
-                         kernel_constraint, bias_constraint, **kwargs)  # fmt: skip
+    def __init__(
+        self,
+        rank,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(
+            rank,
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            data_format,
+            dilation_rate,
+            1,
+            activation,
+            use_bias,
+            kernel_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            bias_regularizer,
+            activity_regularizer,
+            kernel_constraint,
+            bias_constraint,
+            **kwargs,
+        )
         self.output_padding = None
         if output_padding is not None:
-            self.output_padding = standardize_tuple(output_padding, rank, "output_padding",
-                                                    allow_zero=True)  # fmt: skip
+            self.output_padding = standardize_tuple(
+                output_padding, rank, "output_padding", allow_zero=True
+            )
             if any(p >= s for p, s in zip(self.output_padding, self.strides)):
                 raise ValueError(
                     f"`output_padding` must be < `strides`. Received: output_padding="
@@ -49,17 +82,24 @@ class BaseConvTranspose(BaseConv):
 
     def call(self, inputs):
         self._check_inputs(inputs.shape, window=False)  # the output grows: any input size works
-        y = ops.conv_transpose(inputs, self.kernel, strides=self.strides, padding=self.padding,
-                               output_padding=self.output_padding, data_format=self.data_format,
-                               dilation_rate=self.dilation_rate)  # fmt: skip
+        y = ops.conv_transpose(
+            inputs,
+            self.kernel,
+            strides=self.strides,
+            padding=self.padding,
+            output_padding=self.output_padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
         return self._finish(y)
 
     def compute_output_shape(self, input_shape):
         out = list(input_shape)
         extra = self.output_padding or (None,) * self.rank
         axes = spatial_axes(self.data_format, self.rank)
-        for axis, k, s, d, p in zip(axes, self.kernel_size, self.strides, self.dilation_rate,
-                                    extra):  # fmt: skip
+        for axis, k, s, d, p in zip(
+            axes, self.kernel_size, self.strides, self.dilation_rate, extra
+        ):
             out[axis] = transpose_length(input_shape[axis], k, s, d, self.padding, p)
         out[channel_axis(self.data_format)] = self.filters
         return out  # a list, as Keras 3's Conv*Transpose (the other conv layers give tuples)
@@ -89,11 +129,26 @@ class Conv1DTranspose(BaseConvTranspose):
     (1, 9, 2)
     """
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None,
-                 data_format=None, dilation_rate=1, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
         super().__init__(
             1,
             filters,
@@ -129,11 +184,26 @@ class Conv2DTranspose(BaseConvTranspose):
     (1, 10, 10, 4)
     """
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
-                 output_padding=None, data_format=None, dilation_rate=(1, 1), activation=None,
-                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=(1, 1),
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=(1, 1),
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
         super().__init__(
             2,
             filters,
@@ -173,11 +243,26 @@ class Conv3DTranspose(BaseConvTranspose):
     (1, 4, 4, 4, 2)
     """
 
-    def __init__(self, filters, kernel_size, strides=(1, 1, 1), padding="valid",
-                 output_padding=None, data_format=None, dilation_rate=(1, 1, 1), activation=None,
-                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=(1, 1, 1),
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=(1, 1, 1),
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
         super().__init__(
             3,
             filters,

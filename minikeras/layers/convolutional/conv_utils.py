@@ -72,10 +72,11 @@ def standardize_pairs(value, n, name):
                 f"tuples of 2 ints. Received: {name}={value!r}"
             )
         pairs = tuple(
-            (int(v), int(v)) if isinstance(v, (int, np.integer)) else standardize_tuple(
-                v, 2, name, allow_zero=True)
+            (int(v), int(v))
+            if isinstance(v, (int, np.integer))
+            else standardize_tuple(v, 2, name, allow_zero=True)
             for v in items
-        )  # fmt: skip
+        )
     if any(v < 0 for p in pairs for v in p):
         raise ValueError(f"The `{name}` argument must be >= 0. Received: {name}={value!r}")
     return pairs
@@ -83,8 +84,9 @@ def standardize_pairs(value, n, name):
 
 def spatial_axes(data_format, rank):
     """Indices of the spatial axes of a (batch, ..., channels) input of spatial `rank`."""
-    return tuple(range(1, rank + 1)) if data_format == "channels_last" else tuple(
-        range(2, rank + 2))  # fmt: skip
+    return (
+        tuple(range(1, rank + 1)) if data_format == "channels_last" else tuple(range(2, rank + 2))
+    )
 
 
 def channel_axis(data_format):
@@ -95,8 +97,11 @@ def check_rank(layer, shape, rank, data_format, what="inputs"):
     """ValueError naming the layer unless `shape` has batch + `rank` spatial + channel axes."""
     if len(shape) != rank + 2:
         dims = {1: "steps", 2: "height, width", 3: "depth, height, width"}[rank]
-        layout = (f"(batch, {dims}, channels)" if data_format == "channels_last"
-                  else f"(batch, channels, {dims})")  # fmt: skip
+        layout = (
+            f"(batch, {dims}, channels)"
+            if data_format == "channels_last"
+            else f"(batch, channels, {dims})"
+        )
         raise ValueError(
             f"Layer '{layer.name}' ({type(layer).__name__}) expects {what} of rank {rank + 2} "
             f"{layout}, but received input shape {tuple(shape)} (rank {len(shape)})."

@@ -8,5 +8,13 @@ from .input_layer import Input, InputLayer
 from .lambda_layer import Lambda
 from .masking import Masking
 
-__all__ = ["Dense", "EinsumDense", "Embedding", "Identity", "Input", "InputLayer", "Lambda",
-           "Masking"]
+__all__ = [
+    "Dense",
+    "EinsumDense",
+    "Embedding",
+    "Identity",
+    "Input",
+    "InputLayer",
+    "Lambda",
+    "Masking",
+]

@@ -32,10 +32,22 @@ class Dense(LoRA, Layer):
     (2, 3)
     """
 
-    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-                 lora_rank=None, lora_alpha=None, **kwargs):
+    def __init__(
+        self,
+        units,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        lora_rank=None,
+        lora_alpha=None,
+        **kwargs,
+    ):
         reject_quantization(type(self), kwargs)
         super().__init__(**kwargs)
         if not isinstance(units, int) or units <= 0:
@@ -63,23 +75,32 @@ class Dense(LoRA, Layer):
                 f"The last dimension of the input to Dense layer '{self.name}' must be known. "
                 f"Received input_shape={input_shape}"
             )
-        self.kernel = self.add_weight(shape=(input_dim, self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, name="kernel")
+        self.kernel = self.add_weight(
+            shape=(input_dim, self.units),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            name="kernel",
+        )
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint, name="bias")
+            self.bias = self.add_weight(
+                shape=(self.units,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+                name="bias",
+            )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
         self._build_lora()
 
     def call(self, inputs):
         y = ops.matmul(inputs, self.kernel)  # (..., units)
         if (
-            self.bias is not None and y.dtype == self.bias.dtype
+            self.bias is not None
+            and y.dtype == self.bias.dtype
             and self.activation in (None, activations.linear, activations.relu)
-        ):  # fmt: skip
+        ):
             # the bias and ReLU in one pass each way, as in the convolution layers
             return bias_add_activation(y, self.bias, relu=self.activation is activations.relu)
         if self.bias is not None:

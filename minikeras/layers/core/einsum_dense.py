@@ -24,7 +24,7 @@ def analyze_equation(
         (r"0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)", True),
         (r"([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0", False),
     )
-    for pattern, left in forms:
+    for pattern, left in forms:  # noqa: B007  (`left` of the match is used below)
         match = re.fullmatch(pattern, eq)
         if match:
             break

@@ -24,8 +24,18 @@ class InputLayer(Layer):
     (None, 3)
     """
 
-    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
-                 input_tensor=None, optional=False, name=None, **kwargs):
+    def __init__(
+        self,
+        shape=None,
+        batch_size=None,
+        dtype=None,
+        sparse=None,
+        batch_shape=None,
+        input_tensor=None,
+        optional=False,
+        name=None,
+        **kwargs,
+    ):
         # Keras 2 spellings
         batch_shape = batch_shape or kwargs.pop("batch_input_shape", None)
         if shape is None and "input_shape" in kwargs:
@@ -51,7 +61,9 @@ class InputLayer(Layer):
         self.batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
         for d in self.batch_shape:
             if d is not None and d < 0:
-                raise ValueError(f"Input shape dims must be >= 0 or None. Received: {self.batch_shape}")
+                raise ValueError(
+                    f"Input shape dims must be >= 0 or None. Received: {self.batch_shape}"
+                )
         self._dtype = dtypes.standardize_dtype(dtype)
         self.optional = optional
         self.built = True
@@ -78,8 +90,17 @@ class InputLayer(Layer):
         }
 
 
-def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None,
-          tensor=None, optional=False, ragged=None):
+def Input(
+    shape=None,
+    batch_size=None,
+    dtype=None,
+    sparse=None,
+    batch_shape=None,
+    name=None,
+    tensor=None,
+    optional=False,
+    ragged=None,
+):
     """A symbolic input for a functional model.
 
     Args:
@@ -95,7 +116,15 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None
     >>> keras.Input(shape=(None,), dtype="int32").shape
     (None, None)
     """
-    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape,
-                       name=name, optional=optional, sparse=sparse, ragged=ragged,
-                       input_tensor=tensor)  # fmt: skip
+    layer = InputLayer(
+        shape=shape,
+        batch_size=batch_size,
+        dtype=dtype,
+        batch_shape=batch_shape,
+        name=name,
+        optional=optional,
+        sparse=sparse,
+        ragged=ragged,
+        input_tensor=tensor,
+    )
     return layer.output

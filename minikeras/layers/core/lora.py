@@ -108,10 +108,15 @@ class LoRA:
         # float32 factors (as Keras), whatever the layer's dtype, so small updates are kept
         shapes = (tuple(base.shape[:-1]) + (rank,), (rank, base.shape[-1]))
         a, b = (
-            self.add_weight(shape=shape, initializer=initializers.get(init), dtype="float32",
-                            regularizer=regularizer, name=f"lora_{name}_{part}")
+            self.add_weight(
+                shape=shape,
+                initializer=initializers.get(init),
+                dtype="float32",
+                regularizer=regularizer,
+                name=f"lora_{name}_{part}",
+            )
             for shape, init, part in zip(shapes, (a_initializer, b_initializer), "ab")
-        )  # fmt: skip
+        )
         setattr(self, f"lora_{name}_a", a)
         setattr(self, f"lora_{name}_b", b)
         base.trainable = False

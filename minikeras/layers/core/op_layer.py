@@ -212,8 +212,12 @@ class OpLayer(Layer):
 
     def get_config(self):
         # functional configs write Keras's entry instead (saving/model_config.py `_op_entry`)
-        return {"name": self.name, "op_name": self.op_name, "kwargs": self.op_kwargs,
-                "keras_call": self._keras_call}  # fmt: skip
+        return {
+            "name": self.name,
+            "op_name": self.op_name,
+            "kwargs": self.op_kwargs,
+            "keras_call": self._keras_call,
+        }
 
 
 def _symbolic_op(name, fn, args, kwargs):

@@ -40,12 +40,14 @@ OPS = {
     "array": ("numpy", "Array", ("dtype",), ("x",)),
     "average": ("numpy", "Average", ("axis",), ("x", "weights=")),
     "average_pool": (
-        "nn", "AveragePool",
+        "nn",
+        "AveragePool",
         ("pool_size", "strides", "padding", "data_format"),
         ("inputs",),
     ),
     "batch_normalization": (
-        "nn", "BatchNorm",
+        "nn",
+        "BatchNorm",
         ("axis", "epsilon"),
         ("x", "mean", "variance", "offset", "scale"),
     ),
@@ -53,7 +55,8 @@ OPS = {
     "broadcast_to": ("numpy", "BroadcastTo", ("shape",), ("x",)),
     "cast": ("core", "Cast", ("dtype",), ("x",)),
     "categorical_crossentropy": (
-        "nn", "CategoricalCrossentropy",
+        "nn",
+        "CategoricalCrossentropy",
         ("from_logits", "axis"),
         ("target", "output"),
     ),
@@ -62,12 +65,14 @@ OPS = {
     "clip": ("numpy", "Clip", ("x_min", "x_max"), ("x",)),
     "concatenate": ("numpy", "Concatenate", ("axis",), ("xs",)),
     "conv": (
-        "nn", "Conv",
+        "nn",
+        "Conv",
         ("strides", "padding", "data_format", "dilation_rate"),
         ("inputs", "kernel"),
     ),
     "conv_transpose": (
-        "nn", "ConvTranspose",
+        "nn",
+        "ConvTranspose",
         ("strides", "padding", "output_padding", "data_format", "dilation_rate"),
         ("inputs", "kernel"),
     ),
@@ -79,7 +84,8 @@ OPS = {
     "cumprod": ("numpy", "Cumprod", ("axis", "dtype"), ("x",)),
     "cumsum": ("numpy", "Cumsum", ("axis", "dtype"), ("x",)),
     "depthwise_conv": (
-        "nn", "DepthwiseConv",
+        "nn",
+        "DepthwiseConv",
         ("strides", "padding", "data_format", "dilation_rate"),
         ("inputs", "kernel"),
     ),
@@ -127,7 +133,8 @@ OPS = {
     "isinf": ("numpy", "Isinf", (), ("x",)),
     "isnan": ("numpy", "Isnan", (), ("x",)),
     "istft": (
-        "math", "ISTFT",
+        "math",
+        "ISTFT",
         ("sequence_length", "sequence_stride", "fft_length", "length", "window", "center"),
         ("x",),
     ),
@@ -135,7 +142,8 @@ OPS = {
     "less": ("numpy", "Less", (), ("x1", "x2")),
     "less_equal": ("numpy", "LessEqual", (), ("x1", "x2")),
     "linspace": (
-        "numpy", "Linspace",
+        "numpy",
+        "Linspace",
         ("num", "endpoint", "retstep", "dtype", "axis"),
         ("start", "stop"),
     ),
@@ -193,7 +201,8 @@ OPS = {
     "select": ("numpy", "Select", (), ("condlist", "choicelist", "default")),
     "selu": ("nn", "Selu", (), ("x",)),
     "separable_conv": (
-        "nn", "SeparableConv",
+        "nn",
+        "SeparableConv",
         ("strides", "padding", "data_format", "dilation_rate"),
         ("inputs", "depthwise_kernel", "pointwise_kernel"),
     ),
@@ -212,7 +221,8 @@ OPS = {
     "solve": ("linalg", "Solve", (), ("a", "b")),
     "sort": ("numpy", "Sort", ("axis",), ("x",)),
     "sparse_categorical_crossentropy": (
-        "nn", "SparseCategoricalCrossentropy",
+        "nn",
+        "SparseCategoricalCrossentropy",
         ("from_logits", "axis"),
         ("target", "output"),
     ),
@@ -225,7 +235,8 @@ OPS = {
     "stack": ("numpy", "Stack", ("axis",), ("xs",)),
     "std": ("numpy", "Std", ("axis", "keepdims"), ("x",)),
     "stft": (
-        "math", "STFT",
+        "math",
+        "STFT",
         ("sequence_length", "sequence_stride", "fft_length", "window", "center"),
         ("x",),
     ),
@@ -250,7 +261,8 @@ OPS = {
     "true_divide": ("numpy", "TrueDivide", (), ("x1", "x2")),
     "trunc": ("numpy", "Trunc", (), ("x",)),
     "unique": (
-        "numpy", "Unique",
+        "numpy",
+        "Unique",
         ("sorted", "return_index", "return_inverse", "return_counts", "axis", "size", "fill_value"),
         ("x",),
     ),
@@ -261,12 +273,14 @@ OPS = {
     "where": ("numpy", "Where", (), ("condition", "x1", "x2")),
     "zeros_like": ("numpy", "ZerosLike", ("dtype",), ("x",)),
     "image.affine_transform": (
-        "image", "AffineTransform",
+        "image",
+        "AffineTransform",
         ("interpolation", "fill_mode", "fill_value", "data_format"),
         ("images", "transform"),
     ),
     "image.crop_images": (
-        "image", "CropImages",
+        "image",
+        "CropImages",
         (
             "top_cropping",
             "left_cropping",
@@ -279,23 +293,27 @@ OPS = {
         ("images",),
     ),
     "image.extract_patches": (
-        "image", "ExtractPatches",
+        "image",
+        "ExtractPatches",
         ("size", "strides", "dilation_rate", "padding", "data_format"),
         ("images",),
     ),
     "image.extract_patches_3d": (
-        "image", "ExtractPatches",
+        "image",
+        "ExtractPatches",
         ("size", "strides", "dilation_rate", "padding", "data_format"),
         ("volumes",),
     ),
     "image.hsv_to_rgb": ("image", "HSVToRGB", ("data_format",), ("images",)),
     "image.map_coordinates": (
-        "image", "MapCoordinates",
+        "image",
+        "MapCoordinates",
         ("order", "fill_mode", "fill_value"),
         ("inputs", "coordinates"),
     ),
     "image.pad_images": (
-        "image", "PadImages",
+        "image",
+        "PadImages",
         (
             "top_padding",
             "left_padding",
@@ -308,7 +326,8 @@ OPS = {
         ("images",),
     ),
     "image.resize": (
-        "image", "Resize",
+        "image",
+        "Resize",
         (
             "size",
             "interpolation",
@@ -335,7 +354,8 @@ OPS = {
     "vectorized_map": ("core", "VectorizedMap", ("function",), ("elements",)),
     "while_loop": ("core", "WhileLoop", ("cond", "body", "maximum_iterations"), ("loop_vars",)),
     "dot_product_attention": (
-        "nn", "DotProductAttention",
+        "nn",
+        "DotProductAttention",
         ("is_causal", "flash_attention", "attn_logits_soft_cap"),
         ("query", "key", "value", "bias=", "mask=", "scale="),
     ),
@@ -348,7 +368,6 @@ OPS = {
 # Constructor arguments Keras has and the minikeras op does not, with the Keras default: a config
 # that holds the default reads fine (the op behaves so anyway); any other value cannot be honoured.
 KERAS_ONLY_ARGS = {
-
     "convert_to_tensor": {"ragged": None},
     "linspace": {"retstep": False, "axis": 0},
     "one_hot": {"sparse": False},
@@ -368,7 +387,7 @@ KERAS_ONLY_ARGS = {
 
 def _canonical():
     by_class = {}
-    for op, (module, cls, _, _) in OPS.items():
+    for op, (_module, cls, _, _) in OPS.items():
         best = by_class.get(cls)
         if best is None or (op == to_snake_case(cls) and best != to_snake_case(cls)):
             by_class[cls] = op

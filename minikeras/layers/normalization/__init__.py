@@ -6,5 +6,10 @@ from .layer_normalization import LayerNormalization
 from .rms_normalization import RMSNormalization
 from .unit_normalization import UnitNormalization
 
-__all__ = ["BatchNormalization", "GroupNormalization", "LayerNormalization", "RMSNormalization",
-           "UnitNormalization"]
+__all__ = [
+    "BatchNormalization",
+    "GroupNormalization",
+    "LayerNormalization",
+    "RMSNormalization",
+    "UnitNormalization",
+]

@@ -54,7 +54,8 @@ def _batch_norm(x, gamma, beta, axis, epsilon, mean=None, variance=None):
     def backward(dout):
         d = _as_rows(np.asarray(dout, dt), axis)
         need_params = (gamma is not None and gamma.requires_grad) or (
-            beta is not None and beta.requires_grad)  # fmt: skip
+            beta is not None and beta.requires_grad
+        )
         s = t = None
         if training or need_params:
             s, t = kbn.grad_sums(d, rows, mean, inv)  # sum(dy), sum(dy * xhat)
@@ -65,14 +66,20 @@ def _batch_norm(x, gamma, beta, axis, epsilon, mean=None, variance=None):
                 cst = -a * s / m - bcoef * mean
             else:
                 bcoef = cst = np.zeros_like(a)
-            dx = _from_rows(kbn.grad_input(d, rows, a.astype(dt), bcoef.astype(dt),
-                                           cst.astype(dt)), xa.shape, axis)  # fmt: skip
+            dx = _from_rows(
+                kbn.grad_input(d, rows, a.astype(dt), bcoef.astype(dt), cst.astype(dt)),
+                xa.shape,
+                axis,
+            )
         dgamma = t.astype(gamma.dtype) if gamma is not None and t is not None else None
         dbeta = s.astype(beta.dtype) if beta is not None and s is not None else None
         return dx, dgamma, dbeta
 
-    parents = (x, gamma if gamma is not None else _NO_PARENT,
-               beta if beta is not None else _NO_PARENT)  # fmt: skip
+    parents = (
+        x,
+        gamma if gamma is not None else _NO_PARENT,
+        beta if beta is not None else _NO_PARENT,
+    )
     out = Tensor.from_op(_from_rows(y, xa.shape, axis), parents, backward, "batch_normalization")
     return out, (mean if training else None), (variance if training else None)
 
@@ -105,12 +112,27 @@ class BatchNormalization(Layer):
     ([-1.0, 1.0], 0.01)
     """
 
-    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
-                 beta_initializer="zeros", gamma_initializer="ones",
-                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
-                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
-                 gamma_constraint=None, synchronized=False, renorm=False, renorm_clipping=None,
-                 renorm_momentum=0.99, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        axis=-1,
+        momentum=0.99,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        moving_mean_initializer="zeros",
+        moving_variance_initializer="ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
+        synchronized=False,
+        renorm=False,
+        renorm_clipping=None,
+        renorm_momentum=0.99,
+        **kwargs,
+    ):
         kwargs.pop("fused", None)  # Keras 2: an implementation hint
         for k in ("virtual_batch_size", "adjustment"):
             if kwargs.pop(k, None) is not None:
@@ -131,8 +153,11 @@ class BatchNormalization(Layer):
         self.epsilon = float(epsilon)
         self.center, self.scale = center, scale
         self.synchronized = synchronized
-        self.renorm, self.renorm_clipping, self.renorm_momentum = renorm, renorm_clipping, float(
-            renorm_momentum)  # fmt: skip
+        self.renorm, self.renorm_clipping, self.renorm_momentum = (
+            renorm,
+            renorm_clipping,
+            float(renorm_momentum),
+        )
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
@@ -159,15 +184,24 @@ class BatchNormalization(Layer):
         shape = (channels,)
         self.gamma = self.beta = None
         if self.scale:
-            self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma",
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)  # fmt: skip
+            self.gamma = self.add_weight(
+                shape,
+                self.gamma_initializer,
+                name="gamma",
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+            )
         if self.center:
-            self.beta = self.add_weight(shape, self.beta_initializer, name="beta",
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)  # fmt: skip
-        self.moving_mean = self.add_weight(shape, self.moving_mean_initializer,
-                                           trainable=False, name="moving_mean")  # fmt: skip
+            self.beta = self.add_weight(
+                shape,
+                self.beta_initializer,
+                name="beta",
+                regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
+            )
+        self.moving_mean = self.add_weight(
+            shape, self.moving_mean_initializer, trainable=False, name="moving_mean"
+        )
         self.moving_variance = self.add_weight(
             shape, self.moving_variance_initializer, trainable=False, name="moving_variance"
         )
@@ -236,8 +270,11 @@ class BatchNormalization(Layer):
         ser = initializers.serialize
         return {
             **super().get_config(),
-            "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
-            "center": self.center, "scale": self.scale,
+            "axis": self.axis,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
             "beta_initializer": ser(self.beta_initializer),
             "gamma_initializer": ser(self.gamma_initializer),
             "moving_mean_initializer": ser(self.moving_mean_initializer),
@@ -246,6 +283,8 @@ class BatchNormalization(Layer):
             "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
             "beta_constraint": constraints.serialize(self.beta_constraint),
             "gamma_constraint": constraints.serialize(self.gamma_constraint),
-            "synchronized": self.synchronized, "renorm": self.renorm,
-            "renorm_clipping": self.renorm_clipping, "renorm_momentum": self.renorm_momentum,
-        }  # fmt: skip
+            "synchronized": self.synchronized,
+            "renorm": self.renorm,
+            "renorm_clipping": self.renorm_clipping,
+            "renorm_momentum": self.renorm_momentum,
+        }

@@ -25,10 +25,21 @@ class GroupNormalization(Layer):
     [-1.444, -0.556, 0.333, 1.222]
     """
 
-    def __init__(self, groups=32, axis=-1, epsilon=1e-3, center=True, scale=True,
-                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
-                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        groups=32,
+        axis=-1,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.groups, self.axis, self.epsilon = groups, axis, epsilon
         self.center, self.scale = center, scale
@@ -64,13 +75,21 @@ class GroupNormalization(Layer):
         self.input_spec = InputSpec(ndim=ndim, axes={self.axis: dim})
         self.gamma = self.beta = None
         if self.scale:
-            self.gamma = self.add_weight((dim,), self.gamma_initializer, name="gamma",
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)  # fmt: skip
+            self.gamma = self.add_weight(
+                (dim,),
+                self.gamma_initializer,
+                name="gamma",
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+            )
         if self.center:
-            self.beta = self.add_weight((dim,), self.beta_initializer, name="beta",
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)  # fmt: skip
+            self.beta = self.add_weight(
+                (dim,),
+                self.beta_initializer,
+                name="beta",
+                regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
+            )
         self.built = True  # also when build() is called directly
 
     def call(self, inputs):
@@ -98,12 +117,16 @@ class GroupNormalization(Layer):
 
     def get_config(self):
         return {
-            **super().get_config(), "groups": self.groups, "axis": self.axis,
-            "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
+            **super().get_config(),
+            "groups": self.groups,
+            "axis": self.axis,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
             "beta_initializer": initializers.serialize(self.beta_initializer),
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
             "beta_regularizer": regularizers.serialize(self.beta_regularizer),
             "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
             "beta_constraint": constraints.serialize(self.beta_constraint),
             "gamma_constraint": constraints.serialize(self.gamma_constraint),
-        }  # fmt: skip
+        }

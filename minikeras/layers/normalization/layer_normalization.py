@@ -41,10 +41,21 @@ class LayerNormalization(Layer):
     array([[-1.,  1.]], dtype=float32)
     """
 
-    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
-                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
-                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        axis=-1,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        rms_scaling=False,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if isinstance(axis, (list, tuple)):
             axis = [int(a) for a in axis]
@@ -76,13 +87,21 @@ class LayerNormalization(Layer):
             )
         self.gamma = self.beta = None
         if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(shape, self.gamma_initializer, name="gamma",
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)  # fmt: skip
+            self.gamma = self.add_weight(
+                shape,
+                self.gamma_initializer,
+                name="gamma",
+                regularizer=self.gamma_regularizer,
+                constraint=self.gamma_constraint,
+            )
         if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(shape, self.beta_initializer, name="beta",
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)  # fmt: skip
+            self.beta = self.add_weight(
+                shape,
+                self.beta_initializer,
+                name="beta",
+                regularizer=self.beta_regularizer,
+                constraint=self.beta_constraint,
+            )
         self.built = True  # also when build() is called directly
 
     def call(self, inputs):
@@ -110,15 +129,19 @@ class LayerNormalization(Layer):
 
     def get_config(self):
         return {
-            **super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
-            "center": self.center, "scale": self.scale, "rms_scaling": self.rms_scaling,
+            **super().get_config(),
+            "axis": self.axis,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "rms_scaling": self.rms_scaling,
             "beta_initializer": initializers.serialize(self.beta_initializer),
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
             "beta_regularizer": regularizers.serialize(self.beta_regularizer),
             "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
             "beta_constraint": constraints.serialize(self.beta_constraint),
             "gamma_constraint": constraints.serialize(self.gamma_constraint),
-        }  # fmt: skip
+        }
 
 
 def _fusable(x, axes, gamma, beta):
@@ -127,10 +150,12 @@ def _fusable(x, axes, gamma, beta):
     n = x.ndim
     dtype = getattr(x, "dtype", None)
     return (
-        isinstance(x, Tensor) and dtype in (np.float32, np.float64) and len(axes) < n
+        isinstance(x, Tensor)
+        and dtype in (np.float32, np.float64)
+        and len(axes) < n
         and axes == list(range(n - len(axes), n))
         and all(w is None or w.dtype == dtype for w in (gamma, beta))
-    )  # fmt: skip
+    )
 
 
 def _fused_layer_norm(x, gamma, beta, epsilon, n_axes):

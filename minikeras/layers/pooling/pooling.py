@@ -19,8 +19,9 @@ from ..layer import Layer
 class BasePooling(Layer):
     """Pooling with `mode` "max" or "average" over `rank` spatial axes."""
 
-    def __init__(self, rank, mode, pool_size, strides=None, padding="valid", data_format=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self, rank, mode, pool_size, strides=None, padding="valid", data_format=None, **kwargs
+    ):
         super().__init__(**kwargs)
         self.rank = rank
         self.mode = mode
@@ -35,8 +36,16 @@ class BasePooling(Layer):
 
     def _check_inputs(self, shape):
         check_rank(self, shape, self.rank, self.data_format)
-        check_window(self, shape, self.rank, self.data_format, self.pool_size, (1,) * self.rank,
-                     self.padding, what="pool")  # fmt: skip
+        check_window(
+            self,
+            shape,
+            self.rank,
+            self.data_format,
+            self.pool_size,
+            (1,) * self.rank,
+            self.padding,
+            what="pool",
+        )
 
     def call(self, inputs):
         self._check_inputs(inputs.shape)
@@ -57,9 +66,13 @@ class BasePooling(Layer):
         )
 
     def get_config(self):
-        return {**super().get_config(), "pool_size": tuple(self.pool_size),
-                "padding": self.padding, "strides": tuple(self.strides),
-                "data_format": self.data_format}  # fmt: skip
+        return {
+            **super().get_config(),
+            "pool_size": tuple(self.pool_size),
+            "padding": self.padding,
+            "strides": tuple(self.strides),
+            "data_format": self.data_format,
+        }
 
 
 class MaxPooling1D(BasePooling):
@@ -75,8 +88,7 @@ class MaxPooling1D(BasePooling):
     [1.0, 3.0]
     """
 
-    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None,
-                 **kwargs):  # fmt: skip
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
         super().__init__(1, "max", pool_size, strides, padding, data_format, **kwargs)
 
 
@@ -93,8 +105,7 @@ class MaxPooling2D(BasePooling):
     (1, 2, 2, 2)
     """
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
-                 **kwargs):  # fmt: skip
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, **kwargs):
         super().__init__(2, "max", pool_size, strides, padding, data_format, **kwargs)
 
 
@@ -111,8 +122,9 @@ class MaxPooling3D(BasePooling):
     (1, 2, 2, 2, 1)
     """
 
-    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, **kwargs
+    ):
         super().__init__(3, "max", pool_size, strides, padding, data_format, **kwargs)
 
 
@@ -129,8 +141,7 @@ class AveragePooling1D(BasePooling):
     [0.5, 2.5]
     """
 
-    def __init__(self, pool_size, strides=None, padding="valid", data_format=None,
-                 **kwargs):  # fmt: skip (pool_size is required, as in Keras 3.15.1)
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, **kwargs):
         super().__init__(1, "average", pool_size, strides, padding, data_format, **kwargs)
 
 
@@ -147,8 +158,7 @@ class AveragePooling2D(BasePooling):
     (1, 4, 4, 1)
     """
 
-    def __init__(self, pool_size, strides=None, padding="valid", data_format=None,
-                 **kwargs):  # fmt: skip (pool_size is required, as in Keras 3.15.1)
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, **kwargs):
         super().__init__(2, "average", pool_size, strides, padding, data_format, **kwargs)
 
 
@@ -165,8 +175,7 @@ class AveragePooling3D(BasePooling):
     (1, 1, 1, 1, 3)
     """
 
-    def __init__(self, pool_size, strides=None, padding="valid", data_format=None,
-                 **kwargs):  # fmt: skip (pool_size is required, as in Keras 3.15.1)
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, **kwargs):
         super().__init__(3, "average", pool_size, strides, padding, data_format, **kwargs)
 
 

@@ -6,9 +6,19 @@ from ...core import ops
 from .augmentation_base import ImageAugmentationLayer, as_array, keras_factor
 from .augmentation_ops import build_ops, run_op
 
-ALL_OPS = ("random_shear", "random_translation", "random_rotation", "random_posterization",
-           "solarization", "auto_contrast", "equalization", "random_brightness",
-           "random_color_degeneration", "random_contrast", "random_sharpness")  # fmt: skip
+ALL_OPS = (
+    "random_shear",
+    "random_translation",
+    "random_rotation",
+    "random_posterization",
+    "solarization",
+    "auto_contrast",
+    "equalization",
+    "random_brightness",
+    "random_color_degeneration",
+    "random_contrast",
+    "random_sharpness",
+)
 GEOMETRIC_OPS = ALL_OPS[:7]
 
 
@@ -46,9 +56,19 @@ class AugMix(ImageAugmentationLayer):
     ((2, 8, 8, 3), True)
     """
 
-    def __init__(self, value_range=(0, 255), num_chains=3, chain_depth=3, factor=0.3,
-                 alpha=1.0, all_ops=True, interpolation="bilinear", seed=None, data_format=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        value_range=(0, 255),
+        num_chains=3,
+        chain_depth=3,
+        factor=0.3,
+        alpha=1.0,
+        all_ops=True,
+        interpolation="bilinear",
+        seed=None,
+        data_format=None,
+        **kwargs,
+    ):
         super().__init__(seed, data_format, **kwargs)
         self.value_range = value_range
         self.num_chains, self.chain_depth = num_chains, chain_depth
@@ -66,12 +86,15 @@ class AugMix(ImageAugmentationLayer):
             for _ in range(self.chain_depth):
                 k = int(rng.integers(0, len(self._names) + 1))  # the last choice: no step
                 if k < len(self._names):
-                    steps.append({"layer_name": self._names[k],
-                                  "seed": int(rng.integers(0, 2**31 - 1))})  # fmt: skip
+                    steps.append(
+                        {"layer_name": self._names[k], "seed": int(rng.integers(0, 2**31 - 1))}
+                    )
             chains.append(steps)
-        return {"chain_mixing_weights": (gamma / gamma.sum()).astype(np.float32),
-                "weight_sample": np.float32(rng.beta(self.alpha, self.alpha)),
-                "chain_transforms": chains}  # fmt: skip
+        return {
+            "chain_mixing_weights": (gamma / gamma.sum()).astype(np.float32),
+            "weight_sample": np.float32(rng.beta(self.alpha, self.alpha)),
+            "chain_transforms": chains,
+        }
 
     def apply(self, images, transformation):
         m = as_array(transformation["chain_mixing_weights"], images.dtype).reshape(-1)
@@ -80,17 +103,27 @@ class AugMix(ImageAugmentationLayer):
         for k, chain in enumerate(transformation["chain_transforms"]):
             x = images
             for step in chain:
-                x = run_op(self._ops[step["layer_name"]], x,
-                           np.random.default_rng(int(step.get("seed", 0))))  # fmt: skip
+                x = run_op(
+                    self._ops[step["layer_name"]],
+                    x,
+                    np.random.default_rng(int(step.get("seed", 0))),
+                )
             term = x * float(m[k])
             mixed = term if mixed is None else mixed + term
         y = images * w + mixed * (1.0 - w) if mixed is not None else images * w
         return ops.clip(y, self.value_range[0], self.value_range[1])
 
     def get_config(self):
-        value_range = list(self.value_range) if isinstance(self.value_range, tuple) else \
-            self.value_range  # fmt: skip
-        return {**super().get_config(), "value_range": value_range,
-                "num_chains": self.num_chains, "chain_depth": self.chain_depth,
-                "factor": self.factor, "alpha": self.alpha, "all_ops": self.all_ops,
-                "interpolation": self.interpolation}  # fmt: skip
+        value_range = (
+            list(self.value_range) if isinstance(self.value_range, tuple) else self.value_range
+        )
+        return {
+            **super().get_config(),
+            "value_range": value_range,
+            "num_chains": self.num_chains,
+            "chain_depth": self.chain_depth,
+            "factor": self.factor,
+            "alpha": self.alpha,
+            "all_ops": self.all_ops,
+            "interpolation": self.interpolation,
+        }

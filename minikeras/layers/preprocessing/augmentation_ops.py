@@ -20,26 +20,32 @@ def build_ops(names, factor, value_range, interpolation):
     bits). They work on channels-last images: the caller converts."""
     fmt = {"data_format": "channels_last"}
     makers = {
-        "random_shear": lambda: RandomShear(x_factor=factor, y_factor=factor,
-                                            interpolation=interpolation, **fmt),
+        "random_shear": lambda: RandomShear(
+            x_factor=factor, y_factor=factor, interpolation=interpolation, **fmt
+        ),
         "random_translation": lambda: RandomTranslation(
-            height_factor=factor, width_factor=factor, interpolation=interpolation, **fmt),
-        "random_rotation": lambda: RandomRotation(factor=factor, interpolation=interpolation,
-                                                  **fmt),
-        "random_brightness": lambda: RandomBrightness(factor=factor, value_range=value_range,
-                                                      **fmt),
+            height_factor=factor, width_factor=factor, interpolation=interpolation, **fmt
+        ),
+        "random_rotation": lambda: RandomRotation(
+            factor=factor, interpolation=interpolation, **fmt
+        ),
+        "random_brightness": lambda: RandomBrightness(
+            factor=factor, value_range=value_range, **fmt
+        ),
         "random_color_degeneration": lambda: RandomColorDegeneration(
-            factor=factor, value_range=value_range, **fmt),
+            factor=factor, value_range=value_range, **fmt
+        ),
         "random_contrast": lambda: RandomContrast(factor=factor, value_range=value_range, **fmt),
-        "random_sharpness": lambda: RandomSharpness(factor=factor, value_range=value_range,
-                                                    **fmt),
-        "solarization": lambda: Solarization(addition_factor=factor, threshold_factor=factor,
-                                             value_range=value_range, **fmt),
+        "random_sharpness": lambda: RandomSharpness(factor=factor, value_range=value_range, **fmt),
+        "solarization": lambda: Solarization(
+            addition_factor=factor, threshold_factor=factor, value_range=value_range, **fmt
+        ),
         "random_posterization": lambda: RandomPosterization(
-            factor=max(1, int(8 * factor[1])), value_range=value_range, **fmt),
+            factor=max(1, int(8 * factor[1])), value_range=value_range, **fmt
+        ),
         "auto_contrast": lambda: AutoContrast(value_range=value_range, **fmt),
         "equalization": lambda: Equalization(value_range=value_range, **fmt),
-    }  # fmt: skip
+    }
     return {name: makers[name]() for name in names}
 
 

@@ -34,28 +34,37 @@ class CategoryEncoding(DataLayer):
         if output_mode not in ("count", "one_hot", "multi_hot"):
             raise ValueError(f"Unknown arg for output_mode: {output_mode}")
         if num_tokens is None:
-            raise ValueError("num_tokens must be set to use this layer. If the number of tokens "
-                             "is not known beforehand, use the IntegerLookup layer instead.")
+            raise ValueError(
+                "num_tokens must be set to use this layer. If the number of tokens "
+                "is not known beforehand, use the IntegerLookup layer instead."
+            )
         if num_tokens < 1:
             raise ValueError(f"`num_tokens` must be >= 1. Received: num_tokens={num_tokens}.")
         if sparse:
-            raise ValueError("CategoryEncoding: `sparse=True` needs sparse tensors, which "
-                             "minikeras does not have.")
+            raise ValueError(
+                "CategoryEncoding: `sparse=True` needs sparse tensors, which "
+                "minikeras does not have."
+            )
         self.num_tokens, self.output_mode, self.sparse = num_tokens, output_mode, sparse
 
     def call(self, inputs, count_weights=None):
         if count_weights is not None:
             if self.output_mode != "count":
-                raise ValueError(f"`count_weights` is not used when `output_mode` is not "
-                                 f"`'count'`. Received `count_weights={count_weights}`.")
+                raise ValueError(
+                    f"`count_weights` is not used when `output_mode` is not "
+                    f"`'count'`. Received `count_weights={count_weights}`."
+                )
             count_weights = np.asarray(count_weights, dtype=self.dtype)
         ids = np.asarray(inputs)
         if ids.size and (ids.min() < 0 or ids.max() >= self.num_tokens):
-            raise ValueError(f"Layer '{self.name}' (CategoryEncoding) expects inputs in the range "
-                             f"[0, {self.num_tokens}), the values of `num_tokens`. Received: "
-                             f"min={ids.min()}, max={ids.max()}")  # fmt: skip
-        return encode_categorical(ids, self.output_mode, self.num_tokens, self.dtype,
-                                  count_weights=count_weights)  # fmt: skip
+            raise ValueError(
+                f"Layer '{self.name}' (CategoryEncoding) expects inputs in the range "
+                f"[0, {self.num_tokens}), the values of `num_tokens`. Received: "
+                f"min={ids.min()}, max={ids.max()}"
+            )
+        return encode_categorical(
+            ids, self.output_mode, self.num_tokens, self.dtype, count_weights=count_weights
+        )
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
@@ -66,5 +75,8 @@ class CategoryEncoding(DataLayer):
         return input_shape[:-1] + (self.num_tokens,)
 
     def get_config(self):
-        return {**super().get_config(), "num_tokens": self.num_tokens,
-                "output_mode": self.output_mode}  # fmt: skip
+        return {
+            **super().get_config(),
+            "num_tokens": self.num_tokens,
+            "output_mode": self.output_mode,
+        }

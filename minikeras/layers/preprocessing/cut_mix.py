@@ -57,18 +57,26 @@ class CutMix(LabelMixingMixin, ImageAugmentationLayer):
 
         x0, x1 = bounds(width)
         y0, y1 = bounds(height)
-        gy, gx = np.meshgrid(np.arange(height, dtype=np.float32),
-                             np.arange(width, dtype=np.float32), indexing="ij")  # fmt: skip
+        gy, gx = np.meshgrid(
+            np.arange(height, dtype=np.float32), np.arange(width, dtype=np.float32), indexing="ij"
+        )
         box = lambda v: v[:, None, None, None]  # noqa: E731
-        inside = ((gx[None, :, :, None] >= box(x0)) & (gx[None, :, :, None] < box(x1))
-                  & (gy[None, :, :, None] >= box(y0)) & (gy[None, :, :, None] < box(y1)))
+        inside = (
+            (gx[None, :, :, None] >= box(x0))
+            & (gx[None, :, :, None] < box(x1))
+            & (gy[None, :, :, None] >= box(y0))
+            & (gy[None, :, :, None] < box(y1))
+        )
         masks = np.repeat(inside, channels, axis=-1)
         if self.data_format == "channels_first":
             masks = np.moveaxis(masks, -1, 1)
         mix_weight = 1.0 - box((x1 - x0) * (y1 - y0)) / np.float32(width * height)
         order = rng.permutation(batch).astype(np.int32)
-        return {"permutation_order": order, "batch_masks": masks,
-                "mix_weight": mix_weight.astype(np.float32)}  # fmt: skip
+        return {
+            "permutation_order": order,
+            "batch_masks": masks,
+            "mix_weight": mix_weight.astype(np.float32),
+        }
 
     def apply(self, images, transformation):
         if transformation is None:

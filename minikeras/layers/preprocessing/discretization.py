@@ -56,22 +56,36 @@ class Discretization(DataLayer):
            [1, 3, 2, 1]], dtype=int32)
     """
 
-    def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int",
-                 sparse=False, dtype=None, name=None):  # fmt: skip
+    def __init__(
+        self,
+        bin_boundaries=None,
+        num_bins=None,
+        epsilon=0.01,
+        output_mode="int",
+        sparse=False,
+        dtype=None,
+        name=None,
+    ):
         super().__init__(name=name, dtype=dtype)
         if sparse:
-            raise ValueError("Discretization: `sparse=True` needs sparse tensors, which "
-                             "minikeras does not have.")
+            raise ValueError(
+                "Discretization: `sparse=True` needs sparse tensors, which minikeras does not have."
+            )
         modes = ("int", "one_hot", "multi_hot", "count")
         if output_mode not in modes:
-            raise ValueError(f"Unknown value for argument `output_mode` of Discretization: "
-                             f"expected one of {modes}. Received: output_mode={output_mode!r}")
+            raise ValueError(
+                f"Unknown value for argument `output_mode` of Discretization: "
+                f"expected one of {modes}. Received: output_mode={output_mode!r}"
+            )
         if num_bins is not None and num_bins < 0:
-            raise ValueError(f"`num_bins` must be greater than or equal to 0. "
-                             f"Received: `num_bins={num_bins}`")  # fmt: skip
+            raise ValueError(
+                f"`num_bins` must be greater than or equal to 0. Received: `num_bins={num_bins}`"
+            )
         if num_bins is not None and bin_boundaries is not None:
-            raise ValueError(f"Both `num_bins` and `bin_boundaries` should not be set. Received: "
-                             f"`num_bins={num_bins}` and `bin_boundaries={bin_boundaries}`")
+            raise ValueError(
+                f"Both `num_bins` and `bin_boundaries` should not be set. Received: "
+                f"`num_bins={num_bins}` and `bin_boundaries={bin_boundaries}`"
+            )
         if num_bins is None and bin_boundaries is None:
             raise ValueError("You need to set either `num_bins` or `bin_boundaries`.")
         self.bin_boundaries, self.num_bins, self.epsilon = bin_boundaries, num_bins, epsilon
@@ -84,8 +98,10 @@ class Discretization(DataLayer):
     def adapt(self, data, steps=None):
         """Learns `num_bins - 1` boundaries from `data` (an array, or an iterable of batches)."""
         if self.num_bins is None:
-            raise ValueError("Cannot adapt a Discretization layer that has been initialized with "
-                             "`bin_boundaries`, use `num_bins` instead.")
+            raise ValueError(
+                "Cannot adapt a Discretization layer that has been initialized with "
+                "`bin_boundaries`, use `num_bins` instead."
+            )
         one = isinstance(data, np.ndarray) or hasattr(data, "data") or np.isscalar(data)
         self._adapt_batches(data, steps, lambda: data if one else None)
 
@@ -103,13 +119,16 @@ class Discretization(DataLayer):
 
     def call(self, inputs):
         if self.bin_boundaries is None:
-            raise ValueError("You need to either pass the `bin_boundaries` argument at "
-                             "construction time or call `adapt(dataset)` before you can start "
-                             "using the `Discretization` layer.")
+            raise ValueError(
+                "You need to either pass the `bin_boundaries` argument at "
+                "construction time or call `adapt(dataset)` before you can start "
+                "using the `Discretization` layer."
+            )
         x = np.asarray(inputs).astype(np.float32)
         ids = np.digitize(x, np.asarray(self.bin_boundaries, dtype=np.float32))
-        return encode_categorical(ids, self.output_mode, len(self.bin_boundaries) + 1,
-                                  self.output_dtype_for(None))  # fmt: skip
+        return encode_categorical(
+            ids, self.output_mode, len(self.bin_boundaries) + 1, self.output_dtype_for(None)
+        )
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
@@ -123,9 +142,15 @@ class Discretization(DataLayer):
         return input_shape[:-1] + (depth,) if len(input_shape) >= 2 else (depth,)
 
     def get_config(self):
-        return {"bin_boundaries": self.bin_boundaries, "num_bins": self.num_bins,
-                "epsilon": self.epsilon, "output_mode": self.output_mode, "sparse": self.sparse,
-                "name": self.name, "dtype": self.dtype}  # fmt: skip
+        return {
+            "bin_boundaries": self.bin_boundaries,
+            "num_bins": self.num_bins,
+            "epsilon": self.epsilon,
+            "output_mode": self.output_mode,
+            "sparse": self.sparse,
+            "name": self.name,
+            "dtype": self.dtype,
+        }
 
     @classmethod
     def from_config(cls, config):

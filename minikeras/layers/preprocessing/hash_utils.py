@@ -72,8 +72,11 @@ def _len17to32(b, n):
     c = _fetch64(b, 8)
     d = (_fetch64(b, n - 8) * mul) & M64
     e = (_fetch64(b, n - 16) * K2) & M64
-    return _hash_len16((_rot((a + c) & M64, 43) + _rot(d, 30) + e) & M64,
-                       (a + _rot((c + K2) & M64, 18) + d) & M64, mul)  # fmt: skip
+    return _hash_len16(
+        (_rot((a + c) & M64, 43) + _rot(d, 30) + e) & M64,
+        (a + _rot((c + K2) & M64, 18) + d) & M64,
+        mul,
+    )
 
 
 def _len33to64(b, n):
@@ -88,8 +91,11 @@ def _len33to64(b, n):
     g = _fetch64(b, 24)
     h = ((y + _fetch64(b, n - 32)) * mul) & M64
     i = ((z + _fetch64(b, n - 24)) * mul) & M64
-    return _hash_len16((_rot((f + g) & M64, 43) + _rot(h, 30) + i) & M64,
-                       (f + _rot((g + a) & M64, 18) + h) & M64, mul)  # fmt: skip
+    return _hash_len16(
+        (_rot((f + g) & M64, 43) + _rot(h, 30) + i) & M64,
+        (f + _rot((g + a) & M64, 18) + h) & M64,
+        mul,
+    )
 
 
 def _weak32(b, i, a, c):
@@ -146,8 +152,11 @@ def fingerprint64(b):
     v0, v1 = _weak32(b, s, (v1 * mul) & M64, (x + w0) & M64)
     w0, w1 = _weak32(b, s + 32, (z + w1) & M64, (y + _fetch64(b, s + 16)) & M64)
     z, x = x, z
-    return _hash_len16((_hash_len16(v0, w0, mul) + _shift_mix(y) * K0 + z) & M64,
-                       (_hash_len16(v1, w1, mul) + x) & M64, mul)  # fmt: skip
+    return _hash_len16(
+        (_hash_len16(v0, w0, mul) + _shift_mix(y) * K0 + z) & M64,
+        (_hash_len16(v1, w1, mul) + x) & M64,
+        mul,
+    )
 
 
 def _sip_round(v0, v1, v2, v3):
@@ -215,8 +224,10 @@ def salt_pair(salt, owner, size_words="2"):
         return list(salt)
     if isinstance(salt, int):
         return [salt, salt]
-    raise ValueError(f"The `salt` argument for `{owner}` can only be a tuple of {size_words} "
-                     f"integers, or a single integer. Received: salt={salt}.")  # fmt: skip
+    raise ValueError(
+        f"The `salt` argument for `{owner}` can only be a tuple of {size_words} "
+        f"integers, or a single integer. Received: salt={salt}."
+    )
 
 
 def hash_buckets(values, num_buckets, salt=None, encoding="utf-8"):

@@ -30,24 +30,33 @@ class Hashing(DataLayer):
            [2]])
     """
 
-    def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False, **kwargs
+    ):
         if kwargs.get("dtype") is None:
             kwargs["dtype"] = "int64" if output_mode == "int" else _config.floatx()
         super().__init__(**kwargs)
         if num_bins is None or num_bins <= 0:
-            raise ValueError(f"The `num_bins` for `Hashing` cannot be `None` or non-positive "
-                             f"values. Received: num_bins={num_bins}.")  # fmt: skip
+            raise ValueError(
+                f"The `num_bins` for `Hashing` cannot be `None` or non-positive "
+                f"values. Received: num_bins={num_bins}."
+            )
         if output_mode == "int" and self.dtype not in ("int32", "int64"):
-            raise ValueError(f"When `output_mode=\"int\"`, `dtype` should be an integer type, "
-                             f"'int32' or 'in64'. Received: dtype={kwargs['dtype']}")
+            raise ValueError(
+                f'When `output_mode="int"`, `dtype` should be an integer type, '
+                f"'int32' or 'in64'. Received: dtype={kwargs['dtype']}"
+            )
         modes = ("int", "one_hot", "multi_hot", "count")
         if output_mode not in modes:
-            raise ValueError(f"Invalid value for argument `output_mode`. Expected one of "
-                             f"{modes}. Received: output_mode={output_mode}")  # fmt: skip
+            raise ValueError(
+                f"Invalid value for argument `output_mode`. Expected one of "
+                f"{modes}. Received: output_mode={output_mode}"
+            )
         if sparse:
-            raise ValueError("Hashing: `sparse=True` needs sparse tensors, which minikeras does "
-                             "not have (Keras allows it on TensorFlow only).")
+            raise ValueError(
+                "Hashing: `sparse=True` needs sparse tensors, which minikeras does "
+                "not have (Keras allows it on TensorFlow only)."
+            )
         salt = salt_pair(salt, "Hashing", "size 2")
         self.num_bins, self.mask_value, self.salt = num_bins, mask_value, salt
         self.strong_hash = salt is not None
@@ -83,6 +92,11 @@ class Hashing(DataLayer):
         return input_shape[:-1] + (self.num_bins,)
 
     def get_config(self):
-        return {**super().get_config(), "num_bins": self.num_bins, "salt": self.salt,
-                "mask_value": self.mask_value, "output_mode": self.output_mode,
-                "sparse": self.sparse}  # fmt: skip
+        return {
+            **super().get_config(),
+            "num_bins": self.num_bins,
+            "salt": self.salt,
+            "mask_value": self.mask_value,
+            "output_mode": self.output_mode,
+            "sparse": self.sparse,
+        }

@@ -24,9 +24,7 @@ def check_warp_arguments(fill_mode, interpolation):
     """Keras 3's NotImplementedError for a `fill_mode` or `interpolation` the affine layers do
     not have (`fill_mode` checked first)."""
     if fill_mode not in FILL_MODES:
-        raise NotImplementedError(
-            f"Unknown `fill_mode` {fill_mode}. Expected of one {FILL_MODES}."
-        )
+        raise NotImplementedError(f"Unknown `fill_mode` {fill_mode}. Expected of one {FILL_MODES}.")
     if interpolation not in INTERPOLATIONS:
         raise NotImplementedError(
             f"Unknown `interpolation` {interpolation}. Expected of one {INTERPOLATIONS}."
@@ -71,13 +69,13 @@ def _fix_index(i, n, fill_mode):
     return i, np.ones(i.shape, bool)
 
 
-def affine_transform(x, transforms, interpolation="bilinear", fill_mode="reflect",
-                     fill_value=0.0):  # fmt: skip
+def affine_transform(x, transforms, interpolation="bilinear", fill_mode="reflect", fill_value=0.0):
     """Samples channels-last images `x` (b, h, w, c) through per-image `transforms` (b, 8)."""
     b, h, w, c = x.shape
     t = np.asarray(transforms, dtype=np.float64).reshape(b, 8, 1, 1)
-    ys, xs = np.meshgrid(np.arange(h, dtype=np.float64), np.arange(w, dtype=np.float64),
-                         indexing="ij")  # fmt: skip
+    ys, xs = np.meshgrid(
+        np.arange(h, dtype=np.float64), np.arange(w, dtype=np.float64), indexing="ij"
+    )
     k = t[:, 6] * xs + t[:, 7] * ys + 1.0
     src_x = (t[:, 0] * xs + t[:, 1] * ys + t[:, 2]) / k  # (b, h, w)
     src_y = (t[:, 3] * xs + t[:, 4] * ys + t[:, 5]) / k
@@ -86,8 +84,12 @@ def affine_transform(x, transforms, interpolation="bilinear", fill_mode="reflect
     else:
         y0, x0 = np.floor(src_y), np.floor(src_x)
         fy, fx = src_y - y0, src_x - x0
-        corners = [(y0, x0, (1 - fy) * (1 - fx)), (y0, x0 + 1, (1 - fy) * fx),
-                   (y0 + 1, x0, fy * (1 - fx)), (y0 + 1, x0 + 1, fy * fx)]  # fmt: skip
+        corners = [
+            (y0, x0, (1 - fy) * (1 - fx)),
+            (y0, x0 + 1, (1 - fy) * fx),
+            (y0 + 1, x0, fy * (1 - fx)),
+            (y0 + 1, x0 + 1, fy * fx),
+        ]
     flat = ops.reshape(x, (b * h * w, c))
     base = (np.arange(b) * h * w).reshape(b, 1, 1)
     out, fill = None, np.zeros((b, h, w), np.float64)

@@ -25,37 +25,65 @@ def _listify(x):
 class IndexLookup(DataLayer):
     """Maps tokens to indices (or back, with `invert=True`); see `StringLookup`."""
 
-    def __init__(self, max_tokens, num_oov_indices, mask_token, oov_token, vocabulary_dtype,
-                 vocabulary=None, idf_weights=None, invert=False, output_mode="int", sparse=False,
-                 pad_to_max_tokens=False, oov_method="floormod", name=None, salt=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        max_tokens,
+        num_oov_indices,
+        mask_token,
+        oov_token,
+        vocabulary_dtype,
+        vocabulary=None,
+        idf_weights=None,
+        invert=False,
+        output_mode="int",
+        sparse=False,
+        pad_to_max_tokens=False,
+        oov_method="floormod",
+        name=None,
+        salt=None,
+        **kwargs,
+    ):
         if max_tokens is not None and max_tokens <= 1:
-            raise ValueError(f"If set, `max_tokens` must be greater than 1. "
-                             f"Received: max_tokens={max_tokens}")  # fmt: skip
+            raise ValueError(
+                f"If set, `max_tokens` must be greater than 1. Received: max_tokens={max_tokens}"
+            )
         if pad_to_max_tokens and max_tokens is None:
-            raise ValueError(f"If pad_to_max_tokens is True, must set `max_tokens`. "
-                             f"Received: max_tokens={max_tokens}")  # fmt: skip
+            raise ValueError(
+                f"If pad_to_max_tokens is True, must set `max_tokens`. "
+                f"Received: max_tokens={max_tokens}"
+            )
         if num_oov_indices < 0:
-            raise ValueError(f"`num_oov_indices` must be greater than or equal to 0. "
-                             f"Received: num_oov_indices={num_oov_indices}")  # fmt: skip
+            raise ValueError(
+                f"`num_oov_indices` must be greater than or equal to 0. "
+                f"Received: num_oov_indices={num_oov_indices}"
+            )
         if oov_method not in ("floormod", "farmhash"):
-            raise ValueError(f"`oov_method` must be 'floormod' or 'farmhash'. "
-                             f"Received: oov_method={oov_method}")  # fmt: skip
+            raise ValueError(
+                f"`oov_method` must be 'floormod' or 'farmhash'. Received: oov_method={oov_method}"
+            )
         output_mode = {"binary": "multi_hot", "tf-idf": "tf_idf"}.get(output_mode, output_mode)
         if output_mode not in _MODES:
-            raise ValueError(f"Unknown value for argument `output_mode` of "
-                             f"{type(self).__name__}: expected one of {_MODES}. "
-                             f"Received: output_mode={output_mode!r}")  # fmt: skip
+            raise ValueError(
+                f"Unknown value for argument `output_mode` of "
+                f"{type(self).__name__}: expected one of {_MODES}. "
+                f"Received: output_mode={output_mode!r}"
+            )
         if invert and output_mode != "int":
-            raise ValueError(f"`output_mode` must be `'int'` when `invert` is true. "
-                             f"Received: output_mode={output_mode}")  # fmt: skip
+            raise ValueError(
+                f"`output_mode` must be `'int'` when `invert` is true. "
+                f"Received: output_mode={output_mode}"
+            )
         if sparse:
-            raise ValueError(f"{type(self).__name__}: `sparse=True` needs sparse tensors, which "
-                             "minikeras does not have (Keras allows it on TensorFlow only).")
+            raise ValueError(
+                f"{type(self).__name__}: `sparse=True` needs sparse tensors, which "
+                "minikeras does not have (Keras allows it on TensorFlow only)."
+            )
         if idf_weights is not None and output_mode != "tf_idf":
-            raise ValueError(f"`idf_weights` should only be set if `output_mode` is `'tf_idf'`. "
-                             f"Received: idf_weights={idf_weights} and "
-                             f"output_mode={output_mode}")  # fmt: skip
+            raise ValueError(
+                f"`idf_weights` should only be set if `output_mode` is `'tf_idf'`. "
+                f"Received: idf_weights={idf_weights} and "
+                f"output_mode={output_mode}"
+            )
         salt = salt_pair(salt, type(self).__name__)
         self._frozen_vocab_size = kwargs.pop("vocabulary_size", None)
         self._has_input_vocabulary = kwargs.pop("has_input_vocabulary", vocabulary is not None)
@@ -75,8 +103,10 @@ class IndexLookup(DataLayer):
         self._tokens = []
         self._table = {}
         if output_mode == "tf_idf" and self._has_input_vocabulary and idf_weights is None:
-            raise ValueError("When specifying the `vocabulary` argument, in TF-IDF output mode, "
-                             "the `idf_weights` argument must also be provided.")
+            raise ValueError(
+                "When specifying the `vocabulary` argument, in TF-IDF output mode, "
+                "the `idf_weights` argument must also be provided."
+            )
         if vocabulary is not None:
             self.set_vocabulary(vocabulary, idf_weights)
         self.reset_state()
@@ -102,7 +132,7 @@ class IndexLookup(DataLayer):
         vocab = [self.oov_token] * self._token_start_index() + list(self._tokens)
         if self._oov_start_index():
             vocab[0] = self.mask_token
-        return vocab if include_special_tokens else vocab[self._token_start_index():]
+        return vocab if include_special_tokens else vocab[self._token_start_index() :]
 
     def set_vocabulary(self, vocabulary, idf_weights=None):
         """Replaces the vocabulary (and the IDF weights in `"tf_idf"` mode).
@@ -115,15 +145,18 @@ class IndexLookup(DataLayer):
         if self.output_mode == "tf_idf" and idf_weights is None:
             raise ValueError("`idf_weights` must be set if output_mode is 'tf_idf'.")
         if self.output_mode != "tf_idf" and idf_weights is not None:
-            raise ValueError(f"`idf_weights` should only be set if output_mode is `'tf_idf'`. "
-                             f"Received: output_mode={self.output_mode} and "
-                             f"idf_weights={idf_weights}")  # fmt: skip
+            raise ValueError(
+                f"`idf_weights` should only be set if output_mode is `'tf_idf'`. "
+                f"Received: output_mode={self.output_mode} and "
+                f"idf_weights={idf_weights}"
+            )
         if isinstance(vocabulary, str):
             if not os.path.exists(vocabulary):
                 raise ValueError(f"Vocabulary file {vocabulary} does not exist.")
             if self.output_mode == "tf_idf":
-                raise ValueError("output_mode `'tf_idf'` does not support loading a vocabulary "
-                                 "from file.")
+                raise ValueError(
+                    "output_mode `'tf_idf'` does not support loading a vocabulary from file."
+                )
             with open(vocabulary, encoding=getattr(self, "encoding", "utf-8")) as f:
                 lines = f.read().splitlines()
             while lines and lines[-1] == "":
@@ -134,37 +167,49 @@ class IndexLookup(DataLayer):
             raise ValueError(f"Cannot set an empty vocabulary. Received: vocabulary={vocabulary}")
         start = self._token_start_index()
         special = [self.mask_token] * self._oov_start_index() + [self.oov_token] * (
-            self.num_oov_indices)  # fmt: skip
+            self.num_oov_indices
+        )
         found_special = tokens[:start] == special
         if found_special:
             tokens = tokens[start:]
         repeated = [t for t, n in collections.Counter(tokens).items() if n > 1]
         if repeated:
-            raise ValueError(f"The passed vocabulary has at least one repeated term. Please "
-                             f"uniquify your dataset. The repeated terms are: {repeated}")
-        for token, what in ((self.mask_token, "mask_token"),
-                            (self.oov_token if self.invert else None, "oov_token")):  # fmt: skip
+            raise ValueError(
+                f"The passed vocabulary has at least one repeated term. Please "
+                f"uniquify your dataset. The repeated terms are: {repeated}"
+            )
+        for token, what in (
+            (self.mask_token, "mask_token"),
+            (self.oov_token if self.invert else None, "oov_token"),
+        ):
             if token is not None and token in tokens:
                 raise ValueError(
                     f"Found reserved {what.split('_')[0].upper()} token at unexpected location in "
                     "`vocabulary`. Note that passed `vocabulary` does not need to include the OOV "
                     "and mask tokens. Either remove all mask and OOV tokens, or include them only "
                     f"at the start of the vocabulary in precisely this order: {special}. "
-                    f"Received: {what}={token} at vocabulary index {tokens.index(token)}")
+                    f"Received: {what}={token} at vocabulary index {tokens.index(token)}"
+                )
         if self.max_tokens is not None and start + len(tokens) > self.max_tokens:
-            raise ValueError(f"Attempted to set a vocabulary larger than the maximum vocab size. "
-                             f"Received vocabulary size is {start + len(tokens)}; `max_tokens` "
-                             f"is {self.max_tokens}.")  # fmt: skip
+            raise ValueError(
+                f"Attempted to set a vocabulary larger than the maximum vocab size. "
+                f"Received vocabulary size is {start + len(tokens)}; `max_tokens` "
+                f"is {self.max_tokens}."
+            )
         self._set_tokens(tokens)
         if self.output_mode == "tf_idf":
             weights = np.asarray(to_numpy(idf_weights), dtype=np.float64)
             if len(weights) != len(tokens) + (start if found_special else 0):
-                raise ValueError(f"`idf_weights` must be the same length as vocabulary. "
-                                 f"len(idf_weights) is {len(weights)}; len(vocabulary) is "
-                                 f"{len(tokens) + (start if found_special else 0)}")  # fmt: skip
+                raise ValueError(
+                    f"`idf_weights` must be the same length as vocabulary. "
+                    f"len(idf_weights) is {len(weights)}; len(vocabulary) is "
+                    f"{len(tokens) + (start if found_special else 0)}"
+                )
             if weights.ndim != 1:
-                raise ValueError(f"TF-IDF data must be a 1-index array. Received: "
-                                 f"idf_weights with shape {weights.shape}")  # fmt: skip
+                raise ValueError(
+                    f"TF-IDF data must be a 1-index array. Received: "
+                    f"idf_weights with shape {weights.shape}"
+                )
             # OOV slots without a given weight take the average weight
             front = 0 if found_special else start
             weights = np.concatenate([np.full(front, weights.mean()), weights])
@@ -192,8 +237,10 @@ class IndexLookup(DataLayer):
         list (one batch; a 1-D one is one token per document), or an iterable of batches."""
 
         def one_batch():
-            if isinstance(data, (list, tuple, np.ndarray)) or hasattr(data, "data") or np.isscalar(
-                data
+            if (
+                isinstance(data, (list, tuple, np.ndarray))
+                or hasattr(data, "data")
+                or np.isscalar(data)
             ):
                 batch = self._prepare(to_numpy(data))
                 return batch.reshape(-1, 1) if batch.ndim == 1 else batch
@@ -203,8 +250,10 @@ class IndexLookup(DataLayer):
 
     def update_state(self, data):
         if self._has_input_vocabulary:
-            raise ValueError(f"Cannot adapt layer '{self.name}' after setting a static vocabulary "
-                             "via `vocabulary` argument or `set_vocabulary()` method.")
+            raise ValueError(
+                f"Cannot adapt layer '{self.name}' after setting a static vocabulary "
+                "via `vocabulary` argument or `set_vocabulary()` method."
+            )
         data = self._prepare(to_numpy(data))
         if data.ndim < 2:
             data = data.reshape(1, -1)  # a 1-D batch is one document
@@ -239,7 +288,8 @@ class IndexLookup(DataLayer):
             raise RuntimeError(
                 f"When using `output_mode={self.output_mode}` and `pad_to_max_tokens=False`, you "
                 "must set the layer's vocabulary before calling it. Either pass a `vocabulary` "
-                "argument to the layer, or call `adapt` with some sample data.")
+                "argument to the layer, or call `adapt` with some sample data."
+            )
 
     def _lookup(self, values):
         uniques, inverse = np.unique(values.reshape(-1), return_inverse=True)
@@ -247,16 +297,22 @@ class IndexLookup(DataLayer):
         default = self._oov_start_index() if self.num_oov_indices == 1 else -1
         ids = np.array([self._table.get(k, default) for k in keys], dtype=np.int64)
         if self.num_oov_indices == 0 and (ids < 0).any():
-            raise ValueError(f"When `num_oov_indices=0` all inputs should be in vocabulary, found "
-                             f"OOV values {uniques[ids < 0].tolist()}, consider setting "
-                             "`num_oov_indices=1`.")  # fmt: skip
+            raise ValueError(
+                f"When `num_oov_indices=0` all inputs should be in vocabulary, found "
+                f"OOV values {uniques[ids < 0].tolist()}, consider setting "
+                "`num_oov_indices=1`."
+            )
         if self.num_oov_indices > 1 and (ids < 0).any():
             oov = ids < 0
             if uniques.dtype.kind in "iu" and self.oov_method != "farmhash":
                 buckets = np.mod(uniques[oov].astype(np.int64), self.num_oov_indices)
             else:
-                buckets = hash_buckets(uniques[oov], self.num_oov_indices, self.salt,
-                                       getattr(self, "encoding", "utf-8"))  # fmt: skip
+                buckets = hash_buckets(
+                    uniques[oov],
+                    self.num_oov_indices,
+                    self.salt,
+                    getattr(self, "encoding", "utf-8"),
+                )
             ids[oov] = buckets + self._oov_start_index()
         out = ids[inverse].reshape(values.shape)
         if self.mask_token is not None:
@@ -308,16 +364,21 @@ class IndexLookup(DataLayer):
     def get_config(self):
         return {
             **super().get_config(),
-            "invert": self.invert, "max_tokens": self.max_tokens,
-            "num_oov_indices": self.num_oov_indices, "oov_token": self.oov_token,
-            "mask_token": self.mask_token, "output_mode": self.output_mode,
-            "sparse": self.sparse, "pad_to_max_tokens": self.pad_to_max_tokens,
+            "invert": self.invert,
+            "max_tokens": self.max_tokens,
+            "num_oov_indices": self.num_oov_indices,
+            "oov_token": self.oov_token,
+            "mask_token": self.mask_token,
+            "output_mode": self.output_mode,
+            "sparse": self.sparse,
+            "pad_to_max_tokens": self.pad_to_max_tokens,
             "vocabulary_dtype": self.vocabulary_dtype,
             "idf_weights": _listify(self.input_idf_weights),
             "vocabulary": _listify(self.input_vocabulary),
             "vocabulary_size": self._frozen_vocab_size,
-            "oov_method": self.oov_method, "salt": self.salt,
-        }  # fmt: skip
+            "oov_method": self.oov_method,
+            "salt": self.salt,
+        }
 
     def save_own_variables(self, store):
         if self.output_mode == "tf_idf" and self.idf_weights is not None:
@@ -352,7 +413,7 @@ class IndexLookup(DataLayer):
         self._has_input_vocabulary = False
         try:
             if weights is not None:  # the saved weights already hold the OOV and padding slots
-                self._set_tokens(values[self._token_start_index():])
+                self._set_tokens(values[self._token_start_index() :])
             else:
                 self.set_vocabulary(values)
         finally:

@@ -27,30 +27,61 @@ class IntegerLookup(IndexLookup):
            [4, 0, 2]])
     """
 
-    def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1,
-                 vocabulary=None, vocabulary_dtype="int64", idf_weights=None, invert=False,
-                 output_mode="int", sparse=False, pad_to_max_tokens=False,
-                 oov_method="floormod", salt=None, name=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        max_tokens=None,
+        num_oov_indices=1,
+        mask_token=None,
+        oov_token=-1,
+        vocabulary=None,
+        vocabulary_dtype="int64",
+        idf_weights=None,
+        invert=False,
+        output_mode="int",
+        sparse=False,
+        pad_to_max_tokens=False,
+        oov_method="floormod",
+        salt=None,
+        name=None,
+        **kwargs,
+    ):
         if vocabulary_dtype != "int64":
-            raise ValueError(f"Only `vocabulary_dtype='int64'` is supported at this time. "
-                             f"Received: vocabulary_dtype={vocabulary_dtype}")  # fmt: skip
+            raise ValueError(
+                f"Only `vocabulary_dtype='int64'` is supported at this time. "
+                f"Received: vocabulary_dtype={vocabulary_dtype}"
+            )
         if salt is not None and oov_method != "farmhash":
-            raise ValueError(f"`salt` can only be used when `oov_method='farmhash'`. "
-                             f"Received: oov_method={oov_method}")  # fmt: skip
-        super().__init__(max_tokens=max_tokens, num_oov_indices=num_oov_indices,
-                         mask_token=mask_token, oov_token=oov_token, vocabulary=vocabulary,
-                         vocabulary_dtype=vocabulary_dtype, idf_weights=idf_weights,
-                         invert=invert, output_mode=output_mode, sparse=sparse,
-                         pad_to_max_tokens=pad_to_max_tokens, oov_method=oov_method, salt=salt,
-                         name=name, **kwargs)  # fmt: skip
+            raise ValueError(
+                f"`salt` can only be used when `oov_method='farmhash'`. "
+                f"Received: oov_method={oov_method}"
+            )
+        super().__init__(
+            max_tokens=max_tokens,
+            num_oov_indices=num_oov_indices,
+            mask_token=mask_token,
+            oov_token=oov_token,
+            vocabulary=vocabulary,
+            vocabulary_dtype=vocabulary_dtype,
+            idf_weights=idf_weights,
+            invert=invert,
+            output_mode=output_mode,
+            sparse=sparse,
+            pad_to_max_tokens=pad_to_max_tokens,
+            oov_method=oov_method,
+            salt=salt,
+            name=name,
+            **kwargs,
+        )
 
     def _prepare(self, values):
         values = np.asarray(values)
         if values.dtype.kind not in "biu" and values.size:
             if values.dtype.kind == "f" and np.all(values == np.round(values)):
                 return values.astype(np.int64)
-            raise TypeError(f"IntegerLookup '{self.name}' expects integers. Received an array "
-                            f"of dtype {values.dtype} with shape {values.shape}.")  # fmt: skip
+            raise TypeError(
+                f"IntegerLookup '{self.name}' expects integers. Received an array "
+                f"of dtype {values.dtype} with shape {values.shape}."
+            )
         return values.astype(np.int64)
 
     def call(self, inputs):

@@ -36,8 +36,10 @@ class MixUp(LabelMixingMixin, ImageAugmentationLayer):
 
     def draw(self, rng, batch, height, width, channels):
         order = rng.permutation(batch).astype(np.int64)
-        return {"mix_weight": rng.beta(self.alpha, self.alpha, size=batch).astype(np.float32),
-                "permutation_order": order}  # fmt: skip
+        return {
+            "mix_weight": rng.beta(self.alpha, self.alpha, size=batch).astype(np.float32),
+            "permutation_order": order,
+        }
 
     def apply(self, images, transformation):
         w = as_array(transformation["mix_weight"], images.dtype).reshape(-1, 1, 1, 1)

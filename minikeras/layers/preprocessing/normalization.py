@@ -69,10 +69,12 @@ class Normalization(Layer):
         self._stat_shape = tuple(input_shape[d] for d in self._keep)
         self._build_input_shape = tuple(input_shape)
         if self.input_mean is None:
-            self.adapt_mean = self.add_weight(self._stat_shape, "zeros", trainable=False,
-                                              name="mean")  # fmt: skip
-            self.adapt_variance = self.add_weight(self._stat_shape, "ones", trainable=False,
-                                                  name="variance")  # fmt: skip
+            self.adapt_mean = self.add_weight(
+                self._stat_shape, "zeros", trainable=False, name="mean"
+            )
+            self.adapt_variance = self.add_weight(
+                self._stat_shape, "ones", trainable=False, name="variance"
+            )
             self.count = self.add_weight((), "zeros", dtype="int32", trainable=False, name="count")
         else:
             mean = np.asarray(self.input_mean, self.dtype)
@@ -82,8 +84,10 @@ class Normalization(Layer):
                 for i in range(1, mean.ndim + 1):
                     shape[self._keep[-i]] = mean.shape[-i]
                 mean, variance = mean.reshape(shape), variance.reshape(shape)
-            self._fixed = (np.broadcast_to(mean, self._broadcast),
-                           np.broadcast_to(variance, self._broadcast))  # fmt: skip
+            self._fixed = (
+                np.broadcast_to(mean, self._broadcast),
+                np.broadcast_to(variance, self._broadcast),
+            )
         self.built = True  # also when build() is called directly
 
     def adapt(self, data, batch_size=None, steps=None):
@@ -118,7 +122,8 @@ class Normalization(Layer):
             w = n / (total + n)
             new_mean = total_mean * (1 - w) + mean * w
             total_var = (total_var + (total_mean - new_mean) ** 2) * (1 - w) + (
-                var + (mean - new_mean) ** 2) * w  # fmt: skip
+                var + (mean - new_mean) ** 2
+            ) * w
             total_mean, total = new_mean, total + n
         if total_mean is None:
             raise ValueError("Normalization.adapt() received no data (an empty iterable).")
@@ -133,8 +138,10 @@ class Normalization(Layer):
     def _stats(self):
         if self.input_mean is not None:
             return self._fixed
-        return (np.reshape(self.adapt_mean.data, self._broadcast),
-                np.reshape(self.adapt_variance.data, self._broadcast))  # fmt: skip
+        return (
+            np.reshape(self.adapt_mean.data, self._broadcast),
+            np.reshape(self.adapt_variance.data, self._broadcast),
+        )
 
     def call(self, inputs):
         x = ops.cast(inputs, self.dtype) if inputs.dtype != np.dtype(self.dtype) else inputs

@@ -5,9 +5,19 @@ import numpy as np
 from .augmentation_base import ImageAugmentationLayer, as_array, keras_factor
 from .augmentation_ops import build_ops, run_op
 
-OPS = ("random_shear", "random_translation", "random_rotation", "random_brightness",
-       "random_color_degeneration", "random_contrast", "random_sharpness",
-       "random_posterization", "solarization", "auto_contrast", "equalization")  # fmt: skip
+OPS = (
+    "random_shear",
+    "random_translation",
+    "random_rotation",
+    "random_brightness",
+    "random_color_degeneration",
+    "random_contrast",
+    "random_sharpness",
+    "random_posterization",
+    "solarization",
+    "auto_contrast",
+    "equalization",
+)
 
 
 class RandAugment(ImageAugmentationLayer):
@@ -40,8 +50,16 @@ class RandAugment(ImageAugmentationLayer):
 
     OPS = OPS
 
-    def __init__(self, value_range=(0, 255), num_ops=2, factor=0.5, interpolation="bilinear",
-                 seed=None, data_format=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        value_range=(0, 255),
+        num_ops=2,
+        factor=0.5,
+        interpolation="bilinear",
+        seed=None,
+        data_format=None,
+        **kwargs,
+    ):
         super().__init__(seed, data_format, **kwargs)
         self.value_range = value_range
         self.num_ops = num_ops
@@ -51,8 +69,10 @@ class RandAugment(ImageAugmentationLayer):
         self._op_layers = tuple(self._ops.values())  # tracked as sublayers
 
     def draw(self, rng, batch, height, width, channels):
-        return {"layer_idxes": rng.integers(0, len(OPS), size=self.num_ops),
-                "seeds": rng.integers(0, 2**31 - 1, size=len(OPS))}  # fmt: skip
+        return {
+            "layer_idxes": rng.integers(0, len(OPS), size=self.num_ops),
+            "seeds": rng.integers(0, 2**31 - 1, size=len(OPS)),
+        }
 
     def apply(self, images, transformation):
         idxes = as_array(transformation["layer_idxes"]).astype(int).reshape(-1)
@@ -62,7 +82,13 @@ class RandAugment(ImageAugmentationLayer):
         return images
 
     def get_config(self):
-        value_range = list(self.value_range) if isinstance(self.value_range, tuple) else \
-            self.value_range  # fmt: skip
-        return {**super().get_config(), "value_range": value_range, "num_ops": self.num_ops,
-                "factor": self.factor, "interpolation": self.interpolation}  # fmt: skip
+        value_range = (
+            list(self.value_range) if isinstance(self.value_range, tuple) else self.value_range
+        )
+        return {
+            **super().get_config(),
+            "value_range": value_range,
+            "num_ops": self.num_ops,
+            "factor": self.factor,
+            "interpolation": self.interpolation,
+        }

@@ -13,8 +13,15 @@ from .random_base import BaseRandomLayer, parse_factor
 
 
 class _AffineLayer(BaseRandomLayer):
-    def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0,
-                 data_format=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        fill_mode="reflect",
+        interpolation="bilinear",
+        seed=None,
+        fill_value=0.0,
+        data_format=None,
+        **kwargs,
+    ):
         super().__init__(seed, data_format, **kwargs)
         image_utils.check_warp_arguments(fill_mode, interpolation)
         self.fill_mode, self.interpolation, self.fill_value = fill_mode, interpolation, fill_value
@@ -22,8 +29,9 @@ class _AffineLayer(BaseRandomLayer):
     def transform(self, images, rng):
         b, h, w, _ = images.shape
         matrices = self.matrices(b, h, w, rng)  # (b, 8)
-        return image_utils.affine_transform(images, matrices, self.interpolation, self.fill_mode,
-                                            self.fill_value)  # fmt: skip
+        return image_utils.affine_transform(
+            images, matrices, self.interpolation, self.fill_mode, self.fill_value
+        )
 
     def get_config(self):
         return {
@@ -55,8 +63,16 @@ class RandomRotation(_AffineLayer):
     1.0
     """
 
-    def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None,
-                 fill_value=0.0, data_format=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        factor,
+        fill_mode="reflect",
+        interpolation="bilinear",
+        seed=None,
+        fill_value=0.0,
+        data_format=None,
+        **kwargs,
+    ):
         super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
         self.factor = factor
         self.lower, self.upper = parse_factor(factor, "factor")
@@ -89,9 +105,17 @@ class RandomZoom(_AffineLayer):
     (1, 4, 4, 2)
     """
 
-    def __init__(self, height_factor, width_factor=None, fill_mode="reflect",
-                 interpolation="bilinear", seed=None, fill_value=0.0, data_format=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        height_factor,
+        width_factor=None,
+        fill_mode="reflect",
+        interpolation="bilinear",
+        seed=None,
+        fill_value=0.0,
+        data_format=None,
+        **kwargs,
+    ):
         super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
         self.height_factor, self.width_factor = height_factor, width_factor
         self.height_range = parse_factor(height_factor, "height_factor")
@@ -129,9 +153,17 @@ class RandomTranslation(_AffineLayer):
     [0.0, 0.0, 0.0, 1.0]
     """
 
-    def __init__(self, height_factor, width_factor, fill_mode="reflect",
-                 interpolation="bilinear", seed=None, fill_value=0.0, data_format=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        height_factor,
+        width_factor,
+        fill_mode="reflect",
+        interpolation="bilinear",
+        seed=None,
+        fill_value=0.0,
+        data_format=None,
+        **kwargs,
+    ):
         super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
         self.height_factor, self.width_factor = height_factor, width_factor
         self.height_range = parse_factor(height_factor, "height_factor")

@@ -31,17 +31,29 @@ class RandomColorJitter(ImageAugmentationLayer):
     [0.6, 0.6, 0.6]
     """
 
-    def __init__(self, value_range=(0, 255), brightness_factor=None, contrast_factor=None,
-                 saturation_factor=None, hue_factor=None, seed=None, data_format=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        value_range=(0, 255),
+        brightness_factor=None,
+        contrast_factor=None,
+        saturation_factor=None,
+        hue_factor=None,
+        seed=None,
+        data_format=None,
+        **kwargs,
+    ):
         super().__init__(seed, data_format, **kwargs)
         self.value_range = value_range
         self.brightness_factor = brightness_factor
         self.contrast_factor = contrast_factor
         self.saturation_factor = saturation_factor
         self.hue_factor = hue_factor
-        steps = ((RandomBrightness, brightness_factor), (RandomContrast, contrast_factor),
-                 (RandomSaturation, saturation_factor), (RandomHue, hue_factor))  # fmt: skip
+        steps = (
+            (RandomBrightness, brightness_factor),
+            (RandomContrast, contrast_factor),
+            (RandomSaturation, saturation_factor),
+            (RandomHue, hue_factor),
+        )
         self._steps = tuple(
             cls(factor=factor, value_range=value_range, seed=seed)
             for cls, factor in steps

@@ -64,13 +64,19 @@ class RandomCrop(ImageAugmentationLayer):
         top, left = (int(v) for v in transformation)
         y = images[:, top : top + self.height, left : left + self.width, :]
         if tuple(y.shape[1:3]) != (self.height, self.width):
-            y = ops.image.resize(y, (self.height, self.width), interpolation="bilinear",
-                                 data_format="channels_last")  # fmt: skip
+            y = ops.image.resize(
+                y, (self.height, self.width), interpolation="bilinear", data_format="channels_last"
+            )
         return y
 
     def apply_inference(self, images):
-        return ops.image.resize(images, (self.height, self.width), interpolation="bilinear",
-                                crop_to_aspect_ratio=True, data_format="channels_last")  # fmt: skip
+        return ops.image.resize(
+            images,
+            (self.height, self.width),
+            interpolation="bilinear",
+            crop_to_aspect_ratio=True,
+            data_format="channels_last",
+        )
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)

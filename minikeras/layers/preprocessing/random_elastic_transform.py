@@ -37,16 +37,24 @@ class RandomElasticTransform(ImageAugmentationLayer):
     50.0
     """
 
-    def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_mode="reflect",
-                 fill_value=0.0, value_range=(0, 255), seed=None, data_format=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        factor=1.0,
+        scale=1.0,
+        interpolation="bilinear",
+        fill_mode="reflect",
+        fill_value=0.0,
+        value_range=(0, 255),
+        seed=None,
+        data_format=None,
+        **kwargs,
+    ):
         super().__init__(seed, data_format, **kwargs)
         self.factor = keras_factor(factor, "factor", 0.0, 1.0)
         self.scale = keras_factor(scale, "scale", 0.0, 1.0)
         if interpolation not in ("nearest", "bilinear"):
             raise NotImplementedError(
-                f"Unknown `interpolation` {interpolation}. Expected of one "
-                "('nearest', 'bilinear')."
+                f"Unknown `interpolation` {interpolation}. Expected of one ('nearest', 'bilinear')."
             )
         if fill_mode not in FILL_MODES:
             raise NotImplementedError(
@@ -64,8 +72,11 @@ class RandomElasticTransform(ImageAugmentationLayer):
         p = rng.uniform(self.factor[0], self.factor[1], size=batch)
         apply = rng.uniform(size=batch) < p
         strength = np.float32(rng.uniform(self.scale[0], self.scale[1]))
-        return {"apply_transform": apply, "distortion_factor": strength,
-                "seed": int(rng.integers(0, 2**31 - 1))}  # fmt: skip
+        return {
+            "apply_transform": apply,
+            "distortion_factor": strength,
+            "seed": int(rng.integers(0, 2**31 - 1)),
+        }
 
     def apply(self, images, transformation):
         if transformation is None:
@@ -75,8 +86,14 @@ class RandomElasticTransform(ImageAugmentationLayer):
         alpha, sigma = max(h, w) * 0.1 * d, min(h, w) * 0.05 * d
         if sigma > 0:
             out = ops.image.elastic_transform(
-                images, alpha, sigma, self.interpolation, self.fill_mode, self.fill_value,
-                seed=int(as_array(transformation["seed"])), data_format="channels_last",
+                images,
+                alpha,
+                sigma,
+                self.interpolation,
+                self.fill_mode,
+                self.fill_value,
+                seed=int(as_array(transformation["seed"])),
+                data_format="channels_last",
             )
         else:
             out = images  # no displacement
@@ -85,6 +102,12 @@ class RandomElasticTransform(ImageAugmentationLayer):
         return ops.clip(y, self.value_range[0], self.value_range[1])
 
     def get_config(self):
-        return {**super().get_config(), "factor": self.factor, "scale": self.scale,
-                "interpolation": self.interpolation, "fill_mode": self.fill_mode,
-                "fill_value": self.fill_value, "value_range": self.value_range}  # fmt: skip
+        return {
+            **super().get_config(),
+            "factor": self.factor,
+            "scale": self.scale,
+            "interpolation": self.interpolation,
+            "fill_mode": self.fill_mode,
+            "fill_value": self.fill_value,
+            "value_range": self.value_range,
+        }

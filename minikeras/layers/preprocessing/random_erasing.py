@@ -33,8 +33,16 @@ class RandomErasing(ImageAugmentationLayer):
     [7.0, 7.0, 7.0, 7.0]
     """
 
-    def __init__(self, factor=1.0, scale=(0.02, 0.33), fill_value=None, value_range=(0, 255),
-                 seed=None, data_format=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        factor=1.0,
+        scale=(0.02, 0.33),
+        fill_value=None,
+        value_range=(0, 255),
+        seed=None,
+        data_format=None,
+        **kwargs,
+    ):
         super().__init__(seed, data_format, **kwargs)
         self.factor = keras_factor(factor, "factor", 0.0, 1.0)
         self.scale = keras_factor(scale, "scale", 0.0, 1.0)

@@ -10,8 +10,10 @@ def odd_kernel_size(value, name="kernel_size"):
     """Keras's kernel size: an odd int k -> (k, k); a pair of odd ints -> the pair."""
     if isinstance(value, (list, tuple)):
         if len(value) != 2:
-            raise ValueError(f"The `{name}` argument should be a number (or a list of two "
-                             f"numbers) Received: {name}={value!r}")  # fmt: skip
+            raise ValueError(
+                f"The `{name}` argument should be a number (or a list of two "
+                f"numbers) Received: {name}={value!r}"
+            )
         pair = tuple(value)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         pair = (value, value)
@@ -48,8 +50,16 @@ class RandomGaussianBlur(ImageAugmentationLayer):
     61.93
     """
 
-    def __init__(self, factor=1.0, kernel_size=3, sigma=1.0, value_range=(0, 255),
-                 data_format=None, seed=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        factor=1.0,
+        kernel_size=3,
+        sigma=1.0,
+        value_range=(0, 255),
+        data_format=None,
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(seed, data_format, **kwargs)
         self.factor = keras_factor(factor, "factor", 0.0, 1.0)
         self.kernel_size = odd_kernel_size(kernel_size)
@@ -65,11 +75,17 @@ class RandomGaussianBlur(ImageAugmentationLayer):
     def apply(self, images, transformation):
         sigma = as_array(transformation["blur_factor"], np.float64).reshape(-1)
         apply = as_array(transformation["should_apply_blur"]).astype(bool).reshape(-1, 1, 1, 1)
-        blurred = ops.image.gaussian_blur(images, self.kernel_size, sigma,
-                                          data_format="channels_last")  # fmt: skip
+        blurred = ops.image.gaussian_blur(
+            images, self.kernel_size, sigma, data_format="channels_last"
+        )
         y = ops.where(apply, blurred, images)
         return ops.clip(y, self.value_range[0], self.value_range[1])
 
     def get_config(self):
-        return {**super().get_config(), "factor": self.factor, "kernel_size": self.kernel_size,
-                "sigma": self.sigma, "value_range": self.value_range}  # fmt: skip
+        return {
+            **super().get_config(),
+            "factor": self.factor,
+            "kernel_size": self.kernel_size,
+            "sigma": self.sigma,
+            "value_range": self.value_range,
+        }

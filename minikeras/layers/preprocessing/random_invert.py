@@ -45,5 +45,3 @@ class RandomInvert(ImageAugmentationLayer):
         value_range = self.value_range
         value_range = list(value_range) if isinstance(value_range, tuple) else value_range
         return {**super().get_config(), "factor": self.factor, "value_range": value_range}
-
-

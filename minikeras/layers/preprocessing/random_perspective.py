@@ -32,8 +32,16 @@ class RandomPerspective(ImageAugmentationLayer):
     True
     """
 
-    def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_value=0.0,
-                 seed=None, data_format=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        factor=1.0,
+        scale=1.0,
+        interpolation="bilinear",
+        fill_value=0.0,
+        seed=None,
+        data_format=None,
+        **kwargs,
+    ):
         super().__init__(seed, data_format, **kwargs)
         self.factor = keras_factor(factor, "factor", 0.0, 1.0)
         if not isinstance(scale, (int, float)) or scale < 0.0 or scale > 1.0:
@@ -43,8 +51,7 @@ class RandomPerspective(ImageAugmentationLayer):
             )
         if interpolation not in ("nearest", "bilinear"):
             raise NotImplementedError(
-                f"Unknown `interpolation` {interpolation}. Expected of one "
-                "('nearest', 'bilinear')."
+                f"Unknown `interpolation` {interpolation}. Expected of one ('nearest', 'bilinear')."
             )
         self.scale, self.interpolation, self.fill_value = scale, interpolation, fill_value
 
@@ -52,25 +59,39 @@ class RandomPerspective(ImageAugmentationLayer):
         p = rng.uniform(self.factor[0], self.factor[1], size=batch)
         apply = rng.uniform(size=batch) < p
         d = rng.uniform(-0.5 * self.scale, 0.5 * self.scale, size=(batch, 4, 2))
-        corners = np.array([[0.0, 0.0], [width - 1, 0.0], [0.0, height - 1],
-                            [width - 1, height - 1]], np.float32)  # fmt: skip
+        corners = np.array(
+            [[0.0, 0.0], [width - 1, 0.0], [0.0, height - 1], [width - 1, height - 1]], np.float32
+        )
         start = np.repeat(corners[None], batch, axis=0)
         end = np.where(apply[:, None, None], start + start * d.astype(np.float32), start)
-        shape = ((batch, channels, height, width) if self.data_format == "channels_first"
-                 else (batch, height, width, channels))  # fmt: skip
-        return {"apply_perspective": apply, "start_points": start,
-                "end_points": end.astype(np.float32), "input_shape": shape}  # fmt: skip
+        shape = (
+            (batch, channels, height, width)
+            if self.data_format == "channels_first"
+            else (batch, height, width, channels)
+        )
+        return {
+            "apply_perspective": apply,
+            "start_points": start,
+            "end_points": end.astype(np.float32),
+            "input_shape": shape,
+        }
 
     def apply(self, images, transformation):
         if transformation is None:
             return images
         start = as_array(transformation["start_points"], np.float32)
         end = as_array(transformation["end_points"], np.float32)
-        out = ops.image.perspective_transform(images, start, end, self.interpolation,
-                                              self.fill_value, data_format="channels_last")
+        out = ops.image.perspective_transform(
+            images, start, end, self.interpolation, self.fill_value, data_format="channels_last"
+        )
         apply = as_array(transformation["apply_perspective"]).astype(bool).reshape(-1, 1, 1, 1)
         return ops.where(apply, out, images)
 
     def get_config(self):
-        return {**super().get_config(), "factor": self.factor, "scale": self.scale,
-                "interpolation": self.interpolation, "fill_value": self.fill_value}  # fmt: skip
+        return {
+            **super().get_config(),
+            "factor": self.factor,
+            "scale": self.scale,
+            "interpolation": self.interpolation,
+            "fill_value": self.fill_value,
+        }

@@ -57,8 +57,17 @@ class RandomShear(ImageAugmentationLayer):
     [[0.0, 1.0], [3.0, 0.0]]
     """
 
-    def __init__(self, x_factor=0.0, y_factor=0.0, interpolation="bilinear", fill_mode="reflect",
-                 fill_value=0.0, data_format=None, seed=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        x_factor=0.0,
+        y_factor=0.0,
+        interpolation="bilinear",
+        fill_mode="reflect",
+        fill_value=0.0,
+        data_format=None,
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(seed, data_format, **kwargs)
         self.x_factor = _shear_factor(x_factor, "x_factor")
         self.y_factor = _shear_factor(y_factor, "y_factor")
@@ -83,8 +92,9 @@ class RandomShear(ImageAugmentationLayer):
         s = as_array(transformation["shear_factor"], np.float64).reshape(-1, 2)
         one, zero = np.ones(len(s)), np.zeros(len(s))
         matrices = np.stack([one, s[:, 0], zero, s[:, 1], one, zero, zero, zero], axis=1)
-        return image_utils.affine_transform(images, matrices, self.interpolation,
-                                            self.fill_mode, self.fill_value)  # fmt: skip
+        return image_utils.affine_transform(
+            images, matrices, self.interpolation, self.fill_mode, self.fill_value
+        )
 
     def get_config(self):
         return {

@@ -40,9 +40,19 @@ class Resizing(Layer):
     (2, 4, 6, 3)
     """
 
-    def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
-                 pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0,
-                 antialias=False, data_format=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        height,
+        width,
+        interpolation="bilinear",
+        crop_to_aspect_ratio=False,
+        pad_to_aspect_ratio=False,
+        fill_mode="constant",
+        fill_value=0.0,
+        antialias=False,
+        data_format=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if interpolation not in RESIZE_INTERPOLATIONS:
             raise ValueError(
@@ -73,22 +83,33 @@ class Resizing(Layer):
     def call(self, inputs):
         image_utils.check_image_rank(self, inputs.shape)
         return ops.image.resize(
-            inputs, (self.height, self.width), interpolation=self.interpolation,
-            antialias=self.antialias, crop_to_aspect_ratio=self.crop_to_aspect_ratio,
-            pad_to_aspect_ratio=self.pad_to_aspect_ratio, fill_mode=self.fill_mode,
-            fill_value=self.fill_value, data_format=self.data_format,
-        )  # fmt: skip
+            inputs,
+            (self.height, self.width),
+            interpolation=self.interpolation,
+            antialias=self.antialias,
+            crop_to_aspect_ratio=self.crop_to_aspect_ratio,
+            pad_to_aspect_ratio=self.pad_to_aspect_ratio,
+            fill_mode=self.fill_mode,
+            fill_value=self.fill_value,
+            data_format=self.data_format,
+        )
 
     def compute_output_shape(self, input_shape):
         return _resized_shape(input_shape, self.height, self.width, self.data_format)
 
     def get_config(self):
-        return {**super().get_config(), "height": self.height, "width": self.width,
-                "interpolation": self.interpolation,
-                "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
-                "pad_to_aspect_ratio": self.pad_to_aspect_ratio, "fill_mode": self.fill_mode,
-                "fill_value": self.fill_value, "antialias": self.antialias,
-                "data_format": self.data_format}  # fmt: skip
+        return {
+            **super().get_config(),
+            "height": self.height,
+            "width": self.width,
+            "interpolation": self.interpolation,
+            "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
+            "pad_to_aspect_ratio": self.pad_to_aspect_ratio,
+            "fill_mode": self.fill_mode,
+            "fill_value": self.fill_value,
+            "antialias": self.antialias,
+            "data_format": self.data_format,
+        }
 
 
 class CenterCrop(Layer):
@@ -131,5 +152,9 @@ class CenterCrop(Layer):
         return _resized_shape(input_shape, self.height, self.width, self.data_format)
 
     def get_config(self):
-        return {**super().get_config(), "height": self.height, "width": self.width,
-                "data_format": self.data_format}  # fmt: skip
+        return {
+            **super().get_config(),
+            "height": self.height,
+            "width": self.width,
+            "data_format": self.data_format,
+        }

@@ -45,8 +45,9 @@ class Solarization(ImageAugmentationLayer):
     [10.0, 55.0]
     """
 
-    def __init__(self, addition_factor=0.0, threshold_factor=0.0, value_range=(0, 255),
-                 seed=None, **kwargs):  # fmt: skip
+    def __init__(
+        self, addition_factor=0.0, threshold_factor=0.0, value_range=(0, 255), seed=None, **kwargs
+    ):
         super().__init__(seed, kwargs.pop("data_format", None), **kwargs)
         self.addition_factor = _solarize_factor(addition_factor, "addition_factor")
         self.threshold_factor = _solarize_factor(threshold_factor, "threshold_factor")

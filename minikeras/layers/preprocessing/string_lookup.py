@@ -41,23 +41,49 @@ class StringLookup(IndexLookup):
     ['[UNK]', 'd', 'z', 'c', 'b', 'a']
     """
 
-    def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]",
-                 vocabulary=None, idf_weights=None, invert=False, output_mode="int",
-                 pad_to_max_tokens=False, sparse=False, encoding="utf-8", name=None, salt=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        max_tokens=None,
+        num_oov_indices=1,
+        mask_token=None,
+        oov_token="[UNK]",
+        vocabulary=None,
+        idf_weights=None,
+        invert=False,
+        output_mode="int",
+        pad_to_max_tokens=False,
+        sparse=False,
+        encoding="utf-8",
+        name=None,
+        salt=None,
+        **kwargs,
+    ):
         self.encoding = encoding
         kwargs.pop("vocabulary_dtype", None)
-        super().__init__(max_tokens=max_tokens, num_oov_indices=num_oov_indices,
-                         mask_token=mask_token, oov_token=oov_token, vocabulary=vocabulary,
-                         idf_weights=idf_weights, invert=invert, output_mode=output_mode,
-                         pad_to_max_tokens=pad_to_max_tokens, sparse=sparse, name=name,
-                         salt=salt, vocabulary_dtype="string", **kwargs)  # fmt: skip
+        super().__init__(
+            max_tokens=max_tokens,
+            num_oov_indices=num_oov_indices,
+            mask_token=mask_token,
+            oov_token=oov_token,
+            vocabulary=vocabulary,
+            idf_weights=idf_weights,
+            invert=invert,
+            output_mode=output_mode,
+            pad_to_max_tokens=pad_to_max_tokens,
+            sparse=sparse,
+            name=name,
+            salt=salt,
+            vocabulary_dtype="string",
+            **kwargs,
+        )
 
     def _prepare(self, values):
         values = np.asarray(values)
         if values.dtype.kind not in "USO":
-            raise TypeError(f"StringLookup '{self.name}' expects strings. Received an array of "
-                            f"dtype {values.dtype} with shape {values.shape}.")  # fmt: skip
+            raise TypeError(
+                f"StringLookup '{self.name}' expects strings. Received an array of "
+                f"dtype {values.dtype} with shape {values.shape}."
+            )
         return as_text(values, self.encoding)
 
     def call(self, inputs):

@@ -49,37 +49,68 @@ class TextVectorization(DataLayer):
            [1, 2, 0, 0]])
     """
 
-    def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation",
-                 split="whitespace", ngrams=None, output_mode="int", output_sequence_length=None,
-                 pad_to_max_tokens=False, vocabulary=None, idf_weights=None, sparse=False,
-                 ragged=False, encoding="utf-8", name=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        max_tokens=None,
+        standardize="lower_and_strip_punctuation",
+        split="whitespace",
+        ngrams=None,
+        output_mode="int",
+        output_sequence_length=None,
+        pad_to_max_tokens=False,
+        vocabulary=None,
+        idf_weights=None,
+        sparse=False,
+        ragged=False,
+        encoding="utf-8",
+        name=None,
+        **kwargs,
+    ):
         if sparse or ragged:
-            raise ValueError("TextVectorization: `sparse=True` and `ragged=True` need sparse or "
-                             "ragged tensors, which minikeras does not have (Keras allows them "
-                             f"on TensorFlow only). Received: sparse={sparse}, ragged={ragged}")
-        for arg, value, allowed in (("standardize", standardize, _STANDARDIZE),
-                                    ("split", split, _SPLIT)):  # fmt: skip
+            raise ValueError(
+                "TextVectorization: `sparse=True` and `ragged=True` need sparse or "
+                "ragged tensors, which minikeras does not have (Keras allows them "
+                f"on TensorFlow only). Received: sparse={sparse}, ragged={ragged}"
+            )
+        for arg, value, allowed in (
+            ("standardize", standardize, _STANDARDIZE),
+            ("split", split, _SPLIT),
+        ):
             if not (value is None or callable(value) or value in allowed):
-                raise ValueError(f"Unknown value for argument `{arg}` of TextVectorization: "
-                                 f"expected one of {allowed}, None or a callable. "
-                                 f"Received: {arg}={value!r}")  # fmt: skip
+                raise ValueError(
+                    f"Unknown value for argument `{arg}` of TextVectorization: "
+                    f"expected one of {allowed}, None or a callable. "
+                    f"Received: {arg}={value!r}"
+                )
         output_mode = {"binary": "multi_hot", "tf-idf": "tf_idf"}.get(output_mode, output_mode)
         modes = ("int", "one_hot", "multi_hot", "count", "tf_idf")
         if output_mode not in modes:
-            raise ValueError(f"Unknown value for argument `output_mode` of TextVectorization: "
-                             f"expected one of {modes}. Received: output_mode={output_mode!r}")
-        if not (ngrams is None or isinstance(ngrams, int) or (
-                isinstance(ngrams, tuple) and all(isinstance(n, int) for n in ngrams))):
-            raise ValueError(f"`ngrams` must be None, an integer, or a tuple of integers. "
-                             f"Received: ngrams={ngrams}")  # fmt: skip
-        if output_mode == "int" and not (output_sequence_length is None or isinstance(
-                output_sequence_length, int)):  # fmt: skip
-            raise ValueError(f"`output_sequence_length` must be either None or an integer when "
-                             f"`output_mode` is 'int'. Received: "
-                             f"output_sequence_length={output_sequence_length}")  # fmt: skip
+            raise ValueError(
+                f"Unknown value for argument `output_mode` of TextVectorization: "
+                f"expected one of {modes}. Received: output_mode={output_mode!r}"
+            )
+        if not (
+            ngrams is None
+            or isinstance(ngrams, int)
+            or (isinstance(ngrams, tuple) and all(isinstance(n, int) for n in ngrams))
+        ):
+            raise ValueError(
+                f"`ngrams` must be None, an integer, or a tuple of integers. "
+                f"Received: ngrams={ngrams}"
+            )
+        if output_mode == "int" and not (
+            output_sequence_length is None or isinstance(output_sequence_length, int)
+        ):
+            raise ValueError(
+                f"`output_sequence_length` must be either None or an integer when "
+                f"`output_mode` is 'int'. Received: "
+                f"output_sequence_length={output_sequence_length}"
+            )
         if output_mode != "int" and output_sequence_length is not None:
-            raise ValueError(f"`output_sequence_length` must not be set if `output_mode` is not "
-                             f"'int'. Received output_sequence_length={output_sequence_length}.")
+            raise ValueError(
+                f"`output_sequence_length` must not be set if `output_mode` is not "
+                f"'int'. Received output_sequence_length={output_sequence_length}."
+            )
         has_input_vocabulary = kwargs.pop("has_input_vocabulary", vocabulary is not None)
         vocabulary_size = kwargs.pop("vocabulary_size", None)
         super().__init__(name=name, **kwargs)
@@ -88,11 +119,16 @@ class TextVectorization(DataLayer):
         self._output_mode, self._output_sequence_length = output_mode, output_sequence_length
         self._encoding, self._ragged = encoding, ragged
         self._lookup_layer = StringLookup(
-            max_tokens=max_tokens, vocabulary=vocabulary, idf_weights=idf_weights,
-            pad_to_max_tokens=pad_to_max_tokens, mask_token="", output_mode=output_mode,
-            has_input_vocabulary=has_input_vocabulary, encoding=encoding,
+            max_tokens=max_tokens,
+            vocabulary=vocabulary,
+            idf_weights=idf_weights,
+            pad_to_max_tokens=pad_to_max_tokens,
+            mask_token="",
+            output_mode=output_mode,
+            has_input_vocabulary=has_input_vocabulary,
+            encoding=encoding,
             vocabulary_size=vocabulary_size,
-        )  # fmt: skip
+        )
 
     # -- text processing -----------------------------------------------------------------------
     def _preprocess(self, inputs):
@@ -112,15 +148,18 @@ class TextVectorization(DataLayer):
                     raise ValueError(
                         "When using `TextVectorization` to tokenize strings, the input rank must "
                         "be 1 or the last shape dimension must be 1. Received: "
-                        f"inputs.shape={text.shape} with rank={text.ndim}")
+                        f"inputs.shape={text.shape} with rank={text.ndim}"
+                    )
                 text = text[..., 0]
             if self._split == "whitespace":
                 rows = [[t for t in _WHITESPACE.split(s) if t] for s in text.reshape(-1).tolist()]
             elif self._split == "character":
                 rows = [list(s) for s in text.reshape(-1).tolist()]
             else:
-                rows = [[str(t) for t in to_numpy(r).tolist()] if not isinstance(r, str)
-                        else [r] for r in self._split(text.reshape(-1))]  # fmt: skip
+                rows = [
+                    [str(t) for t in to_numpy(r).tolist()] if not isinstance(r, str) else [r]
+                    for r in self._split(text.reshape(-1))
+                ]
             tokens = rows if text.ndim else rows[0]
             self._scalar = text.ndim == 0
         if self._ngrams is not None:
@@ -226,14 +265,20 @@ class TextVectorization(DataLayer):
         lookup = self._lookup_layer
         return {
             **super().get_config(),
-            "max_tokens": lookup.max_tokens, "standardize": self._standardize,
-            "split": self._split, "ngrams": self._ngrams_arg, "output_mode": self._output_mode,
+            "max_tokens": lookup.max_tokens,
+            "standardize": self._standardize,
+            "split": self._split,
+            "ngrams": self._ngrams_arg,
+            "output_mode": self._output_mode,
             "output_sequence_length": self._output_sequence_length,
-            "pad_to_max_tokens": lookup.pad_to_max_tokens, "sparse": lookup.sparse,
-            "ragged": self._ragged, "vocabulary": _listify(lookup.input_vocabulary),
-            "idf_weights": _listify(lookup.input_idf_weights), "encoding": self._encoding,
+            "pad_to_max_tokens": lookup.pad_to_max_tokens,
+            "sparse": lookup.sparse,
+            "ragged": self._ragged,
+            "vocabulary": _listify(lookup.input_vocabulary),
+            "idf_weights": _listify(lookup.input_idf_weights),
+            "encoding": self._encoding,
             "vocabulary_size": self.vocabulary_size(),
-        }  # fmt: skip
+        }
 
     @classmethod
     def from_config(cls, config):

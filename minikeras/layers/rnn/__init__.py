@@ -9,16 +9,16 @@ from .simple_rnn import SimpleRNN, SimpleRNNCell
 from .stacked_rnn_cells import StackedRNNCells
 
 __all__ = [
-           "GRU",
-           "LSTM",
-           "RNN",
-           "Bidirectional",
-           "ConvLSTM1D",
-           "ConvLSTM2D",
-           "ConvLSTM3D",
-           "GRUCell",
-           "LSTMCell",
-           "SimpleRNN",
-           "SimpleRNNCell",
-           "StackedRNNCells",
-]  # fmt: skip
+    "GRU",
+    "LSTM",
+    "RNN",
+    "Bidirectional",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
+    "GRUCell",
+    "LSTMCell",
+    "SimpleRNN",
+    "SimpleRNNCell",
+    "StackedRNNCells",
+]

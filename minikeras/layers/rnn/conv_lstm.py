@@ -26,13 +26,18 @@ from .rnn_cell import CellRNN, _forward
 
 # the cell's arguments that are objects, with the module that (de)serializes each
 _OBJECTS = {
-    "activation": activations, "recurrent_activation": activations,
-    "kernel_initializer": initializers, "recurrent_initializer": initializers,
-    "bias_initializer": initializers, "kernel_regularizer": regularizers,
-    "recurrent_regularizer": regularizers, "bias_regularizer": regularizers,
-    "kernel_constraint": constraints, "recurrent_constraint": constraints,
+    "activation": activations,
+    "recurrent_activation": activations,
+    "kernel_initializer": initializers,
+    "recurrent_initializer": initializers,
+    "bias_initializer": initializers,
+    "kernel_regularizer": regularizers,
+    "recurrent_regularizer": regularizers,
+    "bias_regularizer": regularizers,
+    "kernel_constraint": constraints,
+    "recurrent_constraint": constraints,
     "bias_constraint": constraints,
-}  # fmt: skip
+}
 
 
 def _per_gate(x, masks):
@@ -65,14 +70,33 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
     (1, 5, 5, 3)
     """
 
-    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None,
-                 dilation_rate=1, activation="tanh", recurrent_activation="sigmoid",
-                 use_bias=True, kernel_initializer="glorot_uniform",
-                 recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None,
-                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
-                 bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None,
-                 **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        rank,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        unit_forget_bias=True,
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if rank not in (1, 2, 3):
             raise ValueError(f"ConvLSTM supports rank 1, 2 or 3. Received: rank={rank!r}")
@@ -111,13 +135,17 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         owner = owner or self
         what = f"Layer '{owner.name}' ({type(owner).__name__})"
         if len(shape) != self.rank + 2:
-            raise ValueError(f"{what} expects steps of rank {self.rank + 2} (batch, {self.rank} "
-                             f"spatial axes, channels); received shape {tuple(shape)}.")  # fmt: skip
+            raise ValueError(
+                f"{what} expects steps of rank {self.rank + 2} (batch, {self.rank} "
+                f"spatial axes, channels); received shape {tuple(shape)}."
+            )
         last = self.data_format == "channels_last"
         spatial, channels = (shape[1:-1], shape[-1]) if last else (shape[2:], shape[1])
         if channels is None or None in spatial:
-            raise ValueError(f"{what} needs known spatial and channel sizes "
-                             f"({self.data_format}); received step shape {tuple(shape)}.")  # fmt: skip
+            raise ValueError(
+                f"{what} needs known spatial and channel sizes "
+                f"({self.data_format}); received step shape {tuple(shape)}."
+            )
         for n, k, d in zip(spatial, self.kernel_size, self.dilation_rate):
             if self.padding == "valid" and n < (k - 1) * d + 1:
                 raise ValueError(
@@ -130,23 +158,39 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
     def build(self, input_shape):
         channels = self.check_step_shape(input_shape)
         n = 4 * self.filters
-        self.kernel = self.add_weight(shape=self.kernel_size + (channels, n),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, name="kernel")  # fmt: skip
+        self.kernel = self.add_weight(
+            shape=self.kernel_size + (channels, n),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            name="kernel",
+        )
         self.recurrent_kernel = self.add_weight(
-            shape=self.kernel_size + (self.filters, n), initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer, constraint=self.recurrent_constraint,
+            shape=self.kernel_size + (self.filters, n),
+            initializer=self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
             name="recurrent_kernel",
-        )  # fmt: skip
+        )
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight(shape=(n,), initializer=self._bias_init(),
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint, name="bias")  # fmt: skip
-        out = window_output_shape(tuple(input_shape), self.rank, self.data_format,
-                                  self.kernel_size, self.strides, self.dilation_rate,
-                                  self.padding, self.filters)  # fmt: skip
+            self.bias = self.add_weight(
+                shape=(n,),
+                initializer=self._bias_init(),
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+                name="bias",
+            )
+        out = window_output_shape(
+            tuple(input_shape),
+            self.rank,
+            self.data_format,
+            self.kernel_size,
+            self.strides,
+            self.dilation_rate,
+            self.padding,
+            self.filters,
+        )
         self.state_shape = tuple(out[1:])
         self.state_size = [self.state_shape, self.state_shape]
         self.input_spec = InputSpec(ndim=self.rank + 2, shape=(None,) + tuple(input_shape[1:]))
@@ -194,8 +238,14 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
 
     def _gate_conv(self, x, kernel, strides, padding, dilation_rate):
         def conv(x, kernel):
-            return ops.conv(x, kernel, strides=strides, padding=padding,
-                            data_format=self.data_format, dilation_rate=dilation_rate)  # fmt: skip
+            return ops.conv(
+                x,
+                kernel,
+                strides=strides,
+                padding=padding,
+                data_format=self.data_format,
+                dilation_rate=dilation_rate,
+            )
 
         if not isinstance(x, list):  # one convolution for the four gates
             return conv(x, kernel)
@@ -227,15 +277,23 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         return self.gates(z, c_prev)
 
     def get_config(self):
-        config = {**super().get_config(), "filters": self.filters,
-                  "kernel_size": tuple(self.kernel_size), "strides": tuple(self.strides),
-                  "padding": self.padding, "data_format": self.data_format,
-                  "dilation_rate": tuple(self.dilation_rate), "use_bias": self.use_bias,
-                  "unit_forget_bias": self.unit_forget_bias}  # fmt: skip
-        config.update({name: module.serialize(getattr(self, name))
-                       for name, module in _OBJECTS.items()})  # fmt: skip
-        config.update(dropout=self.dropout, recurrent_dropout=self.recurrent_dropout,
-                      seed=self.seed)  # fmt: skip
+        config = {
+            **super().get_config(),
+            "filters": self.filters,
+            "kernel_size": tuple(self.kernel_size),
+            "strides": tuple(self.strides),
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": tuple(self.dilation_rate),
+            "use_bias": self.use_bias,
+            "unit_forget_bias": self.unit_forget_bias,
+        }
+        config.update(
+            {name: module.serialize(getattr(self, name)) for name, module in _OBJECTS.items()}
+        )
+        config.update(
+            dropout=self.dropout, recurrent_dropout=self.recurrent_dropout, seed=self.seed
+        )
         return config
 
 
@@ -247,30 +305,73 @@ class ConvLSTM(CellRNN):
 
     rank = None
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
-                 dilation_rate=1, activation="tanh", recurrent_activation="sigmoid",
-                 use_bias=True, kernel_initializer="glorot_uniform",
-                 recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None,
-                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                 recurrent_constraint=None, bias_constraint=None, dropout=0.0,
-                 recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
-                 go_backwards=False, stateful=False, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        unit_forget_bias=True,
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
+        stateful=False,
+        **kwargs,
+    ):
         cell = ConvLSTMCell(
-            self.rank, filters, kernel_size, strides=strides, padding=padding,
-            data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-            recurrent_activation=recurrent_activation, use_bias=use_bias,
-            kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
-            bias_initializer=bias_initializer, unit_forget_bias=unit_forget_bias,
-            kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-            bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-            recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
-            dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed,
-            name="conv_lstm_cell", **self.cell_kwargs(kwargs),
-        )  # fmt: skip
-        super().__init__(cell, activity_regularizer=activity_regularizer,
-                         return_sequences=return_sequences, return_state=return_state,
-                         go_backwards=go_backwards, stateful=stateful, **kwargs)  # fmt: skip
+            self.rank,
+            filters,
+            kernel_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            recurrent_activation=recurrent_activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            recurrent_initializer=recurrent_initializer,
+            bias_initializer=bias_initializer,
+            unit_forget_bias=unit_forget_bias,
+            kernel_regularizer=kernel_regularizer,
+            recurrent_regularizer=recurrent_regularizer,
+            bias_regularizer=bias_regularizer,
+            kernel_constraint=kernel_constraint,
+            recurrent_constraint=recurrent_constraint,
+            bias_constraint=bias_constraint,
+            dropout=dropout,
+            recurrent_dropout=recurrent_dropout,
+            seed=seed,
+            name="conv_lstm_cell",
+            **self.cell_kwargs(kwargs),
+        )
+        super().__init__(
+            cell,
+            activity_regularizer=activity_regularizer,
+            return_sequences=return_sequences,
+            return_state=return_state,
+            go_backwards=go_backwards,
+            stateful=stateful,
+            **kwargs,
+        )
         self.input_spec = InputSpec(ndim=self.rank + 3)
 
     def build(self, sequences_shape, initial_state_shape=None):
@@ -296,8 +397,9 @@ class ConvLSTM(CellRNN):
                 f"Layer '{self.name}' expects initial_state to be 2 tensors [h, c] of shapes "
                 f"{expected}. Received {len(states)} with shapes {got}."
             )
-        return [ops.cast(s if isinstance(s, Tensor) else Tensor(np.asarray(s)), dtype)
-                for s in states]  # fmt: skip
+        return [
+            ops.cast(s if isinstance(s, Tensor) else Tensor(np.asarray(s)), dtype) for s in states
+        ]
 
     def _fused_call(self, sequences, states, mask, training):
         """The loop of `RNN._loop`, with the input convolution of every step done at once."""
@@ -305,8 +407,10 @@ class ConvLSTM(CellRNN):
         masks, rec_masks = cell.dropout_masks(sequences[:, 0], states[0], training)
         masks = None if masks is None else [ops.expand_dims(m, 1) for m in masks]  # all steps
         # the inputs of all steps as one batch: (batch * steps, *spatial, channels)
-        flat = [ops.reshape(x, (batch * steps,) + tuple(sequences.shape[2:]))
-                for x in flatten([_per_gate(sequences, masks)])]  # fmt: skip
+        flat = [
+            ops.reshape(x, (batch * steps,) + tuple(sequences.shape[2:]))
+            for x in flatten([_per_gate(sequences, masks)])
+        ]
         z_in = cell.input_conv(flat if masks is not None else flat[0])
         z_in = ops.reshape(z_in, (batch, steps) + tuple(z_in.shape[1:]))
         order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
@@ -325,8 +429,15 @@ class ConvLSTM(CellRNN):
         return outputs[-1], sequence, list(states)
 
 
-for _name in ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
-              "state_shape"):  # fmt: skip
+for _name in (
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "data_format",
+    "dilation_rate",
+    "state_shape",
+):
     setattr(ConvLSTM, _name, _forward(_name))
 
 

@@ -90,8 +90,9 @@ def _split(dout, steps, n_states):
     return dy, [np.ascontiguousarray(dout[:, steps + k]) for k in range(n_states)]
 
 
-def simple_rnn(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output,
-               return_sequences):  # fmt: skip
+def simple_rnn(
+    x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output, return_sequences
+):
     """SimpleRNN over a whole (B, T, F) sequence; `states` = [h0]."""
     (h0,) = states
     batch, steps = x.shape[:2]
@@ -100,8 +101,9 @@ def simple_rnn(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, ze
         xw += bias.data
     m = _mask(mask, batch, steps, go_backwards)
     u = _c(recurrent_kernel.data)
-    y, hprev, h_last = kernels.simple_rnn_forward(xw, np.ascontiguousarray(u.T), _c(h0.data), m,
-                                                  zero_output)  # fmt: skip
+    y, hprev, h_last = kernels.simple_rnn_forward(
+        xw, np.ascontiguousarray(u.T), _c(h0.data), m, zero_output
+    )
 
     def backward(dout):
         dy, (dh,) = _split(dout, steps, 1)
@@ -114,8 +116,9 @@ def simple_rnn(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, ze
     return _outputs(packed, steps, 1, return_sequences)
 
 
-def lstm(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output,
-         return_sequences):  # fmt: skip
+def lstm(
+    x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output, return_sequences
+):
     """LSTM over a whole (B, T, F) sequence; `states` = [h0, c0]."""
     h0, c0 = states
     batch, steps = x.shape[:2]
@@ -139,8 +142,18 @@ def lstm(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_out
     return _outputs(packed, steps, 2, return_sequences)
 
 
-def gru(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output,
-        return_sequences, reset_after=True):  # fmt: skip
+def gru(
+    x,
+    kernel,
+    recurrent_kernel,
+    bias,
+    states,
+    mask,
+    go_backwards,
+    zero_output,
+    return_sequences,
+    reset_after=True,
+):
     """GRU over a whole (B, T, F) sequence; `states` = [h0]. `bias` is (2, 3u) when
     `reset_after` (input and recurrent bias rows), else (3u,)."""
     (h0,) = states
@@ -153,12 +166,14 @@ def gru(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_outp
     m = _mask(mask, batch, steps, go_backwards)
     if reset_after:
         brec = bias.data[1] if bias is not None else np.zeros(3 * units, x.dtype)
-        y, hprev, act, hn, h_last = kernels.gru_forward(xw, np.ascontiguousarray(u.T), brec,
-                                                        _c(h0.data), m, zero_output)  # fmt: skip
+        y, hprev, act, hn, h_last = kernels.gru_forward(
+            xw, np.ascontiguousarray(u.T), brec, _c(h0.data), m, zero_output
+        )
     else:
         u_zr, u_h = _c(u[:, : 2 * units]), _c(u[:, 2 * units :])
-        y, hprev, act, h_last = kernels.gru_v1_forward(xw, _c(u_zr.T), _c(u_h.T), _c(h0.data), m,
-                                                       zero_output)  # fmt: skip
+        y, hprev, act, h_last = kernels.gru_v1_forward(
+            xw, _c(u_zr.T), _c(u_h.T), _c(h0.data), m, zero_output
+        )
 
     def backward(dout):
         dy, (dh,) = _split(dout, steps, 1)

@@ -53,8 +53,17 @@ class RNN(Layer):
     (2, 3, 4)
     """
 
-    def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
-                 stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        cell,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
+        stateful=False,
+        unroll=False,
+        zero_output_for_mask=False,
+        **kwargs,
+    ):
         if isinstance(cell, (list, tuple)):
             dtype = kwargs.get("dtype") or getattr(cell[0], "dtype", None) if cell else None
             cell = StackedRNNCells(cell, dtype=dtype)
@@ -82,8 +91,10 @@ class RNN(Layer):
     def get_initial_state(self, batch_size):
         fn = getattr(self.cell, "get_initial_state", None)
         if fn is None:
-            return [ops.zeros(_state_shape(batch_size, s), dtype=self.compute_dtype)
-                    for s in self.state_size]  # fmt: skip
+            return [
+                ops.zeros(_state_shape(batch_size, s), dtype=self.compute_dtype)
+                for s in self.state_size
+            ]
         state = fn(batch_size=batch_size)
         return list(state) if isinstance(state, (list, tuple)) else [state]
 
@@ -99,8 +110,12 @@ class RNN(Layer):
     def _create_state_variables(self, batch_size):
         with no_grad():
             init = self.get_initial_state(batch_size)
-        leaves = [Variable(np.array(s.data if isinstance(s, Tensor) else s), trainable=False,
-                           name="rnn_state") for s in flatten(init)]  # fmt: skip
+        leaves = [
+            Variable(
+                np.array(s.data if isinstance(s, Tensor) else s), trainable=False, name="rnn_state"
+            )
+            for s in flatten(init)
+        ]
         self.states = pack_like(init, leaves)
 
     def reset_state(self, states=None):
@@ -161,8 +176,10 @@ class RNN(Layer):
     def call(self, sequences, initial_state=None, mask=None, training=False):
         batch, steps = sequences.shape[0], sequences.shape[1]
         if steps == 0:
-            raise ValueError(f"Layer '{self.name}' needs at least one timestep. "
-                             f"Received inputs of shape {sequences.shape}.")  # fmt: skip
+            raise ValueError(
+                f"Layer '{self.name}' needs at least one timestep. "
+                f"Received inputs of shape {sequences.shape}."
+            )
         mask = self._standardize_mask(mask, batch, steps)
         if initial_state is None:
             if self.stateful:
@@ -210,8 +227,10 @@ class RNN(Layer):
                 m = mask[:, t]
                 fill = ops.zeros_like(out) if self.zero_output_for_mask or prev is None else prev
                 out = ops.where(m.reshape((-1,) + (1,) * (out.ndim - 1)), out, fill)
-                flat = [ops.where(m.reshape((-1,) + (1,) * (o.ndim - 1)), n, o)
-                        for n, o in zip(flatten(new), flatten(states))]  # fmt: skip
+                flat = [
+                    ops.where(m.reshape((-1,) + (1,) * (o.ndim - 1)), n, o)
+                    for n, o in zip(flatten(new), flatten(states))
+                ]
                 new = pack_like(states, flat)
             states, prev = new, out
             outputs.append(out)

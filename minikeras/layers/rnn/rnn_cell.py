@@ -26,10 +26,25 @@ class RecurrentCell(Layer, DropoutRNNCell):
 
     gates = 1
 
-    def _configure(self, units, activation, recurrent_activation, use_bias, kernel_initializer,
-                   recurrent_initializer, bias_initializer, kernel_regularizer,
-                   recurrent_regularizer, bias_regularizer, kernel_constraint,
-                   recurrent_constraint, bias_constraint, dropout, recurrent_dropout, seed):  # fmt: skip
+    def _configure(
+        self,
+        units,
+        activation,
+        recurrent_activation,
+        use_bias,
+        kernel_initializer,
+        recurrent_initializer,
+        bias_initializer,
+        kernel_regularizer,
+        recurrent_regularizer,
+        bias_regularizer,
+        kernel_constraint,
+        recurrent_constraint,
+        bias_constraint,
+        dropout,
+        recurrent_dropout,
+        seed,
+    ):
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(
                 f"Received an invalid value for argument `units` of {type(self).__name__}, "
@@ -63,19 +78,29 @@ class RecurrentCell(Layer, DropoutRNNCell):
                 f"known. Received input_shape={tuple(input_shape)}"
             )
         n = self.gates * self.units
-        self.kernel = self.add_weight(shape=(input_dim, n), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, name="kernel")  # fmt: skip
+        self.kernel = self.add_weight(
+            shape=(input_dim, n),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            name="kernel",
+        )
         self.recurrent_kernel = self.add_weight(
-            shape=(self.units, n), initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer, constraint=self.recurrent_constraint,
+            shape=(self.units, n),
+            initializer=self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
             name="recurrent_kernel",
-        )  # fmt: skip
+        )
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight(shape=self._bias_shape(), initializer=self._bias_init(),
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint, name="bias")  # fmt: skip
+            self.bias = self.add_weight(
+                shape=self._bias_shape(),
+                initializer=self._bias_init(),
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+                name="bias",
+            )
         self.input_spec = InputSpec(axes={-1: input_dim})
 
     def _bias_shape(self):
@@ -89,8 +114,11 @@ class RecurrentCell(Layer, DropoutRNNCell):
         return [ops.zeros((batch_size, s), dtype=self.compute_dtype) for s in sizes]
 
     def get_config(self):
-        config = {**super().get_config(), "units": self.units,
-                  "activation": activations.serialize(self.activation)}  # fmt: skip
+        config = {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+        }
         if hasattr(self, "recurrent_activation"):
             config["recurrent_activation"] = activations.serialize(self.recurrent_activation)
         config.update(
@@ -111,11 +139,25 @@ class RecurrentCell(Layer, DropoutRNNCell):
         return config
 
 
-_CELL_ATTRS = ("units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
-               "recurrent_initializer", "bias_initializer", "unit_forget_bias",
-               "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-               "kernel_constraint", "recurrent_constraint", "bias_constraint", "dropout",
-               "recurrent_dropout", "reset_after")  # fmt: skip
+_CELL_ATTRS = (
+    "units",
+    "activation",
+    "recurrent_activation",
+    "use_bias",
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "unit_forget_bias",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+    "reset_after",
+)
 
 
 class CellRNN(RNN):

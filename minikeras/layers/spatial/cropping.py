@@ -46,8 +46,11 @@ class BaseCropping(Layer):
         return tuple(out)
 
     def get_config(self):
-        return {**super().get_config(), "cropping": tuple(tuple(c) for c in self.cropping),
-                "data_format": self.data_format}  # fmt: skip
+        return {
+            **super().get_config(),
+            "cropping": tuple(tuple(c) for c in self.cropping),
+            "data_format": self.data_format,
+        }
 
 
 class Cropping1D(BaseCropping):

@@ -36,8 +36,13 @@ class BaseSpatialDropout(Layer):
     def get_config(self):
         # Keras 3.15.1's spatial dropouts save rate, seed, name and the dtype as a plain string
         # (no DTypePolicy dict, no `trainable`), plus data_format for 2D/3D
-        return {"rate": self.rate, "seed": self.seed, "name": self.name, "dtype": self.dtype,
-                "data_format": self.data_format}  # fmt: skip
+        return {
+            "rate": self.rate,
+            "seed": self.seed,
+            "name": self.name,
+            "dtype": self.dtype,
+            "data_format": self.data_format,
+        }
 
 
 class SpatialDropout1D(BaseSpatialDropout):

@@ -98,8 +98,9 @@ class UpSampling2D(BaseUpSampling):
         check_rank(self, inputs.shape, 2, self.data_format)
         h_axis, w_axis = spatial_axes(self.data_format, 2)
         size = (inputs.shape[h_axis] * self.size[0], inputs.shape[w_axis] * self.size[1])
-        return ops.image.resize(inputs, size, interpolation=self.interpolation,
-                                data_format=self.data_format)  # fmt: skip
+        return ops.image.resize(
+            inputs, size, interpolation=self.interpolation, data_format=self.data_format
+        )
 
     def get_config(self):
         return {**super().get_config(), "interpolation": self.interpolation}

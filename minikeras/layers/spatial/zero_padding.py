@@ -36,8 +36,11 @@ class BaseZeroPadding(Layer):
         return tuple(out)
 
     def get_config(self):
-        return {**super().get_config(), "padding": tuple(tuple(p) for p in self.padding),
-                "data_format": self.data_format}  # fmt: skip
+        return {
+            **super().get_config(),
+            "padding": tuple(tuple(p) for p in self.padding),
+            "data_format": self.data_format,
+        }
 
 
 class ZeroPadding1D(BaseZeroPadding):

@@ -8,8 +8,9 @@ import os
 import numpy as np
 import pytest
 
-OPS_FIXTURE = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras",
-                           "image_signal_k3.npz")  # fmt: skip
+OPS_FIXTURE = os.path.join(
+    os.path.dirname(__file__), "..", "..", "data", "keras", "image_signal_k3.npz"
+)
 
 
 def ops_cases(fn):
@@ -23,8 +24,10 @@ def ops_cases(fn):
             if case["fn"] != fn:
                 continue
             names = case["x"] if isinstance(case["x"], list) else [case["x"]]
-            args = [tuple(data["x_" + m] for m in name) if isinstance(name, list)
-                    else data["x_" + name] for name in names]  # fmt: skip
+            args = [
+                tuple(data["x_" + m] for m in name) if isinstance(name, list) else data["x_" + name]
+                for name in names
+            ]
             kwargs = dict(case["kwargs"])
             if kwargs.get("window") == "win":
                 kwargs["window"] = data["x_win"]

@@ -23,8 +23,9 @@ def test_matches_keras3(i):
     spec = json.loads(str(FIXTURES[f"dpa{i}"]))
     arrays = {n: FIXTURES[f"dpa{i}_{n}"] for n in spec["arrays"]}
     diff = [n for n in ("query", "key", "value", "bias") if n in arrays]
-    tensors = {n: Tensor(a, requires_grad=n in diff) if n != "mask" else a
-               for n, a in arrays.items()}  # fmt: skip
+    tensors = {
+        n: Tensor(a, requires_grad=n in diff) if n != "mask" else a for n, a in arrays.items()
+    }
     out = ops.dot_product_attention(**tensors, **spec["kwargs"])
     assert out.dtype == np.float32
     np.testing.assert_allclose(out.numpy(), FIXTURES[f"dpa{i}_out"], rtol=1e-5, atol=1e-5)
@@ -40,8 +41,9 @@ def test_grad_float64_grouped_masked_causal():
         return ops.dot_product_attention(q, k, v, bias=bias, mask=mask, is_causal=True, scale=0.7)
 
     check_grad(fn, (2, 3, 4, 5), (2, 4, 2, 5), (2, 4, 2, 3), (1, 4, 3, 4))
-    check_grad(lambda q, k, v: ops.dot_product_attention(q, k, v), (1, 3, 2, 4), (1, 5, 2, 4),
-               (1, 5, 2, 4))  # fmt: skip
+    check_grad(
+        lambda q, k, v: ops.dot_product_attention(q, k, v), (1, 3, 2, 4), (1, 5, 2, 4), (1, 5, 2, 4)
+    )
 
 
 def test_default_scale_and_dtype():
@@ -69,11 +71,15 @@ def test_errors_and_symbolic_node(tmp_path):
     y = ops.dot_product_attention(x, x, x, is_causal=True)
     layer = y._keras_history[0]
     assert layer.name.startswith("dot_product_attention")
-    assert layer.op_kwargs == {"is_causal": True, "flash_attention": None,
-                               "attn_logits_soft_cap": None}  # fmt: skip
+    assert layer.op_kwargs == {
+        "is_causal": True,
+        "flash_attention": None,
+        "attn_logits_soft_cap": None,
+    }
     model = keras.Model(x, y)
     model.save(tmp_path / "m.keras")
     data = randn(2, 2, 3, 4, dtype="float32")
     loaded = keras.saving.load_model(tmp_path / "m.keras")
-    np.testing.assert_allclose(loaded(data).numpy(),
-                               ops.dot_product_attention(data, data, data, is_causal=True).numpy())
+    np.testing.assert_allclose(
+        loaded(data).numpy(), ops.dot_product_attention(data, data, data, is_causal=True).numpy()
+    )

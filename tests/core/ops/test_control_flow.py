@@ -53,15 +53,18 @@ def test_scan_matches_reference_loop(reverse):
     xs = randn(5, 3)
     carry, ys = ops.scan(lambda c, x: (c * 0.5 + x, c + 2 * x), np.zeros(3), xs, reverse=reverse)
     c, expected = np.zeros(3), [None] * 5
-    for i in (range(4, -1, -1) if reverse else range(5)):
+    for i in range(4, -1, -1) if reverse else range(5):
         c, expected[i] = c * 0.5 + xs[i], c + 2 * xs[i]
     np.testing.assert_allclose(_np(carry), c)
     np.testing.assert_allclose(_np(ys), np.stack(expected))
 
 
 def test_scan_nested_and_length_only():
-    carry, ys = ops.scan(lambda c, x: ((c[0] + x["a"], c[1] * 2), x["b"]), (0.0, 1.0),
-                         {"a": np.arange(4.0), "b": np.ones((4, 2))})  # fmt: skip
+    carry, ys = ops.scan(
+        lambda c, x: ((c[0] + x["a"], c[1] * 2), x["b"]),
+        (0.0, 1.0),
+        {"a": np.arange(4.0), "b": np.ones((4, 2))},
+    )
     assert float(carry[0]) == 6.0 and float(carry[1]) == 16.0 and ys.shape == (4, 2)
     carry, ys = ops.scan(lambda c, _: (c + 1, c), 0, length=3)
     assert int(carry) == 3 and _np(ys).tolist() == [0, 1, 2]
@@ -113,14 +116,17 @@ def test_scan_grad():
         return ops.scan(lambda c, x: (ops.tanh(c * w + x), c * x), init, xs)[1]
 
     check_grad(fn, (3,), (4, 3), (3,))
-    check_grad(lambda init, xs: ops.scan(lambda c, x: (c * x, c), init, xs, reverse=True)[0],
-               (3,), (4, 3))  # fmt: skip
+    check_grad(
+        lambda init, xs: ops.scan(lambda c, x: (c * x, c), init, xs, reverse=True)[0], (3,), (4, 3)
+    )
 
 
 def test_loops_grad():
     check_grad(lambda x: ops.fori_loop(0, 4, lambda i, v: ops.sin(v) * (i + 1), x), (3,))
-    check_grad(lambda x: ops.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * v + v),
-                                        (0, x))[1], (3,))  # fmt: skip
+    check_grad(
+        lambda x: ops.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * v + v), (0, x))[1],
+        (3,),
+    )
     check_grad(lambda x: ops.switch(1, [ops.exp, ops.sin], x), (3,))
 
 

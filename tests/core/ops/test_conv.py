@@ -146,9 +146,13 @@ def test_conv_channels_first_is_the_transposed_channels_last():
 
 @pytest.mark.parametrize(
     "xs,dm,strides,padding,dilation",
-    [((2, 8, 3), 2, 1, "valid", 1), ((1, 7, 6, 3), 2, 2, "same", 1),
-     ((1, 7, 7, 2), 1, 1, "same", 2), ((1, 4, 5, 4, 2), 3, (1, 2, 1), "valid", 1)],
-)  # fmt: skip
+    [
+        ((2, 8, 3), 2, 1, "valid", 1),
+        ((1, 7, 6, 3), 2, 2, "same", 1),
+        ((1, 7, 7, 2), 1, 1, "same", 2),
+        ((1, 4, 5, 4, 2), 3, (1, 2, 1), "valid", 1),
+    ],
+)
 def test_depthwise_conv_matches_direct_loop(xs, dm, strides, padding, dilation):
     x = randn(*xs)
     w = randn(*(2,) * (len(xs) - 2), xs[-1], dm, seed=1)
@@ -269,16 +273,22 @@ def test_depthwise_and_separable_gradients():
         lambda x, w: ops.depthwise_conv(x, w, 1, "valid", dilation_rate=2), (1, 7, 2), (2, 2, 3)
     )
     check_grad(
-        lambda x, a, b: ops.separable_conv(x, a, b, 1, "same"), (1, 4, 4, 2), (2, 2, 2, 2),
+        lambda x, a, b: ops.separable_conv(x, a, b, 1, "same"),
+        (1, 4, 4, 2),
+        (2, 2, 2, 2),
         (1, 1, 4, 3),
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize(
     "xs,ws,strides,padding,output_padding,dilation",
-    [((1, 3, 2), (3, 2, 2), 2, "valid", None, 1), ((1, 3, 2), (3, 2, 2), 2, "same", 1, 1),
-     ((1, 3, 3, 2), (3, 2, 3, 2), 2, "same", None, 1), ((1, 4, 1), (2, 2, 1), 1, "same", None, 2)],
-)  # fmt: skip
+    [
+        ((1, 3, 2), (3, 2, 2), 2, "valid", None, 1),
+        ((1, 3, 2), (3, 2, 2), 2, "same", 1, 1),
+        ((1, 3, 3, 2), (3, 2, 3, 2), 2, "same", None, 1),
+        ((1, 4, 1), (2, 2, 1), 1, "same", None, 2),
+    ],
+)
 def test_conv_transpose_gradients(xs, ws, strides, padding, output_padding, dilation):
     def fn(x, w):
         return ops.conv_transpose(x, w, strides, padding, output_padding, dilation_rate=dilation)
@@ -289,9 +299,13 @@ def test_conv_transpose_gradients(xs, ws, strides, padding, output_padding, dila
 @pytest.mark.parametrize("fn", [ops.max_pool, ops.average_pool])
 @pytest.mark.parametrize(
     "xs,pool,strides,padding",
-    [((2, 7, 2), 3, 2, "same"), ((1, 5, 4, 2), 2, None, "valid"),
-     ((1, 5, 5, 1), (2, 3), 2, "same"), ((1, 3, 4, 3, 1), 2, 1, "same")],
-)  # fmt: skip
+    [
+        ((2, 7, 2), 3, 2, "same"),
+        ((1, 5, 4, 2), 2, None, "valid"),
+        ((1, 5, 5, 1), (2, 3), 2, "same"),
+        ((1, 3, 4, 3, 1), 2, 1, "same"),
+    ],
+)
 def test_pool_gradients(fn, xs, pool, strides, padding):
     check_grad(lambda x: fn(x, pool, strides, padding), xs)
 

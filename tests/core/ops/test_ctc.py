@@ -49,8 +49,11 @@ def test_ctc_loss_matches_enumerated_alignments():
     z = rng.normal(size=(3, 5, 3))
     labels = np.array([[1, 2, 0], [2, 2, 0], [1, 0, 0]])
     loss = keras.ops.ctc_loss(labels, z, np.array([2, 2, 1]), np.array([5, 4, 3])).numpy()
-    expected = [_brute_force_nll(z[0], [1, 2]), _brute_force_nll(z[1, :4], [2, 2]),
-                _brute_force_nll(z[2, :3], [1])]  # fmt: skip
+    expected = [
+        _brute_force_nll(z[0], [1, 2]),
+        _brute_force_nll(z[1, :4], [2, 2]),
+        _brute_force_nll(z[2, :3], [1]),
+    ]
     np.testing.assert_allclose(loss, expected, rtol=1e-10)
 
 

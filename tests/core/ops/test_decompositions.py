@@ -29,8 +29,10 @@ CASES = {
     "lstsq": (ops.lstsq, ["A", "B"]),
     "solve_triangular_lower": (lambda a, b: ops.solve_triangular(a, b, lower=True), ["SPD", "B3"]),
     "solve_triangular_upper": (ops.solve_triangular, ["SPD", "B3"]),
-    "solve_triangular_vec": (lambda a, b: ops.solve_triangular(a, b[:, 0], lower=True),
-                             ["SPD", "B3"]),  # fmt: skip
+    "solve_triangular_vec": (
+        lambda a, b: ops.solve_triangular(a, b[:, 0], lower=True),
+        ["SPD", "B3"],
+    ),
     "solve_triangular_batch": (lambda a: ops.solve_triangular(a, a, lower=True), ["BATCH"]),
     "lu_factor": (ops.lu_factor, ["M"]),
     "lu_factor_batch": (ops.lu_factor, ["BATCH"]),
@@ -70,8 +72,13 @@ def test_values_dtypes_and_gradients_match_keras(name):
             term = ops.sum(y * K3[f"{name}__w{i}"])
             loss = term if loss is None else loss + term
     for i, g in enumerate(gradients(loss, xs)):
-        np.testing.assert_allclose(np.asarray(g), K3[f"{name}__g{i}"], rtol=1e-4, atol=2e-5,
-                                   err_msg=f"gradient of input {i}")  # fmt: skip
+        np.testing.assert_allclose(
+            np.asarray(g),
+            K3[f"{name}__g{i}"],
+            rtol=1e-4,
+            atol=2e-5,
+            err_msg=f"gradient of input {i}",
+        )
 
 
 def _spd(n, seed, batch=()):
@@ -126,8 +133,9 @@ def test_properties_and_errors():
             perm[[i, p]] = perm[[p, i]]
         np.testing.assert_allclose(low @ up, a[b][perm], atol=1e-12)
     u, s, vh = ops.svd(a)
-    np.testing.assert_allclose((np.asarray(u) * np.asarray(s)[..., None, :]) @ np.asarray(vh), a,
-                               atol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(
+        (np.asarray(u) * np.asarray(s)[..., None, :]) @ np.asarray(vh), a, atol=1e-12
+    )
     assert int(ops.matrix_rank(np.ones((3, 3)))) == 1
     assert ops.cholesky(np.array([[4, 2], [2, 5]], "int32")).dtype == "float32"
     with pytest.raises(ValueError, match="positive definite"):
@@ -137,13 +145,24 @@ def test_properties_and_errors():
     with pytest.raises(ValueError, match="square"):
         ops.cholesky(np.ones((2, 3)))
     with pytest.raises(NotImplementedError, match="full_matrices"):
-        gradients(ops.sum(ops.svd(Tensor(randn(4, 3), requires_grad=True))[0]),
-                  [Tensor(randn(4, 3))])  # fmt: skip
+        gradients(
+            ops.sum(ops.svd(Tensor(randn(4, 3), requires_grad=True))[0]), [Tensor(randn(4, 3))]
+        )
 
 
 def test_linalg_namespace_holds_the_decompositions():
-    for name in ["cholesky", "cholesky_inverse", "eigh", "qr", "svd", "lu_factor", "lstsq",
-                 "solve_triangular", "pinv", "matrix_rank"]:  # fmt: skip
+    for name in [
+        "cholesky",
+        "cholesky_inverse",
+        "eigh",
+        "qr",
+        "svd",
+        "lu_factor",
+        "lstsq",
+        "solve_triangular",
+        "pinv",
+        "matrix_rank",
+    ]:
         assert getattr(ops.linalg, name) is getattr(ops, name)
     assert "slogdet" in dir(ops.numpy) or hasattr(ops, "slogdet")
 
@@ -153,11 +172,15 @@ def test_cholesky_inverse_reads_only_the_factor_triangle():
     counts as the factor."""
     x = np.random.default_rng(3).normal(size=(3, 3)).astype("float32")
     x = x + 3 * np.eye(3, dtype="float32")
-    lower = [[0.07836924493312836, 0.025568043813109398, 0.0901787132024765],
-             [0.025568043813109398, 0.15592606365680695, 0.019978532567620277],
-             [0.0901787132024765, 0.019978532567620277, 0.2194274514913559]]  # fmt: skip
-    upper = [[0.07931544631719589, 0.07738635689020157, -0.008784114383161068],
-             [0.07738635689020157, 0.155678853392601, 0.018571428954601288],
-             [-0.008784114383161068, 0.018571428954601288, 0.2194274514913559]]  # fmt: skip
+    lower = [
+        [0.07836924493312836, 0.025568043813109398, 0.0901787132024765],
+        [0.025568043813109398, 0.15592606365680695, 0.019978532567620277],
+        [0.0901787132024765, 0.019978532567620277, 0.2194274514913559],
+    ]
+    upper = [
+        [0.07931544631719589, 0.07738635689020157, -0.008784114383161068],
+        [0.07738635689020157, 0.155678853392601, 0.018571428954601288],
+        [-0.008784114383161068, 0.018571428954601288, 0.2194274514913559],
+    ]
     np.testing.assert_allclose(ops.cholesky_inverse(x).numpy(), lower, rtol=1e-5)
     np.testing.assert_allclose(ops.cholesky_inverse(x, upper=True).numpy(), upper, rtol=1e-5)

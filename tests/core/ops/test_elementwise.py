@@ -12,8 +12,14 @@ from minikeras.core.tensor import Tensor
 
 pytestmark = pytest.mark.filterwarnings("error")
 
-BROADCAST_SHAPES = [((2, 3), (2, 3)), ((2, 3, 4), (3, 1)), ((3, 1), (1, 4)), ((4,), (2, 3, 4)),
-                    ((), (2, 3)), ((2, 1, 3), ())]  # fmt: skip
+BROADCAST_SHAPES = [
+    ((2, 3), (2, 3)),
+    ((2, 3, 4), (3, 1)),
+    ((3, 1), (1, 4)),
+    ((4,), (2, 3, 4)),
+    ((), (2, 3)),
+    ((2, 1, 3), ()),
+]
 
 
 def positive(*shape, seed=0):
@@ -131,8 +137,13 @@ def test_unary_values_and_grads(name):
 
 def test_erf_known_values_and_grad():
     x = np.array([0.0, 0.5, 1.0, -2.0, 3.0])
-    expected = [0.0, 0.5204998778130465, 0.8427007929497149, -0.9953222650189527,
-                0.9999779095030014]  # fmt: skip
+    expected = [
+        0.0,
+        0.5204998778130465,
+        0.8427007929497149,
+        -0.9953222650189527,
+        0.9999779095030014,
+    ]
     np.testing.assert_allclose(ops.erf(x).numpy(), expected, rtol=1e-14, atol=1e-16)
     check_grad(ops.erf, (3, 4))
     assert ops.erf(np.float32(0.5) * np.ones(3, "float32")).dtype == np.float32
@@ -177,15 +188,28 @@ def test_nan_to_num():
 
 
 NO_GRAD = [
-    (ops.sign, np.sign, 1), (ops.floor, np.floor, 1), (ops.ceil, np.ceil, 1),
-    (ops.round, np.round, 1), (ops.trunc, np.trunc, 1), (ops.isnan, np.isnan, 1),
-    (ops.isfinite, np.isfinite, 1), (ops.isinf, np.isinf, 1), (ops.logical_not, np.logical_not, 1),
-    (ops.equal, np.equal, 2), (ops.not_equal, np.not_equal, 2), (ops.less, np.less, 2),
-    (ops.less_equal, np.less_equal, 2), (ops.greater, np.greater, 2),
-    (ops.greater_equal, np.greater_equal, 2), (ops.logical_and, np.logical_and, 2),
-    (ops.logical_or, np.logical_or, 2), (ops.logical_xor, np.logical_xor, 2),
-    (ops.mod, np.mod, 2), (ops.floor_divide, np.floor_divide, 2), (ops.isclose, np.isclose, 2),
-]  # fmt: skip
+    (ops.sign, np.sign, 1),
+    (ops.floor, np.floor, 1),
+    (ops.ceil, np.ceil, 1),
+    (ops.round, np.round, 1),
+    (ops.trunc, np.trunc, 1),
+    (ops.isnan, np.isnan, 1),
+    (ops.isfinite, np.isfinite, 1),
+    (ops.isinf, np.isinf, 1),
+    (ops.logical_not, np.logical_not, 1),
+    (ops.equal, np.equal, 2),
+    (ops.not_equal, np.not_equal, 2),
+    (ops.less, np.less, 2),
+    (ops.less_equal, np.less_equal, 2),
+    (ops.greater, np.greater, 2),
+    (ops.greater_equal, np.greater_equal, 2),
+    (ops.logical_and, np.logical_and, 2),
+    (ops.logical_or, np.logical_or, 2),
+    (ops.logical_xor, np.logical_xor, 2),
+    (ops.mod, np.mod, 2),
+    (ops.floor_divide, np.floor_divide, 2),
+    (ops.isclose, np.isclose, 2),
+]
 
 
 @pytest.mark.parametrize("op,ref,arity", NO_GRAD, ids=lambda v: getattr(v, "__name__", str(v)))
@@ -203,17 +227,34 @@ def test_round_decimals():
 
 
 ALL_FLOAT_OPS = [
-    lambda x: ops.add(x, 2.5), lambda x: ops.subtract(1, x), lambda x: ops.multiply(x, 3.0),
-    lambda x: ops.divide(x, 2.0), lambda x: ops.power(ops.abs(x), 1.5),
-    lambda x: ops.maximum(x, 0.0), lambda x: ops.minimum(0, x),
-    lambda x: ops.where(x > 0, x, 0.0), lambda x: ops.clip(x, -0.5, 0.5),
-    lambda x: ops.divide_no_nan(x, x), lambda x: ops.arctan2(x, 2.0),
-    lambda x: ops.logaddexp(x, 1.0), lambda x: ops.nan_to_num(x),
-] + [lambda x, op=UNARY[n][0], d=UNARY[n][2]: op(x if d == "any" else ops.abs(x) + 1.5)
-     for n in sorted(UNARY) if n != "arcsin" and n != "arccos" and n != "arctanh" and n != "tan"]
-ALL_FLOAT_OPS += [lambda x: ops.arcsin(ops.tanh(x) * 0.5), lambda x: ops.arccos(ops.tanh(x) * 0.5),
-                  lambda x: ops.arctanh(ops.tanh(x) * 0.5), lambda x: ops.tan(ops.tanh(x)),
-                  ops.erf, ops.sign, ops.floor, ops.round]  # fmt: skip
+    lambda x: ops.add(x, 2.5),
+    lambda x: ops.subtract(1, x),
+    lambda x: ops.multiply(x, 3.0),
+    lambda x: ops.divide(x, 2.0),
+    lambda x: ops.power(ops.abs(x), 1.5),
+    lambda x: ops.maximum(x, 0.0),
+    lambda x: ops.minimum(0, x),
+    lambda x: ops.where(x > 0, x, 0.0),
+    lambda x: ops.clip(x, -0.5, 0.5),
+    lambda x: ops.divide_no_nan(x, x),
+    lambda x: ops.arctan2(x, 2.0),
+    lambda x: ops.logaddexp(x, 1.0),
+    lambda x: ops.nan_to_num(x),
+] + [
+    lambda x, op=UNARY[n][0], d=UNARY[n][2]: op(x if d == "any" else ops.abs(x) + 1.5)
+    for n in sorted(UNARY)
+    if n != "arcsin" and n != "arccos" and n != "arctanh" and n != "tan"
+]
+ALL_FLOAT_OPS += [
+    lambda x: ops.arcsin(ops.tanh(x) * 0.5),
+    lambda x: ops.arccos(ops.tanh(x) * 0.5),
+    lambda x: ops.arctanh(ops.tanh(x) * 0.5),
+    lambda x: ops.tan(ops.tanh(x)),
+    ops.erf,
+    ops.sign,
+    ops.floor,
+    ops.round,
+]
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -265,17 +306,26 @@ def test_erf_matches_math_erf_on_a_grid():
 # Keras 3.15.1 observed on jax and torch (keras.ops on tensors of these dtypes): result dtypes of
 # binary ops follow keras.backend.result_type, not numpy's promotion
 _KERAS_BINARY_DTYPES = [
-    ("int32", "float32", "float32"), ("int64", "float32", "float32"),
-    ("float32", "int32", "float32"), ("int32", "float16", "float16"),
-    ("bool", "float32", "float32"), ("bool", "pyint", "int32"), ("int32", "pyfloat", "float32"),
-    ("pyfloat", "int32", "float32"), ("int8", "pyfloat", "float32"), ("bool", "pyfloat", "float32"),
-    ("float16", "pyfloat", "float16"), ("int8", "pyint", "int8"), ("int8", "uint8", "int16"),
-]  # fmt: skip
+    ("int32", "float32", "float32"),
+    ("int64", "float32", "float32"),
+    ("float32", "int32", "float32"),
+    ("int32", "float16", "float16"),
+    ("bool", "float32", "float32"),
+    ("bool", "pyint", "int32"),
+    ("int32", "pyfloat", "float32"),
+    ("pyfloat", "int32", "float32"),
+    ("int8", "pyfloat", "float32"),
+    ("bool", "pyfloat", "float32"),
+    ("float16", "pyfloat", "float16"),
+    ("int8", "pyint", "int8"),
+    ("int8", "uint8", "int16"),
+]
 
 
 @pytest.mark.parametrize("a,b,expected", _KERAS_BINARY_DTYPES)
-@pytest.mark.parametrize("op", ["add", "subtract", "multiply", "maximum", "minimum", "power",
-                                "floor_divide", "mod"])  # fmt: skip
+@pytest.mark.parametrize(
+    "op", ["add", "subtract", "multiply", "maximum", "minimum", "power", "floor_divide", "mod"]
+)
 def test_binary_result_dtype_as_keras(op, a, b, expected):
     def value(kind):
         if kind == "pyint":
@@ -322,12 +372,18 @@ BITWISE_KERAS = {
 
 @pytest.mark.parametrize("name", sorted(BITWISE_KERAS))
 def test_bitwise_ops_match_keras(name):
-    a8, b32, u8 = (np.array([5, 12, -3], "int8"), np.array([3, 10, 2], "int32"),
-                   np.array([1, 2, 3], "uint8"))  # fmt: skip
+    a8, b32, u8 = (
+        np.array([5, 12, -3], "int8"),
+        np.array([3, 10, 2], "int32"),
+        np.array([1, 2, 3], "uint8"),
+    )
     fn = getattr(ops, name)
     with_i32, with_py, u8_i8 = BITWISE_KERAS[name]
-    for got, want, dtype in [(fn(a8, b32), with_i32, "int32"), (fn(a8, 2), with_py, "int8"),
-                             (fn(u8, a8), u8_i8, "int16")]:  # fmt: skip
+    for got, want, dtype in [
+        (fn(a8, b32), with_i32, "int32"),
+        (fn(a8, 2), with_py, "int8"),
+        (fn(u8, a8), u8_i8, "int16"),
+    ]:
         assert got.dtype == dtype and got.numpy().tolist() == want
 
 

@@ -28,8 +28,14 @@ def keras_cases(fn):
             case = json.loads(str(data[f"args{i}"]))
             if case["fn"] == fn:
                 tag = "-".join(f"{k}={v}" for k, v in case["kwargs"].items())
-                out.append(pytest.param(data["x_" + case["x"]], case["kwargs"], data[f"y{i}"],
-                                        id=f"{i}-{case['x']}-{tag}"))  # fmt: skip
+                out.append(
+                    pytest.param(
+                        data["x_" + case["x"]],
+                        case["kwargs"],
+                        data[f"y{i}"],
+                        id=f"{i}-{case['x']}-{tag}",
+                    )
+                )
     return out
 
 
@@ -82,8 +88,10 @@ def test_resize_rows_sum_to_one_and_dtype_kept(interpolation):
 @pytest.mark.parametrize("antialias", [False, True])
 def test_resize_grad(interpolation, antialias):
     """float64 central differences: the gradient is the transposed interpolation matrix."""
-    check_grad(lambda x: ops.image.resize(x, (3, 7), interpolation=interpolation,
-                                          antialias=antialias), (2, 5, 4, 2))  # fmt: skip
+    check_grad(
+        lambda x: ops.image.resize(x, (3, 7), interpolation=interpolation, antialias=antialias),
+        (2, 5, 4, 2),
+    )
 
 
 @pytest.mark.parametrize("option", ["crop_to_aspect_ratio", "pad_to_aspect_ratio"])
@@ -96,8 +104,9 @@ def test_pad_to_aspect_ratio_odd_total_as_keras():
     """Observed with Keras 3.15.1 (jax): 2 x 5 padded to a square gets floor(3 / 2) = 1 row of
     fill above and below (4 x 5), then is resized to 5 x 5, so a row repeats; no remainder row."""
     x = np.arange(1.0, 11.0, dtype="float32").reshape(2, 5, 1)
-    y = ops.image.resize(x, (5, 5), interpolation="nearest", pad_to_aspect_ratio=True,
-                         fill_value=-1.0)  # fmt: skip
+    y = ops.image.resize(
+        x, (5, 5), interpolation="nearest", pad_to_aspect_ratio=True, fill_value=-1.0
+    )
     row0, row1, fill = [1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [-1] * 5
     np.testing.assert_array_equal(y.numpy()[..., 0], [fill, row0, row1, row1, fill])
 
@@ -148,10 +157,15 @@ def test_extract_patches_order_by_hand():
     assert ops.image.extract_patches(np.ones((10, 10, 10, 3)), (3, 3, 3)).shape == (3, 3, 3, 81)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"size": 2}, {"size": (3, 2), "strides": 1, "padding": "same"},
-    {"size": 2, "strides": 1, "dilation_rate": 2}, {"size": (2, 2, 2), "strides": 1},
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"size": 2},
+        {"size": (3, 2), "strides": 1, "padding": "same"},
+        {"size": 2, "strides": 1, "dilation_rate": 2},
+        {"size": (2, 2, 2), "strides": 1},
+    ],
+)
 def test_extract_patches_grad(kwargs):
     """Overlapping windows sum their gradients back into the pixels they copied."""
     shape = (1, 3, 5, 4, 2) if len(np.atleast_1d(kwargs["size"])) == 3 else (2, 5, 4, 3)
@@ -195,9 +209,18 @@ def test_extract_patches_in_a_custom_layer_of_a_functional_model():
     model.fit(x, [np.zeros((2, 4, 4), "float32"), None], epochs=1, verbose=0)
 
 
-@pytest.mark.parametrize("fn", ["image.crop_images", "image.pad_images", "image.rgb_to_grayscale",
-                                "image.rgb_to_hsv", "image.hsv_to_rgb", "image.affine_transform",
-                                "image.map_coordinates"])  # fmt: skip
+@pytest.mark.parametrize(
+    "fn",
+    [
+        "image.crop_images",
+        "image.pad_images",
+        "image.rgb_to_grayscale",
+        "image.rgb_to_hsv",
+        "image.hsv_to_rgb",
+        "image.affine_transform",
+        "image.map_coordinates",
+    ],
+)
 def test_image_ops_match_keras(fn):
     """Each fixture case - crop/pad from every pair of arguments, channels_first, single
     images; grayscale/HSV incl. grey, primary and black pixels and hues outside [0, 1];
@@ -246,13 +269,22 @@ def test_map_coordinates_and_affine_by_hand():
     np.testing.assert_array_equal(shifted, [[1, 2, 0], [4, 5, 0], [7, 8, 0]])
 
 
-@pytest.mark.parametrize("fn,kwargs", [
-    ("crop_images", {"top_cropping": 1, "left_cropping": 0, "target_height": 2,
-                     "target_width": 3}),
-    ("pad_images", {"top_padding": 1, "bottom_padding": 2, "left_padding": 0,
-                    "right_padding": 1}),
-    ("rgb_to_grayscale", {}), ("rgb_to_hsv", {}), ("hsv_to_rgb", {}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "fn,kwargs",
+    [
+        (
+            "crop_images",
+            {"top_cropping": 1, "left_cropping": 0, "target_height": 2, "target_width": 3},
+        ),
+        (
+            "pad_images",
+            {"top_padding": 1, "bottom_padding": 2, "left_padding": 0, "right_padding": 1},
+        ),
+        ("rgb_to_grayscale", {}),
+        ("rgb_to_hsv", {}),
+        ("hsv_to_rgb", {}),
+    ],
+)
 def test_crop_pad_colour_grads(fn, kwargs):
     x = np.random.default_rng(3).uniform(0.1, 0.9, (2, 4, 5, 3))
     check_grad(lambda t: getattr(ops.image, fn)(t, **kwargs), x)
@@ -266,18 +298,23 @@ def test_map_coordinates_grads(mode):
     coords = rng.uniform(-2.0, 6.0, (2, 3, 4))
     coords = np.where(np.abs(coords - np.round(coords)) < 0.05, coords + 0.2, coords)
     for order in (0, 1):
-        check_grad(lambda a: ops.image.map_coordinates(a, coords, order, fill_mode=mode,
-                                                       fill_value=0.7), (4, 5))  # fmt: skip
+        check_grad(
+            lambda a: ops.image.map_coordinates(a, coords, order, fill_mode=mode, fill_value=0.7),
+            (4, 5),
+        )
     grid = randn(4, 5)
-    check_grad(lambda c: ops.image.map_coordinates(grid, c, 1, fill_mode=mode, fill_value=0.7),
-               coords)  # fmt: skip
+    check_grad(
+        lambda c: ops.image.map_coordinates(grid, c, 1, fill_mode=mode, fill_value=0.7), coords
+    )
 
 
 @pytest.mark.parametrize("interpolation", ["nearest", "bilinear"])
 def test_affine_transform_grad(interpolation):
     transform = np.array([[0.9, 0.3, 0.4, -0.2, 1.1, 0.6, 0, 0], [1, 0, -1.3, 0, 1, 0.7, 0, 0]])
-    check_grad(lambda t: ops.image.affine_transform(t, transform, interpolation,
-                                                    fill_mode="reflect"), (2, 4, 5, 2))  # fmt: skip
+    check_grad(
+        lambda t: ops.image.affine_transform(t, transform, interpolation, fill_mode="reflect"),
+        (2, 4, 5, 2),
+    )
 
 
 def test_image_ops_errors_as_keras():
@@ -287,8 +324,7 @@ def test_image_ops_errors_as_keras():
     with pytest.raises(ValueError, match="exactly two"):
         ops.image.crop_images(x, 1, 1, 1, 1, target_height=2, target_width=2)
     with pytest.raises(ValueError, match="top_padding must be >= 0"):
-        ops.image.pad_images(x, bottom_padding=3, left_padding=0, target_height=5,
-                             target_width=4)  # fmt: skip
+        ops.image.pad_images(x, bottom_padding=3, left_padding=0, target_height=5, target_width=4)
     with pytest.raises(ValueError, match="channel size"):
         ops.image.rgb_to_grayscale(np.ones((4, 4, 2)))
     with pytest.raises(ValueError, match="float dtype"):
@@ -314,16 +350,24 @@ def test_image_ops_on_keras_tensors():
         ops.image.rgb_to_hsv(images),
         ops.image.affine_transform(images, [1, 0, 0.5, 0, 1, 0, 0, 0]),
     ]
-    assert [tuple(o.shape) for o in outs] == [(None, 3, 3, 3), (None, 8, 8, 3), (None, 5, 6, 3),
-                                              (None, 5, 6, 3)]  # fmt: skip
+    assert [tuple(o.shape) for o in outs] == [
+        (None, 3, 3, 3),
+        (None, 8, 8, 3),
+        (None, 5, 6, 3),
+        (None, 5, 6, 3),
+    ]
     model = keras.Model(images, outs)
     x = np.random.default_rng(0).uniform(0, 1, (2, 5, 6, 3)).astype("float32")
-    for got, want in zip(model(x), [ops.image.crop_images(x, 1, 2, target_height=3,
-                                                          target_width=3),
-                                    ops.image.pad_images(x, 1, 1, target_height=8, target_width=8),
-                                    ops.image.rgb_to_hsv(x),
-                                    ops.image.affine_transform(x, [1, 0, 0.5, 0, 1, 0, 0, 0])]):
-        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)  # fmt: skip
+    for got, want in zip(
+        model(x),
+        [
+            ops.image.crop_images(x, 1, 2, target_height=3, target_width=3),
+            ops.image.pad_images(x, 1, 1, target_height=8, target_width=8),
+            ops.image.rgb_to_hsv(x),
+            ops.image.affine_transform(x, [1, 0, 0.5, 0, 1, 0, 0, 0]),
+        ],
+    ):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
     grid = np.arange(35, dtype="float32").reshape(5, 7)
     sampled = ops.image.map_coordinates(grid, coords[0], 1)
     assert tuple(sampled.shape) == (7,)
@@ -336,6 +380,8 @@ def test_extract_patches_3d_as_keras_docstring():
     patches = ops.image.extract_patches_3d(vol, 3)
     assert patches.shape == (2, 3, 3, 3, 81)
     assert ops.image.extract_patches_3d(vol[0], (3, 3, 3)).shape == (3, 3, 3, 81)
-    np.testing.assert_array_equal(patches.numpy(), ops.image.extract_patches(vol, (3, 3, 3)).numpy())
+    np.testing.assert_array_equal(
+        patches.numpy(), ops.image.extract_patches(vol, (3, 3, 3)).numpy()
+    )
     inputs = keras.Input((4, 4, 4, 1))
     assert ops.image.extract_patches_3d(inputs, 2).shape == (None, 2, 2, 2, 8)

@@ -12,15 +12,21 @@ import pytest
 
 from helpers import check_grad
 from minikeras import ops
-from minikeras.core.ops.image_warp import (compute_homography_matrix, elastic_displacements,
-                                           gaussian_kernel)  # fmt: skip
+from minikeras.core.ops.image_warp import (
+    compute_homography_matrix,
+    elastic_displacements,
+    gaussian_kernel,
+)
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "layers", "preprocessing"))
 from augmentation2_fixtures import case_id, cases, run_case  # noqa: E402
 
 
-@pytest.mark.parametrize("pair", cases("gaussian_blur") + cases("perspective_transform")
-                         + cases("compute_homography_matrix"), ids=case_id)  # fmt: skip
+@pytest.mark.parametrize(
+    "pair",
+    cases("gaussian_blur") + cases("perspective_transform") + cases("compute_homography_matrix"),
+    ids=case_id,
+)
 def test_matches_keras(pair):
     """Keras 3.15.1 (jax): 3-D / 4-D, channels first, odd and even and unequal kernel sizes,
     unequal sigmas; perspective with batched and single corner sets, nearest and bilinear,
@@ -31,6 +37,7 @@ def test_matches_keras(pair):
 
 def _blur_reference(x, kx, ky, sx, sy):
     """Direct 2-D correlation of each channel with outer(g_y, g_x), zero padding."""
+
     def g(size, s):
         t = np.arange(size) - (size - 1) / 2
         v = np.exp(-0.5 * (t / s) ** 2)
@@ -67,15 +74,19 @@ def test_homography_maps_end_points_to_start_points():
     a = compute_homography_matrix(start, end)[0].astype(np.float64)
     for (sx, sy), (ex, ey) in zip(start[0], end[0]):
         d = a[6] * ex + a[7] * ey + 1
-        np.testing.assert_allclose([(a[0] * ex + a[1] * ey + a[2]) / d,
-                                    (a[3] * ex + a[4] * ey + a[5]) / d], [sx, sy], atol=1e-4)
+        np.testing.assert_allclose(
+            [(a[0] * ex + a[1] * ey + a[2]) / d, (a[3] * ex + a[4] * ey + a[5]) / d],
+            [sx, sy],
+            atol=1e-4,
+        )
 
 
 def test_perspective_identity_and_shift():
     x = np.random.default_rng(1).uniform(size=(4, 5, 2)).astype("float32")
     corners = [[0, 0], [4, 0], [0, 3], [4, 3]]
-    np.testing.assert_allclose(ops.image.perspective_transform(x, corners, corners).numpy(), x,
-                               atol=1e-5)  # fmt: skip
+    np.testing.assert_allclose(
+        ops.image.perspective_transform(x, corners, corners).numpy(), x, atol=1e-5
+    )
     moved = [[p[0] - 1, p[1]] for p in corners]  # output (x, y) reads input (x + 1, y)
     y = ops.image.perspective_transform(x, corners, moved, fill_value=-1.0).numpy()
     np.testing.assert_allclose(y[:, :-1], x[:, 1:], atol=1e-5)
@@ -89,26 +100,38 @@ def test_elastic_transform_reference_and_seed():
     x = np.random.default_rng(2).uniform(size=(2, 7, 8, 3)).astype("float32")
     alpha, sigma = 3.0, 0.8
     y = ops.image.elastic_transform(x, alpha, sigma, seed=11).numpy()
-    np.testing.assert_array_equal(ops.image.elastic_transform(x, alpha, sigma, seed=11).numpy(),
-                                  y)  # fmt: skip
+    np.testing.assert_array_equal(ops.image.elastic_transform(x, alpha, sigma, seed=11).numpy(), y)
     assert not np.allclose(y, x)
     noise = np.random.default_rng(11)
-    fields = [noise.normal(size=(2, 7, 8)).astype("float32") * np.float32(sigma)
-              for _ in range(2)]  # fmt: skip
+    fields = [noise.normal(size=(2, 7, 8)).astype("float32") * np.float32(sigma) for _ in range(2)]
     size = int(6 * sigma) | 1
-    dx, dy = (alpha * _blur_reference(f[..., None].astype(np.float64), size, size, sigma,
-                                      sigma)[..., 0] for f in fields)  # fmt: skip
+    dx, dy = (
+        alpha * _blur_reference(f[..., None].astype(np.float64), size, size, sigma, sigma)[..., 0]
+        for f in fields
+    )
     rows = np.arange(7)[None, :, None] + dy
     cols = np.arange(8)[None, None, :] + dx
-    expected = np.stack([np.stack([ops.image.map_coordinates(x[b, ..., c], [rows[b], cols[b]], 1,
-                                                             fill_mode="reflect").numpy()
-                                   for c in range(3)], -1) for b in range(2)])  # fmt: skip
+    expected = np.stack(
+        [
+            np.stack(
+                [
+                    ops.image.map_coordinates(
+                        x[b, ..., c], [rows[b], cols[b]], 1, fill_mode="reflect"
+                    ).numpy()
+                    for c in range(3)
+                ],
+                -1,
+            )
+            for b in range(2)
+        ]
+    )
     np.testing.assert_allclose(y, expected, atol=1e-4)
     got_dy, got_dx = elastic_displacements(np.random.default_rng(11), 2, 7, 8, alpha, sigma)
     np.testing.assert_allclose(got_dx, dx, atol=1e-5)
     # channels first: the same fields
-    y_cf = ops.image.elastic_transform(np.moveaxis(x, -1, 1), alpha, sigma, seed=11,
-                                       data_format="channels_first").numpy()  # fmt: skip
+    y_cf = ops.image.elastic_transform(
+        np.moveaxis(x, -1, 1), alpha, sigma, seed=11, data_format="channels_first"
+    ).numpy()
     np.testing.assert_allclose(np.moveaxis(y_cf, 1, -1), y, atol=1e-6)
 
 

@@ -52,9 +52,20 @@ def test_matmul_keeps_dtype(dtype):
     (g,) = gradients(ops.matmul(ta, b), [ta])
     assert g.dtype == np.dtype(dtype)
     m = (randn(3, 3) + 3 * np.eye(3)).astype(dtype)
-    for out in [ops.einsum("ij,jk->ik", a, b), ops.tensordot(a, b, 1), ops.dot(a, b),
-                ops.outer(a, b), ops.inner(a, a), ops.vdot(a, a), ops.trace(m), ops.diagonal(m),
-                ops.diag(m), ops.inv(m), ops.det(m), ops.solve(m, b[:, :2])]:  # fmt: skip
+    for out in [
+        ops.einsum("ij,jk->ik", a, b),
+        ops.tensordot(a, b, 1),
+        ops.dot(a, b),
+        ops.outer(a, b),
+        ops.inner(a, a),
+        ops.vdot(a, a),
+        ops.trace(m),
+        ops.diagonal(m),
+        ops.diag(m),
+        ops.inv(m),
+        ops.det(m),
+        ops.solve(m, b[:, :2]),
+    ]:
         assert out.dtype == np.dtype(dtype)
 
 
@@ -177,12 +188,14 @@ def test_outer_inner():
     c, d = randn(2, 3, seed=3), randn(4, 3, seed=4)
     np.testing.assert_allclose(ops.inner(c, d).numpy(), np.inner(c, d), rtol=1e-12)
     check_grad(ops.inner, c, d)
-    np.testing.assert_allclose(ops.inner(randn(3), randn(3, seed=1)).numpy(),
-                               np.inner(randn(3), randn(3, seed=1)))  # fmt: skip
+    np.testing.assert_allclose(
+        ops.inner(randn(3), randn(3, seed=1)).numpy(), np.inner(randn(3), randn(3, seed=1))
+    )
 
 
-@pytest.mark.parametrize("offset,axis1,axis2", [(0, 0, 1), (1, 0, 1), (-1, 0, 1), (0, 1, 2),
-                                                (1, 2, 0), (0, -1, -2)])  # fmt: skip
+@pytest.mark.parametrize(
+    "offset,axis1,axis2", [(0, 0, 1), (1, 0, 1), (-1, 0, 1), (0, 1, 2), (1, 2, 0), (0, -1, -2)]
+)
 def test_diagonal_and_trace(offset, axis1, axis2):
     x = randn(3, 4, 3)
     np.testing.assert_array_equal(
@@ -239,8 +252,9 @@ def test_public_sub_namespaces_dispatch_like_keras_ops():
     import minikeras as keras
 
     x = keras.Input((3,))
-    model = keras.Model(x, [keras.ops.nn.softmax(x), keras.ops.linalg.norm(x, axis=-1),
-                            keras.ops.numpy.add(x, 1.0)])
+    model = keras.Model(
+        x, [keras.ops.nn.softmax(x), keras.ops.linalg.norm(x, axis=-1), keras.ops.numpy.add(x, 1.0)]
+    )
     data = np.array([[1.0, 2.0, 3.0]], "float32")
     soft, norm, plus = (o.numpy() for o in model(data))
     e = np.exp(data - data.max())

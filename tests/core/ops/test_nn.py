@@ -105,8 +105,9 @@ def test_activation_keeps_dtype(name, dtype):
     x = activation_input().astype(dtype)
     out = op(x)
     assert out.dtype == np.dtype(dtype)
-    np.testing.assert_allclose(out.numpy(), ACTIVATIONS[name][1](x.astype("float64")), rtol=2e-6,
-                               atol=2e-6)  # fmt: skip
+    np.testing.assert_allclose(
+        out.numpy(), ACTIVATIONS[name][1](x.astype("float64")), rtol=2e-6, atol=2e-6
+    )
     t = Tensor(x, requires_grad=True)
     (g,) = gradients(op(t), [t])
     assert g.dtype == np.dtype(dtype)
@@ -197,8 +198,11 @@ def test_categorical_crossentropy_grads(axis):
     target = probabilities(3, 4, 2, seed=9, axis=axis)
     probs = probabilities(3, 4, 2, seed=1, axis=axis) + 0.05
     logits = randn(3, 4, 2, seed=2)
-    np.testing.assert_allclose(ops.categorical_crossentropy(target, probs, axis=axis).numpy(),
-                               np_cce(target, probs, axis), rtol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(
+        ops.categorical_crossentropy(target, probs, axis=axis).numpy(),
+        np_cce(target, probs, axis),
+        rtol=1e-12,
+    )
     np.testing.assert_allclose(
         ops.categorical_crossentropy(target, logits, from_logits=True, axis=axis).numpy(),
         np_cce_logits(target, logits, axis),
@@ -229,8 +233,9 @@ def test_sparse_categorical_crossentropy_values_and_grads():
     check_grad(lambda z: ops.sparse_categorical_crossentropy(labels, z, from_logits=True), logits)
     # labels of shape (batch, 1) and float labels are accepted, as in Keras
     np.testing.assert_allclose(
-        ops.sparse_categorical_crossentropy(labels[:, None].astype("float32"), logits, True)
-        .numpy(),
+        ops.sparse_categorical_crossentropy(
+            labels[:, None].astype("float32"), logits, True
+        ).numpy(),
         np_cce_logits(onehot, logits),
         rtol=1e-12,
     )
@@ -349,8 +354,12 @@ def test_batch_normalization():
     np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12)
     check_grad(
         lambda t, m, v, o, s: ops.batch_normalization(t, m, v, 1, offset=o, scale=s),
-        x, mean, var, offset, scale,
-    )  # fmt: skip
+        x,
+        mean,
+        var,
+        offset,
+        scale,
+    )
 
 
 def test_multi_hot():
@@ -385,8 +394,12 @@ def test_softmax_in_place_values_and_gradient():
 
 # Keras 3.15.1 observed (numpy, jax and torch backends agree on these): relu, relu6, hard_tanh and
 # threshold keep integer dtypes; bool becomes int32 (jax backend); other activations give floats.
-INT_KEEPING = [("relu", (), [0, 0, 2, 8]), ("relu6", (), [0, 0, 2, 6]),
-               ("hard_tanh", (), [-1, 0, 1, 1]), ("threshold", (1, -5), [-5, -5, 2, 8])]  # fmt: skip
+INT_KEEPING = [
+    ("relu", (), [0, 0, 2, 8]),
+    ("relu6", (), [0, 0, 2, 6]),
+    ("hard_tanh", (), [-1, 0, 1, 1]),
+    ("threshold", (1, -5), [-5, -5, 2, 8]),
+]
 
 
 @pytest.mark.parametrize("name, args, expected", INT_KEEPING)
@@ -416,8 +429,9 @@ def test_sparse_sigmoid_and_sparsemax_ops():
     """keras.ops.sparse_sigmoid / sparsemax: Keras 3.15.1 values where Keras is right (sparsemax
     with a one-entry support); int input gives floatx (Keras 3.15.1 jax)."""
     x = np.array([[-2.0, -0.75, 0.0, 0.3, 1.5, 0.25]], "float32")
-    np.testing.assert_allclose(ops.sparse_sigmoid(x).numpy(),
-                               [[0.0, 0.125, 0.5, 0.65, 1.0, 0.625]], rtol=1e-6)  # fmt: skip
+    np.testing.assert_allclose(
+        ops.sparse_sigmoid(x).numpy(), [[0.0, 0.125, 0.5, 0.65, 1.0, 0.625]], rtol=1e-6
+    )
     np.testing.assert_array_equal(ops.sparsemax(x).numpy(), [[0, 0, 0, 0, 1, 0]])
     assert ops.sparsemax(np.array([[1, 3]], "int32")).dtype == "float32"
     assert ops.sparse_sigmoid(np.array([1, 3], "int32")).dtype == "float32"

@@ -116,9 +116,15 @@ def test_reductions_keep_float_dtype(name, dtype):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_other_reductions_keep_float_dtype(dtype):
     x = randn(3, 4, dtype=dtype)
-    for out in [ops.cumsum(x, axis=1), ops.cumprod(x, axis=0), ops.norm(x), ops.norm(x, ord=1),
-                ops.average(x, axis=1, weights=np.ones(4, dtype)), ops.median(x, axis=0),
-                ops.norm(x, ord=np.inf, axis=(0, 1))]:  # fmt: skip
+    for out in [
+        ops.cumsum(x, axis=1),
+        ops.cumprod(x, axis=0),
+        ops.norm(x),
+        ops.norm(x, ord=1),
+        ops.average(x, axis=1, weights=np.ones(4, dtype)),
+        ops.median(x, axis=0),
+        ops.norm(x, ord=np.inf, axis=(0, 1)),
+    ]:
         assert out.dtype == np.dtype(dtype)
 
 
@@ -160,9 +166,22 @@ def test_cumprod_values_and_grads_with_zeros(axis):
 
 @pytest.mark.parametrize(
     "ord,axis",
-    [(None, None), (None, 1), (2, 0), (1, -1), (np.inf, 1), (-np.inf, 1), (3, 1), (0.5, 0),
-     ("fro", (0, 1)), (1, (0, 1)), (np.inf, (0, 1)), (-1, (1, 0)), (None, (1, 0))],
-)  # fmt: skip
+    [
+        (None, None),
+        (None, 1),
+        (2, 0),
+        (1, -1),
+        (np.inf, 1),
+        (-np.inf, 1),
+        (3, 1),
+        (0.5, 0),
+        ("fro", (0, 1)),
+        (1, (0, 1)),
+        (np.inf, (0, 1)),
+        (-1, (1, 0)),
+        (None, (1, 0)),
+    ],
+)
 def test_norm_matches_numpy(ord, axis):
     x = randn(3, 4, seed=7)
     out = ops.norm(x, ord=ord, axis=axis)
@@ -189,8 +208,9 @@ def test_average_and_median():
     check_grad(lambda t, u: ops.average(t, axis=1, weights=u), x, w)
     np.testing.assert_allclose(ops.median(x).numpy(), np.median(x))
     np.testing.assert_allclose(ops.median(x, axis=0).numpy(), np.median(x, axis=0))
-    np.testing.assert_allclose(ops.median(x, axis=1, keepdims=True).numpy(),
-                               np.median(x, axis=1, keepdims=True))  # fmt: skip
+    np.testing.assert_allclose(
+        ops.median(x, axis=1, keepdims=True).numpy(), np.median(x, axis=1, keepdims=True)
+    )
     check_grad(lambda t: ops.median(t, axis=1), x)
     with pytest.raises(ValueError, match="weights"):
         ops.average(x, axis=1, weights=np.ones(3))
@@ -208,6 +228,7 @@ def test_axis_out_of_range():
 
 
 # -- properties -------------------------------------------------------------------------------
+
 
 @st.composite
 def array_and_axis(draw, min_side=1):
@@ -287,13 +308,18 @@ def test_count_nonzero_is_int32():
 # Keras 3.15.1 (jax) on X_NAN: (all axes, axis=1), values and dtypes
 X_NAN = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0]], "float32")
 NAN_KERAS = {
-    "nansum": (6.0, [4.0, 2.0]), "nanmean": (2.0, [2.0, 2.0]), "nanmax": (3.0, [3.0, 2.0]),
-    "nanmin": (1.0, [1.0, 2.0]), "nanprod": (6.0, [3.0, 2.0]),
-    "nanstd": (0.8164966106414795, [1.0, 0.0]), "nanvar": (0.6666666865348816, [1.0, 0.0]),
-    "nanargmax": (2, [2, 2]), "nanargmin": (0, [0, 2]),
+    "nansum": (6.0, [4.0, 2.0]),
+    "nanmean": (2.0, [2.0, 2.0]),
+    "nanmax": (3.0, [3.0, 2.0]),
+    "nanmin": (1.0, [1.0, 2.0]),
+    "nanprod": (6.0, [3.0, 2.0]),
+    "nanstd": (0.8164966106414795, [1.0, 0.0]),
+    "nanvar": (0.6666666865348816, [1.0, 0.0]),
+    "nanargmax": (2, [2, 2]),
+    "nanargmin": (0, [0, 2]),
     "nancumsum": ([1.0, 1.0, 4.0, 4.0, 4.0, 6.0], [[1.0, 1.0, 4.0], [0.0, 0.0, 2.0]]),
     "nancumprod": ([1.0, 1.0, 3.0, 3.0, 3.0, 6.0], [[1.0, 1.0, 3.0], [1.0, 1.0, 2.0]]),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", sorted(NAN_KERAS))
@@ -324,4 +350,4 @@ def test_nan_reductions_int_dtypes_all_nan_and_gradients():
         clean = np.nan_to_num(x, nan=0.0)
         if name in ("nansum", "nanmean", "nanvar", "nanstd"):  # NaNs put back at fixed places
             holes = np.where(np.isnan(x), np.nan, 0.0)
-            check_grad(lambda t, f=getattr(ops, name): f(t + holes, axis=1), clean)
+            check_grad(lambda t, f=getattr(ops, name), holes=holes: f(t + holes, axis=1), clean)  # noqa: B008

@@ -14,18 +14,21 @@ IDS = np.array([0, 0, 0, 2])
 
 
 def test_values_as_keras():
-    np.testing.assert_array_equal(ops.segment_sum(D, IDS, 4).numpy(),
-                                  [[7, 9], [0, 0], [7, 0], [0, 0]])  # fmt: skip
-    np.testing.assert_array_equal(ops.segment_max(D, IDS, 4).numpy(),
-                                  [[3, 5], [-np.inf, -np.inf], [7, 0], [-np.inf, -np.inf]])  # fmt: skip
+    np.testing.assert_array_equal(
+        ops.segment_sum(D, IDS, 4).numpy(), [[7, 9], [0, 0], [7, 0], [0, 0]]
+    )
+    np.testing.assert_array_equal(
+        ops.segment_max(D, IDS, 4).numpy(), [[3, 5], [-np.inf, -np.inf], [7, 0], [-np.inf, -np.inf]]
+    )
     assert ops.segment_max(D, IDS).shape == (3, 2)  # inferred: max id + 1 (torch backend)
     ints = ops.segment_max(np.array([1, 5, 2], "int32"), np.array([0, 0, 2]), 3)
     assert ints.dtype == np.int32 and ints.numpy().tolist() == [5, -2147483648, 2]
     # ids outside [0, num_segments) are dropped
     ids = np.array([0, -1, 1, 5])
     np.testing.assert_array_equal(ops.segment_sum(D, ids, 3).numpy(), [[1, 2], [3, 5], [0, 0]])
-    np.testing.assert_array_equal(ops.segment_max(D, ids, 3).numpy(),
-                                  [[1, 2], [3, 5], [-np.inf, -np.inf]])  # fmt: skip
+    np.testing.assert_array_equal(
+        ops.segment_max(D, ids, 3).numpy(), [[1, 2], [3, 5], [-np.inf, -np.inf]]
+    )
     with pytest.raises(ValueError, match="1-D"):
         ops.segment_sum(D.reshape(2, 2, 2), np.array([[0, 1], [1, 1]]), 2)
 

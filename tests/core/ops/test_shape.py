@@ -80,9 +80,13 @@ def test_split(sections, axis):
     assert len(parts) == len(expected)
     for p, e in zip(parts, expected):
         np.testing.assert_array_equal(p.numpy(), e)
-    check_grad(lambda t: ops.concatenate([ops.multiply(p, k + 1.0) for k, p in
-                                          enumerate(ops.split(t, sections, axis=axis))], axis),
-               x)  # fmt: skip
+    check_grad(
+        lambda t: ops.concatenate(
+            [ops.multiply(p, k + 1.0) for k, p in enumerate(ops.split(t, sections, axis=axis))],
+            axis,
+        ),
+        x,
+    )
     with pytest.raises(ValueError, match="split"):
         ops.split(x, 4, axis=1)
 
@@ -96,8 +100,9 @@ def test_take_and_gather_with_repeated_indices(axis):
     np.testing.assert_array_equal(ops.take(x, idx, axis=axis).numpy(), np.take(x, idx, axis=axis))
     check_grad(lambda t: ops.take(t, idx, axis=axis), x)
     check_grad(lambda t: ops.gather(t, idx, axis=axis), x)
-    np.testing.assert_array_equal(ops.take(x, Tensor(idx), axis=axis).numpy(),
-                                  np.take(x, idx, axis=axis))  # fmt: skip
+    np.testing.assert_array_equal(
+        ops.take(x, Tensor(idx), axis=axis).numpy(), np.take(x, idx, axis=axis)
+    )
 
 
 def test_take_gradient_counts_repeats():
@@ -123,19 +128,22 @@ def test_take_rejects_float_indices():
 def test_take_along_axis():
     x = randn(3, 4)
     idx = np.array([[0, 0, 3], [1, 2, 2], [3, 3, 3]])
-    np.testing.assert_array_equal(ops.take_along_axis(x, idx, axis=1).numpy(),
-                                  np.take_along_axis(x, idx, axis=1))  # fmt: skip
+    np.testing.assert_array_equal(
+        ops.take_along_axis(x, idx, axis=1).numpy(), np.take_along_axis(x, idx, axis=1)
+    )
     check_grad(lambda t: ops.take_along_axis(t, idx, axis=1), x)
     idx0 = np.array([[2, 0, 0, 1]])
     check_grad(lambda t: ops.take_along_axis(t, idx0, axis=0), x)
     # x broadcast against the indices on a size-1 axis
     x1 = randn(1, 4)
     idx_b = np.array([[0, 3], [1, 1], [2, 0]])
-    np.testing.assert_array_equal(ops.take_along_axis(x1, idx_b, axis=1).numpy(),
-                                  np.take_along_axis(x1, idx_b, axis=1))  # fmt: skip
+    np.testing.assert_array_equal(
+        ops.take_along_axis(x1, idx_b, axis=1).numpy(), np.take_along_axis(x1, idx_b, axis=1)
+    )
     check_grad(lambda t: ops.take_along_axis(t, idx_b, axis=1), x1)
-    np.testing.assert_array_equal(ops.take_along_axis(x, np.array([11, 0]), axis=None).numpy(),
-                                  x.reshape(-1)[[11, 0]])  # fmt: skip
+    np.testing.assert_array_equal(
+        ops.take_along_axis(x, np.array([11, 0]), axis=None).numpy(), x.reshape(-1)[[11, 0]]
+    )
     with pytest.raises(IndexError, match="index 4"):
         ops.take_along_axis(x, np.array([[4]]), axis=1)
 
@@ -191,13 +199,23 @@ def test_pad_constant_values_and_errors():
 
 
 @pytest.mark.parametrize(
-    "repeats,axis", [(2, None), (3, 0), (2, 1), (2, -1), ([1, 0, 3], 1), ([2, 0, 1, 1, 0, 2], None),
-                     ([2, 1], 0), ([4], 1)],
-)  # fmt: skip
+    "repeats,axis",
+    [
+        (2, None),
+        (3, 0),
+        (2, 1),
+        (2, -1),
+        ([1, 0, 3], 1),
+        ([2, 0, 1, 1, 0, 2], None),
+        ([2, 1], 0),
+        ([4], 1),
+    ],
+)
 def test_repeat(repeats, axis):
     x = randn(2, 3)
-    np.testing.assert_array_equal(ops.repeat(x, repeats, axis=axis).numpy(),
-                                  np.repeat(x, repeats, axis=axis))  # fmt: skip
+    np.testing.assert_array_equal(
+        ops.repeat(x, repeats, axis=axis).numpy(), np.repeat(x, repeats, axis=axis)
+    )
     check_grad(lambda t: ops.repeat(t, repeats, axis=axis), x)
 
 
@@ -257,9 +275,7 @@ def test_sort_and_top_k():
     np.testing.assert_array_equal(indices.numpy(), [[0, 2], [1, 0]])
     check_grad(lambda t: ops.top_k(t, 2)[0], x)
     np.testing.assert_array_equal(ops.argsort(x).numpy(), np.argsort(x))
-    np.testing.assert_array_equal(
-        ops.in_top_k(np.array([2, 2]), x, 2).numpy(), [True, False]
-    )
+    np.testing.assert_array_equal(ops.in_top_k(np.array([2, 2]), x, 2).numpy(), [True, False])
 
 
 def test_slice_and_updates():
@@ -282,8 +298,11 @@ def test_slice_and_updates():
     check_grad(lambda v: ops.scatter(idx, v, (3, 3)), vals)
     upd = ops.scatter_update(np.zeros((3, 2)), np.array([[1], [2]]), np.ones((2, 2))).numpy()
     np.testing.assert_array_equal(upd, [[0, 0], [1, 1], [1, 1]])
-    check_grad(lambda a, b: ops.scatter_update(a, np.array([[1, 0], [2, 1]]), b), x[:3, :2],
-               np.array([5.0, 6.0]))  # fmt: skip
+    check_grad(
+        lambda a, b: ops.scatter_update(a, np.array([[1, 0], [2, 1]]), b),
+        x[:3, :2],
+        np.array([5.0, 6.0]),
+    )
     with pytest.raises(IndexError, match="index 3"):
         ops.scatter(np.array([[3, 0]]), np.ones(1), (3, 3))
 
@@ -314,8 +333,9 @@ def test_tril_triu_select():
     check_grad(lambda t: ops.tril(t), x)
     check_grad(lambda t: ops.triu(t, 1), x)
     conds = [x > 0.5, x < -0.5]
-    np.testing.assert_array_equal(ops.select(conds, [x, -x], 9.0).numpy(),
-                                  np.select(conds, [x, -x], 9.0))  # fmt: skip
+    np.testing.assert_array_equal(
+        ops.select(conds, [x, -x], 9.0).numpy(), np.select(conds, [x, -x], 9.0)
+    )
     check_grad(lambda t: ops.select(conds, [t, ops.square(t)]), x)
 
 
@@ -374,15 +394,32 @@ def test_conversions_and_small_helpers():
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_shape_ops_keep_dtype(dtype):
     x = randn(2, 3, dtype=dtype)
-    outs = [ops.reshape(x, (3, 2)), ops.transpose(x), ops.expand_dims(x, 0), ops.squeeze(x[None]),
-            ops.concatenate([x, x]), ops.stack([x, x]), ops.split(x, 3, axis=1)[0],
-            ops.take(x, np.array([1, 0])), ops.take_along_axis(x, np.zeros((2, 1), int), 1),
-            x[0], ops.pad(x, 1), ops.pad(x, 1, mode="reflect"), ops.repeat(x, 2),
-            ops.tile(x, 2), ops.flip(x), ops.roll(x, 1), ops.sort(x),
-            ops.broadcast_to(x, (4, 2, 3)),
-            ops.moveaxis(x, 0, 1), ops.where(x > 0, x, 0.0), ops.tril(x), ops.diff(x),
-            ops.slice_update(x, (0, 0), x[:1, :1]),
-            ops.scatter(np.array([[0]]), x[:1, 0], (2,))]  # fmt: skip
+    outs = [
+        ops.reshape(x, (3, 2)),
+        ops.transpose(x),
+        ops.expand_dims(x, 0),
+        ops.squeeze(x[None]),
+        ops.concatenate([x, x]),
+        ops.stack([x, x]),
+        ops.split(x, 3, axis=1)[0],
+        ops.take(x, np.array([1, 0])),
+        ops.take_along_axis(x, np.zeros((2, 1), int), 1),
+        x[0],
+        ops.pad(x, 1),
+        ops.pad(x, 1, mode="reflect"),
+        ops.repeat(x, 2),
+        ops.tile(x, 2),
+        ops.flip(x),
+        ops.roll(x, 1),
+        ops.sort(x),
+        ops.broadcast_to(x, (4, 2, 3)),
+        ops.moveaxis(x, 0, 1),
+        ops.where(x > 0, x, 0.0),
+        ops.tril(x),
+        ops.diff(x),
+        ops.slice_update(x, (0, 0), x[:1, :1]),
+        ops.scatter(np.array([[0]]), x[:1, 0], (2,)),
+    ]
     for out in outs:
         assert out.dtype == np.dtype(dtype)
 
@@ -391,8 +428,14 @@ def test_shape_ops_keep_dtype(dtype):
 
 
 @settings(max_examples=40, deadline=None, derandomize=True)
-@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4),
-                  elements=st.floats(-10, 10)), st.randoms(use_true_random=False))  # fmt: skip
+@given(
+    hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4),
+        elements=st.floats(-10, 10),
+    ),
+    st.randoms(use_true_random=False),
+)
 def test_property_reshape_round_trips(x, rnd):
     flat = ops.reshape(x, (-1,))
     assert flat.shape == (x.size,)
@@ -405,8 +448,13 @@ def test_property_reshape_round_trips(x, rnd):
 
 
 @settings(max_examples=40, deadline=None, derandomize=True)
-@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=3),
-                  elements=st.floats(-10, 10)))  # fmt: skip
+@given(
+    hnp.arrays(
+        np.float64,
+        hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=3),
+        elements=st.floats(-10, 10),
+    )
+)
 def test_property_concatenate_split_round_trip(x):
     parts = ops.split(x, [1], axis=0) if x.shape[0] >= 1 else [x]
     np.testing.assert_array_equal(ops.concatenate(parts, axis=0).numpy(), x)

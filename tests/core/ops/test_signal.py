@@ -82,8 +82,9 @@ def test_irfft_grad(n):
 @pytest.mark.parametrize("window,center", [("hann", True), ("hamming", False), (None, True)])
 def test_stft_istft_grads(window, center):
     check_grad(_sum_parts(lambda x: ops.stft(x, 5, 3, 8, window=window, center=center)), (2, 17))
-    check_grad(lambda re, im: ops.istft((re, im), 6, 2, 8, window=window, center=center),
-               (4, 5), (4, 5))  # fmt: skip
+    check_grad(
+        lambda re, im: ops.istft((re, im), 6, 2, 8, window=window, center=center), (4, 5), (4, 5)
+    )
 
 
 def test_errors_as_keras():

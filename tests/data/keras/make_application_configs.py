@@ -22,10 +22,31 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "applications_k3.json")
-KEYS = ("filters", "kernel_size", "strides", "padding", "use_bias", "epsilon", "momentum",
-        "units", "activation", "pool_size", "axis", "depth_multiplier", "rate", "scale",
-        "center", "target_shape", "cropping", "offset", "mean", "variance", "dilation_rate",
-        "noise_shape", "max_value")  # fmt: skip
+KEYS = (
+    "filters",
+    "kernel_size",
+    "strides",
+    "padding",
+    "use_bias",
+    "epsilon",
+    "momentum",
+    "units",
+    "activation",
+    "pool_size",
+    "axis",
+    "depth_multiplier",
+    "rate",
+    "scale",
+    "center",
+    "target_shape",
+    "cropping",
+    "offset",
+    "mean",
+    "variance",
+    "dilation_rate",
+    "noise_shape",
+    "max_value",
+)
 MODELS = {
     "Xception": 71,
     "ResNet50V2": 32,
@@ -65,12 +86,17 @@ def main():
         kwargs = {"weights": None, "input_shape": [size, size, 3], "classes": 5}
         keras.backend.clear_session()
         model = build(**kwargs)
-        entry = {"kwargs": kwargs, "name": model.name, "params": model.count_params(),
-                 "layers": [describe(layer) for layer in model.layers],
-                 "weight_shapes": [list(w.shape) for w in model.weights]}  # fmt: skip
+        entry = {
+            "kwargs": kwargs,
+            "name": model.name,
+            "params": model.count_params(),
+            "layers": [describe(layer) for layer in model.layers],
+            "weight_shapes": [list(w.shape) for w in model.weights],
+        }
         keras.backend.clear_session()
-        entry["params_notop"] = build(weights=None, include_top=False,
-                                      input_shape=(size, size, 3)).count_params()  # fmt: skip
+        entry["params_notop"] = build(
+            weights=None, include_top=False, input_shape=(size, size, 3)
+        ).count_params()
         keras.backend.clear_session()
         entry["params_full"] = build(weights=None).count_params()
         out[name] = entry
@@ -84,7 +110,11 @@ def main():
         counts[name] = {"params_full": build(weights=None).count_params(), "params_notop": notop}
         print(name, counts[name], flush=True)
     with open(OUT, "w") as f:
-        json.dump({"keras_version": keras.__version__, "models": out, "counts": counts}, f, separators=(",", ":"))
+        json.dump(
+            {"keras_version": keras.__version__, "models": out, "counts": counts},
+            f,
+            separators=(",", ":"),
+        )
         f.write("\n")
 
 

@@ -20,8 +20,12 @@ import os
 import numpy as np
 from _fixture_utils import write_cases
 
-DTYPES = {"apply_inversion": "bool", "shift_factor": "uint8", "apply_erasing": "bool",
-          "batch_masks": "bool"}
+DTYPES = {
+    "apply_inversion": "bool",
+    "shift_factor": "uint8",
+    "apply_erasing": "bool",
+    "batch_masks": "bool",
+}
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "augmentation_k3.npz")
 
 
@@ -39,8 +43,13 @@ def inputs():
 
 
 def case(layer, kwargs, x, mode="call", transformation=None):
-    return {"layer": layer, "kwargs": kwargs, "x": x, "mode": mode,
-            "transformation": transformation}  # fmt: skip
+    return {
+        "layer": layer,
+        "kwargs": kwargs,
+        "x": x,
+        "mode": mode,
+        "transformation": transformation,
+    }
 
 
 def cases():
@@ -59,8 +68,13 @@ def cases():
         # RandomBrightness
         case("RandomBrightness", {"factor": (0.3, 0.3), "value_range": (0, 1)}, "b01"),
         case("RandomBrightness", {"factor": (-0.2, -0.2)}, "b255"),
-        case("RandomBrightness", {"factor": 0.5}, "b255", "transform",
-             {"rgb_delta": [[[[-40.0]]], [[[90.0]]]]}),
+        case(
+            "RandomBrightness",
+            {"factor": 0.5},
+            "b255",
+            "transform",
+            {"rgb_delta": [[[[-40.0]]], [[[90.0]]]]},
+        ),
         case("RandomBrightness", {"factor": (0.1, 0.1), **cf}, "cf255"),
         # RandomGrayscale
         case("RandomGrayscale", {"factor": 1.0}, "b255"),
@@ -71,61 +85,118 @@ def cases():
         case("RandomSaturation", {"factor": (0.3, 0.3)}, "b255"),
         case("RandomSaturation", {"factor": (0.8, 0.8), "value_range": (0, 1)}, "b01"),
         case("RandomSaturation", {"factor": (0.0, 0.0)}, "s255"),
-        case("RandomSaturation", {"factor": 0.5, **cf}, "cf255", "transform",
-             {"factor": [0.25, 3.0]}),
+        case(
+            "RandomSaturation", {"factor": 0.5, **cf}, "cf255", "transform", {"factor": [0.25, 3.0]}
+        ),
         # RandomHue
         case("RandomHue", {"factor": 0.5}, "b255", "transform", {"factor": [0.2, -0.35]}),
-        case("RandomHue", {"factor": 1.0, "value_range": (0, 1)}, "b01", "transform",
-             {"factor": [0.5, 0.05]}),
+        case(
+            "RandomHue",
+            {"factor": 1.0, "value_range": (0, 1)},
+            "b01",
+            "transform",
+            {"factor": [0.5, 0.05]},
+        ),
         case("RandomHue", {"factor": 0.5, **cf}, "cf255", "transform", {"factor": [-0.1, 0.45]}),
         # RandomSharpness
         case("RandomSharpness", {"factor": (0.2, 0.2)}, "b255"),
         case("RandomSharpness", {"factor": (0.9, 0.9), "value_range": (0, 1)}, "b01"),
-        case("RandomSharpness", {"factor": 0.5, **cf}, "cf255", "transform",
-             {"factor": [0.0, 1.0]}),
+        case(
+            "RandomSharpness", {"factor": 0.5, **cf}, "cf255", "transform", {"factor": [0.0, 1.0]}
+        ),
         # Solarization
         case("Solarization", {}, "b255"),
         case("Solarization", {"value_range": (0, 1)}, "b01"),
-        case("Solarization", {"addition_factor": 0.5, "threshold_factor": 0.5}, "b255",
-             "transform", {"additions": [[[[20.0]]], [[[0.0]]]],
-                           "thresholds": [[[[100.0]]], [[[180.0]]]]}),
-        case("Solarization", {"threshold_factor": 0.5, "value_range": (0, 1)}, "b01",
-             "transform", {"additions": [[[[0.0]]], [[[60.0]]]],
-                           "thresholds": [[[[128.0]]], [[[90.0]]]]}),
+        case(
+            "Solarization",
+            {"addition_factor": 0.5, "threshold_factor": 0.5},
+            "b255",
+            "transform",
+            {"additions": [[[[20.0]]], [[[0.0]]]], "thresholds": [[[[100.0]]], [[[180.0]]]]},
+        ),
+        case(
+            "Solarization",
+            {"threshold_factor": 0.5, "value_range": (0, 1)},
+            "b01",
+            "transform",
+            {"additions": [[[[0.0]]], [[[60.0]]]], "thresholds": [[[[128.0]]], [[[90.0]]]]},
+        ),
         # RandomColorJitter with fixed draws (brightness, then saturation)
-        case("RandomColorJitter", {"value_range": (0, 255), "brightness_factor": (0.1, 0.1),
-                                   "saturation_factor": (0.7, 0.7)}, "b255"),
+        case(
+            "RandomColorJitter",
+            {
+                "value_range": (0, 255),
+                "brightness_factor": (0.1, 0.1),
+                "saturation_factor": (0.7, 0.7),
+            },
+            "b255",
+        ),
         # RandomShear: explicit shears, each fill mode and interpolation
-        *[case("RandomShear", {"x_factor": 0.5, "y_factor": 0.5, "fill_mode": mode,
-                               "interpolation": interp}, "b01", "transform",
-               {"shear_factor": [[0.3, -0.2], [-0.45, 0.15]]})
-          for mode in ("reflect", "wrap", "constant", "nearest")
-          for interp in ("bilinear", "nearest")],
-        case("RandomShear", {"x_factor": 0.5, "fill_mode": "constant", "fill_value": 7.0, **cf},
-             "cf255", "transform", {"shear_factor": [[0.6, 0.0], [-0.2, 0.0]]}),
+        *[
+            case(
+                "RandomShear",
+                {"x_factor": 0.5, "y_factor": 0.5, "fill_mode": mode, "interpolation": interp},
+                "b01",
+                "transform",
+                {"shear_factor": [[0.3, -0.2], [-0.45, 0.15]]},
+            )
+            for mode in ("reflect", "wrap", "constant", "nearest")
+            for interp in ("bilinear", "nearest")
+        ],
+        case(
+            "RandomShear",
+            {"x_factor": 0.5, "fill_mode": "constant", "fill_value": 7.0, **cf},
+            "cf255",
+            "transform",
+            {"shear_factor": [[0.6, 0.0], [-0.2, 0.0]]},
+        ),
         # RandomInvert
         case("RandomInvert", {"factor": (1.0, 1.0)}, "b255"),
         case("RandomInvert", {"factor": (0.0, 0.0)}, "b255"),
-        case("RandomInvert", {"value_range": (0, 1)}, "b01", "transform",
-             {"apply_inversion": [False, True]}),
+        case(
+            "RandomInvert",
+            {"value_range": (0, 1)},
+            "b01",
+            "transform",
+            {"apply_inversion": [False, True]},
+        ),
         # RandomPosterization
         case("RandomPosterization", {"factor": (3, 3)}, "b255"),
         case("RandomPosterization", {"factor": (1, 1), "value_range": (0, 1)}, "b01"),
-        case("RandomPosterization", {"factor": 8, **cf}, "cf255", "transform",
-             {"shift_factor": [2, 6]}),
+        case(
+            "RandomPosterization",
+            {"factor": 8, **cf},
+            "cf255",
+            "transform",
+            {"shift_factor": [2, 6]},
+        ),
         # RandomColorDegeneration
         case("RandomColorDegeneration", {"factor": (0.4, 0.4)}, "b255"),
         case("RandomColorDegeneration", {"factor": (-0.9, -0.9), "value_range": (0, 1)}, "b01"),
-        case("RandomColorDegeneration", {"factor": 0.5, **cf}, "cf255", "transform",
-             {"factor": [[[[1.0]]], [[[-0.3]]]]}),
+        case(
+            "RandomColorDegeneration",
+            {"factor": 0.5, **cf},
+            "cf255",
+            "transform",
+            {"factor": [[[[1.0]]], [[[-0.3]]]]},
+        ),
         # RandomErasing: a whole-image box (scale 1), and an explicit box and fill
-        case("RandomErasing", {"factor": (1.0, 1.0), "scale": (1.0, 1.0), "fill_value": 300},
-             "b255"),
-        case("RandomErasing", {"value_range": (0, 1), **cf}, "cf255", "transform",
-             {"apply_erasing": [True, False],
-              "batch_masks": np.pad(np.ones((2, 3, 3, 3), bool), ((0, 0), (0, 0), (1, 1), (2, 2))
-                                    ).tolist(),
-              "fill_value": np.full((2, 3, 5, 7), 0.5).tolist()}),
+        case(
+            "RandomErasing", {"factor": (1.0, 1.0), "scale": (1.0, 1.0), "fill_value": 300}, "b255"
+        ),
+        case(
+            "RandomErasing",
+            {"value_range": (0, 1), **cf},
+            "cf255",
+            "transform",
+            {
+                "apply_erasing": [True, False],
+                "batch_masks": np.pad(
+                    np.ones((2, 3, 3, 3), bool), ((0, 0), (0, 0), (1, 1), (2, 2))
+                ).tolist(),
+                "fill_value": np.full((2, 3, 5, 7), 0.5).tolist(),
+            },
+        ),
         # AutoContrast (not random, applied at inference too)
         case("AutoContrast", {}, "b255", "infer"),
         case("AutoContrast", {"value_range": (0, 1)}, "b01"),
@@ -158,8 +229,7 @@ def main():
             y = layer(x, training=False)
         else:
             size = (c["kwargs"]["height"], c["kwargs"]["width"])
-            y = keras.ops.image.resize(x, size, interpolation="bilinear",
-                                       crop_to_aspect_ratio=True)  # fmt: skip
+            y = keras.ops.image.resize(x, size, interpolation="bilinear", crop_to_aspect_ratio=True)
         outputs.append(np.asarray(y))
     write_cases(OUT, xs, cases(), outputs)
     print(f"wrote {len(cases())} cases to {OUT} (keras {keras.__version__})")

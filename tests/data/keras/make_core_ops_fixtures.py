@@ -25,8 +25,13 @@ CASES = [
     ((1, 5, 3, 4), (1, 5, 3, 4), (1, 5, 3, 4), {}, {"is_causal": True}),
     ((2, 4, 6, 8), (2, 5, 2, 8), (2, 5, 2, 8), {"bias": (2, 6, 4, 5)}, {}),
     ((2, 4, 4, 3), (2, 4, 1, 3), (2, 4, 1, 3), {"mask": (2, 4, 4, 4)}, {"is_causal": True}),
-    ((1, 3, 2, 4), (1, 3, 2, 4), (1, 3, 2, 4), {"bias": (1, 1, 3, 3), "mask": (1, 1, 3, 3)},
-     {"scale": 1.5}),
+    (
+        (1, 3, 2, 4),
+        (1, 3, 2, 4),
+        (1, 3, 2, 4),
+        {"bias": (1, 1, 3, 3), "mask": (1, 1, 3, 3)},
+        {"scale": 1.5},
+    ),
 ]
 
 
@@ -39,9 +44,11 @@ def main():
     rng = np.random.default_rng(3)
     out = {}
     for i, (qs, ks, vs, extra, kwargs) in enumerate(CASES):
-        arrays = {"query": rng.standard_normal(qs).astype("float32"),
-                  "key": rng.standard_normal(ks).astype("float32"),
-                  "value": rng.standard_normal(vs).astype("float32")}
+        arrays = {
+            "query": rng.standard_normal(qs).astype("float32"),
+            "key": rng.standard_normal(ks).astype("float32"),
+            "value": rng.standard_normal(vs).astype("float32"),
+        }
         if "bias" in extra:
             arrays["bias"] = rng.standard_normal(extra["bias"]).astype("float32")
         if "mask" in extra:
@@ -57,7 +64,8 @@ def main():
             return (y * w).sum(), y
 
         grads, y = jax.grad(loss, argnums=tuple(range(len(diff))), has_aux=True)(
-            *[arrays[n] for n in diff])
+            *[arrays[n] for n in diff]
+        )
         out[f"dpa{i}"] = json.dumps({"kwargs": kwargs, "arrays": sorted(arrays)})
         for n, a in arrays.items():
             out[f"dpa{i}_{n}"] = a

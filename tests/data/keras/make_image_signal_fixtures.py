@@ -32,15 +32,39 @@ def inputs():
         "rgb": rng.uniform(0.0, 1.0, (2, 4, 5, 3)).astype("float32"),
         "rgbcf": rng.uniform(0.0, 1.0, (3, 4, 5)).astype("float32"),
         "hsv": rng.uniform(-0.5, 1.5, (2, 4, 5, 3)).astype("float32"),
-        "grey": np.array([[[[0.2, 0.2, 0.2], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0],
-                            [0.5, 0.5, 0.0], [0.0, 0.0, 0.0], [0.3, 0.7, 0.7]]]], "float32"),
-        "tr": np.array([[1.0, 0.2, -1.5, -0.1, 0.9, 2.3, 0.0, 0.0],
-                        [0.7, -0.7, 3.0, 0.7, 0.7, -2.0, 0.0, 0.0]], "float32"),
+        "grey": np.array(
+            [
+                [
+                    [
+                        [0.2, 0.2, 0.2],
+                        [1.0, 0.0, 0.0],
+                        [0.0, 1.0, 0.0],
+                        [0.0, 0.0, 1.0],
+                        [0.5, 0.5, 0.0],
+                        [0.0, 0.0, 0.0],
+                        [0.3, 0.7, 0.7],
+                    ]
+                ]
+            ],
+            "float32",
+        ),
+        "tr": np.array(
+            [
+                [1.0, 0.2, -1.5, -0.1, 0.9, 2.3, 0.0, 0.0],
+                [0.7, -0.7, 3.0, 0.7, 0.7, -2.0, 0.0, 0.0],
+            ],
+            "float32",
+        ),
         "tr1": np.array([1.3, 0.0, -0.5, 0.0, 1.3, -0.5, 0.0, 0.0], "float32"),
         "grid": u(4, 5),
         "coords": rng.uniform(-3.0, 8.0, (2, 3, 7)).astype("float32"),
-        "coordsi": np.array([[-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5],
-                             [0.4, 1.6, 2.5, 3.5, -1.0, 5.0, 6.0, -7.2, 9.1, 2.2]], "float32"),
+        "coordsi": np.array(
+            [
+                [-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5],
+                [0.4, 1.6, 2.5, 3.5, -1.0, 5.0, 6.0, -7.2, 9.1, 2.2],
+            ],
+            "float32",
+        ),
         "re": u(3, 4, 6),
         "im": u(3, 4, 6),
         "re5": u(2, 5),
@@ -48,7 +72,7 @@ def inputs():
         "sig": u(2, 37),
         "sig1": u(16),
         "win": rng.uniform(0.1, 1.0, (6,)).astype("float32"),
-    }  # fmt: skip
+    }
 
 
 def cases():
@@ -59,27 +83,55 @@ def cases():
     add("image.extract_patches", "img", size=(3, 2), strides=(1, 2))
     add("image.extract_patches", "img", size=(3, 4), strides=(2, 3), padding="same")
     add("image.extract_patches", "img", size=2, strides=1, dilation_rate=2)
-    add("image.extract_patches", "img", size=(2, 3), strides=1, dilation_rate=(2, 1),
-        padding="same")  # fmt: skip
+    add(
+        "image.extract_patches", "img", size=(2, 3), strides=1, dilation_rate=(2, 1), padding="same"
+    )
     add("image.extract_patches", "img1", size=(2, 2), strides=(1, 1))
-    add("image.extract_patches", "imgcf", size=3, strides=(2, 2), padding="same",
-        data_format="channels_first")  # fmt: skip
+    add(
+        "image.extract_patches",
+        "imgcf",
+        size=3,
+        strides=(2, 2),
+        padding="same",
+        data_format="channels_first",
+    )
     add("image.extract_patches", "vol", size=(2, 3, 2), strides=(2, 2, 3))
     add("image.extract_patches", "vol", size=(2, 2, 2), strides=(1, 2, 2), padding="same")
     add("image.extract_patches", "i32", size=3, strides=2)
     # crop / pad
-    add("image.crop_images", "img", top_cropping=1, left_cropping=2, target_height=4,
-        target_width=5)  # fmt: skip
-    add("image.crop_images", "img1", top_cropping=0, left_cropping=1, bottom_cropping=2,
-        right_cropping=0)  # fmt: skip
-    add("image.crop_images", "imgcf", bottom_cropping=1, right_cropping=3, target_height=4,
-        target_width=5, data_format="channels_first")  # fmt: skip
-    add("image.pad_images", "img", top_padding=1, left_padding=2, target_height=10,
-        target_width=12)  # fmt: skip
-    add("image.pad_images", "img1", top_padding=0, left_padding=3, bottom_padding=2,
-        right_padding=1)  # fmt: skip
-    add("image.pad_images", "imgcf", bottom_padding=1, right_padding=0, target_height=9,
-        target_width=10, data_format="channels_first")  # fmt: skip
+    add(
+        "image.crop_images", "img", top_cropping=1, left_cropping=2, target_height=4, target_width=5
+    )
+    add(
+        "image.crop_images",
+        "img1",
+        top_cropping=0,
+        left_cropping=1,
+        bottom_cropping=2,
+        right_cropping=0,
+    )
+    add(
+        "image.crop_images",
+        "imgcf",
+        bottom_cropping=1,
+        right_cropping=3,
+        target_height=4,
+        target_width=5,
+        data_format="channels_first",
+    )
+    add("image.pad_images", "img", top_padding=1, left_padding=2, target_height=10, target_width=12)
+    add(
+        "image.pad_images", "img1", top_padding=0, left_padding=3, bottom_padding=2, right_padding=1
+    )
+    add(
+        "image.pad_images",
+        "imgcf",
+        bottom_padding=1,
+        right_padding=0,
+        target_height=9,
+        target_width=10,
+        data_format="channels_first",
+    )
     # colour
     add("image.rgb_to_grayscale", "rgb")
     add("image.rgb_to_grayscale", "rgbcf", data_format="channels_first")
@@ -91,15 +143,29 @@ def cases():
     # affine_transform and map_coordinates
     for interpolation in ("nearest", "bilinear"):
         for fill_mode in ("constant", "nearest", "wrap", "mirror", "reflect"):
-            add("image.affine_transform", ["img", "tr"], interpolation=interpolation,
-                fill_mode=fill_mode, fill_value=0.5)  # fmt: skip
+            add(
+                "image.affine_transform",
+                ["img", "tr"],
+                interpolation=interpolation,
+                fill_mode=fill_mode,
+                fill_value=0.5,
+            )
         add("image.affine_transform", ["img1", "tr1"], interpolation=interpolation)
-        add("image.affine_transform", ["imgcf", "tr"], interpolation=interpolation,
-            data_format="channels_first")  # fmt: skip
+        add(
+            "image.affine_transform",
+            ["imgcf", "tr"],
+            interpolation=interpolation,
+            data_format="channels_first",
+        )
     for order in (0, 1):
         for fill_mode in ("constant", "nearest", "wrap", "mirror", "reflect"):
-            add("image.map_coordinates", ["grid", "coords"], order=order, fill_mode=fill_mode,
-                fill_value=-2.0)  # fmt: skip
+            add(
+                "image.map_coordinates",
+                ["grid", "coords"],
+                order=order,
+                fill_mode=fill_mode,
+                fill_value=-2.0,
+            )
             add("image.map_coordinates", ["grid", "coordsi"], order=order, fill_mode=fill_mode)
     # Fourier transforms
     add("fft", [["re", "im"]])
@@ -112,8 +178,15 @@ def cases():
         add("irfft", [["re", "im"]], fft_length=n)
     for window in ("hann", "hamming", None, "win"):
         for center in (True, False):
-            add("stft", "sig", sequence_length=6, sequence_stride=4, fft_length=8, window=window,
-                center=center)  # fmt: skip
+            add(
+                "stft",
+                "sig",
+                sequence_length=6,
+                sequence_stride=4,
+                fft_length=8,
+                window=window,
+                center=center,
+            )
     add("stft", "sig1", sequence_length=5, sequence_stride=2, fft_length=5)
     return out
 
@@ -139,13 +212,28 @@ def istft_cases():
     for window in ("hann", "hamming", None):
         for center in (True, False):
             for length in (None, 30):
-                out.append({"fn": "istft", "x": [["st_re", "st_im"]],
-                            "kwargs": {"sequence_length": 8, "sequence_stride": 4,
-                                       "fft_length": 8, "window": window, "center": center,
-                                       "length": length}})  # fmt: skip
-    out.append({"fn": "istft", "x": [["st_re", "st_im"]],
-                "kwargs": {"sequence_length": 6, "sequence_stride": 2, "fft_length": 8}})
-    return out  # fmt: skip
+                out.append(
+                    {
+                        "fn": "istft",
+                        "x": [["st_re", "st_im"]],
+                        "kwargs": {
+                            "sequence_length": 8,
+                            "sequence_stride": 4,
+                            "fft_length": 8,
+                            "window": window,
+                            "center": center,
+                            "length": length,
+                        },
+                    }
+                )
+    out.append(
+        {
+            "fn": "istft",
+            "x": [["st_re", "st_im"]],
+            "kwargs": {"sequence_length": 6, "sequence_stride": 2, "fft_length": 8},
+        }
+    )
+    return out
 
 
 def main():

@@ -48,8 +48,11 @@ out["ops/ln_axes"] = np.asarray(
 )
 
 # -- RMSNormalization ----------------------------------------------------------------------------
-for name, kwargs, shape in [("rms_last", {}, (2, 3, 5)), ("rms_axes", {"axis": [2, 1]}, (2, 3, 4)),
-                            ("rms_eps", {"axis": 1, "epsilon": 0.5}, (3, 4))]:  # fmt: skip
+for name, kwargs, shape in [
+    ("rms_last", {}, (2, 3, 5)),
+    ("rms_axes", {"axis": [2, 1]}, (2, 3, 4)),
+    ("rms_eps", {"axis": 1, "epsilon": 0.5}, (3, 4)),
+]:
     layer = keras.layers.RMSNormalization(**kwargs)
     xs = randn(*shape)
     layer.build(shape)
@@ -67,17 +70,26 @@ gqa_cases = [
     ("gqa_plain", {}, dict(query=q, value=v)),
     ("gqa_key", {"use_bias": False}, dict(query=q, value=v, key=k)),
     ("gqa_mask", {}, dict(query=q, value=v, attention_mask=att)),
-    ("gqa_mask_scores", {},
-     dict(query=q, value=v, attention_mask=att, return_attention_scores=True)),
+    (
+        "gqa_mask_scores",
+        {},
+        dict(query=q, value=v, attention_mask=att, return_attention_scores=True),
+    ),
     ("gqa_qv_mask", {}, dict(query=q, value=v, query_mask=qmask, value_mask=vmask)),
     ("gqa_causal", {}, dict(query=q, value=q, use_causal_mask=True)),
-    ("gqa_causal_scores", {"num_key_value_heads": 1},
-     dict(query=q, value=q, use_causal_mask=True, return_attention_scores=True)),
-    ("gqa_causal_mask", {}, dict(query=q, value=q, use_causal_mask=True,
-                                 attention_mask=rng.random((2, 4, 4)) > 0.3)),
+    (
+        "gqa_causal_scores",
+        {"num_key_value_heads": 1},
+        dict(query=q, value=q, use_causal_mask=True, return_attention_scores=True),
+    ),
+    (
+        "gqa_causal_mask",
+        {},
+        dict(query=q, value=q, use_causal_mask=True, attention_mask=rng.random((2, 4, 4)) > 0.3),
+    ),
     ("gqa_window", {"sliding_window": 2}, dict(query=q, value=q, use_causal_mask=True)),
     ("gqa_gate", {"use_gate": True, "num_key_value_heads": 4}, dict(query=q, value=v)),
-]  # fmt: skip
+]
 for name, extra, call in gqa_cases:
     kwargs = {"head_dim": 3, "num_query_heads": 4, "num_key_value_heads": 2, **extra}
     layer = keras.layers.GroupQueryAttention(**kwargs)

@@ -42,10 +42,7 @@ def main():
         def loss(*xs):
             ys = fn(*xs)
             ys = ys if isinstance(ys, (tuple, list)) else (ys,)
-            return sum(
-                ops.sum(y * w) for y, w in zip(ys, weights)
-                if "float" in str(y.dtype)
-            )
+            return sum(ops.sum(y * w) for y, w in zip(ys, weights) if "float" in str(y.dtype))
 
         try:
             grads = jax.grad(loss, argnums=tuple(range(len(args))))(*args)
@@ -66,8 +63,9 @@ def main():
     record("lstsq", ops.lstsq, A, B)
     record("solve_triangular_lower", lambda a, b: ops.solve_triangular(a, b, lower=True), SPD, B3)
     record("solve_triangular_upper", lambda a, b: ops.solve_triangular(a, b), SPD, B3)
-    record("solve_triangular_vec", lambda a, b: ops.solve_triangular(a, b[:, 0], lower=True),
-           SPD, B3)  # fmt: skip
+    record(
+        "solve_triangular_vec", lambda a, b: ops.solve_triangular(a, b[:, 0], lower=True), SPD, B3
+    )
     record("solve_triangular_batch", lambda a: ops.solve_triangular(a, a, lower=True), BATCH)
     record("lu_factor", ops.lu_factor, M)
     record("lu_factor_batch", ops.lu_factor, BATCH)

@@ -34,8 +34,9 @@ def plain(v):
         v = v.numpy()
     if isinstance(v, np.ndarray):
         if v.dtype.kind in "OS":
-            v = np.vectorize(lambda s: s.decode() if isinstance(s, bytes) else str(s),
-                             otypes=[object])(v)
+            v = np.vectorize(
+                lambda s: s.decode() if isinstance(s, bytes) else str(s), otypes=[object]
+            )(v)
         return v.tolist()
     if isinstance(v, (list, tuple)):
         return [plain(x) for x in v]
@@ -74,12 +75,22 @@ def case(layer, kwargs, x, setup=(), call_kwargs=None):
         xx = tuple(np.array(a["array"], dtype=a.get("dtype")) for a in x)
     try:
         y = lay(xx, **(call_kwargs or {}))
-        out = {"y": plain(y), "dtype": str(np.asarray(y).dtype) if not hasattr(y, "dtype")
-               else tf.as_dtype(y.dtype).name}
+        out = {
+            "y": plain(y),
+            "dtype": str(np.asarray(y).dtype)
+            if not hasattr(y, "dtype")
+            else tf.as_dtype(y.dtype).name,
+        }
     except Exception as e:  # the error is part of the behaviour
         out = {"error": type(e).__name__}
-    entry = {"layer": layer, "kwargs": kwargs, "setup": [list(s) for s in setup], "x": x,
-             "call_kwargs": call_kwargs, **out}
+    entry = {
+        "layer": layer,
+        "kwargs": kwargs,
+        "setup": [list(s) for s in setup],
+        "x": x,
+        "call_kwargs": call_kwargs,
+        **out,
+    }
     if hasattr(lay, "get_vocabulary"):
         entry["vocab"] = plain(lay.get_vocabulary())
     if layer == "Discretization":
@@ -97,93 +108,204 @@ case("StringLookup", {"vocabulary": V}, D)
 case("StringLookup", {}, D, setup=[("adapt", {"data": D})])
 case("StringLookup", {}, ["b", "a"], setup=[("adapt", {"data": ["b", "a", "c", "a", "b", "d"]})])
 case("StringLookup", {"vocabulary": V, "num_oov_indices": 2}, [["a", "c", "d"], ["m", "z", "b"]])
-case("StringLookup", {"vocabulary": V, "num_oov_indices": 5},
-     ["x", "yy", "hello world", "q" * 20, "Z" * 40, "m" * 70, "", "é"])
+case(
+    "StringLookup",
+    {"vocabulary": V, "num_oov_indices": 5},
+    ["x", "yy", "hello world", "q" * 20, "Z" * 40, "m" * 70, "", "é"],
+)
 case("StringLookup", {"vocabulary": V, "num_oov_indices": 0}, [["a", "b"]])
 case("StringLookup", {"vocabulary": V, "output_mode": "one_hot"}, ["a", "b", "c", "d", "z"])
 case("StringLookup", {"vocabulary": V, "output_mode": "one_hot"}, [["a"], ["z"]])
 case("StringLookup", {"vocabulary": V, "output_mode": "multi_hot"}, D4)
 case("StringLookup", {"vocabulary": V, "output_mode": "multi_hot"}, ["a", "z", "a"])
 case("StringLookup", {"vocabulary": V, "output_mode": "count"}, D4)
-case("StringLookup", {"output_mode": "tf_idf"}, D4,
-     setup=[("set_vocabulary", {"vocabulary": V, "idf_weights": [0.25, 0.75, 0.6, 0.4]})])
-case("StringLookup", {"output_mode": "tf_idf"}, D4,
-     setup=[("set_vocabulary", {"vocabulary": ["[UNK]"] + V,
-                                "idf_weights": [0.9, 0.25, 0.75, 0.6, 0.4]})])
+case(
+    "StringLookup",
+    {"output_mode": "tf_idf"},
+    D4,
+    setup=[("set_vocabulary", {"vocabulary": V, "idf_weights": [0.25, 0.75, 0.6, 0.4]})],
+)
+case(
+    "StringLookup",
+    {"output_mode": "tf_idf"},
+    D4,
+    setup=[
+        (
+            "set_vocabulary",
+            {"vocabulary": ["[UNK]"] + V, "idf_weights": [0.9, 0.25, 0.75, 0.6, 0.4]},
+        )
+    ],
+)
 case("StringLookup", {"output_mode": "tf_idf"}, D4, setup=[("adapt", {"data": D4})])
-case("StringLookup", {"output_mode": "tf_idf", "max_tokens": 6, "pad_to_max_tokens": True}, D4,
-     setup=[("adapt", {"data": [["a", "b"], ["b", "c"], ["b", "d"]]})])
+case(
+    "StringLookup",
+    {"output_mode": "tf_idf", "max_tokens": 6, "pad_to_max_tokens": True},
+    D4,
+    setup=[("adapt", {"data": [["a", "b"], ["b", "c"], ["b", "d"]]})],
+)
 case("StringLookup", {"vocabulary": V, "invert": True}, {"array": [[1, 3, 4], [4, 0, 2]]})
 case("StringLookup", {"vocabulary": V, "mask_token": ""}, [["a", "", "z"]])
-case("StringLookup", {"vocabulary": V, "mask_token": "", "output_mode": "multi_hot"},
-     [["a", "", "z"]])
-case("StringLookup", {"vocabulary": V, "mask_token": "", "invert": True},
-     {"array": [[0, 1, 2, 5, 9]]})
-case("StringLookup", {"max_tokens": 3}, ["c"],
-     setup=[("adapt", {"data": ["a", "b", "b", "c", "c", "c", "d"]})])
-case("StringLookup", {"max_tokens": 8, "pad_to_max_tokens": True, "output_mode": "multi_hot"},
-     [["a", "b"]], setup=[("adapt", {"data": ["a", "b", "b"]})])
-case("StringLookup", {"mask_token": "[MASK]", "max_tokens": 4}, ["a"],
-     setup=[("adapt", {"data": ["a", "a", "b", "[MASK]", "[MASK]", "[MASK]", "[UNK]"]})])
+case(
+    "StringLookup",
+    {"vocabulary": V, "mask_token": "", "output_mode": "multi_hot"},
+    [["a", "", "z"]],
+)
+case(
+    "StringLookup",
+    {"vocabulary": V, "mask_token": "", "invert": True},
+    {"array": [[0, 1, 2, 5, 9]]},
+)
+case(
+    "StringLookup",
+    {"max_tokens": 3},
+    ["c"],
+    setup=[("adapt", {"data": ["a", "b", "b", "c", "c", "c", "d"]})],
+)
+case(
+    "StringLookup",
+    {"max_tokens": 8, "pad_to_max_tokens": True, "output_mode": "multi_hot"},
+    [["a", "b"]],
+    setup=[("adapt", {"data": ["a", "b", "b"]})],
+)
+case(
+    "StringLookup",
+    {"mask_token": "[MASK]", "max_tokens": 4},
+    ["a"],
+    setup=[("adapt", {"data": ["a", "a", "b", "[MASK]", "[MASK]", "[MASK]", "[UNK]"]})],
+)
 case("StringLookup", {"vocabulary": V}, "c")
-case("StringLookup", {}, [["x"]], setup=[("adapt", {"data": [["x", "y"], ["y", "x"]],
-                                                     "batches": True})])
+case(
+    "StringLookup",
+    {},
+    [["x"]],
+    setup=[("adapt", {"data": [["x", "y"], ["y", "x"]], "batches": True})],
+)
 
 # IntegerLookup
 IV = [12, 36, 1138, 42]
 case("IntegerLookup", {"vocabulary": IV}, {"array": [[12, 1138, 42], [42, 1000, 36]]})
-case("IntegerLookup", {}, {"array": [[12, 1138, 42], [42, 1000, 36]]},
-     setup=[("adapt", {"data": [[12, 1138, 42], [42, 1000, 36]], "array": True})])
-case("IntegerLookup", {"vocabulary": IV, "num_oov_indices": 2},
-     {"array": [[12, 1138, 42], [37, 1000, 36]]})
+case(
+    "IntegerLookup",
+    {},
+    {"array": [[12, 1138, 42], [42, 1000, 36]]},
+    setup=[("adapt", {"data": [[12, 1138, 42], [42, 1000, 36]], "array": True})],
+)
+case(
+    "IntegerLookup",
+    {"vocabulary": IV, "num_oov_indices": 2},
+    {"array": [[12, 1138, 42], [37, 1000, 36]]},
+)
 case("IntegerLookup", {"vocabulary": IV, "mask_token": 0}, {"array": [[12, 0, 5]]})
 case("IntegerLookup", {"vocabulary": IV, "invert": True}, {"array": [[1, 3, 4], [4, 0, 2]]})
-case("IntegerLookup", {"vocabulary": IV, "output_mode": "one_hot"},
-     {"array": [12, 36, 1138, 42, 7]})
-case("IntegerLookup", {"vocabulary": IV, "output_mode": "count"},
-     {"array": [[12, 1138, 42, 42], [42, 7, 36, 7]]})
-case("IntegerLookup", {"output_mode": "tf_idf"}, {"array": [[12, 1138, 42, 42], [42, 7, 36, 7]]},
-     setup=[("set_vocabulary", {"vocabulary": IV, "idf_weights": [0.25, 0.75, 0.6, 0.4]})])
-case("IntegerLookup", {"max_tokens": 3, "num_oov_indices": 1}, {"array": [5, 6, 7]},
-     setup=[("adapt", {"data": [5, 6, 6, 7, 7, 7], "array": True})])
-case("IntegerLookup", {"vocabulary": IV, "oov_token": -7, "invert": True},
-     {"array": [0, 1, 9]})
+case(
+    "IntegerLookup", {"vocabulary": IV, "output_mode": "one_hot"}, {"array": [12, 36, 1138, 42, 7]}
+)
+case(
+    "IntegerLookup",
+    {"vocabulary": IV, "output_mode": "count"},
+    {"array": [[12, 1138, 42, 42], [42, 7, 36, 7]]},
+)
+case(
+    "IntegerLookup",
+    {"output_mode": "tf_idf"},
+    {"array": [[12, 1138, 42, 42], [42, 7, 36, 7]]},
+    setup=[("set_vocabulary", {"vocabulary": IV, "idf_weights": [0.25, 0.75, 0.6, 0.4]})],
+)
+case(
+    "IntegerLookup",
+    {"max_tokens": 3, "num_oov_indices": 1},
+    {"array": [5, 6, 7]},
+    setup=[("adapt", {"data": [5, 6, 6, 7, 7, 7], "array": True})],
+)
+case("IntegerLookup", {"vocabulary": IV, "oov_token": -7, "invert": True}, {"array": [0, 1, 9]})
 
 # TextVectorization
 TV = "TextVectorization"
-case(TV, {"max_tokens": 5000, "output_mode": "int", "output_sequence_length": 4},
-     [["foo qux bar"], ["qux baz"]],
-     setup=[("adapt", {"data": ["foo bar", "bar baz", "baz bada boom"]})])
-case(TV, {"max_tokens": 5000, "output_mode": "int", "output_sequence_length": 4,
-          "vocabulary": ["earth", "wind", "and", "fire"]}, ["Earth, wind & FIRE!", "and"])
-TEXT = ["The cat sat on the mat.", "THE DOG ate my homework!!", "Don't panic: it's fine",
-        "a-b c_d e.f (g) [h] {i} <j> ~k `l` @m #n $o %p ^q &r *s +t =u |v \\w /x ?y 'z \"q",
-        "Ünïcödé ÄÖÜ straße — “quoted” … ok", "tabs\tand\nnewlines  double  spaced  ",
-        "nbsp\u00a0here", ""]
+case(
+    TV,
+    {"max_tokens": 5000, "output_mode": "int", "output_sequence_length": 4},
+    [["foo qux bar"], ["qux baz"]],
+    setup=[("adapt", {"data": ["foo bar", "bar baz", "baz bada boom"]})],
+)
+case(
+    TV,
+    {
+        "max_tokens": 5000,
+        "output_mode": "int",
+        "output_sequence_length": 4,
+        "vocabulary": ["earth", "wind", "and", "fire"],
+    },
+    ["Earth, wind & FIRE!", "and"],
+)
+TEXT = [
+    "The cat sat on the mat.",
+    "THE DOG ate my homework!!",
+    "Don't panic: it's fine",
+    "a-b c_d e.f (g) [h] {i} <j> ~k `l` @m #n $o %p ^q &r *s +t =u |v \\w /x ?y 'z \"q",
+    "Ünïcödé ÄÖÜ straße — “quoted” … ok",
+    "tabs\tand\nnewlines  double  spaced  ",
+    "nbsp\u00a0here",
+    "",
+]
 case(TV, {}, TEXT, setup=[("adapt", {"data": TEXT})])
 for std in ("lower", "strip_punctuation", None):
     case(TV, {"standardize": std}, TEXT, setup=[("adapt", {"data": TEXT})])
-case(TV, {"split": "character", "output_sequence_length": 12}, ["Hello, wörld", "ab"],
-     setup=[("adapt", {"data": ["Hello, wörld", "abc"]})])
-case(TV, {"split": None}, ["the cat", "The Cat", "dog"],
-     setup=[("adapt", {"data": ["the cat", "dog", "dog"]})])
-case(TV, {"ngrams": 2}, ["the cat sat", "the dog"],
-     setup=[("adapt", {"data": ["the cat sat", "the cat", "dog"]})])
+case(
+    TV,
+    {"split": "character", "output_sequence_length": 12},
+    ["Hello, wörld", "ab"],
+    setup=[("adapt", {"data": ["Hello, wörld", "abc"]})],
+)
+case(
+    TV,
+    {"split": None},
+    ["the cat", "The Cat", "dog"],
+    setup=[("adapt", {"data": ["the cat", "dog", "dog"]})],
+)
+case(
+    TV,
+    {"ngrams": 2},
+    ["the cat sat", "the dog"],
+    setup=[("adapt", {"data": ["the cat sat", "the cat", "dog"]})],
+)
 case(TV, {"ngrams": (1, 3)}, ["a b c d"], setup=[("adapt", {"data": ["a b c d", "b c"]})])
-case(TV, {"ngrams": 3, "output_mode": "count"}, ["x y", "x y z"],
-     setup=[("adapt", {"data": ["x y z x y"]})])
-case(TV, {"output_mode": "multi_hot"}, ["the cat", "the the dog"],
-     setup=[("adapt", {"data": ["the cat", "the dog", "a dog"]})])
-case(TV, {"output_mode": "count", "max_tokens": 3}, ["the cat", "the the dog"],
-     setup=[("adapt", {"data": ["the cat", "the dog", "a dog"]})])
-case(TV, {"output_mode": "tf_idf"}, ["the cat", "the the dog"],
-     setup=[("adapt", {"data": ["the cat", "the dog", "a dog"]})])
-case(TV, {"output_mode": "multi_hot", "max_tokens": 10, "pad_to_max_tokens": True}, ["the cat"],
-     setup=[("adapt", {"data": ["the cat", "the dog"]})])
-case(TV, {"output_sequence_length": 2}, ["one two three", "one"],
-     setup=[("adapt", {"data": ["one two three"]})])
-case(TV, {"max_tokens": 4}, ["a b c d e"],
-     setup=[("adapt", {"data": ["e e e d d d c c b a"]})])
+case(
+    TV,
+    {"ngrams": 3, "output_mode": "count"},
+    ["x y", "x y z"],
+    setup=[("adapt", {"data": ["x y z x y"]})],
+)
+case(
+    TV,
+    {"output_mode": "multi_hot"},
+    ["the cat", "the the dog"],
+    setup=[("adapt", {"data": ["the cat", "the dog", "a dog"]})],
+)
+case(
+    TV,
+    {"output_mode": "count", "max_tokens": 3},
+    ["the cat", "the the dog"],
+    setup=[("adapt", {"data": ["the cat", "the dog", "a dog"]})],
+)
+case(
+    TV,
+    {"output_mode": "tf_idf"},
+    ["the cat", "the the dog"],
+    setup=[("adapt", {"data": ["the cat", "the dog", "a dog"]})],
+)
+case(
+    TV,
+    {"output_mode": "multi_hot", "max_tokens": 10, "pad_to_max_tokens": True},
+    ["the cat"],
+    setup=[("adapt", {"data": ["the cat", "the dog"]})],
+)
+case(
+    TV,
+    {"output_sequence_length": 2},
+    ["one two three", "one"],
+    setup=[("adapt", {"data": ["one two three"]})],
+)
+case(TV, {"max_tokens": 4}, ["a b c d e"], setup=[("adapt", {"data": ["e e e d d d c c b a"]})])
 case(TV, {}, [["a b"], ["b"]], setup=[("adapt", {"data": [["a b b"], ["c"]], "batches": True})])
 case(TV, {}, "a b", setup=[("adapt", {"data": ["a b"]})])
 
@@ -193,8 +315,12 @@ case(CE, {"num_tokens": 4, "output_mode": "one_hot"}, [3, 2, 0, 1])
 case(CE, {"num_tokens": 4, "output_mode": "one_hot"}, [[3], [2]])
 case(CE, {"num_tokens": 4, "output_mode": "multi_hot"}, [[0, 1], [0, 0], [1, 2], [3, 1]])
 case(CE, {"num_tokens": 4, "output_mode": "multi_hot"}, [0, 1, 1])
-case(CE, {"num_tokens": 4, "output_mode": "count"}, [[0, 1], [0, 0], [1, 2], [3, 1]],
-     call_kwargs=None)
+case(
+    CE,
+    {"num_tokens": 4, "output_mode": "count"},
+    [[0, 1], [0, 0], [1, 2], [3, 1]],
+    call_kwargs=None,
+)
 case(CE, {"num_tokens": 4}, 2)
 case(CE, {"num_tokens": 4, "output_mode": "count"}, [0, 1, 1, 3])
 case(CE, {"num_tokens": 3, "output_mode": "one_hot", "dtype": "int32"}, [0, 2])
@@ -217,30 +343,58 @@ case(H, {"num_bins": 5, "dtype": "int32"}, ["x", "y"])
 DZ = "Discretization"
 X = [[-1.5, 1.0, 3.4, 0.5], [0.0, 3.0, 1.3, 0.0]]
 case(DZ, {"bin_boundaries": [0.0, 1.0, 2.0]}, {"array": X})
-case(DZ, {"num_bins": 4, "epsilon": 0.01}, {"array": X}, setup=[("adapt", {"data": X,
-                                                                           "array": True})])
+case(
+    DZ,
+    {"num_bins": 4, "epsilon": 0.01},
+    {"array": X},
+    setup=[("adapt", {"data": X, "array": True})],
+)
 rng = np.random.default_rng(3)
 R = np.round(rng.normal(size=(300,)), 3).tolist()
 for nb, eps in ((3, 0.01), (5, 0.1), (10, 0.001), (2, 0.5)):
-    case(DZ, {"num_bins": nb, "epsilon": eps}, {"array": R[:8]},
-         setup=[("adapt", {"data": R, "array": True})])
-case(DZ, {"num_bins": 4}, {"array": R[:8]},
-     setup=[("adapt", {"data": [R[:100], R[100:250], R[250:]], "batches": True})])
+    case(
+        DZ,
+        {"num_bins": nb, "epsilon": eps},
+        {"array": R[:8]},
+        setup=[("adapt", {"data": R, "array": True})],
+    )
+case(
+    DZ,
+    {"num_bins": 4},
+    {"array": R[:8]},
+    setup=[("adapt", {"data": [R[:100], R[100:250], R[250:]], "batches": True})],
+)
 case(DZ, {"bin_boundaries": [0.0, 1.0], "output_mode": "one_hot"}, {"array": [-1.0, 0.5, 2.0]})
-case(DZ, {"bin_boundaries": [0.0, 1.0], "output_mode": "multi_hot"},
-     {"array": [[-1.0, 0.5], [2.0, 2.0]]})
-case(DZ, {"bin_boundaries": [0.0, 1.0], "output_mode": "count"},
-     {"array": [[-1.0, 0.5], [2.0, 2.0]]})
+case(
+    DZ,
+    {"bin_boundaries": [0.0, 1.0], "output_mode": "multi_hot"},
+    {"array": [[-1.0, 0.5], [2.0, 2.0]]},
+)
+case(
+    DZ, {"bin_boundaries": [0.0, 1.0], "output_mode": "count"}, {"array": [[-1.0, 0.5], [2.0, 2.0]]}
+)
 
 # HashedCrossing
 HC = "HashedCrossing"
-case(HC, {"num_bins": 5}, [{"array": ["A", "B", "A", "B", "A"]},
-                           {"array": [101, 101, 101, 102, 102]}])
-case(HC, {"num_bins": 5, "output_mode": "one_hot"},
-     [{"array": ["A", "B", "A", "B", "A"]}, {"array": [101, 101, 101, 102, 102]}])
-case(HC, {"num_bins": 1000}, [{"array": [[1], [-5], [0]], "dtype": "int64"},
-                              {"array": [[2], [7], [0]], "dtype": "int32"},
-                              {"array": [["x"], ["yy"], [""]]}])
+case(
+    HC,
+    {"num_bins": 5},
+    [{"array": ["A", "B", "A", "B", "A"]}, {"array": [101, 101, 101, 102, 102]}],
+)
+case(
+    HC,
+    {"num_bins": 5, "output_mode": "one_hot"},
+    [{"array": ["A", "B", "A", "B", "A"]}, {"array": [101, 101, 101, 102, 102]}],
+)
+case(
+    HC,
+    {"num_bins": 1000},
+    [
+        {"array": [[1], [-5], [0]], "dtype": "int64"},
+        {"array": [[2], [7], [0]], "dtype": "int32"},
+        {"array": [["x"], ["yy"], [""]]},
+    ],
+)
 case(HC, {"num_bins": 10}, [{"array": "A"}, {"array": 3}])
 
 # raw hashes: FarmHash64 fingerprints (mod 2**63 - 1) of strings of every length class
@@ -270,7 +424,17 @@ MODEL_X = [[["foo qux bar"], ["qux baz"]], [["x", "q", "z"], ["y", "y", "x"]]]
 model_y = [plain(v) for v in model([tf.constant(v) for v in MODEL_X])]
 
 with open(OUT, "w") as f:
-    json.dump({"keras_version": keras.__version__, "tf_version": tf.__version__,
-               "cases": CASES, "farmhash": dict(zip(strings, farm)), "siphash": sip,
-               "model": {"x": MODEL_X, "y": model_y}}, f, indent=0, ensure_ascii=False)
+    json.dump(
+        {
+            "keras_version": keras.__version__,
+            "tf_version": tf.__version__,
+            "cases": CASES,
+            "farmhash": dict(zip(strings, farm)),
+            "siphash": sip,
+            "model": {"x": MODEL_X, "y": model_y},
+        },
+        f,
+        indent=0,
+        ensure_ascii=False,
+    )
 print("wrote", OUT, len(CASES), "cases")

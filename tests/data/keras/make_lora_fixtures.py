@@ -28,8 +28,7 @@ def build():
     ids = keras.Input((6,), dtype="int32", name="ids")
     x = keras.layers.Embedding(11, 4, lora_rank=2, name="emb")(ids)
     x = keras.layers.Conv1D(5, 3, padding="same", lora_rank=3, lora_alpha=6, name="conv")(x)
-    proj = keras.layers.EinsumDense("abc,cd->abd", output_shape=(6, 4), bias_axes="d",
-                                    name="proj")  # fmt: skip
+    proj = keras.layers.EinsumDense("abc,cd->abd", output_shape=(6, 4), bias_axes="d", name="proj")
     x = proj(x)
     x = keras.layers.Flatten(name="flat")(x)
     head = keras.layers.Dense(3, activation="tanh", name="head")

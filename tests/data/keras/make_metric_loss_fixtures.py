@@ -82,14 +82,35 @@ METRIC_CASES = [
     ("MeanIoU", {"num_classes": 3, "ignore_class": 255}, "seg_t", "seg_p", "seg_sw1"),
     ("MeanIoU", {"num_classes": 4, "dtype": "float32"}, "seg_t", "seg_p", "seg_swf"),
     ("IoU", {"num_classes": 3, "target_class_ids": [0, 2]}, "seg_t", "seg_p", "seg_swi"),
-    ("IoU", {"num_classes": 3, "target_class_ids": [1], "dtype": "float32",
-             "sparse_y_true": False, "sparse_y_pred": False}, "oh_t", "oh_p", "oh_swf"),
+    (
+        "IoU",
+        {
+            "num_classes": 3,
+            "target_class_ids": [1],
+            "dtype": "float32",
+            "sparse_y_true": False,
+            "sparse_y_pred": False,
+        },
+        "oh_t",
+        "oh_p",
+        "oh_swf",
+    ),
     ("BinaryIoU", {}, "bin_t", "bin_p", "bin_swi"),
-    ("BinaryIoU", {"target_class_ids": [1], "threshold": 0.3, "dtype": "float32"},
-     "bin_t", "bin_p", "bin_sw"),
+    (
+        "BinaryIoU",
+        {"target_class_ids": [1], "threshold": 0.3, "dtype": "float32"},
+        "bin_t",
+        "bin_p",
+        "bin_sw",
+    ),
     ("OneHotIoU", {"num_classes": 3, "target_class_ids": [0, 2]}, "oh_t", "oh_p", "oh_sw"),
-    ("OneHotIoU", {"num_classes": 3, "target_class_ids": [1, 2], "sparse_y_pred": True,
-                   "dtype": "float32"}, "oh_t", "oh_ps", "oh_swf"),
+    (
+        "OneHotIoU",
+        {"num_classes": 3, "target_class_ids": [1, 2], "sparse_y_pred": True, "dtype": "float32"},
+        "oh_t",
+        "oh_ps",
+        "oh_swf",
+    ),
     ("OneHotMeanIoU", {"num_classes": 3}, "oh_t", "oh_p", "oh_sw"),
     ("OneHotMeanIoU", {"num_classes": 3, "dtype": "float32"}, "oh_t", "oh_p", "oh_swf"),
     ("R2Score", {}, "reg_t", "reg_p", "reg_sw"),
@@ -103,14 +124,24 @@ METRIC_CASES = [
     ("PrecisionAtRecall", {"recall": 0.7}, "bin_t", "bin_p", "bin_sw"),
     ("PrecisionAtRecall", {"recall": 0.4, "num_thresholds": 1}, "bin_t", "bin_p", "bin_sw"),
     ("RecallAtPrecision", {"precision": 0.8}, "bin_t", "bin_p", "bin_sw"),
-    ("RecallAtPrecision", {"precision": 0.6, "num_thresholds": 7, "class_id": 1},
-     "cls_t", "cls_p", "cls_sw"),
+    (
+        "RecallAtPrecision",
+        {"precision": 0.6, "num_thresholds": 7, "class_id": 1},
+        "cls_t",
+        "cls_p",
+        "cls_sw",
+    ),
     ("SensitivityAtSpecificity", {"specificity": 0.6}, "bin_t", "bin_p", "bin_sw"),
-    ("SensitivityAtSpecificity", {"specificity": 0.5, "num_thresholds": 13},
-     "bin_t", "bin_p", "bin_swi"),
+    (
+        "SensitivityAtSpecificity",
+        {"specificity": 0.5, "num_thresholds": 13},
+        "bin_t",
+        "bin_p",
+        "bin_swi",
+    ),
     ("SpecificityAtSensitivity", {"sensitivity": 0.8}, "bin_t", "bin_p", "bin_sw"),
     ("SpecificityAtSensitivity", {"sensitivity": 0.9, "class_id": 2}, "cls_t", "cls_p", "cls_sw"),
-]  # fmt: skip
+]
 
 
 def metric_fixtures(keras, x, out):
@@ -163,13 +194,34 @@ def loss_inputs(x):
 
 
 CTC_CASES = [
-    ({"target": "ctc_y", "output": "ctc_z", "target_length": "ctc_yl", "output_length": "ctc_zl"},
-     {}),
-    ({"target": "ctc_y4", "output": "ctc_z", "target_length": "ctc_ylf",
-      "output_length": "ctc_zlf"}, {"mask_index": 4}),
-    ({"target": "ctc_y", "output": "ctc_z", "target_length": "ctc_yl", "output_length": "ctc_zl"},
-     {"mask_index": 0}),
-]  # fmt: skip
+    (
+        {
+            "target": "ctc_y",
+            "output": "ctc_z",
+            "target_length": "ctc_yl",
+            "output_length": "ctc_zl",
+        },
+        {},
+    ),
+    (
+        {
+            "target": "ctc_y4",
+            "output": "ctc_z",
+            "target_length": "ctc_ylf",
+            "output_length": "ctc_zlf",
+        },
+        {"mask_index": 4},
+    ),
+    (
+        {
+            "target": "ctc_y",
+            "output": "ctc_z",
+            "target_length": "ctc_yl",
+            "output_length": "ctc_zl",
+        },
+        {"mask_index": 0},
+    ),
+]
 DECODE_CASES = [
     {"strategy": "greedy"},
     {"strategy": "greedy", "merge_repeated": False},
@@ -197,9 +249,10 @@ def loss_fixtures(keras, x, out):
 
         def total(z, args=args, kwargs=kwargs):
             return keras.ops.sum(
-                keras.ops.ctc_loss(args["target"], z, args["target_length"],
-                                   args["output_length"], **kwargs)
-            )  # fmt: skip
+                keras.ops.ctc_loss(
+                    args["target"], z, args["target_length"], args["output_length"], **kwargs
+                )
+            )
 
         loss = keras.ops.ctc_loss(**args, **kwargs)
         out[f"ctc{i}_loss"] = np.asarray(loss)

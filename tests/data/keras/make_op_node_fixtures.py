@@ -42,8 +42,10 @@ def image_model():
 
 def image_inputs(rng):
     img = rng.uniform(0.0, 1.0, (2, 10, 12, 3)).astype("float32")
-    transform = np.array([[1.1, 0.1, -1.0, -0.1, 0.9, 0.5, 0.0, 0.0],
-                          [0.8, 0.0, 1.5, 0.2, 1.2, -2.0, 0.0, 0.0]], "float32")  # fmt: skip
+    transform = np.array(
+        [[1.1, 0.1, -1.0, -0.1, 0.9, 0.5, 0.0, 0.0], [0.8, 0.0, 1.5, 0.2, 1.2, -2.0, 0.0, 0.0]],
+        "float32",
+    )
     return [img, transform]
 
 
@@ -80,15 +82,19 @@ def numpy_model():
 
 
 def numpy_inputs(rng):
-    return [rng.standard_normal((3, 5, 6)).astype("float32"),
-            rng.integers(0, 5, (3, 3)).astype("int32")]  # fmt: skip
+    return [
+        rng.standard_normal((3, 5, 6)).astype("float32"),
+        rng.integers(0, 5, (3, 3)).astype("int32"),
+    ]
 
 
 def main():
     keras.utils.set_random_seed(4)
-    for stem, build, make_inputs in [("op_image_k3", image_model, image_inputs),
-                                     ("op_signal_k3", signal_model, signal_inputs),
-                                     ("op_numpy_k3", numpy_model, numpy_inputs)]:  # fmt: skip
+    for stem, build, make_inputs in [
+        ("op_image_k3", image_model, image_inputs),
+        ("op_signal_k3", signal_model, signal_inputs),
+        ("op_numpy_k3", numpy_model, numpy_inputs),
+    ]:
         model = build()
         inputs = make_inputs(np.random.default_rng(7))
         feed = inputs[0] if len(inputs) == 1 else inputs

@@ -31,31 +31,69 @@ STEPS = 5
 
 CASES = {
     "lion_default": ("Lion", {}),
-    "lion_custom": ("Lion", {"learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.95,
-                             "weight_decay": 0.1}),
+    "lion_custom": (
+        "Lion",
+        {"learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.95, "weight_decay": 0.1},
+    ),
     "lamb_default": ("Lamb", {}),
-    "lamb_custom": ("Lamb", {"learning_rate": 0.02, "beta_1": 0.8, "beta_2": 0.99,
-                             "epsilon": 1e-4}),
+    "lamb_custom": (
+        "Lamb",
+        {"learning_rate": 0.02, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-4},
+    ),
     "adafactor_default": ("Adafactor", {}),
-    "adafactor_custom": ("Adafactor", {"learning_rate": 0.05, "beta_2_decay": -0.5,
-                                       "epsilon_1": 1e-20, "epsilon_2": 1e-2,
-                                       "clip_threshold": 0.5, "relative_step": False}),
+    "adafactor_custom": (
+        "Adafactor",
+        {
+            "learning_rate": 0.05,
+            "beta_2_decay": -0.5,
+            "epsilon_1": 1e-20,
+            "epsilon_2": 1e-2,
+            "clip_threshold": 0.5,
+            "relative_step": False,
+        },
+    ),
     "ftrl_default": ("Ftrl", {}),
-    "ftrl_custom": ("Ftrl", {"learning_rate": 0.05, "learning_rate_power": -0.7,
-                             "initial_accumulator_value": 0.5,
-                             "l1_regularization_strength": 0.01,
-                             "l2_regularization_strength": 0.02,
-                             "l2_shrinkage_regularization_strength": 0.03, "beta": 0.1}),
+    "ftrl_custom": (
+        "Ftrl",
+        {
+            "learning_rate": 0.05,
+            "learning_rate_power": -0.7,
+            "initial_accumulator_value": 0.5,
+            "l1_regularization_strength": 0.01,
+            "l2_regularization_strength": 0.02,
+            "l2_shrinkage_regularization_strength": 0.03,
+            "beta": 0.1,
+        },
+    ),
     "muon_default": ("Muon", {}),
-    "muon_custom": ("Muon", {"learning_rate": 0.02, "adam_beta_1": 0.8, "adam_beta_2": 0.99,
-                             "adam_weight_decay": 0.02, "epsilon": 1e-5, "weight_decay": 0.01,
-                             "exclude_layers": ["skipme"], "exclude_embeddings": False,
-                             "adam_lr_ratio": 0.1, "momentum": 0.9, "ns_steps": 3,
-                             "nesterov": False, "rms_rate": None}),
+    "muon_custom": (
+        "Muon",
+        {
+            "learning_rate": 0.02,
+            "adam_beta_1": 0.8,
+            "adam_beta_2": 0.99,
+            "adam_weight_decay": 0.02,
+            "epsilon": 1e-5,
+            "weight_decay": 0.01,
+            "exclude_layers": ["skipme"],
+            "exclude_embeddings": False,
+            "adam_lr_ratio": 0.1,
+            "momentum": 0.9,
+            "ns_steps": 3,
+            "nesterov": False,
+            "rms_rate": None,
+        },
+    ),
     "lso_default": ("LossScaleOptimizer", {"inner_optimizer": ["Adam", {}]}),
-    "lso_custom": ("LossScaleOptimizer", {"inner_optimizer": ["SGD", {"learning_rate": 0.1}],
-                                          "initial_scale": 8.0, "dynamic_growth_steps": 2}),
-}  # fmt: skip
+    "lso_custom": (
+        "LossScaleOptimizer",
+        {
+            "inner_optimizer": ["SGD", {"learning_rate": 0.1}],
+            "initial_scale": 8.0,
+            "dynamic_growth_steps": 2,
+        },
+    ),
+}
 
 
 def make(cls_name, kwargs):
@@ -75,8 +113,9 @@ def apply(opt, grads, weights):
     # (the one `fit` uses) computes the same update
     if not opt.built:  # Keras's LossScaleOptimizer.build is not idempotent
         opt.build(weights)
-    new_w, new_vars = opt.stateless_apply([v.value for v in opt.variables], grads,
-                                          [w.value for w in weights])  # fmt: skip
+    new_w, new_vars = opt.stateless_apply(
+        [v.value for v in opt.variables], grads, [w.value for w in weights]
+    )
     for v, value in zip(weights + opt.variables, list(new_w) + list(new_vars)):
         v.assign(value)
 
@@ -95,8 +134,10 @@ def save_model(case, optimizer, out):
     rng = np.random.default_rng(3)
     x = rng.standard_normal((16, 3)).astype("float32")
     y = x[:, :1] - x[:, 1:2]
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, name="d1"),
-                              keras.layers.Dense(1, name="d2")], name=f"opt_{case}")  # fmt: skip
+    model = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(4, name="d1"), keras.layers.Dense(1, name="d2")],
+        name=f"opt_{case}",
+    )
     model.compile(optimizer=optimizer, loss="mse")
     model.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False)
     model.save(os.path.join(HERE, f"optimizers2_{case}_k3.keras"))

@@ -53,26 +53,56 @@ def cases():
         kw = {"interpolation": interpolation}
         out += [
             {"fn": "resize", "x": "s", "kwargs": {**kw, "size": (7, 3), "antialias": True}},
-            {"fn": "resize", "x": "cf",
-             "kwargs": {**kw, "size": (4, 11), "data_format": "channels_first"}},
-            {"fn": "resize", "x": "scf",
-             "kwargs": {**kw, "size": (8, 3), "data_format": "channels_first",
-                        "pad_to_aspect_ratio": True, "fill_value": 0.25}},
+            {
+                "fn": "resize",
+                "x": "cf",
+                "kwargs": {**kw, "size": (4, 11), "data_format": "channels_first"},
+            },
+            {
+                "fn": "resize",
+                "x": "scf",
+                "kwargs": {
+                    **kw,
+                    "size": (8, 3),
+                    "data_format": "channels_first",
+                    "pad_to_aspect_ratio": True,
+                    "fill_value": 0.25,
+                },
+            },
             {"fn": "resize", "x": "u8", "kwargs": {**kw, "size": (3, 11)}},
             {"fn": "resize", "x": "i32", "kwargs": {**kw, "size": (7, 4), "antialias": True}},
-            {"fn": "Resizing", "x": "b",
-             "kwargs": {**kw, "height": 9, "width": 9, "pad_to_aspect_ratio": True,
-                        "fill_value": -1.0}},
-            {"fn": "Resizing", "x": "u8",
-             "kwargs": {**kw, "height": 4, "width": 3, "crop_to_aspect_ratio": True,
-                        "antialias": True}},
-        ]  # fmt: skip
+            {
+                "fn": "Resizing",
+                "x": "b",
+                "kwargs": {
+                    **kw,
+                    "height": 9,
+                    "width": 9,
+                    "pad_to_aspect_ratio": True,
+                    "fill_value": -1.0,
+                },
+            },
+            {
+                "fn": "Resizing",
+                "x": "u8",
+                "kwargs": {
+                    **kw,
+                    "height": 4,
+                    "width": 3,
+                    "crop_to_aspect_ratio": True,
+                    "antialias": True,
+                },
+            },
+        ]
         if interpolation != "area":  # UpSampling2D refuses "area" on every backend
             out += [
                 {"fn": "UpSampling2D", "x": "up", "kwargs": {**kw, "size": (2, 3)}},
-                {"fn": "UpSampling2D", "x": "upcf",
-                 "kwargs": {**kw, "size": 3, "data_format": "channels_first"}},
-            ]  # fmt: skip
+                {
+                    "fn": "UpSampling2D",
+                    "x": "upcf",
+                    "kwargs": {**kw, "size": 3, "data_format": "channels_first"},
+                },
+            ]
     return out
 
 
@@ -92,13 +122,19 @@ def main():
 
     xs, all_cases = inputs(), cases()
     if keras.backend.backend() == "tensorflow":  # the "area" half, written to argv[1]
-        ys = {f"y{i}": run(c, xs) for i, c in enumerate(all_cases)
-              if c["kwargs"]["interpolation"] == "area"}  # fmt: skip
+        ys = {
+            f"y{i}": run(c, xs)
+            for i, c in enumerate(all_cases)
+            if c["kwargs"]["interpolation"] == "area"
+        }
         np.savez(sys.argv[1], **ys)
         return
     assert keras.backend.backend() == "jax", "run with KERAS_BACKEND=jax"
-    ys = {f"y{i}": run(c, xs) for i, c in enumerate(all_cases)
-          if c["kwargs"]["interpolation"] != "area"}  # fmt: skip
+    ys = {
+        f"y{i}": run(c, xs)
+        for i, c in enumerate(all_cases)
+        if c["kwargs"]["interpolation"] != "area"
+    }
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "area.npz")
         env = {**os.environ, "KERAS_BACKEND": "tensorflow"}
@@ -108,8 +144,10 @@ def main():
             ys.update(area)
     assert len(ys) == len(all_cases)
     write_cases(OUT, xs, all_cases, [ys[f"y{i}"] for i in range(len(all_cases))])
-    print(f"wrote {len(all_cases)} cases to {OUT} ({os.path.getsize(OUT)} bytes), "
-          f"Keras {keras.__version__}")  # fmt: skip
+    print(
+        f"wrote {len(all_cases)} cases to {OUT} ({os.path.getsize(OUT)} bytes), "
+        f"Keras {keras.__version__}"
+    )
 
 
 if __name__ == "__main__":

@@ -10,8 +10,24 @@ import os
 
 import keras
 
-NAMES = ["bool", "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64",
-         "bfloat16", "float16", "float32", "float64", "int", "float", "pybool"]
+NAMES = [
+    "bool",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "bfloat16",
+    "float16",
+    "float32",
+    "float64",
+    "int",
+    "float",
+    "pybool",
+]
 PY = {"int": int, "float": float, "pybool": bool}
 
 

@@ -50,8 +50,10 @@ def shared_submodel():
     wrapped = keras.layers.TimeDistributed(encoder, name="td")(clip)
     model = keras.Model([still, clip], [direct, wrapped], name="shared_submodel")
     rng = np.random.default_rng(2)
-    return model, [rng.normal(size=(2, 4)).astype("float32"),
-                   rng.normal(size=(2, 5, 4)).astype("float32")]  # fmt: skip
+    return model, [
+        rng.normal(size=(2, 4)).astype("float32"),
+        rng.normal(size=(2, 5, 4)).astype("float32"),
+    ]
 
 
 def shared_id_count(tree):
@@ -65,8 +67,10 @@ def shared_id_count(tree):
 
 def main():
     keras.utils.set_random_seed(7)
-    for name, make in [("shared_timedistributed", shared_timedistributed),
-                       ("shared_submodel", shared_submodel)]:  # fmt: skip
+    for name, make in [
+        ("shared_timedistributed", shared_timedistributed),
+        ("shared_submodel", shared_submodel),
+    ]:
         model, inputs = make()
         path = os.path.join(HERE, f"{name}_k3.keras")
         model.save(path)

@@ -10,10 +10,15 @@ import os
 import keras
 import numpy as np
 
-CASES = [("real", "hann", "density", False), ("imag", "hann", "density", False),
-         ("real", "hamming", "spectrum", True), ("imag", "blackman", None, True),
-         ("real", None, None, False), ("imag", "boxcar", "spectrum", False),
-         ("real", "bartlett", "density", True)]  # fmt: skip
+CASES = [
+    ("real", "hann", "density", False),
+    ("imag", "hann", "density", False),
+    ("real", "hamming", "spectrum", True),
+    ("imag", "blackman", None, True),
+    ("real", None, None, False),
+    ("imag", "boxcar", "spectrum", False),
+    ("real", "bartlett", "density", True),
+]
 
 
 def main():

@@ -55,8 +55,10 @@ def attention():
 
 
 def nested():
-    seq = keras.Sequential([keras.Input((6,)), L.Dense(5, activation="relu", name="s1"),
-                            L.Dense(4, name="s2")], name="inner_seq")  # fmt: skip
+    seq = keras.Sequential(
+        [keras.Input((6,)), L.Dense(5, activation="relu", name="s1"), L.Dense(4, name="s2")],
+        name="inner_seq",
+    )
     xi = keras.Input((4,), name="inner_in")
     fn = keras.Model(xi, L.Dense(3, activation="tanh", name="f1")(xi), name="inner_fn")
     a, b = keras.Input((6,), name="a"), keras.Input((4,), name="b")
@@ -67,19 +69,25 @@ def nested():
 
 
 def main():
-    for name, build in [("tfk_vision", vision), ("tfk_attention", attention), ("tfk_nested", nested)]:
+    for name, build in [
+        ("tfk_vision", vision),
+        ("tfk_attention", attention),
+        ("tfk_nested", nested),
+    ]:
         keras.utils.set_random_seed(0)
         model, inputs = build()
         inputs = [x.astype("float32") for x in inputs]
         rng = np.random.default_rng(0)  # non-trivial weights everywhere (LayerNorm, PReLU, ...)
-        model.set_weights([rng.standard_normal(w.shape).astype("float32") * 0.5
-                           for w in model.get_weights()])  # fmt: skip
+        model.set_weights(
+            [rng.standard_normal(w.shape).astype("float32") * 0.5 for w in model.get_weights()]
+        )
         model.compile(optimizer="adam", loss="mse")
         y = model.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0)
         model.save(os.path.join(HERE, f"{name}_k2.h5"), save_format="h5")
         model.save_weights(os.path.join(HERE, f"{name}_k2_weights.h5"), save_format="h5")
-        np.savez(os.path.join(HERE, f"{name}_k2.npz"), y=y,
-                 **{f"x{i}": x for i, x in enumerate(inputs)})  # fmt: skip
+        np.savez(
+            os.path.join(HERE, f"{name}_k2.npz"), y=y, **{f"x{i}": x for i, x in enumerate(inputs)}
+        )
         print("wrote", name)
 
 

@@ -11,11 +11,17 @@ import minikeras as keras
 
 FIXTURE = pathlib.Path(__file__).parents[2] / "data" / "keras" / "layers2_k3.npz"
 CASES = {
-    "gqa_plain": {}, "gqa_key": {"use_bias": False}, "gqa_mask": {}, "gqa_mask_scores": {},
-    "gqa_qv_mask": {}, "gqa_causal": {}, "gqa_causal_scores": {"num_key_value_heads": 1},
-    "gqa_causal_mask": {}, "gqa_window": {"sliding_window": 2},
+    "gqa_plain": {},
+    "gqa_key": {"use_bias": False},
+    "gqa_mask": {},
+    "gqa_mask_scores": {},
+    "gqa_qv_mask": {},
+    "gqa_causal": {},
+    "gqa_causal_scores": {"num_key_value_heads": 1},
+    "gqa_causal_mask": {},
+    "gqa_window": {"sliding_window": 2},
     "gqa_gate": {"use_gate": True, "num_key_value_heads": 4},
-}  # fmt: skip
+}
 
 
 @pytest.fixture(scope="module")
@@ -63,11 +69,24 @@ def test_weights_config_and_names_as_keras():
         ("grouped_query_attention/attention_output/bias", (6,)),
     ]
     config = layer.get_config()
-    keys = ["head_dim", "num_query_heads", "num_key_value_heads", "use_bias", "use_gate",
-            "sliding_window", "dropout", "kernel_initializer", "bias_initializer",
-            "kernel_regularizer", "bias_regularizer", "activity_regularizer",
-            "kernel_constraint", "bias_constraint", "seed"]  # fmt: skip
-    assert list(config)[-len(keys):] == keys
+    keys = [
+        "head_dim",
+        "num_query_heads",
+        "num_key_value_heads",
+        "use_bias",
+        "use_gate",
+        "sliding_window",
+        "dropout",
+        "kernel_initializer",
+        "bias_initializer",
+        "kernel_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "kernel_constraint",
+        "bias_constraint",
+        "seed",
+    ]
+    assert list(config)[-len(keys) :] == keys
     assert (config["use_bias"], config["use_gate"], config["dropout"]) == (True, False, 0.0)
     assert keras.layers.GroupedQueryAttention is keras.layers.GroupQueryAttention
 

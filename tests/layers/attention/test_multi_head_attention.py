@@ -266,8 +266,9 @@ def test_transformer_block():
     assert np.all(np.isfinite(history.history["loss"]))
 
 
-MHA_K3 = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras",
-                      "mha_gate_window_k3.json")  # fmt: skip
+MHA_K3 = os.path.join(
+    os.path.dirname(__file__), "..", "..", "data", "keras", "mha_gate_window_k3.json"
+)
 
 
 @pytest.mark.parametrize("case", ["gate", "window", "window_causal", "gate_window"])

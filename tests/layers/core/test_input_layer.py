@@ -30,7 +30,13 @@ def test_input_layer_config_as_keras():
     """Keras 3.15.1: InputLayer(shape=(3,)).get_config() == {'batch_shape': (None, 3),
     'dtype': 'float32', 'sparse': False, 'ragged': False, 'name': ..., 'optional': False}."""
     config = keras.layers.InputLayer(shape=(3,), name="inp").get_config()
-    assert config == {"batch_shape": (None, 3), "dtype": "float32", "sparse": False,
-                      "ragged": False, "name": "inp", "optional": False}  # fmt: skip
+    assert config == {
+        "batch_shape": (None, 3),
+        "dtype": "float32",
+        "sparse": False,
+        "ragged": False,
+        "name": "inp",
+        "optional": False,
+    }
     assert type(config["batch_shape"]) is tuple
     assert keras.layers.InputLayer.from_config(config).batch_shape == (None, 3)

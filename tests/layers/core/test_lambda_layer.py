@@ -99,7 +99,14 @@ def test_lambda_from_keras3_function_entry_named_in_config():
     def triple(t):
         return t * 3.0
 
-    config = {"name": "lam", "function": {"module": "builtins", "class_name": "function",
-                                          "config": "triple", "registered_name": "function"}}  # fmt: skip
+    config = {
+        "name": "lam",
+        "function": {
+            "module": "builtins",
+            "class_name": "function",
+            "config": "triple",
+            "registered_name": "function",
+        },
+    }
     layer = keras.layers.Lambda.from_config(config, custom_objects={"triple": triple})
     np.testing.assert_allclose(np.asarray(layer(np.ones((1, 2), "float32"))), 3.0)

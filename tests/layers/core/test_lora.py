@@ -45,14 +45,17 @@ def test_dense_lora_computes_kernel_plus_scaled_update():
 
 
 def test_einsum_dense_lora_factor_shapes_and_values():
-    layer = keras.layers.EinsumDense("ab,bcd->acd", output_shape=(2, 5), bias_axes="d",
-                                     lora_rank=3, lora_alpha=1.5)  # fmt: skip
+    layer = keras.layers.EinsumDense(
+        "ab,bcd->acd", output_shape=(2, 5), bias_axes="d", lora_rank=3, lora_alpha=1.5
+    )
     x = randn(4, 3, dtype="float32")
     layer(x)
     assert [(w.name, w.shape) for w in layer.weights] == [
-        ("kernel", (3, 2, 5)), ("bias", (5,)), ("lora_kernel_a", (3, 2, 3)),
+        ("kernel", (3, 2, 5)),
+        ("bias", (5,)),
+        ("lora_kernel_a", (3, 2, 3)),
         ("lora_kernel_b", (3, 5)),
-    ]  # fmt: skip
+    ]
     _randomize_b(layer)
     k, b, a, bb = layer.get_weights()
     expected = np.einsum("ab,bcd->acd", x, _merged(k, a, bb, 1.5, 3)) + b
@@ -63,8 +66,11 @@ def test_embedding_lora_looks_up_merged_table():
     layer = keras.layers.Embedding(7, 4, lora_rank=2, lora_alpha=6, mask_zero=True)
     ids = np.array([[1, 6, 0], [3, 3, 2]])
     layer(ids)
-    assert [w.name for w in layer.weights] == ["embeddings", "lora_embeddings_a",
-                                               "lora_embeddings_b"]  # fmt: skip
+    assert [w.name for w in layer.weights] == [
+        "embeddings",
+        "lora_embeddings_a",
+        "lora_embeddings_b",
+    ]
     assert [w.name for w in layer.trainable_weights] == ["lora_embeddings_a", "lora_embeddings_b"]
     _randomize_b(layer)
     e, a, b = layer.get_weights()
@@ -73,11 +79,14 @@ def test_embedding_lora_looks_up_merged_table():
     np.testing.assert_array_equal(np.asarray(out._keras_mask), ids != 0)
 
 
-@pytest.mark.parametrize("cls,kernel_size,x_shape", [
-    (keras.layers.Conv1D, 3, (2, 7, 3)),
-    (keras.layers.Conv2D, (3, 2), (2, 6, 5, 3)),
-    (keras.layers.Conv3D, 2, (1, 4, 4, 4, 3)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "cls,kernel_size,x_shape",
+    [
+        (keras.layers.Conv1D, 3, (2, 7, 3)),
+        (keras.layers.Conv2D, (3, 2), (2, 6, 5, 3)),
+        (keras.layers.Conv3D, 2, (1, 4, 4, 4, 3)),
+    ],
+)
 def test_conv_lora_equals_conv_with_merged_kernel(cls, kernel_size, x_shape):
     layer = cls(4, kernel_size, padding="same", lora_rank=2, lora_alpha=3)
     x = randn(*x_shape, dtype="float32")
@@ -92,14 +101,19 @@ def test_conv_lora_equals_conv_with_merged_kernel(cls, kernel_size, x_shape):
     np.testing.assert_allclose(np.asarray(layer(x)), np.asarray(plain(x)), rtol=1e-5, atol=1e-5)
 
 
-@pytest.mark.parametrize("cls,args", [
-    (keras.layers.Conv2DTranspose, (2, 3)),
-    (keras.layers.DepthwiseConv2D, (3,)),
-    (keras.layers.SeparableConv2D, (2, 3)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "cls,args",
+    [
+        (keras.layers.Conv2DTranspose, (2, 3)),
+        (keras.layers.DepthwiseConv2D, (3,)),
+        (keras.layers.SeparableConv2D, (2, 3)),
+    ],
+)
 def test_convolutions_without_lora_in_keras_reject_it(cls, args):
     # Keras 3.15.1: ValueError: Unrecognized keyword arguments passed to Conv2DTranspose: {...}
-    with pytest.raises(ValueError, match=f"Unrecognized keyword arguments passed to {cls.__name__}"):
+    with pytest.raises(
+        ValueError, match=f"Unrecognized keyword arguments passed to {cls.__name__}"
+    ):
         cls(*args, lora_rank=2)
 
 
@@ -108,10 +122,17 @@ def test_enable_lora_after_build_freezes_kernel_and_keeps_outputs():
     x = randn(2, 4, dtype="float32")
     before = np.asarray(layer(x))
     layer.enable_lora(2)
-    assert [w.path for w in layer.weights] == ["head/kernel", "head/bias", "head/lora_kernel_a",
-                                               "head/lora_kernel_b"]  # fmt: skip
-    assert [w.path for w in layer.trainable_weights] == ["head/bias", "head/lora_kernel_a",
-                                                         "head/lora_kernel_b"]  # fmt: skip
+    assert [w.path for w in layer.weights] == [
+        "head/kernel",
+        "head/bias",
+        "head/lora_kernel_a",
+        "head/lora_kernel_b",
+    ]
+    assert [w.path for w in layer.trainable_weights] == [
+        "head/bias",
+        "head/lora_kernel_a",
+        "head/lora_kernel_b",
+    ]
     assert [w.path for w in layer.non_trainable_weights] == ["head/kernel"]
     assert layer.lora_kernel_a.dtype == np.float32 and layer.lora_alpha == 2
     np.testing.assert_array_equal(np.asarray(layer(x)), before)
@@ -165,8 +186,13 @@ def test_regularizer_applies_to_factors_not_frozen_kernel():
 
 def test_fit_updates_only_the_factors_and_bias():
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
-                              keras.layers.Dense(1, lora_rank=2)])  # fmt: skip
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(1, lora_rank=2),
+        ]
+    )
     model.layers[0].enable_lora(2)
     before = {w.path: w.numpy().copy() for w in model.weights}
     model.compile("sgd", "mse")
@@ -175,9 +201,17 @@ def test_fit_updates_only_the_factors_and_bias():
     after = {w.path: w.numpy() for w in model.weights}
     changed = {p for p, v in before.items() if not np.array_equal(v, after[p])}
     # paths under the Sequential's name scope, as Keras 3 (enable_lora after the build too)
-    assert changed == {f"sequential/{p}" for p in (
-        "dense/bias", "dense/lora_kernel_a", "dense/lora_kernel_b",
-        "dense_1/bias", "dense_1/lora_kernel_a", "dense_1/lora_kernel_b")}  # fmt: skip
+    assert changed == {
+        f"sequential/{p}"
+        for p in (
+            "dense/bias",
+            "dense/lora_kernel_a",
+            "dense/lora_kernel_b",
+            "dense_1/bias",
+            "dense_1/lora_kernel_a",
+            "dense_1/lora_kernel_b",
+        )
+    }
 
 
 def test_weights_file_holds_merged_kernel_and_loads_into_plain_and_lora_layers(tmp_path):
@@ -232,8 +266,7 @@ def _keras_fixture_model(lora=True):
     conv = {"lora_rank": 3, "lora_alpha": 6} if lora else {}
     x = keras.layers.Embedding(11, 4, name="emb", **emb)(ids)
     x = keras.layers.Conv1D(5, 3, padding="same", name="conv", **conv)(x)
-    proj = keras.layers.EinsumDense("abc,cd->abd", output_shape=(6, 4), bias_axes="d",
-                                    name="proj")  # fmt: skip
+    proj = keras.layers.EinsumDense("abc,cd->abd", output_shape=(6, 4), bias_axes="d", name="proj")
     x = keras.layers.Flatten(name="flat")(proj(x))
     y = keras.layers.Dense(3, activation="tanh", name="head")(x)
     model = keras.Model(ids, y)
@@ -260,8 +293,11 @@ def test_matches_keras_fixture():
 
     w = {path: data[f"w{i:03d}"] for i, path in enumerate(data["paths"])}
     with h5py.File(os.path.join(DATA, "lora_k3.weights.h5")) as f:
-        np.testing.assert_allclose(f["layers/dense/vars/0"][()], _merged(
-            w["head/kernel"], w["head/lora_kernel_a"], w["head/lora_kernel_b"], 4, 2), atol=1e-6)
+        np.testing.assert_allclose(
+            f["layers/dense/vars/0"][()],
+            _merged(w["head/kernel"], w["head/lora_kernel_a"], w["head/lora_kernel_b"], 4, 2),
+            atol=1e-6,
+        )
     plain = _keras_fixture_model(lora=False)
     plain.load_weights(os.path.join(DATA, "lora_k3.weights.h5"))
     assert not any("lora" in w.path for w in plain.weights)
@@ -282,16 +318,27 @@ def test_quantization_arguments_are_refused_unless_none():
         keras.layers.Embedding(3, 2, quantization_config=None)
 
 
-@pytest.mark.parametrize("cls,kwargs,input_shape,output_shape", [
-    (keras.layers.Dense, {"units": 3}, (2, 4), (2, 3)),
-    (keras.layers.EinsumDense, {"equation": "abc,cd->abd", "output_shape": (3, 2),
-                                "bias_axes": "d"}, (2, 3, 4), (2, 3, 2)),
-    (keras.layers.Conv2D, {"filters": 3, "kernel_size": 2}, (2, 4, 4, 2), (2, 3, 3, 3)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "cls,kwargs,input_shape,output_shape",
+    [
+        (keras.layers.Dense, {"units": 3}, (2, 4), (2, 3)),
+        (
+            keras.layers.EinsumDense,
+            {"equation": "abc,cd->abd", "output_shape": (3, 2), "bias_axes": "d"},
+            (2, 3, 4),
+            (2, 3, 2),
+        ),
+        (keras.layers.Conv2D, {"filters": 3, "kernel_size": 2}, (2, 4, 4, 2), (2, 3, 3, 3)),
+    ],
+)
 def test_lora_layers_pass_the_generic_layer_test(cls, kwargs, input_shape, output_shape):
     # config round trip, symbolic call, float64 gradients and a file round trip, with LoRA on
-    layer, _ = run_layer_test(cls, {**kwargs, "lora_rank": 2, "lora_alpha": 3},
-                              input_shape=input_shape, expected_output_shape=output_shape,
-                              expected_num_trainable_weights=3,
-                              expected_num_non_trainable_weights=1)  # fmt: skip
+    layer, _ = run_layer_test(
+        cls,
+        {**kwargs, "lora_rank": 2, "lora_alpha": 3},
+        input_shape=input_shape,
+        expected_output_shape=output_shape,
+        expected_num_trainable_weights=3,
+        expected_num_non_trainable_weights=1,
+    )
     assert layer.lora_enabled and layer.lora_alpha == 3

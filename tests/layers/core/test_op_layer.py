@@ -37,11 +37,23 @@ def test_table_matches_the_minikeras_functions():
 
 def test_keras_spellings():
     """Keras 3's class names (`keras/src/ops/*.py`), not CamelCase of the function name."""
-    expected = {"fft2": "FFT2", "rfft": "RFFT", "irfft": "IRFFT", "stft": "STFT",
-                "istft": "ISTFT", "image.resize": "Resize", "image.extract_patches":
-                "ExtractPatches", "image.rgb_to_grayscale": "RGBToGrayscale", "getitem": "GetItem",
-                "matmul": "Matmul", "batch_normalization": "BatchNorm", "abs": "Absolute",
-                "swish": "Silu", "hard_swish": "HardSilu", "log_softmax": "LogSoftmax"}  # fmt: skip
+    expected = {
+        "fft2": "FFT2",
+        "rfft": "RFFT",
+        "irfft": "IRFFT",
+        "stft": "STFT",
+        "istft": "ISTFT",
+        "image.resize": "Resize",
+        "image.extract_patches": "ExtractPatches",
+        "image.rgb_to_grayscale": "RGBToGrayscale",
+        "getitem": "GetItem",
+        "matmul": "Matmul",
+        "batch_normalization": "BatchNorm",
+        "abs": "Absolute",
+        "swish": "Silu",
+        "hard_swish": "HardSilu",
+        "log_softmax": "LogSoftmax",
+    }
     assert {op: op_names.OPS[op][1] for op in expected} == expected
     assert op_names.op_for_class("GetItem") == "getitem"
     assert op_names.op_for_class("Absolute") == "absolute"

@@ -131,16 +131,20 @@ def test_layer_normalization_fused_op_matches_keras_formula(kwargs, dtype):
     named = dict(zip([w.name for w in layer.weights], got[1:]))
     for name, k in (("gamma", 1), ("beta", 2)):
         if name in named:
-            np.testing.assert_allclose(named[name].reshape(-1), want[k], rtol=tol * 10, atol=tol * 10)
+            np.testing.assert_allclose(
+                named[name].reshape(-1), want[k], rtol=tol * 10, atol=tol * 10
+            )
     assert len(weights) == len(named)
 
 
 def test_layer_normalization_keeps_the_composite_path_where_the_kernel_does_not_apply():
     """A non-trailing axis, rms_scaling and float16 run Keras's formula with ops."""
     x = randn(2, 3, 4)
-    for layer, data in [(L.LayerNormalization(axis=1, dtype="float64"), x),
-                        (L.LayerNormalization(rms_scaling=True, dtype="float64"), x),
-                        (L.LayerNormalization(dtype="float16"), x.astype("float16"))]:  # fmt: skip
+    for layer, data in [
+        (L.LayerNormalization(axis=1, dtype="float64"), x),
+        (L.LayerNormalization(rms_scaling=True, dtype="float64"), x),
+        (L.LayerNormalization(dtype="float16"), x.astype("float16")),
+    ]:
         out = layer(data)
         assert out._op != "layer_normalization"
 

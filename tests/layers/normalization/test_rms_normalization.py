@@ -18,9 +18,13 @@ def k3():
 
 
 def test_rms_normalization_layer_test():
-    layer, _ = run_layer_test(keras.layers.RMSNormalization, {"axis": -1}, input_shape=(2, 3, 4),
-                              expected_output_shape=(2, 3, 4),
-                              expected_num_trainable_weights=1)  # fmt: skip
+    layer, _ = run_layer_test(
+        keras.layers.RMSNormalization,
+        {"axis": -1},
+        input_shape=(2, 3, 4),
+        expected_output_shape=(2, 3, 4),
+        expected_num_trainable_weights=1,
+    )
     assert [w.path for w in layer.weights] == ["rms_normalization/scale"]
 
 
@@ -49,8 +53,9 @@ def test_out_of_range_axis_names_the_layer():
 
 @pytest.mark.parametrize("case", ["rms_last", "rms_axes", "rms_eps"])
 def test_matches_keras(k3, case):
-    kwargs = {"rms_last": {}, "rms_axes": {"axis": [2, 1]},
-              "rms_eps": {"axis": 1, "epsilon": 0.5}}[case]  # fmt: skip
+    kwargs = {"rms_last": {}, "rms_axes": {"axis": [2, 1]}, "rms_eps": {"axis": 1, "epsilon": 0.5}}[
+        case
+    ]
     x = k3[f"{case}/x"]
     layer = keras.layers.RMSNormalization(**kwargs)
     layer.build(x.shape)
@@ -66,11 +71,13 @@ def test_ops_match_keras(k3):
     np.testing.assert_allclose(keras.ops.rms_normalization(x).numpy(), k3["ops/rms"], **tol)
     np.testing.assert_allclose(
         keras.ops.rms_normalization(x, scale=k3["ops/scale"], epsilon=0.1).numpy(),
-        k3["ops/rms_scale"], **tol,
-    )  # fmt: skip
+        k3["ops/rms_scale"],
+        **tol,
+    )
     np.testing.assert_allclose(keras.ops.layer_normalization(x).numpy(), k3["ops/ln"], **tol)
-    got = keras.ops.layer_normalization(x, k3["ops/gamma"], k3["ops/beta"], axis=[1, 2],
-                                        epsilon=1e-3)  # fmt: skip
+    got = keras.ops.layer_normalization(
+        x, k3["ops/gamma"], k3["ops/beta"], axis=[1, 2], epsilon=1e-3
+    )
     np.testing.assert_allclose(got.numpy(), k3["ops/ln_axes"], **tol)
 
 

@@ -69,7 +69,11 @@ def test_pooling2d_matches_loop(mode, kwargs):
 )
 def test_pooling_layer_tests(cls, mode, shape, expected):
     layer, out = run_layer_test(
-        cls, {"pool_size": 2}, input_shape=shape, expected_output_shape=expected, expected_num_trainable_weights=0
+        cls,
+        {"pool_size": 2},
+        input_shape=shape,
+        expected_output_shape=expected,
+        expected_num_trainable_weights=0,
     )
     x = randn(*shape, dtype="float32")
     np.testing.assert_allclose(np.asarray(layer(x)), pool_ref(x, 2, None, "valid", mode), rtol=1e-6)

@@ -8,8 +8,13 @@ import minikeras as keras
 
 __all__ = ["case_id", "cases", "run_case"]
 
-DTYPES = {"should_apply_blur": "bool", "apply_perspective": "bool", "batch_masks": "bool",
-          "permutation_order": "int32", "apply_transform": "bool"}  # fmt: skip
+DTYPES = {
+    "should_apply_blur": "bool",
+    "apply_perspective": "bool",
+    "batch_masks": "bool",
+    "permutation_order": "int32",
+    "apply_transform": "bool",
+}
 _DATA, _CASES = load_cases("augmentation2_k3.npz")
 
 
@@ -20,10 +25,15 @@ def cases(name):
 
 def _transformation(t):
     if "chain_transforms" in t:  # AugMix: Keras's step transformations -> a (unused) seed
-        chains = [[{"layer_name": step["layer_name"], "seed": 0} for step in chain]
-                  for chain in t["chain_transforms"]]  # fmt: skip
-        return {"chain_mixing_weights": np.asarray(t["chain_mixing_weights"], "float32"),
-                "weight_sample": np.float32(t["weight_sample"]), "chain_transforms": chains}
+        chains = [
+            [{"layer_name": step["layer_name"], "seed": 0} for step in chain]
+            for chain in t["chain_transforms"]
+        ]
+        return {
+            "chain_mixing_weights": np.asarray(t["chain_mixing_weights"], "float32"),
+            "weight_sample": np.float32(t["weight_sample"]),
+            "chain_transforms": chains,
+        }
     return {k: np.asarray(v, DTYPES.get(k, "float32")) for k, v in t.items()}
 
 

@@ -9,8 +9,12 @@ import numpy as np
 import minikeras as keras
 
 DATA_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras")
-DTYPES = {"apply_inversion": "bool", "shift_factor": "uint8", "apply_erasing": "bool",
-          "batch_masks": "bool"}
+DTYPES = {
+    "apply_inversion": "bool",
+    "shift_factor": "uint8",
+    "apply_erasing": "bool",
+    "batch_masks": "bool",
+}
 
 
 def load_cases(filename):

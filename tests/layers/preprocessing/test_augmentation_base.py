@@ -29,9 +29,16 @@ LAYERS = [
     (L.RandomElasticTransform, {"factor": (0.8, 1.0), "scale": 0.5}),
     (L.RandAugment, {"num_ops": 3}),
     (L.AugMix, {"num_chains": 2}),
-    (L.RandomColorJitter, {"brightness_factor": 0.2, "contrast_factor": 0.3,
-                           "saturation_factor": 0.6, "hue_factor": 0.2}),
-]  # fmt: skip
+    (
+        L.RandomColorJitter,
+        {
+            "brightness_factor": 0.2,
+            "contrast_factor": 0.3,
+            "saturation_factor": 0.6,
+            "hue_factor": 0.2,
+        },
+    ),
+]
 
 
 def _images(shape=(4, 5, 6, 3), seed=0):
@@ -74,8 +81,11 @@ def test_channels_first_and_single_images_match_channels_last(cls, kwargs):
     assert single.shape == x[0].shape
 
 
-@pytest.mark.parametrize("cls,kwargs", [p for p in LAYERS if p[0] is not L.RandomColorJitter],
-                         ids=lambda v: getattr(v, "__name__", ""))
+@pytest.mark.parametrize(
+    "cls,kwargs",
+    [p for p in LAYERS if p[0] is not L.RandomColorJitter],
+    ids=lambda v: getattr(v, "__name__", ""),
+)
 def test_transformation_api(cls, kwargs):
     """`transform_images(x, get_random_transformation(x))` is one training call; an int seed
     always draws the same transformation."""
@@ -93,14 +103,24 @@ def test_transformation_api(cls, kwargs):
 
 def test_data_augmentation_sequential_in_a_model_fit():
     """keras.io's pattern: a data_augmentation Sequential as the first layers of a model."""
-    aug = keras.Sequential([
-        L.RandomCrop(6, 6), L.RandomFlip("horizontal"), L.RandomBrightness(0.2),
-        L.RandomGrayscale(0.3), L.RandomSaturation(0.6), L.RandomHue(0.1),
-        L.RandomSharpness(0.5), L.Solarization(threshold_factor=0.8),
-        L.RandomColorJitter(brightness_factor=0.1, contrast_factor=0.1), L.RandomShear(0.2),
-        L.RandomInvert(0.1), L.RandomPosterization(6), L.RandomColorDegeneration(0.2),
-        L.AutoContrast(),
-    ])  # fmt: skip
+    aug = keras.Sequential(
+        [
+            L.RandomCrop(6, 6),
+            L.RandomFlip("horizontal"),
+            L.RandomBrightness(0.2),
+            L.RandomGrayscale(0.3),
+            L.RandomSaturation(0.6),
+            L.RandomHue(0.1),
+            L.RandomSharpness(0.5),
+            L.Solarization(threshold_factor=0.8),
+            L.RandomColorJitter(brightness_factor=0.1, contrast_factor=0.1),
+            L.RandomShear(0.2),
+            L.RandomInvert(0.1),
+            L.RandomPosterization(6),
+            L.RandomColorDegeneration(0.2),
+            L.AutoContrast(),
+        ]
+    )
     inputs = keras.Input((8, 8, 3))
     x = aug(inputs)
     x = L.Rescaling(1 / 255.0)(x)

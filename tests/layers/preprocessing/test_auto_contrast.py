@@ -23,12 +23,17 @@ def test_numpy_reference_and_constant_channels():
     expected = np.where(high > low, (x - low) / np.where(high > low, high - low, 1), x)
     np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-6)
     cf = keras.layers.AutoContrast(value_range=(0, 1), data_format="channels_first")
-    np.testing.assert_allclose(np.moveaxis(np.asarray(cf(np.moveaxis(x, -1, 1))), 1, -1), y,
-                               rtol=1e-6)  # fmt: skip
+    np.testing.assert_allclose(
+        np.moveaxis(np.asarray(cf(np.moveaxis(x, -1, 1))), 1, -1), y, rtol=1e-6
+    )
 
 
 def test_config_and_gradient():
     x = np.random.default_rng(1).uniform(0, 1, (2, 3, 3, 2))
-    run_layer_test(keras.layers.AutoContrast, {"value_range": (0, 1)}, input_data=x,
-                   expected_output_shape=(2, 3, 3, 2))
+    run_layer_test(
+        keras.layers.AutoContrast,
+        {"value_range": (0, 1)},
+        input_data=x,
+        expected_output_shape=(2, 3, 3, 2),
+    )
     assert keras.layers.AutoContrast().get_config()["value_range"] == [0, 255]

@@ -16,8 +16,9 @@ def test_count_weights_docstring_example():
     layer = keras.layers.CategoryEncoding(num_tokens=4, output_mode="count")
     weights = np.array([[0.1, 0.2], [0.1, 0.1], [0.2, 0.3], [0.4, 0.2]])
     out = layer([[0, 1], [0, 0], [1, 2], [3, 1]], count_weights=weights).numpy()
-    np.testing.assert_allclose(out, [[0.1, 0.2, 0, 0], [0.2, 0, 0, 0], [0, 0.2, 0.3, 0],
-                                     [0, 0.2, 0, 0.4]], rtol=1e-6)  # fmt: skip
+    np.testing.assert_allclose(
+        out, [[0.1, 0.2, 0, 0], [0.2, 0, 0, 0], [0, 0.2, 0.3, 0], [0, 0.2, 0, 0.4]], rtol=1e-6
+    )
 
 
 def test_symbolic_shape_and_errors():

@@ -26,15 +26,16 @@ def test_draw_geometry():
     for i in range(5):
         rows, cols = np.nonzero(masks[i, ..., 0])
         if rows.size:  # a rectangle, identical over channels
-            assert masks[i, rows.min():rows.max() + 1, cols.min():cols.max() + 1].all()
+            assert masks[i, rows.min() : rows.max() + 1, cols.min() : cols.max() + 1].all()
             assert (masks[i, ..., 0] == masks[i, ..., 1]).all()
         assert masks[i].sum() / 2 <= (1 - w[i, 0, 0, 0]) * 63 + 2 * (7 + 9) + 1
     y = layer.transform_images(x, t).numpy()
     np.testing.assert_array_equal(y, np.where(masks, x[p], x))
     labels = np.eye(5, dtype="float32")
     mixed = layer.transform_labels(labels, t).numpy()
-    np.testing.assert_allclose(mixed, w[:, :, 0, 0] * labels + (1 - w[:, :, 0, 0]) * labels[p],
-                               rtol=1e-6)  # fmt: skip
+    np.testing.assert_allclose(
+        mixed, w[:, :, 0, 0] * labels + (1 - w[:, :, 0, 0]) * labels[p], rtol=1e-6
+    )
 
 
 def test_dict_single_image_config_and_errors():

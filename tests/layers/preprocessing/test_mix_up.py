@@ -30,18 +30,23 @@ def test_dict_input_mixes_labels_with_the_images_weights():
     y = out["labels"].numpy()
     np.testing.assert_allclose(y.sum(axis=1), 1.0, rtol=1e-6)
     expected = layer.transform_images(x, t).numpy()
-    np.testing.assert_allclose(expected, w[:, None, None, None] * x
-                               + (1 - w[:, None, None, None]) * x[p], rtol=1e-5)  # fmt: skip
-    np.testing.assert_allclose(layer.transform_labels(labels, t).numpy(),
-                               w[:, None] * labels + (1 - w[:, None]) * labels[p], rtol=1e-6)
+    np.testing.assert_allclose(
+        expected, w[:, None, None, None] * x + (1 - w[:, None, None, None]) * x[p], rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        layer.transform_labels(labels, t).numpy(),
+        w[:, None] * labels + (1 - w[:, None]) * labels[p],
+        rtol=1e-6,
+    )
     same = layer({"images": x, "labels": labels}, training=False)
     np.testing.assert_array_equal(same["labels"].numpy(), labels)
 
 
 def test_config_gradient_and_errors():
     x = np.random.default_rng(1).uniform(0.2, 0.8, (3, 4, 4, 2))
-    run_layer_test(keras.layers.MixUp, {"alpha": 0.3}, input_data=x,
-                   expected_output_shape=(3, 4, 4, 2))  # at inference: random mixes differ
+    run_layer_test(
+        keras.layers.MixUp, {"alpha": 0.3}, input_data=x, expected_output_shape=(3, 4, 4, 2)
+    )  # at inference: random mixes differ
     layer = keras.layers.MixUp(alpha=0.3)
     t = {"mix_weight": np.array([0.2, 0.7, 0.5]), "permutation_order": np.array([2, 0, 1])}
     check_grad(lambda v: layer.transform_images(v, t), x)  # both terms reach the images

@@ -169,8 +169,11 @@ def keras_resize_cases(fn):
     path = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras", "resize_k3.npz")
     with np.load(path) as data:
         cases = [(json.loads(str(data[k])), k[4:]) for k in data.files if k.startswith("args")]
-        return [pytest.param(data["x_" + c["x"]], c["kwargs"], data["y" + i], id=f"{i}-{c['x']}")
-                for c, i in cases if c["fn"] == fn]  # fmt: skip
+        return [
+            pytest.param(data["x_" + c["x"]], c["kwargs"], data["y" + i], id=f"{i}-{c['x']}")
+            for c, i in cases
+            if c["fn"] == fn
+        ]
 
 
 @pytest.mark.parametrize("x,kwargs,expected", keras_resize_cases("Resizing"))

@@ -30,9 +30,13 @@ def test_numpy_reference_and_draw_range():
 
 
 def test_config_gradient_and_errors():
-    run_layer_test(keras.layers.RandomBrightness, {"factor": (0.1, 0.1), "value_range": (-9, 9)},
-                   input_shape=(2, 3, 3, 2), call_kwargs={"training": True},
-                   expected_output_shape=(2, 3, 3, 2))  # fmt: skip
+    run_layer_test(
+        keras.layers.RandomBrightness,
+        {"factor": (0.1, 0.1), "value_range": (-9, 9)},
+        input_shape=(2, 3, 3, 2),
+        call_kwargs={"training": True},
+        expected_output_shape=(2, 3, 3, 2),
+    )
     config = keras.layers.RandomBrightness(0.2, seed=3).get_config()
     assert config["factor"] == (-0.2, 0.2) and config["value_range"] == [0, 255]  # as Keras
     with pytest.raises(ValueError, match="factor"):

@@ -51,8 +51,13 @@ def test_single_image_channels_first_and_models():
     assert layer(x[0], training=True).shape == (3, 4, 5)
     assert layer(x).shape == (2, 3, 4, 5)
     assert layer.compute_output_shape((None, 3, 7, 9)) == (None, 3, 4, 5)
-    aug = keras.Sequential([keras.Input((7, 9, 3)), keras.layers.RandomFlip("horizontal"),
-                            keras.layers.RandomCrop(4, 5)])  # fmt: skip
+    aug = keras.Sequential(
+        [
+            keras.Input((7, 9, 3)),
+            keras.layers.RandomFlip("horizontal"),
+            keras.layers.RandomCrop(4, 5),
+        ]
+    )
     assert aug.output_shape == (None, 4, 5, 3)
     inputs = keras.Input((7, 9, 3))
     outputs = keras.layers.Flatten()(keras.layers.RandomCrop(4, 4)(inputs))
@@ -61,8 +66,12 @@ def test_single_image_channels_first_and_models():
 
 
 def test_config_gradient_and_errors():
-    run_layer_test(keras.layers.RandomCrop, {"height": 3, "width": 2, "seed": 1},
-                   input_shape=(2, 5, 4, 2), expected_output_shape=(2, 3, 2, 2))  # fmt: skip
+    run_layer_test(
+        keras.layers.RandomCrop,
+        {"height": 3, "width": 2, "seed": 1},
+        input_shape=(2, 5, 4, 2),
+        expected_output_shape=(2, 3, 2, 2),
+    )
     layer = keras.layers.RandomCrop(3, 2, seed=5)
     assert {"height": 3, "width": 2, "seed": 5, "data_format": "channels_last"}.items() <= (
         layer.get_config().items()

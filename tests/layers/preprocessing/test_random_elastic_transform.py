@@ -24,8 +24,9 @@ def test_parameters_follow_keras():
     d, on = float(t["distortion_factor"]), t["apply_transform"]
     assert 0.4 <= d <= 0.8 and on.dtype == bool
     y = layer.transform_images(x, t).numpy()
-    expected = keras.ops.image.elastic_transform(x, 0.1 * d * 30, 0.05 * d * 20,
-                                                 seed=t["seed"]).numpy()  # fmt: skip
+    expected = keras.ops.image.elastic_transform(
+        x, 0.1 * d * 30, 0.05 * d * 20, seed=t["seed"]
+    ).numpy()
     np.testing.assert_allclose(y[on], np.clip(expected, 0, 255)[on], atol=1e-4)
     np.testing.assert_array_equal(y[~on], x[~on])
     assert keras.layers.RandomElasticTransform(scale=0.0).get_random_transformation(x) is None
@@ -33,11 +34,18 @@ def test_parameters_follow_keras():
 
 def test_config_gradient_and_errors():
     x = np.random.default_rng(1).uniform(0.2, 0.8, (2, 8, 8, 2))
-    run_layer_test(keras.layers.RandomElasticTransform, {"factor": 0.5, "value_range": (0, 1)},
-                   input_data=x, expected_output_shape=(2, 8, 8, 2))  # fmt: skip
+    run_layer_test(
+        keras.layers.RandomElasticTransform,
+        {"factor": 0.5, "value_range": (0, 1)},
+        input_data=x,
+        expected_output_shape=(2, 8, 8, 2),
+    )
     layer = keras.layers.RandomElasticTransform(value_range=(-9, 9))
-    t = {"apply_transform": np.array([True, False]), "distortion_factor": np.float32(0.7),
-         "seed": 5}
+    t = {
+        "apply_transform": np.array([True, False]),
+        "distortion_factor": np.float32(0.7),
+        "seed": 5,
+    }
     check_grad(lambda v: layer.transform_images(v, t), x)
     config = keras.layers.RandomElasticTransform(0.3, scale=0.6).get_config()
     assert config["factor"] == (0.0, 0.3) and config["scale"] == (0.0, 0.6)

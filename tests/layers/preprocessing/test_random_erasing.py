@@ -17,8 +17,9 @@ def test_matches_keras(pair):
 
 def test_boxes_are_rectangles_of_the_drawn_size():
     x = np.full((200, 20, 30, 3), 5.0, "float32")
-    layer = keras.layers.RandomErasing(factor=(1.0, 1.0), scale=(0.1, 0.3), fill_value=[1, 2, 3],
-                                       seed=4)  # fmt: skip
+    layer = keras.layers.RandomErasing(
+        factor=(1.0, 1.0), scale=(0.1, 0.3), fill_value=[1, 2, 3], seed=4
+    )
     t = layer.get_random_transformation(x)
     assert t["apply_erasing"].all() and t["batch_masks"].shape == x.shape
     y = np.asarray(layer.transform_images(x, t))
@@ -37,8 +38,12 @@ def test_boxes_are_rectangles_of_the_drawn_size():
 
 
 def test_config_and_errors():
-    run_layer_test(keras.layers.RandomErasing, {"fill_value": 3.0, "seed": 1},
-                   input_shape=(2, 4, 4, 3), expected_output_shape=(2, 4, 4, 3))  # fmt: skip
+    run_layer_test(
+        keras.layers.RandomErasing,
+        {"fill_value": 3.0, "seed": 1},
+        input_shape=(2, 4, 4, 3),
+        expected_output_shape=(2, 4, 4, 3),
+    )
     config = keras.layers.RandomErasing(0.5, scale=0.3).get_config()
     assert config["factor"] == (0.0, 0.5) and config["scale"] == (0.0, 0.3)
     with pytest.raises(ValueError, match="fill_value"):

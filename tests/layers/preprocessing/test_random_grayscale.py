@@ -27,8 +27,13 @@ def test_numpy_reference_and_probability():
 
 
 def test_config_gradient_and_errors():
-    run_layer_test(keras.layers.RandomGrayscale, {"factor": 1.0}, input_shape=(2, 3, 3, 3),
-                   call_kwargs={"training": True}, expected_output_shape=(2, 3, 3, 3))
+    run_layer_test(
+        keras.layers.RandomGrayscale,
+        {"factor": 1.0},
+        input_shape=(2, 3, 3, 3),
+        call_kwargs={"training": True},
+        expected_output_shape=(2, 3, 3, 3),
+    )
     assert keras.layers.RandomGrayscale(0.3).get_config()["factor"] == 0.3
     with pytest.raises(ValueError, match="factor"):
         keras.layers.RandomGrayscale(1.5)

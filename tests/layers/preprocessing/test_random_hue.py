@@ -35,8 +35,12 @@ def test_numpy_reference_and_draws():
 
 def test_config_gradient_and_errors():
     x = np.random.default_rng(1).uniform(0.1, 0.9, (2, 3, 3, 3))
-    layer, _ = run_layer_test(keras.layers.RandomHue, {"factor": 0.2, "value_range": (0, 1)},
-                              input_data=x, expected_output_shape=(2, 3, 3, 3))  # fmt: skip
+    layer, _ = run_layer_test(
+        keras.layers.RandomHue,
+        {"factor": 0.2, "value_range": (0, 1)},
+        input_data=x,
+        expected_output_shape=(2, 3, 3, 3),
+    )
     assert layer.get_config()["value_range"] == [0, 1]
     with pytest.raises(ValueError, match="factor"):
         keras.layers.RandomHue(-0.2)

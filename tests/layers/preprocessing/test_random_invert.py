@@ -25,9 +25,13 @@ def test_probability_and_numpy_reference():
 
 
 def test_config_gradient_and_errors():
-    run_layer_test(keras.layers.RandomInvert, {"factor": (1.0, 1.0), "value_range": (0, 1)},
-                   input_shape=(2, 3, 3, 1), call_kwargs={"training": True},
-                   expected_output_shape=(2, 3, 3, 1))  # fmt: skip
+    run_layer_test(
+        keras.layers.RandomInvert,
+        {"factor": (1.0, 1.0), "value_range": (0, 1)},
+        input_shape=(2, 3, 3, 1),
+        call_kwargs={"training": True},
+        expected_output_shape=(2, 3, 3, 1),
+    )
     assert keras.layers.RandomInvert(0.5).get_config()["factor"] == (0.0, 0.5)
     with pytest.raises(ValueError, match="factor"):
         keras.layers.RandomInvert(2.0)

@@ -35,12 +35,18 @@ def test_draw_and_reference():
 
 def test_config_gradient_and_errors():
     x = np.random.default_rng(1).uniform(0.2, 0.8, (2, 5, 6, 2))
-    run_layer_test(keras.layers.RandomPerspective, {"factor": 0.5, "scale": 0.3},
-                   input_data=x, expected_output_shape=(2, 5, 6, 2))  # fmt: skip
+    run_layer_test(
+        keras.layers.RandomPerspective,
+        {"factor": 0.5, "scale": 0.3},
+        input_data=x,
+        expected_output_shape=(2, 5, 6, 2),
+    )
     layer = keras.layers.RandomPerspective()
-    t = {"apply_perspective": np.array([True, True]),
-         "start_points": np.array([[[0, 0], [5, 0], [0, 4], [5, 4]]] * 2, "float32"),
-         "end_points": np.array([[[0, 0], [5.3, 0.2], [-0.4, 4.1], [5.2, 3.6]]] * 2, "float32")}
+    t = {
+        "apply_perspective": np.array([True, True]),
+        "start_points": np.array([[[0, 0], [5, 0], [0, 4], [5, 4]]] * 2, "float32"),
+        "end_points": np.array([[[0, 0], [5.3, 0.2], [-0.4, 4.1], [5.2, 3.6]]] * 2, "float32"),
+    }
     check_grad(lambda v: layer.transform_images(v, t), x)
     config = keras.layers.RandomPerspective(0.4, scale=0.2, fill_value=2.0).get_config()
     assert config["factor"] == (0.0, 0.4) and config["scale"] == 0.2

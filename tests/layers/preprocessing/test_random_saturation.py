@@ -41,9 +41,13 @@ def test_numpy_reference():
 
 def test_config_gradient_and_errors():
     x = np.random.default_rng(1).uniform(0.1, 0.9, (2, 3, 3, 3))
-    run_layer_test(keras.layers.RandomSaturation, {"factor": (0.3, 0.3), "value_range": (0, 1)},
-                   input_data=x, call_kwargs={"training": True},
-                   expected_output_shape=(2, 3, 3, 3))  # fmt: skip
+    run_layer_test(
+        keras.layers.RandomSaturation,
+        {"factor": (0.3, 0.3), "value_range": (0, 1)},
+        input_data=x,
+        call_kwargs={"training": True},
+        expected_output_shape=(2, 3, 3, 3),
+    )
     config = keras.layers.RandomSaturation(0.5).get_config()
     assert config["factor"] == (-0.5, 0.5) and config["value_range"] == [0, 255]  # as Keras
     with pytest.raises(ValueError, match="factor"):

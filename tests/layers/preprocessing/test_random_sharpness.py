@@ -30,15 +30,20 @@ def test_numpy_reference():
     assert t["factor"].shape == (3,) and np.all((t["factor"] >= 0) & (t["factor"] <= 0.9))
     s = 2 * t["factor"].reshape(-1, 1, 1, 1)
     expected = np.clip(x + (1 - s) * (_smooth(x) - x), 0, 255)
-    np.testing.assert_allclose(np.asarray(layer.transform_images(x, t)), expected, rtol=1e-4,
-                               atol=1e-3)  # fmt: skip
+    np.testing.assert_allclose(
+        np.asarray(layer.transform_images(x, t)), expected, rtol=1e-4, atol=1e-3
+    )
 
 
 def test_config_gradient_and_errors():
     x = np.random.default_rng(1).uniform(0.2, 0.8, (2, 4, 4, 2))
-    run_layer_test(keras.layers.RandomSharpness, {"factor": (0.3, 0.3), "value_range": (0, 1)},
-                   input_data=x, call_kwargs={"training": True},
-                   expected_output_shape=(2, 4, 4, 2))  # fmt: skip
+    run_layer_test(
+        keras.layers.RandomSharpness,
+        {"factor": (0.3, 0.3), "value_range": (0, 1)},
+        input_data=x,
+        call_kwargs={"training": True},
+        expected_output_shape=(2, 4, 4, 2),
+    )
     assert keras.layers.RandomSharpness(0.4).get_config()["factor"] == (0.0, 0.4)
     with pytest.raises(ValueError, match="factor"):
         keras.layers.RandomSharpness(1.4)

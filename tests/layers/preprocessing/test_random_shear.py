@@ -23,15 +23,20 @@ def test_integer_shear_is_a_row_shift_and_draws():
     expected = np.array([[1, 2, 3, 4], [6, 7, 8, 0], [11, 12, 0, 0]], "float32")
     np.testing.assert_array_equal(y, expected)
     t = keras.layers.RandomShear(0.3, (0.1, 0.2), seed=1).get_random_transformation(
-        np.zeros((50, 4, 4, 1)))
+        np.zeros((50, 4, 4, 1))
+    )
     sx, sy = t["shear_factor"][:, 0], t["shear_factor"][:, 1]
     assert np.abs(sx).max() <= 0.3 and np.all((np.abs(sy) >= 0.1) & (np.abs(sy) <= 0.2))
     assert np.all(np.sign(sy) == np.where(sy > 0, 1, -1)) and (sy < 0).any() and (sy > 0).any()
 
 
 def test_config_gradient_and_errors():
-    run_layer_test(keras.layers.RandomShear, {"x_factor": 0.2, "seed": 1},
-                   input_shape=(2, 4, 4, 2), expected_output_shape=(2, 4, 4, 2))  # fmt: skip
+    run_layer_test(
+        keras.layers.RandomShear,
+        {"x_factor": 0.2, "seed": 1},
+        input_shape=(2, 4, 4, 2),
+        expected_output_shape=(2, 4, 4, 2),
+    )
     layer = keras.layers.RandomShear(0.2, (0.1, 0.3))
     assert layer.x_factor == (-0.2, 0.2) and layer.y_factor == (0.1, 0.3)  # as Keras
     # Keras 3.15's config holds (-0.2, 0.2), which its own loader refuses: minikeras's keeps the

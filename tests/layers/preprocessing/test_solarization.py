@@ -29,8 +29,13 @@ def test_numpy_reference_and_draw_ranges():
 
 
 def test_config_gradient_and_errors():
-    run_layer_test(keras.layers.Solarization, {"value_range": (-1, 1)}, input_shape=(2, 3, 3, 1),
-                   call_kwargs={"training": True}, expected_output_shape=(2, 3, 3, 1))
+    run_layer_test(
+        keras.layers.Solarization,
+        {"value_range": (-1, 1)},
+        input_shape=(2, 3, 3, 1),
+        call_kwargs={"training": True},
+        expected_output_shape=(2, 3, 3, 1),
+    )
     config = keras.layers.Solarization(0.1, 0.5).get_config()
     assert config["addition_factor"] == (0, 0.1) and config["threshold_factor"] == (0, 0.5)
     with pytest.raises(ValueError, match="addition_factor"):

@@ -68,7 +68,9 @@ def test_symbolic_string_input_in_models():
     assert out.shape == (None, 5) and out.dtype == "int64"
     model = keras.Model(inp, keras.layers.Dense(2)(out))
     assert model.predict(np.array([["a"], ["z"]]), verbose=0).shape == (2, 2)
-    seq = keras.Sequential([keras.layers.StringLookup(vocabulary=VOCAB), keras.layers.Embedding(5, 2)])
+    seq = keras.Sequential(
+        [keras.layers.StringLookup(vocabulary=VOCAB), keras.layers.Embedding(5, 2)]
+    )
     assert seq(np.array(["a", "q"])).shape == (2, 2)
 
 
@@ -78,10 +80,12 @@ def test_string_input_traces_through_sequential_and_functional():
     dtypes as Keras 3.15.1 (TensorFlow backend) gives them: (None, 4) float32, a functional
     sub-model on a new string Input too, and (None, 5, 3) after TextVectorization."""
     inp = keras.Input(shape=(), dtype="string")
-    encoder = keras.Sequential([
-        keras.layers.StringLookup(vocabulary=["a", "b"], mask_token=None, num_oov_indices=0),
-        keras.layers.Embedding(2, 4),
-    ])
+    encoder = keras.Sequential(
+        [
+            keras.layers.StringLookup(vocabulary=["a", "b"], mask_token=None, num_oov_indices=0),
+            keras.layers.Embedding(2, 4),
+        ]
+    )
     out = encoder(inp)
     assert out.shape == (None, 4) and out.dtype == "float32"
     model = keras.Model(inp, out)

@@ -35,8 +35,9 @@ def test_callables_get_numpy_strings():
         seen.append(x.dtype.kind)
         return np.char.upper(x)
 
-    layer = keras.layers.TextVectorization(standardize=standardize,
-                                           split=lambda x: [s.split("-") for s in x])
+    layer = keras.layers.TextVectorization(
+        standardize=standardize, split=lambda x: [s.split("-") for s in x]
+    )
     layer.adapt(["a-b-b"])
     assert layer.get_vocabulary() == ["", "[UNK]", "B", "A"]
     assert layer(["b-a-q"]).numpy().tolist() == [[2, 3, 1]]

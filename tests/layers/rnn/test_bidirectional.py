@@ -21,8 +21,9 @@ def _bidir(inner, **kwargs):
 def _reference(step, x, w, mask, return_sequences):
     """Forward run, backward run re-reversed, masked steps zero when returning sequences."""
     fwd, _, f_states = run(step, x, w[:3], mask=mask, zero_output=return_sequences)
-    bwd, _, b_states = run(step, x, w[3:], mask=mask, go_backwards=True,
-                           zero_output=return_sequences)  # fmt: skip
+    bwd, _, b_states = run(
+        step, x, w[3:], mask=mask, go_backwards=True, zero_output=return_sequences
+    )
     if return_sequences:
         return fwd, bwd[:, ::-1], f_states, b_states
     return fwd[:, -1], bwd[:, -1], f_states, b_states
@@ -36,8 +37,13 @@ def test_bidirectional_matches_numpy(merge_mode, return_sequences):
     x = randn(3, 5, 2)
     out = layer(x, mask=MASK)
     f, b, _, _ = _reference(lstm_step, x, layer.get_weights(), MASK, return_sequences)
-    want = {"concat": lambda: np.concatenate([f, b], -1), "sum": lambda: f + b,
-            "mul": lambda: f * b, "ave": lambda: (f + b) / 2, None: lambda: [f, b]}[merge_mode]()  # fmt: skip
+    want = {
+        "concat": lambda: np.concatenate([f, b], -1),
+        "sum": lambda: f + b,
+        "mul": lambda: f * b,
+        "ave": lambda: (f + b) / 2,
+        None: lambda: [f, b],
+    }[merge_mode]()
     if merge_mode is None:
         np.testing.assert_allclose(out[0], want[0], atol=1e-12)
         np.testing.assert_allclose(out[1], want[1], atol=1e-12)
@@ -85,8 +91,9 @@ def test_bidirectional_gradients():
 
 
 def test_bidirectional_config_round_trip_and_functional_use():
-    layer = keras.layers.Bidirectional(keras.layers.LSTM(3, return_sequences=True),
-                                       merge_mode="sum", name="bi")  # fmt: skip
+    layer = keras.layers.Bidirectional(
+        keras.layers.LSTM(3, return_sequences=True), merge_mode="sum", name="bi"
+    )
     inputs = keras.Input((None, 2))
     out = layer(inputs)
     assert out.shape == (None, None, 3)
@@ -117,8 +124,9 @@ def test_bidirectional_errors():
 
 def test_bidirectional_file_round_trips():
     x = randn(2, 4, 3, dtype="float32")
-    model = check_saving_roundtrip(keras.layers.Bidirectional,
-                                   {"layer": keras.layers.GRU(2, return_sequences=True)}, x)  # fmt: skip
+    model = check_saving_roundtrip(
+        keras.layers.Bidirectional, {"layer": keras.layers.GRU(2, return_sequences=True)}, x
+    )
     bi = next(la for la in model.layers if isinstance(la, keras.layers.Bidirectional))
     from minikeras.saving.structure import walk_saveables
 

@@ -23,8 +23,11 @@ MASK = np.array([[1, 1, 1, 1], [0, 0, 1, 1], [1, 0, 1, 0]], bool)
 def conv_ref(x, w, strides=1, padding="valid", dilation=1):
     """Direct-loop N-d cross-correlation of one sample `x` (*spatial, c) with w (*k, c, f)."""
     r = x.ndim - 1
-    ks, s, d = w.shape[:r], (strides,) * r if np.isscalar(strides) else strides, (
-        (dilation,) * r if np.isscalar(dilation) else dilation)  # fmt: skip
+    ks, s, d = (
+        w.shape[:r],
+        (strides,) * r if np.isscalar(strides) else strides,
+        ((dilation,) * r if np.isscalar(dilation) else dilation),
+    )
     pads, outs = [], []
     for n, k, si, di in zip(x.shape[:r], ks, s, d):
         span = (k - 1) * di + 1
@@ -44,8 +47,19 @@ def conv_ref(x, w, strides=1, padding="valid", dilation=1):
     return out
 
 
-def conv_lstm_ref(x, weights, strides=1, padding="valid", dilation=1, initial=None, mask=None,
-                  go_backwards=False, zero_output=False, masks=None, rec_masks=None):  # fmt: skip
+def conv_lstm_ref(
+    x,
+    weights,
+    strides=1,
+    padding="valid",
+    dilation=1,
+    initial=None,
+    mask=None,
+    go_backwards=False,
+    zero_output=False,
+    masks=None,
+    rec_masks=None,
+):
     """(outputs in processing order (B, T, *out, f), [h, c]) for channels-last `x` (B, T, ...).
 
     `masks`/`rec_masks`: per-gate dropout masks, lists of 4 arrays shaped like one step of x / h.
@@ -58,8 +72,11 @@ def conv_lstm_ref(x, weights, strides=1, padding="valid", dilation=1, initial=No
     outs, finals = [], []
     for b in range(batch):
         shape = conv_ref(x[b, 0], kernel, strides, padding, dilation).shape[:-1] + (f,)
-        h, c = (np.zeros(shape), np.zeros(shape)) if initial is None else (
-            initial[0][b], initial[1][b])  # fmt: skip
+        h, c = (
+            (np.zeros(shape), np.zeros(shape))
+            if initial is None
+            else (initial[0][b], initial[1][b])
+        )
         prev, seq = np.zeros(shape), []
         for t in order:
             if not mask[b, t]:
@@ -70,9 +87,11 @@ def conv_lstm_ref(x, weights, strides=1, padding="valid", dilation=1, initial=No
             for g in range(4):
                 xg = x[b, t] * (1 if masks is None else masks[g][b])
                 hg = h * (1 if rec_masks is None else rec_masks[g][b])
-                z.append(conv_ref(xg, kernel[..., g * f : (g + 1) * f], strides, padding, dilation)
-                         + conv_ref(hg, rec[..., g * f : (g + 1) * f], 1, "same")
-                         + bias[g * f : (g + 1) * f])  # fmt: skip
+                z.append(
+                    conv_ref(xg, kernel[..., g * f : (g + 1) * f], strides, padding, dilation)
+                    + conv_ref(hg, rec[..., g * f : (g + 1) * f], 1, "same")
+                    + bias[g * f : (g + 1) * f]
+                )
             i, fg, g_, o = z
             c = sigmoid(fg) * c + sigmoid(i) * np.tanh(g_)
             h = sigmoid(o) * np.tanh(c)
@@ -86,29 +105,42 @@ def conv_lstm_ref(x, weights, strides=1, padding="valid", dilation=1, initial=No
 def _layer(cls=L.ConvLSTM2D, channels=2, filters=2, kernel_size=3, size=7, **kwargs):
     layer = cls(filters, kernel_size, dtype="float64", **kwargs)
     rank = layer.cell.rank
-    layer.build((None, None) + (size,) * rank + (channels,) if kwargs.get("data_format") !=
-                "channels_first" else (None, None, channels) + (size,) * rank)  # fmt: skip
+    layer.build(
+        (None, None) + (size,) * rank + (channels,)
+        if kwargs.get("data_format") != "channels_first"
+        else (None, None, channels) + (size,) * rank
+    )
     k = (kernel_size,) * rank if np.isscalar(kernel_size) else tuple(kernel_size)
-    layer.set_weights([randn(*k, channels, 4 * filters, seed=1) * 0.4,
-                       randn(*k, filters, 4 * filters, seed=2) * 0.4,
-                       randn(4 * filters, seed=3) * 0.5])  # fmt: skip
+    layer.set_weights(
+        [
+            randn(*k, channels, 4 * filters, seed=1) * 0.4,
+            randn(*k, filters, 4 * filters, seed=2) * 0.4,
+            randn(4 * filters, seed=3) * 0.5,
+        ]
+    )
     return layer
 
 
 # -- forward against the reference ---------------------------------------------------------------
 @pytest.mark.parametrize(
     "kwargs",
-    [{"padding": "same"}, {"padding": "valid"}, {"padding": "same", "strides": 2},
-     {"padding": "valid", "strides": (2, 1)}, {"padding": "same", "dilation_rate": 2},
-     {"padding": "same", "kernel_size": (2, 3)}],
-)  # fmt: skip
+    [
+        {"padding": "same"},
+        {"padding": "valid"},
+        {"padding": "same", "strides": 2},
+        {"padding": "valid", "strides": (2, 1)},
+        {"padding": "same", "dilation_rate": 2},
+        {"padding": "same", "kernel_size": (2, 3)},
+    ],
+)
 def test_conv_lstm2d_matches_numpy(kwargs):
     layer = _layer(return_sequences=True, return_state=True, **kwargs)
     x = randn(3, 4, 7, 7, 2)
     seq, h, c = layer(x)
     conv_args = {k: kwargs.get(k, d) for k, d in (("strides", 1), ("padding", "valid"))}
-    want, (want_h, want_c) = conv_lstm_ref(x, layer.get_weights(), dilation=kwargs.get(
-        "dilation_rate", 1), **conv_args)  # fmt: skip
+    want, (want_h, want_c) = conv_lstm_ref(
+        x, layer.get_weights(), dilation=kwargs.get("dilation_rate", 1), **conv_args
+    )
     np.testing.assert_allclose(seq, want, atol=1e-12)
     np.testing.assert_allclose(h, want_h, atol=1e-12)
     np.testing.assert_allclose(c, want_c, atol=1e-12)
@@ -118,12 +150,23 @@ def test_conv_lstm2d_matches_numpy(kwargs):
 @pytest.mark.parametrize("go_backwards", [False, True])
 @pytest.mark.parametrize("zero_output", [False, True])
 def test_masks_carry_states_over(go_backwards, zero_output):
-    layer = _layer(padding="same", return_sequences=True, return_state=True,
-                   go_backwards=go_backwards, zero_output_for_mask=zero_output)  # fmt: skip
+    layer = _layer(
+        padding="same",
+        return_sequences=True,
+        return_state=True,
+        go_backwards=go_backwards,
+        zero_output_for_mask=zero_output,
+    )
     x = randn(3, 4, 7, 7, 2)
     seq, h, c = layer(x, mask=MASK)
-    want, (want_h, want_c) = conv_lstm_ref(x, layer.get_weights(), padding="same", mask=MASK,
-                                           go_backwards=go_backwards, zero_output=zero_output)  # fmt: skip
+    want, (want_h, want_c) = conv_lstm_ref(
+        x,
+        layer.get_weights(),
+        padding="same",
+        mask=MASK,
+        go_backwards=go_backwards,
+        zero_output=zero_output,
+    )
     np.testing.assert_allclose(seq, want, atol=1e-12)
     np.testing.assert_allclose(h, want_h, atol=1e-12)
     np.testing.assert_allclose(c, want_c, atol=1e-12)
@@ -140,8 +183,7 @@ def test_initial_state_and_its_gradient():
     np.testing.assert_allclose(h, want_h, atol=1e-12)
     np.testing.assert_allclose(c, want_c, atol=1e-12)
     small = randn(1, 3, 7, 7, 2)
-    check_grad(lambda h0, c0: layer(Tensor(small), initial_state=[h0, c0])[2],
-               h0[:1], c0[:1])  # fmt: skip
+    check_grad(lambda h0, c0: layer(Tensor(small), initial_state=[h0, c0])[2], h0[:1], c0[:1])
     with pytest.raises(ValueError, match="conv_lstm2d.*2 tensors.*\\(3, 5, 5, 2\\).*Received 1"):
         layer(x, initial_state=[h0])
     with pytest.raises(ValueError, match="conv_lstm2d.*\\(3, 7, 7, 2\\)"):
@@ -176,9 +218,18 @@ class CellLoop(L.RNN):
 def _generic(layer, **kwargs):
     """The same ConvLSTM run by the generic `RNN` loop, one cell call per step."""
     c = layer.cell
-    cell = ConvLSTMCell(c.rank, c.filters, c.kernel_size, strides=c.strides, padding=c.padding,
-                        dilation_rate=c.dilation_rate, dropout=c.dropout,
-                        recurrent_dropout=c.recurrent_dropout, seed=c.seed, dtype="float64")  # fmt: skip
+    cell = ConvLSTMCell(
+        c.rank,
+        c.filters,
+        c.kernel_size,
+        strides=c.strides,
+        padding=c.padding,
+        dilation_rate=c.dilation_rate,
+        dropout=c.dropout,
+        recurrent_dropout=c.recurrent_dropout,
+        seed=c.seed,
+        dtype="float64",
+    )
     rnn = CellLoop(cell, dtype="float64", **kwargs)
     rnn.build((None, None, 7, 7, 2))
     rnn.set_weights(layer.get_weights())
@@ -202,8 +253,9 @@ def test_batched_input_convolution_matches_the_cell_loop():
 
 
 def test_dropout_uses_one_mask_per_gate_fixed_over_time():
-    layer = _layer(padding="same", dropout=0.3, recurrent_dropout=0.4, seed=3,
-                   return_sequences=True)  # fmt: skip
+    layer = _layer(
+        padding="same", dropout=0.3, recurrent_dropout=0.4, seed=3, return_sequences=True
+    )
     x = randn(3, 4, 7, 7, 2)
     rng = np.random.default_rng(0)
     masks = [(rng.random((3, 7, 7, 2)) > 0.3) / 0.7 for _ in range(4)]
@@ -211,8 +263,9 @@ def test_dropout_uses_one_mask_per_gate_fixed_over_time():
     layer.cell._dropout_mask = [Tensor(m) for m in masks]
     layer.cell._recurrent_dropout_mask = [Tensor(m) for m in rec_masks]
     got = layer(x, training=True)
-    want, _ = conv_lstm_ref(x, layer.get_weights(), padding="same", masks=masks,
-                            rec_masks=rec_masks)  # fmt: skip
+    want, _ = conv_lstm_ref(
+        x, layer.get_weights(), padding="same", masks=masks, rec_masks=rec_masks
+    )
     np.testing.assert_allclose(got, want, atol=1e-12)
     assert layer.cell._dropout_mask is None  # drawn afresh for the next sequence
     # inference ignores dropout; a seeded training call draws the same masks in both loops
@@ -227,31 +280,47 @@ def test_dropout_uses_one_mask_per_gate_fixed_over_time():
 # -- the Keras layer contract --------------------------------------------------------------------
 @pytest.mark.parametrize(
     "kwargs,out",
-    [({"padding": "same"}, (2, 5, 5, 2)), ({"padding": "valid"}, (2, 3, 3, 2)),
-     ({"padding": "same", "return_sequences": True, "go_backwards": True}, (2, 3, 5, 5, 2))],
-)  # fmt: skip
+    [
+        ({"padding": "same"}, (2, 5, 5, 2)),
+        ({"padding": "valid"}, (2, 3, 3, 2)),
+        ({"padding": "same", "return_sequences": True, "go_backwards": True}, (2, 3, 5, 5, 2)),
+    ],
+)
 def test_run_layer_test(kwargs, out):
-    layer, _ = run_layer_test(L.ConvLSTM2D, {"filters": 2, "kernel_size": 3, **kwargs},
-                              input_shape=(2, 3, 5, 5, 2), expected_output_shape=out,
-                              expected_num_trainable_weights=3)  # fmt: skip
+    layer, _ = run_layer_test(
+        L.ConvLSTM2D,
+        {"filters": 2, "kernel_size": 3, **kwargs},
+        input_shape=(2, 3, 5, 5, 2),
+        expected_output_shape=out,
+        expected_num_trainable_weights=3,
+    )
     assert [v.name for v in layer.weights] == ["kernel", "recurrent_kernel", "bias"]
     assert [v.shape for v in layer.weights] == [(3, 3, 2, 8), (3, 3, 2, 8), (8,)]
     assert layer.cell.name == "conv_lstm_cell" and layer.cell.kernel is layer.weights[0]
 
 
 def test_run_layer_test_1d_3d_and_return_state():
-    run_layer_test(L.ConvLSTM1D, {"filters": 2, "kernel_size": 2, "strides": 2},
-                   input_shape=(2, 3, 5, 2), expected_output_shape=(2, 2, 2))  # fmt: skip
-    run_layer_test(L.ConvLSTM3D, {"filters": 1, "kernel_size": 2, "padding": "same"},
-                   input_shape=(1, 2, 3, 3, 2, 1), expected_output_shape=(1, 3, 3, 2, 1))  # fmt: skip
+    run_layer_test(
+        L.ConvLSTM1D,
+        {"filters": 2, "kernel_size": 2, "strides": 2},
+        input_shape=(2, 3, 5, 2),
+        expected_output_shape=(2, 2, 2),
+    )
+    run_layer_test(
+        L.ConvLSTM3D,
+        {"filters": 1, "kernel_size": 2, "padding": "same"},
+        input_shape=(1, 2, 3, 3, 2, 1),
+        expected_output_shape=(1, 3, 3, 2, 1),
+    )
     layer = _layer(padding="same", return_state=True)
     for out in (layer(randn(2, 3, 7, 7, 2)), layer(keras.Input((None, 7, 7, 2)))):
         assert [tuple(o.shape)[1:] for o in out] == [(7, 7, 2)] * 3
 
 
 def test_gradients_with_mask_strides_and_go_backwards():
-    layer = _layer(kernel_size=2, size=4, padding="same", strides=2, go_backwards=True,
-                   return_sequences=True)  # fmt: skip
+    layer = _layer(
+        kernel_size=2, size=4, padding="same", strides=2, go_backwards=True, return_sequences=True
+    )
     x = randn(3, 4, 4, 4, 2)
     check_grad(lambda t: layer(t, mask=MASK), x)
     _weight_grad_check(layer, x, 1e-5, 1e-6, {"mask": MASK})
@@ -273,17 +342,52 @@ def test_default_initializers():
 
 
 def test_config_matches_keras_keys_and_round_trips():
-    layer = L.ConvLSTM2D(4, 3, strides=2, padding="same", dropout=0.1, seed=2, name="clstm",
-                         kernel_regularizer="l2", return_sequences=True)  # fmt: skip
+    layer = L.ConvLSTM2D(
+        4,
+        3,
+        strides=2,
+        padding="same",
+        dropout=0.1,
+        seed=2,
+        name="clstm",
+        kernel_regularizer="l2",
+        return_sequences=True,
+    )
     config = layer.get_config()
-    keras_keys = {"name", "trainable", "dtype", "return_sequences", "return_state",
-                  "go_backwards", "stateful", "unroll", "zero_output_for_mask", "filters",
-                  "kernel_size", "strides", "padding", "data_format", "dilation_rate",
-                  "activation", "recurrent_activation", "use_bias", "kernel_initializer",
-                  "recurrent_initializer", "bias_initializer", "unit_forget_bias",
-                  "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-                  "activity_regularizer", "kernel_constraint", "recurrent_constraint",
-                  "bias_constraint", "dropout", "recurrent_dropout", "seed"}  # fmt: skip
+    keras_keys = {
+        "name",
+        "trainable",
+        "dtype",
+        "return_sequences",
+        "return_state",
+        "go_backwards",
+        "stateful",
+        "unroll",
+        "zero_output_for_mask",
+        "filters",
+        "kernel_size",
+        "strides",
+        "padding",
+        "data_format",
+        "dilation_rate",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "kernel_initializer",
+        "recurrent_initializer",
+        "bias_initializer",
+        "unit_forget_bias",
+        "kernel_regularizer",
+        "recurrent_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "kernel_constraint",
+        "recurrent_constraint",
+        "bias_constraint",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
+    }
     assert set(config) == keras_keys
     assert config["kernel_size"] == (3, 3) and config["strides"] == (2, 2)  # tuples, as Keras
     clone = L.ConvLSTM2D.from_config(config)
@@ -325,7 +429,9 @@ def test_bad_arguments_and_inputs_name_the_layer():
     with pytest.raises(ValueError, match="padding"):
         L.ConvLSTM2D(2, 3, padding="causal")
     # Keras 3.15.1's input-spec message, observed
-    with pytest.raises(ValueError, match="'video'.*expected ndim=5, found ndim=4.*\\(2, 3, 5, 2\\)"):
+    with pytest.raises(
+        ValueError, match="'video'.*expected ndim=5, found ndim=4.*\\(2, 3, 5, 2\\)"
+    ):
         L.ConvLSTM2D(2, 3, name="video")(np.ones((2, 3, 5, 2), "float32"))
     with pytest.raises(ValueError, match="'video'.*kernel_size \\(3, 3\\).*valid"):
         L.ConvLSTM2D(2, 3, name="video")(np.ones((2, 3, 2, 5, 1), "float32"))
@@ -340,11 +446,13 @@ def test_bad_arguments_and_inputs_name_the_layer():
 def test_next_frame_model_trains():
     keras.utils.set_random_seed(0)
     x = np.random.default_rng(0).random((8, 3, 6, 6, 1)).astype("float32")
-    model = keras.Sequential([
-        keras.Input((None, 6, 6, 1)),
-        L.ConvLSTM2D(4, 3, padding="same", return_sequences=True),
-        L.Conv3D(1, 3, padding="same", activation="sigmoid"),
-    ])  # fmt: skip
+    model = keras.Sequential(
+        [
+            keras.Input((None, 6, 6, 1)),
+            L.ConvLSTM2D(4, 3, padding="same", return_sequences=True),
+            L.Conv3D(1, 3, padding="same", activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
     history = model.fit(x, x, epochs=30, batch_size=4, verbose=0)
     assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]

@@ -16,8 +16,9 @@ def _gru(units=3, reset_after=True, **kwargs):
     layer = keras.layers.GRU(units, reset_after=reset_after, dtype="float64", **kwargs)
     layer.build((None, None, 2))
     bias = randn(2, 3 * units, seed=3) if reset_after else randn(3 * units, seed=3)
-    layer.set_weights([randn(2, 3 * units, seed=1) * 0.7, randn(units, 3 * units, seed=2) * 0.7,
-                       bias * 0.5])  # fmt: skip
+    layer.set_weights(
+        [randn(2, 3 * units, seed=1) * 0.7, randn(units, 3 * units, seed=2) * 0.7, bias * 0.5]
+    )
     return layer
 
 
@@ -27,9 +28,13 @@ def _step(reset_after):
 
 @pytest.mark.parametrize("reset_after", [True, False])
 def test_gru_basics(reset_after):
-    layer, _ = run_layer_test(keras.layers.GRU, {"units": 3, "reset_after": reset_after},
-                              input_shape=(2, 4, 3), expected_output_shape=(2, 3),
-                              expected_num_trainable_weights=3)  # fmt: skip
+    layer, _ = run_layer_test(
+        keras.layers.GRU,
+        {"units": 3, "reset_after": reset_after},
+        input_shape=(2, 4, 3),
+        expected_output_shape=(2, 3),
+        expected_num_trainable_weights=3,
+    )
     assert [v.name for v in layer.weights] == ["kernel", "recurrent_kernel", "bias"]
     bias_shape = (2, 9) if reset_after else (9,)
     assert [w.shape for w in layer.get_weights()] == [(3, 9), (3, 9), bias_shape]
@@ -37,20 +42,30 @@ def test_gru_basics(reset_after):
 
 
 def test_gru_sequences_backwards():
-    run_layer_test(keras.layers.GRU, {"units": 2, "return_sequences": True, "go_backwards": True},
-                   input_shape=(2, 4, 3), expected_output_shape=(2, 4, 2))  # fmt: skip
+    run_layer_test(
+        keras.layers.GRU,
+        {"units": 2, "return_sequences": True, "go_backwards": True},
+        input_shape=(2, 4, 3),
+        expected_output_shape=(2, 4, 2),
+    )
 
 
 @pytest.mark.parametrize("reset_after", [True, False])
 @pytest.mark.parametrize("go_backwards", [False, True])
 @pytest.mark.parametrize("zero_output", [False, True])
 def test_gru_matches_numpy_with_masks(reset_after, go_backwards, zero_output):
-    layer = _gru(reset_after=reset_after, return_sequences=True, return_state=True,
-                 go_backwards=go_backwards, zero_output_for_mask=zero_output)  # fmt: skip
+    layer = _gru(
+        reset_after=reset_after,
+        return_sequences=True,
+        return_state=True,
+        go_backwards=go_backwards,
+        zero_output_for_mask=zero_output,
+    )
     x, h0 = randn(4, 5, 2), randn(4, 3, seed=4)
     seq, h = layer(x, mask=MASK, initial_state=[h0])
-    want_seq, _, (want_h,) = run(_step(reset_after), x, layer.get_weights(), [h0], MASK,
-                                 go_backwards, zero_output)  # fmt: skip
+    want_seq, _, (want_h,) = run(
+        _step(reset_after), x, layer.get_weights(), [h0], MASK, go_backwards, zero_output
+    )
     np.testing.assert_allclose(seq, want_seq, atol=1e-12)
     np.testing.assert_allclose(h, want_h, atol=1e-12)
 
@@ -76,8 +91,10 @@ def test_gru_fused_path_matches_generic_cell_loop(reset_after):
     outs = [fast(x, mask=MASK), slow(x, mask=MASK)]
     np.testing.assert_allclose(outs[0].data, outs[1].data, atol=1e-13)
     w = randn(*outs[0].shape, seed=9)
-    grads = [gradients((o * w).sum(), [x] + layer.trainable_weights)
-             for o, layer in zip(outs, (fast, slow))]  # fmt: skip
+    grads = [
+        gradients((o * w).sum(), [x] + layer.trainable_weights)
+        for o, layer in zip(outs, (fast, slow))
+    ]
     for a, b in zip(*grads):
         np.testing.assert_allclose(a, b, atol=1e-12)
 
@@ -101,8 +118,15 @@ def test_gru_without_bias_and_other_activations_use_the_cell_loop_correctly():
 
 
 def test_gru_config_round_trip_and_keras2_keys():
-    layer = keras.layers.GRU(4, reset_after=False, return_state=True, stateful=False,
-                             recurrent_dropout=0.1, use_cudnn="auto", name="gru_x")  # fmt: skip
+    layer = keras.layers.GRU(
+        4,
+        reset_after=False,
+        return_state=True,
+        stateful=False,
+        recurrent_dropout=0.1,
+        use_cudnn="auto",
+        name="gru_x",
+    )
     config = layer.get_config()
     json.dumps(config)
     assert config["reset_after"] is False and config["recurrent_dropout"] == 0.1

@@ -10,8 +10,9 @@ import minikeras as keras
 DATA = os.path.join(os.path.dirname(__file__), "..", "..", "data")
 
 
-@pytest.mark.parametrize("stem,layer_cls,head", [("lstm_text_k3", "LSTM", "sigmoid"),
-                                                 ("gru_text_k3", "GRU", "softmax")])  # fmt: skip
+@pytest.mark.parametrize(
+    "stem,layer_cls,head", [("lstm_text_k3", "LSTM", "sigmoid"), ("gru_text_k3", "GRU", "softmax")]
+)
 def test_keras_fixture_parity(stem, layer_cls, head):
     """Embedding(50, 8, mask_zero) -> LSTM(12)/GRU(12) -> Dense, weights and outputs from Keras 3.
     The inputs hold post-, pre- and mid-sequence padding (token 0)."""

@@ -15,8 +15,13 @@ MASK = np.array([[1, 1, 1, 1, 1], [0, 0, 1, 1, 1], [1, 1, 0, 1, 0], [1, 0, 0, 0,
 def _lstm(units=3, **kwargs):
     layer = keras.layers.LSTM(units, dtype="float64", **kwargs)
     layer.build((None, None, 2))
-    layer.set_weights([randn(2, 4 * units, seed=1) * 0.7, randn(units, 4 * units, seed=2) * 0.7,
-                       randn(4 * units, seed=3) * 0.5])  # fmt: skip
+    layer.set_weights(
+        [
+            randn(2, 4 * units, seed=1) * 0.7,
+            randn(units, 4 * units, seed=2) * 0.7,
+            randn(4 * units, seed=3) * 0.5,
+        ]
+    )
     return layer
 
 
@@ -34,13 +39,23 @@ def test_lstm_basics():
     assert layer.cell.name == "lstm_cell" and layer.cell.kernel is kernel
 
 
-@pytest.mark.parametrize("kwargs", [{"return_sequences": True}, {"go_backwards": True},
-                                    {"return_sequences": True, "go_backwards": True}])  # fmt: skip
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"return_sequences": True},
+        {"go_backwards": True},
+        {"return_sequences": True, "go_backwards": True},
+    ],
+)
 def test_lstm_layer_test_variants(kwargs):
     steps = 4
     shape = (2, steps, 3) if kwargs.get("return_sequences") else (2, 3)
-    run_layer_test(keras.layers.LSTM, {"units": 3, **kwargs}, input_shape=(2, steps, 2),
-                   expected_output_shape=shape)  # fmt: skip
+    run_layer_test(
+        keras.layers.LSTM,
+        {"units": 3, **kwargs},
+        input_shape=(2, steps, 2),
+        expected_output_shape=shape,
+    )
 
 
 def test_lstm_default_initializers():
@@ -60,12 +75,22 @@ def test_lstm_default_initializers():
 @pytest.mark.parametrize("go_backwards", [False, True])
 @pytest.mark.parametrize("zero_output", [False, True])
 def test_lstm_matches_numpy_with_masks(go_backwards, zero_output):
-    layer = _lstm(return_sequences=True, return_state=True, go_backwards=go_backwards,
-                  zero_output_for_mask=zero_output)  # fmt: skip
+    layer = _lstm(
+        return_sequences=True,
+        return_state=True,
+        go_backwards=go_backwards,
+        zero_output_for_mask=zero_output,
+    )
     x = randn(4, 5, 2)
     seq, h, c = layer(x, mask=MASK)
-    want_seq, _, (want_h, want_c) = run(lstm_step, x, layer.get_weights(), mask=MASK,
-                                        go_backwards=go_backwards, zero_output=zero_output)  # fmt: skip
+    want_seq, _, (want_h, want_c) = run(
+        lstm_step,
+        x,
+        layer.get_weights(),
+        mask=MASK,
+        go_backwards=go_backwards,
+        zero_output=zero_output,
+    )
     np.testing.assert_allclose(seq, want_seq, atol=1e-12)
     np.testing.assert_allclose(h, want_h, atol=1e-12)
     np.testing.assert_allclose(c, want_c, atol=1e-12)
@@ -119,8 +144,12 @@ def test_lstm_gradients_with_mask_and_go_backwards():
 
 def test_fused_path_matches_generic_cell_loop():
     fast = _lstm(return_sequences=True, return_state=True)
-    slow = keras.layers.RNN(keras.layers.LSTMCell(3, dtype="float64"), return_sequences=True,
-                            return_state=True, dtype="float64")  # fmt: skip
+    slow = keras.layers.RNN(
+        keras.layers.LSTMCell(3, dtype="float64"),
+        return_sequences=True,
+        return_state=True,
+        dtype="float64",
+    )
     x = Tensor(randn(4, 5, 2), requires_grad=True)
     slow(x, mask=MASK)
     slow.set_weights(fast.get_weights())
@@ -173,18 +202,49 @@ def test_lstm_dropout_masks_are_fixed_and_training_only():
 
 
 def test_lstm_config_round_trip_and_keras2_keys():
-    layer = keras.layers.LSTM(5, activation="relu", recurrent_activation="hard_sigmoid",
-                              unit_forget_bias=False, dropout=0.25, return_sequences=True,
-                              go_backwards=True, stateful=False, unroll=True, use_cudnn=False,
-                              kernel_regularizer="l2", seed=3, name="lstm_x")  # fmt: skip
+    layer = keras.layers.LSTM(
+        5,
+        activation="relu",
+        recurrent_activation="hard_sigmoid",
+        unit_forget_bias=False,
+        dropout=0.25,
+        return_sequences=True,
+        go_backwards=True,
+        stateful=False,
+        unroll=True,
+        use_cudnn=False,
+        kernel_regularizer="l2",
+        seed=3,
+        name="lstm_x",
+    )
     config = layer.get_config()
     json.dumps(config)
-    for key in ("units", "activation", "recurrent_activation", "use_bias", "kernel_initializer",
-                "recurrent_initializer", "bias_initializer", "unit_forget_bias",
-                "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-                "activity_regularizer", "kernel_constraint", "recurrent_constraint",
-                "bias_constraint", "dropout", "recurrent_dropout", "seed", "return_sequences",
-                "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask"):  # fmt: skip
+    for key in (
+        "units",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "kernel_initializer",
+        "recurrent_initializer",
+        "bias_initializer",
+        "unit_forget_bias",
+        "kernel_regularizer",
+        "recurrent_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "kernel_constraint",
+        "recurrent_constraint",
+        "bias_constraint",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
+        "return_sequences",
+        "return_state",
+        "go_backwards",
+        "stateful",
+        "unroll",
+        "zero_output_for_mask",
+    ):
         assert key in config, key
     assert "cell" not in config
     clone = keras.layers.LSTM.from_config({**config, "implementation": 2})

@@ -40,8 +40,13 @@ def minimal_step(x, states, w):
 
 def test_user_cell_matches_numpy_with_mask_and_go_backwards():
     x = randn(3, 4, 2)
-    layer = keras.layers.RNN(MinimalRNNCell(3, dtype="float64"), return_sequences=True,
-                             return_state=True, go_backwards=True, dtype="float64")  # fmt: skip
+    layer = keras.layers.RNN(
+        MinimalRNNCell(3, dtype="float64"),
+        return_sequences=True,
+        return_state=True,
+        go_backwards=True,
+        dtype="float64",
+    )
     seq, h = layer(x, mask=MASK)
     kernel, rec = layer.get_weights()
     want_seq, _, (want_h,) = run(minimal_step, x, [kernel, rec], mask=MASK, go_backwards=True)

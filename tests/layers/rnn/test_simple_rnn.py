@@ -15,8 +15,9 @@ MASK = np.array([[1, 1, 1, 1, 1], [0, 0, 1, 1, 1], [1, 1, 0, 1, 0], [1, 0, 0, 0,
 def _rnn(units=3, **kwargs):
     layer = keras.layers.SimpleRNN(units, dtype="float64", **kwargs)
     layer.build((None, None, 2))
-    layer.set_weights([randn(2, units, seed=1), randn(units, units, seed=2) * 0.6,
-                       randn(units, seed=3) * 0.5])  # fmt: skip
+    layer.set_weights(
+        [randn(2, units, seed=1), randn(units, units, seed=2) * 0.6, randn(units, seed=3) * 0.5]
+    )
     return layer
 
 
@@ -30,20 +31,33 @@ def test_simple_rnn_basics():
     )
     assert [w.shape for w in layer.get_weights()] == [(3, 3), (3, 3), (3,)]
     assert layer.cell.name == "simple_rnn_cell"
-    run_layer_test(keras.layers.SimpleRNN, {"units": 2, "return_sequences": True,
-                                            "go_backwards": True},
-                   input_shape=(2, 4, 3), expected_output_shape=(2, 4, 2))  # fmt: skip
+    run_layer_test(
+        keras.layers.SimpleRNN,
+        {"units": 2, "return_sequences": True, "go_backwards": True},
+        input_shape=(2, 4, 3),
+        expected_output_shape=(2, 4, 2),
+    )
 
 
 @pytest.mark.parametrize("go_backwards", [False, True])
 @pytest.mark.parametrize("zero_output", [False, True])
 def test_simple_rnn_matches_numpy_with_masks(go_backwards, zero_output):
-    layer = _rnn(return_sequences=True, return_state=True, go_backwards=go_backwards,
-                 zero_output_for_mask=zero_output)  # fmt: skip
+    layer = _rnn(
+        return_sequences=True,
+        return_state=True,
+        go_backwards=go_backwards,
+        zero_output_for_mask=zero_output,
+    )
     x = randn(4, 5, 2)
     seq, h = layer(x, mask=MASK)
-    want_seq, _, (want_h,) = run(simple_step, x, layer.get_weights(), mask=MASK,
-                                 go_backwards=go_backwards, zero_output=zero_output)  # fmt: skip
+    want_seq, _, (want_h,) = run(
+        simple_step,
+        x,
+        layer.get_weights(),
+        mask=MASK,
+        go_backwards=go_backwards,
+        zero_output=zero_output,
+    )
     np.testing.assert_allclose(seq, want_seq, atol=1e-12)
     np.testing.assert_allclose(h, want_h, atol=1e-12)
 
@@ -54,8 +68,9 @@ def test_simple_rnn_gradients_and_fused_vs_loop():
         check_grad(lambda t, layer=layer: layer(t, mask=MASK), x)
         _weight_grad_check(layer, x, 1e-5, 1e-6, {"mask": MASK})
     fast = _rnn(return_sequences=True)
-    slow = keras.layers.RNN(keras.layers.SimpleRNNCell(3, dtype="float64"),
-                            return_sequences=True, dtype="float64")  # fmt: skip
+    slow = keras.layers.RNN(
+        keras.layers.SimpleRNNCell(3, dtype="float64"), return_sequences=True, dtype="float64"
+    )
     x = Tensor(randn(4, 5, 2), requires_grad=True)
     slow(x)
     slow.set_weights(fast.get_weights())
@@ -70,12 +85,15 @@ def test_simple_rnn_gradients_and_fused_vs_loop():
 
 def test_simple_rnn_recurrent_dropout_uses_one_mask_per_sequence():
     x = np.ones((2, 6, 3), "float32")
-    layer = keras.layers.SimpleRNN(4, recurrent_dropout=0.5, dropout=0.5, seed=2,
-                                   return_sequences=True)  # fmt: skip
+    layer = keras.layers.SimpleRNN(
+        4, recurrent_dropout=0.5, dropout=0.5, seed=2, return_sequences=True
+    )
     a = np.asarray(layer(x, training=True))
     assert a.shape == (2, 6, 4)
-    slow = keras.layers.RNN(keras.layers.SimpleRNNCell(4, recurrent_dropout=0.5, dropout=0.5,
-                                                       seed=2), return_sequences=True)  # fmt: skip
+    slow = keras.layers.RNN(
+        keras.layers.SimpleRNNCell(4, recurrent_dropout=0.5, dropout=0.5, seed=2),
+        return_sequences=True,
+    )
     slow(x)
     slow.set_weights(layer.get_weights())
     np.testing.assert_allclose(slow(x, training=True), a, atol=1e-6)  # same seed, same masks

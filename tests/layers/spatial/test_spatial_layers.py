@@ -139,9 +139,16 @@ def keras_upsampling_cases():
     path = os.path.join(os.path.dirname(__file__), "..", "..", "data", "keras", "resize_k3.npz")
     with np.load(path) as data:
         cases = [(json.loads(str(data[k])), k[4:]) for k in data.files if k.startswith("args")]
-        return [pytest.param(data["x_" + c["x"]], c["kwargs"], data["y" + i],
-                             id=f"{c['kwargs']['interpolation']}-{c['x']}")
-                for c, i in cases if c["fn"] == "UpSampling2D"]  # fmt: skip
+        return [
+            pytest.param(
+                data["x_" + c["x"]],
+                c["kwargs"],
+                data["y" + i],
+                id=f"{c['kwargs']['interpolation']}-{c['x']}",
+            )
+            for c, i in cases
+            if c["fn"] == "UpSampling2D"
+        ]
 
 
 @pytest.mark.parametrize("x,kwargs,expected", keras_upsampling_cases())

@@ -43,11 +43,15 @@ def test_training_call_matches_keras(k3, case):
 def test_weights_and_config_as_keras():
     """Keras 3.15.1 observed: the wrapper tracks the wrapped kernel as its own first weight, so
     `weights` is [dense/kernel, vector_u, dense/bias]; `vector_u` is (1, units), non-trainable."""
-    layer, _ = run_layer_test(keras.layers.SpectralNormalization,
-                              {"layer": keras.layers.Dense(3)}, input_shape=(2, 4),
-                              expected_output_shape=(2, 3), expected_num_trainable_weights=2,
-                              expected_num_non_trainable_weights=1,
-                              check_gradients=False)  # fmt: skip
+    layer, _ = run_layer_test(
+        keras.layers.SpectralNormalization,
+        {"layer": keras.layers.Dense(3)},
+        input_shape=(2, 4),
+        expected_output_shape=(2, 3),
+        expected_num_trainable_weights=2,
+        expected_num_non_trainable_weights=1,
+        check_gradients=False,
+    )
     assert [(w.path, w.shape, w.trainable) for w in layer.weights] == [
         ("spectral_normalization/dense/kernel", (4, 3), True),
         ("spectral_normalization/vector_u", (1, 3), False),
@@ -59,8 +63,9 @@ def test_weights_and_config_as_keras():
 
 def test_gradients_reach_input_and_wrapped_weights():
     """run_layer_test's float64 copy would share the wrapped instance, so the check is here."""
-    layer = keras.layers.SpectralNormalization(keras.layers.Dense(3, dtype="float64"),
-                                               dtype="float64")  # fmt: skip
+    layer = keras.layers.SpectralNormalization(
+        keras.layers.Dense(3, dtype="float64"), dtype="float64"
+    )
     x = randn(2, 4, seed=1)
     layer(x, training=True)
     check_grad(lambda t: layer(t), x)
