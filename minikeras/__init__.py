@@ -20,7 +20,7 @@ def version():
 
 
 from .core import dtypes as _dtypes  # noqa: F401  (registers the dtype names first)
-from .core import runtime as _runtime
+from .kernels import runtime as _runtime
 
 _runtime.configure()
 from .core.autodiff import GradientTape, enable_grad, no_grad

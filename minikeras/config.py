@@ -1,7 +1,7 @@
 """`keras.config`: global settings (default float type, epsilon, image data format, threads)."""
 
 from .core.dtypes import floatx, set_floatx
-from .core.runtime import get_num_threads, set_num_threads
+from .kernels.runtime import get_num_threads, set_num_threads
 
 _EPSILON = 1e-7
 _IMAGE_DATA_FORMAT = "channels_last"

@@ -708,7 +708,7 @@ def _sharing():
     """`saving.serialization` (for Keras 3's `shared_object_id` while a `.keras` file is saved or
     loaded), or None when saving is unavailable."""
     try:
-        from .saving import serialization
+        from .serialization import keras_objects as serialization
     except ImportError:
         return None
     return serialization

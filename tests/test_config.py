@@ -42,7 +42,7 @@ _IDLE_CPU = """
 import time
 import numpy as np
 import minikeras
-from minikeras.core import runtime
+from minikeras.kernels import runtime
 a = np.ones((600, 600), np.float32)
 for _ in range(5):
     minikeras.ops.matmul(a, a)

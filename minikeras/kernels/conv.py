@@ -37,7 +37,7 @@ the core's peak, so the work went into everything around them:
   alone: the kept matrix pushes the rest of the step out of cache. In-process A/B, ms per step
   on 1 thread (keep all -> keep rows of <= 32 values): video QA 13.4 -> 12.0, MNIST CNN 20.4 ->
   18.3; keeping none: 12.5 and 18.6. (A fresh 9 MB array per call once cost ~7 ms of page faults
-  per step; the allocator setting in `core/runtime.py` now keeps freed blocks up to 32 MB in the
+  per step; the allocator setting in `kernels/runtime.py` now keeps freed blocks up to 32 MB in the
   heap.)
 
 Backward: dkernel = rows^T @ dout, dinput = col2im(dout @ kernel^T).

@@ -35,7 +35,7 @@ import threading
 
 import numpy as np
 
-from ..core import runtime
+from . import runtime
 
 _pool = None  # (_Pool, pid): a forked child makes its own
 _pool_lock = threading.Lock()

@@ -6,8 +6,8 @@ Each sub-package lists its public names in `__all__`; they are all exported here
 
 from .layer import InputSpec as InputSpec, Layer
 from .node import KerasTensor as KerasTensor
-from .core.op_layer import OpLayer as OpLayer
-from .core import *  # noqa: F401,F403
+from .core_layers.op_layer import OpLayer as OpLayer
+from .core_layers import *  # noqa: F401,F403
 from .activations import *  # noqa: F401,F403
 from .attention import *  # noqa: F401,F403
 from .convolutional import *  # noqa: F401,F403

@@ -279,7 +279,7 @@ class Layer:
             name: the weight's name (`kernel`, `bias`, ...).
         """
         from .. import constraints, initializers, regularizers
-        from ..saving import config_checks
+        from ..serialization import config_checks
 
         shape = () if shape is None else tuple(int(s) for s in shape)
         dtype = dtypes.standardize_dtype(dtype or self._dtype)

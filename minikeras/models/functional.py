@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 
 from ..core.tensor import Tensor
-from ..layers.core.input_layer import InputLayer
+from ..layers.core_layers.input_layer import InputLayer
 from ..layers.layer import Layer
 from ..layers.node import KerasTensor, flatten, is_symbolic, map_structure
 from .model import Model, _from_init_arguments
@@ -310,7 +310,7 @@ class Functional(Model):
         (name, trainable, dtype) instead, as in Keras 3: it rebuilds itself from those."""
         if not functional_like_constructor(type(self)):
             return Model.get_config(self)
-        from ..saving import serialization
+        from ..serialization import keras_objects as serialization
 
         return serialization.functional_config(self)
 
@@ -318,7 +318,7 @@ class Functional(Model):
     def from_config(cls, config, custom_objects=None):
         """A model from `get_config()`: the graph for Functional and subclasses with a
         functional constructor, else `cls(**config)` (Keras 3 `Model.from_config`)."""
-        from ..saving import serialization
+        from ..serialization import keras_objects as serialization
 
         if "layers" in config and (cls is Functional or functional_like_constructor(cls)):
             model = serialization.functional_from_config(config, custom_objects)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..core.tensor import Tensor
-from ..layers.core.input_layer import InputLayer
+from ..layers.core_layers.input_layer import InputLayer
 from ..layers.layer import Layer
 from ..layers.node import KerasTensor
 from .model import Model
@@ -188,12 +188,12 @@ class Sequential(Model):
         return x
 
     def get_config(self):
-        from ..saving import serialization
+        from ..serialization import keras_objects as serialization
 
         return serialization.sequential_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ..saving import serialization
+        from ..serialization import keras_objects as serialization
 
         return serialization.sequential_from_config(config, custom_objects)

@@ -7,7 +7,7 @@ registry (never by importing a module named in a file), nothing is unpickled or 
 HDF5 files are checked before they are read. Saving is atomic.
 """
 
-from .registry import (
+from ..serialization.registry import (
     CustomObjectScope,
     custom_object_scope,
     get_custom_objects,
@@ -139,7 +139,7 @@ def serialize_keras_object(obj):
     >>> config["class_name"], config["config"]["units"]
     ('Dense', 2)
     """
-    from . import serialization
+    from ..serialization import keras_objects as serialization
 
     return serialization.serialize_keras_object(obj)
 
@@ -161,7 +161,7 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     >>> keras.saving.deserialize_keras_object(config).units
     2
     """
-    from . import serialization
+    from ..serialization import keras_objects as serialization
 
     return serialization.deserialize_keras_object(
         config, custom_objects=custom_objects, safe_mode=safe_mode, **kwargs

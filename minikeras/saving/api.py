@@ -15,17 +15,16 @@ import os
 import warnings
 import zipfile
 
+from ..serialization import config_checks, registry
+from ..serialization import keras_objects as serialization
 from . import (
     assets,
     atomic,
-    config_checks,
     hdf5_legacy,
     keras2_compat,
     keras3_weights,
     keras_zip,
     model_config,
-    registry,
-    serialization,
 )
 from .hdf5_legacy import SafeH5
 
@@ -509,7 +508,7 @@ def clone_model(model, input_tensors=None, clone_function=None):
                 raise ValueError("A Sequential model is cloned on exactly one keras.Input tensor.")
             first = [tensors[0]]
         elif model._input_layer is not None:
-            from ..layers.core.input_layer import Input
+            from ..layers.core_layers.input_layer import Input
 
             spec = model._input_layer
             first = [Input(batch_shape=spec.batch_shape, dtype=spec.dtype)]

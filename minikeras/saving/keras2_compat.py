@@ -11,7 +11,7 @@ The writing direction (`to_keras2`, `keras2_optimizer_config`) spells minikeras'
 legacy `.h5` files so that tf.keras 2 and Keras 3 both read them.
 """
 
-from .serialization import MAX_DEPTH
+from ..serialization.keras_objects import MAX_DEPTH
 
 _RNNS = {
     "LSTM",

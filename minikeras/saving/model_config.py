@@ -4,16 +4,16 @@
 Reading rebuilds the graph by replaying each layer's `inbound_nodes` once its inputs exist.
 Keras 3 operation nodes (`NotEqual`, `Resize`, `FFT2`, ...) become `OpLayer`s when the op is one
 of `keras.ops` (a closed set of numeric functions, named as Keras 3 names them in
-`layers/core/op_names.py`); `mask` and `training` call arguments are dropped (masks propagate
+`layers/core_layers/op_names.py`); `mask` and `training` call arguments are dropped (masks propagate
 by themselves, `training` comes from the enclosing call). Op nodes are written as Keras 3 writes
 them: the constructor arguments in the config, the tensors in the node.
 """
 
-from ..layers.core import op_names
+from ..layers.core_layers import op_names
 from ..layers.node import KerasTensor, flatten
 from ..utils.naming import to_snake_case
-from . import serialization
-from .serialization import check_name, serialize_keras_object
+from ..serialization import keras_objects as serialization
+from ..serialization.keras_objects import check_name, serialize_keras_object
 
 _DROPPED_KWARGS = ("mask", "training")
 
@@ -342,7 +342,7 @@ def legacy_h5_model_config(model, for_tf_keras=False):
 
 def sequential_from_config(config, custom_objects=None):
     """A Sequential model from a Keras 2 or 3 config (a bare list for Keras <= 2.1)."""
-    from ..layers.core.input_layer import InputLayer
+    from ..layers.core_layers.input_layer import InputLayer
     from ..models import Sequential
 
     if isinstance(config, list):
@@ -365,7 +365,7 @@ def sequential_from_config(config, custom_objects=None):
             model.add(layer, rebuild=False)
     model._maybe_rebuild()
     if not model.built and config.get("build_input_shape"):
-        from .config_checks import check_input_shape
+        from ..serialization.config_checks import check_input_shape
 
         check_input_shape(name, config["build_input_shape"])
         model.build(tuple(config["build_input_shape"]))
@@ -380,8 +380,8 @@ def _input_kwargs(cfg):
         out["dtype"] = (out["dtype"].get("config") or {}).get("name")
     if "batch_input_shape" in out:
         out["batch_shape"] = out.pop("batch_input_shape")
-    from ..layers.core.input_layer import InputLayer
-    from .config_checks import check_input_shape, check_layer_config
+    from ..layers.core_layers.input_layer import InputLayer
+    from ..serialization.config_checks import check_input_shape, check_layer_config
 
     check_layer_config(InputLayer, out, "InputLayer")
     shape = out.get("batch_shape")
@@ -457,7 +457,7 @@ def _starts_with_input(config):
 
 def _resolves_as_layer(entry, custom_objects):
     """True when the entry's class names a layer (registered, passed or minikeras's own)."""
-    from . import registry
+    from ..serialization import registry
 
     try:
         registry.resolve_layer_class(
@@ -492,8 +492,8 @@ class _Graph:
     """State while replaying a functional config."""
 
     def __init__(self, config, custom_objects, input_tensors, layer_fn):
-        from ..layers.core.input_layer import InputLayer
-        from ..layers.core.op_layer import OpLayer
+        from ..layers.core_layers.input_layer import InputLayer
+        from ..layers.core_layers.op_layer import OpLayer
 
         self.name = config.get("name")
         self.layers, self.nodes, self.outputs, self.order = {}, {}, {}, []
@@ -632,7 +632,7 @@ class _Graph:
         form: the constructor arguments in the layer's config, the rest in the node."""
         layer, kwargs = self.layers[name], {**self.function_form[name], **kwargs}
         if not self.outputs[name]:  # the first call makes the layer Keras would have made
-            from ..layers.core.op_layer import OpLayer
+            from ..layers.core_layers.op_layer import OpLayer
 
             new, args, kwargs = OpLayer.from_function_call(
                 layer.op_name, args, kwargs, name=layer.name

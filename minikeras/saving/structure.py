@@ -10,7 +10,7 @@
 
 import functools
 
-from ..layers.core.lora import LoRA
+from ..layers.core_layers.lora import LoRA
 from ..layers.layer import Layer
 from ..utils.naming import to_snake_case
 
@@ -38,7 +38,7 @@ def _is_saveable(obj):
 @functools.cache
 def _skip_names():
     """Attribute names every base Layer/Model carries; only subclass attributes are walked."""
-    from ..layers.core.input_layer import Input
+    from ..layers.core_layers.input_layer import Input
     from ..models import Functional, Model, Sequential
 
     x = Input((1,), name="__saving_ref_input__")

@@ -61,7 +61,7 @@ def __getattr__(name):
     # which imports layers, so they load on first use
     if name in _FROM_SAVING:
         from .. import saving
-        from ..saving import registry
+        from ..serialization import registry
 
         value = getattr(saving, _FROM_SAVING[name], None) or getattr(registry, _FROM_SAVING[name])
         globals()[name] = value

@@ -4,7 +4,7 @@ import time
 import numpy as np
 import pytest
 
-from minikeras.core import runtime
+from minikeras.kernels import runtime
 from minikeras.kernels import threads
 
 

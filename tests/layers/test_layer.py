@@ -4,7 +4,7 @@ Keras 3's `Layer.__init__` raises `ValueError("Unrecognized keyword arguments pa
 {...}")` for any argument it does not know, Keras 2's `weights=`, `input_length=` and
 `time_major=` included (observed with Keras 3.15.1: `Dense(2, weights=[...])`,
 `Dense(2, input_length=3)`, `LSTM(2, time_major=False)`). Only Embedding keeps `input_length`, with
-a deprecation warning, and `weights` (tests/layers/core/test_embedding.py).
+a deprecation warning, and `weights` (tests/layers/core_layers/test_embedding.py).
 """
 
 import numpy as np

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import minikeras as keras
-from minikeras.saving import config_checks
+from minikeras.serialization import config_checks
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "data", "keras")
 
@@ -218,7 +218,7 @@ def test_reshape_target_shape_may_infer_one_axis(tmp_path):
     np.testing.assert_array_equal(
         keras.models.load_model(path).predict(x, verbose=0), x.reshape(2, -1, 2, 2)
     )
-    from minikeras.saving import config_checks
+    from minikeras.serialization import config_checks
 
     with pytest.raises(ValueError, match="target_shape"):
         config_checks.check_layer_config(

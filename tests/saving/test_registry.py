@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import minikeras as keras
-from minikeras.saving import registry
+from minikeras.serialization import registry
 
 
 @keras.saving.register_keras_serializable(package="reg_test")

@@ -26,7 +26,8 @@ from .reduce import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 from .signal import *  # noqa: F401,F403
 
-_symbolic_hook = None  # set by minikeras.layers.core.node: (name, fn, args, kwargs) -> KerasTensor
+# set by minikeras.layers.core_layers.op_layer: (name, fn, args, kwargs) -> KerasTensor
+_symbolic_hook = None
 
 
 def _is_symbolic(x):

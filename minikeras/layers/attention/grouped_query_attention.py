@@ -8,7 +8,7 @@ import numpy as np
 from ... import constraints, initializers, regularizers
 from ...core import ops
 from ..activations.softmax import Softmax, _large_negative
-from ..core.einsum_dense import EinsumDense
+from ..core_layers.einsum_dense import EinsumDense
 from ..layer import _to_tensors
 from ..regularization.dropout import Dropout
 from .attention_utils import merge_attention_masks

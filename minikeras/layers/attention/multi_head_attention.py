@@ -7,7 +7,7 @@ import numpy as np
 from ... import constraints, initializers, regularizers
 from ...core import ops
 from ..activations.softmax import Softmax
-from ..core.einsum_dense import EinsumDense
+from ..core_layers.einsum_dense import EinsumDense
 from ..layer import _to_tensors
 from ..regularization.dropout import Dropout
 from .attention_utils import attention_equations, merge_attention_masks, projection_equation

@@ -7,7 +7,7 @@ convolution itself in `convolution_op`; `call` adds the bias and applies the act
 from ... import activations, constraints, initializers, regularizers
 from ...core import ops
 from ..bias_activation import bias_add_activation
-from ..core.lora import LoRA, lora_weight
+from ..core_layers.lora import LoRA, lora_weight
 from ..layer import Layer
 from .conv_utils import (
     channel_axis,

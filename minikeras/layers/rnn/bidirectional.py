@@ -10,7 +10,7 @@ _MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 
 
 def _copy_layer(layer, name, go_backwards=None):
-    from ...saving.serialization import deserialize_layer, serialize_layer
+    from ...serialization.keras_objects import deserialize_layer, serialize_layer
 
     config = serialize_layer(layer)
     config.pop("build_config", None)
@@ -182,7 +182,7 @@ class Bidirectional(Layer):
                     v.data[...] = value
 
     def get_config(self):
-        from ...saving.serialization import serialize_layer
+        from ...serialization.keras_objects import serialize_layer
 
         return {
             **super().get_config(),
@@ -193,7 +193,7 @@ class Bidirectional(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ...saving.serialization import deserialize_layer
+        from ...serialization.keras_objects import deserialize_layer
 
         config = dict(config)
         config["layer"] = deserialize_layer(config["layer"], custom_objects=custom_objects)

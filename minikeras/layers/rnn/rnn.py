@@ -265,7 +265,7 @@ class RNN(Layer):
                     v.data[...] = value
 
     def get_config(self):
-        from ...saving.serialization import serialize_layer
+        from ...serialization.keras_objects import serialize_layer
 
         config = {
             **super().get_config(),
@@ -281,7 +281,7 @@ class RNN(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ...saving.serialization import deserialize_layer
+        from ...serialization.keras_objects import deserialize_layer
 
         config = dict(config)
         cell = deserialize_layer(config.pop("cell"), custom_objects=custom_objects)

@@ -88,13 +88,13 @@ class StackedRNNCells(Layer):
         self.built = True
 
     def get_config(self):
-        from ...saving.serialization import serialize_layer
+        from ...serialization.keras_objects import serialize_layer
 
         return {**super().get_config(), "cells": [serialize_layer(c) for c in self.cells]}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ...saving.serialization import deserialize_layer
+        from ...serialization.keras_objects import deserialize_layer
 
         config = dict(config)
         cells = [deserialize_layer(c, custom_objects=custom_objects) for c in config.pop("cells")]

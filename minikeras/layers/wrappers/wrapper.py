@@ -42,13 +42,13 @@ class Wrapper(Layer):
         self.built = True
 
     def get_config(self):
-        from ...saving.serialization import serialize_layer
+        from ...serialization.keras_objects import serialize_layer
 
         return {**super().get_config(), "layer": serialize_layer(self.layer)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ...saving.serialization import deserialize_layer
+        from ...serialization.keras_objects import deserialize_layer
 
         config = dict(config)
         layer = deserialize_layer(config.pop("layer"), custom_objects=custom_objects, build=True)

@@ -195,7 +195,7 @@ def test_config_round_trip():
 
 
 def test_config_round_trip_of_wrapped_model():
-    pytest.importorskip("minikeras.saving.serialization")
+    pytest.importorskip("minikeras.serialization.keras_objects")
     td = layers.TimeDistributed(_step_mlp(), name="td")
     x = randn(2, 5, 6, dtype="float32")
     y = np.asarray(td(x))

@@ -110,7 +110,7 @@ class ObjectSharingScope:
     so shared layers keep one set of variables.
 
     >>> import minikeras as keras
-    >>> from minikeras.saving.serialization import ObjectSharingScope, serialize_keras_object
+    >>> from minikeras.serialization.keras_objects import ObjectSharingScope, serialize_keras_object
     >>> dense = keras.layers.Dense(2)
     >>> with ObjectSharingScope() as scope:
     ...     config = scope.finish(serialize_keras_object([dense, dense, keras.layers.Dense(2)]))
@@ -476,7 +476,7 @@ def deserialize_layer(config, custom_objects=None, build=False):
     """
     from ..layers.layer import Layer
     from ..models import Functional, Model, Sequential
-    from . import model_config
+    from ..saving import model_config
 
     if isinstance(config, Layer):
         return config
@@ -578,14 +578,14 @@ def _lambda_config(inner, custom_objects):
 
 def functional_config(model):
     """`Functional.get_config()`: Keras 3 form with `layers`, `input_layers`, `output_layers`."""
-    from . import model_config
+    from ..saving import model_config
 
     return model_config.functional_config(model)
 
 
 def functional_from_config(config, custom_objects=None):
     """`Functional.from_config()`: rebuilds the graph from a Keras 2 or 3 config."""
-    from . import model_config
+    from ..saving import model_config
 
     with registry.loading_scope(custom_objects):
         return model_config.functional_from_config(config, custom_objects)
@@ -593,14 +593,14 @@ def functional_from_config(config, custom_objects=None):
 
 def sequential_config(model):
     """`Sequential.get_config()`: Keras 3 form (`layers` starts with the InputLayer)."""
-    from . import model_config
+    from ..saving import model_config
 
     return model_config.sequential_config(model)
 
 
 def sequential_from_config(config, custom_objects=None):
     """`Sequential.from_config()`: Keras 2 or 3 config."""
-    from . import model_config
+    from ..saving import model_config
 
     with registry.loading_scope(custom_objects):
         return model_config.sequential_from_config(config, custom_objects)

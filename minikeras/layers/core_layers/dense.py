@@ -19,7 +19,7 @@ class Dense(LoRA, Layer):
         kernel_constraint, bias_constraint: optional constraints.
         lora_rank: if set, LoRA is enabled when the layer is built (`enable_lora(lora_rank)`):
             `kernel` is frozen and the layer trains `lora_kernel_a` (input_dim, rank) and
-            `lora_kernel_b` (rank, units) instead; see `minikeras/layers/core/lora.py`.
+            `lora_kernel_b` (rank, units) instead; see `minikeras/layers/core_layers/lora.py`.
         lora_alpha: scales the LoRA update by `lora_alpha / lora_rank` (default `lora_rank`).
             Keras 3.15/3.16's `Dense.build` drops it (the scale becomes 1); minikeras applies it
             as Keras documents.

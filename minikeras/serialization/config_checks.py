@@ -286,7 +286,7 @@ def loading_budget(weights, label):
     """`weight_budget` for a model about to be built from a file: the elements of the weights
     file `weights` (bytes of a `.keras` member, an open `SafeH5`, or None when the archive
     holds no weights: then DEFAULT_BUDGET)."""
-    from .hdf5_legacy import SafeH5
+    from ..saving.hdf5_legacy import SafeH5
 
     if weights is None:
         return weight_budget(DEFAULT_BUDGET, label)

@@ -1,4 +1,4 @@
-"""LoRA on Dense, EinsumDense, Embedding and Conv1D/2D/3D (`minikeras/layers/core/lora.py`).
+"""LoRA on Dense, EinsumDense, Embedding and Conv1D/2D/3D (`minikeras/layers/core_layers/lora.py`).
 
 Expected behaviour is Keras 3's (keras/src/layers/core/dense.py, einsum_dense.py, embedding.py,
 convolutional/base_conv.py, and observed with Keras 3.15.1 on torch): the layer computes with

@@ -9,8 +9,8 @@ import pytest
 
 import minikeras as keras
 from minikeras import ops
-from minikeras.layers.core import op_names
-from minikeras.layers.core.op_layer import OpLayer, _op_function
+from minikeras.layers.core_layers import op_names
+from minikeras.layers.core_layers.op_layer import OpLayer, _op_function
 
 
 def _layer(t):
