@@ -11,10 +11,10 @@ import math
 
 import numpy as np
 
-from .core import dtypes, ops
-from .core.ops.nn import EPSILON
-from .core.tensor import Tensor
-from .utils.naming import to_snake_case, uniquify
+from ..core import dtypes, ops
+from ..core.ops.nn import EPSILON
+from ..core.tensor import Tensor
+from ..utils.naming import to_snake_case, uniquify
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
