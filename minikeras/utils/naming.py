@@ -14,8 +14,8 @@ def to_snake_case(name):
     Returns:
         The snake-case string: `Conv2DTranspose` gives `conv2d_transpose`, `PReLU` `p_re_lu`.
 
-    >>> import minikeras as keras
-    >>> keras.losses.to_snake_case("Conv2DTranspose"), keras.losses.to_snake_case("PReLU")
+    >>> from minikeras.utils.naming import to_snake_case
+    >>> to_snake_case("Conv2DTranspose"), to_snake_case("PReLU")
     ('conv2d_transpose', 'p_re_lu')
     """
     name = re.sub(r"\W+", "", name)
@@ -36,8 +36,8 @@ def uniquify(base):
     Returns:
         A name not handed out before.
 
-    >>> import minikeras as keras
-    >>> first, second = keras.losses.uniquify("doc_example"), keras.losses.uniquify("doc_example")
+    >>> from minikeras.utils.naming import uniquify
+    >>> first, second = uniquify("doc_example"), uniquify("doc_example")
     >>> first != second and second.startswith("doc_example_")
     True
     """
