@@ -35,7 +35,7 @@ THREAD_VARS = (
     "OPENBLAS_NUM_THREADS",
     "MKL_NUM_THREADS",
     "NUMBA_NUM_THREADS",
-    "MINIKERAS_NUM_THREADS",  # minikeras pins one thread unless told otherwise
+    "MINIKERAS_NUM_THREADS",  # minikeras defaults to the available cores; the runs set it
 )
 # timed loops: warm-up calls, then at least `least` and at most `most` timed calls, stopping at
 # `least` once `budget` seconds have passed, so a very slow cell cannot blow the run time

@@ -1,23 +1,25 @@
 """Process-wide runtime settings: thread counts for BLAS and numba, and the allocator.
 
-Threads. minikeras runs on ONE thread by default. On a 2-core machine two threads help each
-framework by only 1.2-1.6x when the machine is quiet, but when another process also spins OpenMP
-threads, two-thread runs slow down 50-70x while one-thread runs do not (measured on the anchors,
-see `benchmarks/README.md`). Set `MINIKERAS_NUM_THREADS=2` (or call
-`keras.config.set_num_threads(2)`) to use more; `MINIKERAS_NUM_THREADS=0` leaves the BLAS and
-numba defaults untouched.
+Threads. minikeras uses the cores this process may run on (`available_cpus()`: the CPU affinity
+mask, capped by a cgroup CPU quota such as a container's `--cpus`), as PyTorch and Keras do.
+`MINIKERAS_NUM_THREADS=N` (or `keras.config.set_num_threads(N)`) chooses another count;
+`MINIKERAS_NUM_THREADS=0` leaves the BLAS and numba defaults untouched.
 
-With more than one thread, BLAS still runs on one: minikeras splits large products and its
-convolution, pooling and recurrent kernels over its own threads (`kernels/threads.py`), whose
-workers poll for at most 1 ms after a job and then sleep (`MINIKERAS_SPIN_US`). OpenBLAS's
-workers spin for much longer after each call, and on the 2-core benchmark machine that spinning
-slowed the code between GEMMs by up to 2x, by chance from one process to the next.
+BLAS always runs on one thread: minikeras splits large products and its convolution, pooling and
+recurrent kernels over its own threads (`kernels/threads.py`), whose workers poll for at most
+1 ms after a job and then sleep (`MINIKERAS_SPIN_US`). That matters on small shared machines:
+OpenBLAS's and OpenMP's workers spin long after each call, and when two processes each spin as
+many threads as there are cores, both slow down many times over (50-70x measured on 2 cores,
+`benchmarks/README.md`); workers that sleep give the core back. On a machine shared with other
+busy processes, `MINIKERAS_NUM_THREADS=1` is still the steadiest choice.
 
 Allocator. Training allocates and frees the same large temporary arrays every step. glibc hands
 blocks above its mmap threshold back to the kernel on free, and each new step then pays page
 faults for them again (about 20% of a small CNN's step). Raising the thresholds keeps that memory
 in the process for reuse. `MINIKERAS_MALLOPT=0` turns this off.
 """
+
+import math
 
 import ctypes
 import os
@@ -134,13 +136,78 @@ def _tune_allocator():
     libc.mallopt(m_trim_threshold, 256 * 1024 * 1024)
 
 
-def configure():
-    """Applies `MINIKERAS_NUM_THREADS` (default 1) and the allocator setting; runs at import."""
-    value = os.environ.get("MINIKERAS_NUM_THREADS", "1").strip()
+def _read_quota(directory, v2):
+    """CPUs allowed by the quota files in one cgroup directory, or None (no limit, unreadable)."""
     try:
-        n = int(value)
+        if v2:  # cpu.max: "<quota|max> <period>"
+            with open(os.path.join(directory, "cpu.max")) as f:
+                quota, period = f.read().split()[:2]
+        else:
+            with open(os.path.join(directory, "cpu.cfs_quota_us")) as f:
+                quota = f.read().strip()
+            with open(os.path.join(directory, "cpu.cfs_period_us")) as f:
+                period = f.read().strip()
+        if quota in ("max", "-1") or int(period) <= 0:
+            return None
+        return int(quota) / int(period)
+    except (OSError, ValueError):
+        return None
+
+
+def _cgroup_quota(proc_cgroup="/proc/self/cgroup", root="/sys/fs/cgroup"):
+    """The CPU quota of this process's cgroup in CPUs (cgroup v2 `cpu.max` or v1
+    `cpu.cfs_quota_us`), the smallest along the path up to the root; None when there is none."""
+    try:
+        with open(proc_cgroup) as f:
+            entries = [line.rstrip("\n").split(":", 2) for line in f if line.count(":") >= 2]
+    except OSError:
+        return None
+    quotas = []
+    for _, controllers, path in entries:
+        if controllers == "":  # v2, mounted at the root or (hybrid) at root/unified
+            bases, v2 = [root, os.path.join(root, "unified")], True
+        elif "cpu" in controllers.split(","):
+            bases, v2 = [os.path.join(root, controllers), os.path.join(root, "cpu")], False
+        else:
+            continue
+        parts = [p for p in path.split("/") if p]
+        for base in bases:
+            for depth in range(len(parts), -1, -1):  # the cgroup, then each of its parents
+                quota = _read_quota(os.path.join(base, *parts[:depth]), v2)
+                if quota is not None:
+                    quotas.append(quota)
+    return min(quotas) if quotas else None
+
+
+def available_cpus():
+    """The number of CPUs this process may use: its affinity mask (`taskset`, cpusets), capped by
+    its cgroup CPU quota rounded up (a container started with `--cpus=1.5` gets 2), at least 1.
+
+    >>> from minikeras.kernels import runtime
+    >>> 1 <= runtime.available_cpus() <= (os.cpu_count() or 1)
+    True
+    """
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        n = os.cpu_count() or 1
+    quota = _cgroup_quota()
+    if quota is not None:
+        n = min(n, max(1, math.ceil(quota)))
+    return max(1, n)
+
+
+def configure():
+    """Applies `MINIKERAS_NUM_THREADS` (default: `available_cpus()`) and the allocator setting;
+    runs at import."""
+    value = os.environ.get("MINIKERAS_NUM_THREADS", "").strip()
+    try:
+        n = int(value) if value else available_cpus()
     except ValueError:
-        n = 1
+        raise ValueError(
+            f"MINIKERAS_NUM_THREADS must be an integer (0 keeps the libraries' defaults). "
+            f"Received: {value!r}"
+        ) from None
     if n > 0:
         set_num_threads(n)
     _tune_allocator()
