@@ -8,6 +8,7 @@
 import types
 
 from .core import ops
+from .core.ops import fused_bias_act
 from .initializers import _lookup, _object_to_config, _registered_name
 
 
@@ -342,6 +343,11 @@ def linear(x):
     3.0
     """
     return x
+
+
+# the Dense and convolution layers' `bias_act` op applies these two inside its fused kernel
+fused_bias_act.register_epilogue(relu, "relu")
+fused_bias_act.register_epilogue(linear, "linear")
 
 
 def log_sigmoid(x):

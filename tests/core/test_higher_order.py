@@ -14,7 +14,7 @@ from minikeras import layers, ops
 from minikeras.core import autodiff
 from minikeras.core.autodiff import gradients
 from minikeras.core.tensor import Tensor
-from minikeras.layers.bias_activation import bias_add_activation
+from minikeras.core.ops.fused_bias_act import bias_add_activation
 from tests.helpers import randn
 
 pytestmark = pytest.mark.filterwarnings("error")

@@ -6,7 +6,7 @@ import pytest
 import minikeras as keras
 from helpers import check_grad, randn
 from minikeras.kernels import bias_act as k
-from minikeras.layers.bias_activation import bias_add_activation
+from minikeras.core.ops.fused_bias_act import bias_add_activation
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

@@ -6,7 +6,7 @@ convolution itself in `convolution_op`; `call` adds the bias and applies the act
 
 from ... import activations, constraints, initializers, regularizers
 from ...core import ops
-from ..bias_activation import bias_add_activation
+from ...core.ops.fused_bias_act import bias_act
 from ..core_layers.lora import LoRA, lora_weight
 from ..layer import Layer
 from .conv_utils import (
@@ -198,20 +198,7 @@ class BaseConv(LoRA, Layer):
 
     def _finish(self, y):
         """Adds the bias along the channel axis, then the activation."""
-        fusable = self.activation in (None, activations.linear, activations.relu)
-        if (
-            self.bias is not None
-            and fusable
-            and self.data_format == "channels_last"
-            and (y.dtype == self.bias.dtype)
-        ):  # the common case in one pass each way
-            return bias_add_activation(y, self.bias, relu=self.activation is activations.relu)
-        if self.bias is not None:
-            if self.data_format == "channels_last":
-                y = y + self.bias
-            else:
-                y = y + ops.reshape(self.bias, (1, -1) + (1,) * self.rank)
-        return self.activation(y) if self.activation is not None else y
+        return bias_act(y, self.bias, self.activation, axis=channel_axis(self.data_format))
 
     def _output_channels(self, input_shape):
         return self.filters

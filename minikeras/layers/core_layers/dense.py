@@ -2,7 +2,7 @@
 
 from ... import activations, constraints, initializers, regularizers
 from ...core import ops
-from ..bias_activation import bias_add_activation
+from ...core.ops.fused_bias_act import bias_act
 from ..layer import InputSpec, Layer
 from .lora import LoRA, lora_weight, reject_quantization
 
@@ -96,16 +96,7 @@ class Dense(LoRA, Layer):
 
     def call(self, inputs):
         y = ops.matmul(inputs, self.kernel)  # (..., units)
-        if (
-            self.bias is not None
-            and y.dtype == self.bias.dtype
-            and self.activation in (None, activations.linear, activations.relu)
-        ):
-            # the bias and ReLU in one pass each way, as in the convolution layers
-            return bias_add_activation(y, self.bias, relu=self.activation is activations.relu)
-        if self.bias is not None:
-            y = y + self.bias
-        return self.activation(y) if self.activation is not None else y
+        return bias_act(y, self.bias, self.activation)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)

@@ -1,0 +1,94 @@
+"""`bias_act`: the `activation(y + bias)` epilogue of the Dense and convolution layers, one op.
+
+When the activation is ReLU or linear, the bias lies along the last axis and the data are
+float32/64, the add, the ReLU and the bias's broadcast-sum run as one op with its own backward
+(the loops of `kernels/bias_act.py` over the output viewed as (rows, channels)); otherwise the
+op is the plain `y + bias` followed by the activation. The layers call `bias_act` and hold no
+fusion branch of their own.
+
+Which activations the kernel applies itself is told by their owner: `minikeras.activations`
+calls `register_epilogue(relu, "relu")` and `register_epilogue(linear, "linear")` at import
+(the activations sit on a floor above the ops, so the ops cannot look them up).
+"""
+
+import numpy as np
+
+from ...kernels import load as load_kernels
+from ..tensor import Tensor
+
+_EPILOGUES = {None: "linear"}  # activation -> what the kernel applies: "relu" or "linear"
+
+
+def register_epilogue(activation, kind):
+    """Lets `bias_act` apply `activation` inside the fused kernel; `kind` is "relu" (max(x, 0))
+    or "linear" (the identity)."""
+    if kind not in ("relu", "linear"):
+        raise ValueError(f"register_epilogue: kind must be 'relu' or 'linear'. Received: {kind!r}")
+    _EPILOGUES[activation] = kind
+
+
+def bias_act(y, bias, activation=None, axis=-1):
+    """`activation(y + bias)`, with `bias` (a 1-D tensor or None) laid along `axis` of `y`.
+
+    Args:
+        y: the layer's pre-activation output (a Tensor).
+        bias: a (channels,) tensor, or None for no bias.
+        activation: a callable, or None for linear.
+        axis: the channel axis of `y` (-1 for channels-last, 1 for channels-first).
+
+    Returns:
+        A tensor of the shape of `y`.
+
+    >>> import numpy as np
+    >>> from minikeras.core.tensor import Tensor
+    >>> bias_act(Tensor(np.array([[-2.0, 1.0]])), Tensor(np.array([1.0, 1.0]))).numpy().tolist()
+    [[-1.0, 2.0]]
+    """
+    kind = _EPILOGUES.get(activation)
+    if bias is not None:
+        last = axis % y.ndim == y.ndim - 1
+        if kind is not None and last and y.dtype == bias.dtype:
+            return bias_add_activation(y, bias, relu=kind == "relu")
+        if not last:  # e.g. channels-first: (1, channels, 1, ...)
+            bias = bias.reshape([-1 if a == axis % y.ndim else 1 for a in range(y.ndim)])
+        y = y + bias
+    if kind == "linear":
+        return y
+    return activation(y)
+
+
+def bias_add_activation(y, bias, relu):
+    """`y + bias` along the last axis, then ReLU when `relu`; y and bias share a float dtype."""
+    a = y.data
+    channels = a.shape[-1]
+    if bias.shape != (channels,) or a.dtype != bias.dtype or a.dtype.kind != "f":
+        raise ValueError(
+            f"bias_add_activation: bias of shape {bias.shape} ({bias.dtype}) does not fit an "
+            f"output of shape {a.shape} ({a.dtype})"
+        )
+    if a.dtype not in (np.float32, np.float64):  # numba has no float16 arithmetic
+        out = y + bias
+        return _relu(out) if relu else out
+    k = load_kernels("bias_act")
+    rows = np.ascontiguousarray(a).reshape(-1, channels)
+    out = k.bias_act(rows, bias.data, relu)
+
+    def backward(dout):
+        d = np.ascontiguousarray(dout, dtype=a.dtype).reshape(-1, channels)
+        dx, db = k.bias_act_grad(d, out, relu)
+        return dx.reshape(a.shape), db.astype(bias.dtype)
+
+    def backward_ops(dout, out):  # with ops, for higher-order gradients
+        if relu:  # the ReLU's mask is constant almost everywhere
+            dout = dout * (out.data > 0)
+        return dout, dout  # the engine sums the bias's share over the leading axes
+
+    return Tensor.from_op(
+        out.reshape(a.shape), (y, bias), backward, "bias_add_activation", backward_ops
+    )
+
+
+def _relu(x):
+    from .. import ops  # the package imports this module's siblings; resolved on first use
+
+    return ops.relu(x)
