@@ -29,7 +29,7 @@ ROOT = os.path.dirname(HERE)
 ANCHOR_PYTHON = os.path.expanduser("~/.cache/minikeras-anchors/bin/python")
 FRAMEWORKS = ("minikeras", "torch", "keras-torch", "keras-jax")
 ANCHORS = FRAMEWORKS[1:]
-WORKLOAD_NAMES = ("mlp", "cnn", "lstm", "videoqa")
+WORKLOAD_NAMES = ("mlp", "cnn", "lstm", "videoqa", "transformer")
 THREAD_VARS = (
     "OMP_NUM_THREADS",
     "OPENBLAS_NUM_THREADS",

@@ -1,4 +1,4 @@
-"""The four benchmark workloads: synthetic data, the Keras-API model and its PyTorch twin.
+"""The five benchmark workloads: synthetic data, the Keras-API model and its PyTorch twin.
 
 `build_keras(keras, name)` is the one model definition shared by minikeras and Keras 3: it is
 called with `keras` bound to `minikeras` or to `keras` and uses only the public Keras 3 API.
@@ -16,6 +16,8 @@ ADAM_EPSILON = 1e-7  # Keras's default; torch.optim.Adam is given the same value
 
 LSTM_STEPS, LSTM_VOCAB = 80, 10000
 VQA_FRAMES, VQA_SIZE, VQA_QUESTION_LENGTH, VQA_VOCAB = 8, 32, 12, 100
+# keras.io's text-classification encoder block, as ../shared/bench/anchors.py builds it
+TF_STEPS, TF_VOCAB, TF_DIM, TF_HEADS, TF_FF = 128, 20000, 64, 4, 128
 
 # name -> batch size and Keras parameter count (the torch twin adds 4 * units per LSTM)
 WORKLOADS = {
@@ -23,6 +25,7 @@ WORKLOADS = {
     "cnn": {"batch": 64, "params": 225_034, "torch_params": 225_034},
     "lstm": {"batch": 64, "params": 1_411_713, "torch_params": 1_411_713 + 4 * 128},
     "videoqa": {"batch": 8, "params": 48_298, "torch_params": 48_298 + 4 * 64 + 4 * 32},
+    "transformer": {"batch": 32, "params": 1_313_602, "torch_params": 1_313_602},
 }
 
 
@@ -61,6 +64,9 @@ def make_batches(name, n_batches, seed=SEED):
         question = padded_tokens(VQA_QUESTION_LENGTH, VQA_VOCAB, lengths)
         y = rng.integers(0, 10, size=n).astype(np.int32)
         x = [video, question]
+    elif name == "transformer":
+        x = rng.integers(0, TF_VOCAB, size=(n, TF_STEPS), dtype=np.int64).astype(np.int32)
+        y = rng.integers(0, 2, size=n).astype(np.int32)
     else:
         raise ValueError(
             f"Unknown workload. Expected one of {sorted(WORKLOADS)}. Received: {name!r}"
@@ -111,6 +117,15 @@ def build_keras(keras, name):
         h = layers.Concatenate()([v, q])
         h = layers.Dense(64, activation="relu")(h)
         return keras.Model([video, question], layers.Dense(10)(h))
+    if name == "transformer":  # no position embedding and no mask, as the anchors' block
+        tokens = keras.Input(shape=(TF_STEPS,), dtype="int32")
+        h = layers.Embedding(TF_VOCAB, TF_DIM)(tokens)
+        a = layers.MultiHeadAttention(num_heads=TF_HEADS, key_dim=TF_DIM // TF_HEADS)(h, h)
+        h = layers.LayerNormalization(epsilon=1e-6)(layers.Add()([h, a]))
+        f = layers.Dense(TF_DIM)(layers.Dense(TF_FF, activation="relu")(h))
+        h = layers.LayerNormalization(epsilon=1e-6)(layers.Add()([h, f]))
+        h = layers.GlobalAveragePooling1D()(h)
+        return keras.Model(tokens, layers.Dense(2)(h))
     raise ValueError(f"Unknown workload. Expected one of {sorted(WORKLOADS)}. Received: {name!r}")
 
 
@@ -190,6 +205,26 @@ def build_torch(torch, name):
                 return self.answer(torch.relu(self.hidden(h)))
 
         return VideoQA(), nn.CrossEntropyLoss()
+    if name == "transformer":
+
+        class Encoder(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.embedding = nn.Embedding(TF_VOCAB, TF_DIM)
+                self.attention = nn.MultiheadAttention(TF_DIM, TF_HEADS, batch_first=True)
+                self.norm1 = nn.LayerNorm(TF_DIM, eps=1e-6)
+                self.ff1, self.ff2 = nn.Linear(TF_DIM, TF_FF), nn.Linear(TF_FF, TF_DIM)
+                self.norm2 = nn.LayerNorm(TF_DIM, eps=1e-6)
+                self.head = nn.Linear(TF_DIM, 2)
+
+            def forward(self, tokens):
+                h = self.embedding(tokens)
+                a, _ = self.attention(h, h, h, need_weights=False)
+                h = self.norm1(h + a)
+                h = self.norm2(h + self.ff2(torch.relu(self.ff1(h))))
+                return self.head(h.mean(dim=1))
+
+        return Encoder(), nn.CrossEntropyLoss()
     raise ValueError(f"Unknown workload. Expected one of {sorted(WORKLOADS)}. Received: {name!r}")
 
 
