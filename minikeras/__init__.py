@@ -38,6 +38,7 @@ from .layers import Input, InputSpec, KerasTensor, Layer
 from . import models
 from .models import Model, Sequential
 from . import callbacks
+from . import distribution
 from . import utils
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "activations",
     "callbacks",
     "constraints",
+    "distribution",
     "enable_grad",
     "initializers",
     "layers",

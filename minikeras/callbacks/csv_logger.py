@@ -6,6 +6,7 @@ import os
 
 import numpy as np
 
+from ..distribution import data_parallel
 from .callback import Callback
 
 
@@ -53,7 +54,9 @@ class CSVLogger(Callback):
         if self.csv_file is not None and not self.csv_file.closed:
             self.csv_file.close()
         # stays open across epochs (closed in on_train_end), as Keras does
-        self.csv_file = open(self.filename, "a" if self.append else "w")  # noqa: SIM115
+        # keras.distribution: only rank 0 writes the file (the others write nowhere)
+        path = self.filename if data_parallel.is_chief() else os.devnull
+        self.csv_file = open(path, "a" if self.append else "w")  # noqa: SIM115
         self.writer = None
         self.keys = None
 

@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 
+from ..distribution import data_parallel
 from ..layers.node import flatten, map_structure
 from ..utils import random as mk_random
 from ..utils.batch_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight  # noqa: F401
@@ -210,6 +211,8 @@ class ArrayData:
             order = np.concatenate([order[s : s + self.batch_size] for s in starts])
         elif self.shuffle:
             order = mk_random.global_rng().permutation(self.n)
+        if self.shuffle:  # keras.distribution: rank 0's order on every process
+            order = data_parallel.same_order(order)
         for b in range(self.num_batches()):
             idx = order[b * self.batch_size : (b + 1) * self.batch_size]
             if self.shuffle:
@@ -220,7 +223,8 @@ class ArrayData:
             x = map_structure(take, self.x)
             y = map_structure(take, self.y) if self.y is not None else None
             sw = take(self.sample_weight) if self.sample_weight is not None else None
-            yield pack_x_y_sample_weight(x, y, sw)
+            batch = pack_x_y_sample_weight(x, y, sw)
+            yield data_parallel.shard_batch(batch, getattr(self, "what", "fit"))
 
 
 class DatasetData:
@@ -266,7 +270,7 @@ class DatasetData:
     def __iter__(self):
         if self.indexable:
             for i in range(self.num_batches()):
-                yield self._fix(self.source[i])
+                yield data_parallel.count_batch(self._fix(self.source[i]))
             if hasattr(self.source, "on_epoch_end"):
                 self.source.on_epoch_end()
             return
@@ -288,7 +292,7 @@ class DatasetData:
                     )
                 return
             count += 1
-            yield self._fix(batch)
+            yield data_parallel.count_batch(self._fix(batch))
 
 
 def make_data(
@@ -306,6 +310,7 @@ def make_data(
         raise ValueError(f"{what}() needs input data `x`. Received: x=None")
     if _is_array_like(x) and not hasattr(x, "__next__") and not _is_dataset(x):
         data = ArrayData(x, y, sample_weight, batch_size, shuffle, class_weight, steps)
+        data.what = what  # keras.distribution splits a predict batch differently
         if data.n == 0 and what not in ("train_on_batch", "test_on_batch"):
             raise ValueError(
                 f"{what}(): the input data is empty (0 samples); there is nothing to "

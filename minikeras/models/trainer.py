@@ -18,6 +18,7 @@ from ..callbacks.history import History
 from ..callbacks.progbar import ProgbarLogger
 from ..core.autodiff import GradientTape, no_grad
 from ..core.tensor import Tensor
+from ..distribution import data_parallel
 from ..layers.node import flatten, map_structure
 from . import data_adapter
 from .compile_utils import CompiledLoss, CompileLoss, CompileMetrics, loss_tracker, pythonify_logs
@@ -25,10 +26,10 @@ from .compile_utils import CompiledLoss, CompileLoss, CompileMetrics, loss_track
 
 def _verbose(verbose):
     if verbose == "auto":
-        return 1
+        return data_parallel.chief_verbose(1)
     if verbose not in (0, 1, 2, True, False):
         raise ValueError(f"verbose must be 0, 1, 2 or 'auto'. Received: verbose={verbose!r}")
-    return int(verbose)
+    return data_parallel.chief_verbose(int(verbose))  # keras.distribution: rank 0 prints
 
 
 class Trainer:
@@ -226,8 +227,7 @@ class Trainer:
     def get_metrics_result(self):
         """`{name: result}` of every metric in `self.metrics`, dict results merged in."""
         logs = {}
-        for m in self.metrics:
-            r = m.result()
+        for m, r in data_parallel.metric_results(self.metrics):  # global under DataParallel
             if isinstance(r, dict):
                 logs.update(r)
             else:
@@ -389,6 +389,7 @@ class Trainer:
                     "fit",
                 )
         cbs = self._callbacks(callbacks, verbose, epochs=epochs, steps=data.num_batches())
+        data_parallel.broadcast_model_once(self)  # keras.distribution: rank 0's weights
         self.stop_training = False
         self._nan_loss = False
         self._initial_epoch = None  # a callback (BackupAndRestore) may set it in on_train_begin
@@ -530,7 +531,7 @@ class Trainer:
         chunks = []
         for begin, end, batches in self._executions(data):
             cbs.on_predict_batch_begin(begin)
-            group = [_to_numpy(self.predict_step(batch)) for batch in batches]
+            group = [data_parallel.gather(_to_numpy(self.predict_step(b))) for b in batches]
             chunks.extend(group)
             outputs = group[0] if len(group) == 1 else _concat(group)
             cbs.on_predict_batch_end(end, {"outputs": outputs})

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..core.tensor import Tensor
+from ..distribution import data_parallel
 from .optimizer import Optimizer
 
 # base arguments Keras 3's LossScaleOptimizer accepts only at their defaults (older configs
@@ -98,7 +99,8 @@ class LossScaleOptimizer(Optimizer):
     def apply(self, grads, trainable_variables=None):
         if not self.built:
             self.build(trainable_variables)
-        grads = [None if g is None else _array(g) for g in grads]
+        # averaged over the processes first, so every process takes the same finite/skip path
+        grads = data_parallel.reduce_gradients([None if g is None else _array(g) for g in grads])
         if all(np.all(np.isfinite(g)) for g in grads if g is not None):
             variables = trainable_variables or self._trainable_variables
             scale = self.dynamic_scale.data
@@ -106,7 +108,8 @@ class LossScaleOptimizer(Optimizer):
                 g if g is None or getattr(v, "overwrite_with_gradient", False) else g / scale
                 for g, v in zip(grads, variables)
             ]
-            self.inner_optimizer.apply(unscaled, trainable_variables)
+            with data_parallel.gradients_reduced():
+                self.inner_optimizer.apply(unscaled, trainable_variables)
             if int(self.step_counter.data) == self.dynamic_growth_steps - 1:
                 self.step_counter.data[...] = 0  # growth_steps finite steps: double the scale
                 self.dynamic_scale.data *= 2

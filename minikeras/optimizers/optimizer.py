@@ -14,6 +14,7 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from ..core.variable import Variable
+from ..distribution import data_parallel
 from ..utils.naming import to_snake_case, uniquify
 from . import schedules as schedules_module
 
@@ -258,9 +259,11 @@ class Optimizer:
     def apply(self, grads, trainable_variables=None):
         """Updates `trainable_variables` (default: those it was built with) from `grads`.
 
-        Gradients may be numpy arrays, Tensors or None (that variable is skipped).
+        Gradients may be numpy arrays, Tensors or None (that variable is skipped). Under a
+        multi-process `keras.distribution.DataParallel` they are first averaged over the
+        processes (one allreduce, each weighted by its share of the global batch).
         """
-        grads = list(grads)
+        grads = data_parallel.reduce_gradients(list(grads))
         if not grads:
             return
         if trainable_variables is None:

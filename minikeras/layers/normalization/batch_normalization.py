@@ -10,6 +10,7 @@ import numpy as np
 from ... import constraints, initializers, regularizers
 from ...core import ops
 from ...core.tensor import Tensor
+from ...distribution import data_parallel
 from ...kernels import load as load_kernels
 from ..layer import InputSpec, Layer
 
@@ -29,9 +30,11 @@ def _from_rows(r, shape, axis):
     return out if axis == len(shape) - 1 else np.moveaxis(out, -1, axis)
 
 
-def _batch_norm(x, gamma, beta, axis, epsilon, mean=None, variance=None):
+def _batch_norm(x, gamma, beta, axis, epsilon, mean=None, variance=None, synchronized=False):
     """Normalises `x` along `axis`: with the batch statistics when `mean` is None (returning
-    them as float64 arrays too), else with the given `mean` and `variance`.
+    them as float64 arrays too), else with the given `mean` and `variance`. `synchronized`
+    takes the statistics (and their gradient sums) over the global batch of a multi-process
+    `keras.distribution.DataParallel` job.
 
     Returns (y, batch_mean, batch_variance); the batch statistics are None in the second case.
     """
@@ -41,7 +44,11 @@ def _batch_norm(x, gamma, beta, axis, epsilon, mean=None, variance=None):
     kbn.check(rows, "inputs")
     dt = xa.dtype
     training = mean is None
-    if training:
+    m = rows.shape[0]
+    synchronized = synchronized and training and data_parallel.active()
+    if synchronized:
+        mean, variance, m = data_parallel.batch_moments(rows)
+    elif training:
         mean, variance = kbn.moments(rows)
     mean = np.asarray(mean, np.float64)
     inv = 1.0 / np.sqrt(np.asarray(variance, np.float64) + epsilon)
@@ -49,7 +56,6 @@ def _batch_norm(x, gamma, beta, axis, epsilon, mean=None, variance=None):
     b = np.zeros_like(mean) if beta is None else beta.data.astype(np.float64)
     a = g * inv  # scale
     y = kbn.normalize(rows, a.astype(dt), (b - mean * a).astype(dt))
-    m = rows.shape[0]
 
     def backward(dout):
         d = _as_rows(np.asarray(dout, dt), axis)
@@ -61,9 +67,10 @@ def _batch_norm(x, gamma, beta, axis, epsilon, mean=None, variance=None):
             s, t = kbn.grad_sums(d, rows, mean, inv)  # sum(dy), sum(dy * xhat)
         dx = None
         if x.requires_grad:
+            gs, gt = data_parallel.batch_grad_sums(s, t) if synchronized else (s, t)
             if training:  # the batch statistics depend on x too
-                bcoef = -a * inv * t / m
-                cst = -a * s / m - bcoef * mean
+                bcoef = -a * inv * gt / m
+                cst = -a * gs / m - bcoef * mean
             else:
                 bcoef = cst = np.zeros_like(a)
             dx = _from_rows(
@@ -100,7 +107,9 @@ class BatchNormalization(Layer):
         center, scale: whether to create and use `beta` and `gamma`.
         beta_/gamma_/moving_mean_/moving_variance_initializer, beta_/gamma_regularizer,
             beta_/gamma_constraint: as Keras.
-        synchronized: accepted (a single device has nothing to synchronise).
+        synchronized: under a multi-process `keras.distribution.DataParallel`, compute the
+            training statistics over the global batch (every process's share); otherwise
+            (and by default, as Keras) each process normalises with its own share's.
 
     Weights in creation order: gamma, beta, moving_mean, moving_variance (all (channels,));
     `scale=False` drops gamma and `center=False` drops beta.
@@ -217,7 +226,9 @@ class BatchNormalization(Layer):
         if mask is not None:
             y = self._masked(x, axis, mask, use_batch)
         elif use_batch:
-            y, mean, var = _batch_norm(x, self.gamma, self.beta, axis, self.epsilon)
+            y, mean, var = _batch_norm(
+                x, self.gamma, self.beta, axis, self.epsilon, synchronized=self.synchronized
+            )
             self._update_moving(mean, var)
         else:
             y, _, _ = _batch_norm(
