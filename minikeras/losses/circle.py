@@ -4,7 +4,7 @@ import numpy as np
 
 from ..core import ops
 from ..core.tensor import Tensor
-from .loss import Loss, LossFunctionWrapper, _arr, _pred
+from .loss import _arr, _FunctionLoss, _pred
 
 
 def circle(
@@ -66,13 +66,13 @@ def circle(
     return out
 
 
-class Circle(LossFunctionWrapper):
+class Circle(_FunctionLoss):
     """Loss computing the `circle` loss of a batch of embeddings against itself, then the reduction.
 
     The mean reductions run over the rows with a non-zero loss, as in Keras 3.
 
     Args:
-        gamma: the scale (default 80).
+        gamma: the scale (default 80.0).
         margin: the relaxation margin (default 0.4).
         remove_diagonal: leave each sample's pair with itself out of the positives.
         reduction: the reduction name (see `Loss`).
@@ -85,29 +85,6 @@ class Circle(LossFunctionWrapper):
     19.2
     """
 
-    def __init__(
-        self,
-        gamma=80.0,
-        margin=0.4,
-        remove_diagonal=True,
-        reduction="sum_over_batch_size",
-        name="circle",
-        dtype=None,
-    ):
-        super().__init__(
-            circle,
-            reduction=reduction,
-            name=name,
-            dtype=dtype,
-            gamma=gamma,
-            margin=margin,
-            remove_diagonal=remove_diagonal,
-        )
-        self.gamma = gamma
-        self.margin = margin
-        self.remove_diagonal = remove_diagonal
-
-    def get_config(self):
-        config = Loss.get_config(self)
-        config.update(gamma=self.gamma, margin=self.margin, remove_diagonal=self.remove_diagonal)
-        return config
+    _fn, _name = staticmethod(circle), "circle"
+    _args = ("gamma", "margin", "remove_diagonal")
+    _defaults = {"gamma": 80.0}  # Keras's class default is a float, its function's an int

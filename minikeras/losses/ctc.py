@@ -4,10 +4,9 @@ as the `CTC` class."""
 import numpy as np
 
 from ..core import ops
-from .loss import Loss, LossFunctionWrapper, _arr, _pred
+from .loss import _arr, _FunctionLoss, _pred
 
 
-# -- sequences and metric learning ----------------------------------------------------------
 def ctc(y_true, y_pred):
     """CTC loss of integer label sequences under per-frame logits (blank/padding id 0).
 
@@ -44,7 +43,7 @@ def ctc(y_true, y_pred):
     return ops.ctc_loss(labels, y_pred, label_length, output_length, mask_index=0)
 
 
-class CTC(LossFunctionWrapper):
+class CTC(_FunctionLoss):
     """Loss computing `ctc` (connectionist temporal classification) per sample, then the reduction.
 
     Labels are 0-padded integer sequences, 0 being the blank.
@@ -59,8 +58,4 @@ class CTC(LossFunctionWrapper):
     1.0986
     """
 
-    def __init__(self, reduction="sum_over_batch_size", name="ctc", dtype=None):
-        super().__init__(ctc, reduction=reduction, name=name, dtype=dtype)
-
-    def get_config(self):
-        return Loss.get_config(self)
+    _fn, _name = staticmethod(ctc), "ctc"

@@ -7,12 +7,16 @@ from ..core import ops
 from .loss import _FunctionLoss, _pair, _pred, _true
 
 
-# -- hinge ----------------------------------------------------------------------------------
 def _hinge_labels(y_true):
     t = y_true.data
     if np.all((t == 0) | (t == 1)):  # binary labels become -1 / 1
         return 2.0 * y_true - 1.0
     return y_true
+
+
+def _margin_violations(y_true, y_pred):
+    # max(1 - t * p, 0), with 0/1 labels read as -1/1
+    return ops.maximum(1.0 - _hinge_labels(y_true) * y_pred, 0.0)
 
 
 def hinge(y_true, y_pred):
@@ -30,7 +34,7 @@ def hinge(y_true, y_pred):
     [1.0]
     """
     y_true, y_pred = _pair(y_true, y_pred)
-    return ops.mean(ops.maximum(1.0 - _hinge_labels(y_true) * y_pred, 0.0), axis=-1)
+    return ops.mean(_margin_violations(y_true, y_pred), axis=-1)
 
 
 def squared_hinge(y_true, y_pred):
@@ -50,7 +54,7 @@ def squared_hinge(y_true, y_pred):
     [1.25]
     """
     y_true, y_pred = _pair(y_true, y_pred)
-    return ops.mean(ops.square(ops.maximum(1.0 - _hinge_labels(y_true) * y_pred, 0.0)), axis=-1)
+    return ops.mean(ops.square(_margin_violations(y_true, y_pred)), axis=-1)
 
 
 def categorical_hinge(y_true, y_pred):

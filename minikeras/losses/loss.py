@@ -293,31 +293,45 @@ class LossFunctionWrapper(Loss):
 
 
 class _FunctionLoss(LossFunctionWrapper):
-    """Base of the built-in loss classes: `_fn` with the keyword arguments named in `_args`
-    (defaults from `_fn`'s signature), plus `reduction`, `name` and `dtype`."""
+    """Base of the built-in loss classes: `_fn` with the keyword arguments named in `_args`, plus
+    `reduction`, `name` and `dtype`.
+
+    Defaults come from `_fn`'s signature unless `_defaults` names them (Keras's class default may
+    differ in type from its function's). Positional arguments follow Keras 3's constructor
+    order: `_positional`, by default `(*_args, "reduction", "name", "dtype")`.
+    """
 
     _fn = None
     _name = None
     _args = ()
+    _defaults = {}
+    _positional = None
 
-    def __init__(self, *args, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         cls = type(self).__name__
-        if len(args) > len(self._args):
-            raise TypeError(f"{cls} takes at most {len(self._args)} positional arguments.")
-        kwargs.update(zip(self._args, args))
+        order = self._positional or (*self._args, "reduction", "name", "dtype")
+        if len(args) > len(order):
+            raise TypeError(
+                f"{cls} takes at most {len(order)} positional arguments {order}. "
+                f"Received: {len(args)}"
+            )
+        for key, value in zip(order, args):
+            if key in kwargs:
+                raise TypeError(f"{cls} got multiple values for argument '{key}'.")
+            kwargs[key] = value
+        reduction = kwargs.pop("reduction", "sum_over_batch_size")
+        name = kwargs.pop("name", None) or self._name
+        dtype = kwargs.pop("dtype", None)
         unknown = set(kwargs) - set(self._args)
         if unknown:
             raise TypeError(f"{cls} got unexpected argument(s) {sorted(unknown)}.")
         fn = type(self)._fn
         params = inspect.signature(fn).parameters
-        values = {k: kwargs.get(k, params[k].default) for k in self._args}
-        super().__init__(fn, reduction=reduction, name=name or self._name, dtype=dtype, **values)
+        defaults = {k: self._defaults.get(k, params[k].default) for k in self._args}
+        values = {k: kwargs.get(k, defaults[k]) for k in self._args}
+        super().__init__(fn, reduction=reduction, name=name, dtype=dtype, **values)
         for k, v in values.items():
             setattr(self, k, v)
 
     def get_config(self):
         return {**Loss.get_config(self), **self._fn_kwargs}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)

@@ -9,7 +9,6 @@ from ..core.tensor import Tensor
 from .loss import _FunctionLoss, _pair, _pred, _true
 
 
-# -- probabilistic --------------------------------------------------------------------------
 def kl_divergence(y_true, y_pred):
     """Kullback-Leibler divergence per sample: `sum(t * log(t / p), axis=-1)` (also `kld`, `KLD`).
 
@@ -51,6 +50,11 @@ def poisson(y_true, y_pred):
     return ops.mean(y_pred - y_true * ops.log(y_pred + EPSILON), axis=-1)
 
 
+def _smooth_binary(y_true, label_smoothing):
+    # t * (1 - ls) + 0.5 * ls: targets move towards 0.5
+    return y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing if label_smoothing else y_true
+
+
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Binary crossentropy per sample, the mean over `axis` of the elementwise loss (also `bce`).
 
@@ -72,8 +76,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
     [0.6931]
     """
     y_true, y_pred = _pair(y_true, y_pred)
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    y_true = _smooth_binary(y_true, label_smoothing)
     return ops.mean(ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=axis)
 
 
@@ -112,8 +115,7 @@ def binary_focal_crossentropy(
     [0.1733]
     """
     y_true, y_pred = _pair(y_true, y_pred)
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    y_true = _smooth_binary(y_true, label_smoothing)
     if from_logits:
         y_pred = ops.sigmoid(y_pred)
     bce = ops.binary_crossentropy(y_true, y_pred, from_logits=False)
@@ -364,6 +366,7 @@ class SparseCategoricalCrossentropy(_FunctionLoss):
 
     _fn, _name = staticmethod(sparse_categorical_crossentropy), "sparse_categorical_crossentropy"
     _args = ("from_logits", "ignore_class", "axis")
+    _positional = ("from_logits", "ignore_class", "reduction", "axis", "name", "dtype")
 
 
 kld = KLD = kullback_leibler_divergence = kl_divergence

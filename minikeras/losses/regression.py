@@ -8,7 +8,6 @@ from ..core.ops.nn import EPSILON
 from .loss import _FunctionLoss, _pair
 
 
-# -- regression -----------------------------------------------------------------------------
 def mean_squared_error(y_true, y_pred):
     """Mean squared error per sample: `mean(square(y_true - y_pred), axis=-1)` (also `mse`, `MSE`).
 

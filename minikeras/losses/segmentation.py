@@ -6,7 +6,6 @@ from ..core.ops.nn import EPSILON
 from .loss import _FunctionLoss, _pred, _true
 
 
-# -- segmentation ---------------------------------------------------------------------------
 def dice(y_true, y_pred, axis=None):
     """Dice loss `1 - 2 * sum(t * p) / (sum(t) + sum(p) + 1e-7)` over `axis`.
 
@@ -71,6 +70,7 @@ class Dice(_FunctionLoss):
     """
 
     _fn, _name, _args = staticmethod(dice), "dice", ("axis",)
+    _positional = ("reduction", "name", "axis", "dtype")
 
 
 class Tversky(_FunctionLoss):
@@ -90,3 +90,4 @@ class Tversky(_FunctionLoss):
     """
 
     _fn, _name, _args = staticmethod(tversky), "tversky", ("alpha", "beta", "axis")
+    _positional = ("alpha", "beta", "reduction", "name", "axis", "dtype")

@@ -85,3 +85,55 @@ def test_custom_loss_subclass():
     loss = Scaled(name="scaled")
     assert float(loss(Y_REG, P_REG)) == pytest.approx(2 * ((Y_REG - P_REG) ** 2).mean(), rel=1e-5)
     assert loss.get_config() == {"name": "scaled", "reduction": "sum_over_batch_size"}
+
+
+def test_built_in_classes_take_keras3_positional_arguments():
+    """Keras 3.15.1's constructors take every argument positionally, in their signature's order:
+    `(fn args..., reduction, name, dtype)`, except `SparseCategoricalCrossentropy(from_logits,
+    ignore_class, reduction, axis, ...)`, `Dice(reduction, name, axis, dtype)` and
+    `Tversky(alpha, beta, reduction, name, axis, dtype)` (observed with `inspect.signature`)."""
+    mse = losses.MeanSquaredError("sum", "m", "float64")
+    assert (mse.reduction, mse.name, mse.dtype) == ("sum", "m", "float64")
+    huber = losses.Huber(2.0, "sum", "h")
+    assert (huber.delta, huber.reduction, huber.name) == (2.0, "sum", "h")
+    sparse = losses.SparseCategoricalCrossentropy(True, -1, "sum", 0, "s")
+    assert (sparse.from_logits, sparse.ignore_class, sparse.reduction, sparse.axis) == (
+        True,
+        -1,
+        "sum",
+        0,
+    )
+    dice = losses.Dice("sum", "d", (1, 2))
+    assert (dice.reduction, dice.name, dice.axis) == ("sum", "d", (1, 2))
+    tversky = losses.Tversky(0.3, 0.7, "none", "t", (1,))
+    assert (tversky.alpha, tversky.beta, tversky.reduction, tversky.axis) == (
+        0.3,
+        0.7,
+        "none",
+        (1,),
+    )
+    assert losses.CTC("sum").reduction == "sum"
+    circle = losses.Circle(4.0, 0.2, False, "sum")
+    assert (circle.gamma, circle.margin, circle.remove_diagonal, circle.reduction) == (
+        4.0,
+        0.2,
+        False,
+        "sum",
+    )
+    with pytest.raises(TypeError, match="MeanSquaredError"):
+        losses.MeanSquaredError("sum", "m", None, 1)
+    with pytest.raises(TypeError, match="reduction"):
+        losses.MeanSquaredError("sum", reduction="sum")
+
+
+def test_circle_config_keeps_keras3_float_gamma():
+    """Keras 3.15.1: `Circle().get_config()` holds `gamma: 80.0` (the class default, a float)."""
+    config = losses.Circle().get_config()
+    assert config == {
+        "name": "circle",
+        "reduction": "sum_over_batch_size",
+        "gamma": 80.0,
+        "margin": 0.4,
+        "remove_diagonal": True,
+    }
+    assert isinstance(config["gamma"], float)
