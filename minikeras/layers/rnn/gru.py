@@ -1,7 +1,7 @@
 """`GRUCell` and `GRU` (Cho et al. 2014): gates z, r, h; h = z h_prev + (1 - z) candidate."""
 
 from ...core import ops
-from . import fused
+from ...core.ops import fused_rnn
 from .rnn_cell import CellRNN, RecurrentCell
 
 
@@ -183,7 +183,7 @@ class GRU(CellRNN):
         if not self._fast_path_ok(sequences, training):
             return None
         c = self.cell
-        return fused.gru(
+        return fused_rnn.gru(
             self._dropped_inputs(sequences, training),
             c.kernel,
             c.recurrent_kernel,

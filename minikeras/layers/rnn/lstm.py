@@ -4,7 +4,7 @@ import numpy as np
 
 from ... import initializers
 from ...core import ops
-from . import fused
+from ...core.ops import fused_rnn
 from .rnn_cell import CellRNN, RecurrentCell
 
 
@@ -188,7 +188,7 @@ class LSTM(CellRNN):
         if not self._fast_path_ok(sequences, training):
             return None
         c = self.cell
-        return fused.lstm(
+        return fused_rnn.lstm(
             self._dropped_inputs(sequences, training),
             c.kernel,
             c.recurrent_kernel,

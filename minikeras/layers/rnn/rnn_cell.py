@@ -165,7 +165,7 @@ class CellRNN(RNN):
 
     The cell's arguments read through (`layer.units`, ...) and the config is flat, as Keras's.
     With the default activations, and no recurrent dropout while training, `_fused_call` runs the
-    whole sequence, forward and backward, as one op (see `fused.py`).
+    whole sequence, forward and backward, as one op (see `minikeras/core/ops/fused_rnn.py`).
     """
 
     def __init__(self, cell, activity_regularizer=None, use_cudnn="auto", **kwargs):

@@ -1,7 +1,7 @@
 """`SimpleRNNCell` and `SimpleRNN`: h = activation(x @ kernel + h_prev @ recurrent_kernel + bias)."""
 
 from ...core import ops
-from . import fused
+from ...core.ops import fused_rnn
 from .rnn_cell import CellRNN, RecurrentCell
 
 
@@ -153,7 +153,7 @@ class SimpleRNN(CellRNN):
         if not self._fast_path_ok(sequences, training):
             return None
         c = self.cell
-        return fused.simple_rnn(
+        return fused_rnn.simple_rnn(
             self._dropped_inputs(sequences, training),
             c.kernel,
             c.recurrent_kernel,

@@ -1,5 +1,8 @@
 """Whole-sequence SimpleRNN/LSTM/GRU ops: one autodiff node per layer call.
 
+The `SimpleRNN`, `LSTM` and `GRU` layers call these (`_fused_call`) when their cell uses the
+default activations; these are internal ops, not `keras.ops` names.
+
 `x @ kernel` for all steps is one BLAS matmul; the time loop forward and backward (BPTT) runs in
 the numba kernels of `minikeras.kernels.rnn`; the weight and input gradients are BLAS matmuls
 over all steps at once. The op's output packs `(batch, T + n_states, units)`: the output sequence
@@ -8,10 +11,10 @@ over all steps at once. The op's output packs `(batch, T + n_states, units)`: th
 
 import numpy as np
 
-from ...core.ops._base import _CONST
-from ...core.ops.linalg import gemm
-from ...core.tensor import Tensor
 from ...kernels import load as load_kernels
+from ..tensor import Tensor
+from ._base import _CONST
+from .linalg import gemm
 
 
 class _Kernels:
