@@ -5,11 +5,10 @@
 [0.0, 2.0]
 """
 
-import types
 
 from .core import ops
 from .core.ops import fused_bias_act
-from .initializers import _lookup, _object_to_config, _registered_name
+from .serialization.tables import FunctionKind
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
@@ -594,6 +593,9 @@ _NAMES[hard_sigmoid_keras2] = "hard_sigmoid"
 swish = silu
 hard_swish = hard_silu
 
+# one lookup for every kind of object: the serialization floor's (also registers the tables)
+_KIND = FunctionKind("activation", ALL_OBJECTS_DICT, _NAMES, default=linear)
+
 
 def deserialize(config, custom_objects=None):
     """Returns an activation from its name or a Keras config dict.
@@ -610,16 +612,7 @@ def deserialize(config, custom_objects=None):
     >>> keras.activations.deserialize("relu") is keras.activations.relu
     True
     """
-    if isinstance(config, dict):
-        if config.get("class_name") == "function" or "class_name" not in config:
-            name = config.get("registered_name") or config.get("config")
-            return deserialize(name, custom_objects)
-        names = [n for n in (config.get("registered_name"), config["class_name"]) if n]
-        found = _lookup(names, ALL_OBJECTS_DICT, "activation", custom_objects)
-        return found.from_config(config.get("config") or {}) if isinstance(found, type) else found
-    if not isinstance(config, str):
-        raise ValueError(f"Expected an activation name or config dict. Received: {config!r}")
-    return _lookup([config], ALL_OBJECTS_DICT, "activation function", custom_objects)
+    return _KIND.deserialize(config, custom_objects)
 
 
 def get(identifier):
@@ -637,13 +630,7 @@ def get(identifier):
     >>> keras.activations.get("swish") is keras.activations.silu
     True
     """
-    if identifier is None:
-        return linear
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret activation function identifier: {identifier!r}")
+    return _KIND.get(identifier)
 
 
 def serialize(activation):
@@ -664,25 +651,7 @@ def serialize(activation):
     >>> keras.activations.serialize(keras.ops.relu)
     'relu'
     """
-    if activation is None:
-        return None
-    try:
-        return _NAMES[activation]
-    except (KeyError, TypeError):  # TypeError: an unhashable callable object
-        pass
-    registered = _registered_name(activation)
-    if registered is not None:
-        return registered
-    raw = getattr(activation, "_raw", activation)  # keras.ops functions are dispatch wrappers
-    name = getattr(raw, "__name__", None)
-    if name in ALL_OBJECTS_DICT and getattr(raw, "__module__", "").startswith("minikeras."):
-        return name
-    if not isinstance(activation, types.FunctionType) and hasattr(activation, "get_config"):
-        return _object_to_config(activation, None, {}, "activation")
-    raise ValueError(
-        f"Cannot serialize activation {activation!r}: it is not a keras.activations function. "
-        "Register it with `@keras.saving.register_keras_serializable()` to save it by name."
-    )
+    return _KIND.serialize(activation)
 
 
 __all__ = sorted(ALL_OBJECTS_DICT) + ["hard_sigmoid_keras2", "get", "serialize", "deserialize"]

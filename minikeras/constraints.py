@@ -13,7 +13,7 @@ import numpy as np
 from .core import dtypes
 from .core.ops.nn import EPSILON
 from .core.tensor import Tensor
-from .initializers import _object_from_config, _object_to_config
+from .serialization.tables import ObjectKind
 
 
 def _as_array(w):
@@ -180,6 +180,10 @@ ALL_OBJECTS_DICT.update(
 )
 
 
+# one lookup for every kind of object: the serialization floor's (also registers the table)
+_KIND = ObjectKind("constraint", "keras.constraints", ALL_OBJECTS_DICT)
+
+
 def serialize(constraint):
     """Returns the Keras 3 config dict of a constraint.
 
@@ -193,7 +197,7 @@ def serialize(constraint):
     >>> keras.constraints.serialize(keras.constraints.MaxNorm(3))["config"]
     {'max_value': 3, 'axis': 0}
     """
-    return _object_to_config(constraint, "keras.constraints", ALL_OBJECTS_DICT, "constraint")
+    return _KIND.serialize(constraint)
 
 
 def deserialize(config, custom_objects=None):
@@ -210,9 +214,7 @@ def deserialize(config, custom_objects=None):
     >>> keras.constraints.deserialize({"class_name": "UnitNorm", "config": {"axis": 1}})
     UnitNorm(axis=1)
     """
-    if isinstance(config, str):
-        config = {"class_name": config, "config": {}}
-    return _object_from_config(config, ALL_OBJECTS_DICT, "constraint", custom_objects)
+    return _KIND.deserialize(config, custom_objects)
 
 
 def get(identifier):
@@ -229,15 +231,7 @@ def get(identifier):
     >>> keras.constraints.get("non_neg")
     NonNeg()
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if isinstance(identifier, type):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
+    return _KIND.get(identifier)
 
 
 def _export_snake_case_aliases():

@@ -11,7 +11,7 @@ import numpy as np
 
 from .core import ops
 from .core.ops.nn import EPSILON
-from .initializers import _object_from_config, _object_to_config
+from .serialization.tables import ObjectKind
 
 
 def _check_factor(value, name):
@@ -200,6 +200,12 @@ def l1_l2(l1=0.01, l2=0.01):
     return L1L2(l1=l1, l2=l2)
 
 
+# one lookup for every kind of object: the serialization floor's (also registers the table)
+_KIND = ObjectKind(
+    "regularizer", "keras.regularizers", ALL_OBJECTS_DICT, {"l1_l2": l1_l2, "l1l2": l1_l2}
+)
+
+
 def serialize(regularizer):
     """Returns the Keras 3 config dict of a regularizer.
 
@@ -213,7 +219,7 @@ def serialize(regularizer):
     >>> keras.regularizers.serialize(keras.regularizers.L2(0.1))["class_name"]
     'L2'
     """
-    return _object_to_config(regularizer, "keras.regularizers", ALL_OBJECTS_DICT, "regularizer")
+    return _KIND.serialize(regularizer)
 
 
 def deserialize(config, custom_objects=None):
@@ -230,11 +236,7 @@ def deserialize(config, custom_objects=None):
     >>> keras.regularizers.deserialize({"class_name": "L1", "config": {"l1": 0.5}})
     L1(l1=0.5)
     """
-    if isinstance(config, str):
-        if config in ("l1_l2", "l1l2"):
-            return l1_l2()
-        config = {"class_name": config, "config": {}}
-    return _object_from_config(config, ALL_OBJECTS_DICT, "regularizer", custom_objects)
+    return _KIND.deserialize(config, custom_objects)
 
 
 def get(identifier):
@@ -251,15 +253,7 @@ def get(identifier):
     >>> keras.regularizers.get("l2")
     L2(l2=0.01)
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    if isinstance(identifier, type):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+    return _KIND.get(identifier)
 
 
 def _export_snake_case_aliases():

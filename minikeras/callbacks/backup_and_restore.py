@@ -7,6 +7,7 @@ import os
 import shutil
 import warnings
 
+from ..utils.atomic import atomic_write
 from .callback import Callback
 
 
@@ -142,8 +143,6 @@ class BackupAndRestore(Callback):
             self._save()
 
     def _save(self):
-        from ..saving.atomic import atomic_write
-
         os.makedirs(self.backup_dir, exist_ok=True)
         # keep the previous pair until the new one is complete; every file is replaced
         # atomically, the weights before the metadata that names their hash

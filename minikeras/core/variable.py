@@ -6,6 +6,14 @@ from . import dtypes
 from .tensor import Tensor, register_live_buffer
 
 _NAME_COUNTS = {}
+_RESOLVER = []  # [initializers.get], set by keras.initializers at import (the core is below it)
+
+
+def set_initializer_resolver(resolve):
+    """Lets `Variable` accept initializer names, configs and classes (`"ones"`, `{"class_name":
+    ...}`, `GlorotUniform`), as Keras does: `resolve` (keras.initializers.get) turns them into
+    callables. Called once by `minikeras.initializers`; the core never imports it."""
+    _RESOLVER[:] = [resolve]
 
 
 def _auto_name(base):
@@ -160,9 +168,14 @@ def _initial_value(initializer, shape, dtype):
             "Variable needs `shape` when its initializer is not an array. "
             f"Received: initializer={initializer!r}, shape=None"
         )
-    from .. import initializers
-
-    init = initializers.get(initializer)
+    init = initializer
+    if isinstance(initializer, (str, dict, type)):
+        if not _RESOLVER:
+            raise ValueError(
+                f"Variable got the initializer {initializer!r} by name, but keras.initializers "
+                "is not loaded to resolve it; pass a callable `(shape, dtype) -> array`."
+            )
+        init = _RESOLVER[0](initializer)
     dtype = dtypes.standardize_dtype(dtype)
     value = np.asarray(init(tuple(shape), dtype=dtype), dtype=dtype)
     return np.array(value, copy=True, order="C")  # C order: the fused kernels need it

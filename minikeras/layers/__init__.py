@@ -4,6 +4,7 @@ Each sub-package lists its public names in `__all__`; they are all exported here
 `LAYER_CLASSES` (the closed registry used when loading files) is built from everything exported.
 """
 
+from ..serialization import registry as _registry
 from .layer import InputSpec as InputSpec, Layer
 from .node import KerasTensor as KerasTensor
 from .core_layers.op_layer import OpLayer as OpLayer
@@ -33,3 +34,7 @@ def _collect():
 
 
 LAYER_CLASSES = _collect()
+
+# the closed table loading resolves layer classes in (serialization never imports layers)
+_registry.register_table("layers", LAYER_CLASSES)
+_registry.register_base("layer", Layer)

@@ -1,8 +1,17 @@
 """`keras.models`: Model, Sequential, and loading helpers."""
 
+from ..serialization import registry as _registry
 from .functional import Functional as Functional
 from .model import Model
 from .sequential import Sequential as Sequential
+
+# the serialization floor finds the models through these (it never imports upward)
+_registry.register_table(
+    "models", {"Functional": Functional, "Sequential": Sequential, "Model": Model}
+)
+_registry.register_base("model", Model)
+_registry.register_base("functional", Functional)
+_registry.register_base("sequential", Sequential)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):

@@ -9,6 +9,8 @@ from ..core.tensor import Tensor
 from ..layers.core_layers.input_layer import InputLayer
 from ..layers.layer import Layer
 from ..layers.node import KerasTensor, flatten, is_symbolic, map_structure
+from ..serialization import registry
+from .functional_config import functional_config, functional_from_config
 from .model import Model, _from_init_arguments
 
 
@@ -310,18 +312,15 @@ class Functional(Model):
         (name, trainable, dtype) instead, as in Keras 3: it rebuilds itself from those."""
         if not functional_like_constructor(type(self)):
             return Model.get_config(self)
-        from ..serialization import keras_objects as serialization
-
-        return serialization.functional_config(self)
+        return functional_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """A model from `get_config()`: the graph for Functional and subclasses with a
         functional constructor, else `cls(**config)` (Keras 3 `Model.from_config`)."""
-        from ..serialization import keras_objects as serialization
-
         if "layers" in config and (cls is Functional or functional_like_constructor(cls)):
-            model = serialization.functional_from_config(config, custom_objects)
+            with registry.loading_scope(custom_objects):
+                model = functional_from_config(config, custom_objects)
             if cls is Functional:
                 return model
             return cls(

@@ -6,6 +6,8 @@ from ..core.tensor import Tensor
 from ..layers.core_layers.input_layer import InputLayer
 from ..layers.layer import Layer
 from ..layers.node import KerasTensor
+from ..serialization import registry
+from . import sequential_config
 from .model import Model
 
 
@@ -188,12 +190,11 @@ class Sequential(Model):
         return x
 
     def get_config(self):
-        from ..serialization import keras_objects as serialization
-
-        return serialization.sequential_config(self)
+        """Keras 3's form: `layers` starts with the InputLayer (see `sequential_config.py`)."""
+        return sequential_config.sequential_config(self)
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ..serialization import keras_objects as serialization
-
-        return serialization.sequential_from_config(config, custom_objects)
+        """A Sequential from a Keras 2 or 3 config (a bare list of layers for Keras <= 2.1)."""
+        with registry.loading_scope(custom_objects):
+            return sequential_config.sequential_from_config(config, custom_objects)

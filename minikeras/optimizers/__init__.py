@@ -1,5 +1,6 @@
 """`keras.optimizers`: the optimizers, `get`, `serialize`, `deserialize` and `schedules`."""
 
+from ..serialization import registry as _registry
 from . import schedules
 from .adadelta import Adadelta
 from .adafactor import Adafactor
@@ -34,6 +35,10 @@ ALL_OBJECTS = (
     LossScaleOptimizer,
 )
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
+
+# loading finds optimizers by class name or any capitalisation (tf.keras writes "Adam", "adam")
+_registry.register_table("optimizers", {**{c.__name__: c for c in ALL_OBJECTS}, **ALL_OBJECTS_DICT})
+_registry.register_base("optimizer", Optimizer)
 
 
 def serialize(optimizer):

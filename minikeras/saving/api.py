@@ -15,18 +15,32 @@ import os
 import warnings
 import zipfile
 
+from ..models import functional_config
 from ..serialization import config_checks, registry
 from ..serialization import keras_objects as serialization
+from ..utils import atomic
 from . import (
     assets,
-    atomic,
     hdf5_legacy,
     keras2_compat,
     keras3_weights,
     keras_zip,
-    model_config,
+    legacy_config,
 )
 from .hdf5_legacy import SafeH5
+
+
+def _loading_budget(weights, label):
+    """`config_checks.weight_budget` for a model about to be built from a file: the elements of
+    the weights file `weights` (bytes of a `.keras` member, an open `SafeH5`, or None when the
+    archive holds no weights: then `config_checks.DEFAULT_BUDGET`)."""
+    if weights is None:
+        return config_checks.weight_budget(config_checks.DEFAULT_BUDGET, label)
+    if isinstance(weights, SafeH5):
+        return config_checks.weight_budget(weights.total_elements, label)
+    with SafeH5(weights, label=f"{label} (model.weights.h5)") as h5:
+        return config_checks.weight_budget(h5.total_elements, label)
+
 
 _LOSS_NAMES = {
     "mse": "mean_squared_error",
@@ -158,7 +172,7 @@ def _save_legacy(model, filepath, overwrite, include_optimizer, for_tf_keras=Fal
             "weights with save_weights()."
         )
     _warn_anonymous_functions(model)
-    config = model_config.legacy_h5_model_config(model, for_tf_keras)
+    config = legacy_config.legacy_h5_model_config(model, for_tf_keras)
     compiled = include_optimizer and getattr(model, "compiled", False) and model.optimizer
     training_config = _training_config(model) if compiled else None
     optimizer = model.optimizer if compiled else None
@@ -270,7 +284,7 @@ def _load_keras(filepath, custom_objects, compile):
         try:
             with (
                 serialization.ObjectSharingScope(),
-                config_checks.loading_budget(weights, filepath),
+                _loading_budget(weights, filepath),
             ):
                 model = serialization.deserialize_layer(config, custom_objects, build=True)
         except ValueError as e:
@@ -298,7 +312,7 @@ def _load_legacy(filepath, custom_objects, compile):
         serialization.check_config(config, custom_objects)
         with registry.loading_scope(custom_objects):
             try:
-                with config_checks.loading_budget(h5, filepath):
+                with _loading_budget(h5, filepath):
                     model = serialization.deserialize_layer(config, custom_objects)
             except ValueError as e:
                 raise ValueError(f"Cannot load '{filepath}': {e}") from None
@@ -515,12 +529,12 @@ def clone_model(model, input_tensors=None, clone_function=None):
         return Sequential(first + layers, name=model.name, trainable=model.trainable)
     if isinstance(model, Functional):
         by_name = {layer.name: layer for layer in model.layers}
-        config = model_config.functional_config(model)
+        config = functional_config.functional_config(model)
 
         def layer_fn(entry):
             return clone_function(by_name[entry["name"]])
 
-        return model_config.functional_from_config(
+        return functional_config.functional_from_config(
             config, input_tensors=input_tensors, layer_fn=layer_fn
         )
     return serialization.deserialize_layer(serialization.serialize_layer(model), build=True)

@@ -1,5 +1,7 @@
 """Checks applied to what a file asks for before anything is built or allocated.
 
+* `check_config(tree)`: walks a whole config first: refuses Python bytecode (Lambda functions,
+  `__lambda__` entries), layer names with '/', NUL or '..', and nesting deeper than MAX_DEPTH.
 * `check_layer_config(cls, config)`: each config value has the type the layer's constructor
   takes, judged from the type of the argument's default (a `bool` default wants a bool, an
   `int` default an int or a list of ints, a `float` default a number, a `str` default a string
@@ -22,7 +24,85 @@ import math
 import threading
 import zlib
 
+from .registry import get_registered_object, is_subclass
+
 _state = threading.local()
+
+
+MAX_DEPTH = 200
+
+
+# ---- names and safety checks ---------------------------------------------------------------------
+
+
+def check_name(name, where="a layer"):
+    """Layer names from files must be non-empty strings without '/', NUL or '..' tricks."""
+    if not isinstance(name, str) or not name or len(name) > 1024:
+        raise ValueError(f"Invalid name for {where}: {name!r} (expected a non-empty string).")
+    if "/" in name or "\\" in name or "\x00" in name or name in (".", ".."):
+        raise ValueError(
+            f"Invalid name for {where}: {name!r}. Names must not contain '/', '\\' or NUL and "
+            "must not be '.' or '..'; refusing the file."
+        )
+    return name
+
+
+def _is_bytecode_lambda(cfg):
+    fn = cfg.get("function")
+    return (
+        cfg.get("function_type") == "lambda"
+        or isinstance(fn, (list, tuple))
+        or (isinstance(fn, dict) and fn.get("class_name") == "__lambda__")
+    )
+
+
+def _bytecode_error(name):
+    return ValueError(
+        f"Refusing to load Lambda layer '{name}': its function is stored as Python bytecode, and "
+        "loading it would run code taken from the file. minikeras never unmarshals or evaluates "
+        "code (there is no switch to allow it, safe_mode=False included). Define the function "
+        "in your own code and pass it by the layer's name: load_model(path, custom_objects="
+        f"{{'{name}': my_function}}); or save the model again with a named function registered "
+        "via keras.saving.register_keras_serializable()."
+    )
+
+
+def check_config(tree, custom_objects=None, depth=0):
+    """Walks a whole config before anything is built: refuses bytecode and bad layer names."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"The config is nested more than {MAX_DEPTH} levels deep; refused.")
+    if isinstance(tree, list):
+        for item in tree:
+            check_config(item, custom_objects, depth + 1)
+        return
+    if not isinstance(tree, dict):
+        return
+    if tree.get("class_name") == "__lambda__":
+        raise ValueError(
+            "Refusing to load a function stored as Python bytecode ('__lambda__'): minikeras "
+            "never unmarshals or evaluates code. Pass the function in `custom_objects`."
+        )
+    cfg = tree.get("config")
+    skip = ()
+    if isinstance(tree.get("class_name"), str) and isinstance(cfg, dict):
+        if "name" in cfg and isinstance(cfg.get("name"), str) and "inbound_nodes" in tree:
+            check_name(cfg["name"])
+        if "name" in tree and isinstance(tree["name"], str):
+            check_name(tree["name"])
+        if tree["class_name"] == "Lambda":
+            name = cfg.get("name", "<unnamed>")
+            provided = get_registered_object(str(name), custom_objects) is not None
+            if _is_bytecode_lambda(cfg) and not provided:
+                raise _bytecode_error(name)
+            if provided:  # the caller's function replaces whatever the file holds
+                cfg = {
+                    k: v for k, v in cfg.items() if k not in ("function", "output_shape", "mask")
+                }
+            skip = ("config",)
+            check_config(cfg, custom_objects, depth + 1)
+    for key, value in tree.items():
+        if key not in skip and isinstance(value, (dict, list)):
+            check_config(value, custom_objects, depth + 1)
 
 
 # ---- config types --------------------------------------------------------------------------
@@ -210,9 +290,7 @@ def _defaults(cls):
 
 def check_layer_config(cls, config, class_name=None):
     """Raises ValueError if a value of `config` has a type `cls`'s constructor cannot take."""
-    from ..models import Model
-
-    if issubclass(cls, Model) or not isinstance(config, dict):
+    if is_subclass(cls, "model") or not isinstance(config, dict):
         return
     cls_name = class_name or cls.__name__
     layer = config.get("name", "<unnamed>")
@@ -280,20 +358,6 @@ def check_input_shape(name, shape):
 
 
 DEFAULT_BUDGET = 2**26  # elements, when a .keras archive holds no weights file to compare
-
-
-def loading_budget(weights, label):
-    """`weight_budget` for a model about to be built from a file: the elements of the weights
-    file `weights` (bytes of a `.keras` member, an open `SafeH5`, or None when the archive
-    holds no weights: then DEFAULT_BUDGET)."""
-    from ..saving.hdf5_legacy import SafeH5
-
-    if weights is None:
-        return weight_budget(DEFAULT_BUDGET, label)
-    if isinstance(weights, SafeH5):
-        return weight_budget(weights.total_elements, label)
-    with SafeH5(weights, label=f"{label} (model.weights.h5)") as h5:
-        return weight_budget(h5.total_elements, label)
 
 
 # ---- the contract: errors name the file ---------------------------------------------------------

@@ -9,173 +9,34 @@ function is stored as bytecode is refused unless the caller supplies the functio
 """
 
 import inspect
-import threading
 import types
 
 import numpy as np
 
+from ..core.autodiff import no_grad
+from ..core.tensor import Tensor
+from ..core.variable import Variable
 from . import config_checks, registry
+from .config_checks import MAX_DEPTH, _bytecode_error, _is_bytecode_lambda, check_config, check_name
+from .sharing import SHARED_ID, ObjectSharingScope, mark_shared, record_loaded, shared_object
 
-MAX_DEPTH = 200
+__all__ = [
+    "MAX_DEPTH",
+    "SHARED_ID",
+    "ObjectSharingScope",
+    "check_config",
+    "check_name",
+    "deserialize_keras_object",
+    "deserialize_layer",
+    "deserialize_value",
+    "lookup_function",
+    "mark_shared",
+    "record_loaded",
+    "serialize_keras_object",
+    "serialize_layer",
+    "shared_object",
+]
 _SPECIAL = ("__tuple__", "__numpy__", "__slice__", "__bytes__", "__ellipsis__", "__tensor__")
-
-
-# ---- names and safety checks ---------------------------------------------------------------------
-
-
-def check_name(name, where="a layer"):
-    """Layer names from files must be non-empty strings without '/', NUL or '..' tricks."""
-    if not isinstance(name, str) or not name or len(name) > 1024:
-        raise ValueError(f"Invalid name for {where}: {name!r} (expected a non-empty string).")
-    if "/" in name or "\\" in name or "\x00" in name or name in (".", ".."):
-        raise ValueError(
-            f"Invalid name for {where}: {name!r}. Names must not contain '/', '\\' or NUL and "
-            "must not be '.' or '..'; refusing the file."
-        )
-    return name
-
-
-def _is_bytecode_lambda(cfg):
-    fn = cfg.get("function")
-    return (
-        cfg.get("function_type") == "lambda"
-        or isinstance(fn, (list, tuple))
-        or (isinstance(fn, dict) and fn.get("class_name") == "__lambda__")
-    )
-
-
-def _bytecode_error(name):
-    return ValueError(
-        f"Refusing to load Lambda layer '{name}': its function is stored as Python bytecode, and "
-        "loading it would run code taken from the file. minikeras never unmarshals or evaluates "
-        "code (there is no switch to allow it, safe_mode=False included). Define the function "
-        "in your own code and pass it by the layer's name: load_model(path, custom_objects="
-        f"{{'{name}': my_function}}); or save the model again with a named function registered "
-        "via keras.saving.register_keras_serializable()."
-    )
-
-
-def check_config(tree, custom_objects=None, depth=0):
-    """Walks a whole config before anything is built: refuses bytecode and bad layer names."""
-    if depth > MAX_DEPTH:
-        raise ValueError(f"The config is nested more than {MAX_DEPTH} levels deep; refused.")
-    if isinstance(tree, list):
-        for item in tree:
-            check_config(item, custom_objects, depth + 1)
-        return
-    if not isinstance(tree, dict):
-        return
-    if tree.get("class_name") == "__lambda__":
-        raise ValueError(
-            "Refusing to load a function stored as Python bytecode ('__lambda__'): minikeras "
-            "never unmarshals or evaluates code. Pass the function in `custom_objects`."
-        )
-    cfg = tree.get("config")
-    skip = ()
-    if isinstance(tree.get("class_name"), str) and isinstance(cfg, dict):
-        if "name" in cfg and isinstance(cfg.get("name"), str) and "inbound_nodes" in tree:
-            check_name(cfg["name"])
-        if "name" in tree and isinstance(tree["name"], str):
-            check_name(tree["name"])
-        if tree["class_name"] == "Lambda":
-            name = cfg.get("name", "<unnamed>")
-            provided = registry.get_registered_object(str(name), custom_objects) is not None
-            if _is_bytecode_lambda(cfg) and not provided:
-                raise _bytecode_error(name)
-            if provided:  # the caller's function replaces whatever the file holds
-                cfg = {
-                    k: v for k, v in cfg.items() if k not in ("function", "output_shape", "mask")
-                }
-            skip = ("config",)
-            check_config(cfg, custom_objects, depth + 1)
-    for key, value in tree.items():
-        if key not in skip and isinstance(value, (dict, list)):
-            check_config(value, custom_objects, depth + 1)
-
-
-# ---- shared objects (Keras 3's `shared_object_id`) -----------------------------------------------
-
-_sharing = threading.local()
-SHARED_ID = "shared_object_id"
-
-
-class ObjectSharingScope:
-    """Keeps one object referenced from several places of a config one object across a file.
-
-    Keras 3 opens this scope around `.keras` saving and loading (only there). While saving,
-    every occurrence of an object serialized more than once (a layer inside two wrappers or
-    sub-models, an initializer instance given to two layers) carries its full config plus a
-    common `shared_object_id`; `finish(config)` drops the ids of objects met only once. While
-    loading, the first entry with a given id is built and every later one returns that object,
-    so shared layers keep one set of variables.
-
-    >>> import minikeras as keras
-    >>> from minikeras.serialization.keras_objects import ObjectSharingScope, serialize_keras_object
-    >>> dense = keras.layers.Dense(2)
-    >>> with ObjectSharingScope() as scope:
-    ...     config = scope.finish(serialize_keras_object([dense, dense, keras.layers.Dense(2)]))
-    >>> [SHARED_ID in entry for entry in config]
-    [True, True, False]
-    """
-
-    def __enter__(self):
-        self._outer = getattr(_sharing, "state", None)
-        _sharing.state = {"saved": {}, "loaded": {}}
-        return self
-
-    def __exit__(self, *exc):
-        _sharing.state = self._outer
-
-    def finish(self, config):
-        """Removes the `shared_object_id` of every object that occurs once in `config`."""
-        saved = _sharing.state["saved"]
-        counts, entries = {}, []
-
-        def walk(tree):
-            if isinstance(tree, list):
-                for item in tree:
-                    walk(item)
-            elif isinstance(tree, dict):
-                if "class_name" in tree and tree.get(SHARED_ID) in saved:
-                    counts[tree[SHARED_ID]] = counts.get(tree[SHARED_ID], 0) + 1
-                    entries.append(tree)
-                for value in tree.values():
-                    walk(value)
-
-        walk(config)
-        for entry in entries:
-            if counts[entry[SHARED_ID]] < 2:
-                del entry[SHARED_ID]
-        return config
-
-
-def mark_shared(obj, config):
-    """Tags `config` (the serialized `obj`) with the object's id inside an ObjectSharingScope."""
-    state = getattr(_sharing, "state", None)
-    if state is not None and isinstance(config, dict):
-        state["saved"][id(obj)] = obj  # holds obj, so its id cannot be reused during this save
-        config[SHARED_ID] = id(obj)
-    return config
-
-
-def shared_object(config):
-    """The object already loaded for `config`'s `shared_object_id` in this scope, or None."""
-    state = getattr(_sharing, "state", None)
-    if state is None or not isinstance(config, dict) or config.get(SHARED_ID) is None:
-        return None
-    return state["loaded"].get(_id_key(config[SHARED_ID]))
-
-
-def record_loaded(config, obj):
-    """Remembers `obj` as the object of `config`'s `shared_object_id` (inside a scope)."""
-    state = getattr(_sharing, "state", None)
-    if state is not None and isinstance(config, dict) and config.get(SHARED_ID) is not None:
-        state["loaded"].setdefault(_id_key(config[SHARED_ID]), obj)
-    return obj
-
-
-def _id_key(value):
-    return str(value) if isinstance(value, (int, str)) else repr(value)
 
 
 # ---- serialization -------------------------------------------------------------------------------
@@ -198,12 +59,10 @@ def _builtin_name(obj):
 
 def serialize_layer(layer):
     """`{"module", "class_name", "config", "registered_name", ["build_config"]}` of a layer."""
-    from ..models import Functional, Sequential
-
     cls = type(layer)
-    if cls is Functional:
+    if cls is registry.base("functional"):
         module, registered = "keras.src.models.functional", "Functional"
-    elif cls is Sequential:
+    elif cls is registry.base("sequential"):
         module, registered = "keras", None
     elif registry.builtin_layer_classes().get(cls.__name__) is cls:
         module, registered = "keras.layers", None
@@ -230,8 +89,6 @@ def serialize_keras_object(obj):
     >>> keras.saving.serialize_keras_object(keras.activations.relu)["config"]
     'relu'
     """
-    from ..layers.layer import Layer
-
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
     if isinstance(obj, np.generic):
@@ -245,9 +102,6 @@ def serialize_keras_object(obj):
         return [serialize_keras_object(x) for x in obj]
     if isinstance(obj, dict):
         return {str(k): serialize_keras_object(v) for k, v in obj.items()}
-    from ..core.tensor import Tensor
-    from ..core.variable import Variable
-
     if isinstance(obj, Tensor) and not isinstance(obj, Variable):  # a constant in an op node
         return {
             "class_name": "__tensor__",
@@ -260,13 +114,8 @@ def serialize_keras_object(obj):
         }
     if obj is Ellipsis:
         return {"class_name": "__ellipsis__", "config": {}}
-    if isinstance(obj, Layer):
+    if registry.is_a(obj, "layer"):
         return serialize_layer(obj)
-    from ..optimizers import Optimizer
-    from ..optimizers import serialize as serialize_optimizer
-
-    if isinstance(obj, Optimizer):
-        return serialize_optimizer(obj)
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)) or (
         callable(obj) and not hasattr(obj, "get_config") and hasattr(obj, "__name__")
     ):
@@ -295,10 +144,8 @@ def serialize_keras_object(obj):
 
 
 def _function_name(fn):
-    from .. import activations
-
     try:
-        return activations._NAMES[fn]
+        return registry.table("function_names")[fn]
     except (KeyError, TypeError):
         return getattr(fn, "__name__", None)
 
@@ -308,26 +155,9 @@ def _function_name(fn):
 
 def _tables(module_hint=""):
     """`(kind, table)` pairs of minikeras's classes/functions; the hint only reorders them."""
-    import importlib
-
-    from .. import constraints, initializers, optimizers, regularizers
-
-    tables = [
-        ("layer", registry.builtin_layer_classes()),
-        (
-            "optimizer",
-            {**{c.__name__: c for c in optimizers.ALL_OBJECTS}, **optimizers.ALL_OBJECTS_DICT},
-        ),
-        ("initializer", initializers.ALL_OBJECTS_DICT),
-        ("regularizer", regularizers.ALL_OBJECTS_DICT),
-        ("constraint", constraints.ALL_OBJECTS_DICT),
-    ]
-    for kind in ("losses", "metrics"):
-        try:
-            module = importlib.import_module(f"..{kind}", __package__)
-        except ImportError:
-            continue
-        tables.append((kind, getattr(module, "ALL_OBJECTS_DICT", {})))
+    tables = [("layer", registry.builtin_layer_classes())]
+    for kind in ("optimizers", "initializers", "regularizers", "constraints", "losses", "metrics"):
+        tables.append((kind, registry.table(kind)))
     hint = module_hint or ""
     tables.sort(key=lambda kt: 0 if kt[0][:5] in hint else 1)
     return tables
@@ -353,22 +183,17 @@ def _lookup_class(class_name, registered_name, custom_objects, module_hint):
 
 def lookup_function(name, custom_objects=None, module_hint=""):
     """A function saved by name: custom_objects, the registry, then minikeras's own."""
-    from .. import activations
-
+    activations = registry.table("activations")
     found = registry.get_registered_object(name, custom_objects)
     if found is not None:
         return found
-    if (
-        name in activations.ALL_OBJECTS_DICT
-        and "loss" not in module_hint
-        and "metric" not in module_hint
-    ):
-        return activations.ALL_OBJECTS_DICT[name]
+    if name in activations and "loss" not in module_hint and "metric" not in module_hint:
+        return activations[name]
     for kind, table in _tables(module_hint):
         if kind in ("losses", "metrics") and callable(table.get(name)):
             return table[name]
-    if name in activations.ALL_OBJECTS_DICT:
-        return activations.ALL_OBJECTS_DICT[name]
+    if name in activations:
+        return activations[name]
     raise ValueError(
         f"Unknown function: '{name}'. Register it with keras.saving.register_keras_serializable() "
         f"or pass it in `custom_objects={{'{name}': fn}}`."
@@ -403,6 +228,12 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
         return _deserialize(config, custom_objects, 0, build=True)
 
 
+def deserialize_value(config, custom_objects=None):
+    """Rebuilds one value of a config already checked by `check_config` (a function entry, a
+    `__numpy__` array, an object, ...), inside the caller's loading scope."""
+    return _deserialize(config, custom_objects, 0)
+
+
 def _deserialize(config, custom_objects, depth, build=False):
     if depth > MAX_DEPTH:
         raise ValueError(f"The config is nested more than {MAX_DEPTH} levels deep; refused.")
@@ -429,9 +260,7 @@ def _deserialize(config, custom_objects, depth, build=False):
             raise ValueError(f"A function entry needs a name. Received: {config!r}")
         return lookup_function(name, custom_objects, str(hint))
     cls = _lookup_class(class_name, config.get("registered_name"), custom_objects, str(hint))
-    from ..layers.layer import Layer
-
-    if inspect.isclass(cls) and issubclass(cls, Layer):
+    if registry.is_subclass(cls, "layer"):
         return deserialize_layer(config, custom_objects, build=build)
     if not inspect.isclass(cls):
         return cls  # a registered function given by class_name
@@ -454,8 +283,6 @@ def _special(class_name, cfg):
             raise ValueError(f"Refusing a {class_name} value of dtype {dtype}.")
         value = np.asarray(cfg.get("value"), dtype=dtype)
         if class_name == "__tensor__":  # Keras 3 writes constant tensors of op nodes so
-            from ..core.tensor import Tensor
-
             return Tensor(value)
         return value
     if class_name == "__slice__":
@@ -474,11 +301,7 @@ def deserialize_layer(config, custom_objects=None, build=False):
         custom_objects: name -> class for user layers (also looked up in active scopes).
         build: call `build_from_config` with the entry's `build_config` (top-level objects).
     """
-    from ..layers.layer import Layer
-    from ..models import Functional, Model, Sequential
-    from ..saving import model_config
-
-    if isinstance(config, Layer):
+    if registry.is_a(config, "layer"):
         return config
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"A layer config needs 'class_name' and 'config'. Received: {config!r}")
@@ -488,7 +311,10 @@ def deserialize_layer(config, custom_objects=None, build=False):
     class_name = config["class_name"]
     cls = registry.resolve_layer_class(class_name, config.get("registered_name"), custom_objects)
     inner = config.get("config")
-    if isinstance(inner, list) and issubclass(cls, Sequential):  # Keras <= 2.1: a bare list
+    sequential, functional = registry.base("sequential"), registry.base("functional")
+    if isinstance(inner, list) and registry.is_subclass(
+        cls, "sequential"
+    ):  # Keras <= 2.1: a bare list
         inner = {"layers": inner}
     if not isinstance(inner, dict):
         raise ValueError(f"The config of layer class '{class_name}' should be a dict.")
@@ -498,10 +324,11 @@ def deserialize_layer(config, custom_objects=None, build=False):
     if isinstance(inner.get("dtype"), dict):
         inner["dtype"] = (inner["dtype"].get("config") or {}).get("name")
     with registry.loading_scope(custom_objects):
-        if issubclass(cls, Sequential):
-            layer = model_config.sequential_from_config(inner, custom_objects)
-        elif cls is Functional or (cls is Model and "layers" in inner):
-            layer = model_config.functional_from_config(inner, custom_objects)
+        # the graph models rebuild their graph themselves (models/*_config.py)
+        if registry.is_subclass(cls, "sequential"):
+            layer = sequential.from_config(inner, custom_objects)
+        elif cls is functional or (cls is registry.base("model") and "layers" in inner):
+            layer = functional.from_config(inner, custom_objects)
         else:
             if class_name == "Lambda":
                 inner = _lambda_config(inner, custom_objects)
@@ -520,13 +347,11 @@ def deserialize_layer(config, custom_objects=None, build=False):
 
 
 def _build(layer, build_config):
-    from ..models import Functional, Model, Sequential
-
-    if isinstance(layer, Model) and not isinstance(layer, (Functional, Sequential)):
+    graph_model = registry.is_a(layer, "functional") or registry.is_a(layer, "sequential")
+    if registry.is_a(layer, "model") and not graph_model:
         shape = build_config.get("input_shape")
         if shape is None:
             return
-        from ..core.autodiff import no_grad
 
         def zeros(s):
             return np.zeros(tuple(1 if d is None else int(d) for d in s), "float32")
@@ -571,36 +396,3 @@ def _lambda_config(inner, custom_objects):
         ):
             out.pop(key, None)  # bytecode: drop it (shapes are traced, masks propagate)
     return out
-
-
-# ---- model configs (implemented in model_config.py) --------------------------------------------
-
-
-def functional_config(model):
-    """`Functional.get_config()`: Keras 3 form with `layers`, `input_layers`, `output_layers`."""
-    from ..saving import model_config
-
-    return model_config.functional_config(model)
-
-
-def functional_from_config(config, custom_objects=None):
-    """`Functional.from_config()`: rebuilds the graph from a Keras 2 or 3 config."""
-    from ..saving import model_config
-
-    with registry.loading_scope(custom_objects):
-        return model_config.functional_from_config(config, custom_objects)
-
-
-def sequential_config(model):
-    """`Sequential.get_config()`: Keras 3 form (`layers` starts with the InputLayer)."""
-    from ..saving import model_config
-
-    return model_config.sequential_config(model)
-
-
-def sequential_from_config(config, custom_objects=None):
-    """`Sequential.from_config()`: Keras 2 or 3 config."""
-    from ..saving import model_config
-
-    with registry.loading_scope(custom_objects):
-        return model_config.sequential_from_config(config, custom_objects)

@@ -3,7 +3,8 @@
 Loading never imports a module named in a file. A `class_name` found in a config resolves, in
 order, through the `custom_objects` passed to the loader, the active `custom_object_scope`s,
 the objects registered with `register_keras_serializable`, and minikeras's own classes
-(`minikeras.layers.LAYER_CLASSES`, the models, and the optimizers/initializers/... tables).
+(the tables their owners register here with `register_table`: layers, models, optimizers,
+initializers, ...; this floor imports none of them).
 """
 
 import contextlib
@@ -191,17 +192,55 @@ def loading_scope(custom_objects):
 
 
 # ---- the closed tables of built-in classes ------------------------------------------------------
+# Filled by their owners at import (layers register their classes, models Functional/Sequential,
+# optimizers/initializers/... their name tables), so this floor never imports upward.
+
+_TABLES = {}  # kind ("layers", "models", "initializers", ...) -> {name: class or function}
+_BASES = {}  # role ("layer", "model", "functional", "sequential", "optimizer") -> class
+
+
+def register_table(kind, table):
+    """Makes `table` (name -> class or function) minikeras's own `kind` objects for loading.
+
+    The dict is kept, not copied: entries its owner adds later are seen too.
+    """
+    _TABLES[kind] = table
+    return table
+
+
+def table(kind):
+    """The table registered for `kind` (an empty dict if its owner was not imported)."""
+    return _TABLES.get(kind, {})
+
+
+def register_base(role, cls):
+    """Names the base class of a role (`"layer"` -> Layer, ...) for type checks on this floor."""
+    _BASES[role] = cls
+    return cls
+
+
+def base(role):
+    """The class registered for `role`, or None."""
+    return _BASES.get(role)
+
+
+def is_a(obj, role):
+    """True when `obj` is an instance of the class registered for `role`."""
+    cls = _BASES.get(role)
+    return cls is not None and isinstance(obj, cls)
+
+
+def is_subclass(cls, role):
+    """True when `cls` is a subclass of the class registered for `role`."""
+    parent = _BASES.get(role)
+    return parent is not None and inspect.isclass(cls) and issubclass(cls, parent)
 
 
 def builtin_layer_classes():
     """Every built-in layer and model class by name (read fresh, so new layers are included)."""
-    from .. import layers
-    from ..models import Functional, Model, Sequential
-
-    table = dict(layers.LAYER_CLASSES)
-    table.pop("OpLayer", None)  # created only from operation nodes, never by class name
-    table.update({"Functional": Functional, "Sequential": Sequential, "Model": Model})
-    return table
+    out = {**table("layers"), **table("models")}
+    out.pop("OpLayer", None)  # created only from operation nodes, never by class name
+    return out
 
 
 def resolve_layer_class(class_name, registered_name=None, custom_objects=None):
@@ -210,8 +249,6 @@ def resolve_layer_class(class_name, registered_name=None, custom_objects=None):
     Raises:
         ValueError: naming the class when nothing registered or passed matches it.
     """
-    from ..layers.layer import Layer
-
     if not isinstance(class_name, str) or not class_name:
         raise ValueError(f"A layer config needs a string 'class_name'. Received: {class_name!r}")
     found = None
@@ -229,7 +266,7 @@ def resolve_layer_class(class_name, registered_name=None, custom_objects=None):
             "`custom_objects={'" + class_name + "': cls}` can be loaded; modules named in a "
             "file are never imported."
         )
-    if not (inspect.isclass(found) and issubclass(found, Layer)):
+    if not is_subclass(found, "layer"):
         raise ValueError(
             f"'{class_name}' resolves to {found!r}, which is not a keras Layer class, so it "
             "cannot be built from a layer config."

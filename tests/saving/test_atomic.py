@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 import minikeras as keras
-from minikeras.saving import atomic, keras_zip
+from minikeras.saving import keras_zip
+from minikeras.utils import atomic
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -6,20 +6,16 @@ import numpy as np
 
 from ... import activations
 from ...core.tensor import Tensor
+from ...serialization.registry import get_registered_name, get_registered_object
 from ..layer import Layer
 
 
 def _function_name(fn):
     """The name a function is saved under: its registered name if any, else `__name__`."""
     try:
-        from ...saving import get_registered_name
-    except ImportError:
-        get_registered_name = None
-    if get_registered_name is not None:
-        try:
-            return get_registered_name(fn)
-        except (AttributeError, TypeError):
-            pass
+        return get_registered_name(fn)
+    except (AttributeError, TypeError):
+        pass
     raw = getattr(fn, "_raw", fn)
     return getattr(raw, "__name__", type(fn).__name__)
 
@@ -41,12 +37,7 @@ def _resolve_function(spec, custom_objects=None, what="function"):
         raise ValueError(f"Lambda: cannot interpret the saved `{what}`: {spec!r}")
     found = (custom_objects or {}).get(spec)
     if found is None:
-        try:
-            from ...saving import get_registered_object
-        except ImportError:
-            get_registered_object = None
-        if get_registered_object is not None:
-            found = get_registered_object(spec)
+        found = get_registered_object(spec)
     if found is None:
         found = activations.ALL_OBJECTS_DICT.get(spec)
     if found is None:

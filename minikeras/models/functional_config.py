@@ -1,19 +1,27 @@
-"""Functional and Sequential configs (spec section 6): writing the Keras 3 form (and, for legacy
-`.h5` files, the Keras 2 form tf.keras 2 and Keras 3 both read), reading both.
+"""Functional configs (spec section 6): `Functional.get_config()` writes the Keras 3 form,
+`Functional.from_config()` reads the Keras 2 and 3 forms.
 
 Reading rebuilds the graph by replaying each layer's `inbound_nodes` once its inputs exist.
 Keras 3 operation nodes (`NotEqual`, `Resize`, `FFT2`, ...) become `OpLayer`s when the op is one
 of `keras.ops` (a closed set of numeric functions, named as Keras 3 names them in
 `layers/core_layers/op_names.py`); `mask` and `training` call arguments are dropped (masks propagate
 by themselves, `training` comes from the enclosing call). Op nodes are written as Keras 3 writes
-them: the constructor arguments in the config, the tensors in the node.
+them: the constructor arguments in the config, the tensors in the node. Legacy `.h5` files' Keras 2
+form is written by `saving/legacy_config.py`.
 """
 
 from ..layers.core_layers import op_names
 from ..layers.node import KerasTensor, flatten
+from ..serialization import registry
+from ..serialization.config_checks import check_name
+from ..serialization.keras_objects import (
+    deserialize_layer,
+    deserialize_value,
+    serialize_keras_object,
+    serialize_layer,
+)
 from ..utils.naming import to_snake_case
-from ..serialization import keras_objects as serialization
-from ..serialization.keras_objects import check_name, serialize_keras_object
+from .sequential_config import input_kwargs
 
 _DROPPED_KWARGS = ("mask", "training")
 
@@ -48,7 +56,7 @@ def _op_entry(layer):
 def _functions_in(value, custom_objects):
     """Function entries (also inside lists) of an op's config, looked up by name."""
     if isinstance(value, dict) and value.get("class_name") in ("function", "__lambda__"):
-        return serialization._deserialize(value, custom_objects, 0)
+        return deserialize_value(value, custom_objects)
     if isinstance(value, list):
         return [_functions_in(v, custom_objects) for v in value]
     return value
@@ -57,12 +65,12 @@ def _functions_in(value, custom_objects):
 def _layer_entry(layer):
     if getattr(layer, "_is_operation", False):
         return _op_entry(layer)
-    return serialization.serialize_layer(layer)
+    return serialize_layer(layer)
 
 
 def functional_config(model):
     """The Keras 3 `Functional.get_config()` dict of `model`."""
-    from ..models import Functional
+    from .functional import Functional
 
     kept = {id(n) for depth in model._nodes_by_depth.values() for n in depth}
     reindex = {}  # (layer id, node index) -> index among this model's nodes
@@ -124,271 +132,6 @@ def functional_config(model):
         "input_layers": io(model._input_structure),
         "output_layers": io(model._output_structure),
     }
-
-
-def sequential_config(model):
-    """The Keras 3 `Sequential.get_config()` dict of `model`."""
-    layers = []
-    if model._input_layer is not None:
-        layers.append(
-            {
-                "module": "keras.layers",
-                "class_name": "InputLayer",
-                "config": model._input_layer.get_config(),
-                "registered_name": None,
-            }
-        )
-    layers += [serialization.serialize_layer(layer) for layer in model.layers]
-    config = {
-        "name": model.name,
-        "trainable": model.trainable,
-        "dtype": {
-            "module": "keras",
-            "class_name": "DTypePolicy",
-            "config": {"name": model.dtype},
-            "registered_name": None,
-        },
-        "layers": layers,
-    }
-    if model.built and model._build_shapes is not None:
-        config["build_input_shape"] = [None if d is None else int(d) for d in model._build_shapes]
-    return config
-
-
-def _strip_keras3_entry(entry):
-    """A top-level layer entry as legacy `.h5` files hold it: no module/registered_name/
-    build_config (op nodes keep `module`: it tells them from layers) and no `mask` node kwargs."""
-    dropped = ("registered_name", "build_config")
-    if ".ops" not in str(entry.get("module")):
-        dropped += ("module",)
-    entry = {k: v for k, v in entry.items() if k not in dropped}
-    for node in entry.get("inbound_nodes", []):
-        if isinstance(node, dict):
-            node["kwargs"] = {k: v for k, v in node.get("kwargs", {}).items() if k != "mask"}
-    return entry
-
-
-class _NotKeras2(Exception):
-    """A graph feature the Keras 2 node format cannot carry so that Keras 3 also reads it."""
-
-
-def _call_arg_names(layer):
-    import inspect
-
-    try:
-        params = inspect.signature(layer.call).parameters.values()
-    except (TypeError, ValueError):
-        return []
-    return [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-
-
-def _keras2_sequential_entry(entry):
-    """A Sequential called inside a functional model, without its InputLayer: tf.keras 2 then
-    numbers its calls from 0 as Keras 3 does (with an InputLayer, tf.keras 2 counts the model's
-    own input node first and Keras 3 does not, so no file could serve both)."""
-    cfg = dict(entry["config"])
-    cfg["layers"] = [e for e in cfg.get("layers", []) if e.get("class_name") != "InputLayer"]
-    cfg.pop("build_input_shape", None)
-    return {**entry, "config": cfg}
-
-
-def _attention_shapes(layer):
-    """tf.keras 2's MultiHeadAttention config names the shapes it was first called on (its
-    `from_config` requires the keys; Keras 3's refuses them, so only strict files carry them)."""
-    node = next((n for n in layer._inbound_nodes if not n.is_input), None)
-    if node is None:
-        return {"query_shape": None, "key_shape": None, "value_shape": None}
-    names = ["query", "value", "key"]
-    given = {**dict(zip(names, node.args)), **node.kwargs}
-    shape = {
-        k: list(given[k].shape) if isinstance(given.get(k), KerasTensor) else None for k in names
-    }
-    key = shape["key"] if shape["key"] is not None else shape["value"]
-    return {"query_shape": shape["query"], "key_shape": key, "value_shape": shape["value"]}
-
-
-def keras2_functional_config(model, strict=False):
-    """`Functional.get_config()` in Keras 2's form (`[[layer, node, tensor, kwargs]]` nodes).
-
-    Keras 3's legacy loader reads this form too, except for three things it cannot express
-    for both: a layer given tensors besides its first argument (Keras 3 passes such node
-    kwargs on unresolved), a nested functional model (tf.keras 2 counts its own input node
-    first, Keras 3 does not) and Keras 3 operation nodes (tf.keras 2 has no such layers).
-    With `strict=False` these raise `_NotKeras2`; with `strict=True` the file follows
-    tf.keras 2 (Keras 3 cannot load it) and only operation nodes raise a ValueError.
-    """
-    from ..models import Functional, Sequential
-
-    kept = {id(n) for depth in model._nodes_by_depth.values() for n in depth}
-    reindex = {}
-    for layer in model._all_layers:
-        k = 0
-        for i, node in enumerate(layer._inbound_nodes):
-            if id(node) in kept:
-                reindex[(id(layer), i)] = k
-                k += 1
-
-    def ref(t, io=False):
-        layer, node_index, tensor_index = t._keras_history
-        index = reindex.get((id(layer), node_index), node_index)
-        if isinstance(layer, Functional):
-            if not (strict or io):
-                raise _NotKeras2(f"nested functional model '{layer.name}'")
-            index += 1  # Keras 2 (and Keras 3 in input/output_layers) count its own node first
-        return [layer.name, index, tensor_index]
-
-    def encode(value):
-        if isinstance(value, KerasTensor):
-            if not strict:
-                raise _NotKeras2("a tensor passed besides the first argument")
-            return ref(value)
-        if isinstance(value, (list, tuple)):
-            return [encode(v) for v in value]
-        if isinstance(value, dict):
-            return {k: encode(v) for k, v in value.items()}
-        return serialize_keras_object(value)
-
-    def keras2_node(node):
-        args = list(node.args)
-        kwargs = {k: v for k, v in node.kwargs.items() if k != "mask"}
-        if len(args) > 1:  # Keras 2 passes later positional arguments by name
-            names = _call_arg_names(node.layer)
-            if len(names) < len(args):
-                raise _NotKeras2(f"layer '{node.layer.name}' called with {len(args)} arguments")
-            kwargs = {**dict(zip(names[1:], args[1:])), **kwargs}
-        first = args[0] if args else None
-        tensors = first if isinstance(first, (list, tuple)) else [first]
-        if not tensors or not all(isinstance(t, KerasTensor) for t in tensors):
-            raise _NotKeras2(f"layer '{node.layer.name}' called on a non-tensor first argument")
-        kw = encode(kwargs)
-        return [ref(t) + [kw] for t in tensors]
-
-    layers = []
-    for layer in model._all_layers:
-        if getattr(layer, "_is_operation", False):
-            if strict:
-                raise ValueError(
-                    f"Cannot write model '{model.name}' for tf.keras 2: '{layer.name}' is a Keras 3 "
-                    f"operation ({layer.op_name}), which tf.keras 2 has no layer for. Wrap it in a "
-                    "layer (or keras.layers.Lambda with a registered function)."
-                )
-            raise _NotKeras2(f"operation '{layer.name}'")
-        if isinstance(layer, Functional) and not isinstance(layer, Sequential):
-            if not strict:
-                raise _NotKeras2(f"nested functional model '{layer.name}'")
-            entry = {
-                "class_name": type(layer).__name__,
-                "config": keras2_functional_config(layer, strict),
-            }
-        else:
-            entry = _strip_keras3_entry(serialization.serialize_layer(layer))
-            if isinstance(layer, Sequential):
-                entry = _keras2_sequential_entry(entry)
-            if type(layer).__name__ == "MultiHeadAttention":
-                entry["config"].update(_attention_shapes(layer))
-        entry["name"] = layer.name
-        entry["inbound_nodes"] = [
-            keras2_node(node)
-            for node in layer._inbound_nodes
-            if id(node) in kept and not node.is_input
-        ]
-        layers.append(entry)
-
-    def io(structure):
-        if isinstance(structure, KerasTensor):
-            return [ref(structure, io=True)]
-        if isinstance(structure, dict):
-            return {k: ref(v, io=True) for k, v in structure.items()}
-        return [ref(t, io=True) for t in flatten(structure)]
-
-    return {
-        "name": model.name,
-        "trainable": model.trainable,
-        "layers": layers,
-        "input_layers": io(model._input_structure),
-        "output_layers": io(model._output_structure),
-    }
-
-
-def legacy_h5_model_config(model, for_tf_keras=False):
-    """`{"class_name", "config"}` for a legacy `.h5` file (spec 2.6), in the Keras 2 spelling.
-
-    Layer configs are spelled so tf.keras 2 and Keras 3 both rebuild them
-    (`keras2_compat.to_keras2`); a functional graph uses Keras 2's node format when both can
-    read it (`keras2_functional_config`) and Keras 3's otherwise, unless `for_tf_keras=True`
-    asks for Keras 2's format regardless (then Keras 3 may not load the file).
-    """
-    from ..models import Functional
-
-    from .keras2_compat import to_keras2
-
-    from ..models.functional import functional_like_constructor
-
-    if isinstance(model, Functional) and functional_like_constructor(type(model)):
-        try:
-            config = keras2_functional_config(model, strict=for_tf_keras)
-        except _NotKeras2:
-            config = model.get_config()
-            config["layers"] = [_strip_keras3_entry(e) for e in config.get("layers", [])]
-    else:
-        config = model.get_config()  # a functional subclass may give its own arguments only
-        if "layers" in config:
-            config["layers"] = [_strip_keras3_entry(e) for e in config["layers"]]
-    return to_keras2({"class_name": type(model).__name__, "config": config})
-
-
-# ---- reading: Sequential -------------------------------------------------------------------------
-
-
-def sequential_from_config(config, custom_objects=None):
-    """A Sequential model from a Keras 2 or 3 config (a bare list for Keras <= 2.1)."""
-    from ..layers.core_layers.input_layer import InputLayer
-    from ..models import Sequential
-
-    if isinstance(config, list):
-        config = {"layers": config}
-    name = config.get("name")
-    if name is not None:
-        check_name(name, "a model")
-    model = Sequential(name=name)
-    for entry in config.get("layers", []):
-        if not isinstance(entry, dict):
-            raise ValueError(
-                f"Sequential model '{name}': a layer entry should be a dict: {entry!r}"
-            )
-        if entry.get("class_name") == "InputLayer":
-            cfg = dict(entry.get("config") or {})
-            check_name(cfg.get("name") or "input", "an InputLayer")
-            model.add(InputLayer(**_input_kwargs(cfg)), rebuild=False)
-        else:
-            layer = serialization.deserialize_layer(entry, custom_objects)
-            model.add(layer, rebuild=False)
-    model._maybe_rebuild()
-    if not model.built and config.get("build_input_shape"):
-        from ..serialization.config_checks import check_input_shape
-
-        check_input_shape(name, config["build_input_shape"])
-        model.build(tuple(config["build_input_shape"]))
-    if config.get("trainable") is False:
-        model.trainable = False
-    return model
-
-
-def _input_kwargs(cfg):
-    out = {k: v for k, v in cfg.items() if k not in ("ragged", "sparse")}
-    if isinstance(out.get("dtype"), dict):
-        out["dtype"] = (out["dtype"].get("config") or {}).get("name")
-    if "batch_input_shape" in out:
-        out["batch_shape"] = out.pop("batch_input_shape")
-    from ..layers.core_layers.input_layer import InputLayer
-    from ..serialization.config_checks import check_input_shape, check_layer_config
-
-    check_layer_config(InputLayer, out, "InputLayer")
-    shape = out.get("batch_shape")
-    if shape is None and isinstance(out.get("shape"), (list, tuple)):
-        shape = [None] + list(out["shape"])
-    check_input_shape(out.get("name"), shape)
-    return out
 
 
 # ---- reading: Functional -------------------------------------------------------------------------
@@ -457,8 +200,6 @@ def _starts_with_input(config):
 
 def _resolves_as_layer(entry, custom_objects):
     """True when the entry's class names a layer (registered, passed or minikeras's own)."""
-    from ..serialization import registry
-
     try:
         registry.resolve_layer_class(
             entry["class_name"], entry.get("registered_name"), custom_objects
@@ -522,7 +263,7 @@ class _Graph:
                     layer = t._keras_history[0]
                     self.outputs[lname] = [[t]]
                 else:
-                    layer = InputLayer(**_input_kwargs(dict(cfg)))
+                    layer = InputLayer(**input_kwargs(dict(cfg)))
                     self.outputs[lname] = [[layer.output]]
             else:
                 op, keras_call = _op_for_entry(cls_name, cfg)
@@ -537,15 +278,13 @@ class _Graph:
                     # a layer's own errors propagate: an entry that names a layer class is
                     # never rebuilt as an operation because building the layer failed
                     layer = (
-                        layer_fn(entry)
-                        if layer_fn
-                        else serialization.deserialize_layer(entry, custom_objects)
+                        layer_fn(entry) if layer_fn else deserialize_layer(entry, custom_objects)
                     )
                 else:
                     layer = None
                 if layer is None:
                     kwargs = {k: v for k, v in cfg.items() if k != "name"}
-                    kwargs = serialization._deserialize(kwargs, None, 0)
+                    kwargs = deserialize_value(kwargs)
                     # functions of control-flow ops (scan's f, cond's branches): by their names
                     kwargs = {k: _functions_in(v, custom_objects) for k, v in kwargs.items()}
                     layer = OpLayer(op, kwargs=kwargs, name=lname, keras_call=keras_call)
@@ -558,7 +297,7 @@ class _Graph:
 
     def resolve(self, ref, where_io=False):
         """`[layer_name, node_index, tensor_index]` -> KerasTensor (None while not built yet)."""
-        from ..models import Functional
+        from .functional import Functional
 
         if not _is_triple(ref):
             raise ValueError(f"Model '{self.name}': invalid tensor reference {ref!r}.")
@@ -597,7 +336,7 @@ class _Graph:
             return [self._decode(v) for v in value]
         if isinstance(value, dict) and "class_name" not in value:
             return {k: self._decode(v) for k, v in value.items()}
-        return serialization._deserialize(value, None, 0)
+        return deserialize_value(value)
 
     def call_args(self, node):
         """`(args, kwargs)` for one inbound node (Keras 2 or 3 form); raises _NotReady."""
@@ -694,7 +433,7 @@ def functional_from_config(config, custom_objects=None, input_tensors=None, laye
         input_tensors: KerasTensors to use instead of new Inputs (clone_model).
         layer_fn: `entry -> layer` replacing deserialization (clone_model).
     """
-    from ..models import Functional
+    from .functional import Functional
 
     if not isinstance(config, dict) or "layers" not in config:
         raise ValueError(

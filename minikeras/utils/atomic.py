@@ -1,5 +1,8 @@
 """Atomic file replacement: write a temp file beside the target, fsync it, `os.replace` it.
 
+Used by every file format of `saving/` and by `BackupAndRestore`'s metadata (no format
+involved), so it sits on a low floor beside the other plain-Python helpers.
+
 A reader (or a crash) then sees either the complete old file or the complete new one, never a
 half-written file. Temp files are named `.<target name>.<pid>.<random>.tmp` (for a target name
 too long for that to fit the file system's name limit, its start plus `~<hash>` replaces the
@@ -10,6 +13,8 @@ import contextlib
 import hashlib
 import os
 import tempfile
+
+from ..distribution import data_parallel
 
 _SUFFIX = ".tmp"
 
@@ -113,6 +118,10 @@ def atomic_write(filepath, overwrite=True):
     synced after it. On any error the temp file is removed and the target is left untouched.
     """
     filepath = os.fspath(filepath)
+    if not data_parallel.is_chief():  # keras.distribution: rank 0 writes, the others discard
+        with tempfile.TemporaryDirectory() as scratch:
+            yield os.path.join(scratch, os.path.basename(filepath))
+        return
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(
             f"File {filepath!r} already exists and overwrite=False; nothing was written."
