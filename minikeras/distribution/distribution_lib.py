@@ -57,8 +57,7 @@ def initialize(job_addresses=None, num_processes=None, process_id=None):
         num_processes = int(env["KERAS_DISTRIBUTION_NUM_PROCESSES"])
     if process_id is None and "KERAS_DISTRIBUTION_PROCESS_ID" in env:
         process_id = int(env["KERAS_DISTRIBUTION_PROCESS_ID"])
-    need_mpi = mpi.launched_by_mpi() or (num_processes or 1) > 1
-    comm = mpi.world(required=need_mpi)
+    comm = mpi.world(required=mpi.launched_by_mpi())
     size, rank = (1, 0) if comm is None else (comm.Get_size(), comm.Get_rank())
     if num_processes is not None and int(num_processes) != size:
         raise ValueError(
