@@ -6,7 +6,9 @@ import numpy as np
 
 from . import autodiff
 
-_ops = None  # minikeras.core.ops, set when that package is imported (it imports this module)
+# The ops the operators call: `minikeras.core.ops.operators`, bound by `minikeras.core.ops` when it
+# is imported (that package imports this module, so this one does not import it)
+ops = None
 
 # id(buffer) -> the Variable holding it. Variables are updated in place, so an array handed to the
 # user that shares such a buffer would change under them; `numpy()` and `__array__` copy those.
@@ -145,7 +147,7 @@ class Tensor:
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method == "__call__" and not kwargs and ufunc.__name__ in _UFUNC_OPS:
-            return getattr(_ops, _UFUNC_OPS[ufunc.__name__])(*inputs)
+            return getattr(ops, _UFUNC_OPS[ufunc.__name__])(*inputs)
         arrays = [x.data if isinstance(x, Tensor) else x for x in inputs]
         return getattr(ufunc, method)(*arrays, **kwargs)
 
@@ -196,124 +198,124 @@ class Tensor:
 
     # -- operators (all differentiable, all via ops) ----------------------------------------
     def __add__(self, other):
-        return _ops.add(self, other)
+        return ops.add(self, other)
 
     def __radd__(self, other):
-        return _ops.add(other, self)
+        return ops.add(other, self)
 
     def __sub__(self, other):
-        return _ops.subtract(self, other)
+        return ops.subtract(self, other)
 
     def __rsub__(self, other):
-        return _ops.subtract(other, self)
+        return ops.subtract(other, self)
 
     def __mul__(self, other):
-        return _ops.multiply(self, other)
+        return ops.multiply(self, other)
 
     def __rmul__(self, other):
-        return _ops.multiply(other, self)
+        return ops.multiply(other, self)
 
     def __truediv__(self, other):
-        return _ops.divide(self, other)
+        return ops.divide(self, other)
 
     def __rtruediv__(self, other):
-        return _ops.divide(other, self)
+        return ops.divide(other, self)
 
     def __pow__(self, other):
-        return _ops.power(self, other)
+        return ops.power(self, other)
 
     def __rpow__(self, other):
-        return _ops.power(other, self)
+        return ops.power(other, self)
 
     def __matmul__(self, other):
-        return _ops.matmul(self, other)
+        return ops.matmul(self, other)
 
     def __rmatmul__(self, other):
-        return _ops.matmul(other, self)
+        return ops.matmul(other, self)
 
     def __floordiv__(self, other):
-        return _ops.floor_divide(self, other)
+        return ops.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
-        return _ops.floor_divide(other, self)
+        return ops.floor_divide(other, self)
 
     def __mod__(self, other):
-        return _ops.mod(self, other)
+        return ops.mod(self, other)
 
     def __rmod__(self, other):
-        return _ops.mod(other, self)
+        return ops.mod(other, self)
 
     # &, |, ^ and ~ are logical, as on Keras's KerasTensor (ops.logical_and, ...)
     def __and__(self, other):
-        return _ops.logical_and(self, other)
+        return ops.logical_and(self, other)
 
     def __rand__(self, other):
-        return _ops.logical_and(other, self)
+        return ops.logical_and(other, self)
 
     def __or__(self, other):
-        return _ops.logical_or(self, other)
+        return ops.logical_or(self, other)
 
     def __ror__(self, other):
-        return _ops.logical_or(other, self)
+        return ops.logical_or(other, self)
 
     def __xor__(self, other):
-        return _ops.logical_xor(self, other)
+        return ops.logical_xor(self, other)
 
     def __rxor__(self, other):
-        return _ops.logical_xor(other, self)
+        return ops.logical_xor(other, self)
 
     def __invert__(self):
-        return _ops.logical_not(self)
+        return ops.logical_not(self)
 
     def __round__(self, ndigits=None):
-        return _ops.round(self, 0 if ndigits is None else ndigits)
+        return ops.round(self, 0 if ndigits is None else ndigits)
 
     def __neg__(self):
-        return _ops.negative(self)
+        return ops.negative(self)
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return _ops.abs(self)
+        return ops.abs(self)
 
     def __getitem__(self, key):
-        return _ops.getitem(self, key)
+        return ops.getitem(self, key)
 
     # comparisons give plain boolean tensors (no gradient)
     def __lt__(self, other):
-        return _ops.less(self, other)
+        return ops.less(self, other)
 
     def __le__(self, other):
-        return _ops.less_equal(self, other)
+        return ops.less_equal(self, other)
 
     def __gt__(self, other):
-        return _ops.greater(self, other)
+        return ops.greater(self, other)
 
     def __ge__(self, other):
-        return _ops.greater_equal(self, other)
+        return ops.greater_equal(self, other)
 
     def __eq__(self, other):
-        return _ops.equal(self, other)
+        return ops.equal(self, other)
 
     def __ne__(self, other):
-        return _ops.not_equal(self, other)
+        return ops.not_equal(self, other)
 
     @property
     def T(self):
-        return _ops.transpose(self)
+        return ops.transpose(self)
 
     def reshape(self, *shape):
-        return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+        return ops.reshape(self, shape[0] if len(shape) == 1 else shape)
 
     def astype(self, dtype):
-        return _ops.cast(self, dtype)
+        return ops.cast(self, dtype)
 
     def sum(self, axis=None, keepdims=False):
-        return _ops.sum(self, axis=axis, keepdims=keepdims)
+        return ops.sum(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False):
-        return _ops.mean(self, axis=axis, keepdims=keepdims)
+        return ops.mean(self, axis=axis, keepdims=keepdims)
 
 
 _UFUNC_OPS = {

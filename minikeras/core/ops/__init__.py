@@ -1,68 +1,39 @@
 """`keras.ops`: differentiable ops on numpy arrays, Tensors and Variables.
 
-Every public function also accepts symbolic `KerasTensor`s (from `keras.Input`): then it records
-an operation node in the functional graph instead of computing, as Keras 3 does.
+Each op is implemented, with its backward, in a family module (`elementwise.py`, `reduce.py`, ...).
+This module binds the public ops by name: `add = op(_elementwise.add)` is `_elementwise.add`
+which, given a symbolic `KerasTensor` (from `keras.Input`), records an operation node in the
+functional graph instead of computing, as Keras 3's ops do (`_base.op`). The family functions
+themselves stay undispatched: ops composing other ops, and Tensor's operators (`operators.py`),
+call them directly and pay no dispatch.
+
+`keras.ops.nn`, `keras.ops.numpy`, `keras.ops.linalg` and `keras.ops.image` are Keras 3's public
+sub-namespaces: the same functions, under the names Keras lists there.
 """
 
-import builtins
-import functools
+import types as _types
 
-from .. import tensor as _tensor_module
-from . import _base, conv as _conv, elementwise as _elementwise, linalg as _linalg
-from . import nn as _nn, reduce as _reduce, shape as _shape, signal as _signal
+from .. import tensor as _tensor
+from . import attention as _attention
+from . import control_flow as _control_flow
+from . import conv as _conv
 from . import ctc as _ctc
 from . import decompositions as _decompositions
-from . import attention as _attention, control_flow as _control_flow, segment as _segment
-from .attention import *  # noqa: F401,F403
-from .control_flow import *  # noqa: F401,F403
-from .segment import *  # noqa: F401,F403
-from .conv import *  # noqa: F401,F403
-from .ctc import *  # noqa: F401,F403
-from .decompositions import *  # noqa: F401,F403
-from .elementwise import *  # noqa: F401,F403
-from .linalg import *  # noqa: F401,F403
-from .nn import *  # noqa: F401,F403
-from .reduce import *  # noqa: F401,F403
-from .shape import *  # noqa: F401,F403
-from .signal import *  # noqa: F401,F403
+from . import elementwise as _elementwise
+from . import image as _image
+from . import linalg as _linalg
+from . import nn as _nn
+from . import operators as _operators
+from . import reduce as _reduce
+from . import segment as _segment
+from . import shape as _shape
+from . import signal as _signal
+from ._base import op
 
-# set by minikeras.layers.core_layers.op_layer: (name, fn, args, kwargs) -> KerasTensor
-_symbolic_hook = None
+# the ops behind Tensor's operators (this package imports tensor.py, so it binds them there)
+_tensor.ops = _operators
 
-
-def _is_symbolic(x):
-    if hasattr(x, "_keras_history"):
-        return True
-    if isinstance(x, (list, tuple)):
-        return builtins.any(hasattr(i, "_keras_history") for i in x)
-    return False
-
-
-_EAGER_TYPES = _base.EAGER_TYPES
-
-
-def _any_symbolic(values):
-    for a in values:
-        if type(a) not in _EAGER_TYPES and _is_symbolic(a):
-            return True
-    return False
-
-
-def _dispatching(name, fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        if _symbolic_hook is not None:
-            for a in args:  # inlined: this runs on every op call
-                if type(a) not in _EAGER_TYPES and _is_symbolic(a):
-                    return _symbolic_hook(name, fn, args, kwargs)
-            if kwargs and _any_symbolic(kwargs.values()):
-                return _symbolic_hook(name, fn, args, kwargs)
-        return fn(*args, **kwargs)
-
-    wrapper._raw = fn
-    return wrapper
-
-
+# the family modules whose `__all__` are public ops (saving reads the names of old files' nodes)
 _FAMILIES = (
     _attention,
     _control_flow,
@@ -79,65 +50,357 @@ _FAMILIES = (
 )
 
 
-def _install():
-    g = globals()
-    for module in _FAMILIES:
-        for name in module.__all__:
-            if name == "EPSILON":
-                continue
-            g[name] = _dispatching(name, getattr(module, name))
+# attention
+dot_product_attention = op(_attention.dot_product_attention)
 
 
-_install()
-# Tensor operators use the raw (non-dispatching) functions: they never see KerasTensors.
-_tensor_module._ops = _shape.__class__("ops_raw")
-for _m in _FAMILIES:
-    for _n in _m.__all__:
-        setattr(_tensor_module._ops, _n, getattr(_m, _n))
-
-# keras.ops.image: its functions dispatch like the others, recorded under "image.<name>"
-from . import image  # noqa: E402
-
-for _n in image.__all__:
-    setattr(image, _n, _dispatching(f"image.{_n}", getattr(image, _n)))
+# control_flow
+cond = op(_control_flow.cond)
+switch = op(_control_flow.switch)
+while_loop = op(_control_flow.while_loop)
+fori_loop = op(_control_flow.fori_loop)
+scan = op(_control_flow.scan)
+associative_scan = op(_control_flow.associative_scan)
+map = op(_control_flow.map)
+vectorized_map = op(_control_flow.vectorized_map)
+custom_gradient = op(_control_flow.custom_gradient)
 
 
-class _PublicNamespace(_shape.__class__):
-    """`keras.ops.nn`, `keras.ops.numpy`, `keras.ops.linalg`: Keras 3's public sub-namespaces.
-
-    They hold the same dispatching functions as `keras.ops` itself, so
-    `keras.ops.nn.softmax(keras.Input((3,)))` records an op node like `keras.ops.softmax`. (The
-    family modules `core/ops/nn.py`, `linalg.py` are the raw implementations; the package
-    attributes of those names are replaced by these namespaces after the imports above.)
-    """
-
-    def __init__(self, name, family=None):
-        super().__init__(f"minikeras.ops.{name}")
-        self._names = set(family.__all__) if family is not None else None
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        fn = globals().get(name)
-        if fn is None or not callable(fn) or name.startswith("_"):
-            raise AttributeError(
-                f"module 'keras.ops.{self.__name__.rsplit('.', 1)[-1]}' has no attribute '{name}'"
-            )
-        return fn
-
-    def __dir__(self):
-        return sorted(self._names) if self._names is not None else sorted(__all_public__())
+# conv
+conv = op(_conv.conv)
+depthwise_conv = op(_conv.depthwise_conv)
+separable_conv = op(_conv.separable_conv)
+conv_transpose = op(_conv.conv_transpose)
+max_pool = op(_conv.max_pool)
+average_pool = op(_conv.average_pool)
 
 
-def __all_public__():
-    return [
-        n
-        for n, v in globals().items()
-        if not n.startswith("_") and callable(v) and getattr(v, "_raw", None) is not None
-    ]
+# ctc
+ctc_loss = op(_ctc.ctc_loss)
+ctc_decode = op(_ctc.ctc_decode)
 
 
-nn = _PublicNamespace("nn", _nn)
-linalg = _PublicNamespace("linalg", _linalg)
-linalg._names |= set(_decompositions.__all__)  # keras.ops.linalg also holds the decompositions
-numpy = _PublicNamespace("numpy")
+# decompositions
+cholesky = op(_decompositions.cholesky)
+cholesky_inverse = op(_decompositions.cholesky_inverse)
+eigh = op(_decompositions.eigh)
+qr = op(_decompositions.qr)
+svd = op(_decompositions.svd)
+lu_factor = op(_decompositions.lu_factor)
+solve_triangular = op(_decompositions.solve_triangular)
+lstsq = op(_decompositions.lstsq)
+pinv = op(_decompositions.pinv)
+slogdet = op(_decompositions.slogdet)
+logdet = op(_decompositions.logdet)
+matrix_rank = op(_decompositions.matrix_rank)
+
+
+# elementwise
+add = op(_elementwise.add)
+subtract = op(_elementwise.subtract)
+multiply = op(_elementwise.multiply)
+divide = op(_elementwise.divide)
+true_divide = op(_elementwise.true_divide, "true_divide")
+power = op(_elementwise.power)
+negative = op(_elementwise.negative)
+maximum = op(_elementwise.maximum)
+minimum = op(_elementwise.minimum)
+where = op(_elementwise.where)
+exp = op(_elementwise.exp)
+log = op(_elementwise.log)
+log1p = op(_elementwise.log1p)
+sqrt = op(_elementwise.sqrt)
+square = op(_elementwise.square)
+abs = op(_elementwise.abs)
+absolute = op(_elementwise.absolute, "absolute")
+tanh = op(_elementwise.tanh)
+clip = op(_elementwise.clip)
+sign = op(_elementwise.sign)
+reciprocal = op(_elementwise.reciprocal)
+floor = op(_elementwise.floor)
+ceil = op(_elementwise.ceil)
+round = op(_elementwise.round)
+equal = op(_elementwise.equal)
+not_equal = op(_elementwise.not_equal)
+less = op(_elementwise.less)
+less_equal = op(_elementwise.less_equal)
+greater = op(_elementwise.greater)
+greater_equal = op(_elementwise.greater_equal)
+logical_and = op(_elementwise.logical_and)
+logical_or = op(_elementwise.logical_or)
+logical_not = op(_elementwise.logical_not)
+isnan = op(_elementwise.isnan)
+isfinite = op(_elementwise.isfinite)
+expm1 = op(_elementwise.expm1)
+sin = op(_elementwise.sin)
+cos = op(_elementwise.cos)
+floor_divide = op(_elementwise.floor_divide)
+mod = op(_elementwise.mod)
+rsqrt = op(_elementwise.rsqrt)
+erf = op(_elementwise.erf)
+exp2 = op(_elementwise.exp2)
+log2 = op(_elementwise.log2)
+log10 = op(_elementwise.log10)
+logaddexp = op(_elementwise.logaddexp)
+tan = op(_elementwise.tan)
+sinh = op(_elementwise.sinh)
+cosh = op(_elementwise.cosh)
+arcsin = op(_elementwise.arcsin)
+arccos = op(_elementwise.arccos)
+arctan = op(_elementwise.arctan)
+arctan2 = op(_elementwise.arctan2)
+arcsinh = op(_elementwise.arcsinh)
+arccosh = op(_elementwise.arccosh)
+arctanh = op(_elementwise.arctanh)
+isinf = op(_elementwise.isinf)
+logical_xor = op(_elementwise.logical_xor)
+trunc = op(_elementwise.trunc)
+divide_no_nan = op(_elementwise.divide_no_nan)
+nan_to_num = op(_elementwise.nan_to_num)
+isclose = op(_elementwise.isclose)
+bitwise_and = op(_elementwise.bitwise_and)
+bitwise_or = op(_elementwise.bitwise_or)
+bitwise_xor = op(_elementwise.bitwise_xor)
+bitwise_invert = op(_elementwise.bitwise_invert)
+bitwise_not = op(_elementwise.bitwise_not)
+bitwise_left_shift = op(_elementwise.bitwise_left_shift)
+bitwise_right_shift = op(_elementwise.bitwise_right_shift)
+left_shift = op(_elementwise.left_shift, "left_shift")
+right_shift = op(_elementwise.right_shift, "right_shift")
+
+
+# linalg
+matmul = op(_linalg.matmul)
+dot = op(_linalg.dot)
+vdot = op(_linalg.vdot)
+tensordot = op(_linalg.tensordot)
+einsum = op(_linalg.einsum)
+outer = op(_linalg.outer)
+inner = op(_linalg.inner)
+trace = op(_linalg.trace)
+diagonal = op(_linalg.diagonal)
+diag = op(_linalg.diag)
+inv = op(_linalg.inv)
+det = op(_linalg.det)
+solve = op(_linalg.solve)
+
+
+# nn
+sigmoid = op(_nn.sigmoid)
+relu = op(_nn.relu)
+relu6 = op(_nn.relu6)
+leaky_relu = op(_nn.leaky_relu)
+elu = op(_nn.elu)
+selu = op(_nn.selu)
+gelu = op(_nn.gelu)
+softplus = op(_nn.softplus)
+softsign = op(_nn.softsign)
+silu = op(_nn.silu)
+swish = op(_nn.swish, "swish")
+hard_sigmoid = op(_nn.hard_sigmoid)
+hard_silu = op(_nn.hard_silu)
+hard_swish = op(_nn.hard_swish, "hard_swish")
+mish = op(_nn.mish)
+log_sigmoid = op(_nn.log_sigmoid)
+softmax = op(_nn.softmax)
+log_softmax = op(_nn.log_softmax)
+sparse_categorical_crossentropy = op(_nn.sparse_categorical_crossentropy)
+categorical_crossentropy = op(_nn.categorical_crossentropy)
+sparse_sigmoid = op(_nn.sparse_sigmoid)
+sparsemax = op(_nn.sparsemax)
+binary_crossentropy = op(_nn.binary_crossentropy)
+celu = op(_nn.celu)
+glu = op(_nn.glu)
+hard_tanh = op(_nn.hard_tanh)
+hard_shrink = op(_nn.hard_shrink)
+soft_shrink = op(_nn.soft_shrink)
+tanh_shrink = op(_nn.tanh_shrink)
+squareplus = op(_nn.squareplus)
+sparse_plus = op(_nn.sparse_plus)
+threshold = op(_nn.threshold)
+moments = op(_nn.moments)
+normalize = op(_nn.normalize)
+batch_normalization = op(_nn.batch_normalization)
+rms_normalization = op(_nn.rms_normalization)
+layer_normalization = op(_nn.layer_normalization)
+multi_hot = op(_nn.multi_hot)
+
+
+# reduce
+sum = op(_reduce.sum)
+mean = op(_reduce.mean)
+max = op(_reduce.max)
+min = op(_reduce.min)
+prod = op(_reduce.prod)
+var = op(_reduce.var)
+std = op(_reduce.std)
+logsumexp = op(_reduce.logsumexp)
+argmax = op(_reduce.argmax)
+argmin = op(_reduce.argmin)
+any = op(_reduce.any)
+all = op(_reduce.all)
+amax = op(_reduce.amax, "amax")
+amin = op(_reduce.amin, "amin")
+cumsum = op(_reduce.cumsum)
+cumprod = op(_reduce.cumprod)
+norm = op(_reduce.norm)
+count_nonzero = op(_reduce.count_nonzero)
+average = op(_reduce.average)
+median = op(_reduce.median)
+nansum = op(_reduce.nansum)
+nanprod = op(_reduce.nanprod)
+nanmean = op(_reduce.nanmean)
+nanvar = op(_reduce.nanvar)
+nanstd = op(_reduce.nanstd)
+nanmax = op(_reduce.nanmax)
+nanmin = op(_reduce.nanmin)
+nanargmax = op(_reduce.nanargmax)
+nanargmin = op(_reduce.nanargmin)
+nancumsum = op(_reduce.nancumsum)
+nancumprod = op(_reduce.nancumprod)
+
+
+# segment
+segment_sum = op(_segment.segment_sum)
+segment_max = op(_segment.segment_max)
+
+
+# shape
+reshape = op(_shape.reshape)
+transpose = op(_shape.transpose)
+expand_dims = op(_shape.expand_dims)
+squeeze = op(_shape.squeeze)
+concatenate = op(_shape.concatenate)
+stack = op(_shape.stack)
+split = op(_shape.split)
+take = op(_shape.take)
+take_along_axis = op(_shape.take_along_axis)
+gather = op(_shape.gather, "gather")
+getitem = op(_shape.getitem)
+get_item = op(_shape.get_item, "get_item")
+slice = op(_shape.slice)
+pad = op(_shape.pad)
+repeat = op(_shape.repeat)
+tile = op(_shape.tile)
+flip = op(_shape.flip)
+cast = op(_shape.cast)
+broadcast_to = op(_shape.broadcast_to)
+swapaxes = op(_shape.swapaxes)
+moveaxis = op(_shape.moveaxis)
+stop_gradient = op(_shape.stop_gradient)
+convert_to_tensor = op(_shape.convert_to_tensor)
+convert_to_numpy = op(_shape.convert_to_numpy)
+shape = op(_shape.shape)
+zeros = op(_shape.zeros)
+ones = op(_shape.ones)
+zeros_like = op(_shape.zeros_like)
+ones_like = op(_shape.ones_like)
+full = op(_shape.full)
+full_like = op(_shape.full_like)
+arange = op(_shape.arange)
+eye = op(_shape.eye)
+one_hot = op(_shape.one_hot)
+ravel = op(_shape.ravel)
+flatten = op(_shape.flatten, "flatten")
+tril = op(_shape.tril)
+triu = op(_shape.triu)
+unstack = op(_shape.unstack)
+is_tensor = op(_shape.is_tensor)
+dtype = op(_shape.dtype)
+size = op(_shape.size)
+ndim = op(_shape.ndim)
+identity = op(_shape.identity)
+copy = op(_shape.copy)
+linspace = op(_shape.linspace)
+meshgrid = op(_shape.meshgrid)
+sort = op(_shape.sort)
+argsort = op(_shape.argsort)
+top_k = op(_shape.top_k)
+in_top_k = op(_shape.in_top_k)
+unique = op(_shape.unique)
+array = op(_shape.array)
+roll = op(_shape.roll)
+hstack = op(_shape.hstack)
+vstack = op(_shape.vstack)
+append = op(_shape.append)
+nonzero = op(_shape.nonzero)
+tri = op(_shape.tri)
+empty = op(_shape.empty)
+slice_update = op(_shape.slice_update)
+scatter = op(_shape.scatter)
+scatter_update = op(_shape.scatter_update)
+select = op(_shape.select)
+diff = op(_shape.diff)
+
+
+# signal
+fft = op(_signal.fft)
+fft2 = op(_signal.fft2)
+ifft2 = op(_signal.ifft2)
+irfft = op(_signal.irfft)
+istft = op(_signal.istft)
+rfft = op(_signal.rfft)
+stft = op(_signal.stft)
+
+
+# keras.ops.nn, keras.ops.numpy, keras.ops.linalg: Keras 3's names there
+_NN_NAMES = """
+    average_pool batch_normalization binary_crossentropy categorical_crossentropy celu conv
+    conv_transpose ctc_decode ctc_loss depthwise_conv dot_product_attention elu gelu glu
+    hard_shrink hard_sigmoid hard_silu hard_swish hard_tanh layer_normalization leaky_relu
+    log_sigmoid log_softmax max_pool mish moments multi_hot normalize one_hot relu relu6
+    rms_normalization selu separable_conv sigmoid silu soft_shrink softmax softplus softsign
+    sparse_categorical_crossentropy sparse_plus sparse_sigmoid sparsemax squareplus swish
+    tanh_shrink threshold
+""".split()
+_NUMPY_NAMES = """
+    abs absolute add all amax amin any append arange arccos arccosh arcsin arcsinh arctan arctan2
+    arctanh argmax argmin argsort array average bitwise_and bitwise_invert bitwise_left_shift
+    bitwise_not bitwise_or bitwise_right_shift bitwise_xor broadcast_to ceil clip concatenate copy
+    cos cosh count_nonzero cumprod cumsum diag diagonal diff divide divide_no_nan dot einsum empty
+    equal exp exp2 expand_dims expm1 eye flip floor floor_divide full full_like get_item greater
+    greater_equal hstack identity inner isclose isfinite isinf isnan left_shift less less_equal
+    linspace log log10 log1p log2 logaddexp logical_and logical_not logical_or logical_xor matmul
+    max maximum mean median meshgrid min minimum mod moveaxis multiply nan_to_num nanargmax
+    nanargmin nancumprod nancumsum nanmax nanmean nanmin nanprod nanstd nansum nanvar ndim
+    negative nonzero not_equal ones ones_like outer pad power prod ravel reciprocal repeat reshape
+    right_shift roll round select sign sin sinh size slogdet sort split sqrt square squeeze stack
+    std subtract sum swapaxes take take_along_axis tan tanh tensordot tile trace transpose tri
+    tril triu true_divide trunc unique var vdot vstack where zeros zeros_like
+""".split()
+_LINALG_NAMES = """
+    cholesky cholesky_inverse det diag diagonal dot eigh einsum inner inv logdet lstsq lu_factor
+    matmul matrix_rank norm outer pinv qr slogdet solve solve_triangular svd tensordot trace vdot
+""".split()
+
+
+def _namespace(name, functions):
+    """A module object `minikeras.ops.<name>` holding `functions` (a dict name -> function)."""
+    module = _types.ModuleType(f"minikeras.ops.{name}")
+    module.__dict__.update(functions)
+    module.__all__ = sorted(functions)
+    return module
+
+
+# keras.ops.image: its ops are recorded under "image.<name>"
+image = _namespace(
+    "image",
+    {
+        "affine_transform": op(_image.affine_transform, "image.affine_transform"),
+        "crop_images": op(_image.crop_images, "image.crop_images"),
+        "elastic_transform": op(_image.elastic_transform, "image.elastic_transform"),
+        "extract_patches": op(_image.extract_patches, "image.extract_patches"),
+        "extract_patches_3d": op(_image.extract_patches_3d, "image.extract_patches_3d"),
+        "gaussian_blur": op(_image.gaussian_blur, "image.gaussian_blur"),
+        "hsv_to_rgb": op(_image.hsv_to_rgb, "image.hsv_to_rgb"),
+        "map_coordinates": op(_image.map_coordinates, "image.map_coordinates"),
+        "pad_images": op(_image.pad_images, "image.pad_images"),
+        "perspective_transform": op(_image.perspective_transform, "image.perspective_transform"),
+        "resize": op(_image.resize, "image.resize"),
+        "rgb_to_grayscale": op(_image.rgb_to_grayscale, "image.rgb_to_grayscale"),
+        "rgb_to_hsv": op(_image.rgb_to_hsv, "image.rgb_to_hsv"),
+    },
+)
+nn = _namespace("nn", {n: globals()[n] for n in _NN_NAMES})
+numpy = _namespace("numpy", {n: globals()[n] for n in _NUMPY_NAMES})
+linalg = _namespace("linalg", {n: globals()[n] for n in _LINALG_NAMES})

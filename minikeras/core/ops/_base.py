@@ -1,5 +1,7 @@
-"""Conversion helpers shared by the op families."""
+"""Conversion helpers shared by the op families, and `op`: the symbolic dispatch of `keras.ops`."""
 
+import builtins
+import functools
 import numbers
 
 import numpy as np
@@ -132,3 +134,53 @@ def normalize_axis(axis, ndim):
             raise ValueError(f"axis {a} is out of range for a tensor of rank {ndim}.")
         out.append(a % ndim if ndim else 0)
     return tuple(sorted(set(out)))
+
+
+# (name, fn, args, kwargs) -> KerasTensor: records an operation node. Set by the layers floor
+# (`layers/core_layers/op_layer.py`) through `set_symbolic_hook`, since ops sit below layers.
+_symbolic_hook = None
+
+
+def set_symbolic_hook(hook):
+    """Installs `hook(name, fn, args, kwargs)`, called by the public ops on symbolic inputs."""
+    global _symbolic_hook
+    _symbolic_hook = hook
+
+
+def _is_symbolic(x):
+    if hasattr(x, "_keras_history"):
+        return True
+    if isinstance(x, (list, tuple)):
+        return builtins.any(hasattr(i, "_keras_history") for i in x)
+    return False
+
+
+def _any_symbolic(values):
+    for a in values:
+        if type(a) not in EAGER_TYPES and _is_symbolic(a):
+            return True
+    return False
+
+
+def op(fn, name=None):
+    """The public `keras.ops` function for the op implementation `fn`.
+
+    It calls `fn`, unless an argument is a symbolic `KerasTensor` (or a list of them): then it
+    records an operation node named `name` (default `fn.__name__`; e.g. `"image.resize"`) in the
+    functional graph, as Keras 3's ops do. `fn` stays reachable as `._raw` (and `__wrapped__`, so
+    `inspect.getsource` shows it); ops composing other ops call the implementations directly.
+    """
+    name = name or fn.__name__
+
+    @functools.wraps(fn)
+    def dispatching(*args, **kwargs):
+        if _symbolic_hook is not None:
+            for a in args:  # inlined: this runs on every public op call
+                if type(a) not in EAGER_TYPES and _is_symbolic(a):
+                    return _symbolic_hook(name, fn, args, kwargs)
+            if kwargs and _any_symbolic(kwargs.values()):
+                return _symbolic_hook(name, fn, args, kwargs)
+        return fn(*args, **kwargs)
+
+    dispatching._raw = fn
+    return dispatching

@@ -225,4 +225,4 @@ def _symbolic_op(name, fn, args, kwargs):
     return layer(*call_args, **call_kwargs)
 
 
-ops_module._symbolic_hook = _symbolic_op
+ops_module._base.set_symbolic_hook(_symbolic_op)
