@@ -116,3 +116,31 @@ def test_build_config_holds_shapes_as_tuples_as_keras():
     b = keras.layers.Bidirectional(keras.layers.LSTM(3))
     b(np.ones((2, 4, 5), "float32"))
     assert b.get_build_config() == {"input_shape": (2, 4, 5)}
+
+
+def test_metrics_assigned_to_a_layer_are_tracked_without_layers_importing_metrics():
+    """Keras 3 tracks a `Metric` set as a layer attribute (or a list of them) in `layer.metrics`,
+    sub-layers' after the layer's own. minikeras's layers sit below metrics, so `Layer`
+    recognizes a metric by the Metric API (`update_state`, `result`, `reset_state`): the layer
+    modules import nothing from `minikeras.metrics` (not even lazily)."""
+    import ast
+    import pathlib
+
+    class Inner(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.total = keras.metrics.Sum(name="total")
+
+    class Outer(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.pair = [keras.metrics.Mean(name="m1"), keras.metrics.Mean(name="m2")]
+            self.inner = Inner()
+            self.size = 3  # plain values are not metrics
+
+    assert [m.name for m in Outer().metrics] == ["m1", "m2", "total"]
+    layers_dir = pathlib.Path(keras.layers.__file__).parent
+    for path in sorted(layers_dir.glob("layer*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                assert "metrics" not in (node.module or ""), f"{path.name} imports {node.module}"

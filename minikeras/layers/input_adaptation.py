@@ -1,0 +1,102 @@
+"""How `Layer.__call__` adapts what it is called on: numpy arrays and Python values become
+Tensors, float tensors take the layer's dtype (autocast), and output masks are attached."""
+
+import numpy as np
+
+from ..core.ops._base import EAGER_TYPES
+from ..core.tensor import Tensor
+from ..core.variable import Variable
+from .call_context import describe
+from .node import flatten, map_structure
+
+_PLAIN_TYPES = EAGER_TYPES - {np.ndarray}
+
+
+def plain_values(kwargs):
+    """Whether every keyword argument is already a tensor or a plain Python value (so the call
+    needs neither the symbolic check nor array conversion)."""
+    for v in kwargs.values():
+        if type(v) not in _PLAIN_TYPES:
+            return False
+    return True
+
+
+def arrays_to_tensors(structure, layer):
+    """numpy arrays anywhere in `structure` become Tensors and float tensors take the layer's
+    dtype (Keras 3 converts every array argument); Python values stay as they are."""
+
+    def convert(v):
+        if isinstance(v, np.ndarray) and not isinstance(v, Tensor):
+            if v.dtype.kind not in "biuf":
+                return v
+            return to_tensors(v, layer)
+        if (
+            isinstance(v, Tensor)
+            and layer.autocast
+            and v.dtype.kind == "f"
+            and v.dtype != np.dtype(layer._dtype)
+            and not isinstance(v, Variable)
+        ):
+            return to_tensors(v, layer)
+        return v
+
+    return map_structure(convert, structure)
+
+
+def _takes_strings(layer):
+    """Text preprocessing layers (`StringLookup`, `TextVectorization`, ...), models with a
+    `dtype="string"` input, and Sequential models starting with a text layer take text arrays."""
+    if getattr(layer, "_takes_strings", False):
+        return True
+    inputs = layer.__dict__.get("inputs") or layer.__dict__.get("_inputs") or ()  # Sequential's
+    if any(getattr(t, "dtype", None) == "string" for t in inputs):
+        return True
+    first = (layer.__dict__.get("_seq_layers") or [None])[0]
+    return bool(getattr(first, "_takes_strings", False))
+
+
+def to_tensors(x, layer):
+    """numpy arrays and Python values become Tensors; floats take the layer's dtype."""
+
+    def convert(v):
+        if isinstance(v, Tensor):
+            t = v
+        elif (
+            v is None
+            or isinstance(v, (str, bool))
+            or v is Ellipsis
+            or (isinstance(v, (int, float, complex)) and not isinstance(v, np.generic))
+        ):
+            # Python numbers stay weakly typed, as Keras converts only array-likes: `2 - x`
+            # keeps x's float32 instead of promoting through an int64 array
+            return v
+        else:
+            arr = np.asarray(v)
+            if arr.dtype.kind in "USO" and _takes_strings(layer):
+                return Tensor(arr)  # text passes through to the preprocessing layers that take it
+            if arr.dtype.kind not in "biuf":
+                raise TypeError(
+                    f"{describe(layer)} expects numeric input. Received an array of dtype "
+                    f"{arr.dtype} with shape {arr.shape}."
+                )
+            t = Tensor(arr)
+        if layer.autocast and t.dtype.kind == "f" and t.dtype != np.dtype(layer._dtype):
+            from ..core import ops
+
+            mask = t._keras_mask
+            t = ops.cast(t, layer._dtype)
+            t._keras_mask = mask
+        return t
+
+    return map_structure(convert, x)
+
+
+def attach_masks(outputs, masks):
+    """Sets `_keras_mask` on each output tensor (one mask for all outputs, or one each)."""
+    flat_out = flatten(outputs)
+    flat_mask = flatten(masks) if isinstance(masks, (list, tuple, dict)) else [masks]
+    if len(flat_mask) == 1 and len(flat_out) > 1:
+        flat_mask = flat_mask * len(flat_out)
+    for o, m in zip(flat_out, flat_mask):
+        if isinstance(o, Tensor):
+            o._keras_mask = m if (m is None or isinstance(m, Tensor)) else Tensor(np.asarray(m))
