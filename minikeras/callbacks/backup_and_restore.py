@@ -7,6 +7,7 @@ import os
 import shutil
 import warnings
 
+from ..distribution import data_parallel
 from ..utils.atomic import atomic_write
 from .callback import Callback
 
@@ -143,6 +144,8 @@ class BackupAndRestore(Callback):
             self._save()
 
     def _save(self):
+        if not data_parallel.is_chief():  # keras.distribution: rank 0 writes the backups
+            return
         os.makedirs(self.backup_dir, exist_ok=True)
         # keep the previous pair until the new one is complete; every file is replaced
         # atomically, the weights before the metadata that names their hash
@@ -164,7 +167,7 @@ class BackupAndRestore(Callback):
                 json.dump(meta, f)
 
     def on_train_end(self, logs=None):
-        if not self.delete_checkpoint:
+        if not self.delete_checkpoint or not data_parallel.is_chief():
             return
         for path in (
             self._weights_path,

@@ -15,6 +15,7 @@ from collections.abc import MutableMapping
 
 import numpy as np
 
+from ..kernels import runtime
 from . import mpi
 
 DEFAULT_BATCH_DIM_NAME = "batch"
@@ -51,6 +52,9 @@ def initialize(job_addresses=None, num_processes=None, process_id=None):
     the processes and their addresses, so `job_addresses` is accepted and unused; `num_processes`
     and `process_id` (or Keras's `KERAS_DISTRIBUTION_NUM_PROCESSES` / `_PROCESS_ID` variables)
     are checked against the MPI world. Without a launcher the process runs alone (one device).
+
+    The processes sharing a machine share its cores: unless `MINIKERAS_NUM_THREADS` is set, each
+    takes its share of minikeras's threads (`cores // processes on this machine`, at least 1).
     """
     env = os.environ
     if num_processes is None and "KERAS_DISTRIBUTION_NUM_PROCESSES" in env:
@@ -64,6 +68,10 @@ def initialize(job_addresses=None, num_processes=None, process_id=None):
             f"initialize: num_processes={num_processes} but the MPI launcher started {size} "
             "process(es). Start the job with `mpiexec -n <num_processes> python script.py`."
         )
+    local = int(env.get("MPI_LOCALNRANKS") or env.get("OMPI_COMM_WORLD_LOCAL_SIZE") or 1)
+    threads = runtime.get_num_threads()
+    if local > 1 and threads and "MINIKERAS_NUM_THREADS" not in env:
+        runtime.set_num_threads(max(1, threads // local))
     if process_id is not None and int(process_id) != rank:
         raise ValueError(
             f"initialize: process_id={process_id} but this process is MPI rank {rank}; MPI "

@@ -4,7 +4,9 @@ Issue 17's contract (Keras 3's `DataParallel` semantics: the batch is the global
 variables are replicated): trained weights, History, evaluate and predict of
 `train_script.py` (Conv1D + BatchNormalization(synchronized=True) + masked LSTM + Dense, global
 batch 10 of 46 samples, sample_weight and class_weight, shuffled) match the same script run as
-one process to float32 rounding, identically on every rank; files are written by rank 0 only;
+one process to float32 rounding, identically on every rank; EarlyStopping stops every rank at
+the same epoch; CSVLogger, ModelCheckpoint, BackupAndRestore and model.save write (and
+BackupAndRestore removes its backup) from rank 0 only, leaving no temp files;
 a rank that dies or raises ends the whole job with a non-zero exit within seconds.
 """
 
@@ -56,8 +58,9 @@ def test_training_matches_one_process(single, tmp_path, nprocs):
     # rank 0 alone wrote the CSV log (same rows as one process) and the model, no stray temps
     with open(single / "log.csv") as a, open(tmp_path / "log.csv") as b:
         assert a.readline() == b.readline() and len(a.readlines()) == len(b.readlines()) == 3
+    assert len(ref["h_loss"]) == 3  # EarlyStopping stopped every rank after the third epoch
     assert sorted(os.listdir(tmp_path)) == sorted(
-        ["log.csv", "model.keras"] + [f"result_{r}.npz" for r in range(nprocs)]
+        ["log.csv", "model.keras", "best.weights.h5"] + [f"result_{r}.npz" for r in range(nprocs)]
     )
 
 

@@ -3,7 +3,8 @@
 Usage: python train_script.py OUT_DIR [--distributed]
 
 Writes OUT_DIR/result_<rank>.npz (weights, history, evaluate, predict) and, from rank 0 only,
-OUT_DIR/log.csv and OUT_DIR/model.keras. Conv1D + BatchNormalization(synchronized=True) + masked
+OUT_DIR/log.csv, OUT_DIR/best.weights.h5 (ModelCheckpoint) and OUT_DIR/model.keras; the
+BackupAndRestore directory is removed at the end of training. Conv1D + BatchNormalization(synchronized=True) + masked
 LSTM + Dense; 46 samples, global batch 10 (shares 4/3/3 on three processes; last batch 6).
 """
 
@@ -48,11 +49,18 @@ history = model.fit(
     x,
     y,
     batch_size=10,
-    epochs=3,
+    epochs=4,  # EarlyStopping ends it after the third
     sample_weight=sample_weight,
     class_weight={0: 1.0, 1: 2.0, 2: 0.5},
     validation_data=(x[:20], y[:20]),
-    callbacks=[keras.callbacks.CSVLogger(os.path.join(out_dir, "log.csv"))],
+    callbacks=[
+        keras.callbacks.CSVLogger(os.path.join(out_dir, "log.csv")),
+        keras.callbacks.ModelCheckpoint(
+            os.path.join(out_dir, "best.weights.h5"), save_best_only=True, save_weights_only=True
+        ),
+        keras.callbacks.BackupAndRestore(os.path.join(out_dir, "backup")),
+        keras.callbacks.EarlyStopping("val_loss", min_delta=0.0074, patience=0),
+    ],
     verbose=0,
 )
 evaluation = model.evaluate(x, y, batch_size=7, verbose=0, return_dict=True)
