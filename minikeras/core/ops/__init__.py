@@ -17,10 +17,14 @@ from .. import tensor as _tensor
 from . import attention as _attention
 from . import control_flow as _control_flow
 from . import conv as _conv
+from . import conversion as _conversion
+from . import creation as _creation
 from . import ctc as _ctc
 from . import decompositions as _decompositions
 from . import elementwise as _elementwise
 from . import image as _image
+from . import indexing as _indexing
+from . import joining as _joining
 from . import linalg as _linalg
 from . import nn as _nn
 from . import operators as _operators
@@ -28,6 +32,7 @@ from . import reduce as _reduce
 from . import segment as _segment
 from . import shape as _shape
 from . import signal as _signal
+from . import sorting as _sorting
 from ._base import op
 
 # the ops behind Tensor's operators (this package imports tensor.py, so it binds them there)
@@ -46,6 +51,11 @@ _FAMILIES = (
     _reduce,
     _segment,
     _shape,
+    _conversion,
+    _indexing,
+    _creation,
+    _joining,
+    _sorting,
     _signal,
 )
 
@@ -270,67 +280,67 @@ reshape = op(_shape.reshape)
 transpose = op(_shape.transpose)
 expand_dims = op(_shape.expand_dims)
 squeeze = op(_shape.squeeze)
-concatenate = op(_shape.concatenate)
-stack = op(_shape.stack)
-split = op(_shape.split)
-take = op(_shape.take)
-take_along_axis = op(_shape.take_along_axis)
-gather = op(_shape.gather, "gather")
-getitem = op(_shape.getitem)
-get_item = op(_shape.get_item, "get_item")
-slice = op(_shape.slice)
-pad = op(_shape.pad)
+concatenate = op(_joining.concatenate)
+stack = op(_joining.stack)
+split = op(_joining.split)
+take = op(_indexing.take)
+take_along_axis = op(_indexing.take_along_axis)
+gather = op(_indexing.gather, "gather")
+getitem = op(_indexing.getitem)
+get_item = op(_indexing.get_item, "get_item")
+slice = op(_indexing.slice)
+pad = op(_joining.pad)
 repeat = op(_shape.repeat)
 tile = op(_shape.tile)
 flip = op(_shape.flip)
-cast = op(_shape.cast)
+cast = op(_conversion.cast)
 broadcast_to = op(_shape.broadcast_to)
 swapaxes = op(_shape.swapaxes)
 moveaxis = op(_shape.moveaxis)
-stop_gradient = op(_shape.stop_gradient)
-convert_to_tensor = op(_shape.convert_to_tensor)
-convert_to_numpy = op(_shape.convert_to_numpy)
-shape = op(_shape.shape)
-zeros = op(_shape.zeros)
-ones = op(_shape.ones)
-zeros_like = op(_shape.zeros_like)
-ones_like = op(_shape.ones_like)
-full = op(_shape.full)
-full_like = op(_shape.full_like)
-arange = op(_shape.arange)
-eye = op(_shape.eye)
-one_hot = op(_shape.one_hot)
+stop_gradient = op(_conversion.stop_gradient)
+convert_to_tensor = op(_conversion.convert_to_tensor)
+convert_to_numpy = op(_conversion.convert_to_numpy)
+shape = op(_conversion.shape)
+zeros = op(_creation.zeros)
+ones = op(_creation.ones)
+zeros_like = op(_creation.zeros_like)
+ones_like = op(_creation.ones_like)
+full = op(_creation.full)
+full_like = op(_creation.full_like)
+arange = op(_creation.arange)
+eye = op(_creation.eye)
+one_hot = op(_creation.one_hot)
 ravel = op(_shape.ravel)
 flatten = op(_shape.flatten, "flatten")
-tril = op(_shape.tril)
-triu = op(_shape.triu)
-unstack = op(_shape.unstack)
-is_tensor = op(_shape.is_tensor)
-dtype = op(_shape.dtype)
-size = op(_shape.size)
-ndim = op(_shape.ndim)
-identity = op(_shape.identity)
-copy = op(_shape.copy)
-linspace = op(_shape.linspace)
-meshgrid = op(_shape.meshgrid)
-sort = op(_shape.sort)
-argsort = op(_shape.argsort)
-top_k = op(_shape.top_k)
-in_top_k = op(_shape.in_top_k)
-unique = op(_shape.unique)
-array = op(_shape.array)
+tril = op(_creation.tril)
+triu = op(_creation.triu)
+unstack = op(_joining.unstack)
+is_tensor = op(_conversion.is_tensor)
+dtype = op(_conversion.dtype)
+size = op(_conversion.size)
+ndim = op(_conversion.ndim)
+identity = op(_creation.identity)
+copy = op(_conversion.copy)
+linspace = op(_creation.linspace)
+meshgrid = op(_creation.meshgrid)
+sort = op(_sorting.sort)
+argsort = op(_sorting.argsort)
+top_k = op(_sorting.top_k)
+in_top_k = op(_sorting.in_top_k)
+unique = op(_sorting.unique)
+array = op(_conversion.array)
 roll = op(_shape.roll)
-hstack = op(_shape.hstack)
-vstack = op(_shape.vstack)
-append = op(_shape.append)
-nonzero = op(_shape.nonzero)
-tri = op(_shape.tri)
-empty = op(_shape.empty)
-slice_update = op(_shape.slice_update)
-scatter = op(_shape.scatter)
-scatter_update = op(_shape.scatter_update)
-select = op(_shape.select)
-diff = op(_shape.diff)
+hstack = op(_joining.hstack)
+vstack = op(_joining.vstack)
+append = op(_joining.append)
+nonzero = op(_indexing.nonzero)
+tri = op(_creation.tri)
+empty = op(_creation.empty)
+slice_update = op(_indexing.slice_update)
+scatter = op(_indexing.scatter)
+scatter_update = op(_indexing.scatter_update)
+select = op(_indexing.select)
+diff = op(_joining.diff)
 
 
 # signal
@@ -404,3 +414,4 @@ image = _namespace(
 nn = _namespace("nn", {n: globals()[n] for n in _NN_NAMES})
 numpy = _namespace("numpy", {n: globals()[n] for n in _NUMPY_NAMES})
 linalg = _namespace("linalg", {n: globals()[n] for n in _LINALG_NAMES})
+

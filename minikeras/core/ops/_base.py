@@ -98,7 +98,7 @@ def to_tensor(x, dtype=None, op="op"):
     """Any array-like as a Tensor (Tensors pass through; Python floats become floatx)."""
     if isinstance(x, Tensor):
         if dtype is not None and x.dtype != np.dtype(dtypes.standardize_dtype(dtype)):
-            from .shape import cast
+            from .conversion import cast
 
             return cast(x, dtype)
         return x

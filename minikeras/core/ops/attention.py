@@ -12,7 +12,8 @@ from ._base import to_tensor, unwrap
 from .elementwise import multiply, where
 from .linalg import einsum
 from .nn import softmax
-from .shape import cast, reshape
+from .conversion import cast
+from .shape import reshape
 
 __all__ = ["dot_product_attention"]
 

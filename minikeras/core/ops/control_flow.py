@@ -15,7 +15,9 @@ import numpy as np
 from .. import autodiff
 from ..tensor import Tensor
 from ._base import to_tensor, unwrap
-from .shape import concatenate, flip, moveaxis, reshape, stack, zeros_like
+from .joining import concatenate, stack
+from .shape import flip, moveaxis, reshape
+from .creation import zeros_like
 
 __all__ = [
     "cond",

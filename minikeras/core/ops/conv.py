@@ -146,7 +146,8 @@ def _grad_output(v, shape, fmt):
 def _volume_ops(t, shape5, fmt, dtype):
     """`_volume` with ops, for differentiable backwards: a Tensor in the op's data format (or an
     array) as the channels-last `shape5` volume of `dtype`."""
-    from .shape import cast, moveaxis, reshape
+    from .conversion import cast
+    from .shape import moveaxis, reshape
 
     if fmt == "channels_first":
         t = moveaxis(t, 1, -1)

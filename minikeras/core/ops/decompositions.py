@@ -104,7 +104,8 @@ def cholesky_inverse(x, upper=False):
     [[0.3125, -0.125], [-0.125, 0.25]]
     """
     from .linalg import inv, matmul
-    from .shape import swapaxes, tril, triu
+    from .shape import swapaxes
+    from .creation import tril, triu
 
     _matrix(x, "cholesky_inverse", square=True)
     f = triu(x) if upper else tril(x)  # only the factor's triangle is read, as in Keras

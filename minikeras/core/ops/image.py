@@ -31,7 +31,10 @@ from .image_warp import (
     perspective_transform,
 )
 from .linalg import tensordot
-from .shape import cast, expand_dims, moveaxis, pad, stack, take
+from .conversion import cast
+from .shape import expand_dims, moveaxis
+from .joining import pad, stack
+from .indexing import take
 
 __all__ = [
     "affine_transform",

@@ -172,7 +172,7 @@ def dot(x1, x2):
         return multiply(x1, x2)
     if a.ndim <= 2 and b.ndim <= 2:
         if a.dtype == b.dtype == np.int8:  # Keras 3's dot keeps int8 (its matmul gives int32)
-            from .shape import cast
+            from .conversion import cast
 
             return cast(matmul(x1, x2), "int8")
         return matmul(x1, x2)
@@ -366,7 +366,7 @@ def tensordot(x1, x2, axes=2):
     out += [c for k, c in enumerate(sb) if k not in [j % b.ndim for j in ax_b]]
     y = einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(out)}", x1, x2)
     if a.dtype == b.dtype == np.int8:  # Keras 3's tensordot keeps int8 (its einsum gives int32)
-        from .shape import cast
+        from .conversion import cast
 
         return cast(y, "int8")
     return y

@@ -36,4 +36,6 @@ from .elementwise import (  # noqa: F401
 )
 from .linalg import matmul  # noqa: F401
 from .reduce import mean, sum  # noqa: F401
-from .shape import cast, getitem, reshape, transpose  # noqa: F401
+from .conversion import cast  # noqa: F401
+from .indexing import getitem  # noqa: F401
+from .shape import reshape, transpose  # noqa: F401

@@ -272,7 +272,7 @@ def var(x, axis=None, keepdims=False):
     1.25
     """
     from .elementwise import square, subtract
-    from .shape import cast
+    from .conversion import cast
 
     if np.asarray(unwrap(x, "var")[0]).dtype.kind in "biu":
         x = cast(x, dtypes.floatx())  # integers: float math, as Keras
@@ -548,7 +548,8 @@ def median(x, axis=None, keepdims=False):
     >>> keras.ops.median([3.0, 1.0, 4.0, 2.0]).numpy().tolist()
     2.5
     """
-    from .shape import moveaxis, reshape, sort
+    from .shape import moveaxis, reshape
+    from .sorting import sort
 
     a = np.asarray(unwrap(x, "median")[0])
     axes = normalize_axis(axis, a.ndim)
@@ -612,7 +613,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     if ord == -np.inf:
         return min(absolute(x), axis=axis, keepdims=keepdims)
     if ord == 0:
-        from .shape import cast
+        from .conversion import cast
 
         return cast(count_nonzero(x, axis=axis), a.dtype if a.dtype.kind == "f" else "float32")
     if ord == 1:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._base import to_tensor
-from .shape import pad
+from .joining import pad
 
 __all__ = ["fft", "fft2", "ifft2", "irfft", "istft", "rfft", "stft"]
 
@@ -136,7 +136,7 @@ def _real_input(x, op):
     t = to_tensor(x, op=op)
     if t.dtype.kind != "f":  # jax computes integer signals in floatx
         from ..dtypes import floatx
-        from .shape import cast
+        from .conversion import cast
 
         t = cast(t, floatx())
     return t
