@@ -255,7 +255,7 @@ def test_bias_add_activation_hessian_vector_product(relu):
 @pytest.mark.parametrize("n_axes", [1, 2])
 def test_fused_layer_normalization_hessian_vector_product(n_axes):
     """LayerNormalization's fused op (its backward_ops write the gradient with ops)."""
-    from minikeras.layers.normalization.layer_normalization import _fused_layer_norm
+    from minikeras.core.ops.fused_norm import _fused_layer_norm
 
     w = (3, 4)[2 - n_axes :]
     check_hvp(lambda x, g, b: _fused_layer_norm(x, g, b, 1e-3, n_axes), (2, 3, 4), w, w)

@@ -600,8 +600,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         return Tensor.from_op(loss.astype(z.dtype), (tz,), backward, "sparse_cce_logits")
     from .elementwise import clip, divide, log, negative
     from .reduce import sum as rsum
-    from .indexing import take_along_axis
-    from .shape import squeeze
+    from .shape import take_along_axis, squeeze
 
     p = divide(output, rsum(output, axis=-1, keepdims=True))
     p = clip(p, EPSILON, 1 - EPSILON)
@@ -611,7 +610,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def _as_target(target, dtype, op):
     """Targets take the predictions' float dtype; a target that needs a gradient keeps it."""
     if isinstance(target, Tensor) and target.requires_grad:
-        from .conversion import cast
+        from .shape import cast
 
         return cast(target, dtype)
     return Tensor(np.asarray(unwrap(target, op)[0]).astype(dtype))
@@ -739,7 +738,7 @@ def glu(x, axis=-1):
     [[0.5]]
     """
     from .elementwise import multiply
-    from .joining import split
+    from .shape import split
 
     a, b = split(x, 2, axis=axis)
     return multiply(a, sigmoid(b))
@@ -1017,21 +1016,9 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     ...                               axis=-1, epsilon=0.0).numpy().tolist()
     [[1.0, 1.0]]
     """
-    from .elementwise import add, multiply, rsqrt, subtract
-    from .shape import reshape
+    from .fused_norm import batch_normalization as one_batch_norm_op  # BatchNormalization's op
 
-    n = np.ndim(unwrap(x, "batch_normalization")[0])
-    shape = [1] * n
-    shape[axis] = -1
-
-    def along(v):
-        return reshape(v, shape) if np.ndim(unwrap(v, "batch_normalization")[0]) == 1 else v
-
-    inv = rsqrt(add(along(variance), epsilon))
-    if scale is not None:
-        inv = multiply(inv, along(scale))
-    out = multiply(subtract(x, along(mean)), inv)
-    return out if offset is None else add(out, along(offset))
+    return one_batch_norm_op(x, mean, variance, axis, offset, scale, epsilon)
 
 
 def _norm_axes(x, axis, op):
@@ -1145,7 +1132,7 @@ def multi_hot(inputs, num_classes, axis=-1, dtype=None, sparse=False):
     [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
     """
     from .reduce import max as rmax
-    from .creation import one_hot
+    from .shape import one_hot
 
     rank = np.ndim(unwrap(inputs, "multi_hot")[0])
     return rmax(one_hot(inputs, num_classes, axis=axis, dtype=dtype), axis=1 if rank > 1 else 0)

@@ -1,94 +1,17 @@
 """`BatchNormalization`: normalise each channel with batch statistics (training) or moving ones.
 
-The computation is one fused op (`_batch_norm`) over the data viewed as (rows, channels), using
-the numba kernels of `kernels/batchnorm.py`; its backward is the closed-form gradient, not a
-chain of elementwise ops.
+The computation is the one batch-normalisation op, `minikeras/core/ops/fused_norm.batch_norm`
+(also behind `keras.ops.batch_normalization`, which the masked statistics path calls).
 """
 
 import numpy as np
 
 from ... import constraints, initializers, regularizers
 from ...core import ops
+from ...core.ops.fused_norm import batch_norm
 from ...core.tensor import Tensor
 from ...distribution import data_parallel
-from ...kernels import load as load_kernels
 from ..layer import InputSpec, Layer
-
-_NO_PARENT = Tensor(np.zeros(()))  # stands in for an absent gamma or beta
-
-
-def _as_rows(a, axis):
-    """(rows, channels) C-contiguous view/copy of `a` with `axis` last."""
-    if axis != a.ndim - 1:
-        a = np.moveaxis(a, axis, -1)
-    return np.ascontiguousarray(a).reshape(-1, a.shape[-1])
-
-
-def _from_rows(r, shape, axis):
-    moved = shape[:axis] + shape[axis + 1 :] + (shape[axis],)
-    out = r.reshape(moved)
-    return out if axis == len(shape) - 1 else np.moveaxis(out, -1, axis)
-
-
-def _batch_norm(x, gamma, beta, axis, epsilon, mean=None, variance=None, synchronized=False):
-    """Normalises `x` along `axis`: with the batch statistics when `mean` is None (returning
-    them as float64 arrays too), else with the given `mean` and `variance`. `synchronized`
-    takes the statistics (and their gradient sums) over the global batch of a multi-process
-    `keras.distribution.DataParallel` job.
-
-    Returns (y, batch_mean, batch_variance); the batch statistics are None in the second case.
-    """
-    kbn = load_kernels("batchnorm")
-    xa = x.data
-    rows = _as_rows(xa, axis)
-    kbn.check(rows, "inputs")
-    dt = xa.dtype
-    training = mean is None
-    m = rows.shape[0]
-    synchronized = synchronized and training and data_parallel.active()
-    if synchronized:
-        mean, variance, m = data_parallel.batch_moments(rows)
-    elif training:
-        mean, variance = kbn.moments(rows)
-    mean = np.asarray(mean, np.float64)
-    inv = 1.0 / np.sqrt(np.asarray(variance, np.float64) + epsilon)
-    g = np.ones_like(mean) if gamma is None else gamma.data.astype(np.float64)
-    b = np.zeros_like(mean) if beta is None else beta.data.astype(np.float64)
-    a = g * inv  # scale
-    y = kbn.normalize(rows, a.astype(dt), (b - mean * a).astype(dt))
-
-    def backward(dout):
-        d = _as_rows(np.asarray(dout, dt), axis)
-        need_params = (gamma is not None and gamma.requires_grad) or (
-            beta is not None and beta.requires_grad
-        )
-        s = t = None
-        if training or need_params:
-            s, t = kbn.grad_sums(d, rows, mean, inv)  # sum(dy), sum(dy * xhat)
-        dx = None
-        if x.requires_grad:
-            gs, gt = data_parallel.batch_grad_sums(s, t) if synchronized else (s, t)
-            if training:  # the batch statistics depend on x too
-                bcoef = -a * inv * gt / m
-                cst = -a * gs / m - bcoef * mean
-            else:
-                bcoef = cst = np.zeros_like(a)
-            dx = _from_rows(
-                kbn.grad_input(d, rows, a.astype(dt), bcoef.astype(dt), cst.astype(dt)),
-                xa.shape,
-                axis,
-            )
-        dgamma = t.astype(gamma.dtype) if gamma is not None and t is not None else None
-        dbeta = s.astype(beta.dtype) if beta is not None and s is not None else None
-        return dx, dgamma, dbeta
-
-    parents = (
-        x,
-        gamma if gamma is not None else _NO_PARENT,
-        beta if beta is not None else _NO_PARENT,
-    )
-    out = Tensor.from_op(_from_rows(y, xa.shape, axis), parents, backward, "batch_normalization")
-    return out, (mean if training else None), (variance if training else None)
 
 
 class BatchNormalization(Layer):
@@ -226,20 +149,12 @@ class BatchNormalization(Layer):
         if mask is not None:
             y = self._masked(x, axis, mask, use_batch)
         elif use_batch:
-            y, mean, var = _batch_norm(
-                x, self.gamma, self.beta, axis, self.epsilon, synchronized=self.synchronized
-            )
+            sync = data_parallel if self.synchronized and data_parallel.active() else None
+            y, mean, var = batch_norm(x, self.gamma, self.beta, axis, self.epsilon, sync=sync)
             self._update_moving(mean, var)
         else:
-            y, _, _ = _batch_norm(
-                x,
-                self.gamma,
-                self.beta,
-                axis,
-                self.epsilon,
-                self.moving_mean.data,
-                self.moving_variance.data,
-            )
+            mean, var = self.moving_mean.data, self.moving_variance.data
+            y, _, _ = batch_norm(x, self.gamma, self.beta, axis, self.epsilon, mean, var)
         if inputs.dtype.kind == "f" and y.dtype != inputs.dtype:
             y = ops.cast(y, inputs.dtype)
         return y

@@ -1,11 +1,7 @@
 """`LayerNormalization`: normalise each sample over the feature axes."""
 
-import numpy as np
-
 from ... import constraints, initializers, regularizers
-from ...core import ops
-from ...core.tensor import Tensor
-from ...kernels import load as load_kernels
+from ...core.ops.fused_norm import layer_norm
 from ..layer import Layer
 
 
@@ -106,23 +102,7 @@ class LayerNormalization(Layer):
 
     def call(self, inputs):
         axes = _axes(self.axis, inputs.ndim, self)
-        if not self.rms_scaling and _fusable(inputs, axes, self.gamma, self.beta):
-            return _fused_layer_norm(inputs, self.gamma, self.beta, self.epsilon, len(axes))
-        bshape = [inputs.shape[a] if a in axes else 1 for a in range(inputs.ndim)]
-
-        def along(v):
-            return None if v is None else ops.reshape(v, bshape)
-
-        mean, var = ops.moments(inputs, axes=axes, keepdims=True)
-        inv = ops.rsqrt(var + self.epsilon)
-        if self.rms_scaling:
-            return inputs * inv * along(self.gamma)
-        if self.gamma is not None:
-            inv = inv * along(self.gamma)
-        shift = -mean * inv
-        if self.beta is not None:
-            shift = shift + along(self.beta)
-        return inputs * inv + shift
+        return layer_norm(inputs, self.gamma, self.beta, axes, self.epsilon, self.rms_scaling)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
@@ -142,56 +122,3 @@ class LayerNormalization(Layer):
             "beta_constraint": constraints.serialize(self.beta_constraint),
             "gamma_constraint": constraints.serialize(self.gamma_constraint),
         }
-
-
-def _fusable(x, axes, gamma, beta):
-    """Whether the kernel applies: float32/64 data normalised over its trailing axes, with
-    weights of the same dtype."""
-    n = x.ndim
-    dtype = getattr(x, "dtype", None)
-    return (
-        isinstance(x, Tensor)
-        and dtype in (np.float32, np.float64)
-        and len(axes) < n
-        and axes == list(range(n - len(axes), n))
-        and all(w is None or w.dtype == dtype for w in (gamma, beta))
-    )
-
-
-def _fused_layer_norm(x, gamma, beta, epsilon, n_axes):
-    """Keras's LayerNormalization formula (`x * inv + (beta - mean * inv)`, `inv = gamma /
-    sqrt(var + epsilon)`) as one op over the last `n_axes` axes: `kernels/layer_norm.py` does
-    each direction in one loop per row instead of about ten numpy ops and their gradients."""
-    k = load_kernels("layer_norm")
-    a = x.data
-    shape, wshape = a.shape, a.shape[a.ndim - n_axes :]
-    rows = np.ascontiguousarray(a).reshape(-1, int(np.prod(wshape)))
-    one = np.ones(rows.shape[1], a.dtype)
-    g = one if gamma is None else gamma.data.reshape(-1)
-    b = np.zeros_like(one) if beta is None else beta.data.reshape(-1)
-    out, mean, inv = k.layer_norm(rows, g, b, epsilon)
-    weights = [w for w in (gamma, beta) if w is not None]
-
-    def backward(dout):
-        d = np.ascontiguousarray(dout, dtype=a.dtype).reshape(rows.shape)
-        dx, dgamma, dbeta = k.layer_norm_grad(d, rows, g, mean, inv)
-        grads = {id(gamma): dgamma.reshape(wshape), id(beta): dbeta.reshape(wshape)}
-        return (dx.reshape(shape), *[grads[id(w)] for w in weights])
-
-    def backward_ops(dout, out):  # the same gradients with ops, for higher-order gradients
-        axes = list(range(a.ndim - n_axes, a.ndim))
-        xc = x - ops.mean(x, axis=axes, keepdims=True)
-        inv_t = ops.rsqrt(ops.mean(ops.square(xc), axis=axes, keepdims=True) + epsilon)
-        xhat = xc * inv_t
-        dxhat = dout if gamma is None else dout * gamma
-        dx = inv_t * (
-            dxhat
-            - ops.mean(dxhat, axis=axes, keepdims=True)
-            - xhat * ops.mean(dxhat * xhat, axis=axes, keepdims=True)
-        )
-        grads = {id(gamma): dout * xhat, id(beta): dout}  # the engine sums the leading axes
-        return (dx, *[grads[id(w)] for w in weights])
-
-    return Tensor.from_op(
-        out.reshape(shape), (x, *weights), backward, "layer_normalization", backward_ops
-    )
