@@ -600,7 +600,8 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         return Tensor.from_op(loss.astype(z.dtype), (tz,), backward, "sparse_cce_logits")
     from .elementwise import clip, divide, log, negative
     from .reduce import sum as rsum
-    from .shape import take_along_axis, squeeze
+    from .indexing import take_along_axis
+    from .shape import squeeze
 
     p = divide(output, rsum(output, axis=-1, keepdims=True))
     p = clip(p, EPSILON, 1 - EPSILON)
@@ -610,7 +611,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def _as_target(target, dtype, op):
     """Targets take the predictions' float dtype; a target that needs a gradient keeps it."""
     if isinstance(target, Tensor) and target.requires_grad:
-        from .shape import cast
+        from .conversion import cast
 
         return cast(target, dtype)
     return Tensor(np.asarray(unwrap(target, op)[0]).astype(dtype))
@@ -738,7 +739,7 @@ def glu(x, axis=-1):
     [[0.5]]
     """
     from .elementwise import multiply
-    from .shape import split
+    from .joining import split
 
     a, b = split(x, 2, axis=axis)
     return multiply(a, sigmoid(b))
@@ -1132,7 +1133,7 @@ def multi_hot(inputs, num_classes, axis=-1, dtype=None, sparse=False):
     [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
     """
     from .reduce import max as rmax
-    from .shape import one_hot
+    from .creation import one_hot
 
     rank = np.ndim(unwrap(inputs, "multi_hot")[0])
     return rmax(one_hot(inputs, num_classes, axis=axis, dtype=dtype), axis=1 if rank > 1 else 0)
