@@ -22,6 +22,10 @@ from . import creation as _creation
 from . import ctc as _ctc
 from . import decompositions as _decompositions
 from . import elementwise as _elementwise
+from . import arithmetic as _arithmetic
+from . import comparison as _comparison
+from . import bitwise as _bitwise
+from . import trigonometry as _trigonometry
 from . import image as _image
 from . import indexing as _indexing
 from . import joining as _joining
@@ -46,6 +50,10 @@ _FAMILIES = (
     _ctc,
     _decompositions,
     _elementwise,
+    _arithmetic,
+    _comparison,
+    _bitwise,
+    _trigonometry,
     _linalg,
     _nn,
     _reduce,
@@ -106,16 +114,16 @@ matrix_rank = op(_decompositions.matrix_rank)
 
 
 # elementwise
-add = op(_elementwise.add)
-subtract = op(_elementwise.subtract)
-multiply = op(_elementwise.multiply)
-divide = op(_elementwise.divide)
-true_divide = op(_elementwise.true_divide, "true_divide")
+add = op(_arithmetic.add)
+subtract = op(_arithmetic.subtract)
+multiply = op(_arithmetic.multiply)
+divide = op(_arithmetic.divide)
+true_divide = op(_arithmetic.true_divide, "true_divide")
 power = op(_elementwise.power)
-negative = op(_elementwise.negative)
-maximum = op(_elementwise.maximum)
-minimum = op(_elementwise.minimum)
-where = op(_elementwise.where)
+negative = op(_arithmetic.negative)
+maximum = op(_arithmetic.maximum)
+minimum = op(_arithmetic.minimum)
+where = op(_comparison.where)
 exp = op(_elementwise.exp)
 log = op(_elementwise.log)
 log1p = op(_elementwise.log1p)
@@ -123,60 +131,60 @@ sqrt = op(_elementwise.sqrt)
 square = op(_elementwise.square)
 abs = op(_elementwise.abs)
 absolute = op(_elementwise.absolute, "absolute")
-tanh = op(_elementwise.tanh)
-clip = op(_elementwise.clip)
+tanh = op(_trigonometry.tanh)
+clip = op(_arithmetic.clip)
 sign = op(_elementwise.sign)
 reciprocal = op(_elementwise.reciprocal)
 floor = op(_elementwise.floor)
 ceil = op(_elementwise.ceil)
 round = op(_elementwise.round)
-equal = op(_elementwise.equal)
-not_equal = op(_elementwise.not_equal)
-less = op(_elementwise.less)
-less_equal = op(_elementwise.less_equal)
-greater = op(_elementwise.greater)
-greater_equal = op(_elementwise.greater_equal)
-logical_and = op(_elementwise.logical_and)
-logical_or = op(_elementwise.logical_or)
-logical_not = op(_elementwise.logical_not)
-isnan = op(_elementwise.isnan)
-isfinite = op(_elementwise.isfinite)
+equal = op(_comparison.equal)
+not_equal = op(_comparison.not_equal)
+less = op(_comparison.less)
+less_equal = op(_comparison.less_equal)
+greater = op(_comparison.greater)
+greater_equal = op(_comparison.greater_equal)
+logical_and = op(_comparison.logical_and)
+logical_or = op(_comparison.logical_or)
+logical_not = op(_comparison.logical_not)
+isnan = op(_comparison.isnan)
+isfinite = op(_comparison.isfinite)
 expm1 = op(_elementwise.expm1)
-sin = op(_elementwise.sin)
-cos = op(_elementwise.cos)
-floor_divide = op(_elementwise.floor_divide)
-mod = op(_elementwise.mod)
+sin = op(_trigonometry.sin)
+cos = op(_trigonometry.cos)
+floor_divide = op(_arithmetic.floor_divide)
+mod = op(_arithmetic.mod)
 rsqrt = op(_elementwise.rsqrt)
 erf = op(_elementwise.erf)
 exp2 = op(_elementwise.exp2)
 log2 = op(_elementwise.log2)
 log10 = op(_elementwise.log10)
 logaddexp = op(_elementwise.logaddexp)
-tan = op(_elementwise.tan)
-sinh = op(_elementwise.sinh)
-cosh = op(_elementwise.cosh)
-arcsin = op(_elementwise.arcsin)
-arccos = op(_elementwise.arccos)
-arctan = op(_elementwise.arctan)
-arctan2 = op(_elementwise.arctan2)
-arcsinh = op(_elementwise.arcsinh)
-arccosh = op(_elementwise.arccosh)
-arctanh = op(_elementwise.arctanh)
-isinf = op(_elementwise.isinf)
-logical_xor = op(_elementwise.logical_xor)
+tan = op(_trigonometry.tan)
+sinh = op(_trigonometry.sinh)
+cosh = op(_trigonometry.cosh)
+arcsin = op(_trigonometry.arcsin)
+arccos = op(_trigonometry.arccos)
+arctan = op(_trigonometry.arctan)
+arctan2 = op(_trigonometry.arctan2)
+arcsinh = op(_trigonometry.arcsinh)
+arccosh = op(_trigonometry.arccosh)
+arctanh = op(_trigonometry.arctanh)
+isinf = op(_comparison.isinf)
+logical_xor = op(_comparison.logical_xor)
 trunc = op(_elementwise.trunc)
-divide_no_nan = op(_elementwise.divide_no_nan)
+divide_no_nan = op(_arithmetic.divide_no_nan)
 nan_to_num = op(_elementwise.nan_to_num)
-isclose = op(_elementwise.isclose)
-bitwise_and = op(_elementwise.bitwise_and)
-bitwise_or = op(_elementwise.bitwise_or)
-bitwise_xor = op(_elementwise.bitwise_xor)
-bitwise_invert = op(_elementwise.bitwise_invert)
-bitwise_not = op(_elementwise.bitwise_not)
-bitwise_left_shift = op(_elementwise.bitwise_left_shift)
-bitwise_right_shift = op(_elementwise.bitwise_right_shift)
-left_shift = op(_elementwise.left_shift, "left_shift")
-right_shift = op(_elementwise.right_shift, "right_shift")
+isclose = op(_comparison.isclose)
+bitwise_and = op(_bitwise.bitwise_and)
+bitwise_or = op(_bitwise.bitwise_or)
+bitwise_xor = op(_bitwise.bitwise_xor)
+bitwise_invert = op(_bitwise.bitwise_invert)
+bitwise_not = op(_bitwise.bitwise_not)
+bitwise_left_shift = op(_bitwise.bitwise_left_shift)
+bitwise_right_shift = op(_bitwise.bitwise_right_shift)
+left_shift = op(_bitwise.left_shift, "left_shift")
+right_shift = op(_bitwise.right_shift, "right_shift")
 
 
 # linalg
@@ -414,89 +422,3 @@ image = _namespace(
 nn = _namespace("nn", {n: globals()[n] for n in _NN_NAMES})
 numpy = _namespace("numpy", {n: globals()[n] for n in _NUMPY_NAMES})
 linalg = _namespace("linalg", {n: globals()[n] for n in _LINALG_NAMES})
-
-
-# missing_ops, missing_array_ops (issue 16): Keras 3 ops added after the family split
-from . import missing_array_ops as _missing_array_ops  # noqa: E402
-from . import missing_ops as _missing_ops  # noqa: E402
-
-_FAMILIES += (_missing_ops, _missing_array_ops)
-cbrt = op(_missing_ops.cbrt)
-deg2rad = op(_missing_ops.deg2rad)
-rad2deg = op(_missing_ops.rad2deg)
-fabs = op(_missing_ops.fabs)
-hypot = op(_missing_ops.hypot)
-logaddexp2 = op(_missing_ops.logaddexp2)
-sinc = op(_missing_ops.sinc)
-fmax = op(_missing_ops.fmax)
-fmin = op(_missing_ops.fmin)
-heaviside = op(_missing_ops.heaviside)
-signbit = op(_missing_ops.signbit)
-isneginf = op(_missing_ops.isneginf)
-isposinf = op(_missing_ops.isposinf)
-ptp = op(_missing_ops.ptp)
-quantile = op(_missing_ops.quantile)
-percentile = op(_missing_ops.percentile)
-nanquantile = op(_missing_ops.nanquantile)
-nanpercentile = op(_missing_ops.nanpercentile)
-nanmedian = op(_missing_ops.nanmedian)
-fliplr = op(_missing_array_ops.fliplr)
-flipud = op(_missing_array_ops.flipud)
-rot90 = op(_missing_array_ops.rot90)
-dstack = op(_missing_array_ops.dstack)
-array_split = op(_missing_array_ops.array_split)
-hsplit = op(_missing_array_ops.hsplit)
-vsplit = op(_missing_array_ops.vsplit)
-dsplit = op(_missing_array_ops.dsplit)
-diagflat = op(_missing_array_ops.diagflat)
-kron = op(_missing_array_ops.kron)
-vander = op(_missing_array_ops.vander)
-trapezoid = op(_missing_array_ops.trapezoid)
-isin = op(_missing_array_ops.isin)
-searchsorted = op(_missing_array_ops.searchsorted)
-digitize = op(_missing_array_ops.digitize)
-allclose = op(_missing_array_ops.allclose)
-psnr = op(_missing_array_ops.psnr)
-depth_to_space = op(_missing_array_ops.depth_to_space)
-space_to_depth = op(_missing_array_ops.space_to_depth)
-_MISSING_NUMPY_NAMES = [
-    "cbrt",
-    "deg2rad",
-    "rad2deg",
-    "fabs",
-    "hypot",
-    "logaddexp2",
-    "sinc",
-    "fmax",
-    "fmin",
-    "heaviside",
-    "signbit",
-    "isneginf",
-    "isposinf",
-    "ptp",
-    "quantile",
-    "percentile",
-    "nanquantile",
-    "nanpercentile",
-    "nanmedian",
-    "fliplr",
-    "flipud",
-    "rot90",
-    "dstack",
-    "array_split",
-    "hsplit",
-    "vsplit",
-    "dsplit",
-    "diagflat",
-    "kron",
-    "vander",
-    "trapezoid",
-    "isin",
-    "searchsorted",
-    "digitize",
-    "allclose",
-]
-_MISSING_NN_NAMES = ["psnr", "depth_to_space", "space_to_depth"]
-for _module, _names in ((numpy, _MISSING_NUMPY_NAMES), (nn, _MISSING_NN_NAMES)):
-    _module.__dict__.update({_n: globals()[_n] for _n in _names})
-    _module.__all__ = sorted({*_module.__all__, *_names})

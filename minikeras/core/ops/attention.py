@@ -9,7 +9,8 @@ import numpy as np
 
 from .. import dtypes
 from ._base import to_tensor, unwrap
-from .elementwise import multiply, where
+from .arithmetic import multiply
+from .comparison import where
 from .linalg import einsum
 from .nn import softmax
 from .conversion import cast

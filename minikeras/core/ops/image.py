@@ -22,8 +22,11 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._base import to_tensor
+from . import arithmetic
+from . import comparison
 from . import elementwise as E
-from .elementwise import clip, round as round_
+from .arithmetic import clip
+from .elementwise import round as round_
 from .image_sampling import affine_transform, map_coordinates
 from .image_warp import (
     elastic_transform,
@@ -587,17 +590,21 @@ def rgb_to_hsv(images, data_format=None):
     x = to_tensor(images, op="image.rgb_to_hsv")
     axis = _check_colour(x, data_format, "rgb_to_hsv", True)
     eps = np.finfo(x.dtype).eps
-    x = E.where(E.less(E.abs(x), eps), 0.0, x)
+    x = comparison.where(comparison.less(E.abs(x), eps), 0.0, x)
     r, g, b = _planes(x, axis)
-    value = E.maximum(E.maximum(r, g), b)
-    range_ = value - E.minimum(E.minimum(r, g), b)
-    positive_value, positive_range = E.greater(value, 0.0), E.greater(range_, 0.0)
-    saturation = E.where(positive_value, range_ / E.where(positive_value, value, 1.0), 0.0)
-    norm = 1.0 / (6.0 * E.where(positive_range, range_, 1.0))
+    value = arithmetic.maximum(arithmetic.maximum(r, g), b)
+    range_ = value - arithmetic.minimum(arithmetic.minimum(r, g), b)
+    positive_value, positive_range = comparison.greater(value, 0.0), comparison.greater(range_, 0.0)
+    saturation = comparison.where(
+        positive_value, range_ / comparison.where(positive_value, value, 1.0), 0.0
+    )
+    norm = 1.0 / (6.0 * comparison.where(positive_range, range_, 1.0))
     # the hue's sector follows the largest channel: red, else green, else blue
-    hue = E.where(E.equal(value, g), norm * (b - r) + 2.0 / 6.0, norm * (r - g) + 4.0 / 6.0)
-    hue = E.where(E.equal(value, r), norm * (g - b), hue)
-    hue = E.where(positive_range, hue, 0.0) + cast(E.less(hue, 0.0), x.dtype)
+    hue = comparison.where(
+        comparison.equal(value, g), norm * (b - r) + 2.0 / 6.0, norm * (r - g) + 4.0 / 6.0
+    )
+    hue = comparison.where(comparison.equal(value, r), norm * (g - b), hue)
+    hue = comparison.where(positive_range, hue, 0.0) + cast(comparison.less(hue, 0.0), x.dtype)
     return stack([hue, saturation, value], axis=axis)
 
 

@@ -261,7 +261,7 @@ def select(condlist, choicelist, default=0):
     >>> keras.ops.select([x < 0, x > 0], [-1, 1], default=0).numpy().tolist()
     [-1, 0, 1]
     """
-    from .elementwise import where
+    from .comparison import where
 
     if len(condlist) != len(choicelist):
         raise ValueError(f"select: {len(condlist)} conditions but {len(choicelist)} choices.")

@@ -262,7 +262,8 @@ def diff(a, n=1, axis=-1):
     >>> keras.ops.diff([1, 4, 9, 16]).numpy().tolist()
     [3, 5, 7]
     """
-    from .elementwise import not_equal, subtract
+    from .comparison import not_equal
+    from .arithmetic import subtract
 
     for _ in range(n):
         k = ndim(a)

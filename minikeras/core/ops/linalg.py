@@ -167,7 +167,7 @@ def dot(x1, x2):
     """
     a, b = np.asarray(unwrap(x1, "dot")[0]), np.asarray(unwrap(x2, "dot")[0])
     if a.ndim == 0 or b.ndim == 0:
-        from .elementwise import multiply
+        from .arithmetic import multiply
 
         return multiply(x1, x2)
     if a.ndim <= 2 and b.ndim <= 2:
@@ -405,7 +405,7 @@ def inner(x1, x2):
     """
     a, b = np.asarray(unwrap(x1, "inner")[0]), np.asarray(unwrap(x2, "inner")[0])
     if a.ndim == 0 or b.ndim == 0:
-        from .elementwise import multiply
+        from .arithmetic import multiply
 
         return multiply(x1, x2)
     return tensordot(x1, x2, axes=([-1], [-1]))

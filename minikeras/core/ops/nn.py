@@ -6,6 +6,9 @@ import numpy as np
 
 from ...kernels import load as load_kernels
 from ..tensor import Tensor
+from . import arithmetic
+from . import comparison
+from . import trigonometry
 from . import elementwise as ew
 from ._base import result_float, unwrap
 
@@ -68,7 +71,7 @@ def _act(op, x, fwd, grad, grad_ops=None, keep_int=False):
     if grad_ops is not None:
 
         def backward_ops(d, out):
-            return (ew.multiply(d, grad_ops(out._parents[0], out)),)
+            return (arithmetic.multiply(d, grad_ops(out._parents[0], out)),)
 
     return Tensor.from_op(out, (ta,), lambda d: (d * grad(a, out),), op, backward_ops)
 
@@ -97,7 +100,7 @@ def sigmoid(x):
         x,
         _sigmoid,
         lambda a, o: o * (1 - o),
-        lambda x, o: ew.multiply(o, ew.subtract(1, o)),
+        lambda x, o: arithmetic.multiply(o, arithmetic.subtract(1, o)),
     )
 
 
@@ -120,7 +123,7 @@ def relu(x):
         x,
         lambda a: np.maximum(a, 0),
         lambda a, o: a > 0,
-        lambda x, o: ew.greater(x, 0),
+        lambda x, o: comparison.greater(x, 0),
         keep_int=True,
     )  # a step: zero gradient a.e.
 
@@ -192,7 +195,7 @@ def elu(x, alpha=1.0):
         x,
         lambda a: np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0))),
         lambda a, o: np.where(a > 0, 1, o + alpha),
-        lambda x, o: ew.where(x.data > 0, 1, ew.add(o, alpha)),
+        lambda x, o: comparison.where(x.data > 0, 1, arithmetic.add(o, alpha)),
     )
 
 
@@ -221,7 +224,7 @@ def selu(x):
         x,
         lambda a: sc * np.where(a > 0, a, al * np.expm1(np.minimum(a, 0))),
         lambda a, o: np.where(a > 0, sc, o + sc * al),
-        lambda x, o: ew.where(x.data > 0, sc, ew.add(o, sc * al)),
+        lambda x, o: comparison.where(x.data > 0, sc, arithmetic.add(o, sc * al)),
     )
 
 
@@ -251,7 +254,7 @@ def gelu(x, approximate=True):
             return 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * c * (1 + 3 * 0.044715 * a * a)
 
         def grad_ops(x, o):  # `grad` with ops
-            t = ew.tanh(c * (x + 0.044715 * x**3))
+            t = trigonometry.tanh(c * (x + 0.044715 * x**3))
             return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
 
         return _act("gelu", x, fwd, grad, grad_ops)
@@ -598,7 +601,8 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
             return (g * d[..., None],)
 
         return Tensor.from_op(loss.astype(z.dtype), (tz,), backward, "sparse_cce_logits")
-    from .elementwise import clip, divide, log, negative
+    from .arithmetic import clip, divide, negative
+    from .elementwise import log
     from .reduce import sum as rsum
     from .indexing import take_along_axis
     from .shape import squeeze
@@ -636,7 +640,8 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     >>> print(keras.ops.categorical_crossentropy([[0.0, 1.0]], [[0.5, 0.5]]).numpy().round(4))
     [0.6931]
     """
-    from .elementwise import clip, divide, log, multiply, negative
+    from .arithmetic import clip, divide, multiply, negative
+    from .elementwise import log
     from .reduce import sum as rsum
 
     z, tz = unwrap(output, "categorical_crossentropy")
@@ -682,7 +687,8 @@ def binary_crossentropy(target, output, from_logits=False):
     >>> print(keras.ops.binary_crossentropy([1.0, 0.0], [0.5, 0.5]).numpy().round(4))
     [0.6931 0.6931]
     """
-    from .elementwise import add, clip, log, multiply, negative, subtract
+    from .arithmetic import add, clip, multiply, negative, subtract
+    from .elementwise import log
 
     z, tz = unwrap(output, "binary_crossentropy")
     z = result_float(np.asarray(z))
@@ -738,7 +744,7 @@ def glu(x, axis=-1):
     >>> keras.ops.glu([[1.0, 0.0]]).numpy().tolist()
     [[0.5]]
     """
-    from .elementwise import multiply
+    from .arithmetic import multiply
     from .joining import split
 
     a, b = split(x, 2, axis=axis)
@@ -965,7 +971,8 @@ def moments(x, axes, keepdims=False, synchronized=False):
     >>> float(mean), float(variance)
     (2.5, 1.25)
     """
-    from .elementwise import square, subtract
+    from .elementwise import square
+    from .arithmetic import subtract
     from .reduce import mean
 
     m = mean(x, axis=axes, keepdims=True)
@@ -989,7 +996,7 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     >>> print(keras.ops.normalize([3.0, 4.0]).numpy().round(4))
     [0.6 0.8]
     """
-    from .elementwise import divide, maximum
+    from .arithmetic import divide, maximum
     from .reduce import norm
 
     if not isinstance(order, int) or order < 1:
@@ -1048,7 +1055,8 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     >>> print(keras.ops.rms_normalization([[3.0, 4.0]], epsilon=0.0).numpy().round(4))
     [[0.8485 1.1314]]
     """
-    from .elementwise import add, multiply, rsqrt, square
+    from .arithmetic import add, multiply
+    from .elementwise import rsqrt, square
     from .reduce import mean
     from .shape import reshape
 
@@ -1082,7 +1090,8 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
     """
     import warnings
 
-    from .elementwise import add, multiply, rsqrt, subtract
+    from .arithmetic import add, multiply, subtract
+    from .elementwise import rsqrt
     from .shape import reshape
 
     rms_scaling = kwargs.pop("rms_scaling", False)

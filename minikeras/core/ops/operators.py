@@ -5,37 +5,70 @@ Tensor operator never meets a symbolic `KerasTensor` (that class has its own ope
 skips the dispatch check. `minikeras.core.ops` binds this module as `tensor.ops` when imported.
 """
 
-from .elementwise import (  # noqa: F401
-    abs,
+from .elementwise import abs, exp, log, power, round, sqrt, square
+from .arithmetic import (
     add,
     divide,
-    equal,
-    exp,
     floor_divide,
-    greater,
-    greater_equal,
-    less,
-    less_equal,
-    log,
-    logical_and,
-    logical_not,
-    logical_or,
-    logical_xor,
     maximum,
     minimum,
     mod,
     multiply,
     negative,
-    not_equal,
-    power,
-    round,
-    sqrt,
-    square,
     subtract,
-    tanh,
 )
-from .linalg import matmul  # noqa: F401
-from .reduce import mean, sum  # noqa: F401
-from .conversion import cast  # noqa: F401
-from .indexing import getitem  # noqa: F401
-from .shape import reshape, transpose  # noqa: F401
+from .comparison import (
+    equal,
+    greater,
+    greater_equal,
+    less,
+    less_equal,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    not_equal,
+)
+from .trigonometry import tanh
+from .linalg import matmul
+from .reduce import mean, sum
+from .conversion import cast
+from .indexing import getitem
+from .shape import reshape, transpose
+
+__all__ = [
+    "abs",
+    "exp",
+    "log",
+    "power",
+    "round",
+    "sqrt",
+    "square",
+    "add",
+    "divide",
+    "floor_divide",
+    "maximum",
+    "minimum",
+    "mod",
+    "multiply",
+    "negative",
+    "subtract",
+    "equal",
+    "greater",
+    "greater_equal",
+    "less",
+    "less_equal",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
+    "not_equal",
+    "tanh",
+    "matmul",
+    "mean",
+    "sum",
+    "cast",
+    "getitem",
+    "reshape",
+    "transpose",
+]

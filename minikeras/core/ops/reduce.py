@@ -145,7 +145,7 @@ def mean(x, axis=None, keepdims=False):
         return (np.broadcast_to(g, shape).astype(a.dtype, copy=False),)
 
     def backward_ops(d, out):
-        from .elementwise import divide
+        from .arithmetic import divide
 
         return (_spread_ops(divide(d, a.dtype.type(builtins.max(n, 1))), shape, axes, keepdims),)
 
@@ -171,7 +171,7 @@ def _extreme(op, fn, x, axis, keepdims, initial):
         return (hit * (_expand(d, a.shape, axes, keepdims) / count),)
 
     def backward_ops(d, out):  # the selected entries are constant almost everywhere
-        from .elementwise import multiply
+        from .arithmetic import multiply
 
         hit = a == full
         share = (hit / np.maximum(hit.sum(axis=axes, keepdims=True), 1)).astype(a.dtype)
@@ -271,7 +271,8 @@ def var(x, axis=None, keepdims=False):
     >>> keras.ops.var([1.0, 2.0, 3.0, 4.0]).numpy().tolist()
     1.25
     """
-    from .elementwise import square, subtract
+    from .elementwise import square
+    from .arithmetic import subtract
     from .conversion import cast
 
     if np.asarray(unwrap(x, "var")[0]).dtype.kind in "biu":
@@ -515,7 +516,7 @@ def average(x, axis=None, weights=None):
     >>> keras.ops.average([1.0, 4.0], axis=0, weights=[3.0, 1.0]).numpy().tolist()
     1.75
     """
-    from .elementwise import divide, multiply
+    from .arithmetic import divide, multiply
     from .shape import reshape
 
     if weights is None:
@@ -626,7 +627,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
 # differentiable ops, so NaN entries get a zero gradient); integers have no NaNs and go straight
 # through.
 def _without_nan(x, op, fill):
-    from .elementwise import isnan, where
+    from .comparison import isnan, where
 
     a, _ = unwrap(x, op)
     if np.asarray(a).dtype.kind != "f":
@@ -639,7 +640,7 @@ def _all_nan_to_nan(out, nan, axis, keepdims):
     """A slice that is all NaN gives NaN (numpy's nanmax/nanmin/nanmean, with a warning)."""
     if nan is None:
         return out
-    from .elementwise import where
+    from .comparison import where
 
     every = np.all(nan.data, axis=axis, keepdims=keepdims)
     return where(every, np.asarray(np.nan, out.dtype), out) if np.any(every) else out
@@ -703,7 +704,7 @@ def nanmean(x, axis=None, keepdims=False):
     >>> keras.ops.nanmean([[1.0, np.nan], [3.0, 2.0]], axis=1).numpy().tolist()
     [1.0, 2.5]
     """
-    from .elementwise import divide
+    from .arithmetic import divide
 
     a, _ = unwrap(x, "nanmean")
     y, nan = _without_nan(x, "nanmean", 0)
@@ -729,7 +730,8 @@ def nanvar(x, axis=None, keepdims=False):
     >>> keras.ops.nanvar([[1.0, np.nan, 3.0]], axis=1).numpy().tolist()
     [1.0]
     """
-    from .elementwise import divide, square, subtract
+    from .arithmetic import divide, subtract
+    from .elementwise import square
 
     a, _ = unwrap(x, "nanvar")
     m = nanmean(x, axis=axis, keepdims=True)
