@@ -46,27 +46,44 @@ class SymbolicCalls:
         with no_grad(), np.errstate(all="ignore"), training_scope(False):
             return self.__call__(*c_args, **c_kwargs)
 
+    def _placeholder_room(self):
+        """`(window, stride)` along an axis of unknown size: how many input positions `call`
+        needs to produce one output position, and how many input positions one output step
+        spans. A layer without sub-layers needs `(1, 1)` unless it declares otherwise (a
+        "valid" convolution, pooling or cropping); a layer holding others chains their rooms
+        in creation order (a bound: sub-layers used side by side count as if in series)."""
+        return chain_rooms([layer._placeholder_room() for layer in self._sublayers()])
+
+    def _placeholder_sizes(self, args, kwargs):
+        """The `(batch, other unknown axes)` sizes of the placeholder runs `_trace` makes.
+
+        The rule: an unknown batch is 2, then 3; every other unknown axis is `extent`, then
+        `extent + stride`, where `(window, stride) = _placeholder_room()` and `extent` is the
+        larger of `window` and 3. So each run fits the layer's windows, and the second run's
+        output differs from the first's along every axis that follows the input (Keras 3
+        traces with 83 and 89; minikeras computes on real arrays, so it uses the smallest
+        sizes that work). Without unknown non-batch axes one run of batch 1 is enough.
+        """
+        flat_in = [t for t in flatten((args, kwargs)) if isinstance(t, KerasTensor)]
+        if not any(d is None for t in flat_in for d in t.shape[1:]):
+            return ((1, 1),)
+        window, stride = self._placeholder_room()
+        extent = max(3, int(window))
+        return ((2, extent), (3, extent + max(2, int(stride))))
+
     def _trace(self, args, kwargs):
         """Runs `call` on placeholder data (ones, in inference mode) to learn output shapes,
-        dtypes and masks. The run leaves no trace behind: the layers' variables, losses and
-        random generators are put back as they were (Keras 3 traces in a stateless scope)."""
+        dtypes and masks: once, or twice when the inputs have axes of unknown size (see
+        `_placeholder_sizes`; an axis whose size differs between the runs is unknown in the
+        output). The runs leave no trace behind: the layers' variables, losses and random
+        generators are put back as they were (Keras 3 traces in a stateless scope)."""
         flat_in = [t for t in flatten((args, kwargs)) if isinstance(t, KerasTensor)]
-        has_unknown = any(d is None for t in flat_in for d in t.shape[1:])
         batch_unknown = any(t.shape and t.shape[0] is None for t in flat_in)
-        # unknown non-batch sizes get small placeholders first; a layer that needs more room
-        # (a 7x7 valid convolution on an image of unknown size) gets larger ones on retry
-        # each plan is two runs of (batch size, size of every other unknown axis)
-        attempts = (((2, 3), (3, 5)), ((2, 32), (3, 35)), ((2, 96), (3, 99)))
-        if not has_unknown:
-            attempts = (((1, 1),),)
         with _TraceGuard(self):
-            for attempt, plan in enumerate(attempts):
-                try:
-                    results = [self._trace_once(args, kwargs, sizes) for sizes in plan]
-                    break
-                except (ValueError, IndexError):
-                    if attempt == len(attempts) - 1:
-                        raise
+            results = [
+                self._trace_once(args, kwargs, sizes)
+                for sizes in self._placeholder_sizes(args, kwargs)
+            ]
         first = results[0]
         flat_first = flatten(first)
         flat_second = flatten(results[-1])
@@ -179,6 +196,44 @@ class _TraceGuard:
             np.random.set_state(np_state)
             _py_random.setstate(py_state)
         return False
+
+
+def window_room(window, strides, dilation_rate, padding):
+    """`_placeholder_room` of a sliding window (convolution, pooling): with "valid" padding
+    the input needs the dilated window; "same" and "causal" padding fit any size."""
+    dilation_rate = (
+        dilation_rate if isinstance(dilation_rate, (tuple, list)) else (1,) * len(window)
+    )
+    need = 1
+    if padding == "valid":
+        need = max((k - 1) * d + 1 for k, d in zip(window, dilation_rate))
+    return need, max(strides)
+
+
+def chain_rooms(rooms):
+    """The `(window, stride)` of layers applied one after the other, given theirs in order."""
+    window, stride = 1, 1
+    for w, s in reversed(list(rooms)):
+        window = (window - 1) * s + w
+        stride *= s
+    return window, stride
+
+
+def graph_room(nodes, inputs):
+    """`_placeholder_room` of a graph of layer calls (`nodes` in execution order) from
+    `inputs`: the largest need over the paths from each input to the outputs."""
+    need = {}  # id(KerasTensor) -> (window, stride) its consumers need
+    for node in reversed(nodes):
+        after = [need.get(id(t), (1, 1)) for t in node.outputs]
+        window = max(w for w, _ in after)
+        stride = max(s for _, s in after)
+        w, s = node.layer._placeholder_room()
+        room = ((window - 1) * s + w, stride * s)
+        for t in node.input_tensors:
+            old = need.get(id(t), (1, 1))
+            need[id(t)] = (max(old[0], room[0]), max(old[1], room[1]))
+    rooms = [need.get(id(t), (1, 1)) for t in inputs]
+    return max(w for w, _ in rooms), max(s for _, s in rooms)
 
 
 def shape_to_list(s):

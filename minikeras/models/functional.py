@@ -8,6 +8,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from ..layers.core_layers.input_layer import InputLayer
 from ..layers.layer import Layer
+from ..layers.layer_tracing import graph_room
 from ..layers.node import KerasTensor, flatten, is_symbolic, map_structure
 from ..serialization import registry
 from .functional_config import functional_config, functional_from_config
@@ -305,6 +306,10 @@ class Functional(Model):
 
     def compute_output_spec(self, *args, **kwargs):
         return Layer.compute_output_spec(self, *args, **kwargs)
+
+    def _placeholder_room(self):
+        # the room its layers need along the paths of the graph (Layer._trace)
+        return graph_room(self._order, self.inputs)
 
     def get_config(self):
         """The graph's config (`layers`, `input_layers`, `output_layers`). A subclass whose

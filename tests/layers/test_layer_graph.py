@@ -278,3 +278,50 @@ def test_python_numbers_stay_weakly_typed_in_op_nodes():
     assert [o.dtype for o in outs] == [np.float32] * 5
     np.testing.assert_allclose(outs[0].numpy(), np.ones((2, 3)))
     assert keras.layers.OpLayer("subtract")(2, keras.ops.ones((3,))).dtype == np.float32
+
+
+# -- item: placeholder sizes for axes of unknown size (Layer._placeholder_sizes) ----------------
+class _Block(layers.Layer):
+    """A strided 3x3 convolution, then a "valid" 7x7 one: needs 15 positions for one output."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.a = layers.Conv2D(2, 3, strides=2)
+        self.b = layers.Conv2D(2, 7)
+
+    def call(self, x):
+        return self.b(self.a(x))
+
+
+def test_unknown_axes_are_traced_at_sizes_the_layers_windows_fit():
+    """Keras 3.15.1 (torch) observed: these symbolic calls on axes of unknown size give
+    (None, None, None, 2), (None, None, None, 2) and (None, None, 3). minikeras traces each
+    call at sizes computed from the layers' windows (a "valid" convolution, a crop, a nested
+    model's longest path), not by retrying larger sizes after an error."""
+    x = keras.Input((None, None, 3))
+    y = x
+    for _ in range(4):
+        y = layers.Conv2D(2, 3, strides=2)(y)
+    inner = keras.Model(x, y)
+    assert inner._placeholder_room() == (31, 16)  # 3 -> 7 -> 15 -> 31 input positions
+    assert inner(keras.Input((None, None, 3))).shape == (None, None, None, 2)
+    block = _Block()
+    assert block._placeholder_room() == (15, 2)
+    assert block(keras.Input((None, None, 3))).shape == (None, None, None, 2)
+    assert layers.Cropping1D((4, 5))(keras.Input((None, 3))).shape == (None, None, 3)
+
+
+def test_a_call_that_fails_on_the_placeholder_raises_at_once():
+    """Keras 3.15.1 observed: a layer whose `call` raises on a symbolic input raises a
+    ValueError carrying the layer's message. minikeras raises it from the first placeholder
+    run: the call is not retried at larger sizes (it ran three times before)."""
+    calls = []
+
+    class Picky(layers.Layer):
+        def call(self, x):
+            calls.append(x.shape)
+            raise ValueError("picky")
+
+    with pytest.raises(ValueError, match="picky"):
+        Picky()(keras.Input((None, 3)))
+    assert calls == [(2, 3, 3)]

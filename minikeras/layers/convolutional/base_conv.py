@@ -9,6 +9,7 @@ from ...core import ops
 from ...core.ops.fused_bias_act import bias_act
 from ..core_layers.lora import LoRA, lora_weight
 from ..layer import Layer
+from ..layer_tracing import window_room
 from .conv_utils import (
     channel_axis,
     check_rank,
@@ -110,6 +111,10 @@ class BaseConv(LoRA, Layer):
 
     def _allow_causal(self):
         return False
+
+    def _placeholder_room(self):
+        # a "valid" window needs its dilated extent along axes of unknown size (Layer._trace)
+        return window_room(self.kernel_size, self.strides, self.dilation_rate, self.padding)
 
     # -- checks -----------------------------------------------------------------------------
     def _input_channels(self, shape):

@@ -15,6 +15,9 @@ from .conv_utils import channel_axis, spatial_axes, standardize_tuple, transpose
 class BaseConvTranspose(BaseConv):
     """Transposed convolution over `rank` spatial axes (see the module docstring)."""
 
+    def _placeholder_room(self):
+        return 1, 1  # a transposed convolution fits any input size (Layer._trace)
+
     def __init__(
         self,
         rank,

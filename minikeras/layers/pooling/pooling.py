@@ -14,6 +14,7 @@ from ..convolutional.conv_utils import (
     window_output_shape,
 )
 from ..layer import Layer
+from ..layer_tracing import window_room
 
 
 class BasePooling(Layer):
@@ -33,6 +34,10 @@ class BasePooling(Layer):
 
     def build(self, input_shape):
         self._check_inputs(input_shape)
+
+    def _placeholder_room(self):
+        # a "valid" pool needs its window along axes of unknown size (Layer._trace)
+        return window_room(self.pool_size, self.strides, None, self.padding)
 
     def _check_inputs(self, shape):
         check_rank(self, shape, self.rank, self.data_format)

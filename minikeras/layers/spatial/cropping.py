@@ -18,6 +18,10 @@ class BaseCropping(Layer):
         self.cropping = standardize_pairs(cropping, rank, "cropping")
         self.data_format = standardize_data_format(data_format)
 
+    def _placeholder_room(self):
+        # an axis of unknown size must outlast the crop (Layer._trace)
+        return max(lo + hi for lo, hi in self.cropping) + 1, 1
+
     def _check(self, shape):
         check_rank(self, shape, self.rank, self.data_format)
         for axis, (lo, hi) in zip(spatial_axes(self.data_format, self.rank), self.cropping):
