@@ -31,6 +31,10 @@ from . import indexing as _indexing
 from . import joining as _joining
 from . import linalg as _linalg
 from . import nn as _nn
+from . import softmax as _softmax
+from . import crossentropy as _crossentropy
+from . import normalization as _normalization
+from . import activations_extra as _activations_extra
 from . import operators as _operators
 from . import reduce as _reduce
 from . import segment as _segment
@@ -56,6 +60,10 @@ _FAMILIES = (
     _trigonometry,
     _linalg,
     _nn,
+    _softmax,
+    _crossentropy,
+    _normalization,
+    _activations_extra,
     _reduce,
     _segment,
     _shape,
@@ -220,27 +228,27 @@ hard_silu = op(_nn.hard_silu)
 hard_swish = op(_nn.hard_swish, "hard_swish")
 mish = op(_nn.mish)
 log_sigmoid = op(_nn.log_sigmoid)
-softmax = op(_nn.softmax)
-log_softmax = op(_nn.log_softmax)
-sparse_categorical_crossentropy = op(_nn.sparse_categorical_crossentropy)
-categorical_crossentropy = op(_nn.categorical_crossentropy)
-sparse_sigmoid = op(_nn.sparse_sigmoid)
-sparsemax = op(_nn.sparsemax)
-binary_crossentropy = op(_nn.binary_crossentropy)
-celu = op(_nn.celu)
-glu = op(_nn.glu)
-hard_tanh = op(_nn.hard_tanh)
-hard_shrink = op(_nn.hard_shrink)
-soft_shrink = op(_nn.soft_shrink)
-tanh_shrink = op(_nn.tanh_shrink)
-squareplus = op(_nn.squareplus)
-sparse_plus = op(_nn.sparse_plus)
-threshold = op(_nn.threshold)
-moments = op(_nn.moments)
-normalize = op(_nn.normalize)
-batch_normalization = op(_nn.batch_normalization)
-rms_normalization = op(_nn.rms_normalization)
-layer_normalization = op(_nn.layer_normalization)
+softmax = op(_softmax.softmax)
+log_softmax = op(_softmax.log_softmax)
+sparse_categorical_crossentropy = op(_crossentropy.sparse_categorical_crossentropy)
+categorical_crossentropy = op(_crossentropy.categorical_crossentropy)
+sparse_sigmoid = op(_activations_extra.sparse_sigmoid)
+sparsemax = op(_softmax.sparsemax)
+binary_crossentropy = op(_crossentropy.binary_crossentropy)
+celu = op(_activations_extra.celu)
+glu = op(_softmax.glu)
+hard_tanh = op(_activations_extra.hard_tanh)
+hard_shrink = op(_activations_extra.hard_shrink)
+soft_shrink = op(_activations_extra.soft_shrink)
+tanh_shrink = op(_activations_extra.tanh_shrink)
+squareplus = op(_activations_extra.squareplus)
+sparse_plus = op(_activations_extra.sparse_plus)
+threshold = op(_activations_extra.threshold)
+moments = op(_normalization.moments)
+normalize = op(_normalization.normalize)
+batch_normalization = op(_normalization.batch_normalization)
+rms_normalization = op(_normalization.rms_normalization)
+layer_normalization = op(_normalization.layer_normalization)
 multi_hot = op(_nn.multi_hot)
 
 

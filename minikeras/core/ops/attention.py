@@ -12,7 +12,7 @@ from ._base import to_tensor, unwrap
 from .arithmetic import multiply
 from .comparison import where
 from .linalg import einsum
-from .nn import softmax
+from .softmax import softmax
 from .conversion import cast
 from .shape import reshape
 
