@@ -37,6 +37,8 @@ from . import normalization as _normalization
 from . import activations_extra as _activations_extra
 from . import operators as _operators
 from . import reduce as _reduce
+from . import cumulative as _cumulative
+from . import nan_reduce as _nan_reduce
 from . import segment as _segment
 from . import shape as _shape
 from . import signal as _signal
@@ -65,6 +67,8 @@ _FAMILIES = (
     _normalization,
     _activations_extra,
     _reduce,
+    _cumulative,
+    _nan_reduce,
     _segment,
     _shape,
     _conversion,
@@ -267,23 +271,23 @@ any = op(_reduce.any)
 all = op(_reduce.all)
 amax = op(_reduce.amax, "amax")
 amin = op(_reduce.amin, "amin")
-cumsum = op(_reduce.cumsum)
-cumprod = op(_reduce.cumprod)
+cumsum = op(_cumulative.cumsum)
+cumprod = op(_cumulative.cumprod)
 norm = op(_reduce.norm)
 count_nonzero = op(_reduce.count_nonzero)
 average = op(_reduce.average)
 median = op(_reduce.median)
-nansum = op(_reduce.nansum)
-nanprod = op(_reduce.nanprod)
-nanmean = op(_reduce.nanmean)
-nanvar = op(_reduce.nanvar)
-nanstd = op(_reduce.nanstd)
-nanmax = op(_reduce.nanmax)
-nanmin = op(_reduce.nanmin)
-nanargmax = op(_reduce.nanargmax)
-nanargmin = op(_reduce.nanargmin)
-nancumsum = op(_reduce.nancumsum)
-nancumprod = op(_reduce.nancumprod)
+nansum = op(_nan_reduce.nansum)
+nanprod = op(_nan_reduce.nanprod)
+nanmean = op(_nan_reduce.nanmean)
+nanvar = op(_nan_reduce.nanvar)
+nanstd = op(_nan_reduce.nanstd)
+nanmax = op(_nan_reduce.nanmax)
+nanmin = op(_nan_reduce.nanmin)
+nanargmax = op(_nan_reduce.nanargmax)
+nanargmin = op(_nan_reduce.nanargmin)
+nancumsum = op(_cumulative.nancumsum)
+nancumprod = op(_cumulative.nancumprod)
 
 
 # segment
