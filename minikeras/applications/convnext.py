@@ -65,11 +65,18 @@ __all__ = [
 
 
 class StochasticDepth(layers.Layer):
-    """Drops the whole residual branch of a sample with probability `drop_path_rate` in
-    training (and scales the kept ones by 1 / keep probability); identity in inference.
+    """Drops a sample's whole residual branch with probability `drop_path_rate` in training.
+
+    Kept samples are scaled by 1 / (1 - drop_path_rate); in inference the layer is the
+    identity.
 
     Args:
         drop_path_rate: probability of dropping a sample's branch, in [0, 1].
+
+    >>> import numpy as np
+    >>> layer = StochasticDepth(0.5)
+    >>> layer(np.ones((2, 3), "float32")).numpy().tolist()  # inference: unchanged
+    [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]
     """
 
     def __init__(self, drop_path_rate, **kwargs):
@@ -90,12 +97,17 @@ class StochasticDepth(layers.Layer):
 
 
 class LayerScale(layers.Layer):
-    """Multiplies its input by a learned per-channel vector `gamma` (Touvron et al., 2021),
-    initialised to `init_values`.
+    """Multiplies its input by a learned per-channel vector `gamma` (Touvron et al., 2021).
+
+    `gamma` starts at `init_values` everywhere.
 
     Args:
         init_values: initial value of every entry of `gamma` (ConvNeXt uses 1e-6).
         projection_dim: number of channels (the length of `gamma`).
+
+    >>> import numpy as np
+    >>> LayerScale(0.5, 2)(np.ones((1, 2), "float32")).numpy().tolist()
+    [[0.5, 0.5]]
     """
 
     def __init__(self, init_values, projection_dim, **kwargs):
@@ -324,6 +336,12 @@ _DOC = """Instantiates the {name} architecture (224x224 by default).
 
     Returns:
         A functional `keras.Model` taking raw [0, 255] pixels.
+
+    >>> import minikeras as keras
+    >>> keras.applications.{name}(weights=None, input_shape=(16, 16, 3))
+    Traceback (most recent call last):
+    ...
+    ValueError: Input size must be at least 32x32...
     """
 
 ConvNeXtTiny = _variant("tiny", "ConvNeXtTiny")
@@ -334,15 +352,21 @@ ConvNeXtXLarge = _variant("xlarge", "ConvNeXtXLarge")
 
 
 def preprocess_input(x, data_format=None):
-    """Returns `x` unchanged: ConvNeXt models normalise their inputs themselves (Keras keeps
-        this function for API compatibility).
+    """Returns `x` unchanged: the model preprocesses its inputs itself.
 
-        >>> import itertools
+    Keras keeps this function for API compatibility.
 
-    import numpy as np
-        >>> x = np.zeros((1, 2, 2, 3))
-        >>> preprocess_input(x) is x
-        True
+    Args:
+        x: a float numpy array or tensor of images.
+        data_format: unused ("channels_last" or "channels_first"), kept for Keras's signature.
+
+    Returns:
+        `x` itself.
+
+    >>> import numpy as np
+    >>> x = np.zeros((1, 2, 2, 3))
+    >>> preprocess_input(x) is x
+    True
     """
     return x
 

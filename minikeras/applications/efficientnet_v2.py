@@ -355,6 +355,12 @@ _DOC = """Instantiates the {name} architecture ({size}x{size} by default).
 
     Returns:
         A functional `keras.Model` taking raw [0, 255] pixels (with preprocessing included).
+
+    >>> import minikeras as keras
+    >>> keras.applications.{name}(weights=None, input_shape=(16, 16, 3))
+    Traceback (most recent call last):
+    ...
+    ValueError: Input size must be at least 32x32...
     """
 
 EfficientNetV2B0 = _variant("EfficientNetV2B0", 1.0, 1.0, 224, "b0")
@@ -367,8 +373,16 @@ EfficientNetV2L = _variant("EfficientNetV2L", 1.0, 1.0, 480, "-l")
 
 
 def preprocess_input(x, data_format=None):
-    """Returns `x` unchanged: EfficientNetV2 models preprocess their inputs themselves (Keras
-    keeps this function for API compatibility).
+    """Returns `x` unchanged: the model preprocesses its inputs itself.
+
+    Keras keeps this function for API compatibility.
+
+    Args:
+        x: a float numpy array or tensor of images.
+        data_format: unused ("channels_last" or "channels_first"), kept for Keras's signature.
+
+    Returns:
+        `x` itself.
 
     >>> import numpy as np
     >>> x = np.zeros((1, 2, 2, 3))

@@ -56,6 +56,12 @@ def InceptionResNetV2(
 
     Returns:
         A functional `keras.Model`. Preprocess its inputs with `preprocess_input`.
+
+    >>> import minikeras as keras
+    >>> keras.applications.InceptionResNetV2(weights=None, input_shape=(64, 64, 3))
+    Traceback (most recent call last):
+    ...
+    ValueError: Input size must be at least 75x75...
     """
     imagenet_utils.check_weights_arg(weights, include_top, classes)
     input_shape = imagenet_utils.obtain_input_shape(
@@ -152,6 +158,11 @@ class CustomScaleLayer(layers.Layer):
 
     Args:
         scale: the factor on the residual branch.
+
+    >>> import numpy as np
+    >>> x, r = np.ones((1, 2), "float32"), np.full((1, 2), 4.0, "float32")
+    >>> CustomScaleLayer(0.5)([x, r]).numpy().tolist()
+    [[3.0, 3.0]]
     """
 
     def __init__(self, scale, **kwargs):
@@ -200,8 +211,15 @@ def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
 
 
 def preprocess_input(x, data_format=None):
-    """Preprocesses images for Inception-ResNet-v2: scales pixels from [0, 255] to [-1, 1]
-    ("tf" mode). A float numpy input is modified in place (as Keras does).
+    """Preprocesses images for Inception-ResNet-v2: scales pixels from [0, 255] to [-1, 1] ("tf" mode).
+
+    Args:
+        x: images with values in [0, 255], 3-D or 4-D with 3 colour channels. A float numpy
+            array is modified in place (as Keras does).
+        data_format: "channels_last" or "channels_first"; None means the global setting.
+
+    Returns:
+        The preprocessed array (float32 when the input was not floating point) or tensor.
 
     >>> import numpy as np
     >>> preprocess_input(np.array([[[0.0, 127.5, 255.0]]])).tolist()

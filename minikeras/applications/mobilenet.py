@@ -169,7 +169,13 @@ def _depthwise_conv_block(inputs, filters, depth_multiplier, stride, block_id):
 def preprocess_input(x, data_format=None):
     """Preprocesses images for MobileNet: scales pixels from [0, 255] to [-1, 1] ("tf" mode).
 
-    A float numpy input is modified in place (as Keras does).
+    Args:
+        x: images with values in [0, 255], 3-D or 4-D with 3 colour channels. A float numpy
+            array is modified in place (as Keras does).
+        data_format: "channels_last" or "channels_first"; None means the global setting.
+
+    Returns:
+        The preprocessed array (float32 when the input was not floating point) or tensor.
 
     >>> import numpy as np
     >>> preprocess_input(np.array([[[0.0, 127.5, 255.0]]])).tolist()

@@ -325,6 +325,12 @@ _DOC = """Instantiates the {name} architecture.
 
     Returns:
         A functional `keras.Model` taking raw [0, 255] pixels (with preprocessing included).
+
+    >>> import minikeras as keras
+    >>> keras.applications.{name}(weights=None, input_shape=(16, 16, 3))
+    Traceback (most recent call last):
+    ...
+    ValueError: Input size must be at least 32x32...
     """
 
 MobileNetV3Small = _variant(_SMALL, 1024, "small", "MobileNetV3Small")
@@ -332,8 +338,16 @@ MobileNetV3Large = _variant(_LARGE, 1280, "large", "MobileNetV3Large")
 
 
 def preprocess_input(x, data_format=None):
-    """Returns `x` unchanged: MobileNetV3 models rescale their inputs themselves (Keras keeps
-    this function for API compatibility).
+    """Returns `x` unchanged: the model preprocesses its inputs itself.
+
+    Keras keeps this function for API compatibility.
+
+    Args:
+        x: a float numpy array or tensor of images.
+        data_format: unused ("channels_last" or "channels_first"), kept for Keras's signature.
+
+    Returns:
+        `x` itself.
 
     >>> import numpy as np
     >>> x = np.zeros((1, 2, 2, 3))

@@ -294,6 +294,12 @@ def NASNetMobile(
 
     Returns:
         A functional `keras.Model`. Preprocess its inputs with `preprocess_input`.
+
+    >>> import minikeras as keras
+    >>> keras.applications.NASNetMobile(weights=None, input_shape=(16, 16, 3))
+    Traceback (most recent call last):
+    ...
+    ValueError: Input size must be at least 32x32...
     """
     if not include_top and input_shape is None:
         input_shape = (224, 224, 3)
@@ -340,6 +346,12 @@ def NASNetLarge(
 
     Returns:
         A functional `keras.Model`. Preprocess its inputs with `preprocess_input`.
+
+    >>> import minikeras as keras
+    >>> keras.applications.NASNetLarge(weights=None, input_shape=(16, 16, 3))
+    Traceback (most recent call last):
+    ...
+    ValueError: Input size must be at least 32x32...
     """
     return NASNet(
         input_shape,
@@ -361,7 +373,14 @@ def NASNetLarge(
 
 def preprocess_input(x, data_format=None):
     """Preprocesses images for NASNet: scales pixels from [0, 255] to [-1, 1] ("tf" mode).
-    A float numpy input is modified in place (as Keras does).
+
+    Args:
+        x: images with values in [0, 255], 3-D or 4-D with 3 colour channels. A float numpy
+            array is modified in place (as Keras does).
+        data_format: "channels_last" or "channels_first"; None means the global setting.
+
+    Returns:
+        The preprocessed array (float32 when the input was not floating point) or tensor.
 
     >>> import numpy as np
     >>> preprocess_input(np.array([[[0.0, 127.5, 255.0]]])).tolist()
