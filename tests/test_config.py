@@ -87,3 +87,81 @@ def test_standardize_dtype_names_as_keras_3_does():
         keras.config.set_floatx("float32")
     with pytest.raises(TypeError, match="Unknown dtype"):
         dtypes.standardize_dtype("not_a_dtype")
+
+
+def test_max_epochs_and_max_steps_per_epoch_cap_fit_and_predict():
+    """Keras 3.15.1 (torch): with set_max_epochs(2) and set_max_steps_per_epoch(3), fit(epochs=5)
+    on 20 samples of batch 2 runs 2 epochs of 3 steps (optimizer.iterations == 6), warning
+    "Limiting epochs to 2" and "Limiting steps_per_epoch to 3"; predict returns 6 rows."""
+    import warnings
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x, y = np.ones((20, 2), "float32"), np.ones((20, 1), "float32")
+    try:
+        keras.config.set_max_epochs(2)
+        keras.config.set_max_steps_per_epoch(3)
+        assert (keras.config.max_epochs(), keras.config.max_steps_per_epoch()) == (2, 3)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            history = model.fit(x, y, batch_size=2, epochs=5, verbose=0)
+        messages = [str(w.message) for w in caught]
+        assert "Limiting epochs to 2" in messages
+        assert "Limiting steps_per_epoch to 3" in messages
+        assert len(history.history["loss"]) == 2
+        assert int(np.asarray(model.optimizer.iterations)) == 6
+        assert model.predict(x, batch_size=2, verbose=0).shape == (6, 1)
+    finally:
+        keras.config.set_max_epochs(None)
+        keras.config.set_max_steps_per_epoch(None)
+    assert model.predict(x, batch_size=2, verbose=0).shape == (20, 1)
+
+
+def test_recorded_switches_read_back_what_keras_returns():
+    """Keras 3.15.1 (torch, CPU): is_flash_attention_enabled() is None by default and after
+    enable_flash_attention(), False after disable; traceback filtering is True by default;
+    is_nnx_enabled() is False; enable_unsafe_deserialization() takes no argument."""
+    c = keras.config
+    assert c.is_flash_attention_enabled() is None
+    c.disable_flash_attention()
+    assert c.is_flash_attention_enabled() is False
+    c.enable_flash_attention()
+    assert c.is_flash_attention_enabled() is None
+    assert c.is_traceback_filtering_enabled() is True
+    c.disable_traceback_filtering()
+    assert c.is_traceback_filtering_enabled() is False
+    c.enable_traceback_filtering()
+    assert c.is_nnx_enabled() is False
+    c.enable_unsafe_deserialization()
+    from minikeras.core import switches
+
+    assert switches.in_safe_mode() is False
+    switches._STATE["safe_mode_saving"] = True
+
+
+def test_interactive_logging_routes_progress_text_to_logging(capsys, caplog):
+    """Keras 3: with interactive logging disabled, progress messages go to (absl) logging instead
+    of stdout; minikeras sends them to the standard `logging` module (logger "minikeras")."""
+    import logging
+
+    from minikeras.core.switches import print_msg
+
+    assert keras.config.is_interactive_logging_enabled() is True
+    keras.config.disable_interactive_logging()
+    try:
+        with caplog.at_level(logging.INFO, logger="minikeras"):
+            print_msg("hello progress")
+        assert capsys.readouterr().out == ""
+        assert "hello progress" in caplog.text
+    finally:
+        keras.config.enable_interactive_logging()
+    print_msg("back on stdout")
+    assert capsys.readouterr().out == "back on stdout\n"
+
+
+def test_set_backend_accepts_only_minikeras_own_backend():
+    """Keras 3's set_backend reloads Keras on another backend; minikeras has one ('numpy', what
+    keras.config.backend() returns): others raise ValueError naming the backend."""
+    keras.config.set_backend("numpy")
+    with pytest.raises(ValueError, match="'torch'"):
+        keras.config.set_backend("torch")

@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 
+from .. import config
 from ..distribution import data_parallel
 from ..layers.node import flatten, map_structure
 from ..utils import random as mk_random
@@ -308,6 +309,8 @@ def make_data(
     """The right adapter for `x`; checks the arguments Keras rejects for that kind of data."""
     if x is None:
         raise ValueError(f"{what}() needs input data `x`. Received: x=None")
+    if what in ("fit", "evaluate", "predict"):  # keras.config.set_max_steps_per_epoch
+        steps = config.capped_steps(steps)
     if _is_array_like(x) and not hasattr(x, "__next__") and not _is_dataset(x):
         data = ArrayData(x, y, sample_weight, batch_size, shuffle, class_weight, steps)
         data.what = what  # keras.distribution splits a predict batch differently

@@ -13,6 +13,7 @@ from collections import deque
 
 import numpy as np
 
+from .. import config
 from ..callbacks.callback import Callback, CallbackList
 from ..callbacks.history import History
 from ..callbacks.progbar import ProgbarLogger
@@ -345,6 +346,7 @@ class Trainer:
                 given" and silently runs nothing for negative `epochs`; those are errors here.
         """
         self._assert_compiled("fit")
+        epochs = config.capped_epochs(epochs)  # keras.config.set_max_epochs
         verbose = _verbose(verbose)
         check = data_adapter.check_positive_int
         batch_size = check(batch_size, "batch_size", "fit")
