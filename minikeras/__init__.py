@@ -80,6 +80,22 @@ __all__ = [
 _LAZY_CLASSES = {"Loss": "losses", "Metric": "metrics", "Optimizer": "optimizers"}
 
 
+def _register_lazy_tables():
+    # loading a config may name a loss, metric or optimizer before its package was imported:
+    # the serialization floor asks these loaders (it never imports upward itself)
+    import importlib
+
+    from .serialization import registry
+
+    for kind in ("losses", "metrics", "optimizers"):
+        registry.register_loader(
+            kind, lambda kind=kind: importlib.import_module(f".{kind}", __name__)
+        )
+
+
+_register_lazy_tables()
+
+
 def __getattr__(name):
     # heavier subpackages load on first use, keeping `import minikeras` quick
     import importlib

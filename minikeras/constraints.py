@@ -13,7 +13,7 @@ import numpy as np
 from .core import dtypes
 from .core.ops.nn import EPSILON
 from .core.tensor import Tensor
-from .serialization.tables import ObjectKind
+from .serialization.tables import ObjectKind as _ObjectKind
 
 
 def _as_array(w):
@@ -181,7 +181,7 @@ ALL_OBJECTS_DICT.update(
 
 
 # one lookup for every kind of object: the serialization floor's (also registers the table)
-_KIND = ObjectKind("constraint", "keras.constraints", ALL_OBJECTS_DICT)
+_KIND = _ObjectKind("constraint", "keras.constraints", ALL_OBJECTS_DICT)
 
 
 def serialize(constraint):

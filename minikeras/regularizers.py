@@ -11,7 +11,7 @@ import numpy as np
 
 from .core import ops
 from .core.ops.nn import EPSILON
-from .serialization.tables import ObjectKind
+from .serialization.tables import ObjectKind as _ObjectKind
 
 
 def _check_factor(value, name):
@@ -201,7 +201,7 @@ def l1_l2(l1=0.01, l2=0.01):
 
 
 # one lookup for every kind of object: the serialization floor's (also registers the table)
-_KIND = ObjectKind(
+_KIND = _ObjectKind(
     "regularizer", "keras.regularizers", ALL_OBJECTS_DICT, {"l1_l2": l1_l2, "l1l2": l1_l2}
 )
 

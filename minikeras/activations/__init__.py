@@ -5,7 +5,7 @@
 [0.0, 2.0]
 """
 
-from ..serialization.tables import FunctionKind
+from ..serialization.tables import FunctionKind as _FunctionKind
 from .activations import (
     relu,
     leaky_relu,
@@ -81,7 +81,7 @@ swish = silu
 hard_swish = hard_silu
 
 # one lookup for every kind of object: the serialization floor's (also registers the tables)
-_KIND = FunctionKind("activation", ALL_OBJECTS_DICT, _NAMES, default=linear)
+_KIND = _FunctionKind("activation", ALL_OBJECTS_DICT, _NAMES, default=linear)
 
 
 def deserialize(config, custom_objects=None):

@@ -11,7 +11,7 @@ says `seed: None`, so a copy rebuilt from the config draws a new seed.
 """
 
 from ..core import variable as _variable
-from ..serialization.tables import ObjectKind
+from ..serialization.tables import ObjectKind as _ObjectKind
 from .constant_initializers import STFT, Constant, Identity, Ones, Zeros
 from .initializer import Initializer
 from .random_initializers import (
@@ -78,7 +78,7 @@ STFTInitializer = STFT
 stft = STFT
 
 # one lookup for every kind of object: the serialization floor's (also registers the table)
-_KIND = ObjectKind("initializer", "keras.initializers", ALL_OBJECTS_DICT)
+_KIND = _ObjectKind("initializer", "keras.initializers", ALL_OBJECTS_DICT)
 
 
 def serialize(initializer):

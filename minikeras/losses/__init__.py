@@ -14,6 +14,8 @@ and `get`.
 
 import inspect
 
+from ..serialization import registry as _registry
+
 from .circle import Circle, circle
 from .ctc import CTC, ctc
 from .hinge import CategoricalHinge, Hinge, SquaredHinge, categorical_hinge, hinge, squared_hinge
@@ -148,6 +150,7 @@ ALL_OBJECTS_DICT = {
     **ALIASES,
     **{c.__name__: c for c in ALL_CLASSES},
 }
+_registry.register_table("losses", ALL_OBJECTS_DICT)  # deserialize_keras_object finds them
 
 
 def serialize(loss):

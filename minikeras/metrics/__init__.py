@@ -4,6 +4,7 @@ helpers `compile` uses to resolve `"accuracy"` and other names as Keras 3 does."
 import inspect
 
 from .. import losses as _losses
+from ..serialization import registry as _registry
 from ..losses import (  # the loss functions are metric functions too  # noqa: F401
     binary_crossentropy,
     binary_focal_crossentropy,
@@ -145,6 +146,7 @@ ALL_OBJECTS_DICT.update(
         "MSLE": MeanSquaredLogarithmicError,
     }
 )
+_registry.register_table("metrics", ALL_OBJECTS_DICT)  # deserialize_keras_object finds them
 
 # functions that a MeanMetricWrapper config may name in its "fn" entry
 METRIC_FUNCTIONS = {

@@ -255,7 +255,8 @@ def _deserialize(config, custom_objects, depth, build=False):
         raise ValueError("A symbolic tensor can only appear inside a functional model's graph.")
     hint = config.get("module") or ""
     if class_name == "function":
-        name = config.get("registered_name") or inner
+        registered = config.get("registered_name")
+        name = registered if registered not in (None, "", "function") else inner
         if not isinstance(name, str):
             raise ValueError(f"A function entry needs a name. Received: {config!r}")
         return lookup_function(name, custom_objects, str(hint))

@@ -208,8 +208,21 @@ def register_table(kind, table):
     return table
 
 
+_LOADERS = {}  # kind -> function importing its (lazily loaded) owner, which registers the table
+
+
+def register_loader(kind, load):
+    """For owners imported on first use (`minikeras.losses`, `.metrics`, `.optimizers`): `load()`
+    imports the owner, which then calls `register_table(kind, ...)`. Set by the package's
+    `__init__`, the floor above them all."""
+    _LOADERS[kind] = load
+
+
 def table(kind):
-    """The table registered for `kind` (an empty dict if its owner was not imported)."""
+    """The table registered for `kind`, loading its owner first if it is loaded lazily (an
+    empty dict if nothing provides it)."""
+    if kind not in _TABLES and kind in _LOADERS:
+        _LOADERS.pop(kind)()
     return _TABLES.get(kind, {})
 
 
