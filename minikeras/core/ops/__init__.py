@@ -17,6 +17,7 @@ from .. import tensor as _tensor
 from . import attention as _attention
 from . import control_flow as _control_flow
 from . import conv as _conv
+from . import pooling as _pooling
 from . import conversion as _conversion
 from . import creation as _creation
 from . import ctc as _ctc
@@ -27,6 +28,10 @@ from . import comparison as _comparison
 from . import bitwise as _bitwise
 from . import trigonometry as _trigonometry
 from . import image as _image
+from . import image_color as _image_color
+from . import image_patches as _image_patches
+from . import image_sampling as _image_sampling
+from . import image_warp as _image_warp
 from . import indexing as _indexing
 from . import joining as _joining
 from . import linalg as _linalg
@@ -53,6 +58,7 @@ _FAMILIES = (
     _attention,
     _control_flow,
     _conv,
+    _pooling,
     _ctc,
     _decompositions,
     _elementwise,
@@ -101,8 +107,8 @@ conv = op(_conv.conv)
 depthwise_conv = op(_conv.depthwise_conv)
 separable_conv = op(_conv.separable_conv)
 conv_transpose = op(_conv.conv_transpose)
-max_pool = op(_conv.max_pool)
-average_pool = op(_conv.average_pool)
+max_pool = op(_pooling.max_pool)
+average_pool = op(_pooling.average_pool)
 
 
 # ctc
@@ -416,19 +422,21 @@ def _namespace(name, functions):
 image = _namespace(
     "image",
     {
-        "affine_transform": op(_image.affine_transform, "image.affine_transform"),
+        "affine_transform": op(_image_sampling.affine_transform, "image.affine_transform"),
         "crop_images": op(_image.crop_images, "image.crop_images"),
-        "elastic_transform": op(_image.elastic_transform, "image.elastic_transform"),
-        "extract_patches": op(_image.extract_patches, "image.extract_patches"),
-        "extract_patches_3d": op(_image.extract_patches_3d, "image.extract_patches_3d"),
-        "gaussian_blur": op(_image.gaussian_blur, "image.gaussian_blur"),
-        "hsv_to_rgb": op(_image.hsv_to_rgb, "image.hsv_to_rgb"),
-        "map_coordinates": op(_image.map_coordinates, "image.map_coordinates"),
+        "elastic_transform": op(_image_warp.elastic_transform, "image.elastic_transform"),
+        "extract_patches": op(_image_patches.extract_patches, "image.extract_patches"),
+        "extract_patches_3d": op(_image_patches.extract_patches_3d, "image.extract_patches_3d"),
+        "gaussian_blur": op(_image_warp.gaussian_blur, "image.gaussian_blur"),
+        "hsv_to_rgb": op(_image_color.hsv_to_rgb, "image.hsv_to_rgb"),
+        "map_coordinates": op(_image_sampling.map_coordinates, "image.map_coordinates"),
         "pad_images": op(_image.pad_images, "image.pad_images"),
-        "perspective_transform": op(_image.perspective_transform, "image.perspective_transform"),
+        "perspective_transform": op(
+            _image_warp.perspective_transform, "image.perspective_transform"
+        ),
         "resize": op(_image.resize, "image.resize"),
-        "rgb_to_grayscale": op(_image.rgb_to_grayscale, "image.rgb_to_grayscale"),
-        "rgb_to_hsv": op(_image.rgb_to_hsv, "image.rgb_to_hsv"),
+        "rgb_to_grayscale": op(_image_color.rgb_to_grayscale, "image.rgb_to_grayscale"),
+        "rgb_to_hsv": op(_image_color.rgb_to_hsv, "image.rgb_to_hsv"),
     },
 )
 nn = _namespace("nn", {n: globals()[n] for n in _NN_NAMES})

@@ -1,4 +1,4 @@
-"""`keras.ops.image`: resizing images and extracting patches, differentiable in the pixels.
+"""`keras.ops.image`: resizing, cropping and padding images, differentiable in the pixels.
 
 Resizing is linear in the pixels, so each spatial axis is one `(out, in)` weight matrix built in
 numpy and applied with `tensordot`; the gradient is the transposed matrix. The weights follow
@@ -10,50 +10,23 @@ backend (`tf.image.resize(method="area")`): output pixel `o` averages the input 
 `[o, o + 1) * in / out`, without antialiasing. "nearest" takes input pixel
 `floor((o + 0.5) * in / out)`.
 
-`extract_patches` is Keras's convolution with an identity kernel, done as one strided slice per
-kernel offset: each output pixel lists its window row by row, then column, then channel.
-`crop_images`, `pad_images` and the colour conversions are composed from differentiable ops;
-`map_coordinates` and `affine_transform` live in `image_sampling.py`.
+`crop_images` and `pad_images` are composed from differentiable ops. The other `keras.ops.image`
+ops live beside: `image_patches.py` (extract_patches), `image_color.py` (colour conversions),
+`image_sampling.py` (map_coordinates, affine_transform), `image_warp.py` (gaussian_blur,
+elastic_transform, perspective_transform).
 """
-
-import itertools
 
 import numpy as np
 
 from ..tensor import Tensor
 from ._base import to_tensor
-from . import arithmetic
-from . import comparison
-from . import elementwise as E
 from .arithmetic import clip
-from .elementwise import round as round_
-from .image_sampling import affine_transform, map_coordinates
-from .image_warp import (
-    elastic_transform,
-    gaussian_blur,
-    perspective_transform,
-)
-from .linalg import tensordot
 from .conversion import cast
-from .shape import expand_dims, moveaxis
-from .joining import pad, stack
+from .elementwise import round as round_
 from .indexing import take
+from .joining import pad
 
-__all__ = [
-    "affine_transform",
-    "crop_images",
-    "elastic_transform",
-    "extract_patches",
-    "extract_patches_3d",
-    "gaussian_blur",
-    "hsv_to_rgb",
-    "map_coordinates",
-    "pad_images",
-    "perspective_transform",
-    "resize",
-    "rgb_to_grayscale",
-    "rgb_to_hsv",
-]
+__all__ = ["crop_images", "pad_images", "resize"]
 
 RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
 
@@ -257,149 +230,6 @@ def resize(
     return y
 
 
-def _tuple(value, n, name):
-    if isinstance(value, (int, np.integer)):
-        value = (value,) * n
-    out = tuple(int(v) for v in value)
-    if len(out) != n or any(v < 1 for v in out):
-        raise ValueError(
-            f"image.extract_patches: {name} must be a positive int or {n} positive ints. "
-            f"Received: {name}={value}"
-        )
-    return out
-
-
-def _windows(x, size, strides, dilation, out_sizes):
-    """`(n, *spatial, c)` -> `(n, *out_sizes, prod(size) * c)`: every window, flattened."""
-    nd = len(size)
-    out = np.empty(x.shape[:1] + tuple(out_sizes) + tuple(size) + x.shape[-1:], x.dtype)
-    keys = []
-    for offset in itertools.product(*(range(k) for k in size)):
-        # window element `offset` of output pixel o sits at o * stride + offset * dilation
-        src = (slice(None),) + tuple(
-            slice(i * d, i * d + (m - 1) * s + 1, s)
-            for i, d, m, s in zip(offset, dilation, out_sizes, strides)
-        )
-        dst = (slice(None),) * (1 + nd) + offset
-        out[dst] = x.data[src]
-        keys.append((src, dst))
-    flat = out.reshape(out.shape[: 1 + nd] + (-1,))
-
-    def backward(dout):
-        # each input pixel gets the sum over the windows (and offsets) that copied it
-        dout = dout.reshape(out.shape)
-        dx = np.zeros(x.shape, dout.dtype)
-        for src, dst in keys:
-            dx[src] += dout[dst]
-        return (dx,)
-
-    return Tensor.from_op(flat, (x,), backward, "extract_patches")
-
-
-def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
-    """Extracts patches from images (2-D `size`) or volumes (3-D `size`).
-
-    Each output pixel holds its flattened window in the order Keras produces (its convolution
-    with an identity kernel): window rows, then columns, then channels.
-
-    Args:
-        images: `(h, w, c)` or `(n, h, w, c)` for 2-D patches; `(d, h, w, c)` or
-            `(n, d, h, w, c)` for 3-D patches (channels first with `data_format`).
-        size: the patch size: an int or `(ph, pw)` for 2-D, `(pd, ph, pw)` for 3-D.
-        strides: the step between patches; None means `size` (patches that do not overlap).
-        dilation_rate: the step between the pixels of one patch.
-        padding: "valid" (only whole windows) or "same" (zero padding as a "same"
-            convolution: `ceil(in / stride)` patches, the odd pixel of padding after).
-        data_format: "channels_last" or "channels_first"; None means
-            `keras.config.image_data_format()`.
-
-    Returns:
-        `(..., out_h, out_w, ph * pw * c)` (channels last) or `(..., ph * pw * c, out_h, out_w)`
-        (channels first), the batch axis only if the input has one; same dtype as the input and
-        differentiable in it.
-
-    >>> import numpy as np, minikeras as keras
-    >>> x = np.arange(16, dtype="float32").reshape(4, 4, 1)
-    >>> p = keras.ops.image.extract_patches(x, 2)
-    >>> p.shape, p.numpy()[0, 1].tolist()
-    ((2, 2, 4), [2.0, 3.0, 6.0, 7.0])
-    >>> keras.ops.image.extract_patches(np.ones((2, 20, 20, 3)), (3, 3), (1, 1)).shape
-    (2, 18, 18, 27)
-    """
-    if not isinstance(size, (int, np.integer)):
-        if not isinstance(size, (tuple, list)):
-            raise TypeError(
-                "image.extract_patches: size must be an int or a tuple. "
-                f"Received: size={size} of type {type(size).__name__}"
-            )
-        if len(size) not in (2, 3):
-            raise ValueError(
-                "image.extract_patches: size must be a tuple of length 2 or 3. "
-                f"Received: size={size} with length {len(size)}"
-            )
-    nd = 2 if isinstance(size, (int, np.integer)) else len(size)
-    x = to_tensor(images, op="image.extract_patches")
-    if x.ndim not in (nd + 1, nd + 2):
-        raise ValueError(
-            f"image.extract_patches: {nd}-D patches need images of rank {nd + 1} (unbatched) or "
-            f"{nd + 2} (batched). Received input with shape {x.shape}."
-        )
-    if str(padding).lower() not in ("valid", "same"):
-        raise ValueError(
-            f"image.extract_patches: padding must be 'valid' or 'same'. Received: {padding!r}"
-        )
-    size = _tuple(size, nd, "size")
-    strides = size if strides is None else _tuple(strides, nd, "strides")
-    dilation = _tuple(dilation_rate, nd, "dilation_rate")
-    first = str(_data_format(data_format)).lower() == "channels_first"
-    unbatched = x.ndim == nd + 1
-    if unbatched:
-        x = x[None]
-    if first:
-        x = moveaxis(x, 1, -1)
-    spatial = x.shape[1:-1]
-    spans = [(k - 1) * d + 1 for k, d in zip(size, dilation)]  # the dilated window
-    if str(padding).lower() == "same":
-        out_sizes = [-(-n // s) for n, s in zip(spatial, strides)]
-        totals = [
-            max((o - 1) * s + k - n, 0) for o, s, k, n in zip(out_sizes, strides, spans, spatial)
-        ]
-        x = pad(x, [(0, 0)] + [(t // 2, t - t // 2) for t in totals] + [(0, 0)])
-    else:
-        out_sizes = [(n - k) // s + 1 for n, k, s in zip(spatial, spans, strides)]
-        if min(out_sizes) < 1:
-            raise ValueError(
-                f"image.extract_patches: the window {tuple(spans)} (size {size}, dilation "
-                f"{dilation}) is larger than the images {tuple(spatial)} with padding='valid'."
-            )
-    y = _windows(x, size, strides, dilation, out_sizes)
-    if first:
-        y = moveaxis(y, -1, 1)
-    return y[0] if unbatched else y
-
-
-def extract_patches_3d(
-    volumes, size, strides=None, dilation_rate=1, padding="valid", data_format=None
-):
-    """Extracts 3-D patches from volumes: `extract_patches` with an int `size` meaning a cube.
-
-    Args:
-        volumes: `(d, h, w, c)` or `(n, d, h, w, c)` (channels first with `data_format`).
-        size: an int or `(pd, ph, pw)`.
-        strides, dilation_rate, padding, data_format: as in `extract_patches`.
-
-    Returns:
-        `(..., out_d, out_h, out_w, pd * ph * pw * c)` patches (channels last).
-
-    >>> import numpy as np, minikeras as keras
-    >>> keras.ops.image.extract_patches_3d(np.ones((2, 10, 10, 10, 3)), 3).shape
-    (2, 3, 3, 3, 81)
-    """
-    if isinstance(size, (int, np.integer)):
-        size = (size,) * 3
-    return extract_patches(volumes, size, strides, dilation_rate, padding, data_format)
-
-
 def _data_format(data_format):
     if data_format is None:
         from ... import config  # keras.config.image_data_format(), "channels_last" by default
@@ -520,116 +350,3 @@ def pad_images(
     widths = [(0, 0)] * x.ndim
     widths[h_axis % x.ndim], widths[(h_axis + 1) % x.ndim] = (top, bottom), (left, right)
     return pad(x, widths)
-
-
-def _planes(x, axis):
-    key = [slice(None)] * x.ndim
-    out = []
-    for i in range(3):
-        key[axis] = i
-        out.append(x[tuple(key)])
-    return out
-
-
-def _check_colour(x, data_format, op, float_only):
-    axis, _ = _rank_and_axes(x, data_format, op)
-    if float_only and x.dtype.kind != "f":
-        raise ValueError(
-            f"image.{op}: invalid images dtype: expected float dtype. Received: "
-            f"images.dtype={x.dtype}"
-        )
-    return axis
-
-
-def rgb_to_grayscale(images, data_format=None):
-    """Luma `0.2989 R + 0.5870 G + 0.1140 B` (as `tf.image.rgb_to_grayscale`), one channel.
-
-    Args:
-        images: RGB (or already one-channel) images, 3-D or 4-D.
-        data_format: "channels_last" or "channels_first"; None means
-            `keras.config.image_data_format()`.
-
-    Returns:
-        The one-channel images in the input's dtype (integer results truncated, as Keras).
-
-    >>> import numpy as np, minikeras as keras
-    >>> keras.ops.image.rgb_to_grayscale(np.full((1, 1, 3), 100, "uint8")).numpy().tolist()
-    [[[99]]]
-    """
-    x = to_tensor(images, op="image.rgb_to_grayscale")
-    axis = _check_colour(x, data_format, "rgb_to_grayscale", False)
-    if x.shape[axis] not in (1, 3):
-        raise ValueError(
-            "image.rgb_to_grayscale: invalid channel size: expected 3 (RGB) or 1 (Grayscale). "
-            f"Received input with shape: images.shape={x.shape}"
-        )
-    if x.shape[axis] == 1:
-        return x + 0 if x.dtype.kind != "b" else x
-    dtype = x.dtype
-    y = x if dtype.kind == "f" else cast(x, "float32")
-    weights = np.array([0.2989, 0.5870, 0.1140], y.dtype)
-    grey = expand_dims(tensordot(y, weights, axes=([axis % x.ndim], [0])), axis)
-    return grey if dtype == grey.dtype else cast(grey, dtype)
-
-
-def rgb_to_hsv(images, data_format=None):
-    """RGB to HSV (hue, saturation, value in [0, 1]), as Keras (after `dm_pix`).
-
-    Args:
-        images: float RGB images, 3-D or 4-D.
-        data_format: "channels_last" or "channels_first"; None means
-            `keras.config.image_data_format()`.
-
-    Returns:
-        The HSV images, same shape and dtype; differentiable (almost everywhere).
-
-    >>> import numpy as np, minikeras as keras
-    >>> keras.ops.image.rgb_to_hsv(np.array([[[1.0, 0.5, 0.0]]])).numpy().tolist()
-    [[[0.08333333333333333, 1.0, 1.0]]]
-    """
-    x = to_tensor(images, op="image.rgb_to_hsv")
-    axis = _check_colour(x, data_format, "rgb_to_hsv", True)
-    eps = np.finfo(x.dtype).eps
-    x = comparison.where(comparison.less(E.abs(x), eps), 0.0, x)
-    r, g, b = _planes(x, axis)
-    value = arithmetic.maximum(arithmetic.maximum(r, g), b)
-    range_ = value - arithmetic.minimum(arithmetic.minimum(r, g), b)
-    positive_value, positive_range = comparison.greater(value, 0.0), comparison.greater(range_, 0.0)
-    saturation = comparison.where(
-        positive_value, range_ / comparison.where(positive_value, value, 1.0), 0.0
-    )
-    norm = 1.0 / (6.0 * comparison.where(positive_range, range_, 1.0))
-    # the hue's sector follows the largest channel: red, else green, else blue
-    hue = comparison.where(
-        comparison.equal(value, g), norm * (b - r) + 2.0 / 6.0, norm * (r - g) + 4.0 / 6.0
-    )
-    hue = comparison.where(comparison.equal(value, r), norm * (g - b), hue)
-    hue = comparison.where(positive_range, hue, 0.0) + cast(comparison.less(hue, 0.0), x.dtype)
-    return stack([hue, saturation, value], axis=axis)
-
-
-def hsv_to_rgb(images, data_format=None):
-    """HSV to RGB, the inverse of `rgb_to_hsv` (hue taken modulo 1), as Keras.
-
-    Args:
-        images: float HSV images, 3-D or 4-D.
-        data_format: "channels_last" or "channels_first"; None means
-            `keras.config.image_data_format()`.
-
-    Returns:
-        The RGB images, same shape and dtype; differentiable (almost everywhere).
-
-    >>> import numpy as np, minikeras as keras
-    >>> keras.ops.image.hsv_to_rgb(np.array([[[1 / 12, 1.0, 1.0]]])).numpy().round(6).tolist()
-    [[[1.0, 0.5, 0.0]]]
-    """
-    x = to_tensor(images, op="image.hsv_to_rgb")
-    axis = _check_colour(x, data_format, "hsv_to_rgb", True)
-    hue, saturation, value = _planes(x, axis)
-    dh = (hue - E.floor(hue)) * 6.0  # hue mod 1, with its gradient (ops.mod passes none)
-    dr = clip(E.abs(dh - 3.0) - 1.0, 0.0, 1.0)
-    dg = clip(2.0 - E.abs(dh - 2.0), 0.0, 1.0)
-    db = clip(2.0 - E.abs(dh - 4.0), 0.0, 1.0)
-    grey = 1.0 - saturation
-    rgb = [value * (grey + saturation * d) for d in (dr, dg, db)]
-    return stack(rgb, axis=axis)
