@@ -7,6 +7,7 @@ into it. ImageNet weights are read from the local cache and never downloaded una
 
 import sys
 
+from ..serialization import registry as _registry
 from . import (
     convnext,
     densenet,
@@ -57,6 +58,17 @@ from .resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from .vgg16 import VGG16
 from .vgg19 import VGG19
 from .xception import Xception
+
+# layers Keras defines inside its application modules; Keras's files name them by class, so
+# loading resolves them as built-in layers
+_registry.register_table(
+    "applications",
+    {
+        "LayerScale": convnext.LayerScale,
+        "StochasticDepth": convnext.StochasticDepth,
+        "CustomScaleLayer": inception_resnet_v2.CustomScaleLayer,
+    },
+)
 
 # Keras also exposes ResNet50's helpers as `keras.applications.resnet50`
 resnet50 = resnet

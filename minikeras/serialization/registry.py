@@ -250,8 +250,9 @@ def is_subclass(cls, role):
 
 
 def builtin_layer_classes():
-    """Every built-in layer and model class by name (read fresh, so new layers are included)."""
-    out = {**table("layers"), **table("models")}
+    """Every built-in layer and model class by name (read fresh, so new layers are included),
+    with the layers that Keras's applications define in their own modules (`LayerScale`, ...)."""
+    out = {**table("layers"), **table("applications"), **table("models")}
     out.pop("OpLayer", None)  # created only from operation nodes, never by class name
     return out
 
