@@ -12,6 +12,8 @@ _ALIASES = {
     "long": "int64",
     "bool_": "bool",
 }
+# numpy dtypes that only the `ml_dtypes` package provides (what JAX and Keras use for them)
+_ML_FLOATS = ("bfloat16", "float8_e4m3fn", "float8_e5m2")
 # Python types, as Keras 3 maps them on its non-TensorFlow backends (numpy would say float64, int64)
 _PYTHON_TYPES = {float: "float32", int: "int32", bool: "bool"}
 
@@ -47,6 +49,33 @@ def set_floatx(value):
     _FLOATX = value
 
 
+def _require_ml_dtypes(name):
+    """Imports `ml_dtypes` (which registers bfloat16 and float8 with numpy) or says how to get it."""
+    try:
+        import ml_dtypes
+    except ImportError as e:
+        raise ImportError(
+            f"dtype {name!r} needs the `ml_dtypes` package (numpy has no {name} of its own). "
+            "Install the extra: pip install 'minikeras[bfloat16]'"
+        ) from e
+    return ml_dtypes
+
+
+def numpy_dtype(dtype):
+    """The numpy dtype for `dtype` (any form `standardize_dtype` accepts), bfloat16 included.
+
+    >>> from minikeras.core.dtypes import numpy_dtype
+    >>> numpy_dtype("half")
+    dtype('float16')
+    """
+    name = standardize_dtype(dtype)
+    if name == "string":
+        return np.dtype(object)
+    if name in _ML_FLOATS:
+        return np.dtype(getattr(_require_ml_dtypes(name), name))
+    return np.dtype(name)
+
+
 _NAMES = {}  # dtype or name -> canonical name: numpy's `dtype.name` is Python code, and slow
 
 
@@ -73,6 +102,8 @@ def standardize_dtype(dtype):
         dtype = _ALIASES.get(dtype, dtype)
         if dtype.startswith("mixed_"):
             dtype = "float32"
+        if dtype in _ML_FLOATS:  # registered with numpy once ml_dtypes is imported
+            _require_ml_dtypes(dtype)
     try:
         name = np.dtype(dtype).name
     except TypeError as e:
@@ -85,7 +116,12 @@ def standardize_dtype(dtype):
 
 
 def is_float(dtype):
-    return np.issubdtype(np.dtype(dtype), np.floating)
+    """True for float dtypes, ml_dtypes's bfloat16 and float8 types included (numpy's own
+    `issubdtype(..., np.floating)` says False for those)."""
+    if isinstance(dtype, str) and dtype in _ML_FLOATS:
+        return True
+    dtype = np.dtype(dtype)
+    return dtype.name in _ML_FLOATS or np.issubdtype(dtype, np.floating)
 
 
 # Keras 3's type-promotion lattice (keras.src.backend.common.dtypes, itself JAX's): each dtype maps

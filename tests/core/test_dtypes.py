@@ -62,3 +62,33 @@ def test_ops_use_the_lattice_for_int_pairs():
     a = np.ones(2, "int64")
     assert keras.ops.add(a, a.astype("uint64")).dtype == "float32"
     assert keras.ops.add(a.astype("int8"), a.astype("uint8")).dtype == "int16"
+
+
+def test_bfloat16_through_ml_dtypes():
+    """Keras 3 names bfloat16 "bfloat16" and holds it in numpy as `ml_dtypes.bfloat16` (its numpy
+    backend does the same); float8 names likewise (keras.backend.standardize_dtype)."""
+    import ml_dtypes  # the [bfloat16] extra (.ci/run installs it)
+
+    assert dtypes.standardize_dtype("bfloat16") == "bfloat16"
+    assert dtypes.standardize_dtype(ml_dtypes.bfloat16) == "bfloat16"
+    assert dtypes.standardize_dtype(np.zeros(2, ml_dtypes.bfloat16).dtype) == "bfloat16"
+    assert dtypes.standardize_dtype("float8_e4m3fn") == "float8_e4m3fn"
+    assert dtypes.numpy_dtype("bfloat16") == np.dtype(ml_dtypes.bfloat16)
+    assert dtypes.is_float("bfloat16") and dtypes.is_float(np.dtype(ml_dtypes.bfloat16))
+    assert not dtypes.is_float("int8")
+    # Keras's lattice: bfloat16 and float16 meet at float32; a Python float stays bfloat16
+    assert keras.backend.result_type("bfloat16", "float16") == "float32"
+    assert keras.backend.result_type("bfloat16", float) == "bfloat16"
+
+
+def test_bfloat16_without_ml_dtypes_names_the_extra(monkeypatch):
+    """Without ml_dtypes, asking for bfloat16 is an ImportError naming the extra to install."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ml_dtypes", None)  # `import ml_dtypes` now raises
+    monkeypatch.setattr(dtypes, "_NAMES", {})
+    with pytest.raises(ImportError, match=r"minikeras\[bfloat16\]"):
+        dtypes.standardize_dtype("bfloat16")
+    with pytest.raises(ImportError, match="ml_dtypes"):
+        dtypes.numpy_dtype("float8_e5m2")
+    assert dtypes.standardize_dtype("float16") == "float16"
