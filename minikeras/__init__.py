@@ -3,21 +3,7 @@
 Use it as Keras 3: `import minikeras as keras`.
 """
 
-__version__ = "0.1.0"
-
-
-def version():
-    """The version string of minikeras (Keras 3's `keras.version()`).
-
-    Returns:
-        `__version__`, e.g. `"0.1.0"`.
-
-    >>> import minikeras as keras
-    >>> keras.version() == keras.__version__
-    True
-    """
-    return __version__
-
+from .version import __version__ as __version__, version
 
 from .core import dtypes as _dtypes  # noqa: F401  (registers the dtype names first)
 from .kernels import runtime as _runtime

@@ -528,7 +528,7 @@ def write_weights_file(model, path):
 def write_model_file(model, path, model_config, training_config=None, optimizer=None):
     """Legacy full-model `.h5` (spec 2) into `path` (a path or a file object); `optimizer` adds
     `optimizer_weights`."""
-    from .. import __version__
+    from ..version import __version__
 
     with h5py.File(path, "w") as f:
         f.attrs["keras_version"] = KERAS_VERSION

@@ -21,7 +21,7 @@ MAX_WEIGHTS_BYTES = 2**36
 
 def write(path, config, weights_bytes):
     """Writes the archive at `path` (the caller makes it atomic)."""
-    from .. import __version__
+    from ..version import __version__
 
     metadata = {
         "keras_version": KERAS_VERSION,
