@@ -14,19 +14,20 @@ sub-namespaces: the same functions, under the names Keras lists there.
 import types as _types
 
 from .. import tensor as _tensor
+from . import activations_extra as _activations_extra
+from . import arithmetic as _arithmetic
 from . import attention as _attention
+from . import bitwise as _bitwise
+from . import comparison as _comparison
 from . import control_flow as _control_flow
 from . import conv as _conv
-from . import pooling as _pooling
 from . import conversion as _conversion
 from . import creation as _creation
+from . import crossentropy as _crossentropy
 from . import ctc as _ctc
+from . import cumulative as _cumulative
 from . import decompositions as _decompositions
 from . import elementwise as _elementwise
-from . import arithmetic as _arithmetic
-from . import comparison as _comparison
-from . import bitwise as _bitwise
-from . import trigonometry as _trigonometry
 from . import image as _image
 from . import image_color as _image_color
 from . import image_patches as _image_patches
@@ -35,19 +36,18 @@ from . import image_warp as _image_warp
 from . import indexing as _indexing
 from . import joining as _joining
 from . import linalg as _linalg
-from . import nn as _nn
-from . import softmax as _softmax
-from . import crossentropy as _crossentropy
-from . import normalization as _normalization
-from . import activations_extra as _activations_extra
-from . import operators as _operators
-from . import reduce as _reduce
-from . import cumulative as _cumulative
 from . import nan_reduce as _nan_reduce
+from . import nn as _nn
+from . import normalization as _normalization
+from . import operators as _operators
+from . import pooling as _pooling
+from . import reduce as _reduce
 from . import segment as _segment
 from . import shape as _shape
 from . import signal as _signal
+from . import softmax as _softmax
 from . import sorting as _sorting
+from . import trigonometry as _trigonometry
 from ._base import op
 
 # the ops behind Tensor's operators (this package imports tensor.py, so it binds them there)
@@ -55,42 +55,99 @@ _tensor.ops = _operators
 
 # the family modules whose `__all__` are public ops (saving reads the names of old files' nodes)
 _FAMILIES = (
+    _activations_extra,
+    _arithmetic,
     _attention,
+    _bitwise,
+    _comparison,
     _control_flow,
     _conv,
-    _pooling,
+    _conversion,
+    _creation,
+    _crossentropy,
     _ctc,
+    _cumulative,
     _decompositions,
     _elementwise,
-    _arithmetic,
-    _comparison,
-    _bitwise,
-    _trigonometry,
+    _indexing,
+    _joining,
     _linalg,
-    _nn,
-    _softmax,
-    _crossentropy,
-    _normalization,
-    _activations_extra,
-    _reduce,
-    _cumulative,
     _nan_reduce,
+    _nn,
+    _normalization,
+    _pooling,
+    _reduce,
     _segment,
     _shape,
-    _conversion,
-    _indexing,
-    _creation,
-    _joining,
-    _sorting,
     _signal,
+    _softmax,
+    _sorting,
+    _trigonometry,
 )
 
 
-# attention
+# activations_extra.py
+sparse_sigmoid = op(_activations_extra.sparse_sigmoid)
+celu = op(_activations_extra.celu)
+hard_tanh = op(_activations_extra.hard_tanh)
+hard_shrink = op(_activations_extra.hard_shrink)
+soft_shrink = op(_activations_extra.soft_shrink)
+tanh_shrink = op(_activations_extra.tanh_shrink)
+squareplus = op(_activations_extra.squareplus)
+sparse_plus = op(_activations_extra.sparse_plus)
+threshold = op(_activations_extra.threshold)
+
+
+# arithmetic.py
+add = op(_arithmetic.add)
+subtract = op(_arithmetic.subtract)
+multiply = op(_arithmetic.multiply)
+divide = op(_arithmetic.divide)
+true_divide = op(_arithmetic.true_divide, "true_divide")
+negative = op(_arithmetic.negative)
+maximum = op(_arithmetic.maximum)
+minimum = op(_arithmetic.minimum)
+clip = op(_arithmetic.clip)
+floor_divide = op(_arithmetic.floor_divide)
+mod = op(_arithmetic.mod)
+divide_no_nan = op(_arithmetic.divide_no_nan)
+
+
+# attention.py
 dot_product_attention = op(_attention.dot_product_attention)
 
 
-# control_flow
+# bitwise.py
+bitwise_and = op(_bitwise.bitwise_and)
+bitwise_or = op(_bitwise.bitwise_or)
+bitwise_xor = op(_bitwise.bitwise_xor)
+bitwise_invert = op(_bitwise.bitwise_invert)
+bitwise_not = op(_bitwise.bitwise_not)
+bitwise_left_shift = op(_bitwise.bitwise_left_shift)
+bitwise_right_shift = op(_bitwise.bitwise_right_shift)
+left_shift = op(_bitwise.left_shift, "left_shift")
+right_shift = op(_bitwise.right_shift, "right_shift")
+
+
+# comparison.py
+where = op(_comparison.where)
+equal = op(_comparison.equal)
+not_equal = op(_comparison.not_equal)
+less = op(_comparison.less)
+less_equal = op(_comparison.less_equal)
+greater = op(_comparison.greater)
+greater_equal = op(_comparison.greater_equal)
+logical_and = op(_comparison.logical_and)
+logical_or = op(_comparison.logical_or)
+logical_not = op(_comparison.logical_not)
+isnan = op(_comparison.isnan)
+isfinite = op(_comparison.isfinite)
+isinf = op(_comparison.isinf)
+logical_xor = op(_comparison.logical_xor)
+isclose = op(_comparison.isclose)
+
+
+# control_flow.py
 cond = op(_control_flow.cond)
 switch = op(_control_flow.switch)
 while_loop = op(_control_flow.while_loop)
@@ -102,21 +159,65 @@ vectorized_map = op(_control_flow.vectorized_map)
 custom_gradient = op(_control_flow.custom_gradient)
 
 
-# conv
+# conv.py
 conv = op(_conv.conv)
 depthwise_conv = op(_conv.depthwise_conv)
 separable_conv = op(_conv.separable_conv)
 conv_transpose = op(_conv.conv_transpose)
-max_pool = op(_pooling.max_pool)
-average_pool = op(_pooling.average_pool)
 
 
-# ctc
+# conversion.py
+cast = op(_conversion.cast)
+stop_gradient = op(_conversion.stop_gradient)
+convert_to_tensor = op(_conversion.convert_to_tensor)
+convert_to_numpy = op(_conversion.convert_to_numpy)
+shape = op(_conversion.shape)
+is_tensor = op(_conversion.is_tensor)
+dtype = op(_conversion.dtype)
+size = op(_conversion.size)
+ndim = op(_conversion.ndim)
+copy = op(_conversion.copy)
+array = op(_conversion.array)
+
+
+# creation.py
+zeros = op(_creation.zeros)
+ones = op(_creation.ones)
+zeros_like = op(_creation.zeros_like)
+ones_like = op(_creation.ones_like)
+full = op(_creation.full)
+full_like = op(_creation.full_like)
+arange = op(_creation.arange)
+eye = op(_creation.eye)
+one_hot = op(_creation.one_hot)
+tril = op(_creation.tril)
+triu = op(_creation.triu)
+identity = op(_creation.identity)
+linspace = op(_creation.linspace)
+meshgrid = op(_creation.meshgrid)
+tri = op(_creation.tri)
+empty = op(_creation.empty)
+
+
+# crossentropy.py
+sparse_categorical_crossentropy = op(_crossentropy.sparse_categorical_crossentropy)
+categorical_crossentropy = op(_crossentropy.categorical_crossentropy)
+binary_crossentropy = op(_crossentropy.binary_crossentropy)
+
+
+# ctc.py
 ctc_loss = op(_ctc.ctc_loss)
 ctc_decode = op(_ctc.ctc_decode)
 
 
-# decompositions
+# cumulative.py
+cumsum = op(_cumulative.cumsum)
+cumprod = op(_cumulative.cumprod)
+nancumsum = op(_cumulative.nancumsum)
+nancumprod = op(_cumulative.nancumprod)
+
+
+# decompositions.py
 cholesky = op(_decompositions.cholesky)
 cholesky_inverse = op(_decompositions.cholesky_inverse)
 eigh = op(_decompositions.eigh)
@@ -131,17 +232,8 @@ logdet = op(_decompositions.logdet)
 matrix_rank = op(_decompositions.matrix_rank)
 
 
-# elementwise
-add = op(_arithmetic.add)
-subtract = op(_arithmetic.subtract)
-multiply = op(_arithmetic.multiply)
-divide = op(_arithmetic.divide)
-true_divide = op(_arithmetic.true_divide, "true_divide")
+# elementwise.py
 power = op(_elementwise.power)
-negative = op(_arithmetic.negative)
-maximum = op(_arithmetic.maximum)
-minimum = op(_arithmetic.minimum)
-where = op(_comparison.where)
 exp = op(_elementwise.exp)
 log = op(_elementwise.log)
 log1p = op(_elementwise.log1p)
@@ -149,63 +241,49 @@ sqrt = op(_elementwise.sqrt)
 square = op(_elementwise.square)
 abs = op(_elementwise.abs)
 absolute = op(_elementwise.absolute, "absolute")
-tanh = op(_trigonometry.tanh)
-clip = op(_arithmetic.clip)
 sign = op(_elementwise.sign)
 reciprocal = op(_elementwise.reciprocal)
 floor = op(_elementwise.floor)
 ceil = op(_elementwise.ceil)
 round = op(_elementwise.round)
-equal = op(_comparison.equal)
-not_equal = op(_comparison.not_equal)
-less = op(_comparison.less)
-less_equal = op(_comparison.less_equal)
-greater = op(_comparison.greater)
-greater_equal = op(_comparison.greater_equal)
-logical_and = op(_comparison.logical_and)
-logical_or = op(_comparison.logical_or)
-logical_not = op(_comparison.logical_not)
-isnan = op(_comparison.isnan)
-isfinite = op(_comparison.isfinite)
 expm1 = op(_elementwise.expm1)
-sin = op(_trigonometry.sin)
-cos = op(_trigonometry.cos)
-floor_divide = op(_arithmetic.floor_divide)
-mod = op(_arithmetic.mod)
 rsqrt = op(_elementwise.rsqrt)
 erf = op(_elementwise.erf)
 exp2 = op(_elementwise.exp2)
 log2 = op(_elementwise.log2)
 log10 = op(_elementwise.log10)
 logaddexp = op(_elementwise.logaddexp)
-tan = op(_trigonometry.tan)
-sinh = op(_trigonometry.sinh)
-cosh = op(_trigonometry.cosh)
-arcsin = op(_trigonometry.arcsin)
-arccos = op(_trigonometry.arccos)
-arctan = op(_trigonometry.arctan)
-arctan2 = op(_trigonometry.arctan2)
-arcsinh = op(_trigonometry.arcsinh)
-arccosh = op(_trigonometry.arccosh)
-arctanh = op(_trigonometry.arctanh)
-isinf = op(_comparison.isinf)
-logical_xor = op(_comparison.logical_xor)
 trunc = op(_elementwise.trunc)
-divide_no_nan = op(_arithmetic.divide_no_nan)
 nan_to_num = op(_elementwise.nan_to_num)
-isclose = op(_comparison.isclose)
-bitwise_and = op(_bitwise.bitwise_and)
-bitwise_or = op(_bitwise.bitwise_or)
-bitwise_xor = op(_bitwise.bitwise_xor)
-bitwise_invert = op(_bitwise.bitwise_invert)
-bitwise_not = op(_bitwise.bitwise_not)
-bitwise_left_shift = op(_bitwise.bitwise_left_shift)
-bitwise_right_shift = op(_bitwise.bitwise_right_shift)
-left_shift = op(_bitwise.left_shift, "left_shift")
-right_shift = op(_bitwise.right_shift, "right_shift")
 
 
-# linalg
+# indexing.py
+take = op(_indexing.take)
+take_along_axis = op(_indexing.take_along_axis)
+gather = op(_indexing.gather, "gather")
+getitem = op(_indexing.getitem)
+get_item = op(_indexing.get_item, "get_item")
+slice = op(_indexing.slice)
+nonzero = op(_indexing.nonzero)
+slice_update = op(_indexing.slice_update)
+scatter = op(_indexing.scatter)
+scatter_update = op(_indexing.scatter_update)
+select = op(_indexing.select)
+
+
+# joining.py
+concatenate = op(_joining.concatenate)
+stack = op(_joining.stack)
+split = op(_joining.split)
+pad = op(_joining.pad)
+unstack = op(_joining.unstack)
+hstack = op(_joining.hstack)
+vstack = op(_joining.vstack)
+append = op(_joining.append)
+diff = op(_joining.diff)
+
+
+# linalg.py
 matmul = op(_linalg.matmul)
 dot = op(_linalg.dot)
 vdot = op(_linalg.vdot)
@@ -221,7 +299,19 @@ det = op(_linalg.det)
 solve = op(_linalg.solve)
 
 
-# nn
+# nan_reduce.py
+nansum = op(_nan_reduce.nansum)
+nanprod = op(_nan_reduce.nanprod)
+nanmean = op(_nan_reduce.nanmean)
+nanvar = op(_nan_reduce.nanvar)
+nanstd = op(_nan_reduce.nanstd)
+nanmax = op(_nan_reduce.nanmax)
+nanmin = op(_nan_reduce.nanmin)
+nanargmax = op(_nan_reduce.nanargmax)
+nanargmin = op(_nan_reduce.nanargmin)
+
+
+# nn.py
 sigmoid = op(_nn.sigmoid)
 relu = op(_nn.relu)
 relu6 = op(_nn.relu6)
@@ -238,31 +328,23 @@ hard_silu = op(_nn.hard_silu)
 hard_swish = op(_nn.hard_swish, "hard_swish")
 mish = op(_nn.mish)
 log_sigmoid = op(_nn.log_sigmoid)
-softmax = op(_softmax.softmax)
-log_softmax = op(_softmax.log_softmax)
-sparse_categorical_crossentropy = op(_crossentropy.sparse_categorical_crossentropy)
-categorical_crossentropy = op(_crossentropy.categorical_crossentropy)
-sparse_sigmoid = op(_activations_extra.sparse_sigmoid)
-sparsemax = op(_softmax.sparsemax)
-binary_crossentropy = op(_crossentropy.binary_crossentropy)
-celu = op(_activations_extra.celu)
-glu = op(_softmax.glu)
-hard_tanh = op(_activations_extra.hard_tanh)
-hard_shrink = op(_activations_extra.hard_shrink)
-soft_shrink = op(_activations_extra.soft_shrink)
-tanh_shrink = op(_activations_extra.tanh_shrink)
-squareplus = op(_activations_extra.squareplus)
-sparse_plus = op(_activations_extra.sparse_plus)
-threshold = op(_activations_extra.threshold)
+multi_hot = op(_nn.multi_hot)
+
+
+# normalization.py
 moments = op(_normalization.moments)
 normalize = op(_normalization.normalize)
 batch_normalization = op(_normalization.batch_normalization)
 rms_normalization = op(_normalization.rms_normalization)
 layer_normalization = op(_normalization.layer_normalization)
-multi_hot = op(_nn.multi_hot)
 
 
-# reduce
+# pooling.py
+max_pool = op(_pooling.max_pool)
+average_pool = op(_pooling.average_pool)
+
+
+# reduce.py
 sum = op(_reduce.sum)
 mean = op(_reduce.mean)
 max = op(_reduce.max)
@@ -277,99 +359,34 @@ any = op(_reduce.any)
 all = op(_reduce.all)
 amax = op(_reduce.amax, "amax")
 amin = op(_reduce.amin, "amin")
-cumsum = op(_cumulative.cumsum)
-cumprod = op(_cumulative.cumprod)
 norm = op(_reduce.norm)
 count_nonzero = op(_reduce.count_nonzero)
 average = op(_reduce.average)
 median = op(_reduce.median)
-nansum = op(_nan_reduce.nansum)
-nanprod = op(_nan_reduce.nanprod)
-nanmean = op(_nan_reduce.nanmean)
-nanvar = op(_nan_reduce.nanvar)
-nanstd = op(_nan_reduce.nanstd)
-nanmax = op(_nan_reduce.nanmax)
-nanmin = op(_nan_reduce.nanmin)
-nanargmax = op(_nan_reduce.nanargmax)
-nanargmin = op(_nan_reduce.nanargmin)
-nancumsum = op(_cumulative.nancumsum)
-nancumprod = op(_cumulative.nancumprod)
 
 
-# segment
+# segment.py
 segment_sum = op(_segment.segment_sum)
 segment_max = op(_segment.segment_max)
 
 
-# shape
+# shape.py
 reshape = op(_shape.reshape)
 transpose = op(_shape.transpose)
 expand_dims = op(_shape.expand_dims)
 squeeze = op(_shape.squeeze)
-concatenate = op(_joining.concatenate)
-stack = op(_joining.stack)
-split = op(_joining.split)
-take = op(_indexing.take)
-take_along_axis = op(_indexing.take_along_axis)
-gather = op(_indexing.gather, "gather")
-getitem = op(_indexing.getitem)
-get_item = op(_indexing.get_item, "get_item")
-slice = op(_indexing.slice)
-pad = op(_joining.pad)
 repeat = op(_shape.repeat)
 tile = op(_shape.tile)
 flip = op(_shape.flip)
-cast = op(_conversion.cast)
 broadcast_to = op(_shape.broadcast_to)
 swapaxes = op(_shape.swapaxes)
 moveaxis = op(_shape.moveaxis)
-stop_gradient = op(_conversion.stop_gradient)
-convert_to_tensor = op(_conversion.convert_to_tensor)
-convert_to_numpy = op(_conversion.convert_to_numpy)
-shape = op(_conversion.shape)
-zeros = op(_creation.zeros)
-ones = op(_creation.ones)
-zeros_like = op(_creation.zeros_like)
-ones_like = op(_creation.ones_like)
-full = op(_creation.full)
-full_like = op(_creation.full_like)
-arange = op(_creation.arange)
-eye = op(_creation.eye)
-one_hot = op(_creation.one_hot)
 ravel = op(_shape.ravel)
 flatten = op(_shape.flatten, "flatten")
-tril = op(_creation.tril)
-triu = op(_creation.triu)
-unstack = op(_joining.unstack)
-is_tensor = op(_conversion.is_tensor)
-dtype = op(_conversion.dtype)
-size = op(_conversion.size)
-ndim = op(_conversion.ndim)
-identity = op(_creation.identity)
-copy = op(_conversion.copy)
-linspace = op(_creation.linspace)
-meshgrid = op(_creation.meshgrid)
-sort = op(_sorting.sort)
-argsort = op(_sorting.argsort)
-top_k = op(_sorting.top_k)
-in_top_k = op(_sorting.in_top_k)
-unique = op(_sorting.unique)
-array = op(_conversion.array)
 roll = op(_shape.roll)
-hstack = op(_joining.hstack)
-vstack = op(_joining.vstack)
-append = op(_joining.append)
-nonzero = op(_indexing.nonzero)
-tri = op(_creation.tri)
-empty = op(_creation.empty)
-slice_update = op(_indexing.slice_update)
-scatter = op(_indexing.scatter)
-scatter_update = op(_indexing.scatter_update)
-select = op(_indexing.select)
-diff = op(_joining.diff)
 
 
-# signal
+# signal.py
 fft = op(_signal.fft)
 fft2 = op(_signal.fft2)
 ifft2 = op(_signal.ifft2)
@@ -378,6 +395,36 @@ istft = op(_signal.istft)
 rfft = op(_signal.rfft)
 stft = op(_signal.stft)
 
+
+# softmax.py
+softmax = op(_softmax.softmax)
+log_softmax = op(_softmax.log_softmax)
+sparsemax = op(_softmax.sparsemax)
+glu = op(_softmax.glu)
+
+
+# sorting.py
+sort = op(_sorting.sort)
+argsort = op(_sorting.argsort)
+top_k = op(_sorting.top_k)
+in_top_k = op(_sorting.in_top_k)
+unique = op(_sorting.unique)
+
+
+# trigonometry.py
+tanh = op(_trigonometry.tanh)
+sin = op(_trigonometry.sin)
+cos = op(_trigonometry.cos)
+tan = op(_trigonometry.tan)
+sinh = op(_trigonometry.sinh)
+cosh = op(_trigonometry.cosh)
+arcsin = op(_trigonometry.arcsin)
+arccos = op(_trigonometry.arccos)
+arctan = op(_trigonometry.arctan)
+arctan2 = op(_trigonometry.arctan2)
+arcsinh = op(_trigonometry.arcsinh)
+arccosh = op(_trigonometry.arccosh)
+arctanh = op(_trigonometry.arctanh)
 
 # keras.ops.nn, keras.ops.numpy, keras.ops.linalg: Keras 3's names there
 _NN_NAMES = """
