@@ -21,11 +21,24 @@ from .conv_utils import (
 )
 
 
+def refuse_arguments(layer, kwargs, names):
+    """Keras's error for BaseConv arguments a family does not take (`groups` of a transposed,
+    depthwise or separable convolution), which would otherwise pass through `**kwargs`."""
+    extra = {name: kwargs[name] for name in names if name in kwargs}
+    if extra:
+        raise ValueError(
+            f"Unrecognized keyword arguments passed to {type(layer).__name__}: {extra}"
+        )
+
+
 class BaseConv(LoRA, Layer):
     """Base of the convolution layers: N-D cross-correlation of the inputs with `kernel`.
 
+    A subclass sets the class attribute `rank` (the number of spatial axes); its family base
+    (transposed, depthwise, separable) takes its own Keras signature and passes the shared
+    arguments here by keyword.
+
     Args:
-        rank: number of spatial axes (set by the subclass).
         filters: number of output channels (None for depthwise layers).
         kernel_size, strides, dilation_rate: an int or one int per spatial axis.
         padding: "valid", "same" (or "causal" for 1-D).
@@ -38,10 +51,10 @@ class BaseConv(LoRA, Layer):
     """
 
     _supports_lora = False  # Keras gives LoRA to Conv1D/2D/3D, not the other convolutions
+    rank = None  # spatial axes: set by each concrete class
 
     def __init__(
         self,
-        rank,
         filters,
         kernel_size,
         strides=1,
@@ -70,7 +83,7 @@ class BaseConv(LoRA, Layer):
             )
         super().__init__(**kwargs)
         self._init_lora(lora_rank, lora_alpha)
-        self.rank = rank
+        rank = self.rank
         self.filters = filters
         self.groups = groups
         self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")

@@ -8,7 +8,7 @@ convolution with the same kernel: "valid" gives `(n - 1) * s + max(k, s)` per ax
 """
 
 from ...core import ops
-from .base_conv import BaseConv
+from .base_conv import BaseConv, refuse_arguments
 from .conv_utils import channel_axis, spatial_axes, standardize_tuple, transpose_length
 
 
@@ -20,7 +20,6 @@ class BaseConvTranspose(BaseConv):
 
     def __init__(
         self,
-        rank,
         filters,
         kernel_size,
         strides=1,
@@ -39,26 +38,26 @@ class BaseConvTranspose(BaseConv):
         bias_constraint=None,
         **kwargs,
     ):
+        refuse_arguments(self, kwargs, ("groups",))  # as Keras's transposed convolutions
         super().__init__(
-            rank,
             filters,
             kernel_size,
-            strides,
-            padding,
-            data_format,
-            dilation_rate,
-            1,
-            activation,
-            use_bias,
-            kernel_initializer,
-            bias_initializer,
-            kernel_regularizer,
-            bias_regularizer,
-            activity_regularizer,
-            kernel_constraint,
-            bias_constraint,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=kernel_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=kernel_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=kernel_constraint,
+            bias_constraint=bias_constraint,
             **kwargs,
         )
+        rank = self.rank
         self.output_padding = None
         if output_padding is not None:
             self.output_padding = standardize_tuple(
@@ -132,46 +131,7 @@ class Conv1DTranspose(BaseConvTranspose):
     (1, 9, 2)
     """
 
-    def __init__(
-        self,
-        filters,
-        kernel_size,
-        strides=1,
-        padding="valid",
-        output_padding=None,
-        data_format=None,
-        dilation_rate=1,
-        activation=None,
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        kernel_constraint=None,
-        bias_constraint=None,
-        **kwargs,
-    ):
-        super().__init__(
-            1,
-            filters,
-            kernel_size,
-            strides,
-            padding,
-            output_padding,
-            data_format,
-            dilation_rate,
-            activation,
-            use_bias,
-            kernel_initializer,
-            bias_initializer,
-            kernel_regularizer,
-            bias_regularizer,
-            activity_regularizer,
-            kernel_constraint,
-            bias_constraint,
-            **kwargs,
-        )
+    rank = 1
 
 
 class Conv2DTranspose(BaseConvTranspose):
@@ -187,46 +147,7 @@ class Conv2DTranspose(BaseConvTranspose):
     (1, 10, 10, 4)
     """
 
-    def __init__(
-        self,
-        filters,
-        kernel_size,
-        strides=(1, 1),
-        padding="valid",
-        output_padding=None,
-        data_format=None,
-        dilation_rate=(1, 1),
-        activation=None,
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        kernel_constraint=None,
-        bias_constraint=None,
-        **kwargs,
-    ):
-        super().__init__(
-            2,
-            filters,
-            kernel_size,
-            strides,
-            padding,
-            output_padding,
-            data_format,
-            dilation_rate,
-            activation,
-            use_bias,
-            kernel_initializer,
-            bias_initializer,
-            kernel_regularizer,
-            bias_regularizer,
-            activity_regularizer,
-            kernel_constraint,
-            bias_constraint,
-            **kwargs,
-        )
+    rank = 2
 
 
 class Conv3DTranspose(BaseConvTranspose):
@@ -246,28 +167,23 @@ class Conv3DTranspose(BaseConvTranspose):
     (1, 4, 4, 4, 2)
     """
 
+    rank = 3
+
     def __init__(
         self,
         filters,
         kernel_size,
-        strides=(1, 1, 1),
+        strides=1,
         padding="valid",
-        output_padding=None,
         data_format=None,
-        dilation_rate=(1, 1, 1),
-        activation=None,
-        use_bias=True,
-        kernel_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        kernel_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        kernel_constraint=None,
-        bias_constraint=None,
+        output_padding=None,
+        dilation_rate=1,
+        *args,
         **kwargs,
     ):
+        # Keras orders Conv3DTranspose's data_format before output_padding (the 1-D and 2-D
+        # layers the other way round); the arguments after dilation_rate are the base's
         super().__init__(
-            3,
             filters,
             kernel_size,
             strides,
@@ -275,15 +191,7 @@ class Conv3DTranspose(BaseConvTranspose):
             output_padding,
             data_format,
             dilation_rate,
-            activation,
-            use_bias,
-            kernel_initializer,
-            bias_initializer,
-            kernel_regularizer,
-            bias_regularizer,
-            activity_regularizer,
-            kernel_constraint,
-            bias_constraint,
+            *args,
             **kwargs,
         )
 

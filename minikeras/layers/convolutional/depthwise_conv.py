@@ -7,7 +7,7 @@ convolved with `kernel[..., c, m]`.
 
 from ... import regularizers
 from ...core import ops
-from .base_conv import BaseConv
+from .base_conv import BaseConv, refuse_arguments
 
 
 class BaseDepthwiseConv(BaseConv):
@@ -15,11 +15,10 @@ class BaseDepthwiseConv(BaseConv):
 
     def __init__(
         self,
-        rank,
-        depth_multiplier,
         kernel_size,
         strides=1,
         padding="valid",
+        depth_multiplier=1,
         data_format=None,
         dilation_rate=1,
         activation=None,
@@ -33,24 +32,23 @@ class BaseDepthwiseConv(BaseConv):
         bias_constraint=None,
         **kwargs,
     ):
+        refuse_arguments(self, kwargs, ("groups",))  # as Keras
         super().__init__(
-            rank,
-            None,
+            None,  # the output channels follow the input's: no `filters`
             kernel_size,
-            strides,
-            padding,
-            data_format,
-            dilation_rate,
-            1,
-            activation,
-            use_bias,
-            depthwise_initializer,
-            bias_initializer,
-            depthwise_regularizer,
-            bias_regularizer,
-            activity_regularizer,
-            depthwise_constraint,
-            bias_constraint,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=depthwise_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=depthwise_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=depthwise_constraint,
+            bias_constraint=bias_constraint,
             **kwargs,
         )
         if not isinstance(depth_multiplier, int) or depth_multiplier <= 0:
@@ -115,44 +113,7 @@ class DepthwiseConv1D(BaseDepthwiseConv):
     (1, 4, 8)
     """
 
-    def __init__(
-        self,
-        kernel_size,
-        strides=1,
-        padding="valid",
-        depth_multiplier=1,
-        data_format=None,
-        dilation_rate=1,
-        activation=None,
-        use_bias=True,
-        depthwise_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        depthwise_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        depthwise_constraint=None,
-        bias_constraint=None,
-        **kwargs,
-    ):
-        super().__init__(
-            1,
-            depth_multiplier,
-            kernel_size,
-            strides,
-            padding,
-            data_format,
-            dilation_rate,
-            activation,
-            use_bias,
-            depthwise_initializer,
-            bias_initializer,
-            depthwise_regularizer,
-            bias_regularizer,
-            activity_regularizer,
-            depthwise_constraint,
-            bias_constraint,
-            **kwargs,
-        )
+    rank = 1
 
 
 class DepthwiseConv2D(BaseDepthwiseConv):
@@ -168,41 +129,4 @@ class DepthwiseConv2D(BaseDepthwiseConv):
     (1, 5, 5, 4)
     """
 
-    def __init__(
-        self,
-        kernel_size,
-        strides=(1, 1),
-        padding="valid",
-        depth_multiplier=1,
-        data_format=None,
-        dilation_rate=(1, 1),
-        activation=None,
-        use_bias=True,
-        depthwise_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        depthwise_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        depthwise_constraint=None,
-        bias_constraint=None,
-        **kwargs,
-    ):
-        super().__init__(
-            2,
-            depth_multiplier,
-            kernel_size,
-            strides,
-            padding,
-            data_format,
-            dilation_rate,
-            activation,
-            use_bias,
-            depthwise_initializer,
-            bias_initializer,
-            depthwise_regularizer,
-            bias_regularizer,
-            activity_regularizer,
-            depthwise_constraint,
-            bias_constraint,
-            **kwargs,
-        )
+    rank = 2

@@ -6,7 +6,7 @@ Weights in creation order: `depthwise_kernel` (*kernel_size, in_channels, depth_
 
 from ... import constraints, initializers, regularizers
 from ...core import ops
-from .base_conv import BaseConv
+from .base_conv import BaseConv, refuse_arguments
 
 
 class BaseSeparableConv(BaseConv):
@@ -14,14 +14,13 @@ class BaseSeparableConv(BaseConv):
 
     def __init__(
         self,
-        rank,
-        depth_multiplier,
         filters,
         kernel_size,
         strides=1,
         padding="valid",
         data_format=None,
         dilation_rate=1,
+        depth_multiplier=1,
         activation=None,
         use_bias=True,
         depthwise_initializer="glorot_uniform",
@@ -36,24 +35,23 @@ class BaseSeparableConv(BaseConv):
         bias_constraint=None,
         **kwargs,
     ):
+        refuse_arguments(self, kwargs, ("groups",))  # as Keras
         super().__init__(
-            rank,
             filters,
             kernel_size,
-            strides,
-            padding,
-            data_format,
-            dilation_rate,
-            1,
-            activation,
-            use_bias,
-            depthwise_initializer,
-            bias_initializer,
-            depthwise_regularizer,
-            bias_regularizer,
-            activity_regularizer,
-            depthwise_constraint,
-            bias_constraint,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+            activation=activation,
+            use_bias=use_bias,
+            kernel_initializer=depthwise_initializer,
+            bias_initializer=bias_initializer,
+            kernel_regularizer=depthwise_regularizer,
+            bias_regularizer=bias_regularizer,
+            activity_regularizer=activity_regularizer,
+            kernel_constraint=depthwise_constraint,
+            bias_constraint=bias_constraint,
             **kwargs,
         )
         if not isinstance(depth_multiplier, int) or depth_multiplier <= 0:
@@ -137,52 +135,7 @@ class SeparableConv1D(BaseSeparableConv):
     (2, 6, 5)
     """
 
-    def __init__(
-        self,
-        filters,
-        kernel_size,
-        strides=1,
-        padding="valid",
-        data_format=None,
-        dilation_rate=1,
-        depth_multiplier=1,
-        activation=None,
-        use_bias=True,
-        depthwise_initializer="glorot_uniform",
-        pointwise_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        depthwise_regularizer=None,
-        pointwise_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        depthwise_constraint=None,
-        pointwise_constraint=None,
-        bias_constraint=None,
-        **kwargs,
-    ):
-        super().__init__(
-            1,
-            depth_multiplier,
-            filters,
-            kernel_size,
-            strides,
-            padding,
-            data_format,
-            dilation_rate,
-            activation,
-            use_bias,
-            depthwise_initializer,
-            pointwise_initializer,
-            bias_initializer,
-            depthwise_regularizer,
-            pointwise_regularizer,
-            bias_regularizer,
-            activity_regularizer,
-            depthwise_constraint,
-            pointwise_constraint,
-            bias_constraint,
-            **kwargs,
-        )
+    rank = 1
 
 
 class SeparableConv2D(BaseSeparableConv):
@@ -198,52 +151,7 @@ class SeparableConv2D(BaseSeparableConv):
     (1, 3, 3, 6)
     """
 
-    def __init__(
-        self,
-        filters,
-        kernel_size,
-        strides=(1, 1),
-        padding="valid",
-        data_format=None,
-        dilation_rate=(1, 1),
-        depth_multiplier=1,
-        activation=None,
-        use_bias=True,
-        depthwise_initializer="glorot_uniform",
-        pointwise_initializer="glorot_uniform",
-        bias_initializer="zeros",
-        depthwise_regularizer=None,
-        pointwise_regularizer=None,
-        bias_regularizer=None,
-        activity_regularizer=None,
-        depthwise_constraint=None,
-        pointwise_constraint=None,
-        bias_constraint=None,
-        **kwargs,
-    ):
-        super().__init__(
-            2,
-            depth_multiplier,
-            filters,
-            kernel_size,
-            strides,
-            padding,
-            data_format,
-            dilation_rate,
-            activation,
-            use_bias,
-            depthwise_initializer,
-            pointwise_initializer,
-            bias_initializer,
-            depthwise_regularizer,
-            pointwise_regularizer,
-            bias_regularizer,
-            activity_regularizer,
-            depthwise_constraint,
-            pointwise_constraint,
-            bias_constraint,
-            **kwargs,
-        )
+    rank = 2
 
 
 SeparableConvolution1D = SeparableConv1D

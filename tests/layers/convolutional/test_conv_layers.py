@@ -417,3 +417,91 @@ def test_config_sizes_are_tuples_as_keras(cls, kwargs, expected):
     config = getattr(L, cls)(**kwargs).get_config()
     for key, value in expected.items():
         assert config[key] == value and type(config[key]) is tuple
+
+
+_WEIGHT_KEYS = ("initializer", "regularizer", "constraint")
+
+
+@pytest.mark.parametrize(
+    "make,expected",
+    [
+        (
+            lambda L: L.Conv1D(4, 3, 2, "causal", None, 1, 2, "relu", False),
+            {
+                "filters": 4,
+                "kernel_size": [3],
+                "strides": [2],
+                "padding": "causal",
+                "dilation_rate": [1],
+                "groups": 2,
+                "activation": "relu",
+                "use_bias": False,
+            },
+        ),
+        (
+            lambda L: L.Conv3DTranspose(2, 3, 2, "same", None, 1, 1, "tanh"),
+            {
+                "filters": 2,
+                "kernel_size": [3, 3, 3],
+                "strides": [2, 2, 2],
+                "padding": "same",
+                "output_padding": [1, 1, 1],
+                "dilation_rate": [1, 1, 1],
+                "activation": "tanh",
+                "use_bias": True,
+            },
+        ),
+        (
+            lambda L: L.DepthwiseConv1D(3, 1, "same", 2),
+            {
+                "depth_multiplier": 2,
+                "kernel_size": [3],
+                "strides": [1],
+                "padding": "same",
+                "dilation_rate": [1],
+                "activation": "linear",
+                "use_bias": True,
+            },
+        ),
+        (
+            lambda L: L.SeparableConv2D(4, 3, 2, "same", None, 1, 2, "relu"),
+            {
+                "depth_multiplier": 2,
+                "filters": 4,
+                "kernel_size": [3, 3],
+                "strides": [2, 2],
+                "padding": "same",
+                "dilation_rate": [1, 1],
+                "activation": "relu",
+                "use_bias": True,
+            },
+        ),
+    ],
+)
+def test_positional_arguments_follow_keras_signatures(make, expected):
+    """Keras 3.15.1 observed: these positional calls give these configs (each family has its
+    own order; Conv3DTranspose takes data_format before output_padding, unlike the 1-D and 2-D
+    transposed layers). The concrete classes only set `rank`; the family bases pass the shared
+    arguments to BaseConv by keyword."""
+    config = json.loads(json.dumps(make(keras.layers).get_config(), default=list))
+    plain = {k: v for k, v in config.items() if not k.endswith(_WEIGHT_KEYS)}
+    for key in ("name", "trainable", "dtype", "data_format"):
+        plain.pop(key)
+    assert plain == expected
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda L: L.DepthwiseConv2D(3, groups=1),
+        lambda L: L.SeparableConv1D(2, 3, groups=1),
+        lambda L: L.Conv2DTranspose(2, 3, groups=1),
+    ],
+)
+def test_groups_is_refused_where_keras_has_none(make):
+    """Keras 3.15.1 observed: ValueError 'Unrecognized keyword arguments passed to
+    DepthwiseConv2D: {'groups': 1}' (likewise SeparableConv1D, Conv2DTranspose)."""
+    with pytest.raises(
+        ValueError, match=r"Unrecognized keyword arguments passed to \w+: \{'groups'"
+    ):
+        make(keras.layers)
