@@ -64,6 +64,7 @@ class BackupAndRestore(Callback):
 
     # -- restore --------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
+        self.resume_epoch = None  # set below when a backup is restored; `fit` reads it
         model = self.model
         if not model.built:
             raise ValueError(
@@ -91,7 +92,7 @@ class BackupAndRestore(Callback):
                     + f"); resuming from the previous one at epoch {epoch}.",
                     stacklevel=2,
                 )
-            model._initial_epoch = epoch  # read by `fit` right after on_train_begin
+            self.resume_epoch = epoch
             return
         if problems:
             warnings.warn(

@@ -7,11 +7,17 @@ class Callback:
     Override any of the `on_*` methods; `self.model` is the model being trained and
     `self.params` holds `epochs`, `steps` and `verbose`.
 
+    A callback that resumes an interrupted training (`BackupAndRestore`) sets `resume_epoch`
+    in `on_train_begin`: `fit` then starts at that epoch instead of its `initial_epoch`
+    (Keras 3 has the callback write `model._initial_epoch`; minikeras keeps it on the callback).
+
     >>> import minikeras as keras
     >>> class Count(keras.callbacks.Callback):
     ...     def on_epoch_end(self, epoch, logs=None):
     ...         print("epoch", epoch, "done")
     """
+
+    resume_epoch = None  # the epoch `fit` starts at, when set in on_train_begin
 
     def __init__(self):
         self.model = None
@@ -98,6 +104,12 @@ class CallbackList(Callback):
         self.params = params
         for cb in self.callbacks:
             cb.set_params(params)
+
+    @property
+    def resume_epoch(self):
+        """The latest `resume_epoch` a member set (None when no callback resumes training)."""
+        epochs = [cb.resume_epoch for cb in self.callbacks if cb.resume_epoch is not None]
+        return max(epochs) if epochs else None
 
     def _each(name):
         takes_index = "batch" in name or "epoch" in name

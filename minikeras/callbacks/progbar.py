@@ -90,6 +90,14 @@ class ProgbarLogger(Callback):
         self._start = 0.0
         self._seen = 0
         self._total = None
+        self._called_in_fit = False  # fit's validation runs without a bar of its own
+
+    def on_train_begin(self, logs=None):
+        # as Keras 3's ProgbarLogger: between train begin and end, evaluation is fit's own
+        self._called_in_fit = True
+
+    def on_train_end(self, logs=None):
+        self._called_in_fit = False
 
     def set_params(self, params):
         super().set_params(params)
@@ -143,16 +151,16 @@ class ProgbarLogger(Callback):
             )
 
     def on_test_begin(self, logs=None):
-        if self.params.get("_in_fit"):
+        if self._called_in_fit:
             return
         self._open(self.params.get("test_steps"))
 
     def on_test_batch_end(self, batch, logs=None):
-        if not self.params.get("_in_fit"):
+        if not self._called_in_fit:
             self._step(batch, logs)
 
     def on_test_end(self, logs=None):
-        if not self.params.get("_in_fit"):
+        if not self._called_in_fit:
             live = self.bar is not None
             self._close(logs)
             if self.verbose == 2 or (self.verbose == 1 and not live):

@@ -7,7 +7,6 @@ The steps call the overridable hooks as Keras 3 does: `train_step(data)`, `test_
 """
 
 import inspect
-import math
 import weakref
 from collections import deque
 
@@ -257,8 +256,6 @@ class Trainer:
                 v.requires_grad = True
         trainable = self.trainable_weights
         loss_value = float(loss.data)
-        if not math.isfinite(loss_value):
-            self._nan_loss = True
         grads = tape.gradient(scaled_loss, trainable)
         self.optimizer.apply(grads, trainable)
         self._loss_tracker.update_state(loss_value, sample_weight=self._batch_size_of(x))
@@ -393,11 +390,9 @@ class Trainer:
         cbs = self._callbacks(callbacks, verbose, epochs=epochs, steps=data.num_batches())
         data_parallel.broadcast_model_once(self)  # keras.distribution: rank 0's weights
         self.stop_training = False
-        self._nan_loss = False
-        self._initial_epoch = None  # a callback (BackupAndRestore) may set it in on_train_begin
         cbs.on_train_begin()
-        if self._initial_epoch is not None:
-            initial_epoch = self._initial_epoch
+        if cbs.resume_epoch is not None:  # BackupAndRestore restored a backup
+            initial_epoch = cbs.resume_epoch
         logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
@@ -422,9 +417,7 @@ class Trainer:
             else:  # the 1-based epochs to validate after (Keras 3 accepts a list)
                 due = val is not None and (epoch + 1) in validation_freq
             if due and (not self.stop_training or epoch == epochs - 1):
-                cbs.set_params({**cbs.params, "_in_fit": True})
                 val_logs = self._evaluate_data(val, cbs)
-                cbs.set_params({k: v for k, v in cbs.params.items() if k != "_in_fit"})
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             epoch_logs = pythonify_logs(epoch_logs)  # sorted, as Keras's callbacks get them
             cbs.on_epoch_end(epoch, epoch_logs)

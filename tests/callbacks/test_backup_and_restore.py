@@ -277,3 +277,36 @@ def test_metadata_write_is_atomic(make_model, data, tmp_path, monkeypatch):
     with open(backup_dir / "training_metadata.json") as f:
         assert json.load(f)["epoch"] == 1
     assert not [n for n in os.listdir(backup_dir) if n.endswith(".tmp")]
+
+
+def test_fit_resumes_from_the_callbacks_resume_epoch_not_a_model_attribute(data, tmp_path):
+    """Keras 3 resumes at the epoch after the last backup (its BackupAndRestore writes
+    `model._initial_epoch`, which its fit reads). minikeras passes the epoch through the
+    callback's documented `resume_epoch` instead: the model carries no `_initial_epoch` or
+    `_nan_loss`, and the callbacks' params hold nothing but what fit documents."""
+    backup_dir = str(tmp_path / "b")
+    with pytest.raises(RuntimeError):
+        fit(adam_model(0, True), data, [BackupAndRestore(backup_dir), Interrupt(at_epoch=2)])
+    seen_params = []
+
+    class Params(Callback):
+        def on_test_begin(self, logs=None):
+            seen_params.append(dict(self.params))
+
+    model = adam_model(1, True)
+    restore = BackupAndRestore(backup_dir)
+    x, y = data
+    h = model.fit(
+        x,
+        y,
+        epochs=3,
+        batch_size=4,
+        verbose=0,
+        validation_data=(x, y),
+        callbacks=[restore, Params()],
+    )
+    assert h.epoch == [2] and restore.resume_epoch == 2
+    assert not hasattr(model, "_initial_epoch") and not hasattr(model, "_nan_loss")
+    assert seen_params and all("_in_fit" not in p for p in seen_params)
+    # a plain callback never resumes: fit keeps its initial_epoch
+    assert Callback().resume_epoch is None
