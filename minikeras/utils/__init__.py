@@ -1,6 +1,12 @@
 """`keras.utils`: random seeds, data helpers and small utilities."""
 
+from ..core.switches import (
+    disable_interactive_logging,
+    enable_interactive_logging,
+    is_interactive_logging_enabled,
+)
 from .batch_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from .config import Config
 from .dataset_utils import split_dataset
 from .file_utils import get_file
 from .image_dataset_utils import (
@@ -13,10 +19,12 @@ from .image_dataset_utils import (
 from .model_visualization import model_to_dot, plot_model
 from .naming import reset_names as clear_session
 from .numerical_utils import normalize, to_categorical
+from .progbar import Progbar
 from .py_dataset import PyDataset, Sequence
 from .random import set_random_seed
 from .sequence_utils import pad_sequences
 from .summary_utils import print_summary
+from .tensor_utils import get_source_inputs, is_keras_tensor, standardize_dtype
 from .text_dataset_utils import text_dataset_from_directory
 from .timeseries_dataset_utils import timeseries_dataset_from_array
 
@@ -42,6 +50,14 @@ __all__ = [
     "unpack_x_y_sample_weight",
     "model_to_dot",
     "plot_model",
+    "Config",
+    "Progbar",
+    "get_source_inputs",
+    "is_keras_tensor",
+    "standardize_dtype",
+    "enable_interactive_logging",
+    "disable_interactive_logging",
+    "is_interactive_logging_enabled",
 ]
 
 _FROM_SAVING = {
