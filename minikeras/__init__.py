@@ -16,6 +16,8 @@ from .core import ops
 
 from . import random
 from . import tree
+from . import dtype_policies, mixed_precision
+from .dtype_policies import DTypePolicy, FloatDTypePolicy
 from . import activations, constraints, initializers, regularizers
 from .initializers import Initializer
 from .regularizers import Regularizer
@@ -28,6 +30,8 @@ from . import distribution
 from . import utils
 
 __all__ = [
+    "DTypePolicy",
+    "FloatDTypePolicy",
     "GradientTape",
     "Initializer",
     "Input",
@@ -46,11 +50,13 @@ __all__ = [
     "callbacks",
     "constraints",
     "distribution",
+    "dtype_policies",
     "enable_grad",
     "initializers",
     "layers",
     "losses",
     "metrics",
+    "mixed_precision",
     "models",
     "no_grad",
     "ops",
@@ -80,6 +86,17 @@ def _register_lazy_tables():
 
 
 _register_lazy_tables()
+
+
+def _connect_dtype_policies():
+    # the policies live on the core floor, below the serialization registry: hand it to them
+    from .serialization import registry
+
+    registry.register_table("dtype_policies", dtype_policies.ALL_OBJECTS_DICT)
+    dtype_policies.set_registry(registry.get_registered_object, registry.get_registered_name)
+
+
+_connect_dtype_policies()
 
 
 def __getattr__(name):

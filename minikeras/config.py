@@ -8,6 +8,7 @@ interactive-logging switch, and switches that only record a setting here (see `c
 import os
 
 from .core.dtypes import floatx, set_floatx
+from .dtype_policies.dtype_policy import dtype_policy, set_dtype_policy
 from .kernels.runtime import get_num_threads, set_num_threads
 
 _EPSILON = 1e-7
@@ -216,6 +217,8 @@ __all__ = [
     "image_data_format",
     "set_image_data_format",
     "backend",
+    "dtype_policy",
+    "set_dtype_policy",
     "set_num_threads",
     "get_num_threads",
     "max_epochs",
