@@ -9,6 +9,7 @@ import warnings
 
 from ..distribution import data_parallel
 from ..utils.atomic import atomic_write
+from .batch_schedule import BatchSchedule
 from .callback import Callback
 
 
@@ -59,8 +60,7 @@ class BackupAndRestore(Callback):
         self._prev_weights_path = os.path.join(self.backup_dir, "_latest.weights.h5")
         self._prev_metadata_path = os.path.join(self.backup_dir, "_training_metadata.json")
         self._current_epoch = 0
-        self._batches_since_save = 0
-        self._last_batch = 0
+        self._schedule = BatchSchedule(save_freq)
 
     # -- restore --------------------------------------------------------------------------
     def on_train_begin(self, logs=None):
@@ -129,19 +129,12 @@ class BackupAndRestore(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self._current_epoch = epoch + 1
-        self._last_batch = 0
+        self._schedule.end_epoch()
         if self.save_freq == "epoch":
             self._save()
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.save_freq == "epoch":
-            return
-        self._batches_since_save += (
-            batch + 1 if batch <= self._last_batch else batch - self._last_batch
-        )
-        self._last_batch = batch
-        if self._batches_since_save >= self.save_freq:
-            self._batches_since_save = 0
+        if self.save_freq != "epoch" and self._schedule.due(batch):
             self._save()
 
     def _save(self):
@@ -160,7 +153,7 @@ class BackupAndRestore(Callback):
         self.model.save_weights(self._weights_path, overwrite=True)
         meta = {
             "epoch": self._current_epoch,
-            "batch": self._last_batch,
+            "batch": self._schedule.last_batch,
             "weights_sha256": _sha256(self._weights_path),
         }
         with atomic_write(self._metadata_path) as tmp:

@@ -4,6 +4,7 @@ import os
 import string
 import warnings
 
+from .batch_schedule import BatchSchedule
 from .monitor_callback import MonitorCallback, as_float
 
 
@@ -47,8 +48,7 @@ class ModelCheckpoint(MonitorCallback):
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
         self.save_freq = save_freq
-        self._batches_since_save = 0
-        self._last_batch = 0
+        self._schedule = BatchSchedule(save_freq)
         self._current_epoch = 0
         if save_freq != "epoch" and not (isinstance(save_freq, int) and save_freq > 0):
             raise ValueError(
@@ -101,7 +101,8 @@ class ModelCheckpoint(MonitorCallback):
                     "'{val_loss:.2f}'."
                 )
             keys.add(key)
-        known = _logged_names(self.model)
+        logged_names = getattr(self.model, "_logged_names", None)  # the trainer's
+        known = logged_names() if logged_names is not None else None
         if known is not None and not self._siblings_may_log():
             unknown = sorted(keys - known)
             if unknown:
@@ -137,15 +138,7 @@ class ModelCheckpoint(MonitorCallback):
         self._current_epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.save_freq == "epoch":
-            return
-        # count batches across epochs: a batch index that did not grow means a new epoch began
-        self._batches_since_save += (
-            batch + 1 if batch <= self._last_batch else batch - self._last_batch
-        )
-        self._last_batch = batch
-        if self._batches_since_save >= self.save_freq:
-            self._batches_since_save = 0
+        if self.save_freq != "epoch" and self._schedule.due(batch):
             self._save_model(self._current_epoch, batch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -218,46 +211,3 @@ class ModelCheckpoint(MonitorCallback):
                 f'Failed to format this callback filepath: "{self.filepath}". Reason: {e}. '
                 f"Available keys: epoch, {', '.join(fields)}"
             ) from None
-
-
-def _logged_names(model):
-    """The keys `fit`'s epoch logs can hold for `model`, or None if they cannot be known."""
-    from ..models.trainer import Trainer
-
-    if model is None or not isinstance(model, Trainer):
-        return None
-    for method in ("train_step", "test_step", "compute_metrics"):
-        mine = getattr(type(model), method, None)
-        if mine is not None and mine is not getattr(Trainer, method, None):
-            return None  # custom steps log what they like
-    names = {"loss"}
-    outputs = model._output_names_for_compile()
-    names.update(f"{o}_loss" for o in outputs)
-    compiled = model.__dict__.get("_compile_metrics")
-    if compiled is not None:
-        for spec, weighted in ((compiled.spec, False), (compiled.weighted_spec, True)):
-            for base in _spec_names(spec):
-                for name in (base, *(f"{o}_{base}" for o in outputs)):
-                    names.add(f"weighted_{name}" if weighted else name)
-                    names.add(name)
-        names.update(m.name for _, m, _ in compiled.metrics)
-    try:
-        names.update(m.name for m in model.metrics)
-    except Exception:  # metrics of half-built layers: skip, the rest still helps
-        pass
-    names.discard("compile_metrics")
-    known = names | {f"val_{n}" for n in names}
-    return known | {"epoch", "batch", "learning_rate"}
-
-
-def _spec_names(spec):
-    if spec is None:
-        return []
-    if isinstance(spec, dict):
-        return [n for v in spec.values() for n in _spec_names(v)]
-    if isinstance(spec, (list, tuple)):
-        return [n for v in spec for n in _spec_names(v)]
-    if isinstance(spec, str):
-        return [spec]
-    name = getattr(spec, "name", None)
-    return [name if isinstance(name, str) else getattr(spec, "__name__", "metric")]

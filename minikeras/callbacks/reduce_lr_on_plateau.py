@@ -4,8 +4,7 @@ import warnings
 
 import numpy as np
 
-from .callback import Callback
-from .monitor_callback import as_float, metric_direction
+from .monitor_callback import MonitorCallback, as_float
 
 
 def get_learning_rate(optimizer):
@@ -21,7 +20,7 @@ def get_learning_rate(optimizer):
     return value
 
 
-class ReduceLROnPlateau(Callback):
+class ReduceLROnPlateau(MonitorCallback):
     """Multiplies the learning rate by `factor` after `patience` epochs without improvement.
 
     Args:
@@ -52,7 +51,6 @@ class ReduceLROnPlateau(Callback):
         min_lr=0.0,
         **kwargs,
     ):
-        super().__init__()
         if factor >= 1.0:
             raise ValueError(
                 f"ReduceLROnPlateau does not support a factor >= 1.0. Received factor={factor}"
@@ -61,37 +59,21 @@ class ReduceLROnPlateau(Callback):
             min_delta = kwargs.pop("epsilon")
         if kwargs:
             raise TypeError(f"ReduceLROnPlateau got unexpected argument(s) {sorted(kwargs)}.")
-        if mode not in ("auto", "min", "max"):
-            warnings.warn(
-                f"Learning rate reduction mode {mode} is unknown, fallback to auto mode.",
-                stacklevel=2,
-            )
-            mode = "auto"
-        self.monitor = monitor
+        # the mode check and "is it better?" are MonitorCallback's, as in Keras 3
+        super().__init__(monitor, mode, min_delta=min_delta)
         self.factor = factor
         self.patience = patience
         self.verbose = verbose
-        self.mode = mode
-        self.min_delta = min_delta
         self.cooldown = cooldown
         self.min_lr = min_lr
         self._reset()
 
     def _reset(self):
         """Clears the counters and the best value."""
-        self._minimise = None
         self.best = None
+        self.monitor_op = None  # set at the first epoch end, once the metrics exist
         self.cooldown_counter = 0
         self.wait = 0
-
-    def _improves(self, current):
-        if self._minimise is None:
-            mode = self.mode if self.mode != "auto" else metric_direction(self.monitor, self.model)
-            self._minimise = mode == "min"
-            self.best = np.inf if self._minimise else -np.inf
-        if self._minimise:
-            return current < self.best - self.min_delta
-        return current > self.best + self.min_delta
 
     def in_cooldown(self):
         return self.cooldown_counter > 0
@@ -100,6 +82,8 @@ class ReduceLROnPlateau(Callback):
         self._reset()
 
     def on_epoch_end(self, epoch, logs=None):
+        if self.monitor_op is None:
+            self._set_monitor_op()
         logs = logs if logs is not None else {}
         logs["learning_rate"] = get_learning_rate(self.model.optimizer)
         current = as_float(logs.get(self.monitor))
@@ -113,7 +97,7 @@ class ReduceLROnPlateau(Callback):
         if self.in_cooldown():
             self.cooldown_counter -= 1
             self.wait = 0
-        if self._improves(current):
+        if self._is_improvement(current, self.best):
             self.best = current
             self.wait = 0
             return

@@ -282,3 +282,44 @@ class CompiledLoss:
 
     def __getattr__(self, name):  # output_names, losses, ... of the underlying CompileLoss
         return getattr(self.model._compile_loss, name)
+
+
+def logged_names(model, trainer_class):
+    """The keys `fit`'s epoch logs can hold for `model` (ModelCheckpoint checks its filepath
+    template against them), or None when they cannot be known: the model overrides one of
+    `trainer_class`'s steps, and custom steps log what they like."""
+    for method in ("train_step", "test_step", "compute_metrics"):
+        mine = getattr(type(model), method, None)
+        if mine is not None and mine is not getattr(trainer_class, method, None):
+            return None  # custom steps log what they like
+    names = {"loss"}
+    outputs = model._output_names_for_compile()
+    names.update(f"{o}_loss" for o in outputs)
+    compiled = model.__dict__.get("_compile_metrics")
+    if compiled is not None:
+        for spec, weighted in ((compiled.spec, False), (compiled.weighted_spec, True)):
+            for base in _spec_names(spec):
+                for name in (base, *(f"{o}_{base}" for o in outputs)):
+                    names.add(f"weighted_{name}" if weighted else name)
+                    names.add(name)
+        names.update(m.name for _, m, _ in compiled.metrics)
+    try:
+        names.update(m.name for m in model.metrics)
+    except Exception:  # metrics of half-built layers: skip, the rest still helps
+        pass
+    names.discard("compile_metrics")
+    known = names | {f"val_{n}" for n in names}
+    return known | {"epoch", "batch", "learning_rate"}
+
+
+def _spec_names(spec):
+    if spec is None:
+        return []
+    if isinstance(spec, dict):
+        return [n for v in spec.values() for n in _spec_names(v)]
+    if isinstance(spec, (list, tuple)):
+        return [n for v in spec for n in _spec_names(v)]
+    if isinstance(spec, str):
+        return [spec]
+    name = getattr(spec, "name", None)
+    return [name if isinstance(name, str) else getattr(spec, "__name__", "metric")]

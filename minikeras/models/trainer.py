@@ -20,7 +20,7 @@ from ..core.autodiff import GradientTape, no_grad
 from ..core.tensor import Tensor
 from ..distribution import data_parallel
 from ..layers.node import flatten, map_structure
-from . import data_adapter
+from . import compile_utils, data_adapter
 from .compile_utils import CompiledLoss, CompileLoss, CompileMetrics, loss_tracker, pythonify_logs
 
 
@@ -114,6 +114,10 @@ class Trainer:
     def _output_names_for_compile(self):
         names = getattr(self, "output_names", None)
         return list(names) if names else ["output"]
+
+    def _logged_names(self):
+        """The keys `fit`'s epoch logs can hold; None when custom steps decide them."""
+        return compile_utils.logged_names(self, Trainer)
 
     def _assert_compiled(self, what):
         if not self.compiled or self.optimizer is None:
