@@ -489,3 +489,99 @@ image = _namespace(
 nn = _namespace("nn", {n: globals()[n] for n in _NN_NAMES})
 numpy = _namespace("numpy", {n: globals()[n] for n in _NUMPY_NAMES})
 linalg = _namespace("linalg", {n: globals()[n] for n in _LINALG_NAMES})
+
+
+# missing_ops, missing_array_ops (issue 16): Keras 3 ops added after the family split
+from . import missing_array_ops as _missing_array_ops  # noqa: E402
+from . import missing_ops as _missing_ops  # noqa: E402
+
+_FAMILIES += (_missing_ops, _missing_array_ops)
+cbrt = op(_missing_ops.cbrt)
+deg2rad = op(_missing_ops.deg2rad)
+rad2deg = op(_missing_ops.rad2deg)
+fabs = op(_missing_ops.fabs)
+hypot = op(_missing_ops.hypot)
+logaddexp2 = op(_missing_ops.logaddexp2)
+sinc = op(_missing_ops.sinc)
+fmax = op(_missing_ops.fmax)
+fmin = op(_missing_ops.fmin)
+heaviside = op(_missing_ops.heaviside)
+signbit = op(_missing_ops.signbit)
+isneginf = op(_missing_ops.isneginf)
+isposinf = op(_missing_ops.isposinf)
+ptp = op(_missing_ops.ptp)
+quantile = op(_missing_ops.quantile)
+percentile = op(_missing_ops.percentile)
+nanquantile = op(_missing_ops.nanquantile)
+nanpercentile = op(_missing_ops.nanpercentile)
+nanmedian = op(_missing_ops.nanmedian)
+fliplr = op(_missing_array_ops.fliplr)
+flipud = op(_missing_array_ops.flipud)
+rot90 = op(_missing_array_ops.rot90)
+dstack = op(_missing_array_ops.dstack)
+array_split = op(_missing_array_ops.array_split)
+hsplit = op(_missing_array_ops.hsplit)
+vsplit = op(_missing_array_ops.vsplit)
+dsplit = op(_missing_array_ops.dsplit)
+diagflat = op(_missing_array_ops.diagflat)
+kron = op(_missing_array_ops.kron)
+vander = op(_missing_array_ops.vander)
+trapezoid = op(_missing_array_ops.trapezoid)
+isin = op(_missing_array_ops.isin)
+searchsorted = op(_missing_array_ops.searchsorted)
+digitize = op(_missing_array_ops.digitize)
+allclose = op(_missing_array_ops.allclose)
+psnr = op(_missing_array_ops.psnr)
+depth_to_space = op(_missing_array_ops.depth_to_space)
+space_to_depth = op(_missing_array_ops.space_to_depth)
+_MISSING_NUMPY_NAMES = [
+    "cbrt",
+    "deg2rad",
+    "rad2deg",
+    "fabs",
+    "hypot",
+    "logaddexp2",
+    "sinc",
+    "fmax",
+    "fmin",
+    "heaviside",
+    "signbit",
+    "isneginf",
+    "isposinf",
+    "ptp",
+    "quantile",
+    "percentile",
+    "nanquantile",
+    "nanpercentile",
+    "nanmedian",
+    "fliplr",
+    "flipud",
+    "rot90",
+    "dstack",
+    "array_split",
+    "hsplit",
+    "vsplit",
+    "dsplit",
+    "diagflat",
+    "kron",
+    "vander",
+    "trapezoid",
+    "isin",
+    "searchsorted",
+    "digitize",
+    "allclose",
+]
+_MISSING_NN_NAMES = ["psnr", "depth_to_space", "space_to_depth"]
+for _module, _names in ((numpy, _MISSING_NUMPY_NAMES), (nn, _MISSING_NN_NAMES)):
+    _module.__dict__.update({_n: globals()[_n] for _n in _names})
+    _module.__all__ = sorted({*_module.__all__, *_names})
+
+
+# adaptive_pool (issue 16): keras.ops.nn's adaptive pooling
+from . import adaptive_pool as _adaptive_pool  # noqa: E402
+
+_FAMILIES += (_adaptive_pool,)
+adaptive_average_pool = op(_adaptive_pool.adaptive_average_pool)
+adaptive_max_pool = op(_adaptive_pool.adaptive_max_pool)
+nn.__dict__.update(adaptive_average_pool=adaptive_average_pool, adaptive_max_pool=adaptive_max_pool)
+nn.__all__ = sorted({*nn.__all__, "adaptive_average_pool", "adaptive_max_pool"})
