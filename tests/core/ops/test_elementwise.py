@@ -1,4 +1,5 @@
-"""Tests for minikeras/core/ops/elementwise.py: values against numpy, float64 gradients, dtypes."""
+"""Tests for the elementwise families in minikeras/core/ops (elementwise.py, arithmetic.py,
+comparison.py, bitwise.py, trigonometry.py): values against numpy, float64 gradients, dtypes."""
 
 import math
 

@@ -1,4 +1,5 @@
-"""Tests for minikeras/core/ops/nn.py: activations, softmax and crossentropies against numpy."""
+"""Tests for minikeras/core/ops/nn.py and the modules split from it (softmax.py, crossentropy.py,
+normalization.py, activations_extra.py): activations, softmax and crossentropies against numpy."""
 
 import math
 

@@ -1,4 +1,4 @@
-"""Tests for minikeras/core/ops/reduce.py: values against numpy, float64 gradients, dtypes."""
+"""Tests for minikeras/core/ops/reduce.py, cumulative.py and nan_reduce.py: values against numpy, float64 gradients, dtypes."""
 
 import numpy as np
 import pytest

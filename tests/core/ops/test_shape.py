@@ -1,4 +1,5 @@
-"""Tests for minikeras/core/ops/shape.py: values against numpy, float64 gradients, dtypes."""
+"""Tests for minikeras/core/ops/shape.py and the modules split from it (conversion.py, indexing.py,
+creation.py, joining.py, sorting.py): values against numpy, float64 gradients, dtypes."""
 
 import numpy as np
 import pytest
