@@ -28,6 +28,7 @@ from .models import Model, Sequential
 from . import callbacks
 from . import distribution
 from . import utils
+from .utils import feature_space as _feature_space  # noqa: F401  (registers it for loading)
 
 __all__ = [
     "DTypePolicy",

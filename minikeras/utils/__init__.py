@@ -58,6 +58,7 @@ __all__ = [
     "enable_interactive_logging",
     "disable_interactive_logging",
     "is_interactive_logging_enabled",
+    "FeatureSpace",
 ]
 
 _FROM_SAVING = {
@@ -73,6 +74,11 @@ _FROM_SAVING = {
 
 
 def __getattr__(name):
+    if name == "FeatureSpace":  # it builds on the layers floor, which loads after this package
+        from .feature_space import FeatureSpace
+
+        globals()[name] = FeatureSpace
+        return FeatureSpace
     # Keras 3 also exposes the serialization helpers under keras.utils; they live in saving,
     # which imports layers, so they load on first use
     if name in _FROM_SAVING:

@@ -88,6 +88,10 @@ class IntegerLookup(IndexLookup):
         out = super().call(inputs)
         return out.astype(np.int64) if self.invert else out
 
+    def _load_vocabulary_lines(self, lines):
+        # assets/vocabulary.txt holds the integers as text, one per line (as Keras writes it)
+        super()._load_vocabulary_lines([int(line) for line in lines])
+
     def get_config(self):
         config = super().get_config()
         for key in ("oov_token", "mask_token"):
