@@ -16,8 +16,9 @@ from .core import ops
 
 from . import random
 from . import tree
-from . import dtype_policies, mixed_precision
+from . import dtype_policies, mixed_precision, quantizers
 from .dtype_policies import DTypePolicy, FloatDTypePolicy
+from .quantizers import Quantizer
 from . import activations, constraints, initializers, regularizers
 from .initializers import Initializer
 from .regularizers import Regularizer
@@ -43,6 +44,7 @@ __all__ = [
     "Metric",
     "Model",
     "Optimizer",
+    "Quantizer",
     "Regularizer",
     "Sequential",
     "Tensor",
@@ -62,6 +64,7 @@ __all__ = [
     "no_grad",
     "ops",
     "optimizers",
+    "quantizers",
     "random",
     "regularizers",
     "tree",
@@ -89,15 +92,17 @@ def _register_lazy_tables():
 _register_lazy_tables()
 
 
-def _connect_dtype_policies():
-    # the policies live on the core floor, below the serialization registry: hand it to them
+def _connect_core_serializables():
+    # policies and quantizers live on the core floor, below the serialization registry: hand
+    # it to them
     from .serialization import registry
 
-    registry.register_table("dtype_policies", dtype_policies.ALL_OBJECTS_DICT)
-    dtype_policies.set_registry(registry.get_registered_object, registry.get_registered_name)
+    for owner, kind in ((dtype_policies, "dtype_policies"), (quantizers, "quantizers")):
+        registry.register_table(kind, owner.ALL_OBJECTS_DICT)
+        owner.set_registry(registry.get_registered_object, registry.get_registered_name)
 
 
-_connect_dtype_policies()
+_connect_core_serializables()
 
 
 def __getattr__(name):
