@@ -161,7 +161,7 @@ def wanted(tensor):
 
 def _unbroadcast_ops(grad, shape):
     """`unbroadcast` with recorded ops: sums the broadcast axes of the Tensor `grad`."""
-    from . import ops
+    from .tensor import ops  # the ops Tensor's operators use (not the package: no cycle)
 
     extra = grad.ndim - len(shape)
     axes = tuple(range(extra)) + tuple(
@@ -176,7 +176,7 @@ def _differentiable_gradients(target, sources, output_gradient):
     """`gradients` whose results are recorded Tensors: each node's `backward_ops` computes its
     parents' gradients with ops. Only nodes from which a source can be reached run, so the rest of
     the graph (a GAN's generator behind the discriminator's input) needs no such backward."""
-    from . import ops
+    from .tensor import ops  # the ops Tensor's operators use (not the package: no cycle)
     from .tensor import Tensor
 
     wanted_ids = {id(s) for s in sources}

@@ -98,9 +98,7 @@ def to_tensor(x, dtype=None, op="op"):
     """Any array-like as a Tensor (Tensors pass through; Python floats become floatx)."""
     if isinstance(x, Tensor):
         if dtype is not None and x.dtype != np.dtype(dtypes.standardize_dtype(dtype)):
-            from .conversion import cast
-
-            return cast(x, dtype)
+            return x.astype(dtype)  # ops.cast, through Tensor's operators (no import cycle)
         return x
     if hasattr(x, "_keras_history"):
         raise TypeError(f"{op} received a symbolic KerasTensor outside a functional model.")

@@ -46,3 +46,27 @@ def test_tensor_operators_call_the_undispatched_ops():
     """The operators skip the symbolic check (a Tensor never is a KerasTensor)."""
     assert tensor.ops is ops.operators
     assert tensor.ops.add is ops.add._raw
+
+
+def _imports_the_ops_package(path):
+    """True when the module at `path` imports `minikeras.core.ops` itself (anywhere, functions too)."""
+    for node in ast.walk(ast.parse(pathlib.Path(path).read_text())):
+        if isinstance(node, ast.ImportFrom):
+            in_ops = pathlib.Path(path).parent.name == "ops"
+            if in_ops and node.level == 2 and node.module is None:
+                if any(a.name == "ops" for a in node.names):  # from .. import ops
+                    return True
+            if not in_ops and node.level == 1 and node.module is None:
+                if any(a.name == "ops" for a in node.names):  # core/*.py: from . import ops
+                    return True
+    return False
+
+
+def test_the_ops_families_and_autodiff_do_not_import_the_ops_package():
+    """The package imports every family and tensor.py; a family or autodiff importing it back
+    would put all of core in one import cycle (issue 19). autodiff uses `tensor.ops` instead."""
+    from minikeras.core import autodiff
+
+    modules = [*ops._FAMILIES, ops._base, ops.operators, autodiff]
+    offenders = [m.__name__ for m in modules if _imports_the_ops_package(m.__file__)]
+    assert not offenders, offenders
