@@ -559,18 +559,8 @@ def _example(n):
 """
 
 
-for _n, _fn in enumerate(
-    (
-        EfficientNetB0,
-        EfficientNetB1,
-        EfficientNetB2,
-        EfficientNetB3,
-        EfficientNetB4,
-        EfficientNetB5,
-        EfficientNetB6,
-        EfficientNetB7,
-    )
-):
+for _n in range(8):
+    _fn = globals()[f"EfficientNetB{_n}"]
     _w, _d, _size, _ = _VARIANTS[f"b{_n}"]
     _fn.__doc__ = (
         f"Instantiates EfficientNetB{_n} (width x{_w}, depth x{_d}, {_size}x{_size} "
