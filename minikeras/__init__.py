@@ -12,6 +12,7 @@ _runtime.configure()
 from .core.autodiff import GradientTape, enable_grad, no_grad
 from .core.tensor import Tensor
 from .core.variable import Variable
+from .core.scopes import RematScope, StatelessScope, SymbolicScope, device, name_scope, remat
 from .core import ops
 
 from . import random
@@ -26,6 +27,8 @@ from . import layers
 from .layers import Input, InputSpec, KerasTensor, Layer
 from . import models
 from .models import Model, Sequential
+from .layers.operation import Operation
+from .models.function import Function
 from . import callbacks
 from . import distribution
 from . import utils
@@ -34,6 +37,14 @@ from .utils import feature_space as _feature_space  # noqa: F401  (registers it 
 __all__ = [
     "DTypePolicy",
     "FloatDTypePolicy",
+    "Function",
+    "Operation",
+    "RematScope",
+    "StatelessScope",
+    "SymbolicScope",
+    "device",
+    "name_scope",
+    "remat",
     "GradientTape",
     "Initializer",
     "Input",

@@ -41,6 +41,34 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     )
 
 
+def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
+    """Saves a whole model to `.keras` or `.h5` (Keras 3's `keras.models.save_model`).
+
+    The same function as `keras.saving.save_model`, under its `keras.models` name.
+
+    Args:
+        model: the model.
+        filepath: a path ending in `.keras`, `.h5` or `.hdf5`.
+        overwrite: if False and the file exists, raise `FileExistsError`.
+        zipped: Keras's flag for unzipped `.keras` directories; only zipped files are written.
+        **kwargs: as `keras.saving.save_model` (`include_optimizer` for `.h5`).
+
+    Returns:
+        None.
+
+    >>> import os, tempfile, minikeras as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+    >>> keras.models.save_model(model, path)
+    >>> os.path.exists(path)
+    True
+    >>> os.remove(path)
+    """
+    from ..saving import api
+
+    return api.save_model(model, filepath, overwrite=overwrite, **kwargs)
+
+
 def model_from_json(json_string, custom_objects=None):
     """Rebuilds a model (with untrained weights) from `model.to_json()` output (Keras 2 or 3 JSON).
 

@@ -6,6 +6,7 @@ from ..core.switches import (
     is_interactive_logging_enabled,
 )
 from .batch_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from . import legacy
 from .config import Config
 from .dataset_utils import split_dataset
 from .file_utils import get_file
@@ -59,6 +60,7 @@ __all__ = [
     "disable_interactive_logging",
     "is_interactive_logging_enabled",
     "FeatureSpace",
+    "legacy",
 ]
 
 _FROM_SAVING = {
