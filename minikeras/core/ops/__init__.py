@@ -491,11 +491,18 @@ numpy = _namespace("numpy", {n: globals()[n] for n in _NUMPY_NAMES})
 linalg = _namespace("linalg", {n: globals()[n] for n in _LINALG_NAMES})
 
 
-# missing_ops, missing_array_ops (issue 16): Keras 3 ops added after the family split
-from . import missing_array_ops as _missing_array_ops  # noqa: E402
+# issue 16's later ops: the families added after the split, and their sub-namespace listings
 from . import missing_ops as _missing_ops  # noqa: E402
+from . import missing_array_ops as _missing_array_ops  # noqa: E402
+from . import adaptive_pool as _adaptive_pool  # noqa: E402
+from . import special_math as _special_math  # noqa: E402
+from . import windows as _windows  # noqa: E402
+from . import statistics as _statistics  # noqa: E402
+from . import sequences as _sequences  # noqa: E402
+from . import transforms as _transforms  # noqa: E402
 
-_FAMILIES += (_missing_ops, _missing_array_ops)
+_FAMILIES += (_missing_ops, _missing_array_ops, _adaptive_pool, _special_math)
+_FAMILIES += (_windows, _statistics, _sequences, _transforms)
 cbrt = op(_missing_ops.cbrt)
 deg2rad = op(_missing_ops.deg2rad)
 rad2deg = op(_missing_ops.rad2deg)
@@ -534,54 +541,54 @@ allclose = op(_missing_array_ops.allclose)
 psnr = op(_missing_array_ops.psnr)
 depth_to_space = op(_missing_array_ops.depth_to_space)
 space_to_depth = op(_missing_array_ops.space_to_depth)
-_MISSING_NUMPY_NAMES = [
-    "cbrt",
-    "deg2rad",
-    "rad2deg",
-    "fabs",
-    "hypot",
-    "logaddexp2",
-    "sinc",
-    "fmax",
-    "fmin",
-    "heaviside",
-    "signbit",
-    "isneginf",
-    "isposinf",
-    "ptp",
-    "quantile",
-    "percentile",
-    "nanquantile",
-    "nanpercentile",
-    "nanmedian",
-    "fliplr",
-    "flipud",
-    "rot90",
-    "dstack",
-    "array_split",
-    "hsplit",
-    "vsplit",
-    "dsplit",
-    "diagflat",
-    "kron",
-    "vander",
-    "trapezoid",
-    "isin",
-    "searchsorted",
-    "digitize",
-    "allclose",
-]
-_MISSING_NN_NAMES = ["psnr", "depth_to_space", "space_to_depth"]
-for _module, _names in ((numpy, _MISSING_NUMPY_NAMES), (nn, _MISSING_NN_NAMES)):
-    _module.__dict__.update({_n: globals()[_n] for _n in _names})
-    _module.__all__ = sorted({*_module.__all__, *_names})
-
-
-# adaptive_pool (issue 16): keras.ops.nn's adaptive pooling
-from . import adaptive_pool as _adaptive_pool  # noqa: E402
-
-_FAMILIES += (_adaptive_pool,)
 adaptive_average_pool = op(_adaptive_pool.adaptive_average_pool)
 adaptive_max_pool = op(_adaptive_pool.adaptive_max_pool)
-nn.__dict__.update(adaptive_average_pool=adaptive_average_pool, adaptive_max_pool=adaptive_max_pool)
-nn.__all__ = sorted({*nn.__all__, "adaptive_average_pool", "adaptive_max_pool"})
+erfc = op(_special_math.erfc)
+erfinv = op(_special_math.erfinv)
+i0 = op(_special_math.i0)
+isreal = op(_special_math.isreal)
+ldexp = op(_special_math.ldexp)
+nextafter = op(_special_math.nextafter)
+gcd = op(_special_math.gcd)
+lcm = op(_special_math.lcm)
+bartlett = op(_windows.bartlett)
+blackman = op(_windows.blackman)
+hamming = op(_windows.hamming)
+hanning = op(_windows.hanning)
+kaiser = op(_windows.kaiser)
+geomspace = op(_windows.geomspace)
+logspace = op(_windows.logspace)
+empty_like = op(_windows.empty_like)
+unravel_index = op(_windows.unravel_index)
+argpartition = op(_statistics.argpartition)
+bincount = op(_statistics.bincount)
+histogram = op(_statistics.histogram)
+corrcoef = op(_statistics.corrcoef)
+correlate = op(_statistics.correlate)
+cross = op(_statistics.cross)
+cdist = op(_statistics.cdist)
+segment_min = op(_statistics.segment_min)
+segment_prod = op(_statistics.segment_prod)
+extract_sequences = op(_sequences.extract_sequences)
+unfold = op(_sequences.unfold)
+fold = op(_sequences.fold)
+rearrange = op(_sequences.rearrange)
+saturate_cast = op(_transforms.saturate_cast)
+view = op(_transforms.view)
+vectorize = op(_transforms.vectorize)
+jvp = op(_transforms.jvp)
+_NEW_NAMES = {
+    numpy: """
+        cbrt deg2rad rad2deg fabs hypot logaddexp2 sinc fmax fmin heaviside signbit isneginf
+        isposinf ptp quantile percentile nanquantile nanpercentile nanmedian fliplr flipud rot90
+        dstack array_split hsplit vsplit dsplit diagflat kron vander trapezoid isin searchsorted
+        digitize allclose gcd lcm ldexp nextafter i0 isreal bartlett blackman hamming hanning
+        kaiser geomspace logspace empty_like unravel_index argpartition bincount histogram
+        corrcoef correlate cross vectorize view
+    """.split(),
+    nn: "psnr depth_to_space space_to_depth adaptive_average_pool adaptive_max_pool fold unfold".split(),
+    linalg: ["jvp"],
+}
+for _module, _names in _NEW_NAMES.items():
+    _module.__dict__.update({_n: globals()[_n] for _n in _names})
+    _module.__all__ = sorted({*_module.__all__, *_names})
