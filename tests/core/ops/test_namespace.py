@@ -5,6 +5,7 @@ and `keras.ops.nn`/`numpy`/`linalg`/`image` hold the names Keras 3 lists there (
 import ast
 import inspect
 import pathlib
+import types
 
 import pytest
 
@@ -23,6 +24,14 @@ def test_every_public_op_is_bound_by_name_in_the_package():
     }
     public = {n for m in ops._FAMILIES for n in m.__all__} - {"EPSILON"}
     assert public <= bound, sorted(public - bound)
+
+
+def test_the_package_exposes_ops_and_namespaces_only():
+    """`keras.ops` holds no helper of its own (the dispatch decorator is `_base.op`)."""
+    assert not hasattr(keras.ops, "op")
+    public = [getattr(keras.ops, n) for n in dir(keras.ops) if not n.startswith("_")]
+    assert all(callable(v) or isinstance(v, types.ModuleType) for v in public)
+    assert callable(keras.ops.softmax) and callable(keras.ops.shape)  # not the modules
 
 
 def test_an_op_leads_to_its_definition():
