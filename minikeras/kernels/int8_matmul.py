@@ -14,13 +14,15 @@ product is at most 128 * 128 = 2**14 in magnitude, so up to `MAX_K` = 131071 ter
 overflow (longer rows raise rather than wrap).
 
 Measured (`512 x 784 @ 784 x 512`, the mlp's first layer at batch 512, one thread, a 2-core
-AVX-512 VM shared with other work, best of 9): float32 OpenBLAS sgemm 4.1-4.6 ms, this kernel
-10.8-14.4 ms; at batch 32, sgemm 0.32 ms, this kernel 0.44 ms. Other loop forms tried were
-slower: blocking 2 rows x 2 columns or 1 x 4 (numba's LLVM stops vectorizing several
-reductions: 21-36 ms), an outer-product form over output columns (int32 `vpmulld`: 10-20 ms),
-int16 operands widened beforehand (no gain). So int8 inference trades speed for 4x smaller
-weights here; it splits rows over minikeras's threads (`threads.run_blocks`) from
-`PARALLEL_MIN` multiply-adds, as BLAS calls are split in `threads.matmul`.
+AVX-512 VM shared with other work, best of 9, runs minutes apart): float32 OpenBLAS sgemm
+3.9-4.6 ms, this kernel 7.2-14.4 ms (36-57 GOPS against sgemm's ~90 GFLOPS); at batch 32 sgemm
+0.32 ms, this kernel 0.35-0.44 ms. Other loop forms tried were slower or no faster: blocking 2
+rows x 2 columns or 1 x 4 (numba's LLVM stops vectorizing several reductions: 21-36 ms), an
+outer-product form over output columns (int32 `vpmulld`: 10-20 ms), int16 operands widened
+beforehand (no gain), unsigned inputs shifted by 128 so LLVM emits VNNI `vpdpwssd` (8.5-11.7
+ms, and a column-sum correction). So int8 inference here trades some speed for 4x smaller
+weights; rows are split over minikeras's threads (`threads.run_blocks`) from `PARALLEL_MIN`
+multiply-adds, as BLAS calls are split in `threads.matmul`.
 """
 
 import numba
