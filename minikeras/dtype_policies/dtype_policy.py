@@ -148,6 +148,9 @@ class DTypePolicy:
 class FloatDTypePolicy(DTypePolicy):
     """Keras 3's other name for `DTypePolicy` (configs written by older versions use it).
 
+    Args:
+        name: as for `DTypePolicy`.
+
     >>> import minikeras as keras
     >>> keras.dtype_policies.FloatDTypePolicy("float16")
     <DTypePolicy "float16">
@@ -397,6 +400,9 @@ def dtype_policy():
     """Returns the default dtype policy (`DTypePolicy(floatx())` until one is set).
 
     Also `keras.mixed_precision.global_policy` / `dtype_policy`.
+
+    Returns:
+        The global `DTypePolicy`.
 
     >>> import minikeras as keras
     >>> keras.config.dtype_policy()

@@ -38,8 +38,14 @@ def _axis(axis):
 class Quantizer:
     """Base class of quantizers: `quantizer(x)` returns a quantized form of `x`.
 
+    Subclasses override `__call__` and `get_config`.
+
     Args:
         output_dtype: the dtype of the quantized values (default `"int8"`).
+
+    >>> import minikeras as keras
+    >>> keras.quantizers.Quantizer(output_dtype="int8").output_dtype
+    'int8'
     """
 
     def __init__(self, output_dtype="int8"):
