@@ -1,5 +1,6 @@
-"""Probabilistic losses: binary, categorical and sparse crossentropies (plain and focal),
-KL divergence and Poisson, as functions (one value per sample) and as `Loss` classes."""
+"""Probabilistic losses: binary, categorical and sparse crossentropies (plain, focal and
+generalized), KL divergence and Poisson, as functions (one value per sample) and as `Loss`
+classes."""
 
 import numpy as np
 
@@ -229,6 +230,31 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     return res
 
 
+def categorical_generalized_cross_entropy(y_true, y_pred, q):
+    """Generalized cross entropy (Zhang and Sabuncu, 2018) per sample: `(1 - p ** q) / q`, `p` the
+    predicted probability of the true class; robust to noisy labels, between crossentropy
+    (`q -> 0`) and mean absolute error (`q = 1`).
+
+    Args:
+        y_true: integer class labels, `(batch,)`.
+        y_pred: predicted class probabilities, `(batch, num_classes)`.
+        q: the noise parameter in (0, 1).
+
+    Returns:
+        A `(batch,)` tensor of losses.
+
+    >>> import numpy as np, minikeras as keras
+    >>> loss = keras.losses.categorical_generalized_cross_entropy([1], np.array([[0.2, 0.8]]), 0.5)
+    >>> loss.numpy().round(4).tolist()
+    [0.2111]
+    """
+    y_pred = _pred(y_pred)
+    labels = ops.cast(_true(y_true, y_pred), "int32")
+    one_hot = ops.cast(ops.one_hot(labels, y_pred.shape[-1]), y_pred.dtype)
+    p = ops.sum(y_pred * one_hot, axis=-1)  # probability of the true class
+    return (1 - ops.power(p, q)) / q
+
+
 class KLDivergence(_FunctionLoss):
     """Loss computing the KL divergence `sum(t * log(t / p))` per sample, then the reduction.
 
@@ -367,6 +393,36 @@ class SparseCategoricalCrossentropy(_FunctionLoss):
     _fn, _name = staticmethod(sparse_categorical_crossentropy), "sparse_categorical_crossentropy"
     _args = ("from_logits", "ignore_class", "axis")
     _positional = ("from_logits", "ignore_class", "reduction", "axis", "name", "dtype")
+
+
+class CategoricalGeneralizedCrossEntropy(_FunctionLoss):
+    """Loss computing `categorical_generalized_cross_entropy` per sample, then the reduction.
+
+    Args:
+        q: the noise parameter in (0, 1) (default 0.5): near 0 it behaves like crossentropy,
+            near 1 like mean absolute error.
+        reduction: the reduction name (see `Loss`).
+        name: the loss's name (default `"categorical_generalized_cross_entropy"`).
+        dtype: the computation dtype.
+
+    >>> import numpy as np, minikeras as keras
+    >>> y_pred = np.array([[0.7, 0.3], [0.2, 0.8], [0.6, 0.4], [0.4, 0.6]], "float32")
+    >>> round(float(keras.losses.CategoricalGeneralizedCrossEntropy()([0, 1, 0, 1], y_pred)), 4)
+    0.3599
+    """
+
+    _fn = staticmethod(categorical_generalized_cross_entropy)
+    _name = "categorical_generalized_cross_entropy"
+    _args = ("q",)
+    _defaults = {"q": 0.5}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not 0 < self.q < 1:
+            raise ValueError(
+                f"CategoricalGeneralizedCrossEntropy: q must be in the interval (0, 1). "
+                f"Received: q={self.q}"
+            )
 
 
 kld = KLD = kullback_leibler_divergence = kl_divergence

@@ -2,6 +2,8 @@
 KL divergence and Poisson against numpy versions of Keras 3's formulas (the 1e-7 clip, logits,
 label smoothing, class balancing, sparse label shapes) and the values in Keras's docstrings."""
 
+import os
+
 import numpy as np
 import pytest
 from helpers import check_grad
@@ -190,3 +192,49 @@ def test_gradient_through_probabilities():
     check_grad(
         lambda t, p: bce(t, p), np.array([[1.0, 0, 1]]), np.array([[0.3, 0.6, 0.9]]), wrt=[1]
     )
+
+
+# -- CategoricalGeneralizedCrossEntropy: Keras 3.15.1 torch numbers (api16a_misc_k3.npz) --------
+_GCE = np.load(os.path.join(os.path.dirname(__file__), "..", "data", "keras", "api16a_misc_k3.npz"))
+
+
+@pytest.mark.parametrize("q", [0.2, 0.5, 0.9])
+def test_generalized_cross_entropy_function_matches_keras3(q):
+    out = losses.categorical_generalized_cross_entropy(_GCE["gce_labels"], _GCE["gce_probs"], q)
+    np.testing.assert_allclose(out.numpy(), _GCE[f"gce_fn_q{q}"], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "reduction", ["sum_over_batch_size", "sum", "none", "mean_with_sample_weight"]
+)
+def test_generalized_cross_entropy_class_matches_keras3(reduction):
+    loss = losses.CategoricalGeneralizedCrossEntropy(q=0.7, reduction=reduction)
+    out = loss(_GCE["gce_labels"], _GCE["gce_probs"], sample_weight=_GCE["gce_weights"])
+    np.testing.assert_allclose(np.asarray(out), _GCE[f"gce_cls_{reduction}"], rtol=1e-5, atol=1e-6)
+
+
+def test_generalized_cross_entropy_gradient_and_config():
+    """Gradient wrt y_pred equals Keras's (torch autograd); config, positional q and the (0, 1)
+    check as Keras 3.15.1; float64 finite differences."""
+    from minikeras.core.autodiff import gradients
+    from minikeras.core.tensor import Tensor
+
+    p = Tensor(_GCE["gce_probs"].copy(), requires_grad=True)
+    total = losses.CategoricalGeneralizedCrossEntropy(q=0.4)(_GCE["gce_labels"], p)
+    (grad,) = gradients(total, [p])
+    np.testing.assert_allclose(grad, _GCE["gce_grad_q0.4"], rtol=1e-5, atol=1e-6)
+    labels = np.array([1, 0, 2])
+    check_grad(
+        lambda t: losses.categorical_generalized_cross_entropy(labels, t, 0.3),
+        np.random.default_rng(0).uniform(0.1, 1.0, size=(3, 3)),
+    )
+    loss = losses.CategoricalGeneralizedCrossEntropy(0.2, "sum")
+    assert loss.get_config() == {
+        "name": "categorical_generalized_cross_entropy",
+        "reduction": "sum",
+        "q": 0.2,
+    }
+    again = losses.deserialize(losses.serialize(loss))
+    assert type(again).__name__ == "CategoricalGeneralizedCrossEntropy" and again.q == 0.2
+    with pytest.raises(ValueError, match="q must be in the interval \\(0, 1\\). Received: q=1.0"):
+        losses.CategoricalGeneralizedCrossEntropy(q=1.0)
