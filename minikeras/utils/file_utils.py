@@ -235,7 +235,7 @@ def _fetch(origin, part, label, retry_range=True):
 
     from tqdm.auto import tqdm
 
-    from .. import __version__
+    from ..version import __version__
 
     offset = os.path.getsize(part) if os.path.exists(part) else 0
     request = urllib.request.Request(origin, headers={"User-Agent": f"minikeras/{__version__}"})
