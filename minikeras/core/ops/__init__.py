@@ -500,6 +500,7 @@ from . import windows as _windows  # noqa: E402
 from . import statistics as _statistics  # noqa: E402
 from . import sequences as _sequences  # noqa: E402
 from . import transforms as _transforms  # noqa: E402
+from . import image_extra as _image_extra  # noqa: E402
 
 _FAMILIES += (_missing_ops, _missing_array_ops, _adaptive_pool, _special_math)
 _FAMILIES += (_windows, _statistics, _sequences, _transforms)
@@ -588,7 +589,10 @@ _NEW_NAMES = {
     """.split(),
     nn: "psnr depth_to_space space_to_depth adaptive_average_pool adaptive_max_pool fold unfold".split(),
     linalg: ["jvp"],
+    image: ["scale_and_translate", "sobel_edges", "ssim"],
 }
+for _n in _NEW_NAMES[image]:  # recorded as "image.<name>", not bound in keras.ops itself
+    image.__dict__[_n] = _op(getattr(_image_extra, _n), f"image.{_n}")
 for _module, _names in _NEW_NAMES.items():
-    _module.__dict__.update({_n: globals()[_n] for _n in _names})
+    _module.__dict__.update({_n: globals().get(_n) or _module.__dict__[_n] for _n in _names})
     _module.__all__ = sorted({*_module.__all__, *_names})
