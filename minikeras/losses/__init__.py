@@ -8,18 +8,15 @@ Everything is written with `ops`, so gradients flow into `y_pred`.
 The package is split by family as Keras's docs group losses: `loss.py` (the `Loss` base class,
 `LossFunctionWrapper`, the reductions), `regression.py`, `probabilistic.py` (crossentropies, KL
 divergence, Poisson), `hinge.py`, `segmentation.py` (Dice, Tversky), `ctc.py` and `circle.py`.
-This module re-exports their public names and holds the name tables, `serialize`, `deserialize`
-and `get`.
+This module re-exports their public names and fills the name table; `serialize`, `deserialize`
+and `get` are bound to the serialization floor's `ObjectKind` (`loss.LOSSES`).
 """
-
-import inspect
-
-from ..serialization import registry as _registry
 
 from .circle import Circle, circle
 from .ctc import CTC, ctc
 from .hinge import CategoricalHinge, Hinge, SquaredHinge, categorical_hinge, hinge, squared_hinge
 from .loss import (  # noqa: F401  (re-exported)
+    LOSSES as _KIND,
     REDUCTIONS,
     Loss,
     LossFunctionWrapper,
@@ -149,19 +146,23 @@ ALIASES = {
     "logcosh": log_cosh,
     "huber_loss": huber,
 }
-ALL_OBJECTS_DICT = {
-    **{f.__name__: f for f in _FUNCTIONS},
-    **ALIASES,
-    **{c.__name__: c for c in ALL_CLASSES},
-}
-_registry.register_table("losses", ALL_OBJECTS_DICT)  # deserialize_keras_object finds them
+# the kind's own table (registered as "losses" for deserialize_keras_object), filled here
+ALL_OBJECTS_DICT = _KIND.table
+ALL_OBJECTS_DICT.update(
+    {
+        **{f.__name__: f for f in _FUNCTIONS},
+        **ALIASES,
+        **{c.__name__: c for c in ALL_CLASSES},
+    }
+)
 
 
 def serialize(loss):
     """Returns the Keras 3 config dict of a loss.
 
     A `Loss` gives `{"module", "class_name", "config", "registered_name"}`; a function gives
-    `{"class_name": "function", "config": name, ...}`.
+    `{"class_name": "function", "config": name, ...}` (`registered_name: "function"` for a
+    built-in one, as Keras 3 writes it).
 
     Args:
         loss: a `Loss` instance or a loss function.
@@ -173,69 +174,27 @@ def serialize(loss):
     >>> keras.losses.serialize(keras.losses.mean_squared_error)["config"]
     'mean_squared_error'
     """
-    if isinstance(loss, Loss):
-        cls = type(loss)
-        builtin = ALL_OBJECTS_DICT.get(cls.__name__) is cls
-        return {
-            "module": "keras.losses" if builtin else cls.__module__,
-            "class_name": cls.__name__,
-            "config": loss.get_config(),
-            "registered_name": None if builtin else cls.__name__,
-        }
-    if callable(loss):
-        name = getattr(loss, "__name__", None)
-        if name is None:
-            raise ValueError(f"Cannot serialize the loss {loss!r}: it has no __name__.")
-        builtin = ALL_OBJECTS_DICT.get(name) is loss
-        return {
-            "module": "keras.losses" if builtin else getattr(loss, "__module__", None),
-            "class_name": "function",
-            "config": name,
-            "registered_name": "function" if builtin else name,
-        }
-    raise ValueError(f"Cannot serialize {loss!r} as a loss.")
-
-
-def _lookup(name, custom_objects):
-    obj = (custom_objects or {}).get(name) or ALL_OBJECTS_DICT.get(name)
-    if obj is None:
-        raise ValueError(
-            f"Could not interpret loss identifier: {name!r}. Valid names are "
-            f"{sorted(ALL_OBJECTS_DICT)}, or pass a callable / `custom_objects`."
-        )
-    return obj
+    return _KIND.serialize(loss)
 
 
 def deserialize(name, custom_objects=None):
     """Returns a loss from `serialize`'s dict, a Keras 2 `{"class_name", "config"}` dict, or a name.
+
+    As in Keras 3, a function name gives the function and a class name an instance; Keras 2's
+    `reduction="auto"` reads as `"sum_over_batch_size"`.
 
     Args:
         name: the dict or name.
         custom_objects: optional dict of extra names to look up first.
 
     Returns:
-        A `Loss` instance for a class config, otherwise the function or class found.
+        A `Loss` instance, or a loss function.
 
     >>> import minikeras as keras
     >>> keras.losses.deserialize({"class_name": "Huber", "config": {"delta": 2.0}}).delta
     2.0
     """
-    if isinstance(name, str):
-        return _lookup(name, custom_objects)
-    if not isinstance(name, dict) or "class_name" not in name:
-        raise ValueError(f"Could not interpret loss identifier: {name!r}")
-    cls_name, config = name["class_name"], name.get("config")
-    if cls_name == "function":
-        return _lookup(config, custom_objects)
-    obj = _lookup(cls_name, custom_objects)
-    if not inspect.isclass(obj):
-        return obj
-    config = dict(config or {})
-    if config.get("reduction") == "auto":  # Keras 2's default
-        config["reduction"] = "sum_over_batch_size"
-    if isinstance(config.get("fn"), (str, dict)):
-        config["fn"] = deserialize(config["fn"], custom_objects)
-    return obj.from_config(config) if hasattr(obj, "from_config") else obj(**config)
+    return _KIND.deserialize(name, custom_objects)
 
 
 def get(identifier):
@@ -255,16 +214,4 @@ def get(identifier):
     >>> type(keras.losses.get("MeanSquaredError")).__name__
     'MeanSquaredError'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = _lookup(identifier, None)
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        obj = obj()
-    if callable(obj):
-        return obj
-    raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
+    return _KIND.get(identifier)

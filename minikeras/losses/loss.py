@@ -11,9 +11,23 @@ import numpy as np
 
 from ..core import dtypes, ops
 from ..core.tensor import Tensor
+from ..serialization.tables import ObjectKind
 from ..utils.naming import to_snake_case, uniquify
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
+
+
+def _keras2_config(config):
+    """Keras 2 configs name the default reduction `"auto"`; Keras 3 calls it
+    `"sum_over_batch_size"`."""
+    if config.get("reduction") == "auto":
+        config = {**config, "reduction": "sum_over_batch_size"}
+    return config
+
+
+# the losses' `get`/`serialize`/`deserialize` on the serialization floor; `keras.losses` fills the
+# table with the built-in functions, aliases and classes
+LOSSES = ObjectKind("loss", "keras.losses", {}, plural="losses", upgrade=_keras2_config)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -275,17 +289,13 @@ class LossFunctionWrapper(Loss):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
-        from . import serialize  # the package's tables know the built-in loss functions
-
-        return {**super().get_config(), "fn": serialize(self.fn), **self._fn_kwargs}
+        return {**super().get_config(), "fn": LOSSES.serialize(self.fn), **self._fn_kwargs}
 
     @classmethod
     def from_config(cls, config):
-        from . import deserialize
-
         config = dict(config)
         if isinstance(config.get("fn"), (str, dict)):
-            config["fn"] = deserialize(config["fn"])
+            config["fn"] = LOSSES.deserialize(config["fn"])
         return cls(**config)
 
     def __repr__(self):

@@ -1,10 +1,12 @@
 """`keras.metrics`: stateful metrics, metric functions, `get`/`serialize`/`deserialize`, and the
-helpers `compile` uses to resolve `"accuracy"` and other names as Keras 3 does."""
+helpers `compile` uses to resolve `"accuracy"` and other names as Keras 3 does.
+
+`get`/`serialize`/`deserialize` are bound to the serialization floor's `ObjectKind`
+(`metric.METRICS`), whose tables this module fills."""
 
 import inspect
 
 from .. import losses as _losses
-from ..serialization import registry as _registry
 from ..losses import (  # the loss functions are metric functions too  # noqa: F401
     binary_crossentropy,
     binary_focal_crossentropy,
@@ -55,7 +57,7 @@ from .correlation import (
 )
 from .f_score import F1Score, FBetaScore
 from .iou import IoU, BinaryIoU, MeanIoU, OneHotIoU, OneHotMeanIoU
-from .metric import Mean, MeanMetricWrapper, Metric, Sum
+from .metric import METRICS as _KIND, Mean, MeanMetricWrapper, Metric, Sum
 from .regression import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
@@ -130,7 +132,9 @@ ALL_CLASSES = (
     SensitivityAtSpecificity,
     SpecificityAtSensitivity,
 )
-ALL_OBJECTS_DICT = {c.__name__: c for c in ALL_CLASSES}
+# the kind's own table (registered as "metrics" for deserialize_keras_object), filled here
+ALL_OBJECTS_DICT = _KIND.table
+ALL_OBJECTS_DICT.update({c.__name__: c for c in ALL_CLASSES})
 ALL_OBJECTS_DICT.update({to_snake_case(c.__name__): c for c in ALL_CLASSES})
 ALL_OBJECTS_DICT.update(
     {
@@ -146,7 +150,6 @@ ALL_OBJECTS_DICT.update(
         "MSLE": MeanSquaredLogarithmicError,
     }
 )
-_registry.register_table("metrics", ALL_OBJECTS_DICT)  # deserialize_keras_object finds them
 
 # functions that a MeanMetricWrapper config may name in its "fn" entry
 METRIC_FUNCTIONS = {
@@ -163,6 +166,11 @@ METRIC_FUNCTIONS = {
         concordance_correlation,
     )
 }
+# ... and the loss functions, which are metric functions too
+_KIND.functions.update(
+    {name: f for name, f in _losses.ALL_OBJECTS_DICT.items() if not inspect.isclass(f)}
+)
+_KIND.functions.update(METRIC_FUNCTIONS)
 
 
 def serialize_function(fn):
@@ -172,21 +180,14 @@ def serialize_function(fn):
         fn: a function with a `__name__`.
 
     Returns:
-        A dict `{"module": "keras.metrics", "class_name": "function", "config": name, ...}`.
+        A dict `{"module", "class_name": "function", "config": name, "registered_name"}`
+        (`"keras.metrics"` and `"function"` for a built-in metric or loss function).
 
     >>> import minikeras as keras
     >>> keras.metrics.serialize_function(keras.metrics.binary_accuracy)["config"]
     'binary_accuracy'
     """
-    name = getattr(fn, "__name__", None)
-    if name is None:
-        raise ValueError(f"Cannot serialize {fn!r}: it has no __name__.")
-    return {
-        "module": "keras.metrics",
-        "class_name": "function",
-        "config": name,
-        "registered_name": "function",
-    }
+    return _KIND.serialize(fn)
 
 
 def deserialize_function(config, custom_objects=None):
@@ -203,15 +204,7 @@ def deserialize_function(config, custom_objects=None):
     >>> keras.metrics.deserialize_function("binary_accuracy") is keras.metrics.binary_accuracy
     True
     """
-    if callable(config):
-        return config
-    name = config.get("config") if isinstance(config, dict) else config
-    fn = (custom_objects or {}).get(name) or METRIC_FUNCTIONS.get(name)
-    if fn is None and name in _losses.ALL_OBJECTS_DICT:
-        fn = _losses.ALL_OBJECTS_DICT[name]
-    if fn is None or inspect.isclass(fn):
-        raise ValueError(f"Unknown metric function: {name!r}. Known: {sorted(METRIC_FUNCTIONS)}")
-    return fn
+    return _KIND.function(config, custom_objects)
 
 
 def serialize(metric):
@@ -230,60 +223,28 @@ def serialize(metric):
     >>> keras.metrics.serialize(keras.metrics.AUC())["class_name"]
     'AUC'
     """
-    if isinstance(metric, Metric):
-        cls = type(metric)
-        builtin = ALL_OBJECTS_DICT.get(cls.__name__) is cls
-        return {
-            "module": "keras.metrics" if builtin else cls.__module__,
-            "class_name": cls.__name__,
-            "config": metric.get_config(),
-            "registered_name": None if builtin else cls.__name__,
-        }
-    if callable(metric):
-        return serialize_function(metric)
-    raise ValueError(f"Cannot serialize {metric!r} as a metric.")
-
-
-def _unknown(identifier):
-    return ValueError(
-        f"Could not interpret metric identifier: {identifier!r}. Valid names include "
-        f"{sorted(k for k in ALL_OBJECTS_DICT if k[0].islower())} and 'accuracy'/'acc' "
-        "(resolved by compile), or pass a Metric instance or a function."
-    )
+    return _KIND.serialize(metric)
 
 
 def deserialize(config, custom_objects=None):
     """Returns a metric from `serialize`'s dict, a Keras 2 `{"class_name", "config"}` dict, a name.
+
+    As in Keras 3, a name gives an instance of the metric class it names (`"binary_accuracy"`
+    gives `BinaryAccuracy()`); a `{"class_name": "function"}` entry gives the function.
 
     Args:
         config: the dict or name.
         custom_objects: optional dict of extra names to look up first.
 
     Returns:
-        A `Metric` instance for a class config, the class or function for a name.
+        A `Metric` instance, or a function for a function entry.
 
     >>> import minikeras as keras
     >>> m = keras.metrics.deserialize({"class_name": "Precision", "config": {"thresholds": 0.3}})
     >>> m.thresholds
     [0.3]
     """
-    if isinstance(config, str):
-        obj = (custom_objects or {}).get(config) or ALL_OBJECTS_DICT.get(config)
-        if obj is None:
-            raise _unknown(config)
-        return obj
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise _unknown(config)
-    name, cfg = config["class_name"], config.get("config")
-    if name == "function":
-        return deserialize_function(cfg, custom_objects)
-    cls = (custom_objects or {}).get(name) or ALL_OBJECTS_DICT.get(name)
-    if cls is None:
-        raise _unknown(name)
-    cfg = dict(cfg or {})
-    if "fn" in cfg:
-        cfg["fn"] = deserialize_function(cfg["fn"], custom_objects)
-    return cls.from_config(cfg)
+    return _KIND.deserialize(config, custom_objects)
 
 
 def get(identifier):
@@ -302,21 +263,7 @@ def get(identifier):
     >>> type(keras.metrics.get("mse")).__name__
     'MeanSquaredError'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = ALL_OBJECTS_DICT.get(identifier)
-        if obj is None:
-            raise _unknown(identifier)
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        obj = obj()
-    if callable(obj) or isinstance(obj, Metric):
-        return obj
-    raise _unknown(identifier)
+    return _KIND.get(identifier)
 
 
 # -- what compile() does with metric identifiers --------------------------------------------

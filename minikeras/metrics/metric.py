@@ -6,7 +6,15 @@ from ..core import dtypes
 from ..core.autodiff import no_grad
 from ..core.tensor import Tensor
 from ..core.variable import Variable
+from ..losses.loss import LOSSES
+from ..serialization.tables import ObjectKind
 from ..utils.naming import to_snake_case, uniquify
+
+# the metrics' `get`/`serialize`/`deserialize` on the serialization floor. `keras.metrics` fills
+# the table (class names, their snake case and aliases: every name gives a Metric instance, as in
+# Keras 3) and the functions a `{"class_name": "function"}` entry may name (the metric functions
+# and the loss functions); registered as "metrics" and "metric_functions"
+METRICS = ObjectKind("metric", "keras.metrics", {}, functions={})
 
 
 def to_numpy(x, dtype=None):
@@ -252,9 +260,7 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name or getattr(fn, "__name__", None), dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
-        from .. import losses
-
-        if getattr(fn, "__name__", None) in losses.ALL_OBJECTS_DICT:
+        if getattr(fn, "__name__", None) in LOSSES.table:
             self._direction = "down"
 
     def update_state(self, y_true, y_pred, sample_weight=None):
@@ -267,15 +273,11 @@ class MeanMetricWrapper(Mean):
         return super().update_state(to_numpy(values), sample_weight=sample_weight)
 
     def get_config(self):
-        from . import serialize_function
-
-        return {**super().get_config(), "fn": serialize_function(self._fn), **self._fn_kwargs}
+        return {**super().get_config(), "fn": METRICS.serialize(self._fn), **self._fn_kwargs}
 
     @classmethod
     def from_config(cls, config):
-        from . import deserialize_function
-
         config = dict(config)
         if "fn" in config:
-            config["fn"] = deserialize_function(config["fn"])
+            config["fn"] = METRICS.function(config["fn"])
         return cls(**config)

@@ -1,4 +1,7 @@
-"""`keras.optimizers`: the optimizers, `get`, `serialize`, `deserialize` and `schedules`."""
+"""`keras.optimizers`: the optimizers, `get`, `serialize`, `deserialize` and `schedules`.
+
+`get`/`serialize`/`deserialize` are bound to the serialization floor's `ObjectKind`
+(`optimizer.OPTIMIZERS`), whose table this module fills."""
 
 from ..serialization import registry as _registry
 from . import schedules
@@ -14,7 +17,7 @@ from .lion import Lion
 from .loss_scale_optimizer import LossScaleOptimizer
 from .muon import Muon
 from .nadam import Nadam
-from .optimizer import Optimizer
+from .optimizer import OPTIMIZERS as _KIND, Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
@@ -34,10 +37,10 @@ ALL_OBJECTS = (
     Muon,
     LossScaleOptimizer,
 )
-ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
-
-# loading finds optimizers by class name or any capitalisation (tf.keras writes "Adam", "adam")
-_registry.register_table("optimizers", {**{c.__name__: c for c in ALL_OBJECTS}, **ALL_OBJECTS_DICT})
+# the kind's own table (registered as "optimizers" for deserialize_keras_object), filled here;
+# loading also finds "Adam", "ADAM" and tf.keras's "Custom>Adam" through it
+ALL_OBJECTS_DICT = _KIND.table
+ALL_OBJECTS_DICT.update({cls.__name__.lower(): cls for cls in ALL_OBJECTS})
 _registry.register_base("optimizer", Optimizer)
 
 
@@ -54,16 +57,7 @@ def serialize(optimizer):
     >>> keras.optimizers.serialize(keras.optimizers.SGD(0.5))["config"]["learning_rate"]
     0.5
     """
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"serialize expects an Optimizer. Received: {optimizer!r}")
-    cls = type(optimizer)
-    builtin = ALL_OBJECTS_DICT.get(cls.__name__.lower()) is cls
-    return {
-        "module": "keras.optimizers" if builtin else cls.__module__,
-        "class_name": cls.__name__,
-        "config": optimizer.get_config(),
-        "registered_name": None if builtin else cls.__name__,
-    }
+    return _KIND.serialize(optimizer)
 
 
 def deserialize(config, custom_objects=None):
@@ -80,21 +74,7 @@ def deserialize(config, custom_objects=None):
     >>> keras.optimizers.deserialize({"class_name": "Adam", "config": {"learning_rate": 0.01}})
     <Adam name=adam...>
     """
-    if isinstance(config, str):
-        config = {"class_name": config, "config": {}}
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(
-            f"Expected a dict with 'class_name' and 'config' for an optimizer. Received: {config!r}"
-        )
-    name = str(config["class_name"])
-    name = name.split(">", 1)[1] if name.startswith("Custom>") else name  # tf.keras 2.11+ names
-    cls = (custom_objects or {}).get(name) or ALL_OBJECTS_DICT.get(name.lower())
-    if cls is None:
-        raise ValueError(
-            f"Could not interpret optimizer identifier: {name!r}. Valid names are "
-            f"{sorted(ALL_OBJECTS_DICT)} (any capitalisation), or pass `custom_objects`."
-        )
-    return cls.from_config(dict(config.get("config") or {}), custom_objects=custom_objects)
+    return _KIND.deserialize(config, custom_objects)
 
 
 def get(identifier):
@@ -110,13 +90,7 @@ def get(identifier):
     >>> type(keras.optimizers.get("rmsprop")).__name__
     'RMSprop'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, (str, dict)):
-        return deserialize(identifier)
-    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
+    return _KIND.get(identifier)
 
 
 __all__ = [

@@ -4,7 +4,7 @@ import numpy as np
 
 from ..core.tensor import Tensor
 from ..distribution import data_parallel
-from .optimizer import Optimizer
+from .optimizer import OPTIMIZERS, Optimizer
 
 # base arguments Keras 3's LossScaleOptimizer accepts only at their defaults (older configs
 # carried them); set them on the inner optimizer instead
@@ -149,19 +149,15 @@ class LossScaleOptimizer(Optimizer):
             v.assign(np.asarray(_array(w)))
 
     def get_config(self):
-        from . import serialize
-
         return {
             "name": self.name,
-            "inner_optimizer": serialize(self.inner_optimizer),
+            "inner_optimizer": OPTIMIZERS.serialize(self.inner_optimizer),
             "initial_scale": self.initial_scale,
             "dynamic_growth_steps": self.dynamic_growth_steps,
         }
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from . import deserialize
-
         config = dict(config)
-        inner = deserialize(config.pop("inner_optimizer"), custom_objects=custom_objects)
+        inner = OPTIMIZERS.deserialize(config.pop("inner_optimizer"), custom_objects)
         return cls(inner, **config)

@@ -15,6 +15,7 @@ import numpy as np
 from ..core.tensor import Tensor
 from ..core.variable import Variable
 from ..distribution import data_parallel
+from ..serialization.tables import ObjectKind
 from ..utils.naming import to_snake_case, uniquify
 from . import schedules as schedules_module
 
@@ -509,3 +510,14 @@ class Optimizer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
+
+
+def _table_key(name):
+    """Optimizers are found by any capitalisation (`"adam"`, `"Adam"`, `"ADAM"`), and tf.keras
+    2.11+ writes the built-ins as `"Custom>Adam"`."""
+    return (name[len("Custom>") :] if name.startswith("Custom>") else name).lower()
+
+
+# the optimizers' `get`/`serialize`/`deserialize` on the serialization floor; `keras.optimizers`
+# fills the table (lower-case class names), registered as "optimizers"
+OPTIMIZERS = ObjectKind("optimizer", "keras.optimizers", {}, normalize=_table_key, base=Optimizer)

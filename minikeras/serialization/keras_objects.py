@@ -189,9 +189,16 @@ def lookup_function(name, custom_objects=None, module_hint=""):
         return found
     if name in activations and "loss" not in module_hint and "metric" not in module_hint:
         return activations[name]
-    for kind, table in _tables(module_hint):
-        if kind in ("losses", "metrics") and callable(table.get(name)):
-            return table[name]
+    registry.table("metrics")  # loads keras.metrics, which registers "metric_functions"
+    functions = [
+        ("losses", registry.table("losses")),
+        ("metric", registry.table("metric_functions")),
+    ]
+    functions.sort(key=lambda kt: 0 if kt[0][:5] in (module_hint or "") else 1)
+    for _, table in functions:  # (the metrics table gives classes for "binary_accuracy")
+        found = table.get(name)
+        if callable(found) and not inspect.isclass(found):
+            return found
     if name in activations:
         return activations[name]
     raise ValueError(

@@ -83,3 +83,18 @@ def test_every_public_name_of_the_flat_module_is_still_exported():
     for cls in losses.ALL_CLASSES:
         assert getattr(losses, cls.__name__) is cls
     assert callable(losses.circle) and callable(losses.ctc) and callable(losses.hinge)
+
+
+def test_wrapped_custom_function_loads_with_custom_objects():
+    """A LossFunctionWrapper of a user function (saved by name) loads back when the function is
+    passed in `custom_objects`, as Keras 3's `keras.losses.deserialize(config, custom_objects)`."""
+
+    def my_loss(y_true, y_pred):
+        return y_pred
+
+    data = losses.serialize(losses.LossFunctionWrapper(my_loss, name="mine"))
+    assert data["config"]["fn"]["config"] == "my_loss"
+    back = losses.deserialize(data, custom_objects={"my_loss": my_loss})
+    assert back.fn is my_loss and back.name == "mine"
+    with pytest.raises(ValueError, match="my_loss"):
+        losses.deserialize(data)

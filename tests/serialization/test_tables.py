@@ -64,3 +64,63 @@ def test_variable_takes_initializer_names_without_importing_initializers():
     assert "from .. import initializers" not in inspect.getsource(variable)
     assert keras.Variable("ones", shape=(2,)).numpy().tolist() == [1.0, 1.0]
     assert keras.Variable(keras.initializers.Zeros, shape=(1,)).numpy().tolist() == [0.0]
+
+
+def test_kind_modules_do_not_import_their_package():
+    """The Loss / Metric / Optimizer modules serialize their nested functions and optimizers
+    through the kind they hold (losses/loss.py LOSSES, metrics/metric.py METRICS,
+    optimizers/optimizer.py OPTIMIZERS), not by importing `keras.losses` & co. back lazily: the
+    import cycles inside losses/, metrics/ and optimizers/ are gone."""
+    import ast
+    import os
+
+    root = os.path.dirname(keras.__file__)
+    for path, package in (
+        ("losses/loss.py", "losses"),
+        ("metrics/metric.py", "metrics"),
+        ("optimizers/loss_scale_optimizer.py", "optimizers"),
+        ("optimizers/optimizer.py", "optimizers"),
+    ):
+        tree = ast.parse(open(os.path.join(root, path)).read())
+        here = os.path.join(root, package)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                submodules = all(
+                    os.path.exists(os.path.join(here, a.name + ".py")) for a in node.names
+                )  # `from . import schedules` is a sibling module, not the package's names
+                own_package = node.level == 1 and node.module is None and not submodules
+                parent = node.level == 2 and node.module == package
+                assert not (own_package or parent), f"{path}:{node.lineno} imports {package}"
+
+
+def test_every_kind_is_one_object_kind():
+    """The seven trios are bindings of one ObjectKind each; the owner's table is the kind's."""
+    from minikeras.losses.loss import LOSSES
+    from minikeras.metrics.metric import METRICS
+    from minikeras.optimizers.optimizer import OPTIMIZERS
+    from minikeras.serialization import registry
+    from minikeras.serialization.tables import ObjectKind
+
+    for kind, module in ((LOSSES, keras.losses), (METRICS, keras.metrics)):
+        assert isinstance(kind, ObjectKind) and kind.table is module.ALL_OBJECTS_DICT
+    assert OPTIMIZERS.table is keras.optimizers.ALL_OBJECTS_DICT
+    assert registry.table("losses") is keras.losses.ALL_OBJECTS_DICT
+    assert registry.table("metrics") is keras.metrics.ALL_OBJECTS_DICT
+    assert registry.table("optimizers") is keras.optimizers.ALL_OBJECTS_DICT
+    assert registry.table("metric_functions")["binary_accuracy"] is keras.metrics.binary_accuracy
+
+
+def test_a_name_gives_a_function_or_an_instance():
+    """Keras 3.15.1: `losses.deserialize("MeanSquaredError")` and `metrics.deserialize("AUC")`
+    give instances, `losses.deserialize("mean_squared_error")` the function (minikeras gave the
+    classes); a registered function named to `initializers.deserialize` is returned, not called."""
+    assert type(keras.losses.deserialize("MeanSquaredError")) is keras.losses.MeanSquaredError
+    assert keras.losses.deserialize("mean_squared_error") is keras.losses.mean_squared_error
+    assert type(keras.metrics.deserialize("AUC")) is keras.metrics.AUC
+    assert type(keras.metrics.deserialize("binary_accuracy")) is keras.metrics.BinaryAccuracy
+
+    @keras.saving.register_keras_serializable(package="ser2_tables")
+    def halves(shape, dtype=None):
+        return keras.ops.full(shape, 0.5)
+
+    assert keras.initializers.deserialize("ser2_tables>halves") is halves
