@@ -271,7 +271,7 @@ def section():
         "  tensors, no `keras.distribution`, no mixed-precision policies (`DTypePolicy`).",
         "- Namespaces: `keras.tree`, `keras.export`, `keras.quantizers`; sparse and ragged",
         "  tensors. In `keras.ops.image`: `scale_and_translate`, `sobel_edges`, `ssim`.",
-        "- `keras.layers.serialize`/`deserialize`; in `keras.utils`:",
+        "- In `keras.utils`:",
         "  `audio_dataset_from_directory`, `FeatureSpace`, `Progbar`, `get_source_inputs`.",
     ]
     return "\n".join(lines)

@@ -29,6 +29,7 @@ __all__ = [
     "deserialize_keras_object",
     "deserialize_layer",
     "deserialize_value",
+    "load_layer",
     "lookup_function",
     "mark_shared",
     "record_loaded",
@@ -352,6 +353,18 @@ def deserialize_layer(config, custom_objects=None, build=False):
         if build and config.get("build_config") and not layer.built:
             _build(layer, config["build_config"])
     return record_loaded(config, layer)
+
+
+def load_layer(config, custom_objects=None):
+    """`keras.layers.deserialize`: a layer from its serialized dict, checked as a file's config
+    is, and built from its `build_config` as Keras 3 builds it.
+
+    Raises:
+        ValueError: when the config does not describe a layer (or is refused by the checks).
+    """
+    check_config(config, custom_objects)
+    with registry.loading_scope(custom_objects):
+        return deserialize_layer(config, custom_objects, build=True)
 
 
 def _build(layer, build_config):
