@@ -10,6 +10,9 @@ them: the constructor arguments in the config, the tensors in the node. Legacy `
 form is written by `saving/legacy_config.py`.
 """
 
+import functools
+
+from ..core import ops
 from ..layers.core_layers import op_names
 from ..layers.node import KerasTensor, flatten
 from ..serialization import registry
@@ -156,12 +159,20 @@ def _looks_like_op(entry):
     return any(isinstance(n, dict) and len(n.get("args") or []) > 1 for n in nodes)
 
 
+@functools.cache
 def _legacy_op_names():
-    from ..core import ops
-    from ..core.ops import image
+    """Old minikeras class names of op nodes -> op name, for every public op: the functions that
+    `keras.ops` and `keras.ops.image` bind by name (read from those namespaces, not from the
+    family modules, which also hold helpers and may split further)."""
 
-    names = {n for m in ops._FAMILIES for n in m.__all__} - {"EPSILON"}
-    names |= {f"image.{n}" for n in image.__all__}
+    def public(namespace):
+        return {
+            name
+            for name, value in vars(namespace).items()
+            if not name.startswith("_") and callable(value) and not isinstance(value, type)
+        }
+
+    names = public(ops) | {f"image.{n}" for n in public(ops.image)}
     return {op_names.legacy_class_name(n): n for n in sorted(names)}
 
 
