@@ -19,6 +19,7 @@ from .muon import Muon
 from .nadam import Nadam
 from .optimizer import OPTIMIZERS as _KIND, Optimizer
 from .rmsprop import RMSprop
+from .schedule_free_adamw import ScheduleFreeAdamW
 from .sgd import SGD
 
 ALL_OBJECTS = (
@@ -35,6 +36,7 @@ ALL_OBJECTS = (
     Adafactor,
     Ftrl,
     Muon,
+    ScheduleFreeAdamW,
     LossScaleOptimizer,
 )
 # the kind's own table (registered as "optimizers" for deserialize_keras_object), filled here;

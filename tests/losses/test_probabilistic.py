@@ -194,7 +194,7 @@ def test_gradient_through_probabilities():
     )
 
 
-# -- CategoricalGeneralizedCrossEntropy: Keras 3.15.1 torch numbers (api16a_misc_k3.npz) --------
+# -- CategoricalGeneralizedCrossEntropy: Keras 3.15.1 jax numbers (api16a_misc_k3.npz) --------
 _GCE = np.load(os.path.join(os.path.dirname(__file__), "..", "data", "keras", "api16a_misc_k3.npz"))
 
 
@@ -214,7 +214,7 @@ def test_generalized_cross_entropy_class_matches_keras3(reduction):
 
 
 def test_generalized_cross_entropy_gradient_and_config():
-    """Gradient wrt y_pred equals Keras's (torch autograd); config, positional q and the (0, 1)
+    """Gradient wrt y_pred equals Keras's (jax.grad); config, positional q and the (0, 1)
     check as Keras 3.15.1; float64 finite differences."""
     from minikeras.core.autodiff import gradients
     from minikeras.core.tensor import Tensor
