@@ -7,6 +7,7 @@ from .identity import Identity
 from .input_layer import Input, InputLayer
 from .lambda_layer import Lambda
 from .masking import Masking
+from .reversible_embedding import ReversibleEmbedding
 
 __all__ = [
     "Dense",
@@ -17,4 +18,5 @@ __all__ = [
     "InputLayer",
     "Lambda",
     "Masking",
+    "ReversibleEmbedding",
 ]

@@ -51,9 +51,32 @@ def optimizer_cases():
         OUT[f"sfa_{key}_slots"] = np.stack([np.asarray(v.numpy()) for v in opt.variables[2:]])
 
 
+def reversible_embedding_cases():
+    """Forward and reverse outputs with set weights; a Keras-written .keras model holding one."""
+    ids = np.array([[0, 3, 7, 1], [9, 0, 2, 2]], "int32")
+    hidden = rng.normal(size=(2, 4, 5)).astype("float32")
+    table = rng.normal(size=(10, 5)).astype("float32")
+    reverse = rng.normal(size=(5, 10)).astype("float32")
+    OUT.update(rev_ids=ids, rev_hidden=hidden, rev_table=table, rev_reverse=reverse)
+    for tie in (True, False):
+        layer = keras.layers.ReversibleEmbedding(10, 5, tie_weights=tie, logit_soft_cap=2.0)
+        layer.build()
+        layer.set_weights([table] if tie else [table, reverse])
+        OUT[f"rev_fwd_tie{tie}"] = np.asarray(layer(ids))
+        OUT[f"rev_back_tie{tie}"] = np.asarray(layer(hidden, reverse=True))
+    inp = keras.Input((4,), dtype="int32")
+    emb = keras.layers.ReversibleEmbedding(10, 5, tie_weights=False, mask_zero=True)
+    model = keras.Model(inp, emb(emb(inp), reverse=True))
+    emb.set_weights([table, reverse])
+    here = os.path.dirname(os.path.abspath(__file__))
+    model.save(os.path.join(here, "reversible_embedding_k3.keras"))
+    OUT["rev_model_out"] = np.asarray(model.predict(ids, verbose=0))
+
+
 def main():
     loss_cases()
     optimizer_cases()
+    reversible_embedding_cases()
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "api16a_misc_k3.npz")
     np.savez_compressed(path, **OUT)
     print(f"wrote {len(OUT)} arrays to {path}")
