@@ -99,6 +99,21 @@ class Model(Trainer, Layer):
             layer_range=layer_range,
         )
 
+    def quantize(self, mode=None, config=None, filters=None, **kwargs):
+        """Quantizes the weights of the model's `Dense`, `EinsumDense` and `Embedding` layers
+        (Keras 3.15.1's post-training quantization); other layers are skipped, those that
+        refuse (convolutions, float8 `Embedding`) with a warning.
+
+        Args:
+            mode: `"int8"`, `"int4"` or `"float8"` (optional when `config` is given).
+            config: a `keras.quantizers.QuantizationConfig`.
+            filters: a regex (searched in layer names), a list of them, or a callable on the
+                layer: only matching layers are quantized.
+        """
+        from .quantize import quantize_model
+
+        quantize_model(self, mode, config=config, filters=filters, **kwargs)
+
     # -- saving (implemented in minikeras.saving) ------------------------------------------
     def save(self, filepath, overwrite=True, include_optimizer=True, **kwargs):
         """Saves the whole model: `.keras` (Keras 3 zip) or `.h5` (legacy HDF5)."""

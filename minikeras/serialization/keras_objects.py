@@ -330,8 +330,10 @@ def deserialize_layer(config, custom_objects=None, build=False):
     inner = dict(inner)
     if "name" in inner and inner["name"] is not None:
         check_name(inner["name"], f"a '{class_name}' layer")
-    if isinstance(inner.get("dtype"), dict):
-        inner["dtype"] = (inner["dtype"].get("config") or {}).get("name")
+    if isinstance(inner.get("dtype"), dict) and "name" in (inner["dtype"].get("config") or {}):
+        # a float policy by its name; quantized policies and maps keep their dict (the layer
+        # reads it)
+        inner["dtype"] = inner["dtype"]["config"]["name"]
     with registry.loading_scope(custom_objects):
         # the graph models rebuild their graph themselves (models/*_config.py)
         if registry.is_subclass(cls, "sequential"):

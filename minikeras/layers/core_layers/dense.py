@@ -4,10 +4,12 @@ from ... import activations, constraints, initializers, regularizers
 from ...core import ops
 from ...core.ops.fused_bias_act import bias_act
 from ..layer import InputSpec, Layer
-from .lora import LoRA, lora_weight, reject_quantization
+from .lora import LoRA, lora_weight
+from .quantized import take_quantization_args
+from .quantized_dense import QuantizedDense
 
 
-class Dense(LoRA, Layer):
+class Dense(QuantizedDense, LoRA, Layer):
     """Densely-connected layer: `activation(inputs @ kernel + bias)` on the last axis.
 
     Args:
@@ -23,6 +25,13 @@ class Dense(LoRA, Layer):
         lora_alpha: scales the LoRA update by `lora_alpha / lora_rank` (default `lora_rank`).
             Keras 3.15/3.16's `Dense.build` drops it (the scale becomes 1); minikeras applies it
             as Keras documents.
+        quantization_config: a `keras.quantizers.QuantizationConfig` (or its config dict) used
+            when the layer is built under a quantized dtype policy (`dtype="int8_from_float32"`)
+            or quantized by `quantize(mode)`; see `layers/core_layers/quantized.py`.
+
+    Quantization (Keras 3.15.1's modes): `layer.quantize("int8")` replaces `kernel` by an int8
+    `kernel` and a `kernel_scale` (units,); inference then multiplies int8 inputs and weights
+    with integer accumulation. `"int4"` and `"float8"` as Keras.
 
     Weights: `kernel` (input_dim, units), `bias` (units,), then with LoRA `lora_kernel_a` and
     `lora_kernel_b`; `layer.kernel` is then `kernel + lora_alpha / lora_rank * a @ b`.
@@ -46,10 +55,13 @@ class Dense(LoRA, Layer):
         bias_constraint=None,
         lora_rank=None,
         lora_alpha=None,
+        quantization_config=None,
         **kwargs,
     ):
-        reject_quantization(type(self), kwargs)
+        kwargs["quantization_config"] = quantization_config
+        quantization_config = take_quantization_args(type(self), kwargs)
         super().__init__(**kwargs)
+        self.quantization_config = quantization_config
         if not isinstance(units, int) or units <= 0:
             raise ValueError(f"Expected a positive integer for `units`. Received: units={units!r}")
         self.units = units
@@ -92,6 +104,7 @@ class Dense(LoRA, Layer):
                 name="bias",
             )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+        self._build_quantization()
         self._build_lora()
 
     def call(self, inputs):
@@ -113,6 +126,6 @@ class Dense(LoRA, Layer):
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
-            "quantization_config": None,
+            **self._quantization_config_entry(),
             **self._lora_config(),
         }

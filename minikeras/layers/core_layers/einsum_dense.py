@@ -5,7 +5,9 @@ import re
 from ... import activations, constraints, initializers, regularizers
 from ...core import ops
 from ..layer import Layer
-from .lora import LoRA, lora_weight, reject_quantization
+from .lora import LoRA, lora_weight
+from .quantized import take_quantization_args
+from .quantized_dense import QuantizedEinsumDense
 
 
 def analyze_equation(
@@ -109,7 +111,7 @@ def analyze_equation(
     return tuple(kernel), bias, tuple(full if resolve else declared)
 
 
-class EinsumDense(LoRA, Layer):
+class EinsumDense(QuantizedEinsumDense, LoRA, Layer):
     """`activation(einsum(equation, inputs, kernel) + bias)`.
 
     Args:
@@ -123,6 +125,8 @@ class EinsumDense(LoRA, Layer):
         kernel_constraint, bias_constraint, activity_regularizer: as for Dense.
         lora_rank, lora_alpha: LoRA as for Dense; the factors are `lora_kernel_a`
             (kernel.shape[:-1] + (rank,)) and `lora_kernel_b` (rank, kernel.shape[-1]).
+        quantization_config: as for Dense; `quantize("int8")` stores an int8 `kernel` and a
+            `kernel_scale` shaped to broadcast against the output (Keras 3.15.1's layout).
 
     Weights: `kernel`, then `bias`, with Keras's shapes (then the LoRA factors if enabled).
 
@@ -147,10 +151,13 @@ class EinsumDense(LoRA, Layer):
         bias_constraint=None,
         lora_rank=None,
         lora_alpha=None,
+        quantization_config=None,
         **kwargs,
     ):
-        reject_quantization(type(self), kwargs)
+        kwargs["quantization_config"] = quantization_config
+        quantization_config = take_quantization_args(type(self), kwargs)
         super().__init__(**kwargs)
+        self.quantization_config = quantization_config
         self._init_lora(lora_rank, lora_alpha)
         self.equation = equation
         self.partial_output_shape = (
@@ -193,6 +200,8 @@ class EinsumDense(LoRA, Layer):
                 constraint=self.bias_constraint,
                 name="bias",
             )
+        self._input_rank = len(input_shape)
+        self._build_quantization()
         self._build_lora()
 
     def call(self, inputs):
@@ -221,6 +230,6 @@ class EinsumDense(LoRA, Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "kernel_constraint": constraints.serialize(self.kernel_constraint),
             "bias_constraint": constraints.serialize(self.bias_constraint),
-            "quantization_config": None,
+            **self._quantization_config_entry(),
             **self._lora_config(),
         }

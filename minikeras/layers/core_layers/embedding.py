@@ -7,14 +7,16 @@ import numpy as np
 from ... import constraints, initializers, regularizers
 from ...core import ops
 from ..layer import Layer
-from .lora import LoRA, lora_weight, reject_quantization
+from .lora import LoRA, lora_weight
+from .quantized import take_quantization_args
+from .quantized_embedding import QuantizedEmbedding
 
 
 class InvalidTokenError(IndexError, ValueError):
     """A token id outside `[0, input_dim)`; catchable as IndexError or ValueError."""
 
 
-class Embedding(LoRA, Layer):
+class Embedding(QuantizedEmbedding, LoRA, Layer):
     """Turns non-negative integer ids into dense vectors: `outputs = embeddings[ids]`.
 
     Args:
@@ -29,6 +31,8 @@ class Embedding(LoRA, Layer):
             `lora_embeddings_a` (input_dim, rank) and `lora_embeddings_b` (rank, output_dim).
             Keras 3.15/3.16's `Embedding.build` drops `lora_alpha` (the scale becomes 1);
             minikeras applies it as Keras documents.
+        quantization_config: as for Dense; `quantize("int8")` stores int8 `embeddings` and one
+            `embeddings_scale` per row (Keras 3.15.1; float8 is not supported, as in Keras).
 
     Keras 2's `input_length` argument is accepted with a deprecation warning and has no effect
     (as in Keras 3, where ids of any length are embedded). Weights: `embeddings`
@@ -51,12 +55,15 @@ class Embedding(LoRA, Layer):
         lora_rank=None,
         lora_alpha=None,
         activity_regularizer=None,
+        quantization_config=None,
         **kwargs,
     ):
-        reject_quantization(type(self), kwargs)
+        kwargs["quantization_config"] = quantization_config
+        quantization_config = take_quantization_args(type(self), kwargs)
         if kwargs.pop("input_length", None) is not None:
             warnings.warn("Argument `input_length` is deprecated. Just remove it.", stacklevel=2)
         super().__init__(**kwargs)
+        self.quantization_config = quantization_config
         for arg, value in (("input_dim", input_dim), ("output_dim", output_dim)):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value <= 0:
                 raise ValueError(
@@ -98,6 +105,7 @@ class Embedding(LoRA, Layer):
             constraint=self.embeddings_constraint,
             name="embeddings",
         )
+        self._build_quantization()
         self._build_lora()
 
     def call(self, inputs):
@@ -138,6 +146,6 @@ class Embedding(LoRA, Layer):
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
             "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
-            "quantization_config": None,
+            **self._quantization_config_entry(),
             **self._lora_config(),
         }

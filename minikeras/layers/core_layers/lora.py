@@ -37,19 +37,6 @@ def lora_weight(name):
     return property(get, set, doc=f"The layer's `{name}` (with the LoRA update when enabled).")
 
 
-def reject_quantization(layer_cls, kwargs):
-    """Raises for Keras's quantization arguments, which minikeras does not implement; `None`
-    (what Keras's own configs carry for a float layer) is accepted and removed from `kwargs`."""
-    for arg in ("quantization_config", "gptq_unpacked_column_size"):
-        value = kwargs.pop(arg, None)
-        if value is not None:
-            raise NotImplementedError(
-                f"{layer_cls.__name__} '{kwargs.get('name') or ''}': `{arg}` is not supported "
-                f"(minikeras has no quantized layers). Received: {arg}={value!r}. Remove it, or "
-                "pass None."
-            )
-
-
 class LoRA:
     """Mixin giving a layer Keras's LoRA: `lora_rank`/`lora_alpha` in the constructor and config,
     `enable_lora`, and saving/loading with the merged weight.
@@ -106,7 +93,8 @@ class LoRA:
         base = self.__dict__["_" + name]
         regularizer = getattr(self, f"{name}_regularizer", None)
         # float32 factors (as Keras), whatever the layer's dtype, so small updates are kept
-        shapes = (tuple(base.shape[:-1]) + (rank,), (rank, base.shape[-1]))
+        shape = self._lora_base_shape()  # the float weight's (an int4 kernel is packed)
+        shapes = (tuple(shape[:-1]) + (rank,), (rank, shape[-1]))
         a, b = (
             self.add_weight(
                 shape=shape,
@@ -123,6 +111,9 @@ class LoRA:
         self.lora_enabled = True
         self.lora_rank = rank
         self.lora_alpha = lora_alpha if lora_alpha is not None else rank
+
+    def _lora_base_shape(self):
+        return tuple(self.__dict__["_" + self._lora_weight].shape)
 
     def _lora_merged(self, base):
         """`W + (alpha / rank) * A @ B` in W's dtype; gradients reach A and B, not W."""

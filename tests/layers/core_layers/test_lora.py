@@ -307,10 +307,13 @@ def test_matches_keras_fixture():
     np.testing.assert_allclose(loaded.predict(data["x"], verbose=0), data["y"], atol=1e-5)
 
 
-def test_quantization_arguments_are_refused_unless_none():
+def test_quantization_arguments_as_keras():
+    """quantization_config is accepted (issue 20, layers/core_layers/quantized.py; a wrong
+    value names the layer), GPTQ's argument is refused unless None."""
     keras.layers.Dense(2, quantization_config=None)  # Keras's own configs carry None
-    with pytest.raises(NotImplementedError, match="Dense.*quantization_config"):
-        keras.layers.Dense(2, quantization_config={"mode": "int8"})
+    keras.layers.Dense(2, quantization_config=keras.quantizers.Int8QuantizationConfig())
+    with pytest.raises(ValueError, match="Dense.*quantization_config"):
+        keras.layers.Dense(2, quantization_config="int8")
     with pytest.raises(NotImplementedError, match="EinsumDense.*gptq_unpacked_column_size"):
         keras.layers.EinsumDense("ab,bc->ac", 2, gptq_unpacked_column_size=4)
     with warnings.catch_warnings():
