@@ -36,18 +36,20 @@ def _is_saveable(obj):
 
 
 @functools.cache
-def _skip_names():
-    """Attribute names every base Layer/Model carries; only subclass attributes are walked."""
+def _skip_names(model=True):
+    """Attribute names every base Layer (and, for models, Model) carries; only subclass
+    attributes are walked. As Keras, a plain layer's own `layers` property is walked (Pipeline)."""
     from ..layers.core_layers.input_layer import Input
     from ..models import Functional, Model, Sequential
 
     x = Input((1,), name="__saving_ref_input__")
-    refs = [
-        Layer(name="__saving_ref__"),
-        Model(name="__saving_ref__"),
-        Sequential(name="__saving_ref__"),
-        Functional(x, x, name="__saving_ref__"),
-    ]
+    refs = [Layer(name="__saving_ref__")]
+    if model:
+        refs += [
+            Model(name="__saving_ref__"),
+            Sequential(name="__saving_ref__"),
+            Functional(x, x, name="__saving_ref__"),
+        ]
     names = set()
     for ref in refs:
         names.update(dir(ref))
@@ -68,7 +70,9 @@ def saveable_children(obj):
         out.append(("layers", obj.layers))
     if _is_optimizer(obj):
         return out
-    skip = _skip_names()
+    from ..models import Model
+
+    skip = _skip_names(isinstance(obj, Model))
     for name in sorted(dir(obj), key=_name_key):
         if name.startswith("__") or name in skip:
             continue

@@ -184,6 +184,17 @@ CASES = {
     "GRUCell": "a cell, used inside RNN (covered by the RNN entry)",
     "StackedRNNCells": case(lambda: {"cells": [L.LSTMCell(3), L.GRUCell(2)]}, SEQ, call="rnn"),
     "TimeDistributed": case(lambda: {"layer": L.Dense(3)}, (2, 4, 5)),
+    # issue 16's second batch
+    "AdaptiveAveragePooling1D": case({"output_size": 3}, SEQ),
+    "AdaptiveAveragePooling2D": case({"output_size": (4, 2)}, IMG),
+    "AdaptiveAveragePooling3D": case({"output_size": 3}, VOL),
+    "AdaptiveMaxPooling1D": case({"output_size": 3}, SEQ),
+    "AdaptiveMaxPooling2D": case({"output_size": (4, 2)}, IMG),
+    "AdaptiveMaxPooling3D": case({"output_size": 3}, VOL),
+    "ReversibleEmbedding": case(
+        {"input_dim": 10, "output_dim": 4, "tie_weights": False}, (2, 5), "int32"
+    ),
+    "Pipeline": case(lambda: {"layers": [L.Rescaling(0.5), L.Dense(3)]}),
 }
 
 

@@ -12,6 +12,7 @@ from .hashing import Hashing
 from .integer_lookup import IntegerLookup
 from .mix_up import MixUp
 from .normalization import Normalization
+from .pipeline import Pipeline
 from .rand_augment import RandAugment
 from .random_affine import RandomRotation, RandomTranslation, RandomZoom
 from .random_brightness import RandomBrightness
@@ -77,4 +78,5 @@ __all__ = [
     "AugMix",
     "StringLookup",
     "TextVectorization",
+    "Pipeline",
 ]

@@ -73,10 +73,24 @@ def reversible_embedding_cases():
     OUT["rev_model_out"] = np.asarray(model.predict(ids, verbose=0))
 
 
+def pipeline_cases():
+    """A Keras-written .keras model holding a Pipeline (Rescaling, Dense) and its prediction."""
+    x = rng.normal(size=(3, 4)).astype("float32")
+    kernel = rng.normal(size=(4, 3)).astype("float32")
+    inp = keras.Input((4,))
+    pipe = keras.layers.Pipeline([keras.layers.Rescaling(0.5), keras.layers.Dense(3)], name="pipe")
+    model = keras.Model(inp, pipe(inp))
+    pipe.layers[1].set_weights([kernel, np.array([1.0, 2.0, 3.0], "float32")])
+    here = os.path.dirname(os.path.abspath(__file__))
+    model.save(os.path.join(here, "pipeline_k3.keras"))
+    OUT.update(pipe_x=x, pipe_out=np.asarray(model.predict(x, verbose=0)))
+
+
 def main():
     loss_cases()
     optimizer_cases()
     reversible_embedding_cases()
+    pipeline_cases()
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "api16a_misc_k3.npz")
     np.savez_compressed(path, **OUT)
     print(f"wrote {len(OUT)} arrays to {path}")
