@@ -269,7 +269,7 @@ def section():
         "",
         "- Backends and devices: CPU only (numpy + numba); no GPU/TPU, no JAX/TensorFlow/PyTorch",
         "  tensors, no `keras.distribution`, no mixed-precision policies (`DTypePolicy`).",
-        "- Namespaces: `keras.tree`, `keras.export`, `keras.quantizers`; sparse and ragged",
+        "- Namespaces: `keras.tree`, `keras.export`; sparse and ragged",
         "  tensors. In `keras.ops.image`: `scale_and_translate`, `sobel_edges`, `ssim`.",
         "- In `keras.utils`:",
         "  `audio_dataset_from_directory`, `FeatureSpace`, `Progbar`, `get_source_inputs`.",
