@@ -98,6 +98,10 @@ def _register_lazy_tables():
         registry.register_loader(
             kind, lambda kind=kind: importlib.import_module(f".{kind}", __name__)
         )
+    # FeatureSpace and its parts (a Keras `.keras` file of one names them)
+    registry.register_loader(
+        "feature_space", lambda: importlib.import_module(".utils.feature_space", __name__)
+    )
 
 
 _register_lazy_tables()

@@ -159,6 +159,8 @@ def _tables(module_hint=""):
     tables = [("layer", registry.builtin_layer_classes())]
     for kind in ("optimizers", "initializers", "regularizers", "constraints", "losses", "metrics"):
         tables.append((kind, registry.table(kind)))
+    for kind in ("dtype_policies", "quantizers", "feature_space"):
+        tables.append((kind, registry.table(kind)))
     hint = module_hint or ""
     tables.sort(key=lambda kt: 0 if kt[0][:5] in hint else 1)
     return tables

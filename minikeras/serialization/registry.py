@@ -253,6 +253,7 @@ def builtin_layer_classes():
     """Every built-in layer and model class by name (read fresh, so new layers are included),
     with the layers that Keras's applications define in their own modules (`LayerScale`, ...)."""
     out = {**table("layers"), **table("applications"), **table("models")}
+    out.update((k, v) for k, v in table("feature_space").items() if k not in ("Feature", "Cross"))
     out.pop("OpLayer", None)  # created only from operation nodes, never by class name
     return out
 

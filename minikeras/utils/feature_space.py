@@ -577,12 +577,14 @@ class FeatureSpace(Layer):
         return
 
 
-registry.table("layers").update(
+# its own table, found by name when loading (the layers table holds only `keras.layers`)
+registry.register_table(
+    "feature_space",
     {
         "FeatureSpace": FeatureSpace,
         "TFDIdentity": TFDIdentity,
         "TFDConcat": TFDConcat,
         "Feature": Feature,
         "Cross": Cross,
-    }
+    },
 )
