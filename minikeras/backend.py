@@ -2,11 +2,13 @@
 
 from .config import backend, epsilon, floatx, image_data_format, set_epsilon, set_floatx
 from .core.dtypes import result_type
+from .dtype_policies.dtype_policy import reset_dtype_policy
 from .utils.naming import reset_names
 
 
 def clear_session(free_memory=True):
-    """Resets the default layer names (`dense`, `dense_1`, ... start again).
+    """Resets the default layer names (`dense`, `dense_1`, ... start again) and the global dtype
+    policy (`keras.config.set_dtype_policy`: back to float32, from `floatx`), as Keras 3 does.
 
     Args:
         free_memory: accepted for Keras compatibility (nothing else is held).
@@ -17,6 +19,7 @@ def clear_session(free_memory=True):
     'dense'
     """
     reset_names()
+    reset_dtype_policy()
 
 
 __all__ = [

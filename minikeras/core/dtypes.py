@@ -118,7 +118,11 @@ def standardize_dtype(dtype):
 def is_float(dtype):
     """True for float dtypes, ml_dtypes's bfloat16 and float8 types included (numpy's own
     `issubdtype(..., np.floating)` says False for those)."""
-    if isinstance(dtype, str) and dtype in _ML_FLOATS:
+    if type(dtype) is not str:
+        kind = getattr(dtype, "kind", None)  # a numpy dtype: decided by its kind, cheaply
+        if kind is not None and kind != "V":
+            return kind == "f"
+    elif dtype in _ML_FLOATS:
         return True
     dtype = np.dtype(dtype)
     return dtype.name in _ML_FLOATS or np.issubdtype(dtype, np.floating)

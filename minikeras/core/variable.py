@@ -32,6 +32,8 @@ class Variable(Tensor):
         dtype: the dtype; defaults to the value's float dtype or `floatx()`.
         trainable: whether optimizers update it.
         name: its name; `path` adds the owning layer's name.
+        autocast: whether a layer with a mixed dtype policy reads it in its compute dtype
+            inside `call` (Keras's autocasting; False for state kept in float32).
 
     The value lives in `.data`, which optimizers and `assign` update in place. What reaches the
     user is a snapshot, as in Keras: `numpy()`, `np.asarray(v)`, `np.array(v)` and
@@ -53,6 +55,7 @@ class Variable(Tensor):
         "_layer",
         "_initializer",
         "_overwrite_with_gradient",
+        "_autocast",
     )
 
     def __init__(
@@ -78,6 +81,8 @@ class Variable(Tensor):
         self._layer = None
         self._initializer = initializer if not _is_value(initializer) else None
         self._overwrite_with_gradient = False
+        # read in a mixed-precision layer's compute dtype inside its `call` (Keras's autocast)
+        self._autocast = bool(autocast)
 
     def __setattr__(self, key, value):
         object.__setattr__(self, key, value)

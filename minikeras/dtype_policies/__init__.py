@@ -34,6 +34,9 @@ ALL_OBJECTS = (
     Int4DTypePolicy,
 )
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in ALL_OBJECTS}
+# Keras 2 (tf-keras) saves a layer's policy as {"module": "keras.mixed_precision",
+# "class_name": "Policy", ...}; Keras 3 exports the same class as keras.mixed_precision.Policy
+ALL_OBJECTS_DICT["Policy"] = DTypePolicy
 # Keras 3 exports these two as `keras.DTypePolicy` / `keras.FloatDTypePolicy`, so its configs
 # name their module "keras"; the others live in "keras.dtype_policies"
 _TOP_LEVEL = (DTypePolicy, FloatDTypePolicy)

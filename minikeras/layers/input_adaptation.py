@@ -1,8 +1,9 @@
 """How `Layer.__call__` adapts what it is called on: numpy arrays and Python values become
-Tensors, float tensors take the layer's dtype (autocast), and output masks are attached."""
+Tensors, float tensors take the layer's compute dtype (autocast), and output masks are attached."""
 
 import numpy as np
 
+from ..core import dtypes
 from ..core.ops._base import EAGER_TYPES
 from ..core.tensor import Tensor
 from ..core.variable import Variable
@@ -10,6 +11,12 @@ from .call_context import describe
 from .node import flatten, map_structure
 
 _PLAIN_TYPES = EAGER_TYPES - {np.ndarray}
+
+
+def is_float_dtype(dt):
+    """Whether numpy dtype `dt` is a float, bfloat16 included (numpy gives ml_dtypes' types the
+    kind "V")."""
+    return dt.kind == "f" or (dt.kind == "V" and dtypes.is_float(dt))
 
 
 def plain_values(kwargs):
@@ -27,14 +34,14 @@ def arrays_to_tensors(structure, layer):
 
     def convert(v):
         if isinstance(v, np.ndarray) and not isinstance(v, Tensor):
-            if v.dtype.kind not in "biuf":
+            if v.dtype.kind not in "biuf" and not is_float_dtype(v.dtype):
                 return v
             return to_tensors(v, layer)
         if (
             isinstance(v, Tensor)
             and layer.autocast
-            and v.dtype.kind == "f"
-            and v.dtype != np.dtype(layer._dtype)
+            and is_float_dtype(v.dtype)
+            and v.dtype != layer._compute_dtype
             and not isinstance(v, Variable)
         ):
             return to_tensors(v, layer)
@@ -74,17 +81,17 @@ def to_tensors(x, layer):
             arr = np.asarray(v)
             if arr.dtype.kind in "USO" and _takes_strings(layer):
                 return Tensor(arr)  # text passes through to the preprocessing layers that take it
-            if arr.dtype.kind not in "biuf":
+            if arr.dtype.kind not in "biuf" and not is_float_dtype(arr.dtype):
                 raise TypeError(
                     f"{describe(layer)} expects numeric input. Received an array of dtype "
                     f"{arr.dtype} with shape {arr.shape}."
                 )
             t = Tensor(arr)
-        if layer.autocast and t.dtype.kind == "f" and t.dtype != np.dtype(layer._dtype):
+        if layer.autocast and is_float_dtype(t.dtype) and t.dtype != layer._compute_dtype:
             from ..core import ops
 
             mask = t._keras_mask
-            t = ops.cast(t, layer._dtype)
+            t = ops.cast(t, layer._compute_dtype)
             t._keras_mask = mask
         return t
 

@@ -3,6 +3,7 @@ build-on-first-call, the eager `__call__` (training flag, masks, activity regula
 the config. The rest of the class lives beside it, by what a reader looks for:
 
 - `layer_weights.py`: `add_weight`, `weights`/`trainable_weights`, `get/set_weights`, losses;
+- `layer_dtypes.py`: the dtype policy (`dtype`, `compute_dtype`, autocast of own variables);
 - `layer_tracing.py`: calls on `KerasTensor`s, output shapes from placeholder runs;
 - `layer_graph.py`: `input`, `output`, `input_shape` of the functional API;
 - `input_adaptation.py`: arrays to Tensors, autocast, masks on outputs;
@@ -11,7 +12,6 @@ the config. The rest of the class lives beside it, by what a reader looks for:
 
 import inspect
 
-from ..core import dtypes
 from ..core.tensor import Tensor
 from ..core.variable import Variable
 from ..utils import naming
@@ -23,8 +23,16 @@ from .call_context import (  # noqa: F401 (in_training, training_scope re-export
     in_training,
     training_scope,
 )
-from .input_adaptation import arrays_to_tensors, attach_masks, plain_values, to_tensors
+from ..dtype_policies import DTypePolicyMap, serialize as serialize_policy
+from .input_adaptation import (
+    arrays_to_tensors,
+    attach_masks,
+    is_float_dtype,
+    plain_values,
+    to_tensors,
+)
 from .input_spec import InputSpec, assert_input_compatibility  # noqa: F401 (re-exported)
+from .layer_dtypes import LayerDTypes
 from .layer_graph import GraphAttributes
 from .layer_tracing import SymbolicCalls, as_shape_structure, shape_to_list
 from .layer_weights import LayerWeights
@@ -50,7 +58,7 @@ def _is_metric(value):
     return known
 
 
-class Layer(LayerWeights, SymbolicCalls, GraphAttributes):
+class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
     """Base class of all layers: holds weights, builds them on the first call, passes masks.
 
     Subclasses implement `build(input_shape)` (create weights with `add_weight`) and
@@ -59,7 +67,12 @@ class Layer(LayerWeights, SymbolicCalls, GraphAttributes):
     Args:
         trainable: whether the layer's weights are updated by training.
         name: the layer's name; unique default from the class name (`dense`, `dense_1`, ...).
-        dtype: the dtype of weights and computation (default `floatx()`).
+        dtype: the layer's dtype policy: a dtype or policy name (`"float32"`,
+            `"mixed_float16"`, ...), a `DTypePolicy`, its config dict, or None for the global
+            policy (`keras.config.set_dtype_policy`). Variables are made in its
+            `variable_dtype`, float inputs cast to its `compute_dtype`.
+        autocast: whether float inputs are cast to the compute dtype, and the layer's own
+            variables read in it inside `call` under a mixed policy (default True).
 
     >>> import minikeras as keras
     >>> class Double(keras.layers.Layer):
@@ -78,6 +91,9 @@ class Layer(LayerWeights, SymbolicCalls, GraphAttributes):
                 # as in Keras, calling build() directly marks the layer built; weights made
                 # here (and by sub-layers built here) get paths under the layer's name scope
                 pushed = enter_scope(self)
+                if isinstance(self._dtype_policy, DTypePolicyMap):
+                    self._resolve_dtypes()  # the layer's path is known from here on
+                    self._resolve_on_call = False
                 try:
                     user_build(self, *args, **kw)
                 finally:
@@ -96,8 +112,8 @@ class Layer(LayerWeights, SymbolicCalls, GraphAttributes):
         object.__setattr__(self, "_tracked_metrics", [])
         self.name = name or naming.uniquify(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
-        self._dtype = dtypes.standardize_dtype(dtype)
         self.autocast = autocast
+        self._set_dtype_policy(dtype)
         self.built = False
         self.supports_masking = getattr(self, "supports_masking", False)
         self.input_spec = None
@@ -168,18 +184,6 @@ class Layer(LayerWeights, SymbolicCalls, GraphAttributes):
             tracked.extend(m for m in metrics if all(m is not t for t in tracked))
 
     @property
-    def dtype(self):
-        return self._dtype
-
-    @property
-    def compute_dtype(self):
-        return self._dtype
-
-    @property
-    def variable_dtype(self):
-        return self._dtype
-
-    @property
     def trainable(self):
         return self._trainable
 
@@ -241,6 +245,10 @@ class Layer(LayerWeights, SymbolicCalls, GraphAttributes):
         assert_input_compatibility(self.input_spec, inputs, self.name)
 
     def __call__(self, *args, **kwargs):
+        if self._resolve_on_call:  # a DTypePolicyMap: this layer's entry, by its path
+            exit_scope(enter_scope(self))
+            self._resolve_dtypes()
+            self._resolve_on_call = False
         if not args:
             first = getattr(self, "_call_first_arg", "inputs")
             if first in kwargs:
@@ -255,7 +263,8 @@ class Layer(LayerWeights, SymbolicCalls, GraphAttributes):
         inputs = args[0]
         if type(inputs) is Tensor and len(args) == 1 and plain_values(kwargs):
             # the common eager call, one tensor in: no structure to walk
-            if self.autocast and inputs.data.dtype.kind == "f" and inputs.data.dtype != self._dtype:
+            dt = inputs.data.dtype
+            if self.autocast and is_float_dtype(dt) and dt != self._compute_dtype:
                 inputs = to_tensors(inputs, self)
                 args = (inputs,)
             in_masks = inputs._keras_mask
@@ -296,8 +305,16 @@ class Layer(LayerWeights, SymbolicCalls, GraphAttributes):
             if self.input_spec is not None:
                 self._check_input(inputs)
             self._losses = []
-            with training_scope(training):
-                outputs = self.call(*args, **kwargs)
+            if self._autocast_to is None:
+                with training_scope(training):
+                    outputs = self.call(*args, **kwargs)
+            else:  # a mixed policy: own float variables are read in the compute dtype
+                replaced = self._cast_own_variables(self._autocast_to)
+                try:
+                    with training_scope(training):
+                        outputs = self.call(*args, **kwargs)
+                finally:
+                    self._restore_own_variables(replaced)
         finally:
             exit_scope(pushed)
         out_mask = self.compute_mask(inputs, mask)
@@ -321,19 +338,14 @@ class Layer(LayerWeights, SymbolicCalls, GraphAttributes):
         config = {
             "name": self.name,
             "trainable": self.trainable,
-            "dtype": {
-                "module": "keras",
-                "class_name": "DTypePolicy",
-                "config": {"name": self._dtype},
-                "registered_name": None,
-            },
+            "dtype": serialize_policy(self._dtype_policy),
         }
         return config
 
     @classmethod
     def from_config(cls, config):
         """Creates a layer from `get_config()` output."""
-        return cls(**config)
+        return cls(**config)  # a `dtype` config dict is read by the constructor
 
     def get_build_config(self):
         if self._build_shapes is None:

@@ -18,7 +18,9 @@ class SymbolicCalls:
 
     def compute_output_shape(self, input_shape):
         """Output shape for `input_shape`, traced through `call` on placeholder data."""
-        ins = map_shapes(lambda s: KerasTensor(s, self._dtype), as_shape_structure(input_shape))
+        ins = map_shapes(
+            lambda s: KerasTensor(s, self._compute_dtype), as_shape_structure(input_shape)
+        )
         out = self.compute_output_spec(ins)
         return map_structure(lambda t: t.shape, out)
 

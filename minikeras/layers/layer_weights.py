@@ -34,8 +34,11 @@ class LayerWeights:
         Args:
             shape: the weight's shape (default scalar).
             initializer: name, instance or callable; default `glorot_uniform` for floats.
-            dtype: default the layer's dtype.
+            dtype: default the layer's variable dtype (`layer.dtype`, float32 under the mixed
+                policies).
             trainable: False for state such as BatchNormalization's moving statistics.
+            autocast: whether a mixed-precision layer reads the weight in its compute dtype
+                inside `call` (False keeps it float32 there, as BatchNormalization's).
             regularizer: adds `regularizer(weight)` to the layer's losses.
             constraint: applied to the weight after each optimizer update.
             overwrite_with_gradient: optimizers set the weight to its gradient instead of
@@ -58,6 +61,7 @@ class LayerWeights:
             dtype=dtype,
             trainable=trainable,
             name=name,
+            autocast=autocast,
             constraint=constraints.get(constraint),
             regularizer=regularizers.get(regularizer),
         )

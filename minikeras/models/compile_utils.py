@@ -214,6 +214,22 @@ class CompileMetrics:
         return [v for _, m, _ in self.metrics for v in getattr(m, "variables", [])]
 
 
+def loss_scaled(model, optimizer, auto_scale_loss):
+    """`optimizer`, wrapped in a `LossScaleOptimizer` when `auto_scale_loss` and the model's
+    policy is `"mixed_float16"` (as Keras 3's compile: float16 gradients underflow without loss
+    scaling; bfloat16 has float32's exponent range and is left alone)."""
+    from ..optimizers import LossScaleOptimizer
+
+    if (
+        auto_scale_loss
+        and model.dtype_policy.name == "mixed_float16"
+        and optimizer is not None
+        and not isinstance(optimizer, LossScaleOptimizer)
+    ):
+        return LossScaleOptimizer(optimizer, name="loss_scale_optimizer")
+    return optimizer
+
+
 def pythonify_logs(logs):
     """Logs as Keras's callbacks see them: nested dicts flattened, keys sorted, floats where
     a value converts to one (non-scalar results stay numpy arrays)."""

@@ -72,6 +72,8 @@ class Trainer:
                 per group of this many batches (begin with the group's first step index, end
                 with `first + steps_per_execution - 1`, as Keras 3), so progress bars and
                 callbacks update less often.
+            auto_scale_loss: when the model's dtype policy is `"mixed_float16"`, wrap the
+                optimizer in a `LossScaleOptimizer` (dynamic loss scaling), as Keras 3 does.
 
         >>> import minikeras as keras
         >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
@@ -84,7 +86,7 @@ class Trainer:
                 "`steps_per_execution` must be a positive integer. Received: "
                 f"steps_per_execution={steps_per_execution!r}"
             )
-        self.optimizer = optimizers.get(optimizer)
+        self.optimizer = compile_utils.loss_scaled(self, optimizers.get(optimizer), auto_scale_loss)
         self.steps_per_execution = steps_per_execution
         names = self._output_names_for_compile()
         self.loss = loss

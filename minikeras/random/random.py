@@ -258,7 +258,7 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
     shape = inputs.shape
     if noise_shape is not None:
         shape = tuple(d if n is None else int(n) for n, d in zip(noise_shape, inputs.shape))
-    dtype = inputs.dtype if inputs.dtype.kind == "f" else np.dtype(dtypes.floatx())
+    dtype = inputs.dtype if dtypes.is_float(inputs.dtype) else np.dtype(dtypes.floatx())
     if rate == 1.0:
         return inputs * np.zeros(shape, dtype)
     keep = draw_rng(seed, "keras.random.dropout").random(shape, np.float32) >= rate

@@ -18,7 +18,7 @@ from .image_dataset_utils import (
     save_img,
 )
 from .model_visualization import model_to_dot, plot_model
-from .naming import reset_names as clear_session
+from ..backend import clear_session
 from .numerical_utils import normalize, to_categorical
 from .progbar import Progbar
 from .py_dataset import PyDataset, Sequence

@@ -33,7 +33,7 @@ EAGER_TYPES = frozenset(
 
 
 def check_numeric(arr, op):
-    if arr.dtype.kind not in "biuf":
+    if arr.dtype.kind not in "biuf" and not dtypes.is_float(arr.dtype):  # bfloat16: kind "V"
         raise TypeError(
             f"{op} expects numeric input (bool, int or float). Received dtype {arr.dtype} "
             f"(shape {arr.shape})."
@@ -57,6 +57,14 @@ def unwrap(x, op="op"):
     elif arr.dtype == np.int64 and not isinstance(x, np.ndarray):
         arr = arr.astype(np.int32)  # Python lists of ints -> int32, as Keras does
     return check_numeric(arr, op), _CONST
+
+
+def half_float(dtype):
+    """`dtype` if it is float16 or bfloat16 (2-byte floats, which products sum in float32),
+    else None."""
+    if dtype.itemsize == 2 and (dtype.kind == "f" or dtypes.is_float(dtype)):
+        return dtype
+    return None
 
 
 def keras_operands(x, y):
@@ -109,7 +117,7 @@ def to_tensor(x, dtype=None, op="op"):
         arr = arr.astype(dtypes.floatx())
     elif arr.dtype.kind in "iu" and not isinstance(x, np.ndarray) and arr.dtype.itemsize == 8:
         arr = arr.astype("int32")
-    if arr.dtype.kind not in "biufU":
+    if arr.dtype.kind not in "biufU" and not dtypes.is_float(arr.dtype):
         raise TypeError(f"{op} cannot convert an object of dtype {arr.dtype} to a tensor.")
     return Tensor(arr)
 

@@ -72,8 +72,11 @@ def _ints(op, name, value, n, low=1):
 def _dtypes(*arrays):
     """(compute, output) dtypes: floats promote, ints follow the floats (else floatx), and float16
     computes in float32."""
-    floats = [a.dtype for a in arrays if a.dtype.kind == "f"]
-    out = np.result_type(*floats) if floats else np.dtype(dtypes.floatx())
+    floats = [a.dtype for a in arrays if dtypes.is_float(a.dtype)]  # bfloat16 has kind "V"
+    if floats and all(f == floats[0] for f in floats):
+        out = floats[0]  # (numpy cannot promote with bfloat16, even to itself)
+    else:
+        out = np.result_type(*floats) if floats else np.dtype(dtypes.floatx())
     return (np.dtype("float32") if out.itemsize < 4 else out), out
 
 

@@ -179,7 +179,7 @@ def cast(x, dtype):
     if a.dtype == dt and isinstance(x, Tensor):
         return x
     out = a.astype(dt)
-    if dt.kind != "f" or a.dtype.kind != "f":
+    if not (dtypes.is_float(dt) and dtypes.is_float(a.dtype)):  # bfloat16 has kind "V"
         return Tensor(out)
     return Tensor.from_op(
         out, (ta,), lambda d: (d.astype(a.dtype),), "cast", lambda d, out: (cast(d, a.dtype),)

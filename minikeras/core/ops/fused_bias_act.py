@@ -14,6 +14,7 @@ calls `register_epilogue(relu, "relu")` and `register_epilogue(linear, "linear")
 import numpy as np
 
 from ...kernels import load as load_kernels
+from .. import dtypes
 from ..tensor import Tensor
 
 _EPILOGUES = {None: "linear"}  # activation -> what the kernel applies: "relu" or "linear"
@@ -61,12 +62,12 @@ def bias_add_activation(y, bias, relu):
     """`y + bias` along the last axis, then ReLU when `relu`; y and bias share a float dtype."""
     a = y.data
     channels = a.shape[-1]
-    if bias.shape != (channels,) or a.dtype != bias.dtype or a.dtype.kind != "f":
+    if bias.shape != (channels,) or a.dtype != bias.dtype or not dtypes.is_float(a.dtype):
         raise ValueError(
             f"bias_add_activation: bias of shape {bias.shape} ({bias.dtype}) does not fit an "
             f"output of shape {a.shape} ({a.dtype})"
         )
-    if a.dtype not in (np.float32, np.float64):  # numba has no float16 arithmetic
+    if a.dtype not in (np.float32, np.float64):  # numba has no float16 / bfloat16 arithmetic
         out = y + bias
         return _relu(out) if relu else out
     k = load_kernels("bias_act")

@@ -9,7 +9,7 @@ import numpy as np
 from ...kernels import threads
 from ...kernels.einsum import einsum as contract
 from ..tensor import Tensor
-from ._base import _CONST, keras_operands, unwrap
+from ._base import _CONST, half_float, keras_operands, unwrap
 from .reduce import norm  # noqa: F401  (keras.ops.linalg.norm)
 
 __all__ = [
@@ -90,6 +90,12 @@ def matmul(x1, x2):
         a, b = keras_operands(a, b)  # int @ float32 -> float32, as Keras 3 (numpy: float64)
     elif a.dtype == np.int8:  # int8 @ int8 accumulates and returns int32, as Keras 3
         a, b = a.astype(np.int32), b.astype(np.int32)
+    half = half_float(a.dtype)
+    if half is not None:
+        # float16 / bfloat16: products summed in float32 by sgemm, the result rounded back (as
+        # Keras's jax backend returns bfloat16 @ bfloat16 in bfloat16; numpy's own float16
+        # matmul has no BLAS and is ~300x slower, ml_dtypes' bfloat16 one returns float32)
+        a, b = a.astype(np.float32), b.astype(np.float32)
     sa, sb = a.shape, b.shape
     if len(sa) == 2 and len(sb) == 2 and sa[1] == sb[0]:
         # a plain 2-D product: BLAS directly below gemm's split bound, without gemm's checks
@@ -98,8 +104,18 @@ def matmul(x1, x2):
         out = np.matmul(a, b) if small else gemm(a, b)
     else:
         out = _checked_matmul(a, b)
+    if half is not None:
+        out = out.astype(half)
 
     def backward(d):
+        if half is not None:
+            da, db = _matmul_grads(d.astype(np.float32))
+            return (None if da is None else da.astype(half)), (
+                None if db is None else db.astype(half)
+            )
+        return _matmul_grads(d)
+
+    def _matmul_grads(d):
         # promote 1-D operands to matrices, as numpy does, then drop the added axis again
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
@@ -310,6 +326,11 @@ def einsum(subscripts, *operands):
     arrays = [np.asarray(p[0]) for p in pairs]
     if all(a.dtype == np.int8 for a in arrays):  # int8 operands give int32, as Keras 3
         arrays = [a.astype(np.int32) for a in arrays]
+    half = half_float(arrays[0].dtype) if arrays else None
+    if half is not None and all(a.dtype == half for a in arrays):
+        arrays = [a.astype(np.float32) for a in arrays]  # summed in float32, as in `matmul`
+    else:
+        half = None
     parents = tuple(p[1] for p in pairs)
     ins, out_sub = _parse(subscripts, arrays)
     if len(ins) != len(arrays):
@@ -321,6 +342,12 @@ def einsum(subscripts, *operands):
         raise ValueError(f"einsum {subscripts!r} on shapes {shapes}: {e}") from None
 
     def backward(d):
+        if half is not None:
+            grads = backward_float32(d.astype(np.float32))
+            return tuple(None if g is None else g.astype(half) for g in grads)
+        return backward_float32(d)
+
+    def backward_float32(d):
         return tuple(
             _einsum_grad(d, i, ins, out_sub, arrays) if p.requires_grad else None
             for i, p in enumerate(parents)
@@ -333,7 +360,10 @@ def einsum(subscripts, *operands):
             for i, p in enumerate(parents)
         )
 
-    return Tensor.from_op(np.asarray(out), parents, backward, "einsum", backward_ops)
+    out = np.asarray(out)
+    if half is not None:
+        out = out.astype(half)
+    return Tensor.from_op(out, parents, backward, "einsum", backward_ops)
 
 
 def tensordot(x1, x2, axes=2):

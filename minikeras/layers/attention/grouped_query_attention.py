@@ -144,7 +144,7 @@ class GroupedQueryAttention(ProjectedAttention):
             activity_regularizer=self.activity_regularizer,
             kernel_constraint=self.kernel_constraint,
             bias_constraint=self.bias_constraint,
-            dtype=self.dtype,
+            dtype=self.dtype_policy,
         )
 
     def build(self, query_shape, value_shape=None, key_shape=None):
@@ -167,9 +167,9 @@ class GroupedQueryAttention(ProjectedAttention):
             self._gate_dense.build(query_shape)
         self._value_dense = self._dense("bkm,mvh->bkvh", kv_heads, "vh", "value")
         self._value_dense.build(value_shape)
-        self._softmax = Softmax(axis=-1, dtype=self.dtype, name="softmax")
+        self._softmax = Softmax(axis=-1, dtype=self.dtype_policy, name="softmax")
         self._dropout_layer = Dropout(
-            rate=self.dropout, seed=self.seed, dtype=self.dtype, name="dropout"
+            rate=self.dropout, seed=self.seed, dtype=self.dtype_policy, name="dropout"
         )
         self._output_dense = self._dense(
             "bquh,uhm->bqm", (None, self.feature_dim), "m", "attention_output"

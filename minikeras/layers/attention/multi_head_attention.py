@@ -177,7 +177,7 @@ class MultiHeadAttention(ProjectedAttention):
             "activity_regularizer": self._activity_regularizer,
             "kernel_constraint": self._kernel_constraint,
             "bias_constraint": self._bias_constraint,
-            "dtype": self.dtype,
+            "dtype": self.dtype_policy,
         }
 
     def _projection(self, rank, heads_dim, name, activation=None):
@@ -237,9 +237,9 @@ class MultiHeadAttention(ProjectedAttention):
             rank + 1, axes
         )
         norm_axes = list(range(scores_rank - len(axes), scores_rank))
-        self._softmax = Softmax(axis=norm_axes, dtype=self.dtype, name="softmax")
+        self._softmax = Softmax(axis=norm_axes, dtype=self.dtype_policy, name="softmax")
         self._dropout_layer = Dropout(
-            rate=self._dropout, seed=self.seed, dtype=self.dtype, name="dropout"
+            rate=self._dropout, seed=self.seed, dtype=self.dtype_policy, name="dropout"
         )
         out_shape = self._output_shape or (query_shape[-1],)
         equation, bias_axes = projection_equation(rank - 1, 2, len(out_shape))

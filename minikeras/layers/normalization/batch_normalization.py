@@ -7,7 +7,7 @@ The computation is the one batch-normalisation op, `minikeras/core/ops/fused_nor
 import numpy as np
 
 from ... import constraints, initializers, regularizers
-from ...core import ops
+from ...core import dtypes, ops
 from ...core.ops.fused_norm import batch_norm
 from ...core.tensor import Tensor
 from ...distribution import data_parallel
@@ -120,6 +120,7 @@ class BatchNormalization(Layer):
                 shape,
                 self.gamma_initializer,
                 name="gamma",
+                autocast=False,  # as Keras: BN computes in float32 under mixed precision
                 regularizer=self.gamma_regularizer,
                 constraint=self.gamma_constraint,
             )
@@ -128,14 +129,19 @@ class BatchNormalization(Layer):
                 shape,
                 self.beta_initializer,
                 name="beta",
+                autocast=False,  # as Keras: BN computes in float32 under mixed precision
                 regularizer=self.beta_regularizer,
                 constraint=self.beta_constraint,
             )
         self.moving_mean = self.add_weight(
-            shape, self.moving_mean_initializer, trainable=False, name="moving_mean"
+            shape, self.moving_mean_initializer, trainable=False, autocast=False, name="moving_mean"
         )
         self.moving_variance = self.add_weight(
-            shape, self.moving_variance_initializer, trainable=False, name="moving_variance"
+            shape,
+            self.moving_variance_initializer,
+            trainable=False,
+            autocast=False,
+            name="moving_variance",
         )
         self.input_spec = InputSpec(ndim=ndim, axes={self.axis: channels})
         self.built = True  # also when build() is called directly
@@ -155,7 +161,7 @@ class BatchNormalization(Layer):
         else:
             mean, var = self.moving_mean.data, self.moving_variance.data
             y, _, _ = batch_norm(x, self.gamma, self.beta, axis, self.epsilon, mean, var)
-        if inputs.dtype.kind == "f" and y.dtype != inputs.dtype:
+        if dtypes.is_float(inputs.dtype) and y.dtype != inputs.dtype:
             y = ops.cast(y, inputs.dtype)
         return y
 

@@ -83,7 +83,9 @@ class ImageAugmentationLayer(BaseRandomLayer):
     def call(self, inputs, training=True):
         self._refuse_dict(inputs)
         image_utils.check_image_rank(self, inputs.shape)
-        x = inputs if inputs.dtype.kind == "f" else ops.cast(inputs, self.dtype)  # float out
+        x = (
+            inputs if inputs.dtype.kind == "f" else ops.cast(inputs, self.compute_dtype)
+        )  # float out
         transformation = self.get_random_transformation(x, training=training) if training else None
         return self.transform_images(x, transformation, training=training)
 
@@ -126,7 +128,7 @@ class ImageAugmentationLayer(BaseRandomLayer):
         x = ops.convert_to_tensor(images)
         image_utils.check_image_rank(self, x.shape)
         if x.dtype.kind != "f":
-            x = ops.cast(x, self.dtype)
+            x = ops.cast(x, self.compute_dtype)
         if training and transformation is None:
             transformation = self.get_random_transformation(x, training=True)
         x, undo = image_utils.to_channels_last(x, self.data_format)

@@ -16,7 +16,7 @@ class LabelMixingMixin:
         data = self._check_keys(inputs)
         images = ops.convert_to_tensor(data["images"])
         if images.dtype.kind != "f":
-            images = ops.cast(images, self.dtype)
+            images = ops.cast(images, self.compute_dtype)
         transformation = self.get_random_transformation(images, training=training)
         out = dict(data)
         out["images"] = self.transform_images(images, transformation, training=training)
@@ -33,7 +33,7 @@ class LabelMixingMixin:
         """Mixes `(batch, n)` labels as the images: `w y + (1 - w) y[permutation]`."""
         y = ops.convert_to_tensor(labels)
         if y.dtype.kind != "f":
-            y = ops.cast(y, self.dtype)
+            y = ops.cast(y, self.compute_dtype)
         if not training or transformation is None:
             return y
         w = as_array(transformation["mix_weight"], y.dtype).reshape((-1,) + (1,) * (y.ndim - 1))

@@ -144,10 +144,14 @@ class Normalization(Layer):
         )
 
     def call(self, inputs):
-        x = ops.cast(inputs, self.dtype) if inputs.dtype != np.dtype(self.dtype) else inputs
+        x = (
+            ops.cast(inputs, self.compute_dtype)
+            if inputs.dtype != np.dtype(self.compute_dtype)
+            else inputs
+        )
         mean, variance = self._stats()
-        std = np.maximum(np.sqrt(variance), config.epsilon()).astype(self.dtype)
-        mean = mean.astype(self.dtype)
+        std = np.maximum(np.sqrt(variance), config.epsilon()).astype(self.compute_dtype)
+        mean = mean.astype(self.compute_dtype)
         if self.invert:
             return x * std + mean
         return (x - mean) / std

@@ -51,7 +51,9 @@ class BaseRandomLayer(Layer):
 
     def call(self, inputs, training=True):
         image_utils.check_image_rank(self, inputs.shape)
-        x = inputs if inputs.dtype.kind == "f" else ops.cast(inputs, self.dtype)  # float out
+        x = (
+            inputs if inputs.dtype.kind == "f" else ops.cast(inputs, self.compute_dtype)
+        )  # float out
         if not training:
             return x
         x, undo = image_utils.to_channels_last(x, self.data_format)

@@ -25,9 +25,13 @@ class Rescaling(Layer):
         self.supports_masking = True
 
     def call(self, inputs):
-        x = ops.cast(inputs, self.dtype) if inputs.dtype != np.dtype(self.dtype) else inputs
-        scale = np.asarray(self.scale, dtype=self.dtype)
-        offset = np.asarray(self.offset, dtype=self.dtype)
+        x = (
+            ops.cast(inputs, self.compute_dtype)
+            if inputs.dtype != np.dtype(self.compute_dtype)
+            else inputs
+        )
+        scale = np.asarray(self.scale, dtype=self.compute_dtype)
+        offset = np.asarray(self.offset, dtype=self.compute_dtype)
         return x * scale + offset
 
     def compute_output_shape(self, input_shape):

@@ -137,7 +137,9 @@ class CenterCrop(Layer):
 
     def call(self, inputs):
         image_utils.check_image_rank(self, inputs.shape)
-        x = inputs if inputs.dtype.kind == "f" else ops.cast(inputs, self.dtype)  # float out
+        x = (
+            inputs if inputs.dtype.kind == "f" else ops.cast(inputs, self.compute_dtype)
+        )  # float out
         x, undo = image_utils.to_channels_last(x, self.data_format)
         h, w = x.shape[1], x.shape[2]
         if h >= self.height and w >= self.width:
