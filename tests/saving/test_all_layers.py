@@ -195,6 +195,8 @@ CASES = {
         {"input_dim": 10, "output_dim": 4, "tie_weights": False}, (2, 5), "int32"
     ),
     "Pipeline": case(lambda: {"layers": [L.Rescaling(0.5), L.Dense(3)]}),
+    "MelSpectrogram": case({"fft_length": 32, "sequence_stride": 8, "num_mel_bins": 6}, (2, 64)),
+    "STFTSpectrogram": case({"frame_length": 8, "frame_step": 4}, (2, 24, 2)),
 }
 
 

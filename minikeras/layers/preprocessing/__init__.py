@@ -10,6 +10,7 @@ from .equalization import Equalization
 from .hashed_crossing import HashedCrossing
 from .hashing import Hashing
 from .integer_lookup import IntegerLookup
+from .mel_spectrogram import MelSpectrogram
 from .mix_up import MixUp
 from .normalization import Normalization
 from .pipeline import Pipeline
@@ -35,6 +36,7 @@ from .random_shear import RandomShear
 from .rescaling import Rescaling
 from .resizing import CenterCrop, Resizing
 from .solarization import Solarization
+from .stft_spectrogram import STFTSpectrogram
 from .string_lookup import StringLookup
 from .text_vectorization import TextVectorization
 
@@ -79,4 +81,6 @@ __all__ = [
     "StringLookup",
     "TextVectorization",
     "Pipeline",
+    "MelSpectrogram",
+    "STFTSpectrogram",
 ]

@@ -7,6 +7,7 @@ torch backend differs from the second step on: its `momentum.value` aliases the 
 Run: KERAS_BACKEND=jax /work/anchors/bin/python tests/data/keras/make_api16a_misc_fixtures.py
 """
 
+import json
 import os
 
 import keras
@@ -86,11 +87,59 @@ def pipeline_cases():
     OUT.update(pipe_x=x, pipe_out=np.asarray(model.predict(x, verbose=0)))
 
 
+MEL_CASES = {
+    "default_small": {"fft_length": 64, "sequence_stride": 16, "num_mel_bins": 8},
+    "no_db": {
+        "fft_length": 32,
+        "sequence_stride": 8,
+        "sequence_length": 24,
+        "num_mel_bins": 6,
+        "sampling_rate": 8000,
+        "power_to_db": False,
+        "mag_exp": 1.0,
+    },
+    "hamming_db": {
+        "fft_length": 64,
+        "sequence_stride": 20,
+        "window": "hamming",
+        "num_mel_bins": 10,
+        "min_freq": 100.0,
+        "max_freq": 3000.0,
+        "top_db": 30.0,
+        "ref_power": 2.0,
+    },
+}
+STFT_CASES = {
+    "log": {"frame_length": 16, "frame_step": 4},
+    "magnitude_same": {"mode": "magnitude", "frame_length": 12, "frame_step": 5, "padding": "same"},
+    "psd_spectrum": {"mode": "psd", "frame_length": 16, "fft_length": 32, "scaling": "spectrum"},
+    "stft_expand": {"mode": "stft", "frame_length": 8, "frame_step": 3, "expand_dims": True},
+    "angle_hamming": {"mode": "angle", "frame_length": 8, "window": "hamming", "periodic": True},
+    "real_first": {"mode": "real", "frame_length": 8, "data_format": "channels_first"},
+    "imag_none": {"mode": "imag", "frame_length": 8, "window": None, "scaling": None},
+}
+
+
+def spectrogram_cases():
+    audio = rng.normal(size=(2, 200)).astype("float32")
+    OUT["mel_audio"] = audio
+    OUT["mel_configs"] = np.array(json.dumps(MEL_CASES))
+    OUT["stft_configs"] = np.array(json.dumps(STFT_CASES))
+    for key, config in MEL_CASES.items():
+        OUT[f"mel_{key}"] = np.asarray(keras.layers.MelSpectrogram(**config)(audio))
+    signal = rng.normal(size=(2, 40, 3)).astype("float32")
+    OUT["stft_signal"] = signal
+    for key, config in STFT_CASES.items():
+        x = np.moveaxis(signal, -1, 1) if config.get("data_format") == "channels_first" else signal
+        OUT[f"stft_{key}"] = np.asarray(keras.layers.STFTSpectrogram(**config)(x))
+
+
 def main():
     loss_cases()
     optimizer_cases()
     reversible_embedding_cases()
     pipeline_cases()
+    spectrogram_cases()
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "api16a_misc_k3.npz")
     np.savez_compressed(path, **OUT)
     print(f"wrote {len(OUT)} arrays to {path}")
