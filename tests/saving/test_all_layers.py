@@ -197,6 +197,8 @@ CASES = {
     "Pipeline": case(lambda: {"layers": [L.Rescaling(0.5), L.Dense(3)]}),
     "MelSpectrogram": case({"fft_length": 32, "sequence_stride": 8, "num_mel_bins": 6}, (2, 64)),
     "STFTSpectrogram": case({"frame_length": 8, "frame_step": 4}, (2, 24, 2)),
+    "ContrastLimitedAdaptiveHistogramEqualization": case({"tile_grid_size": (2, 3)}, IMG),
+    "MaxNumBoundingBoxes": case({"max_number": 3}, IMG),
 }
 
 

@@ -4,12 +4,14 @@ lookup, hashing and encoding layers for structured data and text."""
 from .aug_mix import AugMix
 from .auto_contrast import AutoContrast
 from .category_encoding import CategoryEncoding
+from .clahe import ContrastLimitedAdaptiveHistogramEqualization
 from .cut_mix import CutMix
 from .discretization import Discretization
 from .equalization import Equalization
 from .hashed_crossing import HashedCrossing
 from .hashing import Hashing
 from .integer_lookup import IntegerLookup
+from .max_num_bounding_boxes import MaxNumBoundingBoxes
 from .mel_spectrogram import MelSpectrogram
 from .mix_up import MixUp
 from .normalization import Normalization
@@ -83,4 +85,6 @@ __all__ = [
     "Pipeline",
     "MelSpectrogram",
     "STFTSpectrogram",
+    "ContrastLimitedAdaptiveHistogramEqualization",
+    "MaxNumBoundingBoxes",
 ]

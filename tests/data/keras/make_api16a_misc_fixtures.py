@@ -134,12 +134,34 @@ def spectrogram_cases():
         OUT[f"stft_{key}"] = np.asarray(keras.layers.STFTSpectrogram(**config)(x))
 
 
+CLAHE_CASES = {
+    "default": {},
+    "no_clip_tiles": {"clip_limit": 0.0, "tile_grid_size": [3, 2]},
+    "unit_range": {"value_range": [0.0, 1.0], "clip_limit": 2.0, "tile_grid_size": [4, 4]},
+    "channels_first": {"tile_grid_size": [2, 5], "data_format": "channels_first"},
+}
+
+
+def clahe_cases():
+    images = rng.integers(0, 256, size=(2, 21, 18, 3)).astype("float32")
+    images[0, :8, :8] = 200.0  # a flat region, where clipping matters
+    OUT["clahe_images"] = images
+    OUT["clahe_configs"] = np.array(json.dumps(CLAHE_CASES))
+    for key, config in CLAHE_CASES.items():
+        x = images / 255.0 if "value_range" in config else images
+        if config.get("data_format") == "channels_first":
+            x = np.moveaxis(x, -1, 1)
+        layer = keras.layers.ContrastLimitedAdaptiveHistogramEqualization(**config)
+        OUT[f"clahe_{key}"] = np.asarray(layer(x))
+
+
 def main():
     loss_cases()
     optimizer_cases()
     reversible_embedding_cases()
     pipeline_cases()
     spectrogram_cases()
+    clahe_cases()
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "api16a_misc_k3.npz")
     np.savez_compressed(path, **OUT)
     print(f"wrote {len(OUT)} arrays to {path}")
