@@ -32,7 +32,6 @@ from .models.function import Function
 from . import callbacks
 from . import distribution
 from . import utils
-from .utils import feature_space as _feature_space  # noqa: F401  (registers it for loading)
 
 __all__ = [
     "DTypePolicy",
