@@ -167,10 +167,28 @@ def broadcast_variables(variables):
             data[...] = tmp
 
 
+def _check_losses(model):
+    """Each rank's gradient is weighted by its share of the global batch, which is exact for
+    losses averaged over the batch (Keras's default "sum_over_batch_size") but not for a sum."""
+    compiled = getattr(model, "_compile_loss", None)
+    for loss in getattr(compiled, "losses", None) or ():
+        reduction = getattr(loss, "reduction", None)
+        if reduction in ("sum", "none", None) and hasattr(loss, "reduction"):
+            raise ValueError(
+                f"keras.distribution.DataParallel training supports losses averaged over the "
+                f"batch (reduction='sum_over_batch_size' or 'mean'). The compiled loss "
+                f"{getattr(loss, 'name', loss)!r} has reduction={reduction!r}: its gradients would "
+                "be averaged across processes instead of summed. Compile with the default "
+                "reduction (scale the loss or the learning rate by the batch size for a sum)."
+            )
+
+
 def broadcast_model_once(model):
-    """At a model's first `fit` (once it has weights): rank 0's weights on every rank."""
+    """At a model's first `fit` (once it has weights): rank 0's weights on every rank; checks
+    that the compiled losses are ones whose per-rank gradients average exactly."""
     if not active() or model.__dict__.get("_distribution_synced"):
         return
+    _check_losses(model)
     weights = model.weights
     if weights:
         broadcast_variables(weights)

@@ -72,3 +72,24 @@ def test_a_failing_rank_ends_the_job(fault):
     assert time.monotonic() - start < 60  # the other rank was blocked in an allreduce
     if fault == "raise":
         assert "rank 1 failed on purpose" in proc.stderr + proc.stdout
+
+
+_SUM_LOSS = """
+import numpy as np
+import minikeras as keras
+keras.distribution.initialize()
+keras.distribution.set_distribution(keras.distribution.DataParallel())
+model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+model.compile("sgd", keras.losses.MeanSquaredError(reduction="sum"))
+x = np.ones((8, 4), "float32")
+model.fit(x, x[:, :1], batch_size=4, epochs=1, verbose=0)
+"""
+
+
+def test_a_summed_loss_is_refused_rather_than_averaged():
+    """Per-rank gradients are weighted by each rank's share of the batch, exact for Keras's
+    default reduction (sum_over_batch_size); a summed loss would silently be averaged instead."""
+    proc = _run(["-c", _SUM_LOSS], 2, timeout=90)
+    assert proc.returncode != 0
+    out = proc.stderr + proc.stdout
+    assert "reduction='sum'" in out and "mean_squared_error" in out
