@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from ..core import ops
+from ..core import dtypes, ops
 from ..core.tensor import Tensor
 from ..layers.node import flatten
 
@@ -126,6 +126,10 @@ def apply_loss(fn, y_true, y_pred, sample_weight=None):
     yt = y_true.data if isinstance(y_true, Tensor) else np.asarray(y_true)
     if isinstance(fn, losses.Loss):
         return fn(yt, y_pred, sample_weight=sample_weight)
+    if isinstance(y_pred, Tensor) and y_pred.dtype.itemsize == 2 and dtypes.is_float(y_pred.dtype):
+        # a mixed-precision output: Keras wraps loss functions in a floatx `Loss`, which
+        # computes in float32 (squared errors overflow float16)
+        y_pred = ops.cast(y_pred, dtypes.floatx())
     values = fn(yt, y_pred)
     if sample_weight is not None:
         sw = np.asarray(sample_weight, dtype=values.dtype)

@@ -1,9 +1,9 @@
 """`bias_act`: the `activation(y + bias)` epilogue of the Dense and convolution layers, one op.
 
-When the activation is ReLU or linear, the bias lies along the last axis and the data are
-float32/64, the add, the ReLU and the bias's broadcast-sum run as one op with its own backward
-(the loops of `kernels/bias_act.py` over the output viewed as (rows, channels)); otherwise the
-op is the plain `y + bias` followed by the activation. The layers call `bias_act` and hold no
+When the activation is ReLU or linear and the bias lies along the last axis, the add, the ReLU
+and the bias's broadcast-sum run as one op with its own backward (the loops of
+`kernels/bias_act.py` over the output viewed as (rows, channels); float16 and bfloat16 data run
+them on float32 copies); otherwise the op is the plain `y + bias` followed by the activation. The layers call `bias_act` and hold no
 fusion branch of their own.
 
 Which activations the kernel applies itself is told by their owner: `minikeras.activations`
@@ -67,29 +67,24 @@ def bias_add_activation(y, bias, relu):
             f"bias_add_activation: bias of shape {bias.shape} ({bias.dtype}) does not fit an "
             f"output of shape {a.shape} ({a.dtype})"
         )
-    if a.dtype not in (np.float32, np.float64):  # numba has no float16 / bfloat16 arithmetic
-        out = y + bias
-        return _relu(out) if relu else out
+    # numba has no float16 / bfloat16 arithmetic and numpy's is slow: the kernels run on float32
+    # copies, and the output and gradients are rounded back (as a float16 unit accumulating in
+    # float32 would)
+    half = a.dtype if a.dtype not in (np.float32, np.float64) else None
+    work = np.float32 if half is not None else a.dtype
     k = load_kernels("bias_act")
-    rows = np.ascontiguousarray(a).reshape(-1, channels)
-    out = k.bias_act(rows, bias.data, relu)
+    rows = np.ascontiguousarray(a, dtype=work).reshape(-1, channels)
+    out = k.bias_act(rows, np.asarray(bias.data, dtype=work), relu)
 
     def backward(dout):
-        d = np.ascontiguousarray(dout, dtype=a.dtype).reshape(-1, channels)
+        d = np.ascontiguousarray(dout, dtype=work).reshape(-1, channels)
         dx, db = k.bias_act_grad(d, out, relu)
-        return dx.reshape(a.shape), db.astype(bias.dtype)
+        return dx.reshape(a.shape).astype(a.dtype, copy=False), db.astype(bias.dtype)
 
     def backward_ops(dout, out):  # with ops, for higher-order gradients
         if relu:  # the ReLU's mask is constant almost everywhere
             dout = dout * (out.data > 0)
         return dout, dout  # the engine sums the bias's share over the leading axes
 
-    return Tensor.from_op(
-        out.reshape(a.shape), (y, bias), backward, "bias_add_activation", backward_ops
-    )
-
-
-def _relu(x):
-    from .. import ops  # the package imports this module's siblings; resolved on first use
-
-    return ops.relu(x)
+    value = out.reshape(a.shape) if half is None else out.reshape(a.shape).astype(half)
+    return Tensor.from_op(value, (y, bias), backward, "bias_add_activation", backward_ops)
