@@ -268,7 +268,7 @@ def section():
         "### Not supported yet",
         "",
         "- Backends and devices: CPU only (numpy + numba); no GPU/TPU, no JAX/TensorFlow/PyTorch",
-        "  tensors, no `keras.distribution`, no mixed-precision policies (`DTypePolicy`).",
+        "  tensors, no `keras.distribution`.",
         "- Namespaces: `keras.tree`, `keras.export`; sparse and ragged",
         "  tensors. In `keras.ops.image`: `scale_and_translate`, `sobel_edges`, `ssim`.",
         "- In `keras.utils`:",
