@@ -15,6 +15,7 @@ from .ftrl import Ftrl
 from .lamb import Lamb
 from .lion import Lion
 from .loss_scale_optimizer import LossScaleOptimizer
+from .multi_optimizer import MultiOptimizer, OptimizerMap
 from .muon import Muon
 from .nadam import Nadam
 from .optimizer import OPTIMIZERS as _KIND, Optimizer
@@ -37,6 +38,7 @@ ALL_OBJECTS = (
     Ftrl,
     Muon,
     ScheduleFreeAdamW,
+    MultiOptimizer,
     LossScaleOptimizer,
 )
 # the kind's own table (registered as "optimizers" for deserialize_keras_object), filled here;
@@ -111,6 +113,9 @@ __all__ = [
     "Ftrl",
     "Muon",
     "LossScaleOptimizer",
+    "ScheduleFreeAdamW",
+    "MultiOptimizer",
+    "OptimizerMap",
     "schedules",
     "get",
     "serialize",

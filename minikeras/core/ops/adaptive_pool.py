@@ -92,7 +92,8 @@ def adaptive_average_pool(inputs, output_size, data_format=None):
         The pooled tensor, spatial axes of sizes `output_size`.
 
     >>> import numpy as np, minikeras as keras
-    >>> keras.ops.adaptive_average_pool(np.arange(5.0).reshape(1, 5, 1), 2)[0, :, 0].numpy().tolist()
+    >>> x = np.arange(5.0).reshape(1, 5, 1)
+    >>> keras.ops.adaptive_average_pool(x, 2)[0, :, 0].numpy().tolist()
     [1.0, 3.0]
     """
     x, sizes, axes = _standardize("adaptive_average_pool", inputs, output_size, data_format)

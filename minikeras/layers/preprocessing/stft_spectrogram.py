@@ -65,12 +65,14 @@ class STFTSpectrogram(Layer):
             )
         if fft_length is not None and (fft_length & -fft_length) != fft_length:
             warnings.warn(
-                f"`fft_length` is recommended to be a power of two. Received fft_length={fft_length}",
+                "`fft_length` is recommended to be a power of two. "
+                f"Received fft_length={fft_length}",
                 stacklevel=2,
             )
         if mode not in MODES:
             raise ValueError(
-                f"Output mode is invalid, it must be one of {', '.join(MODES)}. Received: mode={mode}"
+                f"Output mode is invalid, it must be one of {', '.join(MODES)}. "
+                f"Received: mode={mode}"
             )
         if scaling is not None and scaling not in ("density", "spectrum"):
             raise ValueError(

@@ -155,6 +155,32 @@ def clahe_cases():
         OUT[f"clahe_{key}"] = np.asarray(layer(x))
 
 
+def multi_optimizer_cases():
+    """Three full-batch fit epochs of a model whose `enc` layer has Adam and the rest SGD
+    (OptimizerMap pattern), from fixed weights; the Keras-written .keras file of the result."""
+    x = rng.normal(size=(8, 3)).astype("float32")
+    y = rng.normal(size=(8, 1)).astype("float32")
+    w0 = [rng.normal(size=s).astype("float32") for s in ((3, 4), (4,), (4, 1), (1,))]
+    OUT.update(multi_x=x, multi_y=y, **{f"multi_w0_{i}": w for i, w in enumerate(w0)})
+    model = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(4, name="enc"), keras.layers.Dense(1, name="dec")],
+        name="sequential",
+    )
+    model.set_weights(w0)
+    opt_map = keras.optimizers.OptimizerMap(
+        keras.optimizers.SGD(0.1), {"sequential/enc/.*": keras.optimizers.Adam(0.01)}
+    )
+    model.compile(keras.optimizers.MultiOptimizer(opt_map), "mse")
+    model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+    for i, w in enumerate(model.get_weights()):
+        OUT[f"multi_w3_{i}"] = w
+    OUT["multi_opt_vars"] = np.array(json.dumps([v.path for v in model.optimizer.variables]))
+    for i, v in enumerate(model.optimizer.variables):
+        OUT[f"multi_opt_{i}"] = np.asarray(v.numpy())
+    here = os.path.dirname(os.path.abspath(__file__))
+    model.save(os.path.join(here, "multi_optimizer_k3.keras"))
+
+
 def main():
     loss_cases()
     optimizer_cases()
@@ -162,6 +188,7 @@ def main():
     pipeline_cases()
     spectrogram_cases()
     clahe_cases()
+    multi_optimizer_cases()
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "api16a_misc_k3.npz")
     np.savez_compressed(path, **OUT)
     print(f"wrote {len(OUT)} arrays to {path}")
