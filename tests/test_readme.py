@@ -22,7 +22,8 @@ END = "<!-- supported:end -->"
 
 # -- Keras 3's public names ----------------------------------------------------------------------
 KERAS_LAYERS = {  # family -> names, in Keras's grouping (keras.io "Layers API")
-    "Core": "Dense EinsumDense Embedding Identity InputLayer Lambda Masking Wrapper Layer",
+    "Core": "Dense EinsumDense Embedding Identity InputLayer Lambda Masking Wrapper Layer "
+    "ReversibleEmbedding",
     "Activation": "Activation ELU LeakyReLU PReLU ReLU Softmax",
     "Attention": "AdditiveAttention Attention GroupQueryAttention MultiHeadAttention",
     "Convolution": "Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose "
@@ -33,7 +34,8 @@ KERAS_LAYERS = {  # family -> names, in Keras's grouping (keras.io "Layers API")
     "MaxPooling1D MaxPooling2D MaxPooling3D MaxPool1D MaxPool2D MaxPool3D GlobalAveragePooling1D "
     "GlobalAveragePooling2D GlobalAveragePooling3D GlobalAvgPool1D GlobalAvgPool2D GlobalAvgPool3D "
     "GlobalMaxPooling1D GlobalMaxPooling2D GlobalMaxPooling3D GlobalMaxPool1D GlobalMaxPool2D "
-    "GlobalMaxPool3D",
+    "GlobalMaxPool3D AdaptiveAveragePooling1D AdaptiveAveragePooling2D AdaptiveAveragePooling3D "
+    "AdaptiveMaxPooling1D AdaptiveMaxPooling2D AdaptiveMaxPooling3D",
     "Recurrent": "RNN SimpleRNN SimpleRNNCell LSTM LSTMCell GRU GRUCell StackedRNNCells "
     "Bidirectional TimeDistributed ConvLSTM1D ConvLSTM2D ConvLSTM3D",
     "Normalization": "BatchNormalization LayerNormalization GroupNormalization UnitNormalization "
@@ -46,11 +48,12 @@ KERAS_LAYERS = {  # family -> names, in Keras's grouping (keras.io "Layers API")
     "Preprocessing": "Normalization Rescaling Resizing CenterCrop RandomFlip RandomRotation "
     "RandomTranslation RandomZoom RandomContrast RandomBrightness RandomCrop TextVectorization "
     "StringLookup IntegerLookup Hashing HashedCrossing CategoryEncoding Discretization "
-    "MelSpectrogram",
+    "MelSpectrogram STFTSpectrogram Pipeline",
     "Image augmentation (newer Keras 3)": "AugMix AutoContrast CutMix Equalization MixUp "
     "RandAugment RandomColorDegeneration RandomColorJitter RandomElasticTransform RandomErasing "
     "RandomGaussianBlur RandomGrayscale RandomHue RandomInvert RandomPerspective "
-    "RandomPosterization RandomSaturation RandomSharpness RandomShear Solarization",
+    "RandomPosterization RandomSaturation RandomSharpness RandomShear Solarization "
+    "ContrastLimitedAdaptiveHistogramEqualization MaxNumBoundingBoxes",
     "Backend-specific": "TFSMLayer JaxLayer FlaxLayer TorchModuleWrapper",
 }
 KERAS_RANDOM = (
@@ -59,15 +62,17 @@ KERAS_RANDOM = (
 )
 KERAS = {
     "Optimizers": "Adadelta Adafactor Adagrad Adam Adamax AdamW Ftrl Lamb Lion LossScaleOptimizer "
-    "Muon Nadam RMSprop SGD",
+    "Muon Nadam RMSprop SGD MultiOptimizer ScheduleFreeAdamW",
     "Learning rate schedules": "LearningRateSchedule ExponentialDecay PiecewiseConstantDecay "
     "PolynomialDecay InverseTimeDecay CosineDecay CosineDecayRestarts",
     "Losses (classes)": "BinaryCrossentropy BinaryFocalCrossentropy CTC CategoricalCrossentropy "
-    "CategoricalFocalCrossentropy CategoricalHinge Circle CosineSimilarity Dice Hinge Huber "
+    "CategoricalFocalCrossentropy CategoricalGeneralizedCrossEntropy CategoricalHinge Circle "
+    "CosineSimilarity Dice Hinge Huber "
     "KLDivergence LogCosh Loss MeanAbsoluteError MeanAbsolutePercentageError MeanSquaredError "
     "MeanSquaredLogarithmicError Poisson SparseCategoricalCrossentropy SquaredHinge Tversky",
     "Losses (functions)": "binary_crossentropy binary_focal_crossentropy categorical_crossentropy "
-    "categorical_focal_crossentropy categorical_hinge circle cosine_similarity ctc dice hinge "
+    "categorical_focal_crossentropy categorical_generalized_cross_entropy categorical_hinge "
+    "circle cosine_similarity ctc dice hinge "
     "huber kl_divergence log_cosh mean_absolute_error mean_absolute_percentage_error "
     "mean_squared_error mean_squared_logarithmic_error poisson sparse_categorical_crossentropy "
     "squared_hinge tversky",
@@ -270,7 +275,7 @@ def section():
         "- Backends and devices: CPU only (numpy + numba); no GPU/TPU, no JAX/TensorFlow/PyTorch",
         "  tensors, no `keras.distribution`.",
         "- Namespaces: `keras.tree`, `keras.export`; sparse and ragged",
-        "  tensors. In `keras.ops.image`: `scale_and_translate`, `sobel_edges`, `ssim`.",
+        "  tensors.",
         "- In `keras.utils`:",
         "  `audio_dataset_from_directory`, `FeatureSpace`, `Progbar`, `get_source_inputs`.",
     ]
