@@ -264,7 +264,7 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
         if type(inputs) is Tensor and len(args) == 1 and plain_values(kwargs):
             # the common eager call, one tensor in: no structure to walk
             dt = inputs.data.dtype
-            if self.autocast and is_float_dtype(dt) and dt != self._compute_dtype:
+            if dt != self._compute_dtype and self.autocast and is_float_dtype(dt):
                 inputs = to_tensors(inputs, self)
                 args = (inputs,)
             in_masks = inputs._keras_mask

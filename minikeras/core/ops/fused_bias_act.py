@@ -73,8 +73,8 @@ def bias_add_activation(y, bias, relu):
     half = a.dtype if a.dtype not in (np.float32, np.float64) else None
     work = np.float32 if half is not None else a.dtype
     k = load_kernels("bias_act")
-    rows = np.ascontiguousarray(a, dtype=work).reshape(-1, channels)
-    out = k.bias_act(rows, np.asarray(bias.data, dtype=work), relu)
+    rows = np.ascontiguousarray(a if half is None else a.astype(work)).reshape(-1, channels)
+    out = k.bias_act(rows, bias.data if half is None else bias.data.astype(work), relu)
 
     def backward(dout):
         d = np.ascontiguousarray(dout, dtype=work).reshape(-1, channels)

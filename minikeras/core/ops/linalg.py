@@ -90,7 +90,7 @@ def matmul(x1, x2):
         a, b = keras_operands(a, b)  # int @ float32 -> float32, as Keras 3 (numpy: float64)
     elif a.dtype == np.int8:  # int8 @ int8 accumulates and returns int32, as Keras 3
         a, b = a.astype(np.int32), b.astype(np.int32)
-    half = half_float(a.dtype)
+    half = half_float(a.dtype) if a.dtype.itemsize == 2 else None
     if half is not None:
         # float16 / bfloat16: products summed in float32 by sgemm, the result rounded back (as
         # Keras's jax backend returns bfloat16 @ bfloat16 in bfloat16; numpy's own float16
