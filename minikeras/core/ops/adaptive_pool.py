@@ -8,15 +8,15 @@ gathers each window (padded with -inf to the widest one) and reduces it, so grad
 those ops' backwards.
 """
 
-import importlib
-
 import numpy as np
 
 from ..tensor import Tensor
+from . import indexing as _indexing
+from . import joining as _joining
+from . import reduce as _reduce
 from ._base import to_tensor
-
-# the package's functions (bound once it has loaded): the ops composed here call them by name
-_ops = importlib.import_module(__package__)
+from .linalg import matmul
+from .shape import moveaxis, reshape
 
 __all__ = ["adaptive_average_pool", "adaptive_max_pool"]
 
@@ -60,8 +60,8 @@ def _average_axis(x, axis, m):
     pos = np.arange(n)[:, None]
     inside = (pos >= start) & (pos < end)  # (n, m)
     weights = (inside / (end - start)).astype(x.dtype)
-    moved = _ops.moveaxis(x, axis, -1)
-    return _ops.moveaxis(_ops.matmul(moved, Tensor(weights)), -1, axis)
+    moved = moveaxis(x, axis, -1)
+    return moveaxis(matmul(moved, Tensor(weights)), -1, axis)
 
 
 def _max_axis(x, axis, m):
@@ -72,11 +72,11 @@ def _max_axis(x, axis, m):
     idx = np.where(idx < end[:, None], idx, n)
     pad = [(0, 0)] * len(x.shape)
     pad[axis] = (0, 1)
-    padded = _ops.pad(x, pad, constant_values=-np.inf)
-    gathered = _ops.take(padded, idx.ravel(), axis=axis)
+    padded = _joining.pad(x, pad, constant_values=-np.inf)
+    gathered = _indexing.take(padded, idx.ravel(), axis=axis)
     shape = list(x.shape)
     shape[axis : axis + 1] = [m, width]
-    return _ops.max(_ops.reshape(gathered, shape), axis=axis + 1)
+    return _reduce.max(reshape(gathered, shape), axis=axis + 1)
 
 
 def adaptive_average_pool(inputs, output_size, data_format=None):

@@ -8,16 +8,17 @@ zero padding (Keras's jax and torch backends); `ssim` follows Wang et al. (2004)
 All are composed from differentiable ops (or `image.py`'s resampling op), so gradients flow.
 """
 
-import importlib
-
 import numpy as np
 
 from .. import dtypes
+from . import conversion as _conversion
+from . import indexing as _indexing
+from . import joining as _joining
+from . import reduce as _reduce
 from ._base import to_tensor
 from .image import _KERNELS, _resample
-
-# the package's functions (bound once it has loaded): the ops composed here call them by name
-_ops = importlib.import_module(__package__)
+from .linalg import tensordot
+from .shape import expand_dims, moveaxis, reshape
 
 __all__ = ["scale_and_translate", "sobel_edges", "ssim"]
 
@@ -79,7 +80,7 @@ def scale_and_translate(
         )
     x = to_tensor(images, op="scale_and_translate")
     if x.dtype.kind != "f":
-        x = _ops.cast(x, dtypes.floatx())
+        x = _conversion.cast(x, dtypes.floatx())
     scale = np.asarray(scale, dtype=np.float64).reshape(-1)
     translation = np.asarray(translation, dtype=np.float64).reshape(-1)
     kernel = _KERNELS[_METHODS[method]]
@@ -103,7 +104,7 @@ def _channels_last(op, images, data_format):
 
         data_format = config.image_data_format()
     first = data_format == "channels_first"
-    return (_ops.moveaxis(x, 1, -1) if first else x), first
+    return (moveaxis(x, 1, -1) if first else x), first
 
 
 def sobel_edges(images, data_format=None):
@@ -122,7 +123,7 @@ def sobel_edges(images, data_format=None):
     [0.0, 4.0, 4.0, -4.0]
     """
     x, first = _channels_last("sobel_edges", images, data_format)
-    p = _ops.pad(x, [(0, 0), (1, 1), (1, 1), (0, 0)])
+    p = _joining.pad(x, [(0, 0), (1, 1), (1, 1), (0, 0)])
     h, w = x.shape[1], x.shape[2]
 
     def shifted(dy, dx):  # p[:, i + dy, j + dx] for every output pixel (i, j)
@@ -131,8 +132,8 @@ def sobel_edges(images, data_format=None):
     # smoothing [1, 2, 1] across, difference [-1, 0, 1] along the gradient's axis
     rows = [shifted(dy, 0) + 2.0 * shifted(dy, 1) + shifted(dy, 2) for dy in (0, 2)]
     cols = [shifted(0, dx) + 2.0 * shifted(1, dx) + shifted(2, dx) for dx in (0, 2)]
-    edges = _ops.stack([rows[1] - rows[0], cols[1] - cols[0]], axis=-1)
-    return _ops.moveaxis(edges, 3, 1) if first else edges
+    edges = _joining.stack([rows[1] - rows[0], cols[1] - cols[0]], axis=-1)
+    return moveaxis(edges, 3, 1) if first else edges
 
 
 def ssim(
@@ -172,10 +173,10 @@ def ssim(
                 f"of images). Received input with shape: {name}.shape={tuple(t.shape)}"
             )
     dtype = a.dtype if a.dtype.kind == "f" else np.dtype(dtypes.floatx())
-    a, b = _ops.cast(a, dtype), _ops.cast(b, dtype)
+    a, b = _conversion.cast(a, dtype), _conversion.cast(b, dtype)
     single = len(a.shape) == 3
     if single:
-        a, b = _ops.expand_dims(a, 0), _ops.expand_dims(b, 0)
+        a, b = expand_dims(a, 0), expand_dims(b, 0)
     a, _ = _channels_last("ssim", a, data_format)
     b, _ = _channels_last("ssim", b, data_format)
     x = np.arange(filter_size, dtype=np.float64) - (filter_size - 1) / 2.0
@@ -184,10 +185,10 @@ def ssim(
     n, c = a.shape[0], a.shape[3]
 
     def blur(t):  # separable Gaussian, "valid": (n, h, w, c) -> (n * c, h - f + 1, w - f + 1)
-        t = _ops.reshape(_ops.moveaxis(t, 3, 1), (n * c, t.shape[1], t.shape[2]))
+        t = reshape(moveaxis(t, 3, 1), (n * c, t.shape[1], t.shape[2]))
         for axis in (1, 2):
             idx = np.arange(t.shape[axis] - filter_size + 1)[:, None] + np.arange(filter_size)
-            t = _ops.tensordot(_ops.take(t, idx, axis=axis), g, axes=[[axis + 1], [0]])
+            t = tensordot(_indexing.take(t, idx, axis=axis), g, axes=[[axis + 1], [0]])
         return t
 
     mu1, mu2 = blur(a), blur(b)
@@ -197,6 +198,6 @@ def ssim(
     c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
     num = (2.0 * mu1 * mu2 + c1) * (2.0 * s12 + c2)
     den = (mu1 * mu1 + mu2 * mu2 + c1) * (s11 + s22 + c2)
-    per_channel = _ops.mean(num / den, axis=(1, 2))  # (n * c,)
-    out = _ops.mean(_ops.reshape(per_channel, (n, c)), axis=-1)
+    per_channel = _reduce.mean(num / den, axis=(1, 2))  # (n * c,)
+    out = _reduce.mean(reshape(per_channel, (n, c)), axis=-1)
     return out[0] if single else out

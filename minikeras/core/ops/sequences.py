@@ -6,16 +6,15 @@ the last axis), `unfold` / `fold` (keras.ops.nn's im2col / col2im on channels-fi
 `fold` is a primitive scatter-add whose backward is the matching gather.
 """
 
-import importlib
 import re
 
 import numpy as np
 
 from ..tensor import Tensor
+from . import indexing as _indexing
+from . import joining as _joining
 from ._base import to_tensor, unwrap
-
-# the package's functions (bound once it has loaded): the ops composed here call them by name
-_ops = importlib.import_module(__package__)
+from .shape import reshape, transpose
 
 __all__ = ["extract_sequences", "unfold", "fold", "rearrange"]
 
@@ -40,7 +39,7 @@ def extract_sequences(x, sequence_length, sequence_stride):
             f"x.shape={tuple(x.shape)}"
         )
     idx = np.arange(frames)[:, None] * stride + np.arange(length)  # (frames, length)
-    return _ops.take(x, idx, axis=-1)
+    return _indexing.take(x, idx, axis=-1)
 
 
 def _pair(value, name):
@@ -84,9 +83,9 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
     k, d = _pair(kernel_size, "kernel_size"), _pair(dilation, "dilation")
     p, s = _pair(padding, "padding"), _pair(stride, "stride")
     idx, (hp, wp) = _patch_indices((h, w), k, d, p, s)
-    x = _ops.pad(x, [(0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])])
-    blocks = _ops.take(_ops.reshape(x, (n, c, hp * wp)), idx, axis=2)  # (n, c, kh*kw, L)
-    return _ops.reshape(blocks, (n, c * k[0] * k[1], idx.shape[1]))
+    x = _joining.pad(x, [(0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])])
+    blocks = _indexing.take(reshape(x, (n, c, hp * wp)), idx, axis=2)  # (n, c, kh*kw, L)
+    return reshape(blocks, (n, c * k[0] * k[1], idx.shape[1]))
 
 
 def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
@@ -179,9 +178,9 @@ def rearrange(tensor, pattern, **axes_lengths):
         if int(np.prod([sizes[name] for name in group])) != size:
             raise ValueError(f"rearrange: axis of size {size} cannot be split as {group}")
     names = [name for group in left for name in group]
-    x = _ops.reshape(x, [sizes[name] for name in names])
+    x = reshape(x, [sizes[name] for name in names])
     order = [name for group in right for name in group]
     if sorted(order) != sorted(names):
         raise ValueError(f"rearrange: both sides of {pattern!r} must name the same axes")
-    x = _ops.transpose(x, [names.index(name) for name in order])
-    return _ops.reshape(x, [int(np.prod([sizes[n] for n in group])) for group in right])
+    x = transpose(x, [names.index(name) for name in order])
+    return reshape(x, [int(np.prod([sizes[n] for n in group])) for group in right])

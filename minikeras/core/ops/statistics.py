@@ -7,17 +7,20 @@ sums), so gradients flow through those ops' backwards; `segment_min` is a primit
 minima share the gradient; the counting ops give integers or counts and no gradient, as Keras.
 """
 
-import importlib
-
 import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor
+from . import arithmetic as _arithmetic
+from . import conversion as _conversion
+from . import elementwise as _elementwise
+from . import indexing as _indexing
+from . import joining as _joining
+from . import reduce as _reduce
 from ._base import to_tensor, unwrap
+from .linalg import diagonal, matmul, outer
 from .segment import _prepare
-
-# the package's functions (bound once it has loaded): the ops composed here call them by name
-_ops = importlib.import_module(__package__)
+from .shape import expand_dims, flip, moveaxis, transpose
 
 __all__ = [
     "argpartition",
@@ -108,11 +111,11 @@ def corrcoef(x):
     """
     x = to_tensor(x, op="corrcoef")
     if x.dtype.kind != "f":
-        x = _ops.cast(x, dtypes.floatx())
-    centered = _ops.subtract(x, _ops.mean(x, axis=-1, keepdims=True))
-    cov = _ops.matmul(centered, _ops.transpose(centered))
-    std = _ops.sqrt(_ops.diagonal(cov))
-    return _ops.clip(_ops.divide(cov, _ops.outer(std, std)), -1.0, 1.0)
+        x = _conversion.cast(x, dtypes.floatx())
+    centered = _arithmetic.subtract(x, _reduce.mean(x, axis=-1, keepdims=True))
+    cov = matmul(centered, transpose(centered))
+    std = _elementwise.sqrt(diagonal(cov))
+    return _arithmetic.clip(_arithmetic.divide(cov, outer(std, std)), -1.0, 1.0)
 
 
 def correlate(x1, x2, mode="valid"):
@@ -137,18 +140,18 @@ def correlate(x1, x2, mode="valid"):
     dtype = dtypes.promote(a.dtype, b.dtype)  # Keras: int64 -> float64, other non-floats float32
     dtype = "float64" if dtype == "int64" else dtype
     dtype = dtype if dtype in ("float64", "float16", "bfloat16") else "float32"
-    a, b = _ops.cast(a, dtype), _ops.cast(b, dtype)
+    a, b = _conversion.cast(a, dtype), _conversion.cast(b, dtype)
     n, m = a.shape[0], b.shape[0]
     swapped = m > n
     if swapped:  # numpy correlates the longer with the shorter and reverses
         a, b, n, m = b, a, m, n
     left = {"valid": 0, "same": m // 2, "full": m - 1}[mode]
     right = {"valid": 0, "same": m - 1 - m // 2, "full": m - 1}[mode]
-    padded = _ops.pad(a, [(left, right)])
+    padded = _joining.pad(a, [(left, right)])
     count = n + left + right - m + 1
     idx = np.arange(count)[:, None] + np.arange(m)  # (count, m) windows of the padded x1
-    out = _ops.matmul(_ops.take(padded, idx, axis=0), b)
-    return _ops.flip(out, axis=0) if swapped else out
+    out = matmul(_indexing.take(padded, idx, axis=0), b)
+    return flip(out, axis=0) if swapped else out
 
 
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
@@ -160,8 +163,8 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """
     if axis is not None:
         axisa = axisb = axisc = axis
-    a = _ops.moveaxis(to_tensor(x1, op="cross"), axisa, -1)
-    b = _ops.moveaxis(to_tensor(x2, op="cross"), axisb, -1)
+    a = moveaxis(to_tensor(x1, op="cross"), axisa, -1)
+    b = moveaxis(to_tensor(x2, op="cross"), axisb, -1)
     da, db = a.shape[-1], b.shape[-1]
     if da not in (2, 3) or db not in (2, 3):
         raise ValueError(
@@ -169,15 +172,15 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
             f"(shapes {tuple(a.shape)}, {tuple(b.shape)})"
         )
     if da == 2 and db == 2:
-        return _ops.subtract(a[..., 0] * b[..., 1], a[..., 1] * b[..., 0])
+        return _arithmetic.subtract(a[..., 0] * b[..., 1], a[..., 1] * b[..., 0])
     if da == 2:
-        a = _ops.pad(a, [(0, 0)] * (len(a.shape) - 1) + [(0, 1)])
+        a = _joining.pad(a, [(0, 0)] * (len(a.shape) - 1) + [(0, 1)])
     if db == 2:
-        b = _ops.pad(b, [(0, 0)] * (len(b.shape) - 1) + [(0, 1)])
+        b = _joining.pad(b, [(0, 0)] * (len(b.shape) - 1) + [(0, 1)])
     ax, ay, az = (a[..., i] for i in range(3))
     bx, by, bz = (b[..., i] for i in range(3))
-    out = _ops.stack([ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx], axis=-1)
-    return _ops.moveaxis(out, -1, axisc)
+    out = _joining.stack([ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx], axis=-1)
+    return moveaxis(out, -1, axisc)
 
 
 def cdist(x, y):
@@ -192,8 +195,8 @@ def cdist(x, y):
         raise ValueError(
             f"cdist: x and y must have the same last dimension. Received: {a.shape} and {b.shape}"
         )
-    diff = _ops.subtract(_ops.expand_dims(a, -2), _ops.expand_dims(b, -3))
-    return _ops.sqrt(_ops.sum(_ops.square(diff), axis=-1))
+    diff = _arithmetic.subtract(expand_dims(a, -2), expand_dims(b, -3))
+    return _elementwise.sqrt(_reduce.sum(_elementwise.square(diff), axis=-1))
 
 
 def segment_min(data, segment_ids, num_segments=None, sorted=False):

@@ -6,17 +6,16 @@ engine: one vector-Jacobian product per output element, so it is exact and suits
 outputs it is used on.
 """
 
-import importlib
-
 import numpy as np
 
 from .. import dtypes
 from ..autodiff import gradients
 from ..tensor import Tensor
+from . import arithmetic as _arithmetic
+from . import conversion as _conversion
+from . import joining as _joining
 from ._base import to_tensor, unwrap
-
-# the package's functions (bound once it has loaded): the ops composed here call them by name
-_ops = importlib.import_module(__package__)
+from .shape import broadcast_to, reshape
 
 __all__ = ["saturate_cast", "view", "vectorize", "jvp"]
 
@@ -36,11 +35,11 @@ def saturate_cast(x, dtype):
         if x.dtype.kind == "f":  # the largest floats of x's dtype not above the integer bounds
             low = np.nextafter(x.dtype.type(low), 0) if x.dtype.type(low) < low else low
             high = np.nextafter(x.dtype.type(high), 0) if x.dtype.type(high) > high else high
-        x = _ops.clip(x, low, high)
+        x = _arithmetic.clip(x, low, high)
     elif target.kind == "f" and x.dtype.kind == "f" and target.itemsize < x.dtype.itemsize:
         info = np.finfo(target)
-        x = _ops.clip(x, float(info.min), float(info.max))
-    return _ops.cast(x, target)
+        x = _arithmetic.clip(x, float(info.min), float(info.max))
+    return _conversion.cast(x, target)
 
 
 def view(x, dtype=None):
@@ -82,7 +81,7 @@ def vectorize(pyfunc, *, excluded=None, signature=None):
         loop_shapes = [t.shape[: len(t.shape) - c] for t, c in zip(tensors, cores)]
         batch = np.broadcast_shapes(*loop_shapes) if loop_shapes else ()
         tensors = [
-            _ops.broadcast_to(t, tuple(batch) + tuple(t.shape[len(t.shape) - c :]))
+            broadcast_to(t, tuple(batch) + tuple(t.shape[len(t.shape) - c :]))
             for t, c in zip(tensors, cores)
         ]
         results = []
@@ -93,8 +92,8 @@ def vectorize(pyfunc, *, excluded=None, signature=None):
             results.append(to_tensor(pyfunc(*call, **kwargs), op="vectorize"))
         if not batch:
             return results[0]
-        out = _ops.stack(results, axis=0)
-        return _ops.reshape(out, tuple(batch) + tuple(out.shape[1:]))
+        out = _joining.stack(results, axis=0)
+        return reshape(out, tuple(batch) + tuple(out.shape[1:]))
 
     return mapped
 
