@@ -7,15 +7,17 @@ flow through those ops' backwards; the lookups (`isin`, `searchsorted`, `digitiz
 give integers or booleans and no gradient, as in Keras.
 """
 
-import importlib
-
 import numpy as np
 
 from ..tensor import Tensor
+from . import arithmetic as _arithmetic
+from . import conversion as _conversion
+from . import elementwise as _elementwise
+from . import joining as _joining
+from . import reduce as _reduce
 from ._base import to_tensor, unwrap
-
-# the package's functions (bound once it has loaded): the ops composed here call them by name
-_ops = importlib.import_module(__package__)
+from .linalg import diag
+from .shape import expand_dims, flip, moveaxis, reshape, transpose
 
 __all__ = [
     "fliplr",
@@ -65,7 +67,7 @@ def fliplr(x):
     """
     x = to_tensor(x, op="fliplr")
     _at_least(x, 2, "fliplr")
-    return _ops.flip(x, axis=1)
+    return flip(x, axis=1)
 
 
 def flipud(x):
@@ -83,7 +85,7 @@ def flipud(x):
     """
     x = to_tensor(x, op="flipud")
     _at_least(x, 1, "flipud")
-    return _ops.flip(x, axis=0)
+    return flip(x, axis=0)
 
 
 def rot90(array, k=1, axes=(0, 1)):
@@ -111,14 +113,14 @@ def rot90(array, k=1, axes=(0, 1)):
     a0, a1 = axes[0] % ndim, axes[1] % ndim
     k = int(k) % 4
     if k == 0:
-        return _ops.copy(x)
+        return _conversion.copy(x)
     if k == 2:
-        return _ops.flip(_ops.flip(x, axis=a0), axis=a1)
+        return flip(flip(x, axis=a0), axis=a1)
     perm = list(range(ndim))
     perm[a0], perm[a1] = perm[a1], perm[a0]
     if k == 1:  # flip the second axis, then swap the two
-        return _ops.transpose(_ops.flip(x, axis=a1), perm)
-    return _ops.flip(_ops.transpose(x, perm), axis=a1)  # k == 3
+        return transpose(flip(x, axis=a1), perm)
+    return flip(transpose(x, perm), axis=a1)  # k == 3
 
 
 def dstack(xs):
@@ -140,9 +142,9 @@ def dstack(xs):
         shape = list(t.shape)
         if len(shape) < 3:
             shape = {0: [1, 1, 1], 1: [1, shape[0], 1], 2: shape + [1]}[len(shape)]
-            t = _ops.reshape(t, shape)
+            t = reshape(t, shape)
         parts.append(t)
-    return _ops.concatenate(parts, axis=2)
+    return _joining.concatenate(parts, axis=2)
 
 
 def array_split(x, indices_or_sections, axis=0):
@@ -173,7 +175,7 @@ def array_split(x, indices_or_sections, axis=0):
         raise ValueError(f"array_split: sections must be > 0. Received: {sections}")
     size, extra = divmod(x.shape[axis], sections)
     sizes = [size + 1] * extra + [size] * (sections - extra)
-    return _ops.split(x, np.cumsum(sizes)[:-1].tolist(), axis=axis)
+    return _joining.split(x, np.cumsum(sizes)[:-1].tolist(), axis=axis)
 
 
 def hsplit(x, indices_or_sections):
@@ -191,7 +193,7 @@ def hsplit(x, indices_or_sections):
     [[[1], [3]], [[2], [4]]]
     """
     x = to_tensor(x, op="hsplit")
-    return _ops.split(x, indices_or_sections, axis=1 if len(x.shape) > 1 else 0)
+    return _joining.split(x, indices_or_sections, axis=1 if len(x.shape) > 1 else 0)
 
 
 def vsplit(x, indices_or_sections):
@@ -210,7 +212,7 @@ def vsplit(x, indices_or_sections):
     """
     x = to_tensor(x, op="vsplit")
     _at_least(x, 2, "vsplit")
-    return _ops.split(x, indices_or_sections, axis=0)
+    return _joining.split(x, indices_or_sections, axis=0)
 
 
 def dsplit(x, indices_or_sections):
@@ -229,7 +231,7 @@ def dsplit(x, indices_or_sections):
     """
     x = to_tensor(x, op="dsplit")
     _at_least(x, 3, "dsplit")
-    return _ops.split(x, indices_or_sections, axis=2)
+    return _joining.split(x, indices_or_sections, axis=2)
 
 
 # -- matrices and polynomials ------------------------------------------------------------------
@@ -247,7 +249,7 @@ def diagflat(x, k=0):
     >>> keras.ops.diagflat([1, 2]).numpy().tolist()
     [[1, 0], [0, 2]]
     """
-    return _ops.diag(_ops.reshape(to_tensor(x, op="diagflat"), [-1]), k=k)
+    return diag(reshape(to_tensor(x, op="diagflat"), [-1]), k=k)
 
 
 def kron(x1, x2):
@@ -268,9 +270,9 @@ def kron(x1, x2):
     sa = [1] * (nd - len(a.shape)) + list(a.shape)
     sb = [1] * (nd - len(b.shape)) + list(b.shape)
     # a as (a0, 1, a1, 1, ...) times b as (1, b0, 1, b1, ...), then merge each pair of axes
-    wide_a = _ops.reshape(a, [v for s in sa for v in (s, 1)])
-    wide_b = _ops.reshape(b, [v for s in sb for v in (1, s)])
-    return _ops.reshape(_ops.multiply(wide_a, wide_b), [p * q for p, q in zip(sa, sb)])
+    wide_a = reshape(a, [v for s in sa for v in (s, 1)])
+    wide_b = reshape(b, [v for s in sb for v in (1, s)])
+    return reshape(_arithmetic.multiply(wide_a, wide_b), [p * q for p, q in zip(sa, sb)])
 
 
 def vander(x, N=None, increasing=False):
@@ -293,7 +295,7 @@ def vander(x, N=None, increasing=False):
         raise ValueError(f"vander expects a 1-D tensor. Received: shape={x.shape}")
     n = x.shape[0] if N is None else int(N)
     powers = np.arange(n) if increasing else np.arange(n - 1, -1, -1)
-    return _ops.power(_ops.expand_dims(x, -1), powers.astype(x.dtype))
+    return _elementwise.power(expand_dims(x, -1), powers.astype(x.dtype))
 
 
 def trapezoid(y, x=None, dx=1.0, axis=-1):
@@ -312,17 +314,17 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     >>> float(keras.ops.trapezoid([1.0, 2.0, 3.0]))
     4.0
     """
-    y = _ops.moveaxis(to_tensor(y, op="trapezoid"), axis, -1)
+    y = moveaxis(to_tensor(y, op="trapezoid"), axis, -1)
     if y.dtype.kind != "f":
-        y = _ops.cast(y, "float32")
+        y = _conversion.cast(y, "float32")
     if x is None:
         d = dx
     else:
         x = to_tensor(x, op="trapezoid")
-        x = _ops.moveaxis(x, axis, -1) if len(x.shape) > 1 else x
-        d = _ops.cast(_ops.subtract(x[..., 1:], x[..., :-1]), y.dtype)
-    average = _ops.multiply(_ops.add(y[..., 1:], y[..., :-1]), 0.5)
-    return _ops.sum(_ops.multiply(average, d), axis=-1)
+        x = moveaxis(x, axis, -1) if len(x.shape) > 1 else x
+        d = _conversion.cast(_arithmetic.subtract(x[..., 1:], x[..., :-1]), y.dtype)
+    average = _arithmetic.multiply(_arithmetic.add(y[..., 1:], y[..., :-1]), 0.5)
+    return _reduce.sum(_arithmetic.multiply(average, d), axis=-1)
 
 
 # -- lookups (no gradient) ---------------------------------------------------------------------
@@ -428,9 +430,9 @@ def psnr(x1, x2, max_val):
         raise ValueError(
             f"psnr: input shapes {a.shape} and {b.shape} must match for the PSNR calculation."
         )
-    mse = _ops.mean(_ops.square(_ops.subtract(a, b)))
+    mse = _reduce.mean(_elementwise.square(_arithmetic.subtract(a, b)))
     peak = 20.0 * np.log10(np.asarray(max_val, dtype=b.dtype))
-    return _ops.subtract(peak, _ops.multiply(_ops.log10(mse), 10.0))
+    return _arithmetic.subtract(peak, _arithmetic.multiply(_elementwise.log10(mse), 10.0))
 
 
 def _check_blocks(op, x, block_size, data_format):
@@ -466,13 +468,13 @@ def depth_to_space(x, block_size, data_format="channels_last"):
     b = _check_blocks("depth_to_space", x, block_size, data_format)
     if data_format == "channels_last":
         n, h, w, c = x.shape
-        x = _ops.reshape(x, [n, h, w, b, b, c // (b * b)])
-        x = _ops.transpose(x, (0, 1, 3, 2, 4, 5))  # (n, h, bh, w, bw, c')
-        return _ops.reshape(x, [n, h * b, w * b, c // (b * b)])
+        x = reshape(x, [n, h, w, b, b, c // (b * b)])
+        x = transpose(x, (0, 1, 3, 2, 4, 5))  # (n, h, bh, w, bw, c')
+        return reshape(x, [n, h * b, w * b, c // (b * b)])
     n, c, h, w = x.shape
-    x = _ops.reshape(x, [n, c // (b * b), b, b, h, w])
-    x = _ops.transpose(x, (0, 1, 4, 2, 5, 3))  # (n, c', h, bh, w, bw)
-    return _ops.reshape(x, [n, c // (b * b), h * b, w * b])
+    x = reshape(x, [n, c // (b * b), b, b, h, w])
+    x = transpose(x, (0, 1, 4, 2, 5, 3))  # (n, c', h, bh, w, bw)
+    return reshape(x, [n, c // (b * b), h * b, w * b])
 
 
 def space_to_depth(x, block_size, data_format="channels_last"):
@@ -495,10 +497,10 @@ def space_to_depth(x, block_size, data_format="channels_last"):
     b = _check_blocks("space_to_depth", x, block_size, data_format)
     if data_format == "channels_last":
         n, h, w, c = x.shape
-        x = _ops.reshape(x, [n, h // b, b, w // b, b, c])
-        x = _ops.transpose(x, (0, 1, 3, 2, 4, 5))  # (n, h', w', bh, bw, c)
-        return _ops.reshape(x, [n, h // b, w // b, c * b * b])
+        x = reshape(x, [n, h // b, b, w // b, b, c])
+        x = transpose(x, (0, 1, 3, 2, 4, 5))  # (n, h', w', bh, bw, c)
+        return reshape(x, [n, h // b, w // b, c * b * b])
     n, c, h, w = x.shape
-    x = _ops.reshape(x, [n, c, h // b, b, w // b, b])
-    x = _ops.transpose(x, (0, 1, 3, 5, 2, 4))  # (n, c, bh, bw, h', w')
-    return _ops.reshape(x, [n, c * b * b, h // b, w // b])
+    x = reshape(x, [n, c, h // b, b, w // b, b])
+    x = transpose(x, (0, 1, 3, 5, 2, 4))  # (n, c, bh, bw, h', w')
+    return reshape(x, [n, c * b * b, h // b, w // b])

@@ -8,16 +8,19 @@ backends); the few new primitives define their backward beside the forward. Bool
 (`signbit`, `isposinf`, ...) carry no gradient, as in Keras.
 """
 
-import importlib
 import math
 
 import numpy as np
 
 from ..tensor import Tensor
+from . import arithmetic as _arithmetic
+from . import comparison as _comparison
+from . import elementwise as _elementwise
+from . import indexing as _indexing
+from . import reduce as _reduce
+from . import sorting as _sorting
 from ._base import keras_operands, result_float, unwrap
-
-# the package's functions (bound once it has loaded): the ops composed here call them by name
-_ops = importlib.import_module(__package__)
+from .shape import moveaxis, reshape
 
 __all__ = [
     "cbrt",
@@ -102,7 +105,7 @@ def deg2rad(x):
     >>> round(float(keras.ops.deg2rad(180.0)), 5)
     3.14159
     """
-    return _ops.multiply(_floats(x, "deg2rad"), math.pi / 180.0)
+    return _arithmetic.multiply(_floats(x, "deg2rad"), math.pi / 180.0)
 
 
 def rad2deg(x):
@@ -118,7 +121,7 @@ def rad2deg(x):
     >>> round(float(keras.ops.rad2deg(3.141592653589793)), 3)
     180.0
     """
-    return _ops.multiply(_floats(x, "rad2deg"), 180.0 / math.pi)
+    return _arithmetic.multiply(_floats(x, "rad2deg"), 180.0 / math.pi)
 
 
 def fabs(x):
@@ -134,7 +137,7 @@ def fabs(x):
     >>> keras.ops.fabs([-2, 3]).numpy().tolist()
     [2.0, 3.0]
     """
-    return _ops.abs(_floats(x, "fabs"))
+    return _elementwise.abs(_floats(x, "fabs"))
 
 
 def hypot(x1, x2):
@@ -175,7 +178,9 @@ def logaddexp2(x1, x2):
     """
     ln2 = math.log(2.0)
     a, b = _floats(x1, "logaddexp2"), _floats(x2, "logaddexp2")
-    return _ops.divide(_ops.logaddexp(_ops.multiply(a, ln2), _ops.multiply(b, ln2)), ln2)
+    return _arithmetic.divide(
+        _elementwise.logaddexp(_arithmetic.multiply(a, ln2), _arithmetic.multiply(b, ln2)), ln2
+    )
 
 
 def sinc(x):
@@ -332,8 +337,8 @@ def _quantile(op, x, q, axis, method, keepdims, skip_nan):
         raise ValueError(f"{op}: quantiles must be in [0, 1]. Received: q={qa.tolist()}")
     axes = tuple(range(a.ndim)) if axis is None else tuple(np.atleast_1d(axis) % max(a.ndim, 1))
     rest = [i for i in range(a.ndim) if i not in axes]
-    moved = _ops.moveaxis(xt, axes, tuple(range(len(rest), a.ndim))) if axes else xt
-    flat = _ops.sort(_ops.reshape(moved, [a.shape[i] for i in rest] + [-1]), axis=-1)
+    moved = moveaxis(xt, axes, tuple(range(len(rest), a.ndim))) if axes else xt
+    flat = _sorting.sort(reshape(moved, [a.shape[i] for i in rest] + [-1]), axis=-1)
     isnan = np.isnan(flat.data)
     n = flat.shape[-1]
     count = (~isnan).sum(-1, keepdims=True) if skip_nan else np.full(flat.shape[:-1] + (1,), n)
@@ -347,21 +352,23 @@ def _quantile(op, x, q, axis, method, keepdims, skip_nan):
         lo = hi = np.around(pos)
 
     def gather(index):
-        return _ops.take_along_axis(flat, np.clip(index, 0, n - 1).astype("int64"), axis=-1)
+        return _indexing.take_along_axis(flat, np.clip(index, 0, n - 1).astype("int64"), axis=-1)
 
     low = gather(lo)
     if method == "midpoint":
-        out = _ops.multiply(_ops.add(low, gather(hi)), 0.5)
+        out = _arithmetic.multiply(_arithmetic.add(low, gather(hi)), 0.5)
     elif method == "linear":
         weight = (pos - lo).astype(flat.dtype)
-        out = _ops.add(low, _ops.multiply(_ops.subtract(gather(hi), low), weight))
+        out = _arithmetic.add(
+            low, _arithmetic.multiply(_arithmetic.subtract(gather(hi), low), weight)
+        )
     else:
         out = low
     if not skip_nan and isnan.any():  # a slice holding NaN has NaN quantiles, as in numpy
-        out = _ops.where(isnan.any(-1, keepdims=True), np.nan, out)
-    out = _ops.moveaxis(out, -1, 0)  # (quantiles, kept axes)
+        out = _comparison.where(isnan.any(-1, keepdims=True), np.nan, out)
+    out = moveaxis(out, -1, 0)  # (quantiles, kept axes)
     kept = [1 if i in axes else a.shape[i] for i in range(a.ndim)] if keepdims else out.shape[1:]
-    return _ops.reshape(out, list(qa.shape) + list(kept))
+    return reshape(out, list(qa.shape) + list(kept))
 
 
 def quantile(x, q, axis=None, method="linear", keepdims=False):
@@ -479,5 +486,5 @@ def ptp(x, axis=None, keepdims=False):
     >>> keras.ops.ptp([[1.0, 5.0], [2.0, 3.0]], axis=1).numpy().tolist()
     [4.0, 1.0]
     """
-    high = _ops.max(x, axis=axis, keepdims=keepdims)
-    return _ops.subtract(high, _ops.min(x, axis=axis, keepdims=keepdims))
+    high = _reduce.max(x, axis=axis, keepdims=keepdims)
+    return _arithmetic.subtract(high, _reduce.min(x, axis=axis, keepdims=keepdims))
