@@ -168,8 +168,17 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     )
 
 
+def __getattr__(name):
+    if name == "KerasFileEditor":  # h5py loads on first use, not at `import minikeras`
+        from .file_editor import KerasFileEditor
+
+        return KerasFileEditor
+    raise AttributeError(f"module 'minikeras.saving' has no attribute '{name}'")
+
+
 __all__ = [
     "CustomObjectScope",
+    "KerasFileEditor",
     "custom_object_scope",
     "deserialize_keras_object",
     "get_custom_objects",
