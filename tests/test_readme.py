@@ -276,8 +276,6 @@ def section():
         "  tensors, no `keras.distribution`.",
         "- Namespaces: `keras.tree`, `keras.export`; sparse and ragged",
         "  tensors.",
-        "- In `keras.utils`:",
-        "  `audio_dataset_from_directory`, `FeatureSpace`, `Progbar`, `get_source_inputs`.",
     ]
     return "\n".join(lines)
 

@@ -5,6 +5,7 @@ from ..core.switches import (
     enable_interactive_logging,
     is_interactive_logging_enabled,
 )
+from .audio_dataset_utils import audio_dataset_from_directory
 from .batch_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from . import legacy
 from .config import Config
@@ -31,6 +32,7 @@ from .timeseries_dataset_utils import timeseries_dataset_from_array
 
 __all__ = [
     "PyDataset",
+    "audio_dataset_from_directory",
     "Sequence",
     "clear_session",
     "normalize",
