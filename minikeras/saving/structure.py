@@ -134,7 +134,11 @@ def own_variables(obj):
 def loads_by_layout(obj):
     """Whether `obj` loads its `vars` positionally against `own_variables(obj)` (so the file can
     be checked before anything is written): the base `Layer.load_own_variables` or a layer that
-    declares its saved variables (LoRA layers); a subclass's own loader is opaque."""
+    declares its saved variables (LoRA layers); a subclass's own loader is opaque. A layer may
+    say so itself with `_loads_by_layout()` (quantizable layers: only while not quantized)."""
+    declared = getattr(obj, "_loads_by_layout", None)
+    if declared is not None:
+        return bool(declared())
     return type(obj).load_own_variables in (Layer.load_own_variables, LoRA.load_own_variables)
 
 

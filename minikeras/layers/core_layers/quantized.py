@@ -259,6 +259,11 @@ class Quantized:
         merged = np.asarray(self._dequantized()) + self._lora_delta()
         return ops.convert_to_tensor(merged.astype(np.float32))
 
+    def _loads_by_layout(self):
+        """Unquantized, the layer saves its variables in the base layout, which loading checks
+        (counts and shapes) before reading anything; quantized ones follow Keras's spec order."""
+        return self.quantization_mode is None
+
     def save_own_variables(self, store):
         mode = self.quantization_mode
         if mode is None:
