@@ -273,9 +273,11 @@ def section():
         "### Not supported yet",
         "",
         "- Backends and devices: CPU only (numpy + numba); no GPU/TPU, no JAX/TensorFlow/PyTorch",
-        "  tensors, no `keras.distribution`.",
-        "- Namespaces: `keras.tree`, `keras.export`; sparse and ragged",
-        "  tensors.",
+        "  tensors or their wrappers (`JaxLayer`, `FlaxLayer`, `TorchModuleWrapper`, `TFSMLayer`),",
+        "  no `OrbaxCheckpoint`; `keras.distribution` is data-parallel only (`ModelParallel`",
+        "  raises).",
+        "- Complex tensors, so no `ops.eig`, `real`, `imag`, `conj`, `angle`, `polar`,",
+        "  `view_as_complex` / `view_as_real`; sparse and ragged tensors; `keras.export`.",
     ]
     return "\n".join(lines)
 
