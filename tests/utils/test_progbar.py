@@ -12,6 +12,13 @@ import minikeras as keras
 from minikeras.utils import progbar as progbar_module
 
 
+@pytest.fixture(autouse=True)
+def _plain_stream(monkeypatch):
+    """Plain lines, as on a pipe: another test in the suite may have imported ipykernel (the
+    notebook tests), which makes the bar redraw one line as in a notebook."""
+    monkeypatch.setattr(progbar_module, "_dynamic", lambda: False)
+
+
 def _plain(text):
     text = re.sub(r"\x1b\[\d+m", "", text).replace("\b", "")
     return re.sub(r"\d+(us|ms|s)/step", "T/step", text)
