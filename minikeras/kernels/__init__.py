@@ -2,19 +2,78 @@
 
 Submodules are imported where they are used: `load("conv")` on first use by the ops and layers,
 so importing minikeras neither imports numba nor compiles anything; kernels compile on their
-first call and are cached on disk (`cache=True`).
+first call and are cached on disk (`cache=True`). When a module's kernels are not cached yet,
+`warmup.py` compiles the ones needed later (backward kernels, the optimizer's) in a background
+process on another core while this process goes on, and the symbolic build's placeholder runs
+(inside `references()`) use the numpy references instead of compiling.
 """
 
+import contextlib
 import importlib
+import threading
 
 _loaded = {}
+_cold = {}  # module name -> whether its kernels were uncached when this process first asked
+_local = threading.local()
 
 
 def load(name):
     """The kernel module `minikeras.kernels.<name>`, imported on the first call (the ops and
     layers call this when they run, rather than importing kernel modules, which load numba, at
-    module level)."""
+    module level). Inside `references()`, a module whose kernels are not cached yet comes as a
+    view whose functions are its numpy references."""
     module = _loaded.get(name)
     if module is None:
         module = _loaded[name] = importlib.import_module(f"{__name__}.{name}")
+        from . import warmup
+
+        _cold[name] = warmup.is_cold(name, module)
+        warmup.request(name, module)
+    if getattr(_local, "references", 0) and _cold.get(name) and name in _REFERENCES:
+        return _References(module, _REFERENCES[name])
     return module
+
+
+@contextlib.contextmanager
+def references():
+    """Within this block (in this thread), `load` gives the numpy references (`f_ref` for `f`,
+    listed in `_REFERENCES`) of modules whose kernels are not compiled and cached yet. The functional API's placeholder
+    runs, which only learn shapes and dtypes from tiny arrays, use it: on a cold cache they
+    would otherwise compile the inference kernels (2-5 s each for im2col or an LSTM) that a
+    training step does not use, or compile forward kernels one by one while the background
+    process (`warmup.py`) could share the work."""
+    _local.references = getattr(_local, "references", 0) + 1
+    try:
+        yield
+    finally:
+        _local.references -= 1
+
+
+def _max_pool_ref(module):
+    def max_pool(*args):  # the reference has no argmax, which only the backward pass reads
+        return module.max_pool_ref(*args), None
+
+    return max_pool
+
+
+# module -> {function: its reference, with the same arguments and results}; the others run as
+# they are (the references of some return less, e.g. no argmax)
+_REFERENCES = {
+    "conv": {"conv": lambda m: m.conv_ref},
+    "pool": {"max_pool": _max_pool_ref, "avg_pool": lambda m: m.avg_pool_ref},
+    "bias_act": {"bias_act": lambda m: m.bias_act_ref},
+    "softmax": {"softmax": lambda m: m.softmax_ref},
+    "layer_norm": {"layer_norm": lambda m: m.layer_norm_ref},
+    "rnn": {"lstm_infer": lambda m: m.lstm_infer_ref},
+}
+
+
+class _References:
+    """A kernel module seen through its numpy references (`_REFERENCES`)."""
+
+    def __init__(self, module, refs):
+        self._module, self._refs = module, refs
+
+    def __getattr__(self, attr):
+        ref = self._refs.get(attr)
+        return ref(self._module) if ref is not None else getattr(self._module, attr)

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core.autodiff import no_grad
 from ..core.tensor import Tensor
+from ..core import kernel_references
 from ..utils import random as mk_random
 from .call_context import enter_scope, exit_scope, training_scope
 from .node import KerasTensor, Node, dummy_value, flatten, map_structure
@@ -45,7 +46,8 @@ class SymbolicCalls:
         c_kwargs = map_structure(fill, kwargs)
         if "training" in c_kwargs:
             c_kwargs["training"] = False  # tracing shapes must not touch state (BN statistics)
-        with no_grad(), np.errstate(all="ignore"), training_scope(False):
+        # kernel_references: on a cold numba cache, numpy references instead of compiling
+        with no_grad(), np.errstate(all="ignore"), training_scope(False), kernel_references():
             return self.__call__(*c_args, **c_kwargs)
 
     def _placeholder_room(self):

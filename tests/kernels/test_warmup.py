@@ -1,0 +1,119 @@
+"""The background kernel warm-up (`minikeras/kernels/warmup.py`) and the placeholder runs'
+numpy references (`kernels.references`). No Keras behaviour is involved: these are minikeras's
+own first-run optimisations, checked for what they promise (a filled cache, one process per
+cache directory, nothing left running)."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import minikeras.kernels as kernels
+from minikeras.kernels import runtime, warmup
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _env(cache, **extra):
+    return {**os.environ, "NUMBA_CACHE_DIR": str(cache), "MINIKERAS_NUM_THREADS": "1", **extra}
+
+
+def test_background_process_fills_a_fresh_cache(tmp_path):
+    """`python warmup.py <package> <cache dir> --drain` compiles the requested module's kernels
+    (and the common ones) into an empty cache directory."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    script = os.path.join(ROOT, "minikeras", "kernels", "warmup.py")
+    subprocess.run(
+        [sys.executable, script, ROOT, str(cache), "--drain"],
+        input=b"scatter\n",
+        env=_env(cache, MINIKERAS_PREWARM="0"),
+        timeout=300,
+        check=True,
+    )
+    names = {f for _, _, files in os.walk(cache) for f in files}
+    for kernel in ("scatter.scatter_add_rows", "adam.adam_update", "bias_act._bias_act_rows"):
+        assert any(n.startswith(kernel) and n.endswith(".nbi") for n in names), (kernel, names)
+
+
+def test_lock_admits_one_owner_and_takes_over_a_dead_one(tmp_path):
+    lock = str(tmp_path / warmup.LOCK_NAME)
+    assert warmup._take_lock(lock)
+    assert not warmup._take_lock(lock)  # held by a live process (this one)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    with open(lock, "w") as f:
+        f.write(str(dead.pid))
+    assert warmup._take_lock(lock)
+
+
+@pytest.mark.skipif(runtime.available_cpus() < 2, reason="prewarm needs a second CPU")
+def test_cold_load_starts_one_background_process_that_ends_with_the_parent(tmp_path):
+    """The first cold `kernels.load` starts the background process and takes the lock; a second
+    process on the same cache finds the lock taken; nothing survives the parent."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    code = textwrap.dedent(
+        """
+        import os, sys
+        import minikeras.kernels as kernels
+        from minikeras.kernels import warmup
+        kernels.load("adam")
+        pid = warmup.background_pid()
+        lock = os.path.join(os.path.dirname(
+            warmup._index_paths(kernels.load("adam"), ["adam_update"])[0]), warmup.LOCK_NAME)
+        print(pid, os.path.exists(lock), warmup._take_lock(lock), flush=True)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=_env(cache, MINIKERAS_PREWARM="1"),
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    pid, locked, second = out.stdout.decode().split()
+    assert pid != "None" and locked == "True" and second == "False"
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid), 0)  # terminated at the parent's exit
+    assert not any(f == warmup.LOCK_NAME for _, _, fs in os.walk(cache) for f in fs)
+
+
+def test_prewarm_off_starts_nothing(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    code = "import minikeras.kernels as k\nfrom minikeras.kernels import warmup\n"
+    code += "k.load('adam')\nprint(warmup.background_pid())"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=_env(cache, MINIKERAS_PREWARM="0"),
+        capture_output=True,
+        timeout=300,
+        check=True,
+    )
+    assert out.stdout.decode().strip() == "None"
+
+
+def test_references_on_a_cold_module(monkeypatch):
+    """Inside `references()` a cold module's listed functions are its numpy references (same
+    results); outside, and for warm modules, the kernels themselves."""
+    conv = kernels.load("conv")
+    monkeypatch.setitem(kernels._cold, "conv", True)
+    with kernels.references():
+        assert kernels.load("conv").conv is conv.conv_ref
+        assert kernels.load("conv").im2col is conv.im2col
+    assert kernels.load("conv") is conv
+    pool = kernels.load("pool")
+    monkeypatch.setitem(kernels._cold, "pool", True)
+    x = np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4, 1)
+    geometry = ((1, 2, 2), (1, 2, 2), (0, 0, 0), (1, 2, 2))
+    with kernels.references():
+        out, arg = kernels.load("pool").max_pool(x, *geometry)
+    assert arg is None
+    np.testing.assert_array_equal(out, pool.max_pool(x, *geometry)[0])
+    monkeypatch.setitem(kernels._cold, "pool", False)
+    with kernels.references():
+        assert kernels.load("pool") is pool
