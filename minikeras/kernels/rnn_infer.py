@@ -49,9 +49,8 @@ def _single_thread_blas():
     stays on one thread like numpy's, since the rows are split over minikeras's threads."""
     global _blas_ready
     if not _blas_ready:
-        from numba.np.linalg import ensure_blas
+        import scipy.linalg.cython_blas  # noqa: F401 (what numba's np.dot loads)
 
-        ensure_blas()  # loads SciPy's BLAS, as numba's np.dot does on first use
         runtime.refresh_blas()
         _blas_ready = True
 

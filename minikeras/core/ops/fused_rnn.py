@@ -12,7 +12,6 @@ over all steps at once. The op's output packs `(batch, T + n_states, units)`: th
 import numpy as np
 
 from ...kernels import load as load_kernels
-from ...kernels import threads
 from ..autodiff import grad_enabled
 from ..tensor import Tensor
 from ._base import _CONST
@@ -126,10 +125,6 @@ def _records(parents):
     return grad_enabled() and any(p.requires_grad for p in parents)
 
 
-def _one_thread():
-    return threads.num_threads() == 1
-
-
 def _lstm_infer(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output, seq):
     """The LSTM without backward bookkeeping (`kernels/rnn_infer.py`): constant Tensors."""
     h0, c0 = states
@@ -148,13 +143,11 @@ def lstm(
 ):
     """LSTM over a whole (B, T, F) sequence; `states` = [h0, c0].
 
-    When no gradient is recorded (`predict`, `no_grad`, constant inputs) and minikeras runs one
-    thread, the inference kernel runs: same outputs, nothing kept for a backward pass."""
+    When no gradient is recorded (`predict`, `no_grad`, constant inputs) the inference kernel runs:
+    same outputs, nothing kept for a backward pass."""
     h0, c0 = states
     parents = (x, kernel, recurrent_kernel, bias if bias is not None else _CONST, h0, c0)
-    # on one thread only: with two, the training kernel's blocks of 4 rows split better than the
-    # per-step products of half the batch (lstm workload, 2 threads: 14-23 vs 26-43 ms predict)
-    if not _records(parents) and x.dtype in (np.float32, np.float64) and _one_thread():
+    if not _records(parents) and x.dtype in (np.float32, np.float64):
         args = (mask, go_backwards, zero_output, return_sequences)
         return _lstm_infer(x, kernel, recurrent_kernel, bias, states, *args)
     batch, steps = x.shape[:2]

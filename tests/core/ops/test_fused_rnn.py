@@ -82,9 +82,6 @@ def test_lstm_without_gradient_runs_the_inference_kernel(
     """Under no_grad (predict) the LSTM op keeps nothing for a backward pass: it runs
     `kernels.lstm_infer` and gives the recording path's outputs and states."""
     from minikeras.core.autodiff import no_grad
-    from minikeras.kernels import threads
-
-    monkeypatch.setattr(threads, "num_threads", lambda: 1)
 
     w = [Tensor(a, requires_grad=True) for a in _weights("lstm")]
     x = Tensor(randn(B, T, F), requires_grad=True)
