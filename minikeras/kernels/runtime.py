@@ -63,15 +63,6 @@ def set_blas_threads(n):
         setter(n)
 
 
-def refresh_blas():
-    """Puts BLAS libraries loaded since the last look (numba's `np.dot` loads SciPy's own OpenBLAS
-    on first use, at two threads here) on one thread too, when minikeras set the thread count."""
-    global _setters
-    _setters = _blas_setters()
-    if _threads is not None:
-        set_blas_threads(1)
-
-
 def _blas_setters():
     """`set_num_threads` functions of the BLAS libraries loaded into this process."""
     names = (

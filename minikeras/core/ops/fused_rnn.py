@@ -12,7 +12,6 @@ over all steps at once. The op's output packs `(batch, T + n_states, units)`: th
 import numpy as np
 
 from ...kernels import load as load_kernels
-from ..autodiff import grad_enabled
 from ..tensor import Tensor
 from ._base import _CONST
 from .linalg import gemm
@@ -120,36 +119,11 @@ def simple_rnn(
     return _outputs(packed, steps, 1, return_sequences)
 
 
-def _records(parents):
-    """Whether the op's output will record a backward (as `Tensor.from_op` decides)."""
-    return grad_enabled() and any(p.requires_grad for p in parents)
-
-
-def _lstm_infer(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output, seq):
-    """The LSTM without backward bookkeeping (`kernels/rnn_infer.py`): constant Tensors."""
-    h0, c0 = states
-    batch, steps = x.shape[:2]
-    a = np.ascontiguousarray(x.data[:, ::-1] if go_backwards else x.data)
-    wu = np.concatenate([kernel.data, recurrent_kernel.data])
-    b = bias.data if bias is not None else np.zeros(wu.shape[1], wu.dtype)
-    m = _mask(mask, batch, steps, go_backwards)
-    y, h, c = kernels.lstm_infer(a, wu, b, _c(h0.data), _c(c0.data), m, zero_output, seq)
-    last = Tensor(y[:, -1] if seq else y)
-    return last, (Tensor(y) if seq else None), [Tensor(h), Tensor(c)]
-
-
 def lstm(
     x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output, return_sequences
 ):
-    """LSTM over a whole (B, T, F) sequence; `states` = [h0, c0].
-
-    When no gradient is recorded (`predict`, `no_grad`, constant inputs) the inference kernel runs:
-    same outputs, nothing kept for a backward pass."""
+    """LSTM over a whole (B, T, F) sequence; `states` = [h0, c0]."""
     h0, c0 = states
-    parents = (x, kernel, recurrent_kernel, bias if bias is not None else _CONST, h0, c0)
-    if not _records(parents) and x.dtype in (np.float32, np.float64):
-        args = (mask, go_backwards, zero_output, return_sequences)
-        return _lstm_infer(x, kernel, recurrent_kernel, bias, states, *args)
     batch, steps = x.shape[:2]
     x2, xw = _inputs(x, kernel, go_backwards)
     if bias is not None:
@@ -166,6 +140,7 @@ def lstm(
         grads = _dense_grads(x, x2, kernel, hprev, recurrent_kernel, bias, dpre, go_backwards)
         return (*grads, dh0, dc0)
 
+    parents = (x, kernel, recurrent_kernel, bias if bias is not None else _CONST, h0, c0)
     packed = Tensor.from_op(_pack(y, [h_last, c_last]), parents, backward, "lstm")
     return _outputs(packed, steps, 2, return_sequences)
 
