@@ -64,7 +64,12 @@ _REFERENCES = {
     "bias_act": {"bias_act": lambda m: m.bias_act_ref},
     "softmax": {"softmax": lambda m: m.softmax_ref},
     "layer_norm": {"layer_norm": lambda m: m.layer_norm_ref},
-    "rnn": {"lstm_infer": lambda m: m.lstm_infer_ref},
+    "rnn": {
+        "lstm_forward": lambda m: m.lstm_forward_ref,
+        "gru_forward": lambda m: m.gru_forward_ref,
+        "gru_v1_forward": lambda m: m.gru_v1_forward_ref,
+        "simple_rnn_forward": lambda m: m.simple_rnn_forward_ref,
+    },
 }
 
 
