@@ -66,6 +66,11 @@ class AdaptiveAveragePooling2D(BaseAdaptivePooling):
     Args:
         output_size: an int or a tuple `(out_h, out_w)`.
         data_format: `"channels_last"` (default from `keras.config`) or `"channels_first"`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> keras.layers.AdaptiveAveragePooling2D(2)(x).numpy()[..., 0].tolist()
+    [[[2.5, 4.5], [10.5, 12.5]]]
     """
 
     rank, mode = 2, "average"
@@ -77,6 +82,10 @@ class AdaptiveAveragePooling3D(BaseAdaptivePooling):
     Args:
         output_size: an int or a tuple `(out_d, out_h, out_w)`.
         data_format: `"channels_last"` (default from `keras.config`) or `"channels_first"`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.layers.AdaptiveAveragePooling3D((1, 2, 2))(np.ones((2, 3, 5, 5, 4))).shape
+    (2, 1, 2, 2, 4)
     """
 
     rank, mode = 3, "average"
@@ -88,6 +97,11 @@ class AdaptiveMaxPooling1D(BaseAdaptivePooling):
     Args:
         output_size: an int or a tuple of 1 int, the output length.
         data_format: `"channels_last"` (default from `keras.config`) or `"channels_first"`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> x = np.array([[[1.0], [5.0], [2.0], [4.0], [3.0]]])  # windows [0, 3) and [2, 5)
+    >>> keras.layers.AdaptiveMaxPooling1D(2)(x).numpy().ravel().tolist()
+    [5.0, 4.0]
     """
 
     rank, mode = 1, "max"
@@ -99,6 +113,11 @@ class AdaptiveMaxPooling2D(BaseAdaptivePooling):
     Args:
         output_size: an int or a tuple `(out_h, out_w)`.
         data_format: `"channels_last"` (default from `keras.config`) or `"channels_first"`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> keras.layers.AdaptiveMaxPooling2D(2)(x).numpy()[..., 0].tolist()
+    [[[5.0, 7.0], [13.0, 15.0]]]
     """
 
     rank, mode = 2, "max"
@@ -110,6 +129,10 @@ class AdaptiveMaxPooling3D(BaseAdaptivePooling):
     Args:
         output_size: an int or a tuple `(out_d, out_h, out_w)`.
         data_format: `"channels_last"` (default from `keras.config`) or `"channels_first"`.
+
+    >>> import numpy as np, minikeras as keras
+    >>> keras.layers.AdaptiveMaxPooling3D(2)(np.ones((1, 4, 6, 5, 2))).shape
+    (1, 2, 2, 2, 2)
     """
 
     rank, mode = 3, "max"

@@ -6,10 +6,10 @@ from ..layer import Layer
 
 
 class MaxNumBoundingBoxes(Layer):
-    """Gives every image exactly `max_number` boxes: extra boxes are dropped, missing ones are
-    filled with `fill_value` (boxes and labels alike), as Keras 3's layer.
+    """Pads or truncates each image's bounding boxes and labels to exactly `max_number`.
 
-    It takes Keras's detection dict `{"images", "bounding_boxes": {"boxes", "labels"}, ...}`
+    As Keras 3's layer, extra boxes are dropped and missing ones are filled with `fill_value`
+    (boxes and labels alike). It takes Keras's detection dict `{"images", "bounding_boxes": {"boxes", "labels"}, ...}`
     (`boxes` `(batch, n, 4)`, `labels` `(batch, n)`, or unbatched without the first axis) and
     returns it with the boxes and labels resized; images, top-level `labels` and segmentation
     masks pass unchanged, and a plain image tensor is returned as is. The box coordinates are

@@ -43,8 +43,10 @@ def linear_to_mel_weight_matrix(
 
 
 class MelSpectrogram(Layer):
-    """Mel spectrogram of raw audio: `|STFT|^mag_exp` mapped to `num_mel_bins` mel bands, then
-    (with `power_to_db`) decibels clipped to `top_db` below the batch's maximum.
+    """Mel spectrogram of raw audio, in decibels by default.
+
+    Computes `|STFT|^mag_exp`, maps it to `num_mel_bins` mel bands, then (with `power_to_db`)
+    converts to decibels clipped to `top_db` below the batch's maximum.
 
     Args:
         fft_length: FFT size (2048).

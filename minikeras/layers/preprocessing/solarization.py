@@ -41,8 +41,9 @@ class Solarization(ImageAugmentationLayer):
 
     >>> import numpy as np, minikeras as keras
     >>> layer = keras.layers.Solarization(threshold_factor=(0.5, 0.5), value_range=(0, 255))
-    >>> layer(np.array([[[10.0], [200.0]]]), training=True).numpy().ravel().tolist()
-    [10.0, 55.0]
+    >>> # the threshold is drawn in [0.5, 127.5]: 0 always stays, 200 is always inverted
+    >>> layer(np.array([[[0.0], [200.0]]]), training=True).numpy().ravel().tolist()
+    [0.0, 55.0]
     """
 
     def __init__(
