@@ -53,8 +53,11 @@ def _weights(in_size, out_size, scale, translation, kernel, antialias):
 def scale_and_translate(
     images, output_shape, scale, translation, spatial_dims, method, antialias=True
 ):
-    """Resamples `images` along `spatial_dims` to `output_shape`, scaling by `scale` and shifting
-    by `translation` (in output pixels), as `jax.image.scale_and_translate`.
+    """Resamples `images` along `spatial_dims` to `output_shape` with a scale and a shift.
+
+    As `jax.image.scale_and_translate` (which Keras 3 follows): the input is scaled by `scale`
+    and shifted by `translation` (in output pixels), so output pixel centre `o + 0.5` samples
+    the input at `(o + 0.5 - translation) / scale`.
 
     Args:
         images: a float tensor of any rank.
@@ -146,8 +149,10 @@ def ssim(
     k2=0.03,
     data_format=None,
 ):
-    """Structural similarity (Wang et al., 2004) of two images or batches, averaged over the
-    "valid" Gaussian windows and the channels.
+    """Structural similarity (SSIM, Wang et al., 2004) of two images or batches of images.
+
+    The SSIM map is computed over "valid" Gaussian windows and averaged over the windows and
+    the channels.
 
     Args:
         image1, image2: `(h, w, c)` or `(batch, h, w, c)` (or channels first), of one shape.

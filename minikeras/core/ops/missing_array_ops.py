@@ -449,8 +449,10 @@ def _check_blocks(op, x, block_size, data_format):
 
 
 def depth_to_space(x, block_size, data_format="channels_last"):
-    """Moves channel blocks into space (pixel shuffle): `(n, h, w, c)` to
-    `(n, h * b, w * b, c / b**2)`, each pixel's channels read as `(b, b, c / b**2)`.
+    """Moves channel blocks into space (pixel shuffle), the inverse of `space_to_depth`.
+
+    `(n, h, w, c)` becomes `(n, h * b, w * b, c / b**2)`: each pixel's channels are read as
+    `(b, b, c / b**2)` and laid out as a `b x b` block of pixels.
 
     Args:
         x: a 4-D tensor.
@@ -478,8 +480,10 @@ def depth_to_space(x, block_size, data_format="channels_last"):
 
 
 def space_to_depth(x, block_size, data_format="channels_last"):
-    """Moves spatial blocks into channels (the inverse of `depth_to_space`): `(n, h, w, c)` to
-    `(n, h / b, w / b, c * b**2)`.
+    """Moves spatial blocks into channels, the inverse of `depth_to_space`.
+
+    `(n, h, w, c)` becomes `(n, h / b, w / b, c * b**2)`: each `b x b` block of pixels is
+    stacked into one pixel's channels in `(row, column, channel)` order.
 
     Args:
         x: a 4-D tensor.

@@ -22,6 +22,11 @@ __all__ = ["extract_sequences", "unfold", "fold", "rearrange"]
 def extract_sequences(x, sequence_length, sequence_stride):
     """Frames of length `sequence_length`, `sequence_stride` apart, along the last axis.
 
+    Args:
+        x: a tensor of rank >= 1 whose last axis is framed (e.g. audio `(batch, samples)`).
+        sequence_length: the length of each frame.
+        sequence_stride: the number of samples between the starts of consecutive frames.
+
     Returns:
         `(..., num_frames, sequence_length)` with
         `num_frames = 1 + (x.shape[-1] - sequence_length) // sequence_stride`.
@@ -151,12 +156,27 @@ def _groups(side, pattern):
 
 
 def rearrange(tensor, pattern, **axes_lengths):
-    """Reorders, splits and merges axes as an einops pattern says: `"b h w -> b (h w)"`,
-    `"b (h c) -> b h c"` with `c=...` given, `"b h w -> w b h"`.
+    """Reorders, splits and merges axes as an einops pattern says.
+
+    Patterns such as `"b h w -> b (h w)"` (merge), `"b (h c) -> b h c"` with `c=...` given
+    (split) or `"b h w -> w b h"` (transpose). Parentheses group axes that are one axis of the
+    tensor; a split group may leave one of its sizes unnamed.
+
+    Args:
+        tensor: the input tensor; the left side of `pattern` names each of its axes.
+        pattern: an einops string `"<input axes> -> <output axes>"`; both sides name the same
+            axes.
+        **axes_lengths: sizes of axes the input shape does not determine, e.g. `c=3`.
+
+    Returns:
+        A tensor holding the same values, with the axes of the pattern's right side.
 
     >>> import numpy as np, minikeras as keras
     >>> keras.ops.rearrange(np.zeros((2, 3, 4)), "b h w -> b (h w)").shape
     (2, 12)
+    >>> x = np.arange(6.0).reshape(1, 6)
+    >>> keras.ops.rearrange(x, "b (h c) -> b c h", c=2).numpy().tolist()
+    [[[0.0, 2.0, 4.0], [1.0, 3.0, 5.0]]]
     """
     x = to_tensor(tensor, op="rearrange")
     if "->" not in pattern:

@@ -150,6 +150,12 @@ def i0(x):
 def isreal(x):
     """Elementwise test for a zero imaginary part: all True for real tensors.
 
+    Args:
+        x: the input tensor (minikeras tensors are real, so every element passes).
+
+    Returns:
+        A bool tensor of `x`'s shape.
+
     >>> import minikeras as keras
     >>> keras.ops.isreal([1.0, 2.0]).numpy().tolist()
     [True, True]
@@ -184,8 +190,19 @@ def ldexp(x1, x2):
 def nextafter(x1, x2):
     """The next float after `x1` toward `x2`, elementwise (no gradient).
 
+    Args:
+        x1: the starting values.
+        x2: the direction to step in, broadcast against `x1`; where `x2 == x1` the result is
+            `x2`.
+
+    Returns:
+        A float tensor in the inputs' promoted dtype (floatx when both are integers): the
+        neighbouring representable value of each `x1` in that dtype.
+
     >>> import numpy as np, minikeras as keras
     >>> float(keras.ops.nextafter(np.float32(1.0), np.float32(2.0))) > 1.0
+    True
+    >>> float(keras.ops.nextafter(np.float32(1.0), np.float32(0.0))) == 1 - 2.0**-24
     True
     """
     a, b = keras_operands(
@@ -210,6 +227,13 @@ def _integer_pair(op, x1, x2):
 def gcd(x1, x2):
     """Elementwise greatest common divisor of integers (non-negative; gcd(0, 0) = 0).
 
+    Args:
+        x1: an integer tensor.
+        x2: an integer tensor, broadcast against `x1`.
+
+    Returns:
+        An integer tensor in the inputs' promoted dtype; signs are ignored.
+
     >>> import minikeras as keras
     >>> keras.ops.gcd([12, -18], [8, 24]).numpy().tolist()
     [4, 6]
@@ -219,6 +243,13 @@ def gcd(x1, x2):
 
 def lcm(x1, x2):
     """Elementwise least common multiple of integers (non-negative; lcm with 0 is 0).
+
+    Args:
+        x1: an integer tensor.
+        x2: an integer tensor, broadcast against `x1`.
+
+    Returns:
+        An integer tensor in the inputs' promoted dtype; signs are ignored.
 
     >>> import minikeras as keras
     >>> keras.ops.lcm([4, -6], [6, 4]).numpy().tolist()

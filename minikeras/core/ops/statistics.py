@@ -40,8 +40,19 @@ def _array(x, op):
 
 
 def argpartition(x, kth, axis=-1):
-    """Indices that partition `x` along `axis` around its `kth` smallest element (int32): the
-    element at `kth` is where sorting puts it, smaller ones before, larger ones after.
+    """Indices that partially sort `x` along `axis` so its `kth` element is in sorted place.
+
+    Gathering `x` with the result puts at position `kth` the element sorting would put there,
+    no larger elements before it and no smaller ones after it; the order inside each side is
+    unspecified (numpy's `argpartition`, as Keras).
+
+    Args:
+        x: the tensor to partition.
+        kth: the position (or a sequence of positions) to put in sorted place.
+        axis: the axis to partition along (default -1, the last axis); `None` flattens `x`.
+
+    Returns:
+        An int32 tensor of indices with the shape of `x` (1-D when `axis` is `None`).
 
     >>> import minikeras as keras
     >>> int(keras.ops.argpartition([3.0, 1.0, 2.0], 0)[0])
@@ -87,6 +98,12 @@ def bincount(x, weights=None, minlength=0, sparse=False):
 def histogram(x, bins=10, range=None):
     """Counts of `x`'s values in `bins` equal bins over `range` (default: `x`'s min and max).
 
+    Args:
+        x: a 1-D tensor.
+        bins: the number of equal-width bins (default 10).
+        range: an optional `(low, high)` tuple; values outside it are not counted. The last
+            bin includes its upper edge.
+
     Returns:
         A tuple `(counts, bin_edges)`, both float tensors as Keras gives them.
 
@@ -104,6 +121,12 @@ def histogram(x, bins=10, range=None):
 
 def corrcoef(x):
     """Pearson correlation coefficients of the rows of `x` (variables x observations).
+
+    Args:
+        x: a 2-D tensor `(num_variables, num_observations)`; integers are cast to floatx.
+
+    Returns:
+        A float tensor `(num_variables, num_variables)` of coefficients, clipped to [-1, 1].
 
     >>> import minikeras as keras
     >>> keras.ops.corrcoef([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]]).numpy().tolist()
@@ -157,6 +180,21 @@ def correlate(x1, x2, mode="valid"):
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """Cross product of 3-vectors (or the z component for 2-vectors) along the given axes.
 
+    A 2-component vector is taken with a zero third component; when both inputs have 2
+    components, only the z component is returned (one scalar per pair of vectors).
+
+    Args:
+        x1: the first vector(s); the other axes broadcast against `x2`'s.
+        x2: the second vector(s).
+        axisa: the axis of `x1` holding the components (default -1).
+        axisb: the axis of `x2` holding the components (default -1).
+        axisc: the axis of the result holding the components (default -1).
+        axis: when given, overrides `axisa`, `axisb` and `axisc` (default None).
+
+    Returns:
+        A tensor of cross products in the inputs' promoted dtype: the broadcast batch shape
+        with 3 components on `axisc`, or without that axis for two 2-vectors.
+
     >>> import minikeras as keras
     >>> keras.ops.cross([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]).numpy().tolist()
     [0.0, 0.0, 1.0]
@@ -185,6 +223,13 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
 def cdist(x, y):
     """Euclidean distances between the rows of `x` `(..., n, d)` and of `y` `(..., m, d)`.
+
+    Args:
+        x: a tensor `(..., n, d)`.
+        y: a tensor `(..., m, d)` with the same last dimension (leading axes broadcast).
+
+    Returns:
+        A tensor `(..., n, m)`: entry `[..., i, j]` is `||x[..., i, :] - y[..., j, :]||`.
 
     >>> import minikeras as keras
     >>> keras.ops.cdist([[0.0, 0.0]], [[3.0, 4.0], [0.0, 1.0]]).numpy().tolist()
@@ -235,8 +280,19 @@ def segment_min(data, segment_ids, num_segments=None, sorted=False):
 
 
 def segment_prod(data, segment_ids, num_segments=None, sorted=False):
-    """Product of the rows of `data` that share a segment id (empty segments give 1; no
-    gradient, as Keras's JAX backend has none).
+    """Product of the rows of `data` that share a segment id.
+
+    Empty segments give 1. The result carries no gradient, as Keras's JAX backend has none.
+
+    Args:
+        data: tensor whose leading axis is segmented.
+        segment_ids: 1-D int tensor, one segment id per row of `data`; rows with a negative id
+            or an id `>= num_segments` are dropped.
+        num_segments: number of output segments; inferred as `max(segment_ids) + 1` if `None`.
+        sorted: whether `segment_ids` is sorted (accepted for Keras; the result is the same).
+
+    Returns:
+        A tensor `(num_segments,) + data.shape[1:]` in `data`'s dtype.
 
     >>> import minikeras as keras
     >>> keras.ops.segment_prod([1, 2, 10, 20], [0, 0, 1, 1], 3).numpy().tolist()

@@ -23,6 +23,16 @@ __all__ = ["saturate_cast", "view", "vectorize", "jvp"]
 def saturate_cast(x, dtype):
     """Casts to `dtype`, clipping values to its range first instead of wrapping around.
 
+    A plain `cast` of `300.0` to uint8 overflows; `saturate_cast` gives 255. Integer targets
+    clip to the dtype's min and max, narrower float targets to its finite range.
+
+    Args:
+        x: the tensor to cast.
+        dtype: the target dtype name (`"uint8"`, `"int16"`, `"float16"`, ...).
+
+    Returns:
+        A tensor of `x`'s shape in `dtype`.
+
     >>> import minikeras as keras
     >>> keras.ops.saturate_cast([-5.0, 300.0], "uint8").numpy().tolist()
     [0, 255]
@@ -45,6 +55,14 @@ def saturate_cast(x, dtype):
 def view(x, dtype=None):
     """The same bytes read as `dtype` (the last axis rescales by the item size ratio).
 
+    Args:
+        x: the input tensor.
+        dtype: the dtype to reinterpret the bytes as (default None: `x` unchanged).
+
+    Returns:
+        A tensor in `dtype`: its last axis is `x.shape[-1] * x.itemsize / dtype.itemsize` long
+        (a 0-d `x` needs equal item sizes). No gradient flows through it.
+
     >>> import numpy as np, minikeras as keras
     >>> int(keras.ops.view(np.float32(1.0), "int32"))
     1065353216
@@ -64,13 +82,31 @@ def _core_dims(signature):
 
 
 def vectorize(pyfunc, *, excluded=None, signature=None):
-    """`pyfunc` (written for one element, or for the core dimensions `signature` names) mapped
-    over the leading axes of its tensor arguments, as `numpy.vectorize`; gradients flow.
+    """Turns `pyfunc` into a function mapped over the leading axes of its tensor arguments.
 
-    >>> import minikeras as keras
+    As `numpy.vectorize`: `pyfunc` is written for one element (or, with `signature`, for the
+    core dimensions the signature names); the wrapped function broadcasts the other (leading)
+    axes of its positional arguments, calls `pyfunc` once per position and stacks the results.
+    Gradients flow through the calls.
+
+    Args:
+        pyfunc: the function to map, taking and returning tensors.
+        excluded: optional set of positional argument indices passed to `pyfunc` unchanged
+            (keyword arguments always are).
+        signature: optional generalized ufunc signature such as `"(m,n),(n)->(m)"`: each
+            input's trailing core dimensions are passed whole.
+
+    Returns:
+        A function taking `pyfunc`'s arguments and returning a tensor of shape
+        `batch_shape + pyfunc's output shape`.
+
+    >>> import numpy as np, minikeras as keras
     >>> f = keras.ops.vectorize(lambda a, b: a * b + 1.0)
     >>> f([1.0, 2.0], [3.0, 4.0]).numpy().tolist()
     [4.0, 9.0]
+    >>> matvec = keras.ops.vectorize(keras.ops.matmul, signature="(m,n),(n)->(m)")
+    >>> matvec(np.ones((4, 2, 3)), np.ones((4, 3))).shape
+    (4, 2)
     """
     excluded = set(excluded or ())
 

@@ -37,6 +37,14 @@ def _window(op, fn, x, *args):
 def bartlett(x):
     """The Bartlett (triangular) window of length `x`.
 
+    `w[n] = 1 - |2 n / (x - 1) - 1|`: rises linearly from 0 to 1 and back to 0.
+
+    Args:
+        x: the window length, a non-negative Python or scalar tensor integer.
+
+    Returns:
+        A 1-D floatx tensor of `x` values.
+
     >>> import minikeras as keras
     >>> keras.ops.bartlett(5).numpy().tolist()
     [0.0, 0.5, 1.0, 0.5, 0.0]
@@ -45,22 +53,73 @@ def bartlett(x):
 
 
 def blackman(x):
-    """The Blackman window of length `x` (three cosine terms)."""
+    """The Blackman window of length `x` (three cosine terms).
+
+    `w[n] = 0.42 - 0.5 cos(2 pi n / (x - 1)) + 0.08 cos(4 pi n / (x - 1))`: zero at both ends
+    (up to rounding) and 1 in the middle.
+
+    Args:
+        x: the window length, a non-negative Python or scalar tensor integer.
+
+    Returns:
+        A 1-D floatx tensor of `x` values.
+
+    >>> import minikeras as keras
+    >>> [round(v, 4) for v in keras.ops.blackman(5).numpy()[1:4].tolist()]
+    [0.34, 1.0, 0.34]
+    """
     return _window("blackman", np.blackman, x)
 
 
 def hamming(x):
-    """The Hamming window of length `x`: `0.54 - 0.46 cos(2 pi n / (x - 1))`."""
+    """The Hamming window of length `x`: `0.54 - 0.46 cos(2 pi n / (x - 1))`.
+
+    Args:
+        x: the window length, a non-negative Python or scalar tensor integer.
+
+    Returns:
+        A 1-D floatx tensor of `x` values, 0.08 at both ends and 1 in the middle.
+
+    >>> import minikeras as keras
+    >>> [round(v, 4) for v in keras.ops.hamming(5).numpy().tolist()]
+    [0.08, 0.54, 1.0, 0.54, 0.08]
+    """
     return _window("hamming", np.hamming, x)
 
 
 def hanning(x):
-    """The Hann window of length `x`: `0.5 - 0.5 cos(2 pi n / (x - 1))`."""
+    """The Hann window of length `x`: `0.5 - 0.5 cos(2 pi n / (x - 1))`.
+
+    Args:
+        x: the window length, a non-negative Python or scalar tensor integer.
+
+    Returns:
+        A 1-D floatx tensor of `x` values, 0 at both ends and 1 in the middle.
+
+    >>> import minikeras as keras
+    >>> keras.ops.hanning(5).numpy().tolist()
+    [0.0, 0.5, 1.0, 0.5, 0.0]
+    """
     return _window("hanning", np.hanning, x)
 
 
 def kaiser(x, beta):
-    """The Kaiser window of length `x` with shape parameter `beta`."""
+    """The Kaiser window of length `x` with shape parameter `beta`.
+
+    `w[n] = I0(beta * sqrt(1 - (2 n / (x - 1) - 1) ** 2)) / I0(beta)`, `I0` the modified
+    Bessel function of the first kind and order 0; a larger `beta` narrows the window.
+
+    Args:
+        x: the window length, a non-negative Python or scalar tensor integer.
+        beta: the shape parameter, a float (0 gives a rectangular window).
+
+    Returns:
+        A 1-D floatx tensor of `x` values, 1 in the middle.
+
+    >>> import minikeras as keras
+    >>> [round(v, 4) for v in keras.ops.kaiser(5, 14.0).numpy().tolist()]
+    [0.0, 0.1649, 1.0, 0.1649, 0.0]
+    """
     return _window("kaiser", np.kaiser, x, float(beta))
 
 
@@ -74,6 +133,19 @@ def _spaced(op, fn, start, stop, num, endpoint, dtype, axis, **kwargs):
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """`num` numbers spaced evenly on a log scale from `start` to `stop` (a geometric progression).
 
+    Each sample is a constant multiple of the previous one.
+
+    Args:
+        start: the first value (a number or a tensor of numbers, non-zero).
+        stop: the last value; with `endpoint=False` the sequence stops one step before it.
+        num: the number of samples (default 50).
+        endpoint: whether `stop` is the last sample (default True).
+        dtype: the output dtype (default None: floatx).
+        axis: the result axis holding the samples when `start`/`stop` are tensors (default 0).
+
+    Returns:
+        A tensor of `num` samples (along `axis`, the other axes from `start` and `stop`).
+
     >>> import minikeras as keras
     >>> keras.ops.geomspace(1.0, 1000.0, num=4).numpy().tolist()
     [1.0, 10.0, 100.0, 1000.0]
@@ -83,6 +155,18 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
 def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
     """`base ** linspace(start, stop, num)`: numbers spaced evenly on a log scale.
+
+    Args:
+        start: the first exponent: the sequence starts at `base ** start`.
+        stop: the last exponent; with `endpoint=False` the sequence stops one step before it.
+        num: the number of samples (default 50).
+        endpoint: whether `base ** stop` is the last sample (default True).
+        base: the base of the log space (default 10).
+        dtype: the output dtype (default None: floatx).
+        axis: the result axis holding the samples when `start`/`stop` are tensors (default 0).
+
+    Returns:
+        A tensor of `num` samples (along `axis`, the other axes from `start` and `stop`).
 
     >>> import minikeras as keras
     >>> keras.ops.logspace(0.0, 2.0, num=3).numpy().tolist()
@@ -96,6 +180,13 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
 def empty_like(x, dtype=None):
     """A tensor of `x`'s shape and dtype (or `dtype`) whose values are unspecified (zeros here).
 
+    Args:
+        x: the tensor whose shape (and, by default, dtype) to take.
+        dtype: the output dtype (default None: `x`'s dtype).
+
+    Returns:
+        A new tensor of `x.shape`; code must not rely on its values.
+
     >>> import minikeras as keras
     >>> keras.ops.empty_like([[1, 2]]).shape
     (1, 2)
@@ -106,6 +197,14 @@ def empty_like(x, dtype=None):
 
 def unravel_index(indices, shape):
     """Flat indices into `shape` converted to a tuple of coordinate tensors, one per axis.
+
+    Args:
+        indices: an integer or an integer tensor of flat (row-major) indices.
+        shape: the shape of the array the indices point into, a tuple of ints.
+
+    Returns:
+        A tuple of `len(shape)` tensors of `indices`' shape and dtype: the coordinates on each
+        axis.
 
     >>> import minikeras as keras
     >>> [t.numpy().tolist() for t in keras.ops.unravel_index([5, 11], (3, 4))]
