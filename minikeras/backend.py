@@ -7,8 +7,10 @@ from .utils.naming import reset_names
 
 
 def clear_session(free_memory=True):
-    """Resets the default layer names (`dense`, `dense_1`, ... start again) and the global dtype
-    policy (`keras.config.set_dtype_policy`: back to float32, from `floatx`), as Keras 3 does.
+    """Resets Keras's global state: automatic layer names and the global dtype policy.
+
+    As Keras 3 does, default layer names (`dense`, `dense_1`, ...) start again and the global
+    dtype policy (`keras.config.set_dtype_policy`) goes back to the one `floatx` gives.
 
     Args:
         free_memory: accepted for Keras compatibility (nothing else is held).

@@ -231,9 +231,10 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
 
 
 def categorical_generalized_cross_entropy(y_true, y_pred, q):
-    """Generalized cross entropy (Zhang and Sabuncu, 2018) per sample: `(1 - p ** q) / q`, `p` the
-    predicted probability of the true class; robust to noisy labels, between crossentropy
-    (`q -> 0`) and mean absolute error (`q = 1`).
+    """Generalized cross entropy (Zhang and Sabuncu, 2018) per sample: `(1 - p ** q) / q`.
+
+    `p` is the predicted probability of the true class. The loss is robust to noisy labels and
+    lies between crossentropy (`q -> 0`) and mean absolute error (`q = 1`).
 
     Args:
         y_true: integer class labels, `(batch,)`.

@@ -98,8 +98,10 @@ def _check_inner(optimizer, what):
 
 
 class MultiOptimizer(Optimizer):
-    """Delegates each variable to the optimizer an `OptimizerMap` (or a function of the
-    variable) gives it, as `keras.optimizers.MultiOptimizer`.
+    """Optimizer that hands each variable to its own inner optimizer.
+
+    As `keras.optimizers.MultiOptimizer`, the inner optimizer of a variable is the one an
+    `OptimizerMap` (or a function of the variable) gives it.
 
     Each inner optimizer is built on, and steps, its own variables; `variables` (what files
     store) are this optimizer's `iteration` and `learning_rate`, then each inner optimizer's.
