@@ -9,10 +9,10 @@ import os
 
 from .core.dtypes import floatx, set_floatx
 from .dtype_policies.dtype_policy import dtype_policy, set_dtype_policy
+from .core.image_format import image_data_format, set_image_data_format
 from .kernels.runtime import get_num_threads, set_num_threads
 
 _EPSILON = 1e-7
-_IMAGE_DATA_FORMAT = "channels_last"
 _MAX_EPOCHS = int(os.environ["KERAS_MAX_EPOCHS"]) if "KERAS_MAX_EPOCHS" in os.environ else None
 _MAX_STEPS_PER_EPOCH = (
     int(os.environ["KERAS_MAX_STEPS_PER_EPOCH"])
@@ -56,43 +56,6 @@ def set_epsilon(value):
     for name, module in list(sys.modules.items()):
         if name.startswith("minikeras.") and isinstance(getattr(module, "EPSILON", None), float):
             module.EPSILON = _EPSILON
-
-
-def image_data_format():
-    """Returns the default image data format of layers and ops.
-
-    Returns:
-        `"channels_last"` (the default) or `"channels_first"`.
-
-    >>> import minikeras as keras
-    >>> keras.config.image_data_format()
-    'channels_last'
-    """
-    return _IMAGE_DATA_FORMAT
-
-
-def set_image_data_format(data_format):
-    """Sets the default image data format of layers and ops.
-
-    Args:
-        data_format: `"channels_last"` or `"channels_first"`.
-
-    >>> import minikeras as keras
-    >>> keras.config.set_image_data_format("channels_last")  # the default
-    >>> keras.config.image_data_format()
-    'channels_last'
-    >>> keras.config.set_image_data_format("NHWC")
-    Traceback (most recent call last):
-        ...
-    ValueError: data_format must be 'channels_last' or 'channels_first'. Received: ...
-    """
-    global _IMAGE_DATA_FORMAT
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(
-            "data_format must be 'channels_last' or 'channels_first'. "
-            f"Received: data_format={data_format!r}"
-        )
-    _IMAGE_DATA_FORMAT = data_format
 
 
 def backend():

@@ -36,9 +36,9 @@ def _standardize(op, inputs, output_size, data_format):
             f"Received: inputs.shape={x.shape}"
         )
     if data_format is None:
-        from ... import config  # keras.config.image_data_format()
+        from ..image_format import image_data_format  # keras.config's, channels_last by default
 
-        data_format = config.image_data_format()
+        data_format = image_data_format()
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(
             f"{op}: data_format must be 'channels_last' or 'channels_first'. "

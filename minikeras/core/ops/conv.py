@@ -29,9 +29,9 @@ def _input(op, x, data_format):
             f"Received: inputs.shape={a.shape}"
         )
     if data_format is None:
-        from ... import config  # keras.config.image_data_format(), "channels_last" by default
+        from ..image_format import image_data_format  # keras.config's, channels_last by default
 
-        data_format = config.image_data_format()
+        data_format = image_data_format()
     fmt = str(data_format).lower()
     if fmt not in ("channels_last", "channels_first"):
         raise ValueError(

@@ -195,9 +195,9 @@ def resize(
     x = to_tensor(images, op="image.resize")
     _check(size, interpolation, fill_mode, crop_to_aspect_ratio, pad_to_aspect_ratio, x.shape)
     if data_format is None:
-        from ... import config  # keras.config.image_data_format(), "channels_last" by default
+        from ..image_format import image_data_format  # keras.config's, channels_last by default
 
-        data_format = config.image_data_format()
+        data_format = image_data_format()
     first = str(data_format).lower() == "channels_first"
     h_axis = x.ndim - (2 if first else 3)
     axes = (h_axis, h_axis + 1)
@@ -232,9 +232,9 @@ def resize(
 
 def _data_format(data_format):
     if data_format is None:
-        from ... import config  # keras.config.image_data_format(), "channels_last" by default
+        from ..image_format import image_data_format  # keras.config's, channels_last by default
 
-        return config.image_data_format()
+        return image_data_format()
     return data_format
 
 

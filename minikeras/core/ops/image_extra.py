@@ -103,9 +103,9 @@ def _channels_last(op, images, data_format):
             f"{op}: expected a 4-D batch of images. Received: images.shape={tuple(x.shape)}"
         )
     if data_format is None:
-        from ... import config  # keras.config.image_data_format()
+        from ..image_format import image_data_format  # keras.config's, channels_last by default
 
-        data_format = config.image_data_format()
+        data_format = image_data_format()
     first = data_format == "channels_first"
     return (moveaxis(x, 1, -1) if first else x), first
 
