@@ -191,8 +191,8 @@ def _ops_row():
         if names:
             shown.append(f"{label} ({_names(names)})")
     grouped = {n for _, names in groups for n in names.split()}
-    rest = len([n for n in missing if n not in grouped])
-    not_yet = "; ".join(shown) + f"; {rest} more numpy-style names (bitwise, `nan*`, ...)"
+    rest_names = sorted(n for n in missing if n not in grouped)
+    not_yet = "; ".join(shown + ([f"numpy ({_names(rest_names)})"] if rest_names else []))
     counts = f"{len(ours & KERAS_OPS)} of Keras 3's {len(KERAS_OPS)} op names"
     return _row(["`keras.ops`", f"{counts} and the `Tensor` operators and indexing", not_yet])
 
