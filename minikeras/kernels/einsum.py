@@ -15,6 +15,8 @@ Pure numpy (no numba): the GEMM is BLAS's.
 
 import numpy as np
 
+from . import threads
+
 _PLANS = {}
 _MAX_PLANS = 4096
 _GEMM_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
@@ -159,7 +161,7 @@ def _run(plan, a, b):
     swap, left, right, out_shape, out_perm = plan
     if swap:
         a, b = b, a
-    out = np.matmul(_prepare(a, left), _prepare(b, right)).reshape(out_shape)
+    out = threads.batched_matmul(_prepare(a, left), _prepare(b, right)).reshape(out_shape)
     if out_perm is not None:
         out = np.ascontiguousarray(out.transpose(out_perm))
     return out

@@ -30,6 +30,7 @@ that numba cannot fuse into a parallel region anyway.
 """
 
 import contextlib
+import math
 import os
 import threading
 
@@ -246,3 +247,33 @@ def matmul(a, b, out=None):
             multiple=16,
         )
     return out
+
+
+def batched_matmul(a, b):
+    """`np.matmul(a, b)` for float arrays of rank >= 2, split over the kernel threads when it has
+    at least GEMM_PARALLEL_MIN multiply-adds: a stack times a matrix becomes one 2-D product split
+    by rows (`matmul`); two stacks of the same leading shape are split by stack entries, each
+    block one single-threaded BLAS call writing its slice of the output. Other broadcasts, small
+    products and one thread go to `np.matmul` as they are."""
+    if a.ndim < 2 or b.ndim < 2 or a.dtype.kind != "f" or a.dtype != b.dtype:
+        return np.matmul(a, b)
+    m, k, n = a.shape[-2], a.shape[-1], b.shape[-1]
+    lead = a.shape[:-2] if a.ndim >= b.ndim else b.shape[:-2]
+    if math.prod(lead) * m * k * n < GEMM_PARALLEL_MIN or (threads := num_threads()) <= 1:
+        return np.matmul(a, b)
+    if b.ndim == 2:  # (..., m, k) @ (k, n): one product of all the rows
+        rows = a.reshape(-1, k)
+        return matmul(rows, b).reshape(a.shape[:-1] + (n,))
+    if a.ndim == b.ndim and a.shape[:-2] == b.shape[:-2]:
+        batch = math.prod(lead)
+        if batch >= threads:
+            a3, b3 = a.reshape(batch, m, k), b.reshape(batch, k, n)
+            out = np.empty((batch, m, n), dtype=a.dtype)
+            run_blocks(
+                lambda i0, i1: np.matmul(a3[i0:i1], b3[i0:i1], out=out[i0:i1]),
+                batch,
+                threads,
+                per_thread=1,
+            )
+            return out.reshape(lead + (m, n))
+    return np.matmul(a, b)

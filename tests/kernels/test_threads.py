@@ -279,3 +279,39 @@ def test_a_model_trains_the_same_on_two_threads(monkeypatch):
     np.testing.assert_allclose(two[0], one[0], rtol=1e-5)
     for a, b in zip(two[1], one[1]):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "sa, sb",
+    [
+        ((8, 64, 96), (8, 96, 80)),  # attention scores: stacks of the same length
+        ((2, 4, 64, 96), (2, 4, 96, 80)),  # two leading axes
+        ((4, 128, 64), (64, 256)),  # a stack times a matrix (Dense on a sequence)
+        ((1, 64, 96), (3, 96, 80)),  # a broadcast: left to np.matmul
+        ((3, 5, 7), (3, 7, 2)),  # below the threshold
+    ],
+)
+def test_batched_matmul_matches_numpy_on_two_threads(monkeypatch, sa, sb):
+    """Split by rows (stack @ matrix) or by stack entries, each block one BLAS call: the same
+    numbers as np.matmul, float32 and float64."""
+    monkeypatch.setattr(threads, "num_threads", lambda: 2)
+    monkeypatch.setattr(threads, "GEMM_PARALLEL_MIN", 1000)
+    rng = np.random.default_rng(0)
+    for dtype in (np.float32, np.float64):
+        a, b = rng.standard_normal(sa).astype(dtype), rng.standard_normal(sb).astype(dtype)
+        got = threads.batched_matmul(a, b)
+        assert got.dtype == dtype and got.shape == np.matmul(a, b).shape
+        np.testing.assert_allclose(got, np.matmul(a, b), rtol=1e-5, atol=1e-5)
+
+
+def test_batched_matmul_uses_the_threads_for_stacks(monkeypatch):
+    calls = []
+    monkeypatch.setattr(threads, "num_threads", lambda: 2)
+    monkeypatch.setattr(threads, "GEMM_PARALLEL_MIN", 1000)
+    real = threads.run_blocks
+    monkeypatch.setattr(
+        threads, "run_blocks", lambda fn, n, *a, **k: calls.append(n) or real(fn, n, *a, **k)
+    )
+    a, b = np.ones((6, 32, 16), np.float32), np.ones((6, 16, 8), np.float32)
+    np.testing.assert_array_equal(threads.batched_matmul(a, b), np.full((6, 32, 8), 16.0))
+    assert calls == [6]  # split over the six stack entries

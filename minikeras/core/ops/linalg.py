@@ -39,6 +39,8 @@ def gemm(a, b):
     if a.ndim == 2 and b.ndim == 2 and a.dtype.kind == "f" and a.dtype == b.dtype:
         if a.shape[0] * a.shape[1] * b.shape[1] >= threads.GEMM_PARALLEL_MIN:
             return threads.matmul(a, b)
+    elif a.ndim >= 2 and b.ndim >= 2:  # stacks: split by rows or stack entries
+        return threads.batched_matmul(a, b)
     return np.matmul(a, b)
 
 

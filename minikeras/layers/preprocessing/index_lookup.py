@@ -291,15 +291,52 @@ class IndexLookup(DataLayer):
                 "argument to the layer, or call `adapt` with some sample data."
             )
 
+    def _sorted_int_table(self):
+        """The integer vocabulary as sorted key and id arrays (cached per table), or None when
+        a key is not an int: integer inputs are then looked up with `np.searchsorted`."""
+        cached = self.__dict__.get("_int_table")
+        if cached is not None and cached[0] is self._table and cached[1] == len(self._table):
+            return cached[2]
+        arrays = None
+        if all(type(k) is int for k in self._table):
+            keys = np.fromiter(self._table, dtype=np.int64, count=len(self._table))
+            order = np.argsort(keys, kind="stable")
+            ids = np.fromiter(self._table.values(), dtype=np.int64, count=len(self._table))
+            arrays = (keys[order], ids[order])
+        self.__dict__["_int_table"] = (self._table, len(self._table), arrays)
+        return arrays
+
+    def _lookup_ints(self, flat, default):
+        """`self._table.get(v, default)` for every int in `flat`, vectorised: a direct table
+        when the keys span a compact range (one gather), else a binary search per value."""
+        keys, ids = self._sorted_int_table()
+        if not len(keys):
+            return np.full(flat.shape, default, np.int64)
+        lo, span = int(keys[0]), int(keys[-1]) - int(keys[0]) + 1
+        if span <= max(1 << 20, 4 * len(keys)):
+            table = np.full(span + 1, default, np.int64)  # the last slot: out of range
+            table[keys - lo] = ids
+            offset = flat - lo
+            offset[(offset < 0) | (offset >= span)] = span
+            return table[offset]
+        pos = np.minimum(np.searchsorted(keys, flat), len(keys) - 1)
+        return np.where(keys[pos] == flat, ids[pos], default)
+
     def _lookup(self, values):
-        uniques, inverse = np.unique(values.reshape(-1), return_inverse=True)
-        keys = uniques.tolist()
         default = self._oov_start_index() if self.num_oov_indices == 1 else -1
-        ids = np.array([self._table.get(k, default) for k in keys], dtype=np.int64)
+        if values.dtype.kind in "iu" and self._sorted_int_table() is not None:
+            # integer inputs: no sort of the inputs, one binary search each
+            flat = values.reshape(-1).astype(np.int64, copy=False)
+            uniques, inverse = flat, None
+            ids = self._lookup_ints(flat, default)
+        else:
+            uniques, inverse = np.unique(values.reshape(-1), return_inverse=True)
+            keys = uniques.tolist()
+            ids = np.array([self._table.get(k, default) for k in keys], dtype=np.int64)
         if self.num_oov_indices == 0 and (ids < 0).any():
             raise ValueError(
                 f"When `num_oov_indices=0` all inputs should be in vocabulary, found "
-                f"OOV values {uniques[ids < 0].tolist()}, consider setting "
+                f"OOV values {np.unique(uniques[ids < 0]).tolist()}, consider setting "
                 "`num_oov_indices=1`."
             )
         if self.num_oov_indices > 1 and (ids < 0).any():
@@ -314,7 +351,7 @@ class IndexLookup(DataLayer):
                     getattr(self, "encoding", "utf-8"),
                 )
             ids[oov] = buckets + self._oov_start_index()
-        out = ids[inverse].reshape(values.shape)
+        out = (ids if inverse is None else ids[inverse]).reshape(values.shape)
         if self.mask_token is not None:
             mask_value = 0 if self.output_mode == "int" else np.iinfo(np.int64).max
             out[values == self.mask_token] = mask_value

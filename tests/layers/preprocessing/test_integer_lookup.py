@@ -32,3 +32,23 @@ def test_rejects_non_integers_and_salt_without_farmhash():
         keras.layers.IntegerLookup(vocabulary=[1])(np.array([1.5]))
     with pytest.raises(ValueError, match="oov_method='farmhash'"):
         keras.layers.IntegerLookup(salt=3)
+
+
+@pytest.mark.parametrize("vocab_span", ["compact", "sparse"])
+def test_integer_inputs_are_looked_up_without_a_python_loop(vocab_span):
+    """1M integer ids take one vectorised pass (a direct table for a compact vocabulary, a
+    binary search for a sparse one): ids as Keras assigns them (mask 0, OOV 1, then the
+    vocabulary in order), unknown and out-of-range values OOV, masked values 0."""
+    rng = np.random.default_rng(0)
+    if vocab_span == "compact":
+        vocab = rng.permutation(np.arange(1, 3000))[:2000]
+    else:
+        vocab = rng.choice(np.arange(1, 10**12, 7919), 2000, replace=False)
+    layer = keras.layers.IntegerLookup(vocabulary=vocab.tolist(), mask_token=0)
+    x = np.concatenate([rng.choice(vocab, 10**6 - 5), [0, -3, 10**13, 2**40 + 1, vocab[0]]])
+    expected_table = {int(v): i + 2 for i, v in enumerate(vocab)}
+    expected = np.array([0 if v == 0 else expected_table.get(int(v), 1) for v in x[-2000:]])
+    got = np.asarray(layer(x))
+    np.testing.assert_array_equal(got[-2000:], expected)
+    assert got.shape == x.shape and got.dtype == np.int64
+    assert (got[:-5] >= 2).all()
