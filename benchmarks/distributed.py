@@ -26,7 +26,13 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-THREAD_VARS = ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+THREAD_VARS = (
+    "MINIKERAS_NUM_THREADS",  # minikeras defaults to every available core: one per process here
+    "NUMBA_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+)
 
 
 def worker(name, batches):
