@@ -232,6 +232,17 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
             return None
         return mask
 
+    def quantize(self, mode=None, type_check=True, config=None):
+        """Quantizes the layer's weights (`Dense`, `EinsumDense`, `Embedding` implement it).
+
+        Raises:
+            NotImplementedError: for every other layer, with Keras 3's message
+                (`model.quantize` turns it into a warning and skips the layer).
+        """
+        raise NotImplementedError(
+            f"Layer {type(self).__name__} does not have a `quantize` method implemented."
+        )
+
     def _maybe_build(self, inputs):
         if self.built:
             return

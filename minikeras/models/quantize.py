@@ -41,14 +41,7 @@ def quantize_model(model, mode=None, config=None, filters=None, **kwargs):
     for layer in model._flatten_layers():
         if len(layer._flatten_layers()) != 1 or not should_quantize(layer, filters):
             continue
-        method = getattr(layer, "quantize", None)
-        if method is None:  # Keras's base Layer.quantize raises, and model.quantize warns
-            warnings.warn(
-                f"Layer {type(layer).__name__} does not have a `quantize` method implemented.",
-                stacklevel=3,
-            )
-            continue
-        try:
-            method(mode, type_check=type_check, config=config)
+        try:  # Keras's base Layer.quantize raises, and model.quantize warns
+            layer.quantize(mode, type_check=type_check, config=config)
         except NotImplementedError as e:
             warnings.warn(str(e), stacklevel=3)

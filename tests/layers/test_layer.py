@@ -7,6 +7,8 @@ Keras 3's `Layer.__init__` raises `ValueError("Unrecognized keyword arguments pa
 a deprecation warning, and `weights` (tests/layers/core_layers/test_embedding.py).
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -144,3 +146,19 @@ def test_metrics_assigned_to_a_layer_are_tracked_without_layers_importing_metric
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom):
                 assert "metrics" not in (node.module or ""), f"{path.name} imports {node.module}"
+
+
+def test_quantize_on_a_layer_without_it_raises_keras_not_implemented():
+    """Keras 3.15.1: `Conv2D(2, 3).quantize("int8")` raises NotImplementedError("Layer Conv2D
+    does not have a `quantize` method implemented."); `model.quantize` warns and skips it."""
+    layer = keras.layers.Conv2D(2, 3)
+    layer.build((None, 8, 8, 3))
+    with pytest.raises(NotImplementedError, match="Layer Conv2D does not have a `quantize`"):
+        layer.quantize("int8")
+    model = keras.Sequential([keras.Input((8, 8, 3)), layer, keras.layers.Flatten()])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.quantize("int8")
+    messages = [str(w.message) for w in caught]
+    # the same three warnings Keras 3.15.1 gives for this model
+    assert [m.split()[1] for m in messages] == ["InputLayer", "Conv2D", "Flatten"]
