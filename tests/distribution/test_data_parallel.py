@@ -12,6 +12,7 @@ a rank that dies or raises ends the whole job with a non-zero exit within second
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -93,3 +94,57 @@ def test_a_summed_loss_is_refused_rather_than_averaged():
     assert proc.returncode != 0
     out = proc.stderr + proc.stdout
     assert "reduction='sum'" in out and "mean_squared_error" in out
+
+
+_LONG_FIT = """
+import os, sys
+import numpy as np
+import minikeras as keras
+keras.distribution.initialize()
+keras.distribution.set_distribution(keras.distribution.DataParallel())
+marker = sys.argv[1]
+
+class Started(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 0:
+            open(marker + os.environ.get("PMI_RANK", "0"), "w").close()
+
+model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+model.compile("sgd", "mse")
+x = np.ones((64, 4), "float32")
+model.fit(x, x[:, :1], batch_size=8, epochs=100000, verbose=0, callbacks=[Started()])
+"""
+
+
+def test_ctrl_c_on_the_launcher_stops_every_rank(tmp_path):
+    """SIGINT to mpiexec (Ctrl-C) reaches the ranks as KeyboardInterrupt; the uncaught exception
+    aborts the job, so no rank is left running."""
+    marker = str(tmp_path / "started")
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
+    cmd = [MPIEXEC, "-n", "2", sys.executable, "-c", _LONG_FIT, marker]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not all(os.path.exists(marker + r) for r in "01"):
+            assert time.monotonic() < deadline and proc.poll() is None, "training never started"
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        start = time.monotonic()
+        proc.wait(timeout=30)
+        assert time.monotonic() - start < 30 and proc.returncode != 0
+        time.sleep(0.5)
+        survivors = [
+            pid for pid in os.listdir("/proc") if pid.isdigit() and _cmdline(pid).find(marker) >= 0
+        ]
+        assert survivors == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().decode(errors="replace")
+    except OSError:
+        return ""
