@@ -12,6 +12,7 @@ non-zero exit instead of leaving the others blocked in a collective.
 
 import os
 import sys
+import time
 
 import numpy as np
 
@@ -79,11 +80,15 @@ def install_abort_hook():
     previous = sys.excepthook
 
     def abort_on_error(kind, value, tb):
-        try:
-            sys.stderr.write(f"[rank {rank()} of {size()}] uncaught exception, aborting the job\n")
+        try:  # the error first, in one line: the launcher may cut the traceback when it aborts
+            sys.stderr.write(
+                f"[rank {rank()} of {size()}] uncaught {kind.__name__}: {value}; aborting the job\n"
+            )
+            sys.stderr.flush()
             previous(kind, value, tb)
             sys.stderr.flush()
             sys.stdout.flush()
+            time.sleep(0.2)  # lets the launcher forward the output before the job is killed
         finally:
             _state["comm"].Abort(1)
 
