@@ -1,7 +1,9 @@
 """Progress display for fit/evaluate/predict (the only tqdm import).
 
 `verbose=1`: a bar per epoch with live metrics; `verbose=2`: one line per epoch; `verbose=0`:
-nothing. In Jupyter the bar renders as a notebook widget (`tqdm.auto`).
+nothing. In Jupyter the bar renders as a notebook widget (`tqdm.auto`). With interactive logging
+off (`keras.config.disable_interactive_logging()`) the lines go to the `"minikeras"` logger, as
+Keras sends them to absl logging, and no live bar is drawn.
 """
 
 import sys
@@ -9,6 +11,7 @@ import time
 
 import numpy as np
 
+from ..core import switches
 from .callback import Callback
 
 
@@ -26,7 +29,10 @@ def _fmt(logs):
 
 
 def _interactive():
-    """A terminal or a notebook: a live bar makes sense. In logs and pipes it does not."""
+    """A terminal or a notebook: a live bar makes sense. In logs and pipes it does not, nor
+    when interactive logging is off (`keras.config.disable_interactive_logging`)."""
+    if not switches.is_interactive_logging_enabled():
+        return False
     if "ipykernel" in sys.modules:
         return True
     try:
@@ -131,7 +137,7 @@ class ProgbarLogger(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         if self.verbose:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            switches.print_msg(f"Epoch {epoch + 1}/{self.epochs}")
         self._open(self.params.get("steps"))
 
     def on_train_batch_end(self, batch, logs=None):
@@ -144,10 +150,9 @@ class ProgbarLogger(Callback):
         if self.verbose == 2 or (self.verbose == 1 and not live):
             elapsed = time.time() - self._start
             per_step = 1000 * elapsed / max(self._seen, 1)
-            print(
+            switches.print_msg(
                 f"{self._seen}/{self._seen} - {elapsed:.0f}s - {per_step:.0f}ms/step - "
-                f"{_fmt(logs or {})}",
-                flush=True,
+                f"{_fmt(logs or {})}"
             )
 
     def on_test_begin(self, logs=None):
@@ -164,7 +169,7 @@ class ProgbarLogger(Callback):
             live = self.bar is not None
             self._close(logs)
             if self.verbose == 2 or (self.verbose == 1 and not live):
-                print(f"{self._seen}/{self._seen} - {_fmt(logs or {})}", flush=True)
+                switches.print_msg(f"{self._seen}/{self._seen} - {_fmt(logs or {})}")
 
     def on_predict_begin(self, logs=None):
         self._open(self.params.get("predict_steps"))
