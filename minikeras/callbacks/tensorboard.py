@@ -5,6 +5,7 @@ import time
 
 import numpy as np
 
+from ..distribution import data_parallel
 from .callback import Callback
 from .tfevents import EventFileWriter
 
@@ -95,7 +96,10 @@ class TensorBoard(Callback):
     def _writer(self, which):
         if which not in self._writers:
             sub = "train" if which == "train" else "validation"
-            self._writers[which] = EventFileWriter(os.path.join(self.log_dir, sub))
+            if data_parallel.is_chief():
+                self._writers[which] = EventFileWriter(os.path.join(self.log_dir, sub))
+            else:  # keras.distribution: rank 0 alone writes event files
+                self._writers[which] = _NullWriter()
         return self._writers[which]
 
     def _close_writers(self):
@@ -180,3 +184,22 @@ class TensorBoard(Callback):
         for name, value in logs.items():
             writer.scalar(f"evaluation_{name}_vs_iterations", _scalar(value), step)
         writer.flush()
+
+
+class _NullWriter:
+    """The writer of the ranks other than 0 under `keras.distribution`: writes nothing."""
+
+    def write(self, step, values):
+        pass
+
+    def scalar(self, tag, value, step):
+        pass
+
+    def histogram(self, tag, values, step):
+        pass
+
+    def flush(self):
+        pass
+
+    def close(self):
+        pass

@@ -148,3 +148,26 @@ def _cmdline(pid):
             return f.read().decode(errors="replace")
     except OSError:
         return ""
+
+
+_TENSORBOARD = """
+import sys
+import numpy as np
+import minikeras as keras
+keras.distribution.initialize()
+keras.distribution.set_distribution(keras.distribution.DataParallel())
+model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+model.compile("sgd", "mse")
+x = np.ones((16, 4), "float32")
+board = keras.callbacks.TensorBoard(sys.argv[1], histogram_freq=1)
+model.fit(x, x[:, :1], batch_size=8, epochs=2, verbose=0, callbacks=[board])
+"""
+
+
+def test_tensorboard_event_files_come_from_rank_0_only(tmp_path):
+    """Under DataParallel every rank logs the same global metrics; rank 0 alone writes them, so
+    TensorBoard shows one run, not one per process."""
+    proc = _run(["-c", _TENSORBOARD, str(tmp_path / "logs")], 2, timeout=90)
+    assert proc.returncode == 0, proc.stderr
+    files = sorted(os.listdir(tmp_path / "logs" / "train"))
+    assert len(files) == 1 and files[0].startswith("events.out.tfevents.")
