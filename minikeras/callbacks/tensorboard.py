@@ -7,7 +7,6 @@ import numpy as np
 
 from ..distribution import data_parallel
 from .callback import Callback
-from .tfevents import EventFileWriter
 
 
 def _scalar(value):
@@ -24,7 +23,8 @@ class TensorBoard(Callback):
     `update_freq="batch"` or an int `n`: `batch_<name>` every `n`-th training batch (the step
     counts batches over the whole run, from 1). With `histogram_freq=n`: each layer's weights as
     histograms `<weight.path>/histogram` every `n`-th epoch (train). The event files are written
-    by `tfevents.py` without TensorFlow.
+    by tensorboardX, a maintained writer that needs no TensorFlow: the optional extra
+    `pip install "minikeras[tensorboard]"` (without it, the first write raises ImportError).
 
     Args:
         log_dir: the directory of the logs.
@@ -97,7 +97,7 @@ class TensorBoard(Callback):
         if which not in self._writers:
             sub = "train" if which == "train" else "validation"
             if data_parallel.is_chief():
-                self._writers[which] = EventFileWriter(os.path.join(self.log_dir, sub))
+                self._writers[which] = _EventWriter(os.path.join(self.log_dir, sub))
             else:  # keras.distribution: rank 0 alone writes event files
                 self._writers[which] = _NullWriter()
         return self._writers[which]
@@ -189,9 +189,6 @@ class TensorBoard(Callback):
 class _NullWriter:
     """The writer of the ranks other than 0 under `keras.distribution`: writes nothing."""
 
-    def write(self, step, values):
-        pass
-
     def scalar(self, tag, value, step):
         pass
 
@@ -203,3 +200,30 @@ class _NullWriter:
 
     def close(self):
         pass
+
+
+class _EventWriter:
+    """Scalars and histograms into one event file of `logdir`, through tensorboardX."""
+
+    def __init__(self, logdir):
+        try:
+            from tensorboardX import SummaryWriter
+        except ImportError as e:
+            raise ImportError(
+                "keras.callbacks.TensorBoard writes event files through the tensorboardX "
+                "package: install it with `pip install 'minikeras[tensorboard]'` (or "
+                f"`pip install tensorboardX`). Original error: {e}"
+            ) from None
+        self._writer = SummaryWriter(logdir)
+
+    def scalar(self, tag, value, step):
+        self._writer.add_scalar(tag, float(value), step)
+
+    def histogram(self, tag, values, step):
+        self._writer.add_histogram(tag, np.asarray(values, np.float64), step)
+
+    def flush(self):
+        self._writer.flush()
+
+    def close(self):
+        self._writer.close()

@@ -1,6 +1,6 @@
-"""TensorBoard event files: read back with a decoder written here (TFRecord framing, CRC-32C
-computed bit by bit, protobuf wire format) and, when TensorFlow is importable, with
-`tf.compat.v1.train.summary_iterator`. Tags, directories and steps follow Keras 3's
+"""TensorBoard event files (written through tensorboardX): read back with a decoder written here
+(TFRecord framing, CRC-32C computed bit by bit, protobuf wire format) and, when TensorFlow is
+importable, with `tf.compat.v1.train.summary_iterator`. Tags, directories and steps follow Keras 3's
 `keras/src/callbacks/tensorboard.py` (epoch_<metric> at step epoch in train/ and validation/,
 batch_<metric> at the global batch, <weight path>/histogram, evaluation_<m>_vs_iterations)."""
 
@@ -99,7 +99,9 @@ def _events(path):
                         doubles = {k: struct.unpack("<d", x)[0] for k, x in histo if k <= 5}
                         counts = [x for k, x in histo if k == 7][0]
                         counts = struct.unpack(f"<{len(counts) // 8}d", counts)
-                        values.append((tag, "histo", (doubles, counts)))
+                        limits = [x for k, x in histo if k == 6][0]
+                        limits = struct.unpack(f"<{len(limits) // 8}d", limits)
+                        values.append((tag, "histo", (doubles, counts, limits)))
         out.append((step, version, values))
     return out
 
@@ -187,11 +189,18 @@ def test_histograms(tmp_path):
         for e in (0, 2)
         for w in ("hidden/kernel", "hidden/bias", "out/kernel", "out/bias")
     ]
-    doubles, counts = histos[-4][2]  # the last epoch's hidden kernel: the final weights
+    doubles, counts, limits = histos[-4][2]  # the last epoch's hidden kernel: the final weights
     kernel = model.layers[0].kernel.numpy().astype("float64")
     assert doubles[3] == kernel.size and sum(counts) == kernel.size
     assert doubles[1] == pytest.approx(kernel.min()) and doubles[2] == pytest.approx(kernel.max())
-    assert doubles[4] == pytest.approx(kernel.sum()) and len(counts) == 30
+    assert doubles[4] == pytest.approx(kernel.sum())
+    assert doubles[5] == pytest.approx((kernel**2).sum())
+    # bucket i holds the values in (limit[i-1], limit[i]] (TensorFlow's histogram convention)
+    assert len(counts) == len(limits) >= 2
+    edges = np.concatenate([[-np.inf], limits])
+    flat = kernel.ravel()
+    expected = [np.sum((flat > lo) & (flat <= hi)) for lo, hi in zip(edges[:-1], edges[1:])]
+    assert list(counts) == expected
 
 
 def test_arguments_without_meaning_here():
@@ -204,9 +213,17 @@ def test_arguments_without_meaning_here():
 
 
 def test_crc32c_check_value():
-    from minikeras.callbacks.tfevents import crc32c
+    # the reader's CRC-32C against the standard check value (RFC 3720, B.4)
+    assert _crc32c_bitwise(b"123456789") == 0xE3069283
 
-    assert crc32c(b"123456789") == 0xE3069283 == _crc32c_bitwise(b"123456789")
+
+def test_missing_writer_library_says_what_to_install(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tensorboardX", None)
+    with pytest.raises(ImportError, match=r"minikeras\[tensorboard\]"):
+        _fit(str(tmp_path / "logs"))
+    assert not os.path.exists(tmp_path / "logs" / "train")
 
 
 def test_tensorflow_reads_the_files(tmp_path):
