@@ -405,3 +405,28 @@ def test_stft_initializer_window_values_config_and_aliases():
         I.STFT(window="kaiser_typo")
     with pytest.raises(ValueError, match="window"):
         I.STFT(window=[1.0, 2.0])((6, 1, 4))
+
+
+def test_snake_case_names_are_the_classes():
+    # Keras 3 exports each class also under its snake-case name (keras/src/initializers)
+    pairs = {
+        "constant": "Constant",
+        "glorot_normal": "GlorotNormal",
+        "glorot_uniform": "GlorotUniform",
+        "he_normal": "HeNormal",
+        "he_uniform": "HeUniform",
+        "identity": "Identity",
+        "lecun_normal": "LecunNormal",
+        "lecun_uniform": "LecunUniform",
+        "ones": "Ones",
+        "orthogonal": "Orthogonal",
+        "random_normal": "RandomNormal",
+        "random_uniform": "RandomUniform",
+        "truncated_normal": "TruncatedNormal",
+        "variance_scaling": "VarianceScaling",
+        "zeros": "Zeros",
+    }
+    for snake, cls in pairs.items():
+        assert getattr(keras.initializers, snake) is getattr(keras.initializers, cls), snake
+    init = keras.initializers.variance_scaling(scale=2.0, mode="fan_in", seed=1)
+    assert init.get_config()["scale"] == 2.0

@@ -21,7 +21,7 @@ from .random_initializers import (
     RandomUniform,
     TruncatedNormal,
 )
-from .variance_scaling import (
+from .variance_scaling_initializers import (
     GlorotNormal,
     GlorotUniform,
     HeNormal,
