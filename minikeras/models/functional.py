@@ -6,10 +6,10 @@ import warnings
 import numpy as np
 
 from ..core.tensor import Tensor
-from ..layers.core_layers.input_layer import InputLayer
+from ..layers.core_layers.input_layer import Input, InputLayer
 from ..layers.layer import Layer
 from ..layers.layer_tracing import graph_room
-from ..layers.node import KerasTensor, flatten, is_symbolic, map_structure
+from ..layers.node import KerasTensor, Node, flatten, is_symbolic, map_structure
 from ..serialization import registry
 from .functional_config import functional_config, functional_from_config
 from .model import Model, _from_init_arguments
@@ -89,6 +89,47 @@ def map_graph(inputs, outputs):
     return nodes_by_depth, layers
 
 
+def clone_graph_nodes(inputs, outputs):
+    """`(inputs, outputs)` of a new graph that starts at the given intermediate tensors.
+
+    As Keras 3 does for `Model(intermediate_tensor, outputs)`: each input that is not from
+    `keras.Input` gets a new `Input` of its shape and dtype (named `<name>CLONE`), and the nodes
+    between the inputs and the outputs are recorded again on cloned tensors, so the layers before
+    those inputs are not part of the model and the original graph is left as it was.
+    """
+    flat_in, flat_out = flatten(inputs), flatten(outputs)
+    for t in flat_in + flat_out:
+        if t._keras_history is None:
+            raise ValueError(f"Model input or output {t!r} was not made by keras.Input or a layer.")
+    nodes_by_depth, _ = map_graph(flat_in, flat_out)
+    mapping = {}
+    for t in flat_in:
+        if isinstance(t._keras_history[0], InputLayer):
+            mapping[id(t)] = t
+        else:
+            mapping[id(t)] = Input(batch_shape=t.shape, dtype=t.dtype, name=f"{t.name}CLONE")
+
+    def swap(t):
+        if not isinstance(t, KerasTensor):
+            return t
+        if id(t) not in mapping:
+            clone = KerasTensor(t.shape, t.dtype, name=t.name, has_mask=t._has_mask)
+            clone._mask_ndim = t._mask_ndim
+            mapping[id(t)] = clone
+        return mapping[id(t)]
+
+    input_ids = {id(t) for t in flat_in}
+    for depth in sorted(nodes_by_depth, reverse=True):
+        for node in nodes_by_depth[depth]:
+            if node.is_input or any(id(t) in input_ids for t in node.outputs):
+                continue
+            args, kwargs = map_structure(swap, (node.args, node.kwargs))
+            outs = [swap(t) for t in node.outputs]
+            structure = map_structure(lambda t: mapping.get(id(t), t), node.output_structure)
+            Node(node.layer, args, kwargs, outs, structure)
+    return map_structure(swap, inputs), map_structure(swap, outputs)
+
+
 def adjust_input_rank(model, index, name, expected, x):
     """`x` with its rank matched to `expected` the way Keras 3 does: a trailing axis of size 1
     is dropped, or added when the input's last axis is declared as 1; any other rank mismatch
@@ -159,13 +200,10 @@ class Functional(Model):
                     "Model(inputs, outputs) takes symbolic tensors from keras.Input and layer "
                     f"calls. Received: {type(t).__name__}"
                 )
-        for t in flat_in:
-            layer = t._keras_history[0]
-            if not isinstance(layer, InputLayer):
-                raise ValueError(
-                    f"Model inputs must come from keras.Input; {t.name!r} is the output of "
-                    f"layer '{layer.name}'."
-                )
+        if any(not isinstance(t._keras_history[0], InputLayer) for t in flat_in):
+            inputs, outputs = clone_graph_nodes(inputs, outputs)
+            self._input_structure, self._output_structure = inputs, outputs
+            flat_in, flat_out = flatten(inputs), flatten(outputs)
         self.inputs = flat_in
         self.outputs = flat_out
         self._nodes_by_depth, all_layers = map_graph(flat_in, flat_out)

@@ -275,3 +275,24 @@ def test_optional_input_may_be_none():
     dense = layers.Dense(1, name="dense_opt")
     with pytest.raises(ValueError, match="Got 'None'.*for layer 'dense_opt'"):
         keras.Model(c, dense(c))(None)
+
+
+def test_model_from_intermediate_tensor_starts_there():
+    # Keras 3 clones the graph: an intermediate input becomes a new Input, and the layers
+    # before it are not part of the model (keras.io structured_data_classification_from_scratch)
+    x = keras.Input((1,), name="x")
+    norm = keras.layers.Normalization(mean=5.0, variance=4.0)
+    y = norm(x)
+    dense = keras.layers.Dense(1, kernel_initializer="ones")
+    out = dense(y)
+    model = keras.Model({"a": y}, out)
+    assert len(model.inputs) == 1 and model.inputs[0].shape == (None, 1)
+    assert model.inputs[0].name.endswith("CLONE")
+    assert norm not in model.layers and dense in model.layers
+    data = np.array([[1.0], [3.0]], "float32")
+    np.testing.assert_allclose(model.predict({"a": data}, verbose=0), data)
+    # the original graph still runs through the normalization
+    full = keras.Model(x, out)
+    np.testing.assert_allclose(full.predict(data, verbose=0), (data - 5.0) / 2.0, rtol=1e-6)
+    model.compile("sgd", "mse")
+    model.fit({"a": data}, data, epochs=1, verbose=0)
