@@ -1,4 +1,5 @@
-"""Post-training quantization of `Dense`, `EinsumDense` and `Embedding`, as Keras 3.15.1 does it.
+"""Post-training quantization of `Dense`, `EinsumDense`, `Embedding` (and `ReversibleEmbedding`,
+`quantized_reversible.py`), as Keras 3.15.1 does it.
 
 `layer.quantize(mode)` (or `model.quantize(mode)`) replaces the layer's float weight by its
 quantized variables, switches the layer's dtype policy to the quantized one

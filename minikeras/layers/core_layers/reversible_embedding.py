@@ -2,14 +2,16 @@
 
 from ...core import ops
 from .embedding import Embedding
+from .quantized_reversible import QuantizedReversibleEmbedding
 
 
-class ReversibleEmbedding(Embedding):
+class ReversibleEmbedding(QuantizedReversibleEmbedding, Embedding):
     """Embedding whose `reverse=True` call maps `(..., output_dim)` back to `(..., input_dim)`.
 
     The reverse projection multiplies by `embeddings.T` ("tied" weights, Press and Wolf 2016) or,
     with `tie_weights=False`, by a separate `reverse_embeddings` `(output_dim, input_dim)`
-    weight. No bias.
+    weight. No bias. `quantize("int8")` / `quantize("int4")` quantize both weights, with
+    Keras 3's variable names and layouts (`quantized_reversible.py`).
 
     Args:
         input_dim, output_dim: as `Embedding`.
@@ -58,13 +60,22 @@ class ReversibleEmbedding(Embedding):
     def build(self, input_shape=None):
         if self.__dict__.get("_embeddings") is not None:
             return
-        super().build(input_shape)
+        self.embeddings = self.add_weight(
+            shape=(self.input_dim, self.output_dim),
+            initializer=self.embeddings_initializer,
+            regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
+            name="embeddings",
+        )
         if not self.tie_weights:
             self.reverse_embeddings = self.add_weight(
                 shape=(self.output_dim, self.input_dim),
                 initializer=self.embeddings_initializer,
                 name="reverse_embeddings",
             )
+        # a quantized policy (a loaded config) converts both weights once they exist
+        self._build_quantization()
+        self._build_lora()
 
     def call(self, inputs, reverse=False):
         if not reverse:
@@ -75,10 +86,13 @@ class ReversibleEmbedding(Embedding):
         kernel = ops.transpose(self.embeddings) if self.tie_weights else self.reverse_embeddings
         dtype = self.reverse_dtype or self.dtype
         logits = ops.matmul(ops.cast(inputs, dtype), ops.cast(kernel, dtype))
-        if self.logit_soft_cap is not None:
-            cap = self.logit_soft_cap
-            logits = ops.multiply(ops.tanh(ops.divide(logits, cap)), cap)
-        return logits
+        return self._soft_cap(logits)
+
+    def _soft_cap(self, logits):
+        if self.logit_soft_cap is None:
+            return logits
+        cap = self.logit_soft_cap
+        return ops.multiply(ops.tanh(ops.divide(logits, cap)), cap)
 
     def compute_mask(self, inputs, mask=None):
         return None
