@@ -9,8 +9,10 @@ import numpy as np
 from ..core.autodiff import no_grad
 from ..core.tensor import Tensor
 from ..core import kernel_references
+from ..core.scopes import SymbolicScope
 from ..utils import random as mk_random
 from .call_context import enter_scope, exit_scope, training_scope
+from .build_arguments import call_build
 from .node import KerasTensor, Node, dummy_value, flatten, map_structure
 
 
@@ -47,8 +49,10 @@ class SymbolicCalls:
         if "training" in c_kwargs:
             c_kwargs["training"] = False  # tracing shapes must not touch state (BN statistics)
         # kernel_references: on a cold numba cache, numpy references instead of compiling
+        # SymbolicScope: as Keras 3's shape inference (`keras.backend.in_symbolic_scope()`)
         with no_grad(), np.errstate(all="ignore"), training_scope(False), kernel_references():
-            return self.__call__(*c_args, **c_kwargs)
+            with SymbolicScope():
+                return self.__call__(*c_args, **c_kwargs)
 
     def _placeholder_room(self):
         """`(window, stride)` along an axis of unknown size: how many input positions `call`
@@ -116,7 +120,7 @@ class SymbolicCalls:
             self._build_shapes = shapes
             pushed = enter_scope(self)
             try:
-                self.build(shapes)
+                call_build(self, shapes, args, kwargs)
             finally:
                 exit_scope(pushed)
             self.built = True

@@ -325,3 +325,43 @@ def test_a_call_that_fails_on_the_placeholder_raises_at_once():
     with pytest.raises(ValueError, match="picky"):
         Picky()(keras.Input((None, 3)))
     assert calls == [(2, 3, 3)]
+
+
+class _FixedBatchReshape(keras.layers.Layer):
+    """Reshapes to a size fixed for the training batch, as keras.io's Switch Transformer."""
+
+    def __init__(self, tokens_per_batch, dim):
+        super().__init__()
+        self.tokens_per_batch, self.dim = tokens_per_batch, dim
+        self.seen_symbolic = []
+
+    def call(self, x):
+        self.seen_symbolic.append(_in_symbolic())
+        batch, steps = keras.ops.shape(x)[0], keras.ops.shape(x)[1]
+        flat = keras.ops.reshape(x, [self.tokens_per_batch, self.dim]) * 2.0
+        return keras.ops.reshape(flat, [batch, steps, self.dim])
+
+
+def _in_symbolic():
+    from minikeras.core.scopes import in_symbolic_scope
+
+    return in_symbolic_scope()
+
+
+def test_fixed_batch_reshape_builds_symbolically_and_checks_real_data():
+    # Keras's TensorFlow backend accepts, while tracing, a reshape to sizes fixed for the real
+    # batch; minikeras's placeholder runs do too (inside a SymbolicScope, as Keras's shape
+    # inference), and the real call still checks the sizes
+    layer = _FixedBatchReshape(4 * 5, 3)
+    inputs = keras.Input((5, 3))
+    model = keras.Model(inputs, layer(inputs))
+    assert model.output_shape == (None, 5, 3)
+    assert layer.seen_symbolic and all(layer.seen_symbolic)
+    x = np.arange(60, dtype="float32").reshape(4, 5, 3)
+    np.testing.assert_array_equal(model.predict(x, batch_size=4, verbose=0), 2 * x)
+    assert not layer.seen_symbolic[-1]
+    with pytest.raises(ValueError, match=r"cannot reshape a tensor of shape \(2, 5, 3\)"):
+        model(x[:2])
+    # a Reshape layer's own check still fails at construction, as in Keras
+    with pytest.raises(ValueError, match="target_shape"):
+        keras.layers.Reshape((5,))(keras.Input((4,)))

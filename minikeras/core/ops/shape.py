@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..scopes import in_symbolic_scope
 from ..tensor import Tensor
 from ._base import unwrap
 from .conversion import _pass_ops, ndim
@@ -45,6 +46,12 @@ def reshape(x, newshape):
     try:
         out = a.reshape(newshape)
     except ValueError:
+        if in_symbolic_scope() and newshape.count(-1) <= 1:
+            # a shape-inference run of the functional API computes on placeholder sizes; a
+            # `call` that reshapes to sizes fixed for the real batch (keras.io's Switch
+            # Transformer) cannot fit them. Keras's TensorFlow backend accepts such a reshape
+            # while tracing and checks it when the real data comes; so does minikeras.
+            return Tensor(np.zeros(tuple(1 if n == -1 else n for n in newshape), a.dtype))
         raise ValueError(
             f"reshape: cannot reshape a tensor of shape {a.shape} ({a.size} values) "
             f"into shape {newshape}."
