@@ -15,6 +15,8 @@ computed. `hash_buckets` hashes each distinct string of an array once.
 
 import numpy as np
 
+from .string_arrays import unique_inverse
+
 M64 = (1 << 64) - 1
 K0 = 0xC3A5C85C97CB3127
 K1 = 0xB492B66FBE98F273
@@ -236,7 +238,7 @@ def hash_buckets(values, num_buckets, salt=None, encoding="utf-8"):
     values = np.asarray(values)
     if values.size == 0:
         return np.zeros(values.shape, "int64")
-    uniques, inverse = np.unique(values.reshape(-1), return_inverse=True)
+    uniques, inverse = unique_inverse(values.reshape(-1))
     if salt is None:
         hashed = [fingerprint64(as_bytes(u, encoding)) % num_buckets for u in uniques.tolist()]
     else:

@@ -14,6 +14,7 @@ import numpy as np
 from ... import config as _config
 from .data_layer import DataLayer, encode_categorical, to_numpy
 from .hash_utils import hash_buckets, salt_pair
+from .string_arrays import StringTable, unique_inverse
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
@@ -306,6 +307,19 @@ class IndexLookup(DataLayer):
         self.__dict__["_int_table"] = (self._table, len(self._table), arrays)
         return arrays
 
+    def _str_table(self):
+        """The string vocabulary as a `StringTable` (cached per table), or None when a key is
+        not a str or two keys share a hash."""
+        cached = self.__dict__.get("_str_lookup")
+        if cached is not None and cached[0] is self._table and cached[1] == len(self._table):
+            return cached[2]
+        table = None
+        if self._table and all(type(k) is str for k in self._table):
+            table = StringTable(self._table)
+            table = table if table.usable else None
+        self.__dict__["_str_lookup"] = (self._table, len(self._table), table)
+        return table
+
     def _lookup_ints(self, flat, default):
         """`self._table.get(v, default)` for every int in `flat`, vectorised: a direct table
         when the keys span a compact range (one gather), else a binary search per value."""
@@ -329,8 +343,13 @@ class IndexLookup(DataLayer):
             flat = values.reshape(-1).astype(np.int64, copy=False)
             uniques, inverse = flat, None
             ids = self._lookup_ints(flat, default)
+        elif values.dtype.kind == "U" and values.size >= 1024 and self._str_table() is not None:
+            # strings: hashed and binary-searched among the vocabulary's hashes, no sort
+            flat = values.reshape(-1)
+            uniques, inverse = flat, None
+            ids = self._str_table().lookup(flat, default)
         else:
-            uniques, inverse = np.unique(values.reshape(-1), return_inverse=True)
+            uniques, inverse = unique_inverse(values.reshape(-1))
             keys = uniques.tolist()
             ids = np.array([self._table.get(k, default) for k in keys], dtype=np.int64)
         if self.num_oov_indices == 0 and (ids < 0).any():

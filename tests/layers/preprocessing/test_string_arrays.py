@@ -1,0 +1,70 @@
+"""The hashed grouping of string arrays behind the lookup and hashing layers: same answers as
+`np.unique` / a dict, whatever the widths, with hash collisions falling back correctly."""
+
+import numpy as np
+
+import minikeras as keras
+from minikeras.layers.preprocessing import string_arrays
+
+
+def _strings(n, vocab=300, seed=0):
+    rng = np.random.default_rng(seed)
+    words = np.array([f"w{i}" * (1 + i % 3) for i in range(vocab)] + ["é", "日本", ""])
+    return words[rng.integers(0, len(words), n)]
+
+
+def test_row_hash_ignores_the_array_width():
+    a = np.array(["ab", "c", ""])
+    wide = a.astype("<U9")
+    np.testing.assert_array_equal(string_arrays.row_hash(a), string_arrays.row_hash(wide))
+    assert (
+        string_arrays.row_hash(np.array(["ab"]))[0] != string_arrays.row_hash(np.array(["ba"]))[0]
+    )
+
+
+def test_unique_inverse_maps_back_to_the_input():
+    flat = _strings(5000)
+    uniques, inverse = string_arrays.unique_inverse(flat)
+    np.testing.assert_array_equal(uniques[inverse], flat)
+    assert sorted(uniques.tolist()) == np.unique(flat).tolist()
+
+
+def test_collisions_fall_back_to_exact_answers(monkeypatch):
+    flat = _strings(5000)
+    monkeypatch.setattr(string_arrays, "row_hash", lambda s: np.zeros(len(s), np.uint64))
+    uniques, inverse = string_arrays.unique_inverse(flat)
+    np.testing.assert_array_equal(uniques[inverse], flat)
+    table = string_arrays.StringTable({"a": 1, "b": 2})
+    assert not table.usable  # the layer then looks up through np.unique and the dict
+
+
+def test_string_table_lookup_matches_a_dict():
+    flat = _strings(4000, seed=1)
+    vocab = sorted(set(flat.tolist()))[::2]
+    table = {w: i + 7 for i, w in enumerate(vocab)}
+    got = string_arrays.StringTable(table).lookup(flat.astype("<U12"), -1)
+    np.testing.assert_array_equal(got, [table.get(s, -1) for s in flat.tolist()])
+
+
+def test_string_lookup_on_large_inputs_matches_small_ones():
+    # the vectorised path (>= 1024 strings) against the per-element path, OOV and mask included
+    flat = _strings(3000, seed=2)
+    vocab = sorted(set(flat.tolist()) - {"", "é"})[:100]
+    layer = keras.layers.StringLookup(vocabulary=vocab, mask_token="", num_oov_indices=2)
+    big = layer(flat.reshape(100, 30)).numpy().reshape(-1)
+    small = np.concatenate([layer(flat[i : i + 10]).numpy() for i in range(0, 3000, 10)])
+    np.testing.assert_array_equal(big, small)
+    expected = [0 if s == "" else (vocab.index(s) + 3 if s in vocab else -1) for s in flat]
+    known = np.array(expected) >= 0
+    np.testing.assert_array_equal(big[known], np.array(expected)[known])
+    assert set(big[~known].tolist()) <= {1, 2}
+
+
+def test_hashing_large_inputs_matches_small_ones():
+    flat = _strings(3000, seed=3)
+    layer = keras.layers.Hashing(num_bins=64)
+    big = layer(flat).numpy().reshape(-1)
+    small = np.concatenate(
+        [layer(flat[i : i + 10]).numpy().reshape(-1) for i in range(0, 3000, 10)]
+    )
+    np.testing.assert_array_equal(big, small)
