@@ -14,7 +14,7 @@ import numpy as np
 from ... import config as _config
 from .data_layer import DataLayer, encode_categorical, to_numpy
 from .hash_utils import hash_buckets, salt_pair
-from .string_arrays import StringTable, unique_inverse
+from .string_arrays import StringTable, unique_inverse, value_counts
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
@@ -258,7 +258,12 @@ class IndexLookup(DataLayer):
         data = self._prepare(to_numpy(data))
         if data.ndim < 2:
             data = data.reshape(1, -1)  # a 1-D batch is one document
-        self._token_counts.update(data.reshape(-1).tolist())
+        flat = data.reshape(-1)
+        if flat.size >= 1024 and flat.dtype.kind in "iuU":  # counted in numpy, not one by one
+            values, counts = value_counts(flat)
+            self._token_counts.update(dict(zip(values.tolist(), counts.tolist())))
+        else:
+            self._token_counts.update(flat.tolist())
         if self.output_mode == "tf_idf":
             docs = data.reshape(data.shape[0], -1)
             for row in docs.tolist():

@@ -62,3 +62,16 @@ class StringTable:
         pos = np.minimum(np.searchsorted(self.hashes, h), len(self.hashes) - 1)
         found = (self.hashes[pos] == h) & (self.keys[pos] == flat)
         return np.where(found, self.values[pos], default)
+
+
+def value_counts(flat):
+    """`(values, counts)` of the distinct elements of a 1-D int or str array, vectorised:
+    `np.bincount` over a compact int range, else grouping (`unique_inverse`)."""
+    if flat.dtype.kind in "iu" and flat.size:
+        low, high = int(flat.min()), int(flat.max())
+        if high - low <= max(1 << 20, 4 * flat.size):
+            counts = np.bincount((flat - low).astype(np.int64), minlength=high - low + 1)
+            present = np.flatnonzero(counts)
+            return (present + low).astype(flat.dtype), counts[present]
+    uniques, inverse = unique_inverse(flat)
+    return uniques, np.bincount(inverse, minlength=len(uniques))

@@ -68,3 +68,29 @@ def test_hashing_large_inputs_matches_small_ones():
         [layer(flat[i : i + 10]).numpy().reshape(-1) for i in range(0, 3000, 10)]
     )
     np.testing.assert_array_equal(big, small)
+
+
+def test_value_counts_matches_a_counter():
+    import collections
+
+    for flat in (
+        _strings(5000, seed=4),
+        np.random.default_rng(5).integers(-50, 50, 5000),
+        np.random.default_rng(6).integers(0, 2**40, 3000),
+    ):
+        values, counts = string_arrays.value_counts(flat)
+        assert dict(zip(values.tolist(), counts.tolist())) == collections.Counter(flat.tolist())
+
+
+def test_adapt_on_large_batches_matches_small_batches():
+    flat = _strings(6000, seed=7)
+    big = keras.layers.StringLookup()
+    big.adapt(flat)
+    small = keras.layers.StringLookup()
+    small.adapt(iter([flat[i : i + 500] for i in range(0, 6000, 500)]))  # batches < 1024
+    assert big.get_vocabulary() == small.get_vocabulary()
+    ints = np.random.default_rng(8).integers(0, 40, 6000)
+    a, b = keras.layers.IntegerLookup(), keras.layers.IntegerLookup()
+    a.adapt(ints)
+    b.adapt(iter([ints[i : i + 500] for i in range(0, 6000, 500)]))
+    assert a.get_vocabulary() == b.get_vocabulary()
