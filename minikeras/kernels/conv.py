@@ -471,6 +471,8 @@ def conv_grad_input(dout, kernel, in_shape, strides, dilation, pad, groups=1):
     filters, out_shape, in_shape = kernel.shape[-1], dout.shape[1:4], tuple(in_shape)
     if dout.ndim != 5 or dout.shape[-1] != filters or dout.shape[0] != in_shape[0]:
         raise ValueError(f"conv_grad_input: dout {dout.shape} does not fit kernel {kernel.shape}")
+    if dout.size == 0 or np.prod(in_shape) == 0:  # nothing flows back (or nowhere to go)
+        return np.zeros(in_shape, dtype=dout.dtype)
     d = np.ascontiguousarray(dout).reshape(-1, filters)
     w = np.ascontiguousarray(kernel).reshape(-1, filters)  # (KD*KH*KW*cg, filters)
     ksize = kernel.shape[:3]

@@ -1,6 +1,8 @@
 """The im2col/col2im kernels and the conv GEMM wrappers against their numpy references."""
 
 import numpy as np
+
+import minikeras as keras
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -237,3 +239,12 @@ def test_wrappers_reject_inconsistent_arguments():
         kc.col2im(np.zeros((5, 12), "float32"), 0, *args, np.zeros((1, 1, 4, 4, 3), "float32"))
     with pytest.raises(ValueError, match="im2col"):  # image 1 of a batch of 1
         kc.im2col(x, 1, *args, np.zeros((9, 12), "float32"))
+
+
+def test_transposed_convolution_of_an_empty_image_is_zeros():
+    # an input with an empty spatial axis: the output has the transposed size, all zeros (the
+    # kernel's col2im divided by the zero row count before)
+    x = np.zeros((1, 0, 2, 2), np.float32)
+    w = np.ones((3, 3, 2, 2), np.float32)
+    out = keras.ops.conv_transpose(x, w, strides=1, padding="valid").numpy()
+    assert out.shape == (1, 2, 4, 2) and not out.any()
