@@ -591,9 +591,10 @@ def _to_numpy(structure):
 
 
 def _concat(chunks):
+    """The batches' outputs joined along the batch axis, in their (nested) structure."""
     first = chunks[0]
     if isinstance(first, dict):
-        return {k: np.concatenate([c[k] for c in chunks]) for k in first}
+        return {k: _concat([c[k] for c in chunks]) for k in first}
     if isinstance(first, (list, tuple)):
-        return type(first)(np.concatenate([c[i] for c in chunks]) for i in range(len(first)))
+        return type(first)(_concat([c[i] for c in chunks]) for i in range(len(first)))
     return np.concatenate(chunks)

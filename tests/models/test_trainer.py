@@ -639,3 +639,21 @@ def test_recompiling_leaves_one_loss_tracker():
     model.compile("sgd", "mse", metrics=["mae"])
     model.compile("sgd", "mse", metrics=["mae"])
     assert model.metrics_names == ["loss", "compile_metrics"]
+
+
+def test_predict_joins_nested_outputs_over_batches():
+    # a layer returning (output, kernel), its `.output` used as a model output (keras.io
+    # involution): predict keeps the nesting and joins every leaf over the batches
+    class Pair(keras.layers.Layer):
+        def call(self, x):
+            return x * 2.0, x + 1.0
+
+    inputs = keras.Input((3,))
+    pair = Pair(name="pair")
+    a, b = pair(inputs)
+    model = keras.Model(inputs, [pair.output, keras.layers.Identity()(a)])
+    x = np.arange(15, dtype="float32").reshape(5, 3)
+    (doubled, plus_one), again = model.predict(x, batch_size=2, verbose=0)
+    np.testing.assert_allclose(doubled, x * 2.0)
+    np.testing.assert_allclose(plus_one, x + 1.0)
+    np.testing.assert_allclose(again, x * 2.0)
