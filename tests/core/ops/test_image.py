@@ -385,3 +385,28 @@ def test_extract_patches_3d_as_keras_docstring():
     )
     inputs = keras.Input((4, 4, 4, 1))
     assert ops.image.extract_patches_3d(inputs, 2).shape == (None, 2, 2, 2, 8)
+
+
+@pytest.mark.parametrize("interpolation", ["bilinear", "bicubic", "lanczos3", "lanczos5", "area"])
+@pytest.mark.parametrize("antialias", [False, True])
+@pytest.mark.parametrize("size", [(7, 30), (13, 5), (20, 20)])
+def test_resize_taps_match_the_dense_matrices(interpolation, antialias, size):
+    # the taps path (gathers and multiply-adds) against the (out, in) matrices applied densely
+    # in float64, and its gradient against the transposed matrices
+    from minikeras.core.ops.image import resize_weights
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2, 11, 17, 3))
+    wh = resize_weights(11, size[0], interpolation, antialias)
+    ww = resize_weights(17, size[1], interpolation, antialias)
+    expected = np.einsum("oh,bhwc,pw->bopc", wh, x, ww)
+    t = keras.ops.convert_to_tensor(x)
+    with keras.GradientTape() as tape:
+        tape.watch(t)
+        y = keras.ops.image.resize(t, size, interpolation=interpolation, antialias=antialias)
+        loss = keras.ops.sum(y * y)
+    np.testing.assert_allclose(y.numpy(), expected, rtol=1e-10, atol=1e-12)
+    grad = tape.gradient(loss, t).numpy()
+    np.testing.assert_allclose(
+        grad, np.einsum("oh,bopc,pw->bhwc", wh, 2 * expected, ww), atol=1e-10
+    )
