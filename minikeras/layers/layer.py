@@ -115,7 +115,9 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
         self.autocast = autocast
         self._set_dtype_policy(dtype)
         self.built = False
-        self.supports_masking = getattr(self, "supports_masking", False)
+        # Keras 3: a layer that overrides compute_mask supports masking unless it says otherwise
+        overrides = type(self).compute_mask is not Layer.compute_mask
+        self.supports_masking = getattr(self, "supports_masking", overrides)
         self.input_spec = None
         self._inbound_nodes = []
         self._losses = []
@@ -227,9 +229,8 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
         return inputs
 
     def compute_mask(self, inputs, mask=None):
-        """The output mask: the input mask for layers that support masking, else None."""
-        if not self.supports_masking:
-            return None
+        """The output mask: the input mask, as Keras 3 (`__call__` asks only layers that
+        support masking)."""
         return mask
 
     def quantize(self, mode=None, type_check=True, config=None):
@@ -328,7 +329,7 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
                     self._restore_own_variables(replaced)
         finally:
             exit_scope(pushed)
-        out_mask = self.compute_mask(inputs, mask)
+        out_mask = self.compute_mask(inputs, mask) if self.supports_masking else None
         if out_mask is not None:
             attach_masks(outputs, out_mask)
         if self.activity_regularizer is not None:

@@ -103,7 +103,7 @@ class BatchNormalization(Layer):
     def build(self, input_shape):
         ndim = len(input_shape)
         if not -ndim <= self.axis < ndim:
-            raise ValueError(
+            raise IndexError(  # Keras 3 fails indexing the shape: an IndexError
                 f"Layer '{self.name}' (BatchNormalization): axis {self.axis} is out of range "
                 f"for inputs of rank {ndim}. Received input shape {tuple(input_shape)}."
             )

@@ -9,7 +9,7 @@ def _axes(axis, ndim, layer):
     axes = [axis] if isinstance(axis, int) else list(axis)
     for a in axes:
         if not -ndim <= a < ndim:
-            raise ValueError(
+            raise IndexError(  # as Keras 3, which fails indexing the shape
                 f"Layer '{layer.name}' ({type(layer).__name__}): axis {a} is out of range for "
                 f"inputs of rank {ndim}."
             )

@@ -34,7 +34,6 @@ class RMSNormalization(Layer):
             )
         self.axis = axis
         self.epsilon = epsilon
-        self.supports_masking = True
 
     def _check_axes(self, input_shape):
         rank = len(input_shape)

@@ -1,5 +1,7 @@
 """`RandomCrop`: crops a random `height x width` window (the same for the whole batch)."""
 
+import random
+
 from ...core import ops
 from .augmentation_base import ImageAugmentationLayer
 
@@ -43,6 +45,8 @@ class RandomCrop(ImageAugmentationLayer):
                     f"RandomCrop: `{arg}` must be a positive integer. Received: {arg}={value!r}"
                 )
         self.height, self.width = height, width
+        if seed is None:  # Keras 3 writes a drawn seed in the config; its generator stays unseeded
+            self.seed = random.randint(1, int(1e9))
 
     def _fallback(self, h, w):
         # Keras 3's start for images not larger than the target: the centred aspect window's

@@ -39,4 +39,6 @@ class RandomGrayscale(ImageAugmentationLayer):
         return ops.where(as_array(transformation, bool).reshape(-1, 1, 1, 1), grey, images)
 
     def get_config(self):
-        return {**super().get_config(), "factor": self.factor}
+        config = {**super().get_config(), "factor": self.factor}
+        del config["seed"]  # Keras 3's config has no seed for this layer
+        return config

@@ -26,8 +26,13 @@ def _shear_factor(value, name):
     return tuple(sorted(numbers)) if pair else (-numbers[0], numbers[0])
 
 
-def _plain(value):
-    return list(value) if isinstance(value, tuple) else value
+def _config_factor(pair, given):
+    """Keras 3 writes the (lower, upper) range, which its loader refuses below 0 (f > 0 gives
+    (-f, f)): the range when Keras can load it (so the default 0.0 gives [-0.0, 0.0], as Keras),
+    else the argument as given."""
+    if all(0.0 <= v <= 1.0 for v in pair):
+        return [float(v) for v in pair]
+    return list(given) if isinstance(given, tuple) else given
 
 
 class RandomShear(ImageAugmentationLayer):
@@ -71,9 +76,9 @@ class RandomShear(ImageAugmentationLayer):
         super().__init__(seed, data_format, **kwargs)
         self.x_factor = _shear_factor(x_factor, "x_factor")
         self.y_factor = _shear_factor(y_factor, "y_factor")
+        self._factor_args = (x_factor, y_factor)
         # the config keeps the arguments as given: Keras 3.15 writes the (-f, f) pair, which its
         # own loader refuses, so a number stays a number and files load in Keras too
-        self._factor_args = (x_factor, y_factor)
         image_utils.check_warp_arguments(fill_mode, interpolation)
         self.interpolation, self.fill_mode, self.fill_value = interpolation, fill_mode, fill_value
 
@@ -99,8 +104,8 @@ class RandomShear(ImageAugmentationLayer):
     def get_config(self):
         return {
             **super().get_config(),
-            "x_factor": _plain(self._factor_args[0]),
-            "y_factor": _plain(self._factor_args[1]),
+            "x_factor": _config_factor(self.x_factor, self._factor_args[0]),
+            "y_factor": _config_factor(self.y_factor, self._factor_args[1]),
             "interpolation": self.interpolation,
             "fill_mode": self.fill_mode,
             "fill_value": self.fill_value,

@@ -261,7 +261,7 @@ def test_bad_input_names_layer():
     layer(np.ones((2, 3), "float32"))
     with pytest.raises(ValueError, match=r"bnx.*value 3.*\(2, 4\)"):
         layer(np.ones((2, 4), "float32"))
-    with pytest.raises(ValueError, match=r"bny.*axis 3 is out of range.*\(2, 4\)"):
+    with pytest.raises(IndexError, match=r"bny.*axis 3 is out of range.*\(2, 4\)"):
         L.BatchNormalization(axis=3, name="bny")(np.ones((2, 4), "float32"))
 
 

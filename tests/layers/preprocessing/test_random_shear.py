@@ -39,10 +39,11 @@ def test_config_gradient_and_errors():
     )
     layer = keras.layers.RandomShear(0.2, (0.1, 0.3))
     assert layer.x_factor == (-0.2, 0.2) and layer.y_factor == (0.1, 0.3)  # as Keras
-    # Keras 3.15's config holds (-0.2, 0.2), which its own loader refuses: minikeras's keeps the
-    # arguments as given (loadable by both) and accepts pairs in [-1, 1]
+    # Keras 3.15's config holds (-0.2, 0.2), which its own loader refuses: minikeras's writes the
+    # range only where Keras can load it, else the argument as given, and accepts pairs in [-1, 1]
     config = layer.get_config()
     assert config["x_factor"] == 0.2 and config["y_factor"] == [0.1, 0.3]
+    assert keras.layers.RandomShear().get_config()["x_factor"] == [-0.0, 0.0]  # as Keras
     assert keras.layers.RandomShear.from_config(config).x_factor == (-0.2, 0.2)
     assert keras.layers.RandomShear(x_factor=(-0.2, 0.2)).x_factor == (-0.2, 0.2)
     for bad in (-0.2, 1.5, (0.2, 1.5)):
