@@ -204,6 +204,7 @@ class Trainer:
         if self._compile_loss is not None and y is not None:
             total = self._compile_loss(y, y_pred, sample_weight)
         for extra in self.losses:
+            extra = _aggregate_additional_loss(extra)
             total = extra if total is None else total + extra
         if total is None:
             raise ValueError(
@@ -569,6 +570,18 @@ class Trainer:
 
     def predict_on_batch(self, x):
         return _to_numpy(self.predict_step((x,)))
+
+
+def _aggregate_additional_loss(loss):
+    """An `add_loss` / regularization loss as a float scalar: Keras 3 sums a loss that is not
+    a scalar (a per-sample `(batch, 1)` CTC loss adds its sum) and casts ints to floatx."""
+    from ..core import dtypes, ops
+
+    if not isinstance(loss, Tensor):
+        loss = ops.convert_to_tensor(loss)
+    if not dtypes.is_float(loss.dtype):
+        loss = ops.cast(loss, config.floatx())
+    return loss if loss.ndim == 0 else ops.sum(loss)
 
 
 def _keras_layer_order(model):

@@ -657,3 +657,24 @@ def test_predict_joins_nested_outputs_over_batches():
     np.testing.assert_allclose(doubled, x * 2.0)
     np.testing.assert_allclose(plus_one, x + 1.0)
     np.testing.assert_allclose(again, x * 2.0)
+
+
+def test_add_loss_per_sample_and_int_losses_are_summed():
+    # Keras 3 sums a non-scalar add_loss tensor and casts an int one to floatx (keras.io
+    # captcha_ocr adds a (batch, 1) CTC loss); Keras 3.15.1 (torch) gives 119.5 here
+    class PerSample(keras.layers.Layer):
+        def call(self, x):
+            self.add_loss(keras.ops.sum(keras.ops.square(x), axis=-1, keepdims=True))
+            self.add_loss(keras.ops.cast(keras.ops.shape(x)[0], "int32"))
+            return x
+
+    inputs = keras.Input((2,))
+    dense = keras.layers.Dense(2, kernel_initializer="ones", use_bias=False)
+    model = keras.Model(inputs, PerSample()(dense(inputs)))
+    model.compile(optimizer=keras.optimizers.SGD(0.0))
+    x = np.array([[1.0, 2.0], [3.0, 4.0], [0.5, 0.0]], "float32")
+    want = float(np.sum(2 * x.sum(-1) ** 2) + 3)
+    assert want == 119.5
+    history = model.fit(x, epochs=1, batch_size=3, verbose=0)
+    np.testing.assert_allclose(history.history["loss"], [want])
+    np.testing.assert_allclose(model.evaluate(x, verbose=0), want)
