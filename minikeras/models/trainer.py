@@ -10,7 +10,6 @@ import inspect
 import weakref
 from collections import deque
 
-import numpy as np
 
 from .. import config
 from ..callbacks.callback import Callback, CallbackList
@@ -19,8 +18,11 @@ from ..callbacks.progbar import ProgbarLogger
 from ..core.autodiff import GradientTape, no_grad
 from ..core.tensor import Tensor
 from ..distribution import data_parallel
-from ..layers.node import flatten, map_structure
+from ..layers.node import flatten
 from . import compile_utils, data_adapter
+from .step_outputs import aggregate_additional_loss as _aggregate_additional_loss
+from .step_outputs import concat_batches as _concat
+from .step_outputs import to_numpy as _to_numpy
 from .compile_utils import CompiledLoss, CompileLoss, CompileMetrics, loss_tracker, pythonify_logs
 
 
@@ -572,18 +574,6 @@ class Trainer:
         return _to_numpy(self.predict_step((x,)))
 
 
-def _aggregate_additional_loss(loss):
-    """An `add_loss` / regularization loss as a float scalar: Keras 3 sums a loss that is not
-    a scalar (a per-sample `(batch, 1)` CTC loss adds its sum) and casts ints to floatx."""
-    from ..core import dtypes, ops
-
-    if not isinstance(loss, Tensor):
-        loss = ops.convert_to_tensor(loss)
-    if not dtypes.is_float(loss.dtype):
-        loss = ops.cast(loss, config.floatx())
-    return loss if loss.ndim == 0 else ops.sum(loss)
-
-
 def _keras_layer_order(model):
     """The sub-layers in the order Keras 3's `_flatten_layers(include_self=False)` visits them:
     a deque popped from the left, each layer's children pushed back on its left (reversed)."""
@@ -597,17 +587,3 @@ def _keras_layer_order(model):
         out.append(layer)
         queue.extendleft(layer._sublayers())
     return out
-
-
-def _to_numpy(structure):
-    return map_structure(lambda t: t.numpy() if isinstance(t, Tensor) else np.asarray(t), structure)
-
-
-def _concat(chunks):
-    """The batches' outputs joined along the batch axis, in their (nested) structure."""
-    first = chunks[0]
-    if isinstance(first, dict):
-        return {k: _concat([c[k] for c in chunks]) for k in first}
-    if isinstance(first, (list, tuple)):
-        return type(first)(_concat([c[i] for c in chunks]) for i in range(len(first)))
-    return np.concatenate(chunks)
