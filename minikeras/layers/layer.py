@@ -15,6 +15,7 @@ import inspect
 from ..core.tensor import Tensor
 from ..core.variable import Variable
 from ..utils import naming
+from .build_arguments import build_parameter_names, call_build
 from .call_context import (  # noqa: F401 (in_training, training_scope re-exported)
     describe,
     enclosing_training,
@@ -244,12 +245,12 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
             f"Layer {type(self).__name__} does not have a `quantize` method implemented."
         )
 
-    def _maybe_build(self, inputs):
+    def _maybe_build(self, inputs, args=(), kwargs=None):
         if self.built:
             return
         shapes = map_structure(lambda t: None if t is None else tuple(t.shape), inputs)
         self._build_shapes = shapes
-        self.build(shapes)
+        call_build(self, shapes, args, kwargs)
         self.built = True
 
     def _check_input(self, inputs):
@@ -313,7 +314,7 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
             if not self.built:
                 if self.input_spec is not None:  # Keras checks before building and after
                     self._check_input(inputs)
-                self._maybe_build(inputs)
+                self._maybe_build(inputs, args, kwargs)
             if self.input_spec is not None:
                 self._check_input(inputs)
             self._losses = []
@@ -367,7 +368,10 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
     def build_from_config(self, config):
         if config and "input_shape" in config and not self.built:
             shape = as_shape_structure(config["input_shape"])
-            self.build(shape)
+            if build_parameter_names(self):
+                self.build(shape)
+            else:  # `build(self)`: Keras saves the call's shape and builds with none
+                self.build()
             self._build_shapes = shape
             self.built = True
 
