@@ -316,6 +316,7 @@ class _FunctionLoss(LossFunctionWrapper):
     _args = ()
     _defaults = {}
     _positional = None
+    _unsaved = ()  # arguments Keras 3 leaves out of this loss's config
 
     def __init__(self, *args, **kwargs):
         cls = type(self).__name__
@@ -344,4 +345,5 @@ class _FunctionLoss(LossFunctionWrapper):
             setattr(self, k, v)
 
     def get_config(self):
-        return {**Loss.get_config(self), **self._fn_kwargs}
+        saved = {k: v for k, v in self._fn_kwargs.items() if k not in self._unsaved}
+        return {**Loss.get_config(self), **saved}

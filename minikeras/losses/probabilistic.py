@@ -391,6 +391,7 @@ class SparseCategoricalCrossentropy(_FunctionLoss):
     0.6931
     """
 
+    _unsaved = ("axis",)  # Keras 3 writes no `axis` in the config (a reload uses the default)
     _fn, _name = staticmethod(sparse_categorical_crossentropy), "sparse_categorical_crossentropy"
     _args = ("from_logits", "ignore_class", "axis")
     _positional = ("from_logits", "ignore_class", "reduction", "axis", "name", "dtype")

@@ -241,6 +241,7 @@ class CosineSimilarity(_FunctionLoss):
     -0.5
     """
 
+    _unsaved = ("axis",)  # Keras 3 writes no `axis` in the config (a reload uses the default)
     _fn, _name, _args = staticmethod(cosine_similarity), "cosine_similarity", ("axis",)
 
 
@@ -258,6 +259,7 @@ class Huber(_FunctionLoss):
     0.8125
     """
 
+    _unsaved = ("delta",)  # Keras 3 writes no `delta` in the config (a reload uses the default)
     _fn, _name, _args = staticmethod(huber), "huber_loss", ("delta",)
 
 

@@ -30,7 +30,8 @@ class Nadam(MomentOptimizer):
             return
         super().build(variables)  # the momentum and velocity slots
         dtype = variables[0].dtype if variables else "float32"
-        self._u_product = self.add_variable((), "ones", dtype, name="u_product")
+        # Keras 3 makes it a plain unnamed Variable: its path is "<optimizer>/variable"
+        self._u_product = self.add_variable((), "ones", dtype)
 
     def _backend_update_step(self, grads, variables, learning_rate):
         t = float(np.asarray(self.iterations)) + 1
