@@ -255,7 +255,7 @@ class Trainer:
             v.requires_grad = False
         try:
             with GradientTape() as tape:
-                y_pred = self(x, training=True)
+                y_pred = self._forward(x, training=True)
                 loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
                 # Keras 3: the optimizer's loss scale (LossScaleOptimizer, loss_scale_factor)
                 scale_loss = getattr(self.optimizer, "scale_loss", None)
@@ -274,7 +274,7 @@ class Trainer:
     def test_step(self, data):
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         with no_grad():
-            y_pred = self(x, training=False)
+            y_pred = self._forward(x, training=False)
             loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
         value = float(loss.data if isinstance(loss, Tensor) else loss)
         self._loss_tracker.update_state(value, sample_weight=self._batch_size_of(x))
@@ -284,7 +284,15 @@ class Trainer:
     def predict_step(self, data):
         x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
         with no_grad():
-            return self(x, training=False)
+            return self._forward(x, training=False)
+
+    def _forward(self, x, training):
+        # Keras 3's steps pass `training` only to a `call` that takes it: the layers of a
+        # subclassed model whose `call(self, x)` has no `training` run in their default mode
+        # (BatchNormalization on its moving statistics, Dropout off), in `fit` too
+        if self._call_has_training:
+            return self(x, training=training)
+        return self(x)
 
     # -- loops -----------------------------------------------------------------------------
     def _callbacks(self, callbacks, verbose, **params):

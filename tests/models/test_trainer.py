@@ -678,3 +678,36 @@ def test_add_loss_per_sample_and_int_losses_are_summed():
     history = model.fit(x, epochs=1, batch_size=3, verbose=0)
     np.testing.assert_allclose(history.history["loss"], [want])
     np.testing.assert_allclose(model.evaluate(x, verbose=0), want)
+
+
+class _NoTrainingArg(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.norm = keras.layers.BatchNormalization()
+        self.drop = keras.layers.Dropout(0.9)
+
+    def call(self, x):
+        return self.drop(self.norm(x))
+
+
+class _WithTrainingArg(_NoTrainingArg):
+    def call(self, x, training=None):
+        return self.drop(self.norm(x), training=training)
+
+
+def test_steps_pass_training_only_to_a_call_that_takes_it():
+    # Keras 3's train/test/predict steps call `self(x)` when `call` has no `training`: its
+    # layers then run in inference mode in fit too (keras.io gnn_citations' GNNNodeClassifier)
+    x = np.array([[1.0, 2.0], [3.0, 6.0], [5.0, 1.0]], "float32")
+    y = np.zeros_like(x)
+    plain = _NoTrainingArg()
+    plain.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    # inference BatchNormalization: moving mean 0, variance 1, epsilon 1e-3; no dropout
+    want = np.mean((x / np.sqrt(1.0 + 1e-3)) ** 2)
+    np.testing.assert_allclose(plain.train_on_batch(x, y), want, rtol=1e-6)
+    np.testing.assert_allclose(plain.norm.moving_mean.numpy(), [0.0, 0.0])
+    with_arg = _WithTrainingArg()
+    with_arg.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    with_arg.train_on_batch(x, y)
+    # training mode: the moving mean moved towards the batch mean (momentum 0.99)
+    np.testing.assert_allclose(with_arg.norm.moving_mean.numpy(), 0.01 * x.mean(0), rtol=1e-5)
