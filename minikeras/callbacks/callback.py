@@ -115,11 +115,17 @@ class CallbackList(Callback):
         takes_index = "batch" in name or "epoch" in name
 
         def method(self, *args, **kwargs):
-            # Keras always passes `logs`, so callbacks may declare it without a default
-            if "logs" not in kwargs and len(args) < (2 if takes_index else 1):
-                kwargs["logs"] = {}
+            # Keras always passes `logs` (so callbacks may declare it without a default): by
+            # keyword to the batch hooks, positionally to the others, as Keras 3's CallbackList
+            n = 1 if takes_index else 0
+            logs = kwargs.pop("logs", args[n] if len(args) > n else None)
+            args = args[:n]
+            logs = {} if logs is None else logs
             for cb in self.callbacks:
-                getattr(cb, name)(*args, **kwargs)
+                if "batch" in name:
+                    getattr(cb, name)(*args, logs=logs, **kwargs)
+                else:
+                    getattr(cb, name)(*args, logs, **kwargs)
 
         method.__name__ = name
         return method

@@ -51,8 +51,7 @@ class EarlyStopping(MonitorCallback):
         self.stopped_epoch = 0
         self.best_epoch = 0
         self.best_weights = None
-        if self.monitor_op is not None:  # monitor_op(0, 1) holds when minimising
-            self.best = float("inf") if self.monitor_op(0, 1) else -float("inf")
+        self.best = None  # Keras 3: the first monitored value is the first best
 
     def on_epoch_end(self, epoch, logs=None):
         if self.monitor_op is None:

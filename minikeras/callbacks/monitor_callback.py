@@ -12,23 +12,30 @@ from .callback import Callback
 _UP_WORDS = ("acc", "auc", "precision", "recall", "f1", "fbeta", "iou", "io_u", "cosine", "r2")
 
 
-def metric_direction(monitor, model=None):
-    """ "max" or "min" for the metric `monitor` (with or without the `val_` prefix).
-
-    A compiled metric object with a `_direction` attribute ("up"/"down") decides; otherwise the
-    name does: `loss` and error metrics are minimised, accuracy-like ones (`acc`, `accuracy`,
-    `auc`, `precision`, ...) maximised.
+def metric_direction(monitor, model=None, owner="MonitorCallback"):
+    """ "max" or "min" for the metric `monitor` (with or without the `val_` prefix), as Keras 3
+    decides it in "auto" mode: `loss` is minimised, and a compiled metric of that name says by
+    its `_direction` ("up"/"down"). Anything else (a per-output `a_loss`, an `a_mae` of a
+    multi-output model, a custom metric function) raises ValueError, as in Keras.
     """
     name = monitor.removeprefix("val_")
-    if name == "loss" or name.endswith("_loss"):
-        return "min"
+    direction = "min" if name == "loss" else None
     compiled = getattr(model, "compiled_metrics", None)
     for entry in getattr(compiled, "metrics", None) or []:
         m = entry[1] if isinstance(entry, tuple) else entry
-        direction = getattr(m, "_direction", None)
-        if getattr(m, "name", None) == name and direction in ("up", "down"):
-            return "max" if direction == "up" else "min"
-    return "max" if any(w in name.lower() for w in _UP_WORDS) else "min"
+        if getattr(m, "name", None) != name:
+            continue
+        found = getattr(m, "_direction", None)
+        if found not in ("up", "down"):  # a metric Keras gives a direction minikeras may not
+            found = "up" if any(w in name.lower() for w in _UP_WORDS) else "down"
+        direction = "max" if found == "up" else "min"
+    if direction is None:
+        raise ValueError(
+            f"{owner} callback received monitor={monitor}, but the direction of that metric "
+            "cannot be determined automatically. Pass mode='max' to monitor the highest value "
+            "or mode='min' to monitor the lowest."
+        )
+    return direction
 
 
 def as_float(value):
@@ -52,7 +59,7 @@ class MonitorCallback(Callback):
     Args:
         monitor: the log key, e.g. `"val_loss"` or `"accuracy"`.
         mode: `"min"`, `"max"` or `"auto"` (inferred from the name, see `metric_direction`).
-        baseline: the initial "best" value; `None` starts from +-inf.
+        baseline: the initial "best" value; `None`: the first value seen is the first best.
         min_delta: an improvement must beat the best by more than this.
 
     >>> import minikeras as keras
@@ -86,12 +93,12 @@ class MonitorCallback(Callback):
         self.monitor_op = None
 
     def _set_monitor_op(self):
-        mode = self.mode if self.mode != "auto" else metric_direction(self.monitor, self.model)
+        mode = self.mode
+        if mode == "auto":
+            mode = metric_direction(self.monitor, self.model, type(self).__name__)
         self.monitor_op = operator.lt if mode == "min" else operator.gt
         if mode == "min":
             self.min_delta = -abs(self.min_delta)
-        if self.best is None:
-            self.best = np.inf if mode == "min" else -np.inf
 
     def _is_improvement(self, value, reference):
         """`value` beats `reference` by more than `min_delta` in the monitored direction."""

@@ -162,10 +162,6 @@ class CompileMetrics:
             if item is None:
                 continue
             m = mk_metrics.resolve_metric(item, np.shape(yt), tuple(yp.shape))
-            if len(self.output_names) > 1:
-                m.name = f"{self.output_names[index]}_{m.name}"
-            if weighted:
-                m.name = f"weighted_{m.name}" if not m.name.startswith("weighted_") else m.name
             out.append((index, m, weighted))
         return out
 
@@ -206,8 +202,27 @@ class CompileMetrics:
             yt = yt.data if isinstance(yt, Tensor) else np.asarray(yt)
             m.update_state(yt, yp, sample_weight=sws[index] if weighted else None)
 
+    def result_names(self):
+        """The log key of each metric, as Keras 3 names them: `<output>_<name>` when the model
+        has several outputs; a repeated unweighted name gets `_1`, `_2`...; a weighted metric
+        whose name is taken becomes `weighted_<name>` (then numbered). The metric objects keep
+        their own names."""
+        seen, keys = {}, []
+        for index, m, weighted in self.metrics:
+            prefix = f"{self.output_names[index]}_" if len(self.output_names) > 1 else ""
+            key = prefix + m.name
+            if key in seen and weighted:
+                key = f"{prefix}weighted_{m.name}"
+            if key in seen:
+                seen[key] += 1
+                key = f"{key}_{seen[key] - 1}"
+            else:
+                seen[key] = 1
+            keys.append(key)
+        return keys
+
     def result(self):
-        return {m.name: m.result() for _, m, _ in self.metrics}
+        return {k: m.result() for k, (_, m, _) in zip(self.result_names(), self.metrics)}
 
     def reset_state(self):
         for _, m, _ in self.metrics:
@@ -322,7 +337,7 @@ def logged_names(model, trainer_class):
                 for name in (base, *(f"{o}_{base}" for o in outputs)):
                     names.add(f"weighted_{name}" if weighted else name)
                     names.add(name)
-        names.update(m.name for _, m, _ in compiled.metrics)
+        names.update(compiled.result_names())
     try:
         names.update(m.name for m in model.metrics)
     except Exception:  # metrics of half-built layers: skip, the rest still helps

@@ -173,10 +173,18 @@ class ArrayData:
         self.batch_size = batch_size or 32
         self.shuffle = shuffle
         self.steps = steps
+        self._pass = None  # a pass carried over epochs when `steps` is given
+
+    def reset(self):
+        """The next epoch starts a new pass (Keras 3's `EpochIterator.reset`)."""
+        self._pass = None
+
+    def full_batches(self):
+        return int(np.ceil(self.n / self.batch_size)) if self.n else 0
 
     def num_batches(self):
-        full = int(np.ceil(self.n / self.batch_size)) if self.n else 0
-        return min(self.steps, full) if self.steps else full
+        """Steps per epoch as Keras 3 reports them (`steps` when given)."""
+        return self.steps or self.full_batches()
 
     def split(self, fraction):
         """Holds out the last `fraction` of samples (before shuffling), as Keras does."""
@@ -205,6 +213,9 @@ class ArrayData:
         return val
 
     def __iter__(self):
+        return epoch_of(self, self._one_pass, self.full_batches())
+
+    def _one_pass(self):
         order = np.arange(self.n)
         if self.shuffle == "batch":
             starts = np.arange(0, self.n, self.batch_size)
@@ -214,7 +225,7 @@ class ArrayData:
             order = mk_random.global_rng().permutation(self.n)
         if self.shuffle:  # keras.distribution: rank 0's order on every process
             order = data_parallel.same_order(order)
-        for b in range(self.num_batches()):
+        for b in range(self.full_batches()):
             idx = order[b * self.batch_size : (b + 1) * self.batch_size]
             if self.shuffle:
                 take = lambda a, idx=idx: None if a is None else a[idx]
@@ -246,6 +257,7 @@ class DatasetData:
         self.class_weight = class_weight
         self.indexable = hasattr(source, "__getitem__") and hasattr(source, "__len__")
         self._current = None
+        self._pass = None  # an indexable source's pass carried over epochs (with `steps`)
         if not self.indexable:
             self._generator = iter(source)
             self._first = list(itertools.islice(self._generator, self._PEEKED))
@@ -256,10 +268,19 @@ class DatasetData:
                 )
 
     def num_batches(self):
-        if self.indexable:
-            n = len(self.source)
-            return min(self.steps, n) if self.steps else n
-        return self.steps  # None: unknown until the generator ends
+        """Steps per epoch as Keras 3 reports them: `steps` when given, else the length of an
+        indexable source (None for a generator: unknown until it ends)."""
+        if self.steps or not self.indexable:
+            return self.steps
+        return len(self.source)
+
+    def reset(self):
+        """The next epoch starts a new pass (Keras 3's `EpochIterator.reset`)."""
+        self._pass = self._current = None
+
+    def _one_pass(self):
+        for i in range(len(self.source)):
+            yield data_parallel.count_batch(self._fix(self.source[i]))
 
     def _fix(self, batch):
         x, y, sw = unpack_x_y_sample_weight(batch)
@@ -270,8 +291,9 @@ class DatasetData:
 
     def __iter__(self):
         if self.indexable:
-            for i in range(self.num_batches()):
-                yield data_parallel.count_batch(self._fix(self.source[i]))
+            if hasattr(self.source, "on_epoch_begin"):
+                self.source.on_epoch_begin()
+            yield from epoch_of(self, self._one_pass, len(self.source))
             if hasattr(self.source, "on_epoch_end"):
                 self.source.on_epoch_end()
             return
@@ -294,6 +316,31 @@ class DatasetData:
                 return
             count += 1
             yield data_parallel.count_batch(self._fix(batch))
+
+
+def epoch_of(data, new_pass, total):
+    """One epoch of `data`'s batches, as Keras 3's `EpochIterator` takes them: without `steps`,
+    a fresh pass (`new_pass()`, reshuffled); with `steps`, the next `steps` batches of a pass
+    that carries over epochs and starts again once its `total` batches are used up (an epoch
+    that reaches the end of a pass stops there, with a warning when it is short)."""
+    if not data.steps:
+        yield from new_pass()
+        return
+    if data._pass is None:
+        data._pass, data._seen = new_pass(), 0
+    for _ in range(data.steps):
+        if data._seen >= total:
+            warnings.warn(
+                f"Your input ran out of data; this epoch ends after {total} batches of "
+                f"steps={data.steps}. Make sure the data can give at least "
+                "`steps_per_epoch * epochs` batches.",
+                stacklevel=3,
+            )
+            break
+        data._seen += 1
+        yield next(data._pass)
+    if data._seen >= total:
+        data._pass = None
 
 
 def make_data(

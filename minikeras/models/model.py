@@ -144,7 +144,8 @@ class Model(Trainer, Layer):
         return api.model_to_json(self, **kwargs)
 
     def get_compile_config(self):
-        return getattr(self, "_compile_config", None)
+        """The arguments `compile` was given; `{}` before `compile`, as Keras 3."""
+        return getattr(self, "_compile_config", None) or {}
 
     def get_config(self):
         config = Layer.get_config(self)

@@ -125,9 +125,10 @@ class Trainer:
 
     def _assert_compiled(self, what):
         if not self.compiled or self.optimizer is None:
-            raise RuntimeError(
-                f"You must call model.compile(optimizer, loss) before model.{what}()."
-            )
+            # Keras 3's types: ValueError, and AttributeError from evaluate (its missing
+            # `optimizer` attribute)
+            error = AttributeError if what == "evaluate" else ValueError
+            raise error(f"You must call `compile()` before using the model (model.{what}()).")
 
     @property
     def compiled_loss(self):
@@ -410,7 +411,7 @@ class Trainer:
         cbs.on_train_begin()
         if cbs.resume_epoch is not None:  # BackupAndRestore restored a backup
             initial_epoch = cbs.resume_epoch
-        logs = {}
+        logs = training_logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
@@ -433,17 +434,19 @@ class Trainer:
                 due = val is not None and (epoch + 1) % validation_freq == 0
             else:  # the 1-based epochs to validate after (Keras 3 accepts a list)
                 due = val is not None and (epoch + 1) in validation_freq
-            if due and (not self.stop_training or epoch == epochs - 1):
+            if due:  # Keras 3 validates even when a batch callback stopped the training
                 val_logs = self._evaluate_data(val, cbs)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
-            epoch_logs = pythonify_logs(epoch_logs)  # sorted, as Keras's callbacks get them
-            cbs.on_epoch_end(epoch, epoch_logs)
+            training_logs = pythonify_logs(epoch_logs)  # sorted, as Keras's callbacks get them
+            # the callbacks share a copy (ReduceLROnPlateau adds `learning_rate` to it), and
+            # on_train_end gets the last epoch's logs as they were, as in Keras 3
+            cbs.on_epoch_end(epoch, dict(training_logs))
             if self.stop_training:
                 break
         if epochs > 0 and getattr(self.optimizer, "built", False):
             # as Keras 3's fit: with use_ema the moving averages become the weights
             self.optimizer.finalize_variable_values(self.trainable_weights)
-        cbs.on_train_end(logs)
+        cbs.on_train_end(training_logs)
         return next(c for c in cbs.callbacks if isinstance(c, History))
 
     def _executions(self, data):
@@ -464,6 +467,7 @@ class Trainer:
             yield begin, begin + n - 1, group
 
     def _evaluate_data(self, data, cbs):
+        data.reset()  # Keras 3 validates from the data's first batch at every epoch
         self.reset_metrics()
         cbs.on_test_begin()
         logs = {}
@@ -490,9 +494,8 @@ class Trainer:
         losses, attribute metrics, then any other keys sorted (the order Keras 3 returns)."""
         names = []
         for m in self.metrics:
-            if isinstance(m, CompileMetrics):
-                if len(m.output_names) == 1:
-                    names += [sub.name for _, sub, _ in m.metrics]
+            if isinstance(m, CompileMetrics):  # the metric objects' own names, as Keras
+                names += [sub.name for _, sub, _ in m.metrics]
             else:
                 names.append(m.name)
         values = [logs[n] for n in names if n in logs]

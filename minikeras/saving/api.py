@@ -478,7 +478,10 @@ def _load_optimizer(model, h5, saved, keras2):
 
 def model_to_json(model, **kwargs):
     """The model's architecture as JSON (`keras.models.model_from_json` reads it back)."""
-    return json.dumps(serialization.serialize_keras_object(model), **kwargs)
+    config = serialization.serialize_keras_object(model)
+    if hasattr(model, "get_compile_config"):  # Keras 3 writes it, {} for an uncompiled model
+        config["compile_config"] = _compile_config(model) if model.compiled else {}
+    return json.dumps(config, **kwargs)
 
 
 def model_from_json(json_string, custom_objects=None):
@@ -493,7 +496,11 @@ def model_from_json(json_string, custom_objects=None):
         keras2_compat.translate_config(config)
     serialization.check_config(config, custom_objects)
     with registry.loading_scope(custom_objects):
-        return serialization.deserialize_layer(config, custom_objects, build=True)
+        model = serialization.deserialize_layer(config, custom_objects, build=True)
+        if config.get("compile_config"):  # Keras 3 compiles what to_json wrote compiled
+            cc = dict(config["compile_config"])
+            _compile(model, cc.pop("optimizer", None), cc, False, "the JSON config")
+    return model
 
 
 def clone_model(model, input_tensors=None, clone_function=None):

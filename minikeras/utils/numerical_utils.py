@@ -81,8 +81,16 @@ def normalize(x, axis=-1, order=2):
         raise ValueError("normalize expects an array with at least 1 dimension. Received a scalar.")
     if not -x.ndim <= axis < x.ndim:
         raise ValueError(f"normalize: axis={axis} is out of range for an array of rank {x.ndim}.")
-    # keepdims: the result keeps x's shape for any axis (Keras's numpy path returns (1, n) for
-    # a 1-D input and mis-broadcasts axis=0; this follows the documented meaning instead)
-    norm = np.linalg.norm(x, order, axis, keepdims=True)
+    # as Keras 3's numpy path: the norm (at least 1-D) gets its axis back at `axis or -1`, so
+    # a 1-D input comes back as (1, n) and axis=0 divides row i by the norm of column i
+    norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
-    return x / norm
+    norm = np.expand_dims(norm, axis or -1)
+    try:
+        return x / norm
+    except ValueError:
+        raise ValueError(
+            f"normalize: the norms along axis={axis} (shape {norm.shape}) do not broadcast "
+            f"against x (shape {x.shape}), as in Keras 3, which re-inserts the axis at "
+            "position -1 when axis=0."
+        ) from None

@@ -41,11 +41,23 @@ def test_min_delta(make_model, data, scripted):
     assert h.epoch == [0, 1, 2, 3, 4]
 
 
-@pytest.mark.parametrize("name", ["val_accuracy", "accuracy", "acc", "val_auc"])
-def test_auto_mode_maximises_accuracy_like_names(make_model, data, scripted, name):
+@pytest.mark.parametrize(
+    "name,metrics",
+    [("val_accuracy", ["accuracy"]), ("accuracy", ["accuracy"]), ("val_AUC", ["AUC"])],
+)
+def test_auto_mode_maximises_compiled_up_metrics(make_model, data, scripted, name, metrics):
     stop = EarlyStopping(monitor=name, patience=1)
-    h = fit(make_model(), data, [scripted(name, [0.5, 0.6, 0.7, 0.6, 0.65] + [0.9] * 5), stop])
+    model = make_model(metrics=metrics)
+    h = fit(model, data, [scripted(name, [0.5, 0.6, 0.7, 0.6, 0.65] + [0.9] * 5), stop])
     assert h.epoch == [0, 1, 2, 3]  # rising values improve; the first drop stops it
+
+
+@pytest.mark.parametrize("name", ["val_accuracy", "acc", "score", "val_a_loss"])
+def test_auto_mode_needs_loss_or_a_compiled_metric(make_model, data, scripted, name):
+    # Keras 3: in "auto" mode only `loss` and compiled metrics with a direction are known
+    stop = EarlyStopping(monitor=name, patience=1)
+    with pytest.raises(ValueError, match=f"monitor={name}.*mode='max'"):
+        fit(make_model(), data, [scripted(name, [0.5] * 10), stop])
 
 
 def test_auto_mode_minimises_loss_names(make_model, data, scripted):

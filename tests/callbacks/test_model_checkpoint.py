@@ -84,7 +84,7 @@ def test_save_best_only_min(make_model, data, tmp_path, scripted):
 
 
 def test_save_best_only_auto_max_for_accuracy(make_model, data, tmp_path, scripted):
-    model = make_model()
+    model = make_model(metrics=["accuracy"])  # "auto" reads the compiled metric's direction
     calls = spy(model)
     ck = ModelCheckpoint(
         str(tmp_path / "m{epoch}.keras"), monitor="val_accuracy", save_best_only=True
@@ -135,7 +135,7 @@ def test_verbose_messages(make_model, data, tmp_path, scripted, capsys):
     )
     fit(model, data, [scripted("score", [2.0, 3.0]), ck], epochs=2)
     out = capsys.readouterr().out
-    assert "Epoch 1: score improved from inf to 2.00000, saving model to" in out
+    assert "Epoch 1: score improved from None to 2.00000, saving model to" in out
     assert "Epoch 2: score did not improve from 2.00000" in out
 
 

@@ -20,7 +20,7 @@ def fit(model, data, callbacks, epochs, **kw):
 
 def test_reduces_after_patience(make_model, data, scripted):
     model = make_model(lr=0.1)
-    cb = ReduceLROnPlateau(monitor="score", factor=0.5, patience=2)
+    cb = ReduceLROnPlateau(monitor="score", mode="min", factor=0.5, patience=2)
     h = fit(model, data, [scripted("score", [1.0] * 5), cb], epochs=5)
     # e0 sets best; e1 wait 1; e2 wait 2 -> 0.05; e3 wait 1; e4 wait 2 -> 0.025
     np.testing.assert_allclose(lr_of(model), 0.025, rtol=1e-6)
@@ -30,7 +30,7 @@ def test_reduces_after_patience(make_model, data, scripted):
 
 def test_improvement_resets_wait(make_model, data, scripted):
     model = make_model(lr=0.1)
-    cb = ReduceLROnPlateau(monitor="score", factor=0.5, patience=2, min_delta=0.0)
+    cb = ReduceLROnPlateau(monitor="score", mode="min", factor=0.5, patience=2, min_delta=0.0)
     fit(model, data, [scripted("score", [5, 5, 4, 4, 3, 3]), cb], epochs=6)
     np.testing.assert_allclose(lr_of(model), 0.1, rtol=1e-6)
 
@@ -38,14 +38,14 @@ def test_improvement_resets_wait(make_model, data, scripted):
 def test_min_delta_is_a_threshold(make_model, data, scripted):
     # drops of 0.05 do not count with min_delta=0.1: e1 and e2 are non-improvements
     model = make_model(lr=0.1)
-    cb = ReduceLROnPlateau(monitor="score", factor=0.5, patience=2, min_delta=0.1)
+    cb = ReduceLROnPlateau(monitor="score", mode="min", factor=0.5, patience=2, min_delta=0.1)
     fit(model, data, [scripted("score", [1.0, 0.95, 0.9]), cb], epochs=3)
     np.testing.assert_allclose(lr_of(model), 0.05, rtol=1e-6)
 
 
 def test_min_lr_is_a_floor(make_model, data, scripted):
     model = make_model(lr=0.1)
-    cb = ReduceLROnPlateau(monitor="score", factor=0.1, patience=1, min_lr=0.005)
+    cb = ReduceLROnPlateau(monitor="score", mode="min", factor=0.1, patience=1, min_lr=0.005)
     fit(model, data, [scripted("score", [1.0] * 5), cb], epochs=5)
     # e1 -> 0.01, e2 -> max(0.001, 0.005) = 0.005, then lr == min_lr: no further change
     np.testing.assert_allclose(lr_of(model), 0.005, rtol=1e-6)
@@ -53,18 +53,18 @@ def test_min_lr_is_a_floor(make_model, data, scripted):
 
 def test_cooldown(make_model, data, scripted):
     model = make_model(lr=0.1)
-    cb = ReduceLROnPlateau(monitor="score", factor=0.5, patience=1, cooldown=2)
+    cb = ReduceLROnPlateau(monitor="score", mode="min", factor=0.5, patience=1, cooldown=2)
     fit(model, data, [scripted("score", [1.0] * 6), cb], epochs=6)
     # reductions at e1, e3, e5 (each followed by cooldown epochs that count down)
     np.testing.assert_allclose(lr_of(model), 0.1 * 0.5**3, rtol=1e-6)
     model = make_model(lr=0.1)
-    cb = ReduceLROnPlateau(monitor="score", factor=0.5, patience=1)
+    cb = ReduceLROnPlateau(monitor="score", mode="min", factor=0.5, patience=1)
     fit(model, data, [scripted("score", [1.0] * 6), cb], epochs=6)
     np.testing.assert_allclose(lr_of(model), 0.1 * 0.5**5, rtol=1e-6)
 
 
 def test_max_mode_for_accuracy(make_model, data, scripted):
-    model = make_model(lr=0.1)
+    model = make_model(lr=0.1, metrics=["accuracy"])  # "auto" reads the compiled metric
     cb = ReduceLROnPlateau(monitor="val_accuracy", factor=0.5, patience=1)
     fit(model, data, [scripted("val_accuracy", [0.1, 0.2, 0.3, 0.4]), cb], epochs=4)
     np.testing.assert_allclose(lr_of(model), 0.1, rtol=1e-6)  # rising accuracy: no reduction
@@ -74,7 +74,7 @@ def test_reduced_rate_drives_the_update(make_model, data, scripted, recorder):
     """After the rate drops to 0 (min_lr 0, factor 0) SGD stops moving the weights."""
     rec = recorder()
     model = make_model(lr=0.05)
-    cb = ReduceLROnPlateau(monitor="score", factor=0.0, patience=1)
+    cb = ReduceLROnPlateau(monitor="score", mode="min", factor=0.0, patience=1)
     fit(model, data, [scripted("score", [1.0] * 4), cb, rec], epochs=4)
     assert lr_of(model) == 0.0
     assert not np.allclose(rec.by_epoch[0][0], rec.by_epoch[1][0])  # e1 trained at 0.05
@@ -95,7 +95,7 @@ def test_factor_must_be_below_one():
 
 
 def test_verbose_message(make_model, data, scripted, capsys):
-    cb = ReduceLROnPlateau(monitor="score", factor=0.5, patience=1, verbose=1)
+    cb = ReduceLROnPlateau(monitor="score", mode="min", factor=0.5, patience=1, verbose=1)
     fit(make_model(lr=0.1), data, [scripted("score", [1.0, 1.0]), cb], epochs=2)
     assert "Epoch 2: ReduceLROnPlateau reducing learning rate to 0.05" in capsys.readouterr().out
 

@@ -190,7 +190,7 @@ def test_progress_output_verbose_levels(capsys):
 def test_fit_errors_are_clear():
     x, y = _blobs(10)
     model = _mlp()
-    with pytest.raises(RuntimeError, match="compile"):
+    with pytest.raises(ValueError, match="compile"):
         model.fit(x, y, verbose=0)
     with pytest.raises(ValueError, match="no_such_loss"):
         model.compile(optimizer="adam", loss="no_such_loss")

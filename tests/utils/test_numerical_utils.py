@@ -70,15 +70,19 @@ def test_normalize_axis_and_order():
     rng = np.random.default_rng(0)
     x = rng.standard_normal((3, 4))
     np.testing.assert_allclose(
-        normalize(x, axis=0, order=1), x / np.abs(x).sum(axis=0, keepdims=True)
-    )
-    np.testing.assert_allclose(
         normalize(x, order=np.inf), x / np.abs(x).max(axis=-1, keepdims=True)
     )
+    # Keras 3 (numpy input): axis=0 puts the axis back last, so row i is divided by the norm
+    # of column i ([[0.75, 1.0], [0.2, -0.2]] from Keras 3.15.1); a non-square x cannot
+    sq = np.array([[3.0, 4.0], [1.0, -1.0]])
+    np.testing.assert_allclose(normalize(sq, axis=0, order=1), [[0.75, 1.0], [0.2, -0.2]])
+    with pytest.raises(ValueError, match="axis=0"):
+        normalize(x, axis=0, order=1)
 
 
 def test_normalize_1d():
-    np.testing.assert_allclose(normalize(np.array([1.0, 2.0, 2.0])), [1 / 3, 2 / 3, 2 / 3])
+    # Keras 3 returns a (1, n) array for a 1-D numpy input
+    np.testing.assert_allclose(normalize(np.array([1.0, 2.0, 2.0])), [[1 / 3, 2 / 3, 2 / 3]])
 
 
 def test_normalize_tensor_input():

@@ -1,0 +1,59 @@
+"""Records Keras 3's answers to the training-API scenarios of `api_scenarios.py` and
+`callback_scenarios.py` into `api_k3.json` (one entry per scenario: its returned data, or the
+exception Keras raised). Run from the repository root:
+
+    KERAS_BACKEND=torch /work/anchors/bin/python tests/models/parity/make_fixtures.py [names...]
+
+With names, only those scenarios are re-recorded (the others are kept).
+"""
+
+import json
+import os
+import sys
+import tempfile
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+import keras  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import api_scenarios  # noqa: E402
+import callback_scenarios  # noqa: E402
+
+OUT = os.path.join(HERE, "api_k3.json")
+
+
+def scenarios():
+    for mod in (api_scenarios, callback_scenarios):
+        for name in dir(mod):
+            if name.startswith("s_"):
+                yield name[2:], getattr(mod, name)
+
+
+def run(keras, fn):
+    keras.utils.clear_session()
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            return {"ok": fn(keras, tmp)}
+        except Exception as e:  # noqa: BLE001
+            return {"raised": type(e).__name__, "message": str(e)[:300]}
+
+
+def main(names):
+    doc = {"keras_version": keras.__version__, "cases": {}}
+    if names and os.path.exists(OUT):
+        with open(OUT) as f:
+            doc = json.load(f)
+    for name, fn in scenarios():
+        if names and name not in names:
+            continue
+        doc["cases"][name] = json.loads(json.dumps(run(keras, fn)))
+        print(
+            name, "raised " + doc["cases"][name]["raised"] if "raised" in doc["cases"][name] else ""
+        )
+    with open(OUT, "w") as f:
+        json.dump(doc, f, indent=0, sort_keys=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
