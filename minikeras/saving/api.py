@@ -320,6 +320,7 @@ def _load_legacy(filepath, custom_objects, compile):
             if group is None:
                 raise ValueError(f"'{filepath}' has a model config but no model_weights group.")
             entries, top = hdf5_legacy.read_layer_entries(h5, group, "model_weights")
+            entries = keras2_compat.absorb_discretization_summaries(h5, model, entries)
             plan = hdf5_legacy.plan_positional(h5, model, entries, top)
             _assign(hdf5_legacy.read_plan(h5, plan))
             training = h5.json_attr(h5.file, "training_config") if compile else None
@@ -363,6 +364,7 @@ def load_weights(model, filepath, skip_mismatch=False, by_name=False, **kwargs):
         if "model_weights" in h5.file and "layer_names" not in h5.file.attrs:
             group = h5.file["model_weights"]
         entries, top = hdf5_legacy.read_layer_entries(h5, group, "the weights file")
+        entries = keras2_compat.absorb_discretization_summaries(h5, model, entries, by_name)
         if by_name:
             plan = hdf5_legacy.plan_by_name(h5, model, entries, skip_mismatch)
         else:

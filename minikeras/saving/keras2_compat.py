@@ -80,6 +80,9 @@ def translate_config(tree, depth=0):
         if class_name in _SPATIAL_DROPOUTS and cfg.get("noise_shape") is None:
             cfg.pop("noise_shape", None)  # Keras 2's Dropout argument, always None here
         cfg.pop("rng_type", None)  # Keras 2 preprocessing layers' RNG kind; no Keras 3 meaning
+        if class_name == "Discretization":  # Keras 3's constructor takes neither
+            cfg.pop("trainable", None)
+            cfg.pop("batch_input_shape", None)
         if class_name == "MultiHeadAttention":  # Keras 2 only; shapes come from the call
             for key in ("query_shape", "key_shape", "value_shape", "softmax_robust_masking"):
                 cfg.pop(key, None)
@@ -232,3 +235,44 @@ def keras2_optimizer_config(config):
     config = dict(config)
     _drop_defaults(config, _KERAS3_OPTIMIZER_ONLY)
     return config
+
+
+def _is_keras2_summary(entry):
+    return len(entry.weights) == 1 and entry.weights[0][0].rsplit("/", 1)[-1] == "summary:0"
+
+
+def absorb_discretization_summaries(h5, model, entries, by_name=False):
+    """tf.keras 2 keeps an adapted `Discretization`'s state as a `summary` weight; Keras 3 (and
+    minikeras) keep `bin_boundaries` and no weight. Each such group sets the boundaries of the
+    matching `Discretization` (by position among the model's `Discretization` layers, or by
+    name) as tf.keras 2 derives them, and is left out of the weight pairing. Returns the
+    remaining entries."""
+    summaries = [e for e in entries if _is_keras2_summary(e)]
+    if not summaries:
+        return entries
+    from ..layers.preprocessing.discretization import compress_summary
+
+    layers = [layer for layer in model.layers if type(layer).__name__ == "Discretization"]
+    if by_name:
+        named = {layer.name: layer for layer in layers}
+        pairs = [(named[e.name], e) for e in summaries if e.name in named]
+    elif len(layers) == len(summaries):
+        pairs = list(zip(layers, summaries))
+    else:
+        raise ValueError(
+            f"'{h5.label}' holds tf.keras 2 Discretization summaries for "
+            f"{[e.name for e in summaries]}; model '{model.name}' has {len(layers)} "
+            f"Discretization layers {[layer.name for layer in layers]}."
+        )
+    for layer, entry in pairs:
+        ds = entry.weights[0][1]
+        if ds.ndim != 2 or ds.shape[0] != 2:
+            raise ValueError(
+                f"'{h5.label}': the Discretization summary of '{entry.name}' should have shape "
+                f"(2, n); received {ds.shape}."
+            )
+        summary = h5.read(ds, ds.shape, "float32", f"the summary of '{entry.name}'")
+        if layer.num_bins is not None and summary.shape[1]:
+            boundaries = compress_summary(summary, 1.0 / layer.num_bins)
+            layer.bin_boundaries = boundaries[0, :-1].tolist()
+    return [e for e in entries if not _is_keras2_summary(e)]
