@@ -409,6 +409,8 @@ def test_stft_initializer_window_values_config_and_aliases():
 
 def test_snake_case_names_are_the_classes():
     # Keras 3 exports each class also under its snake-case name (keras/src/initializers)
+    import minikeras as keras
+
     pairs = {
         "constant": "Constant",
         "glorot_normal": "GlorotNormal",
