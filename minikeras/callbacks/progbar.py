@@ -158,7 +158,7 @@ class ProgbarLogger(Callback):
     def on_test_begin(self, logs=None):
         if self._called_in_fit:
             return
-        self._open(self.params.get("test_steps"))
+        self._open(self.params.get("steps"))
 
     def on_test_batch_end(self, batch, logs=None):
         if not self._called_in_fit:
@@ -172,7 +172,7 @@ class ProgbarLogger(Callback):
                 switches.print_msg(f"{self._seen}/{self._seen} - {_fmt(logs or {})}")
 
     def on_predict_begin(self, logs=None):
-        self._open(self.params.get("predict_steps"))
+        self._open(self.params.get("steps"))
 
     def on_predict_batch_end(self, batch, logs=None):
         self._step(batch, None)

@@ -15,7 +15,9 @@ def _per_output(value, names, what):
     if isinstance(value, dict):
         unknown = [k for k in value if k not in names]
         if unknown:
-            raise ValueError(
+            # Keras 3 raises KeyError for a loss path the outputs do not have
+            error = KeyError if what == "loss" else ValueError
+            raise error(
                 f"compile({what}=...) names output(s) {unknown} that the model does not have. "
                 f"Its outputs are {names}."
             )
@@ -139,10 +141,25 @@ def apply_loss(fn, y_true, y_pred, sample_weight=None):
     return ops.sum(values) / max(int(np.prod(values.shape)), 1)
 
 
+def _flat_metrics(spec):
+    """The metrics of a nested list/dict spec in order (dict values by sorted key)."""
+    if isinstance(spec, dict):
+        return [m for k in sorted(spec) for m in _flat_metrics(spec[k])]
+    if isinstance(spec, (list, tuple)):
+        return [m for item in spec for m in _flat_metrics(item)]
+    return [] if spec is None else [spec]
+
+
 class CompileMetrics:
     """The metrics named in `compile`, built on the first batch (when shapes are known)."""
 
     def __init__(self, metrics, weighted_metrics=None, output_names=None, has_loss=None):
+        for arg, spec in (("metrics", metrics), ("weighted_metrics", weighted_metrics)):
+            if spec and not isinstance(spec, (list, tuple, dict)):
+                raise ValueError(
+                    f"Expected `{arg}` argument to be a list, tuple, or dict. Received "
+                    f"instead: {arg}={spec!r} of type {type(spec)}"
+                )
         self.spec = metrics
         self.weighted_spec = weighted_metrics
         self.output_names = output_names or ["output"]
@@ -170,17 +187,19 @@ class CompileMetrics:
         for spec, weighted in ((self.spec, False), (self.weighted_spec, True)):
             if spec is None:
                 continue
-            if isinstance(spec, dict):
-                per = _per_output(spec, names, "metrics")
-            elif (
-                isinstance(spec, (list, tuple))
-                and len(names) > 1
-                and len(spec) == len(names)
-                and all(isinstance(s, (list, tuple)) or s is None for s in spec)
-            ):
-                per = list(spec)
+            arg = "weighted_metrics" if weighted else "metrics"
+            if len(names) == 1:  # Keras 3 flattens any nesting for one output
+                per = [_flat_metrics(spec)]
+            elif isinstance(spec, dict):
+                per = _per_output(spec, names, arg)
+            elif isinstance(spec, (list, tuple)) and len(spec) == len(names):
+                per = list(spec)  # one entry (a metric or a list) per output, as Keras 3
             else:
-                per = [spec] * len(names)
+                raise ValueError(
+                    f"Invalid `{arg}`: the model has {len(names)} outputs {names}, so `{arg}` "
+                    "must be a dict keyed by output name or a list with one entry (a metric "
+                    f"or a list of metrics) per output. Received: {arg}={spec!r}"
+                )
             for i, s in enumerate(per):
                 if y_true[i] is None:
                     continue  # no target for this output (its loss is None): no metrics

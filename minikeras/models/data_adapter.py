@@ -126,6 +126,16 @@ def class_weight_to_sample_weight(y, class_weight):
     return weights
 
 
+def _single_target(y):
+    targets = flatten(y)
+    if len(targets) > 1:  # Keras 3's rule
+        raise ValueError(
+            "`class_weight` is only supported for Models with a single output. Received "
+            f"{len(targets)} targets; pass `sample_weight` (one array per output) instead."
+        )
+    return targets[0]
+
+
 class ArrayData:
     """Batches over in-memory arrays, shuffled each epoch when asked."""
 
@@ -168,7 +178,7 @@ class ArrayData:
         if class_weight is not None:
             if self.y is None:
                 raise ValueError("class_weight needs targets `y`.")
-            cw = class_weight_to_sample_weight(flatten(self.y)[0], class_weight)
+            cw = class_weight_to_sample_weight(_single_target(self.y), class_weight)
             self.sample_weight = cw if self.sample_weight is None else self.sample_weight * cw
         self.batch_size = batch_size or 32
         self.shuffle = shuffle
@@ -251,8 +261,9 @@ class DatasetData:
 
     _PEEKED = 2  # batches Keras reads ahead to learn the data's structure
 
-    def __init__(self, source, steps=None, class_weight=None):
+    def __init__(self, source, steps=None, class_weight=None, shuffle=False):
         self.source = source
+        self.shuffle = shuffle  # a PyDataset's batch order, reshuffled per pass (Keras 3)
         self.steps = steps
         self.class_weight = class_weight
         self.indexable = hasattr(source, "__getitem__") and hasattr(source, "__len__")
@@ -279,13 +290,16 @@ class DatasetData:
         self._pass = self._current = None
 
     def _one_pass(self):
-        for i in range(len(self.source)):
+        order = np.arange(len(self.source))
+        if self.shuffle:
+            order = data_parallel.same_order(mk_random.global_rng().permutation(order))
+        for i in order.tolist():
             yield data_parallel.count_batch(self._fix(self.source[i]))
 
     def _fix(self, batch):
         x, y, sw = unpack_x_y_sample_weight(batch)
         if self.class_weight is not None and y is not None:
-            cw = class_weight_to_sample_weight(flatten(y)[0], self.class_weight)
+            cw = class_weight_to_sample_weight(_single_target(y), self.class_weight)
             sw = cw if sw is None else np.asarray(sw) * cw
         return pack_x_y_sample_weight(x, y, sw)
 
@@ -328,12 +342,12 @@ def epoch_of(data, new_pass, total):
         return
     if data._pass is None:
         data._pass, data._seen = new_pass(), 0
-    for _ in range(data.steps):
+    for step in range(data.steps):
         if data._seen >= total:
             warnings.warn(
-                f"Your input ran out of data; this epoch ends after {total} batches of "
-                f"steps={data.steps}. Make sure the data can give at least "
-                "`steps_per_epoch * epochs` batches.",
+                f"Your input ran out of data; this epoch ends after {step} of "
+                f"steps={data.steps} batches (the data has {total}). Make sure it can give "
+                "at least `steps_per_epoch * epochs` batches.",
                 stacklevel=3,
             )
             break
@@ -378,7 +392,7 @@ def make_data(
         or hasattr(x, "__iter__")
         or hasattr(x, "__next__")
     ):
-        return DatasetData(x, steps, class_weight)
+        return DatasetData(x, steps, class_weight, shuffle=bool(shuffle))
     raise TypeError(f"{what}() cannot read data of type {type(x).__name__}.")
 
 

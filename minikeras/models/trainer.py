@@ -525,7 +525,7 @@ class Trainer:
         data = data_adapter.make_data(
             x, y, sample_weight, batch_size, False, None, steps, "evaluate"
         )
-        cbs = self._callbacks(callbacks, verbose, test_steps=data.num_batches())
+        cbs = self._callbacks(callbacks, verbose, epochs=1, steps=data.num_batches())
         logs = self._evaluate_data(data, cbs)
         if return_dict:
             return logs
@@ -541,7 +541,7 @@ class Trainer:
         batch_size = data_adapter.check_positive_int(batch_size, "batch_size", "predict")
         steps = data_adapter.check_positive_int(steps, "steps", "predict")
         data = data_adapter.make_data(x, None, None, batch_size, False, None, steps, "predict")
-        cbs = self._callbacks(callbacks, verbose, predict_steps=data.num_batches())
+        cbs = self._callbacks(callbacks, verbose, epochs=1, steps=data.num_batches())
         cbs.on_predict_begin()
         chunks = []
         for begin, end, batches in self._executions(data):

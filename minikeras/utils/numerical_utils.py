@@ -43,9 +43,11 @@ def to_categorical(x, num_classes=None, dtype=None):
     if not num_classes:
         num_classes = int(flat.max()) + 1 if flat.size else 0
     num_classes = int(num_classes)
-    if flat.size and (flat.min() < 0 or flat.max() >= num_classes):
-        bad = flat[(flat < 0) | (flat >= num_classes)][0]
-        raise ValueError(
+    # Keras 3 indexes with the labels: a negative one counts from the last class, and one
+    # out of range raises IndexError
+    if flat.size and (flat.min() < -num_classes or flat.max() >= num_classes):
+        bad = flat[(flat < -num_classes) | (flat >= num_classes)][0]
+        raise IndexError(
             f"to_categorical: every label must be in [0, num_classes={num_classes}). "
             f"Received a label {int(bad)}."
         )

@@ -44,7 +44,9 @@ def pad_sequences(
             item_shape = np.asarray(s).shape[1:]
             found = True
     if maxlen is None:
-        maxlen = max(lengths) if lengths else 0
+        if not lengths:  # Keras 3 takes the max of no lengths: ValueError
+            raise ValueError("pad_sequences got no sequences and no `maxlen` to pad them to.")
+        maxlen = max(lengths)
     maxlen = int(maxlen)
     if maxlen < 0:
         raise ValueError(f"`maxlen` must be >= 0. Received: maxlen={maxlen}")

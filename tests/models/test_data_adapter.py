@@ -176,3 +176,46 @@ def test_validation_data_with_sample_weight_and_class_weight():
     )
     assert sparse.history["loss"][0] == pytest.approx((ce * weights).mean(), rel=1e-5)
     assert onehot.history["loss"][0] == pytest.approx((ce * weights).mean(), rel=1e-5)
+
+
+class _IndexLog(keras.utils.PyDataset):
+    """Six one-sample batches; records the indices asked for."""
+
+    def __init__(self):
+        super().__init__()
+        self.asked = []
+
+    def __len__(self):
+        return 6
+
+    def __getitem__(self, i):
+        self.asked.append(i)
+        return np.full((1, 4), i, "float32"), np.zeros((1, 2), "float32")
+
+
+def test_fit_shuffles_a_pydatasets_batch_order_evaluate_does_not():
+    # Keras 3's PyDatasetAdapter shuffles the batch indices per pass when fit(shuffle=True)
+    model = _sequential()
+    model.compile("sgd", "mse")
+    keras.utils.set_random_seed(0)
+    seq = _IndexLog()
+    model.fit(seq, epochs=4, verbose=0)
+    passes = [seq.asked[i : i + 6] for i in range(0, 24, 6)]
+    assert all(sorted(p) == list(range(6)) for p in passes)
+    assert any(p != list(range(6)) for p in passes)
+    seq.asked.clear()
+    model.fit(seq, epochs=1, shuffle=False, verbose=0)
+    model.evaluate(seq, verbose=0)
+    assert seq.asked == list(range(6)) * 2
+
+
+def test_steps_per_epoch_carries_a_pass_over_epochs():
+    # Keras 3's EpochIterator: with steps_per_epoch the next epoch continues the same pass and
+    # a new pass starts once all batches were used; params["steps"] is steps_per_epoch
+    model = _sequential()
+    model.compile("sgd", "mse")
+    seq = _IndexLog()
+    with pytest.warns(UserWarning, match="ran out of data; this epoch ends after 2 of steps=4"):
+        hist = model.fit(seq, epochs=4, steps_per_epoch=4, shuffle=False, verbose=0)
+    assert seq.asked == [0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5]  # epochs 2 and 4 end a pass early
+    assert hist.params["steps"] == 4

@@ -43,10 +43,15 @@ def test_to_categorical_integral_floats_and_dtype():
     np.testing.assert_array_equal(out, [[0, 1], [1, 0]])
 
 
-@pytest.mark.parametrize("labels,n", [([0, 3], 3), ([-1, 0], 2)])
+@pytest.mark.parametrize("labels,n", [([0, 3], 3), ([-3, 0], 2)])
 def test_to_categorical_out_of_range(labels, n):
-    with pytest.raises(ValueError, match="num_classes"):
+    with pytest.raises(IndexError, match="num_classes"):  # Keras 3's type
         to_categorical(labels, n)
+
+
+def test_to_categorical_negative_labels_count_from_the_end():
+    # as Keras 3 (numpy indexing): -1 is the last class
+    assert to_categorical([-1, 0], 3).tolist() == [[0, 0, 1], [1, 0, 0]]
 
 
 def test_to_categorical_rejects_fractional_labels():

@@ -1,0 +1,183 @@
+"""More training-API scenarios (conventions in `api_scenarios.py`): callback params and
+attributes, argument errors, loss/metric forms on one output, LambdaCallback aliases, summary
+text, pad_sequences corner cases."""
+
+import numpy as np
+from api_scenarios import classifier, data, error, hist, mlp, plain, sgd, two_outputs, weights
+from callback_scenarios import recorder
+
+
+def s_callback_params(keras, tmp):
+    x, y = data()
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse")
+    out = {}
+    for name, run in [
+        ("fit", lambda cb: m.fit(x, y, batch_size=5, epochs=2, callbacks=[cb], verbose=0)),
+        ("evaluate", lambda cb: m.evaluate(x, y, batch_size=5, callbacks=[cb], verbose=0)),
+        ("predict", lambda cb: m.predict(x, batch_size=5, callbacks=[cb], verbose=0)),
+        ("fit_v2", lambda cb: m.fit(x, y, batch_size=6, callbacks=[cb], verbose=2)),
+    ]:
+        r = recorder(keras)
+        run(r)
+        out[name] = {
+            "params": {k: v for k, v in sorted(r.params.items())},
+            "model_is": r.model is m,
+        }
+    h = m.fit(x, y, epochs=1, verbose=0)
+    out["history_model"] = h.model is m
+    out["iterations"] = int(np.asarray(m.optimizer.iterations))
+    return out
+
+
+def s_argument_errors(keras, tmp):
+    x, y = data()
+    yb = (y[:, :1] > 0).astype("float32")
+
+    def fresh():
+        m = mlp(keras)
+        m.compile(sgd(keras), "mse")
+        return m
+
+    def two():
+        m = two_outputs(keras)
+        m.compile(sgd(keras), loss={"a": "mse", "b": "binary_crossentropy"})
+        return m
+
+    def bad_loss_key():
+        m = two_outputs(keras)
+        m.compile(sgd(keras), loss={"a": "mse", "zzz": "mse"})
+        m.fit(x, {"a": y, "b": yb}, verbose=0)
+
+    return {
+        "sw_len": error(lambda: fresh().fit(x, y, sample_weight=np.ones(5), verbose=0)),
+        "val_4_tuple": error(
+            lambda: fresh().fit(x, y, validation_data=(x, y, None, None), verbose=0)
+        ),
+        "initial_gt_epochs": plain(fresh().fit(x, y, epochs=1, initial_epoch=2, verbose=0).history),
+        "class_weight_multi": error(
+            lambda: two().fit(x, {"a": y, "b": yb}, class_weight={0: 1.0, 1: 2.0}, verbose=0)
+        ),
+        "bad_loss_key": error(bad_loss_key),
+        "x_none": error(lambda: fresh().fit(None, y, verbose=0)),
+        "predict_wrong_shape": error(lambda: fresh().predict(x[:, :3], verbose=0)),
+        "evaluate_no_y": error(lambda: fresh().evaluate(x, verbose=0, return_dict=True)),
+    }
+
+
+def s_single_output_forms(keras, tmp):
+    x, y = data()
+    labels = np.array([0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2])
+    out = {}
+    m = mlp(keras)
+    m.compile(sgd(keras), loss=["mse"], metrics=[["mae"]])
+    out["list_loss"] = hist(m.fit(x, y, batch_size=6, shuffle=False, verbose=0))
+    m = mlp(keras, k=1, act="sigmoid")
+    yb = (y[:, :1] > 0).astype("float32")
+    m.compile(sgd(keras), "binary_crossentropy", metrics=["accuracy", "AUC", "Precision"])
+    out["binary"] = hist(m.fit(x, yb, batch_size=6, shuffle=False, verbose=0))
+    m = classifier(keras)
+    m.compile(
+        sgd(keras),
+        "categorical_crossentropy",
+        metrics=["accuracy", keras.metrics.TopKCategoricalAccuracy(k=2)],
+    )
+    onehot = np.eye(3, dtype="float32")[labels]
+    out["cat"] = hist(m.fit(x, onehot, batch_size=6, shuffle=False, verbose=0))
+    m = classifier(keras)
+    m.compile(sgd(keras), keras.losses.SparseCategoricalCrossentropy(), metrics=["acc"])
+    out["acc_alias"] = hist(m.fit(x, labels, batch_size=6, shuffle=False, verbose=0))
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse", loss_weights=[0.5])
+    out["loss_weight"] = {**hist(m.fit(x, y, batch_size=6, shuffle=False, verbose=0))}
+    out["loss_weight"]["weights"] = weights(m)
+    m = classifier(keras)
+    m.compile(sgd(keras), "sparse_categorical_crossentropy")
+    cw = m.train_on_batch(x, labels, class_weight={0: 1.0, 1: 0.5, 2: 3.0})
+    out["tob_class_weight"] = plain(cw)
+    return out
+
+
+def s_validation_extras(keras, tmp):
+    x, y = data()
+    sw = np.linspace(0.5, 2.0, 12).astype("float32")
+    out = {}
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse", weighted_metrics=["mae"])
+    h = m.fit(x, y, sample_weight=sw, validation_split=0.25, batch_size=4, shuffle=False, verbose=0)
+    out["split_sw"] = hist(h)
+
+    def gen():
+        while True:
+            yield x[:4], y[:4]
+
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse", metrics=["mae"])
+    h = m.fit(x, y, validation_data=gen(), validation_steps=2, epochs=2, shuffle=False, verbose=0)
+    out["val_gen"] = hist(h)
+
+    class Seq(keras.utils.PyDataset):
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            return x[i * 3 : (i + 1) * 3], y[i * 3 : (i + 1) * 3]
+
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse")
+    h = m.fit(Seq(), epochs=3, steps_per_epoch=1, validation_data=Seq(), shuffle=False, verbose=0)
+    out["seq_steps"] = {**hist(h), "weights": weights(m)}
+    out["evaluate_seq"] = plain(m.evaluate(Seq(), verbose=0))
+    return out
+
+
+def s_lambda_aliases(keras, tmp):
+    x, y = data()
+    seen = []
+    cb = keras.callbacks.LambdaCallback(
+        on_batch_begin=lambda batch, logs: seen.append(["batch_begin", batch]),
+        on_batch_end=lambda batch, logs: seen.append(["batch_end", batch, sorted(logs)]),
+    )
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse")
+    m.fit(x, y, batch_size=6, epochs=1, shuffle=False, callbacks=[cb], verbose=0)
+    m.evaluate(x, y, batch_size=6, callbacks=[cb], verbose=0)
+    return seen
+
+
+def s_summary_text(keras, tmp):
+    lines = []
+    m = mlp(keras, name="seq")
+    m.summary(print_fn=lambda s, **kw: lines.append(s))
+    text = "\n".join(lines)
+    inp = keras.Input((4,), name="x")
+    a = keras.layers.Dense(2, name="a")(inp)
+    b = keras.layers.Dense(3, name="b")(inp)
+    f = keras.Model(inp, keras.layers.Concatenate(name="cat")([a, b]), name="func")
+    lines2 = []
+    f.summary(print_fn=lambda s, **kw: lines2.append(s))
+    return {"seq": text.splitlines(), "func": "\n".join(lines2).splitlines()}
+
+
+def s_pad_sequences_more(keras, tmp):
+    u = keras.utils
+    seqs = [[1, 2, 3, 4], [5], []]
+    return {
+        "trunc_pre": u.pad_sequences(seqs, maxlen=2).tolist(),
+        "trunc_post_pad_pre": u.pad_sequences(seqs, maxlen=3, truncating="post").tolist(),
+        "float_value": u.pad_sequences([[0.5, 1.5]], maxlen=3, dtype="float32", value=9).tolist(),
+        "strings": u.pad_sequences([["a", "b"], ["c"]], dtype=object, value="").tolist(),
+        "nested": u.pad_sequences([[[1, 2]], [[3, 4], [5, 6]]]).tolist(),
+        "bad_trunc": error(lambda: u.pad_sequences(seqs, maxlen=2, truncating="mid")),
+        "empty": error(lambda: u.pad_sequences([])),
+    }
+
+
+def s_to_categorical_more(keras, tmp):
+    u = keras.utils
+    return {
+        "matrix": u.to_categorical(np.array([[0, 1], [2, 0]])).tolist(),
+        "float_labels": u.to_categorical(np.array([1.0, 0.0])).tolist(),
+        "shape_2d": list(u.to_categorical(np.zeros((3, 1), "int32"), 4).shape),
+        "out_of_range": error(lambda: u.to_categorical([5], num_classes=3)),
+    }
