@@ -23,7 +23,8 @@ class BackupAndRestore(Callback):
     (unless `delete_checkpoint=False`): only the callback's four files (`latest.weights.h5`,
     `training_metadata.json` and their previous copies `_latest.weights.h5`,
     `_training_metadata.json`) are removed, then `backup_dir` itself if it is left empty, so a
-    `backup_dir` shared with other files (even `"."`) keeps them.
+    `backup_dir` shared with other files (even `"."`) keeps them. With
+    `delete_checkpoint=False` only the previous copies go, leaving Keras 3's two files.
 
     Every file is written atomically (a temp file renamed over the old one), the weights first,
     then the metadata, which records the epoch and the weights' SHA-256. On restore the newest
@@ -161,16 +162,18 @@ class BackupAndRestore(Callback):
                 json.dump(meta, f)
 
     def on_train_end(self, logs=None):
-        if not self.delete_checkpoint or not data_parallel.is_chief():
+        if not data_parallel.is_chief():
             return
-        for path in (
-            self._weights_path,
-            self._metadata_path,
-            self._prev_weights_path,
-            self._prev_metadata_path,
-        ):
+        # a finished run's backup is complete: the previous pair goes; with
+        # delete_checkpoint=False the latest pair stays, the two files Keras 3 leaves
+        paths = [self._prev_weights_path, self._prev_metadata_path]
+        if self.delete_checkpoint:
+            paths += [self._weights_path, self._metadata_path]
+        for path in paths:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(path)
+        if not self.delete_checkpoint:
+            return
         # the directory goes only if nothing else is in it (never "." or a user's folder)
         with contextlib.suppress(OSError):
             if os.path.abspath(self.backup_dir) != os.getcwd():

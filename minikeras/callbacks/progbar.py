@@ -148,12 +148,20 @@ class ProgbarLogger(Callback):
         self._close(logs)
         # verbose=2, or verbose=1 writing to a log file: one line per epoch, as Keras does
         if self.verbose == 2 or (self.verbose == 1 and not live):
-            elapsed = time.time() - self._start
-            per_step = 1000 * elapsed / max(self._seen, 1)
-            switches.print_msg(
-                f"{self._seen}/{self._seen} - {elapsed:.0f}s - {per_step:.0f}ms/step - "
-                f"{_fmt(logs or {})}"
-            )
+            switches.print_msg(self._summary(logs))
+
+    def _summary(self, logs):
+        """Keras's one-line summary: `3/3 - 0s - 5ms/step - loss: 0.1234`."""
+        elapsed = time.time() - self._start
+        per = elapsed / max(self._seen, 1)
+        if per >= 1 or per == 0:
+            per_step = f"{per:.0f}s/step"
+        elif per >= 1e-3:
+            per_step = f"{per * 1e3:.0f}ms/step"
+        else:
+            per_step = f"{per * 1e6:.0f}us/step"
+        line = f"{self._seen}/{self._seen} - {elapsed:.0f}s - {per_step}"
+        return f"{line} - {_fmt(logs)}" if logs else line
 
     def on_test_begin(self, logs=None):
         if self._called_in_fit:
@@ -169,7 +177,7 @@ class ProgbarLogger(Callback):
             live = self.bar is not None
             self._close(logs)
             if self.verbose == 2 or (self.verbose == 1 and not live):
-                switches.print_msg(f"{self._seen}/{self._seen} - {_fmt(logs or {})}")
+                switches.print_msg(self._summary(logs))
 
     def on_predict_begin(self, logs=None):
         self._open(self.params.get("steps"))
@@ -178,4 +186,7 @@ class ProgbarLogger(Callback):
         self._step(batch, None)
 
     def on_predict_end(self, logs=None):
+        live = self.bar is not None
         self._close()
+        if self.verbose == 2 or (self.verbose == 1 and not live):
+            switches.print_msg(self._summary(None))

@@ -181,3 +181,123 @@ def s_to_categorical_more(keras, tmp):
         "shape_2d": list(u.to_categorical(np.zeros((3, 1), "int32"), 4).shape),
         "out_of_range": error(lambda: u.to_categorical([5], num_classes=3)),
     }
+
+
+def captured(fn):
+    """`fn()`'s stdout, with the timings (`0s`, `3ms/step`) replaced by placeholders."""
+    import contextlib
+    import io
+    import re
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        fn()
+    text = re.sub(r"\d+(\.\d+)?(s|ms|us)/step", "T/step", buf.getvalue())
+    return re.sub(r"- \d+(\.\d+)?(s|ms|us) -", "- T -", text).splitlines()
+
+
+def s_verbose_output(keras, tmp):
+    x, y = data()
+    vd = data(n=4, seed=6)
+
+    def model(metrics=None):
+        m = mlp(keras)
+        m.compile(sgd(keras), "mse", metrics=metrics)
+        return m
+
+    m = model(["mae"])
+    out = {
+        "fit2": captured(
+            lambda: m.fit(
+                x, y, batch_size=5, epochs=2, validation_data=vd, shuffle=False, verbose=2
+            )
+        ),
+        "evaluate2": captured(lambda: m.evaluate(x, y, batch_size=5, verbose=2)),
+        "predict2": captured(lambda: m.predict(x, batch_size=5, verbose=2)),
+    }
+    cbs = {
+        "early": keras.callbacks.EarlyStopping(
+            monitor="loss", min_delta=10.0, patience=1, verbose=1, restore_best_weights=True
+        ),
+        "reduce": keras.callbacks.ReduceLROnPlateau(
+            monitor="loss", min_delta=10.0, patience=1, factor=0.5, verbose=1
+        ),
+        "sched": keras.callbacks.LearningRateScheduler(lambda e: 0.1 / (e + 1), verbose=1),
+        "ckpt": keras.callbacks.ModelCheckpoint(
+            tmp + "/c.weights.h5", save_weights_only=True, save_best_only=True, verbose=1
+        ),
+        "ckpt_all": keras.callbacks.ModelCheckpoint(tmp + "/e{epoch}.keras", verbose=1),
+    }
+    for name, cb in cbs.items():
+        m = model()
+        lines = captured(
+            lambda m=m, cb=cb: m.fit(
+                x,
+                y,
+                batch_size=6,
+                epochs=3,
+                validation_data=vd,
+                callbacks=[cb],
+                shuffle=False,
+                verbose=0,
+            )
+        )
+        out[name] = [line.replace(tmp, "TMP") for line in lines]
+    return out
+
+
+def s_stop_in_batch(keras, tmp):
+    x, y = data()
+
+    class StopAt(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 1:
+                self.model.stop_training = True
+
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse")
+    r = recorder(keras)
+    h = m.fit(
+        x,
+        y,
+        batch_size=4,
+        epochs=3,
+        shuffle=False,
+        validation_data=data(n=4, seed=6),
+        callbacks=[StopAt(), r],
+        verbose=0,
+    )
+    return {**hist(h), "hooks": [c[0] for c in r.calls], "weights": weights(m)}
+
+
+def s_backup_options(keras, tmp):
+    x, y = data()
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if self.model.optimizer.iterations.numpy() == 5:
+                raise RuntimeError("interrupted")
+
+    import os
+
+    d = os.path.join(tmp, "b")
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse")
+    bk = keras.callbacks.BackupAndRestore(d, save_freq=2, delete_checkpoint=False)
+    err = error(
+        lambda: m.fit(
+            x, y, batch_size=4, epochs=3, shuffle=False, callbacks=[bk, Interrupt()], verbose=0
+        )
+    )
+    m2 = mlp(keras)
+    m2.compile(sgd(keras), "mse")
+    r = recorder(keras)
+    h = m2.fit(x, y, batch_size=4, epochs=3, shuffle=False, callbacks=[bk, r], verbose=0)
+    return {
+        "error": err,
+        **hist(h),
+        "weights": weights(m2),
+        "iterations": int(np.asarray(m2.optimizer.iterations)),
+        "files": sorted(os.listdir(d)),
+        "first_hooks": [c[:2] for c in r.calls[:4]],
+    }
