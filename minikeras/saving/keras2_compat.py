@@ -195,6 +195,13 @@ def to_keras2(tree, depth=0):
             cfg["batch_input_shape"] = cfg.pop("batch_shape")
         if class_name == "LeakyReLU" and "negative_slope" in cfg:
             cfg["alpha"] = cfg.pop("negative_slope")
+        if class_name == "Discretization" and cfg.get("bin_boundaries") is not None:
+            # an adapted layer: tf.keras 2 refuses `num_bins` beside `bin_boundaries` (Keras 3
+            # and minikeras take either form and bucket alike)
+            cfg["num_bins"] = None
+        if class_name == "GroupQueryAttention":
+            # legacy configs name a class by its own name, `.keras` ones by its export
+            tree["class_name"] = "GroupedQueryAttention"
         if class_name == "Lambda" and isinstance(cfg.get("function"), str):
             # Keras 3's legacy loader resolves a bare function name before Lambda.from_config,
             # which then refuses the function object; its own `.h5` files hold this form

@@ -58,20 +58,27 @@ def _builtin_name(obj):
     return getattr(obj, "__module__", "").startswith("minikeras.")
 
 
+# Keras 3 writes a built-in class under the name it exports it as, where that differs from the
+# class's own name: `keras.layers.GroupQueryAttention` is the class `GroupedQueryAttention`.
+_EXPORTED_AS = {"GroupedQueryAttention": "GroupQueryAttention"}
+
+
 def serialize_layer(layer):
     """`{"module", "class_name", "config", "registered_name", ["build_config"]}` of a layer."""
     cls = type(layer)
+    class_name = cls.__name__
     if cls is registry.base("functional"):
         module, registered = "keras.src.models.functional", "Functional"
     elif cls is registry.base("sequential"):
         module, registered = "keras", None
     elif registry.builtin_layer_classes().get(cls.__name__) is cls:
         module, registered = "keras.layers", None
+        class_name = _EXPORTED_AS.get(class_name, class_name)
     else:
         module, registered = cls.__module__, registry.get_registered_name(cls)
     out = {
         "module": module,
-        "class_name": cls.__name__,
+        "class_name": class_name,
         "config": serialize_keras_object(layer.get_config()),
         "registered_name": registered,
     }
