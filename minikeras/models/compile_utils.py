@@ -1,6 +1,7 @@
 """What `compile` builds: the total loss over outputs and the metrics shown in the logs."""
 
 import warnings
+from collections import deque
 
 import numpy as np
 
@@ -35,6 +36,30 @@ def _per_output(value, names, what):
     return [value] * n
 
 
+def _check_loss_weights(loss, loss_weights):
+    """Keras 3's rule: `loss_weights` has the structure of `loss`, or as many entries."""
+
+    def leaves(v):
+        if isinstance(v, dict):
+            return list(v.values())
+        return list(v) if isinstance(v, (list, tuple)) else [v]
+
+    same = (
+        isinstance(loss, dict)
+        and isinstance(loss_weights, dict)
+        and set(loss) == set(loss_weights)
+        or isinstance(loss, (list, tuple))
+        and isinstance(loss_weights, (list, tuple))
+        and len(loss) == len(loss_weights)
+    )
+    if not same and len(leaves(loss)) != len(leaves(loss_weights)):
+        raise ValueError(
+            "`loss_weights` must match the number of losses, got "
+            f"{len(leaves(loss))} losses and {len(leaves(loss_weights))} weights. Received: "
+            f"loss={loss!r}, loss_weights={loss_weights!r}"
+        )
+
+
 class CompileLoss:
     """Sums each output's loss (times its `loss_weights`) and tracks the per-output values."""
 
@@ -48,6 +73,7 @@ class CompileLoss:
         if loss_weights is None:
             self.weights = [1.0] * len(per)
         else:
+            _check_loss_weights(loss, loss_weights)
             self.weights = [
                 1.0 if w is None else float(w)
                 for w in _per_output(loss_weights, self.output_names, "loss_weights")
@@ -377,3 +403,18 @@ def _spec_names(spec):
         return [spec]
     name = getattr(spec, "name", None)
     return [name if isinstance(name, str) else getattr(spec, "__name__", "metric")]
+
+
+def keras_layer_order(model):
+    """The sub-layers in the order Keras 3's `_flatten_layers(include_self=False)` visits them:
+    a deque popped from the left, each layer's children pushed back on its left (reversed)."""
+    out, seen = [], set()
+    queue = deque(model._sublayers())
+    while queue:
+        layer = queue.popleft()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        out.append(layer)
+        queue.extendleft(layer._sublayers())
+    return out

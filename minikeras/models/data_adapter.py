@@ -151,8 +151,13 @@ class ArrayData:
     ):
         self.x = _as_arrays(x, "x")
         self.y = _as_arrays(y, "y") if y is not None else None
-        self.sample_weight = None if sample_weight is None else np.asarray(sample_weight)
-        if self.sample_weight is not None and self.sample_weight.ndim == 0:
+        if isinstance(sample_weight, (dict, list, tuple)) and any(
+            _is_array_like(v) or v is None for v in flatten(sample_weight)
+        ):  # one array per output (Keras 3): a dict by output name or a list
+            self.sample_weight = _as_arrays(sample_weight, "sample_weight")
+        else:
+            self.sample_weight = None if sample_weight is None else np.asarray(sample_weight)
+        if isinstance(self.sample_weight, np.ndarray) and self.sample_weight.ndim == 0:
             raise ValueError(
                 "`sample_weight` needs one weight per sample (an array), but got the scalar "
                 f"{sample_weight!r}."
@@ -171,14 +176,15 @@ class ArrayData:
                 f"All input arrays must have the same number of samples. Received sizes {sizes}."
             )
         self.n = sizes[0] if sizes else 0
-        if self.sample_weight is not None and len(self.sample_weight) != self.n:
-            raise ValueError(
-                f"sample_weight has {len(self.sample_weight)} entries but x has {self.n} samples."
-            )
+        for sw in flatten(self.sample_weight) if self.sample_weight is not None else []:
+            if sw is not None and len(sw) != self.n:
+                raise ValueError(f"sample_weight has {len(sw)} entries but x has {self.n} samples.")
         if class_weight is not None:
             if self.y is None:
                 raise ValueError("class_weight needs targets `y`.")
             cw = class_weight_to_sample_weight(_single_target(self.y), class_weight)
+            if isinstance(self.sample_weight, (dict, list, tuple)):
+                raise ValueError("class_weight cannot be combined with per-output sample weights.")
             self.sample_weight = cw if self.sample_weight is None else self.sample_weight * cw
         self.batch_size = batch_size or 32
         self.shuffle = shuffle
@@ -212,13 +218,12 @@ class ArrayData:
         val = ArrayData(
             part(self.x, cut, self.n),
             part(self.y, cut, self.n) if self.y is not None else None,
-            None if self.sample_weight is None else self.sample_weight[cut:],
+            part(self.sample_weight, cut, self.n),
             self.batch_size,
         )
         self.x = part(self.x, 0, cut)
         self.y = part(self.y, 0, cut) if self.y is not None else None
-        if self.sample_weight is not None:
-            self.sample_weight = self.sample_weight[:cut]
+        self.sample_weight = part(self.sample_weight, 0, cut)
         self.n = cut
         return val
 
@@ -244,7 +249,7 @@ class ArrayData:
                 take = lambda a, lo=lo, hi=hi: None if a is None else a[lo:hi]  # noqa: E731
             x = map_structure(take, self.x)
             y = map_structure(take, self.y) if self.y is not None else None
-            sw = take(self.sample_weight) if self.sample_weight is not None else None
+            sw = map_structure(take, self.sample_weight) if self.sample_weight is not None else None
             batch = pack_x_y_sample_weight(x, y, sw)
             yield data_parallel.shard_batch(batch, getattr(self, "what", "fit"))
 
@@ -276,6 +281,12 @@ class DatasetData:
                 raise ValueError(
                     "The generator passed as `x` yielded no batch: it must yield at least one "
                     "`(x,)`, `(x, y)` or `(x, y, sample_weight)` tuple."
+                )
+            if not isinstance(self._first[0], tuple):  # Keras 3's GeneratorDataAdapter rule
+                raise ValueError(
+                    "A generator passed to a Keras model must yield tuples: `(x,)`, `(x, y)` "
+                    "or `(x, y, sample_weight)`. Received a batch of type "
+                    f"{type(self._first[0]).__name__}: {str(self._first[0])[:100]}"
                 )
 
     def num_batches(self):

@@ -8,7 +8,6 @@ The steps call the overridable hooks as Keras 3 does: `train_step(data)`, `test_
 
 import inspect
 import weakref
-from collections import deque
 
 
 from .. import config
@@ -22,6 +21,7 @@ from ..layers.node import flatten
 from . import compile_utils, data_adapter
 from .step_outputs import aggregate_additional_loss as _aggregate_additional_loss
 from .step_outputs import concat_batches as _concat
+from .step_outputs import snapshot_logs
 from .step_outputs import to_numpy as _to_numpy
 from .compile_utils import CompiledLoss, CompileLoss, CompileMetrics, loss_tracker, pythonify_logs
 
@@ -48,6 +48,8 @@ class Trainer:
         self.history = None
         self._compile_config = None
         self.steps_per_execution = 1
+        self.run_eagerly = False
+        self.jit_compile = False
 
     # -- compile -------------------------------------------------------------------------------
     def compile(
@@ -90,6 +92,10 @@ class Trainer:
             )
         self.optimizer = compile_utils.loss_scaled(self, optimizers.get(optimizer), auto_scale_loss)
         self.steps_per_execution = steps_per_execution
+        # as Keras 3 on its torch backend: "auto" resolves to False, and so does True when
+        # running eagerly (minikeras always runs eagerly; the flags are recorded only)
+        self.run_eagerly = run_eagerly
+        self.jit_compile = bool(jit_compile is True and not run_eagerly)
         names = self._output_names_for_compile()
         self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
@@ -157,7 +163,7 @@ class Trainer:
                 out.append(self._compile_metrics)
             out.extend(self.__dict__.get("_per_output_trackers", {}).values())
         out += self._attribute_metrics()
-        for layer in _keras_layer_order(self):
+        for layer in compile_utils.keras_layer_order(self):
             if not isinstance(layer, Trainer):
                 out.extend(layer.metrics)
         return out
@@ -411,7 +417,7 @@ class Trainer:
         cbs.on_train_begin()
         if cbs.resume_epoch is not None:  # BackupAndRestore restored a backup
             initial_epoch = cbs.resume_epoch
-        logs = training_logs = {}
+        logs = training_logs = step_logs = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             cbs.on_epoch_begin(epoch)
@@ -419,8 +425,8 @@ class Trainer:
             for begin, end, batches in self._executions(data):
                 cbs.on_train_batch_begin(begin)
                 for batch in batches:
-                    logs = self.train_step(batch)
-                logs = pythonify_logs(logs)
+                    step_logs = self.train_step(batch)
+                logs = pythonify_logs(step_logs)
                 seen += 1
                 cbs.on_train_batch_end(end, logs)
                 if self.stop_training:
@@ -429,7 +435,7 @@ class Trainer:
                 raise ValueError(
                     "fit() got no batches: the data is empty or the generator is exhausted."
                 )
-            epoch_logs = dict(self._get_metrics_result_or_logs(logs))
+            epoch_logs = dict(self._get_metrics_result_or_logs(snapshot_logs(step_logs)))
             if isinstance(validation_freq, int):
                 due = val is not None and (epoch + 1) % validation_freq == 0
             else:  # the 1-based epochs to validate after (Keras 3 accepts a list)
@@ -583,18 +589,3 @@ class Trainer:
 
     def predict_on_batch(self, x):
         return _to_numpy(self.predict_step((x,)))
-
-
-def _keras_layer_order(model):
-    """The sub-layers in the order Keras 3's `_flatten_layers(include_self=False)` visits them:
-    a deque popped from the left, each layer's children pushed back on its left (reversed)."""
-    out, seen = [], set()
-    queue = deque(model._sublayers())
-    while queue:
-        layer = queue.popleft()
-        if id(layer) in seen:
-            continue
-        seen.add(id(layer))
-        out.append(layer)
-        queue.extendleft(layer._sublayers())
-    return out

@@ -20,12 +20,13 @@ sys.path.insert(0, HERE)
 import api_scenarios  # noqa: E402
 import callback_scenarios  # noqa: E402
 import extra_scenarios  # noqa: E402
+import more_scenarios  # noqa: E402
 
 OUT = os.path.join(HERE, "api_k3.json")
 
 
 def scenarios():
-    for mod in (api_scenarios, callback_scenarios, extra_scenarios):
+    for mod in (api_scenarios, callback_scenarios, extra_scenarios, more_scenarios):
         for name in dir(mod):
             if name.startswith("s_"):
                 yield name[2:], getattr(mod, name)

@@ -11,6 +11,7 @@ import warnings
 import api_scenarios
 import callback_scenarios
 import extra_scenarios
+import more_scenarios
 import numpy as np
 import pytest
 
@@ -20,7 +21,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 CASES = json.loads((HERE / "api_k3.json").read_text())["cases"]
 FNS = {
     name[2:]: getattr(mod, name)
-    for mod in (api_scenarios, callback_scenarios, extra_scenarios)
+    for mod in (api_scenarios, callback_scenarios, extra_scenarios, more_scenarios)
     for name in dir(mod)
     if name.startswith("s_")
 }

@@ -1,0 +1,225 @@
+"""Custom steps, custom losses/metrics, per-output sample weights and generator lifetimes
+(conventions in `api_scenarios.py`)."""
+
+import numpy as np
+from api_scenarios import data, error, fixed_weights, hist, mlp, plain, sgd, two_outputs, weights
+from callback_scenarios import recorder
+
+
+def my_metric(y_true, y_pred):
+    return (y_true - y_pred) ** 2 * 0.5
+
+
+def my_loss(y_true, y_pred):
+    return ((y_true - y_pred) ** 2) * 2.0
+
+
+def s_custom_loss_metric_fns(keras, tmp):
+    x, y = data()
+    m = mlp(keras)
+    m.compile(sgd(keras), my_loss, metrics=[my_metric, "mse"])
+    h = m.fit(x, y, batch_size=6, epochs=2, shuffle=False, verbose=0)
+    return {**hist(h), "weights": weights(m), "names": m.metrics_names}
+
+
+def s_custom_train_step(keras, tmp):
+    x, y = data()
+
+    class Custom(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.d1 = keras.layers.Dense(3, activation="tanh")
+            self.d2 = keras.layers.Dense(2)
+            self.tracker = keras.metrics.Mean(name="my_loss")
+
+        def call(self, inputs):
+            return self.d2(self.d1(inputs))
+
+        def train_step(self, data):
+            x, y = data
+            y_pred = self(x, training=True)
+            loss = keras.ops.mean((y - y_pred) ** 2)
+            self.tracker.update_state(loss)
+            return {"my_loss": self.tracker.result(), "extra": 1.0}
+
+        @property
+        def metrics(self):
+            return [self.tracker]
+
+    m = Custom()
+    m.compile(sgd(keras))
+    m(x[:1])
+    fixed_weights(m)
+    r = recorder(keras)
+    h = m.fit(x, y, batch_size=6, epochs=2, shuffle=False, callbacks=[r], verbose=0)
+    return {
+        **hist(h),
+        "names": m.metrics_names,
+        "batch_logs": [c[2] for c in r.calls if c[0] == "on_train_batch_end"],
+    }
+
+
+def s_subclass_default_steps(keras, tmp):
+    x, y = data()
+
+    class Sub(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.d1 = keras.layers.Dense(3, activation="tanh")
+            self.d2 = keras.layers.Dense(2)
+
+        def call(self, inputs):
+            return self.d2(self.d1(inputs))
+
+    m = Sub()
+    m(x[:1])
+    fixed_weights(m)
+    m.compile(sgd(keras), "mse", metrics=["mae"])
+    h = m.fit(x, y, batch_size=6, epochs=2, shuffle=False, validation_split=0.5, verbose=0)
+    return {
+        **hist(h),
+        "weights": weights(m),
+        "evaluate": plain(m.evaluate(x, y, verbose=0)),
+        "names": m.metrics_names,
+    }
+
+
+def s_regularized(keras, tmp):
+    x, y = data()
+    m = keras.Sequential(
+        [
+            keras.Input((4,)),
+            keras.layers.Dense(3, activation="tanh", kernel_regularizer=keras.regularizers.L2(0.1)),
+            keras.layers.Dense(2, activity_regularizer=keras.regularizers.L1(0.05)),
+        ]
+    )
+    fixed_weights(m)
+    m.compile(sgd(keras), "mse", metrics=["mse"])
+    h = m.fit(x, y, batch_size=6, epochs=2, shuffle=False, verbose=0)
+    return {
+        **hist(h),
+        "weights": weights(m),
+        "evaluate": plain(m.evaluate(x, y, verbose=0, return_dict=True)),
+        "train_on_batch": plain(m.train_on_batch(x, y, return_dict=True)),
+    }
+
+
+def s_per_output_sample_weight(keras, tmp):
+    x, y = data()
+    yb = (y[:, :1] > 0).astype("float32")
+    sw_a = np.linspace(0.5, 1.5, 12).astype("float32")
+    sw_b = np.linspace(2.0, 0.2, 12).astype("float32")
+    out = {}
+    for name, sw in [("dict", {"a": sw_a, "b": sw_b}), ("one", sw_a)]:
+        m = two_outputs(keras)
+        m.compile(
+            sgd(keras),
+            loss={"a": "mse", "b": "binary_crossentropy"},
+            weighted_metrics={"a": ["mae"], "b": ["accuracy"]},
+        )
+        err = error(
+            lambda m=m, sw=sw: out.__setitem__(
+                name,
+                hist(
+                    m.fit(
+                        x,
+                        {"a": y, "b": yb},
+                        sample_weight=sw,
+                        batch_size=4,
+                        epochs=1,
+                        shuffle=False,
+                        verbose=0,
+                    )
+                ),
+            )
+        )
+        if err:
+            out[name] = err
+        else:
+            out[name]["weights"] = weights(m)
+    return out
+
+
+def s_partial_loss_weights(keras, tmp):
+    x, y = data()
+    yb = (y[:, :1] > 0).astype("float32")
+    m = two_outputs(keras)
+    m.compile(
+        sgd(keras),
+        loss={"a": "mse", "b": "binary_crossentropy"},
+        loss_weights={"a": 3.0},
+    )
+    h = m.fit(x, {"a": y, "b": yb}, batch_size=4, epochs=1, shuffle=False, verbose=0)
+    return {**hist(h), "weights": weights(m)}
+
+
+def s_finite_generator(keras, tmp):
+    x, y = data()
+
+    def gen():
+        for i in range(0, 12, 4):
+            yield x[i : i + 4], y[i : i + 4]
+
+    out = {}
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse")
+    r = recorder(keras)
+    h = m.fit(gen(), epochs=3, callbacks=[r], verbose=0)
+    out["plain"] = {
+        **hist(h),
+        "weights": weights(m),
+        "batches": [c[1][0] for c in r.calls if c[0] == "on_train_batch_end"],
+    }
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse")
+    r = recorder(keras)
+    h = m.fit(gen(), epochs=3, steps_per_epoch=2, callbacks=[r], verbose=0)
+    out["steps"] = {
+        **hist(h),
+        "weights": weights(m),
+        "batches": [c[1][0] for c in r.calls if c[0] == "on_train_batch_end"],
+    }
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse")
+    out["predict"] = plain(m.predict(((xb,) for xb in (x[:5], x[5:])), verbose=0))
+    out["predict_bare"] = error(lambda: m.predict((xb for xb in (x[:5], x[5:])), verbose=0))
+    out["evaluate"] = plain(m.evaluate(gen(), verbose=0))
+    return out
+
+
+def s_dict_pydataset(keras, tmp):
+    x, y = data()
+    a = keras.Input((2,), name="a")
+    b = keras.Input((2,), name="b")
+    o = keras.layers.Dense(2, name="o")(keras.layers.Concatenate()([a, b]))
+    m = fixed_weights(keras.Model({"a": a, "b": b}, o))
+    m.compile(sgd(keras), "mse")
+
+    class Seq(keras.utils.PyDataset):
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, i):
+            s = slice(i * 4, (i + 1) * 4)
+            return {"a": x[s, :2], "b": x[s, 2:]}, y[s]
+
+    h = m.fit(Seq(), epochs=2, shuffle=False, verbose=0)
+    split = {"a": x[:, :2], "b": x[:, 2:]}
+    h2 = m.fit(split, y, validation_split=0.25, batch_size=3, shuffle=False, verbose=0)
+    return {"seq": hist(h), "split": hist(h2), "weights": weights(m)}
+
+
+def s_model_attributes(keras, tmp):
+    m = mlp(keras)
+    out = {"compiled_before": bool(m.compiled)}
+    m.compile(sgd(keras), "mse", run_eagerly=True)
+    out["run_eagerly"] = m.run_eagerly
+    out["jit_compile"] = m.jit_compile
+    out["compiled"] = bool(m.compiled)
+    out["loss"] = m.loss
+    out["optimizer"] = type(m.optimizer).__name__
+    out["steps_per_execution"] = m.steps_per_execution
+    m.compile(sgd(keras), "mse")
+    out["default_run_eagerly"] = m.run_eagerly
+    out["compile_config_keys"] = sorted(m.get_compile_config())
+    return out
