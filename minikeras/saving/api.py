@@ -210,10 +210,11 @@ def _full_loss_name(loss):
     return serialization.serialize_keras_object(loss)
 
 
-def _compile_args(model):
+def _compile_args(model, full_loss_names=True):
     cc = dict(model.get_compile_config() or {})
+    loss = cc.get("loss")
     return {
-        "loss": _full_loss_name(cc.get("loss")),
+        "loss": _full_loss_name(loss) if full_loss_names else _serialize_loss(loss),
         "loss_weights": cc.get("loss_weights"),
         "metrics": serialization.serialize_keras_object(cc.get("metrics")),
         "weighted_metrics": serialization.serialize_keras_object(cc.get("weighted_metrics")),
@@ -223,11 +224,22 @@ def _compile_args(model):
     }
 
 
-def _compile_config(model):
+def _serialize_loss(loss):
+    if loss is None or isinstance(loss, str):
+        return loss
+    if isinstance(loss, (list, tuple)):
+        return [_serialize_loss(x) for x in loss]
+    if isinstance(loss, dict):
+        return {k: _serialize_loss(v) for k, v in loss.items()}
+    return serialization.serialize_keras_object(loss)
+
+
+def _compile_config(model, full_loss_names=True):
+    """The compile arguments as saved; `to_json` keeps loss names as given (as Keras 3)."""
     from .. import optimizers
 
     optimizer = optimizers.serialize(model.optimizer) if model.optimizer is not None else None
-    return {"optimizer": optimizer, **_compile_args(model)}
+    return {"optimizer": optimizer, **_compile_args(model, full_loss_names)}
 
 
 def _training_config(model):
@@ -482,7 +494,7 @@ def model_to_json(model, **kwargs):
     """The model's architecture as JSON (`keras.models.model_from_json` reads it back)."""
     config = serialization.serialize_keras_object(model)
     if hasattr(model, "get_compile_config"):  # Keras 3 writes it, {} for an uncompiled model
-        config["compile_config"] = _compile_config(model) if model.compiled else {}
+        config["compile_config"] = _compile_config(model, False) if model.compiled else {}
     return json.dumps(config, **kwargs)
 
 

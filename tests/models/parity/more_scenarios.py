@@ -223,3 +223,71 @@ def s_model_attributes(keras, tmp):
     out["default_run_eagerly"] = m.run_eagerly
     out["compile_config_keys"] = sorted(m.get_compile_config())
     return out
+
+
+def s_log_key_order(keras, tmp):
+    x, y = data()
+    seen = {}
+
+    class Keys(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            seen["batch"] = list(logs)
+
+        def on_epoch_end(self, epoch, logs=None):
+            seen["epoch"] = list(logs)
+
+        def on_test_end(self, logs=None):
+            seen["test_end"] = list(logs)
+
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse", metrics=["mse", "mae", "cosine_similarity"])
+    h = m.fit(
+        x, y, batch_size=6, validation_split=0.5, callbacks=[Keys()], shuffle=False, verbose=0
+    )
+    seen["history"] = list(h.history)
+    seen["evaluate_dict"] = list(m.evaluate(x, y, verbose=0, return_dict=True))
+    return seen
+
+
+def s_summary_variants(keras, tmp):
+    def text(model, **kw):
+        lines = []
+        model.summary(print_fn=lambda s, **k: lines.append(s), **kw)
+        return "\n".join(lines).splitlines()
+
+    inner = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(3, name="d1"), keras.layers.Dense(2, name="d2")],
+        name="inner",
+    )
+    inp = keras.Input((4,), name="x")
+    outer = keras.Model(inp, keras.layers.Dense(1, name="head")(inner(inp)), name="outer")
+    inner.get_layer("d1").trainable = False
+    m = mlp(keras, name="fitted")
+    m.compile(sgd(keras), "mse")
+    x, y = data()
+    m.fit(x, y, epochs=1, verbose=0)
+    unbuilt = keras.Sequential([keras.layers.Dense(2, name="later")], name="unbuilt")
+    return {
+        "nested": text(outer),
+        "expand": text(outer, expand_nested=True),
+        "trainable": text(outer, show_trainable=True),
+        "fitted": text(m),
+        "unbuilt": text(unbuilt),
+        "narrow": text(mlp(keras, name="n"), line_length=60),
+    }
+
+
+def s_json_compile_config(keras, tmp):
+    import json
+
+    m = mlp(keras)
+    m.compile(
+        sgd(keras),
+        "mse",
+        metrics=["mae", keras.metrics.RootMeanSquaredError()],
+        loss_weights=None,
+    )
+    cfg = json.loads(m.to_json())["compile_config"]
+    cfg["optimizer"] = cfg["optimizer"]["class_name"]
+    m2 = keras.models.model_from_json(m.to_json())
+    return {"compile_config": cfg, "loaded_compiled": bool(m2.compiled)}
