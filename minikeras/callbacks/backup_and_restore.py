@@ -23,8 +23,11 @@ class BackupAndRestore(Callback):
     (unless `delete_checkpoint=False`): only the callback's four files (`latest.weights.h5`,
     `training_metadata.json` and their previous copies `_latest.weights.h5`,
     `_training_metadata.json`) are removed, then `backup_dir` itself if it is left empty, so a
-    `backup_dir` shared with other files (even `"."`) keeps them. With
-    `delete_checkpoint=False` only the previous copies go, leaving Keras 3's two files.
+    `backup_dir` shared with other files (even `"."`) keeps them.
+
+    Each backup first copies the current pair to the previous copies; once the new pair is
+    written they are removed again unless `double_checkpoint=True`, so between backups the
+    directory holds Keras 3's two files (four with `double_checkpoint`).
 
     Every file is written atomically (a temp file renamed over the old one), the weights first,
     then the metadata, which records the epoch and the weights' SHA-256. On restore the newest
@@ -38,23 +41,27 @@ class BackupAndRestore(Callback):
     Args:
         backup_dir: a directory used only by this callback.
         save_freq: `"epoch"`, or an int: back up every that many training batches.
+        double_checkpoint: keep the previous backup beside the latest one.
         delete_checkpoint: delete the backup once training finishes.
 
     >>> import minikeras as keras
     >>> backup = keras.callbacks.BackupAndRestore(backup_dir="/tmp/backup")
     """
 
-    def __init__(self, backup_dir, save_freq="epoch", delete_checkpoint=True):
+    def __init__(
+        self, backup_dir, save_freq="epoch", double_checkpoint=False, delete_checkpoint=True
+    ):
         super().__init__()
         if not backup_dir:
             raise ValueError("Empty `backup_dir` argument passed")
-        if save_freq != "epoch" and not (isinstance(save_freq, int) and save_freq > 0):
+        if save_freq != "epoch" and not isinstance(save_freq, int):  # Keras 3's check
             raise ValueError(
                 f"Invalid value for argument `save_freq`. Received: save_freq={save_freq!r}. "
-                "Expected either 'epoch' or a positive integer value."
+                "Expected either 'epoch' or an integer value."
             )
         self.backup_dir = os.fspath(backup_dir)
         self.save_freq = save_freq
+        self.double_checkpoint = double_checkpoint
         self.delete_checkpoint = delete_checkpoint
         self._weights_path = os.path.join(self.backup_dir, "latest.weights.h5")
         self._metadata_path = os.path.join(self.backup_dir, "training_metadata.json")
@@ -160,15 +167,22 @@ class BackupAndRestore(Callback):
         with atomic_write(self._metadata_path) as tmp:
             with open(tmp, "w") as f:
                 json.dump(meta, f)
+        if not self.double_checkpoint:  # the new pair is complete: Keras keeps only it
+            for path in (self._prev_weights_path, self._prev_metadata_path):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(path)
 
     def on_train_end(self, logs=None):
         if not data_parallel.is_chief():
             return
         # a finished run's backup is complete: the previous pair goes; with
         # delete_checkpoint=False the latest pair stays, the two files Keras 3 leaves
-        paths = [self._prev_weights_path, self._prev_metadata_path]
+        paths = (
+            [] if self.double_checkpoint else [self._prev_weights_path, self._prev_metadata_path]
+        )
         if self.delete_checkpoint:
-            paths += [self._weights_path, self._metadata_path]
+            paths = [self._weights_path, self._metadata_path]
+            paths += [self._prev_weights_path, self._prev_metadata_path]
         for path in paths:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(path)

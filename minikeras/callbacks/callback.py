@@ -79,8 +79,8 @@ class CallbackList(Callback):
         super().__init__()
         self.callbacks = list(callbacks or [])
         for cb in self.callbacks:
-            if not isinstance(cb, Callback):
-                raise TypeError(
+            if not isinstance(cb, Callback):  # Keras 3 fails with AttributeError (set_model)
+                raise AttributeError(
                     "callbacks must be keras.callbacks.Callback instances. Received: "
                     f"{type(cb).__name__}"
                 )

@@ -198,10 +198,12 @@ def test_delete_removes_only_its_own_files(make_model, data, tmp_path, monkeypat
 
 
 def _interrupted_backup(data, tmp_path):
-    """Backups after epochs 0, 1, 2 (real files): latest pair = epoch 3, previous = epoch 2."""
+    """Backups after epochs 0, 1, 2 (real files): latest pair = epoch 3, previous = epoch 2
+    (kept between backups with double_checkpoint=True, as Keras 3)."""
     backup_dir = tmp_path / "backup"
+    backup = BackupAndRestore(str(backup_dir), double_checkpoint=True)
     with pytest.raises(RuntimeError, match="Interrupting"):
-        fit(adam_model(0, False), data, [BackupAndRestore(str(backup_dir)), Interrupt(3)])
+        fit(adam_model(0, False), data, [backup, Interrupt(3)])
     return backup_dir
 
 
@@ -209,7 +211,7 @@ def _resume_matches_reference(data, backup_dir):
     reference = adam_model(0, False)
     fit(reference, data, [])
     second = adam_model(1, False)
-    h = fit(second, data, [BackupAndRestore(str(backup_dir))])
+    h = fit(second, data, [BackupAndRestore(str(backup_dir), double_checkpoint=True)])
     for got, want in zip(second.get_weights(), reference.get_weights()):
         np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
     return h
@@ -306,3 +308,11 @@ def test_fit_resumes_from_the_callbacks_resume_epoch_not_a_model_attribute(data,
     assert seen_params and all("_in_fit" not in p for p in seen_params)
     # a plain callback never resumes: fit keeps its initial_epoch
     assert Callback().resume_epoch is None
+
+
+def test_without_double_checkpoint_only_the_latest_pair_stays(make_model, data, tmp_path):
+    # Keras 3 writes the previous copies only with double_checkpoint=True
+    backup_dir = tmp_path / "b"
+    with pytest.raises(RuntimeError, match="Interrupting"):
+        fit(make_model(), data, [BackupAndRestore(str(backup_dir)), Interrupt(2)], epochs=4)
+    assert sorted(os.listdir(backup_dir)) == ["latest.weights.h5", "training_metadata.json"]

@@ -301,3 +301,48 @@ def s_backup_options(keras, tmp):
         "files": sorted(os.listdir(d)),
         "first_hooks": [c[:2] for c in r.calls[:4]],
     }
+
+
+def s_callback_argument_errors(keras, tmp):
+    import os
+
+    x, y = data()
+    cb = keras.callbacks
+
+    def fit_with(c, **kw):
+        m = mlp(keras)
+        m.compile(sgd(keras), "mse")
+        return m.fit(x, y, batch_size=6, epochs=2, callbacks=[c], verbose=0, shuffle=False, **kw)
+
+    def listed(name):
+        return (
+            sorted(os.listdir(os.path.join(tmp, name))) if os.path.isdir(tmp + "/" + name) else []
+        )
+
+    os.makedirs(tmp + "/thr")
+    out = {
+        "ckpt_missing_key": error(
+            lambda: fit_with(cb.ModelCheckpoint(tmp + "/{nope}.weights.h5", save_weights_only=True))
+        ),
+        "ckpt_bad_freq": error(lambda: cb.ModelCheckpoint(tmp + "/a.keras", save_freq="often")),
+        "ckpt_threshold": hist(
+            fit_with(
+                cb.ModelCheckpoint(
+                    tmp + "/thr/{epoch}.keras",
+                    monitor="loss",
+                    save_best_only=True,
+                    initial_value_threshold=1.0,
+                )
+            )
+        ),
+        "ckpt_threshold_files": listed("thr"),
+        "ckpt_h5": error(lambda: fit_with(cb.ModelCheckpoint(tmp + "/m.h5"))),
+        "es_bad_mode": fit_with(cb.EarlyStopping(monitor="loss", mode="sideways")).epoch,
+        "lr_not_float": error(lambda: fit_with(cb.LearningRateScheduler(lambda e: "fast"))),
+        "rlr_factor": error(lambda: cb.ReduceLROnPlateau(factor=1.0)),
+        "backup_no_dir": error(lambda: cb.BackupAndRestore(None)),
+        "backup_bad_freq": error(lambda: cb.BackupAndRestore(tmp + "/b", save_freq="often")),
+        "backup_zero_freq": error(lambda: cb.BackupAndRestore(tmp + "/b", save_freq=0)),
+        "not_a_callback": error(lambda: fit_with(object())),
+    }
+    return out
