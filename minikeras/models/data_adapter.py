@@ -182,10 +182,12 @@ class ArrayData:
         if class_weight is not None:
             if self.y is None:
                 raise ValueError("class_weight needs targets `y`.")
-            cw = class_weight_to_sample_weight(_single_target(self.y), class_weight)
-            if isinstance(self.sample_weight, (dict, list, tuple)):
-                raise ValueError("class_weight cannot be combined with per-output sample weights.")
-            self.sample_weight = cw if self.sample_weight is None else self.sample_weight * cw
+            if self.sample_weight is not None:  # Keras 3 rejects the pair
+                raise ValueError(
+                    "You cannot use `class_weight` and `sample_weight` at the same time. "
+                    "Multiply the class weights into `sample_weight` instead."
+                )
+            self.sample_weight = class_weight_to_sample_weight(_single_target(self.y), class_weight)
         self.batch_size = batch_size or 32
         self.shuffle = shuffle
         self.steps = steps
@@ -310,8 +312,11 @@ class DatasetData:
     def _fix(self, batch):
         x, y, sw = unpack_x_y_sample_weight(batch)
         if self.class_weight is not None and y is not None:
-            cw = class_weight_to_sample_weight(_single_target(y), self.class_weight)
-            sw = cw if sw is None else np.asarray(sw) * cw
+            if sw is not None:  # Keras 3's PyDatasetAdapter rejects the pair
+                raise ValueError(
+                    "You cannot specify `class_weight` and `sample_weight` at the same time."
+                )
+            sw = class_weight_to_sample_weight(_single_target(y), self.class_weight)
         return pack_x_y_sample_weight(x, y, sw)
 
     def __iter__(self):
@@ -397,14 +402,25 @@ def make_data(
             f"{what}(): `y` must not be given when `x` is a generator or PyDataset (it yields "
             "the targets itself)."
         )
+    if sample_weight is not None:  # Keras 3: the batches carry their own weights
+        raise ValueError(
+            f"{what}(): `sample_weight` must not be given when `x` is a generator or PyDataset "
+            "(yield `(x, y, sample_weight)` batches instead)."
+        )
     if (
         hasattr(x, "__getitem__")
         and hasattr(x, "__len__")
         or hasattr(x, "__iter__")
         or hasattr(x, "__next__")
     ):
+        indexable = hasattr(x, "__getitem__") and hasattr(x, "__len__")
+        if class_weight is not None and not indexable:
+            raise ValueError(
+                "Argument `class_weight` is not supported for Python generator inputs (as in "
+                f"Keras 3): yield (x, y, sample_weight) instead. Received: class_weight={class_weight}"
+            )
         return DatasetData(x, steps, class_weight, shuffle=bool(shuffle))
-    raise TypeError(f"{what}() cannot read data of type {type(x).__name__}.")
+    raise ValueError(f"{what}(): unrecognized data type: x of type {type(x).__name__}.")
 
 
 def _is_dataset(x):

@@ -291,3 +291,49 @@ def s_json_compile_config(keras, tmp):
     cfg["optimizer"] = cfg["optimizer"]["class_name"]
     m2 = keras.models.model_from_json(m.to_json())
     return {"compile_config": cfg, "loaded_compiled": bool(m2.compiled)}
+
+
+def s_weight_argument_rules(keras, tmp):
+    x, y = data()
+    labels = np.array([0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2])
+
+    def clf():
+        from api_scenarios import classifier
+
+        m = classifier(keras)
+        m.compile(sgd(keras), "sparse_categorical_crossentropy")
+        return m
+
+    def gen():
+        while True:
+            yield x[:4], labels[:4]
+
+    class Seq(keras.utils.PyDataset):
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            return x[i * 6 : (i + 1) * 6], labels[i * 6 : (i + 1) * 6], np.ones(6, "float32")
+
+    sw = np.ones(12, "float32")
+    return {
+        "fit_both": error(
+            lambda: clf().fit(x, labels, sample_weight=sw, class_weight={0: 2.0}, verbose=0)
+        ),
+        "tob_both": error(
+            lambda: clf().train_on_batch(x, labels, sample_weight=sw, class_weight={0: 2.0})
+        ),
+        "gen_class_weight": error(
+            lambda: clf().fit(gen(), steps_per_epoch=2, class_weight={0: 2.0}, verbose=0)
+        ),
+        "gen_sample_weight": error(
+            lambda: clf().fit(gen(), steps_per_epoch=2, sample_weight=sw, verbose=0)
+        ),
+        "seq_sw_and_cw": error(lambda: clf().fit(Seq(), class_weight={0: 2.0}, verbose=0)),
+        "bad_x": error(lambda: clf().fit("text", labels, verbose=0)),
+        "missing_class": plain(
+            clf()
+            .fit(x, labels, class_weight={0: 3.0}, shuffle=False, batch_size=6, verbose=0)
+            .history
+        ),
+    }
