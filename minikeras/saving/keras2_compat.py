@@ -147,7 +147,7 @@ _KERAS3_ONLY = {
     "Dense": {"quantization_config": None, "lora_rank": None, "lora_alpha": None},
     "EinsumDense": {"quantization_config": None, "lora_rank": None, "lora_alpha": None},
     "Embedding": {"quantization_config": None, "lora_rank": None, "lora_alpha": None},
-    "MultiHeadAttention": {"seed": None},
+    "MultiHeadAttention": {"seed": None, "use_gate": False, "sliding_window": None},
     "Attention": {"seed": None},
     "AdditiveAttention": {"seed": None},
     "LayerNormalization": {"rms_scaling": False},

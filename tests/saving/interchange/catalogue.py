@@ -409,6 +409,79 @@ def string_lookup(k):
     return k.Model([s, t], y, name="string_lookup"), [s_data, t_data]
 
 
+def augmentations(k):
+    L = k.layers
+    x = k.Input((8, 8, 3), name="x")
+    h = x
+    for layer in (
+        L.AutoContrast(value_range=(0, 255)),
+        L.Solarization(addition_factor=0.1, threshold_factor=0.5, value_range=(0, 255), seed=1),
+        L.RandomColorDegeneration(0.3, seed=1),
+        L.RandomColorJitter(value_range=(0, 255), brightness_factor=0.2, seed=1),
+        L.RandomGaussianBlur(factor=0.5, seed=1),
+        L.RandomGrayscale(factor=0.5),
+        L.RandomHue(0.2, value_range=(0, 255), seed=1),
+        L.RandomInvert(0.5, value_range=(0, 255), seed=1),
+        L.RandomPosterization(factor=(1, 4), value_range=(0, 255), seed=1),
+        L.RandomSaturation(0.3, seed=1),
+        L.RandomSharpness(0.3, value_range=(0, 255), seed=1),
+        L.RandomErasing(factor=0.5, seed=1),
+        L.RandomPerspective(factor=0.5, seed=1),
+        L.RandomElasticTransform(factor=0.5, seed=1),
+        L.AugMix(value_range=(0, 255), seed=1),
+        L.RandAugment(value_range=(0, 255), seed=1),
+        L.CutMix(seed=1),
+        L.MixUp(seed=1),
+        L.Pipeline([L.RandomFlip(seed=1), L.Rescaling(0.5)]),
+    ):
+        # Rescaling(1.0) between: Keras sees a cycle where an inactive layer hands its input on
+        h = L.Rescaling(1.0)(layer(h))
+    y = L.Conv2D(2, 3)(h)
+    data = rng("augmentations").uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    return k.Model(x, y, name="augmentations"), [data]
+
+
+def audio(k):
+    L = k.layers
+    x = k.Input((64,), name="x")
+    mel = L.MelSpectrogram(fft_length=16, sequence_stride=8, num_mel_bins=4, sampling_rate=800)(x)
+    stft = L.STFTSpectrogram(frame_length=16, frame_step=8, fft_length=16, mode="log")(
+        L.Reshape((64, 1))(x)
+    )
+    y = L.Concatenate()([L.Flatten()(mel), L.Flatten()(stft)])
+    return k.Model(x, L.Dense(3)(y), name="audio"), [normal("audio", (2, 64))]
+
+
+def misc_k3(k):
+    L = k.layers
+    tokens = k.Input((4,), dtype="int32", name="tokens")
+    emb = L.ReversibleEmbedding(10, 3)
+    h = emb(tokens)
+    h = L.SpectralNormalization(L.Dense(3))(h)
+    logits = emb(h, reverse=True)
+    vol = k.Input((2, 4, 4, 4, 1), name="vol")
+    v = L.ConvLSTM3D(2, 2, padding="same")(vol)
+    model = k.Model([tokens, vol], [logits, L.GlobalAveragePooling3D()(v)], name="misc_k3")
+    data = np.array([[1, 2, 3, 0], [9, 8, 7, 6]], dtype="int32")
+    return model, [data, normal("misc_k3", (2, 2, 4, 4, 4, 1))]
+
+
+def hashing(k):
+    L = k.layers
+    a = k.Input((2,), dtype="int64", name="a")
+    b = k.Input((1,), dtype="int64", name="b")
+    c = k.Input((1,), dtype="int64", name="c")
+    h1 = L.Hashing(num_bins=5, output_mode="multi_hot")(a)
+    h2 = L.HashedCrossing(num_bins=4, output_mode="one_hot")((b, c))
+    y = L.Concatenate()([h1, h2])
+    data = [
+        np.array([[1, 7], [3, 3]], dtype="int64"),
+        np.array([[2], [5]], dtype="int64"),
+        np.array([[4], [9]], dtype="int64"),
+    ]
+    return k.Model([a, b, c], L.Dense(2)(y), name="hashing"), data
+
+
 BUILDERS = {
     f.__name__: f
     for f in (
@@ -433,6 +506,10 @@ BUILDERS = {
         image_preprocessing,
         integer_lookup,
         string_lookup,
+        augmentations,
+        audio,
+        misc_k3,
+        hashing,
     )
 }
 
@@ -444,6 +521,10 @@ FLAGS = {
     "conv2d": {"k3"},
     "conv3d": {"k3"},
     "string_lookup": {"tf"},
+    "hashing": {"tf"},
+    "augmentations": {"k3"},
+    "audio": {"k3"},
+    "misc_k3": {"k3"},
     "integer_lookup": {"tf"},
     "numeric_preprocessing": {"tf"},
 }

@@ -1,5 +1,6 @@
 """Writes data/mk: every catalogue model built by minikeras, its weights randomised, saved as
-`.keras`, legacy `.h5`, `.weights.h5` and Keras 2 weights-only `_weights.h5`, with minikeras's
+`.keras`, legacy `.h5`, `.weights.h5` and Keras 2 weights-only `_weights.h5` (and
+`_tf.h5`, `for_tf_keras=True`, for FOR_TF_KERAS), with minikeras's
 predictions (`<name>.npz`). `check_in_keras.py` then loads these files into real Keras.
 
     python tests/saving/interchange/make_minikeras_files.py [name ...]
@@ -21,6 +22,10 @@ TARGETS = {
     "weights.h5": "{}.weights.h5",
     "weights_k2": "{}_weights.h5",
 }
+
+# `model.save(..., for_tf_keras=True)` as `<name>_tf.h5` (docs/saving.md: mha(q, v) calls and
+# nested functional models)
+FOR_TF_KERAS = ("attention", "nested")
 
 
 def main():
@@ -45,10 +50,11 @@ def main():
                 model.save_weights(path)
             else:
                 model.save(path)
-        manifest[name] = {
-            "written": sorted(TARGETS),
-            "flags": sorted(catalogue.FLAGS.get(name, ())),
-        }
+        written = sorted(TARGETS)
+        if name in FOR_TF_KERAS:  # graphs tf.keras 2 reads only in its own form
+            model.save(os.path.join(out, f"{name}_tf.h5"), for_tf_keras=True)
+            written.append("h5_tf")
+        manifest[name] = {"written": written, "flags": sorted(catalogue.FLAGS.get(name, ()))}
         print(name, [a.shape for a in y])
     io_utils.write_json(manifest_path, manifest)
 

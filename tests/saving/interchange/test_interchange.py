@@ -52,9 +52,10 @@ def _load(kind, name, fmt):
         suffix = ".weights.h5" if fmt == "weights.h5" else "_weights.h5"
         model.load_weights(os.path.join(folder, name + suffix))
         return model
+    filename = f"{name}_tf.h5" if fmt == "h5_tf" else f"{name}.{fmt}"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return minikeras.models.load_model(os.path.join(folder, f"{name}.{fmt}"))
+        return minikeras.models.load_model(os.path.join(folder, filename))
 
 
 def _assert_outputs(got, expected, what):
