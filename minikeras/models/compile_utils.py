@@ -60,6 +60,23 @@ def _check_loss_weights(loss, loss_weights):
         )
 
 
+def _is_auto_crossentropy(loss):
+    return isinstance(loss, str) and loss.lower() in ("crossentropy", "ce")
+
+
+def _auto_crossentropy(y_true, y_pred):
+    """Keras 3's choice for `loss="crossentropy"`: binary for one output unit, sparse when the
+    targets have a lower rank (or one column against several), else categorical."""
+    from .. import losses
+
+    yt_shape, yp_shape = np.shape(getattr(y_true, "data", y_true)), tuple(y_pred.shape)
+    if yp_shape[-1] == 1:
+        return losses.get("binary_crossentropy")
+    if len(yt_shape) < len(yp_shape) or yt_shape[-1] == 1 and yp_shape[-1] > 1:
+        return losses.get("sparse_categorical_crossentropy")
+    return losses.get("categorical_crossentropy")
+
+
 class CompileLoss:
     """Sums each output's loss (times its `loss_weights`) and tracks the per-output values."""
 
@@ -69,7 +86,10 @@ class CompileLoss:
         self.spec = loss
         self.output_names = output_names or ["output"]
         per = _per_output(loss, self.output_names, "loss")
-        self.losses = [None if l is None else losses.get(l) for l in per]
+        # "crossentropy" / "ce" pick their kind from the first batch's shapes (Keras 3)
+        self.losses = [
+            None if l is None else l if _is_auto_crossentropy(l) else losses.get(l) for l in per
+        ]
         if loss_weights is None:
             self.weights = [1.0] * len(per)
         else:
@@ -102,6 +122,8 @@ class CompileLoss:
         ):
             if fn is None:
                 continue
+            if _is_auto_crossentropy(fn):
+                fn = self.losses[self.output_names.index(name)] = _auto_crossentropy(yt, yp)
             value = apply_loss(fn, yt, yp, sw)
             self.last_values[name] = value
             term = value if w == 1.0 else value * w

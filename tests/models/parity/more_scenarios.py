@@ -337,3 +337,32 @@ def s_weight_argument_rules(keras, tmp):
             .history
         ),
     }
+
+
+def s_auto_crossentropy(keras, tmp):
+    from api_scenarios import classifier
+
+    x, y = data()
+    labels = np.array([0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2])
+    yb = (y[:, :1] > 0).astype("float32")
+    out = {}
+    for name, make, target in [
+        ("sparse", lambda: classifier(keras), labels),
+        ("sparse_col", lambda: classifier(keras), labels[:, None]),
+        ("onehot", lambda: classifier(keras), np.eye(3, dtype="float32")[labels]),
+        ("binary", lambda: mlp(keras, k=1, act="sigmoid"), yb),
+    ]:
+        for loss in ("crossentropy", "ce"):
+            m = make()
+            m.compile(sgd(keras), loss, metrics=["accuracy", "acc"])
+            err = error(
+                lambda m=m, t=target, k=f"{name}_{loss}": out.__setitem__(
+                    k, hist(m.fit(x, t, batch_size=6, shuffle=False, verbose=0))
+                )
+            )
+            if err:
+                out[f"{name}_{loss}"] = err
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse", metrics=["crossentropy"])
+    out["metric_ce"] = error(lambda: m.fit(x, y, verbose=0))
+    return out
