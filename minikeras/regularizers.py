@@ -73,7 +73,8 @@ class L1(Regularizer):
         return ops.multiply(ops.sum(ops.abs(x)), self.l1)
 
     def get_config(self):
-        return {"l1": self.l1}
+        # Keras 3 holds l1 as a float32 tensor, so its config has the float32 value
+        return {"l1": float(np.float32(self.l1))}
 
 
 class L2(Regularizer):

@@ -99,11 +99,10 @@ def to_tensors(x, layer):
 
 
 def attach_masks(outputs, masks):
-    """Sets `_keras_mask` on each output tensor (one mask for all outputs, or one each)."""
+    """Sets `_keras_mask` on the output tensors, paired in order with the masks (as Keras 3: a
+    single mask goes to the first output only)."""
     flat_out = flatten(outputs)
     flat_mask = flatten(masks) if isinstance(masks, (list, tuple, dict)) else [masks]
-    if len(flat_mask) == 1 and len(flat_out) > 1:
-        flat_mask = flat_mask * len(flat_out)
     for o, m in zip(flat_out, flat_mask):
         if isinstance(o, Tensor):
             o._keras_mask = m if (m is None or isinstance(m, Tensor)) else Tensor(np.asarray(m))

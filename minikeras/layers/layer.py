@@ -110,6 +110,8 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
     def __init__(self, trainable=True, name=None, dtype=None, autocast=True, **kwargs):
         object.__setattr__(self, "_tracked_layers", [])
         object.__setattr__(self, "_own_variables", [])
+        # the variables tracked as trainable, which `layer.trainable = x` sets to x (Keras 3)
+        object.__setattr__(self, "_trainable_tracked", [])
         object.__setattr__(self, "_tracked_metrics", [])
         self.name = name or naming.uniquify(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
@@ -175,6 +177,7 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
             own = self.__dict__.get("_own_variables")
             if own is not None and all(value is not v for v in own):
                 own.append(value)
+                self._track_trainable(value)
         elif _is_metric(value):
             self._track_metrics((value,))
         elif isinstance(value, (list, tuple)) and value and _is_metric(value[0]):
@@ -192,9 +195,19 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
 
     @trainable.setter
     def trainable(self, value):
-        self._trainable = bool(value)
-        for layer in self._flatten_layers(include_self=False):
+        # as Keras 3, the flag reaches the sub-layers and the variables tracked as trainable
+        for layer in self._flatten_layers():
             layer._trainable = bool(value)
+            for v in layer.__dict__.get("_trainable_tracked", ()):
+                v.trainable = bool(value)
+
+    def _track_trainable(self, variable):
+        """Keras 3's variable tracking: a trainable variable follows `layer.trainable` (a
+        frozen layer's new variables start non-trainable)."""
+        if variable.trainable:
+            self._trainable_tracked.append(variable)
+            if not self._trainable:
+                variable.trainable = False
 
     def _flatten_layers(self, include_self=True):
         """This layer and every layer inside it, depth first, each once."""
@@ -353,6 +366,10 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
             "trainable": self.trainable,
             "dtype": serialize_policy(self._dtype_policy),
         }
+        if self.activity_regularizer is not None:  # Keras 3 writes it only when set
+            from .. import regularizers
+
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         return config
 
     @classmethod

@@ -71,6 +71,7 @@ class LayerWeights:
         v._layer = self
         v.overwrite_with_gradient = overwrite_with_gradient
         self._own_variables.append(v)
+        self._track_trainable(v)
         return v
 
     add_variable = add_weight

@@ -69,7 +69,7 @@ def record_metric(name, cls, kwargs, family):
 
 
 def record_optimizer(name, cls, kwargs):
-    opt = getattr(keras.optimizers, cls)(**kwargs)
+    opt = T.make_optimizer(keras, cls, kwargs)
     init, grads = T.opt_data(name)
     ws = [keras.Variable(w, name=f"w{i}") for i, w in enumerate(init)]
     res = {"config": jsonable(opt.get_config())}
@@ -83,7 +83,7 @@ def record_optimizer(name, cls, kwargs):
     return res, arrs
 
 
-JAX_CASES = {"sfadamw"}
+JAX_CASES = {"sfadamw", "sfadamw_w"}
 
 
 def steps_on_jax(name):

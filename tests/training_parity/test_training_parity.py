@@ -77,7 +77,7 @@ def test_optimizer(name):
     cls, kwargs = OPTIMIZERS[name]
     want = DOC["optimizers"][name]
     keras.backend.clear_session()
-    opt = getattr(keras.optimizers, cls)(**kwargs)
+    opt = T.make_optimizer(keras, cls, kwargs)
     assert jsonable(opt.get_config()) == want["config"]
     assert jsonable(type(opt).from_config(opt.get_config()).get_config()) == want["config"]
     init, grads = T.opt_data(name)

@@ -55,6 +55,16 @@ LOSS_CASES = [
     ("dice_a", "Dice", {"axis": [1]}, "bin"),
     ("tversky", "Tversky", {}, "bin"),
     ("tversky_b", "Tversky", {"alpha": 0.3, "beta": 0.7}, "bin"),
+    ("mse_mwsw", "MeanSquaredError", {"reduction": "mean_with_sample_weight"}, "reg"),
+    ("mae_rnone", "MeanAbsoluteError", {"reduction": None}, "reg"),
+    ("mse_mean", "MeanSquaredError", {"reduction": "mean"}, "reg"),
+    ("kld_f64", "KLDivergence", {"dtype": "float64"}, "pos"),
+    ("huber_none", "Huber", {"delta": 2.0, "reduction": "none"}, "reg"),
+    ("logcosh_name", "LogCosh", {"name": "lc"}, "reg"),
+    ("cathinge_sum", "CategoricalHinge", {"reduction": "sum"}, "cat"),
+    ("cgce_q", "CategoricalGeneralizedCrossEntropy", {"q": 0.2}, "sparse"),
+    ("dice_none", "Dice", {"reduction": "none"}, "bin"),
+    ("bfce_s", "BinaryFocalCrossentropy", {"label_smoothing": 0.1, "gamma": 0.5}, "bin"),
 ]
 
 METRIC_CASES = [
@@ -107,6 +117,36 @@ METRIC_CASES = [
     ("m_onehotmeaniou", "OneHotMeanIoU", {"num_classes": 3}, "cat"),
     ("m_mean", "Mean", {}, "values"),
     ("m_sum", "Sum", {}, "values"),
+    ("m_acc_f", "Accuracy", {"name": "acc", "dtype": "float64"}, "bin"),
+    ("m_auc_logits", "AUC", {"from_logits": True, "summation_method": "minoring"}, "logit"),
+    ("m_auc_maj", "AUC", {"summation_method": "majoring", "thresholds": [0.2, 0.5, 0.8]}, "bin"),
+    ("m_precision_k", "Precision", {"top_k": 2}, "bin"),
+    ("m_precision_c", "Precision", {"class_id": 1, "thresholds": 0.4}, "bin"),
+    ("m_recall_c", "Recall", {"class_id": 2}, "bin"),
+    ("m_f1_none", "F1Score", {"average": None, "threshold": 0.5}, "cat"),
+    ("m_f1_micro", "F1Score", {"average": "micro"}, "cat"),
+    ("m_f1_weighted", "F1Score", {"average": "weighted", "threshold": 0.3}, "cat"),
+    ("m_r2_vw", "R2Score", {"class_aggregation": "variance_weighted_average"}, "reg"),
+    ("m_r2_none", "R2Score", {"class_aggregation": None}, "reg"),
+    (
+        "m_iou_ign",
+        "IoU",
+        {"num_classes": 3, "target_class_ids": [0, 1], "ignore_class": 2},
+        "sparse_eq",
+    ),
+    ("m_meaniou_sp", "MeanIoU", {"num_classes": 3, "sparse_y_pred": False}, "sparse"),
+    ("m_scce_l", "SparseCategoricalCrossentropy", {"from_logits": True}, "sparselogit"),
+    ("m_cce_ls", "CategoricalCrossentropy", {"label_smoothing": 0.1}, "cat"),
+    ("m_bce_l", "BinaryCrossentropy", {"from_logits": True, "label_smoothing": 0.2}, "logit"),
+    (
+        "m_p_at_r_n",
+        "PrecisionAtRecall",
+        {"recall": 0.8, "num_thresholds": 20, "class_id": 1},
+        "bin",
+    ),
+    ("m_s_at_s_c", "SensitivityAtSpecificity", {"specificity": 0.3, "num_thresholds": 10}, "bin"),
+    ("m_binacc_f64", "BinaryAccuracy", {"dtype": "float64"}, "bin"),
+    ("m_topk_3", "TopKCategoricalAccuracy", {"k": 1, "name": "top1"}, "cat"),
 ]
 
 OPTIMIZER_CASES = [
@@ -143,6 +183,66 @@ OPTIMIZER_CASES = [
         {"learning_rate": 0.1, "use_ema": True, "ema_momentum": 0.5, "global_clipnorm": 0.5},
     ),
     ("adam_accum", "Adam", {"gradient_accumulation_steps": 2}),
+    (
+        "sgd_sched",
+        "SGD",
+        {
+            "learning_rate": {
+                "class_name": "ExponentialDecay",
+                "config": {"initial_learning_rate": 0.1, "decay_steps": 2, "decay_rate": 0.5},
+            }
+        },
+    ),
+    (
+        "adam_cos",
+        "Adam",
+        {
+            "learning_rate": {
+                "class_name": "CosineDecay",
+                "config": {
+                    "initial_learning_rate": 0.01,
+                    "decay_steps": 4,
+                    "alpha": 0.1,
+                    "warmup_target": None,
+                    "warmup_steps": 0,
+                },
+            }
+        },
+    ),
+    (
+        "rmsprop_pw",
+        "RMSprop",
+        {
+            "learning_rate": {
+                "class_name": "PiecewiseConstantDecay",
+                "config": {"boundaries": [1], "values": [0.1, 0.01]},
+            }
+        },
+    ),
+    ("adamw_b", "AdamW", {"weight_decay": 0.1, "beta_1": 0.8, "amsgrad": True}),
+    ("nadam_b", "Nadam", {"learning_rate": 0.01, "beta_2": 0.9}),
+    ("adamax_b", "Adamax", {"learning_rate": 0.1, "epsilon": 1e-3}),
+    ("adagrad_b", "Adagrad", {"initial_accumulator_value": 0.5, "learning_rate": 0.1}),
+    ("lion_b", "Lion", {"learning_rate": 0.01, "beta_1": 0.5, "beta_2": 0.9}),
+    ("lamb_b", "Lamb", {"learning_rate": 0.01, "weight_decay": 0.01}),
+    (
+        "ftrl_b",
+        "Ftrl",
+        {
+            "learning_rate": 0.1,
+            "l1_regularization_strength": 0.01,
+            "l2_regularization_strength": 0.1,
+            "beta": 0.5,
+            "learning_rate_power": -0.7,
+        },
+    ),
+    (
+        "adafactor_b",
+        "Adafactor",
+        {"learning_rate": 0.01, "clip_threshold": 0.5, "relative_step": False},
+    ),
+    ("sfadamw_w", "ScheduleFreeAdamW", {"warmup_steps": 2, "weight_decay": 0.01}),
+    ("sgd_lsf", "SGD", {"loss_scale_factor": 2.0, "name": "my_sgd"}),
 ]
 
 
@@ -202,3 +302,11 @@ def opt_data(name):
     init = [rng.standard_normal((3, 4)).astype("float32"), rng.standard_normal(4).astype("float32")]
     grads = [[rng.standard_normal(w.shape).astype("float32") for w in init] for _ in range(3)]
     return init, grads
+
+
+def make_optimizer(lib, cls, kwargs):
+    """`lib.optimizers.<cls>(**kwargs)`, a dict learning rate deserialized as a schedule."""
+    kwargs = dict(kwargs)
+    if isinstance(kwargs.get("learning_rate"), dict):
+        kwargs["learning_rate"] = lib.optimizers.schedules.deserialize(kwargs["learning_rate"])
+    return getattr(lib.optimizers, cls)(**kwargs)

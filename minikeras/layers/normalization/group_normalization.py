@@ -40,6 +40,15 @@ class GroupNormalization(Layer):
         gamma_constraint=None,
         **kwargs,
     ):
+        if (
+            isinstance(groups, bool)
+            or not isinstance(groups, int)
+            or (groups <= 0 and groups != -1)
+        ):
+            raise ValueError(
+                "GroupNormalization: expected a positive integer for `groups` (or -1 for instance "
+                f"normalization). Received: groups={groups!r}"
+            )
         super().__init__(**kwargs)
         self.groups, self.axis, self.epsilon = groups, axis, epsilon
         self.center, self.scale = center, scale

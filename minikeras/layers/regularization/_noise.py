@@ -6,7 +6,12 @@ from ...random import SeedGenerator
 
 
 def check_rate(layer_name, rate, name="rate"):
-    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate <= 1:
+    if not isinstance(rate, numbers.Real):  # Keras 3 fails comparing it: a TypeError
+        raise TypeError(
+            f"Invalid type for argument `{name}` of {layer_name}: expected a float between 0 "
+            f"and 1. Received: {name}={rate!r} of type {type(rate).__name__}"
+        )
+    if isinstance(rate, bool) or not 0 <= rate <= 1:
         raise ValueError(
             f"Invalid value received for argument `{name}` of {layer_name}. "
             f"Expected a float value between 0 and 1. Received: {name}={rate!r}"

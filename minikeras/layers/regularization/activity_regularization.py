@@ -34,4 +34,6 @@ class ActivityRegularization(Layer):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "l1": self.l1, "l2": self.l2}
+        config = {**super().get_config(), "l1": self.l1, "l2": self.l2}
+        config.pop("activity_regularizer", None)  # as Keras 3: l1 and l2 say it
+        return config

@@ -23,8 +23,8 @@ class RepeatVector(Layer):
             n = operator.index(n)
         except TypeError:
             raise TypeError(f"RepeatVector expects an integer `n`. Received: n={n!r}") from None
-        if n < 0:
-            raise ValueError(f"RepeatVector expects `n` >= 0. Received: n={n}")
+        if n <= 0:  # Keras 3 refuses 0 too
+            raise ValueError(f"RepeatVector expects a positive integer `n`. Received: n={n}")
         self.n = n
         self.input_spec = InputSpec(ndim=2)
 

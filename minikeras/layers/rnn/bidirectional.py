@@ -12,6 +12,12 @@ _MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 def _copy_layer(layer, name, go_backwards=None):
     from ...serialization.keras_objects import deserialize_layer, serialize_layer
 
+    if go_backwards is not None and not hasattr(layer, "go_backwards"):
+        # Keras 3 fails re-creating it with `go_backwards`: a TypeError
+        raise TypeError(
+            "Bidirectional expects an RNN layer (with `go_backwards` and `return_sequences`). "
+            f"Received: {type(layer).__name__} layer '{layer.name}'"
+        )
     config = serialize_layer(layer)
     config.pop("build_config", None)
     config["config"]["name"] = name
@@ -138,7 +144,7 @@ class Bidirectional(Layer):
             mask = next(iter(flatten(mask)), None)
         out = mask if self.return_sequences else None
         masks = [out, out] if self.merge_mode is None else [out]
-        if self.return_state:
+        if self.return_state and self.states is not None:  # Keras 3: states of a stateful RNN
             n_states = len(self.forward_layer.state_size) + len(self.backward_layer.state_size)
             masks += [None] * n_states
         return masks if len(masks) > 1 else masks[0]

@@ -45,6 +45,11 @@ class RecurrentCell(Layer, DropoutRNNCell):
         recurrent_dropout,
         seed,
     ):
+        if not isinstance(units, (int, float)):  # Keras 3 fails comparing it: a TypeError
+            raise TypeError(
+                f"Invalid type for argument `units` of {type(self).__name__}: expected a positive "
+                f"integer. Received: units={units!r} of type {type(units).__name__}"
+            )
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(
                 f"Received an invalid value for argument `units` of {type(self).__name__}, "

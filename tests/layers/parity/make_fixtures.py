@@ -3,6 +3,9 @@ names, weight layout, output shapes, masks, exception types) and `layers_k3.npz`
 weights, outputs), for `test_layers_parity.py`. Run from the repository root:
 
     KERAS_BACKEND=torch /work/anchors/bin/python tests/layers/parity/make_fixtures.py
+
+The cases of `parity_cases.JAX_CASES` take their arrays from Keras on JAX (a subprocess), where
+Keras's torch backend computes differently from its JAX and TensorFlow ones.
 """
 
 import json
@@ -105,7 +108,29 @@ def record_error(cls, kwargs, specs, name):
     return {"stage": "none"}
 
 
+def on_jax(name):
+    """The arrays of layer case `name` as Keras on JAX records them."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "case.npz")
+        env = {**os.environ, "KERAS_BACKEND": "jax", "PARITY_ONLY": name, "PARITY_OUT": out}
+        subprocess.run([sys.executable, os.path.abspath(__file__)], env=env, check=True)
+        with np.load(out) as f:
+            return {k: f[k] for k in f.files}
+
+
 def main():
+    if os.environ.get("PARITY_ONLY"):  # the JAX subprocess of `on_jax`
+        name, cls, kwargs, specs = [c for c in C.LAYER_CASES if c[0] == os.environ["PARITY_ONLY"]][
+            0
+        ]
+        np.savez(
+            os.environ["PARITY_OUT"],
+            **record(name, cls, kwargs, specs, C.make_inputs(name, specs))[1],
+        )
+        return
     results, arrays = {}, {}
     for name, cls, kwargs, specs in C.LAYER_CASES:
         inputs = C.make_inputs(name, specs)
@@ -114,6 +139,9 @@ def main():
         except Exception as e:  # noqa: BLE001
             print("FAILED in Keras:", name, type(e).__name__, e)
             continue
+        if name in C.JAX_CASES:
+            arrs = on_jax(name)
+            res["backend"] = "jax"
         results[name] = res
         arrays.update(arrs)
     errors = {n: record_error(c, k, s, n) for n, c, k, s in C.ERROR_CASES}
