@@ -1,5 +1,5 @@
-"""What the steps return: `add_loss` losses as one scalar, and `predict`'s batch outputs as
-numpy arrays joined along the batch axis."""
+"""What the steps return: `add_loss` losses as one scalar, a step's logs kept for the epoch's
+logs, and `predict`'s batch outputs as numpy arrays joined along the batch axis."""
 
 import numpy as np
 
@@ -18,6 +18,22 @@ def aggregate_additional_loss(loss):
     if not dtypes.is_float(loss.dtype):
         loss = ops.cast(loss, config.floatx())
     return loss if loss.ndim == 0 else ops.sum(loss)
+
+
+def snapshot_logs(logs):
+    """A step's logs with each tensor copied to numpy, keeping nested dicts: as Keras 3, `fit`
+    keeps a custom step's own dict for the epoch's logs, and its callbacks flatten a nested
+    dict where its key sorts (`**{m.name: m.result() ...}` puts `compile_metrics` first)."""
+    if not isinstance(logs, dict):
+        return logs
+    return {
+        k: snapshot_logs(v)
+        if isinstance(v, dict)
+        else np.array(v.data)
+        if isinstance(v, Tensor)
+        else v
+        for k, v in logs.items()
+    }
 
 
 def to_numpy(structure):

@@ -711,3 +711,31 @@ def test_steps_pass_training_only_to_a_call_that_takes_it():
     with_arg.train_on_batch(x, y)
     # training mode: the moving mean moved towards the batch mean (momentum 0.99)
     np.testing.assert_allclose(with_arg.norm.moving_mean.numpy(), 0.01 * x.mean(0), rtol=1e-5)
+
+
+class _NestedLogs(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = keras.layers.Dense(2, kernel_initializer="ones")
+
+    def call(self, x, training=False):
+        return self.dense(x)
+
+    def train_step(self, data):
+        x, y = data
+        y_pred = self(x, training=True)
+        loss = self.compute_loss(x, y, y_pred)
+        self._compile_metrics.update_state(y, y_pred)
+        # the keras.io custom-step idiom: the metrics' results (a nested dict) spread in
+        return {"loss": loss, "extra": loss * 2, **{m.name: m.result() for m in self.metrics}}
+
+
+def test_epoch_logs_flatten_a_custom_steps_nested_dict_where_its_key_sorts():
+    # Keras 3.15.1 (torch) history keys here: ['mae', 'extra', 'loss'] ('compile_metrics'
+    # sorts first, then is flattened into 'mae'); the step's own values are kept
+    model = _NestedLogs()
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    x = np.ones((4, 3), "float32")
+    history = model.fit(x, np.zeros((4, 2), "float32"), epochs=1, batch_size=4, verbose=0)
+    assert list(history.history) == ["mae", "extra", "loss"]
+    assert history.history["extra"] == [18.0] and history.history["mae"] == [3.0]
