@@ -53,6 +53,12 @@ class Callback:
     def on_batch_end(self, batch, logs=None): ...
 
 
+def _flat(callbacks):
+    if isinstance(callbacks, (list, tuple)):
+        return [cb for item in callbacks for cb in _flat(item)]
+    return [callbacks]
+
+
 class CallbackList(Callback):
     """A callback that forwards every hook to each of its callbacks, in order.
 
@@ -75,15 +81,23 @@ class CallbackList(Callback):
     b 0 {}
     """
 
-    def __init__(self, callbacks=None, model=None, **params):
+    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
-        self.callbacks = list(callbacks or [])
+        self.callbacks = _flat(callbacks) if callbacks else []
         for cb in self.callbacks:
             if not isinstance(cb, Callback):  # Keras 3 fails with AttributeError (set_model)
                 raise AttributeError(
                     "callbacks must be keras.callbacks.Callback instances. Received: "
                     f"{type(cb).__name__}"
                 )
+        # as Keras 3: a History, then a ProgbarLogger, appended last when asked for and absent
+        from .history import History
+        from .progbar import ProgbarLogger
+
+        if add_history and not any(isinstance(cb, History) for cb in self.callbacks):
+            self.callbacks.append(History())
+        if add_progbar and not any(isinstance(cb, ProgbarLogger) for cb in self.callbacks):
+            self.callbacks.append(ProgbarLogger())
         if model is not None:
             self.set_model(model)
         if params:

@@ -195,7 +195,7 @@ def _flat_metrics(spec):
         return [m for k in sorted(spec) for m in _flat_metrics(spec[k])]
     if isinstance(spec, (list, tuple)):
         return [m for item in spec for m in _flat_metrics(item)]
-    return [] if spec is None else [spec]
+    return [spec]
 
 
 class CompileMetrics:
@@ -221,11 +221,13 @@ class CompileMetrics:
     def _resolve(self, spec, index, yt, yp, weighted):
         from .. import metrics as mk_metrics
 
+        if spec is None:  # no metrics for this output
+            return []
         items = spec if isinstance(spec, (list, tuple)) else [spec]
         out = []
         for item in items:
-            if item is None:
-                continue
+            if item is None:  # Keras 3: a None inside a metrics list is an error
+                raise ValueError("Expected metric, received `None`")
             m = mk_metrics.resolve_metric(item, np.shape(yt), tuple(yp.shape))
             out.append((index, m, weighted))
         return out

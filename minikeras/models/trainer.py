@@ -13,7 +13,6 @@ import weakref
 from .. import config
 from ..callbacks.callback import Callback, CallbackList
 from ..callbacks.history import History
-from ..callbacks.progbar import ProgbarLogger
 from ..core.autodiff import GradientTape, no_grad
 from ..core.tensor import Tensor
 from ..distribution import data_parallel
@@ -309,11 +308,9 @@ class Trainer:
             cbs = [callbacks]
         else:
             cbs = list(flatten(list(callbacks))) if callbacks else []
-        if not any(isinstance(c, History) for c in cbs):
-            cbs.append(History())
-        if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
-            cbs.insert(0, ProgbarLogger())
-        cbs = CallbackList(cbs, model=self, verbose=verbose, **params)
+        cbs = CallbackList(
+            cbs, add_history=True, add_progbar=bool(verbose), model=self, verbose=verbose, **params
+        )
         # lets a callback see its siblings (ModelCheckpoint: which ones may add log keys)
         self.__dict__["_callback_list_ref"] = weakref.ref(cbs)
         return cbs

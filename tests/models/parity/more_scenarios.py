@@ -366,3 +366,39 @@ def s_auto_crossentropy(keras, tmp):
     m.compile(sgd(keras), "mse", metrics=["crossentropy"])
     out["metric_ce"] = error(lambda: m.fit(x, y, verbose=0))
     return out
+
+
+def s_callback_list_and_order(keras, tmp):
+    from extra_scenarios import captured
+
+    x, y = data()
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse")
+    cl = keras.callbacks.CallbackList(
+        [], add_history=True, add_progbar=True, model=m, epochs=3, steps=2, verbose=0
+    )
+
+    class Say(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            print(f"say {epoch}")
+
+    lines = captured(
+        lambda: m.fit(
+            x,
+            y,
+            batch_size=6,
+            epochs=2,
+            shuffle=False,
+            verbose=2,
+            callbacks=[Say(), keras.callbacks.ModelCheckpoint(tmp + "/m.keras", verbose=1)],
+        )
+    )
+    m2 = mlp(keras)
+    m2.compile(sgd(keras), "mse", metrics=[None])
+    return {
+        "types": [type(c).__name__ for c in cl.callbacks],
+        "params": cl.params,
+        "history_is_model_history": m.history is cl.callbacks[0],
+        "fit_lines": [line.replace(tmp, "TMP") for line in lines],
+        "metric_none": error(lambda: m2.fit(x, y, verbose=0)),
+    }
