@@ -52,6 +52,11 @@ def _check_loss_weights(loss, loss_weights):
         and isinstance(loss_weights, (list, tuple))
         and len(loss) == len(loss_weights)
     )
+    if isinstance(loss, (dict, list, tuple)) and not isinstance(loss_weights, (dict, list, tuple)):
+        raise TypeError(  # Keras 3 fails taking len() of the scalar
+            f"`loss_weights` must be a list or dict with one weight per loss when `loss` is a "
+            f"{type(loss).__name__}. Received: loss_weights={loss_weights!r}"
+        )
     if not same and len(leaves(loss)) != len(leaves(loss_weights)):
         raise ValueError(
             "`loss_weights` must match the number of losses, got "

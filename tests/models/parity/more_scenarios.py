@@ -402,3 +402,44 @@ def s_callback_list_and_order(keras, tmp):
         "fit_lines": [line.replace(tmp, "TMP") for line in lines],
         "metric_none": error(lambda: m2.fit(x, y, verbose=0)),
     }
+
+
+def s_multi_output_targets(keras, tmp):
+    from api_scenarios import two_outputs_list
+
+    x, y = data()
+    yb = (y[:, :1] > 0).astype("float32")
+    both = {"a": "mse", "b": "binary_crossentropy"}
+
+    def run(make, y_, **kw):
+        m = make(keras)
+        m.compile(sgd(keras), **kw)
+        return hist(m.fit(x, y_, batch_size=6, shuffle=False, verbose=0))
+
+    cases = {
+        "y_missing_key": lambda: run(two_outputs, {"a": y}, loss=both),
+        "y_extra_key": lambda: run(two_outputs, {"a": y, "b": yb, "c": yb}, loss=both),
+        "y_list_for_dict": lambda: run(two_outputs, [y, yb], loss=both),
+        "loss_list_for_dict": lambda: run(two_outputs, {"a": y, "b": yb}, loss=["mse", "mse"]),
+        "single_loss": lambda: run(two_outputs, {"a": y, "b": yb}, loss="mse"),
+        "list_model_dict_y": lambda: run(two_outputs_list, {"a": y, "b": yb}, loss=["mse", "mse"]),
+        "list_model_dict_loss": lambda: run(two_outputs_list, [y, yb], loss=both),
+        "y_wrong_count": lambda: run(two_outputs_list, [y], loss=["mse", "mse"]),
+        "loss_weights_scalar": lambda: run(
+            two_outputs, {"a": y, "b": yb}, loss=both, loss_weights=0.5
+        ),
+        "weighted_dict": lambda: run(
+            two_outputs,
+            {"a": y, "b": yb},
+            loss=both,
+            metrics={"a": "mae"},
+            weighted_metrics={"a": "mae", "b": ["mse"]},
+        ),
+    }
+    out = {}
+    for name, fn in cases.items():
+        try:
+            out[name] = fn()
+        except Exception as e:  # noqa: BLE001
+            out[name] = type(e).__name__
+    return out
