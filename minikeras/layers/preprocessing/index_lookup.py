@@ -12,6 +12,7 @@ import os
 import numpy as np
 
 from ... import config as _config
+from ...core.scopes import in_symbolic_scope
 from .data_layer import DataLayer, encode_categorical, to_numpy
 from .hash_utils import hash_buckets, salt_pair
 from .string_arrays import StringTable, unique_inverse, value_counts
@@ -103,6 +104,7 @@ class IndexLookup(DataLayer):
         self.idf_weights = None
         self._tokens = []
         self._table = {}
+        self._has_vocabulary = False  # set by adapt / set_vocabulary / `vocabulary=` / assets
         if output_mode == "tf_idf" and self._has_input_vocabulary and idf_weights is None:
             raise ValueError(
                 "When specifying the `vocabulary` argument, in TF-IDF output mode, "
@@ -217,6 +219,7 @@ class IndexLookup(DataLayer):
             self._set_idf(weights)
 
     def _set_tokens(self, tokens):
+        self._has_vocabulary = True
         self._tokens = list(tokens)
         start = self._token_start_index()
         self._table = {t: i + start for i, t in enumerate(self._tokens)}
@@ -390,8 +393,20 @@ class IndexLookup(DataLayer):
             out[ids == 0] = self.mask_token
         return out
 
+    def _ensure_vocabulary(self):
+        # Keras's lookup table is uninitialised until then, and a call fails ("Table not
+        # initialized"); an all-OOV answer would hide a vocabulary lost on the way (legacy .h5
+        # files keep none). Symbolic runs only trace shapes.
+        if not self._has_vocabulary and not in_symbolic_scope():
+            raise RuntimeError(
+                f"{type(self).__name__} layer '{self.name}' has no vocabulary: call adapt() or "
+                "set_vocabulary(), or pass `vocabulary=`, before calling it. (A legacy .h5 file "
+                "does not hold an adapted vocabulary; a .keras archive does.)"
+            )
+
     def call(self, inputs):
         self._ensure_known_vocab_size()
+        self._ensure_vocabulary()
         if self.invert:
             return self._invert(inputs)
         ids = self._lookup(self._prepare(inputs))

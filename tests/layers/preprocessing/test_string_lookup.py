@@ -130,3 +130,20 @@ def test_keras_archive_keeps_adapted_vocabulary_and_idf(tmp_path):
     loaded = keras.models.load_model(tmp_path / "m.keras")
     assert loaded.layers[1].get_vocabulary() == layer.get_vocabulary()
     np.testing.assert_allclose(loaded(x).numpy(), model(x).numpy())
+
+
+def test_a_lookup_without_vocabulary_refuses_to_run():
+    """Keras's table is uninitialised until adapt / set_vocabulary, and calling fails; an
+    all-OOV answer would hide a vocabulary lost in a legacy .h5 file."""
+    for layer, x in (
+        (keras.layers.StringLookup(), np.array([["a"]])),
+        (keras.layers.IntegerLookup(), np.array([[3]])),
+        (keras.layers.TextVectorization(), np.array(["a b"])),
+    ):
+        with pytest.raises(RuntimeError, match="has no vocabulary"):
+            layer(x)
+    inp = keras.Input((1,), dtype="string")  # building a model before adapting still works
+    lookup = keras.layers.StringLookup()
+    model = keras.Model(inp, lookup(inp))
+    lookup.adapt(np.array([["a"], ["b"]]))
+    assert model.predict(np.array([["b"]]), verbose=0).shape == (1, 1)
