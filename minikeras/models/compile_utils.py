@@ -24,11 +24,12 @@ def _per_output(value, names, what):
             )
         return [value.get(k) for k in names]
     if isinstance(value, (list, tuple)) and what == "loss":
-        if len(value) != n:
-            raise ValueError(
+        if len(value) > n or n == 1 and len(value) != 1:
+            raise (KeyError if n > 1 else ValueError)(
                 f"compile(loss=[...]) has {len(value)} entries but the model has {n} outputs {names}."
             )
-        return list(value)
+        # Keras 3 walks the loss list: outputs past its end get no loss
+        return list(value) + [None] * (n - len(value))
     if isinstance(value, (list, tuple)) and what == "loss_weights":
         if len(value) != n:
             raise ValueError(f"loss_weights has {len(value)} entries for {n} outputs.")

@@ -425,6 +425,8 @@ def s_multi_output_targets(keras, tmp):
         "list_model_dict_y": lambda: run(two_outputs_list, {"a": y, "b": yb}, loss=["mse", "mse"]),
         "list_model_dict_loss": lambda: run(two_outputs_list, [y, yb], loss=both),
         "y_wrong_count": lambda: run(two_outputs_list, [y], loss=["mse", "mse"]),
+        "loss_list_short": lambda: run(two_outputs_list, [y, yb], loss=["mse"]),
+        "loss_list_long": lambda: run(two_outputs_list, [y, yb], loss=["mse", "mse", "mse"]),
         "loss_weights_scalar": lambda: run(
             two_outputs, {"a": y, "b": yb}, loss=both, loss_weights=0.5
         ),
