@@ -69,9 +69,19 @@ def _assert_outputs(got, expected, what):
     "kind,name,fmt", _cases("k3", io_utils.FORMATS) + _cases("k2", ("h5", "weights_k2"))
 )
 def test_keras_file_predicts_as_keras(kind, name, fmt):
+    """Also files Keras writes but cannot use again itself (`keras_cannot_reload`: `.h5` with
+    op nodes, a 2-axis LayerNormalization, a string `score_mode`): minikeras predicts what the
+    model predicted before saving. Only a vocabulary the file does not hold (an adapted lookup
+    in `.h5`) cannot come back: the call raises, as in Keras."""
     npz = os.path.join(io_utils.DATA, kind, f"{name}.npz")
     inputs = io_utils.load_arrays(npz, "x_")
     model = _load(kind, name, fmt)
+    manifest = io_utils.read_json(os.path.join(io_utils.DATA, kind, "manifest.json"))
+    why = manifest[name].get("keras_cannot_reload", {}).get(fmt, "")
+    if why.startswith("FailedPreconditionError"):  # Keras: "Table not initialized"
+        with pytest.raises(RuntimeError, match="has no vocabulary"):
+            _predict(model, name, inputs)
+        return
     _assert_outputs(_predict(model, name, inputs), io_utils.load_arrays(npz), f"{name}.{fmt}")
 
 
