@@ -64,10 +64,10 @@ class CSVLogger(Callback):
         logs = logs or {}
         if self.keys is None:
             self.keys = sorted(logs)
-            # validation columns known to the model but missing this epoch (validation_freq)
-            for name in getattr(self.model, "metrics_names", []) or []:
-                if name.startswith("val_") and name not in self.keys:
-                    self.keys.append(name)
+            # as Keras 3: without any `val_` key in the first epoch's logs (no validation, or
+            # validation_freq > 1), a `val_` column is added for every key ("NA" when absent)
+            if self.keys and not any(k.startswith("val_") for k in self.keys):
+                self.keys += [f"val_{k}" for k in self.keys]
         if self.writer is None:
             dialect = type("KerasCSV", (csv.excel,), {"delimiter": self.sep})
             self.writer = csv.DictWriter(

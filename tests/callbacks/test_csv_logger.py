@@ -38,7 +38,9 @@ def test_excel_line_endings(make_model, data, tmp_path):
     path = tmp_path / "log.csv"
     fit(make_model(), data, [CSVLogger(str(path))], epochs=2)
     raw = path.read_bytes().decode()
-    assert raw.startswith("epoch,loss\r\n0,")  # csv.excel dialect, as Keras writes it
+    # csv.excel dialect, and a val_ column per key when no validation ran, as Keras writes it
+    assert raw.startswith("epoch,loss,val_loss\r\n0,")
+    assert raw.splitlines()[1].endswith(",NA")
     assert raw.count("\r\n") == 3
 
 
@@ -46,7 +48,7 @@ def test_separator(make_model, data, tmp_path):
     path = tmp_path / "log.tsv"
     fit(make_model(), data, [CSVLogger(str(path), separator="\t")], epochs=2)
     rows = read(path, "\t")
-    assert rows[0] == ["epoch", "loss"] and len(rows) == 3
+    assert rows[0] == ["epoch", "loss", "val_loss"] and len(rows) == 3
 
 
 def test_overwrite_by_default(make_model, data, tmp_path):
@@ -64,7 +66,7 @@ def test_append_keeps_one_header(make_model, data, tmp_path):
     h1 = fit(model, data, [logger], epochs=2)
     h2 = fit(model, data, [logger], epochs=2)
     rows = read(path)
-    assert rows[0] == ["epoch", "loss"]
+    assert rows[0] == ["epoch", "loss", "val_loss"]
     assert [r[0] for r in rows[1:]] == ["0", "1", "0", "1"]
     losses = [float(r[1]) for r in rows[1:]]
     assert losses == h1.history["loss"] + h2.history["loss"]
@@ -74,7 +76,7 @@ def test_append_to_empty_file_writes_header(make_model, data, tmp_path):
     path = tmp_path / "log.csv"
     path.write_text("")
     fit(make_model(), data, [CSVLogger(str(path), append=True)], epochs=1)
-    assert read(path)[0] == ["epoch", "loss"]
+    assert read(path)[0] == ["epoch", "loss", "val_loss"]
 
 
 def test_missing_values_are_na_and_arrays_are_quoted(make_model, data, tmp_path, scripted):
@@ -88,7 +90,7 @@ def test_missing_values_are_na_and_arrays_are_quoted(make_model, data, tmp_path,
 
     fit(make_model(), data, [vec, DropLoss("x", []), CSVLogger(str(path))], epochs=2)
     rows = read(path)
-    assert rows[0] == ["epoch", "loss", "vec"]
+    assert rows[0] == ["epoch", "loss", "vec", "val_loss", "val_vec"]
     assert rows[1][2] == '"[1, 2]"'
     assert rows[2][1] == "NA" and rows[2][2] == '"[3, 4]"'
 

@@ -445,3 +445,42 @@ def s_multi_output_targets(keras, tmp):
         except Exception as e:  # noqa: BLE001
             out[name] = type(e).__name__
     return out
+
+
+def s_csv_columns(keras, tmp):
+    import os
+
+    x, y = data()
+
+    def cell(v):
+        try:
+            return float(v)
+        except ValueError:
+            return v
+
+    out = {}
+    for name, kw, cbs in [
+        ("no_val", {}, []),
+        ("freq2", {"validation_data": data(n=4, seed=2), "validation_freq": 2}, []),
+        ("lr", {}, [keras.callbacks.ReduceLROnPlateau(monitor="loss", min_delta=10, patience=0)]),
+    ]:
+        path = os.path.join(tmp, f"{name}.csv")
+        m = mlp(keras)
+        m.compile(sgd(keras), "mse", metrics=["mae"])
+        m.fit(
+            x,
+            y,
+            batch_size=6,
+            epochs=2,
+            shuffle=False,
+            verbose=0,
+            callbacks=cbs + [keras.callbacks.CSVLogger(path)],
+            **kw,
+        )
+        with open(path, newline="") as f:
+            raw = f.read()
+        out[name] = {
+            "crlf": raw.count("\r\n"),
+            "rows": [[cell(c) for c in line.split(",")] for line in raw.splitlines()],
+        }
+    return out
