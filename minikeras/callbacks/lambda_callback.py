@@ -40,7 +40,7 @@ class LambdaCallback(Callback):
     Args:
         on_epoch_begin, on_epoch_end, on_train_begin, on_train_end, on_train_batch_begin,
         on_train_batch_end: functions (or None).
-        **kwargs: further hooks, e.g. `on_test_end=fn`.
+        **kwargs: further hooks, e.g. `on_test_end=fn`; other names become attributes (Keras 3).
 
     >>> import minikeras as keras
     >>> seen = []
@@ -67,10 +67,9 @@ class LambdaCallback(Callback):
             "on_train_batch_end": on_train_batch_end,
         }
         for name, fn in kwargs.items():
-            if name not in _HOOKS:
-                raise TypeError(
-                    f"LambdaCallback got an unknown hook {name!r}. Hooks are: {', '.join(_HOOKS)}."
-                )
+            if name not in _HOOKS:  # Keras 3 keeps any other keyword as an attribute
+                setattr(self, name, fn)
+                continue
             hooks[name] = fn
         for name, fn in hooks.items():
             if fn is None:
