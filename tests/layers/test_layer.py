@@ -162,3 +162,24 @@ def test_quantize_on_a_layer_without_it_raises_keras_not_implemented():
     messages = [str(w.message) for w in caught]
     # the same three warnings Keras 3.15.1 gives for this model
     assert [m.split()[1] for m in messages] == ["InputLayer", "Conv2D", "Flatten"]
+
+
+def test_trainable_flag_reaches_the_variables_as_keras():
+    """Keras 3: `layer.trainable = False` makes the variables tracked as trainable
+    non-trainable (and a frozen layer's new variables start so); True restores only those,
+    so BatchNormalization's moving statistics stay non-trainable."""
+    frozen = keras.layers.Dense(2, trainable=False)
+    frozen.build((None, 3))
+    assert [w.trainable for w in frozen.weights] == [False, False]
+    frozen.trainable = True
+    assert [w.trainable for w in frozen.weights] == [True, True]
+    bn = keras.layers.BatchNormalization()
+    bn.build((None, 3))
+    bn.trainable = False
+    assert [w.trainable for w in bn.weights] == [False] * 4 and bn.trainable_weights == []
+    bn.trainable = True
+    assert [w.trainable for w in bn.weights] == [True, True, False, False]
+    outer = keras.Sequential([keras.layers.Dense(2)])
+    outer.build((None, 3))
+    outer.trainable = False
+    assert [w.trainable for w in outer.weights] == [False, False]

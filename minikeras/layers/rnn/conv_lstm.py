@@ -388,6 +388,24 @@ class ConvLSTM(CellRNN):
         fixed = {axis: n for axis, n in enumerate(sequences_shape) if axis > 1}
         self.input_spec = InputSpec(ndim=self.rank + 3, axes=fixed)
 
+    def compute_output_shape(self, sequences_shape, initial_state_shape=None):
+        """By arithmetic, as Keras 3 (unknown spatial sizes stay unknown; a traced run would
+        build the states for one size)."""
+        cell = self.cell
+        batch, steps = sequences_shape[0], sequences_shape[1]
+        step = window_output_shape(
+            (batch,) + tuple(sequences_shape[2:]),
+            self.rank,
+            cell.data_format,
+            cell.kernel_size,
+            cell.strides,
+            cell.dilation_rate,
+            cell.padding,
+            cell.filters,
+        )
+        out = (batch, steps) + step[1:] if self.return_sequences else step
+        return (out, step, step) if self.return_state else out
+
     def _check_initial_state(self, initial_state, batch, dtype):
         states = initial_state if isinstance(initial_state, (list, tuple)) else [initial_state]
         expected = [(batch,) + self.cell.state_shape] * 2

@@ -60,6 +60,15 @@ def record(name, cls, kwargs, specs, arrays):
             out["output_shape"] = shape_of(layer.compute_output_shape(unary(shapes)))
     except Exception as e:  # noqa: BLE001
         out["output_shape"] = f"!{type(e).__name__}"
+    # the same with every axis but the last unknown (variable steps and image sizes)
+    loose = [(None,) * (a.ndim - 1) + a.shape[-1:] for a in arrays]
+    try:
+        if cls in C.POSITIONAL:
+            out["output_shape_loose"] = shape_of(layer.compute_output_shape(*loose))
+        else:
+            out["output_shape_loose"] = shape_of(layer.compute_output_shape(unary(loose)))
+    except Exception as e:  # noqa: BLE001
+        out["output_shape_loose"] = f"!{type(e).__name__}"
     x = unary([keras.ops.convert_to_tensor(a) for a in arrays])
     args = x if cls in C.POSITIONAL else [x]
     y = layer(*args, training=False)

@@ -66,11 +66,15 @@ def test_config_and_name(name):
     assert bool(layer.supports_masking) == want["supports_masking"]
 
 
+@pytest.mark.parametrize("loose", [False, True], ids=["batch_none", "all_but_last_none"])
 @pytest.mark.parametrize("name", sorted(DOC["layers"]))
-def test_output_shape(name):
-    want = DOC["layers"][name]["output_shape"]
+def test_output_shape(name, loose):
+    want = DOC["layers"][name]["output_shape_loose" if loose else "output_shape"]
     cls, layer = make(name)
-    shapes = [(None,) + tuple(a.shape[1:]) for a in inputs(name)]
+    if loose:
+        shapes = [(None,) * (a.ndim - 1) + a.shape[-1:] for a in inputs(name)]
+    else:
+        shapes = [(None,) + tuple(a.shape[1:]) for a in inputs(name)]
     try:
         if cls in C.POSITIONAL:
             got = shape_of(layer.compute_output_shape(*shapes))
