@@ -160,7 +160,8 @@ class OrthogonalRegularizer(Regularizer):
             x = ops.transpose(x)
         # u = x / max(|x|, sqrt(eps)) row by row, as keras.ops.normalize
         sq = ops.sum(ops.square(x), axis=1, keepdims=True)
-        u = ops.multiply(x, ops.rsqrt(ops.maximum(sq, EPSILON)))
+        # (where, not maximum: Keras 3's public maximum narrows float64 to float32)
+        u = ops.multiply(x, ops.rsqrt(ops.where(ops.greater(sq, EPSILON), sq, EPSILON)))
         size = ops.shape(x)[0]
         mask = 1 - np.eye(size, dtype=ops.dtype(x))
         off_diagonal = ops.multiply(ops.matmul(u, ops.transpose(u)), mask)  # (size, size)

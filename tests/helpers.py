@@ -2,7 +2,10 @@
 
 import numpy as np
 
+import functools
+
 import minikeras as keras
+from minikeras.core import dtypes
 from minikeras.core.autodiff import gradients
 from minikeras.core.tensor import Tensor
 
@@ -31,8 +34,22 @@ def numeric_grad(f, arrays, i, eps=1e-6):
     return g, weights
 
 
+def _in_64bit(fn):
+    """Runs `fn` with 64-bit results kept (`dtypes.keep_64bit`): the ops that Keras 3 narrows
+    to 32 bits (`minimum`, `var`, ...) stay float64 for the finite differences."""
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        with dtypes.keep_64bit():
+            return fn(*args, **kwargs)
+
+    return wrapped
+
+
+@_in_64bit
 def check_grad(fn, *inputs, wrt=None, rtol=1e-5, atol=1e-6, seed=0):
-    """Checks the analytic gradient of `fn` against central differences in float64.
+    """Checks the analytic gradient of `fn` against central differences in float64 (64-bit
+    results kept, see `dtypes.keep_64bit`).
 
     `inputs` are shapes (tuples) or arrays. `fn` takes Tensors and returns a Tensor.
     `wrt` lists the input positions to check (default: every float input).
@@ -60,6 +77,7 @@ def check_grad(fn, *inputs, wrt=None, rtol=1e-5, atol=1e-6, seed=0):
         np.testing.assert_allclose(ana, num, rtol=rtol, atol=atol, err_msg=f"input {i}")
 
 
+@_in_64bit
 def _weight_grad_check(layer, x, rtol, atol, kwargs):
     """Finite differences on each trainable weight of a built float64 layer."""
     for v in layer.trainable_weights:

@@ -1,8 +1,11 @@
 """Dtype names and the default float type (`floatx`), as in `keras.config`."""
 
+import contextlib
+
 import numpy as np
 
 _FLOATX = "float32"
+_KEEP_64BIT = False  # see `keep_64bit`
 
 _ALIASES = {
     "float": "float32",
@@ -222,6 +225,28 @@ def promote(*dtypes):
 _NARROW = {"int64": "int32", "uint64": "uint32", "float64": "float32"}
 
 
+@contextlib.contextmanager
+def keep_64bit():
+    """Within this block `result_type`, and the ops that take their dtype from it (`minimum`,
+    `var`, `cumsum`, ...), keep 64-bit results, as Keras 3 does on its TensorFlow backend (and JAX
+    with x64 enabled); outside it they narrow to 32 bits as Keras 3 on jax/torch. The float64
+    finite-difference gradient checks of those ops run in this mode.
+
+    >>> from minikeras.core import dtypes
+    >>> with dtypes.keep_64bit():
+    ...     dtypes.result_type("float64", "int32")
+    'float64'
+    >>> dtypes.result_type("float64", "int32")
+    'float32'
+    """
+    global _KEEP_64BIT
+    before, _KEEP_64BIT = _KEEP_64BIT, True
+    try:
+        yield
+    finally:
+        _KEEP_64BIT = before
+
+
 def result_type(*dtypes):
     """Returns the dtype Keras 3's type promotion gives for `dtypes` (`keras.backend.result_type`).
 
@@ -254,4 +279,4 @@ def result_type(*dtypes):
     if not dtypes:
         return _FLOATX
     out = promote(*(_FLOATX if d is None else d for d in dtypes))
-    return _NARROW.get(out, out)
+    return out if _KEEP_64BIT else _NARROW.get(out, out)

@@ -11,13 +11,20 @@ import pytest
 
 import minikeras as keras
 from minikeras import layers, ops
-from minikeras.core import autodiff
+from minikeras.core import autodiff, dtypes
 from minikeras.core.autodiff import gradients
 from minikeras.core.tensor import Tensor
 from minikeras.core.ops.fused_bias_act import bias_add_activation
 from tests.helpers import randn
 
 pytestmark = pytest.mark.filterwarnings("error")
+
+
+@pytest.fixture(autouse=True)
+def _float64_kept():
+    """Central differences in float64: the ops Keras 3 narrows to float32 keep 64 bits here."""
+    with dtypes.keep_64bit():
+        yield
 
 
 def _second(fn, x0):

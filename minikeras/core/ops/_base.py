@@ -41,14 +41,16 @@ def check_numeric(arr, op):
     return arr
 
 
-def unwrap(x, op="op"):
-    """Returns `(array_or_scalar, tensor)`; Python scalars stay scalars (numpy's weak typing)."""
+def unwrap(x, op="op", weak=True):
+    """Returns `(array_or_scalar, tensor)`. With `weak`, Python scalars stay scalars (numpy's weak
+    typing, for the operands of binary ops); otherwise they become 0-d arrays of the dtype Keras 3's
+    `convert_to_tensor` gives them (bool, int32, floatx), as a single-input op sees them."""
     if isinstance(x, Tensor):
         return x.data, x
     if type(x) is np.ndarray:  # the common case first: nothing to convert
         return check_numeric(x, op), _CONST
     if isinstance(x, (bool, numbers.Number)) and not isinstance(x, np.ndarray):
-        return x, _CONST
+        return (x if weak else scalar_array(x)), _CONST
     if hasattr(x, "_keras_history"):
         raise TypeError(f"{op} received a symbolic KerasTensor outside a functional model.")
     arr = np.asarray(x)
@@ -57,6 +59,81 @@ def unwrap(x, op="op"):
     elif arr.dtype == np.int64 and not isinstance(x, np.ndarray):
         arr = arr.astype(np.int32)  # Python lists of ints -> int32, as Keras does
     return check_numeric(arr, op), _CONST
+
+
+def scalar_array(x):
+    """A Python scalar as the 0-d array Keras 3 makes of it: bool, int32 or floatx (numpy would
+    give int64 and float64); other values pass through."""
+    if type(x) is bool:
+        return np.asarray(x)
+    if type(x) is int:
+        return np.asarray(x, np.int32)
+    if type(x) is float:
+        return np.asarray(x, dtypes.floatx())
+    return x
+
+
+def keras_typed(op, xs, *extra, weak=True, int_to_float=False, scalars_too=False):
+    """`xs` cast to the dtype Keras 3's `result_type` gives them (with the `extra` dtypes, e.g.
+    `float`), which narrows 64-bit results to 32 bits, as the Keras ops that call it do
+    (`minimum(float64, float64)` is float32 there). With `weak`, Python scalars stay weak (they
+    take the other operand's type); otherwise they count as int32/floatx/bool tensors, as after
+    Keras's `convert_to_tensor`. `int_to_float`: an integer result becomes floatx. Tensors are
+    cast with their gradient; `scalars_too` makes weak scalars arrays of the result dtype too.
+    Returns `(cast operands, dtype)`."""
+    scalars = [type(x) in (bool, int, float) for x in xs]
+    weak = weak and not builtins.all(scalars)
+    vals, kinds = [], []
+    for x, scalar in zip(xs, scalars):
+        if scalar and weak:
+            vals.append(x)
+            kinds.append(type(x))
+            continue
+        v = x if isinstance(x, Tensor) else unwrap(x, op, weak=False)[0]
+        vals.append(v)
+        kinds.append(v.dtype)
+    dtype = dtypes.result_type(*kinds, *extra)
+    if int_to_float and dtype != "bool" and not dtypes.is_float(dtype):
+        dtype = dtypes.floatx()
+    out = []
+    for v, kind in zip(vals, kinds):
+        if kind is bool or kind is int or kind is float:  # a weak Python scalar
+            out.append(np.asarray(v, dtypes.numpy_dtype(dtype)) if scalars_too else v)
+        elif dtypes.standardize_dtype(v.dtype) == dtype:
+            out.append(v)
+        else:
+            out.append(v.astype(dtypes.numpy_dtype(dtype)))
+    return out, dtype
+
+
+def keras_dtype(*extra, nargs=2, **options):
+    """Marks an op whose public `keras.ops` form casts its first `nargs` arguments with
+    `keras_typed(op, args, *extra, **options)` first, as the Keras 3 ops that take their dtype
+    from `result_type` do (so `keras.ops.minimum(float64, float64)` is float32). The function
+    itself is returned unchanged: ops composing it keep their inputs' dtypes."""
+
+    def mark(fn):
+        fn._keras_dtype = (extra, nargs, options)
+        return fn
+
+    return mark
+
+
+def _typed(fn):
+    """`fn` with the argument casts its `keras_dtype` mark asks for (itself if unmarked)."""
+    rule = getattr(fn, "_keras_dtype", None)
+    if rule is None:
+        return fn
+    extra, nargs, options = rule
+
+    @functools.wraps(fn)
+    def typed(*args, **kwargs):
+        if len(args) >= nargs:
+            cast, _ = keras_typed(fn.__name__, args[:nargs], *extra, **options)
+            args = (*cast, *args[nargs:])
+        return fn(*args, **kwargs)
+
+    return typed
 
 
 def half_float(dtype):
@@ -90,6 +167,8 @@ def keras_operands(x, y):
         return x, _array_with_scalar(y, tx)
     if tx is np.ndarray:
         return _array_with_scalar(x, ty), y
+    if tx in (bool, int, float) and ty in (bool, int, float):  # two Python scalars
+        return keras_operands(scalar_array(x), scalar_array(y))
     return x, y
 
 
@@ -177,8 +256,9 @@ def op(fn, name=None):
     `inspect.getsource` shows it); ops composing other ops call the implementations directly.
     """
     name = name or fn.__name__
+    raw, fn = fn, _typed(fn)
 
-    @functools.wraps(fn)
+    @functools.wraps(raw)
     def dispatching(*args, **kwargs):
         if _symbolic_hook is not None:
             for a in args:  # inlined: this runs on every public op call
@@ -188,5 +268,5 @@ def op(fn, name=None):
                 return _symbolic_hook(name, fn, args, kwargs)
         return fn(*args, **kwargs)
 
-    dispatching._raw = fn
+    dispatching._raw = raw
     return dispatching

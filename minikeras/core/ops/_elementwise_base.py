@@ -43,7 +43,7 @@ def _bools_in_int32(fn):
 def _unary(op, x, fwd, grad_fn, grad_ops=None):
     """`grad_fn(a, out, d)` returns the input gradient from arrays; `grad_ops(x, out, d)`, when
     given, the same from Tensors with ops, so that it can be differentiated again."""
-    a, ta = unwrap(x, op)
+    a, ta = unwrap(x, op, weak=False)
     a = result_float(np.asarray(a))
     out = np.asarray(fwd(a))
     backward_ops = None
@@ -63,7 +63,7 @@ def _float_of_ints(out, x, y):
 
 
 def _no_grad(op, fn, *xs):
-    arrays = [unwrap(x, op)[0] for x in xs]
+    arrays = [unwrap(x, op, weak=len(xs) > 1)[0] for x in xs]
     if len(arrays) == 2:
         arrays = keras_operands(*arrays)
     return Tensor(np.asarray(fn(*arrays)))

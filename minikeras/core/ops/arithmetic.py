@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor
-from ._base import unwrap
+from ._base import keras_dtype, unwrap
 from ._elementwise_base import _binary, _bools_in_int32, _no_grad, _operand
 from .comparison import where
 
@@ -140,7 +140,7 @@ def negative(x):
     >>> keras.ops.negative([1.0, -2.0]).numpy().tolist()
     [-1.0, 2.0]
     """
-    a, ta = unwrap(x, "negative")
+    a, ta = unwrap(x, "negative", weak=False)
     return Tensor.from_op(np.negative(a), (ta,), lambda d: (-d,), "negative", _negative_ops)
 
 
@@ -148,6 +148,7 @@ def _negative_ops(d, out):
     return (negative(d),)
 
 
+@keras_dtype()  # result_type(x1, x2): 64-bit narrowed, as in Keras 3
 def maximum(x1, x2):
     """Elementwise maximum of `x1` and `x2`, with broadcasting; ties send the gradient to `x1`.
 
@@ -174,6 +175,7 @@ def maximum(x1, x2):
     return Tensor.from_op(out, (ta, tb), backward, "maximum", backward_ops)
 
 
+@keras_dtype()
 def minimum(x1, x2):
     """Elementwise minimum of `x1` and `x2`, with broadcasting; ties send the gradient to `x1`.
 
@@ -200,6 +202,7 @@ def minimum(x1, x2):
     return Tensor.from_op(out, (ta, tb), backward, "minimum", backward_ops)
 
 
+@keras_dtype(float, scalars_too=True)
 def divide_no_nan(x1, x2):
     """Elementwise `x1 / x2`, giving 0 where `x2 == 0` (and passing no gradient there).
 
@@ -250,6 +253,7 @@ def clip(x, x_min, x_max):
     )
 
 
+@keras_dtype()
 def floor_divide(x1, x2):
     """Elementwise floor division `x1 // x2`, with broadcasting (no gradient).
 

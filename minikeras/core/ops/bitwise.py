@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..tensor import Tensor
-from ._base import keras_operands, unwrap
+from ._base import keras_operands, scalar_array, unwrap
 
 __all__ = [
     "bitwise_and",
@@ -19,18 +19,27 @@ __all__ = [
 
 
 # -- bitwise ops (integers and bools; no gradient) ---------------------------------------------
-def _int_operand(x, op, shift=False):
+def _int_operand(x, op):
     a, _ = unwrap(x, op)
     arr = np.asarray(a)
     if arr.dtype.kind not in "biu":
         raise TypeError(f"{op} expects integer or bool input. Received: dtype={arr.dtype}")
-    if shift and arr.dtype.kind == "b":
-        return np.asarray(a, "int32") if isinstance(a, np.ndarray) else int(a)  # as Keras 3
     return a
 
 
+def _shift_operand(a, other):
+    if np.asarray(a).dtype.kind != "b":
+        return a
+    kind = np.asarray(other).dtype
+    dtype = kind if isinstance(other, np.ndarray) and kind.kind in "iu" else np.dtype("int32")
+    return np.asarray(a, dtype) if isinstance(a, np.ndarray) else int(a)
+
+
 def _bitwise(op, fn, x, y, shift=False):
-    a, b = keras_operands(_int_operand(x, op, shift), _int_operand(y, op, shift))
+    a, b = _int_operand(x, op), _int_operand(y, op)
+    if shift:  # a bool shifts as the other operand's integer type (Keras 3: int8 << bool is int8)
+        a, b = _shift_operand(a, b), _shift_operand(b, a)
+    a, b = keras_operands(a, b)
     out = np.asarray(fn(a, b))
     if not isinstance(a, np.ndarray) and not isinstance(b, np.ndarray):
         out = out.astype("int32" if out.dtype.kind != "b" else bool)  # Python ints: int32
@@ -99,7 +108,7 @@ def bitwise_invert(x):
     >>> keras.ops.bitwise_invert([5, -3]).numpy().tolist()
     [-6, 2]
     """
-    return Tensor(np.asarray(np.invert(np.asarray(_int_operand(x, "bitwise_invert")))))
+    return Tensor(np.asarray(np.invert(scalar_array(_int_operand(x, "bitwise_invert")))))
 
 
 def bitwise_not(x):
@@ -115,7 +124,7 @@ def bitwise_not(x):
     >>> keras.ops.bitwise_not([True, False]).numpy().tolist()
     [False, True]
     """
-    return Tensor(np.asarray(np.invert(np.asarray(_int_operand(x, "bitwise_not")))))
+    return Tensor(np.asarray(np.invert(scalar_array(_int_operand(x, "bitwise_not")))))
 
 
 def bitwise_left_shift(x, y):

@@ -124,7 +124,7 @@ def dtype(x):
     >>> keras.ops.dtype(np.zeros(2, "float32"))
     'float32'
     """
-    return np.asarray(unwrap(x)[0]).dtype.name
+    return np.asarray(unwrap(x, weak=False)[0]).dtype.name
 
 
 def size(x):
@@ -140,7 +140,7 @@ def size(x):
     >>> keras.ops.size(np.zeros((2, 3)))
     6
     """
-    return int(np.size(unwrap(x)[0]))
+    return int(np.size(unwrap(x, weak=False)[0]))
 
 
 def ndim(x):
@@ -156,7 +156,7 @@ def ndim(x):
     >>> keras.ops.ndim(np.zeros((2, 3)))
     2
     """
-    return int(np.ndim(unwrap(x)[0]))
+    return int(np.ndim(unwrap(x, weak=False)[0]))
 
 
 def cast(x, dtype):
@@ -207,7 +207,7 @@ def stop_gradient(x):
     >>> tape.gradient(y, v).numpy().tolist()
     [1.0, 2.0]
     """
-    return Tensor(unwrap(x, "stop_gradient")[0])
+    return Tensor(unwrap(x, "stop_gradient", weak=False)[0])
 
 
 def copy(x):
@@ -223,5 +223,5 @@ def copy(x):
     >>> keras.ops.copy([1.0, 2.0]).numpy().tolist()
     [1.0, 2.0]
     """
-    a, ta = unwrap(x, "copy")
+    a, ta = unwrap(x, "copy", weak=False)
     return Tensor.from_op(np.array(a), (ta,), lambda d: (d,), "copy", _pass_ops)

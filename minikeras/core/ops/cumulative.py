@@ -15,7 +15,7 @@ def _reverse_cumsum(d, axis):
 
 
 def _scan_input(op, x, axis, dtype):
-    a, ta = unwrap(x, op)
+    a, ta = unwrap(x, op, weak=False)
     a = np.asarray(a)
     if dtype is not None:
         res = np.dtype(dtypes.standardize_dtype(dtype))
@@ -44,7 +44,7 @@ def cumsum(x, axis=None, dtype=None):
     [1, 3, 6]
     """
     x, axis, res = _scan_input("cumsum", x, axis, dtype)
-    a, ta = unwrap(x, "cumsum")
+    a, ta = unwrap(x, "cumsum", weak=False)
     out = np.cumsum(a, axis=axis).astype(res, copy=False)
     return Tensor.from_op(out, (ta,), lambda d: (_reverse_cumsum(d, axis),), "cumsum")
 
@@ -65,7 +65,7 @@ def cumprod(x, axis=None, dtype=None):
     [1, 2, 6]
     """
     x, axis, res = _scan_input("cumprod", x, axis, dtype)
-    a, ta = unwrap(x, "cumprod")
+    a, ta = unwrap(x, "cumprod", weak=False)
     a = np.asarray(a)
     out = np.cumprod(a, axis=axis).astype(res, copy=False)
 

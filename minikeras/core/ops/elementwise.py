@@ -6,7 +6,7 @@ import numpy as np
 
 from ...kernels import load as load_kernels
 from ..tensor import Tensor
-from ._base import result_float, unwrap
+from ._base import keras_dtype, result_float, unwrap
 from ._elementwise_base import _binary, _bools_in_int32, _float_of_ints, _no_grad, _operand, _unary
 from .arithmetic import add, divide, multiply, negative, subtract
 from .comparison import greater, where
@@ -196,7 +196,7 @@ def square(x):
     >>> keras.ops.square([-3.0, 2.0]).numpy().tolist()
     [9.0, 4.0]
     """
-    a, ta = unwrap(x, "square")
+    a, ta = unwrap(x, "square", weak=False)
     a = np.asarray(a)
     if a.dtype == bool:
         a = a.astype("int32")
@@ -220,7 +220,7 @@ def abs(x):
     >>> keras.ops.abs([-2.0, 3.0]).numpy().tolist()
     [2.0, 3.0]
     """
-    a, ta = unwrap(x, "abs")
+    a, ta = unwrap(x, "abs", weak=False)
     a = np.asarray(a)
     return Tensor.from_op(np.abs(a), (ta,), lambda d: (d * np.sign(a),), "abs", _abs_ops)
 
@@ -309,6 +309,7 @@ def erf(x):
     )
 
 
+@keras_dtype(float, weak=False)
 def logaddexp(x1, x2):
     """Elementwise `log(exp(x1) + exp(x2))`, computed without overflow.
 
@@ -345,7 +346,7 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     >>> keras.ops.nan_to_num([float("nan"), 1.0, float("inf")], posinf=9.0).numpy().tolist()
     [0.0, 1.0, 9.0]
     """
-    a, ta = unwrap(x, "nan_to_num")
+    a, ta = unwrap(x, "nan_to_num", weak=False)
     a = np.asarray(a)
     out = np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
     return Tensor.from_op(out, (ta,), lambda d: (d * np.isfinite(a),), "nan_to_num")
@@ -389,6 +390,7 @@ def sign(x):
     return _no_grad("sign", np.sign, x)
 
 
+@keras_dtype(float, nargs=1, weak=False)
 def floor(x):
     """Elementwise floor: the largest integer not above `x` (no gradient).
 
@@ -405,6 +407,7 @@ def floor(x):
     return _no_grad("floor", lambda a: np.floor(result_float(np.asarray(a))), x)
 
 
+@keras_dtype(float, nargs=1, weak=False)
 def ceil(x):
     """Elementwise ceiling: the smallest integer not below `x` (no gradient).
 

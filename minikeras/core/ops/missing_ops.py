@@ -19,7 +19,7 @@ from . import elementwise as _elementwise
 from . import indexing as _indexing
 from . import reduce as _reduce
 from . import sorting as _sorting
-from ._base import keras_operands, result_float, unwrap
+from ._base import keras_operands, keras_dtype, result_float, unwrap
 from .shape import moveaxis, reshape
 
 __all__ = [
@@ -54,7 +54,7 @@ def _no_grad(op, fn, *xs):
 
 def _floats(x, op):
     """`x` as a Tensor of floats (ints and bools become floatx), gradient kept."""
-    a, t = unwrap(x, op)
+    a, t = unwrap(x, op, weak=False)
     a = np.asarray(a)
     if a.dtype.kind != "f":
         return Tensor(result_float(a))
@@ -85,7 +85,7 @@ def cbrt(x):
     >>> keras.ops.cbrt([-8.0, 27.0]).numpy().round(4).tolist()
     [-2.0, 3.0]
     """
-    a, ta = unwrap(x, "cbrt")
+    a, ta = unwrap(x, "cbrt", weak=False)
     a = result_float(np.asarray(a))
     out = np.cbrt(a)
     with np.errstate(divide="ignore"):  # d cbrt(x) = d / (3 cbrt(x)^2), infinite at 0
@@ -140,6 +140,7 @@ def fabs(x):
     return _elementwise.abs(_floats(x, "fabs"))
 
 
+@keras_dtype(weak=False, int_to_float=True)
 def hypot(x1, x2):
     """Elementwise hypotenuse `sqrt(x1**2 + x2**2)`.
 
@@ -163,6 +164,7 @@ def hypot(x1, x2):
     return Tensor.from_op(out, (tx, ty), backward, "hypot")
 
 
+@keras_dtype(float, weak=False)
 def logaddexp2(x1, x2):
     """Elementwise `log2(2**x1 + 2**x2)`, computed without overflow.
 
@@ -196,7 +198,7 @@ def sinc(x):
     >>> float(keras.ops.sinc(0.0)), round(float(keras.ops.sinc(0.5)), 4)
     (1.0, 0.6366)
     """
-    a, ta = unwrap(x, "sinc")
+    a, ta = unwrap(x, "sinc", weak=False)
     a = result_float(np.asarray(a))
     with np.errstate(invalid="ignore"):  # sinc(+-inf) is NaN, as in numpy
         out = np.sinc(a)
@@ -223,6 +225,7 @@ def _pick(op, x1, x2, fn):
     return Tensor.from_op(np.asarray(out), (tx, ty), backward, op)
 
 
+@keras_dtype(scalars_too=True)
 def fmax(x1, x2):
     """Elementwise maximum that ignores NaN (NaN only where both are NaN).
 
@@ -239,6 +242,7 @@ def fmax(x1, x2):
     return _pick("fmax", x1, x2, np.fmax)
 
 
+@keras_dtype(scalars_too=True)
 def fmin(x1, x2):
     """Elementwise minimum that ignores NaN (NaN only where both are NaN).
 
@@ -255,6 +259,7 @@ def fmin(x1, x2):
     return _pick("fmin", x1, x2, np.fmin)
 
 
+@keras_dtype(weak=False, int_to_float=True)
 def heaviside(x1, x2):
     """Heaviside step: 0 where `x1 < 0`, 1 where `x1 > 0`, `x2` where `x1 == 0` (no gradient).
 

@@ -25,7 +25,7 @@ __all__ = [
 def _without_nan(x, op, fill):
     from .comparison import isnan, where
 
-    a, _ = unwrap(x, op)
+    a, _ = unwrap(x, op, weak=False)
     if np.asarray(a).dtype.kind != "f":
         return x, None
     nan = isnan(x)
@@ -102,7 +102,7 @@ def nanmean(x, axis=None, keepdims=False):
     """
     from .arithmetic import divide
 
-    a, _ = unwrap(x, "nanmean")
+    a, _ = unwrap(x, "nanmean", weak=False)
     y, nan = _without_nan(x, "nanmean", 0)
     total = sum(y, axis=axis, keepdims=keepdims)
     count = _nan_count(nan, a, axis, keepdims)
@@ -129,7 +129,7 @@ def nanvar(x, axis=None, keepdims=False):
     from .arithmetic import divide, subtract
     from .elementwise import square
 
-    a, _ = unwrap(x, "nanvar")
+    a, _ = unwrap(x, "nanvar", weak=False)
     m = nanmean(x, axis=axis, keepdims=True)
     y, nan = _without_nan(subtract(x, m), "nanvar", 0)
     count = _nan_count(nan, a, axis, keepdims)

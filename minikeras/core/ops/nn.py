@@ -38,7 +38,7 @@ def _act(op, x, fwd, grad, grad_ops=None, keep_int=False):
     when given, the same from Tensors with ops, so that gradients can be differentiated again.
     `keep_int`: integer inputs keep their dtype and bool becomes int32 (Keras 3's relu, relu6,
     hard_tanh, threshold); otherwise integer and bool inputs compute in floatx."""
-    a, ta = unwrap(x, op)
+    a, ta = unwrap(x, op, weak=False)
     a = np.asarray(a)
     if not keep_int or a.dtype.kind == "b":
         a = a.astype("int32") if keep_int else result_float(a)
@@ -237,7 +237,7 @@ def gelu(x, approximate=True):
     from .elementwise import _erf
 
     # exact: x * Phi(x), with the normal CDF Phi(x) = (1 + erf(x / sqrt(2))) / 2
-    a, ta = unwrap(x, "gelu")
+    a, ta = unwrap(x, "gelu", weak=False)
     a = result_float(np.asarray(a))
     cdf = 0.5 * (1 + _erf(a / math.sqrt(2)))
     pdf = np.exp(-0.5 * a * a) / math.sqrt(2 * math.pi)

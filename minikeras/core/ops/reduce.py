@@ -92,7 +92,7 @@ def sum(x, axis=None, keepdims=False):
     >>> keras.ops.sum(np.ones((2, 3), "float32"), axis=(0, 1)).numpy().tolist()
     6.0
     """
-    a, ta = unwrap(x, "sum")
+    a, ta = unwrap(x, "sum", weak=False)
     a = np.asarray(a)
     axes = normalize_axis(axis, a.ndim)
     out = _middle_sum(a, axes, keepdims)
@@ -124,7 +124,7 @@ def mean(x, axis=None, keepdims=False):
     >>> keras.ops.mean([[1.0, 2.0], [3.0, 6.0]], axis=0).numpy().tolist()
     [2.0, 4.0]
     """
-    a, ta = unwrap(x, "mean")
+    a, ta = unwrap(x, "mean", weak=False)
     a = result_float(np.asarray(a))
     axes = normalize_axis(axis, a.ndim)
     n = math.prod(a.shape[i] for i in axes)
@@ -151,7 +151,7 @@ def mean(x, axis=None, keepdims=False):
 
 
 def _extreme(op, fn, x, axis, keepdims, initial):
-    a, ta = unwrap(x, op)
+    a, ta = unwrap(x, op, weak=False)
     a = np.asarray(a)
     axes = normalize_axis(axis, a.ndim)
     if initial is None and builtins.any(a.shape[i] == 0 for i in axes):
@@ -235,7 +235,7 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     >>> keras.ops.prod([[1, 2], [3, 4]], axis=0).numpy().tolist()
     [3, 8]
     """
-    a, ta = unwrap(x, "prod")
+    a, ta = unwrap(x, "prod", weak=False)
     a = np.asarray(a)
     axes = normalize_axis(axis, a.ndim)
     res = _int_result(a.dtype) if dtype is None else np.dtype(dtypes.standardize_dtype(dtype))
@@ -273,7 +273,7 @@ def var(x, axis=None, keepdims=False):
     from .conversion import cast
     from .elementwise import square
 
-    if np.asarray(unwrap(x, "var")[0]).dtype.kind in "biu":
+    if np.asarray(unwrap(x, "var", weak=False)[0]).dtype.kind in "biu":
         x = cast(x, dtypes.floatx())  # integers: float math, as Keras
     m = mean(x, axis=axis, keepdims=True)
     return mean(square(subtract(x, m)), axis=axis, keepdims=keepdims)
@@ -314,7 +314,7 @@ def logsumexp(x, axis=None, keepdims=False):
     >>> print(keras.ops.logsumexp([0.0, 0.0]).numpy().round(4))
     0.6931
     """
-    a, ta = unwrap(x, "logsumexp")
+    a, ta = unwrap(x, "logsumexp", weak=False)
     a = result_float(np.asarray(a))
     axes = normalize_axis(axis, a.ndim)
     m = np.max(a, axis=axes, keepdims=True)
@@ -329,7 +329,7 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def _index_op(op, fn, x, axis, keepdims):
-    a, _ = unwrap(x, op)
+    a, _ = unwrap(x, op, weak=False)
     a = np.asarray(a)
     if a.size == 0:
         raise ValueError(f"{op} of an empty tensor has no value. Received: shape={a.shape}")
@@ -387,7 +387,7 @@ def any(x, axis=None, keepdims=False):
     >>> keras.ops.any([[0, 1], [0, 0]], axis=1).numpy().tolist()
     [True, False]
     """
-    return Tensor(np.any(unwrap(x, "any")[0], axis=axis, keepdims=keepdims))
+    return Tensor(np.any(unwrap(x, "any", weak=False)[0], axis=axis, keepdims=keepdims))
 
 
 def all(x, axis=None, keepdims=False):
@@ -405,7 +405,7 @@ def all(x, axis=None, keepdims=False):
     >>> keras.ops.all([[1, 1], [0, 1]], axis=1).numpy().tolist()
     [True, False]
     """
-    return Tensor(np.all(unwrap(x, "all")[0], axis=axis, keepdims=keepdims))
+    return Tensor(np.all(unwrap(x, "all", weak=False)[0], axis=axis, keepdims=keepdims))
 
 
 def count_nonzero(x, axis=None):
@@ -422,7 +422,7 @@ def count_nonzero(x, axis=None):
     >>> keras.ops.count_nonzero([[0, 1], [2, 3]], axis=1).numpy().tolist()
     [1, 2]
     """
-    a = unwrap(x, "count_nonzero")[0]
+    a = unwrap(x, "count_nonzero", weak=False)[0]
     return Tensor(np.asarray(np.count_nonzero(a, axis=axis), dtype="int32"))
 
 
@@ -446,7 +446,10 @@ def average(x, axis=None, weights=None):
 
     if weights is None:
         return mean(x, axis=axis)
-    a, w = np.asarray(unwrap(x, "average")[0]), np.asarray(unwrap(weights, "average")[0])
+    a, w = (
+        np.asarray(unwrap(x, "average", weak=False)[0]),
+        np.asarray(unwrap(weights, "average")[0]),
+    )
     if w.shape != a.shape:
         if axis is None or w.ndim != 1 or w.shape[0] != a.shape[axis]:
             raise ValueError(
@@ -477,7 +480,7 @@ def median(x, axis=None, keepdims=False):
     from .shape import moveaxis, reshape
     from .sorting import sort
 
-    a = np.asarray(unwrap(x, "median")[0])
+    a = np.asarray(unwrap(x, "median", weak=False)[0])
     axes = normalize_axis(axis, a.ndim)
     rest = [i for i in range(a.ndim) if i not in axes]
     # put the reduced axes last, flatten them into one, sort it and average the middle entries
@@ -511,7 +514,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     from .elementwise import power, sqrt, square
     from .shape import squeeze
 
-    a = np.asarray(unwrap(x, "norm")[0])
+    a = np.asarray(unwrap(x, "norm", weak=False)[0])
     if isinstance(axis, list):
         axis = tuple(axis)
     matrix = (isinstance(axis, tuple) and len(axis) == 2) or (

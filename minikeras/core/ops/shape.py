@@ -38,7 +38,7 @@ def reshape(x, newshape):
     >>> keras.ops.reshape(np.arange(6), (2, -1)).numpy().tolist()
     [[0, 1, 2], [3, 4, 5]]
     """
-    a, ta = unwrap(x, "reshape")
+    a, ta = unwrap(x, "reshape", weak=False)
     a = np.asarray(a)
     if isinstance(newshape, (int, np.integer)):
         newshape = (int(newshape),)
@@ -97,7 +97,7 @@ def transpose(x, axes=None):
     >>> keras.ops.transpose(np.zeros((2, 3, 4)), (2, 0, 1)).shape
     (4, 2, 3)
     """
-    a, ta = unwrap(x, "transpose")
+    a, ta = unwrap(x, "transpose", weak=False)
     a = np.asarray(a)
     if axes is None:
         axes = tuple(reversed(range(a.ndim)))
@@ -177,7 +177,7 @@ def expand_dims(x, axis):
     >>> keras.ops.expand_dims(np.zeros((2, 3)), -1).shape
     (2, 3, 1)
     """
-    a, ta = unwrap(x, "expand_dims")
+    a, ta = unwrap(x, "expand_dims", weak=False)
     a = np.asarray(a)
     out = np.expand_dims(a, axis)
     return Tensor.from_op(out, (ta,), lambda d: (d.reshape(a.shape),), "expand_dims", _reshape_back)
@@ -198,7 +198,7 @@ def squeeze(x, axis=None):
     >>> keras.ops.squeeze(np.zeros((2, 1, 3, 1)), axis=1).shape
     (2, 3, 1)
     """
-    a, ta = unwrap(x, "squeeze")
+    a, ta = unwrap(x, "squeeze", weak=False)
     a = np.asarray(a)
     try:
         out = np.squeeze(a, axis=axis)
@@ -222,7 +222,7 @@ def repeat(x, repeats, axis=None):
     >>> keras.ops.repeat([1, 2], 2).numpy().tolist()
     [1, 1, 2, 2]
     """
-    a, ta = unwrap(x, "repeat")
+    a, ta = unwrap(x, "repeat", weak=False)
     a = np.asarray(a)
     out = np.repeat(a, repeats, axis=axis)
 
@@ -262,7 +262,7 @@ def tile(x, repeats):
     >>> keras.ops.tile([1, 2], 2).numpy().tolist()
     [1, 2, 1, 2]
     """
-    a, ta = unwrap(x, "tile")
+    a, ta = unwrap(x, "tile", weak=False)
     a = np.asarray(a)
     reps = (repeats,) if np.ndim(repeats) == 0 else tuple(repeats)
     out = np.tile(a, reps)
@@ -294,7 +294,7 @@ def flip(x, axis=None):
     >>> keras.ops.flip([1, 2, 3]).numpy().tolist()
     [3, 2, 1]
     """
-    a, ta = unwrap(x, "flip")
+    a, ta = unwrap(x, "flip", weak=False)
     a = np.asarray(a)
     return Tensor.from_op(
         np.flip(a, axis),
@@ -319,7 +319,7 @@ def broadcast_to(x, shape):
     >>> keras.ops.broadcast_to([1, 2], (2, 2)).numpy().tolist()
     [[1, 2], [1, 2]]
     """
-    a, ta = unwrap(x, "broadcast_to")
+    a, ta = unwrap(x, "broadcast_to", weak=False)
     try:
         out = np.broadcast_to(a, shape)
     except ValueError:
@@ -344,7 +344,7 @@ def roll(x, shift, axis=None):
     >>> keras.ops.roll([1, 2, 3, 4], 1).numpy().tolist()
     [4, 1, 2, 3]
     """
-    a, ta = unwrap(x, "roll")
+    a, ta = unwrap(x, "roll", weak=False)
     neg = -np.asarray(shift)
     return Tensor.from_op(
         np.roll(a, shift, axis), (ta,), lambda d: (np.roll(d, neg, axis),), "roll"

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor
-from ._base import keras_operands, result_float, unwrap
+from ._base import keras_typed, result_float, unwrap
 from ._elementwise_base import _unary
 
 __all__ = ["erfc", "erfinv", "i0", "isreal", "ldexp", "nextafter", "gcd", "lcm"]
@@ -138,7 +138,7 @@ def i0(x):
     >>> round(float(keras.ops.i0(1.0)), 6)
     1.266066
     """
-    a = np.asarray(unwrap(x, "i0")[0])
+    a = np.asarray(unwrap(x, "i0", weak=False)[0])
     if a.dtype == np.int64:
         x = a.astype(np.float64)
     # d i0/dx = i1(x)
@@ -160,7 +160,7 @@ def isreal(x):
     >>> keras.ops.isreal([1.0, 2.0]).numpy().tolist()
     [True, True]
     """
-    return Tensor(np.isreal(np.asarray(unwrap(x, "isreal")[0])))
+    return Tensor(np.isreal(np.asarray(unwrap(x, "isreal", weak=False)[0])))
 
 
 def ldexp(x1, x2):
@@ -177,8 +177,10 @@ def ldexp(x1, x2):
     >>> keras.ops.ldexp([1.5, 3.0], [2, -1]).numpy().tolist()
     [6.0, 1.5]
     """
-    a, ta = unwrap(x1, "ldexp")
-    e = np.asarray(unwrap(x2, "ldexp")[0])
+    e = np.asarray(unwrap(x2, "ldexp", weak=False)[0])
+    if e.dtype.kind in "biu":  # the mantissas in Keras 3's result_type(x1, x2, float)
+        (x1, _), _ = keras_typed("ldexp", (x1, e), float, weak=False)
+    a, ta = unwrap(x1, "ldexp", weak=False)
     if e.dtype.kind not in "biu":
         raise TypeError(f"ldexp: x2 must be an integer tensor. Received: x2 dtype {e.dtype}")
     a = result_float(np.asarray(a))
@@ -205,22 +207,17 @@ def nextafter(x1, x2):
     >>> float(keras.ops.nextafter(np.float32(1.0), np.float32(0.0))) == 1 - 2.0**-24
     True
     """
-    a, b = keras_operands(
-        np.asarray(unwrap(x1, "nextafter")[0]), np.asarray(unwrap(x2, "nextafter")[0])
-    )
-    a, b = np.asarray(a), np.asarray(b)
-    if a.dtype.kind != "f" and b.dtype.kind != "f":
-        a, b = a.astype(dtypes.floatx()), b.astype(dtypes.floatx())
-    return Tensor(np.asarray(np.nextafter(a, b)))
+    (x1, x2), dtype = keras_typed("nextafter", (x1, x2), float, weak=False)
+    a, b = np.asarray(unwrap(x1, "nextafter")[0]), np.asarray(unwrap(x2, "nextafter")[0])
+    return Tensor(np.asarray(np.nextafter(a, b), dtype=dtypes.numpy_dtype(dtype)))
 
 
 def _integer_pair(op, x1, x2):
-    a, b = keras_operands(np.asarray(unwrap(x1, op)[0]), np.asarray(unwrap(x2, op)[0]))
-    a, b = np.asarray(a), np.asarray(b)
-    if a.dtype.kind not in "biu" or b.dtype.kind not in "biu":
-        raise TypeError(
-            f"{op} expects integer tensors. Received: x1 dtype {a.dtype}, x2 dtype {b.dtype}"
-        )
+    (a, b), _ = keras_typed(op, (x1, x2))
+    a, b = (unwrap(v, op)[0] for v in (a, b))
+    da, db = np.asarray(a).dtype, np.asarray(b).dtype
+    if da.kind not in "biu" or db.kind not in "biu":
+        raise TypeError(f"{op} expects integer tensors. Received: x1 dtype {da}, x2 dtype {db}")
     return a, b
 
 

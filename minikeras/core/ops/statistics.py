@@ -36,7 +36,7 @@ __all__ = [
 
 
 def _array(x, op):
-    return np.asarray(unwrap(x, op)[0])
+    return np.asarray(unwrap(x, op, weak=False)[0])
 
 
 def argpartition(x, kth, axis=-1):

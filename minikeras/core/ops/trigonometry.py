@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..tensor import Tensor
+from ._base import keras_dtype
 from ._elementwise_base import _binary, _float_of_ints, _unary
 from .arithmetic import multiply, negative, subtract
 from .elementwise import square
@@ -230,6 +231,7 @@ def arctanh(x):
     return _unary("arctanh", x, np.arctanh, lambda a, o, d: d / (1 - a * a))
 
 
+@keras_dtype(float, weak=False)
 def arctan2(x1, x2):
     """Elementwise angle of the point `(x2, x1)`: `arctan(x1 / x2)` in the right quadrant.
 

@@ -8,6 +8,7 @@ import pytest
 
 from helpers import check_grad, randn
 from minikeras import ops
+from minikeras.core import dtypes
 from minikeras.core.autodiff import gradients
 from minikeras.core.tensor import Tensor
 
@@ -46,7 +47,8 @@ def test_binary_values_and_grads(name, sa, sb):
     a, b = randn(*sa, seed=1), randn(*sb, seed=2)
     if name == "divide":
         b = np.where(np.abs(b) < 0.3, 0.7, b)  # keep away from the pole
-    np.testing.assert_allclose(op(a, b).numpy(), ref(a, b), rtol=1e-12)
+    with dtypes.keep_64bit():  # Keras 3 gives float32 for arctan2/logaddexp/maximum/minimum
+        np.testing.assert_allclose(op(a, b).numpy(), ref(a, b), rtol=1e-12)
     check_grad(op, a, b)
 
 
@@ -262,8 +264,22 @@ ALL_FLOAT_OPS += [
 @pytest.mark.parametrize("k", range(len(ALL_FLOAT_OPS)))
 def test_dtype_is_kept(dtype, k):
     x = randn(2, 3, dtype=dtype)
-    assert ALL_FLOAT_OPS[k](x).dtype == np.dtype(dtype)
-    assert ALL_FLOAT_OPS[k](Tensor(x)).dtype == np.dtype(dtype)
+    with dtypes.keep_64bit():
+        assert ALL_FLOAT_OPS[k](x).dtype == np.dtype(dtype)
+        assert ALL_FLOAT_OPS[k](Tensor(x)).dtype == np.dtype(dtype)
+
+
+# Keras 3.15.1 (jax and torch) takes these ops' dtype from result_type, which narrows float64
+NARROWING = [ops.maximum, ops.minimum, ops.divide_no_nan, ops.arctan2, ops.logaddexp, ops.hypot]
+
+
+@pytest.mark.parametrize("op", NARROWING)
+def test_float64_narrows_to_float32_as_keras(op):
+    x = randn(2, 3)
+    assert op(x, x).dtype == np.float32
+    assert op(Tensor(x), 2.0).dtype == np.float32
+    assert ops.floor(x).dtype == ops.ceil(x).dtype == np.float32
+    assert ops.add(x, x).dtype == np.float64  # torch's own promotion: kept
 
 
 def test_float32_gradient_is_float32():
@@ -414,3 +430,19 @@ def test_floor_divide_power_mod_of_bools_give_int32():
         assert fn(t, t).dtype == "int32" and fn(t, True).dtype == "int32", name
         assert fn(np.array([3, 4], "int8"), np.array([2, 3], "int8")).dtype == "int8"
     assert ops.power(t, np.array([True, False])).numpy().tolist() == [1, 1]
+
+
+def test_python_scalars_alone_are_int32_or_floatx_as_keras():
+    """Keras 3.15.1 converts a lone Python scalar to int32/float32 (numpy: int64/float64)."""
+    assert ops.sqrt(4.0).dtype == ops.abs(-2.0).dtype == ops.sum(3.0).dtype == np.float32
+    assert ops.negative(2).dtype == ops.square(3).dtype == ops.cumsum(2).dtype == np.int32
+    assert ops.add(2, 3).dtype == np.int32 and ops.multiply(2.0, 3).dtype == np.float32
+    assert ops.bitwise_invert(5).dtype == np.int32 and ops.gcd(np.int8([4]), 6).dtype == np.int8
+    assert ops.maximum(np.int8([1]), 3).dtype == np.int8  # a scalar with an array stays weak
+
+
+def test_shift_by_bools_keeps_the_integer_dtype_as_keras():
+    x = np.array([1, 2], "int8")
+    assert ops.left_shift(x, np.array([True, False])).dtype == np.int8
+    assert ops.right_shift(np.array([True]), np.array([1], "uint8")).dtype == np.uint8
+    assert ops.left_shift(np.array([True]), np.array([True])).dtype == np.int32
