@@ -45,7 +45,12 @@ def check_fit_arguments(epochs, initial_epoch, validation_split, validation_freq
     `validation_freq=0`; each is a ValueError here). Returns the validation frequency as an int
     or a frozenset of 1-based epochs."""
     for name, value in (("epochs", epochs), ("initial_epoch", initial_epoch)):
-        if not _is_int(value) or value < 0:
+        if not _is_int(value):  # Keras 3's range() raises TypeError for a float
+            raise TypeError(
+                f"fit(): `{name}` should be a non-negative integer, but got {name}={value!r} "
+                f"of type {type(value).__name__}."
+            )
+        if value < 0:
             raise ValueError(
                 f"fit(): `{name}` should be a non-negative integer, but got {name}={value!r}."
             )
@@ -58,7 +63,7 @@ def check_fit_arguments(epochs, initial_epoch, validation_split, validation_freq
             "fit(): `validation_split` should be a float in [0, 1) (the fraction of the "
             f"training data held out), but got validation_split={validation_split!r}."
         )
-    if isinstance(validation_freq, (list, tuple, set, frozenset, range)):
+    if isinstance(validation_freq, list):  # Keras 3 takes a list or an int, nothing else
         epochs_list = list(validation_freq)
         if not epochs_list or not all(_is_int(e) and e >= 1 for e in epochs_list):
             raise ValueError(
