@@ -8,7 +8,7 @@ from ..core.ops._base import EAGER_TYPES
 from ..core.tensor import Tensor
 from ..core.variable import Variable
 from .call_context import describe
-from .node import flatten, map_structure
+from .node import KerasTensor, flatten, map_structure
 
 _PLAIN_TYPES = EAGER_TYPES - {np.ndarray}
 
@@ -106,3 +106,41 @@ def attach_masks(outputs, masks):
     for o, m in zip(flat_out, flat_mask):
         if isinstance(o, Tensor):
             o._keras_mask = m if (m is None or isinstance(m, Tensor)) else Tensor(np.asarray(m))
+
+
+def _is_tensor_argument(v):
+    """Keras 3's test for a tensor argument of `call`: a tensor, or a non-empty nest of
+    tensors (None allowed among them)."""
+    if isinstance(v, (Tensor, np.ndarray, KerasTensor)):
+        return True
+    if isinstance(v, (list, tuple, dict)) and len(v) > 0:
+        leaves = flatten(v)
+        return all(x is None or _is_tensor_argument(x) for x in leaves) and any(
+            x is not None for x in leaves
+        )
+    return False
+
+
+def tensor_arguments(layer, args, kwargs):
+    """`{name: value}` of the call's tensor arguments when there is more than one (else an
+    empty dict): Keras 3 then leaves `mask` alone and fills `<name>_mask` parameters."""
+    names = getattr(layer, "_call_arg_names", ())
+    found = {}
+    for i, v in enumerate(args):
+        name = names[i] if i < len(names) else f"arg_{i}"
+        if name not in ("mask", "training") and _is_tensor_argument(v):
+            found[name] = v
+    for k, v in kwargs.items():
+        if k not in ("mask", "training") and _is_tensor_argument(v):
+            found[k] = v
+    return found if len(found) > 1 else {}
+
+
+def fill_argument_masks(layer, tensor_args, kwargs):
+    """Sets each `<name>_mask` keyword that call takes (and was not given) to the mask of its
+    tensor argument `<name>`, as Keras 3 does for a call with several tensor arguments."""
+    for name in getattr(layer, "_call_mask_params", set()) & set(tensor_args):
+        if kwargs.get(f"{name}_mask") is None:
+            kwargs[f"{name}_mask"] = map_structure(
+                lambda t: getattr(t, "_keras_mask", None), tensor_args[name]
+            )

@@ -28,8 +28,10 @@ from ..dtype_policies import DTypePolicyMap, serialize as serialize_policy
 from .input_adaptation import (
     arrays_to_tensors,
     attach_masks,
+    fill_argument_masks,
     is_float_dtype,
     plain_values,
+    tensor_arguments,
     to_tensors,
 )
 from .input_spec import InputSpec, assert_input_compatibility  # noqa: F401 (re-exported)
@@ -153,6 +155,12 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
         default = sig["training"].default if "training" in sig else None
         self._call_training_default = default if isinstance(default, bool) else None
         self._call_has_mask = "mask" in sig
+        # Keras 3 fills `mask` only when call gets one tensor argument; with several it fills
+        # each `<arg>_mask` parameter from that argument's own mask instead
+        self._call_arg_names = [
+            n for n, p in sig.items() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        self._call_mask_params = {n[: -len("_mask")] for n in sig if n.endswith("_mask")}
         # the name of call's first argument, so `layer(query=q, value=v)` finds its inputs
         self._call_first_arg = next(
             (n for n, p in sig.items() if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)),
@@ -309,9 +317,12 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
             if all(m is None for m in flatten(in_masks)):
                 in_masks = None
         mask = kwargs.get("mask")
+        several = (len(args) > 1 or kwargs) and tensor_arguments(self, args, kwargs)
+        if several:
+            fill_argument_masks(self, several, kwargs)
         if mask is None and in_masks is not None:  # the inputs' own masks
             mask = in_masks
-            if self._call_has_mask:
+            if self._call_has_mask and not several:
                 kwargs["mask"] = mask
         training = kwargs.get("training")
         if training is None:
