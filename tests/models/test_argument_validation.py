@@ -45,6 +45,13 @@ def test_numpy_integer_batch_size_is_accepted(model):
     assert out.shape == (10, 1)
 
 
+def test_float_epochs_is_a_type_error(model):
+    with pytest.raises(TypeError, match="`epochs`"):  # Keras 3's type (from range())
+        model.fit(X, Y, verbose=0, epochs=1.5)
+    with pytest.raises(ValueError, match="validation_freq"):  # Keras: a list or an int only
+        model.fit(X, Y, verbose=0, validation_data=(X, Y), validation_freq=(1,))
+
+
 @pytest.mark.parametrize(
     "kwargs, name",
     [
@@ -71,13 +78,6 @@ def test_numpy_integer_batch_size_is_accepted(model):
         ({"validation_freq": [0, 2], "validation_data": (X, Y)}, "validation_freq"),
     ],
 )
-def test_float_epochs_is_a_type_error(model):
-    with pytest.raises(TypeError, match="`epochs`"):  # Keras 3's type (from range())
-        model.fit(X, Y, verbose=0, epochs=1.5)
-    with pytest.raises(ValueError, match="validation_freq"):  # Keras: a list or an int only
-        model.fit(X, Y, verbose=0, validation_data=(X, Y), validation_freq=(1,))
-
-
 def test_bad_fit_arguments(model, kwargs, name):
     before = [w.copy() for w in model.get_weights()]
     with pytest.raises(ValueError, match=f"`{name}`") as info:
