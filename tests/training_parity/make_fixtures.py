@@ -121,6 +121,13 @@ def main():
                 res["steps_backend"] = "jax"
             doc[kind][name] = res
             arrays.update(arrs)
+    doc["errors"] = {}
+    for name, kind, cls, kwargs in T.ERROR_CASES:
+        try:
+            getattr(getattr(keras, kind), cls)(**kwargs)
+            doc["errors"][name] = {"type": None}
+        except Exception as e:  # noqa: BLE001
+            doc["errors"][name] = {"type": type(e).__name__, "message": str(e)[:300]}
     with open(os.path.join(HERE, "training_k3.json"), "w") as f:
         json.dump(doc, f, indent=0, sort_keys=True)
     np.savez_compressed(os.path.join(HERE, "training_k3.npz"), **arrays)

@@ -88,3 +88,27 @@ def test_optimizer(name):
             close(w.numpy(), DATA[f"{name}/step{t}/{i}"], f"weight {i} after step {t}")
     assert [[v.path, list(v.shape)] for v in opt.variables] == want["variables"]
     assert int(np.asarray(opt.iterations)) == want["iterations"]
+
+
+ERRORS = {n: rest for n, *rest in T.ERROR_CASES}
+
+
+@pytest.mark.parametrize("name", sorted(DOC["errors"]))
+def test_bad_arguments_raise_as_keras(name):
+    """Keras's exception type (or a subclass of it); no exception where Keras takes the
+    arguments."""
+    kind, cls, kwargs = ERRORS[name]
+    want = DOC["errors"][name]["type"]
+    make = getattr(getattr(keras, kind), cls)
+    if name in T.STRICTER:
+        assert want is None
+        with pytest.raises(ValueError):
+            make(**kwargs)
+        return
+    if want is None:
+        make(**kwargs)
+        return
+    with pytest.raises(Exception) as info:
+        make(**kwargs)
+    kinds = [k.__name__ for k in type(info.value).__mro__]
+    assert want in kinds, f"Keras raises {want}; minikeras raised {kinds[0]}: {info.value}"

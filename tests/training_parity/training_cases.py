@@ -310,3 +310,47 @@ def make_optimizer(lib, cls, kwargs):
     if isinstance(kwargs.get("learning_rate"), dict):
         kwargs["learning_rate"] = lib.optimizers.schedules.deserialize(kwargs["learning_rate"])
     return getattr(lib.optimizers, cls)(**kwargs)
+
+
+# Arguments Keras 3 refuses when the object is made (or takes, where its answer is no exception):
+# (name, kind, class_name, kwargs).
+ERROR_CASES = [
+    ("loss_reduction", "losses", "MeanSquaredError", {"reduction": "bad"}),
+    ("loss_unknown_kw", "losses", "MeanSquaredError", {"foo": 1}),
+    ("huber_delta_neg", "losses", "Huber", {"delta": -1.0}),
+    ("bce_smoothing", "losses", "BinaryCrossentropy", {"label_smoothing": 2.0}),
+    ("scce_axis", "losses", "SparseCategoricalCrossentropy", {"axis": "a"}),
+    ("dice_axis", "losses", "Dice", {"axis": "x"}),
+    ("auc_thresholds", "metrics", "AUC", {"num_thresholds": 1}),
+    ("auc_curve", "metrics", "AUC", {"curve": "bad"}),
+    ("auc_summation", "metrics", "AUC", {"summation_method": "bad"}),
+    ("precision_threshold", "metrics", "Precision", {"thresholds": 2.0}),
+    ("recall_threshold_neg", "metrics", "Recall", {"thresholds": [-0.5]}),
+    ("f1_average", "metrics", "F1Score", {"average": "bad"}),
+    ("fbeta_beta", "metrics", "FBetaScore", {"beta": 0.0}),
+    ("f1_threshold", "metrics", "F1Score", {"threshold": 2.0}),
+    ("r2_aggregation", "metrics", "R2Score", {"class_aggregation": "bad"}),
+    ("p_at_r_range", "metrics", "PrecisionAtRecall", {"recall": 1.5}),
+    ("s_at_s_range", "metrics", "SensitivityAtSpecificity", {"specificity": -0.1}),
+    ("tp_thresholds", "metrics", "TruePositives", {"thresholds": 1.5}),
+    ("sgd_momentum", "optimizers", "SGD", {"momentum": 2.0}),
+    ("sgd_momentum_neg", "optimizers", "SGD", {"momentum": -0.5}),
+    ("clip_both", "optimizers", "SGD", {"clipnorm": 1.0, "global_clipnorm": 1.0}),
+    ("clip_three", "optimizers", "Adam", {"clipnorm": 1.0, "clipvalue": 1.0}),
+    ("ema_momentum", "optimizers", "Adam", {"use_ema": True, "ema_momentum": 2.0}),
+    ("unknown_kw", "optimizers", "Adam", {"foo": 1}),
+    ("lr_str", "optimizers", "Adam", {"learning_rate": "fast"}),
+    ("accum_steps", "optimizers", "Adam", {"gradient_accumulation_steps": 1}),
+    ("accum_steps_float", "optimizers", "Adam", {"gradient_accumulation_steps": 2.5}),
+    ("adamw_decay_none", "optimizers", "AdamW", {"weight_decay": None}),
+    ("ftrl_power", "optimizers", "Ftrl", {"learning_rate_power": 1.0}),
+    ("ftrl_l1", "optimizers", "Ftrl", {"l1_regularization_strength": -1.0}),
+    ("ftrl_init", "optimizers", "Ftrl", {"initial_accumulator_value": -1.0}),
+    ("lion_beta", "optimizers", "Lion", {"beta_1": 0.0}),
+    ("adagrad_init_neg", "optimizers", "Adagrad", {"initial_accumulator_value": -1.0}),
+]
+
+# Arguments Keras 3 takes that minikeras refuses with a ValueError: name -> what Keras does.
+STRICTER = {
+    "adagrad_init_neg": "Keras takes a negative initial accumulator; its steps are then NaN",
+}
