@@ -1,5 +1,7 @@
 """`PyDataset` (alias `Sequence`): an indexable source of batches for `fit`/`evaluate`/`predict`."""
 
+import warnings
+
 
 class PyDataset:
     """Base class for datasets that return whole batches by index.
@@ -23,9 +25,35 @@ class PyDataset:
     """
 
     def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
-        self.workers = workers
-        self.use_multiprocessing = use_multiprocessing
-        self.max_queue_size = max_queue_size
+        self._workers = workers
+        self._use_multiprocessing = use_multiprocessing
+        self._max_queue_size = max_queue_size
+
+    def _setting(self, name, default):
+        """A constructor setting; Keras 3's default (with its warning) when a subclass did not
+        call `super().__init__()`."""
+        if not hasattr(self, name):
+            warnings.warn(
+                "Your `PyDataset` class should call `super().__init__(**kwargs)` in its "
+                "constructor. `**kwargs` can include `workers`, `use_multiprocessing`, "
+                "`max_queue_size`. Do not pass these arguments to `fit()`, as they will be "
+                "ignored.",
+                stacklevel=3,
+            )
+            setattr(self, name, default)
+        return getattr(self, name)
+
+    workers = property(
+        lambda self: self._setting("_workers", 1), lambda self, v: setattr(self, "_workers", v)
+    )
+    use_multiprocessing = property(
+        lambda self: self._setting("_use_multiprocessing", False),
+        lambda self, v: setattr(self, "_use_multiprocessing", v),
+    )
+    max_queue_size = property(
+        lambda self: self._setting("_max_queue_size", 10),
+        lambda self, v: setattr(self, "_max_queue_size", v),
+    )
 
     def __getitem__(self, index):
         raise NotImplementedError(f"{type(self).__name__} must implement __getitem__(index).")
@@ -36,6 +64,9 @@ class PyDataset:
     @property
     def num_batches(self):
         return len(self)
+
+    def on_epoch_begin(self):
+        """Called before every epoch (Keras 3)."""
 
     def on_epoch_end(self):
         """Called after every epoch; shuffle here if needed."""
