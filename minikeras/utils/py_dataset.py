@@ -2,6 +2,8 @@
 
 import warnings
 
+_DEFAULTS = {"_workers": 1, "_use_multiprocessing": False, "_max_queue_size": 10}
+
 
 class PyDataset:
     """Base class for datasets that return whole batches by index.
@@ -29,10 +31,12 @@ class PyDataset:
         self._use_multiprocessing = use_multiprocessing
         self._max_queue_size = max_queue_size
 
-    def _setting(self, name, default):
+    def _setting(self, name):
         """A constructor setting; Keras 3's default (with its warning) when a subclass did not
         call `super().__init__()`."""
         if not hasattr(self, name):
+            for attr, value in _DEFAULTS.items():  # all three at once, one warning
+                self.__dict__.setdefault(attr, value)
             warnings.warn(
                 "Your `PyDataset` class should call `super().__init__(**kwargs)` in its "
                 "constructor. `**kwargs` can include `workers`, `use_multiprocessing`, "
@@ -40,18 +44,17 @@ class PyDataset:
                 "ignored.",
                 stacklevel=3,
             )
-            setattr(self, name, default)
         return getattr(self, name)
 
     workers = property(
-        lambda self: self._setting("_workers", 1), lambda self, v: setattr(self, "_workers", v)
+        lambda self: self._setting("_workers"), lambda self, v: setattr(self, "_workers", v)
     )
     use_multiprocessing = property(
-        lambda self: self._setting("_use_multiprocessing", False),
+        lambda self: self._setting("_use_multiprocessing"),
         lambda self, v: setattr(self, "_use_multiprocessing", v),
     )
     max_queue_size = property(
-        lambda self: self._setting("_max_queue_size", 10),
+        lambda self: self._setting("_max_queue_size"),
         lambda self, v: setattr(self, "_max_queue_size", v),
     )
 
