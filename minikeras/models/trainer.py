@@ -568,8 +568,8 @@ class Trainer:
             data.batch_size = max(data.n, 1)
         self.reset_metrics()
         logs = {}
-        for batch in data:
-            logs = pythonify_logs(self.train_step(batch))
+        for batch in data:  # Keras 3 hands the step an (x, y, sample_weight) triple here
+            logs = pythonify_logs(self.train_step(data_adapter.unpack_x_y_sample_weight(batch)))
         logs = self._get_metrics_result_or_logs(logs)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
@@ -580,7 +580,7 @@ class Trainer:
         self.reset_metrics()
         logs = {}
         for batch in data:
-            logs = pythonify_logs(self.test_step(batch))
+            logs = pythonify_logs(self.test_step(data_adapter.unpack_x_y_sample_weight(batch)))
         logs = self._get_metrics_result_or_logs(logs)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 

@@ -484,3 +484,36 @@ def s_csv_columns(keras, tmp):
             "rows": [[cell(c) for c in line.split(",")] for line in raw.splitlines()],
         }
     return out
+
+
+def s_custom_step_overrides(keras, tmp):
+    x, y = data()
+
+    class C(keras.Sequential):
+        def test_step(self, data):
+            x, y = data
+            yp = self(x, training=False)
+            return {"custom": keras.ops.mean(yp), "n": 3}
+
+    class D(keras.Sequential):
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            return keras.ops.mean(keras.ops.abs(y - y_pred)) * 3.0
+
+    def make(cls, **kw):
+        m = fixed_weights(cls([keras.Input((4,)), keras.layers.Dense(2)]))
+        m.compile(sgd(keras), **kw)
+        return m
+
+    m = make(C, loss="mse", metrics=["mae"])
+    out = {
+        "ev_custom": plain(m.evaluate(x, y, batch_size=5, verbose=0)),
+        "ev_custom_dict": plain(m.evaluate(x, y, batch_size=5, verbose=0, return_dict=True)),
+        "fit_val_custom": hist(
+            m.fit(x, y, batch_size=5, verbose=0, validation_data=(x, y), shuffle=False)
+        ),
+        "tob_custom": error(lambda: m.test_on_batch(x, y, return_dict=True)),
+    }
+    m = make(D, metrics=["mse"])
+    out["fit_compute_loss"] = hist(m.fit(x, y, batch_size=6, verbose=0, shuffle=False))
+    out["ev_compute_loss"] = plain(m.evaluate(x, y, verbose=0, return_dict=True))
+    return out
