@@ -125,9 +125,11 @@ def _render_table(header, alignment, rows, widths):
     def rule(chars):
         return chars[0] + chars[2].join(chars[1] * (w + 2) for w in widths) + chars[3]
 
-    def block(cells, chars, aligns):
+    def block(cells, chars, aligns, bottom=False):
         wrapped = [_wrap(c, w) for c, w in zip(cells, widths)]
         height = max(len(w) for w in wrapped)
+        if bottom:  # rich aligns header cells to the bottom, rows to the top
+            wrapped = [[""] * (height - len(w)) + w for w in wrapped]
         out = []
         for i in range(height):
             parts = [
@@ -137,7 +139,7 @@ def _render_table(header, alignment, rows, widths):
             out.append(chars[0] + chars[2].join(parts) + chars[3])
         return out
 
-    lines = [rule(_TOP)] + block(header, _HEAD, alignment) + [rule(_HEAD_RULE)]
+    lines = [rule(_TOP)] + block(header, _HEAD, alignment, bottom=True) + [rule(_HEAD_RULE)]
     for i, row in enumerate(rows):
         if i:
             lines.append(rule(_ROW_RULE))

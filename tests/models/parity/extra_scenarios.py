@@ -346,3 +346,23 @@ def s_callback_argument_errors(keras, tmp):
         "not_a_callback": error(lambda: fit_with(object())),
     }
     return out
+
+
+def s_summary_multi_input(keras, tmp):
+    def text(model, **kw):
+        lines = []
+        r = model.summary(print_fn=lambda s, **k: lines.append(s), **kw)
+        return {"returned": r, "lines": "\n".join(lines).splitlines()}
+
+    a = keras.Input((2,), name="a")
+    b = keras.Input((3,), name="b")
+    c = keras.layers.Concatenate(name="cat")([a, b])
+    d = keras.layers.Dense(4, name="d")(c)
+    e = keras.layers.Add(name="add")([d, d])
+    m = keras.Model([a, b], [e, c], name="multi")
+    return {
+        "plain": text(m),
+        "range": text(m, layer_range=["cat", "d"]),
+        "positions": text(m, positions=[0.5, 0.7, 0.85, 1.0]),
+        "narrow": text(m, line_length=50),
+    }
