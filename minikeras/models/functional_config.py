@@ -140,6 +140,13 @@ def functional_config(model):
 # ---- reading: Functional -------------------------------------------------------------------------
 
 
+def _takes_states_in_inputs(layer):
+    from ..layers.rnn.bidirectional import Bidirectional
+    from ..layers.rnn.rnn import RNN
+
+    return isinstance(layer, (RNN, Bidirectional))
+
+
 def _is_triple(x):
     return (
         isinstance(x, (list, tuple))
@@ -349,7 +356,7 @@ class _Graph:
             return {k: self._decode(v) for k, v in value.items()}
         return deserialize_value(value)
 
-    def call_args(self, node):
+    def call_args(self, node, layer=None):
         """`(args, kwargs)` for one inbound node (Keras 2 or 3 form); raises _NotReady."""
         if isinstance(node, dict):  # Keras 3: {"args": [...], "kwargs": {...}}
             kwargs = {
@@ -375,6 +382,9 @@ class _Graph:
                 if t is None:
                     raise _NotReady
                 kwargs[k] = t
+        if len(inputs) > 1 and _takes_states_in_inputs(layer) and "initial_state" not in kwargs:
+            # tf.keras 2 records `rnn(x, initial_state=s)` as the inputs [x, *s]
+            return [inputs[0]], {**kwargs, "initial_state": inputs[1:]}
         return [inputs[0] if len(inputs) == 1 else inputs], kwargs
 
     def _keras_form(self, name, args, kwargs):
@@ -402,7 +412,7 @@ class _Graph:
                     continue
                 while len(done) < len(nodes):
                     try:
-                        args, kwargs = self.call_args(nodes[len(done)])
+                        args, kwargs = self.call_args(nodes[len(done)], self.layers[name])
                     except _NotReady:
                         pending = True
                         break

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..utils import atomic
 from . import keras_zip
-from .hdf5_legacy import MAX_DATASET_BYTES, SafeH5
+from .hdf5_legacy import MAX_DATASET_BYTES, SafeH5, write_dataset
 from .structure import walk_saveables
 
 _ASSETS = "assets/"
@@ -397,7 +397,7 @@ def _write_group(f, tree, path):
     if values:
         group = f.create_group(f"{path}/vars" if path else "vars")
         for key, value in values.items():
-            group.create_dataset(str(key), data=np.asarray(value))
+            write_dataset(group, str(key), value, keras3=True)
     for key, value in tree.items():
         if isinstance(value, dict) and value:
             _write_group(f, value, f"{path}/{key}" if path else key)

@@ -308,6 +308,18 @@ class SafeH5:
         return value.astype(dtype, copy=False)
 
 
+def write_dataset(group, name, value, keras3=False):
+    """Creates dataset `name` holding `value`. bfloat16 (no HDF5 type) is stored as Keras stores
+    it: two opaque bytes per value, plus, in the Keras 3 layout, a `dtype` attribute naming it."""
+    value = np.asarray(value)
+    if value.dtype.name != "bfloat16":
+        return group.create_dataset(name, data=value)
+    ds = group.create_dataset(name, data=value.view(np.uint16).view("V2"))
+    if keras3:
+        ds.attrs["dtype"] = "bfloat16"
+    return ds
+
+
 def keras_version_of(h5, group=None):
     """`keras_version` of the file (None if absent, meaning Keras 1)."""
     version = h5.attr(h5.file, "keras_version")
@@ -509,13 +521,13 @@ def write_weights_group(group, model):
         wnames = _weight_names(layer, weights)
         _write_names(g, "weight_names", wnames)
         for wn, v in zip(wnames, weights):
-            g.create_dataset(wn, data=np.asarray(v.data))
+            write_dataset(g, wn, v.data)
     top = group.create_group("top_level_model_weights")
     own = list(model._own_variables)
     tnames = [f"{model.name}/{v.name}" for v in own]
     _write_names(top, "weight_names", tnames)
     for wn, v in zip(tnames, own):
-        top.create_dataset(wn, data=np.asarray(v.data))
+        write_dataset(top, wn, v.data)
 
 
 def write_weights_file(model, path):
@@ -550,4 +562,4 @@ def write_model_file(model, path, model_config, training_config=None, optimizer=
                 names.append(name)
             _write_names(g, "weight_names", names)
             for name, v in zip(names, optimizer.variables):
-                g.create_dataset(name, data=np.asarray(v.data))
+                write_dataset(g, name, v.data)

@@ -12,7 +12,7 @@ import warnings
 import h5py
 import numpy as np
 
-from .hdf5_legacy import MAX_DATASET_BYTES
+from .hdf5_legacy import MAX_DATASET_BYTES, write_dataset
 from .structure import _is_optimizer, describe, loads_by_layout, own_variables, walk_saveables
 
 
@@ -24,7 +24,10 @@ def write_store(h5file, root):
         store = {}
         obj.save_own_variables(store)
         for key in sorted(store, key=lambda k: (len(k), k)):
-            group.create_dataset(str(key), data=np.asarray(getattr(store[key], "data", store[key])))
+            value = store[key]
+            if not isinstance(value, np.ndarray):  # a Variable or Tensor (an array's .data is
+                value = getattr(value, "data", value)  # its raw buffer, refused for bfloat16)
+            write_dataset(group, str(key), value, keras3=True)
 
 
 def write_file(model, path):

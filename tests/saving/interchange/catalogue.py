@@ -482,6 +482,44 @@ def hashing(k):
     return k.Model([a, b, c], L.Dense(2)(y), name="hashing"), data
 
 
+def rnn_states(k):
+    L = k.layers
+    x = k.Input((5, 3), name="x")
+    seq, h, c = L.LSTM(4, return_sequences=True, return_state=True)(x)
+    g = L.GRU(4, return_sequences=True)(seq, initial_state=h)
+    out, state = L.SimpleRNN(2, return_state=True, go_backwards=True)(g)
+    bi = L.Bidirectional(L.LSTM(2, return_sequences=True), merge_mode="ave")(seq)
+    frames = k.Input((3, 4, 4, 1), name="frames")
+    td = L.TimeDistributed(L.Conv2D(2, 3))(frames)
+    td = L.TimeDistributed(L.Flatten())(td)
+    y = L.Concatenate()([out, state, c, L.GlobalMaxPooling1D()(bi), L.GlobalAveragePooling1D()(td)])
+    model = k.Model([x, frames], y, name="rnn_states")
+    return model, [normal("rnn_states", (2, 5, 3)), normal("rnn_states_f", (2, 3, 4, 4, 1))]
+
+
+def mask_pooling(k):
+    L = k.layers
+    x = k.Input((6,), dtype="int32", name="tokens")
+    e = L.Embedding(9, 3, mask_zero=True)(x)
+    a = L.GlobalAveragePooling1D()(e)
+    h = L.Dense(3)(e)
+    att = L.Attention()([h, e])
+    b = L.GlobalMaxPooling1D()(att)
+    y = L.Concatenate()([a, b])
+    tokens = np.array([[1, 2, 0, 0, 0, 0], [8, 7, 6, 5, 4, 3]], dtype="int32")
+    return k.Model(x, y, name="mask_pooling"), [tokens]
+
+
+def dtypes(k):
+    L = k.layers
+    x = k.Input((4,), name="x")
+    h = L.Dense(3, dtype="float64", name="wide")(x)
+    h = L.Dense(3, dtype="bfloat16", name="narrow")(h)
+    h = L.Activation("tanh", dtype="float32")(h)
+    y = L.Dense(2, name="out")(h)
+    return k.Model(x, y, name="dtypes"), [normal("dtypes", (3, 4))]
+
+
 BUILDERS = {
     f.__name__: f
     for f in (
@@ -510,6 +548,9 @@ BUILDERS = {
         audio,
         misc_k3,
         hashing,
+        rnn_states,
+        mask_pooling,
+        dtypes,
     )
 }
 

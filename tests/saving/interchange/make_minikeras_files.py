@@ -23,9 +23,9 @@ TARGETS = {
     "weights_k2": "{}_weights.h5",
 }
 
-# `model.save(..., for_tf_keras=True)` as `<name>_tf.h5` (docs/saving.md: mha(q, v) calls and
-# nested functional models)
-FOR_TF_KERAS = ("attention", "nested")
+# `model.save(..., for_tf_keras=True)` as `<name>_tf.h5` (docs/saving.md: tensors given besides the
+# first argument, mha(q, v) or rnn(x, initial_state=s), and nested functional models)
+FOR_TF_KERAS = ("attention", "nested", "rnn_states")
 
 
 def main():
