@@ -520,6 +520,16 @@ def dtypes(k):
     return k.Model(x, y, name="dtypes"), [normal("dtypes", (3, 4))]
 
 
+def sequential_deferred(k):
+    """A Sequential without an Input, built by its first call, holding a Sequential."""
+    L = k.layers
+    inner = k.Sequential([L.Dense(4, activation="relu"), L.Dropout(0.1)], name="inner_seq")
+    model = k.Sequential([inner, L.Dense(2), L.Softmax()], name="sequential_deferred")
+    data = normal("sequential_deferred", (3, 5))
+    model(data)
+    return model, [data]
+
+
 BUILDERS = {
     f.__name__: f
     for f in (
@@ -551,6 +561,7 @@ BUILDERS = {
         rnn_states,
         mask_pooling,
         dtypes,
+        sequential_deferred,
     )
 }
 
