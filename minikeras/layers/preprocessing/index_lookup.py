@@ -24,6 +24,22 @@ def _listify(x):
     return x.tolist() if isinstance(x, np.ndarray) else (list(x) if isinstance(x, tuple) else x)
 
 
+class RaggedRows(list):
+    """Rows of different lengths: a Python list of lists standing in for `tf.ragged.constant`
+    (minikeras has no ragged tensors)."""
+
+
+def ragged_rows(x):
+    """`RaggedRows` of `x` when it is a list of sequences of different lengths, else None."""
+    if isinstance(x, (list, tuple)) and len(x) > 1:
+        if (
+            all(isinstance(r, (list, tuple, np.ndarray)) for r in x)
+            and len({len(r) for r in x}) > 1
+        ):
+            return RaggedRows(np.asarray(r) for r in x)
+    return None
+
+
 class IndexLookup(DataLayer):
     """Maps tokens to indices (or back, with `invert=True`); see `StringLookup`."""
 
@@ -240,6 +256,14 @@ class IndexLookup(DataLayer):
         """Learns the vocabulary (and IDF weights in `"tf_idf"` mode) from `data`: an array or
         list (one batch; a 1-D one is one token per document), or an iterable of batches."""
 
+        rows = ragged_rows(data)
+        if rows is not None:  # tf.ragged rows: each one is a document of its own length
+            self.reset_state()
+            for row in rows:
+                self.update_state(self._prepare(row).reshape(1, -1))
+            self.finalize_state()
+            return
+
         def one_batch():
             if (
                 isinstance(data, (list, tuple, np.ndarray))
@@ -404,7 +428,21 @@ class IndexLookup(DataLayer):
                 "does not hold an adapted vocabulary; a .keras archive does.)"
             )
 
+    def _convert_inputs(self, inputs):
+        rows = ragged_rows(inputs)
+        return rows if rows is not None else super()._convert_inputs(inputs)
+
     def call(self, inputs):
+        if isinstance(inputs, RaggedRows):
+            # as Keras on a tf.RaggedTensor: each row encodes to one vector
+            if self.invert or self.output_mode not in ("multi_hot", "count", "tf_idf"):
+                raise ValueError(
+                    f"Layer '{self.name}' got rows of different lengths (a ragged list), which "
+                    "encode only with output_mode 'multi_hot', 'count' or 'tf_idf' (other modes "
+                    "need tf.RaggedTensor). Received: output_mode="
+                    f"{self.output_mode!r}, invert={self.invert}. Pad the rows to one length."
+                )
+            return np.stack([self.call(row) for row in inputs])
         self._ensure_known_vocab_size()
         self._ensure_vocabulary()
         if self.invert:
