@@ -312,13 +312,21 @@ class GradientTape:
                 )
             t.requires_grad = True
 
+    def _gradient_of(self, target, flat, output_gradient):
+        from .tensor import Tensor
+
+        if self._records_gradient():
+            return gradients(target, flat, output_gradient, create_graph=True)
+        grads = gradients(target, flat, output_gradient)
+        return [None if g is None else Tensor(g) for g in grads]
+
     def gradient(self, target, sources, output_gradients=None):
-        """Gradient of `target` with respect to `sources` (a tensor, or a list/dict of them).
+        """Gradient of `target` (a tensor, or a list/dict of them: the sum of their gradients, as
+        TensorFlow's tape) with respect to `sources` (a tensor, or a list/dict of them).
 
         Returns the same structure as `sources`, each entry a Tensor shaped like its source or
         None when the source is not connected to `target`.
         """
-        from .tensor import Tensor
 
         if self._used and not self.persistent:
             raise RuntimeError(
@@ -332,11 +340,16 @@ class GradientTape:
         else:
             single = not isinstance(sources, (list, tuple))
             flat = [sources] if single else list(sources)
-        if self._records_gradient():
-            out = gradients(target, flat, output_gradients, create_graph=True)
+        if isinstance(target, (list, tuple, dict)):
+            # as TensorFlow's tape: a structure of targets gets the sum of their gradients
+            targets = list(target.values()) if isinstance(target, dict) else list(target)
+            seeds = output_gradients or [None] * len(targets)
+            out = [None] * len(flat)
+            for t, seed in zip(targets, seeds):
+                for i, g in enumerate(self._gradient_of(t, flat, seed)):
+                    out[i] = g if out[i] is None else (out[i] if g is None else out[i] + g)
         else:
-            grads = gradients(target, flat, output_gradients)
-            out = [None if g is None else Tensor(g) for g in grads]
+            out = self._gradient_of(target, flat, output_gradients)
         if isinstance(sources, dict):
             return dict(zip(keys, out))
         return out[0] if single else out

@@ -483,3 +483,45 @@ def test_gradient_penalty_matches_torch_create_graph():
     want = torch.autograd.grad(gp_t, [k1, k2, wd], allow_unused=True)
     for got, ref in zip([grads[0], grads[2], grads[4]], want):
         np.testing.assert_allclose(got.numpy(), ref.detach().numpy(), rtol=1e-8, atol=1e-12)
+
+
+def test_second_order_through_sparse_crossentropy_with_a_list_target():
+    # keras.io debugging_tips: d(sum of the first-order gradients)/dw with two nested tapes,
+    # the loss through take_along_axis (sparse categorical crossentropy), the target a list
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4, 3))
+    y = np.array([0, 2, 1, 2])
+    w0 = rng.normal(size=(3, 3)) * 0.5
+    b0 = rng.normal(size=(3,)) * 0.1
+
+    def first_order(w_arr, b_arr):
+        w, b = keras.Variable(w_arr), keras.Variable(b_arr)
+        with keras.GradientTape() as tape:
+            probs = ops.softmax(ops.matmul(x, w) + b)
+            loss = ops.mean(keras.losses.sparse_categorical_crossentropy(y, probs))
+        return [g.numpy() for g in tape.gradient(loss, [w, b])]
+
+    w, b = keras.Variable(w0), keras.Variable(b0)
+    with keras.GradientTape() as outer:
+        with keras.GradientTape() as inner:
+            probs = ops.softmax(ops.matmul(x, w) + b)
+            loss = ops.mean(keras.losses.sparse_categorical_crossentropy(y, probs))
+        dl_dw = inner.gradient(loss, [w, b])
+    d2w, d2b = (g.numpy() for g in outer.gradient(dl_dw, [w, b]))
+    eps = 1e-6
+    want = np.zeros_like(w0)
+    for i in np.ndindex(w0.shape):
+        up, down = w0.copy(), w0.copy()
+        up[i] += eps
+        down[i] -= eps
+        total = [sum(g.sum() for g in first_order(p, b0)) for p in (up, down)]
+        want[i] = (total[0] - total[1]) / (2 * eps)
+    np.testing.assert_allclose(d2w, want, rtol=1e-5, atol=1e-7)
+    want_b = np.zeros_like(b0)
+    for i in range(3):
+        up, down = b0.copy(), b0.copy()
+        up[i] += eps
+        down[i] -= eps
+        total = [sum(g.sum() for g in first_order(w0, p)) for p in (up, down)]
+        want_b[i] = (total[0] - total[1]) / (2 * eps)
+    np.testing.assert_allclose(d2b, want_b, rtol=1e-5, atol=1e-7)

@@ -129,18 +129,23 @@ def take_along_axis(x, indices, axis=None):
     _check_indices("take_along_axis", idx, a.shape[axis], axis)
     out = np.take_along_axis(a, idx, axis=axis)
 
-    def backward(d):
-        g = np.zeros(a.shape, dtype=d.dtype)
+    def where():
         grid = np.indices(out.shape, sparse=True)
         # axes where x has size 1 but the output is wider were broadcast: they map to index 0
-        where = [
+        return tuple(
             idx if k == axis else (i if a.shape[k] == out.shape[k] else 0 * i)
             for k, i in enumerate(grid)
-        ]
-        np.add.at(g, tuple(where), d)
+        )
+
+    def backward(d):
+        g = np.zeros(a.shape, dtype=d.dtype)
+        np.add.at(g, where(), d)
         return (g,)
 
-    return Tensor.from_op(out, (ta,), backward, "take_along_axis")
+    def backward_ops(d, out):  # the same scatter-add as an op, so it differentiates again
+        return (_getitem_grad(d, where(), False, a.shape),)
+
+    return Tensor.from_op(out, (ta,), backward, "take_along_axis", backward_ops)
 
 
 def getitem(x, key):
