@@ -7,6 +7,7 @@ from ..layers.core_layers.input_layer import InputLayer
 from ..layers.layer import Layer
 from ..layers.node import KerasTensor
 from ..serialization import registry
+from ..utils import naming
 from . import sequential_config
 from .model import Model
 
@@ -103,6 +104,9 @@ class Sequential(Model):
         self._outputs = [x]
         self._build_shapes = self._input_layer.batch_shape
         self.built = True
+        # Keras 3 builds a Sequential into an inner Functional, which takes the next default
+        # "functional" name: a keras.Model made afterwards is named as it would be in Keras
+        naming.uniquify("functional")
 
     # Before it knows its input shape, a Sequential has no inputs/outputs: AttributeError, as
     # Keras 3 (hasattr(model, "inputs") is False; messages as Keras prints them)

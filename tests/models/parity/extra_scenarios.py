@@ -366,3 +366,24 @@ def s_summary_multi_input(keras, tmp):
         "positions": text(m, positions=[0.5, 0.7, 0.85, 1.0]),
         "narrow": text(m, line_length=50),
     }
+
+
+def s_default_model_names(keras, tmp):
+    def functional_name():
+        i = keras.Input((2,))
+        return keras.Model(i, keras.layers.Dense(1)(i)).name
+
+    names = [functional_name()]
+    s = keras.Sequential([keras.layers.Dense(2)])
+    names.append(s.name)
+    s.build((None, 3))
+    names.append(functional_name())
+    s3 = keras.Sequential([keras.Input((3,))])
+    s3.add(keras.layers.Dense(2))
+    s3.add(keras.layers.Dense(2))
+    names += [s3.name, functional_name()]
+    s4 = keras.Sequential([keras.layers.Dense(2)])
+    s4.compile(sgd(keras), "mse")
+    s4.fit(np.zeros((2, 3)), np.zeros((2, 2)), verbose=0)
+    names.append(functional_name())
+    return names
