@@ -153,14 +153,17 @@ class ProgbarLogger(Callback):
     def _summary(self, logs):
         """Keras's one-line summary: `3/3 - 0s - 5ms/step - loss: 0.1234`."""
         elapsed = time.time() - self._start
-        per = elapsed / max(self._seen, 1)
+        # Keras 3 finalizes the bar at its target (the known step count, e.g. 6/6 even when
+        # TerminateOnNaN stopped the epoch at 2), else at the steps seen
+        done = self._total or self._seen
+        per = elapsed / max(done, 1)
         if per >= 1 or per == 0:
             per_step = f"{per:.0f}s/step"
         elif per >= 1e-3:
             per_step = f"{per * 1e3:.0f}ms/step"
         else:
             per_step = f"{per * 1e6:.0f}us/step"
-        line = f"{self._seen}/{self._seen} - {elapsed:.0f}s - {per_step}"
+        line = f"{done}/{done} - {elapsed:.0f}s - {per_step}"
         return f"{line} - {_fmt(logs)}" if logs else line
 
     def on_test_begin(self, logs=None):

@@ -340,3 +340,33 @@ def s_fixed_weights_roundtrip(keras, tmp):
     m2 = fixed_weights(mlp(keras), seed=9)
     m2.load_weights(path)
     return {"weights": weights(m2)}
+
+
+def s_terminate_on_nan_output(keras, tmp):
+    from extra_scenarios import captured
+
+    x, y = data()
+    out = {}
+    for name, verbose, vd in [("v0_val", 0, (x, y)), ("v2", 2, None)]:
+        m = mlp(keras)
+        m.compile(sgd(keras, lr=1e20), "mse")
+        runs = []
+        lines = captured(
+            lambda m=m, verbose=verbose, vd=vd: runs.append(
+                m.fit(
+                    x,
+                    y * 1e10,
+                    batch_size=2,
+                    epochs=3,
+                    shuffle=False,
+                    verbose=verbose,
+                    validation_data=vd,
+                    callbacks=[keras.callbacks.TerminateOnNaN()],
+                )
+            )
+        )
+        out[name] = {
+            "lines": lines,
+            "lengths": {k: len(v) for k, v in sorted(runs[0].history.items())},
+        }
+    return out
