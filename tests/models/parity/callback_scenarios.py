@@ -370,3 +370,25 @@ def s_terminate_on_nan_output(keras, tmp):
             "lengths": {k: len(v) for k, v in sorted(runs[0].history.items())},
         }
     return out
+
+
+def s_steps_per_execution_jax(keras, tmp):
+    """Recorded on Keras's JAX backend (its torch backend allows only steps_per_execution=1)."""
+    x, y = data()
+    m = mlp(keras)
+    m.compile(sgd(keras), "mse", steps_per_execution=2)
+    r = recorder(keras)
+    h = m.fit(
+        x,
+        y,
+        batch_size=4,
+        epochs=1,
+        shuffle=False,
+        callbacks=[r],
+        verbose=0,
+        validation_data=(x[:5], y[:5]),
+        validation_batch_size=2,
+    )
+    r2 = recorder(keras)
+    m.predict(x, batch_size=5, callbacks=[r2], verbose=0)
+    return {**hist(h), "weights": weights(m), "fit": r.calls, "predict": r2.calls}

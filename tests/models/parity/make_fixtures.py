@@ -4,7 +4,8 @@ exception Keras raised). Run from the repository root:
 
     KERAS_BACKEND=torch /work/anchors/bin/python tests/models/parity/make_fixtures.py [names...]
 
-With names, only those scenarios are re-recorded (the others are kept).
+With names, only those scenarios are re-recorded (the others are kept). The scenarios of
+`JAX_SCENARIOS` are recorded on Keras's JAX backend (a subprocess).
 """
 
 import json
@@ -32,6 +33,21 @@ def scenarios():
                 yield name[2:], getattr(mod, name)
 
 
+# scenarios Keras's torch backend cannot run: recorded on its JAX backend in a subprocess
+JAX_SCENARIOS = {"steps_per_execution_jax"}
+
+
+def run_on_jax(name):
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "case.json")
+        env = {**os.environ, "KERAS_BACKEND": "jax", "PARITY_ONLY": name, "PARITY_OUT": out}
+        subprocess.run([sys.executable, os.path.abspath(__file__)], env=env, check=True)
+        with open(out) as f:
+            return json.load(f)
+
+
 def run(keras, fn):
     keras.utils.clear_session()
     with tempfile.TemporaryDirectory() as tmp:
@@ -42,6 +58,11 @@ def run(keras, fn):
 
 
 def main(names):
+    if os.environ.get("PARITY_ONLY"):  # the JAX subprocess of `run_on_jax`
+        fn = dict(scenarios())[os.environ["PARITY_ONLY"]]
+        with open(os.environ["PARITY_OUT"], "w") as f:
+            json.dump(run(keras, fn), f)
+        return
     doc = {"keras_version": keras.__version__, "cases": {}}
     if names and os.path.exists(OUT):
         with open(OUT) as f:
@@ -49,7 +70,8 @@ def main(names):
     for name, fn in scenarios():
         if names and name not in names:
             continue
-        doc["cases"][name] = json.loads(json.dumps(run(keras, fn)))
+        result = run_on_jax(name) if name in JAX_SCENARIOS else run(keras, fn)
+        doc["cases"][name] = json.loads(json.dumps(result))
         print(
             name, "raised " + doc["cases"][name]["raised"] if "raised" in doc["cases"][name] else ""
         )
