@@ -93,6 +93,19 @@ def record(name, cls, kwargs, specs, arrays):
         own = cls in ("Masking", "Embedding")
         mask_in = None if own else unary([keras.ops.convert_to_tensor(m) for m in masks])
         out["mask_from_input"] = own
+        # the masks a call attaches to its outputs when the inputs carry masks
+        from keras.src.backend import get_keras_mask, set_keras_mask
+
+        carried = [keras.ops.convert_to_tensor(a) for a in arrays]
+        if not own:
+            for t, m in zip(carried, masks):
+                set_keras_mask(t, keras.ops.convert_to_tensor(m))
+        outs = keras.tree.flatten(layer(*(carried if cls in C.POSITIONAL else [unary(carried)])))
+        attached = [get_keras_mask(o) for o in outs]
+        out["attached_masks"] = [m is not None for m in attached]
+        for i, m in enumerate(attached):
+            if m is not None:
+                arrs[f"{name}/am{i}"] = np_of(m)
         cm = layer.compute_mask(x, mask_in)
         cms = keras.tree.flatten(cm) if cm is not None else []
         out["n_masks"] = len(cms) if cm is not None else None

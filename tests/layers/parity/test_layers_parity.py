@@ -140,6 +140,18 @@ def test_masks(name):
     mask_in = (
         None if want["mask_from_input"] else unary([keras.ops.convert_to_tensor(m) for m in masks])
     )
+    # a call on inputs that carry masks attaches Keras's masks to the outputs
+    carried = [keras.ops.convert_to_tensor(a) for a in xs]
+    if not want["mask_from_input"]:
+        for t, m in zip(carried, masks):
+            t._keras_mask = keras.ops.convert_to_tensor(m)
+    outs = keras.tree.flatten(layer(*(carried if cls in C.POSITIONAL else [unary(carried)])))
+    attached = [getattr(o, "_keras_mask", None) for o in outs]
+    assert [m is not None for m in attached] == want["attached_masks"]
+    for i, m in enumerate(attached):
+        if m is not None:
+            got = np.asarray(keras.ops.convert_to_numpy(m))
+            np.testing.assert_array_equal(got, DATA[f"{name}/am{i}"], err_msg=f"mask of output {i}")
     cm = layer.compute_mask(x, mask_in)
     if want["n_masks"] is None:
         assert cm is None
