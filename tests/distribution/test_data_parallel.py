@@ -3,7 +3,7 @@
 Issue 17's contract (Keras 3's `DataParallel` semantics: the batch is the global batch, the
 variables are replicated): trained weights, History, evaluate and predict of
 `train_script.py` (Conv1D + BatchNormalization(synchronized=True) + masked LSTM + Dense, global
-batch 10 of 46 samples, sample_weight and class_weight, shuffled) match the same script run as
+batch 10 of 46 samples, sample weights with class weights folded in, shuffled) match the same script run as
 one process to float32 rounding, identically on every rank; EarlyStopping stops every rank at
 the same epoch; CSVLogger, ModelCheckpoint, BackupAndRestore and model.save write (and
 BackupAndRestore removes its backup) from rank 0 only, leaving no temp files;

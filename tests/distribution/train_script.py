@@ -50,8 +50,8 @@ history = model.fit(
     y,
     batch_size=10,
     epochs=4,  # EarlyStopping ends it after the third
-    sample_weight=sample_weight,
-    class_weight={0: 1.0, 1: 2.0, 2: 0.5},
+    # class weights folded into the sample weights (Keras 3 refuses both arguments at once)
+    sample_weight=sample_weight * np.array([1.0, 2.0, 0.5], "float32")[y],
     validation_data=(x[:20], y[:20]),
     callbacks=[
         keras.callbacks.CSVLogger(os.path.join(out_dir, "log.csv")),
