@@ -21,7 +21,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import catalogue  # noqa: E402
 import io_utils  # noqa: E402
-from make_fixtures import LEGACY, keras, predict, wanted  # noqa: E402
+from make_fixtures import LEGACY, from_json, keras, predict, wanted  # noqa: E402
 
 SUFFIX = {
     "keras": ".keras",
@@ -29,6 +29,7 @@ SUFFIX = {
     "weights.h5": ".weights.h5",
     "weights_k2": "_weights.h5",
     "h5_tf": "_tf.h5",
+    "json": ".json",
 }
 
 
@@ -37,6 +38,8 @@ def load(name, fmt, path):
         model, _ = catalogue.BUILDERS[name](keras)
         model.load_weights(path)
         return model
+    if fmt == "json":  # with the weights file beside it (Keras 3 or Keras 2 layout)
+        return from_json(path, name)
     return keras.models.load_model(path)
 
 
@@ -46,9 +49,9 @@ def main():
     results_path = os.path.join(folder, "keras_results.json")
     results = io_utils.read_json(results_path)
     manifest = io_utils.read_json(os.path.join(folder, "manifest.json"))
-    formats = (
-        ("h5", "weights_k2", "h5_tf") if LEGACY else ("keras", "h5", "weights.h5", "weights_k2")
-    )
+    formats = ("h5", "weights_k2", "h5_tf")  # tf.keras 2 reads no Keras 3 JSON, Keras's own neither
+    if not LEGACY:
+        formats = ("keras", "h5", "weights.h5", "weights_k2", "json")
     only = sys.argv[1:]
     for name in sorted(manifest):
         if not wanted(name) or (only and name not in only):

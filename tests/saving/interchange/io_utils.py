@@ -9,7 +9,7 @@ import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
-FORMATS = ("keras", "h5", "weights.h5")
+FORMATS = ("keras", "h5", "weights.h5", "json")
 DICT_INPUTS = {"merging": ("a", "b", "c")}
 
 

@@ -1,5 +1,5 @@
 """Writes the Keras-made interchange fixtures: every catalogue model (catalogue.py) built by real
-Keras, its weights randomised, saved as `.keras`, legacy `.h5` and `.weights.h5`, with its
+Keras, its weights randomised, saved as `.keras`, legacy `.h5`, `.weights.h5` and `to_json()` (`.json`), with its
 predictions on the catalogue's inputs (`<name>.npz`) and a `manifest.json` of what was written.
 
     KERAS_BACKEND=torch /work/anchors/bin/python tests/saving/interchange/make_fixtures.py
@@ -48,12 +48,23 @@ def predict(model, name, inputs):
     return model.predict(io_utils.feed(name, inputs), verbose=0)
 
 
+def from_json(path, name):
+    """`model_from_json` of `path`, then the weights of the same model's weights file."""
+    with open(path) as f:
+        model = keras.models.model_from_json(f.read())
+    folder = os.path.dirname(path)
+    model.load_weights(os.path.join(folder, name + ("_weights.h5" if LEGACY else ".weights.h5")))
+    return model
+
+
 def reload_problem(name, fmt, path, inputs, expected):
     """None when Keras loads its own file and predicts what the model predicted, else why not."""
     try:
         if fmt.startswith("weights"):
             model, _ = catalogue.BUILDERS[name](keras)
             model.load_weights(path)
+        elif fmt == "json":
+            model = from_json(path, name)
         else:
             model = keras.models.load_model(path)
         got = io_utils.flat_outputs(predict(model, name, inputs))
@@ -88,19 +99,28 @@ def main():
             continue
         io_utils.save_arrays(os.path.join(out, f"{name}.npz"), inputs, y)
         targets = (
-            {"h5": f"{name}.h5", "weights_k2": f"{name}_weights.h5"}
+            {"h5": f"{name}.h5", "weights_k2": f"{name}_weights.h5", "json": f"{name}.json"}
             if LEGACY
             else {
                 "keras": f"{name}.keras",
                 "h5": f"{name}.h5",
                 "weights.h5": f"{name}.weights.h5",
+                "json": f"{name}.json",  # model.to_json(), read with the .weights.h5
             }
         )
         for fmt, filename in targets.items():
             path = os.path.join(out, filename)
+            if fmt == "json" and "weights_k2" not in entry["written"] + ["weights.h5"] * (
+                not LEGACY
+            ):
+                entry["errors"][fmt] = "no weights file to read with it"
+                continue
             try:
                 if fmt.startswith("weights"):
                     model.save_weights(path)
+                elif fmt == "json":
+                    with open(path, "w") as f:
+                        f.write(model.to_json())
                 else:
                     model.save(path)
             except Exception as e:  # noqa: BLE001 - recorded in the manifest
@@ -113,6 +133,8 @@ def main():
             if problem:
                 # kept: minikeras reads some files Keras writes but cannot read back
                 entry.setdefault("keras_cannot_reload", {})[fmt] = problem
+        if not entry["written"]:
+            os.remove(os.path.join(out, f"{name}.npz"))
         print(name, entry["written"], entry["errors"], [np.shape(a) for a in y])
     io_utils.write_json(manifest_path, manifest)
 

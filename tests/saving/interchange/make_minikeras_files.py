@@ -21,6 +21,7 @@ TARGETS = {
     "h5": "{}.h5",
     "weights.h5": "{}.weights.h5",
     "weights_k2": "{}_weights.h5",
+    "json": "{}.json",  # model.to_json()
 }
 
 # `model.save(..., for_tf_keras=True)` as `<name>_tf.h5` (docs/saving.md: tensors given besides the
@@ -48,6 +49,9 @@ def main():
             path = os.path.join(out, pattern.format(name))
             if fmt.startswith("weights"):
                 model.save_weights(path)
+            elif fmt == "json":
+                with open(path, "w") as f:
+                    f.write(model.to_json())
             else:
                 model.save(path)
         written = sorted(TARGETS)
