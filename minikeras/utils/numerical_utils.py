@@ -60,7 +60,8 @@ def normalize(x, axis=-1, order=2):
     """Divides `x` by its `order`-norm along `axis` (zero norms are left as they are).
 
     Args:
-        x: a numpy array (or a Tensor, normalised with `keras.ops.normalize`).
+        x: a numpy array (Keras 3's numpy path, quirks included), a list (normalised along
+            `axis` as `keras.ops.normalize` does, as float32) or a Tensor.
         axis: the axis along which to normalise.
         order: the norm's order (2 for L2, 1 for L1, `np.inf` ...).
 
@@ -76,13 +77,19 @@ def normalize(x, axis=-1, order=2):
         from ..core import ops
 
         return ops.normalize(x, axis=axis, order=order)
-    x = np.asarray(x)
+    # Keras 3 sends anything but a numpy array (a list) through ops.normalize: float32, the
+    # norm kept along `axis`; a numpy array takes Keras's numpy path below
+    from_list = not isinstance(x, np.ndarray)
+    x = np.asarray(x, dtype="float32") if from_list else x
     if x.dtype.kind not in "biuf":
         raise ValueError(f"normalize expects a numeric array. Received dtype {x.dtype}")
     if x.ndim == 0:
         raise ValueError("normalize expects an array with at least 1 dimension. Received a scalar.")
     if not -x.ndim <= axis < x.ndim:
         raise ValueError(f"normalize: axis={axis} is out of range for an array of rank {x.ndim}.")
+    if from_list:
+        norm = np.linalg.norm(x, order, axis, keepdims=True)
+        return x / np.where(norm == 0, np.float32(1), norm)
     # as Keras 3's numpy path: the norm (at least 1-D) gets its axis back at `axis or -1`, so
     # a 1-D input comes back as (1, n) and axis=0 divides row i by the norm of column i
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))

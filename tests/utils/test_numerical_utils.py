@@ -99,3 +99,11 @@ def test_normalize_tensor_input():
 def test_normalize_bad_axis():
     with pytest.raises(ValueError, match="axis"):
         normalize(np.ones((2, 2)), axis=2)
+
+
+def test_normalize_list_input_goes_through_ops_normalize():
+    # Keras 3: a list is normalised along `axis` (float32), without the numpy path's quirks
+    out = normalize([[3.0, 4.0], [1.0, -1.0]], axis=0, order=1)
+    np.testing.assert_allclose(out, [[0.75, 0.8], [0.25, -0.2]], rtol=1e-6)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(normalize([1, 2, 2]), [1 / 3, 2 / 3, 2 / 3], rtol=1e-6)
