@@ -74,6 +74,16 @@ def record(name, cls, kwargs, specs, arrays):
     y = layer(*args, training=False)
     ys = keras.tree.flatten(y)
     out["n_outputs"] = len(ys)
+    out["output_dtypes"] = [keras.backend.standardize_dtype(t.dtype) for t in ys]
+    out["attrs"] = {
+        "dtype": layer.dtype,
+        "compute_dtype": layer.compute_dtype,
+        "variable_dtype": layer.variable_dtype,
+        "count_params": int(layer.count_params()),
+        "n_trainable": len(layer.trainable_weights),
+        "n_non_trainable": len(layer.non_trainable_weights),
+        "built": bool(layer.built),
+    }
     out["weights"] = [[w.name, w.path, list(w.shape), bool(w.trainable)] for w in layer.weights]
     arrs = {f"{name}/w{i}": np_of(w.value) for i, w in enumerate(layer.weights)}
     for i, a in enumerate(arrays):

@@ -108,6 +108,17 @@ def test_weights_and_outputs(name):
     if name in C.DEVIATIONS:
         return check_deviation(name, xs, ys)
     assert len(ys) == want["n_outputs"]
+    assert [str(y.dtype) for y in ys] == want["output_dtypes"]
+    attrs = {
+        "dtype": layer.dtype,
+        "compute_dtype": layer.compute_dtype,
+        "variable_dtype": layer.variable_dtype,
+        "count_params": int(layer.count_params()),
+        "n_trainable": len(layer.trainable_weights),
+        "n_non_trainable": len(layer.non_trainable_weights),
+        "built": bool(layer.built),
+    }
+    assert attrs == want["attrs"]
     for i, y in enumerate(ys):
         np.testing.assert_allclose(y, DATA[f"{name}/y{i}"], rtol=1e-5, atol=1e-5, err_msg=f"y{i}")
     if name.endswith("~"):
