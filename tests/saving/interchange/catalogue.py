@@ -530,6 +530,27 @@ def sequential_deferred(k):
     return model, [data]
 
 
+def lambda_layer(k):
+    """A Lambda of a function registered under the same name in each library."""
+    L = k.layers
+    twice = register_twice(k)
+    x = k.Input((3,), name="x")
+    y = L.Lambda(twice, output_shape=(3,))(L.Dense(3)(x))
+    return k.Model(x, y, name="lambda_layer"), [normal("lambda_layer", (2, 3))]
+
+
+def register_twice(k):
+    """`interchange>twice` registered with `k` (and returned): what loading a Lambda needs."""
+    registered = k.saving.get_registered_object("interchange>twice")
+    if registered is not None:
+        return registered
+
+    def twice(x):
+        return x * 2.0
+
+    return k.saving.register_keras_serializable(package="interchange", name="twice")(twice)
+
+
 BUILDERS = {
     f.__name__: f
     for f in (
@@ -562,6 +583,7 @@ BUILDERS = {
         mask_pooling,
         dtypes,
         sequential_deferred,
+        lambda_layer,
     )
 }
 

@@ -44,6 +44,7 @@ def load(name, fmt, path):
 
 
 def main():
+    catalogue.register_twice(keras)  # as a user registers their Lambda's function
     runner = "k2" if LEGACY else "k3"
     folder = io_utils.folder("mk")
     results_path = os.path.join(folder, "keras_results.json")
