@@ -136,6 +136,16 @@ def _typed(fn):
     return typed
 
 
+def ints_as_floats(arrays):
+    """Integer and bool arrays among float ones cast to the floats' promoted dtype (Keras 3's
+    lattice: int32 with float32 is float32, where numpy says float64)."""
+    floats = [a.dtype for a in arrays if a.dtype.kind not in "biu"]
+    if not floats or len(floats) == len(arrays):
+        return arrays
+    common = dtypes.numpy_dtype(dtypes.promote(*floats))
+    return [a.astype(common) if a.dtype.kind in "biu" else a for a in arrays]
+
+
 def half_float(dtype):
     """`dtype` if it is float16 or bfloat16 (2-byte floats, which products sum in float32),
     else None."""
@@ -216,7 +226,8 @@ def normalize_axis(axis, ndim):
     out = []
     for a in axis:
         if not -ndim <= a < max(ndim, 1):
-            raise ValueError(f"axis {a} is out of range for a tensor of rank {ndim}.")
+            # numpy's AxisError is a ValueError and an IndexError (Keras 3 on torch raises this)
+            raise np.exceptions.AxisError(f"axis {a} is out of range for a tensor of rank {ndim}.")
         out.append(a % ndim if ndim else 0)
     return tuple(sorted(set(out)))
 

@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor
-from ._base import keras_dtype, unwrap
+from ._base import keras_dtype, keras_operands, unwrap
 from ._elementwise_base import _binary, _bools_in_int32, _no_grad, _operand
 from .comparison import where
 
@@ -237,12 +237,16 @@ def clip(x, x_min, x_max):
     >>> keras.ops.clip([-2.0, 0.5, 3.0], 0.0, 1.0).numpy().tolist()
     [0.0, 0.5, 1.0]
     """
-    a, ta = unwrap(x, "clip")
+    a, ta = unwrap(x, "clip", weak=False)
     a = np.asarray(a)
     if a.dtype == bool:
         a = a.astype("int32")
     lo = x_min.data if isinstance(x_min, Tensor) else x_min
     hi = x_max.data if isinstance(x_max, Tensor) else x_max
+    if a.dtype.kind in "iu":  # float bounds make the result float, as Keras 3 (jnp.clip)
+        for bound in (lo, hi):
+            if bound is not None and np.asarray(bound).dtype.kind == "f":
+                a = keras_operands(a, bound)[0]
     out = np.clip(a, lo, hi).astype(a.dtype, copy=False)
     return Tensor.from_op(
         out,

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..tensor import Tensor
-from ._base import unwrap
+from ._base import keras_operands, unwrap
 from ._elementwise_base import _no_grad
 
 __all__ = [
@@ -47,6 +47,7 @@ def where(condition, x1=None, x2=None):
     x, ta = unwrap(x1, "where")
     y, tb = unwrap(x2, "where")
     c = np.asarray(c).astype(bool)
+    x, y = keras_operands(x, y)  # Keras 3: int32 with float32 -> float32, where(c, 1, 0) int32
     try:
         out = np.where(c, x, y)
     except ValueError as e:

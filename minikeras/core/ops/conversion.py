@@ -191,11 +191,11 @@ def _pass_ops(d, out):
     return (d,)
 
 
-def stop_gradient(x):
-    """Returns the same value with no gradient flowing back to `x`.
+def stop_gradient(variable):
+    """Returns the same value with no gradient flowing back to `variable`.
 
     Args:
-        x: input tensor.
+        variable: input tensor (Keras 3's argument name).
 
     Returns:
         A tensor that is a constant for autodiff.
@@ -207,7 +207,7 @@ def stop_gradient(x):
     >>> tape.gradient(y, v).numpy().tolist()
     [1.0, 2.0]
     """
-    return Tensor(unwrap(x, "stop_gradient", weak=False)[0])
+    return Tensor(unwrap(variable, "stop_gradient", weak=False)[0])
 
 
 def copy(x):

@@ -154,13 +154,13 @@ def full_like(x, fill_value, dtype=None):
     return Tensor(np.full_like(a, fill_value, dtype=dtype and _fdt(dtype)))
 
 
-def arange(start, stop=None, step=1, dtype=None):
+def arange(start, stop=None, step=None, dtype=None):
     """Evenly spaced values in `[start, stop)`, as `numpy.arange`.
 
     Args:
         start: the first value (or the stop value when `stop` is None).
         stop: the end, excluded.
-        step: the spacing.
+        step: the spacing; `None` means 1.
         dtype: the dtype; `None` gives int32 for integer arguments and `floatx` otherwise.
 
     Returns:
@@ -170,6 +170,7 @@ def arange(start, stop=None, step=1, dtype=None):
     >>> keras.ops.arange(1, 7, 2).numpy().tolist()
     [1, 3, 5]
     """
+    step = 1 if step is None else step
     if dtype is None:
         ints = all(isinstance(v, (int, np.integer)) for v in (start, stop or 0, step))
         dtype = "int32" if ints else None
@@ -196,11 +197,11 @@ def linspace(start, stop, num=50, endpoint=True, dtype=None):
     return Tensor(np.linspace(start, stop, num, endpoint=endpoint).astype(_fdt(dtype)))
 
 
-def meshgrid(*xs, indexing="xy"):
+def meshgrid(*x, indexing="xy"):
     """Coordinate grids from 1-D coordinate vectors, as `numpy.meshgrid`.
 
     Args:
-        *xs: the 1-D coordinate tensors.
+        *x: the 1-D coordinate tensors.
         indexing: `"xy"` (Cartesian: the first two output axes swapped) or `"ij"` (matrix).
 
     Returns:
@@ -211,7 +212,7 @@ def meshgrid(*xs, indexing="xy"):
     >>> gx.numpy().tolist()
     [[1, 2, 3], [1, 2, 3]]
     """
-    return [Tensor(g) for g in np.meshgrid(*[unwrap(x)[0] for x in xs], indexing=indexing)]
+    return [Tensor(g) for g in np.meshgrid(*[unwrap(v)[0] for v in x], indexing=indexing)]
 
 
 def eye(N, M=None, k=0, dtype=None):

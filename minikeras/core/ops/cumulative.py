@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor
-from ._base import unwrap
+from ._base import keras_dtype, normalize_axis, unwrap
 from .nan_reduce import _without_nan
 
 __all__ = ["cumsum", "cumprod", "nancumsum", "nancumprod"]
@@ -25,9 +25,10 @@ def _scan_input(op, x, axis, dtype):
         from .shape import reshape
 
         return reshape(x, (-1,)) if ta.requires_grad else a.reshape(-1), 0, res
-    return x, axis % a.ndim, res
+    return x, normalize_axis(axis, a.ndim)[0], res  # out of range: AxisError, as Keras 3
 
 
+@keras_dtype(nargs=1, weak=False)  # result_type(x): 64-bit narrowed, as Keras 3
 def cumsum(x, axis=None, dtype=None):
     """Cumulative sum along `axis`.
 
@@ -49,6 +50,7 @@ def cumsum(x, axis=None, dtype=None):
     return Tensor.from_op(out, (ta,), lambda d: (_reverse_cumsum(d, axis),), "cumsum")
 
 
+@keras_dtype(nargs=1, weak=False)
 def cumprod(x, axis=None, dtype=None):
     """Cumulative product along `axis`; the gradient is exact even with zero entries.
 
@@ -83,6 +85,7 @@ def cumprod(x, axis=None, dtype=None):
     return Tensor.from_op(out, (ta,), backward, "cumprod")
 
 
+@keras_dtype(nargs=1, weak=False)
 def nancumsum(x, axis=None, dtype=None):
     """Cumulative sum along `axis` treating NaN as 0.
 
@@ -102,6 +105,7 @@ def nancumsum(x, axis=None, dtype=None):
     return cumsum(y, axis=axis, dtype=dtype)
 
 
+@keras_dtype(nargs=1, weak=False)
 def nancumprod(x, axis=None, dtype=None):
     """Cumulative product along `axis` treating NaN as 1.
 

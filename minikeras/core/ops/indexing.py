@@ -215,11 +215,11 @@ def _getitem_grad(d, key, basic, shape):
 get_item = getitem  # the Keras 3 name
 
 
-def slice(x, start_indices, shape):
+def slice(inputs, start_indices, shape):
     """Extracts the block of `shape` that starts at `start_indices` (Keras's `ops.slice`).
 
     Args:
-        x: input tensor.
+        inputs: input tensor.
         start_indices: one start index per axis.
         shape: the size of the block along each axis.
 
@@ -231,7 +231,7 @@ def slice(x, start_indices, shape):
     [[5, 6], [9, 10]]
     """
     key = tuple(builtin_slice(s, s + n) for s, n in zip(start_indices, shape))
-    return getitem(x, key)
+    return getitem(inputs, key)
 
 
 def nonzero(x):

@@ -63,21 +63,21 @@ def concatenate(xs, axis=0):
     )
 
 
-def stack(xs, axis=0):
+def stack(x, axis=0):
     """Joins tensors of equal shape along a new axis.
 
     Args:
-        xs: list of tensors with the same shape.
+        x: list of tensors with the same shape.
         axis: position of the new axis in the output.
 
     Returns:
-        A tensor with one more axis, of size `len(xs)`.
+        A tensor with one more axis, of size `len(x)`.
 
     >>> import minikeras as keras
     >>> keras.ops.stack([[1, 2], [3, 4]], axis=1).numpy().tolist()
     [[1, 3], [2, 4]]
     """
-    pairs = [unwrap(x, "stack") for x in xs]
+    pairs = [unwrap(v, "stack") for v in x]
     arrays = _keras_common_dtype([np.asarray(p[0]) for p in pairs])
     try:
         out = np.stack(arrays, axis=axis)

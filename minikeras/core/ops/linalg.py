@@ -9,7 +9,7 @@ import numpy as np
 from ...kernels import threads
 from ...kernels.einsum import einsum as contract
 from ..tensor import Tensor
-from ._base import _CONST, half_float, keras_operands, unwrap
+from ._base import _CONST, half_float, ints_as_floats, keras_operands, unwrap
 from .reduce import norm  # noqa: F401  (keras.ops.linalg.norm)
 
 __all__ = [
@@ -328,6 +328,7 @@ def einsum(subscripts, *operands):
     arrays = [np.asarray(p[0]) for p in pairs]
     if all(a.dtype == np.int8 for a in arrays):  # int8 operands give int32, as Keras 3
         arrays = [a.astype(np.int32) for a in arrays]
+    arrays = ints_as_floats(arrays)  # int32 with float32 operands: float32, as Keras 3
     half = half_float(arrays[0].dtype) if arrays else None
     if half is not None and all(a.dtype == half for a in arrays):
         arrays = [a.astype(np.float32) for a in arrays]  # summed in float32, as in `matmul`

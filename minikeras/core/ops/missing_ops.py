@@ -458,6 +458,7 @@ def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
     return _quantile("nanpercentile", x, q, axis, method, keepdims, skip_nan=True)
 
 
+@keras_dtype(nargs=1, weak=False)  # result_type(x): 64-bit narrowed, as Keras 3
 def nanmedian(x, axis=None, keepdims=False):
     """Median of the non-NaN entries of `x` over `axis` (NaN for all-NaN slices).
 

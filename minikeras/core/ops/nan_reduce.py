@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._base import result_float, unwrap
+from ._base import keras_dtype, result_float, unwrap
 from .reduce import _index_op, max, min, prod, sum
 
 __all__ = [
@@ -61,6 +61,7 @@ def nansum(x, axis=None, keepdims=False):
     return sum(y, axis=axis, keepdims=keepdims)
 
 
+@keras_dtype(nargs=1, weak=False)  # result_type(x): 64-bit narrowed, as Keras 3
 def nanprod(x, axis=None, keepdims=False):
     """Product over `axis` treating NaN as 1.
 
@@ -85,6 +86,7 @@ def _nan_count(nan, a, axis, keepdims):
     return np.sum(keep, axis=axis, keepdims=keepdims)
 
 
+@keras_dtype(nargs=1, weak=False)
 def nanmean(x, axis=None, keepdims=False):
     """Mean over `axis` of the non-NaN entries (NaN where a slice has none).
 
@@ -111,6 +113,7 @@ def nanmean(x, axis=None, keepdims=False):
     return out
 
 
+@keras_dtype(nargs=1, weak=False)
 def nanvar(x, axis=None, keepdims=False):
     """Variance (biased) over `axis` of the non-NaN entries.
 
@@ -138,6 +141,7 @@ def nanvar(x, axis=None, keepdims=False):
         return divide(total, np.asarray(count, total.dtype))
 
 
+@keras_dtype(nargs=1, weak=False)
 def nanstd(x, axis=None, keepdims=False):
     """Standard deviation (biased) over `axis` of the non-NaN entries.
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor
-from ._base import normalize_axis, result_float, unwrap
+from ._base import keras_dtype, normalize_axis, result_float, unwrap
 
 __all__ = [
     "sum",
@@ -216,9 +216,43 @@ def min(x, axis=None, keepdims=False, initial=None):
     return _extreme("min", np.min, x, axis, keepdims, initial)
 
 
-amax, amin = max, min
+def amax(x, axis=None, keepdims=False):
+    """Maximum over `axis`: `max` without its `initial` argument, as Keras 3's `ops.amax`.
+
+    Args:
+        x: input tensor.
+        axis: an int, a tuple of ints, or `None` for all axes.
+        keepdims: whether to keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.amax([[1, 5], [3, 2]], axis=0).numpy().tolist()
+    [3, 5]
+    """
+    return max(x, axis=axis, keepdims=keepdims)
 
 
+def amin(x, axis=None, keepdims=False):
+    """Minimum over `axis`: `min` without its `initial` argument, as Keras 3's `ops.amin`.
+
+    Args:
+        x: input tensor.
+        axis: an int, a tuple of ints, or `None` for all axes.
+        keepdims: whether to keep the reduced axes with size 1.
+
+    Returns:
+        The reduced tensor.
+
+    >>> import minikeras as keras
+    >>> keras.ops.amin([[1, 5], [3, 2]], axis=0).numpy().tolist()
+    [1, 2]
+    """
+    return min(x, axis=axis, keepdims=keepdims)
+
+
+@keras_dtype(nargs=1, weak=False)  # result_type(x): 64-bit narrowed, as Keras 3
 def prod(x, axis=None, keepdims=False, dtype=None):
     """Product over `axis`; the gradient is exact even when some entries are zero.
 
@@ -254,6 +288,7 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     return Tensor.from_op(np.asarray(out), (ta,), backward, "prod")
 
 
+@keras_dtype(nargs=1, weak=False)
 def var(x, axis=None, keepdims=False):
     """Biased variance (dividing by N) over `axis`, as Keras's `ops.var`.
 
@@ -317,11 +352,12 @@ def logsumexp(x, axis=None, keepdims=False):
     a, ta = unwrap(x, "logsumexp", weak=False)
     a = result_float(np.asarray(a))
     axes = normalize_axis(axis, a.ndim)
-    m = np.max(a, axis=axes, keepdims=True)
+    m = np.max(a, axis=axes, keepdims=True, initial=-np.inf)  # empty: -inf, as Keras 3
     m = np.where(np.isfinite(m), m, 0)
     e = np.exp(a - m)
     s = np.sum(e, axis=axes, keepdims=True)
-    out_k = np.log(s) + m
+    with np.errstate(divide="ignore"):
+        out_k = np.log(s) + m
     out = out_k if keepdims else np.squeeze(out_k, axis=axes)
     return Tensor.from_op(
         out, (ta,), lambda d: (_expand(d, a.shape, axes, keepdims) * e / s,), "logsumexp"
@@ -426,6 +462,7 @@ def count_nonzero(x, axis=None):
     return Tensor(np.asarray(np.count_nonzero(a, axis=axis), dtype="int32"))
 
 
+@keras_dtype(nargs=1, weak=False)
 def average(x, axis=None, weights=None):
     """Weighted mean over `axis`: `sum(x * weights) / sum(weights)`.
 
@@ -462,6 +499,7 @@ def average(x, axis=None, weights=None):
     return divide(sum(multiply(x, weights), axis=axis), sum(weights, axis=axis))
 
 
+@keras_dtype(nargs=1, weak=False)
 def median(x, axis=None, keepdims=False):
     """Median over `axis` (the mean of the two middle values for an even count).
 
@@ -493,6 +531,7 @@ def median(x, axis=None, keepdims=False):
     return out
 
 
+@keras_dtype(nargs=1, weak=False)  # float64 -> float32, as Keras 3's result_type
 def norm(x, ord=None, axis=None, keepdims=False):
     """Vector or matrix norm over `axis`, as `numpy.linalg.norm` (no spectral or nuclear norms).
 

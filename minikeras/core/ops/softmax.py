@@ -47,7 +47,7 @@ def softmax(x, axis=-1):
     >>> keras.ops.softmax([[0.0, 0.0], [1.0, 1.0]]).numpy().tolist()
     [[0.5, 0.5], [0.5, 0.5]]
     """
-    a, ta = unwrap(x, "softmax")
+    a, ta = unwrap(x, "softmax", weak=False)
     a = result_float(np.asarray(a))
     out = _softmax_array(a, axis)
 
@@ -84,7 +84,7 @@ def log_softmax(x, axis=-1):
     >>> print(keras.ops.log_softmax([0.0, 0.0]).numpy().round(4))
     [-0.6931 -0.6931]
     """
-    a, ta = unwrap(x, "log_softmax")
+    a, ta = unwrap(x, "log_softmax", weak=False)
     a = result_float(np.asarray(a))
     shifted = a - a.max(axis=axis, keepdims=True)
     out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))

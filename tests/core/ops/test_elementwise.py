@@ -446,3 +446,25 @@ def test_shift_by_bools_keeps_the_integer_dtype_as_keras():
     assert ops.left_shift(x, np.array([True, False])).dtype == np.int8
     assert ops.right_shift(np.array([True]), np.array([1], "uint8")).dtype == np.uint8
     assert ops.left_shift(np.array([True]), np.array([True])).dtype == np.int32
+
+
+def test_where_clip_and_einsum_promote_as_keras():
+    """Keras 3.15.1: where(c, int32, float32) and einsum/outer of int32 with float32 are float32
+    (numpy: float64); where(c, 1, 0) is int32; int8 clipped to float bounds is float32."""
+    c, i, f = np.array([True, False]), np.array([1, 2], "int32"), np.array([0.5, 1.5], "float32")
+    assert ops.where(c, i, f).dtype == np.float32 and ops.where(c, 1, 0).dtype == np.int32
+    np.testing.assert_array_equal(ops.where(c, i, f).numpy(), [1.0, 1.5])
+    assert ops.einsum("i,i->", i, f).dtype == ops.outer(i, f).dtype == np.float32
+    out = ops.clip(np.array([0, 1, 3], "int8"), 0.5, 1.5)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out.numpy(), [0.5, 1.0, 1.5])
+
+
+def test_keras_signatures_of_renamed_arguments():
+    assert ops.stack(x=[np.ones(2), np.zeros(2)], axis=1).shape == (2, 2)
+    assert ops.stop_gradient(variable=np.ones(2)).shape == (2,)
+    assert ops.arange(3, step=None).numpy().tolist() == [0, 1, 2]
+    with pytest.raises(TypeError):
+        ops.amax(np.ones(2), initial=0.0)  # Keras 3's amax has no `initial` (max has)
+    with pytest.raises(IndexError):  # numpy's AxisError: an IndexError as in Keras on torch
+        ops.cumsum(np.ones((2, 3)), axis=2)

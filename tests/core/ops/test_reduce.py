@@ -7,10 +7,20 @@ from hypothesis.extra import numpy as hnp
 
 from helpers import check_grad, randn
 from minikeras import ops
+from minikeras.core import dtypes
 from minikeras.core.autodiff import gradients
 from minikeras.core.tensor import Tensor
 
 pytestmark = pytest.mark.filterwarnings("error")
+
+
+@pytest.fixture(autouse=True)
+def _float64_kept():
+    """Values and gradients in float64: prod/var/median/cumsum/norm/... keep 64 bits here, which
+    Keras 3 narrows to 32 (tests/ops/parity checks those dtypes against Keras)."""
+    with dtypes.keep_64bit():
+        yield
+
 
 AXES = [None, 0, 1, -1, (0, 2), (-1, 0), (0, 1, 2), ()]
 
