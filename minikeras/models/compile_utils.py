@@ -66,6 +66,27 @@ def _check_loss_weights(loss, loss_weights):
         )
 
 
+class _Unresolved:
+    """A loss identifier that did not resolve: Keras 3 raises when the first batch needs it."""
+
+    def __init__(self, identifier, error):
+        self.identifier, self.error = identifier, error
+
+    def fail(self):
+        raise self.error
+
+
+def _get_loss(identifier):
+    from .. import losses
+
+    if _is_auto_crossentropy(identifier):
+        return identifier  # resolved from the first batch's shapes
+    try:
+        return losses.get(identifier)
+    except ValueError as e:  # Keras 3 resolves losses at the first batch, so fails there
+        return _Unresolved(identifier, e)
+
+
 def _is_auto_crossentropy(loss):
     return isinstance(loss, str) and loss.lower() in ("crossentropy", "ce")
 
@@ -87,15 +108,12 @@ class CompileLoss:
     """Sums each output's loss (times its `loss_weights`) and tracks the per-output values."""
 
     def __init__(self, loss, loss_weights=None, output_names=None):
-        from .. import losses
 
         self.spec = loss
         self.output_names = output_names or ["output"]
         per = _per_output(loss, self.output_names, "loss")
         # "crossentropy" / "ce" pick their kind from the first batch's shapes (Keras 3)
-        self.losses = [
-            None if l is None else l if _is_auto_crossentropy(l) else losses.get(l) for l in per
-        ]
+        self.losses = [None if l is None else _get_loss(l) for l in per]
         if loss_weights is None:
             self.weights = [1.0] * len(per)
         else:
@@ -128,6 +146,8 @@ class CompileLoss:
         ):
             if fn is None:
                 continue
+            if isinstance(fn, _Unresolved):
+                fn.fail()
             if _is_auto_crossentropy(fn):
                 fn = self.losses[self.output_names.index(name)] = _auto_crossentropy(yt, yp)
             value = apply_loss(fn, yt, yp, sw)

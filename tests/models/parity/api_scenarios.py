@@ -464,6 +464,10 @@ def s_fit_errors(keras, tmp):
         "split_generator": error(lambda: fresh().fit(gen(), validation_split=0.5, verbose=0)),
         "mismatched_len": error(lambda: fresh().fit(x, y[:5], verbose=0)),
         "bad_loss": error(lambda: fit_with(keras, x, y, loss="no_such_loss")),
+        "bad_loss_compile_only": error(lambda: mlp(keras).compile(sgd(keras), "no_such_loss")),
+        "bad_metric_compile_only": error(
+            lambda: mlp(keras).compile(sgd(keras), "mse", metrics=["no_such"])
+        ),
         "bad_metric": error(lambda: fit_with(keras, x, y, metrics=["no_such"])),
         "test_on_batch_uncompiled": error(lambda: mlp(keras).test_on_batch(x, y)),
         "bad_optimizer": error(lambda: mlp(keras).compile("no_such_opt", "mse")),
