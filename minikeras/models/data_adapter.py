@@ -193,6 +193,7 @@ class ArrayData:
                     "Multiply the class weights into `sample_weight` instead."
                 )
             self.sample_weight = class_weight_to_sample_weight(_single_target(self.y), class_weight)
+        self._from_class_weight = class_weight is not None
         self.batch_size = batch_size or 32
         self.shuffle = shuffle
         self.steps = steps
@@ -225,7 +226,8 @@ class ArrayData:
         val = ArrayData(
             part(self.x, cut, self.n),
             part(self.y, cut, self.n) if self.y is not None else None,
-            part(self.sample_weight, cut, self.n),
+            # Keras 3 splits before applying class_weight: validation is not class-weighted
+            None if self._from_class_weight else part(self.sample_weight, cut, self.n),
             self.batch_size,
         )
         self.x = part(self.x, 0, cut)

@@ -517,3 +517,22 @@ def s_custom_step_overrides(keras, tmp):
     out["fit_compute_loss"] = hist(m.fit(x, y, batch_size=6, verbose=0, shuffle=False))
     out["ev_compute_loss"] = plain(m.evaluate(x, y, verbose=0, return_dict=True))
     return out
+
+
+def s_class_weight_validation_split(keras, tmp):
+    from api_scenarios import classifier
+
+    x, _ = data()
+    labels = np.array([0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1, 2])
+    m = classifier(keras)
+    m.compile(sgd(keras), "sparse_categorical_crossentropy", weighted_metrics=["accuracy"])
+    h = m.fit(
+        x,
+        labels,
+        class_weight={0: 0.1, 1: 5.0, 2: 1.0},
+        validation_split=0.5,
+        batch_size=3,
+        shuffle=False,
+        verbose=0,
+    )
+    return {**hist(h), "weights": weights(m)}
