@@ -334,6 +334,16 @@ def resolve_accuracy(loss=None, y_true_shape=None, y_pred_shape=None, name="accu
     return CategoricalAccuracy(name=name)
 
 
+def _object_name(obj):
+    """Keras 3's `get_object_name`: a `name` attribute (a `Metric`, a `Loss` object), else the
+    function's or the class's name in snake case."""
+    if isinstance(getattr(obj, "name", None), str):
+        return obj.name
+    if hasattr(obj, "__name__"):
+        return to_snake_case(obj.__name__)
+    return to_snake_case(type(obj).__name__)
+
+
 def resolve_metric(identifier, y_true_shape=None, y_pred_shape=None, loss=None):
     """Returns a `Metric` for one `compile(metrics=[...])` entry, named as Keras 3 names it in logs.
 
@@ -362,7 +372,7 @@ def resolve_metric(identifier, y_true_shape=None, y_pred_shape=None, loss=None):
     if isinstance(identifier, str):
         name = identifier
     else:
-        name = obj.name if isinstance(obj, Metric) else getattr(obj, "__name__", "metric")
+        name = _object_name(obj)
     if not isinstance(obj, Metric):
         obj = MeanMetricWrapper(obj, name=name)
     obj.name = name

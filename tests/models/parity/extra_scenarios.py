@@ -387,3 +387,19 @@ def s_default_model_names(keras, tmp):
     s4.fit(np.zeros((2, 3)), np.zeros((2, 2)), verbose=0)
     names.append(functional_name())
     return names
+
+
+def CamelMetric(y_true, y_pred):  # noqa: N802 (Keras names it in snake case)
+    return (y_true - y_pred) ** 2
+
+
+def s_metric_object_names(keras, tmp):
+    x, y = data()
+    m = mlp(keras)
+    m.compile(
+        sgd(keras),
+        keras.losses.MeanSquaredError(name="custom_name"),
+        metrics=[keras.losses.MeanAbsoluteError(), CamelMetric, keras.losses.Huber(name="hub")],
+    )
+    h = m.fit(x, y, batch_size=5, epochs=2, shuffle=False, verbose=0)
+    return {**hist(h), "names": m.metrics_names}
