@@ -7,6 +7,10 @@ models); data/k2: tf.keras 2.21 (`.h5` and Keras 2 weights-only `_weights.h5`); 
 minikeras wrote (`make_minikeras_files.py`) with Keras's predictions on them
 (`check_in_keras.py`, run by hand with real Keras). A `.weights.h5` file is loaded into the model
 built by the same catalogue code in minikeras, so its variable paths and order must match.
+
+Regenerating the data (each script's docstring has its command): the three `make_fixtures.py`
+runs (Keras 3 torch, Keras 3 TensorFlow, tf.keras 2), then `make_minikeras_files.py`, then the
+three `check_in_keras.py` runs. Tests never import keras, torch or tensorflow.
 """
 
 import json
