@@ -68,6 +68,7 @@ class MultiHeadAttention(ProjectedAttention):
         use_bias=True,
         output_shape=None,
         attention_axes=None,
+        sliding_window=None,  # Keras 3's position: after attention_axes
         flash_attention=None,
         kernel_initializer="glorot_uniform",
         bias_initializer="zeros",
@@ -77,7 +78,6 @@ class MultiHeadAttention(ProjectedAttention):
         kernel_constraint=None,
         bias_constraint=None,
         use_gate=False,
-        sliding_window=None,
         seed=None,
         **kwargs,
     ):

@@ -146,12 +146,12 @@ class EinsumDense(QuantizedEinsumDense, LoRA, Layer):
         bias_initializer="zeros",
         kernel_regularizer=None,
         bias_regularizer=None,
-        activity_regularizer=None,
         kernel_constraint=None,
         bias_constraint=None,
         lora_rank=None,
         lora_alpha=None,
         quantization_config=None,
+        activity_regularizer=None,  # after Keras 3's arguments: it takes it through **kwargs
         **kwargs,
     ):
         kwargs["quantization_config"] = quantization_config

@@ -59,10 +59,10 @@ class BatchNormalization(Layer):
         gamma_regularizer=None,
         beta_constraint=None,
         gamma_constraint=None,
-        synchronized=False,
         renorm=False,
         renorm_clipping=None,
         renorm_momentum=0.99,
+        synchronized=False,  # Keras 3's order
         **kwargs,
     ):
         kwargs.pop("fused", None)  # Keras 2: an implementation hint
