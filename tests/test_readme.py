@@ -308,7 +308,7 @@ KERAS_OPS = set(
     inner isclose isfinite isin isinf isnan isneginf isposinf isreal kaiser kron lcm ldexp
     left_shift less less_equal linspace log log1p log2 log10 logaddexp logaddexp2 logical_and
     logical_not logical_or logical_xor logspace matmul max maximum mean median meshgrid min minimum
-    mod moveaxis multiply nan_to_num nanmax nanmean nanmin nanprod nansum ndim negative nextafter
+    mod fmod moveaxis multiply nan_to_num nanmax nanmean nanmin nanprod nansum ndim negative nextafter
     nonzero not_equal ones ones_like outer pad power prod ptp quantile ravel real reciprocal repeat
     reshape right_shift roll rot90 round searchsorted select sign signbit sin sinh size slogdet
     sort split sqrt square squeeze stack std subtract sum swapaxes take take_along_axis tan tanh

@@ -110,6 +110,7 @@ minimum = _op(_arithmetic.minimum)
 clip = _op(_arithmetic.clip)
 floor_divide = _op(_arithmetic.floor_divide)
 mod = _op(_arithmetic.mod)
+fmod = _op(_arithmetic.fmod)
 divide_no_nan = _op(_arithmetic.divide_no_nan)
 
 
@@ -444,7 +445,7 @@ _NUMPY_NAMES = """
     equal exp exp2 expand_dims expm1 eye flip floor floor_divide full full_like get_item greater
     greater_equal hstack identity inner isclose isfinite isinf isnan left_shift less less_equal
     linspace log log10 log1p log2 logaddexp logical_and logical_not logical_or logical_xor matmul
-    max maximum mean median meshgrid min minimum mod moveaxis multiply nan_to_num nanargmax
+    max maximum mean median meshgrid min minimum mod fmod moveaxis multiply nan_to_num nanargmax
     nanargmin nancumprod nancumsum nanmax nanmean nanmin nanprod nanstd nansum nanvar ndim
     negative nonzero not_equal ones ones_like outer pad power prod ravel reciprocal repeat reshape
     right_shift roll round select sign sin sinh size slogdet sort split sqrt square squeeze stack

@@ -10,6 +10,7 @@ from .comparison import where
 
 __all__ = [
     "add",
+    "fmod",
     "subtract",
     "multiply",
     "divide",
@@ -24,6 +25,7 @@ __all__ = [
 ]
 _floor_divide_bools_int32 = _bools_in_int32(np.floor_divide)
 _mod_bools_int32 = _bools_in_int32(np.mod)
+_fmod_bools_int32 = _bools_in_int32(np.fmod)
 
 
 def add(x1, x2):
@@ -290,3 +292,22 @@ def mod(x1, x2):
     [1, 2]
     """
     return _no_grad("mod", _mod_bools_int32, x1, x2)
+
+
+def fmod(x1, x2):
+    """Elementwise remainder of `x1 / x2` with the dividend's sign, as C's `fmod` (no gradient).
+
+    `mod` gives the divisor's sign instead: `fmod(-7, 3)` is -1 where `mod(-7, 3)` is 2.
+
+    Args:
+        x1: the dividends.
+        x2: the divisors.
+
+    Returns:
+        A tensor of the broadcast shape (int32 for two bool inputs, as Keras 3).
+
+    >>> import minikeras as keras
+    >>> keras.ops.fmod([7, -7], 3).numpy().tolist()
+    [1, -1]
+    """
+    return _no_grad("fmod", _fmod_bools_int32, x1, x2)

@@ -21,13 +21,14 @@ __all__ = [
 ]
 
 
-def convert_to_tensor(x, dtype=None, sparse=None):
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     """Converts any array-like (numpy array, Python scalar or list, Tensor, Variable) to a Tensor.
 
     Args:
         x: the value to convert.
         dtype: optional target dtype; `None` keeps the value's dtype (Python floats give `floatx`).
         sparse: accepted for Keras compatibility; tensors are always dense.
+        ragged: accepted for Keras compatibility; `True` raises (no ragged tensors).
 
     Returns:
         A `Tensor`.
@@ -36,6 +37,10 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     >>> keras.ops.convert_to_tensor([1.0, 2.0]).dtype
     dtype('float32')
     """
+    if ragged:
+        raise ValueError(
+            "convert_to_tensor: ragged tensors are not supported. Received: ragged=True"
+        )
     return to_tensor(x, dtype, "convert_to_tensor")
 
 

@@ -177,24 +177,31 @@ def arange(start, stop=None, step=None, dtype=None):
     return Tensor(np.arange(start, stop, step, dtype=_fdt(dtype)))
 
 
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     """`num` evenly spaced values from `start` to `stop`, as `numpy.linspace`.
 
     Args:
-        start: the first value.
+        start: the first value (or array of first values).
         stop: the last value (included when `endpoint` is True).
         num: the number of values.
         endpoint: whether `stop` is included.
+        retstep: whether to return the spacing too.
         dtype: the dtype; `None` means `floatx`.
+        axis: where the new axis goes when `start`/`stop` are arrays.
 
     Returns:
-        A 1-D tensor of `num` values.
+        A tensor of `num` values along `axis`, and with `retstep` the step as well.
 
     >>> import minikeras as keras
     >>> keras.ops.linspace(0, 1, 5).numpy().tolist()
     [0.0, 0.25, 0.5, 0.75, 1.0]
     """
-    return Tensor(np.linspace(start, stop, num, endpoint=endpoint).astype(_fdt(dtype)))
+    start, stop = (v.data if isinstance(v, Tensor) else v for v in (start, stop))
+    out = np.linspace(start, stop, num, endpoint=endpoint, retstep=retstep, axis=axis)
+    if retstep:
+        step = float(out[1]) if np.ndim(out[1]) == 0 else Tensor(out[1].astype(_fdt(dtype)))
+        return Tensor(out[0].astype(_fdt(dtype))), step
+    return Tensor(out.astype(_fdt(dtype)))
 
 
 def meshgrid(*x, indexing="xy"):
@@ -270,7 +277,7 @@ def triu(x, k=0):
     return Tensor.from_op(np.triu(a, k), (ta,), lambda d: (np.triu(d, k),), "triu")
 
 
-def one_hot(x, num_classes, axis=-1, dtype=None):
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """One-hot encodes integer class ids; ids outside `[0, num_classes)` give all-zero rows.
 
     Args:
@@ -278,6 +285,7 @@ def one_hot(x, num_classes, axis=-1, dtype=None):
         num_classes: the number of classes (size of the new axis).
         axis: position of the new axis.
         dtype: the dtype; `None` means `floatx`.
+        sparse: accepted for Keras compatibility; results are dense.
 
     Returns:
         A tensor with one more axis than `x`.

@@ -438,6 +438,8 @@ def round(x, decimals=0):
     >>> keras.ops.round([0.5, 1.5, 2.25], decimals=0).numpy().tolist()
     [0.0, 2.0, 2.0]
     """
+    if np.asarray(unwrap(x, "round", weak=False)[0]).dtype == bool:  # Keras 3 raises too
+        raise TypeError("round expects a numeric tensor. Received: a bool tensor")
     return _no_grad("round", lambda a: np.round(a, decimals), x)
 
 

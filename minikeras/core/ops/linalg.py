@@ -310,12 +310,13 @@ def _unsum(g, target, summed, sizes):
     return np.broadcast_to(g.reshape(shape), full).copy()
 
 
-def einsum(subscripts, *operands):
+def einsum(subscripts, *operands, **kwargs):
     """Einstein summation over the operands, differentiable in every operand.
 
     Args:
         subscripts: the `numpy.einsum` specification, such as `"ab,bc->ac"` (`...` allowed).
         *operands: the input tensors, one per comma-separated term.
+        **kwargs: backend options Keras passes on (such as `optimize`); ignored here.
 
     Returns:
         The result tensor.

@@ -274,7 +274,9 @@ def heaviside(x1, x2):
     >>> keras.ops.heaviside([-1.0, 0.0, 2.0], 0.5).numpy().tolist()
     [0.0, 0.5, 1.0]
     """
-    out = _no_grad("heaviside", np.heaviside, x1, x2)
+    if all(np.asarray(unwrap(v, "heaviside")[0]).dtype == bool for v in (x1, x2)):
+        x1, x2 = (result_float(np.asarray(unwrap(v, "heaviside")[0])) for v in (x1, x2))
+    out = _no_grad("heaviside", np.heaviside, x1, x2)  # two bools: floatx, as Keras on jax
     return Tensor(result_float(out.data)) if out.data.dtype.kind in "biu" else out
 
 

@@ -52,6 +52,13 @@ def _act(op, x, fwd, grad, grad_ops=None, keep_int=False):
     return Tensor.from_op(out, (ta,), lambda d: (d * grad(a, out),), op, backward_ops)
 
 
+def _float_only(op, x):
+    # Keras 3 (jax: TypeError, torch: NotImplementedError) rejects integer and bool input here
+    kind = np.asarray(unwrap(x, op, weak=False)[0]).dtype.kind
+    if kind in "biu":
+        raise TypeError(f"{op} expects a float tensor. Received: an integer or bool tensor")
+
+
 def _sigmoid(a):
     # exp of a non-positive number only: no overflow warnings
     e = np.exp(-np.abs(a))
@@ -118,6 +125,8 @@ def relu6(x):
     >>> keras.ops.relu6([-1.0, 3.0, 8.0]).numpy().tolist()
     [0.0, 3.0, 6.0]
     """
+    if np.asarray(unwrap(x, "relu6", weak=False)[0]).dtype == bool:
+        x = result_float(np.asarray(x))  # floatx for bools, as Keras on jax (torch raises)
     return _act(
         "relu6",
         x,
@@ -316,6 +325,7 @@ def silu(x):
         s = sigmoid(x)
         return s * (1 + x * (1 - s))
 
+    _float_only("silu", x)
     return _act("silu", x, lambda a: a * _sigmoid(a), grad, grad_ops)
 
 
@@ -402,6 +412,8 @@ def log_sigmoid(x):
     >>> print(keras.ops.log_sigmoid([0.0]).numpy().round(4))
     [-0.6931]
     """
+    if np.asarray(unwrap(x, "log_sigmoid", weak=False)[0]).dtype == bool:
+        raise TypeError("log_sigmoid expects a numeric tensor. Received: a bool tensor")
     return _act(
         "log_sigmoid",
         x,
@@ -411,7 +423,7 @@ def log_sigmoid(x):
     )
 
 
-def multi_hot(inputs, num_classes, axis=-1, dtype=None, sparse=False):
+def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
     """Multi-hot encodes rows of class ids: 1 for each class that appears in the row.
 
     Args:
@@ -420,6 +432,7 @@ def multi_hot(inputs, num_classes, axis=-1, dtype=None, sparse=False):
         axis: where the class axis goes before reducing over the ids.
         dtype: the dtype; `None` means `floatx`.
         sparse: accepted for Keras compatibility; results are dense.
+        **kwargs: `num_tokens`, Keras 2's name for `num_classes`.
 
     Returns:
         A tensor of shape `(batch, num_classes)` (or `(num_classes,)`).
@@ -431,5 +444,9 @@ def multi_hot(inputs, num_classes, axis=-1, dtype=None, sparse=False):
     from .creation import one_hot
     from .reduce import max as rmax
 
+    if num_classes is None:
+        num_classes = kwargs.pop("num_tokens", None)
+    if num_classes is None:
+        raise ValueError("multi_hot: argument `num_classes` must be specified.")
     rank = np.ndim(unwrap(inputs, "multi_hot")[0])
     return rmax(one_hot(inputs, num_classes, axis=axis, dtype=dtype), axis=1 if rank > 1 else 0)

@@ -367,7 +367,7 @@ def logsumexp(x, axis=None, keepdims=False):
 def _index_op(op, fn, x, axis, keepdims):
     a, _ = unwrap(x, op, weak=False)
     a = np.asarray(a)
-    if a.size == 0:
+    if a.size == 0 and (axis is None or a.shape[axis] == 0):  # (3, 0) along 0 is fine: (0,)
         raise ValueError(f"{op} of an empty tensor has no value. Received: shape={a.shape}")
     return Tensor(np.asarray(fn(a, axis=axis, keepdims=keepdims), dtype="int32"))
 
@@ -521,6 +521,9 @@ def median(x, axis=None, keepdims=False):
     a = np.asarray(unwrap(x, "median", weak=False)[0])
     axes = normalize_axis(axis, a.ndim)
     rest = [i for i in range(a.ndim) if i not in axes]
+    if a.size == 0 and 0 in [a.shape[i] for i in rest]:  # an empty result, as Keras on jax
+        shape = [1 if i in axes else a.shape[i] for i in range(a.ndim)] if keepdims else None
+        return Tensor(np.zeros(shape or [a.shape[i] for i in rest], result_float(a).dtype))
     # put the reduced axes last, flatten them into one, sort it and average the middle entries
     moved = moveaxis(x, axes, tuple(range(len(rest), a.ndim))) if axes else x
     flat = sort(reshape(moved, [a.shape[i] for i in rest] + [-1]), axis=-1)

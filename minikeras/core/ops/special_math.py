@@ -216,7 +216,8 @@ def _integer_pair(op, x1, x2):
     (a, b), _ = keras_typed(op, (x1, x2))
     a, b = (unwrap(v, op)[0] for v in (a, b))
     da, db = np.asarray(a).dtype, np.asarray(b).dtype
-    if da.kind not in "biu" or db.kind not in "biu":
+    if da.kind not in "biu" or db.kind not in "biu" or da.kind == db.kind == "b":
+        # two bools: Keras 3 raises too (jax: ValueError, torch: NotImplementedError)
         raise TypeError(f"{op} expects integer tensors. Received: x1 dtype {da}, x2 dtype {db}")
     return a, b
 

@@ -468,3 +468,30 @@ def test_keras_signatures_of_renamed_arguments():
         ops.amax(np.ones(2), initial=0.0)  # Keras 3's amax has no `initial` (max has)
     with pytest.raises(IndexError):  # numpy's AxisError: an IndexError as in Keras on torch
         ops.cumsum(np.ones((2, 3)), axis=2)
+    values, step = ops.linspace(0, 1, 5, retstep=True)  # Keras 3: (tensor, 0.25)
+    assert step == 0.25 and values.dtype == np.float32
+    assert ops.linspace(np.zeros(2), np.ones(2), 3, axis=1).shape == (2, 3)
+    assert ops.multi_hot([[0, 2]], num_tokens=3).numpy().tolist() == [[1.0, 0.0, 1.0]]
+    with pytest.raises(ValueError, match="num_classes"):
+        ops.multi_hot([[0, 2]])
+    with pytest.raises(ValueError, match="ragged"):
+        ops.convert_to_tensor([1], ragged=True)
+
+
+def test_fmod_takes_the_dividends_sign_with_keras_dtypes():
+    """Keras 3.15.1 (torch and jax): int8 with a Python int stays int8, two bools give int32."""
+    x = np.array([-7.5, 7.0, -3.0], "float32")
+    np.testing.assert_array_equal(ops.fmod(x, 2.0).numpy(), np.fmod(x, 2.0))
+    assert ops.fmod(np.array([-7, 7], "int8"), 3).numpy().tolist() == [-1, 1]
+    assert ops.fmod(np.array([-7, 7], "int8"), 3).dtype == np.int8
+    assert ops.fmod(np.array([True]), np.array([True])).dtype == np.int32
+    assert ops.fmod(x, np.array([2], "int32")).dtype == np.float32
+
+
+def test_integer_input_raises_where_keras_does():
+    with pytest.raises(TypeError, match="silu"):
+        ops.silu(np.array([1, 2], "int32"))
+    with pytest.raises(TypeError, match="round"):
+        ops.round(np.array([True]))
+    with pytest.raises(TypeError, match="gcd"):
+        ops.gcd(np.array([True]), np.array([False]))
