@@ -9,6 +9,7 @@ The steps call the overridable hooks as Keras 3 does: `train_step(data)`, `test_
 import inspect
 import weakref
 
+import numpy as np
 
 from .. import config
 from ..callbacks.callback import Callback, CallbackList
@@ -31,6 +32,13 @@ def _verbose(verbose):
     if verbose not in (0, 1, 2, True, False):
         raise ValueError(f"verbose must be 0, 1, 2 or 'auto'. Received: verbose={verbose!r}")
     return data_parallel.chief_verbose(int(verbose))  # keras.distribution: rank 0 prints
+
+
+def _quiet(step, data):
+    """Runs a step without numpy's floating-point warnings: Keras's backends compute inf and NaN
+    silently (a diverging run shows in its logs, `TerminateOnNaN` stops it)."""
+    with np.errstate(all="ignore"):
+        return step(data)
 
 
 class Trainer:
@@ -422,7 +430,7 @@ class Trainer:
             for begin, end, batches in self._executions(data):
                 cbs.on_train_batch_begin(begin)
                 for batch in batches:
-                    step_logs = self.train_step(batch)
+                    step_logs = _quiet(self.train_step, batch)
                 logs = pythonify_logs(step_logs)
                 seen += 1
                 cbs.on_train_batch_end(end, logs)
@@ -477,7 +485,7 @@ class Trainer:
         for begin, end, batches in self._executions(data):
             cbs.on_test_batch_begin(begin)
             for batch in batches:
-                logs = self.test_step(batch)
+                logs = _quiet(self.test_step, batch)
             logs = pythonify_logs(logs)
             cbs.on_test_batch_end(end, logs)
         logs = self._get_metrics_result_or_logs(logs)
@@ -549,7 +557,7 @@ class Trainer:
         chunks = []
         for begin, end, batches in self._executions(data):
             cbs.on_predict_batch_begin(begin)
-            group = [data_parallel.gather(_to_numpy(self.predict_step(b))) for b in batches]
+            group = [data_parallel.gather(_to_numpy(_quiet(self.predict_step, b))) for b in batches]
             chunks.extend(group)
             outputs = group[0] if len(group) == 1 else _concat(group)
             cbs.on_predict_batch_end(end, {"outputs": outputs})
@@ -569,7 +577,9 @@ class Trainer:
         self.reset_metrics()
         logs = {}
         for batch in data:  # Keras 3 hands the step an (x, y, sample_weight) triple here
-            logs = pythonify_logs(self.train_step(data_adapter.unpack_x_y_sample_weight(batch)))
+            logs = pythonify_logs(
+                _quiet(self.train_step, data_adapter.unpack_x_y_sample_weight(batch))
+            )
         logs = self._get_metrics_result_or_logs(logs)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
@@ -580,9 +590,11 @@ class Trainer:
         self.reset_metrics()
         logs = {}
         for batch in data:
-            logs = pythonify_logs(self.test_step(data_adapter.unpack_x_y_sample_weight(batch)))
+            logs = pythonify_logs(
+                _quiet(self.test_step, data_adapter.unpack_x_y_sample_weight(batch))
+            )
         logs = self._get_metrics_result_or_logs(logs)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def predict_on_batch(self, x):
-        return _to_numpy(self.predict_step((x,)))
+        return _to_numpy(_quiet(self.predict_step, (x,)))
