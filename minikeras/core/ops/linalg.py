@@ -9,7 +9,7 @@ import numpy as np
 from ...kernels import threads
 from ...kernels.einsum import einsum as contract
 from ..tensor import Tensor
-from ._base import _CONST, half_float, ints_as_floats, keras_operands, unwrap
+from ._base import keras_dtype, _CONST, half_float, ints_as_floats, keras_operands, unwrap
 from .reduce import norm  # noqa: F401  (keras.ops.linalg.norm)
 
 __all__ = [
@@ -424,6 +424,7 @@ def outer(x1, x2):
     return einsum("i,j->ij", reshape(x1, (-1,)), reshape(x2, (-1,)))
 
 
+@keras_dtype(weak=False)  # result_type: float64 -> float32, as Keras 3
 def inner(x1, x2):
     """Inner product as `numpy.inner`: contracts the last axes; the others form an outer product.
 

@@ -15,7 +15,7 @@ from . import conversion as _conversion
 from . import elementwise as _elementwise
 from . import joining as _joining
 from . import reduce as _reduce
-from ._base import to_tensor, unwrap
+from ._base import keras_dtype, to_tensor, unwrap
 from .linalg import diag
 from .shape import expand_dims, flip, moveaxis, reshape, transpose
 
@@ -275,6 +275,7 @@ def kron(x1, x2):
     return reshape(_arithmetic.multiply(wide_a, wide_b), [p * q for p, q in zip(sa, sb)])
 
 
+@keras_dtype(nargs=1, weak=False)
 def vander(x, N=None, increasing=False):
     """Vandermonde matrix of a 1-D `x`: columns are powers of `x` (decreasing by default).
 

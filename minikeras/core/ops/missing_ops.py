@@ -378,6 +378,7 @@ def _quantile(op, x, q, axis, method, keepdims, skip_nan):
     return reshape(out, list(qa.shape) + list(kept))
 
 
+@keras_dtype(nargs=1, weak=False)
 def quantile(x, q, axis=None, method="linear", keepdims=False):
     """The `q`-th quantiles of `x` over `axis` (NaN where a slice holds NaN).
 
@@ -398,6 +399,7 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
     return _quantile("quantile", x, q, axis, method, keepdims, skip_nan=False)
 
 
+@keras_dtype(nargs=1, weak=False)
 def percentile(x, q, axis=None, method="linear", keepdims=False):
     """The `q`-th percentiles of `x` over `axis`: `quantile(x, q / 100)`.
 

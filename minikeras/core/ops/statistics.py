@@ -17,7 +17,7 @@ from . import elementwise as _elementwise
 from . import indexing as _indexing
 from . import joining as _joining
 from . import reduce as _reduce
-from ._base import to_tensor, unwrap
+from ._base import keras_dtype, to_tensor, unwrap
 from .linalg import diagonal, matmul, outer
 from .segment import _prepare
 from .shape import expand_dims, flip, moveaxis, transpose
@@ -141,6 +141,7 @@ def corrcoef(x):
     return _arithmetic.clip(_arithmetic.divide(cov, outer(std, std)), -1.0, 1.0)
 
 
+@keras_dtype(weak=False)
 def correlate(x1, x2, mode="valid"):
     """Cross-correlation of two 1-D tensors, `out[k] = sum_n x1[n + k] * x2[n]` (numpy's).
 
@@ -177,6 +178,7 @@ def correlate(x1, x2, mode="valid"):
     return flip(out, axis=0) if swapped else out
 
 
+@keras_dtype(weak=False)
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """Cross product of 3-vectors (or the z component for 2-vectors) along the given axes.
 

@@ -5,6 +5,7 @@ import pytest
 
 from helpers import check_grad, randn
 from minikeras import ops
+from minikeras.core import dtypes
 from minikeras.core.autodiff import gradients
 from minikeras.core.tensor import Tensor
 
@@ -57,7 +58,6 @@ def test_matmul_keeps_dtype(dtype):
         ops.tensordot(a, b, 1),
         ops.dot(a, b),
         ops.outer(a, b),
-        ops.inner(a, a),
         ops.vdot(a, a),
         ops.trace(m),
         ops.diagonal(m),
@@ -67,6 +67,7 @@ def test_matmul_keeps_dtype(dtype):
         ops.solve(m, b[:, :2]),
     ]:
         assert out.dtype == np.dtype(dtype)
+    assert ops.inner(a, a).dtype == np.float32  # Keras 3.15.1 (jax, torch): result_type narrows
 
 
 @pytest.mark.parametrize(
@@ -186,10 +187,13 @@ def test_outer_inner():
     np.testing.assert_allclose(ops.outer(a, b).numpy(), np.outer(a, b))
     check_grad(ops.outer, a, b)
     c, d = randn(2, 3, seed=3), randn(4, 3, seed=4)
-    np.testing.assert_allclose(ops.inner(c, d).numpy(), np.inner(c, d), rtol=1e-12)
+    with dtypes.keep_64bit():  # Keras 3 gives float32 for inner of float64
+        np.testing.assert_allclose(ops.inner(c, d).numpy(), np.inner(c, d), rtol=1e-12)
     check_grad(ops.inner, c, d)
     np.testing.assert_allclose(
-        ops.inner(randn(3), randn(3, seed=1)).numpy(), np.inner(randn(3), randn(3, seed=1))
+        ops.inner(randn(3), randn(3, seed=1)).numpy(),
+        np.inner(randn(3), randn(3, seed=1)),
+        rtol=1e-6,
     )
 
 
