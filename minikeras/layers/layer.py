@@ -11,6 +11,7 @@ the config. The rest of the class lives beside it, by what a reader looks for:
 """
 
 import inspect
+import warnings
 
 from ..core.tensor import Tensor
 from ..core.variable import Variable
@@ -355,6 +356,13 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
         finally:
             exit_scope(pushed)
         out_mask = self.compute_mask(inputs, mask) if self.supports_masking else None
+        if not self.supports_masking and mask is not None and _has_mask(mask):
+            warnings.warn(  # Keras 3's warning, word for word
+                f"Layer '{self.name}' (of type {type(self).__name__}) was passed an input with a "
+                "mask attached to it. However, this layer does not support masking and will "
+                "therefore destroy the mask information. Downstream layers will not see the mask.",
+                stacklevel=2,
+            )
         if out_mask is not None:
             attach_masks(outputs, out_mask)
         if self.activity_regularizer is not None:
@@ -405,3 +413,7 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _has_mask(mask):
+    return any(m is not None for m in flatten(mask))

@@ -183,3 +183,21 @@ def test_trainable_flag_reaches_the_variables_as_keras():
     outer.build((None, 3))
     outer.trainable = False
     assert [w.trainable for w in outer.weights] == [False, False]
+
+
+def test_a_mask_reaching_a_layer_without_masking_support_warns_as_keras():
+    import warnings
+
+    inp = keras.Input((5,), dtype="int32")
+    x = keras.layers.Embedding(10, 4, mask_zero=True)(inp)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        y = keras.layers.Conv1D(2, 2, name="conv_no_mask")(x)
+        keras.layers.Dense(2)(x)  # supports masking: no warning
+    texts = [str(w.message) for w in caught]
+    assert texts == [
+        "Layer 'conv_no_mask' (of type Conv1D) was passed an input with a mask attached to it. "
+        "However, this layer does not support masking and will therefore destroy the mask "
+        "information. Downstream layers will not see the mask."
+    ]
+    assert getattr(y, "_keras_mask", None) is None
