@@ -85,7 +85,7 @@ def test_standardize_dtype_names_as_keras_3_does():
         assert dtypes.standardize_dtype(None) == "float64"
     finally:
         keras.config.set_floatx("float32")
-    with pytest.raises(TypeError, match="Unknown dtype"):
+    with pytest.raises(ValueError, match="unknown dtype"):  # Keras 3: ValueError
         dtypes.standardize_dtype("not_a_dtype")
 
 

@@ -109,8 +109,8 @@ def standardize_dtype(dtype):
             _require_ml_dtypes(dtype)
     try:
         name = np.dtype(dtype).name
-    except TypeError as e:
-        raise TypeError(f"Unknown dtype. Received: dtype={dtype!r}") from e
+    except TypeError as e:  # a ValueError, as Keras 3's standardize_dtype
+        raise ValueError(f"Invalid dtype (unknown dtype). Received: dtype={dtype!r}") from e
     if np.dtype(dtype).kind in "US":
         name = "string"
     if isinstance(key, (str, np.dtype, type)):
@@ -177,7 +177,7 @@ def _lattice_name(dtype):
         return ("bool" if dtype is bool else dtype), False
     try:
         name = standardize_dtype(dtype)
-    except TypeError as e:
+    except (TypeError, ValueError) as e:
         raise ValueError(f"Invalid dtype for Keras type promotion: {dtype!r}") from e
     if name not in _UPPER:
         raise ValueError(f"dtype={name!r} is not a valid dtype for Keras type promotion.")

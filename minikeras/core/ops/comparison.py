@@ -44,6 +44,12 @@ def where(condition, x1=None, x2=None):
     c, _ = unwrap(condition, "where")
     if x1 is None and x2 is None:
         return tuple(Tensor(i) for i in np.nonzero(c))
+    if x1 is None or x2 is None:
+        raise ValueError(
+            "where: `x1` and `x2` must both be None or both be given. "
+            f"Received: x1={'None' if x1 is None else 'a value'}, "
+            f"x2={'None' if x2 is None else 'a value'}"
+        )
     x, ta = unwrap(x1, "where")
     y, tb = unwrap(x2, "where")
     c = np.asarray(c).astype(bool)

@@ -495,3 +495,10 @@ def test_integer_input_raises_where_keras_does():
         ops.round(np.array([True]))
     with pytest.raises(TypeError, match="gcd"):
         ops.gcd(np.array([True]), np.array([False]))
+
+
+def test_argument_errors_have_keras_types():
+    with pytest.raises(ValueError, match="x2"):  # Keras 3: ValueError (both or neither)
+        ops.where(np.array([True]), np.ones(1))
+    with pytest.raises(ValueError, match="dtype"):  # Keras 3: ValueError("Invalid dtype: nope")
+        ops.cast(np.ones(2), "nope")
