@@ -9,7 +9,7 @@ import numpy as np
 from ...kernels import threads
 from ...kernels.einsum import einsum as contract
 from ..tensor import Tensor
-from ._base import keras_dtype, _CONST, half_float, ints_as_floats, keras_operands, unwrap
+from ._base import _CONST, half_float, ints_as_floats, keras_dtype, keras_operands, unwrap
 from .reduce import norm  # noqa: F401  (keras.ops.linalg.norm)
 
 __all__ = [
@@ -370,6 +370,7 @@ def einsum(subscripts, *operands, **kwargs):
     return Tensor.from_op(out, parents, backward, "einsum", backward_ops)
 
 
+@keras_dtype(weak=False)  # float64 -> float32, as Keras 3's result_type
 def tensordot(x1, x2, axes=2):
     """Tensor contraction over the given axes, as `numpy.tensordot` (computed through `einsum`).
 
@@ -387,8 +388,7 @@ def tensordot(x1, x2, axes=2):
     """
     a, b = np.asarray(unwrap(x1)[0]), np.asarray(unwrap(x2)[0])
     if isinstance(axes, int):
-        ax_a = list(range(a.ndim - axes, a.ndim))
-        ax_b = list(range(axes))
+        ax_a, ax_b = list(range(a.ndim - axes, a.ndim)), list(range(axes))
     else:
         ax_a, ax_b = [list(np.atleast_1d(t)) for t in axes]
     letters = iter("abcdefghijklmnopqrstuvwxyz")
