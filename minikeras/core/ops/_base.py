@@ -66,8 +66,8 @@ def scalar_array(x):
     give int64 and float64); other values pass through."""
     if type(x) is bool:
         return np.asarray(x)
-    if type(x) is int:
-        return np.asarray(x, np.int32)
+    if type(x) is int:  # int64 when it does not fit, as Keras on torch (not wrapped around)
+        return np.asarray(x, np.int32 if -(2**31) <= x < 2**31 else np.int64)
     if type(x) is float:
         return np.asarray(x, dtypes.floatx())
     return x
@@ -205,7 +205,8 @@ def to_tensor(x, dtype=None, op="op"):
     if arr.dtype.kind == "f" and not isinstance(x, np.ndarray):
         arr = arr.astype(dtypes.floatx())
     elif arr.dtype.kind in "iu" and not isinstance(x, np.ndarray) and arr.dtype.itemsize == 8:
-        arr = arr.astype("int32")
+        if arr.size == 0 or (arr.min() >= -(2**31) and arr.max() < 2**31):  # else int64, as torch
+            arr = arr.astype("int32")
     if arr.dtype.kind not in "biufU" and not dtypes.is_float(arr.dtype):
         raise TypeError(f"{op} cannot convert an object of dtype {arr.dtype} to a tensor.")
     return Tensor(arr)

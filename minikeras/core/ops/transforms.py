@@ -46,8 +46,11 @@ def saturate_cast(x, dtype):
             low = np.nextafter(x.dtype.type(low), 0) if x.dtype.type(low) < low else low
             high = np.nextafter(x.dtype.type(high), 0) if x.dtype.type(high) > high else high
         x = _arithmetic.clip(x, low, high)
-    elif target.kind == "f" and x.dtype.kind == "f" and target.itemsize < x.dtype.itemsize:
-        info = np.finfo(target)
+    elif target.kind == "b":  # Keras 3 clips to [0, 1] first: -1.7 gives False
+        x = _arithmetic.clip(x, 0, 1)
+    elif dtypes.is_float(target) and x.dtype.kind == "f" and target.itemsize < x.dtype.itemsize:
+        finfo = np.finfo if target.kind == "f" else dtypes._require_ml_dtypes(target.name).finfo
+        info = finfo(target)  # bfloat16's range through ml_dtypes (inf -> its largest finite)
         x = _arithmetic.clip(x, float(info.min), float(info.max))
     return _conversion.cast(x, target)
 

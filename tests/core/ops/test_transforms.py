@@ -37,3 +37,17 @@ def test_jvp_matches_jax_semantics():
     assert ops.linalg.jvp is ops.jvp
     with pytest.raises(ValueError, match="jvp: primals and tangents"):
         ops.jvp(ops.sin, (x,), ())
+
+
+def test_saturate_cast_to_bool_and_bfloat16_as_keras():
+    """Keras 3.15.1 (torch and jax): bool clips to [0, 1] first, inf saturates in bfloat16."""
+    x = np.array([-1.7, 2.5, 300.2, np.inf], "float32")
+    assert ops.saturate_cast(x, "bool").numpy().tolist() == [False, True, True, True]
+    out = ops.saturate_cast(x, "bfloat16").numpy().astype("float32")
+    assert np.isfinite(out).all() and out[-1] > 3e38
+
+
+def test_python_ints_beyond_int32_stay_int64():
+    assert ops.convert_to_tensor(2**40).dtype == np.int64  # Keras on torch; no wrap-around
+    assert ops.convert_to_tensor(2**40).numpy() == 2**40
+    assert ops.convert_to_tensor([1, 2]).dtype == np.int32
