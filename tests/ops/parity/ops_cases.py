@@ -35,7 +35,7 @@ nn.tanh_shrink nn.squareplus nn.softmax nn.log_softmax""".split()
 
 BINARY = """add subtract multiply divide true_divide floor_divide mod power maximum minimum fmax
 fmin arctan2 hypot logaddexp logaddexp2 heaviside equal not_equal greater less_equal
-logical_and logical_xor divide_no_nan""".split()
+logical_and logical_xor divide_no_nan fmod""".split()
 
 INTEGER_BINARY = "gcd lcm bitwise_and bitwise_xor left_shift right_shift".split()
 
@@ -55,7 +55,7 @@ def cases():
         out += [(name, [0.5], {}), (name, [A("float32", (0, 3), **POS)], {})]
     for name in BINARY:
         for d1, d2 in itertools.product(DTYPES, DTYPES):
-            if "bool" in (d1, d2) and name in ("subtract", "power", "mod", "floor_divide"):
+            if "bool" in (d1, d2) and name in ("subtract", "power", "mod", "fmod", "floor_divide"):
                 continue
             out.append((name, [A(d1, (2, 3), 1, 4), A(d2, (2, 3), 1, 4)], {}))
         for dt, s in itertools.product(["float32", "float64", "int32", "int8"], SCALARS):
@@ -157,6 +157,15 @@ def more_cases():
         ("sort", [A("float32", (3, 4))], {}),
         ("argsort", [A("int32", (3, 4), 0, 9)], {"axis": 0}),
         ("dot", [A("float32", (2, 3)), A("float32", (3,))], {}),
+        ("inner", [A("float64", (2, 3)), A("float64", (4, 3))], {}),
+        ("tensordot", [A("float64", (2, 3)), A("float64", (3, 4))], {"axes": 1}),
+        ("correlate", [A("float64", (5,)), A("float64", (3,))], {"mode": "same"}),
+        ("quantile", [A("float64", (3, 4)), 0.3], {"axis": 1}),
+        ("cross", [A("float64", (2, 3)), A("float64", (2, 3))], {}),
+        ("saturate_cast", [A("float32", (2, 3), -300, 300), "bool"], {}),
+        ("saturate_cast", [A("float32", (2, 3), -300, 300), "uint8"], {}),
+        ("saturate_cast", [A("float64", (2, 3), -1e6, 1e6), "float16"], {}),
+        ("convert_to_tensor", [2**40], {}),
         ("tensordot", [A("float32", (2, 3)), A("float32", (3, 4))], {"axes": 1}),
         ("outer", [A("int32", (3,)), A("float32", (2,))], {}),
         ("norm", [A("float32", (3, 4))], {}),
