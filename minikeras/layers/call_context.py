@@ -36,6 +36,34 @@ class training_scope:
         return False
 
 
+class call_training:
+    """Keras 3's call context for `training`, entered by every `Layer.__call__`: each call writes
+    the value it resolved (its own argument, else the context's, else its `call` default) into the
+    context, and that value stays for the calls after it, siblings and outer layers alike, until
+    the outermost call returns. So a layer whose `call` defaults to `training=True` (the random
+    augmentation layers), called where nothing decided it, puts the dropouts after it in
+    training mode, and an explicit `training=False` switches off the ones after it (Keras 3.15.1)."""
+
+    __slots__ = ("value", "outer", "previous")
+
+    def __init__(self, value):
+        self.value = None if value is None else bool(value)
+
+    def __enter__(self):
+        depth = getattr(_ctx, "depth", 0)
+        self.outer = depth == 0
+        self.previous = getattr(_ctx, "training", None)
+        _ctx.depth = depth + 1
+        _ctx.training = self.value
+        return self
+
+    def __exit__(self, *exc):
+        _ctx.depth -= 1
+        if self.outer:  # the outermost call ends its context
+            _ctx.training = self.previous
+        return False
+
+
 # Keras 3's name scopes: (name, layer, parent path) entries. A variable's path is the scope path
 # where it is made, so a cell built inside LSTM.build has `lstm/lstm_cell/kernel` and a Dense
 # built inside a Sequential `sequential/dense/kernel`. A layer keeps the path it first saw.

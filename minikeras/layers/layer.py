@@ -18,6 +18,7 @@ from ..core.variable import Variable
 from ..utils import naming
 from .build_arguments import build_parameter_names, call_build
 from .call_context import (  # noqa: F401 (in_training, training_scope re-exported)
+    call_training,
     describe,
     enclosing_training,
     enter_scope,
@@ -344,12 +345,12 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
                 self._check_input(inputs)
             self._losses = []
             if self._autocast_to is None:
-                with training_scope(training):
+                with call_training(training):
                     outputs = self.call(*args, **kwargs)
             else:  # a mixed policy: own float variables are read in the compute dtype
                 replaced = self._cast_own_variables(self._autocast_to)
                 try:
-                    with training_scope(training):
+                    with call_training(training):
                         outputs = self.call(*args, **kwargs)
                 finally:
                     self._restore_own_variables(replaced)

@@ -329,11 +329,16 @@ class Functional(Model):
             return values[id(v)] if isinstance(v, KerasTensor) else v
 
         for node, single in zip(self._order, self._single_inputs):
+            # as Keras 3, a decided `training` reaches every layer, over a node's own argument
+            # (a sub-model built with `training=False` runs in training mode under fit)
             if single is not None:
-                result = node.layer(values[single], **node.kwargs)
+                kwargs = node.kwargs if training is None else {**node.kwargs, "training": training}
+                result = node.layer(values[single], **kwargs)
             else:
                 args = map_structure(lookup, node.args)
                 kwargs = map_structure(lookup, node.kwargs)
+                if training is not None:
+                    kwargs = {**kwargs, "training": training}
                 result = node.layer(*args, **kwargs)
             if type(result) is Tensor and len(node.outputs) == 1:
                 values[id(node.outputs[0])] = result
