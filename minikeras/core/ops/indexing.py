@@ -350,31 +350,58 @@ def scatter(indices, values, shape):
     return Tensor.from_op(out, (tv,), lambda d: (d[key],), "scatter")
 
 
-def scatter_update(inputs, indices, updates):
+_SCATTER_REDUCTIONS = {"add": np.add, "max": np.maximum, "min": np.minimum, "mul": np.multiply}
+
+
+def scatter_update(inputs, indices, updates, reduction=None):
     """Returns `inputs` with the entries (or slices) at `indices` replaced by `updates`.
 
     Args:
         inputs: input tensor.
         indices: int tensor of shape `(..., k)`, each row indexing the first `k` axes.
         updates: the new values, one entry (or slice) per index row.
+        reduction: None (replace; the last of repeated indices wins), or how each update
+            combines with the current value: `"add"`, `"max"`, `"min"` or `"mul"` (repeated
+            indices all apply), as Keras 3.
 
     Returns:
-        A new tensor of the shape of `inputs`.
+        A new tensor of the shape and dtype of `inputs`.
 
     >>> import minikeras as keras
     >>> keras.ops.scatter_update([[0, 0], [0, 0]], [[1, 0]], [5]).numpy().tolist()
     [[0, 0], [5, 0]]
+    >>> keras.ops.scatter_update([1.0, 1.0], [[0], [0]], [2.0, 3.0], reduction="add").numpy().tolist()
+    [6.0, 1.0]
     """
+    if reduction is not None and reduction not in _SCATTER_REDUCTIONS:
+        raise ValueError(
+            f"scatter_update: unsupported reduction {reduction!r}; expected None, "
+            f"{', '.join(repr(r) for r in _SCATTER_REDUCTIONS)}."
+        )
     a, ta = unwrap(inputs, "scatter_update")
     u, tu = unwrap(updates, "scatter_update")
     a = np.asarray(a)
     key = _nd_index("scatter_update", indices, a.shape)
+    u = np.asarray(u).astype(a.dtype, copy=False)
     out = a.copy()
-    out[key] = u
+    if reduction is None:
+        out[key] = u
+    else:
+        _SCATTER_REDUCTIONS[reduction].at(out, key, u)
 
     def backward(d):
-        da = d.copy()
-        da[key] = 0
-        return da, d[key]
+        if reduction is None:
+            da = d.copy()
+            da[key] = 0
+            return da, d[key]
+        if reduction == "add":
+            return d, d[key]
+        if reduction == "mul":  # out = inputs * prod(updates at each index)
+            factor = np.ones_like(a)
+            np.multiply.at(factor, key, u)
+            others = np.divide(out[key], u, out=np.zeros_like(out[key]), where=u != 0)
+            return d * factor, d[key] * others
+        # max / min: the gradient goes to whichever value was kept (ties: to each of them)
+        return d * (out == a), d[key] * (out[key] == u)
 
     return Tensor.from_op(out, (ta, tu), backward, "scatter_update")

@@ -22,10 +22,7 @@ CASES = C.cases()
 assert len(CASES) == len(DOC["cases"]), "ops_cases.py changed: rerun make_fixtures.py"
 
 # signatures that differ on purpose: {name: reason}
-SIGNATURE_EXCEPTIONS = {
-    "unique": "only `x`: sorted/return_index/return_inverse/return_counts/axis/size not yet",
-    "scatter_update": "no `reduction` yet",
-}
+SIGNATURE_EXCEPTIONS = {}
 # Keras 3 op names minikeras lacks (they need complex tensors; README's ops row)
 MISSING = {"angle", "conj", "conjugate", "imag", "real", "view_as_complex", "view_as_real"}
 MISSING |= {"eig", "polar"}
