@@ -98,6 +98,12 @@ class Embedding(QuantizedEmbedding, LoRA, Layer):
     def build(self, input_shape=None):
         if self.__dict__.get("_embeddings") is not None:
             return
+        self._add_table()
+        self._build_quantization()
+        self._build_lora()
+
+    def _add_table(self):
+        """The float `embeddings (input_dim, output_dim)` variable."""
         self.embeddings = self.add_weight(
             shape=(self.input_dim, self.output_dim),
             initializer=self.embeddings_initializer,
@@ -105,8 +111,6 @@ class Embedding(QuantizedEmbedding, LoRA, Layer):
             constraint=self.embeddings_constraint,
             name="embeddings",
         )
-        self._build_quantization()
-        self._build_lora()
 
     def call(self, inputs):
         ids = inputs

@@ -60,13 +60,7 @@ class ReversibleEmbedding(QuantizedReversibleEmbedding, Embedding):
     def build(self, input_shape=None):
         if self.__dict__.get("_embeddings") is not None:
             return
-        self.embeddings = self.add_weight(
-            shape=(self.input_dim, self.output_dim),
-            initializer=self.embeddings_initializer,
-            regularizer=self.embeddings_regularizer,
-            constraint=self.embeddings_constraint,
-            name="embeddings",
-        )
+        self._add_table()
         if not self.tie_weights:
             self.reverse_embeddings = self.add_weight(
                 shape=(self.output_dim, self.input_dim),
