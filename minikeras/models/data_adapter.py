@@ -4,6 +4,7 @@ Accepted: numpy arrays (or lists/dicts of them), Python generators and iterators
 `x`, `(x, y)` or `(x, y, sample_weight)`, and `keras.utils.PyDataset` (`Sequence`).
 """
 
+import collections
 import itertools
 import warnings
 
@@ -313,8 +314,14 @@ class DatasetData:
         order = np.arange(len(self.source))
         if self.shuffle:
             order = data_parallel.same_order(mk_random.global_rng().permutation(order))
-        for i in order.tolist():
-            yield data_parallel.count_batch(self._fix(self.source[i]))
+        workers = getattr(self.source, "workers", 1) if _is_dataset(self.source) else 1
+        batches = (
+            _prefetched(self.source, order.tolist(), int(workers))
+            if isinstance(workers, int) and workers > 1
+            else (self.source[i] for i in order.tolist())
+        )
+        for batch in batches:
+            yield data_parallel.count_batch(self._fix(batch))
 
     def _fix(self, batch):
         x, y, sw = unpack_x_y_sample_weight(batch)
@@ -434,3 +441,29 @@ def _is_dataset(x):
     from ..utils.py_dataset import PyDataset
 
     return isinstance(x, PyDataset)
+
+
+def _prefetched(source, indices, workers):
+    """`source[i]` for each index, in order, computed ahead by `workers` threads with at most
+    `source.max_queue_size` batches waiting (Keras's `workers` / `max_queue_size`; the threads
+    overlap loading with training where `__getitem__` releases the GIL: file reads, image
+    decoding, numpy)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ahead = max(int(getattr(source, "max_queue_size", 10) or 10), workers)
+    it = iter(indices)
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="minikeras-pydataset")
+    pending = collections.deque(
+        pool.submit(source.__getitem__, i) for i in itertools.islice(it, ahead)
+    )
+    try:
+        while pending:
+            batch = pending.popleft().result()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append(pool.submit(source.__getitem__, nxt))
+            yield batch
+    finally:  # an epoch cut short (steps_per_epoch): drop what was fetched ahead
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True)

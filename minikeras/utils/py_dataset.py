@@ -12,8 +12,12 @@ class PyDataset:
     `(x, y)` or `(x, y, sample_weight)` as numpy arrays; `on_epoch_end` runs after each epoch.
 
     Args:
-        workers, use_multiprocessing, max_queue_size: accepted for Keras compatibility; batches
-            are produced in the training thread.
+        workers: with more than 1, `fit`/`evaluate`/`predict` fetch batches ahead of training
+            on that many threads (in order; `__getitem__` must then be thread-safe).
+        use_multiprocessing: Keras runs the workers as processes; minikeras runs them as
+            threads either way (what numpy, file reads and image decoding need, as they
+            release the GIL).
+        max_queue_size: how many batches the workers prepare ahead at most.
 
     >>> import numpy as np, minikeras as keras
     >>> class Squares(keras.utils.PyDataset):
