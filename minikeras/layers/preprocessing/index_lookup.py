@@ -181,9 +181,10 @@ class IndexLookup(DataLayer):
             while lines and lines[-1] == "":
                 lines.pop()
             vocabulary = lines
-        tokens = list(self._prepare(to_numpy(vocabulary)).tolist())
-        if not tokens:
+        values = to_numpy(vocabulary)
+        if np.size(values) == 0:  # before the dtype check: [] is a float array to numpy
             raise ValueError(f"Cannot set an empty vocabulary. Received: vocabulary={vocabulary}")
+        tokens = list(self._prepare(values).tolist())
         start = self._token_start_index()
         special = [self.mask_token] * self._oov_start_index() + [self.oov_token] * (
             self.num_oov_indices

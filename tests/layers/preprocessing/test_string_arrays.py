@@ -94,3 +94,12 @@ def test_adapt_on_large_batches_matches_small_batches():
     a.adapt(ints)
     b.adapt(iter([ints[i : i + 500] for i in range(0, 6000, 500)]))
     assert a.get_vocabulary() == b.get_vocabulary()
+
+
+def test_an_empty_vocabulary_is_refused_as_keras():
+    # Keras 3.15.1 (TensorFlow backend): ValueError "Cannot set an empty vocabulary."
+    import pytest
+
+    for layer in (keras.layers.StringLookup(), keras.layers.IntegerLookup()):
+        with pytest.raises(ValueError, match="Cannot set an empty vocabulary"):
+            layer.set_vocabulary([])
