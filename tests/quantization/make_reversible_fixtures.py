@@ -23,19 +23,9 @@ import numpy as np
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 import keras  # noqa: E402
+from reversible_models import build  # noqa: E402
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "reversible")
-
-
-def model(tie):
-    ids = keras.Input((6,), dtype="int32")
-    emb = keras.layers.ReversibleEmbedding(
-        50, 12, tie_weights=tie, logit_soft_cap=20.0, name="embed"
-    )
-    h = emb(ids)
-    h = keras.layers.Dense(12, name="mix")(h)
-    logits = emb(h, reverse=True)
-    return keras.Model(ids, logits, name=f"reversible_{'tied' if tie else 'untied'}")
 
 
 def datasets(path):
@@ -58,11 +48,11 @@ def main():
     for tie in (True, False):
         tag = "tied" if tie else "untied"
         keras.utils.set_random_seed(7)
-        base = model(tie)
+        base = build(keras, tie)
         weights = base.get_weights()
         arrays = {"x": x, "y_float": keras.ops.convert_to_numpy(base(x))}
         for mode in ("int8", "int4", "int4_per_channel"):
-            m = model(tie)
+            m = build(keras, tie)
             m.set_weights(weights)
             if mode == "int4_per_channel":
                 m.quantize("int4", config=keras.quantizers.Int4QuantizationConfig(block_size=-1))

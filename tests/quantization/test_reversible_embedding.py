@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import minikeras as keras
+from reversible_models import build
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "reversible")
 MODES = ("int8", "int4", "int4_per_channel")
@@ -18,12 +19,7 @@ with open(os.path.join(HERE, "layout.json")) as f:
 
 
 def _model(tie):
-    ids = keras.Input((6,), dtype="int32")
-    emb = keras.layers.ReversibleEmbedding(
-        50, 12, tie_weights=tie, logit_soft_cap=20.0, name="embed"
-    )
-    h = keras.layers.Dense(12, name="mix")(emb(ids))
-    return keras.Model(ids, emb(h, reverse=True))
+    return build(keras, tie)
 
 
 def _quantize(model, mode):

@@ -71,6 +71,15 @@ def block_size_of(layer, config):
     return None if size is None or size == -1 else size
 
 
+def is_default_int8_quantizer(quantizer):
+    """Whether `quantizer` is Keras's default int8 inputs quantizer (abs-max to [-127, 127]),
+    the one `ops.quantized_dense` computes in its fused integer product."""
+    return isinstance(quantizer, quantizers.AbsMaxQuantizer) and tuple(quantizer.value_range) == (
+        -127,
+        127,
+    )
+
+
 def grouped_dequantize(q, scale, zero, g_idx, axis):
     """Keras's `dequantize_with_sz_map`: `(q - zero[g]) * scale[g]` with the groups `g_idx`
     taken along `axis` of `scale` and `zero`."""

@@ -13,7 +13,7 @@ import numpy as np
 from ... import quantizers
 from ...core import ops
 from ...core.ops.quantized import quantized_dense
-from .quantized import Quantized, grouped_dequantize
+from .quantized import Quantized, grouped_dequantize, is_default_int8_quantizer
 
 DENSE_SPEC = {
     None: ["kernel", "bias"],
@@ -93,9 +93,7 @@ class QuantizedDense(Quantized):
 
     def _int8_call(self, inputs):
         quantizer = self._inputs_quantizer
-        default = isinstance(quantizer, quantizers.AbsMaxQuantizer) and tuple(
-            quantizer.value_range
-        ) == (-127, 127)
+        default = is_default_int8_quantizer(quantizer)
         if default and not self.lora_enabled and inputs.dtype == "float32":
             # the whole call in one op: integer product, rescale, bias and activation
             return quantized_dense(

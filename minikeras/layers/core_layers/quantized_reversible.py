@@ -20,7 +20,7 @@ import numpy as np
 from ... import quantizers
 from ...core import ops
 from ...core.ops.quantized import quantized_dense
-from .quantized import grouped_dequantize
+from .quantized import grouped_dequantize, is_default_int8_quantizer
 from .quantized_embedding import EMBEDDING_SPEC
 
 _REVERSE_SPEC = {
@@ -106,9 +106,7 @@ class QuantizedReversibleEmbedding:
         if self.reverse_dtype is not None:
             inputs = ops.cast(inputs, self.reverse_dtype)
         quantizer = self._inputs_quantizer
-        default = isinstance(quantizer, quantizers.AbsMaxQuantizer) and tuple(
-            quantizer.value_range
-        ) == (-127, 127)
+        default = is_default_int8_quantizer(quantizer)
         if self.quantization_mode == "int8":
             q, scale = self._reverse_int8()
             if default and inputs.dtype == "float32":  # the integer product on int8 weights
@@ -119,7 +117,7 @@ class QuantizedReversibleEmbedding:
                     epsilon=quantizer.epsilon,
                 )
                 return self._soft_cap(logits)
-            kernel, zero = q.astype(np.float32) / scale, None
+            kernel = q.astype(np.float32) / scale
         else:
             q, scale, zero = self._reverse_int4()
             if zero is None:

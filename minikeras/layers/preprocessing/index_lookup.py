@@ -15,7 +15,7 @@ from ... import config as _config
 from ...core.scopes import in_symbolic_scope
 from .data_layer import DataLayer, encode_categorical, to_numpy
 from .hash_utils import hash_buckets, salt_pair
-from .string_arrays import StringTable, unique_inverse, value_counts
+from .string_arrays import MIN_SIZE, StringTable, unique_inverse, value_counts
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
@@ -287,7 +287,7 @@ class IndexLookup(DataLayer):
         if data.ndim < 2:
             data = data.reshape(1, -1)  # a 1-D batch is one document
         flat = data.reshape(-1)
-        if flat.size >= 1024 and flat.dtype.kind in "iuU":  # counted in numpy, not one by one
+        if flat.size >= MIN_SIZE and flat.dtype.kind in "iuU":  # counted in numpy, not one by one
             values, counts = value_counts(flat)
             self._token_counts.update(dict(zip(values.tolist(), counts.tolist())))
         else:
@@ -376,11 +376,15 @@ class IndexLookup(DataLayer):
             flat = values.reshape(-1).astype(np.int64, copy=False)
             uniques, inverse = flat, None
             ids = self._lookup_ints(flat, default)
-        elif values.dtype.kind == "U" and values.size >= 1024 and self._str_table() is not None:
+        elif (
+            values.dtype.kind == "U"
+            and values.size >= MIN_SIZE
+            and (table := self._str_table()) is not None
+        ):
             # strings: hashed and binary-searched among the vocabulary's hashes, no sort
             flat = values.reshape(-1)
             uniques, inverse = flat, None
-            ids = self._str_table().lookup(flat, default)
+            ids = table.lookup(flat, default)
         else:
             uniques, inverse = unique_inverse(values.reshape(-1))
             keys = uniques.tolist()

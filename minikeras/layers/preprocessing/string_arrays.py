@@ -9,7 +9,7 @@ to `np.unique`), never a wrong result.
 import numpy as np
 
 _PRIME = np.uint64(1099511628211)  # the 64-bit FNV prime, as the polynomial's base
-_MIN_SIZE = 1024  # below this, np.unique on the strings is as fast
+MIN_SIZE = 1024  # below this, np.unique on the strings (and per-element dicts) are as fast
 
 
 def row_hash(strings):
@@ -35,7 +35,7 @@ def row_hash(strings):
 def unique_inverse(flat):
     """`np.unique(flat, return_inverse=True)` for a 1-D array, without sorting strings: the
     uniques come in no particular order (callers only map them)."""
-    if flat.dtype.kind != "U" or flat.size < _MIN_SIZE:
+    if flat.dtype.kind != "U" or flat.size < MIN_SIZE:
         return np.unique(flat, return_inverse=True)
     _, first, inverse = np.unique(row_hash(flat), return_index=True, return_inverse=True)
     uniques = flat[first]
