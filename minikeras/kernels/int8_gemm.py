@@ -84,6 +84,30 @@ def int8_matmul_blas(a, kernel, tile=TILE, max_k=EXACT_K):
 
 
 @numba.njit(cache=True, nogil=True)
+def row_scale(x, i, epsilon):
+    """Keras's abs-max scale of row `i` of float32 `x`, `127 / (max|x[i]| + epsilon)`, with
+    numpy's float32 steps (the sum rounded, then the quotient; a NaN in the row gives NaN)."""
+    amax = np.float32(0.0)
+    nan = False
+    for p in range(x.shape[1]):
+        v = abs(x[i, p])
+        amax = max(amax, v)
+        nan |= v != v
+    if nan:  # numpy's max propagates a NaN, and so does the scale
+        amax = np.float32(np.nan)
+    return np.float32(np.float32(127.0) / np.float32(amax + np.float32(epsilon)))
+
+
+@numba.njit(cache=True, nogil=True)
+def quantized_value(v, s):
+    """`clip(round(v * s), -127, 127)` in float32, rounding half to even as numpy does."""
+    magic = np.float32(12582912.0)  # 1.5 * 2**23: (v + magic) - magic rounds half to even
+    t = np.float32(v * s)  # |t| <= 127 (+ rounding): the magic add is exact
+    r = np.float32(np.float32(t + magic) - magic)
+    return min(max(r, np.float32(-127.0)), np.float32(127.0))
+
+
+@numba.njit(cache=True, nogil=True)
 def quantize_rows_f32(x, epsilon):
     """Keras's per-row abs-max input quantization in float32 (`kernels.int8_matmul.quantize_rows`
     is its reference), returning the quantized values as float32 integers.
@@ -94,23 +118,11 @@ def quantize_rows_f32(x, epsilon):
     m, k = x.shape
     q = np.empty((m, k), np.float32)
     scales = np.empty(m, np.float32)
-    magic = np.float32(12582912.0)  # 1.5 * 2**23: (v + magic) - magic rounds half to even
     for i in range(m):
-        amax = np.float32(0.0)
-        nan = False
-        for p in range(k):
-            v = abs(x[i, p])
-            amax = max(amax, v)
-            nan |= v != v
-        if nan:  # numpy's max propagates a NaN, and so does the scale
-            amax = np.float32(np.nan)
-        # float32 steps as numpy: (max + eps) rounded, then 127 / that rounded
-        s = np.float32(np.float32(127.0) / np.float32(amax + np.float32(epsilon)))
+        s = row_scale(x, i, epsilon)
         scales[i] = s
         for p in range(k):
-            v = np.float32(x[i, p] * s)  # |v| <= 127 (+ rounding): the magic add is exact
-            r = np.float32(np.float32(v + magic) - magic)
-            q[i, p] = min(max(r, np.float32(-127.0)), np.float32(127.0))
+            q[i, p] = quantized_value(x[i, p], s)
     return q, scales
 
 

@@ -2,9 +2,10 @@
 
 `quantized_dense(x, kernel, kernel_scale, bias, activation)` is the whole int8 Dense call:
 inputs quantized per row by abs-max, the product accumulated exactly in integers
-(`kernels/int8_gemm.py`: float32 sgemm on integer values, exact below 2**24, or the numba int8
-kernel), divided by `kernel_scale * inputs_scale`, then `+ bias` and the activation, the last
-two fused into the rescaling loop when the activation is linear or ReLU. Its gradient is
+(`kernels/int8_vnni.py`: AVX-512 VNNI `vpdpbusd` where the CPU has it, else
+`kernels/int8_gemm.py`: float32 sgemm on integer values, exact below 2**24), divided by
+`kernel_scale * inputs_scale`, then `+ bias` and the activation, the last two fused into the
+rescaling loop when the activation is linear or ReLU. Its gradient is
 Keras's custom one: the inputs get `dout @ (kernel / kernel_scale).T` (the kernel dequantized
 only for the backward pass), the bias its sum, the int8 kernel and the scales none (they are
 frozen, as in Keras).
@@ -43,12 +44,17 @@ def quantized_dense(x, kernel, kernel_scale, bias=None, activation=None, epsilon
     kind = _EPILOGUES.get(activation)
     fused = a.dtype == np.float32 and kind is not None
     if a.dtype == np.float32:
-        g = load_kernels("int8_gemm")
         ks = np.ascontiguousarray(kernel_scale.data, dtype=np.float32).reshape(n)
-        q, scale = g.quantize_rows_f32(np.ascontiguousarray(rows), epsilon)
-        acc = g.int8_matmul_blas(q, kernel.data)
         b = np.zeros(0, np.float32) if bias is None or not fused else bias.data
-        out = g.rescale_rows(acc, ks, scale, b.astype(np.float32, copy=False), kind == "relu")
+        b = b.astype(np.float32, copy=False)
+        vnni = load_kernels("int8_vnni")
+        if vnni.available() and k <= vnni.MAX_K:
+            out = vnni.int8_dense(rows, kernel.data, ks, b, kind == "relu", epsilon)
+        else:
+            g = load_kernels("int8_gemm")
+            q, scale = g.quantize_rows_f32(np.ascontiguousarray(rows), epsilon)
+            acc = g.int8_matmul_blas(q, kernel.data)
+            out = g.rescale_rows(acc, ks, scale, b, kind == "relu")
     else:  # float16 / bfloat16 / float64 compute: Keras's steps in numpy
         i8 = load_kernels("int8_matmul")
         q, scale = i8.quantize_rows(rows, epsilon)
