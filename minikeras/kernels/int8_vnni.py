@@ -158,7 +158,7 @@ def _panels(a, m, kp, kernel, jb0, jb1, ks, xs, bias, relu, out, out_int):
     kg = kp // 4
     mp = (m + MR - 1) // MR * MR
     panel = np.zeros(kg * 4 * NR, np.int8)
-    acc = np.empty(mp * NR, np.int32)
+    acc = np.empty(MR * NR, np.int32)  # one tile, read back while it is in L1
     colsum = np.zeros(NR, np.int32)
     has_bias = bias.shape[0] > 0
     integer = out.shape[0] == 0
@@ -166,21 +166,25 @@ def _panels(a, m, kp, kernel, jb0, jb1, ks, xs, bias, relu, out, out_int):
         j0 = jb * NR
         width = min(NR, n - j0)
         _pack(kernel, j0, width, panel.view(np.int32), colsum)
+        for c in range(NR):
+            colsum[c] *= 128  # the correction for the inputs' offset of 128
         for i0 in range(0, mp, MR):
-            _tile(a, i0 * kp, kp, panel, kg, acc, i0 * NR, NR)
-        for i in range(m):
-            for c in range(width):
-                total = acc[i * NR + c] - 128 * colsum[c]
+            _tile(a, i0 * kp, kp, panel, kg, acc, 0, NR)
+            for r in range(min(MR, m - i0)):
+                i, row = i0 + r, r * NR
                 if integer:
-                    out_int[i, j0 + c] = total
+                    for c in range(width):
+                        out_int[i, j0 + c] = acc[row + c] - colsum[c]
                     continue
-                s = np.float32(ks[j0 + c] * xs[i])
-                v = np.float32(np.float32(total) / s)
-                if has_bias:
-                    v = np.float32(v + bias[j0 + c])
-                if relu and v < 0:
-                    v = np.float32(0.0)
-                out[i, j0 + c] = v
+                xi = xs[i]
+                for c in range(width):
+                    s = np.float32(ks[j0 + c] * xi)
+                    v = np.float32(np.float32(acc[row + c] - colsum[c]) / s)
+                    if has_bias:
+                        v = np.float32(v + bias[j0 + c])
+                    if relu and v < 0:
+                        v = np.float32(0.0)
+                    out[i, j0 + c] = v
 
 
 @numba.njit(cache=True, nogil=True)

@@ -13,6 +13,7 @@ import numpy as np
 from ... import quantizers
 from ...core import ops
 from ...core.ops.quantized import quantized_dense
+from ...core.tensor import Tensor
 from .quantized import Quantized, grouped_dequantize, is_default_int8_quantizer
 
 DENSE_SPEC = {
@@ -174,6 +175,20 @@ def to_output_layout(scale, spec, reduced, out_spec):
     )
 
 
+def matmul_form(inp, ker, out):
+    """For an einsum `inp,ker->out` that is a matrix product after flattening (the contracted
+    axes trail the input and lead the kernel, in the same order; the output is the input's
+    other axes then the kernel's, no axis repeated or broadcast), the number of the input's
+    leading free axes; else None."""
+    free = len(inp) - sum(c not in out for c in inp)
+    reduced = inp[free:]
+    if free == len(inp) or any(c in out for c in reduced) or not ker.startswith(reduced):
+        return None
+    if out != inp[:free] + ker[len(reduced) :] or len(set(inp + ker)) != len(out) + len(reduced):
+        return None
+    return free
+
+
 class QuantizedEinsumDense(QuantizedDense):
     """`EinsumDense`'s quantized variables and calls (mixed into `EinsumDense`)."""
 
@@ -222,6 +237,19 @@ class QuantizedEinsumDense(QuantizedDense):
             return self._int4_call(inputs)  # weight-only: the dequantized kernel
         inp, ker, out, in_reduced, _ = self._einsum_info()
         kernel, kernel_scale = self._kernel, self.kernel_scale
+        split = matmul_form(inp, ker, out)
+        if split and is_default_int8_quantizer(quantizer) and inputs.dtype == "float32":
+            # a matrix product in disguise: Dense's integer product on the flattened axes
+            free, k = inputs.shape[:split], int(np.prod(kernel.shape[: len(inp) - split]))
+            n = int(np.prod(kernel.shape[len(inp) - split :]))
+            y = quantized_dense(
+                ops.reshape(inputs, tuple(free) + (k,)),
+                Tensor(kernel.data.reshape(k, n)),
+                Tensor(kernel_scale.data.reshape(n)),
+                epsilon=quantizer.epsilon,
+            )
+            y = ops.reshape(y, tuple(free) + tuple(kernel.shape[len(inp) - split :]))
+            return self._finish(y, inputs)
 
         @ops.custom_gradient
         def product(x):
