@@ -4,6 +4,8 @@
 import numpy as np
 
 import minikeras as keras
+from minikeras.core import string_index
+from minikeras.kernels import hash_table
 from minikeras.layers.preprocessing import string_arrays
 
 
@@ -16,10 +18,8 @@ def _strings(n, vocab=300, seed=0):
 def test_row_hash_ignores_the_array_width():
     a = np.array(["ab", "c", ""])
     wide = a.astype("<U9")
-    np.testing.assert_array_equal(string_arrays.row_hash(a), string_arrays.row_hash(wide))
-    assert (
-        string_arrays.row_hash(np.array(["ab"]))[0] != string_arrays.row_hash(np.array(["ba"]))[0]
-    )
+    np.testing.assert_array_equal(string_index.row_hash(a), string_index.row_hash(wide))
+    assert string_index.row_hash(np.array(["ab"]))[0] != string_index.row_hash(np.array(["ba"]))[0]
 
 
 def test_unique_inverse_maps_back_to_the_input():
@@ -31,11 +31,14 @@ def test_unique_inverse_maps_back_to_the_input():
 
 def test_collisions_fall_back_to_exact_answers(monkeypatch):
     flat = _strings(5000)
-    monkeypatch.setattr(string_arrays, "row_hash", lambda s: np.zeros(len(s), np.uint64))
+    monkeypatch.setattr(hash_table, "row_hash", lambda units: np.zeros(len(units), np.uint64))
     uniques, inverse = string_arrays.unique_inverse(flat)
     np.testing.assert_array_equal(uniques[inverse], flat)
     table = string_arrays.StringTable({"a": 1, "b": 2})
     assert not table.usable  # the layer then looks up through np.unique and the dict
+    layer = keras.layers.StringLookup(vocabulary=["w1", "w2w2"])
+    expected = [{"w1": 1, "w2w2": 2}.get(s, 0) for s in flat.tolist()]  # 0: OOV
+    np.testing.assert_array_equal(layer(flat).numpy(), expected)
 
 
 def test_string_table_lookup_matches_a_dict():
