@@ -29,6 +29,7 @@ import numba
 import numpy as np
 
 from . import int8_matmul as _i8
+from .rnn_common import _bits_to_f32
 
 EXACT_K = (2**24) // (127 * 127)  # 1040 products of magnitude <= 127 * 127 stay below 2**24
 TILE = 256  # output columns converted to float32 at a time (k * TILE * 4 bytes, in cache)
@@ -87,14 +88,14 @@ def int8_matmul_blas(a, kernel, tile=TILE, max_k=EXACT_K):
 def row_scale(x, i, epsilon):
     """Keras's abs-max scale of row `i` of float32 `x`, `127 / (max|x[i]| + epsilon)`, with
     numpy's float32 steps (the sum rounded, then the quotient; a NaN in the row gives NaN)."""
-    amax = np.float32(0.0)
-    nan = False
+    # max |x| as the largest bit pattern with the sign cleared: for non-negative floats the
+    # integer order is the float order, and every NaN pattern lies above inf, so a NaN in the
+    # row gives a NaN max (as numpy's) and the loop vectorizes as an integer max
+    bits = x[i].view(np.uint32)
+    top = np.uint32(0)
     for p in range(x.shape[1]):
-        v = abs(x[i, p])
-        amax = max(amax, v)
-        nan |= v != v
-    if nan:  # numpy's max propagates a NaN, and so does the scale
-        amax = np.float32(np.nan)
+        top = max(top, bits[p] & np.uint32(0x7FFFFFFF))
+    amax = _bits_to_f32(top)
     return np.float32(np.float32(127.0) / np.float32(amax + np.float32(epsilon)))
 
 

@@ -45,7 +45,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from . import threads
-from .int8_gemm import quantized_value, row_scale
+from .int8_gemm import row_scale
 
 MR = 4  # input rows per micro-kernel tile
 NV = 4  # 16-lane int32 vectors per tile row
@@ -77,50 +77,113 @@ def _detect():
     return bool(features.get("avx512vnni") and features.get("avx512f"))
 
 
+def _pointer(context, builder, signature, args, i, elem):
+    ary = context.make_array(signature.args[i])(context, builder, args[i])
+    return builder.bitcast(ary.data, elem.as_pointer())
+
+
+def _accumulate(builder, a_ptr, a_off, lda, panel_ptr, kg):
+    """The k loop of a tile: MR x NV `vpdpbusd` accumulators (allocas that LLVM keeps in
+    registers) over `kg` steps of 4 reduction terms; returns them, row-major."""
+    i32, i64 = ir.IntType(32), ir.IntType(64)
+    v16 = ir.VectorType(i32, 16)
+    dpbusd = cgutils.get_or_insert_function(
+        builder.module, ir.FunctionType(v16, [v16, v16, v16]), "llvm.x86.avx512.vpdpbusd.512"
+    )
+    const = lambda v: ir.Constant(i64, v)  # noqa: E731
+    sums = [cgutils.alloca_once_value(builder, ir.Constant(v16, None)) for _ in range(MR * NV)]
+    rows = [builder.add(a_off, builder.mul(const(r), lda)) for r in range(MR)]
+    splat = ir.Constant(v16, [0] * 16)
+    with cgutils.for_range(builder, kg) as loop:
+        p = loop.index
+        base = builder.mul(p, const(4 * NR))
+        b = []
+        for v in range(NV):
+            ptr = builder.gep(panel_ptr, [builder.add(base, const(64 * v))])
+            b.append(builder.load(builder.bitcast(ptr, v16.as_pointer()), align=1))
+        for r in range(MR):
+            ptr = builder.gep(a_ptr, [builder.add(rows[r], builder.mul(p, const(4)))])
+            word = builder.load(builder.bitcast(ptr, i32.as_pointer()), align=1)
+            lane0 = builder.insert_element(ir.Constant(v16, ir.Undefined), word, const(0))
+            av = builder.shuffle_vector(lane0, ir.Constant(v16, ir.Undefined), splat)
+            for v in range(NV):
+                acc = sums[r * NV + v]
+                builder.store(builder.call(dpbusd, [builder.load(acc), av, b[v]]), acc)
+    return sums
+
+
 @intrinsic
 def _tile(typingctx, a, a_off, lda, panel, kg, acc, acc_off, ldacc):
     """`acc[acc_off + r * ldacc + c] = sum_p sum_q a[a_off + r * lda + 4 p + q] *
     panel[p * 4 NR + 4 c + q]` for r < MR, c < NR, p < kg, q < 4: uint8 `a`, int8 `panel`,
-    int32 `acc` (all 1-D, C-contiguous), as MR x NV `vpdpbusd` accumulators."""
+    int32 `acc` (all 1-D, C-contiguous)."""
     sig = types.void(a, a_off, lda, panel, kg, acc, acc_off, ldacc)
 
     def codegen(context, builder, signature, args):
         i8, i32, i64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
         v16 = ir.VectorType(i32, 16)
-
-        def data(i, elem):
-            ary = context.make_array(signature.args[i])(context, builder, args[i])
-            return builder.bitcast(ary.data, elem.as_pointer())
-
-        a_ptr, panel_ptr, acc_ptr = data(0, i8), data(3, i8), data(5, i32)
-        a_off, lda, kg, acc_off, ldacc = args[1], args[2], args[4], args[6], args[7]
-        dpbusd = cgutils.get_or_insert_function(
-            builder.module, ir.FunctionType(v16, [v16, v16, v16]), "llvm.x86.avx512.vpdpbusd.512"
-        )
-        const = lambda v: ir.Constant(i64, v)  # noqa: E731
-        sums = [cgutils.alloca_once_value(builder, ir.Constant(v16, None)) for _ in range(MR * NV)]
-        rows = [builder.add(a_off, builder.mul(const(r), lda)) for r in range(MR)]
-        splat = ir.Constant(v16, [0] * 16)
-        with cgutils.for_range(builder, kg) as loop:
-            p = loop.index
-            base = builder.mul(p, const(4 * NR))
-            b = []
-            for v in range(NV):
-                ptr = builder.gep(panel_ptr, [builder.add(base, const(64 * v))])
-                b.append(builder.load(builder.bitcast(ptr, v16.as_pointer()), align=1))
-            for r in range(MR):
-                ptr = builder.gep(a_ptr, [builder.add(rows[r], builder.mul(p, const(4)))])
-                word = builder.load(builder.bitcast(ptr, i32.as_pointer()), align=1)
-                lane0 = builder.insert_element(ir.Constant(v16, ir.Undefined), word, const(0))
-                av = builder.shuffle_vector(lane0, ir.Constant(v16, ir.Undefined), splat)
-                for v in range(NV):
-                    s = sums[r * NV + v]
-                    builder.store(builder.call(dpbusd, [builder.load(s), av, b[v]]), s)
+        a_ptr = _pointer(context, builder, signature, args, 0, i8)
+        panel_ptr = _pointer(context, builder, signature, args, 3, i8)
+        acc_ptr = _pointer(context, builder, signature, args, 5, i32)
+        acc_off, ldacc = args[6], args[7]
+        sums = _accumulate(builder, a_ptr, args[1], args[2], panel_ptr, args[4])
         for r in range(MR):
+            row = builder.add(acc_off, builder.mul(ir.Constant(i64, r), ldacc))
             for v in range(NV):
-                off = builder.add(acc_off, builder.add(builder.mul(const(r), ldacc), const(16 * v)))
+                off = builder.add(row, ir.Constant(i64, 16 * v))
                 ptr = builder.bitcast(builder.gep(acc_ptr, [off]), v16.as_pointer())
                 builder.store(builder.load(sums[r * NV + v]), ptr, align=4)
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@intrinsic
+def _tile_dense(typingctx, a, a_off, lda, panel, kg, corr, ks, xs, i0, rows, bias, relu, out, j0):
+    """A full tile of the int8 Dense output: for r < `rows`, c < NR,
+    `out[i0 + r, j0 + c] = f32(acc[r, c] - corr[c]) / (ks[j0 + c] * xs[i0 + r]) + bias[j0 + c]`,
+    then `max(., 0)` when `relu` != 0 (the comparison form, so NaN stays NaN), with `acc` the
+    sums of `_tile`; float32 `out (m, n)`, `ks` and `bias` `(n,)`, `xs (m,)`, int32 `corr (NR,)`
+    (128 x the panel's column sums). The same float32 steps as `_panels`' loop, 16 lanes at a
+    time."""
+    sig = types.void(a, a_off, lda, panel, kg, corr, ks, xs, i0, rows, bias, relu, out, j0)
+
+    def codegen(context, builder, signature, args):
+        i8, i32, i64, f32 = ir.IntType(8), ir.IntType(32), ir.IntType(64), ir.FloatType()
+        vi, vf = ir.VectorType(i32, 16), ir.VectorType(f32, 16)
+        const = lambda v: ir.Constant(i64, v)  # noqa: E731
+        ptr = lambda i, elem: _pointer(context, builder, signature, args, i, elem)  # noqa: E731
+        a_ptr, panel_ptr, corr_ptr = ptr(0, i8), ptr(3, i8), ptr(5, i32)
+        ks_ptr, xs_ptr, bias_ptr, out_ptr = ptr(6, f32), ptr(7, f32), ptr(10, f32), ptr(12, f32)
+        i0, rows, relu, j0 = args[8], args[9], args[11], args[13]
+        n = context.make_array(signature.args[12])(context, builder, args[12]).shape
+        ldo = builder.extract_value(n, 1)
+        sums = _accumulate(builder, a_ptr, args[1], args[2], panel_ptr, args[4])
+
+        def vload(base, off, ty):
+            p = builder.gep(base, [builder.add(j0, const(off))] if ty is vf else [const(off)])
+            return builder.load(builder.bitcast(p, ty.as_pointer()), align=4)
+
+        zero = ir.Constant(vf, [0.0] * 16)
+        clamp = builder.icmp_signed("!=", relu, ir.Constant(relu.type, 0))
+        for r in range(MR):
+            with builder.if_then(builder.icmp_signed("<", const(r), rows)):
+                i = builder.add(i0, const(r))
+                xi = builder.load(builder.gep(xs_ptr, [i]))
+                lane0 = builder.insert_element(ir.Constant(vf, ir.Undefined), xi, const(0))
+                xv = builder.shuffle_vector(
+                    lane0, ir.Constant(vf, ir.Undefined), ir.Constant(vi, [0] * 16)
+                )
+                row = builder.add(builder.mul(i, ldo), j0)
+                for v in range(NV):
+                    total = builder.sub(builder.load(sums[r * NV + v]), vload(corr_ptr, 16 * v, vi))
+                    scale = builder.fmul(vload(ks_ptr, 16 * v, vf), xv)
+                    y = builder.fdiv(builder.sitofp(total, vf), scale)
+                    y = builder.fadd(y, vload(bias_ptr, 16 * v, vf))
+                    negative = builder.fcmp_ordered("<", y, zero)
+                    y = builder.select(clamp, builder.select(negative, zero, y), y)
+                    dst = builder.gep(out_ptr, [builder.add(row, const(16 * v))])
+                    builder.store(y, builder.bitcast(dst, vf.as_pointer()), align=4)
         return context.get_dummy_value()
 
     return sig, codegen
@@ -129,8 +192,9 @@ def _tile(typingctx, a, a_off, lda, panel, kg, acc, acc_off, ldacc):
 @numba.njit(cache=True, nogil=True)
 def quantize_rows_u8(x, epsilon):
     """Keras's per-row abs-max quantization of float32 `x (m, k)` (as
-    `int8_gemm.quantize_rows_f32`), stored as `q + 128` in a flat uint8 buffer of
-    `ceil(m / MR) * MR` rows of `ceil(k / 4) * 4` bytes (padding 128, i.e. zero).
+    `int8_gemm.quantize_rows_f32`: the same scale and rounding), stored as `q + 128` in a flat
+    uint8 buffer of `ceil(m / MR) * MR` rows of `ceil(k / 4) * 4` bytes (padding 128, i.e.
+    zero). A row holding a NaN gets a NaN scale (so NaN outputs) and unspecified bytes.
 
     Returns:
         `(a, scales)`: the uint8 buffer and the float32 scales `(m,)`.
@@ -140,11 +204,18 @@ def quantize_rows_u8(x, epsilon):
     mp = (m + MR - 1) // MR * MR
     a = np.full(mp * kp, 128, np.uint8)
     scales = np.empty(m, np.float32)
+    magic = np.float32(12582912.0)  # 1.5 * 2**23: (v + magic) - magic rounds half to even
+    low, high, offset = np.float32(-127.0), np.float32(127.0), np.float32(128.0)
     for i in range(m):
         s = row_scale(x, i, epsilon)
         scales[i] = s
-        for p in range(k):
-            a[i * kp + p] = np.uint8(np.int32(quantized_value(x[i, p], s)) + 128)
+        row = a[i * kp : i * kp + k]
+        values = x[i]
+        for p in range(k):  # quantized_value's steps, as compares that vectorize
+            r = np.float32(np.float32(np.float32(values[p] * s) + magic) - magic)
+            r = r if r > low else low
+            r = r if r < high else high
+            row[p] = np.uint8(np.float32(r + offset))
     return a, scales
 
 
@@ -162,6 +233,8 @@ def _panels(a, m, kp, kernel, jb0, jb1, ks, xs, bias, relu, out, out_int):
     colsum = np.zeros(NR, np.int32)
     has_bias = bias.shape[0] > 0
     integer = out.shape[0] == 0
+    bias_n = bias if has_bias else np.zeros(n, np.float32)  # the fused tile always adds
+    clamp = 1 if relu else 0
     for jb in range(jb0, jb1):
         j0 = jb * NR
         width = min(NR, n - j0)
@@ -169,8 +242,14 @@ def _panels(a, m, kp, kernel, jb0, jb1, ks, xs, bias, relu, out, out_int):
         for c in range(NR):
             colsum[c] *= 128  # the correction for the inputs' offset of 128
         for i0 in range(0, mp, MR):
+            rows = min(MR, m - i0)
+            if width == NR and not integer:  # a full tile: the epilogue in vector registers
+                _tile_dense(
+                    a, i0 * kp, kp, panel, kg, colsum, ks, xs, i0, rows, bias_n, clamp, out, j0
+                )
+                continue
             _tile(a, i0 * kp, kp, panel, kg, acc, 0, NR)
-            for r in range(min(MR, m - i0)):
+            for r in range(rows):
                 i, row = i0 + r, r * NR
                 if integer:
                     for c in range(width):

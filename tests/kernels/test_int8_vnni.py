@@ -89,3 +89,21 @@ def test_zero_rows_and_threads_agree(monkeypatch):
     np.testing.assert_array_equal(one, two)
     np.testing.assert_array_equal(one, i8.int8_dense_ref(x, kernel, scale))
     assert v.int8_dense(np.zeros((0, 300), np.float32), kernel, scale).shape == (0, 700)
+
+
+def test_input_quantization_equals_keras_steps():
+    rng = np.random.default_rng(4)
+    x = (rng.standard_normal((9, 33)) * 3).astype(np.float32)
+    x[0] = 0.0  # all-zero row: scale 127 / 1e-7
+    x[1, 3] = 0.5 / (127 / (np.abs(x[1]).max() + np.float32(1e-7)))  # near a rounding tie
+    x[2, :4] = [np.inf, -1.0, 2.0, 0.0]  # an infinite value: scale 0
+    a, scales = v.quantize_rows_u8(x, 1e-7)
+    q_ref, s_ref = i8.quantize_rows(np.where(np.isinf(x), 0, x))
+    s_ref[2] = 0.0
+    np.testing.assert_array_equal(scales, s_ref[:, 0])
+    rows = a.reshape(12, 36)  # rows padded to a multiple of MR, columns to a multiple of 4
+    got = rows[:9, :33].astype(np.int16) - 128
+    np.testing.assert_array_equal(got[[0, 1, 3, 4, 5, 6, 7, 8]], q_ref[[0, 1, 3, 4, 5, 6, 7, 8]])
+    assert (rows[9:] == 128).all() and (rows[:, 33:] == 128).all()
+    x[5, 7] = np.nan
+    assert np.isnan(v.quantize_rows_u8(x, 1e-7)[1][5])  # numpy's max propagates the NaN
