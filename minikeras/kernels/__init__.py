@@ -66,6 +66,7 @@ _REFERENCES = {
     "layer_norm": {"layer_norm": lambda m: m.layer_norm_ref},
     "rnn": {
         "lstm_forward": lambda m: m.lstm_forward_ref,
+        "lstm_infer": lambda m: m.lstm_infer_ref,
         "gru_forward": lambda m: m.gru_forward_ref,
         "gru_v1_forward": lambda m: m.gru_v1_forward_ref,
         "simple_rnn_forward": lambda m: m.simple_rnn_forward_ref,

@@ -49,6 +49,7 @@ from .rnn_gru import (
     gru_v1_forward,
     gru_v1_forward_ref,
 )
+from .rnn_infer import lstm_infer, lstm_infer_ref
 from .rnn_lstm import lstm_backward, lstm_backward_ref, lstm_forward, lstm_forward_ref
 from .rnn_simple import (
     simple_rnn_backward,
@@ -72,6 +73,8 @@ __all__ = [
     "lstm_backward_ref",
     "lstm_forward",
     "lstm_forward_ref",
+    "lstm_infer",
+    "lstm_infer_ref",
     "simple_rnn_backward",
     "simple_rnn_backward_ref",
     "simple_rnn_forward",

@@ -12,6 +12,7 @@ over all steps at once. The op's output packs `(batch, T + n_states, units)`: th
 import numpy as np
 
 from ...kernels import load as load_kernels
+from ..autodiff import grad_enabled
 from ..tensor import Tensor
 from ._base import _CONST
 from .linalg import gemm
@@ -119,11 +120,48 @@ def simple_rnn(
     return _outputs(packed, steps, 1, return_sequences)
 
 
+def _records(parents):
+    """Whether the op's output will record a backward (as `Tensor.from_op` decides)."""
+    return grad_enabled() and any(p.requires_grad for p in parents)
+
+
+def _lstm_infer(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output, seq):
+    """The LSTM without backward bookkeeping (`kernels/rnn_infer.py`): constant Tensors."""
+    h0, c0 = states
+    batch, steps = x.shape[:2]
+    a = np.ascontiguousarray(x.data[:, ::-1] if go_backwards else x.data)
+    wu = np.concatenate([kernel.data, recurrent_kernel.data])
+    b = bias.data if bias is not None else np.zeros(wu.shape[1], wu.dtype)
+    m = _mask(mask, batch, steps, go_backwards)
+    y, h, c = kernels.lstm_infer(a, wu, b, _c(h0.data), _c(c0.data), m, zero_output, seq)
+    last = Tensor(y[:, -1] if seq else y)
+    return last, (Tensor(y) if seq else None), [Tensor(h), Tensor(c)]
+
+
+def _infers(x, kernel, recurrent_kernel, bias, h0, c0):
+    """Whether the inference kernel runs: nothing is recorded, one float32/float64 dtype, and
+    numpy's BLAS has the gemm the kernel calls (`kernels/blas.py`; otherwise the recording path,
+    which needs no BLAS inside numba, is faster)."""
+    arrays = [t.data for t in (x, kernel, recurrent_kernel, h0, c0)]
+    arrays += [bias.data] if bias is not None else []
+    dtype = x.data.dtype
+    if dtype not in (np.float32, np.float64) or any(a.dtype != dtype for a in arrays):
+        return False
+    return load_kernels("blas").gemm_address(dtype) != 0
+
+
 def lstm(
     x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output, return_sequences
 ):
-    """LSTM over a whole (B, T, F) sequence; `states` = [h0, c0]."""
+    """LSTM over a whole (B, T, F) sequence; `states` = [h0, c0].
+
+    When no gradient is recorded (`predict`, `no_grad`, constant inputs) the inference kernel
+    runs: the same outputs, nothing kept for a backward pass."""
     h0, c0 = states
+    parents = (x, kernel, recurrent_kernel, bias if bias is not None else _CONST, h0, c0)
+    if not _records(parents) and _infers(x, kernel, recurrent_kernel, bias, h0, c0):
+        args = (mask, go_backwards, zero_output, return_sequences)
+        return _lstm_infer(x, kernel, recurrent_kernel, bias, states, *args)
     batch, steps = x.shape[:2]
     x2, xw = _inputs(x, kernel, go_backwards)
     if bias is not None:
@@ -140,7 +178,6 @@ def lstm(
         grads = _dense_grads(x, x2, kernel, hprev, recurrent_kernel, bias, dpre, go_backwards)
         return (*grads, dh0, dc0)
 
-    parents = (x, kernel, recurrent_kernel, bias if bias is not None else _CONST, h0, c0)
     packed = Tensor.from_op(_pack(y, [h_last, c_last]), parents, backward, "lstm")
     return _outputs(packed, steps, 2, return_sequences)
 

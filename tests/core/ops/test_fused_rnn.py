@@ -72,3 +72,66 @@ def test_gradients(kind, reset_after, go_backwards):
         return seq + sum(s.reshape((B, 1, U)) for s in states)
 
     check_grad(fn, (B, T, F), *shapes, *[(B, U)] * n_states, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("go_backwards", [False, True])
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_lstm_without_gradient_runs_the_inference_kernel(
+    monkeypatch, go_backwards, return_sequences
+):
+    """Under no_grad (predict) the LSTM op keeps nothing for a backward pass: it runs
+    `kernels.lstm_infer` and gives the recording path's outputs and states."""
+    from minikeras.core.autodiff import no_grad
+
+    w = [Tensor(a, requires_grad=True) for a in _weights("lstm")]
+    x = Tensor(randn(B, T, F), requires_grad=True)
+    h0 = [Tensor(randn(B, U, seed=5 + k)) for k in range(2)]
+    args = (h0, MASK, go_backwards, False, return_sequences)
+    last, seq, states = fused_rnn.lstm(x, *w, *args)
+    assert last.requires_grad
+    calls = []
+    infer = fused_rnn.kernels.lstm_infer
+    monkeypatch.setattr(
+        fused_rnn.kernels.__class__,
+        "__getattr__",
+        lambda self, name: (
+            (lambda *a: calls.append(1) or infer(*a))
+            if name == "lstm_infer"
+            else pytest.fail(f"no_grad LSTM called kernels.{name}")
+        ),
+    )
+    with no_grad():
+        last2, seq2, states2 = fused_rnn.lstm(x, *w, *args)
+    assert calls == [1] and not last2.requires_grad
+    np.testing.assert_allclose(last2.numpy(), last.numpy(), rtol=1e-12, atol=1e-12)
+    assert (seq2 is None) == (seq is None)
+    if seq is not None:
+        np.testing.assert_allclose(seq2.numpy(), seq.numpy(), rtol=1e-12, atol=1e-12)
+    for s2, s in zip(states2, states):
+        np.testing.assert_allclose(s2.numpy(), s.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_lstm_without_gradient_or_blas_keeps_the_recording_kernels(monkeypatch):
+    """Without numpy's gemm (`blas.gemm_address` 0) the no_grad LSTM runs the recording kernels,
+    which are faster than the inference kernel's own loop product: same outputs."""
+    from minikeras.core.autodiff import no_grad
+    from minikeras.kernels import blas
+
+    w = [Tensor(a) for a in _weights("lstm")]
+    x = Tensor(randn(B, T, F))
+    states = [Tensor(randn(B, U, seed=5 + k)) for k in range(2)]
+    with no_grad():
+        want = fused_rnn.lstm(x, *w, states, MASK, False, False, True)
+        monkeypatch.setattr(blas, "gemm_address", lambda dtype: 0)
+        monkeypatch.setattr(
+            fused_rnn.kernels.__class__,
+            "__getattr__",
+            lambda self, name: (
+                pytest.fail("lstm_infer without BLAS")
+                if name == "lstm_infer"
+                else getattr(fused_rnn.load_kernels("rnn"), name)
+            ),
+        )
+        got = fused_rnn.lstm(x, *w, states, MASK, False, False, True)
+    np.testing.assert_allclose(got[0].numpy(), want[0].numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(got[1].numpy(), want[1].numpy(), rtol=1e-12, atol=1e-12)

@@ -1,0 +1,137 @@
+"""Inference-only LSTM forward: no states or gates kept for a backward pass.
+
+`lstm_forward` (rnn_lstm.py) keeps what backprop through time needs (the states before each step,
+the activated gates, tanh(c)) and takes `x @ kernel` precomputed for all steps. When no gradient
+is wanted (`predict`, `no_grad`) none of that is needed, and this kernel does less:
+
+* per step, one BLAS product `[x_s, h] @ [kernel; recurrent_kernel]` of the rows still active,
+  called from numba through numpy's own OpenBLAS (`blas.gemm`, no Python per step): the input
+  projection is done step by step too, so the (B, T, 4u) `x @ kernel` array (10 MB for the lstm
+  workload) is never written and read back, and masked steps at the end of post-padded
+  sequences cost nothing;
+* rows are taken longest first (`_by_length`): at step s only the first `n_s` rows that still have
+  an unmasked step are multiplied (with any other mask the rows in between are computed and
+  their results dropped, so every mask gives Keras's answer);
+* only the outputs are written: the whole sequence with `return_sequences`, else the last output.
+
+The op (`core/ops/fused_rnn.lstm`) runs it only when `blas.gemm_address` found numpy's gemm;
+without it (`blas.gemm`'s plain loop) the recording kernels are faster.
+
+Measured on the lstm workload's LSTM(128) on (64, 80, 128) with 30 % short reviews (1.17 GFLOP
+of products after the skipped padding), kernel only, min of interleaved runs on the shared 2-core
+EPYC: one thread 14.7-15.7 ms (the products 13.1 ms, ~89 GFLOP/s; the gates 2.0 ms) against
+20.3-20.6 ms for `x @ kernel` + `lstm_forward`; two threads (rows dealt round-robin, a
+(32, 256) @ (256, 512) product per thread and step) 11.1 against 14.9 ms. The products are
+bound by the FMA units, so they slow down most when another process shares the core: runs of
+the same process alternate between ~15 and ~21 ms on this machine, where the recording kernels
+(bound by loads) stay at ~20.5.
+"""
+
+import numba
+import numpy as np
+
+from . import blas, threads
+from .rnn_common import FASTMATH, _by_length, _sigmoid, _sigmoid_np, _step_ref, _tanh
+
+
+def lstm_infer_ref(x, wu, bias, h0, c0, mask, zero_output, return_sequences):
+    """Reference for `lstm_infer`: gates i, f, g, o of `[x_s, h] @ wu + bias`."""
+    u = h0.shape[1]
+    h, c, prev = h0.copy(), c0.copy(), np.zeros_like(h0)
+    ys = []
+    for s in range(x.shape[1]):
+        z = np.concatenate([x[:, s], h], axis=1) @ wu + bias
+        i, f, o = _sigmoid_np(z[:, :u]), _sigmoid_np(z[:, u : 2 * u]), _sigmoid_np(z[:, 3 * u :])
+        cn = f * c + i * np.tanh(z[:, 2 * u : 3 * u])
+        hn = o * np.tanh(cn)
+        h, c = _step_ref(mask, s, hn, h), _step_ref(mask, s, cn, c)
+        prev = _step_ref(mask, s, hn, 0 if zero_output else prev)
+        ys.append(prev)
+    return (np.stack(ys, axis=1) if return_sequences else prev), h, c
+
+
+def lstm_infer(x, wu, bias, h0, c0, mask, zero_output, return_sequences):
+    """LSTM outputs without a backward pass's bookkeeping.
+
+    x (B, T, F) in processing order, wu = [kernel; recurrent_kernel] (F + u, 4u), bias (4u,)
+    (zeros without one), h0 and c0 (B, u), mask (B, T) bool. A masked step keeps the states and
+    outputs the previous output (or zeros with `zero_output`), as Keras does.
+
+    Returns y ((B, T, u) with `return_sequences`, else the last output (B, u)), h_last, c_last.
+    """
+    B, T, F = x.shape
+    u = h0.shape[1]
+    if wu.shape != (F + u, 4 * u) or bias.shape != (4 * u,) or mask.shape != (B, T):
+        raise ValueError(
+            f"lstm_infer: inconsistent shapes x {x.shape}, wu {wu.shape}, bias {bias.shape}, "
+            f"state {h0.shape}, mask {mask.shape}."
+        )
+    y = np.empty((B, T if return_sequences else 1, u), x.dtype)
+    h_last, c_last = np.empty_like(h0), np.empty_like(c0)
+    address = blas.gemm_address(x.dtype)
+    order = _by_length(mask)
+    n = max(1, min(threads.num_threads(), B // 8))
+    # one block of rows per thread, dealt round-robin so that each holds long and short rows
+    blocks = [np.ascontiguousarray(order[k::n]) for k in range(n)]
+
+    def run(k0, k1):
+        for k in range(k0, k1):
+            _lstm_infer_rows(
+                x, wu, bias, h0, c0, mask, zero_output, blocks[k], y, h_last, c_last, address
+            )
+
+    threads.run_blocks(run, n, n, per_thread=1)
+    return (y if return_sequences else y[:, 0]), h_last, c_last
+
+
+@numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
+def _lstm_infer_rows(x, wu, bias, h0, c0, mask, zero_output, rows, y, h_last, c_last, address):
+    T, F = x.shape[1], x.shape[2]
+    u = h0.shape[1]
+    nb = rows.shape[0]
+    seq = y.shape[1] == T
+    hx = np.empty((nb, F + u), x.dtype)  # [x_s, h] of each row, longest rows first
+    c = np.empty((nb, u), x.dtype)
+    prev = np.zeros((nb, u), x.dtype)  # the last output (Keras's output at a masked step)
+    z = np.empty((nb, 4 * u), x.dtype)
+    for r in range(nb):
+        for j in range(u):
+            hx[r, F + j] = h0[rows[r], j]
+            c[r, j] = c0[rows[r], j]
+    for s in range(T):
+        active = 0  # rows[:active] hold every row unmasked at step s
+        for r in range(nb):
+            if mask[rows[r], s]:
+                active = r + 1
+        for r in range(active):
+            for k in range(F):
+                hx[r, k] = x[rows[r], s, k]
+        if active > 0:
+            blas.gemm(address, active, 4 * u, F + u, hx, wu, z)
+        for r in range(nb):
+            b = rows[r]
+            if r >= active or not mask[b, s]:
+                if zero_output:
+                    for j in range(u):
+                        prev[r, j] = 0
+            else:
+                for j in range(u):
+                    ig = _sigmoid(z[r, j] + bias[j])
+                    fg = _sigmoid(z[r, u + j] + bias[u + j])
+                    gg = _tanh(z[r, 2 * u + j] + bias[2 * u + j])
+                    og = _sigmoid(z[r, 3 * u + j] + bias[3 * u + j])
+                    cn = fg * c[r, j] + ig * gg
+                    hn = og * _tanh(cn)
+                    c[r, j] = cn
+                    hx[r, F + j] = hn
+                    prev[r, j] = hn
+            if seq:
+                for j in range(u):
+                    y[b, s, j] = prev[r, j]
+    for r in range(nb):
+        b = rows[r]
+        for j in range(u):
+            h_last[b, j] = hx[r, F + j]
+            c_last[b, j] = c[r, j]
+            if not seq:
+                y[b, 0, j] = prev[r, j]
