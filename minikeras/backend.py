@@ -1,7 +1,7 @@
 """`keras.backend`: the few backend helpers Keras 3 still exposes."""
 
 from .config import backend, epsilon, floatx, image_data_format, set_epsilon, set_floatx
-from .core.dtypes import result_type
+from .core.dtypes import result_type, standardize_dtype
 from .dtype_policies.dtype_policy import reset_dtype_policy
 from .utils.naming import reset_names
 
@@ -33,4 +33,5 @@ __all__ = [
     "result_type",
     "set_epsilon",
     "set_floatx",
+    "standardize_dtype",
 ]

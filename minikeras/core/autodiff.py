@@ -83,6 +83,32 @@ def unbroadcast(grad, shape):
     return grad.reshape(shape)
 
 
+# The ops whose backward is right for complex tensors: each returns, for a real loss L and a complex
+# output z, the gradients in torch's convention (dL/dRe z + i dL/dIm z), so that conj() enters
+# where it must. Backward through any other op with a complex output raises (`_complex_check`), as
+# a silently wrong gradient would be worse; a real input of a complex op keeps the real part.
+COMPLEX_GRAD_OPS = frozenset(
+    """add subtract negative sum mean reshape expand_dims squeeze transpose concat stack getitem
+    cast copy abs absolute real imag conjugate angle polar view_as_complex view_as_real
+    """.split()
+)
+
+
+def _complex_check(node):
+    if node.data.dtype.kind == "c" and node._op not in COMPLEX_GRAD_OPS:
+        raise NotImplementedError(
+            f"The gradient of '{node._op or 'an unnamed op'}' is not implemented for complex "
+            f"tensors (its output has dtype {node.data.dtype}). Differentiable complex ops: "
+            f"{', '.join(sorted(COMPLEX_GRAD_OPS))}."
+        )
+
+
+def _real_part(g, dtype):
+    """A complex gradient `g` reaching a real tensor: its real part (the derivative along the real
+    axis, which is all a real input can move)."""
+    return g.real if g.dtype.kind == "c" and dtype.kind != "c" else g
+
+
 def _topological_order(root):
     """Nodes reachable from `root` through parents that need gradients, parents before children."""
     order, seen = [], {id(root)}
@@ -135,6 +161,7 @@ def gradients(target, sources, output_gradient=None, create_graph=False):
             dout = grads.get(key) if key in wanted else grads.pop(key, None)
             if dout is None or node._backward is None:
                 continue
+            _complex_check(node)
             parent_grads = node._backward(dout)
             for parent, g in zip(node._parents, parent_grads):
                 if g is None or not parent.requires_grad:
@@ -145,7 +172,7 @@ def gradients(target, sources, output_gradient=None, create_graph=False):
                 if g.shape != data.shape:
                     g = unbroadcast(g, data.shape)
                 if g.dtype != data.dtype:
-                    g = g.astype(data.dtype)
+                    g = _real_part(g, data.dtype).astype(data.dtype)
                 key = id(parent)
                 previous = grads.get(key)
                 grads[key] = g if previous is None else previous + g
@@ -206,6 +233,7 @@ def _differentiable_gradients(target, sources, output_gradient):
                 continue
             if dout is None or node._backward is None:
                 continue
+            _complex_check(node)
             if node._backward_ops is None:
                 op = node._op or "an unnamed op"
                 raise NotImplementedError(

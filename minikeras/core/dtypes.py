@@ -17,8 +17,10 @@ _ALIASES = {
 }
 # numpy dtypes that only the `ml_dtypes` package provides (what JAX and Keras use for them)
 _ML_FLOATS = ("bfloat16", "float8_e4m3fn", "float8_e5m2")
-# Python types, as Keras 3 maps them on its non-TensorFlow backends (numpy would say float64, int64)
-_PYTHON_TYPES = {float: "float32", int: "int32", bool: "bool"}
+# Python types, as Keras 3 maps them on its non-TensorFlow backends (numpy would say float64, int64,
+# complex128)
+_PYTHON_TYPES = {float: "float32", int: "int32", bool: "bool", complex: "complex64"}
+COMPLEX_PARTS = {"complex64": "float32", "complex128": "float64"}  # complex -> its parts' dtype
 
 
 def floatx():
@@ -83,7 +85,23 @@ _NAMES = {}  # dtype or name -> canonical name: numpy's `dtype.name` is Python c
 
 
 def standardize_dtype(dtype):
-    """Returns the canonical string name of `dtype` (None means floatx)."""
+    """Returns the canonical string name of `dtype` (`keras.backend.standardize_dtype`).
+
+    Args:
+        dtype: a name (`"float32"`, `"complex64"`, aliases such as `"double"`), a numpy dtype, a
+            Python type (`float` -> floatx's float32, `int` -> int32, `complex` -> complex64, as
+            Keras 3 on jax/torch) or a dtype policy; `None` means floatx.
+
+    Returns:
+        A dtype name.
+
+    Raises:
+        ValueError: for an unknown dtype.
+
+    >>> import minikeras as keras
+    >>> keras.backend.standardize_dtype(complex), keras.backend.standardize_dtype("double")
+    ('complex64', 'float64')
+    """
     if dtype is None:
         return _FLOATX
     try:
@@ -131,11 +149,25 @@ def is_float(dtype):
     return dtype.name in _ML_FLOATS or np.issubdtype(dtype, np.floating)
 
 
+def is_complex(dtype):
+    """True for complex64 and complex128 (any form `standardize_dtype` accepts).
+
+    >>> from minikeras.core.dtypes import is_complex
+    >>> is_complex("complex64"), is_complex("float32")
+    (True, False)
+    """
+    kind = getattr(dtype, "kind", None)  # a numpy dtype: decided by its kind, cheaply
+    if kind is not None:
+        return kind == "c"
+    return standardize_dtype(dtype) in COMPLEX_PARTS
+
+
 # Keras 3's type-promotion lattice (keras.src.backend.common.dtypes, itself JAX's): each dtype maps
-# to the dtypes directly above it. "int" and "float" are the weak types of Python scalars.
+# to the dtypes directly above it. "int" and "float" are the weak types of Python scalars (a Python
+# complex is not weak: it counts as complex64).
 _LATTICE = {
     "bool": ("int",),
-    "int": ("uint8", "int8"),
+    "int": ("uint8", "int8", "complex64"),
     "uint8": ("int16", "uint16"),
     "uint16": ("int32", "uint32"),
     "uint32": ("int64", "uint64"),
@@ -147,8 +179,10 @@ _LATTICE = {
     "float": ("bfloat16", "float16"),
     "bfloat16": ("float32",),
     "float16": ("float32",),
-    "float32": ("float64",),
-    "float64": (),
+    "float32": ("float64", "complex64"),
+    "float64": ("complex128",),
+    "complex64": ("complex128",),
+    "complex128": (),
 }
 
 
@@ -189,7 +223,8 @@ def promote(*dtypes):
 
     This is the rule minikeras's ops follow (as Keras does on its torch backend, and with JAX's x64
     enabled): int32 + float32 -> float32, int8 + uint8 -> int16, int64 + uint64 -> floatx, bool +
-    Python int -> int32, int8 + Python float -> floatx. `result_type` is the public form.
+    Python int -> int32, int8 + Python float -> floatx, int32 + complex64 -> complex64, float64 +
+    complex64 -> complex128. `result_type` is the public form.
     """
     key = tuple(dtypes)
     try:
@@ -222,7 +257,7 @@ def promote(*dtypes):
 
 
 # Keras 3's `result_type` narrows 64-bit results on its jax/torch/numpy backends
-_NARROW = {"int64": "int32", "uint64": "uint32", "float64": "float32"}
+_NARROW = {"int64": "int32", "uint64": "uint32", "float64": "float32", "complex128": "complex64"}
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ import minikeras as keras
 from minikeras.core import dtypes
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "data", "keras", "result_type_k3.json")
-PY = {"int": int, "float": float, "pybool": bool}
+PY = {"int": int, "float": float, "pybool": bool, "pycomplex": complex}
 
 
 def _load():
@@ -19,8 +19,9 @@ def _load():
 
 
 def test_result_type_matches_keras_for_every_pair():
-    """keras.backend.result_type over 16 x 16 dtype pairs (with Python int/float/bool), as Keras
-    3.15.1 returned them (tests/data/keras/make_result_type_fixtures.py)."""
+    """keras.backend.result_type over 19 x 19 dtype pairs (with complex64/complex128 and Python
+    int/float/bool/complex), as Keras 3.15.1 returned them
+    (tests/data/keras/make_result_type_fixtures.py)."""
     data = _load()
     for key, expected in data["pairs"].items():
         a, b = key.split(",")
@@ -92,3 +93,37 @@ def test_bfloat16_without_ml_dtypes_names_the_extra(monkeypatch):
     with pytest.raises(ImportError, match="ml_dtypes"):
         dtypes.numpy_dtype("float8_e5m2")
     assert dtypes.standardize_dtype("float16") == "float16"
+
+
+def test_complex_in_the_lattice():
+    """complex64/complex128 sit above float32/float64 and Python ints (Keras 3.15.1): result_type
+    narrows complex128 to complex64, as on jax/torch; the ops' rule keeps it (torch: complex64 +
+    float64 -> complex128), and a Python complex is complex64 (not weak)."""
+    r = keras.backend.result_type
+    assert r("complex64", "float64") == r("complex128") == r(complex, "int8") == "complex64"
+    assert dtypes.promote("complex64", "float64") == "complex128"
+    assert dtypes.promote("complex64", "int64") == dtypes.promote(float, complex) == "complex64"
+    assert keras.backend.standardize_dtype(complex) == "complex64"
+    assert dtypes.is_complex("complex128") and not dtypes.is_complex(np.dtype("float64"))
+
+
+def test_complex_conversions_and_casts():
+    """As Keras 3.15.1 on torch: complex arrays keep their dtype, Python complex numbers (and
+    lists of them) become complex64; a cast to a real dtype keeps the real part, to bool tests
+    both parts; complex operands of the arithmetic ops take Keras's dtype (int32 + complex64 is
+    complex64, numpy would say complex128)."""
+    z = np.array([1 + 2j, 3 - 4j, 2j])
+    ctt = keras.ops.convert_to_tensor
+    assert ctt(z).dtype == "complex128" and ctt(z.astype("complex64")).dtype == "complex64"
+    assert ctt(1 + 2j).dtype == ctt([1j, 2]).dtype == "complex64"
+    assert ctt(z, dtype="float32").numpy().tolist() == [1.0, 3.0, 0.0]
+    cast = keras.ops.cast
+    assert cast(z, "float32").numpy().tolist() == [1.0, 3.0, 0.0]
+    assert cast(z, "int32").numpy().tolist() == [1, 3, 0]
+    assert cast(z, "bool").numpy().tolist() == [True, True, True]
+    assert cast(np.array([1.5, 0.0], "float32"), "complex64").numpy().tolist() == [1.5, 0j]
+    i32 = np.array([1, 2], "int32")
+    assert keras.ops.add(i32, z[:2].astype("complex64")).dtype == "complex64"
+    assert keras.ops.multiply(i32, 1j).dtype == "complex64"
+    assert keras.ops.add(np.ones(2), 1j).dtype == "complex128"  # float64 + complex: torch's
+    assert (keras.ops.convert_to_tensor(z) + 1).dtype.name == "complex128"

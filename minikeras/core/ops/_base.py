@@ -22,6 +22,7 @@ EAGER_TYPES = frozenset(
         int,
         float,
         bool,
+        complex,
         str,
         type(None),
         np.float32,
@@ -32,8 +33,33 @@ EAGER_TYPES = frozenset(
 )
 
 
+# The ops that take complex tensors (the names their implementations pass to `unwrap`): each
+# computes as numpy does on complex numbers (tests/core/ops/test_complex.py checks every one).
+# Any other op raises `complex_error` rather than drop the imaginary part or mis-order values.
+COMPLEX_OPS = frozenset(
+    """convert_to_tensor convert_to_numpy cast copy array shape dtype size ndim stop_gradient
+    add subtract multiply divide true_divide negative abs absolute square sqrt exp log power
+    matmul dot vdot tensordot einsum sum mean reshape transpose expand_dims squeeze concatenate
+    stack take getitem where equal not_equal isnan isfinite isinf zeros_like ones_like real imag
+    conj conjugate angle view_as_real view_as_complex eig polar average outer ravel""".split()
+)
+
+
+def complex_error(op, arr):
+    """The TypeError of an op that does not take complex tensors."""
+    return TypeError(
+        f"{op} does not support complex tensors. Received dtype {arr.dtype} (shape {arr.shape}). "
+        "Take `keras.ops.real` / `imag` / `abs` / `angle` first, or use `view_as_real`."
+    )
+
+
 def check_numeric(arr, op):
-    if arr.dtype.kind not in "biuf" and not dtypes.is_float(arr.dtype):  # bfloat16: kind "V"
+    kind = arr.dtype.kind
+    if kind == "c" and op in COMPLEX_OPS:
+        return arr
+    if kind not in "biuf" and not dtypes.is_float(arr.dtype):  # bfloat16: kind "V"
+        if kind == "c":
+            raise complex_error(op, arr)
         raise TypeError(
             f"{op} expects numeric input (bool, int or float). Received dtype {arr.dtype} "
             f"(shape {arr.shape})."
@@ -46,10 +72,15 @@ def unwrap(x, op="op", weak=True):
     typing, for the operands of binary ops); otherwise they become 0-d arrays of the dtype Keras 3's
     `convert_to_tensor` gives them (bool, int32, floatx), as a single-input op sees them."""
     if isinstance(x, Tensor):
-        return x.data, x
+        data = x.data
+        if data.dtype.kind == "c" and op not in COMPLEX_OPS:
+            raise complex_error(op, data)
+        return data, x
     if type(x) is np.ndarray:  # the common case first: nothing to convert
         return check_numeric(x, op), _CONST
     if isinstance(x, (bool, numbers.Number)) and not isinstance(x, np.ndarray):
+        if type(x) is complex and op not in COMPLEX_OPS:
+            raise complex_error(op, np.asarray(x, np.complex64))
         return (x if weak else scalar_array(x)), _CONST
     if hasattr(x, "_keras_history"):
         raise TypeError(f"{op} received a symbolic KerasTensor outside a functional model.")
@@ -58,18 +89,22 @@ def unwrap(x, op="op", weak=True):
         arr = arr.astype(dtypes.floatx())  # Python lists of floats -> floatx, as Keras does
     elif arr.dtype == np.int64 and not isinstance(x, np.ndarray):
         arr = arr.astype(np.int32)  # Python lists of ints -> int32, as Keras does
+    elif arr.dtype == np.complex128 and not isinstance(x, np.ndarray):
+        arr = arr.astype(np.complex64)  # Python complex numbers -> complex64, as Keras does
     return check_numeric(arr, op), _CONST
 
 
 def scalar_array(x):
-    """A Python scalar as the 0-d array Keras 3 makes of it: bool, int32 or floatx (numpy would
-    give int64 and float64); other values pass through."""
+    """A Python scalar as the 0-d array Keras 3 makes of it: bool, int32, floatx or complex64
+    (numpy would give int64, float64, complex128); other values pass through."""
     if type(x) is bool:
         return np.asarray(x)
     if type(x) is int:  # int64 when it does not fit, as Keras on torch (not wrapped around)
         return np.asarray(x, np.int32 if -(2**31) <= x < 2**31 else np.int64)
     if type(x) is float:
         return np.asarray(x, dtypes.floatx())
+    if type(x) is complex:
+        return np.asarray(x, np.complex64)
     return x
 
 
@@ -93,6 +128,8 @@ def keras_typed(op, xs, *extra, weak=True, int_to_float=False, scalars_too=False
         vals.append(v)
         kinds.append(v.dtype)
     dtype = dtypes.result_type(*kinds, *extra)
+    if op not in COMPLEX_OPS and dtypes.is_complex(dtype):  # never cast the imaginary part away
+        raise complex_error(op, next(v for v in vals if dtypes.is_complex(np.asarray(v).dtype)))
     if int_to_float and dtype != "bool" and not dtypes.is_float(dtype):
         dtype = dtypes.floatx()
     out = []
@@ -165,9 +202,9 @@ def keras_operands(x, y):
         if x.dtype == y.dtype:
             return x, y
         kx, ky = x.dtype.kind, y.dtype.kind
-        if kx == "f" and ky in "biu":
+        if kx in "fc" and ky in "biu":  # int32 + complex64 -> complex64 (numpy: complex128)
             return x, y.astype(x.dtype)
-        if ky == "f" and kx in "biu":
+        if ky in "fc" and kx in "biu":
             return x.astype(y.dtype), y
         if kx in "biu" and ky in "biu":  # int64 + uint64 -> floatx (numpy: float64)
             out = dtypes.promote(x.dtype, y.dtype)
@@ -177,7 +214,7 @@ def keras_operands(x, y):
         return x, _array_with_scalar(y, tx)
     if tx is np.ndarray:
         return _array_with_scalar(x, ty), y
-    if tx in (bool, int, float) and ty in (bool, int, float):  # two Python scalars
+    if tx in (bool, int, float, complex) and ty in (bool, int, float, complex):  # two scalars
         return keras_operands(scalar_array(x), scalar_array(y))
     return x, y
 
@@ -188,26 +225,38 @@ def _array_with_scalar(arr, kind):
         return arr.astype(dtypes.floatx())
     if kind is int and arr.dtype.kind == "b":
         return arr.astype("int32")
+    if kind is complex and arr.dtype.kind in "biu":  # Keras: complex64 (numpy: complex128)
+        return arr.astype(np.complex64)
     return arr
 
 
 def to_tensor(x, dtype=None, op="op"):
-    """Any array-like as a Tensor (Tensors pass through; Python floats become floatx)."""
+    """Any array-like as a Tensor (Tensors pass through; Python floats become floatx, Python
+    complex numbers complex64). Complex values raise `complex_error` unless `op` takes them."""
     if isinstance(x, Tensor):
+        if x.data.dtype.kind == "c" and op not in COMPLEX_OPS:
+            raise complex_error(op, x.data)
         if dtype is not None and x.dtype != np.dtype(dtypes.standardize_dtype(dtype)):
             return x.astype(dtype)  # ops.cast, through Tensor's operators (no import cycle)
         return x
     if hasattr(x, "_keras_history"):
         raise TypeError(f"{op} received a symbolic KerasTensor outside a functional model.")
     if dtype is not None:
-        return Tensor(np.asarray(x, dtype=dtypes.standardize_dtype(dtype)))
+        arr = np.asarray(x)
+        if arr.dtype.kind == "c" and not dtypes.is_complex(dtype):  # real part, as Keras's cast
+            arr = arr.real
+        return Tensor(np.asarray(arr, dtype=dtypes.standardize_dtype(dtype)))
     arr = np.asarray(x)
     if arr.dtype.kind == "f" and not isinstance(x, np.ndarray):
         arr = arr.astype(dtypes.floatx())
     elif arr.dtype.kind in "iu" and not isinstance(x, np.ndarray) and arr.dtype.itemsize == 8:
         if arr.size == 0 or (arr.min() >= -(2**31) and arr.max() < 2**31):  # else int64, as torch
             arr = arr.astype("int32")
-    if arr.dtype.kind not in "biufU" and not dtypes.is_float(arr.dtype):
+    elif arr.dtype.kind == "c" and not isinstance(x, np.ndarray):
+        arr = arr.astype(np.complex64)  # Python complex numbers, as Keras
+    if arr.dtype.kind == "c" and op not in COMPLEX_OPS:
+        raise complex_error(op, arr)
+    if arr.dtype.kind not in "biufcU" and not dtypes.is_float(arr.dtype):
         raise TypeError(f"{op} cannot convert an object of dtype {arr.dtype} to a tensor.")
     return Tensor(arr)
 

@@ -129,7 +129,7 @@ def dtype(x):
     >>> keras.ops.dtype(np.zeros(2, "float32"))
     'float32'
     """
-    return np.asarray(unwrap(x, weak=False)[0]).dtype.name
+    return np.asarray(unwrap(x, "dtype", weak=False)[0]).dtype.name
 
 
 def size(x):
@@ -145,7 +145,7 @@ def size(x):
     >>> keras.ops.size(np.zeros((2, 3)))
     6
     """
-    return int(np.size(unwrap(x, weak=False)[0]))
+    return int(np.size(unwrap(x, "size", weak=False)[0]))
 
 
 def ndim(x):
@@ -161,7 +161,7 @@ def ndim(x):
     >>> keras.ops.ndim(np.zeros((2, 3)))
     2
     """
-    return int(np.ndim(unwrap(x, weak=False)[0]))
+    return int(np.ndim(unwrap(x, "ndim", weak=False)[0]))
 
 
 def cast(x, dtype):
@@ -183,12 +183,28 @@ def cast(x, dtype):
     dt = np.dtype(dtypes.standardize_dtype(dtype))
     if a.dtype == dt and isinstance(x, Tensor):
         return x
-    out = a.astype(dt)
-    if not (dtypes.is_float(dt) and dtypes.is_float(a.dtype)):  # bfloat16 has kind "V"
-        return Tensor(out)
-    return Tensor.from_op(
-        out, (ta,), lambda d: (d.astype(a.dtype),), "cast", lambda d, out: (cast(d, a.dtype),)
+    if a.dtype.kind == "c" and dt.kind != "c":
+        # as Keras (torch, jax): the real part; to bool, True where either part is nonzero
+        out = (a != 0) if dt.kind == "b" else a.real.astype(dt)
+    else:
+        out = a.astype(dt)
+    differentiable = (dtypes.is_float(a.dtype) or a.dtype.kind == "c") and (
+        dtypes.is_float(dt) or dt.kind == "c"  # bfloat16 has kind "V"
     )
+    if not differentiable:
+        return Tensor(out)
+    # to complex and back: the gradient of the real part (the engine keeps a real input's part)
+    return Tensor.from_op(
+        out, (ta,), lambda d: (_cast_back(d, a.dtype),), "cast", lambda d, out: (cast(d, a.dtype),)
+    )
+
+
+def _cast_back(d, dtype):
+    """A cast's gradient `d` in the input's dtype (a complex `d` to a real input: its real part;
+    a real `d` to a complex input: with a zero imaginary part)."""
+    if d.dtype.kind == "c" and dtype.kind != "c":
+        d = d.real
+    return d.astype(dtype)
 
 
 def _pass_ops(d, out):

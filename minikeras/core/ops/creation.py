@@ -113,7 +113,7 @@ def zeros_like(x, dtype=None):
     >>> keras.ops.zeros_like(np.ones((2, 3))).shape
     (2, 3)
     """
-    a = np.asarray(unwrap(x)[0])
+    a = np.asarray(unwrap(x, "zeros_like")[0])
     return Tensor(np.zeros_like(a, dtype=dtype and _fdt(dtype)))
 
 
@@ -131,7 +131,7 @@ def ones_like(x, dtype=None):
     >>> keras.ops.ones_like([5, 6]).numpy().tolist()
     [1, 1]
     """
-    a = np.asarray(unwrap(x)[0])
+    a = np.asarray(unwrap(x, "ones_like")[0])
     return Tensor(np.ones_like(a, dtype=dtype and _fdt(dtype)))
 
 

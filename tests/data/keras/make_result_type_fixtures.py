@@ -24,11 +24,14 @@ NAMES = [
     "float16",
     "float32",
     "float64",
+    "complex64",
+    "complex128",
     "int",
     "float",
     "pybool",
+    "pycomplex",
 ]
-PY = {"int": int, "float": float, "pybool": bool}
+PY = {"int": int, "float": float, "pybool": bool, "pycomplex": complex}
 
 
 def main():
