@@ -256,15 +256,40 @@ def test_files_written_by_earlier_minikeras_load(ext, tmp_path):
 
 
 def test_unknown_keras_operation_is_named():
-    """A Keras 3 op minikeras lacks (here `Angle`: minikeras has no complex tensors; this test
-    used `Rot90` until keras.ops.rot90 was added) fails naming the op, not 'Unknown layer'."""
-    assert not hasattr(ops, "angle")
+    """A Keras 3 op minikeras lacks fails naming the op, not 'Unknown layer'. Every keras.ops name
+    of Keras 3.15.1 exists in minikeras now (this test used `Rot90`, then `Angle`), so the op here
+    is a made-up `Frobnicate`, as a later Keras's new op would be."""
     x = keras.Input((3, 3), name="x")
     config = keras.Model(x, ops.abs(x)).get_config()
     entry = next(e for e in config["layers"] if e["class_name"] == "Absolute")
-    entry["class_name"] = entry["registered_name"] = "Angle"
-    with pytest.raises(ValueError, match=r"keras\.src\.ops\.numpy\.Angle.*does not implement"):
+    entry["class_name"] = entry["registered_name"] = "Frobnicate"
+    with pytest.raises(ValueError, match=r"keras\.src\.ops\.numpy\.Frobnicate.*does not implement"):
         keras.Model.from_config(config)
+
+
+def test_complex_ops_save_with_keras_names(tmp_path):
+    """Complex ops in a functional graph are saved as Keras 3's classes (Polar in
+    keras.src.ops.nn, ViewAsComplex/ViewAsReal in keras.src.ops.math, Eig in
+    keras.src.ops.linalg, conj as numpy.Conjugate) and round-trip; Keras 3.15.1 on jax loaded
+    such a .keras file and predicted the same numbers (checked by hand)."""
+    x = keras.Input((3, 2), name="x")
+    z = ops.polar(ops.abs(x), x)
+    y = ops.view_as_real(ops.conj(ops.view_as_complex(x)) + ops.imag(z)[..., 0])
+    model = keras.Model(x, [y, ops.angle(z), ops.real(ops.eig(x[:, :2, :])[0])])
+    classes = {(e["module"], e["class_name"]) for e in model.get_config()["layers"]}
+    assert {
+        ("keras.src.ops.nn", "Polar"),
+        ("keras.src.ops.math", "ViewAsComplex"),
+        ("keras.src.ops.math", "ViewAsReal"),
+        ("keras.src.ops.numpy", "Conjugate"),
+        ("keras.src.ops.numpy", "Imag"),
+        ("keras.src.ops.numpy", "Angle"),
+        ("keras.src.ops.numpy", "Real"),
+        ("keras.src.ops.linalg", "Eig"),
+    } <= classes
+    _round_trip(
+        model, [np.random.default_rng(0).normal(size=(2, 3, 2)).astype("float32")], tmp_path
+    )
 
 
 def test_old_op_names_come_from_the_ops_namespace(monkeypatch):

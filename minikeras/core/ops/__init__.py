@@ -19,6 +19,7 @@ from . import arithmetic as _arithmetic
 from . import attention as _attention
 from . import bitwise as _bitwise
 from . import comparison as _comparison
+from . import complex_numbers as _complex_numbers
 from . import control_flow as _control_flow
 from . import conv as _conv
 from . import conversion as _conversion
@@ -54,36 +55,11 @@ from ._base import op as _op
 _tensor.ops = _operators
 
 # the family modules whose `__all__` are public ops (saving reads the names of old files' nodes)
-_FAMILIES = (
-    _activations_extra,
-    _arithmetic,
-    _attention,
-    _bitwise,
-    _comparison,
-    _control_flow,
-    _conv,
-    _conversion,
-    _creation,
-    _crossentropy,
-    _ctc,
-    _cumulative,
-    _decompositions,
-    _elementwise,
-    _indexing,
-    _joining,
-    _linalg,
-    _nan_reduce,
-    _nn,
-    _normalization,
-    _pooling,
-    _reduce,
-    _segment,
-    _shape,
-    _signal,
-    _softmax,
-    _sorting,
-    _trigonometry,
-)
+_FAMILIES = (_activations_extra, _arithmetic, _attention, _bitwise, _comparison, _complex_numbers)
+_FAMILIES += (_control_flow, _conv, _conversion, _creation, _crossentropy, _ctc, _cumulative)
+_FAMILIES += (_decompositions, _elementwise, _indexing, _joining, _linalg, _nan_reduce, _nn)
+_FAMILIES += (_normalization, _pooling, _reduce, _segment, _shape, _signal, _softmax, _sorting)
+_FAMILIES += (_trigonometry,)
 
 
 # activations_extra.py
@@ -167,6 +143,17 @@ separable_conv = _op(_conv.separable_conv)
 conv_transpose = _op(_conv.conv_transpose)
 
 
+# complex_numbers.py
+real = _op(_complex_numbers.real)
+imag = _op(_complex_numbers.imag)
+conjugate = _op(_complex_numbers.conjugate)
+conj = _op(_complex_numbers.conj)
+angle = _op(_complex_numbers.angle)
+polar = _op(_complex_numbers.polar)
+view_as_complex = _op(_complex_numbers.view_as_complex)
+view_as_real = _op(_complex_numbers.view_as_real)
+
+
 # conversion.py
 cast = _op(_conversion.cast)
 stop_gradient = _op(_conversion.stop_gradient)
@@ -221,6 +208,7 @@ nancumprod = _op(_cumulative.nancumprod)
 # decompositions.py
 cholesky = _op(_decompositions.cholesky)
 cholesky_inverse = _op(_decompositions.cholesky_inverse)
+eig = _op(_decompositions.eig)
 eigh = _op(_decompositions.eigh)
 qr = _op(_decompositions.qr)
 svd = _op(_decompositions.svd)
@@ -586,10 +574,11 @@ _NEW_NAMES = {
         dstack array_split hsplit vsplit dsplit diagflat kron vander trapezoid isin searchsorted
         digitize allclose gcd lcm ldexp nextafter i0 isreal bartlett blackman hamming hanning
         kaiser geomspace logspace empty_like unravel_index argpartition bincount histogram
-        corrcoef correlate cross vectorize view
+        corrcoef correlate cross vectorize view real imag conj conjugate angle
     """.split(),
-    nn: "psnr depth_to_space space_to_depth adaptive_average_pool adaptive_max_pool fold unfold".split(),
-    linalg: ["jvp"],
+    nn: "psnr depth_to_space space_to_depth adaptive_average_pool adaptive_max_pool fold unfold".split()
+    + ["polar"],
+    linalg: ["jvp", "eig"],
     image: ["scale_and_translate", "sobel_edges", "ssim"],
 }
 for _n in _NEW_NAMES[image]:  # recorded as "image.<name>", not bound in keras.ops itself

@@ -1,5 +1,5 @@
-"""Matrix decompositions and the solvers built on them (`keras.ops.linalg`): cholesky, eigh, qr,
-svd, lu_factor, solve_triangular, lstsq, pinv, slogdet/logdet, matrix_rank, cholesky_inverse.
+"""Matrix decompositions and the solvers built on them (`keras.ops.linalg`): cholesky, eig, eigh,
+qr, svd, lu_factor, solve_triangular, lstsq, pinv, slogdet/logdet, matrix_rank, cholesky_inverse.
 
 All are batched over leading axes. Outputs of a multi-output decomposition are separate graph
 nodes on the same input, each with the part of the input gradient its own output contributes
@@ -16,6 +16,7 @@ from ._base import result_float, unwrap
 __all__ = [
     "cholesky",
     "cholesky_inverse",
+    "eig",
     "eigh",
     "qr",
     "svd",
@@ -111,6 +112,39 @@ def cholesky_inverse(x, upper=False):
     f = triu(x) if upper else tril(x)  # only the factor's triangle is read, as in Keras
     t = swapaxes(f, -1, -2)
     return inv(matmul(t, f) if upper else matmul(f, t))
+
+
+# -- eig ------------------------------------------------------------------------------------
+def eig(x):
+    """Eigenvalues and eigenvectors of general square matrices (complex results, as Keras).
+
+    Args:
+        x: tensor of shape `(..., n, n)`, real or complex (integers compute in floatx).
+
+    Returns:
+        A tuple `(w, v)`: `w` of shape `(..., n)`, `v` of shape `(..., n, n)` with unit-norm
+        eigenvectors as columns (`x v = v diag(w)`); complex64 for float32/complex64 inputs,
+        complex128 for float64/complex128 (LAPACK's geev, as Keras on torch). Not differentiable:
+        a gradient through `eig` raises `NotImplementedError`.
+
+    >>> import minikeras as keras
+    >>> w, v = keras.ops.eig([[0.0, -1.0], [1.0, 0.0]])
+    >>> w.numpy().tolist()
+    [1j, -1j]
+    """
+    a, ta = _matrix(x, "eig", square=True)
+    if a.dtype.itemsize < 4 or a.dtype.kind not in "fc":  # float16 / bfloat16: LAPACK has none
+        a = a.astype(np.float32)
+    out = np.result_type(a.dtype, np.complex64)
+    w, v = np.linalg.eig(a)  # real arrays when every eigenvalue is real: complex, as Keras
+
+    def backward(d):  # not reached: the engine refuses complex outputs outside COMPLEX_GRAD_OPS
+        raise NotImplementedError("The gradient of 'eig' is not implemented.")
+
+    return (
+        Tensor.from_op(w.astype(out), (ta,), backward, "eig"),
+        Tensor.from_op(v.astype(out), (ta,), backward, "eig"),
+    )
 
 
 # -- eigh -----------------------------------------------------------------------------------

@@ -10,23 +10,11 @@ from ...kernels import threads
 from ...kernels.einsum import einsum as contract
 from ..tensor import Tensor
 from ._base import _CONST, half_float, ints_as_floats, keras_dtype, keras_operands, unwrap
+from .complex_numbers import conjugate  # vdot conjugates its first operand, as numpy's
 from .reduce import norm  # noqa: F401  (keras.ops.linalg.norm)
 
-__all__ = [
-    "matmul",
-    "dot",
-    "vdot",
-    "tensordot",
-    "einsum",
-    "outer",
-    "inner",
-    "trace",
-    "diagonal",
-    "diag",
-    "inv",
-    "det",
-    "solve",
-]
+__all__ = ["matmul", "dot", "vdot", "tensordot", "einsum", "outer", "inner", "trace"]
+__all__ += ["diagonal", "diag", "inv", "det", "solve"]
 
 
 def _swap(a):
@@ -198,7 +186,7 @@ def dot(x1, x2):
 
 
 def vdot(x1, x2):
-    """Dot product of the flattened inputs.
+    """Dot product of the flattened inputs (`x1` conjugated when complex, as `numpy.vdot`).
 
     Args:
         x1, x2: tensors with the same number of elements.
@@ -212,7 +200,7 @@ def vdot(x1, x2):
     """
     from .shape import reshape
 
-    return einsum("i,i->", reshape(x1, (-1,)), reshape(x2, (-1,)))
+    return einsum("i,i->", conjugate(reshape(x1, (-1,))), reshape(x2, (-1,)))
 
 
 def _parse(subscripts, operands):
@@ -386,7 +374,7 @@ def tensordot(x1, x2, axes=2):
     >>> keras.ops.tensordot(np.ones((2, 3)), np.ones((3, 4)), axes=1).shape
     (2, 4)
     """
-    a, b = np.asarray(unwrap(x1)[0]), np.asarray(unwrap(x2)[0])
+    a, b = np.asarray(unwrap(x1, "tensordot")[0]), np.asarray(unwrap(x2, "tensordot")[0])
     if isinstance(axes, int):
         ax_a, ax_b = list(range(a.ndim - axes, a.ndim)), list(range(axes))
     else:

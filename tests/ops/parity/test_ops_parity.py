@@ -23,9 +23,8 @@ assert len(CASES) == len(DOC["cases"]), "ops_cases.py changed: rerun make_fixtur
 
 # signatures that differ on purpose: {name: reason}
 SIGNATURE_EXCEPTIONS = {}
-# Keras 3 op names minikeras lacks (they need complex tensors; README's ops row)
-MISSING = {"angle", "conj", "conjugate", "imag", "real", "view_as_complex", "view_as_real"}
-MISSING |= {"eig", "polar"}
+# Keras 3 op names minikeras lacks (README's ops row)
+MISSING = set()
 
 
 def op_of(name):
