@@ -195,6 +195,7 @@ def _ops_row():
     grouped = {n for _, names in groups for n in names.split()}
     rest_names = sorted(n for n in missing if n not in grouped)
     not_yet = "; ".join(shown + ([f"numpy ({_names(rest_names)})"] if rest_names else []))
+    not_yet = not_yet or "—"
     counts = f"{len(ours & KERAS_OPS)} of Keras 3's {len(KERAS_OPS)} op names"
     return _row(["`keras.ops`", f"{counts} and the `Tensor` operators and indexing", not_yet])
 
@@ -278,8 +279,13 @@ def section():
         "  tensors or their wrappers (`JaxLayer`, `FlaxLayer`, `TorchModuleWrapper`, `TFSMLayer`),",
         "  no `OrbaxCheckpoint`; `keras.distribution` is data-parallel only (`ModelParallel`",
         "  raises).",
-        "- Complex tensors, so no `ops.eig`, `real`, `imag`, `conj`, `angle`, `polar`,",
-        "  `view_as_complex` / `view_as_real`; sparse and ragged tensors; `keras.export`.",
+        "- Complex tensors in most ops: they go through the complex ops (`real`, `imag`, `conj`,",
+        "  `angle`, `polar`, `view_as_complex` / `view_as_real`, `eig`), arithmetic, `abs`,",
+        "  `sqrt` / `exp` / `log`, `matmul` / `einsum`, `sum` / `mean`, shape ops and casts; any",
+        "  other op raises a TypeError (Keras computes `sin`, `cumsum`, `var`, `inv`, ... of them).",
+        "  Gradients reach complex tensors through the complex ops, `cast`, `abs` and the linear",
+        "  ops (others raise `NotImplementedError`).",
+        "- Sparse and ragged tensors; `keras.export`.",
     ]
     return "\n".join(lines)
 
