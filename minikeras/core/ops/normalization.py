@@ -97,6 +97,23 @@ def _norm_axes(x, axis, op):
     return axes, bshape
 
 
+def _in_float(x, op):
+    """`x` in Keras's compute dtype for a normalisation (at least float32) and the dtype to
+    cast the result back to (Keras 3 returns the input's dtype, ints truncated)."""
+    from ..dtypes import result_type
+    from .conversion import cast
+
+    original = np.asarray(unwrap(x, op)[0]).dtype.name
+    compute = result_type(original, "float32")
+    return (x if compute == original else cast(x, compute)), original
+
+
+def _back(out, original):
+    from .conversion import cast
+
+    return out if out.dtype.name == original else cast(out, original)
+
+
 def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     """Root-mean-square normalisation: `x * rsqrt(mean(square(x), axis) + epsilon) * scale`.
 
@@ -109,7 +126,8 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
         epsilon: added to the mean square; `None` means 1e-7 (Keras's `backend.epsilon()`).
 
     Returns:
-        A tensor of the shape of `x`.
+        A tensor of the shape and dtype of `x` (computed in at least float32, as Keras 3: ints
+        come back truncated).
 
     >>> import minikeras as keras
     >>> print(keras.ops.rms_normalization([[3.0, 4.0]], epsilon=0.0).numpy().round(4))
@@ -122,11 +140,12 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
 
     axes, bshape = _norm_axes(x, axis, "rms_normalization")
     eps = EPSILON if epsilon is None else epsilon
+    x, original = _in_float(x, "rms_normalization")
     out = multiply(x, rsqrt(add(mean(square(x), axis=axes, keepdims=True), eps)))
     if scale is not None:
         s = unwrap(scale, "rms_normalization")[0]
         out = multiply(out, reshape(scale, bshape) if np.ndim(s) < len(bshape) else scale)
-    return out
+    return _back(out, original)
 
 
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
@@ -142,7 +161,8 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
         epsilon: added to the variance; `None` means 1e-7.
 
     Returns:
-        A tensor of the shape of `x`.
+        A tensor of the shape and dtype of `x` (computed in at least float32, as Keras 3: ints
+        come back truncated).
 
     >>> import minikeras as keras
     >>> print(keras.ops.layer_normalization([0.0, 1.0, 2.0, 3.0, 4.0]).numpy().round(4))
@@ -173,12 +193,13 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
             return reshape(v, bshape)
         return v
 
+    x, original = _in_float(x, "layer_normalization")
     mean, var = moments(x, axes=axes, keepdims=True)
     inv = rsqrt(add(var, eps))
     if rms_scaling:
         out = multiply(x, inv)
-        return out if gamma is None else multiply(out, along(gamma))
+        return _back(out if gamma is None else multiply(out, along(gamma)), original)
     out = multiply(subtract(x, mean), inv)
     if gamma is not None:
         out = multiply(out, along(gamma))
-    return out if beta is None else add(out, along(beta))
+    return _back(out if beta is None else add(out, along(beta)), original)
