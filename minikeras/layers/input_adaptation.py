@@ -81,7 +81,7 @@ def to_tensors(x, layer):
             arr = np.asarray(v)
             if arr.dtype.kind in "USO" and _takes_strings(layer):
                 return Tensor(arr)  # text passes through to the preprocessing layers that take it
-            if arr.dtype.kind not in "biuf" and not is_float_dtype(arr.dtype):
+            if arr.dtype.kind not in "biufc" and not is_float_dtype(arr.dtype):  # c: complex
                 raise TypeError(
                     f"{describe(layer)} expects numeric input. Received an array of dtype "
                     f"{arr.dtype} with shape {arr.shape}."

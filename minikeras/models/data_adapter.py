@@ -93,7 +93,7 @@ def _as_arrays(structure, what):
         arr = np.asarray(v)
         if arr.dtype.kind in "USO" and what == "x":
             return arr  # text, for models starting with StringLookup / TextVectorization
-        if arr.dtype.kind not in "biuf":
+        if arr.dtype.kind not in "biufc":  # complex too (a complex Input), as Keras
             raise TypeError(
                 f"`{what}` must hold numbers. Received an array of dtype {arr.dtype} "
                 f"with shape {arr.shape}; convert text or objects to numbers first."

@@ -260,3 +260,17 @@ def test_a_python_complex_reaching_a_real_op_raises():
         ops.relu(1j)
     with pytest.raises(TypeError, match="hypot does not support complex"):
         ops.hypot(Tensor(Z), 1.0)  # result_type would have cast it to float32
+
+
+def test_a_model_with_a_complex_input_predicts_and_fits():
+    """A complex `keras.Input` takes complex arrays in calls, `predict` and `fit`, as Keras (the
+    data adapter and the layers' input conversion refused them)."""
+    x = keras.Input((3,), dtype="complex64")
+    model = keras.Model(x, keras.layers.Dense(2)(ops.concatenate([ops.abs(x), ops.angle(x)], -1)))
+    z = crandn(8, 3).astype("complex64")
+    expected = np.concatenate([np.abs(z), np.angle(z)], -1) @ model.layers[-1].kernel.numpy()
+    np.testing.assert_allclose(model.predict(z, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(model(z).numpy(), expected, rtol=1e-5, atol=1e-6)
+    model.compile("sgd", "mse")
+    losses = model.fit(z, np.ones((8, 2), "float32"), epochs=3, verbose=0).history["loss"]
+    assert losses[-1] < losses[0]
