@@ -152,6 +152,21 @@ def split(x, indices_or_sections, axis=0):
     return parts
 
 
+PAD_MODES = (
+    "constant",
+    "edge",
+    "linear_ramp",
+    "maximum",
+    "mean",
+    "median",
+    "minimum",
+    "reflect",
+    "symmetric",
+    "wrap",
+    "empty",
+)
+
+
 def pad(x, pad_width, mode="constant", constant_values=None):
     """Pads a tensor, as `numpy.pad`.
 
@@ -174,6 +189,10 @@ def pad(x, pad_width, mode="constant", constant_values=None):
     pw = np.broadcast_to(np.asarray(pad_width, dtype=int), (a.ndim, 2))
     if (pw < 0).any():
         raise ValueError(f"pad: pad_width must be >= 0. Received: pad_width={pad_width}")
+    if mode not in PAD_MODES:  # Keras 3 raises NotImplementedError (jax and torch backends)
+        raise NotImplementedError(
+            f"pad: unimplemented padding mode {mode!r}. Expected one of {', '.join(PAD_MODES)}."
+        )
     if constant_values is not None and mode != "constant":
         raise ValueError(f"pad: constant_values needs mode='constant'. Received: mode={mode!r}")
     kw = {"constant_values": constant_values or 0} if mode == "constant" else {}

@@ -475,3 +475,14 @@ def test_diff_of_bool_marks_changes():
     """Keras 3.15.1 accepts bool input (numpy, jax and torch backends: bool result)."""
     y = ops.diff(np.array([True, True, False, True]))
     assert y.dtype == bool and y.numpy().tolist() == [False, True, True]
+
+
+def test_pad_refuses_unknown_modes_as_keras():
+    # Keras 3.15.1 (jax and torch backends): NotImplementedError for an unknown mode
+    with pytest.raises(NotImplementedError, match="'bogus'.*Expected one of constant, edge"):
+        ops.pad(np.ones((2, 2)), 1, mode="bogus")
+    with pytest.raises(ValueError, match="constant_values needs mode='constant'"):
+        ops.pad(np.ones((2, 2)), 1, mode="reflect", constant_values=2)
+    np.testing.assert_array_equal(
+        ops.pad(np.arange(3.0), 2, mode="maximum").numpy(), [2.0] * 2 + [0, 1, 2] + [2.0] * 2
+    )
