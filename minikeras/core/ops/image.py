@@ -31,6 +31,9 @@ from .joining import pad
 
 __all__ = ["crop_images", "pad_images", "resize"]
 
+# values below which numpy's taps are as fast as the kernel (same bits either way), so that small
+# images (and the functional build's placeholder runs) never wait for its compilation
+KERNEL_MIN = 1 << 16
 RESIZE_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5", "area")
 
 
@@ -120,7 +123,7 @@ def _apply(a, weights, axis):
         out = np.tensordot(a, weights.astype(a.dtype), axes=(axis, 1))
         return np.ascontiguousarray(np.moveaxis(out, -1, axis))
     wts = wts.astype(a.dtype)
-    if a.dtype == np.float32:  # the taps in one compiled pass (kernels/resample.py)
+    if a.dtype == np.float32 and a.size >= KERNEL_MIN:  # one compiled pass (kernels/resample.py)
         lead = int(np.prod(a.shape[:axis]))
         view = a.reshape(lead, a.shape[axis], -1)
         out = load_kernels("resample").resample(view, idx, wts)
