@@ -279,12 +279,10 @@ def section():
         "  tensors or their wrappers (`JaxLayer`, `FlaxLayer`, `TorchModuleWrapper`, `TFSMLayer`),",
         "  no `OrbaxCheckpoint`; `keras.distribution` is data-parallel only (`ModelParallel`",
         "  raises).",
-        "- Complex tensors in most ops: they go through the complex ops (`real`, `imag`, `conj`,",
-        "  `angle`, `polar`, `view_as_complex` / `view_as_real`, `eig`), arithmetic, `abs`,",
-        "  `sqrt` / `exp` / `log`, `matmul` / `einsum`, `sum` / `mean`, shape ops and casts; any",
-        "  other op raises a TypeError (Keras computes `sin`, `cumsum`, `var`, `inv`, ... of them).",
-        "  Gradients reach complex tensors through the complex ops, `cast`, `abs` and the linear",
-        "  ops (others raise `NotImplementedError`).",
+        "- Complex tensors in some ops: `var`, `std`, `norm`, `slogdet`, `sigmoid` and `silu` (which",
+        "  Keras computes) and the ops Keras refuses raise a TypeError for them; gradients reach",
+        "  complex tensors through the complex ops, `cast`, `abs` and the linear ops only (others",
+        "  raise `NotImplementedError`). See docs/keras-compatibility.md#complex.",
         "- Sparse and ragged tensors; `keras.export`.",
     ]
     return "\n".join(lines)

@@ -95,12 +95,17 @@ COMPLEX_GRAD_OPS = frozenset(
 
 
 def _complex_check(node):
-    if node.data.dtype.kind == "c" and node._op not in COMPLEX_GRAD_OPS:
-        raise NotImplementedError(
-            f"The gradient of '{node._op or 'an unnamed op'}' is not implemented for complex "
-            f"tensors (its output has dtype {node.data.dtype}). Differentiable complex ops: "
-            f"{', '.join(sorted(COMPLEX_GRAD_OPS))}."
-        )
+    """Raises for an op outside COMPLEX_GRAD_OPS with a complex output or input (`svd`'s singular
+    values are real, but a float backward formula would be wrong for a complex matrix)."""
+    if node._op in COMPLEX_GRAD_OPS:
+        return
+    for t in (node, *node._parents):
+        if t.data.dtype.kind == "c":
+            raise NotImplementedError(
+                f"The gradient of '{node._op or 'an unnamed op'}' is not implemented for complex "
+                f"tensors (it has a {t.data.dtype} {'output' if t is node else 'input'}). "
+                f"Differentiable complex ops: {', '.join(sorted(COMPLEX_GRAD_OPS))}."
+            )
 
 
 def _real_part(g, dtype):

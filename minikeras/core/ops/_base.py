@@ -41,7 +41,11 @@ COMPLEX_OPS = frozenset(
     add subtract multiply divide true_divide negative abs absolute square sqrt exp log power
     matmul dot vdot tensordot einsum sum mean reshape transpose expand_dims squeeze concatenate
     stack take getitem where equal not_equal isnan isfinite isinf zeros_like ones_like real imag
-    conj conjugate angle view_as_real view_as_complex eig polar average outer ravel""".split()
+    conj conjugate angle view_as_real view_as_complex eig polar average outer ravel
+    sin cos tan sinh cosh tanh arcsin arccos arctan arcsinh arccosh arctanh exp2 expm1 log10 log2
+    log1p reciprocal rsqrt prod cumsum cumprod trace diagonal diag flip count_nonzero any all tril
+    triu logsumexp tanh_shrink nan_to_num isreal inv det pinv qr svd matrix_rank roll tile repeat
+    pad split broadcast_to full_like inner kron cross solve lstsq isclose""".split()
 )
 
 

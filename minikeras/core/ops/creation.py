@@ -150,7 +150,13 @@ def full_like(x, fill_value, dtype=None):
     >>> keras.ops.full_like([1.0, 2.0], 3.0).numpy().tolist()
     [3.0, 3.0]
     """
-    a = np.asarray(unwrap(x)[0])
+    a = np.asarray(unwrap(x, "full_like")[0])
+    out_dtype = np.dtype(dtype and _fdt(dtype) or a.dtype)
+    if np.iscomplexobj(fill_value) and out_dtype.kind != "c":  # numpy would drop the imaginary part
+        raise TypeError(
+            f"full_like: a complex fill_value needs a complex dtype. Received: "
+            f"fill_value={fill_value!r}, dtype={out_dtype.name}"
+        )
     return Tensor(np.full_like(a, fill_value, dtype=dtype and _fdt(dtype)))
 
 

@@ -107,7 +107,30 @@ def cases():
     for dt in "float32 float64 int32 bool complex64 complex128".split():
         out += [("cast", ["c64", f"dtype:{dt}"]), ("cast", ["f32", f"dtype:{dt}"])]
     out += [("matmul", ["c64", "sq_f32_t"])]
+    for name in EXTRA_UNARY.split():
+        out += [(name, ["sq_c64"]), (name, ["sq_c128"])]
+    for name in ["inner", "kron", "cross", "solve", "lstsq", "isclose"]:
+        out += [(name, ["sq_c64", "sq_c64"]), (name, ["sq_c128", "sq_c64"])]
+    out += [(name, ["sq_c64", *args]) for name, args in EXTRA_WITH_ARGS]
     return out
+
+
+# ops Keras 3.15.1 computes on complex tensors on both torch and JAX (same answers)
+EXTRA_UNARY = """sin cos tan sinh cosh tanh arcsin arccos arctan arcsinh arccosh arctanh exp2
+expm1 log10 log2 log1p reciprocal rsqrt prod cumsum cumprod var std norm trace diagonal diag flip
+count_nonzero any all tril triu logsumexp sigmoid silu tanh_shrink nan_to_num isreal copy inv det
+pinv qr svd slogdet matrix_rank"""
+EXTRA_WITH_ARGS = [
+    ("roll", [1]),
+    ("tile", [(2, 1)]),
+    ("repeat", [2]),
+    ("pad", [((1, 1), (0, 0))]),
+    ("split", [3]),
+    ("broadcast_to", [(2, 3, 3)]),
+    ("full_like", [1j]),
+    ("sum", [0]),
+    ("mean", [1]),
+]
 
 
 GRADIENTS = [  # input gradients of sum(w * real view of the output), w fixed
@@ -126,6 +149,8 @@ GRADIENTS = [  # input gradients of sum(w * real view of the output), w fixed
 
 def arg(x, key):
     """The argument `key`: an input, `sq_f32_t` (a (4, 3) matrix for matmul) or `dtype:<name>`."""
+    if not isinstance(key, str):
+        return key  # a literal argument
     if key == "sq_f32_t":
         return x["f32b"].T.copy()
     if key.startswith("dtype:"):

@@ -36,15 +36,16 @@ def run_cases():
     x = C.inputs()
     answers, arrays = [], {}
     for i, (name, keys) in enumerate(C.cases()):
+        shown = [k if isinstance(k, str) else repr(k) for k in keys]  # literals, for the JSON
         try:
             outs, multi = flat(getattr(keras.ops, name)(*[C.arg(x, k) for k in keys]))
         except Exception as e:  # noqa: BLE001  (the exception type is the answer)
-            answers.append({"name": name, "keys": keys, "error": type(e).__name__})
+            answers.append({"name": name, "keys": shown, "error": type(e).__name__})
             continue
         answers.append(
             {
                 "name": name,
-                "keys": keys,
+                "keys": shown,
                 "multi": multi,
                 "dtypes": [str(o.dtype) for o in outs],
                 "shapes": [list(o.shape) for o in outs],
