@@ -9,6 +9,7 @@ from ...core import ops
 from ..convolutional.conv_utils import standardize_data_format, window_output_shape
 from ..input_spec import InputSpec
 from ..layer import Layer
+from ..layer_tracing import window_room
 
 MODES = ("log", "magnitude", "psd", "real", "imag", "angle", "stft")
 
@@ -106,6 +107,10 @@ class STFTSpectrogram(Layer):
             if self.mode != {"real": "imag", "imag": "real"}[side]:
                 init = initializers.STFT(side, self.window, self.scaling, self.periodic)
                 setattr(self, f"{side}_kernel", self.add_weight(shape, init, name=f"{side}_kernel"))
+
+    def _placeholder_room(self):
+        # the frames are a strided "valid" window over time (Layer._trace's placeholder runs)
+        return window_room((self.frame_length,), (self._frame_step,), None, self.padding)
 
     def _conv(self, inputs, kernel):
         """(batch, time, channels) -> (batch, channels, freq, frames), each channel alone."""

@@ -77,3 +77,19 @@ def test_config_and_errors_as_keras():
         keras.layers.STFTSpectrogram(frame_length=8, frame_step=9)
     with pytest.raises(ValueError, match="`fft_length` must be greater than or equal"):
         keras.layers.MelSpectrogram(fft_length=16, sequence_length=32)
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_stft_symbolic_input_of_unknown_length(padding):
+    # keras.io audio/stft: a (None, 1) input whose frames (640 long, step 240) are longer than
+    # a default placeholder run; the functional build must fit them (Keras 3 builds it)
+    model = keras.Sequential(
+        [
+            keras.layers.InputLayer((None, 1)),
+            keras.layers.STFTSpectrogram(frame_length=640, frame_step=240, padding=padding),
+            keras.layers.Conv1D(4, 8),
+        ]
+    )
+    frames = (4000 - 640) // 240 + 1 if padding == "valid" else -(-4000 // 240)
+    assert model.output_shape == (None, None, 4)
+    assert model(np.zeros((2, 4000, 1), "float32")).shape == (2, frames - 7, 4)
