@@ -59,6 +59,7 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     from .arithmetic import divide, maximum
     from .reduce import norm
 
+    unwrap(x, "normalize")  # complex input: a TypeError (Keras on torch raises too)
     if not isinstance(order, int) or order < 1:
         raise ValueError(f"normalize: order must be an int >= 1. Received: order={order!r}")
     eps = EPSILON if epsilon is None else epsilon

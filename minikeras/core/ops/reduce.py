@@ -9,26 +9,8 @@ from .. import dtypes
 from ..tensor import Tensor
 from ._base import keras_dtype, normalize_axis, result_float, unwrap
 
-__all__ = [
-    "sum",
-    "mean",
-    "max",
-    "min",
-    "prod",
-    "var",
-    "std",
-    "logsumexp",
-    "argmax",
-    "argmin",
-    "any",
-    "all",
-    "amax",
-    "amin",
-    "norm",
-    "count_nonzero",
-    "average",
-    "median",
-]
+__all__ = ["sum", "mean", "max", "min", "prod", "var", "std", "logsumexp", "argmax", "argmin"]
+__all__ += ["any", "all", "amax", "amin", "norm", "count_nonzero", "average", "median"]
 
 
 def _expand(grad, shape, axes, keepdims):
@@ -308,10 +290,23 @@ def var(x, axis=None, keepdims=False):
     from .conversion import cast
     from .elementwise import square
 
-    if np.asarray(unwrap(x, "var", weak=False)[0]).dtype.kind in "biu":
+    dt = np.asarray(unwrap(x, "var", weak=False)[0]).dtype
+    if dt.kind == "c":  # Keras: the mean of |x - m|^2, in result_type(x, float): complex64
+        return cast(_abs_variance(x, axis, keepdims), dtypes.result_type(dt, float))
+    if dt.kind in "biu":
         x = cast(x, dtypes.floatx())  # integers: float math, as Keras
     m = mean(x, axis=axis, keepdims=True)
     return mean(square(subtract(x, m)), axis=axis, keepdims=keepdims)
+
+
+def _abs_variance(x, axis, keepdims):
+    """The mean of |x - mean(x)|^2 for a complex `x`: a real tensor (float32 for complex64)."""
+    from .arithmetic import subtract
+    from .elementwise import abs as absolute
+    from .elementwise import square
+
+    d = absolute(subtract(x, mean(x, axis=axis, keepdims=True)))
+    return mean(square(d), axis=axis, keepdims=keepdims)
 
 
 def std(x, axis=None, keepdims=False):
@@ -331,6 +326,8 @@ def std(x, axis=None, keepdims=False):
     """
     from .elementwise import sqrt
 
+    if np.asarray(unwrap(x, "std", weak=False)[0]).dtype.kind == "c":  # real, as Keras
+        return sqrt(_abs_variance(x, axis, keepdims))
     return sqrt(var(x, axis=axis, keepdims=keepdims))
 
 
@@ -557,6 +554,9 @@ def norm(x, ord=None, axis=None, keepdims=False):
     from .shape import squeeze
 
     a = np.asarray(unwrap(x, "norm", weak=False)[0])
+    if a.dtype.kind == "c":  # each norm here is one of |x| (no spectral norm): real, as Keras
+        x = absolute(x)
+        a = x.data
     if isinstance(axis, list):
         axis = tuple(axis)
     matrix = (isinstance(axis, tuple) and len(axis) == 2) or (
