@@ -143,6 +143,22 @@ class Normalization(Layer):
             np.reshape(self.adapt_variance.data, self._broadcast),
         )
 
+    @property
+    def mean(self):
+        """The mean in the input's broadcast shape and the compute dtype (`None` before build),
+        as Keras 3's `Normalization.mean` (refreshed after `adapt` and weight loading)."""
+        return self._stat_tensor(0)
+
+    @property
+    def variance(self):
+        """The variance, shaped and typed as `mean`."""
+        return self._stat_tensor(1)
+
+    def _stat_tensor(self, i):
+        if not self.built:
+            return None
+        return ops.convert_to_tensor(np.asarray(self._stats()[i], self.compute_dtype))
+
     def call(self, inputs):
         x = (
             ops.cast(inputs, self.compute_dtype)

@@ -64,6 +64,25 @@ def test_normalization_adapt_in_batches_and_axes():
     )
 
 
+def test_normalization_mean_and_variance_attributes():
+    # keras.io generative/ddim denormalizes with `normalizer.mean + x * normalizer.variance**0.5`;
+    # Keras 3.15.1: None before build, then tensors in the broadcast shape and compute dtype
+    layer = L.Normalization(axis=-1)
+    assert layer.mean is None and layer.variance is None
+    data = np.arange(24.0).reshape(2, 4, 3)
+    layer.adapt(data)
+    assert tuple(layer.mean.shape) == (1, 1, 3) and layer.mean.dtype == "float32"
+    np.testing.assert_allclose(np.asarray(layer.mean), [[[10.5, 11.5, 12.5]]])
+    np.testing.assert_allclose(np.asarray(layer.variance), np.full((1, 1, 3), 47.25))
+    x = np.asarray(layer(data[:1]))
+    np.testing.assert_allclose(
+        np.asarray(layer.mean + x * layer.variance**0.5), data[:1], rtol=1e-6
+    )
+    given = L.Normalization(mean=2.0, variance=4.0)
+    given.build((None, 3))
+    np.testing.assert_allclose(np.asarray(given.mean), [[2.0, 2.0, 2.0]])
+
+
 def test_normalization_given_stats_invert_and_config():
     layer = L.Normalization(mean=[1.0, 2.0], variance=[4.0, 9.0], dtype="float64")
     x = randn(3, 2)
