@@ -58,6 +58,7 @@ import numba
 import numpy as np
 
 from . import threads
+from .bias_act import _bias_act_rows
 
 CHUNK_BYTES = 1 << 20  # im2col buffer per GEMM: about one L2 cache
 KEEP_BYTES = 30 << 20  # largest im2col matrix kept whole: under glibc's 32 MB mmap threshold
@@ -374,8 +375,12 @@ def _threads_for(values):
     return 1 if values < PARALLEL_MIN else threads.num_threads()
 
 
-def conv(x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False):
+def conv(x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False, epilogue=None):
     """Grouped, strided, dilated correlation: (b, D, H, W, c) -> (b, *out_shape, filters).
+
+    `epilogue=(bias, relu)` adds `bias` (filters,) and applies ReLU when `relu`, as
+    `bias_act.bias_act` does, to each block of output rows right after its GEMM, while the block
+    is in cache (the inference path of a convolution layer).
 
     With `keep_cols=True` returns `(out, cols)`: `cols` is the whole batch's im2col matrix, built
     in one piece when it fits in `KEEP_BYTES`, for `conv_grad_kernel(..., cols=cols)` to reuse
@@ -389,7 +394,10 @@ def conv(x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False
     ksize, w = kernel.shape[:3], np.ascontiguousarray(kernel).reshape(-1, filters)
     out_shape = tuple(out_shape)
     if _pointwise(ksize, strides, pad, out_shape, x.shape[1:4], groups):
-        out = threads.matmul(x.reshape(-1, x.shape[-1]), w).reshape(nb, *out_shape, filters)
+        out = threads.matmul(x.reshape(-1, x.shape[-1]), w)
+        if epilogue is not None:
+            _bias_act_rows(out, *epilogue, out)
+        out = out.reshape(nb, *out_shape, filters)
         return (out, None) if keep_cols else out
     width = groups * w.shape[0]
     per, rows = _chunks(nb, out_shape, width, x.itemsize)
@@ -406,11 +414,16 @@ def conv(x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False
     def images(b0, b1):  # images [b0, b1): im2col then GEMM, in chunks unless kept whole
         step = b1 - b0 if whole is not None else per
         buf = None if whole is not None else np.empty((min(per, b1 - b0) * rows, width), x.dtype)
+        res = None if epilogue is None else np.empty((min(step, b1 - b0) * rows, filters), x.dtype)
         for c0 in range(b0, b1, step):
             n = min(step, b1 - c0)
             cols = whole[c0 * rows : (c0 + n) * rows] if whole is not None else buf[: n * rows]
             im2col(x, c0, ksize, strides, dilation, pad, out_shape, groups, cols)
-            _gemm(cols, w, groups, out[c0 * rows : (c0 + n) * rows])
+            block = out[c0 * rows : (c0 + n) * rows]
+            if epilogue is None:
+                _gemm(cols, w, groups, block)
+            else:  # the GEMM into a cached buffer, then bias and ReLU from it into the output
+                _bias_act_rows(_gemm(cols, w, groups, res[: n * rows]), *epilogue, block)
 
     threads.run_blocks(images, nb, _threads_for(nb * rows * width))
     out = out.reshape(nb, *out_shape, filters)

@@ -65,6 +65,26 @@ def _max_pool_2x2(x, out, arg):
                         g[c] = k
 
 
+@numba.njit(cache=True, nogil=True)
+def _max_pool_2x2_values(x, out):
+    """`_max_pool_2x2` without the argmax (inference): branch-free maxima that vectorize, 1.6x
+    as fast (64 x 26x26x32: 0.093 against 0.148 ms on one thread)."""
+    nb = x.shape[0]
+    od, oh, ow = out.shape[1:4]
+    for b in range(nb):
+        for z in range(od):
+            for y in range(oh):
+                r0, r1 = x[b, z, 2 * y], x[b, z, 2 * y + 1]
+                for t in range(ow):
+                    o = out[b, z, y, t]
+                    x0, x1, x2, x3 = r0[2 * t], r0[2 * t + 1], r1[2 * t], r1[2 * t + 1]
+                    for c in range(o.shape[0]):  # the same comparisons, first wins on ties
+                        v = x0[c]
+                        v = x1[c] if x1[c] > v else v
+                        v = x2[c] if x2[c] > v else v
+                        o[c] = x3[c] if x3[c] > v else v
+
+
 PARALLEL_MIN = 1 << 21  # input values below which pooling stays on one thread (see bias_act.py)
 # the gradient splits from a quarter of that, as `bias_act_grad` does: two threads, polling pool,
 # 2x2 windows (ms, one thread -> two): 64 x 30x30x16 0.33 -> 0.26, 64 x 26x26x32 0.38 -> 0.28,
@@ -80,8 +100,10 @@ def _blocks(fn, x, minimum=None):
     threads.run_blocks(fn, x.shape[0], 1 if x.size < minimum else None)
 
 
-def max_pool(x, ksize, strides, pad, out_shape):
+def max_pool(x, ksize, strides, pad, out_shape, with_argmax=True):
     """Returns (out, argmax): the window maxima and the flat D*H*W index of each (first on ties).
+    With `with_argmax=False` (inference: no backward pass reads it) the 2x2 path returns
+    (out, None) and skips the argmax.
 
     2x2 windows with stride 2 and no padding (the usual `MaxPooling2D()`) take a four-compare
     path, 3x faster than the general loop (0.19 ms against 0.62 ms for 64 x 30x30x16 on one
@@ -89,10 +111,15 @@ def max_pool(x, ksize, strides, pad, out_shape):
     Large batches are split over the kernel threads by image.
     """
     shape = (x.shape[0], *out_shape, x.shape[-1])
-    out, arg = np.empty(shape, dtype=x.dtype), np.empty(shape, dtype=np.int64)
+    out = np.empty(shape, dtype=x.dtype)
     od, oh, ow = out_shape
     two = tuple(ksize) == (1, 2, 2) and tuple(strides) == (1, 2, 2) and tuple(pad) == (0, 0, 0)
-    if two and od <= x.shape[1] and 2 * oh <= x.shape[2] and 2 * ow <= x.shape[3]:
+    two = two and od <= x.shape[1] and 2 * oh <= x.shape[2] and 2 * ow <= x.shape[3]
+    if two and not with_argmax:
+        _blocks(lambda b0, b1: _max_pool_2x2_values(x[b0:b1], out[b0:b1]), x)
+        return out, None
+    arg = np.empty(shape, dtype=np.int64)
+    if two:
         _blocks(lambda b0, b1: _max_pool_2x2(x[b0:b1], out[b0:b1], arg[b0:b1]), x)
     else:
         _blocks(

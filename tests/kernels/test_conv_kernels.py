@@ -248,3 +248,42 @@ def test_transposed_convolution_of_an_empty_image_is_zeros():
     w = np.ones((3, 3, 2, 2), np.float32)
     out = keras.ops.conv_transpose(x, w, strides=1, padding="valid").numpy()
     assert out.shape == (1, 2, 4, 2) and not out.any()
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("relu", [True, False])
+@pytest.mark.parametrize(
+    "x_shape, w_shape, groups",
+    [((5, 1, 9, 8, 1), (1, 3, 3, 1, 4), 1), ((3, 2, 6, 5, 4), (2, 3, 2, 2, 6), 2)],
+)
+def test_conv_epilogue_adds_bias_and_relu_per_block(
+    monkeypatch, threads, relu, x_shape, w_shape, groups
+):
+    """`conv(epilogue=(bias, relu))` is `bias_act(conv(...))`: the same numbers, in chunks of
+    one image and on threads too."""
+    from minikeras.kernels import bias_act
+
+    monkeypatch.setattr(kc, "CHUNK_BYTES", 1)
+    monkeypatch.setattr(kc, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(kc.threads, "num_threads", lambda: threads)
+    x, w = randn(*x_shape, dtype="float32"), randn(*w_shape, dtype="float32")
+    bias = randn(w_shape[-1], seed=3, dtype="float32")
+    geom = ((1, 1, 1), (1, 1, 1), (0, 1, 0))
+    out_shape = tuple(n + 2 * p - k + 1 for n, p, k in zip(x_shape[1:4], geom[2], w_shape[:3]))
+    got = kc.conv(x, w, *geom, out_shape, groups, epilogue=(bias, relu))
+    plain = kc.conv(x, w, *geom, out_shape, groups)
+    want = bias_act.bias_act_ref(plain.reshape(-1, w_shape[-1]), bias, relu).reshape(plain.shape)
+    np.testing.assert_array_equal(got, want)
+    ref = bias_act.bias_act_ref(kc.conv_ref(x, w, *geom, out_shape, groups), bias, relu)
+    np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5)
+
+
+def test_pointwise_conv_epilogue():
+    from minikeras.kernels import bias_act
+
+    x, w = randn(2, 1, 3, 4, 5, dtype="float32"), randn(1, 1, 1, 5, 6, dtype="float32")
+    bias = randn(6, seed=2, dtype="float32")
+    geom = ((1, 1, 1), (1, 1, 1), (0, 0, 0))
+    got = kc.conv(x, w, *geom, (1, 3, 4), epilogue=(bias, True))
+    want = bias_act.bias_act_ref(kc.conv(x, w, *geom, (1, 3, 4)), bias, True)
+    np.testing.assert_array_equal(got, want)

@@ -96,3 +96,27 @@ def test_grad_kernels_reject_mismatched_shapes():
         kp.max_pool_grad(dout, arg, (1, 1, 1, 4, 1))
     with pytest.raises(ValueError, match="avg_pool_grad"):
         kp.avg_pool_grad(dout, (1, 1, 1, 4, 2), (1, 1, 2), (1, 1, 2), (0, 0, 0))
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_max_pool_2x2_without_argmax_gives_the_same_maxima(monkeypatch, threads):
+    """The inference path (`with_argmax=False`) makes the argmax path's comparisons: the same
+    maxima, ties and NaN included (a NaN in a window's first cell wins, later ones do not)."""
+    monkeypatch.setattr(kp.threads, "num_threads", lambda: threads)
+    monkeypatch.setattr(kp, "PARALLEL_MIN", 1)
+    x = randn(3, 1, 7, 8, 5, dtype="float32")
+    x[0, 0, 0, 0, 0], x[0, 0, 0, 3, 1], x[1, 0, 2, 2, 2] = np.nan, np.nan, -0.0
+    x[1, 0, 2, 3, 2] = 0.0
+    geom = ((1, 2, 2), (1, 2, 2), (0, 0, 0), (1, 3, 4))
+    out, arg = kp.max_pool(x, *geom, with_argmax=False)
+    assert arg is None
+    want, _ = kp.max_pool(x, *geom)
+    np.testing.assert_array_equal(out, want)
+    assert np.isnan(out[0, 0, 0, 0, 0]) and not np.isnan(out[0, 0, 0, 1, 1])
+    np.testing.assert_array_equal(np.signbit(out), np.signbit(want))
+    # other windows keep the argmax path
+    three = ((1, 3, 3), (1, 1, 1), (0, 0, 0), (1, 5, 6))
+    out3, arg3 = kp.max_pool(x, *three, with_argmax=False)
+    want3, want_arg3 = kp.max_pool(x, *three)
+    np.testing.assert_array_equal(out3, want3)
+    np.testing.assert_array_equal(arg3, want_arg3)

@@ -258,8 +258,11 @@ def _operand(value, tensor):
 # -- convolutions ------------------------------------------------------------------------------
 
 
-def _conv(op, a, ta, w, tw, fmt, strides, padding, dilation_rate, groups, kernel_shape):
-    """Grouped N-d convolution of channels-last `a` with `w` (spatial..., in/groups, out)."""
+def _conv(
+    op, a, ta, w, tw, fmt, strides, padding, dilation_rate, groups, kernel_shape, epilogue=None
+):
+    """Grouped N-d convolution of channels-last `a` with `w` (spatial..., in/groups, out);
+    `epilogue=(bias, relu)` (inference only) goes to the kernel."""
     kconv = load_kernels("conv")
     r = a.ndim - 2
     s = _ints(op, "strides", strides, r)
@@ -272,7 +275,7 @@ def _conv(op, a, ta, w, tw, fmt, strides, padding, dilation_rate, groups, kernel
     if tw.requires_grad and autodiff.grad_enabled():
         out5, cols = kconv.conv(x5, w5, *geometry, _three(out_sp, 1), groups, keep_cols=True)
     else:
-        out5 = kconv.conv(x5, w5, *geometry, _three(out_sp, 1), groups)
+        out5 = kconv.conv(x5, w5, *geometry, _three(out_sp, 1), groups, epilogue=epilogue)
     out_shape = (a.shape[0], *out_sp, w.shape[-1])
 
     def backward(dout):
@@ -335,6 +338,24 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
             f"({fmt}), kernel.shape={w.shape}"
         )
     return _conv("conv", a, ta, w, tw, fmt, strides, padding, dilation_rate, c // cg, w.shape)
+
+
+def conv_bias_relu(inputs, kernel, bias, relu, strides, padding, data_format, dilation_rate):
+    """Inference-only `conv(inputs, kernel) + bias` (then ReLU when `relu`) of float arrays or
+    tensors of one dtype (float32 or float64): the bias and ReLU are applied to each block of
+    the output right after its GEMM (`kernels/conv.py`, `epilogue`). Records no gradient; the
+    caller (`fused_bias_act.conv_bias_act`) checks that none is wanted."""
+    a, _, fmt = _input("conv", inputs, data_format)
+    w, _ = _kernel("conv", kernel, a)
+    b = unwrap(bias, "conv")[0]
+    c, cg, f = a.shape[-1], w.shape[-2], w.shape[-1]
+    if cg < 1 or c % cg or f % (c // cg) or b.shape != (f,) or not a.dtype == w.dtype == b.dtype:
+        raise ValueError(
+            f"conv_bias_relu: inputs {a.shape} ({a.dtype}), kernel {w.shape} ({w.dtype}) and "
+            f"bias {b.shape} ({b.dtype}) do not fit"
+        )
+    args = (fmt, strides, padding, dilation_rate, c // cg, w.shape)
+    return _conv("conv", a, _CONST, w, _CONST, *args, epilogue=(b, bool(relu)))
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):

@@ -14,7 +14,7 @@ calls `register_epilogue(relu, "relu")` and `register_epilogue(linear, "linear")
 import numpy as np
 
 from ...kernels import load as load_kernels
-from .. import dtypes
+from .. import autodiff, dtypes
 from ..tensor import Tensor
 
 _EPILOGUES = {None: "linear"}  # activation -> what the kernel applies: "relu" or "linear"
@@ -56,6 +56,33 @@ def bias_act(y, bias, activation=None, axis=-1):
     if kind == "linear":
         return y
     return activation(y)
+
+
+def conv_bias_act(conv, inputs, kernel, bias, activation, axis, **conv_args):
+    """`activation(conv(inputs, kernel, **conv_args) + bias)`: the convolution layers' call.
+
+    When no gradient is recorded (`predict`, `no_grad`), the activation is ReLU or linear, and
+    the inputs, kernel and bias are float32 or float64 tensors of one dtype, the bias and
+    activation are applied inside the convolution, to each block of its output right after the
+    block's GEMM while it is in cache (`conv.conv_bias_relu`); the same numbers, one pass fewer
+    over the output. Otherwise `conv` (the `conv` op) then `bias_act`.
+    """
+    kind = _EPILOGUES.get(activation)
+    if kind is not None and bias is not None and _inference(inputs, kernel, bias):
+        from .conv import conv_bias_relu
+
+        return conv_bias_relu(inputs, kernel, bias, kind == "relu", **conv_args)
+    return bias_act(conv(inputs, kernel, **conv_args), bias, activation, axis=axis)
+
+
+def _inference(*tensors):
+    """Whether these are eager tensors of one float32/float64 dtype whose op records nothing."""
+    if not all(isinstance(t, Tensor) for t in tensors):
+        return False
+    dtype = tensors[0].dtype
+    if dtype not in (np.float32, np.float64) or any(t.dtype != dtype for t in tensors):
+        return False
+    return not (autodiff.grad_enabled() and any(t.requires_grad for t in tensors))
 
 
 def bias_add_activation(y, bias, relu):

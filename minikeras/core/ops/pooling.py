@@ -1,6 +1,7 @@
 """Pooling ops: max_pool and average_pool over 1, 2 or 3 spatial axes."""
 
 from ...kernels import load as load_kernels
+from .. import autodiff
 from ..tensor import Tensor
 from .conv import (
     _dtypes,
@@ -55,7 +56,8 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     a, ta, fmt, x5, geometry, out_shape, ct, out_dt = _pool(
         "max_pool", inputs, pool_size, strides, padding, data_format
     )
-    out5, argmax = kpool.max_pool(x5, *geometry)
+    records = autodiff.grad_enabled() and ta.requires_grad
+    out5, argmax = kpool.max_pool(x5, *geometry, with_argmax=records)  # no argmax in inference
     in5 = x5.shape
 
     def backward(dout):

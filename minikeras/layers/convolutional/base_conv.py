@@ -6,7 +6,7 @@ convolution itself in `convolution_op`; `call` adds the bias and applies the act
 
 from ... import activations, constraints, initializers, regularizers
 from ...core import ops
-from ...core.ops.fused_bias_act import bias_act
+from ...core.ops.fused_bias_act import bias_act, conv_bias_act
 from ..core_layers.lora import LoRA, lora_weight
 from ..layer import Layer
 from ..layer_tracing import window_room
@@ -211,8 +211,20 @@ class BaseConv(LoRA, Layer):
 
     def call(self, inputs):
         self._check_inputs(inputs.shape)
-        y = self.convolution_op(inputs, self.kernel)
-        return self._finish(y)
+        if type(self).convolution_op is not BaseConv.convolution_op:
+            return self._finish(self.convolution_op(inputs, self.kernel))
+        return conv_bias_act(
+            ops.conv,
+            inputs,
+            self.kernel,
+            self.bias,
+            self.activation,
+            channel_axis(self.data_format),
+            strides=self.strides,
+            padding=self.padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
 
     def _finish(self, y):
         """Adds the bias along the channel axis, then the activation."""

@@ -92,3 +92,43 @@ def test_dense_and_conv_use_the_op():
 def test_register_epilogue_rejects_unknown_kind():
     with pytest.raises(ValueError, match="Received: 'gelu'"):
         register_epilogue(activations.gelu, "gelu")
+
+
+@pytest.mark.parametrize("activation", ["relu", None, "tanh"])
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_conv_layer_without_gradient_fuses_its_epilogue(monkeypatch, activation, data_format):
+    """Under no_grad (predict) a Conv2D with ReLU or linear runs `conv_bias_relu` (bias and ReLU
+    inside the convolution's blocks): the same numbers as the recording path; other activations
+    take `conv` then `bias_act`."""
+    import sys
+
+    from minikeras.core.autodiff import no_grad
+
+    conv_ops = sys.modules["minikeras.core.ops.conv"]
+    calls = []
+    fused = conv_ops.conv_bias_relu
+    monkeypatch.setattr(
+        conv_ops, "conv_bias_relu", lambda *a, **k: calls.append(1) or fused(*a, **k)
+    )
+    layer = keras.layers.Conv2D(5, 3, activation=activation, data_format=data_format)
+    shape = (2, 3, 9, 8) if data_format == "channels_first" else (2, 9, 8, 3)
+    x = Tensor(randn(*shape, dtype="float32"))
+    layer.build(shape)
+    layer.bias.assign(randn(5, seed=4, dtype="float32"))
+    want = layer(x).numpy()  # records: the weights are trainable
+    assert calls == []
+    with no_grad():
+        got = layer(x).numpy()
+    assert len(calls) == (activation != "tanh")
+    np.testing.assert_array_equal(got, want)
+
+
+def test_max_pool_without_gradient_matches_the_recording_path():
+    from minikeras.core.autodiff import no_grad
+
+    x = Tensor(randn(2, 7, 6, 3, dtype="float32"), requires_grad=True)
+    want = keras.ops.max_pool(x, 2)
+    assert want.requires_grad
+    with no_grad():
+        got = keras.ops.max_pool(x, 2)
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
