@@ -5,8 +5,7 @@ so importing minikeras neither imports numba nor compiles anything; kernels comp
 first call and are cached on disk (`cache=True`). When a module's kernels are not cached yet,
 `warmup.py` compiles the ones needed later (backward kernels, the optimizer's) in a background
 process on another core while this process goes on, and the symbolic build's placeholder runs
-(inside `references()`) use the numpy references instead of compiling. On a first run (nothing
-cached at all) that process starts as this package is imported (`warmup.start_early`).
+(inside `references()`) use the numpy references instead of compiling.
 """
 
 import contextlib
@@ -31,7 +30,7 @@ def load(name):
         _cold[name] = warmup.is_cold(name, module)
         warmup.request(name, module)
     if getattr(_local, "references", 0) and _cold.get(name) and name in _REFERENCES:
-        return _References(name, module, _REFERENCES[name])
+        return _References(module, _REFERENCES[name])
     return module
 
 
@@ -76,24 +75,11 @@ _REFERENCES = {
 
 
 class _References:
-    """A kernel module seen through its numpy references (`_REFERENCES`); tells the background
-    warm-up which entry points the placeholder runs call (`warmup.request`)."""
+    """A kernel module seen through its numpy references (`_REFERENCES`)."""
 
-    def __init__(self, name, module, refs):
-        self._name, self._module, self._refs = name, module, refs
+    def __init__(self, module, refs):
+        self._module, self._refs = module, refs
 
     def __getattr__(self, attr):
-        from . import warmup
-
-        warmup.request(self._name, self._module, entry=attr)
         ref = self._refs.get(attr)
         return ref(self._module) if ref is not None else getattr(self._module, attr)
-
-
-def _start_early():
-    from . import warmup
-
-    warmup.start_early()
-
-
-_start_early()
