@@ -45,7 +45,8 @@ COMPLEX_OPS = frozenset(
     sin cos tan sinh cosh tanh arcsin arccos arctan arcsinh arccosh arctanh exp2 expm1 log10 log2
     log1p reciprocal rsqrt prod cumsum cumprod trace diagonal diag flip count_nonzero any all tril
     triu logsumexp tanh_shrink nan_to_num isreal inv det pinv qr svd matrix_rank roll tile repeat
-    pad split broadcast_to full_like inner kron cross solve lstsq isclose var std norm""".split()
+    pad split broadcast_to full_like inner kron cross solve lstsq isclose var std norm
+    slogdet logdet sigmoid silu softsign squareplus sinc logical_not""".split()
 )
 
 

@@ -457,7 +457,7 @@ def slogdet(x):
     """
     a, ta = _matrix(x, "slogdet", square=True)
     sign, logabs = np.linalg.slogdet(a)
-    sign, logabs = np.asarray(sign, a.dtype), np.asarray(logabs, a.dtype)
+    sign, logabs = np.asarray(sign, a.dtype), np.asarray(logabs, a.real.dtype)  # complex: real
 
     def backward(d):
         return (np.asarray(d)[..., None, None] * _t(np.linalg.inv(a)),)
@@ -478,7 +478,12 @@ def logdet(x):
     >>> round(float(keras.ops.logdet([[2.0, 0.0], [0.0, 3.0]])), 4)
     1.7918
     """
-    return slogdet(x)[1]
+    sign, logabs = slogdet(x)
+    if sign.dtype.kind != "c":
+        return logabs
+    from .complex_numbers import angle
+
+    return logabs + 1j * angle(sign)  # complex: log(det), as Keras on torch (JAX: log|det|)
 
 
 def matrix_rank(x, tol=None):

@@ -60,6 +60,8 @@ def _float_only(op, x):
 
 
 def _sigmoid(a):
+    if a.dtype.kind == "c":  # complex: the formula itself, as Keras on torch and jax
+        return 1 / (1 + np.exp(-a))
     # exp of a non-positive number only: no overflow warnings
     e = np.exp(-np.abs(a))
     return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)

@@ -23,11 +23,6 @@ CASES = C.cases()
 assert len(CASES) == len(DOC["cases"]), "complex_cases.py changed: rerun make_complex_fixtures.py"
 
 
-# Keras computes these on complex tensors; minikeras raises a TypeError rather than give a wrong
-# answer (its slogdet/sigmoid/silu are written for real numbers)
-REFUSED = {"slogdet", "sigmoid", "silu"}
-
-
 @pytest.fixture(scope="module")
 def expected():
     with np.load(os.path.join(HERE, "complex_k3.npz")) as data:
@@ -54,10 +49,6 @@ def test_matches_keras(i, expected):
         want, prefix = {**want, **want["jax"]}, "j"  # torch raises, JAX computes: JAX's answer
         want.pop("error")
     x = C.inputs()
-    if name in REFUSED:
-        with pytest.raises(TypeError, match=f"{name} does not support complex tensors"):
-            getattr(keras.ops, name)(*[C.arg(x, k) for k in keys])
-        return
     with np.errstate(divide="ignore", invalid="ignore"):  # 0 / 0 and log(0): Keras gives nan/inf
         try:
             got = getattr(keras.ops, name)(*[C.arg(x, k) for k in keys])
