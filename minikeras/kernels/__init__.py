@@ -5,7 +5,8 @@ so importing minikeras neither imports numba nor compiles anything; kernels comp
 first call and are cached on disk (`cache=True`). When a module's kernels are not cached yet,
 `warmup.py` compiles the ones needed later (backward kernels, the optimizer's) in a background
 process on another core while this process goes on, and the symbolic build's placeholder runs
-(inside `references()`) use the numpy references instead of compiling.
+(inside `references()`) use the numpy references instead of compiling. On a first run (nothing
+cached at all) that process starts as this package is imported (`warmup.start_early`).
 """
 
 import contextlib
@@ -30,7 +31,7 @@ def load(name):
         _cold[name] = warmup.is_cold(name, module)
         warmup.request(name, module)
     if getattr(_local, "references", 0) and _cold.get(name) and name in _REFERENCES:
-        return _References(module, _REFERENCES[name])
+        return _References(name, module, _REFERENCES[name])
     return module
 
 
@@ -56,10 +57,22 @@ def _max_pool_ref(module):
     return max_pool
 
 
+def _conv_ref(module):
+    def conv(x, kernel, *args, keep_cols=False, epilogue=None):  # no rows kept for a backward
+        out = module.conv_ref(x, kernel, *args)
+        if epilogue is not None:  # (bias, relu) of the inference path
+            from .bias_act import bias_act_ref
+
+            out = bias_act_ref(out, *epilogue)
+        return (out, None) if keep_cols else out
+
+    return conv
+
+
 # module -> {function: its reference, with the same arguments and results}; the others run as
 # they are (the references of some return less, e.g. no argmax)
 _REFERENCES = {
-    "conv": {"conv": lambda m: m.conv_ref},
+    "conv": {"conv": _conv_ref},
     "pool": {"max_pool": _max_pool_ref, "avg_pool": lambda m: m.avg_pool_ref},
     "bias_act": {"bias_act": lambda m: m.bias_act_ref},
     "softmax": {"softmax": lambda m: m.softmax_ref},
@@ -75,11 +88,24 @@ _REFERENCES = {
 
 
 class _References:
-    """A kernel module seen through its numpy references (`_REFERENCES`)."""
+    """A kernel module seen through its numpy references (`_REFERENCES`); tells the background
+    warm-up which entry points the placeholder runs call (`warmup.request`)."""
 
-    def __init__(self, module, refs):
-        self._module, self._refs = module, refs
+    def __init__(self, name, module, refs):
+        self._name, self._module, self._refs = name, module, refs
 
     def __getattr__(self, attr):
+        from . import warmup
+
+        warmup.request(self._name, self._module, entry=attr)
         ref = self._refs.get(attr)
         return ref(self._module) if ref is not None else getattr(self._module, attr)
+
+
+def _start_early():
+    from . import warmup
+
+    warmup.start_early()
+
+
+_start_early()

@@ -5,18 +5,25 @@ run (a cold cache) that is most of the time to the first training step: the vide
 about 10 s of its first step compiling (im2col 1.8 s, the LSTM forward 3.4 s, their backward
 kernels 1.4 s each, under load). Compiling holds one core, and a machine has others.
 
-When `kernels.load(name)` first imports a kernel module whose kernels are not cached yet, this
-module starts one background Python process that compiles that module's kernels into the same
-cache, backward kernels first: the main process compiles the forward kernels itself as the model
-is built and traced, while the background process compiles the ones the first backward pass and
-the optimizer will need. numba's dispatcher looks in the on-disk cache before compiling a new
-signature (it re-reads the index every time), so the main process loads what the background one
-saved. Later cold modules are sent to the same process (one line each on its stdin). It also
-compiles the kernels nearly every model uses (Dense's bias + ReLU, the softmax cross-entropy,
-Adam). The warm-up calls the kernels' Python entry points on tiny arrays of the dtypes, ranks
-and layouts the ops pass (float32, C-contiguous), so the compiled signatures are the ones the
-ops look up; `tests/kernels/test_warmup.py` checks that a model trained on a warmed cache
-compiles nothing.
+The background process starts as `minikeras` is imported, when the cache directory holds no
+compiled kernel at all (`start_early`), so that its own start (Python, numpy, numba: about
+0.6 s) overlaps the import and the model's build; otherwise when `kernels.load(name)` first
+imports a kernel module whose kernels are not cached yet. The main process then tells it, one
+line each on its stdin, which kernel modules and entry points the model uses (the symbolic
+build's placeholder runs go through `kernels.references()`, which reports the entry points, in
+layer order). It keeps a plan of what the first training step will call, in the order it will
+call it (each layer's forward kernels in layer order, the loss, the backward kernels in reverse
+layer order, the optimizer), and compiles from the end of that plan while the main process
+compiles from its start: the two meet in the middle. `warmup_claims.py` makes sure that no
+kernel is compiled by both (a claim per kernel: the main process waits for a kernel the other
+is compiling and loads it from the cache; the background process skips one the main process
+took). numba's dispatcher looks in the on-disk cache before compiling a new signature (it
+re-reads the index every time), so the main process loads what the background one saved. It
+also plans the kernels nearly every model uses (the softmax cross-entropy, Adam) before any
+model is known. The warm-up calls the kernels' Python entry points on tiny arrays of the dtypes,
+ranks and layouts the ops pass (float32, C-contiguous; `warmup_recipes.py`), so the compiled
+signatures are the ones the ops look up; `tests/kernels/test_warmup.py` checks that a model
+trained on a warmed cache compiles nothing.
 
 Rules: at most one background process per cache directory at a time (an `O_EXCL` lock file
 there, `minikeras-warmup.lock`, taken over when its owner has died), none when the process may
@@ -34,29 +41,35 @@ Measured cold time to the first training step (process start to the end of the f
 """
 
 import atexit
+import hashlib
 import os
 import subprocess
 import sys
 import threading
 
-# module -> (backward recipe, forward recipe, kernels whose missing cache index marks the module
-# cold); each recipe calls the module's entry points on tiny float32 arrays
+# module -> (recipe, kernels whose missing cache index marks the module cold, stage); a recipe
+# `fn(k, part, entries)` returns the (name, call) pairs of one part ("fwd", "bwd" or "extra") of
+# the module's kernels for the entry points `entries` the model uses (empty when unknown), each
+# call compiling one kernel on tiny arrays
 _RECIPES = {}
-# modules nearly every model uses, compiled after the first requested module's backward kernels
-COMMON = ("bias_act", "softmax_ce", "adam")
+# modules nearly every model uses, planned before the first request (models that use them load
+# them during the first step, too late to plan)
+COMMON = ("softmax_ce", "adam")
+STAGES = ("layer", "loss", "optimizer")  # where a module's kernels fall in a training step
 LOCK_NAME = "minikeras-warmup.lock"
 SAVE_LOCK_NAME = "minikeras-numba-save.lock"
 
-_state = {"proc": None, "lock": None, "pid": None, "failed": False}
+_state = {"proc": None, "lock": None, "pid": None, "failed": False, "dir": None, "sent": set()}
 _mutex = threading.Lock()
 
 
-def recipe(name, kernels):
-    """Registers the warm-up of kernel module `name`: decorates `fn(k, part)` where `part` is
-    "backward" or "forward" and `k` the loaded module."""
+def recipe(name, kernels, stage="layer"):
+    """Registers the warm-up of kernel module `name` (`fn(k, part, entries)`, see `_RECIPES`)."""
+    if stage not in STAGES:
+        raise ValueError(f"recipe stage must be one of {STAGES}. Received: {stage!r}")
 
     def register(fn):
-        _RECIPES[name] = (fn, tuple(kernels))
+        _RECIPES[name] = (fn, tuple(kernels), stage)
         return fn
 
     return register
@@ -108,11 +121,49 @@ def is_cold(name, module):
     return bool(paths) and not all(os.path.exists(p) for p in paths)
 
 
-def request(name, module):
-    """Called by `kernels.load` when it first imports kernel module `name`: asks the background
+def cache_dir():
+    """The directory numba caches these kernels in, found without importing numba: under
+    `NUMBA_CACHE_DIR` as numba names it (the folder's name and the SHA-1 of its path), else
+    `__pycache__` beside them; None when it would be neither (numba then uses a user-wide one).
+    """
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.environ.get("NUMBA_CACHE_DIR", "").strip()
+    if root:
+        sub = os.path.basename(here) + "_" + hashlib.sha1(here.encode()).hexdigest()
+        return os.path.join(root, sub)
+    pycache = os.path.join(here, "__pycache__")
+    return pycache if os.access(here if not os.path.isdir(pycache) else pycache, os.W_OK) else None
+
+
+def start_early():
+    """Starts the background process when this package is imported and the cache directory has
+    no compiled kernel yet (a first run): it then imports numba and compiles the common kernels
+    while the main process imports minikeras and builds its model. Never raises."""
+    try:
+        if _state["proc"] is not None or _state["failed"] or not enabled():
+            return
+        folder = cache_dir()
+        if folder is None:
+            return
+        if os.path.isdir(folder) and any(f.endswith(".nbi") for f in os.listdir(folder)):
+            return  # something is cached: `request` decides module by module
+        os.makedirs(folder, exist_ok=True)
+        with _mutex:
+            if _state["proc"] is None:
+                _start(folder)
+    except Exception:  # only an optimisation
+        pass
+
+
+def request(name, module, entry=None):
+    """Called by `kernels.load` when it first imports kernel module `name` (and by
+    `kernels.references()` for each entry point a placeholder run calls): asks the background
     process (started on the first cold module) to compile its kernels. Never raises."""
     try:
-        if _state["failed"] or name not in _recipes() or not is_cold(name, module):
+        line = name if entry is None else f"{name}:{entry}"
+        if _state["failed"] or line in _state["sent"] or name not in _recipes():
+            return
+        if not is_cold(name, module):
             return
         with _mutex:
             proc = _state["proc"]
@@ -124,7 +175,13 @@ def request(name, module):
                 if proc is None:
                     _state["failed"] = True
                     return
-            proc.stdin.write(f"{name}\n".encode())
+            if _state["pid"] == os.getpid():  # numba is imported now (`module` is)
+                from . import warmup_claims
+
+                _serialize_cache_saves(_state["dir"])
+                warmup_claims.install(_state["dir"], background=False)
+            _state["sent"].add(line)
+            proc.stdin.write(f"{line}\n".encode())
             proc.stdin.flush()
     except Exception:  # only an optimisation
         _state["failed"] = True
@@ -184,8 +241,7 @@ def _start(cache_dir):
     except OSError:
         os.unlink(lock)
         return None
-    _state.update(proc=proc, lock=lock, pid=os.getpid())
-    _serialize_cache_saves(cache_dir)
+    _state.update(proc=proc, lock=lock, pid=os.getpid(), dir=cache_dir)
     atexit.register(stop)
     return proc
 
@@ -207,6 +263,9 @@ def stop():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    from .warmup_claims import release_all_of
+
+    release_all_of(proc.pid, _state["dir"])
     try:
         os.unlink(lock)
     except OSError:
@@ -249,18 +308,31 @@ def _serialize_cache_saves(cache_dir):
 # -- the background process's side ------------------------------------------------------------
 
 
+def plan(requested, entries, recipes):
+    """(module, part) in the order the first training step calls them: each "layer" module's
+    forward kernels in request order (the build's order), the loss's forward and backward, the
+    layers' backward kernels in reverse order, the optimizer's; then the "extra" parts."""
+    stage = {m: recipes[m][2] for m in requested}
+    layers = [m for m in requested if stage[m] == "layer"]
+    loss = [m for m in requested if stage[m] == "loss"]
+    optimizer = [m for m in requested if stage[m] == "optimizer"]
+    steps = [(m, "fwd") for m in layers + loss] + [(m, "bwd") for m in loss]
+    steps += [(m, "bwd") for m in reversed(layers)] + [(m, "bwd") for m in optimizer]
+    return steps + [(m, "extra") for m in layers]
+
+
 def serve(lines, cache_dir, drain=False):
-    """Compiles the requested modules' kernels: every requested module's "train" part, most
-    recent request first (the symbolic build requests the modules in layer order without
-    compiling, and the main process's first step starts from the first layers), the common
-    modules last; then the "trace" parts, most recent first; then the "extra" parts (see
-    `warmup_recipes.py`). Returns at the end of `lines`
-    (the main process has gone), or with `drain` once nothing is pending."""
+    """Compiles the kernels of the requested modules (lines "module" or "module:entry"), the
+    last of `plan` first: the main process compiles from its start and takes the rest, and
+    `warmup_claims` keeps the two from compiling one kernel twice. The "extra" parts come after
+    everything. Returns at the end of `lines` (the main process has gone), or with `drain` once
+    nothing is left to compile."""
     import queue
 
-    from . import load
+    from . import load, warmup_claims
 
     _serialize_cache_saves(cache_dir)
+    warmup_claims.install(cache_dir, background=True)
     recipes = _recipes()
     inbox = queue.Queue()
 
@@ -270,38 +342,58 @@ def serve(lines, cache_dir, drain=False):
         inbox.put(None)
 
     threading.Thread(target=read, daemon=True).start()
-    train, trace, extra, seen, closed = [], [], [], set(), False
+    requested, entries, done, closed = list(COMMON), {}, set(), False
+
+    def take(item):
+        name, _, entry = item.partition(":")
+        if name in recipes and name not in requested:
+            requested.append(name)
+        if entry:
+            entries.setdefault(name, set()).add(entry)
+
     while True:
-        while True:  # take everything that has arrived
-            pending = train or trace or extra
+        while not closed:  # take everything that has arrived
             try:
-                item = inbox.get(block=not pending and not closed)
+                item = inbox.get_nowait()
             except queue.Empty:
                 break
             if item is None:
                 closed = True
-                break
-            names = [item] + ([] if seen else list(COMMON))  # the common ones after the first
-            for name in names:
-                if name in recipes and name not in seen:
-                    seen.add(name)
-                    train.insert(0 if name in COMMON else len(train), name)
-                    trace.insert(0 if name in COMMON else len(trace), name)
-                    extra.append(name)
-        if closed and not (drain and (train or trace or extra)):
+            else:
+                take(item)
+        if closed and not drain:
             return
-        if train:  # latest request first: the main process starts from the first layers
-            name, part = train.pop(), "train"
-        elif trace:
-            name, part = trace.pop(), "trace"
-        elif extra:
-            name, part = extra.pop(0), "extra"
-        else:
+        pending = _next(requested, entries, recipes, done, load)
+        if pending is None:
+            if closed:
+                return
+            item = inbox.get()  # nothing to do until the next request
+            if item is None:
+                closed = True
+            else:
+                take(item)
             continue
+        key, call = pending
+        done.add(key)
         try:
-            recipes[name][0](load(name), part)
-        except Exception:
+            call()
+        except Exception:  # warmup_claims.Skip (the main process compiles it), or a failure
             pass
+
+
+def _next(requested, entries, recipes, done, load):
+    """((module, part, name), call) of the next kernel to compile, or None."""
+    steps = plan([m for m in requested if m in recipes], entries, recipes)
+    extras = [s for s in steps if s[1] == "extra"]
+    for module, part in list(reversed([s for s in steps if s[1] != "extra"])) + extras:
+        try:
+            calls = recipes[module][0](load(module), part, frozenset(entries.get(module, ())))
+        except Exception:
+            continue
+        for name, call in calls:
+            if (module, part, name) not in done:
+                return (module, part, name), call
+    return None
 
 
 def _main(argv):

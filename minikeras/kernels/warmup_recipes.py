@@ -2,10 +2,12 @@
 on tiny arrays with the dtypes, ranks and layouts the ops pass (float32, C-contiguous, geometry
 as tuples of ints, masks as bool), so the compiled signatures are the ones the ops look up.
 
-Each recipe takes the loaded module and a part: "train" (what a training step needs beyond the
-forward kernels the symbolic build's tracing compiles: backward kernels, the recurrent layers'
-training forward), "trace" (those forward kernels) and "extra" (kernels of the same module that
-other layers use: GRU and SimpleRNN next to LSTM, the general pooling loops).
+Each recipe takes the loaded module, a part and the entry points the model was seen to use
+(empty when unknown) and returns `(name, call)` pairs, each call compiling one kernel: "fwd"
+(what the forward pass calls), "bwd" (the backward pass, or the optimizer's update) and "extra"
+(kernels of the same module that other layers use, e.g. the general pooling loops, or that only
+inference uses, e.g. the LSTM's). One kernel per call: a kernel the main process is already
+compiling stops its call (`warmup_claims.Skip`) and the next call goes on.
 """
 
 import numpy as np
@@ -20,117 +22,177 @@ def _ones(*shape, dtype=F):
 
 
 @recipe("conv", kernels=("im2col", "col2im"))
-def _conv(k, part):
+def _conv(k, part, entries):
     x, w = _ones(2, 1, 5, 5, 3), _ones(1, 3, 3, 3, 4)
     geometry = ((1, 1, 1), (1, 1, 1), (0, 0, 0))
-    out_shape = (1, 3, 3)
-    if part == "trace":
-        k.conv(x, w, *geometry, out_shape, 1)
-    elif part == "train":
-        out, cols = k.conv(x, w, *geometry, out_shape, 1, keep_cols=True)
-        d = np.ones_like(out)
-        k.conv_grads(x, d, w, *geometry, 1, cols=cols)
-        k.conv_grads(x, d, w, *geometry, 1)
-        k.conv_grad_input(d, w, x.shape, *geometry, 1)
-        k.conv_grad_kernel(x, d, w.shape, *geometry, 1, cols=cols)
+    if part == "fwd":  # im2col
+        return [("im2col", lambda: k.conv(x, w, *geometry, (1, 3, 3), 1, keep_cols=True))]
+    if part == "bwd":  # col2im
+        d = _ones(2, 1, 3, 3, 4)
+        return [("col2im", lambda: k.conv_grad_input(d, w, x.shape, *geometry, 1))]
+    return []
 
 
 @recipe("pool", kernels=("_max_pool_2x2", "_max_pool_grad_rows"))
-def _pool(k, part):
+def _pool(k, part, entries):
     x = _ones(2, 1, 4, 4, 3)
     two = ((1, 2, 2), (1, 2, 2), (0, 0, 0), (1, 2, 2))
-    if part == "trace":
-        k.max_pool(x, *two)
-    elif part == "train":
-        out, arg = k.max_pool(x, *two)
+    three = ((1, 3, 3), (1, 1, 1), (0, 0, 0), (1, 2, 2))
+    avg = "avg_pool" in entries and "max_pool" not in entries
+
+    def max_grad(window):  # the forward (argmax) first: compiled already, or claimed
+        out, arg = k.max_pool(x, *window)
         k.max_pool_grad(np.ones_like(out), arg, x.shape)
-    else:
-        three = ((1, 3, 3), (1, 1, 1), (0, 0, 0), (1, 2, 2))
-        out, arg = k.max_pool(x, *three)
-        k.max_pool_grad(np.ones_like(out), arg, x.shape)
-        out = k.avg_pool(x, *three)
-        k.avg_pool_grad(np.ones_like(out), x.shape, *three[:3])
+
+    def avg_grad():
+        k.avg_pool_grad(np.ones_like(k.avg_pool(x, *three)), x.shape, *three[:3])
+
+    if part == "fwd":
+        return (
+            [("avg", lambda: k.avg_pool(x, *three))]
+            if avg
+            else [("max2", lambda: k.max_pool(x, *two))]
+        )
+    if part == "bwd":
+        return [("avg_grad", avg_grad)] if avg else [("max2_grad", lambda: max_grad(two))]
+    return [("max3", lambda: max_grad(three)), ("avg", lambda: k.avg_pool(x, *three))] + [
+        ("avg_grad", avg_grad),
+        ("max2_infer", lambda: k.max_pool(x, *two, with_argmax=False)),  # predict: no argmax
+    ]
 
 
 @recipe("bias_act", kernels=("_bias_act_rows", "_bias_act_grad_rows"))
-def _bias_act(k, part):
+def _bias_act(k, part, entries):
     x, b = _ones(3, 4), _ones(4)
-    if part == "trace":
-        k.bias_act(x, b, True)
-    elif part == "train":
-        out = k.bias_act(x, b, True)
-        k.bias_act_grad(np.ones_like(out), out, True)
+    if part == "fwd":
+        return [("rows", lambda: k.bias_act(x, b, True))]
+    if part == "bwd":
+        return [("grad", lambda: k.bias_act_grad(x, x, True))]
+    return []
 
 
-@recipe("softmax_ce", kernels=("_sparse_ce", "_sparse_ce_grad"))
-def _softmax_ce(k, part):
-    if part == "train":
-        labels = np.zeros(3, np.int64)
-        loss, probs, _ = k.sparse_ce(_ones(3, 4), labels)
-        k.sparse_ce_grad(probs, labels, np.ones_like(loss))
+@recipe("softmax_ce", kernels=("_sparse_ce", "_sparse_ce_grad"), stage="loss")
+def _softmax_ce(k, part, entries):
+    labels = np.zeros(3, np.int64)
+    if part == "fwd":
+        return [("ce", lambda: k.sparse_ce(_ones(3, 4), labels))]
+    if part == "bwd":
+        return [("grad", lambda: k.sparse_ce_grad(_ones(3, 4), labels, _ones(3)))]
+    return []
 
 
-@recipe("adam", kernels=("adam_update",))
-def _adam(k, part):
-    if part == "train":
-        w, g, m, v, vhat = (_ones(4) for _ in range(5))
-        k.adam_update(w, g, m, v, vhat, F(1e-3), F(0.1), F(1e-3), F(1e-7), False)
+@recipe("adam", kernels=("adam_update",), stage="optimizer")
+def _adam(k, part, entries):
+    if part != "bwd":
+        return []
+    w, g, m, v, vhat = (_ones(4) for _ in range(5))
+    return [
+        (
+            "update",
+            lambda: k.adam_update(w, g, m, v, vhat, F(1e-3), F(0.1), F(1e-3), F(1e-7), False),
+        )
+    ]
 
 
 @recipe("scatter", kernels=("scatter_add_rows",))
-def _scatter(k, part):
-    if part == "train":
-        k.scatter_add_rows(np.zeros((5, 3), F), np.array([0, 2], np.int64), _ones(2, 3))
+def _scatter(k, part, entries):
+    if part != "bwd":
+        return []
+    idx = np.array([0, 2], np.int64)
+    return [("add", lambda: k.scatter_add_rows(np.zeros((5, 3), F), idx, _ones(2, 3)))]
 
 
 @recipe("softmax", kernels=("_shift", "_softmax_grad"))
-def _softmax(k, part):
-    s = k.softmax(_ones(3, 4))
-    if part == "train":
-        k.softmax_grad(s, np.ones_like(s))
+def _softmax(k, part, entries):
+    s = _ones(3, 4)
+    if part == "fwd":
+        return [("softmax", lambda: k.softmax(s))]
+    if part == "bwd":
+        return [("grad", lambda: k.softmax_grad(s, s))]
+    return []
 
 
 @recipe("layer_norm", kernels=("_layer_norm", "_layer_norm_grad"))
-def _layer_norm(k, part):
-    x = _ones(3, 4)
-    out, mean, inv = k.layer_norm(x, _ones(4), _ones(4), 1e-6)
-    if part == "train":
-        k.layer_norm_grad(np.ones_like(out), x, _ones(4), mean, inv)
+def _layer_norm(k, part, entries):
+    x, g = _ones(3, 4), _ones(4)
+    if part == "fwd":
+        return [("norm", lambda: k.layer_norm(x, g, g, 1e-6))]
+    if part == "bwd":
+        return [("grad", lambda: k.layer_norm_grad(x, x, g, _ones(3), _ones(3)))]
+    return []
+
+
+_LSTM = ("lstm_forward", "lstm_infer")
+_GRU = ("gru_forward",)
+_SIMPLE = ("simple_rnn_forward",)
 
 
 @recipe("rnn", kernels=("rnn_lstm._lstm_forward_rows", "rnn_lstm._lstm_backward_rows"))
-def _rnn(k, part):
+def _rnn(k, part, entries):
+    """The LSTM's, GRU's (reset_after) and SimpleRNN's training kernels, for the cells among
+    `entries` (the LSTM when none is known); the others' and the LSTM inference kernel under
+    "extra"."""
     b, t, u = 2, 3, 2
     h0, mask = np.zeros((b, u), F), np.ones((b, t), bool)
-    if part == "train":  # the LSTM's training forward, then its backward
-        _lstm_train(k, b, t, u, h0, mask)
-    elif part == "trace":
-        infer = getattr(k, "lstm_infer", None)
-        if infer is not None:
-            infer(_ones(b, t, 3), _ones(3 + u, 4 * u), _ones(4 * u), h0, h0, mask, False, False)
-    else:
-        y, _, hl = k.simple_rnn_forward(_ones(b, t, u), _ones(u, u), h0, mask, False)
+    cells = [c for c in ("lstm", "gru", "simple") if entries & set(_CELLS[c])] or ["lstm"]
+    if part == "extra":
+        cells = [c for c in ("lstm", "gru", "simple") if c not in cells]
+    calls = []
+    for cell in cells:
+        fwd, bwd = _CALLS[cell](k, b, t, u, h0, mask)
+        calls += [(f"{cell}_fwd", fwd)] if part != "bwd" else []
+        calls += [(f"{cell}_bwd", bwd)] if part != "fwd" else []
+    infer = getattr(k, "lstm_infer", None)
+    if part == "extra" and infer is not None:
+        x, wu = _ones(b, t, 3), _ones(3 + u, 4 * u)
+        calls.append(("lstm_infer", lambda: infer(x, wu, _ones(4 * u), h0, h0, mask, False, False)))
+    return calls
+
+
+# the backward calls take their inputs from the forward's numpy reference (same dtypes and
+# layouts), so that they compile the backward kernel only
+
+
+def _lstm(k, b, t, u, h0, mask):
+    args = (_ones(b, t, 4 * u), _ones(4 * u, u), h0, h0, mask, False)
+
+    def forward():
+        k.lstm_forward(*args)
+
+    def backward():
+        y, _, cprev, act, tc, hl, cl = k.lstm_forward_ref(*args)
+        d, ut = np.ones_like(y), _ones(u, 4 * u)
+        k.lstm_backward(d, np.ones_like(hl), np.ones_like(cl), ut, cprev, act, tc, mask, False)
+
+    return forward, backward
+
+
+def _gru(k, b, t, u, h0, mask):
+    args = (_ones(b, t, 3 * u), _ones(3 * u, u), _ones(3 * u), h0, mask, False)
+
+    def forward():
+        k.gru_forward(*args)
+
+    def backward():
+        y, hprev, act, hn, hl = k.gru_forward_ref(*args)
+        d = np.ones_like(y)
+        k.gru_backward(d, np.ones_like(hl), _ones(u, 3 * u), hprev, act, hn, mask, False)
+
+    return forward, backward
+
+
+def _simple(k, b, t, u, h0, mask):
+    args = (_ones(b, t, u), _ones(u, u), h0, mask, False)
+
+    def forward():
+        k.simple_rnn_forward(*args)
+
+    def backward():
+        y, _, hl = k.simple_rnn_forward_ref(*args)
         k.simple_rnn_backward(np.ones_like(y), np.ones_like(hl), _ones(u, u), y, mask, False)
-        y, hprev, act, hn, hl = k.gru_forward(
-            _ones(b, t, 3 * u), _ones(3 * u, u), _ones(3 * u), h0, mask, False
-        )
-        k.gru_backward(
-            np.ones_like(y), np.ones_like(hl), _ones(u, 3 * u), hprev, act, hn, mask, False
-        )
+
+    return forward, backward
 
 
-def _lstm_train(k, b, t, u, h0, mask):
-    y, hprev, cprev, act, tc, hl, cl = k.lstm_forward(
-        _ones(b, t, 4 * u), _ones(4 * u, u), h0, h0, mask, False
-    )
-    k.lstm_backward(
-        np.ones_like(y),
-        np.ones_like(hl),
-        np.ones_like(cl),
-        _ones(u, 4 * u),
-        cprev,
-        act,
-        tc,
-        mask,
-        False,
-    )
+_CELLS = {"lstm": _LSTM, "gru": _GRU, "simple": _SIMPLE}
+_CALLS = {"lstm": _lstm, "gru": _gru, "simple": _simple}

@@ -23,7 +23,7 @@ def _env(cache, **extra):
 
 def test_background_process_fills_a_fresh_cache(tmp_path):
     """`python warmup.py <package> <cache dir> --drain` compiles the requested module's kernels
-    (and the common ones) into an empty cache directory."""
+    (and the common ones: the softmax cross-entropy and Adam) into an empty cache directory."""
     cache = tmp_path / "cache"
     cache.mkdir()
     script = os.path.join(ROOT, "minikeras", "kernels", "warmup.py")
@@ -35,7 +35,7 @@ def test_background_process_fills_a_fresh_cache(tmp_path):
         check=True,
     )
     names = {f for _, _, files in os.walk(cache) for f in files}
-    for kernel in ("scatter.scatter_add_rows", "adam.adam_update", "bias_act._bias_act_rows"):
+    for kernel in ("scatter.scatter_add_rows", "adam.adam_update", "softmax_ce._sparse_ce_grad"):
         assert any(n.startswith(kernel) and n.endswith(".nbi") for n in names), (kernel, names)
 
 
@@ -102,9 +102,21 @@ def test_references_on_a_cold_module(monkeypatch):
     results); outside, and for warm modules, the kernels themselves."""
     conv = kernels.load("conv")
     monkeypatch.setitem(kernels._cold, "conv", True)
+    rng = np.random.default_rng(0)
+    x, w = rng.random((2, 1, 6, 6, 3), np.float32), rng.random((1, 3, 3, 3, 4), np.float32) - 0.5
+    bias = rng.random(4, dtype=np.float32) - 0.5
+    geometry = ((1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 4, 4), 1)
     with kernels.references():
-        assert kernels.load("conv").conv is conv.conv_ref
-        assert kernels.load("conv").im2col is conv.im2col
+        ref = kernels.load("conv")
+        assert ref.im2col is conv.im2col
+        out = ref.conv(x, w, *geometry)
+        plain, none = ref.conv(x, w, *geometry, keep_cols=True)
+        fused = ref.conv(x, w, *geometry, epilogue=(bias, True))  # the inference path's
+    np.testing.assert_allclose(out, conv.conv(x, w, *geometry), rtol=1e-5, atol=1e-6)
+    assert none is None and np.array_equal(plain, out)
+    expected = conv.conv(x, w, *geometry, epilogue=(bias, True))
+    np.testing.assert_allclose(fused, expected, rtol=1e-5, atol=1e-6)
+    assert (expected == 0).any()  # the ReLU cut something
     assert kernels.load("conv") is conv
     pool = kernels.load("pool")
     monkeypatch.setitem(kernels._cold, "pool", True)

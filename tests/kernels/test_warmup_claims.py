@@ -1,0 +1,262 @@
+"""The cold-start plumbing of `minikeras/kernels/warmup.py` and `warmup_claims.py`: the claims
+that keep two processes from compiling one kernel, the background process's plan, where the
+numba cache is, the early start, and that the warm-up compiles the very signatures a training
+step uses. minikeras's own first-run machinery: no Keras behaviour is involved."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import minikeras.kernels as kernels
+from minikeras.kernels import runtime, warmup, warmup_claims
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class _Cache:
+    """Stands in for numba's Cache: the attributes the claims read."""
+
+    def __init__(self, folder, name="k.f-12.py311.nbi"):
+        self._cache_path = str(folder)
+        self._cache_file = type("F", (), {"_index_path": os.path.join(str(folder), name)})()
+
+
+def _loader(results):
+    """numba's cache load, answering from `results` (one per call, then the last again)."""
+    calls = []
+
+    def load(cache, sig, ctx):
+        calls.append(sig)
+        return results[min(len(calls), len(results)) - 1]
+
+    return load, calls
+
+
+@pytest.fixture
+def claims(tmp_path, monkeypatch):
+    monkeypatch.setitem(warmup_claims._config, "dir", str(tmp_path))
+    monkeypatch.setitem(warmup_claims._config, "background", False)
+    monkeypatch.setattr(warmup_claims, "POLL", 0.001)
+    monkeypatch.setattr(warmup_claims._local, "held", [], raising=False)
+    monkeypatch.setattr(warmup_claims._local, "depth", 1, raising=False)
+    os.makedirs(tmp_path / warmup_claims.CLAIMS)
+    return tmp_path
+
+
+def _claim_file(folder, sig="(float32,)"):
+    return warmup_claims._claim_path(_Cache(folder), sig)
+
+
+def _other_process():
+    """A live process that is not this one (the claims' other owner)."""
+    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+
+
+def test_a_free_kernel_is_claimed_and_compiled_here(claims):
+    load, calls = _loader([None])
+    assert warmup_claims._load_or_claim(load, _Cache(claims), "(float32,)", None) is None
+    path = _claim_file(claims)
+    assert open(path).read() == str(os.getpid())
+    assert warmup_claims._held() == [path]
+
+
+def test_a_cached_kernel_is_loaded_without_a_claim(claims):
+    load, _ = _loader(["compiled"])
+    assert warmup_claims._load_or_claim(load, _Cache(claims), "(float32,)", None) == "compiled"
+    assert not os.path.exists(_claim_file(claims))
+
+
+def test_the_main_process_waits_for_the_other_and_loads_its_kernel(claims):
+    other = _other_process()
+    try:
+        with open(_claim_file(claims), "w") as f:
+            f.write(str(other.pid))
+        load, calls = _loader([None, None, None, "saved by the other"])
+        got = warmup_claims._load_or_claim(load, _Cache(claims), "(float32,)", None)
+        assert got == "saved by the other" and len(calls) == 4
+        assert warmup_claims._held() == []  # nothing compiled here
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_the_background_process_skips_a_kernel_the_main_one_compiles(claims, monkeypatch):
+    monkeypatch.setitem(warmup_claims._config, "background", True)
+    other = _other_process()
+    try:
+        with open(_claim_file(claims), "w") as f:
+            f.write(str(other.pid))
+        load, _ = _loader([None])
+        with pytest.raises(warmup_claims.Skip):
+            warmup_claims._load_or_claim(load, _Cache(claims), "(float32,)", None)
+        # a helper inside one of its own kernels (depth 2): it waits instead
+        monkeypatch.setattr(warmup_claims._local, "depth", 2)
+        load, calls = _loader([None, "saved"])
+        assert warmup_claims._load_or_claim(load, _Cache(claims), "(float32,)", None) == "saved"
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_a_dead_owners_claim_is_taken_over(claims):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    path = _claim_file(claims)
+    with open(path, "w") as f:
+        f.write(str(dead.pid))
+    load, _ = _loader([None])
+    assert warmup_claims._load_or_claim(load, _Cache(claims), "(float32,)", None) is None
+    assert open(path).read() == str(os.getpid())
+
+
+def test_other_cache_directories_are_not_claimed(claims, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    load, _ = _loader([None])
+    assert warmup_claims._load_or_claim(load, _Cache(elsewhere), "(float32,)", None) is None
+    assert warmup_claims._held() == []
+
+
+def test_plan_follows_a_training_step_and_the_background_takes_it_from_the_end():
+    recipes = warmup._recipes()
+    steps = warmup.plan(["softmax_ce", "adam", "conv", "pool", "rnn"], {}, recipes)
+    assert steps == [
+        ("conv", "fwd"),
+        ("pool", "fwd"),
+        ("rnn", "fwd"),
+        ("softmax_ce", "fwd"),
+        ("softmax_ce", "bwd"),
+        ("rnn", "bwd"),
+        ("pool", "bwd"),
+        ("conv", "bwd"),
+        ("adam", "bwd"),
+        ("conv", "extra"),
+        ("pool", "extra"),
+        ("rnn", "extra"),
+    ]
+    done, order = set(), []
+    while item := warmup._next(["conv", "rnn", "adam"], {}, recipes, done, kernels.load):
+        done.add(item[0])
+        order.append(item[0])
+    assert order[:5] == [
+        ("adam", "bwd", "update"),
+        ("conv", "bwd", "col2im"),
+        ("rnn", "bwd", "lstm_bwd"),
+        ("rnn", "fwd", "lstm_fwd"),
+        ("conv", "fwd", "im2col"),
+    ]
+    assert ("rnn", "extra", "gru_fwd") in order[5:]
+
+
+def test_rnn_recipe_compiles_the_cells_the_model_uses():
+    rnn = kernels.load("rnn")
+    recipe = warmup._recipes()["rnn"][0]
+    names = lambda part, entries: [n for n, _ in recipe(rnn, part, frozenset(entries))]  # noqa: E731
+    assert names("fwd", {"gru_forward"}) == ["gru_fwd"]
+    assert names("bwd", {"lstm_infer"}) == ["lstm_bwd"]
+    assert names("fwd", set()) == ["lstm_fwd"]
+    assert "lstm_fwd" not in names("extra", {"lstm_forward"})
+
+
+def test_cache_dir_is_where_numba_caches_the_kernels(tmp_path):
+    code = textwrap.dedent(
+        """
+        import os
+        from minikeras.kernels import load, warmup
+        index = warmup._index_paths(load("adam"), ["adam_update"])[0]
+        print(os.path.dirname(index) == warmup.cache_dir())
+        """
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "MINIKERAS_PREWARM": "0"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
+    assert out.stdout.decode().split() == ["True"]
+
+
+@pytest.mark.skipif(runtime.available_cpus() < 2, reason="prewarm needs a second CPU")
+def test_early_start_on_an_empty_cache_only(tmp_path):
+    """Importing the package starts the background process when nothing is cached; with a
+    compiled kernel in the cache, it waits for a cold module instead."""
+    code = "import minikeras.kernels\nfrom minikeras.kernels import warmup\n"
+    code += "print(warmup.background_pid())"
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "MINIKERAS_PREWARM": "1"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
+    assert out.stdout.decode().strip() != "None"
+    folder = subprocess.run(
+        [sys.executable, "-c", "from minikeras.kernels import warmup; print(warmup.cache_dir())"],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    with open(os.path.join(folder.stdout.decode().strip(), "x.f-1.py311.nbi"), "w"):
+        pass
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
+    assert out.stdout.decode().strip() == "None"
+
+
+_MODEL = """
+import sys
+import numpy as np
+from numba.core import event
+compiled = []
+class Listener(event.Listener):
+    def on_start(self, ev):
+        compiled.append(ev.data["dispatcher"].py_func.__qualname__)
+    def on_end(self, ev):
+        pass
+event.register("numba:compile", Listener())
+import minikeras as keras
+layers = keras.layers
+frame = keras.Input(shape=(12, 12, 3))
+f = layers.Conv2D(4, 3, activation="relu")(frame)
+f = layers.MaxPooling2D(2)(f)
+f = layers.Conv2D(4, 3, activation="relu")(f)
+encoder = keras.Model(frame, layers.GlobalAveragePooling2D()(f))
+video = keras.Input(shape=(3, 12, 12, 3))
+v = layers.LSTM(6)(layers.TimeDistributed(encoder)(video))
+question = keras.Input(shape=(5,), dtype="int32")
+q = layers.LSTM(4)(layers.Embedding(20, 4, mask_zero=True)(question))
+h = layers.Dense(8, activation="relu")(layers.Concatenate()([v, q]))
+model = keras.Model([video, question], layers.Dense(3)(h))
+model.compile(optimizer="adam",
+              loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+rng = np.random.default_rng(0)
+x = [rng.random((4, 3, 12, 12, 3), np.float32), rng.integers(0, 20, (4, 5)).astype(np.int32)]
+model.train_on_batch(x, np.array([0, 1, 2, 1], np.int32))
+print(sorted(set(compiled)))
+"""
+
+
+@pytest.mark.slow
+def test_a_warmed_cache_compiles_nothing_in_the_first_step(tmp_path):
+    """The background process, drained with the lines a video-QA-like model sends (conv, pool,
+    Dense + ReLU, LSTM, embedding, loss, Adam), leaves nothing for the training step to compile:
+    its recipes compile the very signatures the ops call."""
+    env = {
+        **os.environ,
+        "NUMBA_CACHE_DIR": str(tmp_path),
+        "MINIKERAS_PREWARM": "0",
+        "MINIKERAS_NUM_THREADS": "1",
+    }
+    lines = ["conv", "conv:conv", "bias_act", "bias_act:bias_act", "pool", "pool:max_pool"]
+    lines += ["rnn", "rnn:lstm_infer", "scatter"]
+    script = os.path.join(ROOT, "minikeras", "kernels", "warmup.py")
+    drain = [sys.executable, script, ROOT, warmup_cache_dir(env), "--drain"]
+    subprocess.run(drain, input="\n".join(lines).encode(), env=env, timeout=600, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _MODEL], env=env, capture_output=True, timeout=600, check=True
+    )
+    assert out.stdout.decode().strip().splitlines()[-1] == "[]"
+
+
+def warmup_cache_dir(env):
+    out = subprocess.run(
+        [sys.executable, "-c", "from minikeras.kernels import warmup; print(warmup.cache_dir())"],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    folder = out.stdout.decode().strip()
+    os.makedirs(folder, exist_ok=True)
+    return folder
