@@ -219,8 +219,9 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
             if not self._trainable:
                 variable.trainable = False
 
-    def _flatten_layers(self, include_self=True):
-        """This layer and every layer inside it, depth first, each once."""
+    def _flatten_layers(self, include_self=True, recursive=True):
+        """This layer and every layer inside it, depth first, each once (with `recursive=False`
+        only the direct sub-layers: Keras 3's arguments, which keras.io examples call)."""
         out, seen, stack = [], set(), [self] if include_self else list(reversed(self._sublayers()))
         while stack:
             layer = stack.pop()
@@ -228,7 +229,8 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
                 continue
             seen.add(id(layer))
             out.append(layer)
-            stack.extend(reversed(layer._sublayers()))
+            if recursive or layer is self:
+                stack.extend(reversed(layer._sublayers()))
         return out
 
     def _sublayers(self):

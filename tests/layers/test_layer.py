@@ -201,3 +201,15 @@ def test_a_mask_reaching_a_layer_without_masking_support_warns_as_keras():
         "information. Downstream layers will not see the mask."
     ]
     assert getattr(y, "_keras_mask", None) is None
+
+
+def test_flatten_layers_recursive_argument():
+    # Keras 3's private `_flatten_layers(include_self=True, recursive=True)`, which keras.io's
+    # float8 example calls with recursive=True; recursive=False stops at the direct sub-layers
+    inner = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, name="deep")], name="inner")
+    outer = keras.Sequential([keras.Input((2,)), inner, keras.layers.Dense(1, name="top")])
+    deep = outer._flatten_layers(recursive=True)
+    assert outer in deep and any(layer.name == "deep" for layer in deep)
+    shallow = outer._flatten_layers(include_self=False, recursive=False)
+    names = [layer.name for layer in shallow]  # Keras 3.15.1: [input_layer_1, inner, top]
+    assert names[1:] == ["inner", "top"] and names[0].startswith("input_layer")

@@ -180,3 +180,17 @@ def test_compile_wraps_the_optimizer_under_mixed_float16_only():
     model = keras.Sequential([keras.Input((4,)), layers.Dense(2)])
     model.compile("adam", "mse", auto_scale_loss=False)
     assert isinstance(model.optimizer, keras.optimizers.Adam)
+
+
+def test_mixed_bfloat16_embedding_gradient():
+    # keras.io float8/mixed_bfloat16 transformers: the embedding table reads as bfloat16, and
+    # its row scatter-add gradient (a numba kernel without bfloat16) accumulates in float32
+    emb = layers.Embedding(5, 3, dtype="mixed_bfloat16")
+    ids = np.array([[0, 2, 2, 4]])
+    with keras.GradientTape() as tape:
+        y = ops.sum(ops.cast(emb(ids), "float32") * np.arange(12.0).reshape(1, 4, 3))
+    (grad,) = tape.gradient(y, [emb.embeddings])
+    expected = np.zeros((5, 3))
+    for pos, i in enumerate(ids[0]):
+        expected[i] += np.arange(12.0).reshape(4, 3)[pos]
+    np.testing.assert_allclose(np.asarray(grad, "float64"), expected)

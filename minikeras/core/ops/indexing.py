@@ -76,12 +76,17 @@ def take(x, indices, axis=None):
     def backward(d):
         g = np.zeros(a.shape, dtype=d.dtype)
         if axis == 0 and a.ndim >= 2 and d.size:
-            # an embedding lookup's gradient: a row scatter-add kernel (np.add.at is ~10x slower)
+            # an embedding lookup's gradient: a row scatter-add kernel (np.add.at is ~10x slower);
+            # float16/bfloat16 rows (mixed precision) accumulate in float32, as numba has no bfloat16
             scatter = load_kernels("scatter")
             flat_ids = np.ascontiguousarray((idx % a.shape[0]).reshape(-1), dtype=np.int64)
             width = int(np.prod(a.shape[1:]))
-            rows = np.ascontiguousarray(d.reshape(flat_ids.size, width))
-            scatter.scatter_add_rows(g.reshape(a.shape[0], width), flat_ids, rows)
+            native = d.dtype in (np.float32, np.float64)
+            acc = g if native else np.zeros(a.shape, np.float32)
+            rows = np.ascontiguousarray(d.reshape(flat_ids.size, width), acc.dtype)
+            scatter.scatter_add_rows(acc.reshape(a.shape[0], width), flat_ids, rows)
+            if not native:
+                g = acc.astype(d.dtype)
         elif axis == 0:
             np.add.at(g, idx, d)
         else:

@@ -17,8 +17,8 @@ Modes (Keras's names, shapes and `.weights.h5` order, `variable_serialization_sp
   inputs stay float and the kernel is dequantized in the call.
 - `"float8"` (`Dense`, `EinsumDense`): the kernel stays float32; inputs and kernel are
   quantized-dequantized through float8 e4m3 with the delayed scales Keras stores (scales and
-  1024-step amax histories). minikeras runs the forward pass as Keras does at inference; the
-  scale updates of Keras's float8 training are not implemented.
+  1024-step amax histories). In training, the gradients of those variables are their next
+  values (the delayed-scaling recipe), which the optimizer writes over them, as Keras does.
 
 Training after quantization follows Keras: the quantized variables are frozen, the bias stays
 trainable, gradients reach the inputs through the dequantized weight, and `enable_lora` adds
@@ -224,10 +224,15 @@ class Quantized:
                 ("amax_history", (length,), "zeros"),
             ):
                 v = self.add_weight(
-                    shape=shape, initializer=init, dtype="float32", name=f"{part}_{suffix}"
+                    shape=shape,
+                    initializer=init,
+                    dtype="float32",
+                    name=f"{part}_{suffix}",
+                    autocast=False,  # as Keras: float32 under a mixed policy too
+                    overwrite_with_gradient=True,
                 )
-                v.overwrite_with_gradient = True
                 setattr(self, f"{part}_{suffix}", v)
+        self._call_has_training = True  # the float8 call updates its scales in training
 
     def _lora_base_shape(self):
         """The float weight's shape, for the LoRA factors of a quantized layer."""

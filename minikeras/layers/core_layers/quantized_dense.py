@@ -126,27 +126,65 @@ class QuantizedDense(Quantized):
         y = ops.matmul(self._quantized_inputs(inputs), kernel)
         return self._finish(y, inputs)
 
-    def _float8_call(self, inputs):
+    def _float8_call(self, inputs, training=None):
         if self.lora_enabled:
             raise NotImplementedError("Currently, `_float8_call` doesn't support LoRA")
-        y = ops.matmul(
-            float8_qdq(inputs, self.inputs_scale), float8_qdq(self._kernel, self.kernel_scale)
-        )
-        if self.bias is not None:  # Keras rounds a float32 bias through bfloat16 here
-            y = y + ops.cast(ops.cast(self.bias, "bfloat16"), self.bias.dtype)
-        return self.activation(y) if self.activation is not None else y
+        x, kernel = float8_operands(self, inputs, training)
+        return float8_finish(self, float8_outputs(self, ops.matmul(x, kernel)))
 
 
-def float8_qdq(x, scale):
-    """`x` quantized to float8 e4m3 by `scale` and back (Keras's float8 forward pass), with the
-    gradient passed straight through to `x`, as Keras's custom gradient does."""
+E4M3_MAX, E5M2_MAX = 448.0, 57344.0  # ml_dtypes.finfo("float8_e4m3fn" / "float8_e5m2").max
+
+
+def float8_operands(layer, inputs, training):
+    """The inputs and the kernel quantized to float8 e4m3 and back (Keras 3.15.1's float8
+    forward pass). The gradient passes straight through to them; in training, the gradients
+    of the `*_scale` / `*_amax_history` variables are their next values (delayed scaling: the
+    scale from the history's maximum, `max|x|` rolled into the history), which the optimizer
+    writes over them (`overwrite_with_gradient`), as Keras does."""
 
     @ops.custom_gradient
-    def qdq(value):
-        out = quantizers.quantize_and_dequantize(value, scale, "float8_e4m3fn", value.dtype)
-        return out, lambda upstream: upstream
+    def qdq(value, scale, amax_history):
+        new_scale = new_history = None
+        if training:
+            new_scale = quantizers.compute_float8_scale(
+                ops.max(amax_history, axis=0), scale, E4M3_MAX
+            )
+            new_history = quantizers.compute_float8_amax_history(value, amax_history)
+        out = quantizers.quantize_and_dequantize(value, scale, "float8_e4m3fn", layer.compute_dtype)
+        return out, lambda upstream: (upstream, new_scale, new_history)
 
-    return qdq(x)
+    x = qdq(inputs, layer.inputs_scale, layer.inputs_amax_history)
+    return x, qdq(layer._kernel, layer.kernel_scale, layer.kernel_amax_history)
+
+
+def float8_outputs(layer, y):
+    """Identity forward; backward quantizes the output gradient to float8 e5m2 and gives the
+    `outputs_grad_*` variables their next values (Keras's `quantized_dequantize_outputs`)."""
+
+    @ops.custom_gradient
+    def qdq(value, scale, amax_history):
+        def grad(upstream):
+            new_scale = quantizers.compute_float8_scale(
+                ops.max(amax_history, axis=0), scale, E5M2_MAX
+            )
+            d = quantizers.quantize_and_dequantize(
+                upstream, scale, "float8_e5m2", layer.compute_dtype
+            )
+            return d, new_scale, quantizers.compute_float8_amax_history(upstream, amax_history)
+
+        return value, grad
+
+    return qdq(y, layer.outputs_grad_scale, layer.outputs_grad_amax_history)
+
+
+def float8_finish(layer, y):
+    if layer.bias is not None:  # as Keras: under float32 the bias is rounded through bfloat16
+        bias = layer.bias
+        if layer.dtype_policy.compute_dtype == "float32":
+            bias = ops.cast(ops.cast(bias, "bfloat16"), bias.dtype)
+        y = y + bias
+    return layer.activation(y) if layer.activation is not None else y
 
 
 def einsum_specs(equation, ndim):
@@ -277,11 +315,8 @@ class QuantizedEinsumDense(QuantizedDense):
         y = ops.einsum(self.equation, self._quantized_inputs(inputs), kernel)
         return self._finish(y, inputs)
 
-    def _float8_call(self, inputs):
+    def _float8_call(self, inputs, training=None):
         if self.lora_enabled:
             raise NotImplementedError("Currently, `_float8_call` doesn't support LoRA")
-        x = float8_qdq(inputs, self.inputs_scale)
-        y = ops.einsum(self.equation, x, float8_qdq(self._kernel, self.kernel_scale))
-        if self.bias is not None:  # Keras rounds a float32 bias through bfloat16 here
-            y = y + ops.cast(ops.cast(self.bias, "bfloat16"), self.bias.dtype)
-        return self.activation(y) if self.activation is not None else y
+        x, kernel = float8_operands(self, inputs, training)
+        return float8_finish(self, float8_outputs(self, ops.einsum(self.equation, x, kernel)))
