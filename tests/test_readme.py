@@ -281,8 +281,8 @@ def section():
         "  raises).",
         "- Complex tensors in some ops: `logaddexp`, `trapezoid`, `corrcoef`, `cdist`, `i0` (which",
         "  Keras computes) and the ops Keras refuses raise a TypeError for them; gradients reach",
-        "  complex tensors through the complex ops, `cast`, `abs` and the linear ops only (others",
-        "  raise `NotImplementedError`). See docs/keras-compatibility.md#complex.",
+        "  complex tensors through the complex, linear and holomorphic ops (`eig`, `svd`, `inv`,",
+        "  ... raise `NotImplementedError`). See docs/keras-compatibility.md#complex.",
         "- Sparse and ragged tensors; `keras.export`.",
     ]
     return "\n".join(lines)

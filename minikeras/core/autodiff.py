@@ -94,6 +94,26 @@ COMPLEX_GRAD_OPS = frozenset(
 )
 
 
+# Ops whose output is a holomorphic function of their inputs (for fixed other arguments): their
+# numpy backward computes f'(z) * dout, so conj(backward(conj(dout))) = conj(f'(z)) * dout is the
+# gradient in the convention above. First-order gradients only; tests/core/ops/test_complex_numbers
+# checks each against finite differences.
+HOLOMORPHIC_OPS = frozenset(
+    """multiply divide square sqrt exp log power matmul einsum tensordot sin cos tan sinh cosh
+    tanh reciprocal expm1 log1p cumsum where take prod""".split()
+)
+
+
+def _complex_backward(node, dout):
+    """The parents' gradients of a holomorphic op with a complex input or output, else None."""
+    if node._op not in HOLOMORPHIC_OPS:
+        return None
+    if not any(t.data.dtype.kind == "c" for t in (node, *node._parents)):
+        return None
+    grads = node._backward(np.conjugate(dout))
+    return [None if g is None else np.conjugate(g) for g in grads]
+
+
 def _complex_check(node):
     """Raises for an op outside COMPLEX_GRAD_OPS with a complex output or input (`svd`'s singular
     values are real, but a float backward formula would be wrong for a complex matrix)."""
@@ -166,8 +186,10 @@ def gradients(target, sources, output_gradient=None, create_graph=False):
             dout = grads.get(key) if key in wanted else grads.pop(key, None)
             if dout is None or node._backward is None:
                 continue
-            _complex_check(node)
-            parent_grads = node._backward(dout)
+            parent_grads = _complex_backward(node, dout)
+            if parent_grads is None:
+                _complex_check(node)
+                parent_grads = node._backward(dout)
             for parent, g in zip(node._parents, parent_grads):
                 if g is None or not parent.requires_grad:
                     continue

@@ -144,6 +144,10 @@ GRADIENTS = [  # input gradients of sum(w * real view of the output), w fixed
     ("view_as_real", ["c128"]),
     ("view_as_complex", ["pair_f64"]),
     ("polar", ["f64", "f64b"]),
+    ("multiply", ["c128", "f64b"]),
+    ("exp", ["c128"]),
+    ("matmul", ["sq_c128", "sq_c128"]),
+    ("sqrt", ["c128"]),
 ]
 
 
