@@ -60,7 +60,11 @@ def power(x1, x2):
         da = d * y * np.power(x, y - 1) if ta.requires_grad else None
         db = None
         if tb.requires_grad:
-            safe = np.where(np.asarray(x) > 0, x, 1)
+            xs = np.asarray(x)
+            if out.dtype.kind == "c":  # the principal complex log of every nonzero base
+                safe = np.where(xs != 0, xs, 1).astype(out.dtype)
+            else:
+                safe = np.where(xs > 0, x, 1)
             db = d * out * np.log(safe)
         return da, db
 

@@ -106,6 +106,8 @@ HOLOMORPHIC = {  # f(z) -> real view: the op's gradient through conj(backward(co
     "exp": lambda z: V(ops.exp(z)),
     "log": lambda z: V(ops.log(z)),
     "power": lambda z: V(ops.power(z, 3)),
+    "power_exponent": lambda z: V(ops.power(z[::-1] + 2j, z)),  # complex base and exponent
+    "power_real_base": lambda z: V(ops.power(np.array([-2.0, 0.5, 3.0, -1.5]), z)),
     "matmul": lambda z: V(ops.matmul(z, W)),
     "einsum": lambda z: V(ops.einsum("ij,jk->ik", z, W)),
     "tensordot": lambda z: V(ops.tensordot(z, W, 1)),
