@@ -58,7 +58,7 @@ import numba
 import numpy as np
 
 from . import threads
-from .bias_act import _bias_act_rows
+from .bias_act import _bias_act_rows, bias_act_ref
 
 CHUNK_BYTES = 1 << 20  # im2col buffer per GEMM: about one L2 cache
 KEEP_BYTES = 30 << 20  # largest im2col matrix kept whole: under glibc's 32 MB mmap threshold
@@ -378,9 +378,8 @@ def _threads_for(values):
 def conv(x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False, epilogue=None):
     """Grouped, strided, dilated correlation: (b, D, H, W, c) -> (b, *out_shape, filters).
 
-    `epilogue=(bias, relu)` adds `bias` (filters,) and applies ReLU when `relu`, as
-    `bias_act.bias_act` does, to each block of output rows right after its GEMM, while the block
-    is in cache (the inference path of a convolution layer).
+    `epilogue=(bias, relu)` adds `bias` (filters,), then ReLU when `relu` (`bias_act`), to each
+    block of output rows right after its GEMM while it is in cache (a conv layer's inference).
 
     With `keep_cols=True` returns `(out, cols)`: `cols` is the whole batch's im2col matrix, built
     in one piece when it fits in `KEEP_BYTES`, for `conv_grad_kernel(..., cols=cols)` to reuse
@@ -556,8 +555,9 @@ def conv_grads(x, dout, kernel, strides, dilation, pad, groups=1, cols=None):
     return dx, sum(parts[1:], parts[0]).reshape(kernel.shape)
 
 
-def conv_ref(x, kernel, strides, dilation, pad, out_shape, groups=1):
-    """Reference for `conv` (output only): one einsum per kernel tap over a zero-padded copy."""
+def conv_ref(x, kernel, strides, dilation, pad, out_shape, groups=1, epilogue=None):
+    """Reference for `conv` (output only): one einsum per kernel tap over a zero-padded copy,
+    then `bias_act_ref` of the `epilogue`."""
     b = x.shape[0]
     xp = _padded_copy(x, kernel.shape[:3], strides, dilation, pad, out_shape)
     cg, f = kernel.shape[3], kernel.shape[4]
@@ -565,7 +565,8 @@ def conv_ref(x, kernel, strides, dilation, pad, out_shape, groups=1):
     for tap, view in _taps(xp, kernel.shape[:3], strides, dilation, out_shape):
         v = view.reshape(*view.shape[:4], groups, cg)
         out += np.einsum("bzytgc,cgo->bzytgo", v, kernel[tap].reshape(cg, groups, f // groups))
-    return out.reshape(b, *out_shape, f)
+    out = out.reshape(b, *out_shape, f)
+    return out if epilogue is None else bias_act_ref(out, *epilogue)
 
 
 def conv_grad_kernel_ref(x, dout, kernel_shape, strides, dilation, pad, groups=1):

@@ -287,3 +287,13 @@ def test_pointwise_conv_epilogue():
     got = kc.conv(x, w, *geom, (1, 3, 4), epilogue=(bias, True))
     want = bias_act.bias_act_ref(kc.conv(x, w, *geom, (1, 3, 4)), bias, True)
     np.testing.assert_array_equal(got, want)
+
+
+def test_conv_reference_takes_the_epilogue():
+    """The cold-cache placeholder runs call `conv_ref` with the kernel's arguments."""
+    from minikeras.kernels import bias_act
+
+    x, w = randn(2, 1, 5, 4, 3, dtype="float32"), randn(1, 2, 2, 3, 4, dtype="float32")
+    bias, geom = randn(4, seed=5, dtype="float32"), ((1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 4, 3))
+    got = kc.conv_ref(x, w, *geom, 1, epilogue=(bias, True))
+    np.testing.assert_array_equal(got, bias_act.bias_act_ref(kc.conv_ref(x, w, *geom), bias, True))

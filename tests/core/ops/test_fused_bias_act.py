@@ -132,3 +132,20 @@ def test_max_pool_without_gradient_matches_the_recording_path():
     with no_grad():
         got = keras.ops.max_pool(x, 2)
     np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_conv_layer_without_gradient_on_a_cold_cache_uses_the_references(monkeypatch):
+    """The symbolic build's placeholder runs (`kernels.references()`, cold cache) reach the
+    fused inference path with the numpy references in place of the kernels."""
+    import minikeras.kernels as kernels
+    from minikeras.core.autodiff import no_grad
+
+    layer = keras.layers.Conv2D(4, 3, activation="relu")
+    x = Tensor(randn(2, 6, 5, 3, dtype="float32"))
+    with no_grad():
+        want = layer(x).numpy()
+        kernels.load("conv")
+        monkeypatch.setitem(kernels._cold, "conv", True)
+        with kernels.references():
+            got = layer(x).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
