@@ -104,28 +104,30 @@ HOLOMORPHIC_OPS = frozenset(
 )
 
 
-def _complex_backward(node, dout):
-    """The parents' gradients of a holomorphic op with a complex input or output, else None."""
-    if node._op not in HOLOMORPHIC_OPS:
-        return None
-    if not any(t.data.dtype.kind == "c" for t in (node, *node._parents)):
-        return None
+def _conjugated_backward(node, dout):
+    """A holomorphic op's gradients for a complex output (its inputs may be real)."""
     grads = node._backward(np.conjugate(dout))
     return [None if g is None else np.conjugate(g) for g in grads]
 
 
 def _complex_check(node):
     """Raises for an op outside COMPLEX_GRAD_OPS with a complex output or input (`svd`'s singular
-    values are real, but a float backward formula would be wrong for a complex matrix)."""
+    values are real, but a float backward formula would be wrong for a complex matrix). Runs once
+    per node of every backward pass: the real case costs a few dtype tests."""
     if node._op in COMPLEX_GRAD_OPS:
         return
-    for t in (node, *node._parents):
-        if t.data.dtype.kind == "c":
-            raise NotImplementedError(
-                f"The gradient of '{node._op or 'an unnamed op'}' is not implemented for complex "
-                f"tensors (it has a {t.data.dtype} {'output' if t is node else 'input'}). "
-                f"Differentiable complex ops: {', '.join(sorted(COMPLEX_GRAD_OPS))}."
-            )
+    bad = node if node.data.dtype.kind == "c" else None
+    for parent in node._parents if bad is None else ():
+        if parent.data.dtype.kind == "c":
+            bad = parent
+            break
+    if bad is not None:
+        raise NotImplementedError(
+            f"The gradient of '{node._op or 'an unnamed op'}' is not implemented for complex "
+            f"tensors (it has a {bad.data.dtype} {'output' if bad is node else 'input'}). Ops "
+            f"with complex gradients: {', '.join(sorted(COMPLEX_GRAD_OPS))}; first order only: "
+            f"{', '.join(sorted(HOLOMORPHIC_OPS))}."
+        )
 
 
 def _real_part(g, dtype):
@@ -186,8 +188,9 @@ def gradients(target, sources, output_gradient=None, create_graph=False):
             dout = grads.get(key) if key in wanted else grads.pop(key, None)
             if dout is None or node._backward is None:
                 continue
-            parent_grads = _complex_backward(node, dout)
-            if parent_grads is None:
+            if node._op in HOLOMORPHIC_OPS and node.data.dtype.kind == "c":
+                parent_grads = _conjugated_backward(node, dout)  # (a complex input: complex out)
+            else:
                 _complex_check(node)
                 parent_grads = node._backward(dout)
             for parent, g in zip(node._parents, parent_grads):

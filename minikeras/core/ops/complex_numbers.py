@@ -2,7 +2,9 @@
 
 Gradients follow torch's convention for complex tensors: for a real loss L, the gradient of a
 complex z is dL/dRe(z) + i dL/dIm(z); the engine keeps the real part where the input is real
-(`autodiff.COMPLEX_GRAD_OPS` lists the ops whose backward is written for complex tensors).
+(`autodiff.COMPLEX_GRAD_OPS` lists the ops whose backward is written for complex tensors, and
+`autodiff.HOLOMORPHIC_OPS` those whose real backward it conjugates). Which ops take complex
+tensors at all: `_base.COMPLEX_OPS`.
 """
 
 import numpy as np
