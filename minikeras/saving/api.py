@@ -299,8 +299,8 @@ def _load_keras(filepath, custom_objects, compile):
                 _loading_budget(weights, filepath),
             ):
                 model = serialization.deserialize_layer(config, custom_objects, build=True)
-        except ValueError as e:
-            raise ValueError(f"Cannot load '{filepath}': {e}") from None
+        except (ValueError, TypeError) as e:
+            raise type(e)(f"Cannot load '{filepath}': {e}") from None
         if compile and config.get("compile_config"):
             cc = dict(config["compile_config"])
             _compile(model, cc.pop("optimizer", None), cc, False, filepath)
@@ -326,8 +326,8 @@ def _load_legacy(filepath, custom_objects, compile):
             try:
                 with _loading_budget(h5, filepath):
                     model = serialization.deserialize_layer(config, custom_objects)
-            except ValueError as e:
-                raise ValueError(f"Cannot load '{filepath}': {e}") from None
+            except (ValueError, TypeError) as e:
+                raise type(e)(f"Cannot load '{filepath}': {e}") from None
             group = h5.get(h5.file, "model_weights", "the file")
             if group is None:
                 raise ValueError(f"'{filepath}' has a model config but no model_weights group.")

@@ -382,6 +382,8 @@ def _translate(path, e):
         return ValueError(f"Cannot load '{label}': {e}")
     if isinstance(e, RecursionError):
         return ValueError(f"Cannot load '{label}': its config is nested too deeply.")
+    if type(e) is TypeError and str(e).startswith(f"Cannot load '{label}': Cannot build layer"):
+        return None  # a custom layer's from_config refused its config: Keras 3 raises TypeError
     return ValueError(
         f"Cannot load '{label}': the file's config or weights are invalid "
         f"({type(e).__name__}: {e})."

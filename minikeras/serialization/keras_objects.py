@@ -356,8 +356,8 @@ def deserialize_layer(config, custom_objects=None, build=False):
                 config_checks.check_layer_config(cls, inner, class_name)
             try:
                 layer = _call_from_config(cls, inner, custom_objects)
-            except TypeError as e:
-                raise ValueError(
+            except TypeError as e:  # TypeError, as Keras 3 ("could not be deserialized")
+                raise TypeError(
                     f"Cannot build layer '{inner.get('name')}' of class '{class_name}' from its "
                     f"config: {e}"
                 ) from None

@@ -164,3 +164,25 @@ def test_subclassed_model_to_legacy_h5(tmp_path):
     other(np.ones((1, 3), "float32"))
     other.load_weights(tmp_path / "w.weights.h5")
     _unchanged(other, model.get_weights())
+
+
+class _NoKwargs(keras.layers.Layer):  # keras.io object_detection_using_vision_transformer's
+    def __init__(self, patch_size):  # Patches: no **kwargs, so from_config cannot pass `name`
+        super().__init__()
+        self.patch_size = patch_size
+
+    def call(self, x):
+        return x * 2.0
+
+    def get_config(self):
+        return {**super().get_config(), "patch_size": self.patch_size}
+
+
+def test_custom_layer_refusing_its_config_raises_type_error(tmp_path):
+    # Keras 3.15.1 raises TypeError ("... could not be deserialized properly") here
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, _NoKwargs(4)(inputs))
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    with pytest.raises(TypeError, match="Cannot build layer .* of class '_NoKwargs'.*'name'"):
+        keras.models.load_model(path, custom_objects={"_NoKwargs": _NoKwargs})
