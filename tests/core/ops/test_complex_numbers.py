@@ -326,3 +326,15 @@ def test_a_model_with_a_complex_input_predicts_and_fits():
     model.compile("sgd", "mse")
     losses = model.fit(z, np.ones((8, 2), "float32"), epochs=3, verbose=0).history["loss"]
     assert losses[-1] < losses[0]
+
+
+def test_fft_pairs_and_complex_tensors_interoperate():
+    """Keras's fft ops take and return (real, imag) pairs: real/imag feed them and
+    view_as_complex(stack(...)) reads their result, equal to numpy's complex FFT; a complex
+    tensor given directly raises as in Keras (a ValueError there too)."""
+    z = crandn(2, 8).astype("complex64")
+    re, im = ops.fft((ops.real(z), ops.imag(z)))
+    got = ops.view_as_complex(ops.stack([re, im], axis=-1))
+    np.testing.assert_allclose(got.numpy(), np.fft.fft(z), rtol=1e-5, atol=1e-5)
+    with pytest.raises((TypeError, ValueError), match="complex|tuple"):
+        ops.fft(z)

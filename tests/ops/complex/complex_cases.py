@@ -109,7 +109,17 @@ def cases():
     out += [("matmul", ["c64", "sq_f32_t"])]
     for name in EXTRA_UNARY.split():
         out += [(name, ["sq_c64"]), (name, ["sq_c128"])]
-    for name in ["inner", "kron", "cross", "solve", "lstsq", "isclose"]:
+    for name in [
+        "inner",
+        "kron",
+        "cross",
+        "solve",
+        "lstsq",
+        "isclose",
+        "logical_and",
+        "logical_xor",
+        "divide_no_nan",
+    ]:
         out += [(name, ["sq_c64", "sq_c64"]), (name, ["sq_c128", "sq_c64"])]
     out += [(name, ["sq_c64", *args]) for name, args in EXTRA_WITH_ARGS]
     return out
@@ -119,7 +129,7 @@ def cases():
 EXTRA_UNARY = """sin cos tan sinh cosh tanh arcsin arccos arctan arcsinh arccosh arctanh exp2
 expm1 log10 log2 log1p reciprocal rsqrt prod cumsum cumprod var std norm trace diagonal diag flip
 count_nonzero any all tril triu logsumexp sigmoid silu tanh_shrink nan_to_num isreal copy inv det
-pinv qr svd slogdet logdet matrix_rank softsign squareplus sinc logical_not"""
+pinv qr svd slogdet logdet matrix_rank softsign squareplus sinc logical_not nanprod"""
 EXTRA_WITH_ARGS = [
     ("roll", [1]),
     ("tile", [(2, 1)]),
@@ -128,6 +138,7 @@ EXTRA_WITH_ARGS = [
     ("split", [3]),
     ("broadcast_to", [(2, 3, 3)]),
     ("full_like", [1j]),
+    ("take_along_axis", [np.array([[2, 0, 1]]), 0]),
     ("sum", [0]),
     ("mean", [1]),
 ]
