@@ -194,7 +194,7 @@ class SafeH5:
         if h5py.check_ref_dtype(dt) is not None:
             self.refuse(path, "a dataset of object references")
         bf16 = dt.kind == "V" and dt.itemsize == 2 and dt.fields is None
-        if dt.kind not in "biuf" and not bf16:
+        if dt.kind not in "biufc" and not bf16:  # c: complex64/complex128 weights, as Keras
             self.refuse(path, f"a dataset of non-numeric dtype {dt}")
         dcpl = ds.id.get_create_plist()
         if dcpl.get_layout() == h5py.h5d.VIRTUAL:
