@@ -316,7 +316,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     4.0
     """
     y = moveaxis(to_tensor(y, op="trapezoid"), axis, -1)
-    if y.dtype.kind != "f":
+    if y.dtype.kind not in "fc":  # complex values integrate as complex, as Keras
         y = _conversion.cast(y, "float32")
     if x is None:
         d = dx

@@ -129,7 +129,7 @@ def cases():
 EXTRA_UNARY = """sin cos tan sinh cosh tanh arcsin arccos arctan arcsinh arccosh arctanh exp2
 expm1 log10 log2 log1p reciprocal rsqrt prod cumsum cumprod var std norm trace diagonal diag flip
 count_nonzero any all tril triu logsumexp sigmoid silu tanh_shrink nan_to_num isreal copy inv det
-pinv qr svd slogdet logdet matrix_rank softsign squareplus sinc logical_not nanprod"""
+pinv qr svd slogdet logdet matrix_rank softsign squareplus sinc logical_not nanprod trapezoid"""
 EXTRA_WITH_ARGS = [
     ("roll", [1]),
     ("tile", [(2, 1)]),
