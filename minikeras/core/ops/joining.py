@@ -174,7 +174,8 @@ def pad(x, pad_width, mode="constant", constant_values=None):
         x: input tensor.
         pad_width: `[(before, after), ...]` per axis, or one pair (or int) for all axes.
         mode: `"constant"`, `"edge"`, `"reflect"`, `"symmetric"`, `"wrap"` or another
-            `numpy.pad` mode (the statistic modes pass no gradient).
+            `numpy.pad` mode (the statistic modes pass no gradient); tf.pad's `"CONSTANT"`,
+            `"REFLECT"` and `"SYMMETRIC"` too, as Keras's TensorFlow backend takes them.
         constant_values: the fill value for `mode="constant"` (default 0).
 
     Returns:
@@ -189,6 +190,10 @@ def pad(x, pad_width, mode="constant", constant_values=None):
     pw = np.broadcast_to(np.asarray(pad_width, dtype=int), (a.ndim, 2))
     if (pw < 0).any():
         raise ValueError(f"pad: pad_width must be >= 0. Received: pad_width={pad_width}")
+    if mode in ("CONSTANT", "REFLECT", "SYMMETRIC"):
+        # tf.pad's names: Keras's TensorFlow backend passes mode.upper() to tf.pad, so code
+        # written for it (keras.io's cyclegan pads with mode="REFLECT") runs; jax/torch raise
+        mode = mode.lower()
     if mode not in PAD_MODES:  # Keras 3 raises NotImplementedError (jax and torch backends)
         raise NotImplementedError(
             f"pad: unimplemented padding mode {mode!r}. Expected one of {', '.join(PAD_MODES)}."

@@ -486,3 +486,15 @@ def test_pad_refuses_unknown_modes_as_keras():
     np.testing.assert_array_equal(
         ops.pad(np.arange(3.0), 2, mode="maximum").numpy(), [2.0] * 2 + [0, 1, 2] + [2.0] * 2
     )
+
+
+@pytest.mark.parametrize("mode", ["CONSTANT", "REFLECT", "SYMMETRIC"])
+def test_pad_takes_tf_pad_mode_names(mode):
+    # Keras's TensorFlow backend hands mode.upper() to tf.pad, so keras.io's cyclegan (written
+    # for it) pads with mode="REFLECT"; the result is numpy's lower-case mode, gradient included
+    x = np.arange(12.0).reshape(3, 4)
+    pw = [(1, 2), (2, 1)]
+    np.testing.assert_array_equal(ops.pad(x, pw, mode=mode).numpy(), np.pad(x, pw, mode.lower()))
+    check_grad(lambda t: ops.pad(t, pw, mode=mode), (3, 4))
+    with pytest.raises(NotImplementedError, match="'Reflect'"):
+        ops.pad(x, 1, mode="Reflect")  # only tf.pad's own spellings
