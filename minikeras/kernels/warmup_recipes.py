@@ -21,16 +21,17 @@ def _ones(*shape, dtype=F):
     return np.ones(shape, dtype)
 
 
-@recipe("conv", kernels=("im2col", "col2im"))
+@recipe("conv", kernels=("im2col._im2col_interior", "im2col.col2im"))
 def _conv(k, part, entries):
     x, w = _ones(2, 1, 5, 5, 3), _ones(1, 3, 3, 3, 4)
     geometry = ((1, 1, 1), (1, 1, 1), (0, 0, 0))
-    if part == "fwd":  # im2col
+    if part == "fwd":  # im2col without padding: its interior kernel only
         return [("im2col", lambda: k.conv(x, w, *geometry, (1, 3, 3), 1, keep_cols=True))]
     if part == "bwd":  # col2im
         d = _ones(2, 1, 3, 3, 4)
         return [("col2im", lambda: k.conv_grad_input(d, w, x.shape, *geometry, 1))]
-    return []
+    same = ((1, 1, 1), (1, 1, 1), (0, 1, 1))  # "same" padding: the edge columns' kernel
+    return [("im2col_edges", lambda: k.conv(x, w, *same, (1, 5, 5), 1))]
 
 
 @recipe("pool", kernels=("_max_pool_2x2", "_max_pool_grad_rows"))
@@ -40,12 +41,12 @@ def _pool(k, part, entries):
     three = ((1, 3, 3), (1, 1, 1), (0, 0, 0), (1, 2, 2))
     avg = "avg_pool" in entries and "max_pool" not in entries
 
-    def max_grad(window):  # the forward (argmax) first: compiled already, or claimed
-        out, arg = k.max_pool(x, *window)
-        k.max_pool_grad(np.ones_like(out), arg, x.shape)
+    def max_grad(window):  # argmax as the forward makes it (int64), without compiling it
+        out = k.max_pool_ref(x, *window)
+        k.max_pool_grad(np.ones_like(out), np.zeros(out.shape, np.int64), x.shape)
 
     def avg_grad():
-        k.avg_pool_grad(np.ones_like(k.avg_pool(x, *three)), x.shape, *three[:3])
+        k.avg_pool_grad(np.ones_like(k.avg_pool_ref(x, *three)), x.shape, *three[:3])
 
     if part == "fwd":
         return (
@@ -55,10 +56,9 @@ def _pool(k, part, entries):
         )
     if part == "bwd":
         return [("avg_grad", avg_grad)] if avg else [("max2_grad", lambda: max_grad(two))]
-    return [("max3", lambda: max_grad(three)), ("avg", lambda: k.avg_pool(x, *three))] + [
-        ("avg_grad", avg_grad),
-        ("max2_infer", lambda: k.max_pool(x, *two, with_argmax=False)),  # predict: no argmax
-    ]
+    extra = [("max3", lambda: k.max_pool(x, *three)), ("avg", lambda: k.avg_pool(x, *three))]
+    extra.append(("avg_grad", avg_grad))  # and predict's 2x2 path without the argmax:
+    return extra + [("max2_values", lambda: k.max_pool(x, *two, with_argmax=False))]
 
 
 @recipe("bias_act", kernels=("_bias_act_rows", "_bias_act_grad_rows"))

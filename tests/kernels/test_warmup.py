@@ -129,3 +129,70 @@ def test_references_on_a_cold_module(monkeypatch):
     monkeypatch.setitem(kernels._cold, "pool", False)
     with kernels.references():
         assert kernels.load("pool") is pool
+
+
+_MODEL = """
+import sys
+import numpy as np
+from numba.core import event
+compiled = []
+class Listener(event.Listener):
+    def on_start(self, ev):
+        compiled.append(ev.data["dispatcher"].py_func.__qualname__)
+    def on_end(self, ev):
+        pass
+event.register("numba:compile", Listener())
+import minikeras as keras
+layers = keras.layers
+frame = keras.Input(shape=(12, 12, 3))
+f = layers.Conv2D(4, 3, activation="relu")(frame)
+f = layers.MaxPooling2D(2)(f)
+f = layers.Conv2D(4, 3, activation="relu")(f)
+encoder = keras.Model(frame, layers.GlobalAveragePooling2D()(f))
+video = keras.Input(shape=(3, 12, 12, 3))
+v = layers.LSTM(6)(layers.TimeDistributed(encoder)(video))
+question = keras.Input(shape=(5,), dtype="int32")
+q = layers.LSTM(4)(layers.Embedding(20, 4, mask_zero=True)(question))
+h = layers.Dense(8, activation="relu")(layers.Concatenate()([v, q]))
+model = keras.Model([video, question], layers.Dense(3)(h))
+model.compile(optimizer="adam",
+              loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+rng = np.random.default_rng(0)
+x = [rng.random((4, 3, 12, 12, 3), np.float32), rng.integers(0, 20, (4, 5)).astype(np.int32)]
+model.train_on_batch(x, np.array([0, 1, 2, 1], np.int32))
+print(sorted(set(compiled)))
+"""
+
+
+@pytest.mark.slow
+def test_a_warmed_cache_compiles_nothing_in_the_first_step(tmp_path):
+    """The background process, drained with the lines a video-QA-like model sends (conv, pool,
+    Dense + ReLU, LSTM, embedding, loss, Adam), leaves nothing for the training step to compile:
+    its recipes compile the very signatures the ops call."""
+    env = {
+        **os.environ,
+        "NUMBA_CACHE_DIR": str(tmp_path),
+        "MINIKERAS_PREWARM": "0",
+        "MINIKERAS_NUM_THREADS": "1",
+    }
+    lines = ["conv", "conv:conv", "bias_act", "bias_act:bias_act", "pool", "pool:max_pool"]
+    lines += ["rnn", "rnn:lstm_infer", "scatter"]
+    script = os.path.join(ROOT, "minikeras", "kernels", "warmup.py")
+    drain = [sys.executable, script, ROOT, warmup_cache_dir(env), "--drain"]
+    subprocess.run(drain, input="\n".join(lines).encode(), env=env, timeout=600, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _MODEL], env=env, capture_output=True, timeout=600, check=True
+    )
+    assert out.stdout.decode().strip().splitlines()[-1] == "[]"
+
+
+def warmup_cache_dir(env):
+    out = subprocess.run(
+        [sys.executable, "-c", "from minikeras.kernels import warmup; print(warmup.cache_dir())"],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    folder = out.stdout.decode().strip()
+    os.makedirs(folder, exist_ok=True)
+    return folder

@@ -1,0 +1,209 @@
+"""The row copies of the convolutions (`conv.py`): im2col, which lays each output pixel's input
+window out as one row, and its adjoint col2im, on channels-last 3-D volumes `(batch, D, H, W,
+channels)`; `conv.py` describes the layout, the measurements behind the loops and the GEMMs.
+
+im2col is two kernels, `_im2col_interior` (the columns whose window row is one contiguous run
+of x) and `_im2col_edges` (the others: padding along W, groups, dilation along W), and calls
+the second only when some column needs it: a layer without padding never compiles it, which
+matters on a first run (a cold numba cache), where im2col compiled in 1.2 s of CPU instead of
+1.8 (median of 3 fresh processes). col2im stays one kernel: splitting it would change the order
+in which it adds overlapping windows, and so the bits of its sums.
+"""
+
+import numba
+
+
+@numba.njit(cache=True, nogil=True)
+def _interior(ksize, strides, dilation, pad, in_w, out_w, groups):
+    """Output columns [ta, tb) whose whole window row (kw taps x all channels) is one contiguous
+    run of x: groups == 1, no dilation along W, and every tap inside x. Empty otherwise."""
+    kw, sw, pw = ksize[2], strides[2], pad[2]
+    if groups != 1 or dilation[2] != 1 or in_w - kw + pw < 0:
+        return 0, 0
+    ta = (pw + sw - 1) // sw
+    tb = min(out_w, (in_w - kw + pw) // sw + 1)
+    return ta, max(ta, tb)
+
+
+_interior_py = getattr(_interior, "py_func", _interior)  # for `im2col`, without compiling it
+
+
+@numba.njit(cache=True, nogil=True)
+def _im2col_interior(x, b0, ksize, strides, dilation, pad, out_shape, groups, cols):
+    """`im2col` of the columns whose window row is one contiguous run of x."""
+    nb, nd, nh, nw, nc = x.shape
+    kd, kh, kw = ksize
+    sd, sh, sw = strides
+    dd, dh, dw = dilation
+    pd, ph, pw = pad
+    od, oh, ow = out_shape
+    cg = nc // groups
+    kg = kd * kh * kw * cg
+    rows = od * oh * ow
+    n = cols.shape[0] // rows
+    if nc != groups * cg or cols.shape[0] != n * rows or cols.shape[1] != groups * kg:
+        raise ValueError("im2col: cols shape does not match x, ksize, out_shape and groups")
+    if b0 < 0 or b0 + n > nb:
+        raise ValueError("im2col: image range outside x")
+    run = kw * cg  # one window row: kw taps x cg channels, contiguous in x on the interior
+    ta, tb = _interior(ksize, strides, dilation, pad, nw, ow, groups)
+    xr = x.reshape(nb, nd, nh, nw * nc)
+    for b in range(b0, b0 + n):
+        for z in range(od):
+            for y in range(oh):
+                m0 = (((b - b0) * od + z) * oh + y) * ow
+                if tb > ta:  # interior columns: one window row (a, e) for all of them
+                    col = 0
+                    for a in range(kd):
+                        i = z * sd - pd + a * dd
+                        for e in range(kh):
+                            j = y * sh - ph + e * dh
+                            block = cols[m0 + ta : m0 + tb, col : col + run]
+                            col += run
+                            if i < 0 or i >= nd or j < 0 or j >= nh:
+                                block[:, :] = 0
+                                continue
+                            s0 = (ta * sw - pw) * nc
+                            xrow = xr[b, i, j]
+                            if run >= 8:  # 8+ values (3x3 RGB: 9): contiguous copies
+                                for t in range(tb - ta):
+                                    src, dst = xrow[s0 + t * sw * nc :], block[t]
+                                    for u in range(run):
+                                        dst[u] = src[u]
+                            else:  # shorter (1 channel: 3): strided along the output row
+                                for u in range(run):
+                                    src, dst = xrow[s0 + u :: sw * nc], block[:, u]
+                                    for t in range(tb - ta):
+                                        dst[t] = src[t]
+
+
+@numba.njit(cache=True, nogil=True)
+def _im2col_edges(x, b0, ksize, strides, dilation, pad, out_shape, groups, cols):
+    """`im2col` of the other columns (padding, groups, dilation along W): one tap at a time."""
+    nb, nd, nh, nw, nc = x.shape
+    kd, kh, kw = ksize
+    sd, sh, sw = strides
+    dd, dh, dw = dilation
+    pd, ph, pw = pad
+    od, oh, ow = out_shape
+    cg = nc // groups
+    kg = kd * kh * kw * cg
+    rows = od * oh * ow
+    n = cols.shape[0] // rows
+    if nc != groups * cg or cols.shape[0] != n * rows or cols.shape[1] != groups * kg:
+        raise ValueError("im2col: cols shape does not match x, ksize, out_shape and groups")
+    if b0 < 0 or b0 + n > nb:
+        raise ValueError("im2col: image range outside x")
+    ta, tb = _interior(ksize, strides, dilation, pad, nw, ow, groups)
+    for b in range(b0, b0 + n):
+        for z in range(od):
+            for y in range(oh):
+                m0 = (((b - b0) * od + z) * oh + y) * ow
+                for t in range(ow):  # edge columns (or every column): one tap at a time
+                    if ta <= t < tb:
+                        continue
+                    crow = cols[m0 + t]
+                    col = 0
+                    for g in range(groups):
+                        c0 = g * cg
+                        for a in range(kd):
+                            i = z * sd - pd + a * dd
+                            for e in range(kh):
+                                j = y * sh - ph + e * dh
+                                for f in range(kw):
+                                    q = t * sw - pw + f * dw
+                                    dst = crow[col : col + cg]
+                                    col += cg
+                                    if 0 <= i < nd and 0 <= j < nh and 0 <= q < nw:
+                                        src = x[b, i, j, q, c0 : c0 + cg]
+                                        for c in range(cg):
+                                            dst[c] = src[c]
+                                    else:
+                                        for c in range(cg):
+                                            dst[c] = 0
+
+
+def im2col(x, b0, ksize, strides, dilation, pad, out_shape, groups, cols):
+    """Writes the im2col rows of images b0, b0+1, ... of x (b, D, H, W, c) into `cols`.
+
+    `cols` is (n_images * OD*OH*OW, groups*KD*KH*KW*(c//groups)); row (image, z, y, t), column
+    (group, kd, kh, kw, channel). Taps outside x are zeros. Reads only inside x; x and cols must
+    be C-contiguous. Copies go through row views indexed by loop counters (computed indices
+    cost numba a wraparound test per element and block vectorisation: 3-5x slower).
+
+    `_im2col_edges` runs only when some column needs it (see the module notes).
+    """
+    _im2col_interior(x, b0, ksize, strides, dilation, pad, out_shape, groups, cols)
+    ta, tb = _interior_py(ksize, strides, dilation, pad, x.shape[3], out_shape[2], groups)
+    if tb - ta < out_shape[2]:  # some columns reach into the padding (or groups, dilation)
+        _im2col_edges(x, b0, ksize, strides, dilation, pad, out_shape, groups, cols)
+
+
+@numba.njit(cache=True, nogil=True)
+def col2im(cols, b0, ksize, strides, dilation, pad, out_shape, groups, dx):
+    """Adjoint of `im2col`: adds the rows of `cols` into images b0, b0+1, ... of dx.
+
+    dx and cols must be C-contiguous; same loop structure as `im2col`.
+    """
+    nb, nd, nh, nw, nc = dx.shape
+    kd, kh, kw = ksize
+    sd, sh, sw = strides
+    dd, dh, dw = dilation
+    pd, ph, pw = pad
+    od, oh, ow = out_shape
+    cg = nc // groups
+    kg = kd * kh * kw * cg
+    rows = od * oh * ow
+    n = cols.shape[0] // rows
+    if nc != groups * cg or cols.shape[0] != n * rows or cols.shape[1] != groups * kg:
+        raise ValueError("col2im: cols shape does not match dx, ksize, out_shape and groups")
+    if b0 < 0 or b0 + n > nb:
+        raise ValueError("col2im: image range outside dx")
+    run = kw * cg
+    ta, tb = _interior(ksize, strides, dilation, pad, nw, ow, groups)
+    dxr = dx.reshape(nb, nd, nh, nw * nc)
+    for b in range(b0, b0 + n):
+        for z in range(od):
+            for y in range(oh):
+                m0 = (((b - b0) * od + z) * oh + y) * ow
+                if tb > ta:
+                    col = 0
+                    for a in range(kd):
+                        i = z * sd - pd + a * dd
+                        for e in range(kh):
+                            j = y * sh - ph + e * dh
+                            block = cols[m0 + ta : m0 + tb, col : col + run]
+                            col += run
+                            if i < 0 or i >= nd or j < 0 or j >= nh:
+                                continue
+                            s0 = (ta * sw - pw) * nc
+                            xrow = dxr[b, i, j]
+                            if run >= 16:
+                                for t in range(tb - ta):
+                                    dst, src = xrow[s0 + t * sw * nc :], block[t]
+                                    for u in range(run):
+                                        dst[u] += src[u]
+                            else:
+                                for u in range(run):
+                                    dst, src = xrow[s0 + u :: sw * nc], block[:, u]
+                                    for t in range(tb - ta):
+                                        dst[t] += src[t]
+                for t in range(ow):
+                    if ta <= t < tb:
+                        continue
+                    crow = cols[m0 + t]
+                    col = 0
+                    for g in range(groups):
+                        c0 = g * cg
+                        for a in range(kd):
+                            i = z * sd - pd + a * dd
+                            for e in range(kh):
+                                j = y * sh - ph + e * dh
+                                for f in range(kw):
+                                    q = t * sw - pw + f * dw
+                                    if 0 <= i < nd and 0 <= j < nh and 0 <= q < nw:
+                                        src = crow[col : col + cg]
+                                        dst = dx[b, i, j, q, c0 : c0 + cg]
+                                        for c in range(cg):
+                                            dst[c] += src[c]
+                                    col += cg

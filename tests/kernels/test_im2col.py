@@ -1,0 +1,43 @@
+"""kernels/im2col.py: im2col's two kernels give the reference's rows, and a layer without
+padding never compiles the edge kernel (minikeras's own first-run cost; no Keras behaviour)."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from minikeras.kernels import conv, im2col
+
+
+@pytest.mark.parametrize(
+    "pad,out_shape,groups",
+    [((0, 0, 0), (1, 4, 4), 1), ((0, 1, 1), (1, 6, 6), 1), ((0, 0, 0), (1, 4, 4), 3)],
+)
+def test_rows_equal_the_reference(pad, out_shape, groups):
+    x = np.random.default_rng(0).random((2, 1, 6, 6, 3), np.float32)
+    args = ((1, 3, 3), (1, 1, 1), (1, 1, 1), pad, out_shape, groups)
+    cols = np.full((2 * 16 if pad == (0, 0, 0) else 2 * 36, 27), np.nan, np.float32)
+    im2col.im2col(x, 0, *args, cols)
+    np.testing.assert_array_equal(cols, conv.im2col_ref(x, *args))  # copies: exact
+
+
+def test_no_padding_never_compiles_the_edge_kernel(tmp_path):
+    code = textwrap.dedent(
+        """
+        import numpy as np
+        from minikeras.kernels import im2col
+        x = np.ones((1, 1, 5, 5, 2), np.float32)
+        cols = np.empty((9, 18), np.float32)
+        im2col.im2col(x, 0, (1, 3, 3), (1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 3, 3), 1, cols)
+        print(len(im2col._im2col_edges.signatures), end=" ")
+        cols = np.empty((25, 18), np.float32)
+        im2col.im2col(x, 0, (1, 3, 3), (1, 1, 1), (1, 1, 1), (0, 1, 1), (1, 5, 5), 1, cols)
+        print(len(im2col._im2col_edges.signatures))
+        """
+    )
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "MINIKERAS_PREWARM": "0"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
+    assert out.stdout.decode().split() == ["0", "1"]
