@@ -279,11 +279,10 @@ def section():
         "  tensors or their wrappers (`JaxLayer`, `FlaxLayer`, `TorchModuleWrapper`, `TFSMLayer`),",
         "  no `OrbaxCheckpoint`; `keras.distribution` is data-parallel only (`ModelParallel`",
         "  raises).",
-        "- Complex tensors in some ops: `logaddexp`, `corrcoef`, `cdist`, `i0`,",
-        "  `image.extract_patches` (which Keras computes) and the ops Keras refuses raise a",
-        "  TypeError for them; gradients reach complex tensors through the complex, linear and",
-        "  holomorphic ops (`eig`, `svd`, `inv`, ... raise `NotImplementedError`). See",
-        "  docs/keras-compatibility.md#complex.",
+        "- Complex tensors in some ops: `corrcoef`, `cdist`, `i0`, `image.extract_patches` (which",
+        "  Keras computes) and the ops Keras refuses raise a TypeError for them; gradients reach",
+        "  complex tensors through the complex, linear and holomorphic ops (`eig`, `svd`, `inv`,",
+        "  ... raise `NotImplementedError`). See docs/keras-compatibility.md#complex.",
         "- Sparse and ragged tensors; `keras.export`.",
     ]
     return "\n".join(lines)

@@ -100,7 +100,7 @@ COMPLEX_GRAD_OPS = frozenset(
 # checks each against finite differences.
 HOLOMORPHIC_OPS = frozenset(
     """multiply divide square sqrt exp log power matmul einsum tensordot sin cos tan sinh cosh
-    tanh reciprocal expm1 log1p cumsum where take prod""".split()
+    tanh reciprocal expm1 log1p cumsum where take prod logaddexp""".split()
 )
 
 

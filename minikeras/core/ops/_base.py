@@ -47,7 +47,7 @@ COMPLEX_OPS = frozenset(
     triu logsumexp tanh_shrink nan_to_num isreal inv det pinv qr svd matrix_rank roll tile repeat
     pad split broadcast_to full_like inner kron cross solve lstsq isclose var std norm
     slogdet logdet sigmoid silu softsign squareplus sinc logical_not logical_and logical_xor
-    divide_no_nan nanprod take_along_axis trapezoid""".split()
+    divide_no_nan nanprod take_along_axis trapezoid logaddexp""".split()
 )
 
 

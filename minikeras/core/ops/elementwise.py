@@ -327,11 +327,18 @@ def logaddexp(x1, x2):
     >>> print(keras.ops.logaddexp(0.0, 0.0).numpy().round(4))  # log(2)
     0.6931
     """
-    x, y, ta, tb, out = _binary("logaddexp", x1, x2, np.logaddexp)
+    x, y, ta, tb, out = _binary("logaddexp", x1, x2, _logaddexp)
     out = _float_of_ints(out, x, y)
     return Tensor.from_op(
         out, (ta, tb), lambda d: (d * np.exp(x - out), d * np.exp(y - out)), "logaddexp"
     )
+
+
+def _logaddexp(x, y):
+    if np.iscomplexobj(x) or np.iscomplexobj(y):  # numpy's ufunc has no complex loop
+        m = np.where(np.real(x) >= np.real(y), x, y)  # shift by the larger real part
+        return m + np.log(np.exp(x - m) + np.exp(y - m))
+    return np.logaddexp(x, y)
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):

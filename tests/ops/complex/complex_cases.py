@@ -119,6 +119,7 @@ def cases():
         "logical_and",
         "logical_xor",
         "divide_no_nan",
+        "logaddexp",
     ]:
         out += [(name, ["sq_c64", "sq_c64"]), (name, ["sq_c128", "sq_c64"])]
     out += [(name, ["sq_c64", *args]) for name, args in EXTRA_WITH_ARGS]
