@@ -33,6 +33,12 @@ loop over steps calling numpy's BLAS and ufuncs (`benchmarks/lstm_step.py --laye
 77-80 ms for LSTM(128) forward + backward on (64, 80, 128) against 71-79 ms here (three runs on
 the shared machine): no faster, so the one-call-per-sequence kernels stay.
 
+Inference (`predict`, `no_grad`) takes `rnn_infer.lstm_infer` for the LSTM instead: it keeps
+nothing for a backward pass and makes each step one BLAS product of `[x_s, h]`, numpy's own
+OpenBLAS called from numba (`blas.py`), which measured 89-98 GFLOP/s for the lstm workload's
+per-step products where `_matmul_nt` reaches ~75 (the training kernels were not re-measured
+with it).
+
 float32 gates use `_exp32`, a polynomial exp that LLVM vectorizes (scalar libm tanhf/expf cost
 20/5 ns here and would dominate); its relative error is ~2e-7 (1-3 ulp). float64 uses libm.
 """
