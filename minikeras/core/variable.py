@@ -117,7 +117,7 @@ class Variable(Tensor):
 
     def assign(self, value):
         """Overwrites the value in place (same shape) and returns the variable."""
-        new = np.asarray(value.data if isinstance(value, Tensor) else value)
+        new = self._own_kind(value)
         if new.shape != self.data.shape:
             raise ValueError(
                 f"Variable {self.path!r} has shape {self.data.shape}; cannot assign a value of "
@@ -127,12 +127,18 @@ class Variable(Tensor):
         return self
 
     def assign_add(self, value):
-        self.data += np.asarray(value.data if isinstance(value, Tensor) else value, self.dtype)
+        self.data += np.asarray(self._own_kind(value), self.dtype)
         return self
 
     def assign_sub(self, value):
-        self.data -= np.asarray(value.data if isinstance(value, Tensor) else value, self.dtype)
+        self.data -= np.asarray(self._own_kind(value), self.dtype)
         return self
+
+    def _own_kind(self, value):
+        """`value` as an array; a complex value for a real variable gives its real part, as Keras
+        (numpy would warn and do the same)."""
+        new = np.asarray(value.data if isinstance(value, Tensor) else value)
+        return new.real if new.dtype.kind == "c" and self.data.dtype.kind != "c" else new
 
     def __repr__(self):
         return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype.name}>"

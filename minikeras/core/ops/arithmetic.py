@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor
-from ._base import keras_dtype, keras_operands, unwrap
+from ._base import complex_error, keras_dtype, keras_operands, unwrap
 from ._elementwise_base import _binary, _bools_in_int32, _no_grad, _operand
 from .comparison import where
 
@@ -245,6 +245,9 @@ def clip(x, x_min, x_max):
         a = a.astype("int32")
     lo = x_min.data if isinstance(x_min, Tensor) else x_min
     hi = x_max.data if isinstance(x_max, Tensor) else x_max
+    for bound in (lo, hi):  # complex bounds: Keras raises (torch and jax), numpy would warn
+        if np.iscomplexobj(bound):
+            raise complex_error("clip", np.asarray(bound))
     if a.dtype.kind in "iu":  # float bounds make the result float, as Keras 3 (jnp.clip)
         for bound in (lo, hi):
             if bound is not None and np.asarray(bound).dtype.kind == "f":

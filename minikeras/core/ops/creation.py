@@ -96,7 +96,19 @@ def full(shape, fill_value, dtype=None):
     >>> keras.ops.full((2,), 7.0).numpy().tolist()
     [7.0, 7.0]
     """
-    return Tensor(np.full(shape, fill_value, _fdt(dtype)))
+    dt = _fdt(dtype)
+    _check_fill("full", fill_value, dt)
+    return Tensor(np.full(shape, fill_value, dt))
+
+
+def _check_fill(op, fill_value, dtype):
+    """A complex fill value needs a complex dtype: numpy would drop its imaginary part, Keras
+    raises a TypeError (on torch)."""
+    if np.iscomplexobj(fill_value) and np.dtype(dtype).kind != "c":
+        raise TypeError(
+            f"{op}: a complex fill_value needs a complex dtype. Received: "
+            f"fill_value={fill_value!r}, dtype={np.dtype(dtype).name}"
+        )
 
 
 def zeros_like(x, dtype=None):
@@ -151,12 +163,7 @@ def full_like(x, fill_value, dtype=None):
     [3.0, 3.0]
     """
     a = np.asarray(unwrap(x, "full_like")[0])
-    out_dtype = np.dtype(dtype and _fdt(dtype) or a.dtype)
-    if np.iscomplexobj(fill_value) and out_dtype.kind != "c":  # numpy would drop the imaginary part
-        raise TypeError(
-            f"full_like: a complex fill_value needs a complex dtype. Received: "
-            f"fill_value={fill_value!r}, dtype={out_dtype.name}"
-        )
+    _check_fill("full_like", fill_value, dtype and _fdt(dtype) or a.dtype)
     return Tensor(np.full_like(a, fill_value, dtype=dtype and _fdt(dtype)))
 
 

@@ -200,6 +200,11 @@ def pad(x, pad_width, mode="constant", constant_values=None):
         )
     if constant_values is not None and mode != "constant":
         raise ValueError(f"pad: constant_values needs mode='constant'. Received: mode={mode!r}")
+    if np.iscomplexobj(constant_values) and np.asarray(a).dtype.kind != "c":  # as Keras on torch
+        raise TypeError(
+            "pad: a complex constant_values needs a complex tensor. Received: "
+            f"constant_values={constant_values!r}, x.dtype={np.asarray(a).dtype}"
+        )
     kw = {"constant_values": constant_values or 0} if mode == "constant" else {}
     out = np.pad(a, pw, mode=mode, **kw)
     if mode == "constant":

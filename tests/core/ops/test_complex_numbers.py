@@ -340,3 +340,32 @@ def test_fft_pairs_and_complex_tensors_interoperate():
     np.testing.assert_allclose(got.numpy(), np.fft.fft(z), rtol=1e-5, atol=1e-5)
     with pytest.raises((TypeError, ValueError), match="complex|tuple"):
         ops.fft(z)
+
+
+def test_a_complex_fill_value_needs_a_complex_dtype():
+    """full / full_like with a complex fill_value and a real dtype raise a TypeError, as Keras on
+    torch does (numpy would keep the real part); with a complex dtype they fill as Keras."""
+    with pytest.raises(TypeError, match="full: a complex fill_value needs a complex dtype"):
+        ops.full((2,), 1j)
+    with pytest.raises(TypeError, match="full_like: a complex fill_value"):
+        ops.full_like(np.zeros(2, "float32"), 1 + 1j)
+    assert ops.full((2,), 1j, dtype="complex64").numpy().tolist() == [1j, 1j]
+    assert ops.full_like(np.zeros(2, "complex128"), 2j).numpy().tolist() == [2j, 2j]
+
+
+def test_complex_values_into_real_places():
+    """A complex value assigned to a float variable keeps its real part (Keras 3.15.1, torch and
+    jax), with no numpy ComplexWarning; complex clip bounds and a complex pad value for a real
+    tensor raise a TypeError, as Keras on torch."""
+    v = keras.Variable(np.zeros(2, "float32"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        v.assign(np.array([1 + 2j, 3j]))
+        v.assign_add(np.array([1j, 1 + 1j]))
+    assert v.numpy().tolist() == [1.0, 1.0]
+    with pytest.raises(TypeError, match="clip does not support complex"):
+        ops.clip(np.zeros(2, "float32"), 1j, 2)
+    with pytest.raises(TypeError, match="pad: a complex constant_values"):
+        ops.pad(np.zeros(2, "float32"), [(1, 1)], constant_values=1j)
+    padded = ops.pad(np.zeros(2, "complex64"), [(1, 0)], constant_values=1j)
+    assert padded.numpy().tolist() == [1j, 0j, 0j]
