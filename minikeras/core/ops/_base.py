@@ -34,8 +34,9 @@ EAGER_TYPES = frozenset(
 
 
 # The ops that take complex tensors (the names their implementations pass to `unwrap`): each
-# computes as numpy does on complex numbers (tests/core/ops/test_complex.py checks every one).
-# Any other op raises `complex_error` rather than drop the imaginary part or mis-order values.
+# computes as Keras 3 does on complex numbers (tests/ops/complex, tests/core/ops/
+# test_complex_numbers.py check every one). Any other op raises `complex_error` rather than drop
+# an imaginary part or order complex values.
 COMPLEX_OPS = frozenset(
     """convert_to_tensor convert_to_numpy cast copy array shape dtype size ndim stop_gradient
     add subtract multiply divide true_divide negative abs absolute square sqrt exp log power

@@ -109,18 +109,7 @@ def cases():
     out += [("matmul", ["c64", "sq_f32_t"])]
     for name in EXTRA_UNARY.split():
         out += [(name, ["sq_c64"]), (name, ["sq_c128"])]
-    for name in [
-        "inner",
-        "kron",
-        "cross",
-        "solve",
-        "lstsq",
-        "isclose",
-        "logical_and",
-        "logical_xor",
-        "divide_no_nan",
-        "logaddexp",
-    ]:
+    for name in EXTRA_BINARY.split():
         out += [(name, ["sq_c64", "sq_c64"]), (name, ["sq_c128", "sq_c64"])]
     out += [(name, ["sq_c64", *args]) for name, args in EXTRA_WITH_ARGS]
     return out
@@ -131,6 +120,9 @@ EXTRA_UNARY = """sin cos tan sinh cosh tanh arcsin arccos arctan arcsinh arccosh
 expm1 log10 log2 log1p reciprocal rsqrt prod cumsum cumprod var std norm trace diagonal diag flip
 count_nonzero any all tril triu logsumexp sigmoid silu tanh_shrink nan_to_num isreal copy inv det
 pinv qr svd slogdet logdet matrix_rank softsign squareplus sinc logical_not nanprod trapezoid"""
+EXTRA_BINARY = (
+    "inner kron cross solve lstsq isclose logical_and logical_xor divide_no_nan logaddexp"
+)
 EXTRA_WITH_ARGS = [
     ("roll", [1]),
     ("tile", [(2, 1)]),
