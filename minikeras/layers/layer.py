@@ -117,6 +117,8 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
         # the variables tracked as trainable, which `layer.trainable = x` sets to x (Keras 3)
         object.__setattr__(self, "_trainable_tracked", [])
         object.__setattr__(self, "_tracked_metrics", [])
+        # public list/tuple/dict attributes, searched for layers added after assignment
+        object.__setattr__(self, "_layer_containers", {})
         self.name = name or naming.uniquify(naming.to_snake_case(type(self).__name__))
         self._trainable = bool(trainable)
         self.autocast = autocast
@@ -171,6 +173,13 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
 
     # -- attribute tracking ---------------------------------------------------------------
     def __setattr__(self, key, value):
+        self._sync_layer_containers()
+        if (
+            isinstance(value, (list, tuple, dict))
+            and not key.startswith("_")
+            and "_layer_containers" in self.__dict__
+        ):
+            self._layer_containers[key] = None
         if isinstance(value, Layer) and key != "_parent":
             tracked = self.__dict__.get("_tracked_layers")
             if tracked is not None and all(value is not t for t in tracked):
@@ -234,7 +243,29 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
         return out
 
     def _sublayers(self):
+        self._sync_layer_containers()
         return list(self._tracked_layers)
+
+    def _sync_layer_containers(self):
+        """Tracks the layers put into a public list, tuple or dict attribute after it was
+        assigned (`self.blocks = []` then `self.blocks.append(Dense(2))`, nested too), as
+        Keras 3's tracked containers do, in the order they are found."""
+        containers = self.__dict__.get("_layer_containers")
+        if not containers:
+            return
+        tracked = self._tracked_layers
+        for key, seen in containers.items():
+            value = self.__dict__.get(key)
+            if not isinstance(value, (list, tuple, dict)):
+                continue
+            if seen is not None and seen[:2] == (id(value), len(value)) and not seen[2]:
+                continue  # a flat container unchanged in size since the last look
+            items = value.values() if isinstance(value, dict) else value
+            nested = any(isinstance(v, (list, tuple, dict)) for v in items)
+            containers[key] = (id(value), len(value), nested)
+            for layer in _layers_in(value, 3):
+                if layer is not self and all(layer is not t for t in tracked):
+                    tracked.append(layer)
 
     @property
     def metrics(self):
@@ -420,3 +451,13 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
 
 def _has_mask(mask):
     return any(m is not None for m in flatten(mask))
+
+
+def _layers_in(container, depth):
+    """The layers in a list/tuple/dict (and those nested in it, `depth` levels down)."""
+    values = container.values() if isinstance(container, dict) else container
+    for v in values:
+        if isinstance(v, Layer):
+            yield v
+        elif depth > 1 and isinstance(v, (list, tuple, dict)) and len(v) <= 10000:
+            yield from _layers_in(v, depth - 1)

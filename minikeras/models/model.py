@@ -52,10 +52,12 @@ class Model(Trainer, Layer):
         self._init_trainer()
 
     def _sublayers(self):
+        self._sync_layer_containers()
         return list(self._tracked_layers)
 
     @property
     def layers(self):
+        self._sync_layer_containers()
         return [l for l in self._tracked_layers if not getattr(l, "_is_operation", False)]
 
     def get_layer(self, name=None, index=None):

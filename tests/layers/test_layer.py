@@ -213,3 +213,31 @@ def test_flatten_layers_recursive_argument():
     shallow = outer._flatten_layers(include_self=False, recursive=False)
     names = [layer.name for layer in shallow]  # Keras 3.15.1: [input_layer_1, inner, top]
     assert names[1:] == ["inner", "top"] and names[0].startswith("input_layer")
+
+
+class _Forest(keras.Model):  # keras.io deep_neural_decision_forests's NeuralDecisionForest
+    def __init__(self):
+        super().__init__()
+        self.ensemble = []
+        for i in range(2):
+            self.ensemble.append(keras.layers.Dense(2, name=f"tree{i}"))
+        self.head = keras.layers.Dense(3, name="head")
+        self.blocks = {"a": [keras.layers.Dense(1, name="nested")]}
+
+    def call(self, x):
+        y = self.ensemble[0](x) + self.ensemble[1](x)
+        return self.head(y) + self.blocks["a"][0](x)
+
+
+def test_layers_appended_to_container_attributes_are_tracked():
+    # Keras 3.15.1 tracks lists and dicts (TrackedList / TrackedDict): layers appended after
+    # the assignment, and nested ones, are sub-layers with weights (minikeras saw none of them)
+    model = _Forest()
+    model(np.ones((1, 4), "float32"))
+    assert [layer.name for layer in model.layers] == ["tree0", "tree1", "head", "nested"]
+    assert [w.path for w in model.weights] == [
+        f"{model.name}/{n}/{v}"
+        for n in ("tree0", "tree1", "head", "nested")
+        for v in ("kernel", "bias")
+    ]
+    assert model.count_params() == 34 and len(model.trainable_weights) == 8
