@@ -46,6 +46,20 @@ def uniquify(base):
     return base if n == 0 else f"{base}_{n}"
 
 
+def get_uid(prefix=""):
+    """Counts the calls with `prefix`: 1, 2, 3, ... (`keras.backend.get_uid`).
+
+    The counts are the default names' (as in Keras 3): after a layer took the name `dense`,
+    `get_uid("dense")` gives 2. `clear_session()` starts them again.
+
+    >>> from minikeras.utils.naming import get_uid
+    >>> get_uid("doc_uid"), get_uid("doc_uid")
+    (1, 2)
+    """
+    _counts[prefix] = _counts.get(prefix, 0) + 1
+    return _counts[prefix]
+
+
 def reset_names():
     """Forgets every default name handed out, so `dense`, `dense_1`, ... start again.
 
