@@ -329,6 +329,8 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
                     f"{describe(self)} was called without inputs: pass them positionally or as "
                     f"`{first}=`. Received keyword arguments {sorted(kwargs)}."
                 )
+        if len(args) > 1 and self._call_has_training and "training" not in kwargs:
+            args, kwargs = _positional_training(self._call_arg_names, args, kwargs)
         inputs = args[0]
         if type(inputs) is Tensor and len(args) == 1 and plain_values(kwargs):
             # the common eager call, one tensor in: no structure to walk
@@ -461,3 +463,14 @@ def _layers_in(container, depth):
             yield v
         elif depth > 1 and isinstance(v, (list, tuple, dict)) and len(v) <= 10000:
             yield from _layers_in(v, depth - 1)
+
+
+def _positional_training(names, args, kwargs):
+    """`layer(x, True)` where call's second parameter is `training`: Keras 3 binds the call's
+    arguments to its signature, so a positional `training` (and any after it) counts as the
+    keyword; minikeras resolves `training` from the keywords."""
+    if "training" not in names or names.index("training") >= len(args):
+        return args, kwargs
+    i = names.index("training")
+    rest = {n: a for n, a in zip(names[i:], args[i:])}
+    return args[:i], {**kwargs, **rest}

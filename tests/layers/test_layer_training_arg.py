@@ -66,3 +66,21 @@ def test_augmentation_layers_augment_by_default_and_not_in_predict():
             assert np.array_equal(o[i], images[i]) or np.array_equal(o[i], images[i, :, ::-1])
     model = keras.Sequential([keras.Input((4, 5, 1)), layer])
     np.testing.assert_array_equal(model.predict(images, verbose=0), images)
+
+
+def test_training_passed_positionally():
+    # Keras 3.15.1 binds call's arguments to its signature: a functional model called as
+    # `model(x, True)` trains (dropout on); keras.io gan_ada calls its augmenter and generator
+    # so. minikeras gave `training` twice (TypeError). Keras refuses a non-tensor positional
+    # argument for other layers (ValueError); minikeras binds it the same way instead.
+    x = np.ones((4, 3), "float32")
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dropout(0.999, seed=1)(inputs))
+    assert np.asarray(model(x, True)).sum() < 12 and np.asarray(model(x, False)).sum() == 12
+
+    class Scaled(keras.layers.Layer):
+        def call(self, x, training=None, scale=1.0):
+            return x * (2.0 if training else 1.0) * scale
+
+    layer = Scaled()
+    assert np.asarray(layer(x, True, 3.0))[0, 0] == 6.0 and np.asarray(layer(x))[0, 0] == 1.0
