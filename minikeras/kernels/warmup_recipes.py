@@ -34,7 +34,12 @@ def _conv(k, part, entries):
     return [("im2col_edges", lambda: k.conv(x, w, *same, (1, 5, 5), 1))]
 
 
-@recipe("pool", kernels=("_max_pool_2x2", "_max_pool_grad_rows"))
+# each recipe's `kernels` mark the module cold while one of them is not cached: the training
+# kernels, and the inference kernels the symbolic build's placeholder runs would call (under
+# no_grad), which the references stand in for until the background process has compiled them
+
+
+@recipe("pool", kernels=("_max_pool_2x2", "_max_pool_grad_rows", "_max_pool_2x2_values"))
 def _pool(k, part, entries):
     x = _ones(2, 1, 4, 4, 3)
     two = ((1, 2, 2), (1, 2, 2), (0, 0, 0), (1, 2, 2))
@@ -127,7 +132,10 @@ _GRU = ("gru_forward",)
 _SIMPLE = ("simple_rnn_forward",)
 
 
-@recipe("rnn", kernels=("rnn_lstm._lstm_forward_rows", "rnn_lstm._lstm_backward_rows"))
+_RNN = ("rnn_lstm._lstm_forward_rows", "rnn_lstm._lstm_backward_rows", "rnn_infer._lstm_infer_rows")
+
+
+@recipe("rnn", kernels=_RNN)
 def _rnn(k, part, entries):
     """The LSTM's, GRU's (reset_after) and SimpleRNN's training kernels, for the cells among
     `entries` (the LSTM when none is known); the others' and the LSTM inference kernel under

@@ -3,6 +3,7 @@ numpy references (`kernels.references`). No Keras behaviour is involved: these a
 own first-run optimisations, checked for what they promise (a filled cache, one process per
 cache directory, nothing left running)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -132,7 +133,8 @@ def test_references_on_a_cold_module(monkeypatch):
 
 
 _MODEL = """
-import sys
+import hashlib
+import json
 import numpy as np
 from numba.core import event
 compiled = []
@@ -143,6 +145,7 @@ class Listener(event.Listener):
         pass
 event.register("numba:compile", Listener())
 import minikeras as keras
+keras.utils.set_random_seed(0)
 layers = keras.layers
 frame = keras.Input(shape=(12, 12, 3))
 f = layers.Conv2D(4, 3, activation="relu")(frame)
@@ -159,8 +162,10 @@ model.compile(optimizer="adam",
               loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
 rng = np.random.default_rng(0)
 x = [rng.random((4, 3, 12, 12, 3), np.float32), rng.integers(0, 20, (4, 5)).astype(np.int32)]
-model.train_on_batch(x, np.array([0, 1, 2, 1], np.int32))
-print(sorted(set(compiled)))
+for _ in range(2):
+    model.train_on_batch(x, np.array([0, 1, 2, 1], np.int32))
+digest = hashlib.sha1(b"".join(np.ascontiguousarray(w).tobytes() for w in model.get_weights()))
+print(json.dumps({"compiled": sorted(set(compiled)), "weights": digest.hexdigest()}))
 """
 
 
@@ -180,10 +185,28 @@ def test_a_warmed_cache_compiles_nothing_in_the_first_step(tmp_path):
     script = os.path.join(ROOT, "minikeras", "kernels", "warmup.py")
     drain = [sys.executable, script, ROOT, warmup_cache_dir(env), "--drain"]
     subprocess.run(drain, input="\n".join(lines).encode(), env=env, timeout=600, check=True)
+    assert _train(env)["compiled"] == []
+
+
+def _train(env):
     out = subprocess.run(
         [sys.executable, "-c", _MODEL], env=env, capture_output=True, timeout=600, check=True
     )
-    assert out.stdout.decode().strip().splitlines()[-1] == "[]"
+    return json.loads(out.stdout.decode().strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(runtime.available_cpus() < 2, reason="prewarm needs a second CPU")
+def test_cold_and_warm_runs_train_to_the_same_bits(tmp_path):
+    """A first run (the background process and the main one share the compiling) and a second
+    run on the filled cache give bit-identical weights after two steps, and so does a first run
+    without the background process."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "a"), "MINIKERAS_PREWARM": "1"}
+    cold = _train(env)
+    warm = _train(env)
+    alone = _train({**env, "NUMBA_CACHE_DIR": str(tmp_path / "b"), "MINIKERAS_PREWARM": "0"})
+    assert cold["compiled"] and warm["compiled"] == []
+    assert cold["weights"] == warm["weights"] == alone["weights"]
 
 
 def warmup_cache_dir(env):
