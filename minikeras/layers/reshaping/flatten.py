@@ -3,20 +3,8 @@
 import math
 
 from ...core import ops
+from ..convolutional.conv_utils import standardize_data_format
 from ..layer import InputSpec, Layer
-
-
-def standardize_data_format(data_format):
-    """`None` -> `"channels_last"`; otherwise checks the value."""
-    if data_format is None:
-        return "channels_last"
-    fmt = str(data_format).lower()
-    if fmt not in ("channels_last", "channels_first"):
-        raise ValueError(
-            "The `data_format` argument must be one of 'channels_first', "
-            f"'channels_last'. Received: data_format={data_format!r}"
-        )
-    return fmt
 
 
 class Flatten(Layer):
@@ -25,7 +13,8 @@ class Flatten(Layer):
     Inputs shaped `(batch,)` become `(batch, 1)`.
 
     Args:
-        data_format: `"channels_last"` (default) or `"channels_first"`; with channels-first
+        data_format: `"channels_last"` or `"channels_first"` (default: the global
+            `keras.config.image_data_format()`, as Keras); with channels-first
             inputs the channel axis is moved last before flattening, so the result matches the
             channels-last layout (as Keras).
 

@@ -32,3 +32,19 @@ def test_flatten_1d_input_and_symbolic_shapes():
     assert keras.layers.Flatten().compute_output_shape((None, None, 3)) == (None, None)
     with pytest.raises(ValueError, match="data_format"):
         keras.layers.Flatten(data_format="nchw")
+
+
+def test_flatten_follows_the_global_image_data_format():
+    # keras.io eeg_bci_ssvepformer sets keras.backend.set_image_data_format("channels_first");
+    # Keras 3.15.1's Flatten() then moves the channel axis last: [0, 4, 8, 1, 5, 9] for the
+    # first row of arange(24).reshape(2, 3, 4) (minikeras flattened as channels-last)
+    x = np.arange(24.0, dtype="float32").reshape(2, 3, 4)
+    keras.backend.set_image_data_format("channels_first")
+    try:
+        layer = keras.layers.Flatten()
+        out = np.asarray(layer(x))
+    finally:
+        keras.backend.set_image_data_format("channels_last")
+    assert layer.data_format == "channels_first"
+    np.testing.assert_array_equal(out[0, :6], [0, 4, 8, 1, 5, 9])
+    assert keras.layers.Flatten().data_format == "channels_last"
