@@ -35,6 +35,15 @@ def load(name):
     return module
 
 
+def expect(name):
+    """Tells the background warm-up that the backward pass will load kernel module `name`: ops
+    whose forward runs no kernel call it (an embedding lookup, whose gradient is a row
+    scatter-add), so that the warm-up plans that kernel in the layer's place. Only inside
+    `references()` (the build's placeholder runs); elsewhere it does nothing."""
+    if getattr(_local, "references", 0) and name not in _loaded:
+        load(name)
+
+
 @contextlib.contextmanager
 def references():
     """Within this block (in this thread), `load` gives the numpy references (`f_ref` for `f`,

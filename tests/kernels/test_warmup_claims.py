@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 
 import minikeras.kernels as kernels
@@ -193,3 +194,19 @@ def test_early_start_on_an_empty_cache_only(tmp_path):
         pass
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
     assert out.stdout.decode().strip() == "None"
+
+
+def test_an_embedding_lookup_plans_its_backward_kernel(monkeypatch):
+    """`ops.take` along axis 0 of a table runs no kernel forward, and its gradient is the row
+    scatter-add: inside the build's `references()` it asks the warm-up for that module."""
+    from minikeras.core import ops
+
+    asked = []
+    monkeypatch.setattr(warmup, "request", lambda name, module, entry=None: asked.append(name))
+    monkeypatch.delitem(kernels._loaded, "scatter", raising=False)
+    table, ids = np.ones((5, 3), np.float32), np.array([[0, 4]])
+    ops.take(table, ids, axis=0)
+    assert asked == []  # outside the build's placeholder runs: nothing
+    with kernels.references():
+        ops.take(table, ids, axis=0)
+    assert asked == ["scatter"]

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ...kernels import load as load_kernels
+from ...kernels import expect as expect_kernels, load as load_kernels
 from ..tensor import Tensor
 from ._base import to_tensor, unwrap
 from .shape import reshape
@@ -72,6 +72,8 @@ def take(x, indices, axis=None):
     axis = axis % a.ndim
     idx = _check_indices("take", idx, a.shape[axis], axis)
     out = np.take(a, idx, axis=axis)
+    if axis == 0 and a.ndim >= 2:
+        expect_kernels("scatter")  # the backward's kernel, planned by a cold start's warm-up
 
     def backward(d):
         g = np.zeros(a.shape, dtype=d.dtype)
