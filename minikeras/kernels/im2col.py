@@ -6,8 +6,10 @@ im2col is two kernels, `_im2col_interior` (the columns whose window row is one c
 of x) and `_im2col_edges` (the others: padding along W, groups, dilation along W), and calls
 the second only when some column needs it: a layer without padding never compiles it, which
 matters on a first run (a cold numba cache), where im2col compiled in 1.2 s of CPU instead of
-1.8 (median of 3 fresh processes). col2im stays one kernel: splitting it would change the order
-in which it adds overlapping windows, and so the bits of its sums.
+1.8 (median of 3 fresh processes). col2im is not split that way, which would change the order in
+which it adds overlapping windows (and so the bits of its sums): a layer whose columns are all
+interior runs `_col2im_interior`, the same loops without the edge ones, and any other layer the
+whole `_col2im_all`.
 """
 
 import numba
@@ -140,11 +142,57 @@ def im2col(x, b0, ksize, strides, dilation, pad, out_shape, groups, cols):
 
 
 @numba.njit(cache=True, nogil=True)
-def col2im(cols, b0, ksize, strides, dilation, pad, out_shape, groups, dx):
-    """Adjoint of `im2col`: adds the rows of `cols` into images b0, b0+1, ... of dx.
+def _col2im_interior(cols, b0, ksize, strides, dilation, pad, out_shape, groups, dx):
+    """`col2im` when every column is interior: `_col2im_all` without its edge loop (the
+    same sums in the same order)."""
+    nb, nd, nh, nw, nc = dx.shape
+    kd, kh, kw = ksize
+    sd, sh, sw = strides
+    dd, dh, dw = dilation
+    pd, ph, pw = pad
+    od, oh, ow = out_shape
+    cg = nc // groups
+    kg = kd * kh * kw * cg
+    rows = od * oh * ow
+    n = cols.shape[0] // rows
+    if nc != groups * cg or cols.shape[0] != n * rows or cols.shape[1] != groups * kg:
+        raise ValueError("col2im: cols shape does not match dx, ksize, out_shape and groups")
+    if b0 < 0 or b0 + n > nb:
+        raise ValueError("col2im: image range outside dx")
+    run = kw * cg
+    ta, tb = _interior(ksize, strides, dilation, pad, nw, ow, groups)
+    dxr = dx.reshape(nb, nd, nh, nw * nc)
+    for b in range(b0, b0 + n):
+        for z in range(od):
+            for y in range(oh):
+                m0 = (((b - b0) * od + z) * oh + y) * ow
+                if tb > ta:
+                    col = 0
+                    for a in range(kd):
+                        i = z * sd - pd + a * dd
+                        for e in range(kh):
+                            j = y * sh - ph + e * dh
+                            block = cols[m0 + ta : m0 + tb, col : col + run]
+                            col += run
+                            if i < 0 or i >= nd or j < 0 or j >= nh:
+                                continue
+                            s0 = (ta * sw - pw) * nc
+                            xrow = dxr[b, i, j]
+                            if run >= 16:
+                                for t in range(tb - ta):
+                                    dst, src = xrow[s0 + t * sw * nc :], block[t]
+                                    for u in range(run):
+                                        dst[u] += src[u]
+                            else:
+                                for u in range(run):
+                                    dst, src = xrow[s0 + u :: sw * nc], block[:, u]
+                                    for t in range(tb - ta):
+                                        dst[t] += src[t]
 
-    dx and cols must be C-contiguous; same loop structure as `im2col`.
-    """
+
+@numba.njit(cache=True, nogil=True)
+def _col2im_all(cols, b0, ksize, strides, dilation, pad, out_shape, groups, dx):
+    """`col2im` with edge columns (padding, groups, dilation along W)."""
     nb, nd, nh, nw, nc = dx.shape
     kd, kh, kw = ksize
     sd, sh, sw = strides
@@ -207,3 +255,16 @@ def col2im(cols, b0, ksize, strides, dilation, pad, out_shape, groups, dx):
                                         for c in range(cg):
                                             dst[c] += src[c]
                                     col += cg
+
+
+def col2im(cols, b0, ksize, strides, dilation, pad, out_shape, groups, dx):
+    """Adjoint of `im2col`: adds the rows of `cols` into images b0, b0+1, ... of dx.
+
+    dx and cols must be C-contiguous; same loop structure as `im2col`.
+
+    A layer whose columns are all interior (no padding along W, groups or W dilation) runs
+    `_col2im_interior`, which has no edge loop to compile; the others `_col2im_all`.
+    """
+    ta, tb = _interior_py(ksize, strides, dilation, pad, dx.shape[3], out_shape[2], groups)
+    kernel = _col2im_interior if tb - ta == out_shape[2] else _col2im_all
+    kernel(cols, b0, ksize, strides, dilation, pad, out_shape, groups, dx)

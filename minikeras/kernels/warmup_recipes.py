@@ -21,17 +21,20 @@ def _ones(*shape, dtype=F):
     return np.ones(shape, dtype)
 
 
-@recipe("conv", kernels=("im2col._im2col_interior", "im2col.col2im"))
+@recipe("conv", kernels=("im2col._im2col_interior", "im2col._col2im_interior"))
 def _conv(k, part, entries):
     x, w = _ones(2, 1, 5, 5, 3), _ones(1, 3, 3, 3, 4)
     geometry = ((1, 1, 1), (1, 1, 1), (0, 0, 0))
     if part == "fwd":  # im2col without padding: its interior kernel only
         return [("im2col", lambda: k.conv(x, w, *geometry, (1, 3, 3), 1, keep_cols=True))]
-    if part == "bwd":  # col2im
+    if part == "bwd":  # col2im without padding: its interior kernel
         d = _ones(2, 1, 3, 3, 4)
         return [("col2im", lambda: k.conv_grad_input(d, w, x.shape, *geometry, 1))]
-    same = ((1, 1, 1), (1, 1, 1), (0, 1, 1))  # "same" padding: the edge columns' kernel
-    return [("im2col_edges", lambda: k.conv(x, w, *same, (1, 5, 5), 1))]
+    same = ((1, 1, 1), (1, 1, 1), (0, 1, 1))  # "same" padding: the kernels with edge columns
+    d = _ones(2, 1, 5, 5, 4)
+    return [("im2col_edges", lambda: k.conv(x, w, *same, (1, 5, 5), 1))] + [
+        ("col2im_all", lambda: k.conv_grad_input(d, w, x.shape, *same, 1))
+    ]
 
 
 # each recipe's `kernels` mark the module cold while one of them is not cached: the training

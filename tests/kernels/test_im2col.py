@@ -41,3 +41,17 @@ def test_no_padding_never_compiles_the_edge_kernel(tmp_path):
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "MINIKERAS_PREWARM": "0"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, check=True)
     assert out.stdout.decode().split() == ["0", "1"]
+
+
+@pytest.mark.parametrize("pad,out_shape", [((0, 0, 0), (1, 4, 4)), ((0, 1, 1), (1, 6, 6))])
+def test_col2im_interior_kernel_adds_as_the_whole_one(pad, out_shape):
+    """Without edge columns `col2im` runs `_col2im_interior`: bit for bit what `_col2im_all`
+    gives; with them it runs `_col2im_all`. Both match the reference."""
+    rng = np.random.default_rng(1)
+    args = ((1, 3, 3), (1, 1, 1), (1, 1, 1), pad, out_shape, 1)
+    cols = rng.standard_normal((2 * out_shape[1] * out_shape[2], 27)).astype(np.float32)
+    dx, whole = (np.zeros((2, 1, 6, 6, 3), np.float32) for _ in range(2))
+    im2col.col2im(cols, 0, *args, dx)
+    im2col._col2im_all(cols, 0, *args, whole)
+    assert dx.tobytes() == whole.tobytes()
+    np.testing.assert_allclose(dx, conv.col2im_ref(cols, dx.shape, *args), rtol=1e-5, atol=1e-5)
