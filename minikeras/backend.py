@@ -8,9 +8,16 @@ from .utils.naming import get_uid, reset_names
 
 
 def is_keras_tensor(x):
-    """Whether `x` is a symbolic tensor (a `KerasTensor`, as `keras.Input` returns); the same
-    answer as `keras.utils.is_keras_tensor`, told by the class without importing the layers
-    floor (`layers/node.py` defines it).
+    """Whether `x` is a symbolic tensor (a `KerasTensor`, as `keras.Input` returns).
+
+    The same answer as `keras.utils.is_keras_tensor`, told by the class without importing the
+    layers floor (`layers/node.py` defines it).
+
+    Args:
+        x: anything.
+
+    Returns:
+        True for a KerasTensor, False for arrays, Tensors and everything else.
 
     >>> import minikeras as keras
     >>> keras.backend.is_keras_tensor(keras.Input((3,))), keras.backend.is_keras_tensor(3.0)
@@ -25,6 +32,12 @@ def is_keras_tensor(x):
 def is_float_dtype(dtype):
     """Whether `dtype` (any form `standardize_dtype` takes) is a float type, bfloat16 included.
 
+    Args:
+        dtype: a dtype name, numpy dtype or Python type.
+
+    Returns:
+        A bool (False for complex types).
+
     >>> import minikeras as keras
     >>> keras.backend.is_float_dtype("bfloat16"), keras.backend.is_float_dtype("int8")
     (True, False)
@@ -35,6 +48,12 @@ def is_float_dtype(dtype):
 
 def is_int_dtype(dtype):
     """Whether `dtype` (any form `standardize_dtype` takes) is a signed or unsigned integer type.
+
+    Args:
+        dtype: a dtype name, numpy dtype or Python type.
+
+    Returns:
+        A bool (False for bool).
 
     >>> import minikeras as keras
     >>> keras.backend.is_int_dtype("uint8"), keras.backend.is_int_dtype(float)

@@ -52,6 +52,12 @@ def get_uid(prefix=""):
     The counts are the default names' (as in Keras 3): after a layer took the name `dense`,
     `get_uid("dense")` gives 2. `clear_session()` starts them again.
 
+    Args:
+        prefix: the string whose calls are counted.
+
+    Returns:
+        The count of calls with `prefix` so far, this one included.
+
     >>> from minikeras.utils.naming import get_uid
     >>> get_uid("doc_uid"), get_uid("doc_uid")
     (1, 2)
