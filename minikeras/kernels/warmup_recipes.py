@@ -138,7 +138,7 @@ _SIMPLE = ("simple_rnn_forward",)
 _RNN = ("rnn_lstm._lstm_forward_rows", "rnn_lstm._lstm_backward_rows", "rnn_infer._lstm_infer_rows")
 
 
-@recipe("rnn", kernels=_RNN)
+@recipe("rnn", kernels=_RNN, early=True)
 def _rnn(k, part, entries):
     """The LSTM's, GRU's (reset_after) and SimpleRNN's training kernels, for the cells among
     `entries` (the LSTM when none is known); the others' and the LSTM inference kernel under

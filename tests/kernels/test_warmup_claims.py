@@ -142,9 +142,9 @@ def test_plan_follows_a_training_step_and_the_background_takes_it_from_the_end()
         done.add(item[0])
         order.append(item[0])
     assert order[:5] == [
+        ("rnn", "bwd", "lstm_bwd"),  # an `early` module's backward: the largest, first
         ("adam", "bwd", "update"),
         ("conv", "bwd", "col2im"),
-        ("rnn", "bwd", "lstm_bwd"),
         ("rnn", "fwd", "lstm_fwd"),
         ("conv", "fwd", "im2col"),
     ]
