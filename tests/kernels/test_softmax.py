@@ -43,3 +43,17 @@ def test_ops_softmax_last_axis_uses_the_kernel_and_matches_the_formula(monkeypat
     np.testing.assert_allclose(out.numpy(), s, rtol=1e-6, atol=1e-7)
     (g,) = gradients(out, [t], output_gradient=d)
     np.testing.assert_allclose(g, s * (d - (d * s).sum(-1, keepdims=True)), rtol=1e-5, atol=1e-6)
+
+
+def test_threads_split_rows_without_changing_a_bit(monkeypatch):
+    from minikeras.kernels import threads
+
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal((700, 128)) * 4).astype(np.float32)
+    d = rng.standard_normal((700, 128)).astype(np.float32)
+    one = K.softmax(x)
+    grad = K.softmax_grad(one, d)
+    monkeypatch.setattr(threads, "num_threads", lambda: 2)
+    np.testing.assert_array_equal(K.softmax(x), one)
+    np.testing.assert_array_equal(K.softmax_grad(one, d), grad)
+    np.testing.assert_allclose(one, K.softmax_ref(x), rtol=1e-5, atol=1e-7)
