@@ -52,6 +52,21 @@ def test_col2im_interior_kernel_adds_as_the_whole_one(pad, out_shape):
     cols = rng.standard_normal((2 * out_shape[1] * out_shape[2], 27)).astype(np.float32)
     dx, whole = (np.zeros((2, 1, 6, 6, 3), np.float32) for _ in range(2))
     im2col.col2im(cols, 0, *args, dx)
-    im2col._col2im_all(cols, 0, *args, whole)
+    ta, tb = im2col._interior(*args[:4], 6, out_shape[2], 1)
+    im2col._col2im_all(cols, 0, 2, ta, tb, *args, whole)
     assert dx.tobytes() == whole.tobytes()
     np.testing.assert_allclose(dx, conv.col2im_ref(cols, dx.shape, *args), rtol=1e-5, atol=1e-5)
+
+
+def test_wrappers_check_what_the_kernels_no_longer_do():
+    """The kernels read and write without checks; `im2col` and `col2im` raise first."""
+    x = np.ones((2, 1, 5, 5, 3), np.float32)
+    args = ((1, 3, 3), (1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 3, 3), 1)
+    with pytest.raises(ValueError, match=r"im2col: cols shape \(18, 26\) does not match"):
+        im2col.im2col(x, 0, *args, np.empty((18, 26), np.float32))
+    with pytest.raises(ValueError, match=r"im2col: images \[1, 3\) outside the 2 of x"):
+        im2col.im2col(x, 1, *args, np.empty((18, 27), np.float32))
+    with pytest.raises(ValueError, match="col2im: dx must be C-contiguous"):
+        im2col.col2im(
+            np.ones((9, 27), np.float32), 0, *args, np.ones((1, 1, 5, 10, 3))[:, :, :, ::2]
+        )
