@@ -71,6 +71,9 @@ PARALLEL_MIN = 1 << 16  # im2col values below which a convolution stays on one t
 # blocks of that size (see `_matmul_rows`)
 SMALL_GEMM_MACS = 10**6
 SMALL_GEMM_MIN_ROWS = 512  # narrower blocks than this measured slower than one whole product
+# inference 3x3 convolutions with at least this many input channels run Winograd F(2x2, 3x3)
+# (`winograd.py`): 64 images 13x13x32 -> 64 filters, 3.7 -> 2.3 ms on one thread
+WINOGRAD_MIN_CHANNELS = 32
 
 
 # -- references --------------------------------------------------------------------------------
@@ -145,6 +148,18 @@ def _pointwise(ksize, strides, pad, out_shape, in_spatial, groups):
     """A 1x1 convolution without stride or padding is one GEMM on x itself: no im2col."""
     unit = ksize == (1, 1, 1) and strides == (1, 1, 1) and pad == (0, 0, 0)
     return unit and tuple(out_shape) == tuple(in_spatial) and groups == 1
+
+
+def _winograd(x, ksize, strides, dilation, pad, out_shape, groups):
+    """Whether an inference convolution runs `winograd.conv3x3`: 2-D, 3x3, stride and dilation
+    1, no groups, float32, at least WINOGRAD_MIN_CHANNELS input channels."""
+    plain = strides == (1, 1, 1) and dilation == (1, 1, 1) and groups == 1
+    flat = x.shape[1] == 1 and out_shape[0] == 1 and pad[0] == 0
+    if not (plain and flat and tuple(ksize) == (1, 3, 3) and x.shape[-1] >= WINOGRAD_MIN_CHANNELS):
+        return False
+    from . import winograd
+
+    return winograd.available(x.dtype)
 
 
 def _chunks(nb, out_shape, width, itemsize):
@@ -236,6 +251,13 @@ def conv(x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False
             _bias_act_rows(out, *epilogue, out)
         out = out.reshape(nb, *out_shape, filters)
         return (out, None) if keep_cols else out
+    if epilogue is not None and _winograd(x, ksize, strides, dilation, pad, out_shape, groups):
+        from . import winograd
+
+        y = winograd.conv3x3(
+            x[:, 0], kernel[0], *epilogue, pad[1:], out_shape[1:], _threads_for(x.size * 9)
+        )
+        return y.reshape(nb, *out_shape, filters)
     width = groups * w.shape[0]
     per, rows = _chunks(nb, out_shape, width, x.itemsize)
     out = np.empty((nb * rows, filters), dtype=x.dtype)
