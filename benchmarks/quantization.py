@@ -8,7 +8,9 @@ time of the int8 model / the float32 model (same library, batch = the workload's
 benchmark data. Keras 3 (the anchors venv, torch backend, one thread) gets the same figures
 through a subprocess when present. Keras 3.15.1 quantizes only Dense/EinsumDense/Embedding: in
 the cnn only the two Dense layers become int8 and the convolutions stay float32 (in both
-libraries), which bounds the cnn's weight ratio and speed-up.
+libraries), which bounds the cnn's weight ratio and speed-up. The row `cnn+conv` is minikeras's
+opt-in `model.quantize("int8", include_conv=True)`, which quantizes the convolutions too (a
+minikeras extension; Keras cannot load that model).
 
 Usage: python benchmarks/quantization.py  (MINIKERAS_NUM_THREADS=1 by default)
 """
@@ -26,7 +28,7 @@ sys.path.insert(0, str(HERE))
 ANCHORS = os.environ.get("KERAS_ANCHORS", "/work/anchors/bin/python")
 
 
-def measure(keras, name, n_batches=20, repeats=5):
+def measure(keras, name, n_batches=20, repeats=5, include_conv=False):
     import numpy as np
 
     import workloads
@@ -60,7 +62,7 @@ def measure(keras, name, n_batches=20, repeats=5):
     b_float = nbytes(model)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model.quantize("int8")
+        model.quantize("int8", **({"include_conv": True} if include_conv else {}))
     y_int8, t_int8 = run(model)
     return {
         "weights_ratio": nbytes(model) / b_float,
@@ -86,6 +88,7 @@ def main():
     import minikeras
 
     rows = {"minikeras": {n: measure(minikeras, n) for n in ("mlp", "cnn")}}
+    rows["minikeras"]["cnn+conv"] = measure(minikeras, "cnn", include_conv=True)
     if pathlib.Path(ANCHORS).exists():
         env = dict(os.environ, KERAS_BACKEND="torch", OMP_NUM_THREADS="1")
         out = subprocess.run(

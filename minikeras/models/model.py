@@ -111,6 +111,9 @@ class Model(Trainer, Layer):
             config: a `keras.quantizers.QuantizationConfig`.
             filters: a regex (searched in layer names), a list of them, or a callable on the
                 layer: only matching layers are quantized.
+            **kwargs: `type_check` (as Keras); `include_conv=True`, a minikeras extension,
+                also quantizes `Conv1D`/`Conv2D`/`Conv3D` to int8 (Keras 3.15.1 quantizes no
+                convolution and cannot load such a model back).
         """
         from .quantize import quantize_model
 

@@ -86,8 +86,8 @@ def translate_config(tree, depth=0):
         if class_name == "MultiHeadAttention":  # Keras 2 only; shapes come from the call
             for key in ("query_shape", "key_shape", "value_shape", "softmax_robust_masking"):
                 cfg.pop(key, None)
-        if isinstance(cfg.get("dtype"), dict):
-            cfg["dtype"] = (cfg["dtype"].get("config") or {}).get("name")
+        if _named_policy(cfg.get("dtype")):
+            cfg["dtype"] = cfg["dtype"]["config"]["name"]
     for value in tree.values():
         if isinstance(value, (dict, list)):
             translate_config(value, depth + 1)
@@ -165,6 +165,13 @@ _KERAS3_ONLY = {
 _FAN_AXES = {"input_axes": None, "output_axes": None}
 
 
+def _named_policy(dtype):
+    """Whether a config's `dtype` is a `DTypePolicy` dict that its name stands for. A quantized
+    policy (`{"mode", "source_name"}`, no name) stays a dict, as Keras 3 writes it in `.h5`
+    files too (a name would lose the quantization; tf.keras 2 cannot build such a layer)."""
+    return isinstance(dtype, dict) and "name" in (dtype.get("config") or {})
+
+
 def _drop_defaults(cfg, defaults):
     for key, default in defaults.items():
         if key in cfg and cfg[key] == default:
@@ -189,8 +196,8 @@ def to_keras2(tree, depth=0):
         return tree
     cfg, class_name = tree.get("config"), tree.get("class_name")
     if isinstance(class_name, str) and isinstance(cfg, dict):
-        if isinstance(cfg.get("dtype"), dict):
-            cfg["dtype"] = (cfg["dtype"].get("config") or {}).get("name")
+        if _named_policy(cfg.get("dtype")):
+            cfg["dtype"] = cfg["dtype"]["config"]["name"]
         if class_name == "InputLayer" and "batch_shape" in cfg:
             cfg["batch_input_shape"] = cfg.pop("batch_shape")
         if class_name == "LeakyReLU" and "negative_slope" in cfg:

@@ -15,6 +15,7 @@ import numpy as np
 
 from ...kernels import load as load_kernels
 from ..tensor import Tensor
+from .conv import _grad_output, _grad_volume, _input, _ints, _output, _three, _volume, _window
 from .fused_bias_act import _EPILOGUES, bias_act
 
 
@@ -78,3 +79,80 @@ def quantized_dense(x, kernel, kernel_scale, bias=None, activation=None, epsilon
     if fused:
         return y
     return bias_act(y, bias, activation)
+
+
+def quantized_conv(
+    x,
+    kernel,
+    kernel_scale,
+    bias=None,
+    activation=None,
+    strides=1,
+    padding="valid",
+    data_format=None,
+    dilation_rate=1,
+    epsilon=1e-7,
+):
+    """int8 convolution: each window of `x` goes through Keras's int8 Dense product with the
+    kernel reshaped to `(window values, filters)` (`kernels/conv_int8.py`), then `+ bias` and the
+    activation (linear and ReLU inside the kernel).
+
+    Args:
+        x: float inputs `(batch, spatial..., channels)` (or channels first with `data_format`).
+        kernel: int8 `(spatial..., channels, filters)`, quantized as `round(w * kernel_scale)`.
+        kernel_scale: float32 `(filters,)`.
+        bias: `(filters,)` or None.
+        activation: callable or None.
+        strides, padding, data_format, dilation_rate: as `ops.conv` (no groups).
+        epsilon: the inputs quantizer's epsilon.
+
+    Returns:
+        A tensor `(batch, out_spatial..., filters)` (in `data_format`) of `x`'s float dtype.
+        Its gradient, as `quantized_dense`'s: the inputs get the float convolution's input
+        gradient with the kernel dequantized (for the backward pass only), the bias its sum,
+        the kernel and scale none.
+    """
+    a, tx, fmt = _input("conv", x, data_format)
+    w = kernel.data
+    r = a.ndim - 2
+    if w.dtype != np.int8 or w.ndim != r + 2 or w.shape[-2] != a.shape[-1]:
+        raise ValueError(
+            f"quantized_conv: the kernel must be int8 of shape (spatial..., {a.shape[-1]}, "
+            f"filters) for inputs of shape {a.shape} ({fmt}). Received: kernel {w.dtype} "
+            f"{w.shape}"
+        )
+    s = _ints("conv", "strides", strides, r)
+    d = _ints("conv", "dilation_rate", dilation_rate, r)
+    pad, out_sp = _window("conv", padding, a, w.shape, w.shape[:r], s, d, causal=(r == 1))
+    dtype = a.dtype if a.dtype.kind == "f" else np.dtype("float32")
+    x5 = _volume(a, dtype)
+    w5 = w.reshape(*_three(w.shape[:r], 1), *w.shape[-2:])
+    geometry = (_three(s, 1), _three(d, 1), _three(pad, 0))
+    out_sp3 = _three(out_sp, 1)
+    kind = _EPILOGUES.get(activation)
+    fused = kind is not None
+    b = bias.data.astype(dtype) if fused and bias is not None else np.zeros(0, dtype)
+    k8 = load_kernels("conv_int8")
+    step = k8.conv_int8 if dtype == np.float32 else k8.conv_int8_ref
+    out5 = step(x5, w5, kernel_scale.data, b, kind == "relu", *geometry, out_sp3, epsilon)
+    out_shape = (a.shape[0], *out_sp, w.shape[-1])
+    out = _output(out5, out_shape, fmt, dtype)
+    parents = (tx, kernel, kernel_scale) + ((bias,) if fused and bias is not None else ())
+
+    def backward(dout):
+        g = np.asarray(dout, dtype=dtype)
+        if kind == "relu":
+            g = np.where(out > 0, g, np.zeros((), dtype))
+        d5 = _grad_volume(g, out_shape, fmt, dtype)
+        float_kernel = (w5.astype(dtype) / kernel_scale.data.astype(dtype)).astype(dtype)
+        kconv = load_kernels("conv")
+        dx5 = kconv.conv_grad_input(d5, float_kernel, x5.shape, *geometry, 1)
+        grads = [_grad_output(dx5, a.shape, fmt), None, None]
+        if len(parents) == 4:
+            grads.append(d5.reshape(-1, w.shape[-1]).sum(axis=0).astype(bias.dtype))
+        return tuple(grads)
+
+    y = Tensor.from_op(out, parents=parents, backward=backward, op="quantized_conv")
+    if fused:
+        return y
+    return bias_act(y, bias, activation, axis=1 if fmt == "channels_first" else -1)

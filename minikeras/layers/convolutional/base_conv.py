@@ -8,8 +8,10 @@ from ... import activations, constraints, initializers, regularizers
 from ...core import ops
 from ...core.ops.fused_bias_act import bias_act, conv_bias_act
 from ..core_layers.lora import LoRA, lora_weight
+from ..core_layers.quantized import take_quantization_args
 from ..layer import Layer
 from ..layer_tracing import window_room
+from .quantized_conv import QuantizedConv
 from .conv_utils import (
     channel_axis,
     check_rank,
@@ -31,7 +33,7 @@ def refuse_arguments(layer, kwargs, names):
         )
 
 
-class BaseConv(LoRA, Layer):
+class BaseConv(QuantizedConv, LoRA, Layer):
     """Base of the convolution layers: N-D cross-correlation of the inputs with `kernel`.
 
     A subclass sets the class attribute `rank` (the number of spatial axes); its family base
@@ -48,6 +50,9 @@ class BaseConv(LoRA, Layer):
         lora_rank, lora_alpha: LoRA as for Dense, on `kernel` (Conv1D/2D/3D only, as in Keras):
             the factors are `lora_kernel_a` (kernel.shape[:-1] + (rank,)) and `lora_kernel_b`
             (rank, filters).
+        quantization_config: Conv1D/2D/3D only, a minikeras extension (Keras's convolutions
+            have no such argument): the config of an int8-quantized convolution, saved in its
+            config by `quantize("int8", include_conv=True)` (`quantized_conv.py`).
     """
 
     _supports_lora = False  # Keras gives LoRA to Conv1D/2D/3D, not the other convolutions
@@ -81,6 +86,8 @@ class BaseConv(LoRA, Layer):
             raise ValueError(
                 f"Unrecognized keyword arguments passed to {type(self).__name__}: {lora}"
             )
+        if self._supports_quantization:
+            self.quantization_config = take_quantization_args(type(self), kwargs)
         super().__init__(**kwargs)
         self._init_lora(lora_rank, lora_alpha)
         rank = self.rank
@@ -197,6 +204,7 @@ class BaseConv(LoRA, Layer):
         )
         self._add_bias(self.filters)
         self._built_channels = channels
+        self._build_quantization()
         self._build_lora()  # also marks the layer built when build() is called directly
 
     def convolution_op(self, inputs, kernel):
@@ -271,4 +279,5 @@ class BaseConv(LoRA, Layer):
         config.update(self._regularizer_config("bias"))
         config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         config.update(self._lora_config())
+        config.update(self._quantization_config_entry())
         return config

@@ -21,6 +21,7 @@ class Conv1D(BaseConv):
 
     rank = 1
     _supports_lora = True
+    _supports_quantization = True
 
     def _allow_causal(self):
         return True
@@ -51,6 +52,7 @@ class Conv2D(BaseConv):
 
     rank = 2
     _supports_lora = True
+    _supports_quantization = True
 
 
 class Conv3D(BaseConv):
@@ -73,6 +75,7 @@ class Conv3D(BaseConv):
 
     rank = 3
     _supports_lora = True
+    _supports_quantization = True
 
 
 Convolution1D = Conv1D

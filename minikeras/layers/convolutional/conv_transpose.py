@@ -80,6 +80,7 @@ class BaseConvTranspose(BaseConv):
         )
         self._add_bias(self.filters)
         self._built_channels = channels
+        self._build_quantization()  # a quantized dtype policy: NotImplementedError, as Keras
         self.built = True  # also when build() is called directly
 
     def call(self, inputs):

@@ -72,6 +72,7 @@ class BaseDepthwiseConv(BaseConv):
         )
         self._add_bias(channels * self.depth_multiplier)
         self._built_channels = channels
+        self._build_quantization()  # a quantized dtype policy: NotImplementedError, as Keras
         self.built = True  # also when build() is called directly
 
     def convolution_op(self, inputs, kernel):

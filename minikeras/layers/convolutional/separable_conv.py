@@ -86,6 +86,7 @@ class BaseSeparableConv(BaseConv):
         )
         self._add_bias(self.filters)
         self._built_channels = channels
+        self._build_quantization()  # a quantized dtype policy: NotImplementedError, as Keras
         self.built = True  # also when build() is called directly
 
     @property
