@@ -7,7 +7,8 @@ with Keras's own int8 `Dense`: for each case a float kernel `(*k, c, f)` is draw
 windows of `x` (numpy slices of the zero-padded input, values in `(kd, kh, kw, c)` order) go
 through the quantized Dense; the outputs are reshaped to the convolution's output and `+ bias`,
 ReLU applied in numpy as the layer does. Written to `fixtures/conv_int8_cases.npz`: per case
-`<name>_x`, `_kernel`, `_bias`, Keras's `_q` (int8 kernel) and `_scale`, and `_y`.
+`<name>_x`, `_kernel`, `_bias`, Keras's `_q` (int8 kernel) and `_scale`, `_y`, and `_geometry`
+(JSON: filters, kernel_size, strides, padding, dilation_rate, for the tests to build the layer).
 
 Also `fixtures/dense_int8_legacy.h5`: an int8-quantized Dense model saved by Keras as a legacy
 `.h5`, with its inputs and outputs in `dense_int8_legacy.npz`.
@@ -17,6 +18,7 @@ tests/quantization/make_conv_int8_fixtures.py
 """
 
 import itertools
+import json
 import os
 
 import numpy as np
@@ -86,6 +88,17 @@ def main():
                 f"{name}_q": keras.ops.convert_to_numpy(dense._kernel).reshape(kernel.shape),
                 f"{name}_scale": keras.ops.convert_to_numpy(dense.kernel_scale),
                 f"{name}_y": y.astype("float32"),
+                f"{name}_geometry": np.array(
+                    json.dumps(
+                        {
+                            "filters": filters,
+                            "kernel_size": ksize,
+                            "strides": strides,
+                            "padding": padding,
+                            "dilation_rate": dilation,
+                        }
+                    )
+                ),
             }
         )
     np.savez(os.path.join(OUT, "conv_int8_cases.npz"), **arrays)
