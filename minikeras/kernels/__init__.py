@@ -67,12 +67,16 @@ def _max_pool_ref(module):
 
 
 def _conv_ref(module):
-    def conv(x, kernel, *args, keep_cols=False, epilogue=None):  # no rows kept for a backward
+    def conv(x, kernel, *args, keep_cols=False, epilogue=None, pool=False):  # no rows kept
         out = module.conv_ref(x, kernel, *args)
         if epilogue is not None:  # (bias, relu) of the inference path
             from .bias_act import bias_act_ref
 
             out = bias_act_ref(out, *epilogue)
+        if pool:  # and its 2x2 max pooling (2-D: a unit depth axis)
+            b, _, h, w, f = out.shape
+            out = out[:, :, : h // 2 * 2, : w // 2 * 2].reshape(b, 1, h // 2, 2, w // 2, 2, f)
+            out = out.max(axis=(3, 5))
         return (out, None) if keep_cols else out
 
     return conv

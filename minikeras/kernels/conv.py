@@ -59,6 +59,7 @@ import numpy as np
 from . import threads
 from .im2col import col2im, im2col  # noqa: F401 (the convolutions' row copies)
 from .bias_act import _bias_act_rows, bias_act_ref
+from .pool import _max_pool_2x2_values
 
 CHUNK_BYTES = 1 << 20  # im2col buffer per GEMM: about one L2 cache
 KEEP_BYTES = 30 << 20  # largest im2col matrix kept whole: under glibc's 32 MB mmap threshold
@@ -228,11 +229,18 @@ def _threads_for(values):
     return 1 if values < PARALLEL_MIN else threads.num_threads()
 
 
-def conv(x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False, epilogue=None):
+def conv(
+    x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False, epilogue=None,
+    pool=False,
+):  # fmt: skip
     """Grouped, strided, dilated correlation: (b, D, H, W, c) -> (b, *out_shape, filters).
 
     `epilogue=(bias, relu)` adds `bias` (filters,), then ReLU when `relu` (`bias_act`), to each
     block of output rows right after its GEMM while it is in cache (a conv layer's inference).
+    With it, `pool=True` (2-D: out_shape[0] == 1) also max-pools each block 2x2 (stride 2,
+    "valid"), a Conv2D followed by MaxPooling2D(2) in inference: the output is then (b, 1,
+    OH // 2, OW // 2, filters), the full-size output is never written, and the bias and ReLU
+    run on the pooled values (both monotonic: the same numbers).
 
     With `keep_cols=True` returns `(out, cols)`: `cols` is the whole batch's im2col matrix, built
     in one piece when it fits in `KEEP_BYTES`, for `conv_grad_kernel(..., cols=cols)` to reuse
@@ -245,19 +253,23 @@ def conv(x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False
     nb, filters = x.shape[0], kernel.shape[-1]
     ksize, w = kernel.shape[:3], np.ascontiguousarray(kernel).reshape(-1, filters)
     out_shape = tuple(out_shape)
+    if pool and (epilogue is None or keep_cols or out_shape[0] != 1):
+        raise ValueError(f"conv: pool=True needs an epilogue and a 2-D output. Got {out_shape}")
     if _pointwise(ksize, strides, pad, out_shape, x.shape[1:4], groups):
         out = threads.matmul(x.reshape(-1, x.shape[-1]), w)
         if epilogue is not None:
             _bias_act_rows(out, *epilogue, out)
         out = out.reshape(nb, *out_shape, filters)
+        out = _pool2(out) if pool else out
         return (out, None) if keep_cols else out
     if epilogue is not None and _winograd(x, ksize, strides, dilation, pad, out_shape, groups):
         from . import winograd
 
-        y = winograd.conv3x3(
-            x[:, 0], kernel[0], *epilogue, pad[1:], out_shape[1:], _threads_for(x.size * 9)
-        )
-        return y.reshape(nb, *out_shape, filters)
+        n_threads = _threads_for(x.size * 9)
+        y = winograd.conv3x3(x[:, 0], kernel[0], *epilogue, pad[1:], out_shape[1:], n_threads, pool)
+        return y.reshape(nb, 1, *y.shape[1:])
+    if pool:
+        return _conv_pooled(x, w, ksize, strides, dilation, pad, out_shape, groups, epilogue)
     width = groups * w.shape[0]
     per, rows = _chunks(nb, out_shape, width, x.itemsize)
     out = np.empty((nb * rows, filters), dtype=x.dtype)
@@ -287,6 +299,40 @@ def conv(x, kernel, strides, dilation, pad, out_shape, groups=1, keep_cols=False
     threads.run_blocks(images, nb, _threads_for(nb * rows * width))
     out = out.reshape(nb, *out_shape, filters)
     return (out, whole) if keep_cols else out
+
+
+def _pool2(y):
+    """2x2 max pooling (stride 2, "valid") of (b, 1, OH, OW, F)."""
+    out = np.empty((y.shape[0], 1, y.shape[2] // 2, y.shape[3] // 2, y.shape[4]), y.dtype)
+    _max_pool_2x2_values(y, out)
+    return out
+
+
+def _conv_pooled(x, w, ksize, strides, dilation, pad, out_shape, groups, epilogue):
+    """`conv(..., epilogue, pool=True)` by im2col + GEMM: each chunk of images' GEMM output (in
+    cache) is max-pooled 2x2 into the output, then the bias and ReLU run on the pooled rows.
+    Chunks hold about CHUNK_BYTES of im2col rows and GEMM output together."""
+    nb, filters, (_, oh, ow) = x.shape[0], w.shape[1], out_shape
+    width = groups * w.shape[0]
+    rows = oh * ow
+    per = max(1, CHUNK_BYTES // (rows * (width + filters) * x.itemsize))
+    out = np.empty((nb, 1, oh // 2, ow // 2, filters), x.dtype)
+
+    def images(b0, b1):
+        buf = np.empty((min(per, b1 - b0) * rows, width), x.dtype)
+        res = np.empty((min(per, b1 - b0) * rows, filters), x.dtype)
+        for c0 in range(b0, b1, per):
+            n = min(per, b1 - c0)
+            cols = buf[: n * rows]
+            im2col(x, c0, ksize, strides, dilation, pad, out_shape, groups, cols)
+            y = _gemm(cols, w, groups, res[: n * rows]).reshape(n, 1, oh, ow, filters)
+            block = out[c0 : c0 + n]
+            _max_pool_2x2_values(y, block)
+            flat = block.reshape(-1, filters)
+            _bias_act_rows(flat, *epilogue, flat)
+
+    threads.run_blocks(images, nb, _threads_for(nb * rows * width))
+    return out
 
 
 def conv_grad_kernel(x, dout, kernel_shape, strides, dilation, pad, groups=1, cols=None):

@@ -64,9 +64,10 @@ def kernel_transform(kernel):
     return u
 
 
-def conv3x3_ref(x, kernel, bias, relu, pad, out_shape):
+def conv3x3_ref(x, kernel, bias, relu, pad, out_shape, pool=False):
     """Reference for `conv3x3`: the 3x3 correlation of x (b, H, W, C) with `pad` (top, left)
-    zeros, as tiles through the Winograd transforms in float64, then bias and ReLU."""
+    zeros, as tiles through the Winograd transforms in float64, then bias and ReLU (and 2x2
+    max pooling with `pool`)."""
     b, h, w, c = x.shape
     oh, ow = out_shape
     th, tw = (oh + 1) // 2, (ow + 1) // 2
@@ -83,7 +84,11 @@ def conv3x3_ref(x, kernel, bias, relu, pad, out_shape):
     y = np.einsum("ia,ntsabf,jb->ntsijf", AT, m, AT)  # (b, th, tw, 2, 2, F)
     y = y.transpose(0, 1, 3, 2, 4, 5).reshape(b, 2 * th, 2 * tw, -1)[:, :oh, :ow]
     y = y + bias
-    return (np.maximum(y, 0) if relu else y).astype(x.dtype)
+    y = np.maximum(y, 0) if relu else y
+    if pool:
+        ph, pw = oh // 2, ow // 2
+        y = y[:, : 2 * ph, : 2 * pw].reshape(b, ph, 2, pw, 2, -1).max(axis=(2, 4))
+    return y.astype(x.dtype)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -103,12 +108,13 @@ def _gemm_strided(address, n, f, c, a, lda, b, ldb, out, ldc):
 
 
 @numba.njit(cache=True, nogil=True)
-def _conv3x3_images(x, u, bias, relu, pad_h, pad_w, out, b0, b1, address):
+def _conv3x3_images(x, u, bias, relu, pool, pad_h, pad_w, out, b0, b1, address):
     """out[b0:b1] = relu?(conv3x3(x[b0:b1]) + bias) by Winograd F(2x2, 3x3), in chunks of
-    tiles; x (b, H, W, C), u (16, C, F) from `kernel_transform`, out (b, OH, OW, F)."""
+    tiles; x (b, H, W, C), u (16, C, F) from `kernel_transform`, out (b, OH, OW, F). With
+    `pool`, out is (b, OH // 2, OW // 2, F) and gets the 2x2 maxima (one per tile) instead."""
     nb, h, w, c = x.shape
     oh, ow, f = out.shape[1], out.shape[2], out.shape[3]
-    th, tw = (oh + 1) // 2, (ow + 1) // 2
+    th, tw = (oh, ow) if pool else ((oh + 1) // 2, (ow + 1) // 2)
     per_image = th * tw
     chunk = min(CHUNK_TILES, (b1 - b0) * per_image)
     # V (tiles, 16, C) and M (tiles, 16, F): each tile's 16 positions in one block, so that the
@@ -139,7 +145,10 @@ def _conv3x3_images(x, u, bias, relu, pad_h, pad_w, out, b0, b1, address):
         for t in range(n):  # output transform, bias, ReLU
             g = start + t
             b, r = g // per_image, g % per_image
-            _output_tile(m[t], bias, relu, out[b], 2 * (r // tw), 2 * (r % tw))
+            if pool:
+                _output_tile_max(m[t], bias, relu, out[b, r // tw, r % tw])
+            else:
+                _output_tile(m[t], bias, relu, out[b], 2 * (r // tw), 2 * (r % tw))
 
 
 @numba.njit(cache=True, nogil=True)
@@ -209,14 +218,39 @@ def _output_tile(mt, bias, relu, out, oy, ox):
                     out[oy + i, ox + e] = y[2 * i + e]
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _output_tile_max(mt, bias, relu, out):
+    """out (F,) = relu?(max of the 2x2 A^T M A + bias): the tile's 2x2 max pooling, with the
+    comparisons of `pool._max_pool_2x2_values` (the max before the bias and ReLU: both are
+    monotonic, so the same numbers as pooling relu?(y + bias))."""
+    for j in range(out.shape[0]):
+        s0 = mt[0, j] + mt[1, j] + mt[2, j]
+        s1 = mt[4, j] + mt[5, j] + mt[6, j]
+        s2 = mt[8, j] + mt[9, j] + mt[10, j]
+        s3 = mt[12, j] + mt[13, j] + mt[14, j]
+        e0 = mt[1, j] - mt[2, j] - mt[3, j]
+        e1 = mt[5, j] - mt[6, j] - mt[7, j]
+        e2 = mt[9, j] - mt[10, j] - mt[11, j]
+        e3 = mt[13, j] - mt[14, j] - mt[15, j]
+        v = s0 + s1 + s2
+        y = e0 + e1 + e2
+        v = y if y > v else v
+        y = s1 - s2 - s3
+        v = y if y > v else v
+        y = e1 - e2 - e3
+        v = (y if y > v else v) + bias[j]
+        out[j] = max(v, 0) if relu else v
+
+
 def available(dtype):
     """Whether `conv3x3` runs fast for `dtype`: float32 with numpy's BLAS found (`blas.py`)."""
     return np.dtype(dtype) == np.float32 and blas.gemm_address(dtype) != 0
 
 
-def conv3x3(x, kernel, bias, relu, pad, out_shape, n_threads=1):
+def conv3x3(x, kernel, bias, relu, pad, out_shape, n_threads=1, pool=False):
     """relu?(correlation of x (b, H, W, C) with a (3, 3, C, F) kernel + bias): stride 1, `pad`
-    (top, left) zeros, output (b, *out_shape, F); blocks of images on `n_threads` threads."""
+    (top, left) zeros, output (b, *out_shape, F); blocks of images on `n_threads` threads.
+    `pool=True`: then 2x2 max pooling (stride 2, "valid"), output (b, OH // 2, OW // 2, F)."""
     x = np.ascontiguousarray(x)
     nb, f = x.shape[0], kernel.shape[-1]
     if kernel.shape[:3] != (3, 3, x.shape[-1]) or bias.shape != (f,):
@@ -225,12 +259,13 @@ def conv3x3(x, kernel, bias, relu, pad, out_shape, n_threads=1):
             f"shape {x.shape}. Received kernel {kernel.shape}, bias {bias.shape}"
         )
     u = kernel_transform(kernel)
-    out = np.empty((nb, *out_shape, f), x.dtype)
+    shape = (out_shape[0] // 2, out_shape[1] // 2) if pool else tuple(out_shape)
+    out = np.empty((nb, *shape, f), x.dtype)
     address = blas.gemm_address(x.dtype)
     b = np.ascontiguousarray(bias, dtype=x.dtype)
 
     def images(b0, b1):
-        _conv3x3_images(x, u, b, bool(relu), pad[0], pad[1], out, b0, b1, address)
+        _conv3x3_images(x, u, b, bool(relu), bool(pool), *pad, out, b0, b1, address)
 
     threads.run_blocks(images, nb, n_threads)
     return out

@@ -11,6 +11,7 @@ from ..layers.layer import Layer
 from ..layers.layer_tracing import graph_room
 from ..layers.node import KerasTensor, Node, flatten, is_symbolic, map_structure
 from ..serialization import registry
+from . import inference_fusion
 from .functional_config import functional_config, functional_from_config
 from .model import Model, _from_init_arguments
 
@@ -328,12 +329,25 @@ class Functional(Model):
         def lookup(v):
             return values[id(v)] if isinstance(v, KerasTensor) else v
 
-        for node, single in zip(self._order, self._single_inputs):
+        pairs = self._pool_pairs()
+        skip = set()  # pooling nodes run inside the convolution before them
+        for i, (node, single) in enumerate(zip(self._order, self._single_inputs)):
             # as Keras 3, a decided `training` reaches every layer, over a node's own argument
             # (a sub-model built with `training=False` runs in training mode under fit)
+            if i in skip:
+                continue
             if single is not None:
                 kwargs = node.kwargs if training is None else {**node.kwargs, "training": training}
-                result = node.layer(values[single], **kwargs)
+                if i in pairs:  # a Conv2D then MaxPooling2D(2): one kernel in inference
+                    result, pooled = inference_fusion.call_pooled(
+                        node.layer, values[single], **kwargs
+                    )
+                    if pooled:
+                        skip.add(pairs[i])
+                        values[id(self._order[pairs[i]].outputs[0])] = result
+                        continue
+                else:
+                    result = node.layer(values[single], **kwargs)
             else:
                 args = map_structure(lookup, node.args)
                 kwargs = map_structure(lookup, node.kwargs)
@@ -349,6 +363,17 @@ class Functional(Model):
 
     def compute_output_spec(self, *args, **kwargs):
         return Layer.compute_output_spec(self, *args, **kwargs)
+
+    def _pool_pairs(self):
+        """{i: j}: node i (a Conv2D) and node j (the MaxPooling2D after it) may run as one
+        (`inference_fusion.functional_pairs`); found once, the graph does not change."""
+        pairs = self.__dict__.get("_pool_pairs_found")
+        if pairs is None:
+            pairs = inference_fusion.functional_pairs(
+                self._order, self._single_inputs, self.outputs
+            )
+            object.__setattr__(self, "_pool_pairs_found", pairs)
+        return pairs
 
     def _placeholder_room(self):
         # the room its layers need along the paths of the graph (Layer._trace)

@@ -8,7 +8,7 @@ from ..layers.layer import Layer
 from ..layers.node import KerasTensor
 from ..serialization import registry
 from ..utils import naming
-from . import sequential_config
+from . import inference_fusion, sequential_config
 from .model import Model
 
 
@@ -189,8 +189,16 @@ class Sequential(Model):
             # layers without a `mask` argument propagate it through compute_mask)
             x = x if isinstance(x, Tensor) else Tensor(np.asarray(x))
             x._keras_mask = mask if isinstance(mask, Tensor) else Tensor(np.asarray(mask))
-        for layer in self._seq_layers:
-            x = layer(x)
+        layers = self._seq_layers
+        pairs = inference_fusion.sequential_pairs(layers)
+        i = 0
+        while i < len(layers):
+            if i in pairs:  # a Conv2D then MaxPooling2D(2): one kernel in inference
+                x, pooled = inference_fusion.call_pooled(layers[i], x)
+                i += 2 if pooled else 1
+                continue
+            x = layers[i](x)
+            i += 1
         return x
 
     def get_config(self):

@@ -69,7 +69,7 @@ def test_loop_without_blas_gives_the_same_numbers():
     bias = randn(4, seed=2, dtype="float32")
     u = winograd.kernel_transform(k)
     out = np.empty((2, 4, 5, 4), np.float32)
-    winograd._conv3x3_images(x, u, bias, False, 0, 0, out, 0, 2, 0)
+    winograd._conv3x3_images(x, u, bias, False, False, 0, 0, out, 0, 2, 0)
     want = winograd.conv3x3(x, k, bias, False, (0, 0), (4, 5))
     np.testing.assert_allclose(out, want, rtol=1e-5, atol=1e-5)
 
@@ -123,3 +123,56 @@ def test_cnn_predict_matches_keras(monkeypatch):
     got = model.predict(data["x"], verbose=0)
     np.testing.assert_allclose(got, data["y"], rtol=1e-5, atol=1e-5)
     assert bool(calls) == winograd.available(np.float32)  # both layers, each predict call
+
+
+def _pool2_ref(y):
+    """2x2 max pooling, stride 2, "valid", of (b, H, W, F)."""
+    b, h, w, f = y.shape
+    return y[:, : h // 2 * 2, : w // 2 * 2].reshape(b, h // 2, 2, w // 2, 2, f).max(axis=(2, 4))
+
+
+@pytest.mark.parametrize("relu", [True, False])
+@pytest.mark.parametrize("x_shape, filters, pad, out_shape", CASES)
+def test_conv3x3_pooled_is_the_pooled_output(x_shape, filters, pad, out_shape, relu):
+    """`pool=True`: the 2x2 maxima of the unpooled output, bit for bit (max, then bias and ReLU,
+    which are monotonic), and the reference's within float32 rounding."""
+    x = randn(*x_shape, dtype="float32")
+    k = randn(3, 3, x_shape[-1], filters, seed=1, dtype="float32")
+    bias = randn(filters, seed=2, dtype="float32")
+    got = winograd.conv3x3(x, k, bias, relu, pad, out_shape, pool=True)
+    full = winograd.conv3x3(x, k, bias, relu, pad, out_shape)
+    np.testing.assert_array_equal(got, _pool2_ref(full))
+    ref = winograd.conv3x3_ref(x, k, bias, relu, pad, out_shape, pool=True)
+    np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("channels, strides", [(1, (1, 1, 1)), (3, (1, 2, 2)), (32, (1, 1, 1))])
+def test_conv_pool_is_the_pooled_conv(monkeypatch, threads, channels, strides):
+    """`conv(epilogue, pool=True)` is the 2x2 max pooling of `conv(epilogue)`, bit for bit, on
+    the im2col path (1 and 3 channels; chunks of one image) and on Winograd's (32)."""
+    monkeypatch.setattr(kc, "CHUNK_BYTES", 1)
+    monkeypatch.setattr(kc, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(kc.threads, "num_threads", lambda: threads)
+    x = randn(3, 1, 12, 11, channels, dtype="float32")
+    w = randn(1, 3, 3, channels, 8, seed=1, dtype="float32")
+    bias = randn(8, seed=2, dtype="float32")
+    geom = (strides, (1, 1, 1), (0, 1, 1))
+    out_shape = (1, (12 - 1) // strides[1] + 1, (11 - 1) // strides[2] + 1)
+    full = kc.conv(x, w, *geom, out_shape, epilogue=(bias, True))
+    got = kc.conv(x, w, *geom, out_shape, epilogue=(bias, True), pool=True)
+    np.testing.assert_array_equal(got[:, 0], _pool2_ref(full[:, 0]))
+    with pytest.raises(ValueError, match="pool"):
+        kc.conv(x, w, *geom, out_shape, pool=True)
+
+
+def test_conv_reference_takes_pool():
+    """The cold-cache placeholder runs' `conv` (`kernels._conv_ref`) takes `pool` too."""
+    import minikeras.kernels as kernels
+
+    x, w = randn(2, 1, 7, 6, 3, dtype="float32"), randn(1, 3, 3, 3, 4, seed=1, dtype="float32")
+    bias, geom = randn(4, seed=2, dtype="float32"), ((1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 5, 4))
+    got = kernels._conv_ref(kc)(x, w, *geom, 1, epilogue=(bias, True), pool=True)
+    want = kc.conv(x, w, *geom, 1, epilogue=(bias, True), pool=True)
+    assert got.shape == want.shape == (2, 1, 2, 2, 4)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)

@@ -259,10 +259,12 @@ def _operand(value, tensor):
 
 
 def _conv(
-    op, a, ta, w, tw, fmt, strides, padding, dilation_rate, groups, kernel_shape, epilogue=None
-):
+    op, a, ta, w, tw, fmt, strides, padding, dilation_rate, groups, kernel_shape, epilogue=None,
+    pool=False,
+):  # fmt: skip
     """Grouped N-d convolution of channels-last `a` with `w` (spatial..., in/groups, out);
-    `epilogue=(bias, relu)` (inference only) goes to the kernel."""
+    `epilogue=(bias, relu)` (inference only) goes to the kernel, and with it `pool` (2-D,
+    channels-last, outputs of 2x2 or more) 2x2 max pooling."""
     kconv = load_kernels("conv")
     r = a.ndim - 2
     s = _ints(op, "strides", strides, r)
@@ -274,6 +276,11 @@ def _conv(
     cols = None  # the forward's im2col matrix, kept for the kernel gradient when small enough
     if tw.requires_grad and autodiff.grad_enabled():
         out5, cols = kconv.conv(x5, w5, *geometry, _three(out_sp, 1), groups, keep_cols=True)
+    elif pool:
+        out5 = kconv.conv(
+            x5, w5, *geometry, _three(out_sp, 1), groups, epilogue=epilogue, pool=True
+        )
+        out_sp = tuple(n // 2 for n in out_sp)
     else:
         out5 = kconv.conv(x5, w5, *geometry, _three(out_sp, 1), groups, epilogue=epilogue)
     out_shape = (a.shape[0], *out_sp, w.shape[-1])
@@ -340,11 +347,17 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     return _conv("conv", a, ta, w, tw, fmt, strides, padding, dilation_rate, c // cg, w.shape)
 
 
-def conv_bias_relu(inputs, kernel, bias, relu, strides, padding, data_format, dilation_rate):
+def conv_bias_relu(
+    inputs, kernel, bias, relu, strides, padding, data_format, dilation_rate, pool=False
+):
     """Inference-only `conv(inputs, kernel) + bias` (then ReLU when `relu`) of float arrays or
     tensors of one dtype (float32 or float64): the bias and ReLU are applied to each block of
     the output right after its GEMM (`kernels/conv.py`, `epilogue`). Records no gradient; the
-    caller (`fused_bias_act.conv_bias_act`) checks that none is wanted."""
+    caller (`fused_bias_act.conv_bias_act`) checks that none is wanted.
+
+    `pool=True` asks for a 2x2 max pooling (stride 2, "valid") of the result too; returns
+    `(output, pooled)`, `pooled` False where it could not (not 2-D channels-last, or an output
+    smaller than 2x2): the output is then the unpooled one."""
     a, _, fmt = _input("conv", inputs, data_format)
     w, _ = _kernel("conv", kernel, a)
     b = unwrap(bias, "conv")[0]
@@ -355,6 +368,14 @@ def conv_bias_relu(inputs, kernel, bias, relu, strides, padding, data_format, di
             f"bias {b.shape} ({b.dtype}) do not fit"
         )
     args = (fmt, strides, padding, dilation_rate, c // cg, w.shape)
+    if pool:
+        r = a.ndim - 2
+        s = _ints("conv", "strides", strides, r)
+        d = _ints("conv", "dilation_rate", dilation_rate, r)
+        out_sp = _window("conv", padding, a, w.shape, w.shape[:r], s, d, causal=(r == 1))[1]
+        pool = r == 2 and min(out_sp) >= 2
+        y = _conv("conv", a, _CONST, w, _CONST, *args, epilogue=(b, bool(relu)), pool=pool)
+        return y, pool
     return _conv("conv", a, _CONST, w, _CONST, *args, epilogue=(b, bool(relu)))
 
 

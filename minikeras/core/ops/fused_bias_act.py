@@ -11,6 +11,9 @@ calls `register_epilogue(relu, "relu")` and `register_epilogue(linear, "linear")
 (the activations sit on a floor above the ops, so the ops cannot look them up).
 """
 
+import contextlib
+import threading
+
 import numpy as np
 
 from ...kernels import load as load_kernels
@@ -71,8 +74,33 @@ def conv_bias_act(conv, inputs, kernel, bias, activation, axis, **conv_args):
     if kind is not None and bias is not None and _inference(inputs, kernel, bias):
         from .conv import conv_bias_relu
 
+        pending = getattr(_local, "pool", None)
+        if pending is not None and not pending and axis in (-1, inputs.ndim - 1):
+            y, pooled = conv_bias_relu(inputs, kernel, bias, kind == "relu", **conv_args, pool=True)
+            if pooled:
+                pending.append(True)
+            return y
         return conv_bias_relu(inputs, kernel, bias, kind == "relu", **conv_args)
     return bias_act(conv(inputs, kernel, **conv_args), bias, activation, axis=axis)
+
+
+_local = threading.local()
+
+
+@contextlib.contextmanager
+def max_pool_next():
+    """Tells the next inference `conv_bias_act` in this block (this thread) that a 2x2 max
+    pooling (stride 2, "valid", channels-last) of its output follows, which it may then apply
+    itself (`kernels/conv.py`'s `pool`: the full-size output is never written).
+
+    Yields a list that holds True once a convolution did; the caller (a model running a
+    Conv2D then a MaxPooling2D, `models/inference_fusion.py`) then skips the pooling."""
+    previous = getattr(_local, "pool", None)
+    _local.pool = done = []
+    try:
+        yield done
+    finally:
+        _local.pool = previous
 
 
 def _inference(*tensors):
