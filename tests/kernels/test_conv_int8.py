@@ -17,6 +17,8 @@ GEOMETRIES = [
     ((40, 1, 13, 13, 32), (1, 3, 3), 64, (1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 11, 11)),
     # fewer than 64 filters on many rows: the kernel padded to one full VNNI panel
     ((8, 1, 12, 12, 1), (1, 3, 3), 32, (1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 10, 10)),
+    # one channel, strided along D and H, unit along W: a row of windows at a time
+    ((3, 3, 9, 9, 1), (2, 3, 3), 20, (1, 2, 1), (1, 1, 1), (0, 0, 0), (2, 4, 7)),
     # long windows, strided: quantized straight from x (no float rows)
     ((5, 1, 11, 11, 24), (1, 3, 3), 16, (1, 2, 2), (1, 1, 1), (0, 0, 0), (1, 5, 5)),
 ]
