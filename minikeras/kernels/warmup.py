@@ -427,6 +427,10 @@ def _main(argv):
     import importlib
     import types
 
+    # numba imports scipy.linalg when it first compiles, only to learn whether np.dot may call
+    # SciPy's BLAS (about 0.2 s of CPU); no kernel calls numba's BLAS (tests/kernels/
+    # test_warmup.py checks), so this process goes without
+    sys.modules.setdefault("scipy", None)
     sys.path.insert(0, package_dir)
     if "minikeras" not in sys.modules:
         bare = types.ModuleType("minikeras")

@@ -3,6 +3,7 @@ numpy references (`kernels.references`). No Keras behaviour is involved: these a
 own first-run optimisations, checked for what they promise (a filled cache, one process per
 cache directory, nothing left running)."""
 
+import ast
 import json
 import os
 import subprocess
@@ -134,6 +135,7 @@ def test_references_on_a_cold_module(monkeypatch):
 
 _MODEL = """
 import hashlib
+import ast
 import json
 import numpy as np
 from numba.core import event
@@ -219,3 +221,55 @@ def warmup_cache_dir(env):
     folder = out.stdout.decode().strip()
     os.makedirs(folder, exist_ok=True)
     return folder
+
+
+# numba's array functions that call SciPy's BLAS (or choose their loops by whether it is there)
+_NUMBA_BLAS = {"dot", "vdot", "inner", "outer", "matmul", "correlate", "convolve", "kron", "linalg"}
+
+
+def _jitted_bodies(tree):
+    """The functions of a module that numba compiles: decorated with njit/jit/overload/
+    intrinsic, and everything defined inside them (an overload's implementations)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and any(
+            name in ast.unparse(d) for d in node.decorator_list for name in ("jit", "overload")
+        ):
+            yield node
+
+
+def test_no_kernel_calls_numbas_blas():
+    """The background process runs without SciPy (`warmup._main`: numba would import it only to
+    offer np.dot through SciPy's BLAS), so that no kernel may compile differently there than in
+    the main process, no kernel may use the numba functions that depend on it."""
+    folder = os.path.dirname(kernels.__file__)
+    found = []
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".py"):
+            continue
+        with open(os.path.join(folder, name)) as f:
+            tree = ast.parse(f.read())
+        for fn in _jitted_bodies(tree):
+            for node in ast.walk(fn):
+                if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+                    found.append(f"{name}:{node.lineno} @")
+                if isinstance(node, ast.Attribute) and node.attr in _NUMBA_BLAS:
+                    found.append(f"{name}:{node.lineno} {ast.unparse(node)}")
+    assert found == []
+
+
+def test_background_process_runs_without_scipy(tmp_path):
+    """`_main` keeps SciPy out of the background process before numba is imported."""
+    code = textwrap.dedent(
+        f"""
+        import sys
+        sys.argv = ["warmup.py", {ROOT!r}, {str(tmp_path)!r}, "--drain"]
+        sys.stdin = open("/dev/null")
+        from minikeras.kernels import warmup
+        warmup._main(sys.argv)
+        print(sys.modules.get("scipy", "absent"), "numba" in sys.modules)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=_env(tmp_path), capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["None", "True"]
