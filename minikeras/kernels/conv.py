@@ -151,12 +151,18 @@ def _pointwise(ksize, strides, pad, out_shape, in_spatial, groups):
     return unit and tuple(out_shape) == tuple(in_spatial) and groups == 1
 
 
+def _plain3x3(x, ksize, strides, dilation, pad, groups):
+    """A 2-D float32 3x3 convolution of stride and dilation 1 without groups."""
+    plain = strides == (1, 1, 1) and dilation == (1, 1, 1) and groups == 1
+    flat = x.shape[1] == 1 and pad[0] == 0 and x.dtype == np.float32
+    return plain and flat and tuple(ksize) == (1, 3, 3)
+
+
 def _winograd(x, ksize, strides, dilation, pad, out_shape, groups):
     """Whether an inference convolution runs `winograd.conv3x3`: 2-D, 3x3, stride and dilation
     1, no groups, float32, at least WINOGRAD_MIN_CHANNELS input channels."""
-    plain = strides == (1, 1, 1) and dilation == (1, 1, 1) and groups == 1
-    flat = x.shape[1] == 1 and out_shape[0] == 1 and pad[0] == 0
-    if not (plain and flat and tuple(ksize) == (1, 3, 3) and x.shape[-1] >= WINOGRAD_MIN_CHANNELS):
+    plain = _plain3x3(x, ksize, strides, dilation, pad, groups)
+    if not (plain and x.shape[-1] >= WINOGRAD_MIN_CHANNELS):
         return False
     from . import winograd
 
@@ -267,6 +273,12 @@ def conv(
 
         n_threads = _threads_for(x.size * 9)
         y = winograd.conv3x3(x[:, 0], kernel[0], *epilogue, pad[1:], out_shape[1:], n_threads, pool)
+        return y.reshape(nb, 1, *y.shape[1:])
+    if pool and x.shape[-1] == 1 and _plain3x3(x, ksize, strides, dilation, pad, groups):
+        from . import direct3x3  # one channel: a direct loop (`direct3x3.py`)
+
+        n_threads = _threads_for(x.size * 9)
+        y = direct3x3.conv3x3_pool(x[:, 0], kernel[0], *epilogue, pad[1:], out_shape[1:], n_threads)
         return y.reshape(nb, 1, *y.shape[1:])
     if pool:
         return _conv_pooled(x, w, ksize, strides, dilation, pad, out_shape, groups, epilogue)

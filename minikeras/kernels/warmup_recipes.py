@@ -21,12 +21,13 @@ def _ones(*shape, dtype=F):
     return np.ones(shape, dtype)
 
 
-# Winograd runs only in inference (predict); listed so that a cache without it stays cold, and
-# the build's placeholder runs take the references instead of compiling it in the main process
-_WINOGRAD = ("winograd.kernel_transform", "winograd._conv3x3_images")
+# Winograd and the direct conv + pool run only in inference (predict); listed so that a cache
+# without them stays cold, and the build's placeholder runs take the references instead of
+# compiling them in the main process
+_INFERENCE = ("winograd.kernel_transform", "winograd._conv3x3_images", "direct3x3._direct_images")
 
 
-@recipe("conv", kernels=("im2col._im2col_interior", "im2col._col2im_interior") + _WINOGRAD)
+@recipe("conv", kernels=("im2col._im2col_interior", "im2col._col2im_interior") + _INFERENCE)
 def _conv(k, part, entries):
     x, w = _ones(2, 1, 5, 5, 3), _ones(1, 3, 3, 3, 4)
     geometry = ((1, 1, 1), (1, 1, 1), (0, 0, 0))
@@ -40,6 +41,7 @@ def _conv(k, part, entries):
     return [("im2col_edges", lambda: k.conv(x, w, *same, (1, 5, 5), 1))] + [
         ("col2im_all", lambda: k.conv_grad_input(d, w, x.shape, *same, 1)),
         ("winograd", _winograd),  # predict's 3x3 layers of 32+ channels
+        ("direct3x3", _direct3x3),  # and its one-channel 3x3 layers followed by 2x2 pooling
     ]
 
 
@@ -47,6 +49,12 @@ def _winograd():
     from . import winograd
 
     winograd.conv3x3(_ones(1, 4, 4, 2), _ones(3, 3, 2, 2), _ones(2), True, (0, 0), (2, 2))
+
+
+def _direct3x3():
+    from . import direct3x3
+
+    direct3x3.conv3x3_pool(_ones(1, 4, 4, 1), _ones(3, 3, 1, 2), _ones(2), True, (0, 0), (2, 2))
 
 
 # each recipe's `kernels` mark the module cold while one of them is not cached: the training
