@@ -73,8 +73,11 @@ PARALLEL_MIN = 1 << 16  # im2col values below which a convolution stays on one t
 SMALL_GEMM_MACS = 10**6
 SMALL_GEMM_MIN_ROWS = 512  # narrower blocks than this measured slower than one whole product
 # inference 3x3 convolutions with at least this many input channels run Winograd F(2x2, 3x3)
-# (`winograd.py`): 64 images 13x13x32 -> 64 filters, 3.7 -> 2.3 ms on one thread
-WINOGRAD_MIN_CHANNELS = 32
+# (`winograd.py`), and from WINOGRAD_MIN_CHANNELS_POOLED when a 2x2 max pooling follows; one
+# thread, 64 images, ms im2col -> Winograd: 13x13x32 -> 64 3.8 -> 2.4 (pooled 3.8 -> 1.6),
+# 15x15x16 -> 32 2.0 -> 1.4 (pooled 1.8 -> 0.9), 15x15x8 -> 32 0.87 -> 1.0 (pooled 0.89 -> 0.63)
+WINOGRAD_MIN_CHANNELS = 16
+WINOGRAD_MIN_CHANNELS_POOLED = 8
 
 
 # -- references --------------------------------------------------------------------------------
@@ -158,11 +161,11 @@ def _plain3x3(x, ksize, strides, dilation, pad, groups):
     return plain and flat and tuple(ksize) == (1, 3, 3)
 
 
-def _winograd(x, ksize, strides, dilation, pad, out_shape, groups):
+def _winograd(x, ksize, strides, dilation, pad, groups, pool=False):
     """Whether an inference convolution runs `winograd.conv3x3`: 2-D, 3x3, stride and dilation
-    1, no groups, float32, at least WINOGRAD_MIN_CHANNELS input channels."""
-    plain = _plain3x3(x, ksize, strides, dilation, pad, groups)
-    if not (plain and x.shape[-1] >= WINOGRAD_MIN_CHANNELS):
+    1, no groups, float32, at least WINOGRAD_MIN_CHANNELS input channels (or _POOLED)."""
+    least = WINOGRAD_MIN_CHANNELS_POOLED if pool else WINOGRAD_MIN_CHANNELS
+    if not (_plain3x3(x, ksize, strides, dilation, pad, groups) and x.shape[-1] >= least):
         return False
     from . import winograd
 
@@ -268,7 +271,7 @@ def conv(
         out = out.reshape(nb, *out_shape, filters)
         out = _pool2(out) if pool else out
         return (out, None) if keep_cols else out
-    if epilogue is not None and _winograd(x, ksize, strides, dilation, pad, out_shape, groups):
+    if epilogue is not None and _winograd(x, ksize, strides, dilation, pad, groups, pool):
         from . import winograd
 
         n_threads = _threads_for(x.size * 9)

@@ -40,7 +40,7 @@ def _conv(k, part, entries):
     d = _ones(2, 1, 5, 5, 4)
     return [("im2col_edges", lambda: k.conv(x, w, *same, (1, 5, 5), 1))] + [
         ("col2im_all", lambda: k.conv_grad_input(d, w, x.shape, *same, 1)),
-        ("winograd", _winograd),  # predict's 3x3 layers of 32+ channels
+        ("winograd", _winograd),  # predict's 3x3 layers of 16+ channels
         ("direct3x3", _direct3x3),  # and its one-channel 3x3 layers followed by 2x2 pooling
     ]
 

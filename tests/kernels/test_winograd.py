@@ -1,5 +1,6 @@
 """Winograd F(2x2, 3x3) (`kernels/winograd.py`) against its numpy reference and against the
-direct convolution in float64; `conv.conv` runs it for inference 3x3 layers of 32+ channels."""
+direct convolution in float64; `conv.conv` runs it for inference 3x3 layers of 16+ channels
+(8+ before a 2x2 pooling)."""
 
 import importlib.util
 import os
@@ -83,9 +84,10 @@ def test_conv3x3_rejects_a_kernel_that_does_not_fit():
 
 @pytest.mark.parametrize("threads", [1, 2])
 @pytest.mark.parametrize("padding", [(0, 0, 0), (0, 1, 1)])
-def test_conv_runs_winograd_for_inference_layers_of_32_channels(monkeypatch, threads, padding):
-    """`conv(epilogue=...)` on a 3x3 stride-1 layer of 32+ channels is `winograd.conv3x3`; with
-    fewer channels, strides, or without the epilogue (training), im2col + GEMM."""
+def test_conv_runs_winograd_for_inference_layers_of_16_channels(monkeypatch, threads, padding):
+    """`conv(epilogue=...)` on a 3x3 stride-1 layer of 16+ channels (8+ before a pooling) is
+    `winograd.conv3x3`; with fewer channels, strides, or without the epilogue (training),
+    im2col + GEMM."""
     monkeypatch.setattr(kc, "PARALLEL_MIN", 1)
     monkeypatch.setattr(kc.threads, "num_threads", lambda: threads)
     assert winograd.available(np.float32) == (blas.gemm_address(np.float32) != 0)
@@ -99,9 +101,11 @@ def test_conv_runs_winograd_for_inference_layers_of_32_channels(monkeypatch, thr
         np.testing.assert_array_equal(got[:, 0], want)
     np.testing.assert_allclose(got, kc.conv_ref(x, w, *geom, out_shape, 1, (bias, True)),
                                rtol=1e-5, atol=1e-5)  # fmt: skip
-    # 31 channels: the im2col path (its numbers differ from Winograd's in the last bits)
-    assert not kc._winograd(x[..., :31], (1, 3, 3), *geom, out_shape, 1)
-    assert not kc._winograd(x, (1, 3, 3), (1, 2, 2), (1, 1, 1), padding, out_shape, 1)
+    # 15 channels (7 before a pooling), strides: the im2col path
+    assert not kc._winograd(x[..., :15], (1, 3, 3), *geom, 1)
+    assert kc._winograd(x[..., :8], (1, 3, 3), *geom, 1, pool=True)
+    assert not kc._winograd(x[..., :7], (1, 3, 3), *geom, 1, pool=True)
+    assert not kc._winograd(x, (1, 3, 3), (1, 2, 2), (1, 1, 1), padding, 1)
 
 
 def test_cnn_predict_matches_keras(monkeypatch):
