@@ -6,7 +6,6 @@ import numpy as np
 from .rnn_common import (
     FASTMATH,
     _any_active,
-    _carry_masked,
     _check,
     _copy,
     _gather_rows,
@@ -17,7 +16,6 @@ from .rnn_common import (
     _sigmoid_np,
     _step_ref,
     _tanh,
-    _zero,
 )
 
 
@@ -164,13 +162,18 @@ def _lstm_backward_rows(
         rows = order[i0 : i0 + nr]
         _gather_rows(dh, dh_last, rows)
         _gather_rows(dc, dc_last, rows)
-        _zero(carry.reshape(-1))
+        for r in range(4):
+            for j in range(u):
+                carry[r, j] = 0
         for s in range(T - 1, -1, -1):
             for r in range(nr):
                 b = rows[r]
-                if not mask[b, s]:
-                    _carry_masked(carry, r, dy, b, s, zero_output)
-                    _zero(dz[r])
+                if not mask[b, s]:  # rnn_common._carry_masked, then dz[r] = 0, written out
+                    car, dyr, zr = carry[r], dy[b, s], dz[r]
+                    for j in range(u):
+                        car[j] = 0 if zero_output else car[j] + dyr[j]
+                    for j in range(4 * u):
+                        zr[j] = 0
                     continue
                 for j in range(u):
                     ig, fg = act[b, s, j], act[b, s, u + j]
