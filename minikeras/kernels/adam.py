@@ -41,6 +41,7 @@ def adam_update(w, g, m, v, vhat, alpha, one_minus_beta_1, one_minus_beta_2, eps
         m[i] = mi
         v[i] = vi
         if amsgrad:
-            vi = max(vi, vhat[i])
+            vh = vhat[i]
+            vi = vh if vh > vi else vi  # max(vi, vh) without compiling numba's max
             vhat[i] = vi
         w[i] -= alpha * mi / (np.sqrt(vi) + epsilon)

@@ -47,7 +47,7 @@ def _bias_act_rows(x, bias, relu, y):
     for i in range(m):
         for j in range(c):
             v = x[i, j] + bias[j]
-            y[i, j] = max(v, 0) if relu else v
+            y[i, j] = (0 if 0 > v else v) if relu else v  # max(v, 0), without numba's max
 
 
 def bias_act_grad_ref(dout, y, relu):

@@ -135,7 +135,10 @@ def _matmul_nt(a, a_off, i0, nr, b, out):
     Four rows of `a` share each row of `b` (4x2 register blocking); both are read along k.
     """
     n, kk = b.shape
-    zero = np.zeros(1, out.dtype)[0]
+    if n == 0:
+        return
+    out[0, 0] = 0  # a zero of out's dtype without np.zeros (one numba function fewer to compile)
+    zero = out[0, 0]
     if nr == 4:
         a0, a1, a2, a3 = a[i0], a[i0 + 1], a[i0 + 2], a[i0 + 3]
         for j in range(0, n - 1, 2):
