@@ -217,3 +217,15 @@ def test_channels_first_and_weight_only(cases):
     np.testing.assert_allclose(weight_only(x_last).numpy(), want, rtol=1e-6, atol=1e-6)
     restored = keras.layers.Conv2D.from_config(weight_only.get_config())
     assert restored.quantization_config.activation_quantizer is None
+
+
+def test_a_quantized_conv_before_pooling_is_not_fused_away():
+    """predict fuses a float Conv2D with the MaxPooling2D after it; an int8 one must still run
+    its own call (the model's answer equals the layers called one by one)."""
+    model = _model()
+    model.quantize("int8", include_conv=True)
+    x = np.random.default_rng(5).normal(size=(4, 10, 10, 3)).astype("float32")
+    z = x
+    for layer in model.layers[1:]:
+        z = layer(z)
+    np.testing.assert_array_equal(model.predict(x, verbose=0), z.numpy())
