@@ -182,7 +182,7 @@ def _input_tile(rows, s, c, vt):
             v3[k] = a1[k] - a3[k]
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _output_tile(mt, bias, relu, out, oy, ox):
     """out[oy:oy+2, ox:ox+2] = relu?(A^T M A + bias) of one tile's mt (16, F), cropped to out
     (OH, OW, F)."""
@@ -220,7 +220,7 @@ def _output_tile(mt, bias, relu, out, oy, ox):
                         o[j] = src[j]
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def _output_tile_max(mt, bias, relu, out):
     """out (F,) = relu?(max of the 2x2 A^T M A + bias): the tile's 2x2 max pooling, with the
     comparisons of `pool._max_pool_2x2_values` (the max before the bias and ReLU: both are
