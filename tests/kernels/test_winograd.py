@@ -184,3 +184,50 @@ def test_conv_reference_takes_pool():
     want = kc.conv(x, w, *geom, 1, epilogue=(bias, True), pool=True)
     assert got.shape == want.shape == (2, 1, 2, 2, 4)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+_PREDICT = """
+import json
+import numpy as np
+from numba.core import event
+compiled = []
+class Listener(event.Listener):
+    def on_start(self, ev):
+        compiled.append(ev.data["dispatcher"].py_func.__qualname__)
+    def on_end(self, ev):
+        pass
+event.register("numba:compile", Listener())
+import minikeras as keras
+layers = keras.layers
+x = keras.Input(shape=(12, 12, 1))
+h = layers.MaxPooling2D(2)(layers.Conv2D(16, 3, activation="relu")(x))  # direct3x3
+h = layers.Conv2D(4, 3, activation="relu", padding="same")(h)  # Winograd
+h = layers.MaxPooling2D(2)(layers.Conv2D(8, 3, activation="relu", padding="same")(h))  # im2col
+model = keras.Model(x, layers.Dense(3)(layers.Flatten()(h)))
+model.predict(np.random.default_rng(0).random((4, 12, 12, 1), np.float32), verbose=0)
+print(json.dumps(sorted(set(compiled))))
+"""
+
+
+@pytest.mark.slow
+def test_a_warmed_cache_compiles_nothing_in_predict(tmp_path):
+    """The warm-up's conv and pool recipes (drained into an empty cache) compile the inference
+    kernels predict calls: Winograd, the one-channel direct loop, the pooled im2col path."""
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(HERE))
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "MINIKERAS_PREWARM": "0"}
+    env["MINIKERAS_NUM_THREADS"] = "1"
+    where = "from minikeras.kernels import warmup; print(warmup.cache_dir())"
+    out = subprocess.run([sys.executable, "-c", where], env=env, capture_output=True, check=True)
+    folder = out.stdout.decode().strip()
+    os.makedirs(folder, exist_ok=True)
+    lines = "conv\nconv:conv\nbias_act\nbias_act:bias_act\npool\npool:max_pool\n"
+    script = os.path.join(root, "minikeras", "kernels", "warmup.py")
+    drain = [sys.executable, script, root, folder, "--drain"]
+    subprocess.run(drain, input=lines.encode(), env=env, timeout=600, check=True)
+    run = subprocess.run(
+        [sys.executable, "-c", _PREDICT], env=env, capture_output=True, timeout=600, check=True
+    )
+    assert run.stdout.decode().strip().splitlines()[-1] == "[]"
