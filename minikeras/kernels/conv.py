@@ -42,6 +42,12 @@ the core's peak, so the work went into everything around them:
 
 Backward: dkernel = rows^T @ dout, dinput = col2im(dout @ kernel^T).
 
+Inference (`conv(epilogue=...)`, nothing recorded): 3x3 stride-1 layers of WINOGRAD_MIN_CHANNELS+
+input channels run Winograd F(2x2, 3x3) (`winograd.py`); with `pool=True` (a MaxPooling2D(2)
+after the layer) the output is pooled block by block, by Winograd's tiles, by the one-channel
+direct loop (`direct3x3.py`) or from each chunk's GEMM output, so the full-size output is never
+written.
+
 Threads: with more than one kernel thread, `conv`, `conv_grad_input` and the chunked
 `conv_grad_kernel` hand blocks of images to `threads.run_blocks` (each block: im2col and its
 GEMM on one thread, BLAS single-threaded). On two threads, 64 images, (ms, one thread -> two):
