@@ -52,24 +52,32 @@ def kernel_transform_ref(kernel):
 
 @numba.njit(cache=True, nogil=True)
 def kernel_transform(kernel):
-    """U = G g G^T of a (3, 3, C, F) kernel, summed in float64: (16, C, F) in its dtype."""
+    """U = G g G^T of a (3, 3, C, F) kernel, summed in float64: (16, C, F) in its dtype.
+
+    Row by row (each loop streams whole rows of C*F values): one (input channel, filter) at a
+    time touched 25 rows 8 KB apart (C*F = 2048), which share L1 sets: 0.08 ms against ~0.01."""
     _, _, c, f = kernel.shape
+    n = c * f
+    g = kernel.reshape(9, n)
+    t = np.empty((12, n))  # G g: row 4 * j + a is G's row a times the kernel's column j
+    for j in range(3):
+        _g_rows(g[j], g[3 + j], g[6 + j], t[4 * j], t[4 * j + 1], t[4 * j + 2], t[4 * j + 3])
     u = np.empty((16, c, f), kernel.dtype)
-    g = kernel.reshape(9, c * f)
-    ur = u.reshape(16, c * f)
-    t = np.empty((4, 3))  # G g of one (input channel, filter): G's rows times g's columns
-    for q in range(c * f):
-        for j in range(3):
-            g0, g1, g2 = np.float64(g[j, q]), np.float64(g[3 + j, q]), np.float64(g[6 + j, q])
-            t[0, j], t[1, j] = g0, 0.5 * (g0 + g1 + g2)
-            t[2, j], t[3, j] = 0.5 * (g0 - g1 + g2), g2
-        for a in range(4):
-            t0, t1, t2 = t[a, 0], t[a, 1], t[a, 2]
-            ur[4 * a, q] = t0
-            ur[4 * a + 1, q] = 0.5 * (t0 + t1 + t2)
-            ur[4 * a + 2, q] = 0.5 * (t0 - t1 + t2)
-            ur[4 * a + 3, q] = t2
+    ur = u.reshape(16, n)
+    for a in range(4):  # (G g) G^T: row 4 * a + b of U
+        _g_rows(t[a], t[4 + a], t[8 + a], ur[4 * a], ur[4 * a + 1], ur[4 * a + 2], ur[4 * a + 3])
     return u
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _g_rows(x0, x1, x2, y0, y1, y2, y3):
+    """(y0, y1, y2, y3) = G @ (x0, x1, x2), element by element along the rows, in float64."""
+    for q in range(x0.shape[0]):
+        a, b, c = np.float64(x0[q]), np.float64(x1[q]), np.float64(x2[q])
+        y0[q] = a
+        y1[q] = 0.5 * (a + b + c)
+        y2[q] = 0.5 * (a - b + c)
+        y3[q] = c
 
 
 def conv3x3_ref(x, kernel, bias, relu, pad, out_shape, pool=False):
