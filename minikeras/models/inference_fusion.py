@@ -3,8 +3,10 @@ MaxPooling2D(2) runs both in one kernel when no gradient is recorded (`predict`,
 
 The pair runs as the convolution layer's call inside `fused_bias_act.max_pool_next()`: its op
 pools each block of its output while the block is in cache (`kernels/conv.py`, `pool`), so the
-full-size activation is never written and the pooling layer is skipped; the same numbers (the
-bias and ReLU are monotonic, so pooling before them changes nothing). When the op cannot (a
+full-size activation is never written and the pooling layer is skipped. The pooling comes
+before the bias and ReLU (both monotonic: the same maxima); the numbers are those of the two
+layers bit for bit, except for one-channel inputs, whose direct loop (`kernels/direct3x3.py`)
+sums in another order than the im2col GEMM (float32 rounding). When the op cannot (a
 gradient is recorded, another activation, float16, ...) it returns the full-size output and
 the pooling layer runs as usual. MNIST CNN predict, 64 images, one thread: conv + pool of the
 second layer 2.3 -> 1.5 ms (its Winograd tiles then cover only the pooled pixels).
