@@ -276,7 +276,7 @@ def conv3x3(x, kernel, bias, relu, pad, out_shape, n_threads=1, pool=False):
             f"conv3x3: expected a (3, 3, {x.shape[-1]}, F) kernel and an (F,) bias for x of "
             f"shape {x.shape}. Received kernel {kernel.shape}, bias {bias.shape}"
         )
-    u = kernel_transform(kernel)
+    u = kernel_transform(np.ascontiguousarray(kernel, dtype=x.dtype))
     shape = (out_shape[0] // 2, out_shape[1] // 2) if pool else tuple(out_shape)
     out = np.empty((nb, *shape, f), x.dtype)
     address = blas.gemm_address(x.dtype)

@@ -64,6 +64,16 @@ def test_threads_split_images_to_the_same_bits():
     np.testing.assert_array_equal(one, two)
 
 
+def test_a_strided_kernel_gives_the_numbers_of_its_copy():
+    x, k = randn(2, 6, 6, 4, dtype="float32"), randn(3, 3, 8, 5, seed=1, dtype="float32")
+    bias = randn(5, seed=2, dtype="float32")
+    strided = k[:, :, ::2]
+    got = winograd.conv3x3(x, strided, bias, True, (1, 1), (6, 6))
+    np.testing.assert_array_equal(
+        got, winograd.conv3x3(x, strided.copy(), bias, True, (1, 1), (6, 6))
+    )
+
+
 def test_loop_without_blas_gives_the_same_numbers():
     """With no BLAS address (`blas.gemm_address` 0) the products run as plain loops."""
     x, k = randn(2, 6, 7, 3, dtype="float32"), randn(3, 3, 3, 4, seed=1, dtype="float32")
