@@ -176,17 +176,24 @@ def _matmul_nt(a, a_off, i0, nr, b, out):
 # -- running row blocks on threads ----------------------------------------------------------------
 
 
-def _run_rows(kernel, batch, *args):
-    """Calls `kernel(*args, b0, b1)` on blocks of rows (multiples of 4) on the kernel threads
-    (`threads.run_blocks`), at least two groups of 4 rows per thread, 4 blocks per thread."""
+def _run_rows(kernel, batch, *args, scratch=()):
+    """Calls `kernel(*args, *buffers, b0, b1)` on blocks of rows (multiples of 4) on the kernel
+    threads (`threads.run_blocks`), at least two groups of 4 rows per thread, 4 blocks per
+    thread. `scratch`: the (shape, dtype) of each block's own uninitialised buffers (a kernel
+    that made them with np.empty would compile numba's np.empty in every process: ~0.1 s of a
+    first run's CPU, each process)."""
     n = min(threads.num_threads(), batch // 8)
-    threads.run_blocks(lambda b0, b1: kernel(*args, b0, b1), batch, n, per_thread=4, multiple=4)
+
+    def block(b0, b1):
+        kernel(*args, *[np.empty(shape, dtype) for shape, dtype in scratch], b0, b1)
+
+    threads.run_blocks(block, batch, n, per_thread=4, multiple=4)
 
 
-def _run_by_length(kernel, mask, *args):
+def _run_by_length(kernel, mask, *args, scratch=()):
     """`_run_rows` for the kernels that take their rows longest first: `_by_length(mask)` is
     passed after `args` as the row order."""
-    _run_rows(kernel, len(mask), *args, _by_length(mask))
+    _run_rows(kernel, len(mask), *args, _by_length(mask), scratch=scratch)
 
 
 def _check(xw, state, mask, units, gates):

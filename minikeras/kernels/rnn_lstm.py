@@ -56,19 +56,37 @@ def lstm_forward(xw, ut, h0, c0, mask, zero_output):
     act, tc = np.zeros_like(xw), np.zeros((B, T, G // 4), xw.dtype)
     h_last, c_last = np.empty_like(h0), np.empty_like(c0)
     outs = (y, hprev, cprev, act, tc, h_last, c_last)
-    _run_by_length(_lstm_forward_rows, mask, xw, ut, h0, c0, mask, zero_output, *outs)
+    scratch = (((4, G), xw.dtype), ((4, G // 4), xw.dtype), ((4, G // 4), xw.dtype))
+    args = (xw, ut, h0, c0, mask, zero_output, *outs)
+    _run_by_length(_lstm_forward_rows, mask, *args, scratch=scratch)
     return outs
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def _lstm_forward_rows(
-    xw, ut, h0, c0, mask, zero_output, y, hprev, cprev, act, tc, h_last, c_last, order, b0, b1
+    xw,
+    ut,
+    h0,
+    c0,
+    mask,
+    zero_output,
+    y,
+    hprev,
+    cprev,
+    act,
+    tc,
+    h_last,
+    c_last,
+    order,
+    z,
+    h,
+    c,
+    b0,
+    b1,
 ):
+    """Rows order[b0:b1] of `lstm_forward`; z (4, 4u), h and c (4, u): scratch."""
     T, G = xw.shape[1], xw.shape[2]
     u = G // 4
-    z = np.empty((4, G), xw.dtype)
-    h = np.empty((4, u), xw.dtype)
-    c = np.empty((4, u), xw.dtype)
     for i0 in range(b0, b1, 4):
         nr = b1 - i0 if b1 - i0 < 4 else 4  # not min(): one numba builtin fewer to compile
         rows = order[i0 : i0 + nr]
@@ -142,29 +160,46 @@ def lstm_backward(dy, dh_last, dc_last, u_mat, cprev, act, tc, mask, zero_output
     _check(act, dh_last, mask, u_mat.shape[0], 4)
     dpre, dh0, dc0 = np.zeros_like(act), np.empty_like(dh_last), np.empty_like(dc_last)
     args = (dy, dh_last, dc_last, u_mat, cprev, act, tc, mask, zero_output, dpre, dh0, dc0)
-    _run_by_length(_lstm_backward_rows, mask, *args)
+    u = dy.shape[2]
+    scratch = (((4, 4 * u), dy.dtype),) + (((4, u), dy.dtype),) * 4
+    _run_by_length(_lstm_backward_rows, mask, *args, scratch=scratch)
     return dpre, dh0, dc0
 
 
 @numba.njit(cache=True, nogil=True, fastmath=FASTMATH, error_model="numpy")
 def _lstm_backward_rows(
-    dy, dh_last, dc_last, u_mat, cprev, act, tc, mask, zero_output, dpre, dh0, dc0, order, b0, b1
+    dy,
+    dh_last,
+    dc_last,
+    u_mat,
+    cprev,
+    act,
+    tc,
+    mask,
+    zero_output,
+    dpre,
+    dh0,
+    dc0,
+    order,
+    dz,
+    dh,
+    dc,
+    carry,
+    dhp,
+    b0,
+    b1,
 ):
+    """Rows order[b0:b1] of `lstm_backward`; dz (4, 4u), dh, dc, carry, dhp (4, u): scratch."""
     T, u = dy.shape[1], dy.shape[2]
     if u == 0:
         return
-    # scratch from np.empty only, and `one` in dy's dtype without np.ones: each numpy function
-    # a kernel calls is one more numba implementation to compile on a first run
-    dz = np.empty((4, 4 * u), dy.dtype)
+    # `one` in dy's dtype without np.ones (each numpy function a kernel calls is one more numba
+    # implementation to compile on a first run; the scratch comes from `_run_rows` for that too)
     dz[0, 0] = 1
     one = dz[0, 0]
     for r in range(4):
         for j in range(4 * u):
             dz[r, j] = 0
-    dh = np.empty((4, u), dy.dtype)
-    dc = np.empty((4, u), dy.dtype)
-    carry = np.empty((4, u), dy.dtype)
-    dhp = np.empty((4, u), dy.dtype)
     for i0 in range(b0, b1, 4):
         nr = b1 - i0 if b1 - i0 < 4 else 4
         rows = order[i0 : i0 + nr]
