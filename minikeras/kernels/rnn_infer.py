@@ -12,7 +12,10 @@ is wanted (`predict`, `no_grad`) none of that is needed, and this kernel does le
 * rows are taken longest first (`_by_length`): at step s only the first `n_s` rows that still have
   an unmasked step are multiplied (with any other mask the rows in between are computed and
   their results dropped, so every mask gives Keras's answer);
-* only the outputs are written: the whole sequence with `return_sequences`, else the last output.
+* only the outputs are written: the whole sequence with `return_sequences`, else the last output;
+* on several threads the units are split (`rnn_infer_split.py`: each thread multiplies all the
+  rows by its units' gate columns and the threads meet once per step) when every thread gets at
+  least `SPLIT_UNITS_MIN` units; otherwise the rows are dealt out (below).
 
 The op (`core/ops/fused_rnn.lstm`) runs it only when `blas.gemm_address` found numpy's gemm;
 without it (`blas.gemm`'s plain loop) the recording kernels are faster.
@@ -32,6 +35,11 @@ import numpy as np
 
 from . import blas, threads
 from .rnn_common import FASTMATH, _by_length, _sigmoid, _sigmoid_np, _step_ref, _tanh
+
+# several threads split the units (rnn_infer_split.py) when each gets at least this many (and
+# the batch has at least SPLIT_ROWS_MIN rows); otherwise the rows are dealt out
+SPLIT_UNITS_MIN = 32
+SPLIT_ROWS_MIN = 16
 
 
 def lstm_infer_ref(x, wu, bias, h0, c0, mask, zero_output, return_sequences):
@@ -69,6 +77,11 @@ def lstm_infer(x, wu, bias, h0, c0, mask, zero_output, return_sequences):
     y = np.empty((B, T if return_sequences else 1, u), x.dtype)
     h_last, c_last = np.empty_like(h0), np.empty_like(c0)
     address = blas.gemm_address(x.dtype)
+    split = min(threads.num_threads(), u // SPLIT_UNITS_MIN)
+    if split > 1 and address != 0 and B >= SPLIT_ROWS_MIN:
+        from .rnn_infer_split import lstm_infer_split
+
+        return lstm_infer_split(x, wu, bias, h0, c0, mask, zero_output, return_sequences, split)
     order = _by_length(mask)
     n = max(1, min(threads.num_threads(), B // 8))
     # one block of rows per thread, dealt round-robin so that each holds long and short rows
