@@ -190,30 +190,13 @@ def _lstm_units(
                 y[b, 0, j0 + j] = prev[r, j]
 
 
-def lstm_infer_split(x, wu, bias, h0, c0, mask, zero_output, return_sequences, n_threads):
-    """`rnn_infer.lstm_infer` on `n_threads` threads split by units (see the module notes).
-
-    Same arguments and returns as `rnn_infer.lstm_infer`; `n_threads` >= 2 and at most the
-    number of units. Needs BLAS (`blas.gemm_address`): the caller checks.
-    """
+def _prepare(x, wu, bias, h0, c0, mask, return_sequences, n):
+    """The outputs, buffers and each thread's `(w, bias, units, cols)` for `n` threads."""
     B, T, F = x.shape
     u = h0.shape[1]
-    if wu.shape != (F + u, 4 * u) or bias.shape != (4 * u,) or mask.shape != (B, T):
-        raise ValueError(
-            f"lstm_infer_split: inconsistent shapes x {x.shape}, wu {wu.shape}, bias "
-            f"{bias.shape}, state {h0.shape}, mask {mask.shape}."
-        )
-    n = int(n_threads)
-    if not 2 <= n <= u:
-        raise ValueError(f"lstm_infer_split: n_threads must be in [2, {u}]. Received: {n}")
-    if T == 0:
-        raise ValueError("lstm_infer_split: the sequence has no step.")
     y = np.empty((B, T if return_sequences else 1, u), x.dtype)
     h_last, c_last = np.empty_like(h0), np.empty_like(c0)
-    address = blas.gemm_address(x.dtype)
-    rows = _by_length(mask)
     hx = np.zeros((2, B, F + u), x.dtype)
-    flags = np.zeros(n, np.int64)
     unit_cuts = np.linspace(0, u, n + 1).astype(np.int64)
     col_cuts = np.linspace(0, F, n + 1).astype(np.int64)
     parts = []
@@ -228,31 +211,87 @@ def lstm_infer_split(x, wu, bias, h0, c0, mask, zero_output, return_sequences, n
                 np.array([col_cuts[t], col_cuts[t + 1]], np.int64),
             )
         )
+    return y, h_last, c_last, hx, parts
+
+
+def _run_part(t, x, h0, c0, mask, zero_output, rows, out, hx, part, flags, address, pause):
+    w, b, units, cols = part
+    y, h_last, c_last = out
+    _lstm_units(
+        x,
+        w,
+        b,
+        h0,
+        c0,
+        mask,
+        zero_output,
+        rows,
+        y,
+        h_last,
+        c_last,
+        address,
+        units,
+        cols,
+        hx,
+        flags,
+        t,
+        pause,
+    )
+
+
+_compiled = set()  # dtypes whose kernel this process has run once on one thread
+
+
+def _once(dtype):
+    """Runs the kernel once on one thread and tiny arrays of `dtype` (a cache load, or the
+    compile), so that the threads never ask numba for it at the same time: a thread that
+    failed there would leave the others waiting at their first meeting."""
+    if dtype in _compiled:
+        return
+    x, h = np.zeros((1, 1, 1), dtype), np.zeros((1, 1), dtype)
+    wu, bias, mask = np.zeros((2, 4), dtype), np.zeros(4, dtype), np.ones((1, 1), bool)
+    y, h_last, c_last, hx, parts = _prepare(x, wu, bias, h, h, mask, False, 1)
+    rows, flags = np.zeros(1, np.int64), np.zeros(1, np.int64)
+    out = (y, h_last, c_last)
+    _run_part(0, x, h, h, mask, False, rows, out, hx, parts[0], flags, 0, 0)
+    _compiled.add(dtype)
+
+
+def lstm_infer_split(x, wu, bias, h0, c0, mask, zero_output, return_sequences, n_threads):
+    """`rnn_infer.lstm_infer` on `n_threads` threads split by units (see the module notes).
+
+    Same arguments and returns as `rnn_infer.lstm_infer`; `n_threads` >= 2 and at most the
+    number of units. Needs BLAS (`blas.gemm_address`): the caller checks. An exception in one
+    thread releases the others and is raised here.
+    """
+    B, T, F = x.shape
+    u = h0.shape[1]
+    if wu.shape != (F + u, 4 * u) or bias.shape != (4 * u,) or mask.shape != (B, T):
+        raise ValueError(
+            f"lstm_infer_split: inconsistent shapes x {x.shape}, wu {wu.shape}, bias "
+            f"{bias.shape}, state {h0.shape}, mask {mask.shape}."
+        )
+    n = int(n_threads)
+    if not 2 <= n <= u:
+        raise ValueError(f"lstm_infer_split: n_threads must be in [2, {u}]. Received: {n}")
+    if T == 0:
+        raise ValueError("lstm_infer_split: the sequence has no step.")
+    _once(x.dtype)
+    y, h_last, c_last, hx, parts = _prepare(x, wu, bias, h0, c0, mask, return_sequences, n)
     x = np.ascontiguousarray(x)
-    pause = _sched_yield_address()
+    rows, flags = _by_length(mask), np.zeros(n, np.int64)
+    address, pause = blas.gemm_address(x.dtype), _sched_yield_address()
+    errors = []
 
     def run(t):
-        w, b, units, cols = parts[t]
-        _lstm_units(
-            x,
-            w,
-            b,
-            h0,
-            c0,
-            mask,
-            zero_output,
-            rows,
-            y,
-            h_last,
-            c_last,
-            address,
-            units,
-            cols,
-            hx,
-            flags,
-            t,
-            pause,
-        )
+        try:
+            out = (y, h_last, c_last)
+            _run_part(
+                t, x, h0, c0, mask, zero_output, rows, out, hx, parts[t], flags, address, pause
+            )
+        except BaseException as e:  # release the others: they wait for this thread's flag
+            errors.append(e)
+            flags[:] = np.iinfo(np.int64).max
 
     helpers = [threading.Thread(target=run, args=(t,), daemon=True) for t in range(1, n)]
     for h in helpers:
@@ -260,4 +299,6 @@ def lstm_infer_split(x, wu, bias, h0, c0, mask, zero_output, return_sequences, n
     run(0)
     for h in helpers:
         h.join()
+    if errors:
+        raise errors[0]
     return (y if return_sequences else y[:, 0]), h_last, c_last

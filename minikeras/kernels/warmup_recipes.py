@@ -155,12 +155,10 @@ _GRU = ("gru_forward",)
 _SIMPLE = ("simple_rnn_forward",)
 
 
-_RNN = (
-    "rnn_lstm._lstm_forward_rows",
-    "rnn_lstm._lstm_backward_rows",
-    "rnn_infer._lstm_infer_rows",
-    "rnn_infer_split._lstm_units",
-)
+# (not `rnn_infer_split._lstm_units`: a model that never runs it, batches below 16 rows or one
+# thread, would keep the module cold and start the background process on every run; the "extra"
+# part compiles it when the background process runs anyway)
+_RNN = ("rnn_lstm._lstm_forward_rows", "rnn_lstm._lstm_backward_rows", "rnn_infer._lstm_infer_rows")
 
 
 @recipe("rnn", kernels=_RNN, early=True)
@@ -182,10 +180,10 @@ def _rnn(k, part, entries):
     if part == "extra" and infer is not None:
         x, wu = _ones(b, t, 3), _ones(3 + u, 4 * u)
         calls.append(("lstm_infer", lambda: infer(x, wu, _ones(4 * u), h0, h0, mask, False, False)))
-        split = getattr(k, "lstm_infer_split", None)  # the same on several threads
-        if split is not None:
-            args = (x, wu, _ones(4 * u), h0, h0, mask, False, False, 2)
-            calls.append(("lstm_infer_split", lambda: split(*args)))
+        if hasattr(k, "lstm_infer_split"):  # its kernel, on one thread (no meeting)
+            from . import rnn_infer_split
+
+            calls.append(("lstm_infer_split", lambda: rnn_infer_split._once(np.dtype(F))))
     return calls
 
 
