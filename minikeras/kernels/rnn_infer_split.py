@@ -215,28 +215,11 @@ def _prepare(x, wu, bias, h0, c0, mask, return_sequences, n):
 
 
 def _run_part(t, x, h0, c0, mask, zero_output, rows, out, hx, part, flags, address, pause):
+    """Thread `t`'s call of `_lstm_units`; `out` is `(y, h_last, c_last)`, `part` its
+    `(w, bias, units, cols)`."""
     w, b, units, cols = part
-    y, h_last, c_last = out
-    _lstm_units(
-        x,
-        w,
-        b,
-        h0,
-        c0,
-        mask,
-        zero_output,
-        rows,
-        y,
-        h_last,
-        c_last,
-        address,
-        units,
-        cols,
-        hx,
-        flags,
-        t,
-        pause,
-    )
+    args = (x, w, b, h0, c0, mask, zero_output, rows, *out, address, units, cols, hx, flags)
+    _lstm_units(*args, t, pause)
 
 
 _compiled = set()  # dtypes whose kernel this process has run once on one thread
