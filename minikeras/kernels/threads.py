@@ -266,6 +266,15 @@ def batched_matmul(a, b):
         return matmul(rows, b).reshape(a.shape[:-1] + (n,))
     if a.ndim == b.ndim and a.shape[:-2] == b.shape[:-2]:
         batch = math.prod(lead)
+        if lead[0] >= threads and a.ndim > 3:  # split the first axis: no reshape, no copy
+            out = np.empty(lead + (m, n), dtype=a.dtype)  # (a strided stack, e.g. attention
+            run_blocks(  # heads, would be copied whole by a reshape to (batch, m, k))
+                lambda i0, i1: np.matmul(a[i0:i1], b[i0:i1], out=out[i0:i1]),
+                lead[0],
+                threads,
+                per_thread=1,
+            )
+            return out
         if batch >= threads:
             a3, b3 = a.reshape(batch, m, k), b.reshape(batch, k, n)
             out = np.empty((batch, m, n), dtype=a.dtype)
