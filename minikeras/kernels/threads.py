@@ -253,7 +253,8 @@ def batched_matmul(a, b):
     """`np.matmul(a, b)` for float arrays of rank >= 2, split over the kernel threads when it has
     at least GEMM_PARALLEL_MIN multiply-adds: a stack times a matrix becomes one 2-D product split
     by rows (`matmul`); two stacks of the same leading shape are split by stack entries, each
-    block one single-threaded BLAS call writing its slice of the output. Other broadcasts, small
+    block one single-threaded BLAS call writing its slice of the output (on the first axis as
+    the stacks are, when it has an entry per thread: no reshape copies a strided stack). Other broadcasts, small
     products and one thread go to `np.matmul` as they are."""
     if a.ndim < 2 or b.ndim < 2 or a.dtype.kind != "f" or a.dtype != b.dtype:
         return np.matmul(a, b)
