@@ -31,6 +31,7 @@ class SpectralNormalization(Wrapper):
     layer's other weights.
 
     >>> import numpy as np, minikeras as keras
+    >>> keras.utils.set_random_seed(0)  # the kernel and u: power iteration's start
     >>> sn = keras.layers.SpectralNormalization(keras.layers.Dense(3, use_bias=False),
     ...                                         power_iterations=30)
     >>> _ = sn(np.ones((1, 4), "float32"), training=True)
