@@ -304,7 +304,9 @@ def test_batched_matmul_matches_numpy_on_two_threads(monkeypatch, sa, sb):
         np.testing.assert_allclose(got, np.matmul(a, b), rtol=1e-5, atol=1e-5)
 
 
-def test_batched_matmul_uses_the_threads_for_stacks(monkeypatch):
+@pytest.fixture
+def block_counts(monkeypatch):
+    """Two threads, a low split threshold, and the list of the `n` each run_blocks call got."""
     calls = []
     monkeypatch.setattr(threads, "num_threads", lambda: 2)
     monkeypatch.setattr(threads, "GEMM_PARALLEL_MIN", 1000)
@@ -312,22 +314,21 @@ def test_batched_matmul_uses_the_threads_for_stacks(monkeypatch):
     monkeypatch.setattr(
         threads, "run_blocks", lambda fn, n, *a, **k: calls.append(n) or real(fn, n, *a, **k)
     )
+    return calls
+
+
+def test_batched_matmul_uses_the_threads_for_stacks(block_counts):
+    calls = block_counts
     a, b = np.ones((6, 32, 16), np.float32), np.ones((6, 16, 8), np.float32)
     np.testing.assert_array_equal(threads.batched_matmul(a, b), np.full((6, 32, 8), 16.0))
     assert calls == [6]  # split over the six stack entries
 
 
-def test_batched_matmul_splits_strided_4d_stacks_on_their_first_axis(monkeypatch):
+def test_batched_matmul_splits_strided_4d_stacks_on_their_first_axis(block_counts):
     """Attention's stacks (batch, heads, m, k) arrive transposed (strided): they are split on
     the batch axis as they are (a reshape to (batch * heads, m, k) would copy them whole), with
     np.matmul's numbers."""
-    calls = []
-    monkeypatch.setattr(threads, "num_threads", lambda: 2)
-    monkeypatch.setattr(threads, "GEMM_PARALLEL_MIN", 1000)
-    real = threads.run_blocks
-    monkeypatch.setattr(
-        threads, "run_blocks", lambda fn, n, *a, **k: calls.append(n) or real(fn, n, *a, **k)
-    )
+    calls = block_counts
     rng = np.random.default_rng(3)
     a = rng.standard_normal((5, 12, 3, 8)).astype(np.float32).transpose(0, 2, 1, 3)
     b = rng.standard_normal((5, 3, 8, 12)).astype(np.float32)
