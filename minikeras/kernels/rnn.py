@@ -56,7 +56,6 @@ from .rnn_gru import (
     gru_v1_forward_ref,
 )
 from .rnn_infer import lstm_infer, lstm_infer_ref
-from .rnn_infer_split import lstm_infer_split
 from .rnn_lstm import lstm_backward, lstm_backward_ref, lstm_forward, lstm_forward_ref
 from .rnn_simple import (
     simple_rnn_backward,
@@ -82,7 +81,6 @@ __all__ = [
     "lstm_forward_ref",
     "lstm_infer",
     "lstm_infer_ref",
-    "lstm_infer_split",
     "simple_rnn_backward",
     "simple_rnn_backward_ref",
     "simple_rnn_forward",

@@ -23,6 +23,7 @@ agree with `lstm_infer_ref` to float32 rounding.
 """
 
 import ctypes
+import functools
 import threading
 
 import llvmlite.ir as ir
@@ -80,6 +81,7 @@ def _call_void(typingctx, address):
     return types.none(address), codegen
 
 
+@functools.cache
 def _sched_yield_address():
     """Address of libc's `sched_yield`, or 0 where there is none."""
     try:

@@ -180,10 +180,9 @@ def _rnn(k, part, entries):
     if part == "extra" and infer is not None:
         x, wu = _ones(b, t, 3), _ones(3 + u, 4 * u)
         calls.append(("lstm_infer", lambda: infer(x, wu, _ones(4 * u), h0, h0, mask, False, False)))
-        if hasattr(k, "lstm_infer_split"):  # its kernel, on one thread (no meeting)
-            from . import rnn_infer_split
+        from . import rnn_infer_split  # its kernel, on one thread (no meeting)
 
-            calls.append(("lstm_infer_split", lambda: rnn_infer_split._once(np.dtype(F))))
+        calls.append(("lstm_infer_split", lambda: rnn_infer_split._once(np.dtype(F))))
     return calls
 
 
