@@ -37,7 +37,7 @@ from .im2col import im2col
 from .int8_matmul import int8_dense_ref
 from .rnn_common import _bits_to_f32 as _as_f32
 
-SMALL_K = 64  # windows of fewer values take `_small_rows` (the VNNI tile needs long rows)
+SMALL_K = 64  # shorter windows are quantized from x only with one channel (`_unit_windows_u8`)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -155,17 +155,7 @@ def conv_int8(x, kernel, kernel_scale, bias, relu, strides, dilation, pad, out_s
     ks = np.ascontiguousarray(kernel_scale, dtype=np.float32).reshape(filters)
     b = np.ascontiguousarray(bias, dtype=np.float32).reshape(-1)
     rows, width = math.prod(out_shape), w.shape[0]
-    per = max(1, CHUNK_BYTES // max(rows * width * 4, 1))
     out = np.empty((nb * rows, filters), np.float32)
-
-    def images(b0, b1):
-        buf = np.empty((min(per, b1 - b0) * rows, width), np.float32)
-        for c0 in range(b0, b1, per):
-            n = min(per, b1 - c0)
-            cols = buf[: n * rows]
-            im2col(x, c0, ksize, strides, dilation, pad, out_shape, 1, cols)
-            out[c0 * rows : (c0 + n) * rows] = int8_rows(cols, w, ks, b, relu, epsilon)
-
     unit = x.shape[-1] == 1 and strides[2] == 1  # `_unit_windows_u8`'s case
     direct = (
         (width >= SMALL_K or unit)
@@ -176,6 +166,10 @@ def conv_int8(x, kernel, kernel_scale, bias, relu, strides, dilation, pad, out_s
     )
     if direct:  # windows quantized straight from x into the VNNI byte rows
         images = _direct_images(x, w, ksize, ks, b, relu, strides, out_shape, epsilon, out)
+    else:
+        images = _im2col_images(
+            x, w, ksize, ks, b, relu, strides, dilation, pad, out_shape, epsilon, out
+        )
     parallel = nb * rows * width >= PARALLEL_MIN
     threads.run_blocks(images, nb, None if parallel else 1)
     return out.reshape(nb, *out_shape, filters)
@@ -239,6 +233,23 @@ def _unit_windows_u8(x, b0, nimg, ksize, strides, out_shape, kp, epsilon, a, sca
                     for p in range(k):
                         row[p] = q[p, t]
                 i += ow
+
+
+def _im2col_images(x, w, ksize, ks, b, relu, strides, dilation, pad, out_shape, epsilon, out):
+    """`images(b0, b1)` for `conv_int8`: each chunk's float im2col rows (`im2col.im2col`, in
+    cache) through `int8_rows` into `out`."""
+    rows, width = math.prod(out_shape), w.shape[0]
+    per = max(1, CHUNK_BYTES // max(rows * width * 4, 1))
+
+    def images(b0, b1):
+        buf = np.empty((min(per, b1 - b0) * rows, width), np.float32)
+        for c0 in range(b0, b1, per):
+            n = min(per, b1 - c0)
+            cols = buf[: n * rows]
+            im2col(x, c0, ksize, strides, dilation, pad, out_shape, 1, cols)
+            out[c0 * rows : (c0 + n) * rows] = int8_rows(cols, w, ks, b, relu, epsilon)
+
+    return images
 
 
 def _direct_images(x, w, ksize, ks, b, relu, strides, out_shape, epsilon, out):
