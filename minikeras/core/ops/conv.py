@@ -108,6 +108,18 @@ def _window(op, padding, a, k_shape, sizes, strides, dilation=None, causal=False
     return tuple(before), tuple(out)
 
 
+def _strided_window(op, a, w_shape, strides, dilation_rate, padding, k_shape=None):
+    """A convolution's per-axis strides and dilation (checked), the padding before each spatial
+    axis and the output spatial shape for a kernel of shape `w_shape` (spatial..., in, out);
+    1-D convolutions may be causal. `k_shape` is the kernel shape errors show (`w_shape`)."""
+    r = a.ndim - 2
+    s = _ints(op, "strides", strides, r)
+    d = _ints(op, "dilation_rate", dilation_rate, r)
+    k_shape = w_shape if k_shape is None else k_shape
+    pad, out_sp = _window(op, padding, a, k_shape, w_shape[:r], s, d, causal=(r == 1))
+    return s, d, pad, out_sp
+
+
 def _three(t, fill):
     """A per-spatial-axis tuple extended in front to three axes."""
     return (fill,) * (3 - len(t)) + tuple(t)
@@ -266,10 +278,8 @@ def _conv(
     `epilogue=(bias, relu)` (inference only) goes to the kernel, and with it `pool` (2-D,
     channels-last, outputs of 2x2 or more) 2x2 max pooling."""
     kconv = load_kernels("conv")
-    r = a.ndim - 2
-    s = _ints(op, "strides", strides, r)
-    d = _ints(op, "dilation_rate", dilation_rate, r)
-    pad, out_sp = _window(op, padding, a, kernel_shape, w.shape[:r], s, d, causal=(r == 1))
+    geo = (strides, dilation_rate, padding)
+    s, d, pad, out_sp = _strided_window(op, a, w.shape, *geo, k_shape=kernel_shape)
     ct, out_dt = _dtypes(a, w)
     x5, w5 = _volume(a, ct), _kernel_volume(w, ct)
     geometry = (_three(s, 1), _three(d, 1), _three(pad, 0))
@@ -369,11 +379,8 @@ def conv_bias_relu(
         )
     args = (fmt, strides, padding, dilation_rate, c // cg, w.shape)
     if pool:
-        r = a.ndim - 2
-        s = _ints("conv", "strides", strides, r)
-        d = _ints("conv", "dilation_rate", dilation_rate, r)
-        out_sp = _window("conv", padding, a, w.shape, w.shape[:r], s, d, causal=(r == 1))[1]
-        pool = r == 2 and min(out_sp) >= 2
+        out_sp = _strided_window("conv", a, w.shape, strides, dilation_rate, padding)[3]
+        pool = len(out_sp) == 2 and min(out_sp) >= 2
         y = _conv("conv", a, _CONST, w, _CONST, *args, epilogue=(b, bool(relu)), pool=pool)
         return y, pool
     return _conv("conv", a, _CONST, w, _CONST, *args, epilogue=(b, bool(relu)))
@@ -421,9 +428,7 @@ def _depthwise_direct(a, ta, w, tw, fmt, strides, padding, dilation_rate):
     kdw = load_kernels("depthwise")
     op = "depthwise_conv"
     r = a.ndim - 2
-    s = _ints(op, "strides", strides, r)
-    d = _ints(op, "dilation_rate", dilation_rate, r)
-    pad, out_sp = _window(op, padding, a, w.shape, w.shape[:r], s, d, causal=(r == 1))
+    s, d, pad, out_sp = _strided_window(op, a, w.shape, strides, dilation_rate, padding)
     pads = []
     for n, k, st, di, b, o in zip(a.shape[1:-1], w.shape[:r], s, d, pad, out_sp):
         pads += [b, max((o - 1) * st + (k - 1) * di + 1 - n - b, 0)]

@@ -15,7 +15,7 @@ import numpy as np
 
 from ...kernels import load as load_kernels
 from ..tensor import Tensor
-from .conv import _grad_output, _grad_volume, _input, _ints, _output, _three, _volume, _window
+from .conv import _grad_output, _grad_volume, _input, _output, _strided_window, _three, _volume
 from .fused_bias_act import _EPILOGUES, bias_act
 
 
@@ -121,9 +121,7 @@ def quantized_conv(
             f"filters) for inputs of shape {a.shape} ({fmt}). Received: kernel {w.dtype} "
             f"{w.shape}"
         )
-    s = _ints("conv", "strides", strides, r)
-    d = _ints("conv", "dilation_rate", dilation_rate, r)
-    pad, out_sp = _window("conv", padding, a, w.shape, w.shape[:r], s, d, causal=(r == 1))
+    s, d, pad, out_sp = _strided_window("conv", a, w.shape, strides, dilation_rate, padding)
     dtype = a.dtype if a.dtype.kind == "f" else np.dtype("float32")
     x5 = _volume(a, dtype)
     w5 = w.reshape(*_three(w.shape[:r], 1), *w.shape[-2:])
@@ -144,7 +142,7 @@ def quantized_conv(
         if kind == "relu":
             g = np.where(out > 0, g, np.zeros((), dtype))
         d5 = _grad_volume(g, out_shape, fmt, dtype)
-        float_kernel = (w5.astype(dtype) / kernel_scale.data.astype(dtype)).astype(dtype)
+        float_kernel = w5.astype(dtype) / kernel_scale.data.astype(dtype)
         kconv = load_kernels("conv")
         dx5 = kconv.conv_grad_input(d5, float_kernel, x5.shape, *geometry, 1)
         grads = [_grad_output(dx5, a.shape, fmt), None, None]
