@@ -208,14 +208,16 @@ class BaseConv(QuantizedConv, LoRA, Layer):
         self._build_lora()  # also marks the layer built when build() is called directly
 
     def convolution_op(self, inputs, kernel):
-        return ops.conv(
-            inputs,
-            kernel,
-            strides=self.strides,
-            padding=self.padding,
-            data_format=self.data_format,
-            dilation_rate=self.dilation_rate,
-        )
+        return ops.conv(inputs, kernel, **self._conv_args())
+
+    def _conv_args(self):
+        """The geometry keywords of `ops.conv` for this layer."""
+        return {
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+        }
 
     def call(self, inputs):
         self._check_inputs(inputs.shape)
@@ -228,10 +230,7 @@ class BaseConv(QuantizedConv, LoRA, Layer):
             self.bias,
             self.activation,
             channel_axis(self.data_format),
-            strides=self.strides,
-            padding=self.padding,
-            data_format=self.data_format,
-            dilation_rate=self.dilation_rate,
+            **self._conv_args(),
         )
 
     def _finish(self, y):

@@ -105,14 +105,6 @@ class QuantizedConv(Quantized):
         update = (self.lora_alpha / self.lora_rank) * ops.matmul(first, b)
         return ops.moveaxis(update, -1, 1) if self.data_format == "channels_first" else update
 
-    def _conv_args(self):
-        return {
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
-        }
-
     def _int8_call(self, inputs):
         self._check_inputs(inputs.shape)
         quantizer = self._inputs_quantizer
@@ -132,7 +124,7 @@ class QuantizedConv(Quantized):
                 return y
         elif quantizer is None:  # weight-only: the float inputs with the dequantized kernel
             kernel = self._frozen(self._kernel, inputs.dtype) / self._frozen(self.kernel_scale)
-            y = ops.conv(inputs, kernel, **self._conv_args())
+            y = self.convolution_op(inputs, kernel)
         else:
             raise NotImplementedError(
                 f"Layer '{self.name}' ({type(self).__name__}): int8 convolutions quantize their "
