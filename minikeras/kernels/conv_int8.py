@@ -35,7 +35,6 @@ from . import int8_gemm, int8_vnni, threads
 from .conv import CHUNK_BYTES, PARALLEL_MIN, im2col_ref
 from .im2col import im2col
 from .int8_matmul import int8_dense_ref
-from .rnn_common import _bits_to_f32 as _as_f32
 
 SMALL_K = 64  # shorter windows are quantized from x only with one channel (`_unit_windows_u8`)
 
@@ -54,8 +53,6 @@ def _windows_u8(x, b0, nimg, ksize, strides, out_shape, kp, epsilon, a, scales):
     span = kw * c
     flat = x.reshape(x.shape[0], x.shape[1], x.shape[2], x.shape[3] * c)  # rows of W * c
     bits = flat.view(np.uint32)
-    magic = np.float32(12582912.0)
-    low, high, offset = np.float32(-127.0), np.float32(127.0), np.float32(128.0)
     i = 0
     for bi in range(b0, b0 + nimg):
         for z in range(od):
@@ -68,9 +65,7 @@ def _windows_u8(x, b0, nimg, ksize, strides, out_shape, kp, epsilon, a, scales):
                             src = bits[bi, z * sd + u, y * sh + v, start : start + span]
                             for p in range(span):  # slices, not offsets: see conv.py notes
                                 top = max(top, src[p] & np.uint32(0x7FFFFFFF))
-                    s = np.float32(
-                        np.float32(127.0) / np.float32(_as_f32(top) + np.float32(epsilon))
-                    )
+                    s = int8_gemm.scale_of_max_bits(top, epsilon)
                     scales[i] = s
                     col = i * kp
                     for u in range(kd):
@@ -79,10 +74,7 @@ def _windows_u8(x, b0, nimg, ksize, strides, out_shape, kp, epsilon, a, scales):
                             src = flat[bi, z * sd + u, y * sh + v, start : start + span]
                             dst = a[col : col + span]
                             for p in range(span):
-                                r = np.float32(np.float32(np.float32(src[p] * s) + magic) - magic)
-                                r = r if r > low else low
-                                r = r if r < high else high
-                                dst[p] = np.uint8(np.float32(r + offset))
+                                dst[p] = int8_vnni.biased_byte(src[p], s)
                             col += span
                     i += 1
 
@@ -190,12 +182,9 @@ def _unit_windows_u8(x, b0, nimg, ksize, strides, out_shape, kp, epsilon, a, sca
     flat = x.reshape(x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     bits = flat.view(np.uint32)
     rows = a.reshape(-1, kp)
-    magic = np.float32(12582912.0)
-    low, high, offset = np.float32(-127.0), np.float32(127.0), np.float32(128.0)
     top = np.empty(ow, np.uint32)
     s = np.empty(ow, np.float32)
     q = np.empty((k, ow), np.uint8)
-    eps = np.float32(epsilon)
     mask = np.uint32(0x7FFFFFFF)
     i = 0
     for bi in range(b0, b0 + nimg):
@@ -210,7 +199,7 @@ def _unit_windows_u8(x, b0, nimg, ksize, strides, out_shape, kp, epsilon, a, sca
                             for t in range(ow):
                                 top[t] = max(top[t], src[t] & mask)
                 for t in range(ow):
-                    s[t] = np.float32(np.float32(127.0) / np.float32(_as_f32(top[t]) + eps))
+                    s[t] = int8_gemm.scale_of_max_bits(top[t], epsilon)
                 scales[i : i + ow] = s
                 p = 0
                 for u in range(kd):
@@ -220,12 +209,7 @@ def _unit_windows_u8(x, b0, nimg, ksize, strides, out_shape, kp, epsilon, a, sca
                             src = line[e : e + ow]
                             dst = q[p]
                             for t in range(ow):
-                                r = np.float32(
-                                    np.float32(np.float32(src[t] * s[t]) + magic) - magic
-                                )
-                                r = r if r > low else low
-                                r = r if r < high else high
-                                dst[t] = np.uint8(np.float32(r + offset))
+                                dst[t] = int8_vnni.biased_byte(src[t], s[t])
                             p += 1
                 block = rows[i : i + ow]
                 for t in range(ow):

@@ -95,6 +95,13 @@ def row_scale(x, i, epsilon):
     top = np.uint32(0)
     for p in range(x.shape[1]):
         top = max(top, bits[p] & np.uint32(0x7FFFFFFF))
+    return scale_of_max_bits(top, epsilon)
+
+
+@numba.njit(cache=True, nogil=True)
+def scale_of_max_bits(top, epsilon):
+    """Keras's abs-max scale `127 / (amax + epsilon)` in float32 from `amax`'s bits (a uint32
+    with the sign cleared, as `row_scale` finds it)."""
     amax = _bits_to_f32(top)
     return np.float32(np.float32(127.0) / np.float32(amax + np.float32(epsilon)))
 

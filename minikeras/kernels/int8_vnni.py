@@ -207,19 +207,27 @@ def quantize_rows_u8(x, epsilon):
     mp = (m + MR - 1) // MR * MR
     a = np.full(mp * kp, 128, np.uint8)
     scales = np.empty(m, np.float32)
-    magic = np.float32(12582912.0)  # 1.5 * 2**23: (v + magic) - magic rounds half to even
-    low, high, offset = np.float32(-127.0), np.float32(127.0), np.float32(128.0)
     for i in range(m):
         s = row_scale(x, i, epsilon)
         scales[i] = s
         row = a[i * kp : i * kp + k]
         values = x[i]
-        for p in range(k):  # quantized_value's steps, as compares that vectorize
-            r = np.float32(np.float32(np.float32(values[p] * s) + magic) - magic)
-            r = r if r > low else low
-            r = r if r < high else high
-            row[p] = np.uint8(np.float32(r + offset))
+        for p in range(k):
+            row[p] = biased_byte(values[p], s)
     return a, scales
+
+
+@numba.njit(cache=True, nogil=True)
+def biased_byte(v, s):
+    """`clip(round(v * s), -127, 127) + 128` as a byte: `int8_gemm.quantized_value`'s steps
+    (round half to even through 1.5 * 2**23), written as compares so that loops calling it
+    vectorize (this VNNI path stores the inputs as q + 128)."""
+    magic = np.float32(12582912.0)  # 1.5 * 2**23: (v + magic) - magic rounds half to even
+    low, high = np.float32(-127.0), np.float32(127.0)
+    r = np.float32(np.float32(np.float32(v * s) + magic) - magic)
+    r = r if r > low else low
+    r = r if r < high else high
+    return np.uint8(np.float32(r + np.float32(128.0)))
 
 
 @numba.njit(cache=True, nogil=True)
