@@ -14,16 +14,24 @@ How, a few images at a time (about `conv.CHUNK_BYTES`, in cache), blocks of imag
 minikeras's threads as the float convolution's:
 - unpadded, undilated windows with AVX-512 VNNI, of at least `SMALL_K` values or of one input
   channel with a unit stride along W: each window is quantized straight from `x` into
-  `int8_vnni`'s byte rows (no float rows written; `_windows_u8` window by window,
-  `_unit_windows_u8` a row of windows at a time, so that 9-value windows still run vector
-  loops) and multiplied by `int8_vnni`'s micro-kernel with the rescale, bias and ReLU in
-  registers (fewer than 64 filters are padded to one full panel, whose epilogue stays in
-  registers). One thread, 64 images: 13x13x32 -> 64 filters 1.4-1.7 ms against 2.2-2.7 ms for
-  the float32 im2col + sgemm (the float inference path now runs Winograd there, faster still);
-  28x28x1 -> 32 filters 1.2 ms against 0.7 ms (quantizing 43,264 windows of 9 values and the
-  padded product cost more than the float product of 9 terms; it took 2.3 ms through im2col).
+  `int8_vnni`'s byte rows (no float rows written; `_windows_u8` window by window, its abs-max
+  from per-pixel maxima over the channels, `_unit_windows_u8` a row of windows at a time, so
+  that 9-value windows still run vector loops) and multiplied by `int8_vnni`'s micro-kernel
+  with the rescale, bias and ReLU in registers (fewer than 64 filters are padded to one full
+  panel, whose epilogue stays in registers).
 - otherwise `im2col.im2col` rows through `int8_rows` (VNNI, or without it `int8_gemm`: float32
   sgemm on the integer values, exact below 2**24).
+- `pool=True` (a Conv2D followed by MaxPooling2D(2) in predict, `models/inference_fusion.py`):
+  each chunk's output is pooled while in cache, and the windows of an odd last row and column,
+  which the pooling drops, are not computed; a one-channel 3x3 stride-1 convolution runs the
+  direct loop of `conv_int8_3x3.py` instead.
+
+One thread, 64 images, with the 2x2 pooling after them (the MNIST cnn's layers), against the
+float32 inference path (Winograd / `direct3x3.py`, fused with the pooling): 13x13x32 -> 64
+filters 0.87 ms against 1.27 (the window quantization 0.31 ms of 10x10 windows, the VNNI
+product of 288 terms ~0.55 ms, near one core's peak of 64 multiply-adds per instruction);
+28x28x1 -> 32 filters 0.70 ms against 0.29 (a float product of 9 terms leaves the window
+quantization nothing to save); without the pooling 1.02 and 1.2 ms.
 """
 
 import math
@@ -35,6 +43,7 @@ from . import int8_gemm, int8_vnni, threads
 from .conv import CHUNK_BYTES, PARALLEL_MIN, im2col_ref
 from .im2col import im2col
 from .int8_matmul import int8_dense_ref
+from .pool import _max_pool_2x2_values
 
 SMALL_K = 64  # shorter windows are quantized from x only with one channel (`_unit_windows_u8`)
 
@@ -45,26 +54,40 @@ def _windows_u8(x, b0, nimg, ksize, strides, out_shape, kp, epsilon, a, scales):
     `x (b, D, H, W, c)` for an unpadded, undilated, ungrouped convolution, read from `x` itself
     (no float rows written): each window's abs-max, then its values as `q + 128` bytes into
     `a` (rows of `kp` bytes, `int8_vnni`'s layout; bytes past the window stay 128) and the
-    scales into `scales`. Same values as `im2col` then `int8_vnni.quantize_rows_u8`."""
+    scales into `scales`. Same values as `im2col` then `int8_vnni.quantize_rows_u8`.
+
+    A window's abs-max is the maximum over its pixels of each pixel's abs-max over the
+    channels, computed once per pixel (windows overlap: 9x fewer reads for 3x3), then the
+    window's rows of `kw * c` contiguous values are rounded with flat offsets (vector loops;
+    slices per row cost more than the row's arithmetic at these sizes)."""
     kd, kh, kw = ksize
     sd, sh, sw = strides
     od, oh, ow = out_shape
     c = x.shape[4]
     span = kw * c
     flat = x.reshape(x.shape[0], x.shape[1], x.shape[2], x.shape[3] * c)  # rows of W * c
-    bits = flat.view(np.uint32)
+    bits = x.view(np.uint32)
+    mask = np.uint32(0x7FFFFFFF)
+    pixel = np.empty(x.shape[1:4], np.uint32)  # one image's per-pixel abs-max bits
     i = 0
     for bi in range(b0, b0 + nimg):
+        for z in range(x.shape[1]):
+            for y in range(x.shape[2]):
+                for e in range(x.shape[3]):
+                    src = bits[bi, z, y, e]  # slices, not offsets: see conv.py notes
+                    top = np.uint32(0)
+                    for p in range(c):
+                        top = max(top, src[p] & mask)
+                    pixel[z, y, e] = top
         for z in range(od):
             for y in range(oh):
                 for t in range(ow):
                     top = np.uint32(0)
                     for u in range(kd):
                         for v in range(kh):
-                            start = t * sw * c
-                            src = bits[bi, z * sd + u, y * sh + v, start : start + span]
-                            for p in range(span):  # slices, not offsets: see conv.py notes
-                                top = max(top, src[p] & np.uint32(0x7FFFFFFF))
+                            line = pixel[z * sd + u, y * sh + v]
+                            for q in range(kw):
+                                top = max(top, line[t * sw + q])
                     s = int8_gemm.scale_of_max_bits(top, epsilon)
                     scales[i] = s
                     col = i * kp
@@ -117,7 +140,9 @@ def int8_rows(rows, kernel, kernel_scale, bias, relu, epsilon):
     return int8_gemm.rescale_rows(acc, kernel_scale, scale, bias, relu)
 
 
-def conv_int8(x, kernel, kernel_scale, bias, relu, strides, dilation, pad, out_shape, epsilon):
+def conv_int8(
+    x, kernel, kernel_scale, bias, relu, strides, dilation, pad, out_shape, epsilon, pool=False
+):
     """int8 correlation of float32 `x (b, D, H, W, c)` with the int8 `kernel (KD, KH, KW, c,
     filters)` quantized as `round(w * kernel_scale)` per filter.
 
@@ -126,9 +151,14 @@ def conv_int8(x, kernel, kernel_scale, bias, relu, strides, dilation, pad, out_s
         relu: apply ReLU after the bias.
         strides, dilation, pad, out_shape: the geometry, as `conv.conv` (3 ints each).
         epsilon: the input quantizer's epsilon (Keras's default 1e-7).
+        pool: 2-D only (`out_shape[0] == 1`): also max-pool 2x2 (stride 2, "valid"), a Conv2D
+            followed by MaxPooling2D(2) in inference. Each chunk of images is pooled while in
+            cache (the full-size output is never written); a one-channel 3x3 stride-1
+            convolution runs `conv_int8_3x3.py`'s direct loop. The same numbers as the
+            convolution then the pooling.
 
     Returns:
-        float32 `(b, *out_shape, filters)`.
+        float32 `(b, *out_shape, filters)`, or `(b, 1, OH // 2, OW // 2, filters)` pooled.
     """
     if x.dtype != np.float32 or kernel.dtype != np.int8 or kernel.ndim != 5 or x.ndim != 5:
         raise TypeError(
@@ -143,11 +173,27 @@ def conv_int8(x, kernel, kernel_scale, bias, relu, strides, dilation, pad, out_s
     x = np.ascontiguousarray(x)
     nb, filters = x.shape[0], kernel.shape[-1]
     ksize, out_shape = tuple(kernel.shape[:3]), tuple(out_shape)
+    if pool and out_shape[0] != 1:
+        raise ValueError(f"conv_int8: pool=True needs a 2-D output. Got {out_shape}")
+    parallel = nb * math.prod(out_shape) * math.prod(kernel.shape[:4]) >= PARALLEL_MIN
+    if pool and _direct3x3(x, ksize, strides, dilation, pad):
+        from . import conv_int8_3x3
+
+        y = conv_int8_3x3.conv3x3_pool(
+            x[:, 0], kernel[0], kernel_scale, bias, relu, pad[1:], out_shape[1:], epsilon,
+            None if parallel else 1,
+        )  # fmt: skip
+        return y.reshape(nb, 1, *y.shape[1:])
+    if pool:  # the pooling drops an odd last row and column: their windows are not computed
+        out_shape = (1, out_shape[1] // 2 * 2, out_shape[2] // 2 * 2)
     w = np.ascontiguousarray(kernel).reshape(-1, filters)
     ks = np.ascontiguousarray(kernel_scale, dtype=np.float32).reshape(filters)
     b = np.ascontiguousarray(bias, dtype=np.float32).reshape(-1)
     rows, width = math.prod(out_shape), w.shape[0]
-    out = np.empty((nb * rows, filters), np.float32)
+    if pool:
+        out = np.empty((nb, 1, out_shape[1] // 2, out_shape[2] // 2, filters), np.float32)
+    else:
+        out = np.empty((nb * rows, filters), np.float32)
     unit = x.shape[-1] == 1 and strides[2] == 1  # `_unit_windows_u8`'s case
     direct = (
         (width >= SMALL_K or unit)
@@ -157,14 +203,38 @@ def conv_int8(x, kernel, kernel_scale, bias, relu, strides, dilation, pad, out_s
         and tuple(dilation) == (1, 1, 1)
     )
     if direct:  # windows quantized straight from x into the VNNI byte rows
-        images = _direct_images(x, w, ksize, ks, b, relu, strides, out_shape, epsilon, out)
+        images = _direct_images(x, w, ksize, ks, b, relu, strides, out_shape, epsilon, out, pool)
     else:
         images = _im2col_images(
-            x, w, ksize, ks, b, relu, strides, dilation, pad, out_shape, epsilon, out
+            x, w, ksize, ks, b, relu, strides, dilation, pad, out_shape, epsilon, out, pool
         )
-    parallel = nb * rows * width >= PARALLEL_MIN
     threads.run_blocks(images, nb, None if parallel else 1)
-    return out.reshape(nb, *out_shape, filters)
+    return out if pool else out.reshape(nb, *out_shape, filters)
+
+
+def _direct3x3(x, ksize, strides, dilation, pad):
+    """Whether `conv_int8_3x3` takes this pooled convolution: one channel, 2-D 3x3, stride 1,
+    undilated, no padding along the unit depth axis."""
+    return (
+        x.shape[-1] == 1
+        and tuple(ksize) == (1, 3, 3)
+        and tuple(strides) == (1, 1, 1)
+        and tuple(dilation) == (1, 1, 1)
+        and pad[0] == 0
+    )
+
+
+def _pool_into(y, n, out_shape, filters, target):
+    """2x2 max pooling of a chunk's output rows `y (n * OH * OW, >= filters)` (only the first
+    `filters` columns are the output's) into `target (n, 1, OH // 2, OW // 2, filters)`."""
+    _, oh, ow = out_shape
+    full = y.reshape(n, 1, oh, ow, y.shape[1])
+    if y.shape[1] == filters:
+        _max_pool_2x2_values(full, target)
+    else:  # a panel padded to more columns: pool them all, keep the filters'
+        wide = np.empty((n, 1, oh // 2, ow // 2, y.shape[1]), np.float32)
+        _max_pool_2x2_values(full, wide)
+        target[...] = wide[..., :filters]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -219,9 +289,9 @@ def _unit_windows_u8(x, b0, nimg, ksize, strides, out_shape, kp, epsilon, a, sca
                 i += ow
 
 
-def _im2col_images(x, w, ksize, ks, b, relu, strides, dilation, pad, out_shape, epsilon, out):
+def _im2col_images(x, w, ksize, ks, b, relu, strides, dilation, pad, out_shape, epsilon, out, pool):
     """`images(b0, b1)` for `conv_int8`: each chunk's float im2col rows (`im2col.im2col`, in
-    cache) through `int8_rows` into `out`."""
+    cache) through `int8_rows` into `out` (pooled first with `pool`)."""
     rows, width = math.prod(out_shape), w.shape[0]
     per = max(1, CHUNK_BYTES // max(rows * width * 4, 1))
 
@@ -231,14 +301,19 @@ def _im2col_images(x, w, ksize, ks, b, relu, strides, dilation, pad, out_shape, 
             n = min(per, b1 - c0)
             cols = buf[: n * rows]
             im2col(x, c0, ksize, strides, dilation, pad, out_shape, 1, cols)
-            out[c0 * rows : (c0 + n) * rows] = int8_rows(cols, w, ks, b, relu, epsilon)
+            y = int8_rows(cols, w, ks, b, relu, epsilon)
+            if pool:
+                _pool_into(y, n, out_shape, w.shape[1], out[c0 : c0 + n])
+            else:
+                out[c0 * rows : (c0 + n) * rows] = y
 
     return images
 
 
-def _direct_images(x, w, ksize, ks, b, relu, strides, out_shape, epsilon, out):
+def _direct_images(x, w, ksize, ks, b, relu, strides, out_shape, epsilon, out, pool):
     """`images(b0, b1)` for `conv_int8`: each chunk's windows go from `x` to bytes
-    (`_windows_u8`), then through `int8_vnni`'s product and epilogue into `out`."""
+    (`_windows_u8`), then through `int8_vnni`'s product and epilogue into `out` (through a
+    cached buffer and the pooling with `pool`)."""
     k, filters = w.shape
     rows = math.prod(out_shape)
     kp = (k + 3) // 4 * 4
@@ -254,23 +329,27 @@ def _direct_images(x, w, ksize, ks, b, relu, strides, out_shape, epsilon, out):
         n0 = min(per, b1 - b0) * rows
         a = np.full(((n0 + mr - 1) // mr * mr) * kp, 128, np.uint8)
         scales = np.empty(n0, np.float32)
-        res = np.empty((n0, full), np.float32) if narrow else None
+        res = np.empty((n0, full if narrow else filters), np.float32) if narrow or pool else None
         for c0 in range(b0, b1, per):
             n = min(per, b1 - c0)
             m = n * rows
             quantize(x, c0, n, ksize, strides, out_shape, kp, epsilon, a, scales)
-            block = out[c0 * rows : c0 * rows + m]
-            target = res[:m] if narrow else block
+            target = res[:m] if res is not None else out[c0 * rows : c0 * rows + m]
             int8_vnni._run(a, m, k, w, ks, scales[:m], b, relu, target, empty_int)
-            if narrow:
-                block[...] = target[:, :filters]
+            if pool:
+                _pool_into(target, n, out_shape, filters, out[c0 : c0 + n])
+            elif narrow:
+                out[c0 * rows : c0 * rows + m] = target[:, :filters]
 
     return images
 
 
-def conv_int8_ref(x, kernel, kernel_scale, bias, relu, strides, dilation, pad, out_shape, epsilon):
+def conv_int8_ref(
+    x, kernel, kernel_scale, bias, relu, strides, dilation, pad, out_shape, epsilon, pool=False
+):
     """Reference for `conv_int8`: numpy's im2col rows through `int8_matmul.int8_dense_ref`, in
-    `x`'s float dtype (the op uses it for float16, bfloat16 and float64 inputs)."""
+    `x`'s float dtype (the op uses it for float16, bfloat16 and float64 inputs), then numpy's
+    2x2 max pooling with `pool`."""
     filters = kernel.shape[-1]
     cols = im2col_ref(x, tuple(kernel.shape[:3]), strides, dilation, pad, tuple(out_shape), 1)
     w = kernel.reshape(-1, filters)
@@ -280,4 +359,9 @@ def conv_int8_ref(x, kernel, kernel_scale, bias, relu, strides, dilation, pad, o
         out = out + np.asarray(bias, x.dtype)
     if relu:
         out = np.maximum(out, np.zeros((), x.dtype))
-    return out.reshape(x.shape[0], *tuple(out_shape), filters)
+    out = out.reshape(x.shape[0], *tuple(out_shape), filters)
+    if pool:
+        b, _, h, w = out.shape[:4]
+        out = out[:, :, : h // 2 * 2, : w // 2 * 2].reshape(b, 1, h // 2, 2, w // 2, 2, filters)
+        out = out.max(axis=(3, 5))
+    return out

@@ -9,7 +9,9 @@ layers bit for bit, except for one-channel inputs, whose direct loop (`kernels/d
 sums in another order than the im2col GEMM (float32 rounding). When the op cannot (a
 gradient is recorded, another activation, float16, ...) it returns the full-size output and
 the pooling layer runs as usual. MNIST CNN predict, 64 images, one thread: conv + pool of the
-second layer 2.3 -> 1.5 ms (its Winograd tiles then cover only the pooled pixels).
+second layer 2.3 -> 1.5 ms (its Winograd tiles then cover only the pooled pixels). An int8
+Conv2D (`model.quantize("int8", include_conv=True)`) pools the same way in its own op
+(`ops.quantized_conv`, `kernels/conv_int8.py`), bit for bit its two layers.
 """
 
 from ..core.ops.fused_bias_act import max_pool_next

@@ -83,3 +83,52 @@ def test_rejects_bad_operands():
         c8.conv_int8(x, k.astype(np.float32), s, np.zeros(0), False, *geo)
     with pytest.raises(ValueError, match="groups are not supported"):
         c8.conv_int8(np.zeros((1, 1, 4, 4, 4), np.float32), k, s, np.zeros(0), False, *geo)
+
+
+# pooled 2-D cases (x shape, kernel size, filters, strides, dilation, pad, conv output shape):
+# one channel 3x3 (conv_int8_3x3's direct loop), valid and "same" with odd sizes; many channels
+# on the VNNI window path (64 filters, and 20 padded to a panel); the im2col path (padded)
+POOLED = [
+    ((3, 1, 12, 12, 1), (1, 3, 3), 32, (1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 10, 10)),
+    ((2, 1, 7, 9, 1), (1, 3, 3), 5, (1, 1, 1), (1, 1, 1), (0, 1, 1), (1, 7, 9)),
+    ((4, 1, 13, 13, 32), (1, 3, 3), 64, (1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 11, 11)),
+    ((3, 1, 10, 10, 8), (1, 3, 3), 20, (1, 1, 1), (1, 1, 1), (0, 0, 0), (1, 8, 8)),
+    ((2, 1, 9, 9, 3), (1, 3, 3), 6, (1, 1, 1), (1, 1, 1), (0, 1, 1), (1, 9, 9)),
+    ((2, 1, 11, 10, 1), (1, 3, 2), 4, (1, 2, 1), (1, 1, 1), (0, 0, 0), (1, 5, 9)),
+]
+
+
+@pytest.mark.parametrize("vnni", [True, False])
+@pytest.mark.parametrize("n_threads", [1, 2])
+@pytest.mark.parametrize("geometry", POOLED)
+def test_pooled_equals_the_convolution_then_the_pooling(monkeypatch, geometry, n_threads, vnni):
+    """`pool=True` gives the 2x2 max pooling of the unpooled output, bit for bit, on every path
+    (the output rows of odd sizes dropped as MaxPooling2D's "valid" drops them)."""
+    if vnni and not int8_vnni.available():
+        pytest.skip("this CPU has no AVX-512 VNNI (the fallback is the vnni=False case)")
+    monkeypatch.setattr(threads, "num_threads", lambda: n_threads)
+    if not vnni:
+        monkeypatch.setattr(int8_vnni, "available", lambda: False)
+    shape, ksize, filters, strides, dilation, pad, out_shape = geometry
+    rng = np.random.default_rng(7 * sum(shape) + filters)
+    x, kernel, scale, bias = _case(rng, shape, ksize, filters)
+    bias -= 2.0  # ReLU then cuts some maxima
+    for b, relu in ((bias, True), (np.zeros(0, np.float32), False)):
+        args = (b, relu, strides, dilation, pad, out_shape, 1e-7)
+        full = c8.conv_int8(x, kernel, scale, *args)
+        pooled = c8.conv_int8(x, kernel, scale, *args, pool=True)
+        oh, ow = out_shape[1] // 2, out_shape[2] // 2
+        want = full[:, :, : 2 * oh, : 2 * ow].reshape(shape[0], 1, oh, 2, ow, 2, filters)
+        want = want.max(axis=(3, 5))
+        assert pooled.shape == (shape[0], 1, oh, ow, filters)
+        np.testing.assert_array_equal(pooled, want)
+        np.testing.assert_array_equal(pooled, c8.conv_int8_ref(x, kernel, scale, *args, True))
+        if relu:
+            assert (pooled == 0).any() and (pooled > 0).any()
+
+
+def test_pool_needs_a_2d_output():
+    x, kernel, scale, _ = _case(np.random.default_rng(0), (1, 3, 5, 5, 1), (2, 3, 3), 2)
+    with pytest.raises(ValueError, match="2-D output"):
+        c8.conv_int8(x, kernel, scale, np.zeros(0, np.float32), False, (1, 1, 1), (1, 1, 1),
+                     (0, 0, 0), (2, 3, 3), 1e-7, pool=True)  # fmt: skip

@@ -74,8 +74,8 @@ def conv_bias_act(conv, inputs, kernel, bias, activation, axis, **conv_args):
     if kind is not None and bias is not None and _inference(inputs, kernel, bias):
         from .conv import conv_bias_relu
 
-        pending = getattr(_local, "pool", None)
-        if pending is not None and not pending and axis in (-1, inputs.ndim - 1):
+        pending = pool_request()
+        if pending is not None and axis in (-1, inputs.ndim - 1):
             y, pooled = conv_bias_relu(inputs, kernel, bias, kind == "relu", **conv_args, pool=True)
             if pooled:
                 pending.append(True)
@@ -85,6 +85,14 @@ def conv_bias_act(conv, inputs, kernel, bias, activation, axis, **conv_args):
 
 
 _local = threading.local()
+
+
+def pool_request():
+    """The list that `max_pool_next` yields when a 2x2 max pooling of the next convolution's
+    output is pending in this thread and no convolution took it yet; None otherwise. A
+    convolution that pools its own output appends True to it."""
+    pending = getattr(_local, "pool", None)
+    return pending if pending is not None and not pending else None
 
 
 @contextlib.contextmanager

@@ -14,9 +14,10 @@ frozen, as in Keras).
 import numpy as np
 
 from ...kernels import load as load_kernels
+from .. import autodiff
 from ..tensor import Tensor
 from .conv import _grad_output, _grad_volume, _input, _output, _strided_window, _three, _volume
-from .fused_bias_act import _EPILOGUES, bias_act
+from .fused_bias_act import _EPILOGUES, bias_act, pool_request
 
 
 def quantized_dense(x, kernel, kernel_scale, bias=None, activation=None, epsilon=1e-7):
@@ -132,6 +133,13 @@ def quantized_conv(
     b = bias.data.astype(dtype) if fused and bias is not None else np.zeros(0, dtype)
     k8 = load_kernels("conv_int8")
     step = k8.conv_int8 if dtype == np.float32 else k8.conv_int8_ref
+    # a MaxPooling2D(2) follows in inference (`models/inference_fusion.py`): pooled in the kernel
+    poolable = fused and r == 2 and fmt == "channels_last" and min(out_sp) >= 2
+    pending = pool_request() if poolable else None
+    if pending is not None and not _records(tx, bias):
+        out5 = step(x5, w5, kernel_scale.data, b, kind == "relu", *geometry, out_sp3, epsilon, True)
+        pending.append(True)
+        return Tensor(out5.reshape(a.shape[0], *out5.shape[2:]))
     out5 = step(x5, w5, kernel_scale.data, b, kind == "relu", *geometry, out_sp3, epsilon)
     out_shape = (a.shape[0], *out_sp, w.shape[-1])
     out = _output(out5, out_shape, fmt, dtype)
@@ -154,3 +162,8 @@ def quantized_conv(
     if fused:
         return y
     return bias_act(y, bias, activation, axis=1 if fmt == "channels_first" else -1)
+
+
+def _records(*tensors):
+    """Whether an op on these tensors (or arrays, or None) records a gradient."""
+    return autodiff.grad_enabled() and any(getattr(t, "requires_grad", False) for t in tensors)

@@ -13,7 +13,8 @@ pattern of Keras's int8 `Dense`:
   `kernel = round(w * kernel_scale)` in [-127, 127], as `Dense` quantizes its kernel's columns;
 - the call: every window of the input is quantized as `Dense` quantizes an input row (abs-max
   over the window's values) and multiplied in integers (`ops.quantized_conv`,
-  `kernels/conv_int8.py`, AVX-512 VNNI where the CPU has it); a weight-only config
+  `kernels/conv_int8.py`, AVX-512 VNNI where the CPU has it; in predict, a MaxPooling2D(2)
+  after a Conv2D runs inside the same kernel, `models/inference_fusion.py`); a weight-only config
   (`Int8QuantizationConfig(activation_quantizer=None)`) convolves the float inputs with the
   dequantized kernel;
 - the dtype policy becomes `"int8_from_<source>"` and the config keeps `quantization_config`, so

@@ -13,6 +13,9 @@ import numpy as np
 import pytest
 
 import minikeras as keras
+from minikeras import GradientTape
+from minikeras.core.ops.fused_bias_act import max_pool_next
+from minikeras.models import inference_fusion
 
 FIXTURE = os.path.join(
     os.path.dirname(__file__), "..", "..", "quantization", "fixtures", "conv_int8_cases.npz"
@@ -219,13 +222,38 @@ def test_channels_first_and_weight_only(cases):
     assert restored.quantization_config.activation_quantizer is None
 
 
-def test_a_quantized_conv_before_pooling_is_not_fused_away():
-    """predict fuses a float Conv2D with the MaxPooling2D after it; an int8 one must still run
-    its own call (the model's answer equals the layers called one by one)."""
-    model = _model()
-    model.quantize("int8", include_conv=True)
-    x = np.random.default_rng(5).normal(size=(4, 10, 10, 3)).astype("float32")
+@pytest.mark.parametrize("channels", [1, 3])
+def test_a_quantized_conv_before_pooling_pools_in_predict(monkeypatch, channels):
+    """predict runs an int8 Conv2D and the MaxPooling2D(2) after it as one kernel (one channel:
+    `conv_int8_3x3`'s direct loop; more: pooled per chunk) with the numbers of the layers
+    called one by one; under a tape the convolution returns its full output."""
+    keras.utils.set_random_seed(4)
+    inputs = keras.Input((10, 10, channels))
+    h = keras.layers.Conv2D(8, 3, activation="relu", name="c1")(inputs)
+    h = keras.layers.MaxPooling2D()(h)
+    h = keras.layers.Flatten()(h)
+    model = keras.Model(inputs, keras.layers.Dense(4, name="head")(h))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the layers without a quantized form
+        model.quantize("int8", include_conv=True)
+    x = np.random.default_rng(5).normal(size=(4, 10, 10, channels)).astype("float32")
     z = x
     for layer in model.layers[1:]:
         z = layer(z)
+    seen = []
+    original = inference_fusion.call_pooled
+
+    def spy(conv, inputs, **kwargs):
+        y, pooled = original(conv, inputs, **kwargs)
+        seen.append((conv.name, pooled, tuple(y.shape)))
+        return y, pooled
+
+    monkeypatch.setattr(inference_fusion, "call_pooled", spy)
     np.testing.assert_array_equal(model.predict(x, verbose=0), z.numpy())
+    assert seen == [("c1", True, (4, 4, 4, 8))]
+    conv = model.get_layer("c1")
+    xt = keras.ops.convert_to_tensor(x)
+    with max_pool_next() as done, GradientTape() as tape:
+        tape.watch(xt)
+        y = conv(xt)
+    assert not done and tuple(y.shape) == (4, 8, 8, 8)
