@@ -8,13 +8,15 @@ sum and the division are one pass; the backward `s * (d - sum(d * s))` is one lo
 `fastmath` reassociation lets LLVM vectorise the row sums. Measured on 1 thread, (16384, 128)
 float32: forward ~3.8 ms and backward ~2.2 ms against ~5.9 and ~4.1 ms for the numpy
 expressions (noisy shared machine, min of 20). Rows are split over minikeras's threads (the
-attention scores of a transformer are the largest array of its step after the GEMMs).
+attention scores of a transformer are the largest array of its step after the GEMMs). The
+float32 rows' maximum is an integer maximum over the float bits (`row_max`), which vectorizes.
 """
 
 import numba
 import numpy as np
 
 from . import threads
+from .rnn_common import _bits_to_f32
 
 _FASTMATH = {"reassoc", "contract"}
 PARALLEL_MIN = 1 << 16  # values below which one thread does it all (a split costs ~20 us)
@@ -32,9 +34,11 @@ def softmax(x):
     result is the same whatever the split)."""
     e = np.empty_like(x)
 
+    shift = _shift32 if x.dtype == np.float32 else _shift
+
     def rows(i0, i1):
         part = e[i0:i1]
-        _shift(x[i0:i1], part)
+        shift(x[i0:i1], part)
         np.exp(part, out=part)  # numpy releases the GIL in its loops
         _normalize(part)
 
@@ -42,8 +46,25 @@ def softmax(x):
     return e
 
 
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def row_max(row):
+    """The maximum of float32 `row` (1-D, non-empty) as numpy's `max` gives it for rows
+    without NaN, through the float bits mapped to integers of the same order (`b ^ ((b >> 31)
+    & 0x7FFFFFFF)`, its own inverse): LLVM vectorizes an integer maximum, not a float one
+    (`max` must keep NaN; a select between floats stays scalar): 2M values 0.69 -> 0.20 ms.
+    With a NaN in the row the answer is some value of the row or a NaN; a softmax of that row
+    is NaN either way (its exp and sum)."""
+    bits = row.view(np.int32)
+    m = np.int32(-2147483648)
+    for j in range(bits.shape[0]):
+        b = bits[j]
+        m = max(m, b ^ ((b >> 31) & np.int32(0x7FFFFFFF)))
+    return _bits_to_f32(m ^ ((m >> 31) & np.int32(0x7FFFFFFF)))
+
+
 @numba.njit(cache=True, nogil=True, fastmath=_FASTMATH)
 def _shift(x, e):
+    """e = x - max of its row (float64: the float32 rows take `_shift32`)."""
     rows, n = x.shape
     for i in range(rows):
         m = x[i, 0]
@@ -51,6 +72,16 @@ def _shift(x, e):
             m = max(m, x[i, j])
         for j in range(n):
             e[i, j] = x[i, j] - m
+
+
+@numba.njit(cache=True, nogil=True, fastmath=_FASTMATH)
+def _shift32(x, e):
+    """`_shift` of float32 rows, the maximum by `row_max` (1M values: 0.42 -> 0.2 ms)."""
+    for i in range(x.shape[0]):
+        row, out = x[i], e[i]
+        m = row_max(row)
+        for j in range(row.shape[0]):
+            out[j] = row[j] - m
 
 
 @numba.njit(cache=True, nogil=True, fastmath=_FASTMATH)

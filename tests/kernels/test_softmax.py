@@ -28,6 +28,23 @@ def test_softmax_infinities_and_nan_as_numpy():
         np.testing.assert_array_equal(K.softmax(x), K.softmax_ref(x))
 
 
+@pytest.mark.parametrize("classes", [16, 37, 128])
+def test_long_rows_with_infinities_and_nan_as_numpy(classes):
+    """Rows of one or more 16-value chunks (the maximum runs per lane, then over the lanes) and
+    a tail: the maximum anywhere in the row, +inf, -inf, and a NaN in a chunk or the tail."""
+    x = (randn(7, classes) * 4).astype("float32")
+    x[0, classes - 1] = 30.0  # the maximum in the last value
+    x[1, 5] = 30.0  # in the first chunk
+    x[2, classes // 2] = np.inf
+    x[3, :] = -np.inf
+    x[4, 3] = np.nan
+    x[5, classes - 1] = np.nan
+    with np.errstate(invalid="ignore"):
+        got, want = K.softmax(x), K.softmax_ref(x)
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)  # NaN where numpy has NaN
+    assert np.isnan(got[[2, 3, 4, 5]]).all() and not np.isnan(got[[0, 1, 6]]).any()
+
+
 def test_ops_softmax_last_axis_uses_the_kernel_and_matches_the_formula(monkeypatch):
     """ops.softmax over the last axis of float32 data: exp(x - max) / sum (Keras's softmax) and
     s * (d - sum(d * s)), through the kernel rows."""

@@ -7,7 +7,9 @@ its gradient needs no code of its own.
 
 import numpy as np
 
-from .. import dtypes
+from ...kernels import load as load_kernels
+from .. import autodiff, dtypes
+from ..tensor import Tensor
 from ._base import to_tensor, unwrap
 from .arithmetic import multiply
 from .comparison import where
@@ -122,3 +124,15 @@ def dot_product_attention(
         return einsum("bnts,bsnh->btnh", probs, v)
     probs = reshape(probs, (b, kv, g, t_len, s_len))
     return reshape(einsum("bkgts,bskh->btkgh", probs, v), (b, t_len, n, v.shape[-1]))
+
+
+def fused_attention(q, k, v):
+    """Inference-only multi-head attention `softmax(q k^T) v` per (batch, head), with the scores
+    kept in cache (`kernels/attention.py`): q `(B, T, H, K)` (scaled), k `(B, S, H, K)`, v
+    `(B, S, H, V)` float32 tensors. Returns `(B, T, H, V)`, or None when a gradient would be
+    recorded or the inputs are not float32 (the caller then runs the separate ops)."""
+    if not all(isinstance(t, Tensor) and t.dtype == np.float32 and t.ndim == 4 for t in (q, k, v)):
+        return None
+    if autodiff.grad_enabled() and any(t.requires_grad for t in (q, k, v)):
+        return None
+    return Tensor(load_kernels("attention").attention(q.data, k.data, v.data))

@@ -6,6 +6,7 @@ import numpy as np
 
 from ... import constraints, initializers, regularizers
 from ...core import ops
+from ...core.ops.attention import fused_attention
 from ..activations.softmax import Softmax
 from ..core_layers.einsum_dense import EinsumDense
 from ..layer import _to_tensors
@@ -293,6 +294,9 @@ class MultiHeadAttention(ProjectedAttention):
         k = self._key_dense(key)  # (B, S, H, K)
         v = self._value_dense(value)  # (B, S, H, V)
         q = q * np.asarray(self._inverse_sqrt_key_dim, dtype=q.dtype)
+        fused = self._fused(q, k, v, mask, return_attention_scores)
+        if fused is not None:  # predict: softmax(q k^T) v per (batch, head) in cache
+            return self._finish(fused, gate)
         scores = ops.einsum(self._dot_equation, k, q)  # (B, H, T, S)
         if mask is not None:
             # mask (B, T, S) -> (B, 1, T, S): broadcast over the heads
@@ -303,11 +307,30 @@ class MultiHeadAttention(ProjectedAttention):
         scores._keras_mask = None
         dropped = self._dropout_layer(scores, training=training) if self._dropout > 0 else scores
         out = ops.einsum(self._combine_equation, dropped, v)  # (B, T, H, V)
-        if gate is not None:
-            out = ops.multiply(out, gate)
-        out = self._output_dense(out)
+        out = self._finish(out, gate)
         self._returned_scores = bool(return_attention_scores)
         return (out, scores) if return_attention_scores else out
+
+    def _finish(self, out, gate):
+        """The attention's `(B, T, H, V)` result through the gate and the output projection."""
+        if gate is not None:
+            out = ops.multiply(out, gate)
+        return self._output_dense(out)
+
+    def _fused(self, q, k, v, mask, return_attention_scores):
+        """`ops.attention.fused_attention(q, k, v)` where it gives the separate ops' result (up
+        to float32 rounding): attention over the one time axis of a rank-3 query, no mask, no
+        dropout, no scores asked for, the layer's own Softmax; None otherwise (or when the op
+        declines: a gradient recorded, not float32)."""
+        if (
+            mask is not None
+            or return_attention_scores
+            or self._dropout > 0
+            or self._attention_axes != (1,)
+            or type(self._softmax) is not Softmax
+        ):
+            return None
+        return fused_attention(q, k, v)
 
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
         query_shape = tuple(query_shape)
