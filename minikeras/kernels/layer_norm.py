@@ -14,6 +14,8 @@ keras.io transformer block's activations): forward 0.13 ms, backward 0.14 ms, ag
 import numba
 import numpy as np
 
+from . import threads
+
 
 def layer_norm_ref(x, gamma, beta, epsilon):
     """Reference for `layer_norm`: Keras's LayerNormalization formula in numpy."""
@@ -26,12 +28,22 @@ def layer_norm_ref(x, gamma, beta, epsilon):
 
 def layer_norm(x, gamma, beta, epsilon):
     """(out, mean, inv) of C-contiguous float `x` (rows, features): out = x * inv * gamma +
-    (beta - mean * inv * gamma), inv = 1 / sqrt(var + epsilon) per row."""
+    (beta - mean * inv * gamma), inv = 1 / sqrt(var + epsilon) per row. Rows split over
+    minikeras's threads from `PARALLEL_MIN` values (each row alone: the same bits)."""
     out = np.empty_like(x)
     mean = np.empty(x.shape[0], x.dtype)
     inv = np.empty(x.shape[0], x.dtype)
-    _layer_norm(x, gamma, beta, x.dtype.type(epsilon), out, mean, inv)
+    eps = x.dtype.type(epsilon)
+
+    def rows(i0, i1):
+        _layer_norm(x[i0:i1], gamma, beta, eps, out[i0:i1], mean[i0:i1], inv[i0:i1])
+
+    threads.run_blocks(rows, x.shape[0], 1 if x.size < PARALLEL_MIN else None)
     return out, mean, inv
+
+
+PARALLEL_MIN = 1 << 17  # values below which one thread does it all; (4096, 64) on two threads:
+# 0.14 -> 0.08 ms (the backward keeps one thread: its gamma and beta sums run over all rows)
 
 
 @numba.njit(cache=True, nogil=True, fastmath={"reassoc", "contract"})

@@ -51,3 +51,21 @@ def test_layer_norm_grad_reference_is_the_derivative():
             args[k][idx] -= 2e-6
             num[idx] = (up - loss(*args)) / 2e-6
         np.testing.assert_allclose(grad, num, rtol=1e-6, atol=1e-8)
+
+
+def test_forward_split_over_threads_gives_the_same_bits(monkeypatch):
+    """Rows of at least PARALLEL_MIN values split over the threads: each row is computed alone."""
+    from minikeras.kernels import layer_norm as kl, threads
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4096, 64)).astype(np.float32)
+    gamma, beta = rng.normal(size=64).astype(np.float32), rng.normal(size=64).astype(np.float32)
+    assert x.size >= kl.PARALLEL_MIN
+    monkeypatch.setattr(threads, "num_threads", lambda: 1)
+    one = kl.layer_norm(x, gamma, beta, 1e-6)
+    monkeypatch.setattr(threads, "num_threads", lambda: 2)
+    two = kl.layer_norm(x, gamma, beta, 1e-6)
+    for a, b in zip(one, two):
+        np.testing.assert_array_equal(a, b)
+    ref = kl.layer_norm_ref(x.astype(np.float64), gamma, beta, 1e-6)[0]
+    np.testing.assert_allclose(two[0], ref, rtol=1e-5, atol=1e-5)
