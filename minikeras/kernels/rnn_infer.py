@@ -24,10 +24,11 @@ Measured on the lstm workload's LSTM(128) on (64, 80, 128) with 30 % short revie
 of products after the skipped padding), kernel only, min of interleaved runs on the shared 2-core
 EPYC: one thread 14.7-15.7 ms (the products 13.1 ms, ~89 GFLOP/s; the gates 2.0 ms) against
 20.3-20.6 ms for `x @ kernel` + `lstm_forward`; two threads (rows dealt round-robin, a
-(32, 256) @ (256, 512) product per thread and step) 11.1 against 14.9 ms. The products are
-bound by the FMA units, so they slow down most when another process shares the core: runs of
-the same process alternate between ~15 and ~21 ms on this machine, where the recording kernels
-(bound by loads) stay at ~20.5.
+(32, 256) @ (256, 512) product per thread and step) 11.1 against 14.9 ms. Those figures were
+from processes where the kernel's arrays happened to sit well within their pages: in most
+processes (a fresh heap) the gate loop's loads waited on its stores through 4K aliasing and
+the kernel took 27-34 ms (`_work_arrays` now places them; 13.8-14.2 ms with the workload's
+masks, 16.3-17 ms without, in every process).
 """
 
 import numba
@@ -40,6 +41,45 @@ from .rnn_common import FASTMATH, _by_length, _sigmoid, _sigmoid_np, _step_ref, 
 # the batch has at least SPLIT_ROWS_MIN rows); otherwise the rows are dealt out
 SPLIT_UNITS_MIN = 32
 SPLIT_ROWS_MIN = 16
+
+
+# byte offsets within a 4 KB page of the kernel's arrays hx, c, prev and z (see `_work_arrays`)
+_PAGE_OFFSETS = (0, 2048, 1024, 3072)
+
+
+@numba.njit(cache=True, nogil=True)
+def _work_arrays(x, nb, F, u):
+    """The kernel's arrays hx (nb, F + u), c (nb, u), prev (nb, u) and z (nb, 4u) in `x`'s dtype,
+    carved from one allocation so that each starts at its `_PAGE_OFFSETS` byte offset within a
+    4 KB page.
+
+    Where they start matters: the gate loop loads `c` (and `z`) while it stores the new `h`
+    into `hx` and `prev`, and a load whose address matches, modulo 4 KB, a store still in
+    flight waits for it (4K aliasing). Allocated one after another (`np.empty` four times,
+    which the allocator serves from consecutive heap addresses in a fresh process) they started
+    16 bytes apart within a page, and the kernel ran 2-2.4x slower than with `c` half a page
+    from `hx`: lstm workload (64 rows, 128 units, 80 steps, one thread) 32-34 against 16.5-17
+    ms; 64 units 9.2 against 3.8 ms; 256 units 74 against 46 ms. Which layout a process got
+    depended on its allocator's history (a numba compile in the same process before the first
+    call made it fast), which is why this kernel's time alternated between ~15 and ~21-33 ms
+    from run to run. Offsets measured for F, u in {(128, 128), (32, 64), (64, 256), (300,
+    100)}."""
+    item = x.itemsize
+    sizes = (nb * (F + u), nb * u, nb * u, nb * 4 * u)
+    page = 4096 // item
+    buf = np.empty(sizes[0] + sizes[1] + sizes[2] + sizes[3] + 5 * page, x.dtype)
+    first = (page - (buf.ctypes.data // item) % page) % page  # the first at a page start
+    starts = np.empty(4, np.int64)
+    at = first
+    for k in range(4):
+        at = first + (at - first + page - 1) // page * page + _PAGE_OFFSETS[k] // item
+        starts[k] = at
+        at += sizes[k]
+    hx = buf[starts[0] : starts[0] + sizes[0]].reshape((nb, F + u))
+    c = buf[starts[1] : starts[1] + sizes[1]].reshape((nb, u))
+    prev = buf[starts[2] : starts[2] + sizes[2]].reshape((nb, u))
+    z = buf[starts[3] : starts[3] + sizes[3]].reshape((nb, 4 * u))
+    return hx, c, prev, z
 
 
 def lstm_infer_ref(x, wu, bias, h0, c0, mask, zero_output, return_sequences):
@@ -103,10 +143,10 @@ def _lstm_infer_rows(x, wu, bias, h0, c0, mask, zero_output, rows, y, h_last, c_
     u = h0.shape[1]
     nb = rows.shape[0]
     seq = y.shape[1] == T
-    hx = np.empty((nb, F + u), x.dtype)  # [x_s, h] of each row, longest rows first
-    c = np.empty((nb, u), x.dtype)
-    prev = np.zeros((nb, u), x.dtype)  # the last output (Keras's output at a masked step)
-    z = np.empty((nb, 4 * u), x.dtype)
+    # [x_s, h] of each row (longest rows first), the cell states, the last outputs (Keras's
+    # output at a masked step) and the gate products
+    hx, c, prev, z = _work_arrays(x, nb, F, u)
+    prev[:] = 0
     for r in range(nb):
         for j in range(u):
             hx[r, F + j] = h0[rows[r], j]

@@ -83,3 +83,24 @@ def test_lstm_infer_without_blas_runs_its_own_product(monkeypatch):
     want = K.lstm_infer_ref(*args, False, True)
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=3e-5, atol=3e-5)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("nb, F, u", [(64, 128, 128), (3, 5, 7), (16, 300, 100)])
+def test_work_arrays_start_at_their_page_offsets(dtype, nb, F, u):
+    """The kernel's hx, c, prev and z: the shapes asked for, C-contiguous, disjoint, each at its
+    `_PAGE_OFFSETS` byte offset within a 4 KB page (the layout that avoids 4K aliasing between
+    the gate loop's loads and stores; see `_work_arrays`)."""
+    from minikeras.kernels import rnn_infer
+
+    x = np.zeros((1, 1, 1), dtype)
+    arrays = rnn_infer._work_arrays(x, nb, F, u)
+    shapes = [(nb, F + u), (nb, u), (nb, u), (nb, 4 * u)]
+    spans = []
+    for a, shape, offset in zip(arrays, shapes, rnn_infer._PAGE_OFFSETS):
+        assert a.shape == shape and a.dtype == np.dtype(dtype) and a.flags.c_contiguous
+        start = a.ctypes.data
+        assert start % 4096 == offset
+        spans.append((start, start + a.nbytes))
+    spans.sort()
+    assert all(end <= start for (_, end), (start, _) in zip(spans, spans[1:]))
