@@ -290,3 +290,24 @@ def _carry_masked(carry, r, dy, b, s, zero_output):
 
 def _step_ref(mask, s, new, old):
     return np.where(mask[:, s, None], new, old)
+
+
+@numba.njit(**_INNER)
+def page_placed(x, anchor, offsets, sizes):
+    """Four 1-D arrays of `x`'s dtype and `sizes` elements, carved from one allocation so that
+    array k starts at byte address `anchor + offsets[k]` modulo 4 KB (`anchor` an address, 0
+    for page starts). The recurrent inference kernels place their work arrays this way: where
+    a loop's loads and stores fall within a page decides whether the loads wait on unrelated
+    stores (4K aliasing; see `rnn_infer._work_arrays`)."""
+    item = x.itemsize
+    page = 4096 // item
+    buf = np.empty(sizes[0] + sizes[1] + sizes[2] + sizes[3] + 5 * page, x.dtype)
+    base = buf.ctypes.data // item
+    out = []
+    at = 0
+    for k in range(4):
+        want = (anchor + offsets[k]) // item % page  # the wanted start, modulo a page
+        at += (want - (base + at) % page + page) % page
+        out.append(buf[at : at + sizes[k]])
+        at += sizes[k]
+    return out[0], out[1], out[2], out[3]

@@ -35,7 +35,7 @@ import numba
 import numpy as np
 
 from . import blas, threads
-from .rnn_common import FASTMATH, _by_length, _sigmoid, _sigmoid_np, _step_ref, _tanh
+from .rnn_common import FASTMATH, _by_length, _sigmoid, _sigmoid_np, _step_ref, _tanh, page_placed
 
 # several threads split the units (rnn_infer_split.py) when each gets at least this many (and
 # the batch has at least SPLIT_ROWS_MIN rows); otherwise the rows are dealt out
@@ -44,7 +44,7 @@ SPLIT_ROWS_MIN = 16
 
 
 # byte offsets within a 4 KB page of the kernel's arrays hx, c, prev and z (see `_work_arrays`)
-_PAGE_OFFSETS = (0, 2048, 1024, 3072)
+_PAGE_OFFSETS = np.array([0, 2048, 1024, 3072], np.int64)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -64,21 +64,10 @@ def _work_arrays(x, nb, F, u):
     call made it fast), which is why this kernel's time alternated between ~15 and ~21-33 ms
     from run to run. Offsets measured for F, u in {(128, 128), (32, 64), (64, 256), (300,
     100)}."""
-    item = x.itemsize
-    sizes = (nb * (F + u), nb * u, nb * u, nb * 4 * u)
-    page = 4096 // item
-    buf = np.empty(sizes[0] + sizes[1] + sizes[2] + sizes[3] + 5 * page, x.dtype)
-    first = (page - (buf.ctypes.data // item) % page) % page  # the first at a page start
-    starts = np.empty(4, np.int64)
-    at = first
-    for k in range(4):
-        at = first + (at - first + page - 1) // page * page + _PAGE_OFFSETS[k] // item
-        starts[k] = at
-        at += sizes[k]
-    hx = buf[starts[0] : starts[0] + sizes[0]].reshape((nb, F + u))
-    c = buf[starts[1] : starts[1] + sizes[1]].reshape((nb, u))
-    prev = buf[starts[2] : starts[2] + sizes[2]].reshape((nb, u))
-    z = buf[starts[3] : starts[3] + sizes[3]].reshape((nb, 4 * u))
+    sizes = np.array([nb * (F + u), nb * u, nb * u, nb * 4 * u], np.int64)
+    hx, c, prev, z = page_placed(x, 0, _PAGE_OFFSETS, sizes)
+    hx, c = hx.reshape((nb, F + u)), c.reshape((nb, u))
+    prev, z = prev.reshape((nb, u)), z.reshape((nb, 4 * u))
     return hx, c, prev, z
 
 

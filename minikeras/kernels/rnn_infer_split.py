@@ -33,7 +33,7 @@ from numba.core import types
 from numba.extending import intrinsic
 
 from . import blas
-from .rnn_common import FASTMATH, _by_length, _sigmoid, _tanh
+from .rnn_common import FASTMATH, _by_length, _sigmoid, _tanh, page_placed
 
 
 @intrinsic
@@ -127,6 +127,7 @@ def _lstm_units(
     flags,
     me,
     yield_address,
+    offsets,
 ):
     """Thread `me`'s part: units `units[0]:units[1]` (their gate columns are `w (F + u, 4 n_u)`
     and `bias (4 n_u,)`, gate-major), input columns `cols[0]:cols[1]` copied into the buffers."""
@@ -136,9 +137,10 @@ def _lstm_units(
     k0, k1 = cols[0], cols[1]
     nb = rows.shape[0]
     seq = y.shape[1] == T
-    c = np.empty((nb, nu), x.dtype)
-    prev = np.zeros((nb, nu), x.dtype)
-    z = np.empty((nb, 4 * nu), x.dtype)
+    sizes = np.array([nb * nu, nb * nu, nb * 4 * nu, 0], np.int64)
+    c, prev, z, _ = page_placed(x, hx.ctypes.data, offsets, sizes)
+    c, prev, z = c.reshape((nb, nu)), prev.reshape((nb, nu)), z.reshape((nb, 4 * nu))
+    prev[:] = 0
     first = hx[0]
     for r in range(nb):
         b = rows[r]
@@ -216,12 +218,18 @@ def _prepare(x, wu, bias, h0, c0, mask, return_sequences, n):
     return y, h_last, c_last, hx, parts
 
 
+# byte offsets of each thread's c, prev and z from the shared hx buffer, modulo 4 KB (as
+# `rnn_infer._work_arrays`'s). Allocated with `np.empty` by both threads at once, these arrays
+# sat side by side in the heap: lstm workload, two threads, kernel 11.8-12.4 -> 8.3-8.9 ms
+OFFSETS = np.array([2048, 1024, 3072, 0], np.int64)
+
+
 def _run_part(t, x, h0, c0, mask, zero_output, rows, out, hx, part, flags, address, pause):
     """Thread `t`'s call of `_lstm_units`; `out` is `(y, h_last, c_last)`, `part` its
     `(w, bias, units, cols)`."""
     w, b, units, cols = part
     args = (x, w, b, h0, c0, mask, zero_output, rows, *out, address, units, cols, hx, flags)
-    _lstm_units(*args, t, pause)
+    _lstm_units(*args, t, pause, OFFSETS)
 
 
 _compiled = set()  # dtypes whose kernel this process has run once on one thread

@@ -104,3 +104,24 @@ def test_work_arrays_start_at_their_page_offsets(dtype, nb, F, u):
         spans.append((start, start + a.nbytes))
     spans.sort()
     assert all(end <= start for (_, end), (start, _) in zip(spans, spans[1:]))
+
+
+def test_page_placed_honours_an_anchor():
+    """rnn_common.page_placed: each array at `anchor + offset` modulo 4 KB, whatever the anchor
+    (the split kernel anchors its arrays to the shared hx buffer), sizes kept, disjoint."""
+    import numba
+
+    from minikeras.kernels.rnn_common import page_placed
+
+    call = numba.njit(lambda x, anchor, offsets, sizes: page_placed(x, anchor, offsets, sizes))
+    x = np.zeros(1, np.float32)
+    offsets = np.array([2048, 1024, 3072, 0], np.int64)
+    sizes = np.array([100, 7, 300, 0], np.int64)
+    for anchor in (0, 4, 1000, 123456789 * 4):
+        arrays = call(x, anchor, offsets, sizes)
+        for a, offset, size in zip(arrays, offsets, sizes):
+            assert a.size == size and a.dtype == np.float32
+            if size:
+                assert (a.ctypes.data - anchor - offset) % 4096 == 0
+        ends = sorted((a.ctypes.data, a.ctypes.data + a.nbytes) for a in arrays if a.size)
+        assert all(e <= s for (_, e), (s, _) in zip(ends, ends[1:]))
