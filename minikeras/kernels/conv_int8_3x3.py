@@ -23,6 +23,7 @@ import numba
 import numpy as np
 
 from . import threads
+from .direct3x3 import dot3x3
 
 _MASK = np.uint32(0x7FFFFFFF)
 
@@ -124,17 +125,12 @@ def _block(qb, sb, w, ks, bias, has_bias, relu, out):
 @numba.njit(cache=True, nogil=True, inline="always")
 def _sums(qb, w, j):
     """The four windows' products with filter j: qb holds window k's 9 values at 9 * k."""
-    w0, w1, w2, w3, w4 = w[0, j], w[1, j], w[2, j], w[3, j], w[4, j]
-    w5, w6, w7, w8 = w[5, j], w[6, j], w[7, j], w[8, j]
-    a = (qb[0] * w0 + qb[1] * w1 + qb[2] * w2) + (qb[3] * w3 + qb[4] * w4 + qb[5] * w5)
-    a += qb[6] * w6 + qb[7] * w7 + qb[8] * w8
-    b = (qb[9] * w0 + qb[10] * w1 + qb[11] * w2) + (qb[12] * w3 + qb[13] * w4 + qb[14] * w5)
-    b += qb[15] * w6 + qb[16] * w7 + qb[17] * w8
-    c = (qb[18] * w0 + qb[19] * w1 + qb[20] * w2) + (qb[21] * w3 + qb[22] * w4 + qb[23] * w5)
-    c += qb[24] * w6 + qb[25] * w7 + qb[26] * w8
-    d = (qb[27] * w0 + qb[28] * w1 + qb[29] * w2) + (qb[30] * w3 + qb[31] * w4 + qb[32] * w5)
-    d += qb[33] * w6 + qb[34] * w7 + qb[35] * w8
-    return a, b, c, d
+    return (
+        dot3x3(qb, 0, 3, w, j),
+        dot3x3(qb, 9, 3, w, j),
+        dot3x3(qb, 18, 3, w, j),
+        dot3x3(qb, 27, 3, w, j),
+    )
 
 
 def conv3x3_pool(x, kernel, kernel_scale, bias, relu, pad, out_shape, epsilon, n_threads=1):

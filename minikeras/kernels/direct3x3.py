@@ -60,19 +60,24 @@ def _direct_images(x, w, bias, relu, pad_h, pad_w, out, b0, b1):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
+def dot3x3(p, at, row, w, j):
+    """The 3x3 sum of `p[at + row * i + k] * w[3 * i + k, j]` (i, k < 3) in a fixed order: the
+    window at `at` of values laid out `row` apart per window row (w (9, F))."""
+    a = p[at] * w[0, j] + p[at + 1] * w[1, j] + p[at + 2] * w[2, j]
+    b = p[at + row] * w[3, j] + p[at + row + 1] * w[4, j] + p[at + row + 2] * w[5, j]
+    c = p[at + 2 * row] * w[6, j] + p[at + 2 * row + 1] * w[7, j] + p[at + 2 * row + 2] * w[8, j]
+    return (a + b) + c
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
 def _sums(p, w, j):
     """The 2x2 block's four 3x3 sums for filter j (patch p: 4x4 row-major, w (9, F))."""
-    v0, v1, v2, v3, v4 = w[0, j], w[1, j], w[2, j], w[3, j], w[4, j]
-    v5, v6, v7, v8 = w[5, j], w[6, j], w[7, j], w[8, j]
-    a = (p[0] * v0 + p[1] * v1 + p[2] * v2) + (p[4] * v3 + p[5] * v4 + p[6] * v5)
-    a += p[8] * v6 + p[9] * v7 + p[10] * v8
-    b = (p[1] * v0 + p[2] * v1 + p[3] * v2) + (p[5] * v3 + p[6] * v4 + p[7] * v5)
-    b += p[9] * v6 + p[10] * v7 + p[11] * v8
-    c = (p[4] * v0 + p[5] * v1 + p[6] * v2) + (p[8] * v3 + p[9] * v4 + p[10] * v5)
-    c += p[12] * v6 + p[13] * v7 + p[14] * v8
-    d = (p[5] * v0 + p[6] * v1 + p[7] * v2) + (p[9] * v3 + p[10] * v4 + p[11] * v5)
-    d += p[13] * v6 + p[14] * v7 + p[15] * v8
-    return a, b, c, d
+    return (
+        dot3x3(p, 0, 4, w, j),
+        dot3x3(p, 1, 4, w, j),
+        dot3x3(p, 4, 4, w, j),
+        dot3x3(p, 5, 4, w, j),
+    )
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
