@@ -89,7 +89,11 @@ _REFERENCES = {
     "pool": {"max_pool": _max_pool_ref, "avg_pool": lambda m: m.avg_pool_ref},
     "bias_act": {"bias_act": lambda m: m.bias_act_ref},
     "softmax": {"softmax": lambda m: m.softmax_ref},
-    "attention": {"attention": lambda m: lambda q, k, v: m.attention_ref(q, k, v).astype(q.dtype)},
+    "attention": {
+        "attention": lambda m: (
+            lambda q, k, v, mask=None: m.attention_ref(q, k, v, mask).astype(q.dtype)
+        )
+    },
     "layer_norm": {"layer_norm": lambda m: m.layer_norm_ref},
     "rnn": {
         "lstm_forward": lambda m: m.lstm_forward_ref,

@@ -69,9 +69,26 @@ def test_nan_rows_are_nan_as_numpy():
     assert np.isnan(got[0, 2]).all() and np.isfinite(np.delete(got[0], 2, axis=0)).all()
 
 
+@pytest.mark.parametrize("batch_of_mask", [1, 4])
+def test_masks_as_the_softmax_layer(batch_of_mask):
+    """Masked scores become MASKED before the softmax and 0 after it; a fully masked query row
+    gives a zero output; a mask with a batch axis of 1 serves every batch entry."""
+    q, k, v = _operands((4, 6, 20, 2, 8, 5), 11)
+    mask = np.random.default_rng(2).random((batch_of_mask, 6, 20)) > 0.5
+    mask[0, 3] = False
+    got = at.attention(q, k, v, mask)
+    ref = at.attention_ref(q, k, v, mask)
+    assert np.abs(got - ref).max() <= 2e-6 * np.abs(ref).max()
+    assert (got[:, 3] == 0).all() if batch_of_mask == 1 else (got[0, 3] == 0).all()
+    unmasked = at.attention(q, k, v, np.ones((1, 6, 20), bool))
+    np.testing.assert_array_equal(unmasked, at.attention(q, k, v))
+
+
 def test_rejects_other_operands():
     q, k, v = _operands((1, 4, 4, 2, 4, 4), 0)
     with pytest.raises(TypeError, match="float32 4-D"):
         at.attention(q.astype(np.float64), k, v)
     with pytest.raises(ValueError, match="do not fit"):
         at.attention(q, k[:, :, :1], v)
+    with pytest.raises(ValueError, match="the mask must be"):
+        at.attention(q, k, v, np.ones((2, 4, 4), bool))

@@ -126,13 +126,26 @@ def dot_product_attention(
     return reshape(einsum("bkgts,bskh->btkgh", probs, v), (b, t_len, n, v.shape[-1]))
 
 
-def fused_attention(q, k, v):
+def fused_attention(q, k, v, mask=None):
     """Inference-only multi-head attention `softmax(q k^T) v` per (batch, head), with the scores
     kept in cache (`kernels/attention.py`): q `(B, T, H, K)` (scaled), k `(B, S, H, K)`, v
-    `(B, S, H, V)` float32 tensors. Returns `(B, T, H, V)`, or None when a gradient would be
-    recorded or the inputs are not float32 (the caller then runs the separate ops)."""
+    `(B, S, H, V)` float32 tensors; `mask` None or boolean, broadcastable to `(B, T, S)` with
+    a batch axis of B or 1 (False: not attended; the `Softmax` layer's masking). Returns
+    `(B, T, H, V)`, or None when a gradient would be recorded, the inputs are not float32 or the
+    mask has another shape (the caller then runs the separate ops)."""
     if not all(isinstance(t, Tensor) and t.dtype == np.float32 and t.ndim == 4 for t in (q, k, v)):
         return None
     if autodiff.grad_enabled() and any(t.requires_grad for t in (q, k, v)):
         return None
-    return Tensor(load_kernels("attention").attention(q.data, k.data, v.data))
+    if mask is not None:
+        mask = np.asarray(mask.data if isinstance(mask, Tensor) else mask)
+        b, t, s = q.shape[0], q.shape[1], k.shape[1]
+        if mask.ndim != 3 or mask.shape[0] not in (1, b):
+            return None
+        try:
+            mask = np.broadcast_to(
+                mask if mask.dtype == bool else mask > 0.5, (mask.shape[0], t, s)
+            )
+        except ValueError:
+            return None
+    return Tensor(load_kernels("attention").attention(q.data, k.data, v.data, mask))

@@ -318,19 +318,19 @@ class MultiHeadAttention(ProjectedAttention):
         return self._output_dense(out)
 
     def _fused(self, q, k, v, mask, return_attention_scores):
-        """`ops.attention.fused_attention(q, k, v)` where it gives the separate ops' result (up
-        to float32 rounding): attention over the one time axis of a rank-3 query, no mask, no
-        dropout, no scores asked for, the layer's own Softmax; None otherwise (or when the op
-        declines: a gradient recorded, not float32)."""
+        """`ops.attention.fused_attention(q, k, v, mask)` where it gives the separate ops'
+        result (up to float32 rounding): attention over the one time axis of a rank-3 query, no
+        dropout, no scores asked for, the layer's own Softmax (whose masking the kernel
+        applies); None otherwise (or when the op declines: a gradient recorded, not float32, a
+        mask it cannot broadcast)."""
         if (
-            mask is not None
-            or return_attention_scores
+            return_attention_scores
             or self._dropout > 0
             or self._attention_axes != (1,)
             or type(self._softmax) is not Softmax
         ):
             return None
-        return fused_attention(q, k, v)
+        return fused_attention(q, k, v, mask)
 
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
         query_shape = tuple(query_shape)
