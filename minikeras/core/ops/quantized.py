@@ -93,10 +93,15 @@ def quantized_conv(
     data_format=None,
     dilation_rate=1,
     epsilon=1e-7,
+    final=True,
 ):
     """int8 convolution: each window of `x` goes through Keras's int8 Dense product with the
     kernel reshaped to `(window values, filters)` (`kernels/conv_int8.py`), then `+ bias` and the
     activation (linear and ReLU inside the kernel).
+
+    In inference, when the layer's output is this op's (`final`: not when the caller adds a
+    LoRA update to it) and a 2x2 max pooling follows (`fused_bias_act.max_pool_next`), the op
+    returns the pooled output and marks the pooling done.
 
     Args:
         x: float inputs `(batch, spatial..., channels)` (or channels first with `data_format`).
@@ -134,7 +139,7 @@ def quantized_conv(
     k8 = load_kernels("conv_int8")
     step = k8.conv_int8 if dtype == np.float32 else k8.conv_int8_ref
     # a MaxPooling2D(2) follows in inference (`models/inference_fusion.py`): pooled in the kernel
-    poolable = fused and r == 2 and fmt == "channels_last" and min(out_sp) >= 2
+    poolable = final and fused and r == 2 and fmt == "channels_last" and min(out_sp) >= 2
     pending = pool_request() if poolable else None
     if pending is not None and not _records(tx, bias):
         out5 = step(x5, w5, kernel_scale.data, b, kind == "relu", *geometry, out_sp3, epsilon, True)

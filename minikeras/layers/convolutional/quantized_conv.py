@@ -119,6 +119,7 @@ class QuantizedConv(Quantized):
                 None if linear else self.bias,
                 None if linear else activation,
                 epsilon=quantizer.epsilon,
+                final=not linear,  # with LoRA the update is added to the full-size output
                 **self._conv_args(),
             )
             if not linear:

@@ -257,3 +257,25 @@ def test_a_quantized_conv_before_pooling_pools_in_predict(monkeypatch, channels)
         tape.watch(xt)
         y = conv(xt)
     assert not done and tuple(y.shape) == (4, 8, 8, 8)
+
+
+def test_a_quantized_conv_with_lora_before_pooling_is_not_pooled_early(monkeypatch):
+    """With LoRA the layer adds `conv(x, A) @ B` to the int8 product: the op must not pool its
+    output then; predict gives the layers' answer one by one."""
+    keras.utils.set_random_seed(6)
+    inputs = keras.Input((10, 10, 1))
+    h = keras.layers.Conv2D(4, 3, activation="relu", name="c1")(inputs)
+    h = keras.layers.MaxPooling2D()(h)
+    model = keras.Model(inputs, keras.layers.Flatten()(h))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.quantize("int8", include_conv=True)
+    conv = model.get_layer("c1")
+    conv.enable_lora(2)
+    a, b = conv._lora_factors()
+    b.assign(np.random.default_rng(0).normal(size=b.shape).astype("float32"))
+    x = np.random.default_rng(1).normal(size=(2, 10, 10, 1)).astype("float32")
+    z = x
+    for layer in model.layers[1:]:
+        z = layer(z)
+    np.testing.assert_allclose(model.predict(x, verbose=0), z.numpy(), rtol=1e-6, atol=1e-6)
