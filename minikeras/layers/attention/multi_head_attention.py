@@ -293,23 +293,72 @@ class MultiHeadAttention(ProjectedAttention):
         q = self._query_dense(query)  # (B, T, H, K)
         k = self._key_dense(key)  # (B, S, H, K)
         v = self._value_dense(value)  # (B, S, H, V)
-        q = q * np.asarray(self._inverse_sqrt_key_dim, dtype=q.dtype)
-        fused = self._fused(q, k, v, mask, return_attention_scores)
-        if fused is not None:  # predict: softmax(q k^T) v per (batch, head) in cache
-            return self._finish(fused, gate)
-        scores = ops.einsum(self._dot_equation, k, q)  # (B, H, T, S)
-        if mask is not None:
-            # mask (B, T, S) -> (B, 1, T, S): broadcast over the heads
-            at = -2 * len(self._attention_axes) - 1
-            while mask.ndim < scores.ndim:
-                mask = np.expand_dims(mask, at)
-        scores = self._softmax(scores, mask=mask)
-        scores._keras_mask = None
-        dropped = self._dropout_layer(scores, training=training) if self._dropout > 0 else scores
-        out = ops.einsum(self._combine_equation, dropped, v)  # (B, T, H, V)
+        # Keras's hook, called as Keras 3.15.1 calls it (positionally: an override with an older
+        # signature fails as it does there); the causal mask is already in `mask`
+        out, scores = self._compute_attention(q, k, v, mask, training, return_attention_scores)
         out = self._finish(out, gate)
         self._returned_scores = bool(return_attention_scores)
         return (out, scores) if return_attention_scores else out
+
+    def _compute_attention(
+        self,
+        query,
+        key,
+        value,
+        attention_mask=None,
+        training=None,
+        return_attention_scores=False,
+        use_causal_mask=False,
+    ):
+        """The attention of the projected `query (B, T, N, key_dim)`, `key (B, S, N, key_dim)`
+        and `value (B, S, N, value_dim)`: Keras's hook, which subclasses override for another
+        attention (keras.io's "vision transformer on small datasets" scales the query by a
+        learned temperature here).
+
+        Args:
+            attention_mask: boolean `(B, T, S)` (or broadcastable), False where a query position
+                may not attend to a key position; None for none.
+            training: whether dropout applies.
+            return_attention_scores: whether the caller wants the scores.
+            use_causal_mask: also mask future key positions (Keras passes it only when the
+                causal mask is the only one; `call` here always merges it into the mask).
+
+        Returns:
+            `(attention_output (B, T, N, value_dim), attention_scores (B, N, T, S) or None)`;
+            in predict the default computes the output in one kernel and returns no scores
+            unless asked for them.
+        """
+        if use_causal_mask:
+            steps = (query.shape[1], value.shape[1])
+            causal = merge_attention_masks(None, None, None, None, True, steps=steps)
+            mask = np.asarray(getattr(attention_mask, "data", attention_mask))
+            attention_mask = causal if attention_mask is None else np.logical_and(mask, causal)
+        query = query * np.asarray(self._inverse_sqrt_key_dim, dtype=query.dtype)
+        fused = self._fused(query, key, value, attention_mask, return_attention_scores)
+        if fused is not None:  # predict: softmax(q k^T) v per (batch, head) in cache
+            return fused, None
+        scores = ops.einsum(self._dot_product_equation, key, query)  # (B, H, T, S)
+        scores = self._masked_softmax(scores, attention_mask)
+        dropped = self._dropout_layer(scores, training=training) if self._dropout > 0 else scores
+        return ops.einsum(self._combine_equation, dropped, value), scores  # (B, T, H, V)
+
+    def _masked_softmax(self, attention_scores, attention_mask=None):
+        """The layer's Softmax of the scores `(B, N, T, S)` with the mask `(B, T, S)` broadcast
+        over the heads (Keras's hook, for `_compute_attention` overrides)."""
+        mask = attention_mask
+        if mask is not None:
+            mask = np.asarray(getattr(mask, "data", mask))
+            at = -2 * len(self._attention_axes) - 1
+            while mask.ndim < len(attention_scores.shape):
+                mask = np.expand_dims(mask, at)
+        scores = self._softmax(attention_scores, mask=mask)
+        scores._keras_mask = None
+        return scores
+
+    @property
+    def _dot_product_equation(self):
+        """Keras's name of the scores' einsum equation (`key, query -> scores`)."""
+        return self._dot_equation
 
     def _finish(self, out, gate):
         """The attention's `(B, T, H, V)` result through the gate and the output projection."""
