@@ -1,5 +1,6 @@
 """`MultiHeadAttention`: scaled dot-product attention over several learned projections."""
 
+import inspect
 import math
 
 import numpy as np
@@ -293,9 +294,9 @@ class MultiHeadAttention(ProjectedAttention):
         q = self._query_dense(query)  # (B, T, H, K)
         k = self._key_dense(key)  # (B, S, H, K)
         v = self._value_dense(value)  # (B, S, H, V)
-        # Keras's hook, called as Keras 3.15.1 calls it (positionally: an override with an older
-        # signature fails as it does there); the causal mask is already in `mask`
-        out, scores = self._compute_attention(q, k, v, mask, training, return_attention_scores)
+        # Keras's hook (the causal mask is already in `mask`)
+        args = (q, k, v, mask, training, return_attention_scores)
+        out, scores = self._compute_attention(*args[: _hook_arity(type(self))])
         out = self._finish(out, gate)
         self._returned_scores = bool(return_attention_scores)
         return (out, scores) if return_attention_scores else out
@@ -428,3 +429,27 @@ class MultiHeadAttention(ProjectedAttention):
         if shapes["query_shape"] is not None and shapes["value_shape"] is not None:
             layer.build(*(None if s is None else tuple(s) for s in shapes.values()))
         return layer
+
+
+_ARITY = {}
+
+
+def _hook_arity(cls):
+    """How many positional arguments `cls._compute_attention` takes after `self`, at most 6
+    (query, key, value, attention_mask, training, return_attention_scores). Keras 3.15.1 passes
+    all six and so rejects an override with the older five-argument signature, which keras.io's
+    "vision transformer on small datasets" (and earlier Keras 3 releases, which passed five)
+    use; minikeras passes what the override takes, so that example runs as written."""
+    arity = _ARITY.get(cls)
+    if arity is None:
+        params = list(inspect.signature(cls._compute_attention).parameters.values())[1:]
+        if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params):
+            arity = 6
+        else:
+            positional = (
+                inspect.Parameter.POSITIONAL_ONLY,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            )
+            arity = min(6, sum(p.kind in positional for p in params))
+        _ARITY[cls] = arity
+    return arity
