@@ -3,6 +3,7 @@
 import numpy as np
 
 from ...kernels import expect as expect_kernels, load as load_kernels
+from ..scopes import in_symbolic_scope
 from ..tensor import Tensor
 from ._base import to_tensor, unwrap
 from .shape import reshape
@@ -26,10 +27,17 @@ builtin_slice = slice
 
 
 def _check_indices(op, idx, length, axis):
+    """`idx` as an integer array; IndexError for an index outside `[-length, length)`, except
+    in a symbolic build's placeholder run (`in_symbolic_scope`), whose placeholder indices
+    (ones) may exceed a placeholder axis of size 1: there they are wrapped into the axis, as
+    only the output's shape is wanted (Keras traces without data and raises nothing)."""
     idx = np.asarray(idx)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"{op}: indices must be integers. Received dtype {idx.dtype}.")
-    if idx.size and (idx.max() >= length or idx.min() < -length):
+    out_of_range = idx.size and (idx.max() >= length or idx.min() < -length)
+    if out_of_range and length > 0 and in_symbolic_scope():
+        return idx % length
+    if out_of_range:
         bad = idx.max() if idx.max() >= length else idx.min()
         raise IndexError(
             f"{op}: index {int(bad)} is out of range for axis {axis} of size {length}."
@@ -57,7 +65,7 @@ def take(x, indices, axis=None):
     idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
     if axis is None:
         flat_shape = a.shape
-        _check_indices("take", idx, a.size, None)
+        idx = _check_indices("take", idx, a.size, None)
         out = a.reshape(-1)[idx]
 
         def backward(d):
@@ -133,7 +141,7 @@ def take_along_axis(x, indices, axis=None):
             f"for x of shape {a.shape}"
         )
     axis = axis % a.ndim
-    _check_indices("take_along_axis", idx, a.shape[axis], axis)
+    idx = _check_indices("take_along_axis", idx, a.shape[axis], axis)
     out = np.take_along_axis(a, idx, axis=axis)
 
     def where():
