@@ -209,6 +209,12 @@ def gradients(target, sources, output_gradient=None, create_graph=False):
     return [grads.get(id(s)) for s in sources]
 
 
+def records(*tensors):
+    """Whether an op on `tensors` records its backward, as `Tensor.from_op` decides: recording
+    is on and one of them requires a gradient (arrays and None never do)."""
+    return grad_enabled() and any(getattr(t, "requires_grad", False) for t in tensors)
+
+
 def wanted(tensor):
     """Whether a differentiable backward pass needs the gradient of `tensor` (it leads to a
     source). Ops whose `backward_ops` is costly per input (convolutions) skip the others."""

@@ -118,7 +118,7 @@ def _inference(*tensors):
     dtype = tensors[0].dtype
     if dtype not in (np.float32, np.float64) or any(t.dtype != dtype for t in tensors):
         return False
-    return not (autodiff.grad_enabled() and any(t.requires_grad for t in tensors))
+    return not autodiff.records(*tensors)
 
 
 def bias_add_activation(y, bias, relu):

@@ -12,7 +12,7 @@ over all steps at once. The op's output packs `(batch, T + n_states, units)`: th
 import numpy as np
 
 from ...kernels import load as load_kernels
-from ..autodiff import grad_enabled
+from ..autodiff import records
 from ..tensor import Tensor
 from ._base import _CONST
 from .linalg import gemm
@@ -120,11 +120,6 @@ def simple_rnn(
     return _outputs(packed, steps, 1, return_sequences)
 
 
-def _records(parents):
-    """Whether the op's output will record a backward (as `Tensor.from_op` decides)."""
-    return grad_enabled() and any(p.requires_grad for p in parents)
-
-
 def _lstm_infer(x, kernel, recurrent_kernel, bias, states, mask, go_backwards, zero_output, seq):
     """The LSTM without backward bookkeeping (`kernels/rnn_infer.py`): constant Tensors."""
     h0, c0 = states
@@ -159,7 +154,7 @@ def lstm(
     runs: the same outputs, nothing kept for a backward pass."""
     h0, c0 = states
     parents = (x, kernel, recurrent_kernel, bias if bias is not None else _CONST, h0, c0)
-    if not _records(parents) and _infers(x, kernel, recurrent_kernel, bias, h0, c0):
+    if not records(*parents) and _infers(x, kernel, recurrent_kernel, bias, h0, c0):
         args = (mask, go_backwards, zero_output, return_sequences)
         return _lstm_infer(x, kernel, recurrent_kernel, bias, states, *args)
     batch, steps = x.shape[:2]

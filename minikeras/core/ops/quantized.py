@@ -141,7 +141,7 @@ def quantized_conv(
     # a MaxPooling2D(2) follows in inference (`models/inference_fusion.py`): pooled in the kernel
     poolable = final and fused and r == 2 and fmt == "channels_last" and min(out_sp) >= 2
     pending = pool_request() if poolable else None
-    if pending is not None and not _records(tx, bias):
+    if pending is not None and not autodiff.records(tx, bias):
         out5 = step(x5, w5, kernel_scale.data, b, kind == "relu", *geometry, out_sp3, epsilon, True)
         pending.append(True)
         return Tensor(out5.reshape(a.shape[0], *out5.shape[2:]))
@@ -167,8 +167,3 @@ def quantized_conv(
     if fused:
         return y
     return bias_act(y, bias, activation, axis=1 if fmt == "channels_first" else -1)
-
-
-def _records(*tensors):
-    """Whether an op on these tensors (or arrays, or None) records a gradient."""
-    return autodiff.grad_enabled() and any(getattr(t, "requires_grad", False) for t in tensors)
