@@ -23,7 +23,7 @@ import numba
 import numpy as np
 
 from . import threads
-from .direct3x3 import dot3x3
+from .direct3x3 import block_sums
 
 _MASK = np.uint32(0x7FFFFFFF)
 
@@ -111,7 +111,7 @@ def _block(qb, sb, w, ks, bias, has_bias, relu, out):
     """out (F,) = relu?(the maximum of the block's four rescaled sums + bias)."""
     s0, s1, s2, s3 = sb[0], sb[1], sb[2], sb[3]
     for j in range(out.shape[0]):
-        a, b, c, d = _sums(qb, w, j)
+        a, b, c, d = block_sums(qb, 9, 18, 3, w, j)  # window k's 9 values at 9 * k
         k = ks[j]
         v = a / (k * s0)
         v1, v2, v3 = b / (k * s1), c / (k * s2), d / (k * s3)
@@ -120,17 +120,6 @@ def _block(qb, sb, w, ks, bias, has_bias, relu, out):
         v = v3 if v3 > v else v
         v = v + bias[j] if has_bias else v
         out[j] = max(v, 0) if relu else v
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _sums(qb, w, j):
-    """The four windows' products with filter j: qb holds window k's 9 values at 9 * k."""
-    return (
-        dot3x3(qb, 0, 3, w, j),
-        dot3x3(qb, 9, 3, w, j),
-        dot3x3(qb, 18, 3, w, j),
-        dot3x3(qb, 27, 3, w, j),
-    )
 
 
 def conv3x3_pool(x, kernel, kernel_scale, bias, relu, pad, out_shape, epsilon, n_threads=1):

@@ -70,13 +70,15 @@ def dot3x3(p, at, row, w, j):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _sums(p, w, j):
-    """The 2x2 block's four 3x3 sums for filter j (patch p: 4x4 row-major, w (9, F))."""
+def block_sums(p, dx, dy, row, w, j):
+    """The four 3x3 sums (`dot3x3`, values `row` apart per window row) of the windows at 0,
+    dx, dy and dx + dy in `p`, for filter j: a 2x2 block of outputs. Here the 4x4 patch's
+    windows (dx 1, dy 4, row 4); `conv_int8_3x3` stores its four windows one after another."""
     return (
-        dot3x3(p, 0, 4, w, j),
-        dot3x3(p, 1, 4, w, j),
-        dot3x3(p, 4, 4, w, j),
-        dot3x3(p, 5, 4, w, j),
+        dot3x3(p, 0, row, w, j),
+        dot3x3(p, dx, row, w, j),
+        dot3x3(p, dy, row, w, j),
+        dot3x3(p, dx + dy, row, w, j),
     )
 
 
@@ -85,7 +87,7 @@ def _block_max(p, w, bias, relu, out):
     """out (F,) = relu?(max of the block's four outputs + bias), with the comparisons of
     `pool._max_pool_2x2_values`."""
     for j in range(out.shape[0]):
-        a, b, c, d = _sums(p, w, j)
+        a, b, c, d = block_sums(p, 1, 4, 4, w, j)
         v = b if b > a else a
         v = c if c > v else v
         v = (d if d > v else v) + bias[j]
