@@ -22,7 +22,7 @@ maximum: both monotonic, the same numbers).
 import numba
 import numpy as np
 
-from . import threads
+from . import int8_gemm, threads
 from .direct3x3 import block_sums
 
 _MASK = np.uint32(0x7FFFFFFF)
@@ -36,16 +36,6 @@ def conv3x3_pool_ref(x, kernel, kernel_scale, bias, relu, pad, out_shape, epsilo
     geometry = ((1, 1, 1), (1, 1, 1), (0, *pad), (1, *out_shape))
     y = conv_int8_ref(x[:, None], kernel[None], kernel_scale, bias, relu, *geometry, epsilon, True)
     return y[:, 0]
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _quantized(v, s):
-    """`int8_gemm.quantized_value`'s value: `np.rint` rounds half to even (the default
-    rounding mode) in one instruction, and the clip is written as compares, so that the loops
-    calling it vectorize."""
-    r = np.rint(np.float32(v * s))
-    r = r if r > np.float32(-127.0) else np.float32(-127.0)
-    return r if r < np.float32(127.0) else np.float32(127.0)
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")
@@ -68,7 +58,7 @@ def _row_windows(rows, r, width, epsilon, top, s, q):
             src = rows[r + i, j : j + width]
             dst = q[3 * i + j]
             for t in range(width):
-                dst[t] = _quantized(src[t], s[t])
+                dst[t] = int8_gemm.quantized_value(src[t], s[t])
 
 
 @numba.njit(cache=True, nogil=True, error_model="numpy")  # numpy: no ZeroDivisionError branch
