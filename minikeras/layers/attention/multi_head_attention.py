@@ -331,9 +331,7 @@ class MultiHeadAttention(ProjectedAttention):
         """
         if use_causal_mask:
             steps = (query.shape[1], value.shape[1])
-            causal = merge_attention_masks(None, None, None, None, True, steps=steps)
-            mask = np.asarray(getattr(attention_mask, "data", attention_mask))
-            attention_mask = causal if attention_mask is None else np.logical_and(mask, causal)
+            attention_mask = merge_attention_masks(None, None, None, attention_mask, True, steps)
         query = query * np.asarray(self._inverse_sqrt_key_dim, dtype=query.dtype)
         fused = self._fused(query, key, value, attention_mask, return_attention_scores)
         if fused is not None:  # predict: softmax(q k^T) v per (batch, head) in cache
