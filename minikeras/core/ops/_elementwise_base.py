@@ -54,7 +54,7 @@ def _split_ufunc(fn, x, y):
     if n_threads < 2:
         return None
     shape = np.broadcast_shapes(x.shape, y.shape)
-    if len(shape) == 0 or shape[0] < 2 or np.prod(shape) < SPLIT_MIN:
+    if len(shape) == 0 or shape[0] < 2:  # (the output has at least the inputs' values)
         return None
     out = np.empty(shape, x.dtype)
     x_rows = x.ndim == len(shape) and x.shape[0] == shape[0]  # else broadcast along axis 0
