@@ -3,6 +3,7 @@
 import builtins
 import functools
 import numbers
+import operator
 
 import numpy as np
 
@@ -287,6 +288,56 @@ def normalize_axis(axis, ndim):
             raise np.exceptions.AxisError(f"axis {a} is out of range for a tensor of rank {ndim}.")
         out.append(a % ndim if ndim else 0)
     return tuple(sorted(set(out)))
+
+
+def axis_of(axis, ndim, op, what="axis"):
+    """One axis of a rank-`ndim` tensor as a non-negative int, for `op`'s error message.
+
+    Raises numpy's AxisError (a ValueError and an IndexError, as Keras 3 on torch and numpy
+    raise) when `axis` is not an integer in [-ndim, ndim): a 0-d tensor has no axis at all."""
+    try:
+        if isinstance(axis, (bool, np.bool_)):
+            raise TypeError
+        axis = operator.index(axis)  # an int, a numpy integer or a 0-d integer array
+    except TypeError:
+        raise TypeError(f"{op}: `{what}` must be an int. Received: {axis!r}") from None
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(
+            f"{op}: {what} {int(axis)} is out of range for a tensor of rank {ndim}"
+            + (
+                " (a scalar has no axis)."
+                if ndim == 0
+                else f"; expected -{ndim} <= {what} < {ndim}."
+            )
+        )
+    return int(axis) % ndim
+
+
+def contraction_axes(axes, sa, sb):
+    """tensordot's `axes` (an int n: the last n of x1 with the first n of x2; or two lists) as
+    two lists of non-negative axes, checked to pair axes of equal size."""
+    if isinstance(axes, (int, np.integer)) and not isinstance(axes, bool):
+        if not 0 <= axes <= min(len(sa), len(sb)):
+            raise ValueError(
+                f"tensordot: `axes`={axes} must be between 0 and the smaller rank of x1 {sa} and x2 {sb}."
+            )
+        return list(range(len(sa) - axes, len(sa))), list(range(axes))
+    try:
+        ax_a, ax_b = [
+            [axis_of(i, len(s), "tensordot", "axes") for i in np.atleast_1d(t)]
+            for t, s in zip(axes, (sa, sb), strict=True)
+        ]
+    except (TypeError, ValueError) as e:
+        if isinstance(e, np.exceptions.AxisError):
+            raise
+        raise ValueError(
+            f"tensordot: `axes` must be an int or a pair of axis lists. Received: {axes!r}"
+        ) from None
+    if len(ax_a) != len(ax_b) or any(sa[i] != sb[j] for i, j in zip(ax_a, ax_b)):
+        raise ValueError(
+            f"tensordot: axes {ax_a} of x1 {sa} and {ax_b} of x2 {sb} differ in number or size."
+        )
+    return ax_a, ax_b
 
 
 # (name, fn, args, kwargs) -> KerasTensor: records an operation node. Set by the layers floor

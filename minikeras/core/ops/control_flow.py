@@ -244,6 +244,24 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     return carry, _stack_structures(ys, "scan")
 
 
+def _leading_axis(flat, op):
+    """The tensors mapped over share a leading axis: an AxisError (an IndexError, as Keras 3
+    on torch raises, and a ValueError) naming `op` otherwise."""
+    if not flat:
+        raise ValueError(f"{op}: nothing to map over (no tensors given).")
+    for t in flat:
+        if not t.shape:
+            raise np.exceptions.AxisError(
+                f"{op}: the elements are unstacked along axis 0, which a scalar does not have. "
+                f"Received a tensor of shape {tuple(t.shape)}."
+            )
+    if len({t.shape[0] for t in flat}) > 1:
+        raise ValueError(
+            f"{op}: the tensors must share their leading axis. Received shapes "
+            f"{[tuple(t.shape) for t in flat]}."
+        )
+
+
 def map(f, xs):
     """Applies `f` to each slice of `xs` along its leading axis and stacks the results.
 
@@ -259,6 +277,7 @@ def map(f, xs):
     [0, 1, 4, 9]
     """
     flat = [_tensor(x, "map") for x in _flatten(xs)]
+    _leading_axis(flat, "map")
     return _stack_structures(
         [f(_pack(xs, [t[i] for t in flat])) for i in range(flat[0].shape[0])], "map"
     )
@@ -283,9 +302,11 @@ def vectorized_map(function, elements):
     """
     if isinstance(elements, (list, tuple)):
         flat = [_tensor(e, "vectorized_map") for e in elements]
+        _leading_axis(flat, "vectorized_map")
         outs = [function([e[i] for e in flat]) for i in range(flat[0].shape[0])]
     else:
         t = _tensor(elements, "vectorized_map")
+        _leading_axis([t], "vectorized_map")
         outs = [function(t[i]) for i in range(t.shape[0])]
     return _stack_structures(outs, "vectorized_map")
 

@@ -32,6 +32,11 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     z, tz = unwrap(output, "sparse_categorical_crossentropy")
     z = result_float(np.asarray(z))
     labels = np.asarray(unwrap(target, "sparse_categorical_crossentropy")[0])
+    if z.ndim == 0:
+        raise ValueError(
+            "sparse_categorical_crossentropy: `output` must hold one score per class along "
+            f"`axis`; received a scalar (shape {z.shape})."
+        )
     if axis not in (-1, z.ndim - 1):
         from .shape import moveaxis
 

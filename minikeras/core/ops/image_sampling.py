@@ -191,11 +191,11 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
     """
     x = to_tensor(inputs, op="image.map_coordinates")
     c = coordinates if isinstance(coordinates, Tensor) else np.asarray(coordinates)
-    if c.shape[0] != x.ndim:
+    if not c.shape or c.shape[0] != x.ndim:
         raise ValueError(
             "image.map_coordinates: first dim of `coordinates` must be the same as the rank of "
             f"`inputs`. Received inputs with shape: {x.shape} and coordinate leading dim of "
-            f"{c.shape[0]}"
+            f"{c.shape[0] if c.shape else 'none (a scalar)'}"
         )
     if c.ndim < 2:
         raise ValueError(

@@ -245,8 +245,23 @@ def slice(inputs, start_indices, shape):
     >>> keras.ops.slice(np.arange(12).reshape(3, 4), (1, 1), (2, 2)).numpy().tolist()
     [[5, 6], [9, 10]]
     """
-    key = tuple(builtin_slice(s, s + n) for s, n in zip(start_indices, shape))
+    starts, sizes = _block_ints(start_indices, "start_indices"), _block_ints(shape, "shape")
+    key = tuple(builtin_slice(s, s + n) for s, n in zip(starts, sizes))
     return getitem(inputs, key)
+
+
+def _block_ints(values, name):
+    """`slice`'s start indices or block shape as a list of ints (TypeError naming `name`)."""
+    a = np.asarray(values.data if isinstance(values, Tensor) else values)
+    if (
+        a.ndim != 1
+        or a.dtype.kind not in "iuf"
+        or (a.dtype.kind == "f" and np.any(a != np.floor(a)))
+    ):
+        raise TypeError(
+            f"slice: `{name}` must be a list of ints, one per axis. Received: {values!r}"
+        )
+    return [int(v) for v in a]
 
 
 def nonzero(x):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..tensor import Tensor
-from ._base import unwrap
+from ._base import axis_of, unwrap
 from .conversion import ndim, shape, stop_gradient
 from .indexing import builtin_slice, getitem, take
 from .shape import reshape
@@ -111,6 +111,7 @@ def unstack(x, num=None, axis=0):
     >>> [t.numpy().tolist() for t in keras.ops.unstack([[1, 2], [3, 4]], axis=1)]
     [[1, 3], [2, 4]]
     """
+    axis = axis_of(axis, ndim(x), "unstack")
     n = shape(x)[axis]
     return [take(x, i, axis=axis) for i in range(n)]
 
@@ -132,8 +133,14 @@ def split(x, indices_or_sections, axis=0):
     [[0, 1], [2, 3, 4]]
     """
     a = np.asarray(unwrap(x, "split")[0])
+    axis = axis_of(axis, a.ndim, "split")
     length = a.shape[axis]
     if isinstance(indices_or_sections, (int, np.integer)):
+        if indices_or_sections < 1:
+            raise ValueError(
+                "split: `indices_or_sections` must be a positive number of sections or a list "
+                f"of split points. Received: {indices_or_sections}"
+            )
         if length % indices_or_sections:
             raise ValueError(
                 f"split: axis {axis} of shape {a.shape} does not divide into "
@@ -237,6 +244,8 @@ def hstack(xs):
     >>> keras.ops.hstack([[[1], [2]], [[3], [4]]]).numpy().tolist()
     [[1, 3], [2, 4]]
     """
+    if not hasattr(xs, "__len__") or getattr(xs, "ndim", 1) == 0 or not len(xs):
+        raise ValueError(f"hstack: expects a non-empty list of tensors. Received: {xs!r}")
     return concatenate(xs, axis=1 if ndim(xs[0]) > 1 else 0)
 
 
@@ -294,8 +303,11 @@ def diff(a, n=1, axis=-1):
     from .comparison import not_equal
     from .arithmetic import subtract
 
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"diff: `n` must be a non-negative int. Received: {n!r}")
     for _ in range(n):
         k = ndim(a)
+        axis = axis_of(axis, k, "diff")
         head = [builtin_slice(None)] * k
         tail = [builtin_slice(None)] * k
         head[axis], tail[axis] = builtin_slice(1, None), builtin_slice(None, -1)

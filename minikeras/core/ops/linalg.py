@@ -9,7 +9,15 @@ import numpy as np
 from ...kernels import threads
 from ...kernels.einsum import einsum as contract
 from ..tensor import Tensor
-from ._base import _CONST, half_float, ints_as_floats, keras_dtype, keras_operands, unwrap
+from ._base import (
+    _CONST,
+    contraction_axes,
+    half_float,
+    ints_as_floats,
+    keras_dtype,
+    keras_operands,
+    unwrap,
+)
 from .complex_numbers import conjugate  # vdot conjugates its first operand, as numpy's
 from .reduce import norm  # noqa: F401  (keras.ops.linalg.norm)
 
@@ -204,6 +212,11 @@ def vdot(x1, x2):
 
 
 def _parse(subscripts, operands):
+    if not isinstance(subscripts, str):
+        raise TypeError(
+            "einsum: the first argument must be the subscripts string (e.g. 'ij,jk->ik'). "
+            f"Received: {type(subscripts).__name__}"
+        )
     subscripts = subscripts.replace(" ", "")
     if "->" in subscripts:
         ins, out = subscripts.split("->")
@@ -375,10 +388,7 @@ def tensordot(x1, x2, axes=2):
     (2, 4)
     """
     a, b = np.asarray(unwrap(x1, "tensordot")[0]), np.asarray(unwrap(x2, "tensordot")[0])
-    if isinstance(axes, int):
-        ax_a, ax_b = list(range(a.ndim - axes, a.ndim)), list(range(axes))
-    else:
-        ax_a, ax_b = [list(np.atleast_1d(t)) for t in axes]
+    ax_a, ax_b = contraction_axes(axes, a.shape, b.shape)
     letters = iter("abcdefghijklmnopqrstuvwxyz")
     sa = [next(letters) for _ in range(a.ndim)]
     sb = [next(letters) for _ in range(b.ndim)]

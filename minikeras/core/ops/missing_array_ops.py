@@ -15,7 +15,7 @@ from . import conversion as _conversion
 from . import elementwise as _elementwise
 from . import joining as _joining
 from . import reduce as _reduce
-from ._base import keras_dtype, to_tensor, unwrap
+from ._base import axis_of, keras_dtype, to_tensor, unwrap
 from .linalg import diag
 from .shape import expand_dims, flip, moveaxis, reshape, transpose
 
@@ -140,8 +140,8 @@ def dstack(xs):
     for x in xs:
         t = to_tensor(x, op="dstack")
         shape = list(t.shape)
-        if len(shape) < 3:
-            shape = {0: [1, 1, 1], 1: [1, shape[0], 1], 2: shape + [1]}[len(shape)]
+        if len(shape) < 3:  # numpy's atleast_3d: () -> (1, 1, 1), (n,) -> (1, n, 1)
+            shape = [1, 1, 1] if not shape else [1, shape[0], 1] if len(shape) == 1 else shape + [1]
             t = reshape(t, shape)
         parts.append(t)
     return _joining.concatenate(parts, axis=2)
@@ -173,7 +173,7 @@ def array_split(x, indices_or_sections, axis=0):
     sections = int(indices_or_sections)
     if sections <= 0:
         raise ValueError(f"array_split: sections must be > 0. Received: {sections}")
-    size, extra = divmod(x.shape[axis], sections)
+    size, extra = divmod(x.shape[axis_of(axis, len(x.shape), "array_split")], sections)
     sizes = [size + 1] * extra + [size] * (sections - extra)
     return _joining.split(x, np.cumsum(sizes)[:-1].tolist(), axis=axis)
 

@@ -19,7 +19,7 @@ from . import elementwise as _elementwise
 from . import indexing as _indexing
 from . import reduce as _reduce
 from . import sorting as _sorting
-from ._base import keras_operands, keras_dtype, result_float, unwrap
+from ._base import keras_operands, keras_dtype, normalize_axis, result_float, unwrap
 from .shape import moveaxis, reshape
 
 __all__ = [
@@ -339,10 +339,25 @@ def _quantile(op, x, q, axis, method, keepdims, skip_nan):
         raise ValueError(f"{op}: `method` must be one of {_METHODS}. Received: method={method!r}")
     a = np.asarray(unwrap(x, op)[0])
     xt = _floats(x, op)
-    qa = np.asarray(q.data if isinstance(q, Tensor) else q, dtype=np.float64)
-    if np.any((qa < 0) | (qa > 1)):
+    try:
+        if q is None:
+            raise TypeError
+        qa = np.asarray(q.data if isinstance(q, Tensor) else q, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{op}: `q` must be a number or an array of numbers. Received: {q!r}"
+        ) from None
+    if np.any(np.isnan(qa) | (qa < 0) | (qa > 1)):
         raise ValueError(f"{op}: quantiles must be in [0, 1]. Received: q={qa.tolist()}")
-    axes = tuple(range(a.ndim)) if axis is None else tuple(np.atleast_1d(axis) % max(a.ndim, 1))
+    axes = (
+        tuple(range(a.ndim)) if axis is None else normalize_axis(tuple(np.atleast_1d(axis)), a.ndim)
+    )
+    axes = tuple(i for i in axes if i < a.ndim)  # a scalar's axis 0 is the scalar itself
+    if any(a.shape[i] == 0 for i in axes):
+        raise ValueError(  # numpy raises an IndexError, Keras 3 on torch a RuntimeError
+            f"{op}: the reduced axes {axes} of x {a.shape} are empty; a quantile needs at least "
+            "one value."
+        )
     rest = [i for i in range(a.ndim) if i not in axes]
     moved = moveaxis(xt, axes, tuple(range(len(rest), a.ndim))) if axes else xt
     flat = _sorting.sort(reshape(moved, [a.shape[i] for i in rest] + [-1]), axis=-1)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._base import unwrap
+from ._base import axis_of, unwrap
 from .nn import EPSILON
 
 __all__ = [
@@ -92,7 +92,7 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
 def _norm_axes(x, axis, op):
     n = np.ndim(unwrap(x, op)[0])
-    axes = sorted(a % n for a in ([axis] if isinstance(axis, int) else axis))
+    axes = sorted({axis_of(a, n, op) for a in ([axis] if np.ndim(axis) == 0 else axis)})
     # a weight laid along the normalised axes, reshaped to broadcast against `x`
     bshape = [np.shape(unwrap(x, op)[0])[a] if a in axes else 1 for a in range(n)]
     return axes, bshape

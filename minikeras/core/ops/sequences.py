@@ -36,7 +36,16 @@ def extract_sequences(x, sequence_length, sequence_stride):
     [[1.0, 2.0, 3.0], [3.0, 4.0, 5.0]]
     """
     x = to_tensor(x, op="extract_sequences")
+    if not x.shape:
+        raise ValueError(
+            "extract_sequences: `x` must have a last axis to cut frames from; received a scalar."
+        )
     length, stride = int(sequence_length), int(sequence_stride)
+    if length < 1 or stride < 1:
+        raise ValueError(
+            "extract_sequences: `sequence_length` and `sequence_stride` must be positive. "
+            f"Received: {sequence_length}, {sequence_stride}"
+        )
     frames = (x.shape[-1] - (length - stride)) // stride
     if frames < 1:
         raise ValueError(
@@ -59,6 +68,12 @@ def _patch_indices(size, kernel_size, dilation, padding, stride):
     patch: `(kh * kw, num_patches)`, and the padded size."""
     (h, w), (kh, kw) = size, kernel_size
     (dh, dw), (ph, pw), (sh, sw) = dilation, padding, stride
+    if min(kh, kw, dh, dw, sh, sw) < 1 or min(ph, pw) < 0:
+        raise ValueError(
+            "unfold/fold: kernel_size, dilation and stride must be positive and padding "
+            f"non-negative. Received: kernel_size={kernel_size}, dilation={dilation}, "
+            f"padding={padding}, stride={stride}"
+        )
     hp, wp = h + 2 * ph, w + 2 * pw
     nh = (hp - dh * (kh - 1) - 1) // sh + 1
     nw = (wp - dw * (kw - 1) - 1) // sw + 1

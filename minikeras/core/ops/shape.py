@@ -4,7 +4,7 @@ import numpy as np
 
 from ..scopes import in_symbolic_scope
 from ..tensor import Tensor
-from ._base import unwrap
+from ._base import axis_of, unwrap
 from .conversion import _pass_ops, ndim
 
 __all__ = [
@@ -129,6 +129,7 @@ def swapaxes(x, axis1, axis2):
     (4, 3, 2)
     """
     n = ndim(x)
+    axis1, axis2 = axis_of(axis1, n, "swapaxes", "axis1"), axis_of(axis2, n, "swapaxes", "axis2")
     perm = list(range(n))
     perm[axis1], perm[axis2] = perm[axis2], perm[axis1]
     return transpose(x, perm)
@@ -156,7 +157,12 @@ def moveaxis(x, source, destination):
         raise ValueError(
             f"moveaxis: source {source} and destination {destination} differ in length."
         )
-    src, dst = [int(i) % n for i in src], [int(i) % n for i in dst]
+    src = [axis_of(i, n, "moveaxis", "source") for i in src]
+    dst = [axis_of(i, n, "moveaxis", "destination") for i in dst]
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise ValueError(
+            f"moveaxis: repeated axis in source {source} or destination {destination}."
+        )
     perm = [i for i in range(n) if i not in src]
     for d, s in sorted(zip(dst, src)):
         perm.insert(d, s)

@@ -5,7 +5,7 @@ import numpy as np
 from ...kernels import load as load_kernels
 from ..tensor import Tensor
 from . import elementwise as ew
-from ._base import result_float, unwrap
+from ._base import axis_of, result_float, unwrap
 from .nn import sigmoid
 
 __all__ = ["softmax", "log_softmax", "sparsemax", "glu"]
@@ -15,6 +15,7 @@ def _softmax_rows(a, axis):
     """Whether softmax over `axis` of `a` can run on `kernels/softmax.py`'s rows."""
     return (
         type(axis) is int
+        and a.ndim
         and axis in (-1, a.ndim - 1)
         and a.size
         and a.dtype in (np.float32, np.float64)
@@ -33,6 +34,18 @@ def _softmax_array(a, axis):
     return e
 
 
+def _scalar_as_vector(fn, x, axis, name):
+    """`fn` of a 0-d `x` over its only value, as Keras 3 computes it (torch treats a scalar as
+    one element along axis -1 or 0): `fn(x as shape (1,))` back to shape ()."""
+    from .shape import reshape
+
+    if axis not in (-1, 0, None):
+        raise np.exceptions.AxisError(
+            f"{name}: axis {axis} is out of range for a tensor of rank 0 (a scalar has no axis)."
+        )
+    return reshape(fn(reshape(x, (1,)), axis=-1), ())
+
+
 def softmax(x, axis=-1):
     """Softmax along an axis: `exp(x) / sum(exp(x))`, computed stably.
 
@@ -48,6 +61,8 @@ def softmax(x, axis=-1):
     [[0.5, 0.5], [0.5, 0.5]]
     """
     a, ta = unwrap(x, "softmax", weak=False)
+    if np.ndim(a) == 0:
+        return _scalar_as_vector(softmax, x, axis, "softmax")
     a = result_float(np.asarray(a))
     out = _softmax_array(a, axis)
 
@@ -85,6 +100,8 @@ def log_softmax(x, axis=-1):
     [-0.6931 -0.6931]
     """
     a, ta = unwrap(x, "log_softmax", weak=False)
+    if np.ndim(a) == 0:
+        return _scalar_as_vector(log_softmax, x, axis, "log_softmax")
     a = result_float(np.asarray(a))
     shifted = a - a.max(axis=axis, keepdims=True)
     out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
@@ -143,6 +160,11 @@ def sparsemax(x, axis=-1):
     """
     a, ta = unwrap(x, "sparsemax")
     a = result_float(np.asarray(a))
+    if a.ndim == 0:
+        return _scalar_as_vector(sparsemax, x, axis, "sparsemax")
+    axis = axis_of(axis, a.ndim, "sparsemax")
+    if a.size == 0:  # nothing to project (Keras 3 returns the empty tensor)
+        return Tensor.from_op(a.copy(), (ta,), lambda d: (np.zeros_like(d),), "sparsemax")
     z = np.moveaxis(a, axis, -1)
     srt = -np.sort(-z, axis=-1)
     cum = np.cumsum(srt, axis=-1)

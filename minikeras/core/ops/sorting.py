@@ -83,6 +83,11 @@ def in_top_k(targets, predictions, k):
     """
     p = np.asarray(unwrap(predictions)[0])
     t = np.asarray(unwrap(targets)[0]).astype(int)
+    if p.ndim != 2 or t.shape != p.shape[:1]:
+        raise ValueError(
+            "in_top_k: expected `predictions` of shape (batch, classes) and `targets` of shape "
+            f"(batch,). Received predictions {p.shape} and targets {t.shape}."
+        )
     true_score = np.take_along_axis(p, t[:, None], axis=-1)
     return Tensor((p > true_score).sum(-1) < k)
 

@@ -238,6 +238,11 @@ def cdist(x, y):
     [[5.0, 1.0]]
     """
     a, b = to_tensor(x, op="cdist"), to_tensor(y, op="cdist")
+    if len(a.shape) < 2 or len(b.shape) < 2:
+        raise ValueError(
+            "cdist: x and y must be (..., points, features) tensors of rank >= 2. Received: "
+            f"{a.shape} and {b.shape}"
+        )
     if a.shape[-1] != b.shape[-1]:
         raise ValueError(
             f"cdist: x and y must have the same last dimension. Received: {a.shape} and {b.shape}"
