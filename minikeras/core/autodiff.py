@@ -18,6 +18,8 @@ import threading
 
 import numpy as np
 
+from .. import tree
+
 _state = threading.local()
 
 
@@ -385,11 +387,12 @@ class GradientTape:
         return [None if g is None else Tensor(g) for g in grads]
 
     def gradient(self, target, sources, output_gradients=None):
-        """Gradient of `target` (a tensor, or a list/dict of them: the sum of their gradients, as
-        TensorFlow's tape) with respect to `sources` (a tensor, or a list/dict of them).
+        """Gradient of `target` (a tensor, or a nested structure of them: the sum of their
+        gradients, as TensorFlow's tape) with respect to `sources` (a tensor, or a nested structure
+        of them: lists, tuples, dicts, e.g. a list of each sub-model's `trainable_variables`).
 
-        Returns the same structure as `sources`, each entry a Tensor shaped like its source or
-        None when the source is not connected to `target`.
+        Returns the structure of `sources`, each entry a Tensor shaped like its source or None
+        when the source is not connected to `target`.
         """
 
         if self._used and not self.persistent:
@@ -398,22 +401,20 @@ class GradientTape:
                 "use GradientTape(persistent=True) to call gradient() several times."
             )
         self._used = True
-        if isinstance(sources, dict):
-            keys = list(sources)
-            flat = [sources[k] for k in keys]
-        else:
-            single = not isinstance(sources, (list, tuple))
-            flat = [sources] if single else list(sources)
-        if isinstance(target, (list, tuple, dict)):
+        flat = tree.flatten(sources)
+        if tree.is_nested(target):
             # as TensorFlow's tape: a structure of targets gets the sum of their gradients
-            targets = list(target.values()) if isinstance(target, dict) else list(target)
-            seeds = output_gradients or [None] * len(targets)
+            targets = tree.flatten(target)
+            seeds = [None] * len(targets)
+            if output_gradients is not None:
+                seeds = tree.flatten(output_gradients)
             out = [None] * len(flat)
             for t, seed in zip(targets, seeds):
                 for i, g in enumerate(self._gradient_of(t, flat, seed)):
                     out[i] = g if out[i] is None else (out[i] if g is None else out[i] + g)
         else:
-            out = self._gradient_of(target, flat, output_gradients)
-        if isinstance(sources, dict):
-            return dict(zip(keys, out))
-        return out[0] if single else out
+            seed = output_gradients
+            if isinstance(seed, (list, tuple)) and len(seed) == 1:
+                seed = seed[0]  # tf's `output_gradients=[g]` for its one target
+            out = self._gradient_of(target, flat, seed)
+        return tree.pack_sequence_as(sources, out)

@@ -106,10 +106,29 @@ def test_tape_keeps_dict_list_and_single_structure():
     as_list = tape.gradient(y, [b, a])
     assert isinstance(as_list, list) and len(as_list) == 2
     assert float(as_list[0]) == 3.0
-    as_tuple = tape.gradient(y, (a,))
-    assert isinstance(as_tuple, list) and len(as_tuple) == 1
+    as_tuple = tape.gradient(y, (a,))  # the sources' own container, as TensorFlow's tape
+    assert isinstance(as_tuple, tuple) and len(as_tuple) == 1
     single = tape.gradient(y, a)
     assert isinstance(single, Tensor) and single.shape == (2,)
+
+
+def test_tape_gradient_of_nested_sources_and_targets():
+    # MAE's train_step (keras.io masked_image_modeling) takes the gradient with respect to a list
+    # of each sub-model's trainable_variables, some empty. TensorFlow 2.21's tape gives:
+    # [[], [3.0], {"k": 2.0, "j": [None]}] for y = a * b, and 7.0 for [y, [a * a]] w.r.t. a.
+    a, b, c = keras.Variable(2.0), keras.Variable(3.0), keras.Variable(1.0)
+    with keras.GradientTape(persistent=True) as tape:
+        y = a * b
+        z = a * a
+    nested = tape.gradient(y, [[], [a], {"k": b, "j": [c]}])
+    assert nested[0] == [] and len(nested[1]) == 1 and nested[2]["j"] == [None]
+    assert float(nested[1][0]) == 3.0 and float(nested[2]["k"]) == 2.0
+    assert float(tape.gradient([y, [z]], {"x": a})["x"]) == 7.0
+    assert float(tape.gradient({"p": y, "q": z}, a)) == 7.0
+    assert tape.gradient(y, []) == []
+    weighted = tape.gradient([y, z], [a, b], output_gradients=[2.0, 10.0])
+    assert [float(g) for g in weighted] == [46.0, 4.0]  # 2 b + 10 * 2 a, 2 a
+    assert float(tape.gradient(y, a, output_gradients=[2.0])) == 6.0
 
 
 def test_persistent_tape_allows_several_gradients():
