@@ -50,6 +50,22 @@ def arrays_to_tensors(structure, layer):
     return map_structure(convert, structure)
 
 
+def check_positional_inputs(layer, inputs):
+    """Python strings (except for the layers that take text) and numbers as a layer's input are
+    refused with Keras 3's ValueError: to Keras a nested list of numbers is a structure of
+    non-tensors, not an array. (`None` is left to the input specs, which may allow it.)"""
+    if getattr(layer, "_takes_python_values", False):
+        return
+    for leaf in flatten(inputs):
+        text = isinstance(leaf, (str, bytes)) and not _takes_strings(layer)
+        if text or (isinstance(leaf, (int, float, complex)) and not isinstance(leaf, np.generic)):
+            raise ValueError(
+                f"{describe(layer)}: only input tensors may be passed as positional arguments. "
+                f"The following argument value should be passed as a keyword argument: {leaf!r} "
+                f"(of type {type(leaf)})"
+            )
+
+
 def _takes_strings(layer):
     """Text preprocessing layers (`StringLookup`, `TextVectorization`, ...), models with a
     `dtype="string"` input, and Sequential models starting with a text layer take text arrays."""

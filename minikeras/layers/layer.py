@@ -30,6 +30,7 @@ from ..dtype_policies import DTypePolicyMap, serialize as serialize_policy
 from .input_adaptation import (
     arrays_to_tensors,
     attach_masks,
+    check_positional_inputs,
     fill_argument_masks,
     is_float_dtype,
     plain_values,
@@ -343,6 +344,7 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
             if is_symbolic((args, kwargs)):
                 return self._symbolic_call(args, kwargs)
             inputs = to_tensors(inputs, self)
+            check_positional_inputs(self, inputs)
             if len(args) > 1:
                 # as Keras 3, array arguments after the first become tensors too (a numpy mask)
                 args = (inputs,) + arrays_to_tensors(args[1:], self)

@@ -66,6 +66,8 @@ class OpLayer(Layer):
     (True, {'axis': -1, 'keepdims': False})
     """
 
+    _takes_python_values = True  # `2 - x` records the op with the plain 2 as an argument
+
     _is_operation = True
 
     def __init__(self, op_name, kwargs=None, name=None, keras_call=False, **base):

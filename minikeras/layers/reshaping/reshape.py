@@ -59,6 +59,11 @@ class Reshape(Layer):
         return target
 
     def call(self, inputs):
+        if not inputs.shape:
+            raise ValueError(
+                f"Reshape layer '{self.name}': expected inputs with a batch axis. Received a "
+                "scalar (shape ())."
+            )
         return ops.reshape(inputs, (inputs.shape[0],) + self._resolve(inputs.shape[1:]))
 
     def compute_output_shape(self, input_shape):

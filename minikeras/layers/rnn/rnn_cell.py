@@ -76,6 +76,11 @@ class RecurrentCell(Layer, DropoutRNNCell):
         self.output_size = units
 
     def build(self, input_shape):
+        if not input_shape:
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}' expects inputs of shape (batch, features). "
+                "Received a scalar (shape ())."
+            )
         input_dim = input_shape[-1]
         if input_dim is None:
             raise ValueError(

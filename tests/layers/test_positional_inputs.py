@@ -1,0 +1,40 @@
+"""What a layer accepts as its input, at the edges: Keras 3.15.1 (torch) observed.
+
+Keras 3 converts array-likes to tensors and refuses other positional values with a ValueError
+("Only input tensors may be passed as positional arguments..."): a Python string, number, or a
+nested list of numbers (a structure of non-tensors to Keras, not an array). minikeras used to
+fail later with an AttributeError ("'str' object has no attribute 'shape'")."""
+
+import numpy as np
+import pytest
+
+import minikeras as keras
+from minikeras import layers
+
+
+@pytest.mark.parametrize("value", ["text", [[1, 2]], [1.0, 2.0], 3.5, True])
+@pytest.mark.parametrize(
+    "make", [layers.ReLU, layers.UpSampling1D, lambda: layers.Dense(3), layers.Flatten]
+)
+def test_python_values_as_input_are_refused_with_keras_message(make, value):
+    layer = make()
+    with pytest.raises(ValueError, match="only input tensors may be passed as positional"):
+        layer(value)
+
+
+def test_arrays_and_text_layers_still_take_their_inputs():
+    assert layers.ReLU()(np.array([[1.0, -2.0]], "float32")).numpy().tolist() == [[1.0, 0.0]]
+    lookup = layers.StringLookup(vocabulary=["a", "b"])
+    assert lookup(["b"]).numpy().tolist() == [2]  # a list of strings is text for text layers
+    # an op node keeps a plain number as an argument (`2 - x` in a functional model)
+    x = keras.Input((3,))
+    model = keras.Model(x, 2 - x)
+    np.testing.assert_array_equal(model(np.ones((1, 3), "float32")), np.ones((1, 3)))
+
+
+def test_scalar_inputs_to_shape_needing_layers_say_so():
+    with pytest.raises(ValueError, match="Reshape layer .* expected inputs with a batch axis"):
+        layers.Reshape((2, 2))(np.float32(1))
+    for cell in (layers.LSTMCell(3), layers.SimpleRNNCell(3), layers.GRUCell(3)):
+        with pytest.raises(ValueError, match="expects inputs of shape \\(batch, features\\)"):
+            cell.build(())
