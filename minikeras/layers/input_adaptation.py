@@ -53,9 +53,16 @@ def arrays_to_tensors(structure, layer):
 def check_positional_inputs(layer, inputs):
     """Python strings (except for the layers that take text) and numbers as a layer's input are
     refused with Keras 3's ValueError: to Keras a nested list of numbers is a structure of
-    non-tensors, not an array. (`None` is left to the input specs, which may allow it.)"""
+    non-tensors, not an array. `None` too, unless an optional input spec or a model takes it."""
     if getattr(layer, "_takes_python_values", False):
         return
+    specs = layer.input_spec if isinstance(layer.input_spec, (list, tuple)) else [layer.input_spec]
+    optional = any(getattr(spec, "optional", False) for spec in specs)
+    if inputs is None and not optional and not getattr(layer, "_takes_none", False):
+        raise ValueError(  # Keras 3's message
+            f"Inputs to a layer should be tensors. Got 'None' (of type {type(None)}) as input "
+            f"for layer '{layer.name}'."
+        )
     for leaf in flatten(inputs):
         text = isinstance(leaf, (str, bytes)) and not _takes_strings(layer)
         if text or (isinstance(leaf, (int, float, complex)) and not isinstance(leaf, np.generic)):

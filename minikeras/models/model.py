@@ -32,6 +32,8 @@ class Model(Trainer, Layer):
     (2, 1)
     """
 
+    _takes_none = True  # a functional model's optional inputs may be None (its input check decides)
+
     def __new__(cls, *args, **kwargs):
         from .functional import Functional
 

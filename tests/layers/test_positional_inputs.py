@@ -38,3 +38,12 @@ def test_scalar_inputs_to_shape_needing_layers_say_so():
     for cell in (layers.LSTMCell(3), layers.SimpleRNNCell(3), layers.GRUCell(3)):
         with pytest.raises(ValueError, match="expects inputs of shape \\(batch, features\\)"):
             cell.build(())
+
+
+def test_none_as_input_is_keras_value_error_unless_optional():
+    for layer in (layers.SpatialDropout1D(0.5), layers.Rescaling(2.0), layers.RandomFlip()):
+        with pytest.raises(ValueError, match="Inputs to a layer should be tensors. Got 'None'"):
+            layer(None)
+    # a functional model with an optional input runs on None (tests/models/test_functional.py)
+    b = keras.Input((2,), optional=True)
+    assert keras.Model(b, layers.Identity()(b)) is not None
