@@ -411,6 +411,8 @@ def make_data(
                 f"{'train on' if what == 'fit' else 'evaluate' if what == 'evaluate' else 'predict'}."
             )
         return data
+    if isinstance(x, (str, bytes)):  # iterable, but not data (Keras 3's message)
+        raise ValueError(f"Unrecognized data type: x={x} (of type {type(x)})")
     if y is not None:
         raise ValueError(
             f"{what}(): `y` must not be given when `x` is a generator or PyDataset (it yields "

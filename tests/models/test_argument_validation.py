@@ -150,3 +150,16 @@ def test_single_callback_not_in_a_list(model):
         verbose=0,
     )
     assert seen == [0]
+
+
+def test_a_string_as_data_is_keras_unrecognized_data_type():
+    # Keras 3.15.1: "Unrecognized data type: x=abc (of type <class 'str'>)"; minikeras took the
+    # string for an iterable dataset and complained about `y`
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+    model.compile("adam", "mse")
+    for call in (
+        lambda: model.fit("abc", np.zeros(3), verbose=0),
+        lambda: model.predict("abc", verbose=0),
+    ):
+        with pytest.raises(ValueError, match=r"Unrecognized data type: x=abc \(of type"):
+            call()

@@ -1,5 +1,7 @@
 """`InputLayer` and `keras.Input`: the entry points of a functional model."""
 
+import numbers
+
 from ...core import dtypes
 from ..layer import Layer
 from ..node import KerasTensor, Node
@@ -52,12 +54,21 @@ class InputLayer(Layer):
                 "`keras.Input(tensor=...)`) is not supported; pass `shape` and `dtype` instead."
             )
         super().__init__(name=name, dtype=dtype, **kwargs)
+        if isinstance(shape, (numbers.Integral, str)):
+            shape = (shape,)
+        given = tuple(batch_shape if batch_shape is not None else shape or ())  # for errors
         if batch_shape is None:
             if shape is None:
                 raise ValueError("InputLayer needs `shape` or `batch_shape`. Received neither.")
             if isinstance(shape, int):
                 shape = (shape,)
             batch_shape = (batch_size,) + tuple(shape)
+        for d in batch_shape:
+            if d is not None and (isinstance(d, bool) or not isinstance(d, numbers.Integral)):
+                raise ValueError(  # Keras 3's message
+                    f"Cannot convert '{given}' "
+                    f"to a shape. Found invalid dimension '{d}' of type '{type(d)}'."
+                )
         self.batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
         for d in self.batch_shape:
             if d is not None and d < 0:

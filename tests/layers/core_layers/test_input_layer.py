@@ -40,3 +40,23 @@ def test_input_layer_config_as_keras():
     }
     assert type(config["batch_shape"]) is tuple
     assert keras.layers.InputLayer.from_config(config).batch_shape == (None, 3)
+
+
+def test_non_integer_dimensions_are_refused_with_keras_message():
+    # Keras 3.15.1: "Cannot convert '('a',)' to a shape. Found invalid dimension 'a' of type ..."
+    import numpy as np
+    import pytest
+
+    import minikeras as keras
+
+    for kwargs, shown in (
+        ({"shape": "a"}, "('a',)"),
+        ({"shape": (2.5,)}, "(2.5,)"),
+        ({"batch_shape": (None, "x")}, "(None, 'x')"),
+    ):
+        with pytest.raises(
+            ValueError, match=r"Cannot convert '" + shown.replace("(", r"\(").replace(")", r"\)")
+        ):
+            keras.Input(**kwargs)
+    assert keras.Input(shape=(np.int64(3), None)).shape == (None, 3, None)
+    assert keras.Input(shape=5).shape == (None, 5)
