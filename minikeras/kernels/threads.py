@@ -190,6 +190,14 @@ def run_blocks(fn, n, threads=None, per_thread=2, multiple=1):
     return results
 
 
+def run_together(work, n):
+    """Calls `work()` once on each of `n` threads at the same time (the caller's and `n - 1`
+    pool threads), for jobs whose parts wait for each other; returns False without calling it
+    when the pool is running another caller's job (the caller then starts its own threads)."""
+    with blas_single_thread():
+        return _get_pool(n - 1).run(work, n)
+
+
 _blas_depth = 0  # nesting depth of blas_single_thread regions
 _blas_lock = threading.Lock()
 

@@ -48,3 +48,23 @@ def test_refuses_bad_arguments():
         rs.lstm_infer_split(x, wu, bias, h0, c0, mask, False, False, 4)
     with pytest.raises(ValueError, match="inconsistent shapes"):
         rs.lstm_infer_split(x, wu[:-1], bias, h0, c0, mask, False, False, 2)
+
+
+def test_runs_on_the_pool_or_on_its_own_threads_when_the_pool_is_busy(monkeypatch):
+    import threading
+
+    from minikeras.kernels import threads
+
+    args = _data("float64", 9, 6, 3, 8, seed=5)
+    want = rnn_infer.lstm_infer_ref(*args, False, True)
+    started = []
+    real_start = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", lambda t: (started.append(t), real_start(t)))
+    got = rs.lstm_infer_split(*args, False, True, 2)  # the pool (made before, or now) runs it
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-11, atol=1e-11)
+    assert not [t for t in started if not t.name.startswith("minikeras-")]
+    # inside a pool job the pool is busy: the kernel starts its own helper (one for 2 parts)
+    out = threads.run_blocks(lambda i0, i1: rs.lstm_infer_split(*args, False, True, 2), 2, 2, 1)
+    for got in out:
+        np.testing.assert_allclose(got[0], want[0], rtol=1e-11, atol=1e-11)
+    assert len([t for t in started if not t.name.startswith("minikeras-")]) >= 1
