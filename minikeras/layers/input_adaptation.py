@@ -51,11 +51,15 @@ def arrays_to_tensors(structure, layer):
 
 
 def check_positional_inputs(layer, inputs):
-    """Python strings (except for the layers that take text) and numbers as a layer's input are
-    refused with Keras 3's ValueError: to Keras a nested list of numbers is a structure of
-    non-tensors, not an array. `None` too, unless an optional input spec or a model takes it."""
+    """`inputs` (already through `to_tensors`) with Keras 3's rules for non-array values.
+
+    Python strings (except for the layers that take text) and numbers are refused with Keras's
+    ValueError: to Keras a nested list of numbers is a structure of non-tensors, not an array;
+    `None` too, unless an optional input spec or a model takes it. The preprocessing layers
+    that Keras 3 builds on its `DataLayer` (`_converts_python_values`: `Rescaling`, the random
+    augmentations, ...) take Python numbers and nested lists of them as arrays instead."""
     if getattr(layer, "_takes_python_values", False):
-        return
+        return inputs
     specs = layer.input_spec if isinstance(layer.input_spec, (list, tuple)) else [layer.input_spec]
     optional = any(getattr(spec, "optional", False) for spec in specs)
     if inputs is None and not optional and not getattr(layer, "_takes_none", False):
@@ -63,7 +67,16 @@ def check_positional_inputs(layer, inputs):
             f"Inputs to a layer should be tensors. Got 'None' (of type {type(None)}) as input "
             f"for layer '{layer.name}'."
         )
-    for leaf in flatten(inputs):
+    leaves = flatten(inputs)
+    numbers = [
+        v for v in leaves if isinstance(v, (int, float, complex)) and not isinstance(v, np.generic)
+    ]
+    if numbers and getattr(layer, "_converts_python_values", False) and len(numbers) == len(leaves):
+        values = np.asarray(inputs)
+        if values.dtype.kind == "i":
+            values = values.astype(np.int32)  # Keras's dtype for Python ints
+        return to_tensors(values, layer)
+    for leaf in leaves:
         text = isinstance(leaf, (str, bytes)) and not _takes_strings(layer)
         if text or (isinstance(leaf, (int, float, complex)) and not isinstance(leaf, np.generic)):
             raise ValueError(
@@ -71,6 +84,7 @@ def check_positional_inputs(layer, inputs):
                 f"The following argument value should be passed as a keyword argument: {leaf!r} "
                 f"(of type {type(leaf)})"
             )
+    return inputs
 
 
 def _takes_strings(layer):

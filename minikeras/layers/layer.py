@@ -343,8 +343,7 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
         else:
             if is_symbolic((args, kwargs)):
                 return self._symbolic_call(args, kwargs)
-            inputs = to_tensors(inputs, self)
-            check_positional_inputs(self, inputs)
+            inputs = check_positional_inputs(self, to_tensors(inputs, self))
             if len(args) > 1:
                 # as Keras 3, array arguments after the first become tensors too (a numpy mask)
                 args = (inputs,) + arrays_to_tensors(args[1:], self)

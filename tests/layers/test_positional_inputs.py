@@ -47,3 +47,13 @@ def test_none_as_input_is_keras_value_error_unless_optional():
     # a functional model with an optional input runs on None (tests/models/test_functional.py)
     b = keras.Input((2,), optional=True)
     assert keras.Model(b, layers.Identity()(b)) is not None
+
+
+def test_preprocessing_layers_take_python_values_as_keras_data_layers_do():
+    # Keras 3's DataLayer subclasses (Rescaling, the augmentations, ...) allow non-tensor
+    # positional inputs and convert them: Rescaling(2.0)([[1, 2]]) -> [[2., 4.]] (float32)
+    out = layers.Rescaling(2.0)([[1, 2]])
+    assert out.dtype == np.float32 and out.numpy().tolist() == [[2.0, 4.0]]
+    assert layers.Rescaling(2.0)(3.0).numpy() == np.float32(6.0)
+    with pytest.raises(ValueError, match="expects images of rank 3"):
+        layers.RandomFlip()([1.0, 2.0])  # converted, then refused for its rank

@@ -30,6 +30,10 @@ class MaxNumBoundingBoxes(Layer):
     [[7, -1, -1]]
     """
 
+    _converts_python_values = (
+        True  # Python numbers and lists of them as input, as Keras 3's DataLayer
+    )
+
     def __init__(
         self, max_number, fill_value=-1, bounding_box_format=None, data_format=None, **kwargs
     ):

@@ -70,6 +70,10 @@ class MelSpectrogram(Layer):
     (2, 8, 11)
     """
 
+    _converts_python_values = (
+        True  # Python numbers and lists of them as input, as Keras 3's DataLayer
+    )
+
     def __init__(
         self,
         fft_length=2048,

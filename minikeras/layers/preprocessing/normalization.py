@@ -27,6 +27,10 @@ class Normalization(Layer):
     array([-1.4142,  0.    ], dtype=float32)
     """
 
+    _converts_python_values = (
+        True  # Python numbers and lists of them as input, as Keras 3's DataLayer
+    )
+
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
         super().__init__(**kwargs)
         if axis is None:

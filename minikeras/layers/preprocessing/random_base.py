@@ -42,6 +42,10 @@ def parse_factor(value, name, low=-1.0, high=1.0, symmetric=True):
 class BaseRandomLayer(Layer):
     """Image augmentation: `transform(images, rng)` on 4-D channels-last images when training."""
 
+    _converts_python_values = (
+        True  # Python numbers and lists of them as input, as Keras 3's DataLayer
+    )
+
     def __init__(self, seed=None, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.seed = seed

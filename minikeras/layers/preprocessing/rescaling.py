@@ -18,6 +18,10 @@ class Rescaling(Layer):
     array([-1.,  1.], dtype=float32)
     """
 
+    _converts_python_values = (
+        True  # Python numbers and lists of them as input, as Keras 3's DataLayer
+    )
+
     def __init__(self, scale, offset=0.0, **kwargs):
         super().__init__(**kwargs)
         self.scale = scale

@@ -40,6 +40,10 @@ class Resizing(Layer):
     (2, 4, 6, 3)
     """
 
+    _converts_python_values = (
+        True  # Python numbers and lists of them as input, as Keras 3's DataLayer
+    )
+
     def __init__(
         self,
         height,
@@ -129,6 +133,10 @@ class CenterCrop(Layer):
            [11., 12., 13.],
            [16., 17., 18.]], dtype=float32)
     """
+
+    _converts_python_values = (
+        True  # Python numbers and lists of them as input, as Keras 3's DataLayer
+    )
 
     def __init__(self, height, width, data_format=None, **kwargs):
         super().__init__(**kwargs)
