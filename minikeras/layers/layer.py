@@ -16,6 +16,7 @@ import warnings
 from ..core.tensor import Tensor
 from ..core.variable import Variable
 from ..utils import naming
+from . import auto_config
 from .build_arguments import build_parameter_names, call_build
 from .call_context import (  # noqa: F401 (in_training, training_scope re-exported)
     call_training,
@@ -111,6 +112,13 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
             build.__doc__ = user_build.__doc__
             build.__wrapped__ = user_build
             cls.build = build
+
+    def __new__(cls, *args, **kwargs):
+        # Keras 3 keeps the constructor arguments for `get_config` (see auto_config.py); they are
+        # bound to the signature only when a config is asked for
+        layer = super().__new__(cls)
+        object.__setattr__(layer, "_constructor_arguments", (args, kwargs))
+        return layer
 
     def __init__(self, trainable=True, name=None, dtype=None, autocast=True, **kwargs):
         object.__setattr__(self, "_tracked_layers", [])
@@ -416,17 +424,20 @@ class Layer(LayerDTypes, LayerWeights, SymbolicCalls, GraphAttributes):
 
     # -- config ------------------------------------------------------------------------------
     def get_config(self):
-        """The constructor arguments as a JSON-friendly dict (Keras 3 form)."""
-        config = {
-            "name": self.name,
-            "trainable": self.trainable,
-            "dtype": serialize_policy(self._dtype_policy),
-        }
+        """The constructor arguments as a JSON-friendly dict (Keras 3 form). A subclass that does
+        not define `get_config` gets the plain-valued arguments it was constructed with."""
+        config = {"name": self.name}
+        if getattr(self.get_config, "_is_default", False):
+            config = auto_config.merge(self, config)
+        config["trainable"] = self.trainable
+        config["dtype"] = serialize_policy(self._dtype_policy)
         if self.activity_regularizer is not None:  # Keras 3 writes it only when set
             from .. import regularizers
 
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         return config
+
+    get_config._is_default = True  # overridden in a subclass: no automatic arguments
 
     @classmethod
     def from_config(cls, config):

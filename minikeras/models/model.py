@@ -39,7 +39,9 @@ class Model(Trainer, Layer):
 
         if cls is Model and (len(args) >= 2 or "inputs" in kwargs or "outputs" in kwargs):
             return Functional.__new__(Functional)
-        return object.__new__(cls)
+        # as Keras 3, no constructor arguments reach the automatic config of a subclassed model:
+        # it keeps the defaults of an __init__ that binds without them (and None otherwise)
+        return Layer.__new__(cls)
 
     def __init__(self, *args, **kwargs):
         if _functional_init_arguments(args, kwargs):
@@ -157,6 +159,8 @@ class Model(Trainer, Layer):
     def get_config(self):
         config = Layer.get_config(self)
         return config
+
+    get_config._is_default = True  # Keras 3's Model has Layer's
 
     @classmethod
     def from_config(cls, config, custom_objects=None):

@@ -52,6 +52,10 @@ class Merge(Layer):
         super().__init__(**kwargs)
         self.supports_masking = True
 
+    def get_config(self):
+        # defined, as Keras's Merge does: the merge layers keep no automatic arguments
+        return super().get_config()
+
     def _describe(self):
         return f"{type(self).__name__} layer '{self.name}'"
 
