@@ -81,11 +81,18 @@ class _Pool:
         self.spins = self.spin.spins_for(SPIN_SECONDS)
         self.size = size
         self.flags = np.zeros(1 + size, np.int64)
+        # product blocks posted to the threads (`pool_gemm.py`), and how long a caller waits
+        # for a thread to claim its block before running it itself (~20 us)
+        self.gemm = load("pool_gemm")
+        self.posts = np.zeros((size, self.gemm.FIELDS), np.int64)
+        self.claim_spins = int(self.spins * 20e-6 / SPIN_SECONDS) if SPIN_SECONDS else 0
+        self.gemm.serve(np.ones(1, np.int64), 1, 1, self.posts, 0)  # compiled here, not racing
         self.job, self.active, self.errors = None, 0, []
         self.busy = threading.Lock()  # one job at a time; a second caller runs alone
         self.wake = threading.Condition()  # sleeping pool threads wait here
         self.done = threading.Condition()  # a sleeping caller waits here
         self.sleepers, self.caller_sleeping = 0, False
+        self.asleep = [False] * size  # which threads sleep (a posted product needs them polling)
         for i in range(size):
             thread = threading.Thread(target=self._serve, args=(i,), name=f"minikeras-{i}")
             thread.daemon = True
@@ -95,11 +102,13 @@ class _Pool:
         job = 0
         while True:
             job += 1
-            if not self.spin.wait_at_least(self.flags, 0, 1, job, self.spins):
+            if not self.gemm.serve(self.flags, job, self.spins, self.posts, i):
                 with self.wake:
                     self.sleepers += 1
+                    self.asleep[i] = True
                     while self.flags[0] < job:
                         self.wake.wait()
+                    self.asleep[i] = False
                     self.sleepers -= 1
             if i < self.active:
                 try:
@@ -239,6 +248,8 @@ def matmul(a, b, out=None):
     if out is None:
         out = np.empty((m, n), dtype=np.result_type(a, b))
     if m >= 32 * threads:
+        if _posted_rows(a, b, out, threads):
+            return out
         run_blocks(
             lambda i0, i1: np.matmul(a[i0:i1], b, out=out[i0:i1]),
             m,
@@ -255,6 +266,40 @@ def matmul(a, b, out=None):
             multiple=16,
         )
     return out
+
+
+def _posted_rows(a, b, out, threads):
+    """`out = a @ b` split by rows, the pool threads' blocks posted to their polling loops
+    (`pool_gemm.py`: no GIL handoff) while the caller computes the first block. False (nothing
+    done) when the pool is busy or asleep, or the arrays do not fit one BLAS call each."""
+    from . import blas, load
+
+    dtype = a.dtype
+    if not (dtype == b.dtype == out.dtype and dtype in (np.float32, np.float64)):
+        return False
+    gemm = load("pool_gemm")
+    layout = gemm.operand(out)
+    if gemm.operand(a) is None or gemm.operand(b) is None or layout is None or layout[0] != 111:
+        return False  # 111: CblasNoTrans, the output written row by row
+    address = blas.gemm_address(dtype)
+    pool = _get_pool(threads - 1)
+    if not address or any(pool.asleep[: threads - 1]) or not pool.busy.acquire(blocking=False):
+        return False
+    try:
+        cuts = bounds(a.shape[0], threads, 16)
+        posted = []
+        try:
+            with blas_single_thread():
+                for t in range(1, len(cuts) - 1):  # block t to pool thread t - 1
+                    fields = gemm.fields(address, a, b, out, cuts[t], cuts[t + 1])
+                    posted.append((t - 1, gemm.post(pool.posts, t - 1, fields)))
+                np.matmul(a[: cuts[1]], b, out=out[: cuts[1]])
+        finally:  # the posted blocks read a and b and write out: wait for them in any case
+            for me, seq in posted:
+                gemm.finish(pool.posts, me, seq, pool.claim_spins)
+    finally:
+        pool.busy.release()
+    return True
 
 
 def batched_matmul(a, b):
