@@ -24,6 +24,11 @@ core busy for up to SPIN_SECONDS after each job, which on a machine shared with 
 processes made the video QA step 26 % slower than without polling (both were ~3x slower than
 on a quiet machine). One thread, the default, starts no pool at all.
 
+Products without the GIL: a split 2-D product (`matmul`) does not go through a Python job.
+Its blocks are posted to the pool threads' polling loops (`pool_gemm.py`), which call BLAS
+from numba directly, so a block starts as soon as it is posted instead of after a GIL handoff
+(45-60 us each way on the VM); a block that no polling thread claims is run by the caller.
+
 Why not `parallel=True`: numba's prange compiles each specialization 2-3x slower (cold start
 matters here: the video QA model's first step), and the GEMMs between the loops are BLAS calls
 that numba cannot fuse into a parallel region anyway.
