@@ -311,11 +311,21 @@ class Tensor:
     def astype(self, dtype):
         return ops.cast(self, dtype)
 
-    def sum(self, axis=None, keepdims=False):
-        return ops.sum(self, axis=axis, keepdims=keepdims)
+    # numpy's np.sum(t) / np.mean(t) call these with its own keywords (axis, dtype, out), as they
+    # do a jax array's: `dtype` is the computation's dtype; `out` cannot be written into
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False):
+        return ops.sum(_for_reduction(self, dtype, out, "sum"), axis=axis, keepdims=keepdims)
 
-    def mean(self, axis=None, keepdims=False):
-        return ops.mean(self, axis=axis, keepdims=keepdims)
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False):
+        return ops.mean(_for_reduction(self, dtype, out, "mean"), axis=axis, keepdims=keepdims)
+
+
+def _for_reduction(x, dtype, out, name):
+    if out is not None:
+        raise NotImplementedError(
+            f"Tensor.{name}() cannot write into `out`; use its result. Received: out={type(out)}"
+        )
+    return x if dtype is None else ops.cast(x, dtype)
 
 
 _UFUNC_OPS = {

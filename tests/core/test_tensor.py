@@ -5,6 +5,7 @@ import pytest
 
 from helpers import check_grad, randn
 from minikeras.core.autodiff import gradients
+import minikeras as keras
 from minikeras.core.tensor import Tensor
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -254,3 +255,18 @@ def test_symbolic_operators_replay_in_a_model():
     for g, e in zip(got, expected):
         np.testing.assert_allclose(g, e)
     assert [o.dtype for o in model.outputs][:4] == ["float32"] * 4
+
+
+def test_numpy_reductions_call_the_tensor_methods_with_their_keywords():
+    # np.mean(t) calls t.mean(axis=None, dtype=None, out=None), as for a jax array; keras.io's
+    # customer_lifetime_value computes its metrics so (TypeError before)
+    x = np.arange(6, dtype="float32").reshape(2, 3)
+    t = keras.ops.convert_to_tensor(x)
+    np.testing.assert_allclose(np.asarray(np.mean(t)), np.mean(x))
+    np.testing.assert_allclose(np.asarray(np.sum(t, axis=0, keepdims=True)), [[3.0, 5.0, 7.0]])
+    np.testing.assert_allclose(np.asarray(np.sqrt(np.mean(np.square(t - 1.0)))), 2.2730303)
+    assert np.mean(t, dtype="float64").dtype == "float64"
+    ints = keras.ops.convert_to_tensor(np.array([100, 100], dtype="int8"))
+    assert int(np.sum(ints, dtype="int32")) == 200  # accumulated in the asked dtype
+    with pytest.raises(NotImplementedError, match="out"):
+        t.sum(out=np.zeros(()))
