@@ -197,6 +197,18 @@ def categorical_focal_crossentropy(
     return ops.sum(alpha * ops.power(1.0 - p, gamma) * cce, axis=axis)
 
 
+def _class_scores(y_pred, name):
+    """`y_pred` as a tensor with a class axis; a scalar has none (an IndexError in Keras 3 too,
+    here an AxisError, which is one, saying so)."""
+    y_pred = _pred(y_pred)
+    if not y_pred.shape:
+        raise np.exceptions.AxisError(
+            f"{name}: `y_pred` must hold one score per class on its last axis. Received a "
+            "scalar (shape ())."
+        )
+    return y_pred
+
+
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """Crossentropy per sample between integer labels and class scores.
 
@@ -214,7 +226,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     >>> print(keras.losses.sparse_categorical_crossentropy([1], [[0.5, 0.5]]).numpy().round(4))
     [0.6931]
     """
-    y_pred = _pred(y_pred)
+    y_pred = _class_scores(y_pred, "sparse_categorical_crossentropy")
     labels = np.asarray(y_true.data if isinstance(y_true, Tensor) else y_true)
     if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
         labels = labels[..., 0]
@@ -249,7 +261,7 @@ def categorical_generalized_cross_entropy(y_true, y_pred, q):
     >>> loss.numpy().round(4).tolist()
     [0.2111]
     """
-    y_pred = _pred(y_pred)
+    y_pred = _class_scores(y_pred, "categorical_generalized_cross_entropy")
     labels = ops.cast(_true(y_true, y_pred), "int32")
     one_hot = ops.cast(ops.one_hot(labels, y_pred.shape[-1]), y_pred.dtype)
     p = ops.sum(y_pred * one_hot, axis=-1)  # probability of the true class

@@ -80,6 +80,7 @@ def categorical_accuracy(y_true, y_pred):
 
 def _labels(y_true, y_pred):
     # (batch, 1) labels against (batch, classes) scores: drop the label axis
+    _has_classes(y_pred)
     if y_true.ndim == y_pred.ndim and y_true.shape[-1] == 1:
         y_true = y_true[..., 0]
     if y_true.shape != y_pred.shape[:-1]:
@@ -109,8 +110,17 @@ def sparse_categorical_accuracy(y_true, y_pred):
     return _out(y_true == np.argmax(y_pred, axis=-1))
 
 
+def _has_classes(y_pred):
+    if not np.shape(y_pred):  # an IndexError in Keras 3 too; an AxisError is one, and says why
+        raise np.exceptions.AxisError(
+            "Accuracy metrics need `y_pred` with one score per class on its last axis. "
+            "Received a scalar (shape ())."
+        )
+
+
 def _in_top_k(labels, scores, k):
     # in the top k when fewer than k classes score strictly higher (ties count as in)
+    _has_classes(scores)
     labels = labels.astype(np.int64)
     if labels.size and (labels.min() < 0 or labels.max() >= scores.shape[-1]):
         raise ValueError(f"Labels must lie in [0, {scores.shape[-1]}). Received: {labels}")
@@ -137,6 +147,11 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
     [0.0, 1.0]
     """
     y_true, y_pred = to_numpy(y_true), to_numpy(y_pred)
+    if np.shape(y_true) != np.shape(y_pred):
+        raise ValueError(
+            f"top_k_categorical_accuracy expects one-hot targets of the predictions' shape "
+            f"{np.shape(y_pred)}; received targets of shape {np.shape(y_true)}."
+        )
     return _out(_in_top_k(np.argmax(y_true, axis=-1), y_pred, k))
 
 
