@@ -57,16 +57,3 @@ def test_preprocessing_layers_take_python_values_as_keras_data_layers_do():
     assert layers.Rescaling(2.0)(3.0).numpy() == np.float32(6.0)
     with pytest.raises(ValueError, match="expects images of rank 3"):
         layers.RandomFlip()([1.0, 2.0])  # converted, then refused for its rank
-
-
-def test_losses_and_accuracy_metrics_explain_a_scalar_prediction():
-    # Keras 3 raises an IndexError ("tuple index out of range"); an AxisError is an IndexError
-    for fn in (
-        lambda: keras.losses.SparseCategoricalCrossentropy()(np.float32(1), np.float32(0.5)),
-        lambda: keras.metrics.SparseCategoricalAccuracy()(np.float32(1), np.float32(0.5)),
-        lambda: keras.metrics.TopKCategoricalAccuracy()(np.float32(1), np.float32(0.5)),
-    ):
-        with pytest.raises(IndexError, match="one score per class"):
-            fn()
-    with pytest.raises(ValueError, match="one-hot targets of the predictions' shape"):
-        keras.metrics.top_k_categorical_accuracy(np.eye(3)[:2], np.ones((3, 3)))
