@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from ..core.tensor import Tensor
+from ..serialization import registry
 
 
 def _step(step):
@@ -411,7 +412,7 @@ def serialize(learning_rate_schedule):
         "module": "keras.optimizers.schedules" if builtin else cls.__module__,
         "class_name": cls.__name__,
         "config": learning_rate_schedule.get_config(),
-        "registered_name": None if builtin else cls.__name__,
+        "registered_name": None if builtin else registry.get_registered_name(cls),
     }
 
 
@@ -436,10 +437,15 @@ def deserialize(config, custom_objects=None):
             f"Expected a dict with 'class_name' and 'config' for a schedule. Received: {config!r}"
         )
     name = config["class_name"]
-    cls = (custom_objects or {}).get(name) or ALL_SCHEDULES.get(name)
+    # as Keras: `custom_objects`, the custom object scopes and the classes registered with
+    # `register_keras_serializable` (by the saved registered name), then the built-in schedules
+    cls = registry.get_registered_object(config.get("registered_name") or name, custom_objects)
+    if cls is None:
+        cls = registry.get_registered_object(name, custom_objects) or ALL_SCHEDULES.get(name)
     if cls is None:
         raise ValueError(
             f"Unknown learning rate schedule: {name!r}. Known: {sorted(ALL_SCHEDULES)} "
-            "(pass others in `custom_objects`)."
+            "(register others with `keras.saving.register_keras_serializable` or pass them in "
+            "`custom_objects`)."
         )
     return cls.from_config(dict(config.get("config") or {}))

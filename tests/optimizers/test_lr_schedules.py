@@ -119,6 +119,41 @@ def test_serialize_round_trip(cls, args):
     assert float(again(7)) == float(sched(7))
 
 
+def test_registered_schedule_round_trips_through_a_saved_model(tmp_path):
+    # keras.io midi_generation_with_transformer registers its warm-up schedule with
+    # register_keras_serializable; Keras 3.15.1 writes registered_name "Custom>WarmUp..." and
+    # load_model finds it, so the model comes back compiled (it was loaded uncompiled, warning)
+    import warnings
+
+    import minikeras as keras
+
+    @keras.saving.register_keras_serializable(package="test_lr")
+    class HalvedEachStep(schedules.LearningRateSchedule):
+        def __init__(self, start):
+            self.start = start
+
+        def get_config(self):
+            return {"start": self.start}
+
+        def __call__(self, step):
+            return self.start * keras.ops.power(0.5, keras.ops.cast(step, "float32"))
+
+    data = schedules.serialize(HalvedEachStep(0.5))
+    assert data["registered_name"] == "test_lr>HalvedEachStep"
+    assert schedules.deserialize(data).start == 0.5
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer=keras.optimizers.Adam(HalvedEachStep(0.25)), loss="mse")
+    model.fit(np.ones((2, 2)), np.ones((2, 1)), verbose=0)
+    path = str(tmp_path / "model.keras")
+    model.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = keras.models.load_model(path)
+    schedule = loaded.optimizer._learning_rate
+    assert isinstance(schedule, HalvedEachStep) and schedule.start == 0.25
+
+
 def test_errors():
     with pytest.raises(ValueError, match="decay_steps"):
         schedules.ExponentialDecay(0.1, 0, 0.5)
