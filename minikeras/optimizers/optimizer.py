@@ -7,6 +7,7 @@ increments `iterations`.
 """
 
 import math
+import numbers
 import re
 import warnings
 
@@ -65,6 +66,24 @@ class Optimizer:
     >>> w.numpy().tolist()
     [0.5, 2.5]
     """
+
+    # float hyperparameters: a number, a 0-d numeric array or a callable returning one (Keras 3
+    # takes a callable for several); anything else fails at the first step in Keras (a
+    # TypeError deep in the update) and would give NaN weights here, so it is refused when set
+    _FLOAT_HYPERPARAMETERS = frozenset(
+        {"epsilon", "epsilon_1", "epsilon_2", "beta_1", "beta_2", "rho", "momentum",
+         "learning_rate_power", "initial_accumulator_value", "l1_regularization_strength",
+         "l2_regularization_strength", "l2_shrinkage_regularization_strength", "beta",
+         "clip_threshold", "decay_rate"}
+    )  # fmt: skip
+
+    def __setattr__(self, name, value):
+        if name in self._FLOAT_HYPERPARAMETERS and not _is_float_hyperparameter(value):
+            raise TypeError(
+                f"{type(self).__name__}: argument `{name}` must be a float (or a callable "
+                f"returning one). Received: {name}={value!r} (of type {type(value).__name__})"
+            )
+        super().__setattr__(name, value)
 
     def __init__(
         self,
@@ -521,3 +540,14 @@ def _table_key(name):
 # the optimizers' `get`/`serialize`/`deserialize` on the serialization floor; `keras.optimizers`
 # fills the table (lower-case class names), registered as "optimizers"
 OPTIMIZERS = ObjectKind("optimizer", "keras.optimizers", {}, normalize=_table_key, base=Optimizer)
+
+
+def _is_float_hyperparameter(value):
+    if callable(value) and not isinstance(value, np.ndarray):
+        return True
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, numbers.Real):
+        return True
+    data = value if isinstance(value, np.ndarray) else getattr(value, "data", value)  # Tensor
+    return isinstance(data, np.ndarray) and data.ndim == 0 and data.dtype.kind in "iuf"
