@@ -326,10 +326,23 @@ class Optimizer:
         if variables:
             if self.loss_scale_factor is not None:
                 grads = [g / np.asarray(self.loss_scale_factor, g.dtype) for g in grads]
-            if self.gradient_accumulation_steps:
-                self._accumulate_and_update(grads, variables)
-            else:
-                self._clip_decay_update(grads, variables)
+            # a callable hyperparameter (Keras 3 takes one for beta_1, epsilon, ...) is called
+            # once per step; the update steps read its value
+            called = {
+                n: v
+                for n, v in vars(self).items()
+                if n in self._FLOAT_HYPERPARAMETERS and callable(v)
+            }
+            for name, fn in called.items():
+                object.__setattr__(self, name, float(np.asarray(_array(fn()))))
+            try:
+                if self.gradient_accumulation_steps:
+                    self._accumulate_and_update(grads, variables)
+                else:
+                    self._clip_decay_update(grads, variables)
+            finally:
+                for name, fn in called.items():
+                    object.__setattr__(self, name, fn)
             if self.use_ema:
                 self._update_ema()
             for v in variables:

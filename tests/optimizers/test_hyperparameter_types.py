@@ -36,3 +36,21 @@ def test_numbers_arrays_and_callables_still_work():
     ):
         opt.apply([np.ones(3, np.float32)], [w])
         assert np.all(np.isfinite(w.numpy()))
+
+
+def test_a_callable_hyperparameter_is_called_each_step():
+    # Keras 3: "beta_1: a float value ... or a callable that takes no arguments and returns the
+    # actual value to use"; minikeras accepted one and then failed in the update
+    calls = []
+
+    def beta_1():
+        calls.append(1)
+        return 0.8
+
+    ws = [keras.Variable(np.ones(3, np.float32)) for _ in range(2)]
+    opts = [keras.optimizers.Adam(0.1, beta_1=beta_1), keras.optimizers.Adam(0.1, beta_1=0.8)]
+    for opt, w in zip(opts, ws):
+        for g in ([1.0, -2.0, 0.5], [0.3, 0.1, -1.0]):
+            opt.apply([np.array(g, np.float32)], [w])
+    np.testing.assert_array_equal(ws[0].numpy(), ws[1].numpy())
+    assert len(calls) == 2 and opts[0].beta_1 is beta_1
