@@ -36,20 +36,28 @@ FIELDS = 16
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112  # CBLAS constants
 
 
+def _is_posts(posts):
+    return isinstance(posts, types.Array) and posts.dtype == types.int64 and posts.ndim == 2
+
+
+def _cell(context, builder, signature, args):
+    """The address of posts[row, col] (C-ordered rows of FIELDS int64) in an intrinsic."""
+    arr = context.make_array(signature.args[0])(context, builder, args[0])
+    row = context.cast(builder, args[1], signature.args[1], types.intp)
+    col = context.cast(builder, args[2], signature.args[2], types.intp)
+    flat = builder.add(builder.mul(row, ir.Constant(ir.IntType(64), FIELDS)), col)
+    return builder.gep(arr.data, [flat])
+
+
 @intrinsic
 def _store_release(typingctx, posts, row, col, value):
     """posts[row, col] = value (2-D int64), with release ordering."""
-    if not (isinstance(posts, types.Array) and posts.dtype == types.int64 and posts.ndim == 2):
+    if not _is_posts(posts):
         return None
 
     def codegen(context, builder, signature, args):
-        arr = context.make_array(signature.args[0])(context, builder, args[0])
-        r = context.cast(builder, args[1], signature.args[1], types.intp)
-        c = context.cast(builder, args[2], signature.args[2], types.intp)
-        width = ir.Constant(ir.IntType(64), FIELDS)
-        ptr = builder.gep(arr.data, [builder.add(builder.mul(r, width), c)])
         v = context.cast(builder, args[3], signature.args[3], types.int64)
-        builder.store_atomic(v, ptr, "release", 8)
+        builder.store_atomic(v, _cell(context, builder, signature, args), "release", 8)
         return context.get_dummy_value()
 
     return types.none(posts, row, col, value), codegen
@@ -58,16 +66,11 @@ def _store_release(typingctx, posts, row, col, value):
 @intrinsic
 def _load(typingctx, posts, row, col):
     """posts[row, col] (2-D int64), with acquire ordering."""
-    if not (isinstance(posts, types.Array) and posts.dtype == types.int64 and posts.ndim == 2):
+    if not _is_posts(posts):
         return None
 
     def codegen(context, builder, signature, args):
-        arr = context.make_array(signature.args[0])(context, builder, args[0])
-        r = context.cast(builder, args[1], signature.args[1], types.intp)
-        c = context.cast(builder, args[2], signature.args[2], types.intp)
-        width = ir.Constant(ir.IntType(64), FIELDS)
-        ptr = builder.gep(arr.data, [builder.add(builder.mul(r, width), c)])
-        return builder.load_atomic(ptr, "acquire", 8)
+        return builder.load_atomic(_cell(context, builder, signature, args), "acquire", 8)
 
     return types.int64(posts, row, col), codegen
 
@@ -75,19 +78,14 @@ def _load(typingctx, posts, row, col):
 @intrinsic
 def _swap_if(typingctx, posts, row, col, expected, new):
     """Atomically posts[row, col] = new if it holds `expected`; True when it did."""
-    if not (isinstance(posts, types.Array) and posts.dtype == types.int64 and posts.ndim == 2):
+    if not _is_posts(posts):
         return None
 
     def codegen(context, builder, signature, args):
-        arr = context.make_array(signature.args[0])(context, builder, args[0])
-        r = context.cast(builder, args[1], signature.args[1], types.intp)
-        c = context.cast(builder, args[2], signature.args[2], types.intp)
-        width = ir.Constant(ir.IntType(64), FIELDS)
-        ptr = builder.gep(arr.data, [builder.add(builder.mul(r, width), c)])
         old = context.cast(builder, args[3], signature.args[3], types.int64)
         new = context.cast(builder, args[4], signature.args[4], types.int64)
-        pair = builder.cmpxchg(ptr, old, new, "acq_rel", "acquire")
-        return builder.extract_value(pair, 1)
+        ptr = _cell(context, builder, signature, args)
+        return builder.extract_value(builder.cmpxchg(ptr, old, new, "acq_rel", "acquire"), 1)
 
     return types.boolean(posts, row, col, expected, new), codegen
 
