@@ -401,7 +401,11 @@ class GradientTape:
                 "use GradientTape(persistent=True) to call gradient() several times."
             )
         self._used = True
-        flat = tree.flatten(sources)
+        # a flat list or tuple of tensors (every training step) skips the structure walk
+        plain = type(sources) in (list, tuple) and not any(
+            isinstance(s, (list, tuple, dict)) for s in sources
+        )
+        flat = list(sources) if plain else tree.flatten(sources)
         if tree.is_nested(target):
             # as TensorFlow's tape: a structure of targets gets the sum of their gradients
             targets = tree.flatten(target)
@@ -417,4 +421,6 @@ class GradientTape:
             if isinstance(seed, (list, tuple)) and len(seed) == 1:
                 seed = seed[0]  # tf's `output_gradients=[g]` for its one target
             out = self._gradient_of(target, flat, seed)
+        if plain:
+            return out if type(sources) is list else tuple(out)
         return tree.pack_sequence_as(sources, out)
