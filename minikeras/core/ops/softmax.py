@@ -60,8 +60,13 @@ def softmax(x, axis=-1):
     >>> keras.ops.softmax([[0.0, 0.0], [1.0, 1.0]]).numpy().tolist()
     [[0.5, 0.5], [0.5, 0.5]]
     """
+    if isinstance(x, (int, float)):  # Keras 3 fails on a Python number (AttributeError)
+        raise TypeError(
+            f"softmax expects a tensor (it normalises along `axis`). Received a Python "
+            f"{type(x).__name__}: {x!r}"
+        )
     a, ta = unwrap(x, "softmax", weak=False)
-    if np.ndim(a) == 0:
+    if np.ndim(a) == 0:  # a 0-d array or tensor: Keras 3 (torch) gives 1
         return _scalar_as_vector(softmax, x, axis, "softmax")
     a = result_float(np.asarray(a))
     out = _softmax_array(a, axis)

@@ -63,6 +63,8 @@ def test_moveaxis_keeps_numpys_answers_and_refuses_repeated_axes():
 def test_softmax_family_of_a_scalar_is_keras_answer():
     # Keras 3 (torch) treats a 0-d tensor as one value: softmax 1, log_softmax 0, sparsemax 1
     assert ops.softmax(np.float32(3)).numpy() == np.float32(1.0)
+    with pytest.raises(TypeError, match="softmax expects a tensor"):
+        ops.softmax(3.0)  # a Python number: Keras 3 raises (AttributeError) on both backends
     assert ops.softmax(np.float32(3)).shape == ()
     assert ops.log_softmax(np.float32(3)).numpy() == np.float32(0.0)
     assert ops.sparsemax(np.float32(3)).numpy() == np.float32(1.0)
