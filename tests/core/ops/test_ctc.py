@@ -11,7 +11,7 @@ import pytest
 
 import minikeras as keras
 from minikeras.core.autodiff import gradients
-from minikeras.core.ops.ctc import ctc_forward_backward
+from minikeras.core.ops.ctc import ctc_forward_backward, ctc_loss_exact
 from minikeras.core.tensor import Tensor
 from tests.helpers import check_grad
 
@@ -48,7 +48,7 @@ def test_ctc_loss_matches_enumerated_alignments():
     rng = np.random.default_rng(3)
     z = rng.normal(size=(3, 5, 3))
     labels = np.array([[1, 2, 0], [2, 2, 0], [1, 0, 0]])
-    loss = keras.ops.ctc_loss(labels, z, np.array([2, 2, 1]), np.array([5, 4, 3])).numpy()
+    loss = ctc_loss_exact(labels, z, np.array([2, 2, 1]), np.array([5, 4, 3])).numpy()  # float64
     expected = [
         _brute_force_nll(z[0], [1, 2]),
         _brute_force_nll(z[1, :4], [2, 2]),
@@ -62,7 +62,7 @@ def test_ctc_loss_gradient_finite_differences_float64():
     lengths, frames = np.array([3, 2]), np.array([6, 4])
 
     def fn(z):
-        return keras.ops.ctc_loss(labels, z, lengths, frames)
+        return ctc_loss_exact(labels, z, lengths, frames)  # in float64
 
     check_grad(fn, (2, 6, 4), rtol=1e-5, atol=1e-7)
 
@@ -96,3 +96,24 @@ def test_ctc_decode_matches_keras3(i):
 def test_ctc_decode_rejects_unknown_strategy():
     with pytest.raises(ValueError, match="strategy"):
         keras.ops.ctc_decode(FIX["x_dec_x"], FIX["x_dec_len"], strategy="best")
+
+
+def test_float64_logits_give_keras_float32_losses_and_scores():
+    # Keras 3.15.1 (torch): result_type(float64, "float32") is float32 for both ops
+    rng = np.random.default_rng(0)
+    logits = rng.standard_normal((2, 6, 4))
+    labels, lengths, frames = np.array([[1, 2, 0], [3, 1, 1]]), np.array([2, 3]), np.array([6, 5])
+    loss = keras.ops.ctc_loss(labels, logits, lengths, frames)
+    assert loss.dtype == np.float32
+    np.testing.assert_allclose(
+        loss.numpy(), ctc_loss_exact(labels, logits, lengths, frames).numpy(), rtol=1e-5
+    )
+    _, scores = keras.ops.ctc_decode(logits, frames, strategy="greedy")
+    assert scores.dtype == np.float32
+    x = keras.Variable(logits.astype("float64"))  # the gradient reaches a float64 variable
+    from minikeras.core.autodiff import GradientTape
+
+    with GradientTape() as tape:
+        total = keras.ops.sum(keras.ops.ctc_loss(labels, x, lengths, frames))
+    (g,) = tape.gradient(total, [x])
+    assert g is not None and np.asarray(g).shape == logits.shape
