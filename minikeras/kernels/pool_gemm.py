@@ -154,9 +154,10 @@ def _run(posts, me):
 @numba.njit(cache=True, nogil=True)
 def serve(flags, value, spins, posts, me):
     """Polls until flags[0] >= value (True: the pool's next Python job), running each product
-    block posted in row `me` of `posts` that it claims; False after `spins` idle reads."""
+    block posted in row `me` of `posts` that it claims; False after `spins` idle reads (at
+    least one)."""
     idle = 0
-    while idle < spins:
+    while True:  # looks at least once, also with spins == 0
         if _load_acquire(flags, 0) >= value:
             return True
         seq = _load(posts, me, SEQ)
@@ -166,8 +167,9 @@ def serve(flags, value, spins, posts, me):
             idle = 0
             continue
         idle += 1
+        if idle >= spins:
+            return False
         _relax()
-    return False
 
 
 @numba.njit(cache=True, nogil=True)
@@ -183,7 +185,8 @@ def post(posts, me, fields):
 @numba.njit(cache=True, nogil=True)
 def finish(posts, me, seq, spins):
     """Waits for the block `seq` posted to thread `me`: if that thread has not claimed it
-    within `spins` reads, the caller claims and runs it here. Returns once it is done."""
+    within `spins` reads, the caller claims and runs it here. Returns once it is done: 1 when
+    the caller ran it, 0 when the pool thread did."""
     for _ in range(spins):
         if _load(posts, me, CLAIMED) >= seq:
             break
@@ -191,6 +194,7 @@ def finish(posts, me, seq, spins):
     if _swap_if(posts, me, CLAIMED, seq - 1, seq):  # unclaimed: run it here
         _run(posts, me)
         _store_release(posts, me, DONE, seq)
+        return 1
     while _load(posts, me, DONE) < seq:  # claimed by the pool thread, which is running it
         _relax()
     return 0

@@ -107,11 +107,13 @@ class _Pool:
         job = 0
         while True:
             job += 1
-            if not self.gemm.serve(self.flags, job, self.spins, self.posts, i):
+            # poll for the next job, running posted product blocks; when the poll times out,
+            # sleep until the next job or a posted block (then poll again, which claims it)
+            while not self.gemm.serve(self.flags, job, self.spins, self.posts, i):
                 with self.wake:
                     self.sleepers += 1
                     self.asleep[i] = True
-                    while self.flags[0] < job:
+                    while self.flags[0] < job and not self._posted_to(i):
                         self.wake.wait()
                     self.asleep[i] = False
                     self.sleepers -= 1
@@ -124,6 +126,17 @@ class _Pool:
             if self.caller_sleeping:
                 with self.done:
                     self.done.notify()
+
+    def _posted_to(self, i):
+        """Whether a product block posted to thread i waits to be claimed."""
+        row = self.posts[i]
+        return row[self.gemm.SEQ] > row[self.gemm.CLAIMED]
+
+    def wake_for_posts(self):
+        """Wakes sleeping pool threads to claim the blocks just posted to them."""
+        if self.sleepers:
+            with self.wake:
+                self.wake.notify_all()
 
     def run(self, work, threads):
         """Runs `work()` on the caller's thread and `threads - 1` pool threads; returns False
@@ -275,8 +288,9 @@ def matmul(a, b, out=None):
 
 def _posted_rows(a, b, out, threads):
     """`out = a @ b` split by rows, the pool threads' blocks posted to their polling loops
-    (`pool_gemm.py`: no GIL handoff) while the caller computes the first block. False (nothing
-    done) when the pool is busy or asleep, or the arrays do not fit one BLAS call each."""
+    (`pool_gemm.py`: no GIL handoff) while the caller computes the first block; sleeping
+    threads are woken to claim theirs. False (nothing done) when the pool is busy, or the
+    arrays do not fit one BLAS call each."""
     from . import blas, load
 
     dtype = a.dtype
@@ -288,8 +302,8 @@ def _posted_rows(a, b, out, threads):
         return False  # 111: CblasNoTrans, the output written row by row
     address = blas.gemm_address(dtype)
     pool = _get_pool(threads - 1)
-    if not address or any(pool.asleep[: threads - 1]) or not pool.busy.acquire(blocking=False):
-        return False
+    if not address or not pool.spins or not pool.busy.acquire(blocking=False):
+        return False  # (a pool that does not poll, MINIKERAS_SPIN_US=0, takes Python jobs)
     try:
         cuts = bounds(a.shape[0], threads, 16)
         posted = []
@@ -298,6 +312,7 @@ def _posted_rows(a, b, out, threads):
                 for t in range(1, len(cuts) - 1):  # block t to pool thread t - 1
                     fields = gemm.fields(address, a, b, out, cuts[t], cuts[t + 1])
                     posted.append((t - 1, gemm.post(pool.posts, t - 1, fields)))
+                pool.wake_for_posts()  # a thread whose poll timed out sleeps: wake it
                 np.matmul(a[: cuts[1]], b, out=out[: cuts[1]])
         finally:  # the posted blocks read a and b and write out: wait for them in any case
             for me, seq in posted:

@@ -89,13 +89,28 @@ def test_busy_or_sleeping_pool_takes_the_python_path(monkeypatch):
     outs = threads.run_blocks(lambda i0, i1: threads.matmul(a, b), 2, threads=2, per_thread=1)
     for got in outs:
         np.testing.assert_allclose(got, want, rtol=1e-12)
-    # a pool that never polls (MINIKERAS_SPIN_US=0): its threads sleep, nothing is posted
+    # a pool that never polls (MINIKERAS_SPIN_US=0) takes Python jobs: nothing is posted
     monkeypatch.setattr(threads, "SPIN_SECONDS", 0.0)
     monkeypatch.setattr(threads, "_pool", None)
-    pool = threads._get_pool(1)
-    deadline = time.monotonic() + 30
-    while not pool.asleep[0] and time.monotonic() < deadline:
-        time.sleep(0.001)
     assert not threads._posted_rows(a, b, np.empty_like(want), 2)
     np.testing.assert_allclose(threads.matmul(a, b), want, rtol=1e-12)
     monkeypatch.setattr(threads, "_pool", None)  # the next test gets a polling pool again
+
+
+def test_a_sleeping_pool_thread_is_woken_to_claim_its_block(monkeypatch):
+    monkeypatch.setattr(threads, "num_threads", lambda: 2)
+    monkeypatch.setattr(threads, "GEMM_PARALLEL_MIN", 1)
+    a, b = _operands("", np.float32, m=2048, k=256, n=256)  # the caller's half: ~0.7 ms
+    pool = threads._get_pool(1)
+    ran = []
+    real = pg.finish
+    monkeypatch.setattr(pg, "finish", lambda *args: ran.append(real(*args)) or ran[-1])
+    for _ in range(5):
+        deadline = time.monotonic() + 30
+        while not pool.asleep[0] and time.monotonic() < deadline:  # its poll times out
+            time.sleep(0.002)
+        assert pool.asleep[0]
+        out = np.full((2048, 256), np.nan, np.float32)
+        assert threads._posted_rows(a, b, out, 2)  # posted all the same, and the thread woken
+        np.testing.assert_allclose(out, a @ b, rtol=1e-4, atol=1e-4)
+    assert ran.count(0) >= 1  # the woken thread claimed blocks (1: the caller, when it lagged)
