@@ -27,7 +27,8 @@ class Lion(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        if beta_1 <= 0 or beta_1 > 1:
+        self.beta_1 = beta_1  # a TypeError naming the argument for a non-number (the base class)
+        if not callable(beta_1) and (beta_1 <= 0 or beta_1 > 1):
             raise ValueError(
                 "Argument `beta_1` must be in the (0, 1] range; with 0 Lion is SignSGD. "
                 f"Received: beta_1={beta_1}"

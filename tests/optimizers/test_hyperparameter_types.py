@@ -54,3 +54,10 @@ def test_a_callable_hyperparameter_is_called_each_step():
             opt.apply([np.array(g, np.float32)], [w])
     np.testing.assert_array_equal(ws[0].numpy(), ws[1].numpy())
     assert len(calls) == 2 and opts[0].beta_1 is beta_1
+
+
+def test_lion_checks_the_type_before_the_range():
+    with pytest.raises(TypeError, match="Lion: argument `beta_1` must be a float"):
+        keras.optimizers.Lion(beta_1="x")  # was: "'<=' not supported between str and int"
+    with pytest.raises(ValueError, match="must be in the"):
+        keras.optimizers.Lion(beta_1=0)  # Keras 3: SignSGD, refused
