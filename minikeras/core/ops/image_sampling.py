@@ -261,6 +261,12 @@ def affine_transform(
             "image.affine_transform: invalid transform rank: expected rank 1 (single transform) "
             f"or rank 2 (batch of transforms). Received input with shape: transform.shape={t.shape}"
         )
+    n = x.shape[0] if x.ndim == 4 else 1
+    if t.shape[-1] != 8 or (t.ndim == 2 and t.shape[0] not in (1, n)):
+        raise ValueError(
+            "image.affine_transform: `transform` must hold 8 values per image, shape (8,) or "
+            f"(batch={n}, 8). Received: transform.shape={t.shape}"
+        )
 
     def coordinates(n, h, w, x_dtype):
         dtype = x_dtype if x_dtype.kind == "f" else np.float32

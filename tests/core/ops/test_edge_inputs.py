@@ -153,3 +153,12 @@ def test_other_shape_checks():
     with pytest.raises(TypeError, match="slice: `start_indices` must be a list of ints"):
         ops.slice(M, "ab", (2, 2))
     assert ops.slice(M, np.array([1, 1]), (2, 2)).numpy().tolist() == [[5, 6], [9, 10]]
+
+
+def test_affine_transform_needs_eight_values_per_image():
+    images = np.zeros((2, 8, 8, 3), np.float32)
+    with pytest.raises(ValueError, match="affine_transform: `transform` must hold 8 values"):
+        ops.image.affine_transform(images, np.zeros((2, 7)))  # was numpy's reshape message
+    with pytest.raises(ValueError, match=r"\(batch=2, 8\)"):
+        ops.image.affine_transform(images, np.zeros((3, 8)))
+    assert ops.image.affine_transform(images, np.zeros(8)).shape == (2, 8, 8, 3)
