@@ -27,67 +27,13 @@ import numpy as np
 from numba.core import types
 from numba.extending import intrinsic
 
-from .spin import _load_acquire, _relax
+from .spin import _load_acquire, _relax, _store_release, _swap_if
 
 # the columns of a post (int64): its sequence number, the last number claimed and finished,
 # then the BLAS call
 SEQ, CLAIMED, DONE, TRANS_A, TRANS_B, M, N, K, A, LDA, B, LDB, C, LDC, DOUBLE, ADDRESS = range(16)
 FIELDS = 16
-_ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112  # CBLAS constants
-
-
-def _is_posts(posts):
-    return isinstance(posts, types.Array) and posts.dtype == types.int64 and posts.ndim == 2
-
-
-def _cell(context, builder, signature, args):
-    """The address of posts[row, col] (C-ordered rows of FIELDS int64) in an intrinsic."""
-    arr = context.make_array(signature.args[0])(context, builder, args[0])
-    row = context.cast(builder, args[1], signature.args[1], types.intp)
-    col = context.cast(builder, args[2], signature.args[2], types.intp)
-    flat = builder.add(builder.mul(row, ir.Constant(ir.IntType(64), FIELDS)), col)
-    return builder.gep(arr.data, [flat])
-
-
-@intrinsic
-def _store_release(typingctx, posts, row, col, value):
-    """posts[row, col] = value (2-D int64), with release ordering."""
-    if not _is_posts(posts):
-        return None
-
-    def codegen(context, builder, signature, args):
-        v = context.cast(builder, args[3], signature.args[3], types.int64)
-        builder.store_atomic(v, _cell(context, builder, signature, args), "release", 8)
-        return context.get_dummy_value()
-
-    return types.none(posts, row, col, value), codegen
-
-
-@intrinsic
-def _load(typingctx, posts, row, col):
-    """posts[row, col] (2-D int64), with acquire ordering."""
-    if not _is_posts(posts):
-        return None
-
-    def codegen(context, builder, signature, args):
-        return builder.load_atomic(_cell(context, builder, signature, args), "acquire", 8)
-
-    return types.int64(posts, row, col), codegen
-
-
-@intrinsic
-def _swap_if(typingctx, posts, row, col, expected, new):
-    """Atomically posts[row, col] = new if it holds `expected`; True when it did."""
-    if not _is_posts(posts):
-        return None
-
-    def codegen(context, builder, signature, args):
-        old = context.cast(builder, args[3], signature.args[3], types.int64)
-        new = context.cast(builder, args[4], signature.args[4], types.int64)
-        ptr = _cell(context, builder, signature, args)
-        return builder.extract_value(builder.cmpxchg(ptr, old, new, "acq_rel", "acquire"), 1)
-
-    return types.boolean(posts, row, col, expected, new), codegen
+_ROW_MAJOR, NO_TRANS, _TRANS = 101, 111, 112  # CBLAS constants
 
 
 def _gemm_intrinsic(real_type):
@@ -156,14 +102,15 @@ def serve(flags, value, spins, posts, me):
     """Polls until flags[0] >= value (True: the pool's next Python job), running each product
     block posted in row `me` of `posts` that it claims; False after `spins` idle reads (at
     least one)."""
+    row = posts[me]
     idle = 0
     while True:  # looks at least once, also with spins == 0
         if _load_acquire(flags, 0) >= value:
             return True
-        seq = _load(posts, me, SEQ)
-        if seq > _load(posts, me, CLAIMED) and _swap_if(posts, me, CLAIMED, seq - 1, seq):
+        seq = _load_acquire(row, SEQ)
+        if seq > _load_acquire(row, CLAIMED) and _swap_if(row, CLAIMED, seq - 1, seq):
             _run(posts, me)
-            _store_release(posts, me, DONE, seq)
+            _store_release(row, DONE, seq)
             idle = 0
             continue
         idle += 1
@@ -175,10 +122,11 @@ def serve(flags, value, spins, posts, me):
 @numba.njit(cache=True, nogil=True)
 def post(posts, me, fields):
     """Posts a block (`fields[TRANS_A:]`) to pool thread `me`; returns its sequence number."""
-    seq = posts[me, SEQ] + 1
+    row = posts[me]
+    seq = row[SEQ] + 1
     for i in range(TRANS_A, FIELDS):
-        posts[me, i] = fields[i]
-    _store_release(posts, me, SEQ, seq)
+        row[i] = fields[i]
+    _store_release(row, SEQ, seq)
     return seq
 
 
@@ -187,15 +135,16 @@ def finish(posts, me, seq, spins):
     """Waits for the block `seq` posted to thread `me`: if that thread has not claimed it
     within `spins` reads, the caller claims and runs it here. Returns once it is done: 1 when
     the caller ran it, 0 when the pool thread did."""
+    row = posts[me]
     for _ in range(spins):
-        if _load(posts, me, CLAIMED) >= seq:
+        if _load_acquire(row, CLAIMED) >= seq:
             break
         _relax()
-    if _swap_if(posts, me, CLAIMED, seq - 1, seq):  # unclaimed: run it here
+    if _swap_if(row, CLAIMED, seq - 1, seq):  # unclaimed: run it here
         _run(posts, me)
-        _store_release(posts, me, DONE, seq)
+        _store_release(row, DONE, seq)
         return 1
-    while _load(posts, me, DONE) < seq:  # claimed by the pool thread, which is running it
+    while _load_acquire(row, DONE) < seq:  # claimed by the pool thread, which is running it
         _relax()
     return 0
 
@@ -207,7 +156,7 @@ def operand(array):
     s0, s1 = array.strides
     rows, cols = array.shape
     if s1 == item and s0 % item == 0 and s0 // item >= max(cols, 1):
-        return _NO_TRANS, s0 // item
+        return NO_TRANS, s0 // item
     if s0 == item and s1 % item == 0 and s1 // item >= max(rows, 1):
         return _TRANS, s1 // item
     return None

@@ -34,36 +34,7 @@ from numba.extending import intrinsic
 
 from . import blas, threads
 from .rnn_common import FASTMATH, _by_length, _sigmoid, _tanh, page_placed
-
-
-@intrinsic
-def _load_acquire(typingctx, flags, i):
-    """`flags[i]` of an int64 array, read with acquire ordering (never hoisted out of a loop)."""
-    if not (isinstance(flags, types.Array) and flags.dtype == types.int64):
-        return None
-
-    def codegen(context, builder, signature, args):
-        arr = context.make_array(signature.args[0])(context, builder, args[0])
-        ptr = builder.gep(arr.data, [args[1]])
-        return builder.load_atomic(ptr, "acquire", 8)
-
-    return types.int64(flags, i), codegen
-
-
-@intrinsic
-def _store_release(typingctx, flags, i, value):
-    """`flags[i] = value` for an int64 array, with release ordering."""
-    if not (isinstance(flags, types.Array) and flags.dtype == types.int64):
-        return None
-
-    def codegen(context, builder, signature, args):
-        arr = context.make_array(signature.args[0])(context, builder, args[0])
-        ptr = builder.gep(arr.data, [args[1]])
-        v = context.cast(builder, args[2], signature.args[2], types.int64)
-        builder.store_atomic(v, ptr, "release", 8)
-        return context.get_dummy_value()
-
-    return types.none(flags, i, value), codegen
+from .spin import _load_acquire, _store_release
 
 
 @intrinsic

@@ -3,7 +3,9 @@
 `wait_at_least(flags, first, last, value, spins)` reads `flags[first:last]` until every entry is
 at least `value`, up to `spins` times, with a CPU pause between reads. The pool's threads call it
 to wait for the next job, and the caller to wait for the pool, before falling back to sleeping on
-a condition variable.
+a condition variable. The atomic primitives on int64 flags (`_load_acquire`, `_store_release`,
+`_swap_if`) serve the other kernels that threads coordinate through: the posted products
+(`pool_gemm.py`) and the unit-split LSTM (`rnn_infer_split.py`).
 
 Why poll: waking a sleeping thread costs a futex wake, and on the 2-core benchmark VM, whose idle
 vCPUs halt at once, that measured about 30 us per wake, so handing a block to a sleeping pool
@@ -34,15 +36,53 @@ _ARM64 = platform.machine().lower() in ("aarch64", "arm64")
 @intrinsic
 def _load_acquire(typingctx, flags, index):
     """flags[index] of a 1-D int64 array, as an atomic acquire load."""
-    if not (isinstance(flags, types.Array) and flags.dtype == types.int64 and flags.ndim == 1):
+    if not _is_flags(flags):
         return None
 
     def codegen(context, builder, signature, args):
-        array = context.make_array(signature.args[0])(context, builder, args[0])
-        i = context.cast(builder, args[1], signature.args[1], types.intp)
-        return builder.load_atomic(builder.gep(array.data, [i]), "acquire", 8)
+        return builder.load_atomic(_address(context, builder, signature, args), "acquire", 8)
 
     return types.int64(flags, index), codegen
+
+
+def _is_flags(flags):
+    return isinstance(flags, types.Array) and flags.dtype == types.int64 and flags.ndim == 1
+
+
+def _address(context, builder, signature, args):
+    """The address of flags[index] (the intrinsics' first two arguments)."""
+    array = context.make_array(signature.args[0])(context, builder, args[0])
+    i = context.cast(builder, args[1], signature.args[1], types.intp)
+    return builder.gep(array.data, [i])
+
+
+@intrinsic
+def _store_release(typingctx, flags, index, value):
+    """flags[index] = value for a 1-D int64 array, as an atomic release store."""
+    if not _is_flags(flags):
+        return None
+
+    def codegen(context, builder, signature, args):
+        v = context.cast(builder, args[2], signature.args[2], types.int64)
+        builder.store_atomic(v, _address(context, builder, signature, args), "release", 8)
+        return context.get_dummy_value()
+
+    return types.none(flags, index, value), codegen
+
+
+@intrinsic
+def _swap_if(typingctx, flags, index, expected, new):
+    """Atomically flags[index] = new if it holds `expected` (1-D int64); True when it did."""
+    if not _is_flags(flags):
+        return None
+
+    def codegen(context, builder, signature, args):
+        old = context.cast(builder, args[2], signature.args[2], types.int64)
+        new = context.cast(builder, args[3], signature.args[3], types.int64)
+        ptr = _address(context, builder, signature, args)
+        return builder.extract_value(builder.cmpxchg(ptr, old, new, "acq_rel", "acquire"), 1)
+
+    return types.boolean(flags, index, expected, new), codegen
 
 
 @intrinsic

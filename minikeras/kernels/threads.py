@@ -97,7 +97,6 @@ class _Pool:
         self.wake = threading.Condition()  # sleeping pool threads wait here
         self.done = threading.Condition()  # a sleeping caller waits here
         self.sleepers, self.caller_sleeping = 0, False
-        self.asleep = [False] * size  # which threads sleep (a posted product needs them polling)
         for i in range(size):
             thread = threading.Thread(target=self._serve, args=(i,), name=f"minikeras-{i}")
             thread.daemon = True
@@ -112,10 +111,8 @@ class _Pool:
             while not self.gemm.serve(self.flags, job, self.spins, self.posts, i):
                 with self.wake:
                     self.sleepers += 1
-                    self.asleep[i] = True
                     while self.flags[0] < job and not self._posted_to(i):
                         self.wake.wait()
-                    self.asleep[i] = False
                     self.sleepers -= 1
             if i < self.active:
                 try:
@@ -291,17 +288,19 @@ def _posted_rows(a, b, out, threads):
     (`pool_gemm.py`: no GIL handoff) while the caller computes the first block; sleeping
     threads are woken to claim theirs. False (nothing done) when the pool is busy, or the
     arrays do not fit one BLAS call each."""
-    from . import blas, load
+    from . import blas
 
     dtype = a.dtype
     if not (dtype == b.dtype == out.dtype and dtype in (np.float32, np.float64)):
         return False
-    gemm = load("pool_gemm")
-    layout = gemm.operand(out)
-    if gemm.operand(a) is None or gemm.operand(b) is None or layout is None or layout[0] != 111:
-        return False  # 111: CblasNoTrans, the output written row by row
-    address = blas.gemm_address(dtype)
     pool = _get_pool(threads - 1)
+    gemm = pool.gemm
+    layout = gemm.operand(out)
+    if gemm.operand(a) is None or gemm.operand(b) is None or layout is None:
+        return False
+    if layout[0] != gemm.NO_TRANS:  # the output is written row by row
+        return False
+    address = blas.gemm_address(dtype)
     if not address or not pool.spins or not pool.busy.acquire(blocking=False):
         return False  # (a pool that does not poll, MINIKERAS_SPIN_US=0, takes Python jobs)
     try:

@@ -69,11 +69,9 @@ def test_threads_matmul_posts_blocks_with_numpys_numbers(monkeypatch, n_threads,
     monkeypatch.setattr(threads, "num_threads", lambda: n_threads)
     monkeypatch.setattr(threads, "GEMM_PARALLEL_MIN", 1)
     a, b = _operands(layout, np.float32, m=200, k=30, n=40, seed=n_threads)
-    pool = threads._get_pool(n_threads - 1)
     for _ in range(3):
-        # whether the pool threads poll depends on the machine's load: posted as if they did,
-        # each block is run by its thread or, unclaimed, by the caller; the numbers are numpy's
-        monkeypatch.setattr(pool, "asleep", [False] * pool.size)
+        # whether the pool threads poll depends on the machine's load: each posted block is run
+        # by its thread (woken if it slept) or, unclaimed, by the caller; the numbers are numpy's
         out = np.full((200, 40), np.nan, np.float32)
         assert threads._posted_rows(a, b, out, n_threads)
         np.testing.assert_allclose(out, a @ b, rtol=1e-5, atol=1e-5)
@@ -107,9 +105,9 @@ def test_a_sleeping_pool_thread_is_woken_to_claim_its_block(monkeypatch):
     monkeypatch.setattr(pg, "finish", lambda *args: ran.append(real(*args)) or ran[-1])
     for _ in range(5):
         deadline = time.monotonic() + 30
-        while not pool.asleep[0] and time.monotonic() < deadline:  # its poll times out
+        while pool.sleepers < pool.size and time.monotonic() < deadline:  # polls time out
             time.sleep(0.002)
-        assert pool.asleep[0]
+        assert pool.sleepers == pool.size
         out = np.full((2048, 256), np.nan, np.float32)
         assert threads._posted_rows(a, b, out, 2)  # posted all the same, and the thread woken
         np.testing.assert_allclose(out, a @ b, rtol=1e-4, atol=1e-4)
