@@ -50,6 +50,11 @@ def arrays_to_tensors(structure, layer):
     return map_structure(convert, structure)
 
 
+def _python_number(v):
+    """A Python int, float, complex or bool (not a numpy scalar, which is an array-like)."""
+    return isinstance(v, (int, float, complex)) and not isinstance(v, np.generic)
+
+
 def check_positional_inputs(layer, inputs):
     """`inputs` (already through `to_tensors`) with Keras 3's rules for non-array values.
 
@@ -68,9 +73,7 @@ def check_positional_inputs(layer, inputs):
             f"for layer '{layer.name}'."
         )
     leaves = flatten(inputs)
-    numbers = [
-        v for v in leaves if isinstance(v, (int, float, complex)) and not isinstance(v, np.generic)
-    ]
+    numbers = [v for v in leaves if _python_number(v)]
     if numbers and getattr(layer, "_converts_python_values", False) and len(numbers) == len(leaves):
         values = np.asarray(inputs)
         if values.dtype.kind == "i":
@@ -78,7 +81,7 @@ def check_positional_inputs(layer, inputs):
         return to_tensors(values, layer)
     for leaf in leaves:
         text = isinstance(leaf, (str, bytes)) and not _takes_strings(layer)
-        if text or (isinstance(leaf, (int, float, complex)) and not isinstance(leaf, np.generic)):
+        if text or _python_number(leaf):
             raise ValueError(
                 f"{describe(layer)}: only input tensors may be passed as positional arguments. "
                 f"The following argument value should be passed as a keyword argument: {leaf!r} "
@@ -105,12 +108,7 @@ def to_tensors(x, layer):
     def convert(v):
         if isinstance(v, Tensor):
             t = v
-        elif (
-            v is None
-            or isinstance(v, (str, bool))
-            or v is Ellipsis
-            or (isinstance(v, (int, float, complex)) and not isinstance(v, np.generic))
-        ):
+        elif v is None or isinstance(v, (str, bool)) or v is Ellipsis or _python_number(v):
             # Python numbers stay weakly typed, as Keras converts only array-likes: `2 - x`
             # keeps x's float32 instead of promoting through an int64 array
             return v

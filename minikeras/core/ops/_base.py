@@ -303,14 +303,14 @@ def axis_of(axis, ndim, op, what="axis"):
         raise TypeError(f"{op}: `{what}` must be an int. Received: {axis!r}") from None
     if not -ndim <= axis < ndim:
         raise np.exceptions.AxisError(
-            f"{op}: {what} {int(axis)} is out of range for a tensor of rank {ndim}"
+            f"{op}: {what} {axis} is out of range for a tensor of rank {ndim}"
             + (
                 " (a scalar has no axis)."
                 if ndim == 0
                 else f"; expected -{ndim} <= {what} < {ndim}."
             )
         )
-    return int(axis) % ndim
+    return axis % ndim
 
 
 def contraction_axes(axes, sa, sb):
@@ -327,9 +327,9 @@ def contraction_axes(axes, sa, sb):
             [axis_of(i, len(s), "tensordot", "axes") for i in np.atleast_1d(t)]
             for t, s in zip(axes, (sa, sb), strict=True)
         ]
-    except (TypeError, ValueError) as e:
-        if isinstance(e, np.exceptions.AxisError):
-            raise
+    except np.exceptions.AxisError:
+        raise
+    except (TypeError, ValueError):
         raise ValueError(
             f"tensordot: `axes` must be an int or a pair of axis lists. Received: {axes!r}"
         ) from None
